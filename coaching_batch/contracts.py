@@ -1,0 +1,88 @@
+"""The table contracts of ``schemas/``, loaded once: columns, accepted headers, types, values.
+
+Every stage that needs to know what a table looks like asks here: the header recogniser, the
+pandera validation and (later) the template writer. Adding a header alias is a one-line change in
+the table's TOML file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+COLUMN_TYPES = ("id", "text", "integer", "rating", "date", "duration", "enum", "yesno")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    headers: tuple[str, ...]
+    type: str
+    required: bool = False
+    unique: bool = False
+    values: tuple[str, ...] = ()
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    confidential: bool = False
+    log: bool = False
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+
+def _table_from_toml(data: dict) -> Table:
+    columns = []
+    for raw in data["columns"]:
+        if raw["type"] not in COLUMN_TYPES:
+            raise ValueError(f"{data['name']}.{raw['name']}: unknown type {raw['type']!r}")
+        columns.append(
+            Column(
+                name=raw["name"],
+                headers=tuple(raw["headers"]),
+                type=raw["type"],
+                required=raw.get("required", False),
+                unique=raw.get("unique", False),
+                values=tuple(raw.get("values", ())),
+                variants={k: tuple(v) for k, v in raw.get("variants", {}).items()},
+                help=raw.get("help", ""),
+            )
+        )
+    return Table(
+        name=data["name"],
+        title=data["title"],
+        description=data.get("description", ""),
+        columns=tuple(columns),
+        confidential=data.get("confidential", False),
+        log=data.get("log", False),
+    )
+
+
+TABLE_ORDER = ("employees", "recommendations", "requests", "assignments", "coach_log", "candidate_log")
+
+
+@cache
+def tables() -> dict[str, Table]:
+    """All table contracts by name, in the order a coordinator thinks of them."""
+    root = resources.files("coaching_batch.schemas")
+    loaded = {}
+    for name in TABLE_ORDER:
+        data = tomllib.loads((root / f"{name}.toml").read_text(encoding="utf-8"))
+        loaded[name] = _table_from_toml(data)
+    return loaded

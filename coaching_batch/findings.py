@@ -1,0 +1,101 @@
+"""Findings: every problem the run notices is a value, never an exception.
+
+The catalogue of rule codes lives here with each code's severity, who must act on it and the fix
+the coordinator is told to make. Rules create findings with :func:`finding`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: Severity
+    actor: str  # who must act: coordinator, coach, candidate, supervisor
+    fix: str
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+CATALOGUE: dict[str, Code] = {
+    # files and sheets
+    "FILE-UNREADABLE": Code(E, "coordinator", "Open the file in Excel and save it again as .xlsx (not password-protected), then re-run."),
+    "FILE-DUPLICATE": Code(W, "coordinator", "Remove the extra copy from the inbox; it was read only once."),
+    "SHEET-UNRECOGNIZED": Code(I, "coordinator", "Nothing to do if the sheet is not program data; otherwise give it the template's header row."),
+    "SHEET-MISSING-COLUMN": Code(E, "coordinator", "Add the missing column to the header row (see the templates), then re-run."),
+    "TABLE-MISSING": Code(E, "coordinator", "Put a workbook with this table in the inbox."),
+    # cells and rows
+    "CELL-REQUIRED": Code(E, "coordinator", "Fill in the cell."),
+    "CELL-TYPE": Code(E, "coordinator", "Correct the cell so it holds a valid value of the column's kind."),
+    "CELL-ENUM": Code(E, "coordinator", "Use one of the allowed values."),
+    "ID-DUPLICATE": Code(E, "coordinator", "Keep one roster row per employee ID."),
+    "ID-UNKNOWN": Code(E, "coordinator", "Correct the ID or name, or add the employee to the roster."),
+    "NAME-AMBIGUOUS": Code(E, "coordinator", "Two employees share this name: use Candidate ID / Coach ID instead."),
+    # logs
+    "LOG-DURATION-INVALID": Code(E, "coach", "Enter the time spent, greater than zero."),
+    "LOG-DURATION-IMPLAUSIBLE": Code(W, "coach", "Check the duration; split a multi-day activity into one entry per day."),
+    "LOG-DATE-FUTURE": Code(E, "coach", "Correct the date; entries after the as-of date are not counted."),
+    "LOG-OUTSIDE-WINDOW": Code(W, "coach", "Check the date: only entries from the planning meeting to the deadline count."),
+    "LOG-DUPLICATE": Code(W, "coordinator", "Remove the repeated entry; it was counted once."),
+    "LOG-NO-ASSIGNMENT": Code(E, "coordinator", "Record the assignment of this pair, or correct the IDs on the log."),
+    "LOG-TOTAL-MISMATCH": Code(W, "coach", "Correct the Total Hours value or the entries above it."),
+    # pairs
+    "COACH-NOT-QUALIFIED": Code(E, "coordinator", "Assign a qualified coach, or complete the coach's missing qualification."),
+    "COACH-CONCURRENT": Code(E, "coordinator", "A coach may coach one candidate at a time: end or reassign one pair."),
+    "CANDIDATE-NOT-ENROLLED": Code(E, "candidate", "The candidate must enroll (form 336-84) before requesting a coach."),
+    "CANDIDATE-REPEAT": Code(E, "coordinator", "A candidate may be coached once per band enrollment: check the target grade."),
+    "PAIR-NOT-STARTED": Code(W, "coach", "Hold the planning meeting and send in the Planning and Goals sheet."),
+    "PAIR-INACTIVE": Code(W, "coach", "Ask the coach about recent contact and to send in the coaching log."),
+    "PAIR-AT-RISK": Code(W, "coach", "The deadline is near: plan the remaining hours with coach and candidate."),
+    "PAIR-OVERDUE": Code(E, "coordinator", "The coaching window is over: record completion or withdrawal."),
+    "PAIR-TOO-SHORT": Code(W, "coordinator", "Check the completion date: the experience should last at least the minimum."),
+    "COMPLETION-HOURS-SHORT": Code(E, "candidate", "The candidate must document the minimum hours before completion."),
+    "PAYMENT-CONTACT-SHORT": Code(E, "coach", "The coach log must document the minimum contact hours before payment."),
+    "PAYMENT-NOT-COMPLETE": Code(E, "coordinator", "Payment can be made only once the pair is eligible for completion."),
+    "PAYMENT-ALREADY-PAID": Code(I, "coordinator", "Nothing to do: the stipend was paid by an earlier run."),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    rule: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    candidate_id: str = ""
+    coach_id: str = ""
+    fix: str = ""
+    actor: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: str(v) for k, v in asdict(self).items()}
+
+
+def finding(rule: str, message: str, *, severity: Severity | None = None, fix: str | None = None, **where: str) -> Finding:
+    """A finding for catalogue ``rule``, with its default severity, fix and actor."""
+    code = CATALOGUE[rule]
+    return Finding(
+        severity=severity or code.severity,
+        rule=rule,
+        message=message,
+        fix=fix if fix is not None else code.fix,
+        actor=code.actor,
+        **{k: ("" if v is None else str(v)) for k, v in where.items()},
+    )
+
+
+def sort_key(f: Finding) -> tuple:
+    return (SEVERITY_ORDER[f.severity], f.rule, f.file, f.sheet, f.candidate_id, f.coach_id, f.cell)

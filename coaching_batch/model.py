@@ -1,0 +1,88 @@
+"""What a run produces, handed from the pipeline to the report writers.
+
+Frames use the canonical column names listed beside each field; dates are ``datetime64`` columns
+(no time part), durations are whole minutes (``Int64``) with the matching ``*_hours`` columns
+already rounded for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from .findings import Finding
+from .policy import Policy
+
+
+@dataclass
+class SheetInfo:
+    name: str
+    table: str | None  # recognised table name, or None
+    rows: int  # data rows read (entries), 0 when unrecognised
+    header_row: int | None = None  # 1-based row of the header in the sheet
+    hidden: bool = False
+
+
+@dataclass
+class InputFile:
+    path: str  # relative to the inbox
+    sha256: str
+    size: int
+    status: str  # read | unreadable | duplicate | skipped
+    note: str = ""
+    sheets: list[SheetInfo] = field(default_factory=list)
+
+
+PAIR_COLUMNS = [
+    "program", "candidate_id", "candidate_name", "coach_id", "coach_name", "assigned_date",
+    "planning_meeting_date", "deadline", "status", "completion_date", "payment_request_date",
+    "candidate_minutes", "coach_contact_minutes", "candidate_hours", "coach_contact_hours",
+    "candidate_hours_needed", "coach_contact_hours_needed", "completion_eligible",
+    "payment_eligible", "payment_id", "paid_on", "reasons",
+]
+PAYMENT_COLUMNS = [
+    "payment_id", "coach_id", "coach_name", "candidate_id", "candidate_name", "start_date",
+    "end_date", "coach_contact_hours", "candidate_hours", "amount",
+]
+COACH_COLUMNS = [
+    "coach_id", "coach_name", "grade", "hire_date", "pgs_status", "coach_training_date",
+    "recommendations_complete", "qualified", "reasons",
+]
+HOURS_BY_MONTH_COLUMNS = ["candidate_id", "coach_id", "month", "candidate_hours", "coach_contact_hours"]
+CERTIFICATE_COLUMNS = [
+    "candidate_id", "candidate_name", "coach_id", "coach_name", "completion_date", "send_to", "copies_to",
+]
+
+
+@dataclass
+class RunResult:
+    as_of: date
+    policy: Policy
+    inbox: str
+    inputs: list[InputFile]
+    pairs: pd.DataFrame  # PAIR_COLUMNS
+    payments: pd.DataFrame  # PAYMENT_COLUMNS: the stipends newly payable in this run
+    coaches: pd.DataFrame  # COACH_COLUMNS
+    hours_by_month: pd.DataFrame  # HOURS_BY_MONTH_COLUMNS
+    certificates: pd.DataFrame  # CERTIFICATE_COLUMNS
+    findings: list[Finding]
+    # set by the ledger (issue 3); until then every finding is New, first seen today
+    finding_history: dict[str, tuple[str, date]] = field(default_factory=dict)
+    resolved: list[Finding] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        by_severity = {s: sum(f.severity == s for f in self.findings) for s in ("error", "warning", "info")}
+        return {
+            "files": sum(i.status == "read" for i in self.inputs),
+            "files_skipped": sum(i.status != "read" for i in self.inputs),
+            "pairs": len(self.pairs),
+            "completion_eligible": int(self.pairs["completion_eligible"].sum()) if len(self.pairs) else 0,
+            "payment_eligible": int(self.pairs["payment_eligible"].sum()) if len(self.pairs) else 0,
+            "payments": len(self.payments),
+            "errors": by_severity["error"],
+            "warnings": by_severity["warning"],
+            "info": by_severity["info"],
+        }
