@@ -1,0 +1,35 @@
+# Two commands for a fresh machine: `make demo` and `make test` (each creates .venv first).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_AS_OF := 2026-11-20
+
+.PHONY: demo test samples wheel-check bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/coaching-batch run sample_workbooks --as-of $(DEMO_AS_OF) --out out/demo
+
+test: $(VENV)/.installed
+	$(BIN)/pytest -q
+
+samples: $(VENV)/.installed
+	$(BIN)/python scripts/make_samples.py
+
+# Install as an ordinary wheel into a throw-away venv and run the demo with it.
+wheel-check:
+	rm -rf build dist /tmp/coaching-batch-wheel
+	$(PYTHON) -m venv /tmp/coaching-batch-wheel
+	/tmp/coaching-batch-wheel/bin/pip install --quiet --disable-pip-version-check .
+	cd /tmp && /tmp/coaching-batch-wheel/bin/coaching-batch run $(CURDIR)/sample_workbooks --as-of $(DEMO_AS_OF) --out /tmp/coaching-batch-wheel/out
+	test -s /tmp/coaching-batch-wheel/out/payments.xlsx
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_run.py
+
+clean:
+	rm -rf $(VENV) build dist out *.egg-info

@@ -1,0 +1,116 @@
+"""The `coaching-batch` command: parse options, call the library, map the outcome to an exit code."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import date
+from enum import IntEnum
+from pathlib import Path
+
+import click
+
+from .errors import CoachingBatchError
+from .policy import DEFAULT_PROGRAM, preset_names, preset_text
+
+
+class ExitStatus(IntEnum):
+    OK = 0  # the run completed, findings or not
+    ERRORS_FOUND = 1  # --strict and at least one error finding
+    CANNOT_RUN = 2  # no such inbox, unusable options, locked state
+
+
+def _as_of(ctx, param, value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="coaching-batch")
+def main() -> None:
+    """Run a staff coaching program from the Excel workbooks the coordinator keeps."""
+
+
+@main.command()
+@click.argument("inbox", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder [default: out/<as-of> beside the inbox].")
+@click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Date the run is as of [default: today].")
+@click.option("--program", default=DEFAULT_PROGRAM, show_default=True, metavar="NAME|FILE.toml",
+              help="Program preset name or a policy TOML file.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any error finding exists.")
+@click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
+def run(inbox: Path, out: Path | None, as_of: date, program: str, strict: bool, verbose: bool) -> None:
+    """Read every workbook in INBOX, apply the program's rules and write the outputs."""
+    from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
+
+    options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program)
+    try:
+        with _progress() as progress:
+            result, out_dir = run_batch(options, progress=progress)
+    except CoachingBatchError as exc:
+        _fail(str(exc), verbose)
+    except Exception as exc:  # a bug, not bad input: still one line unless --verbose
+        _fail(f"the run failed unexpectedly: {exc!r}", verbose)
+    counts = result.counts
+    click.echo(
+        f"{counts['pairs']} pairs: {counts['completion_eligible']} completion-eligible, "
+        f"{counts['payments']} payable (${result.payments['amount'].sum():,.2f}); "
+        f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
+    )
+    click.echo(f"Outputs written to {out_dir}")
+    sys.exit(ExitStatus.ERRORS_FOUND if strict and counts["errors"] else ExitStatus.OK)
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+def programs(ctx: click.Context) -> None:
+    """List the program presets (`programs show NAME` prints one)."""
+    if ctx.invoked_subcommand is None:
+        for name in preset_names():
+            click.echo(name)
+
+
+@programs.command("show")
+@click.argument("name")
+def programs_show(name: str) -> None:
+    """Print a preset's policy TOML (copy it to a file, edit, and pass it with --program)."""
+    try:
+        click.echo(preset_text(name), nl=False)
+    except CoachingBatchError as exc:
+        _fail(str(exc), False)
+
+
+def _fail(message: str, verbose: bool) -> None:
+    if verbose:
+        traceback.print_exc()
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(ExitStatus.CANNOT_RUN)
+
+
+class _progress:
+    """A rich progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                             console=Console(stderr=True), transient=True)
+        self._bar.start()
+        self._task = None
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if self._task is None:
+            self._task = self._bar.add_task(stage, total=total)
+        self._bar.update(self._task, description=stage, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if sys.stderr.isatty():
+            self._bar.stop()

@@ -1,0 +1,132 @@
+"""Find the workbooks in the inbox, hash them, and refuse dangerous ones before they are opened.
+
+Nothing in the inbox is ever modified: files are opened read-only and only their bytes are hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import settings
+from .errors import UsageError
+
+
+@dataclass
+class Candidate:
+    """One entry of the inbox: a workbook to read, or something skipped with a reason."""
+
+    path: Path
+    relpath: str
+    size: int = 0
+    sha256: str = ""
+    skip_reason: str = ""  # set when the entry is not read at all
+    duplicate_of: str = ""  # relpath of the file with the same bytes
+
+
+def _skip_reason(path: Path) -> str:
+    if path.is_symlink():
+        return "symbolic link (not followed)"
+    if path.is_dir():
+        return "folder"
+    if path.name.startswith("~$"):
+        return "Excel lock file"
+    if path.name.startswith("."):
+        return "hidden file"
+    if path.suffix.lower() not in settings.WORKBOOK_SUFFIXES:
+        return "not a workbook (.xlsx, .xlsm, .xls, .ods)"
+    if not path.is_file():
+        return "not a regular file"
+    return ""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
+    """Every entry of the inbox, sorted by path; workbooks hashed, duplicates marked."""
+    if not inbox.is_dir():
+        raise UsageError(f"inbox {inbox} does not exist or is not a folder")
+    entries = sorted(inbox.rglob("*") if recursive else inbox.iterdir())
+    found: list[Candidate] = []
+    first_by_hash: dict[str, str] = {}
+    for path in entries:
+        relpath = path.relative_to(inbox).as_posix()
+        if recursive and any(part.startswith(".") for part in path.relative_to(inbox).parts[:-1]):
+            continue
+        if recursive and path.is_dir() and not path.is_symlink():
+            continue
+        candidate = Candidate(path=path, relpath=relpath, skip_reason=_skip_reason(path))
+        if not candidate.skip_reason:
+            try:
+                candidate.size = path.stat().st_size
+                candidate.sha256 = sha256_of(path)
+            except OSError as exc:
+                candidate.skip_reason = f"cannot be read: {exc.strerror or exc}"
+            else:
+                candidate.duplicate_of = first_by_hash.setdefault(candidate.sha256, relpath)
+                if candidate.duplicate_of == relpath:
+                    candidate.duplicate_of = ""
+        found.append(candidate)
+    return found
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + (char - 64)
+    return number
+
+
+def refuse_reason(path: Path) -> str:
+    """Why a zip-based workbook must not be opened (zip bomb, absurd sheet size), or ''."""
+    if path.suffix.lower() == ".xls":
+        return ""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            inflated = sum(i.file_size for i in infos)
+            compressed = sum(i.compress_size for i in infos) or 1
+            if inflated > settings.MAX_INFLATED_BYTES:
+                return f"it would inflate to {inflated / 2**20:,.0f} MB (limit {settings.MAX_INFLATED_BYTES / 2**20:,.0f} MB)"
+            if inflated > 1_000_000 and inflated / compressed > settings.MAX_INFLATE_RATIO:
+                return f"it would inflate {inflated / compressed:,.0f} times (limit {settings.MAX_INFLATE_RATIO}×)"
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with archive.open(info) as stream:
+                        head = stream.read(4096)
+                    reason = _dimension_reason(head, info.filename)
+                    if reason:
+                        return reason
+    except zipfile.BadZipFile:
+        return ""  # not a zip: let the reader say what it is
+    except (OSError, RuntimeError, NotImplementedError) as exc:
+        return f"its archive cannot be read ({exc})"
+    return ""
+
+
+def _dimension_reason(head: bytes, member: str) -> str:
+    match = _DIMENSION.search(head)
+    if not match:
+        return ""
+    last_col, last_row = match.group(3) or match.group(1), match.group(4) or match.group(2)
+    if not last_col or not last_row:
+        return ""
+    rows, cols = int(last_row), _column_number(last_col)
+    sheet = member.rsplit("/", 1)[-1]
+    if rows > settings.MAX_SHEET_ROWS or cols > settings.MAX_SHEET_COLUMNS:
+        return f"{sheet} declares {rows:,} rows × {cols:,} columns, more than Excel allows"
+    if rows * cols > settings.MAX_DECLARED_CELLS:
+        return f"{sheet} declares {rows:,} rows × {cols:,} columns ({rows * cols:,} cells; limit {settings.MAX_DECLARED_CELLS:,})"
+    return ""

@@ -1,0 +1,77 @@
+"""Which table a sheet holds, decided by its header row (SPEC §3).
+
+Headers match after normalisation: case-folded, whitespace runs made one space, a trailing ``:``
+and a trailing parenthesised hint dropped. A sheet is the table whose required headers are all in
+one row and which matches the most headers of that row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from .contracts import TABLE_ORDER, tables
+from .settings import HEADER_SEARCH_ROWS, PARTIAL_MATCH_MIN_HEADERS
+
+_WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
+_HINT = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def normalise_header(value: object) -> str:
+    """`Type of Contact (In Person, Phone, Email)` → `type of contact`; `Candidate Name:` → `candidate name`."""
+    if not isinstance(value, str):
+        return ""
+    text = _WHITESPACE.sub(" ", value).strip().casefold()
+    for _ in range(2):  # "Hours (h:mm):" has both a hint and a colon
+        text = text.rstrip(" :*").strip()
+        text = _HINT.sub("", text).strip()
+    return text
+
+
+@cache
+def _header_index() -> dict[str, list[tuple[str, str]]]:
+    """normalised header → [(table, column)] for every accepted header of every table."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for table in tables().values():
+        for column in table.columns:
+            for header in column.headers:
+                index.setdefault(normalise_header(header), []).append((table.name, column.name))
+    return index
+
+
+@dataclass
+class Recognition:
+    table: str | None
+    header_row: int | None = None  # 0-based index into the rows given
+    columns: dict[str, int] = field(default_factory=dict)  # canonical column → 0-based column index
+    missing: list[str] = field(default_factory=list)  # required columns absent from the header
+
+
+def _match_row(row: list) -> dict[str, dict[str, int]]:
+    """For one row: table → {column: position} of the headers it contains (first occurrence wins)."""
+    index = _header_index()
+    found: dict[str, dict[str, int]] = {}
+    for position, cell in enumerate(row):
+        for table, column in index.get(normalise_header(cell), ()):
+            found.setdefault(table, {}).setdefault(column, position)
+    return found
+
+
+def recognise(rows: list[list]) -> Recognition:
+    """Find the header row among the first rows and the table it belongs to."""
+    best: tuple | None = None  # (complete, matched, -row, -table order) ranks candidates
+    best_recognition = Recognition(table=None)
+    contracts = tables()
+    for row_number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        for table_name, columns in _match_row(row).items():
+            table = contracts[table_name]
+            missing = [c.name for c in table.required if c.name not in columns]
+            complete = not missing
+            if not complete and (len(columns) < PARTIAL_MATCH_MIN_HEADERS or len(missing) == len(table.required)):
+                continue
+            rank = (len(columns), complete, -row_number, -TABLE_ORDER.index(table_name))
+            if best is None or rank > best:
+                best = rank
+                best_recognition = Recognition(table_name, row_number, columns, missing)
+    return best_recognition

@@ -1,0 +1,202 @@
+"""The weekly exception report (``exceptions.xlsx``): what is wrong, where, who must act, since when.
+
+Each finding carries a status compared with the previous run — New, Open (seen before) or Resolved
+(seen before, gone now) — from ``RunResult.finding_history``, which the ledger fills, keyed by
+:func:`finding_key`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..findings import SEVERITY_ORDER, Finding, Severity, sort_key
+from ..model import RunResult
+from .xlsx import (
+    COUNT, DATE, INTEGER, LONG_TEXT, Column, Formats, make_printable, open_workbook, write_cell, write_header,
+    write_table,
+)
+
+ACTOR_ORDER = ("coordinator", "coach", "candidate", "supervisor")
+NEW, OPEN, RESOLVED = "New", "Open", "Resolved"
+STATUSES = (NEW, OPEN, RESOLVED)
+SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+# The finding's own columns, shared with the Exceptions sheet of results.xlsx.
+FINDING_COLUMNS = [
+    Column("severity", "Severity"),
+    Column("rule", "Rule"),
+    Column("message", "Message", LONG_TEXT, width=55),
+    Column("file", "File", LONG_TEXT, width=28),
+    Column("sheet", "Sheet"),
+    Column("cell", "Cell"),
+    Column("candidate_id", "Candidate ID"),
+    Column("coach_id", "Coach ID"),
+    Column("fix", "Fix", LONG_TEXT, width=45),
+    Column("actor", "Who Acts"),
+]
+REPORT_COLUMNS = [
+    Column("status", "Status"),
+    *FINDING_COLUMNS,
+    Column("first_seen", "First Seen", DATE),
+    Column("age_days", "Age (days)", INTEGER),
+]
+
+
+def finding_key(f: Finding) -> str:
+    """The finding's identity from run to run: rule|file|sheet|cell|candidate_id|coach_id.
+
+    The message is left out on purpose (it quotes hours and dates that change every week). A ``|``
+    or ``\\`` inside a part is escaped with a backslash so two different findings never share a key.
+    """
+    parts = (f.rule, f.file, f.sheet, f.cell, f.candidate_id, f.coach_id)
+    return "|".join(str(p or "").replace("\\", "\\\\").replace("|", "\\|") for p in parts)
+
+
+@dataclass(frozen=True)
+class TrackedFinding:
+    """A finding with its place in the weekly history."""
+
+    finding: Finding
+    status: str  # New / Open / Resolved
+    first_seen: date
+    age_days: int
+
+
+def tracked_findings(result: RunResult) -> list[TrackedFinding]:
+    """This run's findings (New or Open) followed by the resolved ones, each in catalogue order."""
+    as_of = pd.Timestamp(result.as_of).date()
+    tracked = []
+    for f in sorted(result.findings, key=sort_key):
+        status, first_seen = _history(result.finding_history, f, as_of)
+        tracked.append(_tracked(f, status if status in (NEW, OPEN) else OPEN, first_seen, as_of))
+    for f in sorted(result.resolved, key=sort_key):
+        _, first_seen = _history(result.finding_history, f, as_of)
+        tracked.append(_tracked(f, RESOLVED, first_seen, as_of))
+    return tracked
+
+
+def report_order(tracked: Iterable[TrackedFinding]) -> list[TrackedFinding]:
+    """Grouped by who acts (coordinator, coach, candidate, supervisor); in each group the open
+    findings before the resolved ones, errors before warnings before info, then oldest first."""
+    return sorted(tracked, key=lambda t: (
+        actor_rank(t.finding.actor), t.status == RESOLVED, SEVERITY_ORDER.get(t.finding.severity, len(SEVERITY_ORDER)),
+        t.first_seen, sort_key(t.finding),
+    ))
+
+
+def actor_rank(actor: str) -> int:
+    return ACTOR_ORDER.index(actor) if actor in ACTOR_ORDER else len(ACTOR_ORDER)
+
+
+def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
+    """Findings as rows for a sheet (FINDING_COLUMNS), in the order given, with readable labels."""
+    return pd.DataFrame([_finding_row(f) for f in findings], columns=[c.key for c in FINDING_COLUMNS])
+
+
+def report_frame(tracked: Iterable[TrackedFinding]) -> pd.DataFrame:
+    rows = [{"status": t.status, **_finding_row(t.finding), "first_seen": t.first_seen, "age_days": t.age_days}
+            for t in tracked]
+    return pd.DataFrame(rows, columns=[c.key for c in REPORT_COLUMNS])
+
+
+def write_exceptions(result: RunResult, path: Path) -> None:
+    """Write ``exceptions.xlsx``: a Summary sheet and the Exceptions sheet, both printable."""
+    tracked = report_order(tracked_findings(result))
+    workbook = open_workbook(path)
+    formats = Formats(workbook)
+    title = f"Weekly exception report — {result.policy.title or result.policy.name} — as of {result.as_of:%Y-%m-%d}"
+
+    summary = workbook.add_worksheet("Summary")
+    _write_summary(summary, formats, result, tracked)
+    make_printable(summary, title, repeat_header=False)
+
+    sheet = write_table(workbook, formats, "Exceptions", report_frame(tracked), REPORT_COLUMNS, severity_key="severity")
+    make_printable(sheet, title)
+    workbook.close()
+
+
+def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[TrackedFinding]) -> None:
+    sheet.write_string(0, 0, "Weekly exception report", formats.title)
+    write_cell(sheet, formats, 1, 0, "As of", cell_format=formats.label)
+    write_cell(sheet, formats, 1, 1, result.as_of, DATE)
+    write_cell(sheet, formats, 2, 0, "Program", cell_format=formats.label)
+    write_cell(sheet, formats, 2, 1, result.policy.title or result.policy.name)
+
+    row = 4
+    sheet.write_string(row, 0, "Open findings (New and Open) by who acts", formats.section)
+    grid = Counter((t.finding.actor, t.finding.severity) for t in tracked if t.status != RESOLVED)
+    actors = list(ACTOR_ORDER) + sorted({a for a, _ in grid if a not in ACTOR_ORDER})
+    header = [Column("actor", "Who Acts")] + [Column(s, s.capitalize()) for s in SEVERITIES] + [Column("total", "Total")]
+    write_header(sheet, formats, header, row + 1)
+    row += 2
+    for actor in actors:
+        write_cell(sheet, formats, row, 0, _actor_label(actor))
+        for col, severity in enumerate(SEVERITIES, start=1):
+            write_cell(sheet, formats, row, col, grid[actor, severity], COUNT)
+        write_cell(sheet, formats, row, len(SEVERITIES) + 1, sum(grid[actor, s] for s in SEVERITIES), COUNT)
+        row += 1
+    write_cell(sheet, formats, row, 0, "Total", cell_format=formats.label)
+    for col, severity in enumerate(SEVERITIES, start=1):
+        write_cell(sheet, formats, row, col, sum(grid[a, severity] for a in actors), COUNT, formats.label)
+    write_cell(sheet, formats, row, len(SEVERITIES) + 1, sum(grid.values()), COUNT, formats.label)
+
+    row += 2
+    sheet.write_string(row, 0, "Findings by status", formats.section)
+    write_header(sheet, formats, [Column("status", "Status"), Column("count", "Findings")], row + 1)
+    row += 2
+    by_status = Counter(t.status for t in tracked)
+    for status in STATUSES:
+        write_cell(sheet, formats, row, 0, status)
+        write_cell(sheet, formats, row, 1, by_status[status], COUNT)
+        row += 1
+    write_cell(sheet, formats, row, 0, "Total", cell_format=formats.label)
+    write_cell(sheet, formats, row, 1, sum(by_status.values()), COUNT, formats.label)
+
+    sheet.set_column(0, 0, 42)
+    sheet.set_column(1, len(SEVERITIES) + 1, 12)
+
+
+def _history(history: dict[str, tuple[str, date]], f: Finding, as_of: date) -> tuple[str, date]:
+    """(status, first seen) from the ledger's history; a finding it has never seen is New today."""
+    seen = history.get(finding_key(f))
+    if seen is None:
+        return NEW, as_of
+    status, first_seen = seen
+    return str(status).strip().capitalize(), _as_date(first_seen, as_of)
+
+
+def _tracked(f: Finding, status: str, first_seen: date, as_of: date) -> TrackedFinding:
+    return TrackedFinding(f, status, first_seen, max((as_of - first_seen).days, 0))
+
+
+def _as_date(value: object, default: date) -> date:
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return default
+    return default if stamp is pd.NaT else stamp.date()
+
+
+def _finding_row(f: Finding) -> dict[str, str]:
+    return {
+        "severity": str(f.severity).capitalize(),
+        "rule": f.rule,
+        "message": f.message,
+        "file": f.file,
+        "sheet": f.sheet,
+        "cell": f.cell,
+        "candidate_id": f.candidate_id,
+        "coach_id": f.coach_id,
+        "fix": f.fix,
+        "actor": _actor_label(f.actor),
+    }
+
+
+def _actor_label(actor: str) -> str:
+    return actor.capitalize() if actor else ""

@@ -1,0 +1,137 @@
+"""``run.json``: the run in machine-readable form, strict JSON (no NaN or Infinity).
+
+Missing values are ``null``, dates ISO strings, numbers plain JSON numbers; every list is sorted so
+two runs over the same inputs give the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..model import RunResult
+from .exceptions import tracked_findings
+from .payments import payment_total
+from .xlsx import is_missing
+
+PAIR_FIELDS = (
+    "program", "candidate_id", "coach_id", "status", "planning_meeting_date", "deadline", "completion_date",
+    "candidate_hours", "coach_contact_hours", "completion_eligible", "payment_eligible", "payment_id", "reasons",
+)
+PAYMENT_FIELDS = ("payment_id", "coach_id", "candidate_id", "start_date", "end_date", "amount")
+REASON_SEPARATOR = "; "  # how the rules join a pair's reasons into one cell
+
+
+def run_summary(result: RunResult) -> dict[str, Any]:
+    """The content of ``run.json`` as plain Python values (ready for ``json.dumps(allow_nan=False)``)."""
+    policy = result.policy
+    return jsonable({
+        "as_of": result.as_of,
+        "program": policy.name,
+        "program_title": policy.title,
+        "inbox": result.inbox,
+        "inputs": [
+            {
+                "path": entry.path,
+                "sha256": entry.sha256,
+                "size": entry.size,
+                "status": entry.status,
+                "note": entry.note,
+                "sheets": [
+                    {"name": s.name, "table": s.table, "rows": s.rows, "header_row": s.header_row, "hidden": s.hidden}
+                    for s in entry.sheets
+                ],
+            }
+            for entry in sorted(result.inputs, key=lambda e: e.path)
+        ],
+        "pairs": sorted(
+            (_pair(row) for row in _records(result.pairs, PAIR_FIELDS)),
+            key=lambda p: (_text(p["candidate_id"]), _text(p["coach_id"]), _text(p["program"]), _text(p["planning_meeting_date"])),
+        ),
+        "payments": sorted(_records(result.payments, PAYMENT_FIELDS), key=lambda p: _text(p["payment_id"])),
+        "exceptions": [
+            {
+                "severity": t.finding.severity, "rule": t.finding.rule, "message": t.finding.message,
+                "file": t.finding.file, "sheet": t.finding.sheet, "cell": t.finding.cell,
+                "candidate_id": t.finding.candidate_id, "coach_id": t.finding.coach_id,
+                "fix": t.finding.fix, "actor": t.finding.actor,
+                "status": t.status, "first_seen": t.first_seen, "age_days": t.age_days,
+            }
+            for t in tracked_findings(result)
+        ],
+        "counts": result.counts,
+        "totals": {"amount_payable": payment_total(result.payments)},
+        "policy": dict(policy.as_rows()),
+    })
+
+
+def write_run_json(result: RunResult, path: PurePath) -> None:
+    text = json.dumps(run_summary(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with every part made a JSON value: NaN/NA/NaT → null, dates → ISO text,
+    numpy and Decimal numbers → Python numbers (a non-finite one → null), enums → their value."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Series)):
+        items = list(value)
+        return [jsonable(v) for v in (sorted(items, key=str) if isinstance(value, (set, frozenset)) else items)]
+    if is_dataclass(value) and not isinstance(value, type):
+        return jsonable(asdict(value))
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if is_missing(value):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating, Decimal)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, (datetime, np.datetime64)):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
+    return str(value)
+
+
+def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as dicts of ``fields`` (a field the frame lacks is null)."""
+    present = [f for f in fields if f in frame.columns]
+    rows = frame[present].astype(object).to_dict("records") if len(frame) else []
+    return [{f: row.get(f) for f in fields} for row in rows]
+
+
+def _pair(row: dict[str, Any]) -> dict[str, Any]:
+    """A pair's reasons as a list (the rules join them into one text cell)."""
+    reasons = row["reasons"]
+    if isinstance(reasons, str):
+        row["reasons"] = [r for r in reasons.split(REASON_SEPARATOR) if r.strip()]
+    elif isinstance(reasons, (list, tuple)):
+        row["reasons"] = list(reasons)
+    else:
+        row["reasons"] = []
+    return row
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or is_missing(value) else str(value)

@@ -1,0 +1,301 @@
+"""Shared xlsxwriter helpers: every workbook the run writes goes through these.
+
+Text is written with ``write_string`` on a workbook that never turns strings into formulas, URLs or
+numbers, so an input value such as ``=HYPERLINK(...)``, ``+1-555`` or ``@foo`` stays text. Missing
+values (None, NaN, NA, NaT, "") are blank cells; dates are real Excel dates; booleans are Yes/No.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Format, Workbook
+from xlsxwriter.worksheet import Worksheet
+
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+DATE_FORMAT = "yyyy-mm-dd"
+HOURS_FORMAT = "0.00"
+MONEY_FORMAT = "$#,##0.00"
+INTEGER_FORMAT = "0"
+COUNT_FORMAT = "#,##0"
+TABLE_STYLE = "Table Style Medium 2"
+ERROR_FILL, ERROR_FONT = "#FFC7CE", "#9C0006"  # Excel's own "light red fill with dark red text"
+WARNING_FILL, WARNING_FONT = "#FFEB9C", "#9C5700"  # and "yellow fill with dark yellow text"
+
+MAX_CELL_TEXT = 32_767  # Excel's limit; xlsxwriter drops a longer string instead of writing it
+MAX_COLUMN_WIDTH = 50
+LONG_TEXT_WIDTH = 60  # messages, fixes, reasons: wrapped at this width
+MAX_HEADER_FOOTER = 200  # Excel allows 255 characters, codes included
+
+# Kinds of column, each with its cell writer and number format.
+TEXT, LONG_TEXT, DATE, HOURS, MONEY, INTEGER, COUNT, YES_NO = (
+    "text", "longtext", "date", "hours", "money", "integer", "count", "yesno",
+)
+NUMBER_KINDS = {HOURS, MONEY, INTEGER, COUNT}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output column: the frame's canonical column, the header people read, and its kind."""
+
+    key: str
+    header: str
+    kind: str = TEXT
+    width: float | None = None  # fixed width; None fits the width to the values
+
+
+def open_workbook(path: Path | str) -> Workbook:
+    """A workbook that writes every string as text (never a formula, URL or number)."""
+    return xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+
+
+class Formats:
+    """The cell formats of one workbook (xlsxwriter formats belong to the workbook that made them)."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        add = workbook.add_format
+        top = {"valign": "top"}
+        self.header = add({"bold": True, "text_wrap": True, "valign": "top"})
+        self.plain_header = add({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#D9E1F2"})
+        self.title = add({"bold": True, "font_size": 14})
+        self.section = add({"bold": True, "font_size": 12})
+        self.label = add({"bold": True, "valign": "top"})
+        self.total_label = add({"bold": True, "top": 1})
+        self.total_money = add({"bold": True, "top": 1, "num_format": MONEY_FORMAT})
+        self.total_blank = add({"top": 1})
+        self.by_kind: dict[str, Format] = {
+            TEXT: add(top),
+            LONG_TEXT: add({**top, "text_wrap": True}),
+            YES_NO: add(top),
+            DATE: add({**top, "num_format": DATE_FORMAT}),
+            HOURS: add({**top, "num_format": HOURS_FORMAT}),
+            MONEY: add({**top, "num_format": MONEY_FORMAT}),
+            INTEGER: add({**top, "num_format": INTEGER_FORMAT}),
+            COUNT: add({**top, "num_format": COUNT_FORMAT}),
+        }
+        self.error_row = add({"bg_color": ERROR_FILL, "font_color": ERROR_FONT})
+        self.warning_row = add({"bg_color": WARNING_FILL, "font_color": WARNING_FONT})
+
+
+# ---------------------------------------------------------------------------------------------
+# Values → cells
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN, pd.NA, NaT (any flavour) or an empty string."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return True
+    try:
+        missing = pd.isna(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(missing, (bool, np.bool_)) and bool(missing)
+
+
+def as_text(value: Any) -> str | None:
+    """The text a cell shows, or None for a blank cell."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        value = "; ".join(t for t in (as_text(v) for v in value) if t)
+    if is_missing(value):
+        return None
+    if isinstance(value, datetime):
+        midnight = (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+        text = value.date().isoformat() if midnight else value.isoformat(sep=" ")
+    elif isinstance(value, date):
+        text = value.isoformat()
+    elif isinstance(value, (bool, np.bool_)):
+        text = "Yes" if value else "No"
+    else:
+        text = str(value)
+    if not text:
+        return None
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A naive datetime for ``write_datetime``, or None (blank) for a missing or unreadable date."""
+    if is_missing(value):
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    if stamp is pd.NaT:
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)
+    return stamp.to_pydatetime()
+
+
+def as_number(value: Any, kind: str = HOURS) -> float | int | None:
+    """A finite number for ``write_number`` (hours and money rounded to cents), or None."""
+    if is_missing(value) or isinstance(value, str) and not value.strip():
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    if kind in (INTEGER, COUNT) and number.is_integer():
+        return int(number)
+    if kind in (HOURS, MONEY):
+        return round(number, 2)
+    return number
+
+
+def as_yes_no(value: Any) -> str | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        folded = value.strip().casefold()
+        if folded in ("true", "yes", "y", "1"):
+            return "Yes"
+        if folded in ("false", "no", "n", "0"):
+            return "No"
+        return as_text(value)
+    return "Yes" if bool(value) else "No"
+
+
+def cell_value(value: Any, kind: str) -> Any:
+    """``value`` converted for a cell of ``kind``; None means a blank cell."""
+    if kind == DATE:
+        return as_datetime(value)
+    if kind in NUMBER_KINDS:
+        return as_number(value, kind)
+    if kind == YES_NO:
+        return as_yes_no(value)
+    return as_text(value)
+
+
+def cell_writer(sheet: Worksheet, kind: str) -> Callable[..., int]:
+    if kind == DATE:
+        return sheet.write_datetime
+    if kind in NUMBER_KINDS:
+        return sheet.write_number
+    return sheet.write_string
+
+
+def write_cell(sheet: Worksheet, formats: Formats, row: int, col: int, value: Any, kind: str = TEXT,
+               cell_format: Format | None = None) -> None:
+    """One cell, typed by ``kind``; nothing is written for a missing value."""
+    converted = cell_value(value, kind)
+    if converted is not None:
+        cell_writer(sheet, kind)(row, col, converted, cell_format or formats.by_kind[kind])
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+def column_values(frame: pd.DataFrame, column: Column) -> list:
+    """The converted cells of one column (None = blank); a column the frame lacks is all blank."""
+    if column.key not in frame.columns:
+        return [None] * len(frame)
+    return [cell_value(v, column.kind) for v in frame[column.key].tolist()]
+
+
+def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd.DataFrame,
+                columns: Sequence[Column], *, severity_key: str | None = None,
+                table_name: str | None = None) -> Worksheet:
+    """A sheet holding ``frame`` as a real Excel table: styled header with filters, frozen header row,
+    typed cells and fitted widths. With ``severity_key``, rows whose severity is error or warning are
+    highlighted. An empty frame gives the header and one blank row (the least an Excel table holds).
+    """
+    sheet = workbook.add_worksheet(sheet_name)
+    rows = len(frame)
+    last_row, last_col = max(rows, 1), len(columns) - 1
+    status = sheet.add_table(0, 0, last_row, last_col, {
+        "name": table_name or table_name_for(sheet_name),
+        "style": TABLE_STYLE,
+        "columns": [{"header": c.header, "header_format": formats.header} for c in columns],
+    })
+    if status != 0:  # xlsxwriter only warns; a sheet without its table is a bug, not a finding
+        raise ValueError(f"cannot make an Excel table of sheet {sheet_name!r} (xlsxwriter status {status})")
+    for col, column in enumerate(columns):
+        values = column_values(frame, column)
+        write, cell_format = cell_writer(sheet, column.kind), formats.by_kind[column.kind]
+        for row, value in enumerate(values, start=1):
+            if value is not None:
+                write(row, col, value, cell_format)
+        sheet.set_column(col, col, column_width(column, values))
+    sheet.freeze_panes(1, 0)
+    if severity_key is not None:
+        severity_col = next(i for i, c in enumerate(columns) if c.key == severity_key)
+        highlight_severity(sheet, formats, severity_col, last_row, last_col)
+    return sheet
+
+
+def write_header(sheet: Worksheet, formats: Formats, columns: Sequence[Column], row: int = 0) -> None:
+    """A plain (non-table) header row."""
+    for col, column in enumerate(columns):
+        sheet.write_string(row, col, column.header, formats.plain_header)
+
+
+def highlight_severity(sheet: Worksheet, formats: Formats, severity_col: int, last_row: int, last_col: int) -> None:
+    """Light red rows for errors, light yellow for warnings (Excel compares text case-insensitively)."""
+    letter = xl_col_to_name(severity_col)
+    for severity, row_format in (("error", formats.error_row), ("warning", formats.warning_row)):
+        sheet.conditional_format(1, 0, last_row, last_col, {
+            "type": "formula", "criteria": f'=${letter}2="{severity}"', "format": row_format,
+        })
+
+
+def column_width(column: Column, values: Sequence[Any]) -> float:
+    """A width that shows the header and typical values without becoming huge."""
+    if column.width is not None:
+        return column.width
+    if column.kind == LONG_TEXT:
+        return LONG_TEXT_WIDTH
+    header = min(len(column.header), 24)  # longer headers wrap
+    present = [v for v in values if v is not None]
+    if column.kind == DATE:
+        content = 10
+    elif column.kind in NUMBER_KINDS:
+        content = max((len(f"{v:,.2f}") + (1 if column.kind == MONEY else 0) for v in present), default=0)
+    else:
+        content = max((len(v) for v in present), default=0)
+    return min(max(header, content, 4) + 2, MAX_COLUMN_WIDTH)
+
+
+_NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
+
+
+def table_name_for(sheet_name: str) -> str:
+    """An Excel table name from a sheet name ("Hours by Month" → "HoursByMonth")."""
+    words = _NOT_NAME.sub(" ", sheet_name).split()
+    name = "".join(w[:1].upper() + w[1:] for w in words) or "Table"
+    return name if name[0].isalpha() else f"T{name}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing
+
+
+def make_printable(sheet: Worksheet, title: str, *, repeat_header: bool = True) -> None:
+    """Landscape, one page wide, the header row repeated, the title and page numbers printed."""
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+    if repeat_header:
+        sheet.repeat_rows(0)
+    sheet.set_header("&L" + header_footer_text(title))
+    sheet.set_footer("&CPage &P of &N")
+
+
+def header_footer_text(text: str) -> str:
+    """Plain text for a print header: '&' starts a control code there, so it is doubled."""
+    return text[:MAX_HEADER_FOOTER].replace("&", "&&")

@@ -1,0 +1,20 @@
+"""Named defaults, in one place. The CLI and policy files override them; nothing reads globals."""
+
+from __future__ import annotations
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+HEADER_SEARCH_ROWS = 30  # a table's header row is found within the sheet's first 30 rows
+PARTIAL_MATCH_MIN_HEADERS = 3  # a row matching this many headers but lacking a required one is a broken table
+
+# Refuse a file before decompressing it (FILE-UNREADABLE) past these limits.
+MAX_INFLATE_RATIO = 100
+MAX_INFLATED_BYTES = 256 * 1024 * 1024
+MAX_SHEET_ROWS = 1_048_576  # Excel's own limits
+MAX_SHEET_COLUMNS = 16_384
+MAX_DECLARED_CELLS = 20_000_000  # a sheet claiming more cells than this would exhaust memory
+
+# Parallel reading: files are read in worker processes (speed, and a reader crash stays isolated).
+MAX_READ_WORKERS = 8
+
+DEFAULT_OUT_DIRNAME = "out"  # outputs go to <inbox>/../out/<as-of>/ unless --out is given
+DEFAULT_STATE_DIRNAME = "state"

@@ -1,0 +1,225 @@
+"""Validate the raw tables with pandera and turn every failing cell into a finding.
+
+The pandera schema of each table is built from its contract in ``schemas/``: required columns are
+not nullable (CELL-REQUIRED), every typed column has a check that the value can be read as people
+type it (CELL-TYPE), enumerations a check against the allowed values and their variants (CELL-ENUM),
+and a unique column reports every repeat after the first (ID-DUPLICATE). Validation is lazy, so one
+pass finds every bad cell. A row with a failing cell is excluded; the rest of the sheet counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from . import values
+from .contracts import Column, Table, tables
+from .findings import Finding, finding
+from .read import RawSheet
+
+META = ["_file", "_sheet", "_row", "_src"]  # where each row came from
+
+
+@dataclass
+class SheetSource:
+    file: str
+    sheet: str
+    columns: dict[str, int]  # canonical column → 0-based sheet column
+
+
+@dataclass
+class Tables:
+    """The validated, typed tables of one run, with where every row came from."""
+
+    frames: dict[str, pd.DataFrame]
+    sources: list[SheetSource] = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+    def cells(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """A1 reference of ``column`` on each row of ``frame`` (the row's first cell if absent)."""
+        if frame.empty:
+            return pd.Series([], index=frame.index, dtype=object)
+        letters = np.array([_letter(source, column) for source in self.sources], dtype=object)
+        return pd.Series(letters[frame["_src"].to_numpy(dtype=int)], index=frame.index) + frame["_row"].astype(str)
+
+
+def _letter(source: SheetSource, column: str) -> str:
+    position = source.columns.get(column)
+    if position is None:
+        position = min(source.columns.values(), default=0)
+    return values.column_letter(position)
+
+
+def _parser(column: Column, *, day_first: bool):
+    match column.type:
+        case "id":
+            return values.parse_ids
+        case "text":
+            return None
+        case "integer":
+            return values.parse_integers
+        case "rating":
+            return values.parse_rating
+        case "date":
+            return partial(values.parse_dates, day_first=day_first)
+        case "duration":
+            return values.parse_durations
+        case "enum":
+            return partial(values.parse_enum, values=column.values, variants=column.variants)
+        case "yesno":
+            return values.parse_yesno
+    raise ValueError(column.type)
+
+
+def _readable(parser, series: pd.Series) -> pd.Series:
+    return ~parser(series).invalid
+
+
+def schema_for(table: Table, *, day_first: bool = False) -> pa.DataFrameSchema:
+    """The pandera schema of one table contract."""
+    columns = {}
+    for column in table.columns:
+        parser = _parser(column, day_first=day_first)
+        checks = []
+        if parser is not None:
+            code = "CELL-ENUM" if column.type in ("enum", "yesno") else "CELL-TYPE"
+            checks.append(pa.Check(partial(_readable, parser), name=code))
+        columns[column.name] = pa.Column(
+            object,
+            checks=checks,
+            nullable=not column.required,
+            unique=column.unique,
+            report_duplicates="exclude_first",
+            required=False,
+            coerce=False,
+        )
+    return pa.DataFrameSchema(columns, strict=False, name=table.name)
+
+
+def combine(sheets: list[tuple[str, RawSheet]], table: Table, sources: list[SheetSource]) -> pd.DataFrame:
+    """One raw frame for a table from all its sheets, with the origin of every row."""
+    parts = []
+    for relpath, sheet in sheets:
+        src = len(sources)
+        sources.append(SheetSource(relpath, sheet.name, sheet.columns))
+        frame = sheet.frame.reindex(columns=[c.name for c in table.columns])
+        frame = frame.astype(object)
+        frame["_file"] = relpath
+        frame["_sheet"] = sheet.name
+        frame["_row"] = frame.index.to_numpy(dtype=np.int64)
+        frame["_src"] = src
+        parts.append(frame)
+    if not parts:
+        empty = pd.DataFrame({c.name: pd.Series(dtype=object) for c in table.columns})
+        for meta, dtype in zip(META, (object, object, np.int64, np.int64)):
+            empty[meta] = pd.Series(dtype=dtype)
+        return empty
+    return pd.concat(parts, ignore_index=True)
+
+
+_DESCRIBE = {
+    "id": "an ID",
+    "integer": "a whole number",
+    "rating": "a rating from 1 to 5",
+    "date": "a date",
+    "duration": "a duration (hours such as 1.5, 1:30 or 90 min)",
+}
+
+
+def _message(rule: str, table: Table, column: Column, value: object) -> str:
+    header = column.headers[0]
+    shown = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    if rule == "CELL-REQUIRED":
+        return f"{table.title}: {header} is required but the cell is empty"
+    if rule == "ID-DUPLICATE":
+        return f"Employee ID {shown} appears more than once in the roster; only its first row is used"
+    if rule == "CELL-ENUM":
+        allowed = ", ".join(column.values) if column.type == "enum" else "Yes, No"
+        return f"{header} {shown!r} is not one of: {allowed}"
+    return f"{header} {shown!r} is not {_DESCRIBE.get(column.type, 'valid')}"
+
+
+def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, day_first: bool) -> tuple[pd.DataFrame, list[Finding]]:
+    """Validate one combined raw table; return its typed good rows and the findings."""
+    findings: list[Finding] = []
+    bad_rows: set[int] = set()
+    text = frame[[c.name for c in table.columns]].apply(_clean)
+    try:
+        schema_for(table, day_first=day_first).validate(text, lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+        cases = cases[cases["index"].notna() & cases["column"].isin([c.name for c in table.columns])]
+        for case in cases.itertuples(index=False):
+            row = int(case.index)
+            column = table.column(case.column)
+            check = str(case.check)
+            if check == "not_nullable":
+                rule = "CELL-REQUIRED"
+            elif check == "field_uniqueness":
+                rule = "ID-DUPLICATE"
+            elif check in ("CELL-TYPE", "CELL-ENUM"):
+                rule = check
+            else:
+                rule = "CELL-TYPE"
+            raw = frame.at[row, column.name]
+            source = sources_view.sources[int(frame.at[row, "_src"])]
+            findings.append(
+                finding(
+                    rule,
+                    _message(rule, table, column, raw if rule != "ID-DUPLICATE" else text.at[row, column.name]),
+                    file=source.file,
+                    sheet=source.sheet,
+                    cell=f"{_letter(source, column.name)}{int(frame.at[row, '_row'])}",
+                    **_ids(table, text, row),
+                )
+            )
+            bad_rows.add(row)
+    good = frame.drop(index=sorted(bad_rows))
+    typed = pd.DataFrame(index=good.index)
+    for column in table.columns:
+        parser = _parser(column, day_first=day_first)
+        raw = text.loc[good.index, column.name]
+        typed[column.name] = values.normalise_text(raw) if parser is None else parser(raw).values
+    for meta in META:
+        typed[meta] = good[meta]
+    return typed, findings
+
+
+_WHITESPACE = r"[\s\u00a0\u2007\u202f\u200b]+"
+
+
+def _clean(series: pd.Series) -> pd.Series:
+    """Text cells get the whitespace rule and blank text becomes empty; other values are kept."""
+    try:
+        squeezed = series.str.replace(_WHITESPACE, " ", regex=True).str.strip()
+    except AttributeError:  # no text cells at all
+        return series.astype(object)
+    cleaned = series.where(squeezed.isna(), squeezed)
+    return cleaned.mask(squeezed == "", None).astype(object)
+
+
+def _ids(table: Table, text: pd.DataFrame, row: int) -> dict[str, str]:
+    ids = {}
+    for key in ("candidate_id", "coach_id"):
+        if key in text.columns and pd.notna(text.at[row, key]):
+            ids[key] = str(text.at[row, key]).removesuffix(".0")
+    return ids
+
+
+def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_first: bool = False) -> tuple[Tables, list[Finding]]:
+    """Validate every table found in the inbox; tables not found are empty frames."""
+    result = Tables(frames={})
+    findings: list[Finding] = []
+    for name, table in tables().items():
+        raw = combine(sheets_by_table.get(name, []), table, result.sources)
+        typed, table_findings = validate_table(raw, table, result, day_first=day_first)
+        result.frames[name] = typed.reset_index(drop=True)
+        findings += table_findings
+    return result, findings

@@ -1,0 +1,497 @@
+"""IDs, dates, durations, numbers and enumerations as coordinators really type them (SPEC §3).
+
+Each parser takes one raw column — an object Series of what python-calamine's ``to_python()``
+returns (str, float, int, bool, date, datetime, time, timedelta; blanks already None/NA) — and
+returns a ``Parsed``: the typed values, and ``invalid``, True exactly where a cell was filled in but
+could not be read. Blank cells (and text that is only whitespace) are NA and not invalid. A parser
+never raises on bad data; validation turns ``invalid`` into findings.
+
+Columns can hold a million rows, so no parser loops over every cell in Python: cells are sorted by
+their Python type once, numbers and Excel dates go through numpy, and text is factorised so that
+each distinct spelling is parsed once (a million-row date column holds a few thousand distinct
+texts at most) with the regular expressions applied by pandas' string methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+# Dates are midnights in microseconds: the unit pandas 3 gives when it parses date text, so typed
+# tables built here and elsewhere agree; unlike nanoseconds it reaches 9999-12-31 (serial 2958465).
+DATE_DTYPE = "datetime64[us]"
+EXCEL_EPOCH_1900 = np.datetime64("1899-12-30", "D")  # serial 0 of the 1900 date system
+EXCEL_EPOCH_1904 = np.datetime64("1904-01-01", "D")  # serial 0 of the 1904 date system
+SERIAL_MIN, SERIAL_MAX = 1, 2958465  # the serials Excel shows as dates (up to 9999-12-31)
+TEXT_DATE_MIN = np.datetime64("1900-01-01", "D")  # earliest date read from text or a date cell
+DATE_MAX = np.datetime64("9999-12-31", "D")
+TWO_DIGIT_YEAR_PIVOT = 69  # 00–68 are 2000–2068, 69–99 are 1969–1999
+# An Excel time-of-day cell read with a date attached carries "day zero": 1899-12-30 (serial 0)
+# or 1899-12-31 (Excel's own "1900-01-00").
+EXCEL_DAY_ZERO = (np.datetime64("1899-12-30", "D"), np.datetime64("1899-12-31", "D"))
+RATING_MIN, RATING_MAX = 1, 5
+YES_SPELLINGS = ("yes", "y", "true", "x", "✓", "✔", "1")
+NO_SPELLINGS = ("no", "n", "false", "0")
+_EXACT_FLOAT_INT = 2.0**53  # beyond this a float no longer holds every whole number
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+class Parsed(NamedTuple):
+    """Typed values, and where the input was filled in but could not be read."""
+
+    values: pd.Series
+    invalid: pd.Series
+
+
+# --------------------------------------------------------------------------- cells by Python type
+
+_BLANK, _TEXT, _BOOL, _INT, _FLOAT, _DATETIME, _DATE, _TIME, _TIMEDELTA, _OTHER = range(10)
+
+
+def _kind_of_type(kind: type) -> int:
+    # Order matters: bool is an int, datetime is a date, pd.Timestamp a datetime.
+    if issubclass(kind, str):
+        return _TEXT
+    if issubclass(kind, (bool, np.bool_)):
+        return _BOOL
+    if issubclass(kind, (int, np.integer)):
+        return _INT
+    if issubclass(kind, (float, np.floating)):
+        return _FLOAT
+    if issubclass(kind, (dt.datetime, np.datetime64)):
+        return _DATETIME
+    if issubclass(kind, dt.date):
+        return _DATE
+    if issubclass(kind, dt.time):
+        return _TIME
+    if issubclass(kind, (dt.timedelta, np.timedelta64)):
+        return _TIMEDELTA
+    return _OTHER
+
+
+_ZERO_WIDTH = str.maketrans({"\u200b": " ", "\ufeff": " "})
+
+
+def _squeeze(texts: np.ndarray) -> np.ndarray:
+    """The whitespace rule: every run of whitespace becomes one space, trimmed."""
+    # str.split() splits on every Unicode space (tabs, line breaks, \u00a0, \u2007, \u202f, ...);
+    # zero-width spaces and byte-order marks are not Unicode spaces but are invisible all the same.
+    if any("\u200b" in text or "\ufeff" in text for text in texts):
+        texts = [text.translate(_ZERO_WIDTH) for text in texts]
+    return np.array([" ".join(text.split()) for text in texts], dtype=object)
+
+
+class _Cells:
+    """A raw column sorted by the Python type of each cell, its text factorised and squeezed."""
+
+    def __init__(self, s: pd.Series) -> None:
+        self.index = s.index
+        self.name = s.name
+        self.raw = s.to_numpy(dtype=object)
+        size = len(self.raw)
+        self.kinds = np.full(size, _OTHER, dtype=np.int8)
+        if size:
+            types = np.fromiter(map(type, self.raw), dtype=object, count=size)
+            codes, unique_types = pd.factorize(types)
+            self.kinds = np.array([_kind_of_type(t) for t in unique_types], dtype=np.int8)[codes]
+        self.kinds[pd.isna(self.raw)] = _BLANK
+        # Text: parse each distinct spelling once; `text_unique[text_codes]` is the text of the
+        # cells at `text_where`. Whitespace-only text is blank.
+        where = np.flatnonzero(self.kinds == _TEXT)
+        codes, unique = pd.factorize(self.raw[where])
+        unique = _squeeze(unique)
+        filled = (unique != "")[codes]
+        self.kinds[where[~filled]] = _BLANK
+        self.text_where, self.text_codes, self.text_unique = where[filled], codes[filled], unique
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def where(self, *kinds: int) -> np.ndarray:
+        return np.flatnonzero(np.isin(self.kinds, kinds))
+
+    def floats(self, where: np.ndarray) -> np.ndarray:
+        """The numbers at ``where`` as floats (a Python int too big for a float becomes inf)."""
+        numbers = self.raw[where]
+        try:
+            return numbers.astype(np.float64)
+        except OverflowError:
+            return np.array([_float_or_inf(number) for number in numbers], dtype=np.float64)
+
+    def parsed(self, values: pd.api.extensions.ExtensionArray | np.ndarray, readable: np.ndarray) -> Parsed:
+        invalid = (self.kinds != _BLANK) & ~readable
+        return Parsed(
+            pd.Series(values, index=self.index, name=self.name, copy=False),
+            pd.Series(invalid, index=self.index, name=self.name, copy=False),
+        )
+
+
+def _float_or_inf(number: object) -> float:
+    try:
+        return float(number)  # type: ignore[arg-type]
+    except OverflowError:
+        return float("inf")
+
+
+def _extract(texts: np.ndarray, pattern: re.Pattern[str]) -> pd.DataFrame:
+    """The named groups of ``pattern`` in each text (NaN where a group or the pattern misses)."""
+    return pd.Series(texts, dtype=object).str.extract(pattern)
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """Digits captured by a regex as floats; a decimal comma counts as a point."""
+    return pd.to_numeric(column.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _round_half_away(values: np.ndarray) -> np.ndarray:
+    return np.sign(values) * np.floor(np.abs(values) + 0.5)
+
+
+def _int_array(numbers: np.ndarray, readable: np.ndarray) -> pd.arrays.IntegerArray:
+    """A nullable Int64 array of whole-valued floats, NA where not readable."""
+    data = np.where(readable, numbers, 0).astype(np.int64)
+    return pd.arrays.IntegerArray(data, ~readable)
+
+
+# ------------------------------------------------------------------------------------------ text
+
+
+def _as_text(cells: _Cells, *, ids: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Every cell as text (None for blank), and which cells could be read as such.
+
+    With ``ids`` only text and whole numbers are readable; otherwise every value has a text.
+    """
+    text = np.full(len(cells), None, dtype=object)
+    readable = np.zeros(len(cells), dtype=bool)
+    text[cells.text_where] = cells.text_unique[cells.text_codes]
+    readable[cells.text_where] = True
+
+    where = cells.where(_FLOAT)
+    numbers = cells.floats(where)
+    whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
+    exact = whole & (np.abs(numbers) < _EXACT_FLOAT_INT)
+    text[where[exact]] = numbers[exact].astype(np.int64).astype(str).astype(object)
+    huge = where[whole & ~exact]
+    text[huge] = [str(int(number)) for number in cells.raw[huge]]
+    readable[where[whole]] = True
+
+    where = cells.where(_INT)
+    text[where] = [str(int(number)) for number in cells.raw[where]]
+    readable[where] = True
+
+    if not ids:
+        where = cells.where(_FLOAT, _BOOL, _DATETIME, _DATE, _TIME, _TIMEDELTA, _OTHER)
+        where = where[~readable[where]]
+        text[where] = [str(value) for value in cells.raw[where]]
+        readable[where] = True
+    return text, readable
+
+
+def normalise_text(s: pd.Series) -> pd.Series:
+    """Text by the whitespace rule, NA for blank; whole numbers without ``.0`` ("12345")."""
+    cells = _Cells(s)
+    text, _ = _as_text(cells, ids=False)
+    return pd.Series(pd.array(text, dtype="string"), index=cells.index, name=cells.name, copy=False)
+
+
+def parse_ids(s: pd.Series) -> Parsed:
+    """IDs as text: ``12345.0`` → "12345", text kept (leading zeros too); 12.5 and booleans invalid."""
+    cells = _Cells(s)
+    text, readable = _as_text(cells, ids=True)
+    text[~readable] = None
+    return cells.parsed(pd.array(text, dtype="string"), readable)
+
+
+# ------------------------------------------------------------------------------------------ dates
+
+_MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_MONTH_NUMBER = {name: str(number) for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_TIME_OF_DAY = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\s?[ap]\.?m\.?)?"
+_DATE_TEXT = re.compile(
+    rf"""^(?:
+        (?P<iso_y>\d{{4}})(?P<iso_sep>[-/.])(?P<iso_m>\d{{1,2}})(?P=iso_sep)(?P<iso_d>\d{{1,2}})
+            (?:[t\s]{_TIME_OF_DAY}(?:z|[+-]\d{{2}}:?\d{{2}})?)?
+      | (?P<num_a>\d{{1,2}})(?P<num_sep>[-/.])(?P<num_b>\d{{1,2}})(?P=num_sep)(?P<num_y>\d{{4}}|\d{{2}})
+            (?:\s{_TIME_OF_DAY})?
+      | (?P<mdy_m>{_MONTH_NAME})[\s/-]?(?P<mdy_d>\d{{1,2}})(?:st|nd|rd|th)?,?[\s/-](?P<mdy_y>\d{{4}}|\d{{2}})
+      | (?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?[\s/-]?(?P<dmy_m>{_MONTH_NAME}),?[\s/-](?P<dmy_y>\d{{4}}|\d{{2}})
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _calendar_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Dates from float year, month and day arrays; NaT where the date does not exist."""
+    days = np.full(len(year), np.datetime64("NaT"), dtype="datetime64[D]")
+    possible = (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31) & (year >= 1) & (year <= 9999)
+    where = np.flatnonzero(possible)
+    months = ((year[where] - 1970) * 12 + month[where] - 1).astype(np.int64).astype("datetime64[M]")
+    dates = months.astype("datetime64[D]") + (day[where] - 1).astype(np.int64)
+    exists = dates.astype("datetime64[M]") == months  # 2/30 rolls into March: it does not exist
+    days[where[exists]] = dates[exists]
+    return days
+
+
+def _text_dates(texts: np.ndarray, *, day_first: bool) -> np.ndarray:
+    """Each distinct date text as a day (NaT where it is not a date)."""
+    if not len(texts):
+        return np.empty(0, dtype="datetime64[D]")
+    parts = _extract(texts, _DATE_TEXT)
+    first, second = ("num_b", "num_a") if day_first else ("num_a", "num_b")
+    month_names = parts["mdy_m"].fillna(parts["dmy_m"]).str[:3].str.lower().map(_MONTH_NUMBER)
+    year_text = parts["iso_y"].fillna(parts["num_y"]).fillna(parts["mdy_y"]).fillna(parts["dmy_y"])
+    month = parts["iso_m"].fillna(parts[first]).fillna(month_names)
+    day = parts["iso_d"].fillna(parts[second]).fillna(parts["mdy_d"]).fillna(parts["dmy_d"])
+
+    year = _numbers(year_text)
+    two_digit = (year_text.str.len() == 2).to_numpy(dtype=bool)
+    year = np.where(two_digit, np.where(year < TWO_DIGIT_YEAR_PIVOT, 2000 + year, 1900 + year), year)
+    return _calendar_days(year, _numbers(month), _numbers(day))
+
+
+def _datetimes(values: np.ndarray) -> np.ndarray:
+    """Date and datetime objects as datetime64[us], wall-clock time kept; NaT where impossible."""
+    if not len(values):
+        return np.empty(0, dtype="datetime64[us]")
+    try:
+        stamps = pd.to_datetime(values, errors="coerce")
+        if stamps.tz is not None:
+            stamps = stamps.tz_localize(None)
+        return stamps.as_unit("us").to_numpy()
+    except (ValueError, TypeError, OverflowError):  # time zones mixed, or one out of range
+        return np.array([_one_datetime(value) for value in values], dtype="datetime64[us]")
+
+
+def _one_datetime(value: object) -> np.datetime64:
+    try:
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+        if stamp.tz is not None:
+            stamp = stamp.tz_localize(None)
+        return stamp.as_unit("us").to_datetime64()
+    except (ValueError, TypeError, OverflowError):
+        return np.datetime64("NaT", "us")
+
+
+def parse_dates(s: pd.Series, *, day_first: bool = False, date1904: bool = False) -> Parsed:
+    """Dates as Excel dates, Excel serial numbers or text; values are ``datetime64[us]`` at midnight.
+
+    Text is ISO (``2024-03-05``, a time may follow), numeric month first (``3/5/2024``, ``3/5/24``,
+    ``03-05-2024``, ``3.5.2024``; day first with ``day_first``) or with a month name
+    (``March 5, 2024``, ``5 March 2024``, ``5-Mar-2024``, ``Mar 5 2024``). A date that does not
+    exist is invalid, never swapped. Serials 1..2958465 count days from 1899-12-30 (from
+    1904-01-01 with ``date1904``). Date cells and text must fall in 1900-01-01..9999-12-31. Times,
+    durations and booleans are invalid.
+    """
+    cells = _Cells(s)
+    days = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[D]")
+
+    where = cells.where(_DATE, _DATETIME)
+    days[where] = _datetimes(cells.raw[where]).astype("datetime64[D]")  # floors: the time is dropped
+    days[where[days[where] < TEXT_DATE_MIN]] = np.datetime64("NaT")
+
+    days[cells.text_where] = _text_dates(cells.text_unique, day_first=day_first)[cells.text_codes]
+    days[cells.text_where[days[cells.text_where] < TEXT_DATE_MIN]] = np.datetime64("NaT")
+
+    where = cells.where(_FLOAT, _INT)
+    serial = np.floor(cells.floats(where))
+    is_date = (serial >= SERIAL_MIN) & (serial <= SERIAL_MAX)  # NaN and inf are not
+    epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH_1900
+    serial_days = epoch + serial[is_date].astype(np.int64)
+    days[where[is_date]] = serial_days
+
+    days[days > DATE_MAX] = np.datetime64("NaT")
+    readable = ~np.isnat(days)
+    return cells.parsed(days.astype(DATE_DTYPE), readable)
+
+
+# -------------------------------------------------------------------------------------- durations
+
+_NUMBER = r"\d+(?:[.,]\d+)?|[.,]\d+"
+_HOUR_UNIT = r"(?:h|hrs?|hours?)\.?"
+_MINUTE_UNIT = r"(?:m|mins?|minutes?)\.?"
+_DURATION_TEXT = re.compile(
+    rf"""^(?P<sign>[-+])?\s?(?:
+        (?P<hours>{_NUMBER})
+      | (?P<clock_h>\d+):(?P<clock_m>\d{{2}})(?::(?P<clock_s>\d{{2}}))?
+      | (?P<unit_h>{_NUMBER})\s?{_HOUR_UNIT}(?:\s?(?:,\s?|and\s)?(?P<unit_hm>\d{{1,2}})\s?(?:{_MINUTE_UNIT})?)?
+      | (?P<unit_m>{_NUMBER})\s?{_MINUTE_UNIT}
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _text_minutes(texts: np.ndarray) -> np.ndarray:
+    """Each distinct duration text in (unrounded) minutes; NaN where it is not a duration."""
+    if not len(texts):
+        return np.empty(0, dtype=np.float64)
+    parts = _extract(texts, _DURATION_TEXT)
+    minutes = _numbers(parts["hours"]) * 60
+
+    clock_h, clock_m, clock_s = (_numbers(parts[g]) for g in ("clock_h", "clock_m", "clock_s"))
+    clock_s = np.where(np.isnan(clock_s), 0, clock_s)
+    clock = np.where((clock_m <= 59) & (clock_s <= 59), clock_h * 60 + clock_m + clock_s / 60, np.nan)
+    minutes = np.where(np.isnan(minutes), clock, minutes)
+
+    unit_h, unit_hm = _numbers(parts["unit_h"]), _numbers(parts["unit_hm"])
+    # "1h30": the minutes are a clock's, 0–59 after whole hours.
+    with_minutes = ~np.isnan(unit_hm)
+    sound = ~with_minutes | ((unit_hm <= 59) & (unit_h == np.floor(unit_h)))
+    hours_minutes = np.where(sound, unit_h * 60 + np.where(with_minutes, unit_hm, 0), np.nan)
+    minutes = np.where(np.isnan(minutes), hours_minutes, minutes)
+    minutes = np.where(np.isnan(minutes), _numbers(parts["unit_m"]), minutes)
+
+    negative = (parts["sign"] == "-").to_numpy(dtype=bool)
+    return np.where(negative, -minutes, minutes)
+
+
+def parse_durations(s: pd.Series) -> Parsed:
+    """Durations as whole minutes (``Int64``, rounded half away from zero).
+
+    Numbers are decimal hours (zero and negatives are read; a rule judges them); time-of-day cells,
+    timedeltas and datetimes on Excel's day zero (1899-12-30/31) give their time; text may be hours
+    (``1.5``, ``1,5``), a clock (``1:30``, ``1:30:00``; minutes 0–59) or carry units (``90 min``,
+    ``1.5 h``, ``1h30``, ``1 hr 30 min``, ``2 hours``, ``45m``).
+    """
+    cells = _Cells(s)
+    minutes = np.full(len(cells), np.nan)
+
+    where = cells.where(_FLOAT, _INT)
+    minutes[where] = cells.floats(where) * 60
+
+    where = cells.where(_TIME)
+    minutes[where] = np.fromiter(
+        ((t.hour * 60 + t.minute) + (t.second + t.microsecond / 1e6) / 60 for t in cells.raw[where]),
+        dtype=np.float64,
+        count=len(where),
+    )
+
+    where = cells.where(_TIMEDELTA)
+    if len(where):
+        minutes[where] = pd.to_timedelta(cells.raw[where], errors="coerce").total_seconds().to_numpy() / 60
+
+    where = cells.where(_DATETIME)
+    stamps = _datetimes(cells.raw[where])
+    day = stamps.astype("datetime64[D]")
+    on_day_zero = np.isin(day, EXCEL_DAY_ZERO)
+    time_of_day = (stamps - day).astype("timedelta64[us]").astype(np.int64) / 60e6
+    minutes[where[on_day_zero]] = time_of_day[on_day_zero]
+
+    minutes[cells.text_where] = _text_minutes(cells.text_unique)[cells.text_codes]
+
+    whole = _round_half_away(minutes)
+    readable = np.isfinite(whole) & (np.abs(whole) < _EXACT_FLOAT_INT)
+    return cells.parsed(_int_array(whole, readable), readable)
+
+
+# -------------------------------------------------------------------------------- whole numbers
+
+_INTEGER_TEXT = re.compile(r"^(?P<digits>[-+]?\d+)(?:\.0*)?$")
+
+
+def parse_integers(s: pd.Series) -> Parsed:
+    """Whole numbers (``Int64``): ``23``, ``23.0``, "23"; 23.5, booleans and "Grade 23" invalid."""
+    cells = _Cells(s)
+    numbers = np.full(len(cells), np.nan)
+
+    where = cells.where(_FLOAT, _INT)
+    numbers[where] = cells.floats(where)
+
+    if len(cells.text_unique):
+        digits = _extract(cells.text_unique, _INTEGER_TEXT)["digits"]
+        numbers[cells.text_where] = _numbers(digits)[cells.text_codes]
+
+    readable = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < _EXACT_FLOAT_INT)
+    return cells.parsed(_int_array(numbers, readable), readable)
+
+
+def parse_rating(s: pd.Series) -> Parsed:
+    """A rating: a whole number from 1 to 5 (``Int64``); anything else is invalid."""
+    whole, invalid = parse_integers(s)
+    in_range = whole.between(RATING_MIN, RATING_MAX).fillna(False).to_numpy(dtype=bool)
+    out_of_range = whole.notna().to_numpy(dtype=bool) & ~in_range
+    return Parsed(whole.where(in_range, pd.NA), invalid | out_of_range)
+
+
+# --------------------------------------------------------------------------------- enumerations
+
+
+def _enum_key(text: str) -> str:
+    """How spellings are compared: case-folded, and ``-``, ``_`` and whitespace runs alike."""
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
+def _lookup(cells: _Cells, spellings: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's value in ``spellings`` (keyed by ``_enum_key``), and where one was found."""
+    text, _ = _as_text(cells, ids=False)
+    codes, unique = pd.factorize(text)  # blank cells (None) get code -1: the last, a miss
+    found = [spellings.get(_enum_key(spelling)) for spelling in unique] + [None]
+    readable = np.array([value is not None for value in found])
+    return np.array(found, dtype=object)[codes], readable[codes]
+
+
+def parse_enum(
+    s: pd.Series,
+    values: Sequence[str],
+    variants: Mapping[str, Sequence[str]] = MappingProxyType({}),
+) -> Parsed:
+    """An allowed value, in its canonical spelling from ``values``.
+
+    Matching ignores case and treats ``-``, ``_`` and runs of whitespace alike (``in-person``,
+    ``IN PERSON`` and ``In_Person`` are all "In Person"); ``variants`` adds further spellings of a
+    canonical value, matched the same way.
+    """
+    spellings: dict[str, str] = {}
+    for canonical in values:
+        spellings.setdefault(_enum_key(canonical), canonical)
+    for canonical, extra in variants.items():
+        if canonical not in values:
+            raise ValueError(f"variants given for {canonical!r}, which is not one of {list(values)}")
+        for spelling in extra:
+            spellings.setdefault(_enum_key(spelling), canonical)
+    cells = _Cells(s)
+    found, readable = _lookup(cells, spellings)
+    return cells.parsed(pd.array(found, dtype="string"), readable)
+
+
+_YES_NO = {**{spelling: True for spelling in YES_SPELLINGS}, **{spelling: False for spelling in NO_SPELLINGS}}
+
+
+def parse_yesno(s: pd.Series) -> Parsed:
+    """Yes/no as nullable ``boolean``: Yes, Y, TRUE, x, ✓, 1 or No, N, FALSE, 0, in any case."""
+    cells = _Cells(s)
+    found, readable = _lookup(cells, _YES_NO)
+    answers = np.zeros(len(cells), dtype=bool)
+    answers[readable] = found[readable].astype(bool)
+    return cells.parsed(pd.arrays.BooleanArray(answers, ~readable), readable)
+
+
+# ------------------------------------------------------------------------------ cell references
+
+
+def column_letter(index: int) -> str:
+    """Excel's letters for a 0-based column: 0 → "A", 25 → "Z", 26 → "AA"."""
+    if index < 0:
+        raise ValueError(f"column index must be 0 or more, not {index}")
+    letters = ""
+    number = index + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    """The A1 reference of a 1-based row and a 0-based column: a1(5, 2) == "C5"."""
+    if row < 1:
+        raise ValueError(f"row must be 1 or more, not {row}")
+    return f"{column_letter(col)}{row}"

@@ -1,0 +1,1165 @@
+#!/usr/bin/env python3
+"""Write the demo inbox ``sample_workbooks/``: a small ITSS coaching program as a coordinator keeps it.
+
+    .venv/bin/python scripts/make_samples.py            # (re)writes sample_workbooks/
+
+Deterministic: no randomness, fixed workbook creation dates, so running it twice gives the same
+bytes. Besides the workbooks it writes ``sample_workbooks/expected.json``, the expected outcome of
+``coaching-batch run sample_workbooks --as-of 2026-11-20``, computed here by a small, plain
+re-implementation of the SPEC §4 rules over exactly the values written (it does not import
+coaching_batch). Every pair also declares by hand the rule codes its scenario is meant to show; the
+script stops if the calculation disagrees, so the scenario table in the README and the oracle
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xlsxwriter
+
+D = dt.date
+AS_OF = D(2026, 11, 20)
+STIPEND = 300
+CANDIDATE_MIN = 40 * 60  # minutes
+COACH_MIN = 12 * 60
+IMPLAUSIBLE = 8 * 60
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "sample_workbooks"
+CREATED = dt.datetime(2026, 11, 16, 8, 30)  # fixed: keeps the bytes stable from run to run
+
+SEVERITY = {
+    "FILE-DUPLICATE": "warning", "SHEET-UNRECOGNIZED": "info", "CELL-REQUIRED": "error",
+    "CELL-TYPE": "error", "CELL-ENUM": "error", "ID-DUPLICATE": "error", "ID-UNKNOWN": "error",
+    "LOG-DURATION-INVALID": "error", "LOG-DURATION-IMPLAUSIBLE": "warning", "LOG-DATE-FUTURE": "error",
+    "LOG-OUTSIDE-WINDOW": "warning", "LOG-DUPLICATE": "warning", "LOG-NO-ASSIGNMENT": "error",
+    "LOG-TOTAL-MISMATCH": "warning", "COACH-NOT-QUALIFIED": "error", "COACH-CONCURRENT": "error",
+    "CANDIDATE-NOT-ENROLLED": "error", "CANDIDATE-REPEAT": "error", "PAIR-NOT-STARTED": "warning",
+    "PAIR-INACTIVE": "warning", "PAIR-AT-RISK": "warning", "PAIR-OVERDUE": "error",
+    "PAIR-TOO-SHORT": "warning", "COMPLETION-HOURS-SHORT": "error", "PAYMENT-CONTACT-SHORT": "error",
+    "PAYMENT-NOT-COMPLETE": "error",
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Dates
+
+
+def add_months(day: D, months: int) -> D:
+    """Same day of month, `months` later, clamped to the month's end (31 Aug + 6 → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return D(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(day: D, years: int) -> D:
+    return add_months(day, 12 * years)
+
+
+# ----------------------------------------------------------------------------------------------
+# People (the roster)
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    title: str
+    grade: int
+    hire: D
+    location: str
+    supervisor: str | None = None
+    training: D | None = None  # coach training date
+    pgs: str = "Meeting"
+    position_start: D | None = None
+
+    @property
+    def email(self) -> str:
+        first, last = self.name.lower().replace("'", "").split(" ", 1)
+        return f"{first}_{last.replace(' ', '')}@mcpsmd.org"
+
+
+TITLE = {20: "IT Systems Specialist I", 23: "IT Systems Specialist II", 25: "IT Systems Specialist III",
+         27: "IT Systems Supervisor"}
+
+P: dict[str, Person] = {}
+
+
+def person(key, id, name, grade, hire, location, supervisor=None, training=None, **kw) -> None:
+    P[key] = Person(id, name, TITLE[grade], grade, hire, location, supervisor, training, **kw)
+
+
+# supervisors (S1's ID has a leading zero: it must stay "031775")
+person("S1", "031775", "Denise Carter", 27, D(2006, 8, 14), "Carver Educational Services Center")
+person("S2", "108842", "Marcus Hale", 27, D(2008, 1, 7), "Field Support North (Gaithersburg)")
+person("S3", "112907", "Ellen Okafor", 27, D(2010, 3, 22), "Field Support South (Rockville)")
+# coaches: ITSS II (23) or ITSS III (25)
+person("C1", "104233", "Jordan Reyes", 25, D(2014, 8, 18), "Field Support North (Gaithersburg)", "S2", D(2025, 11, 5))
+person("C2", "103518", "Priya Natarajan", 25, D(2012, 7, 9), "Field Support South (Rockville)", "S3", D(2024, 10, 16))
+person("C3", "105927", "Samuel Osei", 25, D(2016, 1, 4), "Carver Educational Services Center", "S1", D(2025, 11, 5))
+person("C4", "102264", "Linda Marsh", 25, D(2009, 9, 21), "Field Support North (Gaithersburg)", "S2", D(2023, 10, 18))
+person("C5", "106180", "Tomas Alvarez", 25, D(2017, 3, 13), "Field Support South (Rockville)", "S3", D(2025, 11, 5))
+person("C6", "107455", "Grace Kim", 25, D(2015, 6, 1), "Field Support North (Gaithersburg)", "S2", D(2024, 10, 16))
+person("C8", "104861", "Andre Baptiste", 25, D(2013, 2, 11), "Field Support South (Rockville)", "S3", D(2025, 11, 5))
+person("C9", "109034", "Helen Wu", 23, D(2018, 8, 20), "Carver Educational Services Center", "S1", D(2025, 5, 14))
+person("C10", "103097", "Rafael Moreno", 25, D(2011, 10, 3), "Field Support North (Gaithersburg)", "S2", D(2024, 10, 16))
+person("C11", "110452", "Beth Sullivan", 25, D(2019, 1, 7), "Field Support South (Rockville)", "S3", D(2025, 5, 14))
+person("C14", "111206", "Kevin O'Neill", 25, D(2020, 2, 3), "Carver Educational Services Center", "S1", D(2026, 7, 20))
+person("C16", "105512", "Nadia Petrova", 25, D(2016, 9, 12), "Field Support North (Gaithersburg)", "S2", D(2025, 5, 14))
+person("C20", "108120", "Chris Dunn", 23, D(2019, 6, 17), "Field Support South (Rockville)", "S3", D(2025, 5, 14))
+# candidates: ITSS I (20) seeking 23, or ITSS II (23) seeking 25
+person("K1", "113402", "Alicia Brooks", 20, D(2021, 9, 7), "Gaithersburg HS", "S2")
+person("K2", "114518", "Daniel Cho", 20, D(2022, 1, 18), "Rockville HS", "S3")
+person("K3", "113977", "Fatima Rahman", 20, D(2021, 6, 28), "Carver Educational Services Center", "S1")
+person("K4", "115230", "Ryan Patel", 23, D(2019, 11, 4), "Watkins Mill HS", "S2")
+person("K5", "114083", "Mei Lin", 20, D(2021, 8, 2), "Richard Montgomery HS", "S3")
+person("K6", "115764", "Oscar Diaz", 20, D(2023, 2, 13), "Quince Orchard HS", "S2")
+person("K7", "116021", "Tanya Ellis", 20, D(2023, 8, 21), "Carver Educational Services Center", "S1")
+person("K8", "114690", "Victor Nguyen", 23, D(2018, 4, 16), "Wootton HS", "S3")
+person("K9", "116347", "Hannah Schultz", 20, D(2023, 10, 2), "Clarksburg HS", "S2")
+person("K10", "113155", "Isaac Morgan", 20, D(2020, 7, 13), "Carver Educational Services Center", "S1")
+person("K11", "116802", "Leah Goldberg", 20, D(2024, 1, 8), "Wheaton HS", "S3")
+person("K12", "115019", "Jamal Wright", 20, D(2022, 9, 6), "Seneca Valley HS", "S2")
+person("K13", "114455", "Sofia Rossi", 23, D(2018, 1, 22), "Carver Educational Services Center", "S1")
+person("K14", "116590", "Ethan Park", 20, D(2024, 3, 4), "Blair HS", "S3")
+person("K16", "115388", "Olivia Turner", 20, D(2022, 11, 14), "Northwest HS", "S2")
+person("K17", "116915", "Noah Bennett", 20, D(2024, 6, 17), "Poolesville HS", "S1")
+person("K18", "116154", "Zoe Adams", 20, D(2023, 9, 5), "Kennedy HS", "S3")
+person("K20", "115601", "Luis Romero", 20, D(2022, 10, 3), "Carver Educational Services Center", "S1")
+person("K21", "116733", "Ava Sinclair", 20, D(2024, 2, 12), "Magruder HS", "S2")
+# not in the program; entered twice in the roster (ID-DUPLICATE)
+person("E1", "117044", "Peter Walsh", 20, D(2025, 3, 10), "Springbrook HS", "S3")
+
+ROSTER_IDS = {p.id for p in P.values()}
+
+# ----------------------------------------------------------------------------------------------
+# Recommendations (1 supervisor + 2 colleagues per coach; Kevin O'Neill is missing a colleague)
+
+OVERALL = ["Highly recommended", "Recommended", "Highly recommended", "Recommended with reservations"]
+COLLEAGUES = ["Tom Becker", "Rosa Jimenez", "Ahmed Saleh", "Karen Doyle", "Bill Foster", "Yuki Tanaka",
+              "Maria Santos", "Greg Howell", "Anita Desai", "Paul Lindqvist"]
+
+
+def recommendations() -> list[dict]:
+    rows = []
+    for i, key in enumerate(["C1", "C2", "C3", "C4", "C5", "C6", "C8", "C9", "C10", "C11", "C14", "C16", "C20"]):
+        coach = P[key]
+        sent = add_months(coach.training, -2) if coach.training else D(2025, 3, 1)
+        refs = [(P[coach.supervisor].name, "Supervisor"),
+                (COLLEAGUES[i % 10], "Colleague"), (COLLEAGUES[(i + 3) % 10], "Colleague")]
+        if key == "C14":
+            refs = refs[:2]  # the second colleague form never came back
+        for j, (ref, relationship) in enumerate(refs):
+            ratings = [5 - (i + j + k) % 2 for k in range(5)]
+            rows.append(dict(coach=key, reference=ref, relationship=relationship, ratings=ratings,
+                             overall=OVERALL[(i + j) % 4], date=sent + dt.timedelta(days=3 + 4 * j)))
+    return rows
+
+
+RECS = recommendations()
+
+# ----------------------------------------------------------------------------------------------
+# Requests (one per candidate; Zoe Adams signed form 336-84 after her request)
+
+
+@dataclass
+class Request:
+    cand: str
+    date: D
+    target: int
+    enrolled: D | None
+    notes: str = ""
+
+
+REQUESTS = [
+    Request("K12", D(2025, 11, 10), 23, D(2025, 11, 3)),
+    Request("K3", D(2025, 12, 1), 23, D(2025, 11, 20)),
+    Request("K1", D(2026, 1, 12), 23, D(2026, 1, 6)),
+    Request("K10", D(2026, 1, 26), 23, D(2026, 1, 21)),
+    Request("K5", D(2026, 2, 2), 23, D(2026, 1, 29)),
+    Request("K2", D(2026, 2, 23), 23, D(2026, 2, 16)),
+    Request("K6", D(2026, 3, 9), 23, D(2026, 3, 2)),
+    Request("K4", D(2026, 3, 30), 25, D(2026, 3, 24), "Prefers evening meetings"),
+    Request("K8", D(2026, 4, 13), 25, D(2026, 4, 8)),
+    Request("K20", D(2026, 4, 27), 23, D(2026, 4, 20), "Summer schedule is flexible"),
+    Request("K16", D(2026, 5, 11), 23, D(2026, 5, 4)),
+    Request("K14", D(2026, 5, 26), 23, D(2026, 5, 18)),
+    Request("K9", D(2026, 6, 1), 23, D(2026, 5, 27)),
+    Request("K7", D(2026, 6, 29), 23, D(2026, 6, 22)),
+    Request("K18", D(2026, 7, 20), 23, D(2026, 8, 5), "Form 336-84 to follow (supervisor on leave)"),
+    Request("K13", D(2026, 7, 27), 25, D(2026, 7, 21)),
+    Request("K11", D(2026, 8, 10), 23, D(2026, 8, 3)),
+    Request("K17", D(2026, 8, 17), 23, D(2026, 8, 10)),
+    Request("K21", D(2026, 8, 25), 23, D(2026, 8, 10), "Waiting for a coach"),
+]
+REQUEST_BY_CAND = {r.cand: r for r in REQUESTS}
+
+# ----------------------------------------------------------------------------------------------
+# Assignments: each pair, its scenario and the pair-level rule codes it is meant to show
+
+
+@dataclass
+class Pair:
+    key: str
+    cand: str
+    coach: str
+    assigned: D
+    pm: D | None
+    status: str | None  # as typed; blank = Active
+    goals_attained: str | None  # as typed
+    completion: D | None = None
+    payment_request: D | None = None
+    target: int | None = None  # blank = from the request
+    goals: tuple[str, str, str] = ("", "", "")
+    scenario: str = ""
+    expect: list[str] = field(default_factory=list)  # pair-level rule codes, by hand
+    # log plan: (total minutes, last entry date) for the candidate log and the coach log
+    cand_plan: tuple[int, D] | None = None
+    coach_plan: tuple[int, D] | None = None
+
+    @property
+    def deadline(self) -> D | None:
+        return add_months(self.pm, 6) if self.pm else None
+
+
+G_NET = ("Configure and troubleshoot switch ports and VLANs", "Image and deploy a lab of laptops",
+         "Pass the ITSS II skills assessment")
+G_AD = ("Manage Active Directory accounts and group policy", "Lead a printer and copier deployment",
+        "Document a school's network closet")
+G_SRV = ("Administer a Windows file server", "Script routine tasks in PowerShell",
+         "Plan a building-wide software rollout")
+
+PAIRS = [
+    Pair("A1", "K1", "C1", D(2026, 2, 16), D(2026, 3, 2), "Completed", "Yes", D(2026, 7, 24), D(2026, 7, 31), 23, G_NET,
+         "Completed and paid: hours well above the minimums (one coach-log row has contact type 'Phnoe': not counted).",
+         [], (2790, D(2026, 7, 24)), (855, D(2026, 7, 22))),
+    Pair("A2", "K2", "C2", D(2026, 3, 23), D(2026, 4, 6), "Completed", "Yes", D(2026, 9, 25), D(2026, 10, 2), 23, G_AD,
+         "Completed and paid at exactly 40.00 candidate hours and 12.00 coach contact hours (durations typed five ways; "
+         "an entry before the planning meeting and a 0-hour entry do not count).",
+         [], (2400, D(2026, 9, 25)), (720, D(2026, 9, 24))),
+    Pair("A3", "K3", "C3", D(2026, 1, 26), D(2026, 2, 9), "Completed", "Yes", D(2026, 6, 30), D(2026, 7, 10), 23, G_NET,
+         "Completed and paid; includes a 10-hour day (warning, counted) and one entry sent in two files (counted once).",
+         [], (2550, D(2026, 6, 30)), (810, D(2026, 6, 26))),
+    Pair("A4", "K4", "C4", D(2026, 4, 27), D(2026, 5, 11), "Completed", "Y", D(2026, 11, 6), None, 25, G_SRV,
+         "Completed, certificate due, but no Request for Payment yet: not payable (IDs typed as numbers, one 'TBD' duration).",
+         [], (2640, D(2026, 11, 6)), (750, D(2026, 11, 5))),
+    Pair("A5", "K5", "C5", D(2026, 3, 2), D(2026, 3, 16), "Completed", "Yes", D(2026, 8, 28), D(2026, 9, 4), 23, G_AD,
+         "Completed, payment requested, but the coach log documents only 10.50 contact hours.",
+         ["PAYMENT-CONTACT-SHORT"], (2535, D(2026, 8, 28)), (630, D(2026, 8, 27))),
+    Pair("A6", "K6", "C6", D(2026, 4, 6), D(2026, 4, 20), "Completed", "Yes", D(2026, 10, 9), D(2026, 10, 14), 23, G_NET,
+         "Marked Completed with 36.75 candidate hours (a 4-hour entry dated 31/31/2026 cannot be counted).",
+         ["COMPLETION-HOURS-SHORT", "PAYMENT-NOT-COMPLETE"], (2205, D(2026, 10, 9)), (750, D(2026, 10, 8))),
+    Pair("A7", "K7", "C1", D(2026, 8, 3), D(2026, 8, 17), "Active", None, None, None, None, G_SRV,
+         "Active and on track (target grade from the request; an entry dated after the as-of date is not counted).",
+         [], (1590, D(2026, 11, 19)), (480, D(2026, 11, 17))),
+    Pair("A8", "K8", "C8", D(2026, 5, 11), D(2026, 5, 26), "Active", None, None, None, 25, G_SRV,
+         "At risk: deadline 11/26/2026, 8.50 candidate and 3.00 coach hours still needed (one row has an unknown coach ID).",
+         ["PAIR-AT-RISK"], (1890, D(2026, 11, 18)), (540, D(2026, 11, 13))),
+    Pair("A9", "K9", "C9", D(2026, 6, 29), D(2026, 7, 13), "Active", None, None, None, 23, G_AD,
+         "Inactive: no coach-log entry since 9/28/2026 (the candidate kept logging).",
+         ["PAIR-INACTIVE"], (1080, D(2026, 11, 2)), (300, D(2026, 9, 28))),
+    Pair("A10", "K10", "C10", D(2026, 2, 23), D(2026, 3, 9), "Active", None, None, None, 23, G_NET,
+         "Overdue: still Active after its 9/9/2026 deadline although the hours were met; an entry after the deadline "
+         "does not count; no coach contact in the last 30 days.",
+         ["PAIR-OVERDUE", "PAIR-INACTIVE"], (2460, D(2026, 9, 4)), (750, D(2026, 8, 31))),
+    Pair("A11", "K11", "C11", D(2026, 9, 14), None, "Active", None, None, None, 23, ("", "", ""),
+         "Not started: assigned 9/14/2026, no planning meeting yet.",
+         ["PAIR-NOT-STARTED"], None, None),
+    Pair("A12", "K12", "C4", D(2026, 1, 5), D(2026, 1, 12), "Withdrawn", "No", D(2026, 3, 20), None, 23, G_AD,
+         "Withdrawn on 3/20/2026; the coach's next pair (A4) starts after it, so no overlap.",
+         [], (555, D(2026, 3, 13)), (180, D(2026, 3, 10))),
+    Pair("A13", "K13", "C20", D(2026, 8, 24), D(2026, 9, 8), "Completed", "Yes", D(2026, 11, 13), D(2026, 11, 16), 25, G_SRV,
+         "Coach not qualified: grade 23 is below the target grade 25, so the completed pair is not payable.",
+         ["COACH-NOT-QUALIFIED", "PAYMENT-NOT-COMPLETE"], (2490, D(2026, 11, 13)), (735, D(2026, 11, 12))),
+    Pair("A14", "K14", "C14", D(2026, 6, 22), D(2026, 7, 6), "Active", None, None, None, 23, G_NET,
+         "Coach not qualified twice over: only one colleague recommendation, and trained (7/20) after the planning meeting (7/6).",
+         ["COACH-NOT-QUALIFIED", "COACH-NOT-QUALIFIED"], (1440, D(2026, 11, 18)), (510, D(2026, 11, 10))),
+    Pair("A16", "K16", "C16", D(2026, 6, 8), D(2026, 6, 22), "Active", None, None, None, 23, G_AD,
+         "Coach concurrent: Nadia Petrova coaches Olivia Turner (from 6/22) and Noah Bennett (from 9/21) at once.",
+         ["COACH-CONCURRENT"], (1800, D(2026, 11, 17)), (600, D(2026, 11, 16))),
+    Pair("A17", "K17", "C16", D(2026, 9, 8), D(2026, 9, 21), "Active", None, None, None, 23, G_NET,
+         "Coach concurrent (the second of Nadia Petrova's overlapping pairs).",
+         ["COACH-CONCURRENT"], (720, D(2026, 11, 19)), (300, D(2026, 11, 18))),
+    Pair("A18", "K18", "C3", D(2026, 8, 10), D(2026, 8, 24), None, None, None, None, 23, G_SRV,
+         "Candidate not enrolled: form 336-84 dated 8/5/2026, after the 7/20/2026 request (status left blank = Active).",
+         ["CANDIDATE-NOT-ENROLLED"], (1230, D(2026, 11, 16)), (390, D(2026, 11, 12))),
+    Pair("A19", "K3", "C5", D(2026, 9, 1), D(2026, 9, 14), "Active", None, None, None, 23, G_AD,
+         "Candidate repeat: Fatima Rahman was already coached for grade 23 (A3).",
+         ["CANDIDATE-REPEAT"], (840, D(2026, 11, 15)), (270, D(2026, 11, 9))),
+    Pair("A20", "K20", "C20", D(2026, 5, 26), D(2026, 6, 8), "Complete", "Yes", D(2026, 7, 31), D(2026, 8, 7), 23, G_NET,
+         "Too short: completed 7/31/2026, less than 2 months after the 6/8 planning meeting (a warning only: still paid).",
+         ["PAIR-TOO-SHORT"], (2475, D(2026, 7, 31)), (765, D(2026, 7, 30))),
+]
+
+# ----------------------------------------------------------------------------------------------
+# Log entries
+
+
+@dataclass
+class Entry:
+    kind: str  # "coach" | "candidate"
+    cand: str  # person key
+    coach: str
+    day: D | str | None  # as typed: a date, or text
+    minutes: int | None  # what the entry means (None: unreadable)
+    contact: str | None = None  # coach log: as typed
+    activity: str | None = None  # candidate log: as typed
+    desc: str = ""
+    dur: object = None  # the duration as typed (set when the sheet is laid out)
+    plant: str | None = None  # the row-level rule code this entry is planted for
+    cand_id: object = None  # override what is typed in the Candidate ID / Coach ID cells
+    coach_id: object = None
+    # where it was written (set by the writer)
+    file: str = ""
+    sheet: str = ""
+    cells: dict = field(default_factory=dict)
+    first_cell: str = ""
+
+
+COACH_PATTERN = [60, 45, 90, 30, 75, 60, 120, 45, 90, 60]
+CAND_PATTERN = [120, 90, 150, 105, 180, 75, 135, 240, 60, 165, 210, 90]
+CONTACT_CYCLE = ["In Person", "Phone", "In Person", "Email", "In Person", "Phone"]
+COACH_DESC = {
+    "In Person": ["Walked through the imaging workflow", "Demonstrated switch port configuration",
+                  "Reviewed ticket triage at school site", "Modeled a printer deployment",
+                  "Shadowing visit: network closet", "Explained backup and restore checks"],
+    "Phone": ["Phone check-in on progress", "Went over practice test answers", "Talked through a stuck ticket"],
+    "Email": ["Sent practice scenario on group policy", "Feedback on lab write-up", "Sent reading list and links"],
+}
+CAND_DESC = ["Read ITSS study guide chapter", "Practiced PowerShell scripts in lab", "Shadowed coach on site visit",
+             "Online module: Windows Server basics", "Set up test VLAN in lab", "Met with coach: review of goals",
+             "Imaged five lab laptops", "Documented school network closet", "Practice test and review",
+             "Group policy exercises", "Ticket queue with coach", "Wrote deployment checklist"]
+
+
+def spread(start: D, end: D, n: int) -> list[D]:
+    """n distinct dates from start to end inclusive, evenly spaced."""
+    span = (end - start).days
+    assert n == 1 or span >= n - 1, (start, end, n)
+    if n == 1:
+        return [start]
+    return [start + dt.timedelta(days=round(i * span / (n - 1))) for i in range(n)]
+
+
+def chunks(total: int, pattern: list[int], offset: int) -> list[int]:
+    out, i = [], offset
+    while sum(out) + pattern[i % len(pattern)] <= total:
+        out.append(pattern[i % len(pattern)])
+        i += 1
+    if total - sum(out):
+        out.append(total - sum(out))
+    return out
+
+
+def plan_entries(pair: Pair, kind: str, offset: int) -> list[Entry]:
+    plan = pair.cand_plan if kind == "candidate" else pair.coach_plan
+    if plan is None:
+        return []
+    total, last = plan
+    minutes = chunks(total, CAND_PATTERN if kind == "candidate" else COACH_PATTERN, offset)
+    entries = []
+    for i, (day, mins) in enumerate(zip(spread(pair.pm, last, len(minutes)), minutes)):
+        if kind == "coach":
+            contact = CONTACT_CYCLE[(i + offset) % len(CONTACT_CYCLE)]
+            if i == 0:
+                contact = "In Person"
+            options = COACH_DESC[contact]
+            desc = "Planning meeting: goals and schedule" if i == 0 else options[(i + offset) // 2 % len(options)]
+            entries.append(Entry("coach", pair.cand, pair.coach, day, mins, contact=contact, desc=desc))
+        else:
+            desc = "Planning meeting with coach" if i == 0 else CAND_DESC[(i + offset) % len(CAND_DESC)]
+            activity = "Coach Meeting" if i == 0 or "coach" in desc.lower() else "Independent"
+            entries.append(Entry("candidate", pair.cand, pair.coach, day, mins, activity=activity, desc=desc))
+    return entries
+
+
+PAIR = {p.key: p for p in PAIRS}
+LOGS: dict[tuple[str, str], list[Entry]] = {}
+for n, p in enumerate(PAIRS):
+    LOGS[(p.key, "candidate")] = plan_entries(p, "candidate", n)
+    LOGS[(p.key, "coach")] = plan_entries(p, "coach", n)
+
+
+def insert(entries: list[Entry], entry: Entry) -> list[Entry]:
+    """Place a planted entry among the others by date (text dates go where they were typed)."""
+    key = entry.day if isinstance(entry.day, D) else None
+    if key is None:
+        entries.insert(len(entries) // 2, entry)
+        return entries
+    index = next((i for i, e in enumerate(entries) if isinstance(e.day, D) and e.day > key), len(entries))
+    entries.insert(index, entry)
+    return entries
+
+
+# planted row-level problems
+insert(LOGS[("A1", "coach")], Entry("coach", "K1", "C1", D(2026, 5, 14), 60, contact="Phnoe",
+                                   desc="Call about lab access", plant="CELL-ENUM"))
+insert(LOGS[("A2", "candidate")], Entry("candidate", "K2", "C2", D(2026, 3, 30), 90, activity="Independent",
+                                        desc="Read the coaching handbook before our first meeting", plant="LOG-OUTSIDE-WINDOW"))
+insert(LOGS[("A2", "coach")], Entry("coach", "K2", "C2", D(2026, 6, 3), 0, contact="e-mail",
+                                   desc="Emailed links to training videos", plant="LOG-DURATION-INVALID"))
+insert(LOGS[("A3", "candidate")], Entry("candidate", "K3", "C3", D(2026, 4, 18), 600, activity="Coach Meeting",
+                                        desc="Full day shadowing network closet rebuild at Wootton HS",
+                                        plant="LOG-DURATION-IMPLAUSIBLE"))
+insert(LOGS[("A4", "candidate")], Entry("candidate", "K4", "C4", D(2026, 8, 12), None, activity="Independent",
+                                        desc="File server permissions lab", plant="CELL-TYPE"))
+insert(LOGS[("A6", "candidate")], Entry("candidate", "K6", "C6", "31/31/2026", 240, activity="Independent",
+                                        desc="Rebuilt a classroom cart of Chromebooks", plant="CELL-TYPE"))
+insert(LOGS[("A7", "candidate")], Entry("candidate", "K7", "C1", D(2026, 11, 24), 120, activity="Independent",
+                                        desc="Planned: file server migration practice", plant="LOG-DATE-FUTURE"))
+insert(LOGS[("A8", "coach")], Entry("coach", "K8", "C8", D(2026, 10, 22), 60, contact="Phone",
+                                   desc="Call about server lab progress", plant="ID-UNKNOWN", coach_id="104816"))
+insert(LOGS[("A10", "candidate")], Entry("candidate", "K10", "C10", D(2026, 9, 15), 120, activity="Independent",
+                                         desc="Finished network closet documentation", plant="LOG-OUTSIDE-WINDOW"))
+insert(LOGS[("A14", "coach")], Entry("coach", "K14", "C14", None, 45, contact="Phone",
+                                    desc="Phone call about switch lab", plant="CELL-REQUIRED"))
+# Ava Sinclair is being coached by Priya Natarajan, but the assignment was never recorded
+NO_ASSIGNMENT = [
+    Entry("coach", "K21", "C2", D(2026, 10, 20), 60, contact="in-person", desc="First meeting: goals and schedule",
+          plant="LOG-NO-ASSIGNMENT"),
+    Entry("coach", "K21", "C2", D(2026, 11, 3), 45, contact="phone call", desc="Check-in on imaging practice",
+          plant="LOG-NO-ASSIGNMENT"),
+]
+
+# The candidate log of A3 arrives in two files; the last spring page is sent again with the summer pages.
+A3_CAND = LOGS[("A3", "candidate")]
+A3_SPLIT = next(i for i, e in enumerate(A3_CAND) if isinstance(e.day, D) and e.day >= D(2026, 5, 20))
+A3_SPRING = A3_CAND[: A3_SPLIT + 1]  # ... up to and including the first entry on/after 5/20
+_repeat = A3_CAND[A3_SPLIT]
+A3_SUMMER = [Entry("candidate", "K3", "C3", _repeat.day, _repeat.minutes, activity=_repeat.activity,
+                   desc=_repeat.desc, plant="LOG-DUPLICATE")] + A3_CAND[A3_SPLIT + 1:]
+
+# ----------------------------------------------------------------------------------------------
+# How durations are typed
+
+
+def h_str(minutes: int) -> str:
+    return f"{minutes / 60:g}"
+
+
+def typed_duration(minutes: int | None, style: str, i: int):
+    if minutes is None:
+        return "TBD"
+    h, m = divmod(minutes, 60)
+    if style == "mixed":
+        style = ["hours", "hmm", "units", "time", "units2"][i % 5]
+    if style == "hours":
+        return minutes // 60 if m == 0 else minutes / 60
+    if style == "hmm":
+        return f"{h}:{m:02d}"
+    if style == "time":
+        return dt.time(h, m)
+    if style in ("units", "units2"):
+        if h == 0:
+            return f"{m} min"
+        if m == 0:
+            return f"{h} h"
+        forms = [f"{h} hr {m} min", f"{minutes} min", f"{h_str(minutes)} h"]
+        return forms[(i + (style == "units2")) % 3]
+    raise ValueError(style)
+
+
+CONTACT_SPELLING = {
+    "canonical": {},
+    "lower": {"In Person": "in-person", "Phone": "phone call", "Email": "e-mail"},
+    "mixed": {"In Person": "In person", "Email": "email"},
+}
+ACTIVITY_SPELLING = {"canonical": {}, "variant": {"Coach Meeting": "with coach", "Independent": "self-study"}}
+
+# ----------------------------------------------------------------------------------------------
+# Workbook writing
+
+
+def col_letter(c: int) -> str:
+    s = ""
+    c += 1
+    while c:
+        c, r = divmod(c - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def a1(r: int, c: int) -> str:
+    return f"{col_letter(c)}{r + 1}"
+
+
+class Book:
+    """One workbook as a coordinator would format it: bold header, widths, dates as m/d/yyyy."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.wb = xlsxwriter.Workbook(str(OUT / name))
+        self.wb.set_properties({"created": CREATED, "author": "Coaching Coordinator", "company": "MCPS"})
+        self.f_date = self.wb.add_format({"num_format": "m/d/yyyy"})
+        self.f_time = self.wb.add_format({"num_format": "h:mm"})
+        self.f_head = self.wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+        self.f_title = self.wb.add_format({"bold": True, "font_size": 13})
+        self.f_bold = self.wb.add_format({"bold": True})
+        self.sheets: list[dict] = []  # what the oracle knows about each sheet
+
+    def write(self, ws, r, c, value, fmt=None):
+        if value is None:
+            return
+        if isinstance(value, bool):
+            ws.write_boolean(r, c, value)
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, c, value, fmt)
+        elif isinstance(value, dt.datetime):
+            ws.write_datetime(r, c, value, self.f_date)
+        elif isinstance(value, D):
+            ws.write_datetime(r, c, value, self.f_date)
+        elif isinstance(value, dt.time):
+            ws.write_datetime(r, c, value, self.f_time)
+        else:
+            ws.write_string(r, c, str(value), fmt)
+
+    def table(self, sheet: str, headers: list[str], rows: list[list], *, titles=(), col0=0, table=None,
+              widths=None, freeze=True) -> tuple[int, int]:
+        """Title rows, then a blank row if there are titles, then header + rows. Returns (header row, col0)."""
+        ws = self.wb.add_worksheet(sheet)
+        r = 0
+        for t in titles:
+            self.write(ws, r, col0, t, self.f_title if r == 0 else None)
+            r += 1
+        if titles:
+            r += 1
+        header_row = r
+        for c, h in enumerate(headers):
+            ws.write_string(r, col0 + c, h, self.f_head)
+        for row in rows:
+            r += 1
+            for c, v in enumerate(row):
+                self.write(ws, r, col0 + c, v)
+        for c, h in enumerate(headers):
+            width = (widths or {}).get(h) or max(11, min(44, len(h) + 2))
+            ws.set_column(col0 + c, col0 + c, width)
+        if col0:
+            ws.set_column(0, col0 - 1, 3)
+        if freeze:
+            ws.freeze_panes(header_row + 1, 0)
+        self.sheets.append({"name": sheet, "table": table, "header_row": header_row + 1})
+        return header_row, col0
+
+    def notes(self, sheet: str, lines: list[str]):
+        ws = self.wb.add_worksheet(sheet)
+        ws.set_column(0, 0, 100)
+        for r, line in enumerate(lines):
+            self.write(ws, r, 0, line, self.f_bold if r == 0 else None)
+        self.sheets.append({"name": sheet, "table": None, "header_row": None})
+
+    def close(self):
+        self.wb.close()
+        BOOKS.append(self)
+
+
+BOOKS: list[Book] = []
+ALL_ENTRIES: list[Entry] = []  # in the order written
+FOOTERS: list[dict] = []
+
+
+def log_sheet(book: Book, sheet: str, kind: str, entries: list[Entry], *, headers: dict[str, str],
+              style: str, spelling: str = "canonical", titles=(), col0=0, ids_as_numbers=False,
+              text_dates=False, footer: float | str | None = None, note_after: int | None = None):
+    """Write one log sheet. ``headers`` maps canonical column → header, in the column order wanted."""
+    columns = list(headers)
+    rows, kinds = [], []
+    for i, e in enumerate(entries):
+        assert e.kind == kind
+        e.dur = typed_duration(e.minutes, style, i)
+        if e.plant == "LOG-DURATION-INVALID":
+            e.dur = 0
+        if e.plant == "LOG-DURATION-IMPLAUSIBLE":
+            e.dur = e.minutes // 60
+        cand_id = e.cand_id if e.cand_id is not None else P[e.cand].id
+        coach_id = e.coach_id if e.coach_id is not None else P[e.coach].id
+        if ids_as_numbers:
+            cand_id, coach_id = int(cand_id), int(coach_id)
+        e.cand_id, e.coach_id = cand_id, coach_id
+        if text_dates and isinstance(e.day, D):
+            e.day = f"{e.day.month}/{e.day.day}/{e.day.year}"
+        if kind == "coach":
+            e.contact = CONTACT_SPELLING[spelling].get(e.contact, e.contact)
+        elif e.activity and "activity_type" in headers:
+            e.activity = ACTIVITY_SPELLING["variant" if spelling == "variant" else "canonical"].get(e.activity, e.activity)
+        values = {"candidate_id": cand_id, "coach_id": coach_id, "date": e.day, "duration": e.dur,
+                  "contact_type": e.contact, "activity_type": e.activity if "activity_type" in headers else None,
+                  "description": e.desc}
+        rows.append([values[c] for c in columns])
+        kinds.append(e)
+        if note_after is not None and i == note_after:
+            rows.append(["Continued on next page"] + [None] * (len(columns) - 1))
+            kinds.append("note")
+    if footer is not None:
+        footer_row = [None] * len(columns)
+        footer_row[0] = "Total Hours"
+        footer_row[columns.index("duration")] = footer
+        rows.append(footer_row)
+        kinds.append("footer")
+    header_row, c0 = book.table(sheet, list(headers.values()), rows, titles=titles, col0=col0, table=f"{kind}_log",
+                                widths={"Brief Description of Contact": 44, "Brief Description of Activity": 44,
+                                        "Description": 44, "Type of Contact (In Person, Phone, Email)": 20})
+    for n, (row, what) in enumerate(zip(rows, kinds), start=1):
+        r = header_row + n
+        if isinstance(what, Entry):
+            what.file, what.sheet = book.name, sheet
+            what.cells = {c: a1(r, c0 + j) for j, c in enumerate(columns)}
+            what.first_cell = a1(r, c0)
+            ALL_ENTRIES.append(what)
+        elif what == "footer":
+            above = [e for e in kinds[: n - 1] if isinstance(e, Entry)]
+            FOOTERS.append({"file": book.name, "sheet": sheet, "label_cell": a1(r, c0),
+                            "value_cell": a1(r, c0 + columns.index("duration")), "value": footer, "entries": above})
+
+
+COACH_HEADERS_A = {"candidate_id": "Candidate ID", "coach_id": "Coach ID", "date": "Date",
+                   "contact_type": "Type of Contact (In Person, Phone, Email)", "duration": "Duration",
+                   "description": "Brief Description of Contact"}
+COACH_HEADERS_B = {"candidate_id": "Candidate ID", "coach_id": "Coach ID", "date": "Date",
+                   "contact_type": "Type of Contact", "duration": "Hours", "description": "Description"}
+COACH_HEADERS_PAPER = {"date": "Date", "contact_type": "Type of Contact (In Person, Phone, Email)",
+                       "duration": "Duration", "description": "Brief Description of Contact",
+                       "candidate_id": "Candidate ID", "coach_id": "Coach ID"}
+CAND_HEADERS_A = {"candidate_id": "Candidate ID", "coach_id": "Coach ID", "date": "Date", "duration": "Duration",
+                  "description": "Brief Description of Activity"}
+CAND_HEADERS_B = {"candidate_id": "Candidate ID", "coach_id": "Coach ID", "date": "Date", "duration": "Hours",
+                  "activity_type": "Activity Type", "description": "Brief Description of Activity"}
+CAND_HEADERS_C = {"candidate_id": "Candidate ID", "coach_id": "Coach ID", "date": "Date", "duration": "Hours",
+                  "description": "Description"}
+COACH_LOG_TITLE = ("ITSS Job Banding Coaching Log",)
+CAND_LOG_TITLE = "ITSS Job Banding Coaching Candidate Log"
+
+
+def by_date(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: e.day if isinstance(e.day, D) else D(2026, 1, 1))
+
+
+def write_roster():
+    b = Book("Roster 2026.xlsx")
+    headers = ["Employee ID Number", "Employee Name", "Email Address", "Job Title", "Grade", "Hire Date",
+               "Position Start Date", "Supervisor ID", "Employment Status", "PGS Status", "Evaluation Status",
+               "Coach Training Date", "Work Location"]
+    people = list(P.values())
+    rows = []
+    for p in people:
+        rows.append([p.id, p.name, p.email, p.title, p.grade, p.hire, p.position_start or p.hire,
+                     P[p.supervisor].id if p.supervisor else None, "Permanent", p.pgs, "Standard", p.training,
+                     p.location])
+    dup = rows[[p.id for p in people].index(P["E1"].id)]
+    rows.append(list(dup))  # Peter Walsh pasted twice when the roster was updated
+    header_row, _ = b.table("Employees", headers, rows, table="employees",
+                            widths={"Employee Name": 18, "Email Address": 30, "Job Title": 26, "Work Location": 36})
+    first = header_row + 1 + [p.id for p in people].index(P["E1"].id)
+    ROSTER_DUP.update(first=a1(first, 0), second=a1(header_row + len(rows), 0))
+    b.notes("Notes", [
+        "Coordinator notes - ITSS coaching, 2026",
+        "",
+        "9/1: coach pool reviewed with the supervisors. Beth Sullivan available from September.",
+        "Next coach training (Technical Advancement Skills Coaching Overview): 12/9/2026, Gaither Road, room 120.",
+        "Reminder for candidates: send the signed form 336-84 together with the request.",
+        "Stipend requests go to Finance with a copy of the coach log attached.",
+        "Ava Sinclair started meeting Priya Natarajan in October - enter the assignment!",
+    ])
+    b.close()
+
+
+ROSTER_DUP: dict[str, str] = {}
+
+
+def write_recommendations():
+    b = Book("Coach Recommendations.xlsx")
+    headers = ["Prospective Coach ID", "Prospective Coach", "Reference Name", "Relationship", "People Skills",
+               "Job Skills", "Model and Explain", "Communication", "Time Management", "Overall Recommendation", "Date"]
+    rows = [[P[r["coach"]].id, P[r["coach"]].name, r["reference"], r["relationship"], *r["ratings"], r["overall"],
+             r["date"]] for r in RECS]
+    b.table("Recommendations", headers, rows, table="recommendations",
+            titles=("CONFIDENTIAL - Recommendation Forms for Prospective Coaches",),
+            widths={"Overall Recommendation": 28, "Reference Name": 18, "Prospective Coach": 18})
+    b.close()
+
+
+def write_requests():
+    b = Book("Coaching Requests.xlsx")
+    headers = ["Employee ID Number", "Employee Name", "Today's Date", "Current Job and Level", "Target Grade",
+               "Form 336-84 Date", "Supervisor's Name", "Additional Notes"]
+    rows = []
+    for r in REQUESTS:
+        c = P[r.cand]
+        rows.append([c.id, c.name, r.date, f"{c.title} (grade {c.grade})", r.target, r.enrolled,
+                     P[c.supervisor].name, r.notes or None])
+    b.table("Requests", headers, rows, table="requests",
+            widths={"Current Job and Level": 34, "Additional Notes": 40, "Employee Name": 18})
+    b.close()
+
+
+def write_assignments():
+    b = Book("Assignments and Planning.xlsx")
+    headers = ["Candidate ID", "Candidate", "Coach ID", "Coach", "Assigned Date", "Planning Meeting Date",
+               "Target Grade", "Goal 1", "Goal 2", "Goal 3", "Goals Attained", "Status", "Completion Date",
+               "Request for Payment Date"]
+    rows = [[P[p.cand].id, P[p.cand].name, P[p.coach].id, P[p.coach].name, p.assigned, p.pm, p.target,
+             p.goals[0] or None, p.goals[1] or None, p.goals[2] or None, p.goals_attained, p.status, p.completion,
+             p.payment_request] for p in PAIRS]
+    b.table("Assignments", headers, rows, table="assignments",
+            widths={"Goal 1": 30, "Goal 2": 30, "Goal 3": 30, "Candidate": 16, "Coach": 16})
+    b.close()
+
+
+def write_coach_logs():
+    def book(coach_key):
+        return Book(f"Coach Log - {P[coach_key].name}.xlsx")
+
+    b = book("C1")
+    log_sheet(b, "Alicia Brooks", "coach", LOGS[("A1", "coach")], headers=COACH_HEADERS_A, style="hours",
+              titles=COACH_LOG_TITLE)
+    log_sheet(b, "Tanya Ellis", "coach", LOGS[("A7", "coach")], headers=COACH_HEADERS_A, style="hours",
+              titles=COACH_LOG_TITLE)
+    b.close()
+
+    b = book("C2")
+    log_sheet(b, "Daniel Cho", "coach", LOGS[("A2", "coach")], headers=COACH_HEADERS_B, style="mixed", spelling="lower")
+    log_sheet(b, "Ava Sinclair", "coach", NO_ASSIGNMENT, headers=COACH_HEADERS_B, style="mixed", spelling="lower")
+    b.close()
+
+    b = book("C3")  # one running log for both candidates, by date
+    log_sheet(b, "Coaching Log", "coach", by_date(LOGS[("A3", "coach")] + LOGS[("A18", "coach")]),
+              headers=COACH_HEADERS_A, style="units", spelling="mixed")
+    b.close()
+
+    b = book("C4")
+    log_sheet(b, "Jamal Wright", "coach", LOGS[("A12", "coach")], headers=COACH_HEADERS_B, style="time")
+    log_sheet(b, "Ryan Patel", "coach", LOGS[("A4", "coach")], headers=COACH_HEADERS_B, style="time")
+    b.close()
+
+    b = book("C5")
+    log_sheet(b, "Mei Lin", "coach", LOGS[("A5", "coach")], headers=COACH_HEADERS_A, style="hmm", titles=COACH_LOG_TITLE)
+    log_sheet(b, "Fatima Rahman", "coach", LOGS[("A19", "coach")], headers=COACH_HEADERS_A, style="hmm",
+              titles=COACH_LOG_TITLE)
+    b.close()
+
+    b = book("C6")
+    log_sheet(b, "Oscar Diaz", "coach", LOGS[("A6", "coach")], headers=COACH_HEADERS_B, style="hours",
+              note_after=5)
+    b.close()
+
+    b = book("C8")
+    log_sheet(b, "Victor Nguyen", "coach", LOGS[("A8", "coach")], headers=COACH_HEADERS_A, style="units",
+              spelling="lower")
+    b.close()
+
+    b = book("C9")  # the paper form's columns, IDs added at the right, and its Total Hours footer
+    entries = LOGS[("A9", "coach")]
+    log_sheet(b, "Hannah Schultz", "coach", entries, headers=COACH_HEADERS_PAPER, style="time",
+              titles=COACH_LOG_TITLE, footer=sum(e.minutes for e in entries) / 60)
+    b.close()
+
+    b = book("C10")  # footer typed wrong: 12 instead of the 12.5 the rows add up to
+    entries = LOGS[("A10", "coach")]
+    assert sum(e.minutes for e in entries) == 750
+    log_sheet(b, "Isaac Morgan", "coach", entries, headers=COACH_HEADERS_PAPER, style="hours",
+              titles=COACH_LOG_TITLE, footer=12)
+    b.close()
+
+    b = book("C14")
+    log_sheet(b, "Ethan Park", "coach", LOGS[("A14", "coach")], headers=COACH_HEADERS_B, style="hmm", spelling="mixed")
+    b.close()
+
+    b = book("C16")  # both candidates on one sheet
+    log_sheet(b, "Coaching Log", "coach", by_date(LOGS[("A16", "coach")] + LOGS[("A17", "coach")]),
+              headers=COACH_HEADERS_A, style="mixed", titles=COACH_LOG_TITLE)
+    b.close()
+
+    b = book("C20")
+    log_sheet(b, "Luis Romero", "coach", LOGS[("A20", "coach")], headers=COACH_HEADERS_B, style="hours")
+    log_sheet(b, "Sofia Rossi", "coach", LOGS[("A13", "coach")], headers=COACH_HEADERS_B, style="hours")
+    b.close()
+
+
+def write_candidate_logs():
+    b = Book("Candidate Logs - Spring 2026.xlsx")
+    titles = (CAND_LOG_TITLE, "Pages received spring 2026")
+    for key, entries in [("A1", LOGS[("A1", "candidate")]), ("A3", A3_SPRING), ("A5", LOGS[("A5", "candidate")]),
+                         ("A10", LOGS[("A10", "candidate")]), ("A12", LOGS[("A12", "candidate")])]:
+        log_sheet(b, P[PAIR[key].cand].name, "candidate", entries, headers=CAND_HEADERS_A, style="hours", titles=titles)
+    b.close()
+
+    b = Book("Candidate Logs - Summer 2026.xlsx")
+    log_sheet(b, "Fatima Rahman (final pages)", "candidate", A3_SUMMER, headers=CAND_HEADERS_A, style="hours")
+    log_sheet(b, "Luis Romero", "candidate", LOGS[("A20", "candidate")], headers=CAND_HEADERS_C, style="hours")
+    b.close()
+
+    b = Book("Candidate Logs - Fall 2026.xlsx")
+    fall = [("A7", "Tanya Ellis", "units", "canonical"), ("A8", "Victor Nguyen", "time", "variant"),
+            ("A9", "Hannah Schultz", "hmm", "canonical"), ("A13", "Sofia Rossi", "units", "canonical"),
+            ("A14", "Ethan Park", "time", "variant"), ("A16", "Olivia Turner", "hours", "canonical"),
+            ("A17", "Noah Bennett", "units", "variant"), ("A18", "Zoe Adams", "hmm", "canonical"),
+            ("A19", "Fatima Rahman", "mixed", "canonical")]
+    for key, sheet, style, spelling in fall:
+        log_sheet(b, sheet, "candidate", LOGS[(key, "candidate")], headers=CAND_HEADERS_B, style=style,
+                  spelling=spelling, titles=(f"{CAND_LOG_TITLE} - fall 2026",))
+    b.close()
+
+    b = Book("Candidate Log - Daniel Cho.xlsx")  # blank column A, durations typed every which way
+    log_sheet(b, "Log", "candidate", LOGS[("A2", "candidate")], style="mixed", col0=1,
+              titles=(f"{CAND_LOG_TITLE} - Daniel Cho",),
+              headers={"date": "Date", "duration": "Duration", "description": "Brief Description of Activity",
+                       "candidate_id": "Candidate ID", "coach_id": "Coach ID"})
+    b.close()
+
+    b = Book("Candidate Log - Ryan Patel.xlsx")  # IDs typed as numbers, h:mm text
+    log_sheet(b, "Sheet1", "candidate", LOGS[("A4", "candidate")], headers=CAND_HEADERS_C, style="hmm",
+              ids_as_numbers=True)
+    b.close()
+
+    b = Book("Candidate Log - Oscar Diaz.xlsx")  # dates typed as text
+    log_sheet(b, "Candidate Log", "candidate", LOGS[("A6", "candidate")], headers=CAND_HEADERS_B, style="hours",
+              titles=(CAND_LOG_TITLE,), text_dates=True)
+    b.close()
+
+
+COPY_NAME = "Copy of Coach Log - Jordan Reyes.xlsx"
+
+# ----------------------------------------------------------------------------------------------
+# The oracle: SPEC §4 applied plainly to the values written above
+
+
+def norm_id(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def parse_date(value) -> D | None | str:
+    """A date, None when blank, or "bad" when unreadable (text dates are month first)."""
+    if value is None:
+        return None
+    if isinstance(value, D):
+        return value
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
+    if not m:
+        return "bad"
+    try:
+        return D(int(m[3]), int(m[1]), int(m[2]))
+    except ValueError:
+        return "bad"
+
+
+def parse_minutes(value) -> int | None:
+    """Whole minutes, or None when unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return round(value * 60)
+    if isinstance(value, dt.time):
+        return value.hour * 60 + value.minute
+    text = value.strip().lower()
+    for pattern, fn in [
+        (r"(\d+):(\d{2})", lambda m: int(m[1]) * 60 + int(m[2])),
+        (r"(\d+(?:\.\d+)?)\s*min", lambda m: round(float(m[1]))),
+        (r"(\d+(?:\.\d+)?)\s*h", lambda m: round(float(m[1]) * 60)),
+        (r"(\d+)\s*hr\s+(\d+)\s*min", lambda m: int(m[1]) * 60 + int(m[2])),
+        (r"\d+(?:\.\d+)?", lambda m: round(float(m[0]) * 60)),
+    ]:
+        m = re.fullmatch(pattern, text)
+        if m:
+            return fn(m)
+    return None
+
+
+CONTACT = {"in person": "In Person", "in-person": "In Person", "phone": "Phone", "phone call": "Phone",
+           "email": "Email", "e-mail": "Email"}
+
+
+def file_order(name: str) -> tuple:
+    return (name.casefold(), name)
+
+
+def compute() -> dict:
+    as_of = AS_OF
+    id_to_key = {p.id: k for k, p in P.items()}
+    pair_by_ids = {(P[p.cand].id, P[p.coach].id): p for p in PAIRS}
+    counted: dict[tuple[str, str], int] = {(p.key, k): 0 for p in PAIRS for k in ("coach", "candidate")}
+    coach_entries_by_pair: dict[str, list[D]] = {p.key: [] for p in PAIRS}
+    counted_coach_rows: dict[str, int] = {p.key: 0 for p in PAIRS}
+    findings = []
+    seen = {}
+
+    def row_finding(rule, e: Entry, column: str | None, note: str):
+        findings.append({
+            "rule": rule, "severity": SEVERITY[rule], "file": e.file, "sheet": e.sheet,
+            "cell": e.cells[column] if column else e.first_cell, "row_first_cell": e.first_cell,
+            "candidate_id": norm_id(e.cand_id) or "", "coach_id": norm_id(e.coach_id) or "", "note": note,
+        })
+
+    order = sorted(ALL_ENTRIES, key=lambda e: (file_order(e.file),))  # stable: sheets and rows keep their order
+    for e in order:
+        cand, coach = norm_id(e.cand_id), norm_id(e.coach_id)
+        day = parse_date(e.day)
+        minutes = parse_minutes(e.dur)
+        contact = CONTACT.get(" ".join(e.contact.split()).casefold()) if e.kind == "coach" and e.contact else None
+        assert minutes == e.minutes or e.plant == "LOG-DURATION-INVALID", (e, minutes)
+        errors = False
+        if coach not in ROSTER_IDS:
+            row_finding("ID-UNKNOWN", e, "coach_id", f"Coach ID {coach} is not in the roster")
+            errors = True
+        if cand not in ROSTER_IDS:
+            row_finding("ID-UNKNOWN", e, "candidate_id", f"Candidate ID {cand} is not in the roster")
+            errors = True
+        if day is None:
+            row_finding("CELL-REQUIRED", e, "date", "Date is blank")
+            errors = True
+        elif day == "bad":
+            row_finding("CELL-TYPE", e, "date", f"Date {e.day!r} is not a date")
+            errors = True
+        if minutes is None:
+            row_finding("CELL-TYPE", e, "duration", f"Duration {e.dur!r} is not a duration")
+            errors = True
+        elif minutes <= 0:
+            row_finding("LOG-DURATION-INVALID", e, "duration", "Duration is 0")
+            errors = True
+        if e.kind == "coach" and contact is None:
+            row_finding("CELL-ENUM", e, "contact_type", f"Type of Contact {e.contact!r} is not In Person, Phone or Email")
+            errors = True
+        if errors:
+            continue
+        pair = pair_by_ids.get((cand, coach))
+        if pair is None:
+            row_finding("LOG-NO-ASSIGNMENT", e, None,
+                        f"{P[id_to_key[cand]].name} / {P[id_to_key[coach]].name} have no assignment")
+            continue
+        if day > as_of:
+            row_finding("LOG-DATE-FUTURE", e, "date", f"{day} is after the as-of date {as_of}")
+            continue
+        if minutes > IMPLAUSIBLE:
+            row_finding("LOG-DURATION-IMPLAUSIBLE", e, "duration", f"{minutes / 60:.2f} h in one entry (counted)")
+        if e.kind == "coach":
+            coach_entries_by_pair[pair.key].append(day)  # for PAIR-INACTIVE: any valid coach-log entry
+        if day < pair.pm or day > min(pair.deadline, as_of):
+            row_finding("LOG-OUTSIDE-WINDOW", e, "date",
+                        f"{day} is outside {pair.pm} .. {pair.deadline} (not counted)")
+            continue
+        key = (cand, coach, e.kind, day, minutes, contact, " ".join(e.desc.split()).casefold())
+        if key in seen:
+            first = seen[key]
+            row_finding("LOG-DUPLICATE", e, None, "same entry as in another file (counted once)")
+            findings[-1]["alternatives"] = [{"file": first.file, "sheet": first.sheet, "cell": first.first_cell}]
+            continue
+        seen[key] = e
+        counted[(pair.key, e.kind)] += minutes
+        if e.kind == "coach":
+            counted_coach_rows[pair.key] += 1
+
+    for f in FOOTERS:
+        total = sum(parse_minutes(e.dur) or 0 for e in f["entries"]
+                    if parse_minutes(e.dur) and parse_date(e.day) not in (None, "bad"))
+        value = round(f["value"] * 60)
+        if abs(value - total) > 1:
+            findings.append({"rule": "LOG-TOTAL-MISMATCH", "severity": "warning", "file": f["file"], "sheet": f["sheet"],
+                             "cell": f["value_cell"], "row_first_cell": f["label_cell"],
+                             "candidate_id": norm_id(f["entries"][0].cand_id), "coach_id": norm_id(f["entries"][0].coach_id),
+                             "note": f"Total Hours {f['value']} but the entries add up to {total / 60:.2f}"})
+        else:
+            FOOTERS_OK.append(f)
+
+    # ---- pairs
+    def target(p: Pair) -> int:
+        return p.target if p.target is not None else REQUEST_BY_CAND[p.cand].target
+
+    def coach_reasons(p: Pair) -> list[str]:
+        coach, reasons = P[p.coach], []
+        if coach.grade < target(p):
+            reasons.append(f"grade {coach.grade} below target grade {target(p)}")
+        if p.pm is not None:
+            if add_years(coach.hire, 2) > p.pm:
+                reasons.append("employed less than 2 years at the planning meeting")
+            if coach.training is None or coach.training > p.pm:
+                reasons.append(f"coach training {coach.training} not on or before the planning meeting {p.pm}")
+        if coach.pgs != "Meeting":
+            reasons.append("PGS not Meeting")
+        recs = [r for r in RECS if r["coach"] == p.coach]
+        sup = sum(r["relationship"] == "Supervisor" for r in recs)
+        col = sum(r["relationship"] == "Colleague" for r in recs)
+        if sup < 1 or col < 2 or any(r["overall"] == "Not recommended" for r in recs):
+            reasons.append(f"recommendations incomplete ({sup} supervisor, {col} colleague)")
+        return reasons
+
+    def span(p: Pair):
+        start = p.pm or p.assigned
+        if p.status == "Withdrawn":
+            return (start, p.completion) if p.completion else None
+        end = p.completion or p.deadline
+        return (start, end) if end else None
+
+    concurrent = set()
+    for a in PAIRS:
+        for b in PAIRS:
+            if a is b or a.coach != b.coach or not span(a) or not span(b):
+                continue
+            (s1, e1), (s2, e2) = span(a), span(b)
+            if s1 < e2 and s2 < e1:
+                concurrent.add(a.key)
+
+    repeat = set()
+    for a in PAIRS:
+        earlier = [b for b in PAIRS if b is not a and b.cand == a.cand and target(b) == target(a)
+                   and ((b.pm or b.assigned), PAIRS.index(b)) < ((a.pm or a.assigned), PAIRS.index(a))]
+        if earlier:
+            repeat.add(a.key)
+
+    pairs_out, payments, certificates = [], [], []
+    for p in PAIRS:
+        status = {"Complete": "Completed", None: "Active"}.get(p.status, p.status)
+        goals = p.goals_attained in ("Yes", "Y")
+        cand_m, coach_m = counted[(p.key, "candidate")], counted[(p.key, "coach")]
+        codes, reasons = [], coach_reasons(p)
+        codes += ["COACH-NOT-QUALIFIED"] * len(reasons)
+        if p.key in concurrent:
+            codes.append("COACH-CONCURRENT")
+        req = REQUEST_BY_CAND.get(p.cand)
+        enrolled = req is not None and req.enrolled is not None and req.enrolled <= req.date
+        if not enrolled:
+            codes.append("CANDIDATE-NOT-ENROLLED")
+        if p.key in repeat:
+            codes.append("CANDIDATE-REPEAT")
+        if p.pm is None and (as_of - p.assigned).days > 30:
+            codes.append("PAIR-NOT-STARTED")
+        recent = [d for d in coach_entries_by_pair[p.key] if 0 <= (as_of - d).days < 30]
+        if status == "Active" and p.pm and (as_of - p.pm).days > 30 and not recent:
+            codes.append("PAIR-INACTIVE")
+        short = cand_m < CANDIDATE_MIN or coach_m < COACH_MIN
+        if status == "Active" and p.pm and 0 <= (p.deadline - as_of).days <= 30 and short:
+            codes.append("PAIR-AT-RISK")
+        overdue = p.pm is not None and ((status == "Active" and p.deadline < as_of)
+                                        or (p.completion is not None and p.completion > p.deadline))
+        if overdue:
+            codes.append("PAIR-OVERDUE")
+        if p.completion and p.pm and p.completion < add_months(p.pm, 2):
+            codes.append("PAIR-TOO-SHORT")
+        if (status == "Completed" or goals) and cand_m < CANDIDATE_MIN:
+            codes.append("COMPLETION-HOURS-SHORT")
+        completion_eligible = (cand_m >= CANDIDATE_MIN and goals and not reasons and enrolled
+                               and p.key not in concurrent and p.key not in repeat and p.pm is not None
+                               and (p.completion or as_of) <= p.deadline)
+        if p.payment_request and coach_m < COACH_MIN:
+            codes.append("PAYMENT-CONTACT-SHORT")
+        if p.payment_request and not completion_eligible:
+            codes.append("PAYMENT-NOT-COMPLETE")
+        payment_eligible = (completion_eligible and coach_m >= COACH_MIN and counted_coach_rows[p.key] > 0
+                            and p.payment_request is not None)
+        assert sorted(codes) == sorted(p.expect), (p.key, codes, p.expect)
+        cand, coach = P[p.cand], P[p.coach]
+        pairs_out.append({
+            "pair": p.key, "candidate_id": cand.id, "candidate_name": cand.name, "coach_id": coach.id,
+            "coach_name": coach.name, "status": status, "target_grade": target(p),
+            "planning_meeting_date": p.pm.isoformat() if p.pm else None,
+            "deadline": p.deadline.isoformat() if p.deadline else None,
+            "completion_date": p.completion.isoformat() if p.completion else None,
+            "payment_request_date": p.payment_request.isoformat() if p.payment_request else None,
+            "candidate_minutes": cand_m, "coach_contact_minutes": coach_m,
+            "candidate_hours": round(cand_m / 60, 2), "coach_contact_hours": round(coach_m / 60, 2),
+            "completion_eligible": completion_eligible, "payment_eligible": payment_eligible,
+            "rules": sorted(codes), "coach_not_qualified_reasons": reasons, "scenario": p.scenario,
+        })
+        if payment_eligible:
+            payments.append({"pair": p.key, "candidate_id": cand.id, "candidate_name": cand.name, "coach_id": coach.id,
+                             "coach_name": coach.name, "start_date": p.pm.isoformat(),
+                             "end_date": p.completion.isoformat(), "coach_contact_hours": round(coach_m / 60, 2),
+                             "candidate_hours": round(cand_m / 60, 2), "amount": STIPEND})
+        if status == "Completed" and completion_eligible:
+            sup = P[cand.supervisor]
+            certificates.append({"pair": p.key, "candidate_id": cand.id, "coach_id": coach.id,
+                                 "send_to": f"{sup.name} ({sup.id})", "copies_to": [cand.name, coach.name]})
+
+    # ---- file, sheet and roster findings
+    findings.append({"rule": "FILE-DUPLICATE", "severity": "warning", "file": COPY_NAME, "sheet": "", "cell": "",
+                     "row_first_cell": "", "candidate_id": "", "coach_id": "",
+                     "note": "byte-identical to Coach Log - Jordan Reyes.xlsx: read once",
+                     "alternatives": [{"file": "Coach Log - Jordan Reyes.xlsx", "sheet": "", "cell": ""}]})
+    findings.append({"rule": "SHEET-UNRECOGNIZED", "severity": "info", "file": "Roster 2026.xlsx", "sheet": "Notes",
+                     "cell": "", "row_first_cell": "", "candidate_id": "", "coach_id": "",
+                     "note": "free-text notes, no table"})
+    findings.append({"rule": "ID-DUPLICATE", "severity": "error", "file": "Roster 2026.xlsx", "sheet": "Employees",
+                     "cell": ROSTER_DUP["second"], "row_first_cell": ROSTER_DUP["second"], "candidate_id": "",
+                     "coach_id": "", "note": f"employee ID {P['E1'].id} ({P['E1'].name}) appears twice",
+                     "alternatives": [{"file": "Roster 2026.xlsx", "sheet": "Employees", "cell": ROSTER_DUP["first"]}]})
+    for f in findings:
+        if f["rule"] == "ID-UNKNOWN":
+            f["also_allowed"] = ["LOG-NO-ASSIGNMENT"]
+        if f["file"] == "Coach Log - Jordan Reyes.xlsx":
+            f.setdefault("alternatives", []).append({"file": COPY_NAME, "sheet": f["sheet"], "cell": f["cell"]})
+    findings.sort(key=lambda f: (file_order(f["file"]), f["sheet"], f["rule"], f["cell"]))
+
+    planted = sorted((e.plant, e.file, e.sheet) for e in ALL_ENTRIES if e.plant)
+    found = sorted((f["rule"], f["file"], f["sheet"]) for f in findings if f["rule"] not in
+                   ("FILE-DUPLICATE", "SHEET-UNRECOGNIZED", "ID-DUPLICATE", "LOG-TOTAL-MISMATCH"))
+    assert planted == found, (planted, found)
+
+    inputs = []
+    for b in sorted(BOOKS, key=lambda b: file_order(b.name)):
+        inputs.append({"file": b.name, "sheets": b.sheets})
+    jordan = next(i for i in inputs if i["file"] == "Coach Log - Jordan Reyes.xlsx")
+    inputs.append({"file": COPY_NAME, "duplicate_of": jordan["file"], "sheets": jordan["sheets"]})
+    inputs.sort(key=lambda i: file_order(i["file"]))
+
+    return {
+        "as_of": as_of.isoformat(),
+        "program": "itss-coaching",
+        "about": "Hand-checked expected outcome of `coaching-batch run sample_workbooks --as-of 2026-11-20` "
+                 "(written by scripts/make_samples.py). Hours are counted minutes / 60. Pair 'rules' lists every "
+                 "pair-level finding expected on the pair, no more and no fewer (COACH-NOT-QUALIFIED once per "
+                 "failed reason). 'row_findings' lists the findings planted in rows, sheets and files: 'cell' is "
+                 "the offending cell, 'row_first_cell' the first cell of its row (either is acceptable); "
+                 "'alternatives' are other places the same finding may be reported, depending on which of two "
+                 "identical files or entries is read first; 'also_allowed' are codes an implementation may add "
+                 "for the same row. Files are assumed read in name order.",
+        "pairs": pairs_out,
+        "payments": payments,
+        "payment_total": STIPEND * len(payments),
+        "certificates": certificates,
+        "row_findings": findings,
+        "not_flagged": {
+            "total_hours_footers_that_match": [{"file": f["file"], "sheet": f["sheet"], "cell": f["label_cell"]}
+                                               for f in FOOTERS_OK],
+            "continued_on_next_page_rows": [{"file": "Coach Log - Grace Kim.xlsx", "sheet": "Oscar Diaz"}],
+        },
+        "rule_codes_not_exercised": ["FILE-UNREADABLE", "SHEET-MISSING-COLUMN", "TABLE-MISSING", "NAME-AMBIGUOUS",
+                                     "PAYMENT-ALREADY-PAID (needs a second run on the same state)"],
+        "inputs": inputs,
+    }
+
+
+FOOTERS_OK: list[dict] = []
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    for old in OUT.glob("*.xlsx"):
+        old.unlink()
+    write_roster()
+    write_recommendations()
+    write_requests()
+    write_assignments()
+    write_coach_logs()
+    write_candidate_logs()
+    shutil.copyfile(OUT / "Coach Log - Jordan Reyes.xlsx", OUT / COPY_NAME)
+    expected = compute()
+    (OUT / "expected.json").write_text(json.dumps(expected, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {len(BOOKS) + 1} workbooks and expected.json to {OUT.relative_to(ROOT)}/")
+    for p in expected["pairs"]:
+        flags = ("C" if p["completion_eligible"] else "-") + ("P" if p["payment_eligible"] else "-")
+        print(f"  {p['pair']:<4} {p['candidate_name']:<15} {p['coach_name']:<16} {p['status']:<10} "
+              f"{p['candidate_hours']:>6.2f} {p['coach_contact_hours']:>6.2f} {flags} {' '.join(p['rules'])}")
+    print(f"  payments: {len(expected['payments'])} = ${expected['payment_total']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

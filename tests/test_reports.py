@@ -1,0 +1,373 @@
+"""The output writers: four files, written atomically, text kept as text, read back with openpyxl."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from coaching_batch import reports
+from coaching_batch.findings import finding
+from coaching_batch.model import (
+    CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAIR_COLUMNS, PAYMENT_COLUMNS, InputFile, RunResult,
+    SheetInfo,
+)
+from coaching_batch.reports import atomic, write_outputs
+from coaching_batch.reports import results as results_module
+from coaching_batch.reports.exceptions import finding_key
+from coaching_batch.reports.runjson import run_summary
+
+AS_OF = date(2026, 11, 20)
+FORMULA_TEXT = '=HYPERLINK("http://x","y")'
+PHONE_LIKE = "+1-555"
+
+
+def pair(candidate_id, coach_id, candidate_name, coach_name, *, candidate_minutes, coach_minutes, complete, paid,
+         planning="2026-05-01", completion=None, reasons=""):
+    need_candidate, need_coach = 40 * 60, 12 * 60
+    return {
+        "program": "itss-coaching", "candidate_id": candidate_id, "candidate_name": candidate_name,
+        "coach_id": coach_id, "coach_name": coach_name, "assigned_date": pd.Timestamp("2026-04-15"),
+        "planning_meeting_date": pd.Timestamp(planning), "deadline": pd.Timestamp(planning) + pd.DateOffset(months=6),
+        "status": "Completed" if completion else "Active",
+        "completion_date": pd.Timestamp(completion) if completion else pd.NaT,
+        "payment_request_date": pd.Timestamp(completion) if paid else pd.NaT,
+        "candidate_minutes": candidate_minutes, "coach_contact_minutes": coach_minutes,
+        "candidate_hours": round(candidate_minutes / 60, 2), "coach_contact_hours": round(coach_minutes / 60, 2),
+        "candidate_hours_needed": round(max(need_candidate - candidate_minutes, 0) / 60, 2),
+        "coach_contact_hours_needed": round(max(need_coach - coach_minutes, 0) / 60, 2),
+        "completion_eligible": complete, "payment_eligible": paid,
+        "payment_id": f"P-{candidate_id}-{coach_id}", "paid_on": pd.NaT, "reasons": reasons,
+    }
+
+
+def make_result(policy, *, with_payment: bool = True, **changes) -> RunResult:
+    pairs = pd.DataFrame([
+        pair("1001", "2001", PHONE_LIKE, "Grace Kim", candidate_minutes=2430, coach_minutes=760, complete=True,
+             paid=True, completion="2026-10-30"),
+        pair("1002", "2002", "Oscar Diaz", "Helen Wu", candidate_minutes=1201, coach_minutes=300, complete=False,
+             paid=False, reasons="candidate hours 20.02 < 40; goals not attained"),
+        pair("1003", "2003", "@foo", "Chris Dunn", candidate_minutes=0, coach_minutes=0, complete=False, paid=False,
+             planning="2026-10-01"),
+    ], columns=PAIR_COLUMNS)
+    payment_rows = [{
+        "payment_id": "P-1001-2001", "coach_id": "2001", "coach_name": "Grace Kim", "candidate_id": "1001",
+        "candidate_name": PHONE_LIKE, "start_date": pd.Timestamp("2026-05-01"), "end_date": pd.Timestamp("2026-10-30"),
+        "coach_contact_hours": 12.67, "candidate_hours": 40.5, "amount": 300.0,
+    }] if with_payment else []
+    findings = [
+        finding("LOG-DURATION-IMPLAUSIBLE", "Entry of 9.00 h is longer than 8 h", file="Coach Log.xlsx", sheet="Log",
+                cell="D7", candidate_id="1002", coach_id="2002"),
+        finding("SHEET-UNRECOGNIZED", "Sheet 'Notes' holds no table", file="Roster.xlsx", sheet="Notes"),
+        finding("CELL-TYPE", FORMULA_TEXT, file="Roster.xlsx", sheet="Staff", cell="B4"),
+        finding("PAIR-OVERDUE", "The deadline passed", candidate_id="1002", coach_id="2002",
+                file="Assignments.xlsx", sheet="Pairs"),
+    ]
+    inputs = [
+        InputFile("Roster.xlsx", "ab" * 32, 12_345, "read", sheets=[
+            SheetInfo("Staff", "employees", 12, header_row=1), SheetInfo("Notes", None, 0, hidden=True),
+        ]),
+        InputFile("~$Roster.xlsx", "", 165, "skipped", note="Excel lock file"),
+    ]
+    values = dict(
+        as_of=AS_OF, policy=policy, inbox="inbox", inputs=inputs, pairs=pairs,
+        payments=pd.DataFrame(payment_rows, columns=PAYMENT_COLUMNS),
+        coaches=pd.DataFrame([{
+            "coach_id": "2001", "coach_name": "Grace Kim", "grade": 9, "hire_date": pd.Timestamp("2015-03-01"),
+            "pgs_status": "Meeting", "coach_training_date": pd.NaT, "recommendations_complete": True,
+            "qualified": False, "reasons": "no coach training date",
+        }], columns=COACH_COLUMNS),
+        hours_by_month=pd.DataFrame([{"candidate_id": "1001", "coach_id": "2001", "month": "2026-05",
+                                      "candidate_hours": 10.5, "coach_contact_hours": float("nan")}],
+                                    columns=HOURS_BY_MONTH_COLUMNS),
+        certificates=pd.DataFrame(columns=CERTIFICATE_COLUMNS),
+        findings=findings,
+    )
+    values.update(changes)
+    return RunResult(**values)
+
+
+def header(sheet) -> list:
+    return [c.value for c in next(sheet.iter_rows(min_row=1, max_row=1))]
+
+
+def rows(sheet) -> list[dict]:
+    """Data rows as dicts keyed by header (blank rows left out)."""
+    names = header(sheet)
+    return [dict(zip(names, r)) for r in sheet.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
+
+
+@pytest.fixture
+def written(tmp_path, policy):
+    out = tmp_path / "out" / "2026-11-20"
+    paths = write_outputs(make_result(policy), out)
+    return out, paths
+
+
+def test_write_outputs_creates_the_folder_and_the_four_files(written):
+    out, paths = written
+    assert [p.name for p in paths] == ["results.xlsx", "payments.xlsx", "exceptions.xlsx", "run.json"]
+    assert all(p.parent == out and p.is_file() for p in paths)
+
+
+def test_no_temporary_file_is_left_in_the_folder(written):
+    out, _ = written
+    assert sorted(p.name for p in out.iterdir()) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
+
+
+def test_results_workbook_has_its_sheets_in_order(written):
+    book = openpyxl.load_workbook(written[0] / "results.xlsx")
+    assert book.sheetnames == ["Summary", "Pairs", "Coaches", "Hours by Month", "Exceptions", "Certificates", "Inputs"]
+
+
+def test_pairs_sheet_is_a_table_with_human_headers_and_no_minutes(written):
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Pairs"]
+    names = header(sheet)
+    assert names[:4] == ["Program", "Candidate ID", "Candidate Name", "Coach ID"]
+    for wanted in ("Candidate Hours", "Hours Still Needed (Candidate)", "Completion Eligible", "Payment Eligible", "Reasons"):
+        assert wanted in names
+    assert not any("minutes" in n.lower() for n in names)
+    assert len(names) == len([c for c in PAIR_COLUMNS if not c.endswith("_minutes")])
+    assert list(sheet.tables) == ["Pairs"] and sheet.tables["Pairs"].ref == f"A1:{sheet.cell(1, len(names)).column_letter}4"
+    assert sheet.freeze_panes == "A2"
+
+
+def test_pairs_sheet_types_dates_hours_and_yes_no(written):
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Pairs"]
+    first = rows(sheet)[0]
+    assert first["Planning Meeting Date"] == datetime(2026, 5, 1)
+    assert sheet["G2"].is_date and sheet["G2"].number_format == "yyyy-mm-dd"
+    assert first["Candidate Hours"] == 40.5
+    assert first["Completion Eligible"] == "Yes"
+    assert rows(sheet)[1]["Completion Eligible"] == "No"
+    assert first["Completion Date"] == datetime(2026, 10, 30)
+    assert rows(sheet)[1]["Completion Date"] is None  # NaT is a blank cell
+
+
+def test_formula_looking_input_text_stays_a_string_cell(written):
+    book = openpyxl.load_workbook(written[0] / "results.xlsx")
+    messages = [c for c in book["Exceptions"]["C"] if c.value == FORMULA_TEXT]
+    assert messages and all(c.data_type == "s" for c in messages)
+    names = {c.value: c for c in book["Pairs"]["C"]}
+    assert names[PHONE_LIKE].data_type == "s" and names["@foo"].data_type == "s"
+    payments = openpyxl.load_workbook(written[0] / "payments.xlsx")["Payments"]
+    assert payments["E2"].value == PHONE_LIKE and payments["E2"].data_type == "s"
+    report = openpyxl.load_workbook(written[0] / "exceptions.xlsx")["Exceptions"]
+    assert any(c.value == FORMULA_TEXT and c.data_type == "s" for c in report["D"])
+
+
+def test_no_output_workbook_holds_a_formula(written):
+    for name in ("results.xlsx", "payments.xlsx", "exceptions.xlsx"):
+        book = openpyxl.load_workbook(written[0] / name)
+        for sheet in book.worksheets:
+            assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row), (name, sheet.title)
+
+
+def test_results_exceptions_sheet_lists_errors_first_with_its_columns(written):
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Exceptions"]
+    assert header(sheet) == ["Severity", "Rule", "Message", "File", "Sheet", "Cell", "Candidate ID", "Coach ID", "Fix", "Who Acts"]
+    severities = [r["Severity"] for r in rows(sheet)]
+    assert severities == ["Error", "Error", "Warning", "Info"]
+    assert sheet.conditional_formatting  # error and warning rows are highlighted
+
+
+def test_summary_sheet_shows_counts_total_and_policy(written):
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Summary"]
+    values = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r[0] is not None}
+    assert values["As-of date"] == datetime(2026, 11, 20)
+    assert values["Pairs (assignments)"] == 3
+    assert values["Errors"] == 2
+    assert values["Amount payable this run"] == 300
+    assert values["program"] == "itss-coaching"
+    assert values["hours.candidate_minimum"] == "40"
+    assert values["coach.require_training"] == "Yes"
+
+
+def test_inputs_sheet_has_a_row_per_file_and_sheet(written):
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Inputs"]
+    assert header(sheet) == ["File", "Status", "Note", "SHA-256", "Size", "Sheet", "Hidden", "Recognised Table",
+                             "Header Row", "Rows Read"]
+    table = rows(sheet)
+    assert [(r["File"], r["Sheet"]) for r in table] == [("Roster.xlsx", "Staff"), ("Roster.xlsx", "Notes"), ("~$Roster.xlsx", None)]
+    assert table[0]["Recognised Table"] == "employees" and table[0]["Rows Read"] == 12 and table[0]["Size"] == 12345
+    assert table[1]["Hidden"] == "Yes"
+
+
+def test_empty_frame_gives_a_sheet_with_its_header(written):
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Certificates"]
+    assert header(sheet) == ["Candidate ID", "Candidate Name", "Coach ID", "Coach Name", "Completion Date", "Send To", "Copies To"]
+    assert rows(sheet) == []
+    assert list(sheet.tables) == ["Certificates"]
+
+
+def test_missing_number_is_a_blank_cell(written):
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Hours by Month"]
+    assert rows(sheet) == [{"Candidate ID": "1001", "Coach ID": "2001", "Month": "2026-05", "Candidate Hours": 10.5,
+                            "Coach Contact Hours": None}]
+
+
+def test_payment_sheet_has_finance_columns_then_a_numeric_total(written):
+    sheet = openpyxl.load_workbook(written[0] / "payments.xlsx")["Payments"]
+    assert sheet.parent.sheetnames == ["Payments"]
+    assert header(sheet) == ["Payment ID", "Coach ID", "Coach Name", "Candidate ID", "Candidate Name", "Start Date",
+                             "End Date", "Coach Contact Hours", "Candidate Hours", "Amount"]
+    assert sheet["F2"].value == datetime(2026, 5, 1) and sheet["F2"].is_date
+    assert sheet["J2"].value == 300 and sheet["J2"].number_format == "$#,##0.00"
+    assert sheet.max_row == 3
+    assert sheet["A3"].value == "Total"
+    assert sheet["J3"].value == 300 and sheet["J3"].data_type == "n"
+    assert all(sheet.cell(3, col).value is None for col in range(2, 10))
+
+
+def test_payment_total_is_the_sum_of_the_amounts(tmp_path, policy):
+    payments = pd.DataFrame([
+        {"payment_id": f"P-{i}", "coach_id": f"C{i}", "candidate_id": f"K{i}", "amount": amount}
+        for i, amount in enumerate([300.0, 300.0, 0.1, 0.2])
+    ], columns=PAYMENT_COLUMNS)
+    write_outputs(make_result(policy, payments=payments), tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    amounts = [sheet.cell(r, 10).value for r in range(2, 6)]
+    assert sheet["A6"].value == "Total"
+    assert sheet["J6"].value == pytest.approx(sum(amounts)) == 600.3
+
+
+def test_zero_payments_give_header_and_a_total_of_zero(tmp_path, policy):
+    write_outputs(make_result(policy, with_payment=False), tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    assert sheet.max_row == 2
+    assert header(sheet)[0] == "Payment ID"
+    assert sheet["A2"].value == "Total" and sheet["J2"].value == 0
+
+
+def test_exception_report_groups_by_who_acts_then_severity(written):
+    book = openpyxl.load_workbook(written[0] / "exceptions.xlsx")
+    assert book.sheetnames == ["Summary", "Exceptions"]
+    sheet = book["Exceptions"]
+    assert header(sheet) == ["Status", "Severity", "Rule", "Message", "File", "Sheet", "Cell", "Candidate ID",
+                             "Coach ID", "Fix", "Who Acts", "First Seen", "Age (days)"]
+    order = [(r["Who Acts"], r["Severity"], r["Rule"]) for r in rows(sheet)]
+    assert order == [
+        ("Coordinator", "Error", "CELL-TYPE"), ("Coordinator", "Error", "PAIR-OVERDUE"),
+        ("Coordinator", "Info", "SHEET-UNRECOGNIZED"), ("Coach", "Warning", "LOG-DURATION-IMPLAUSIBLE"),
+    ]
+    first = rows(sheet)[0]
+    assert first["Status"] == "New" and first["First Seen"] == datetime(2026, 11, 20) and first["Age (days)"] == 0
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToWidth in (None, 1) and int(sheet.page_setup.fitToHeight) == 0  # 1 page wide, any tall
+
+
+def test_exception_status_and_age_come_from_the_history(tmp_path, policy):
+    base = make_result(policy)
+    old = base.findings[2]  # CELL-TYPE
+    gone = finding("ID-UNKNOWN", "Coach ID 9 is not in the roster", file="Log.xlsx", sheet="Log", cell="B2")
+    history = {finding_key(old): ("Open", date(2026, 11, 6)), finding_key(gone): ("Open", date(2026, 10, 1))}
+    write_outputs(make_result(policy, finding_history=history, resolved=[gone]), tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "exceptions.xlsx")
+    table = {r["Rule"]: r for r in rows(book["Exceptions"])}
+    assert table["CELL-TYPE"]["Status"] == "Open" and table["CELL-TYPE"]["Age (days)"] == 14
+    assert table["CELL-TYPE"]["First Seen"] == datetime(2026, 11, 6)
+    assert table["ID-UNKNOWN"]["Status"] == "Resolved"
+    assert table["PAIR-OVERDUE"]["Status"] == "New"
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0] in ("New", "Open", "Resolved")}
+    assert summary == {"New": 3, "Open": 1, "Resolved": 1}
+    report = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert {e["rule"]: e["status"] for e in report["exceptions"]}["ID-UNKNOWN"] == "Resolved"
+
+
+def test_finding_key_leaves_out_the_message_and_cannot_collide():
+    a = finding("PAIR-AT-RISK", "12.50 h still needed", candidate_id="1", coach_id="2")
+    b = finding("PAIR-AT-RISK", "10.00 h still needed", candidate_id="1", coach_id="2")
+    assert finding_key(a) == finding_key(b) == "PAIR-AT-RISK||||1|2"
+    assert finding_key(finding("CELL-TYPE", "x", file="a|b")) != finding_key(finding("CELL-TYPE", "x", file="a", sheet="b"))
+
+
+def _reject(constant: str):
+    raise ValueError(f"not strict JSON: {constant}")
+
+
+def test_run_json_is_strict_json_with_the_run(written):
+    text = (written[0] / "run.json").read_text(encoding="utf-8")
+    report = json.loads(text, parse_constant=_reject)
+    assert report["as_of"] == "2026-11-20" and report["program"] == "itss-coaching"
+    assert report["inputs"][0]["path"] == "Roster.xlsx"
+    assert report["inputs"][0]["sheets"][0] == {"name": "Staff", "table": "employees", "rows": 12, "header_row": 1, "hidden": False}
+    first = report["pairs"][0]
+    assert {k: first[k] for k in ("candidate_id", "coach_id", "candidate_hours", "coach_contact_hours",
+                                   "completion_eligible", "payment_eligible", "deadline")} == {
+        "candidate_id": "1001", "coach_id": "2001", "candidate_hours": 40.5, "coach_contact_hours": 12.67,
+        "completion_eligible": True, "payment_eligible": True, "deadline": "2026-11-01"}
+    assert report["pairs"][1]["completion_date"] is None
+    assert report["pairs"][1]["reasons"] == ["candidate hours 20.02 < 40", "goals not attained"]
+    assert report["payments"] == [{"payment_id": "P-1001-2001", "coach_id": "2001", "candidate_id": "1001",
+                                   "start_date": "2026-05-01", "end_date": "2026-10-30", "amount": 300.0}]
+    assert [e["severity"] for e in report["exceptions"]] == ["error", "error", "warning", "info"]
+    assert report["exceptions"][0]["message"] == FORMULA_TEXT and report["exceptions"][0]["status"] == "New"
+    assert report["counts"]["pairs"] == 3 and report["counts"]["errors"] == 2
+    assert text.startswith("{\n  ")
+
+
+def test_run_json_turns_nan_and_numpy_values_into_json(policy):
+    pairs = make_result(policy).pairs.astype({"candidate_hours": "float64"})
+    pairs.loc[2, "candidate_hours"] = float("nan")
+    pairs["completion_eligible"] = pairs["completion_eligible"].astype("boolean")
+    pairs.loc[2, "completion_eligible"] = pd.NA
+    summary = run_summary(make_result(policy, pairs=pairs))
+    json.dumps(summary, allow_nan=False)  # raises on NaN or numpy types
+    third = summary["pairs"][2]
+    assert third["candidate_hours"] is None and third["completion_eligible"] is None
+    assert type(summary["counts"]["completion_eligible"]) is int
+
+
+def test_a_failure_while_writing_leaves_earlier_outputs_untouched(tmp_path, policy, monkeypatch):
+    write_outputs(make_result(policy), tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(results_module, "write_table", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        write_outputs(make_result(policy, with_payment=False, findings=[]), tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # none replaced, no temp file
+
+
+def test_a_failure_of_the_last_writer_also_leaves_no_temp_file(tmp_path, policy, monkeypatch):
+    def broken(result, path):
+        Path(path).write_bytes(b"half a workbook")
+        raise OSError("no space left on device")
+
+    monkeypatch.setitem(reports.WRITERS, reports.PAYMENTS, broken)
+    with pytest.raises(OSError):
+        write_outputs(make_result(policy), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_path_replaces_only_on_success(tmp_path):
+    target = tmp_path / "ledger.sqlite"
+    target.write_text("old")
+    with pytest.raises(ZeroDivisionError):
+        with atomic.atomic_path(target) as temp:
+            assert temp.parent == tmp_path and ".tmp-" in temp.name and temp.exists()
+            temp.write_text("new")
+            1 / 0
+    assert target.read_text() == "old" and os.listdir(tmp_path) == ["ledger.sqlite"]
+    atomic.atomic_write_text(target, "new")
+    assert target.read_text() == "new" and os.listdir(tmp_path) == ["ledger.sqlite"]
+
+
+def test_text_cells_are_never_numbers_or_urls(tmp_path, policy):
+    pairs = make_result(policy).pairs
+    pairs.loc[0, "candidate_name"] = "http://example.com"
+    pairs.loc[1, "candidate_name"] = "00123"
+    write_outputs(make_result(policy, pairs=pairs), tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "results.xlsx")["Pairs"]
+    assert sheet["C2"].value == "http://example.com" and sheet["C2"].hyperlink is None
+    assert sheet["C3"].value == "00123" and sheet["C3"].data_type == "s"
+    assert not math.isnan(sheet["L2"].value)

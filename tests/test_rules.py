@@ -1,0 +1,347 @@
+"""The ITSS rule catalogue on small typed tables: a passing and a failing case per rule, boundaries included."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import typed_tables
+from coaching_batch.rules.evaluate import evaluate
+
+AS_OF = pd.Timestamp("2026-11-20")
+
+
+def employee(id, name, grade=25, **extra):
+    row = {"employee_id": id, "name": name, "grade": grade, "hire_date": "2015-01-05", "pgs_status": "Meeting",
+           "coach_training_date": "2020-02-01", "supervisor_id": "9000"}
+    row.update(extra)
+    return row
+
+
+def roster(**coach_extra):
+    return [
+        employee("100", "Casey Coach", **{"grade": 25, **coach_extra}),
+        employee("101", "Cory Coach", 25),
+        employee("200", "Kim Candidate", 20),
+        employee("201", "Kai Candidate", 20),
+        employee("9000", "Sam Supervisor", 30),
+    ]
+
+
+def recommendations(coach="100", supervisors=1, colleagues=2, overall="Recommended"):
+    rows = [{"prospective_coach_id": coach, "reference_name": f"S{i}", "relationship": "Supervisor", "overall": overall} for i in range(supervisors)]
+    rows += [{"prospective_coach_id": coach, "reference_name": f"C{i}", "relationship": "Colleague", "overall": "Recommended"} for i in range(colleagues)]
+    return rows
+
+
+def request(candidate="200", request_date="2025-12-01", enrollment="2025-11-15", target=23):
+    return {"employee_id": candidate, "request_date": request_date, "enrollment_form_date": enrollment, "target_grade": target}
+
+
+def assignment(candidate="200", coach="100", planning="2026-01-10", **extra):
+    row = {"candidate_id": candidate, "coach_id": coach, "assigned_date": "2026-01-02", "planning_meeting_date": planning,
+           "goals_attained": True, "status": "Completed", "completion_date": "2026-05-01", "payment_request_date": "2026-05-05"}
+    row.update(extra)
+    return row
+
+
+def coach_entry(date, minutes, candidate="200", coach="100", contact="In Person", description=None):
+    return {"candidate_id": candidate, "coach_id": coach, "date": date, "contact_type": contact, "duration": minutes,
+            "description": description or f"contact {date}"}
+
+
+def candidate_entry(date, minutes, candidate="200", coach="100", description=None):
+    return {"candidate_id": candidate, "coach_id": coach, "date": date, "duration": minutes,
+            "description": description or f"activity {date}"}
+
+
+def full_logs(candidate_minutes=40 * 60, coach_minutes=12 * 60, candidate="200", coach="100", start="2026-01-12"):
+    """Logs spread as whole entries over consecutive days from ``start``."""
+    days = pd.date_range(start, periods=40).strftime("%Y-%m-%d")
+    cand, coach_rows = [], []
+    for i, minutes in enumerate(_split(candidate_minutes)):
+        cand.append(candidate_entry(days[i], minutes, candidate, coach))
+    for i, minutes in enumerate(_split(coach_minutes)):
+        coach_rows.append(coach_entry(days[i], minutes, candidate, coach))
+    return cand, coach_rows
+
+
+def _split(total, chunk=240):
+    parts = [chunk] * (total // chunk)
+    if total % chunk:
+        parts.append(total % chunk)
+    return parts
+
+
+def run(policy, *, employees=None, recs=None, requests=None, assignments=None, candidate_log=None, coach_log=None, as_of=AS_OF):
+    cand, coach_rows = full_logs()
+    tables = typed_tables(
+        employees=roster() if employees is None else employees,
+        recommendations=recommendations() if recs is None else recs,
+        requests=[request()] if requests is None else requests,
+        assignments=[assignment()] if assignments is None else assignments,
+        candidate_log=cand if candidate_log is None else candidate_log,
+        coach_log=coach_rows if coach_log is None else coach_log,
+    )
+    return evaluate(tables, policy, as_of)
+
+
+def rules(evaluation, rule=None):
+    found = [f.rule for f in evaluation.findings]
+    return found if rule is None else [f for f in evaluation.findings if f.rule == rule]
+
+
+def only_pair(evaluation):
+    assert len(evaluation.pairs) == 1
+    return evaluation.pairs.iloc[0]
+
+
+# --- verdicts and hour boundaries -------------------------------------------------------------
+
+def test_exactly_40_candidate_hours_and_12_contact_hours_are_enough(policy):
+    result = run(policy)
+    pair = only_pair(result)
+    assert pair["candidate_hours"] == 40.00 and pair["coach_contact_hours"] == 12.00
+    assert pair["completion_eligible"] and pair["payment_eligible"]
+    assert rules(result) == []
+    assert list(result.payable["amount"]) == [300.0]
+
+
+def test_one_minute_short_of_40_hours_blocks_completion(policy):
+    cand, coach_rows = full_logs(candidate_minutes=40 * 60 - 1)
+    result = run(policy, candidate_log=cand, coach_log=coach_rows)
+    pair = only_pair(result)
+    assert pair["candidate_hours"] == 39.98 and pair["candidate_hours_needed"] == 0.02
+    assert not pair["completion_eligible"] and not pair["payment_eligible"]
+    assert "COMPLETION-HOURS-SHORT" in rules(result)
+    assert "PAYMENT-NOT-COMPLETE" in rules(result)
+
+
+def test_contact_hours_short_blocks_payment_but_not_completion(policy):
+    cand, coach_rows = full_logs(coach_minutes=12 * 60 - 30)
+    result = run(policy, candidate_log=cand, coach_log=coach_rows)
+    pair = only_pair(result)
+    assert pair["completion_eligible"] and not pair["payment_eligible"]
+    assert rules(result) == ["PAYMENT-CONTACT-SHORT"]
+    assert result.payable.empty
+
+
+def test_no_payment_request_means_not_yet_payable_without_an_error(policy):
+    result = run(policy, assignments=[assignment(payment_request_date=None)])
+    pair = only_pair(result)
+    assert pair["completion_eligible"] and not pair["payment_eligible"]
+    assert "no Request for Payment" in pair["reasons"]
+    assert rules(result) == []
+
+
+def test_goals_not_attained_blocks_completion(policy):
+    result = run(policy, assignments=[assignment(goals_attained=False, status="Active", completion_date=None, payment_request_date=None)])
+    assert not only_pair(result)["completion_eligible"]
+    assert "goals not attained" in only_pair(result)["reasons"]
+
+
+def test_completed_pair_gets_a_certificate_for_the_supervisor(policy):
+    result = run(policy)
+    assert list(result.certificates["candidate_id"]) == ["200"]
+    assert "Sam Supervisor" in result.certificates.iloc[0]["send_to"]
+
+
+# --- the window ------------------------------------------------------------------------------
+
+def test_entries_on_the_planning_meeting_and_on_the_deadline_count(policy):
+    cand = [candidate_entry("2026-01-10", 20 * 60), candidate_entry("2026-07-10", 20 * 60)]
+    result = run(policy, candidate_log=cand, assignments=[assignment(completion_date="2026-07-10")])
+    assert only_pair(result)["candidate_hours"] == 40.00
+    assert "LOG-OUTSIDE-WINDOW" not in rules(result)
+
+
+def test_entries_before_the_planning_meeting_or_after_the_deadline_are_not_counted(policy):
+    cand, _ = full_logs()
+    cand += [candidate_entry("2026-01-09", 60), candidate_entry("2026-07-11", 60)]
+    result = run(policy, candidate_log=cand)
+    assert only_pair(result)["candidate_hours"] == 40.00
+    assert len(rules(result, "LOG-OUTSIDE-WINDOW")) == 2
+    assert all(f.severity == "warning" for f in rules(result, "LOG-OUTSIDE-WINDOW"))
+
+
+def test_deadline_is_clamped_to_the_end_of_a_shorter_month(policy):
+    result = run(policy, assignments=[assignment(planning="2026-08-31", completion_date=None, status="Active")], as_of=pd.Timestamp("2026-09-30"))
+    assert only_pair(result)["deadline"] == pd.Timestamp("2027-02-28")
+
+
+def test_entries_after_the_as_of_date_are_not_counted(policy):
+    cand, coach_rows = full_logs()
+    cand.append(candidate_entry("2026-11-21", 120))
+    result = run(policy, candidate_log=cand, assignments=[assignment(planning="2026-06-01", completion_date=None, status="Active")])
+    future = rules(result, "LOG-DATE-FUTURE")
+    assert len(future) == 1 and future[0].cell.startswith("C")
+
+
+# --- log entries -----------------------------------------------------------------------------
+
+def test_a_repeated_entry_is_counted_once(policy):
+    cand, coach_rows = full_logs()
+    cand.append(dict(cand[0]))
+    result = run(policy, candidate_log=cand)
+    assert only_pair(result)["candidate_hours"] == 40.00
+    assert len(rules(result, "LOG-DUPLICATE")) == 1
+
+
+def test_zero_duration_is_invalid_and_not_counted(policy):
+    cand, _ = full_logs()
+    cand.append(candidate_entry("2026-03-01", 0))
+    result = run(policy, candidate_log=cand)
+    assert [f.rule for f in rules(result, "LOG-DURATION-INVALID")] == ["LOG-DURATION-INVALID"]
+
+
+def test_an_entry_over_8_hours_is_a_warning_but_counts(policy):
+    cand, _ = full_logs(candidate_minutes=30 * 60)
+    cand.append(candidate_entry("2026-03-01", 10 * 60))
+    result = run(policy, candidate_log=cand)
+    assert only_pair(result)["candidate_hours"] == 40.00
+    assert len(rules(result, "LOG-DURATION-IMPLAUSIBLE")) == 1
+
+
+def test_exactly_8_hours_in_one_entry_is_plausible(policy):
+    cand, _ = full_logs(candidate_minutes=32 * 60)
+    cand.append(candidate_entry("2026-03-01", 8 * 60))
+    assert "LOG-DURATION-IMPLAUSIBLE" not in rules(run(policy, candidate_log=cand))
+
+
+def test_log_of_an_unassigned_pair_is_one_finding_and_not_counted(policy):
+    cand, coach_rows = full_logs()
+    coach_rows += [coach_entry("2026-02-01", 60, candidate="201"), coach_entry("2026-02-02", 60, candidate="201")]
+    result = run(policy, coach_log=coach_rows, candidate_log=cand)
+    found = rules(result, "LOG-NO-ASSIGNMENT")
+    assert len(found) == 1 and "2 coach log entries" in found[0].message
+    assert only_pair(result)["coach_contact_hours"] == 12.00
+
+
+def test_log_with_an_id_not_in_the_roster_is_id_unknown(policy):
+    cand, _ = full_logs()
+    cand.append(candidate_entry("2026-02-01", 60, candidate="999"))
+    found = rules(run(policy, candidate_log=cand), "ID-UNKNOWN")
+    assert len(found) == 1 and "999" in found[0].message
+
+
+# --- coach qualification ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ({"grade": 22}, "below the candidate's target grade 23"),
+        ({"hire_date": "2024-01-11"}, "less than 2 years"),
+        ({"pgs_status": "Not Meeting"}, "PGS status is Not Meeting"),
+        ({"coach_training_date": "2026-01-11"}, "after the planning meeting"),
+        ({"coach_training_date": None}, "no coach training date"),
+    ],
+)
+def test_coach_not_qualified_for_each_reason(policy, extra, expected):
+    result = run(policy, employees=roster(**extra))
+    found = rules(result, "COACH-NOT-QUALIFIED")
+    assert len(found) == 1 and expected in found[0].message
+    assert not only_pair(result)["completion_eligible"]
+
+
+def test_coach_at_the_target_grade_employed_exactly_2_years_and_trained_that_day_qualifies(policy):
+    result = run(policy, employees=roster(grade=23, hire_date="2024-01-10", coach_training_date="2026-01-10"))
+    assert rules(result, "COACH-NOT-QUALIFIED") == []
+
+
+@pytest.mark.parametrize("recs", [recommendations(supervisors=0), recommendations(colleagues=1), recommendations(overall="Not recommended")])
+def test_recommendations_must_be_a_supervisor_and_two_colleagues_none_negative(policy, recs):
+    result = run(policy, recs=recs)
+    assert len(rules(result, "COACH-NOT-QUALIFIED")) == 1
+    assert result.coaches.iloc[0]["recommendations_complete"] is False or not result.coaches.iloc[0]["recommendations_complete"]
+
+
+# --- concurrency, enrollment, repeats --------------------------------------------------------
+
+def test_overlapping_pairs_of_one_coach_are_both_flagged(policy):
+    pairs = [assignment(), assignment(candidate="201", planning="2026-04-01", completion_date="2026-09-01")]
+    result = run(policy, assignments=pairs, requests=[request(), request(candidate="201")])
+    assert sorted(f.candidate_id for f in rules(result, "COACH-CONCURRENT")) == ["200", "201"]
+
+
+def test_a_pair_starting_on_the_day_the_previous_one_ends_is_not_an_overlap(policy):
+    pairs = [assignment(), assignment(candidate="201", planning="2026-05-01", completion_date="2026-09-01")]
+    result = run(policy, assignments=pairs, requests=[request(), request(candidate="201")])
+    assert rules(result, "COACH-CONCURRENT") == []
+
+
+def test_a_withdrawn_pair_without_end_date_is_ignored_for_concurrency(policy):
+    pairs = [assignment(status="Withdrawn", completion_date=None, payment_request_date=None),
+             assignment(candidate="201", planning="2026-04-01", completion_date="2026-09-01")]
+    result = run(policy, assignments=pairs, requests=[request(), request(candidate="201")])
+    assert rules(result, "COACH-CONCURRENT") == []
+
+
+@pytest.mark.parametrize(
+    "requests, expected",
+    [([], "no Coaching Request"), ([request(enrollment=None)], "no enrollment form"), ([request(enrollment="2025-12-02")], "after the request")],
+)
+def test_candidate_not_enrolled(policy, requests, expected):
+    result = run(policy, requests=requests)
+    found = rules(result, "CANDIDATE-NOT-ENROLLED")
+    assert len(found) == 1 and expected in found[0].message
+    assert not only_pair(result)["completion_eligible"]
+
+
+def test_enrollment_on_the_request_date_is_in_time(policy):
+    assert rules(run(policy, requests=[request(enrollment="2025-12-01")]), "CANDIDATE-NOT-ENROLLED") == []
+
+
+def test_second_assignment_for_the_same_target_grade_flags_the_later_one(policy):
+    pairs = [assignment(coach="101", planning="2026-06-01", completion_date=None, status="Active", payment_request_date=None), assignment()]
+    found = rules(run(policy, assignments=pairs, recs=recommendations() + recommendations(coach="101")), "CANDIDATE-REPEAT")
+    assert [f.coach_id for f in found] == ["101"]
+
+
+# --- timing ----------------------------------------------------------------------------------
+
+def test_no_planning_meeting_30_days_after_assignment_is_not_started(policy):
+    late = assignment(planning=None, assigned_date="2026-10-20", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    assert rules(run(policy, assignments=[late], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED") != []
+    on_time = dict(late, assigned_date="2026-10-21")
+    assert rules(run(policy, assignments=[on_time], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED") == []
+
+
+def test_active_pair_without_recent_coach_contact_is_inactive(policy):
+    active = assignment(planning="2026-08-01", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    quiet = run(policy, assignments=[active], coach_log=[coach_entry("2026-10-21", 60)], candidate_log=[])
+    assert len(rules(quiet, "PAIR-INACTIVE")) == 1
+    recent = run(policy, assignments=[active], coach_log=[coach_entry("2026-10-22", 60)], candidate_log=[])
+    assert rules(recent, "PAIR-INACTIVE") == []
+
+
+def test_active_pair_near_its_deadline_with_hours_short_is_at_risk(policy):
+    active = assignment(planning="2026-06-15", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    found = rules(run(policy, assignments=[active], candidate_log=[candidate_entry("2026-11-19", 600)],
+                      coach_log=[coach_entry("2026-11-19", 60)]), "PAIR-AT-RISK")
+    assert len(found) == 1 and "30.00 candidate hours" in found[0].message and "2026-12-15" in found[0].message
+
+
+def test_active_pair_past_its_deadline_is_overdue(policy):
+    active = assignment(planning="2026-05-19", status="Active", completion_date=None, payment_request_date=None)
+    result = run(policy, assignments=[active])
+    assert [f.severity for f in rules(result, "PAIR-OVERDUE")] == ["error"]
+    assert not only_pair(result)["completion_eligible"]
+    on_deadline = assignment(planning="2026-05-20", status="Active", completion_date=None, payment_request_date=None)
+    assert rules(run(policy, assignments=[on_deadline]), "PAIR-OVERDUE") == []
+
+
+def test_completion_before_two_months_is_too_short(policy):
+    cand, coach_rows = full_logs()
+    result = run(policy, assignments=[assignment(completion_date="2026-03-09")], candidate_log=cand, coach_log=coach_rows)
+    assert len(rules(result, "PAIR-TOO-SHORT")) == 1
+    assert rules(run(policy, assignments=[assignment(completion_date="2026-03-10")]), "PAIR-TOO-SHORT") == []
+
+
+def test_policy_numbers_come_from_the_policy_not_the_code(policy):
+    from dataclasses import replace
+
+    lenient = replace(policy, candidate_minimum_hours=30, stipend=450)
+    cand, coach_rows = full_logs(candidate_minutes=30 * 60)
+    result = run(lenient, candidate_log=cand, coach_log=coach_rows)
+    assert only_pair(result)["payment_eligible"]
+    assert list(result.payable["amount"]) == [450.0]
