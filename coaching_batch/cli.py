@@ -31,11 +31,24 @@ def _as_of(ctx, param, value: str | None) -> date:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="coaching-batch")
-def main() -> None:
+def app() -> None:
     """Run a staff coaching program from the Excel workbooks the coordinator keeps."""
 
 
-@main.command()
+def main(argv: list[str] | None = None) -> None:
+    """Run the command with its error handling: a usage problem is one `Error:` line and exit 2."""
+    try:
+        app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Error: interrupted", err=True)
+        sys.exit(ExitStatus.CANNOT_RUN)
+    except click.ClickException as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(ExitStatus.CANNOT_RUN)
+    sys.exit(ExitStatus.OK)
+
+
+@app.command()
 @click.argument("inbox", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder [default: out/<as-of> beside the inbox].")
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Date the run is as of [default: today].")
@@ -65,7 +78,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: str, strict: bool, 
     sys.exit(ExitStatus.ERRORS_FOUND if strict and counts["errors"] else ExitStatus.OK)
 
 
-@main.group(invoke_without_command=True)
+@app.group(invoke_without_command=True)
 @click.pass_context
 def programs(ctx: click.Context) -> None:
     """List the program presets (`programs show NAME` prints one)."""

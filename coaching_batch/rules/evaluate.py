@@ -135,7 +135,11 @@ def _verdicts(pairs, policy, as_of, known, qualification, concurrent, enrollment
         payment_eligible.append(complete and not pay_why)
         reasons.append("; ".join(why + pay_why))
 
-    pairs = pairs.assign(completion_eligible=completion_eligible, payment_eligible=payment_eligible, reasons=reasons)
+    pairs = pairs.assign(
+        completion_eligible=pd.Series(completion_eligible, index=pairs.index, dtype=bool),
+        payment_eligible=pd.Series(payment_eligible, index=pairs.index, dtype=bool),
+        reasons=pd.Series(reasons, index=pairs.index, dtype=object),
+    )
     pairs["candidate_hours"] = pairs["candidate_minutes"].map(hours)
     pairs["coach_contact_hours"] = pairs["coach_contact_minutes"].map(hours)
     pairs["candidate_hours_needed"] = (need_candidate - pairs["candidate_minutes"]).clip(lower=0).map(hours)

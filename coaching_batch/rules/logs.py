@@ -27,6 +27,7 @@ def log_entries(tables: Tables) -> pd.DataFrame:
         frame["date_cell"] = tables.cells(frame, "date")
         frame["duration_cell"] = tables.cells(frame, "duration")
         frame["id_cell"] = tables.cells(frame, "candidate_id")
+        frame["row_cell"] = tables.cells(frame, "")  # the row's first cell
         parts.append(frame)
     entries = pd.concat(parts, ignore_index=True)
     for column in ("contact_type", "activity_type", "description"):
@@ -90,7 +91,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} name no candidate and coach "
         "(add Candidate ID and Coach ID columns); not counted"))
     findings += _grouped_findings(entries, entries["reason"] == "ID-UNKNOWN", "ID-UNKNOWN", lambda r, n: (
-        f"{_unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]} not in the roster; "
+        f"{_unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
         f"{n} entr{'y' if n == 1 else 'ies'} not counted"))
     findings += _grouped_findings(entries, entries["reason"] == "LOG-NO-ASSIGNMENT", "LOG-NO-ASSIGNMENT", lambda r, n: (
         f"Candidate {r['candidate_id']} and coach {r['coach_id']} have no assignment; "
@@ -110,7 +111,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
 
 def _unknown_ids(row: dict, known: set[str]) -> str:
     parts = [f"{role} ID {row[key]}" for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id")) if row[key] not in known]
-    return " and ".join(parts) + (" is" if len(parts) == 1 else " are")
+    return " and ".join(parts)
 
 
 def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message) -> list[Finding]:
@@ -153,7 +154,7 @@ def _entry_finding(row: dict, as_of: pd.Timestamp) -> Finding:
                 why = f"after the deadline {_day(row['deadline'])}"
             return finding("LOG-OUTSIDE-WINDOW", f"{kind} entry dated {date} is {why}; not counted", **_where(row, "date_cell"))
         case _:
-            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({_hours(row['duration'])} h) repeats an entry already read; counted once", **_where(row, "date_cell"))
+            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({_hours(row['duration'])} h) repeats an entry already read; counted once", **_where(row, "row_cell"))
 
 
 def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, int | None]]) -> list[Finding]:

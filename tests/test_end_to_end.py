@@ -1,0 +1,217 @@
+"""The real command on real workbooks: the demo inbox against its hand-computed oracle, bad input,
+exit codes. These are the behaviours a coordinator and a finance clerk see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from coaching_batch.cli import main
+from workbooks import assignment_rows, candidate_log_rows, coach_log_rows, roster_rows, write_workbook
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
+EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
+COMMAND = Path(sys.executable).parent / "coaching-batch"
+
+
+def run_command(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """One real run of the command on the demo inbox, as of the demo date."""
+    out = tmp_path_factory.mktemp("demo") / "out"
+    before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in SAMPLES.iterdir()}
+    completed = run_command("run", str(SAMPLES), "--as-of", EXPECTED["as_of"], "--out", str(out))
+    after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in SAMPLES.iterdir()}
+    assert completed.returncode == 0, completed.stderr
+    return {"out": out, "stdout": completed.stdout, "run": json.loads((out / "run.json").read_text()),
+            "inputs_unchanged": before == after}
+
+
+def test_demo_writes_every_output(demo):
+    assert sorted(p.name for p in demo["out"].iterdir()) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
+    assert "19 pairs" in demo["stdout"]
+
+
+def test_demo_inputs_are_never_modified(demo):
+    assert demo["inputs_unchanged"]
+
+
+@pytest.mark.parametrize("expected", EXPECTED["pairs"], ids=[p["pair"] for p in EXPECTED["pairs"]])
+def test_demo_hours_and_verdicts_match_the_hand_computed_oracle(demo, expected):
+    pairs = {(p["candidate_id"], p["coach_id"]): p for p in demo["run"]["pairs"]}
+    got = pairs[(expected["candidate_id"], expected["coach_id"])]
+    for key in ("candidate_hours", "coach_contact_hours", "completion_eligible", "payment_eligible"):
+        assert got[key] == expected[key], key
+    pair_rules = sorted(
+        f["rule"] for f in demo["run"]["exceptions"]
+        if f["candidate_id"] == expected["candidate_id"] and f["coach_id"] == expected["coach_id"] and not f["cell"]
+    )
+    assert pair_rules == sorted(expected["rules"])
+
+
+def test_demo_payment_sheet_lists_exactly_the_payable_stipends_with_a_total(demo):
+    sheet = openpyxl.load_workbook(demo["out"] / "payments.xlsx")["Payments"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body, total = rows[0], rows[1:-1], rows[-1]
+    assert header == ("Payment ID", "Coach ID", "Coach Name", "Candidate ID", "Candidate Name", "Start Date",
+                      "End Date", "Coach Contact Hours", "Candidate Hours", "Amount")
+    got = sorted((r[1], r[3], r[5].date().isoformat(), r[6].date().isoformat(), r[7], r[8], r[9]) for r in body)
+    want = sorted((p["coach_id"], p["candidate_id"], p["start_date"], p["end_date"], p["coach_contact_hours"],
+                   p["candidate_hours"], p["amount"]) for p in EXPECTED["payments"])
+    assert got == want
+    assert total[0] == "Total" and total[-1] == EXPECTED["payment_total"]
+    assert all(r[0].startswith("PAY-") for r in body) and len({r[0] for r in body}) == len(body)
+
+
+def test_demo_reports_every_planted_row_problem_at_its_cell(demo):
+    found = {(f["rule"], f["file"], f["sheet"], f["cell"]) for f in demo["run"]["exceptions"]}
+    for planted in EXPECTED["row_findings"]:
+        places = [planted, *planted.get("alternatives", [])]
+        cells = {planted["cell"], planted["row_first_cell"]}
+        assert any(
+            (planted["rule"], place["file"], place["sheet"], cell) in found
+            for place in places for cell in cells | {place.get("cell")}
+        ) or (planted["rule"] == "LOG-NO-ASSIGNMENT" and any(
+            f[0] == "LOG-NO-ASSIGNMENT" and f[1] == planted["file"] and f[2] == planted["sheet"] for f in found
+        )), planted
+
+
+def test_demo_payment_ids_are_stable_from_run_to_run(demo, tmp_path):
+    again = run_command("run", str(SAMPLES), "--as-of", EXPECTED["as_of"], "--out", str(tmp_path / "again"))
+    assert again.returncode == 0
+    second = json.loads((tmp_path / "again" / "run.json").read_text())
+    assert [p["payment_id"] for p in second["payments"]] == [p["payment_id"] for p in demo["run"]["payments"]]
+
+
+def test_demo_run_json_names_every_input_and_its_recognised_sheets(demo):
+    inputs = {i["path"]: i for i in demo["run"]["inputs"]}
+    for expected in EXPECTED["inputs"]:
+        if inputs[expected["file"]]["status"] != "read":
+            continue
+        got = {s["name"]: s["table"] for s in inputs[expected["file"]]["sheets"]}
+        assert got == {s["name"]: s["table"] for s in expected["sheets"]}
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+EMPLOYEES = [
+    {"employee_id": "100", "name": "Casey Coach", "grade": 25, "hire_date": dt.date(2015, 1, 5), "pgs_status": "Meeting",
+     "coach_training_date": dt.date(2020, 1, 1)},
+    {"employee_id": "200", "name": "Kim Candidate", "grade": 20},
+]
+
+
+def small_inbox(root: Path) -> Path:
+    inbox = root / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(EMPLOYEES)})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([
+        {"candidate_id": "200", "coach_id": "100", "assigned_date": dt.date(2026, 1, 2), "planning_meeting_date": dt.date(2026, 1, 10)}])})
+    return inbox
+
+
+def test_unreadable_file_missing_column_and_bad_date_are_findings_and_outputs_are_still_written(tmp_path):
+    inbox = small_inbox(tmp_path)
+    (inbox / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    write_workbook(inbox / "nodur.xlsx", {"Log": [["Candidate ID", "Coach ID", "Date", "Description"], ["200", "100", dt.date(2026, 2, 1), "x"]]})
+    write_workbook(inbox / "log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": "31/31/2026", "contact_type": "Phone", "duration": 1},
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2},
+    ])})
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"))
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    where = {(f["rule"], f["file"], f["sheet"], f["cell"]) for f in result["exceptions"]}
+    assert ("FILE-UNREADABLE", "broken.xlsx", "", "") in where
+    assert ("SHEET-MISSING-COLUMN", "nodur.xlsx", "Log", "A1") in where
+    assert ("CELL-TYPE", "log.xlsx", "Log", "C2") in where
+    assert result["pairs"][0]["coach_contact_hours"] == 2.0  # the bad row is left out, the good one counts
+    assert (tmp_path / "out" / "payments.xlsx").exists() and (tmp_path / "out" / "results.xlsx").exists()
+
+
+def test_an_inbox_without_roster_or_assignments_reports_table_missing(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "notes.txt").write_text("hello")
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"))
+    assert completed.returncode == 0
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert sorted(f["rule"] for f in result["exceptions"]) == ["TABLE-MISSING", "TABLE-MISSING"]
+    assert [i["status"] for i in result["inputs"]] == ["skipped"]
+
+
+def test_lock_files_hidden_files_and_folders_are_skipped_not_read(tmp_path):
+    inbox = small_inbox(tmp_path)
+    (inbox / "~$roster.xlsx").write_bytes(b"lock")
+    (inbox / ".hidden.xlsx").write_bytes(b"x")
+    (inbox / "folder.xlsx").mkdir()
+    os.symlink(inbox / "roster.xlsx", inbox / "link.xlsx")
+    run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"))
+    inputs = {i["path"]: i["status"] for i in json.loads((tmp_path / "out" / "run.json").read_text())["inputs"]}
+    assert inputs == {"~$roster.xlsx": "skipped", ".hidden.xlsx": "skipped", "folder.xlsx": "skipped", "link.xlsx": "skipped",
+                      "pairs.xlsx": "read", "roster.xlsx": "read"}
+
+
+def test_formula_looking_text_from_an_input_stays_text_in_every_output(tmp_path):
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "duration": 1, "description": '=HYPERLINK("http://x","y")'}])})
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows([dict(EMPLOYEES[0]), dict(EMPLOYEES[1], name="+1-555 Kim")])})
+    assert run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")).returncode == 0
+    pairs = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx")["Pairs"]
+    names = [c for row in pairs.iter_rows() for c in row if c.value == "+1-555 Kim"]
+    assert names and all(c.data_type == "s" for c in names)
+
+
+# --- the command line --------------------------------------------------------------------------
+
+def test_no_such_inbox_is_one_error_line_and_exit_2(tmp_path):
+    completed = run_command("run", str(tmp_path / "missing"))
+    assert completed.returncode == 2
+    assert completed.stderr.strip().count("\n") == 0 and completed.stderr.startswith("Error: ")
+    assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize("option", [["--as-of", "2026-02-30"], ["--program", "no-such-program"], ["--bogus"]])
+def test_unusable_options_exit_2(tmp_path, option, capsys):
+    inbox = small_inbox(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(inbox), "--out", str(tmp_path / "out"), *option])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.startswith("Error: ")
+
+
+def test_strict_exits_1_when_an_error_finding_exists_and_0_without(tmp_path, capsys):
+    inbox = small_inbox(tmp_path)
+    with pytest.raises(SystemExit) as plain:
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "a")])
+    assert plain.value.code == 0
+    with pytest.raises(SystemExit) as strict:
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "b"), "--strict"])
+    assert strict.value.code == 1  # the coach has no recommendations: COACH-NOT-QUALIFIED
+
+
+def test_a_policy_file_changes_the_numbers(tmp_path, capsys):
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "duration": 5}])})
+    main_policy = subprocess.run([str(COMMAND), "programs", "show", "itss-coaching"], capture_output=True, text=True).stdout
+    custom = tmp_path / "short.toml"
+    custom.write_text(main_policy.replace("candidate_minimum = 40", "candidate_minimum = 5"))
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--program", str(custom)])
+    pair = json.loads((tmp_path / "out" / "run.json").read_text())["pairs"][0]
+    assert pair["candidate_hours"] == 5.0
+    assert not any("candidate hours" in r for r in pair["reasons"])
