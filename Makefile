@@ -12,7 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/coaching-batch run sample_workbooks --as-of $(DEMO_AS_OF) --out out/demo
+	$(BIN)/coaching-batch run sample_workbooks --as-of $(DEMO_AS_OF) --out out/demo --dry-run --overwrite
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -q
@@ -25,7 +25,7 @@ wheel-check:
 	rm -rf build dist /tmp/coaching-batch-wheel
 	$(PYTHON) -m venv /tmp/coaching-batch-wheel
 	/tmp/coaching-batch-wheel/bin/pip install --quiet --disable-pip-version-check .
-	cd /tmp && /tmp/coaching-batch-wheel/bin/coaching-batch run $(CURDIR)/sample_workbooks --as-of $(DEMO_AS_OF) --out /tmp/coaching-batch-wheel/out
+	cd /tmp && /tmp/coaching-batch-wheel/bin/coaching-batch run $(CURDIR)/sample_workbooks --as-of $(DEMO_AS_OF) --out /tmp/coaching-batch-wheel/out --dry-run
 	test -s /tmp/coaching-batch-wheel/out/payments.xlsx
 
 bench: $(VENV)/.installed

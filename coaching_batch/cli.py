@@ -12,6 +12,7 @@ import click
 
 from .errors import CoachingBatchError
 from .policy import DEFAULT_PROGRAM, preset_names, preset_text
+from .settings import LOCK_WAIT_SECONDS
 
 
 class ExitStatus(IntEnum):
@@ -54,13 +55,24 @@ def main(argv: list[str] | None = None) -> None:
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Date the run is as of [default: today].")
 @click.option("--program", default=DEFAULT_PROGRAM, show_default=True, metavar="NAME|FILE.toml",
               help="Program preset name or a policy TOML file.")
+@click.option("--state", type=click.Path(path_type=Path), metavar="DIR",
+              help="Folder of the ledger [default: state/ beside the inbox].")
+@click.option("--dry-run", is_flag=True, help="Write the outputs but record nothing in the ledger.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any error finding exists.")
+@click.option("--overwrite", is_flag=True, help="Replace an earlier run's outputs in the output folder.")
+@click.option("--archive", is_flag=True, help="After a successful run, move the files read to archive/<as-of>/ beside the inbox.")
+@click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=LOCK_WAIT_SECONDS, show_default=True,
+              metavar="SECONDS", help="How long to wait for another run using the same ledger.")
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
-def run(inbox: Path, out: Path | None, as_of: date, program: str, strict: bool, verbose: bool) -> None:
+def run(inbox: Path, out: Path | None, as_of: date, program: str, state: Path | None, dry_run: bool, strict: bool,
+        overwrite: bool, archive: bool, lock_wait: float, verbose: bool) -> None:
     """Read every workbook in INBOX, apply the program's rules and write the outputs."""
     from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
 
-    options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program)
+    if dry_run and archive:
+        raise click.UsageError("--archive cannot be used with --dry-run (a dry run changes nothing)")
+    options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program, state=state, dry_run=dry_run,
+                         strict=strict, overwrite=overwrite, archive=archive, lock_wait=lock_wait)
     try:
         with _progress() as progress:
             result, out_dir = run_batch(options, progress=progress)
@@ -71,11 +83,11 @@ def run(inbox: Path, out: Path | None, as_of: date, program: str, strict: bool, 
     counts = result.counts
     click.echo(
         f"{counts['pairs']} pairs: {counts['completion_eligible']} completion-eligible, "
-        f"{counts['payments']} payable (${result.payments['amount'].sum():,.2f}); "
+        f"{counts['payments']} newly payable (${result.payments['amount'].sum():,.2f}); "
         f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
     )
-    click.echo(f"Outputs written to {out_dir}")
-    sys.exit(ExitStatus.ERRORS_FOUND if strict and counts["errors"] else ExitStatus.OK)
+    click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
+    sys.exit(options.exit_status(result))
 
 
 @app.group(invoke_without_command=True)

@@ -13,14 +13,20 @@ from pathlib import Path
 
 import pandas as pd
 
+import shutil
+from contextlib import closing, nullcontext
+
 from . import settings
 from .contracts import tables
 from .findings import Finding, finding, sort_key
+from .errors import UsageError
 from .inbox import discover
+from .ledger import Ledger, crash_point, state_lock
 from .model import InputFile, RunResult, SheetInfo
-from .policy import DEFAULT_PROGRAM, load_policy
+from .policy import DEFAULT_PROGRAM, Policy, load_policy
 from .read import RawSheet, WorkbookRead, read_all
-from .reports import write_outputs
+from .reports import OUTPUT_NAMES, write_outputs
+from .reports.exceptions import OPEN, RESOLVED, finding_key
 from .rules.evaluate import evaluate
 from .validate import validate
 from .values import parse_durations
@@ -32,21 +38,85 @@ class RunOptions:
     as_of: date
     out: Path | None = None
     program: str = DEFAULT_PROGRAM
-    dry_run: bool = False
+    state: Path | None = None
+    dry_run: bool = False  # write the outputs, record nothing in the ledger
+    strict: bool = False  # exit status 1 when any error finding exists
+    overwrite: bool = False  # replace the outputs of an earlier run in the output folder
+    archive: bool = False  # move the files read to archive/<as-of>/ after a successful run
+    lock_wait: float = settings.LOCK_WAIT_SECONDS
 
     @property
+    def state_dir(self) -> Path:
+        if self.state is not None:
+            return self.state
+        return self.inbox.resolve().parent / settings.DEFAULT_STATE_DIRNAME
+
     def out_dir(self) -> Path:
+        """The output folder: ``--out``, else ``out/<as-of>/`` beside the inbox.
+
+        An earlier run's outputs are never replaced unless ``overwrite``: the dated default folder
+        moves on to ``<as-of>-2``, ``<as-of>-3`` …; an explicit ``--out`` that holds outputs stops
+        the run.
+        """
         if self.out is not None:
+            if not self.overwrite and _holds_outputs(self.out):
+                raise UsageError(f"{self.out} already holds the outputs of an earlier run; "
+                                 "choose another --out or add --overwrite")
             return self.out
-        return self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / self.as_of.isoformat()
+        dated = self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / self.as_of.isoformat()
+        candidate, number = dated, 1
+        while not self.overwrite and _holds_outputs(candidate):
+            number += 1
+            candidate = dated.with_name(f"{dated.name}-{number}")
+        return candidate
+
+    def exit_status(self, result: RunResult) -> int:
+        return 1 if self.strict and result.counts["errors"] else 0
+
+
+def _holds_outputs(folder: Path) -> bool:
+    return any((Path(folder) / name).exists() for name in OUTPUT_NAMES)
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[RunResult, Path]:
-    """Run the batch and write its outputs; returns the result and the folder written."""
+    """Run the batch, settle it with the ledger and write its outputs; returns the result and the folder.
+
+    A real run holds the state folder's lock throughout and records itself in two transactions
+    around the writing of the outputs (see :mod:`coaching_batch.ledger`); a dry run only reads the
+    ledger, if there is one.
+    """
     policy = load_policy(options.program)
+    if not options.inbox.is_dir():
+        raise UsageError(f"no such inbox folder: {options.inbox}")
+    if options.dry_run:
+        ledger = Ledger.open_existing(options.state_dir)
+        with closing(ledger) if ledger else nullcontext():
+            out_dir = options.out_dir()
+            result = _evaluate(options, policy, progress)
+            settle(result, ledger)
+            _write(result, out_dir, progress)
+        return result, out_dir
+
+    with state_lock(options.state_dir, options.lock_wait), closing(Ledger.open(options.state_dir)) as ledger:
+        ledger.reconcile()
+        out_dir = options.out_dir()
+        result = _evaluate(options, policy, progress)
+        settle(result, ledger)
+        run_id = ledger.record_pending(result, out_dir)
+        crash_point("pending-recorded")
+        _write(result, out_dir, progress)
+        crash_point("outputs-written")
+        ledger.record_completed(run_id, result, options.exit_status(result))
+    if options.archive:
+        archive_inputs(options.inbox, result, options.inbox.resolve().parent / settings.ARCHIVE_DIRNAME / options.as_of.isoformat())
+    return result, out_dir
+
+
+def _evaluate(options: RunOptions, policy: Policy, progress: Progress | None) -> RunResult:
+    """Discover, read, validate and apply the rules: everything a run decides, nothing written."""
     as_of = pd.Timestamp(options.as_of)
     findings: list[Finding] = []
 
@@ -122,12 +192,68 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         findings=findings,
     )
 
-    # 5. Outputs, each written atomically.
+    return result
+
+
+def _write(result: RunResult, out_dir: Path, progress: Progress | None) -> None:
+    """The outputs, each written atomically."""
     if progress:
         progress("Writing outputs", 0, 1)
-    out_dir = options.out_dir
     write_outputs(result, out_dir)
-    return result, out_dir
+
+
+def settle(result: RunResult, ledger: Ledger | None) -> None:
+    """Compare the run with the ledger: stipends paid before are not paid again (PAYMENT-ALREADY-PAID),
+    and each finding is New or Open, with the ones gone since the last run listed as Resolved."""
+    if ledger is None:
+        return
+    pairs = result.pairs
+    paid = ledger.paid(pairs["payment_id"].tolist()) if len(pairs) else {}
+    if paid:
+        pairs["paid_on"] = pd.to_datetime(pairs["payment_id"].map(lambda p: paid.get(p)))
+        already = pairs["payment_id"].isin(list(paid))
+        for index in pairs.index[already]:
+            pair = pairs.loc[index]
+            paid_on = paid[pair["payment_id"]]
+            if pair["payment_eligible"]:
+                result.findings.append(finding(
+                    "PAYMENT-ALREADY-PAID",
+                    f"The stipend for this pair (Payment ID {pair['payment_id']}) was paid by the run of "
+                    f"{paid_on:%Y-%m-%d}; it is not paid again",
+                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"]))
+            reason = f"paid on {paid_on:%Y-%m-%d}"
+            pairs.loc[index, "reasons"] = "; ".join(r for r in (pair["reasons"], reason) if r)
+        pairs.loc[already, "payment_eligible"] = False
+        result.payments = result.payments[~result.payments["payment_id"].isin(list(paid))].reset_index(drop=True)
+        result.findings.sort(key=sort_key)
+
+    previous = ledger.previous_findings(result.policy.name)
+    current = {finding_key(f) for f in result.findings}
+    result.finding_history = {key: (OPEN, first_seen) for key, (_, first_seen) in previous.items() if key in current}
+    result.resolved = [f for key, (f, _) in previous.items() if key not in current]
+    result.finding_history |= {key: (RESOLVED, first_seen) for key, (_, first_seen) in previous.items() if key not in current}
+
+
+def archive_inputs(inbox: Path, result: RunResult, archive: Path) -> list[Path]:
+    """Move the files this run read (and their duplicates) into ``archive``; never overwrite or delete.
+
+    A name already in the archive gets ``(2)``, ``(3)`` … before its extension.
+    """
+    moved = []
+    for info in result.inputs:
+        if info.status not in ("read", "duplicate"):
+            continue
+        source = inbox / info.path
+        if not source.is_file():
+            continue
+        archive.mkdir(parents=True, exist_ok=True)
+        target, number = archive / source.name, 1
+        while target.exists():
+            number += 1
+            target = archive / f"{source.stem} ({number}){source.suffix}"
+        shutil.move(source, target)
+        moved.append(target)
+    return moved
 
 
 def _sheet_findings(relpath: str, sheet: RawSheet) -> list[Finding]:

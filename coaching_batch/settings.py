@@ -17,4 +17,6 @@ MAX_DECLARED_CELLS = 20_000_000  # a sheet claiming more cells than this would e
 MAX_READ_WORKERS = 8
 
 DEFAULT_OUT_DIRNAME = "out"  # outputs go to <inbox>/../out/<as-of>/ unless --out is given
-DEFAULT_STATE_DIRNAME = "state"
+DEFAULT_STATE_DIRNAME = "state"  # the ledger: <inbox>/../state/ledger.sqlite unless --state is given
+ARCHIVE_DIRNAME = "archive"  # --archive moves the files read to <inbox>/../archive/<as-of>/
+LOCK_WAIT_SECONDS = 10.0  # a second run on the same state waits this long for the first, then stops

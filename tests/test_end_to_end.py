@@ -32,7 +32,8 @@ def demo(tmp_path_factory):
     """One real run of the command on the demo inbox, as of the demo date."""
     out = tmp_path_factory.mktemp("demo") / "out"
     before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in SAMPLES.iterdir()}
-    completed = run_command("run", str(SAMPLES), "--as-of", EXPECTED["as_of"], "--out", str(out))
+    completed = run_command("run", str(SAMPLES), "--as-of", EXPECTED["as_of"], "--out", str(out),
+                            "--state", str(out.parent / "state"))
     after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in SAMPLES.iterdir()}
     assert completed.returncode == 0, completed.stderr
     return {"out": out, "stdout": completed.stdout, "run": json.loads((out / "run.json").read_text()),
@@ -89,7 +90,8 @@ def test_demo_reports_every_planted_row_problem_at_its_cell(demo):
 
 
 def test_demo_payment_ids_are_stable_from_run_to_run(demo, tmp_path):
-    again = run_command("run", str(SAMPLES), "--as-of", EXPECTED["as_of"], "--out", str(tmp_path / "again"))
+    again = run_command("run", str(SAMPLES), "--as-of", EXPECTED["as_of"], "--out", str(tmp_path / "again"),
+                        "--state", str(tmp_path / "another-ledger"))
     assert again.returncode == 0
     second = json.loads((tmp_path / "again" / "run.json").read_text())
     assert [p["payment_id"] for p in second["payments"]] == [p["payment_id"] for p in demo["run"]["payments"]]

@@ -20,6 +20,7 @@ from .results import write_results
 from .runjson import run_summary, write_run_json
 
 RESULTS, PAYMENTS, EXCEPTIONS, RUN_JSON = "results.xlsx", "payments.xlsx", "exceptions.xlsx", "run.json"
+OUTPUT_NAMES = (RESULTS, PAYMENTS, EXCEPTIONS, RUN_JSON)
 
 # Renamed into place in reverse order, so run.json (written first) is the last to appear.
 WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
@@ -29,7 +30,7 @@ WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
     PAYMENTS: write_payments,
 }
 
-__all__ = ["write_outputs", "finding_key", "run_summary", "RESULTS", "PAYMENTS", "EXCEPTIONS", "RUN_JSON"]
+__all__ = ["write_outputs", "finding_key", "run_summary", "OUTPUT_NAMES", "RESULTS", "PAYMENTS", "EXCEPTIONS", "RUN_JSON"]
 
 
 def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:

@@ -1,0 +1,406 @@
+"""The ledger: an SQLite file that remembers every run, every payment issued and every finding seen.
+
+It is what makes the weekly run safe to repeat. A stipend is paid **once, ever**: the payments
+table holds each Payment ID at most once unless finance voided it (a partial unique index enforces
+it). A payment is recorded in two steps around the payment sheet, so a run killed at any point
+neither loses nor doubles one:
+
+1. before the outputs are written, the run and its payments are recorded as *pending* (one
+   transaction);
+2. the outputs are written, each atomically (the payment sheet appears whole or not at all);
+3. the payments are marked *issued* and the run *completed*, with its findings (one transaction).
+
+A run that finds pending payments left by a killed run reconciles them first: a payment whose
+sheet was delivered (the file exists and lists its ID) is issued; one whose sheet never appeared is
+dropped, and this run pays it if it is still payable.
+
+Findings are remembered by :func:`~coaching_batch.reports.exceptions.finding_key`, so next week's
+run can tell New (not open last time), Open (still there, with the date first seen) and Resolved
+(open last time, gone now).
+
+Only one run may use a state folder at a time: :func:`state_lock` holds a lock file beside the
+database for the whole run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from .errors import StateLocked, UsageError
+from .findings import Finding, Severity, finding
+from .model import RunResult
+from .reports.exceptions import NEW, OPEN, finding_key
+
+LEDGER_FILENAME = "ledger.sqlite"
+LOCK_FILENAME = "ledger.lock"
+
+PENDING, ISSUED, VOIDED = "pending", "issued", "voided"
+WRITING, COMPLETED, INTERRUPTED = "writing", "completed", "interrupted"
+
+# Each entry upgrades the schema by one version; a new version is a new entry, never an edit.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE runs (
+        run_id        INTEGER PRIMARY KEY,
+        program       TEXT NOT NULL,
+        as_of         TEXT NOT NULL,          -- YYYY-MM-DD
+        inbox         TEXT NOT NULL,
+        out_dir       TEXT NOT NULL,
+        started_at    TEXT NOT NULL,          -- UTC, ISO 8601
+        finished_at   TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('writing', 'completed', 'interrupted')),
+        exit_status   INTEGER,
+        counts        TEXT NOT NULL DEFAULT '{}'  -- JSON
+    );
+    CREATE TABLE run_inputs (
+        run_id  INTEGER NOT NULL REFERENCES runs(run_id),
+        path    TEXT NOT NULL,
+        sha256  TEXT NOT NULL,
+        status  TEXT NOT NULL,
+        PRIMARY KEY (run_id, path)
+    );
+    CREATE TABLE payments (
+        id                   INTEGER PRIMARY KEY,
+        payment_id           TEXT NOT NULL,
+        run_id               INTEGER NOT NULL REFERENCES runs(run_id),
+        program              TEXT NOT NULL,
+        status               TEXT NOT NULL CHECK (status IN ('pending', 'issued', 'voided')),
+        issued_on            TEXT,            -- the as-of date of the run whose sheet carried it
+        coach_id             TEXT NOT NULL,
+        coach_name           TEXT,
+        candidate_id         TEXT NOT NULL,
+        candidate_name       TEXT,
+        start_date           TEXT,
+        end_date             TEXT,
+        coach_contact_hours  REAL,
+        candidate_hours      REAL,
+        amount               REAL NOT NULL,
+        sheet                TEXT NOT NULL,   -- the payment sheet that carried it
+        voided_on            TEXT,
+        void_reason          TEXT
+    );
+    -- paid once, ever: a Payment ID appears again only after finance voided the earlier one
+    CREATE UNIQUE INDEX payments_once ON payments(payment_id) WHERE status != 'voided';
+    CREATE TABLE findings (
+        program       TEXT NOT NULL,
+        key           TEXT NOT NULL,
+        severity      TEXT NOT NULL,
+        rule          TEXT NOT NULL,
+        message       TEXT NOT NULL,
+        file          TEXT NOT NULL,
+        sheet         TEXT NOT NULL,
+        cell          TEXT NOT NULL,
+        candidate_id  TEXT NOT NULL,
+        coach_id      TEXT NOT NULL,
+        first_seen    TEXT NOT NULL,
+        last_seen     TEXT NOT NULL,
+        is_open       INTEGER NOT NULL,
+        resolved_on   TEXT,
+        PRIMARY KEY (program, key)
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def ledger_path(state_dir: Path) -> Path:
+    return Path(state_dir) / LEDGER_FILENAME
+
+
+@contextmanager
+def state_lock(state_dir: Path, wait_seconds: float) -> Iterator[None]:
+    """Hold the state folder for one run; another holder makes this wait, then raise StateLocked."""
+    state_dir = Path(state_dir)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(state_dir / LOCK_FILENAME, timeout=wait_seconds)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StateLocked(
+            f"another run is using the ledger in {state_dir} (waited {wait_seconds:g} s); "
+            "try again when it has finished"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+class Ledger:
+    """An open ledger database. Use :meth:`open` (creates and migrates) or :meth:`open_existing`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, writable: bool):
+        self.db = connection
+        self.path = path
+        self.writable = writable
+
+    @classmethod
+    def open(cls, state_dir: Path) -> Ledger:
+        """Open the state folder's ledger for writing, creating it and migrating its schema."""
+        path = ledger_path(state_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ledger = cls(_connect(path), path, writable=True)
+        ledger.migrate()
+        return ledger
+
+    @classmethod
+    def open_existing(cls, state_dir: Path, *, writable: bool = False) -> Ledger | None:
+        """The ledger if the state folder has one (read-only unless asked), else None."""
+        path = ledger_path(state_dir)
+        if not path.is_file():
+            return None
+        if writable:
+            return cls.open(state_dir)
+        connection = _connect(path, read_only=True)
+        ledger = cls(connection, path, writable=False)
+        if ledger.version() != SCHEMA_VERSION:
+            connection.close()
+            raise UsageError(f"the ledger {path} has schema version {ledger.version()}; "
+                             f"this program reads version {SCHEMA_VERSION}: run it once without --dry-run")
+        return ledger
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------------------------
+
+    def version(self) -> int:
+        has_table = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone()
+        if not has_table:
+            return 0
+        row = self.db.execute("SELECT max(version) FROM schema_version").fetchone()
+        return row[0] or 0
+
+    def migrate(self) -> None:
+        """Bring the schema up to SCHEMA_VERSION, each step in its own transaction."""
+        current = self.version()
+        if current > SCHEMA_VERSION:
+            raise UsageError(f"the ledger {self.path} was written by a newer version of coaching-batch "
+                             f"(schema {current}, this one knows {SCHEMA_VERSION})")
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                self.db.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                                "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+                for statement in _statements(MIGRATIONS[version - 1]):
+                    self.db.execute(statement)
+                self.db.execute("INSERT INTO schema_version VALUES (?, ?)", (version, _now()))
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is committed, or none of it."""
+        if not self.writable:
+            raise UsageError(f"the ledger {self.path} is open read-only")
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
+
+    # -- the weekly run -------------------------------------------------------------------------
+
+    def reconcile(self) -> list[str]:
+        """Settle what a killed run left behind; returns the Payment IDs found delivered and issued."""
+        issued: list[str] = []
+        with self.transaction() as db:
+            for run_id, out_dir in db.execute("SELECT run_id, out_dir FROM runs WHERE status = ?", (WRITING,)).fetchall():
+                pending = [r[0] for r in db.execute(
+                    "SELECT payment_id FROM payments WHERE run_id = ? AND status = ?", (run_id, PENDING))]
+                on_sheet = delivered_payment_ids(Path(out_dir) / "payments.xlsx") if pending else set()
+                for payment in pending:
+                    if payment in on_sheet:
+                        db.execute("UPDATE payments SET status = ? WHERE run_id = ? AND payment_id = ? AND status = ?",
+                                   (ISSUED, run_id, payment, PENDING))
+                        issued.append(payment)
+                    else:
+                        db.execute("DELETE FROM payments WHERE run_id = ? AND payment_id = ? AND status = ?",
+                                   (run_id, payment, PENDING))
+                db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", (INTERRUPTED, _now(), run_id))
+        return issued
+
+    def paid(self, payment_ids: list[str]) -> dict[str, date]:
+        """Payment ID → the as-of date it was issued on, for the IDs already paid (and not voided).
+
+        A pending payment whose sheet was delivered counts as paid too (a dry run cannot reconcile).
+        """
+        paid: dict[str, date] = {}
+        wanted = set(payment_ids)
+        rows = self.db.execute(
+            "SELECT p.payment_id, p.status, p.issued_on, r.out_dir FROM payments p JOIN runs r USING (run_id) "
+            "WHERE p.status IN (?, ?)", (ISSUED, PENDING)).fetchall()
+        delivered: dict[str, set[str]] = {}
+        for payment, status, issued_on, out_dir in rows:
+            if payment not in wanted:
+                continue
+            if status == PENDING:
+                sheet = Path(out_dir) / "payments.xlsx"
+                if payment not in delivered.setdefault(out_dir, delivered_payment_ids(sheet)):
+                    continue
+            paid[payment] = date.fromisoformat(issued_on)
+        return paid
+
+    def previous_findings(self, program: str) -> dict[str, tuple[Finding, date]]:
+        """The findings open after the program's last completed run: key → (finding, first seen)."""
+        rows = self.db.execute(
+            "SELECT key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, first_seen "
+            "FROM findings WHERE program = ? AND is_open = 1", (program,)).fetchall()
+        return {
+            key: (finding(rule, message, severity=Severity(severity), file=file, sheet=sheet, cell=cell,
+                          candidate_id=candidate_id, coach_id=coach_id), date.fromisoformat(first_seen))
+            for key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, first_seen in rows
+        }
+
+    def record_pending(self, result: RunResult, out_dir: Path) -> int:
+        """Step 1: the run and its payments, recorded as pending before any output is written."""
+        sheet = str(Path(out_dir).resolve() / "payments.xlsx")
+        with self.transaction() as db:
+            run_id = db.execute(
+                "INSERT INTO runs (program, as_of, inbox, out_dir, started_at, status) VALUES (?, ?, ?, ?, ?, ?)",
+                (result.policy.name, result.as_of.isoformat(), result.inbox, str(Path(out_dir).resolve()), _now(), WRITING),
+            ).lastrowid
+            db.executemany("INSERT INTO run_inputs VALUES (?, ?, ?, ?)",
+                           [(run_id, i.path, i.sha256, i.status) for i in result.inputs])
+            db.executemany(
+                "INSERT INTO payments (payment_id, run_id, program, status, issued_on, coach_id, coach_name, "
+                "candidate_id, candidate_name, start_date, end_date, coach_contact_hours, candidate_hours, amount, sheet) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(p["payment_id"], run_id, result.policy.name, PENDING, result.as_of.isoformat(), p["coach_id"],
+                  p["coach_name"], p["candidate_id"], p["candidate_name"], _iso(p["start_date"]), _iso(p["end_date"]),
+                  _number(p["coach_contact_hours"]), _number(p["candidate_hours"]), float(p["amount"]), sheet)
+                 for p in result.payments.to_dict("records")],
+            )
+        return run_id
+
+    def record_completed(self, run_id: int, result: RunResult, exit_status: int) -> None:
+        """Step 3: the payments issued, the findings remembered, the run completed — together."""
+        as_of = result.as_of.isoformat()
+        program = result.policy.name
+        with self.transaction() as db:
+            db.execute("UPDATE payments SET status = ? WHERE run_id = ? AND status = ?", (ISSUED, run_id, PENDING))
+            first_seen = {key: seen for key, (status, seen) in result.finding_history.items() if status == OPEN}
+            db.executemany(
+                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL) "
+                "ON CONFLICT (program, key) DO UPDATE SET severity = excluded.severity, message = excluded.message, "
+                "first_seen = excluded.first_seen, last_seen = excluded.last_seen, is_open = 1, resolved_on = NULL",
+                [(program, key, str(f.severity), f.rule, f.message, f.file, f.sheet, f.cell, f.candidate_id, f.coach_id,
+                  _iso(first_seen.get(key, result.as_of)), as_of)
+                 for key, f in {finding_key(f): f for f in result.findings}.items()],
+            )
+            db.executemany("UPDATE findings SET is_open = 0, resolved_on = ? WHERE program = ? AND key = ?",
+                           [(as_of, program, finding_key(f)) for f in result.resolved])
+            db.execute("UPDATE runs SET status = ?, finished_at = ?, exit_status = ?, counts = ? WHERE run_id = ?",
+                       (COMPLETED, _now(), exit_status, json.dumps(result.counts), run_id))
+
+    # -- the ledger commands --------------------------------------------------------------------
+
+    def runs(self) -> pd.DataFrame:
+        return pd.read_sql_query(
+            "SELECT run_id, as_of, program, status, exit_status, started_at, finished_at, counts, out_dir, "
+            "(SELECT count(*) FROM run_inputs i WHERE i.run_id = r.run_id) AS files FROM runs r ORDER BY run_id",
+            self.db)
+
+    def payments(self, *, since: date | None = None, until: date | None = None, coach_id: str | None = None,
+                 include_voided: bool = True) -> pd.DataFrame:
+        """Payments recorded (issued first by date), filtered by issue date and coach."""
+        where, params = ["status != 'pending'"], []
+        if since:
+            where.append("issued_on >= ?")
+            params.append(since.isoformat())
+        if until:
+            where.append("issued_on <= ?")
+            params.append(until.isoformat())
+        if coach_id:
+            where.append("coach_id = ?")
+            params.append(coach_id.strip())
+        if not include_voided:
+            where.append("status = 'issued'")
+        return pd.read_sql_query(
+            "SELECT payment_id, status, issued_on, coach_id, coach_name, candidate_id, candidate_name, start_date, "
+            "end_date, coach_contact_hours, candidate_hours, amount, run_id, voided_on, void_reason FROM payments "
+            f"WHERE {' AND '.join(where)} ORDER BY issued_on, payment_id, id", self.db, params=params)
+
+    def void(self, payment_id: str, reason: str, on: date) -> None:
+        """Finance voided an issued payment: the stipend becomes payable again on the next run."""
+        reason = reason.strip()
+        if not reason:
+            raise UsageError("give the reason the payment was voided (--reason)")
+        with self.transaction() as db:
+            rows = db.execute("SELECT id, status FROM payments WHERE payment_id = ? ORDER BY id DESC",
+                              (payment_id.strip(),)).fetchall()
+            issued = [row_id for row_id, status in rows if status == ISSUED]
+            if not issued:
+                state = "was never paid" if not rows else f"is {rows[0][1]}, not issued"
+                raise UsageError(f"payment {payment_id} {state}; only an issued payment can be voided")
+            db.execute("UPDATE payments SET status = ?, voided_on = ?, void_reason = ? WHERE id = ?",
+                       (VOIDED, on.isoformat(), reason, issued[0]))
+
+
+def delivered_payment_ids(sheet: Path) -> set[str]:
+    """The Payment IDs on a delivered payment sheet (column A of sheet Payments); empty if none."""
+    if not sheet.is_file():
+        return set()
+    import python_calamine
+
+    try:
+        rows = python_calamine.CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("Payments").to_python()
+    except Exception:  # a payment sheet that cannot be read was not delivered
+        return set()
+    return {str(row[0]).strip() for row in rows[1:] if row and row[0] not in (None, "")}
+
+
+def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    else:
+        connection = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA busy_timeout = 10000")
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (each ends with `;` at the end of a line)."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";\n") if s.strip().rstrip(";").strip()]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _iso(value: object) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _number(value: object) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
+def crash_point(name: str) -> None:
+    """For the kill tests: die abruptly here when COACHING_BATCH_CRASH_AT names this point."""
+    if os.environ.get("COACHING_BATCH_CRASH_AT") == name:
+        os.kill(os.getpid(), 9)
