@@ -90,6 +90,8 @@ def run(inbox: Path, out: Path | None, as_of: date, program: str, state: Path | 
     sys.exit(options.exit_status(result))
 
 
+
+
 @app.group(invoke_without_command=True)
 @click.pass_context
 def programs(ctx: click.Context) -> None:
@@ -107,6 +109,121 @@ def programs_show(name: str) -> None:
         click.echo(preset_text(name), nl=False)
     except CoachingBatchError as exc:
         _fail(str(exc), False)
+
+
+STATE_OPTION = click.option("--state", type=click.Path(path_type=Path), default=Path("state"), show_default=True,
+                            metavar="DIR", help="Folder of the ledger (the run's default is state/ beside the inbox).")
+
+
+def _since(ctx, param, value: str | None) -> date | None:
+    return None if value is None else _as_of(ctx, param, value)
+
+
+@app.group()
+def ledger() -> None:
+    """Look into the ledger: runs, payments issued; export payments; void a payment."""
+
+
+@ledger.command("runs")
+@STATE_OPTION
+def ledger_runs(state: Path) -> None:
+    """List every run recorded, oldest first."""
+    import json
+
+    with _open_ledger(state) as book:
+        runs = book.runs()
+    rows = []
+    for run in runs.to_dict("records"):
+        counts = json.loads(run["counts"] or "{}")
+        rows.append([str(run["run_id"]), run["as_of"], run["program"], run["status"],
+                     "" if run["exit_status"] is None else str(int(run["exit_status"])), str(run["files"]),
+                     str(counts.get("pairs", "")), str(counts.get("payments", "")), str(counts.get("errors", "")),
+                     run["out_dir"]])
+    _print_rows(["Run", "As of", "Program", "Status", "Exit", "Inputs", "Pairs", "Paid", "Errors", "Outputs"], rows)
+
+
+def _payment_filters(command):
+    for option in reversed([
+        click.option("--from", "since", callback=_since, metavar="YYYY-MM-DD", help="Issued on or after this date."),
+        click.option("--to", "until", callback=_since, metavar="YYYY-MM-DD", help="Issued on or before this date."),
+        click.option("--coach", "coach_id", metavar="ID", help="Only this coach's payments."),
+        STATE_OPTION,
+    ]):
+        command = option(command)
+    return command
+
+
+@ledger.command("payments")
+@_payment_filters
+def ledger_payments(since: date | None, until: date | None, coach_id: str | None, state: Path) -> None:
+    """List the payments issued (and voided), by the date of the run that issued them."""
+    with _open_ledger(state) as book:
+        payments = book.payments(since=since, until=until, coach_id=coach_id)
+    rows = [[p["payment_id"], p["status"], p["issued_on"], p["coach_id"], _text(p["coach_name"]), p["candidate_id"],
+             _text(p["candidate_name"]), f"{p['amount']:,.2f}", _text(p["void_reason"])]
+            for p in payments.to_dict("records")]
+    _print_rows(["Payment ID", "Status", "Issued On", "Coach ID", "Coach", "Candidate ID", "Candidate", "Amount",
+                 "Void Reason"], rows)
+    issued = payments[payments["status"] == "issued"]
+    click.echo(f"{len(issued)} issued, total ${issued['amount'].sum():,.2f}; {len(payments) - len(issued)} voided")
+
+
+@ledger.command("export")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_payment_filters
+def ledger_export(file: Path, since: date | None, until: date | None, coach_id: str | None, state: Path) -> None:
+    """Write the ledger's payments to the workbook FILE (.xlsx)."""
+    from .reports.ledger_export import write_ledger_payments
+
+    if file.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"{file} should end in .xlsx")
+    with _open_ledger(state) as book:
+        payments = book.payments(since=since, until=until, coach_id=coach_id)
+    write_ledger_payments(payments, file)
+    click.echo(f"{len(payments)} payments written to {file}")
+
+
+@ledger.command("void")
+@click.argument("payment_id")
+@click.option("--reason", required=True, help="Why finance voided it (kept in the ledger).")
+@click.option("--on", "on", callback=_as_of, metavar="YYYY-MM-DD", help="Date voided [default: today].")
+@STATE_OPTION
+def ledger_void(payment_id: str, reason: str, on: date, state: Path) -> None:
+    """Mark an issued payment voided by finance: the next run pays the stipend again if still payable."""
+    from .ledger import state_lock
+
+    try:
+        with state_lock(state, LOCK_WAIT_SECONDS), _open_ledger(state, writable=True) as book:
+            book.void(payment_id, reason, on)
+    except CoachingBatchError as exc:
+        _fail(str(exc), False)
+    click.echo(f"Payment {payment_id} voided: {reason}")
+
+
+def _open_ledger(state: Path, writable: bool = False):
+    from .ledger import Ledger, ledger_path
+
+    try:
+        book = Ledger.open_existing(state, writable=writable)
+    except CoachingBatchError as exc:
+        _fail(str(exc), False)
+    if book is None:
+        _fail(f"no ledger at {ledger_path(state)} (a run records one; use --state to point at its folder)", False)
+    return book
+
+
+def _text(value: object) -> str:
+    return "" if value is None or value != value else str(value)  # None and NaN print as blank
+
+
+def _print_rows(header: list[str], rows: list[list[str]]) -> None:
+    """A plain, aligned table on stdout (readable in a terminal, easy to grep)."""
+    if not rows:
+        click.echo("(none)")
+        return
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
 
 
 def _fail(message: str, verbose: bool) -> None:

@@ -150,7 +150,12 @@ class Ledger:
         path = ledger_path(state_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
         ledger = cls(_connect(path), path, writable=True)
-        ledger.migrate()
+        try:
+            ledger.migrate()
+        except BaseException:
+            ledger.close()
+            raise
+        ledger.db.execute("PRAGMA journal_mode = WAL")  # readers never block the run's writes
         return ledger
 
     @classmethod
@@ -308,6 +313,7 @@ class Ledger:
                            [(as_of, program, finding_key(f)) for f in result.resolved])
             db.execute("UPDATE runs SET status = ?, finished_at = ?, exit_status = ?, counts = ? WHERE run_id = ?",
                        (COMPLETED, _now(), exit_status, json.dumps(result.counts), run_id))
+            crash_point("completing")
 
     # -- the ledger commands --------------------------------------------------------------------
 
@@ -371,7 +377,6 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
     else:
         connection = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
-        connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA busy_timeout = 10000")
     connection.execute("PRAGMA foreign_keys = ON")
@@ -401,6 +406,11 @@ def _number(value: object) -> float | None:
 
 
 def crash_point(name: str) -> None:
-    """For the kill tests: die abruptly here when COACHING_BATCH_CRASH_AT names this point."""
+    """For the kill tests: die abruptly (SIGKILL) here when COACHING_BATCH_CRASH_AT names this point.
+
+    The points: ``pending-recorded`` (before any output is written), ``outputs-written`` (after the
+    payment sheet is delivered, before the payments are marked issued) and ``completing`` (inside
+    the final transaction, before its commit).
+    """
     if os.environ.get("COACHING_BATCH_CRASH_AT") == name:
         os.kill(os.getpid(), 9)

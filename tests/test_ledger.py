@@ -1,0 +1,405 @@
+"""The weekly cycle on the real command: pay once, New / Open / Resolved, dated output folders, the
+state lock, runs killed at any point, and the ledger commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from coaching_batch.ledger import SCHEMA_VERSION, state_lock
+from coaching_batch.rules.pairs import payment_id
+from workbooks import coach_log_rows, write_workbook
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
+EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
+COMMAND = Path(sys.executable).parent / "coaching-batch"
+DEMO_PAYMENTS = sorted(payment_id("itss-coaching", p["candidate_id"], p["coach_id"]) for p in EXPECTED["payments"])
+WEEK1, WEEK2, WEEK3 = "2026-11-20", "2026-11-27", "2026-12-04"
+RYAN_PATEL = ("115230", "102264")  # pair A4: completed, no Request for Payment yet in the demo
+
+
+def command(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})}, **kwargs)
+
+
+SMALL_INBOX = ["Roster 2026.xlsx", "Coach Recommendations.xlsx", "Coaching Requests.xlsx", "Assignments and Planning.xlsx",
+               "Coach Log - Jordan Reyes.xlsx", "Candidate Logs - Spring 2026.xlsx"]
+ALICIA_BROOKS = payment_id("itss-coaching", "113402", "104233")  # the one stipend payable from SMALL_INBOX
+
+
+def demo_inbox(root: Path) -> Path:
+    """A copy of the whole demo inbox (four stipends payable as of WEEK1)."""
+    inbox = root / "inbox"
+    shutil.copytree(SAMPLES, inbox, ignore=shutil.ignore_patterns("*.md", "*.json"))
+    return inbox
+
+
+def small_inbox(root: Path) -> Path:
+    """The demo's tables with only Alicia Brooks's logs: one stipend payable, a quicker run."""
+    inbox = root / "inbox"
+    inbox.mkdir()
+    for name in SMALL_INBOX:
+        shutil.copy2(SAMPLES / name, inbox / name)
+    return inbox
+
+
+def run_week(inbox: Path, as_of: str, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return command("run", str(inbox), "--as-of", as_of, *extra, env=env)
+
+
+def out_folder(completed: subprocess.CompletedProcess) -> Path:
+    line = next(line for line in completed.stdout.splitlines() if line.startswith("Outputs written to "))
+    return Path(line.removeprefix("Outputs written to ").split(" (dry run")[0])
+
+
+def payment_sheet(folder: Path) -> list[list]:
+    sheet = openpyxl.load_workbook(folder / "payments.xlsx")["Payments"]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def paid_ids(folder: Path) -> list[str]:
+    return [row[0] for row in payment_sheet(folder)[1:] if row[0] != "Total"]
+
+
+def exception_rows(folder: Path) -> list[dict]:
+    sheet = openpyxl.load_workbook(folder / "exceptions.xlsx")["Exceptions"]
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row)) for row in rows[1:] if any(v is not None for v in row)]
+
+
+def find(rows: list[dict], rule: str, **where) -> list[dict]:
+    return [r for r in rows if r["Rule"] == rule and all(r[k] == v for k, v in where.items())]
+
+
+def ledger_rows(state: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(state / "ledger.sqlite") as db:
+        return db.execute(sql).fetchall()
+
+
+def set_cell(path: Path, sheet: str, find_value, new_value) -> None:
+    """Edit one cell of a copied input workbook, as a coordinator fixing it in Excel would."""
+    workbook = openpyxl.load_workbook(path)
+    cells = [c for row in workbook[sheet].iter_rows() for c in row if c.value == find_value]
+    assert len(cells) == 1, (path, find_value)
+    cells[0].value = new_value
+    workbook.save(path)
+
+
+def request_payment(path: Path, candidate_id: str, on: dt.date) -> None:
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Assignments"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if str(row[header.index("Candidate ID")].value) == candidate_id:
+            row[header.index("Request for Payment Date")].value = on
+    workbook.save(path)
+
+
+# --- three weeks in a row ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def weeks(tmp_path_factory):
+    """Three weekly runs with the default folders: the demo; then a bad date fixed, a payment requested
+    and a new log with a misspelt contact type; then nothing changed."""
+    root = tmp_path_factory.mktemp("weekly")
+    inbox = demo_inbox(root)
+    runs = [run_week(inbox, WEEK1)]
+    set_cell(inbox / "Candidate Log - Oscar Diaz.xlsx", "Candidate Log", "31/31/2026", "3/31/2026")
+    request_payment(inbox / "Assignments and Planning.xlsx", RYAN_PATEL[0], dt.date(2026, 11, 24))
+    write_workbook(inbox / "Coach Log - Linda Marsh (late pages).xlsx", {"Ryan Patel": coach_log_rows([
+        {"candidate_id": RYAN_PATEL[0], "coach_id": RYAN_PATEL[1], "date": dt.date(2026, 11, 2),
+         "contact_type": "Phnoe", "duration": 1.0, "description": "Call about the final write-up"}])})
+    runs.append(run_week(inbox, WEEK2))
+    runs.append(run_week(inbox, WEEK3))
+    for completed in runs:
+        assert completed.returncode == 0, completed.stderr
+    return {"root": root, "state": root / "state", "out": [out_folder(c) for c in runs]}
+
+
+def test_each_week_goes_to_its_own_dated_folder_beside_the_inbox(weeks):
+    assert weeks["out"] == [weeks["root"] / "out" / day for day in (WEEK1, WEEK2, WEEK3)]
+    assert (weeks["state"] / "ledger.sqlite").is_file()
+
+
+def test_each_stipend_is_paid_exactly_once_across_the_weeks(weeks):
+    week1, week2, week3 = (paid_ids(folder) for folder in weeks["out"])
+    assert sorted(week1) == DEMO_PAYMENTS
+    assert len(week2) == 1 and week2[0] not in week1  # Ryan Patel's, requested in week 2
+    assert week3 == []
+    issued = ledger_rows(weeks["state"], "SELECT payment_id, issued_on FROM payments WHERE status = 'issued'")
+    assert sorted(p for p, _ in issued) == sorted(week1 + week2)
+    assert dict(issued)[week2[0]] == WEEK2
+
+
+def test_a_week_with_nothing_new_to_pay_has_an_empty_sheet_with_header_and_zero_total(weeks):
+    rows = payment_sheet(weeks["out"][2])
+    assert rows[0][0] == "Payment ID" and rows[0][-1] == "Amount"
+    assert rows[1][0] == "Total" and rows[1][-1] == 0
+    assert len(rows) == 2
+
+
+def test_pairs_paid_before_show_already_paid_and_the_date(weeks):
+    week3 = exception_rows(weeks["out"][2])
+    already = find(week3, "PAYMENT-ALREADY-PAID")
+    assert len(already) == 5 and all(r["Severity"] == "Info" for r in already)
+    pairs = openpyxl.load_workbook(weeks["out"][2] / "results.xlsx")["Pairs"]
+    rows = list(pairs.iter_rows(values_only=True))
+    header = rows[0]
+    ryan = next(r for r in rows[1:] if r[header.index("Candidate ID")] == RYAN_PATEL[0])
+    assert ryan[header.index("Paid On")] == dt.datetime(2026, 11, 27)
+    assert ryan[header.index("Payment Eligible")] == "No"
+
+
+def test_first_week_every_finding_is_new_and_zero_days_old(weeks):
+    rows = exception_rows(weeks["out"][0])
+    assert rows and {r["Status"] for r in rows} == {"New"}
+    assert {r["Age (days)"] for r in rows} == {0}
+
+
+def test_a_fixed_problem_is_resolved_once_and_then_gone(weeks):
+    fixed = dict(File="Candidate Log - Oscar Diaz.xlsx", Cell="C12")
+    assert find(exception_rows(weeks["out"][0]), "CELL-TYPE", **fixed)[0]["Status"] == "New"
+    resolved = find(exception_rows(weeks["out"][1]), "CELL-TYPE", **fixed)
+    assert [(r["Status"], r["First Seen"]) for r in resolved] == [("Resolved", dt.datetime(2026, 11, 20))]
+    assert find(exception_rows(weeks["out"][2]), "CELL-TYPE", **fixed) == []
+
+
+def test_a_new_problem_is_new_then_open_with_its_age(weeks):
+    late = dict(File="Coach Log - Linda Marsh (late pages).xlsx")
+    assert find(exception_rows(weeks["out"][0]), "CELL-ENUM", **late) == []
+    week2 = find(exception_rows(weeks["out"][1]), "CELL-ENUM", **late)
+    week3 = find(exception_rows(weeks["out"][2]), "CELL-ENUM", **late)
+    assert [(r["Status"], r["Age (days)"]) for r in week2] == [("New", 0)]
+    assert [(r["Status"], r["First Seen"], r["Age (days)"]) for r in week3] == [("Open", dt.datetime(2026, 11, 27), 7)]
+
+
+def test_a_problem_left_alone_stays_open_and_ages(weeks):
+    duplicate = dict(File="Roster 2026.xlsx", Sheet="Employees")
+    ages = [[(r["Status"], r["Age (days)"]) for r in find(exception_rows(folder), "ID-DUPLICATE", **duplicate)]
+            for folder in weeks["out"]]
+    assert ages == [[("New", 0)], [("Open", 7)], [("Open", 14)]]
+
+
+def test_the_report_is_grouped_by_who_acts_with_the_oldest_errors_first(weeks):
+    rows = exception_rows(weeks["out"][1])
+    actors = [r["Who Acts"] for r in rows]
+    order = ["Coordinator", "Coach", "Candidate", "Supervisor"]
+    assert actors == sorted(actors, key=order.index)
+    new_problem = find(rows, "CELL-ENUM", File="Coach Log - Linda Marsh (late pages).xlsx")[0]
+    errors = [r for r in rows if r["Who Acts"] == new_problem["Who Acts"] and r["Severity"] == "Error" and r["Status"] != "Resolved"]
+    seen = [r["First Seen"] for r in errors]
+    assert seen == sorted(seen) and len(set(seen)) == 2  # the week-1 ones, then the new one
+    assert errors.index(new_problem) >= seen.index(max(seen))
+
+
+def test_the_summary_sheet_counts_new_open_and_resolved(weeks):
+    rows = exception_rows(weeks["out"][1])
+    summary = openpyxl.load_workbook(weeks["out"][1] / "exceptions.xlsx")["Summary"]
+    cells = [list(r) for r in summary.iter_rows(values_only=True)]
+    counts = {row[0]: row[1] for row in cells if row and row[0] in ("New", "Open", "Resolved")}
+    assert counts == {s: sum(r["Status"] == s for r in rows) for s in ("New", "Open", "Resolved")}
+    assert counts["Resolved"] >= 1 and counts["New"] >= 1 and counts["Open"] >= 1
+
+
+def test_the_ledger_records_every_run_with_its_inputs_and_counts(weeks):
+    runs = ledger_rows(weeks["state"], "SELECT run_id, as_of, program, status, exit_status, counts FROM runs ORDER BY run_id")
+    assert [(r[1], r[2], r[3], r[4]) for r in runs] == [
+        (WEEK1, "itss-coaching", "completed", 0), (WEEK2, "itss-coaching", "completed", 0), (WEEK3, "itss-coaching", "completed", 0)]
+    assert [json.loads(r[5])["payments"] for r in runs] == [4, 1, 0]
+    hashes = ledger_rows(weeks["state"], "SELECT path, sha256 FROM run_inputs WHERE run_id = 1")
+    assert ("Roster 2026.xlsx", __import__("hashlib").sha256((SAMPLES / "Roster 2026.xlsx").read_bytes()).hexdigest()) in hashes
+
+
+def test_ledger_commands_list_runs_and_payments(weeks):
+    state = str(weeks["state"])
+    runs = command("ledger", "runs", "--state", state)
+    assert runs.returncode == 0 and [line.split()[1] for line in runs.stdout.splitlines()[1:]] == [WEEK1, WEEK2, WEEK3]
+    everything = command("ledger", "payments", "--state", state)
+    assert "5 issued, total $1,500.00; 0 voided" in everything.stdout
+    week2 = command("ledger", "payments", "--state", state, "--from", WEEK2, "--to", WEEK2)
+    assert "1 issued, total $300.00" in week2.stdout and RYAN_PATEL[1] in week2.stdout
+    coach = command("ledger", "payments", "--state", state, "--coach", RYAN_PATEL[1])
+    assert coach.stdout.count("PAY-") == 1
+
+
+def test_ledger_export_writes_a_workbook_of_the_payments(weeks, tmp_path):
+    target = tmp_path / "ledger payments.xlsx"
+    assert command("ledger", "export", str(target), "--state", str(weeks["state"])).returncode == 0
+    rows = list(openpyxl.load_workbook(target)["Payments"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Payment ID", "Status", "Issued On")
+    assert sorted(r[0] for r in rows[1:]) == sorted(paid_ids(weeks["out"][0]) + paid_ids(weeks["out"][1]))
+    assert {r[1] for r in rows[1:]} == {"Issued"}
+
+
+# --- pay once, dry runs, folders ---------------------------------------------------------------
+
+
+def test_the_same_inputs_again_pay_nothing_and_keep_last_weeks_outputs(tmp_path):
+    inbox = small_inbox(tmp_path)
+    first = run_week(inbox, WEEK1)
+    before = {p.name: p.read_bytes() for p in out_folder(first).iterdir()}
+    again = run_week(inbox, WEEK1)
+    assert again.returncode == 0 and "0 newly payable ($0.00)" in again.stdout
+    assert out_folder(again) == tmp_path / "out" / f"{WEEK1}-2"
+    assert {p.name: p.read_bytes() for p in out_folder(first).iterdir()} == before
+    assert paid_ids(out_folder(again)) == []
+
+
+def test_an_explicit_out_folder_with_outputs_is_replaced_only_when_asked(tmp_path):
+    inbox = small_inbox(tmp_path)
+    out = tmp_path / "report"
+    assert run_week(inbox, WEEK1, "--out", str(out), "--dry-run").returncode == 0
+    refused = run_week(inbox, WEEK1, "--out", str(out), "--dry-run")
+    assert refused.returncode == 2 and refused.stderr.startswith("Error: ") and "--overwrite" in refused.stderr
+    assert run_week(inbox, WEEK1, "--out", str(out), "--dry-run", "--overwrite").returncode == 0
+
+
+def test_a_dry_run_writes_outputs_but_records_nothing(tmp_path):
+    inbox = small_inbox(tmp_path)
+    dry = run_week(inbox, WEEK1, "--dry-run")
+    assert dry.returncode == 0 and paid_ids(out_folder(dry)) == [ALICIA_BROOKS]
+    assert not (tmp_path / "state").exists()
+    real = run_week(inbox, WEEK1)
+    assert paid_ids(out_folder(real)) == [ALICIA_BROOKS]  # the dry run paid nothing
+    ledger = (tmp_path / "state" / "ledger.sqlite").read_bytes()
+    dry_again = run_week(inbox, WEEK2, "--dry-run")
+    assert paid_ids(out_folder(dry_again)) == []  # it reads the ledger: nothing new to pay
+    assert (tmp_path / "state" / "ledger.sqlite").read_bytes() == ledger
+
+
+def test_a_voided_payment_is_paid_again_by_the_next_run_and_only_then(tmp_path):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    voided = ALICIA_BROOKS
+    unknown = command("ledger", "void", "PAY-000000000000", "--reason", "typo", "--state", str(state))
+    assert unknown.returncode == 2 and "never paid" in unknown.stderr
+    done = command("ledger", "void", voided, "--reason", "sent to a closed account", "--state", str(state))
+    assert done.returncode == 0, done.stderr
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [voided]
+    assert paid_ids(out_folder(run_week(inbox, WEEK3))) == []
+    statuses = ledger_rows(state, f"SELECT status, void_reason FROM payments WHERE payment_id = '{voided}' ORDER BY id")
+    assert statuses == [("voided", "sent to a closed account"), ("issued", None)]
+
+
+def test_archive_moves_the_files_read_and_never_deletes(tmp_path):
+    inbox = small_inbox(tmp_path)
+    (inbox / "notes.txt").write_text("not a workbook")
+    names = sorted(p.name for p in inbox.iterdir())
+    completed = run_week(inbox, WEEK1, "--archive")
+    assert completed.returncode == 0, completed.stderr
+    archive = tmp_path / "archive" / WEEK1
+    archived = sorted(p.name for p in archive.iterdir())
+    assert sorted(archived + [p.name for p in inbox.iterdir()]) == names
+    assert "Roster 2026.xlsx" in archived and [p.name for p in inbox.iterdir()] == ["notes.txt"]
+    refused = run_week(inbox, WEEK1, "--archive", "--dry-run")
+    assert refused.returncode == 2
+
+
+# --- two runs at once, killed runs, the schema -------------------------------------------------
+
+
+def test_a_second_run_on_locked_state_waits_then_stops_with_exit_2(tmp_path):
+    inbox = small_inbox(tmp_path)
+    with state_lock(tmp_path / "state", wait_seconds=0):
+        started = time.monotonic()
+        blocked = run_week(inbox, WEEK1, "--wait", "1")
+        waited = time.monotonic() - started
+    assert blocked.returncode == 2
+    assert blocked.stderr.startswith("Error: another run is using the ledger") and len(blocked.stderr.splitlines()) == 1
+    assert waited >= 1
+    assert run_week(inbox, WEEK1).returncode == 0
+
+
+def test_two_runs_started_together_pay_each_stipend_once(tmp_path):
+    inbox = small_inbox(tmp_path)
+    starts = [subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", WEEK1, "--wait", "120"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=300) for p in starts]
+    assert [p.returncode for p in starts] == [0, 0], results
+    folders = sorted((tmp_path / "out").iterdir())
+    assert [f.name for f in folders] == [WEEK1, f"{WEEK1}-2"]
+    assert sorted(paid_ids(folders[0]) + paid_ids(folders[1])) == [ALICIA_BROOKS]
+
+
+@pytest.mark.parametrize("point, delivered", [
+    ("pending-recorded", False),  # killed before any output was written
+    ("outputs-written", True),  # killed after the payment sheet was delivered
+    ("completing", True),  # killed inside the final transaction
+])
+def test_a_run_killed_at_any_point_never_pays_twice_or_loses_a_payment(tmp_path, point, delivered):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": point})
+    assert killed.returncode == -signal.SIGKILL
+    assert ledger_rows(state, "PRAGMA integrity_check") == [("ok",)]
+    assert ledger_rows(state, "SELECT status FROM runs") == [("writing",)]
+    first = tmp_path / "out" / WEEK1
+    assert (first / "payments.xlsx").exists() == delivered
+
+    after = run_week(inbox, WEEK2)
+    assert after.returncode == 0, after.stderr
+    if delivered:
+        assert sorted(paid_ids(first)) == [ALICIA_BROOKS] and paid_ids(out_folder(after)) == []
+    else:
+        assert sorted(paid_ids(out_folder(after))) == [ALICIA_BROOKS]
+    issued = ledger_rows(state, "SELECT payment_id, issued_on FROM payments WHERE status = 'issued' ORDER BY payment_id")
+    assert [p for p, _ in issued] == [ALICIA_BROOKS]
+    assert {d for _, d in issued} == {WEEK1 if delivered else WEEK2}
+    assert ledger_rows(state, "SELECT status FROM runs ORDER BY run_id") == [("interrupted",), ("completed",)]
+
+
+def test_runs_killed_at_random_moments_still_pay_each_stipend_exactly_once(tmp_path):
+    inbox = small_inbox(tmp_path)
+    for delay in (0.4, 1.2, 2.0, 2.6):
+        process = subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", WEEK1, "--out", str(tmp_path / f"out-{delay}")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    final = run_week(inbox, WEEK2, "--out", str(tmp_path / "out-final"))
+    assert final.returncode == 0, final.stderr
+    delivered = [p for folder in tmp_path.glob("out-*") if (folder / "payments.xlsx").exists() for p in paid_ids(folder)]
+    assert sorted(delivered) == [ALICIA_BROOKS]  # every stipend on exactly one delivered sheet
+    assert ledger_rows(tmp_path / "state", "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_an_empty_ledger_file_is_given_the_schema(tmp_path):
+    inbox = small_inbox(tmp_path)
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "ledger.sqlite").write_bytes(b"")
+    assert run_week(inbox, WEEK1).returncode == 0
+    assert ledger_rows(tmp_path / "state", "SELECT max(version) FROM schema_version") == [(SCHEMA_VERSION,)]
+    assert ledger_rows(tmp_path / "state", "SELECT count(*) FROM payments") == [(1,)]
+
+
+def test_a_ledger_from_a_newer_version_is_refused_untouched(tmp_path):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    state.mkdir()
+    with sqlite3.connect(state / "ledger.sqlite") as db:
+        db.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+        db.execute("INSERT INTO schema_version VALUES (99, '2030-01-01')")
+    before = (state / "ledger.sqlite").read_bytes()
+    refused = run_week(inbox, WEEK1)
+    assert refused.returncode == 2 and "newer version" in refused.stderr
+    assert (state / "ledger.sqlite").read_bytes() == before
+
+
+def test_the_state_folder_can_be_moved(tmp_path):
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK1, "--state", str(tmp_path / "elsewhere")).returncode == 0
+    assert (tmp_path / "elsewhere" / "ledger.sqlite").is_file() and not (tmp_path / "state").exists()
