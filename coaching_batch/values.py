@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,11 @@ import pandas as pd
 DATE_DTYPE = "datetime64[us]"
 EXCEL_EPOCH_1900 = np.datetime64("1899-12-30", "D")  # serial 0 of the 1900 date system
 EXCEL_EPOCH_1904 = np.datetime64("1904-01-01", "D")  # serial 0 of the 1904 date system
-SERIAL_MIN, SERIAL_MAX = 1, 2958465  # the serials Excel shows as dates (up to 9999-12-31)
+SERIAL_MAX = 2958465  # the last serial Excel shows as a date (9999-12-31 in the 1900 system)
+# Excel's 1900 system counts a 29 February 1900 that never was (serial 60, kept from Lotus 1-2-3):
+# serials 1–59 are 1900-01-01..1900-02-28, 60 is no date, from 61 on they count from 1899-12-30.
+# The 1904 system has no such day; its serial 0 is 1904-01-01.
+EXCEL_PHANTOM_LEAP_DAY = 60
 TEXT_DATE_MIN = np.datetime64("1900-01-01", "D")  # earliest date read from text or a date cell
 DATE_MAX = np.datetime64("9999-12-31", "D")
 TWO_DIGIT_YEAR_PIVOT = 69  # 00–68 are 2000–2068, 69–99 are 1969–1999
@@ -75,14 +79,16 @@ def _kind_of_type(kind: type) -> int:
     return _OTHER
 
 
-_ZERO_WIDTH = str.maketrans({"\u200b": " ", "\ufeff": " "})
+# Invisible characters that are not Unicode spaces: zero-width space, word joiner, byte-order mark.
+_ZERO_WIDTH = str.maketrans(dict.fromkeys(("\u200b", "\u2060", "\ufeff"), None))
 
 
 def _squeeze(texts: np.ndarray) -> np.ndarray:
     """The whitespace rule: every run of whitespace becomes one space, trimmed."""
     # str.split() splits on every Unicode space (tabs, line breaks, \u00a0, \u2007, \u202f, ...);
-    # zero-width spaces and byte-order marks are not Unicode spaces but are invisible all the same.
-    if any("\u200b" in text or "\ufeff" in text for text in texts):
+    # zero-width characters are not spaces: they are removed, as a reader of the cell cannot see them
+    # ("12\u200b345" is "12345").
+    if any("\u200b" in text or "\u2060" in text or "\ufeff" in text for text in texts):
         texts = [text.translate(_ZERO_WIDTH) for text in texts]
     return np.array([" ".join(text.split()) for text in texts], dtype=object)
 
@@ -132,6 +138,15 @@ class _Cells:
         )
 
 
+def _per_distinct(
+    cells: np.ndarray, convert: Callable[[Any], object], dtype: type | np.dtype = object
+) -> np.ndarray:
+    """``convert`` of each cell, called once per distinct value: a column repeats its values."""
+    codes, unique = pd.factorize(cells)
+    converted = np.fromiter(map(convert, unique), dtype=dtype, count=len(unique))
+    return converted[codes]
+
+
 def _float_or_inf(number: object) -> float:
     try:
         return float(number)  # type: ignore[arg-type]
@@ -162,6 +177,9 @@ def _int_array(numbers: np.ndarray, readable: np.ndarray) -> pd.arrays.IntegerAr
 # ------------------------------------------------------------------------------------------ text
 
 
+_WHOLE_NUMBER_TEXT = re.compile(r"^(?P<digits>\d+)\.0+$")
+
+
 def _as_text(cells: _Cells, *, ids: bool) -> tuple[np.ndarray, np.ndarray]:
     """Every cell as text (None for blank), and which cells could be read as such.
 
@@ -169,7 +187,11 @@ def _as_text(cells: _Cells, *, ids: bool) -> tuple[np.ndarray, np.ndarray]:
     """
     text = np.full(len(cells), None, dtype=object)
     readable = np.zeros(len(cells), dtype=bool)
-    text[cells.text_where] = cells.text_unique[cells.text_codes]
+    unique = cells.text_unique
+    if ids and len(unique):
+        # A number that reached a text cell as "12345.0" (pasted from an export) is the ID 12345.
+        unique = pd.Series(unique, dtype=object).str.replace(_WHOLE_NUMBER_TEXT, r"\g<digits>", regex=True).to_numpy()
+    text[cells.text_where] = unique[cells.text_codes]
     readable[cells.text_where] = True
 
     where = cells.where(_FLOAT)
@@ -182,12 +204,17 @@ def _as_text(cells: _Cells, *, ids: bool) -> tuple[np.ndarray, np.ndarray]:
     readable[where[whole]] = True
 
     where = cells.where(_INT)
-    text[where] = [str(int(number)) for number in cells.raw[where]]
+    text[where] = _per_distinct(cells.raw[where], lambda number: str(int(number)))
     readable[where] = True
 
     if not ids:
-        where = cells.where(_FLOAT, _BOOL, _DATETIME, _DATE, _TIME, _TIMEDELTA, _OTHER)
-        where = where[~readable[where]]
+        # One kind at a time: True, 1 and 1.0 are equal to pandas but not the same text.
+        for kind in (_FLOAT, _BOOL, _DATETIME, _DATE, _TIME, _TIMEDELTA):
+            where = cells.where(kind)
+            where = where[~readable[where]]
+            text[where] = _per_distinct(cells.raw[where], str)
+            readable[where] = True
+        where = cells.where(_OTHER)  # anything else may not even be hashable
         text[where] = [str(value) for value in cells.raw[where]]
         readable[where] = True
     return text, readable
@@ -201,7 +228,11 @@ def normalise_text(s: pd.Series) -> pd.Series:
 
 
 def parse_ids(s: pd.Series) -> Parsed:
-    """IDs as text: ``12345.0`` → "12345", text kept (leading zeros too); 12.5 and booleans invalid."""
+    """IDs as text: ``12345.0`` → "12345", text kept (leading zeros too); 12.5 and booleans invalid.
+
+    Text follows the whitespace rule, with zero-width characters removed; a text "12345.0" is
+    "12345" too.
+    """
     cells = _Cells(s)
     text, readable = _as_text(cells, ids=True)
     text[~readable] = None
@@ -267,9 +298,14 @@ def _datetimes(values: np.ndarray) -> np.ndarray:
         stamps = pd.to_datetime(values, errors="coerce")
         if stamps.tz is not None:
             stamps = stamps.tz_localize(None)
-        return stamps.as_unit("us").to_numpy()
-    except (ValueError, TypeError, OverflowError):  # time zones mixed, or one out of range
+        result = stamps.as_unit("us").to_numpy().copy()
+    except (ValueError, TypeError, OverflowError):  # one out of range for pandas
         return np.array([_one_datetime(value) for value in values], dtype="datetime64[us]")
+    # Values with and without a time zone mixed come back NaT: those few are read one by one.
+    missed = np.flatnonzero(np.isnat(result))
+    if len(missed):
+        result[missed] = np.array([_one_datetime(value) for value in values[missed]], dtype="datetime64[us]")
+    return result
 
 
 def _one_datetime(value: object) -> np.datetime64:
@@ -282,15 +318,29 @@ def _one_datetime(value: object) -> np.datetime64:
         return np.datetime64("NaT", "us")
 
 
+def _serial_days(serial: np.ndarray, *, date1904: bool) -> np.ndarray:
+    """Whole Excel serial numbers as days; NaT where Excel shows no date (NaN and inf included)."""
+    days = np.full(len(serial), np.datetime64("NaT"), dtype="datetime64[D]")
+    if date1904:
+        is_date = (serial >= 0) & (serial <= SERIAL_MAX)  # DATE_MAX cuts off the last 1462
+        days[is_date] = EXCEL_EPOCH_1904 + serial[is_date].astype(np.int64)
+        return days
+    is_date = (serial >= 1) & (serial <= SERIAL_MAX) & (serial != EXCEL_PHANTOM_LEAP_DAY)
+    offset = np.where(serial < EXCEL_PHANTOM_LEAP_DAY, 1, 0)  # before the phantom day: one day on
+    days[is_date] = EXCEL_EPOCH_1900 + (serial[is_date] + offset[is_date]).astype(np.int64)
+    return days
+
+
 def parse_dates(s: pd.Series, *, day_first: bool = False, date1904: bool = False) -> Parsed:
     """Dates as Excel dates, Excel serial numbers or text; values are ``datetime64[us]`` at midnight.
 
     Text is ISO (``2024-03-05``, a time may follow), numeric month first (``3/5/2024``, ``3/5/24``,
     ``03-05-2024``, ``3.5.2024``; day first with ``day_first``) or with a month name
     (``March 5, 2024``, ``5 March 2024``, ``5-Mar-2024``, ``Mar 5 2024``). A date that does not
-    exist is invalid, never swapped. Serials 1..2958465 count days from 1899-12-30 (from
-    1904-01-01 with ``date1904``). Date cells and text must fall in 1900-01-01..9999-12-31. Times,
-    durations and booleans are invalid.
+    exist is invalid, never swapped. A number is an Excel serial: 1 is 1900-01-01 and 45356 is
+    2024-03-05 (with ``date1904``, 0 is 1904-01-01); its fraction, a time, is dropped. Excel's
+    phantom 1900-02-29 (serial 60) is invalid. Every date must fall in 1900-01-01..9999-12-31.
+    A time without a date, a duration or a boolean is invalid.
     """
     cells = _Cells(s)
     days = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[D]")
@@ -303,11 +353,7 @@ def parse_dates(s: pd.Series, *, day_first: bool = False, date1904: bool = False
     days[cells.text_where[days[cells.text_where] < TEXT_DATE_MIN]] = np.datetime64("NaT")
 
     where = cells.where(_FLOAT, _INT)
-    serial = np.floor(cells.floats(where))
-    is_date = (serial >= SERIAL_MIN) & (serial <= SERIAL_MAX)  # NaN and inf are not
-    epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH_1900
-    serial_days = epoch + serial[is_date].astype(np.int64)
-    days[where[is_date]] = serial_days
+    days[where] = _serial_days(np.floor(cells.floats(where)), date1904=date1904)
 
     days[days > DATE_MAX] = np.datetime64("NaT")
     readable = ~np.isnat(days)
@@ -322,7 +368,7 @@ _MINUTE_UNIT = r"(?:m|mins?|minutes?)\.?"
 _DURATION_TEXT = re.compile(
     rf"""^(?P<sign>[-+])?\s?(?:
         (?P<hours>{_NUMBER})
-      | (?P<clock_h>\d+):(?P<clock_m>\d{{2}})(?::(?P<clock_s>\d{{2}}))?
+      | (?P<clock_h>\d+):(?P<clock_m>\d{{2}})(?::(?P<clock_s>\d{{2}}))?(?:\s?{_HOUR_UNIT})?
       | (?P<unit_h>{_NUMBER})\s?{_HOUR_UNIT}(?:\s?(?:,\s?|and\s)?(?P<unit_hm>\d{{1,2}})\s?(?:{_MINUTE_UNIT})?)?
       | (?P<unit_m>{_NUMBER})\s?{_MINUTE_UNIT}
     )$""",
@@ -354,13 +400,18 @@ def _text_minutes(texts: np.ndarray) -> np.ndarray:
     return np.where(negative, -minutes, minutes)
 
 
+def _time_minutes(time: dt.time) -> float:
+    return time.hour * 60 + time.minute + (time.second + time.microsecond / 1e6) / 60
+
+
 def parse_durations(s: pd.Series) -> Parsed:
     """Durations as whole minutes (``Int64``, rounded half away from zero).
 
     Numbers are decimal hours (zero and negatives are read; a rule judges them); time-of-day cells,
     timedeltas and datetimes on Excel's day zero (1899-12-30/31) give their time; text may be hours
-    (``1.5``, ``1,5``), a clock (``1:30``, ``1:30:00``; minutes 0–59) or carry units (``90 min``,
-    ``1.5 h``, ``1h30``, ``1 hr 30 min``, ``2 hours``, ``45m``).
+    (``1.5``, ``1,5``), a clock (``1:30``, ``1:30:00``, ``1:30 hrs``; minutes 0–59) or carry units
+    (``90 min``, ``1.5 h``, ``1h30``, ``1 hr 30 min``, ``2 hours``, ``45m``). Text that is not
+    one of these (``2:75``, ``TBD``) is invalid.
     """
     cells = _Cells(s)
     minutes = np.full(len(cells), np.nan)
@@ -369,11 +420,7 @@ def parse_durations(s: pd.Series) -> Parsed:
     minutes[where] = cells.floats(where) * 60
 
     where = cells.where(_TIME)
-    minutes[where] = np.fromiter(
-        ((t.hour * 60 + t.minute) + (t.second + t.microsecond / 1e6) / 60 for t in cells.raw[where]),
-        dtype=np.float64,
-        count=len(where),
-    )
+    minutes[where] = _per_distinct(cells.raw[where], _time_minutes, np.float64)
 
     where = cells.where(_TIMEDELTA)
     if len(where):
