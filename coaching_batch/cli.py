@@ -13,6 +13,7 @@ import click
 from .errors import CoachingBatchError
 from .policy import DEFAULT_PROGRAM, preset_names, preset_text
 from .settings import LOCK_WAIT_SECONDS
+from .templates import templates_command
 
 
 class ExitStatus(IntEnum):
@@ -90,6 +91,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: str, state: Path | 
     sys.exit(options.exit_status(result))
 
 
+app.add_command(templates_command)
 
 
 @app.group(invoke_without_command=True)

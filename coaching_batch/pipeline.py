@@ -258,6 +258,8 @@ def archive_inputs(inbox: Path, result: RunResult, archive: Path) -> list[Path]:
 
 def _sheet_findings(relpath: str, sheet: RawSheet) -> list[Finding]:
     if sheet.table is None:
+        if sheet.name.strip().casefold() == settings.INSTRUCTIONS_SHEET.casefold():
+            return []  # the templates' instructions sheet holds no table by design
         return [finding("SHEET-UNRECOGNIZED", f"Sheet {sheet.name!r} holds no table this program reads (no known header row in its first {settings.HEADER_SEARCH_ROWS} rows)",
                         file=relpath, sheet=sheet.name)]
     if sheet.missing:

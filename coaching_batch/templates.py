@@ -1,0 +1,245 @@
+"""Blank input workbooks for coordinators, written from the table contracts in ``schemas/``.
+
+One workbook per table (``employees.xlsx``, ``coach_log.xlsx``, ...): the coach log goes to coaches,
+the candidate log to candidates, the confidential recommendations stay in a file of their own, and
+the run reads any number of workbooks anyway. Each holds the table's sheet — the first accepted
+header of every column, a frozen header row, a dropdown for every enumeration, date and hour
+formats, an input message per column — then an ``Instructions`` sheet in plain English.
+
+Row 2 is an example whose first cell is ``EXAMPLE``: the reader skips such rows, so a coordinator
+may keep it, overwrite it or delete it. Nothing here is a hand-kept copy of a table: adding a
+column or a header alias to ``schemas/`` changes the templates too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+import xlsxwriter
+import xlsxwriter.exceptions
+from xlsxwriter.worksheet import Worksheet
+
+from . import settings
+from .contracts import Column, Table, tables
+from .errors import CoachingBatchError, UsageError
+from .reports.atomic import atomic_path
+
+TEMPLATE_ROWS = 10_000  # rows below the header that carry the dropdowns and input messages
+HEADER_ROW = 0  # 0-based: the header is row 1, the example row 2, data from row 3
+EXAMPLE_ROW = 1
+DATE_FORMAT = "yyyy-mm-dd"
+HOURS_FORMAT = "0.00"  # durations are typed as decimal hours
+ID_FORMAT = "@"  # text, so 012345 keeps its leading zero
+EXAMPLE_DATE = dt.datetime(2026, 3, 2)
+
+# Excel's own limits: longer titles or messages make Excel reject the whole validation.
+_TITLE_LIMIT = 32
+_MESSAGE_LIMIT = 255
+_LIST_LIMIT = 255  # characters of a dropdown's comma-separated source
+_CREATED = dt.datetime(2026, 1, 1)  # a fixed creation time: the same contracts give the same bytes
+
+_WHAT_TO_TYPE = {
+    "id": "An employee ID number, exactly as in HR records.",
+    "text": "Free text.",
+    "integer": "A whole number, e.g. 23.",
+    "rating": "A rating from 1 (lowest) to 5 (highest).",
+    "date": "A date, e.g. 2026-03-02 (or 3/2/2026 for March 2).",
+    "duration": "Hours as a number: 1.5 is an hour and a half (1:30 and 90 min are read too).",
+    "yesno": "Yes or No (pick from the list).",
+}
+_EXAMPLE_VALUE = {"id": "100234", "text": "any text", "integer": 23, "rating": 4, "duration": 1.5, "yesno": "Yes"}
+_YES_NO = ("Yes", "No")
+
+
+def template_filename(table: Table) -> str:
+    return f"{table.name}.xlsx"
+
+
+def write_templates(directory: Path, *, force: bool = False) -> list[Path]:
+    """Write one blank workbook per table into ``directory`` (created if missing); return the paths.
+
+    An existing workbook of the same name is a coordinator's file: nothing is written unless
+    ``force`` is given, so a refusal never leaves half the set replaced.
+    """
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} exists and is not a folder")
+    targets = [(table, directory / template_filename(table)) for table in tables().values()]
+    existing = [path.name for _, path in targets if path.exists()]
+    if existing and not force:
+        raise UsageError(
+            f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''} in {directory}; "
+            "nothing was written (use --force to replace them, or choose another folder)"
+        )
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for table, path in targets:
+            with atomic_path(path) as temp:
+                _write_template(table, temp)
+    except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
+        raise UsageError(f"cannot write the templates in {directory}: {getattr(exc, 'strerror', None) or exc}") from None
+    return [path for _, path in targets]
+
+
+def _write_template(table: Table, path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.set_properties({"title": f"{table.title} template", "created": _CREATED})
+    formats = {
+        "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
+        "required": workbook.add_format({"bold": True, "bg_color": "#9BC2E6", "border": 1, "text_wrap": True, "valign": "top"}),
+        "date": workbook.add_format({"num_format": DATE_FORMAT}),
+        "duration": workbook.add_format({"num_format": HOURS_FORMAT}),
+        "id": workbook.add_format({"num_format": ID_FORMAT}),
+        "example": workbook.add_format({"italic": True, "font_color": "#808080"}),
+        "example_date": workbook.add_format({"italic": True, "font_color": "#808080", "num_format": DATE_FORMAT}),
+        "example_hours": workbook.add_format({"italic": True, "font_color": "#808080", "num_format": HOURS_FORMAT}),
+        "example_id": workbook.add_format({"italic": True, "font_color": "#808080", "num_format": ID_FORMAT}),
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "bold": workbook.add_format({"bold": True}),
+        "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+        "wrap_bold": workbook.add_format({"text_wrap": True, "valign": "top", "bold": True}),
+    }
+    sheet = workbook.add_worksheet(_sheet_name(table))
+    _write_table_sheet(sheet, table, formats)
+    _write_instructions(workbook.add_worksheet(settings.INSTRUCTIONS_SHEET), table, formats)
+    sheet.activate()
+    workbook.close()
+
+
+def _sheet_name(table: Table) -> str:
+    return table.title[:31]  # Excel's limit on sheet names
+
+
+def _write_table_sheet(sheet: Worksheet, table: Table, formats: dict) -> None:
+    last_row = HEADER_ROW + TEMPLATE_ROWS
+    for col, column in enumerate(table.columns):
+        header = column.headers[0]
+        sheet.write_string(HEADER_ROW, col, header, formats["required" if column.required else "header"])
+        sheet.set_column(col, col, _width(column), formats.get(column.type))
+        sheet.data_validation(EXAMPLE_ROW, col, last_row, col, _validation(column))
+        value = settings.EXAMPLE_ROW_MARKER if col == 0 else _example_value(column)
+        if isinstance(value, dt.datetime):
+            sheet.write_datetime(EXAMPLE_ROW, col, value, formats["example_date"])
+        elif isinstance(value, (int, float)):
+            sheet.write_number(EXAMPLE_ROW, col, value, formats["example_hours" if column.type == "duration" else "example"])
+        else:
+            sheet.write_string(EXAMPLE_ROW, col, value, formats["example_id" if column.type == "id" else "example"])
+    sheet.write_comment(
+        EXAMPLE_ROW, 0,
+        f"Example row: a row whose first cell is {settings.EXAMPLE_ROW_MARKER} is ignored by the run. "
+        "Type your own rows below it; you may also delete it.",
+        {"x_scale": 2, "y_scale": 1.2},
+    )
+    sheet.set_row(HEADER_ROW, 30)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    sheet.autofilter(HEADER_ROW, 0, HEADER_ROW, len(table.columns) - 1)
+
+
+def _width(column: Column) -> float:
+    longest = max([len(column.headers[0]), *(len(v) for v in column.values)], default=0)
+    return min(max(longest + 3, 12), 40)
+
+
+def _choices(column: Column) -> Sequence[str]:
+    return _YES_NO if column.type == "yesno" else column.values
+
+
+def _validation(column: Column) -> dict:
+    """The column's data validation: a dropdown for enumerations, 1–5 for ratings, else a message only."""
+    title = column.headers[0][:_TITLE_LIMIT]
+    message = _fit(_describe(column), _MESSAGE_LIMIT)
+    rule: dict = {"input_title": title, "input_message": message}
+    if column.type in ("enum", "yesno"):
+        choices = list(_choices(column))
+        if any("," in choice for choice in choices) or len(",".join(choices)) > _LIST_LIMIT:
+            raise ValueError(f"{column.name}: its values do not fit an Excel dropdown list")
+        rule |= {"validate": "list", "source": choices, "error_title": title,
+                 "error_message": _fit(f"Pick one of: {', '.join(choices)}.", _MESSAGE_LIMIT)}
+    elif column.type == "rating":
+        rule |= {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 5, "error_title": title,
+                 "error_message": "Type a whole number from 1 to 5."}
+    else:
+        rule |= {"validate": "any"}
+    return rule
+
+
+def _describe(column: Column) -> str:
+    """What to type in the column, in plain English (the input message and the Instructions)."""
+    if column.type == "enum":
+        what = f"One of: {', '.join(column.values)} (pick from the list)."
+    else:
+        what = _WHAT_TO_TYPE[column.type]
+    parts = ["Required." if column.required else "", what, column.help]
+    return " ".join(part for part in parts if part)
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _example_value(column: Column) -> object:
+    if column.type == "date":
+        return EXAMPLE_DATE
+    if column.type == "enum":
+        return column.values[0]
+    return _EXAMPLE_VALUE[column.type]
+
+
+def _write_instructions(sheet: Worksheet, table: Table, formats: dict) -> None:
+    """Plain-English instructions, and every column with what to type, generated from the contract."""
+    name = _sheet_name(table)
+    lines = [
+        f"{table.title}: {table.description}",
+        f"Type one row per entry on the sheet {name!r}, starting in row {EXAMPLE_ROW + 2}, under the grey example row.",
+        f"The example row (its first cell reads {settings.EXAMPLE_ROW_MARKER}) is ignored by the run: keep it, "
+        "overwrite it or delete it.",
+        "Keep the header row as it is. You may add your own columns to the right; the run ignores them.",
+        "Columns in dark blue are required: a row without them is reported and left out.",
+        "Pick values from the dropdown lists. Click any cell under a header to see a note on what to type there.",
+        "Dates: type them as 2026-03-02 or 3/2/2026 (March 2; month first unless your program reads dates day first).",
+        "Put the finished workbook in the inbox folder and run: coaching-batch run INBOX",
+        f"Leave this sheet's name as {settings.INSTRUCTIONS_SHEET!r}: the run knows it holds no data.",
+    ]
+    if table.confidential:
+        lines.insert(1, "CONFIDENTIAL: the run never copies this table into any output. Share this file with no one.")
+    if table.log:
+        lines.append("You may add a 'Total Hours' row at the bottom; the run checks it against the rows above.")
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 10)
+    sheet.set_column(2, 2, 90)
+    sheet.write_string(0, 0, f"How to fill in the {table.title} template", formats["title"])
+    row = 2
+    for line in lines:
+        sheet.write_string(row, 0, line)
+        row += 1
+    row += 1
+    for col, label in enumerate(("Column", "Required", "What to type")):
+        sheet.write_string(row, col, label, formats["header"])
+    for column in table.columns:
+        row += 1
+        sheet.write_string(row, 0, column.headers[0], formats["wrap_bold"])
+        sheet.write_string(row, 1, "Yes" if column.required else "", formats["wrap"])
+        description = _describe(column).removeprefix("Required. ")
+        also = ", ".join(column.headers[1:])
+        if also:
+            description += f" (A header reading {also} is read too.)"
+        sheet.write_string(row, 2, description, formats["wrap"])
+
+
+@click.command("templates")
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace template workbooks already in DIR.")
+def templates_command(directory: Path, force: bool) -> None:
+    """Write blank input workbooks, one per table, into DIR (created if missing).
+
+    A workbook already in DIR with a template's name is left alone and nothing is written,
+    unless --force is given.
+    """
+    try:
+        written = write_templates(directory, force=force)
+    except CoachingBatchError as exc:
+        raise click.UsageError(str(exc)) from None
+    for path in written:
+        click.echo(f"Wrote {path}")

@@ -1,0 +1,269 @@
+"""`coaching-batch templates DIR`: blank workbooks built from the table contracts, which a
+coordinator fills in and the run then reads without a single finding about their format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from coaching_batch.cli import main
+from coaching_batch.contracts import tables
+from coaching_batch.read import read_workbook
+from coaching_batch.settings import EXAMPLE_ROW_MARKER, INSTRUCTIONS_SHEET
+from workbooks import roster_rows, write_workbook
+
+FORMAT_RULES = ("SHEET-", "CELL-", "FILE-", "ID-DUPLICATE")
+MIN_VALIDATED_ROWS = 1_000
+FIRST_DATA_ROW = 3  # header in row 1, the example in row 2
+
+
+def cli(*args: str) -> int:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(args))
+    return exit_.value.code
+
+
+@pytest.fixture(scope="module")
+def template_dir(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("templates") / "new" / "folder"  # created by the command
+    assert cli("templates", str(directory)) == 0
+    return directory
+
+
+def table_sheet(template_dir: Path, name: str):
+    table = tables()[name]
+    workbook = openpyxl.load_workbook(template_dir / f"{name}.xlsx")
+    return workbook, workbook[table.title], table
+
+
+def validations_by_column(sheet) -> dict[str, object]:
+    found = {}
+    for validation in sheet.data_validations.dataValidation:
+        for cell_range in str(validation.sqref).split():
+            min_col, min_row, max_col, max_row = range_boundaries(cell_range)
+            for col in range(min_col, max_col + 1):
+                found[get_column_letter(col)] = (validation, min_row, max_row)
+    return found
+
+
+# ------------------------------------------------------------------------------ what is written
+
+
+def test_templates_writes_one_workbook_per_table_into_a_new_folder(template_dir):
+    assert sorted(p.name for p in template_dir.iterdir()) == sorted(f"{name}.xlsx" for name in tables())
+
+
+@pytest.mark.parametrize("name", list(tables()))
+def test_header_row_holds_each_columns_first_accepted_header_and_is_frozen(template_dir, name):
+    workbook, sheet, table = table_sheet(template_dir, name)
+    assert workbook.sheetnames == [table.title, INSTRUCTIONS_SHEET]
+    assert [cell.value for cell in sheet[1]] == [column.headers[0] for column in table.columns]
+    assert sheet.freeze_panes == "A2"
+
+
+@pytest.mark.parametrize("name", list(tables()))
+def test_every_enumeration_has_a_dropdown_of_the_contracts_values_over_at_least_1000_rows(template_dir, name):
+    _, sheet, table = table_sheet(template_dir, name)
+    validations = validations_by_column(sheet)
+    for position, column in enumerate(table.columns):
+        if column.type not in ("enum", "yesno"):
+            continue
+        validation, first, last = validations[get_column_letter(position + 1)]
+        allowed = column.values if column.type == "enum" else ("Yes", "No")
+        assert validation.type == "list", column.name
+        assert validation.formula1.strip('"').split(",") == list(allowed), column.name
+        assert first <= FIRST_DATA_ROW and last - FIRST_DATA_ROW + 1 >= MIN_VALIDATED_ROWS, column.name
+
+
+@pytest.mark.parametrize("name", list(tables()))
+def test_every_column_has_an_input_message_saying_what_to_type(template_dir, name):
+    _, sheet, table = table_sheet(template_dir, name)
+    validations = validations_by_column(sheet)
+    for position, column in enumerate(table.columns):
+        validation, first, last = validations[get_column_letter(position + 1)]
+        assert validation.showInputMessage and validation.promptTitle == column.headers[0][:32]
+        assert 0 < len(validation.prompt) <= 255
+        assert validation.prompt.startswith("Required.") == column.required, column.name
+        assert last - FIRST_DATA_ROW + 1 >= MIN_VALIDATED_ROWS
+
+
+def test_ratings_are_limited_to_whole_numbers_from_1_to_5(template_dir):
+    _, sheet, table = table_sheet(template_dir, "recommendations")
+    validations = validations_by_column(sheet)
+    ratings = [i for i, column in enumerate(table.columns) if column.type == "rating"]
+    assert ratings
+    for position in ratings:
+        validation, _, _ = validations[get_column_letter(position + 1)]
+        assert validation.operator in (None, "between")  # Excel leaves out its default, "between"
+        assert (validation.type, validation.formula1, validation.formula2) == ("whole", "1", "5")
+
+
+@pytest.mark.parametrize("name", list(tables()))
+def test_dates_durations_and_ids_have_their_formats(template_dir, name):
+    _, sheet, table = table_sheet(template_dir, name)
+    expected = {"date": "yyyy-mm-dd", "duration": "0.00", "id": "@"}  # durations in decimal hours; IDs as text
+    for position, column in enumerate(table.columns):
+        letter = get_column_letter(position + 1)
+        if column.type in expected:
+            # The whole column carries the format (a typed cell gets it), and so does the example.
+            assert sheet.column_dimensions[letter].number_format == expected[column.type], column.name
+            assert sheet[f"{letter}2"].number_format == expected[column.type], column.name
+
+
+@pytest.mark.parametrize("name", list(tables()))
+def test_instructions_sheet_explains_every_column_and_the_example_row(template_dir, name):
+    workbook, _, table = table_sheet(template_dir, name)
+    text = "\n".join(" ".join(str(v) for v in row if v is not None) for row in workbook[INSTRUCTIONS_SHEET].iter_rows(values_only=True))
+    assert table.description in text
+    assert f"first cell reads {EXAMPLE_ROW_MARKER}" in text and "ignored by the run" in text
+    for column in table.columns:
+        assert column.headers[0] in text
+        for value in column.values:
+            assert value in text
+    assert ("CONFIDENTIAL" in text) == table.confidential
+
+
+# ------------------------------------------------------------------------------- the example row
+
+
+@pytest.mark.parametrize("name", list(tables()))
+def test_the_example_row_is_recognised_and_gives_no_data(template_dir, name):
+    _, sheet, table = table_sheet(template_dir, name)
+    assert sheet["A2"].value == EXAMPLE_ROW_MARKER
+    assert all(cell.value is not None for cell in sheet[2])  # it shows a value for every column
+    read = read_workbook(str(template_dir / f"{name}.xlsx"), f"{name}.xlsx")
+    assert not read.error
+    data_sheet = next(s for s in read.sheets if s.name == table.title)
+    assert data_sheet.table == name and data_sheet.frame is not None and data_sheet.frame.empty
+
+
+def test_a_row_starting_with_example_is_skipped_but_the_rows_around_it_are_read(tmp_path):
+    path = write_workbook(tmp_path / "roster.xlsx", {"Roster": roster_rows([
+        {"employee_id": "100", "name": "Ann Lee", "grade": 20},
+        {"employee_id": "Example", "name": "Jane Example", "grade": 23},
+        {"employee_id": "101", "name": "Bo Chan", "grade": 21},
+    ])})
+    frame = read_workbook(str(path), "roster.xlsx").sheets[0].frame
+    assert list(frame["employee_id"]) == ["100", "101"]
+    assert list(frame.index) == [2, 4]  # true sheet rows kept
+
+
+def test_blank_templates_run_with_no_findings_at_all(template_dir, tmp_path):
+    run = run_inbox(template_dir, tmp_path)
+    assert run["exceptions"] == []
+    assert all(sheet["rows"] == 0 for entry in run["inputs"] for sheet in entry["sheets"])
+
+
+# ------------------------------------------------------------------------- refusing to overwrite
+
+
+def test_existing_workbooks_are_refused_and_left_untouched_without_force(tmp_path, capsys):
+    directory = tmp_path / "inbox"
+    directory.mkdir()
+    coordinators = directory / "coach_log.xlsx"
+    coordinators.write_bytes(b"the coordinator's own log")
+    assert cli("templates", str(directory)) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: coach_log.xlsx already exists") and "--force" in error
+    assert coordinators.read_bytes() == b"the coordinator's own log"
+    assert [p.name for p in directory.iterdir()] == ["coach_log.xlsx"]  # nothing half-written
+
+
+def test_force_replaces_existing_workbooks(tmp_path):
+    directory = tmp_path / "inbox"
+    assert cli("templates", str(directory)) == 0
+    (directory / "employees.xlsx").write_bytes(b"old")
+    assert cli("templates", str(directory), "--force") == 0
+    assert openpyxl.load_workbook(directory / "employees.xlsx").sheetnames == ["Employees", INSTRUCTIONS_SHEET]
+    assert not [p for p in directory.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_a_file_in_place_of_the_folder_is_a_usage_error(tmp_path, capsys):
+    not_a_folder = tmp_path / "templates"
+    not_a_folder.write_text("x")
+    assert cli("templates", str(not_a_folder)) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- filled in, then run for real
+
+COACH, CANDIDATE = "200001", "300001"
+PLANNING = dt.date(2026, 2, 2)
+
+PROGRAM = {
+    "employees": [
+        {"employee_id": COACH, "name": "Grace Kim", "email": "grace.kim@example.org", "job_title": "Senior Analyst",
+         "grade": 25, "hire_date": dt.date(2015, 1, 5), "position_start_date": dt.date(2019, 7, 1),
+         "employment_status": "Permanent", "pgs_status": "Meeting", "evaluation_status": "Standard",
+         "coach_training_date": dt.date(2025, 6, 1), "location": "Central Office"},
+        {"employee_id": CANDIDATE, "name": "Ryan Patel", "job_title": "Analyst", "grade": 22,
+         "hire_date": dt.date(2021, 3, 1), "supervisor_id": "200009", "employment_status": "Permanent",
+         "pgs_status": "Meeting", "evaluation_status": "Standard"},
+    ],
+    "recommendations": [
+        {"prospective_coach_id": COACH, "reference_name": reference, "relationship": relationship,
+         "rating_people": 5, "rating_job_skills": 4, "rating_model_explain": 4, "rating_communication": 5,
+         "rating_time_management": 4, "overall": "Highly recommended", "date": dt.date(2025, 5, 10)}
+        for reference, relationship in (("Dana Ortiz", "Supervisor"), ("Lee Wong", "Colleague"), ("Sam Reid", "Colleague"))
+    ],
+    "requests": [
+        {"employee_id": CANDIDATE, "employee_name": "Ryan Patel", "request_date": dt.date(2026, 1, 10),
+         "current_job_level": "Analyst, grade 22", "target_grade": 24, "enrollment_form_date": dt.date(2026, 1, 5),
+         "supervisor_name": "Dana Ortiz"},
+    ],
+    "assignments": [
+        {"program": "itss-coaching", "candidate_id": CANDIDATE, "coach_id": COACH, "assigned_date": dt.date(2026, 1, 15),
+         "planning_meeting_date": PLANNING, "target_grade": 24, "goal_1": "Lead a project review",
+         "goals_attained": "Yes", "status": "Completed", "completion_date": dt.date(2026, 6, 15),
+         "payment_request_date": dt.date(2026, 6, 20)},
+    ],
+    "coach_log": [
+        {"candidate_id": CANDIDATE, "coach_id": COACH, "date": PLANNING + dt.timedelta(weeks=week + 1),
+         "contact_type": ("In Person", "Phone", "Email")[week % 3], "duration": 1.25, "description": f"Session {week + 1}"}
+        for week in range(12)
+    ],
+    "candidate_log": [
+        {"candidate_id": CANDIDATE, "coach_id": COACH, "date": PLANNING + dt.timedelta(days=5 * day + 1),
+         "duration": 2.5, "activity_type": ("Coach Meeting", "Independent")[day % 2], "description": f"Activity {day + 1}"}
+        for day in range(20)
+    ],
+}
+
+
+def fill_in(directory: Path) -> None:
+    """Type the program into the templates with openpyxl, below the example row, as a coordinator would."""
+    for name, records in PROGRAM.items():
+        workbook, sheet, table = table_sheet(directory, name)
+        position = {cell.value: cell.column for cell in sheet[1]}
+        for offset, record in enumerate(records):
+            for column_name, value in record.items():
+                sheet.cell(FIRST_DATA_ROW + offset, position[table.column(column_name).headers[0]], value)
+        workbook.save(directory / f"{name}.xlsx")
+
+
+def run_inbox(inbox: Path, tmp_path: Path) -> dict:
+    out = tmp_path / "out"
+    assert cli("run", str(inbox), "--as-of", "2026-09-01", "--out", str(out), "--state", str(tmp_path / "state")) == 0
+    return json.loads((out / "run.json").read_text(encoding="utf-8"))
+
+
+def test_templates_filled_in_run_with_no_findings_about_their_format(tmp_path):
+    inbox = tmp_path / "inbox"
+    assert cli("templates", str(inbox)) == 0
+    fill_in(inbox)
+
+    run = run_inbox(inbox, tmp_path)
+
+    about_format = [f"{f['rule']}: {f['message']}" for f in run["exceptions"] if f["rule"].startswith(FORMAT_RULES)]
+    assert about_format == []
+    rows = {sheet["table"]: sheet["rows"] for entry in run["inputs"] for sheet in entry["sheets"] if sheet["table"]}
+    assert rows == {name: len(records) for name, records in PROGRAM.items()}  # every typed row, not the example
+    (pair,) = run["pairs"]
+    assert (pair["candidate_id"], pair["coach_id"]) == (CANDIDATE, COACH)
+    assert (pair["candidate_hours"], pair["coach_contact_hours"]) == (50, 15)
+    assert pair["completion_eligible"]  # the templates hold every column the rules need
