@@ -192,8 +192,10 @@ def ledger_export(file: Path, since: date | None, until: date | None, coach_id: 
 @STATE_OPTION
 def ledger_void(payment_id: str, reason: str, on: date, state: Path) -> None:
     """Mark an issued payment voided by finance: the next run pays the stipend again if still payable."""
-    from .ledger import state_lock
+    from .ledger import ledger_path, state_lock
 
+    if not ledger_path(state).is_file():
+        _open_ledger(state)  # says there is no ledger there, exit 2
     try:
         with state_lock(state, LOCK_WAIT_SECONDS), _open_ledger(state, writable=True) as book:
             book.void(payment_id, reason, on)
