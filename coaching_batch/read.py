@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -28,7 +29,20 @@ from .inbox import refuse_reason
 from .recognise import normalise_header, recognise
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$", re.IGNORECASE)
-_FOOTER_LABELS = {"total hours", "total", "total duration"}
+_CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
+_FOOTER = re.compile(r"^\s*total(?:\s+(?:hours|duration))?\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
+_WHITESPACE = r"[\s\u00a0\u2007\u202f\u200b]+"
+_LABELS = {
+    "candidate name": ("candidate", "name"),
+    "coach name": ("coach", "name"),
+    "candidate id": ("candidate", "id"),
+    "coach id": ("coach", "id"),
+}
+_INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*:\s*(.*?)\s*$", re.IGNORECASE | re.DOTALL)
+_FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______"
+_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
+EXCEL_1904_OFFSET_DAYS = 1462  # serial n of the 1904 date system is serial n + 1462 of the 1900 one
+_EXAMPLE_MARKERS = [settings.EXAMPLE_ROW_MARKER.upper(), settings.EXAMPLE_ROW_MARKER.title(), settings.EXAMPLE_ROW_MARKER.lower()]
 
 
 @dataclass
@@ -41,6 +55,18 @@ class Footer:
 
 
 @dataclass
+class Label:
+    """A log's candidate or coach named above its table (`Candidate Name: | Kim Lee`, the paper form)."""
+
+    role: str  # candidate | coach
+    kind: str  # name | id
+    value: object  # as typed
+    sheet: str  # the sheet holding the label (a continuation page carries its first page's)
+    row: int  # 1-based sheet row of the value
+    col: int  # 0-based sheet column of the value
+
+
+@dataclass
 class RawSheet:
     name: str
     hidden: bool
@@ -50,6 +76,8 @@ class RawSheet:
     missing: list[str] = field(default_factory=list)  # required columns the header lacks
     frame: pd.DataFrame | None = None  # canonical columns, raw values, index = 1-based sheet rows
     footers: list[Footer] = field(default_factory=list)
+    labels: dict[str, Label] = field(default_factory=dict)  # role → label above a log's table
+    continued: bool = False  # a log page that says it continues another, or is continued
 
 
 @dataclass
@@ -66,58 +94,191 @@ def _is_blank(value: object) -> bool:
 _blank_cells = np.frompyfunc(_is_blank, 1, 1)
 
 
-def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int) -> RawSheet:
+def _blank_mask(grid: np.ndarray) -> np.ndarray:
+    """Where cells are empty or only whitespace; each distinct value is judged once (logs repeat a lot)."""
+    if not grid.size:
+        return np.ones(grid.shape, bool)
+    codes, distinct = pd.factorize(grid.ravel(), use_na_sentinel=True)
+    judged = _blank_cells(np.asarray(distinct, dtype=object)).astype(bool)
+    return np.where(codes < 0, True, judged[codes]).reshape(grid.shape)
+
+
+def _text(values: np.ndarray) -> pd.Series:
+    """Cells as text by the whitespace rule (NaN where a cell is not text), for vectorised matching."""
+    series = pd.Series(values, dtype=object)
+    try:
+        return series.str.replace(_WHITESPACE, " ", regex=True).str.strip()
+    except AttributeError:  # not one text cell
+        return pd.Series(np.nan, index=series.index, dtype=object)
+
+
+def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, sheet_name: str) -> dict[str, Label]:
+    """`Candidate Name:` / `Coach Name:` (or `… ID:`) in the rows above a log's header, with their values.
+
+    The value is the next filled cell to the label's right (merged cells hold it in their first
+    cell), or follows the colon in the label's own cell. An ID label wins over a name label.
+    """
+    found: dict[str, Label] = {}
+    for r, row in enumerate(rows[:upto]):
+        for c, cell in enumerate(row):
+            if not isinstance(cell, str):
+                continue
+            key = _LABELS.get(normalise_header(cell))
+            if key:
+                at = next((j for j in range(c + 1, len(row)) if not _is_blank(row[j])), None)
+                if at is None or (isinstance(row[at], str) and (normalise_header(row[at]) in _LABELS or _FILL_IN.match(row[at]))):
+                    continue
+                value, col = row[at], at
+            else:
+                inline = _INLINE_LABEL.match(cell)
+                if not inline or _FILL_IN.match(inline[3]):
+                    continue
+                key, value, col = (inline[1].lower(), inline[2].lower()), inline[3], c
+            role, kind = key
+            if role not in found or (found[role].kind == "name" and kind == "id"):
+                found[role] = Label(role, kind, value, sheet_name, first_row + r + 1, first_col + col)
+    return found
+
+
+def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int, *, date1904: bool = False) -> RawSheet:
     """Recognise one sheet's table and cut its data rows out of the raw cells."""
     recognition = recognise(rows)
     sheet = RawSheet(name=name, hidden=hidden, table=recognition.table)
     if recognition.table is None:
         return sheet
+    contract = tables()[recognition.table]
     sheet.header_row = first_row + recognition.header_row + 1
     sheet.columns = {column: first_col + position for column, position in recognition.columns.items()}
     sheet.missing = recognition.missing
+    if contract.log:
+        sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name)
+        above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
+        sheet.continued = bool(_CONTINUED.search(name)) or any(_CONTINUED.search(cell) for cell in above)
     if sheet.missing:
         return sheet
 
     body = rows[recognition.header_row + 1 :]
-    width = max((len(r) for r in body), default=0)
-    grid = np.empty((len(body), width), dtype=object)
-    for i, r in enumerate(body):
-        grid[i, : len(r)] = r
-        grid[i, len(r) :] = ""
-    blank = _blank_cells(grid).astype(bool) if grid.size else np.zeros(grid.shape, bool)
+    grid = pd.DataFrame(body, dtype=object).to_numpy(dtype=object) if body else np.empty((0, 0), object)
+    blank = _blank_mask(grid)
     sheet_rows = np.arange(len(body)) + sheet.header_row + 1
     positions = [p - first_col for p in sheet.columns.values()]
-    table = np.where(blank[:, positions], None, grid[:, positions]) if len(body) else np.empty((0, len(positions)), object)
+    if grid.shape[1] <= max(positions):  # a header cell right of every data cell
+        width = max(positions) + 1 - grid.shape[1]
+        grid = np.hstack([grid, np.full((len(body), width), None, dtype=object)])
+        blank = np.hstack([blank, np.ones((len(body), width), bool)])
+    table = np.where(blank[:, positions], None, grid[:, positions])
     frame = pd.DataFrame(table, columns=list(sheet.columns), index=pd.Index(sheet_rows, name="row"), dtype=object)
+    if date1904:
+        _shift_1904_serials(frame, contract)
 
     filled = ~blank[:, positions]
     keep = filled.any(axis=1)
-    # Footer rows (`Total Hours …`): the first non-empty cell of the row is the label.
-    first = (~blank).argmax(axis=1) if grid.size else np.zeros(0, int)
-    for i in np.flatnonzero((~blank).any(axis=1)) if grid.size else ():
-        label = grid[i, first[i]]
-        if isinstance(label, str) and normalise_header(label) in _FOOTER_LABELS:
-            later = [j for j in np.flatnonzero(~blank[i]) if j > first[i]]
-            value_col = later[0] if later else first[i]
-            sheet.footers.append(Footer(int(sheet_rows[i]), first_col + int(value_col), grid[i, value_col] if later else None))
-            keep[i] = False
+    footer_rows = _footers(sheet, grid, blank, sheet_rows, first_col)
+    keep[footer_rows] = False
+    if grid.size:  # the templates' example row (its first filled cell reads EXAMPLE) shows what to type: not data
+        firsts = pd.Series(grid[np.arange(len(grid)), (~blank).argmax(axis=1)], dtype=object)
+        keep &= ~firsts.isin(_EXAMPLE_MARKERS).to_numpy(dtype=bool)
     # Rows whose only content is a note such as "Continued on next page".
-    for i in np.flatnonzero(keep & (filled.sum(axis=1) == 1)):
-        value = table[i][filled[i]][0]
-        if isinstance(value, str) and _NOTE.search(value):
-            keep[i] = False
+    single = np.flatnonzero(keep & (filled.sum(axis=1) == 1))
+    if len(single):
+        notes = _text(table[single, filled[single].argmax(axis=1)])
+        is_note = notes.str.contains(_NOTE, na=False).to_numpy(dtype=bool)
+        keep[single[is_note]] = False
+        sheet.continued = sheet.continued or bool(notes[is_note].str.contains(_CONTINUED, na=False).any())
     sheet.frame = frame[keep]
     return sheet
 
 
+def _footers(sheet: RawSheet, grid: np.ndarray, blank: np.ndarray, sheet_rows: np.ndarray, first_col: int) -> np.ndarray:
+    """Find the `Total Hours` rows (the first filled cell is the label); record each value; return their indices.
+
+    The value is the row's cell in the duration column, else the next filled cell after the label,
+    else what follows the label in its own cell (`Total Hours: 14.5`).
+    """
+    if not grid.size:
+        return np.zeros(0, int)
+    first = (~blank).argmax(axis=1)
+    codes, distinct = pd.factorize(grid[np.arange(len(grid)), first], use_na_sentinel=True)
+    distinct_text = _text(np.asarray(distinct, dtype=object))
+    is_total = distinct_text.str.match(r"(?i)total\b", na=False).to_numpy(dtype=bool)
+    candidates = np.flatnonzero((codes >= 0) & is_total[codes] & (~blank).any(axis=1))
+    duration_col = sheet.columns.get("duration", -1) - first_col
+    rows = []
+    for i in candidates:  # footer candidates only: a handful per sheet
+        match = _FOOTER.match(distinct_text[codes[i]])
+        if not match:
+            continue
+        rows.append(i)
+        if 0 <= duration_col < grid.shape[1] and duration_col != first[i] and not blank[i, duration_col]:
+            col, value = duration_col, grid[i, duration_col]
+        else:
+            later = [j for j in np.flatnonzero(~blank[i]) if j > first[i]]
+            if match[1]:
+                col, value = first[i], match[1]
+            elif later:
+                col, value = later[0], grid[i, later[0]]
+            else:
+                col, value = first[i], None
+        sheet.footers.append(Footer(int(sheet_rows[i]), first_col + int(col), value))
+    return np.array(rows, dtype=int)
+
+
+def _shift_1904_serials(frame: pd.DataFrame, contract) -> None:
+    """Dates typed as plain serial numbers in a 1904 workbook, made serials of the 1900 system.
+
+    Date cells need nothing: the reader already turns them into dates with the workbook's system.
+    """
+    for column in frame.columns:
+        if contract.column(column).type != "date":
+            continue
+        cells = frame[column]
+        numeric = cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).to_numpy(dtype=bool)
+        if numeric.any():
+            frame.loc[numeric, column] = cells[numeric].astype(float) + EXCEL_1904_OFFSET_DAYS
+
+
+def _uses_1904_dates(path: str) -> bool:
+    """Whether an .xlsx/.xlsm workbook counts its dates from 1904 (older Mac Excel)."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("xl/workbook.xml") as stream:
+            return bool(_DATE1904.search(stream.read(1 << 16)))
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+        return False
+
+
+def _carry_labels(sheets: list[RawSheet]) -> None:
+    """A continuation page without its own labelled block names the pair of the page it continues.
+
+    The page continues the nearest earlier log sheet of the same kind in the workbook that has
+    labels, when either page says so (`… continued`, `Continued on next page`).
+    """
+    last: dict[str, RawSheet] = {}
+    for sheet in sheets:
+        if sheet.table is None or not tables()[sheet.table].log:
+            continue
+        if sheet.labels:
+            last[sheet.table] = sheet
+            continue
+        previous = last.get(sheet.table)
+        has_ids = "candidate_id" in sheet.columns and "coach_id" in sheet.columns
+        if previous is not None and not has_ids and (sheet.continued or previous.continued):
+            sheet.labels = dict(previous.labels)
+
+
 def read_workbook(path: str, relpath: str) -> WorkbookRead:
-    """Read every sheet of one workbook. Never raises for a bad file: the error is returned."""
+    """Read every sheet of one workbook. Never raises for a bad file: the error is returned.
+
+    Values only: formulas give their cached results and macros never run.
+    """
     result = WorkbookRead(relpath=relpath)
     reason = refuse_reason(Path(path))
     if reason:
         result.error = f"refused before opening: {reason}"
         return result
     try:
+        date1904 = _uses_1904_dates(path)
         workbook = python_calamine.CalamineWorkbook.from_path(path)
         for meta in workbook.sheets_metadata:
             hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
@@ -126,7 +287,8 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python()
             first_row, first_col = sheet.start or (0, 0)
-            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col))
+            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, date1904=date1904))
+        _carry_labels(result.sheets)
     except Exception as exc:  # calamine raises many kinds for corrupt, encrypted or foreign files
         result.error = _explain(exc)
         result.sheets = []

@@ -48,14 +48,32 @@ class Recognition:
     missing: list[str] = field(default_factory=list)  # required columns absent from the header
 
 
+def _is_blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 def _match_row(row: list) -> dict[str, dict[str, int]]:
-    """For one row: table → {column: position} of the headers it contains (first occurrence wins)."""
+    """For one row: table → {column: position} of the headers it contains (first occurrence wins).
+
+    A cell ending in ``:`` whose next filled cell is not a header is a label with its value
+    (`Candidate ID: | 200`, the paper log's block above its table), not a header.
+    """
     index = _header_index()
     found: dict[str, dict[str, int]] = {}
     for position, cell in enumerate(row):
-        for table, column in index.get(normalise_header(cell), ()):
+        matches = index.get(normalise_header(cell), ())
+        if matches and _is_label(row, position):
+            continue
+        for table, column in matches:
             found.setdefault(table, {}).setdefault(column, position)
     return found
+
+
+def _is_label(row: list, position: int) -> bool:
+    if not str(row[position]).rstrip().endswith(":"):
+        return False
+    after = next((cell for cell in row[position + 1 :] if not _is_blank(cell)), None)
+    return after is not None and normalise_header(after) not in _header_index()
 
 
 def recognise(rows: list[list]) -> Recognition:

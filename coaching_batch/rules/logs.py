@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import values
 from ..findings import Finding, finding
 from ..policy import Policy
 from ..read import Footer
@@ -19,7 +20,11 @@ LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
 
 def log_entries(tables: Tables) -> pd.DataFrame:
-    """Both logs as one frame with a `kind` column, in reading order, each entry with its cells."""
+    """Both logs as one frame with a `kind` column, in reading order, each entry with its cells.
+
+    A sheet that names its pair above the table (the paper form) gets those IDs on every row that
+    has none; a name is looked up in the roster (see :func:`resolve_labels`).
+    """
     parts = []
     for kind in LOG_KINDS:
         frame = tables[kind].copy()
@@ -33,7 +38,83 @@ def log_entries(tables: Tables) -> pd.DataFrame:
     for column in ("contact_type", "activity_type", "description"):
         if column not in entries:
             entries[column] = None
+    return _fill_from_labels(entries, tables)
+
+
+_LABEL_COLUMNS = ("label_rule", "label_message", "label_sheet", "label_cell")
+
+
+def resolve_labels(tables: Tables) -> dict[tuple[int, str], tuple[str | None, str, str]]:
+    """(source, role) → (employee ID or None, rule, message) for every log labelled above its table.
+
+    An ID label is read as an ID; a name label is matched against the roster's names after
+    case-folding and the whitespace rule. A name no employee has is `ID-UNKNOWN`, one that two
+    employees share is `NAME-AMBIGUOUS`; the rule and message are empty when the ID was found.
+    """
+    roster = tables["employees"]
+    names = values.normalise_text(roster["name"]).str.casefold()
+    by_name = pd.DataFrame({"name": names, "id": roster["employee_id"]}).dropna().drop_duplicates()
+    ids_of = by_name.groupby("name")["id"].agg(list).to_dict()
+    resolved = {}
+    for src, source in enumerate(tables.sources):
+        for role, label in source.labels.items():
+            shown = f"{role.capitalize()} {label.kind.upper() if label.kind == 'id' else label.kind} {str(label.value).strip()!r} above the {{log}}"
+            if label.kind == "id":
+                employee_id = values.parse_ids(pd.Series([label.value], dtype=object)).values.iloc[0]
+                if pd.isna(employee_id):
+                    resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is not an employee ID")
+                else:
+                    resolved[src, role] = (str(employee_id), "", "")
+                continue
+            key = values.normalise_text(pd.Series([label.value], dtype=object)).str.casefold().iloc[0]
+            found = ids_of.get(key, []) if pd.notna(key) else []
+            if len(found) == 1:
+                resolved[src, role] = (str(found[0]), "", "")
+            elif not found:
+                resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is not a name in the roster")
+            else:
+                resolved[src, role] = (None, "NAME-AMBIGUOUS",
+                                       f"{shown} is the name of {len(found)} employees in the roster ({', '.join(map(str, found))})")
+    return resolved
+
+
+def _fill_from_labels(entries: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    """IDs named above a log's table fill that sheet's rows that have none (vectorised per source)."""
+    for column in _LABEL_COLUMNS:
+        entries[column] = ""
+    resolved = resolve_labels(tables)
+    if not resolved or entries.empty:
+        return entries
+    src = entries["_src"]
+    from_label = pd.Series(False, index=entries.index)
+    for role in ("candidate", "coach"):
+        key = f"{role}_id"
+        lookup = {s: r for (s, who), r in resolved.items() if who == role}
+        if not lookup:
+            continue
+        blank = entries[key].isna() & src.isin(list(lookup))
+        ids = src.map({s: r[0] for s, r in lookup.items()})
+        filled = blank & ids.notna()
+        entries[key] = entries[key].astype(object).where(~filled, ids)
+        entries[key] = entries[key].where(entries[key].notna(), None)
+        label_cells = src.map({s: _label_cell(tables, s, role) for s in lookup})
+        entries.loc[filled & ~from_label & label_cells.ne(""), "id_cell"] = label_cells
+        from_label |= filled
+        failed = blank & ids.isna() & entries["label_rule"].eq("")
+        if failed.any():
+            for column, position in zip(_LABEL_COLUMNS[:2], (1, 2)):
+                entries.loc[failed, column] = src[failed].map({s: r[position] for s, r in lookup.items()})
+            entries.loc[failed, "label_sheet"] = src[failed].map({s: tables.sources[s].labels[role].sheet for s in lookup})
+            entries.loc[failed, "label_cell"] = src[failed].map(
+                {s: values.a1(tables.sources[s].labels[role].row, tables.sources[s].labels[role].col) for s in lookup})
     return entries
+
+
+def _label_cell(tables: Tables, src: int, role: str) -> str:
+    """The label's value cell, when it is on the entry's own sheet (a continuation page points at its rows)."""
+    source = tables.sources[src]
+    label = source.labels[role]
+    return values.a1(label.row, label.col) if label.sheet == source.sheet else ""
 
 
 def _where(row: dict, cell_column: str) -> dict:
@@ -49,8 +130,9 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     entries["reason"] = ""
     findings: list[Finding] = []
 
-    missing_ids = entries["candidate_id"].isna() | entries["coach_id"].isna()
-    unknown = ~missing_ids & ~(entries["candidate_id"].isin(known_ids) & entries["coach_id"].isin(known_ids))
+    label_failed = entries["label_rule"] != ""
+    missing_ids = ~label_failed & (entries["candidate_id"].isna() | entries["coach_id"].isna())
+    unknown = ~label_failed & ~missing_ids & ~(entries["candidate_id"].isin(known_ids) & entries["coach_id"].isin(known_ids))
 
     # Each entry belongs to the pair with its IDs whose window holds its date, else the pair's first row.
     keyed = pairs[["candidate_id", "coach_id", "pair", "planning_meeting_date", "deadline"]]
@@ -61,7 +143,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     entries["pair"] = matched["pair"].fillna(-1).astype(int)
     entries["planning_meeting_date"] = matched["planning_meeting_date"]
     entries["deadline"] = matched["deadline"]
-    no_assignment = ~missing_ids & ~unknown & (entries["pair"] < 0)
+    no_assignment = ~label_failed & ~missing_ids & ~unknown & (entries["pair"] < 0)
 
     invalid = entries["duration"] <= 0
     future = entries["date"] > as_of
@@ -70,6 +152,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         (entries["date"] >= entries["planning_meeting_date"]) & (entries["date"] <= window_end)
     ).fillna(False).astype(bool)
 
+    entries.loc[label_failed, "reason"] = entries.loc[label_failed, "label_rule"]
     reasons = [
         (missing_ids, "no candidate or coach ID"),
         (unknown, "ID-UNKNOWN"),
@@ -89,8 +172,9 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
 
     findings += _grouped_findings(entries, missing_ids, "CELL-REQUIRED", lambda r, n: (
         f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} name no candidate and coach "
-        "(add Candidate ID and Coach ID columns); not counted"))
-    findings += _grouped_findings(entries, entries["reason"] == "ID-UNKNOWN", "ID-UNKNOWN", lambda r, n: (
+        "(add Candidate ID and Coach ID columns, or Candidate Name and Coach Name above the table); not counted"))
+    findings += _label_findings(entries[label_failed])
+    findings += _grouped_findings(entries, unknown & (entries["reason"] == "ID-UNKNOWN"), "ID-UNKNOWN", lambda r, n: (
         f"{_unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
         f"{n} entr{'y' if n == 1 else 'ies'} not counted"))
     findings += _grouped_findings(entries, entries["reason"] == "LOG-NO-ASSIGNMENT", "LOG-NO-ASSIGNMENT", lambda r, n: (
@@ -107,6 +191,28 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
             **_where(row, "duration_cell"),
         ))
     return entries, findings
+
+
+def _label_findings(failed: pd.DataFrame) -> list[Finding]:
+    """One finding per candidate or coach named above a log that the roster cannot resolve."""
+    findings = []
+    if failed.empty:
+        return findings
+    keys = ["_file", "label_sheet", "label_cell", "label_rule", "label_message", "kind"]
+    for (file, sheet, cell, rule, message, kind), group in failed.groupby(keys, sort=False):
+        n, pages = len(group), group["_sheet"].nunique()
+        where = f" on {pages} sheets" if pages > 1 else ""
+        first = group.iloc[0]
+        findings.append(finding(
+            rule, f"{message.replace('{log}', LOG_KINDS[kind])}; {n} entr{'y' if n == 1 else 'ies'}{where} not counted",
+            file=file, sheet=sheet, cell=cell,
+            candidate_id=_text_or_blank(first["candidate_id"]), coach_id=_text_or_blank(first["coach_id"]),
+        ))
+    return findings
+
+
+def _text_or_blank(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _unknown_ids(row: dict, known: set[str]) -> str:
@@ -161,29 +267,41 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
     """LOG-TOTAL-MISMATCH: a `Total Hours` footer that matches neither its sheet's entries nor its whole log.
 
     ``footers`` holds (file, sheet, footer, minutes) with the footer's value read as a duration.
+    The page sum is every entry read above the footer on its sheet; the whole log is every entry of
+    the same kind and pair in the same file (its pages), when the sheet holds one pair only.
     """
-    from ..values import column_letter
+    given = pd.DataFrame(
+        [(file, sheet, f.row, f.col, minutes) for file, sheet, f, minutes in footers if minutes is not None],
+        columns=["_file", "_sheet", "footer_row", "footer_col", "minutes"],
+    )
+    if given.empty:
+        return []
+    given["footer"] = range(len(given))
+    logged = entries[["_file", "_sheet", "_row", "kind", "candidate_id", "coach_id", "duration"]].copy()
+    logged["duration"] = logged["duration"].fillna(0).astype("int64")
+    for key in ("candidate_id", "coach_id"):
+        logged[key] = logged[key].astype(object).where(logged[key].notna(), "")
+
+    on_pages = given.merge(logged, on=["_file", "_sheet"], how="inner")
+    page_sum = on_pages[on_pages["_row"] < on_pages["footer_row"]].groupby("footer")["duration"].sum()
+    pair_key = ["kind", "candidate_id", "coach_id"]
+    sheet_pairs = on_pages.drop_duplicates(["_file", "_sheet", *pair_key])[["_file", "_sheet", *pair_key]]
+    one_pair = sheet_pairs[sheet_pairs.groupby(["_file", "_sheet"])["kind"].transform("size") == 1]
+    whole_log = logged.groupby(["_file", *pair_key])["duration"].sum().rename("whole").reset_index()
+    sheet_log = one_pair.merge(whole_log, on=["_file", *pair_key])[["_file", "_sheet", *pair_key, "whole"]]
+
+    given = given.merge(sheet_log, on=["_file", "_sheet"], how="left")
+    given["page"] = given["footer"].map(page_sum).fillna(0).astype("int64")
+    given["whole"] = given["whole"].fillna(given["page"]).astype("int64")
+    wrong = given[((given["minutes"] - given["page"]).abs() > 1) & ((given["minutes"] - given["whole"]).abs() > 1)]
 
     findings = []
-    for file, sheet, footer, minutes in footers:
-        if minutes is None:
-            continue
-        on_sheet = entries[(entries["_file"] == file) & (entries["_sheet"] == sheet)]
-        above = on_sheet[on_sheet["_row"] < footer.row]
-        page_sum = int(above["duration"].sum())
-        pairs = on_sheet[["kind", "candidate_id", "coach_id"]].drop_duplicates()
-        whole = page_sum
-        ids = {"candidate_id": "", "coach_id": ""}
-        if len(pairs) == 1:
-            kind, candidate, coach = pairs.iloc[0]
-            same_log = entries[(entries["_file"] == file) & (entries["kind"] == kind) & (entries["candidate_id"] == candidate) & (entries["coach_id"] == coach)]
-            whole = int(same_log["duration"].sum())
-            ids = {"candidate_id": candidate or "", "coach_id": coach or ""}
-        if abs(minutes - page_sum) > 1 and abs(minutes - whole) > 1:
-            expected = f"{page_sum / 60:.2f} h on this page" + (f", {whole / 60:.2f} h in the whole log" if whole != page_sum else "")
-            findings.append(finding(
-                "LOG-TOTAL-MISMATCH",
-                f"Total Hours says {minutes / 60:.2f} h but the entries add up to {expected}",
-                file=file, sheet=sheet, cell=f"{column_letter(footer.col)}{footer.row}", **ids,
-            ))
+    for row in wrong.to_dict("records"):
+        expected = f"{row['page'] / 60:.2f} h on this page" + (f", {row['whole'] / 60:.2f} h in the whole log" if row["whole"] != row["page"] else "")
+        findings.append(finding(
+            "LOG-TOTAL-MISMATCH",
+            f"Total Hours says {row['minutes'] / 60:.2f} h but the entries add up to {expected}",
+            file=row["_file"], sheet=row["_sheet"], cell=values.a1(int(row["footer_row"]), int(row["footer_col"])),
+            candidate_id=_text_or_blank(row.get("candidate_id")), coach_id=_text_or_blank(row.get("coach_id")),
+        ))
     return findings

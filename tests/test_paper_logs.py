@@ -1,0 +1,220 @@
+"""The paper Coaching Log layout (SPEC §3): the pair named above the table, continuation pages,
+`Total Hours` footers; and dates typed as serial numbers in a 1904 workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import xlsxwriter
+
+from coaching_batch import values
+from coaching_batch.read import Footer, read_workbook
+from coaching_batch.recognise import recognise
+from coaching_batch.rules.evaluate import evaluate
+from coaching_batch.rules.logs import check_footers
+from coaching_batch.validate import SheetSource
+from conftest import typed_tables
+from workbooks import write_workbook
+
+PAPER_HEADER = ["Date", "Type of Contact (In Person, Phone, Email)", "Duration", "Brief Description of Contact"]
+ENTRY = [dt.date(2026, 2, 2), "Phone", 1.5, "call"]
+
+
+def read_sheets(tmp_path, sheets: dict) -> dict:
+    path = write_workbook(tmp_path / "log.xlsx", sheets)
+    result = read_workbook(str(path), "log.xlsx")
+    assert not result.error
+    return {sheet.name: sheet for sheet in result.sheets}
+
+
+def labels_of(sheet) -> dict:
+    return {role: (label.kind, label.value, values.a1(label.row, label.col), label.sheet) for role, label in sheet.labels.items()}
+
+
+# --- reading the labelled block ------------------------------------------------------------------
+
+def test_a_row_of_id_labels_above_a_short_header_is_not_taken_for_the_header():
+    found = recognise([["Candidate ID:", "200", "Coach ID:", "100"], [], ["Date", "Duration"]])
+    assert found.table == "candidate_log" and found.header_row == 2
+
+
+def test_a_header_cell_ending_in_a_colon_is_still_a_header():
+    assert recognise([["Candidate ID:", "Coach ID:", "Date:", "Duration:"]]).columns["duration"] == 3
+
+
+def test_labels_take_the_next_filled_cell_or_the_text_after_the_colon(tmp_path):
+    sheets = read_sheets(tmp_path, {"Log": [
+        ["ITSS Job Banding Coaching Log"],
+        ["Candidate Name", None, None, "Kim Candidate"],
+        ["Coach Name: Casey Coach"],
+        PAPER_HEADER,
+        ENTRY,
+    ]})
+    assert labels_of(sheets["Log"]) == {
+        "candidate": ("name", "Kim Candidate", "D2", "Log"),
+        "coach": ("name", "Casey Coach", "A3", "Log"),
+    }
+
+
+def test_a_blank_fill_in_line_or_another_label_is_not_a_value(tmp_path):
+    sheets = read_sheets(tmp_path, {"Log": [
+        ["Candidate Name:", "Coach Name:", "Casey Coach"],
+        ["Candidate Name: ________"],
+        PAPER_HEADER,
+        ENTRY,
+    ]})
+    assert labels_of(sheets["Log"]) == {"coach": ("name", "Casey Coach", "C1", "Log")}
+
+
+def test_an_id_label_wins_over_a_name_label_and_labels_below_the_header_are_ignored(tmp_path):
+    sheets = read_sheets(tmp_path, {"Log": [
+        ["Candidate Name:", "Kim Candidate"],
+        ["Candidate ID:", 200],
+        PAPER_HEADER,
+        ENTRY,
+        ["Coach Name:", "Casey Coach"],
+    ]})
+    assert labels_of(sheets["Log"]) == {"candidate": ("id", 200.0, "B2", "Log")}
+
+
+def test_a_continuation_page_without_labels_carries_its_first_pages_labels(tmp_path):
+    first = [["Candidate Name:", "Kim Candidate"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY, ["Continued on next page"]]
+    sheets = read_sheets(tmp_path, {
+        "Page 1": first,
+        "Page 2": [["ITSS Job Banding Coaching Log - continued"], PAPER_HEADER, ENTRY],
+        "Other": [["Candidate Name:", "Kai Candidate"], ["Coach Name:", "Cory Coach"], PAPER_HEADER, ENTRY],
+        "Notes": [PAPER_HEADER, ENTRY],  # does not say it continues anything
+    })
+    assert labels_of(sheets["Page 2"])["candidate"] == ("name", "Kim Candidate", "B1", "Page 1")
+    assert sheets["Notes"].labels == {}
+
+
+def test_a_footer_takes_its_value_from_the_duration_column_and_is_not_an_entry(tmp_path):
+    sheets = read_sheets(tmp_path, {
+        "Signed": [PAPER_HEADER, ENTRY, ["Total Hours", None, 1.5, "Signature of Coach: ______"]],
+        "Inline": [PAPER_HEADER, ENTRY, ["Total hours: 1:30"]],
+        "Blank": [PAPER_HEADER, ENTRY, ["TOTAL HOURS", None, None, "Signature of Coach: ______"]],
+    })
+    assert [(f.row, f.col, f.value) for f in sheets["Signed"].footers] == [(3, 2, 1.5)]
+    assert [(f.row, f.col, f.value) for f in sheets["Inline"].footers] == [(3, 0, "1:30")]
+    assert list(sheets["Signed"].frame.index) == list(sheets["Inline"].frame.index) == list(sheets["Blank"].frame.index) == [2]
+    # a footer left blank beside a signature gives a value that is no duration: nothing to check
+    assert values.parse_durations(pd.Series([sheets["Blank"].footers[0].value], dtype=object)).values.isna().all()
+
+
+def test_dates_typed_as_serial_numbers_in_a_1904_workbook_count_from_1904(tmp_path):
+    path = tmp_path / "mac.xlsx"
+    workbook = xlsxwriter.Workbook(str(path), {"date_1904": True})
+    sheet = workbook.add_worksheet("Log")
+    for c, header in enumerate(["Candidate ID", "Coach ID", "Date", "Duration"]):
+        sheet.write_string(0, c, header)
+    sheet.write_row(1, 0, ["200", "100", 44621, 1.5])  # a serial typed as a plain number
+    sheet.write_row(2, 0, ["200", "100"])
+    sheet.write_datetime(2, 2, dt.datetime(2026, 3, 5), workbook.add_format({"num_format": "yyyy-mm-dd"}))
+    sheet.write_number(2, 3, 1)
+    workbook.close()
+    frame = read_workbook(str(path), "mac.xlsx").sheets[0].frame
+    dates = values.parse_dates(frame["date"]).values
+    assert list(dates.dt.date) == [dt.date(1904, 1, 1) + dt.timedelta(days=44621), dt.date(2026, 3, 5)]
+
+
+# --- names and IDs above the table, resolved against the roster -----------------------------------
+
+def _assigned(**logs):
+    return typed_tables(
+        employees=[
+            {"employee_id": "100", "name": "Casey Coach", "grade": 25},
+            {"employee_id": "200", "name": "Kim Candidate", "grade": 20},
+            {"employee_id": "301", "name": "Pat Lee", "grade": 20},
+            {"employee_id": "302", "name": "PAT  LEE", "grade": 20},
+        ],
+        assignments=[{"candidate_id": "200", "coach_id": "100", "planning_meeting_date": "2026-01-10", "status": "Active"}],
+        **logs,
+    )
+
+
+def _label_the_coach_log(tables, labels: dict, sheet="Paper log"):
+    """Give the coach log its own sheet source, with the pair labelled above the table."""
+    src = len(tables.sources)
+    found = {role: _Label(role, kind, value, sheet, 3, 1) for role, (kind, value) in labels.items()}
+    tables.sources.append(SheetSource("paper.xlsx", sheet, {"date": 0, "contact_type": 1, "duration": 2}, found))
+    frame = tables.frames["coach_log"]
+    frame["_src"], frame["_file"], frame["_sheet"] = src, "paper.xlsx", sheet
+    return tables
+
+
+def _Label(role, kind, value, sheet, row, col):
+    from coaching_batch.read import Label
+
+    return Label(role, kind, value, sheet, row, col)
+
+
+def _coach_entries(n=2, **ids):
+    return [{"date": f"2026-02-0{i + 2}", "contact_type": "Phone", "duration": 90, **ids} for i in range(n)]
+
+
+def test_names_above_a_log_give_every_row_its_pair_and_its_hours_count(policy):
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("name", " kim\u00a0candidate"), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 180
+    assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS", "CELL-REQUIRED", "LOG-NO-ASSIGNMENT")]
+
+
+def test_an_id_column_keeps_its_values_and_only_its_blank_cells_take_the_label(policy):
+    entries = _coach_entries(1, candidate_id="200") + _coach_entries(1, candidate_id=None)
+    tables = _label_the_coach_log(_assigned(coach_log=entries), {"candidate": ("id", "999"), "coach": ("id", 100.0)})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 90  # the row with its own candidate ID
+    [unknown] = [f for f in result.findings if f.rule == "ID-UNKNOWN"]
+    assert "999" in unknown.message and unknown.cell == "B3" and unknown.coach_id == "100"
+
+
+def test_a_name_two_employees_share_is_one_finding_at_the_label_and_no_entry_counts(policy):
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries(3)), {"candidate": ("name", "Pat Lee"), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    [ambiguous] = [f for f in result.findings if f.rule == "NAME-AMBIGUOUS"]
+    assert (ambiguous.sheet, ambiguous.cell, ambiguous.coach_id) == ("Paper log", "B3", "100")
+    assert "301, 302" in ambiguous.message and "3 entries" in ambiguous.message
+    assert not result.entries["counted"].any()
+    assert not [f for f in result.findings if f.rule in ("CELL-REQUIRED", "ID-UNKNOWN")]
+
+
+def test_a_name_not_in_the_roster_is_id_unknown_and_no_entry_counts(policy):
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("name", "Kim Candidat"), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert [f.rule for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")] == ["ID-UNKNOWN"]
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 0
+
+
+# --- Total Hours footers ---------------------------------------------------------------------------
+
+def _entries(rows):
+    """Log entries as check_footers sees them: (file, sheet, row, kind, candidate, coach, minutes)."""
+    return pd.DataFrame(rows, columns=["_file", "_sheet", "_row", "kind", "candidate_id", "coach_id", "duration"]).astype({"duration": "Int64"})
+
+
+PAGES = _entries([
+    ("log.xlsx", "Page 1", 8, "coach_log", "200", "100", 90),
+    ("log.xlsx", "Page 1", 9, "coach_log", "200", "100", 90),
+    ("log.xlsx", "Page 2", 4, "coach_log", "200", "100", 60),
+    ("mixed.xlsx", "Both", 2, "coach_log", "200", "100", 60),
+    ("mixed.xlsx", "Both", 3, "coach_log", "201", "101", 60),
+])
+
+
+def test_a_footer_may_total_its_page_or_the_whole_log_across_pages():
+    footers = [("log.xlsx", "Page 1", Footer(10, 2, 3), 180), ("log.xlsx", "Page 2", Footer(5, 2, 4), 240)]
+    assert check_footers(PAGES, footers) == []
+
+
+def test_a_footer_matching_neither_is_a_mismatch_at_its_cell_with_both_sums():
+    [mismatch] = check_footers(PAGES, [("log.xlsx", "Page 2", Footer(5, 2, 5), 300)])
+    assert (mismatch.rule, mismatch.cell, mismatch.candidate_id, mismatch.coach_id) == ("LOG-TOTAL-MISMATCH", "C5", "200", "100")
+    assert "1.00 h on this page, 4.00 h in the whole log" in mismatch.message
+
+
+def test_a_footer_counts_only_the_entries_above_it_and_a_sheet_of_two_pairs_only_its_page():
+    assert check_footers(PAGES, [("log.xlsx", "Page 1", Footer(9, 2, 1.5), 90)]) == []
+    [mismatch] = check_footers(PAGES, [("mixed.xlsx", "Both", Footer(4, 2, 4), 240)])
+    assert mismatch.candidate_id == "" and "2.00 h on this page" in mismatch.message and "whole log" not in mismatch.message

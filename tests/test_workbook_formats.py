@@ -1,0 +1,66 @@
+"""The real command on a coordinator's binder in every format it comes in (SPEC §3).
+
+The same binder (tests/paper_forms.py: paper-form logs, a hidden sheet, an Excel table, merged
+titles, formulas, stray spaces, line breaks in headers) is written as .xlsx, as a 1904-dated .xlsx,
+as a macro-enabled .xlsm, and read from the committed .xls, 1904-dated .xls and .ods conversions.
+Every variant must give the same hours, verdicts and findings.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coaching_batch.cli import main
+from paper_forms import AS_OF, EXPECTED, write_binder
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+VARIANTS = {
+    "xlsx": lambda inbox: write_binder(inbox / "binder.xlsx"),
+    "xlsx-1904": lambda inbox: write_binder(inbox / "binder.xlsx", date_1904=True),
+    "xlsm": lambda inbox: write_binder(inbox / "binder.xlsm", macros=True),
+    "xls": lambda inbox: shutil.copy(FIXTURES / "binder.xls", inbox),
+    "xls-1904": lambda inbox: shutil.copy(FIXTURES / "binder-1904.xls", inbox),
+    "ods": lambda inbox: shutil.copy(FIXTURES / "binder.ods", inbox),
+}
+
+
+@pytest.fixture(scope="module", params=list(VARIANTS))
+def run(request, tmp_path_factory) -> dict:
+    """run.json of one real run on an inbox holding only the binder, in one format."""
+    root = tmp_path_factory.mktemp(request.param)
+    inbox = root / "inbox"
+    inbox.mkdir()
+    VARIANTS[request.param](inbox)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(inbox), "--as-of", AS_OF, "--out", str(root / "out"), "--dry-run"])
+    assert exit_.value.code == 0
+    return json.loads((root / "out" / "run.json").read_text())
+
+
+def test_every_format_gives_the_pairs_hours_and_verdicts(run):
+    [pair] = run["pairs"]
+    for key, expected in EXPECTED["pair"].items():
+        assert pair[key] == expected, key
+
+
+def test_every_format_reports_exactly_the_planted_findings_at_their_cells(run):
+    assert {(f["rule"], f["sheet"], f["cell"]) for f in run["exceptions"]} == EXPECTED["findings"]
+
+
+def test_every_sheet_is_recognised_with_its_rows_and_hidden_sheets_are_read_and_said_so(run):
+    [binder] = run["inputs"]
+    assert binder["status"] == "read"
+    got = {s["name"]: (s["table"], s["rows"], s["hidden"]) for s in binder["sheets"]}
+    assert got == EXPECTED["sheets"]
+
+
+def test_a_name_two_employees_share_and_a_name_not_in_the_roster_say_who_and_count_nothing(run):
+    by_rule = {f["rule"]: f for f in run["exceptions"]}
+    assert "301, 302" in by_rule["NAME-AMBIGUOUS"]["message"] and "2 entries not counted" in by_rule["NAME-AMBIGUOUS"]["message"]
+    assert "Robin Nobody" in by_rule["ID-UNKNOWN"]["message"]
+    assert by_rule["ID-UNKNOWN"]["coach_id"] == "100"  # the coach's name did resolve
