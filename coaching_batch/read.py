@@ -14,7 +14,7 @@ import os
 import re
 import zipfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -364,10 +364,9 @@ def read_all(
 
 
 def _as_completed(futures):
-    not_done = set(futures)
-    while not_done:
-        done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
-        yield from done
+    # Not a loop of wait(FIRST_COMPLETED): that re-arms every pending future each time, O(files²),
+    # and for 10,000 files cost the parent about a minute of CPU that the workers needed.
+    yield from as_completed(futures)
 
 
 def table_names() -> list[str]:
