@@ -29,16 +29,23 @@ def log_entries(tables: Tables) -> pd.DataFrame:
     for kind in LOG_KINDS:
         frame = tables[kind].copy()
         frame["kind"] = kind
-        frame["date_cell"] = tables.cells(frame, "date")
-        frame["duration_cell"] = tables.cells(frame, "duration")
-        frame["id_cell"] = tables.cells(frame, "candidate_id")
-        frame["row_cell"] = tables.cells(frame, "")  # the row's first cell
         parts.append(frame)
     entries = pd.concat(parts, ignore_index=True)
     for column in ("contact_type", "activity_type", "description"):
         if column not in entries:
             entries[column] = None
+    # Each entry's sheet column letters; a finding joins letter and row (A1) only for its own entry.
+    for name, column in (("date_col", "date"), ("duration_col", "duration"), ("id_col", "candidate_id"), ("row_col", "")):
+        entries[name] = _letters(tables, entries, column)
+    entries["id_label_cell"] = ""  # the label's own cell, for IDs named above the table
     return _fill_from_labels(entries, tables)
+
+
+def _letters(tables: Tables, entries: pd.DataFrame, column: str) -> pd.Categorical:
+    """The sheet column letter of ``column`` on each row (the sheet's first table column when absent)."""
+    letters = [values.column_letter(s.columns.get(column, min(s.columns.values(), default=0))) for s in tables.sources] or ["A"]
+    distinct, codes = np.unique(np.array(letters, dtype=object), return_inverse=True)
+    return pd.Categorical.from_codes(codes[entries["_src"].to_numpy(dtype=np.int64)], categories=distinct)
 
 
 _LABEL_COLUMNS = ("label_rule", "label_message", "label_sheet", "label_cell")
@@ -51,75 +58,92 @@ def resolve_labels(tables: Tables) -> dict[tuple[int, str], tuple[str | None, st
     case-folding and the whitespace rule. A name no employee has is `ID-UNKNOWN`, one that two
     employees share is `NAME-AMBIGUOUS`; the rule and message are empty when the ID was found.
     """
+    labelled = [(src, role, label) for src, source in enumerate(tables.sources) for role, label in source.labels.items()]
+    if not labelled:
+        return {}
     roster = tables["employees"]
     names = values.normalise_text(roster["name"]).str.casefold()
     by_name = pd.DataFrame({"name": names, "id": roster["employee_id"]}).dropna().drop_duplicates()
-    ids_of = by_name.groupby("name")["id"].agg(list).to_dict()
+    shared = by_name["name"].duplicated(keep=False).to_numpy()
+    ids_of = {name: [employee_id] for name, employee_id in zip(by_name["name"][~shared], by_name["id"][~shared])}
+    for name, employee_id in zip(by_name["name"][shared], by_name["id"][shared]):  # the few shared names
+        ids_of.setdefault(name, []).append(employee_id)
+    # Every label's value read at once: an inbox may hold 10,000 paper logs.
+    typed = pd.Series([label.value for _, _, label in labelled], dtype=object)
+    is_id = pd.Series([label.kind == "id" for _, _, label in labelled])
+    as_ids = values.parse_ids(typed.where(is_id, None)).values.astype(object)
+    as_names = values.normalise_text(typed.where(~is_id, None)).str.casefold().astype(object)
     resolved = {}
-    for src, source in enumerate(tables.sources):
-        for role, label in source.labels.items():
-            shown = f"{role.capitalize()} {label.kind.upper() if label.kind == 'id' else label.kind} {str(label.value).strip()!r} above the {{log}}"
-            if label.kind == "id":
-                employee_id = values.parse_ids(pd.Series([label.value], dtype=object)).values.iloc[0]
-                if pd.isna(employee_id):
-                    resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is not an employee ID")
-                else:
-                    resolved[src, role] = (str(employee_id), "", "")
-                continue
-            key = values.normalise_text(pd.Series([label.value], dtype=object)).str.casefold().iloc[0]
-            found = ids_of.get(key, []) if pd.notna(key) else []
-            if len(found) == 1:
-                resolved[src, role] = (str(found[0]), "", "")
-            elif not found:
-                resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is not a name in the roster")
-            else:
-                resolved[src, role] = (None, "NAME-AMBIGUOUS",
-                                       f"{shown} is the name of {len(found)} employees in the roster ({', '.join(map(str, found))})")
+    for (src, role, label), employee_id, name in zip(labelled, as_ids, as_names):
+        shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {str(label.value).strip()!r} above the {{log}}"
+        if label.kind == "id":
+            found = [] if pd.isna(employee_id) else [employee_id]
+            missing = f"{shown} is not an employee ID"
+        else:
+            found = [] if pd.isna(name) else ids_of.get(name, [])
+            missing = f"{shown} is not a name in the roster"
+        if len(found) == 1:
+            resolved[src, role] = (str(found[0]), "", "")
+        elif not found:
+            resolved[src, role] = (None, "ID-UNKNOWN", missing)
+        else:
+            resolved[src, role] = (None, "NAME-AMBIGUOUS",
+                                   f"{shown} is the name of {len(found)} employees in the roster ({', '.join(map(str, found))})")
     return resolved
 
 
 def _fill_from_labels(entries: pd.DataFrame, tables: Tables) -> pd.DataFrame:
-    """IDs named above a log's table fill that sheet's rows that have none (vectorised per source)."""
+    """IDs named above a log's table fill that sheet's rows that have none.
+
+    Everything known per sheet (ID, problem, label cell) is an array indexed by source number, and
+    each entry takes its sheet's value by position: no loop over entries.
+    """
     for column in _LABEL_COLUMNS:
         entries[column] = ""
     resolved = resolve_labels(tables)
     if not resolved or entries.empty:
         return entries
-    src = entries["_src"]
-    from_label = pd.Series(False, index=entries.index)
+    src = entries["_src"].to_numpy(dtype=np.int64)
+    from_label = np.zeros(len(entries), dtype=bool)
     for role in ("candidate", "coach"):
         key = f"{role}_id"
-        lookup = {s: r for (s, who), r in resolved.items() if who == role}
-        if not lookup:
+        per_source = {s: r for (s, who), r in resolved.items() if who == role}
+        if not per_source:
             continue
-        blank = entries[key].isna() & src.isin(list(lookup))
-        ids = src.map({s: r[0] for s, r in lookup.items()})
-        filled = blank & ids.notna()
-        entries[key] = entries[key].astype(object).where(~filled, ids)
-        entries[key] = entries[key].where(entries[key].notna(), None)
-        label_cells = src.map({s: _label_cell(tables, s, role) for s in lookup})
-        entries.loc[filled & ~from_label & label_cells.ne(""), "id_cell"] = label_cells
-        from_label |= filled
-        failed = blank & ids.isna() & entries["label_rule"].eq("")
-        if failed.any():
-            for column, position in zip(_LABEL_COLUMNS[:2], (1, 2)):
-                entries.loc[failed, column] = src[failed].map({s: r[position] for s, r in lookup.items()})
-            entries.loc[failed, "label_sheet"] = src[failed].map({s: tables.sources[s].labels[role].sheet for s in lookup})
-            entries.loc[failed, "label_cell"] = src[failed].map(
-                {s: values.a1(tables.sources[s].labels[role].row, tables.sources[s].labels[role].col) for s in lookup})
+        n = len(tables.sources)
+        labelled, found = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        ids, rules, messages, sheets, cells, cells_here = (np.full(n, "", dtype=object) for _ in range(6))
+        for s, (employee_id, rule, message) in per_source.items():
+            label = tables.sources[s].labels[role]
+            labelled[s], found[s] = True, employee_id is not None
+            ids[s], rules[s], messages[s] = employee_id or "", rule, message
+            sheets[s], cells[s] = label.sheet, values.a1(label.row, label.col)
+            cells_here[s] = cells[s] if label.sheet == tables.sources[s].sheet else ""
+        blank = entries[key].isna().to_numpy(dtype=bool) & labelled[src]
+        filled = np.flatnonzero(blank & found[src])
+        if len(filled):
+            column = entries[key].to_numpy(dtype=object, na_value=None, copy=True)
+            column[filled] = ids[src[filled]]
+            entries[key] = pd.array(column, dtype=entries[key].dtype) if isinstance(entries[key].dtype, pd.StringDtype) else column
+            first_label = filled[~from_label[filled]]
+            entries.iloc[first_label, entries.columns.get_loc("id_label_cell")] = cells_here[src[first_label]]
+            from_label[filled] = True
+        failed = np.flatnonzero(blank & ~found[src] & (entries["label_rule"].to_numpy() == ""))
+        for column, per in zip(_LABEL_COLUMNS, (rules, messages, sheets, cells)):
+            entries.iloc[failed, entries.columns.get_loc(column)] = per[src[failed]]
     return entries
 
 
-def _label_cell(tables: Tables, src: int, role: str) -> str:
-    """The label's value cell, when it is on the entry's own sheet (a continuation page points at its rows)."""
-    source = tables.sources[src]
-    label = source.labels[role]
-    return values.a1(label.row, label.col) if label.sheet == source.sheet else ""
+def _where(row: dict, letter_column: str) -> dict:
+    """Where an entry's finding points: its file, sheet, the cell in ``letter_column`` of its row, its pair.
 
-
-def _where(row: dict, cell_column: str) -> dict:
+    An ID named above the table points at the label's cell on the same sheet.
+    """
+    cell = f"{row[letter_column]}{row['_row']}"
+    if letter_column == "id_col" and row.get("id_label_cell"):
+        cell = row["id_label_cell"]
     return {
-        "file": row["_file"], "sheet": row["_sheet"], "cell": row[cell_column],
+        "file": row["_file"], "sheet": row["_sheet"], "cell": cell,
         "candidate_id": row["candidate_id"] or "", "coach_id": row["coach_id"] or "",
     }
 
@@ -188,7 +212,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         findings.append(finding(
             "LOG-DURATION-IMPLAUSIBLE",
             f"{_hours(row['duration'])} h logged on {_day(row['date'])}, more than {policy.implausible_entry_hours:g} h in one entry; counted",
-            **_where(row, "duration_cell"),
+            **_where(row, "duration_col"),
         ))
     return entries, findings
 
@@ -231,7 +255,7 @@ def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message
         first = group.iloc[0].to_dict()
         first["candidate_id"] = first["candidate_id"] or None
         first["coach_id"] = first["coach_id"] or None
-        findings.append(finding(rule, message(first, len(group)), **_where(first, "id_cell")))
+        findings.append(finding(rule, message(first, len(group)), **_where(first, "id_col")))
     return findings
 
 
@@ -248,9 +272,9 @@ def _entry_finding(row: dict, as_of: pd.Timestamp) -> Finding:
     date = _day(row["date"])
     match row["reason"]:
         case "LOG-DURATION-INVALID":
-            return finding("LOG-DURATION-INVALID", f"{kind} entry of {date} has a duration of {_hours(row['duration'])} h; not counted", **_where(row, "duration_cell"))
+            return finding("LOG-DURATION-INVALID", f"{kind} entry of {date} has a duration of {_hours(row['duration'])} h; not counted", **_where(row, "duration_col"))
         case "LOG-DATE-FUTURE":
-            return finding("LOG-DATE-FUTURE", f"{kind} entry dated {date}, after the as-of date {_day(as_of)}; not counted", **_where(row, "date_cell"))
+            return finding("LOG-DATE-FUTURE", f"{kind} entry dated {date}, after the as-of date {_day(as_of)}; not counted", **_where(row, "date_col"))
         case "LOG-OUTSIDE-WINDOW":
             if pd.isna(row["planning_meeting_date"]):
                 why = "the pair has no planning meeting date yet"
@@ -258,9 +282,9 @@ def _entry_finding(row: dict, as_of: pd.Timestamp) -> Finding:
                 why = f"before the planning meeting on {_day(row['planning_meeting_date'])}"
             else:
                 why = f"after the deadline {_day(row['deadline'])}"
-            return finding("LOG-OUTSIDE-WINDOW", f"{kind} entry dated {date} is {why}; not counted", **_where(row, "date_cell"))
+            return finding("LOG-OUTSIDE-WINDOW", f"{kind} entry dated {date} is {why}; not counted", **_where(row, "date_col"))
         case _:
-            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({_hours(row['duration'])} h) repeats an entry already read; counted once", **_where(row, "row_cell"))
+            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({_hours(row['duration'])} h) repeats an entry already read; counted once", **_where(row, "row_col"))
 
 
 def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, int | None]]) -> list[Finding]:
@@ -277,22 +301,32 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
     if given.empty:
         return []
     given["footer"] = range(len(given))
-    logged = entries[["_file", "_sheet", "_row", "kind", "candidate_id", "coach_id", "duration"]].copy()
-    logged["duration"] = logged["duration"].fillna(0).astype("int64")
-    for key in ("candidate_id", "coach_id"):
-        logged[key] = logged[key].astype(object).where(logged[key].notna(), "")
+    logged = entries.loc[entries["_file"].isin(set(given["_file"])), ["_file", "_sheet", "_row", "kind", "candidate_id", "coach_id", "duration"]]
+    # Whole numbers stand for a log (file, kind, pair) and a page (file, sheet): the joins below stay on integers.
+    log = logged.groupby(["_file", "kind", "candidate_id", "coach_id"], dropna=False, sort=False).ngroup().to_numpy()
+    page = logged.groupby(["_file", "_sheet"], sort=False).ngroup().to_numpy()
+    minutes = logged["duration"].fillna(0).to_numpy(dtype=np.int64)
+    whole_of_log = np.bincount(log, weights=minutes) if len(log) else np.zeros(0)
+    pages = pd.DataFrame({"page": page, "log": log})
+    logs_on_page = pages.drop_duplicates()
+    single = logs_on_page[~logs_on_page["page"].duplicated(keep=False)].set_index("page")["log"]
+    page_of = pd.DataFrame({"_file": logged["_file"].to_numpy(), "_sheet": logged["_sheet"].to_numpy(), "page": page}).drop_duplicates("page")
 
-    on_pages = given.merge(logged, on=["_file", "_sheet"], how="inner")
-    page_sum = on_pages[on_pages["_row"] < on_pages["footer_row"]].groupby("footer")["duration"].sum()
-    pair_key = ["kind", "candidate_id", "coach_id"]
-    sheet_pairs = on_pages.drop_duplicates(["_file", "_sheet", *pair_key])[["_file", "_sheet", *pair_key]]
-    one_pair = sheet_pairs[sheet_pairs.groupby(["_file", "_sheet"])["kind"].transform("size") == 1]
-    whole_log = logged.groupby(["_file", *pair_key])["duration"].sum().rename("whole").reset_index()
-    sheet_log = one_pair.merge(whole_log, on=["_file", *pair_key])[["_file", "_sheet", *pair_key, "whole"]]
-
-    given = given.merge(sheet_log, on=["_file", "_sheet"], how="left")
-    given["page"] = given["footer"].map(page_sum).fillna(0).astype("int64")
-    given["whole"] = given["whole"].fillna(given["page"]).astype("int64")
+    given = given.merge(page_of, on=["_file", "_sheet"], how="left")
+    on_page = pd.DataFrame({"page": page, "_row": logged["_row"].to_numpy(), "duration": minutes}).merge(
+        given[["footer", "page", "footer_row"]].dropna(), on="page")
+    page_sum = on_page[on_page["_row"] < on_page["footer_row"]].groupby("footer")["duration"].sum()
+    given["page_sum"] = given["footer"].map(page_sum).fillna(0).astype("int64")
+    given["log"] = given["page"].map(single)
+    known = given["log"].notna()
+    given["whole"] = given["page_sum"]
+    given.loc[known, "whole"] = whole_of_log[given.loc[known, "log"].astype(int)].astype("int64")
+    first_of_log = pd.Series(np.arange(len(log))).groupby(log).first() if len(log) else pd.Series(dtype=int)
+    given["candidate_id"], given["coach_id"] = "", ""
+    rows = first_of_log.reindex(given.loc[known, "log"].astype(int)).to_numpy()
+    given.loc[known, "candidate_id"] = logged["candidate_id"].to_numpy(dtype=object, na_value=None)[rows] if len(rows) else []
+    given.loc[known, "coach_id"] = logged["coach_id"].to_numpy(dtype=object, na_value=None)[rows] if len(rows) else []
+    given["page"] = given["page_sum"]
     wrong = given[((given["minutes"] - given["page"]).abs() > 1) & ((given["minutes"] - given["whole"]).abs() > 1)]
 
     findings = []
