@@ -204,10 +204,8 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
     return typed, findings
 
 
-_WHITESPACE = r"[\s\u00a0\u2007\u202f\u200b]+"
-
-
-_SPACES = re.compile(_WHITESPACE)
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff]")  # invisible: dropped, not made a space ("12\u200b345" is 12345)
 
 
 def _clean(series: pd.Series) -> pd.Series:
@@ -221,7 +219,7 @@ def _clean(series: pd.Series) -> pd.Series:
     cleaned = cells.copy()
     if is_text.any():
         tidy = np.empty(len(distinct), dtype=object)
-        tidy[:] = [(_SPACES.sub(" ", value).strip() or None) if text else None for value, text in zip(distinct, is_text)]
+        tidy[:] = [(_SPACES.sub(" ", _ZERO_WIDTH.sub("", value)).strip() or None) if text else None for value, text in zip(distinct, is_text)]
         rows = np.flatnonzero((codes >= 0) & is_text[codes])
         cleaned[rows] = tidy[codes[rows]]
     return pd.Series(cleaned, index=series.index, name=series.name, dtype=object)

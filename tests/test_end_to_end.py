@@ -217,3 +217,13 @@ def test_a_policy_file_changes_the_numbers(tmp_path, capsys):
     pair = json.loads((tmp_path / "out" / "run.json").read_text())["pairs"][0]
     assert pair["candidate_hours"] == 5.0
     assert not any("candidate hours" in r for r in pair["reasons"])
+
+
+def test_an_id_with_an_invisible_zero_width_space_still_matches_the_roster(tmp_path):
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([
+        {"candidate_id": "2\u200b00", "coach_id": "\ufeff100", "date": dt.date(2026, 2, 2), "duration": 1.5}])})
+    assert run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")).returncode == 0
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert result["pairs"][0]["candidate_hours"] == 1.5
+    assert not [f for f in result["exceptions"] if f["rule"] in ("ID-UNKNOWN", "LOG-NO-ASSIGNMENT")]
