@@ -121,15 +121,17 @@ def ledger_path(state_dir: Path) -> Path:
 def state_lock(state_dir: Path, wait_seconds: float) -> Iterator[None]:
     """Hold the state folder for one run; another holder makes this wait, then raise StateLocked."""
     state_dir = Path(state_dir)
-    state_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(state_dir / LOCK_FILENAME, timeout=wait_seconds)
     try:
+        state_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except Timeout:
         raise StateLocked(
             f"another run is using the ledger in {state_dir} (waited {wait_seconds:g} s); "
             "try again when it has finished"
         ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot use the state folder {state_dir}: {exc.strerror or exc}") from None
     try:
         yield
     finally:

@@ -403,3 +403,11 @@ def test_the_state_folder_can_be_moved(tmp_path):
     inbox = small_inbox(tmp_path)
     assert run_week(inbox, WEEK1, "--state", str(tmp_path / "elsewhere")).returncode == 0
     assert (tmp_path / "elsewhere" / "ledger.sqlite").is_file() and not (tmp_path / "state").exists()
+
+
+def test_a_state_folder_that_cannot_be_used_stops_the_run_with_one_line(tmp_path):
+    inbox = small_inbox(tmp_path)
+    (tmp_path / "not-a-folder").write_text("")
+    refused = run_week(inbox, WEEK1, "--state", str(tmp_path / "not-a-folder"))
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("Error: cannot use the state folder") and len(refused.stderr.splitlines()) == 1
