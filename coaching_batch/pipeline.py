@@ -199,7 +199,10 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None) -> None:
     """The outputs, each written atomically."""
     if progress:
         progress("Writing outputs", 0, 1)
-    write_outputs(result, out_dir)
+    try:
+        write_outputs(result, out_dir)
+    except OSError as exc:  # a full disk, a read-only or missing share: nothing was delivered
+        raise UsageError(f"cannot write the outputs to {out_dir}: {exc.strerror or exc}") from None
 
 
 def settle(result: RunResult, ledger: Ledger | None) -> None:
