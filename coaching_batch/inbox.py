@@ -95,24 +95,32 @@ def refuse_reason(path: Path) -> str:
         return ""
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            inflated = sum(i.file_size for i in infos)
-            compressed = sum(i.compress_size for i in infos) or 1
-            if inflated > settings.MAX_INFLATED_BYTES:
-                return f"it would inflate to {inflated / 2**20:,.0f} MB (limit {settings.MAX_INFLATED_BYTES / 2**20:,.0f} MB)"
-            if inflated > 1_000_000 and inflated / compressed > settings.MAX_INFLATE_RATIO:
-                return f"it would inflate {inflated / compressed:,.0f} times (limit {settings.MAX_INFLATE_RATIO}×)"
-            for info in infos:
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    with archive.open(info) as stream:
-                        head = stream.read(4096)
-                    reason = _dimension_reason(head, info.filename)
-                    if reason:
-                        return reason
+            return archive_refuse_reason(archive)
     except zipfile.BadZipFile:
         return ""  # not a zip: let the reader say what it is
     except (OSError, RuntimeError, NotImplementedError) as exc:
         return f"its archive cannot be read ({exc})"
+
+
+def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
+    """`refuse_reason` for a workbook already open as a zip (so the reader opens each file once).
+
+    May raise what reading the archive raises (OSError, RuntimeError, NotImplementedError).
+    """
+    infos = archive.infolist()
+    inflated = sum(i.file_size for i in infos)
+    compressed = sum(i.compress_size for i in infos) or 1
+    if inflated > settings.MAX_INFLATED_BYTES:
+        return f"it would inflate to {inflated / 2**20:,.0f} MB (limit {settings.MAX_INFLATED_BYTES / 2**20:,.0f} MB)"
+    if inflated > 1_000_000 and inflated / compressed > settings.MAX_INFLATE_RATIO:
+        return f"it would inflate {inflated / compressed:,.0f} times (limit {settings.MAX_INFLATE_RATIO}×)"
+    for info in infos:
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            with archive.open(info) as stream:
+                head = stream.read(4096)
+            reason = _dimension_reason(head, info.filename)
+            if reason:
+                return reason
     return ""
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -25,13 +26,14 @@ import python_calamine
 
 from . import settings
 from .contracts import tables
-from .inbox import refuse_reason
+from .inbox import archive_refuse_reason
 from .recognise import normalise_header, recognise
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$", re.IGNORECASE)
 _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
 _FOOTER = re.compile(r"^\s*total(?:\s+(?:hours|duration))?\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
-_WHITESPACE = r"[\s\u00a0\u2007\u202f\u200b]+"
+_WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
+_TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
 _LABELS = {
     "candidate name": ("candidate", "name"),
     "coach name": ("coach", "name"),
@@ -74,10 +76,27 @@ class RawSheet:
     header_row: int | None = None  # 1-based sheet row of the header
     columns: dict[str, int] = field(default_factory=dict)  # canonical column → 0-based sheet column
     missing: list[str] = field(default_factory=list)  # required columns the header lacks
-    frame: pd.DataFrame | None = None  # canonical columns, raw values, index = 1-based sheet rows
+    cells: np.ndarray | None = None  # the data rows × canonical columns: raw values, None where blank
+    rows: np.ndarray | None = None  # 1-based sheet row of each data row
     footers: list[Footer] = field(default_factory=list)
     labels: dict[str, Label] = field(default_factory=dict)  # role → label above a log's table
     continued: bool = False  # a log page that says it continues another, or is continued
+    _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        """The data rows as a frame: canonical columns, raw values, index = 1-based sheet rows.
+
+        Built on first use, in the process that uses it: workers send back the two arrays, which
+        pickle far faster than a DataFrame.
+        """
+        if self._frame is None and self.cells is not None:
+            index = pd.Index(self.rows, dtype=np.int64, name="row")
+            self._frame = pd.DataFrame(self.cells, columns=list(self.columns), index=index, dtype=object)
+        return self._frame
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_frame": None}
 
 
 @dataclass
@@ -91,25 +110,14 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-_blank_cells = np.frompyfunc(_is_blank, 1, 1)
-
-
-def _blank_mask(grid: np.ndarray) -> np.ndarray:
+def _blank_mask(cells: np.ndarray) -> np.ndarray:
     """Where cells are empty or only whitespace; each distinct value is judged once (logs repeat a lot)."""
-    if not grid.size:
-        return np.ones(grid.shape, bool)
-    codes, distinct = pd.factorize(grid.ravel(), use_na_sentinel=True)
-    judged = _blank_cells(np.asarray(distinct, dtype=object)).astype(bool)
-    return np.where(codes < 0, True, judged[codes]).reshape(grid.shape)
-
-
-def _text(values: np.ndarray) -> pd.Series:
-    """Cells as text by the whitespace rule (NaN where a cell is not text), for vectorised matching."""
-    series = pd.Series(values, dtype=object)
-    try:
-        return series.str.replace(_WHITESPACE, " ", regex=True).str.strip()
-    except AttributeError:  # not one text cell
-        return pd.Series(np.nan, index=series.index, dtype=object)
+    blank = cells == ""
+    if cells.size:
+        odd = {value for value in set(cells.ravel().tolist()) if value != "" and _is_blank(value)}
+        if odd:  # None, or text of spaces only: rare
+            blank |= np.frompyfunc(odd.__contains__, 1, 1)(cells).astype(bool)
+    return blank
 
 
 def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, sheet_name: str) -> dict[str, Label]:
@@ -141,7 +149,11 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
 
 
 def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int, *, date1904: bool = False) -> RawSheet:
-    """Recognise one sheet's table and cut its data rows out of the raw cells."""
+    """Recognise one sheet's table and cut its data rows out of the raw cells.
+
+    A sheet holds a hundred rows or so: plain lists and one small array cost less here than
+    building pandas objects per sheet, which is what made reading slow.
+    """
     recognition = recognise(rows)
     sheet = RawSheet(name=name, hidden=hidden, table=recognition.table)
     if recognition.table is None:
@@ -158,91 +170,102 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         return sheet
 
     body = rows[recognition.header_row + 1 :]
-    grid = pd.DataFrame(body, dtype=object).to_numpy(dtype=object) if body else np.empty((0, 0), object)
-    blank = _blank_mask(grid)
-    sheet_rows = np.arange(len(body)) + sheet.header_row + 1
-    positions = [p - first_col for p in sheet.columns.values()]
-    if grid.shape[1] <= max(positions):  # a header cell right of every data cell
-        width = max(positions) + 1 - grid.shape[1]
-        grid = np.hstack([grid, np.full((len(body), width), None, dtype=object)])
-        blank = np.hstack([blank, np.ones((len(body), width), bool)])
-    table = np.where(blank[:, positions], None, grid[:, positions])
-    frame = pd.DataFrame(table, columns=list(sheet.columns), index=pd.Index(sheet_rows, name="row"), dtype=object)
+    positions = list(recognition.columns.values())
+    width = max(positions) + 1
+    if any(len(row) < width for row in body):  # a header cell right of every data cell
+        body = [row + [None] * (width - len(row)) if len(row) < width else row for row in body]
+    table = np.empty((len(body), len(positions)), dtype=object)
+    if body:
+        pick = itemgetter(*positions)
+        table[:] = [pick(row) for row in body] if len(positions) > 1 else [[row[positions[0]]] for row in body]
+    blank = _blank_mask(table)
+    table[blank] = None
     if date1904:
-        _shift_1904_serials(frame, contract)
+        _shift_1904_serials(table, [contract.column(column).type == "date" for column in sheet.columns])
 
-    filled = ~blank[:, positions]
+    filled = ~blank
     keep = filled.any(axis=1)
-    footer_rows = _footers(sheet, grid, blank, sheet_rows, first_col)
-    keep[footer_rows] = False
-    if grid.size:  # the templates' example row (its first filled cell reads EXAMPLE) shows what to type: not data
-        firsts = pd.Series(grid[np.arange(len(grid)), (~blank).argmax(axis=1)], dtype=object)
-        keep &= ~firsts.isin(_EXAMPLE_MARKERS).to_numpy(dtype=bool)
+    duration = recognition.columns.get("duration", -1)
+    for i, row in enumerate(body):
+        # The row's first filled cell: a `Total Hours` footer or the templates' EXAMPLE row is not data.
+        first = next((c for c, cell in enumerate(row) if not _is_blank(cell)), None)
+        if first is None or not isinstance(row[first], str):
+            continue
+        if row[first] in _EXAMPLE_MARKERS:
+            keep[i] = False
+        elif _TOTAL.match(row[first]):
+            footer = _footer(row, first, duration, first_row + recognition.header_row + 2 + i, first_col)
+            if footer is not None:
+                sheet.footers.append(footer)
+                keep[i] = False
     # Rows whose only content is a note such as "Continued on next page".
-    single = np.flatnonzero(keep & (filled.sum(axis=1) == 1))
-    if len(single):
-        notes = _text(table[single, filled[single].argmax(axis=1)])
-        is_note = notes.str.contains(_NOTE, na=False).to_numpy(dtype=bool)
-        keep[single[is_note]] = False
-        sheet.continued = sheet.continued or bool(notes[is_note].str.contains(_CONTINUED, na=False).any())
-    sheet.frame = frame[keep]
+    for i in np.flatnonzero(keep & (filled.sum(axis=1) == 1)):
+        cell = table[i, filled[i].argmax()]
+        if isinstance(cell, str):
+            text = _WHITESPACE_RUN.sub(" ", cell).strip()
+            if _NOTE.search(text):
+                keep[i] = False
+                sheet.continued = sheet.continued or bool(_CONTINUED.search(text))
+    sheet.cells = table[keep]
+    sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet
 
 
-def _footers(sheet: RawSheet, grid: np.ndarray, blank: np.ndarray, sheet_rows: np.ndarray, first_col: int) -> np.ndarray:
-    """Find the `Total Hours` rows (the first filled cell is the label); record each value; return their indices.
+def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int) -> Footer | None:
+    """A `Total Hours` row (its first filled cell is the label) and its value, or None.
 
     The value is the row's cell in the duration column, else the next filled cell after the label,
     else what follows the label in its own cell (`Total Hours: 14.5`).
     """
-    if not grid.size:
-        return np.zeros(0, int)
-    first = (~blank).argmax(axis=1)
-    codes, distinct = pd.factorize(grid[np.arange(len(grid)), first], use_na_sentinel=True)
-    distinct_text = _text(np.asarray(distinct, dtype=object))
-    is_total = distinct_text.str.match(r"(?i)total\b", na=False).to_numpy(dtype=bool)
-    candidates = np.flatnonzero((codes >= 0) & is_total[codes] & (~blank).any(axis=1))
-    duration_col = sheet.columns.get("duration", -1) - first_col
-    rows = []
-    for i in candidates:  # footer candidates only: a handful per sheet
-        match = _FOOTER.match(distinct_text[codes[i]])
-        if not match:
-            continue
-        rows.append(i)
-        if 0 <= duration_col < grid.shape[1] and duration_col != first[i] and not blank[i, duration_col]:
-            col, value = duration_col, grid[i, duration_col]
+    match = _FOOTER.match(_WHITESPACE_RUN.sub(" ", row[first]).strip())
+    if not match:
+        return None
+    if 0 <= duration < len(row) and duration != first and not _is_blank(row[duration]):
+        col, value = duration, row[duration]
+    else:
+        later = next((j for j in range(first + 1, len(row)) if not _is_blank(row[j])), None)
+        if match[1]:
+            col, value = first, match[1]
+        elif later is not None:
+            col, value = later, row[later]
         else:
-            later = [j for j in np.flatnonzero(~blank[i]) if j > first[i]]
-            if match[1]:
-                col, value = first[i], match[1]
-            elif later:
-                col, value = later[0], grid[i, later[0]]
-            else:
-                col, value = first[i], None
-        sheet.footers.append(Footer(int(sheet_rows[i]), first_col + int(col), value))
-    return np.array(rows, dtype=int)
+            col, value = first, None
+    return Footer(sheet_row, first_col + col, value)
 
 
-def _shift_1904_serials(frame: pd.DataFrame, contract) -> None:
+def _shift_1904_serials(table: np.ndarray, is_date: list[bool]) -> None:
     """Dates typed as plain serial numbers in a 1904 workbook, made serials of the 1900 system.
 
     Date cells need nothing: the reader already turns them into dates with the workbook's system.
     """
-    for column in frame.columns:
-        if contract.column(column).type != "date":
-            continue
-        cells = frame[column]
-        numeric = cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).to_numpy(dtype=bool)
-        if numeric.any():
-            frame.loc[numeric, column] = cells[numeric].astype(float) + EXCEL_1904_OFFSET_DAYS
+    for j in np.flatnonzero(is_date):
+        for i, value in enumerate(table[:, j]):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                table[i, j] = float(value) + EXCEL_1904_OFFSET_DAYS
 
 
-def _uses_1904_dates(path: str) -> bool:
-    """Whether an .xlsx/.xlsm workbook counts its dates from 1904 (older Mac Excel)."""
-    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
-        return False
+def _inspect(path: str) -> tuple[str, bool]:
+    """Why a workbook must not be opened ('' if it may), and whether it counts its dates from 1904.
+
+    One look inside the zip answers both (.xls is not a zip; the reader handles its 1904 dates).
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xls":
+        return "", False
     try:
-        with zipfile.ZipFile(path) as archive, archive.open("xl/workbook.xml") as stream:
+        with zipfile.ZipFile(path) as archive:
+            reason = archive_refuse_reason(archive)
+            return reason, not reason and suffix in (".xlsx", ".xlsm") and _uses_1904_dates(archive)
+    except zipfile.BadZipFile:
+        return "", False  # not a zip: let the reader say what it is
+    except (OSError, RuntimeError, NotImplementedError) as exc:
+        return f"its archive cannot be read ({exc})", False
+
+
+def _uses_1904_dates(archive: zipfile.ZipFile) -> bool:
+    """Whether an .xlsx/.xlsm workbook counts its dates from 1904 (older Mac Excel)."""
+    try:
+        with archive.open("xl/workbook.xml") as stream:
             return bool(_DATE1904.search(stream.read(1 << 16)))
     except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
         return False
@@ -273,12 +296,11 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     Values only: formulas give their cached results and macros never run.
     """
     result = WorkbookRead(relpath=relpath)
-    reason = refuse_reason(Path(path))
+    reason, date1904 = _inspect(path)
     if reason:
         result.error = f"refused before opening: {reason}"
         return result
     try:
-        date1904 = _uses_1904_dates(path)
         workbook = python_calamine.CalamineWorkbook.from_path(path)
         for meta in workbook.sheets_metadata:
             hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
@@ -306,17 +328,29 @@ def _worker_count(files: int) -> int:
     return max(1, min(settings.MAX_READ_WORKERS, os.cpu_count() or 1, files))
 
 
-_started = None  # in a worker: shared flags, one per file, set when its reading starts
+_CHUNK_FILES = 32  # files per task at most: one task per file costs the parent more than a read
+_STARTED, _FINISHED = 1, 2
+_progress = None  # in a worker: shared flags, one per file: _STARTED, then _FINISHED
 
 
 def _init_worker(flags) -> None:
-    global _started
-    _started = flags
+    global _progress
+    _progress = flags
 
 
-def _read_tracked(index: int, path: str, relpath: str) -> WorkbookRead:
-    _started[index] = 1
-    return read_workbook(path, relpath)
+def _read_tracked(chunk: list[tuple[int, str, str]]) -> list[WorkbookRead]:
+    results = []
+    for index, path, relpath in chunk:
+        _progress[index] = _STARTED
+        results.append(read_workbook(path, relpath))
+        _progress[index] = _FINISHED
+    return results
+
+
+def _chunks(count: int, workers: int) -> list[range]:
+    """Indices of `count` files in tasks small enough to keep every worker busy to the end."""
+    size = max(1, min(_CHUNK_FILES, count // (workers * 8)))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
 def read_all(
@@ -324,8 +358,9 @@ def read_all(
 ) -> list[WorkbookRead]:
     """Read (path, relpath) files in worker processes; a worker that dies marks only its file unreadable.
 
-    When a worker dies the pool breaks; the files that had started but not finished are the suspects.
-    Each suspect is re-read alone, so the culprit is known and every other file is still read.
+    Files go to the workers in small chunks. When a worker dies the pool breaks; the files that
+    had started but not finished are the suspects. Each suspect is re-read alone, so the culprit
+    is known and every other file is still read (those whose chunk was lost, again in a pool).
     """
     pending = list(files)
     results: dict[str, WorkbookRead] = {}
@@ -340,16 +375,15 @@ def read_all(
     while pending or suspects:
         alone = bool(suspects)
         batch = suspects[:1] if alone else pending
-        started = context.RawArray("b", len(batch))
+        progress = context.RawArray("b", len(batch))
+        workers = 1 if alone else _worker_count(len(batch))
         crashed = False
-        with ProcessPoolExecutor(
-            max_workers=1 if alone else _worker_count(len(batch)),
-            mp_context=context, initializer=_init_worker, initargs=(started,),
-        ) as pool:
-            futures = [pool.submit(_read_tracked, i, path, rel) for i, (path, rel) in enumerate(batch)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(progress,)) as pool:
+            futures = [pool.submit(_read_tracked, [(i, *batch[i]) for i in chunk]) for chunk in _chunks(len(batch), workers)]
             for future in _as_completed(futures):
                 try:
-                    record(future.result())
+                    for result in future.result():
+                        record(result)
                 except BrokenProcessPool:
                     crashed = True
         if alone:
@@ -358,7 +392,8 @@ def read_all(
                 record(WorkbookRead(rel, error="the reader crashed on it (the file is malformed or hostile)"))
             continue
         if crashed:
-            suspects = [(p, r) for i, (p, r) in enumerate(batch) if started[i] and r not in results]
+            unrecorded = [i for i, (_, r) in enumerate(batch) if progress[i] and r not in results]
+            suspects = [batch[i] for i in unrecorded if progress[i] == _STARTED] or [batch[i] for i in unrecorded]
         pending = [(p, r) for p, r in pending if r not in results and (p, r) not in suspects]
     return [results[rel] for rel in sorted(results)]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from .contracts import TABLE_ORDER, tables
 from .settings import HEADER_SEARCH_ROWS, PARTIAL_MATCH_MIN_HEADERS
@@ -22,6 +22,11 @@ def normalise_header(value: object) -> str:
     """`Type of Contact (In Person, Phone, Email)` → `type of contact`; `Candidate Name:` → `candidate name`."""
     if not isinstance(value, str):
         return ""
+    return _normalise_text(value)
+
+
+@lru_cache(maxsize=8192)  # a workbook repeats its headers, labels and phrases; a worker reads thousands
+def _normalise_text(value: str) -> str:
     text = _WHITESPACE.sub(" ", value).strip().casefold()
     for _ in range(2):  # "Hours (h:mm):" has both a hint and a colon
         text = text.rstrip(" :*").strip()
@@ -61,7 +66,9 @@ def _match_row(row: list) -> dict[str, dict[str, int]]:
     index = _header_index()
     found: dict[str, dict[str, int]] = {}
     for position, cell in enumerate(row):
-        matches = index.get(normalise_header(cell), ())
+        if not isinstance(cell, str):  # dates and numbers are never headers
+            continue
+        matches = index.get(_normalise_text(cell), ())
         if matches and _is_label(row, position):
             continue
         for table, column in matches:
