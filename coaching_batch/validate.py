@@ -80,19 +80,28 @@ def _parser(column: Column, *, day_first: bool):
     raise ValueError(column.type)
 
 
-def _readable(parser, series: pd.Series) -> pd.Series:
-    return ~parser(series).invalid
+def _readable(parsed: pd.Series, series: pd.Series) -> pd.Series:
+    """The check's answer, from the column already parsed once (``parsed`` is ``~invalid``)."""
+    return parsed.reindex(series.index)
 
 
-def schema_for(table: Table, *, day_first: bool = False) -> pa.DataFrameSchema:
-    """The pandera schema of one table contract."""
+def schema_for(table: Table, *, day_first: bool = False, readable: dict[str, pd.Series] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of one table contract.
+
+    With ``readable`` (column → which cells can be read), the type and enumeration checks use those
+    answers instead of parsing the column again.
+    """
     columns = {}
     for column in table.columns:
         parser = _parser(column, day_first=day_first)
         checks = []
         if parser is not None:
             code = "CELL-ENUM" if column.type in ("enum", "yesno") else "CELL-TYPE"
-            checks.append(pa.Check(partial(_readable, parser), name=code))
+            if readable is not None and column.name in readable:
+                check = partial(_readable, readable[column.name])
+            else:
+                check = partial(_parsed_readable, parser)
+            checks.append(pa.Check(check, name=code))
         columns[column.name] = pa.Column(
             object,
             checks=checks,
@@ -103,6 +112,10 @@ def schema_for(table: Table, *, day_first: bool = False) -> pa.DataFrameSchema:
             coerce=False,
         )
     return pa.DataFrameSchema(columns, strict=False, name=table.name)
+
+
+def _parsed_readable(parser, series: pd.Series) -> pd.Series:
+    return ~parser(series).invalid
 
 
 def combine(sheets: list[tuple[str, RawSheet]], table: Table, sources: list[SheetSource]) -> pd.DataFrame:
@@ -163,8 +176,15 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
     findings: list[Finding] = []
     bad_rows: set[int] = set()
     text = frame[[c.name for c in table.columns]].apply(_clean)
+    # Each typed column is parsed once: its invalid cells feed the pandera check, its values the typed table.
+    parsed = {}
+    for column in table.columns:
+        parser = _parser(column, day_first=day_first)
+        if parser is not None:
+            parsed[column.name] = parser(text[column.name])
+    readable = {name: ~result.invalid for name, result in parsed.items()}
     try:
-        schema_for(table, day_first=day_first).validate(text, lazy=True)
+        schema_for(table, day_first=day_first, readable=readable).validate(text, lazy=True)
     except SchemaErrors as errors:
         cases = errors.failure_cases
         cases = cases[cases["index"].notna() & cases["column"].isin([c.name for c in table.columns])]
@@ -193,15 +213,19 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
                 )
             )
             bad_rows.add(row)
-    good = frame.drop(index=sorted(bad_rows))
-    typed = pd.DataFrame(index=good.index)
+    keep = np.ones(len(frame), dtype=bool)
+    if bad_rows:
+        keep[frame.index.get_indexer(sorted(bad_rows))] = False
+    index = frame.index[keep]
+    typed = {}
     for column in table.columns:
-        parser = _parser(column, day_first=day_first)
-        raw = text.loc[good.index, column.name]
-        typed[column.name] = values.normalise_text(raw) if parser is None else parser(raw).values
+        if column.name in parsed:
+            typed[column.name] = parsed[column.name].values[keep]
+        else:
+            typed[column.name] = values.normalise_text(text[column.name][keep])
     for meta in META:
-        typed[meta] = good[meta]
-    return typed, findings
+        typed[meta] = frame[meta][keep]
+    return pd.DataFrame(typed, index=index), findings
 
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")

@@ -3,6 +3,7 @@ enrollment (CANDIDATE-REPEAT)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..findings import Finding, finding
@@ -18,20 +19,32 @@ def enrollment_problems(pairs: pd.DataFrame, requests: pd.DataFrame, policy: Pol
     grade if there is one, else the candidate's latest."""
     if not policy.require_enrollment:
         return {}
+    # The latest request of each candidate, and of each candidate and target grade (undated last).
+    ordered = requests[requests["employee_id"].notna()].sort_values("request_date", kind="stable", na_position="last")
+    ordered = ordered.assign(_request=np.arange(len(ordered)))
+    latest = ordered.drop_duplicates("employee_id", keep="last").set_index("employee_id")["_request"]
+    graded = ordered[ordered["target_grade"].notna()].drop_duplicates(["employee_id", "target_grade"], keep="last")
+    by_grade = pd.Series(graded["_request"].to_numpy(), index=pd.MultiIndex.from_arrays(
+        [graded["employee_id"].astype(object), graded["target_grade"].astype(object)]))
+
+    candidate_ids = pairs["candidate_id"].astype(object).to_numpy()
+    grades = pairs["target_grade"].astype(object).to_numpy()
+    chosen = by_grade.reindex(pd.MultiIndex.from_arrays([candidate_ids, grades])).to_numpy() if len(by_grade) else np.full(len(pairs), np.nan)
+    chosen = np.where(pd.isna(chosen), latest.reindex(candidate_ids).to_numpy(), chosen)
+
+    request_dates = ordered["request_date"].to_numpy()
+    form_dates = ordered["enrollment_form_date"].to_numpy()
     problems = {}
-    by_candidate = {cid: group.sort_values("request_date") for cid, group in requests.groupby("employee_id")}
-    for i, pair in pairs.iterrows():
-        mine = by_candidate.get(pair["candidate_id"])
-        if mine is None:
+    for i, request in zip(pairs.index, chosen):
+        if pd.isna(request):
             problems[i] = "no Coaching Request from the candidate"
             continue
-        same_grade = mine[mine["target_grade"] == pair["target_grade"]]
-        request = (same_grade if len(same_grade) else mine).iloc[-1]
-        if pd.isna(request["enrollment_form_date"]):
-            problems[i] = f"the request of {_day(request['request_date'])} has no enrollment form (336-84) date"
-        elif request["enrollment_form_date"] > request["request_date"]:
-            problems[i] = (f"enrollment form dated {_day(request['enrollment_form_date'])}, "
-                           f"after the request of {_day(request['request_date'])}")
+        request_date, form_date = request_dates[int(request)], form_dates[int(request)]
+        if pd.isna(form_date):
+            problems[i] = f"the request of {_day(request_date)} has no enrollment form (336-84) date"
+        elif form_date > request_date:
+            problems[i] = (f"enrollment form dated {_day(form_date)}, "
+                           f"after the request of {_day(request_date)}")
     return problems
 
 

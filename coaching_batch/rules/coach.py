@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..findings import Finding, finding
@@ -67,7 +68,7 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
 
 def qualification_findings(pairs: pd.DataFrame, reasons: pd.Series) -> list[Finding]:
     findings = []
-    for i, pair in pairs.iterrows():
+    for i, pair in zip(pairs.index, pairs.to_dict("records")):
         for reason in reasons[i]:
             findings.append(finding(
                 "COACH-NOT-QUALIFIED", f"Coach {pair['coach_id']} is not qualified: {reason}",
@@ -89,14 +90,16 @@ def active_periods(pairs: pd.DataFrame, policy: Policy) -> pd.DataFrame:
 def concurrent_pairs(pairs: pd.DataFrame, policy: Policy) -> dict[int, list[int]]:
     """Pairs whose coach had more candidates at once than allowed → the overlapping pairs."""
     periods = active_periods(pairs, policy)
+    periods = periods.assign(_at=np.arange(len(periods)), _pair=periods.index)
+    # Every two periods of the same coach, compared at once: a coach has only a few pairs.
+    both = periods.merge(periods, on="coach_id", suffixes=("", "_other"))
+    overlap = both[(both["_at"] != both["_at_other"])
+                   & (both["start"] < both["end_other"]) & (both["start_other"] < both["end"])]
+    overlap = overlap.sort_values(["coach_id", "_at", "_at_other"], kind="stable")
     flagged: dict[int, list[int]] = {}
-    for _, group in periods.groupby("coach_id"):
-        if len(group) <= policy.max_concurrent_candidates:
-            continue
-        for i, a in group.iterrows():
-            others = [j for j, b in group.iterrows() if j != i and a["start"] < b["end"] and b["start"] < a["end"]]
-            if len(others) >= policy.max_concurrent_candidates:
-                flagged[i] = others
+    for i, others in overlap.groupby("_pair", sort=False)["_pair_other"]:
+        if len(others) >= policy.max_concurrent_candidates:
+            flagged[int(i)] = others.tolist()
     return flagged
 
 

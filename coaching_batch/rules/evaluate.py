@@ -84,7 +84,7 @@ def _verdicts(pairs, policy, as_of, known, qualification, concurrent, enrollment
     findings = []
     need_candidate, need_coach = policy.candidate_minimum_minutes, policy.coach_contact_minimum_minutes
     completion_eligible, payment_eligible, reasons = [], [], []
-    for i, pair in pairs.iterrows():
+    for i, pair in zip(pairs.index, pairs.to_dict("records")):
         why: list[str] = []
         for role, key in (("candidate", "candidate_id"), ("coach", "coach_id")):
             if pair[key] not in known:
@@ -149,7 +149,7 @@ def _verdicts(pairs, policy, as_of, known, qualification, concurrent, enrollment
     return pairs, findings
 
 
-def _pair_finding(rule: str, pair: pd.Series, message: str) -> Finding:
+def _pair_finding(rule: str, pair: dict, message: str) -> Finding:
     return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"],
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"])
 

@@ -13,7 +13,7 @@ def _day(value) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def _pair_finding(rule: str, pair: pd.Series, message: str) -> Finding:
+def _pair_finding(rule: str, pair: dict, message: str) -> Finding:
     return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"],
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"])
 
@@ -29,7 +29,8 @@ def schedule_findings(pairs: pd.DataFrame, last_coach_contact: pd.Series, policy
     active = pairs["status"].eq("Active")
     need_candidate = policy.candidate_minimum_minutes
     need_coach = policy.coach_contact_minimum_minutes
-    for i, pair in pairs.iterrows():
+    minimum_ends = add_months(pairs["planning_meeting_date"], policy.months_minimum)
+    for i, pair, minimum_end in zip(pairs.index, pairs.to_dict("records"), minimum_ends):
         planning, deadline = pair["planning_meeting_date"], pair["deadline"]
         if pd.isna(planning):
             if active[i] and pd.notna(pair["assigned_date"]) and as_of > pair["assigned_date"] + pd.Timedelta(days=policy.not_started_days):
@@ -65,7 +66,6 @@ def schedule_findings(pairs: pd.DataFrame, last_coach_contact: pd.Series, policy
                 overdue.add(i)
                 findings.append(_pair_finding("PAIR-OVERDUE", pair,
                     f"Completed on {_day(completion)}, after the deadline {_day(deadline)}"))
-            minimum_end = add_months(pd.Series([planning]), policy.months_minimum).iloc[0]
             if completion < minimum_end:
                 findings.append(_pair_finding("PAIR-TOO-SHORT", pair,
                     f"Completed on {_day(completion)}, less than {policy.months_minimum} months after the planning meeting on {_day(planning)}"))
