@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -175,9 +174,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     if any(len(row) < width for row in body):  # a header cell right of every data cell
         body = [row + [None] * (width - len(row)) if len(row) < width else row for row in body]
     table = np.empty((len(body), len(positions)), dtype=object)
-    if body:
-        pick = itemgetter(*positions)
-        table[:] = [pick(row) for row in body] if len(positions) > 1 else [[row[positions[0]]] for row in body]
+    for j, position in enumerate(positions):
+        table[:, j] = [row[position] for row in body]
     blank = _blank_mask(table)
     table[blank] = None
     if date1904:
@@ -188,12 +186,17 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     duration = recognition.columns.get("duration", -1)
     for i, row in enumerate(body):
         # The row's first filled cell: a `Total Hours` footer or the templates' EXAMPLE row is not data.
-        first = next((c for c, cell in enumerate(row) if not _is_blank(cell)), None)
-        if first is None or not isinstance(row[first], str):
+        first, cell = 0, row[0]
+        if _is_blank(cell):
+            first = next((c for c, cell in enumerate(row) if not _is_blank(cell)), None)
+            if first is None:
+                continue
+            cell = row[first]
+        if not isinstance(cell, str):
             continue
-        if row[first] in _EXAMPLE_MARKERS:
+        if cell in _EXAMPLE_MARKERS:
             keep[i] = False
-        elif _TOTAL.match(row[first]):
+        elif _TOTAL.match(cell):
             footer = _footer(row, first, duration, first_row + recognition.header_row + 2 + i, first_col)
             if footer is not None:
                 sheet.footers.append(footer)

@@ -63,17 +63,22 @@ def _match_row(row: list) -> dict[str, dict[str, int]]:
     A cell ending in ``:`` whose next filled cell is not a header is a label with its value
     (`Candidate ID: | 200`, the paper log's block above its table), not a header.
     """
-    index = _header_index()
     found: dict[str, dict[str, int]] = {}
     for position, cell in enumerate(row):
         if not isinstance(cell, str):  # dates and numbers are never headers
             continue
-        matches = index.get(_normalise_text(cell), ())
-        if matches and _is_label(row, position):
+        matches = _matches(cell)
+        if not matches or _is_label(row, position):
             continue
         for table, column in matches:
             found.setdefault(table, {}).setdefault(column, position)
     return found
+
+
+@lru_cache(maxsize=8192)
+def _matches(cell: str) -> tuple[tuple[str, str], ...]:
+    """The (table, column) pairs whose accepted headers a cell's text is."""
+    return tuple(_header_index().get(_normalise_text(cell), ()))
 
 
 def _is_label(row: list, position: int) -> bool:
