@@ -152,7 +152,7 @@ def _evaluate(options: RunOptions, policy: Policy, progress: Progress | None) ->
             findings.append(finding("FILE-UNREADABLE", f"{workbook.relpath} cannot be read: {workbook.error}", file=workbook.relpath))
             continue
         for sheet in workbook.sheets:
-            rows = 0 if sheet.frame is None else len(sheet.frame)
+            rows = 0 if sheet.cells is None else len(sheet.cells)
             info.sheets.append(SheetInfo(sheet.name, sheet.table, rows, sheet.header_row, sheet.hidden))
             findings += _sheet_findings(workbook.relpath, sheet)
             if sheet.table and not sheet.missing:
@@ -165,8 +165,9 @@ def _evaluate(options: RunOptions, policy: Policy, progress: Progress | None) ->
     # 3. Validate with pandera: bad cells become findings, bad rows are left out.
     if progress:
         progress("Validating", 0, 1)
-    validated, cell_findings = validate(sheets_by_table, day_first=policy.day_first)
+    validated, cell_findings = validate(sheets_by_table, day_first=policy.day_first, release=True)
     findings += cell_findings
+    reads = sheets_by_table = workbook = sheet = None  # the raw sheets are not needed past validation
 
     # 4. Rules, totals and verdicts.
     if progress:

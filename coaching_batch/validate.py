@@ -131,20 +131,21 @@ def combine(sheets: list[tuple[str, RawSheet]], table: Table, sources: list[Shee
             empty[meta] = pd.Series(dtype=dtype)
         return empty
     position = {name: i for i, name in enumerate(names)}
-    lengths = np.array([len(sheet.frame) for _, sheet in sheets], dtype=np.int64)
+    lengths = np.array([0 if sheet.cells is None else len(sheet.cells) for _, sheet in sheets], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)])
     cells = np.full((int(starts[-1]), len(names)), np.nan, dtype=object)
     first_src = len(sources)
     for k, (relpath, sheet) in enumerate(sheets):
         sources.append(SheetSource(relpath, sheet.name, sheet.columns, sheet.labels))
-        present = [i for i, c in enumerate(sheet.frame.columns) if c in position]
+        present = [i for i, c in enumerate(sheet.columns) if c in position]  # sheet.cells holds sheet.columns in order
         if lengths[k] and present:
-            targets = [position[sheet.frame.columns[i]] for i in present]
-            cells[starts[k] : starts[k + 1], targets] = sheet.frame.to_numpy(dtype=object)[:, present]
+            targets = [position[c] for c in sheet.columns if c in position]
+            cells[starts[k] : starts[k + 1], targets] = np.asarray(sheet.cells, dtype=object)[:, present]
     frame = pd.DataFrame(cells, columns=names, dtype=object)
     frame["_file"] = pd.Series(np.repeat(np.array([f for f, _ in sheets], dtype=object), lengths), dtype="str")
     frame["_sheet"] = pd.Series(np.repeat(np.array([s.name for _, s in sheets], dtype=object), lengths), dtype="str")
-    frame["_row"] = np.concatenate([sheet.frame.index.to_numpy(dtype=np.int64) for _, sheet in sheets])
+    frame["_row"] = np.concatenate([np.asarray(sheet.rows, dtype=np.int64) if lengths[k] else np.zeros(0, dtype=np.int64)
+                                    for k, (_, sheet) in enumerate(sheets)])
     frame["_src"] = np.repeat(np.arange(first_src, len(sources), dtype=np.int64), lengths)
     return frame
 
@@ -257,12 +258,20 @@ def _ids(table: Table, text: pd.DataFrame, row: int) -> dict[str, str]:
     return ids
 
 
-def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_first: bool = False) -> tuple[Tables, list[Finding]]:
-    """Validate every table found in the inbox; tables not found are empty frames."""
+def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_first: bool = False,
+             release: bool = False) -> tuple[Tables, list[Finding]]:
+    """Validate every table found in the inbox; tables not found are empty frames.
+
+    With ``release``, each sheet's raw frame is dropped once its table is combined, so a large inbox
+    is not held twice (the sheets keep everything else).
+    """
     result = Tables(frames={})
     findings: list[Finding] = []
     for name, table in tables().items():
         raw = combine(sheets_by_table.get(name, []), table, result.sources)
+        if release:
+            for _, sheet in sheets_by_table.get(name, []):
+                sheet.cells = sheet.rows = None
         typed, table_findings = validate_table(raw, table, result, day_first=day_first)
         result.frames[name] = typed.reset_index(drop=True)
         findings += table_findings

@@ -84,6 +84,13 @@ def write_run_json(result: RunResult, path: PurePath) -> None:
 def jsonable(value: Any) -> Any:
     """``value`` with every part made a JSON value: NaN/NA/NaT → null, dates → ISO text,
     numpy and Decimal numbers → Python numbers (a non-finite one → null), enums → their value."""
+    kind = type(value)
+    if value is None or kind is str or kind is int:  # the common cases first: a run has many findings
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Series)):

@@ -205,7 +205,15 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
     """The converted cells of one column (None = blank); a column the frame lacks is all blank."""
     if column.key not in frame.columns:
         return [None] * len(frame)
-    return [cell_value(v, column.kind) for v in frame[column.key].tolist()]
+    cells = frame[column.key]
+    if cells.dtype == object and pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
+        # Mixed Python values (True and 1 are equal keys): each converted on its own.
+        return [cell_value(v, column.kind) for v in cells.tolist()]
+    # A column repeats its values: each distinct value is converted once; a missing one is blank.
+    codes, distinct = pd.factorize(cells)
+    converted = np.empty(len(distinct) + 1, dtype=object)
+    converted[: len(distinct)] = [cell_value(v, column.kind) for v in distinct]
+    return converted[codes].tolist()
 
 
 def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd.DataFrame,

@@ -197,11 +197,16 @@ def _coaches(pairs: pd.DataFrame, tables: Tables, qualification: pd.Series, poli
 def _hours_by_month(counted: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     if counted.empty:
         return pd.DataFrame(columns=HOURS_BY_MONTH_COLUMNS)
-    month = counted["date"].dt.strftime("%Y-%m")
-    table = counted.assign(month=month).pivot_table(
-        index=["candidate_id", "coach_id", "month"], columns="kind", values="duration", aggfunc="sum", fill_value=0
+    # Each distinct month is written as text once, not once per entry.
+    codes, months = pd.factorize(counted["date"].to_numpy().astype("datetime64[M]"))
+    month = pd.Categorical.from_codes(codes, categories=np.datetime_as_string(months, unit="M"))
+    table = (
+        counted.assign(month=month)
+        .groupby(["candidate_id", "coach_id", "month", "kind"], observed=True)["duration"].sum()
+        .unstack("kind", fill_value=0)
     )
     table = table.reindex(columns=["candidate_log", "coach_log"], fill_value=0).reset_index()
+    table["month"] = table["month"].astype(str)
     table["candidate_hours"] = table["candidate_log"].map(hours)
     table["coach_contact_hours"] = table["coach_log"].map(hours)
     return table[HOURS_BY_MONTH_COLUMNS].sort_values(["candidate_id", "coach_id", "month"]).reset_index(drop=True)

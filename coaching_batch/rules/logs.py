@@ -151,7 +151,6 @@ def _where(row: dict, letter_column: str) -> dict:
 def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str], policy: Policy, as_of: pd.Timestamp) -> tuple[pd.DataFrame, list[Finding]]:
     """Match entries to pairs and decide which count. Adds `pair` (or -1), `counted` and `reason`."""
     entries = entries.copy()
-    entries["reason"] = ""
     findings: list[Finding] = []
 
     label_failed = entries["label_rule"] != ""
@@ -160,7 +159,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
 
     # Each entry belongs to the pair with its IDs whose window holds its date, else the pair's first row.
     keyed = pairs[["candidate_id", "coach_id", "pair", "planning_meeting_date", "deadline"]]
-    matched = entries.reset_index().merge(keyed, on=["candidate_id", "coach_id"], how="left")
+    matched = entries[["candidate_id", "coach_id", "date"]].reset_index().merge(keyed, on=["candidate_id", "coach_id"], how="left")
     matched["in_window"] = (matched["date"] >= matched["planning_meeting_date"]) & (matched["date"] <= matched["deadline"])
     matched = matched.sort_values(["index", "in_window", "pair"], ascending=[True, False, True]).drop_duplicates("index")
     matched = matched.set_index("index").reindex(entries.index)
@@ -176,8 +175,9 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         (entries["date"] >= entries["planning_meeting_date"]) & (entries["date"] <= window_end)
     ).fillna(False).astype(bool)
 
-    entries.loc[label_failed, "reason"] = entries.loc[label_failed, "label_rule"]
+    # The first reason that applies, in this order (np.select takes the first true condition).
     reasons = [
+        (label_failed, entries["label_rule"].to_numpy(dtype=object)),
         (missing_ids, "no candidate or coach ID"),
         (unknown, "ID-UNKNOWN"),
         (no_assignment, "LOG-NO-ASSIGNMENT"),
@@ -185,13 +185,14 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         (future.fillna(False).astype(bool), "LOG-DATE-FUTURE"),
         (outside, "LOG-OUTSIDE-WINDOW"),
     ]
-    for mask, reason in reasons:
-        entries.loc[mask & (entries["reason"] == ""), "reason"] = reason
+    reason = np.select([mask.to_numpy(dtype=bool) for mask, _ in reasons], [why for _, why in reasons], default="").astype(object)
 
     duplicate_key = ["kind", "candidate_id", "coach_id", "date", "duration", "contact_type", "description"]
-    keys = entries[duplicate_key].astype(str)
-    repeated = keys.duplicated(keep="first")
-    entries.loc[repeated & (entries["reason"] == ""), "reason"] = "LOG-DUPLICATE"
+    # Compared as whole numbers: each column's distinct values numbered (blank is its own number).
+    keys = pd.DataFrame({column: pd.factorize(entries[column])[0] for column in duplicate_key}, index=entries.index)
+    repeated = keys.duplicated(keep="first").to_numpy()
+    reason[repeated & (reason == "")] = "LOG-DUPLICATE"
+    entries["reason"] = pd.Series(reason, index=entries.index, dtype="str")
     entries["counted"] = entries["reason"] == ""
 
     findings += _grouped_findings(entries, missing_ids, "CELL-REQUIRED", lambda r, n: (
