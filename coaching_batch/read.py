@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import re
 import zipfile
+from datetime import date, datetime
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -171,7 +172,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     body = rows[recognition.header_row + 1 :]
     positions = list(recognition.columns.values())
     width = max(positions) + 1
-    if any(len(row) < width for row in body):  # a header cell right of every data cell
+    if body and min(map(len, body)) < width:  # a header cell right of every data cell
         body = [row + [None] * (width - len(row)) if len(row) < width else row for row in body]
     table = np.empty((len(body), len(positions)), dtype=object)
     for j, position in enumerate(positions):
@@ -347,7 +348,25 @@ def _read_tracked(chunk: list[tuple[int, str, str]]) -> list[WorkbookRead]:
         _progress[index] = _STARTED
         results.append(read_workbook(path, relpath))
         _progress[index] = _FINISHED
+    _share_equal_values(results)
     return results
+
+
+_SHAREABLE = {str, date, datetime}  # each equal only to its own kind: sharing never changes a value's type
+
+
+def _share_equal_values(reads: list[WorkbookRead]) -> None:
+    """Equal texts and dates of a chunk's cells made one object each.
+
+    Logs repeat their IDs, dates and phrases: the results then pickle to about half the size, and
+    the main process, which holds every cell of the run, keeps one copy of each.
+    """
+    shared: dict = {}
+    for workbook in reads:
+        for sheet in workbook.sheets:
+            if sheet.cells is not None and sheet.cells.size:
+                cells = sheet.cells.reshape(-1)  # a view: the array is contiguous
+                cells[:] = [shared.setdefault(v, v) if v.__class__ in _SHAREABLE else v for v in cells.tolist()]
 
 
 def _chunks(count: int, workers: int) -> list[range]:
