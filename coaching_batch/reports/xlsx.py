@@ -209,6 +209,14 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
     if cells.dtype == object and pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
         # Mixed Python values (True and 1 are equal keys): each converted on its own.
         return [cell_value(v, column.kind) for v in cells.tolist()]
+    if column.kind in (TEXT, LONG_TEXT) and cells.dtype == object:
+        # Text as it is (a blank one empty): only a missing value or an over-long text needs a change.
+        texts = cells.to_numpy(dtype=object, copy=True)
+        texts[pd.isna(texts)] = None
+        texts[texts == ""] = None
+        if any(len(text) > MAX_CELL_TEXT for text in texts if text is not None):
+            return [as_text(text) for text in texts]
+        return texts.tolist()
     # A column repeats its values: each distinct value is converted once; a missing one is blank.
     codes, distinct = pd.factorize(cells)
     converted = np.empty(len(distinct) + 1, dtype=object)

@@ -59,12 +59,14 @@ def repeat_pairs(pairs: pd.DataFrame, policy: Policy) -> dict[int, int]:
     live = pairs[(pairs["status"] != "Withdrawn") & pairs["target_grade"].notna()]
     order = live.assign(_order=live["planning_meeting_date"].fillna(live["assigned_date"]))
     order = order.sort_values(["_order", "pair"], na_position="last")
-    repeats = {}
-    for _, group in order.groupby(["candidate_id", "target_grade"], sort=False):
-        first = group.index[0]
-        for later in group.index[1:]:
-            repeats[later] = first
-    return repeats
+    order = order[order["candidate_id"].notna()]
+    # Group by group (in order of first appearance), each later pair pointing at its group's first.
+    labels = pd.Series(order.index, index=order.index)
+    keys = [order["candidate_id"], order["target_grade"]]
+    order = order.assign(_group=labels.groupby(keys, sort=False).ngroup(), _first=labels.groupby(keys, sort=False).transform("first"))
+    order = order.sort_values("_group", kind="stable")
+    later = order[order.index != order["_first"]]
+    return {int(i): int(first) for i, first in zip(later.index, later["_first"])}
 
 
 def candidate_findings(pairs: pd.DataFrame, enrollment: dict[int, str], repeats: dict[int, int]) -> list[Finding]:

@@ -105,9 +105,10 @@ def concurrent_pairs(pairs: pd.DataFrame, policy: Policy) -> dict[int, list[int]
 
 def concurrency_findings(pairs: pd.DataFrame, flagged: dict[int, list[int]], policy: Policy) -> list[Finding]:
     findings = []
+    candidate_of, start_of = pairs["candidate_id"].to_dict(), pairs["start"].to_dict()
     for i, others in flagged.items():
         pair = pairs.loc[i]
-        with_ = ", ".join(f"candidate {pairs.at[j, 'candidate_id']} (from {_day(pairs.at[j, 'start'])})" for j in others)
+        with_ = ", ".join(f"candidate {candidate_of[j]} (from {_day(start_of[j])})" for j in others)
         findings.append(finding(
             "COACH-CONCURRENT",
             f"Coach {pair['coach_id']} coaches candidate {pair['candidate_id']} (from {_day(pair['start'])}) at the same time as {with_}; "

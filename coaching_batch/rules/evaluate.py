@@ -174,11 +174,13 @@ def _payments(payable: pd.DataFrame, counted: pd.DataFrame, policy: Policy) -> p
 def _coaches(pairs: pd.DataFrame, tables: Tables, qualification: pd.Series, policy: Policy) -> pd.DataFrame:
     roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id")
     recs = coach.recommendation_counts(tables["recommendations"])
+    people, received = roster.to_dict("index"), recs.to_dict("index")
+    reasons_of = qualification.reindex(pairs.index).to_numpy()
     rows = []
-    for coach_id, group in pairs.groupby("coach_id", sort=True):
-        reasons = list(dict.fromkeys(r for i in group.index for r in qualification[i]))
-        person = roster.loc[coach_id] if coach_id in roster.index else None
-        counts = recs.loc[coach_id] if coach_id in recs.index else None
+    for coach_id, positions in sorted(pairs.groupby("coach_id", sort=True).indices.items()):
+        reasons = list(dict.fromkeys(r for i in sorted(positions) for r in reasons_of[i]))
+        person = people.get(coach_id)
+        counts = received.get(coach_id)
         complete = counts is not None and counts["supervisors"] >= policy.supervisor_recommendations and counts["colleagues"] >= policy.colleague_recommendations and not (policy.reject_not_recommended and counts["not_recommended"])
         rows.append({
             "coach_id": coach_id,
@@ -218,7 +220,7 @@ def _certificates(pairs: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     supervisor_of = roster["supervisor_id"]
     names = roster["name"]
     rows = []
-    for _, pair in done.iterrows():
+    for pair in done.to_dict("records"):
         supervisor = supervisor_of.get(pair["candidate_id"])
         supervisor_name = names.get(supervisor) if isinstance(supervisor, str) else None
         rows.append({

@@ -43,7 +43,9 @@ def log_entries(tables: Tables) -> pd.DataFrame:
 
 def _letters(tables: Tables, entries: pd.DataFrame, column: str) -> pd.Categorical:
     """The sheet column letter of ``column`` on each row (the sheet's first table column when absent)."""
-    letters = [values.column_letter(s.columns.get(column, min(s.columns.values(), default=0))) for s in tables.sources] or ["A"]
+    positions = [s.columns.get(column, min(s.columns.values(), default=0)) for s in tables.sources]
+    letter_of = {position: values.column_letter(position) for position in set(positions)}
+    letters = [letter_of[position] for position in positions] or ["A"]
     distinct, codes = np.unique(np.array(letters, dtype=object), return_inverse=True)
     return pd.Categorical.from_codes(codes[entries["_src"].to_numpy(dtype=np.int64)], categories=distinct)
 
