@@ -121,3 +121,15 @@ def test_a_reader_crash_marks_only_that_file_unreadable(tmp_path, monkeypatch):
     assert set(results) == {p.name for p in [*good, poison]}
     assert "crashed" in results["poison.xlsx"].error
     assert all(not results[p.name].error and results[p.name].sheets[0].table == "coach_log" for p in good)
+
+
+def test_a_reader_crash_inside_a_chunk_of_files_marks_only_that_file_unreadable(tmp_path, monkeypatch):
+    good = [write_workbook(tmp_path / f"log{i:02}.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", i, "x"]]}) for i in range(40)]
+    poison = write_workbook(tmp_path / "poison.xlsx", {"Log": [COACH_HEADER]})
+    monkeypatch.setattr(read, "read_workbook", _crash_on_poison)
+    files = [(str(p), p.name) for p in [*good[:21], poison, *good[21:]]]
+    assert len(read._chunks(len(files), 2)[0]) > 1  # files go to the workers several at a time
+    results = {r.relpath: r for r in read_all(files)}
+    assert set(results) == {p.name for p in [*good, poison]}
+    assert "crashed" in results["poison.xlsx"].error
+    assert all(not results[p.name].error and results[p.name].sheets[0].frame["duration"].tolist() == [i] for i, p in enumerate(good))
