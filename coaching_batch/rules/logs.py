@@ -27,9 +27,7 @@ def log_entries(tables: Tables) -> pd.DataFrame:
     """
     parts = []
     for kind in LOG_KINDS:
-        frame = tables[kind].copy()
-        frame["kind"] = kind
-        parts.append(frame)
+        parts.append(tables[kind].assign(kind=kind))  # copy-on-write: the typed table is not copied
     entries = pd.concat(parts, ignore_index=True)
     for column in ("contact_type", "activity_type", "description"):
         if column not in entries:
@@ -152,7 +150,7 @@ def _where(row: dict, letter_column: str) -> dict:
 
 def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str], policy: Policy, as_of: pd.Timestamp) -> tuple[pd.DataFrame, list[Finding]]:
     """Match entries to pairs and decide which count. Adds `pair` (or -1), `counted` and `reason`."""
-    entries = entries.copy()
+    entries = entries.copy(deep=False)  # copy-on-write: the columns added below stay on this frame
     findings: list[Finding] = []
 
     label_failed = entries["label_rule"] != ""
