@@ -160,8 +160,9 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     # Each entry belongs to the pair with its IDs whose window holds its date, else the pair's first row.
     keyed = pairs[["candidate_id", "coach_id", "pair", "planning_meeting_date", "deadline"]]
     matched = entries[["candidate_id", "coach_id", "date"]].reset_index().merge(keyed, on=["candidate_id", "coach_id"], how="left")
-    matched["in_window"] = (matched["date"] >= matched["planning_meeting_date"]) & (matched["date"] <= matched["deadline"])
-    matched = matched.sort_values(["index", "in_window", "pair"], ascending=[True, False, True]).drop_duplicates("index")
+    if keyed.duplicated(["candidate_id", "coach_id"]).any():  # a pair assigned twice: choose by window
+        matched["in_window"] = (matched["date"] >= matched["planning_meeting_date"]) & (matched["date"] <= matched["deadline"])
+        matched = matched.sort_values(["index", "in_window", "pair"], ascending=[True, False, True]).drop_duplicates("index")
     matched = matched.set_index("index").reindex(entries.index)
     entries["pair"] = matched["pair"].fillna(-1).astype(int)
     entries["planning_meeting_date"] = matched["planning_meeting_date"]
