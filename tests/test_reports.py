@@ -371,3 +371,41 @@ def test_text_cells_are_never_numbers_or_urls(tmp_path, policy):
     assert sheet["C2"].value == "http://example.com" and sheet["C2"].hyperlink is None
     assert sheet["C3"].value == "00123" and sheet["C3"].data_type == "s"
     assert not math.isnan(sheet["L2"].value)
+
+
+def test_outputs_written_in_parallel_equal_those_written_in_turn(tmp_path, policy):
+    in_turn = write_outputs(make_result(policy), tmp_path / "in_turn", parallel=False)
+    in_parallel = write_outputs(make_result(policy), tmp_path / "parallel", parallel=True)
+    for one, other in zip(in_turn, in_parallel):
+        assert one.name == other.name
+        if one.suffix == ".xlsx":
+            first, second = openpyxl.load_workbook(one), openpyxl.load_workbook(other)
+            assert first.sheetnames == second.sheetnames
+            for name in first.sheetnames:
+                assert list(first[name].values) == list(second[name].values)
+        else:
+            assert one.read_bytes() == other.read_bytes()
+
+
+def test_a_failure_in_the_parallel_writer_leaves_earlier_outputs_untouched(tmp_path, policy, monkeypatch):
+    write_outputs(make_result(policy), tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def broken(result, path):
+        Path(path).write_bytes(b"half a workbook")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(reports.WRITERS, reports.FORKED_OUTPUT, broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        write_outputs(make_result(policy, with_payment=False, findings=[]), tmp_path, parallel=True)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_failure_beside_the_parallel_writer_stops_it_and_leaves_no_temp_file(tmp_path, policy, monkeypatch):
+    def broken(result, path):
+        raise OSError("no space left on device")
+
+    monkeypatch.setitem(reports.WRITERS, reports.PAYMENTS, broken)
+    with pytest.raises(OSError):
+        write_outputs(make_result(policy), tmp_path, parallel=True)
+    assert list(tmp_path.iterdir()) == []

@@ -4,10 +4,14 @@
 Every file is written atomically. All four are first written in full to temporary files beside
 their final names; only when all of them are complete are they renamed into place, so a failure
 while writing leaves the previous run's files as they were and no temporary file behind.
+
+Building a workbook is CPU-bound Python, so for a large run ``results.xlsx`` (the largest) is
+written by a forked process while this one writes the other three; the renames still wait for both.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -29,15 +33,87 @@ WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
     RESULTS: write_results,
     PAYMENTS: write_payments,
 }
+FORKED_OUTPUT = RESULTS  # the output a second process writes, in a parallel write
+PARALLEL_MIN_ROWS = 5_000  # below this many rows (findings, inputs, pairs) a fork costs more than it saves
 
 __all__ = ["write_outputs", "finding_key", "run_summary", "OUTPUT_NAMES", "RESULTS", "PAYMENTS", "EXCEPTIONS", "RUN_JSON"]
 
 
-def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
-    """Write the four outputs into ``out_dir`` (created with its parents); returns their paths."""
+class WriterStopped(RuntimeError):
+    """The process writing an output ended without saying whether it succeeded"""
+
+
+def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = None) -> list[Path]:
+    """Write the four outputs into ``out_dir`` (created with its parents); returns their paths.
+
+    ``parallel`` writes :data:`FORKED_OUTPUT` in a forked process meanwhile; None (the default)
+    does so for a large run where the platform can fork.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if parallel is None:
+        parallel = _worth_forking(result)
+    if parallel and "fork" not in multiprocessing.get_all_start_methods():
+        parallel = False
     with ExitStack() as stack:
-        for name, write in WRITERS.items():
-            write(result, stack.enter_context(atomic_path(out_dir / name)))
+        temps = {name: stack.enter_context(atomic_path(out_dir / name)) for name in WRITERS}
+        forked = _ForkedWriter(result, FORKED_OUTPUT, temps[FORKED_OUTPUT]) if parallel else None
+        try:
+            for name, write in WRITERS.items():
+                if forked is None or name != FORKED_OUTPUT:
+                    write(result, temps[name])
+        except BaseException:
+            if forked is not None:
+                forked.stop()
+            raise
+        if forked is not None:
+            forked.wait()
     return [out_dir / name for name in (RESULTS, PAYMENTS, EXCEPTIONS, RUN_JSON)]
+
+
+def _worth_forking(result: RunResult) -> bool:
+    return len(result.findings) + len(result.inputs) + len(result.pairs) >= PARALLEL_MIN_ROWS
+
+
+class _ForkedWriter:
+    """One output written by a forked copy of this process; its failure is raised here by :meth:`wait`."""
+
+    def __init__(self, result: RunResult, name: str, temp: Path) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_write_forked, args=(WRITERS[name], result, temp, send), daemon=True)
+        self._process.start()
+        send.close()
+        self.name = name
+
+    def wait(self) -> None:
+        """Until the output is written; its writer's exception, if it raised one, is raised again."""
+        try:
+            error = self._receive.recv()
+        except EOFError:
+            error = WriterStopped(f"the process writing {self.name} stopped before finishing it")
+        finally:
+            self._receive.close()
+            self._process.join()
+        if error is not None:
+            raise error
+
+    def stop(self) -> None:
+        """End the writer at once (this process failed): nothing may write its file afterwards."""
+        self._process.kill()
+        self._process.join()
+        self._receive.close()
+
+
+def _write_forked(write: Callable[[RunResult, Path], None], result: RunResult, temp: Path, send) -> None:
+    try:
+        write(result, temp)
+    except BaseException as exc:  # handed to the parent, which raises it
+        try:
+            send.send(exc)
+        except Exception:  # an exception that cannot be pickled is reported by its text
+            send.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
+    else:
+        send.send(None)
+    finally:
+        send.close()
