@@ -20,6 +20,7 @@ from coaching_batch.model import (
 )
 from coaching_batch.reports import atomic, write_outputs
 from coaching_batch.reports import results as results_module
+from coaching_batch.reports import runjson
 from coaching_batch.reports.exceptions import finding_key
 from coaching_batch.reports.runjson import run_summary
 
@@ -409,3 +410,11 @@ def test_a_failure_beside_the_parallel_writer_stops_it_and_leaves_no_temp_file(t
     with pytest.raises(OSError):
         write_outputs(make_result(policy), tmp_path, parallel=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_run_json_text_is_what_the_standard_library_writes(policy):
+    summary = run_summary(make_result(policy))
+    summary["nested"] = {"empty": {}, "none": [], "mixed": [1, 2.5, True, None, "ü \"q\"\n", {"a": [{}]}]}
+    assert runjson.dumps_indented(summary) == json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
+    with pytest.raises(ValueError):
+        runjson.dumps_indented({"hours": float("nan")})

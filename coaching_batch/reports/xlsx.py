@@ -20,7 +20,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Format, Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
@@ -75,6 +75,37 @@ class FastCellWorksheet(Worksheet):
                 self.fh.write(f'<c r="{reference}" s="{style}"><v>{cell.number:.16G}</v></c>')
             return
         super()._write_cell(row, col, cell)
+
+    def write_column(self, col: int, values: Sequence[Any], kind: str, cell_format: Format) -> None:
+        """Rows 1, 2, ... of column ``col``: ``values`` already converted for a cell of ``kind``
+        (None is a blank cell), stored as ``write_string``/``write_number``/``write_datetime`` store
+        them, without their per-cell checks that cannot fail for such values."""
+        present = [(row, value) for row, value in enumerate(values, start=1) if value is not None]
+        if not present:
+            return
+        if self.constant_memory or present[-1][0] >= self.xls_rowmax or col >= self.xls_colmax:
+            write = cell_writer(self, kind)
+            for row, value in present:
+                write(row, col, value, cell_format)
+            return
+        self._check_dimensions(present[0][0], col)
+        self._check_dimensions(present[-1][0], col)
+        table = self.table
+        if kind == DATE:
+            excel_date = self._convert_date_time
+            for row, value in present:
+                table[row][col] = CellDatetimeTuple(excel_date(value), cell_format)
+        elif kind in NUMBER_KINDS:  # finite numbers (as_number)
+            for row, value in present:
+                table[row][col] = CellNumberTuple(value, cell_format)
+        else:
+            shared = self.str_table._get_shared_string_index
+            short = self.xls_strmax // 2  # a longer text may need truncating: xlsxwriter decides
+            for row, value in present:
+                if len(value) > short:
+                    self._write_string(row, col, value, cell_format)
+                else:
+                    table[row][col] = CellStringTuple(shared(value), cell_format)
 
 
 _FAST_CELLS = frozenset({"String", "Number", "Datetime"})
@@ -270,10 +301,14 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
         raise ValueError(f"cannot make an Excel table of sheet {sheet_name!r} (xlsxwriter status {status})")
     for col, column in enumerate(columns):
         values = column_values(frame, column)
-        write, cell_format = cell_writer(sheet, column.kind), formats.by_kind[column.kind]
-        for row, value in enumerate(values, start=1):
-            if value is not None:
-                write(row, col, value, cell_format)
+        cell_format = formats.by_kind[column.kind]
+        if isinstance(sheet, FastCellWorksheet):
+            sheet.write_column(col, values, column.kind, cell_format)
+        else:
+            write = cell_writer(sheet, column.kind)
+            for row, value in enumerate(values, start=1):
+                if value is not None:
+                    write(row, col, value, cell_format)
         sheet.set_column(col, col, column_width(column, values))
     sheet.freeze_panes(1, 0)
     if severity_key is not None:
