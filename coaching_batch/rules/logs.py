@@ -207,16 +207,30 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         f"Candidate {r['candidate_id']} and coach {r['coach_id']} have no assignment; "
         f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} not counted"))
 
-    for row in entries[entries["reason"].isin(["LOG-DURATION-INVALID", "LOG-DATE-FUTURE", "LOG-OUTSIDE-WINDOW", "LOG-DUPLICATE"])].to_dict("records"):
+    flagged = entries["reason"].isin(["LOG-DURATION-INVALID", "LOG-DATE-FUTURE", "LOG-OUTSIDE-WINDOW", "LOG-DUPLICATE"])
+    for row in _rows(entries, flagged):
         findings.append(_entry_finding(row, as_of))
     implausible = entries["duration"] > round(policy.implausible_entry_hours * 60)
-    for row in entries[implausible.fillna(False).astype(bool)].to_dict("records"):
+    for row in _rows(entries, implausible.fillna(False).astype(bool)):
         findings.append(finding(
             "LOG-DURATION-IMPLAUSIBLE",
             f"{_hours(row['duration'])} h logged on {_day(row['date'])}, more than {policy.implausible_entry_hours:g} h in one entry; counted",
             **_where(row, "duration_col"),
         ))
     return entries, findings
+
+
+# The columns an entry's own finding reads (its message and _where).
+ENTRY_FINDING_COLUMNS = (
+    "kind", "reason", "date", "duration", "planning_meeting_date", "deadline", "_file", "_sheet", "_row",
+    "candidate_id", "coach_id", "duration_col", "date_col", "row_col",
+)
+
+
+def _rows(entries: pd.DataFrame, mask: pd.Series) -> list[dict]:
+    """The chosen entries as dicts of :data:`ENTRY_FINDING_COLUMNS` only (a log has many more)."""
+    columns = [c for c in ENTRY_FINDING_COLUMNS if c in entries.columns]
+    return entries.loc[mask, columns].to_dict("records")
 
 
 def _label_findings(failed: pd.DataFrame) -> list[Finding]:
