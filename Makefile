@@ -22,11 +22,11 @@ samples: $(VENV)/.installed
 
 # Install as an ordinary wheel into a throw-away venv and run the demo with it.
 wheel-check:
-	rm -rf build dist /tmp/coaching-batch-wheel
-	$(PYTHON) -m venv /tmp/coaching-batch-wheel
-	/tmp/coaching-batch-wheel/bin/pip install --quiet --disable-pip-version-check .
-	cd /tmp && /tmp/coaching-batch-wheel/bin/coaching-batch run $(CURDIR)/sample_workbooks --as-of $(DEMO_AS_OF) --out /tmp/coaching-batch-wheel/out --dry-run
-	test -s /tmp/coaching-batch-wheel/out/payments.xlsx
+	rm -rf build dist
+	$(PYTHON) -m venv build/wheel-venv
+	build/wheel-venv/bin/pip install --quiet --disable-pip-version-check .
+	cd build && wheel-venv/bin/coaching-batch run $(CURDIR)/sample_workbooks --as-of $(DEMO_AS_OF) --out $(CURDIR)/build/wheel-out --dry-run
+	test -s build/wheel-out/payments.xlsx
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_run.py
