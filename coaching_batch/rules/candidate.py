@@ -6,12 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, finding
+from ..findings import Finding
 from ..policy import Policy
-
-
-def _day(value) -> str:
-    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+from .dates import day_text
+from .pairs import pair_finding
 
 
 def enrollment_problems(pairs: pd.DataFrame, requests: pd.DataFrame, policy: Policy) -> dict[int, str]:
@@ -41,10 +39,10 @@ def enrollment_problems(pairs: pd.DataFrame, requests: pd.DataFrame, policy: Pol
             continue
         request_date, form_date = request_dates[int(request)], form_dates[int(request)]
         if pd.isna(form_date):
-            problems[i] = f"the request of {_day(request_date)} has no enrollment form (336-84) date"
+            problems[i] = f"the request of {day_text(request_date)} has no enrollment form (336-84) date"
         elif form_date > request_date:
-            problems[i] = (f"enrollment form dated {_day(form_date)}, "
-                           f"after the request of {_day(request_date)}")
+            problems[i] = (f"enrollment form dated {day_text(form_date)}, "
+                           f"after the request of {day_text(request_date)}")
     return problems
 
 
@@ -73,16 +71,15 @@ def candidate_findings(pairs: pd.DataFrame, enrollment: dict[int, str], repeats:
     findings = []
     for i, problem in enrollment.items():
         pair = pairs.loc[i]
-        findings.append(finding(
-            "CANDIDATE-NOT-ENROLLED", f"Candidate {pair['candidate_id']} is not enrolled: {problem}",
-            file=pair["_file"], sheet=pair["_sheet"], candidate_id=pair["candidate_id"], coach_id=pair["coach_id"],
+        findings.append(pair_finding(
+            "CANDIDATE-NOT-ENROLLED", pair,
+            f"Candidate {pair['candidate_id']} is not enrolled: {problem}",
         ))
     for i, first in repeats.items():
         pair, earlier = pairs.loc[i], pairs.loc[first]
-        findings.append(finding(
-            "CANDIDATE-REPEAT",
+        findings.append(pair_finding(
+            "CANDIDATE-REPEAT", pair,
             f"Candidate {pair['candidate_id']} was already assigned for target grade {int(pair['target_grade'])} "
             f"(coach {earlier['coach_id']}); coaching is once per band enrollment",
-            file=pair["_file"], sheet=pair["_sheet"], candidate_id=pair["candidate_id"], coach_id=pair["coach_id"],
         ))
     return findings

@@ -5,13 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, finding
+from ..findings import Finding
 from ..policy import Policy
-from .dates import add_months
-
-
-def _day(value) -> str:
-    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+from .dates import add_months, day_text
+from .pairs import pair_finding
 
 
 def recommendation_counts(recommendations: pd.DataFrame) -> pd.DataFrame:
@@ -49,14 +46,14 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
         months = round(policy.min_years_employed * 12)
         add(coach["hire_date"].isna(), lambda i: "hire date not recorded in the roster")
         add(add_months(coach["hire_date"], months) > when,
-            lambda i: f"employed since {_day(coach.at[i, 'hire_date'])}, less than {policy.min_years_employed:g} years before {_day(when[i])}")
+            lambda i: f"employed since {day_text(coach.at[i, 'hire_date'])}, less than {policy.min_years_employed:g} years before {day_text(when[i])}")
     if policy.require_pgs_meeting:
         add(coach["pgs_status"].ne("Meeting"),
             lambda i: "PGS status not recorded" if pd.isna(coach.at[i, "pgs_status"]) else f"PGS status is {coach.at[i, 'pgs_status']}, not Meeting")
     if policy.require_training:
         add(coach["coach_training_date"].isna(), lambda i: "no coach training date")
         add(coach["coach_training_date"] > when,
-            lambda i: f"coach training on {_day(coach.at[i, 'coach_training_date'])}, after the planning meeting {_day(when[i])}")
+            lambda i: f"coach training on {day_text(coach.at[i, 'coach_training_date'])}, after the planning meeting {day_text(when[i])}")
     short = (recs["supervisors"] < policy.supervisor_recommendations) | (recs["colleagues"] < policy.colleague_recommendations)
     add(short, lambda i: (
         f"recommendations incomplete: {int(recs.at[i, 'supervisors'])} supervisor and {int(recs.at[i, 'colleagues'])} colleague "
@@ -70,9 +67,9 @@ def qualification_findings(pairs: pd.DataFrame, reasons: pd.Series) -> list[Find
     findings = []
     for i, pair in zip(pairs.index, pairs.to_dict("records")):
         for reason in reasons[i]:
-            findings.append(finding(
-                "COACH-NOT-QUALIFIED", f"Coach {pair['coach_id']} is not qualified: {reason}",
-                file=pair["_file"], sheet=pair["_sheet"], candidate_id=pair["candidate_id"], coach_id=pair["coach_id"],
+            findings.append(pair_finding(
+                "COACH-NOT-QUALIFIED", pair,
+                f"Coach {pair['coach_id']} is not qualified: {reason}",
             ))
     return findings
 
@@ -108,11 +105,10 @@ def concurrency_findings(pairs: pd.DataFrame, flagged: dict[int, list[int]], pol
     candidate_of, start_of = pairs["candidate_id"].to_dict(), pairs["start"].to_dict()
     for i, others in flagged.items():
         pair = pairs.loc[i]
-        with_ = ", ".join(f"candidate {candidate_of[j]} (from {_day(start_of[j])})" for j in others)
-        findings.append(finding(
-            "COACH-CONCURRENT",
-            f"Coach {pair['coach_id']} coaches candidate {pair['candidate_id']} (from {_day(pair['start'])}) at the same time as {with_}; "
+        with_ = ", ".join(f"candidate {candidate_of[j]} (from {day_text(start_of[j])})" for j in others)
+        findings.append(pair_finding(
+            "COACH-CONCURRENT", pair,
+            f"Coach {pair['coach_id']} coaches candidate {pair['candidate_id']} (from {day_text(pair['start'])}) at the same time as {with_}; "
             f"at most {policy.max_concurrent_candidates} at a time",
-            file=pair["_file"], sheet=pair["_sheet"], candidate_id=pair["candidate_id"], coach_id=pair["coach_id"],
         ))
     return findings

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, Severity, finding
-from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAIR_COLUMNS, PAYMENT_COLUMNS
+from ..findings import Finding
+from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAYMENT_COLUMNS
 from ..policy import Policy
 from ..validate import Tables
 from . import candidate, coach, logs, schedule
-from .pairs import build_pairs, payment_id
+from .pairs import build_pairs, pair_finding, payment_id
 
 
 @dataclass
@@ -110,7 +110,7 @@ def _verdicts(pairs, policy, as_of, known, qualification, concurrent, enrollment
         complete = not why
 
         if (pair["status"] == "Completed" or pair["goals_attained"]) and pair["candidate_minutes"] < need_candidate:
-            findings.append(_pair_finding("COMPLETION-HOURS-SHORT", pair,
+            findings.append(pair_finding("COMPLETION-HOURS-SHORT", pair,
                 f"Marked {'Completed' if pair['status'] == 'Completed' else 'goals attained'} but the candidate log counts "
                 f"{hours(pair['candidate_minutes']):.2f} h of the {policy.candidate_minimum_hours:g} h needed"))
 
@@ -121,7 +121,7 @@ def _verdicts(pairs, policy, as_of, known, qualification, concurrent, enrollment
         if pair["coach_contact_minutes"] < need_coach:
             pay_why.append(f"coach contact hours {hours(pair['coach_contact_minutes']):.2f} < {policy.coach_contact_minimum_hours:g}")
             if requested:
-                findings.append(_pair_finding("PAYMENT-CONTACT-SHORT", pair,
+                findings.append(pair_finding("PAYMENT-CONTACT-SHORT", pair,
                     f"Payment requested but the coach log counts {hours(pair['coach_contact_minutes']):.2f} contact hours "
                     f"of the {policy.coach_contact_minimum_hours:g} needed"))
         if policy.requires_coach_log and pair["coach_log_entries"] == 0:
@@ -129,7 +129,7 @@ def _verdicts(pairs, policy, as_of, known, qualification, concurrent, enrollment
         if policy.requires_payment_request and not requested:
             pay_why.append("no Request for Payment")
         if requested and not complete:
-            findings.append(_pair_finding("PAYMENT-NOT-COMPLETE", pair,
+            findings.append(pair_finding("PAYMENT-NOT-COMPLETE", pair,
                 f"Payment requested on {pair['payment_request_date']:%Y-%m-%d} but the pair is not eligible for completion: {why[0]}"))
         completion_eligible.append(complete)
         payment_eligible.append(complete and not pay_why)
@@ -147,11 +147,6 @@ def _verdicts(pairs, policy, as_of, known, qualification, concurrent, enrollment
     pairs["payment_id"] = [payment_id(p, c, k) for p, c, k in zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"])]
     pairs["paid_on"] = pd.NaT
     return pairs, findings
-
-
-def _pair_finding(rule: str, pair: dict, message: str) -> Finding:
-    return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"],
-                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"])
 
 
 def _payments(payable: pd.DataFrame, counted: pd.DataFrame, policy: Policy) -> pd.DataFrame:

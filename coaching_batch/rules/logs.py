@@ -15,6 +15,7 @@ from ..findings import Finding, finding
 from ..policy import Policy
 from ..read import Footer
 from ..validate import Tables
+from .dates import day_text
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -214,7 +215,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     for row in _rows(entries, implausible.fillna(False).astype(bool)):
         findings.append(finding(
             "LOG-DURATION-IMPLAUSIBLE",
-            f"{_hours(row['duration'])} h logged on {_day(row['date'])}, more than {policy.implausible_entry_hours:g} h in one entry; counted",
+            f"{_hours(row['duration'])} h logged on {day_text(row['date'])}, more than {policy.implausible_entry_hours:g} h in one entry; counted",
             **_where(row, "duration_col"),
         ))
     return entries, findings
@@ -279,25 +280,21 @@ def _hours(minutes: float) -> str:
     return f"{minutes / 60:.2f}"
 
 
-def _day(value) -> str:
-    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
 def _entry_finding(row: dict, as_of: pd.Timestamp) -> Finding:
     kind = LOG_KINDS[row["kind"]]
-    date = _day(row["date"])
+    date = day_text(row["date"])
     match row["reason"]:
         case "LOG-DURATION-INVALID":
             return finding("LOG-DURATION-INVALID", f"{kind} entry of {date} has a duration of {_hours(row['duration'])} h; not counted", **_where(row, "duration_col"))
         case "LOG-DATE-FUTURE":
-            return finding("LOG-DATE-FUTURE", f"{kind} entry dated {date}, after the as-of date {_day(as_of)}; not counted", **_where(row, "date_col"))
+            return finding("LOG-DATE-FUTURE", f"{kind} entry dated {date}, after the as-of date {day_text(as_of)}; not counted", **_where(row, "date_col"))
         case "LOG-OUTSIDE-WINDOW":
             if pd.isna(row["planning_meeting_date"]):
                 why = "the pair has no planning meeting date yet"
             elif row["date"] < row["planning_meeting_date"]:
-                why = f"before the planning meeting on {_day(row['planning_meeting_date'])}"
+                why = f"before the planning meeting on {day_text(row['planning_meeting_date'])}"
             else:
-                why = f"after the deadline {_day(row['deadline'])}"
+                why = f"after the deadline {day_text(row['deadline'])}"
             return finding("LOG-OUTSIDE-WINDOW", f"{kind} entry dated {date} is {why}; not counted", **_where(row, "date_col"))
         case _:
             return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({_hours(row['duration'])} h) repeats an entry already read; counted once", **_where(row, "row_col"))

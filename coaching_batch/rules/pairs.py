@@ -12,6 +12,12 @@ from ..validate import Tables
 from .dates import add_months
 
 
+def pair_finding(rule: str, pair, message: str) -> Finding:
+    """A finding about a pair, placed at its assignment row's file and sheet (``pair`` is a row or record)."""
+    return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"],
+                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"])
+
+
 def payment_id(program: str, candidate_id: str, coach_id: str) -> str:
     """Stable ID of a pair's stipend: the same pair in the same program always gets the same ID."""
     digest = hashlib.sha256(f"{program}\x1f{candidate_id}\x1f{coach_id}".encode()).hexdigest()

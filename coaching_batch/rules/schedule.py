@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..findings import Finding, finding
+from ..findings import Finding
 from ..policy import Policy
-from .dates import add_months
-
-
-def _day(value) -> str:
-    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
-def _pair_finding(rule: str, pair: dict, message: str) -> Finding:
-    return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"],
-                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"])
+from .dates import add_months, day_text
+from .pairs import pair_finding
 
 
 def schedule_findings(pairs: pd.DataFrame, last_coach_contact: pd.Series, policy: Policy, as_of: pd.Timestamp) -> tuple[list[Finding], set[int]]:
@@ -35,20 +27,20 @@ def schedule_findings(pairs: pd.DataFrame, last_coach_contact: pd.Series, policy
         if pd.isna(planning):
             if active[i] and pd.notna(pair["assigned_date"]) and as_of > pair["assigned_date"] + pd.Timedelta(days=policy.not_started_days):
                 days = (as_of - pair["assigned_date"]).days
-                findings.append(_pair_finding("PAIR-NOT-STARTED", pair,
-                    f"Assigned on {_day(pair['assigned_date'])} ({days} days ago) and no planning meeting date yet"))
+                findings.append(pair_finding("PAIR-NOT-STARTED", pair,
+                    f"Assigned on {day_text(pair['assigned_date'])} ({days} days ago) and no planning meeting date yet"))
             continue
         if active[i]:
             quiet_since = as_of - pd.Timedelta(days=policy.inactive_days)
             last = last_coach_contact.get(i, pd.NaT)
             if planning < quiet_since and (pd.isna(last) or last <= quiet_since):
-                seen = f"last coach-log entry {_day(last)}" if pd.notna(last) else "no coach-log entry yet"
-                findings.append(_pair_finding("PAIR-INACTIVE", pair,
-                    f"No coach-log entry in the {policy.inactive_days} days up to {_day(as_of)} ({seen})"))
+                seen = f"last coach-log entry {day_text(last)}" if pd.notna(last) else "no coach-log entry yet"
+                findings.append(pair_finding("PAIR-INACTIVE", pair,
+                    f"No coach-log entry in the {policy.inactive_days} days up to {day_text(as_of)} ({seen})"))
             if deadline < as_of:
                 overdue.add(i)
-                findings.append(_pair_finding("PAIR-OVERDUE", pair,
-                    f"Still Active but the deadline {_day(deadline)} ({policy.months_maximum} months from the planning meeting) has passed"))
+                findings.append(pair_finding("PAIR-OVERDUE", pair,
+                    f"Still Active but the deadline {day_text(deadline)} ({policy.months_maximum} months from the planning meeting) has passed"))
             elif deadline <= as_of + pd.Timedelta(days=policy.at_risk_days):
                 short_candidate = max(0, need_candidate - pair["candidate_minutes"])
                 short_coach = max(0, need_coach - pair["coach_contact_minutes"])
@@ -58,15 +50,15 @@ def schedule_findings(pairs: pd.DataFrame, last_coach_contact: pd.Series, policy
                         needed.append(f"{short_candidate / 60:.2f} candidate hours")
                     if short_coach:
                         needed.append(f"{short_coach / 60:.2f} coach contact hours")
-                    findings.append(_pair_finding("PAIR-AT-RISK", pair,
-                        f"Deadline {_day(deadline)} is {(deadline - as_of).days} days away and {' and '.join(needed)} are still needed"))
+                    findings.append(pair_finding("PAIR-AT-RISK", pair,
+                        f"Deadline {day_text(deadline)} is {(deadline - as_of).days} days away and {' and '.join(needed)} are still needed"))
         completion = pair["completion_date"]
         if pd.notna(completion):
             if completion > deadline:
                 overdue.add(i)
-                findings.append(_pair_finding("PAIR-OVERDUE", pair,
-                    f"Completed on {_day(completion)}, after the deadline {_day(deadline)}"))
+                findings.append(pair_finding("PAIR-OVERDUE", pair,
+                    f"Completed on {day_text(completion)}, after the deadline {day_text(deadline)}"))
             if completion < minimum_end:
-                findings.append(_pair_finding("PAIR-TOO-SHORT", pair,
-                    f"Completed on {_day(completion)}, less than {policy.months_minimum} months after the planning meeting on {_day(planning)}"))
+                findings.append(pair_finding("PAIR-TOO-SHORT", pair,
+                    f"Completed on {day_text(completion)}, less than {policy.months_minimum} months after the planning meeting on {day_text(planning)}"))
     return findings, overdue
