@@ -29,7 +29,6 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -39,7 +38,7 @@ from filelock import FileLock, Timeout
 from .errors import StateLocked, UsageError
 from .findings import Finding, Severity, finding
 from .model import RunResult
-from .reports.exceptions import NEW, OPEN, finding_key
+from .reports.exceptions import OPEN, finding_key
 
 LEDGER_FILENAME = "ledger.sqlite"
 LOCK_FILENAME = "ledger.lock"
