@@ -74,7 +74,9 @@ def _table_from_toml(data: dict) -> Table:
     )
 
 
-TABLE_ORDER = ("employees", "recommendations", "requests", "assignments", "coach_log", "candidate_log")
+TABLE_ORDER = (
+    "employees", "recommendations", "requests", "assignments", "coach_log", "candidate_log", "feedback", "milestones",
+)
 
 
 @cache
