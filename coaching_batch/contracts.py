@@ -13,6 +13,10 @@ from functools import cache
 from importlib import resources
 
 COLUMN_TYPES = ("id", "text", "integer", "rating", "date", "duration", "enum", "yesno")
+# A text column may suggest values in the templates' dropdown without limiting them: "programs" = the
+# program presets' names (the run judges the Program column, which also takes titles and own files).
+SUGGESTION_SOURCES = ("programs",)
+_COLUMN_KEYS = {"name", "headers", "type", "required", "unique", "values", "variants", "suggest", "help"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class Column:
     unique: bool = False
     values: tuple[str, ...] = ()
     variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    suggest: str = ""  # one of SUGGESTION_SOURCES: a dropdown that still allows any other value
     help: str = ""
 
 
@@ -52,6 +57,10 @@ def _table_from_toml(data: dict) -> Table:
     for raw in data["columns"]:
         if raw["type"] not in COLUMN_TYPES:
             raise ValueError(f"{data['name']}.{raw['name']}: unknown type {raw['type']!r}")
+        if set(raw) - _COLUMN_KEYS:
+            raise ValueError(f"{data['name']}.{raw['name']}: unknown key(s) {sorted(set(raw) - _COLUMN_KEYS)}")
+        if raw.get("suggest", "") not in ("", *SUGGESTION_SOURCES):
+            raise ValueError(f"{data['name']}.{raw['name']}: unknown suggest {raw['suggest']!r}")
         columns.append(
             Column(
                 name=raw["name"],
@@ -61,6 +70,7 @@ def _table_from_toml(data: dict) -> Table:
                 unique=raw.get("unique", False),
                 values=tuple(raw.get("values", ())),
                 variants={k: tuple(v) for k, v in raw.get("variants", {}).items()},
+                suggest=raw.get("suggest", ""),
                 help=raw.get("help", ""),
             )
         )
