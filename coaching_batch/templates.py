@@ -25,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from . import settings
 from .contracts import Column, Table, tables
 from .errors import CoachingBatchError, UsageError
+from .policy import preset_names
 from .reports.atomic import atomic_path
 
 TEMPLATE_ROWS = 10_000  # rows below the header that carry the dropdowns and input messages
@@ -138,12 +139,26 @@ def _write_table_sheet(sheet: Worksheet, table: Table, formats: dict) -> None:
 
 
 def _width(column: Column) -> float:
-    longest = max([len(column.headers[0]), *(len(v) for v in column.values)], default=0)
+    longest = max([len(column.headers[0]), *(len(v) for v in (*column.values, *_suggestions(column)))], default=0)
     return min(max(longest + 3, 12), 40)
 
 
 def _choices(column: Column) -> Sequence[str]:
     return _YES_NO if column.type == "yesno" else column.values
+
+
+def _suggestions(column: Column) -> Sequence[str]:
+    """Values a text column offers in a dropdown without limiting it to them (``suggest`` in schemas/)."""
+    if column.suggest == "programs":
+        return preset_names()
+    return ()
+
+
+def _dropdown(column: Column, choices: Sequence[str]) -> list[str]:
+    choices = list(choices)
+    if any("," in choice for choice in choices) or len(",".join(choices)) > _LIST_LIMIT:
+        raise ValueError(f"{column.name}: its values do not fit an Excel dropdown list")
+    return choices
 
 
 def _validation(column: Column) -> dict:
@@ -152,11 +167,15 @@ def _validation(column: Column) -> dict:
     message = _fit(_describe(column), _MESSAGE_LIMIT)
     rule: dict = {"input_title": title, "input_message": message}
     if column.type in ("enum", "yesno"):
-        choices = list(_choices(column))
-        if any("," in choice for choice in choices) or len(",".join(choices)) > _LIST_LIMIT:
-            raise ValueError(f"{column.name}: its values do not fit an Excel dropdown list")
+        choices = _dropdown(column, _choices(column))
         rule |= {"validate": "list", "source": choices, "error_title": title,
                  "error_message": _fit(f"Pick one of: {', '.join(choices)}.", _MESSAGE_LIMIT)}
+    elif _suggestions(column):
+        # Excel warns about a value not in the list but keeps it when the coordinator says Yes.
+        choices = _dropdown(column, _suggestions(column))
+        rule |= {"validate": "list", "source": choices, "error_type": "warning", "error_title": title,
+                 "error_message": _fit(f"Not one of: {', '.join(choices)}. Keep it (Yes) only if it is "
+                                       "another program's name or title.", _MESSAGE_LIMIT)}
     elif column.type == "rating":
         rule |= {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 5, "error_title": title,
                  "error_message": "Type a whole number from 1 to 5."}
@@ -169,6 +188,8 @@ def _describe(column: Column) -> str:
     """What to type in the column, in plain English (the input message and the Instructions)."""
     if column.type == "enum":
         what = f"One of: {', '.join(column.values)} (pick from the list)."
+    elif _suggestions(column):
+        what = f"Pick from the list ({', '.join(_suggestions(column))}) or type another value."
     else:
         what = _WHAT_TO_TYPE[column.type]
     parts = ["Required." if column.required else "", what, column.help]
@@ -184,6 +205,8 @@ def _example_value(column: Column) -> object:
         return EXAMPLE_DATE
     if column.type == "enum":
         return column.values[0]
+    if _suggestions(column):
+        return _suggestions(column)[0]
     return _EXAMPLE_VALUE[column.type]
 
 
@@ -203,7 +226,9 @@ def _write_instructions(sheet: Worksheet, table: Table, formats: dict) -> None:
         f"Leave this sheet's name as {settings.INSTRUCTIONS_SHEET!r}: the run knows it holds no data.",
     ]
     if table.confidential:
-        lines.insert(1, "CONFIDENTIAL: the run never copies this table into any output. Share this file with no one.")
+        lines.insert(1, "CONFIDENTIAL: nothing typed here is copied into any output. The run only checks the program's "
+                        "rules with it (the results say at most that a form was received, and when). "
+                        "Share this file with no one.")
     if table.log:
         lines.append("You may add a 'Total Hours' row at the bottom; the run checks it against the rows above.")
     sheet.set_column(0, 0, 28)

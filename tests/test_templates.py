@@ -8,13 +8,16 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from coaching_batch.cli import main
 from coaching_batch.contracts import tables
+from coaching_batch.policy import preset_names
 from coaching_batch.read import read_workbook
 from coaching_batch.settings import EXAMPLE_ROW_MARKER, INSTRUCTIONS_SHEET
+from coaching_batch.validate import validate
 from workbooks import roster_rows, write_workbook
 
 FORMAT_RULES = ("SHEET-", "CELL-", "FILE-", "ID-DUPLICATE")
@@ -39,6 +42,19 @@ def table_sheet(template_dir: Path, name: str):
     table = tables()[name]
     workbook = openpyxl.load_workbook(template_dir / f"{name}.xlsx")
     return workbook, workbook[table.title], table
+
+
+def column_format(sheet, letter: str) -> str:
+    """The number format of a whole column (Excel may store neighbouring columns as one range)."""
+    index = column_index_from_string(letter)
+    for dimension in sheet.column_dimensions.values():
+        if dimension.min is not None and dimension.min <= index <= dimension.max:
+            return dimension.number_format
+    return "General"
+
+
+def instructions_text(workbook) -> str:
+    return "\n".join(" ".join(str(v) for v in row if v is not None) for row in workbook[INSTRUCTIONS_SHEET].iter_rows(values_only=True))
 
 
 def validations_by_column(sheet) -> dict[str, object]:
@@ -92,8 +108,9 @@ def test_every_column_has_an_input_message_saying_what_to_type(template_dir, nam
         assert last - FIRST_DATA_ROW + 1 >= MIN_VALIDATED_ROWS
 
 
-def test_ratings_are_limited_to_whole_numbers_from_1_to_5(template_dir):
-    _, sheet, table = table_sheet(template_dir, "recommendations")
+@pytest.mark.parametrize("name", ["recommendations", "feedback"])
+def test_ratings_are_limited_to_whole_numbers_from_1_to_5(template_dir, name):
+    _, sheet, table = table_sheet(template_dir, name)
     validations = validations_by_column(sheet)
     ratings = [i for i, column in enumerate(table.columns) if column.type == "rating"]
     assert ratings
@@ -101,6 +118,59 @@ def test_ratings_are_limited_to_whole_numbers_from_1_to_5(template_dir):
         validation, _, _ = validations[get_column_letter(position + 1)]
         assert validation.operator in (None, "between")  # Excel leaves out its default, "between"
         assert (validation.type, validation.formula1, validation.formula2) == ("whole", "1", "5")
+
+
+def header_letter(sheet, header: str) -> str:
+    return get_column_letter([cell.value for cell in sheet[1]].index(header) + 1)
+
+
+@pytest.mark.parametrize(
+    "name, header, allowed",
+    [
+        ("feedback", "Role", ["Coach", "Coachee"]),
+        ("milestones", "Phase", ["Agreement", "Agreement Review", "Orientation", "Relationship", "Goals", "Ongoing Support"]),
+    ],
+)
+def test_feedback_role_and_milestone_phase_are_dropdowns_that_take_nothing_else(template_dir, name, header, allowed):
+    workbook, sheet, _ = table_sheet(template_dir, name)
+    letter = header_letter(sheet, header)
+    validation, first, last = validations_by_column(sheet)[letter]
+    assert validation.type == "list" and validation.formula1.strip('"').split(",") == allowed
+    assert validation.errorStyle in (None, "stop")  # Excel's default: a value not in the list is refused
+    assert first <= FIRST_DATA_ROW and last - FIRST_DATA_ROW + 1 >= MIN_VALIDATED_ROWS
+    assert sheet[f"{letter}2"].value == allowed[0]
+    assert all(value in instructions_text(workbook) for value in allowed)
+
+
+def test_the_program_column_offers_the_presets_and_still_takes_another_program(template_dir):
+    workbook, sheet, _ = table_sheet(template_dir, "assignments")
+    letter = header_letter(sheet, "Program")
+    validation, first, last = validations_by_column(sheet)[letter]
+    assert {"itss-coaching", "support-mentoring", "reps-coaching", "job-embedded"} <= set(preset_names())
+    assert validation.type == "list" and validation.formula1.strip('"').split(",") == preset_names()
+    assert validation.errorStyle == "warning"  # Excel asks, and keeps the value when told Yes
+    assert "another program" in validation.error
+    assert first <= FIRST_DATA_ROW and last - FIRST_DATA_ROW + 1 >= MIN_VALIDATED_ROWS
+    text = instructions_text(workbook)
+    assert all(name in text for name in preset_names()) and "or title" in text
+
+
+def test_assignments_show_agreement_date_and_extended_until_as_date_columns(template_dir):
+    _, sheet, _ = table_sheet(template_dir, "assignments")
+    validations = validations_by_column(sheet)
+    for header in ("Agreement Date", "Extended Until"):
+        letter = header_letter(sheet, header)
+        assert column_format(sheet, letter) == "yyyy-mm-dd" and sheet[f"{letter}2"].is_date
+        assert validations[letter][0].prompt.startswith("A date")
+
+
+@pytest.mark.parametrize("name", ["recommendations", "feedback"])
+def test_feedback_like_recommendations_is_marked_confidential(template_dir, name):
+    workbook, _, table = table_sheet(template_dir, name)
+    text = instructions_text(workbook)
+    assert table.confidential
+    assert "CONFIDENTIAL: nothing typed here is copied into any output" in text
+    assert "Share this file with no one" in text
 
 
 @pytest.mark.parametrize("name", list(tables()))
@@ -111,14 +181,14 @@ def test_dates_durations_and_ids_have_their_formats(template_dir, name):
         letter = get_column_letter(position + 1)
         if column.type in expected:
             # The whole column carries the format (a typed cell gets it), and so does the example.
-            assert sheet.column_dimensions[letter].number_format == expected[column.type], column.name
+            assert column_format(sheet, letter) == expected[column.type], column.name
             assert sheet[f"{letter}2"].number_format == expected[column.type], column.name
 
 
 @pytest.mark.parametrize("name", list(tables()))
 def test_instructions_sheet_explains_every_column_and_the_example_row(template_dir, name):
     workbook, _, table = table_sheet(template_dir, name)
-    text = "\n".join(" ".join(str(v) for v in row if v is not None) for row in workbook[INSTRUCTIONS_SHEET].iter_rows(values_only=True))
+    text = instructions_text(workbook)
     assert table.description in text
     assert f"first cell reads {EXAMPLE_ROW_MARKER}" in text and "ignored by the run" in text
     for column in table.columns:
@@ -220,7 +290,8 @@ PROGRAM = {
         {"program": "itss-coaching", "candidate_id": CANDIDATE, "coach_id": COACH, "assigned_date": dt.date(2026, 1, 15),
          "planning_meeting_date": PLANNING, "target_grade": 24, "goal_1": "Lead a project review",
          "goals_attained": "Yes", "status": "Completed", "completion_date": dt.date(2026, 6, 15),
-         "payment_request_date": dt.date(2026, 6, 20)},
+         "payment_request_date": dt.date(2026, 6, 20), "agreement_date": dt.date(2026, 1, 20),
+         "extended_until": dt.date(2027, 3, 31)},
     ],
     "coach_log": [
         {"candidate_id": CANDIDATE, "coach_id": COACH, "date": PLANNING + dt.timedelta(weeks=week + 1),
@@ -231,6 +302,16 @@ PROGRAM = {
         {"candidate_id": CANDIDATE, "coach_id": COACH, "date": PLANNING + dt.timedelta(days=5 * day + 1),
          "duration": 2.5, "activity_type": ("Coach Meeting", "Independent")[day % 2], "description": f"Activity {day + 1}"}
         for day in range(20)
+    ],
+    "feedback": [
+        {"employee_id": employee, "role": role, "coach_id": COACH, "candidate_id": CANDIDATE,
+         "feedback_date": dt.date(2026, 6, 30), "rating": 5, "comments": "Helpful and well organised"}
+        for employee, role in ((COACH, "Coach"), (CANDIDATE, "Coachee"))
+    ],
+    "milestones": [
+        {"candidate_id": CANDIDATE, "coach_id": COACH, "phase": phase, "date": PLANNING + dt.timedelta(weeks=week),
+         "campus": "Central Office", "notes": f"{phase} reached"}
+        for week, phase in enumerate(("Agreement", "Orientation", "Relationship", "Goals", "Ongoing Support", "Agreement Review"))
     ],
 }
 
@@ -250,6 +331,35 @@ def run_inbox(inbox: Path, tmp_path: Path) -> dict:
     out = tmp_path / "out"
     assert cli("run", str(inbox), "--as-of", "2026-09-01", "--out", str(out), "--state", str(tmp_path / "state")) == 0
     return json.loads((out / "run.json").read_text(encoding="utf-8"))
+
+
+def test_templates_filled_in_are_read_and_validated_with_no_finding_at_all(tmp_path):
+    inbox = tmp_path / "inbox"
+    assert cli("templates", str(inbox)) == 0
+    fill_in(inbox)
+
+    sheets_by_table = {}
+    for path in sorted(inbox.iterdir()):
+        workbook = read_workbook(str(path), path.name)
+        assert not workbook.error
+        for sheet in workbook.sheets:
+            if sheet.name == INSTRUCTIONS_SHEET:
+                assert sheet.table is None
+                continue
+            assert (sheet.table, sheet.missing) == (path.stem, [])
+            sheets_by_table.setdefault(sheet.table, []).append((path.name, sheet))
+    typed, findings = validate(sheets_by_table)
+
+    assert [f"{f.rule} {f.file} {f.cell}: {f.message}" for f in findings] == []
+    assert {name: len(typed[name]) for name in PROGRAM} == {name: len(records) for name, records in PROGRAM.items()}
+    assignment = typed["assignments"].iloc[0]
+    assert (assignment["program"], assignment["agreement_date"], assignment["extended_until"]) == (
+        "itss-coaching", pd.Timestamp("2026-01-20"), pd.Timestamp("2027-03-31"))
+    assert list(typed["feedback"]["role"]) == ["Coach", "Coachee"]
+    assert list(typed["milestones"]["phase"]) == [m["phase"] for m in PROGRAM["milestones"]]
+    roster = typed["employees"].set_index("employee_id")
+    assert roster.at[CANDIDATE, "supervisor_id"] == "200009"
+    assert roster.at[COACH, "position_start_date"] == pd.Timestamp("2019-07-01")
 
 
 def test_templates_filled_in_run_with_no_findings_about_their_format(tmp_path):
