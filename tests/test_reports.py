@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from coaching_batch.model import (
     CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAIR_COLUMNS, PAYMENT_COLUMNS, InputFile, RunResult,
     SheetInfo,
 )
+from coaching_batch.policy import load_policy
 from coaching_batch.reports import atomic, write_outputs
 from coaching_batch.reports import results as results_module
 from coaching_batch.reports import runjson
@@ -30,21 +33,29 @@ PHONE_LIKE = "+1-555"
 
 
 def pair(candidate_id, coach_id, candidate_name, coach_name, *, candidate_minutes, coach_minutes, complete, paid,
-         planning="2026-05-01", completion=None, reasons=""):
-    need_candidate, need_coach = 40 * 60, 12 * 60
+         planning="2026-05-01", completion=None, reasons="", program="itss-coaching", minimums=(40, 12), **more):
+    """A Pairs row; ``minimums`` None is a program without hour minimums (hours needed NaN)."""
+    def needed(minimum_hours, minutes):
+        return float("nan") if minimum_hours is None else round(max(minimum_hours * 60 - minutes, 0) / 60, 2)
+
+    need_candidate, need_coach = minimums or (None, None)
     return {
-        "program": "itss-coaching", "candidate_id": candidate_id, "candidate_name": candidate_name,
+        "program": program, "candidate_id": candidate_id, "candidate_name": candidate_name,
         "coach_id": coach_id, "coach_name": coach_name, "assigned_date": pd.Timestamp("2026-04-15"),
-        "planning_meeting_date": pd.Timestamp(planning), "deadline": pd.Timestamp(planning) + pd.DateOffset(months=6),
+        "planning_meeting_date": pd.Timestamp(planning), "agreement_date": pd.NaT, "start": pd.Timestamp(planning),
+        "deadline": pd.Timestamp(planning) + pd.DateOffset(months=6), "extended_until": pd.NaT,
         "status": "Completed" if completion else "Active",
         "completion_date": pd.Timestamp(completion) if completion else pd.NaT,
         "payment_request_date": pd.Timestamp(completion) if paid else pd.NaT,
         "candidate_minutes": candidate_minutes, "coach_contact_minutes": coach_minutes,
         "candidate_hours": round(candidate_minutes / 60, 2), "coach_contact_hours": round(coach_minutes / 60, 2),
-        "candidate_hours_needed": round(max(need_candidate - candidate_minutes, 0) / 60, 2),
-        "coach_contact_hours_needed": round(max(need_coach - coach_minutes, 0) / 60, 2),
+        "candidate_hours_needed": needed(need_candidate, candidate_minutes),
+        "coach_contact_hours_needed": needed(need_coach, coach_minutes),
+        "feedback_coach_date": pd.NaT, "feedback_coachee_date": pd.NaT,
         "completion_eligible": complete, "payment_eligible": paid,
         "payment_id": f"P-{candidate_id}-{coach_id}", "paid_on": pd.NaT, "reasons": reasons,
+        **{key: pd.Timestamp(value) if "date" in key or key in ("start", "extended_until") else value
+           for key, value in more.items()},
     }
 
 
@@ -61,6 +72,7 @@ def make_result(policy, *, with_payment: bool = True, **changes) -> RunResult:
         "payment_id": "P-1001-2001", "coach_id": "2001", "coach_name": "Grace Kim", "candidate_id": "1001",
         "candidate_name": PHONE_LIKE, "start_date": pd.Timestamp("2026-05-01"), "end_date": pd.Timestamp("2026-10-30"),
         "coach_contact_hours": 12.67, "candidate_hours": 40.5, "amount": 300.0,
+        "program": "itss-coaching", "amount_basis": "flat stipend $300.00",
     }] if with_payment else []
     findings = [
         finding("LOG-DURATION-IMPLAUSIBLE", "Entry of 9.00 h is longer than 8 h", file="Coach Log.xlsx", sheet="Log",
@@ -68,7 +80,7 @@ def make_result(policy, *, with_payment: bool = True, **changes) -> RunResult:
         finding("SHEET-UNRECOGNIZED", "Sheet 'Notes' holds no table", file="Roster.xlsx", sheet="Notes"),
         finding("CELL-TYPE", FORMULA_TEXT, file="Roster.xlsx", sheet="Staff", cell="B4"),
         finding("PAIR-OVERDUE", "The deadline passed", candidate_id="1002", coach_id="2002",
-                file="Assignments.xlsx", sheet="Pairs"),
+                file="Assignments.xlsx", sheet="Pairs", program="itss-coaching"),
     ]
     inputs = [
         InputFile("Roster.xlsx", "ab" * 32, 12_345, "read", sheets=[
@@ -80,7 +92,7 @@ def make_result(policy, *, with_payment: bool = True, **changes) -> RunResult:
         as_of=AS_OF, policy=policy, inbox="inbox", inputs=inputs, pairs=pairs,
         payments=pd.DataFrame(payment_rows, columns=PAYMENT_COLUMNS),
         coaches=pd.DataFrame([{
-            "coach_id": "2001", "coach_name": "Grace Kim", "grade": 9, "hire_date": pd.Timestamp("2015-03-01"),
+            "program": "itss-coaching", "coach_id": "2001", "coach_name": "Grace Kim", "grade": 9, "hire_date": pd.Timestamp("2015-03-01"),
             "pgs_status": "Meeting", "coach_training_date": pd.NaT, "recommendations_complete": True,
             "qualified": False, "reasons": "no coach training date",
         }], columns=COACH_COLUMNS),
@@ -172,7 +184,8 @@ def test_no_output_workbook_holds_a_formula(written):
 
 def test_results_exceptions_sheet_lists_errors_first_with_its_columns(written):
     sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Exceptions"]
-    assert header(sheet) == ["Severity", "Rule", "Message", "File", "Sheet", "Cell", "Candidate ID", "Coach ID", "Fix", "Who Acts"]
+    assert header(sheet) == ["Severity", "Rule", "Message", "File", "Sheet", "Cell", "Candidate ID", "Coach ID", "Program",
+                             "Fix", "Who Acts"]
     severities = [r["Severity"] for r in rows(sheet)]
     assert severities == ["Error", "Error", "Warning", "Info"]
     assert sheet.conditional_formatting  # error and warning rows are highlighted
@@ -202,7 +215,8 @@ def test_inputs_sheet_has_a_row_per_file_and_sheet(written):
 
 def test_empty_frame_gives_a_sheet_with_its_header(written):
     sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Certificates"]
-    assert header(sheet) == ["Candidate ID", "Candidate Name", "Coach ID", "Coach Name", "Completion Date", "Send To", "Copies To"]
+    assert header(sheet) == ["Program", "Candidate ID", "Candidate Name", "Coach ID", "Coach Name", "Completion Date",
+                             "Send To", "Copies To"]
     assert rows(sheet) == []
     assert list(sheet.tables) == ["Certificates"]
 
@@ -217,13 +231,14 @@ def test_payment_sheet_has_finance_columns_then_a_numeric_total(written):
     sheet = openpyxl.load_workbook(written[0] / "payments.xlsx")["Payments"]
     assert sheet.parent.sheetnames == ["Payments"]
     assert header(sheet) == ["Payment ID", "Coach ID", "Coach Name", "Candidate ID", "Candidate Name", "Start Date",
-                             "End Date", "Coach Contact Hours", "Candidate Hours", "Amount"]
+                             "End Date", "Coach Contact Hours", "Candidate Hours", "Amount", "Program", "Amount Basis"]
     assert sheet["F2"].value == datetime(2026, 5, 1) and sheet["F2"].is_date
     assert sheet["J2"].value == 300 and sheet["J2"].number_format == "$#,##0.00"
     assert sheet.max_row == 3
     assert sheet["A3"].value == "Total"
     assert sheet["J3"].value == 300 and sheet["J3"].data_type == "n"
-    assert all(sheet.cell(3, col).value is None for col in range(2, 10))
+    assert all(sheet.cell(3, col).value is None for col in (*range(2, 10), 11, 12))
+    assert sheet["K2"].value == "itss-coaching" and sheet["L2"].value == "flat stipend $300.00"
 
 
 def test_payment_total_is_the_sum_of_the_amounts(tmp_path, policy):
@@ -251,7 +266,7 @@ def test_exception_report_groups_by_who_acts_then_severity(written):
     assert book.sheetnames == ["Summary", "Exceptions"]
     sheet = book["Exceptions"]
     assert header(sheet) == ["Status", "Severity", "Rule", "Message", "File", "Sheet", "Cell", "Candidate ID",
-                             "Coach ID", "Fix", "Who Acts", "First Seen", "Age (days)"]
+                             "Coach ID", "Program", "Fix", "Who Acts", "First Seen", "Age (days)"]
     order = [(r["Who Acts"], r["Severity"], r["Rule"]) for r in rows(sheet)]
     assert order == [
         ("Coordinator", "Error", "CELL-TYPE"), ("Coordinator", "Error", "PAIR-OVERDUE"),
@@ -307,7 +322,8 @@ def test_run_json_is_strict_json_with_the_run(written):
     assert report["pairs"][1]["completion_date"] is None
     assert report["pairs"][1]["reasons"] == ["candidate hours 20.02 < 40", "goals not attained"]
     assert report["payments"] == [{"payment_id": "P-1001-2001", "coach_id": "2001", "candidate_id": "1001",
-                                   "start_date": "2026-05-01", "end_date": "2026-10-30", "amount": 300.0}]
+                                   "start_date": "2026-05-01", "end_date": "2026-10-30", "amount": 300.0,
+                                   "program": "itss-coaching", "amount_basis": "flat stipend $300.00"}]
     assert [e["severity"] for e in report["exceptions"]] == ["error", "error", "warning", "info"]
     assert report["exceptions"][0]["message"] == FORMULA_TEXT and report["exceptions"][0]["status"] == "New"
     assert report["counts"]["pairs"] == 3 and report["counts"]["errors"] == 2
@@ -371,7 +387,7 @@ def test_text_cells_are_never_numbers_or_urls(tmp_path, policy):
     sheet = openpyxl.load_workbook(tmp_path / "results.xlsx")["Pairs"]
     assert sheet["C2"].value == "http://example.com" and sheet["C2"].hyperlink is None
     assert sheet["C3"].value == "00123" and sheet["C3"].data_type == "s"
-    assert not math.isnan(sheet["L2"].value)
+    assert not math.isnan(rows(sheet)[0]["Candidate Hours"])
 
 
 def test_outputs_written_in_parallel_equal_those_written_in_turn(tmp_path, policy):
@@ -418,3 +434,260 @@ def test_run_json_text_is_what_the_standard_library_writes(policy):
     assert runjson.dumps_indented(summary) == json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
     with pytest.raises(ValueError):
         runjson.dumps_indented({"hours": float("nan")})
+
+
+# --- several programs in one run (issue 8) ----------------------------------------------------
+
+MENTORING, TIERED, TYPO = "support-mentoring", "district-tiered", "Mentorng"
+
+
+def programs_result(policy, **changes) -> RunResult:
+    """A run of three programs (ITSS, mentoring, a tiered stipend program) and a pair whose program is a typo."""
+    mentoring = load_policy(MENTORING)
+    tiered = dataclasses.replace(policy, name=TIERED, title="District Tiered Coaching")
+    pairs = pd.DataFrame([
+        pair("1001", "2001", "Ann Lee", "Grace Kim", candidate_minutes=2430, coach_minutes=760, complete=True,
+             paid=True, completion="2026-10-30"),
+        pair("1002", "2002", "Oscar Diaz", "Helen Wu", candidate_minutes=1201, coach_minutes=300, complete=False,
+             paid=False),
+        pair("3001", "4001", "Mia Ford", "Sam Osei", candidate_minutes=0, coach_minutes=600, complete=True, paid=False,
+             program=MENTORING, minimums=None, agreement_date="2025-11-03", start="2025-11-03",
+             deadline="2026-11-03", completion="2026-11-03"),
+        pair("3002", "4002", "Ray Cole", "Ana Ruiz", candidate_minutes=0, coach_minutes=240, complete=False, paid=False,
+             program=MENTORING, minimums=None, agreement_date="2026-02-01", start="2026-02-01",
+             deadline="2027-02-01", extended_until="2027-05-01", feedback_coach_date="2026-10-02",
+             feedback_coachee_date="2026-10-09"),
+        pair("5001", "6001", "Lou Park", "Eve Stone", candidate_minutes=600, coach_minutes=900, complete=True, paid=True,
+             program=TIERED, completion="2026-11-02"),
+        pair("7001", "8001", "Kim Roy", "Ben Ash", candidate_minutes=0, coach_minutes=0, complete=False, paid=False,
+             program=TYPO, minimums=None, reasons=f"program '{TYPO}' is not a known program"),
+    ], columns=PAIR_COLUMNS)
+    payments = pd.DataFrame([
+        {"payment_id": "P-1001-2001", "coach_id": "2001", "coach_name": "Grace Kim", "candidate_id": "1001",
+         "candidate_name": "Ann Lee", "start_date": pd.Timestamp("2026-05-01"), "end_date": pd.Timestamp("2026-10-30"),
+         "coach_contact_hours": 12.67, "candidate_hours": 40.5, "amount": 300.0, "program": "itss-coaching",
+         "amount_basis": "flat stipend $300.00"},
+        {"payment_id": "P-5001-6001", "coach_id": "6001", "coach_name": "Eve Stone", "candidate_id": "5001",
+         "candidate_name": "Lou Park", "start_date": pd.Timestamp("2026-05-01"), "end_date": pd.Timestamp("2026-11-02"),
+         "coach_contact_hours": 10.5, "candidate_hours": 10.0, "amount": 262.5, "program": TIERED,
+         "amount_basis": "10.50 coach contact h × $25.00/h"},
+    ], columns=PAYMENT_COLUMNS)
+    findings = [
+        finding("PAIR-OVERDUE", "The deadline passed", candidate_id="1002", coach_id="2002",
+                file="Assignments.xlsx", sheet="Pairs", cell="A3", program="itss-coaching"),
+        finding("LOG-DURATION-IMPLAUSIBLE", "Entry of 9.00 h is longer than 8 h", file="Mentor Log.xlsx",
+                sheet="Log", cell="D7", candidate_id="3002", coach_id="4002", program=MENTORING),
+        finding("LOG-DURATION-IMPLAUSIBLE", "Entry of 8.50 h is longer than 8 h", file="Mentor Log.xlsx",
+                sheet="Log", cell="D9", candidate_id="3002", coach_id="4002", program=MENTORING),
+        finding("CELL-ENUM", f"Program '{TYPO}' is not one of the programs", file="Assignments.xlsx",
+                sheet="Pairs", cell="F7", candidate_id="7001", coach_id="8001", program=TYPO),
+        finding("CELL-TYPE", "Hire Date 'soon' is not a date", file="Roster.xlsx", sheet="Staff", cell="E4"),
+    ]
+    coaches = pd.DataFrame([
+        {"program": "itss-coaching", "coach_id": "2001", "coach_name": "Grace Kim", "qualified": True},
+        {"program": MENTORING, "coach_id": "4001", "coach_name": "Sam Osei", "qualified": True},
+    ], columns=COACH_COLUMNS)
+    certificates = pd.DataFrame([
+        {"program": MENTORING, "candidate_id": "3001", "candidate_name": "Mia Ford", "coach_id": "4001",
+         "coach_name": "Sam Osei", "completion_date": pd.Timestamp("2026-11-03")},
+    ], columns=CERTIFICATE_COLUMNS)
+    values = dict(pairs=pairs, payments=payments, findings=findings, coaches=coaches, certificates=certificates,
+                  programs={"itss-coaching": policy, MENTORING: mentoring, TIERED: tiered})
+    values.update(changes)
+    return make_result(policy, **values)
+
+
+@pytest.fixture
+def several(tmp_path, policy):
+    write_outputs(programs_result(policy), tmp_path)
+    return tmp_path
+
+
+def test_pairs_sheet_shows_every_pair_column_but_minutes_with_feedback_as_dates_only(several):
+    sheet = openpyxl.load_workbook(several / "results.xlsx")["Pairs"]
+    assert header(sheet) == [
+        "Program", "Candidate ID", "Candidate Name", "Coach ID", "Coach Name", "Assigned Date",
+        "Planning Meeting Date", "Agreement Date", "Start", "Deadline", "Extended Until", "Status", "Completion Date",
+        "Payment Request Date", "Candidate Hours", "Coach Contact Hours", "Hours Still Needed (Candidate)",
+        "Hours Still Needed (Coach Contact)", "Coach Feedback Received", "Coachee Feedback Received",
+        "Completion Eligible", "Payment Eligible", "Payment ID", "Paid On", "Reasons",
+    ]
+    table = {r["Candidate ID"]: r for r in rows(sheet)}
+    ray = table["3002"]
+    assert ray["Program"] == MENTORING
+    assert (ray["Agreement Date"], ray["Start"], ray["Deadline"], ray["Extended Until"]) == (
+        datetime(2026, 2, 1), datetime(2026, 2, 1), datetime(2027, 2, 1), datetime(2027, 5, 1))
+    assert (ray["Coach Feedback Received"], ray["Coachee Feedback Received"]) == (datetime(2026, 10, 2), datetime(2026, 10, 9))
+    feedback_col = header(sheet).index("Coach Feedback Received") + 1
+    assert sheet.cell(table_row(sheet, "3002"), feedback_col).is_date
+    assert table["1001"]["Coach Feedback Received"] is None and table["1001"]["Agreement Date"] is None
+
+
+def table_row(sheet, candidate_id: str) -> int:
+    return next(row for row in range(2, sheet.max_row + 1) if sheet.cell(row, 2).value == candidate_id)
+
+
+def test_hours_needed_are_blank_for_a_program_without_hour_minimums(several):
+    table = {r["Candidate ID"]: r for r in rows(openpyxl.load_workbook(several / "results.xlsx")["Pairs"])}
+    for mentee in ("3001", "3002", "7001"):
+        assert table[mentee]["Hours Still Needed (Candidate)"] is None
+        assert table[mentee]["Hours Still Needed (Coach Contact)"] is None
+        assert table[mentee]["Coach Contact Hours"] is not None
+    assert table["1002"]["Hours Still Needed (Candidate)"] == 19.98  # ITSS keeps its minimums
+    assert table["1001"]["Hours Still Needed (Coach Contact)"] == 0
+
+
+def test_coaches_and_certificates_start_with_the_program(several):
+    book = openpyxl.load_workbook(several / "results.xlsx")
+    assert header(book["Coaches"])[:3] == ["Program", "Coach ID", "Coach Name"]
+    assert [(r["Program"], r["Coach ID"]) for r in rows(book["Coaches"])] == [("itss-coaching", "2001"), (MENTORING, "4001")]
+    assert header(book["Certificates"])[0] == "Program"
+    assert rows(book["Certificates"])[0]["Program"] == MENTORING
+
+
+def test_every_finding_shows_its_program_in_both_workbooks_and_run_json(several):
+    results = rows(openpyxl.load_workbook(several / "results.xlsx")["Exceptions"])
+    report = rows(openpyxl.load_workbook(several / "exceptions.xlsx")["Exceptions"])
+    for table in (results, report):
+        by_cell = {(r["File"], r["Cell"]): r["Program"] for r in table}
+        assert by_cell == {("Assignments.xlsx", "A3"): "itss-coaching", ("Mentor Log.xlsx", "D7"): MENTORING,
+                           ("Mentor Log.xlsx", "D9"): MENTORING, ("Assignments.xlsx", "F7"): TYPO,
+                           ("Roster.xlsx", "E4"): None}  # a roster cell belongs to no program
+    exceptions = json.loads((several / "run.json").read_text(encoding="utf-8"))["exceptions"]
+    assert {(e["file"], e["cell"]): e["program"] for e in exceptions}[("Mentor Log.xlsx", "D7")] == MENTORING
+    assert {e["program"] for e in exceptions} == {"itss-coaching", MENTORING, TYPO, ""}
+
+
+def test_resolved_findings_keep_their_program_in_the_report(tmp_path, policy):
+    gone = finding("LOG-DURATION-IMPLAUSIBLE", "Entry of 9.00 h", file="Mentor Log.xlsx", sheet="Log", cell="D2",
+                   candidate_id="3001", coach_id="4001", program=MENTORING)
+    write_outputs(programs_result(policy, resolved=[gone], finding_history={finding_key(gone): ("Open", date(2026, 11, 1))}),
+                  tmp_path)
+    report = rows(openpyxl.load_workbook(tmp_path / "exceptions.xlsx")["Exceptions"])
+    assert [(r["Status"], r["Program"]) for r in report if r["Cell"] == "D2"] == [("Resolved", MENTORING)]
+
+
+def summary_cells(folder) -> list[list]:
+    return [list(r) for r in openpyxl.load_workbook(folder / "results.xlsx")["Summary"].iter_rows(values_only=True)]
+
+
+def summary_section(cells: list[list], title: str) -> list[list]:
+    """The rows under a Summary section title, up to the blank row that ends it."""
+    start = next(i for i, r in enumerate(cells) if r[0] == title) + 1
+    end = next((i for i in range(start, len(cells)) if all(v is None for v in cells[i])), len(cells))
+    return cells[start:end]
+
+
+def test_summary_sums_by_program_with_unknown_programs_and_file_findings_apart(several):
+    cells = summary_cells(several)
+    grid = summary_section(cells, "By program")
+    assert grid[0][:9] == ["Program", "Title", "Pairs", "Completion Eligible", "Payment Eligible", "Payments This Run",
+                           "Amount", "Errors", "Warnings"]
+    by_program = {r[0]: r[1:9] for r in grid[1:]}
+    assert by_program == {
+        "itss-coaching": ["ITSS Technical Advancement Skills Coaching", 2, 1, 1, 1, 300, 1, 0],
+        MENTORING: ["Supporting Services Mentoring", 2, 1, 0, 0, 0, 0, 2],
+        TIERED: ["District Tiered Coaching", 1, 1, 1, 1, 262.5, 0, 0],
+        TYPO: ["(not a known program)", 1, 0, 0, 0, 0, 1, 0],
+        "(none)": ["Findings about files, sheets and cells", 0, 0, 0, 0, 0, 1, 0],
+    }
+    assert list(by_program) == ["itss-coaching", MENTORING, TIERED, TYPO, "(none)"]  # the run's order, then the rest
+    values = {r[0]: r[1] for r in cells if r[0] is not None}
+    assert sum(r[1] for r in by_program.values()) == values["Pairs (assignments)"] == 6
+    assert sum(r[6] for r in by_program.values()) == values["Errors"] == 3
+    assert sum(r[5] for r in by_program.values()) == values["Amount payable this run"] == 562.5
+    assert values["Default program"] == "itss-coaching" and values["Programs in this run"] == 3
+    assert cells[0][0] == ("Coaching batch run — ITSS Technical Advancement Skills Coaching; "
+                           "Supporting Services Mentoring; District Tiered Coaching")
+
+
+def test_summary_lists_each_programs_settings(several):
+    cells = summary_cells(several)
+    mentoring = dict((r[0], r[1]) for r in summary_section(cells, f"Policy: {MENTORING}"))
+    assert mentoring["program"] == MENTORING and mentoring["title"] == "Supporting Services Mentoring"
+    assert mentoring == {k: results_module._setting_text(v) for k, v in load_policy(MENTORING).as_rows()}
+    itss = dict((r[0], r[1]) for r in summary_section(cells, "Policy: itss-coaching"))
+    assert itss["hours.candidate_minimum"] == "40"
+    assert dict((r[0], r[1]) for r in summary_section(cells, f"Policy: {TIERED}"))["title"] == "District Tiered Coaching"
+
+
+def test_a_run_of_one_program_has_one_by_program_row_and_one_policy(written):
+    cells = summary_cells(written[0])
+    grid = summary_section(cells, "By program")
+    assert [r[:3] for r in grid[1:]] == [["itss-coaching", "ITSS Technical Advancement Skills Coaching", 3],
+                                         ["(none)", "Findings about files, sheets and cells", 0]]
+    assert [r[0] for r in cells if r[0] and str(r[0]).startswith("Policy: ")] == ["Policy: itss-coaching"]
+
+
+def test_payment_sheet_lists_each_programs_payments_with_the_basis_and_one_total(several):
+    sheet = openpyxl.load_workbook(several / "payments.xlsx")["Payments"]
+    names = header(sheet)
+    assert names == ["Payment ID", "Coach ID", "Coach Name", "Candidate ID", "Candidate Name", "Start Date", "End Date",
+                     "Coach Contact Hours", "Candidate Hours", "Amount", "Program", "Amount Basis"]
+    table = [dict(zip(names, r)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [(r["Payment ID"], r["Program"], r["Amount"], r["Amount Basis"]) for r in table[:-1]] == [
+        ("P-1001-2001", "itss-coaching", 300, "flat stipend $300.00"),
+        ("P-5001-6001", TIERED, 262.5, "10.50 coach contact h × $25.00/h"),
+    ]
+    total = table[-1]
+    assert total["Payment ID"] == "Total" and total["Amount"] == 562.5
+    assert total["Program"] is None and total["Amount Basis"] is None
+    assert sheet["J4"].data_type == "n" and sheet.auto_filter.ref == "A1:L3"
+
+
+def test_run_json_names_the_programs_and_each_pairs_payments_and_findings_program(several):
+    report = json.loads((several / "run.json").read_text(encoding="utf-8"), parse_constant=_reject)
+    assert report["program"] == "itss-coaching"  # the default, as before
+    assert report["programs"] == [
+        {"name": "itss-coaching", "title": "ITSS Technical Advancement Skills Coaching"},
+        {"name": MENTORING, "title": "Supporting Services Mentoring"},
+        {"name": TIERED, "title": "District Tiered Coaching"},
+    ]
+    pairs = {p["candidate_id"]: p for p in report["pairs"]}
+    assert {c: p["program"] for c, p in pairs.items()} == {
+        "1001": "itss-coaching", "1002": "itss-coaching", "3001": MENTORING, "3002": MENTORING, "5001": TIERED, "7001": TYPO}
+    assert pairs["3002"]["extended_until"] == "2027-05-01" and pairs["3002"]["agreement_date"] == "2026-02-01"
+    assert [(p["payment_id"], p["program"], p["amount_basis"]) for p in report["payments"]] == [
+        ("P-1001-2001", "itss-coaching", "flat stipend $300.00"), ("P-5001-6001", TIERED, "10.50 coach contact h × $25.00/h")]
+    assert set(report["policies"]) == {"itss-coaching", MENTORING, TIERED}
+
+
+def test_run_json_of_an_older_payment_frame_gives_the_default_program(policy):
+    payments = make_result(policy).payments.drop(columns=["program", "amount_basis"])
+    summary = run_summary(make_result(policy, payments=payments))
+    assert summary["payments"][0]["program"] == "itss-coaching" and summary["payments"][0]["amount_basis"] is None
+    assert summary["programs"] == [{"name": "itss-coaching", "title": "ITSS Technical Advancement Skills Coaching"}]
+
+
+# --- confidential stays confidential (issue 8 item 6) ------------------------------------------
+
+SECRET = "Zq7-CONFIDENTIAL-MARKER"
+
+
+def output_texts(folder: Path) -> dict[str, str]:
+    """Every output's text: run.json as it is, each workbook's XML parts joined."""
+    texts = {}
+    for path in folder.iterdir():
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as archive:
+                texts[path.name] = "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+        else:
+            texts[path.name] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def test_feedback_and_recommendation_values_in_the_frames_reach_no_output(tmp_path, policy):
+    """Whatever extra columns the frames carry (a rating, comments, a reference), only the listed columns
+    are written: the confidential values are in no output file."""
+    base = programs_result(policy)
+    leaked = {"rating": 5, "comments": f"{SECRET} comments", "feedback_comments": f"{SECRET} feedback",
+              "feedback_rating": f"{SECRET} rating", "reference_name": f"{SECRET} reference",
+              "overall": f"{SECRET} overall", "notes": f"{SECRET} notes"}
+    frames = {name: getattr(base, name).assign(**leaked)
+              for name in ("pairs", "payments", "coaches", "hours_by_month", "certificates")}
+    write_outputs(programs_result(policy, **frames), tmp_path)
+    texts = output_texts(tmp_path)
+    assert sorted(texts) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
+    for name, text in texts.items():
+        assert SECRET not in text, name
+        assert "Comments" not in text and "Rating" not in text, name

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..findings import SEVERITY_ORDER, Finding, Severity, sort_key
 from ..model import RunResult
+from .programs import programs_title
 from .xlsx import (
     COUNT, DATE, INTEGER, LONG_TEXT, Column, Formats, make_printable, open_workbook, write_cell, write_header,
     write_table,
@@ -37,6 +38,7 @@ FINDING_COLUMNS = [
     Column("cell", "Cell"),
     Column("candidate_id", "Candidate ID"),
     Column("coach_id", "Coach ID"),
+    Column("program", "Program"),  # the pair's program; blank for a file, sheet or cell
     Column("fix", "Fix", LONG_TEXT, width=45),
     Column("actor", "Who Acts"),
 ]
@@ -110,7 +112,7 @@ def write_exceptions(result: RunResult, path: Path) -> None:
     tracked = report_order(tracked_findings(result))
     workbook = open_workbook(path)
     formats = Formats(workbook)
-    title = f"Weekly exception report — {result.policy.title or result.policy.name} — as of {result.as_of:%Y-%m-%d}"
+    title = f"Weekly exception report — {programs_title(result)} — as of {result.as_of:%Y-%m-%d}"
 
     summary = workbook.add_worksheet("Summary")
     _write_summary(summary, formats, result, tracked)
@@ -125,8 +127,8 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
     sheet.write_string(0, 0, "Weekly exception report", formats.title)
     write_cell(sheet, formats, 1, 0, "As of", cell_format=formats.label)
     write_cell(sheet, formats, 1, 1, result.as_of, DATE)
-    write_cell(sheet, formats, 2, 0, "Program", cell_format=formats.label)
-    write_cell(sheet, formats, 2, 1, result.policy.title or result.policy.name)
+    write_cell(sheet, formats, 2, 0, "Programs" if len(result.programs) > 1 else "Program", cell_format=formats.label)
+    write_cell(sheet, formats, 2, 1, programs_title(result))
 
     row = 4
     sheet.write_string(row, 0, "Open findings (New and Open) by who acts", formats.section)
@@ -193,6 +195,7 @@ def _finding_row(f: Finding) -> dict[str, str]:
         "cell": f.cell,
         "candidate_id": f.candidate_id,
         "coach_id": f.coach_id,
+        "program": f.program,
         "fix": f.fix,
         "actor": _actor_label(f.actor),
     }

@@ -2,7 +2,8 @@
 
 Finance imports it, so the header is row 1, there are only the columns below (nothing
 confidential: no ratings, references or exception text), and the total under the rows is a plain
-number that every importer reads.
+number that every importer reads. Each row names its program and how its amount was reached (the
+policy's flat stipend, hourly rate or tier); only programs that pay a stipend ever have rows.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ PAYMENT_HEADERS = {
     "coach_contact_hours": ("Coach Contact Hours", HOURS),
     "candidate_hours": ("Candidate Hours", HOURS),
     "amount": ("Amount", MONEY),
+    "program": ("Program", TEXT),
+    "amount_basis": ("Amount Basis", TEXT),
 }
 PAYMENT_SHEET = [Column(key, *PAYMENT_HEADERS[key]) for key in PAYMENT_COLUMNS]
 

@@ -23,23 +23,31 @@ import pandas as pd
 from ..model import RunResult
 from .exceptions import tracked_findings
 from .payments import payment_total
+from .programs import run_programs
 from .xlsx import is_missing
 
 PAIR_FIELDS = (
-    "program", "candidate_id", "coach_id", "status", "planning_meeting_date", "deadline", "completion_date",
-    "candidate_hours", "coach_contact_hours", "completion_eligible", "payment_eligible", "payment_id", "reasons",
+    "program", "candidate_id", "coach_id", "status", "planning_meeting_date", "agreement_date", "start", "deadline",
+    "extended_until", "completion_date", "candidate_hours", "coach_contact_hours", "completion_eligible",
+    "payment_eligible", "payment_id", "reasons",
 )
-PAYMENT_FIELDS = ("payment_id", "coach_id", "candidate_id", "start_date", "end_date", "amount")
+PAYMENT_FIELDS = ("payment_id", "coach_id", "candidate_id", "start_date", "end_date", "amount", "program", "amount_basis")
 REASON_SEPARATOR = "; "  # how the rules join a pair's reasons into one cell
 
 
 def run_summary(result: RunResult) -> dict[str, Any]:
     """The content of ``run.json`` as plain Python values (ready for ``json.dumps(allow_nan=False)``)."""
     policy = result.policy
+    programs = run_programs(result)
+    payments = _records(result.payments, PAYMENT_FIELDS)
+    for payment in payments:  # a payment frame without programs is the default program's
+        if is_missing(payment["program"]):
+            payment["program"] = policy.name
     return jsonable({
         "as_of": result.as_of,
-        "program": policy.name,
+        "program": policy.name,  # the run's default program
         "program_title": policy.title,
+        "programs": [{"name": name, "title": program.title} for name, program in programs.items()],
         "inbox": result.inbox,
         "inputs": [
             {
@@ -59,20 +67,21 @@ def run_summary(result: RunResult) -> dict[str, Any]:
             (_pair(row) for row in _records(result.pairs, PAIR_FIELDS)),
             key=lambda p: (_text(p["candidate_id"]), _text(p["coach_id"]), _text(p["program"]), _text(p["planning_meeting_date"])),
         ),
-        "payments": sorted(_records(result.payments, PAYMENT_FIELDS), key=lambda p: _text(p["payment_id"])),
+        "payments": sorted(payments, key=lambda p: _text(p["payment_id"])),
         "exceptions": [
             {
                 "severity": t.finding.severity, "rule": t.finding.rule, "message": t.finding.message,
                 "file": t.finding.file, "sheet": t.finding.sheet, "cell": t.finding.cell,
                 "candidate_id": t.finding.candidate_id, "coach_id": t.finding.coach_id,
-                "fix": t.finding.fix, "actor": t.finding.actor,
+                "program": t.finding.program, "fix": t.finding.fix, "actor": t.finding.actor,
                 "status": t.status, "first_seen": t.first_seen, "age_days": t.age_days,
             }
             for t in tracked_findings(result)
         ],
         "counts": result.counts,
         "totals": {"amount_payable": payment_total(result.payments)},
-        "policy": dict(policy.as_rows()),
+        "policy": dict(policy.as_rows()),  # the default program's; every program's under "policies"
+        "policies": {name: dict(program.as_rows()) for name, program in programs.items()},
     })
 
 
