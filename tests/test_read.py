@@ -133,3 +133,72 @@ def test_a_reader_crash_inside_a_chunk_of_files_marks_only_that_file_unreadable(
     assert set(results) == {p.name for p in [*good, poison]}
     assert "crashed" in results["poison.xlsx"].error
     assert all(not results[p.name].error and results[p.name].sheets[0].frame["duration"].tolist() == [i] for i, p in enumerate(good))
+
+
+# --------------------------------------------------------------- feedback and milestones (SPEC §2a)
+
+FEEDBACK_HEADER = ["EMPLOYEE ID", "Role (Coach or Coachee)", "Coach ID", "Candidate ID", "Feedback Date:", "Rating (1-5)", "Comments"]
+MILESTONES_HEADER = ["Candidate ID", "Coach ID", "Phase (Orientation, Relationship, Goals, Ongoing Support)", "date", "Campus", "Notes"]
+
+
+@pytest.mark.parametrize(
+    "header, table",
+    [
+        (FEEDBACK_HEADER, "feedback"),
+        (["Employee ID", "Role", "Coach ID", "Candidate ID", "Feedback Date"], "feedback"),  # the required ones only
+        (["employee id number", "ROLE", "coach id", "Coachee ID", "FEEDBACK  DATE"], "feedback"),
+        (MILESTONES_HEADER, "milestones"),
+        (["Candidate ID", "Coach ID", "Phase", "Date"], "milestones"),  # the required ones only
+        (["COACHEE ID", "coach\nid", "Milestone", "Milestone Date", "School"], "milestones"),
+    ],
+)
+def test_a_feedback_or_milestones_header_is_that_table_and_no_other(header, table):
+    found = recognise([[f"{table.title()} 2026-27"], ["Reps Coaching / Job-Embedded Coaching"], [], header])
+    assert (found.table, found.header_row, found.missing) == (table, 3, [])
+
+
+def test_feedback_and_milestones_sheets_below_title_rows_are_read_with_their_true_cells(tmp_path):
+    feedback = [["Reps Coaching: yearly feedback round"], ["CONFIDENTIAL"], FEEDBACK_HEADER,
+                ["300001", "Coachee", "200001", "300001", dt.date(2026, 6, 30), 4, "Helpful"]]
+    milestones = [["Job-Embedded Coaching milestones"], [], MILESTONES_HEADER,
+                  ["300001", "200001", "Orientation", dt.date(2026, 8, 20), "Lincoln Elementary", ""]]
+    path = write_workbook(tmp_path / "reps.xlsx", {"Feedback round": feedback, "Phases": milestones}, start_row=1, start_col=1)
+    sheets = {sheet.name: sheet for sheet in read_workbook(str(path), "reps.xlsx").sheets}
+    assert (sheets["Feedback round"].table, sheets["Feedback round"].header_row) == ("feedback", 4)
+    assert sheets["Feedback round"].columns["feedback_date"] == 5  # column F
+    assert sheets["Feedback round"].frame["role"].tolist() == ["Coachee"] and list(sheets["Feedback round"].frame.index) == [5]
+    assert (sheets["Phases"].table, sheets["Phases"].header_row, sheets["Phases"].columns["phase"]) == ("milestones", 4, 3)
+    assert sheets["Phases"].frame["phase"].tolist() == ["Orientation"]
+
+
+@pytest.mark.parametrize(
+    "header, missing",
+    [
+        (["Employee ID", "Coach ID", "Candidate ID", "Feedback Date", "Rating", "Comments"], ["role"]),
+        (["Candidate ID", "Coach ID", "Date", "Campus", "Notes"], ["phase"]),
+    ],
+)
+def test_a_feedback_or_milestones_sheet_lacking_a_required_column_is_reported_as_that_table(header, missing):
+    found = recognise([header])
+    assert found.table in ("feedback", "milestones") and found.missing == missing
+
+
+@pytest.mark.parametrize(
+    "header, table",
+    [
+        (["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration"], "coach_log"),
+        (["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Campus", "Notes"], "coach_log"),
+        (["Candidate ID", "Coach ID", "Date", "Duration", "Notes"], "candidate_log"),
+        (["Candidate ID", "Coach ID", "Date", "Hours", "Activity Type", "Description"], "candidate_log"),
+        (["Program", "Candidate ID", "Coach ID", "Assigned Date", "Planning Meeting Date", "Status",
+          "Completion Date", "Agreement Date", "Extended Until"], "assignments"),
+        (["Candidate ID", "Coach ID", "Agreement Date"], "assignments"),
+        (["Candidate ID", "Coach ID", "Assigned Date", "Extended Until", "Notes"], "assignments"),
+        (["Employee ID", "Name", "Role", "Grade", "Position Start Date", "Supervisor ID", "Employment Status",
+          "Evaluation Status"], "employees"),
+        (["Employee ID", "Employee Name", "Request Date", "Target Grade", "Notes"], "requests"),
+        (["Prospective Coach ID", "Reference Name", "Relationship", "Overall Recommendation", "Date"], "recommendations"),
+    ],
+)
+def test_the_existing_tables_are_not_mistaken_for_feedback_or_milestones(header, table):
+    assert recognise([["Title"], header]).table == table
