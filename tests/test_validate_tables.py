@@ -1,0 +1,210 @@
+"""The tables and columns of the other programs (SPEC §2a), read from real workbooks and validated.
+
+Each test writes small workbooks as coordinators keep them (title rows, headers in any case, values
+typed the ways people type them), reads and recognises them, and validates them: every bad cell is
+a finding with its file, sheet and A1 cell, and the typed tables hold what was meant. The tests stop
+at validation, so they hold whatever the rules make of the tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from coaching_batch.read import read_workbook
+from coaching_batch.validate import Tables, validate
+from workbooks import roster_rows, write_workbook
+
+FEEDBACK_HEADER = ["Employee ID", "Role (Coach or Coachee)", "Coach ID", "Candidate ID", "Feedback Date", "Rating (1-5)", "Comments"]
+MILESTONES_HEADER = ["Candidate ID", "Coach ID", "PHASE (Orientation, Relationship, Goals, Ongoing Support)", "Date", "Campus", "Notes"]
+ASSIGNMENTS_HEADER = ["Program", "Candidate ID", "Coach ID", "Assigned Date", "Planning Meeting Date", "Status",
+                      "Agreement Date", "Extended Until"]
+COACH, COACHEE = "200001", "300001"
+
+
+def read_and_validate(tmp_path: Path, files: dict[str, dict[str, list[list]]], **layout) -> tuple[Tables, list]:
+    """Write ``files`` (file name → sheet name → rows), read and recognise every sheet, validate all."""
+    sheets_by_table: dict[str, list] = {}
+    for name, sheets in files.items():
+        workbook = read_workbook(str(write_workbook(tmp_path / name, sheets, **layout)), name)
+        assert not workbook.error
+        for sheet in workbook.sheets:
+            assert sheet.table and not sheet.missing, (name, sheet.name, sheet.table, sheet.missing)
+            sheets_by_table.setdefault(sheet.table, []).append((name, sheet))
+    return validate(sheets_by_table)
+
+
+def where(findings) -> list[tuple[str, str, str, str]]:
+    return sorted((f.rule, f.file, f.sheet, f.cell) for f in findings)
+
+
+# ------------------------------------------------------------------------------------ milestones
+
+
+def test_phases_are_read_in_any_case_and_spacing_and_a_phase_that_is_not_one_is_cell_enum(tmp_path):
+    rows = [["Job-Embedded Coaching: milestones 2026-27"], [], MILESTONES_HEADER]
+    typed_phases = ["agreement", "ongoing-support", "ONGOING SUPPORT", "agreement review", "Getting Oriented",
+                    "Establishing the coaching relationship", "goals", "Kickoff"]
+    for day, phase in enumerate(typed_phases):
+        rows.append([COACHEE, COACH, phase, dt.date(2026, 8, 3 + day), "Lincoln Elementary", None])
+
+    typed, findings = read_and_validate(tmp_path, {"job-embedded.xlsx": {"Milestones": rows}})
+
+    # the header is row 3, the rows start in row 4: "Kickoff" is the 8th, row 11, in column C
+    assert where(findings) == [("CELL-ENUM", "job-embedded.xlsx", "Milestones", "C11")]
+    (finding,) = findings
+    assert "'Kickoff'" in finding.message and "Ongoing Support" in finding.message
+    assert (finding.candidate_id, finding.coach_id) == (COACHEE, COACH)
+    milestones = typed["milestones"]
+    assert milestones["phase"].tolist() == ["Agreement", "Ongoing Support", "Ongoing Support", "Agreement Review",
+                                            "Orientation", "Relationship", "Goals"]
+    assert milestones["date"].iloc[0] == pd.Timestamp("2026-08-03") and milestones["campus"].iloc[0] == "Lincoln Elementary"
+
+
+def test_a_milestone_without_its_date_or_its_pair_is_cell_required(tmp_path):
+    rows = [MILESTONES_HEADER,
+            [COACHEE, COACH, "Orientation", None],
+            [None, COACH, "Goals", dt.date(2026, 9, 1)],
+            [COACHEE, COACH, "Relationship", "next week"]]
+    typed, findings = read_and_validate(tmp_path, {"milestones.xlsx": {"Log": rows}})
+    assert where(findings) == [("CELL-REQUIRED", "milestones.xlsx", "Log", "A3"),
+                               ("CELL-REQUIRED", "milestones.xlsx", "Log", "D2"),
+                               ("CELL-TYPE", "milestones.xlsx", "Log", "D4")]
+    assert typed["milestones"].empty
+
+
+# -------------------------------------------------------------------------------------- feedback
+
+
+def test_roles_in_any_case_are_read_and_a_role_that_is_not_coach_or_coachee_is_cell_enum(tmp_path):
+    rows = [["Reps Coaching: yearly feedback round (CONFIDENTIAL)"], FEEDBACK_HEADER,
+            [COACH, "COACH", COACH, COACHEE, dt.date(2026, 6, 1), 4, "Good sessions"],
+            [COACHEE, "coachee", COACH, COACHEE, "6/3/2026", None, None],
+            ["200009", "Supervisor", COACH, COACHEE, dt.date(2026, 6, 4), 3, None]]
+
+    typed, findings = read_and_validate(tmp_path, {"feedback.xlsx": {"Round 2026": rows}}, start_row=1, start_col=2)
+
+    # title in row 2, header row 3, data from row 4; the table starts in column C, so Role is D
+    assert where(findings) == [("CELL-ENUM", "feedback.xlsx", "Round 2026", "D6")]
+    assert "'Supervisor'" in findings[0].message and "Coach, Coachee" in findings[0].message
+    feedback = typed["feedback"]
+    assert feedback["role"].tolist() == ["Coach", "Coachee"]
+    assert feedback["employee_id"].tolist() == [COACH, COACHEE]
+    assert feedback["feedback_date"].tolist() == [pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-03")]
+    assert feedback["rating"].tolist()[0] == 4 and pd.isna(feedback["rating"].tolist()[1])
+
+
+def test_a_blank_feedback_date_is_cell_required_and_a_rating_of_7_is_cell_type(tmp_path):
+    rows = [FEEDBACK_HEADER,
+            [COACH, "Coach", COACH, COACHEE, None, 5, None],
+            [COACHEE, "Coachee", COACH, COACHEE, dt.date(2026, 6, 2), 7, "Very good"],
+            [COACHEE, "Coachee", COACH, COACHEE, dt.date(2026, 6, 3), "4", None]]
+    typed, findings = read_and_validate(tmp_path, {"feedback.xlsx": {"Feedback": rows}})
+    assert where(findings) == [("CELL-REQUIRED", "feedback.xlsx", "Feedback", "E2"),
+                               ("CELL-TYPE", "feedback.xlsx", "Feedback", "F3")]
+    assert findings[0].message == "Feedback: Feedback Date is required but the cell is empty"
+    assert typed["feedback"]["rating"].tolist() == [4]  # the good row only
+
+
+def test_feedback_comments_never_reach_a_finding(tmp_path):
+    secret = "My coach never turns up"
+    rows = [FEEDBACK_HEADER, [COACHEE, "Boss", COACH, COACHEE, "yesterday", 9, secret]]
+    _, findings = read_and_validate(tmp_path, {"feedback.xlsx": {"Feedback": rows}})
+    assert {f.rule for f in findings} == {"CELL-ENUM", "CELL-TYPE"}
+    assert not any(secret in f.message for f in findings)
+
+
+# ---------------------------------------------------------------------- the roster's new columns
+
+
+def test_the_roster_columns_of_the_other_programs_are_read_and_typed(tmp_path):
+    rows = roster_rows(
+        [
+            {"employee_id": COACH, "name": "Grace Kim", "grade": 25, "position_start_date": dt.date(2019, 7, 1),
+             "supervisor_id": 12345, "employment_status": "permanent", "evaluation_status": "special"},
+            {"employee_id": COACHEE, "name": "Ryan Patel", "grade": 22, "position_start_date": "3/5/2024",
+             "supervisor_id": "012345", "employment_status": "PROBATIONARY", "evaluation_status": "par"},
+            {"employee_id": "300002", "name": "Ann Lee", "grade": 21, "position_start_date": 45292,  # an Excel serial
+             "supervisor_id": 12345.0, "employment_status": "Temporary", "evaluation_status": None},
+        ],
+        columns=["employee_id", "name", "grade", "position_start_date", "supervisor_id", "employment_status", "evaluation_status"],
+    )
+    typed, findings = read_and_validate(tmp_path, {"roster.xlsx": {"Roster": [["Staff roster, 2026"], *rows]}})
+    assert findings == []
+    roster = typed["employees"].set_index("employee_id")
+    assert roster["position_start_date"].tolist() == [pd.Timestamp("2019-07-01"), pd.Timestamp("2024-03-05"), pd.Timestamp("2024-01-01")]
+    assert roster["supervisor_id"].tolist() == ["12345", "012345", "12345"]  # IDs are text
+    assert roster["employment_status"].tolist() == ["Permanent", "Probationary", "Temporary"]
+    assert roster["evaluation_status"].tolist()[:2] == ["Special Evaluation", "PAR"] and pd.isna(roster.at["300002", "evaluation_status"])
+
+
+def test_a_bad_value_in_each_new_roster_column_is_a_finding_at_its_cell(tmp_path):
+    columns = ["employee_id", "name", "grade", "position_start_date", "supervisor_id", "employment_status", "evaluation_status"]
+    good = {"name": "Grace Kim", "grade": 25, "position_start_date": dt.date(2019, 7, 1), "supervisor_id": "200009",
+            "employment_status": "Permanent", "evaluation_status": "Standard"}
+    rows = roster_rows(
+        [
+            {**good, "employee_id": "100"},
+            {**good, "employee_id": "101", "position_start_date": "since last spring"},
+            {**good, "employee_id": "102", "supervisor_id": 12.5},
+            {**good, "employee_id": "103", "employment_status": "Contractor"},
+            {**good, "employee_id": "104", "evaluation_status": "Excellent"},
+        ],
+        columns=columns,
+    )
+    typed, findings = read_and_validate(tmp_path, {"roster.xlsx": {"Roster": rows}})
+    assert where(findings) == [("CELL-ENUM", "roster.xlsx", "Roster", "F5"),
+                               ("CELL-ENUM", "roster.xlsx", "Roster", "G6"),
+                               ("CELL-TYPE", "roster.xlsx", "Roster", "D3"),
+                               ("CELL-TYPE", "roster.xlsx", "Roster", "E4")]
+    messages = " | ".join(f.message for f in findings)
+    assert "'Contractor'" in messages and "Permanent, Temporary, Probationary" in messages
+    assert "'Excellent'" in messages and "Standard, PAR, Special Evaluation" in messages
+    assert typed["employees"]["employee_id"].tolist() == ["100"]  # the rows with a bad cell are left out
+
+
+# ---------------------------------------------------------------- the assignments' new columns
+
+
+def test_agreement_date_and_extended_until_are_read_as_dates_and_a_bad_one_is_cell_type(tmp_path):
+    rows = [["Assignments 2026"], [], ASSIGNMENTS_HEADER,
+            ["support-mentoring", COACHEE, COACH, dt.date(2026, 1, 5), None, "Active", dt.date(2026, 1, 20), None],
+            ["reps-coaching", "300002", COACH, dt.date(2025, 3, 1), "3/10/2025", None, None, "2026-06-30"],
+            ["Reps Coaching", "300003", COACH, dt.date(2025, 3, 1), None, None, 46000, "when possible"],
+            ["support-mentoring", "300004", "200002", dt.date(2026, 2, 1), None, None, "soon", None]]
+
+    typed, findings = read_and_validate(tmp_path, {"assignments.xlsx": {"Pairs": rows}})
+
+    assert where(findings) == [("CELL-TYPE", "assignments.xlsx", "Pairs", "G7"),
+                               ("CELL-TYPE", "assignments.xlsx", "Pairs", "H6")]
+    assert {(f.candidate_id, f.coach_id) for f in findings} == {("300003", COACH), ("300004", "200002")}
+    assert all("is not a date" in f.message for f in findings)
+    assignments = typed["assignments"]
+    assert assignments["candidate_id"].tolist() == [COACHEE, "300002"]
+    assert assignments["agreement_date"].iloc[0] == pd.Timestamp("2026-01-20") and pd.isna(assignments["agreement_date"].iloc[1])
+    assert pd.isna(assignments["extended_until"].iloc[0]) and assignments["extended_until"].iloc[1] == pd.Timestamp("2026-06-30")
+    assert assignments["program"].tolist() == ["support-mentoring", "reps-coaching"]  # the rules judge Program
+
+
+def test_the_new_tables_beside_the_old_ones_in_one_inbox_each_keep_their_own_findings(tmp_path):
+    files = {
+        "roster.xlsx": {"Roster": roster_rows([{"employee_id": COACH, "name": "Grace Kim", "grade": 25},
+                                               {"employee_id": COACHEE, "name": "Ryan Patel", "grade": 22,
+                                                "employment_status": "perm"}])},
+        "assignments.xlsx": {"Pairs": [ASSIGNMENTS_HEADER,
+                                       ["reps-coaching", COACHEE, COACH, dt.date(2025, 3, 1), None, None, None, "June"]]},
+        "reps.xlsx": {"Feedback": [FEEDBACK_HEADER, [COACHEE, "Coachee", COACH, COACHEE, dt.date(2026, 6, 2), 4, None]],
+                      "Milestones": [MILESTONES_HEADER, [COACHEE, COACH, "Goal Setting", dt.date(2026, 9, 1), None, None],
+                                     [COACHEE, COACH, "Phase 9", dt.date(2026, 9, 2), None, None]]},
+        "coach log.xlsx": {"Log": [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Notes"],
+                                   [COACHEE, COACH, dt.date(2026, 9, 3), "in-person", 1.5, "first meeting"]]},
+    }
+    typed, findings = read_and_validate(tmp_path, files)
+    assert where(findings) == [("CELL-ENUM", "reps.xlsx", "Milestones", "C3"),
+                               ("CELL-TYPE", "assignments.xlsx", "Pairs", "H2")]
+    assert {name: len(typed[name]) for name in ("employees", "assignments", "feedback", "milestones", "coach_log")} == {
+        "employees": 2, "assignments": 0, "feedback": 1, "milestones": 1, "coach_log": 1}
+    assert typed["milestones"]["phase"].tolist() == ["Goals"]
+    assert typed["employees"]["employment_status"].tolist()[1] == "Permanent"
