@@ -108,6 +108,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (program, key)
     );
     """,
+    # 2: the program of the pair a finding is about (blank for files, sheets and cells, and for the
+    # findings recorded before runs held several programs)
+    """
+    ALTER TABLE findings ADD COLUMN pair_program TEXT NOT NULL DEFAULT '';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -264,14 +269,16 @@ class Ledger:
         return paid
 
     def previous_findings(self, program: str) -> dict[str, tuple[Finding, date]]:
-        """The findings open after the program's last completed run: key → (finding, first seen)."""
+        """The findings open after the last completed run of ``program`` (the run's default program):
+        key → (finding, first seen); each finding with the program of the pair it is about."""
         rows = self.db.execute(
-            "SELECT key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, first_seen "
+            "SELECT key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, pair_program, first_seen "
             "FROM findings WHERE program = ? AND is_open = 1", (program,)).fetchall()
         return {
             key: (finding(rule, message, severity=Severity(severity), file=file, sheet=sheet, cell=cell,
-                          candidate_id=candidate_id, coach_id=coach_id), date.fromisoformat(first_seen))
-            for key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, first_seen in rows
+                          candidate_id=candidate_id, coach_id=coach_id, program=pair_program),
+                  date.fromisoformat(first_seen))
+            for key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, pair_program, first_seen in rows
         }
 
     def record_pending(self, result: RunResult, out_dir: Path) -> int:
@@ -288,7 +295,7 @@ class Ledger:
                 "INSERT INTO payments (payment_id, run_id, program, status, issued_on, coach_id, coach_name, "
                 "candidate_id, candidate_name, start_date, end_date, coach_contact_hours, candidate_hours, amount, sheet) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(p["payment_id"], run_id, result.policy.name, PENDING, result.as_of.isoformat(), p["coach_id"],
+                [(p["payment_id"], run_id, _payment_program(p, result.policy.name), PENDING, result.as_of.isoformat(), p["coach_id"],
                   p["coach_name"], p["candidate_id"], p["candidate_name"], _iso(p["start_date"]), _iso(p["end_date"]),
                   _number(p["coach_contact_hours"]), _number(p["candidate_hours"]), float(p["amount"]), sheet)
                  for p in result.payments.to_dict("records")],
@@ -303,11 +310,14 @@ class Ledger:
             db.execute("UPDATE payments SET status = ? WHERE run_id = ? AND status = ?", (ISSUED, run_id, PENDING))
             first_seen = {key: seen for key, (status, seen) in result.finding_history.items() if status == OPEN}
             db.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL) "
+                "INSERT INTO findings (program, key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, "
+                "first_seen, last_seen, is_open, resolved_on, pair_program) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?) "
                 "ON CONFLICT (program, key) DO UPDATE SET severity = excluded.severity, message = excluded.message, "
-                "first_seen = excluded.first_seen, last_seen = excluded.last_seen, is_open = 1, resolved_on = NULL",
+                "first_seen = excluded.first_seen, last_seen = excluded.last_seen, is_open = 1, resolved_on = NULL, "
+                "pair_program = excluded.pair_program",
                 [(program, key, str(f.severity), f.rule, f.message, f.file, f.sheet, f.cell, f.candidate_id, f.coach_id,
-                  _iso(first_seen.get(key, result.as_of)), as_of)
+                  _iso(first_seen.get(key, result.as_of)), as_of, f.program or "")
                  for key, f in {finding_key(f): f for f in result.findings}.items()],
             )
             db.executemany("UPDATE findings SET is_open = 0, resolved_on = ? WHERE program = ? AND key = ?",
@@ -340,7 +350,7 @@ class Ledger:
         if not include_voided:
             where.append("status = 'issued'")
         return pd.read_sql_query(
-            "SELECT payment_id, status, issued_on, coach_id, coach_name, candidate_id, candidate_name, start_date, "
+            "SELECT payment_id, status, issued_on, program, coach_id, coach_name, candidate_id, candidate_name, start_date, "
             "end_date, coach_contact_hours, candidate_hours, amount, run_id, voided_on, void_reason FROM payments "
             f"WHERE {' AND '.join(where)} ORDER BY issued_on, payment_id, id", self.db, params=params)
 
@@ -398,6 +408,14 @@ def _iso(value: object) -> str | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return pd.Timestamp(value).date().isoformat()
+
+
+def _payment_program(payment: dict, default: str) -> str:
+    """The program a payment belongs to: its own, else the run's default (a frame without programs)."""
+    program = payment.get("program")
+    if program is None or (not isinstance(program, str) and pd.isna(program)) or not str(program).strip():
+        return default
+    return str(program).strip()
 
 
 def _number(value: object) -> float | None:

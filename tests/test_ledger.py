@@ -17,8 +17,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from coaching_batch.ledger import SCHEMA_VERSION, state_lock
+from coaching_batch.ledger import MIGRATIONS, SCHEMA_VERSION, Ledger, state_lock
+from coaching_batch.reports.exceptions import finding_key
+from coaching_batch.reports.ledger_export import write_ledger_payments
 from coaching_batch.rules.pairs import payment_id
+from test_reports import MENTORING, TIERED, programs_result
 from workbooks import coach_log_rows, write_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
@@ -420,3 +423,150 @@ def test_outputs_that_cannot_be_written_stop_the_run_and_pay_nothing(tmp_path):
     assert failed.returncode == 2 and failed.stderr.startswith("Error: cannot write the outputs")
     again = run_week(inbox, WEEK1)
     assert again.returncode == 0 and paid_ids(out_folder(again)) == [ALICIA_BROOKS]
+
+
+# --- several programs in one ledger (issue 8) ---------------------------------------------------
+
+
+def test_each_payment_is_recorded_under_its_own_program(tmp_path, policy):
+    result = programs_result(policy)
+    with Ledger.open(tmp_path / "state") as ledger:
+        run_id = ledger.record_pending(result, tmp_path / "out")
+        ledger.record_completed(run_id, result, 0)
+        recorded = ledger.payments()
+    assert ledger_rows(tmp_path / "state", "SELECT payment_id, program, status FROM payments ORDER BY payment_id") == [
+        ("P-1001-2001", "itss-coaching", "issued"), ("P-5001-6001", TIERED, "issued")]
+    assert ledger_rows(tmp_path / "state", "SELECT program FROM runs") == [("itss-coaching",)]  # the run's default
+    write_ledger_payments(recorded, tmp_path / "export.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "export.xlsx")["Payments"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Payment ID", "Status", "Issued On", "Program")
+    assert [(r[0], r[3]) for r in rows[1:]] == [("P-1001-2001", "itss-coaching"), ("P-5001-6001", TIERED)]
+
+
+def test_a_payment_frame_without_programs_is_recorded_under_the_runs_program(tmp_path, policy):
+    result = programs_result(policy)
+    result.payments = result.payments.drop(columns=["program", "amount_basis"])
+    with Ledger.open(tmp_path / "state") as ledger:
+        ledger.record_pending(result, tmp_path / "out")
+    assert ledger_rows(tmp_path / "state", "SELECT DISTINCT program FROM payments") == [("itss-coaching",)]
+
+
+def test_findings_come_back_with_their_pairs_program_under_the_runs_history(tmp_path, policy):
+    result = programs_result(policy)
+    with Ledger.open(tmp_path / "state") as ledger:
+        ledger.record_completed(ledger.record_pending(result, tmp_path / "out"), result, 0)
+        previous = ledger.previous_findings("itss-coaching")
+        assert ledger.previous_findings(MENTORING) == {}  # the history is the run's (default program's)
+    assert {key: f for key, (f, _) in previous.items()} == {finding_key(f): f for f in result.findings}
+    assert {f.program for f, _ in previous.values()} == {"itss-coaching", MENTORING, "Mentorng", ""}
+    assert {seen for _, seen in previous.values()} == {dt.date(2026, 11, 20)}
+
+
+def test_a_version_1_ledger_is_migrated_and_its_findings_have_no_program(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    with sqlite3.connect(state / "ledger.sqlite") as db:
+        db.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+        db.executescript(MIGRATIONS[0])
+        db.execute("INSERT INTO schema_version VALUES (1, '2026-11-01')")
+        db.execute("INSERT INTO findings VALUES ('itss-coaching', 'CELL-TYPE|Roster.xlsx|Staff|E4||', 'error', "
+                   "'CELL-TYPE', 'Hire Date is not a date', 'Roster.xlsx', 'Staff', 'E4', '', '', '2026-11-13', "
+                   "'2026-11-13', 1, NULL)")
+    with Ledger.open(state) as ledger:
+        assert ledger.version() == SCHEMA_VERSION == 2
+        previous = ledger.previous_findings("itss-coaching")
+    [(old, first_seen)] = previous.values()
+    assert (old.rule, old.cell, old.program, first_seen) == ("CELL-TYPE", "E4", "", dt.date(2026, 11, 13))
+
+
+# --- confidential stays confidential on the real command (issue 8 item 6) ----------------------
+# Both need the program rules of issue 8 (a reps pair, the feedback table); the second also needs
+# cell findings that do not quote the value of a confidential table's cell.
+
+SECRET = "Zq7-CONFIDENTIAL-MARKER"
+AVA_SINCLAIR, BETH_SULLIVAN = "116733", "110452"  # a reps pair added to the small inbox
+FEEDBACK_HEADER = ["Employee ID", "Role", "Coach ID", "Candidate ID", "Feedback Date", "Rating", "Comments"]
+
+
+def output_texts(folder: Path) -> dict[str, str]:
+    """Every output's text: run.json as it is, each workbook's XML parts joined."""
+    import zipfile
+
+    texts = {}
+    for path in folder.iterdir():
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as archive:
+                texts[path.name] = "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+        else:
+            texts[path.name] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def confidential_inbox(root: Path, feedback: list[list], recommendation: dict[str, object]) -> Path:
+    """The small inbox with a reps pair (Program column), a feedback workbook and one recommendation changed."""
+    inbox = small_inbox(root)
+    assignments = inbox / "Assignments and Planning.xlsx"
+    workbook = openpyxl.load_workbook(assignments)
+    sheet = workbook["Assignments"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(1, len(header) + 1, "Program")
+    values = {"Candidate ID": AVA_SINCLAIR, "Candidate": "Ava Sinclair", "Coach ID": BETH_SULLIVAN,
+              "Coach": "Beth Sullivan", "Assigned Date": dt.datetime(2025, 8, 25),
+              "Planning Meeting Date": dt.datetime(2025, 9, 1), "Status": "Active", "Program": "Reps Coaching"}
+    row = sheet.max_row + 1
+    for col, name in enumerate([*header, "Program"], start=1):
+        if name in values:
+            sheet.cell(row, col, values[name])
+    workbook.save(assignments)
+
+    recommendations = inbox / "Coach Recommendations.xlsx"
+    workbook = openpyxl.load_workbook(recommendations)
+    sheet = workbook["Recommendations"]
+    header_row = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "Prospective Coach ID")
+    header = [c.value for c in sheet[header_row]]
+    for name, value in recommendation.items():
+        sheet.cell(header_row + 1, header.index(name) + 1, value)
+    workbook.save(recommendations)
+
+    write_workbook(inbox / "Reps Feedback 2026.xlsx", {"Feedback": [FEEDBACK_HEADER, *feedback]})
+    return inbox
+
+
+def test_feedback_and_recommendations_reach_no_output_of_a_real_run(tmp_path):
+    """Comments and a reference name hold a marker; ratings are plain numbers. The run shows only when
+    feedback arrived."""
+    inbox = confidential_inbox(tmp_path, [
+        [BETH_SULLIVAN, "Coach", BETH_SULLIVAN, AVA_SINCLAIR, dt.date(2026, 10, 5), 4, f"{SECRET} coach says"],
+        [AVA_SINCLAIR, "Coachee", BETH_SULLIVAN, AVA_SINCLAIR, dt.date(2026, 10, 12), 2, f"{SECRET} coachee says"],
+    ], {"Reference Name": f"{SECRET} reference"})
+    completed = run_week(inbox, WEEK1)
+    assert completed.returncode == 0, completed.stderr
+    folder = out_folder(completed)
+    texts = output_texts(folder)
+    assert sorted(texts) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
+    for name, text in texts.items():
+        assert SECRET not in text, name
+    assert SECRET not in completed.stdout + completed.stderr
+    # what the coordinator does see: the dates feedback arrived (waits for the lead's reps rules)
+    pairs = openpyxl.load_workbook(folder / "results.xlsx")["Pairs"]
+    table = list(pairs.iter_rows(values_only=True))
+    ava = next(dict(zip(table[0], r)) for r in table[1:] if r[table[0].index("Candidate ID")] == AVA_SINCLAIR)
+    assert ava["Program"] == "reps-coaching"
+    assert (ava["Coach Feedback Received"], ava["Coachee Feedback Received"]) == (dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 12))
+    assert not any("rating" in str(h).lower() or "comment" in str(h).lower() for h in table[0])
+
+
+def test_a_confidential_cell_with_a_wrong_value_is_reported_without_quoting_it(tmp_path):
+    """A rating typed as words, or an overall recommendation that is not one of the choices, is a finding
+    at its cell; its text is confidential and is not quoted in any output."""
+    inbox = confidential_inbox(tmp_path, [
+        [BETH_SULLIVAN, "Coach", BETH_SULLIVAN, AVA_SINCLAIR, dt.date(2026, 10, 5), f"{SECRET} rating", None],
+    ], {"People Skills": f"{SECRET} people", "Overall Recommendation": f"{SECRET} overall"})
+    completed = run_week(inbox, WEEK1)
+    assert completed.returncode == 0, completed.stderr
+    folder = out_folder(completed)
+    for name, text in output_texts(folder).items():
+        assert SECRET not in text, name
+    rows = exception_rows(folder)
+    assert find(rows, "CELL-TYPE", File="Reps Feedback 2026.xlsx", Cell="F2")
+    assert find(rows, "CELL-ENUM", File="Coach Recommendations.xlsx")

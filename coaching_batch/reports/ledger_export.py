@@ -14,6 +14,7 @@ LEDGER_PAYMENT_COLUMNS = [
     Column("payment_id", "Payment ID", TEXT),
     Column("status", "Status", TEXT),
     Column("issued_on", "Issued On", DATE),
+    Column("program", "Program", TEXT),
     Column("coach_id", "Coach ID", TEXT),
     Column("coach_name", "Coach Name", TEXT),
     Column("candidate_id", "Candidate ID", TEXT),
