@@ -1,0 +1,1275 @@
+"""The three new programs (SPEC §2a) on small typed tables, several programs in one inbox, policy files
+and tiered stipends: a passing and a failing case per rule, at the boundary the spec states."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import typed_tables
+from coaching_batch import values
+from coaching_batch.cli import main
+from coaching_batch.contracts import tables as contracts
+from coaching_batch.policy import Programs, load_policy
+from coaching_batch.rules.evaluate import evaluate
+from workbooks import write_workbook
+
+AS_OF = pd.Timestamp("2026-11-20")
+COMMAND = Path(sys.executable).parent / "coaching-batch"
+PRESETS = Path(__file__).resolve().parent.parent / "coaching_batch" / "programs"
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def day(when, days: int = 0) -> str:
+    """``when`` moved by ``days``, as 'YYYY-MM-DD'."""
+    return (pd.Timestamp(when) + pd.Timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+def cell(table: str, column: str, row: int) -> str:
+    """The A1 reference typed_tables gives ``column`` of data row ``row`` (1 = the first row under the header)."""
+    position = [c.name for c in contracts()[table].columns].index(column)
+    return f"{values.column_letter(position)}{row + 1}"
+
+
+def evaluate_with(program, as_of=AS_OF, **rows):
+    policy = load_policy(program) if isinstance(program, str) else program
+    return evaluate(typed_tables(**rows), policy, pd.Timestamp(as_of))
+
+
+def found(evaluation, rule=None):
+    """The findings of ``rule`` (every rule code when None)."""
+    if rule is None:
+        return [f.rule for f in evaluation.findings]
+    return [f for f in evaluation.findings if f.rule == rule]
+
+
+def pair_of(evaluation, candidate="200"):
+    rows = evaluation.pairs[evaluation.pairs["candidate_id"] == candidate]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+def reasons(pair) -> str:
+    value = pair["reasons"]
+    return "; ".join(value) if isinstance(value, (list, tuple)) else str(value)
+
+
+def names_month(message: str, year: int, month: int) -> bool:
+    stamp = pd.Timestamp(year=year, month=month, day=1)
+    return any(text in message for text in (stamp.strftime("%Y-%m"), stamp.strftime("%B %Y"), stamp.strftime("%b %Y")))
+
+
+def coach_entry(date, minutes=60, candidate="200", coach="100", contact="In Person", description=None):
+    return {"candidate_id": candidate, "coach_id": coach, "date": date, "contact_type": contact, "duration": minutes,
+            "description": description or f"meeting {date} {candidate}"}
+
+
+# --- support-mentoring -------------------------------------------------------------------------
+
+MENTORING = "support-mentoring"
+AGREEMENT = "2026-01-15"
+
+
+def mentoring_roster(mentor=None, mentee=None):
+    return [
+        {"employee_id": "100", "name": "Morgan Mentor", "grade": 20, "hire_date": "2015-03-01",
+         "position_start_date": "2020-03-01", "supervisor_id": "9000", "employment_status": "Permanent",
+         **(mentor or {})},
+        {"employee_id": "200", "name": "Mia Mentee", "grade": 15, "hire_date": "2024-05-01", "supervisor_id": "9000",
+         "employment_status": "Permanent", "evaluation_status": "Standard", **(mentee or {})},
+        {"employee_id": "9000", "name": "Sam Supervisor", "grade": 30, "hire_date": "2005-01-01"},
+    ]
+
+
+def mentoring_pair(agreement=AGREEMENT, status="Active", completion=None, candidate="200", coach="100", **extra):
+    return {"candidate_id": candidate, "coach_id": coach, "assigned_date": "2026-01-05", "agreement_date": agreement,
+            "status": status, "completion_date": completion, **extra}
+
+
+def monthly_meetings(first="2026-02", last="2026-10", minutes=60, candidate="200", coach="100", skip=()):
+    """One meeting on the 20th of every month from ``first`` to ``last`` (months in ``skip`` left out)."""
+    months = pd.period_range(first, last, freq="M")
+    return [coach_entry(f"{m}-20", minutes, candidate, coach) for m in months if str(m) not in skip]
+
+
+def mentoring(roster=None, pairs=None, log=None, as_of=AS_OF, program=MENTORING):
+    return evaluate_with(
+        program, as_of,
+        employees=mentoring_roster() if roster is None else roster,
+        assignments=[mentoring_pair()] if pairs is None else pairs,
+        coach_log=monthly_meetings() if log is None else log,
+    )
+
+
+def completed_mentoring_pair(**extra):
+    return mentoring_pair(status="Completed", completion="2026-10-30", **extra)
+
+
+def test_mentoring_pair_with_eligible_people_and_a_meeting_every_month_has_no_findings():
+    result = mentoring()
+    pair = pair_of(result)
+    assert found(result) == []
+    assert pair["program"] == MENTORING
+    assert pair["coach_contact_hours"] == 9.00
+    assert not pair["completion_eligible"]  # Active, the 12 months not reached yet
+    assert not pair["payment_eligible"]
+
+
+def test_mentoring_ignores_the_itss_rules_about_recommendations_requests_and_planning_meetings():
+    result = mentoring(pairs=[completed_mentoring_pair()])
+    itss_only = {"COACH-NOT-QUALIFIED", "COACH-CONCURRENT", "CANDIDATE-NOT-ENROLLED", "CANDIDATE-REPEAT",
+                 "PAIR-NOT-STARTED", "PAIR-INACTIVE", "PAIR-AT-RISK", "PAIR-OVERDUE", "PAIR-TOO-SHORT",
+                 "COMPLETION-HOURS-SHORT", "PAYMENT-CONTACT-SHORT", "PAYMENT-NOT-COMPLETE"}
+    assert itss_only.isdisjoint(found(result))
+    assert pair_of(result)["completion_eligible"]
+
+
+# MENTOR-NOT-ELIGIBLE
+
+def test_mentor_employed_exactly_5_years_to_the_day_of_the_agreement_qualifies():
+    result = mentoring(roster=mentoring_roster(mentor={"hire_date": "2021-01-15"}), pairs=[completed_mentoring_pair()])
+    assert found(result, "MENTOR-NOT-ELIGIBLE") == []
+    assert pair_of(result)["completion_eligible"]
+
+
+def test_mentor_in_the_position_exactly_1_year_on_the_agreement_date_qualifies():
+    result = mentoring(roster=mentoring_roster(mentor={"position_start_date": "2025-01-15"}), pairs=[completed_mentoring_pair()])
+    assert found(result, "MENTOR-NOT-ELIGIBLE") == []
+    assert pair_of(result)["completion_eligible"]
+
+
+@pytest.mark.parametrize(
+    "mentor, expected",
+    [
+        ({"hire_date": "2021-01-16"}, "5"),
+        ({"hire_date": None}, "hire date"),
+        ({"position_start_date": "2025-01-16"}, "1"),
+        ({"position_start_date": None}, "position start date"),
+    ],
+    ids=["employed-one-day-short-of-5-years", "no-hire-date", "one-day-short-of-1-year-in-position", "no-position-start-date"],
+)
+def test_mentor_not_eligible_is_an_error_that_blocks_completion(mentor, expected):
+    result = mentoring(roster=mentoring_roster(mentor=mentor), pairs=[completed_mentoring_pair()])
+    findings = found(result, "MENTOR-NOT-ELIGIBLE")
+    assert len(findings) == 1
+    assert findings[0].severity == "error" and findings[0].coach_id == "100" and findings[0].candidate_id == "200"
+    assert expected in findings[0].message.lower()
+    assert findings[0].program == MENTORING
+    assert not pair_of(result)["completion_eligible"]
+
+
+def test_mentor_who_is_the_mentees_supervisor_is_not_eligible():
+    result = mentoring(roster=mentoring_roster(mentee={"supervisor_id": "100"}), pairs=[completed_mentoring_pair()])
+    findings = found(result, "MENTOR-NOT-ELIGIBLE")
+    assert len(findings) == 1 and "supervisor" in findings[0].message.lower()
+    assert not pair_of(result)["completion_eligible"]
+
+
+def test_mentor_not_eligible_is_one_finding_per_reason():
+    roster = mentoring_roster(mentor={"hire_date": "2022-06-01", "position_start_date": None}, mentee={"supervisor_id": "100"})
+    assert len(found(mentoring(roster=roster), "MENTOR-NOT-ELIGIBLE")) == 3
+
+
+def test_mentor_without_an_agreement_date_is_judged_on_the_as_of_date():
+    on_time = mentoring(roster=mentoring_roster(mentor={"hire_date": "2021-11-20"}), pairs=[mentoring_pair(agreement=None)], log=[])
+    assert found(on_time, "MENTOR-NOT-ELIGIBLE") == []
+    short = mentoring(roster=mentoring_roster(mentor={"hire_date": "2021-11-21"}), pairs=[mentoring_pair(agreement=None)], log=[])
+    assert len(found(short, "MENTOR-NOT-ELIGIBLE")) == 1
+
+
+# MENTEE-NOT-ELIGIBLE
+
+@pytest.mark.parametrize(
+    "mentee, expected",
+    [
+        ({"employment_status": "Temporary"}, "Temporary"),
+        ({"employment_status": "Probationary"}, "Probationary"),
+        ({"employment_status": None}, "not recorded"),
+        ({"evaluation_status": "PAR"}, "PAR"),
+        ({"evaluation_status": "Special Evaluation"}, "Special Evaluation"),
+    ],
+)
+def test_mentee_not_eligible_is_an_error_that_blocks_completion(mentee, expected):
+    result = mentoring(roster=mentoring_roster(mentee=mentee), pairs=[completed_mentoring_pair()])
+    findings = found(result, "MENTEE-NOT-ELIGIBLE")
+    assert len(findings) == 1
+    assert findings[0].severity == "error" and findings[0].candidate_id == "200"
+    assert expected in findings[0].message
+    assert not pair_of(result)["completion_eligible"]
+
+
+@pytest.mark.parametrize("evaluation", [None, "Standard"])
+def test_permanent_mentee_with_a_standard_or_blank_evaluation_is_eligible(evaluation):
+    result = mentoring(roster=mentoring_roster(mentee={"evaluation_status": evaluation}), pairs=[completed_mentoring_pair()])
+    assert found(result, "MENTEE-NOT-ELIGIBLE") == []
+    assert pair_of(result)["completion_eligible"]
+
+
+def test_mentee_not_eligible_is_one_finding_per_reason():
+    roster = mentoring_roster(mentee={"employment_status": "Temporary", "evaluation_status": "PAR"})
+    assert len(found(mentoring(roster=roster), "MENTEE-NOT-ELIGIBLE")) == 2
+
+
+# AGREEMENT-MISSING
+
+def test_active_mentoring_pair_without_an_agreement_date_is_an_error_at_that_cell():
+    result = mentoring(pairs=[mentoring_pair(agreement=None)], log=[])
+    findings = found(result, "AGREEMENT-MISSING")
+    assert len(findings) == 1
+    assert findings[0].severity == "error"
+    assert findings[0].cell == cell("assignments", "agreement_date", 1)
+    assert findings[0].file == "assignments.xlsx"
+
+
+def test_completed_mentoring_pair_without_an_agreement_date_is_not_completion_eligible():
+    result = mentoring(pairs=[completed_mentoring_pair(agreement=None)], log=[])
+    assert len(found(result, "AGREEMENT-MISSING")) == 1
+    assert not pair_of(result)["completion_eligible"]
+
+
+def test_withdrawn_mentoring_pair_without_an_agreement_date_is_fine():
+    result = mentoring(pairs=[mentoring_pair(agreement=None, status="Withdrawn")], log=[])
+    assert found(result, "AGREEMENT-MISSING") == []
+
+
+def test_a_meeting_the_day_before_the_agreement_is_not_counted_and_does_not_block_the_verdict():
+    log = [coach_entry("2026-01-14", 90)] + monthly_meetings()
+    result = mentoring(pairs=[completed_mentoring_pair()], log=log)
+    findings = found(result, "AGREEMENT-MISSING")
+    assert len(findings) == 1
+    assert findings[0].severity == "error"
+    assert findings[0].file == "coach_log.xlsx" and findings[0].cell == cell("coach_log", "date", 1)
+    assert found(result, "LOG-OUTSIDE-WINDOW") == []  # one finding for the entry, not two
+    pair = pair_of(result)
+    assert pair["coach_contact_hours"] == 9.00
+    assert pair["completion_eligible"]
+
+
+def test_a_meeting_on_the_agreement_date_counts():
+    log = [coach_entry(AGREEMENT, 90)] + monthly_meetings()
+    result = mentoring(log=log)
+    assert found(result, "AGREEMENT-MISSING") == []
+    assert pair_of(result)["coach_contact_hours"] == 10.50
+
+
+def test_a_meeting_of_a_pair_without_an_agreement_date_is_not_counted():
+    result = mentoring(pairs=[mentoring_pair(agreement=None)], log=[coach_entry("2026-03-20", 60)])
+    at_entry = [f for f in found(result, "AGREEMENT-MISSING") if f.file == "coach_log.xlsx"]
+    assert [f.cell for f in at_entry] == [cell("coach_log", "date", 1)]
+    assert pair_of(result)["coach_contact_hours"] == 0
+
+
+# MONTH-OVER-LIMIT
+
+def test_exactly_4_hours_of_meetings_in_a_month_is_within_the_limit():
+    log = monthly_meetings(skip=("2026-03",)) + [coach_entry("2026-03-05", 120), coach_entry("2026-03-19", 120)]
+    assert found(mentoring(log=log), "MONTH-OVER-LIMIT") == []
+
+
+def test_4_hours_and_1_minute_in_a_month_is_over_the_limit_and_still_counted():
+    log = monthly_meetings(skip=("2026-03",)) + [coach_entry("2026-03-05", 120), coach_entry("2026-03-19", 121)]
+    result = mentoring(log=log)
+    findings = found(result, "MONTH-OVER-LIMIT")
+    assert len(findings) == 1
+    assert findings[0].severity == "warning"
+    assert names_month(findings[0].message, 2026, 3)
+    assert "4.02" in findings[0].message or "4:01" in findings[0].message
+    assert pair_of(result)["coach_contact_minutes"] == 8 * 60 + 241
+
+
+def test_over_the_limit_is_judged_per_calendar_month_not_per_30_days():
+    log = monthly_meetings(skip=("2026-03", "2026-04")) + [coach_entry("2026-03-31", 240), coach_entry("2026-04-01", 240)]
+    assert found(mentoring(log=log), "MONTH-OVER-LIMIT") == []
+
+
+# LOG-MONTH-MISSING
+
+def test_a_full_calendar_month_without_a_meeting_is_a_warning_naming_the_month():
+    result = mentoring(log=monthly_meetings(skip=("2026-05",)))
+    findings = found(result, "LOG-MONTH-MISSING")
+    assert len(findings) == 1
+    assert findings[0].severity == "warning"
+    assert names_month(findings[0].message, 2026, 5)
+
+
+def test_the_partial_first_and_last_months_need_no_meeting():
+    # agreement 15 January, as-of 20 November: January and November are not full months
+    assert found(mentoring(log=monthly_meetings("2026-02", "2026-10")), "LOG-MONTH-MISSING") == []
+
+
+def test_an_agreement_on_the_first_of_a_month_makes_that_month_full():
+    result = mentoring(pairs=[mentoring_pair(agreement="2026-02-01")], log=monthly_meetings("2026-03", "2026-10"))
+    findings = found(result, "LOG-MONTH-MISSING")
+    assert len(findings) == 1 and names_month(findings[0].message, 2026, 2)
+
+
+# RELATIONSHIP-EXPIRED and the 12 months
+
+def test_relationship_ending_on_the_as_of_date_has_reached_its_end_but_not_expired():
+    result = mentoring(pairs=[mentoring_pair(agreement="2025-11-20")], log=[])
+    assert found(result, "RELATIONSHIP-EXPIRED") == []
+    pair = pair_of(result)
+    assert pd.Timestamp(pair["deadline"]) == pd.Timestamp("2026-11-20")
+    assert pair["completion_eligible"]  # the 12 months reached
+    assert not pair["payment_eligible"]
+
+
+def test_active_relationship_that_ended_the_day_before_as_of_has_expired():
+    result = mentoring(pairs=[mentoring_pair(agreement="2025-11-19")], log=[])
+    findings = found(result, "RELATIONSHIP-EXPIRED")
+    assert len(findings) == 1 and findings[0].severity == "warning"
+    assert pair_of(result)["completion_eligible"]
+
+
+def test_relationship_one_day_short_of_12_months_is_not_yet_completion_eligible():
+    result = mentoring(pairs=[mentoring_pair(agreement="2025-11-21")], log=[])
+    assert found(result, "RELATIONSHIP-EXPIRED") == []
+    assert not pair_of(result)["completion_eligible"]
+
+
+def test_relationship_end_is_clamped_to_the_end_of_a_shorter_month():
+    pairs = [mentoring_pair(agreement="2024-02-29")]
+    assert found(mentoring(pairs=pairs, log=[], as_of="2025-02-28"), "RELATIONSHIP-EXPIRED") == []
+    assert len(found(mentoring(pairs=pairs, log=[], as_of="2025-03-01"), "RELATIONSHIP-EXPIRED")) == 1
+
+
+def test_meetings_after_the_relationship_end_are_outside_the_window_and_the_end_day_counts():
+    log = [coach_entry("2026-11-19", 60), coach_entry("2026-11-20", 45)]
+    result = mentoring(pairs=[mentoring_pair(agreement="2025-11-19")], log=log)
+    outside = found(result, "LOG-OUTSIDE-WINDOW")
+    assert len(outside) == 1 and outside[0].cell == cell("coach_log", "date", 2)
+    assert pair_of(result)["coach_contact_minutes"] == 60
+
+
+def test_relationship_ends_on_an_earlier_completion_date():
+    log = monthly_meetings("2026-02", "2026-06") + [coach_entry("2026-06-30", 30), coach_entry("2026-07-02", 45)]
+    result = mentoring(pairs=[mentoring_pair(status="Completed", completion="2026-06-30")], log=log)
+    assert len(found(result, "LOG-OUTSIDE-WINDOW")) == 1
+    assert pair_of(result)["coach_contact_minutes"] == 5 * 60 + 30
+
+
+# mentoring verdicts
+
+def test_completed_mentoring_pair_is_completion_eligible_but_never_paid():
+    result = mentoring(pairs=[completed_mentoring_pair()])
+    pair = pair_of(result)
+    assert pair["completion_eligible"] and not pair["payment_eligible"]
+    assert result.payable.empty
+    assert pd.isna(pair["candidate_hours_needed"]) and pd.isna(pair["coach_contact_hours_needed"])
+
+
+def test_mentoring_warnings_do_not_block_completion():
+    log = monthly_meetings(skip=("2026-05",)) + [coach_entry("2026-03-05", 300)]
+    result = mentoring(pairs=[completed_mentoring_pair()], log=log)
+    assert {"LOG-MONTH-MISSING", "MONTH-OVER-LIMIT"} <= set(found(result))
+    assert pair_of(result)["completion_eligible"]
+
+
+def test_withdrawn_mentoring_pair_is_not_completion_eligible():
+    result = mentoring(pairs=[mentoring_pair(status="Withdrawn", completion="2026-06-01")])
+    assert not pair_of(result)["completion_eligible"]
+
+
+# --- reps-coaching -----------------------------------------------------------------------------
+
+REPS = "reps-coaching"
+
+
+def reps_roster(coach=None):
+    people = [{"employee_id": "100", "name": "Riley Rep", "grade": 20, "hire_date": "2015-01-01",
+               "coach_training_date": "2020-02-01", **(coach or {})},
+              {"employee_id": "101", "name": "Robin Rep", "grade": 20, "hire_date": "2015-01-01",
+               "coach_training_date": "2020-02-01"}]
+    people += [{"employee_id": str(200 + i), "name": f"Taylor {i}", "grade": 10} for i in range(6)]
+    return people
+
+
+def reps_pair(candidate="200", coach="100", start="2026-06-01", status="Active", completion=None, **extra):
+    return {"candidate_id": candidate, "coach_id": coach, "assigned_date": start, "planning_meeting_date": start,
+            "status": status, "completion_date": completion, **extra}
+
+
+def reps(pairs=None, log=None, feedback=None, roster=None, as_of=AS_OF, program=REPS):
+    return evaluate_with(
+        program, as_of,
+        employees=reps_roster() if roster is None else roster,
+        assignments=[reps_pair()] if pairs is None else pairs,
+        coach_log=[coach_entry("2026-11-01")] if log is None else log,
+        feedback=feedback or [],
+    )
+
+
+def test_reps_pair_with_a_trained_coach_and_recent_contact_has_no_findings():
+    result = reps()
+    assert found(result) == []
+    pair = pair_of(result)
+    assert pair["program"] == REPS
+    assert pd.Timestamp(pair["deadline"]) == pd.Timestamp("2027-06-01")
+    assert pair["coach_contact_hours"] == 1.00
+
+
+# COACH-NOT-QUALIFIED
+
+@pytest.mark.parametrize("training, expected", [(None, "training"), ("2026-06-02", "2026-06-02")],
+                         ids=["no-training-date", "trained-the-day-after-the-start"])
+def test_reps_coach_without_training_before_the_start_is_not_qualified(training, expected):
+    result = reps(roster=reps_roster(coach={"coach_training_date": training}),
+                  pairs=[reps_pair(status="Completed", completion="2026-10-01")])
+    findings = found(result, "COACH-NOT-QUALIFIED")
+    assert len(findings) == 1 and findings[0].severity == "error"
+    assert expected in findings[0].message
+    assert not pair_of(result)["completion_eligible"]
+
+
+def test_reps_coach_trained_on_the_start_day_is_qualified():
+    result = reps(roster=reps_roster(coach={"coach_training_date": "2026-06-01"}),
+                  pairs=[reps_pair(status="Completed", completion="2026-10-01")])
+    assert found(result, "COACH-NOT-QUALIFIED") == []
+    assert pair_of(result)["completion_eligible"]
+
+
+def test_reps_start_is_the_assigned_date_when_there_is_no_planning_meeting():
+    pair = reps_pair(planning_meeting_date=None, assigned_date="2026-06-01")
+    trained_that_day = reps(roster=reps_roster(coach={"coach_training_date": "2026-06-01"}), pairs=[pair])
+    assert found(trained_that_day, "COACH-NOT-QUALIFIED") == []
+    trained_later = reps(roster=reps_roster(coach={"coach_training_date": "2026-06-02"}), pairs=[pair])
+    assert len(found(trained_later, "COACH-NOT-QUALIFIED")) == 1
+
+
+def test_reps_coach_needs_no_recommendations_grade_or_pgs_status():
+    result = reps(roster=reps_roster(coach={"grade": 1, "hire_date": "2026-01-01", "pgs_status": "Not Meeting"}))
+    assert found(result, "COACH-NOT-QUALIFIED") == []
+
+
+# COACH-OVER-CAPACITY
+
+def four_pairs(**fourth):
+    pairs = [reps_pair(candidate=str(200 + i), start=f"2026-03-0{i + 1}") for i in range(3)]
+    return pairs + [reps_pair(candidate="203", start="2026-03-04", **fourth)]
+
+
+def test_a_third_active_coachee_is_within_capacity():
+    assert found(reps(pairs=four_pairs()[:3]), "COACH-OVER-CAPACITY") == []
+
+
+def test_the_fourth_coachee_by_start_date_is_over_capacity_and_the_earlier_ones_are_not():
+    pairs = four_pairs()
+    result = reps(pairs=[pairs[3], pairs[1], pairs[0], pairs[2]])  # row order is not start order
+    findings = found(result, "COACH-OVER-CAPACITY")
+    assert [(f.candidate_id, f.coach_id, f.severity) for f in findings] == [("203", "100", "error")]
+
+
+def test_same_start_dates_are_taken_in_row_order():
+    pairs = [reps_pair(candidate=str(200 + i), start="2026-03-01") for i in range(4)]
+    assert [f.candidate_id for f in found(reps(pairs=pairs), "COACH-OVER-CAPACITY")] == ["203"]
+
+
+def test_over_capacity_blocks_completion():
+    result = reps(pairs=four_pairs(status="Completed", completion="2026-10-01"))
+    assert not pair_of(result, "203")["completion_eligible"]
+
+
+def test_a_pair_ending_the_day_the_fourth_starts_does_not_overlap_it():
+    pairs = four_pairs()
+    pairs[0] = reps_pair(candidate="200", start="2026-03-01", status="Completed", completion="2026-03-04")
+    assert found(reps(pairs=pairs), "COACH-OVER-CAPACITY") == []
+
+
+def test_a_pair_ending_the_day_after_the_fourth_starts_overlaps_it():
+    pairs = four_pairs()
+    pairs[0] = reps_pair(candidate="200", start="2026-03-01", status="Completed", completion="2026-03-05")
+    assert [f.candidate_id for f in found(reps(pairs=pairs), "COACH-OVER-CAPACITY")] == ["203"]
+
+
+def test_a_withdrawn_pair_without_a_completion_date_does_not_count_toward_capacity():
+    pairs = four_pairs()
+    pairs[0] = reps_pair(candidate="200", start="2026-03-01", status="Withdrawn")
+    assert found(reps(pairs=pairs), "COACH-OVER-CAPACITY") == []
+
+
+def test_a_flagged_pair_still_counts_as_active_for_the_pairs_after_it():
+    pairs = four_pairs()
+    pairs[0] = reps_pair(candidate="200", start="2026-03-01", status="Completed", completion="2026-04-01")
+    pairs.append(reps_pair(candidate="204", start="2026-05-01"))  # 201, 202 and the flagged 203 are active
+    assert sorted(f.candidate_id for f in found(reps(pairs=pairs), "COACH-OVER-CAPACITY")) == ["203", "204"]
+
+
+def test_capacity_is_per_coach():
+    pairs = four_pairs()[:3] + [reps_pair(candidate="203", coach="101", start="2026-03-04")]
+    assert found(reps(pairs=pairs), "COACH-OVER-CAPACITY") == []
+
+
+# COMMITMENT-DUE
+
+def test_commitment_ending_30_days_after_as_of_is_due():
+    result = reps(pairs=[reps_pair(start="2025-12-20")])
+    findings = found(result, "COMMITMENT-DUE")
+    assert len(findings) == 1 and findings[0].severity == "warning"
+    assert "2026-12-20" in findings[0].message
+
+
+def test_commitment_ending_31_days_after_as_of_is_not_yet_due():
+    assert found(reps(pairs=[reps_pair(start="2025-12-21")]), "COMMITMENT-DUE") == []
+
+
+@pytest.mark.parametrize("start", ["2025-11-20", "2025-06-01"], ids=["ended-on-as-of", "ended-months-ago"])
+def test_commitment_ended_on_or_before_as_of_without_extension(start):
+    findings = found(reps(pairs=[reps_pair(start=start)]), "COMMITMENT-DUE")
+    assert len(findings) == 1
+    assert "without extension" in findings[0].message
+    assert day(pd.Timestamp(start) + pd.DateOffset(months=12)) in findings[0].message
+
+
+def test_extended_until_moves_the_commitment_end():
+    result = reps(pairs=[reps_pair(start="2025-11-20", extended_until="2027-01-15")])
+    assert found(result, "COMMITMENT-DUE") == []
+    assert pd.Timestamp(pair_of(result)["deadline"]) == pd.Timestamp("2027-01-15")
+    due = found(reps(pairs=[reps_pair(start="2025-11-20", extended_until="2026-12-10")]), "COMMITMENT-DUE")
+    assert len(due) == 1 and "2026-12-10" in due[0].message and "without extension" not in due[0].message
+
+
+def test_an_extended_until_earlier_than_12_months_does_not_shorten_the_commitment():
+    result = reps(pairs=[reps_pair(start="2026-06-01", extended_until="2026-12-01")])
+    assert pd.Timestamp(pair_of(result)["deadline"]) == pd.Timestamp("2027-06-01")
+    assert found(result, "COMMITMENT-DUE") == []
+
+
+def test_an_extended_until_before_the_start_is_a_cell_error_and_ignored():
+    result = reps(pairs=[reps_pair(start="2026-06-01", extended_until="2026-05-01")])
+    bad = found(result, "CELL-TYPE")
+    assert [(f.file, f.cell, f.severity) for f in bad] == [("assignments.xlsx", cell("assignments", "extended_until", 1), "error")]
+    assert pd.Timestamp(pair_of(result)["deadline"]) == pd.Timestamp("2027-06-01")
+
+
+def test_a_completed_pair_has_no_commitment_due():
+    assert found(reps(pairs=[reps_pair(start="2025-11-20", status="Completed", completion="2026-11-01")]), "COMMITMENT-DUE") == []
+
+
+# COACH-INACTIVE
+
+def test_coach_whose_latest_entry_is_exactly_60_days_before_as_of_is_active():
+    pairs = [reps_pair(start="2026-03-01"), reps_pair(candidate="201", start="2026-03-01")]
+    result = reps(pairs=pairs, log=[coach_entry(day(AS_OF, -60), candidate="201")])
+    assert found(result, "COACH-INACTIVE") == []
+
+
+def test_coach_whose_latest_entry_is_61_days_before_as_of_is_one_finding_naming_the_coachees():
+    pairs = [reps_pair(start="2026-03-01"), reps_pair(candidate="201", start="2026-03-01"),
+             reps_pair(candidate="202", start="2026-03-01", status="Completed", completion="2026-08-01")]
+    result = reps(pairs=pairs, log=[coach_entry(day(AS_OF, -61), candidate="201"), coach_entry("2026-04-01", candidate="202")])
+    findings = found(result, "COACH-INACTIVE")
+    assert len(findings) == 1
+    inactive = findings[0]
+    assert inactive.severity == "warning" and inactive.coach_id == "100" and inactive.candidate_id == ""
+    assert ("200" in inactive.message or "Taylor 0" in inactive.message)
+    assert ("201" in inactive.message or "Taylor 1" in inactive.message)
+    assert day(AS_OF, -61) in inactive.message
+
+
+def test_coach_with_no_entries_is_inactive_when_the_earliest_active_start_is_61_days_ago():
+    pairs = [reps_pair(start=day(AS_OF, -61)), reps_pair(candidate="201", start=day(AS_OF, -10))]
+    assert len(found(reps(pairs=pairs, log=[]), "COACH-INACTIVE")) == 1
+
+
+def test_coach_with_no_entries_is_not_inactive_when_the_earliest_active_start_is_60_days_ago():
+    pairs = [reps_pair(start=day(AS_OF, -60)), reps_pair(candidate="201", start=day(AS_OF, -10))]
+    assert found(reps(pairs=pairs, log=[]), "COACH-INACTIVE") == []
+
+
+def test_a_future_entry_does_not_keep_a_coach_active():
+    result = reps(pairs=[reps_pair(start="2026-03-01")], log=[coach_entry(day(AS_OF, -61)), coach_entry(day(AS_OF, 1))])
+    assert len(found(result, "COACH-INACTIVE")) == 1
+
+
+def test_coach_without_an_active_pair_is_never_inactive():
+    pairs = [reps_pair(start="2026-01-01", status="Completed", completion="2026-05-01")]
+    assert found(reps(pairs=pairs, log=[]), "COACH-INACTIVE") == []
+
+
+# FEEDBACK-MISSING
+
+def feedback(role, date, candidate="200", coach="100"):
+    return {"employee_id": coach if role == "Coach" else candidate, "role": role, "coach_id": coach,
+            "candidate_id": candidate, "feedback_date": date, "rating": 4, "comments": "secret comment"}
+
+
+def test_pair_started_exactly_12_months_before_as_of_needs_feedback_from_both_sides():
+    result = reps(pairs=[reps_pair(start="2025-11-20", extended_until="2027-06-01")])
+    findings = found(result, "FEEDBACK-MISSING")
+    assert len(findings) == 2
+    assert all(f.severity == "warning" and f.candidate_id == "200" and f.coach_id == "100" for f in findings)
+
+
+def test_pair_started_one_day_less_than_12_months_before_as_of_needs_no_feedback_yet():
+    assert found(reps(pairs=[reps_pair(start="2025-11-21")]), "FEEDBACK-MISSING") == []
+
+
+def test_feedback_missing_is_one_finding_per_missing_role():
+    result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=[feedback("Coach", "2026-05-01")])
+    findings = found(result, "FEEDBACK-MISSING")
+    assert len(findings) == 1 and "coachee" in findings[0].message.lower()
+    pair = pair_of(result)
+    assert pd.Timestamp(pair["feedback_coach_date"]) == pd.Timestamp("2026-05-01")
+    assert pd.isna(pair["feedback_coachee_date"])
+    other_side = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=[feedback("Coachee", "2026-05-02")])
+    assert len(found(other_side, "FEEDBACK-MISSING")) == 1
+    assert pd.Timestamp(pair_of(other_side)["feedback_coachee_date"]) == pd.Timestamp("2026-05-02")
+
+
+def test_feedback_dated_exactly_12_months_before_as_of_is_too_old():
+    rows = [feedback("Coach", "2025-11-20"), feedback("Coachee", "2025-11-20")]
+    result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)
+    assert len(found(result, "FEEDBACK-MISSING")) == 2
+
+
+def test_feedback_dated_the_day_after_12_months_before_as_of_counts():
+    rows = [feedback("Coach", "2025-11-21"), feedback("Coachee", "2025-11-21")]
+    result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)
+    assert found(result, "FEEDBACK-MISSING") == []
+
+
+def test_feedback_about_another_pair_does_not_count():
+    rows = [feedback("Coach", "2026-05-01", candidate="201"), feedback("Coachee", "2026-05-01", candidate="201")]
+    pairs = [reps_pair(start="2025-06-01", extended_until="2027-06-01"), reps_pair(candidate="201", start="2026-06-01")]
+    findings = found(reps(pairs=pairs, feedback=rows), "FEEDBACK-MISSING")
+    assert [f.candidate_id for f in findings] == ["200", "200"]
+
+
+def test_feedback_of_a_pair_without_an_assignment_is_a_finding_at_its_candidate_cell():
+    result = reps(feedback=[feedback("Coach", "2026-05-01", candidate="205")])
+    findings = found(result, "LOG-NO-ASSIGNMENT")
+    assert [(f.file, f.cell, f.severity) for f in findings] == [("feedback.xlsx", cell("feedback", "candidate_id", 1), "error")]
+
+
+def test_feedback_comments_and_ratings_are_not_copied_into_the_evaluation():
+    rows = [feedback("Coach", "2026-05-01"), feedback("Coachee", "2026-05-02")]
+    result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)
+    assert "comments" not in result.pairs.columns and "rating" not in result.pairs.columns
+    assert not any("secret comment" in f.message for f in result.findings)
+
+
+# reps verdicts and window
+
+def test_completed_reps_pair_with_a_qualified_coach_is_completion_eligible_and_never_paid():
+    result = reps(pairs=[reps_pair(status="Completed", completion="2026-10-01", payment_request_date="2026-10-02")])
+    pair = pair_of(result)
+    assert pair["completion_eligible"] and not pair["payment_eligible"]
+    assert result.payable.empty
+    assert not any(f.rule.startswith("PAYMENT-") for f in result.findings)
+
+
+def test_active_reps_pair_is_not_completion_eligible():
+    assert not pair_of(reps())["completion_eligible"]
+
+
+def test_reps_entries_before_the_start_or_after_the_completion_are_outside_the_window():
+    log = [coach_entry("2026-05-31", 30), coach_entry("2026-06-01", 60), coach_entry("2026-10-01", 60), coach_entry("2026-10-02", 45)]
+    result = reps(pairs=[reps_pair(status="Completed", completion="2026-10-01")], log=log)
+    assert sorted(f.cell for f in found(result, "LOG-OUTSIDE-WINDOW")) == [cell("coach_log", "date", 1), cell("coach_log", "date", 4)]
+    assert pair_of(result)["coach_contact_minutes"] == 120
+
+
+# --- job-embedded ------------------------------------------------------------------------------
+
+JOB = "job-embedded"
+
+
+def job_roster():
+    people = [{"employee_id": "100", "name": "Jordan Coach", "grade": 30, "hire_date": "2010-01-01"}]
+    return people + [{"employee_id": str(200 + i), "name": f"Principal {i}", "grade": 28} for i in range(4)]
+
+
+def job_pair(candidate="200", coach="100", start="2026-06-01", status="Active", completion=None, **extra):
+    return {"candidate_id": candidate, "coach_id": coach, "assigned_date": start, "planning_meeting_date": start,
+            "status": status, "completion_date": completion, **extra}
+
+
+def milestone(phase, date, candidate="200", coach="100"):
+    return {"candidate_id": candidate, "coach_id": coach, "phase": phase, "date": date}
+
+
+def fortnightly(first="2026-08-06", last=AS_OF, candidate="200"):
+    return [coach_entry(d.strftime("%Y-%m-%d"), 60, candidate) for d in pd.date_range(first, last, freq="14D")]
+
+
+ON_TIME = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-08-20")]
+ALL_PHASES = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-08-20"),
+              milestone("Relationship", "2026-09-10"), milestone("Goals", "2026-10-01"),
+              milestone("Ongoing Support", "2026-10-20")]
+
+
+def job(pairs=None, milestones=None, log=None, as_of=AS_OF, program=JOB):
+    return evaluate_with(
+        program, as_of,
+        employees=job_roster(),
+        assignments=[job_pair()] if pairs is None else pairs,
+        milestones=ON_TIME if milestones is None else milestones,
+        coach_log=fortnightly() if log is None else log,
+    )
+
+
+def test_job_embedded_pair_with_an_agreement_on_time_and_regular_meetings_has_no_findings():
+    result = job()
+    assert found(result) == []
+    assert pair_of(result)["program"] == JOB
+    assert pair_of(result)["coach_contact_hours"] == 8.00
+
+
+# AGREEMENT-LATE
+
+def test_agreement_30_days_after_the_school_year_start_is_on_time():
+    result = job(milestones=[milestone("Agreement", "2026-08-31")])
+    assert found(result, "AGREEMENT-LATE") == []
+
+
+def test_agreement_31_days_after_the_school_year_start_is_late():
+    result = job(milestones=[milestone("Agreement", "2026-09-01")])
+    findings = found(result, "AGREEMENT-LATE")
+    assert len(findings) == 1 and findings[0].severity == "error"
+    assert "2026-09-01" in findings[0].message
+
+
+def test_agreement_of_a_pair_starting_after_the_school_year_start_is_measured_from_its_start():
+    pairs = [job_pair(start="2026-09-10")]
+    assert found(job(pairs=pairs, milestones=[milestone("Agreement", "2026-10-10")]), "AGREEMENT-LATE") == []
+    assert len(found(job(pairs=pairs, milestones=[milestone("Agreement", "2026-10-11")]), "AGREEMENT-LATE")) == 1
+
+
+def test_no_agreement_is_late_once_as_of_is_31_days_after_the_start_of_the_school_year():
+    assert len(found(job(milestones=[], log=[], as_of="2026-09-01"), "AGREEMENT-LATE")) == 1
+
+
+def test_no_agreement_is_not_yet_late_30_days_after_the_start_of_the_school_year():
+    assert found(job(milestones=[], log=[], as_of="2026-08-31"), "AGREEMENT-LATE") == []
+
+
+def test_an_agreement_of_last_school_year_does_not_count():
+    result = job(milestones=[milestone("Agreement", "2025-08-20")])
+    assert len(found(result, "AGREEMENT-LATE")) == 1
+
+
+def test_a_milestone_dated_after_as_of_does_not_count():
+    result = job(milestones=[milestone("Agreement", day(AS_OF, 1))])
+    assert len(found(result, "AGREEMENT-LATE")) == 1
+
+
+# AGREEMENT-REVIEWS-SHORT
+
+def test_no_review_by_15_december_is_0_of_1():
+    findings = found(job(as_of="2026-12-15"), "AGREEMENT-REVIEWS-SHORT")
+    assert len(findings) == 1 and findings[0].severity == "warning"
+    assert "0 of 1" in findings[0].message
+
+
+def test_no_review_by_14_december_is_not_yet_short():
+    assert found(job(as_of="2026-12-14"), "AGREEMENT-REVIEWS-SHORT") == []
+
+
+def test_one_review_by_15_december_is_enough():
+    result = job(milestones=ON_TIME + [milestone("Agreement Review", "2026-12-10")], as_of="2026-12-15")
+    assert found(result, "AGREEMENT-REVIEWS-SHORT") == []
+
+
+def test_one_review_by_15_april_is_1_of_2():
+    result = job(milestones=ON_TIME + [milestone("Agreement Review", "2026-12-10")], as_of="2027-04-15")
+    findings = found(result, "AGREEMENT-REVIEWS-SHORT")
+    assert len(findings) == 1 and "1 of 2" in findings[0].message
+
+
+def test_a_review_of_last_school_year_does_not_count():
+    result = job(milestones=ON_TIME + [milestone("Agreement Review", "2026-04-10")], as_of="2026-12-15")
+    findings = found(result, "AGREEMENT-REVIEWS-SHORT")
+    assert len(findings) == 1 and "0 of 1" in findings[0].message
+
+
+# PHASE-OUT-OF-ORDER and PHASE-MISSING
+
+def test_phases_on_the_same_day_are_in_order():
+    rows = ON_TIME + [milestone("Relationship", "2026-08-20")]
+    assert found(job(milestones=rows), "PHASE-OUT-OF-ORDER") == []
+
+
+def test_a_phase_dated_before_an_earlier_phase_is_out_of_order_naming_both():
+    rows = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-09-10"), milestone("Relationship", "2026-09-05")]
+    findings = found(job(milestones=rows), "PHASE-OUT-OF-ORDER")
+    assert len(findings) == 1 and findings[0].severity == "warning"
+    message = findings[0].message
+    assert all(text in message for text in ("Orientation", "Relationship", "2026-09-10", "2026-09-05"))
+
+
+def test_phase_order_uses_each_phases_earliest_date():
+    rows = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-09-10"), milestone("Orientation", "2026-09-01"),
+            milestone("Relationship", "2026-09-05")]
+    assert found(job(milestones=rows), "PHASE-OUT-OF-ORDER") == []
+
+
+def test_a_phase_dated_while_earlier_phases_have_no_date_is_one_finding_per_missing_phase():
+    rows = [milestone("Agreement", "2026-08-20"), milestone("Goals", "2026-10-01")]
+    findings = found(job(milestones=rows), "PHASE-MISSING")
+    assert len(findings) == 2 and all(f.severity == "warning" for f in findings)
+    assert sorted("Orientation" in f.message for f in findings) == [False, True]
+    assert sorted("Relationship" in f.message for f in findings) == [False, True]
+
+
+def test_phases_dated_in_order_with_none_skipped_are_not_missing():
+    rows = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-08-25"), milestone("Relationship", "2026-09-05")]
+    result = job(milestones=rows)
+    assert found(result, "PHASE-MISSING") == [] and found(result, "PHASE-OUT-OF-ORDER") == []
+
+
+def test_a_milestone_of_a_pair_without_an_assignment_is_a_finding_at_its_candidate_cell():
+    result = job(milestones=ON_TIME + [milestone("Orientation", "2026-09-01", candidate="203")])
+    findings = found(result, "LOG-NO-ASSIGNMENT")
+    assert [(f.file, f.cell) for f in findings] == [("milestones.xlsx", cell("milestones", "candidate_id", 3))]
+
+
+# MEETING-GAP
+
+def test_meetings_21_days_apart_are_regular():
+    log = [coach_entry(d) for d in ("2026-10-01", "2026-10-22", "2026-11-05", "2026-11-19")]
+    assert found(job(log=log), "MEETING-GAP") == []
+
+
+def test_meetings_22_days_apart_are_a_gap_stating_both_dates_and_the_days():
+    log = [coach_entry(d) for d in ("2026-10-01", "2026-10-23", "2026-11-05", "2026-11-19")]
+    findings = found(job(log=log), "MEETING-GAP")
+    assert len(findings) == 1 and findings[0].severity == "warning"
+    assert all(text in findings[0].message for text in ("2026-10-01", "2026-10-23", "22"))
+
+
+def test_latest_meeting_21_days_before_as_of_is_not_a_gap():
+    log = [coach_entry(d) for d in ("2026-10-15", day(AS_OF, -21))]
+    assert found(job(log=log), "MEETING-GAP") == []
+
+
+def test_latest_meeting_22_days_before_as_of_is_a_gap():
+    log = [coach_entry(d) for d in ("2026-10-15", day(AS_OF, -22))]
+    findings = found(job(log=log), "MEETING-GAP")
+    assert len(findings) == 1 and day(AS_OF, -22) in findings[0].message and "22" in findings[0].message
+
+
+def test_gaps_are_counted_from_the_first_meeting_not_from_the_school_year_start():
+    assert found(job(log=fortnightly(first="2026-10-01")), "MEETING-GAP") == []
+
+
+def test_a_meeting_of_last_school_year_is_not_counted_and_makes_no_gap():
+    log = [coach_entry("2026-07-01", 90)] + fortnightly(first="2026-08-20")
+    result = job(log=log)
+    assert found(result, "MEETING-GAP") == []
+    assert pair_of(result)["coach_contact_minutes"] == 60 * len(fortnightly(first="2026-08-20"))
+    assert [f.cell for f in found(result, "LOG-OUTSIDE-WINDOW")] == [cell("coach_log", "date", 1)]
+
+
+def test_a_completed_pair_has_no_meeting_gap():
+    result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")], milestones=ALL_PHASES,
+                 log=[coach_entry("2026-08-10"), coach_entry("2026-10-10")])
+    assert found(result, "MEETING-GAP") == []
+
+
+# school year and job-embedded verdicts
+
+def test_pair_completed_last_school_year_is_listed_with_verdicts_no_and_not_judged():
+    pairs = [job_pair(candidate="201", start="2025-09-01", status="Completed", completion="2026-06-15"), job_pair()]
+    log = fortnightly() + [coach_entry("2026-05-01", candidate="201"), coach_entry("2026-06-10", candidate="201")]
+    result = job(pairs=pairs, log=log)
+    old = pair_of(result, "201")
+    assert not old["completion_eligible"] and not old["payment_eligible"]
+    assert "not in the current school year" in reasons(old)
+    assert [f.rule for f in result.findings if f.candidate_id == "201"] == []
+    assert found(result) == []
+
+
+def test_pair_completed_this_school_year_is_judged():
+    result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")], milestones=ALL_PHASES,
+                 log=fortnightly(last="2026-11-10"))
+    pair = pair_of(result)
+    assert pair["completion_eligible"] and not pair["payment_eligible"]
+    assert result.payable.empty
+    assert found(result) == []
+
+
+def test_entries_after_the_completion_date_are_not_counted():
+    log = fortnightly(last="2026-11-10") + [coach_entry("2026-11-15", 45)]
+    result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")], milestones=ALL_PHASES, log=log)
+    assert pair_of(result)["coach_contact_minutes"] == 60 * len(fortnightly(last="2026-11-10"))
+
+
+@pytest.mark.parametrize(
+    "milestones",
+    [
+        [m for m in ALL_PHASES if m["phase"] != "Ongoing Support"],
+        [m if m["phase"] != "Goals" else milestone("Goals", "2026-09-01") for m in ALL_PHASES],
+        [m if m["phase"] != "Agreement" else milestone("Agreement", "2026-09-01") for m in ALL_PHASES],
+    ],
+    ids=["a-phase-not-dated", "phases-out-of-order", "agreement-late"],
+)
+def test_completed_job_embedded_pair_needs_the_agreement_on_time_and_four_phases_in_order(milestones):
+    result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")], milestones=milestones,
+                 log=fortnightly(last="2026-11-10"))
+    assert not pair_of(result)["completion_eligible"]
+
+
+def test_active_job_embedded_pair_is_not_completion_eligible():
+    assert not pair_of(job(milestones=ALL_PHASES))["completion_eligible"]
+
+
+# --- several programs in one inbox --------------------------------------------------------------
+
+ITSS_COACHES = ("100", "101", "102")
+
+
+def itss_people(training=("2020-02-01", "2020-02-01", "2020-02-01")):
+    people = [{"employee_id": coach, "name": f"ITSS Coach {coach}", "grade": 25, "hire_date": "2015-01-05",
+               "pgs_status": "Meeting", "coach_training_date": trained, "supervisor_id": "9000"}
+              for coach, trained in zip(ITSS_COACHES, training)]
+    people += [{"employee_id": str(200 + i), "name": f"ITSS Candidate {i}", "grade": 20, "supervisor_id": "9000"} for i in range(3)]
+    return people + [{"employee_id": "9000", "name": "Sam Supervisor", "grade": 30, "hire_date": "2005-01-01"}]
+
+
+def itss_recommendations():
+    rows = []
+    for coach in ITSS_COACHES:
+        rows.append({"prospective_coach_id": coach, "reference_name": "Sup", "relationship": "Supervisor", "overall": "Recommended"})
+        rows += [{"prospective_coach_id": coach, "reference_name": f"Col{i}", "relationship": "Colleague",
+                  "overall": "Recommended"} for i in range(2)]
+    return rows
+
+
+def itss_request(candidate="200"):
+    return {"employee_id": candidate, "request_date": "2025-12-01", "enrollment_form_date": "2025-11-15", "target_grade": 23}
+
+
+def itss_pair(candidate="200", coach="100", program=None):
+    return {"program": program, "candidate_id": candidate, "coach_id": coach, "assigned_date": "2026-01-02",
+            "planning_meeting_date": "2026-01-10", "goals_attained": True, "status": "Completed",
+            "completion_date": "2026-05-01", "payment_request_date": "2026-05-05"}
+
+
+def itss_logs(candidate="200", coach="100", coach_minutes=12 * 60):
+    days = pd.date_range("2026-01-12", periods=40).strftime("%Y-%m-%d")
+    candidate_rows = [{"candidate_id": candidate, "coach_id": coach, "date": days[i], "duration": 240,
+                       "description": f"activity {i}"} for i in range(10)]
+    coach_rows, left, i = [], coach_minutes, 0
+    while left > 0:
+        coach_rows.append(coach_entry(days[i], min(240, left), candidate, coach))
+        left -= 240
+        i += 1
+    return candidate_rows, coach_rows
+
+
+MIXED_PEOPLE = [
+    {"employee_id": "110", "name": "Morgan Mentor", "grade": 20, "hire_date": "2015-03-01", "position_start_date": "2020-03-01",
+     "supervisor_id": "9000", "employment_status": "Permanent"},
+    {"employee_id": "111", "name": "Riley Rep", "grade": 20, "hire_date": "2015-01-01", "coach_training_date": "2020-02-01"},
+] + [{"employee_id": str(210 + i), "name": f"Mentee {i}", "grade": 15, "supervisor_id": "9000",
+      "employment_status": "Permanent"} for i in range(5)]
+
+
+def mixed(assignments, coach_log=(), candidate_log=(), programs=("itss-coaching",), as_of=AS_OF, training=None):
+    people = itss_people(training) if training else itss_people()
+    return evaluate(typed_tables(employees=people + MIXED_PEOPLE, recommendations=itss_recommendations(),
+                                 requests=[itss_request()], assignments=list(assignments),
+                                 coach_log=list(coach_log), candidate_log=list(candidate_log)),
+                    Programs.load(list(programs)), as_of)
+
+
+def test_programs_know_the_four_presets_by_name_or_title_in_any_case():
+    programs = Programs.load(["itss-coaching"])
+    assert {p.name for p in programs} >= {"itss-coaching", "support-mentoring", "reps-coaching", "job-embedded"}
+    assert programs.default.name == "itss-coaching"
+    assert programs.find("SUPPORT-MENTORING").name == "support-mentoring"
+    assert programs.find("supporting services mentoring").name == "support-mentoring"
+    assert programs.find("Job-Embedded Coaching").name == "job-embedded"
+
+
+def test_the_program_column_picks_each_pairs_program_by_name_or_title_in_any_case():
+    pairs = [dict(mentoring_pair(candidate="210", coach="110"), program="support-mentoring"),
+             dict(mentoring_pair(candidate="211", coach="110"), program="Supporting Services Mentoring"),
+             dict(reps_pair(candidate="212", coach="111"), program="REPS COACHING"),
+             dict(job_pair(candidate="213", coach="111"), program="job-embedded coaching"),
+             itss_pair()]
+    result = mixed(pairs)
+    programs = dict(zip(result.pairs["candidate_id"], result.pairs["program"]))
+    assert programs == {"210": "support-mentoring", "211": "support-mentoring", "212": "reps-coaching",
+                        "213": "job-embedded", "200": "itss-coaching"}
+
+
+def test_a_blank_program_is_the_runs_default():
+    result = mixed([mentoring_pair(candidate="210", coach="110")], programs=("support-mentoring", "itss-coaching"))
+    assert list(result.pairs["program"]) == ["support-mentoring"]
+
+
+def test_each_pair_is_judged_by_its_own_program_and_its_findings_name_it():
+    candidate_log, coach_log = itss_logs()
+    pairs = [itss_pair(), dict(mentoring_pair(candidate="210", coach="110", agreement=None), program="support-mentoring")]
+    result = mixed(pairs, coach_log=coach_log, candidate_log=candidate_log)
+    assert pair_of(result, "200")["payment_eligible"]
+    missing = found(result, "AGREEMENT-MISSING")
+    assert [(f.candidate_id, f.program) for f in missing] == [("210", "support-mentoring")]
+    # the ITSS rules are not applied to the mentoring pair (no request, no recommendations, no planning meeting)
+    assert [f.rule for f in result.findings if f.candidate_id == "210"] == ["AGREEMENT-MISSING"]
+    assert all(f.program == "itss-coaching" for f in result.findings if f.candidate_id == "200")
+
+
+def test_an_unknown_program_is_a_cell_enum_and_the_pair_is_not_judged():
+    pairs = [itss_pair(), dict(mentoring_pair(candidate="210", coach="110", agreement=None), program="Chess Club")]
+    result = mixed(pairs, coach_log=[coach_entry("2026-03-01", 60, "210", "110")])
+    bad = found(result, "CELL-ENUM")
+    assert [(f.file, f.cell, f.severity) for f in bad] == [("assignments.xlsx", cell("assignments", "program", 2), "error")]
+    assert "Chess Club" in bad[0].message
+    pair = pair_of(result, "210")
+    assert pair["program"] == "Chess Club"
+    assert not pair["completion_eligible"] and not pair["payment_eligible"]
+    assert "program 'Chess Club' is not a known program" in reasons(pair)
+    assert [f.rule for f in result.findings if f.candidate_id == "210" and f.rule != "CELL-ENUM"] == []
+
+
+def test_a_pairs_payment_id_does_not_change_when_pairs_of_another_program_are_added():
+    candidate_log, coach_log = itss_logs()
+    alone = mixed([itss_pair()], coach_log=coach_log, candidate_log=candidate_log)
+    others = [dict(mentoring_pair(candidate=str(210 + i), coach="110"), program="support-mentoring") for i in range(3)]
+    together = mixed(others + [itss_pair()], coach_log=coach_log, candidate_log=candidate_log)
+    assert list(alone.payable["payment_id"]) == list(together.payable["payment_id"])
+    assert len(together.payable) == 1 and together.payable.iloc[0]["program"] == "itss-coaching"
+    assert pair_of(alone, "200")["payment_id"] == pair_of(together, "200")["payment_id"]
+
+
+def test_one_coach_log_serves_every_program_each_entry_read_once():
+    candidate_log, coach_log = itss_logs()
+    mentoring_log = [coach_entry("2026-01-14", 30, "210", "110"), coach_entry("2026-01-20", 60, "210", "110"),
+                     coach_entry("2026-02-20", 60, "210", "110")]
+    reps_log = [coach_entry("2026-10-01", 45, "212", "111")]
+    log = coach_log[:1] + mentoring_log + coach_log[1:] + reps_log
+    pairs = [itss_pair(), dict(mentoring_pair(candidate="210", coach="110"), program="support-mentoring"),
+             dict(reps_pair(candidate="212", coach="111"), program="reps-coaching")]
+    result = mixed(pairs, coach_log=log, candidate_log=candidate_log)
+    coach_entries = result.entries[result.entries["kind"] == "coach_log"]
+    assert len(coach_entries) == len(log)
+    assert found(result, "LOG-DUPLICATE") == [] and found(result, "LOG-NO-ASSIGNMENT") == []
+    assert pair_of(result, "200")["coach_contact_hours"] == 12.00
+    assert pair_of(result, "210")["coach_contact_hours"] == 2.00  # the meeting before the agreement is not counted
+    assert pair_of(result, "212")["coach_contact_hours"] == 0.75
+    assert [f.program for f in found(result, "AGREEMENT-MISSING")] == ["support-mentoring"]
+
+
+def test_only_programs_that_pay_reach_the_payments():
+    candidate_log, coach_log = itss_logs()
+    pairs = [itss_pair(), dict(mentoring_pair(candidate="210", coach="110", status="Completed", completion="2026-10-30",
+                                              payment_request_date="2026-11-01"), program="support-mentoring")]
+    result = mixed(pairs, coach_log=coach_log + monthly_meetings(candidate="210", coach="110"), candidate_log=candidate_log)
+    assert pair_of(result, "210")["completion_eligible"]
+    assert list(result.payable["candidate_id"]) == ["200"]
+
+
+# --- tiered stipends (a policy file's [payment] tiers) ------------------------------------------
+
+TIERED_PAYMENT = """
+[payment]
+requires_payment_request = true
+requires_coach_log = true
+hours = "coach contact"
+
+[[payment.tiers]]
+below_hours = 12
+per_hour = 25
+
+[[payment.tiers]]
+amount = 400
+when = { column = "coach_training_date", on_or_after = "2025-01-01" }
+
+[[payment.tiers]]
+amount = 300
+"""
+
+
+def itss_text() -> str:
+    return (PRESETS / "itss-coaching.toml").read_text(encoding="utf-8")
+
+
+def without_payment(text: str) -> str:
+    """``text`` without its [payment] section."""
+    lines, out, skipping = text.splitlines(), [], False
+    for line in lines:
+        if line.startswith("["):
+            skipping = line.strip() == "[payment]"
+        if not skipping:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def tiered_policy(tmp_path):
+    text = without_payment(itss_text()).replace('name = "itss-coaching"', 'name = "itss-tiered"')
+    # the tiers decide what is paid: no separate contact-hour minimum for payment
+    text = text.replace("coach_contact_minimum = 12", "coach_contact_minimum = 0")
+    path = tmp_path / "itss-tiered.toml"
+    path.write_text(text + TIERED_PAYMENT, encoding="utf-8")
+    return load_policy(str(path))
+
+
+def tiered_run(policy, training=("2025-01-01", "2024-12-31", "2025-03-01"), minutes=(12 * 60, 12 * 60, 630)):
+    candidate_rows, coach_rows, pairs = [], [], []
+    for i, coach in enumerate(ITSS_COACHES):
+        candidate = str(200 + i)
+        cand, logged = itss_logs(candidate, coach, minutes[i])
+        candidate_rows += cand
+        coach_rows += logged
+        pairs.append(itss_pair(candidate, coach))
+    tables = typed_tables(employees=itss_people(training), recommendations=itss_recommendations(),
+                          requests=[itss_request(str(200 + i)) for i in range(3)], assignments=pairs,
+                          candidate_log=candidate_rows, coach_log=coach_rows)
+    return evaluate(tables, policy, AS_OF)
+
+
+def test_tiered_stipend_pays_by_hour_below_12_and_by_the_coachs_roster_column_at_12_or_more(tmp_path):
+    result = tiered_run(tiered_policy(tmp_path))
+    paid = {row["coach_id"]: row for row in result.payable.to_dict("records")}
+    assert set(paid) == {"100", "101", "102"}
+    assert paid["100"]["amount"] == 400.0  # trained on 1 January 2025: on or after the course date
+    assert paid["101"]["amount"] == 300.0  # trained the day before
+    assert paid["102"]["amount"] == 262.5  # 10.50 h × $25
+    assert "400" in paid["100"]["amount_basis"]
+    assert "300" in paid["101"]["amount_basis"]
+    assert "10.50" in paid["102"]["amount_basis"] and "25" in paid["102"]["amount_basis"]
+    assert all(row["program"] == "itss-tiered" for row in paid.values())
+
+
+def test_flat_itss_stipend_stays_300_with_its_basis():
+    result = tiered_run(load_policy("itss-coaching"), minutes=(12 * 60, 12 * 60, 13 * 60))
+    assert list(result.payable["amount"]) == [300.0, 300.0, 300.0]
+    assert all("300" in basis for basis in result.payable["amount_basis"])
+
+
+def test_a_program_without_a_payment_section_never_pays(tmp_path):
+    path = tmp_path / "unpaid.toml"
+    path.write_text(without_payment(itss_text()).replace('name = "itss-coaching"', 'name = "itss-unpaid"'), encoding="utf-8")
+    result = tiered_run(load_policy(str(path)), minutes=(12 * 60, 12 * 60, 12 * 60))
+    assert result.payable.empty
+    assert result.pairs["completion_eligible"].all() and not result.pairs["payment_eligible"].any()
+    assert not any(f.rule.startswith("PAYMENT-") for f in result.findings)
+
+
+# --- policy files on the command line ------------------------------------------------------------
+
+def run_command(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, timeout=300)
+
+
+TITLES = {"itss-coaching": "ITSS Technical Advancement Skills Coaching", "support-mentoring": "Supporting Services Mentoring",
+          "reps-coaching": "Reps Coaching", "job-embedded": "Job-Embedded Coaching"}
+
+
+def test_programs_lists_the_four_presets_with_their_titles():
+    completed = run_command("programs")
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    for name, title in TITLES.items():
+        assert any(name in line and title in line for line in lines), name
+
+
+@pytest.mark.parametrize("name", sorted(TITLES))
+def test_programs_show_prints_each_preset(name):
+    completed = run_command("programs", "show", name)
+    assert completed.returncode == 0, completed.stderr
+    shown = tomllib.loads(completed.stdout)
+    assert shown == tomllib.loads((PRESETS / f"{name}.toml").read_text(encoding="utf-8"))
+    assert shown["name"] == name and shown["title"] == TITLES[name]
+
+
+MENTORING_HEADERS = ["Candidate ID", "Coach ID", "Assigned Date", "Agreement Date", "Status"]
+
+
+def mentoring_inbox(root: Path) -> Path:
+    """A real inbox: one mentoring pair with 5 h of meetings in March 2026."""
+    inbox = root / "inbox"
+    inbox.mkdir()
+    roster = [["Employee ID", "Name", "Grade", "Hire Date", "Position Start Date", "Supervisor ID", "Employment Status",
+               "Evaluation Status"],
+              ["100", "Morgan Mentor", 20, dt.date(2015, 3, 1), dt.date(2020, 3, 1), "9000", "Permanent", None],
+              ["200", "Mia Mentee", 15, dt.date(2024, 5, 1), None, "9000", "Permanent", "Standard"],
+              ["9000", "Sam Supervisor", 30, dt.date(2005, 1, 1), None, None, "Permanent", None]]
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": [MENTORING_HEADERS,
+                                                     ["200", "100", dt.date(2026, 1, 5), dt.date(2026, 1, 15), "Active"]]})
+    log = [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"],
+           ["200", "100", dt.date(2026, 3, 5), "In Person", 2.5, "first half"],
+           ["200", "100", dt.date(2026, 3, 19), "Phone", 2.5, "second half"]]
+    write_workbook(inbox / "mentor-log.xlsx", {"Mentor Log": log})
+    return inbox
+
+
+def month_over_limit(out: Path) -> list[dict]:
+    run = json.loads((out / "run.json").read_text())
+    return [f for f in run["exceptions"] if f["rule"] == "MONTH-OVER-LIMIT"]
+
+
+def test_a_copy_of_a_preset_with_a_changed_number_changes_the_outcome(tmp_path, capsys):
+    inbox = mentoring_inbox(tmp_path)
+    preset = run_command("programs", "show", "support-mentoring").stdout
+    assert "max_hours = 4 " in preset or "max_hours = 4\n" in preset
+    with pytest.raises(SystemExit) as as_given:
+        main(["run", str(inbox), "--as-of", "2026-04-10", "--program", "support-mentoring",
+              "--out", str(tmp_path / "preset"), "--state", str(tmp_path / "state-a")])
+    assert as_given.value.code == 0
+    assert len(month_over_limit(tmp_path / "preset")) == 1
+    custom = tmp_path / "mentoring-6h.toml"
+    custom.write_text(preset.replace("max_hours = 4", "max_hours = 6"), encoding="utf-8")
+    with pytest.raises(SystemExit) as changed:
+        main(["run", str(inbox), "--as-of", "2026-04-10", "--program", str(custom),
+              "--out", str(tmp_path / "custom"), "--state", str(tmp_path / "state-b")])
+    assert changed.value.code == 0
+    assert month_over_limit(tmp_path / "custom") == []
+
+
+def broken_copy(tmp_path, old: str, new: str) -> tuple[Path, int]:
+    """support-mentoring.toml with ``old`` replaced by ``new``; returns the file and the changed line's number."""
+    text = (PRESETS / "support-mentoring.toml").read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    line = text[: text.index(new)].count("\n") + 1
+    path = tmp_path / "broken.toml"
+    path.write_text(text, encoding="utf-8")
+    return path, line
+
+
+@pytest.mark.parametrize(
+    "old, new, named",
+    [
+        ("max_hours = 4", 'max_hours = "four"', "max_hours"),
+        ("max_hours = 4", "max_hourz = 4", "max_hourz"),
+        ("[monthly_meetings]", "[monthly_meeting]", "monthly_meeting"),
+        ("min_years_employed = 5", "min_years_employed = true", "min_years_employed"),
+    ],
+    ids=["wrong-type", "unknown-key", "misspelt-section", "boolean-for-a-number"],
+)
+def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path, old, new, named):
+    path, _ = broken_copy(tmp_path, old, new)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    completed = run_command("run", str(inbox), "--program", str(path), "--out", str(tmp_path / "out"),
+                            "--state", str(tmp_path / "state"))
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), completed.stderr
+    assert re.search(rf"\b{named}\b", lines[0]), lines[0]
+    assert "Traceback" not in completed.stderr
+
+
+def test_a_policy_file_that_is_not_toml_names_the_line(tmp_path):
+    path, line = broken_copy(tmp_path, "max_hours = 4", "max_hours = = 4")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    completed = run_command("run", str(inbox), "--program", str(path), "--out", str(tmp_path / "out"),
+                            "--state", str(tmp_path / "state"))
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ")
+    assert f"line {line}" in lines[0]
