@@ -3,6 +3,11 @@
 Headers match after normalisation: case-folded, whitespace runs made one space, a trailing ``:``
 and a trailing parenthesised hint dropped. A sheet is the table whose required headers are all in
 one row and which matches the most headers of that row.
+
+A table lacking a required header is still recognised (and reported) when it matches the most
+headers; against a table complete in the same row, its optional free-text headers (Notes, Campus,
+Description …) count half: such headers are on many kinds of sheet, so a candidate log with Campus
+and Notes columns stays a candidate log rather than a milestones table lacking its Phase.
 """
 
 from __future__ import annotations
@@ -43,6 +48,18 @@ def _header_index() -> dict[str, list[tuple[str, str]]]:
             for header in column.headers:
                 index.setdefault(normalise_header(header), []).append((table.name, column.name))
     return index
+
+
+_WEAK_WEIGHT = 0.5  # an optional free-text header: weak evidence for a table lacking a required one
+
+
+@cache
+def _weights() -> dict[str, dict[str, float]]:
+    """table → column → how much a matched header of that column counts."""
+    return {
+        table.name: {c.name: _WEAK_WEIGHT if c.type == "text" and not c.required else 1.0 for c in table.columns}
+        for table in tables().values()
+    }
 
 
 @dataclass
@@ -90,17 +107,25 @@ def _is_label(row: list, position: int) -> bool:
 
 def recognise(rows: list[list]) -> Recognition:
     """Find the header row among the first rows and the table it belongs to."""
-    best: tuple | None = None  # (complete, matched, -row, -table order) ranks candidates
+    best: tuple | None = None  # (weighted matches, complete, -row, -table order) ranks candidates
     best_recognition = Recognition(table=None)
     contracts = tables()
+    weights = _weights()
     for row_number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        for table_name, columns in _match_row(row).items():
+        matched = _match_row(row)
+        if not matched:
+            continue
+        missing_by_table = {name: [c.name for c in contracts[name].required if c.name not in columns]
+                            for name, columns in matched.items()}
+        any_complete = not all(missing_by_table.values())
+        for table_name, columns in matched.items():
             table = contracts[table_name]
-            missing = [c.name for c in table.required if c.name not in columns]
+            missing = missing_by_table[table_name]
             complete = not missing
             if not complete and (len(columns) < PARTIAL_MATCH_MIN_HEADERS or len(missing) == len(table.required)):
                 continue
-            rank = (len(columns), complete, -row_number, -TABLE_ORDER.index(table_name))
+            score = sum(weights[table_name][c] for c in columns) if any_complete and not complete else len(columns)
+            rank = (score, complete, -row_number, -TABLE_ORDER.index(table_name))
             if best is None or rank > best:
                 best = rank
                 best_recognition = Recognition(table_name, row_number, columns, missing)

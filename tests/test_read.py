@@ -189,6 +189,8 @@ def test_a_feedback_or_milestones_sheet_lacking_a_required_column_is_reported_as
         (["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration"], "coach_log"),
         (["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Campus", "Notes"], "coach_log"),
         (["Candidate ID", "Coach ID", "Date", "Duration", "Notes"], "candidate_log"),
+        (["Candidate ID", "Coach ID", "Date", "Duration", "Campus", "Notes"], "candidate_log"),  # not milestones lacking Phase
+        (["Candidate ID", "Coach ID", "Date", "Hours", "School", "Notes", "Description"], "candidate_log"),
         (["Candidate ID", "Coach ID", "Date", "Hours", "Activity Type", "Description"], "candidate_log"),
         (["Program", "Candidate ID", "Coach ID", "Assigned Date", "Planning Meeting Date", "Status",
           "Completion Date", "Agreement Date", "Extended Until"], "assignments"),
@@ -202,3 +204,8 @@ def test_a_feedback_or_milestones_sheet_lacking_a_required_column_is_reported_as
 )
 def test_the_existing_tables_are_not_mistaken_for_feedback_or_milestones(header, table):
     assert recognise([["Title"], header]).table == table
+
+
+def test_a_log_with_a_misspelt_type_of_contact_is_still_a_coach_log_lacking_it():
+    found = recognise([["Candidate ID", "Coach ID", "Date", "Type of Contacts", "Duration", "Brief Description of Contact"]])
+    assert (found.table, found.missing) == ("coach_log", ["contact_type"])
