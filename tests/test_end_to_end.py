@@ -1,5 +1,5 @@
-"""The real command on real workbooks: the demo inbox against its hand-computed oracle, bad input,
-exit codes. These are the behaviours a coordinator and a finance clerk see."""
+"""The real command on real workbooks: the demo inbox (a district running four programs) against its
+hand-computed oracle, bad input, exit codes. These are the behaviours a coordinator and a finance clerk see."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from workbooks import assignment_rows, candidate_log_rows, coach_log_rows, roste
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
 COMMAND = Path(sys.executable).parent / "coaching-batch"
+PAIR_LEVEL_AT_A_CELL = {"AGREEMENT-MISSING"}  # the mentoring pair with no Agreement Date: at that cell
+ITSS = "itss-coaching"
 
 
 def run_command(*args: str) -> subprocess.CompletedProcess:
@@ -40,9 +42,30 @@ def demo(tmp_path_factory):
             "inputs_unchanged": before == after}
 
 
+@pytest.fixture(scope="module")
+def review_run(tmp_path_factory):
+    """The same inbox just after the first Agreement Review due date (none is due by the demo date)."""
+    out = tmp_path_factory.mktemp("review") / "out"
+    completed = run_command("run", str(SAMPLES), "--as-of", EXPECTED["later_run"]["as_of"], "--out", str(out),
+                            "--state", str(out.parent / "state"))
+    assert completed.returncode == 0, completed.stderr
+    return json.loads((out / "run.json").read_text())
+
+
+def findings_of(run: dict, candidate_id: str, coach_id: str) -> list[dict]:
+    return [f for f in run["exceptions"] if f["candidate_id"] == candidate_id and f["coach_id"] == coach_id]
+
+
+def pair_level(run: dict, expected: dict) -> list[dict]:
+    """The pair's own findings: no cell, or (AGREEMENT-MISSING) a cell of its assignment row."""
+    place = (expected["assignment"]["file"], expected["assignment"]["sheet"])
+    return [f for f in findings_of(run, expected["candidate_id"], expected["coach_id"])
+            if not f["cell"] or (f["rule"] in PAIR_LEVEL_AT_A_CELL and (f["file"], f["sheet"]) == place)]
+
+
 def test_demo_writes_every_output(demo):
     assert sorted(p.name for p in demo["out"].iterdir()) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
-    assert "19 pairs" in demo["stdout"]
+    assert f"{len(EXPECTED['pairs'])} pairs" in demo["stdout"]
 
 
 def test_demo_inputs_are_never_modified(demo):
@@ -50,30 +73,51 @@ def test_demo_inputs_are_never_modified(demo):
 
 
 @pytest.mark.parametrize("expected", EXPECTED["pairs"], ids=[p["pair"] for p in EXPECTED["pairs"]])
-def test_demo_hours_and_verdicts_match_the_hand_computed_oracle(demo, expected):
+def test_demo_hours_verdicts_and_findings_of_each_pair_match_the_hand_computed_oracle(demo, expected):
     pairs = {(p["candidate_id"], p["coach_id"]): p for p in demo["run"]["pairs"]}
     got = pairs[(expected["candidate_id"], expected["coach_id"])]
-    for key in ("candidate_hours", "coach_contact_hours", "completion_eligible", "payment_eligible"):
+    for key in ("program", "candidate_hours", "coach_contact_hours", "completion_eligible", "payment_eligible"):
         assert got[key] == expected[key], key
-    pair_rules = sorted(
-        f["rule"] for f in demo["run"]["exceptions"]
-        if f["candidate_id"] == expected["candidate_id"] and f["coach_id"] == expected["coach_id"] and not f["cell"]
-    )
-    assert pair_rules == sorted(expected["rules"])
+    own = pair_level(demo["run"], expected)
+    assert sorted(f["rule"] for f in own) == sorted(expected["rules"])
+    assert {f["program"] for f in own} <= {expected["program"]}
 
 
-def test_demo_payment_sheet_lists_exactly_the_payable_stipends_with_a_total(demo):
+def test_demo_run_json_gives_every_pair_its_program(demo):
+    got = sorted((p["program"], p["candidate_id"], p["coach_id"]) for p in demo["run"]["pairs"])
+    want = sorted((p["program"], p["candidate_id"], p["coach_id"]) for p in EXPECTED["pairs"])
+    assert got == want
+    for name, program in EXPECTED["programs"].items():
+        assert sum(p["program"] == name for p in demo["run"]["pairs"]) == program["pairs"], name
+        assert sum(p["program"] == name and p["completion_eligible"] for p in demo["run"]["pairs"]) == \
+            program["completion_eligible"], name
+
+
+def test_demo_pairs_of_an_unknown_program_or_another_school_year_are_listed_but_not_judged(demo):
+    for expected in EXPECTED["pairs"]:
+        if expected.get("judged", True):
+            continue
+        found = findings_of(demo["run"], expected["candidate_id"], expected["coach_id"])
+        assert {f["rule"] for f in found} <= {"CELL-ENUM"}, expected["pair"]  # its Program cell, nothing else
+        assert expected["coach_contact_hours"] == 0 and not expected["completion_eligible"]
+
+
+def test_demo_payment_sheet_lists_exactly_the_payable_itss_stipends_with_a_total(demo):
     sheet = openpyxl.load_workbook(demo["out"] / "payments.xlsx")["Payments"]
     rows = list(sheet.iter_rows(values_only=True))
     header, body, total = rows[0], rows[1:-1], rows[-1]
-    assert header == ("Payment ID", "Coach ID", "Coach Name", "Candidate ID", "Candidate Name", "Start Date",
-                      "End Date", "Coach Contact Hours", "Candidate Hours", "Amount")
+    column = {name: header.index(name) for name in header if name}
+    assert list(header[:10]) == ["Payment ID", "Coach ID", "Coach Name", "Candidate ID", "Candidate Name", "Start Date",
+                                 "End Date", "Coach Contact Hours", "Candidate Hours", "Amount"]
     got = sorted((r[1], r[3], r[5].date().isoformat(), r[6].date().isoformat(), r[7], r[8], r[9]) for r in body)
     want = sorted((p["coach_id"], p["candidate_id"], p["start_date"], p["end_date"], p["coach_contact_hours"],
                    p["candidate_hours"], p["amount"]) for p in EXPECTED["payments"])
     assert got == want
-    assert total[0] == "Total" and total[-1] == EXPECTED["payment_total"]
+    if "Program" in column:
+        assert {r[column["Program"]] for r in body} == {ITSS}
+    assert total[0] == "Total" and total[column["Amount"]] == EXPECTED["payment_total"]
     assert all(r[0].startswith("PAY-") for r in body) and len({r[0] for r in body}) == len(body)
+    assert {p["program"] for p in demo["run"]["payments"]} == {ITSS}
 
 
 def test_demo_reports_every_planted_row_problem_at_its_cell(demo):
@@ -89,12 +133,63 @@ def test_demo_reports_every_planted_row_problem_at_its_cell(demo):
         )), planted
 
 
-def test_demo_payment_ids_are_stable_from_run_to_run(demo, tmp_path):
-    again = run_command("run", str(SAMPLES), "--as-of", EXPECTED["as_of"], "--out", str(tmp_path / "again"),
-                        "--state", str(tmp_path / "another-ledger"))
-    assert again.returncode == 0
-    second = json.loads((tmp_path / "again" / "run.json").read_text())
-    assert [p["payment_id"] for p in second["payments"]] == [p["payment_id"] for p in demo["run"]["payments"]]
+def test_demo_flags_each_inactive_coach_once_and_no_other(demo):
+    got = sorted((f["coach_id"], f["candidate_id"], f["program"]) for f in demo["run"]["exceptions"]
+                 if f["rule"] == "COACH-INACTIVE")
+    want = sorted((f["coach_id"], "", f["program"]) for f in EXPECTED["coach_findings"] if f["rule"] == "COACH-INACTIVE")
+    assert got == want
+    for expected in EXPECTED["coach_findings"]:
+        message = next(f["message"] for f in demo["run"]["exceptions"]
+                       if f["rule"] == expected["rule"] and f["coach_id"] == expected["coach_id"])
+        assert all(coachee in message for coachee in expected["active_coachees"]), message
+
+
+def test_every_finding_has_the_severity_of_its_rule(demo):
+    for f in demo["run"]["exceptions"]:
+        if f["rule"] in EXPECTED["severities"]:
+            assert f["severity"] == EXPECTED["severities"][f["rule"]], f
+
+
+def test_agreement_reviews_are_due_from_the_first_review_date_on(demo, review_run):
+    assert not [f for f in demo["run"]["exceptions"] if f["rule"] == "AGREEMENT-REVIEWS-SHORT"]
+    later = EXPECTED["later_run"]
+    got = sorted((f["candidate_id"], f["coach_id"]) for f in review_run["exceptions"] if f["rule"] == later["rule"])
+    want = sorted((p["candidate_id"], p["coach_id"]) for p in later["job_embedded_pairs"] if p["reviews_short"])
+    assert got == want
+
+
+def test_demo_exceptions_show_each_findings_program(demo):
+    for sheet_file in ("results.xlsx", "exceptions.xlsx"):
+        book = openpyxl.load_workbook(demo["out"] / sheet_file, read_only=True)
+        rows = list(book["Exceptions"].iter_rows(values_only=True))
+        header_at = next(i for i, r in enumerate(rows) if "Rule" in r and "Program" in r)
+        header = rows[header_at]
+        programs = {r[header.index("Program")] for r in rows[header_at + 1:] if r[header.index("Rule")]}
+        assert {"itss-coaching", "support-mentoring", "reps-coaching", "job-embedded"} <= programs, sheet_file
+        book.close()
+
+
+def test_confidential_feedback_comments_appear_in_no_output(demo):
+    book = openpyxl.load_workbook(SAMPLES / "Reps Coaching 2026.xlsx", read_only=True)
+    rows = list(book["Feedback"].iter_rows(values_only=True))
+    book.close()
+    comments = [r[rows[1].index("Comments")] for r in rows[2:] if r[0]]
+    assert comments
+    texts = [(demo["out"] / "run.json").read_text()]
+    for name in ("results.xlsx", "exceptions.xlsx", "payments.xlsx"):
+        book = openpyxl.load_workbook(demo["out"] / name, read_only=True)
+        texts += [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v]
+        book.close()
+    text = "\n".join(texts)
+    assert not [c for c in comments if c in text]
+
+
+def test_demo_payment_ids_are_stable_from_run_to_run(demo, review_run):
+    """A later run on another ledger gives the same stipends the same Payment IDs."""
+    def ids(run):
+        return {(p["candidate_id"], p["coach_id"]): p["payment_id"] for p in run["pairs"] if p["payment_eligible"]}
+    assert ids(review_run) == ids(demo["run"])
+    assert sorted(p["payment_id"] for p in demo["run"]["payments"]) == sorted(ids(demo["run"]).values())
 
 
 def test_demo_run_json_names_every_input_and_its_recognised_sheets(demo):
