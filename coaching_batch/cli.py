@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .errors import CoachingBatchError
-from .policy import DEFAULT_PROGRAM, preset_names, preset_text
+from .policy import DEFAULT_PROGRAM, load_policy, preset_names, preset_text
 from .settings import LOCK_WAIT_SECONDS
 from .templates import templates_command
 
@@ -54,8 +54,9 @@ def main(argv: list[str] | None = None) -> None:
 @click.argument("inbox", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder [default: out/<as-of> beside the inbox].")
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Date the run is as of [default: today].")
-@click.option("--program", default=DEFAULT_PROGRAM, show_default=True, metavar="NAME|FILE.toml",
-              help="Program preset name or a policy TOML file.")
+@click.option("--program", "program", multiple=True, metavar="NAME|FILE.toml",
+              help=f"Program preset name or a policy TOML file; repeat it to add programs of your own "
+                   f"(the first is used where a pair's Program is blank) [default: {DEFAULT_PROGRAM}].")
 @click.option("--state", type=click.Path(path_type=Path), metavar="DIR",
               help="Folder of the ledger [default: state/ beside the inbox].")
 @click.option("--dry-run", is_flag=True, help="Write the outputs but record nothing in the ledger.")
@@ -65,14 +66,14 @@ def main(argv: list[str] | None = None) -> None:
 @click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=LOCK_WAIT_SECONDS, show_default=True,
               metavar="SECONDS", help="How long to wait for another run using the same ledger.")
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
-def run(inbox: Path, out: Path | None, as_of: date, program: str, state: Path | None, dry_run: bool, strict: bool,
+def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
         overwrite: bool, archive: bool, lock_wait: float, verbose: bool) -> None:
     """Read every workbook in INBOX, apply the program's rules and write the outputs."""
     from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
 
     if dry_run and archive:
         raise click.UsageError("--archive cannot be used with --dry-run (a dry run changes nothing)")
-    options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program, state=state, dry_run=dry_run,
+    options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program or (DEFAULT_PROGRAM,), state=state, dry_run=dry_run,
                          strict=strict, overwrite=overwrite, archive=archive, lock_wait=lock_wait)
     try:
         with _progress() as progress:
@@ -97,18 +98,33 @@ app.add_command(templates_command)
 @app.group(invoke_without_command=True)
 @click.pass_context
 def programs(ctx: click.Context) -> None:
-    """List the program presets (`programs show NAME` prints one)."""
+    """List the program presets with their titles (`programs show NAME` prints one)."""
     if ctx.invoked_subcommand is None:
-        for name in preset_names():
-            click.echo(name)
+        try:
+            presets = [load_policy(name) for name in preset_names()]
+        except CoachingBatchError as exc:
+            _fail(str(exc), False)
+        width = max(len(p.name) for p in presets)
+        for preset in presets:
+            click.echo(f"{preset.name.ljust(width)}  {preset.title}")
 
 
 @programs.command("show")
 @click.argument("name")
 def programs_show(name: str) -> None:
-    """Print a preset's policy TOML (copy it to a file, edit, and pass it with --program)."""
+    """Print a preset's policy TOML (copy it to a file, edit, and pass it with --program).
+
+    NAME is a preset's name or title (any case), or a policy file to check and print.
+    """
     try:
-        click.echo(preset_text(name), nl=False)
+        if name.lower().endswith(".toml"):
+            policy = load_policy(name)  # checked: a problem is one Error: line
+            click.echo(Path(name).read_text(encoding="utf-8"), nl=False)
+            return
+        from .policy import Programs
+
+        found = Programs.of(load_policy()).find(name)
+        click.echo(preset_text(found.name if found is not None else name), nl=False)
     except CoachingBatchError as exc:
         _fail(str(exc), False)
 

@@ -16,7 +16,7 @@ COLUMN_TYPES = ("id", "text", "integer", "rating", "date", "duration", "enum", "
 # A text column may suggest values in the templates' dropdown without limiting them: "programs" = the
 # program presets' names (the run judges the Program column, which also takes titles and own files).
 SUGGESTION_SOURCES = ("programs",)
-_COLUMN_KEYS = {"name", "headers", "type", "required", "unique", "values", "variants", "suggest", "help"}
+_COLUMN_KEYS = {"name", "headers", "type", "required", "unique", "values", "variants", "suggest", "help", "confidential"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Column:
     values: tuple[str, ...] = ()
     variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
     suggest: str = ""  # one of SUGGESTION_SOURCES: a dropdown that still allows any other value
+    confidential: bool = False  # its values never leave the input, not even quoted in a finding
     help: str = ""
 
 
@@ -71,6 +72,7 @@ def _table_from_toml(data: dict) -> Table:
                 values=tuple(raw.get("values", ())),
                 variants={k: tuple(v) for k, v in raw.get("variants", {}).items()},
                 suggest=raw.get("suggest", ""),
+                confidential=raw.get("confidential", False),
                 help=raw.get("help", ""),
             )
         )

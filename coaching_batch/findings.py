@@ -64,6 +64,24 @@ CATALOGUE: dict[str, Code] = {
     "PAYMENT-CONTACT-SHORT": Code(E, "coach", "The coach log must document the minimum contact hours before payment."),
     "PAYMENT-NOT-COMPLETE": Code(E, "coordinator", "Payment can be made only once the pair is eligible for completion."),
     "PAYMENT-ALREADY-PAID": Code(I, "coordinator", "Nothing to do: the stipend was paid by an earlier run."),
+    # support-mentoring
+    "MENTOR-NOT-ELIGIBLE": Code(E, "coordinator", "Choose a mentor who meets the program's requirements (years employed, years in the position, not the mentee's supervisor), or correct the roster."),
+    "MENTEE-NOT-ELIGIBLE": Code(E, "coordinator", "Mentees must be permanent employees who are not on PAR or special evaluation: check the roster, or end the pairing."),
+    "AGREEMENT-MISSING": Code(E, "coordinator", "Have mentor and mentee sign the mentoring agreement before they meet, and record its date in Agreement Date."),
+    "MONTH-OVER-LIMIT": Code(W, "coach", "Keep the month's meetings within the program's limit, or correct the durations in the mentor log."),
+    "LOG-MONTH-MISSING": Code(W, "coach", "Send in the mentor log for that month: every month of the relationship needs a logged meeting."),
+    "RELATIONSHIP-EXPIRED": Code(W, "coordinator", "The relationship's time is over: record its completion (Status Completed and Completion Date)."),
+    # reps-coaching
+    "COACH-OVER-CAPACITY": Code(E, "coordinator", "Assign the coachee to a coach with room, or end one of the coach's other pairs."),
+    "COMMITMENT-DUE": Code(W, "coordinator", "Extend the commitment (Extended Until) or change the coach."),
+    "COACH-INACTIVE": Code(W, "coordinator", "Contact the coach; if they are no longer active, change the coachees' coach through the Reps Council."),
+    "FEEDBACK-MISSING": Code(W, "coach", "Send in this year's feedback form."),
+    # job-embedded
+    "AGREEMENT-LATE": Code(E, "coordinator", "Hold the partnership agreement meeting and record it in the milestones (Phase Agreement)."),
+    "AGREEMENT-REVIEWS-SHORT": Code(W, "coordinator", "Review the partnership agreement with the coachee and record it in the milestones (Phase Agreement Review)."),
+    "PHASE-OUT-OF-ORDER": Code(W, "coach", "Check the phase dates: Orientation, Relationship, Goals and Ongoing Support come in that order."),
+    "PHASE-MISSING": Code(W, "coach", "Record in the milestones the date the earlier phase was reached."),
+    "MEETING-GAP": Code(W, "coach", "Meet regularly: schedule the next coaching meeting and keep the collaborative log up to date."),
 }
 
 
@@ -79,12 +97,14 @@ class Finding:
     coach_id: str = ""
     fix: str = ""
     actor: str = ""
+    program: str = ""  # the pair's program; blank for findings about files, sheets and cells
 
     def as_dict(self) -> dict[str, str]:
         return {k: str(v) for k, v in asdict(self).items()}
 
 
-def finding(rule: str, message: str, *, severity: Severity | None = None, fix: str | None = None, **where: str) -> Finding:
+def finding(rule: str, message: str, *, severity: Severity | None = None, fix: str | None = None,
+            actor: str | None = None, **where: str) -> Finding:
     """A finding for catalogue ``rule``, with its default severity, fix and actor."""
     code = CATALOGUE[rule]
     return Finding(
@@ -92,7 +112,7 @@ def finding(rule: str, message: str, *, severity: Severity | None = None, fix: s
         rule=rule,
         message=message,
         fix=fix if fix is not None else code.fix,
-        actor=code.actor,
+        actor=actor or code.actor,
         **{k: ("" if v is None else str(v)) for k, v in where.items()},
     )
 

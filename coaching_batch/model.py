@@ -37,29 +37,30 @@ class InputFile:
 
 PAIR_COLUMNS = [
     "program", "candidate_id", "candidate_name", "coach_id", "coach_name", "assigned_date",
-    "planning_meeting_date", "deadline", "status", "completion_date", "payment_request_date",
-    "candidate_minutes", "coach_contact_minutes", "candidate_hours", "coach_contact_hours",
-    "candidate_hours_needed", "coach_contact_hours_needed", "completion_eligible",
-    "payment_eligible", "payment_id", "paid_on", "reasons",
+    "planning_meeting_date", "agreement_date", "start", "deadline", "extended_until", "status",
+    "completion_date", "payment_request_date", "candidate_minutes", "coach_contact_minutes",
+    "candidate_hours", "coach_contact_hours", "candidate_hours_needed", "coach_contact_hours_needed",
+    "feedback_coach_date", "feedback_coachee_date", "completion_eligible", "payment_eligible",
+    "payment_id", "paid_on", "reasons",
 ]
 PAYMENT_COLUMNS = [
     "payment_id", "coach_id", "coach_name", "candidate_id", "candidate_name", "start_date",
-    "end_date", "coach_contact_hours", "candidate_hours", "amount",
+    "end_date", "coach_contact_hours", "candidate_hours", "amount", "program", "amount_basis",
 ]
 COACH_COLUMNS = [
-    "coach_id", "coach_name", "grade", "hire_date", "pgs_status", "coach_training_date",
+    "program", "coach_id", "coach_name", "grade", "hire_date", "pgs_status", "coach_training_date",
     "recommendations_complete", "qualified", "reasons",
 ]
 HOURS_BY_MONTH_COLUMNS = ["candidate_id", "coach_id", "month", "candidate_hours", "coach_contact_hours"]
 CERTIFICATE_COLUMNS = [
-    "candidate_id", "candidate_name", "coach_id", "coach_name", "completion_date", "send_to", "copies_to",
+    "program", "candidate_id", "candidate_name", "coach_id", "coach_name", "completion_date", "send_to", "copies_to",
 ]
 
 
 @dataclass
 class RunResult:
     as_of: date
-    policy: Policy
+    policy: Policy  # the run's default program (`--program`)
     inbox: str
     inputs: list[InputFile]
     pairs: pd.DataFrame  # PAIR_COLUMNS
@@ -71,6 +72,7 @@ class RunResult:
     # set by the ledger (issue 3); until then every finding is New, first seen today
     finding_history: dict[str, tuple[str, date]] = field(default_factory=dict)
     resolved: list[Finding] = field(default_factory=list)
+    programs: dict[str, Policy] = field(default_factory=dict)  # every program a pair belongs to, by name
 
     @property
     def counts(self) -> dict[str, int]:

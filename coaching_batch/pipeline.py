@@ -6,7 +6,7 @@ exit code. Every stage below is a call into one module, in the order the data fl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,7 @@ from .errors import UsageError
 from .inbox import discover
 from .ledger import Ledger, crash_point, state_lock
 from .model import InputFile, RunResult, SheetInfo
-from .policy import DEFAULT_PROGRAM, Policy, load_policy
+from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, read_all
 from .reports import OUTPUT_NAMES, write_outputs
 from .reports.exceptions import OPEN, RESOLVED, finding_key
@@ -37,7 +37,7 @@ class RunOptions:
     inbox: Path
     as_of: date
     out: Path | None = None
-    program: str = DEFAULT_PROGRAM
+    program: str | Sequence[str] = DEFAULT_PROGRAM  # preset names or policy files; the first is the default
     state: Path | None = None
     dry_run: bool = False  # write the outputs, record nothing in the ledger
     strict: bool = False  # exit status 1 when any error finding exists
@@ -88,14 +88,14 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     around the writing of the outputs (see :mod:`coaching_batch.ledger`); a dry run only reads the
     ledger, if there is one.
     """
-    policy = load_policy(options.program)
+    programs = Programs.load([options.program] if isinstance(options.program, str) else list(options.program))
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
     if options.dry_run:
         ledger = Ledger.open_existing(options.state_dir)
         with closing(ledger) if ledger else nullcontext():
             out_dir = options.out_dir()
-            result = _evaluate(options, policy, progress)
+            result = _evaluate(options, programs, progress)
             settle(result, ledger)
             _write(result, out_dir, progress)
         return result, out_dir
@@ -103,7 +103,7 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     with state_lock(options.state_dir, options.lock_wait), closing(Ledger.open(options.state_dir)) as ledger:
         ledger.reconcile()
         out_dir = options.out_dir()
-        result = _evaluate(options, policy, progress)
+        result = _evaluate(options, programs, progress)
         settle(result, ledger)
         run_id = ledger.record_pending(result, out_dir)
         crash_point("pending-recorded")
@@ -115,7 +115,7 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     return result, out_dir
 
 
-def _evaluate(options: RunOptions, policy: Policy, progress: Progress | None) -> RunResult:
+def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None) -> RunResult:
     """Discover, read, validate and apply the rules: everything a run decides, nothing written."""
     as_of = pd.Timestamp(options.as_of)
     findings: list[Finding] = []
@@ -165,7 +165,7 @@ def _evaluate(options: RunOptions, policy: Policy, progress: Progress | None) ->
     # 3. Validate with pandera: bad cells become findings, bad rows are left out.
     if progress:
         progress("Validating", 0, 1)
-    validated, cell_findings = validate(sheets_by_table, day_first=policy.day_first, release=True)
+    validated, cell_findings = validate(sheets_by_table, day_first=programs.default.day_first, release=True)
     findings += cell_findings
     reads = sheets_by_table = workbook = sheet = None  # the raw sheets are not needed past validation
 
@@ -174,7 +174,7 @@ def _evaluate(options: RunOptions, policy: Policy, progress: Progress | None) ->
         progress("Applying rules", 0, 1)
     footer_minutes = parse_durations(pd.Series([f.value for _, _, f in footers], dtype=object)).values
     evaluation = evaluate(
-        validated, policy, as_of,
+        validated, programs, as_of,
         footers=[(file, sheet, f, None if pd.isna(m) else int(m)) for (file, sheet, f), m in zip(footers, footer_minutes)],
     )
     findings += evaluation.findings
@@ -182,7 +182,7 @@ def _evaluate(options: RunOptions, policy: Policy, progress: Progress | None) ->
 
     result = RunResult(
         as_of=options.as_of,
-        policy=policy,
+        policy=programs.default,
         inbox=str(options.inbox),
         inputs=list(inputs.values()),
         pairs=evaluation.pairs,
@@ -191,6 +191,7 @@ def _evaluate(options: RunOptions, policy: Policy, progress: Progress | None) ->
         hours_by_month=evaluation.hours_by_month,
         certificates=evaluation.certificates,
         findings=findings,
+        programs=evaluation.programs,
     )
 
     return result
@@ -224,7 +225,7 @@ def settle(result: RunResult, ledger: Ledger | None) -> None:
                     "PAYMENT-ALREADY-PAID",
                     f"The stipend for this pair (Payment ID {pair['payment_id']}) was paid by the run of "
                     f"{paid_on:%Y-%m-%d}; it is not paid again",
-                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"]))
+                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"]))
             reason = f"paid on {paid_on:%Y-%m-%d}"
             pairs.loc[index, "reasons"] = "; ".join(r for r in (pair["reasons"], reason) if r)
         pairs.loc[already, "payment_eligible"] = False

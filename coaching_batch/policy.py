@@ -1,4 +1,12 @@
-"""A program's policy: the numbers and switches that parameterise the shared rule catalogue.
+"""A program's policy: which families of rules apply to it, and with which numbers.
+
+A policy file (TOML) is a set of sections. Each section switches on one family of rules from the
+shared catalogue and holds that family's numbers; a family applies to a program exactly when its
+section is present (``[monthly_meetings]`` → MONTH-OVER-LIMIT and LOG-MONTH-MISSING). The settings
+of every section are the typed dataclasses below, so the loader can tell a coordinator exactly which
+key of their copy is unknown or of the wrong type. Which function judges each section lives with
+the rules (:data:`coaching_batch.rules.evaluate.FAMILIES`); this module stays free of pandas so the
+command line starts quickly.
 
 Presets ship as TOML in ``coaching_batch/programs``; a coordinator may copy one, change numbers and
 pass the file instead of a name. Nothing in the rules hard-codes a number that lives here.
@@ -6,7 +14,14 @@ pass the file instead of a name. Nothing in the rules hard-codes a number that l
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import difflib
+import re
 import tomllib
+import types
+import typing
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -16,109 +31,454 @@ from .errors import UsageError
 DEFAULT_PROGRAM = "itss-coaching"
 
 
+# --- the settings of each section ------------------------------------------------------------------
+
 @dataclass(frozen=True)
-class Policy:
-    name: str
-    title: str
-    source: str
-    # hours
-    candidate_minimum_hours: float = 40
-    coach_contact_minimum_hours: float = 12
-    implausible_entry_hours: float = 8
-    # window
+class Hours:
+    """[hours]: the hour minimums (absent = no minimum) and the plausibility limit of one entry."""
+    candidate_minimum: float | None = None  # candidate-log hours needed for completion
+    coach_contact_minimum: float | None = None  # coach-log contact hours needed for payment
+    implausible_entry_hours: float = 8  # one entry longer than this is a warning (still counted)
+
+
+@dataclass(frozen=True)
+class Window:
+    """[window] (ITSS): the deadline from the planning meeting and the timing warnings."""
     months_maximum: int = 6
     months_minimum: int = 2
     not_started_days: int = 30
     inactive_days: int = 30
     at_risk_days: int = 30
-    # coach
-    min_years_employed: float = 2
-    require_pgs_meeting: bool = True
-    require_training: bool = True
-    grade_at_least_target: bool = True
-    supervisor_recommendations: int = 1
-    colleague_recommendations: int = 2
-    reject_not_recommended: bool = True
-    max_concurrent_candidates: int = 1
-    # candidate
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """[relationship] (mentoring): from the signed agreement for so many months."""
+    months: int = 12
+    completes_at_end: bool = True  # a relationship that reached its end counts as completed
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """[commitment] (reps): a commitment of so many months from the start, extendable."""
+    months: int = 12
+    due_days: int = 30  # warn this many days before it ends
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    """[school_year] (job-embedded): pairs are judged within the school year holding as-of."""
+    starts: str = "08-01"  # month-day
+
+
+@dataclass(frozen=True)
+class Coach:
+    """[coach]: the coach's qualification (and, ITSS, one candidate at a time)."""
+    min_years_employed: float = 0
+    require_pgs_meeting: bool = False
+    require_training: bool = False
+    grade_at_least_target: bool = False
+    supervisor_recommendations: int = 0
+    colleague_recommendations: int = 0
+    reject_not_recommended: bool = False
+    max_concurrent_candidates: int = 0  # 0 = no limit
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """[candidate] (ITSS): enrolled before the request; coached once per band enrollment."""
     require_enrollment: bool = True
     once_per_target_grade: bool = True
-    # payment
-    stipend: float = 300
+
+
+@dataclass(frozen=True)
+class MentorEligibility:
+    """[mentor_eligibility]: years employed, years in position, not the mentee's supervisor."""
+    min_years_employed: float = 5
+    min_years_in_position: float = 1
+    not_supervisor: bool = True
+
+
+@dataclass(frozen=True)
+class MenteeEligibility:
+    """[mentee_eligibility]: employment status required, evaluations excluded."""
+    employment_status: list[str] = field(default_factory=lambda: ["Permanent"])
+    excluded_evaluation: list[str] = field(default_factory=lambda: ["PAR", "Special Evaluation"])
+
+
+@dataclass(frozen=True)
+class MonthlyMeetings:
+    """[monthly_meetings]: at most so many hours a month; every full month logged."""
+    max_hours: float = 4
+    require_monthly_log: bool = True
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """[capacity] (reps): at most so many active coachees per coach."""
+    max_active_coachees: int = 3
+
+
+@dataclass(frozen=True)
+class CoachActivity:
+    """[coach_activity] (reps): a coach with no logged contact for so many days is inactive."""
+    inactive_days: int = 60
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """[feedback] (reps): coach and coachee each give feedback once in so many months."""
+    every_months: int = 12
+
+
+@dataclass(frozen=True)
+class PartnershipAgreement:
+    """[partnership_agreement] (job-embedded): the agreement's due date and its reviews."""
+    due_days: int = 30
+    review_due: list[str] = field(default_factory=lambda: ["12-15", "04-15"])  # month-day
+
+
+@dataclass(frozen=True)
+class Phases:
+    """[phases] (job-embedded): the phases of the coaching relationship, in order."""
+    order: list[str] = field(default_factory=lambda: ["Orientation", "Relationship", "Goals", "Ongoing Support"])
+
+
+@dataclass(frozen=True)
+class MeetingGap:
+    """[meeting_gap] (job-embedded): the longest gap between meetings."""
+    max_days: int = 21
+
+
+@dataclass(frozen=True)
+class Completion:
+    """[completion]: what makes a pair complete besides the absence of blocking errors."""
+    requires: str = "goals attained"  # or "status completed"
+
+
+COMPLETION_REQUIRES = ("goals attained", "status completed")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A tier's condition on a roster column of the coach (one operator)."""
+    column: str
+    present: bool | None = None
+    equals: str | None = None
+    one_of: list[str] | None = None
+    on_or_after: dt.date | None = None
+    on_or_before: dt.date | None = None
+    at_least: float | None = None
+    below: float | None = None
+
+    def describe(self) -> str:
+        for key in ("present", "equals", "one_of", "on_or_after", "on_or_before", "at_least", "below"):
+            value = getattr(self, key)
+            if value is not None:
+                if key == "present":
+                    return f"{self.column} {'filled in' if value else 'blank'}"
+                shown = ", ".join(value) if isinstance(value, list) else value
+                return f"{self.column} {key.replace('_', ' ')} {shown}"
+        return self.column
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One step of a stipend schedule: from/below so many hours, a flat amount or a rate per hour."""
+    amount: float | None = None
+    per_hour: float | None = None
+    from_hours: float = 0
+    below_hours: float | None = None
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Payment:
+    """[payment]: the stipend (flat, or a schedule of tiers) and what must be received first."""
+    stipend: float = 0  # a flat amount; with tiers, the amount when no tier matches (0 = not paid)
+    tiers: list[Tier] = field(default_factory=list)
+    hours: str = "coach contact"  # the hours the tiers are measured in: "coach contact" or "candidate"
     requires_payment_request: bool = True
     requires_coach_log: bool = True
-    # reading
+
+
+@dataclass(frozen=True)
+class Reading:
+    """[reading]: how dates typed as text are read."""
     day_first: bool = False
+
+
+# Section name → settings. A window section says how a pair's period is measured: exactly one per program.
+SECTIONS: dict[str, type] = {
+    "hours": Hours, "window": Window, "relationship": Relationship, "commitment": Commitment,
+    "school_year": SchoolYear, "coach": Coach, "candidate": Candidate, "mentor_eligibility": MentorEligibility,
+    "mentee_eligibility": MenteeEligibility, "monthly_meetings": MonthlyMeetings, "capacity": Capacity,
+    "coach_activity": CoachActivity, "feedback": Feedback, "partnership_agreement": PartnershipAgreement,
+    "phases": Phases, "meeting_gap": MeetingGap, "completion": Completion, "payment": Payment, "reading": Reading,
+}
+WINDOW_SECTIONS = ("window", "relationship", "commitment", "school_year")
+ALWAYS = ("hours", "completion", "reading")  # sections every policy has (their defaults when left out)
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    title: str
+    source: str
+    sections: dict[str, object]  # section name → its settings, for the sections the file names
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @property
-    def candidate_minimum_minutes(self) -> int:
-        return round(self.candidate_minimum_hours * 60)
+    def section(self, name: str):
+        """The settings of section ``name``, or None when the program does not have it."""
+        return self.sections.get(name)
+
+    def has(self, name: str) -> bool:
+        return name in self.sections
 
     @property
-    def coach_contact_minimum_minutes(self) -> int:
-        return round(self.coach_contact_minimum_hours * 60)
+    def hours(self) -> Hours:
+        return self.sections["hours"]
+
+    @property
+    def completion(self) -> Completion:
+        return self.sections["completion"]
+
+    @property
+    def payment(self) -> Payment | None:
+        """The stipend, or None for a program that pays none."""
+        payment = self.sections.get("payment")
+        return payment if payment is not None and (payment.stipend > 0 or payment.tiers) else None
+
+    @property
+    def window_section(self) -> str:
+        return next(name for name in WINDOW_SECTIONS if name in self.sections)
+
+    @property
+    def day_first(self) -> bool:
+        return self.sections["reading"].day_first
+
+    @property
+    def candidate_minimum_minutes(self) -> int | None:
+        minimum = self.hours.candidate_minimum
+        return None if minimum is None else round(minimum * 60)
+
+    @property
+    def coach_contact_minimum_minutes(self) -> int | None:
+        minimum = self.hours.coach_contact_minimum
+        return None if minimum is None else round(minimum * 60)
 
     def as_rows(self) -> list[tuple[str, str]]:
         """(setting, value) pairs for the Summary sheet."""
         rows = [("program", self.name), ("title", self.title), ("source", self.source)]
         for section, values in self.raw.items():
             if isinstance(values, dict):
-                rows += [(f"{section}.{k}", str(v)) for k, v in values.items()]
+                rows += [(f"{section}.{k}", _shown(v)) for k, v in values.items()]
         return rows
 
 
-_SECTIONS = {
-    "hours": {
-        "candidate_minimum": "candidate_minimum_hours",
-        "coach_contact_minimum": "coach_contact_minimum_hours",
-        "implausible_entry_hours": "implausible_entry_hours",
-    },
-    "window": {k: k for k in ("months_maximum", "months_minimum", "not_started_days", "inactive_days", "at_risk_days")},
-    "coach": {
-        k: k
-        for k in (
-            "min_years_employed", "require_pgs_meeting", "require_training", "grade_at_least_target",
-            "supervisor_recommendations", "colleague_recommendations", "reject_not_recommended",
-            "max_concurrent_candidates",
-        )
-    },
-    "candidate": {k: k for k in ("require_enrollment", "once_per_target_grade")},
-    "payment": {k: k for k in ("stipend", "requires_payment_request", "requires_coach_log")},
-    "reading": {"day_first": "day_first"},
-}
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return "; ".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_shown(v)}" for k, v in value.items())
+    return str(value)
+
+
+# --- loading ---------------------------------------------------------------------------------------
+
+class _Problem(Exception):
+    """A policy file problem, with the section and key it concerns (to find its line)."""
+
+    def __init__(self, message: str, section: str | None = None, key: str | None = None) -> None:
+        super().__init__(message)
+        self.section, self.key = section, key
 
 
 def policy_from_toml(text: str, origin: str) -> Policy:
+    """Read a policy from TOML text; any problem is one :class:`UsageError` naming the key and line."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{origin} is not valid TOML: {exc}") from None
-    values: dict = {}
-    for section, keys in _SECTIONS.items():
-        given = data.get(section, {})
-        for key in given:
-            if key not in keys:
-                raise UsageError(f"{origin}: unknown setting [{section}] {key}")
-        values.update({keys[k]: v for k, v in given.items()})
-    for section in data:
-        if isinstance(data[section], dict) and section not in _SECTIONS:
-            raise UsageError(f"{origin}: unknown section [{section}]")
-    defaults = Policy(name="", title="", source="")
-    for attr, value in values.items():
-        expected = type(getattr(defaults, attr))
-        if expected is bool and not isinstance(value, bool) or expected is not bool and (
-            isinstance(value, bool) or not isinstance(value, (int, float))
-        ):
-            raise UsageError(f"{origin}: setting {attr} must be {'true/false' if expected is bool else 'a number'}, not {value!r}")
+    try:
+        return _policy(data, origin)
+    except _Problem as problem:
+        line = _line_of(text, problem.section, problem.key)
+        where = f"{origin} line {line}" if line else origin
+        raise UsageError(f"{where}: {problem}") from None
+
+
+def _policy(data: dict, origin: str) -> Policy:
+    for key in ("name", "title", "source"):
+        if key in data and not isinstance(data[key], str):
+            raise _Problem(f"{key} must be text in quotes, not {data[key]!r}", None, key)
+    sections: dict[str, object] = {}
+    for name, values in data.items():
+        if name in ("name", "title", "source"):
+            continue
+        if not isinstance(values, dict):
+            raise _Problem(f"unknown setting {name!r} outside any [section]", None, name)
+        if name not in SECTIONS:
+            raise _Problem(f"unknown section [{name}]{_suggest(name, SECTIONS)}", name)
+        sections[name] = _settings(SECTIONS[name], values, f"[{name}]", name)
+    windows = [name for name in WINDOW_SECTIONS if name in sections]
+    if len(windows) != 1:
+        listed = ", ".join(f"[{w}]" for w in WINDOW_SECTIONS)
+        found = ", ".join(f"[{w}]" for w in windows) or "none"
+        raise _Problem(f"a program needs exactly one of {listed} (how a pair's period is measured); found {found}",
+                       windows[1] if len(windows) > 1 else None)
+    for name in ALWAYS:
+        sections.setdefault(name, SECTIONS[name]())
+    _check_values(sections)
     return Policy(
-        name=str(data.get("name", Path(origin).stem)),
-        title=str(data.get("title", "")),
-        source=str(data.get("source", origin)),
+        name=data.get("name", Path(origin).stem),
+        title=data.get("title", ""),
+        source=data.get("source", origin),
+        sections=sections,
         raw=data,
-        **values,
     )
 
+
+def _check_values(sections: dict[str, object]) -> None:
+    """Values of the right type that still make no sense."""
+    if sections["completion"].requires not in COMPLETION_REQUIRES:
+        raise _Problem(f"[completion] requires must be one of {', '.join(map(repr, COMPLETION_REQUIRES))}, "
+                       f"not {sections['completion'].requires!r}", "completion", "requires")
+    school_year = sections.get("school_year")
+    if school_year is not None:
+        month_day(school_year.starts, "school_year", "starts")
+    agreement = sections.get("partnership_agreement")
+    if agreement is not None:
+        for text in agreement.review_due:
+            month_day(text, "partnership_agreement", "review_due")
+    payment = sections.get("payment")
+    if payment is not None:
+        if payment.hours not in ("coach contact", "candidate"):
+            raise _Problem(f"[payment] hours must be 'coach contact' or 'candidate', not {payment.hours!r}", "payment", "hours")
+        for tier in payment.tiers:
+            if (tier.amount is None) == (tier.per_hour is None):
+                raise _Problem("each [[payment.tiers]] needs exactly one of amount or per_hour", "payment.tiers", None)
+            if tier.when is not None:
+                _check_condition(tier.when)
+
+
+def _check_condition(condition: Condition) -> None:
+    from .contracts import tables  # TOML only: no pandas
+
+    roster = {c.name for c in tables()["employees"].columns}
+    if condition.column not in roster:
+        raise _Problem(f"[[payment.tiers]] when.column {condition.column!r} is not a roster column"
+                       f"{_suggest(condition.column, roster)}", "payment.tiers", "when")
+    given = [k for k in ("present", "equals", "one_of", "on_or_after", "on_or_before", "at_least", "below")
+             if getattr(condition, k) is not None]
+    if len(given) != 1:
+        raise _Problem("[[payment.tiers]] when needs exactly one of present, equals, one_of, on_or_after, "
+                       f"on_or_before, at_least, below (found {', '.join(given) or 'none'})", "payment.tiers", "when")
+
+
+def month_day(text: str, section: str, key: str) -> tuple[int, int]:
+    """'08-01' → (8, 1); anything else is a policy problem naming the key."""
+    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", text.strip())
+    try:
+        if not match:
+            raise ValueError
+        month, day = int(match[1]), int(match[2])
+        dt.date(2024, month, day)  # a leap year: 02-29 is allowed
+    except ValueError:
+        raise _Problem(f"[{section}] {key} must be a month and day like \"08-01\", not {text!r}", section, key) from None
+    return month, day
+
+
+def _settings(cls: type, values: dict, label: str, section: str):
+    """``values`` checked against the dataclass ``cls``: every key known, every value of its type."""
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    given = {}
+    for key, value in values.items():
+        if key not in known:
+            raise _Problem(f"unknown setting {label} {key}{_suggest(key, known)}", section, key)
+        given[key] = _typed(hints[key], value, f"{label} {key}", section, key)
+    try:
+        return cls(**given)
+    except TypeError:  # a required field left out (a tier's condition without its column)
+        missing = [f.name for f in dataclasses.fields(cls) if f.name not in given
+                   and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        raise _Problem(f"{label} needs {', '.join(missing)}", section, None) from None
+
+
+def _typed(hint, value, label: str, section: str, key: str):
+    """``value`` as type ``hint`` (float | None, list[str], Tier …), or a problem saying what was expected."""
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union else (hint,)
+    options = tuple(o for o in options if o is not type(None))
+    hint = options[0]
+    origin = typing.get_origin(hint)
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        expected = "true or false"
+    elif hint in (int, float):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (hint is float or float(value).is_integer()):
+            if value < 0:
+                raise _Problem(f"{label} must not be negative, not {value!r}", section, key)
+            return hint(value)
+        expected = "a whole number" if hint is int else "a number"
+    elif hint is str:
+        if isinstance(value, str):
+            return value
+        expected = "text in quotes"
+    elif hint is dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):  # "2026-01-31" in quotes is as clear as the TOML date
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        expected = "a date like 2026-01-31"
+    elif origin is list:
+        (item,) = typing.get_args(hint)
+        if isinstance(value, list):
+            if item is str and all(isinstance(v, str) for v in value):
+                return list(value)
+            if dataclasses.is_dataclass(item) and all(isinstance(v, dict) for v in value):
+                return [_settings(item, v, label, section) for v in value]
+        expected = "a list of text in quotes" if item is str else "a list of tables"
+    elif dataclasses.is_dataclass(hint):
+        if isinstance(value, dict):
+            return _settings(hint, value, label, section)
+        expected = "a table { ... }"
+    else:  # pragma: no cover - a settings field of a type this loader does not know
+        raise TypeError(hint)
+    raise _Problem(f"{label} must be {expected}, not {value!r}", section, key)
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+_SECTION_LINE = re.compile(r"^\s*\[\[?\s*([^\]\s]+)\s*\]\]?")
+
+
+def _line_of(text: str, section: str | None, key: str | None) -> int | None:
+    """The 1-based line of ``key`` in ``section`` (or of the section's header), if the text shows it."""
+    current = None
+    header_line = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = _SECTION_LINE.match(line)
+        if found:
+            current = found[1]
+            if section is not None and current == section and header_line is None:
+                header_line = number
+                if key is None:
+                    return number
+            continue
+        if key is not None and current == section and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return header_line
+
+
+# --- presets and the programs of a run --------------------------------------------------------------
 
 def preset_names() -> list[str]:
     root = resources.files("coaching_batch.programs")
@@ -139,3 +499,54 @@ def load_policy(name_or_file: str = DEFAULT_PROGRAM) -> Policy:
             raise UsageError(f"policy file {name_or_file} does not exist")
         return policy_from_toml(path.read_text(encoding="utf-8"), str(path))
     return policy_from_toml(preset_text(name_or_file), name_or_file)
+
+
+def _key(text: str) -> str:
+    """A program's name or title as compared: any case, `-`, `_` and runs of spaces alike."""
+    return " ".join(re.sub(r"[-_]", " ", text).split()).casefold()
+
+
+class Programs:
+    """The programs a run knows: every preset, and the coordinator's own policy files.
+
+    A pair names its program in the assignments' Program column by name or title, in any case; a
+    blank names the default (the first ``--program``). A policy file with a preset's name replaces
+    that preset.
+    """
+
+    def __init__(self, policies: Sequence[Policy], default: str) -> None:
+        self._by_name = {policy.name: policy for policy in policies}
+        self.default = self._by_name[default]
+        self._lookup: dict[str, Policy] = {}
+        for policy in self._by_name.values():
+            for text in (policy.title, policy.name):
+                if text:
+                    self._lookup[_key(text)] = policy
+
+    @classmethod
+    def load(cls, specs: Sequence[str] = (DEFAULT_PROGRAM,)) -> Programs:
+        """The presets plus ``specs`` (preset names or policy files); the first of ``specs`` is the default."""
+        chosen = [load_policy(spec) for spec in (specs or [DEFAULT_PROGRAM])]
+        return cls.of(*chosen)
+
+    @classmethod
+    def of(cls, default: Policy, *others: Policy) -> Programs:
+        """The presets, with ``default`` and ``others`` replacing presets of the same name."""
+        given = {policy.name: policy for policy in (default, *others)}
+        presets = [load_policy(name) for name in preset_names() if name not in given]
+        return cls([*presets, *given.values()], default.name)
+
+    def find(self, text: str | None) -> Policy | None:
+        """The program named by ``text`` (name or title, any case and spacing); blank = the default."""
+        if text is None or not str(text).strip():
+            return self.default
+        return self._lookup.get(_key(str(text)))
+
+    def __getitem__(self, name: str) -> Policy:
+        return self._by_name[name]
+
+    def __iter__(self) -> Iterator[Policy]:
+        return iter(self._by_name.values())
+
+    def names(self) -> list[str]:
+        return list(self._by_name)

@@ -162,6 +162,13 @@ _DESCRIBE = {
 def _message(rule: str, table: Table, column: Column, value: object) -> str:
     header = column.headers[0]
     shown = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    if column.confidential:
+        # A confidential form's answers never leave it, not even quoted in a finding.
+        if rule == "CELL-ENUM":
+            allowed = ", ".join(column.values) if column.type == "enum" else "Yes, No"
+            return f"{header} (confidential, not shown) is not one of: {allowed}"
+        if rule in ("CELL-TYPE",):
+            return f"{header} (confidential, not shown) is not {_DESCRIBE.get(column.type, 'valid')}"
     if rule == "CELL-REQUIRED":
         return f"{table.title}: {header} is required but the cell is empty"
     if rule == "ID-DUPLICATE":

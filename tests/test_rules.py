@@ -338,9 +338,10 @@ def test_completion_before_two_months_is_too_short(policy):
 
 
 def test_policy_numbers_come_from_the_policy_not_the_code(policy):
-    from dataclasses import replace
+    from coaching_batch.policy import policy_from_toml, preset_text
 
-    lenient = replace(policy, candidate_minimum_hours=30, stipend=450)
+    text = preset_text("itss-coaching").replace("candidate_minimum = 40", "candidate_minimum = 30").replace("stipend = 300", "stipend = 450")
+    lenient = policy_from_toml(text, "lenient.toml")
     cand, coach_rows = full_logs(candidate_minutes=30 * 60)
     result = run(lenient, candidate_log=cand, coach_log=coach_rows)
     assert only_pair(result)["payment_eligible"]

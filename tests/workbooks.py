@@ -150,6 +150,8 @@ HEADERS: dict[str, dict[str, str]] = {
         "status": "Status",
         "completion_date": "Completion Date",
         "payment_request_date": "Payment Request Date",
+        "agreement_date": "Agreement Date",
+        "extended_until": "Extended Until",
     },
     "coach_log": {
         "candidate_id": "Candidate ID",
@@ -166,6 +168,23 @@ HEADERS: dict[str, dict[str, str]] = {
         "duration": "Duration",
         "activity_type": "Activity Type",
         "description": "Description",
+    },
+    "feedback": {
+        "employee_id": "Employee ID",
+        "role": "Role",
+        "coach_id": "Coach ID",
+        "candidate_id": "Candidate ID",
+        "feedback_date": "Feedback Date",
+        "rating": "Rating",
+        "comments": "Comments",
+    },
+    "milestones": {
+        "candidate_id": "Candidate ID",
+        "coach_id": "Coach ID",
+        "phase": "Phase",
+        "date": "Date",
+        "campus": "Campus",
+        "notes": "Notes",
     },
 }
 

@@ -7,12 +7,26 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Finding
-from ..policy import Policy
+from ..policy import Candidate
 from .dates import day_text
+from .judgement import Context, Judgement
 from .pairs import pair_finding
 
 
-def enrollment_problems(pairs: pd.DataFrame, requests: pd.DataFrame, policy: Policy) -> dict[int, str]:
+def judge_candidate(pairs: pd.DataFrame, candidate: Candidate, context: Context) -> Judgement:
+    """CANDIDATE-NOT-ENROLLED and CANDIDATE-REPEAT: both keep the pair from completion."""
+    judgement = Judgement()
+    enrollment = enrollment_problems(pairs, context.tables["requests"], candidate)
+    repeats = repeat_pairs(pairs, candidate)
+    for i, problem in enrollment.items():
+        judgement.blocks(i, f"candidate not enrolled: {problem}")
+    for i in repeats:
+        judgement.blocks(i, "candidate already coached for this target grade")
+    judgement.findings += candidate_findings(pairs, enrollment, repeats)
+    return judgement
+
+
+def enrollment_problems(pairs: pd.DataFrame, requests: pd.DataFrame, policy: Candidate) -> dict[int, str]:
     """Pair → why its candidate is not enrolled. The request used is the one for the pair's target
     grade if there is one, else the candidate's latest."""
     if not policy.require_enrollment:
@@ -46,7 +60,7 @@ def enrollment_problems(pairs: pd.DataFrame, requests: pd.DataFrame, policy: Pol
     return problems
 
 
-def repeat_pairs(pairs: pd.DataFrame, policy: Policy) -> dict[int, int]:
+def repeat_pairs(pairs: pd.DataFrame, policy: Candidate) -> dict[int, int]:
     """Later pair → earlier pair, for a candidate assigned twice for the same target grade.
 
     A Withdrawn pair does not count: reassigning a coach after a withdrawal is the program's own

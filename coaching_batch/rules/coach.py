@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Finding
-from ..policy import Policy
+from ..policy import Coach
 from .dates import add_months, day_text
+from .judgement import Context, Judgement
 from .pairs import pair_finding
 
 
@@ -23,12 +24,28 @@ def recommendation_counts(recommendations: pd.DataFrame) -> pd.DataFrame:
     return recs.groupby("prospective_coach_id")[["supervisors", "colleagues", "not_recommended"]].sum().astype(int)
 
 
-def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommendations: pd.DataFrame, policy: Policy, as_of: pd.Timestamp) -> pd.Series:
-    """For each pair: the list of reasons its coach is not qualified (empty = qualified)."""
-    roster = employees.set_index("employee_id")
+def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgement:
+    """COACH-NOT-QUALIFIED (one finding per reason) and, with a limit, COACH-CONCURRENT."""
+    judgement = Judgement()
+    reasons = qualification_reasons(pairs, context.tables["employees"], context.tables["recommendations"], coach)
+    for i, pair in zip(pairs.index, pairs.to_dict("records")):
+        for reason in reasons[i]:
+            judgement.blocks(i, f"coach not qualified: {reason}", coach=True)
+            judgement.findings.append(pair_finding("COACH-NOT-QUALIFIED", pair, f"Coach {pair['coach_id']} is not qualified: {reason}"))
+    if coach.max_concurrent_candidates:
+        flagged = concurrent_pairs(pairs, coach.max_concurrent_candidates)
+        for i in flagged:
+            judgement.blocks(i, "coach has another candidate at the same time")
+        judgement.findings += concurrency_findings(pairs, flagged, coach.max_concurrent_candidates)
+    return judgement
+
+
+def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommendations: pd.DataFrame, policy: Coach) -> pd.Series:
+    """For each pair: the list of reasons its coach is not qualified on the pair's `qualify_on` date."""
+    roster = employees.drop_duplicates("employee_id").set_index("employee_id")
     coach = roster.reindex(pairs["coach_id"].to_numpy())
     coach.index = pairs.index
-    when = pairs["planning_meeting_date"].fillna(as_of)
+    when = pairs["qualify_on"]
     recs = recommendation_counts(recommendations).reindex(pairs["coach_id"].to_numpy()).fillna(0)
     recs.index = pairs.index
     known = pairs["coach_id"].isin(roster.index)
@@ -53,40 +70,24 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
     if policy.require_training:
         add(coach["coach_training_date"].isna(), lambda i: "no coach training date")
         add(coach["coach_training_date"] > when,
-            lambda i: f"coach training on {day_text(coach.at[i, 'coach_training_date'])}, after the planning meeting {day_text(when[i])}")
-    short = (recs["supervisors"] < policy.supervisor_recommendations) | (recs["colleagues"] < policy.colleague_recommendations)
-    add(short, lambda i: (
-        f"recommendations incomplete: {int(recs.at[i, 'supervisors'])} supervisor and {int(recs.at[i, 'colleagues'])} colleague "
-        f"(needs {policy.supervisor_recommendations} and {policy.colleague_recommendations})"))
+            lambda i: f"coach training on {day_text(coach.at[i, 'coach_training_date'])}, after {pairs.at[i, 'start_label']} {day_text(when[i])}")
+    if policy.supervisor_recommendations or policy.colleague_recommendations:
+        short = (recs["supervisors"] < policy.supervisor_recommendations) | (recs["colleagues"] < policy.colleague_recommendations)
+        add(short, lambda i: (
+            f"recommendations incomplete: {int(recs.at[i, 'supervisors'])} supervisor and {int(recs.at[i, 'colleagues'])} colleague "
+            f"(needs {policy.supervisor_recommendations} and {policy.colleague_recommendations})"))
     if policy.reject_not_recommended:
         add(recs["not_recommended"] > 0, lambda i: "a reference marked Not recommended")
     return reasons
 
 
-def qualification_findings(pairs: pd.DataFrame, reasons: pd.Series) -> list[Finding]:
-    findings = []
-    for i, pair in zip(pairs.index, pairs.to_dict("records")):
-        for reason in reasons[i]:
-            findings.append(pair_finding(
-                "COACH-NOT-QUALIFIED", pair,
-                f"Coach {pair['coach_id']} is not qualified: {reason}",
-            ))
-    return findings
+def concurrent_pairs(pairs: pd.DataFrame, limit: int) -> dict[int, list[int]]:
+    """Pairs whose coach had more candidates at once than ``limit`` → the overlapping pairs.
 
-
-def active_periods(pairs: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Each pair's active period [start, end): start = planning meeting or assignment date;
-    end = completion date, else the deadline. A Withdrawn pair ends at its completion date, or is
-    ignored when that is blank."""
-    start = pairs["planning_meeting_date"].fillna(pairs["assigned_date"])
-    deadline = pairs["deadline"].fillna(add_months(start, policy.months_maximum))
-    end = pairs["completion_date"].fillna(deadline.where(pairs["status"] != "Withdrawn"))
-    return pd.DataFrame({"coach_id": pairs["coach_id"], "start": start, "end": end}, index=pairs.index).dropna()
-
-
-def concurrent_pairs(pairs: pd.DataFrame, policy: Policy) -> dict[int, list[int]]:
-    """Pairs whose coach had more candidates at once than allowed → the overlapping pairs."""
-    periods = active_periods(pairs, policy)
+    Each pair is active over [start, period_end) (see :mod:`coaching_batch.rules.periods`).
+    """
+    periods = pd.DataFrame({"coach_id": pairs["coach_id"], "start": pairs["start"], "end": pairs["period_end"]},
+                           index=pairs.index).dropna()
     periods = periods.assign(_at=np.arange(len(periods)), _pair=periods.index)
     # Every two periods of the same coach, compared at once: a coach has only a few pairs.
     both = periods.merge(periods, on="coach_id", suffixes=("", "_other"))
@@ -95,12 +96,12 @@ def concurrent_pairs(pairs: pd.DataFrame, policy: Policy) -> dict[int, list[int]
     overlap = overlap.sort_values(["coach_id", "_at", "_at_other"], kind="stable")
     flagged: dict[int, list[int]] = {}
     for i, others in overlap.groupby("_pair", sort=False)["_pair_other"]:
-        if len(others) >= policy.max_concurrent_candidates:
+        if len(others) >= limit:
             flagged[int(i)] = others.tolist()
     return flagged
 
 
-def concurrency_findings(pairs: pd.DataFrame, flagged: dict[int, list[int]], policy: Policy) -> list[Finding]:
+def concurrency_findings(pairs: pd.DataFrame, flagged: dict[int, list[int]], limit: int) -> list[Finding]:
     findings = []
     candidate_of, start_of = pairs["candidate_id"].to_dict(), pairs["start"].to_dict()
     for i, others in flagged.items():
@@ -109,6 +110,6 @@ def concurrency_findings(pairs: pd.DataFrame, flagged: dict[int, list[int]], pol
         findings.append(pair_finding(
             "COACH-CONCURRENT", pair,
             f"Coach {pair['coach_id']} coaches candidate {pair['candidate_id']} (from {day_text(pair['start'])}) at the same time as {with_}; "
-            f"at most {policy.max_concurrent_candidates} at a time",
+            f"at most {limit} at a time",
         ))
     return findings

@@ -1,4 +1,11 @@
-"""Apply the whole rule catalogue to the validated tables and reach each pair's verdict (SPEC §4)."""
+"""Apply every program's rules to the validated tables and reach each pair's verdict (SPEC §2a, §4).
+
+One run may hold pairs of several programs (the assignments' Program column). Every pair gets its
+program's period (:mod:`.periods`), the log entries of all pairs are judged in one pass, and then,
+program by program, each family of rules the program's policy names (:data:`FAMILIES`) judges that
+program's pairs. The verdicts combine what the families blocked with the program's hour minimums,
+what completes a pair, and its stipend.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +14,34 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding
+from ..findings import Finding, finding
 from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAYMENT_COLUMNS
-from ..policy import Policy
+from ..policy import Policy, Programs
 from ..validate import Tables
-from . import candidate, coach, logs, schedule
+from . import candidate, coach, logs, mentoring, reps, schedule, school_year
+from .judgement import Context, Judgement
 from .pairs import build_pairs, pair_finding, payment_id
+from .payment import stipend
+from .periods import PERIOD_COLUMNS, WINDOWS
+
+# Policy section → the family of rules it switches on. The sections not named here are read by the
+# verdicts (hours, completion, payment), by the periods (school_year) or by validation (reading).
+FAMILIES = {
+    "window": schedule.judge_window,
+    "relationship": mentoring.judge_relationship,
+    "commitment": reps.judge_commitment,
+    "coach": coach.judge_coach,
+    "candidate": candidate.judge_candidate,
+    "mentor_eligibility": mentoring.judge_mentor,
+    "mentee_eligibility": mentoring.judge_mentee,
+    "monthly_meetings": mentoring.judge_monthly_meetings,
+    "capacity": reps.judge_capacity,
+    "coach_activity": reps.judge_coach_activity,
+    "feedback": reps.judge_feedback,
+    "partnership_agreement": school_year.judge_partnership_agreement,
+    "phases": school_year.judge_phases,
+    "meeting_gap": school_year.judge_meeting_gap,
+}
 
 
 @dataclass
@@ -24,6 +53,7 @@ class Evaluation:
     hours_by_month: pd.DataFrame
     certificates: pd.DataFrame
     findings: list[Finding]
+    programs: dict[str, Policy]  # the programs of the run's pairs, by name
 
 
 def _by_pair(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
@@ -36,13 +66,18 @@ def hours(minutes) -> float:
     return round(float(minutes) / 60, 2)
 
 
-def evaluate(tables: Tables, policy: Policy, as_of: pd.Timestamp, footers: list | None = None) -> Evaluation:
+def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, footers: list | None = None) -> Evaluation:
+    """Judge every pair by its own program. ``programs`` is a run's known programs, or one policy
+    (then the presets are known too, and that policy is the default)."""
+    if isinstance(programs, Policy):
+        programs = Programs.of(programs)
     findings: list[Finding] = []
-    pairs, pair_findings = build_pairs(tables, policy)
+    pairs, pair_findings = build_pairs(tables, programs)
     findings += pair_findings
+    pairs = _with_periods(pairs, programs, as_of)
     known = set(tables["employees"]["employee_id"])
 
-    entries, entry_findings = logs.judge_entries(logs.log_entries(tables), pairs, known, policy, as_of)
+    entries, entry_findings = logs.judge_entries(logs.log_entries(tables), pairs, known, programs, as_of)
     findings += entry_findings
     findings += logs.check_footers(entries, footers or [])
 
@@ -52,104 +87,203 @@ def evaluate(tables: Tables, policy: Policy, as_of: pd.Timestamp, footers: list 
     pairs["coach_contact_minutes"] = pairs["pair"].map(minutes.get("coach_log", pd.Series(dtype=int))).fillna(0).astype(int)
     coach_entries = entries[(entries["kind"] == "coach_log") & (entries["pair"] >= 0)]
     pairs["coach_log_entries"] = pairs["pair"].map(coach_entries.groupby("pair").size()).fillna(0).astype(int)
-    dated = coach_entries[coach_entries["date"] <= as_of]
-    last_contact = _by_pair(pairs, dated.groupby("pair")["date"].max())
+    findings += _rows_without_pair(tables, pairs, known)
+    pairs = _with_feedback_dates(pairs, tables["feedback"], as_of)
 
-    qualification = coach.qualification_reasons(pairs, tables["employees"], tables["recommendations"], policy, as_of)
-    findings += coach.qualification_findings(pairs, qualification)
-    concurrent = coach.concurrent_pairs(pairs, policy)
-    findings += coach.concurrency_findings(pairs, concurrent, policy)
-    enrollment = candidate.enrollment_problems(pairs, tables["requests"], policy)
-    repeats = candidate.repeat_pairs(pairs, policy)
-    findings += candidate.candidate_findings(pairs, enrollment, repeats)
-    timing, overdue = schedule.schedule_findings(pairs, last_contact, policy, as_of)
-    findings += timing
+    judgement = Judgement()
+    used: dict[str, Policy] = {}
+    judged = pairs[pairs["known_program"] & pairs["judged"]]
+    for name, group in judged.groupby("program", sort=False):
+        policy = programs[name]
+        context = Context(tables=tables, entries=entries, counted=counted, as_of=as_of, policy=policy)
+        for section, judge in FAMILIES.items():
+            settings = policy.section(section)
+            if settings is not None:
+                judgement.merge(judge(group, settings, context))
+    for name in pairs.loc[pairs["known_program"], "program"].unique():
+        used[name] = programs[name]
+    findings += judgement.findings
 
-    pairs, verdict_findings = _verdicts(pairs, policy, as_of, known, qualification, concurrent, enrollment, repeats, overdue)
+    pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement)
     findings += verdict_findings
 
     payable = pairs[pairs["payment_eligible"]]
     return Evaluation(
         pairs=pairs,
         entries=entries,
-        payable=_payments(payable, counted, policy),
-        coaches=_coaches(pairs, tables, qualification, policy),
+        payable=_payments(payable, counted),
+        coaches=_coaches(pairs, tables, judgement, programs),
         hours_by_month=_hours_by_month(counted, pairs),
         certificates=_certificates(pairs, tables),
         findings=findings,
+        programs=used,
     )
 
 
-def _verdicts(pairs, policy, as_of, known, qualification, concurrent, enrollment, repeats, overdue):
+def _with_periods(pairs: pd.DataFrame, programs: Programs, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Each pair's period, measured by its program's window section (see :mod:`.periods`)."""
+    parts = []
+    for name, group in pairs[pairs["known_program"]].groupby("program", sort=False):
+        policy = programs[name]
+        section = policy.window_section
+        part = WINDOWS[section](group, policy.section(section), as_of)
+        part["implausible_minutes"] = round(policy.hours.implausible_entry_hours * 60)
+        parts.append(part)
+    unknown = pairs[~pairs["known_program"]]
+    if len(unknown):
+        blank = pd.DataFrame(index=unknown.index)
+        for column in PERIOD_COLUMNS:
+            blank[column] = pd.NaT if column in ("start", "qualify_on", "window_start", "window_end", "deadline", "period_end") else ""
+        blank["judged"], blank["reached_end"] = False, False
+        blank["not_judged"] = [f"program {p!r} is not a known program" for p in unknown["program"]]
+        blank["implausible_minutes"] = round(programs.default.hours.implausible_entry_hours * 60)
+        parts.append(blank)
+    if not parts:
+        return pairs.assign(**{c: pd.Series(dtype=object) for c in (*PERIOD_COLUMNS, "implausible_minutes")})
+    periods = pd.concat(parts).reindex(pairs.index)
+    for column in ("start", "qualify_on", "window_start", "window_end", "deadline", "period_end"):
+        periods[column] = pd.to_datetime(periods[column])
+    periods["judged"] = periods["judged"].astype(bool)
+    periods["reached_end"] = periods["reached_end"].astype(bool)
+    return pd.concat([pairs, periods], axis=1)
+
+
+def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> list[Finding]:
+    """A feedback or milestone row must belong to an assigned pair of people in the roster."""
     findings = []
-    need_candidate, need_coach = policy.candidate_minimum_minutes, policy.coach_contact_minimum_minutes
-    completion_eligible, payment_eligible, reasons = [], [], []
+    assigned = set(zip(pairs["candidate_id"], pairs["coach_id"]))
+    for table, what in (("feedback", "feedback"), ("milestones", "milestone")):
+        rows = tables[table]
+        if rows.empty:
+            continue
+        cells = tables.cells(rows, "candidate_id")
+        for i, row in zip(rows.index, rows.to_dict("records")):
+            where = dict(file=row["_file"], sheet=row["_sheet"], cell=cells[i],
+                         candidate_id=row["candidate_id"], coach_id=row["coach_id"])
+            unknown = [f"{role} ID {row[key]}" for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id"))
+                       if row[key] not in known]
+            if unknown:
+                findings.append(finding("ID-UNKNOWN", f"{' and '.join(unknown)} on the {what} row, not in the roster", **where))
+            elif (row["candidate_id"], row["coach_id"]) not in assigned:
+                findings.append(finding("LOG-NO-ASSIGNMENT",
+                    f"Candidate {row['candidate_id']} and coach {row['coach_id']} have no assignment; the {what} row is not used",
+                    fix=f"Record the assignment of this pair, or correct the IDs on the {what} row.", **where))
+    return findings
+
+
+def _with_feedback_dates(pairs: pd.DataFrame, feedback: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The latest feedback received from each side of the pair (dates only: the forms are confidential)."""
+    received = feedback[feedback["feedback_date"] <= as_of]
+    latest = received.groupby(["candidate_id", "coach_id", "role"])["feedback_date"].max()
+    keys = pd.MultiIndex.from_arrays([pairs["candidate_id"].astype(object), pairs["coach_id"].astype(object)])
+    for role, column in (("Coach", "feedback_coach_date"), ("Coachee", "feedback_coachee_date")):
+        of_role = latest.xs(role, level="role") if len(latest) and role in latest.index.get_level_values("role") else pd.Series(dtype="datetime64[ns]")
+        pairs[column] = pd.to_datetime(pd.Series(of_role.reindex(keys).to_numpy() if len(of_role) else pd.NaT, index=pairs.index))
+    return pairs
+
+
+def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: set[str], judgement: Judgement):
+    findings = []
+    completion_eligible, payment_eligible, reasons, amounts, bases = [], [], [], [], []
+    roster: dict | None = None  # coach → roster row, read only when a stipend is worked out
     for i, pair in zip(pairs.index, pairs.to_dict("records")):
+        if not pair["known_program"] or not pair["judged"]:
+            completion_eligible.append(False)
+            payment_eligible.append(False)
+            reasons.append(pair["not_judged"])
+            amounts.append(np.nan)
+            bases.append("")
+            continue
+        policy = programs[pair["program"]]
+        need_candidate = policy.candidate_minimum_minutes
         why: list[str] = []
         for role, key in (("candidate", "candidate_id"), ("coach", "coach_id")):
             if pair[key] not in known:
                 why.append(f"{role} ID {pair[key]} not in the roster")
-        if pd.isna(pair["planning_meeting_date"]):
-            why.append("no planning meeting date")
-        if pair["candidate_minutes"] < need_candidate:
-            why.append(f"candidate hours {hours(pair['candidate_minutes']):.2f} < {policy.candidate_minimum_hours:g}")
-        if not pair["goals_attained"]:
-            why.append("goals not attained")
-        why += [f"coach not qualified: {r}" for r in qualification[i]]
-        if i in enrollment:
-            why.append(f"candidate not enrolled: {enrollment[i]}")
-        if i in concurrent:
-            why.append("coach has another candidate at the same time")
-        if i in repeats:
-            why.append("candidate already coached for this target grade")
+        if need_candidate is not None and pair["candidate_minutes"] < need_candidate:
+            why.append(f"candidate hours {hours(pair['candidate_minutes']):.2f} < {policy.hours.candidate_minimum:g}")
+        if policy.completion.requires == "goals attained":
+            if not pair["goals_attained"]:
+                why.append("goals not attained")
+        elif pair["status"] != "Completed" and not (pair["reached_end"] and _completes_at_end(policy)):
+            why.append(f"status is {pair['status']}, not Completed")
+        why += judgement.completion.get(i, [])
         if pair["status"] == "Withdrawn":
             why.append("withdrawn")
-        end = pair["completion_date"] if pd.notna(pair["completion_date"]) else as_of
-        if pd.notna(pair["deadline"]) and end > pair["deadline"]:
-            why.append(f"past the deadline {pair['deadline']:%Y-%m-%d}")
         complete = not why
 
-        if (pair["status"] == "Completed" or pair["goals_attained"]) and pair["candidate_minutes"] < need_candidate:
+        if need_candidate is not None and (pair["status"] == "Completed" or pair["goals_attained"]) and pair["candidate_minutes"] < need_candidate:
             findings.append(pair_finding("COMPLETION-HOURS-SHORT", pair,
                 f"Marked {'Completed' if pair['status'] == 'Completed' else 'goals attained'} but the candidate log counts "
-                f"{hours(pair['candidate_minutes']):.2f} h of the {policy.candidate_minimum_hours:g} h needed"))
+                f"{hours(pair['candidate_minutes']):.2f} h of the {policy.hours.candidate_minimum:g} h needed"))
 
-        pay_why: list[str] = []
-        requested = pd.notna(pair["payment_request_date"])
-        if policy.stipend <= 0:
-            pay_why.append("the program pays no stipend")
-        if pair["coach_contact_minutes"] < need_coach:
-            pay_why.append(f"coach contact hours {hours(pair['coach_contact_minutes']):.2f} < {policy.coach_contact_minimum_hours:g}")
-            if requested:
-                findings.append(pair_finding("PAYMENT-CONTACT-SHORT", pair,
-                    f"Payment requested but the coach log counts {hours(pair['coach_contact_minutes']):.2f} contact hours "
-                    f"of the {policy.coach_contact_minimum_hours:g} needed"))
-        if policy.requires_coach_log and pair["coach_log_entries"] == 0:
-            pay_why.append("no coach log received")
-        if policy.requires_payment_request and not requested:
-            pay_why.append("no Request for Payment")
-        if requested and not complete:
-            findings.append(pair_finding("PAYMENT-NOT-COMPLETE", pair,
-                f"Payment requested on {pair['payment_request_date']:%Y-%m-%d} but the pair is not eligible for completion: {why[0]}"))
+        pay_why, amount, basis = _payment_problems(pair, policy, complete, judgement.payment.get(i, []), findings)
+        pays = policy.payment is not None
+        if pays and not pay_why and complete:
+            if roster is None:
+                roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id").to_dict("index")
+            amount, basis = stipend(policy.payment, _paid_minutes(pair, policy), roster.get(pair["coach_id"], {}))
+            if amount <= 0:
+                pay_why.append(basis)
         completion_eligible.append(complete)
-        payment_eligible.append(complete and not pay_why)
+        payment_eligible.append(pays and complete and not pay_why)
         reasons.append("; ".join(why + pay_why))
+        amounts.append(amount)
+        bases.append(basis)
 
     pairs = pairs.assign(
         completion_eligible=pd.Series(completion_eligible, index=pairs.index, dtype=bool),
         payment_eligible=pd.Series(payment_eligible, index=pairs.index, dtype=bool),
         reasons=pd.Series(reasons, index=pairs.index, dtype=object),
+        amount=pd.Series(amounts, index=pairs.index, dtype=float),
+        amount_basis=pd.Series(bases, index=pairs.index, dtype=object),
     )
     pairs["candidate_hours"] = pairs["candidate_minutes"].map(hours)
     pairs["coach_contact_hours"] = pairs["coach_contact_minutes"].map(hours)
-    pairs["candidate_hours_needed"] = (need_candidate - pairs["candidate_minutes"]).clip(lower=0).map(hours)
-    pairs["coach_contact_hours_needed"] = (need_coach - pairs["coach_contact_minutes"]).clip(lower=0).map(hours)
+    for column, minimum, done in (("candidate_hours_needed", "candidate_minimum_minutes", "candidate_minutes"),
+                                  ("coach_contact_hours_needed", "coach_contact_minimum_minutes", "coach_contact_minutes")):
+        need = pairs["program"].map({p.name: getattr(p, minimum) for p in programs}).astype(float)
+        pairs[column] = (need - pairs[done]).clip(lower=0).map(lambda m: np.nan if pd.isna(m) else hours(m))
     pairs["payment_id"] = [payment_id(p, c, k) for p, c, k in zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"])]
     pairs["paid_on"] = pd.NaT
     return pairs, findings
 
 
-def _payments(payable: pd.DataFrame, counted: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+def _completes_at_end(policy: Policy) -> bool:
+    """Whether the program counts a pair whose period reached its end as completed (mentoring)."""
+    return bool(getattr(policy.section(policy.window_section), "completes_at_end", False))
+
+
+def _paid_minutes(pair: dict, policy: Policy) -> int:
+    return pair["candidate_minutes"] if policy.payment.hours == "candidate" else pair["coach_contact_minutes"]
+
+
+def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[str], findings: list[Finding]):
+    """Why a pair is not payable (besides completion), with the PAYMENT-* findings. A program that pays
+    no stipend has nothing to say here: its pairs are simply never payable."""
+    payment = policy.payment
+    if payment is None:
+        return [], np.nan, ""
+    pay_why = list(blocked)
+    need_coach = policy.coach_contact_minimum_minutes
+    requested = pd.notna(pair["payment_request_date"])
+    if need_coach is not None and pair["coach_contact_minutes"] < need_coach:
+        pay_why.append(f"coach contact hours {hours(pair['coach_contact_minutes']):.2f} < {policy.hours.coach_contact_minimum:g}")
+        if requested:
+            findings.append(pair_finding("PAYMENT-CONTACT-SHORT", pair,
+                f"Payment requested but the coach log counts {hours(pair['coach_contact_minutes']):.2f} contact hours "
+                f"of the {policy.hours.coach_contact_minimum:g} needed"))
+    if payment.requires_coach_log and pair["coach_log_entries"] == 0:
+        pay_why.append("no coach log received")
+    if payment.requires_payment_request and not requested:
+        pay_why.append("no Request for Payment")
+    if requested and not complete:
+        findings.append(pair_finding("PAYMENT-NOT-COMPLETE", pair,
+            f"Payment requested on {pair['payment_request_date']:%Y-%m-%d} but the pair is not eligible for completion"))
+    return pay_why, np.nan, ""
+
+
+def _payments(payable: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
     last_entry = counted.groupby("pair")["date"].max()
     frame = pd.DataFrame({
         "payment_id": payable["payment_id"],
@@ -157,34 +291,43 @@ def _payments(payable: pd.DataFrame, counted: pd.DataFrame, policy: Policy) -> p
         "coach_name": payable["coach_name"],
         "candidate_id": payable["candidate_id"],
         "candidate_name": payable["candidate_name"],
-        "start_date": payable["planning_meeting_date"],
+        "start_date": payable["planning_meeting_date"].fillna(payable["start"]),
         "end_date": payable["completion_date"].fillna(_by_pair(payable, last_entry)),
         "coach_contact_hours": payable["coach_contact_hours"],
         "candidate_hours": payable["candidate_hours"],
-        "amount": float(policy.stipend),
+        "amount": payable["amount"],
+        "program": payable["program"],
+        "amount_basis": payable["amount_basis"],
     })
-    return frame[PAYMENT_COLUMNS].sort_values(["coach_id", "candidate_id"]).reset_index(drop=True)
+    return frame[PAYMENT_COLUMNS].sort_values(["program", "coach_id", "candidate_id"]).reset_index(drop=True)
 
 
-def _coaches(pairs: pd.DataFrame, tables: Tables, qualification: pd.Series, policy: Policy) -> pd.DataFrame:
+def _coaches(pairs: pd.DataFrame, tables: Tables, judgement: Judgement, programs: Programs) -> pd.DataFrame:
+    """One row per program and coach: the roster facts, and why the coach does not qualify, if so."""
     roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id")
     recs = coach.recommendation_counts(tables["recommendations"])
     people, received = roster.to_dict("index"), recs.to_dict("index")
-    reasons_of = qualification.reindex(pairs.index).to_numpy()
     rows = []
-    for coach_id, positions in sorted(pairs.groupby("coach_id", sort=True).indices.items()):
-        reasons = list(dict.fromkeys(r for i in sorted(positions) for r in reasons_of[i]))
+    judged = pairs[pairs["known_program"]]
+    for (program, coach_id), positions in sorted(judged.groupby(["program", "coach_id"], sort=True).indices.items()):
+        policy = programs[program]
+        indexes = judged.index[sorted(positions)]
+        reasons = list(dict.fromkeys(r.split(": ", 1)[-1] for i in indexes for r in judgement.coach.get(i, [])))
         person = people.get(coach_id)
-        counts = received.get(coach_id)
-        complete = counts is not None and counts["supervisors"] >= policy.supervisor_recommendations and counts["colleagues"] >= policy.colleague_recommendations and not (policy.reject_not_recommended and counts["not_recommended"])
+        rules = policy.section("coach")
+        complete = None
+        if rules is not None and (rules.supervisor_recommendations or rules.colleague_recommendations):
+            counts = received.get(coach_id)
+            complete = counts is not None and counts["supervisors"] >= rules.supervisor_recommendations and counts["colleagues"] >= rules.colleague_recommendations and not (rules.reject_not_recommended and counts["not_recommended"])
         rows.append({
+            "program": program,
             "coach_id": coach_id,
             "coach_name": None if person is None else person["name"],
             "grade": None if person is None else person["grade"],
             "hire_date": None if person is None else person["hire_date"],
             "pgs_status": None if person is None else person["pgs_status"],
             "coach_training_date": None if person is None else person["coach_training_date"],
-            "recommendations_complete": bool(complete),
+            "recommendations_complete": complete,
             "qualified": person is not None and not reasons,
             "reasons": "; ".join(reasons) if person is not None else "not in the roster",
         })
@@ -219,6 +362,7 @@ def _certificates(pairs: pd.DataFrame, tables: Tables) -> pd.DataFrame:
         supervisor = supervisor_of.get(pair["candidate_id"])
         supervisor_name = names.get(supervisor) if isinstance(supervisor, str) else None
         rows.append({
+            "program": pair["program"],
             "candidate_id": pair["candidate_id"], "candidate_name": pair["candidate_name"],
             "coach_id": pair["coach_id"], "coach_name": pair["coach_name"],
             "completion_date": pair["completion_date"],

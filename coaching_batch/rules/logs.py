@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import values
 from ..findings import Finding, finding
-from ..policy import Policy
+from ..policy import Programs
 from ..read import Footer
 from ..validate import Tables
 from .dates import day_text
@@ -149,8 +149,13 @@ def _where(row: dict, letter_column: str) -> dict:
     }
 
 
-def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str], policy: Policy, as_of: pd.Timestamp) -> tuple[pd.DataFrame, list[Finding]]:
-    """Match entries to pairs and decide which count. Adds `pair` (or -1), `counted` and `reason`."""
+def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str], programs: Programs, as_of: pd.Timestamp) -> tuple[pd.DataFrame, list[Finding]]:
+    """Match entries to pairs and decide which count. Adds `pair` (or -1), `counted` and `reason`.
+
+    ``pairs`` carry their period (:mod:`coaching_batch.rules.periods`): an entry counts from the
+    pair's `window_start` to its `window_end` and the as-of date, whatever the pair's program, so
+    the logs of every program are judged in this one pass.
+    """
     entries = entries.copy(deep=False)  # copy-on-write: the columns added below stay on this frame
     findings: list[Finding] = []
 
@@ -159,23 +164,31 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     unknown = ~label_failed & ~missing_ids & ~(entries["candidate_id"].isin(known_ids) & entries["coach_id"].isin(known_ids))
 
     # Each entry belongs to the pair with its IDs whose window holds its date, else the pair's first row.
-    keyed = pairs[["candidate_id", "coach_id", "pair", "planning_meeting_date", "deadline"]]
+    keyed = pairs[["candidate_id", "coach_id", "pair", "window_start", "window_end"]]
     matched = entries[["candidate_id", "coach_id", "date"]].reset_index().merge(keyed, on=["candidate_id", "coach_id"], how="left")
     if keyed.duplicated(["candidate_id", "coach_id"]).any():  # a pair assigned twice: choose by window
-        matched["in_window"] = (matched["date"] >= matched["planning_meeting_date"]) & (matched["date"] <= matched["deadline"])
+        matched["in_window"] = (matched["date"] >= matched["window_start"]) & ~(matched["date"] > matched["window_end"])
         matched = matched.sort_values(["index", "in_window", "pair"], ascending=[True, False, True]).drop_duplicates("index")
     matched = matched.set_index("index").reindex(entries.index)
     entries["pair"] = matched["pair"].fillna(-1).astype(int)
-    entries["planning_meeting_date"] = matched["planning_meeting_date"]
-    entries["deadline"] = matched["deadline"]
+    entries["window_start"] = matched["window_start"]
+    entries["window_end"] = matched["window_end"]
     no_assignment = ~label_failed & ~missing_ids & ~unknown & (entries["pair"] < 0)
+
+    # What each pair's program says, taken by every entry through its pair number (-1: the last row, the default).
+    at = entries["pair"].to_numpy()
+    judged = np.append(pairs["judged"].to_numpy(dtype=bool), True)[at]
+    before_rule = np.append(pairs["before_rule"].to_numpy(dtype=object), "LOG-OUTSIDE-WINDOW")[at]
+    implausible_minutes = np.append(pairs["implausible_minutes"].to_numpy(dtype=np.int64),
+                                    round(programs.default.hours.implausible_entry_hours * 60))[at]
+    not_judged = ~label_failed & ~missing_ids & ~unknown & ~no_assignment & ~judged
 
     invalid = entries["duration"] <= 0
     future = entries["date"] > as_of
-    window_end = entries["deadline"].where(entries["deadline"] < as_of, as_of)
-    outside = (entries["pair"] >= 0) & ~(
-        (entries["date"] >= entries["planning_meeting_date"]) & (entries["date"] <= window_end)
-    ).fillna(False).astype(bool)
+    window_end = entries["window_end"].where(entries["window_end"] < as_of, as_of)
+    assigned = entries["pair"] >= 0
+    before = assigned & ~(entries["date"] >= entries["window_start"]).fillna(False).astype(bool)
+    after = assigned & (entries["date"] > window_end).fillna(False).astype(bool)
 
     # The first reason that applies, in this order (np.select takes the first true condition).
     reasons = [
@@ -183,11 +196,13 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         (missing_ids, "no candidate or coach ID"),
         (unknown, "ID-UNKNOWN"),
         (no_assignment, "LOG-NO-ASSIGNMENT"),
+        (not_judged, "pair not judged"),
         (invalid.fillna(False).astype(bool), "LOG-DURATION-INVALID"),
         (future.fillna(False).astype(bool), "LOG-DATE-FUTURE"),
-        (outside, "LOG-OUTSIDE-WINDOW"),
+        (before, before_rule),
+        (after, "LOG-OUTSIDE-WINDOW"),
     ]
-    reason = np.select([mask.to_numpy(dtype=bool) for mask, _ in reasons], [why for _, why in reasons], default="").astype(object)
+    reason = np.select([np.asarray(mask, dtype=bool) for mask, _ in reasons], [why for _, why in reasons], default="").astype(object)
 
     duplicate_key = ["kind", "candidate_id", "coach_id", "date", "duration", "contact_type", "description"]
     # Compared as whole numbers: each column's distinct values numbered (blank is its own number).
@@ -208,22 +223,39 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         f"Candidate {r['candidate_id']} and coach {r['coach_id']} have no assignment; "
         f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} not counted"))
 
-    flagged = entries["reason"].isin(["LOG-DURATION-INVALID", "LOG-DATE-FUTURE", "LOG-OUTSIDE-WINDOW", "LOG-DUPLICATE"])
+    about = _PairWords(pairs)
+    flagged = entries["reason"].isin(["LOG-DURATION-INVALID", "LOG-DATE-FUTURE", "LOG-OUTSIDE-WINDOW", "AGREEMENT-MISSING", "LOG-DUPLICATE"])
     for row in _rows(entries, flagged):
-        findings.append(_entry_finding(row, as_of))
-    implausible = entries["duration"] > round(policy.implausible_entry_hours * 60)
-    for row in _rows(entries, implausible.fillna(False).astype(bool)):
+        findings.append(_entry_finding(row, as_of, about))
+    implausible = (entries["duration"] > implausible_minutes).fillna(False).astype(bool) & judged
+    limits = pd.Series(implausible_minutes, index=entries.index)
+    for row, limit in zip(_rows(entries, implausible), limits[implausible]):
         findings.append(finding(
             "LOG-DURATION-IMPLAUSIBLE",
-            f"{_hours(row['duration'])} h logged on {day_text(row['date'])}, more than {policy.implausible_entry_hours:g} h in one entry; counted",
-            **_where(row, "duration_col"),
+            f"{_hours(row['duration'])} h logged on {day_text(row['date'])}, more than {limit / 60:g} h in one entry; counted",
+            program=about.program(row), **_where(row, "duration_col"),
         ))
     return entries, findings
 
 
+class _PairWords:
+    """What an entry's message says about its pair: its program and the words for its window."""
+
+    def __init__(self, pairs: pd.DataFrame) -> None:
+        columns = ["program", "known_program", "start_label", "end_label", "no_start"]
+        self._of = pairs[columns].to_dict("index")
+
+    def program(self, row: dict) -> str:
+        pair = self._of.get(row.get("pair", -1))
+        return pair["program"] if pair and pair["known_program"] else ""
+
+    def __getitem__(self, row: dict) -> dict:
+        return self._of[row["pair"]]
+
+
 # The columns an entry's own finding reads (its message and _where).
 ENTRY_FINDING_COLUMNS = (
-    "kind", "reason", "date", "duration", "planning_meeting_date", "deadline", "_file", "_sheet", "_row",
+    "kind", "reason", "date", "duration", "pair", "window_start", "window_end", "_file", "_sheet", "_row",
     "candidate_id", "coach_id", "duration_col", "date_col", "row_col",
 )
 
@@ -280,24 +312,27 @@ def _hours(minutes: float) -> str:
     return f"{minutes / 60:.2f}"
 
 
-def _entry_finding(row: dict, as_of: pd.Timestamp) -> Finding:
+def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding:
     kind = LOG_KINDS[row["kind"]]
     date = day_text(row["date"])
+    program = about.program(row)
     match row["reason"]:
         case "LOG-DURATION-INVALID":
-            return finding("LOG-DURATION-INVALID", f"{kind} entry of {date} has a duration of {_hours(row['duration'])} h; not counted", **_where(row, "duration_col"))
+            return finding("LOG-DURATION-INVALID", f"{kind} entry of {date} has a duration of {_hours(row['duration'])} h; not counted", program=program, **_where(row, "duration_col"))
         case "LOG-DATE-FUTURE":
-            return finding("LOG-DATE-FUTURE", f"{kind} entry dated {date}, after the as-of date {day_text(as_of)}; not counted", **_where(row, "date_col"))
-        case "LOG-OUTSIDE-WINDOW":
-            if pd.isna(row["planning_meeting_date"]):
-                why = "the pair has no planning meeting date yet"
-            elif row["date"] < row["planning_meeting_date"]:
-                why = f"before the planning meeting on {day_text(row['planning_meeting_date'])}"
+            return finding("LOG-DATE-FUTURE", f"{kind} entry dated {date}, after the as-of date {day_text(as_of)}; not counted", program=program, **_where(row, "date_col"))
+        case "LOG-OUTSIDE-WINDOW" | "AGREEMENT-MISSING":
+            words = about[row]
+            if pd.isna(row["window_start"]):
+                why = words["no_start"]
+                text = f"{kind} entry dated {date}: {why}; not counted"
+            elif row["date"] < row["window_start"]:
+                text = f"{kind} entry dated {date} is before {words['start_label']} on {day_text(row['window_start'])}; not counted"
             else:
-                why = f"after the deadline {day_text(row['deadline'])}"
-            return finding("LOG-OUTSIDE-WINDOW", f"{kind} entry dated {date} is {why}; not counted", **_where(row, "date_col"))
+                text = f"{kind} entry dated {date} is after {words['end_label']} {day_text(row['window_end'])}; not counted"
+            return finding(row["reason"], text, program=program, **_where(row, "date_col"))
         case _:
-            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({_hours(row['duration'])} h) repeats an entry already read; counted once", **_where(row, "row_col"))
+            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({_hours(row['duration'])} h) repeats an entry already read; counted once", program=program, **_where(row, "row_col"))
 
 
 def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, int | None]]) -> list[Finding]:

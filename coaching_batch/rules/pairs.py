@@ -1,4 +1,4 @@
-"""The pairs (assignment rows) of this run's program, with their windows and the people joined in."""
+"""The pairs (assignment rows) of the run, each with its program, and the people joined in."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ import hashlib
 import pandas as pd
 
 from ..findings import Finding, finding
-from ..policy import Policy
+from ..policy import Programs
 from ..validate import Tables
-from .dates import add_months
 
 
-def pair_finding(rule: str, pair, message: str) -> Finding:
+def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | None = None, actor: str | None = None) -> Finding:
     """A finding about a pair, placed at its assignment row's file and sheet (``pair`` is a row or record)."""
-    return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"],
-                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"])
+    return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"], cell=cell, fix=fix, actor=actor,
+                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"])
 
 
 def payment_id(program: str, candidate_id: str, coach_id: str) -> str:
@@ -24,16 +23,17 @@ def payment_id(program: str, candidate_id: str, coach_id: str) -> str:
     return f"PAY-{digest[:12].upper()}"
 
 
-def build_pairs(tables: Tables, policy: Policy) -> tuple[pd.DataFrame, list[Finding]]:
-    """One row per assignment of this program, with names, target grade, deadline and window."""
-    assignments = tables["assignments"]
-    program = assignments["program"].fillna(policy.name).str.casefold()
-    pairs = assignments[program == policy.name.casefold()].copy()
-    pairs["program"] = policy.name
+def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[Finding]]:
+    """One row per assignment, numbered in reading order (`pair`, also the index), with its program
+    (`program`; `known_program` False when the Program cell names none), names and target grade."""
+    pairs = tables["assignments"].reset_index(drop=True)
+    typed = pairs["program"].astype(object).where(pairs["program"].notna(), None)
+    found = {text: programs.find(text) for text in set(typed)}
+    pairs["program"] = [found[text].name if found[text] is not None else text for text in typed]
+    pairs["known_program"] = pd.Series([found[text] is not None for text in typed], index=pairs.index, dtype=bool)
     pairs["status"] = pairs["status"].fillna("Active")
     pairs["goals_attained"] = pairs["goals_attained"].fillna(False).astype(bool)
     pairs["pair"] = range(len(pairs))
-    pairs = pairs.reset_index(drop=True)
 
     employees = tables["employees"].set_index("employee_id")
     names = employees["name"]
@@ -45,10 +45,17 @@ def build_pairs(tables: Tables, policy: Policy) -> tuple[pd.DataFrame, list[Find
     requested = requests.set_index("employee_id")["target_grade"]
     pairs["target_grade"] = pairs["target_grade"].fillna(pairs["candidate_id"].map(requested))
 
-    pairs["deadline"] = add_months(pairs["planning_meeting_date"], policy.months_maximum)
-    pairs["start"] = pairs["planning_meeting_date"].fillna(pairs["assigned_date"])
-
     findings = []
+    known_names = ", ".join(f"{p.name} ({p.title})" if p.title else p.name for p in programs)
+    program_cells = tables.cells(pairs, "program")
+    for i in pairs.index[~pairs["known_program"]]:
+        row = pairs.loc[i]
+        findings.append(finding(
+            "CELL-ENUM", f"Program {row['program']!r} is not a known program ({known_names}); the pair is not judged",
+            fix="Type one of the programs' names or titles, or leave it blank for the run's program "
+                "(a program of your own is passed with --program FILE.toml).",
+            file=row["_file"], sheet=row["_sheet"], cell=program_cells[i],
+            candidate_id=row["candidate_id"], coach_id=row["coach_id"]))
     cells = tables.cells(pairs, "candidate_id")
     coach_cells = tables.cells(pairs, "coach_id")
     for i, row in enumerate(pairs.to_dict("records")):
@@ -58,5 +65,6 @@ def build_pairs(tables: Tables, policy: Policy) -> tuple[pd.DataFrame, list[Find
                     "ID-UNKNOWN", f"{role} ID {row[key]} on the assignment is not in the roster",
                     file=row["_file"], sheet=row["_sheet"], cell=cell,
                     candidate_id=row["candidate_id"], coach_id=row["coach_id"],
+                    program=row["program"] if row["known_program"] else "",
                 ))
     return pairs, findings

@@ -1,0 +1,49 @@
+"""What every family of rules receives and returns.
+
+A family (one section of a policy file) is a pure function ``judge(pairs, settings, context)``:
+``pairs`` are the pairs of one program (indexed by pair number), ``settings`` the section's
+dataclass from :mod:`coaching_batch.policy`, and ``context`` everything else a rule may read. It
+returns a :class:`Judgement`: its findings, and what it blocks on which pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..findings import Finding
+from ..policy import Policy
+from ..validate import Tables
+
+
+@dataclass
+class Context:
+    tables: Tables
+    entries: pd.DataFrame  # every log entry, with its `pair` (or -1), `counted` and `reason`
+    counted: pd.DataFrame  # the entries that count towards a pair's hours
+    as_of: pd.Timestamp
+    policy: Policy
+
+
+@dataclass
+class Judgement:
+    findings: list[Finding] = field(default_factory=list)
+    completion: dict[int, list[str]] = field(default_factory=dict)  # pair → why it is not complete
+    payment: dict[int, list[str]] = field(default_factory=dict)  # pair → why it is not payable (only)
+    coach: dict[int, list[str]] = field(default_factory=dict)  # pair → why its coach is not qualified
+
+    def blocks(self, pair: int, reason: str, *, coach: bool = False) -> None:
+        """``reason`` keeps ``pair`` from completion (and, with ``coach``, says its coach is not qualified)."""
+        self.completion.setdefault(pair, []).append(reason)
+        if coach:
+            self.coach.setdefault(pair, []).append(reason)
+
+    def blocks_payment(self, pair: int, reason: str) -> None:
+        self.payment.setdefault(pair, []).append(reason)
+
+    def merge(self, other: Judgement) -> None:
+        self.findings += other.findings
+        for mine, theirs in ((self.completion, other.completion), (self.payment, other.payment), (self.coach, other.coach)):
+            for pair, reasons in theirs.items():
+                mine.setdefault(pair, []).extend(reasons)

@@ -1,0 +1,136 @@
+"""Supporting Services Mentoring (SPEC §2a): the relationship, who may mentor and be mentored,
+and the monthly meetings."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..findings import finding
+from ..policy import MenteeEligibility, MentorEligibility, MonthlyMeetings, Relationship
+from .dates import add_months, day_text
+from .judgement import Context, Judgement
+from .pairs import pair_finding
+
+
+def judge_relationship(pairs: pd.DataFrame, relationship: Relationship, context: Context) -> Judgement:
+    """AGREEMENT-MISSING on a pair with no Agreement Date (blocks completion); RELATIONSHIP-EXPIRED
+    on an Active pair whose months ended before as-of."""
+    judgement = Judgement()
+    cells = context.tables.cells(pairs, "agreement_date")
+    for i, pair in zip(pairs.index, pairs.to_dict("records")):
+        if pd.isna(pair["agreement_date"]):
+            if pair["status"] != "Withdrawn":
+                judgement.blocks(i, "no Agreement Date (the signed mentoring agreement)")
+                judgement.findings.append(pair_finding("AGREEMENT-MISSING", pair,
+                    "No Agreement Date: the relationship starts with the signed mentor–mentee agreement, "
+                    "and no meeting counts until it is recorded", cell=cells[i]))
+        elif pair["status"] == "Active" and pair["deadline"] < context.as_of:
+            judgement.findings.append(pair_finding("RELATIONSHIP-EXPIRED", pair,
+                f"Still Active but the {relationship.months}-month relationship from the agreement of "
+                f"{day_text(pair['agreement_date'])} ended on {day_text(pair['deadline'])}"))
+    return judgement
+
+
+def _roster(context: Context) -> pd.DataFrame:
+    return context.tables["employees"].drop_duplicates("employee_id").set_index("employee_id")
+
+
+def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context) -> Judgement:
+    """MENTOR-NOT-ELIGIBLE, one finding per reason, judged on the agreement date (else as-of)."""
+    judgement = Judgement()
+    roster = _roster(context)
+    mentor_of = roster.reindex(pairs["coach_id"].to_numpy()).to_dict("records")
+    supervisor_of = roster["supervisor_id"]
+    for i, pair, mentor in zip(pairs.index, pairs.to_dict("records"), mentor_of):
+        if pair["coach_id"] not in roster.index:
+            continue  # ID-UNKNOWN says so
+        when = pair["qualify_on"]
+        reasons = []
+        if rules.min_years_employed:
+            hired = mentor["hire_date"]
+            if pd.isna(hired):
+                reasons.append("hire date not recorded in the roster")
+            elif add_months(pd.Series([hired]), round(rules.min_years_employed * 12)).iloc[0] > when:
+                reasons.append(f"employed since {day_text(hired)}, less than {rules.min_years_employed:g} years before {day_text(when)}")
+        if rules.min_years_in_position:
+            since = mentor["position_start_date"]
+            if pd.isna(since):
+                reasons.append("position start date not recorded in the roster")
+            elif add_months(pd.Series([since]), round(rules.min_years_in_position * 12)).iloc[0] > when:
+                reasons.append(f"in the current position since {day_text(since)}, less than "
+                               f"{rules.min_years_in_position:g} year{'s' if rules.min_years_in_position != 1 else ''} before {day_text(when)}")
+        if rules.not_supervisor and supervisor_of.get(pair["candidate_id"]) == pair["coach_id"]:
+            reasons.append(f"the mentor is the mentee's supervisor")
+        for reason in reasons:
+            judgement.blocks(i, f"mentor not eligible: {reason}", coach=True)
+            judgement.findings.append(pair_finding("MENTOR-NOT-ELIGIBLE", pair, f"Mentor {pair['coach_id']} is not eligible: {reason}"))
+    return judgement
+
+
+def judge_mentee(pairs: pd.DataFrame, rules: MenteeEligibility, context: Context) -> Judgement:
+    """MENTEE-NOT-ELIGIBLE, one finding per reason: not permanent; on PAR or special evaluation."""
+    judgement = Judgement()
+    roster = _roster(context)
+    mentee_of = roster.reindex(pairs["candidate_id"].to_numpy()).to_dict("records")
+    allowed = {s.casefold() for s in rules.employment_status}
+    excluded = {s.casefold() for s in rules.excluded_evaluation}
+    for i, pair, mentee in zip(pairs.index, pairs.to_dict("records"), mentee_of):
+        if pair["candidate_id"] not in roster.index:
+            continue
+        reasons = []
+        status, evaluation = mentee["employment_status"], mentee["evaluation_status"]
+        if allowed and pd.isna(status):
+            reasons.append("employment status not recorded in the roster")
+        elif allowed and str(status).casefold() not in allowed:
+            reasons.append(f"employment status is {status}, not {' or '.join(rules.employment_status)}")
+        if pd.notna(evaluation) and str(evaluation).casefold() in excluded:
+            reasons.append(f"evaluation status is {evaluation}")
+        for reason in reasons:
+            judgement.blocks(i, f"mentee not eligible: {reason}")
+            judgement.findings.append(pair_finding("MENTEE-NOT-ELIGIBLE", pair, f"Mentee {pair['candidate_id']} is not eligible: {reason}"))
+    return judgement
+
+
+def _month_number(day: pd.Timestamp) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_text(number: int) -> str:
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context: Context) -> Judgement:
+    """MONTH-OVER-LIMIT at the entry that takes a month past the limit; LOG-MONTH-MISSING for each
+    full calendar month of the relationship (up to as-of) with no meeting logged."""
+    judgement = Judgement()
+    meetings = context.counted[(context.counted["kind"] == "coach_log") & context.counted["pair"].isin(pairs.index)]
+    meetings = meetings.assign(month=meetings["date"].dt.year * 12 + meetings["date"].dt.month - 1)
+    meetings = meetings.sort_values(["pair", "date", "_row"], kind="stable")
+    limit = round(rules.max_hours * 60)
+    running = meetings.groupby(["pair", "month"])["duration"].cumsum()
+    totals = meetings.groupby(["pair", "month"])["duration"].transform("sum")
+    crossing = meetings[(running > limit) & (running - meetings["duration"] <= limit)]
+    for entry, total in zip(crossing.to_dict("records"), totals[crossing.index]):
+        judgement.findings.append(finding(
+            "MONTH-OVER-LIMIT",
+            f"Meetings in {_month_text(entry['month'])} total {total / 60:.2f} h, more than the {rules.max_hours:g} h a month "
+            f"(this entry of {day_text(entry['date'])} passes the limit); still counted",
+            file=entry["_file"], sheet=entry["_sheet"], cell=f"{entry['duration_col']}{entry['_row']}",
+            candidate_id=entry["candidate_id"], coach_id=entry["coach_id"], program=context.policy.name))
+    if not rules.require_monthly_log:
+        return judgement
+    logged = set(zip(meetings["pair"], meetings["month"]))
+    as_of = context.as_of
+    for i, pair in zip(pairs.index, pairs.to_dict("records")):
+        start, end = pair["window_start"], pair["window_end"]
+        if pd.isna(start) or pair["status"] == "Withdrawn":
+            continue
+        end = as_of if pd.isna(end) or end > as_of else end
+        first = _month_number(start) + (start.day != 1)
+        last = _month_number(end + pd.Timedelta(days=1)) - 1  # the last month that ends by `end`
+        for month in range(first, last + 1):
+            if (i, month) not in logged:
+                judgement.findings.append(pair_finding("LOG-MONTH-MISSING", pair,
+                    f"No meeting logged in {_month_text(month)}, a full month of the relationship "
+                    f"(from the agreement of {day_text(start)})"))
+    return judgement

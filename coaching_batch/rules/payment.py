@@ -1,0 +1,74 @@
+"""[payment]: how much a payable pair's stipend is, and how that amount was reached.
+
+A flat stipend pays the same to every payable pair; a schedule of tiers pays by the pair's hours
+(coach contact hours, or the candidate's) and, optionally, a condition on a roster column of the
+coach. The first tier that matches decides.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..policy import Condition, Payment, Tier
+
+
+def _hours_text(minutes: int) -> str:
+    return f"{minutes / 60:.2f}"
+
+
+def _holds(condition: Condition, value) -> bool:
+    """Whether a coach's roster value meets the condition (a blank meets only `present = false`)."""
+    if condition.present is not None:
+        return pd.notna(value) == condition.present
+    if value is None or pd.isna(value):
+        return False
+    if condition.equals is not None:
+        return str(value).casefold() == condition.equals.casefold()
+    if condition.one_of is not None:
+        return str(value).casefold() in {v.casefold() for v in condition.one_of}
+    if condition.on_or_after is not None:
+        return pd.Timestamp(value) >= pd.Timestamp(condition.on_or_after)
+    if condition.on_or_before is not None:
+        return pd.Timestamp(value) <= pd.Timestamp(condition.on_or_before)
+    if condition.at_least is not None:
+        return float(value) >= condition.at_least
+    return float(value) < condition.below
+
+
+def _tier_matches(tier: Tier, minutes: int, coach: dict) -> bool:
+    if minutes < round(tier.from_hours * 60):
+        return False
+    if tier.below_hours is not None and minutes >= round(tier.below_hours * 60):
+        return False
+    return tier.when is None or _holds(tier.when, coach.get(tier.when.column))
+
+
+def _tier_text(tier: Tier, minutes: int, measured: str) -> str:
+    parts = []
+    if tier.from_hours:
+        parts.append(f"{_hours_text(minutes)} {measured} h ≥ {tier.from_hours:g}")
+    if tier.below_hours is not None:
+        parts.append(f"{_hours_text(minutes)} {measured} h < {tier.below_hours:g}")
+    if tier.when is not None:
+        parts.append(tier.when.describe())
+    return " and ".join(parts)
+
+
+def stipend(payment: Payment, minutes: int, coach: dict) -> tuple[float, str]:
+    """(amount, how it was reached) for one pair: ``minutes`` are the hours the schedule is measured in,
+    ``coach`` the coach's roster row (canonical columns)."""
+    measured = payment.hours
+    for tier in payment.tiers:
+        if _tier_matches(tier, minutes, coach):
+            condition = _tier_text(tier, minutes, measured)
+            if tier.per_hour is not None:
+                cents = round(minutes * tier.per_hour * 100 / 60)
+                how = f"{_hours_text(minutes)} {measured} h × ${tier.per_hour:,.2f}/h"
+                amount = cents / 100
+            else:
+                how = f"${tier.amount:,.2f}"
+                amount = float(tier.amount)
+            return amount, f"{how} ({condition})" if condition else how
+    if payment.stipend > 0:
+        return float(payment.stipend), f"flat stipend ${payment.stipend:,.2f}" if not payment.tiers else f"${payment.stipend:,.2f} (no tier applies)"
+    return 0.0, "no tier of the stipend schedule applies"

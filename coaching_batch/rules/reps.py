@@ -1,0 +1,109 @@
+"""Reps Coaching (SPEC §2a): the one-year commitment, a coach's capacity and activity, and the
+yearly feedback round."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..findings import finding
+from ..policy import Capacity, CoachActivity, Commitment, Feedback
+from .dates import add_months, day_text
+from .judgement import Context, Judgement
+from .pairs import pair_finding
+
+
+def judge_commitment(pairs: pd.DataFrame, commitment: Commitment, context: Context) -> Judgement:
+    """COMMITMENT-DUE on an Active pair whose commitment ends within the warning days or has ended;
+    an Extended Until before the start is reported at its cell and ignored."""
+    judgement = Judgement()
+    as_of = context.as_of
+    soon = as_of + pd.Timedelta(days=commitment.due_days)
+    cells = context.tables.cells(pairs, "extended_until")
+    for i, pair in zip(pairs.index, pairs.to_dict("records")):
+        extended, start, end = pair["extended_until"], pair["start"], pair["deadline"]
+        if pd.notna(extended) and pd.notna(start) and extended < start:
+            judgement.findings.append(pair_finding("CELL-TYPE", pair,
+                f"Extended Until {day_text(extended)} is before the pair's start {day_text(start)}; ignored "
+                f"(the commitment ends {day_text(end)})", cell=cells[i],
+                fix="Correct Extended Until: the date the commitment was extended to, after the start."))
+        if pair["status"] != "Active" or pd.isna(end):
+            continue
+        if end <= as_of:
+            judgement.findings.append(pair_finding("COMMITMENT-DUE", pair,
+                f"The commitment from {day_text(start)} ended on {day_text(end)} without extension"))
+        elif end <= soon:
+            judgement.findings.append(pair_finding("COMMITMENT-DUE", pair,
+                f"The commitment ends on {day_text(end)}, {(end - as_of).days} days after {day_text(as_of)}: "
+                f"extend it or change coach"))
+    return judgement
+
+
+def judge_capacity(pairs: pd.DataFrame, capacity: Capacity, context: Context) -> Judgement:
+    """COACH-OVER-CAPACITY: taking a coach's pairs by start date (then row order), a pair that starts
+    while the coach already has the maximum active is flagged; it still counts for later pairs."""
+    judgement = Judgement()
+    periods = pairs[pairs["start"].notna() & pairs["period_end"].notna()]
+    periods = periods.sort_values(["coach_id", "start", "pair"], kind="stable")
+    for _, group in periods.groupby("coach_id", sort=False):
+        if len(group) <= capacity.max_active_coachees:
+            continue
+        earlier: list[dict] = []
+        for i, pair in zip(group.index, group.to_dict("records")):
+            active = [p for p in earlier if p["start"] <= pair["start"] < p["period_end"]]
+            if len(active) >= capacity.max_active_coachees:
+                others = ", ".join(f"{p['candidate_id']} (from {day_text(p['start'])})" for p in active)
+                judgement.blocks(i, f"coach over capacity ({len(active)} other coachees active at the start)")
+                judgement.findings.append(pair_finding("COACH-OVER-CAPACITY", pair,
+                    f"Coach {pair['coach_id']} already has {len(active)} active coachees when candidate {pair['candidate_id']} "
+                    f"starts on {day_text(pair['start'])}: {others}; at most {capacity.max_active_coachees} at a time"))
+            earlier.append(pair)
+    return judgement
+
+
+def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: Context) -> Judgement:
+    """COACH-INACTIVE, once per coach with an Active pair and no coach-log entry with any coachee in
+    the last days (or none at all, when the coach's first active pair started that long ago)."""
+    judgement = Judgement()
+    as_of = context.as_of
+    quiet_since = as_of - pd.Timedelta(days=activity.inactive_days)
+    counted = context.counted
+    logged = counted[(counted["kind"] == "coach_log") & counted["pair"].isin(pairs.index)]
+    last_of = logged.groupby("coach_id")["date"].max()
+    active = pairs[pairs["status"].eq("Active") & pairs["judged"]]
+    for coach_id, group in active.groupby("coach_id", sort=True):
+        last = last_of.get(coach_id, pd.NaT)
+        coachees = ", ".join(group["candidate_id"].astype(str))
+        if pd.notna(last):
+            if last >= quiet_since:
+                continue
+            seen = f"latest coach-log entry {day_text(last)}, {(as_of - last).days} days before {day_text(as_of)}"
+        else:
+            first = group["start"].min()
+            if pd.isna(first) or first >= quiet_since:
+                continue
+            seen = f"no coach-log entry since the first active pair started on {day_text(first)}"
+        pair = group.iloc[0]
+        judgement.findings.append(finding("COACH-INACTIVE",
+            f"Coach {coach_id} looks inactive: {seen} (more than {activity.inactive_days} days); active coachees: {coachees}",
+            file=pair["_file"], sheet=pair["_sheet"], coach_id=coach_id, program=pair["program"]))
+    return judgement
+
+
+def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) -> Judgement:
+    """FEEDBACK-MISSING, per missing role, on an Active pair that started at least a round ago and has
+    no feedback of that role dated in the round up to as-of."""
+    judgement = Judgement()
+    as_of = context.as_of
+    since = add_months(pd.Series([as_of]), -feedback.every_months).iloc[0]
+    rows = context.tables["feedback"]
+    rows = rows[(rows["feedback_date"] > since) & (rows["feedback_date"] <= as_of)]
+    received = set(zip(rows["candidate_id"], rows["coach_id"], rows["role"]))
+    due = pairs["status"].eq("Active") & (add_months(pairs["start"], feedback.every_months) <= as_of).fillna(False)
+    for pair in pairs[due].to_dict("records"):
+        for role, actor, who in (("Coach", "coach", "the coach"), ("Coachee", "candidate", "the coachee")):
+            if (pair["candidate_id"], pair["coach_id"], role) not in received:
+                judgement.findings.append(pair_finding("FEEDBACK-MISSING", pair,
+                    f"No feedback from {who} dated in the {feedback.every_months} months up to {day_text(as_of)} "
+                    f"(the pair started on {day_text(pair['start'])})",
+                    fix=f"Ask {who} to send in this year's feedback form.", actor=actor))
+    return judgement

@@ -1,0 +1,133 @@
+"""Job-Embedded Coaching (SPEC §2a): the partnership agreement of the school year and its reviews,
+the phases of the coaching relationship in order, and regular meetings."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..findings import finding
+from ..policy import MeetingGap, PartnershipAgreement, Phases, SchoolYear, month_day
+from .dates import day_text
+from .judgement import Context, Judgement
+from .pairs import pair_finding
+from .periods import school_year_start
+
+
+def _year_start(context: Context) -> pd.Timestamp:
+    return school_year_start(context.policy.section("school_year") or SchoolYear(), context.as_of)
+
+
+def _milestones(pairs: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """The milestones of these pairs dated on or before as-of, each with its pair number."""
+    milestones = context.tables["milestones"]
+    milestones = milestones[milestones["date"] <= context.as_of]
+    keyed = pairs[["candidate_id", "coach_id", "pair"]]
+    return milestones.merge(keyed, on=["candidate_id", "coach_id"]).sort_values(["pair", "date", "_row"], kind="stable")
+
+
+def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgreement, context: Context) -> Judgement:
+    """AGREEMENT-LATE (blocks completion) and AGREEMENT-REVIEWS-SHORT, for the current school year."""
+    judgement = Judgement()
+    as_of, year_start = context.as_of, _year_start(context)
+    milestones = _milestones(pairs, context)
+    this_year = milestones[milestones["date"] >= year_start]
+    signed = this_year[this_year["phase"] == "Agreement"].groupby("pair")["date"].min()
+    reviews = this_year[this_year["phase"] == "Agreement Review"].groupby("pair").size()
+    review_dates = []
+    for text in agreement.review_due:
+        month, day = month_day(text, "partnership_agreement", "review_due")
+        year = year_start.year if (month, day) >= (year_start.month, year_start.day) else year_start.year + 1
+        review_dates.append(pd.Timestamp(year, month, day))
+    for i, pair in zip(pairs[pairs["judged"]].index, pairs[pairs["judged"]].to_dict("records")):
+        start = pair["start"]
+        due_from = year_start if pd.isna(start) or start < year_start else start
+        due = due_from + pd.Timedelta(days=agreement.due_days)
+        what = "the start of the school year" if due_from == year_start else "the pair's start"
+        dated = signed.get(i, pd.NaT)
+        if pd.notna(dated) and dated > due:
+            judgement.blocks(i, f"partnership agreement late ({day_text(dated)}, due by {day_text(due)})")
+            judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
+                f"Partnership agreement dated {day_text(dated)}, {(dated - due_from).days} days after {what} "
+                f"{day_text(due_from)}; due within {agreement.due_days} days (by {day_text(due)})"))
+        elif pd.isna(dated) and as_of > due:
+            judgement.blocks(i, f"no partnership agreement this school year (due by {day_text(due)})")
+            judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
+                f"No partnership agreement recorded this school year; it was due within {agreement.due_days} days "
+                f"of {what} {day_text(due_from)} (by {day_text(due)})"))
+        until = as_of if pd.isna(pair["completion_date"]) else min(as_of, pair["completion_date"])
+        passed = [d for d in review_dates if d <= until]
+        held = int(reviews.get(i, 0))
+        if held < len(passed):
+            judgement.findings.append(pair_finding("AGREEMENT-REVIEWS-SHORT", pair,
+                f"{held} of {len(passed)} reviews of the partnership agreement recorded this school year "
+                f"(due {', '.join(day_text(d) for d in passed)})"))
+    return judgement
+
+
+def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judgement:
+    """PHASE-OUT-OF-ORDER and PHASE-MISSING (warnings); every phase dated in order is needed for completion."""
+    judgement = Judgement()
+    order = phases.order
+    milestones = _milestones(pairs, context)
+    milestones = milestones[milestones["phase"].isin(order)]
+    first = milestones.drop_duplicates(["pair", "phase"], keep="first")  # sorted by date: each phase's earliest
+    by_pair = {i: group.set_index("phase").to_dict("index") for i, group in first.groupby("pair")}
+    for i, pair in zip(pairs[pairs["judged"]].index, pairs[pairs["judged"]].to_dict("records")):
+        dated = by_pair.get(i, {})
+        out_of_order = False
+        for k, phase in enumerate(order):
+            if phase not in dated:
+                continue
+            here = dated[phase]
+            for earlier in order[:k]:
+                if earlier in dated and here["date"] < dated[earlier]["date"]:
+                    out_of_order = True
+                    judgement.findings.append(_at_milestone("PHASE-OUT-OF-ORDER", here, pair, context,
+                        f"{phase} dated {day_text(here['date'])}, before {earlier} dated {day_text(dated[earlier]['date'])}"))
+        reached = [k for k, phase in enumerate(order) if phase in dated]
+        if reached:
+            latest = order[max(reached)]
+            for earlier in order[: max(reached)]:
+                if earlier not in dated:
+                    judgement.findings.append(_at_milestone("PHASE-MISSING", dated[latest], pair, context,
+                        f"{earlier} has no date, but {latest} is dated {day_text(dated[latest]['date'])}"))
+        missing = [phase for phase in order if phase not in dated]
+        if missing:
+            judgement.blocks(i, f"phase{'s' if len(missing) > 1 else ''} not dated: {', '.join(missing)}")
+        if out_of_order:
+            judgement.blocks(i, "phases out of order")
+    return judgement
+
+
+def _at_milestone(rule: str, milestone: dict, pair: dict, context: Context, message: str):
+    """A finding at a milestone row's Date cell."""
+    source = context.tables.sources[int(milestone["_src"])]
+    letter = context.tables.cells(pd.DataFrame({"_src": [milestone["_src"]], "_row": [milestone["_row"]]}), "date").iloc[0]
+    return finding(rule, message, file=source.file, sheet=source.sheet, cell=letter,
+                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"])
+
+
+def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) -> Judgement:
+    """MEETING-GAP on an Active pair: consecutive meetings this school year more than so many days
+    apart, or the latest meeting that long before as-of (counted from the first meeting)."""
+    judgement = Judgement()
+    as_of = context.as_of
+    active = pairs[pairs["status"].eq("Active") & pairs["judged"]]
+    counted = context.counted
+    meetings = counted[(counted["kind"] == "coach_log") & counted["pair"].isin(active.index)]
+    meetings = meetings[["pair", "date"]].drop_duplicates().sort_values(["pair", "date"])
+    previous = meetings.groupby("pair")["date"].shift()
+    apart = (meetings["date"] - previous).dt.days
+    spaced = meetings.assign(previous=previous, days=apart)
+    long_gaps = spaced[spaced["days"] > gap.max_days]
+    for row in long_gaps.to_dict("records"):
+        judgement.findings.append(pair_finding("MEETING-GAP", active.loc[row["pair"]],
+            f"No meeting between {day_text(row['previous'])} and {day_text(row['date'])}: {int(row['days'])} days, "
+            f"more than {gap.max_days}"))
+    latest = meetings.groupby("pair")["date"].max()
+    for i, last in latest.items():
+        if (as_of - last).days > gap.max_days:
+            judgement.findings.append(pair_finding("MEETING-GAP", active.loc[i],
+                f"Latest meeting on {day_text(last)}, {(as_of - last).days} days before {day_text(as_of)}: "
+                f"more than {gap.max_days} days"))
+    return judgement
