@@ -1529,7 +1529,8 @@ def judge_district(as_of: D, meetings: dict[str, list[tuple[D, int]]]) -> tuple[
             coach_findings.append({"rule": "COACH-INACTIVE", "severity": SEVERITY["COACH-INACTIVE"],
                                    "program": "reps-coaching", "coach_id": P[coach].id, "candidate_id": "",
                                    "file": first.file, "sheet": first.sheet, "last_session": max(days).isoformat(),
-                                   "active_coachees": sorted(P[p.cand].id for p in active)})
+                                   "active_coachees": sorted(P[p.cand].id for p in active),
+                                   "active_coachee_names": sorted(P[p.cand].name for p in active)})
 
     for p in DISTRICT:
         codes: list[str] = []

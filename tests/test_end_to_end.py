@@ -141,7 +141,8 @@ def test_demo_flags_each_inactive_coach_once_and_no_other(demo):
     for expected in EXPECTED["coach_findings"]:
         message = next(f["message"] for f in demo["run"]["exceptions"]
                        if f["rule"] == expected["rule"] and f["coach_id"] == expected["coach_id"])
-        assert all(coachee in message for coachee in expected["active_coachees"]), message
+        named = zip(expected["active_coachees"], expected["active_coachee_names"])
+        assert all(coachee_id in message or name in message for coachee_id, name in named), message
 
 
 def test_every_finding_has_the_severity_of_its_rule(demo):
