@@ -152,6 +152,8 @@ MENTORING = dict(roster="mentoring")
 staff("MS1", "204118", "Ruth Kowalski", "Transportation Depot Manager", 22, D(2004, 7, 12), "Bethesda Bus Depot", **MENTORING)
 staff("MS2", "204560", "Frank Delgado", "Facilities Area Manager", 23, D(2003, 9, 2), "Division of Maintenance (Gaithersburg)", **MENTORING)
 staff("MS3", "205017", "Janet Pruitt", "Food and Nutrition Area Supervisor", 21, D(2006, 1, 9), "Division of Food and Nutrition Services", **MENTORING)
+staff("MS4", "204377", "Angela Morrow", "School Business Administrator", 19, D(2007, 8, 20), "Sligo MS", **MENTORING)
+staff("MS5", "204921", "Curtis Bland", "School Business Administrator", 19, D(2009, 7, 13), "Kennedy HS", **MENTORING)
 # mentors (M3: employed under 5 years; M4: in the position under 1 year; M6: 5 years and 1 year to the day)
 staff("MM1", "205233", "Gloria Alvarado", "Bus Route Supervisor", 16, D(2009, 8, 17), "Bethesda Bus Depot", "MS1", position_start=D(2018, 7, 1), **MENTORING)
 staff("MM2", "205498", "Derrick Owens", "Building Service Manager II", 17, D(2012, 3, 5), "Wheaton HS", "MS2", position_start=D(2020, 1, 13), **MENTORING)
@@ -164,18 +166,18 @@ staff("MM7", "205676", "Beatrice Lowe", "Paraeducator Team Lead", 13, D(2010, 10
 staff("ME1", "207354", "Tyrone Jackson", "Bus Operator", 9, D(2022, 2, 14), "Bethesda Bus Depot", "MS1", **MENTORING)
 staff("ME2", "207812", "Ana Lucia Ferreira", "Building Service Worker", 7, D(2021, 8, 30), "Wheaton HS", "MS2", employment="permanent", **MENTORING)
 staff("ME3", "206995", "Kevin Tran", "Food Service Satellite Manager", 10, D(2020, 11, 2), "Rockville HS", "MS3", **MENTORING)
-staff("ME4", "208140", "Brianna Scott", "Office Assistant IV", 11, D(2023, 3, 20), "Sligo MS", **MENTORING)
+staff("ME4", "208140", "Brianna Scott", "Office Assistant IV", 11, D(2023, 3, 20), "Sligo MS", "MS4", **MENTORING)
 staff("ME5", "207566", "Marco Bellini", "Bus Operator", 9, D(2021, 10, 18), "Shady Grove Bus Depot", "MM5", **MENTORING)
 staff("ME6", "208327", "Joy Okonkwo", "Food Service Worker II", 8, D(2022, 9, 6), "Einstein HS", "MS3", evaluation=None, **MENTORING)
 staff("ME7", "207019", "Daniela Cruz", "Maintenance Mechanic", 12, D(2020, 4, 13), "Division of Maintenance (Gaithersburg)", "MS2", **MENTORING)
 staff("ME8", "208902", "Trevor Mills", "Building Service Worker", 7, D(2025, 8, 25), "Blair HS", "MS2", employment="Temporary", **MENTORING)
-staff("ME9", "207487", "Patricia Nunez", "Paraeducator", 10, D(2019, 8, 26), "Kennedy HS", evaluation="PAR", **MENTORING)
+staff("ME9", "207487", "Patricia Nunez", "Paraeducator", 10, D(2019, 8, 26), "Kennedy HS", "MS5", evaluation="PAR", **MENTORING)
 staff("ME10", "208455", "Dwayne Harris", "Bus Attendant", 6, D(2023, 1, 9), "Bethesda Bus Depot", "MS1", **MENTORING)
-staff("ME11", "208611", "Mia Johansson", "Office Assistant II", 9, D(2024, 2, 5), "Sligo MS", **MENTORING)
+staff("ME11", "208611", "Mia Johansson", "Office Assistant II", 9, D(2024, 2, 5), "Sligo MS", "MS4", **MENTORING)
 staff("ME12", "207930", "Hector Ruiz", "Maintenance Worker", 8, D(2022, 6, 13), "Division of Maintenance (Gaithersburg)", "MS2", **MENTORING)
 staff("ME13", "208774", "Nora Fitzgerald", "Cafeteria Worker", 6, D(2024, 8, 19), "Rockville HS", "MS3", **MENTORING)
 staff("ME14", "207205", "Omar Siddiqui", "Bus Operator", 9, D(2021, 3, 1), "Shady Grove Bus Depot", "MS1", **MENTORING)
-staff("ME15", "208033", "Keisha Brown", "Security Assistant", 11, D(2022, 10, 10), "Kennedy HS", **MENTORING)
+staff("ME15", "208033", "Keisha Brown", "Security Assistant", 11, D(2022, 10, 10), "Kennedy HS", "MS5", **MENTORING)
 
 # ---- Reps Coaching (in Roster 2026.xlsx): RC3 never trained, RC4 trained after the pair started
 staff("RC1", "120514", "Marisol Ortega", "Community Engagement Rep", 18, D(2015, 2, 2), "Carver Educational Services Center", training=D(2025, 6, 10))
@@ -1502,7 +1504,29 @@ def agreement_reviews_short(p: DistrictPair, as_of: D) -> bool:
     return len(reviews) < len(due)
 
 
-def judge_district(as_of: D, meetings: dict[str, list[tuple[D, int]]]) -> tuple[list[dict], list[dict], list[dict]]:
+def entry_place(rule: str, e: Entry, column: str, other: str, note: str) -> dict:
+    """A pair-level finding placed at a log entry: its ``column`` cell (or ``other`` cell, or the row's first)."""
+    return {"rule": rule, "severity": SEVERITY[rule], "file": e.file, "sheet": e.sheet, "cell": e.cells[column],
+            "row_first_cell": e.first_cell, "candidate_id": norm_id(e.cand_id), "coach_id": norm_id(e.coach_id),
+            "note": note, "alternatives": [{"file": e.file, "sheet": e.sheet, "cell": e.cells[other]}]}
+
+
+def milestone_place(rule: str, p: DistrictPair, phase: str, other: str | None, note: str) -> dict:
+    """A pair-level finding placed at the earliest milestone of ``phase`` (or of ``other``)."""
+    def row(name):
+        return min((m for m in MILESTONES if (m.cand, m.coach) == (p.cand, p.coach)
+                    and PHASE_SPELLING.get(" ".join(m.phase.split()).casefold()) == name), key=lambda m: m.day)
+
+    m = row(phase)
+    alternatives = [{"file": m.file, "sheet": m.sheet, "cell": m.cells["phase"]}]
+    if other:
+        alternatives += [{"file": m.file, "sheet": m.sheet, "cell": row(other).cells[c]} for c in ("date", "phase")]
+    return {"rule": rule, "severity": SEVERITY[rule], "file": m.file, "sheet": m.sheet, "cell": m.cells["date"],
+            "row_first_cell": m.cells["candidate_id"], "candidate_id": P[p.cand].id, "coach_id": P[p.coach].id,
+            "note": note, "alternatives": alternatives}
+
+
+def judge_district(as_of: D, meetings: dict[str, list[tuple[D, int, Entry]]]) -> tuple[list[dict], list[dict], list[dict]]:
     """Pairs, coach-level findings and the pair-level findings that sit at a cell."""
     pairs_out, coach_findings, cell_findings = [], [], []
     feedback = valid_feedback(as_of)
@@ -1521,7 +1545,7 @@ def judge_district(as_of: D, meetings: dict[str, list[tuple[D, int]]]) -> tuple[
     # reps coach activity: one finding per coach with an Active pair and no recent counted session
     for coach in sorted({p.coach for p in reps if p.state == "Active"}, key=lambda k: P[k].id):
         mine = [p for p in reps if p.coach == coach]
-        days = [d for p in mine for d, _ in meetings[p.key]]
+        days = [d for p in mine for d, _, _ in meetings[p.key]]
         active = [p for p in mine if p.state == "Active"]
         quiet = (as_of - max(days)).days > INACTIVE_DAYS if days else (as_of - min(p.start for p in active)).days > INACTIVE_DAYS
         if quiet:
@@ -1534,7 +1558,7 @@ def judge_district(as_of: D, meetings: dict[str, list[tuple[D, int]]]) -> tuple[
 
     for p in DISTRICT:
         codes: list[str] = []
-        minutes = sum(m for _, m in meetings[p.key])
+        minutes = sum(m for _, m, _ in meetings[p.key])
         eligible = False
         cand, coach = P[p.cand], P[p.coach]
         if p.program == "support-mentoring":
@@ -1558,9 +1582,13 @@ def judge_district(as_of: D, meetings: dict[str, list[tuple[D, int]]]) -> tuple[
             if p.agreement is not None:
                 lo, hi = counting_window(p, as_of)
                 by_month: dict[tuple[int, int], int] = {}
-                for d, m in meetings[p.key]:
-                    by_month[(d.year, d.month)] = by_month.get((d.year, d.month), 0) + m
-                codes += ["MONTH-OVER-LIMIT" for total in by_month.values() if total > MONTH_LIMIT]
+                for d, m, e in sorted(meetings[p.key], key=lambda x: x[0]):
+                    before = by_month.get((d.year, d.month), 0)
+                    by_month[(d.year, d.month)] = before + m
+                    if before <= MONTH_LIMIT < before + m:  # at the meeting that passes the limit
+                        codes.append("MONTH-OVER-LIMIT")
+                        cell_findings.append(entry_place("MONTH-OVER-LIMIT", e, "duration", "date",
+                                                         f"{d:%B %Y}: {(before + m) / 60:.2f} h of meetings"))
                 codes += ["LOG-MONTH-MISSING" for month in full_months(lo, hi) if month not in by_month]
                 end = period_end(p)
                 if p.state == "Active" and end < as_of:
@@ -1597,9 +1625,14 @@ def judge_district(as_of: D, meetings: dict[str, list[tuple[D, int]]]) -> tuple[
             out_of_order = [(a, b) for i, a in enumerate(PHASES) for b in PHASES[i + 1:]
                             if a in first and b in first and first[b] < first[a]]
             codes += ["PHASE-OUT-OF-ORDER"] * len(out_of_order)
+            for a, b in out_of_order:  # at the milestone dated too early
+                cell_findings.append(milestone_place("PHASE-OUT-OF-ORDER", p, b, a, f"{b} {first[b]} before {a} {first[a]}"))
             missing = {a for i, a in enumerate(PHASES) if a not in first and any(b in first for b in PHASES[i + 1:])}
             codes += ["PHASE-MISSING"] * len(missing)
-            days = sorted({d for d, _ in meetings[p.key]})
+            for a in missing:  # at the first later phase that is dated
+                b = next(b for b in PHASES[PHASES.index(a) + 1:] if b in first)
+                cell_findings.append(milestone_place("PHASE-MISSING", p, b, None, f"{a} has no date, {b} is dated"))
+            days = sorted({d for d, _, _ in meetings[p.key]})
             if p.state == "Active" and days:
                 gaps = [(a, b) for a, b in zip(days, days[1:]) if (b - a).days > MAX_GAP_DAYS]
                 if (as_of - days[-1]).days > MAX_GAP_DAYS:
@@ -1722,7 +1755,7 @@ def compute() -> dict:
     findings = []
     seen = {}
     district_by_ids = {(P[p.cand].id, P[p.coach].id): p for p in DISTRICT}
-    district_meetings: dict[str, list[tuple[D, int]]] = {p.key: [] for p in DISTRICT}
+    district_meetings: dict[str, list[tuple[D, int, Entry]]] = {p.key: [] for p in DISTRICT}
 
     def row_finding(rule, e: Entry, column: str | None, note: str):
         findings.append({
@@ -1783,7 +1816,7 @@ def compute() -> dict:
                 row_finding("LOG-DUPLICATE", e, None, "same entry as in another file (counted once)")
                 continue
             seen[key] = e
-            district_meetings[dp.key].append((day, minutes))
+            district_meetings[dp.key].append((day, minutes, e))
             continue
         pair = pair_by_ids.get((cand, coach))
         if pair is None:
@@ -1996,7 +2029,8 @@ def compute() -> dict:
                  "MENTOR-NOT-ELIGIBLE and MENTEE-NOT-ELIGIBLE once per failed reason, MONTH-OVER-LIMIT and "
                  "LOG-MONTH-MISSING once per month, FEEDBACK-MISSING once per role, PHASE-* once per phase, "
                  "MEETING-GAP once per gap); pair-level findings have no cell, except AGREEMENT-MISSING, which "
-                 "points at the pair's Agreement Date cell. 'coach_findings' are findings about a coach, not a "
+                 "points at the pair's Agreement Date cell, and the codes of 'pair_rules_at_entries', which point at "
+                 "the log entry or milestone concerned (listed in 'row_findings' too). 'coach_findings' are findings about a coach, not a "
                  "pair (candidate_id blank). 'later_run' is a second run of the same inbox just after the first "
                  "Agreement Review due date (none is due by the demo date). "
                  "'row_findings' lists the findings planted in rows, sheets and files: 'cell' is "
@@ -2015,6 +2049,7 @@ def compute() -> dict:
             "continued_on_next_page_rows": [{"file": "Coach Log - Grace Kim.xlsx", "sheet": "Oscar Diaz"}],
         },
         "coach_findings": coach_findings,
+        "pair_rules_at_entries": ["MONTH-OVER-LIMIT", "PHASE-OUT-OF-ORDER", "PHASE-MISSING"],
         "later_run": {"as_of": REVIEW_AS_OF.isoformat(), "rule": "AGREEMENT-REVIEWS-SHORT",
                       "note": "review due dates 12/15 and 4/15: one is due by this date", "job_embedded_pairs": later},
         "severities": {code: SEVERITY[code] for code in sorted(codes_seen)},
