@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Write the demo inbox ``sample_workbooks/``: a small ITSS coaching program as a coordinator keeps it.
+"""Write the demo inbox ``sample_workbooks/``: a district's four coaching programs as coordinators keep them
+(ITSS coaching, Supporting Services Mentoring, Reps Coaching, Job-Embedded Coaching).
 
     .venv/bin/python scripts/make_samples.py            # (re)writes sample_workbooks/
 
 Deterministic: no randomness, fixed workbook creation dates, so running it twice gives the same
 bytes. Besides the workbooks it writes ``sample_workbooks/expected.json``, the expected outcome of
 ``coaching-batch run sample_workbooks --as-of 2026-11-20``, computed here by a small, plain
-re-implementation of the SPEC §4 rules over exactly the values written (it does not import
+re-implementation of the SPEC §4 and §2a rules over exactly the values written (it does not import
 coaching_batch). Every pair also declares by hand the rule codes its scenario is meant to show; the
 script stops if the calculation disagrees, so the scenario table in the README and the oracle
 cannot drift apart.
