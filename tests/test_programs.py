@@ -291,6 +291,22 @@ def test_over_the_limit_is_judged_per_calendar_month_not_per_30_days():
     assert found(mentoring(log=log), "MONTH-OVER-LIMIT") == []
 
 
+def test_a_repeated_entry_is_counted_once_toward_the_monthly_limit():
+    log = monthly_meetings(skip=("2026-03",)) + [coach_entry("2026-03-05", 150), coach_entry("2026-03-05", 150)]
+    result = mentoring(log=log)
+    assert len(found(result, "LOG-DUPLICATE")) == 1
+    assert found(result, "MONTH-OVER-LIMIT") == []
+
+
+def test_the_monthly_limit_is_per_pair_not_per_mentor():
+    roster = mentoring_roster() + [{"employee_id": "201", "name": "Max Mentee", "grade": 15, "supervisor_id": "9000",
+                                    "employment_status": "Permanent"}]
+    log = monthly_meetings() + monthly_meetings(candidate="201") + [coach_entry("2026-03-05", 180),
+                                                                     coach_entry("2026-03-06", 180, candidate="201")]
+    result = mentoring(roster=roster, pairs=[mentoring_pair(), mentoring_pair(candidate="201")], log=log)
+    assert found(result, "MONTH-OVER-LIMIT") == []
+
+
 # LOG-MONTH-MISSING
 
 def test_a_full_calendar_month_without_a_meeting_is_a_warning_naming_the_month():
@@ -304,6 +320,14 @@ def test_a_full_calendar_month_without_a_meeting_is_a_warning_naming_the_month()
 def test_the_partial_first_and_last_months_need_no_meeting():
     # agreement 15 January, as-of 20 November: January and November are not full months
     assert found(mentoring(log=monthly_meetings("2026-02", "2026-10")), "LOG-MONTH-MISSING") == []
+
+
+def test_a_month_whose_only_entry_is_not_counted_has_no_meeting():
+    log = monthly_meetings(skip=("2026-05",)) + [coach_entry("2026-05-20", 0)]
+    result = mentoring(log=log)
+    assert len(found(result, "LOG-DURATION-INVALID")) == 1
+    findings = found(result, "LOG-MONTH-MISSING")
+    assert len(findings) == 1 and names_month(findings[0].message, 2026, 5)
 
 
 def test_an_agreement_on_the_first_of_a_month_makes_that_month_full():
@@ -328,6 +352,11 @@ def test_active_relationship_that_ended_the_day_before_as_of_has_expired():
     findings = found(result, "RELATIONSHIP-EXPIRED")
     assert len(findings) == 1 and findings[0].severity == "warning"
     assert pair_of(result)["completion_eligible"]
+
+
+def test_a_completed_relationship_past_its_12_months_has_not_expired():
+    result = mentoring(pairs=[mentoring_pair(agreement="2025-06-01", status="Completed", completion="2026-06-01")], log=[])
+    assert found(result, "RELATIONSHIP-EXPIRED") == []
 
 
 def test_relationship_one_day_short_of_12_months_is_not_yet_completion_eligible():
@@ -503,6 +532,12 @@ def test_a_flagged_pair_still_counts_as_active_for_the_pairs_after_it():
     assert sorted(f.candidate_id for f in found(reps(pairs=pairs), "COACH-OVER-CAPACITY")) == ["203", "204"]
 
 
+def test_a_withdrawn_pair_with_a_completion_date_counts_until_that_date():
+    pairs = four_pairs()
+    pairs[0] = reps_pair(candidate="200", start="2026-03-01", status="Withdrawn", completion="2026-03-10")
+    assert [f.candidate_id for f in found(reps(pairs=pairs), "COACH-OVER-CAPACITY")] == ["203"]
+
+
 def test_capacity_is_per_coach():
     pairs = four_pairs()[:3] + [reps_pair(candidate="203", coach="101", start="2026-03-04")]
     assert found(reps(pairs=pairs), "COACH-OVER-CAPACITY") == []
@@ -590,6 +625,13 @@ def test_a_future_entry_does_not_keep_a_coach_active():
     assert len(found(result, "COACH-INACTIVE")) == 1
 
 
+def test_an_entry_that_is_not_counted_does_not_keep_a_coach_active():
+    log = [coach_entry(day(AS_OF, -61)), coach_entry(day(AS_OF, -5), 0)]
+    result = reps(pairs=[reps_pair(start="2026-03-01")], log=log)
+    assert len(found(result, "LOG-DURATION-INVALID")) == 1
+    assert len(found(result, "COACH-INACTIVE")) == 1
+
+
 def test_coach_without_an_active_pair_is_never_inactive():
     pairs = [reps_pair(start="2026-01-01", status="Completed", completion="2026-05-01")]
     assert found(reps(pairs=pairs, log=[]), "COACH-INACTIVE") == []
@@ -634,6 +676,11 @@ def test_feedback_dated_exactly_12_months_before_as_of_is_too_old():
 def test_feedback_dated_the_day_after_12_months_before_as_of_counts():
     rows = [feedback("Coach", "2025-11-21"), feedback("Coachee", "2025-11-21")]
     result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)
+    assert found(result, "FEEDBACK-MISSING") == []
+
+
+def test_a_completed_pair_needs_no_feedback_round():
+    result = reps(pairs=[reps_pair(start="2025-01-01", status="Completed", completion="2026-01-01")])
     assert found(result, "FEEDBACK-MISSING") == []
 
 
@@ -762,6 +809,26 @@ def test_a_milestone_dated_after_as_of_does_not_count():
     assert len(found(result, "AGREEMENT-LATE")) == 1
 
 
+def test_the_current_school_year_is_the_one_holding_as_of():
+    last_year = [milestone("Agreement", "2025-08-31"), milestone("Orientation", "2025-08-31"),
+                 milestone("Agreement Review", "2025-12-10"), milestone("Agreement Review", "2026-04-10")]
+    pairs = [job_pair(start="2025-06-01")]
+    end_of_year = job(pairs=pairs, milestones=last_year, log=fortnightly("2026-06-20", "2026-07-31"), as_of="2026-07-31")
+    assert found(end_of_year, "AGREEMENT-LATE") == [] and found(end_of_year, "AGREEMENT-REVIEWS-SHORT") == []
+    new_year = job(pairs=pairs, milestones=last_year, log=[], as_of="2026-08-01")
+    assert found(new_year, "AGREEMENT-LATE") == [] and found(new_year, "AGREEMENT-REVIEWS-SHORT") == []
+    a_month_in = job(pairs=pairs, milestones=last_year, log=[], as_of="2026-09-01")
+    assert len(found(a_month_in, "AGREEMENT-LATE")) == 1
+
+
+def test_a_late_agreement_blocks_completion_but_is_not_a_warning():
+    result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")],
+                 milestones=[m if m["phase"] != "Agreement" else milestone("Agreement", "2026-09-01") for m in ALL_PHASES],
+                 log=fortnightly(last="2026-11-10"))
+    assert [f.severity for f in found(result, "AGREEMENT-LATE")] == ["error"]
+    assert not pair_of(result)["completion_eligible"]
+
+
 # AGREEMENT-REVIEWS-SHORT
 
 def test_no_review_by_15_december_is_0_of_1():
@@ -857,6 +924,13 @@ def test_latest_meeting_22_days_before_as_of_is_a_gap():
     assert len(findings) == 1 and day(AS_OF, -22) in findings[0].message and "22" in findings[0].message
 
 
+def test_an_entry_that_is_not_counted_does_not_close_a_gap():
+    log = [coach_entry(d) for d in ("2026-10-01", "2026-10-23", "2026-11-05", "2026-11-19")] + [coach_entry("2026-10-12", 0)]
+    result = job(log=log)
+    assert len(found(result, "LOG-DURATION-INVALID")) == 1
+    assert len(found(result, "MEETING-GAP")) == 1
+
+
 def test_gaps_are_counted_from_the_first_meeting_not_from_the_school_year_start():
     assert found(job(log=fortnightly(first="2026-10-01")), "MEETING-GAP") == []
 
@@ -920,6 +994,51 @@ def test_completed_job_embedded_pair_needs_the_agreement_on_time_and_four_phases
 
 def test_active_job_embedded_pair_is_not_completion_eligible():
     assert not pair_of(job(milestones=ALL_PHASES))["completion_eligible"]
+
+
+def preset_copy(tmp_path, program: str, old: str, new: str):
+    text = (PRESETS / f"{program}.toml").read_text(encoding="utf-8")
+    assert old in text
+    return policy_file(tmp_path, text.replace(old, new, 1), f"{program}-copy.toml")
+
+
+def test_the_years_a_mentor_must_be_employed_are_a_policy_value(tmp_path):
+    roster = mentoring_roster(mentor={"hire_date": "2021-01-15"})
+    assert found(mentoring(roster=roster), "MENTOR-NOT-ELIGIBLE") == []
+    stricter = preset_copy(tmp_path, MENTORING, "min_years_employed = 5", "min_years_employed = 6")
+    assert len(found(mentoring(roster=roster, program=stricter), "MENTOR-NOT-ELIGIBLE")) == 1
+
+
+def test_a_coachs_capacity_is_a_policy_value(tmp_path):
+    assert len(found(reps(pairs=four_pairs()), "COACH-OVER-CAPACITY")) == 1
+    roomier = preset_copy(tmp_path, REPS, "max_active_coachees = 3", "max_active_coachees = 4")
+    assert found(reps(pairs=four_pairs(), program=roomier), "COACH-OVER-CAPACITY") == []
+
+
+def test_the_longest_gap_between_meetings_is_a_policy_value(tmp_path):
+    log = [coach_entry(d) for d in ("2026-10-01", "2026-10-23", "2026-11-05", "2026-11-19")]
+    assert len(found(job(log=log), "MEETING-GAP")) == 1
+    relaxed = preset_copy(tmp_path, JOB, "max_days = 21", "max_days = 22")
+    assert found(job(log=log, program=relaxed), "MEETING-GAP") == []
+
+
+def test_the_school_year_start_is_a_policy_value(tmp_path):
+    rows = [milestone("Agreement", "2026-09-25")]
+    assert len(found(job(milestones=rows), "AGREEMENT-LATE")) == 1
+    september = preset_copy(tmp_path, JOB, 'starts = "08-01"', 'starts = "09-01"')
+    assert found(job(milestones=rows, program=september), "AGREEMENT-LATE") == []
+
+
+def test_the_first_policy_file_is_the_default_and_one_with_a_presets_name_replaces_it(tmp_path):
+    text = (PRESETS / "support-mentoring.toml").read_text(encoding="utf-8").replace("max_hours = 4", "max_hours = 6")
+    own = tmp_path / "mentoring.toml"
+    own.write_text(text, encoding="utf-8")
+    programs = Programs.load([str(own), "reps-coaching"])
+    assert programs.default.name == "support-mentoring"
+    log = monthly_meetings(skip=("2026-03",)) + [coach_entry("2026-03-05", 300)]
+    named = dict(mentoring_pair(), program="Supporting Services Mentoring")
+    result = evaluate(typed_tables(employees=mentoring_roster(), assignments=[named], coach_log=log), programs, AS_OF)
+    assert found(result, "MONTH-OVER-LIMIT") == []
 
 
 # --- several programs in one inbox --------------------------------------------------------------
@@ -1157,6 +1276,96 @@ def test_a_program_without_a_payment_section_never_pays(tmp_path):
     assert not any(f.rule.startswith("PAYMENT-") for f in result.findings)
 
 
+def tier_run(policy, coach_100=None, coach_101=None, minutes=12 * 60):
+    """Two payable ITSS pairs: coach 100 with candidate 200, coach 101 with candidate 201 (roster values changed as given)."""
+    people = itss_people()
+    people[0].update(coach_100 or {})
+    people[1].update(coach_101 or {})
+    candidate_rows, coach_rows, pairs = [], [], []
+    for coach, candidate in (("100", "200"), ("101", "201")):
+        cand, logged = itss_logs(candidate, coach, minutes)
+        candidate_rows += cand
+        coach_rows += logged
+        pairs.append(itss_pair(candidate, coach))
+    tables = typed_tables(employees=people, recommendations=itss_recommendations(),
+                          requests=[itss_request("200"), itss_request("201")], assignments=pairs,
+                          candidate_log=candidate_rows, coach_log=coach_rows)
+    return evaluate(tables, policy, AS_OF)
+
+
+def policy_file(tmp_path, text: str, name: str = "custom.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_policy(str(path))
+
+
+def condition_policy(tmp_path, when: str):
+    payment = f"""
+[payment]
+requires_payment_request = true
+requires_coach_log = true
+
+[[payment.tiers]]
+amount = 400
+when = {when}
+
+[[payment.tiers]]
+amount = 300
+"""
+    return policy_file(tmp_path, without_payment(itss_text()).replace('name = "itss-coaching"', 'name = "itss-tiered"') + payment)
+
+
+@pytest.mark.parametrize(
+    "when, coach_100, coach_101",
+    [
+        ('{ column = "job_title", present = true }', {"job_title": "Lead Analyst"}, {"job_title": None}),
+        ('{ column = "job_title", present = false }', {"job_title": None}, {"job_title": "Lead Analyst"}),
+        ('{ column = "location", equals = "north campus" }', {"location": "North Campus"}, {"location": "South Campus"}),
+        ('{ column = "location", one_of = ["North", "East"] }', {"location": "East"}, {"location": "South"}),
+        ('{ column = "hire_date", on_or_before = "2015-01-05" }', {"hire_date": "2015-01-05"}, {"hire_date": "2015-01-06"}),
+        ('{ column = "coach_training_date", on_or_after = 2025-01-01 }', {"coach_training_date": "2025-01-01"},
+         {"coach_training_date": "2024-12-31"}),
+        ('{ column = "grade", at_least = 26 }', {"grade": 26}, {"grade": 25}),
+        ('{ column = "grade", below = 26 }', {"grade": 25}, {"grade": 26}),
+    ],
+    ids=["present", "not-present", "equals-any-case", "one-of", "on-or-before", "on-or-after-toml-date", "at-least", "below"],
+)
+def test_a_tier_condition_on_a_roster_column_of_the_coach(tmp_path, when, coach_100, coach_101):
+    result = tier_run(condition_policy(tmp_path, when), coach_100, coach_101)
+    amounts = dict(zip(result.payable["coach_id"], result.payable["amount"]))
+    assert amounts == {"100": 400.0, "101": 300.0}
+
+
+def test_tiers_can_be_measured_in_candidate_hours(tmp_path):
+    payment = """
+[payment]
+hours = "candidate"
+
+[[payment.tiers]]
+below_hours = 45
+per_hour = 10
+"""
+    policy = policy_file(tmp_path, without_payment(itss_text()) + payment)
+    result = tier_run(policy)
+    assert list(result.payable["amount"]) == [400.0, 400.0]  # 40 candidate hours × $10
+    assert all("40.00" in basis and "candidate" in basis for basis in result.payable["amount_basis"])
+
+
+def test_a_pair_no_tier_applies_to_is_not_paid_and_says_why(tmp_path):
+    payment = """
+[payment]
+
+[[payment.tiers]]
+amount = 400
+when = { column = "grade", at_least = 26 }
+"""
+    result = tier_run(policy_file(tmp_path, without_payment(itss_text()) + payment), coach_100={"grade": 26})
+    assert list(result.payable["coach_id"]) == ["100"]
+    unpaid = pair_of(result, "201")
+    assert unpaid["completion_eligible"] and not unpaid["payment_eligible"]
+    assert "tier" in reasons(unpaid)
+
+
 # --- policy files on the command line ------------------------------------------------------------
 
 def run_command(*args: str) -> subprocess.CompletedProcess:
@@ -1251,7 +1460,7 @@ def broken_copy(tmp_path, old: str, new: str) -> tuple[Path, int]:
     ids=["wrong-type", "unknown-key", "misspelt-section", "boolean-for-a-number"],
 )
 def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path, old, new, named):
-    path, _ = broken_copy(tmp_path, old, new)
+    path, line = broken_copy(tmp_path, old, new)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     completed = run_command("run", str(inbox), "--program", str(path), "--out", str(tmp_path / "out"),
@@ -1260,6 +1469,7 @@ def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path,
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), completed.stderr
     assert re.search(rf"\b{named}\b", lines[0]), lines[0]
+    assert f"line {line}" in lines[0]
     assert "Traceback" not in completed.stderr
 
 
@@ -1273,3 +1483,37 @@ def test_a_policy_file_that_is_not_toml_names_the_line(tmp_path):
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ")
     assert f"line {line}" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "tier, named",
+    [
+        ('amount = 400\nwhen = { column = "coach_training_date", after = "2025-01-01" }', "after"),
+        ('amount = 400\nwhen = { column = "shoe_size", present = true }', "shoe_size"),
+        ('amount = "400"', "amount"),
+    ],
+    ids=["unknown-operator", "not-a-roster-column", "amount-not-a-number"],
+)
+def test_a_bad_stipend_tier_is_one_error_line_naming_it_and_exit_2(tmp_path, tier, named):
+    path = tmp_path / "tiers.toml"
+    path.write_text(without_payment(itss_text()) + f"\n[payment]\n\n[[payment.tiers]]\n{tier}\n", encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    completed = run_command("run", str(inbox), "--program", str(path), "--out", str(tmp_path / "out"),
+                            "--state", str(tmp_path / "state"))
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), completed.stderr
+    assert re.search(rf"\b{named}\b", lines[0]), lines[0]
+
+
+def test_a_policy_with_two_window_sections_is_one_error_line_and_exit_2(tmp_path):
+    path, _ = broken_copy(tmp_path, "[relationship]", "[commitment]\nmonths = 12\n\n[relationship]")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    completed = run_command("run", str(inbox), "--program", str(path), "--out", str(tmp_path / "out"),
+                            "--state", str(tmp_path / "state"))
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ")
+    assert "commitment" in lines[0] and "relationship" in lines[0]
