@@ -538,6 +538,14 @@ def test_a_withdrawn_pair_with_a_completion_date_counts_until_that_date():
     assert [f.candidate_id for f in found(reps(pairs=pairs), "COACH-OVER-CAPACITY")] == ["203"]
 
 
+def test_a_pair_past_its_commitment_end_no_longer_counts_toward_capacity():
+    pairs = four_pairs()
+    pairs[0] = reps_pair(candidate="200", start="2025-03-04")  # Active, its commitment ended on 2026-03-04
+    assert found(reps(pairs=pairs), "COACH-OVER-CAPACITY") == []
+    pairs[0] = reps_pair(candidate="200", start="2025-03-04", extended_until="2026-03-05")
+    assert [f.candidate_id for f in found(reps(pairs=pairs), "COACH-OVER-CAPACITY")] == ["203"]
+
+
 def test_capacity_is_per_coach():
     pairs = four_pairs()[:3] + [reps_pair(candidate="203", coach="101", start="2026-03-04")]
     assert found(reps(pairs=pairs), "COACH-OVER-CAPACITY") == []
@@ -632,6 +640,12 @@ def test_an_entry_that_is_not_counted_does_not_keep_a_coach_active():
     assert len(found(result, "COACH-INACTIVE")) == 1
 
 
+def test_a_counted_entry_with_a_completed_coachee_keeps_the_coach_active():
+    pairs = [reps_pair(start="2026-03-01"), reps_pair(candidate="202", start="2026-03-01", status="Completed", completion="2026-11-15")]
+    result = reps(pairs=pairs, log=[coach_entry("2026-11-10", candidate="202")])
+    assert found(result, "COACH-INACTIVE") == []
+
+
 def test_coach_without_an_active_pair_is_never_inactive():
     pairs = [reps_pair(start="2026-01-01", status="Completed", completion="2026-05-01")]
     assert found(reps(pairs=pairs, log=[]), "COACH-INACTIVE") == []
@@ -697,6 +711,11 @@ def test_feedback_of_a_pair_without_an_assignment_is_a_finding_at_its_candidate_
     assert [(f.file, f.cell, f.severity) for f in findings] == [("feedback.xlsx", cell("feedback", "candidate_id", 1), "error")]
 
 
+def test_feedback_from_an_id_not_in_the_roster_is_id_unknown():
+    result = reps(feedback=[feedback("Coachee", "2026-05-01", candidate="999")])
+    assert [f.file for f in found(result, "ID-UNKNOWN")] == ["feedback.xlsx"]
+
+
 def test_feedback_comments_and_ratings_are_not_copied_into_the_evaluation():
     rows = [feedback("Coach", "2026-05-01"), feedback("Coachee", "2026-05-02")]
     result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)
@@ -716,6 +735,16 @@ def test_completed_reps_pair_with_a_qualified_coach_is_completion_eligible_and_n
 
 def test_active_reps_pair_is_not_completion_eligible():
     assert not pair_of(reps())["completion_eligible"]
+
+
+def test_reps_entries_on_the_commitment_end_count_and_after_it_do_not():
+    log = [coach_entry("2026-06-01", 60), coach_entry("2026-06-02", 45)]
+    result = reps(pairs=[reps_pair(start="2025-06-01")], log=log)
+    assert [f.cell for f in found(result, "LOG-OUTSIDE-WINDOW")] == [cell("coach_log", "date", 2)]
+    assert pair_of(result)["coach_contact_minutes"] == 60
+    extended = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2026-12-31")], log=log)
+    assert found(extended, "LOG-OUTSIDE-WINDOW") == []
+    assert pair_of(extended)["coach_contact_minutes"] == 105
 
 
 def test_reps_entries_before_the_start_or_after_the_completion_are_outside_the_window():
@@ -787,6 +816,12 @@ def test_agreement_31_days_after_the_school_year_start_is_late():
 
 def test_agreement_of_a_pair_starting_after_the_school_year_start_is_measured_from_its_start():
     pairs = [job_pair(start="2026-09-10")]
+    assert found(job(pairs=pairs, milestones=[milestone("Agreement", "2026-10-10")]), "AGREEMENT-LATE") == []
+    assert len(found(job(pairs=pairs, milestones=[milestone("Agreement", "2026-10-11")]), "AGREEMENT-LATE")) == 1
+
+
+def test_a_pair_without_a_planning_meeting_is_measured_from_its_assigned_date():
+    pairs = [job_pair(start="2026-09-10", planning_meeting_date=None)]
     assert found(job(pairs=pairs, milestones=[milestone("Agreement", "2026-10-10")]), "AGREEMENT-LATE") == []
     assert len(found(job(pairs=pairs, milestones=[milestone("Agreement", "2026-10-11")]), "AGREEMENT-LATE")) == 1
 
@@ -889,6 +924,12 @@ def test_a_phase_dated_while_earlier_phases_have_no_date_is_one_finding_per_miss
 
 def test_phases_dated_in_order_with_none_skipped_are_not_missing():
     rows = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-08-25"), milestone("Relationship", "2026-09-05")]
+    result = job(milestones=rows)
+    assert found(result, "PHASE-MISSING") == [] and found(result, "PHASE-OUT-OF-ORDER") == []
+
+
+def test_a_phase_dated_after_as_of_is_not_yet_reached():
+    rows = ON_TIME + [milestone("Goals", day(AS_OF, 3))]
     result = job(milestones=rows)
     assert found(result, "PHASE-MISSING") == [] and found(result, "PHASE-OUT-OF-ORDER") == []
 
@@ -1115,11 +1156,23 @@ def test_the_program_column_picks_each_pairs_program_by_name_or_title_in_any_cas
              dict(mentoring_pair(candidate="211", coach="110"), program="Supporting Services Mentoring"),
              dict(reps_pair(candidate="212", coach="111"), program="REPS COACHING"),
              dict(job_pair(candidate="213", coach="111"), program="job-embedded coaching"),
+             dict(reps_pair(candidate="214", coach="101"), program="  Reps   Coaching "),
              itss_pair()]
     result = mixed(pairs)
     programs = dict(zip(result.pairs["candidate_id"], result.pairs["program"]))
     assert programs == {"210": "support-mentoring", "211": "support-mentoring", "212": "reps-coaching",
-                        "213": "job-embedded", "200": "itss-coaching"}
+                        "213": "job-embedded", "214": "reps-coaching", "200": "itss-coaching"}
+    assert found(result, "CELL-ENUM") == []
+
+
+def test_the_coaches_are_listed_once_per_program():
+    pairs = [itss_pair(), dict(mentoring_pair(candidate="210", coach="110"), program="support-mentoring"),
+             dict(reps_pair(candidate="212", coach="111"), program="reps-coaching"),
+             dict(reps_pair(candidate="213", coach="100"), program="reps-coaching")]
+    coaches = mixed(pairs).coaches
+    assert list(coaches.columns)[0] == "program"
+    assert sorted(zip(coaches["program"], coaches["coach_id"])) == [
+        ("itss-coaching", "100"), ("reps-coaching", "100"), ("reps-coaching", "111"), ("support-mentoring", "110")]
 
 
 def test_a_blank_program_is_the_runs_default():
