@@ -88,8 +88,28 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         f"{counts['payments']} newly payable (${result.payments['amount'].sum():,.2f}); "
         f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
     )
+    _echo_programs(result)
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
     sys.exit(options.exit_status(result))
+
+
+def _echo_programs(result) -> None:
+    """One line per program when the inbox holds more than one."""
+    pairs = result.pairs
+    if len(pairs) == 0 or pairs["program"].nunique() < 2:
+        return
+    width = max(len(str(p)) for p in pairs["program"].unique())
+    for program, group in pairs.groupby("program", sort=True):
+        paid = result.payments[result.payments["program"] == program] if "program" in result.payments else result.payments.iloc[0:0]
+        known = program in result.programs
+        line = f"  {str(program).ljust(width)}  {len(group)} pair{'' if len(group) == 1 else 's'}"
+        if not known:
+            line += " (not a known program: not judged)"
+        else:
+            line += f", {int(group['completion_eligible'].sum())} completion-eligible"
+            if result.programs[program].payment is not None:
+                line += f", {len(paid)} newly payable (${paid['amount'].sum():,.2f})"
+        click.echo(line)
 
 
 app.add_command(templates_command)

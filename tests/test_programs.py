@@ -1003,6 +1003,13 @@ def test_pair_completed_last_school_year_is_listed_with_verdicts_no_and_not_judg
     assert found(result) == []
 
 
+def test_a_completed_pair_without_a_completion_date_is_judged_not_set_aside():
+    result = job(pairs=[job_pair(status="Completed")], milestones=ALL_PHASES, log=fortnightly(last="2026-11-10"))
+    pair = pair_of(result)
+    assert pair["completion_eligible"]
+    assert "not in the current school year" not in pair["reasons"]
+
+
 def test_pair_completed_this_school_year_is_judged():
     result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")], milestones=ALL_PHASES,
                  log=fortnightly(last="2026-11-10"))

@@ -59,8 +59,9 @@ def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context
             elif add_months(pd.Series([since]), round(rules.min_years_in_position * 12)).iloc[0] > when:
                 reasons.append(f"in the current position since {day_text(since)}, less than "
                                f"{rules.min_years_in_position:g} year{'s' if rules.min_years_in_position != 1 else ''} before {day_text(when)}")
-        if rules.not_supervisor and supervisor_of.get(pair["candidate_id"]) == pair["coach_id"]:
-            reasons.append(f"the mentor is the mentee's supervisor")
+        supervisor = supervisor_of.get(pair["candidate_id"])
+        if rules.not_supervisor and pd.notna(supervisor) and supervisor == pair["coach_id"]:  # blank: not recorded
+            reasons.append("the mentor is the mentee's supervisor")
         for reason in reasons:
             judgement.blocks(i, f"mentor not eligible: {reason}", coach=True)
             judgement.findings.append(pair_finding("MENTOR-NOT-ELIGIBLE", pair, f"Mentor {pair['coach_id']} is not eligible: {reason}"))

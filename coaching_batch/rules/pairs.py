@@ -55,7 +55,7 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
             fix="Type one of the programs' names or titles, or leave it blank for the run's program "
                 "(a program of your own is passed with --program FILE.toml).",
             file=row["_file"], sheet=row["_sheet"], cell=program_cells[i],
-            candidate_id=row["candidate_id"], coach_id=row["coach_id"]))
+            candidate_id=row["candidate_id"], coach_id=row["coach_id"], program=row["program"]))
     cells = tables.cells(pairs, "candidate_id")
     coach_cells = tables.cells(pairs, "coach_id")
     for i, row in enumerate(pairs.to_dict("records")):

@@ -43,15 +43,16 @@ def _tier_matches(tier: Tier, minutes: int, coach: dict) -> bool:
     return tier.when is None or _holds(tier.when, coach.get(tier.when.column))
 
 
-def _tier_text(tier: Tier, minutes: int, measured: str) -> str:
+def _tier_text(tier: Tier) -> str:
+    """The tier's conditions in words: "12 h or more, coach_training_date on or after 2025-01-01"."""
     parts = []
     if tier.from_hours:
-        parts.append(f"{_hours_text(minutes)} {measured} h ≥ {tier.from_hours:g}")
+        parts.append(f"{tier.from_hours:g} h or more")
     if tier.below_hours is not None:
-        parts.append(f"{_hours_text(minutes)} {measured} h < {tier.below_hours:g}")
+        parts.append(f"below {tier.below_hours:g} h")
     if tier.when is not None:
         parts.append(tier.when.describe())
-    return " and ".join(parts)
+    return ", ".join(parts)
 
 
 def stipend(payment: Payment, minutes: int, coach: dict) -> tuple[float, str]:
@@ -60,15 +61,14 @@ def stipend(payment: Payment, minutes: int, coach: dict) -> tuple[float, str]:
     measured = payment.hours
     for tier in payment.tiers:
         if _tier_matches(tier, minutes, coach):
-            condition = _tier_text(tier, minutes, measured)
+            condition = _tier_text(tier)
             if tier.per_hour is not None:
-                cents = round(minutes * tier.per_hour * 100 / 60)
+                amount = round(minutes * tier.per_hour * 100 / 60) / 100  # whole cents
                 how = f"{_hours_text(minutes)} {measured} h × ${tier.per_hour:,.2f}/h"
-                amount = cents / 100
             else:
-                how = f"${tier.amount:,.2f}"
                 amount = float(tier.amount)
-            return amount, f"{how} ({condition})" if condition else how
+                how = f"${tier.amount:,.2f} for {_hours_text(minutes)} {measured} h"
+            return amount, f"{how} (tier: {condition})" if condition else how
     if payment.stipend > 0:
         return float(payment.stipend), f"flat stipend ${payment.stipend:,.2f}" if not payment.tiers else f"${payment.stipend:,.2f} (no tier applies)"
     return 0.0, "no tier of the stipend schedule applies"

@@ -113,7 +113,7 @@ def school_year_window(pairs: pd.DataFrame, school_year: SchoolYear, as_of: pd.T
     start = pairs["planning_meeting_date"].fillna(pairs["assigned_date"])
     completion = pairs["completion_date"]
     active = pairs["status"].eq("Active")
-    this_year = completion.ge(year_start).fillna(pairs["status"].eq("Completed"))  # Completed, undated: judged
+    this_year = completion.ge(year_start) | (completion.isna() & pairs["status"].eq("Completed"))  # undated: judged
     judged = active | this_year
     no_end = completion.where(pd.Series(False, index=pairs.index))
     return _period(

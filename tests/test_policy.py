@@ -1,0 +1,104 @@
+"""Programs on real workbooks and at the command line: values left blank in the roster, several
+programs summed up in the run's output, and the README's stipend schedule as written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbooks import assignment_rows, coach_log_rows, roster_rows, write_workbook
+
+from coaching_batch.policy import policy_from_toml, preset_text
+
+COMMAND = Path(sys.executable).parent / "coaching-batch"
+README = Path(__file__).resolve().parent.parent / "README.md"
+AS_OF = "2026-11-20"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, timeout=300)
+
+
+def person(employee_id: str, name: str, **extra) -> dict:
+    return {"employee_id": employee_id, "name": name, "grade": 20, "hire_date": dt.date(2012, 1, 9),
+            "position_start_date": dt.date(2019, 1, 7), "employment_status": "Permanent", **extra}
+
+
+def mentoring_inbox(root: Path, mentee: dict) -> Path:
+    """One mentoring pair on real workbooks, the mentee's roster row as given, one meeting a month."""
+    inbox = root / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Staff": roster_rows([person("100", "Maya Mentor"), person("200", "Milo Mentee", **mentee)])})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([
+        {"program": "Supporting Services Mentoring", "candidate_id": "200", "coach_id": "100",
+         "agreement_date": dt.date(2026, 9, 1), "status": "Active"}])})
+    write_workbook(inbox / "mentor log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, month, 3), "contact_type": "In Person",
+         "duration": 1.5, "description": f"meeting {month}"} for month in (9, 10, 11)])})
+    return inbox
+
+
+@pytest.mark.parametrize("blank", ["supervisor_id", "employment_status", "evaluation_status"])
+def test_a_mentee_with_a_blank_roster_column_is_judged_without_a_crash(tmp_path, blank):
+    mentee = {"supervisor_id": "9000", "employment_status": "Permanent", "evaluation_status": "Standard", blank: None}
+    inbox = mentoring_inbox(tmp_path, mentee)
+    completed = run("run", str(inbox), "--as-of", AS_OF, "--out", str(tmp_path / "out"), "--dry-run")
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads((tmp_path / "out" / "run.json").read_text())
+    (pair,) = report["pairs"]
+    assert pair["program"] == "support-mentoring" and pair["coach_contact_hours"] == 4.5
+    rules = [f["rule"] for f in report["exceptions"]]
+    # A blank employment status is "not recorded" (not eligible); a blank supervisor or evaluation is fine.
+    assert rules == (["MENTEE-NOT-ELIGIBLE"] if blank == "employment_status" else [])
+
+
+def test_a_run_over_several_programs_prints_one_line_per_program(tmp_path):
+    inbox = mentoring_inbox(tmp_path, {"supervisor_id": "9000"})
+    write_workbook(inbox / "more pairs.xlsx", {"Pairs": assignment_rows([
+        {"program": "REPS COACHING", "candidate_id": "100", "coach_id": "200", "planning_meeting_date": dt.date(2026, 10, 1)},
+        {"program": "Peer Reading Circle", "candidate_id": "200", "coach_id": "100"}])})
+    completed = run("run", str(inbox), "--as-of", AS_OF, "--out", str(tmp_path / "out"), "--dry-run")
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert lines[0].startswith("3 pairs:")
+    assert any(re.match(r"\s+support-mentoring\s+1 pair, 0 completion-eligible$", line) for line in lines)
+    assert any(re.match(r"\s+reps-coaching\s+1 pair, 0 completion-eligible$", line) for line in lines)
+    assert any("Peer Reading Circle" in line and "not judged" in line for line in lines)
+    assert not any("newly payable" in line for line in lines[1:])  # none of these programs pays
+
+
+def test_the_readmes_stipend_schedule_loads_and_pays_as_it_says():
+    block = README.read_text(encoding="utf-8").split("```toml\n", 1)[1].split("```", 1)[0]
+    itss = preset_text("itss-coaching")
+    for section in ("hours", "payment"):  # the README's sections replace the preset's
+        itss = re.sub(rf"\[{section}\].*?\n\n", "", itss, flags=re.S)
+    payment = policy_from_toml(itss + "\n" + block, "tiered.toml").payment
+    from coaching_batch.rules.payment import stipend
+
+    trained_2025 = {"coach_training_date": dt.datetime(2025, 3, 1)}
+    trained_2020 = {"coach_training_date": dt.datetime(2020, 3, 1)}
+    assert stipend(payment, 10 * 60 + 30, trained_2025) == (262.5, "10.50 coach contact h × $25.00/h (tier: below 12 h)")
+    assert stipend(payment, 12 * 60, trained_2025)[0] == 400.0
+    assert stipend(payment, 12 * 60, trained_2020)[0] == 300.0
+    assert stipend(payment, 12 * 60 - 1, trained_2020)[0] == round((12 * 60 - 1) * 25 / 60, 2)
+
+
+def test_programs_show_accepts_a_title_and_checks_a_policy_file(tmp_path):
+    by_title = run("programs", "show", "Reps Coaching")
+    assert by_title.returncode == 0 and 'name = "reps-coaching"' in by_title.stdout
+    broken = tmp_path / "ours.toml"
+    broken.write_text(preset_text("reps-coaching").replace("max_active_coachees = 3", "max_active_coachees = 3.5"))
+    checked = run("programs", "show", str(broken))
+    assert checked.returncode == 2
+    assert checked.stderr.strip().splitlines() == [
+        f"Error: {broken} line {_line(broken, 'max_active_coachees')}: [capacity] max_active_coachees must be a whole number, not 3.5"]
+
+
+def _line(path: Path, key: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), start=1) if line.startswith(key))
