@@ -48,8 +48,14 @@ class Tables:
         """A1 reference of ``column`` on each row of ``frame`` (the row's first cell if absent)."""
         if frame.empty:
             return pd.Series([], index=frame.index, dtype=object)
-        letters = np.array([_letter(source, column) for source in self.sources], dtype=object)
-        return pd.Series(letters[frame["_src"].to_numpy(dtype=int)], index=frame.index) + frame["_row"].astype(str)
+        # Letters only for the sheets these rows come from: an inbox may hold 10,000 log sheets.
+        sheets, positions = np.unique(frame["_src"].to_numpy(dtype=int), return_inverse=True)
+        letters = np.array([_letter(self.sources[s], column) for s in sheets], dtype=object)
+        return pd.Series(letters[positions], index=frame.index) + frame["_row"].astype(str)
+
+    def cell(self, src: int, row: int, column: str) -> str:
+        """A1 reference of ``column`` on one row of sheet ``src`` (the row's first cell if absent)."""
+        return f"{_letter(self.sources[int(src)], column)}{int(row)}"
 
 
 def _letter(source: SheetSource, column: str) -> str:

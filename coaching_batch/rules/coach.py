@@ -28,15 +28,16 @@ def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgemen
     """COACH-NOT-QUALIFIED (one finding per reason) and, with a limit, COACH-CONCURRENT."""
     judgement = Judgement()
     reasons = qualification_reasons(pairs, context.tables["employees"], context.tables["recommendations"], coach)
-    for i, pair in zip(pairs.index, pairs.to_dict("records")):
-        for reason in reasons[i]:
+    records = pairs[["candidate_id", "coach_id", "program", "start", "_file", "_sheet"]].to_dict("index")
+    for i, pair_reasons in reasons.items():
+        for reason in pair_reasons:
             judgement.blocks(i, f"coach not qualified: {reason}", coach=True)
-            judgement.findings.append(pair_finding("COACH-NOT-QUALIFIED", pair, f"Coach {pair['coach_id']} is not qualified: {reason}"))
+            judgement.findings.append(pair_finding("COACH-NOT-QUALIFIED", records[i], f"Coach {records[i]['coach_id']} is not qualified: {reason}"))
     if coach.max_concurrent_candidates:
         flagged = concurrent_pairs(pairs, coach.max_concurrent_candidates)
         for i in flagged:
             judgement.blocks(i, "coach has another candidate at the same time")
-        judgement.findings += concurrency_findings(pairs, flagged, coach.max_concurrent_candidates)
+        judgement.findings += concurrency_findings(records, flagged, coach.max_concurrent_candidates)
     return judgement
 
 
@@ -101,12 +102,12 @@ def concurrent_pairs(pairs: pd.DataFrame, limit: int) -> dict[int, list[int]]:
     return flagged
 
 
-def concurrency_findings(pairs: pd.DataFrame, flagged: dict[int, list[int]], limit: int) -> list[Finding]:
+def concurrency_findings(records: dict[int, dict], flagged: dict[int, list[int]], limit: int) -> list[Finding]:
+    """COACH-CONCURRENT on each flagged pair (``records``: pair number → its row), naming the others."""
     findings = []
-    candidate_of, start_of = pairs["candidate_id"].to_dict(), pairs["start"].to_dict()
     for i, others in flagged.items():
-        pair = pairs.loc[i]
-        with_ = ", ".join(f"candidate {candidate_of[j]} (from {day_text(start_of[j])})" for j in others)
+        pair = records[i]
+        with_ = ", ".join(f"candidate {records[j]['candidate_id']} (from {day_text(records[j]['start'])})" for j in others)
         findings.append(pair_finding(
             "COACH-CONCURRENT", pair,
             f"Coach {pair['coach_id']} coaches candidate {pair['candidate_id']} (from {day_text(pair['start'])}) at the same time as {with_}; "

@@ -90,12 +90,16 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     findings += _rows_without_pair(tables, pairs, known)
     pairs = _with_feedback_dates(pairs, tables["feedback"], as_of)
 
+    dated = coach_entries[coach_entries["date"] <= as_of]
+    last_contact = dated.groupby("pair")["date"].max().reindex(pairs.index)
+
     judgement = Judgement()
     used: dict[str, Policy] = {}
     judged = pairs[pairs["known_program"] & pairs["judged"]]
     for name, group in judged.groupby("program", sort=False):
         policy = programs[name]
-        context = Context(tables=tables, entries=entries, counted=counted, as_of=as_of, policy=policy)
+        context = Context(tables=tables, entries=entries, counted=counted, as_of=as_of, policy=policy,
+                          last_coach_contact=last_contact)
         for section, judge in FAMILIES.items():
             settings = policy.section(section)
             if settings is not None:
@@ -182,11 +186,19 @@ def _with_feedback_dates(pairs: pd.DataFrame, feedback: pd.DataFrame, as_of: pd.
     return pairs
 
 
+# The columns the verdicts read (a pair has many more).
+VERDICT_COLUMNS = [
+    "program", "known_program", "judged", "not_judged", "candidate_id", "candidate_name", "coach_id", "coach_name",
+    "status", "goals_attained", "reached_end", "completion_date", "payment_request_date", "candidate_minutes",
+    "coach_contact_minutes", "coach_log_entries", "_file", "_sheet",
+]
+
+
 def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: set[str], judgement: Judgement):
     findings = []
     completion_eligible, payment_eligible, reasons, amounts, bases = [], [], [], [], []
     roster: dict | None = None  # coach → roster row, read only when a stipend is worked out
-    for i, pair in zip(pairs.index, pairs.to_dict("records")):
+    for i, pair in zip(pairs.index, pairs[VERDICT_COLUMNS].to_dict("records")):
         if not pair["known_program"] or not pair["judged"]:
             completion_eligible.append(False)
             payment_eligible.append(False)
@@ -220,9 +232,12 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
         pay_why, amount, basis = _payment_problems(pair, policy, complete, judgement.payment.get(i, []), findings)
         pays = policy.payment is not None
         if pays and not pay_why and complete:
-            if roster is None:
-                roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id").to_dict("index")
-            amount, basis = stipend(policy.payment, _paid_minutes(pair, policy), roster.get(pair["coach_id"], {}))
+            coach_row = {}
+            if any(tier.when is not None for tier in policy.payment.tiers):  # a condition on the coach's roster row
+                if roster is None:
+                    roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id").to_dict("index")
+                coach_row = roster.get(pair["coach_id"], {})
+            amount, basis = stipend(policy.payment, _paid_minutes(pair, policy), coach_row)
             if amount <= 0:
                 pay_why.append(basis)
         completion_eligible.append(complete)

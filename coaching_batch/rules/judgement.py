@@ -24,6 +24,7 @@ class Context:
     counted: pd.DataFrame  # the entries that count towards a pair's hours
     as_of: pd.Timestamp
     policy: Policy
+    last_coach_contact: pd.Series  # each pair's latest coach-log entry on or before as-of (by pair number)
 
 
 @dataclass

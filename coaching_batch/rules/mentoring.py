@@ -39,26 +39,29 @@ def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context
     """MENTOR-NOT-ELIGIBLE, one finding per reason, judged on the agreement date (else as-of)."""
     judgement = Judgement()
     roster = _roster(context)
-    mentor_of = roster.reindex(pairs["coach_id"].to_numpy()).to_dict("records")
+    mentor = roster.reindex(pairs["coach_id"].to_numpy())
+    mentor.index = pairs.index
+    # The dates a mentor has been employed, and in the position, long enough (blank: not recorded).
+    employed_from = add_months(mentor["hire_date"], round(rules.min_years_employed * 12))
+    in_position_from = add_months(mentor["position_start_date"], round(rules.min_years_in_position * 12))
     supervisor_of = roster["supervisor_id"]
-    for i, pair, mentor in zip(pairs.index, pairs.to_dict("records"), mentor_of):
+    years = "year" if rules.min_years_in_position == 1 else "years"
+    for i, pair in zip(pairs.index, pairs[["candidate_id", "coach_id", "program", "qualify_on", "_file", "_sheet"]].to_dict("records")):
         if pair["coach_id"] not in roster.index:
             continue  # ID-UNKNOWN says so
-        when = pair["qualify_on"]
+        when, hired, since = pair["qualify_on"], mentor.at[i, "hire_date"], mentor.at[i, "position_start_date"]
         reasons = []
         if rules.min_years_employed:
-            hired = mentor["hire_date"]
             if pd.isna(hired):
                 reasons.append("hire date not recorded in the roster")
-            elif add_months(pd.Series([hired]), round(rules.min_years_employed * 12)).iloc[0] > when:
+            elif employed_from[i] > when:
                 reasons.append(f"employed since {day_text(hired)}, less than {rules.min_years_employed:g} years before {day_text(when)}")
         if rules.min_years_in_position:
-            since = mentor["position_start_date"]
             if pd.isna(since):
                 reasons.append("position start date not recorded in the roster")
-            elif add_months(pd.Series([since]), round(rules.min_years_in_position * 12)).iloc[0] > when:
+            elif in_position_from[i] > when:
                 reasons.append(f"in the current position since {day_text(since)}, less than "
-                               f"{rules.min_years_in_position:g} year{'s' if rules.min_years_in_position != 1 else ''} before {day_text(when)}")
+                               f"{rules.min_years_in_position:g} {years} before {day_text(when)}")
         supervisor = supervisor_of.get(pair["candidate_id"])
         if rules.not_supervisor and pd.notna(supervisor) and supervisor == pair["coach_id"]:  # blank: not recorded
             reasons.append("the mentor is the mentee's supervisor")

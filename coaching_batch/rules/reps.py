@@ -66,9 +66,11 @@ def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: 
     judgement = Judgement()
     as_of = context.as_of
     quiet_since = as_of - pd.Timedelta(days=activity.inactive_days)
+    # Each pair's latest counted coach-log entry (grouped on pair numbers, not on a million IDs), then each coach's.
     counted = context.counted
     logged = counted[(counted["kind"] == "coach_log") & counted["pair"].isin(pairs.index)]
-    last_of = logged.groupby("coach_id")["date"].max()
+    last_of_pair = logged.groupby("pair")["date"].max()
+    last_of = last_of_pair.groupby(pairs["coach_id"].reindex(last_of_pair.index)).max()
     active = pairs[pairs["status"].eq("Active") & pairs["judged"]]
     for coach_id, group in active.groupby("coach_id", sort=True):
         last = last_of.get(coach_id, pd.NaT)

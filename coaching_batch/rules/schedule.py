@@ -10,18 +10,11 @@ from .judgement import Context, Judgement
 from .pairs import pair_finding
 
 
-def last_coach_contact(pairs: pd.DataFrame, context: Context) -> pd.Series:
-    """Each pair's latest coach-log entry on or before as-of (any entry matched to the pair)."""
-    entries = context.entries
-    coach = entries[(entries["kind"] == "coach_log") & entries["pair"].isin(pairs.index) & (entries["date"] <= context.as_of)]
-    return coach.groupby("pair")["date"].max().reindex(pairs.index)
-
-
 def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judgement:
     """Timing findings; an overdue pair and one with no planning meeting are not complete."""
     as_of, policy = context.as_of, context.policy
     judgement = Judgement()
-    last_contact = last_coach_contact(pairs, context)
+    last_contact = context.last_coach_contact
     need_candidate = policy.candidate_minimum_minutes or 0
     need_coach = policy.coach_contact_minimum_minutes or 0
     minimum_ends = add_months(pairs["planning_meeting_date"], window.months_minimum)

@@ -71,7 +71,9 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
     milestones = _milestones(pairs, context)
     milestones = milestones[milestones["phase"].isin(order)]
     first = milestones.drop_duplicates(["pair", "phase"], keep="first")  # sorted by date: each phase's earliest
-    by_pair = {i: group.set_index("phase").to_dict("index") for i, group in first.groupby("pair")}
+    by_pair: dict[int, dict[str, dict]] = {}
+    for milestone in first[["pair", "phase", "date", "_src", "_row"]].to_dict("records"):
+        by_pair.setdefault(milestone["pair"], {})[milestone["phase"]] = milestone
     for i, pair in zip(pairs[pairs["judged"]].index, pairs[pairs["judged"]].to_dict("records")):
         dated = by_pair.get(i, {})
         out_of_order = False
@@ -102,8 +104,7 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
 def _at_milestone(rule: str, milestone: dict, pair: dict, context: Context, message: str):
     """A finding at a milestone row's Date cell."""
     source = context.tables.sources[int(milestone["_src"])]
-    letter = context.tables.cells(pd.DataFrame({"_src": [milestone["_src"]], "_row": [milestone["_row"]]}), "date").iloc[0]
-    return finding(rule, message, file=source.file, sheet=source.sheet, cell=letter,
+    return finding(rule, message, file=source.file, sheet=source.sheet, cell=context.tables.cell(milestone["_src"], milestone["_row"], "date"),
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"])
 
 
