@@ -22,7 +22,7 @@ from coaching_batch.reports.exceptions import finding_key
 from coaching_batch.reports.ledger_export import write_ledger_payments
 from coaching_batch.rules.pairs import payment_id
 from test_reports import MENTORING, TIERED, programs_result
-from workbooks import coach_log_rows, write_workbook
+from workbooks import coach_log_rows, output_texts, write_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
@@ -487,20 +487,6 @@ def test_a_version_1_ledger_is_migrated_and_its_findings_have_no_program(tmp_pat
 SECRET = "Zq7-CONFIDENTIAL-MARKER"
 AVA_SINCLAIR, BETH_SULLIVAN = "116733", "110452"  # a reps pair added to the small inbox
 FEEDBACK_HEADER = ["Employee ID", "Role", "Coach ID", "Candidate ID", "Feedback Date", "Rating", "Comments"]
-
-
-def output_texts(folder: Path) -> dict[str, str]:
-    """Every output's text: run.json as it is, each workbook's XML parts joined."""
-    import zipfile
-
-    texts = {}
-    for path in folder.iterdir():
-        if path.suffix == ".xlsx":
-            with zipfile.ZipFile(path) as archive:
-                texts[path.name] = "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
-        else:
-            texts[path.name] = path.read_text(encoding="utf-8")
-    return texts
 
 
 def confidential_inbox(root: Path, feedback: list[list], recommendation: dict[str, object]) -> Path:

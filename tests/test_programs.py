@@ -1509,6 +1509,16 @@ def broken_copy(tmp_path, old: str, new: str) -> tuple[Path, int]:
     return path, line
 
 
+def run_with_policy(tmp_path: Path, policy: Path) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """The real command on an empty inbox with ``policy``: a bad policy stops it with exit 2 and one line."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    completed = run_command("run", str(inbox), "--program", str(policy), "--out", str(tmp_path / "out"),
+                            "--state", str(tmp_path / "state"))
+    assert completed.returncode == 2
+    return completed, completed.stderr.strip().splitlines()
+
+
 @pytest.mark.parametrize(
     "old, new, named",
     [
@@ -1521,12 +1531,7 @@ def broken_copy(tmp_path, old: str, new: str) -> tuple[Path, int]:
 )
 def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path, old, new, named):
     path, line = broken_copy(tmp_path, old, new)
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    completed = run_command("run", str(inbox), "--program", str(path), "--out", str(tmp_path / "out"),
-                            "--state", str(tmp_path / "state"))
-    assert completed.returncode == 2
-    lines = completed.stderr.strip().splitlines()
+    completed, lines = run_with_policy(tmp_path, path)
     assert len(lines) == 1 and lines[0].startswith("Error: "), completed.stderr
     assert re.search(rf"\b{named}\b", lines[0]), lines[0]
     assert f"line {line}" in lines[0]
@@ -1535,12 +1540,7 @@ def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path,
 
 def test_a_policy_file_that_is_not_toml_names_the_line(tmp_path):
     path, line = broken_copy(tmp_path, "max_hours = 4", "max_hours = = 4")
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    completed = run_command("run", str(inbox), "--program", str(path), "--out", str(tmp_path / "out"),
-                            "--state", str(tmp_path / "state"))
-    assert completed.returncode == 2
-    lines = completed.stderr.strip().splitlines()
+    completed, lines = run_with_policy(tmp_path, path)
     assert len(lines) == 1 and lines[0].startswith("Error: ")
     assert f"line {line}" in lines[0]
 
@@ -1557,23 +1557,13 @@ def test_a_policy_file_that_is_not_toml_names_the_line(tmp_path):
 def test_a_bad_stipend_tier_is_one_error_line_naming_it_and_exit_2(tmp_path, tier, named):
     path = tmp_path / "tiers.toml"
     path.write_text(without_payment(itss_text()) + f"\n[payment]\n\n[[payment.tiers]]\n{tier}\n", encoding="utf-8")
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    completed = run_command("run", str(inbox), "--program", str(path), "--out", str(tmp_path / "out"),
-                            "--state", str(tmp_path / "state"))
-    assert completed.returncode == 2
-    lines = completed.stderr.strip().splitlines()
+    completed, lines = run_with_policy(tmp_path, path)
     assert len(lines) == 1 and lines[0].startswith("Error: "), completed.stderr
     assert re.search(rf"\b{named}\b", lines[0]), lines[0]
 
 
 def test_a_policy_with_two_window_sections_is_one_error_line_and_exit_2(tmp_path):
     path, _ = broken_copy(tmp_path, "[relationship]", "[commitment]\nmonths = 12\n\n[relationship]")
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    completed = run_command("run", str(inbox), "--program", str(path), "--out", str(tmp_path / "out"),
-                            "--state", str(tmp_path / "state"))
-    assert completed.returncode == 2
-    lines = completed.stderr.strip().splitlines()
+    completed, lines = run_with_policy(tmp_path, path)
     assert len(lines) == 1 and lines[0].startswith("Error: ")
     assert "commitment" in lines[0] and "relationship" in lines[0]

@@ -6,7 +6,6 @@ import dataclasses
 import json
 import math
 import os
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from coaching_batch.reports import results as results_module
 from coaching_batch.reports import runjson
 from coaching_batch.reports.exceptions import finding_key
 from coaching_batch.reports.runjson import run_summary
+from workbooks import output_texts
 
 AS_OF = date(2026, 11, 20)
 FORMULA_TEXT = '=HYPERLINK("http://x","y")'
@@ -662,18 +662,6 @@ def test_run_json_of_an_older_payment_frame_gives_the_default_program(policy):
 # --- confidential stays confidential (issue 8 item 6) ------------------------------------------
 
 SECRET = "Zq7-CONFIDENTIAL-MARKER"
-
-
-def output_texts(folder: Path) -> dict[str, str]:
-    """Every output's text: run.json as it is, each workbook's XML parts joined."""
-    texts = {}
-    for path in folder.iterdir():
-        if path.suffix == ".xlsx":
-            with zipfile.ZipFile(path) as archive:
-                texts[path.name] = "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
-        else:
-            texts[path.name] = path.read_text(encoding="utf-8")
-    return texts
 
 
 def test_feedback_and_recommendation_values_in_the_frames_reach_no_output(tmp_path, policy):

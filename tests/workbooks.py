@@ -231,3 +231,17 @@ def coach_log_rows(entries: Iterable[Mapping], columns: Iterable[str] | None = N
 
 def candidate_log_rows(entries: Iterable[Mapping], columns: Iterable[str] | None = None) -> Rows:
     return table_rows("candidate_log", entries, columns)
+
+
+def output_texts(folder: Path) -> dict[str, str]:
+    """Every output's text: run.json as it is, each workbook's XML parts joined (to search for what must not be there)."""
+    import zipfile
+
+    texts = {}
+    for path in folder.iterdir():
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as archive:
+                texts[path.name] = "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+        else:
+            texts[path.name] = path.read_text(encoding="utf-8")
+    return texts
