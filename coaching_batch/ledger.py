@@ -113,6 +113,27 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE findings ADD COLUMN pair_program TEXT NOT NULL DEFAULT '';
     """,
+    # 3: certificates issued (once per pair, ever, like stipends) and weekly notices sent (once per
+    # recipient and as-of week)
+    """
+    CREATE TABLE certificates (
+        certificate_id  TEXT PRIMARY KEY,
+        run_id          INTEGER NOT NULL REFERENCES runs(run_id),
+        program         TEXT NOT NULL,
+        candidate_id    TEXT NOT NULL,
+        coach_id        TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'issued')),
+        issued_on       TEXT NOT NULL,        -- the as-of date of the run that wrote it
+        file            TEXT NOT NULL         -- the certificate's PDF
+    );
+    CREATE TABLE notices (
+        recipient  TEXT NOT NULL,             -- the address the notice was sent to
+        as_of      TEXT NOT NULL,             -- the week (the run's as-of date)
+        file       TEXT NOT NULL,             -- the .eml file sent
+        sent_at    TEXT NOT NULL,             -- UTC, ISO 8601
+        PRIMARY KEY (recipient, as_of)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -244,6 +265,12 @@ class Ledger:
                     else:
                         db.execute("DELETE FROM payments WHERE run_id = ? AND payment_id = ? AND status = ?",
                                    (run_id, payment, PENDING))
+                for certificate, file in db.execute(
+                        "SELECT certificate_id, file FROM certificates WHERE run_id = ? AND status = ?", (run_id, PENDING)).fetchall():
+                    if Path(file).is_file():  # delivered: the PDF is there
+                        db.execute("UPDATE certificates SET status = ? WHERE certificate_id = ?", (ISSUED, certificate))
+                    else:
+                        db.execute("DELETE FROM certificates WHERE certificate_id = ? AND status = ?", (certificate, PENDING))
                 db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", (INTERRUPTED, _now(), run_id))
         return issued
 
@@ -267,6 +294,27 @@ class Ledger:
                     continue
             paid[payment] = date.fromisoformat(issued_on)
         return paid
+
+    def issued_certificates(self, certificate_ids: list[str]) -> dict[str, date]:
+        """Certificate ID → the as-of date it was issued on, for the certificates already issued
+        (a pending one counts when its PDF was delivered: a dry run cannot reconcile)."""
+        wanted = set(certificate_ids)
+        issued: dict[str, date] = {}
+        for certificate, status, issued_on, file in self.db.execute(
+                "SELECT certificate_id, status, issued_on, file FROM certificates").fetchall():
+            if certificate in wanted and (status == ISSUED or Path(file).is_file()):
+                issued[certificate] = date.fromisoformat(issued_on)
+        return issued
+
+    def notices_sent(self, as_of: date) -> set[str]:
+        """The recipients whose notice of the week ``as_of`` was sent."""
+        return {row[0] for row in self.db.execute("SELECT recipient FROM notices WHERE as_of = ?", (as_of.isoformat(),))}
+
+    def record_notice_sent(self, recipient: str, as_of: date, file: Path) -> None:
+        """One notice sent: the next send of the same week leaves this recipient out."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO notices (recipient, as_of, file, sent_at) VALUES (?, ?, ?, ?)",
+                       (recipient, as_of.isoformat(), str(file), _now()))
 
     def previous_findings(self, program: str) -> dict[str, tuple[Finding, date]]:
         """The findings open after the last completed run of ``program`` (the run's default program):
@@ -300,6 +348,13 @@ class Ledger:
                   _number(p["coach_contact_hours"]), _number(p["candidate_hours"]), float(p["amount"]), sheet)
                  for p in result.payments.to_dict("records")],
             )
+            db.executemany(
+                "INSERT INTO certificates (certificate_id, run_id, program, candidate_id, coach_id, status, issued_on, file) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(c["certificate_id"], run_id, c["program"], c["candidate_id"], c["coach_id"], PENDING,
+                  result.as_of.isoformat(), str(Path(out_dir).resolve() / c["file"]))
+                 for c in _new_certificates(result)],
+            )
         return run_id
 
     def record_completed(self, run_id: int, result: RunResult, exit_status: int) -> None:
@@ -308,6 +363,7 @@ class Ledger:
         program = result.policy.name
         with self.transaction() as db:
             db.execute("UPDATE payments SET status = ? WHERE run_id = ? AND status = ?", (ISSUED, run_id, PENDING))
+            db.execute("UPDATE certificates SET status = ? WHERE run_id = ? AND status = ?", (ISSUED, run_id, PENDING))
             first_seen = {key: seen for key, (status, seen) in result.finding_history.items() if status == OPEN}
             db.executemany(
                 "INSERT INTO findings (program, key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, "
@@ -381,6 +437,15 @@ def delivered_payment_ids(sheet: Path) -> set[str]:
     except Exception:  # a payment sheet that cannot be read was not delivered
         return set()
     return {str(row[0]).strip() for row in rows[1:] if row and row[0] not in (None, "")}
+
+
+def _new_certificates(result: RunResult) -> list[dict]:
+    """The certificates this run issues: those with a PDF and no earlier issue date."""
+    certificates = result.certificates
+    if certificates.empty or "certificate_id" not in certificates or "file" not in certificates:
+        return []
+    new = certificates[certificates["issued_on"].isna() & certificates["file"].notna()] if "issued_on" in certificates else certificates
+    return new.to_dict("records")
 
 
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:

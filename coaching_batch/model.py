@@ -54,6 +54,7 @@ COACH_COLUMNS = [
 HOURS_BY_MONTH_COLUMNS = ["candidate_id", "coach_id", "month", "candidate_hours", "coach_contact_hours"]
 CERTIFICATE_COLUMNS = [
     "program", "candidate_id", "candidate_name", "coach_id", "coach_name", "completion_date", "send_to", "copies_to",
+    "certificate_id", "issued_on", "file",
 ]
 
 

@@ -216,7 +216,7 @@ def test_inputs_sheet_has_a_row_per_file_and_sheet(written):
 def test_empty_frame_gives_a_sheet_with_its_header(written):
     sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Certificates"]
     assert header(sheet) == ["Program", "Candidate ID", "Candidate Name", "Coach ID", "Coach Name", "Completion Date",
-                             "Send To", "Copies To"]
+                             "Send To", "Copies To", "Certificate ID", "Issued On", "PDF"]
     assert rows(sheet) == []
     assert list(sheet.tables) == ["Certificates"]
 

@@ -85,6 +85,9 @@ CERTIFICATE_HEADERS = {
     "completion_date": ("Completion Date", DATE),
     "send_to": ("Send To", TEXT),
     "copies_to": ("Copies To", TEXT),
+    "certificate_id": ("Certificate ID", TEXT),
+    "issued_on": ("Issued On", DATE),  # blank: issued by this run
+    "file": ("PDF", TEXT),
 }
 CERTIFICATE_SHEET = [Column(key, *CERTIFICATE_HEADERS[key]) for key in CERTIFICATE_COLUMNS]
 

@@ -20,7 +20,7 @@ from ..policy import Policy, Programs
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .judgement import Context, Judgement
-from .pairs import build_pairs, pair_finding, payment_id
+from .pairs import build_pairs, certificate_id, pair_finding, payment_id
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -383,5 +383,8 @@ def _certificates(pairs: pd.DataFrame, tables: Tables) -> pd.DataFrame:
             "completion_date": pair["completion_date"],
             "send_to": f"{supervisor_name} (supervisor, {supervisor})" if supervisor_name else "the candidate's supervisor (not in the roster)",
             "copies_to": f"{pair['candidate_name']} (candidate); {pair['coach_name']} (coach)",
+            "certificate_id": certificate_id(pair["program"], pair["candidate_id"], pair["coach_id"]),
+            "issued_on": pd.NaT,  # the ledger fills in an earlier issue
+            "file": None,  # the PDF a run writes for a certificate it issues
         })
     return pd.DataFrame(rows, columns=CERTIFICATE_COLUMNS)

@@ -23,6 +23,12 @@ def payment_id(program: str, candidate_id: str, coach_id: str) -> str:
     return f"PAY-{digest[:12].upper()}"
 
 
+def certificate_id(program: str, candidate_id: str, coach_id: str) -> str:
+    """Stable ID of a pair's Certificate of Completion: issued once per pair and program, ever."""
+    digest = hashlib.sha256(f"certificate\x1f{program}\x1f{candidate_id}\x1f{coach_id}".encode()).hexdigest()
+    return f"CERT-{digest[:12].upper()}"
+
+
 def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[Finding]]:
     """One row per assignment, numbered in reading order (`pair`, also the index), with its program
     (`program`; `known_program` False when the Program cell names none), names and target grade."""
