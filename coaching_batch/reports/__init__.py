@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ..model import RunResult
-from .atomic import atomic_path
+from .atomic import atomic_folder, atomic_path
 from .exceptions import finding_key, write_exceptions
 from .payments import write_payments
 from .results import write_results
@@ -33,6 +33,9 @@ WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
     RESULTS: write_results,
     PAYMENTS: write_payments,
 }
+# Folders of documents (certificates, notices …): each writer fills a fresh temporary folder; when
+# every file and folder is complete, the folders are put in place first, then the files.
+FOLDER_WRITERS: dict[str, Callable[[RunResult, Path], None]] = {}
 FORKED_OUTPUT = RESULTS  # the output a second process writes, in a parallel write
 PARALLEL_MIN_ROWS = 5_000  # below this many rows (findings, inputs, pairs) a fork costs more than it saves
 
@@ -57,11 +60,14 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
         parallel = False
     with ExitStack() as stack:
         temps = {name: stack.enter_context(atomic_path(out_dir / name)) for name in WRITERS}
+        folders = {name: stack.enter_context(atomic_folder(out_dir / name)) for name in FOLDER_WRITERS}
         forked = _ForkedWriter(result, FORKED_OUTPUT, temps[FORKED_OUTPUT]) if parallel else None
         try:
             for name, write in WRITERS.items():
                 if forked is None or name != FORKED_OUTPUT:
                     write(result, temps[name])
+            for name, write in FOLDER_WRITERS.items():
+                write(result, folders[name])
         except BaseException:
             if forked is not None:
                 forked.stop()

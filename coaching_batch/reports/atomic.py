@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +40,36 @@ def atomic_path(final: Path | str) -> Iterator[Path]:
         os.replace(temp, final)
     except BaseException:
         _remove_quietly(temp)
+        raise
+    _fsync_folder(final.parent)
+
+
+@contextmanager
+def atomic_folder(final: Path | str) -> Iterator[Path]:
+    """Yield a fresh temporary folder to fill; on a clean exit it takes the place of ``final``.
+
+    A folder cannot be swapped in one rename when one is already there: the old folder is first
+    moved aside, the new one renamed into place, then the old one removed, so ``final`` is only
+    ever missing for the moment between two renames and is never half-written. If the body raises,
+    the temporary folder is removed and ``final`` is not touched.
+    """
+    final = Path(final)
+    temp = temp_path_for(final)
+    temp.mkdir()
+    try:
+        yield temp
+        for path in temp.rglob("*"):
+            if path.is_file():
+                _fsync_file(path)
+        if final.exists():
+            aside = temp_path_for(final)
+            os.replace(final, aside)
+            os.replace(temp, final)
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            os.replace(temp, final)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
         raise
     _fsync_folder(final.parent)
 
