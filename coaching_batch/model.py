@@ -58,6 +58,10 @@ CERTIFICATE_COLUMNS = [
 ]
 
 
+PEOPLE_COLUMNS = ["employee_id", "name", "email", "job_title", "supervisor_id", "location"]
+COUNTED_ENTRY_COLUMNS = ["pair", "kind", "candidate_id", "coach_id", "date", "duration", "contact_type", "activity_type"]
+
+
 @dataclass
 class RunResult:
     as_of: date
@@ -74,6 +78,10 @@ class RunResult:
     finding_history: dict[str, tuple[str, date]] = field(default_factory=dict)
     resolved: list[Finding] = field(default_factory=list)
     programs: dict[str, Policy] = field(default_factory=dict)  # every program a pair belongs to, by name
+    # The roster's people (PEOPLE_COLUMNS), for the documents and notices addressed to them.
+    people: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PEOPLE_COLUMNS))
+    # The log entries that count (COUNTED_ENTRY_COLUMNS), for the hours summaries the documents carry.
+    counted_entries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COUNTED_ENTRY_COLUMNS))
 
     @property
     def counts(self) -> dict[str, int]:

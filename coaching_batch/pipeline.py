@@ -22,7 +22,7 @@ from .findings import Finding, finding, sort_key
 from .errors import UsageError
 from .inbox import discover
 from .ledger import Ledger, crash_point, state_lock
-from .model import InputFile, RunResult, SheetInfo
+from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, read_all
 from .reports import OUTPUT_NAMES, write_outputs
@@ -192,9 +192,22 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         certificates=evaluation.certificates,
         findings=findings,
         programs=evaluation.programs,
+        people=validated["employees"].drop_duplicates("employee_id")[PEOPLE_COLUMNS].reset_index(drop=True),
+        counted_entries=_paid_pairs_logs(evaluation),
     )
 
     return result
+
+
+def _paid_pairs_logs(evaluation) -> pd.DataFrame:
+    """The counted coach-log entries of the pairs a stipend is (or is about to be) paid for: the hours
+    summary their payment documents carry. Only those: a large inbox holds a million entries."""
+    pairs = evaluation.pairs
+    pays = {name: policy.payment is not None for name, policy in evaluation.programs.items()}
+    paid = pairs.index[pairs["completion_eligible"] & pairs["program"].map(pays).fillna(False).astype(bool)]
+    entries = evaluation.entries
+    chosen = entries["counted"] & (entries["kind"] == "coach_log") & entries["pair"].isin(paid)
+    return entries.loc[chosen, COUNTED_ENTRY_COLUMNS].reset_index(drop=True)
 
 
 def _write(result: RunResult, out_dir: Path, progress: Progress | None) -> None:
