@@ -26,7 +26,7 @@ from . import settings
 from .contracts import Column, Table, tables
 from .errors import CoachingBatchError, UsageError
 from .policy import preset_names
-from .reports.atomic import atomic_path
+from .atomic import atomic_path
 
 TEMPLATE_ROWS = 10_000  # rows below the header that carry the dropdowns and input messages
 HEADER_ROW = 0  # 0-based: the header is row 1, the example row 2, data from row 3

@@ -1,0 +1,116 @@
+"""Atomic file replacement: a reader sees the old file or the new one, never half of one.
+
+The new content is written to a temporary file in the destination's own folder (so the final
+``os.replace`` is a rename on one file system), flushed to disk, then renamed onto the final name.
+Any failure before the rename removes the temporary file and leaves the old file untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+TEMP_MARKER = ".tmp-"  # every temporary name contains it: ".results.xlsx.tmp-<pid>-<token>"
+
+
+def temp_path_for(final: Path) -> Path:
+    """A fresh, hidden temporary name beside ``final``."""
+    return final.with_name(f".{final.name}{TEMP_MARKER}{os.getpid()}-{secrets.token_hex(4)}")
+
+
+@contextmanager
+def atomic_path(final: Path | str) -> Iterator[Path]:
+    """Yield a temporary path to write; on a clean exit it replaces ``final`` atomically.
+
+    The temporary file already exists (empty, created with the usual permissions) when the body
+    runs; the body may write it by name (``xlsxwriter``, ``sqlite3.connect``) or open it itself.
+    If the body raises, the temporary file is removed and ``final`` is not touched.
+    """
+    final = Path(final)
+    temp = temp_path_for(final)
+    # O_EXCL: never write through a file (or symbolic link) someone else put there.
+    os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    try:
+        yield temp
+        _fsync_file(temp)
+        os.replace(temp, final)
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+    _fsync_folder(final.parent)
+
+
+@contextmanager
+def atomic_folder(final: Path | str) -> Iterator[Path]:
+    """Yield a fresh temporary folder to fill; on a clean exit it takes the place of ``final``.
+
+    A folder cannot be swapped in one rename when one is already there: the old folder is first
+    moved aside, the new one renamed into place, then the old one removed, so ``final`` is only
+    ever missing for the moment between two renames and is never half-written. If the body raises,
+    the temporary folder is removed and ``final`` is not touched.
+    """
+    final = Path(final)
+    temp = temp_path_for(final)
+    temp.mkdir()
+    try:
+        yield temp
+        for path in temp.rglob("*"):
+            if path.is_file():
+                _fsync_file(path)
+        if final.exists():
+            aside = temp_path_for(final)
+            os.replace(final, aside)
+            os.replace(temp, final)
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            os.replace(temp, final)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    _fsync_folder(final.parent)
+
+
+def atomic_write_bytes(final: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``final`` atomically; returns the final path."""
+    with atomic_path(final) as temp:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+    return Path(final)
+
+
+def atomic_write_text(final: Path | str, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``final`` atomically; returns the final path."""
+    return atomic_write_bytes(final, text.encode(encoding))
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); not possible, and not needed, on Windows."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:  # never hide the error that made the write fail
+        pass
