@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_AS_OF := 2026-11-20
 
-.PHONY: demo test samples wheel-check bench clean
+.PHONY: demo test samples wheel-check bench bench-parts clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ wheel-check:
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_run.py
+
+# Where one run's time goes, stage by stage (read, validate, rules, write).
+bench-parts: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_parts.py
 
 clean:
 	rm -rf $(VENV) build dist out *.egg-info
