@@ -1,0 +1,209 @@
+"""Who must act on what: the run's open findings and progress, gathered into one notice per person.
+
+Pure: a function of the run's result only (no file, clock or mail server). Each error or warning
+goes to the person its ``actor`` names — the pair's coach, its candidate, or the candidate's
+supervisor from the roster — and everything else (files, sheets, cells, assignments, people not on
+the roster) to the coordinator. Info findings ask nobody to act and are left out.
+
+A person whose roster Email is blank or is not an email address gets a notice all the same (it is
+written for the coordinator to forward), and the coordinator's notice lists them with its text.
+
+Nothing confidential reaches a notice: it carries finding messages and fixes (which never quote a
+feedback or recommendation cell, as in ``exceptions.xlsx``), hours and dates, never goals,
+ratings, comments or references.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from ..findings import Finding, Severity
+from ..model import RunResult
+from .address import email_address
+
+COORDINATOR = "coordinator"  # the coordinator's notice: its key, its file's stem, its role
+COORDINATOR_FILE = f"{COORDINATOR}.eml"
+ACTING_SEVERITIES = (Severity.ERROR, Severity.WARNING)  # an info finding asks nobody to act
+CLOSED_STATUSES = ("Completed", "Withdrawn")  # a pair in neither is in progress: its progress is shown
+MAX_NAME_CHARS = 40  # of a person's name in a file name
+
+@dataclass
+class Progress:
+    """One pair's hours for the person it is about (coach or candidate)."""
+
+    program: str  # the program's title
+    role: str  # coach | candidate: the recipient's side of the pair
+    other: str  # the other person: "Alicia Brooks (113402)"
+    hours: float | None  # so far: the coach's contact hours, or the candidate's hours
+    hours_needed: float | None  # None where the program has no minimum
+    candidate_hours: float | None = None  # shown to the coach too
+    candidate_hours_needed: float | None = None
+    deadline: date | None = None
+
+
+@dataclass
+class Notice:
+    """One message: to a person on the roster, or to the coordinator."""
+
+    key: str  # the employee ID, or COORDINATOR
+    name: str
+    file: str  # the .eml file's name, safe on every file system
+    address: str | None = None  # None: the coordinator's (filled in when sending), or none usable
+    email_on_file: str = ""  # the roster's Email when it is not a usable address ("" when blank)
+    roles: set[str] = field(default_factory=set)  # coach, candidate, supervisor
+    findings: list[tuple[Finding, str]] = field(default_factory=list)  # with a note for the reader
+    progress: list[Progress] = field(default_factory=list)
+    pass_on: list[Notice] = field(default_factory=list)  # coordinator only: notices without an address
+
+    @property
+    def for_coordinator(self) -> bool:
+        return COORDINATOR in self.roles
+
+
+def build_notices(result: RunResult) -> list[Notice]:
+    """The week's notices: one per person who must act, then the coordinator's (when it has anything)."""
+    people = _people(result.people)
+    pairs = result.pairs
+    notices: dict[str, Notice] = {}
+    coordinator = Notice(COORDINATOR, "Coaching Coordinator", COORDINATOR_FILE, roles={COORDINATOR})
+
+    def notice_for(person_id: str, role: str) -> Notice:
+        if person_id not in notices:
+            person = people[person_id]
+            address = email_address(person["email"])
+            on_file = "" if address is not None or _missing(person["email"]) else _text(person["email"])
+            notices[person_id] = Notice(person_id, person["name"], "", address, on_file)
+        notices[person_id].roles.add(role)
+        return notices[person_id]
+
+    for item in result.findings:
+        if item.severity not in ACTING_SEVERITIES:
+            continue
+        person_id, note = _addressee(item, people)
+        if person_id is None:
+            coordinator.findings.append((item, note))
+        else:
+            notice_for(person_id, item.actor).findings.append((item, note))
+
+    titles = {name: policy.title for name, policy in result.programs.items()}
+    for notice in notices.values():
+        notice.progress = _progress(notice, pairs, people, titles)
+
+    ordered = sorted(notices.values(), key=lambda n: (n.name.casefold(), n.key))
+    _name_files(ordered)
+    coordinator.pass_on = [n for n in ordered if n.address is None]
+    if coordinator.findings or coordinator.pass_on:
+        ordered.append(coordinator)
+    return ordered
+
+
+def _addressee(item: Finding, people: dict[str, dict]) -> tuple[str | None, str]:
+    """The employee ID of the person who must act on ``item`` (None: the coordinator) and a note
+    for the coordinator when the finding came to them for want of someone to send it to."""
+    actor = item.actor
+    if actor == "coach":
+        person_id = item.coach_id
+    elif actor == "candidate":
+        person_id = item.candidate_id
+    elif actor == "supervisor":
+        candidate = people.get(item.candidate_id)
+        person_id = candidate["supervisor_id"] if candidate else ""
+        if not person_id:
+            return None, f"for the supervisor of candidate {item.candidate_id or '(no ID)'}: no supervisor on file"
+    else:
+        return None, ""
+    if not person_id:
+        return None, f"for the {actor}: no {actor} ID on the finding"
+    if person_id not in people:
+        return None, f"for the {actor} {person_id}: not on the roster"
+    return person_id, ""
+
+
+def _progress(notice: Notice, pairs: pd.DataFrame, people: dict[str, dict], titles: dict[str, str]) -> list[Progress]:
+    """The recipient's pairs as coach or candidate that are in progress or that a finding of theirs is about."""
+    if not len(pairs) or not notice.roles & {"coach", "candidate"}:
+        return []
+    about = {(f.candidate_id, f.coach_id) for f in (item for item, _ in notice.findings)}
+    rows = []
+    for role, column in (("coach", "coach_id"), ("candidate", "candidate_id")):
+        mine = pairs[pairs[column].astype(object).map(_text) == notice.key]
+        for pair in mine.to_dict("records"):
+            ids = (_text(pair.get("candidate_id")), _text(pair.get("coach_id")))
+            if _text(pair.get("status")) in CLOSED_STATUSES and ids not in about:
+                continue
+            other_id = ids[0] if role == "coach" else ids[1]
+            other_name = _text(pair.get("candidate_name" if role == "coach" else "coach_name")) or people.get(other_id, {}).get("name", "")
+            own, needed = ("coach_contact_hours", "coach_contact_hours_needed") if role == "coach" else ("candidate_hours", "candidate_hours_needed")
+            rows.append(Progress(
+                program=titles.get(_text(pair.get("program")), _text(pair.get("program"))),
+                role=role,
+                other=f"{other_name} ({other_id})" if other_name else other_id,
+                hours=_number(pair.get(own)),
+                hours_needed=_number(pair.get(needed)),
+                candidate_hours=_number(pair.get("candidate_hours")) if role == "coach" else None,
+                candidate_hours_needed=_number(pair.get("candidate_hours_needed")) if role == "coach" else None,
+                deadline=_day(pair.get("deadline")),
+            ))
+    return rows
+
+
+def _name_files(notices: list[Notice]) -> None:
+    """``<employee-id>-<name>.eml`` in lower-case ASCII letters, digits and dashes (safe on Windows
+    too); a clash after that folding gets ``-2``, ``-3`` …"""
+    taken = {COORDINATOR_FILE}
+    for notice in notices:
+        stem = "-".join(part for part in (_slug(notice.key), _slug(notice.name)[:MAX_NAME_CHARS].strip("-")) if part) or "person"
+        name, number = f"{stem}.eml", 1
+        while name in taken:
+            number += 1
+            name = f"{stem}-{number}.eml"
+        taken.add(name)
+        notice.file = name
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _people(frame: pd.DataFrame) -> dict[str, dict]:
+    """The roster by employee ID (text), each person's name, email and supervisor ID."""
+    people = {}
+    for row in frame.to_dict("records") if len(frame) else []:
+        person_id = _text(row.get("employee_id"))
+        if person_id:
+            people[person_id] = {"name": _text(row.get("name")) or person_id, "email": row.get("email"),
+                                 "supervisor_id": _text(row.get("supervisor_id"))}
+    return people
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(value: object) -> str:
+    if value is None or _missing(value):
+        return ""
+    return " ".join(str(value).split())  # one line: a value never breaks a header or a line of the body
+
+
+def _number(value: object) -> float | None:
+    if value is None or _missing(value):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _day(value: object) -> date | None:
+    if value is None or _missing(value):
+        return None
+    return pd.Timestamp(value).date()

@@ -1,0 +1,157 @@
+"""The notices as standard ``.eml`` messages in ``<out>/notices/``, for the coordinator to read first.
+
+Each file is a plain-text message (UTF-8, CRLF line ends) with its ``To`` header, a subject and two
+headers that say which notice it is and for which week; ``X-Unsent: 1`` makes mail programs open it
+as a draft. ``From``, ``Date`` and ``Message-ID`` are set when it is sent, and the coordinator's own
+notice gets its ``To`` then too (the SMTP config's ``coordinator``). A notice without a usable
+address has no ``To``: it is also quoted in the coordinator's notice, to be passed on.
+"""
+
+from __future__ import annotations
+
+import email
+import textwrap
+import email.policy
+from datetime import date
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+
+from ..model import RunResult
+from .build import COORDINATOR, Notice, Progress, build_notices
+
+NOTICES_DIRNAME = "notices"  # the folder in the run's outputs
+NOTICE_HEADER = "X-Coaching-Batch-Notice"  # the employee ID, or "coordinator"
+AS_OF_HEADER = "X-Coaching-Batch-As-Of"  # the run's as-of date: the week the notice is for
+UNSENT_HEADER = "X-Unsent"  # "1": a draft (Outlook and others); removed when it is sent
+FILE_POLICY = email.policy.SMTP  # CRLF line ends, as .eml files have them
+LINE_WIDTH = 76  # a plain-text body's lines are folded to this width
+
+
+def write_notices(result: RunResult, folder: Path) -> None:
+    """The folder writer: one ``.eml`` file per notice of the run into ``folder``."""
+    folder = Path(folder)
+    for notice in build_notices(result):
+        (folder / notice.file).write_bytes(notice_message(notice, result.as_of).as_bytes(policy=FILE_POLICY))
+
+
+def notice_message(notice: Notice, as_of: date) -> EmailMessage:
+    message = EmailMessage(policy=email.policy.default)
+    if notice.address:
+        message["To"] = Address(display_name=notice.name, addr_spec=notice.address)
+    message["Subject"] = _subject(notice, as_of)
+    message[NOTICE_HEADER] = COORDINATOR if notice.for_coordinator else f"employee {notice.key}"
+    message[AS_OF_HEADER] = as_of.isoformat()
+    message[UNSENT_HEADER] = "1"
+    message.set_content(notice_text(notice, as_of))
+    return message
+
+
+def read_notice(path: Path) -> EmailMessage:
+    return email.message_from_bytes(Path(path).read_bytes(), policy=email.policy.default)
+
+
+def notice_text(notice: Notice, as_of: date) -> str:
+    """The body of a notice in plain words."""
+    lines: list[str] = []
+    if notice.for_coordinator:
+        lines += [f"Weekly notice for the coaching coordinator, as of {_day(as_of)}.", ""]
+    else:
+        lines += [f"Dear {notice.name},", "",
+                  f"This is your weekly notice from the coaching program, as of {_day(as_of)}.", ""]
+    if notice.progress:
+        lines += ["YOUR PROGRESS", ""]
+        for progress in notice.progress:
+            lines += _progress_lines(progress) + [""]
+    if notice.findings:
+        lines += [f"WHAT NEEDS YOUR ATTENTION ({len(notice.findings)})", ""]
+        for number, (item, note) in enumerate(notice.findings, start=1):
+            lines.append(f"{number}. {item.severity.value.capitalize()}: {item.message}")
+            where = ", ".join(part for part in (
+                item.file, f"sheet {item.sheet!r}" if item.sheet else "", f"cell {item.cell}" if item.cell else "") if part)
+            if where:
+                lines.append(f"   Where: {where}")
+            pair = ", ".join(part for part in (
+                f"candidate {item.candidate_id}" if item.candidate_id else "",
+                f"coach {item.coach_id}" if item.coach_id else "", item.program) if part)
+            if pair:
+                lines.append(f"   About: {pair}")
+            if note:
+                lines.append(f"   Sent to you {note}.")
+            if item.fix:
+                lines.append(f"   What to do: {item.fix}")
+            lines.append("")
+    elif not notice.for_coordinator:
+        lines += ["Nothing needs your attention this week.", ""]
+    if notice.pass_on:
+        lines += [f"NOTICES TO PASS ON ({len(notice.pass_on)})", ""]
+        for other in notice.pass_on:
+            who = f"{other.name} ({other.key}, {_roles(other)})"
+            lines += [f"The email address on file for {who}, {other.email_on_file!r}, is not an email address: please pass this on."
+                      if other.email_on_file else f"No email address on file for {who}: please pass this on.",
+                      f"Their notice is also in {NOTICES_DIRNAME}/{other.file}.", "", "    ---"]
+            lines += [_Quoted(f"    {line}".rstrip()) for line in notice_text(other, as_of).splitlines()]
+            lines += ["    ---", ""]
+    if notice.for_coordinator:
+        lines.append("Every finding of the run, with its status, is in exceptions.xlsx.")
+    else:
+        lines.append("If something here looks wrong, please tell the program coordinator.")
+    return "\n".join(_wrap(line) for line in lines) + "\n"
+
+
+class _Quoted(str):
+    """A line of a notice quoted in another: folded already."""
+
+
+def _wrap(line: str) -> str:
+    """A long line folded at spaces, its continuation lines indented under its text."""
+    if len(line) <= LINE_WIDTH or isinstance(line, _Quoted):
+        return line
+    text = line.lstrip(" ")
+    indent = " " * (len(line) - len(text))
+    numbered = text.split(" ", 1)[0]
+    hang = indent + " " * (len(numbered) + 1 if numbered[:-1].isdigit() and numbered.endswith(".") else 0)
+    return "\n".join(textwrap.wrap(text, LINE_WIDTH, initial_indent=indent, subsequent_indent=hang,
+                                    break_long_words=False, break_on_hyphens=False))
+
+
+def _subject(notice: Notice, as_of: date) -> str:
+    things = len(notice.findings)
+    todo = f"{things} thing{'' if things == 1 else 's'} to do"
+    if notice.for_coordinator:
+        passing = f", {len(notice.pass_on)} notice{'' if len(notice.pass_on) == 1 else 's'} to pass on" if notice.pass_on else ""
+        return f"Coaching program: coordinator's weekly notice, {todo}{passing} (as of {as_of.isoformat()})"
+    return f"Coaching program: {todo} (as of {as_of.isoformat()})"
+
+
+def _progress_lines(progress: Progress) -> list[str]:
+    if progress.role == "coach":
+        lines = [f"{progress.program}: you coach {progress.other}",
+                 f"  Your contact hours so far: {_hours(progress.hours)}{_needed(progress.hours_needed)}"]
+        if progress.candidate_hours_needed is not None:  # the program sets the candidate a minimum
+            lines.append(f"  The candidate's hours so far: {_hours(progress.candidate_hours)}"
+                         f"{_needed(progress.candidate_hours_needed)}")
+    else:
+        lines = [f"{progress.program}: your coach is {progress.other}",
+                 f"  Your hours so far: {_hours(progress.hours)}{_needed(progress.hours_needed)}"]
+    if progress.deadline is not None:
+        lines.append(f"  Deadline: {_day(progress.deadline)}")
+    return lines
+
+
+def _hours(value: float | None) -> str:
+    return "none logged" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _needed(value: float | None) -> str:
+    if value is None:  # the program sets no minimum
+        return ""
+    return "; the minimum is met" if value <= 0 else f"; still needed: {_hours(value)}"
+
+
+def _roles(notice: Notice) -> str:
+    return " and ".join(sorted(notice.roles)) or "no role"
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
