@@ -14,6 +14,7 @@ from .errors import CoachingBatchError
 from .policy import DEFAULT_PROGRAM, load_policy, preset_names, preset_text
 from .settings import LOCK_WAIT_SECONDS
 from .templates import templates_command
+from .notices.command import load_config_or_exit, notices_command, send_and_echo  # notices: sending them
 
 
 class ExitStatus(IntEnum):
@@ -66,13 +67,20 @@ def main(argv: list[str] | None = None) -> None:
 @click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=LOCK_WAIT_SECONDS, show_default=True,
               metavar="SECONDS", help="How long to wait for another run using the same ledger.")
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
+# notices: send the week's notices after the run (see `notices send`)
+@click.option("--send-notices", is_flag=True, help="Then send the notices not sent before this week (needs --smtp-config).")
+@click.option("--smtp-config", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="SMTP config for --send-notices.")
 def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
-        overwrite: bool, archive: bool, lock_wait: float, verbose: bool) -> None:
+        overwrite: bool, archive: bool, lock_wait: float, verbose: bool, send_notices: bool, smtp_config: Path | None) -> None:
     """Read every workbook in INBOX, apply the program's rules and write the outputs."""
     from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
 
     if dry_run and archive:
         raise click.UsageError("--archive cannot be used with --dry-run (a dry run changes nothing)")
+    # notices: the SMTP config is checked before the run, so a bad one stops it before anything is done
+    if send_notices and smtp_config is None:
+        raise click.UsageError("--send-notices needs --smtp-config FILE")
+    smtp = load_config_or_exit(smtp_config) if send_notices else None
     options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program or (DEFAULT_PROGRAM,), state=state, dry_run=dry_run,
                          strict=strict, overwrite=overwrite, archive=archive, lock_wait=lock_wait)
     try:
@@ -90,6 +98,9 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     )
     _echo_programs(result)
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
+    if smtp is not None:  # notices: sent once the outputs are written and the run recorded; a failure changes neither
+        sys.exit(max(options.exit_status(result), send_and_echo(out_dir, smtp, state_dir=options.state_dir, dry_run=dry_run,
+                                                                lock_wait=lock_wait)))
     sys.exit(options.exit_status(result))
 
 
@@ -113,6 +124,7 @@ def _echo_programs(result) -> None:
 
 
 app.add_command(templates_command)
+app.add_command(notices_command)  # notices: `notices send OUTDIR`
 
 
 @app.group(invoke_without_command=True)

@@ -194,6 +194,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         programs=evaluation.programs,
         people=validated["employees"].drop_duplicates("employee_id")[PEOPLE_COLUMNS].reset_index(drop=True),
         counted_entries=_paid_pairs_logs(evaluation),
+        state_dir=str(options.state_dir.resolve()),  # notices: `notices send` finds the run's ledger in run.json
     )
 
     return result

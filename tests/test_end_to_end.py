@@ -67,8 +67,10 @@ def pair_level(run: dict, expected: dict) -> list[dict]:
 
 
 def test_demo_writes_every_output(demo):
-    assert sorted(p.name for p in demo["out"].iterdir()) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
+    assert sorted(p.name for p in demo["out"].iterdir() if p.is_file()) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
     assert f"{len(EXPECTED['pairs'])} pairs" in demo["stdout"]
+    # notices: the weekly notices, one .eml per person who must act and the coordinator's
+    assert "coordinator.eml" in [p.name for p in (demo["out"] / "notices").iterdir()]
 
 
 def test_demo_inputs_are_never_modified(demo):

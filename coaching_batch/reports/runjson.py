@@ -49,6 +49,7 @@ def run_summary(result: RunResult) -> dict[str, Any]:
         "program_title": policy.title,
         "programs": [{"name": name, "title": program.title} for name, program in programs.items()],
         "inbox": result.inbox,
+        "state_dir": result.state_dir or None,  # notices: the ledger's folder, for `notices send`
         "inputs": [
             {
                 "path": entry.path,

@@ -1,0 +1,383 @@
+"""Weekly notices: written with every run as .eml files, sent through a real SMTP server started on
+localhost (aiosmtpd), once per recipient and week; refusals, a server that is down, STARTTLS, the
+password, people without an address, nothing confidential."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import json
+import email.policy
+import shutil
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from coaching_batch.cli import main
+from coaching_batch.findings import finding
+from coaching_batch.notices.address import email_address
+from coaching_batch.notices.build import build_notices
+from coaching_batch.notices.config import PASSWORD_VARIABLE
+from coaching_batch.notices.eml import notice_text
+from coaching_batch.pipeline import RunOptions, run_batch
+from workbooks import (assignment_rows, candidate_log_rows, coach_log_rows, recommendation_rows, roster_rows,
+                       table_rows, write_workbook)
+
+AS_OF = dt.date(2026, 11, 20)
+SECRET = "Zq7-CONFIDENTIAL-NOTICE"
+CORA, CAL, SUE, NED, IDA, RON = "100", "200", "300", "101", "201", "102"  # coach, candidate, supervisor …
+COORDINATOR = "coordinator@example.org"
+
+
+def small_inbox(root: Path) -> Path:
+    """Two ITSS pairs: Cora coaches Cal (supervisor Sue); Ned (no email) coaches Ida (an email that is not
+    one). A log entry after the as-of date is the coach's to fix; a reps pair of Ron's gets feedback."""
+    inbox = root / "inbox"
+    inbox.mkdir()
+    people = [
+        {"employee_id": CORA, "name": "Cora Coach", "email": "cora@example.org", "grade": 25, "hire_date": dt.date(2015, 1, 5)},
+        {"employee_id": CAL, "name": "Cal Candidate", "email": "Cal Candidate <cal@example.org>", "grade": 20,
+         "supervisor_id": SUE},
+        {"employee_id": SUE, "name": "Sue Supervisor", "email": "sue@example.org", "grade": 27},
+        {"employee_id": NED, "name": "Ned Noemail", "grade": 25, "hire_date": dt.date(2015, 1, 5)},
+        {"employee_id": IDA, "name": "Ida Île", "email": "ida at example Bcc: x@example.org", "grade": 20},
+        {"employee_id": RON, "name": "Ron Reps", "email": "ron@example.org", "grade": 25},
+    ]
+    write_workbook(inbox / "Roster.xlsx", {"Roster": roster_rows(people)})
+    write_workbook(inbox / "Assignments.xlsx", {"Assignments": assignment_rows([
+        {"candidate_id": CAL, "coach_id": CORA, "assigned_date": dt.date(2026, 9, 1),
+         "planning_meeting_date": dt.date(2026, 9, 8), "target_grade": 23, "goal_1": f"{SECRET} goal"},
+        {"candidate_id": IDA, "coach_id": NED, "assigned_date": dt.date(2026, 9, 1),
+         "planning_meeting_date": dt.date(2026, 9, 8), "target_grade": 23},
+        {"program": "Reps Coaching", "candidate_id": SUE, "coach_id": RON, "assigned_date": dt.date(2026, 9, 1),
+         "planning_meeting_date": dt.date(2026, 9, 8)},
+    ])})
+    write_workbook(inbox / "Coach Log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": CAL, "coach_id": CORA, "date": dt.date(2026, 10, 1), "contact_type": "In Person", "duration": 2.5},
+        {"candidate_id": IDA, "coach_id": NED, "date": dt.date(2026, 10, 1), "contact_type": "Phone", "duration": 1},
+        {"candidate_id": SUE, "coach_id": RON, "date": dt.date(2026, 10, 1), "contact_type": "Phone", "duration": 1},
+    ])})
+    write_workbook(inbox / "Candidate Log.xlsx", {"Log": candidate_log_rows([
+        {"candidate_id": CAL, "coach_id": CORA, "date": dt.date(2026, 10, 2), "duration": 6},
+        {"candidate_id": CAL, "coach_id": CORA, "date": dt.date(2026, 12, 2), "duration": 1},  # after as-of
+        {"candidate_id": IDA, "coach_id": NED, "date": dt.date(2026, 10, 2), "duration": 3},
+    ])})
+    write_workbook(inbox / "Recommendations.xlsx", {"Recommendations": recommendation_rows([
+        {"prospective_coach_id": CORA, "reference_name": f"{SECRET} reference", "relationship": "Supervisor",
+         "overall": "Recommended"},
+    ])})
+    write_workbook(inbox / "Feedback.xlsx", {"Feedback": table_rows("feedback", [
+        {"employee_id": RON, "role": "Coach", "coach_id": RON, "candidate_id": SUE, "feedback_date": dt.date(2026, 10, 5),
+         "rating": 4, "comments": f"{SECRET} comment"},
+    ])})
+    return inbox
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory):
+    """One real run of the small inbox: its result and its output folder."""
+    root = tmp_path_factory.mktemp("notices")
+    result, out = run_batch(RunOptions(inbox=small_inbox(root), as_of=AS_OF, out=root / "out", state=root / "state",
+                                       program=("itss-coaching", "reps-coaching")))
+    return result, out
+
+
+@pytest.fixture
+def outputs(week, tmp_path):
+    """A copy of the run's outputs for one test to send from."""
+    return Path(shutil.copytree(week[1], tmp_path / "out"))
+
+
+class Recorder:
+    """An aiosmtpd handler that keeps every message it accepts and refuses the addresses in ``refuse``."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.refuse: set[str] = set()
+        self.logins: list[tuple[bytes, bytes]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.received.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        self.logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret-from-env")
+
+    def to(self) -> list[str]:
+        return sorted(address for rcpts, _ in self.received for address in rcpts)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port(), authenticator=recorder.authenticate,
+                            auth_require_tls=False)
+    controller.start()
+    yield recorder, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def smtp(server):
+    recorder, port = server
+    recorder.received.clear()
+    recorder.refuse.clear()
+    recorder.logins.clear()
+    return recorder, port
+
+
+def smtp_config(folder: Path, port: int, **extra) -> Path:
+    values = {"host": "127.0.0.1", "port": port, "from": "coaching@example.org", "starttls": False,
+              "coordinator": COORDINATOR, **extra}
+    lines = [f"{key} = {str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, int) else f'{value!r}'}"
+             for key, value in values.items()]
+    path = folder / "smtp.toml"
+    path.write_text("\n".join(line.replace("'", '"') for line in lines) + "\n")
+    return path
+
+
+def command(capsys, *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as stopped:
+        main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return stopped.value.code, captured.out, captured.err
+
+
+def send(capsys, outputs: Path, config: Path, *extra) -> tuple[int, str, str]:
+    return command(capsys, "notices", "send", outputs, "--smtp-config", config, "--state", outputs.parent / "state", *extra)
+
+
+def body(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def received_by(recorder: Recorder, address: str) -> list:
+    return [message for rcpts, message in recorder.received if address in rcpts]
+
+
+# --- the notices every run writes --------------------------------------------------------------------
+
+
+def test_every_run_writes_one_notice_per_person_who_must_act_and_one_for_the_coordinator(week):
+    _, out = week
+    files = sorted(p.name for p in (out / "notices").iterdir())
+    assert "coordinator.eml" in files
+    assert f"{CORA}-cora-coach.eml" in files and f"{NED}-ned-noemail.eml" in files
+    assert all(name.isascii() and not set(name) & set('<>:"/\\|?* ') for name in files)  # safe on Windows too
+    cora = email.message_from_bytes((out / "notices" / f"{CORA}-cora-coach.eml").read_bytes(), policy=email.policy.default)
+    assert cora["To"].addresses[0].addr_spec == "cora@example.org" and cora["X-Unsent"] == "1"
+    coordinator = email.message_from_bytes((out / "notices" / "coordinator.eml").read_bytes(), policy=email.policy.default)
+    assert coordinator["To"] is None  # filled in from the SMTP config when it is sent
+
+
+def test_a_coach_gets_their_findings_with_what_to_do_and_their_progress(week):
+    result, out = week
+    text = body(email.message_from_bytes((out / "notices" / f"{CORA}-cora-coach.eml").read_bytes(), policy=email.policy.default))
+    assert "after the as-of date" in text and "cell" in text  # LOG-DATE-FUTURE, the coach's to fix
+    assert "What to do: Correct the date" in text
+    assert "you coach Cal Candidate (200)" in text
+    assert "Your contact hours so far: 2.5; still needed: 9.5" in text  # ITSS: 12 contact hours
+    assert "The candidate's hours so far: 6; still needed: 34" in text
+    assert "Deadline: 8 March 2027" in text
+    others = {f.rule for f in result.findings if f.actor != "coach"}
+    assert not any(rule in text for rule in others - {f.rule for f in result.findings if f.actor == "coach"})
+
+
+def test_a_program_without_a_minimum_shows_no_hours_still_needed(week):
+    result, _ = week
+    for_ron = finding("FEEDBACK-MISSING", "no feedback form from the coachee", candidate_id=SUE, coach_id=RON,
+                      program="reps-coaching")
+    ron = next(n for n in build_notices(replace(result, findings=[*result.findings, for_ron])) if n.key == RON)
+    assert [(p.role, p.hours, p.hours_needed) for p in ron.progress] == [("coach", 1.0, None)]
+    assert "still needed" not in notice_text(ron, AS_OF) and "Your contact hours so far: 1" in notice_text(ron, AS_OF)
+
+
+def test_a_supervisor_finding_goes_to_the_candidates_supervisor_and_unknown_people_to_the_coordinator(week):
+    result, _ = week
+    extra = [
+        finding("PAIR-AT-RISK", "the supervisor must sign", actor="supervisor", candidate_id=CAL, coach_id=CORA),
+        finding("PAIR-AT-RISK", "nobody's supervisor", actor="supervisor", candidate_id=SUE, coach_id=RON),
+        finding("PAIR-AT-RISK", "a coach not on the roster", candidate_id=CAL, coach_id="999"),
+    ]
+    notices = {n.key: n for n in build_notices(replace(result, findings=[*result.findings, *extra]))}
+    assert [item.message for item, _ in notices[SUE].findings] == ["the supervisor must sign"]
+    assert notices[SUE].roles == {"supervisor"} and notices[SUE].progress == []
+    coordinator = {item.message: note for item, note in notices["coordinator"].findings}
+    assert "no supervisor on file" in coordinator["nobody's supervisor"]
+    assert "not on the roster" in coordinator["a coach not on the roster"]
+
+
+def test_a_person_without_a_usable_address_is_passed_on_in_the_coordinators_notice(week):
+    _, out = week
+    text = body(email.message_from_bytes((out / "notices" / "coordinator.eml").read_bytes(), policy=email.policy.default))
+    assert f"No email address on file for Ned Noemail ({NED}, coach): please pass this on." in text
+    assert (f"The email address on file for Ida Île ({IDA}, candidate), 'ida at example Bcc: x@example.org', is not an "
+            "email address: please pass this on.") in " ".join(text.split())
+    assert "notices/101-ned-noemail.eml" in text and "Dear Ned Noemail," in text
+    ida = next((out / "notices").glob(f"{IDA}-*.eml"))
+    assert ida.name == f"{IDA}-ida-ile.eml"
+    assert email.message_from_bytes(ida.read_bytes(), policy=email.policy.default)["To"] is None
+
+
+@pytest.mark.parametrize("typed, address", [
+    ("jo@example.org", "jo@example.org"), (" Jo Smith <jo@example.org> ", "jo@example.org"),
+    ("jo at example.org", None), ("jo@example", None), ("jo@example.org; al@example.org", None),
+    ("jo@example.org Bcc: x@example.org", None), ("", None), (None, None), (float("nan"), None), (12345, None),
+])
+def test_an_email_cell_is_one_plain_address_or_none(typed, address):
+    assert email_address(typed) == address
+
+
+def test_nothing_confidential_is_in_any_notice(week):
+    _, out = week
+    for path in (out / "notices").iterdir():
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert SECRET not in path.read_text(encoding="utf-8", errors="replace") and SECRET not in body(message), path.name
+
+
+def test_run_json_records_the_ledger_folder_the_notices_are_recorded_in(week):
+    _, out = week
+    assert json.loads((out / "run.json").read_text())["state_dir"] == str((out.parent / "state").resolve())
+
+
+# --- sending ----------------------------------------------------------------------------------------
+
+
+def test_send_delivers_one_message_per_recipient_and_the_coordinators_to_the_config_address(capsys, outputs, smtp):
+    recorder, port = smtp
+    status, stdout, stderr = send(capsys, outputs, smtp_config(outputs.parent, port))
+    assert status == 0, stderr
+    expected = ["cal@example.org", COORDINATOR, "cora@example.org"]  # sorted; Ned and Ida have no usable address
+    assert recorder.to() == expected and len(recorder.received) == 3
+    cal = received_by(recorder, "cal@example.org")[0]
+    assert "is not enrolled" in body(cal) and "Your hours so far: 6; still needed: 34" in body(cal)
+    assert "after the as-of date" not in body(cal)  # the coach's finding, not the candidate's
+    cora = received_by(recorder, "cora@example.org")[0]
+    assert cora["From"] == "coaching@example.org" and cora["X-Unsent"] is None and cora["Message-ID"]
+    assert "Your contact hours so far: 2.5; still needed: 9.5" in body(cora)
+    coordinator = received_by(recorder, COORDINATOR)[0]
+    assert coordinator["To"].addresses[0].addr_spec == COORDINATOR and "please pass this on" in body(coordinator)
+    assert "No address: 101-ned-noemail.eml" in stdout and f"{len(expected)} sent, 0 not sent" in stdout
+
+
+def test_sending_the_same_week_again_sends_nothing_twice(capsys, outputs, smtp):
+    recorder, port = smtp
+    config = smtp_config(outputs.parent, port)
+    assert send(capsys, outputs, config)[0] == 0
+    first = len(recorder.received)
+    status, stdout, _ = send(capsys, outputs, config)
+    assert status == 0 and len(recorder.received) == first
+    assert f"0 sent, 0 not sent, {first} already sent this week" in stdout
+
+
+def test_a_refused_recipient_is_reported_the_rest_delivered_and_it_goes_out_on_the_next_send(capsys, outputs, smtp):
+    recorder, port = smtp
+    config = smtp_config(outputs.parent, port)
+    recorder.refuse.add("cora@example.org")
+    status, _, stderr = send(capsys, outputs, config)
+    assert status == 1
+    assert stderr.splitlines() == [f"Not sent: the notice to cora@example.org ({CORA}-cora-coach.eml): the server refused "
+                                   "the recipient: 550 5.1.1 Mailbox unavailable; it goes out on the next send"]
+    assert "cora@example.org" not in recorder.to() and COORDINATOR in recorder.to()
+    delivered = len(recorder.received)
+    recorder.refuse.clear()
+    status, stdout, _ = send(capsys, outputs, config)
+    assert status == 0 and "1 sent" in stdout
+    assert recorder.to().count("cora@example.org") == 1 and len(recorder.received) == delivered + 1
+
+
+def test_a_server_that_is_down_is_one_line_per_message_and_exit_2(capsys, outputs, smtp):
+    recorder, _ = smtp
+    status, stdout, stderr = send(capsys, outputs, smtp_config(outputs.parent, free_port()))
+    assert status == 2
+    lines = stderr.splitlines()
+    assert len(lines) == len([p for p in (outputs / "notices").iterdir()]) - 2  # all but Ned's and Ida's (no address)
+    assert all(line.startswith("Not sent: the notice to ") and "cannot reach the mail server 127.0.0.1:" in line for line in lines)
+    assert recorder.received == []
+
+
+def test_starttls_asked_of_a_server_without_it_sends_nothing_in_clear_text(capsys, outputs, smtp, monkeypatch):
+    recorder, port = smtp
+    monkeypatch.setenv(PASSWORD_VARIABLE, "s3cret-from-env")  # so the only problem is the missing STARTTLS
+    status, _, stderr = send(capsys, outputs, smtp_config(outputs.parent, port, starttls=True, username="coaching"))
+    assert status == 2
+    assert stderr.splitlines() == [f"Error: the mail server 127.0.0.1:{port} does not offer STARTTLS and the SMTP config "
+                                   "asks for it (starttls = true): nothing was sent"]
+    assert recorder.received == [] and recorder.logins == []
+
+
+def test_the_password_comes_from_the_environment(capsys, outputs, smtp, monkeypatch):
+    recorder, port = smtp
+    monkeypatch.setenv(PASSWORD_VARIABLE, "s3cret-from-env")
+    status, _, stderr = send(capsys, outputs, smtp_config(outputs.parent, port, username="coaching"))
+    assert status == 0, stderr
+    assert recorder.logins and set(recorder.logins) == {(b"coaching", b"s3cret-from-env")}
+
+
+def test_a_username_without_the_password_variable_stops_before_sending(capsys, outputs, smtp, monkeypatch):
+    recorder, port = smtp
+    monkeypatch.delenv(PASSWORD_VARIABLE, raising=False)
+    status, _, stderr = send(capsys, outputs, smtp_config(outputs.parent, port, username="coaching"))
+    assert status == 2 and PASSWORD_VARIABLE in stderr and len(stderr.splitlines()) == 1
+    assert recorder.received == []
+
+
+def test_a_password_in_the_config_file_is_refused(capsys, outputs, smtp):
+    recorder, port = smtp
+    status, _, stderr = send(capsys, outputs, smtp_config(outputs.parent, port, username="coaching", password="hunter2"))
+    assert status == 2
+    assert stderr.splitlines() == [f"Error: {outputs.parent / 'smtp.toml'}: a password in the SMTP config file is refused; "
+                                   f"set the environment variable {PASSWORD_VARIABLE} instead"]
+    assert recorder.received == []
+
+
+def test_a_dry_run_lists_what_would_be_sent_and_sends_and_records_nothing(capsys, outputs, smtp):
+    recorder, port = smtp
+    config = smtp_config(outputs.parent, port)
+    status, stdout, _ = send(capsys, outputs, config, "--dry-run")
+    assert status == 0 and "Would send: cora@example.org" in stdout and recorder.received == []
+    assert send(capsys, outputs, config)[0] == 0
+    assert "cora@example.org" in recorder.to()  # nothing was recorded as sent by the dry run
+
+
+def test_send_finds_the_ledger_from_the_run_recorded_in_the_output_folder(capsys, week, smtp, tmp_path):
+    recorder, port = smtp
+    _, out = week
+    config = smtp_config(tmp_path, port)
+    status, _, stderr = command(capsys, "notices", "send", out, "--smtp-config", config)
+    assert status == 0, stderr
+    assert (out.parent / "state" / "ledger.sqlite").is_file()
+    assert "already sent this week" in command(capsys, "notices", "send", out, "--smtp-config", config)[1]
+
+
+def test_run_with_send_notices_writes_records_and_sends_in_one_step(capsys, tmp_path, smtp):
+    recorder, port = smtp
+    inbox = small_inbox(tmp_path)
+    config = smtp_config(tmp_path, port)
+    status, stdout, stderr = command(capsys, "run", inbox, "--as-of", AS_OF.isoformat(), "--out", tmp_path / "out",
+                                     "--send-notices", "--smtp-config", config)
+    assert status == 0, stderr
+    assert "Outputs written to" in stdout and "cora@example.org" in recorder.to() and COORDINATOR in recorder.to()
+    # a server that is down afterwards changes none of the run's outputs, and says so in its exit status
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()}
+    status, _, stderr = command(capsys, "notices", "send", tmp_path / "out", "--smtp-config", smtp_config(tmp_path, free_port()))
+    assert status == 0  # everything was sent already: nothing to send, nothing fails
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()} == before
