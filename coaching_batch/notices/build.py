@@ -92,8 +92,9 @@ def build_notices(result: RunResult) -> list[Notice]:
             notice_for(person_id, item.actor).findings.append((item, note))
 
     titles = {name: policy.title for name, policy in result.programs.items()}
+    by_person = _pairs_by_person(pairs) if any(n.roles & {"coach", "candidate"} for n in notices.values()) else {}
     for notice in notices.values():
-        notice.progress = _progress(notice, pairs, people, titles)
+        notice.progress = _progress(notice, by_person, people, titles)
 
     ordered = sorted(notices.values(), key=lambda n: (n.name.casefold(), n.key))
     _name_files(ordered)
@@ -125,15 +126,25 @@ def _addressee(item: Finding, people: dict[str, dict]) -> tuple[str | None, str]
     return person_id, ""
 
 
-def _progress(notice: Notice, pairs: pd.DataFrame, people: dict[str, dict], titles: dict[str, str]) -> list[Progress]:
+def _pairs_by_person(pairs: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
+    """Each pair's record under (coach, its coach ID) and (candidate, its candidate ID): looked up once
+    per recipient, not searched for (a large run has thousands of both)."""
+    by_person: dict[tuple[str, str], list[dict]] = {}
+    for pair in pairs.to_dict("records") if len(pairs) else []:
+        for role, column in (("coach", "coach_id"), ("candidate", "candidate_id")):
+            by_person.setdefault((role, _text(pair.get(column))), []).append(pair)
+    return by_person
+
+
+def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], people: dict[str, dict],
+              titles: dict[str, str]) -> list[Progress]:
     """The recipient's pairs as coach or candidate that are in progress or that a finding of theirs is about."""
-    if not len(pairs) or not notice.roles & {"coach", "candidate"}:
+    if not notice.roles & {"coach", "candidate"}:
         return []
     about = {(f.candidate_id, f.coach_id) for f in (item for item, _ in notice.findings)}
     rows = []
-    for role, column in (("coach", "coach_id"), ("candidate", "candidate_id")):
-        mine = pairs[pairs[column].astype(object).map(_text) == notice.key]
-        for pair in mine.to_dict("records"):
+    for role in ("coach", "candidate"):
+        for pair in by_person.get((role, notice.key), []):
             ids = (_text(pair.get("candidate_id")), _text(pair.get("coach_id")))
             if _text(pair.get("status")) in CLOSED_STATUSES and ids not in about:
                 continue
