@@ -112,14 +112,14 @@ def write_exceptions(result: RunResult, path: Path) -> None:
     tracked = report_order(tracked_findings(result))
     workbook = open_workbook(path)
     formats = Formats(workbook)
-    title = f"Weekly exception report — {programs_title(result)} — as of {result.as_of:%Y-%m-%d}"
+    title = f"Weekly exception report — {programs_title(result)}"
 
     summary = workbook.add_worksheet("Summary")
     _write_summary(summary, formats, result, tracked)
-    make_printable(summary, title, repeat_header=False)
+    make_printable(summary, title, as_of=result.as_of, repeat_header=False)
 
     sheet = write_table(workbook, formats, "Exceptions", report_frame(tracked), REPORT_COLUMNS, severity_key="severity")
-    make_printable(sheet, title)
+    make_printable(sheet, title, as_of=result.as_of)
     workbook.close()
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..model import PAYMENT_COLUMNS, RunResult
+from .programs import programs_title, run_programs
 from .xlsx import (
-    DATE, HOURS, MONEY, TEXT, Column, Formats, as_number, cell_writer, column_values, column_width, open_workbook,
-    write_header,
+    DATE, HOURS, MONEY, TEXT, Column, Formats, as_number, cell_writer, column_values, column_width, make_printable,
+    open_workbook, set_header_height, write_header,
 )
 
 # Header and kind of each payment column, in model.PAYMENT_COLUMNS order (a new column must be named here).
@@ -37,6 +38,7 @@ PAYMENT_HEADERS = {
 PAYMENT_SHEET = [Column(key, *PAYMENT_HEADERS[key]) for key in PAYMENT_COLUMNS]
 
 TOTAL_LABEL = "Total"
+PAYMENTS_PER_PAGE = 40  # printed: a page break after every 40 payments; the total prints with the last ones
 
 
 def payment_total(payments: pd.DataFrame) -> float:
@@ -62,6 +64,7 @@ def write_payments(result: RunResult, path: Path) -> None:
             if value is not None:
                 write(row, col, value, cell_format)
         sheet.set_column(col, col, column_width(column, values))
+    set_header_height(sheet, 0, PAYMENT_SHEET)
 
     total_row, last_col = len(payments) + 1, len(PAYMENT_SHEET) - 1
     amount_col = PAYMENT_COLUMNS.index("amount")
@@ -73,4 +76,19 @@ def write_payments(result: RunResult, path: Path) -> None:
 
     sheet.autofilter(0, 0, max(total_row - 1, 0), last_col)  # the rows, not the total
     sheet.freeze_panes(1, 0)
+    make_printable(sheet, f"Payments — {paying_programs_title(result)}", as_of=result.as_of, last_row=total_row,
+                   last_col=last_col, page_breaks=payment_page_breaks(len(payments)),
+                   rows_per_page=PAYMENTS_PER_PAGE + 1)
     workbook.close()
+
+
+def paying_programs_title(result: RunResult) -> str:
+    """The titles of the run's programs that pay a stipend (all of them when none does)."""
+    paying = [policy.title or name for name, policy in run_programs(result).items() if policy.payment is not None]
+    return "; ".join(paying) or programs_title(result)
+
+
+def payment_page_breaks(count: int) -> list[int]:
+    """The rows (0-based; row 0 is the header) that start a printed page: one every
+    PAYMENTS_PER_PAGE payments, none that would leave the total alone on a page."""
+    return list(range(1 + PAYMENTS_PER_PAGE, count + 1, PAYMENTS_PER_PAGE))

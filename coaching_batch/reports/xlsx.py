@@ -32,6 +32,8 @@ COUNT_FORMAT = "#,##0"
 TABLE_STYLE = "Table Style Medium 2"
 ERROR_FILL, ERROR_FONT = "#FFC7CE", "#9C0006"  # Excel's own "light red fill with dark red text"
 WARNING_FILL, WARNING_FONT = "#FFEB9C", "#9C5700"  # and "yellow fill with dark yellow text"
+GOOD_FILL, GOOD_FONT = "#C6EFCE", "#006100"  # and "green fill with dark green text"
+AMBER_FILL, AMBER_FONT = "#FFD966", "#7F4F00"  # a pair at risk: darker than a warning row, still readable
 
 MAX_CELL_TEXT = 32_767  # Excel's limit; xlsxwriter drops a longer string instead of writing it
 MAX_COLUMN_WIDTH = 50
@@ -144,6 +146,16 @@ class Formats:
         }
         self.error_row = add({"bg_color": ERROR_FILL, "font_color": ERROR_FONT})
         self.warning_row = add({"bg_color": WARNING_FILL, "font_color": WARNING_FONT})
+        # The Pairs sheet's rows (and the legend that explains them).
+        self.eligible_row = add({"bg_color": GOOD_FILL, "font_color": GOOD_FONT})
+        self.at_risk_row = add({"bg_color": AMBER_FILL, "font_color": AMBER_FONT})
+        self.blocked_row = self.error_row
+        self.note = add({"italic": True, "font_color": "#595959"})
+        self.legend = {
+            "eligible": add({"bold": True, "bg_color": GOOD_FILL, "font_color": GOOD_FONT, "border": 1}),
+            "at_risk": add({"bold": True, "bg_color": AMBER_FILL, "font_color": AMBER_FONT, "border": 1}),
+            "blocked": add({"bold": True, "bg_color": ERROR_FILL, "font_color": ERROR_FONT, "border": 1}),
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,6 +322,7 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
                 if value is not None:
                     write(row, col, value, cell_format)
         sheet.set_column(col, col, column_width(column, values))
+    set_header_height(sheet, 0, columns)
     sheet.freeze_panes(1, 0)
     if severity_key is not None:
         severity_col = next(i for i, c in enumerate(columns) if c.key == severity_key)
@@ -321,6 +334,24 @@ def write_header(sheet: Worksheet, formats: Formats, columns: Sequence[Column], 
     """A plain (non-table) header row."""
     for col, column in enumerate(columns):
         sheet.write_string(row, col, column.header, formats.plain_header)
+
+
+def set_header_height(sheet: Worksheet, row: int, columns: Sequence[Column]) -> None:
+    """A header row tall enough for its wrapped headers (Excel would fit it by itself, LibreOffice does not)."""
+    lines = max((wrapped_lines(c.header, sheet._size_col(col) / 7 - 1) for col, c in enumerate(columns)), default=1)
+    if lines > 1:
+        sheet.set_row(row, DEFAULT_ROW_POINTS * lines)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped at word boundaries in ``width`` characters."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
 
 
 def highlight_severity(sheet: Worksheet, formats: Formats, severity_col: int, last_row: int, last_col: int) -> None:
@@ -338,7 +369,9 @@ def column_width(column: Column, values: Sequence[Any]) -> float:
         return column.width
     if column.kind == LONG_TEXT:
         return LONG_TEXT_WIDTH
-    header = min(len(column.header), 24)  # longer headers wrap
+    # A header wraps (at most three lines): as wide as its longest word, a short one on one line.
+    words = column.header.split()
+    header = max(max(len(w) for w in words) if words else 0, min(len(column.header), 12), -(-len(column.header) // 3))
     present = [v for v in values if v is not None]
     if column.kind == DATE:
         content = 10
@@ -361,19 +394,86 @@ def table_name_for(sheet_name: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Printing
+#
+# Every sheet of every output prints: its used range is the print area, landscape when wider than
+# PORTRAIT_MAX_COLUMNS columns, one page wide, the header row repeated on every page, the program(s)
+# and as-of date in the page header and "Page n of m" in the footer. A sheet with manual page
+# breaks (the payment sheet, the Progress charts) gets a fixed scale instead of "fit to one page
+# wide", computed from its column widths so that it is still one page wide: Excel ignores manual
+# page breaks under "fit to".
+
+PORTRAIT_MAX_COLUMNS = 8
+DEFAULT_ROW_POINTS = 15.0
+PAGE_INCHES = {"landscape": (11.0, 8.5), "portrait": (8.5, 11.0)}  # US Letter, Excel's default paper
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.8, "bottom": 0.7}  # inches; header and footer sit at 0.3
+PAGE_NUMBERS = "Page &P of &N"
 
 
-def make_printable(sheet: Worksheet, title: str, *, repeat_header: bool = True) -> None:
-    """Landscape, one page wide, the header row repeated, the title and page numbers printed."""
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+def make_printable(sheet: Worksheet, title: str, *, as_of: Any = None, repeat_header: bool = True,
+                   last_row: int | None = None, last_col: int | None = None, footer_note: str | None = None,
+                   page_breaks: Sequence[int] | None = None, rows_per_page: int | None = None,
+                   landscape: bool | None = None) -> None:
+    """Set ``sheet`` up for printing (see above). ``last_row``/``last_col`` end the print area (the
+    cells written when not given); ``page_breaks`` are rows (0-based) that start a new page, and
+    ``rows_per_page`` the most rows between two of them, used to choose a scale that fits them;
+    ``landscape`` overrides the orientation chosen by the number of columns (a sheet of charts)."""
+    last_row = sheet.dim_rowmax if last_row is None else last_row
+    last_col = sheet.dim_colmax if last_col is None else last_col
+    last_row, last_col = max(last_row or 0, 0), max(last_col or 0, 0)
+    if landscape is None:
+        landscape = last_col + 1 > PORTRAIT_MAX_COLUMNS
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.set_paper(1)  # Letter
+    sheet.set_margins(**MARGINS)
+    sheet.print_area(0, 0, last_row, last_col)
     if repeat_header:
         sheet.repeat_rows(0)
-    sheet.set_header("&L" + header_footer_text(title))
-    sheet.set_footer("&CPage &P of &N")
+    if page_breaks:
+        sheet.set_h_pagebreaks(sorted(set(page_breaks)))
+        sheet.set_print_scale(print_scale(sheet, last_col, landscape, rows_per_page))
+    else:
+        sheet.fit_to_pages(1, 0)
+    sheet.set_header(page_header(title, as_of), {"margin": 0.25})
+    footer = "&C" + PAGE_NUMBERS
+    if footer_note:
+        footer = "&L" + header_footer_text(footer_note, MAX_HEADER_FOOTER - len(footer)) + footer
+    sheet.set_footer(footer)
 
 
-def header_footer_text(text: str) -> str:
+def page_header(title: str, as_of: Any = None) -> str:
+    """The page header: the title (program(s)) on the left, the as-of date and sheet name on the right."""
+    stamp = as_datetime(as_of)
+    second = (f"As of {stamp:%Y-%m-%d} · " if stamp is not None else "") + "&A"
+    return "&L&9" + header_footer_text(title, MAX_HEADER_FOOTER - len(second) - 6) + "\n" + second
+
+
+def print_scale(sheet: Worksheet, last_col: int, landscape: bool, rows_per_page: int | None = None) -> int:
+    """The largest scale (10-100 %) at which columns 0..last_col fit one page wide and, with
+    ``rows_per_page``, that many default-height rows (plus the repeated header) fit one page tall."""
+    page_width, page_height = PAGE_INCHES["landscape" if landscape else "portrait"]
+    printable_width = (page_width - MARGINS["left"] - MARGINS["right"]) * 72
+    printable_height = (page_height - MARGINS["top"] - MARGINS["bottom"]) * 72
+    widths = [_column_points(sheet, col) for col in range(last_col + 1)]
+    scale = printable_width / max(sum(widths), 1)
+    if rows_per_page:
+        header_points = 2 * DEFAULT_ROW_POINTS  # a wrapped header row
+        scale = min(scale, printable_height / (rows_per_page * DEFAULT_ROW_POINTS + header_points))
+    return max(10, min(100, math.floor(scale * 100)))
+
+
+def _column_points(sheet: Worksheet, col: int) -> float:
+    """A column's printed width in points: xlsxwriter's own pixel size of it (0 when hidden)."""
+    return sheet._size_col(col) * 0.75
+
+
+def header_footer_text(text: str, limit: int = MAX_HEADER_FOOTER) -> str:
     """Plain text for a print header: '&' starts a control code there, so it is doubled."""
-    return text[:MAX_HEADER_FOOTER].replace("&", "&&")
+    if len(text.replace("&", "&&")) <= limit:
+        return text.replace("&", "&&")
+    cut = text[:limit]
+    while cut and len(cut.replace("&", "&&")) + 1 > limit:  # whole characters: no '&' left alone
+        cut = cut[:-1]
+    return cut.replace("&", "&&") + "…"
