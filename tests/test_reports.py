@@ -131,12 +131,14 @@ def test_write_outputs_creates_the_folder_and_the_four_files(written):
 
 def test_no_temporary_file_is_left_in_the_folder(written):
     out, _ = written
-    assert sorted(p.name for p in out.iterdir()) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".") or "tmp" in p.name]  # folders of documents aside
 
 
 def test_results_workbook_has_its_sheets_in_order(written):
     book = openpyxl.load_workbook(written[0] / "results.xlsx")
-    assert book.sheetnames == ["Summary", "Pairs", "Coaches", "Hours by Month", "Exceptions", "Certificates", "Inputs"]
+    assert book.sheetnames == ["Summary", "Progress", "Pairs", "Coaches", "Hours by Month", "Exceptions", "Certificates",
+                              "Inputs", "Progress Data"]
 
 
 def test_pairs_sheet_is_a_table_with_human_headers_and_no_minutes(written):
@@ -344,7 +346,7 @@ def test_run_json_turns_nan_and_numpy_values_into_json(policy):
 
 def test_a_failure_while_writing_leaves_earlier_outputs_untouched(tmp_path, policy, monkeypatch):
     write_outputs(make_result(policy), tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -352,7 +354,7 @@ def test_a_failure_while_writing_leaves_earlier_outputs_untouched(tmp_path, poli
     monkeypatch.setattr(results_module, "write_table", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         write_outputs(make_result(policy, with_payment=False, findings=[]), tmp_path)
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # none replaced, no temp file
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before  # none replaced, no temp file
 
 
 def test_a_failure_of_the_last_writer_also_leaves_no_temp_file(tmp_path, policy, monkeypatch):
@@ -406,7 +408,7 @@ def test_outputs_written_in_parallel_equal_those_written_in_turn(tmp_path, polic
 
 def test_a_failure_in_the_parallel_writer_leaves_earlier_outputs_untouched(tmp_path, policy, monkeypatch):
     write_outputs(make_result(policy), tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
 
     def broken(result, path):
         Path(path).write_bytes(b"half a workbook")
@@ -415,7 +417,7 @@ def test_a_failure_in_the_parallel_writer_leaves_earlier_outputs_untouched(tmp_p
     monkeypatch.setitem(reports.WRITERS, reports.FORKED_OUTPUT, broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         write_outputs(make_result(policy, with_payment=False, findings=[]), tmp_path, parallel=True)
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
 
 
 def test_a_failure_beside_the_parallel_writer_stops_it_and_leaves_no_temp_file(tmp_path, policy, monkeypatch):

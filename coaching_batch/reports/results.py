@@ -1,9 +1,11 @@
-"""The coordinator's workbook (``results.xlsx``): Summary, Pairs, Coaches, Hours by Month,
-Exceptions, Certificates and Inputs, each data sheet a real Excel table."""
+"""The coordinator's workbook (``results.xlsx``): Summary, Progress (charts), Pairs, Coaches, Hours by
+Month, Exceptions, Certificates, Inputs and Progress Data, each data sheet a real Excel table, every
+sheet set up for printing."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -14,11 +16,13 @@ from .exceptions import FINDING_COLUMNS, findings_frame
 from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
-    COUNT, DATE, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, open_workbook, write_cell,
-    write_header, write_table,
+    COUNT, DATE, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, make_printable, open_workbook,
+    write_cell, write_header, write_table,
 )
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
-SHEETS = ("Summary", "Pairs", "Coaches", "Hours by Month", "Exceptions", "Certificates", "Inputs")
+SHEETS = ("Summary", "Progress", "Pairs", "Coaches", "Hours by Month", "Exceptions", "Certificates", "Inputs",
+          "Progress Data")
 
 # Header and kind of each pair column, in model.PAIR_COLUMNS order; the *_minutes columns are not shown.
 # Feedback is shown only as the date it was received: never its rating or comments (confidential).
@@ -119,18 +123,311 @@ COUNT_LABELS = {
 
 
 def write_results(result: RunResult, path: Path) -> None:
-    """Write ``results.xlsx`` with the sheets of :data:`SHEETS`, in that order."""
+    """Write ``results.xlsx`` with the sheets of :data:`SHEETS`, in that order, each printable."""
     workbook = open_workbook(path)
     formats = Formats(workbook)
-    _write_summary(workbook, formats, result)
-    write_table(workbook, formats, "Pairs", result.pairs, PAIR_SHEET)
-    write_table(workbook, formats, "Coaches", result.coaches, COACH_SHEET)
-    write_table(workbook, formats, "Hours by Month", result.hours_by_month, HOURS_BY_MONTH_SHEET)
+    title = f"Results — {programs_title(result)}"
+    summary = _write_summary(workbook, formats, result)
+    make_printable(summary, title, as_of=result.as_of, repeat_header=False)
+    progress_sheet = workbook.add_worksheet("Progress")
+    pairs = write_table(workbook, formats, "Pairs", result.pairs, PAIR_SHEET)
+    highlight_pairs(pairs, formats, len(result.pairs), len(result.findings))
+    make_printable(pairs, title, as_of=result.as_of, footer_note=PAIR_COLOURS_NOTE)
     findings = findings_frame(sorted(result.findings, key=sort_key))
-    write_table(workbook, formats, "Exceptions", findings, FINDING_COLUMNS, severity_key="severity")
-    write_table(workbook, formats, "Certificates", result.certificates, CERTIFICATE_SHEET)
-    write_table(workbook, formats, "Inputs", inputs_frame(result), INPUT_SHEET)
+    for name, frame, columns, severity in (
+        ("Coaches", result.coaches, COACH_SHEET, None),
+        ("Hours by Month", result.hours_by_month, HOURS_BY_MONTH_SHEET, None),
+        ("Exceptions", findings, FINDING_COLUMNS, "severity"),
+        ("Certificates", result.certificates, CERTIFICATE_SHEET, None),
+        ("Inputs", inputs_frame(result), INPUT_SHEET, None),
+    ):
+        sheet = write_table(workbook, formats, name, frame, columns, severity_key=severity)
+        make_printable(sheet, title, as_of=result.as_of)
+    progress, blocks = progress_frame(result)
+    data = write_table(workbook, formats, PROGRESS_DATA, progress, PROGRESS_COLUMNS)
+    make_printable(data, title, as_of=result.as_of)
+    _write_progress(workbook, progress_sheet, formats, result, progress, blocks, title)
     workbook.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The Pairs sheet's colours: conditional formats over the whole table (nothing per row), so they
+# follow the rows when the coordinator sorts or filters. A pair's findings are looked up on the
+# Exceptions sheet by its candidate and coach IDs.
+
+PAIR_COLOURS = (
+    ("eligible", "Green", "Completion-eligible: the pair has completed the program."),
+    ("at_risk", "Amber", "At risk: a PAIR-AT-RISK (deadline near, hours short) or PAIR-INACTIVE (no recent "
+                         "contact) warning on the pair."),
+    ("blocked", "Red", "Blocked: an error on the pair (see the Exceptions sheet and the Reasons column)."),
+)
+PAIR_COLOURS_NOTE = ("Rows: green = completion-eligible; amber = at risk (PAIR-AT-RISK or PAIR-INACTIVE); "
+                     "red = blocked (an error on the pair)")
+AT_RISK_RULES = ("PAIR-AT-RISK", "PAIR-INACTIVE")
+
+
+def pair_colour_rules(pair_count: int, finding_count: int) -> list[tuple[str, str]]:
+    """(colour key, Excel formula for the Pairs sheet's first data row), in the order they apply:
+    red (an error on a pair that is not completion-eligible), amber, green."""
+    def pair_col(key: str) -> str:
+        return "$" + xl_col_to_name(next(i for i, c in enumerate(PAIR_SHEET) if c.key == key)) + "2"
+
+    last = max(finding_count, 1) + 1
+    sheet = quote_sheetname("Exceptions")
+
+    def finding_col(key: str) -> str:
+        letter = xl_col_to_name(next(i for i, c in enumerate(FINDING_COLUMNS) if c.key == key))
+        return f"{sheet}!${letter}$2:${letter}${last}"
+
+    candidate, coach, eligible = pair_col("candidate_id"), pair_col("coach_id"), pair_col("completion_eligible")
+    on_pair = f"({finding_col('candidate_id')}={candidate})*({finding_col('coach_id')}={coach})"
+    rules = "+".join(f'({finding_col("rule")}="{rule}")' for rule in AT_RISK_RULES)
+    return [
+        ("blocked", f'=AND({candidate}<>"",{eligible}<>"Yes",'
+                    f'SUMPRODUCT(({finding_col("severity")}="Error")*{on_pair})>0)'),
+        ("at_risk", f'=AND({candidate}<>"",SUMPRODUCT(({rules})*{on_pair})>0)'),
+        ("eligible", f'={eligible}="Yes"'),
+    ]
+
+
+def highlight_pairs(sheet, formats: Formats, pair_count: int, finding_count: int) -> None:
+    """Colour the Pairs sheet's rows (see PAIR_COLOURS) and put the legend in a note on its first header."""
+    row_formats = {"eligible": formats.eligible_row, "at_risk": formats.at_risk_row, "blocked": formats.blocked_row}
+    last_row, last_col = max(pair_count, 1), len(PAIR_SHEET) - 1
+    for key, formula in pair_colour_rules(pair_count, finding_count):
+        sheet.conditional_format(1, 0, last_row, last_col, {
+            "type": "formula", "criteria": formula, "format": row_formats[key], "stop_if_true": True,
+        })
+    sheet.write_comment(0, 0, "Row colours:\n" + "\n".join(f"{colour}: {text}" for _, colour, text in PAIR_COLOURS),
+                        {"x_scale": 2.4, "y_scale": 2.2})
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress: charts of the active pairs' hours against their program's minimums, and of the days left
+# to their deadline, drawn from the Progress Data sheet. One section per program, nearest deadline
+# first, CHART_PAIRS pairs a chart and at most MAX_CHART_PAGES charts a program (all its pairs are on
+# the data sheet); each section and each further page of charts prints on a page of its own.
+
+PROGRESS_DATA = "Progress Data"
+PROGRESS_COLUMNS = [
+    Column("program", "Program"),
+    Column("label", "Pair"),
+    Column("candidate_id", "Candidate ID"),
+    Column("candidate_name", "Candidate Name"),
+    Column("coach_id", "Coach ID"),
+    Column("coach_name", "Coach Name"),
+    Column("deadline", "Deadline", DATE),
+    Column("days_left", "Days Left", INTEGER),
+    Column("candidate_hours", "Candidate Hours", HOURS),
+    Column("candidate_minimum", "Candidate Minimum", HOURS),
+    Column("coach_contact_hours", "Coach Contact Hours", HOURS),
+    Column("coach_contact_minimum", "Coach Contact Minimum", HOURS),
+]
+CHART_PAIRS = 25
+MAX_CHART_PAGES = 4
+# Printed portrait on Letter at 100 %: a page holds about 44 rows of 20 px; each program's section
+# (2 rows), its hours chart and its days-left chart fit one page, with the sheet's 5-row introduction.
+CHART_WIDTH = 700  # pixels: 11 default-width columns
+HOURS_CHART_HEIGHT, HOURS_CHART_ROWS = 340, 17
+DAYS_CHART_HEIGHT, DAYS_CHART_ROWS = 280, 14
+PROGRESS_COLUMN_COUNT, PROGRESS_COLUMN_WIDTH = 11, 9.14  # 69 px each: the print area, wider than the charts
+LABEL_LENGTH = 24
+CANDIDATE_COLOUR, COACH_COLOUR, DAYS_COLOUR, OVERDUE_COLOUR = "#4472C4", "#ED7D31", "#70AD47", "#C00000"
+
+
+@dataclass(frozen=True)
+class ProgressBlock:
+    """One program's rows on the Progress Data sheet (``first`` 0-based in the frame) and what to chart."""
+
+    program: str
+    title: str
+    first: int
+    count: int
+    candidate_minimum: float | None
+    coach_contact_minimum: float | None
+    hours_series: tuple[str, ...]  # "candidate_hours", "coach_contact_hours": the ones worth drawing
+    deadlines: bool  # some pair has a deadline
+
+    @property
+    def minimums(self) -> bool:
+        return self.candidate_minimum is not None or self.coach_contact_minimum is not None
+
+
+def _minimum(value) -> float | None:
+    """A program's hour minimum, None when it has none (a minimum of 0 is none to draw)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 and number == number else None
+
+
+def progress_frame(result: RunResult) -> tuple[pd.DataFrame, list[ProgressBlock]]:
+    """The active pairs of the run's known programs (PROGRESS_COLUMNS), grouped by program in the
+    run's order, nearest deadline first; and one ProgressBlock per program with something to chart
+    (an hour minimum, or a pair with a deadline). Programs with neither have no rows."""
+    known = run_programs(result)
+    pairs = result.pairs
+    columns = [c.key for c in PROGRESS_COLUMNS]
+    if not len(pairs) or "status" not in pairs.columns:
+        return pd.DataFrame(columns=columns), []
+    program = programs_of(pairs, result.policy.name)
+    status = pairs["status"].astype("string").str.strip().str.casefold()
+    active = (status == "active").fillna(False).to_numpy() & program.isin(list(known)).to_numpy()
+    frame = pd.DataFrame(index=pairs.index[active])
+    frame["program"] = program[active]
+    for key in ("candidate_id", "candidate_name", "coach_id", "coach_name"):
+        frame[key] = pairs.loc[active, key] if key in pairs.columns else None
+    frame["deadline"] = pd.to_datetime(pairs.loc[active, "deadline"], errors="coerce") if "deadline" in pairs else pd.NaT
+    as_of = pd.Timestamp(result.as_of)
+    frame["days_left"] = (frame["deadline"] - as_of).dt.days
+    for key in ("candidate_hours", "coach_contact_hours"):
+        frame[key] = pd.to_numeric(pairs.loc[active, key], errors="coerce") if key in pairs else float("nan")
+    minimums = {name: (_minimum(p.hours.candidate_minimum), _minimum(p.hours.coach_contact_minimum))
+                for name, p in known.items()}
+    frame["candidate_minimum"] = frame["program"].map(lambda name: minimums[name][0])
+    frame["coach_contact_minimum"] = frame["program"].map(lambda name: minimums[name][1])
+    frame["label"] = _labels(frame)
+    rank = {name: i for i, name in enumerate(known)}
+    frame["_rank"] = frame["program"].map(rank)
+    frame = frame.sort_values(["_rank", "deadline", "label"], na_position="last", kind="stable")
+
+    blocks, parts, first = [], [], 0
+    for name, policy in known.items():
+        mine = frame[frame["program"] == name]
+        candidate_minimum, coach_minimum = minimums[name]
+        deadlines = bool(mine["deadline"].notna().any())
+        if not len(mine) or (candidate_minimum is None and coach_minimum is None and not deadlines):
+            continue
+        series = tuple(key for key, minimum in (("candidate_hours", candidate_minimum),
+                                               ("coach_contact_hours", coach_minimum))
+                       if minimum is not None or mine[key].fillna(0).gt(0).any())
+        blocks.append(ProgressBlock(name, policy.title or name, first, len(mine), candidate_minimum, coach_minimum,
+                                    series if candidate_minimum is not None or coach_minimum is not None else (),
+                                    deadlines))
+        parts.append(mine)
+        first += len(mine)
+    shown = pd.concat(parts) if parts else frame.iloc[:0]
+    return shown[columns].reset_index(drop=True), blocks
+
+
+def _labels(frame: pd.DataFrame) -> pd.Series:
+    """ "Candidate / Coach" (the candidate's name, the coach's last name; an ID when there is no name),
+    shortened for a chart's axis."""
+    def who(name_key: str, id_key: str) -> pd.Series:
+        names = frame[name_key].astype("string").str.strip()
+        return names.where(names.fillna("") != "", frame[id_key].astype("string")).fillna("?")
+
+    labels = who("candidate_name", "candidate_id") + " / " + who("coach_name", "coach_id").str.split().str[-1]
+    return labels.where(labels.str.len() <= LABEL_LENGTH, labels.str.slice(0, LABEL_LENGTH - 1) + "…").astype(object)
+
+
+def _write_progress(workbook, sheet, formats: Formats, result: RunResult, frame: pd.DataFrame,
+                    blocks: list[ProgressBlock], title: str) -> None:
+    sheet.write_string(0, 0, f"Progress of the active pairs — as of {pd.Timestamp(result.as_of):%Y-%m-%d}",
+                       formats.title)
+    intro = ["Hours so far against each program's hour minimums (dashed lines), and days left",
+             "to the deadline (red: the deadline has passed); nearest deadline first.",
+             f"The numbers of every active pair are on the sheet '{PROGRESS_DATA}'."]
+    charted = {block.program for block in blocks}
+    skipped = [policy.title or name for name, policy in run_programs(result).items() if name not in charted]
+    if skipped:
+        intro.append("Not charted (no active pair, or no minimum and no deadline): " + "; ".join(skipped))
+    for row, text in enumerate(intro, start=1):
+        sheet.write_string(row, 0, text, formats.note)
+    row = len(intro) + 1
+    if not blocks:
+        sheet.write_string(row + 1, 0, "No active pair to chart.", formats.section)
+    breaks = []
+    row += 1
+    for number, block in enumerate(blocks):
+        if number:
+            breaks.append(row)
+        sheet.write_string(row, 0, f"{block.title} ({block.program})", formats.section)
+        sheet.write_string(row + 1, 0, _block_note(block), formats.note)
+        row += 2
+        pages = range(0, min(block.count, CHART_PAIRS * MAX_CHART_PAGES), CHART_PAIRS)
+        for page, start in enumerate(pages):
+            if page:
+                breaks.append(row)
+            count = min(CHART_PAIRS, block.count - start)
+            first = block.first + start + 1  # the data sheet's row (0-based; row 0 is its header)
+            span = f"pairs {start + 1}–{start + count} of {block.count}" if block.count > count else (
+                f"{block.count} active pair" + ("s" if block.count != 1 else ""))
+            if block.hours_series:
+                sheet.insert_chart(row, 0, _hours_chart(workbook, block, first, count, span),
+                                   {"object_position": 3})
+                row += HOURS_CHART_ROWS + 1
+            if block.deadlines:
+                sheet.insert_chart(row, 0, _days_chart(workbook, block, frame, first, count, span),
+                                   {"object_position": 3})
+                row += DAYS_CHART_ROWS + 1
+    sheet.set_column(0, PROGRESS_COLUMN_COUNT - 1, PROGRESS_COLUMN_WIDTH)
+    make_printable(sheet, title, as_of=result.as_of, repeat_header=False, last_row=max(row, 4),
+                   last_col=PROGRESS_COLUMN_COUNT - 1, page_breaks=breaks, landscape=False)
+
+
+def _block_note(block: ProgressBlock) -> str:
+    parts = [f"{block.count} active pair{'s' if block.count != 1 else ''}"]
+    shown = min(block.count, CHART_PAIRS * MAX_CHART_PAGES)
+    if shown < block.count:
+        parts.append(f"the charts show the {shown} with the nearest deadline; all {block.count} are on the sheet "
+                     f"'{PROGRESS_DATA}'")
+    minimums = [f"{label} {minimum:g} h" for label, minimum in (("candidate", block.candidate_minimum),
+                                                                ("coach contact", block.coach_contact_minimum))
+                if minimum is not None]
+    parts.append("minimums: " + ", ".join(minimums) if minimums else "no hour minimum: days left only")
+    if not block.deadlines:
+        parts.append("no pair has a deadline")
+    return "; ".join(parts) + "."
+
+
+def _data_range(key: str, first: int, count: int) -> list:
+    col = next(i for i, c in enumerate(PROGRESS_COLUMNS) if c.key == key)
+    return [PROGRESS_DATA, first, col, first + count - 1, col]
+
+
+def _hours_chart(workbook, block: ProgressBlock, first: int, count: int, span: str):
+    chart = workbook.add_chart({"type": "column"})
+    categories = _data_range("label", first, count)
+    names = {"candidate_hours": ("Candidate hours", CANDIDATE_COLOUR),
+             "coach_contact_hours": ("Coach contact hours", COACH_COLOUR)}
+    for key in block.hours_series:
+        name, colour = names[key]
+        chart.add_series({"name": name, "categories": categories, "values": _data_range(key, first, count),
+                          "fill": {"color": colour}, "gap": 60})
+    lines = workbook.add_chart({"type": "line"})
+    for key, minimum, colour in (("candidate_minimum", block.candidate_minimum, CANDIDATE_COLOUR),
+                                 ("coach_contact_minimum", block.coach_contact_minimum, COACH_COLOUR)):
+        if minimum is not None:
+            label = "Candidate" if key == "candidate_minimum" else "Coach contact"
+            lines.add_series({"name": f"{label} minimum ({minimum:g} h)", "categories": categories,
+                              "values": _data_range(key, first, count), "marker": {"type": "none"},
+                              "line": {"color": colour, "width": 2, "dash_type": "dash"}})
+    if lines.series:
+        chart.combine(lines)
+    chart.set_title({"name": f"{block.title}: hours so far ({span})", "name_font": {"size": 10}})
+    chart.set_y_axis({"name": "Hours", "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_x_axis({"num_font": {"rotation": -45, "size": 8}})
+    chart.set_legend({"position": "top"})
+    chart.set_size({"width": CHART_WIDTH, "height": HOURS_CHART_HEIGHT})
+    return chart
+
+
+def _days_chart(workbook, block: ProgressBlock, frame: pd.DataFrame, first: int, count: int, span: str):
+    chart = workbook.add_chart({"type": "column"})
+    days = frame["days_left"].iloc[first - 1: first - 1 + count].tolist()
+    points = [{"fill": {"color": OVERDUE_COLOUR}} if day == day and day is not None and day < 0 else None
+              for day in days]
+    chart.add_series({"name": "Days left to the deadline", "categories": _data_range("label", first, count),
+                      "values": _data_range("days_left", first, count), "fill": {"color": DAYS_COLOUR},
+                      "points": points if any(points) else None, "gap": 60})
+    chart.set_title({"name": f"{block.title}: days left to the deadline ({span})", "name_font": {"size": 10}})
+    chart.set_y_axis({"name": "Days", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_x_axis({"num_font": {"rotation": -45, "size": 8}, "label_position": "low"})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": CHART_WIDTH, "height": DAYS_CHART_HEIGHT})
+    return chart
 
 
 def inputs_frame(result: RunResult) -> pd.DataFrame:
@@ -228,10 +525,17 @@ def _true_count(frame: pd.DataFrame, column: str, rows) -> int:
     return int(frame[column][rows].eq(True).sum())  # a missing verdict is not a Yes
 
 
-def _write_summary(workbook, formats: Formats, result: RunResult) -> None:
+def _write_summary(workbook, formats: Formats, result: RunResult):
     sheet = workbook.add_worksheet("Summary")
     sheet.write_string(0, 0, f"Coaching batch run — {programs_title(result)}", formats.title)
     row = _write_sections(sheet, formats, 2, summary_rows(result))
+
+    sheet.write_string(row, 0, "Colours on the Pairs sheet", formats.section)
+    for key, colour, text in PAIR_COLOURS:
+        row += 1
+        sheet.write_string(row, 0, colour, formats.legend[key])
+        sheet.write_string(row, 1, text)
+    row += 2
 
     sheet.write_string(row, 0, "By program", formats.section)
     write_header(sheet, formats, BY_PROGRAM_COLUMNS, row + 1)
@@ -246,6 +550,7 @@ def _write_summary(workbook, formats: Formats, result: RunResult) -> None:
     sheet.set_column(0, 0, 48)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, 13)
+    return sheet
 
 
 def _write_sections(sheet, formats: Formats, row: int, sections) -> int:

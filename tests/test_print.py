@@ -1,0 +1,145 @@
+"""The outputs on paper and in pictures: print settings of every sheet, the payment sheet's pages, the
+Progress charts (read from the xlsx parts: openpyxl reads charts poorly) and the Pairs sheet's colours."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from coaching_batch.model import PAIR_COLUMNS, PAYMENT_COLUMNS
+from coaching_batch.reports import write_outputs
+from coaching_batch.reports.payments import write_payments
+from coaching_batch.reports.results import CHART_PAIRS, MAX_CHART_PAGES, progress_frame
+from test_reports import MENTORING, make_result, pair, programs_result
+
+WORKBOOKS = ("results.xlsx", "payments.xlsx", "exceptions.xlsx")
+
+
+@pytest.fixture
+def several(tmp_path, policy):
+    write_outputs(programs_result(policy), tmp_path)
+    return tmp_path
+
+
+def test_every_sheet_of_every_output_is_set_up_for_printing(several):
+    for name in WORKBOOKS:
+        for sheet in openpyxl.load_workbook(several / name).worksheets:
+            where = f"{name} {sheet.title}"
+            assert sheet.print_area, where
+            columns = openpyxl.utils.range_boundaries(sheet.print_area.split("!")[-1].replace("$", ""))[2]
+            expected = "portrait" if columns <= 8 or sheet.title == "Progress" else "landscape"
+            assert sheet.page_setup.orientation == expected, where
+            if sheet.row_breaks.brk:  # manual page breaks: a fixed scale (Excel ignores breaks under "fit to")
+                assert 10 <= int(sheet.page_setup.scale) <= 100, where
+            else:
+                assert sheet.sheet_properties.pageSetUpPr.fitToPage, where
+                assert sheet.page_setup.fitToWidth in (None, 1) and int(sheet.page_setup.fitToHeight) == 0, where
+            header = sheet.oddHeader.left.text
+            assert "As of 2026-11-20" in header and "&A" in header, where
+            assert "Supporting Services Mentoring" in header or name == "payments.xlsx", where
+            assert sheet.oddFooter.center.text == "Page &P of &N", where
+            if sheet.title not in ("Summary", "Progress"):
+                assert sheet.print_title_rows == "$1:$1", where
+
+
+def test_print_areas_cover_the_tables(several):
+    results = openpyxl.load_workbook(several / "results.xlsx")
+    assert results["Pairs"].print_area.endswith("$A$1:$Y$7")  # 25 columns, 6 pairs
+    payments = openpyxl.load_workbook(several / "payments.xlsx")["Payments"]
+    assert payments.print_area.endswith("$A$1:$L$4")  # the header, two payments and the total
+    assert payments.oddHeader.left.text.startswith("Payments — ITSS Technical Advancement Skills Coaching; "
+                                                   "District Tiered Coaching")  # the paying programs only
+
+
+def payments_of(count: int) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"payment_id": f"P-{i:03}", "coach_id": f"C{i}", "coach_name": f"Coach {i}", "candidate_id": f"K{i}",
+         "candidate_name": f"Candidate {i}", "start_date": pd.Timestamp("2026-05-01"),
+         "end_date": pd.Timestamp("2026-10-30"), "coach_contact_hours": 12.5, "candidate_hours": 40.0, "amount": 300.0,
+         "program": "itss-coaching", "amount_basis": "flat stipend $300.00"} for i in range(count)
+    ], columns=PAYMENT_COLUMNS)
+
+
+@pytest.mark.parametrize("count, breaks", [(95, [41, 81]), (80, [41]), (40, [])])
+def test_the_payment_sheet_prints_40_payments_a_page_with_the_total_on_the_last(tmp_path, policy, count, breaks):
+    write_payments(make_result(policy, payments=payments_of(count)), tmp_path / "payments.xlsx")  # alone: quick
+    sheet = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    assert [b.id for b in sheet.row_breaks.brk] == breaks  # a break after row 41 (header + 40 payments), 81, ...
+    assert sheet.cell(count + 2, 1).value == "Total"
+    assert sheet.print_area.endswith(f"$A$1:$L${count + 2}")
+    assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.orientation == "landscape"
+    if breaks:
+        assert not sheet.sheet_properties.pageSetUpPr.fitToPage and 10 <= int(sheet.page_setup.scale) < 100
+
+
+def chart_parts(path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as archive:
+        return {n: archive.read(n).decode("utf-8") for n in archive.namelist()
+                if n.startswith(("xl/charts/", "xl/drawings/", "xl/worksheets/_rels/", "xl/workbook.xml"))}
+
+
+def test_progress_sheet_charts_hours_against_minimums_and_days_left(several):
+    parts = chart_parts(several / "results.xlsx")
+    charts = sorted(n for n in parts if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+    assert charts == ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml"]
+    # ITSS (minimums 40 and 12): its one active pair (1002) in row 2 of Progress Data
+    hours = parts["xl/charts/chart1.xml"]
+    assert "<c:barChart>" in hours and "<c:lineChart>" in hours
+    refs = re.findall(r"<c:f>([^<]+)</c:f>", hours)
+    assert "'Progress Data'!$B$2" in refs  # the pair labels
+    assert "'Progress Data'!$I$2" in refs and "'Progress Data'!$K$2" in refs  # candidate, coach hours
+    assert "'Progress Data'!$J$2" in refs and "'Progress Data'!$L$2" in refs  # the two minimums
+    assert "Candidate minimum (40 h)" in hours and "Coach contact minimum (12 h)" in hours
+    days = re.findall(r"<c:f>([^<]+)</c:f>", parts["xl/charts/chart2.xml"])
+    assert "'Progress Data'!$H$2" in days  # days left
+    # Mentoring has no hour minimum: a days-left chart only, for its one active pair (row 3)
+    mentoring = parts["xl/charts/chart3.xml"]
+    assert "<c:lineChart>" not in mentoring and "'Progress Data'!$H$3" in mentoring
+    # the charts are drawn on the Progress sheet (the workbook's second)
+    assert "drawing1.xml" in parts["xl/worksheets/_rels/sheet2.xml.rels"]
+    assert parts["xl/drawings/_rels/drawing1.xml.rels"].count("charts/chart") == 3
+
+    book = openpyxl.load_workbook(several / "results.xlsx")
+    data = [r for r in book["Progress Data"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[0], r[2], r[7], r[9], r[11]) for r in data] == [
+        ("itss-coaching", "1002", -19, 40, 12),  # deadline 2026-11-01, passed
+        (MENTORING, "3002", (pd.Timestamp("2027-02-01") - pd.Timestamp("2026-11-20")).days, None, None),
+    ]
+    notes = [c for row in book["Progress"].iter_rows(values_only=True) for c in row if c]
+    assert any("Not charted" in n and "District Tiered Coaching" in n for n in notes)  # its pair is not active
+
+
+def test_many_active_pairs_are_charted_a_page_at_a_time_up_to_a_limit(policy):
+    many = CHART_PAIRS * MAX_CHART_PAGES + 7
+    pairs = pd.DataFrame([
+        pair(f"{1000 + i}", f"{5000 + i}", f"Candidate {i}", f"Coach {i}", candidate_minutes=60 * i, coach_minutes=30,
+             complete=False, paid=False, planning=str((pd.Timestamp("2026-06-01") + pd.Timedelta(days=i % 90)).date()))
+        for i in range(many)
+    ], columns=PAIR_COLUMNS)
+    frame, blocks = progress_frame(make_result(policy, pairs=pairs))
+    assert len(frame) == many and [b.count for b in blocks] == [many]
+    assert frame["deadline"].is_monotonic_increasing  # nearest deadline first
+
+
+def test_pairs_sheet_colours_eligible_at_risk_and_blocked_rows(several):
+    book = openpyxl.load_workbook(several / "results.xlsx")
+    sheet = book["Pairs"]
+    ranges = list(sheet.conditional_formatting)
+    assert [str(r.sqref) for r in ranges] == ["A2:Y7"]  # one range over the whole table, nothing per row
+    rules = ranges[0].rules
+    assert [r.type for r in rules] == ["expression"] * 3 and all(r.stopIfTrue for r in rules)
+    blocked, at_risk, eligible = (r.formula[0] for r in rules)
+    assert 'Exceptions!$A$2:$A$6="Error"' in blocked and "Exceptions!$G$2:$G$6=$B2" in blocked
+    assert '$U2<>"Yes"' in blocked  # a completion-eligible pair is never shown blocked
+    assert '"PAIR-AT-RISK"' in at_risk and '"PAIR-INACTIVE"' in at_risk and "Exceptions!$H$2:$H$6=$D2" in at_risk
+    assert eligible == '$U2="Yes"'
+    fills = [r.dxf.fill.bgColor.rgb[-6:] for r in rules]
+    assert fills == ["FFC7CE", "FFD966", "C6EFCE"]  # red, amber, green
+    assert "green" in sheet["A1"].comment.text.lower() or "Green" in sheet["A1"].comment.text
+    assert "green = completion-eligible" in sheet.oddFooter.left.text
+    legend = [r[:2] for r in book["Summary"].iter_rows(values_only=True) if r[0] in ("Green", "Amber", "Red")]
+    assert [r[0] for r in legend] == ["Green", "Amber", "Red"] and "PAIR-AT-RISK" in legend[1][1]
