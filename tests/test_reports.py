@@ -677,7 +677,7 @@ def test_feedback_and_recommendation_values_in_the_frames_reach_no_output(tmp_pa
               for name in ("pairs", "payments", "coaches", "hours_by_month", "certificates")}
     write_outputs(programs_result(policy, **frames), tmp_path)
     texts = output_texts(tmp_path)
-    assert sorted(texts) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
+    assert {"exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"} <= set(texts)  # and the documents' folders
     for name, text in texts.items():
         assert SECRET not in text, name
         assert "Comments" not in text and "Rating" not in text, name

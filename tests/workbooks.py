@@ -238,10 +238,22 @@ def output_texts(folder: Path) -> dict[str, str]:
     import zipfile
 
     texts = {}
-    for path in folder.iterdir():
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):  # the documents' folders too
+        name = path.relative_to(folder).as_posix()
         if path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as archive:
-                texts[path.name] = "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+                texts[name] = "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+        elif path.suffix == ".pdf":
+            texts[name] = _pdf_text(path)
         else:
-            texts[path.name] = path.read_text(encoding="utf-8")
+            texts[name] = path.read_text(encoding="utf-8", errors="replace")
     return texts
+
+
+def _pdf_text(path: Path) -> str:
+    """A PDF's text as a reader sees it (its raw bytes when no PDF reader is installed)."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return path.read_bytes().decode("latin-1")
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
