@@ -1,0 +1,206 @@
+"""Certificates of Completion: one PDF per certificate the run issues, and all of them in one PDF.
+
+"Certificate is issued and submitted to candidate's supervisor, with copies to candidate and coach"
+(the ITSS seed). A certificate line of the run (``result.certificates``) is issued when it has no
+earlier issue date (:func:`.names.name_certificates` gives it its file before the ledger records it);
+the wording comes from the certificate template (:mod:`.template`). Each certificate is one
+Letter page in landscape: text that would not fit is set smaller until it does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from fpdf.enums import XPos, YPos
+
+from ..model import RunResult
+from .names import CERTIFICATES_FOLDER, NOTES_FILE, combined_certificates_name, text_of
+from .pdf import Document, day
+from .template import fill, parse_template, read_template_text
+
+NO_SUPERVISOR = "the candidate's supervisor (not recorded in the roster)"
+SMALLEST_SCALE = 0.5  # text is set down to half its size to fit one page, no smaller
+_SIZES = {"title": 30, "name": 24, "center": 13, "text": 11, "signature": 10, "small": 8}
+_BOLD = {"title", "name"}
+
+
+def write_certificates(result: RunResult, folder: Path) -> None:
+    """Write the PDF of every certificate with a ``file``, the combined PDF for printing and, when a
+    certificate needs a look first, a note listing what to check."""
+    certificates = result.certificates
+    if certificates.empty or "file" not in certificates:
+        return
+    issued = certificates[certificates["file"].notna()].sort_values(["program", "candidate_name", "candidate_id"], na_position="last")
+    if issued.empty:
+        return
+    lines = parse_template(result.certificate_template or read_template_text(None))
+    combined = Document("landscape", title=f"Certificates of Completion {result.as_of.isoformat()}")
+    notes: list[str] = []
+    for certificate in issued.to_dict("records"):
+        values = _values(result, certificate)
+        single = Document("landscape", title=f"Certificate of Completion: {text_of(certificate['candidate_name'])}")
+        fit = _draw(single, lines, values)
+        single.output(str(folder / Path(certificate["file"]).name))
+        _draw(combined, lines, values, fit)  # the same page, without measuring it again
+        notes += [f"{Path(certificate['file']).name}: {note}" for note in single.notes]
+    combined.output(str(folder / combined_certificates_name(result)))
+    if notes:
+        (folder / NOTES_FILE).write_text(
+            "Certificates to check before sending (coaching-batch run of " + result.as_of.isoformat() + ")\r\n\r\n"
+            + "".join(f"- {note}\r\n" for note in notes), encoding="utf-8-sig")
+
+
+def _values(result: RunResult, certificate: dict) -> dict[str, object]:
+    """The raw values of the placeholders for one certificate (made printable when drawn)."""
+    pair = _pair_of(result.pairs, certificate)
+    people = result.people.set_index("employee_id") if len(result.people) else pd.DataFrame(columns=["name", "supervisor_id"])
+    supervisor_id = text_of(people["supervisor_id"].get(certificate["candidate_id"])) if "supervisor_id" in people else ""
+    supervisor_name = text_of(people["name"].get(supervisor_id)) if supervisor_id else ""
+    policy = result.programs.get(certificate["program"])
+    planning = pair.get("planning_meeting_date")
+    if pd.notna(planning):
+        start_event, start = "the planning meeting", planning
+    elif pd.notna(pair.get("agreement_date")) and pd.notna(pair.get("start")):
+        start_event, start = "the agreement", pair.get("start")
+    else:
+        start_event, start = "the start", pair.get("start", pair.get("assigned_date"))
+    goals = [text_of(pair.get(f"goal_{n}")).strip() for n in (1, 2, 3)]
+    return {
+        "candidate_name": certificate["candidate_name"], "candidate_id": certificate["candidate_id"],
+        "coach_name": certificate["coach_name"], "coach_id": certificate["coach_id"],
+        "supervisor_name": supervisor_name, "supervisor_id": supervisor_id if supervisor_name else "",
+        "program_title": policy.title if policy is not None else certificate["program"],
+        "program": certificate["program"],
+        "start_event": start_event, "start_date": day(start),
+        "completion_date": day(certificate["completion_date"]), "issued_date": day(result.as_of),
+        "candidate_hours": _hours(pair.get("candidate_hours")),
+        "coach_contact_hours": _hours(pair.get("coach_contact_hours")),
+        "hours_documented": " and ".join(
+            f"{hours} hours of {what}" for hours, what in ((_hours(pair.get("candidate_hours")), "learning experiences"),
+                                                           (_hours(pair.get("coach_contact_hours")), "coach contact")) if hours),
+        "goals": "; ".join(goal.rstrip(".;") for goal in goals if goal),
+        "certificate_id": certificate["certificate_id"],
+    }
+
+
+def _pair_of(pairs: pd.DataFrame, certificate: dict) -> dict:
+    """The certificate's pair (its program, candidate and coach; the completed one if several)."""
+    same = pairs[(pairs["program"] == certificate["program"]) & (pairs["candidate_id"] == certificate["candidate_id"])
+                 & (pairs["coach_id"] == certificate["coach_id"])]
+    if same.empty:
+        return {}
+    done = same[same["completion_eligible"] & (same["status"] == "Completed")]
+    return (done if len(done) else same).iloc[-1].to_dict()
+
+
+def _hours(value: object) -> str:
+    """Decimal hours; blank when none were logged (a program without that log)."""
+    return "" if value is None or pd.isna(value) or float(value) == 0 else f"{float(value):.2f}"
+
+
+def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float] | None = None) -> tuple[float, float]:
+    """One certificate page: the template's lines, vertically centred inside a double frame and set
+    smaller, if need be, until they fit; returns (scale, height) for drawing the same page again."""
+    values = {key: _printable(pdf, key, value) for key, value in raw.items()}
+    if not values["supervisor_name"]:
+        values["supervisor_name"] = NO_SUPERVISOR
+        pdf.note(f"the candidate's supervisor is not recorded in the roster: the certificate is addressed to "
+                 f"\"{NO_SUPERVISOR}\"; write in the supervisor's name or add the Supervisor ID to the roster")
+    blocks = _blocks(fill(lines, values))
+    pdf.add_page()
+    pdf.set_auto_page_break(False, margin=pdf.b_margin)  # one page, whatever the text
+    _frame(pdf)
+    inner_top, inner_height = pdf.t_margin + 8, pdf.eph - 16
+    if fit is None:
+        scale, height = 1.0, _height(pdf, blocks, 1.0)
+        while height > inner_height and scale > SMALLEST_SCALE:
+            scale = max(SMALLEST_SCALE, scale * 0.9)
+            height = _height(pdf, blocks, scale)
+    else:
+        scale, height = fit
+    if height > inner_height:
+        pdf.note("the certificate template's text is too long for one page even in small print: shorten it")
+    pdf.set_y(inner_top + max(0.0, (inner_height - height) / 2))
+    for style, texts in blocks:
+        _draw_block(pdf, style, texts, scale)
+    return scale, height
+
+
+def _printable(pdf: Document, key: str, value: object) -> str:
+    if key.endswith("_name"):
+        return pdf.printable(value, limit=120, what=f"the {key.replace('_', ' ')}") if text_of(value) else ""
+    return pdf.printable(value, what=f"the {key.replace('_', ' ')}")
+
+
+def _blocks(lines: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """Consecutive [signature] lines become one block (drawn side by side); each other line its own."""
+    blocks: list[tuple[str, list[str]]] = []
+    for style, text in lines:
+        if style == "signature" and blocks and blocks[-1][0] == "signature" and len(blocks[-1][1]) < 3:
+            blocks[-1][1].append(text)
+        else:
+            blocks.append((style, [text]))
+    return blocks
+
+
+def _size(style: str, scale: float) -> float:
+    return _SIZES[style] * scale
+
+
+def _height(pdf: Document, blocks, scale: float) -> float:
+    total = 0.0
+    for style, texts in blocks:
+        size = _size(style, scale)
+        if style == "signature":
+            total += 14 * scale + size * 0.6
+        elif not texts[0].strip():
+            total += 5 * scale
+        else:
+            total += pdf.paragraph_height(texts[0], size, bold=style in _BOLD, width=_width(pdf))
+            total += _space_after(style, scale)
+    return total
+
+
+def _space_after(style: str, scale: float) -> float:
+    return {"title": 4, "name": 3}.get(style, 1) * scale
+
+
+def _width(pdf: Document) -> float:
+    return pdf.epw - 24  # inside the frame, with room on both sides
+
+
+def _draw_block(pdf: Document, style: str, texts: list[str], scale: float) -> None:
+    size = _size(style, scale)
+    left = pdf.l_margin + 12
+    if style == "signature":
+        gap = 20
+        width = (_width(pdf) - gap * (len(texts) - 1)) / len(texts) if len(texts) > 1 else _width(pdf) / 2.5
+        top = pdf.get_y() + 12 * scale
+        for n, text in enumerate(texts):
+            x = left + n * (width + gap)
+            pdf.set_draw_color(0, 0, 0)
+            pdf.line(x, top, x + width, top)
+            pdf.style(size)
+            pdf.set_xy(x, top + 1)
+            pdf.cell(width, size * 0.45, text)
+        pdf.set_xy(left, top + 2 * scale + size * 0.6)
+        return
+    if not texts[0].strip():
+        pdf.ln(5 * scale)
+        return
+    pdf.set_x(left)
+    pdf.style(size, style in _BOLD, grey=style == "small")
+    pdf.multi_cell(_width(pdf), size * 1.35 * 0.3528, texts[0], align="L" if style in ("text", "small") else "C",
+                   new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.ln(_space_after(style, scale))
+
+
+def _frame(pdf: Document) -> None:
+    """A double border around the page's printable area."""
+    pdf.set_draw_color(40, 70, 120)
+    pdf.set_line_width(1.2)
+    pdf.rect(pdf.l_margin - 4, pdf.t_margin - 4, pdf.epw + 8, pdf.eph + 8)
+    pdf.set_line_width(0.3)
+    pdf.rect(pdf.l_margin - 1, pdf.t_margin - 1, pdf.epw + 2, pdf.eph + 2)
+    pdf.set_line_width(0.2)

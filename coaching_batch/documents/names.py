@@ -1,0 +1,63 @@
+"""Where the documents go and what their files are called (no PDF library needed here: the run
+names its certificates before the ledger records them, whether or not any PDF is written)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from ..model import RunResult
+
+CERTIFICATES_FOLDER = "certificates"
+REQUESTS_FOLDER = "payment-requests"
+DOCUMENTATION_FOLDER = "payment-documentation"
+NOTES_FILE = "Check before sending.txt"  # in a folder whose documents need a look before they go out
+
+_UNSAFE_IN_FILENAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+
+
+def text_of(value: object) -> str:
+    """A cell value as text: blank for None, NaN and NaT."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def safe_filename(text: str, *, longest: int = 80) -> str:
+    """``text`` as a file name that works on Windows, macOS and Linux (letters of any script kept)."""
+    name = unicodedata.normalize("NFC", text)
+    name = _UNSAFE_IN_FILENAME.sub(" ", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    return name[:longest].rstrip(" .") or "document"
+
+
+def combined_certificates_name(result: RunResult) -> str:
+    return f"All certificates {result.as_of.isoformat()}.pdf"
+
+
+def name_certificates(result: RunResult) -> None:
+    """Give each certificate this run issues (no earlier issue date) its PDF's path, relative to the
+    output folder (``certificates/<candidate> - <program> - <certificate ID>.pdf``); a certificate
+    issued before keeps ``file`` None and gets no new PDF."""
+    certificates = result.certificates
+    if certificates.empty:
+        return
+    new = certificates["issued_on"].isna()
+    certificates["file"] = [
+        f"{CERTIFICATES_FOLDER}/{safe_filename(f'{text_of(row.candidate_name) or row.candidate_id} - {row.program}')} - {row.certificate_id}.pdf"
+        if is_new else None
+        for row, is_new in zip(certificates.itertuples(index=False), new)
+    ]
+
+
+def request_name(pair: dict) -> str:
+    """The file of a pair's pre-filled Request for Payment."""
+    who = f"{text_of(pair['coach_name']) or pair['coach_id']} coaching {text_of(pair['candidate_name']) or pair['candidate_id']} - {pair['program']}"
+    return f"{safe_filename(who)} - {pair['payment_id']}.pdf"
+
+
+def documentation_name(payment_id: str) -> str:
+    return f"{safe_filename(payment_id)}.pdf"

@@ -1,0 +1,192 @@
+"""The stipend's paperwork: the coach's Request for Payment, pre-filled, and the hours summary
+finance files with each payment.
+
+* ``payment-requests/``: for each pair that would be payable but for the coach's signed Request for
+  Payment, the seed's form filled in ("I, ___, certify that I have completed a minimum of 12 contact
+  hours while coaching ___, from ___ to ___"), with signature and date lines, and the coach's log
+  summary on the next page; the coach signs it and sends it back with the log.
+* ``payment-documentation/``: for each stipend on this run's payment sheet, the same summary,
+  named by its Payment ID.
+
+The summary lists each counted coach-log entry (date, type of contact, duration) and the total;
+never the entries' descriptions, ratings or anything else from the forms.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from fpdf.fonts import FontFace
+
+from ..model import RunResult
+from .names import NOTES_FILE, documentation_name, request_name, text_of
+from .pdf import Document, clock_text, day, hours_text
+
+NO_REQUEST = "no Request for Payment"  # the only reason left on a pair waiting for the coach's form (rules/evaluate.py)
+
+
+def waiting_for_request(result: RunResult) -> pd.DataFrame:
+    """The pairs that would be payable but for the coach's signed Request for Payment: completion
+    eligible, of a program that pays, no request date, not paid, and no other reason against paying."""
+    pairs = result.pairs
+    if pairs.empty:
+        return pairs
+    pays = pairs["program"].map({name: policy.payment is not None for name, policy in result.programs.items()})
+    only_reason = pairs["reasons"].fillna("").map(lambda reasons: [r for r in reasons.split("; ") if r] == [NO_REQUEST])
+    chosen = (pairs["completion_eligible"] & ~pairs["payment_eligible"] & pays.fillna(False).astype(bool)
+              & pairs["payment_request_date"].isna() & pairs["paid_on"].isna() & only_reason)
+    return pairs[chosen].sort_values(["program", "coach_name", "candidate_name"], na_position="last")
+
+
+def write_payment_requests(result: RunResult, folder: Path) -> None:
+    """One pre-filled Request for Payment (and log summary) per pair waiting for the coach's form."""
+    entries = _entries_by_pair(result)
+    notes = []
+    for pair_index, pair in waiting_for_request(result).iterrows():
+        pair = pair.to_dict()
+        pdf = Document(title=f"Coaching Request for Payment: {text_of(pair['coach_name'])}", page_numbers=True)
+        log = entries.get(pair_index, _no_entries())
+        _request_page(pdf, result, pair, log)
+        _summary_page(pdf, result, pair, log, heading="Coaching Log summary", subheading="Attach to the signed Request for Payment.")
+        name = request_name(pair)
+        pdf.output(str(folder / name))
+        notes += [f"{name}: {note}" for note in pdf.notes]
+    _write_notes(folder, result, notes)
+
+
+def write_payment_documentation(result: RunResult, folder: Path) -> None:
+    """One hours summary per stipend on the payment sheet, named by its Payment ID."""
+    if result.payments.empty:
+        return
+    entries = _entries_by_pair(result)
+    pair_of = {payment: index for index, payment in result.pairs["payment_id"].items()}
+    notes = []
+    for payment in result.payments.to_dict("records"):
+        index = pair_of.get(payment["payment_id"])
+        pair = result.pairs.loc[index].to_dict() if index is not None else {**payment, "planning_meeting_date": payment["start_date"]}
+        pdf = Document(title=f"Payment documentation {payment['payment_id']}", page_numbers=True)
+        _summary_page(pdf, result, pair, entries.get(index, _no_entries()),
+                      heading="Coaching Log summary", subheading=f"Documentation for payment {payment['payment_id']}.", payment=payment)
+        name = documentation_name(payment["payment_id"])
+        pdf.output(str(folder / name))
+        notes += [f"{name}: {note}" for note in pdf.notes]
+    _write_notes(folder, result, notes)
+
+
+# ------------------------------------------------------------------------------------- pages
+
+
+def _request_page(pdf: Document, result: RunResult, pair: dict, log: pd.DataFrame) -> None:
+    """The seed's Coaching Request for Payment, filled in."""
+    policy = result.programs.get(pair["program"])
+    title = policy.title if policy is not None else pair["program"]
+    minimum = policy.hours.coach_contact_minimum if policy is not None else None
+    coach = pdf.name(pair["coach_name"], "the coach's name")
+    candidate = pdf.name(pair["candidate_name"], "the candidate's name")
+    start, end = _period(pair, log)
+    pdf.add_page()
+    pdf.paragraph(pdf.printable(title, what="the program title"), 12, bold=True, align="C")
+    pdf.paragraph("Coaching Request for Payment", 20, bold=True, align="C")
+    pdf.ln(8)
+    pdf.labelled("Coach Name", coach, label_width=55)
+    pdf.labelled("Employee ID Number", pdf.printable(pair["coach_id"], limit=40, what="the coach ID"), label_width=55)
+    pdf.labelled("Candidate", f"{candidate} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})", label_width=55)
+    pdf.ln(6)
+    hours = (f"a minimum of {minimum:g} contact hours" if minimum is not None
+             else f"{hours_text(int(log['duration'].sum()))} contact hours")
+    pdf.paragraph(f"I, {coach}, certify that I have completed {hours} while coaching {candidate}, "
+                  f"from {start or '________________'} to {end or '________________'}.", 12, line=1.6)
+    pdf.ln(4)
+    pdf.paragraph(f"The Coaching Log attached (next page) documents {hours_text(int(log['duration'].sum()))} contact hours "
+                  f"in {len(log)} entr{'y' if len(log) == 1 else 'ies'}.", 10, grey=True)
+    pdf.ln(22)
+    _signature_lines(pdf, ["Coach Signature", "Date"])
+    pdf.ln(14)
+    pdf.paragraph("Return the signed form, with the Coaching Log, to the Coaching Coordinator.", 10)
+    pdf.paragraph(f"Prepared by the coaching batch run of {day(result.as_of)}; Payment ID {pair['payment_id']}.", 8, grey=True)
+
+
+def _summary_page(pdf: Document, result: RunResult, pair: dict, log: pd.DataFrame, *, heading: str, subheading: str,
+                  payment: dict | None = None) -> None:
+    """The coach's counted log entries (date, type of contact, duration) and their total."""
+    policy = result.programs.get(pair["program"])
+    start, end = _period(pair, log)
+    pdf.add_page()
+    pdf.paragraph(heading, 15, bold=True)
+    pdf.paragraph(subheading, 10, grey=True)
+    pdf.ln(3)
+    facts = [
+        ("Program", pdf.printable(policy.title if policy is not None else pair["program"], what="the program title")),
+        ("Coach", f"{pdf.name(pair['coach_name'], 'the coach name')} (ID {pdf.printable(pair['coach_id'], limit=40)})"),
+        ("Candidate", f"{pdf.name(pair['candidate_name'], 'the candidate name')} (ID {pdf.printable(pair['candidate_id'], limit=40)})"),
+        ("Period", f"{start or 'not recorded'} to {end or 'not recorded'}"),
+    ]
+    if payment is not None:
+        facts.append(("Amount", f"${float(payment['amount']):,.2f}"))
+        if pd.notna(pair.get("payment_request_date")):
+            facts.append(("Request for Payment", f"received {day(pair['payment_request_date'])}"))
+    for label, value in facts:
+        pdf.labelled(label, value, label_width=48, size=10)
+    pdf.ln(3)
+    total = int(log["duration"].sum()) if len(log) else 0
+    minimum = policy.hours.coach_contact_minimum if policy is not None else None
+    pdf.paragraph(f"{len(log)} counted coach-log entr{'y' if len(log) == 1 else 'ies'}, {hours_text(total)} contact hours"
+                  + (f" (the program requires {minimum:g})" if minimum is not None else "") + ".", 10)
+    pdf.ln(2)
+    pdf.style(10)
+    heading_style = FontFace(emphasis="BOLD", fill_color=(221, 235, 247))
+    with pdf.table(col_widths=(30, 40, 22, 22), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT"),
+                   headings_style=heading_style, repeat_headings=1, line_height=6, first_row_as_headings=True) as table:
+        table.row(["Date", "Type of Contact", "Duration", "Hours"])
+        for entry in log.itertuples(index=False):
+            table.row([f"{pd.Timestamp(entry.date):%Y-%m-%d}", pdf.printable(entry.contact_type, limit=60, what="a type of contact"),
+                       clock_text(int(entry.duration)), hours_text(int(entry.duration))])
+        pdf.set_font(style="B")
+        table.row(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", clock_text(total), hours_text(total)])
+    pdf.style(10)
+
+
+def _signature_lines(pdf: Document, labels: list[str]) -> None:
+    top = pdf.get_y()
+    widths = [pdf.epw * 0.55, pdf.epw * 0.3]
+    x = pdf.l_margin
+    for label, width in zip(labels, widths):
+        pdf.set_draw_color(0, 0, 0)
+        pdf.line(x, top, x + width, top)
+        pdf.set_xy(x, top + 1)
+        pdf.style(9)
+        pdf.cell(width, 5, label)
+        x += width + pdf.epw * 0.15
+    pdf.set_xy(pdf.l_margin, top + 7)
+
+
+def _period(pair: dict, log: pd.DataFrame) -> tuple[str, str]:
+    """Start (planning meeting, else the period's start) and end (completion, else the last entry)."""
+    start = pair.get("planning_meeting_date")
+    if start is None or pd.isna(start):
+        start = pair.get("start")
+    end = pair.get("completion_date")
+    if (end is None or pd.isna(end)) and len(log):
+        end = log["date"].max()
+    return day(start), day(end)
+
+
+def _entries_by_pair(result: RunResult) -> dict[int, pd.DataFrame]:
+    entries = result.counted_entries
+    if entries.empty:
+        return {}
+    coach_log = entries[entries["kind"] == "coach_log"].sort_values(["pair", "date"], kind="stable")
+    return {pair: group for pair, group in coach_log.groupby("pair", sort=False)}
+
+
+def _no_entries() -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "contact_type": pd.Series(dtype=object),
+                         "duration": pd.Series(dtype="Int64")})
+
+
+def _write_notes(folder: Path, result: RunResult, notes: list[str]) -> None:
+    if notes:
+        (folder / NOTES_FILE).write_text(
+            f"Documents to check before sending (coaching-batch run of {result.as_of.isoformat()})\r\n\r\n"
+            + "".join(f"- {note}\r\n" for note in notes), encoding="utf-8-sig")

@@ -1,0 +1,146 @@
+"""The PDF page every document is drawn on: the shipped Unicode font, text made printable, sizes.
+
+Every document embeds DejaVu Sans (``fonts/``, free to redistribute: ``fonts/LICENSE-DejaVu.txt``)
+so names such as "Zoë Ångström" or "Nguyễn Thị" print as typed. A character the font has no glyph
+for (Chinese, for instance) is printed as the replacement mark and the document records a note,
+which the coordinator sees, instead of a blank or a broken line. Text longer than any sensible
+value is shortened, with a note, so a pasted essay cannot push a form off its page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from .names import text_of
+
+FONT_DIR = Path(__file__).with_name("fonts")
+FONT_FAMILY = "DejaVuSans"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+REPLACEMENT = "\N{REPLACEMENT CHARACTER}"  # in both DejaVu faces
+PAGE_FORMAT = "letter"
+MARGIN = 19.05  # mm: three quarters of an inch
+GREY = (90, 90, 90)
+LONGEST_NAME = 120  # characters of a name or ID printed; the rest is shortened with a note
+LONGEST_TEXT = 600  # characters of a free-text value (a goal) printed
+
+@lru_cache(maxsize=1)
+def printable_codepoints() -> frozenset[int]:
+    """The characters both faces of the shipped font can draw."""
+    faces = [TTFont(FONT_DIR / name, lazy=True) for name in FONT_FILES.values()]
+    try:
+        covered = set(faces[0].getBestCmap())
+        for face in faces[1:]:
+            covered &= set(face.getBestCmap())
+    finally:
+        for face in faces:
+            face.close()
+    return frozenset(covered)
+
+
+class Document(FPDF):
+    """A Letter page with the shipped font, margins and a list of notes for the coordinator."""
+
+    def __init__(self, orientation: str = "portrait", *, title: str = "", page_numbers: bool = False) -> None:
+        super().__init__(orientation=orientation, unit="mm", format=PAGE_FORMAT)
+        for style, name in FONT_FILES.items():
+            self.add_font(FONT_FAMILY, style, FONT_DIR / name)
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=MARGIN)
+        self.set_creator("coaching-batch")
+        self.notes: list[str] = []
+        if title:  # the file's properties: any Unicode text, no glyphs needed
+            self.set_title(re.sub(r"\s+", " ", unicodedata.normalize("NFC", title)).strip()[:200])
+        self.page_numbers = page_numbers
+        self.set_font(FONT_FAMILY, "", 11)
+
+    # ---------------------------------------------------------------------------------- text
+
+    def printable(self, value: object, *, limit: int = LONGEST_TEXT, what: str = "a value") -> str:
+        """``value`` as text the font can draw: one NFC string with no control characters, missing
+        glyphs replaced by the replacement mark and text past ``limit`` shortened (each with a note)."""
+        text = text_of(value)
+        text = unicodedata.normalize("NFC", text)
+        text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf"))
+        text = re.sub(r"\s+", " ", text).strip()
+        if len(text) > limit:
+            self.note(f"{what} of {len(text):,} characters is shortened to its first {limit:,} here")
+            text = text[:limit].rstrip() + "…"
+        covered = printable_codepoints()
+        missing = sorted({ch for ch in text if ord(ch) not in covered})
+        if missing:
+            codes = ", ".join(f"U+{ord(ch):04X}" for ch in missing)
+            self.note(f"{len(missing)} character{'s' if len(missing) > 1 else ''} of {what} ({codes}) "
+                      f"cannot be printed in this font and show as {REPLACEMENT}: write them in by hand")
+            text = "".join(REPLACEMENT if ord(ch) not in covered else ch for ch in text)
+        return text
+
+    def name(self, value: object, what: str = "a name") -> str:
+        text = self.printable(value, limit=LONGEST_NAME, what=what)
+        return text or "(not recorded)"
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    # ------------------------------------------------------------------------------- drawing
+
+    def style(self, size: float, bold: bool = False, grey: bool = False) -> None:
+        self.set_font(FONT_FAMILY, "B" if bold else "", size)
+        self.set_text_color(*(GREY if grey else (0, 0, 0)))
+
+    def paragraph(self, text: str, size: float = 11, *, bold: bool = False, align: str = "L", grey: bool = False,
+                  line: float = 1.35, width: float = 0) -> None:
+        """Wrapped text across the page (or ``width``), from the left margin, then the next line."""
+        self.style(size, bold, grey)
+        self.multi_cell(width, size * line * 0.3528, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def paragraph_height(self, text: str, size: float, *, bold: bool = False, line: float = 1.35, width: float = 0) -> float:
+        self.style(size, bold)
+        return self.multi_cell(width, size * line * 0.3528, text, dry_run=True, output="HEIGHT")
+
+    def labelled(self, label: str, value: str, *, label_width: float = 45, size: float = 11) -> None:
+        """``label`` in bold on the left, the (filled-in) ``value`` wrapped beside it, underlined."""
+        top = self.get_y()
+        self.style(size, bold=True)
+        self.cell(label_width, size * 0.5, label)
+        self.style(size)
+        left = self.l_margin + label_width
+        self.set_xy(left, top)
+        self.multi_cell(self.epw - label_width, size * 0.5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(*GREY)
+        self.line(left, self.get_y(), self.l_margin + self.epw, self.get_y())
+        self.ln(3)
+
+    def footer(self) -> None:
+        if not self.page_numbers:
+            return
+        self.set_y(-MARGIN + 4)
+        self.style(8, grey=True)
+        self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="C")
+
+
+def day(value: object) -> str:
+    """A date in words, e.g. "July 24, 2026"; blank when there is none."""
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return ""
+    value = pd.Timestamp(value)
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def hours_text(minutes: int) -> str:
+    """Whole minutes as decimal hours, as the outputs print them (``12.50``)."""
+    return f"{minutes / 60:.2f}"
+
+
+def clock_text(minutes: int) -> str:
+    """Whole minutes as hours and minutes (``1:30``)."""
+    return f"{minutes // 60}:{minutes % 60:02d}"
