@@ -67,11 +67,13 @@ def main(argv: list[str] | None = None) -> None:
 @click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=LOCK_WAIT_SECONDS, show_default=True,
               metavar="SECONDS", help="How long to wait for another run using the same ledger.")
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
+@click.option("--certificate-template", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",  # documents
+              help="The certificates' wording: a copy of certificate-template.txt (from `templates DIR`), edited.")
 # notices: send the week's notices after the run (see `notices send`)
 @click.option("--send-notices", is_flag=True, help="Then send the notices not sent before this week (needs --smtp-config).")
 @click.option("--smtp-config", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="SMTP config for --send-notices.")
 def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
-        overwrite: bool, archive: bool, lock_wait: float, verbose: bool, send_notices: bool, smtp_config: Path | None) -> None:
+        overwrite: bool, archive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None, send_notices: bool, smtp_config: Path | None) -> None:
     """Read every workbook in INBOX, apply the program's rules and write the outputs."""
     from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
 
@@ -82,7 +84,8 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         raise click.UsageError("--send-notices needs --smtp-config FILE")
     smtp = load_config_or_exit(smtp_config) if send_notices else None
     options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program or (DEFAULT_PROGRAM,), state=state, dry_run=dry_run,
-                         strict=strict, overwrite=overwrite, archive=archive, lock_wait=lock_wait)
+                         strict=strict, overwrite=overwrite, archive=archive, lock_wait=lock_wait,
+                         certificate_template=certificate_template)  # documents
     try:
         with _progress() as progress:
             result, out_dir = run_batch(options, progress=progress)

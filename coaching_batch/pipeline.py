@@ -18,6 +18,7 @@ from contextlib import closing, nullcontext
 
 from . import settings
 from .contracts import tables
+from .documents import name_certificates, read_template_text  # documents: certificates' files and wording
 from .findings import Finding, finding, sort_key
 from .errors import UsageError
 from .inbox import discover
@@ -44,6 +45,7 @@ class RunOptions:
     overwrite: bool = False  # replace the outputs of an earlier run in the output folder
     archive: bool = False  # move the files read to archive/<as-of>/ after a successful run
     lock_wait: float = settings.LOCK_WAIT_SECONDS
+    certificate_template: Path | None = None  # documents: the certificates' wording file (None: the default shipped)
 
     @property
     def state_dir(self) -> Path:
@@ -89,6 +91,7 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     ledger, if there is one.
     """
     programs = Programs.load([options.program] if isinstance(options.program, str) else list(options.program))
+    wording = read_template_text(options.certificate_template)  # documents: a bad template stops the run before anything is read
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
     if options.dry_run:
@@ -96,6 +99,7 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         with closing(ledger) if ledger else nullcontext():
             out_dir = options.out_dir()
             result = _evaluate(options, programs, progress)
+            result.certificate_template = wording  # documents
             settle(result, ledger)
             _write(result, out_dir, progress)
         return result, out_dir
@@ -104,6 +108,7 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         ledger.reconcile()
         out_dir = options.out_dir()
         result = _evaluate(options, programs, progress)
+        result.certificate_template = wording  # documents
         settle(result, ledger)
         run_id = ledger.record_pending(result, out_dir)
         crash_point("pending-recorded")
@@ -224,6 +229,12 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None) -> None:
 def settle(result: RunResult, ledger: Ledger | None) -> None:
     """Compare the run with the ledger: stipends paid before are not paid again (PAYMENT-ALREADY-PAID),
     and each finding is New or Open, with the ones gone since the last run listed as Resolved."""
+    # documents: a certificate issued by an earlier run keeps that date and gets no new PDF; the others
+    # are named (certificates/<name>.pdf) here, before the ledger records them as pending
+    if ledger is not None and len(result.certificates):
+        issued = ledger.issued_certificates(result.certificates["certificate_id"].tolist())
+        result.certificates["issued_on"] = pd.to_datetime(result.certificates["certificate_id"].map(issued))
+    name_certificates(result)
     if ledger is None:
         return
     pairs = result.pairs

@@ -67,7 +67,10 @@ def write_templates(directory: Path, *, force: bool = False) -> list[Path]:
     """
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} exists and is not a folder")
+    from .documents.template import DEFAULT_TEMPLATE_NAME, default_template_text  # documents (imports pandas: not at start-up)
+
     targets = [(table, directory / template_filename(table)) for table in tables().values()]
+    targets.append((None, directory / DEFAULT_TEMPLATE_NAME))  # documents: the certificates' wording, to edit in Notepad
     existing = [path.name for _, path in targets if path.exists()]
     if existing and not force:
         raise UsageError(
@@ -78,7 +81,10 @@ def write_templates(directory: Path, *, force: bool = False) -> list[Path]:
         directory.mkdir(parents=True, exist_ok=True)
         for table, path in targets:
             with atomic_path(path) as temp:
-                _write_template(table, temp)
+                if table is None:  # documents: the certificate template, with Windows line ends for Notepad
+                    temp.write_bytes(default_template_text().replace("\n", "\r\n").encode("utf-8"))
+                else:
+                    _write_template(table, temp)
     except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
         raise UsageError(f"cannot write the templates in {directory}: {getattr(exc, 'strerror', None) or exc}") from None
     return [path for _, path in targets]
@@ -257,7 +263,7 @@ def _write_instructions(sheet: Worksheet, table: Table, formats: dict) -> None:
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace template workbooks already in DIR.")
 def templates_command(directory: Path, force: bool) -> None:
-    """Write blank input workbooks, one per table, into DIR (created if missing).
+    """Write blank input workbooks, one per table, and the certificate template into DIR (created if missing).
 
     A workbook already in DIR with a template's name is left alone and nothing is written,
     unless --force is given.

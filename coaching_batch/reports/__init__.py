@@ -17,6 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ..model import RunResult
+from ..documents import FOLDER_WRITERS as DOCUMENT_WRITERS  # documents: the PDFs
 from ..notices.eml import NOTICES_DIRNAME, write_notices  # notices
 from .atomic import atomic_folder, atomic_path
 from .exceptions import finding_key, write_exceptions
@@ -37,6 +38,7 @@ WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
 # Folders of documents (certificates, notices …): each writer fills a fresh temporary folder; when
 # every file and folder is complete, the folders are put in place first, then the files.
 FOLDER_WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
+    **DOCUMENT_WRITERS,  # documents: certificates/, payment-requests/, payment-documentation/ (PDF)
     NOTICES_DIRNAME: write_notices,  # notices: the weekly notices as .eml files
 }
 FORKED_OUTPUT = RESULTS  # the output a second process writes, in a parallel write

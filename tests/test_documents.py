@@ -1,0 +1,292 @@
+"""The documents a run writes: Certificates of Completion (one PDF each and one to print), the
+coach's Request for Payment pre-filled with the log summary, the payment documentation; the
+certificate wording from a template file; names a PDF font lacks, long goals and a missing
+supervisor. PDFs are read back with pypdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from coaching_batch.cli import main
+from coaching_batch.documents import default_template_text, write_certificates, write_payment_requests
+from coaching_batch.documents.pdf import REPLACEMENT
+from coaching_batch.documents.payments import waiting_for_request
+from coaching_batch.pipeline import RunOptions, run_batch
+from coaching_batch.read import read_workbook
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
+AS_OF = dt.date(2026, 11, 20)
+RYAN_PATEL = ("115230", "102264")  # completed and payable but for the coach's Request for Payment
+CALVIN_REESE = "124250"  # job-embedded, completed; his supervisor is not in the roster
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def pages(path: Path) -> int:
+    return len(PdfReader(path).pages)
+
+
+def copy_demo(root: Path) -> Path:
+    inbox = root / "inbox"
+    shutil.copytree(SAMPLES, inbox, ignore=shutil.ignore_patterns("*.md", "*.json"))
+    return inbox
+
+
+def cli(*args: str) -> int:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(args))
+    return exit_.value.code
+
+
+@pytest.fixture(scope="module")
+def weeks(tmp_path_factory):
+    """The demo inbox run for real twice as of the same week (the second issues nothing new)."""
+    root = tmp_path_factory.mktemp("documents")
+    inbox = copy_demo(root)
+    first, first_out = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",)))
+    second, second_out = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",)))
+    return {"root": root, "inbox": inbox, "first": first, "out": first_out, "second": second, "second_out": second_out}
+
+
+# --------------------------------------------------------------------------------- certificates
+
+
+def test_one_certificate_pdf_per_new_certificate_line_and_one_combined_pdf_to_print(weeks):
+    result, out = weeks["first"], weeks["out"]
+    new = result.certificates[result.certificates["issued_on"].isna()]
+    assert len(new) == 11 and new["file"].notna().all()
+    written = sorted(p.name for p in (out / "certificates").glob("*.pdf") if not p.name.startswith("All certificates"))
+    assert written == sorted(Path(f).name for f in new["file"])
+    assert all(f.startswith("certificates/") for f in new["file"])
+    for file in new["file"]:
+        assert pages(out / file) == 1
+    combined = out / "certificates" / f"All certificates {AS_OF.isoformat()}.pdf"
+    assert pages(combined) == len(new)
+
+
+def test_a_certificate_is_addressed_to_the_supervisor_with_copies_and_names_program_dates_and_hours(weeks):
+    result, out = weeks["first"], weeks["out"]
+    alicia = result.certificates.set_index("candidate_id").loc["113402"]
+    text = pdf_text(out / alicia["file"])
+    assert "Certificate of Completion" in text
+    assert "To: Marcus Hale" in text  # the supervisor named by Alicia Brooks's Supervisor ID in the roster
+    assert "Copies: Alicia Brooks (candidate), Jordan Reyes (coach)" in text
+    assert "ITSS Technical Advancement Skills Coaching" in text
+    assert "March 2, 2026" in text and "July 24, 2026" in text  # planning meeting and completion
+    assert "46.50 hours of learning experiences and 14.25 hours of coach contact" in text
+    assert "Configure and troubleshoot switch ports and VLANs" in text  # her goals
+    assert alicia["certificate_id"] in text
+
+
+def test_a_missing_supervisor_is_addressed_plainly_and_listed_for_the_coordinator(weeks):
+    result, out = weeks["first"], weeks["out"]
+    calvin = result.certificates.set_index("candidate_id").loc[CALVIN_REESE]
+    text = " ".join(pdf_text(out / calvin["file"]).split())
+    assert "To: the candidate's supervisor (not recorded in the roster)" in text
+    notes = (out / "certificates" / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    assert Path(calvin["file"]).name in notes and "supervisor is not recorded" in notes
+
+
+def test_the_ledger_records_each_certificate_issued_with_its_pdf(weeks):
+    state = weeks["inbox"].parent / "state" / "ledger.sqlite"
+    with sqlite3.connect(state) as db:
+        rows = db.execute("SELECT certificate_id, status, issued_on, file FROM certificates").fetchall()
+    assert len(rows) == 11
+    assert {status for _, status, _, _ in rows} == {"issued"}
+    assert all(Path(file).is_file() and issued_on == AS_OF.isoformat() for _, _, issued_on, file in rows)
+
+
+def test_a_second_real_run_issues_no_certificate_again(weeks):
+    second, out = weeks["second"], weeks["second_out"]
+    assert out != weeks["out"]
+    assert second.certificates["issued_on"].notna().all()
+    assert second.certificates["file"].isna().all()
+    assert not list((out / "certificates").glob("*.pdf"))
+
+
+def test_a_dry_run_writes_the_certificates_but_records_nothing(tmp_path):
+    inbox = copy_demo(tmp_path)
+    result, out = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",), dry_run=True, out=tmp_path / "out"))
+    assert len(list((out / "certificates").glob("*.pdf"))) == len(result.certificates) + 1
+    assert not (tmp_path / "state").exists()  # no ledger at all: the next real run issues them
+    again, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",), dry_run=True, out=tmp_path / "out2"))
+    assert again.certificates["issued_on"].isna().all()
+
+
+def test_nothing_confidential_appears_in_any_document(weeks):
+    texts = " ".join(pdf_text(p) for p in weeks["out"].rglob("*.pdf"))
+    secrets = set()
+    for name in ("Coach Recommendations.xlsx", "Reps Coaching 2026.xlsx"):
+        for sheet in read_workbook(str(SAMPLES / name), name).sheets:
+            if sheet.table == "recommendations":
+                secrets |= set(sheet.frame["overall"].dropna().astype(str))
+            if sheet.table == "feedback" and "comments" in sheet.frame:
+                secrets |= {c for c in sheet.frame["comments"].dropna().astype(str) if len(c) > 8}
+    assert secrets
+    assert not [secret for secret in secrets if secret in texts]
+    assert "recommend" not in texts.lower()
+
+
+# ------------------------------------------------------------------------------------- template
+
+
+def test_templates_writes_the_default_certificate_template(tmp_path):
+    assert cli("templates", str(tmp_path / "t")) == 0
+    written = (tmp_path / "t" / "certificate-template.txt").read_bytes()
+    assert written.decode("utf-8").replace("\r\n", "\n") == default_template_text()
+    assert b"\r\n" in written  # Notepad-friendly line ends
+
+
+def test_a_changed_template_changes_the_wording(tmp_path):
+    inbox = copy_demo(tmp_path)
+    template = tmp_path / "my certificate.txt"
+    template.write_text("# ours\n[title]Award of Achievement\nWell done, ${candidate_name}! Coached by $coach_name.\n"
+                        "Supervisor: $supervisor_name\n", encoding="utf-8-sig")
+    assert cli("run", str(inbox), "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "out"), "--dry-run",
+               "--certificate-template", str(template)) == 0
+    text = pdf_text(next((tmp_path / "out" / "certificates").glob("Alicia Brooks*.pdf")))
+    assert "Award of Achievement" in text and "Well done, Alicia Brooks! Coached by Jordan Reyes." in text
+    assert "Certificate of Completion" not in text and "ours" not in text
+
+
+@pytest.mark.parametrize("line, named", [
+    ("Dear $supervisor, well done $candidat_name", "$supervisor"),
+    ("A stipend of $300", "$300"),
+    ("[titel]Certificate", "[titel]"),
+])
+def test_a_bad_template_is_one_error_line_and_exit_2_before_anything_is_read(tmp_path, capsys, line, named):
+    inbox = copy_demo(tmp_path)
+    template = tmp_path / "bad.txt"
+    template.write_text(f"[title]Certificate\n{line}\n", encoding="utf-8")
+    assert cli("run", str(inbox), "--as-of", AS_OF.isoformat(), "--certificate-template", str(template)) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: ") and error.count("\n") == 1 and named in error and "line 2" in error
+    assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
+
+
+def test_a_missing_template_file_is_a_usage_error(tmp_path, capsys):
+    assert cli("run", str(tmp_path), "--certificate-template", str(tmp_path / "nope.txt")) == 2
+    assert "cannot read the certificate template" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------ payment requests
+
+
+def test_a_request_for_payment_is_prefilled_for_a_pair_waiting_only_for_it(weeks):
+    result, out = weeks["first"], weeks["out"]
+    waiting = waiting_for_request(result)
+    assert list(zip(waiting["candidate_id"], waiting["coach_id"])) == [RYAN_PATEL]
+    files = list((out / "payment-requests").glob("*.pdf"))
+    assert [f.name for f in files] == [f"Linda Marsh coaching Ryan Patel - itss-coaching - {waiting['payment_id'].iloc[0]}.pdf"]
+    reader = PdfReader(files[0])
+    form = " ".join(reader.pages[0].extract_text().split())
+    assert "Coaching Request for Payment" in form
+    assert "Linda Marsh" in form and "102264" in form and "Ryan Patel" in form
+    assert ("I, Linda Marsh, certify that I have completed a minimum of 12 contact hours while coaching Ryan Patel, "
+            "from May 11, 2026 to November 6, 2026.") in form
+    assert "Coach Signature" in form and "Date" in form
+    log = " ".join(page.extract_text() for page in reader.pages[1:])
+    entries = result.counted_entries[result.counted_entries["pair"] == waiting.index[0]]
+    assert len(entries) == 12
+    for entry in entries.itertuples():
+        assert f"{entry.date:%Y-%m-%d}" in log
+    assert "Total" in log and "12 entries" in log and "12:30" in log and "12.50" in log
+    assert {"In Person", "Phone", "Email"} <= {word for word in ("In Person", "Phone", "Email") if word in log}
+
+
+def test_the_contact_hours_on_the_form_come_from_the_programs_policy(weeks, tmp_path):
+    result = weeks["first"]
+    policy = result.programs["itss-coaching"]
+    hours = dataclasses_replace(policy.hours, coach_contact_minimum=10)
+    programs = {**result.programs, "itss-coaching": dataclasses_replace(policy, sections={**policy.sections, "hours": hours})}
+    write_payment_requests(dataclasses_replace(result, programs=programs), tmp_path)
+    form = " ".join(PdfReader(next(tmp_path.glob("*.pdf"))).pages[0].extract_text().split())
+    assert "a minimum of 10 contact hours" in form
+
+
+def test_each_payment_has_its_log_summary_for_finance(weeks):
+    result, out = weeks["first"], weeks["out"]
+    assert sorted(p.stem for p in (out / "payment-documentation").glob("*.pdf")) == sorted(result.payments["payment_id"])
+    for payment in result.payments.to_dict("records"):
+        text = pdf_text(out / "payment-documentation" / f"{payment['payment_id']}.pdf")
+        assert payment["payment_id"] in text and payment["coach_name"] in text and payment["candidate_name"] in text
+        assert f"{payment['coach_contact_hours']:.2f}" in text and "$300.00" in text
+
+
+# ----------------------------------------------------------------------------------- bad input
+
+HARD_NAME = "Zoë Ångström-Nguyễn Thị 王芳 🙂"
+LONG_GOAL = "Build and document a complete imaging workflow for every lab in the district " * 60
+
+
+def with_hard_names(result, *, supervisor: bool = True):
+    certificates = result.certificates.copy()
+    certificates["issued_on"] = pd.NaT
+    certificates["file"] = [f"certificates/{n}.pdf" for n in range(len(certificates))]
+    certificates["candidate_name"] = HARD_NAME
+    certificates["coach_name"] = "Dr. " + "Maximiliana-Wilhelmina " * 12 + "Featherstonehaugh"
+    pairs = result.pairs.copy()
+    pairs["candidate_name"] = HARD_NAME
+    pairs["goal_1"] = LONG_GOAL
+    people = result.people.copy()
+    if not supervisor:
+        people["supervisor_id"] = None
+    return dataclasses_replace(result, certificates=certificates, pairs=pairs, people=people)
+
+
+def dataclasses_replace(obj, **changes):
+    import dataclasses
+
+    return dataclasses.replace(obj, **changes)
+
+
+def text_positions(path: Path) -> list[tuple[float, float, str]]:
+    found = []
+    for page in PdfReader(path).pages:
+        def visit(text, _cm, tm, _font, _size):
+            if text.strip():
+                found.append((tm[4], tm[5], text))
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_names_a_font_lacks_and_very_long_goals_and_names_never_break_a_certificate(weeks, tmp_path):
+    result = with_hard_names(weeks["first"])
+    write_certificates(result, tmp_path)
+    first = tmp_path / "0.pdf"
+    assert pages(first) == 1
+    assert pages(tmp_path / f"All certificates {AS_OF.isoformat()}.pdf") == len(result.certificates)
+    text = pdf_text(first)
+    assert "Zoë Ångström-Nguyễn Thị" in text and REPLACEMENT * 2 in text  # 王芳 are not in DejaVu Sans
+    for x, y, _ in text_positions(first):
+        assert 0 <= x <= 792 and 0 <= y <= 612  # every line of text on the page
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    assert "U+738B, U+82B3, U+1F642" in notes and "write them in by hand" in notes
+    assert "shortened" in notes  # the goal of thousands of characters
+
+
+def test_without_any_supervisor_in_the_roster_every_certificate_says_so(weeks, tmp_path):
+    write_certificates(with_hard_names(weeks["first"], supervisor=False), tmp_path)
+    for path in tmp_path.glob("[0-9]*.pdf"):
+        assert "(not recorded in the roster)" in pdf_text(path)
+
+
+def test_a_request_for_payment_with_hard_names_and_no_log_keeps_its_layout(weeks, tmp_path):
+    result = weeks["first"]
+    pairs = result.pairs.copy()
+    pairs["coach_name"] = "Nguyễn Thị Minh Khai 王芳 " + "Long-Surname " * 30
+    write_payment_requests(dataclasses_replace(result, pairs=pairs, counted_entries=result.counted_entries.iloc[0:0]), tmp_path)
+    form = next(tmp_path.glob("*.pdf"))
+    assert pages(form) == 2
+    for x, y, _ in text_positions(form):
+        assert 0 <= x <= 612 and 0 <= y <= 792
+    assert "Nguyễn Thị Minh Khai" in pdf_text(form) and "0 entries" in pdf_text(form)
