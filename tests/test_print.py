@@ -133,9 +133,9 @@ def test_pairs_sheet_colours_eligible_at_risk_and_blocked_rows(several):
     rules = ranges[0].rules
     assert [r.type for r in rules] == ["expression"] * 3 and all(r.stopIfTrue for r in rules)
     blocked, at_risk, eligible = (r.formula[0] for r in rules)
-    assert 'Exceptions!$A$2:$A$6="Error"' in blocked and "Exceptions!$G$2:$G$6=$B2" in blocked
+    assert 'Exceptions!$A$2:$A$6,"Error"' in blocked and "Exceptions!$G$2:$G$6,$B2" in blocked
     assert '$U2<>"Yes"' in blocked  # a completion-eligible pair is never shown blocked
-    assert '"PAIR-AT-RISK"' in at_risk and '"PAIR-INACTIVE"' in at_risk and "Exceptions!$H$2:$H$6=$D2" in at_risk
+    assert '"PAIR-AT-RISK"' in at_risk and '"PAIR-INACTIVE"' in at_risk and "Exceptions!$H$2:$H$6,$D2" in at_risk
     assert eligible == '$U2="Yes"'
     fills = [r.dxf.fill.bgColor.rgb[-6:] for r in rules]
     assert fills == ["FFC7CE", "FFD966", "C6EFCE"]  # red, amber, green

@@ -180,12 +180,12 @@ def pair_colour_rules(pair_count: int, finding_count: int) -> list[tuple[str, st
         return f"{sheet}!${letter}$2:${letter}${last}"
 
     candidate, coach, eligible = pair_col("candidate_id"), pair_col("coach_id"), pair_col("completion_eligible")
-    on_pair = f"({finding_col('candidate_id')}={candidate})*({finding_col('coach_id')}={coach})"
-    rules = "+".join(f'({finding_col("rule")}="{rule}")' for rule in AT_RISK_RULES)
+    # COUNTIFS, not SUMPRODUCT: both Excel and LibreOffice evaluate it fast over thousands of findings.
+    on_pair = f"{finding_col('candidate_id')},{candidate},{finding_col('coach_id')},{coach}"
+    at_risk = "+".join(f'COUNTIFS({on_pair},{finding_col("rule")},"{rule}")' for rule in AT_RISK_RULES)
     return [
-        ("blocked", f'=AND({candidate}<>"",{eligible}<>"Yes",'
-                    f'SUMPRODUCT(({finding_col("severity")}="Error")*{on_pair})>0)'),
-        ("at_risk", f'=AND({candidate}<>"",SUMPRODUCT(({rules})*{on_pair})>0)'),
+        ("blocked", f'=AND({candidate}<>"",{eligible}<>"Yes",COUNTIFS({on_pair},{finding_col("severity")},"Error")>0)'),
+        ("at_risk", f'=AND({candidate}<>"",{at_risk}>0)'),
         ("eligible", f'={eligible}="Yes"'),
     ]
 
@@ -344,8 +344,10 @@ def _write_progress(workbook, sheet, formats: Formats, result: RunResult, frame:
         if number:
             breaks.append(row)
         sheet.write_string(row, 0, f"{block.title} ({block.program})", formats.section)
-        sheet.write_string(row + 1, 0, _block_note(block), formats.note)
-        row += 2
+        row += 1
+        for line in _block_note(block):
+            sheet.write_string(row, 0, line, formats.note)
+            row += 1
         pages = range(0, min(block.count, CHART_PAIRS * MAX_CHART_PAGES), CHART_PAIRS)
         for page, start in enumerate(pages):
             if page:
@@ -367,19 +369,21 @@ def _write_progress(workbook, sheet, formats: Formats, result: RunResult, frame:
                    last_col=PROGRESS_COLUMN_COUNT - 1, page_breaks=breaks, landscape=False)
 
 
-def _block_note(block: ProgressBlock) -> str:
+def _block_note(block: ProgressBlock) -> list[str]:
+    """The lines under a program's heading: how many pairs, which are shown, the minimums."""
     parts = [f"{block.count} active pair{'s' if block.count != 1 else ''}"]
-    shown = min(block.count, CHART_PAIRS * MAX_CHART_PAGES)
-    if shown < block.count:
-        parts.append(f"the charts show the {shown} with the nearest deadline; all {block.count} are on the sheet "
-                     f"'{PROGRESS_DATA}'")
     minimums = [f"{label} {minimum:g} h" for label, minimum in (("candidate", block.candidate_minimum),
                                                                 ("coach contact", block.coach_contact_minimum))
                 if minimum is not None]
     parts.append("minimums: " + ", ".join(minimums) if minimums else "no hour minimum: days left only")
     if not block.deadlines:
         parts.append("no pair has a deadline")
-    return "; ".join(parts) + "."
+    lines = ["; ".join(parts) + "."]
+    shown = min(block.count, CHART_PAIRS * MAX_CHART_PAGES)
+    if shown < block.count:
+        lines.append(f"The charts show the {shown} with the nearest deadline; all {block.count} are on the sheet "
+                     f"'{PROGRESS_DATA}'.")
+    return lines
 
 
 def _data_range(key: str, first: int, count: int) -> list:
@@ -460,7 +464,14 @@ def summary_rows(result: RunResult) -> list[tuple[str, list[tuple[str, object, s
         ("Candidate hours counted (all pairs)", _column_total(pairs, "candidate_hours"), HOURS),
         ("Coach contact hours counted (all pairs)", _column_total(pairs, "coach_contact_hours"), HOURS),
     ]
-    return [("Run", run), ("Counts", counts), ("Totals", totals)]
+    # ledger (issue 10): the ledger's safety on the Summary — a state folder on a share, outputs outside
+    # out/, payments recovered from or disagreeing with the delivered sheets (coaching_batch/recovery.py)
+    ledger = [(f.rule, f.message, TEXT) for f in result.findings if f.rule in LEDGER_SUMMARY_RULES]
+    return [("Run", run), ("Counts", counts), ("Totals", totals)] + ([("Ledger", ledger)] if ledger else [])
+
+
+LEDGER_SUMMARY_RULES = ("LEDGER-UNSAFE-LOCATION", "PAYMENT-SHEET-ELSEWHERE", "PAYMENT-RECOVERED", "PAYMENT-SHEET-UNKNOWN-ID",
+                        "PAYMENT-SHEET-ROW-MISSING", "PAYMENT-SHEET-UNREADABLE")  # ledger (issue 10)
 
 
 def policy_sections(result: RunResult) -> list[tuple[str, list[tuple[str, object, str]]]]:
