@@ -42,6 +42,9 @@ from .reports.exceptions import OPEN, finding_key
 
 LEDGER_FILENAME = "ledger.sqlite"
 LOCK_FILENAME = "ledger.lock"
+BACKUPS_DIRNAME = "backups"  # state/backups/: the copy each real run makes first (the last KEEP_BACKUPS kept)
+KEEP_BACKUPS = 12
+BACKUP_PREFIX = "ledger-"  # backups/ledger-20261120-060000-123456.sqlite (names sort by time)
 
 PENDING, ISSUED, VOIDED = "pending", "issued", "voided"
 WRITING, COMPLETED, INTERRUPTED = "writing", "completed", "interrupted"
@@ -163,6 +166,17 @@ def state_lock(state_dir: Path, wait_seconds: float) -> Iterator[None]:
         lock.release()
 
 
+class LedgerDamaged(UsageError):
+    """The ledger file is not a database, or fails SQLite's integrity check."""
+
+
+def damaged_message(path: Path, detail: str) -> str:
+    backups = Path(path).parent / BACKUPS_DIRNAME
+    return (f"the ledger {path} is damaged ({detail}); nothing was paid. Put back a good copy with "
+            f"`coaching-batch ledger restore FILE` (each run keeps one in {backups}), or rebuild it from the "
+            f"delivered payment sheets with `coaching-batch ledger rebuild`")
+
+
 class Ledger:
     """An open ledger database. Use :meth:`open` (creates and migrates) or :meth:`open_existing`."""
 
@@ -176,13 +190,24 @@ class Ledger:
         """Open the state folder's ledger for writing, creating it and migrating its schema."""
         path = ledger_path(state_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
-        ledger = cls(_connect(path), path, writable=True)
+        return cls.open_path(path)
+
+    @classmethod
+    def open_path(cls, path: Path) -> Ledger:
+        """Open (creating and migrating) the ledger database at ``path`` for writing."""
+        try:
+            ledger = cls(_connect(path), path, writable=True)
+        except sqlite3.DatabaseError as exc:
+            raise _database_error(path, exc) from None
         try:
             ledger.migrate()
+            ledger.db.execute("PRAGMA journal_mode = WAL")  # readers never block the run's writes
+        except sqlite3.DatabaseError as exc:
+            ledger.close()
+            raise _database_error(path, exc) from None
         except BaseException:
             ledger.close()
             raise
-        ledger.db.execute("PRAGMA journal_mode = WAL")  # readers never block the run's writes
         return ledger
 
     @classmethod
@@ -193,9 +218,13 @@ class Ledger:
             return None
         if writable:
             return cls.open(state_dir)
-        connection = _connect(path, read_only=True)
-        ledger = cls(connection, path, writable=False)
-        if ledger.version() != SCHEMA_VERSION:
+        try:
+            connection = _connect(path, read_only=True)
+            ledger = cls(connection, path, writable=False)
+            version = ledger.version()
+        except sqlite3.DatabaseError as exc:
+            raise _database_error(path, exc) from None
+        if version != SCHEMA_VERSION:
             connection.close()
             raise UsageError(f"the ledger {path} has schema version {ledger.version()}; "
                              f"this program reads version {SCHEMA_VERSION}: run it once without --dry-run")
@@ -239,13 +268,19 @@ class Ledger:
         """One write transaction: all of it is committed, or none of it."""
         if not self.writable:
             raise UsageError(f"the ledger {self.path} is open read-only")
-        self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
-        except BaseException:
-            self.db.rollback()
-            raise
-        self.db.commit()
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.rollback()
+                raise
+            self.db.commit()
+        except sqlite3.IntegrityError:
+            raise  # a broken promise of the program itself (paid once), never a full disk
+        except sqlite3.DatabaseError as exc:  # a full disk, a read-only folder, a damaged file: nothing changed
+            raise _database_error(self.path, exc) from None
 
     # -- the weekly run -------------------------------------------------------------------------
 
@@ -254,25 +289,21 @@ class Ledger:
         issued: list[str] = []
         with self.transaction() as db:
             for run_id, out_dir in db.execute("SELECT run_id, out_dir FROM runs WHERE status = ?", (WRITING,)).fetchall():
-                pending = [r[0] for r in db.execute(
-                    "SELECT payment_id FROM payments WHERE run_id = ? AND status = ?", (run_id, PENDING))]
-                on_sheet = delivered_payment_ids(Path(out_dir) / "payments.xlsx") if pending else set()
-                for payment in pending:
-                    if payment in on_sheet:
-                        db.execute("UPDATE payments SET status = ? WHERE run_id = ? AND payment_id = ? AND status = ?",
-                                   (ISSUED, run_id, payment, PENDING))
-                        issued.append(payment)
-                    else:
-                        db.execute("DELETE FROM payments WHERE run_id = ? AND payment_id = ? AND status = ?",
-                                   (run_id, payment, PENDING))
-                for certificate, file in db.execute(
-                        "SELECT certificate_id, file FROM certificates WHERE run_id = ? AND status = ?", (run_id, PENDING)).fetchall():
-                    if Path(file).is_file():  # delivered: the PDF is there
-                        db.execute("UPDATE certificates SET status = ? WHERE certificate_id = ?", (ISSUED, certificate))
-                    else:
-                        db.execute("DELETE FROM certificates WHERE certificate_id = ? AND status = ?", (certificate, PENDING))
-                db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", (INTERRUPTED, _now(), run_id))
+                issued += _settle_run(db, run_id, out_dir)
         return issued
+
+    def abandon(self, run_id: int) -> None:
+        """The run could not write its outputs (a full disk, a folder turned read-only): settle it now,
+        so the ledger holds no pending payment — one whose sheet was somehow delivered is issued, the
+        rest are forgotten and the next run pays them. If even that cannot be written, the next run's
+        :meth:`reconcile` does the same."""
+        try:
+            with self.transaction() as db:
+                out_dir = db.execute("SELECT out_dir FROM runs WHERE run_id = ?", (run_id,)).fetchone()[0]
+                _settle_run(db, run_id, out_dir)
+                db.execute("UPDATE runs SET exit_status = 2 WHERE run_id = ?", (run_id,))
+        except (UsageError, sqlite3.Error):
+            pass  # never hide the error that stopped the run
 
     def paid(self, payment_ids: list[str]) -> dict[str, date]:
         """Payment ID → the as-of date it was issued on, for the IDs already paid (and not voided).
@@ -382,6 +413,60 @@ class Ledger:
                        (COMPLETED, _now(), exit_status, json.dumps(result.counts), run_id))
             crash_point("completing")
 
+    # -- the delivered payment sheets (issue 10) ------------------------------------------------
+
+    def payment_records(self) -> list[dict]:
+        """Every payment row (issued, pending and voided) with the sheet that carried it."""
+        self.db.row_factory = sqlite3.Row
+        try:
+            return [dict(row) for row in self.db.execute(
+                "SELECT payment_id, status, issued_on, sheet, coach_id, candidate_id, program, amount, run_id, voided_on "
+                "FROM payments ORDER BY id")]
+        finally:
+            self.db.row_factory = None
+
+    def output_folders(self) -> list[Path]:
+        """Every output folder a run recorded (``--out`` folders included)."""
+        return [Path(row[0]) for row in self.db.execute("SELECT DISTINCT out_dir FROM runs WHERE out_dir != ''")]
+
+    def run_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM runs").fetchone()[0]
+
+    def record_delivered(self, sheet: Path, as_of: date, program: str, payments: list[dict], how: str) -> int:
+        """Payments found on a delivered payment sheet that the ledger had no record of, recorded as
+        issued on ``as_of`` (the date of the run that wrote the sheet) under a run of their own whose
+        counts say ``how`` (``recovered`` by a run, ``rebuilt`` by ``ledger rebuild``). Returns the run."""
+        sheet = Path(sheet)
+        with self.transaction() as db:
+            run_id = db.execute(
+                "INSERT INTO runs (program, as_of, inbox, out_dir, started_at, finished_at, status, counts) "
+                "VALUES (?, ?, '', ?, ?, ?, ?, ?)",
+                (program, as_of.isoformat(), str(sheet.parent), _now(), _now(), COMPLETED,
+                 json.dumps({how: len(payments), "payments": len(payments)})),
+            ).lastrowid
+            db.executemany(
+                "INSERT INTO payments (payment_id, run_id, program, status, issued_on, coach_id, coach_name, "
+                "candidate_id, candidate_name, start_date, end_date, coach_contact_hours, candidate_hours, amount, sheet) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(p["payment_id"], run_id, p.get("program") or program, ISSUED, as_of.isoformat(), p.get("coach_id") or "",
+                  p.get("coach_name"), p.get("candidate_id") or "", p.get("candidate_name"), _iso(p.get("start_date")),
+                  _iso(p.get("end_date")), _number(p.get("coach_contact_hours")), _number(p.get("candidate_hours")),
+                  _number(p.get("amount")) or 0.0, str(sheet))
+                 for p in payments],
+            )
+        return run_id
+
+    def integrity(self) -> list[str]:
+        """SQLite's ``PRAGMA integrity_check``: ``["ok"]`` or the problems it lists."""
+        try:
+            return [row[0] for row in self.db.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+
+    def backup_to(self, target: Path) -> Path:
+        """A consistent copy of the ledger in ``target`` (SQLite's online backup API), written atomically."""
+        return backup_database(self.db, target)
+
     # -- the ledger commands --------------------------------------------------------------------
 
     def runs(self) -> pd.DataFrame:
@@ -424,6 +509,91 @@ class Ledger:
                 raise UsageError(f"payment {payment_id} {state}; only an issued payment can be voided")
             db.execute("UPDATE payments SET status = ?, voided_on = ?, void_reason = ? WHERE id = ?",
                        (VOIDED, on.isoformat(), reason, issued[0]))
+
+
+# -- backups (issue 10) -------------------------------------------------------------------------
+
+
+def backups_dir(state_dir: Path) -> Path:
+    return Path(state_dir) / BACKUPS_DIRNAME
+
+
+def backup_database(source: sqlite3.Connection, target: Path) -> Path:
+    """Copy the database open in ``source`` to ``target`` with SQLite's online backup API: a consistent
+    copy even while another process writes, put in place atomically (a temporary file, then a rename)."""
+    from .reports.atomic import atomic_path
+
+    target = Path(target)
+    with atomic_path(target) as temp:
+        copy = sqlite3.connect(temp)
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            copy.close()
+    return target
+
+
+def backup_ledger(state_dir: Path, keep: int = KEEP_BACKUPS) -> Path | None:
+    """The run's first step: copy the ledger into ``state/backups/`` and keep the last ``keep`` copies
+    (the oldest removed). None when there is no ledger yet. An OSError or UsageError says why not."""
+    path = ledger_path(state_dir)
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    folder = backups_dir(state_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{BACKUP_PREFIX}{stamp}.sqlite"
+    source = _connect(path, read_only=True)
+    try:
+        backup_database(source, target)
+    except sqlite3.DatabaseError as exc:
+        raise _database_error(path, exc) from None
+    finally:
+        source.close()
+    for old in list_backups(state_dir)[:-keep] if keep > 0 else []:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def list_backups(state_dir: Path) -> list[Path]:
+    """The run's backups, oldest first."""
+    return sorted(backups_dir(state_dir).glob(f"{BACKUP_PREFIX}*.sqlite"))
+
+
+def _settle_run(db: sqlite3.Connection, run_id: int, out_dir: str) -> list[str]:
+    """One unfinished run settled: its pending payments issued if its payment sheet lists them, else
+    dropped; its pending certificates issued if their PDF is there, else dropped; the run interrupted."""
+    issued = []
+    pending = [r[0] for r in db.execute(
+        "SELECT payment_id FROM payments WHERE run_id = ? AND status = ?", (run_id, PENDING))]
+    on_sheet = delivered_payment_ids(Path(out_dir) / "payments.xlsx") if pending else set()
+    for payment in pending:
+        if payment in on_sheet:
+            db.execute("UPDATE payments SET status = ? WHERE run_id = ? AND payment_id = ? AND status = ?",
+                       (ISSUED, run_id, payment, PENDING))
+            issued.append(payment)
+        else:
+            db.execute("DELETE FROM payments WHERE run_id = ? AND payment_id = ? AND status = ?",
+                       (run_id, payment, PENDING))
+    for certificate, file in db.execute(
+            "SELECT certificate_id, file FROM certificates WHERE run_id = ? AND status = ?", (run_id, PENDING)).fetchall():
+        if Path(file).is_file():  # delivered: the PDF is there
+            db.execute("UPDATE certificates SET status = ? WHERE certificate_id = ?", (ISSUED, certificate))
+        else:
+            db.execute("DELETE FROM certificates WHERE certificate_id = ? AND status = ?", (certificate, PENDING))
+    db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", (INTERRUPTED, _now(), run_id))
+    return issued
+
+
+def _database_error(path: Path, exc: sqlite3.DatabaseError) -> UsageError:
+    """A plain message for an SQLite error: a damaged file names the way back; anything else (a full disk,
+    a read-only folder, a locked file) says what SQLite said."""
+    text = str(exc)
+    damaged = ("not a database", "malformed", "corrupt", "disk image")
+    if isinstance(exc, sqlite3.DatabaseError) and any(word in text.lower() for word in damaged):
+        return LedgerDamaged(damaged_message(path, text))
+    return UsageError(f"cannot use the ledger {path}: {text}")
 
 
 def delivered_payment_ids(sheet: Path) -> set[str]:
