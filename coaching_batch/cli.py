@@ -14,6 +14,7 @@ from .errors import CoachingBatchError
 from .policy import DEFAULT_PROGRAM, load_policy, preset_names, preset_text
 from .settings import LOCK_WAIT_SECONDS
 from .templates import templates_command
+from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # ledger (issue 10): backup, restore, rebuild, verify
 from .notices.command import load_config_or_exit, notices_command, send_and_echo  # notices: sending them
 
 
@@ -76,6 +77,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         overwrite: bool, archive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None, send_notices: bool, smtp_config: Path | None) -> None:
     """Read every workbook in INBOX, apply the program's rules and write the outputs."""
     from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
+    from .recovery import stderr_warnings as recovery_warnings  # ledger (issue 10)
 
     if dry_run and archive:
         raise click.UsageError("--archive cannot be used with --dry-run (a dry run changes nothing)")
@@ -100,6 +102,8 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
     )
     _echo_programs(result)
+    for line in recovery_warnings(result):  # ledger (issue 10): a state folder on a network or sync file system
+        click.echo(line, err=True)
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
     if smtp is not None:  # notices: sent once the outputs are written and the run recorded; a failure changes neither
         sys.exit(max(options.exit_status(result), send_and_echo(out_dir, smtp, state_dir=options.state_dir, dry_run=dry_run,
@@ -253,6 +257,11 @@ def ledger_void(payment_id: str, reason: str, on: date, state: Path) -> None:
     except CoachingBatchError as exc:
         _fail(str(exc), False)
     click.echo(f"Payment {payment_id} voided: {reason}")
+
+
+# ledger (issue 10): backup, restore, rebuild, verify (coaching_batch/ledger_commands.py)
+for _command in LEDGER_RECOVERY_COMMANDS:
+    ledger.add_command(_command)
 
 
 def _open_ledger(state: Path, writable: bool = False):

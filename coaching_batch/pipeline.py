@@ -16,7 +16,8 @@ import pandas as pd
 import shutil
 from contextlib import closing, nullcontext
 
-from . import settings
+from . import recovery, settings  # recovery: the ledger checked against the delivered payment sheets (issue 10)
+from xlsxwriter.exceptions import FileCreateError as XlsxFileCreateError  # ledger (issue 10): a full disk
 from .contracts import tables
 from .documents import name_certificates, read_template_text  # documents: certificates' files and wording
 from .findings import Finding, finding, sort_key
@@ -100,19 +101,29 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
             out_dir = options.out_dir()
             result = _evaluate(options, programs, progress)
             result.certificate_template = wording  # documents
+            result.dry_run = True  # ledger (issue 10): run.json says so; its payment sheet is never taken as delivered
             settle(result, ledger)
             _write(result, out_dir, progress)
         return result, out_dir
 
-    with state_lock(options.state_dir, options.lock_wait), closing(Ledger.open(options.state_dir)) as ledger:
+    # ledger (issue 10): a lost, empty or damaged ledger beside delivered payment sheets stops the run
+    # (nothing written); otherwise the ledger is backed up first, and the delivered sheets checked
+    out_root = recovery.default_out_root(options.inbox)
+    recovery.refuse_new_ledger(options.state_dir, out_root)
+    with state_lock(options.state_dir, options.lock_wait), closing(recovery.open_for_run(options.state_dir, out_root)) as ledger:
         ledger.reconcile()
         out_dir = options.out_dir()
         result = _evaluate(options, programs, progress)
         result.certificate_template = wording  # documents
+        recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir)  # ledger (issue 10)
         settle(result, ledger)
         run_id = ledger.record_pending(result, out_dir)
         crash_point("pending-recorded")
-        _write(result, out_dir, progress)
+        try:
+            _write(result, out_dir, progress)
+        except BaseException:
+            ledger.abandon(run_id)  # ledger (issue 10): no output delivered, so no payment left pending
+            raise
         crash_point("outputs-written")
         ledger.record_completed(run_id, result, options.exit_status(result))
     if options.archive:
@@ -224,6 +235,9 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None) -> None:
         write_outputs(result, out_dir)
     except OSError as exc:  # a full disk, a read-only or missing share: nothing was delivered
         raise UsageError(f"cannot write the outputs to {out_dir}: {exc.strerror or exc}") from None
+    except XlsxFileCreateError as exc:  # ledger (issue 10): xlsxwriter's wrapping of the same OSError (a full disk)
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
+        raise UsageError(f"cannot write the outputs to {out_dir}: {getattr(cause, 'strerror', None) or cause}") from None
 
 
 def settle(result: RunResult, ledger: Ledger | None) -> None:

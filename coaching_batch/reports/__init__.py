@@ -28,7 +28,7 @@ from .runjson import run_summary, write_run_json
 RESULTS, PAYMENTS, EXCEPTIONS, RUN_JSON = "results.xlsx", "payments.xlsx", "exceptions.xlsx", "run.json"
 OUTPUT_NAMES = (RESULTS, PAYMENTS, EXCEPTIONS, RUN_JSON)
 
-# Renamed into place in reverse order, so run.json (written first) is the last to appear.
+# Written in this order; renamed into place in reverse, except payments.xlsx, always the last to appear.
 WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
     RUN_JSON: write_run_json,
     EXCEPTIONS: write_exceptions,
@@ -64,7 +64,9 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
     if parallel and "fork" not in multiprocessing.get_all_start_methods():
         parallel = False
     with ExitStack() as stack:
-        temps = {name: stack.enter_context(atomic_path(out_dir / name)) for name in WRITERS}
+        # ledger (issue 10): payments.xlsx is entered first so it is renamed into place last (the stack
+        # exits in reverse), after run.json: a delivered payment sheet always has the rest beside it
+        temps = {name: stack.enter_context(atomic_path(out_dir / name)) for name in sorted(WRITERS, key=lambda n: n != PAYMENTS)}
         folders = {name: stack.enter_context(atomic_folder(out_dir / name)) for name in FOLDER_WRITERS}
         forked = _ForkedWriter(result, FORKED_OUTPUT, temps[FORKED_OUTPUT]) if parallel else None
         try:

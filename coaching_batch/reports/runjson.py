@@ -45,6 +45,7 @@ def run_summary(result: RunResult) -> dict[str, Any]:
             payment["program"] = policy.name
     return jsonable({
         "as_of": result.as_of,
+        "dry_run": result.dry_run,  # ledger (issue 10): a dry run's payment sheet was never delivered
         "program": policy.name,  # the run's default program
         "program_title": policy.title,
         "programs": [{"name": name, "title": program.title} for name, program in programs.items()],

@@ -1,0 +1,125 @@
+"""`coaching-batch ledger backup | restore | rebuild | verify`: keep the ledger safe and bring it back.
+
+The commands are added to the ``ledger`` group by :mod:`coaching_batch.cli`; their work is in
+:mod:`coaching_batch.recovery` and :mod:`coaching_batch.ledger`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import CoachingBatchError
+from .settings import LOCK_WAIT_SECONDS
+
+STATE = click.option("--state", type=click.Path(path_type=Path), default=Path("state"), show_default=True,
+                     metavar="DIR", help="Folder of the ledger (the run's default is state/ beside the inbox).")
+FROM = click.option("--from", "sources", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
+                    help="A folder of outputs (a run's folder, or the folder of the dated folders); repeatable "
+                         "[default: out/ beside the state folder].")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@STATE
+def ledger_backup(file: Path, state: Path) -> None:
+    """Copy the ledger to FILE (SQLite's online backup: safe while a run is going)."""
+    from .ledger import Ledger, ledger_path
+
+    try:
+        if file.resolve() == ledger_path(state).resolve():
+            raise CoachingBatchError(f"{file} is the ledger itself: give another file")
+        book = Ledger.open_existing(state) if ledger_path(state).is_file() else None
+        if book is None:
+            raise CoachingBatchError(f"no ledger at {ledger_path(state)} (use --state to point at its folder)")
+        with book:
+            book.backup_to(file)
+    except CoachingBatchError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {file}: {exc.strerror or exc}")
+    click.echo(f"Ledger {ledger_path(state)} backed up to {file}")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@STATE
+def ledger_restore(file: Path, state: Path) -> None:
+    """Put the backup FILE back as the ledger, after checking it (the replaced one is kept in state/backups/)."""
+    from .ledger import state_lock
+    from .recovery import restore
+
+    try:
+        with state_lock(state, LOCK_WAIT_SECONDS):
+            lines = restore(state, file)
+    except CoachingBatchError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot restore into {state}: {exc.strerror or exc}")
+    for line in lines:
+        click.echo(line)
+
+
+@click.command("rebuild")
+@FROM
+@STATE
+def ledger_rebuild(sources: tuple[Path, ...], state: Path) -> None:
+    """Create a lost, empty or damaged ledger from the delivered payment sheets (payments.xlsx)."""
+    from .ledger import state_lock
+    from .recovery import default_sources, rebuild
+
+    try:
+        with state_lock(state, LOCK_WAIT_SECONDS):
+            lines = rebuild(state, list(sources) or default_sources(state))
+    except CoachingBatchError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the ledger in {state}: {exc.strerror or exc}")
+    for line in lines:
+        click.echo(line)
+
+
+@click.command("verify")
+@FROM
+@STATE
+def ledger_verify(sources: tuple[Path, ...], state: Path) -> None:
+    """Check the ledger (integrity, schema, pending payments) against the delivered payment sheets.
+
+    Exit status 0 when all agree, 1 when not or when there is no ledger.
+    """
+    from .ledger import state_lock
+    from .errors import StateLocked
+    from .recovery import default_sources, verify
+
+    in_progress = False
+    try:
+        with state_lock(state, 0) if state.is_dir() else _nothing():
+            lines, agree = verify(state, list(sources) or default_sources(state), run_in_progress=False)
+    except StateLocked:
+        in_progress = True
+        lines, agree = verify(state, list(sources) or default_sources(state), run_in_progress=True)
+    except CoachingBatchError as exc:
+        lines, agree = [f"  ! {exc}"], False
+    if in_progress:
+        lines.insert(1, "  a run is using the ledger now: its pending payments are being written")
+    for line in lines:
+        click.echo(line)
+    sys.exit(0 if agree else 1)
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return None
+
+
+COMMANDS = [ledger_backup, ledger_restore, ledger_rebuild, ledger_verify]

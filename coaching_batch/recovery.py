@@ -1,0 +1,733 @@
+"""Pay once even when the ledger is lost, restored from an old copy, damaged, or kept on a share.
+
+The payment sheets already delivered to finance are a second record of what was paid. Before a real
+run pays, it reads every ``payments.xlsx`` under the default ``out/`` folder and under every output
+folder the ledger remembers, and checks each Payment ID on them against the ledger:
+
+* an ID the ledger has no record of (not issued, pending or voided — a ledger behind its sheets)
+  that belongs to a pair of the inbox is recorded as issued on the as-of date of the run that wrote
+  the sheet (``PAYMENT-RECOVERED``) and is not paid again;
+* an ID that matches no pair is reported (``PAYMENT-SHEET-UNKNOWN-ID``), never recorded;
+* a payment the ledger issued on a sheet that no longer lists it is reported
+  (``PAYMENT-SHEET-ROW-MISSING``) and not paid again;
+* a voided payment stays voided (a sheet of a later run listing it again was a re-payment the
+  ledger lost, and is recovered like any other).
+
+The sheets only ever stop a payment, never make one. Sheets written by a dry run (``run.json`` says
+``"dry_run": true``) were never delivered and are not read.
+
+A run refuses to start a new ledger beside delivered sheets (:func:`refuse_new_ledger`), refuses a
+damaged one, backs the ledger up first (:func:`open_for_run`), and names a state folder on a
+network or sync file system (:func:`unsafe_mount`). ``ledger rebuild`` and ``ledger verify`` are
+:func:`rebuild` and :func:`verify`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+
+from .errors import UsageError
+from .findings import Finding, finding, sort_key
+from .ledger import (
+    BACKUPS_DIRNAME, ISSUED, PENDING, SCHEMA_VERSION, VOIDED, Ledger, LedgerDamaged, backup_ledger, backups_dir,
+    damaged_message, ledger_path,
+)
+
+SHEET_NAME = "payments.xlsx"
+RUN_JSON = "run.json"
+DEFAULT_OUT_DIRNAME = "out"
+
+# File systems where SQLite's locking is unreliable: network shares and FUSE-based sync clients.
+UNSAFE_FSTYPES = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "smb2", "9p", "afs", "ncpfs", "davfs", "fuse", "vboxsf",
+                  "vmhgfs", "prl_fs"}  # and every fuse.* (sshfs, rclone, onedriver, dropbox … clients)
+MOUNT_TABLE_ENV = "COACHING_BATCH_MOUNT_TABLE"  # tests: a mount table file read instead of /proc/self/mountinfo
+SAFER_LAYOUT = ("keep the state folder on a local disk (--state) and put only the outputs on the share (--out); "
+                "see the README, \"Shared drives\"")
+
+
+# -- the state folder's file system -------------------------------------------------------------
+
+
+def unsafe_mount(mount_table: str, folder: Path | str) -> tuple[str, str] | None:
+    """(mount point, fstype) of the mount holding ``folder`` when it is a network or sync file system,
+    else None. ``mount_table`` is the text of ``/proc/self/mountinfo`` or ``/proc/mounts``; the last
+    mount on the longest matching mount point wins (a later mount hides an earlier one)."""
+    folder = os.path.normpath(str(folder))
+    best: tuple[int, str, str] | None = None
+    for line in mount_table.splitlines():
+        fields = line.split()
+        if " - " in line:  # mountinfo: id parent dev root MOUNTPOINT options ... - FSTYPE source options
+            left, right = line.split(" - ", 1)
+            left_fields, right_fields = left.split(), right.split()
+            if len(left_fields) < 5 or not right_fields:
+                continue
+            point, fstype = left_fields[4], right_fields[0]
+        elif len(fields) >= 3:  # /proc/mounts: SOURCE MOUNTPOINT FSTYPE options 0 0
+            point, fstype = fields[1], fields[2]
+        else:
+            continue
+        point = _unescape(point)
+        if folder == point or folder.startswith(point.rstrip("/") + "/") or point == "/":
+            if best is None or len(point) >= best[0]:
+                best = (len(point), point, fstype)
+    if best is None:
+        return None
+    _, point, fstype = best
+    kind = fstype.split(".", 1)[0] if fstype.startswith("fuse.") else fstype
+    if kind in UNSAFE_FSTYPES or fstype.startswith("fuse."):
+        return point, fstype
+    return None
+
+
+def _unescape(text: str) -> str:
+    """Mount tables write a space as \\040, a tab as \\011, a backslash as \\134."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), text)
+
+
+def state_location_problem(state_dir: Path) -> str | None:
+    """A sentence naming the state folder's network or sync file system, or None (a local disk, or a
+    platform without a mount table to read)."""
+    folder = Path(state_dir).resolve()
+    if os.name == "nt" and str(folder).startswith("\\\\"):
+        return f"The state folder {folder} is on a network share, where SQLite's locking is unreliable"
+    table_file = os.environ.get(MOUNT_TABLE_ENV) or next(
+        (p for p in ("/proc/self/mountinfo", "/proc/mounts") if os.path.exists(p)), None)
+    if table_file is None:
+        return None
+    try:
+        table = Path(table_file).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    found = unsafe_mount(table, folder)
+    if found is None:
+        return None
+    point, fstype = found
+    return (f"The state folder {folder} is on a {fstype} file system (mounted at {point}), a network or sync "
+            "folder where SQLite's locking is unreliable: two computers can write the ledger at once, or a sync "
+            "client can bring back an old copy")
+
+
+# -- the delivered payment sheets ---------------------------------------------------------------
+
+
+@dataclass
+class SheetRow:
+    payment_id: str
+    row: int  # the Excel row number
+    values: dict  # payment column key → value (model.PAYMENT_COLUMNS keys the header names)
+
+
+@dataclass
+class DeliveredSheet:
+    path: Path
+    rows: list[SheetRow] = field(default_factory=list)
+    error: str = ""
+
+    @cached_property
+    def run(self) -> dict:
+        """``as_of``, ``program`` and ``dry_run`` from the run.json beside the sheet (its head only: it
+        may be large), as far as they are there."""
+        run = {}
+        try:
+            with open(self.path.parent / RUN_JSON, encoding="utf-8", errors="replace") as handle:
+                head = handle.read(65536)
+        except OSError:
+            return run
+        if m := re.search(r'"as_of"\s*:\s*"(\d{4}-\d{2}-\d{2})"', head):
+            run["as_of"] = date.fromisoformat(m.group(1))
+        if m := re.search(r'"program"\s*:\s*"([^"\\]*)"', head):
+            run["program"] = m.group(1)
+        if m := re.search(r'"dry_run"\s*:\s*(true|false)', head):
+            run["dry_run"] = m.group(1) == "true"
+        return run
+
+    @property
+    def dry_run(self) -> bool:
+        return bool(self.run.get("dry_run"))
+
+    @cached_property
+    def as_of(self) -> date:
+        """The as-of date of the run that wrote the sheet: its run.json, else the folder's name
+        (``2026-11-20`` or ``2026-11-20-2``), else the day the sheet was written."""
+        if "as_of" in self.run:
+            return self.run["as_of"]
+        if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:-\d+)?", self.path.parent.name):
+            try:
+                return date.fromisoformat(m.group(1))
+            except ValueError:
+                pass
+        try:
+            return datetime.fromtimestamp(self.path.stat().st_mtime).date()
+        except OSError:
+            return date.today()
+
+    @property
+    def ids(self) -> set[str]:
+        return {r.payment_id for r in self.rows}
+
+    @property
+    def key(self) -> str:
+        return _key(self.path)
+
+
+def _key(path: Path | str) -> str:
+    return os.path.normcase(str(Path(path).resolve()))
+
+
+def sheet_paths(roots: list[Path]) -> list[Path]:
+    """Every payment sheet in the folders ``roots`` and one level below them (``out/<as-of>/``), each once."""
+    found: dict[str, Path] = {}
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir():
+            continue
+        for path in [root / SHEET_NAME, *sorted(root.glob(f"*/{SHEET_NAME}"))]:
+            if path.is_file():
+                found.setdefault(_key(path), path)
+    return list(found.values())
+
+
+def read_sheet(path: Path) -> DeliveredSheet:
+    """A delivered payment sheet: its rows (sheet Payments, header in row 1, up to the Total row)."""
+    import python_calamine
+
+    from .reports.payments import PAYMENT_HEADERS, TOTAL_LABEL
+
+    sheet = DeliveredSheet(Path(path))
+    try:
+        rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Payments").to_python()
+    except Exception as exc:  # noqa: BLE001 - any reason a sheet cannot be read is reported, not raised
+        sheet.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return sheet
+    by_header = {header.casefold(): key for key, (header, _) in PAYMENT_HEADERS.items()}
+    header = [by_header.get(str(v).strip().casefold()) for v in (rows[0] if rows else [])]
+    if "payment_id" not in header:
+        sheet.error = "no Payment ID column in sheet Payments"
+        return sheet
+    id_col = header.index("payment_id")
+    for number, row in enumerate(rows[1:], start=2):
+        value = str(row[id_col]).strip() if id_col < len(row) and row[id_col] not in (None, "") else ""
+        if not value:
+            continue
+        if value == TOTAL_LABEL:
+            break
+        if value.endswith(".0") and value[:-2].isdigit():
+            value = value[:-2]
+        values = {key: (row[i] if i < len(row) and row[i] != "" else None) for i, key in enumerate(header) if key}
+        for key in ("coach_id", "candidate_id"):
+            if isinstance(values.get(key), float) and values[key].is_integer():
+                values[key] = str(int(values[key]))
+            elif values.get(key) is not None:
+                values[key] = str(values[key]).strip()
+        values["payment_id"] = value
+        sheet.rows.append(SheetRow(value, number, values))
+    return sheet
+
+
+def read_sheets(roots: list[Path]) -> list[DeliveredSheet]:
+    """The delivered sheets under ``roots`` (a dry run's left out: it was never delivered)."""
+    return [s for s in (read_sheet(p) for p in sheet_paths(roots)) if not s.dry_run]
+
+
+@dataclass
+class Comparison:
+    """What the delivered sheets say that the ledger does not."""
+
+    unrecorded: dict[str, list[tuple[DeliveredSheet, SheetRow]]]  # ID → where it is, earliest first
+    missing: list[tuple[dict, DeliveredSheet]]  # an issued payment, and its sheet that no longer lists it
+    unreadable: list[DeliveredSheet]
+
+    @property
+    def agree(self) -> bool:
+        return not (self.unrecorded or self.missing or self.unreadable)
+
+
+def compare(sheets: list[DeliveredSheet], records: list[dict]) -> Comparison:
+    """The delivered ``sheets`` against the ledger's payment ``records`` (Ledger.payment_records).
+
+    An ID on a sheet is unrecorded when the ledger has no row for it, or only voided ones all issued
+    before that sheet's run (a later sheet listing it again was a re-payment the ledger lost). A
+    payment issued on a sheet that is here and readable but no longer lists it is missing.
+    """
+    by_id: dict[str, list[dict]] = defaultdict(list)
+    for record in records:
+        by_id[record["payment_id"]].append(record)
+    readable = [s for s in sheets if not s.error]
+    where: dict[str, list[tuple[DeliveredSheet, SheetRow]]] = defaultdict(list)
+    for sheet in sorted(readable, key=lambda s: (s.as_of, str(s.path))):
+        for row in sheet.rows:
+            where[row.payment_id].append((sheet, row))
+    unrecorded = {}
+    for payment, places in where.items():
+        known = by_id.get(payment, [])
+        if any(r["status"] in (ISSUED, PENDING) for r in known):
+            continue
+        if known:  # voided only: it stays voided, unless a later run's sheet paid it again
+            last = max((date.fromisoformat(r["issued_on"]) for r in known if r["issued_on"]), default=date.min)
+            places = [(s, r) for s, r in places if s.as_of > last]
+        if places:
+            unrecorded[payment] = places
+    by_sheet = {s.key: s for s in readable}
+    missing = [(r, by_sheet[_key(r["sheet"])]) for r in records
+               if r["status"] == ISSUED and r["sheet"] and _key(r["sheet"]) in by_sheet
+               and r["payment_id"] not in by_sheet[_key(r["sheet"])].ids]
+    return Comparison(unrecorded, missing, [s for s in sheets if s.error])
+
+
+# -- the weekly run -----------------------------------------------------------------------------
+
+
+def default_out_root(inbox: Path) -> Path:
+    return Path(inbox).resolve().parent / DEFAULT_OUT_DIRNAME
+
+
+def _is_new(path: Path) -> str | None:
+    """'missing' or 'empty' when the ledger file holds nothing yet, else None."""
+    if not path.exists():
+        return "missing"
+    if path.is_file() and path.stat().st_size == 0:
+        return "empty"
+    return None
+
+
+def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredSheet], state: str) -> UsageError:
+    latest = max(s.as_of for s in sheets)
+    payments = sum(len(s.rows) for s in sheets)
+    default_root = Path(state_dir).resolve().parent / DEFAULT_OUT_DIRNAME
+    source = "" if default_root == Path(out_root).resolve() else f" --from {out_root}"
+    return UsageError(
+        f"found {len(sheets)} delivered payment sheet{'s' if len(sheets) != 1 else ''} under {out_root} "
+        f"({payments} payment{'s' if payments != 1 else ''}, the latest run as of {latest}) but the ledger "
+        f"{ledger_path(state_dir)} is {state}: a run now could pay those stipends again. Rebuild the ledger from "
+        f"the sheets with `coaching-batch ledger rebuild --state {state_dir}{source}` (or put back a copy with "
+        f"`coaching-batch ledger restore FILE --state {state_dir}`), then run again")
+
+
+def refuse_new_ledger(state_dir: Path, out_root: Path) -> None:
+    """Before anything is written: stop a run that would start a new ledger (none, or an empty file)
+    beside payment sheets already delivered under ``out_root``."""
+    state = _is_new(ledger_path(state_dir))
+    if state is None:
+        return
+    sheets = read_sheets([out_root])
+    if sheets:
+        raise _new_ledger_error(state_dir, out_root, sheets, state)
+
+
+def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
+    """The real run's ledger, with the state lock held: refused when new beside delivered sheets or
+    damaged (nothing written), else copied to ``state/backups/`` first, then opened (and migrated)."""
+    path = ledger_path(state_dir)
+    refuse_new_ledger(state_dir, out_root)
+    if _is_new(path) is None:
+        with _open_read_only(path) as ledger:
+            problems = [p for p in _quick_check(ledger) if p != "ok"]
+            if problems:
+                raise LedgerDamaged(damaged_message(path, "; ".join(problems[:3])))
+            version = ledger.version()
+            if version > SCHEMA_VERSION:  # refused untouched (not even backed up)
+                raise UsageError(f"the ledger {path} was written by a newer version of coaching-batch "
+                                 f"(schema {version}, this one knows {SCHEMA_VERSION})")
+            empty = version == 0 or ledger.run_count() == 0
+        if empty:
+            sheets = read_sheets([out_root])
+            if sheets:
+                raise _new_ledger_error(state_dir, out_root, sheets, "empty")
+        try:
+            backup_ledger(state_dir)
+        except OSError as exc:
+            raise UsageError(f"cannot back up the ledger to {backups_dir(state_dir)}: {exc.strerror or exc}; "
+                             "nothing was paid") from None
+    return Ledger.open(state_dir)
+
+
+class _open_read_only:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> Ledger:
+        try:
+            connection = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            connection.execute("PRAGMA busy_timeout = 10000")
+            self.ledger = Ledger(connection, Path(self.path), writable=False)
+            self.ledger.version()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerDamaged(damaged_message(self.path, str(exc))) from None
+        return self.ledger
+
+    def __exit__(self, *exc) -> None:
+        self.ledger.close()
+
+
+def _quick_check(ledger: Ledger) -> list[str]:
+    try:
+        return [row[0] for row in ledger.db.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+
+
+def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, out_dir: Path) -> None:
+    """Before a real run pays: the delivered sheets against the ledger (payments the ledger lost are
+    recorded as issued, so settle() does not pay them again), the state folder's file system, and an
+    output folder outside ``out_root``. Adds the findings to ``result``."""
+    findings: list[Finding] = []
+    problem = state_location_problem(state_dir)
+    if problem:
+        findings.append(finding("LEDGER-UNSAFE-LOCATION", f"{problem}; {SAFER_LAYOUT}", file=str(state_dir)))
+    out_root, out_dir = Path(out_root).resolve(), Path(out_dir).resolve()
+    if out_dir != out_root and out_root not in out_dir.parents:
+        findings.append(finding(
+            "PAYMENT-SHEET-ELSEWHERE",
+            f"The outputs go to {out_dir}, outside {out_root}: while the ledger remembers this run its payment sheet "
+            f"is checked like the others, but if the ledger is ever lost or restored from an older copy, this "
+            f"sheet protects it only through `coaching-batch ledger rebuild --from {out_dir.parent}`"))
+
+    base = Path(result.inbox).resolve().parent
+    sheets = read_sheets([out_root, *ledger.output_folders()])
+    comparison = compare(sheets, ledger.payment_records())
+    pairs = result.pairs
+    by_payment = ({} if not len(pairs) or "payment_id" not in pairs else
+                  {p["payment_id"]: p for p in pairs.to_dict("records") if isinstance(p.get("payment_id"), str)})
+    recover: dict[str, list[dict]] = defaultdict(list)
+    sheet_of: dict[str, DeliveredSheet] = {}
+    for payment, places in comparison.unrecorded.items():
+        sheet, row = places[0]
+        shown = _shown(sheet.path, base)
+        pair = by_payment.get(payment)
+        if pair is None:
+            for s, r in places:
+                findings.append(finding(
+                    "PAYMENT-SHEET-UNKNOWN-ID",
+                    f"The delivered payment sheet {_shown(s.path, base)} lists Payment ID {payment} (row {r.row}), which "
+                    "matches no pair of the inbox and no payment in the ledger: it is not recorded, and nothing is "
+                    "paid for it", file=_shown(s.path, base), sheet="Payments", cell=f"A{r.row}"))
+            continue
+        values = {**row.values, "program": row.values.get("program") or pair.get("program") or sheet.run.get("program"),
+                  "coach_id": row.values.get("coach_id") or pair.get("coach_id"),
+                  "candidate_id": row.values.get("candidate_id") or pair.get("candidate_id")}
+        recover[sheet.key].append(values)
+        sheet_of[sheet.key] = sheet
+        also = [f"{_shown(s.path, base)} (as of {s.as_of})" for s, _ in places[1:]]
+        findings.append(finding(
+            "PAYMENT-RECOVERED",
+            f"Payment {payment} is on the delivered payment sheet {shown} of the run as of {sheet.as_of}, but the "
+            f"ledger had no record of it (lost, replaced or restored from an older copy?): it is now recorded as "
+            f"issued on {sheet.as_of} and is not paid again"
+            + (f"; it is also on {', '.join(also)}: check with finance whether it was paid more than once" if also else ""),
+            file=shown, sheet="Payments", cell=f"A{row.row}", candidate_id=pair.get("candidate_id"),
+            coach_id=pair.get("coach_id"), program=pair.get("program")))
+    for key, payments in recover.items():
+        sheet = sheet_of[key]
+        ledger.record_delivered(sheet.path, sheet.as_of, sheet.run.get("program") or result.policy.name, payments,
+                                "recovered")
+    for record, sheet in comparison.missing:
+        shown = _shown(sheet.path, base)
+        findings.append(finding(
+            "PAYMENT-SHEET-ROW-MISSING",
+            f"Payment {record['payment_id']} was issued by the run as of {record['issued_on']} on {shown}, but that "
+            "sheet no longer lists it (a row removed by hand?): it is not paid again",
+            file=shown, sheet="Payments", candidate_id=record["candidate_id"], coach_id=record["coach_id"],
+            program=record["program"]))
+    for sheet in comparison.unreadable:
+        findings.append(finding(
+            "PAYMENT-SHEET-UNREADABLE",
+            f"The payment sheet {_shown(sheet.path, base)} cannot be read ({sheet.error}): its payments could not be "
+            "checked against the ledger", file=_shown(sheet.path, base)))
+    if findings:
+        result.findings.extend(findings)
+        result.findings.sort(key=sort_key)
+
+
+def _shown(path: Path, base: Path | None = None) -> str:
+    """A path as people see it: relative to ``base`` (the inbox's parent, else the current folder)."""
+    path = Path(path).resolve()
+    for folder in (base, Path.cwd()):
+        if folder is None:
+            continue
+        try:
+            return path.relative_to(Path(folder).resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def stderr_warnings(result) -> list[str]:
+    """The warnings a run also prints on stderr: a state folder on a network or sync file system."""
+    return [f"Warning: {f.message}" for f in result.findings if f.rule == "LEDGER-UNSAFE-LOCATION"]
+
+
+# -- ledger rebuild / verify / restore ----------------------------------------------------------
+
+
+def default_sources(state_dir: Path) -> list[Path]:
+    return [Path(state_dir).resolve().parent / DEFAULT_OUT_DIRNAME]
+
+
+def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
+    """Create the ledger from the delivered payment sheets under ``sources``; the lines to print.
+
+    Only a missing, empty or damaged ledger is rebuilt (a damaged one is moved to state/backups/ first);
+    the caller holds the state lock. Nothing is written when a sheet cannot be read or none is found.
+    """
+    from .reports.atomic import temp_path_for
+
+    state_dir = Path(state_dir)
+    path = ledger_path(state_dir)
+    damaged = ""
+    if _is_new(path) is None:
+        try:
+            with _open_read_only(path) as existing:
+                problems = [p for p in existing.integrity() if p != "ok"]
+                runs = existing.run_count() if not problems else 0
+        except LedgerDamaged as exc:
+            problems, runs = [str(exc)], 0
+        if problems:
+            damaged = "; ".join(problems[:3])
+        elif runs:
+            raise UsageError(f"the ledger {path} exists and holds {runs} run{'s' if runs != 1 else ''}: `ledger rebuild` "
+                             "only creates a missing, empty or damaged ledger (check it with `coaching-batch ledger "
+                             "verify`; move it aside first if you really mean to replace it)")
+    all_sheets = [read_sheet(p) for p in sheet_paths(sources)]
+    dry = [s for s in all_sheets if s.dry_run]
+    sheets = [s for s in all_sheets if not s.dry_run]
+    bad = [s for s in sheets if s.error]
+    if bad:
+        raise UsageError("cannot read the payment sheet " + "; ".join(f"{s.path} ({s.error})" for s in bad)
+                         + ": nothing was rebuilt (repair it, or move it out of the folder if it is not a payment sheet)")
+    if not sheets:
+        raise UsageError(f"no delivered payment sheet (payments.xlsx) in {', '.join(str(s) for s in sources)} "
+                         "or the folders in it: nothing to rebuild from (give the folders of the outputs with --from DIR)")
+
+    lines = []
+    if damaged:
+        aside = backups_dir(state_dir) / f"damaged-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, aside)
+        for suffix in ("-wal", "-shm"):
+            if Path(f"{path}{suffix}").exists():
+                os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+        lines.append(f"The damaged ledger ({damaged}) was moved to {aside}")
+    elif path.exists():
+        path.unlink()  # empty: nothing in it
+    temp = temp_path_for(path)
+    recorded: list[tuple[DeliveredSheet, SheetRow]] = []
+    twice: list[str] = []
+    try:
+        with Ledger.open_path(temp) as ledger:
+            seen: dict[str, DeliveredSheet] = {}
+            for sheet in sorted(sheets, key=lambda s: (s.as_of, str(s.path))):
+                rows = []
+                for row in sheet.rows:
+                    if row.payment_id in seen:
+                        twice.append(f"  {row.payment_id} is on {seen[row.payment_id].path} and again on {sheet.path}: "
+                                     "recorded once; check with finance whether it was paid twice")
+                        continue
+                    seen[row.payment_id] = sheet
+                    rows.append(row.values)
+                    recorded.append((sheet, row))
+                ledger.record_delivered(sheet.path, sheet.as_of, sheet.run.get("program") or "", rows, "rebuilt")
+        os.replace(temp, path)
+    finally:
+        for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+            leftover.unlink(missing_ok=True)
+    lines.append(f"Ledger {path} rebuilt from {len(sheets)} delivered payment sheet{'s' if len(sheets) != 1 else ''}:")
+    for sheet in sorted(sheets, key=lambda s: (s.as_of, str(s.path))):
+        lines.append(f"  {sheet.path}  as of {sheet.as_of}  {len(sheet.rows)} payment{'s' if len(sheet.rows) != 1 else ''}")
+    for sheet in dry:
+        lines.append(f"  {sheet.path}  dry run: never delivered, not read")
+    lines += twice
+    total = sum(_money(row.values.get("amount")) for _, row in recorded)
+    lines.append(f"{len(recorded)} payment{'s' if len(recorded) != 1 else ''} recorded as issued (${total:,.2f}), each on its "
+                 "run's as-of date. Voids cannot be known from the sheets: if finance voided any of these, void it "
+                 "again with `coaching-batch ledger void PAYMENT_ID --reason TEXT` and the next run pays it if still payable.")
+    for sheet, row in recorded:
+        v = row.values
+        lines.append(f"  {row.payment_id}  issued {sheet.as_of}  coach {v.get('coach_id') or ''}  candidate "
+                     f"{v.get('candidate_id') or ''}  ${_money(v.get('amount')):,.2f}  (void unknown)")
+    lines.append("The findings' history (New / Open / Resolved) starts again with the next run.")
+    return lines
+
+
+def _money(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple[list[str], bool]:
+    """Check the ledger: integrity, schema version, pending payments, the delivered sheets. Returns the
+    lines to print and whether everything agrees."""
+    path = ledger_path(state_dir)
+    lines = [f"Ledger {path}"]
+    problems = 0
+    if _is_new(path):
+        return lines + [f"  ! no ledger: the file is {_is_new(path)}"], False
+    try:
+        with _open_read_only(path) as ledger:
+            integrity = ledger.integrity()
+            if integrity != ["ok"]:
+                lines += ["  ! integrity check failed:", *(f"      {p}" for p in integrity[:10])]
+                lines.append(f"    {damaged_message(path, 'integrity check failed')}")
+                return lines, False
+            lines.append("  integrity check: ok")
+            version = ledger.version()
+            if version > SCHEMA_VERSION:
+                lines.append(f"  ! schema version {version}: written by a newer coaching-batch (this one knows {SCHEMA_VERSION})")
+                return lines, False
+            note = "" if version == SCHEMA_VERSION else " (older: the next real run upgrades it)"
+            lines.append(f"  schema version: {version}{note}")
+            if version < 1:
+                lines.append("  ! the ledger holds no tables yet")
+                return lines, False
+            runs = ledger.runs()
+            records = ledger.payment_records()
+            folders = ledger.output_folders()
+            pending_runs = {r["run_id"]: r for r in runs.to_dict("records") if r["status"] == "writing"}
+    except LedgerDamaged as exc:
+        return lines + [f"  ! {exc}"], False
+    last = runs.iloc[-1] if len(runs) else None
+    lines.append(f"  runs: {len(runs)}" + (f", the last as of {last['as_of']} ({last['status']})" if last is not None else ""))
+    issued = [r for r in records if r["status"] == ISSUED]
+    voided = [r for r in records if r["status"] == VOIDED]
+    pending = [r for r in records if r["status"] == PENDING]
+    lines.append(f"  payments: {len(issued)} issued (${sum(r['amount'] or 0 for r in issued):,.2f}), {len(voided)} voided, "
+                 f"{len(pending)} pending")
+    for record in pending:
+        run = pending_runs.get(record["run_id"])
+        sheet_lists = record["payment_id"] in (read_sheet(Path(record["sheet"])).ids if Path(record["sheet"]).is_file() else set())
+        if run_in_progress:
+            why = "being written by the run in progress now"
+        elif sheet_lists:
+            why = "its run stopped after delivering the payment sheet, which lists it: the next run records it as issued"
+        else:
+            why = "its run stopped before delivering a payment sheet listing it: the next run drops it and pays it if still payable"
+            if run is None:
+                why = "its run is not unfinished (this should not happen): the next run leaves it as it is"
+        lines.append(f"  {'  ' if run_in_progress else '! '}pending {record['payment_id']} (run {record['run_id']}, "
+                     f"as of {record['issued_on']}): {why}")
+        problems += 0 if run_in_progress else 1
+    sheets = [read_sheet(p) for p in sheet_paths([*sources, *folders])]
+    dry = [s for s in sheets if s.dry_run]
+    sheets = [s for s in sheets if not s.dry_run]
+    comparison = compare(sheets, records)
+    lines.append(f"  delivered payment sheets checked: {len(sheets)}" + (f" (and {len(dry)} of dry runs, not read)" if dry else ""))
+    unrecorded_on: dict[str, list[str]] = defaultdict(list)
+    for payment, places in comparison.unrecorded.items():
+        for sheet, row in places:
+            unrecorded_on[sheet.key].append(f"{payment} (row {row.row})")
+    missing_on: dict[str, list[str]] = defaultdict(list)
+    for record, sheet in comparison.missing:
+        missing_on[sheet.key].append(record["payment_id"])
+    for sheet in sorted(sheets, key=lambda s: (s.as_of, str(s.path))):
+        head = f"    {sheet.path} (as of {sheet.as_of}): "
+        if sheet.error:
+            lines.append(f"  ! {sheet.path}: cannot be read ({sheet.error})")
+            continue
+        if not unrecorded_on[sheet.key] and not missing_on[sheet.key]:
+            lines.append(head + f"{len(sheet.rows)} payment{'s' if len(sheet.rows) != 1 else ''}, all in the ledger")
+            continue
+        if unrecorded_on[sheet.key]:
+            lines.append(f"  ! {sheet.path} (as of {sheet.as_of}) lists what the ledger has no record of: "
+                         + ", ".join(unrecorded_on[sheet.key]))
+        if missing_on[sheet.key]:
+            lines.append(f"  ! {sheet.path} (as of {sheet.as_of}) no longer lists what the ledger issued on it: "
+                         + ", ".join(missing_on[sheet.key]))
+    problems += len(comparison.unrecorded) + len(comparison.missing) + len(comparison.unreadable)
+    known_sheets = {s.key for s in sheets} | {s.key for s in dry}
+    gone = sorted({r["sheet"] for r in issued if r["sheet"] and _key(r["sheet"]) not in known_sheets})
+    if gone:
+        lines.append(f"  note: {len(gone)} sheet{'s' if len(gone) != 1 else ''} the ledger issued payments on "
+                     f"{'are' if len(gone) != 1 else 'is'} not here (moved or deleted): " + ", ".join(gone[:5])
+                     + (" …" if len(gone) > 5 else ""))
+    problem = state_location_problem(state_dir)
+    if problem:
+        lines.append(f"  note: {problem}; {SAFER_LAYOUT}")
+    if problems:
+        lines.append(f"{problems} disagreement{'s' if problems != 1 else ''} between the ledger and the delivered "
+                     "payment sheets (the next run records a payment a sheet lists and the ledger lacks, and never pays "
+                     "one twice)")
+    else:
+        lines.append("The ledger and the delivered payment sheets agree.")
+    return lines, problems == 0
+
+
+def check_backup(file: Path) -> tuple[int, str]:
+    """A backup fit to restore: readable, intact, a schema this version knows. Returns (schema
+    version, a description of its content); raises UsageError saying what is wrong."""
+    file = Path(file)
+    if not file.is_file() or file.stat().st_size == 0:
+        raise UsageError(f"{file} is {'empty' if file.is_file() else 'not a file'}: nothing to restore")
+    try:
+        with _open_read_only(file) as copy:
+            integrity = copy.integrity()
+            if integrity != ["ok"]:
+                raise UsageError(f"{file} fails SQLite's integrity check ({'; '.join(integrity[:3])}): not restored")
+            version = copy.version()
+            if version > SCHEMA_VERSION:
+                raise UsageError(f"{file} was written by a newer version of coaching-batch (schema {version}, this one "
+                                 f"knows {SCHEMA_VERSION}): not restored")
+            if version < 1:
+                raise UsageError(f"{file} is not a coaching-batch ledger (no schema version): not restored")
+            runs = copy.runs()
+            issued = copy.db.execute("SELECT count(*) FROM payments WHERE status = 'issued'").fetchone()[0]
+    except LedgerDamaged:
+        raise UsageError(f"{file} is not an SQLite database (or is damaged): not restored") from None
+    last = f", the last as of {runs.iloc[-1]['as_of']}" if len(runs) else ""
+    return version, f"schema {version}, {len(runs)} run{'s' if len(runs) != 1 else ''}{last}, {issued} payments issued"
+
+
+def restore(state_dir: Path, file: Path) -> list[str]:
+    """Put the backup ``file`` in place of the state folder's ledger (the caller holds the state lock).
+    The ledger it replaces is kept in state/backups/ (moved there whole when damaged)."""
+    from .ledger import backup_database
+    from .reports.atomic import temp_path_for
+
+    state_dir = Path(state_dir)
+    path = ledger_path(state_dir)
+    if Path(file).resolve() == path.resolve():
+        raise UsageError(f"{file} is the ledger itself: give the backup to restore")
+    version, content = check_backup(file)
+    lines = []
+    if _is_new(path) is None:
+        try:
+            kept = backup_ledger(state_dir, keep=0) if _integrity_ok(path) else None
+        except (UsageError, OSError):
+            kept = None
+        if kept is None:  # damaged: moved aside whole
+            kept = backups_dir(state_dir) / f"damaged-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, kept)
+        lines.append(f"The ledger it replaces was kept as {kept}")
+    source = sqlite3.connect(f"{Path(file).resolve().as_uri()}?mode=ro", uri=True)
+    temp = temp_path_for(path)
+    try:
+        backup_database(source, temp)
+        for suffix in ("-wal", "-shm"):  # the replaced ledger's journal must not be applied to the restored one
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(temp, path)
+    finally:
+        source.close()
+        temp.unlink(missing_ok=True)
+    upgrade = "" if version == SCHEMA_VERSION else "; the next real run upgrades its schema"
+    lines.insert(0, f"Ledger {path} restored from {file} ({content}){upgrade}.")
+    lines.append("The next run checks it against the delivered payment sheets: a payment on them that this copy "
+                 "does not know is recorded as issued, never paid again.")
+    return lines
+
+
+def _integrity_ok(path: Path) -> bool:
+    try:
+        with _open_read_only(path) as ledger:
+            return ledger.integrity() == ["ok"]
+    except LedgerDamaged:
+        return False
