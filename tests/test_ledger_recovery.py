@@ -1,0 +1,352 @@
+"""Pay once even when the ledger is lost, restored from an old copy, damaged, edited around, or kept on
+a share (issue 10): the real command on a small inbox, each story ending with every stipend paid once."""
+
+from __future__ import annotations
+
+import errno
+from datetime import date
+import json
+import os
+import sqlite3
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from coaching_batch import recovery
+from coaching_batch.errors import UsageError
+from coaching_batch.ledger import KEEP_BACKUPS, Ledger, LedgerDamaged, backup_ledger, list_backups
+from coaching_batch.pipeline import RunOptions, run_batch
+from test_ledger import (
+    ALICIA_BROOKS, RYAN_PATEL, SAMPLES, WEEK1, WEEK2, WEEK3, command, exception_rows, find, ledger_rows,
+    out_folder, paid_ids, request_payment, run_week, small_inbox,
+)
+from coaching_batch.rules.pairs import payment_id
+
+RYAN = payment_id("itss-coaching", *RYAN_PATEL)
+MADE_UP = "PAY-0000DEADBEEF"
+
+
+TWO_STIPENDS = ["Coach Log - Linda Marsh.xlsx", "Candidate Log - Ryan Patel.xlsx"]
+
+
+def two_stipend_inbox(root: Path, ryan_requested: bool = False) -> Path:
+    """The small inbox with Ryan Patel's logs too: Alicia Brooks's stipend payable, and Ryan Patel's once
+    his coach's Request for Payment is in (``ryan_requested``, or :func:`request_ryan` later)."""
+    inbox = small_inbox(root)
+    for name in TWO_STIPENDS:
+        shutil.copy2(SAMPLES / name, inbox / name)
+    if ryan_requested:
+        request_ryan(inbox)
+    return inbox
+
+
+def request_ryan(inbox: Path) -> None:
+    request_payment(inbox / "Assignments and Planning.xlsx", RYAN_PATEL[0], date.fromisoformat(WEEK2))
+
+
+def delivered(root: Path) -> list[str]:
+    """Every Payment ID on every delivered (not dry-run) payment sheet under the root, as many times as listed."""
+    ids = []
+    for sheet in sorted(root.rglob("payments.xlsx")):
+        run = json.loads((sheet.parent / "run.json").read_text())
+        if not run.get("dry_run"):
+            ids += paid_ids(sheet.parent)
+    return sorted(ids)
+
+
+def issued(state: Path) -> list[str]:
+    return sorted(p for (p,) in ledger_rows(state, "SELECT payment_id FROM payments WHERE status = 'issued'"))
+
+
+def remove_ledger(state: Path) -> None:
+    for name in ("ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm"):
+        (state / name).unlink(missing_ok=True)
+
+
+def one_error_line(completed: subprocess.CompletedProcess) -> str:
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    lines = completed.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), completed.stderr
+    return lines[0]
+
+
+def ledger_command(*args: str, state: Path) -> subprocess.CompletedProcess:
+    return command("ledger", *args, "--state", str(state))
+
+
+# --- the ledger lost, emptied, damaged or restored from an old copy -----------------------------
+
+
+def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_only_what_was_never_paid(tmp_path):
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    remove_ledger(state)
+    request_ryan(inbox)
+
+    error = one_error_line(run_week(inbox, WEEK2))
+    assert "found 1 delivered payment sheet" in error and "is missing" in error and "ledger rebuild" in error
+    assert not (tmp_path / "out" / WEEK2).exists() and not (state / "ledger.sqlite").exists()  # nothing written
+
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "1 payment recorded as issued ($300.00)" in rebuilt.stdout and "Voids cannot be known" in rebuilt.stdout
+    assert f"{ALICIA_BROOKS}  issued {WEEK1}" in rebuilt.stdout
+
+    week2 = run_week(inbox, WEEK2)
+    assert week2.returncode == 0, week2.stderr
+    assert paid_ids(out_folder(week2)) == [RYAN]  # only what was never paid
+    assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
+    assert ledger_command("verify", state=state).returncode == 0
+
+
+def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    old_copy = tmp_path / "last month.sqlite"
+    assert ledger_command("backup", str(old_copy), state=state).returncode == 0
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    assert len(list_backups(state)) == 1  # the run copied the ledger first
+
+    restored = ledger_command("restore", str(old_copy), state=state)
+    assert restored.returncode == 0, restored.stderr
+    assert "restored from" in restored.stdout and "kept as" in restored.stdout
+    assert issued(state) == [ALICIA_BROOKS]  # the old copy knows nothing of Ryan Patel's payment
+    behind = ledger_command("verify", state=state)
+    assert behind.returncode == 1 and RYAN in behind.stdout and f"out/{WEEK2}/payments.xlsx" in behind.stdout
+
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    [recovered] = find(exception_rows(out_folder(week3)), "PAYMENT-RECOVERED")
+    assert recovered["Severity"] == "Warning" and recovered["File"] == f"out/{WEEK2}/payments.xlsx"
+    assert RYAN in recovered["Message"] and recovered["Candidate ID"] == RYAN_PATEL[0]
+    assert ledger_rows(state, f"SELECT status, issued_on FROM payments WHERE payment_id = '{RYAN}'") == [("issued", WEEK2)]
+    assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
+    assert ledger_command("verify", state=state).returncode == 0
+
+
+def test_an_empty_ledger_file_beside_delivered_sheets_stops_the_run_until_rebuilt(tmp_path):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    remove_ledger(state)
+    (state / "ledger.sqlite").write_bytes(b"")
+    error = one_error_line(run_week(inbox, WEEK2))
+    assert "is empty" in error and "ledger rebuild" in error
+    assert (state / "ledger.sqlite").read_bytes() == b"" and not (tmp_path / "out" / WEEK2).exists()
+    assert ledger_command("rebuild", state=state).returncode == 0
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == []
+    assert delivered(tmp_path) == [ALICIA_BROOKS] == issued(state)
+
+
+def test_a_corrupt_ledger_stops_the_run_naming_restore_and_rebuild_and_a_backup_brings_it_back(tmp_path):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    run_week(inbox, WEEK2)  # its first step backs up the ledger of week 1
+    remove_ledger(state)
+    (state / "ledger.sqlite").write_bytes(b"this is not a database, a sync client wrote over it " * 100)
+    error = one_error_line(run_week(inbox, WEEK3))
+    assert "damaged" in error and "ledger restore" in error and "ledger rebuild" in error
+    assert not (tmp_path / "out" / WEEK3).exists()
+    damaged = ledger_command("verify", state=state)
+    assert damaged.returncode == 1 and "damaged" in damaged.stdout
+
+    [backup] = list_backups(state)
+    assert ledger_command("restore", str(backup), state=state).returncode == 0
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    assert delivered(tmp_path) == [ALICIA_BROOKS] == issued(state)
+    assert list((state / "backups").glob("damaged-*.sqlite"))  # the damaged file is kept, not deleted
+
+
+def test_garbled_pages_behind_an_intact_header_are_found_before_anything_is_written(tmp_path):
+    state = tmp_path / "state"
+    with Ledger.open(state) as ledger:
+        ledger.db.execute("CREATE TABLE filler (x TEXT)")
+        ledger.db.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,) for _ in range(200)])
+        ledger.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray((state / "ledger.sqlite").read_bytes())
+    data[8192:40960] = b"\xff" * (40960 - 8192)  # pages 3-10 overwritten, the header page untouched
+    (state / "ledger.sqlite").write_bytes(bytes(data))
+    with pytest.raises(LedgerDamaged, match="ledger restore"):
+        recovery.open_for_run(state, tmp_path / "out")
+    assert not (state / "backups").exists()  # a damaged ledger is not backed up over the good copies
+
+
+# --- the payment sheets edited by hand -----------------------------------------------------------
+
+
+def test_a_payment_sheet_edited_by_hand_is_reported_and_never_makes_a_payment(tmp_path):
+    inbox = two_stipend_inbox(tmp_path, ryan_requested=True)
+    state = tmp_path / "state"
+    week1 = out_folder(run_week(inbox, WEEK1))
+    assert sorted(paid_ids(week1)) == sorted([ALICIA_BROOKS, RYAN])
+    workbook = openpyxl.load_workbook(week1 / "payments.xlsx")
+    sheet = workbook["Payments"]
+    removed = sheet.cell(2, 1).value
+    sheet.delete_rows(2)  # a row removed
+    sheet.insert_rows(2)
+    sheet.cell(2, 1, MADE_UP)  # a row added with a made-up Payment ID
+    sheet.cell(2, 2, RYAN_PATEL[1])
+    sheet.cell(2, 4, RYAN_PATEL[0])
+    workbook.save(week1 / "payments.xlsx")
+
+    week2 = run_week(inbox, WEEK2)
+    assert week2.returncode == 0, week2.stderr
+    rows = exception_rows(out_folder(week2))
+    [missing] = find(rows, "PAYMENT-SHEET-ROW-MISSING")
+    assert removed in missing["Message"] and missing["File"] == f"out/{WEEK1}/payments.xlsx"
+    [unknown] = find(rows, "PAYMENT-SHEET-UNKNOWN-ID")
+    assert MADE_UP in unknown["Message"] and unknown["Cell"] == "A2" and unknown["Severity"] == "Warning"
+    assert paid_ids(out_folder(week2)) == []  # neither the removed row nor the made-up one is paid
+    assert ledger_rows(state, f"SELECT count(*) FROM payments WHERE payment_id = '{MADE_UP}'") == [(0,)]
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])  # each paid once, and the made-up ID never recorded
+    assert delivered(tmp_path) == sorted([p for p in (ALICIA_BROOKS, RYAN) if p != removed] + [MADE_UP])
+    verify = ledger_command("verify", state=state)
+    assert verify.returncode == 1 and removed in verify.stdout and MADE_UP in verify.stdout
+
+
+# --- a full disk, a folder turned read-only --------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 48 KiB file system (tmpfs) where the machine allows mounting one."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (not root?)")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_disk_that_fills_up_mid_run_loses_nothing_and_the_next_run_pays_once(tmp_path, small_disk):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    error = one_error_line(run_week(inbox, WEEK1, "--out", str(small_disk / WEEK1)))
+    assert "cannot write the outputs" in error and "No space left on device" in error
+    assert not (small_disk / WEEK1 / "payments.xlsx").exists()
+    assert [p.name for p in (small_disk / WEEK1).iterdir() if p.name.startswith(".")] == []  # no temporary file left
+    assert ledger_rows(state, "SELECT count(*) FROM payments") == [(0,)]  # no pending payment
+    assert ledger_rows(state, "SELECT status, exit_status FROM runs") == [("interrupted", 2)]
+
+    again = run_week(inbox, WEEK1)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == [ALICIA_BROOKS] == delivered(tmp_path) == issued(state)
+
+
+def test_a_folder_turning_read_only_as_the_payment_sheet_is_put_in_place_leaves_no_payment(tmp_path, monkeypatch):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    replace = os.replace
+
+    def read_only_for_the_sheet(source, target, *args, **kwargs):
+        if Path(target).name == "payments.xlsx":
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(target))
+        return replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", read_only_for_the_sheet)
+    with pytest.raises(UsageError, match="cannot write the outputs .*Read-only file system"):
+        run_batch(RunOptions(inbox=inbox, as_of=date.fromisoformat(WEEK1)))
+    monkeypatch.setattr(os, "replace", replace)
+    first = tmp_path / "out" / WEEK1
+    assert (first / "results.xlsx").exists() and not (first / "payments.xlsx").exists()  # the payment sheet is last
+    assert ledger_rows(state, "SELECT count(*) FROM payments") == [(0,)]
+
+    again = run_week(inbox, WEEK1)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == [ALICIA_BROOKS] == delivered(tmp_path) == issued(state)
+
+
+# --- backups, restore checks, verify ---------------------------------------------------------------
+
+
+def test_the_runs_keep_the_last_twelve_backups_oldest_removed(tmp_path):
+    state = tmp_path / "state"
+    Ledger.open(state).close()
+    made = [backup_ledger(state) for _ in range(KEEP_BACKUPS + 2)]
+    assert list_backups(state) == made[2:]
+    with sqlite3.connect(made[-1]) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_restore_refuses_a_damaged_copy_or_one_from_a_newer_version_and_changes_nothing(tmp_path):
+    state = tmp_path / "state"
+    Ledger.open(state).close()
+    before = (state / "ledger.sqlite").read_bytes()
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database" * 100)
+    newer = tmp_path / "newer.sqlite"
+    with sqlite3.connect(newer) as db:
+        db.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+        db.execute("INSERT INTO schema_version VALUES (99, '2030-01-01')")
+    for copy, why in ((garbage, "not an SQLite database"), (newer, "newer version")):
+        refused = ledger_command("restore", str(copy), state=state)
+        assert why in one_error_line(refused)
+    assert (state / "ledger.sqlite").read_bytes() == before
+
+
+def test_verify_without_a_ledger_exits_1(tmp_path):
+    missing = ledger_command("verify", state=tmp_path / "state")
+    assert missing.returncode == 1 and "no ledger" in missing.stdout
+
+
+# --- unsafe places for the state, outputs outside out/ ---------------------------------------------
+
+
+MOUNTINFO = r"""22 27 0:21 / /proc rw,relatime - proc proc rw
+27 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw
+40 27 0:45 / /mnt/team\040share rw,relatime - cifs //server/team rw,vers=3.0
+41 27 0:46 / /home/pat/OneDrive rw,nosuid - fuse.onedriver onedriver rw
+42 27 0:47 / /srv/nfs rw - nfs4 server:/export rw
+43 42 8:2 / /srv/nfs/local rw - ext4 /dev/sdb1 rw
+"""
+PROC_MOUNTS = """/dev/sda1 / ext4 rw,relatime 0 0
+server:/export /data nfs rw,vers=3 0 0
+"""
+
+
+@pytest.mark.parametrize("folder, expected", [
+    ("/home/pat/coaching/state", None),
+    ("/mnt/team share/coaching/state", ("/mnt/team share", "cifs")),
+    ("/mnt/team shared/state", None),  # only the mount point itself and what is below it
+    ("/home/pat/OneDrive/coaching/state", ("/home/pat/OneDrive", "fuse.onedriver")),
+    ("/srv/nfs/coaching", ("/srv/nfs", "nfs4")),
+    ("/srv/nfs/local/state", None),  # a local disk mounted inside the share
+])
+def test_a_network_or_sync_file_system_is_found_in_the_mount_table(folder, expected):
+    assert recovery.unsafe_mount(MOUNTINFO, folder) == expected
+
+
+def test_the_older_mount_table_format_is_read_too():
+    assert recovery.unsafe_mount(PROC_MOUNTS, "/data/state") == ("/data", "nfs")
+    assert recovery.unsafe_mount(PROC_MOUNTS, "/home/state") is None
+    assert recovery.unsafe_mount("", "/home/state") is None
+
+
+def test_state_on_a_share_is_named_on_stderr_and_in_the_findings_and_outputs_elsewhere_are_noted(tmp_path):
+    inbox = small_inbox(tmp_path)
+    table = tmp_path / "mountinfo"
+    table.write_text(f"27 1 8:1 / / rw - ext4 /dev/sda1 rw\n40 27 0:45 / {tmp_path} rw - nfs4 server:/x rw\n")
+    completed = run_week(inbox, WEEK1, "--out", str(tmp_path / "reports" / WEEK1),
+                         env={recovery.MOUNT_TABLE_ENV: str(table)})
+    assert completed.returncode == 0, completed.stderr
+    [warning] = completed.stderr.splitlines()
+    assert warning.startswith("Warning: The state folder") and "nfs4" in warning and "local disk" in warning
+    run = json.loads((tmp_path / "reports" / WEEK1 / "run.json").read_text())
+    rules = {f["rule"]: f for f in run["exceptions"]}
+    assert rules["LEDGER-UNSAFE-LOCATION"]["severity"] == "warning"
+    assert rules["PAYMENT-SHEET-ELSEWHERE"]["severity"] == "info"
+    assert "ledger rebuild --from" in rules["PAYMENT-SHEET-ELSEWHERE"]["message"]
+    summary = [c for row in openpyxl.load_workbook(tmp_path / "reports" / WEEK1 / "results.xlsx")["Summary"].iter_rows(values_only=True)
+               for c in row if isinstance(c, str)]
+    assert any("ledger rebuild --from" in c for c in summary) and any("nfs4" in c for c in summary)
