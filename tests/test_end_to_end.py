@@ -30,14 +30,23 @@ def run_command(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, timeout=300)
 
 
+def demo_inbox(root: Path) -> Path:
+    """A copy of the demo inbox in a folder of its own: the outputs a developer's runs left beside
+    sample_workbooks/ (out/) never reach the test's ledger checks."""
+    inbox = root / "sample_workbooks"
+    shutil.copytree(SAMPLES, inbox, copy_function=shutil.copy2)
+    return inbox
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """One real run of the command on the demo inbox, as of the demo date."""
-    out = tmp_path_factory.mktemp("demo") / "out"
-    before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in SAMPLES.iterdir()}
-    completed = run_command("run", str(SAMPLES), "--as-of", EXPECTED["as_of"], "--out", str(out),
+    root = tmp_path_factory.mktemp("demo")
+    inbox, out = demo_inbox(root), root / "out"
+    before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in inbox.iterdir()}
+    completed = run_command("run", str(inbox), "--as-of", EXPECTED["as_of"], "--out", str(out),
                             "--state", str(out.parent / "state"))
-    after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in SAMPLES.iterdir()}
+    after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in inbox.iterdir()}
     assert completed.returncode == 0, completed.stderr
     return {"out": out, "stdout": completed.stdout, "run": json.loads((out / "run.json").read_text()),
             "inputs_unchanged": before == after}
@@ -46,8 +55,9 @@ def demo(tmp_path_factory):
 @pytest.fixture(scope="module")
 def review_run(tmp_path_factory):
     """The same inbox just after the first Agreement Review due date (none is due by the demo date)."""
-    out = tmp_path_factory.mktemp("review") / "out"
-    completed = run_command("run", str(SAMPLES), "--as-of", EXPECTED["later_run"]["as_of"], "--out", str(out),
+    root = tmp_path_factory.mktemp("review")
+    inbox, out = demo_inbox(root), root / "out"
+    completed = run_command("run", str(inbox), "--as-of", EXPECTED["later_run"]["as_of"], "--out", str(out),
                             "--state", str(out.parent / "state"))
     assert completed.returncode == 0, completed.stderr
     return json.loads((out / "run.json").read_text())
