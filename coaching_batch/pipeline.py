@@ -247,7 +247,9 @@ def settle(result: RunResult, ledger: Ledger | None) -> None:
     # are named (certificates/<name>.pdf) here, before the ledger records them as pending
     if ledger is not None and len(result.certificates):
         issued = ledger.issued_certificates(result.certificates["certificate_id"].tolist())
-        result.certificates["issued_on"] = pd.to_datetime(result.certificates["certificate_id"].map(issued))
+        known = pd.to_datetime(result.certificates["certificate_id"].map(issued))
+        # and those whose PDFs earlier runs delivered (recovery.check_delivered), should the ledger have lost them
+        result.certificates["issued_on"] = known.fillna(pd.to_datetime(result.certificates["issued_on"]))
     name_certificates(result)
     if ledger is None:
         return

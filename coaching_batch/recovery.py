@@ -442,9 +442,41 @@ def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, 
             "PAYMENT-SHEET-UNREADABLE",
             f"The payment sheet {_shown(sheet.path, base)} cannot be read ({sheet.error}): its payments could not be "
             "checked against the ledger", file=_shown(sheet.path, base)))
+    _certificates_delivered(result, [out_root, *ledger.output_folders()])
     if findings:
         result.findings.extend(findings)
         result.findings.sort(key=sort_key)
+
+
+_CERTIFICATE_FILE = re.compile(r"(CERT-[0-9A-F]{12})\.pdf$")
+
+
+def delivered_certificates(roots: list[Path]) -> dict[str, date]:
+    """Certificate ID → the as-of date of the earliest real run whose ``certificates/`` folder holds
+    its PDF (the folders beside the delivered payment sheets under ``roots``; a dry run's left out)."""
+    found: dict[str, date] = {}
+    for sheet in (DeliveredSheet(path) for path in sheet_paths(roots)):
+        folder = sheet.path.parent / "certificates"
+        if sheet.dry_run or not folder.is_dir():
+            continue
+        for pdf in folder.glob("*.pdf"):
+            if match := _CERTIFICATE_FILE.search(pdf.name):
+                found[match[1]] = min(found.get(match[1], sheet.as_of), sheet.as_of)
+    return found
+
+
+def _certificates_delivered(result, roots: list[Path]) -> None:
+    """A certificate whose PDF an earlier run delivered keeps that run's date even when the ledger lost
+    it: it is not issued again (settle() adds what the ledger itself knows)."""
+    certificates = result.certificates
+    if not len(certificates) or "certificate_id" not in certificates:
+        return
+    import pandas as pd
+
+    delivered = delivered_certificates(roots)
+    if delivered:
+        found = pd.to_datetime(certificates["certificate_id"].map(delivered))
+        certificates["issued_on"] = pd.to_datetime(certificates["issued_on"]).fillna(found)
 
 
 def _shown(path: Path, base: Path | None = None) -> str:

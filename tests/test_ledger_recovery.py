@@ -101,6 +101,10 @@ def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_
     assert paid_ids(out_folder(week2)) == [RYAN]  # only what was never paid
     assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
     assert ledger_command("verify", state=state).returncode == 0
+    # Week 1's certificate was delivered as a PDF: the rebuilt ledger does not issue it again.
+    week1_certificates = {p.name for p in (tmp_path / "out" / WEEK1 / "certificates").glob("*CERT-*.pdf")}
+    week2_certificates = {p.name for p in (out_folder(week2) / "certificates").glob("*CERT-*.pdf")}
+    assert week1_certificates and not week1_certificates & week2_certificates
 
 
 def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
