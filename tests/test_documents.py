@@ -290,3 +290,27 @@ def test_a_request_for_payment_with_hard_names_and_no_log_keeps_its_layout(weeks
     for x, y, _ in text_positions(form):
         assert 0 <= x <= 612 and 0 <= y <= 792
     assert "Nguyễn Thị Minh Khai" in pdf_text(form) and "0 entries" in pdf_text(form)
+
+
+def test_documents_drawn_together_are_numbered_and_noted_each_on_its_own(weeks, tmp_path):
+    """A folder's documents are drawn as one PDF and saved one file each: every file's pages say
+    "Page X of N" counted in that file, and each file's notes are its own."""
+    from coaching_batch.documents.payments import write_payment_documentation
+
+    result = weeks["first"]
+    pairs = result.pairs.copy()
+    pairs["candidate_name"] = "Zoë 王芳"  # every document gets the same note
+    entries = result.counted_entries
+    entries = pd.concat([entries] + [entries[entries["kind"] == "coach_log"]] * 4, ignore_index=True)  # logs of several pages
+    write_payment_documentation(dataclasses_replace(result, pairs=pairs, counted_entries=entries), tmp_path)
+    files = sorted(tmp_path.glob("*.pdf"))
+    assert len(files) == len(result.payments) >= 2
+    assert all(pages(path) >= 2 for path in files)
+    for path in files:
+        reader = PdfReader(path)
+        total = len(reader.pages)
+        for number, page in enumerate(reader.pages, start=1):
+            assert f"Page {number} of {total}" in page.extract_text()
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    for path in files:
+        assert notes.count(f"- {path.name}: ") == 1

@@ -35,26 +35,23 @@ def write_certificates(result: RunResult, folder: Path) -> None:
     if issued.empty:
         return
     lines = parse_template(result.certificate_template or read_template_text(None))
-    combined = Document("landscape", title=f"Certificates of Completion {result.as_of.isoformat()}")
-    notes: list[str] = []
+    pdf = Document("landscape", title=f"Certificates of Completion {result.as_of.isoformat()}")
+    people = result.people.set_index("employee_id") if len(result.people) else pd.DataFrame(columns=["name", "supervisor_id"])
+    pairs = _pairs_by_certificate(result.pairs)
     for certificate in issued.to_dict("records"):
-        values = _values(result, certificate)
-        single = Document("landscape", title=f"Certificate of Completion: {text_of(certificate['candidate_name'])}")
-        fit = _draw(single, lines, values)
-        single.output(str(folder / Path(certificate["file"]).name))
-        _draw(combined, lines, values, fit)  # the same page, without measuring it again
-        notes += [f"{Path(certificate['file']).name}: {note}" for note in single.notes]
-    combined.output(str(folder / combined_certificates_name(result)))
+        pdf.begin(Path(certificate["file"]).name, f"Certificate of Completion: {text_of(certificate['candidate_name'])}")
+        _draw(pdf, lines, _values(result, certificate, people, pairs))
+    parts = pdf.save(folder, combined_certificates_name(result))  # all in one PDF to print, and one file each
+    notes = [f"{part.file}: {note}" for part in parts for note in part.notes]
     if notes:
         (folder / NOTES_FILE).write_text(
             "Certificates to check before sending (coaching-batch run of " + result.as_of.isoformat() + ")\r\n\r\n"
             + "".join(f"- {note}\r\n" for note in notes), encoding="utf-8-sig")
 
 
-def _values(result: RunResult, certificate: dict) -> dict[str, object]:
+def _values(result: RunResult, certificate: dict, people: pd.DataFrame, pairs: dict) -> dict[str, object]:
     """The raw values of the placeholders for one certificate (made printable when drawn)."""
-    pair = _pair_of(result.pairs, certificate)
-    people = result.people.set_index("employee_id") if len(result.people) else pd.DataFrame(columns=["name", "supervisor_id"])
+    pair = pairs.get((certificate["program"], certificate["candidate_id"], certificate["coach_id"]), {})
     supervisor_id = text_of(people["supervisor_id"].get(certificate["candidate_id"])) if "supervisor_id" in people else ""
     supervisor_name = text_of(people["name"].get(supervisor_id)) if supervisor_id else ""
     policy = result.programs.get(certificate["program"])
@@ -84,14 +81,16 @@ def _values(result: RunResult, certificate: dict) -> dict[str, object]:
     }
 
 
-def _pair_of(pairs: pd.DataFrame, certificate: dict) -> dict:
-    """The certificate's pair (its program, candidate and coach; the completed one if several)."""
-    same = pairs[(pairs["program"] == certificate["program"]) & (pairs["candidate_id"] == certificate["candidate_id"])
-                 & (pairs["coach_id"] == certificate["coach_id"])]
-    if same.empty:
+def _pairs_by_certificate(pairs: pd.DataFrame) -> dict[tuple, dict]:
+    """Each certificate's pair by (program, candidate, coach): the last completed one if several, else the last."""
+    if pairs.empty:
         return {}
-    done = same[same["completion_eligible"] & (same["status"] == "Completed")]
-    return (done if len(done) else same).iloc[-1].to_dict()
+    done = (pairs["completion_eligible"] & (pairs["status"] == "Completed")).to_numpy()
+    chosen: dict[tuple, tuple[bool, int]] = {}
+    for n, key in enumerate(zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"])):
+        if key not in chosen or done[n] or not chosen[key][0]:
+            chosen[key] = (bool(done[n]), n)
+    return {key: pairs.iloc[n].to_dict() for key, (_, n) in chosen.items()}
 
 
 def _hours(value: object) -> str:
@@ -101,7 +100,9 @@ def _hours(value: object) -> str:
 
 def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float] | None = None) -> tuple[float, float]:
     """One certificate page: the template's lines, vertically centred inside a double frame and set
-    smaller, if need be, until they fit; returns (scale, height) for drawing the same page again."""
+    smaller, if need be, until they fit; returns (scale, height) for drawing the same page again.
+    Each distinct line's height is measured once per document (``pdf.measured``): a template's fixed
+    lines once per run, only the filled-in ones per certificate."""
     values = {key: _printable(pdf, key, value) for key, value in raw.items()}
     if not values["supervisor_name"]:
         values["supervisor_name"] = NO_SUPERVISOR
@@ -157,9 +158,17 @@ def _height(pdf: Document, blocks, scale: float) -> float:
         elif not texts[0].strip():
             total += 5 * scale
         else:
-            total += pdf.paragraph_height(texts[0], size, bold=style in _BOLD, width=_width(pdf))
+            total += _measured(pdf, texts[0], size, style in _BOLD)
             total += _space_after(style, scale)
     return total
+
+
+def _measured(pdf: Document, text: str, size: float, bold: bool) -> float:
+    cache = pdf.__dict__.setdefault("measured", {})
+    key = (text, size, bold)
+    if key not in cache:
+        cache[key] = pdf.paragraph_height(text, size, bold=bold, width=_width(pdf))
+    return cache[key]
 
 
 def _space_after(style: str, scale: float) -> float:
@@ -191,8 +200,8 @@ def _draw_block(pdf: Document, style: str, texts: list[str], scale: float) -> No
         return
     pdf.set_x(left)
     pdf.style(size, style in _BOLD, grey=style == "small")
-    pdf.multi_cell(_width(pdf), size * 1.35 * 0.3528, texts[0], align="L" if style in ("text", "small") else "C",
-                   new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.wrapped(_width(pdf), size * 1.35 * 0.3528, texts[0], align="L" if style in ("text", "small") else "C",
+                new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.ln(_space_after(style, scale))
 
 

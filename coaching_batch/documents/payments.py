@@ -17,7 +17,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from fpdf.fonts import FontFace
 
 from ..model import RunResult
 from .names import NOTES_FILE, documentation_name, request_name, text_of
@@ -42,17 +41,14 @@ def waiting_for_request(result: RunResult) -> pd.DataFrame:
 def write_payment_requests(result: RunResult, folder: Path) -> None:
     """One pre-filled Request for Payment (and log summary) per pair waiting for the coach's form."""
     entries = _entries_by_pair(result)
-    notes = []
+    pdf = Document(title="Coaching Requests for Payment", page_numbers=True)  # all drawn at once, saved one file each
     for pair_index, pair in waiting_for_request(result).iterrows():
         pair = pair.to_dict()
-        pdf = Document(title=f"Coaching Request for Payment: {text_of(pair['coach_name'])}", page_numbers=True)
+        pdf.begin(request_name(pair), f"Coaching Request for Payment: {text_of(pair['coach_name'])}")
         log = entries.get(pair_index, _no_entries())
         _request_page(pdf, result, pair, log)
         _summary_page(pdf, result, pair, log, heading="Coaching Log summary", subheading="Attach to the signed Request for Payment.")
-        name = request_name(pair)
-        pdf.output(str(folder / name))
-        notes += [f"{name}: {note}" for note in pdf.notes]
-    _write_notes(folder, result, notes)
+    _write_notes(folder, result, pdf.save(folder))
 
 
 def write_payment_documentation(result: RunResult, folder: Path) -> None:
@@ -61,17 +57,14 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
         return
     entries = _entries_by_pair(result)
     pair_of = {payment: index for index, payment in result.pairs["payment_id"].items()}
-    notes = []
+    pdf = Document(title="Payment documentation", page_numbers=True)  # all drawn at once, saved one file each
     for payment in result.payments.to_dict("records"):
         index = pair_of.get(payment["payment_id"])
         pair = result.pairs.loc[index].to_dict() if index is not None else {**payment, "planning_meeting_date": payment["start_date"]}
-        pdf = Document(title=f"Payment documentation {payment['payment_id']}", page_numbers=True)
+        pdf.begin(documentation_name(payment["payment_id"]), f"Payment documentation {payment['payment_id']}")
         _summary_page(pdf, result, pair, entries.get(index, _no_entries()),
                       heading="Coaching Log summary", subheading=f"Documentation for payment {payment['payment_id']}.", payment=payment)
-        name = documentation_name(payment["payment_id"])
-        pdf.output(str(folder / name))
-        notes += [f"{name}: {note}" for note in pdf.notes]
-    _write_notes(folder, result, notes)
+    _write_notes(folder, result, pdf.save(folder))
 
 
 # ------------------------------------------------------------------------------------- pages
@@ -134,17 +127,60 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: pd.DataFram
     pdf.paragraph(f"{len(log)} counted coach-log entr{'y' if len(log) == 1 else 'ies'}, {hours_text(total)} contact hours"
                   + (f" (the program requires {minimum:g})" if minimum is not None else "") + ".", 10)
     pdf.ln(2)
+    rows = [[f"{pd.Timestamp(entry.date):%Y-%m-%d}", pdf.printable(entry.contact_type, limit=60, what="a type of contact"),
+             clock_text(int(entry.duration)), hours_text(int(entry.duration))] for entry in log.itertuples(index=False)]
+    rows.append(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", clock_text(total), hours_text(total)])
+    _table(pdf, rows)
     pdf.style(10)
-    heading_style = FontFace(emphasis="BOLD", fill_color=(221, 235, 247))
-    with pdf.table(col_widths=(30, 40, 22, 22), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT"),
-                   headings_style=heading_style, repeat_headings=1, line_height=6, first_row_as_headings=True) as table:
-        table.row(["Date", "Type of Contact", "Duration", "Hours"])
-        for entry in log.itertuples(index=False):
-            table.row([f"{pd.Timestamp(entry.date):%Y-%m-%d}", pdf.printable(entry.contact_type, limit=60, what="a type of contact"),
-                       clock_text(int(entry.duration)), hours_text(int(entry.duration))])
-        pdf.set_font(style="B")
-        table.row(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", clock_text(total), hours_text(total)])
-    pdf.style(10)
+
+
+_COLUMNS = ("Date", "Type of Contact", "Duration", "Hours")
+_COLUMN_SHARES = (30, 40, 22, 22)  # of the page's width
+_ALIGN = ("L", "L", "R", "R")
+_ROW = 6  # mm: one line of 10 pt
+_HEADING_FILL = (221, 235, 247)
+
+
+def _table(pdf: Document, rows: list[list[str]]) -> None:
+    """The log as a ruled table across the page, its heading row shaded and repeated on every page,
+    the last row (the total) in bold. Drawn cell by cell: a row that fits on one line (nearly all)
+    costs four cells; a longer type of contact wraps within its cell."""
+    widths = [pdf.epw * share / sum(_COLUMN_SHARES) for share in _COLUMN_SHARES]
+    room = [width - 2 * pdf.c_margin for width in widths]
+    pdf.set_draw_color(0, 0, 0)
+
+    def draw(cells: list[str], *, bold: bool = False, heading: bool = False) -> None:
+        pdf.style(10, bold=bold or heading)
+        lines = 1
+        for text, space in zip(cells[:2] if not heading else cells, room):  # durations and hours are short
+            if len(text) > 10 and pdf.get_string_width(text) > space:
+                lines = max(lines, len(pdf.multi_cell(space + 2 * pdf.c_margin, _ROW, text, dry_run=True, output="LINES")))
+        height = lines * _ROW
+        if pdf.get_y() + height > pdf.page_break_trigger and not heading:
+            pdf.add_page()
+            draw(list(_COLUMNS), heading=True)
+            pdf.style(10, bold=bold)
+        if heading:
+            pdf.set_fill_color(*_HEADING_FILL)
+        x, top = pdf.l_margin, pdf.get_y()
+        for text, width, align in zip(cells, widths, _ALIGN):
+            pdf.set_xy(x, top)
+            if lines == 1:
+                pdf.cell(width, _ROW, text, border=1, align=align, fill=heading)
+            else:
+                pdf.rect(x, top, width, height, style="DF" if heading else "D")
+                used = len(pdf.multi_cell(width, _ROW, text, dry_run=True, output="LINES"))
+                pdf.set_xy(x, top + (height - used * _ROW) / 2)
+                pdf.multi_cell(width, _ROW, text, align=align)
+            x += width
+        pdf.set_xy(pdf.l_margin, top + height)
+
+    if pdf.get_y() + 2 * _ROW > pdf.page_break_trigger:  # the heading with at least one row under it
+        pdf.add_page()
+    draw(list(_COLUMNS), heading=True)
+    for row in rows[:-1]:
+        draw(row)
+    draw(rows[-1], bold=True)
 
 
 def _signature_lines(pdf: Document, labels: list[str]) -> None:
@@ -185,7 +221,8 @@ def _no_entries() -> pd.DataFrame:
                          "duration": pd.Series(dtype="Int64")})
 
 
-def _write_notes(folder: Path, result: RunResult, notes: list[str]) -> None:
+def _write_notes(folder: Path, result: RunResult, parts) -> None:
+    notes = [f"{part.file}: {note}" for part in parts for note in part.notes]
     if notes:
         (folder / NOTES_FILE).write_text(
             f"Documents to check before sending (coaching-batch run of {result.as_of.isoformat()})\r\n\r\n"

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
@@ -46,8 +48,41 @@ def printable_codepoints() -> frozenset[int]:
     return frozenset(covered)
 
 
+@lru_cache(maxsize=50_000)
+def _clean(text: str, limit: int) -> tuple[str, int, tuple[int, ...]]:
+    """(printable text, length before shortening, codepoints the font lacks): the same text is
+    checked once per run, however many documents print it."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf"))
+    text = re.sub(r"\s+", " ", text).strip()
+    length = len(text)
+    if length > limit:
+        text = text[:limit].rstrip() + "…"
+    covered = printable_codepoints()
+    missing = tuple(sorted({ord(ch) for ch in text if ord(ch) not in covered}))
+    if missing:
+        text = "".join(REPLACEMENT if ord(ch) not in covered else ch for ch in text)
+    return text, length, missing
+
+
+@dataclass
+class Part:
+    """One document (one file) of a :class:`Document` holding many: its pages and its own notes."""
+
+    file: str
+    title: str
+    first: int = 0  # its first page, numbered from 1 in the whole PDF
+    last: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
 class Document(FPDF):
-    """A Letter page with the shipped font, margins and a list of notes for the coordinator."""
+    """Letter pages with the shipped font, margins and a list of notes for the coordinator.
+
+    A folder's documents are all drawn into one Document (the fonts are loaded and embedded once):
+    :meth:`begin` starts the next one, with its own notes and page numbers, and :meth:`save` writes
+    the whole PDF, if wanted, and each document's pages as its own file.
+    """
 
     def __init__(self, orientation: str = "portrait", *, title: str = "", page_numbers: bool = False) -> None:
         super().__init__(orientation=orientation, unit="mm", format=PAGE_FORMAT)
@@ -60,27 +95,64 @@ class Document(FPDF):
         if title:  # the file's properties: any Unicode text, no glyphs needed
             self.set_title(re.sub(r"\s+", " ", unicodedata.normalize("NFC", title)).strip()[:200])
         self.page_numbers = page_numbers
+        self.parts: list[Part] = []
+        self._starting: Part | None = None  # begun, its first page not added yet
+        self._first_page = 1  # of the document being drawn: its pages are numbered from there
         self.set_font(FONT_FAMILY, "", 11)
+
+    # ------------------------------------------------------------------------ many documents
+
+    def begin(self, file: str, title: str = "") -> Part:
+        """Start the next document, written as ``file`` by :meth:`save`; its first page is the next added."""
+        part = Part(file, re.sub(r"\s+", " ", unicodedata.normalize("NFC", title)).strip()[:200])
+        self.parts.append(part)
+        self.notes = part.notes
+        self._starting = part
+        return part
+
+    def add_page(self, *args, **kwargs) -> None:
+        super().add_page(*args, **kwargs)  # the previous page's footer is drawn first, numbered as its document
+        if self._starting is not None:
+            self._starting.first = self._first_page = self.page
+            self._starting = None
+
+    def save(self, folder: Path, combined: str | None = None) -> list[Part]:
+        """Write each document begun as ``folder/<its file>`` (its pages only, "Page X of N" counted
+        in it) and, when ``combined`` is a name, every page in one PDF of that name."""
+        parts = [part for part in self.parts if part.first]
+        if not parts:
+            return []
+        for part, following in zip(parts, parts[1:] + [None]):
+            part.last = following.first - 1 if following is not None else self.page
+        if self.page_numbers:
+            self._render_footer()  # the last page's, here, so that every page's total is set below
+            self.page_numbers = False
+            for part in parts:
+                total = str(part.last - part.first + 1).encode("latin-1")
+                for number in range(part.first, part.last + 1):
+                    page = self.pages[number]
+                    for item in page.get_text_substitutions():
+                        page.contents = page.contents.replace(item.get_placeholder_string().encode("latin-1"),
+                                                              item.render_text_substitution(total.decode()).encode("latin-1"))
+                    page.get_text_substitutions().clear()
+        data = bytes(self.output())
+        if combined:
+            (folder / combined).write_bytes(data)
+        _split(data, parts, folder)
+        return parts
 
     # ---------------------------------------------------------------------------------- text
 
     def printable(self, value: object, *, limit: int = LONGEST_TEXT, what: str = "a value") -> str:
         """``value`` as text the font can draw: one NFC string with no control characters, missing
         glyphs replaced by the replacement mark and text past ``limit`` shortened (each with a note)."""
-        text = text_of(value)
-        text = unicodedata.normalize("NFC", text)
-        text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf"))
-        text = re.sub(r"\s+", " ", text).strip()
-        if len(text) > limit:
-            self.note(f"{what} of {len(text):,} characters is shortened to its first {limit:,} here")
-            text = text[:limit].rstrip() + "…"
-        covered = printable_codepoints()
-        missing = sorted({ch for ch in text if ord(ch) not in covered})
+        text, length, missing = _clean(text_of(value), limit)
+        if length > limit:
+            self.note(f"{what} of {length:,} characters is shortened to its first {limit:,} here")
         if missing:
-            codes = ", ".join(f"U+{ord(ch):04X}" for ch in missing)
+            codes = ", ".join(f"U+{code:04X}" for code in missing)
             self.note(f"{len(missing)} character{'s' if len(missing) > 1 else ''} of {what} ({codes}) "
                       f"cannot be printed in this font and show as {REPLACEMENT}: write them in by hand")
-            text = "".join(REPLACEMENT if ord(ch) not in covered else ch for ch in text)
         return text
 
     def name(self, value: object, what: str = "a name") -> str:
@@ -101,11 +173,26 @@ class Document(FPDF):
                   line: float = 1.35, width: float = 0) -> None:
         """Wrapped text across the page (or ``width``), from the left margin, then the next line."""
         self.style(size, bold, grey)
-        self.multi_cell(width, size * line * 0.3528, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.wrapped(width, size * line * 0.3528, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def paragraph_height(self, text: str, size: float, *, bold: bool = False, line: float = 1.35, width: float = 0) -> float:
         self.style(size, bold)
+        if self.fits(text, width):
+            return size * line * 0.3528
         return self.multi_cell(width, size * line * 0.3528, text, dry_run=True, output="HEIGHT")
+
+    def fits(self, text: str, width: float = 0) -> bool:
+        """Whether ``text`` fits on one line of a cell ``width`` wide (0: to the right margin)."""
+        room = (width or self.w - self.r_margin - self.x) - 2 * self.c_margin
+        return "\n" not in text and self.get_string_width(text) < room - 0.01
+
+    def wrapped(self, width: float, height: float, text: str, **kwargs) -> None:
+        """:meth:`multi_cell`, drawn as one :meth:`cell` when the text fits on a line: the same
+        page, without fpdf2's line breaking (its cost grows with the square of a line's length)."""
+        if self.fits(text, width):
+            self.cell(width, height, text, **kwargs)
+        else:
+            self.multi_cell(width, height, text, **kwargs)
 
     def labelled(self, label: str, value: str, *, label_width: float = 45, size: float = 11) -> None:
         """``label`` in bold on the left, the (filled-in) ``value`` wrapped beside it, underlined."""
@@ -115,7 +202,7 @@ class Document(FPDF):
         self.style(size)
         left = self.l_margin + label_width
         self.set_xy(left, top)
-        self.multi_cell(self.epw - label_width, size * 0.5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.wrapped(self.epw - label_width, size * 0.5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_draw_color(*GREY)
         self.line(left, self.get_y(), self.l_margin + self.epw, self.get_y())
         self.ln(3)
@@ -125,7 +212,21 @@ class Document(FPDF):
             return
         self.set_y(-MARGIN + 4)
         self.style(8, grey=True)
-        self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.cell(0, 4, f"Page {self.page - self._first_page + 1} of {{nb}}", align="C")
+
+
+def _split(data: bytes, parts: list[Part], folder: Path) -> None:
+    """Each document's pages of the whole PDF ``data`` as its own file (pypdf copies what they use)."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(BytesIO(data))
+    for part in parts:
+        writer = PdfWriter()
+        for number in range(part.first - 1, part.last):
+            writer.add_page(reader.pages[number])
+        writer.add_metadata({"/Title": part.title, "/Creator": "coaching-batch"} if part.title else {"/Creator": "coaching-batch"})
+        with open(folder / part.file, "wb") as file:
+            writer.write(file)
 
 
 def day(value: object) -> str:
