@@ -314,3 +314,21 @@ def test_documents_drawn_together_are_numbered_and_noted_each_on_its_own(weeks, 
     notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
     for path in files:
         assert notes.count(f"- {path.name}: ") == 1
+
+
+def test_a_failure_in_the_forked_documents_writer_leaves_the_previous_outputs_untouched(weeks, tmp_path, monkeypatch):
+    from coaching_batch import reports
+
+    result = weeks["first"]
+    reports.write_outputs(result, tmp_path, parallel=True)  # the documents written by a second process
+    before = {str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert "certificates/" + Path(result.certificates["file"].dropna().iloc[0]).name in before
+
+    def broken(result, folder):
+        (folder / "half.pdf").write_bytes(b"%PDF-")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(reports.FOLDER_WRITERS, "payment-documentation", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        reports.write_outputs(result, tmp_path, parallel=True)
+    assert {str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before

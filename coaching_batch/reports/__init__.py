@@ -69,18 +69,29 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
         temps = {name: stack.enter_context(atomic_path(out_dir / name)) for name in sorted(WRITERS, key=lambda n: n != PAYMENTS)}
         folders = {name: stack.enter_context(atomic_folder(out_dir / name)) for name in FOLDER_WRITERS}
         forked = _ForkedWriter(result, FORKED_OUTPUT, temps[FORKED_OUTPUT]) if parallel else None
+        # documents: in a parallel write the PDF folders are written by a second forked process meanwhile
+        documents = _ForkedWriter(result, "the documents", folders, write=_write_documents) if parallel else None
         try:
             for name, write in WRITERS.items():
                 if forked is None or name != FORKED_OUTPUT:
                     write(result, temps[name])
             for name, write in FOLDER_WRITERS.items():
-                write(result, folders[name])
+                if documents is None or name not in DOCUMENT_WRITERS:  # documents
+                    write(result, folders[name])
         except BaseException:
-            if forked is not None:
-                forked.stop()
+            for writer in (forked, documents):  # documents: both forked writers
+                if writer is not None:
+                    writer.stop()
             raise
-        if forked is not None:
-            forked.wait()
+        try:  # documents: wait for both forked writers; a failure ends the other
+            for writer in (forked, documents):
+                if writer is not None:
+                    writer.wait()
+        except BaseException:
+            for writer in (forked, documents):
+                if writer is not None:
+                    writer.stop()
+            raise
     return [out_dir / name for name in (RESULTS, PAYMENTS, EXCEPTIONS, RUN_JSON)]
 
 
@@ -91,10 +102,10 @@ def _worth_forking(result: RunResult) -> bool:
 class _ForkedWriter:
     """One output written by a forked copy of this process; its failure is raised here by :meth:`wait`."""
 
-    def __init__(self, result: RunResult, name: str, temp: Path) -> None:
+    def __init__(self, result: RunResult, name: str, temp, write: Callable | None = None) -> None:  # documents: write
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_write_forked, args=(WRITERS[name], result, temp, send), daemon=True)
+        self._process = context.Process(target=_write_forked, args=(write or WRITERS[name], result, temp, send), daemon=True)
         self._process.start()
         send.close()
         self.name = name
@@ -116,6 +127,12 @@ class _ForkedWriter:
         self._process.kill()
         self._process.join()
         self._receive.close()
+
+
+def _write_documents(result: RunResult, folders: dict[str, Path]) -> None:
+    """documents: every PDF folder (certificates, payment requests and documentation), in a forked process."""
+    for name in DOCUMENT_WRITERS:
+        FOLDER_WRITERS[name](result, folders[name])
 
 
 def _write_forked(write: Callable[[RunResult, Path], None], result: RunResult, temp: Path, send) -> None:
