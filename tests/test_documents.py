@@ -6,6 +6,7 @@ supervisor. PDFs are read back with pypdf."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -332,3 +333,33 @@ def test_a_failure_in_the_forked_documents_writer_leaves_the_previous_outputs_un
     with pytest.raises(RuntimeError, match="disk on fire"):
         reports.write_outputs(result, tmp_path, parallel=True)
     assert {str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+# --- many documents on both cores ------------------------------------------------------------
+
+def test_documents_drawn_in_two_processes_come_back_whole_and_in_order(tmp_path):
+    from coaching_batch.documents.parallel import LEAST_PER_PROCESS, in_forks
+
+    items = list(range(2 * LEAST_PER_PROCESS + 3))
+
+    def draw(part):
+        for item in part:  # each process writes its own files, as the documents' writers do
+            (tmp_path / f"{item}.txt").write_text(str(os.getpid()))
+        return [item * 2 for item in part]
+
+    assert in_forks(draw, items) == [item * 2 for item in items]
+    writers = {path.read_text() for path in tmp_path.glob("*.txt")}
+    assert len(list(tmp_path.glob("*.txt"))) == len(items) and len(writers) == 2 and str(os.getpid()) not in writers
+
+
+def test_a_process_drawing_documents_that_fails_fails_the_writing(tmp_path):
+    from coaching_batch.documents.parallel import LEAST_PER_PROCESS, DrawingFailed, in_forks
+
+    def draw(part):
+        if 0 in part:
+            raise ValueError("no room left on the page")
+        return list(part)
+
+    with pytest.raises(DrawingFailed, match="no room left on the page"):
+        in_forks(draw, list(range(2 * LEAST_PER_PROCESS)))
+    assert in_forks(draw, [1, 2, 3]) == [1, 2, 3]  # few items: drawn here, no fork

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..model import RunResult
 from .names import NOTES_FILE, documentation_name, request_name, text_of
+from .parallel import in_forks
 from .pdf import Document, clock_text, day, hours_text
 
 NO_REQUEST = "no Request for Payment"  # the only reason left on a pair waiting for the coach's form (rules/evaluate.py)
@@ -31,9 +32,10 @@ def waiting_for_request(result: RunResult) -> pd.DataFrame:
     pairs = result.pairs
     if pairs.empty:
         return pairs
-    pays = pairs["program"].map({name: policy.payment is not None for name, policy in result.programs.items()})
+    paying = {name for name, policy in result.programs.items() if policy.payment is not None}
+    pays = pairs["program"].isin(paying)
     only_reason = pairs["reasons"].fillna("").map(lambda reasons: [r for r in reasons.split("; ") if r] == [NO_REQUEST])
-    chosen = (pairs["completion_eligible"] & ~pairs["payment_eligible"] & pays.fillna(False).astype(bool)
+    chosen = (pairs["completion_eligible"] & ~pairs["payment_eligible"] & pays
               & pairs["payment_request_date"].isna() & pairs["paid_on"].isna() & only_reason)
     return pairs[chosen].sort_values(["program", "coach_name", "candidate_name"], na_position="last")
 
@@ -52,19 +54,25 @@ def write_payment_requests(result: RunResult, folder: Path) -> None:
 
 
 def write_payment_documentation(result: RunResult, folder: Path) -> None:
-    """One hours summary per stipend on the payment sheet, named by its Payment ID."""
+    """One hours summary per stipend on the payment sheet, named by its Payment ID (a large payment
+    sheet is drawn on both cores: each summary lists every entry, so a run's summaries can run to
+    thousands of pages)."""
     if result.payments.empty:
         return
     entries = _entries_by_pair(result)
     pair_of = {payment: index for index, payment in result.pairs["payment_id"].items()}
-    pdf = Document(title="Payment documentation", page_numbers=True)  # all drawn at once, saved one file each
-    for payment in result.payments.to_dict("records"):
-        index = pair_of.get(payment["payment_id"])
-        pair = result.pairs.loc[index].to_dict() if index is not None else {**payment, "planning_meeting_date": payment["start_date"]}
-        pdf.begin(documentation_name(payment["payment_id"]), f"Payment documentation {payment['payment_id']}")
-        _summary_page(pdf, result, pair, entries.get(index, _no_entries()),
-                      heading="Coaching Log summary", subheading=f"Documentation for payment {payment['payment_id']}.", payment=payment)
-    _write_notes(folder, result, pdf.save(folder))
+
+    def draw(payments: list[dict]) -> list:
+        pdf = Document(title="Payment documentation", page_numbers=True)  # all drawn at once, saved one file each
+        for payment in payments:
+            index = pair_of.get(payment["payment_id"])
+            pair = result.pairs.loc[index].to_dict() if index is not None else {**payment, "planning_meeting_date": payment["start_date"]}
+            pdf.begin(documentation_name(payment["payment_id"]), f"Payment documentation {payment['payment_id']}")
+            _summary_page(pdf, result, pair, entries.get(index, _no_entries()),
+                          heading="Coaching Log summary", subheading=f"Documentation for payment {payment['payment_id']}.", payment=payment)
+        return pdf.save(folder)
+
+    _write_notes(folder, result, in_forks(draw, result.payments.to_dict("records")))
 
 
 # ------------------------------------------------------------------------------------- pages
@@ -148,6 +156,13 @@ def _table(pdf: Document, rows: list[list[str]]) -> None:
     widths = [pdf.epw * share / sum(_COLUMN_SHARES) for share in _COLUMN_SHARES]
     room = [width - 2 * pdf.c_margin for width in widths]
     pdf.set_draw_color(0, 0, 0)
+    measured: dict[tuple[str, bool], float] = {}
+
+    def text_width(text: str, bold: bool) -> float:
+        """The width of a right-aligned value: durations and hours repeat, each is measured once."""
+        if (text, bold) not in measured:
+            measured[text, bold] = pdf.get_string_width(text)
+        return measured[text, bold]
 
     def draw(cells: list[str], *, bold: bool = False, heading: bool = False) -> None:
         pdf.style(10, bold=bold or heading)
@@ -163,6 +178,17 @@ def _table(pdf: Document, rows: list[list[str]]) -> None:
         if heading:
             pdf.set_fill_color(*_HEADING_FILL)
         x, top = pdf.l_margin, pdf.get_y()
+        if lines == 1 and not heading:  # nearly every row: ruled boxes and plain text, no line breaking
+            baseline = top + _ROW / 2 + 0.3 * pdf.font_size
+            for text, width, align in zip(cells, widths, _ALIGN):
+                pdf.rect(x, top, width, _ROW)
+                if align == "R":
+                    pdf.text(x + width - pdf.c_margin - text_width(text, bold), baseline, text)
+                else:
+                    pdf.text(x + pdf.c_margin, baseline, text)
+                x += width
+            pdf.set_xy(pdf.l_margin, top + _ROW)
+            return
         for text, width, align in zip(cells, widths, _ALIGN):
             pdf.set_xy(x, top)
             if lines == 1:

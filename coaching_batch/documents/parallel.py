@@ -1,0 +1,76 @@
+"""Many documents drawn on both cores: the items split in parts, each part drawn by a forked copy of
+this process (the run's data is shared by the fork, never copied or pickled).
+
+``os.fork`` is used directly, not :mod:`multiprocessing`: the documents are themselves written in a
+forked daemon process for a large run (:func:`coaching_batch.reports.write_outputs`), and a daemon
+process may not start :mod:`multiprocessing` children. Where the platform cannot fork, or there are
+few items, everything is drawn here.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+PROCESSES = 2  # this machine class has two cores
+LEAST_PER_PROCESS = 100  # fewer items than this are not worth a fork
+
+
+class DrawingFailed(RuntimeError):
+    """A process drawing documents failed; nothing it drew may be used"""
+
+
+def in_forks(draw: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], *,
+             processes: int = PROCESSES) -> list[Result]:
+    """``draw`` applied to ``items`` in ``processes`` parts at once; the parts' results, in order.
+
+    Each part is drawn by a child process that writes its own files and sends back ``draw``'s result.
+    Any child's failure is raised here once all have ended.
+    """
+    parts = min(processes, len(items) // LEAST_PER_PROCESS)
+    if parts < 2 or not hasattr(os, "fork"):
+        return draw(items)
+    size = -(-len(items) // parts)
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    children = [_start(draw, chunk) for chunk in chunks]
+    results: list[Result] = []
+    failure: str | None = None
+    for pid, reading in children:
+        with os.fdopen(reading, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            outcome, value = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a child that died sent nothing whole
+            outcome, value = "error", f"the process ended without finishing (status {status})"
+        if outcome == "ok":
+            results += value
+        else:
+            failure = failure or value
+    if failure:
+        raise DrawingFailed(failure)
+    return results
+
+
+def _start(draw, chunk) -> tuple[int, int]:
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: draw, send the result, leave without running the parent's exit handlers
+        code = 0
+        try:
+            os.close(reading)
+            try:
+                message = pickle.dumps(("ok", draw(chunk)))
+            except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+                message, code = pickle.dumps(("error", f"{type(exc).__name__}: {exc}")), 1
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(message)
+        finally:
+            os._exit(code)
+    os.close(writing)
+    return pid, reading
