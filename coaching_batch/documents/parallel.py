@@ -29,17 +29,23 @@ def in_forks(draw: Callable[[Sequence[Item]], list[Result]], items: Sequence[Ite
              processes: int = PROCESSES) -> list[Result]:
     """``draw`` applied to ``items`` in ``processes`` parts at once; the parts' results, in order.
 
-    Each part is drawn by a child process that writes its own files and sends back ``draw``'s result.
-    Any child's failure is raised here once all have ended.
+    Each part but the last is drawn by a child process that writes its own files and sends back
+    ``draw``'s result; the last is drawn here meanwhile (one process fewer holding a copy of what it
+    touches). Any part's failure is raised here once all have ended.
     """
     parts = min(processes, len(items) // LEAST_PER_PROCESS)
     if parts < 2 or not hasattr(os, "fork"):
         return draw(items)
     size = -(-len(items) // parts)
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
-    children = [_start(draw, chunk) for chunk in chunks]
+    children = [_start(draw, chunk) for chunk in chunks[:-1]]  # the last part is drawn here meanwhile
+    try:
+        last = draw(chunks[-1])
+    except BaseException as exc:  # noqa: BLE001 - raised below, once the children have ended
+        last, failure = [], f"{type(exc).__name__}: {exc}"
+    else:
+        failure = None
     results: list[Result] = []
-    failure: str | None = None
     for pid, reading in children:
         with os.fdopen(reading, "rb") as pipe:
             data = pipe.read()
@@ -54,7 +60,7 @@ def in_forks(draw: Callable[[Sequence[Item]], list[Result]], items: Sequence[Ite
             failure = failure or value
     if failure:
         raise DrawingFailed(failure)
-    return results
+    return results + last
 
 
 def _start(draw, chunk) -> tuple[int, int]:
