@@ -53,16 +53,22 @@ def ledger_backup(file: Path, state: Path) -> None:
 @STATE
 def ledger_restore(file: Path, state: Path) -> None:
     """Put the backup FILE back as the ledger, after checking it (the replaced one is kept in state/backups/)."""
-    from .ledger import state_lock
     from .recovery import restore
+
+    _locked(state, lambda: restore(state, file), f"cannot restore into {state}")
+
+
+def _locked(state: Path, change, cannot: str) -> None:
+    """``change()`` of the ledger under the state lock; its lines printed, a failure one Error: line."""
+    from .ledger import state_lock
 
     try:
         with state_lock(state, LOCK_WAIT_SECONDS):
-            lines = restore(state, file)
+            lines = change()
     except CoachingBatchError as exc:
         _fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot restore into {state}: {exc.strerror or exc}")
+        _fail(f"{cannot}: {exc.strerror or exc}")
     for line in lines:
         click.echo(line)
 
@@ -72,18 +78,9 @@ def ledger_restore(file: Path, state: Path) -> None:
 @STATE
 def ledger_rebuild(sources: tuple[Path, ...], state: Path) -> None:
     """Create a lost, empty or damaged ledger from the delivered payment sheets (payments.xlsx)."""
-    from .ledger import state_lock
     from .recovery import default_sources, rebuild
 
-    try:
-        with state_lock(state, LOCK_WAIT_SECONDS):
-            lines = rebuild(state, list(sources) or default_sources(state))
-    except CoachingBatchError as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"cannot write the ledger in {state}: {exc.strerror or exc}")
-    for line in lines:
-        click.echo(line)
+    _locked(state, lambda: rebuild(state, list(sources) or default_sources(state)), f"cannot write the ledger in {state}")
 
 
 @click.command("verify")
