@@ -14,8 +14,8 @@ from .errors import CoachingBatchError
 from .policy import DEFAULT_PROGRAM, load_policy, preset_names, preset_text
 from .settings import LOCK_WAIT_SECONDS
 from .templates import templates_command
-from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # ledger (issue 10): backup, restore, rebuild, verify
-from .notices.command import load_config_or_exit, notices_command, send_and_echo  # notices: sending them
+from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
+from .notices.command import load_config_or_exit, notices_command, send_and_echo  # sending them
 
 
 class ExitStatus(IntEnum):
@@ -68,26 +68,26 @@ def main(argv: list[str] | None = None) -> None:
 @click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=LOCK_WAIT_SECONDS, show_default=True,
               metavar="SECONDS", help="How long to wait for another run using the same ledger.")
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
-@click.option("--certificate-template", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",  # documents
+@click.option("--certificate-template", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="The certificates' wording: a copy of certificate-template.txt (from `templates DIR`), edited.")
-# notices: send the week's notices after the run (see `notices send`)
+# send the week's notices after the run (see `notices send`)
 @click.option("--send-notices", is_flag=True, help="Then send the notices not sent before this week (needs --smtp-config).")
 @click.option("--smtp-config", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="SMTP config for --send-notices.")
 def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
         overwrite: bool, archive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None, send_notices: bool, smtp_config: Path | None) -> None:
     """Read every workbook in INBOX, apply the program's rules and write the outputs."""
     from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
-    from .recovery import stderr_warnings as recovery_warnings  # ledger (issue 10)
+    from .recovery import stderr_warnings as recovery_warnings
 
     if dry_run and archive:
         raise click.UsageError("--archive cannot be used with --dry-run (a dry run changes nothing)")
-    # notices: the SMTP config is checked before the run, so a bad one stops it before anything is done
+    # the SMTP config is checked before the run, so a bad one stops it before anything is done
     if send_notices and smtp_config is None:
         raise click.UsageError("--send-notices needs --smtp-config FILE")
     smtp = load_config_or_exit(smtp_config) if send_notices else None
     options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program or (DEFAULT_PROGRAM,), state=state, dry_run=dry_run,
                          strict=strict, overwrite=overwrite, archive=archive, lock_wait=lock_wait,
-                         certificate_template=certificate_template)  # documents
+                         certificate_template=certificate_template)
     try:
         with _progress() as progress:
             result, out_dir = run_batch(options, progress=progress)
@@ -102,10 +102,10 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
     )
     _echo_programs(result)
-    for line in recovery_warnings(result):  # ledger (issue 10): a state folder on a network or sync file system
+    for line in recovery_warnings(result):  # a state folder on a network or sync file system
         click.echo(line, err=True)
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
-    if smtp is not None:  # notices: sent once the outputs are written and the run recorded; a failure changes neither
+    if smtp is not None:  # sent once the outputs are written and the run recorded; a failure changes neither
         sys.exit(max(options.exit_status(result), send_and_echo(out_dir, smtp, state_dir=options.state_dir, dry_run=dry_run,
                                                                 lock_wait=lock_wait)))
     sys.exit(options.exit_status(result))
@@ -131,7 +131,7 @@ def _echo_programs(result) -> None:
 
 
 app.add_command(templates_command)
-app.add_command(notices_command)  # notices: `notices send OUTDIR`
+app.add_command(notices_command)  # `notices send OUTDIR`
 
 
 @app.group(invoke_without_command=True)
@@ -259,7 +259,7 @@ def ledger_void(payment_id: str, reason: str, on: date, state: Path) -> None:
     click.echo(f"Payment {payment_id} voided: {reason}")
 
 
-# ledger (issue 10): backup, restore, rebuild, verify (coaching_batch/ledger_commands.py)
+# backup, restore, rebuild, verify (coaching_batch/ledger_commands.py)
 for _command in LEDGER_RECOVERY_COMMANDS:
     ledger.add_command(_command)
 

@@ -82,7 +82,7 @@ CATALOGUE: dict[str, Code] = {
     "PHASE-OUT-OF-ORDER": Code(W, "coach", "Check the phase dates: Orientation, Relationship, Goals and Ongoing Support come in that order."),
     "PHASE-MISSING": Code(W, "coach", "Record in the milestones the date the earlier phase was reached."),
     "MEETING-GAP": Code(W, "coach", "Meet regularly: schedule the next coaching meeting and keep the collaborative log up to date."),
-    # the ledger and the delivered payment sheets (issue 10, coaching_batch/recovery.py)
+    # the ledger and the delivered payment sheets (coaching_batch/recovery.py)
     "PAYMENT-RECOVERED": Code(W, "coordinator", "Nothing is paid twice; find out why the ledger was behind its payment sheets (lost, replaced or restored from an old copy) and keep state/ backed up."),
     "PAYMENT-SHEET-UNKNOWN-ID": Code(W, "coordinator", "Check the row with finance: a Payment ID this program never issued (typed by hand?) is never recorded or paid."),
     "PAYMENT-SHEET-ROW-MISSING": Code(W, "coordinator", "Ask finance whether the stipend was paid; if it was not, void it (`coaching-batch ledger void ID --reason ...`) and the next run pays it."),

@@ -413,7 +413,7 @@ class Ledger:
                        (COMPLETED, _now(), exit_status, json.dumps(result.counts), run_id))
             crash_point("completing")
 
-    # -- the delivered payment sheets (issue 10) ------------------------------------------------
+    # -- the delivered payment sheets ------------------------------------------------
 
     def payment_records(self) -> list[dict]:
         """Every payment row (issued, pending and voided) with the sheet that carried it."""
@@ -511,7 +511,7 @@ class Ledger:
                        (VOIDED, on.isoformat(), reason, issued[0]))
 
 
-# -- backups (issue 10) -------------------------------------------------------------------------
+# -- backups -------------------------------------------------------------------------
 
 
 def backups_dir(state_dir: Path) -> Path:

@@ -82,9 +82,9 @@ class RunResult:
     people: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PEOPLE_COLUMNS))
     # The log entries that count (COUNTED_ENTRY_COLUMNS), for the hours summaries the documents carry.
     counted_entries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COUNTED_ENTRY_COLUMNS))
-    # ledger (issue 10): a dry run's outputs say so in run.json, so its payment sheet is never taken as delivered
+    # a dry run's outputs say so in run.json, so its payment sheet is never taken as delivered
     dry_run: bool = False
-    # documents: the wording of the certificates (the template file's text); None = the default shipped.
+    # the wording of the certificates (the template file's text); None = the default shipped.
     certificate_template: str | None = None
     # The folder of the ledger the run used (run.json's state_dir): where `notices send` records what it sent.
     state_dir: str = ""

@@ -16,10 +16,10 @@ import pandas as pd
 import shutil
 from contextlib import closing, nullcontext
 
-from . import recovery, settings  # recovery: the ledger checked against the delivered payment sheets (issue 10)
-from xlsxwriter.exceptions import FileCreateError as XlsxFileCreateError  # ledger (issue 10): a full disk
+from . import recovery, settings  # the ledger checked against the delivered payment sheets
+from xlsxwriter.exceptions import FileCreateError as XlsxFileCreateError  # a full disk
 from .contracts import tables
-from .documents import name_certificates, read_template_text  # documents: certificates' files and wording
+from .documents import name_certificates, read_template_text  # certificates' files and wording
 from .findings import Finding, finding, sort_key
 from .errors import UsageError
 from .inbox import discover
@@ -46,7 +46,7 @@ class RunOptions:
     overwrite: bool = False  # replace the outputs of an earlier run in the output folder
     archive: bool = False  # move the files read to archive/<as-of>/ after a successful run
     lock_wait: float = settings.LOCK_WAIT_SECONDS
-    certificate_template: Path | None = None  # documents: the certificates' wording file (None: the default shipped)
+    certificate_template: Path | None = None  # the certificates' wording file (None: the default shipped)
 
     @property
     def state_dir(self) -> Path:
@@ -92,7 +92,7 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     ledger, if there is one.
     """
     programs = Programs.load([options.program] if isinstance(options.program, str) else list(options.program))
-    wording = read_template_text(options.certificate_template)  # documents: a bad template stops the run before anything is read
+    wording = read_template_text(options.certificate_template)  # a bad template stops the run before anything is read
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
     if options.dry_run:
@@ -100,13 +100,13 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         with closing(ledger) if ledger else nullcontext():
             out_dir = options.out_dir()
             result = _evaluate(options, programs, progress)
-            result.certificate_template = wording  # documents
-            result.dry_run = True  # ledger (issue 10): run.json says so; its payment sheet is never taken as delivered
+            result.certificate_template = wording
+            result.dry_run = True  # run.json says so; its payment sheet is never taken as delivered
             settle(result, ledger)
             _write(result, out_dir, progress)
         return result, out_dir
 
-    # ledger (issue 10): a lost, empty or damaged ledger beside delivered payment sheets stops the run
+    # a lost, empty or damaged ledger beside delivered payment sheets stops the run
     # (nothing written); otherwise the ledger is backed up first, and the delivered sheets checked
     out_root = recovery.default_out_root(options.inbox)
     recovery.refuse_new_ledger(options.state_dir, out_root)
@@ -114,15 +114,15 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         ledger.reconcile()
         out_dir = options.out_dir()
         result = _evaluate(options, programs, progress)
-        result.certificate_template = wording  # documents
-        recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir)  # ledger (issue 10)
+        result.certificate_template = wording
+        recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir)
         settle(result, ledger)
         run_id = ledger.record_pending(result, out_dir)
         crash_point("pending-recorded")
         try:
             _write(result, out_dir, progress)
         except BaseException:
-            ledger.abandon(run_id)  # ledger (issue 10): no output delivered, so no payment left pending
+            ledger.abandon(run_id)  # no output delivered, so no payment left pending
             raise
         crash_point("outputs-written")
         ledger.record_completed(run_id, result, options.exit_status(result))
@@ -210,7 +210,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         programs=evaluation.programs,
         people=validated["employees"].drop_duplicates("employee_id")[PEOPLE_COLUMNS].reset_index(drop=True),
         counted_entries=_paid_pairs_logs(evaluation),
-        state_dir=str(options.state_dir.resolve()),  # notices: `notices send` finds the run's ledger in run.json
+        state_dir=str(options.state_dir.resolve()),  # `notices send` finds the run's ledger in run.json
     )
 
     return result
@@ -235,7 +235,7 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None) -> None:
         write_outputs(result, out_dir)
     except OSError as exc:  # a full disk, a read-only or missing share: nothing was delivered
         raise UsageError(f"cannot write the outputs to {out_dir}: {exc.strerror or exc}") from None
-    except XlsxFileCreateError as exc:  # ledger (issue 10): xlsxwriter's wrapping of the same OSError (a full disk)
+    except XlsxFileCreateError as exc:  # xlsxwriter's wrapping of the same OSError (a full disk)
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
         raise UsageError(f"cannot write the outputs to {out_dir}: {getattr(cause, 'strerror', None) or cause}") from None
 
@@ -243,7 +243,7 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None) -> None:
 def settle(result: RunResult, ledger: Ledger | None) -> None:
     """Compare the run with the ledger: stipends paid before are not paid again (PAYMENT-ALREADY-PAID),
     and each finding is New or Open, with the ones gone since the last run listed as Resolved."""
-    # documents: a certificate issued by an earlier run keeps that date and gets no new PDF; the others
+    # a certificate issued by an earlier run keeps that date and gets no new PDF; the others
     # are named (certificates/<name>.pdf) here, before the ledger records them as pending
     if ledger is not None and len(result.certificates):
         issued = ledger.issued_certificates(result.certificates["certificate_id"].tolist())

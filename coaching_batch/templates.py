@@ -67,10 +67,10 @@ def write_templates(directory: Path, *, force: bool = False) -> list[Path]:
     """
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} exists and is not a folder")
-    from .documents.template import DEFAULT_TEMPLATE_NAME, default_template_text  # documents (imports pandas: not at start-up)
+    from .documents.template import DEFAULT_TEMPLATE_NAME, default_template_text  # imports pandas: not at start-up
 
     targets = [(table, directory / template_filename(table)) for table in tables().values()]
-    targets.append((None, directory / DEFAULT_TEMPLATE_NAME))  # documents: the certificates' wording, to edit in Notepad
+    targets.append((None, directory / DEFAULT_TEMPLATE_NAME))  # the certificates' wording, to edit in Notepad
     existing = [path.name for _, path in targets if path.exists()]
     if existing and not force:
         raise UsageError(
@@ -81,7 +81,7 @@ def write_templates(directory: Path, *, force: bool = False) -> list[Path]:
         directory.mkdir(parents=True, exist_ok=True)
         for table, path in targets:
             with atomic_path(path) as temp:
-                if table is None:  # documents: the certificate template, with Windows line ends for Notepad
+                if table is None:  # the certificate template, with Windows line ends for Notepad
                     temp.write_bytes(default_template_text().replace("\n", "\r\n").encode("utf-8"))
                 else:
                     _write_template(table, temp)

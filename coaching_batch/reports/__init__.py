@@ -17,8 +17,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ..model import RunResult
-from ..documents import FOLDER_WRITERS as DOCUMENT_WRITERS  # documents: the PDFs
-from ..notices.eml import NOTICES_DIRNAME, write_notices  # notices
+from ..documents import FOLDER_WRITERS as DOCUMENT_WRITERS  # the PDFs
+from ..notices.eml import NOTICES_DIRNAME, write_notices
 from .atomic import atomic_folder, atomic_path
 from .exceptions import finding_key, write_exceptions
 from .payments import write_payments
@@ -38,8 +38,8 @@ WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
 # Folders of documents (certificates, notices …): each writer fills a fresh temporary folder; when
 # every file and folder is complete, the folders are put in place first, then the files.
 FOLDER_WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
-    **DOCUMENT_WRITERS,  # documents: certificates/, payment-requests/, payment-documentation/ (PDF)
-    NOTICES_DIRNAME: write_notices,  # notices: the weekly notices as .eml files
+    **DOCUMENT_WRITERS,  # certificates/, payment-requests/, payment-documentation/ (PDF)
+    NOTICES_DIRNAME: write_notices,  # the weekly notices as .eml files
 }
 FORKED_OUTPUT = RESULTS  # the output a second process writes, in a parallel write
 PARALLEL_MIN_ROWS = 5_000  # below this many rows (findings, inputs, pairs) a fork costs more than it saves
@@ -64,26 +64,26 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
     if parallel and "fork" not in multiprocessing.get_all_start_methods():
         parallel = False
     with ExitStack() as stack:
-        # ledger (issue 10): payments.xlsx is entered first so it is renamed into place last (the stack
+        # payments.xlsx is entered first so it is renamed into place last (the stack
         # exits in reverse), after run.json: a delivered payment sheet always has the rest beside it
         temps = {name: stack.enter_context(atomic_path(out_dir / name)) for name in sorted(WRITERS, key=lambda n: n != PAYMENTS)}
         folders = {name: stack.enter_context(atomic_folder(out_dir / name)) for name in FOLDER_WRITERS}
         forked = _ForkedWriter(result, FORKED_OUTPUT, temps[FORKED_OUTPUT]) if parallel else None
-        # documents: in a parallel write the PDF folders are written by a second forked process meanwhile
+        # in a parallel write the PDF folders are written by a second forked process meanwhile
         documents = _ForkedWriter(result, "the documents", folders, write=_write_documents) if parallel else None
         try:
             for name, write in WRITERS.items():
                 if forked is None or name != FORKED_OUTPUT:
                     write(result, temps[name])
             for name, write in FOLDER_WRITERS.items():
-                if documents is None or name not in DOCUMENT_WRITERS:  # documents
+                if documents is None or name not in DOCUMENT_WRITERS:
                     write(result, folders[name])
         except BaseException:
-            for writer in (forked, documents):  # documents: both forked writers
+            for writer in (forked, documents):  # both forked writers
                 if writer is not None:
                     writer.stop()
             raise
-        try:  # documents: wait for both forked writers; a failure ends the other
+        try:  # wait for both forked writers; a failure ends the other
             for writer in (forked, documents):
                 if writer is not None:
                     writer.wait()
@@ -102,7 +102,7 @@ def _worth_forking(result: RunResult) -> bool:
 class _ForkedWriter:
     """One output written by a forked copy of this process; its failure is raised here by :meth:`wait`."""
 
-    def __init__(self, result: RunResult, name: str, temp, write: Callable | None = None) -> None:  # documents: write
+    def __init__(self, result: RunResult, name: str, temp, write: Callable | None = None) -> None:  # write
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_write_forked, args=(write or WRITERS[name], result, temp, send), daemon=True)

@@ -464,14 +464,14 @@ def summary_rows(result: RunResult) -> list[tuple[str, list[tuple[str, object, s
         ("Candidate hours counted (all pairs)", _column_total(pairs, "candidate_hours"), HOURS),
         ("Coach contact hours counted (all pairs)", _column_total(pairs, "coach_contact_hours"), HOURS),
     ]
-    # ledger (issue 10): the ledger's safety on the Summary — a state folder on a share, outputs outside
+    # the ledger's safety on the Summary — a state folder on a share, outputs outside
     # out/, payments recovered from or disagreeing with the delivered sheets (coaching_batch/recovery.py)
     ledger = [(f.rule, f.message, TEXT) for f in result.findings if f.rule in LEDGER_SUMMARY_RULES]
     return [("Run", run), ("Counts", counts), ("Totals", totals)] + ([("Ledger", ledger)] if ledger else [])
 
 
 LEDGER_SUMMARY_RULES = ("LEDGER-UNSAFE-LOCATION", "PAYMENT-SHEET-ELSEWHERE", "PAYMENT-RECOVERED", "PAYMENT-SHEET-UNKNOWN-ID",
-                        "PAYMENT-SHEET-ROW-MISSING", "PAYMENT-SHEET-UNREADABLE")  # ledger (issue 10)
+                        "PAYMENT-SHEET-ROW-MISSING", "PAYMENT-SHEET-UNREADABLE")
 
 
 def policy_sections(result: RunResult) -> list[tuple[str, list[tuple[str, object, str]]]]:

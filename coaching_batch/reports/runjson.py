@@ -45,12 +45,12 @@ def run_summary(result: RunResult) -> dict[str, Any]:
             payment["program"] = policy.name
     return jsonable({
         "as_of": result.as_of,
-        "dry_run": result.dry_run,  # ledger (issue 10): a dry run's payment sheet was never delivered
+        "dry_run": result.dry_run,  # a dry run's payment sheet was never delivered
         "program": policy.name,  # the run's default program
         "program_title": policy.title,
         "programs": [{"name": name, "title": program.title} for name, program in programs.items()],
         "inbox": result.inbox,
-        "state_dir": result.state_dir or None,  # notices: the ledger's folder, for `notices send`
+        "state_dir": result.state_dir or None,  # the ledger's folder, for `notices send`
         "inputs": [
             {
                 "path": entry.path,
