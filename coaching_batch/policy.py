@@ -497,7 +497,13 @@ def load_policy(name_or_file: str = DEFAULT_PROGRAM) -> Policy:
     if path.suffix.lower() == ".toml":
         if not path.is_file():
             raise UsageError(f"policy file {name_or_file} does not exist")
-        return policy_from_toml(path.read_text(encoding="utf-8"), str(path))
+        try:
+            text = path.read_text(encoding="utf-8-sig")  # Notepad may save it with a byte-order mark
+        except UnicodeDecodeError:
+            raise UsageError(f"policy file {name_or_file} is not UTF-8 text: save it again as UTF-8") from None
+        except OSError as exc:
+            raise UsageError(f"cannot read the policy file {name_or_file}: {exc.strerror or exc}") from None
+        return policy_from_toml(text, str(path))
     return policy_from_toml(preset_text(name_or_file), name_or_file)
 
 

@@ -102,3 +102,20 @@ def test_programs_show_accepts_a_title_and_checks_a_policy_file(tmp_path):
 
 def _line(path: Path, key: str) -> int:
     return next(n for n, line in enumerate(path.read_text().splitlines(), start=1) if line.startswith(key))
+
+
+def test_a_policy_file_saved_by_notepad_with_a_byte_order_mark_is_read(tmp_path):
+    policy = tmp_path / "ours.toml"
+    policy.write_bytes("\ufeff".encode() + preset_text("support-mentoring").replace("max_hours = 4 ", "max_hours = 6 ").encode())
+    shown = run("programs", "show", str(policy))
+    assert shown.returncode == 0 and "max_hours = 6" in shown.stdout
+
+
+def test_a_policy_file_that_is_not_utf8_is_one_error_line(tmp_path):
+    policy = tmp_path / "ours.toml"
+    policy.write_bytes('name = "Mentor\xeda"\n'.encode("latin-1"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    completed = run("run", str(inbox), "--program", str(policy), "--out", str(tmp_path / "out"))
+    assert completed.returncode == 2
+    assert completed.stderr.strip().splitlines() == [f"Error: policy file {policy} is not UTF-8 text: save it again as UTF-8"]
