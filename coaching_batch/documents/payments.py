@@ -21,7 +21,8 @@ import pandas as pd
 from ..model import RunResult
 from .names import NOTES_FILE, documentation_name, request_name, text_of
 from .parallel import in_forks
-from .pdf import Document, clock_text, day, hours_text
+from ..rules.dates import hours_text
+from .pdf import Document, clock_text, day
 
 NO_REQUEST = "no Request for Payment"  # the only reason left on a pair waiting for the coach's form (rules/evaluate.py)
 

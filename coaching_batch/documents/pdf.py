@@ -237,11 +237,6 @@ def day(value: object) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def hours_text(minutes: int) -> str:
-    """Whole minutes as decimal hours, as the outputs print them (``12.50``)."""
-    return f"{minutes / 60:.2f}"
-
-
 def clock_text(minutes: int) -> str:
     """Whole minutes as hours and minutes (``1:30``)."""
     return f"{minutes // 60}:{minutes % 60:02d}"

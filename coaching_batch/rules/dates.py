@@ -10,6 +10,11 @@ def add_months(dates: pd.Series, months: int) -> pd.Series:
     return dates + pd.DateOffset(months=months)
 
 
+def hours_text(minutes) -> str:
+    """Whole minutes as hours with 2 decimals, as every output prints them (``90`` → ``1.50``)."""
+    return f"{minutes / 60:.2f}"
+
+
 def day_text(value) -> str:
     """A date as messages print it (YYYY-MM-DD); blank for a missing date."""
     return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")

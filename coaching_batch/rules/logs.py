@@ -15,7 +15,7 @@ from ..findings import Finding, finding
 from ..policy import Programs
 from ..read import Footer
 from ..validate import Tables
-from .dates import day_text
+from .dates import day_text, hours_text
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -232,7 +232,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     for row, limit in zip(_rows(entries, implausible), limits[implausible]):
         findings.append(finding(
             "LOG-DURATION-IMPLAUSIBLE",
-            f"{_hours(row['duration'])} h logged on {day_text(row['date'])}, more than {limit / 60:g} h in one entry; counted",
+            f"{hours_text(row['duration'])} h logged on {day_text(row['date'])}, more than {limit / 60:g} h in one entry; counted",
             program=about.program(row), **_where(row, "duration_col"),
         ))
     return entries, findings
@@ -308,17 +308,13 @@ def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message
     return findings
 
 
-def _hours(minutes: float) -> str:
-    return f"{minutes / 60:.2f}"
-
-
 def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding:
     kind = LOG_KINDS[row["kind"]]
     date = day_text(row["date"])
     program = about.program(row)
     match row["reason"]:
         case "LOG-DURATION-INVALID":
-            return finding("LOG-DURATION-INVALID", f"{kind} entry of {date} has a duration of {_hours(row['duration'])} h; not counted", program=program, **_where(row, "duration_col"))
+            return finding("LOG-DURATION-INVALID", f"{kind} entry of {date} has a duration of {hours_text(row['duration'])} h; not counted", program=program, **_where(row, "duration_col"))
         case "LOG-DATE-FUTURE":
             return finding("LOG-DATE-FUTURE", f"{kind} entry dated {date}, after the as-of date {day_text(as_of)}; not counted", program=program, **_where(row, "date_col"))
         case "LOG-OUTSIDE-WINDOW" | "AGREEMENT-MISSING":
@@ -332,7 +328,7 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding
                 text = f"{kind} entry dated {date} is after {words['end_label']} {day_text(row['window_end'])}; not counted"
             return finding(row["reason"], text, program=program, **_where(row, "date_col"))
         case _:
-            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({_hours(row['duration'])} h) repeats an entry already read; counted once", program=program, **_where(row, "row_col"))
+            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({hours_text(row['duration'])} h) repeats an entry already read; counted once", program=program, **_where(row, "row_col"))
 
 
 def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, int | None]]) -> list[Finding]:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..findings import finding
 from ..policy import MenteeEligibility, MentorEligibility, MonthlyMeetings, Relationship
-from .dates import add_months, day_text
+from .dates import add_months, day_text, hours_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding
 
@@ -117,7 +117,7 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
     for entry, total in zip(crossing.to_dict("records"), totals[crossing.index]):
         judgement.findings.append(finding(
             "MONTH-OVER-LIMIT",
-            f"Meetings in {_month_text(entry['month'])} total {total / 60:.2f} h, more than the {rules.max_hours:g} h a month "
+            f"Meetings in {_month_text(entry['month'])} total {hours_text(total)} h, more than the {rules.max_hours:g} h a month "
             f"(this entry of {day_text(entry['date'])} passes the limit); still counted",
             file=entry["_file"], sheet=entry["_sheet"], cell=f"{entry['duration_col']}{entry['_row']}",
             candidate_id=entry["candidate_id"], coach_id=entry["coach_id"], program=context.policy.name))

@@ -10,10 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..policy import Condition, Payment, Tier
-
-
-def _hours_text(minutes: int) -> str:
-    return f"{minutes / 60:.2f}"
+from .dates import hours_text
 
 
 def _holds(condition: Condition, value) -> bool:
@@ -64,10 +61,10 @@ def stipend(payment: Payment, minutes: int, coach: dict) -> tuple[float, str]:
             condition = _tier_text(tier)
             if tier.per_hour is not None:
                 amount = round(minutes * tier.per_hour * 100 / 60) / 100  # whole cents
-                how = f"{_hours_text(minutes)} {measured} h × ${tier.per_hour:,.2f}/h"
+                how = f"{hours_text(minutes)} {measured} h × ${tier.per_hour:,.2f}/h"
             else:
                 amount = float(tier.amount)
-                how = f"${tier.amount:,.2f} for {_hours_text(minutes)} {measured} h"
+                how = f"${tier.amount:,.2f} for {hours_text(minutes)} {measured} h"
             return amount, f"{how} (tier: {condition})" if condition else how
     if payment.stipend > 0:
         return float(payment.stipend), f"flat stipend ${payment.stipend:,.2f}" if not payment.tiers else f"${payment.stipend:,.2f} (no tier applies)"
