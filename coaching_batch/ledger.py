@@ -211,6 +211,17 @@ class Ledger:
         return ledger
 
     @classmethod
+    def open_read_only(cls, path: Path) -> Ledger:
+        """The ledger database at ``path``, read-only and as it is (any schema version): for checking
+        a ledger or a backup. A file SQLite cannot open is :class:`LedgerDamaged`."""
+        try:
+            ledger = cls(_connect(Path(path), read_only=True), Path(path), writable=False)
+            ledger.version()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerDamaged(damaged_message(path, str(exc))) from None
+        return ledger
+
+    @classmethod
     def open_existing(cls, state_dir: Path, *, writable: bool = False) -> Ledger | None:
         """The ledger if the state folder has one (read-only unless asked), else None."""
         path = ledger_path(state_dir)
@@ -456,10 +467,11 @@ class Ledger:
             )
         return run_id
 
-    def integrity(self) -> list[str]:
-        """SQLite's ``PRAGMA integrity_check``: ``["ok"]`` or the problems it lists."""
+    def integrity(self, *, quick: bool = False) -> list[str]:
+        """SQLite's ``PRAGMA integrity_check`` (``quick_check`` with ``quick``, the one a run can
+        afford): ``["ok"]`` or the problems it lists."""
         try:
-            return [row[0] for row in self.db.execute("PRAGMA integrity_check")]
+            return [row[0] for row in self.db.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
         except sqlite3.DatabaseError as exc:
             return [str(exc)]
 

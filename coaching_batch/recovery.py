@@ -27,9 +27,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import sys
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -329,8 +329,8 @@ def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
     path = ledger_path(state_dir)
     refuse_new_ledger(state_dir, out_root)
     if _is_new(path) is None:
-        with _open_read_only(path) as ledger:
-            problems = [p for p in _quick_check(ledger) if p != "ok"]
+        with closing(Ledger.open_read_only(path)) as ledger:
+            problems = [p for p in ledger.integrity(quick=True) if p != "ok"]
             if problems:
                 raise LedgerDamaged(damaged_message(path, "; ".join(problems[:3])))
             version = ledger.version()
@@ -348,31 +348,6 @@ def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
             raise UsageError(f"cannot back up the ledger to {backups_dir(state_dir)}: {exc.strerror or exc}; "
                              "nothing was paid") from None
     return Ledger.open(state_dir)
-
-
-class _open_read_only:
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self) -> Ledger:
-        try:
-            connection = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
-            connection.execute("PRAGMA busy_timeout = 10000")
-            self.ledger = Ledger(connection, Path(self.path), writable=False)
-            self.ledger.version()
-        except sqlite3.DatabaseError as exc:
-            raise LedgerDamaged(damaged_message(self.path, str(exc))) from None
-        return self.ledger
-
-    def __exit__(self, *exc) -> None:
-        self.ledger.close()
-
-
-def _quick_check(ledger: Ledger) -> list[str]:
-    try:
-        return [row[0] for row in ledger.db.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as exc:
-        return [str(exc)]
 
 
 def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, out_dir: Path) -> None:
@@ -517,7 +492,7 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     damaged = ""
     if _is_new(path) is None:
         try:
-            with _open_read_only(path) as existing:
+            with closing(Ledger.open_read_only(path)) as existing:
                 problems = [p for p in existing.integrity() if p != "ok"]
                 runs = existing.run_count() if not problems else 0
         except LedgerDamaged as exc:
@@ -605,7 +580,7 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
     if _is_new(path):
         return lines + [f"  ! no ledger: the file is {_is_new(path)}"], False
     try:
-        with _open_read_only(path) as ledger:
+        with closing(Ledger.open_read_only(path)) as ledger:
             integrity = ledger.integrity()
             if integrity != ["ok"]:
                 lines += ["  ! integrity check failed:", *(f"      {p}" for p in integrity[:10])]
@@ -700,7 +675,7 @@ def check_backup(file: Path) -> tuple[int, str]:
     if not file.is_file() or file.stat().st_size == 0:
         raise UsageError(f"{file} is {'empty' if file.is_file() else 'not a file'}: nothing to restore")
     try:
-        with _open_read_only(file) as copy:
+        with closing(Ledger.open_read_only(file)) as copy:
             integrity = copy.integrity()
             if integrity != ["ok"]:
                 raise UsageError(f"{file} fails SQLite's integrity check ({'; '.join(integrity[:3])}): not restored")
@@ -721,8 +696,7 @@ def check_backup(file: Path) -> tuple[int, str]:
 def restore(state_dir: Path, file: Path) -> list[str]:
     """Put the backup ``file`` in place of the state folder's ledger (the caller holds the state lock).
     The ledger it replaces is kept in state/backups/ (moved there whole when damaged)."""
-    from .ledger import backup_database
-    from .reports.atomic import temp_path_for
+    from .atomic import temp_path_for
 
     state_dir = Path(state_dir)
     path = ledger_path(state_dir)
@@ -740,15 +714,14 @@ def restore(state_dir: Path, file: Path) -> list[str]:
             kept.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, kept)
         lines.append(f"The ledger it replaces was kept as {kept}")
-    source = sqlite3.connect(f"{Path(file).resolve().as_uri()}?mode=ro", uri=True)
     temp = temp_path_for(path)
     try:
-        backup_database(source, temp)
+        with closing(Ledger.open_read_only(file)) as source:
+            source.backup_to(temp)
         for suffix in ("-wal", "-shm"):  # the replaced ledger's journal must not be applied to the restored one
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.replace(temp, path)
     finally:
-        source.close()
         temp.unlink(missing_ok=True)
     upgrade = "" if version == SCHEMA_VERSION else "; the next real run upgrades its schema"
     lines.insert(0, f"Ledger {path} restored from {file} ({content}){upgrade}.")
@@ -759,7 +732,7 @@ def restore(state_dir: Path, file: Path) -> list[str]:
 
 def _integrity_ok(path: Path) -> bool:
     try:
-        with _open_read_only(path) as ledger:
+        with closing(Ledger.open_read_only(path)) as ledger:
             return ledger.integrity() == ["ok"]
     except LedgerDamaged:
         return False
