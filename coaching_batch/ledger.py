@@ -609,16 +609,13 @@ def _database_error(path: Path, exc: sqlite3.DatabaseError) -> UsageError:
 
 
 def delivered_payment_ids(sheet: Path) -> set[str]:
-    """The Payment IDs on a delivered payment sheet (column A of sheet Payments); empty if none."""
+    """The Payment IDs on a delivered payment sheet; empty if none (a sheet that cannot be read was
+    not delivered). Read as the delivered-sheet checks read it (:func:`coaching_batch.recovery.read_sheet`)."""
     if not sheet.is_file():
         return set()
-    import python_calamine
+    from .recovery import read_sheet  # recovery builds on this module
 
-    try:
-        rows = python_calamine.CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("Payments").to_python()
-    except Exception:  # a payment sheet that cannot be read was not delivered
-        return set()
-    return {str(row[0]).strip() for row in rows[1:] if row and row[0] not in (None, "")}
+    return read_sheet(sheet).ids
 
 
 def _new_certificates(result: RunResult) -> list[dict]:
