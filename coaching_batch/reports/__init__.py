@@ -52,10 +52,11 @@ class WriterStopped(RuntimeError):
 
 
 def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = None) -> list[Path]:
-    """Write the four outputs into ``out_dir`` (created with its parents); returns their paths.
+    """Write the four outputs and the folders of documents into ``out_dir`` (created with its
+    parents); returns the four outputs' paths.
 
-    ``parallel`` writes :data:`FORKED_OUTPUT` in a forked process meanwhile; None (the default)
-    does so for a large run where the platform can fork.
+    ``parallel`` writes :data:`FORKED_OUTPUT`, and the PDF folders, in forked processes meanwhile;
+    None (the default) does so for a large run where the platform can fork.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -71,6 +72,7 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
         forked = _ForkedWriter(result, FORKED_OUTPUT, temps[FORKED_OUTPUT]) if parallel else None
         # in a parallel write the PDF folders are written by a second forked process meanwhile
         documents = _ForkedWriter(result, "the documents", folders, write=_write_documents) if parallel else None
+        elsewhere = [writer for writer in (forked, documents) if writer is not None]
         try:
             for name, write in WRITERS.items():
                 if forked is None or name != FORKED_OUTPUT:
@@ -78,19 +80,11 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
             for name, write in FOLDER_WRITERS.items():
                 if documents is None or name not in DOCUMENT_WRITERS:
                     write(result, folders[name])
-        except BaseException:
-            for writer in (forked, documents):  # both forked writers
-                if writer is not None:
-                    writer.stop()
-            raise
-        try:  # wait for both forked writers; a failure ends the other
-            for writer in (forked, documents):
-                if writer is not None:
-                    writer.wait()
-        except BaseException:
-            for writer in (forked, documents):
-                if writer is not None:
-                    writer.stop()
+            for writer in elsewhere:
+                writer.wait()
+        except BaseException:  # this process, or a forked writer, failed: none may write afterwards
+            for writer in elsewhere:
+                writer.stop()
             raise
     return [out_dir / name for name in (RESULTS, PAYMENTS, EXCEPTIONS, RUN_JSON)]
 
@@ -102,7 +96,7 @@ def _worth_forking(result: RunResult) -> bool:
 class _ForkedWriter:
     """One output written by a forked copy of this process; its failure is raised here by :meth:`wait`."""
 
-    def __init__(self, result: RunResult, name: str, temp, write: Callable | None = None) -> None:  # write
+    def __init__(self, result: RunResult, name: str, temp, write: Callable | None = None) -> None:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_write_forked, args=(write or WRITERS[name], result, temp, send), daemon=True)
@@ -130,7 +124,7 @@ class _ForkedWriter:
 
 
 def _write_documents(result: RunResult, folders: dict[str, Path]) -> None:
-    """documents: every PDF folder (certificates, payment requests and documentation), in a forked process."""
+    """Every PDF folder (certificates, payment requests and documentation), in a forked process."""
     for name in DOCUMENT_WRITERS:
         FOLDER_WRITERS[name](result, folders[name])
 
