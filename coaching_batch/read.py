@@ -120,6 +120,17 @@ def _blank_mask(cells: np.ndarray) -> np.ndarray:
     return blank
 
 
+def _grid(body: list[list], width: int) -> np.ndarray:
+    """The rows as one 2-D array of cells, at least ``width`` wide (short rows padded with None)."""
+    longest = max(width, max(map(len, body), default=0))
+    if any(len(row) != longest for row in body):  # a header cell right of every data cell, or ragged rows
+        body = [row + [None] * (longest - len(row)) for row in body]
+    grid = np.empty((len(body), longest), dtype=object)
+    if body:
+        grid[:] = body
+    return grid
+
+
 def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, sheet_name: str) -> dict[str, Label]:
     """`Candidate Name:` / `Coach Name:` (or `… ID:`) in the rows above a log's header, with their values.
 
@@ -170,38 +181,30 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         return sheet
 
     body = rows[recognition.header_row + 1 :]
+    grid = _grid(body, max(recognition.columns.values()) + 1)
+    blank = _blank_mask(grid)
     positions = list(recognition.columns.values())
-    width = max(positions) + 1
-    if body and min(map(len, body)) < width:  # a header cell right of every data cell
-        body = [row + [None] * (width - len(row)) if len(row) < width else row for row in body]
-    table = np.empty((len(body), len(positions)), dtype=object)
-    for j, position in enumerate(positions):
-        table[:, j] = [row[position] for row in body]
-    blank = _blank_mask(table)
-    table[blank] = None
+    table, filled = grid[:, positions], ~blank[:, positions]
+    table[~filled] = None
     if date1904:
         _shift_1904_serials(table, [contract.column(column).type == "date" for column in sheet.columns])
 
-    filled = ~blank
     keep = filled.any(axis=1)
+    # A row whose first filled cell is a `Total Hours` label (a footer) or the templates' EXAMPLE
+    # marker is not data. Each distinct first cell is looked at once.
+    any_filled = ~blank.all(axis=1)
+    first = (~blank).argmax(axis=1)
+    firsts = grid[np.arange(len(grid)), first].tolist()
+    special = {cell for cell in set(firsts) if isinstance(cell, str) and (cell in _EXAMPLE_MARKERS or _TOTAL.match(cell))}
     duration = recognition.columns.get("duration", -1)
-    for i, row in enumerate(body):
-        # The row's first filled cell: a `Total Hours` footer or the templates' EXAMPLE row is not data.
-        first, cell = 0, row[0]
-        if _is_blank(cell):
-            first = next((c for c, cell in enumerate(row) if not _is_blank(cell)), None)
-            if first is None:
-                continue
-            cell = row[first]
-        if not isinstance(cell, str):
-            continue
-        if cell in _EXAMPLE_MARKERS:
+    for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
+        if firsts[i] in _EXAMPLE_MARKERS:
             keep[i] = False
-        elif _TOTAL.match(cell):
-            footer = _footer(row, first, duration, first_row + recognition.header_row + 2 + i, first_col)
-            if footer is not None:
-                sheet.footers.append(footer)
-                keep[i] = False
+            continue
+        footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col)
+        if footer is not None:
+            sheet.footers.append(footer)
+            keep[i] = False
     # Rows whose only content is a note such as "Continued on next page".
     for i in np.flatnonzero(keep & (filled.sum(axis=1) == 1)):
         cell = table[i, filled[i].argmax()]
