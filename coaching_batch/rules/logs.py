@@ -149,6 +149,27 @@ def _where(row: dict, letter_column: str) -> dict:
     }
 
 
+DUPLICATE_KEY = ["kind", "candidate_id", "coach_id", "date", "duration", "contact_type", "description"]
+
+
+def _repeated_entries(entries: pd.DataFrame) -> np.ndarray:
+    """Where an entry repeats an earlier one in every cell of :data:`DUPLICATE_KEY` (LOG-DUPLICATE).
+
+    Compared as whole numbers: each column's distinct values numbered (blank is its own number).
+    The text columns are numbered only among the entries that share their pair, kind, date and
+    duration with another: entries with the same IDs and date always share their pair, so no repeat
+    is missed, and a million entries need not have their descriptions numbered.
+    """
+    def numbered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        return pd.DataFrame({column: pd.factorize(frame[column])[0] for column in columns})
+
+    repeated = np.zeros(len(entries), dtype=bool)
+    maybe = np.flatnonzero(numbered(entries, ["pair", "kind", "date", "duration"]).duplicated(keep=False).to_numpy())
+    if len(maybe):
+        repeated[maybe] = numbered(entries.iloc[maybe], DUPLICATE_KEY).duplicated(keep="first").to_numpy()
+    return repeated
+
+
 def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str], programs: Programs, as_of: pd.Timestamp) -> tuple[pd.DataFrame, list[Finding]]:
     """Match entries to pairs and decide which count. Adds `pair` (or -1), `counted` and `reason`.
 
@@ -204,10 +225,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     ]
     reason = np.select([np.asarray(mask, dtype=bool) for mask, _ in reasons], [why for _, why in reasons], default="").astype(object)
 
-    duplicate_key = ["kind", "candidate_id", "coach_id", "date", "duration", "contact_type", "description"]
-    # Compared as whole numbers: each column's distinct values numbered (blank is its own number).
-    keys = pd.DataFrame({column: pd.factorize(entries[column])[0] for column in duplicate_key}, index=entries.index)
-    repeated = keys.duplicated(keep="first").to_numpy()
+    repeated = _repeated_entries(entries)
     reason[repeated & (reason == "")] = "LOG-DUPLICATE"
     entries["reason"] = pd.Series(reason, index=entries.index, dtype="str")
     entries["counted"] = entries["reason"] == ""
