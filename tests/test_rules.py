@@ -187,6 +187,17 @@ def test_a_repeated_entry_is_counted_once(policy):
     assert len(rules(result, "LOG-DUPLICATE")) == 1
 
 
+
+def test_entries_alike_but_for_their_description_or_contact_all_count(policy):
+    cand, coach_rows = full_logs()
+    first = coach_rows[0]
+    coach_rows.append({**first, "description": "A different conversation"})
+    coach_rows.append({**first, "contact_type": "Phone"})
+    coach_rows.append(dict(first))  # the only true repeat
+    result = run(policy, candidate_log=cand, coach_log=coach_rows)
+    assert only_pair(result)["coach_contact_hours"] == pytest.approx(12 + 2 * first["duration"] / 60)
+    assert len(rules(result, "LOG-DUPLICATE")) == 1
+
 def test_zero_duration_is_invalid_and_not_counted(policy):
     cand, _ = full_logs()
     cand.append(candidate_entry("2026-03-01", 0))
