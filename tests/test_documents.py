@@ -363,3 +363,75 @@ def test_a_process_drawing_documents_that_fails_fails_the_writing(tmp_path):
     with pytest.raises(DrawingFailed, match="no room left on the page"):
         in_forks(draw, list(range(2 * LEAST_PER_PROCESS)))
     assert in_forks(draw, [1, 2, 3]) == [1, 2, 3]  # few items: drawn here, no fork
+
+
+# --- drawing: our word wrap and fpdf2's ------------------------------------------------------
+
+AWKWARD_TEXTS = [
+    "",
+    "one",
+    "Supercalifragilisticexpialidocious" * 12,  # one word longer than several lines
+    "short words then " + "averyveryverylongwordwithoutanyspace" * 6 + " and more words after it",
+    "hyphen-ated-words-that-never-break-at-a-hyphen " * 12,
+    "many     spaces   between    words and   at the end   " * 8,
+    "   leading spaces and a line that ends just where a space overflows" * 6,
+    "Zoë Ångström-Nguyễn Thị Minh Khai, Ελληνικά, Кириллица, עברית and ﬁ ligatures " * 6,
+    "\ufffd\ufffd 王芳 (not in the font) " * 20,
+    "tabs\tbetween\twords\tbreak\tlike\tspaces " * 12,
+]
+
+
+@pytest.mark.parametrize("text", AWKWARD_TEXTS)
+@pytest.mark.parametrize(("size", "bold", "width"), [(11, False, 0), (24, True, 220), (8, False, 31.7)])
+def test_our_word_wrap_breaks_lines_where_fpdf2s_multi_cell_does(text, size, bold, width):
+    from coaching_batch.documents.pdf import Document
+
+    pdf = Document("landscape")
+    pdf.add_page()
+    pdf.style(size, bold)
+    assert pdf.lines(text, width) == pdf.multi_cell(width, 5, text, dry_run=True, output="LINES")
+
+
+def test_text_exactly_as_wide_as_its_cell_stays_on_one_line_as_in_fpdf2():
+    from coaching_batch.documents.pdf import Document
+
+    pdf = Document()
+    pdf.add_page()
+    text = "Certificate of Completion for Zoë Ångström"
+    exact = pdf.get_string_width(text) + 2 * pdf.c_margin
+    for width in (exact - 0.001, exact, exact + 1e-12, exact + 0.001):
+        lines = pdf.lines(text, width)
+        assert lines == pdf.multi_cell(width, 5, text, dry_run=True, output="LINES")
+        assert len(lines) == (2 if width < exact else 1)
+    after = text + " \u0301"  # the space overflows; a combining accent, no wider than nothing, is left
+    assert pdf.lines(after, exact) == pdf.multi_cell(exact, 5, after, dry_run=True, output="LINES") == [text]
+
+
+def test_text_fpdf2_lays_out_itself_is_left_to_multi_cell():
+    from coaching_batch.documents.pdf import Document
+
+    pdf = Document()
+    pdf.add_page()
+    for text in ("two\nlines", "no\u00a0break", "soft\u00adhyphen"):
+        assert pdf.lines(text) is None
+        assert pdf.paragraph_height(text, 11) == pdf.multi_cell(0, 11 * 1.35 * 0.3528, text, dry_run=True, output="HEIGHT")
+
+
+@pytest.mark.parametrize("align", ["L", "C"])
+def test_wrapped_text_draws_the_page_fpdf2s_multi_cell_draws(align):
+    from fpdf.enums import XPos, YPos
+
+    from coaching_batch.documents.pdf import Document
+
+    pages = []
+    for draw in ("wrapped", "multi_cell"):
+        pdf = Document()
+        pdf.add_page()
+        for text in AWKWARD_TEXTS:
+            pdf.style(10)
+            if draw == "wrapped":
+                pdf.wrapped(120, 5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            else:
+                pdf.multi_cell(120, 5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pages.append([bytes(page.contents) for page in pdf.pages.values()])
+    assert pages[0] == pages[1] and len(pages[0]) > 1  # across a page break too

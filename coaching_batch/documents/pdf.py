@@ -21,6 +21,9 @@ import pandas as pd
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.errors import FPDFException
+from fpdf.line_break import BREAKING_SPACE_SYMBOLS_STR, FORM_FEED, NBSP, NEWLINE, SOFT_HYPHEN
+from fpdf.util import FloatTolerance
 
 from .names import text_of
 
@@ -98,6 +101,7 @@ class Document(FPDF):
         self.parts: list[Part] = []
         self._starting: Part | None = None  # begun, its first page not added yet
         self._first_page = 1  # of the document being drawn: its pages are numbered from there
+        self._lines: dict[tuple, list[str] | None] = {}  # by font, size, width and text: see lines()
         self.set_font(FONT_FAMILY, "", 11)
 
     # ------------------------------------------------------------------------ many documents
@@ -176,23 +180,45 @@ class Document(FPDF):
         self.wrapped(width, size * line * 0.3528, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def paragraph_height(self, text: str, size: float, *, bold: bool = False, line: float = 1.35, width: float = 0) -> float:
+        """The height :meth:`paragraph` takes for ``text``."""
         self.style(size, bold)
-        if self.fits(text, width):
-            return size * line * 0.3528
-        return self.multi_cell(width, size * line * 0.3528, text, dry_run=True, output="HEIGHT")
+        lines = self.lines(text, width)
+        if lines is None:
+            return self.multi_cell(width, size * line * 0.3528, text, dry_run=True, output="HEIGHT")
+        height = 0.0
+        for _ in lines:
+            height += size * line * 0.3528  # added line by line, as fpdf2's multi_cell does
+        return height
 
-    def fits(self, text: str, width: float = 0) -> bool:
-        """Whether ``text`` fits on one line of a cell ``width`` wide (0: to the right margin)."""
-        room = (width or self.w - self.r_margin - self.x) - 2 * self.c_margin
-        return "\n" not in text and self.get_string_width(text) < room - 0.01
+    def wrapped(self, width: float, height: float, text: str, *, align: str = "L", new_x: XPos = XPos.RIGHT,
+                new_y: YPos = YPos.NEXT) -> None:
+        """:meth:`multi_cell` drawn as one :meth:`cell` per line of :meth:`lines`: the same page,
+        without fpdf2's line breaking (its cost grows with the square of a line's length)."""
+        width = width or self.w - self.r_margin - self.x
+        lines = self.lines(text, width)
+        if lines is None:
+            self.multi_cell(width, height, text, align=align, new_x=new_x, new_y=new_y)
+            return
+        for n, line in enumerate(lines, start=1):
+            last = n == len(lines)
+            self.cell(width, height, line, align=align, new_x=new_x if last else XPos.LEFT, new_y=new_y if last else YPos.NEXT)
 
-    def wrapped(self, width: float, height: float, text: str, **kwargs) -> None:
-        """:meth:`multi_cell`, drawn as one :meth:`cell` when the text fits on a line: the same
-        page, without fpdf2's line breaking (its cost grows with the square of a line's length)."""
-        if self.fits(text, width):
-            self.cell(width, height, text, **kwargs)
-        else:
-            self.multi_cell(width, height, text, **kwargs)
+    def lines(self, text: str, width: float = 0) -> list[str] | None:
+        """``text`` as the lines :meth:`multi_cell` prints it in a cell ``width`` wide (0: to the
+        right margin) in the current font; None for text with a line break, a form feed, a
+        no-break space or a soft hyphen (those only fpdf2's own line breaking lays out).
+
+        fpdf2's rule, a greedy word wrap: a line takes characters while its width stays within
+        the cell's (less the cell margins); the character that would overflow it breaks the line
+        at the line's last space (that space is not printed), or, if it is a space itself, just
+        before it, or, in a word longer than the line, just before that character. Widths are the
+        font's, added as fpdf2 adds them, so the breaks fall where fpdf2's would."""
+        width = width or self.w - self.r_margin - self.x
+        key = (self.current_font.fontkey, self.font_size_pt, width, text)
+        if key not in self._lines:
+            self._lines[key] = _word_wrap(text, self.current_font.cw, self.font_size_pt, self.k,
+                                          width - self.c_margin - self.c_margin)  # subtracted as fpdf2 does
+        return self._lines[key]
 
     def labelled(self, label: str, value: str, *, label_width: float = 45, size: float = 11) -> None:
         """``label`` in bold on the left, the (filled-in) ``value`` wrapped beside it, underlined."""
@@ -213,6 +239,49 @@ class Document(FPDF):
         self.set_y(-MARGIN + 4)
         self.style(8, grey=True)
         self.cell(0, 4, f"Page {self.page - self._first_page + 1} of {{nb}}", align="C")
+
+
+_LAID_OUT_BY_FPDF2 = frozenset(NEWLINE + FORM_FEED + NBSP + SOFT_HYPHEN + "\r")
+
+
+def _word_wrap(text: str, units: dict[int, float], size_pt: float, k: float, room: float) -> list[str] | None:
+    """fpdf2's word wrap (:meth:`Document.lines`) of ``text`` into ``room`` (mm): ``units`` are the
+    font's character widths (thousandths of the font size), ``k`` the points in a mm."""
+
+    def mm(width: float) -> float:  # as fpdf2 computes a width, for the same rounding
+        return width * size_pt * 0.001 / k
+
+    if not _LAID_OUT_BY_FPDF2.isdisjoint(text):
+        return None
+    lines: list[str] = []
+    start, end = 0, len(text)
+    while start < end:
+        used, space, at = 0, None, start  # the line's width, its last space, the next character
+        while at < end:
+            character = text[at]
+            more = units[ord(character)]
+            if FloatTolerance.greater_than(mm(used) + mm(more), room):
+                break
+            if character in BREAKING_SPACE_SYMBOLS_STR:
+                space = at
+            used += more
+            at += 1
+        if at == end:
+            if used:  # as fpdf2: a last line whose characters have no width is left out
+                lines.append(text[start:])
+            break
+        if text[at] in BREAKING_SPACE_SYMBOLS_STR:  # the overflowing space ends the line, unprinted
+            lines.append(text[start:at])
+            start = at + 1
+        elif space is not None:  # back to the line's last space
+            lines.append(text[start:space])
+            start = space + 1
+        elif at > start:  # a word longer than the line: broken before the character that overflows
+            lines.append(text[start:at])
+            start = at
+        else:
+            raise FPDFException("Not enough horizontal space to render a single character")
+    return lines or [""]  # no text: one empty line
 
 
 def _split(data: bytes, parts: list[Part], folder: Path) -> None:
