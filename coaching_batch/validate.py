@@ -9,7 +9,10 @@ pass finds every bad cell. A row with a failing cell is excluded; the rest of th
 
 from __future__ import annotations
 
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -18,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import values
+from . import settings, values
 from .contracts import Column, Table, tables
 from .findings import Finding, finding
 from .read import Label, RawSheet
@@ -272,20 +275,76 @@ def _ids(table: Table, text: pd.DataFrame, row: int) -> dict[str, str]:
 
 
 def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_first: bool = False,
-             release: bool = False) -> tuple[Tables, list[Finding]]:
+             release: bool = False, parallel: bool | None = None) -> tuple[Tables, list[Finding]]:
     """Validate every table found in the inbox; tables not found are empty frames.
 
-    With ``release``, each sheet's raw frame is dropped once its table is combined, so a large inbox
-    is not held twice (the sheets keep everything else).
+    With ``release``, each sheet's raw cells are dropped once its table is combined, so a large inbox
+    is not held twice (the sheets keep everything else). ``parallel`` validates the tables in two
+    processes, split by their rows (None: when the inbox is large and the platform can fork); the
+    tables and findings are the same either way.
     """
     result = Tables(frames={})
-    findings: list[Finding] = []
+    raws = {}
     for name, table in tables().items():
-        raw = combine(sheets_by_table.get(name, []), table, result.sources)
+        raws[name] = combine(sheets_by_table.get(name, []), table, result.sources)
         if release:
             for _, sheet in sheets_by_table.get(name, []):
                 sheet.cells = sheet.rows = None
-        typed, table_findings = validate_table(raw, table, result, day_first=day_first)
+    if parallel is None:
+        parallel = sum(map(len, raws.values())) >= settings.PARALLEL_VALIDATION_ROWS
+    validated = _validate_all(raws, result, day_first=day_first, parallel=parallel)
+    findings: list[Finding] = []
+    for name in tables():  # in the contracts' order, however they were validated
+        typed, table_findings = validated[name]
         result.frames[name] = typed.reset_index(drop=True)
         findings += table_findings
     return result, findings
+
+
+ValidatedTable = tuple[pd.DataFrame, list[Finding]]
+_INHERITED: dict = {}  # what a forked validator reads: set before the fork, never pickled
+
+
+def _validate_all(raws: dict[str, pd.DataFrame], view: Tables, *, day_first: bool, parallel: bool) -> dict[str, ValidatedTable]:
+    """Every raw table validated; with ``parallel``, a forked process validates about half the rows
+    meanwhile (its tables' results come back pickled). Should that process die, its tables are
+    validated here."""
+    elsewhere = _other_half(raws) if parallel and "fork" in multiprocessing.get_all_start_methods() else []
+    validated: dict[str, ValidatedTable] = {}
+    if elsewhere:
+        _INHERITED.update(raws=raws, view=view, day_first=day_first)
+        try:
+            with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+                future = pool.submit(_validate_inherited, elsewhere)
+                for name in raws:
+                    if name not in elsewhere:
+                        validated[name] = validate_table(raws[name], tables()[name], view, day_first=day_first)
+                try:
+                    validated |= future.result()
+                except BrokenProcessPool:
+                    pass  # validated below, here
+        finally:
+            _INHERITED.clear()
+    for name in raws:
+        if name not in validated:
+            validated[name] = validate_table(raws[name], tables()[name], view, day_first=day_first)
+    return validated
+
+
+def _other_half(raws: dict[str, pd.DataFrame]) -> list[str]:
+    """The tables a second process takes: largest first, each to the process with fewer rows so far
+    (this process keeps the rest)."""
+    loads, elsewhere = [0, 0], []
+    for name in sorted(raws, key=lambda name: -len(raws[name])):
+        if loads[1] < loads[0]:
+            elsewhere.append(name)
+            loads[1] += len(raws[name])
+        else:
+            loads[0] += len(raws[name])
+    return elsewhere
+
+
+def _validate_inherited(names: list[str]) -> dict[str, ValidatedTable]:
+    """In the forked process: validate ``names`` from the raw tables the fork inherited."""
+    raws, view, day_first = _INHERITED["raws"], _INHERITED["view"], _INHERITED["day_first"]
+    return {name: validate_table(raws[name], tables()[name], view, day_first=day_first) for name in names}
