@@ -321,9 +321,11 @@ def _coaches(pairs: pd.DataFrame, tables: Tables, judgement: Judgement, programs
     """One row per program and coach: the roster facts, and why the coach does not qualify, if so."""
     roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id")
     recs = coach.recommendation_counts(tables["recommendations"])
-    people, received = roster.to_dict("index"), recs.to_dict("index")
-    rows = []
     judged = pairs[pairs["known_program"]]
+    coaches = roster.index.intersection(judged["coach_id"].dropna().unique())  # not the whole roster
+    people = roster.loc[coaches, ["name", "grade", "hire_date", "pgs_status", "coach_training_date"]].to_dict("index")
+    received = recs.to_dict("index")
+    rows = []
     for (program, coach_id), positions in sorted(judged.groupby(["program", "coach_id"], sort=True).indices.items()):
         policy = programs[program]
         indexes = judged.index[sorted(positions)]
@@ -355,8 +357,11 @@ def _hours_by_month(counted: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     # Each distinct month is written as text once, not once per entry.
     codes, months = pd.factorize(counted["date"].to_numpy().astype("datetime64[M]"))
     month = pd.Categorical.from_codes(codes, categories=np.datetime_as_string(months, unit="M"))
+    # Summed by pair number first (a million entries grouped on integers), then by the pair's IDs
+    # (a pair assigned twice is one candidate and coach).
+    by_pair = counted.assign(month=month).groupby(["pair", "month", "kind"], observed=True)["duration"].sum().reset_index()
     table = (
-        counted.assign(month=month)
+        by_pair.merge(pairs[["pair", "candidate_id", "coach_id"]], on="pair")
         .groupby(["candidate_id", "coach_id", "month", "kind"], observed=True)["duration"].sum()
         .unstack("kind", fill_value=0)
     )
