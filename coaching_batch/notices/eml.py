@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import textwrap
+from functools import lru_cache
 import email.policy
 from datetime import date
 from email.headerregistry import Address
@@ -107,6 +108,11 @@ def _wrap(line: str) -> str:
     """A long line folded at spaces, its continuation lines indented under its text."""
     if len(line) <= LINE_WIDTH or isinstance(line, _Quoted):
         return line
+    return _folded(line)
+
+
+@lru_cache(maxsize=4096)  # the same advice ("What to do: …") is on many findings of many notices
+def _folded(line: str) -> str:
     text = line.lstrip(" ")
     indent = " " * (len(line) - len(text))
     numbered = text.split(" ", 1)[0]
