@@ -10,7 +10,6 @@ pass finds every bad cell. A row with a failing cell is excluded; the rest of th
 from __future__ import annotations
 
 import multiprocessing
-import re
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -192,13 +191,15 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
     """Validate one combined raw table; return its typed good rows and the findings."""
     findings: list[Finding] = []
     bad_rows: set[int] = set()
-    text = frame[[c.name for c in table.columns]].apply(_clean)
-    # Each typed column is parsed once: its invalid cells feed the pandera check, its values the typed table.
+    # Each column is analysed once (its texts cleaned by the whitespace rule, each distinct one once)
+    # and each typed column parsed once: its invalid cells feed the pandera check, its values the typed table.
+    cells = {column.name: values.Cells(frame[column.name]) for column in table.columns}
+    text = pd.DataFrame({name: column.cleaned() for name, column in cells.items()}, index=frame.index)
     parsed = {}
     for column in table.columns:
         parser = _parser(column, day_first=day_first)
         if parser is not None:
-            parsed[column.name] = parser(text[column.name])
+            parsed[column.name] = parser(cells[column.name])
     readable = {name: ~result.invalid for name, result in parsed.items()}
     try:
         schema_for(table, day_first=day_first, readable=readable).validate(text, lazy=True)
@@ -239,31 +240,10 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
         if column.name in parsed:
             typed[column.name] = parsed[column.name].values[keep]
         else:
-            typed[column.name] = values.normalise_text(text[column.name][keep])
+            typed[column.name] = values.normalise_text(cells[column.name])[keep]
     for meta in META:
         typed[meta] = frame[meta][keep]
     return pd.DataFrame(typed, index=index), findings
-
-
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
-_ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff]")  # invisible: dropped, not made a space ("12\u200b345" is 12345)
-
-
-def _clean(series: pd.Series) -> pd.Series:
-    """Text cells get the whitespace rule and blank text becomes empty; other values are kept.
-
-    Each distinct text is cleaned once: a million log rows repeat a few thousand IDs and phrases.
-    """
-    cells = series.to_numpy(dtype=object)
-    codes, distinct = pd.factorize(cells)  # a text equals only texts, so its rows are all text cells
-    is_text = np.fromiter((isinstance(value, str) for value in distinct), dtype=bool, count=len(distinct))
-    cleaned = cells.copy()
-    if is_text.any():
-        tidy = np.empty(len(distinct), dtype=object)
-        tidy[:] = [(_SPACES.sub(" ", _ZERO_WIDTH.sub("", value)).strip() or None) if text else None for value, text in zip(distinct, is_text)]
-        rows = np.flatnonzero((codes >= 0) & is_text[codes])
-        cleaned[rows] = tidy[codes[rows]]
-    return pd.Series(cleaned, index=series.index, name=series.name, dtype=object)
 
 
 def _ids(table: Table, text: pd.DataFrame, row: int) -> dict[str, str]:

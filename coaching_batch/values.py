@@ -93,8 +93,12 @@ def _squeeze(texts: np.ndarray) -> np.ndarray:
     return np.array([" ".join(text.split()) for text in texts], dtype=object)
 
 
-class _Cells:
-    """A raw column sorted by the Python type of each cell, its text factorised and squeezed."""
+class Cells:
+    """A raw column sorted by the Python type of each cell, its text factorised and squeezed.
+
+    Every parser below takes a column or its ``Cells``: a column analysed once can be parsed, and
+    :meth:`cleaned`, without analysing it again (a log column holds a million cells).
+    """
 
     def __init__(self, s: pd.Series) -> None:
         self.index = s.index
@@ -113,8 +117,20 @@ class _Cells:
         codes, unique = pd.factorize(self.raw[where])
         unique = _squeeze(unique)
         filled = (unique != "")[codes]
-        self.kinds[where[~filled]] = _BLANK
+        self.blank_text = where[~filled]
+        self.kinds[self.blank_text] = _BLANK
         self.text_where, self.text_codes, self.text_unique = where[filled], codes[filled], unique
+
+    @classmethod
+    def of(cls, s: pd.Series | Cells) -> Cells:
+        return s if isinstance(s, Cells) else cls(s)
+
+    def cleaned(self) -> pd.Series:
+        """The column with text by the whitespace rule and blank text as None; other values as they are."""
+        values = self.raw.copy()
+        values[self.text_where] = self.text_unique[self.text_codes]
+        values[self.blank_text] = None
+        return pd.Series(values, index=self.index, name=self.name, dtype=object)
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -180,7 +196,7 @@ def _int_array(numbers: np.ndarray, readable: np.ndarray) -> pd.arrays.IntegerAr
 _WHOLE_NUMBER_TEXT = re.compile(r"^(?P<digits>\d+)\.0+$")
 
 
-def _as_text(cells: _Cells, *, ids: bool) -> tuple[np.ndarray, np.ndarray]:
+def _as_text(cells: Cells, *, ids: bool) -> tuple[np.ndarray, np.ndarray]:
     """Every cell as text (None for blank), and which cells could be read as such.
 
     With ``ids`` only text and whole numbers are readable; otherwise every value has a text.
@@ -220,20 +236,20 @@ def _as_text(cells: _Cells, *, ids: bool) -> tuple[np.ndarray, np.ndarray]:
     return text, readable
 
 
-def normalise_text(s: pd.Series) -> pd.Series:
+def normalise_text(s: pd.Series | Cells) -> pd.Series:
     """Text by the whitespace rule, NA for blank; whole numbers without ``.0`` ("12345")."""
-    cells = _Cells(s)
+    cells = Cells.of(s)
     text, _ = _as_text(cells, ids=False)
     return pd.Series(pd.array(text, dtype="string"), index=cells.index, name=cells.name, copy=False)
 
 
-def parse_ids(s: pd.Series) -> Parsed:
+def parse_ids(s: pd.Series | Cells) -> Parsed:
     """IDs as text: ``12345.0`` → "12345", text kept (leading zeros too); 12.5 and booleans invalid.
 
     Text follows the whitespace rule, with zero-width characters removed; a text "12345.0" is
     "12345" too.
     """
-    cells = _Cells(s)
+    cells = Cells.of(s)
     text, readable = _as_text(cells, ids=True)
     text[~readable] = None
     return cells.parsed(pd.array(text, dtype="string"), readable)
@@ -331,7 +347,7 @@ def _serial_days(serial: np.ndarray, *, date1904: bool) -> np.ndarray:
     return days
 
 
-def parse_dates(s: pd.Series, *, day_first: bool = False, date1904: bool = False) -> Parsed:
+def parse_dates(s: pd.Series | Cells, *, day_first: bool = False, date1904: bool = False) -> Parsed:
     """Dates as Excel dates, Excel serial numbers or text; values are ``datetime64[us]`` at midnight.
 
     Text is ISO (``2024-03-05``, a time may follow), numeric month first (``3/5/2024``, ``3/5/24``,
@@ -342,7 +358,7 @@ def parse_dates(s: pd.Series, *, day_first: bool = False, date1904: bool = False
     phantom 1900-02-29 (serial 60) is invalid. Every date must fall in 1900-01-01..9999-12-31.
     A time without a date, a duration or a boolean is invalid.
     """
-    cells = _Cells(s)
+    cells = Cells.of(s)
     days = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[D]")
 
     where = cells.where(_DATE, _DATETIME)
@@ -404,7 +420,7 @@ def _time_minutes(time: dt.time) -> float:
     return time.hour * 60 + time.minute + (time.second + time.microsecond / 1e6) / 60
 
 
-def parse_durations(s: pd.Series) -> Parsed:
+def parse_durations(s: pd.Series | Cells) -> Parsed:
     """Durations as whole minutes (``Int64``, rounded half away from zero).
 
     Numbers are decimal hours (zero and negatives are read; a rule judges them); time-of-day cells,
@@ -413,7 +429,7 @@ def parse_durations(s: pd.Series) -> Parsed:
     (``90 min``, ``1.5 h``, ``1h30``, ``1 hr 30 min``, ``2 hours``, ``45m``). Text that is not
     one of these (``2:75``, ``TBD``) is invalid.
     """
-    cells = _Cells(s)
+    cells = Cells.of(s)
     minutes = np.full(len(cells), np.nan)
 
     where = cells.where(_FLOAT, _INT)
@@ -445,9 +461,9 @@ def parse_durations(s: pd.Series) -> Parsed:
 _INTEGER_TEXT = re.compile(r"^(?P<digits>[-+]?\d+)(?:\.0*)?$")
 
 
-def parse_integers(s: pd.Series) -> Parsed:
+def parse_integers(s: pd.Series | Cells) -> Parsed:
     """Whole numbers (``Int64``): ``23``, ``23.0``, "23"; 23.5, booleans and "Grade 23" invalid."""
-    cells = _Cells(s)
+    cells = Cells.of(s)
     numbers = np.full(len(cells), np.nan)
 
     where = cells.where(_FLOAT, _INT)
@@ -461,7 +477,7 @@ def parse_integers(s: pd.Series) -> Parsed:
     return cells.parsed(_int_array(numbers, readable), readable)
 
 
-def parse_rating(s: pd.Series) -> Parsed:
+def parse_rating(s: pd.Series | Cells) -> Parsed:
     """A rating: a whole number from 1 to 5 (``Int64``); anything else is invalid."""
     whole, invalid = parse_integers(s)
     in_range = whole.between(RATING_MIN, RATING_MAX).fillna(False).to_numpy(dtype=bool)
@@ -477,7 +493,7 @@ def _enum_key(text: str) -> str:
     return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
 
 
-def _lookup(cells: _Cells, spellings: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
+def _lookup(cells: Cells, spellings: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
     """Each cell's value in ``spellings`` (keyed by ``_enum_key``), and where one was found."""
     text, _ = _as_text(cells, ids=False)
     codes, unique = pd.factorize(text)  # blank cells (None) get code -1: the last, a miss
@@ -487,7 +503,7 @@ def _lookup(cells: _Cells, spellings: Mapping[str, object]) -> tuple[np.ndarray,
 
 
 def parse_enum(
-    s: pd.Series,
+    s: pd.Series | Cells,
     values: Sequence[str],
     variants: Mapping[str, Sequence[str]] = MappingProxyType({}),
 ) -> Parsed:
@@ -505,7 +521,7 @@ def parse_enum(
             raise ValueError(f"variants given for {canonical!r}, which is not one of {list(values)}")
         for spelling in extra:
             spellings.setdefault(_enum_key(spelling), canonical)
-    cells = _Cells(s)
+    cells = Cells.of(s)
     found, readable = _lookup(cells, spellings)
     return cells.parsed(pd.array(found, dtype="string"), readable)
 
@@ -513,9 +529,9 @@ def parse_enum(
 _YES_NO = {**{spelling: True for spelling in YES_SPELLINGS}, **{spelling: False for spelling in NO_SPELLINGS}}
 
 
-def parse_yesno(s: pd.Series) -> Parsed:
+def parse_yesno(s: pd.Series | Cells) -> Parsed:
     """Yes/no as nullable ``boolean``: Yes, Y, TRUE, x, ✓, 1 or No, N, FALSE, 0, in any case."""
-    cells = _Cells(s)
+    cells = Cells.of(s)
     found, readable = _lookup(cells, _YES_NO)
     answers = np.zeros(len(cells), dtype=bool)
     answers[readable] = found[readable].astype(bool)
