@@ -435,3 +435,46 @@ def test_wrapped_text_draws_the_page_fpdf2s_multi_cell_draws(align):
                 pdf.multi_cell(120, 5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pages.append([bytes(page.contents) for page in pdf.pages.values()])
     assert pages[0] == pages[1] and len(pages[0]) > 1  # across a page break too
+
+
+def test_texts_draws_each_text_where_fpdf2s_text_draws_it_with_its_glyphs_in_the_font():
+    from io import BytesIO
+
+    from coaching_batch.documents.pdf import Document
+
+    placed = [(20 + 3 * n, 30 + 7 * n, text) for n, text in enumerate(["2026-01-05", "In Person", "Zoë Ångström", "1:30", "In Person"])]
+    drawn = []
+    for batch in (False, True):
+        pdf = Document()
+        pdf.add_page()
+        pdf.set_fill_color(221, 235, 247)  # a fill colour other than the text's: the text stays black
+        pdf.style(10, bold=True)
+        if batch:
+            pdf.texts(placed)
+        else:
+            for x, y, text in placed:
+                pdf.text(x, y, text)
+        found = []
+        PdfReader(BytesIO(bytes(pdf.output()))).pages[0].extract_text(
+            visitor_text=lambda text, _cm, tm, _font, _size: found.append((round(tm[4], 2), round(tm[5], 2), text)) if text.strip() else None)
+        drawn.append(found)
+    assert drawn[0] == drawn[1] and [text for _, _, text in drawn[1]] == [text for _, _, text in placed]
+
+
+def test_a_grid_rules_the_outline_and_each_row_and_column_line_across_the_table():
+    from coaching_batch.documents.pdf import Document
+
+    pdf = Document()
+    pdf.add_page()
+    xs, ys = [20, 50, 90, 120], [30, 36, 42, 54, 60]
+    pdf.grid(xs, ys)
+    *path, stroke = bytes(pdf.pages[1].contents).decode().strip().splitlines()[-1].split()
+
+    def mm(x: str, y: str) -> tuple[float, float]:  # from the page's points, origin bottom left
+        return round(float(x) / pdf.k, 1), round(pdf.h - float(y) / pdf.k, 1)
+
+    assert stroke == "S" and path[4] == "re"
+    assert mm(*path[:2]) == (20, 30) and (round(float(path[2]) / pdf.k, 1), round(-float(path[3]) / pdf.k, 1)) == (100, 30)
+    segments = [(mm(x1, y1), mm(x2, y2)) for x1, y1, m, x2, y2, l in zip(*[iter(path[5:])] * 6) if (m, l) == ("m", "l")]
+    assert len(segments) * 6 == len(path) - 5
+    assert sorted(segments) == sorted([((20, y), (120, y)) for y in ys[1:-1]] + [((x, 30), (x, 60)) for x in xs[1:-1]])

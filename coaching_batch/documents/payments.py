@@ -14,6 +14,7 @@ never the entries' descriptions, ratings or anything else from the forms.
 
 from __future__ import annotations
 
+from itertools import accumulate
 from pathlib import Path
 
 import pandas as pd
@@ -136,8 +137,10 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: pd.DataFram
     pdf.paragraph(f"{len(log)} counted coach-log entr{'y' if len(log) == 1 else 'ies'}, {hours_text(total)} contact hours"
                   + (f" (the program requires {minimum:g})" if minimum is not None else "") + ".", 10)
     pdf.ln(2)
-    rows = [[f"{pd.Timestamp(entry.date):%Y-%m-%d}", pdf.printable(entry.contact_type, limit=60, what="a type of contact"),
-             clock_text(int(entry.duration)), hours_text(int(entry.duration))] for entry in log.itertuples(index=False)]
+    minutes = log["duration"].astype(int).tolist()
+    durations = {duration: (clock_text(duration), hours_text(duration)) for duration in set(minutes)}  # a few values, repeated
+    rows = [[date, pdf.printable(contact_type, limit=60, what="a type of contact"), *durations[duration]]
+            for date, contact_type, duration in zip(pd.to_datetime(log["date"]).dt.strftime("%Y-%m-%d"), log["contact_type"], minutes)]
     rows.append(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", clock_text(total), hours_text(total)])
     _table(pdf, rows)
     pdf.style(10)
@@ -152,62 +155,71 @@ _HEADING_FILL = (221, 235, 247)
 
 def _table(pdf: Document, rows: list[list[str]]) -> None:
     """The log as a ruled table across the page, its heading row shaded and repeated on every page,
-    the last row (the total) in bold. Drawn cell by cell: a row that fits on one line (nearly all)
-    costs four cells; a longer type of contact wraps within its cell."""
+    the last row (the total) in bold; a longer type of contact wraps within its cell. The rows are
+    laid out a page at a time and each page's part drawn at once (:func:`_table_part`)."""
     widths = [pdf.epw * share / sum(_COLUMN_SHARES) for share in _COLUMN_SHARES]
-    room = [width - 2 * pdf.c_margin for width in widths]
-    pdf.set_draw_color(0, 0, 0)
-    measured: dict[tuple[str, bool], float] = {}
-
-    def text_width(text: str, bold: bool) -> float:
-        """The width of a right-aligned value: durations and hours repeat, each is measured once."""
-        if (text, bold) not in measured:
-            measured[text, bold] = pdf.get_string_width(text)
-        return measured[text, bold]
-
-    def draw(cells: list[str], *, bold: bool = False, heading: bool = False) -> None:
-        pdf.style(10, bold=bold or heading)
-        lines = 1
-        for text, space in zip(cells[:2] if not heading else cells, room):  # durations and hours are short
-            if len(text) > 10 and pdf.get_string_width(text) > space:
-                lines = max(lines, len(pdf.multi_cell(space + 2 * pdf.c_margin, _ROW, text, dry_run=True, output="LINES")))
-        height = lines * _ROW
-        if pdf.get_y() + height > pdf.page_break_trigger and not heading:
-            pdf.add_page()
-            draw(list(_COLUMNS), heading=True)
-            pdf.style(10, bold=bold)
-        if heading:
-            pdf.set_fill_color(*_HEADING_FILL)
-        x, top = pdf.l_margin, pdf.get_y()
-        if lines == 1 and not heading:  # nearly every row: ruled boxes and plain text, no line breaking
-            baseline = top + _ROW / 2 + 0.3 * pdf.font_size
-            for text, width, align in zip(cells, widths, _ALIGN):
-                pdf.rect(x, top, width, _ROW)
-                if align == "R":
-                    pdf.text(x + width - pdf.c_margin - text_width(text, bold), baseline, text)
-                else:
-                    pdf.text(x + pdf.c_margin, baseline, text)
-                x += width
-            pdf.set_xy(pdf.l_margin, top + _ROW)
-            return
-        for text, width, align in zip(cells, widths, _ALIGN):
-            pdf.set_xy(x, top)
-            if lines == 1:
-                pdf.cell(width, _ROW, text, border=1, align=align, fill=heading)
-            else:
-                pdf.rect(x, top, width, height, style="DF" if heading else "D")
-                used = len(pdf.multi_cell(width, _ROW, text, dry_run=True, output="LINES"))
-                pdf.set_xy(x, top + (height - used * _ROW) / 2)
-                pdf.multi_cell(width, _ROW, text, align=align)
-            x += width
-        pdf.set_xy(pdf.l_margin, top + height)
-
     if pdf.get_y() + 2 * _ROW > pdf.page_break_trigger:  # the heading with at least one row under it
         pdf.add_page()
-    draw(list(_COLUMNS), heading=True)
-    for row in rows[:-1]:
-        draw(row)
-    draw(rows[-1], bold=True)
+    part: list[tuple[list[str], int, bool]] = []  # this page's rows: cells, lines, bold
+    bottom = pdf.get_y() + _ROW  # under the heading
+    pdf.style(10)
+    for n, cells in enumerate(rows, start=1):
+        bold = n == len(rows)
+        if bold:
+            pdf.style(10, bold=True)
+        lines = max(len(pdf.lines(text, width)) for text, width in zip(cells[:2], widths))  # durations and hours are short
+        if bottom + lines * _ROW > pdf.page_break_trigger:
+            _table_part(pdf, part, widths)
+            pdf.add_page()
+            pdf.style(10, bold=bold)
+            part, bottom = [], pdf.get_y() + _ROW
+        part.append((cells, lines, bold))
+        bottom += lines * _ROW
+    _table_part(pdf, part, widths)
+
+
+def _table_part(pdf: Document, rows: list[tuple[list[str], int, bool]], widths: list[float]) -> None:
+    """The heading and ``rows`` from the current position down: the heading's shading, the texts
+    (one-line rows, nearly all, as plain texts written in one piece per style), then the rules as
+    one grid."""
+    lefts = list(accumulate(widths[:-1], initial=pdf.l_margin))
+    right = lefts[-1] + widths[-1]
+    top = pdf.get_y()
+    pdf.set_fill_color(*_HEADING_FILL)
+    pdf.rect(pdf.l_margin, top, right - pdf.l_margin, _ROW, style="F")
+    tops, placed = [top], []  # the rows' tops; the texts placed in the current style, not yet drawn
+
+    def place(cells: list[str], top: float) -> None:
+        baseline = top + _ROW / 2 + 0.3 * pdf.font_size
+        for text, left, width, align in zip(cells, lefts, widths, _ALIGN):
+            x = left + width - pdf.c_margin - pdf.text_width(text) if align == "R" else left + pdf.c_margin
+            placed.append((x, baseline, text))
+
+    def restyle(bold: bool) -> None:
+        if placed:
+            pdf.texts(placed)
+            placed.clear()
+        pdf.style(10, bold=bold)
+
+    restyle(bold=True)
+    place(list(_COLUMNS), top)
+    bold, bottom = True, top + _ROW
+    for cells, lines, row_bold in rows:
+        if row_bold != bold:
+            restyle(bold=row_bold)
+            bold = row_bold
+        tops.append(bottom)
+        if lines == 1:
+            place(cells, bottom)
+        else:  # each cell's lines centred in the row's height
+            for text, left, width, align in zip(cells, lefts, widths, _ALIGN):
+                pdf.set_xy(left, bottom + (lines * _ROW - len(pdf.lines(text, width)) * _ROW) / 2)
+                pdf.wrapped(width, _ROW, text, align=align)
+        bottom += lines * _ROW
+    restyle(bold=bold)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.grid([*lefts, right], [*tops, bottom])
+    pdf.set_xy(pdf.l_margin, bottom)
 
 
 def _signature_lines(pdf: Document, labels: list[str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -102,6 +103,8 @@ class Document(FPDF):
         self._starting: Part | None = None  # begun, its first page not added yet
         self._first_page = 1  # of the document being drawn: its pages are numbered from there
         self._lines: dict[tuple, list[str] | None] = {}  # by font, size, width and text: see lines()
+        self._shown: dict[tuple[str, str], str] = {}  # by font and text: see texts()
+        self._widths: dict[tuple[str, float, str], float] = {}  # by font, size and text: see text_width()
         self.set_font(FONT_FAMILY, "", 11)
 
     # ------------------------------------------------------------------------ many documents
@@ -232,6 +235,46 @@ class Document(FPDF):
         self.set_draw_color(*GREY)
         self.line(left, self.get_y(), self.l_margin + self.epw, self.get_y())
         self.ln(3)
+
+    # A long table's cells, many at once: fpdf2's text() and rect() do per call work (checks,
+    # encoding, colour state) that costs more than the drawing itself. These write the same
+    # operators to the page (fpdf2's private _out, as its own methods do), many in one piece.
+
+    def texts(self, placed: Iterable[tuple[float, float, str]]) -> None:
+        """:meth:`text` for each (x, baseline, text), in the current font, size and text colour;
+        each distinct text is encoded for the font once (by the font, so its glyphs join the
+        embedded subset). No underline or text mode: the documents use neither."""
+        font = self.current_font
+        if not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(font, self.font_size_pt))
+        k, page_height = self.k, self.h
+        operators = []
+        for x, y, text in placed:
+            shown = self._shown.get((font.fontkey, text))
+            if shown is None:
+                shown = self._shown[font.fontkey, text] = font.encode_text(text)
+            operators.append(f"BT {x * k:.2f} {(page_height - y) * k:.2f} Td {shown} ET")
+        if self.fill_color != self.text_color:  # text is painted in the fill colour: set it for these only
+            operators = ["q", self.text_color.serialize().lower(), *operators, "Q"]
+        self._out(" ".join(operators))
+
+    def text_width(self, text: str) -> float:
+        """:meth:`get_string_width` of ``text``, measured once per font and size."""
+        key = (self.current_font.fontkey, self.font_size_pt, text)
+        if key not in self._widths:
+            self._widths[key] = self.get_string_width(text)
+        return self._widths[key]
+
+    def grid(self, xs: Sequence[float], ys: Sequence[float]) -> None:
+        """The rules of a table whose columns are bounded by ``xs`` and rows by ``ys`` (left to
+        right, top to bottom), in the draw colour: its outline as one rectangle and each inner
+        line once, stroked as one path. The same lines as a :meth:`rect` around each cell."""
+        k, page_height = self.k, self.h
+        left, right, top, bottom = xs[0] * k, xs[-1] * k, (page_height - ys[0]) * k, (page_height - ys[-1]) * k
+        path = [f"{left:.2f} {top:.2f} {right - left:.2f} {bottom - top:.2f} re"]
+        path += [f"{left:.2f} {(page_height - y) * k:.2f} m {right:.2f} {(page_height - y) * k:.2f} l" for y in ys[1:-1]]
+        path += [f"{x * k:.2f} {top:.2f} m {x * k:.2f} {bottom:.2f} l" for x in xs[1:-1]]
+        self._out(" ".join(path) + " S")
 
     def footer(self) -> None:
         if not self.page_numbers:
