@@ -282,49 +282,65 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
 
 
 ValidatedTable = tuple[pd.DataFrame, list[Finding]]
+Part = tuple[str, int, int]  # a table's rows [start, stop)
 _INHERITED: dict = {}  # what a forked validator reads: set before the fork, never pickled
 
 
 def _validate_all(raws: dict[str, pd.DataFrame], view: Tables, *, day_first: bool, parallel: bool) -> dict[str, ValidatedTable]:
-    """Every raw table validated; with ``parallel``, a forked process validates about half the rows
-    meanwhile (its tables' results come back pickled). Should that process die, its tables are
-    validated here."""
-    elsewhere = _other_half(raws) if parallel and "fork" in multiprocessing.get_all_start_methods() else []
-    validated: dict[str, ValidatedTable] = {}
+    """Every raw table validated; with ``parallel``, a forked process validates the second half of
+    each large table meanwhile (its results come back pickled). Should that process die, its parts
+    are validated here. A table's findings come part by part (the run sorts every finding)."""
+    here = [(name, 0, len(raw)) for name, raw in raws.items()]
+    elsewhere: list[Part] = []
+    if parallel and "fork" in multiprocessing.get_all_start_methods():
+        here, elsewhere = _halves(raws)
+    done: dict[Part, ValidatedTable] = {}
     if elsewhere:
         _INHERITED.update(raws=raws, view=view, day_first=day_first)
         try:
             with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
                 future = pool.submit(_validate_inherited, elsewhere)
-                for name in raws:
-                    if name not in elsewhere:
-                        validated[name] = validate_table(raws[name], tables()[name], view, day_first=day_first)
+                done |= {part: _validate_part(raws, part, view, day_first) for part in here}
                 try:
-                    validated |= future.result()
+                    done |= dict(zip(elsewhere, future.result()))
                 except BrokenProcessPool:
                     pass  # validated below, here
         finally:
             _INHERITED.clear()
+    for part in here + elsewhere:
+        if part not in done:
+            done[part] = _validate_part(raws, part, view, day_first)
+    validated = {}
     for name in raws:
-        if name not in validated:
-            validated[name] = validate_table(raws[name], tables()[name], view, day_first=day_first)
+        parts = sorted(part for part in done if part[0] == name)
+        frames = [done[part][0] for part in parts]
+        validated[name] = (frames[0] if len(frames) == 1 else pd.concat(frames),
+                           [item for part in parts for item in done[part][1]])
     return validated
 
 
-def _other_half(raws: dict[str, pd.DataFrame]) -> list[str]:
-    """The tables a second process takes: largest first, each to the process with fewer rows so far
-    (this process keeps the rest)."""
-    loads, elsewhere = [0, 0], []
-    for name in sorted(raws, key=lambda name: -len(raws[name])):
-        if loads[1] < loads[0]:
-            elsewhere.append(name)
-            loads[1] += len(raws[name])
+def _halves(raws: dict[str, pd.DataFrame]) -> tuple[list[Part], list[Part]]:
+    """(this process's parts, the other's): a large table is halved by rows, unless a column of it
+    must be unique (a repeat is only seen in the whole table); the rest stays here."""
+    here, elsewhere = [], []
+    for name, raw in raws.items():
+        rows = len(raw)
+        if rows >= settings.PARALLEL_VALIDATION_ROWS // 4 and not any(c.unique for c in tables()[name].columns):
+            here.append((name, 0, rows // 2))
+            elsewhere.append((name, rows // 2, rows))
         else:
-            loads[0] += len(raws[name])
-    return elsewhere
+            here.append((name, 0, rows))
+    return here, elsewhere
 
 
-def _validate_inherited(names: list[str]) -> dict[str, ValidatedTable]:
-    """In the forked process: validate ``names`` from the raw tables the fork inherited."""
+def _validate_part(raws: dict[str, pd.DataFrame], part: Part, view: Tables, day_first: bool) -> ValidatedTable:
+    name, start, stop = part
+    raw = raws[name]
+    return validate_table(raw if (start, stop) == (0, len(raw)) else raw.iloc[start:stop], tables()[name], view,
+                          day_first=day_first)
+
+
+def _validate_inherited(parts: list[Part]) -> list[ValidatedTable]:
+    """In the forked process: validate ``parts`` of the raw tables the fork inherited."""
     raws, view, day_first = _INHERITED["raws"], _INHERITED["view"], _INHERITED["day_first"]
-    return {name: validate_table(raws[name], tables()[name], view, day_first=day_first) for name in names}
+    return [_validate_part(raws, part, view, day_first) for part in parts]
