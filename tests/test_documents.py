@@ -478,3 +478,26 @@ def test_a_grid_rules_the_outline_and_each_row_and_column_line_across_the_table(
     segments = [(mm(x1, y1), mm(x2, y2)) for x1, y1, m, x2, y2, l in zip(*[iter(path[5:])] * 6) if (m, l) == ("m", "l")]
     assert len(segments) * 6 == len(path) - 5
     assert sorted(segments) == sorted([((20, y), (120, y)) for y in ys[1:-1]] + [((x, 30), (x, 60)) for x in xs[1:-1]])
+
+
+def test_each_document_is_saved_as_a_standalone_pdf_of_its_own_pages_title_and_fonts(tmp_path):
+    import warnings
+
+    from coaching_batch.documents.pdf import Document
+
+    pdf = Document(title="All of them", page_numbers=True)
+    for n, pages_drawn in enumerate([1, 3, 2]):
+        pdf.begin(f"{n}.pdf", f"Document {n}: Zoë (王)" if n else "")
+        for page in range(pages_drawn):
+            pdf.add_page()
+            pdf.paragraph(f"document {n} page {page + 1}", bold=page % 2 == 1)
+    pdf.save(tmp_path, "all.pdf")
+    assert pages(tmp_path / "all.pdf") == 6
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pypdf warns of anything out of place in a file
+        for n, pages_drawn in enumerate([1, 3, 2]):
+            data = (tmp_path / f"{n}.pdf").read_bytes()
+            reader = PdfReader(tmp_path / f"{n}.pdf", strict=True)
+            assert [page.extract_text().split("\n")[0] for page in reader.pages] == [f"document {n} page {page + 1}" for page in range(pages_drawn)]
+            assert data.count(b"/Type /Page\n") == pages_drawn  # no other document's page in the file
+            assert reader.metadata.title == (f"Document {n}: Zoë (王)" if n else None) and reader.metadata.creator == "coaching-batch"

@@ -328,17 +328,89 @@ def _word_wrap(text: str, units: dict[int, float], size_pt: float, k: float, roo
 
 
 def _split(data: bytes, parts: list[Part], folder: Path) -> None:
-    """Each document's pages of the whole PDF ``data`` as its own file (pypdf copies what they use)."""
-    from pypdf import PdfReader, PdfWriter
+    """Each document's pages of the whole PDF ``data`` as its own file.
+
+    fpdf2 writes each object of a PDF once, one after the other, and a table of where each starts.
+    A document's file is made of the objects its pages use (the pages, their contents and
+    resources, the fonts), copied byte for byte under their own numbers; its own page tree (the
+    whole one's with only its pages), catalog and information, under the whole PDF's numbers for
+    them (so the pages' /Parent holds); and a cross-reference table of the numbers it holds.
+    pypdf reads the whole PDF's structure and writes the three new objects: copying the pages'
+    bytes spares cloning and writing the fonts and every page object again through pypdf."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, create_string_object
 
     reader = PdfReader(BytesIO(data))
+    if reader.xref_objStm:
+        raise ValueError("the PDF keeps objects in object streams: its documents cannot be copied byte for byte")
+    starts = sorted((offset, number) for number, offset in reader.xref[0].items())
+    ends = [offset for offset, _ in starts[1:]] + [data.rindex(b"\nxref\n") + 1]
+    objects = {number: data[start:end] for (start, number), end in zip(starts, ends)}
+    header = data[:starts[0][0]]
+    catalog, info = reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")
+    tree = reader.trailer["/Root"].raw_get("/Pages")
+    pages = [page.indirect_reference.idnum for page in reader.pages]
+    references: dict[int, list[int]] = {}
+
+    def used(kids: list[int]) -> set[int]:
+        """The objects the pages ``kids`` use, themselves included (not through the page tree)."""
+        found, waiting = set(), list(kids)
+        while waiting:
+            number = waiting.pop()
+            if number in found or number == tree.idnum:
+                continue
+            found.add(number)
+            if number not in references:
+                dictionary = objects[number].split(b">>\nstream\n", 1)[0]  # a stream's data holds no reference
+                references[number] = [int(n) for n in _REFERENCE.findall(dictionary)]
+            waiting += references[number]
+        return found
+
     for part in parts:
-        writer = PdfWriter()
-        for number in range(part.first - 1, part.last):
-            writer.add_page(reader.pages[number])
-        writer.add_metadata({"/Title": part.title, "/Creator": "coaching-batch"} if part.title else {"/Creator": "coaching-batch"})
-        with open(folder / part.file, "wb") as file:
-            writer.write(file)
+        kids = pages[part.first - 1:part.last]
+        own_tree = DictionaryObject(reader.get_object(tree))
+        own_tree[NameObject("/Kids")] = ArrayObject(IndirectObject(kid, 0, reader) for kid in kids)
+        own_tree[NameObject("/Count")] = NumberObject(len(kids))
+        own_catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): tree})
+        own_info = DictionaryObject(reader.get_object(info))
+        own_info[NameObject("/Creator")] = create_string_object("coaching-batch")
+        own_info.pop(NameObject("/Title"), None)
+        if part.title:
+            own_info[NameObject("/Title")] = create_string_object(part.title)
+        held = {number: objects[number] for number in used(kids)}
+        held.update({tree.idnum: _serialised(tree.idnum, own_tree), catalog.idnum: _serialised(catalog.idnum, own_catalog),
+                     info.idnum: _serialised(info.idnum, own_info)})
+        out, offsets = bytearray(header), {}
+        for number in sorted(held):
+            offsets[number] = len(out)
+            out += held[number]
+        table = len(out)
+        out += b"xref\n0 1\n0000000000 65535 f \n"
+        for run in _runs(sorted(offsets)):
+            out += b"%d %d\n" % (run[0], len(run)) + b"".join(b"%010d 00000 n \n" % offsets[number] for number in run)
+        out += (b"trailer\n<<\n/Size %d\n/Root %d 0 R\n/Info %d 0 R\n>>\nstartxref\n%d\n%%%%EOF\n"
+                % (max(held) + 1, catalog.idnum, info.idnum, table))
+        (folder / part.file).write_bytes(out)
+
+
+_REFERENCE = re.compile(rb"(\d+) 0 R")
+
+
+def _serialised(number: int, value) -> bytes:
+    stream = BytesIO()
+    value.write_to_stream(stream)
+    return b"%d 0 obj\n" % number + stream.getvalue() + b"\nendobj\n"
+
+
+def _runs(numbers: list[int]) -> list[list[int]]:
+    """Sorted ``numbers`` in runs of consecutive ones (a cross-reference table's subsections)."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and runs[-1][-1] == number - 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return runs
 
 
 def day(value: object) -> str:
