@@ -49,7 +49,7 @@ def write_payment_requests(result: RunResult, folder: Path) -> None:
     for pair_index, pair in waiting_for_request(result).iterrows():
         pair = pair.to_dict()
         pdf.begin(request_name(pair), f"Coaching Request for Payment: {text_of(pair['coach_name'])}")
-        log = entries.get(pair_index, _no_entries())
+        log = entries[pair_index] if pair_index in entries else _no_entries()
         _request_page(pdf, result, pair, log)
         _summary_page(pdf, result, pair, log, heading="Coaching Log summary", subheading="Attach to the signed Request for Payment.")
     _write_notes(folder, result, pdf.save(folder))
@@ -70,7 +70,7 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
             index = pair_of.get(payment["payment_id"])
             pair = result.pairs.loc[index].to_dict() if index is not None else {**payment, "planning_meeting_date": payment["start_date"]}
             pdf.begin(documentation_name(payment["payment_id"]), f"Payment documentation {payment['payment_id']}")
-            _summary_page(pdf, result, pair, entries.get(index, _no_entries()),
+            _summary_page(pdf, result, pair, entries[index] if index in entries else _no_entries(),
                           heading="Coaching Log summary", subheading=f"Documentation for payment {payment['payment_id']}.", payment=payment)
         return pdf.save(folder)
 
