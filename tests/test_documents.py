@@ -501,3 +501,31 @@ def test_each_document_is_saved_as_a_standalone_pdf_of_its_own_pages_title_and_f
             assert [page.extract_text().split("\n")[0] for page in reader.pages] == [f"document {n} page {page + 1}" for page in range(pages_drawn)]
             assert data.count(b"/Type /Page\n") == pages_drawn  # no other document's page in the file
             assert reader.metadata.title == (f"Document {n}: Zoë (王)" if n else None) and reader.metadata.creator == "coaching-batch"
+
+
+@pytest.mark.parametrize("align", ["L", "C"])
+@pytest.mark.parametrize(("new_x", "new_y"), [("RIGHT", "TOP"), ("LEFT", "NEXT"), ("LMARGIN", "NEXT")])
+def test_a_plain_cell_is_drawn_where_fpdf2s_cell_draws_it_and_moves_on_as_it_does(align, new_x, new_y):
+    from io import BytesIO
+
+    from coaching_batch.documents.pdf import Document
+
+    drawn = []
+    for plain in (False, True):
+        pdf = Document()
+        pdf.add_page()
+        moves = []
+        for n, (y, text) in enumerate([(40, "Coach"), (100, "Zoë Ångström (ID 103262)"), (pdf.page_break_trigger - 3, "next page")]):
+            pdf.style(10 + n, bold=n == 1, grey=n == 0)
+            pdf.set_xy(30 + 5 * n, y)
+            draw = pdf.plain_cell if plain else pdf.cell
+            draw(0 if n == 2 else 80, 6, text, align=align, new_x=new_x, new_y=new_y)
+            moves.append((pdf.page, round(pdf.get_x(), 6), round(pdf.get_y(), 6)))
+        assert b"0.3529 0.3529 0.3529 rg" in bytes(pdf.pages[1].contents)  # the grey line in grey
+        found = []
+        for page in PdfReader(BytesIO(bytes(pdf.output()))).pages:
+            page.extract_text(visitor_text=lambda text, _cm, tm, _font, size: found.append((round(tm[4], 2), round(tm[5], 2), size, text))
+                              if text.strip() else None)
+        drawn.append((moves, found))
+    assert drawn[0] == drawn[1]
+    assert drawn[1][0][-1][0] == 2  # the last line did not fit: it starts the next page, as cell() does

@@ -192,7 +192,7 @@ def _draw_block(pdf: Document, style: str, texts: list[str], scale: float) -> No
             pdf.line(x, top, x + width, top)
             pdf.style(size)
             pdf.set_xy(x, top + 1)
-            pdf.cell(width, size * 0.45, text)
+            pdf.plain_cell(width, size * 0.45, text)
         pdf.set_xy(left, top + 2 * scale + size * 0.6)
         return
     if not texts[0].strip():

@@ -231,7 +231,7 @@ def _signature_lines(pdf: Document, labels: list[str]) -> None:
         pdf.line(x, top, x + width, top)
         pdf.set_xy(x, top + 1)
         pdf.style(9)
-        pdf.cell(width, 5, label)
+        pdf.plain_cell(width, 5, label)
         x += width + pdf.epw * 0.15
     pdf.set_xy(pdf.l_margin, top + 7)
 

@@ -204,7 +204,27 @@ class Document(FPDF):
             return
         for n, line in enumerate(lines, start=1):
             last = n == len(lines)
-            self.cell(width, height, line, align=align, new_x=new_x if last else XPos.LEFT, new_y=new_y if last else YPos.NEXT)
+            self.plain_cell(width, height, line, align=align, new_x=new_x if last else XPos.LEFT, new_y=new_y if last else YPos.NEXT)
+
+    def plain_cell(self, width: float, height: float, text: str, *, align: str = "L", new_x: XPos = XPos.RIGHT,
+                   new_y: YPos = YPos.TOP) -> None:
+        """:meth:`cell` for one line of plain text, left-aligned or centred, with no border, fill or
+        link: the same text at the same place, written by :meth:`texts` without fpdf2's per-call
+        work, and the same position after it. A line that needs a new page first is left to cell()."""
+        if self.will_page_break(height) or align not in ("L", "C") or new_x not in _PLAIN_X or new_y not in _PLAIN_Y:
+            self.cell(width, height, text, align=align, new_x=new_x, new_y=new_y)
+            return
+        width = width or self.w - self.r_margin - self.x
+        if text:
+            x = self.x + (width - self.text_width(text)) / 2 if align == "C" else self.x + self.c_margin
+            self.texts([(x, self.y + 0.5 * height + 0.3 * self.font_size, text)])
+        self._lasth = height or self.font_size  # as cell() leaves it, for ln()
+        if new_x == XPos.RIGHT:
+            self.x += width
+        elif new_x == XPos.LMARGIN:
+            self.x = self.l_margin
+        if new_y == YPos.NEXT:
+            self.y += height
 
     def lines(self, text: str, width: float = 0) -> list[str] | None:
         """``text`` as the lines :meth:`multi_cell` prints it in a cell ``width`` wide (0: to the
@@ -227,7 +247,7 @@ class Document(FPDF):
         """``label`` in bold on the left, the (filled-in) ``value`` wrapped beside it, underlined."""
         top = self.get_y()
         self.style(size, bold=True)
-        self.cell(label_width, size * 0.5, label)
+        self.plain_cell(label_width, size * 0.5, label)
         self.style(size)
         left = self.l_margin + label_width
         self.set_xy(left, top)
@@ -284,6 +304,8 @@ class Document(FPDF):
         self.cell(0, 4, f"Page {self.page - self._first_page + 1} of {{nb}}", align="C")
 
 
+_PLAIN_X = (XPos.RIGHT, XPos.LEFT, XPos.LMARGIN)  # where plain_cell() leaves the position as cell() would
+_PLAIN_Y = (YPos.TOP, YPos.NEXT)
 _LAID_OUT_BY_FPDF2 = frozenset(NEWLINE + FORM_FEED + NBSP + SOFT_HYPHEN + "\r")
 
 
