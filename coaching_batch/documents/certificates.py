@@ -90,7 +90,8 @@ def _pairs_by_certificate(pairs: pd.DataFrame) -> dict[tuple, dict]:
     for n, key in enumerate(zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"])):
         if key not in chosen or done[n] or not chosen[key][0]:
             chosen[key] = (bool(done[n]), n)
-    return {key: pairs.iloc[n].to_dict() for key, (_, n) in chosen.items()}
+    records = pairs.iloc[[n for _, n in chosen.values()]].to_dict("records")
+    return dict(zip(chosen, records))
 
 
 def _hours(value: object) -> str:

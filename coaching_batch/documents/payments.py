@@ -44,9 +44,12 @@ def waiting_for_request(result: RunResult) -> pd.DataFrame:
 
 def write_payment_requests(result: RunResult, folder: Path) -> None:
     """One pre-filled Request for Payment (and log summary) per pair waiting for the coach's form."""
+    waiting = waiting_for_request(result)
+    if waiting.empty:
+        return
     entries = _entries_by_pair(result)
     pdf = Document(title="Coaching Requests for Payment", page_numbers=True)  # all drawn at once, saved one file each
-    for pair_index, pair in waiting_for_request(result).iterrows():
+    for pair_index, pair in waiting.iterrows():
         pair = pair.to_dict()
         pdf.begin(request_name(pair), f"Coaching Request for Payment: {text_of(pair['coach_name'])}")
         log = entries[pair_index] if pair_index in entries else _no_entries()
@@ -137,10 +140,11 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: pd.DataFram
     pdf.paragraph(f"{len(log)} counted coach-log entr{'y' if len(log) == 1 else 'ies'}, {hours_text(total)} contact hours"
                   + (f" (the program requires {minimum:g})" if minimum is not None else "") + ".", 10)
     pdf.ln(2)
-    minutes = log["duration"].astype(int).tolist()
+    minutes, contact_types = log["duration"].astype(int).tolist(), log["contact_type"].fillna("").tolist()
     durations = {duration: (clock_text(duration), hours_text(duration)) for duration in set(minutes)}  # a few values, repeated
-    rows = [[date, pdf.printable(contact_type, limit=60, what="a type of contact"), *durations[duration]]
-            for date, contact_type, duration in zip(pd.to_datetime(log["date"]).dt.strftime("%Y-%m-%d"), log["contact_type"], minutes)]
+    printed = {value: pdf.printable(value, limit=60, what="a type of contact") for value in dict.fromkeys(contact_types)}  # in order: its notes too
+    rows = [[date, printed[contact_type], *durations[duration]]
+            for date, contact_type, duration in zip(pd.to_datetime(log["date"]).dt.strftime("%Y-%m-%d"), contact_types, minutes)]
     rows.append(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", clock_text(total), hours_text(total)])
     _table(pdf, rows)
     pdf.style(10)
