@@ -195,8 +195,8 @@ class Document(FPDF):
 
     def wrapped(self, width: float, height: float, text: str, *, align: str = "L", new_x: XPos = XPos.RIGHT,
                 new_y: YPos = YPos.NEXT) -> None:
-        """:meth:`multi_cell` drawn as one :meth:`cell` per line of :meth:`lines`: the same page,
-        without fpdf2's line breaking (its cost grows with the square of a line's length)."""
+        """:meth:`multi_cell` drawn as one :meth:`plain_cell` per line of :meth:`lines`: the same
+        page, without fpdf2's line breaking (its cost grows with the square of a line's length)."""
         width = width or self.w - self.r_margin - self.x
         lines = self.lines(text, width)
         if lines is None:
@@ -256,9 +256,10 @@ class Document(FPDF):
         self.line(left, self.get_y(), self.l_margin + self.epw, self.get_y())
         self.ln(3)
 
-    # A long table's cells, many at once: fpdf2's text() and rect() do per call work (checks,
-    # encoding, colour state) that costs more than the drawing itself. These write the same
-    # operators to the page (fpdf2's private _out, as its own methods do), many in one piece.
+    # Text and rules without fpdf2's per-call work: its text(), rect() and cell() check, encode
+    # and track state on every call, which costs more than the drawing itself on a page of many
+    # lines. These write the same operators to the page through fpdf2's own (private) means, _out
+    # and _set_font_for_page, as its methods do; the tests hold them to fpdf2's own drawing.
 
     def texts(self, placed: Iterable[tuple[float, float, str]]) -> None:
         """:meth:`text` for each (x, baseline, text), in the current font, size and text colour;
