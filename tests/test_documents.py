@@ -529,3 +529,38 @@ def test_a_plain_cell_is_drawn_where_fpdf2s_cell_draws_it_and_moves_on_as_it_doe
         drawn.append((moves, found))
     assert drawn[0] == drawn[1]
     assert drawn[1][0][-1][0] == 2  # the last line did not fit: it starts the next page, as cell() does
+
+
+def test_page_numbers_stand_where_fpdf2_centred_its_page_count_placeholder(tmp_path):
+    from io import BytesIO
+
+    from coaching_batch.documents.pdf import MARGIN, Document
+
+    class CountedByFpdf2(Document):  # "Page X of {nb}", the total filled in by fpdf2
+        def footer(self):
+            self.set_y(-MARGIN + 4)
+            self.style(8, grey=True)
+            self.cell(0, 4, f"Page {self.page} of {{nb}}", align="C")
+
+    def lines(data: bytes) -> list[tuple[int, float, float, str]]:
+        """(page, y, x, text) of each line: fpdf2 shows the total as a piece of its own."""
+        found: dict[tuple[int, float], tuple[float, str]] = {}
+        for number, page in enumerate(PdfReader(BytesIO(data)).pages):
+            def visit(text, _cm, tm, _font, _size):
+                if text.strip():
+                    x, shown = found.get((number, round(tm[5], 2)), (round(tm[4], 2), ""))
+                    found[number, round(tm[5], 2)] = (x, shown + text)
+            page.extract_text(visitor_text=visit)
+        return sorted((page, y, x, text.strip()) for (page, y), (x, text) in found.items())
+
+    def draw(pdf: Document) -> Document:
+        pdf.begin("counted.pdf")
+        for page in range(12):
+            pdf.add_page()
+            pdf.paragraph(f"page {page + 1}")
+        return pdf
+
+    by_fpdf2 = lines(bytes(draw(CountedByFpdf2()).output()))
+    draw(Document(page_numbers=True)).save(tmp_path)
+    ours = lines((tmp_path / "counted.pdf").read_bytes())
+    assert ours == by_fpdf2 and (11, "Page 12 of 12") in [(page, text) for page, _, _, text in ours]

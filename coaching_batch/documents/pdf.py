@@ -101,7 +101,6 @@ class Document(FPDF):
         self.page_numbers = page_numbers
         self.parts: list[Part] = []
         self._starting: Part | None = None  # begun, its first page not added yet
-        self._first_page = 1  # of the document being drawn: its pages are numbered from there
         self._lines: dict[tuple, list[str] | None] = {}  # by font, size, width and text: see lines()
         self._shown: dict[tuple[str, str], str] = {}  # by font and text: see texts()
         self._widths: dict[tuple[str, float, str], float] = {}  # by font, size and text: see text_width()
@@ -118,9 +117,9 @@ class Document(FPDF):
         return part
 
     def add_page(self, *args, **kwargs) -> None:
-        super().add_page(*args, **kwargs)  # the previous page's footer is drawn first, numbered as its document
+        super().add_page(*args, **kwargs)
         if self._starting is not None:
-            self._starting.first = self._first_page = self.page
+            self._starting.first = self.page
             self._starting = None
 
     def save(self, folder: Path, combined: str | None = None) -> list[Part]:
@@ -132,16 +131,7 @@ class Document(FPDF):
         for part, following in zip(parts, parts[1:] + [None]):
             part.last = following.first - 1 if following is not None else self.page
         if self.page_numbers:
-            self._render_footer()  # the last page's, here, so that every page's total is set below
-            self.page_numbers = False
-            for part in parts:
-                total = str(part.last - part.first + 1).encode("latin-1")
-                for number in range(part.first, part.last + 1):
-                    page = self.pages[number]
-                    for item in page.get_text_substitutions():
-                        page.contents = page.contents.replace(item.get_placeholder_string().encode("latin-1"),
-                                                              item.render_text_substitution(total.decode()).encode("latin-1"))
-                    page.get_text_substitutions().clear()
+            self._number_pages(parts)
         data = bytes(self.output())
         if combined:
             (folder / combined).write_bytes(data)
@@ -297,12 +287,25 @@ class Document(FPDF):
         path += [f"{x * k:.2f} {top:.2f} m {x * k:.2f} {bottom:.2f} l" for x in xs[1:-1]]
         self._out(" ".join(path) + " S")
 
-    def footer(self) -> None:
-        if not self.page_numbers:
-            return
-        self.set_y(-MARGIN + 4)
+    def _number_pages(self, parts: list[Part]) -> None:
+        """Each page's "Page X of N" below its bottom margin, N counted in its document, written once
+        every page is drawn (so N is known): in small grey type, where fpdf2's cell() centred the
+        line when it held the {nb} placeholder, which kept room for three digits."""
+        drawing = self.page
         self.style(8, grey=True)
-        self.cell(0, 4, f"Page {self.page - self._first_page + 1} of {{nb}}", align="C")
+        font, colour, k = self.current_font, self.text_color.serialize().lower(), self.k
+        top, width = self.h + (4 - MARGIN), self.w - self.r_margin - self.l_margin  # a cell 4 mm high across the page
+        baseline = (self.h - top - 0.5 * 4 - 0.3 * self.font_size) * k
+        for part in parts:
+            total = part.last - part.first + 1
+            for number in range(part.first, part.last + 1):
+                self.page = number  # back to the page, to write on it
+                text = f"Page {number - part.first + 1} of "
+                left = self.l_margin + (width - (self.text_width(text) + self.text_width("000"))) / 2
+                # font and colour set here: which were last set on the page is not known at this point
+                self._out(f"{self._set_font_for_page(font, self.font_size_pt)} "
+                          f"q {colour} BT {left * k:.2f} {baseline:.2f} Td {font.encode_text(text + str(total))} ET Q")
+        self.page = drawing
 
 
 _PLAIN_X = (XPos.RIGHT, XPos.LEFT, XPos.LMARGIN)  # where plain_cell() leaves the position as cell() would
