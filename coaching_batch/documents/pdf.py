@@ -375,7 +375,11 @@ def _split(data: bytes, parts: list[Part], folder: Path) -> None:
     header = data[:starts[0][0]]
     catalog, info = reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")
     tree = reader.trailer["/Root"].raw_get("/Pages")
-    pages = [page.indirect_reference.idnum for page in reader.pages]
+    whole_tree = reader.get_object(tree)
+    if len(whole_tree["/Kids"]) == whole_tree["/Count"]:  # fpdf2's page tree: the pages themselves, in order
+        pages = [kid.idnum for kid in whole_tree["/Kids"]]
+    else:
+        pages = [page.indirect_reference.idnum for page in reader.pages]
     references: dict[int, list[int]] = {}
 
     def used(kids: list[int]) -> set[int]:
@@ -394,7 +398,7 @@ def _split(data: bytes, parts: list[Part], folder: Path) -> None:
 
     for part in parts:
         kids = pages[part.first - 1:part.last]
-        own_tree = DictionaryObject(reader.get_object(tree))
+        own_tree = DictionaryObject(whole_tree)
         own_tree[NameObject("/Kids")] = ArrayObject(IndirectObject(kid, 0, reader) for kid in kids)
         own_tree[NameObject("/Count")] = NumberObject(len(kids))
         own_catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): tree})
