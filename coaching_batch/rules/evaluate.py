@@ -85,7 +85,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     minutes = counted.groupby(["pair", "kind"])["duration"].sum().unstack(fill_value=0)
     pairs["candidate_minutes"] = pairs["pair"].map(minutes.get("candidate_log", pd.Series(dtype=int))).fillna(0).astype(int)
     pairs["coach_contact_minutes"] = pairs["pair"].map(minutes.get("coach_log", pd.Series(dtype=int))).fillna(0).astype(int)
-    coach_entries = entries[(entries["kind"] == "coach_log") & (entries["pair"] >= 0)]
+    coach_entries = entries.loc[(entries["kind"] == "coach_log") & (entries["pair"] >= 0), ["pair", "date"]]
     pairs["coach_log_entries"] = pairs["pair"].map(coach_entries.groupby("pair").size()).fillna(0).astype(int)
     findings += _rows_without_pair(tables, pairs, known)
     pairs = _with_feedback_dates(pairs, tables["feedback"], as_of)

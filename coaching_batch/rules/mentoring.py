@@ -107,7 +107,9 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
     """MONTH-OVER-LIMIT at the entry that takes a month past the limit; LOG-MONTH-MISSING for each
     full calendar month of the relationship (up to as-of) with no meeting logged."""
     judgement = Judgement()
-    meetings = context.counted[(context.counted["kind"] == "coach_log") & context.counted["pair"].isin(pairs.index)]
+    counted = context.counted
+    meetings = counted.loc[(counted["kind"] == "coach_log") & counted["pair"].isin(pairs.index),
+                           ["pair", "date", "duration", "_row", "_file", "_sheet", "duration_col", "candidate_id", "coach_id"]]
     meetings = meetings.assign(month=meetings["date"].dt.year * 12 + meetings["date"].dt.month - 1)
     meetings = meetings.sort_values(["pair", "date", "_row"], kind="stable")
     limit = round(rules.max_hours * 60)

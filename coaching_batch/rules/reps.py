@@ -68,7 +68,7 @@ def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: 
     quiet_since = as_of - pd.Timedelta(days=activity.inactive_days)
     # Each pair's latest counted coach-log entry (grouped on pair numbers, not on a million IDs), then each coach's.
     counted = context.counted
-    logged = counted[(counted["kind"] == "coach_log") & counted["pair"].isin(pairs.index)]
+    logged = counted.loc[(counted["kind"] == "coach_log") & counted["pair"].isin(pairs.index), ["pair", "date"]]
     last_of_pair = logged.groupby("pair")["date"].max()
     last_of = last_of_pair.groupby(pairs["coach_id"].reindex(last_of_pair.index)).max()
     active = pairs[pairs["status"].eq("Active") & pairs["judged"]]

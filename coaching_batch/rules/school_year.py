@@ -115,8 +115,8 @@ def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) ->
     as_of = context.as_of
     active = pairs[pairs["status"].eq("Active") & pairs["judged"]]
     counted = context.counted
-    meetings = counted[(counted["kind"] == "coach_log") & counted["pair"].isin(active.index)]
-    meetings = meetings[["pair", "date"]].drop_duplicates().sort_values(["pair", "date"])
+    meetings = counted.loc[(counted["kind"] == "coach_log") & counted["pair"].isin(active.index), ["pair", "date"]]
+    meetings = meetings.drop_duplicates().sort_values(["pair", "date"])
     previous = meetings.groupby("pair")["date"].shift()
     apart = (meetings["date"] - previous).dt.days
     spaced = meetings.assign(previous=previous, days=apart)
