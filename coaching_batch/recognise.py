@@ -112,6 +112,10 @@ def recognise(rows: list[list]) -> Recognition:
     contracts = tables()
     weights = _weights()
     for row_number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        # A row's score is at most its number of text cells (one header each): a row of fewer than
+        # the best score so far cannot outrank it, and a data row is usually such a row.
+        if best is not None and sum(isinstance(cell, str) for cell in row) < best[0]:
+            continue
         matched = _match_row(row)
         if not matched:
             continue
