@@ -17,8 +17,8 @@ MAX_DECLARED_CELLS = 20_000_000  # a sheet claiming more cells than this would e
 
 # Parallel reading: files are read in worker processes (speed, and a reader crash stays isolated).
 MAX_READ_WORKERS = 8
-# Below this many rows in all tables, validating them in a second process costs more than it saves.
-PARALLEL_VALIDATION_ROWS = 100_000
+# Below this many rows in all tables, validating them (or applying the rules) in two processes costs more than it saves.
+PARALLEL_ROWS = 100_000
 
 DEFAULT_OUT_DIRNAME = "out"  # outputs go to <inbox>/../out/<as-of>/ unless --out is given
 DEFAULT_STATE_DIRNAME = "state"  # the ledger: <inbox>/../state/ledger.sqlite unless --state is given

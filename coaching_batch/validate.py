@@ -9,9 +9,6 @@ pass finds every bad cell. A row with a failing cell is excluded; the rest of th
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -23,6 +20,7 @@ from pandera.errors import SchemaErrors
 from . import settings, values
 from .contracts import Column, Table, tables
 from .findings import Finding, finding
+from .forked import Forked
 from .read import Label, RawSheet
 
 META = ["_file", "_sheet", "_row", "_src"]  # where each row came from
@@ -271,7 +269,7 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
             for _, sheet in sheets_by_table.get(name, []):
                 sheet.cells = sheet.rows = None
     if parallel is None:
-        parallel = sum(map(len, raws.values())) >= settings.PARALLEL_VALIDATION_ROWS
+        parallel = sum(map(len, raws.values())) >= settings.PARALLEL_ROWS
     validated = _validate_all(raws, result, day_first=day_first, parallel=parallel)
     findings: list[Finding] = []
     for name in tables():  # in the contracts' order, however they were validated
@@ -283,33 +281,16 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
 
 ValidatedTable = tuple[pd.DataFrame, list[Finding]]
 Part = tuple[str, int, int]  # a table's rows [start, stop)
-_INHERITED: dict = {}  # what a forked validator reads: set before the fork, never pickled
 
 
 def _validate_all(raws: dict[str, pd.DataFrame], view: Tables, *, day_first: bool, parallel: bool) -> dict[str, ValidatedTable]:
     """Every raw table validated; with ``parallel``, a forked process validates the second half of
-    each large table meanwhile (its results come back pickled). Should that process die, its parts
-    are validated here. A table's findings come part by part (the run sorts every finding)."""
-    here = [(name, 0, len(raw)) for name, raw in raws.items()]
-    elsewhere: list[Part] = []
-    if parallel and "fork" in multiprocessing.get_all_start_methods():
-        here, elsewhere = _halves(raws)
-    done: dict[Part, ValidatedTable] = {}
-    if elsewhere:
-        _INHERITED.update(raws=raws, view=view, day_first=day_first)
-        try:
-            with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-                future = pool.submit(_validate_inherited, elsewhere)
-                done |= {part: _validate_part(raws, part, view, day_first) for part in here}
-                try:
-                    done |= dict(zip(elsewhere, future.result()))
-                except BrokenProcessPool:
-                    pass  # validated below, here
-        finally:
-            _INHERITED.clear()
-    for part in here + elsewhere:
-        if part not in done:
-            done[part] = _validate_part(raws, part, view, day_first)
+    each large table meanwhile (see :mod:`coaching_batch.forked`). A table's findings come part by
+    part (the run sorts every finding)."""
+    here, elsewhere = _halves(raws) if parallel else ([(name, 0, len(raw)) for name, raw in raws.items()], [])
+    aside = Forked(lambda: [_validate_part(raws, part, view, day_first) for part in elsewhere], enabled=bool(elsewhere))
+    done = {part: _validate_part(raws, part, view, day_first) for part in here}
+    done |= dict(zip(elsewhere, aside.result()))
     validated = {}
     for name in raws:
         parts = sorted(part for part in done if part[0] == name)
@@ -325,7 +306,7 @@ def _halves(raws: dict[str, pd.DataFrame]) -> tuple[list[Part], list[Part]]:
     here, elsewhere = [], []
     for name, raw in raws.items():
         rows = len(raw)
-        if rows >= settings.PARALLEL_VALIDATION_ROWS // 4 and not any(c.unique for c in tables()[name].columns):
+        if rows >= settings.PARALLEL_ROWS // 4 and not any(c.unique for c in tables()[name].columns):
             here.append((name, 0, rows // 2))
             elsewhere.append((name, rows // 2, rows))
         else:
@@ -338,9 +319,3 @@ def _validate_part(raws: dict[str, pd.DataFrame], part: Part, view: Tables, day_
     raw = raws[name]
     return validate_table(raw if (start, stop) == (0, len(raw)) else raw.iloc[start:stop], tables()[name], view,
                           day_first=day_first)
-
-
-def _validate_inherited(parts: list[Part]) -> list[ValidatedTable]:
-    """In the forked process: validate ``parts`` of the raw tables the fork inherited."""
-    raws, view, day_first = _INHERITED["raws"], _INHERITED["view"], _INHERITED["day_first"]
-    return [_validate_part(raws, part, view, day_first) for part in parts]

@@ -218,7 +218,7 @@ def test_tables_validated_in_two_processes_are_the_same_as_in_one(monkeypatch):
     sources and findings as when one process validates them all."""
     from coaching_batch import settings, validate as validation
 
-    monkeypatch.setattr(settings, "PARALLEL_VALIDATION_ROWS", 8)  # the demo's tables count as large
+    monkeypatch.setattr(settings, "PARALLEL_ROWS", 8)  # the demo's tables count as large
     halved = []
     monkeypatch.setattr(validation, "_halves", lambda raws, split=validation._halves: halved.append(split(raws)) or halved[-1])
     samples = Path(__file__).resolve().parent.parent / "sample_workbooks"

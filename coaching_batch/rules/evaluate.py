@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..settings import PARALLEL_ROWS
 from ..findings import Finding, finding
+from ..forked import Forked
 from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAYMENT_COLUMNS
 from ..policy import Policy, Programs
 from ..validate import Tables
@@ -79,15 +81,17 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
 
     entries, entry_findings = logs.judge_entries(logs.log_entries(tables), pairs, known, programs, as_of)
     findings += entry_findings
-    findings += logs.check_footers(entries, footers or [])
-
     counted = entries[entries["counted"]]
+    # What needs only the entries and the pairs' IDs is worked out by a forked process meanwhile, for a large inbox.
+    aside = Forked(lambda: (logs.check_footers(entries, footers or []), _rows_without_pair(tables, pairs, known),
+                            _hours_by_month(counted, pairs)),
+                   enabled=len(entries) >= PARALLEL_ROWS)
+
     minutes = counted.groupby(["pair", "kind"])["duration"].sum().unstack(fill_value=0)
     pairs["candidate_minutes"] = pairs["pair"].map(minutes.get("candidate_log", pd.Series(dtype=int))).fillna(0).astype(int)
     pairs["coach_contact_minutes"] = pairs["pair"].map(minutes.get("coach_log", pd.Series(dtype=int))).fillna(0).astype(int)
     coach_entries = entries.loc[(entries["kind"] == "coach_log") & (entries["pair"] >= 0), ["pair", "date"]]
     pairs["coach_log_entries"] = pairs["pair"].map(coach_entries.groupby("pair").size()).fillna(0).astype(int)
-    findings += _rows_without_pair(tables, pairs, known)
     pairs = _with_feedback_dates(pairs, tables["feedback"], as_of)
 
     dated = coach_entries[coach_entries["date"] <= as_of]
@@ -106,20 +110,18 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
                 judgement.merge(judge(group, settings, context))
     for name in pairs.loc[pairs["known_program"], "program"].unique():
         used[name] = programs[name]
-    findings += judgement.findings
-
     pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement)
-    findings += verdict_findings
-
     payable = pairs[pairs["payment_eligible"]]
+    payments, coaches, certificates = _payments(payable, counted), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables)
+    footer_findings, unpaired_findings, hours_by_month = aside.result()
     return Evaluation(
         pairs=pairs,
         entries=entries,
-        payable=_payments(payable, counted),
-        coaches=_coaches(pairs, tables, judgement, programs),
-        hours_by_month=_hours_by_month(counted, pairs),
-        certificates=_certificates(pairs, tables),
-        findings=findings,
+        payable=payments,
+        coaches=coaches,
+        hours_by_month=hours_by_month,
+        certificates=certificates,
+        findings=findings + footer_findings + unpaired_findings + judgement.findings + verdict_findings,
         programs=used,
     )
 

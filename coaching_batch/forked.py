@@ -1,0 +1,50 @@
+"""Work done by a forked copy of this process while this one goes on with other work.
+
+The copy inherits everything this process holds when it starts (a run's tables are never pickled
+to it) and sends back only its result, pickled. Where the platform cannot fork, or the copy dies,
+the work is done here when its result is asked for: the outcome is the same either way. An
+exception the work raises in the copy is raised here by :meth:`Forked.result`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Generic, TypeVar
+
+Result = TypeVar("Result")
+
+_WORK: dict[int, Callable[[], object]] = {}  # what a copy is to do, set before it is forked
+
+
+class Forked(Generic[Result]):
+    """``work()`` started in a forked process (when ``enabled`` and the platform can fork)."""
+
+    def __init__(self, work: Callable[[], Result], *, enabled: bool = True) -> None:
+        self._work = work
+        self._pool: ProcessPoolExecutor | None = None
+        self._future: Future | None = None
+        if enabled and "fork" in multiprocessing.get_all_start_methods():
+            _WORK[id(self)] = work
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self._future = self._pool.submit(_run_inherited, id(self))  # the copy is forked here
+
+    def result(self) -> Result:
+        """The work's result: the copy's, once it has ended, or the work done here."""
+        if self._future is not None:
+            try:
+                return self._future.result()
+            except BrokenProcessPool:
+                pass  # the copy died (killed, out of memory): done here below
+            finally:
+                self._pool.shutdown()
+                _WORK.pop(id(self), None)
+                self._future = None
+        return self._work()
+
+
+def _run_inherited(key: int) -> object:
+    """In the forked copy: the work this process was given before the fork."""
+    return _WORK[key]()
