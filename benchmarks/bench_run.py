@@ -768,7 +768,9 @@ def _memory(pid: int, *, pss: bool) -> tuple[int, int, int] | None:
 class TreeSampler(threading.Thread):
     """Samples the memory of a process tree until stopped; keeps the peaks of the sums."""
 
-    TREE_SECONDS = 0.5  # how often the tree is looked for new processes (a scan of all of /proc)
+    # How often the tree is looked for new processes (a scan of all of /proc): often in the memory
+    # run, which is not timed, so that a short-lived forked process is not missed.
+    TREE_SECONDS = {True: SAMPLE_SECONDS, False: 0.5}
 
     def __init__(self, root: int, *, pss: bool):
         super().__init__(daemon=True)
@@ -780,7 +782,7 @@ class TreeSampler(threading.Thread):
     def run(self) -> None:
         pids, scanned = [self.root], 0.0
         while not self._finished.is_set():
-            if time.monotonic() - scanned >= self.TREE_SECONDS:
+            if time.monotonic() - scanned >= self.TREE_SECONDS[self.pss]:
                 pids, scanned = _tree(self.root), time.monotonic()
             pss = rss = 0
             for pid in pids:
