@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
+from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +35,15 @@ def pdf_text(path: Path) -> str:
 
 def pages(path: Path) -> int:
     return len(PdfReader(path).pages)
+
+
+def shown(pdf) -> list[tuple[float, float, float, str]]:
+    """(x, y, size, text) in points of each piece of text on the pages of ``pdf`` (an FPDF), as pypdf reads them."""
+    found = []
+    for page in PdfReader(BytesIO(bytes(pdf.output()))).pages:
+        page.extract_text(visitor_text=lambda text, _cm, tm, _font, size: found.append((round(tm[4], 2), round(tm[5], 2), size, text.strip()))
+                          if text.strip() else None)
+    return found
 
 
 def copy_demo(root: Path) -> Path:
@@ -437,28 +447,29 @@ def test_wrapped_text_draws_the_page_fpdf2s_multi_cell_draws(align):
     assert pages[0] == pages[1] and len(pages[0]) > 1  # across a page break too
 
 
-def test_texts_draws_each_text_where_fpdf2s_text_draws_it_with_its_glyphs_in_the_font():
-    from io import BytesIO
-
+def bold_page():
+    """A Document on its first page, in bold 10 pt, its fill colour other than the text's (the text stays black)."""
     from coaching_batch.documents.pdf import Document
 
+    pdf = Document()
+    pdf.add_page()
+    pdf.set_fill_color(221, 235, 247)
+    pdf.style(10, bold=True)
+    return pdf
+
+
+def test_texts_draws_each_text_where_fpdf2s_text_draws_it_with_its_glyphs_in_the_font():
     placed = [(20 + 3 * n, 30 + 7 * n, text) for n, text in enumerate(["2026-01-05", "In Person", "Zoë Ångström", "1:30", "In Person"])]
     drawn = []
     for batch in (False, True):
-        pdf = Document()
-        pdf.add_page()
-        pdf.set_fill_color(221, 235, 247)  # a fill colour other than the text's: the text stays black
-        pdf.style(10, bold=True)
+        pdf = bold_page()
         if batch:
             pdf.texts(placed)
         else:
             for x, y, text in placed:
                 pdf.text(x, y, text)
-        found = []
-        PdfReader(BytesIO(bytes(pdf.output()))).pages[0].extract_text(
-            visitor_text=lambda text, _cm, tm, _font, _size: found.append((round(tm[4], 2), round(tm[5], 2), text)) if text.strip() else None)
-        drawn.append(found)
-    assert drawn[0] == drawn[1] and [text for _, _, text in drawn[1]] == [text for _, _, text in placed]
+        drawn.append(shown(pdf))
+    assert drawn[0] == drawn[1] and [text for *_, text in drawn[1]] == [text for _, _, text in placed]
 
 
 def test_a_grid_rules_the_outline_and_each_row_and_column_line_across_the_table():
@@ -506,8 +517,6 @@ def test_each_document_is_saved_as_a_standalone_pdf_of_its_own_pages_title_and_f
 @pytest.mark.parametrize("align", ["L", "C"])
 @pytest.mark.parametrize(("new_x", "new_y"), [("RIGHT", "TOP"), ("LEFT", "NEXT"), ("LMARGIN", "NEXT")])
 def test_a_plain_cell_is_drawn_where_fpdf2s_cell_draws_it_and_moves_on_as_it_does(align, new_x, new_y):
-    from io import BytesIO
-
     from coaching_batch.documents.pdf import Document
 
     drawn = []
@@ -522,18 +531,12 @@ def test_a_plain_cell_is_drawn_where_fpdf2s_cell_draws_it_and_moves_on_as_it_doe
             draw(0 if n == 2 else 80, 6, text, align=align, new_x=new_x, new_y=new_y)
             moves.append((pdf.page, round(pdf.get_x(), 6), round(pdf.get_y(), 6)))
         assert b"0.3529 0.3529 0.3529 rg" in bytes(pdf.pages[1].contents)  # the grey line in grey
-        found = []
-        for page in PdfReader(BytesIO(bytes(pdf.output()))).pages:
-            page.extract_text(visitor_text=lambda text, _cm, tm, _font, size: found.append((round(tm[4], 2), round(tm[5], 2), size, text))
-                              if text.strip() else None)
-        drawn.append((moves, found))
+        drawn.append((moves, shown(pdf)))
     assert drawn[0] == drawn[1]
     assert drawn[1][0][-1][0] == 2  # the last line did not fit: it starts the next page, as cell() does
 
 
 def test_page_numbers_stand_where_fpdf2_centred_its_page_count_placeholder(tmp_path):
-    from io import BytesIO
-
     from coaching_batch.documents.pdf import MARGIN, Document
 
     class CountedByFpdf2(Document):  # "Page X of {nb}", the total filled in by fpdf2
@@ -564,3 +567,20 @@ def test_page_numbers_stand_where_fpdf2_centred_its_page_count_placeholder(tmp_p
     draw(Document(page_numbers=True)).save(tmp_path)
     ours = lines((tmp_path / "counted.pdf").read_bytes())
     assert ours == by_fpdf2 and (11, "Page 12 of 12") in [(page, text) for page, _, _, text in ours]
+
+
+def test_text_rows_draw_each_cell_where_fpdf2s_cell_draws_it_left_or_right_aligned():
+    columns = [(20, 30, "L"), (50, 60, "L"), (110, 25, "R")]
+    rows = [["2026-01-05", "In Person", "1:30"], ["2026-01-12", "Zoë Ångström", "12:05"], ["2026-01-05", "In Person", "1:30"]]
+    drawn = []
+    for batch in (False, True):
+        pdf = bold_page()
+        if batch:
+            pdf.text_rows(columns, [(30 + 6 * n + 3 + 0.3 * pdf.font_size, cells) for n, cells in enumerate(rows)])
+        else:
+            for n, cells in enumerate(rows):
+                for (left, width, align), text in zip(columns, cells):
+                    pdf.set_xy(left, 30 + 6 * n)
+                    pdf.cell(width, 6, text, align=align)
+        drawn.append(shown(pdf))
+    assert drawn[0] == drawn[1] and [text for *_, text in drawn[1]] == [text for cells in rows for text in cells]

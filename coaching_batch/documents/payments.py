@@ -167,11 +167,14 @@ def _table(pdf: Document, rows: list[list[str]]) -> None:
     part: list[tuple[list[str], int, bool]] = []  # this page's rows: cells, lines, bold
     bottom = pdf.get_y() + _ROW  # under the heading
     pdf.style(10)
-    for n, cells in enumerate(rows, start=1):
-        bold = n == len(rows)
+    entry_lines = _lines(pdf, rows[:-1], widths)
+    for n, cells in enumerate(rows):
+        bold = n == len(rows) - 1
         if bold:
             pdf.style(10, bold=True)
-        lines = max(len(pdf.lines(text, width)) for text, width in zip(cells[:2], widths))  # durations and hours are short
+            lines = max(len(pdf.lines(text, width)) for text, width in zip(cells[:2], widths))
+        else:
+            lines = entry_lines[n]
         if bottom + lines * _ROW > pdf.page_break_trigger:
             _table_part(pdf, part, widths)
             pdf.add_page()
@@ -182,31 +185,36 @@ def _table(pdf: Document, rows: list[list[str]]) -> None:
     _table_part(pdf, part, widths)
 
 
+def _lines(pdf: Document, rows: list[list[str]], widths: list[float]) -> list[int]:
+    """The lines each row takes in the current font: the most its date or type of contact wraps to
+    (durations and hours are short), each distinct one measured once."""
+    if not rows:
+        return []
+    dates, contact_types = ({text: len(pdf.lines(text, width)) for text in set(column)}
+                            for column, width in zip(list(zip(*rows))[:2], widths))
+    return [max(dates[date], contact_types[contact_type]) for date, contact_type, *_ in rows]
+
+
 def _table_part(pdf: Document, rows: list[tuple[list[str], int, bool]], widths: list[float]) -> None:
     """The heading and ``rows`` from the current position down: the heading's shading, the texts
-    (one-line rows, nearly all, as plain texts written in one piece per style), then the rules as
-    one grid."""
+    (one-line rows, nearly all, written in one piece per style by :meth:`Document.text_rows`),
+    then the rules as one grid."""
     lefts = list(accumulate(widths[:-1], initial=pdf.l_margin))
+    columns = list(zip(lefts, widths, _ALIGN))
     right = lefts[-1] + widths[-1]
     top = pdf.get_y()
     pdf.set_fill_color(*_HEADING_FILL)
     pdf.rect(pdf.l_margin, top, right - pdf.l_margin, _ROW, style="F")
-    tops, placed = [top], []  # the rows' tops; the texts placed in the current style, not yet drawn
-
-    def place(cells: list[str], top: float) -> None:
-        baseline = top + _ROW / 2 + 0.3 * pdf.font_size
-        for text, left, width, align in zip(cells, lefts, widths, _ALIGN):
-            x = left + width - pdf.c_margin - pdf.text_width(text) if align == "R" else left + pdf.c_margin
-            placed.append((x, baseline, text))
+    tops, placed = [top], []  # the rows' tops; the one-line rows (baseline, cells) in the current style, not yet drawn
 
     def restyle(bold: bool) -> None:
         if placed:
-            pdf.texts(placed)
+            pdf.text_rows(columns, placed)
             placed.clear()
         pdf.style(10, bold=bold)
 
     restyle(bold=True)
-    place(list(_COLUMNS), top)
+    placed.append((top + _ROW / 2 + 0.3 * pdf.font_size, _COLUMNS))
     bold, bottom = True, top + _ROW
     for cells, lines, row_bold in rows:
         if row_bold != bold:
@@ -214,7 +222,7 @@ def _table_part(pdf: Document, rows: list[tuple[list[str], int, bool]], widths: 
             bold = row_bold
         tops.append(bottom)
         if lines == 1:
-            place(cells, bottom)
+            placed.append((bottom + _ROW / 2 + 0.3 * pdf.font_size, cells))
         else:  # each cell's lines centred in the row's height
             for text, left, width, align in zip(cells, lefts, widths, _ALIGN):
                 pdf.set_xy(left, bottom + (lines * _ROW - len(pdf.lines(text, width)) * _ROW) / 2)

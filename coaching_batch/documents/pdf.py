@@ -103,6 +103,7 @@ class Document(FPDF):
         self._starting: Part | None = None  # begun, its first page not added yet
         self._lines: dict[tuple, list[str] | None] = {}  # by font, size, width and text: see lines()
         self._shown: dict[tuple[str, str], str] = {}  # by font and text: see texts()
+        self._cell_texts: dict[tuple, dict[str, tuple[str, str]]] = {}  # by font, size and column: see text_rows()
         self._widths: dict[tuple[str, float, str], float] = {}  # by font, size and text: see text_width()
         self.set_font(FONT_FAMILY, "", 11)
 
@@ -255,16 +256,42 @@ class Document(FPDF):
         """:meth:`text` for each (x, baseline, text), in the current font, size and text colour;
         each distinct text is encoded for the font once (by the font, so its glyphs join the
         embedded subset). No underline or text mode: the documents use neither."""
-        font = self.current_font
-        if not self.current_font_is_set_on_page:
-            self._out(self._set_font_for_page(font, self.font_size_pt))
         k, page_height = self.k, self.h
+        self._write_texts([f"BT {x * k:.2f} {(page_height - y) * k:.2f} Td {self._encoded(text)} ET" for x, y, text in placed])
+
+    def text_rows(self, columns: Sequence[tuple[float, float, str]], rows: Iterable[tuple[float, Sequence[str]]]) -> None:
+        """:meth:`texts` for the one-line cells of table rows: each (baseline, cells) row's texts in
+        its ``columns`` (left, width, align "L" or "R"), inside the cell margin as :meth:`cell` puts
+        them. A text's place across the page and its encoding depend only on its column and font:
+        each is worked out once per document (a log's dates, types and durations repeat on every
+        page), and a row costs one number for its baseline."""
+        font, k, page_height = self.current_font, self.k, self.h
+        by_column = [self._cell_texts.setdefault((font.fontkey, self.font_size_pt, column), {}) for column in columns]
         operators = []
-        for x, y, text in placed:
-            shown = self._shown.get((font.fontkey, text))
-            if shown is None:
-                shown = self._shown[font.fontkey, text] = font.encode_text(text)
-            operators.append(f"BT {x * k:.2f} {(page_height - y) * k:.2f} Td {shown} ET")
+        for baseline, cells in rows:
+            y = f" {(page_height - baseline) * k:.2f} Td "
+            for placed, column, text in zip(by_column, columns, cells):
+                if text not in placed:
+                    left, width, align = column
+                    x = left + width - self.c_margin - self.text_width(text) if align == "R" else left + self.c_margin
+                    placed[text] = (f"BT {x * k:.2f}", f"{self._encoded(text)} ET")
+                start, end = placed[text]
+                operators.append(start + y + end)
+        self._write_texts(operators)
+
+    def _encoded(self, text: str) -> str:
+        """``text`` shown in the current font: encoded by the font once (so its glyphs join the
+        embedded subset, in the order first drawn)."""
+        key = (self.current_font.fontkey, text)
+        shown = self._shown.get(key)
+        if shown is None:
+            shown = self._shown[key] = self.current_font.encode_text(text)
+        return shown
+
+    def _write_texts(self, operators: list[str]) -> None:
+        """Text operators onto the page in the current font, size and text colour."""
+        if not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
         if self.fill_color != self.text_color:  # text is painted in the fill colour: set it for these only
             operators = ["q", self.text_color.serialize().lower(), *operators, "Q"]
         self._out(" ".join(operators))
