@@ -584,3 +584,23 @@ def test_text_rows_draw_each_cell_where_fpdf2s_cell_draws_it_left_or_right_align
                     pdf.cell(width, 6, text, align=align)
         drawn.append(shown(pdf))
     assert drawn[0] == drawn[1] and [text for *_, text in drawn[1]] == [text for cells in rows for text in cells]
+
+
+def test_each_pairs_log_lists_its_coach_log_entries_in_date_order_with_their_total():
+    from types import SimpleNamespace
+
+    from coaching_batch.documents.payments import _entries_by_pair
+
+    entries = pd.DataFrame({
+        "pair": [7, 3, 7, 3, 7],
+        "kind": ["coach_log", "coach_log", "coach_log", "candidate_log", "coach_log"],
+        "date": pd.to_datetime(["2026-03-02", "2026-01-05", "2026-02-09", "2026-01-06", "2026-02-09"]),
+        "duration": pd.array([60, 90, 45, 30, 15], dtype="Int64"),
+        "contact_type": pd.array(["In Person", "Phone", None, "Reading", "Email"], dtype="string"),
+    })
+    logs = _entries_by_pair(SimpleNamespace(counted_entries=entries))
+    assert sorted(logs) == [3, 7]
+    assert logs[7].days == ["2026-02-09", "2026-02-09", "2026-03-02"]  # same day: in the order logged
+    assert logs[7].contact_types == ["", "Email", "In Person"] and logs[7].minutes == [45, 15, 60]
+    assert (len(logs[7]), logs[7].total, logs[7].last_date) == (3, 120, pd.Timestamp("2026-03-02"))
+    assert logs[3].days == ["2026-01-05"] and logs[3].total == 90  # its candidate-log entry is not listed

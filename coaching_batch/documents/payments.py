@@ -14,6 +14,7 @@ never the entries' descriptions, ratings or anything else from the forms.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def write_payment_requests(result: RunResult, folder: Path) -> None:
     for pair_index, pair in waiting.iterrows():
         pair = pair.to_dict()
         pdf.begin(request_name(pair), f"Coaching Request for Payment: {text_of(pair['coach_name'])}")
-        log = entries[pair_index] if pair_index in entries else _no_entries()
+        log = entries.get(pair_index, NO_ENTRIES)
         _request_page(pdf, result, pair, log)
         _summary_page(pdf, result, pair, log, heading="Coaching Log summary", subheading="Attach to the signed Request for Payment.")
     _write_notes(folder, result, pdf.save(folder))
@@ -69,11 +70,13 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
 
     def draw(payments: list[dict]) -> list:
         pdf = Document(title="Payment documentation", page_numbers=True)  # all drawn at once, saved one file each
-        for payment in payments:
-            index = pair_of.get(payment["payment_id"])
-            pair = result.pairs.loc[index].to_dict() if index is not None else {**payment, "planning_meeting_date": payment["start_date"]}
+        indexes = [pair_of.get(payment["payment_id"]) for payment in payments]
+        known = [index for index in indexes if index is not None]
+        pairs = dict(zip(known, result.pairs.loc[known].to_dict("records")))  # the pairs' rows taken at once
+        for payment, index in zip(payments, indexes):
+            pair = pairs[index] if index is not None else {**payment, "planning_meeting_date": payment["start_date"]}
             pdf.begin(documentation_name(payment["payment_id"]), f"Payment documentation {payment['payment_id']}")
-            _summary_page(pdf, result, pair, entries[index] if index in entries else _no_entries(),
+            _summary_page(pdf, result, pair, entries.get(index, NO_ENTRIES),
                           heading="Coaching Log summary", subheading=f"Documentation for payment {payment['payment_id']}.", payment=payment)
         return pdf.save(folder)
 
@@ -83,7 +86,7 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
 # ------------------------------------------------------------------------------------- pages
 
 
-def _request_page(pdf: Document, result: RunResult, pair: dict, log: pd.DataFrame) -> None:
+def _request_page(pdf: Document, result: RunResult, pair: dict, log: Log) -> None:
     """The seed's Coaching Request for Payment, filled in."""
     policy = result.programs.get(pair["program"])
     title = policy.title if policy is not None else pair["program"]
@@ -100,11 +103,11 @@ def _request_page(pdf: Document, result: RunResult, pair: dict, log: pd.DataFram
     pdf.labelled("Candidate", f"{candidate} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})", label_width=55)
     pdf.ln(6)
     hours = (f"a minimum of {minimum:g} contact hours" if minimum is not None
-             else f"{hours_text(int(log['duration'].sum()))} contact hours")
+             else f"{hours_text(log.total)} contact hours")
     pdf.paragraph(f"I, {coach}, certify that I have completed {hours} while coaching {candidate}, "
                   f"from {start or '________________'} to {end or '________________'}.", 12, line=1.6)
     pdf.ln(4)
-    pdf.paragraph(f"The Coaching Log attached (next page) documents {hours_text(int(log['duration'].sum()))} contact hours "
+    pdf.paragraph(f"The Coaching Log attached (next page) documents {hours_text(log.total)} contact hours "
                   f"in {len(log)} entr{'y' if len(log) == 1 else 'ies'}.", 10, grey=True)
     pdf.ln(22)
     _signature_lines(pdf, ["Coach Signature", "Date"])
@@ -113,7 +116,7 @@ def _request_page(pdf: Document, result: RunResult, pair: dict, log: pd.DataFram
     pdf.paragraph(f"Prepared by the coaching batch run of {day(result.as_of)}; Payment ID {pair['payment_id']}.", 8, grey=True)
 
 
-def _summary_page(pdf: Document, result: RunResult, pair: dict, log: pd.DataFrame, *, heading: str, subheading: str,
+def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, heading: str, subheading: str,
                   payment: dict | None = None) -> None:
     """The coach's counted log entries (date, type of contact, duration) and their total."""
     policy = result.programs.get(pair["program"])
@@ -135,16 +138,14 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: pd.DataFram
     for label, value in facts:
         pdf.labelled(label, value, label_width=48, size=10)
     pdf.ln(3)
-    total = int(log["duration"].sum()) if len(log) else 0
+    total = log.total
     minimum = policy.hours.coach_contact_minimum if policy is not None else None
     pdf.paragraph(f"{len(log)} counted coach-log entr{'y' if len(log) == 1 else 'ies'}, {hours_text(total)} contact hours"
                   + (f" (the program requires {minimum:g})" if minimum is not None else "") + ".", 10)
     pdf.ln(2)
-    minutes, contact_types = log["duration"].astype(int).tolist(), log["contact_type"].fillna("").tolist()
-    durations = {duration: (clock_text(duration), hours_text(duration)) for duration in set(minutes)}  # a few values, repeated
-    printed = {value: pdf.printable(value, limit=60, what="a type of contact") for value in dict.fromkeys(contact_types)}  # in order: its notes too
-    rows = [[date, printed[contact_type], *durations[duration]]
-            for date, contact_type, duration in zip(pd.to_datetime(log["date"]).dt.strftime("%Y-%m-%d"), contact_types, minutes)]
+    durations = {duration: (clock_text(duration), hours_text(duration)) for duration in set(log.minutes)}  # a few values, repeated
+    printed = {value: pdf.printable(value, limit=60, what="a type of contact") for value in dict.fromkeys(log.contact_types)}  # in order: its notes too
+    rows = [[date, printed[contact_type], *durations[duration]] for date, contact_type, duration in zip(log.days, log.contact_types, log.minutes)]
     rows.append(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", clock_text(total), hours_text(total)])
     _table(pdf, rows)
     pdf.style(10)
@@ -248,28 +249,54 @@ def _signature_lines(pdf: Document, labels: list[str]) -> None:
     pdf.set_xy(pdf.l_margin, top + 7)
 
 
-def _period(pair: dict, log: pd.DataFrame) -> tuple[str, str]:
+def _period(pair: dict, log: Log) -> tuple[str, str]:
     """Start (planning meeting, else the period's start) and end (completion, else the last entry)."""
     start = pair.get("planning_meeting_date")
     if start is None or pd.isna(start):
         start = pair.get("start")
     end = pair.get("completion_date")
     if (end is None or pd.isna(end)) and len(log):
-        end = log["date"].max()
+        end = log.last_date
     return day(start), day(end)
 
 
-def _entries_by_pair(result: RunResult) -> dict[int, pd.DataFrame]:
+@dataclass(frozen=True)
+class Log:
+    """A pair's counted coach-log entries in date order, as its documents print them."""
+
+    days: list[str] = field(default_factory=list)  # each entry's date, YYYY-MM-DD
+    contact_types: list[str] = field(default_factory=list)  # blank when not recorded
+    minutes: list[int] = field(default_factory=list)
+    last_date: pd.Timestamp | None = None
+
+    def __len__(self) -> int:
+        return len(self.minutes)
+
+    @property
+    def total(self) -> int:
+        return sum(self.minutes)
+
+
+NO_ENTRIES = Log()
+
+
+def _entries_by_pair(result: RunResult) -> dict[int, Log]:
+    """Each pair's :class:`Log`: the entries' dates, types and minutes made into lists once for
+    the whole coach log, then cut per pair (a summary costs no table operations of its own)."""
     entries = result.counted_entries
     if entries.empty:
         return {}
     coach_log = entries[entries["kind"] == "coach_log"].sort_values(["pair", "date"], kind="stable")
-    return {pair: group for pair, group in coach_log.groupby("pair", sort=False)}
-
-
-def _no_entries() -> pd.DataFrame:
-    return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "contact_type": pd.Series(dtype=object),
-                         "duration": pd.Series(dtype="Int64")})
+    days = pd.to_datetime(coach_log["date"]).dt.strftime("%Y-%m-%d").tolist()
+    contact_types = coach_log["contact_type"].fillna("").tolist()
+    minutes = coach_log["duration"].astype(int).tolist()
+    pairs = coach_log.groupby("pair", sort=False)
+    last_dates = pairs["date"].max()
+    logs = {}
+    for pair, rows in pairs.indices.items():  # each pair's rows, together: sorted by pair
+        start, end = rows[0], rows[-1] + 1
+        logs[pair] = Log(days[start:end], contact_types[start:end], minutes[start:end], last_dates[pair])
+    return logs
 
 
 def _write_notes(folder: Path, result: RunResult, parts) -> None:
