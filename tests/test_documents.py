@@ -604,3 +604,20 @@ def test_each_pairs_log_lists_its_coach_log_entries_in_date_order_with_their_tot
     assert logs[7].contact_types == ["", "Email", "In Person"] and logs[7].minutes == [45, 15, 60]
     assert (len(logs[7]), logs[7].total, logs[7].last_date) == (3, 120, pd.Timestamp("2026-03-02"))
     assert logs[3].days == ["2026-01-05"] and logs[3].total == 90  # its candidate-log entry is not listed
+
+
+@pytest.mark.parametrize(("size", "bold", "grey"), [(10, False, False), (10, True, True), (12.5, True, False), (8, False, True)])
+def test_style_sets_the_shipped_font_size_and_colour_as_set_font_and_set_text_color_do(size, bold, grey):
+    from coaching_batch.documents.pdf import FONT_FAMILY, GREY, Document
+
+    expected = Document()
+    expected.set_font(FONT_FAMILY, "B" if bold else "", size)
+    expected.set_text_color(*(GREY if grey else (0, 0, 0)))
+    pdf = Document()
+    pdf.add_page()
+    for before in (("helvetica", "I", 7), (FONT_FAMILY, "", size), (FONT_FAMILY, "B", size)):
+        pdf.set_font(*before)
+        pdf.set_text_color(200, 0, 0)
+        for _ in range(2):  # and again, nothing to change
+            pdf.style(size, bold=bold, grey=grey)
+            assert (pdf.current_font.fontkey, pdf.font_size_pt, pdf.text_color) == (expected.current_font.fontkey, size, expected.text_color)

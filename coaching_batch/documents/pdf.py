@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.drawing import DeviceGray, DeviceRGB
 from fpdf.enums import XPos, YPos
 from fpdf.errors import FPDFException
 from fpdf.line_break import BREAKING_SPACE_SYMBOLS_STR, FORM_FEED, NBSP, NEWLINE, SOFT_HYPHEN
@@ -164,8 +165,12 @@ class Document(FPDF):
     # ------------------------------------------------------------------------------- drawing
 
     def style(self, size: float, bold: bool = False, grey: bool = False) -> None:
-        self.set_font(FONT_FAMILY, "B" if bold else "", size)
-        self.set_text_color(*(GREY if grey else (0, 0, 0)))
+        """The shipped font at ``size`` points, in black or grey: set_font() only for a change (its
+        own check for one costs more than this, on tens of thousands of calls a run)."""
+        emphasis = "B" if bold else ""
+        if self.font_size_pt != size or self.font_style != emphasis or self.font_family != _FAMILY_KEY:
+            self.set_font(FONT_FAMILY, emphasis, size)
+        self.set_text_color(_GREY_TEXT if grey else _BLACK_TEXT)
 
     def paragraph(self, text: str, size: float = 11, *, bold: bool = False, align: str = "L", grey: bool = False,
                   line: float = 1.35, width: float = 0) -> None:
@@ -335,6 +340,8 @@ class Document(FPDF):
         self.page = drawing
 
 
+_FAMILY_KEY = FONT_FAMILY.lower()  # as fpdf2 keeps the current family
+_BLACK_TEXT, _GREY_TEXT = DeviceGray(0 / 255), DeviceRGB(*(level / 255 for level in GREY))  # as set_text_color() makes them
 _PLAIN_X = (XPos.RIGHT, XPos.LEFT, XPos.LMARGIN)  # where plain_cell() leaves the position as cell() would
 _PLAIN_Y = (YPos.TOP, YPos.NEXT)
 _LAID_OUT_BY_FPDF2 = frozenset(NEWLINE + FORM_FEED + NBSP + SOFT_HYPHEN + "\r")
