@@ -315,8 +315,9 @@ class Document(FPDF):
         k, page_height = self.k, self.h
         left, right, top, bottom = xs[0] * k, xs[-1] * k, (page_height - ys[0]) * k, (page_height - ys[-1]) * k
         path = [f"{left:.2f} {top:.2f} {right - left:.2f} {bottom - top:.2f} re"]
-        path += [f"{left:.2f} {(page_height - y) * k:.2f} m {right:.2f} {(page_height - y) * k:.2f} l" for y in ys[1:-1]]
-        path += [f"{x * k:.2f} {top:.2f} m {x * k:.2f} {bottom:.2f} l" for x in xs[1:-1]]
+        across, down = (f"{left:.2f} {{0}} m {right:.2f} {{0}} l", f"{{0}} {top:.2f} m {{0}} {bottom:.2f} l")  # each number written once
+        path += [across.format(f"{(page_height - y) * k:.2f}") for y in ys[1:-1]]
+        path += [down.format(f"{x * k:.2f}") for x in xs[1:-1]]
         self._out(" ".join(path) + " S")
 
     def _number_pages(self, parts: list[Part]) -> None:
