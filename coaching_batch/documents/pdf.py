@@ -352,9 +352,6 @@ def _word_wrap(text: str, units: dict[int, float], size_pt: float, k: float, roo
     """fpdf2's word wrap (:meth:`Document.lines`) of ``text`` into ``room`` (mm): ``units`` are the
     font's character widths (thousandths of the font size), ``k`` the points in a mm."""
 
-    def mm(width: float) -> float:  # as fpdf2 computes a width, for the same rounding
-        return width * size_pt * 0.001 / k
-
     if not _LAID_OUT_BY_FPDF2.isdisjoint(text):
         return None
     lines: list[str] = []
@@ -364,7 +361,9 @@ def _word_wrap(text: str, units: dict[int, float], size_pt: float, k: float, roo
         while at < end:
             character = text[at]
             more = units[ord(character)]
-            if FloatTolerance.greater_than(mm(used) + mm(more), room):
+            # fpdf2's test, written out (it is made for every character): the line's width and the
+            # character's, each in mm as fpdf2 computes them (for the same rounding), beyond the room
+            if used * size_pt * 0.001 / k + more * size_pt * 0.001 / k - room > FloatTolerance.TOLERANCE:
                 break
             if character in BREAKING_SPACE_SYMBOLS_STR:
                 space = at
