@@ -621,3 +621,33 @@ def test_style_sets_the_shipped_font_size_and_colour_as_set_font_and_set_text_co
         for _ in range(2):  # and again, nothing to change
             pdf.style(size, bold=bold, grey=grey)
             assert (pdf.current_font.fontkey, pdf.font_size_pt, pdf.text_color) == (expected.current_font.fontkey, size, expected.text_color)
+
+
+@pytest.mark.parametrize("title", ["Certificate of Completion: Ryan Patel", r"Back\slash (and parentheses)", "Zoë Ångström (王)", ""])
+def test_a_documents_own_file_carries_its_title_as_typed(tmp_path, title):
+    from coaching_batch.documents.pdf import Document
+
+    pdf = Document(title="All of them")
+    for name in ("first.pdf", "own.pdf"):
+        pdf.begin(name, title if name == "own.pdf" else "First")
+        pdf.add_page()
+        pdf.paragraph(name)
+    pdf.save(tmp_path)
+    reader = PdfReader(tmp_path / "own.pdf", strict=True)
+    assert (reader.metadata.title, reader.metadata.creator) == (title or None, "coaching-batch")
+    assert reader.metadata.creation_date == PdfReader(tmp_path / "first.pdf").metadata.creation_date is not None
+    assert [page.extract_text() for page in reader.pages] == ["own.pdf"]
+
+
+def test_a_pdf_not_laid_out_as_fpdf2_writes_one_is_refused_not_split(tmp_path):
+    from coaching_batch.documents.pdf import Document, Part, _split
+
+    pdf = Document()
+    pdf.add_page()
+    data = bytes(pdf.output())
+    _split(data, [Part("whole.pdf", "", 1, 1)], tmp_path)
+    assert pages(tmp_path / "whole.pdf") == 1
+    with pytest.raises(ValueError, match="cross-reference table"):  # e.g. a cross-reference stream instead
+        _split(data.replace(b"\nxref\n", b"\nXREF\n"), [Part("whole.pdf", "", 1, 1)], tmp_path)
+    with pytest.raises(ValueError, match="page tree"):
+        _split(data.replace(b"/Count 1", b"/Count 2"), [Part("whole.pdf", "", 1, 1)], tmp_path)
