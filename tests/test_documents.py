@@ -651,3 +651,16 @@ def test_a_pdf_not_laid_out_as_fpdf2_writes_one_is_refused_not_split(tmp_path):
         _split(data.replace(b"\nxref\n", b"\nXREF\n"), [Part("whole.pdf", "", 1, 1)], tmp_path)
     with pytest.raises(ValueError, match="page tree"):
         _split(data.replace(b"/Count 1", b"/Count 2"), [Part("whole.pdf", "", 1, 1)], tmp_path)
+
+
+def test_line_counts_are_the_lines_each_text_wraps_to_in_the_current_font():
+    from coaching_batch.documents.pdf import Document
+
+    pdf = Document()
+    pdf.add_page()
+    pdf.style(10)
+    texts = ["2026-01-05", "In Person", "A type of contact long enough to wrap over two lines or more", "In Person"]
+    assert pdf.line_counts(texts, 40) == {text: len(pdf.lines(text, 40)) for text in texts}
+    assert max(pdf.line_counts(texts, 40).values()) > 1
+    pdf.style(10, bold=True)  # another font: counted again
+    assert pdf.line_counts(["Total"], 40) == {"Total": 1}

@@ -188,11 +188,9 @@ def _table(pdf: Document, rows: list[list[str]]) -> None:
 
 def _lines(pdf: Document, rows: list[list[str]], widths: list[float]) -> list[int]:
     """The lines each row takes in the current font: the most its date or type of contact wraps to
-    (durations and hours are short), each distinct one measured once."""
-    if not rows:
-        return []
-    dates, contact_types = ({text: len(pdf.lines(text, width)) for text in set(column)}
-                            for column, width in zip(list(zip(*rows))[:2], widths))
+    (durations and hours are short)."""
+    dates = pdf.line_counts([row[0] for row in rows], widths[0])
+    contact_types = pdf.line_counts([row[1] for row in rows], widths[1])
     return [max(dates[date], contact_types[contact_type]) for date, contact_type, *_ in rows]
 
 

@@ -102,6 +102,7 @@ class Document(FPDF):
         self.parts: list[Part] = []
         self._starting: Part | None = None  # begun, its first page not added yet
         self._lines: dict[tuple, list[str] | None] = {}  # by font, size, width and text: see lines()
+        self._line_counts: dict[tuple, dict[str, int]] = {}  # by font, size and width: see line_counts()
         self._shown: dict[tuple[str, str], str] = {}  # by font and text: see texts()
         self._cell_texts: dict[tuple, dict[str, tuple[str, str]]] = {}  # by font, size and column: see text_rows()
         self._widths: dict[tuple[str, float, str], float] = {}  # by font, size and text: see text_width()
@@ -237,6 +238,15 @@ class Document(FPDF):
             self._lines[key] = _word_wrap(text, self.current_font.cw, self.font_size_pt, self.k,
                                           width - self.c_margin - self.c_margin)  # subtracted as fpdf2 does
         return self._lines[key]
+
+    def line_counts(self, texts: Iterable[str], width: float) -> dict[str, int]:
+        """How many :meth:`lines` each of ``texts`` takes in a cell ``width`` wide in the current
+        font (with the others counted so far): each counted once per document, for a long table."""
+        counted = self._line_counts.setdefault((self.current_font.fontkey, self.font_size_pt, width), {})
+        for text in texts:
+            if text not in counted:
+                counted[text] = len(self.lines(text, width))
+        return counted
 
     def labelled(self, label: str, value: str, *, label_width: float = 45, size: float = 11) -> None:
         """``label`` in bold on the left, the (filled-in) ``value`` wrapped beside it, underlined."""
