@@ -26,6 +26,7 @@ import python_calamine
 
 from . import settings
 from .contracts import tables
+from .forked import frozen_heap
 from .inbox import archive_refuse_reason
 from .recognise import normalise_header, recognise
 
@@ -404,7 +405,8 @@ def read_all(
         workers = 1 if alone else _worker_count(len(batch))
         crashed = False
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(progress,)) as pool:
-            futures = [pool.submit(_read_tracked, [(i, *batch[i]) for i in chunk]) for chunk in _chunks(len(batch), workers)]
+            with frozen_heap():  # the workers are forked at the first task
+                futures = [pool.submit(_read_tracked, [(i, *batch[i]) for i in chunk]) for chunk in _chunks(len(batch), workers)]
             for future in _as_completed(futures):
                 try:
                     for result in future.result():

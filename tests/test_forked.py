@@ -68,3 +68,22 @@ def test_the_rules_give_the_same_verdicts_and_findings_with_part_of_them_forked(
     assert len(alone.findings) > 20 and forked.findings == alone.findings
     pd.testing.assert_frame_equal(forked.pairs, alone.pairs)
     pd.testing.assert_frame_equal(forked.hours_by_month, alone.hours_by_month)
+
+
+def test_objects_are_frozen_only_around_the_fork_and_stay_frozen_in_the_copy():
+    import gc
+
+    from coaching_batch.forked import frozen_heap
+
+    assert gc.get_freeze_count() == 0
+    in_copy = Forked(gc.get_freeze_count).result()
+    assert in_copy > 0 and gc.get_freeze_count() == 0
+
+    reading, writing = os.pipe()
+    with frozen_heap():
+        pid = os.fork()
+    if pid == 0:  # a bare fork's copy leaves the block still frozen
+        os.write(writing, b"1" if gc.get_freeze_count() > 0 else b"0")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(reading, 1) == b"1" and gc.get_freeze_count() == 0

@@ -14,6 +14,8 @@ import pickle
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from ..forked import frozen_heap
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -65,7 +67,8 @@ def in_forks(draw: Callable[[Sequence[Item]], list[Result]], items: Sequence[Ite
 
 def _start(draw, chunk) -> tuple[int, int]:
     reading, writing = os.pipe()
-    pid = os.fork()
+    with frozen_heap():
+        pid = os.fork()
     if pid == 0:  # the child: draw, send the result, leave without running the parent's exit handlers
         code = 0
         try:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
+from ..forked import frozen_heap
 from ..model import RunResult
 from ..documents import FOLDER_WRITERS as DOCUMENT_WRITERS  # the PDFs
 from ..notices.eml import NOTICES_DIRNAME, write_notices
@@ -100,7 +101,8 @@ class _ForkedWriter:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_write_forked, args=(write or WRITERS[name], result, temp, send), daemon=True)
-        self._process.start()
+        with frozen_heap():
+            self._process.start()
         send.close()
         self.name = name
 
