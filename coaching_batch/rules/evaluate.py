@@ -10,15 +10,16 @@ what completes a pair, and its stipend.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from ..settings import PARALLEL_ROWS
 from ..findings import Finding, finding
 from ..forked import Forked
 from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAYMENT_COLUMNS
 from ..policy import Policy, Programs
+from ..settings import PARALLEL_ROWS
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .judgement import Context, Judgement
@@ -83,8 +84,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     findings += entry_findings
     counted = entries[entries["counted"]]
     # What needs only the entries and the pairs' IDs is worked out by a forked process meanwhile, for a large inbox.
-    aside = Forked(lambda: (logs.check_footers(entries, footers or []), _rows_without_pair(tables, pairs, known),
-                            _hours_by_month(counted, pairs)),
+    aside = Forked(partial(_beside_the_rules, tables, entries, counted, pairs, known, footers or []),
                    enabled=len(entries) >= PARALLEL_ROWS)
 
     minutes = counted.groupby(["pair", "kind"])["duration"].sum().unstack(fill_value=0)
@@ -124,6 +124,13 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
         findings=findings + footer_findings + unpaired_findings + judgement.findings + verdict_findings,
         programs=used,
     )
+
+
+def _beside_the_rules(tables: Tables, entries: pd.DataFrame, counted: pd.DataFrame, pairs: pd.DataFrame,
+                      known: set[str], footers: list) -> tuple[list[Finding], list[Finding], pd.DataFrame]:
+    """The footers' totals, the feedback and milestone rows without a pair, and the hours by month:
+    what needs only the judged entries and the pairs' IDs, not the programs' verdicts."""
+    return logs.check_footers(entries, footers), _rows_without_pair(tables, pairs, known), _hours_by_month(counted, pairs)
 
 
 def _with_periods(pairs: pd.DataFrame, programs: Programs, as_of: pd.Timestamp) -> pd.DataFrame:
