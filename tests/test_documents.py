@@ -639,20 +639,6 @@ def test_a_documents_own_file_carries_its_title_as_typed(tmp_path, title):
     assert [page.extract_text() for page in reader.pages] == ["own.pdf"]
 
 
-def test_a_pdf_not_laid_out_as_fpdf2_writes_one_is_refused_not_split(tmp_path):
-    from coaching_batch.documents.pdf import Document, Part, _split
-
-    pdf = Document()
-    pdf.add_page()
-    data = bytes(pdf.output())
-    _split(data, [Part("whole.pdf", "", 1, 1)], tmp_path)
-    assert pages(tmp_path / "whole.pdf") == 1
-    with pytest.raises(ValueError, match="cross-reference table"):  # e.g. a cross-reference stream instead
-        _split(data.replace(b"\nxref\n", b"\nXREF\n"), [Part("whole.pdf", "", 1, 1)], tmp_path)
-    with pytest.raises(ValueError, match="page tree"):
-        _split(data.replace(b"/Count 1", b"/Count 2"), [Part("whole.pdf", "", 1, 1)], tmp_path)
-
-
 def test_line_counts_are_the_lines_each_text_wraps_to_in_the_current_font():
     from coaching_batch.documents.pdf import Document
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
@@ -399,28 +400,30 @@ def _word_wrap(text: str, units: dict[int, float], size_pt: float, k: float, roo
 def _split(data: bytes, parts: list[Part], folder: Path) -> None:
     """Each document's pages of the whole PDF ``data`` as its own file.
 
-    fpdf2 writes each object of a PDF once, one after the other, then a cross-reference table of
-    where each starts and a trailer naming the catalog and the information; its page tree is one
-    node that lists the pages, in order. A document's file is made of the objects its pages use
-    (the pages, their contents and resources, the fonts), copied byte for byte under their own
-    numbers; its own page tree (the whole one's with only its pages), catalog and information (the
-    whole one's with its own title), under the whole PDF's numbers for them (so the pages' /Parent
-    holds); and a cross-reference table of the numbers it holds. A PDF laid out otherwise is
-    refused, not guessed at: the tests hold the files to a strict PDF reader."""
-    table = data.rfind(b"\nxref\n") + 1
-    if not table:
-        raise ValueError("the PDF has no cross-reference table: its documents cannot be copied byte for byte")
-    starts = sorted((offset, number) for number, offset in _offsets(data, table).items())
-    ends = [offset for offset, _ in starts[1:]] + [table]
+    fpdf2 writes each object of a PDF once, one after the other, and a table of where each starts.
+    A document's file is made of the objects its pages use (the pages, their contents and
+    resources, the fonts), copied byte for byte under their own numbers; its own page tree (the
+    whole one's with only its pages), catalog and information, under the whole PDF's numbers for
+    them (so the pages' /Parent holds); and a cross-reference table of the numbers it holds.
+    pypdf reads the whole PDF's structure and writes the three new objects: copying the pages'
+    bytes spares cloning and writing the fonts and every page object again through pypdf."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, create_string_object
+
+    reader = PdfReader(BytesIO(data))
+    if reader.xref_objStm:
+        raise ValueError("the PDF keeps objects in object streams: its documents cannot be copied byte for byte")
+    starts = sorted((offset, number) for number, offset in reader.xref[0].items())
+    ends = [offset for offset, _ in starts[1:]] + [data.rindex(b"\nxref\n") + 1]
     objects = {number: data[start:end] for (start, number), end in zip(starts, ends)}
     header = data[:starts[0][0]]
-    trailer = data[data.index(b"trailer", table):]
-    catalog, info = int(_found(rb"/Root (\d+) 0 R", trailer)), int(_found(rb"/Info (\d+) 0 R", trailer))
-    tree = int(_found(rb"/Pages (\d+) 0 R", objects[catalog]))
-    pages = [int(number) for number in _REFERENCE.findall(_found(rb"/Kids \[([^\]]*)\]", objects[tree]))]
-    if len(pages) != int(_found(rb"/Count (\d+)", objects[tree])):
-        raise ValueError("the PDF's page tree has more than one level: its documents cannot be copied byte for byte")
-    untitled = re.sub(rb"\n/Title [^\n]*", b"", objects[info], count=1)  # each entry on its own line, as fpdf2 writes them
+    catalog, info = reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")
+    tree = reader.trailer["/Root"].raw_get("/Pages")
+    whole_tree = reader.get_object(tree)
+    if len(whole_tree["/Kids"]) == whole_tree["/Count"]:  # fpdf2's page tree: the pages themselves, in order
+        pages = [kid.idnum for kid in whole_tree["/Kids"]]
+    else:
+        pages = [page.indirect_reference.idnum for page in reader.pages]
     references: dict[int, list[int]] = {}
 
     def used(kids: list[int]) -> set[int]:
@@ -428,7 +431,7 @@ def _split(data: bytes, parts: list[Part], folder: Path) -> None:
         found, waiting = set(), list(kids)
         while waiting:
             number = waiting.pop()
-            if number in found or number == tree:
+            if number in found or number == tree.idnum:
                 continue
             found.add(number)
             if number not in references:
@@ -439,11 +442,18 @@ def _split(data: bytes, parts: list[Part], folder: Path) -> None:
 
     for part in parts:
         kids = pages[part.first - 1:part.last]
+        own_tree = DictionaryObject(whole_tree)
+        own_tree[NameObject("/Kids")] = ArrayObject(IndirectObject(kid, 0, reader) for kid in kids)
+        own_tree[NameObject("/Count")] = NumberObject(len(kids))
+        own_catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): tree})
+        own_info = DictionaryObject(reader.get_object(info))
+        own_info[NameObject("/Creator")] = create_string_object("coaching-batch")
+        own_info.pop(NameObject("/Title"), None)
+        if part.title:
+            own_info[NameObject("/Title")] = create_string_object(part.title)
         held = {number: objects[number] for number in used(kids)}
-        own_tree = re.sub(rb"/Kids \[[^\]]*\]", b"/Kids [ %s ]" % b" ".join(b"%d 0 R" % kid for kid in kids), objects[tree], count=1)
-        held[tree] = re.sub(rb"/Count \d+", b"/Count %d" % len(kids), own_tree, count=1)
-        held[catalog] = b"%d 0 obj\n<<\n/Type /Catalog\n/Pages %d 0 R\n>>\nendobj\n" % (catalog, tree)
-        held[info] = untitled.replace(b"\n>>\nendobj", b"\n/Title %s\n>>\nendobj" % _text_string(part.title), 1) if part.title else untitled
+        held.update({tree.idnum: _serialised(tree.idnum, own_tree), catalog.idnum: _serialised(catalog.idnum, own_catalog),
+                     info.idnum: _serialised(info.idnum, own_info)})
         out, offsets = bytearray(header), {}
         for number in sorted(held):
             offsets[number] = len(out)
@@ -453,42 +463,17 @@ def _split(data: bytes, parts: list[Part], folder: Path) -> None:
         for run in _runs(sorted(offsets)):
             out += b"%d %d\n" % (run[0], len(run)) + b"".join(b"%010d 00000 n \n" % offsets[number] for number in run)
         out += (b"trailer\n<<\n/Size %d\n/Root %d 0 R\n/Info %d 0 R\n>>\nstartxref\n%d\n%%%%EOF\n"
-                % (max(held) + 1, catalog, info, table))
+                % (max(held) + 1, catalog.idnum, info.idnum, table))
         (folder / part.file).write_bytes(out)
 
 
 _REFERENCE = re.compile(rb"(\d+) 0 R")
 
 
-def _offsets(data: bytes, table: int) -> dict[int, int]:
-    """Where each object in use starts, from the cross-reference table at ``table``: its sections
-    (first number and count) and an entry a number (offset, generation, n in use or f free)."""
-    offsets = {}
-    lines = iter(data[table:data.index(b"trailer", table)].split(b"\n")[1:])  # after "xref"
-    for section in lines:
-        if not section.strip():
-            continue
-        first, count = map(int, section.split())
-        for number in range(first, first + count):
-            offset, _, kind = next(lines).split()
-            if kind == b"n":
-                offsets[number] = int(offset)
-    return offsets
-
-
-def _found(pattern: bytes, data: bytes) -> bytes:
-    found = re.search(pattern, data)
-    if found is None:
-        raise ValueError(f"the PDF is not laid out as fpdf2 writes one (no {pattern.decode()}): its documents cannot be copied byte for byte")
-    return found.group(1)
-
-
-def _text_string(text: str) -> bytes:
-    """``text`` as a PDF text string, as fpdf2 writes one: printable ASCII as it is (its
-    backslashes and parentheses escaped), any other text in UTF-16 with its byte order mark, in hexadecimal."""
-    if text.isascii() and text.isprintable():
-        return b"(%s)" % re.sub(rb"([\\()])", rb"\\\1", text.encode("ascii"))
-    return b"<feff%s>" % text.encode("utf-16-be").hex().encode()
+def _serialised(number: int, value) -> bytes:
+    stream = BytesIO()
+    value.write_to_stream(stream)
+    return b"%d 0 obj\n" % number + stream.getvalue() + b"\nendobj\n"
 
 
 def _runs(numbers: list[int]) -> list[list[int]]:
