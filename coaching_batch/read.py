@@ -183,9 +183,9 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 
     body = rows[recognition.header_row + 1 :]
     grid = _grid(body, max(recognition.columns.values()) + 1)
-    blank = _blank_mask(grid)
+    present = ~_blank_mask(grid)
     positions = list(recognition.columns.values())
-    table, filled = grid[:, positions], ~blank[:, positions]
+    table, filled = grid[:, positions], present[:, positions]
     table[~filled] = None
     if date1904:
         _shift_1904_serials(table, [contract.column(column).type == "date" for column in sheet.columns])
@@ -193,8 +193,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     keep = filled.any(axis=1)
     # A row whose first filled cell is a `Total Hours` label (a footer) or the templates' EXAMPLE
     # marker is not data. Each distinct first cell is looked at once.
-    any_filled = ~blank.all(axis=1)
-    first = (~blank).argmax(axis=1)
+    any_filled = present.any(axis=1)
+    first = present.argmax(axis=1)
     firsts = grid[np.arange(len(grid)), first].tolist()
     special = {cell for cell in set(firsts) if isinstance(cell, str) and (cell in _EXAMPLE_MARKERS or _TOTAL.match(cell))}
     duration = recognition.columns.get("duration", -1)
