@@ -55,7 +55,6 @@ def test_the_rules_give_the_same_verdicts_and_findings_with_part_of_them_forked(
     """The demo inbox evaluated as a small inbox (no fork) and as a large one (validation halved and
     part of the rules worked out by forked copies): the same pairs, hours, findings, in order."""
     from coaching_batch import settings
-    from coaching_batch.rules import evaluate
 
     def run():
         options = RunOptions(inbox=SAMPLES, as_of=pd.Timestamp("2026-11-20").date(), out=tmp_path / "out", dry_run=True)
@@ -63,7 +62,6 @@ def test_the_rules_give_the_same_verdicts_and_findings_with_part_of_them_forked(
 
     alone = run()
     monkeypatch.setattr(settings, "PARALLEL_ROWS", 8)
-    monkeypatch.setattr(evaluate, "PARALLEL_ROWS", 8)
     forked = run()
     assert len(alone.findings) > 20 and forked.findings == alone.findings
     pd.testing.assert_frame_equal(forked.pairs, alone.pairs)

@@ -15,11 +15,11 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from ..findings import Finding, finding
 from ..forked import Forked
 from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAYMENT_COLUMNS
 from ..policy import Policy, Programs
-from ..settings import PARALLEL_ROWS
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .judgement import Context, Judgement
@@ -85,7 +85,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     counted = entries[entries["counted"]]
     # What needs only the entries and the pairs' IDs is worked out by a forked process meanwhile, for a large inbox.
     aside = Forked(partial(_beside_the_rules, tables, entries, counted, pairs, known, footers or []),
-                   enabled=len(entries) >= PARALLEL_ROWS)
+                   enabled=len(entries) >= settings.PARALLEL_ROWS)
 
     minutes = counted.groupby(["pair", "kind"])["duration"].sum().unstack(fill_value=0)
     pairs["candidate_minutes"] = pairs["pair"].map(minutes.get("candidate_log", pd.Series(dtype=int))).fillna(0).astype(int)
@@ -105,9 +105,9 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
         context = Context(tables=tables, entries=entries, counted=counted, as_of=as_of, policy=policy,
                           last_coach_contact=last_contact)
         for section, judge in FAMILIES.items():
-            settings = policy.section(section)
-            if settings is not None:
-                judgement.merge(judge(group, settings, context))
+            section_settings = policy.section(section)
+            if section_settings is not None:
+                judgement.merge(judge(group, section_settings, context))
     for name in pairs.loc[pairs["known_program"], "program"].unique():
         used[name] = programs[name]
     pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement)
