@@ -1,12 +1,13 @@
-"""Find the workbooks in the inbox, hash them, and refuse dangerous ones before they are opened.
+"""Find the workbooks in the inbox and refuse dangerous ones before they are opened.
 
-Nothing in the inbox is ever modified: files are opened read-only and only their bytes are hashed.
+Nothing in the inbox is ever modified: files are opened read-only. Each workbook is hashed by the
+worker that reads it (:mod:`coaching_batch.read`), so the bytes are read once, in parallel.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,15 +23,14 @@ class Candidate:
     path: Path
     relpath: str
     size: int = 0
-    sha256: str = ""
     skip_reason: str = ""  # set when the entry is not read at all
-    duplicate_of: str = ""  # relpath of the file with the same bytes
 
 
-def _skip_reason(path: Path) -> str:
-    if path.is_symlink():
+def _skip_reason(path: Path, mode: int) -> str:
+    """Why the entry is not read ('' if it is a workbook to read); ``mode`` is its own (not followed)."""
+    if stat.S_ISLNK(mode):
         return "symbolic link (not followed)"
-    if path.is_dir():
+    if stat.S_ISDIR(mode):
         return "folder"
     if path.name.startswith("~$"):
         return "Excel lock file"
@@ -38,44 +38,30 @@ def _skip_reason(path: Path) -> str:
         return "hidden file"
     if path.suffix.lower() not in settings.WORKBOOK_SUFFIXES:
         return "not a workbook (.xlsx, .xlsm, .xls, .ods)"
-    if not path.is_file():
+    if not stat.S_ISREG(mode):
         return "not a regular file"
     return ""
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
-    """Every entry of the inbox, sorted by path; workbooks hashed, duplicates marked."""
+    """Every entry of the inbox, sorted by path, with its size; the ones not to read say why."""
     if not inbox.is_dir():
         raise UsageError(f"inbox {inbox} does not exist or is not a folder")
     entries = sorted(inbox.rglob("*") if recursive else inbox.iterdir())
     found: list[Candidate] = []
-    first_by_hash: dict[str, str] = {}
     for path in entries:
         relpath = path.relative_to(inbox).as_posix()
         if recursive and any(part.startswith(".") for part in path.relative_to(inbox).parts[:-1]):
             continue
         if recursive and path.is_dir() and not path.is_symlink():
             continue
-        candidate = Candidate(path=path, relpath=relpath, skip_reason=_skip_reason(path))
-        if not candidate.skip_reason:
-            try:
-                candidate.size = path.stat().st_size
-                candidate.sha256 = sha256_of(path)
-            except OSError as exc:
-                candidate.skip_reason = f"cannot be read: {exc.strerror or exc}"
-            else:
-                candidate.duplicate_of = first_by_hash.setdefault(candidate.sha256, relpath)
-                if candidate.duplicate_of == relpath:
-                    candidate.duplicate_of = ""
-        found.append(candidate)
+        try:
+            info = path.lstat()  # one look at the entry itself: a link is never followed
+        except OSError as exc:
+            found.append(Candidate(path=path, relpath=relpath, skip_reason=f"cannot be read: {exc.strerror or exc}"))
+            continue
+        reason = _skip_reason(path, info.st_mode)
+        found.append(Candidate(path=path, relpath=relpath, size=0 if reason else info.st_size, skip_reason=reason))
     return found
 
 

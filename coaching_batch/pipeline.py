@@ -136,20 +136,15 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     as_of = pd.Timestamp(options.as_of)
     findings: list[Finding] = []
 
-    # 1. Discover: every workbook in the inbox, hashed; the rest listed as skipped.
-    candidates = discover(options.inbox)
+    # 1. Discover: every workbook in the inbox; the rest listed as skipped.
     inputs: dict[str, InputFile] = {}
     to_read = []
-    for entry in candidates:
-        status = "skipped" if entry.skip_reason else "duplicate" if entry.duplicate_of else "read"
-        note = entry.skip_reason or (f"same bytes as {entry.duplicate_of}; read once" if entry.duplicate_of else "")
-        inputs[entry.relpath] = InputFile(entry.relpath, entry.sha256, entry.size, status, note)
-        if entry.duplicate_of:
-            findings.append(finding("FILE-DUPLICATE", f"{entry.relpath} has the same bytes as {entry.duplicate_of}; read once", file=entry.relpath))
-        elif not entry.skip_reason:
+    for entry in discover(options.inbox):
+        inputs[entry.relpath] = InputFile(entry.relpath, "", entry.size, "skipped" if entry.skip_reason else "read", entry.skip_reason)
+        if not entry.skip_reason:
             to_read.append((str(entry.path), entry.relpath))
 
-    # 2. Read and recognise every sheet (in parallel worker processes).
+    # 2. Hash, read and recognise every sheet (in parallel worker processes).
     done = 0
 
     def tick(_: WorkbookRead) -> None:
@@ -161,8 +156,18 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     reads = read_all(to_read, on_done=tick)
     sheets_by_table: dict[str, list[tuple[str, RawSheet]]] = {}
     footers = []
-    for workbook in reads:
+    first_by_hash: dict[str, str] = {}
+    for workbook in reads:  # in order of path: of files with the same bytes, the first is used
         info = inputs[workbook.relpath]
+        info.sha256 = workbook.sha256
+        if workbook.unopened:
+            info.status, info.note = "skipped", workbook.unopened
+            continue
+        original = first_by_hash.setdefault(workbook.sha256, workbook.relpath) if workbook.sha256 else workbook.relpath
+        if original != workbook.relpath:
+            info.status, info.note = "duplicate", f"same bytes as {original}; read once"
+            findings.append(finding("FILE-DUPLICATE", f"{workbook.relpath} has the same bytes as {original}; read once", file=workbook.relpath))
+            continue
         if workbook.error:
             info.status, info.note = "unreadable", workbook.error
             findings.append(finding("FILE-UNREADABLE", f"{workbook.relpath} cannot be read: {workbook.error}", file=workbook.relpath))

@@ -9,6 +9,8 @@ name the exact cell.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import multiprocessing
 import os
 import re
@@ -104,7 +106,9 @@ class RawSheet:
 class WorkbookRead:
     relpath: str
     sheets: list[RawSheet] = field(default_factory=list)
-    error: str = ""  # why the file could not be read at all
+    error: str = ""  # why the file could not be read as a workbook
+    sha256: str = ""  # of the file's bytes ('' when they could not be read)
+    unopened: str = ""  # why the file's bytes could not be read at all (then nothing else is set)
 
 
 def _is_blank(value: object) -> bool:
@@ -252,16 +256,42 @@ def _shift_1904_serials(table: np.ndarray, is_date: list[bool]) -> None:
                 table[i, j] = float(value) + EXCEL_1904_OFFSET_DAYS
 
 
-def _inspect(path: str) -> tuple[str, bool]:
+def _fingerprint(path: str) -> tuple[str, bytes | None]:
+    """The file's SHA-256 and, unless it is large, its bytes: the file is read once for both, and
+    the zip is then inspected in memory. Raises OSError when the file cannot be read."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size <= _HELD_BYTES:
+            data = handle.read()
+            digest.update(data)
+            return digest.hexdigest(), data
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest(), None
+
+
+def _sha256(path: str) -> str:
+    """The file's SHA-256, or '' if it cannot be read (here a worker died reading it)."""
+    try:
+        return _fingerprint(path)[0]
+    except OSError:
+        return ""
+
+
+_HELD_BYTES = 32 << 20  # a larger file is hashed in blocks and its zip inspected from the disk
+
+
+def _inspect(path: str, data: bytes | None = None) -> tuple[str, bool]:
     """Why a workbook must not be opened ('' if it may), and whether it counts its dates from 1904.
 
     One look inside the zip answers both (.xls is not a zip; the reader handles its 1904 dates).
+    ``data`` is the file's bytes, when already read.
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".xls":
         return "", False
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
             reason = archive_refuse_reason(archive)
             return reason, not reason and suffix in (".xlsx", ".xlsm") and _uses_1904_dates(archive)
     except zipfile.BadZipFile:
@@ -299,12 +329,18 @@ def _carry_labels(sheets: list[RawSheet]) -> None:
 
 
 def read_workbook(path: str, relpath: str) -> WorkbookRead:
-    """Read every sheet of one workbook. Never raises for a bad file: the error is returned.
+    """Hash and read every sheet of one workbook. Never raises for a bad file: the error is returned.
 
     Values only: formulas give their cached results and macros never run.
     """
     result = WorkbookRead(relpath=relpath)
-    reason, date1904 = _inspect(path)
+    try:
+        result.sha256, data = _fingerprint(path)
+    except OSError as exc:
+        result.unopened = f"cannot be read: {exc.strerror or exc}"
+        return result
+    reason, date1904 = _inspect(path, data)
+    del data
     if reason:
         result.error = f"refused before opening: {reason}"
         return result
@@ -416,7 +452,7 @@ def read_all(
         if alone:
             path, rel = suspects.pop(0)
             if rel not in results:
-                record(WorkbookRead(rel, error="the reader crashed on it (the file is malformed or hostile)"))
+                record(WorkbookRead(rel, error="the reader crashed on it (the file is malformed or hostile)", sha256=_sha256(path)))
             continue
         if crashed:
             unrecorded = [i for i, (_, r) in enumerate(batch) if progress[i] and r not in results]

@@ -278,6 +278,24 @@ def test_lock_files_hidden_files_and_folders_are_skipped_not_read(tmp_path):
                       "pairs.xlsx": "read", "roster.xlsx": "read"}
 
 
+def test_a_copy_of_a_workbook_is_read_once_and_reported_as_a_duplicate(tmp_path):
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "a log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2}])})
+    shutil.copy2(inbox / "a log.xlsx", inbox / "b log copy.xlsx")
+    assert run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")).returncode == 0
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    inputs = {i["path"]: i for i in result["inputs"]}
+    digest = hashlib.sha256((inbox / "a log.xlsx").read_bytes()).hexdigest()
+    assert (inputs["a log.xlsx"]["status"], inputs["b log copy.xlsx"]["status"]) == ("read", "duplicate")
+    assert inputs["a log.xlsx"]["sha256"] == inputs["b log copy.xlsx"]["sha256"] == digest
+    assert inputs["b log copy.xlsx"]["note"] == "same bytes as a log.xlsx; read once"
+    assert [(f["rule"], f["file"]) for f in result["exceptions"] if f["rule"].startswith("FILE-")] == [("FILE-DUPLICATE", "b log copy.xlsx")]
+    assert not [f for f in result["exceptions"] if f["rule"] == "LOG-DUPLICATE"]  # the entry counted once
+    [pair] = result["pairs"]
+    assert pair["coach_contact_hours"] == 2
+
+
 def test_formula_looking_text_from_an_input_stays_text_in_every_output(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 
 import pytest
@@ -88,6 +89,18 @@ def test_a_file_that_is_not_a_workbook_is_an_error_not_a_crash(tmp_path):
     bad.write_text("this is not a spreadsheet")
     result = read_workbook(str(bad), "notes.xlsx")
     assert result.error and result.sheets == []
+
+
+def test_a_workbook_is_hashed_as_it_is_read_and_a_vanished_one_is_said_to_be_unreadable(tmp_path, monkeypatch):
+    path = write_workbook(tmp_path / "log.xlsx", {"Log": [COACH_HEADER, ["200", "100", "2026-02-02", "Phone", 1, ""]]})
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    held = read_workbook(str(path), "log.xlsx")
+    monkeypatch.setattr(read, "_HELD_BYTES", 0)  # a large file: hashed in blocks, its zip looked at on disk
+    streamed = read_workbook(str(path), "log.xlsx")
+    assert held.sha256 == streamed.sha256 == digest
+    assert len(held.sheets[0].cells) == len(streamed.sheets[0].cells) == 1
+    gone = read_workbook(str(tmp_path / "gone.xlsx"), "gone.xlsx")
+    assert gone.unopened == "cannot be read: No such file or directory" and not gone.sheets
 
 
 def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
