@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import math
 import os
@@ -191,6 +192,17 @@ def test_writing_the_workbooks_leaves_xlsxwriter_zipping_as_before(written):
     for name in ("results.xlsx", "payments.xlsx", "exceptions.xlsx"):
         with zipfile.ZipFile(written[0] / name) as book:
             assert book.testzip() is None
+
+def test_writing_a_table_leaves_the_garbage_collector_as_it_found_it(tmp_path, policy):
+    assert gc.isenabled()
+    write_outputs(make_result(policy), tmp_path / "on")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        write_outputs(make_result(policy), tmp_path / "off")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 def test_results_exceptions_sheet_lists_errors_first_with_its_columns(written):
     sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Exceptions"]

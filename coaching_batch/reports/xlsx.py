@@ -7,10 +7,12 @@ values (None, NaN, NA, NaT, "") are blank cells; dates are real Excel dates; boo
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -315,6 +317,22 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
     return converted[codes].tolist()
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No garbage collection meanwhile: a large table's cells are hundreds of thousands of small
+    objects that make no reference cycle, and each collection they set off would walk them, and
+    every other object of the run, again."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@collection_paused()  # add_table and the cells make hundreds of thousands of objects
 def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd.DataFrame,
                 columns: Sequence[Column], *, severity_key: str | None = None,
                 table_name: str | None = None) -> Worksheet:
