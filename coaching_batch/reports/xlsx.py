@@ -86,6 +86,21 @@ class FastCellWorksheet(Worksheet):
             return
         super()._write_cell(row, col, cell)
 
+    def _calculate_spans(self) -> None:
+        """xlsxwriter's ``spans`` of the rows (for each block of 16 rows, its first and last column
+        holding a cell) from the columns each row holds, rather than by asking each row for every
+        column of the sheet. A sheet with comments is left to xlsxwriter."""
+        if self.comments:
+            return super()._calculate_spans()
+        blocks: dict[int, tuple[int, int]] = {}
+        for row, cells in self.table.items():
+            if cells:
+                low, high = min(cells), max(cells)
+                if row // 16 in blocks:
+                    low, high = min(low, blocks[row // 16][0]), max(high, blocks[row // 16][1])
+                blocks[row // 16] = (low, high)
+        self.row_spans = {block: f"{low + 1}:{high + 1}" for block, (low, high) in blocks.items()}
+
     def write_column(self, col: int, values: Sequence[Any], kind: str, cell_format: Format) -> None:
         """Rows 1, 2, ... of column ``col``: ``values`` already converted for a cell of ``kind``
         (None is a blank cell), stored as ``write_string``/``write_number``/``write_datetime`` store
