@@ -96,6 +96,9 @@ class Document(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN)
         self.set_creator("coaching-batch")
+        # One /Resources object (the two faces) shared by every page, not one per page: thousands
+        # fewer objects to write. Each document's file holds both faces in any case.
+        self.single_resources_object = True
         self.notes: list[str] = []
         if title:  # the file's properties: any Unicode text, no glyphs needed
             self.set_title(re.sub(r"\s+", " ", unicodedata.normalize("NFC", title)).strip()[:200])
