@@ -200,10 +200,15 @@ class Formats:
 # Values → cells
 
 
+_NEVER_MISSING = frozenset({str, int, bool, date})  # a value of exactly one of these types
+
+
 def is_missing(value: Any) -> bool:
     """None, NaN, pd.NA, NaT (any flavour) or an empty string."""
     if value is None or (isinstance(value, str) and value == ""):
         return True
+    if type(value) in _NEVER_MISSING:  # the common cells, without asking pandas about one value
+        return False
     try:
         missing = pd.isna(value)
     except (TypeError, ValueError):
@@ -317,7 +322,7 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
     if cells.dtype == object and pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
         # Mixed Python values (True and 1 are equal keys): each converted on its own.
         return [cell_value(v, column.kind) for v in cells.tolist()]
-    if column.kind in (TEXT, LONG_TEXT) and cells.dtype == object:
+    if column.kind in (TEXT, LONG_TEXT) and pd.api.types.is_string_dtype(cells.dtype):
         # Text as it is (a blank one empty): only a missing value or an over-long text needs a change.
         texts = cells.to_numpy(dtype=object, copy=True)
         texts[pd.isna(texts)] = None
