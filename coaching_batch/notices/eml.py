@@ -14,7 +14,7 @@ import textwrap
 from functools import lru_cache
 import email.policy
 from datetime import date
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -29,6 +29,24 @@ FILE_POLICY = email.policy.SMTP  # CRLF line ends, as .eml files have them
 LINE_WIDTH = 76  # a plain-text body's lines are folded to this width
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The email package's header registry, making the class of each kind of header once: its own
+    makes a new class for every header of every message, most of the time of a short notice."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        if key not in self._classes:
+            self._classes[key] = super().__getitem__(name)
+        return self._classes[key]
+
+
+MESSAGE_POLICY = email.policy.default.clone(header_factory=_HeaderClasses())
+
+
 def write_notices(result: RunResult, folder: Path) -> None:
     """The folder writer: one ``.eml`` file per notice of the run into ``folder``."""
     folder = Path(folder)
@@ -37,7 +55,7 @@ def write_notices(result: RunResult, folder: Path) -> None:
 
 
 def notice_message(notice: Notice, as_of: date) -> EmailMessage:
-    message = EmailMessage(policy=email.policy.default)
+    message = EmailMessage(policy=MESSAGE_POLICY)
     if notice.address:
         message["To"] = Address(display_name=notice.name, addr_spec=notice.address)
     message["Subject"] = _subject(notice, as_of)
