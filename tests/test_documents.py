@@ -650,3 +650,15 @@ def test_line_counts_are_the_lines_each_text_wraps_to_in_the_current_font():
     assert max(pdf.line_counts(texts, 40).values()) > 1
     pdf.style(10, bold=True)  # another font: counted again
     assert pdf.line_counts(["Total"], 40) == {"Total": 1}
+
+
+@pytest.mark.parametrize(("size", "bold"), [(11, False), (24, True), (8.1, False)])
+def test_a_texts_width_is_the_width_fpdf2_measures(size, bold):
+    from coaching_batch.documents.pdf import Document
+
+    pdf = Document("landscape")
+    pdf.add_page()
+    pdf.style(size, bold)
+    for text in AWKWARD_TEXTS + ["Page 12 of ", "000", "1:30"]:
+        for line in pdf.lines(text, 60) or [text]:
+            assert pdf.text_width(line) == pdf.get_string_width(line)

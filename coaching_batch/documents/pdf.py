@@ -315,10 +315,13 @@ class Document(FPDF):
         self._out(" ".join(operators))
 
     def text_width(self, text: str) -> float:
-        """:meth:`get_string_width` of ``text``, measured once per font and size."""
+        """:meth:`get_string_width` of ``text``, measured once per font and size: its characters'
+        widths in the font added up and scaled as fpdf2 does it, without the text fragments fpdf2
+        makes first (for shaping, stretching, spacing or markup, none of which the documents use)."""
         key = (self.current_font.fontkey, self.font_size_pt, text)
         if key not in self._widths:
-            self._widths[key] = self.get_string_width(text)
+            units = self.current_font.cw
+            self._widths[key] = sum(units[ord(character)] for character in text) * self.font_size_pt * 0.001 / self.k
         return self._widths[key]
 
     def grid(self, xs: Sequence[float], ys: Sequence[float]) -> None:
