@@ -11,13 +11,14 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 import xlsxwriter.workbook
 
 from coaching_batch import reports
-from coaching_batch.findings import finding
+from coaching_batch.findings import Severity, finding
 from coaching_batch.model import (
     CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAIR_COLUMNS, PAYMENT_COLUMNS, InputFile, RunResult,
     SheetInfo,
@@ -449,6 +450,13 @@ def test_a_failure_beside_the_parallel_writer_stops_it_and_leaves_no_temp_file(t
         write_outputs(make_result(policy), tmp_path, parallel=True)
     assert list(tmp_path.iterdir()) == []
 
+
+def test_run_json_values_give_dates_as_iso_text_and_missing_ones_as_null():
+    values = [pd.NaT, np.datetime64("NaT"), pd.Timestamp("2026-01-02"), pd.Timestamp("2026-01-02 10:30"),
+              np.datetime64("2026-01-03"), datetime(2026, 1, 4), date(2026, 1, 5), Severity.ERROR, np.int64(3),
+              float("nan"), pd.NA, {"hours": 1.5, "none": None}]
+    assert runjson.jsonable(values) == [None, None, "2026-01-02", "2026-01-02T10:30:00", "2026-01-03", "2026-01-04",
+                                        "2026-01-05", "error", 3, None, None, {"hours": 1.5, "none": None}]
 
 def test_run_json_text_is_what_the_standard_library_writes(policy):
     summary = run_summary(make_result(policy))

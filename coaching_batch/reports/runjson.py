@@ -93,18 +93,30 @@ def write_run_json(result: RunResult, path: PurePath) -> None:
         handle.write(text)
 
 
+_JSON_AS_IS = frozenset({str, int, bool, type(None)})  # values that jsonable returns as they are
+
+
 def jsonable(value: Any) -> Any:
     """``value`` with every part made a JSON value: NaN/NA/NaT → null, dates → ISO text,
     numpy and Decimal numbers → Python numbers (a non-finite one → null), enums → their value."""
     kind = type(value)
-    if value is None or kind is str or kind is int or kind is bool:  # the common cases first: a run has many findings
+    if kind in _JSON_AS_IS:  # the common cases first: a run has many findings
         return value
     if kind is float:
         return value if math.isfinite(value) else None
     if kind is dict:
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _JSON_AS_IS else jsonable(v) for k, v in value.items()}
     if kind is list:
-        return [jsonable(v) for v in value]
+        return [v if type(v) in _JSON_AS_IS else jsonable(v) for v in value]
+    if kind is date:
+        return value.isoformat()
+    if isinstance(value, (datetime, np.datetime64)):  # pandas' Timestamp and NaT too
+        stamp = pd.Timestamp(value)
+        if stamp is pd.NaT:
+            return None
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    if isinstance(value, Enum):
+        return jsonable(value.value)
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Series)):
@@ -112,8 +124,6 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in (sorted(items, key=str) if isinstance(value, (set, frozenset)) else items)]
     if is_dataclass(value) and not isinstance(value, type):
         return jsonable(asdict(value))
-    if isinstance(value, Enum):
-        return jsonable(value.value)
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (bool, np.bool_)):
@@ -125,9 +135,6 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (float, np.floating, Decimal)):
         number = float(value)
         return number if math.isfinite(number) else None
-    if isinstance(value, (datetime, np.datetime64)):
-        stamp = pd.Timestamp(value)
-        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, PurePath):
