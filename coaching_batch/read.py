@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -119,8 +120,11 @@ def _blank_mask(cells: np.ndarray) -> np.ndarray:
     """Where cells are empty or only whitespace; each distinct value is judged once (logs repeat a lot)."""
     blank = cells == ""
     if cells.size:
-        odd = {value for value in set(cells.ravel().tolist()) if value != "" and _is_blank(value)}
-        if odd:  # None, or text of spaces only: rare
+        distinct = set(cells.ravel().tolist())
+        odd = {value for value in distinct if isinstance(value, str) and value.isspace()}  # spaces only
+        if None in distinct:
+            odd.add(None)
+        if odd:  # rare
             blank |= np.frompyfunc(odd.__contains__, 1, 1)(cells).astype(bool)
     return blank
 
@@ -130,10 +134,8 @@ def _grid(body: list[list], width: int) -> np.ndarray:
     longest = max(width, max(map(len, body), default=0))
     if any(len(row) != longest for row in body):  # a header cell right of every data cell, or ragged rows
         body = [row + [None] * (longest - len(row)) for row in body]
-    grid = np.empty((len(body), longest), dtype=object)
-    if body:
-        grid[:] = body
-    return grid
+    # from one flat stream of cells: assigning the nested lists makes numpy probe each one as a sequence
+    return np.fromiter(chain.from_iterable(body), dtype=object, count=len(body) * longest).reshape(len(body), longest)
 
 
 def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, sheet_name: str) -> dict[str, Label]:
