@@ -166,7 +166,7 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
     return found
 
 
-def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int, *, date1904: bool = False) -> RawSheet:
+def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int) -> RawSheet:
     """Recognise one sheet's table and cut its data rows out of the raw cells.
 
     A sheet holds a hundred rows or so: plain lists and one small array cost less here than
@@ -193,8 +193,6 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     positions = list(recognition.columns.values())
     table, filled = grid[:, positions], present[:, positions]
     table[~filled] = None
-    if date1904:
-        _shift_1904_serials(table, [contract.column(column).type == "date" for column in sheet.columns])
 
     keep = filled.any(axis=1)
     # A row whose first filled cell is a `Total Hours` label (a footer) or the templates' EXAMPLE
@@ -247,14 +245,28 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     return Footer(sheet_row, first_col + col, value)
 
 
-def _shift_1904_serials(table: np.ndarray, is_date: list[bool]) -> None:
+def _is_serial(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _serial_date_columns(sheet: RawSheet) -> list[int]:
+    """The columns of a sheet's cells that are dates by contract and hold a number (a date typed as
+    Excel's serial number, not a date cell)."""
+    if sheet.cells is None or not len(sheet.cells):
+        return []
+    contract = tables()[sheet.table]
+    return [j for j, column in enumerate(sheet.columns)
+            if contract.column(column).type == "date" and any(map(_is_serial, sheet.cells[:, j].tolist()))]
+
+
+def _shift_1904_serials(table: np.ndarray, columns: list[int]) -> None:
     """Dates typed as plain serial numbers in a 1904 workbook, made serials of the 1900 system.
 
     Date cells need nothing: the reader already turns them into dates with the workbook's system.
     """
-    for j in np.flatnonzero(is_date):
+    for j in columns:
         for i, value in enumerate(table[:, j]):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if _is_serial(value):
                 table[i, j] = float(value) + EXCEL_1904_OFFSET_DAYS
 
 
@@ -283,23 +295,31 @@ def _sha256(path: str) -> str:
 _HELD_BYTES = 32 << 20  # a larger file is hashed in blocks and its zip inspected from the disk
 
 
-def _inspect(path: str, data: bytes | None = None) -> tuple[str, bool]:
-    """Why a workbook must not be opened ('' if it may), and whether it counts its dates from 1904.
+def _inspect(path: str, data: bytes | None = None) -> str:
+    """Why a workbook must not be opened ('' if it may); ``data`` is the file's bytes, when read.
 
-    One look inside the zip answers both (.xls is not a zip; the reader handles its 1904 dates).
-    ``data`` is the file's bytes, when already read.
+    .xls is not a zip: nothing to look at.
     """
-    suffix = Path(path).suffix.lower()
-    if suffix == ".xls":
-        return "", False
+    if Path(path).suffix.lower() == ".xls":
+        return ""
     try:
         with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
-            reason = archive_refuse_reason(archive)
-            return reason, not reason and suffix in (".xlsx", ".xlsm") and _uses_1904_dates(archive)
+            return archive_refuse_reason(archive)
     except zipfile.BadZipFile:
-        return "", False  # not a zip: let the reader say what it is
+        return ""  # not a zip: let the reader say what it is
     except (OSError, RuntimeError, NotImplementedError) as exc:
-        return f"its archive cannot be read ({exc})", False
+        return f"its archive cannot be read ({exc})"
+
+
+def _counts_from_1904(path: str, data: bytes | None = None) -> bool:
+    """Whether an .xlsx/.xlsm workbook counts its dates from 1904 (the reader handles .xls and .ods)."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
+            return _uses_1904_dates(archive)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+        return False
 
 
 def _uses_1904_dates(archive: zipfile.ZipFile) -> bool:
@@ -341,8 +361,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     except OSError as exc:
         result.unopened = f"cannot be read: {exc.strerror or exc}"
         return result
-    reason, date1904 = _inspect(path, data)
-    del data
+    reason = _inspect(path, data)
     if reason:
         result.error = f"refused before opening: {reason}"
         return result
@@ -355,8 +374,13 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python()
             first_row, first_col = sheet.start or (0, 0)
-            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, date1904=date1904))
+            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col))
         _carry_labels(result.sheets)
+        # a date typed as a serial number counts from the workbook's date system: asked only then
+        serials = [(sheet, columns) for sheet in result.sheets if sheet.table and (columns := _serial_date_columns(sheet))]
+        if serials and _counts_from_1904(path, data):
+            for sheet, columns in serials:
+                _shift_1904_serials(sheet.cells, columns)
     except Exception as exc:  # calamine raises many kinds for corrupt, encrypted or foreign files
         result.error = _explain(exc)
         result.sheets = []
