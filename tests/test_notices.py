@@ -10,6 +10,7 @@ import json
 import email.policy
 import shutil
 import socket
+import textwrap
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from coaching_batch.findings import finding
 from coaching_batch.notices.address import email_address
 from coaching_batch.notices.build import build_notices
 from coaching_batch.notices.config import PASSWORD_VARIABLE
+from coaching_batch.notices import eml
 from coaching_batch.notices.eml import notice_text
 from coaching_batch.pipeline import RunOptions, run_batch
 from workbooks import (assignment_rows, candidate_log_rows, coach_log_rows, recommendation_rows, roster_rows,
@@ -245,6 +247,24 @@ def test_a_person_without_a_usable_address_is_passed_on_in_the_coordinators_noti
 def test_an_email_cell_is_one_plain_address_or_none(typed, address):
     assert email_address(typed) == address
 
+
+LONG = "Candidate Log - Alexander Parker - 121903 part 1.xlsx, sheet 'Log', cell D38, where the hours are"
+
+
+@pytest.mark.parametrize("line", [
+    f"1. Error: {LONG}", f"   Where: {LONG}", f"12. Warning:   {LONG}  spaced   out   ", f"   What to do: {'x' * 90} {LONG}",
+    f"{'word ' * 15}{'y' * 100}", f"{'z' * 80} a b", f"9602. {'w' * 74} tail", " " * 80 + LONG,
+    f"1. Error: {'a' * 66} {'b' * 73}", f"1. Error: {'a' * 66}  {'b' * 74}",  # lines of exactly 76 characters, and 77
+    f"1. Error: {'a' * 66} {'b' * 70} cc", f"1. Error: {'a' * 60}     {'b' * 20}",
+    f"   Where: {LONG}\u00a0\u00a0 {LONG}", f"   Where: {LONG}\t{LONG}",  # other whitespace: textwrap's own rules
+])
+def test_a_long_line_folds_at_spaces_as_textwrap_folds_it_under_its_text(line):
+    text = line.lstrip(" ")
+    indent = " " * (len(line) - len(text))
+    number = text.split(" ", 1)[0]
+    hang = indent + (" " * (len(number) + 1) if number[:-1].isdigit() and number.endswith(".") else "")
+    assert eml._folded(line) == "\n".join(textwrap.wrap(text, eml.LINE_WIDTH, initial_indent=indent, subsequent_indent=hang,
+                                                        break_long_words=False, break_on_hyphens=False))
 
 def test_nothing_confidential_is_in_any_notice(week):
     _, out = week

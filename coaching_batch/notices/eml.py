@@ -10,6 +10,7 @@ address has no ``To``: it is also quoted in the coordinator's notice, to be pass
 from __future__ import annotations
 
 import email
+import re
 import textwrap
 from functools import lru_cache
 import email.policy
@@ -135,8 +136,36 @@ def _folded(line: str) -> str:
     indent = " " * (len(line) - len(text))
     numbered = text.split(" ", 1)[0]
     hang = indent + " " * (len(numbered) + 1 if numbered[:-1].isdigit() and numbered.endswith(".") else 0)
-    return "\n".join(textwrap.wrap(text, LINE_WIDTH, initial_indent=indent, subsequent_indent=hang,
-                                    break_long_words=False, break_on_hyphens=False))
+    if _OTHER_WHITESPACE.search(text):  # tabs, line breaks, no-break spaces …: textwrap's rules for them
+        return "\n".join(textwrap.wrap(text, LINE_WIDTH, initial_indent=indent, subsequent_indent=hang,
+                                        break_long_words=False, break_on_hyphens=False))
+    return "\n".join(_wrapped_at_spaces(text, indent, hang))
+
+
+_OTHER_WHITESPACE = re.compile(r"[^\S ]")  # any whitespace but the space
+
+
+def _wrapped_at_spaces(text: str, indent: str, hang: str) -> list[str]:
+    """``textwrap.wrap(text, LINE_WIDTH, initial_indent=indent, subsequent_indent=hang,
+    break_long_words=False, break_on_hyphens=False)`` for a text whose only whitespace is spaces and
+    that starts with a word, in a fraction of its time: each line holds the most words that fit (a
+    longer word alone), without the spaces around them."""
+    lines: list[str] = []
+    prefix = indent
+    while text:
+        room = LINE_WIDTH - len(prefix)
+        if len(text) <= room:
+            end = len(text.rstrip(" "))
+        else:
+            space = text.rfind(" ", 0, max(room, 0) + 1)  # the last space within the room
+            if space > 0:
+                end = len(text[:space].rstrip(" "))
+            else:  # the first word is longer than the room
+                end = text.find(" ") if " " in text else len(text)
+        lines.append(prefix + text[:end])
+        text = text[end:].lstrip(" ")
+        prefix = hang
+    return lines
 
 
 def _subject(notice: Notice, as_of: date) -> str:
