@@ -24,7 +24,7 @@ from ..model import RunResult
 from .exceptions import tracked_findings
 from .payments import payment_total
 from .programs import run_programs
-from .xlsx import is_missing
+from .xlsx import collection_paused, is_missing
 
 PAIR_FIELDS = (
     "program", "candidate_id", "coach_id", "status", "planning_meeting_date", "agreement_date", "start", "deadline",
@@ -87,6 +87,7 @@ def run_summary(result: RunResult) -> dict[str, Any]:
     })
 
 
+@collection_paused()  # the summary is tens of thousands of small dicts and lists
 def write_run_json(result: RunResult, path: PurePath) -> None:
     text = dumps_indented(run_summary(result)) + "\n"
     with open(path, "w", encoding="utf-8", newline="\n") as handle:

@@ -339,9 +339,9 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
-    """No garbage collection meanwhile: a large table's cells are hundreds of thousands of small
-    objects that make no reference cycle, and each collection they set off would walk them, and
-    every other object of the run, again."""
+    """No garbage collection meanwhile: a large table's cells (or run.json's values) are hundreds of
+    thousands of small objects that make no reference cycle, and each collection they set off would
+    walk them, and every other object of the run, again."""
     if not gc.isenabled():
         yield
         return
