@@ -126,11 +126,16 @@ def _addressee(item: Finding, people: dict[str, dict]) -> tuple[str | None, str]
     return person_id, ""
 
 
+PAIR_FIELDS = ("program", "status", "candidate_id", "candidate_name", "coach_id", "coach_name", "candidate_hours",
+               "candidate_hours_needed", "coach_contact_hours", "coach_contact_hours_needed", "deadline")  # all _progress reads
+
+
 def _pairs_by_person(pairs: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
     """Each pair's record under (coach, its coach ID) and (candidate, its candidate ID): looked up once
     per recipient, not searched for (a large run has thousands of both)."""
     by_person: dict[tuple[str, str], list[dict]] = {}
-    for pair in pairs.to_dict("records") if len(pairs) else []:
+    shown = pairs[[column for column in PAIR_FIELDS if column in pairs.columns]]
+    for pair in shown.to_dict("records") if len(pairs) else []:
         for role, column in (("coach", "coach_id"), ("candidate", "candidate_id")):
             by_person.setdefault((role, _text(pair.get(column))), []).append(pair)
     return by_person
