@@ -36,7 +36,7 @@ def write_certificates(result: RunResult, folder: Path) -> None:
         return
     lines = parse_template(result.certificate_template or read_template_text(None))
     pdf = Document("landscape", title=f"Certificates of Completion {result.as_of.isoformat()}")
-    people = result.people.set_index("employee_id") if len(result.people) else pd.DataFrame(columns=["name", "supervisor_id"])
+    people = _roster(result.people)
     pairs = _pairs_by_certificate(result.pairs)
     for certificate in issued.to_dict("records"):
         pdf.begin(Path(certificate["file"]).name, f"Certificate of Completion: {text_of(certificate['candidate_name'])}")
@@ -49,10 +49,16 @@ def write_certificates(result: RunResult, folder: Path) -> None:
             + "".join(f"- {note}\r\n" for note in notes), encoding="utf-8-sig")
 
 
-def _values(result: RunResult, certificate: dict, people: pd.DataFrame, pairs: dict) -> dict[str, object]:
+def _roster(people: pd.DataFrame) -> dict[str, dict[object, object]]:
+    """The roster's "name" and "supervisor_id" columns, each by employee ID (the IDs are unique)."""
+    return {column: dict(zip(people["employee_id"], people[column])) if {"employee_id", column} <= set(people) else {}
+            for column in ("name", "supervisor_id")}
+
+
+def _values(result: RunResult, certificate: dict, people: dict[str, dict], pairs: dict) -> dict[str, object]:
     """The raw values of the placeholders for one certificate (made printable when drawn)."""
     pair = pairs.get((certificate["program"], certificate["candidate_id"], certificate["coach_id"]), {})
-    supervisor_id = text_of(people["supervisor_id"].get(certificate["candidate_id"])) if "supervisor_id" in people else ""
+    supervisor_id = text_of(people["supervisor_id"].get(certificate["candidate_id"]))
     supervisor_name = text_of(people["name"].get(supervisor_id)) if supervisor_id else ""
     policy = result.programs.get(certificate["program"])
     planning = pair.get("planning_meeting_date")
