@@ -69,6 +69,11 @@ def hours(minutes) -> float:
     return round(float(minutes) / 60, 2)
 
 
+# What the rules read of the entries that count (the totals, the payments, a family's context): a
+# copy of these only, not of every column of a million entries.
+COUNTED_COLUMNS = ["pair", "kind", "date", "duration", "candidate_id", "coach_id", "_file", "_sheet", "_row", "duration_col"]
+
+
 def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, footers: list | None = None) -> Evaluation:
     """Judge every pair by its own program. ``programs`` is a run's known programs, or one policy
     (then the presets are known too, and that policy is the default)."""
@@ -82,7 +87,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
 
     entries, entry_findings = logs.judge_entries(logs.log_entries(tables), pairs, known, programs, as_of)
     findings += entry_findings
-    counted = entries[entries["counted"]]
+    counted = entries.loc[entries["counted"].to_numpy(), COUNTED_COLUMNS]
     # What needs only the entries and the pairs' IDs is worked out by a forked process meanwhile, for a large inbox.
     aside = Forked(partial(_beside_the_rules, tables, entries, counted, pairs, known, footers or []),
                    enabled=len(entries) >= settings.PARALLEL_ROWS)

@@ -21,7 +21,7 @@ from ..validate import Tables
 class Context:
     tables: Tables
     entries: pd.DataFrame  # every log entry, with its `pair` (or -1), `counted` and `reason`
-    counted: pd.DataFrame  # the entries that count towards a pair's hours
+    counted: pd.DataFrame  # the entries that count towards a pair's hours (evaluate.COUNTED_COLUMNS)
     as_of: pd.Timestamp
     policy: Policy
     last_coach_contact: pd.Series  # each pair's latest coach-log entry on or before as-of (by pair number)
