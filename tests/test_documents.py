@@ -380,6 +380,7 @@ def test_a_process_drawing_documents_that_fails_fails_the_writing(tmp_path):
 AWKWARD_TEXTS = [
     "",
     "one",
+    "\u0301\u0301",  # characters with no width: no line of text
     "Supercalifragilisticexpialidocious" * 12,  # one word longer than several lines
     "short words then " + "averyveryverylongwordwithoutanyspace" * 6 + " and more words after it",
     "hyphen-ated-words-that-never-break-at-a-hyphen " * 12,

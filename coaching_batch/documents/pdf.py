@@ -370,6 +370,13 @@ def _word_wrap(text: str, units: dict[int, float], size_pt: float, k: float, roo
 
     if not _LAID_OUT_BY_FPDF2.isdisjoint(text):
         return None
+    if not text:
+        return [""]
+    # Most texts fit on one line: the test below made once, at the last character (where the
+    # line is widest), with the widths of the others added up at once
+    used, more = sum(map(units.__getitem__, map(ord, text[:-1]))), units[ord(text[-1])]
+    if used * size_pt * 0.001 / k + more * size_pt * 0.001 / k - room <= FloatTolerance.TOLERANCE:
+        return [text] if used + more else [""]
     lines: list[str] = []
     start, end = 0, len(text)
     while start < end:
