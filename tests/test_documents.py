@@ -663,3 +663,23 @@ def test_a_texts_width_is_the_width_fpdf2_measures(size, bold):
     for text in AWKWARD_TEXTS + ["Page 12 of ", "000", "1:30"]:
         for line in pdf.lines(text, 60) or [text]:
             assert pdf.text_width(line) == pdf.get_string_width(line)
+
+
+@pytest.mark.parametrize("font", [("DejaVuSans", "B", 13), ("DejaVuSans", "", 8), ("helvetica", "IU", 7)])
+def test_a_new_page_keeps_the_font_and_draws_as_fpdf2s_add_page_does(font):
+    from fpdf import FPDF
+
+    from coaching_batch.documents.pdf import Document
+
+    def drawn(add_page) -> tuple:
+        pdf = Document()
+        pdf.add_page()
+        pdf.set_font(*font)
+        pdf.set_text_color(200, 0, 0)
+        pdf.cell(40, 5, "before")
+        add_page(pdf)
+        state = (pdf.font_family, pdf.font_style, pdf.font_size_pt, pdf.current_font.fontkey, pdf.underline, pdf.text_color)
+        pdf.cell(40, 5, "after")
+        return state, [bytes(page.contents) for page in pdf.pages.values()]
+
+    assert drawn(Document.add_page) == drawn(FPDF.add_page)

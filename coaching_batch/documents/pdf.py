@@ -123,7 +123,12 @@ class Document(FPDF):
         return part
 
     def add_page(self, *args, **kwargs) -> None:
+        """fpdf2's add_page(), which keeps the font from page to page, without the two set_font()
+        calls it makes for that: the family is left blank for it, so it sets none (and nothing
+        else about the font changes on a new page), and put back after."""
+        family, self.font_family = self.font_family, ""
         super().add_page(*args, **kwargs)
+        self.font_family = family
         if self._starting is not None:
             self._starting.first = self.page
             self._starting = None
