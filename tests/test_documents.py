@@ -683,3 +683,28 @@ def test_a_new_page_keeps_the_font_and_draws_as_fpdf2s_add_page_does(font):
         return state, [bytes(page.contents) for page in pdf.pages.values()]
 
     assert drawn(Document.add_page) == drawn(FPDF.add_page)
+
+
+def test_saved_pages_hold_what_was_drawn_deflated_at_the_documents_level_and_other_pdfs_keep_fpdf2s(tmp_path):
+    import zlib
+
+    from fpdf import FPDF
+
+    from coaching_batch.documents.pdf import COMPRESSION_LEVEL, Document
+
+    pdf = Document()
+    pdf.begin("a.pdf")
+    pdf.add_page()
+    pdf.paragraph("A paragraph of text long enough to be worth deflating. " * 40)
+    drawn = bytes(pdf.pages[1].contents)
+    pdf.save(tmp_path)
+    assert PdfReader(tmp_path / "a.pdf").pages[0].get_contents().get_data() == drawn
+    assert zlib.compress(drawn, COMPRESSION_LEVEL) in (tmp_path / "a.pdf").read_bytes()
+    assert zlib.compress(drawn, COMPRESSION_LEVEL) != zlib.compress(drawn)  # the level makes a difference here
+
+    other = FPDF()  # any other PDF made afterwards: fpdf2's default level
+    other.add_page()
+    other.set_font("helvetica", size=10)
+    other.multi_cell(0, 5, "A paragraph of text long enough to be worth deflating. " * 40)
+    data = bytes(other.output())
+    assert zlib.compress(PdfReader(BytesIO(data)).pages[0].get_contents().get_data()) in data
