@@ -708,3 +708,23 @@ def test_saved_pages_hold_what_was_drawn_deflated_at_the_documents_level_and_oth
     other.multi_cell(0, 5, "A paragraph of text long enough to be worth deflating. " * 40)
     data = bytes(other.output())
     assert zlib.compress(PdfReader(BytesIO(data)).pages[0].get_contents().get_data()) in data
+
+
+def test_writing_documents_leaves_the_garbage_collector_as_it_found_it(weeks, tmp_path):
+    import gc
+
+    from coaching_batch.documents import write_payment_documentation
+
+    result = weeks["first"]
+    for write in (write_certificates, write_payment_requests, write_payment_documentation):
+        folder = tmp_path / write.__name__
+        folder.mkdir()
+        assert gc.isenabled()
+        write(result, folder)
+        assert gc.isenabled() and any(folder.glob("*.pdf"))
+        gc.disable()
+        try:
+            write(result, tmp_path)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()

@@ -15,6 +15,7 @@ import pandas as pd
 from fpdf.enums import XPos, YPos
 
 from ..model import RunResult
+from ..reports.xlsx import collection_paused
 from .names import CERTIFICATES_FOLDER, NOTES_FILE, combined_certificates_name, text_of
 from .pdf import Document, day
 from .template import fill, parse_template, read_template_text
@@ -25,6 +26,7 @@ _SIZES = {"title": 30, "name": 24, "center": 13, "text": 11, "signature": 10, "s
 _BOLD = {"title", "name"}
 
 
+@collection_paused()  # thousands of pages' objects, no reference cycles: collections only walk them
 def write_certificates(result: RunResult, folder: Path) -> None:
     """Write the PDF of every certificate with a ``file``, the combined PDF for printing and, when a
     certificate needs a look first, a note listing what to check."""

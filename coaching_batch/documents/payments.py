@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..model import RunResult
+from ..reports.xlsx import collection_paused
 from .names import NOTES_FILE, documentation_name, request_name, text_of
 from .parallel import in_forks
 from ..rules.dates import hours_text
@@ -43,6 +44,7 @@ def waiting_for_request(result: RunResult) -> pd.DataFrame:
     return pairs[chosen].sort_values(["program", "coach_name", "candidate_name"], na_position="last")
 
 
+@collection_paused()  # as write_payment_documentation()
 def write_payment_requests(result: RunResult, folder: Path) -> None:
     """One pre-filled Request for Payment (and log summary) per pair waiting for the coach's form."""
     waiting = waiting_for_request(result)
@@ -59,6 +61,7 @@ def write_payment_requests(result: RunResult, folder: Path) -> None:
     _write_notes(folder, result, pdf.save(folder))
 
 
+@collection_paused()  # thousands of pages' objects, no reference cycles (the forks drawing them inherit the pause)
 def write_payment_documentation(result: RunResult, folder: Path) -> None:
     """One hours summary per stipend on the payment sheet, named by its Payment ID (a large payment
     sheet is drawn on both cores: each summary lists every entry, so a run's summaries can run to
