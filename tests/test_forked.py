@@ -10,11 +10,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from coaching_batch import settings
+from coaching_batch.findings import sort_key
 from coaching_batch.forked import Forked
 from coaching_batch.pipeline import RunOptions, _evaluate
 from coaching_batch.policy import Programs
+from coaching_batch.rules import logs
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
+
+
+def evaluate_demo(out: Path):
+    """The demo inbox read, validated and judged (nothing written)."""
+    options = RunOptions(inbox=SAMPLES, as_of=pd.Timestamp("2026-11-20").date(), out=out, dry_run=True)
+    return _evaluate(options, Programs.load([options.program]), None)
 
 
 def test_the_copy_does_the_work_and_sends_back_its_result():
@@ -52,20 +61,71 @@ def test_not_enabled_means_done_here():
 
 
 def test_the_rules_give_the_same_verdicts_and_findings_with_part_of_them_forked(monkeypatch, tmp_path):
-    """The demo inbox evaluated as a small inbox (no fork) and as a large one (validation halved and
-    part of the rules worked out by forked copies): the same pairs, hours, findings, in order."""
-    from coaching_batch import settings
-
-    def run():
-        options = RunOptions(inbox=SAMPLES, as_of=pd.Timestamp("2026-11-20").date(), out=tmp_path / "out", dry_run=True)
-        return _evaluate(options, Programs.load([options.program]), None)
-
-    alone = run()
+    """The demo inbox evaluated as a small inbox (no fork) and as a large one (validation halved, one
+    log judged and part of the rules worked out by forked copies): the same pairs, hours, counted
+    entries and findings (sorted, as a run has them)."""
+    alone = evaluate_demo(tmp_path / "out")
     monkeypatch.setattr(settings, "PARALLEL_ROWS", 8)
-    forked = run()
+    monkeypatch.setattr(logs, "SIDE_BY_SIDE_SHARE", 0.2)  # the demo's candidate log: 263 of 835 entries
+    forked = evaluate_demo(tmp_path / "out")
     assert len(alone.findings) > 20 and forked.findings == alone.findings
     pd.testing.assert_frame_equal(forked.pairs, alone.pairs)
     pd.testing.assert_frame_equal(forked.hours_by_month, alone.hours_by_month)
+    pd.testing.assert_frame_equal(forked.counted_entries, alone.counted_entries)
+
+
+def demo_entries(monkeypatch, tmp_path) -> tuple:
+    """The arguments the rules stage judges the demo's log entries with, as a large inbox's."""
+    calls = []
+    judge_both_logs = logs.judge_both_logs
+
+    def kept(*args, **kwargs):
+        calls.append((args, kwargs))
+        return judge_both_logs(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(logs, "judge_both_logs", kept)
+        patched.setattr(settings, "PARALLEL_ROWS", 8)
+        evaluate_demo(tmp_path / "out")
+    [(args, options)] = calls
+    assert options == {"may_fork": True}
+    return args
+
+
+def test_the_two_logs_judged_side_by_side_are_judged_as_all_entries_at_once(monkeypatch, tmp_path):
+    """The demo's entries judged as a large inbox's are (the smaller log by a forked copy) and all at
+    once: the same columns, dtypes, values and row order, and the same findings once sorted. Also
+    when a log's rows are not in one block, and when one log is empty."""
+    entries, pairs, known, programs, as_of = demo_entries(monkeypatch, tmp_path)
+    assert set(entries["kind"]) == set(logs.LOG_KINDS)
+    monkeypatch.setattr(logs, "SIDE_BY_SIDE_SHARE", 0)
+    shuffled = entries.sample(frac=1, random_state=1)
+    for given in (entries, shuffled, entries[entries["kind"] == "coach_log"]):
+        at_once, at_once_findings = logs.judge_entries(given, pairs, known, programs, as_of)
+        side_by_side, side_by_side_findings = logs.judge_both_logs(given, pairs, known, programs, as_of, may_fork=True)
+        pd.testing.assert_frame_equal(side_by_side, at_once, check_exact=True)
+        assert list(side_by_side.columns) == [*given.columns, *logs.JUDGED_COLUMNS]
+        assert len(at_once_findings) > 5
+        assert sorted(side_by_side_findings, key=sort_key) == sorted(at_once_findings, key=sort_key)
+
+
+def test_logs_of_a_small_inbox_or_of_unequal_sizes_are_judged_at_once(monkeypatch, tmp_path):
+    """No fork unless the inbox is large and the smaller log holds SIDE_BY_SIDE_SHARE of the entries:
+    the demo's candidate log holds 263 of its 835."""
+    entries, pairs, known, programs, as_of = demo_entries(monkeypatch, tmp_path)
+
+    def no_fork(*args, **kwargs):
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(logs, "Forked", no_fork)
+    at_once, at_once_findings = logs.judge_entries(entries, pairs, known, programs, as_of)
+    for may_fork in (False, True):
+        judged, judged_findings = logs.judge_both_logs(entries, pairs, known, programs, as_of, may_fork=may_fork)
+        pd.testing.assert_frame_equal(judged, at_once, check_exact=True)
+        assert judged_findings == at_once_findings
+    monkeypatch.setattr(logs, "SIDE_BY_SIDE_SHARE", 0.3)
+    with pytest.raises(AssertionError, match="forked"):
+        logs.judge_both_logs(entries, pairs, known, programs, as_of, may_fork=True)
 
 
 def test_objects_are_frozen_only_around_the_fork_and_stay_frozen_in_the_copy():

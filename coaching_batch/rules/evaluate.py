@@ -85,7 +85,10 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     pairs = _with_periods(pairs, programs, as_of)
     known = set(tables["employees"]["employee_id"])
 
-    entries, entry_findings = logs.judge_entries(logs.log_entries(tables), pairs, known, programs, as_of)
+    entries = logs.log_entries(tables)
+    # For a large inbox, the two logs may be judged side by side, one by a forked process.
+    entries, entry_findings = logs.judge_both_logs(entries, pairs, known, programs, as_of,
+                                                   may_fork=len(entries) >= settings.PARALLEL_ROWS)
     findings += entry_findings
     counted = entries.loc[entries["counted"].to_numpy(), COUNTED_COLUMNS]
     # What needs only the entries and the pairs' IDs is worked out by a forked process meanwhile, for a large inbox.

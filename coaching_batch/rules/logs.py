@@ -7,11 +7,14 @@ dated after the as-of date, outside the pair's window, a repeat of an entry alre
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
 from .. import values
 from ..findings import Finding, finding
+from ..forked import Forked
 from ..policy import Programs
 from ..read import Footer
 from ..validate import Tables
@@ -170,8 +173,60 @@ def _repeated_entries(entries: pd.DataFrame) -> np.ndarray:
     return repeated
 
 
+# A forked copy judges the smaller log only when it holds at least this share of the entries (the ITSS
+# benchmark's logs: a half each). Beside a larger log, judging it apart saves less than the copy
+# costs: on a million entries, about 0.1 s of wall time saved at 40 %, nothing at 30 %.
+SIDE_BY_SIDE_SHARE = 0.4
+
+# The columns :func:`judge_entries` adds to the entries.
+JUDGED_COLUMNS = ["pair", "window_start", "window_end", "reason", "counted"]
+
+
+def judge_both_logs(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str], programs: Programs,
+                    as_of: pd.Timestamp, *, may_fork: bool) -> tuple[pd.DataFrame, list[Finding]]:
+    """:func:`judge_entries`, or, when ``may_fork`` (a large inbox) and the two logs are of a size,
+    the smaller log judged by a forked copy of this process while this one judges the other: the
+    same entries, and the same findings in another order.
+
+    Judging is separable by log: an entry's pair and reason, and the entries it may repeat, come
+    from its own log, and every finding is about one log. On a million entries each log takes
+    about 0.4 s of one core. The copy takes its log's rows itself (it inherits ``entries``) and
+    sends back only the columns judging adds and its findings: pickling its half of the logs'
+    text cells would cost more than the copy saves.
+    """
+    if not may_fork:
+        return judge_entries(entries, pairs, known_ids, programs, as_of)
+    kinds = entries["kind"].to_numpy()
+    sizes = {kind: np.count_nonzero(kinds == kind) for kind in LOG_KINDS}
+    smaller, larger = sorted(LOG_KINDS, key=sizes.get)
+    if sizes[smaller] < SIDE_BY_SIDE_SHARE * len(entries):
+        return judge_entries(entries, pairs, known_ids, programs, as_of)
+    aside = Forked(partial(_judge_one_log, entries, smaller, pairs, known_ids, programs, as_of))
+    judged = {larger: _judge_one_log(entries, larger, pairs, known_ids, programs, as_of)}
+    judged[smaller] = aside.result()
+    added = pd.concat([judged[kind][0] for kind in LOG_KINDS]).reindex(entries.index)
+    return pd.concat([entries, added], axis=1), [f for kind in LOG_KINDS for f in judged[kind][1]]
+
+
+def _judge_one_log(entries: pd.DataFrame, kind: str, pairs: pd.DataFrame, known_ids: set[str], programs: Programs,
+                   as_of: pd.Timestamp) -> tuple[pd.DataFrame, list[Finding]]:
+    """The :data:`JUDGED_COLUMNS` of one log's entries, and its findings.
+
+    :func:`log_entries` puts each log's rows in one block: then the block is a slice (a view, no
+    copy of its cells), else the rows are picked out.
+    """
+    rows = np.flatnonzero(entries["kind"].to_numpy() == kind)
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+        one_log = entries.iloc[rows[0]:rows[-1] + 1]
+    else:
+        one_log = entries.iloc[rows]
+    judged, findings = judge_entries(one_log, pairs, known_ids, programs, as_of)
+    return judged[JUDGED_COLUMNS], findings
+
+
 def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str], programs: Programs, as_of: pd.Timestamp) -> tuple[pd.DataFrame, list[Finding]]:
-    """Match entries to pairs and decide which count. Adds `pair` (or -1), `counted` and `reason`.
+    """Match entries to pairs and decide which count. Adds the :data:`JUDGED_COLUMNS`: `pair` (or -1),
+    its window, `reason` and `counted`.
 
     ``pairs`` carry their period (:mod:`coaching_batch.rules.periods`): an entry counts from the
     pair's `window_start` to its `window_end` and the as-of date, whatever the pair's program, so
