@@ -16,17 +16,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import xlsxwriter
-import xlsxwriter.exceptions
-from xlsxwriter.worksheet import Worksheet
 
 from . import settings
 from .contracts import Column, Table, tables
 from .errors import CoachingBatchError, UsageError
 from .policy import preset_names
 from .atomic import atomic_path
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
 
 TEMPLATE_ROWS = 10_000  # rows below the header that carry the dropdowns and input messages
 HEADER_ROW = 0  # 0-based: the header is row 1, the example row 2, data from row 3
@@ -77,6 +78,8 @@ def write_templates(directory: Path, *, force: bool = False) -> list[Path]:
             f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''} in {directory}; "
             "nothing was written (use --force to replace them, or choose another folder)"
         )
+    import xlsxwriter.exceptions  # here, not at the top: the command line's help does not need it
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for table, path in targets:
@@ -91,6 +94,8 @@ def write_templates(directory: Path, *, force: bool = False) -> list[Path]:
 
 
 def _write_template(table: Table, path: Path) -> None:
+    import xlsxwriter
+
     workbook = xlsxwriter.Workbook(str(path))
     workbook.set_properties({"title": f"{table.title} template", "created": _CREATED})
     formats = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("pandas", "numpy", "pandera", "python_calamine", "openpyxl")
+HEAVY = ("pandas", "numpy", "pandera", "python_calamine", "openpyxl", "xlsxwriter")
 
 
 def modules_after(code: str) -> set[str]:
