@@ -2,6 +2,7 @@
 
 Each file is read in a worker process: files are read in parallel, and a reader that dies on a
 malicious file (calamine aborts the process on some) takes only that file down with it. A worker
+hashes the file as it reads it (its bytes are read once for the hash and the zip check) and
 returns, per sheet, the recognised table with its rows as raw cell values, indexed by the sheet's
 1-based row numbers, and the sheet column of every canonical column, so every later finding can
 name the exact cell.
