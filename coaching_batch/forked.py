@@ -4,6 +4,9 @@ The copy inherits everything this process holds when it starts (a run's tables a
 to it) and sends back only its result, pickled. Where the platform cannot fork, or the copy dies,
 the work is done here when its result is asked for: the outcome is the same either way. An
 exception the work raises in the copy is raised here by :meth:`Forked.result`.
+
+Beside it, the two ways the run keeps the garbage collector off its large heap: frozen around a
+fork (:func:`frozen_heap`), paused while many small objects are made (:func:`collection_paused`).
 """
 
 from __future__ import annotations
@@ -65,6 +68,22 @@ def frozen_heap() -> Iterator[None]:
     finally:
         if os.getpid() == freezer:
             gc.unfreeze()
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No garbage collection meanwhile: a large table's cells, run.json's values or a folder's PDF
+    pages are hundreds of thousands of small objects that make no reference cycle, and each
+    collection they set off would walk them, and every other object of the run, again (a process
+    forked meanwhile inherits the pause)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _run_inherited(key: int) -> object:

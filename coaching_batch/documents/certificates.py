@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 from fpdf.enums import XPos, YPos
 
+from ..forked import collection_paused
 from ..model import RunResult
-from ..reports.xlsx import collection_paused
 from .names import CERTIFICATES_FOLDER, NOTES_FILE, combined_certificates_name, text_of
 from .pdf import Document, day
 from .template import fill, parse_template, read_template_text

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..forked import collection_paused
 from ..model import RunResult
-from ..reports.xlsx import collection_paused
 from .names import NOTES_FILE, documentation_name, request_name, text_of
 from .parallel import in_forks
 from ..rules.dates import hours_text

@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..forked import collection_paused
 from ..model import RunResult
 from .exceptions import tracked_findings
 from .payments import payment_total
 from .programs import run_programs
-from .xlsx import collection_paused, is_missing
+from .xlsx import is_missing
 
 PAIR_FIELDS = (
     "program", "candidate_id", "coach_id", "status", "planning_meeting_date", "agreement_date", "start", "deadline",

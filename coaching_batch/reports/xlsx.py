@@ -7,12 +7,10 @@ values (None, NaN, NA, NaT, "") are blank cells; dates are real Excel dates; boo
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -26,6 +24,8 @@ import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Format, Workbook
 from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
+
+from ..forked import collection_paused
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
@@ -335,21 +335,6 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
     converted = np.empty(len(distinct) + 1, dtype=object)
     converted[: len(distinct)] = [cell_value(v, column.kind) for v in distinct]
     return converted[codes].tolist()
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """No garbage collection meanwhile: a large table's cells (or run.json's values) are hundreds of
-    thousands of small objects that make no reference cycle, and each collection they set off would
-    walk them, and every other object of the run, again."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @collection_paused()  # add_table and the cells make hundreds of thousands of objects
