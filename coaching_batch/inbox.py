@@ -75,21 +75,9 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def refuse_reason(path: Path) -> str:
-    """Why a zip-based workbook must not be opened (zip bomb, absurd sheet size), or ''."""
-    if path.suffix.lower() == ".xls":
-        return ""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return archive_refuse_reason(archive)
-    except zipfile.BadZipFile:
-        return ""  # not a zip: let the reader say what it is
-    except (OSError, RuntimeError, NotImplementedError) as exc:
-        return f"its archive cannot be read ({exc})"
-
-
 def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
-    """`refuse_reason` for a workbook already open as a zip (so the reader opens each file once).
+    """Why a zip-based workbook must not be opened (zip bomb, absurd sheet size), or ''; the reader
+    asks it of each workbook already open as a zip (``read._inspect``), so each file is opened once.
 
     May raise what reading the archive raises (OSError, RuntimeError, NotImplementedError).
     """
