@@ -86,14 +86,14 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     known = set(tables["employees"]["employee_id"])
 
     entries = logs.log_entries(tables)
+    large = len(entries) >= settings.PARALLEL_ROWS  # then part of the work below is done by forked copies
     # For a large inbox, the two logs may be judged side by side, one by a forked process.
-    entries, entry_findings = logs.judge_both_logs(entries, pairs, known, programs, as_of,
-                                                   may_fork=len(entries) >= settings.PARALLEL_ROWS)
+    entries, entry_findings = logs.judge_both_logs(entries, pairs, known, programs, as_of, may_fork=large)
     findings += entry_findings
     counted = entries.loc[entries["counted"].to_numpy(), COUNTED_COLUMNS]
     # What needs only the entries and the pairs' IDs is worked out by a forked process meanwhile, for a large inbox.
     aside = Forked(partial(_beside_the_rules, tables, entries, counted, pairs, known, footers or []),
-                   enabled=len(entries) >= settings.PARALLEL_ROWS)
+                   enabled=large)
 
     minutes = counted.groupby(["pair", "kind"])["duration"].sum().unstack(fill_value=0)
     pairs["candidate_minutes"] = pairs["pair"].map(minutes.get("candidate_log", pd.Series(dtype=int))).fillna(0).astype(int)
