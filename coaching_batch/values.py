@@ -79,6 +79,9 @@ def _kind_of_type(kind: type) -> int:
     return _OTHER
 
 
+_NEVER_MISSING = frozenset({str, bool, int, dt.datetime, dt.date, dt.time, dt.timedelta})  # no value of these is NA
+
+
 # Invisible characters that are not Unicode spaces: zero-width space, word joiner, byte-order mark.
 _ZERO_WIDTH = str.maketrans(dict.fromkeys(("\u200b", "\u2060", "\ufeff"), None))
 
@@ -105,12 +108,17 @@ class Cells:
         self.name = s.name
         self.raw = s.to_numpy(dtype=object)
         size = len(self.raw)
-        self.kinds = np.full(size, _OTHER, dtype=np.int8)
-        if size:
-            types = np.fromiter(map(type, self.raw), dtype=object, count=size)
-            codes, unique_types = pd.factorize(types)
-            self.kinds = np.array([_kind_of_type(t) for t in unique_types], dtype=np.int8)[codes]
-        self.kinds[pd.isna(self.raw)] = _BLANK
+        # Each cell's kind, from its Python type: a column holds a few types, each judged once.
+        kind_of = {kind: _kind_of_type(kind) for kind in set(map(type, self.raw))}
+        if len(kind_of) == 1:
+            self.kinds = np.full(size, next(iter(kind_of.values())), dtype=np.int8)
+        else:
+            self.kinds = np.fromiter(map(kind_of.__getitem__, map(type, self.raw)), dtype=np.int8, count=size)
+        # Missing (None, NaN, NaT, NA) is asked only of the cells of a type that can be missing.
+        maybe = [kind for python_type, kind in kind_of.items() if python_type not in _NEVER_MISSING]
+        if maybe:
+            where = np.flatnonzero(np.isin(self.kinds, maybe))
+            self.kinds[where[pd.isna(self.raw[where])]] = _BLANK
         # Text: parse each distinct spelling once; `text_unique[text_codes]` is the text of the
         # cells at `text_where`. Whitespace-only text is blank.
         where = np.flatnonzero(self.kinds == _TEXT)

@@ -90,6 +90,15 @@ def test_blank_cells_are_missing_but_not_invalid(cell):
         assert one(parser, cell) is None
 
 
+def test_every_kind_of_missing_value_is_blank_beside_filled_cells_of_its_type():
+    # the column mixes each missing value with real values of the same type, as a combined table may
+    cells = column(pd.NaT, dt.datetime(2024, 3, 5), np.datetime64("NaT"), np.float64("nan"), 1.5,
+                   pd.NA, None, dt.date(2024, 3, 6), np.nan)
+    parsed = parse_dates(cells)
+    assert parsed.invalid.tolist() == [False] * 9
+    assert parsed.values.isna().tolist() == [True, False, True, True, False, True, True, False, True]
+
+
 def test_ids_are_text_with_nullable_missing_values():
     parsed = parse_ids(column(12345.0, None, "00123"))
     assert parsed.values.dtype == "string"
