@@ -132,8 +132,9 @@ def _blank_mask(cells: np.ndarray) -> np.ndarray:
 
 def _grid(body: list[list], width: int) -> np.ndarray:
     """The rows as one 2-D array of cells, at least ``width`` wide (short rows padded with None)."""
-    longest = max(width, max(map(len, body), default=0))
-    if any(len(row) != longest for row in body):  # a header cell right of every data cell, or ragged rows
+    lengths = set(map(len, body))
+    longest = max(width, max(lengths, default=0))
+    if lengths - {longest}:  # a header cell right of every data cell, or ragged rows
         body = [row + [None] * (longest - len(row)) for row in body]
     # from one flat stream of cells: assigning the nested lists makes numpy probe each one as a sequence
     return np.fromiter(chain.from_iterable(body), dtype=object, count=len(body) * longest).reshape(len(body), longest)

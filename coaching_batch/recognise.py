@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import repeat
 
 from .contracts import TABLE_ORDER, tables
 from .settings import HEADER_SEARCH_ROWS, PARTIAL_MATCH_MIN_HEADERS
@@ -109,28 +110,44 @@ def recognise(rows: list[list]) -> Recognition:
     """Find the header row among the first rows and the table it belongs to."""
     best: tuple | None = None  # (weighted matches, complete, -row, -table order) ranks candidates
     best_recognition = Recognition(table=None)
-    contracts = tables()
-    weights = _weights()
     for row_number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         # A row's score is at most its number of text cells (one header each): a row of fewer than
         # the best score so far cannot outrank it, and a data row is usually such a row.
-        if best is not None and sum(isinstance(cell, str) for cell in row) < best[0]:
+        if best is not None and sum(map(isinstance, row, repeat(str))) < best[0]:
             continue
-        matched = _match_row(row)
-        if not matched:
-            continue
-        missing_by_table = {name: [c.name for c in contracts[name].required if c.name not in columns]
-                            for name, columns in matched.items()}
-        any_complete = not all(missing_by_table.values())
-        for table_name, columns in matched.items():
-            table = contracts[table_name]
-            missing = missing_by_table[table_name]
-            complete = not missing
-            if not complete and (len(columns) < PARTIAL_MATCH_MIN_HEADERS or len(missing) == len(table.required)):
-                continue
-            score = sum(weights[table_name][c] for c in columns) if any_complete and not complete else len(columns)
-            rank = (score, complete, -row_number, -TABLE_ORDER.index(table_name))
+        for score, complete, order, table_name, columns, missing in _row_candidates(row):
+            rank = (score, complete, -row_number, -order)
             if best is None or rank > best:
                 best = rank
-                best_recognition = Recognition(table_name, row_number, columns, missing)
+                best_recognition = Recognition(table_name, row_number, dict(columns), list(missing))
     return best_recognition
+
+
+def _row_candidates(row: list) -> tuple[tuple, ...]:
+    """The tables one row could be the header of: (score, complete, table order, table, columns, missing)."""
+    try:
+        return _candidates_of(tuple(row))
+    except TypeError:  # a cell that cannot be hashed (never from a workbook reader): judged uncached
+        return _candidates_of.__wrapped__(tuple(row))
+
+
+@lru_cache(maxsize=4096)  # the workbooks of one template repeat their header rows
+def _candidates_of(row: tuple) -> tuple[tuple, ...]:
+    matched = _match_row(row)
+    if not matched:
+        return ()
+    contracts = tables()
+    weights = _weights()
+    missing_by_table = {name: tuple(c.name for c in contracts[name].required if c.name not in columns)
+                        for name, columns in matched.items()}
+    any_complete = not all(missing_by_table.values())
+    candidates = []
+    for table_name, columns in matched.items():
+        table = contracts[table_name]
+        missing = missing_by_table[table_name]
+        complete = not missing
+        if not complete and (len(columns) < PARTIAL_MATCH_MIN_HEADERS or len(missing) == len(table.required)):
+            continue
+        score = sum(weights[table_name][c] for c in columns) if any_complete and not complete else len(columns)
+        candidates.append((score, complete, TABLE_ORDER.index(table_name), table_name, columns, missing))
+    return tuple(candidates)
