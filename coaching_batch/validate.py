@@ -139,15 +139,16 @@ def combine(sheets: list[tuple[str, RawSheet]], table: Table, sources: list[Shee
     position = {name: i for i, name in enumerate(names)}
     lengths = np.array([0 if sheet.cells is None else len(sheet.cells) for _, sheet in sheets], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)])
-    cells = np.full((int(starts[-1]), len(names)), np.nan, dtype=object)
+    # column by column (each column one contiguous run of cells), handed to the frame as it is
+    columns = np.full((len(names), int(starts[-1])), np.nan, dtype=object)
     first_src = len(sources)
     for k, (relpath, sheet) in enumerate(sheets):
         sources.append(SheetSource(relpath, sheet.name, sheet.columns, sheet.labels))
         present = [i for i, c in enumerate(sheet.columns) if c in position]  # sheet.cells holds sheet.columns in order
         if lengths[k] and present:
             targets = [position[c] for c in sheet.columns if c in position]
-            cells[starts[k] : starts[k + 1], targets] = np.asarray(sheet.cells, dtype=object)[:, present]
-    frame = pd.DataFrame(cells, columns=names, dtype=object)
+            columns[targets, starts[k] : starts[k + 1]] = np.asarray(sheet.cells, dtype=object)[:, present].T
+    frame = pd.DataFrame(columns.T, columns=names, dtype=object, copy=False)
     frame["_file"] = pd.Series(np.repeat(np.array([f for f, _ in sheets], dtype=object), lengths), dtype="str")
     frame["_sheet"] = pd.Series(np.repeat(np.array([s.name for _, s in sheets], dtype=object), lengths), dtype="str")
     frame["_row"] = np.concatenate([np.asarray(sheet.rows, dtype=np.int64) if lengths[k] else np.zeros(0, dtype=np.int64)
