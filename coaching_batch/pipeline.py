@@ -27,7 +27,7 @@ from .ledger import Ledger, crash_point, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, read_all
-from .reports import OUTPUT_NAMES, write_outputs
+from .reports import OUTPUT_NAMES, write_outputs, writers_started
 from .reports.exceptions import OPEN, RESOLVED, finding_key
 from .rules.evaluate import evaluate
 from .validate import validate
@@ -95,6 +95,16 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     wording = read_template_text(options.certificate_template)  # a bad template stops the run before anything is read
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
+    # the processes that will write the outputs, started before the run holds any data or lock
+    with writers_started() as writers:
+        result, out_dir = _run(options, programs, wording, progress, writers)
+    if options.archive:
+        archive_inputs(options.inbox, result, options.inbox.resolve().parent / settings.ARCHIVE_DIRNAME / options.as_of.isoformat())
+    return result, out_dir
+
+
+def _run(options: RunOptions, programs: Programs, wording: str, progress: Progress | None,
+         writers: list) -> tuple[RunResult, Path]:
     if options.dry_run:
         ledger = Ledger.open_existing(options.state_dir)
         with closing(ledger) if ledger else nullcontext():
@@ -103,7 +113,7 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
             result.certificate_template = wording
             result.dry_run = True  # run.json says so; its payment sheet is never taken as delivered
             settle(result, ledger)
-            _write(result, out_dir, progress)
+            _write(result, out_dir, progress, writers)
         return result, out_dir
 
     # a lost, empty or damaged ledger beside delivered payment sheets stops the run
@@ -120,14 +130,12 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         run_id = ledger.record_pending(result, out_dir)
         crash_point("pending-recorded")
         try:
-            _write(result, out_dir, progress)
+            _write(result, out_dir, progress, writers)
         except BaseException:
             ledger.abandon(run_id)  # no output delivered, so no payment left pending
             raise
         crash_point("outputs-written")
         ledger.record_completed(run_id, result, options.exit_status(result))
-    if options.archive:
-        archive_inputs(options.inbox, result, options.inbox.resolve().parent / settings.ARCHIVE_DIRNAME / options.as_of.isoformat())
     return result, out_dir
 
 
@@ -232,12 +240,12 @@ def _paid_pairs_logs(evaluation) -> pd.DataFrame:
     return entries.loc[chosen, COUNTED_ENTRY_COLUMNS].reset_index(drop=True)
 
 
-def _write(result: RunResult, out_dir: Path, progress: Progress | None) -> None:
-    """The outputs, each written atomically."""
+def _write(result: RunResult, out_dir: Path, progress: Progress | None, writers: list) -> None:
+    """The outputs, each written atomically (shares of them by ``writers``)."""
     if progress:
         progress("Writing outputs", 0, 1)
     try:
-        write_outputs(result, out_dir)
+        write_outputs(result, out_dir, writers=writers)
     except OSError as exc:  # a full disk, a read-only or missing share: nothing was delivered
         raise UsageError(f"cannot write the outputs to {out_dir}: {exc.strerror or exc}") from None
     except XlsxFileCreateError as exc:  # xlsxwriter's wrapping of the same OSError (a full disk)

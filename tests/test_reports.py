@@ -435,7 +435,7 @@ def test_a_failure_in_the_parallel_writer_leaves_earlier_outputs_untouched(tmp_p
         Path(path).write_bytes(b"half a workbook")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setitem(reports.WRITERS, reports.FORKED_OUTPUT, broken)
+    monkeypatch.setitem(reports.WRITERS, reports.RESULTS, broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         write_outputs(make_result(policy, with_payment=False, findings=[]), tmp_path, parallel=True)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
@@ -449,6 +449,30 @@ def test_a_failure_beside_the_parallel_writer_stops_it_and_leaves_no_temp_file(t
     with pytest.raises(OSError):
         write_outputs(make_result(policy), tmp_path, parallel=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_writer_process_that_dies_stops_the_write_and_leaves_earlier_outputs_untouched(tmp_path, policy, monkeypatch):
+    write_outputs(make_result(policy), tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+
+    def killed(result, path):  # the process writing results.xlsx is killed (out of memory, say)
+        Path(path).write_bytes(b"half a workbook")
+        os._exit(9)
+
+    monkeypatch.setitem(reports.WRITERS, reports.RESULTS, killed)
+    with pytest.raises(reports.WriterStopped, match="results.xlsx"):
+        write_outputs(make_result(policy), tmp_path, parallel=True)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+def test_writer_processes_end_with_the_write_or_without_it(tmp_path, policy):
+    import multiprocessing
+
+    with reports.writers_started() as writers:
+        assert len(writers) == len(reports.SHARES)  # waiting for a result that never comes
+    assert multiprocessing.active_children() == []
+    write_outputs(make_result(policy), tmp_path, parallel=True)
+    assert multiprocessing.active_children() == []
 
 
 def test_run_json_values_give_dates_as_iso_text_and_missing_ones_as_null():

@@ -2,8 +2,8 @@
 this process (the run's data is shared by the fork, never copied or pickled).
 
 ``os.fork`` is used directly, not :mod:`multiprocessing`: the documents are themselves written in a
-forked daemon process for a large run (:func:`coaching_batch.reports.write_outputs`), and a daemon
-process may not start :mod:`multiprocessing` children. Where the platform cannot fork, or there are
+daemon writer process (:func:`coaching_batch.reports.write_outputs`), and a daemon process may not
+start :mod:`multiprocessing` children. Where the platform cannot fork, or there are
 few items, everything is drawn here.
 """
 

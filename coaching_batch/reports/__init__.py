@@ -5,15 +5,20 @@ Every file is written atomically. All four are first written in full to temporar
 their final names; only when all of them are complete are they renamed into place, so a failure
 while writing leaves the previous run's files as they were and no temporary file behind.
 
-Building a workbook is CPU-bound Python, so for a large run ``results.xlsx`` (the largest) is
-written by a forked process while this one writes the other three; the renames still wait for both.
+Building a workbook or a PDF is CPU-bound Python, so ``results.xlsx`` (the largest workbook) and
+the folders of PDFs are written by two writer processes while this one writes the rest; the
+renames still wait for all. A run starts its writer processes at its beginning
+(:func:`writers_started`): they load the PDF library while the run reads and judges, share none
+of the run's data (they are sent the result, pickled), and so are ready when the outputs are due.
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
-from collections.abc import Callable
-from contextlib import ExitStack
+import pickle
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from ..forked import frozen_heap
@@ -42,49 +47,55 @@ FOLDER_WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
     **DOCUMENT_WRITERS,  # certificates/, payment-requests/, payment-documentation/ (PDF)
     NOTICES_DIRNAME: write_notices,  # the weekly notices as .eml files
 }
-FORKED_OUTPUT = RESULTS  # the output a second process writes, in a parallel write
-PARALLEL_MIN_ROWS = 5_000  # below this many rows (findings, inputs, pairs) a fork costs more than it saves
+# What each writer process writes, and the modules it loads while it waits for the result.
+SHARES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    ((RESULTS,), ()),
+    (tuple(DOCUMENT_WRITERS), ("coaching_batch.documents.certificates", "coaching_batch.documents.payments")),
+)
+PARALLEL_MIN_ROWS = 5_000  # without started writers: below this many rows (findings, inputs, pairs) all is written here
 
-__all__ = ["write_outputs", "finding_key", "run_summary", "OUTPUT_NAMES", "RESULTS", "PAYMENTS", "EXCEPTIONS", "RUN_JSON"]
+__all__ = ["write_outputs", "writers_started", "finding_key", "run_summary", "OUTPUT_NAMES", "RESULTS", "PAYMENTS",
+           "EXCEPTIONS", "RUN_JSON"]
 
 
 class WriterStopped(RuntimeError):
     """The process writing an output ended without saying whether it succeeded"""
 
 
-def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = None) -> list[Path]:
+def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = None,
+                  writers: Sequence[OutputWriter] | None = None) -> list[Path]:
     """Write the four outputs and the folders of documents into ``out_dir`` (created with its
     parents); returns the four outputs' paths.
 
-    ``parallel`` writes :data:`FORKED_OUTPUT`, and the PDF folders, in forked processes meanwhile;
-    None (the default) does so for a large run where the platform can fork.
+    ``writers`` (from :func:`writers_started`) write their :data:`SHARES` meanwhile. Without them,
+    ``parallel`` starts writers here; None (the default) does so for a large run where the
+    platform can fork.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if parallel is None:
-        parallel = _worth_forking(result)
-    if parallel and "fork" not in multiprocessing.get_all_start_methods():
-        parallel = False
     with ExitStack() as stack:
+        if writers is None:
+            if parallel is None:
+                parallel = _worth_forking(result)
+            writers = stack.enter_context(writers_started()) if parallel else []
         # payments.xlsx is entered first so it is renamed into place last (the stack
         # exits in reverse), after run.json: a delivered payment sheet always has the rest beside it
         temps = {name: stack.enter_context(atomic_path(out_dir / name)) for name in sorted(WRITERS, key=lambda n: n != PAYMENTS)}
-        folders = {name: stack.enter_context(atomic_folder(out_dir / name)) for name in FOLDER_WRITERS}
-        forked = _ForkedWriter(result, FORKED_OUTPUT, temps[FORKED_OUTPUT]) if parallel else None
-        # in a parallel write the PDF folders are written by a second forked process meanwhile
-        documents = _ForkedWriter(result, "the documents", folders, write=_write_documents) if parallel else None
-        elsewhere = [writer for writer in (forked, documents) if writer is not None]
+        temps |= {name: stack.enter_context(atomic_folder(out_dir / name)) for name in FOLDER_WRITERS}
+        shares = [names for names, _ in SHARES[: len(writers)]]
         try:
-            for name, write in WRITERS.items():
-                if forked is None or name != FORKED_OUTPUT:
+            if writers:
+                data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)  # once, for every writer
+                for writer, names in zip(writers, shares):
+                    writer.send(names, {name: temps[name] for name in names}, data)
+            elsewhere = {name for names in shares for name in names}
+            for name, write in (WRITERS | FOLDER_WRITERS).items():
+                if name not in elsewhere:
                     write(result, temps[name])
-            for name, write in FOLDER_WRITERS.items():
-                if documents is None or name not in DOCUMENT_WRITERS:
-                    write(result, folders[name])
-            for writer in elsewhere:
+            for writer in writers:
                 writer.wait()
-        except BaseException:  # this process, or a forked writer, failed: none may write afterwards
-            for writer in elsewhere:
+        except BaseException:  # this process, or a writer, failed: none may write afterwards
+            for writer in writers:
                 writer.stop()
             raise
     return [out_dir / name for name in (RESULTS, PAYMENTS, EXCEPTIONS, RUN_JSON)]
@@ -94,52 +105,87 @@ def _worth_forking(result: RunResult) -> bool:
     return len(result.findings) + len(result.inputs) + len(result.pairs) >= PARALLEL_MIN_ROWS
 
 
-class _ForkedWriter:
-    """One output written by a forked copy of this process; its failure is raised here by :meth:`wait`."""
+@contextmanager
+def writers_started() -> Iterator[list[OutputWriter]]:
+    """One writer process per share of :data:`SHARES`, started now (none where the platform cannot
+    fork); those still waiting when the block ends (the run stopped before its outputs) are stopped."""
+    writers: list[OutputWriter] = []
+    try:
+        if "fork" in multiprocessing.get_all_start_methods():
+            writers = [OutputWriter(modules) for _, modules in SHARES]
+        yield writers
+    finally:
+        for writer in writers:
+            writer.stop()
 
-    def __init__(self, result: RunResult, name: str, temp, write: Callable | None = None) -> None:
+
+class OutputWriter:
+    """A forked process that writes the outputs it is sent; their writer's failure is raised by :meth:`wait`."""
+
+    def __init__(self, modules: Sequence[str] = ()) -> None:
         context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_write_forked, args=(write or WRITERS[name], result, temp, send), daemon=True)
+        tasks, self._tasks = context.Pipe(duplex=False)  # (reading end, writing end)
+        self._answers, answers = context.Pipe(duplex=False)
+        self._process = context.Process(target=_serve, args=(tasks, answers, (self._tasks, self._answers), tuple(modules)),
+                                        daemon=True)
         with frozen_heap():
             self._process.start()
-        send.close()
-        self.name = name
+        tasks.close()
+        answers.close()
+        self.names: tuple[str, ...] = ()
+
+    def send(self, names: Sequence[str], temps: dict[str, Path], data: bytes) -> None:
+        """Have the outputs ``names`` written to ``temps`` from the pickled result ``data``."""
+        self.names = tuple(names)
+        try:
+            self._tasks.send((self.names, temps))
+            self._tasks.send_bytes(data)
+        except OSError:  # the process has died: wait() says so
+            pass
 
     def wait(self) -> None:
-        """Until the output is written; its writer's exception, if it raised one, is raised again."""
+        """Until the outputs are written; their writer's exception, if it raised one, is raised again."""
         try:
-            error = self._receive.recv()
+            error = self._answers.recv()
         except EOFError:
-            error = WriterStopped(f"the process writing {self.name} stopped before finishing it")
+            error = WriterStopped(f"the process writing {', '.join(self.names)} stopped before finishing")
         finally:
-            self._receive.close()
-            self._process.join()
+            self.stop()  # once it has answered, it has nothing left to do
         if error is not None:
             raise error
 
     def stop(self) -> None:
-        """End the writer at once (this process failed): nothing may write its file afterwards."""
-        self._process.kill()
+        """End the process (at once, if it is still at work): nothing may write its outputs afterwards."""
+        if self._process.is_alive():
+            self._process.kill()
         self._process.join()
-        self._receive.close()
+        self._tasks.close()
+        self._answers.close()
 
 
-def _write_documents(result: RunResult, folders: dict[str, Path]) -> None:
-    """Every PDF folder (certificates, payment requests and documentation), in a forked process."""
-    for name in DOCUMENT_WRITERS:
-        FOLDER_WRITERS[name](result, folders[name])
-
-
-def _write_forked(write: Callable[[RunResult, Path], None], result: RunResult, temp: Path, send) -> None:
-    try:
-        write(result, temp)
-    except BaseException as exc:  # handed to the parent, which raises it
+def _serve(tasks, answers, parents_ends, modules: tuple[str, ...]) -> None:
+    """In the writer process: load ``modules``, then write what is sent, and answer."""
+    for end in parents_ends:  # else this process would hold its own pipe open: no end of file
+        end.close()
+    for module in modules:
         try:
-            send.send(exc)
-        except Exception:  # an exception that cannot be pickled is reported by its text
-            send.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
-    else:
-        send.send(None)
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - the writing imports it again and reports why
+            pass
+    try:
+        names, temps = tasks.recv()
+        result = pickle.loads(tasks.recv_bytes())
+    except EOFError:  # the run ended before its outputs
+        return
+    error: BaseException | None = None
+    try:
+        for name in names:
+            (WRITERS | FOLDER_WRITERS)[name](result, temps[name])
+    except BaseException as exc:  # handed to the run, which raises it
+        error = exc
+    try:
+        answers.send(error)
+    except Exception:  # an exception that cannot be pickled is reported by its text
+        answers.send(RuntimeError(f"{type(error).__name__}: {error}"))
     finally:
-        send.close()
+        answers.close()
