@@ -43,7 +43,7 @@ def app() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command with its error handling: a usage problem is one `Error:` line and exit 2."""
-    _quick_exit()
+    _freeze_at_exit()
     try:
         app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
     except click.exceptions.Abort:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(ExitStatus.OK)
 
 
-def _quick_exit() -> None:
+def _freeze_at_exit() -> None:
     """At exit, the heap is frozen first (once registered, the last exit handler to run).
 
     The interpreter's shutdown collects garbage over every object still held, several times over:
