@@ -475,6 +475,19 @@ def test_writer_processes_end_with_the_write_or_without_it(tmp_path, policy):
     assert multiprocessing.active_children() == []
 
 
+def test_ctrl_c_is_left_to_the_run_that_started_the_writer_processes(capfd):
+    import signal
+    import time
+
+    with reports.writers_started() as writers:
+        for writer in writers:  # as a terminal's Ctrl-C reaches every process of the run
+            os.kill(writer.pid, signal.SIGINT)
+        time.sleep(0.3)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the run's own stays
+    err = capfd.readouterr().err
+    assert "KeyboardInterrupt" not in err and "Traceback" not in err
+
+
 def test_run_json_values_give_dates_as_iso_text_and_missing_ones_as_null():
     values = [pd.NaT, np.datetime64("NaT"), pd.Timestamp("2026-01-02"), pd.Timestamp("2026-01-02 10:30"),
               np.datetime64("2026-01-03"), datetime(2026, 1, 4), date(2026, 1, 5), Severity.ERROR, np.int64(3),

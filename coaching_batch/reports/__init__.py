@@ -17,6 +17,8 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import pickle
+import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -128,11 +130,15 @@ class OutputWriter:
         self._answers, answers = context.Pipe(duplex=False)
         self._process = context.Process(target=_serve, args=(tasks, answers, (self._tasks, self._answers), tuple(modules)),
                                         daemon=True)
-        with frozen_heap():
+        with frozen_heap(), _interrupts_ignored():  # Ctrl-C is for the run, which stops its writers
             self._process.start()
         tasks.close()
         answers.close()
         self.names: tuple[str, ...] = ()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
 
     def send(self, names: Sequence[str], temps: dict[str, Path], data: bytes) -> None:
         """Have the outputs ``names`` written to ``temps`` from the pickled result ``data``."""
@@ -161,6 +167,19 @@ class OutputWriter:
         self._process.join()
         self._tasks.close()
         self._answers.close()
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """SIGINT (Ctrl-C) ignored meanwhile, and so by a process forked meanwhile, from its first instruction."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set it
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _serve(tasks, answers, parents_ends, modules: tuple[str, ...]) -> None:
