@@ -6,7 +6,9 @@ the work is done here when its result is asked for: the outcome is the same eith
 exception the work raises in the copy is raised here by :meth:`Forked.result`.
 
 Beside it, the two ways the run keeps the garbage collector off its large heap: frozen around a
-fork (:func:`frozen_heap`), paused while many small objects are made (:func:`collection_paused`).
+fork (:func:`frozen_heap`), paused while many small objects are made (:func:`collection_paused`);
+and :func:`end_with_parent`, which every process a run starts calls, so that none outlives a run
+killed outright.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,7 +38,8 @@ class Forked(Generic[Result]):
         self._future: Future | None = None
         if enabled and "fork" in multiprocessing.get_all_start_methods():
             _WORK[id(self)] = work
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=end_with_parent)
             with frozen_heap():
                 self._future = self._pool.submit(_run_inherited, id(self))  # the copy is forked here
 
@@ -84,6 +89,26 @@ def collection_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+PARENT_CHECK_SECONDS = 1.0
+
+
+def end_with_parent() -> None:
+    """In a process the run started: end it at once when the run's process is gone.
+
+    A run killed outright (SIGKILL, a scheduler's time limit) cannot stop the processes it started;
+    a worker or writer waiting for work would otherwise wait for ever, holding its memory. A thread
+    looks for the parent once a second.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _run_inherited(key: int) -> object:

@@ -30,7 +30,7 @@ import python_calamine
 
 from . import settings
 from .contracts import tables
-from .forked import frozen_heap
+from .forked import end_with_parent, frozen_heap
 from .inbox import archive_refuse_reason
 from .recognise import normalise_header, recognise
 
@@ -408,6 +408,7 @@ _progress = None  # in a worker: shared flags, one per file: _STARTED, then _FIN
 def _init_worker(flags) -> None:
     global _progress
     _progress = flags
+    end_with_parent()
 
 
 def _read_tracked(chunk: list[tuple[int, str, str]]) -> list[WorkbookRead]:

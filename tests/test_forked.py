@@ -3,8 +3,10 @@ the outcome is the same as doing the work here, whatever happens to the copy."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +15,7 @@ import pytest
 from coaching_batch import settings
 from coaching_batch.findings import sort_key
 from coaching_batch.forked import Forked
+from coaching_batch.reports import writers_started
 from coaching_batch.pipeline import RunOptions, _evaluate
 from coaching_batch.policy import Programs
 from coaching_batch.rules import logs
@@ -145,3 +148,39 @@ def test_objects_are_frozen_only_around_the_fork_and_stay_frozen_in_the_copy():
         os._exit(0)
     os.waitpid(pid, 0)
     assert os.read(reading, 1) == b"1" and gc.get_freeze_count() == 0
+
+
+# --- a run killed outright ------------------------------------------------------------------------
+
+def _stand_in_for_a_run(report) -> None:
+    """Starts the writer processes and a forked copy as a run does, says their process IDs, waits."""
+    with writers_started() as writers:
+        report.send([writer.pid for writer in writers])
+        Forked(lambda: (report.send([os.getpid()]), time.sleep(60))).result()
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")  # a zombie has ended; whoever adopted it reaps it
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_the_processes_a_run_started_end_when_the_run_is_killed_outright():
+    context = multiprocessing.get_context("fork")
+    receive, report = context.Pipe(duplex=False)
+    run = context.Process(target=_stand_in_for_a_run, args=(report,))
+    run.start()
+    started = receive.recv() + receive.recv()
+    assert len(started) == 3 and all(map(_running, started))
+    os.kill(run.pid, signal.SIGKILL)  # as a scheduler's time limit does
+    run.join()
+    deadline = time.monotonic() + 10
+    while any(map(_running, started)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in started if _running(pid)]
+    for pid in left:  # never leave them to hold the test run's output open
+        os.kill(pid, signal.SIGKILL)
+    assert left == []

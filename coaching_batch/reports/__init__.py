@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from ..forked import frozen_heap
+from ..forked import end_with_parent, frozen_heap
 from ..model import RunResult
 from ..documents import FOLDER_WRITERS as DOCUMENT_WRITERS  # the PDFs
 from ..notices.eml import NOTICES_DIRNAME, write_notices
@@ -186,6 +186,7 @@ def _serve(tasks, answers, parents_ends, modules: tuple[str, ...]) -> None:
     """In the writer process: load ``modules``, then write what is sent, and answer."""
     for end in parents_ends:  # else this process would hold its own pipe open: no end of file
         end.close()
+    end_with_parent()
     for module in modules:
         try:
             importlib.import_module(module)
