@@ -126,9 +126,7 @@ def _fill_from_labels(entries: pd.DataFrame, tables: Tables) -> pd.DataFrame:
         blank = entries[key].isna().to_numpy(dtype=bool) & labelled[src]
         filled = np.flatnonzero(blank & found[src])
         if len(filled):
-            column = entries[key].to_numpy(dtype=object, na_value=None, copy=True)
-            column[filled] = ids[src[filled]]
-            entries[key] = pd.array(column, dtype=entries[key].dtype) if isinstance(entries[key].dtype, pd.StringDtype) else column
+            entries.iloc[filled, entries.columns.get_loc(key)] = ids[src[filled]]  # only these cells are checked as text
             first_label = filled[~from_label[filled]]
             entries.iloc[first_label, entries.columns.get_loc("id_label_cell")] = cells_here[src[first_label]]
             from_label[filled] = True
