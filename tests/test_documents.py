@@ -448,6 +448,30 @@ def test_wrapped_text_draws_the_page_fpdf2s_multi_cell_draws(align):
     assert pages[0] == pages[1] and len(pages[0]) > 1  # across a page break too
 
 
+def test_a_document_made_ahead_draws_what_one_made_when_needed_draws(monkeypatch):
+    import datetime as dt
+
+    from fpdf.enums import XPos, YPos
+
+    from coaching_batch.documents import pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "_MADE_AHEAD", {})
+    pdf_module.make_ahead("portrait")
+    pdf_module._MADE_AHEAD["portrait"][0].set_creation_date(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))  # made long ago
+    made = []
+    for document in (pdf_module.Document.new(title="Payment  documentation", page_numbers=True),  # the one made ahead
+                     pdf_module.Document(title="Payment  documentation", page_numbers=True)):
+        document.add_page()
+        for text in AWKWARD_TEXTS:
+            document.wrapped(120, 5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        made.append(document)
+    assert pdf_module._MADE_AHEAD["portrait"] == []  # handed out once
+    ahead, fresh = made
+    assert [bytes(page.contents) for page in ahead.pages.values()] == [bytes(page.contents) for page in fresh.pages.values()]
+    assert (ahead.title, ahead.page_numbers, ahead.cur_orientation) == (fresh.title, fresh.page_numbers, fresh.cur_orientation)
+    assert abs(ahead.creation_date - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(seconds=5)  # dated when handed out
+
+
 def bold_page():
     """A Document on its first page, in bold 10 pt, its fill colour other than the text's (the text stays black)."""
     from coaching_batch.documents.pdf import Document

@@ -37,7 +37,7 @@ def write_certificates(result: RunResult, folder: Path) -> None:
     if issued.empty:
         return
     lines = parse_template(result.certificate_template or read_template_text(None))
-    pdf = Document("landscape", title=f"Certificates of Completion {result.as_of.isoformat()}")
+    pdf = Document.new("landscape", title=f"Certificates of Completion {result.as_of.isoformat()}")
     people = _roster(result.people)
     pairs = _pairs_by_certificate(result.pairs)
     for certificate in issued.to_dict("records"):

@@ -51,7 +51,7 @@ def write_payment_requests(result: RunResult, folder: Path) -> None:
     if waiting.empty:
         return
     entries = _entries_by_pair(result)
-    pdf = Document(title="Coaching Requests for Payment", page_numbers=True)  # all drawn at once, saved one file each
+    pdf = Document.new(title="Coaching Requests for Payment", page_numbers=True)  # all drawn at once, saved one file each
     for pair_index, pair in waiting.iterrows():
         pair = pair.to_dict()
         pdf.begin(request_name(pair), f"Coaching Request for Payment: {text_of(pair['coach_name'])}")
@@ -72,7 +72,7 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
     pair_of = {payment: index for index, payment in result.pairs["payment_id"].items()}
 
     def draw(payments: list[dict]) -> list:
-        pdf = Document(title="Payment documentation", page_numbers=True)  # all drawn at once, saved one file each
+        pdf = Document.new(title="Payment documentation", page_numbers=True)  # all drawn at once, saved one file each
         indexes = [pair_of.get(payment["payment_id"]) for payment in payments]
         known = [index for index in indexes if index is not None]
         pairs = dict(zip(known, result.pairs.loc[known].to_dict("records")))  # the pairs' rows taken at once

@@ -14,7 +14,6 @@ of the run's data (they are sent the result, pickled), and so are ready when the
 
 from __future__ import annotations
 
-import importlib
 import multiprocessing
 import pickle
 import signal
@@ -49,10 +48,19 @@ FOLDER_WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
     **DOCUMENT_WRITERS,  # certificates/, payment-requests/, payment-documentation/ (PDF)
     NOTICES_DIRNAME: write_notices,  # the weekly notices as .eml files
 }
-# What each writer process writes, and the modules it loads while it waits for the result.
-SHARES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    ((RESULTS,), ()),
-    (tuple(DOCUMENT_WRITERS), ("coaching_batch.documents.certificates", "coaching_batch.documents.payments")),
+def _prepare_documents() -> None:
+    """The PDF library loaded, and a blank document made for each PDF folder (landscape for the
+    certificates, portrait for the payment folders), while the writer waits for the result."""
+    from ..documents import certificates, payments  # noqa: F401 - loaded now, used when the result comes
+    from ..documents.pdf import make_ahead
+
+    make_ahead("landscape", "portrait", "portrait")
+
+
+# What each writer process writes, and what it prepares while it waits for the result.
+SHARES: tuple[tuple[tuple[str, ...], Callable[[], None] | None], ...] = (
+    ((RESULTS,), None),
+    (tuple(DOCUMENT_WRITERS), _prepare_documents),
 )
 PARALLEL_MIN_ROWS = 5_000  # without started writers: below this many rows (findings, inputs, pairs) all is written here
 
@@ -114,7 +122,7 @@ def writers_started() -> Iterator[list[OutputWriter]]:
     writers: list[OutputWriter] = []
     try:
         if "fork" in multiprocessing.get_all_start_methods():
-            writers = [OutputWriter(modules) for _, modules in SHARES]
+            writers = [OutputWriter(prepare) for _, prepare in SHARES]
         yield writers
     finally:
         for writer in writers:
@@ -124,11 +132,11 @@ def writers_started() -> Iterator[list[OutputWriter]]:
 class OutputWriter:
     """A forked process that writes the outputs it is sent; their writer's failure is raised by :meth:`wait`."""
 
-    def __init__(self, modules: Sequence[str] = ()) -> None:
+    def __init__(self, prepare: Callable[[], None] | None = None) -> None:
         context = multiprocessing.get_context("fork")
         tasks, self._tasks = context.Pipe(duplex=False)  # (reading end, writing end)
         self._answers, answers = context.Pipe(duplex=False)
-        self._process = context.Process(target=_serve, args=(tasks, answers, (self._tasks, self._answers), tuple(modules)),
+        self._process = context.Process(target=_serve, args=(tasks, answers, (self._tasks, self._answers), prepare),
                                         daemon=True)
         with frozen_heap(), _interrupts_ignored():  # Ctrl-C is for the run, which stops its writers
             self._process.start()
@@ -182,15 +190,15 @@ def _interrupts_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _serve(tasks, answers, parents_ends, modules: tuple[str, ...]) -> None:
-    """In the writer process: load ``modules``, then write what is sent, and answer."""
+def _serve(tasks, answers, parents_ends, prepare: Callable[[], None] | None) -> None:
+    """In the writer process: ``prepare``, then write what is sent, and answer."""
     for end in parents_ends:  # else this process would hold its own pipe open: no end of file
         end.close()
     end_with_parent()
-    for module in modules:
+    if prepare is not None:
         try:
-            importlib.import_module(module)
-        except Exception:  # noqa: BLE001 - the writing imports it again and reports why
+            prepare()
+        except Exception:  # noqa: BLE001 - the writing does the same again and reports why
             pass
     try:
         names, temps = tasks.recv()
