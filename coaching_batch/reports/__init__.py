@@ -48,6 +48,8 @@ FOLDER_WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
     **DOCUMENT_WRITERS,  # certificates/, payment-requests/, payment-documentation/ (PDF)
     NOTICES_DIRNAME: write_notices,  # the weekly notices as .eml files
 }
+
+
 def _prepare_documents() -> None:
     """The PDF library loaded, and a blank document made for each PDF folder (landscape for the
     certificates, portrait for the payment folders), while the writer waits for the result."""
