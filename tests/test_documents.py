@@ -457,7 +457,8 @@ def test_a_document_made_ahead_draws_what_one_made_when_needed_draws(monkeypatch
 
     monkeypatch.setattr(pdf_module, "_MADE_AHEAD", {})
     pdf_module.make_ahead("portrait")
-    pdf_module._MADE_AHEAD["portrait"][0].set_creation_date(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))  # made long ago
+    spare = pdf_module._MADE_AHEAD[os.getpid(), "portrait"][0]
+    spare.set_creation_date(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))  # made long ago
     made = []
     for document in (pdf_module.Document.new(title="Payment  documentation", page_numbers=True),  # the one made ahead
                      pdf_module.Document(title="Payment  documentation", page_numbers=True)):
@@ -465,11 +466,26 @@ def test_a_document_made_ahead_draws_what_one_made_when_needed_draws(monkeypatch
         for text in AWKWARD_TEXTS:
             document.wrapped(120, 5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         made.append(document)
-    assert pdf_module._MADE_AHEAD["portrait"] == []  # handed out once
+    assert pdf_module._MADE_AHEAD[os.getpid(), "portrait"] == []  # handed out once
     ahead, fresh = made
     assert [bytes(page.contents) for page in ahead.pages.values()] == [bytes(page.contents) for page in fresh.pages.values()]
     assert (ahead.title, ahead.page_numbers, ahead.cur_orientation) == (fresh.title, fresh.page_numbers, fresh.cur_orientation)
     assert abs(ahead.creation_date - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(seconds=5)  # dated when handed out
+
+
+def test_a_process_forked_after_documents_were_made_ahead_makes_its_own(monkeypatch):
+    # the made document's font file is open; a forked process drawing with it would share the
+    # file's reading position with its maker (as the payment summaries are drawn on both cores)
+    from coaching_batch.documents import pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "_MADE_AHEAD", {})
+    pdf_module.make_ahead("portrait")
+    spare = pdf_module._MADE_AHEAD[os.getpid(), "portrait"][0]
+    pid = os.fork()
+    if pid == 0:  # the forked process
+        os._exit(0 if pdf_module.Document.new() is not spare else 1)
+    assert os.waitpid(pid, 0)[1] == 0
+    assert pdf_module.Document.new() is spare  # its maker still hands it out
 
 
 def bold_page():

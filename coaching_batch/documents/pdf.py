@@ -9,6 +9,7 @@ value is shortened, with a note, so a pasted essay cannot push a form off its pa
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -83,7 +84,8 @@ class Part:
     notes: list[str] = field(default_factory=list)
 
 
-_MADE_AHEAD: dict[str, list[Document]] = {}  # orientation → blank documents made before they were needed
+# (process ID, orientation) → blank documents that process made before they were needed
+_MADE_AHEAD: dict[tuple[int, str], list[Document]] = {}
 
 
 def make_ahead(*orientations: str) -> None:
@@ -91,9 +93,11 @@ def make_ahead(*orientations: str) -> None:
 
     Each document parses the shipped font's two faces (about 45 ms) before it can draw: a process
     with nothing else to do yet (the writer process waiting for the run's result) does it ahead.
+    Only the process that made them hands them out: a font file is read as the document draws, and
+    a process forked meanwhile would share the open file, and its reading position, with it.
     """
     for orientation in orientations:
-        _MADE_AHEAD.setdefault(orientation, []).append(Document(orientation))
+        _MADE_AHEAD.setdefault((os.getpid(), orientation), []).append(Document(orientation))
 
 
 class Document(FPDF):
@@ -133,7 +137,7 @@ class Document(FPDF):
     @classmethod
     def new(cls, orientation: str = "portrait", *, title: str = "", page_numbers: bool = False) -> Document:
         """A document as ``Document(…)`` makes it, one of those :func:`make_ahead` made when there is one."""
-        made = _MADE_AHEAD.get(orientation)
+        made = _MADE_AHEAD.get((os.getpid(), orientation))
         if not made:
             return cls(orientation, title=title, page_numbers=page_numbers)
         pdf = made.pop()
