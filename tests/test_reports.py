@@ -465,6 +465,28 @@ def test_a_writer_process_that_dies_stops_the_write_and_leaves_earlier_outputs_u
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
 
 
+def test_outputs_of_a_writer_process_killed_while_it_waited_are_written_all_the_same(tmp_path, policy):
+    import multiprocessing
+    import signal
+    import time
+
+    with reports.writers_started() as writers:
+        for writer in writers:  # an administrator, or the system short of memory, ends them
+            os.kill(writer.pid, signal.SIGKILL)
+        while {child.pid for child in multiprocessing.active_children()} & {writer.pid for writer in writers}:
+            time.sleep(0.05)
+        paths = write_outputs(make_result(policy), tmp_path / "out", writers=writers)
+    expected = write_outputs(make_result(policy), tmp_path / "in_turn", parallel=False)
+    assert [p.name for p in paths] == [p.name for p in expected]
+    for one, other in zip(paths, expected):
+        if one.suffix == ".xlsx":
+            first, second = openpyxl.load_workbook(one), openpyxl.load_workbook(other)
+            assert [list(first[n].values) for n in first.sheetnames] == [list(second[n].values) for n in second.sheetnames]
+    for folder in (tmp_path / "in_turn").iterdir():
+        if folder.is_dir():
+            assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in (tmp_path / "out" / folder.name).iterdir())
+
+
 def test_writer_processes_end_with_the_write_or_without_it(tmp_path, policy):
     import multiprocessing
 

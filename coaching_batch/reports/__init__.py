@@ -94,17 +94,17 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
         # exits in reverse), after run.json: a delivered payment sheet always has the rest beside it
         temps = {name: stack.enter_context(atomic_path(out_dir / name)) for name in sorted(WRITERS, key=lambda n: n != PAYMENTS)}
         temps |= {name: stack.enter_context(atomic_folder(out_dir / name)) for name in FOLDER_WRITERS}
-        shares = [names for names, _ in SHARES[: len(writers)]]
         try:
+            sent = []  # a writer gone before its outputs were due (killed while it waited): they are written here
             if writers:
                 data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)  # once, for every writer
-                for writer, names in zip(writers, shares):
-                    writer.send(names, {name: temps[name] for name in names}, data)
-            elsewhere = {name for names in shares for name in names}
+                sent = [writer for writer, (names, _) in zip(writers, SHARES)
+                        if writer.send(names, {name: temps[name] for name in names}, data)]
+            elsewhere = {name for writer in sent for name in writer.names}
             for name, write in (WRITERS | FOLDER_WRITERS).items():
                 if name not in elsewhere:
                     write(result, temps[name])
-            for writer in writers:
+            for writer in sent:
                 writer.wait()
         except BaseException:  # this process, or a writer, failed: none may write afterwards
             for writer in writers:
@@ -150,14 +150,21 @@ class OutputWriter:
     def pid(self) -> int | None:
         return self._process.pid
 
-    def send(self, names: Sequence[str], temps: dict[str, Path], data: bytes) -> None:
-        """Have the outputs ``names`` written to ``temps`` from the pickled result ``data``."""
+    def send(self, names: Sequence[str], temps: dict[str, Path], data: bytes) -> bool:
+        """Have the outputs ``names`` written to ``temps`` from the pickled result ``data``; False
+        when the process had already ended (nothing was sent)."""
+        if not self._process.is_alive():
+            return False
+        try:
+            self._tasks.send((tuple(names), temps))
+        except OSError:  # it ended just now
+            return False
         self.names = tuple(names)
         try:
-            self._tasks.send((self.names, temps))
             self._tasks.send_bytes(data)
-        except OSError:  # the process has died: wait() says so
+        except OSError:  # it ended while being sent the result: wait() says so
             pass
+        return True
 
     def wait(self) -> None:
         """Until the outputs are written; their writer's exception, if it raised one, is raised again."""
