@@ -79,7 +79,7 @@ def _kind_of_type(kind: type) -> int:
     return _OTHER
 
 
-_NEVER_MISSING = frozenset({str, bool, int, dt.datetime, dt.date, dt.time, dt.timedelta})  # no value of these is NA
+NEVER_MISSING = frozenset({str, bool, int, dt.datetime, dt.date, dt.time, dt.timedelta})  # no value of exactly these types is NA
 
 
 # Invisible characters that are not Unicode spaces: zero-width space, word joiner, byte-order mark.
@@ -115,7 +115,7 @@ class Cells:
         else:
             self.kinds = np.fromiter(map(kind_of.__getitem__, map(type, self.raw)), dtype=np.int8, count=size)
         # Missing (None, NaN, NaT, NA) is asked only of the cells of a type that can be missing.
-        maybe = [kind for python_type, kind in kind_of.items() if python_type not in _NEVER_MISSING]
+        maybe = [kind for python_type, kind in kind_of.items() if python_type not in NEVER_MISSING]
         if maybe:
             where = np.flatnonzero(np.isin(self.kinds, maybe))
             self.kinds[where[pd.isna(self.raw[where])]] = _BLANK

@@ -26,6 +26,7 @@ from xlsxwriter.workbook import Format, Workbook
 from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 from ..forked import collection_paused
+from ..values import NEVER_MISSING
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
@@ -200,14 +201,11 @@ class Formats:
 # Values → cells
 
 
-_NEVER_MISSING = frozenset({str, int, bool, date})  # a value of exactly one of these types
-
-
 def is_missing(value: Any) -> bool:
     """None, NaN, pd.NA, NaT (any flavour) or an empty string."""
     if value is None or (isinstance(value, str) and value == ""):
         return True
-    if type(value) in _NEVER_MISSING:  # the common cells, without asking pandas about one value
+    if type(value) in NEVER_MISSING:  # the common cells, without asking pandas about one value
         return False
     try:
         missing = pd.isna(value)
