@@ -305,7 +305,7 @@ def _inspect(path: str, data: bytes | None = None) -> str:
     if Path(path).suffix.lower() == ".xls":
         return ""
     try:
-        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
+        with _zip(path, data) as archive:
             return archive_refuse_reason(archive)
     except zipfile.BadZipFile:
         return ""  # not a zip: let the reader say what it is
@@ -313,12 +313,17 @@ def _inspect(path: str, data: bytes | None = None) -> str:
         return f"its archive cannot be read ({exc})"
 
 
+def _zip(path: str, data: bytes | None) -> zipfile.ZipFile:
+    """The workbook as a zip: from its bytes when they were read (see :func:`_fingerprint`), else from the disk."""
+    return zipfile.ZipFile(path if data is None else io.BytesIO(data))
+
+
 def _counts_from_1904(path: str, data: bytes | None = None) -> bool:
     """Whether an .xlsx/.xlsm workbook counts its dates from 1904 (the reader handles .xls and .ods)."""
     if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
         return False
     try:
-        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
+        with _zip(path, data) as archive:
             return _uses_1904_dates(archive)
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
         return False
