@@ -8,6 +8,7 @@ import sys
 import traceback
 from datetime import date
 from enum import IntEnum
+from functools import cache
 from pathlib import Path
 
 import click
@@ -55,21 +56,16 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(ExitStatus.OK)
 
 
+@cache  # registered once, however often main() runs in one process
 def _freeze_at_exit() -> None:
-    """At exit, the heap is frozen first (once registered, the last exit handler to run).
+    """At exit, the heap is frozen first (registered before the others, the last exit handler to run).
 
     The interpreter's shutdown collects garbage over every object still held, several times over:
     with pandas, pandera and fpdf2 loaded that took a fifth of a second after each command. Frozen,
     those objects are left out of the collections (they are freed all the same, the process ends).
     Every output is complete and closed before then.
     """
-    global _EXIT_REGISTERED
-    if not _EXIT_REGISTERED:
-        atexit.register(gc.freeze)
-        _EXIT_REGISTERED = True
-
-
-_EXIT_REGISTERED = False
+    atexit.register(gc.freeze)
 
 
 @app.command()
