@@ -155,11 +155,12 @@ class OutputWriter:
         when the process had already ended (nothing was sent)."""
         if not self._process.is_alive():
             return False
+        names = tuple(names)
         try:
-            self._tasks.send((tuple(names), temps))
+            self._tasks.send((names, temps))
         except OSError:  # it ended just now
             return False
-        self.names = tuple(names)
+        self.names = names
         try:
             self._tasks.send_bytes(data)
         except OSError:  # it ended while being sent the result: wait() says so
