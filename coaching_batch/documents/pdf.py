@@ -100,6 +100,19 @@ def make_ahead(*orientations: str) -> None:
         _MADE_AHEAD.setdefault((os.getpid(), orientation), []).append(Document(orientation))
 
 
+def warm_up() -> None:
+    """What a process's first saved document would load on the way, loaded now: the font's coverage,
+    the font subsetter's modules (a small document is saved to memory) and the PDF reader that
+    splits a folder's PDF into its files. For a process with nothing else to do yet."""
+    printable_codepoints()
+    import pypdf  # noqa: F401 - see _split
+
+    scratch = Document()
+    scratch.add_page()
+    scratch.paragraph("Aa 1")
+    scratch.output()
+
+
 class Document(FPDF):
     """Letter pages with the shipped font, margins and a list of notes for the coordinator.
 

@@ -51,11 +51,12 @@ FOLDER_WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
 
 
 def _prepare_documents() -> None:
-    """The PDF library loaded, and a blank document made for each PDF folder (landscape for the
-    certificates, portrait for the payment folders), while the writer waits for the result."""
+    """The PDF library loaded and warmed up, and a blank document made for each PDF folder (landscape
+    for the certificates, portrait for the payment folders), while the writer waits for the result."""
     from ..documents import certificates, payments  # noqa: F401 - loaded now, used when the result comes
-    from ..documents.pdf import make_ahead
+    from ..documents.pdf import make_ahead, warm_up
 
+    warm_up()
     make_ahead("landscape", "portrait", "portrait")
 
 
