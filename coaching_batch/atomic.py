@@ -46,20 +46,24 @@ def atomic_path(final: Path | str) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_folder(final: Path | str) -> Iterator[Path]:
+def atomic_folder(final: Path | str, *, flush: bool = True) -> Iterator[Path]:
     """Yield a fresh temporary folder to fill; on a clean exit it takes the place of ``final``.
 
     A folder cannot be swapped in one rename when one is already there: the old folder is first
     moved aside, the new one renamed into place, then the old one removed, so ``final`` is only
     ever missing for the moment between two renames and is never half-written. If the body raises,
     the temporary folder is removed and ``final`` is not touched.
+
+    Every file in it is flushed to disk before the renames; ``flush=False`` leaves that to the body,
+    which then has flushed them (:func:`flush_folder`) by the time it ends.
     """
     final = Path(final)
     temp = temp_path_for(final)
     temp.mkdir()
     try:
         yield temp
-        _fsync_files([path for path in temp.rglob("*") if path.is_file()])
+        if flush:
+            flush_folder(temp)
         if final.exists():
             aside = temp_path_for(final)
             os.replace(final, aside)
@@ -84,6 +88,11 @@ def atomic_write_bytes(final: Path | str, data: bytes) -> Path:
 def atomic_write_text(final: Path | str, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``final`` atomically; returns the final path."""
     return atomic_write_bytes(final, text.encode(encoding))
+
+
+def flush_folder(folder: Path) -> None:
+    """Every file in ``folder`` (and its subfolders) flushed to disk."""
+    _fsync_files([path for path in folder.rglob("*") if path.is_file()])
 
 
 def _fsync_file(path: Path) -> None:

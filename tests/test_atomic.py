@@ -45,3 +45,17 @@ def test_a_folder_that_cannot_be_flushed_never_replaces_the_old_one(tmp_path, mo
                 (temp / f"{i:02}.eml").write_text("new")
     assert [p.name for p in tmp_path.iterdir()] == ["notices"]
     assert [p.name for p in final.iterdir()] == ["last week.eml"]
+
+
+def test_a_folder_flushed_by_its_writer_is_not_flushed_again(tmp_path, monkeypatch):
+    final = tmp_path / "certificates"
+    flushed: list[str] = []
+    monkeypatch.setattr(atomic, "_fsync_file", lambda path: flushed.append(path.name))
+    with atomic.atomic_folder(final, flush=False) as temp:
+        (temp / "sub").mkdir()
+        for name in ("a.pdf", "sub/b.pdf"):
+            (temp / name).write_bytes(b"%PDF-1.4")
+        atomic.flush_folder(temp)  # the writer's part
+        assert sorted(flushed) == ["a.pdf", "b.pdf"]
+    assert sorted(flushed) == ["a.pdf", "b.pdf"]
+    assert sorted(p.name for p in final.rglob("*.pdf")) == ["a.pdf", "b.pdf"]

@@ -487,6 +487,43 @@ def test_outputs_of_a_writer_process_killed_while_it_waited_are_written_all_the_
             assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in (tmp_path / "out" / folder.name).iterdir())
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["in turn", "writer processes"])
+def test_every_document_is_flushed_to_disk_before_its_folder_is_put_in_place(tmp_path, policy, monkeypatch, parallel):
+    from coaching_batch import atomic as atomic_module
+
+    out = tmp_path / "out"
+    flushed: dict[tuple[str, str], bool] = {}  # (folder, file) → whether the folder was in place already
+
+    def record(path):
+        temp_folder = Path(path).parent.name  # ".certificates.tmp-<pid>-<token>"
+        if atomic.TEMP_MARKER in temp_folder:
+            folder = temp_folder[1:].split(atomic.TEMP_MARKER)[0]
+            flushed[folder, Path(path).name] = (out / folder).exists()
+
+    monkeypatch.setattr(atomic_module, "_fsync_file", record)
+    write_outputs(make_result(policy), out, parallel=parallel)
+    documents = {(folder.name, path.name) for folder in out.iterdir() if folder.is_dir() for path in folder.iterdir()}
+    assert {folder for folder, _ in documents} >= {"payment-documentation", "notices"}
+    assert set(flushed) == documents
+    assert not any(flushed.values())  # each flushed while its folder still had its temporary name
+
+
+def test_a_folder_that_cannot_be_flushed_fails_the_write_and_leaves_earlier_outputs_untouched(tmp_path, policy, monkeypatch):
+    from coaching_batch import atomic as atomic_module
+
+    write_outputs(make_result(policy), tmp_path)
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+
+    def failing(path):
+        if Path(path).suffix == ".eml":
+            raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(atomic_module, "_fsync_file", failing)
+    with pytest.raises(OSError, match="Input/output"):
+        write_outputs(make_result(policy), tmp_path, parallel=True)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
+
+
 def test_writer_processes_end_with_the_write_or_without_it(tmp_path, policy):
     import multiprocessing
 

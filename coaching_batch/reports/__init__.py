@@ -19,6 +19,7 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from ..forked import end_with_parent, frozen_heap
 from ..model import RunResult
 from ..documents import FOLDER_WRITERS as DOCUMENT_WRITERS  # the PDFs
 from ..notices.eml import NOTICES_DIRNAME, write_notices
-from .atomic import atomic_folder, atomic_path
+from .atomic import atomic_folder, atomic_path, flush_folder
 from .exceptions import finding_key, write_exceptions
 from .payments import write_payments
 from .results import write_results
@@ -94,7 +95,16 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
         # payments.xlsx is entered first so it is renamed into place last (the stack
         # exits in reverse), after run.json: a delivered payment sheet always has the rest beside it
         temps = {name: stack.enter_context(atomic_path(out_dir / name)) for name in sorted(WRITERS, key=lambda n: n != PAYMENTS)}
-        temps |= {name: stack.enter_context(atomic_folder(out_dir / name)) for name in FOLDER_WRITERS}
+        temps |= {name: stack.enter_context(atomic_folder(out_dir / name, flush=False)) for name in FOLDER_WRITERS}
+        # Each folder is flushed to disk as soon as it is written, while the rest is still being
+        # written (flushing waits on the disk); the stack waits for the flushes before any rename.
+        flushing = stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="flush"))
+        flushes: list[Future] = []
+
+        def written(name: str) -> None:
+            if name in FOLDER_WRITERS:
+                flushes.append(flushing.submit(flush_folder, temps[name]))
+
         try:
             sent = []  # a writer gone before its outputs were due (killed while it waited): they are written here
             if writers:
@@ -105,8 +115,11 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
             for name, write in (WRITERS | FOLDER_WRITERS).items():
                 if name not in elsewhere:
                     write(result, temps[name])
+                    written(name)
             for writer in sent:
-                writer.wait()
+                writer.wait(written)
+            for flush in flushes:
+                flush.result()  # a folder that cannot be flushed fails the write
         except BaseException:  # this process, or a writer, failed: none may write afterwards
             for writer in writers:
                 writer.stop()
@@ -168,10 +181,17 @@ class OutputWriter:
             pass
         return True
 
-    def wait(self) -> None:
-        """Until the outputs are written; their writer's exception, if it raised one, is raised again."""
+    def wait(self, written: Callable[[str], None] | None = None) -> None:
+        """Until the outputs are written, telling ``written`` the name of each as it is done; their
+        writer's exception, if it raised one, is raised again."""
         try:
-            error = self._answers.recv()
+            while True:
+                kind, value = self._answers.recv()  # ("written", name) …, then ("finished", error)
+                if kind == "finished":
+                    error = value
+                    break
+                if written is not None:
+                    written(value)
         except EOFError:
             error = WriterStopped(f"the process writing {', '.join(self.names)} stopped before finishing")
         finally:
@@ -220,11 +240,12 @@ def _serve(tasks, answers, parents_ends, prepare: Callable[[], None] | None) -> 
     try:
         for name in names:
             (WRITERS | FOLDER_WRITERS)[name](result, temps[name])
+            answers.send(("written", name))  # the run may flush it meanwhile
     except BaseException as exc:  # handed to the run, which raises it
         error = exc
     try:
-        answers.send(error)
+        answers.send(("finished", error))
     except Exception:  # an exception that cannot be pickled is reported by its text
-        answers.send(RuntimeError(f"{type(error).__name__}: {error}"))
+        answers.send(("finished", RuntimeError(f"{type(error).__name__}: {error}")))
     finally:
         answers.close()
