@@ -124,8 +124,11 @@ def _parsed_readable(parser, series: pd.Series) -> pd.Series:
     return ~parser(series).invalid
 
 
-def combine(sheets: list[tuple[str, RawSheet]], table: Table, sources: list[SheetSource]) -> pd.DataFrame:
-    """One raw frame for a table from all its sheets, with the origin of every row.
+def combine(sheets: list[tuple[str, RawSheet]], table: Table, first_src: int,
+            rows: tuple[int, int] | None = None) -> pd.DataFrame:
+    """One raw frame for a table from its sheets, with the origin of every row: all its rows, or the
+    table's rows ``[start, stop)`` (counted over its sheets in order); ``first_src`` is the number of
+    its first sheet among the run's sources.
 
     Filled column by column into one array, not concatenated frame by frame: an inbox may hold
     10,000 log sheets.
@@ -136,24 +139,31 @@ def combine(sheets: list[tuple[str, RawSheet]], table: Table, sources: list[Shee
         for meta, dtype in zip(META, (object, object, np.int64, np.int64)):
             empty[meta] = pd.Series(dtype=dtype)
         return empty
-    position = {name: i for i, name in enumerate(names)}
     lengths = np.array([0 if sheet.cells is None else len(sheet.cells) for _, sheet in sheets], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)])
+    start, stop = rows if rows is not None else (0, int(starts[-1]))
+    pieces = []  # the sheets holding those rows, each cut to its share of them: (sheet number, cells, sheet rows)
+    for k, first in enumerate(starts[:-1].tolist()):
+        if lengths[k] and first < stop and first + lengths[k] > start:
+            share = slice(max(start - first, 0), stop - first)
+            pieces.append((k, sheets[k][1].cells[share], sheets[k][1].rows[share]))
+    position = {name: i for i, name in enumerate(names)}
     # column by column (each column one contiguous run of cells), handed to the frame as it is
-    columns = np.full((len(names), int(starts[-1])), np.nan, dtype=object)
-    first_src = len(sources)
-    for k, (relpath, sheet) in enumerate(sheets):
-        sources.append(SheetSource(relpath, sheet.name, sheet.columns, sheet.labels))
+    columns = np.full((len(names), stop - start), np.nan, dtype=object)
+    at = 0
+    for k, cells, _ in pieces:
+        sheet = sheets[k][1]
         present = [i for i, c in enumerate(sheet.columns) if c in position]  # sheet.cells holds sheet.columns in order
-        if lengths[k] and present:
+        if present:
             targets = [position[c] for c in sheet.columns if c in position]
-            columns[targets, starts[k] : starts[k + 1]] = np.asarray(sheet.cells, dtype=object)[:, present].T
+            columns[targets, at : at + len(cells)] = np.asarray(cells, dtype=object)[:, present].T
+        at += len(cells)
     frame = pd.DataFrame(columns.T, columns=names, dtype=object, copy=False)
-    frame["_file"] = pd.Series(np.repeat(np.array([f for f, _ in sheets], dtype=object), lengths), dtype="str")
-    frame["_sheet"] = pd.Series(np.repeat(np.array([s.name for _, s in sheets], dtype=object), lengths), dtype="str")
-    frame["_row"] = np.concatenate([np.asarray(sheet.rows, dtype=np.int64) if lengths[k] else np.zeros(0, dtype=np.int64)
-                                    for k, (_, sheet) in enumerate(sheets)])
-    frame["_src"] = np.repeat(np.arange(first_src, len(sources), dtype=np.int64), lengths)
+    counts = np.array([len(cells) for _, cells, _ in pieces], dtype=np.int64)
+    frame["_file"] = pd.Series(np.repeat(np.array([sheets[k][0] for k, _, _ in pieces], dtype=object), counts), dtype="str")
+    frame["_sheet"] = pd.Series(np.repeat(np.array([sheets[k][1].name for k, _, _ in pieces], dtype=object), counts), dtype="str")
+    frame["_row"] = np.concatenate([np.zeros(0, dtype=np.int64)] + [np.asarray(numbers, dtype=np.int64) for _, _, numbers in pieces])
+    frame["_src"] = np.repeat(np.array([first_src + k for k, _, _ in pieces], dtype=np.int64), counts)
     return frame
 
 
@@ -257,21 +267,24 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
              release: bool = False, parallel: bool | None = None) -> tuple[Tables, list[Finding]]:
     """Validate every table found in the inbox; tables not found are empty frames.
 
-    With ``release``, each sheet's raw cells are dropped once its table is combined, so a large inbox
-    is not held twice (the sheets keep everything else). ``parallel`` validates the tables in two
-    processes, split by their rows (None: when the inbox is large and the platform can fork); the
-    tables and findings are the same either way.
+    With ``release``, the sheets' raw cells are dropped once validated, so a large inbox is not held
+    twice (the sheets keep everything else). ``parallel`` validates the tables in two processes,
+    split by their rows (None: when the inbox is large and the platform can fork); the tables and
+    findings are the same either way.
     """
     result = Tables(frames={})
-    raws = {}
-    for name, table in tables().items():
-        raws[name] = combine(sheets_by_table.get(name, []), table, result.sources)
-        if release:
-            for _, sheet in sheets_by_table.get(name, []):
-                sheet.cells = sheet.rows = None
+    groups: dict[str, Group] = {}
+    for name in tables():  # every sheet numbered first, so that both processes number them alike
+        sheets = sheets_by_table.get(name, [])
+        groups[name] = (sheets, len(result.sources))
+        result.sources += [SheetSource(relpath, sheet.name, sheet.columns, sheet.labels) for relpath, sheet in sheets]
     if parallel is None:
-        parallel = sum(map(len, raws.values())) >= settings.PARALLEL_ROWS
-    validated = _validate_all(raws, result, day_first=day_first, parallel=parallel)
+        parallel = sum(_rows(sheets) for sheets, _ in groups.values()) >= settings.PARALLEL_ROWS
+    validated = _validate_all(groups, result, day_first=day_first, parallel=parallel)
+    if release:
+        for sheets, _ in groups.values():
+            for _, sheet in sheets:
+                sheet.cells = sheet.rows = None
     findings: list[Finding] = []
     for name in tables():  # in the contracts' order, however they were validated
         typed, table_findings = validated[name]
@@ -281,19 +294,25 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
 
 
 ValidatedTable = tuple[pd.DataFrame, list[Finding]]
+Group = tuple[list[tuple[str, RawSheet]], int]  # a table's sheets, and the source number of its first
 Part = tuple[str, int, int]  # a table's rows [start, stop)
 
 
-def _validate_all(raws: dict[str, pd.DataFrame], view: Tables, *, day_first: bool, parallel: bool) -> dict[str, ValidatedTable]:
-    """Every raw table validated; with ``parallel``, a forked process validates the second half of
-    each large table meanwhile (see :mod:`coaching_batch.forked`). A table's findings come part by
-    part (the run sorts every finding)."""
-    here, elsewhere = _halves(raws) if parallel else ([(name, 0, len(raw)) for name, raw in raws.items()], [])
-    aside = Forked(lambda: [_validate_part(raws, part, view, day_first) for part in elsewhere], enabled=bool(elsewhere))
-    done = {part: _validate_part(raws, part, view, day_first) for part in here}
+def _rows(sheets: list[tuple[str, RawSheet]]) -> int:
+    return sum(0 if sheet.cells is None else len(sheet.cells) for _, sheet in sheets)
+
+
+def _validate_all(groups: dict[str, Group], view: Tables, *, day_first: bool, parallel: bool) -> dict[str, ValidatedTable]:
+    """Every table combined from its sheets and validated; with ``parallel``, a forked process
+    combines and validates the second half of each large table meanwhile (see
+    :mod:`coaching_batch.forked`), from the sheets it inherits. A table's findings come part by part
+    (the run sorts every finding)."""
+    here, elsewhere = _halves(groups) if parallel else ([(name, 0, _rows(sheets)) for name, (sheets, _) in groups.items()], [])
+    aside = Forked(lambda: [_validate_part(groups, part, view, day_first) for part in elsewhere], enabled=bool(elsewhere))
+    done = {part: _validate_part(groups, part, view, day_first) for part in here}
     done |= dict(zip(elsewhere, aside.result()))
     validated = {}
-    for name in raws:
+    for name in groups:
         parts = sorted(part for part in done if part[0] == name)
         frames = [done[part][0] for part in parts]
         validated[name] = (frames[0] if len(frames) == 1 else pd.concat(frames),
@@ -301,12 +320,12 @@ def _validate_all(raws: dict[str, pd.DataFrame], view: Tables, *, day_first: boo
     return validated
 
 
-def _halves(raws: dict[str, pd.DataFrame]) -> tuple[list[Part], list[Part]]:
+def _halves(groups: dict[str, Group]) -> tuple[list[Part], list[Part]]:
     """(this process's parts, the other's): a large table is halved by rows, unless a column of it
     must be unique (a repeat is only seen in the whole table); the rest stays here."""
     here, elsewhere = [], []
-    for name, raw in raws.items():
-        rows = len(raw)
+    for name, (sheets, _) in groups.items():
+        rows = _rows(sheets)
         if rows >= settings.PARALLEL_ROWS // 4 and not any(c.unique for c in tables()[name].columns):
             here.append((name, 0, rows // 2))
             elsewhere.append((name, rows // 2, rows))
@@ -315,8 +334,7 @@ def _halves(raws: dict[str, pd.DataFrame]) -> tuple[list[Part], list[Part]]:
     return here, elsewhere
 
 
-def _validate_part(raws: dict[str, pd.DataFrame], part: Part, view: Tables, day_first: bool) -> ValidatedTable:
+def _validate_part(groups: dict[str, Group], part: Part, view: Tables, day_first: bool) -> ValidatedTable:
     name, start, stop = part
-    raw = raws[name]
-    return validate_table(raw if (start, stop) == (0, len(raw)) else raw.iloc[start:stop], tables()[name], view,
-                          day_first=day_first)
+    sheets, first_src = groups[name]
+    return validate_table(combine(sheets, tables()[name], first_src, (start, stop)), tables()[name], view, day_first=day_first)

@@ -213,6 +213,25 @@ def test_the_new_tables_beside_the_old_ones_in_one_inbox_each_keep_their_own_fin
 
 # ------------------------------------------------------------------------------ in two processes
 
+def test_a_tables_rows_cut_anywhere_combine_to_the_whole_table():
+    """Each process combines only its own rows of a large table from the sheets: cut between sheets
+    or inside one, the two parts hold every row once, with its file, sheet, row and source."""
+    from coaching_batch.contracts import tables
+    from coaching_batch.validate import combine
+
+    samples = Path(__file__).resolve().parent.parent / "sample_workbooks"
+    sheets = [(path.name, sheet) for path in sorted(samples.glob("*.xlsx"))
+              for sheet in read_workbook(str(path), path.name).sheets if sheet.table == "coach_log" and not sheet.missing]
+    table = tables()["coach_log"]
+    whole = combine(sheets, table, first_src=5)
+    assert len(sheets) >= 3 and len(whole) > 100
+    assert whole["_src"].tolist() == [5 + k for k, (_, sheet) in enumerate(sheets) for _ in range(len(sheet.cells))]
+    for cut in (0, 1, len(sheets[0][1].cells), len(whole) // 2, len(whole) - 1, len(whole)):
+        parts = [combine(sheets, table, 5, (0, cut)), combine(sheets, table, 5, (cut, len(whole)))]
+        assert [len(part) for part in parts] == [cut, len(whole) - cut]
+        pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), whole)
+
+
 def test_tables_validated_in_two_processes_are_the_same_as_in_one(monkeypatch):
     """A large inbox's tables are validated half in a forked process: the same typed tables, row
     sources and findings as when one process validates them all."""
