@@ -450,13 +450,15 @@ def _chunks(count: int, workers: int) -> list[range]:
 
 
 def read_all(
-    files: Iterable[tuple[str, str]], *, on_done: Callable[[WorkbookRead], None] | None = None
+    files: Iterable[tuple[str, str]], *, on_done: Callable[[WorkbookRead], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[WorkbookRead]:
     """Read (path, relpath) files in worker processes; a worker that dies marks only its file unreadable.
 
     Files go to the workers in small chunks. When a worker dies the pool breaks; the files that
     had started but not finished are the suspects. Each suspect is re-read alone, so the culprit
     is known and every other file is still read (those whose chunk was lost, again in a pool).
+    ``meanwhile`` is called once the workers have their files, before their results are awaited.
     """
     pending = list(files)
     results: dict[str, WorkbookRead] = {}
@@ -477,6 +479,9 @@ def read_all(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(progress,)) as pool:
             with frozen_heap():  # the workers are forked at the first task
                 futures = [pool.submit(_read_tracked, [(i, *batch[i]) for i in chunk]) for chunk in _chunks(len(batch), workers)]
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             for future in _as_completed(futures):
                 try:
                     for result in future.result():

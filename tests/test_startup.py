@@ -1,12 +1,18 @@
-"""The command starts quickly: asking for help or for the programs imports none of the data libraries
-(the speed itself is measured by the benchmark, not asserted here)."""
+"""The command starts quickly: asking for help or for the programs imports none of the data libraries,
+and a run imports validation and the rules while its workers read (the speed itself is measured by
+the benchmark, not asserted here)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
+
+from coaching_batch import pipeline, read
 
 HEAVY = ("pandas", "numpy", "pandera", "python_calamine", "openpyxl", "xlsxwriter")
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 
 
 def modules_after(code: str) -> set[str]:
@@ -24,3 +30,28 @@ def test_listing_the_programs_imports_no_data_library():
     loaded = modules_after("from coaching_batch import cli\ntry:\n    cli.main(['programs'])\nexcept SystemExit:\n    pass")
     assert "coaching_batch.policy" in loaded
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_a_run_loads_pandera_and_the_rules_while_its_workers_read(monkeypatch, tmp_path):
+    """Validation (pandera) and the rules are not imported with the run's first modules but once
+    the reading workers have their files, while they read."""
+    later = {"pandera", "coaching_batch.validate", "coaching_batch.rules.evaluate"}
+    loaded = modules_after("import coaching_batch.pipeline")
+    assert "pandas" in loaded and not loaded & later
+
+    steps = []
+    read_all = read.read_all
+
+    def reading(files, *, on_done=None, meanwhile=None):
+        def loading():
+            steps.append("the workers have their files")
+            meanwhile()
+            steps.append(sorted(later & set(sys.modules)))
+
+        reads = read_all(files, on_done=on_done, meanwhile=loading)
+        steps.append("read")
+        return reads
+
+    monkeypatch.setattr(pipeline, "read_all", reading)
+    pipeline.run_batch(pipeline.RunOptions(inbox=SAMPLES, as_of=dt.date(2026, 11, 20), out=tmp_path / "out", dry_run=True))
+    assert steps == ["the workers have their files", sorted(later), "read"]
