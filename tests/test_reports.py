@@ -538,11 +538,16 @@ def test_ctrl_c_is_left_to_the_run_that_started_the_writer_processes(capfd):
     import signal
     import time
 
-    with reports.writers_started() as writers:
-        for writer in writers:  # as a terminal's Ctrl-C reaches every process of the run
-            os.kill(writer.pid, signal.SIGINT)
-        time.sleep(0.3)
-        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the run's own stays
+    # as in a run started from a terminal (a job started in the background may begin with Ctrl-C ignored)
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with reports.writers_started() as writers:
+            for writer in writers:  # as a terminal's Ctrl-C reaches every process of the run
+                os.kill(writer.pid, signal.SIGINT)
+            time.sleep(0.3)
+            assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the run's own stays
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     err = capfd.readouterr().err
     assert "KeyboardInterrupt" not in err and "Traceback" not in err
 
