@@ -32,7 +32,7 @@ from . import settings
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import archive_refuse_reason
-from .recognise import normalise_header, recognise
+from .recognise import is_blank, normalise_header, recognise
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$", re.IGNORECASE)
 _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
@@ -113,10 +113,6 @@ class WorkbookRead:
     unopened: str = ""  # why the file's bytes could not be read at all (then nothing else is set)
 
 
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _blank_mask(cells: np.ndarray) -> np.ndarray:
     """Where cells are empty or only whitespace; each distinct value is judged once (logs repeat a lot)."""
     blank = cells == ""
@@ -153,7 +149,7 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                 continue
             key = _LABELS.get(normalise_header(cell))
             if key:
-                at = next((j for j in range(c + 1, len(row)) if not _is_blank(row[j])), None)
+                at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])), None)
                 if at is None or (isinstance(row[at], str) and (normalise_header(row[at]) in _LABELS or _FILL_IN.match(row[at]))):
                     continue
                 value, col = row[at], at
@@ -234,10 +230,10 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     match = _FOOTER.match(_WHITESPACE_RUN.sub(" ", row[first]).strip())
     if not match:
         return None
-    if 0 <= duration < len(row) and duration != first and not _is_blank(row[duration]):
+    if 0 <= duration < len(row) and duration != first and not is_blank(row[duration]):
         col, value = duration, row[duration]
     else:
-        later = next((j for j in range(first + 1, len(row)) if not _is_blank(row[j])), None)
+        later = next((j for j in range(first + 1, len(row)) if not is_blank(row[j])), None)
         if match[1]:
             col, value = first, match[1]
         elif later is not None:

@@ -71,7 +71,8 @@ class Recognition:
     missing: list[str] = field(default_factory=list)  # required columns absent from the header
 
 
-def _is_blank(cell: object) -> bool:
+def is_blank(cell: object) -> bool:
+    """An empty cell, or one of spaces only."""
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
@@ -102,7 +103,7 @@ def _matches(cell: str) -> tuple[tuple[str, str], ...]:
 def _is_label(row: list, position: int) -> bool:
     if not str(row[position]).rstrip().endswith(":"):
         return False
-    after = next((cell for cell in row[position + 1 :] if not _is_blank(cell)), None)
+    after = next((cell for cell in row[position + 1 :] if not is_blank(cell)), None)
     return after is not None and normalise_header(after) not in _header_index()
 
 
