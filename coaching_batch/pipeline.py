@@ -160,6 +160,8 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         if progress:
             progress("Reading workbooks", done, len(to_read))
 
+    if progress:
+        progress("Reading workbooks", 0, len(to_read))
     reads = read_all(to_read, on_done=tick, meanwhile=_load_later_stages)
     from .rules.evaluate import evaluate  # loaded while the workers read (see _load_later_stages)
     from .validate import validate
