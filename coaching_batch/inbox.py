@@ -47,11 +47,14 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
     """Every entry of the inbox, sorted by path, with its size; the ones not to read say why."""
     if not inbox.is_dir():
         raise UsageError(f"inbox {inbox} does not exist or is not a folder")
-    entries = sorted(inbox.rglob("*") if recursive else inbox.iterdir())
+    # sorted by the parts of each path below the inbox, as paths sort: comparing 10,000 Path
+    # objects costs more than listing them
+    start = len(inbox.parts)
+    entries = sorted((path.parts[start:], path) for path in (inbox.rglob("*") if recursive else inbox.iterdir()))
     found: list[Candidate] = []
-    for path in entries:
-        relpath = path.relative_to(inbox).as_posix()
-        if recursive and any(part.startswith(".") for part in path.relative_to(inbox).parts[:-1]):
+    for parts, path in entries:
+        relpath = "/".join(parts)
+        if recursive and any(part.startswith(".") for part in parts[:-1]):
             continue
         if recursive and path.is_dir() and not path.is_symlink():
             continue
