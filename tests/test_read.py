@@ -222,3 +222,20 @@ def test_the_existing_tables_are_not_mistaken_for_feedback_or_milestones(header,
 def test_a_log_with_a_misspelt_type_of_contact_is_still_a_coach_log_lacking_it():
     found = recognise([["Candidate ID", "Coach ID", "Date", "Type of Contacts", "Duration", "Brief Description of Contact"]])
     assert (found.table, found.missing) == ("coach_log", ["contact_type"])
+
+
+def test_the_inbox_is_listed_in_path_order_and_a_recursive_listing_sorts_as_paths_do(tmp_path):
+    """Of two files with the same bytes the first in path order is read: discovery lists the inbox
+    sorted as paths sort (capitals first; a subfolder's files before a name that extends the
+    folder's with `-`), and a recursive listing leaves out hidden folders and folders themselves."""
+    from coaching_batch.inbox import discover
+
+    for name in ("b.xlsx", "B.xlsx", "a-c.xlsx", "a/x.xlsx", "a/.y.xlsx", ".h/z.xlsx", "notes.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    flat = [(c.relpath, c.skip_reason) for c in discover(tmp_path)]
+    assert [relpath for relpath, _ in flat] == [".h", "B.xlsx", "a", "a-c.xlsx", "b.xlsx", "notes.txt"]
+    assert dict(flat)["a"] == "folder" and dict(flat)["b.xlsx"] == ""
+    nested = [(c.relpath, c.skip_reason) for c in discover(tmp_path, recursive=True)]
+    assert [relpath for relpath, _ in nested] == ["B.xlsx", "a/.y.xlsx", "a/x.xlsx", "a-c.xlsx", "b.xlsx", "notes.txt"]
+    assert dict(nested)["a/.y.xlsx"] == "hidden file"
