@@ -278,6 +278,21 @@ def test_lock_files_hidden_files_and_folders_are_skipped_not_read(tmp_path):
                       "pairs.xlsx": "read", "roster.xlsx": "read"}
 
 
+def test_an_active_pair_whose_coach_is_not_in_the_roster_is_a_finding_not_a_failed_run(tmp_path):
+    """The pair's coach has no name to show: every output is still written (results.xlsx, drawn by a
+    writer process, once failed on the missing name), with the pair listed and ID-UNKNOWN reported."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([
+        {"candidate_id": "200", "coach_id": "999", "assigned_date": dt.date(2026, 1, 2), "planning_meeting_date": dt.date(2026, 1, 10)}])})
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"))
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert [(p["candidate_id"], p["coach_id"]) for p in result["pairs"]] == [("200", "999")]
+    assert "ID-UNKNOWN" in {f["rule"] for f in result["exceptions"]}
+    pairs = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx", read_only=True)["Pairs"]
+    assert "999" in [cell for row in pairs.iter_rows(values_only=True) for cell in row]
+
+
 def test_a_copy_of_a_workbook_is_read_once_and_reported_as_a_duplicate(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "a log.xlsx", {"Log": coach_log_rows([

@@ -810,3 +810,17 @@ def test_feedback_and_recommendation_values_in_the_frames_reach_no_output(tmp_pa
     for name, text in texts.items():
         assert SECRET not in text, name
         assert "Comments" not in text and "Rating" not in text, name
+
+
+def test_writing_a_text_column_leaves_the_frame_as_it_was_even_after_unpickling():
+    """A writer process works on the run's result as it was pickled to it. Writing a text column with
+    a missing value (a pair whose coach is not in the roster) must not write blanks into the frame:
+    results.xlsx reads the same names again for its progress chart, and once crashed there."""
+    import pickle
+
+    from coaching_batch.reports.xlsx import TEXT, Column, column_values
+
+    names = pd.DataFrame({"coach_name": pd.Series(["Ann Lee", None, ""], dtype="string")})
+    for frame in (names, pickle.loads(pickle.dumps(names, protocol=pickle.HIGHEST_PROTOCOL))):
+        assert column_values(frame, Column("coach_name", "Coach Name", TEXT)) == ["Ann Lee", None, None]
+        assert frame["coach_name"].astype("string").tolist() == ["Ann Lee", pd.NA, ""]

@@ -322,7 +322,9 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
         return [cell_value(v, column.kind) for v in cells.tolist()]
     if column.kind in (TEXT, LONG_TEXT) and pd.api.types.is_string_dtype(cells.dtype):
         # Text as it is (a blank one empty): only a missing value or an over-long text needs a change.
-        texts = cells.to_numpy(dtype=object, copy=True)
+        # A copy made here: pandas 3.1 hands an unpickled string column's own cells back even when
+        # asked for a copy (so in a writer process), and the blanks below must not be written into them.
+        texts = np.array(cells.to_numpy(dtype=object), dtype=object, copy=True)
         texts[pd.isna(texts)] = None
         texts[texts == ""] = None
         if any(len(text) > MAX_CELL_TEXT for text in texts if text is not None):
