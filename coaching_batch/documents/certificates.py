@@ -117,6 +117,10 @@ def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float]
         values["supervisor_name"] = NO_SUPERVISOR
         pdf.note(f"the candidate's supervisor is not recorded in the roster: the certificate is addressed to "
                  f"\"{NO_SUPERVISOR}\"; write in the supervisor's name or add the Supervisor ID to the roster")
+    for key, what in (("start_date", "start"), ("completion_date", "completion")):
+        if not values[key] and any(key in line.placeholders for line in lines):
+            pdf.note(f"the pair has no {what} date, so the certificate leaves it blank: write it in before "
+                     f"sending, and add it to the assignment")
     blocks = _blocks(fill(lines, values))
     pdf.add_page()
     pdf.set_auto_page_break(False, margin=pdf.b_margin)  # one page, whatever the text

@@ -558,7 +558,7 @@ def _runs(numbers: list[int]) -> list[list[int]]:
 
 def day(value: object) -> str:
     """A date in words, e.g. "July 24, 2026"; blank when there is none."""
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
+    if value is None or value is pd.NaT or (not isinstance(value, date) and pd.isna(value)):  # NaT is a date too
         return ""
     value = pd.Timestamp(value)
     return f"{value:%B} {value.day}, {value.year}"
