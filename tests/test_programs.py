@@ -646,6 +646,15 @@ def test_a_counted_entry_with_a_completed_coachee_keeps_the_coach_active():
     assert found(result, "COACH-INACTIVE") == []
 
 
+def test_a_meeting_after_a_pairs_end_is_not_counted_but_keeps_the_coach_active():
+    """COACH-INACTIVE asks for the coach's latest coach-log entry with any coachee: a meeting with a
+    coachee after their pair ended counts for no hours, but the coach was at work."""
+    pairs = [reps_pair(start="2026-03-01"), reps_pair(candidate="202", start="2026-01-01", status="Completed", completion="2026-06-01")]
+    result = reps(pairs=pairs, log=[coach_entry("2026-03-05"), coach_entry(day(AS_OF, -19), candidate="202")])
+    assert len(found(result, "LOG-OUTSIDE-WINDOW")) == 1
+    assert found(result, "COACH-INACTIVE") == []
+
+
 def test_coach_without_an_active_pair_is_never_inactive():
     pairs = [reps_pair(start="2026-01-01", status="Completed", completion="2026-05-01")]
     assert found(reps(pairs=pairs, log=[]), "COACH-INACTIVE") == []
@@ -982,6 +991,16 @@ def test_a_meeting_of_last_school_year_is_not_counted_and_makes_no_gap():
     assert found(result, "MEETING-GAP") == []
     assert pair_of(result)["coach_contact_minutes"] == 60 * len(fortnightly(first="2026-08-20"))
     assert [f.cell for f in found(result, "LOG-OUTSIDE-WINDOW")] == [cell("coach_log", "date", 1)]
+
+
+def test_an_active_pair_whose_latest_meeting_was_last_school_year_has_a_gap():
+    """No meeting since the summer: the latest meeting, however long ago, is the one the gap runs from
+    (it is not counted for this school year's hours)."""
+    result = job(log=[coach_entry("2026-05-15"), coach_entry("2026-06-01")])
+    [gap] = found(result, "MEETING-GAP")
+    assert "2026-06-01" in gap.message and f"{(pd.Timestamp(AS_OF) - pd.Timestamp('2026-06-01')).days} days" in gap.message
+    outside = found(result, "LOG-OUTSIDE-WINDOW")
+    assert len(outside) == 2 and "is before the start of the school year on 2026-08-01;" in outside[0].message
 
 
 def test_a_completed_pair_has_no_meeting_gap():

@@ -26,6 +26,17 @@ class Context:
     policy: Policy
     last_coach_contact: pd.Series  # each pair's latest coach-log entry on or before as-of (by pair number)
 
+    def latest_meetings(self, pairs: pd.DataFrame) -> pd.Series:
+        """Each of these pairs' latest coach-log meeting up to as-of (by pair number; none, none listed):
+        counted, or held outside the pair's window (a meeting still, though not for its hours). An
+        entry without a valid duration, a repeat or one dated after as-of is no meeting."""
+        entries = self.entries
+        held = (entries["kind"] == "coach_log") & entries["pair"].isin(pairs.index) & entries["reason"].isin(HELD)
+        return entries.loc[held, ["pair", "date"]].groupby("pair")["date"].max()
+
+
+HELD = ["", "LOG-OUTSIDE-WINDOW", "AGREEMENT-MISSING"]  # the reasons of entries that are meetings held
+
 
 @dataclass
 class Judgement:

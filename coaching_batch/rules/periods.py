@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..policy import Commitment, Relationship, SchoolYear, Window, month_day
-from .dates import add_months, day_text
+from .dates import add_months
 
 PERIOD_COLUMNS = (
     "start", "qualify_on", "window_start", "window_end", "deadline", "period_end", "reached_end", "judged",
@@ -122,7 +122,7 @@ def school_year_window(pairs: pd.DataFrame, school_year: SchoolYear, as_of: pd.T
         deadline=no_end, period_end=_ends(pairs, no_end),
         judged=judged.astype(bool),
         not_judged=pd.Series(np.where(judged, "", "not in the current school year"), index=pairs.index, dtype=object),
-        start_label=f"the start of the school year {day_text(year_start)}", end_label="the completion date",
+        start_label="the start of the school year", end_label="the completion date",  # the date follows in the messages
         no_start="",
     )
 

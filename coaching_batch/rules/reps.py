@@ -66,10 +66,8 @@ def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: 
     judgement = Judgement()
     as_of = context.as_of
     quiet_since = as_of - pd.Timedelta(days=activity.inactive_days)
-    # Each pair's latest counted coach-log entry (grouped on pair numbers, not on a million IDs), then each coach's.
-    counted = context.counted
-    logged = counted.loc[(counted["kind"] == "coach_log") & counted["pair"].isin(pairs.index), ["pair", "date"]]
-    last_of_pair = logged.groupby("pair")["date"].max()
+    # Each pair's latest meeting (one after the pair's end is still the coach at work), then each coach's.
+    last_of_pair = context.latest_meetings(pairs)
     last_of = last_of_pair.groupby(pairs["coach_id"].reindex(last_of_pair.index)).max()
     active = pairs[pairs["status"].eq("Active") & pairs["judged"]]
     for coach_id, group in active.groupby("coach_id", sort=True):

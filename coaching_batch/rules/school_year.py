@@ -110,7 +110,8 @@ def _at_milestone(rule: str, milestone: dict, pair: dict, context: Context, mess
 
 def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) -> Judgement:
     """MEETING-GAP on an Active pair: consecutive meetings this school year more than so many days
-    apart, or the latest meeting that long before as-of (counted from the first meeting)."""
+    apart, or the latest meeting that long before as-of, however long ago (counted from the first
+    meeting: a pair that has never met has no gap)."""
     judgement = Judgement()
     as_of = context.as_of
     active = pairs[pairs["status"].eq("Active") & pairs["judged"]]
@@ -125,7 +126,7 @@ def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) ->
         judgement.findings.append(pair_finding("MEETING-GAP", active.loc[row["pair"]],
             f"No meeting between {day_text(row['previous'])} and {day_text(row['date'])}: {int(row['days'])} days, "
             f"more than {gap.max_days}"))
-    latest = meetings.groupby("pair")["date"].max()
+    latest = context.latest_meetings(active)  # in this school year or before it
     for i, last in latest.items():
         if (as_of - last).days > gap.max_days:
             judgement.findings.append(pair_finding("MEETING-GAP", active.loc[i],
