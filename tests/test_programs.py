@@ -725,6 +725,17 @@ def test_feedback_from_an_id_not_in_the_roster_is_id_unknown():
     assert [f.file for f in found(result, "ID-UNKNOWN")] == ["feedback.xlsx"]
 
 
+def test_feedback_given_by_someone_not_in_the_roster_is_id_unknown_at_its_cell_and_not_used():
+    """The pair and role are right but the Employee ID of who gave the feedback is no employee's: an
+    error on the row, which then does not count as that side's feedback."""
+    rows = [{**feedback("Coach", "2026-05-01"), "employee_id": "999"}, feedback("Coachee", "2026-05-02")]
+    result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)
+    [unknown] = found(result, "ID-UNKNOWN")
+    assert (unknown.file, unknown.cell, unknown.severity) == ("feedback.xlsx", cell("feedback", "employee_id", 1), "error")
+    assert "999" in unknown.message and "not used" in unknown.message
+    assert ["the coach" in f.message for f in found(result, "FEEDBACK-MISSING")] == [True]
+
+
 def test_feedback_comments_and_ratings_are_not_copied_into_the_evaluation():
     rows = [feedback("Coach", "2026-05-01"), feedback("Coachee", "2026-05-02")]
     result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)

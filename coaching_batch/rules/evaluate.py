@@ -100,7 +100,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     pairs["coach_contact_minutes"] = pairs["pair"].map(minutes.get("coach_log", pd.Series(dtype=int))).fillna(0).astype(int)
     coach_entries = entries.loc[(entries["kind"] == "coach_log") & (entries["pair"] >= 0), ["pair", "date"]]
     pairs["coach_log_entries"] = pairs["pair"].map(coach_entries.groupby("pair").size()).fillna(0).astype(int)
-    pairs = _with_feedback_dates(pairs, tables["feedback"], as_of)
+    pairs = _with_feedback_dates(pairs, reps.given_feedback(tables), as_of)
 
     dated = coach_entries[coach_entries["date"] <= as_of]
     last_contact = dated.groupby("pair")["date"].max().reindex(pairs.index)
@@ -178,6 +178,7 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
         if rows.empty:
             continue
         cells = tables.cells(rows, "candidate_id")
+        givers = tables.cells(rows, "employee_id") if "employee_id" in rows else None  # feedback: who gave it
         for i, row in zip(rows.index, rows.to_dict("records")):
             where = dict(file=row["_file"], sheet=row["_sheet"], cell=cells[i],
                          candidate_id=row["candidate_id"], coach_id=row["coach_id"])
@@ -189,6 +190,10 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
                 findings.append(finding("LOG-NO-ASSIGNMENT",
                     f"Candidate {row['candidate_id']} and coach {row['coach_id']} have no assignment; the {what} row is not used",
                     fix=f"Record the assignment of this pair, or correct the IDs on the {what} row.", **where))
+            elif givers is not None and row["employee_id"] not in known:
+                findings.append(finding("ID-UNKNOWN",
+                    f"Employee ID {row['employee_id']} (who gave the {what}) is not in the roster; the {what} row is not used",
+                    **{**where, "cell": givers[i]}))
     return findings
 
 

@@ -8,8 +8,15 @@ import pandas as pd
 from ..findings import finding
 from ..policy import Capacity, CoachActivity, Commitment, Feedback
 from .dates import add_months, day_text
+from ..validate import Tables
 from .judgement import Context, Judgement
 from .pairs import pair_finding
+
+
+def given_feedback(tables: Tables) -> pd.DataFrame:
+    """The feedback rows given by someone in the roster: another row is ID-UNKNOWN and not used."""
+    rows = tables["feedback"]
+    return rows[rows["employee_id"].isin(tables["employees"]["employee_id"])]
 
 
 def judge_commitment(pairs: pd.DataFrame, commitment: Commitment, context: Context) -> Judgement:
@@ -95,7 +102,7 @@ def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) ->
     judgement = Judgement()
     as_of = context.as_of
     since = add_months(pd.Series([as_of]), -feedback.every_months).iloc[0]
-    rows = context.tables["feedback"]
+    rows = given_feedback(context.tables)
     rows = rows[(rows["feedback_date"] > since) & (rows["feedback_date"] <= as_of)]
     received = set(zip(rows["candidate_id"], rows["coach_id"], rows["role"]))
     due = pairs["status"].eq("Active") & (add_months(pairs["start"], feedback.every_months) <= as_of).fillna(False)
