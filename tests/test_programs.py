@@ -377,6 +377,8 @@ def test_meetings_after_the_relationship_end_are_outside_the_window_and_the_end_
     outside = found(result, "LOG-OUTSIDE-WINDOW")
     assert len(outside) == 1 and outside[0].cell == cell("coach_log", "date", 2)
     assert pair_of(result)["coach_contact_minutes"] == 60
+    # what to do, in the program's words (a mentoring pair has no planning meeting or deadline)
+    assert outside[0].fix == "Check the date: only entries from the agreement to the end of the relationship count."
 
 
 def test_relationship_ends_on_an_earlier_completion_date():
@@ -772,6 +774,7 @@ def test_reps_entries_before_the_start_or_after_the_completion_are_outside_the_w
     result = reps(pairs=[reps_pair(status="Completed", completion="2026-10-01")], log=log)
     assert sorted(f.cell for f in found(result, "LOG-OUTSIDE-WINDOW")) == [cell("coach_log", "date", 1), cell("coach_log", "date", 4)]
     assert pair_of(result)["coach_contact_minutes"] == 120
+    assert {f.fix for f in found(result, "LOG-OUTSIDE-WINDOW")} == {"Check the date: only entries from the planning meeting to the completion date count."}
 
 
 # --- job-embedded ------------------------------------------------------------------------------

@@ -397,7 +397,10 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding
                 text = f"{kind} entry dated {date} is before {words['start_label']} on {day_text(row['window_start'])}; not counted"
             else:
                 text = f"{kind} entry dated {date} is after {words['end_label']} {day_text(row['window_end'])}; not counted"
-            return finding(row["reason"], text, program=program, **_where(row, "date_col"))
+            fix = None  # the catalogue's
+            if row["reason"] == "LOG-OUTSIDE-WINDOW" and pd.notna(row["window_start"]):  # in the words of the pair's program
+                fix = f"Check the date: only entries from {words['start_label']} to {words['end_label']} count."
+            return finding(row["reason"], text, program=program, fix=fix, **_where(row, "date_col"))
         case _:
             return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({hours_text(row['duration'])} h) repeats an entry already read; counted once", program=program, **_where(row, "row_col"))
 
