@@ -162,6 +162,7 @@ def test_entries_before_the_planning_meeting_or_after_the_deadline_are_not_count
     assert only_pair(result)["candidate_hours"] == 40.00
     assert len(rules(result, "LOG-OUTSIDE-WINDOW")) == 2
     assert all(f.severity == "warning" for f in rules(result, "LOG-OUTSIDE-WINDOW"))
+    assert {f.fix for f in rules(result, "LOG-OUTSIDE-WINDOW")} == {"Check the date: only entries from the planning meeting to the deadline count."}
 
 
 def test_deadline_is_clamped_to_the_end_of_a_shorter_month(policy):
