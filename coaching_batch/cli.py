@@ -110,7 +110,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     except CoachingBatchError as exc:
         _fail(str(exc), verbose)
     except Exception as exc:  # a bug, not bad input: still one line unless --verbose
-        _fail(f"the run failed unexpectedly: {exc!r}", verbose)
+        _fail(f"the run failed unexpectedly: {_shortened(repr(exc))}", verbose)
     counts = result.counts
     click.echo(
         f"{counts['pairs']} pairs: {counts['completion_eligible']} completion-eligible, "
@@ -304,6 +304,11 @@ def _print_rows(header: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+def _shortened(text: str, limit: int = 300) -> str:
+    """A message kept to one readable line: an exception may quote a whole output it was writing."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _fail(message: str, verbose: bool) -> None:

@@ -43,6 +43,17 @@ def _skip_reason(path: Path, mode: int) -> str:
     return ""
 
 
+def shown_path(parts: tuple[str, ...]) -> str:
+    """The entry's path below the inbox as text every output can hold: a name that is not UTF-8 (an
+    old zip tool's "Jos\xe9.xlsx") keeps its odd bytes as ``\\xe9``, so no two names become one."""
+    joined = "/".join(parts)
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:  # the bytes the file system gave, kept by Python as lone surrogates
+        return joined.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return joined
+
+
 def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
     """Every entry of the inbox, sorted by path, with its size; the ones not to read say why."""
     if not inbox.is_dir():
@@ -53,7 +64,7 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
     entries = sorted((path.parts[start:], path) for path in (inbox.rglob("*") if recursive else inbox.iterdir()))
     found: list[Candidate] = []
     for parts, path in entries:
-        relpath = "/".join(parts)
+        relpath = shown_path(parts)
         if recursive and any(part.startswith(".") for part in parts[:-1]):
             continue
         if recursive and path.is_dir() and not path.is_symlink():

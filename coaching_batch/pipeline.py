@@ -309,10 +309,11 @@ def archive_inputs(inbox: Path, result: RunResult, archive: Path) -> list[Path]:
     A name already in the archive gets ``(2)``, ``(3)`` … before its extension.
     """
     moved = []
+    paths = {entry.relpath: entry.path for entry in discover(inbox)}  # a name shown escaped is found by its own
     for info in result.inputs:
         if info.status not in ("read", "duplicate"):
             continue
-        source = inbox / info.path
+        source = paths.get(info.path, inbox / info.path)
         if not source.is_file():
             continue
         archive.mkdir(parents=True, exist_ok=True)

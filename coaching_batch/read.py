@@ -369,7 +369,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
         result.error = f"refused before opening: {reason}"
         return result
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(path)
+        workbook = _open(path)
         for meta in workbook.sheets_metadata:
             hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
             if str(meta.typ).rsplit(".", 1)[-1].lower() != "worksheet":
@@ -388,6 +388,17 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
         result.error = _explain(exc)
         result.sheets = []
     return result
+
+
+def _open(path: str) -> python_calamine.CalamineWorkbook:
+    """The workbook at ``path``. The reader takes a path only as UTF-8: a file named otherwise (an old
+    zip tool's "Jos\xe9.xlsx") is handed to it open, and it reads it whole at once."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        with open(path, "rb") as handle:
+            return python_calamine.CalamineWorkbook.from_filelike(handle)
+    return python_calamine.CalamineWorkbook.from_path(path)
 
 
 def _explain(exc: Exception) -> str:

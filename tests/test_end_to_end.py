@@ -293,6 +293,29 @@ def test_an_active_pair_whose_coach_is_not_in_the_roster_is_a_finding_not_a_fail
     assert "999" in [cell for row in pairs.iter_rows(values_only=True) for cell in row]
 
 
+def test_a_file_named_in_another_encoding_is_read_shown_escaped_and_archived(tmp_path):
+    """A name that is not UTF-8 (an old zip tool writes "José" in Latin-1): the file is read, every
+    output names it with its odd byte escaped (no output could hold the raw name), and --archive moves it."""
+    inbox = small_inbox(tmp_path)
+    log = os.path.join(os.fsencode(inbox), b"Coach Log Jos\xe9.xlsx")
+    try:
+        with open(log, "wb"):
+            pass
+    except OSError:  # a file system that accepts only UTF-8 names has no such file
+        pytest.skip("this file system does not allow a name that is not UTF-8")
+    os.remove(log)
+    write_workbook(os.fsdecode(log), {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2}])})
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--archive")
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    shown = {i["path"]: i for i in result["inputs"]}["Coach Log Jos\\xe9.xlsx"]
+    assert shown["status"] == "read" and [s["table"] for s in shown["sheets"]] == ["coach_log"]
+    assert result["pairs"][0]["coach_contact_hours"] == 2.0
+    assert not os.path.exists(log)  # archived, under its own name
+    assert os.path.exists(os.path.join(os.fsencode(tmp_path), b"archive", b"2026-03-01", b"Coach Log Jos\xe9.xlsx"))
+
+
 def test_a_copy_of_a_workbook_is_read_once_and_reported_as_a_duplicate(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "a log.xlsx", {"Log": coach_log_rows([
@@ -338,6 +361,23 @@ def test_unusable_options_exit_2(tmp_path, option, capsys):
         main(["run", str(inbox), "--out", str(tmp_path / "out"), *option])
     assert exit_.value.code == 2
     assert capsys.readouterr().err.startswith("Error: ")
+
+
+def test_a_failure_that_is_a_bug_is_still_one_short_error_line(tmp_path, capsys, monkeypatch):
+    """An exception may quote all it was working on (an encoding error quotes a whole run.json): the
+    coordinator still sees one readable line and exit 2, the traceback only with --verbose."""
+    from coaching_batch import pipeline
+
+    def failing(*args, **kwargs):
+        raise UnicodeEncodeError("utf-8", "{" + "x" * 10_000 + "}", 5, 6, "surrogates not allowed")
+
+    monkeypatch.setattr(pipeline, "run_batch", failing)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(small_inbox(tmp_path)), "--out", str(tmp_path / "out")])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: the run failed unexpectedly: UnicodeEncodeError(") and error.count("\n") == 1
+    assert len(error) < 400 and "Traceback" not in error
 
 
 def test_strict_exits_1_when_an_error_finding_exists_and_0_without(tmp_path, capsys):
