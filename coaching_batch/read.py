@@ -421,6 +421,11 @@ def _init_worker(flags) -> None:
     global _progress
     _progress = flags
     end_with_parent()
+    # What python-calamine prints as it aborts on a hostile file ("memory allocation of 549755813888
+    # bytes failed", and a backtrace) kept off the coordinator's screen: the run reports the file.
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)
+    os.close(quiet)
 
 
 def _read_tracked(chunk: list[tuple[int, str, str]]) -> list[WorkbookRead]:

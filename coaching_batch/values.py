@@ -400,6 +400,7 @@ _DURATION_TEXT = re.compile(
 )
 
 
+@np.errstate(over="ignore")  # hours too many for minutes (1e308) are inf: no duration, without a warning
 def _text_minutes(texts: np.ndarray) -> np.ndarray:
     """Each distinct duration text in (unrounded) minutes; NaN where it is not a duration."""
     if not len(texts):
@@ -428,6 +429,7 @@ def _time_minutes(time: dt.time) -> float:
     return time.hour * 60 + time.minute + (time.second + time.microsecond / 1e6) / 60
 
 
+@np.errstate(over="ignore")  # as in _text_minutes
 def parse_durations(s: pd.Series | Cells) -> Parsed:
     """Durations as whole minutes (``Int64``, rounded half away from zero).
 

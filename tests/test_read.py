@@ -148,6 +148,23 @@ def test_a_reader_crash_inside_a_chunk_of_files_marks_only_that_file_unreadable(
     assert all(not results[p.name].error and results[p.name].sheets[0].frame["duration"].tolist() == [i] for i, p in enumerate(good))
 
 
+def _abort_loudly_on_poison(path, relpath):
+    if "poison" in relpath:
+        os.write(2, b"memory allocation of 549755813888 bytes failed\n")  # python-calamine's last words
+        os._exit(134)
+    return read_workbook(path, relpath)
+
+
+def test_what_a_crashing_reader_prints_stays_off_the_console(tmp_path, monkeypatch, capfd):
+    """The file is reported as unreadable; the reader's own message and backtrace are not shown."""
+    good = write_workbook(tmp_path / "log.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", 1, "x"]]})
+    poison = write_workbook(tmp_path / "poison.xlsx", {"Log": [COACH_HEADER]})
+    monkeypatch.setattr(read, "read_workbook", _abort_loudly_on_poison)
+    results = {r.relpath: r for r in read_all([(str(good), good.name), (str(poison), poison.name)])}
+    assert "crashed" in results["poison.xlsx"].error and not results["log.xlsx"].error
+    assert "memory allocation" not in capfd.readouterr().err
+
+
 # --------------------------------------------------------------- feedback and milestones (SPEC §2a)
 
 FEEDBACK_HEADER = ["EMPLOYEE ID", "Role (Coach or Coachee)", "Coach ID", "Candidate ID", "Feedback Date:", "Rating (1-5)", "Comments"]

@@ -323,6 +323,14 @@ def test_a_duration_that_cannot_be_read_is_invalid(cell):
     assert one(parse_durations, cell) == "invalid"
 
 
+def test_hours_too_many_to_count_in_minutes_are_invalid_without_a_warning_on_the_console():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's overflow warning would fail here
+        assert [one(parse_durations, cell) for cell in (1e308, "1e308 h", "1e308")] == ["invalid"] * 3
+
+
 @pytest.mark.parametrize(
     "cell, minutes", [(-1, -60), ("-1", -60), ("-1:30", -90), ("-90 min", -90), (0, 0), ("0:00", 0)]
 )
