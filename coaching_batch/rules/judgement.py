@@ -17,6 +17,9 @@ from ..policy import Policy
 from ..validate import Tables
 
 
+HELD = ["", "LOG-OUTSIDE-WINDOW", "AGREEMENT-MISSING"]  # the reasons of log entries that are meetings held
+
+
 @dataclass
 class Context:
     tables: Tables
@@ -33,9 +36,6 @@ class Context:
         entries = self.entries
         held = (entries["kind"] == "coach_log") & entries["pair"].isin(pairs.index) & entries["reason"].isin(HELD)
         return entries.loc[held, ["pair", "date"]].groupby("pair")["date"].max()
-
-
-HELD = ["", "LOG-OUTSIDE-WINDOW", "AGREEMENT-MISSING"]  # the reasons of entries that are meetings held
 
 
 @dataclass

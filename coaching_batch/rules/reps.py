@@ -7,8 +7,8 @@ import pandas as pd
 
 from ..findings import finding
 from ..policy import Capacity, CoachActivity, Commitment, Feedback
-from .dates import add_months, day_text
 from ..validate import Tables
+from .dates import add_months, day_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding
 
