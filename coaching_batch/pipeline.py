@@ -58,16 +58,21 @@ class RunOptions:
 
         An earlier run's outputs are never replaced unless ``overwrite``: the dated default folder
         moves on to ``<as-of>-2``, ``<as-of>-3`` …; an explicit ``--out`` that holds outputs stops
-        the run.
+        the run. What a real run delivered (stipends on its payment sheet, certificates) is never
+        replaced: the ledger has them issued, so no later run would write them again.
         """
         if self.out is not None:
-            if not self.overwrite and _holds_outputs(self.out):
-                raise UsageError(f"{self.out} already holds the outputs of an earlier run; "
-                                 "choose another --out or add --overwrite")
+            if _holds_outputs(self.out):
+                if not self.overwrite:
+                    raise UsageError(f"{self.out} already holds the outputs of an earlier run; "
+                                     "choose another --out or add --overwrite")
+                if delivered := recovery.delivered_in(self.out):
+                    raise UsageError(f"{self.out} holds what a real run delivered ({delivered}); it is never "
+                                     "replaced, even with --overwrite: choose another --out")
             return self.out
         dated = self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / self.as_of.isoformat()
         candidate, number = dated, 1
-        while not self.overwrite and _holds_outputs(candidate):
+        while _holds_outputs(candidate) and (not self.overwrite or recovery.delivered_in(candidate)):
             number += 1
             candidate = dated.with_name(f"{dated.name}-{number}")
         return candidate

@@ -440,6 +440,19 @@ def delivered_certificates(roots: list[Path]) -> dict[str, date]:
     return found
 
 
+def delivered_in(folder: Path) -> str:
+    """What a real run delivered in ``folder`` (stipends on its payment sheet, certificates), in words;
+    '' when nothing (no outputs, a dry run's, or a run that paid and certified nothing)."""
+    sheet = DeliveredSheet(Path(folder) / SHEET_NAME)
+    if not sheet.path.is_file() or sheet.dry_run:
+        return ""
+    paid = len(read_sheet(sheet.path).ids)
+    certified = sum(1 for pdf in (Path(folder) / "certificates").glob("*.pdf") if _CERTIFICATE_FILE.search(pdf.name))
+    parts = [f"{n} {what}{'s' if n != 1 else ''} {done}" for n, what, done in
+             ((paid, "stipend", "paid"), (certified, "certificate", "issued")) if n]
+    return " and ".join(parts)
+
+
 def _certificates_delivered(result, roots: list[Path]) -> None:
     """A certificate whose PDF an earlier run delivered keeps that run's date even when the ledger lost
     it: it is not issued again (settle() adds what the ledger itself knows)."""

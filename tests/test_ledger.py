@@ -271,6 +271,24 @@ def test_an_explicit_out_folder_with_outputs_is_replaced_only_when_asked(tmp_pat
     assert run_week(inbox, WEEK1, "--out", str(out), "--dry-run", "--overwrite").returncode == 0
 
 
+def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_path):
+    """A re-run after a typo must not wipe last run's payment sheet: the ledger has those stipends paid,
+    so no later run would list them again. An explicit --out stops the run; the dated default folder
+    moves on to the next name. A real run that paid nothing, or a dry run's folder, is replaced."""
+    inbox = small_inbox(tmp_path)
+    out = tmp_path / "report"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1, "--out", str(out)))) == [ALICIA_BROOKS]
+    sheet = (out / "payments.xlsx").read_bytes()
+    refused = run_week(inbox, WEEK1, "--out", str(out), "--overwrite")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "1 stipend paid" in refused.stderr and "never replaced" in refused.stderr
+    assert (out / "payments.xlsx").read_bytes() == sheet
+    dated = run_week(inbox, WEEK2)
+    assert dated.returncode == 0 and out_folder(dated) == tmp_path / "out" / WEEK2  # paid nothing new
+    again = run_week(inbox, WEEK2, "--overwrite")
+    assert again.returncode == 0 and out_folder(again) == tmp_path / "out" / WEEK2  # nothing delivered there: replaced
+
+
 def test_a_dry_run_writes_outputs_but_records_nothing(tmp_path):
     inbox = small_inbox(tmp_path)
     dry = run_week(inbox, WEEK1, "--dry-run")
