@@ -358,3 +358,28 @@ def test_policy_numbers_come_from_the_policy_not_the_code(policy):
     result = run(lenient, candidate_log=cand, coach_log=coach_rows)
     assert only_pair(result)["payment_eligible"]
     assert list(result.payable["amount"]) == [450.0]
+
+
+def test_a_pair_coached_for_two_bands_is_paid_once_and_certified_once(policy):
+    """The Payment ID comes from the pair's people and program (SPEC §5): the same coach and candidate
+    assigned again for the next band share it. The assignment that started first is paid; the other
+    says why it is not (a real run once stopped on the ledger's unique Payment ID, and a payment sheet
+    listed the ID twice)."""
+    first_cand, first_coach = full_logs(start="2025-06-05")
+    second_cand, second_coach = full_logs(start="2026-01-12")
+    result = run(policy,
+                 requests=[request(request_date="2025-05-01", enrollment="2025-04-20", target=23),
+                           request(request_date="2025-12-01", enrollment="2025-11-15", target=25)],
+                 assignments=[assignment(planning="2026-01-10", target_grade=25),
+                              assignment(planning="2025-06-02", target_grade=23, assigned_date="2025-05-20",
+                                         completion_date="2025-11-01", payment_request_date="2025-11-02")],
+                 candidate_log=first_cand + second_cand, coach_log=first_coach + second_coach)
+    assert result.pairs["completion_eligible"].all()
+    assert result.pairs["payment_id"].nunique() == 1
+    [paid] = result.payable.to_dict("records")
+    assert str(paid["start_date"])[:10] == "2025-06-02"
+    later = result.pairs[result.pairs["planning_meeting_date"] == pd.Timestamp("2026-01-10")].iloc[0]
+    assert not later["payment_eligible"] and "stipend paid for its assignment started 2025-06-02" in later["reasons"]
+    [note] = rules(result, "PAYMENT-ALREADY-PAID")
+    assert note.severity == "info" and "paid once" in note.message
+    assert len(result.certificates) == 1
