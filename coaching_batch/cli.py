@@ -31,9 +31,15 @@ def _as_of(ctx, param, value: str | None) -> date:
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value)
+        as_of = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+    if not FIRST_AS_OF <= as_of <= LAST_AS_OF:  # the rules count days and months on from it
+        raise click.BadParameter(f"{value} is not a date a run can be as of ({FIRST_AS_OF} to {LAST_AS_OF})")
+    return as_of
+
+
+FIRST_AS_OF, LAST_AS_OF = date(1900, 1, 1), date(2199, 12, 31)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

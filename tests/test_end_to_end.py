@@ -316,6 +316,18 @@ def test_a_file_named_in_another_encoding_is_read_shown_escaped_and_archived(tmp
     assert os.path.exists(os.path.join(os.fsencode(tmp_path), b"archive", b"2026-03-01", b"Coach Log Jos\xe9.xlsx"))
 
 
+def test_a_placeholder_planning_meeting_at_the_end_of_the_calendar_is_read_and_the_run_completes(tmp_path):
+    """12/31/9999 typed as "some day": its deadline six months on is past the last date a workbook
+    can hold, so it is that last date, and every output is written."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([
+        {"candidate_id": "200", "coach_id": "100", "assigned_date": dt.date(2026, 1, 2), "planning_meeting_date": "12/31/9999"}])})
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"))
+    assert completed.returncode == 0, completed.stderr
+    [pair] = json.loads((tmp_path / "out" / "run.json").read_text())["pairs"]
+    assert (pair["planning_meeting_date"], pair["deadline"]) == ("9999-12-31", "9999-12-31")
+
+
 def test_a_copy_of_a_workbook_is_read_once_and_reported_as_a_duplicate(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "a log.xlsx", {"Log": coach_log_rows([
@@ -354,7 +366,8 @@ def test_no_such_inbox_is_one_error_line_and_exit_2(tmp_path):
     assert "Traceback" not in completed.stderr
 
 
-@pytest.mark.parametrize("option", [["--as-of", "2026-02-30"], ["--program", "no-such-program"], ["--bogus"]])
+@pytest.mark.parametrize("option", [["--as-of", "2026-02-30"], ["--as-of", "2300-01-01"], ["--as-of", "0001-01-01"],
+                                    ["--program", "no-such-program"], ["--bogus"]])
 def test_unusable_options_exit_2(tmp_path, option, capsys):
     inbox = small_inbox(tmp_path)
     with pytest.raises(SystemExit) as exit_:

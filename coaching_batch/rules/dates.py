@@ -5,9 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 
+LAST_DAY = pd.Timestamp("9999-12-31")  # the last date a workbook holds (values.DATE_MAX)
+
+
 def add_months(dates: pd.Series, months: int) -> pd.Series:
-    """Same day of month ``months`` later, clamped to the month's last day (Aug 31 + 6 → Feb 28/29)."""
-    return dates + pd.DateOffset(months=months)
+    """Same day of month ``months`` later, clamped to the month's last day (Aug 31 + 6 → Feb 28/29),
+    and to the calendar's last day (a placeholder planning meeting of 12/31/9999 has that deadline)."""
+    later = dates + pd.DateOffset(months=months)
+    return later.where(~(later > LAST_DAY), LAST_DAY)
 
 
 def hours_text(minutes) -> str:
