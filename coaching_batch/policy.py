@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import math
 import re
 import tomllib
 import types
@@ -312,6 +313,8 @@ def _policy(data: dict, origin: str) -> Policy:
     for key in ("name", "title", "source"):
         if key in data and not isinstance(data[key], str):
             raise _Problem(f"{key} must be text in quotes, not {data[key]!r}", None, key)
+    if "name" in data and not data["name"].strip():
+        raise _Problem("name must not be blank: pairs name their program by it", None, "name")
     sections: dict[str, object] = {}
     for name, values in data.items():
         if name in ("name", "title", "source"):
@@ -351,6 +354,10 @@ def _check_values(sections: dict[str, object]) -> None:
     if agreement is not None:
         for text in agreement.review_due:
             month_day(text, "partnership_agreement", "review_due")
+    for (section, key), (table, column) in _CHOICE_SETTINGS.items():
+        if section in sections:
+            sections[section] = dataclasses.replace(sections[section], **{key: _choices(
+                getattr(sections[section], key), table, column, section, key)})
     payment = sections.get("payment")
     if payment is not None:
         if payment.hours not in ("coach contact", "candidate"):
@@ -360,6 +367,28 @@ def _check_values(sections: dict[str, object]) -> None:
                 raise _Problem("each [[payment.tiers]] needs exactly one of amount or per_hour", "payment.tiers", None)
             if tier.when is not None:
                 _check_condition(tier.when)
+
+
+# Settings that list values of a table's enumeration: each must be one of them (any case and spacing).
+_CHOICE_SETTINGS = {
+    ("mentee_eligibility", "employment_status"): ("employees", "employment_status"),
+    ("mentee_eligibility", "excluded_evaluation"): ("employees", "evaluation_status"),
+    ("phases", "order"): ("milestones", "phase"),
+}
+
+
+def _choices(given: list[str], table: str, column: str, section: str, key: str) -> list[str]:
+    """``given`` as the column's own spellings; a value it does not allow is a problem (a phase no
+    milestone can have would make every pair impossible to complete)."""
+    from .contracts import tables  # TOML only: no pandas
+
+    allowed = tables()[table].column(column).values
+    spelled = {_key(value): value for value in allowed}
+    unknown = [text for text in given if _key(text) not in spelled]
+    if unknown:
+        raise _Problem(f"[{section}] {key}: {', '.join(map(repr, unknown))} "
+                       f"{'is' if len(unknown) == 1 else 'are'} not one of {', '.join(allowed)}", section, key)
+    return [spelled[_key(text)] for text in given]
 
 
 def _check_condition(condition: Condition) -> None:
@@ -406,6 +435,12 @@ def _settings(cls: type, values: dict, label: str, section: str):
         raise _Problem(f"{label} needs {', '.join(missing)}", section, None) from None
 
 
+# The largest number a setting may hold: a century for a number of months, days or years (dates
+# counted on from a workbook's stay in the calendar), a million for any other (hours, amounts, counts).
+_CEILINGS = (("months", 1_200), ("days", 36_525), ("years", 100))
+NUMBER_CEILING = 1_000_000
+
+
 def _typed(hint, value, label: str, section: str, key: str):
     """``value`` as type ``hint`` (float | None, list[str], Tier …), or a problem saying what was expected."""
     options = typing.get_args(hint) if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union else (hint,)
@@ -418,8 +453,13 @@ def _typed(hint, value, label: str, section: str, key: str):
         expected = "true or false"
     elif hint in (int, float):
         if isinstance(value, (int, float)) and not isinstance(value, bool) and (hint is float or float(value).is_integer()):
+            if not math.isfinite(value):
+                raise _Problem(f"{label} must be a number, not {value!r}", section, key)
             if value < 0:
                 raise _Problem(f"{label} must not be negative, not {value!r}", section, key)
+            ceiling = next((most for unit, most in _CEILINGS if unit in key), NUMBER_CEILING)
+            if value > ceiling:
+                raise _Problem(f"{label} must be at most {ceiling:,}, not {value!r}", section, key)
             return hint(value)
         expected = "a whole number" if hint is int else "a number"
     elif hint is str:
@@ -532,7 +572,13 @@ class Programs:
     @classmethod
     def load(cls, specs: Sequence[str] = (DEFAULT_PROGRAM,)) -> Programs:
         """The presets plus ``specs`` (preset names or policy files); the first of ``specs`` is the default."""
-        chosen = [load_policy(spec) for spec in (specs or [DEFAULT_PROGRAM])]
+        specs = list(specs or [DEFAULT_PROGRAM])
+        chosen = [load_policy(spec) for spec in specs]
+        for later, policy in enumerate(chosen):  # which one a pair means could not be told
+            for earlier in range(later):
+                if _key(chosen[earlier].name) == _key(policy.name):
+                    raise UsageError(f"--program {specs[earlier]} and --program {specs[later]} are both named "
+                                     f"{policy.name!r}: give each policy file a name of its own")
         return cls.of(*chosen)
 
     @classmethod

@@ -18,7 +18,8 @@ from conftest import typed_tables
 from coaching_batch import values
 from coaching_batch.cli import main
 from coaching_batch.contracts import tables as contracts
-from coaching_batch.policy import Programs, load_policy
+from coaching_batch.errors import UsageError
+from coaching_batch.policy import Programs, load_policy, policy_from_toml
 from coaching_batch.rules.evaluate import evaluate
 from workbooks import write_workbook
 
@@ -1559,8 +1560,15 @@ def run_with_policy(tmp_path: Path, policy: Path) -> tuple[subprocess.CompletedP
         ("max_hours = 4", "max_hourz = 4", "max_hourz"),
         ("[monthly_meetings]", "[monthly_meeting]", "monthly_meeting"),
         ("min_years_employed = 5", "min_years_employed = true", "min_years_employed"),
+        ("max_hours = 4", "max_hours = inf", "max_hours"),
+        ("max_hours = 4", "max_hours = nan", "max_hours"),
+        ("max_hours = 4", "max_hours = 1e308", "max_hours"),
+        ("months = 12", "months = 100000", "months"),
+        ('employment_status = ["Permanent"]', 'employment_status = ["Contractor"]', "employment_status"),
+        ('name = "support-mentoring"', 'name = " "', "name"),
     ],
-    ids=["wrong-type", "unknown-key", "misspelt-section", "boolean-for-a-number"],
+    ids=["wrong-type", "unknown-key", "misspelt-section", "boolean-for-a-number", "infinite", "not-a-number",
+         "past-any-sense", "months-past-the-calendar", "not-a-status-the-roster-has", "blank-name"],
 )
 def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path, old, new, named):
     path, line = broken_copy(tmp_path, old, new)
@@ -1569,6 +1577,31 @@ def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path,
     assert re.search(rf"\b{named}\b", lines[0]), lines[0]
     assert f"line {line}" in lines[0]
     assert "Traceback" not in completed.stderr
+
+
+def test_two_programs_of_one_name_are_one_error_line_and_exit_2(tmp_path):
+    """Which of them a pair's Program cell (or a blank one) means could not be told; the first given
+    is the default, so a second of its name is refused rather than silently winning."""
+    text = (PRESETS / "itss-coaching.toml").read_text(encoding="utf-8")
+    (tmp_path / "a.toml").write_text(text.replace("stipend = 300", "stipend = 450"), encoding="utf-8")
+    (tmp_path / "b.toml").write_text(text.replace('name = "itss-coaching"', 'name = "ITSS_Coaching"'), encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for second in (str(tmp_path / "b.toml"), "itss-coaching"):
+        completed = run_command("run", str(inbox), "--program", str(tmp_path / "a.toml"), "--program", second,
+                                "--out", str(tmp_path / "out"), "--state", str(tmp_path / "state"))
+        assert completed.returncode == 2 and completed.stderr.count("\n") == 1
+        assert "both named" in completed.stderr and second in completed.stderr
+    assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
+
+
+def test_a_phase_order_in_any_spelling_is_read_and_an_unknown_phase_is_refused(tmp_path):
+    text = (PRESETS / "job-embedded.toml").read_text(encoding="utf-8")
+    assert '"Ongoing Support"' in text
+    spelled = policy_from_toml(text.replace('"Ongoing Support"', '"ongoing-support"'), "spelled.toml")
+    assert spelled.section("phases").order[-1] == "Ongoing Support"
+    with pytest.raises(UsageError, match="'Lunch' is not one of"):
+        policy_from_toml(text.replace('"Ongoing Support"', '"Lunch"'), "lunch.toml")
 
 
 def test_a_policy_file_that_is_not_toml_names_the_line(tmp_path):
