@@ -244,6 +244,7 @@ def test_log_with_an_id_not_in_the_roster_is_id_unknown(policy):
         ({"grade": 22}, "below the candidate's target grade 23"),
         ({"hire_date": "2024-01-11"}, "less than 2 years"),
         ({"pgs_status": "Not Meeting"}, "PGS status is Not Meeting"),
+        ({"pgs_status": None}, "PGS status not recorded"),  # a blank is not Meeting either
         ({"coach_training_date": "2026-01-11"}, "after the planning meeting"),
         ({"coach_training_date": None}, "no coach training date"),
     ],

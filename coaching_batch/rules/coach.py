@@ -66,7 +66,7 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
         add(add_months(coach["hire_date"], months) > when,
             lambda i: f"employed since {day_text(coach.at[i, 'hire_date'])}, less than {policy.min_years_employed:g} years before {day_text(when[i])}")
     if policy.require_pgs_meeting:
-        add(coach["pgs_status"].ne("Meeting"),
+        add(~coach["pgs_status"].eq("Meeting").fillna(False),  # a blank is not Meeting either
             lambda i: "PGS status not recorded" if pd.isna(coach.at[i, "pgs_status"]) else f"PGS status is {coach.at[i, 'pgs_status']}, not Meeting")
     if policy.require_training:
         add(coach["coach_training_date"].isna(), lambda i: "no coach training date")
