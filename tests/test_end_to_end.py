@@ -328,6 +328,19 @@ def test_a_placeholder_planning_meeting_at_the_end_of_the_calendar_is_read_and_t
     assert (pair["planning_meeting_date"], pair["deadline"]) == ("9999-12-31", "9999-12-31")
 
 
+def test_a_coach_whose_pgs_status_is_blank_is_not_qualified(tmp_path):
+    """SPEC §4: "pgs_status not Meeting" — a blank cell is not Meeting (read from a workbook, the blank
+    is a missing text, which a plain comparison once let through)."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows([{**EMPLOYEES[0], "pgs_status": None}, EMPLOYEES[1]])})
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"))
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    [pair] = result["pairs"]
+    assert not pair["completion_eligible"]
+    assert any(f["rule"] == "COACH-NOT-QUALIFIED" and "PGS status not recorded" in f["message"] for f in result["exceptions"])
+
+
 def test_a_copy_of_a_workbook_is_read_once_and_reported_as_a_duplicate(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "a log.xlsx", {"Log": coach_log_rows([
