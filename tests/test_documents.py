@@ -169,6 +169,21 @@ def test_a_changed_template_changes_the_wording(tmp_path):
     assert "Certificate of Completion" not in text and "ours" not in text
 
 
+def test_wording_the_font_cannot_print_shows_the_replacement_mark_and_is_noted(tmp_path, capfd):
+    """Characters typed into the template itself, not only those of names, are kept visible as the
+    replacement mark and listed to write in by hand, not dropped without a word."""
+    inbox = copy_demo(tmp_path)
+    template = tmp_path / "ours.txt"
+    template.write_text("[title]结业 Certificate of Completion 🎓\n[name]$candidate_name\n", encoding="utf-8")
+    assert cli("run", str(inbox), "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "out"), "--dry-run",
+               "--certificate-template", str(template)) == 0
+    folder = tmp_path / "out" / "certificates"
+    assert REPLACEMENT * 2 + " Certificate of Completion " + REPLACEMENT in pdf_text(next(folder.glob("Alicia Brooks*.pdf")))
+    notes = (folder / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    assert "of the certificate's wording (U+4E1A, U+7ED3, U+1F393) cannot be printed" in notes
+    assert "missing the following glyphs" not in capfd.readouterr().err
+
+
 @pytest.mark.parametrize("line, named", [
     ("Dear $supervisor, well done $candidat_name", "$supervisor"),
     ("A stipend of $300", "$300"),

@@ -22,6 +22,7 @@ from .template import fill, parse_template, read_template_text
 
 NO_SUPERVISOR = "the candidate's supervisor (not recorded in the roster)"
 SMALLEST_SCALE = 0.5  # text is set down to half its size to fit one page, no smaller
+WORDING_LIMIT = 10_000  # characters of one line of the wording, its values filled in (each already shortened)
 _SIZES = {"title": 30, "name": 24, "center": 13, "text": 11, "signature": 10, "small": 8}
 _BOLD = {"title", "name"}
 
@@ -121,7 +122,9 @@ def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float]
         if not values[key] and any(key in line.placeholders for line in lines):
             pdf.note(f"the pair has no {what} date, so the certificate leaves it blank: write it in before "
                      f"sending, and add it to the assignment")
-    blocks = _blocks(fill(lines, values))
+    # the template's own words too: a character the font lacks shows as the replacement mark, with a note
+    blocks = _blocks([(style, pdf.printable(text, limit=WORDING_LIMIT, what="the certificate's wording"))
+                      for style, text in fill(lines, values)])
     pdf.add_page()
     pdf.set_auto_page_break(False, margin=pdf.b_margin)  # one page, whatever the text
     _frame(pdf)
