@@ -107,6 +107,16 @@ def test_a_missing_supervisor_is_addressed_plainly_and_listed_for_the_coordinato
     assert Path(calvin["file"]).name in notes and "supervisor is not recorded" in notes
 
 
+def test_a_supervisor_id_that_is_no_employees_is_named_in_the_note(weeks, tmp_path):
+    result = with_hard_names(weeks["first"])
+    people = result.people.copy()
+    people["supervisor_id"] = "999999"
+    write_certificates(dataclasses_replace(result, people=people), tmp_path)
+    assert "(not recorded in the roster)" in pdf_text(tmp_path / "0.pdf")
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    assert "the roster's Supervisor ID 999999 is no employee's: correct it or add that employee" in notes
+
+
 def test_the_ledger_records_each_certificate_issued_with_its_pdf(weeks):
     state = weeks["inbox"].parent / "state" / "ledger.sqlite"
     with sqlite3.connect(state) as db:

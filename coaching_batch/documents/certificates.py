@@ -76,6 +76,7 @@ def _values(result: RunResult, certificate: dict, people: dict[str, dict], pairs
         "candidate_name": certificate["candidate_name"], "candidate_id": certificate["candidate_id"],
         "coach_name": certificate["coach_name"], "coach_id": certificate["coach_id"],
         "supervisor_name": supervisor_name, "supervisor_id": supervisor_id if supervisor_name else "",
+        "supervisor_on_file": supervisor_id,  # for the note only, not a placeholder
         "program_title": policy.title if policy is not None else certificate["program"],
         "program": certificate["program"],
         "start_event": start_event, "start_date": day(start),
@@ -116,8 +117,12 @@ def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float]
     values = {key: _printable(pdf, key, value) for key, value in raw.items()}
     if not values["supervisor_name"]:
         values["supervisor_name"] = NO_SUPERVISOR
+        given = values.pop("supervisor_on_file")  # a Supervisor ID no employee of the roster has
+        fix = (f"the roster's Supervisor ID {given} is no employee's: correct it or add that employee" if given
+               else "add the Supervisor ID to the roster")
         pdf.note(f"the candidate's supervisor is not recorded in the roster: the certificate is addressed to "
-                 f"\"{NO_SUPERVISOR}\"; write in the supervisor's name or add the Supervisor ID to the roster")
+                 f"\"{NO_SUPERVISOR}\"; write in the supervisor's name, or {fix}")
+    values.pop("supervisor_on_file", None)
     for key, what in (("start_date", "start"), ("completion_date", "completion")):
         if not values[key] and any(key in line.placeholders for line in lines):
             pdf.note(f"the pair has no {what} date, so the certificate leaves it blank: write it in before "
