@@ -229,6 +229,7 @@ class Ledger:
             return None
         if writable:
             return cls.open(state_dir)
+        settle_hot_journal(path)
         try:
             connection = _connect(path, read_only=True)
             ledger = cls(connection, path, writable=False)
@@ -237,7 +238,10 @@ class Ledger:
             raise _database_error(path, exc) from None
         if version != SCHEMA_VERSION:
             connection.close()
-            raise UsageError(f"the ledger {path} has schema version {ledger.version()}; "
+            if version > SCHEMA_VERSION:
+                raise UsageError(f"the ledger {path} was written by a newer version of coaching-batch "
+                                 f"(schema {version}, this one knows {SCHEMA_VERSION})")
+            raise UsageError(f"the ledger {path} has schema version {version}; "
                              f"this program reads version {SCHEMA_VERSION}: run it once without --dry-run")
         return ledger
 
@@ -625,6 +629,27 @@ def _new_certificates(result: RunResult) -> list[dict]:
         return []
     new = certificates[certificates["issued_on"].isna() & certificates["file"].notna()] if "issued_on" in certificates else certificates
     return new.to_dict("records")
+
+
+def settle_hot_journal(path: Path) -> None:
+    """A run killed inside a transaction of the rollback journal (while the ledger is first made)
+    leaves ``ledger.sqlite-journal`` beside it. SQLite undoes that transaction on the next read, but
+    only on a connection that may write: a read-only look would report the ledger damaged for ever.
+    Nothing else is changed (a journal in use by a live run is not "hot": SQLite leaves it alone)."""
+    journal = path.with_name(path.name + "-journal")
+    try:
+        hot = journal.is_file() and journal.stat().st_size > 0
+    except OSError:
+        return
+    if hot:
+        connection = sqlite3.connect(path, isolation_level=None)
+        try:
+            connection.execute("PRAGMA busy_timeout = 10000")
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            pass  # the read-only look that follows says what is wrong
+        finally:
+            connection.close()
 
 
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:

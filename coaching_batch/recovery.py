@@ -39,7 +39,7 @@ from .errors import UsageError
 from .findings import Finding, finding, sort_key
 from .ledger import (
     BACKUPS_DIRNAME, ISSUED, PENDING, SCHEMA_VERSION, VOIDED, Ledger, LedgerDamaged, backup_ledger, backups_dir,
-    damaged_message, ledger_path,
+    damaged_message, ledger_path, settle_hot_journal,
 )
 
 SHEET_NAME = "payments.xlsx"
@@ -329,6 +329,7 @@ def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
     path = ledger_path(state_dir)
     refuse_new_ledger(state_dir, out_root)
     if _is_new(path) is None:
+        settle_hot_journal(path)  # what a run killed while making the ledger left: undone first
         with closing(Ledger.open_read_only(path)) as ledger:
             problems = [p for p in ledger.integrity(quick=True) if p != "ok"]
             if problems:

@@ -357,6 +357,42 @@ def test_two_runs_started_together_pay_each_stipend_once(tmp_path):
     assert sorted(paid_ids(folders[0]) + paid_ids(folders[1])) == [ALICIA_BROOKS]
 
 
+def _killed_mid_transaction(database: Path) -> None:
+    """What a process killed inside a transaction of SQLite's rollback journal leaves (as a run killed
+    while it first makes the ledger): part of the transaction in the file, the journal to undo it."""
+    script = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('PRAGMA cache_size = 1')\n"  # pages spill into the file before the commit
+        "db.execute('CREATE TABLE half_made (x)')\n"
+        "db.execute('BEGIN')\n"
+        "for _ in range(500): db.execute('INSERT INTO half_made VALUES (?)', ('x' * 1000,))\n"
+        "os._exit(0)\n"
+    )
+    database.parent.mkdir(parents=True)
+    subprocess.run([sys.executable, "-c", script, str(database)], check=True)
+
+
+@pytest.mark.parametrize("dry_run_first", [False, True], ids=["then a run", "then a dry run, then a run"])
+def test_a_first_run_killed_while_making_the_ledger_does_not_block_the_next(tmp_path, dry_run_first):
+    """Killed inside a transaction while the new ledger is made, a run leaves SQLite's rollback
+    journal beside it: the next run (or dry run) has it undone and goes on, instead of calling the
+    ledger damaged for ever (a read-only look cannot undo it)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    _killed_mid_transaction(state / "ledger.sqlite")
+    journal = state / "ledger.sqlite-journal"
+    assert journal.is_file() and journal.stat().st_size > 0
+    if dry_run_first:
+        dry = run_week(inbox, WEEK1, "--dry-run")  # the half-made ledger holds no schema yet
+        assert dry.returncode == 2 and dry.stderr.count("\n") == 1 and "run it once without --dry-run" in dry.stderr
+    after = run_week(inbox, WEEK1)
+    assert after.returncode == 0, after.stderr
+    assert paid_ids(out_folder(after)) == [ALICIA_BROOKS]
+    assert ledger_rows(state, "SELECT status FROM runs") == [("completed",)]
+    assert ledger_rows(state, "SELECT count(*) FROM half_made") == [(0,)]  # the killed transaction undone
+
+
 @pytest.mark.parametrize("point, delivered", [
     ("pending-recorded", False),  # killed before any output was written
     ("outputs-written", True),  # killed after the payment sheet was delivered
