@@ -214,10 +214,11 @@ def ledger_runs(state: Path) -> None:
     rows = []
     for run in runs.to_dict("records"):
         counts = json.loads(run["counts"] or "{}")
+        exit_status = run["exit_status"]  # none for a run killed or rebuilt: NaN once a column mixes them
         rows.append([str(run["run_id"]), run["as_of"], run["program"], run["status"],
-                     "" if run["exit_status"] is None else str(int(run["exit_status"])), str(run["files"]),
+                     "" if exit_status is None or exit_status != exit_status else str(int(exit_status)), str(run["files"]),
                      str(counts.get("pairs", "")), str(counts.get("payments", "")), str(counts.get("errors", "")),
-                     run["out_dir"]])
+                     run["out_dir"] or ""])
     _print_rows(["Run", "As of", "Program", "Status", "Exit", "Inputs", "Pairs", "Paid", "Errors", "Outputs"], rows)
 
 

@@ -418,6 +418,10 @@ def test_a_run_killed_at_any_point_never_pays_twice_or_loses_a_payment(tmp_path,
     assert [p for p, _ in issued] == [ALICIA_BROOKS]
     assert {d for _, d in issued} == {WEEK1 if delivered else WEEK2}
     assert ledger_rows(state, "SELECT status FROM runs ORDER BY run_id") == [("interrupted",), ("completed",)]
+    listed = command("ledger", "runs", "--state", str(state))  # the killed run has no exit status
+    assert listed.returncode == 0, listed.stderr
+    killed_row, next_row = listed.stdout.splitlines()[-2:]
+    assert killed_row.split()[3] == "interrupted" and next_row.split()[3:5] == ["completed", "0"]
 
 
 def test_runs_killed_at_random_moments_still_pay_each_stipend_exactly_once(tmp_path):
