@@ -60,7 +60,7 @@ def _roster(people: pd.DataFrame) -> dict[str, dict[object, object]]:
 
 def _values(result: RunResult, certificate: dict, people: dict[str, dict], pairs: dict) -> dict[str, object]:
     """The raw values of the placeholders for one certificate (made printable when drawn)."""
-    pair = pairs.get((certificate["program"], certificate["candidate_id"], certificate["coach_id"]), {})
+    pair = pairs.get(certificate["certificate_id"], {})
     supervisor_id = text_of(people["supervisor_id"].get(certificate["candidate_id"]))
     supervisor_name = text_of(people["name"].get(supervisor_id)) if supervisor_id else ""
     policy = result.programs.get(certificate["program"])
@@ -91,13 +91,14 @@ def _values(result: RunResult, certificate: dict, people: dict[str, dict], pairs
     }
 
 
-def _pairs_by_certificate(pairs: pd.DataFrame) -> dict[tuple, dict]:
-    """Each certificate's pair by (program, candidate, coach): the last completed one if several, else the last."""
-    if pairs.empty:
+def _pairs_by_certificate(pairs: pd.DataFrame) -> dict[str, dict]:
+    """Each certificate's pair (assignment) by certificate ID: a later band of the same two people has
+    its own ID (rules.pairs.bands); of assignments sharing one, the last completed, else the last."""
+    if pairs.empty or "certificate_id" not in pairs:
         return {}
     done = (pairs["completion_eligible"] & (pairs["status"] == "Completed")).to_numpy()
-    chosen: dict[tuple, tuple[bool, int]] = {}
-    for n, key in enumerate(zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"])):
+    chosen: dict[str, tuple[bool, int]] = {}
+    for n, key in enumerate(pairs["certificate_id"]):
         if key not in chosen or done[n] or not chosen[key][0]:
             chosen[key] = (bool(done[n]), n)
     records = pairs.iloc[[n for _, n in chosen.values()]].to_dict("records")

@@ -22,9 +22,8 @@ from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, 
 from ..policy import Policy, Programs
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
-from .dates import day_text
 from .judgement import Context, Judgement
-from .pairs import build_pairs, certificate_id, pair_finding, payment_id
+from .pairs import bands, build_pairs, certificate_id, pair_finding, payment_id
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -282,29 +281,11 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
                                   ("coach_contact_hours_needed", "coach_contact_minimum_minutes", "coach_contact_minutes")):
         need = pairs["program"].map({p.name: getattr(p, minimum) for p in programs}).astype(float)
         pairs[column] = (need - pairs[done]).clip(lower=0).map(lambda m: np.nan if pd.isna(m) else hours(m))
-    pairs["payment_id"] = [payment_id(p, c, k) for p, c, k in zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"])]
+    who = list(zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"], bands(pairs)))
+    pairs["payment_id"] = [payment_id(*key) for key in who]
+    pairs["certificate_id"] = [certificate_id(*key) for key in who]
     pairs["paid_on"] = pd.NaT
-    findings += _one_stipend_per_id(pairs)
     return pairs, findings
-
-
-def _one_stipend_per_id(pairs: pd.DataFrame) -> list[Finding]:
-    """A Payment ID comes from the pair's people and program (SPEC §5), so the same coach and candidate
-    assigned twice in one program (a second band) share it, and a stipend is paid once per ID: the
-    assignment that started first is paid, the others are not payable and say why."""
-    payable = pairs[pairs["payment_eligible"]].sort_values("start", kind="stable", na_position="last")
-    again = payable[payable["payment_id"].duplicated(keep="first")]
-    first = payable.drop_duplicates("payment_id").set_index("payment_id")["start"]
-    findings = []
-    for index, pair in zip(again.index, again.to_dict("records")):
-        started = first[pair["payment_id"]]
-        since = f"started {day_text(started)}" if pd.notna(started) else "listed first"
-        findings.append(pair_finding("PAYMENT-ALREADY-PAID", pair,
-            f"The stipend for this pair (Payment ID {pair['payment_id']}) is paid for its assignment {since}; "
-            f"a pair is paid once in a program, so not for this one"))
-        pairs.loc[index, "payment_eligible"] = False
-        pairs.loc[index, "reasons"] = "; ".join(r for r in (pair["reasons"], f"stipend paid for its assignment {since}") if r)
-    return findings
 
 
 def _completes_at_end(policy: Policy) -> bool:
@@ -417,9 +398,6 @@ def _hours_by_month(counted: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
 
 def _certificates(pairs: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     done = pairs[(pairs["status"] == "Completed") & pairs["completion_eligible"]]
-    # one certificate per pair and program, ever (its ID): a pair completed twice (two bands) has the
-    # last one's, the pair its PDF is drawn from (documents.certificates)
-    done = done.drop_duplicates(["program", "candidate_id", "coach_id"], keep="last")
     roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id")
     supervisor_of = roster["supervisor_id"]
     names = roster["name"]
@@ -434,7 +412,7 @@ def _certificates(pairs: pd.DataFrame, tables: Tables) -> pd.DataFrame:
             "completion_date": pair["completion_date"],
             "send_to": f"{supervisor_name} (supervisor, {supervisor})" if supervisor_name else "the candidate's supervisor (not in the roster)",
             "copies_to": f"{pair['candidate_name']} (candidate); {pair['coach_name']} (coach)",
-            "certificate_id": certificate_id(pair["program"], pair["candidate_id"], pair["coach_id"]),
+            "certificate_id": pair["certificate_id"],
             "issued_on": pd.NaT,  # the ledger fills in an earlier issue
             "file": None,  # the PDF a run writes for a certificate it issues
         })

@@ -17,16 +17,45 @@ def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | No
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"])
 
 
-def payment_id(program: str, candidate_id: str, coach_id: str) -> str:
-    """Stable ID of a pair's stipend: the same pair in the same program always gets the same ID."""
-    digest = hashlib.sha256(f"{program}\x1f{candidate_id}\x1f{coach_id}".encode()).hexdigest()
+def payment_id(program: str, candidate_id: str, coach_id: str, band: str | None = None) -> str:
+    """Stable ID of a pair's stipend: the same pair in the same program always gets the same ID;
+    ``band`` tells a later coaching of the same two people apart (see :func:`bands`)."""
+    later = "" if band is None else f"\x1f{band}"
+    digest = hashlib.sha256(f"{program}\x1f{candidate_id}\x1f{coach_id}{later}".encode()).hexdigest()
     return f"PAY-{digest[:12].upper()}"
 
 
-def certificate_id(program: str, candidate_id: str, coach_id: str) -> str:
-    """Stable ID of a pair's Certificate of Completion: issued once per pair and program, ever."""
-    digest = hashlib.sha256(f"certificate\x1f{program}\x1f{candidate_id}\x1f{coach_id}".encode()).hexdigest()
+def certificate_id(program: str, candidate_id: str, coach_id: str, band: str | None = None) -> str:
+    """Stable ID of a pair's Certificate of Completion: issued once per pair (and band) and program, ever."""
+    later = "" if band is None else f"\x1f{band}"
+    digest = hashlib.sha256(f"certificate\x1f{program}\x1f{candidate_id}\x1f{coach_id}{later}".encode()).hexdigest()
     return f"CERT-{digest[:12].upper()}"
+
+
+def bands(pairs: pd.DataFrame) -> pd.Series:
+    """What tells apart the assignments of one coach and candidate in one program, for their IDs.
+
+    A candidate may be coached again for the next band (ITSS: "from a 20 to a 23 and then again …
+    from a 23 to a 25"), by the same coach: each coaching is paid and certified. The first (the
+    lowest target grade, then the earliest start) keeps the pair's own IDs (None), so one coaching
+    per pair has the IDs it always had; a later one is told apart by its target grade, or by its
+    place when that grade is blank or taken.
+    """
+    band = pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
+    keys = ["program", "candidate_id", "coach_id"]
+    repeated = pairs[pairs.duplicated(keys, keep=False)]
+    if repeated.empty:
+        return band
+    ordered = repeated.assign(_order=range(len(repeated))).sort_values(
+        ["target_grade", "start", "_order"], na_position="last", kind="stable")
+    for _, group in ordered.groupby(keys, sort=False, dropna=False):
+        seen = set()
+        for place, (index, grade) in enumerate(zip(group.index, group["target_grade"]), start=1):
+            if place > 1:
+                band[index] = f"grade {int(grade)}" if pd.notna(grade) and grade not in seen else f"#{place}"
+            if pd.notna(grade):
+                seen.add(grade)
+    return band
 
 
 def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[Finding]]:
