@@ -328,6 +328,10 @@ def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
     damaged (nothing written), else copied to ``state/backups/`` first, then opened (and migrated)."""
     path = ledger_path(state_dir)
     refuse_new_ledger(state_dir, out_root)
+    unwritable = [p for p in (Path(state_dir), path) if p.exists() and not os.access(p, os.W_OK)]
+    if unwritable:  # said plainly, before a backup is written: the ledger is not damaged
+        raise UsageError(f"{unwritable[0]} is read-only: a run records what it pays in the ledger there; "
+                         "nothing was paid (give the account that runs coaching-batch write access)")
     if _is_new(path) is None:
         settle_hot_journal(path)  # what a run killed while making the ledger left: undone first
         with closing(Ledger.open_read_only(path)) as ledger:

@@ -357,6 +357,26 @@ def test_two_runs_started_together_pay_each_stipend_once(tmp_path):
     assert sorted(paid_ids(folders[0]) + paid_ids(folders[1])) == [ALICIA_BROOKS]
 
 
+def test_a_ledger_that_cannot_be_written_is_said_so_and_nothing_is_written(tmp_path, monkeypatch, capsys):
+    """A read-only ledger (or state folder) is not a damaged one: one line says what to fix, and no
+    backup or output is written (tested by the access check itself: the tests may run as root)."""
+    from coaching_batch import recovery
+    from coaching_batch.cli import main
+
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK1).returncode == 0
+    ledger = tmp_path / "state" / "ledger.sqlite"
+    before = sorted(p.name for p in (tmp_path / "state").rglob("*"))
+    monkeypatch.setattr(recovery.os, "access", lambda path, mode: Path(path) != ledger)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(inbox), "--as-of", WEEK2])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: ") and "is read-only" in error and "damaged" not in error
+    assert sorted(p.name for p in (tmp_path / "state").rglob("*")) == before
+    assert not (tmp_path / "out" / WEEK2).exists()
+
+
 def _killed_mid_transaction(database: Path) -> None:
     """What a process killed inside a transaction of SQLite's rollback journal leaves (as a run killed
     while it first makes the ledger): part of the transaction in the file, the journal to undo it."""
