@@ -318,7 +318,7 @@ def test_without_any_supervisor_in_the_roster_every_certificate_says_so(weeks, t
 
 def test_a_certificate_of_a_pair_without_dates_leaves_them_blank_and_says_so(weeks, tmp_path):
     """A program that needs no completion date (reps: status Completed is enough) may certify a pair
-    without one: the certificate is drawn with the date blank, and the coordinator is told to write it in."""
+    without one: the certificate leaves a line for the date, and the coordinator is told to write it in."""
     result = with_hard_names(weeks["first"])
     certificates = result.certificates.copy()
     certificates["completion_date"] = pd.NaT
@@ -326,7 +326,7 @@ def test_a_certificate_of_a_pair_without_dates_leaves_them_blank_and_says_so(wee
     for column in ("planning_meeting_date", "start", "assigned_date"):
         pairs[column] = pd.NaT
     write_certificates(dataclasses_replace(result, certificates=certificates, pairs=pairs), tmp_path)
-    assert "to its completion on ," in pdf_text(tmp_path / "0.pdf")
+    assert "to its completion on " + "_" * 14 + "," in pdf_text(tmp_path / "0.pdf")
     notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
     for what in ("start", "completion"):
         assert notes.count(f"the pair has no {what} date") == len(certificates)

@@ -22,6 +22,7 @@ from .template import fill, parse_template, read_template_text
 
 NO_SUPERVISOR = "the candidate's supervisor (not recorded in the roster)"
 SMALLEST_SCALE = 0.5  # text is set down to half its size to fit one page, no smaller
+WRITE_IN = "_" * 14  # a line to write a missing date on by hand
 WORDING_LIMIT = 10_000  # characters of one line of the wording, its values filled in (each already shortened)
 _SIZES = {"title": 30, "name": 24, "center": 13, "text": 11, "signature": 10, "small": 8}
 _BOLD = {"title", "name"}
@@ -126,8 +127,9 @@ def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float]
     values.pop("supervisor_on_file", None)
     for key, what in (("start_date", "start"), ("completion_date", "completion")):
         if not values[key] and any(key in line.placeholders for line in lines):
-            pdf.note(f"the pair has no {what} date, so the certificate leaves it blank: write it in before "
-                     f"sending, and add it to the assignment")
+            values[key] = WRITE_IN
+            pdf.note(f"the pair has no {what} date, so the certificate leaves a line for it: write it in "
+                     f"before sending, and add it to the assignment")
     # the template's own words too: a character the font lacks shows as the replacement mark, with a note
     blocks = _blocks([(style, pdf.printable(text, limit=WORDING_LIMIT, what="the certificate's wording"))
                       for style, text in fill(lines, values)])
