@@ -54,10 +54,11 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
                         f"Deadline {day_text(deadline)} is {(deadline - as_of).days} days away and {' and '.join(needed)} are still needed"))
         completion = pair["completion_date"]
         if pd.notna(completion):
+            ended = "Withdrawn" if pair["status"] == "Withdrawn" else "Completed"  # the date a withdrawal ended it
             if completion > deadline:
                 judgement.findings.append(pair_finding("PAIR-OVERDUE", pair,
-                    f"Completed on {day_text(completion)}, after the deadline {day_text(deadline)}"))
+                    f"{ended} on {day_text(completion)}, after the deadline {day_text(deadline)}"))
             if completion < minimum_end:
                 judgement.findings.append(pair_finding("PAIR-TOO-SHORT", pair,
-                    f"Completed on {day_text(completion)}, less than {window.months_minimum} months after the planning meeting on {day_text(planning)}"))
+                    f"{ended} on {day_text(completion)}, less than {window.months_minimum} months after the planning meeting on {day_text(planning)}"))
     return judgement
