@@ -351,7 +351,7 @@ def test_completion_before_two_months_is_too_short(policy):
     assert short.message.startswith("Completed on 2026-03-09")
     assert rules(run(policy, assignments=[assignment(completion_date="2026-03-10")]), "PAIR-TOO-SHORT") == []
     withdrawn = run(policy, assignments=[assignment(completion_date="2026-03-09", status="Withdrawn")])
-    assert [f.message[:24] for f in rules(withdrawn, "PAIR-TOO-SHORT")] == ["Withdrawn on 2026-03-09, "]
+    assert [f.message[:25] for f in rules(withdrawn, "PAIR-TOO-SHORT")] == ["Withdrawn on 2026-03-09, "]
 
 
 def test_policy_numbers_come_from_the_policy_not_the_code(policy):
