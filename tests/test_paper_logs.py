@@ -187,6 +187,20 @@ def test_a_name_not_in_the_roster_is_id_unknown_and_no_entry_counts(policy):
     assert result.pairs.loc[0, "coach_contact_minutes"] == 0
 
 
+def test_an_unknown_coach_id_above_the_log_is_reported_at_the_coach_label(policy):
+    """Each label has its own cell: the candidate's name on row 3, the coach's ID on row 4. The
+    unknown coach ID is reported at its own value (C4), not at the candidate's (C3)."""
+    tables = _assigned(coach_log=_coach_entries())
+    labels = {"candidate": _Label("candidate", "name", "Kim Candidate", "Paper log", 3, 2),
+              "coach": _Label("coach", "id", "999", "Paper log", 4, 2)}
+    tables.sources.append(SheetSource("paper.xlsx", "Paper log", {"date": 0, "contact_type": 1, "duration": 2}, labels))
+    frame = tables.frames["coach_log"]
+    frame["_src"], frame["_file"], frame["_sheet"] = len(tables.sources) - 1, "paper.xlsx", "Paper log"
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    [unknown] = [f for f in result.findings if f.rule == "ID-UNKNOWN"]
+    assert "Coach ID 999" in unknown.message and unknown.cell == "C4"
+
+
 # --- Total Hours footers ---------------------------------------------------------------------------
 
 def _entries(rows):

@@ -39,7 +39,8 @@ def log_entries(tables: Tables) -> pd.DataFrame:
     # Each entry's sheet column letters; a finding joins letter and row (A1) only for its own entry.
     for name, column in (("date_col", "date"), ("duration_col", "duration"), ("id_col", "candidate_id"), ("row_col", "")):
         entries[name] = _letters(tables, entries, column)
-    entries["id_label_cell"] = ""  # the label's own cell, for IDs named above the table
+    for role in ("candidate", "coach"):  # the label's own cell, for an ID named above the table
+        entries[f"{role}_label_cell"] = ""
     return _fill_from_labels(entries, tables)
 
 
@@ -127,23 +128,23 @@ def _fill_from_labels(entries: pd.DataFrame, tables: Tables) -> pd.DataFrame:
         filled = np.flatnonzero(blank & found[src])
         if len(filled):
             entries.iloc[filled, entries.columns.get_loc(key)] = ids[src[filled]]  # only these cells are checked as text
-            first_label = filled[~from_label[filled]]
-            entries.iloc[first_label, entries.columns.get_loc("id_label_cell")] = cells_here[src[first_label]]
-            from_label[filled] = True
+            entries.iloc[filled, entries.columns.get_loc(f"{role}_label_cell")] = cells_here[src[filled]]
         failed = np.flatnonzero(blank & ~found[src] & (entries["label_rule"].to_numpy() == ""))
         for column, per in zip(_LABEL_COLUMNS, (rules, messages, sheets, cells)):
             entries.iloc[failed, entries.columns.get_loc(column)] = per[src[failed]]
     return entries
 
 
-def _where(row: dict, letter_column: str) -> dict:
+def _where(row: dict, letter_column: str, role: str | None = None) -> dict:
     """Where an entry's finding points: its file, sheet, the cell in ``letter_column`` of its row, its pair.
 
-    An ID named above the table points at the label's cell on the same sheet.
+    An ID named above the table points at the label's cell on the same sheet: ``role``'s (the
+    candidate's or the coach's), else the first named.
     """
     cell = f"{row[letter_column]}{row['_row']}"
-    if letter_column == "id_col" and row.get("id_label_cell"):
-        cell = row["id_label_cell"]
+    if letter_column == "id_col":
+        labelled = [row.get(f"{who}_label_cell") for who in ((role,) if role else ("candidate", "coach"))]
+        cell = next((label for label in labelled if label), cell)
     return {
         "file": row["_file"], "sheet": row["_sheet"], "cell": cell,
         "candidate_id": row["candidate_id"] or "", "coach_id": row["coach_id"] or "",
@@ -289,7 +290,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     findings += _label_findings(entries[label_failed])
     findings += _grouped_findings(entries, unknown & (entries["reason"] == "ID-UNKNOWN"), "ID-UNKNOWN", lambda r, n: (
         f"{_unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
-        f"{n} entr{'y' if n == 1 else 'ies'} not counted"))
+        f"{n} entr{'y' if n == 1 else 'ies'} not counted"), known=known_ids)
     findings += _grouped_findings(entries, entries["reason"] == "LOG-NO-ASSIGNMENT", "LOG-NO-ASSIGNMENT", lambda r, n: (
         f"Candidate {r['candidate_id']} and coach {r['coach_id']} have no assignment; "
         f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} not counted"))
@@ -364,8 +365,10 @@ def _unknown_ids(row: dict, known: set[str]) -> str:
     return " and ".join(parts)
 
 
-def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message) -> list[Finding]:
-    """One finding per sheet and pair, at the first entry, for problems that affect a whole log."""
+def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message,
+                      known: set[str] | None = None) -> list[Finding]:
+    """One finding per sheet and pair, at the first entry, for problems that affect a whole log; with
+    ``known`` (the roster's IDs), at the label of the first ID it lacks when the IDs are named above."""
     findings = []
     chosen = entries[mask]
     if chosen.empty:
@@ -375,7 +378,8 @@ def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message
         first = group.iloc[0].to_dict()
         first["candidate_id"] = first["candidate_id"] or None
         first["coach_id"] = first["coach_id"] or None
-        findings.append(finding(rule, message(first, len(group)), **_where(first, "id_col")))
+        role = None if known is None else "candidate" if first["candidate_id"] not in known else "coach"
+        findings.append(finding(rule, message(first, len(group)), **_where(first, "id_col", role)))
     return findings
 
 
