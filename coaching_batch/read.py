@@ -198,7 +198,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     any_filled = present.any(axis=1)
     first = present.argmax(axis=1)
     firsts = grid[np.arange(len(grid)), first].tolist()
-    special = {cell for cell in set(firsts) if isinstance(cell, str) and (cell in _EXAMPLE_MARKERS or _TOTAL.match(cell))}
+    distinct_firsts = set(firsts)
+    special = {cell for cell in distinct_firsts if isinstance(cell, str) and (cell in _EXAMPLE_MARKERS or _TOTAL.match(cell))}
     duration = recognition.columns.get("duration", -1)
     for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
         if firsts[i] in _EXAMPLE_MARKERS:
@@ -216,9 +217,26 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             if _NOTE.search(text):
                 keep[i] = False
                 sheet.continued = sheet.continued or bool(_CONTINUED.search(text))
+    # Rows of the form's own words across several cells ("Coach Signature: ____" … "Date: ____", or
+    # only fill-in lines): each distinct first cell is looked at once, the rest only for such rows.
+    form_first = {cell for cell in distinct_firsts if isinstance(cell, str) and (_LABEL_ON_FORM.match(cell) or _FILL_IN.match(cell))}
+    for i in (i for i, cell in enumerate(firsts) if cell in form_first and keep[i]) if form_first else ():
+        texts = [cell for cell in table[i] if cell is not None]
+        if all(_form_text(cell) for cell in texts) and any(_FILL_IN.match(cell) or _NOTE.search(cell)
+                                                                            or ":" in cell for cell in texts):
+            keep[i] = False
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet
+
+
+_LABEL_ON_FORM = re.compile(r"^\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,4}\s*:?[\s_.\u00a0]*$")  # "Date:", "Date: ____"
+
+
+def _form_text(cell: object) -> bool:
+    """Whether a cell holds only a paper form's own words: a fill-in line, a note such as a signature
+    line, or a short label with nothing filled in after it. Never a date, an ID or hours."""
+    return isinstance(cell, str) and bool(_FILL_IN.match(cell) or _NOTE.search(cell) or _LABEL_ON_FORM.match(cell))
 
 
 def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int) -> Footer | None:

@@ -103,6 +103,20 @@ def test_a_footer_takes_its_value_from_the_duration_column_and_is_not_an_entry(t
     assert values.parse_durations(pd.Series([sheets["Blank"].footers[0].value], dtype=object)).values.isna().all()
 
 
+def test_signature_and_fill_in_lines_across_cells_are_not_entries(tmp_path):
+    """Below the table a paper form has lines to sign and date, often in two cells, and blank fill-in
+    lines: none is an entry (each was read as one, with three errors). A partly typed entry still is."""
+    sheets = read_sheets(tmp_path, {"Log": [
+        PAPER_HEADER, ENTRY,
+        ["Coach Signature: ________", None, None, "Date: ________"],
+        ["__________", None, None, "__________"],
+        ["Signature of Coach", None, None, "Date"],
+        ["Candidate signature"],
+        [None, "Phone"],  # an entry with no date or duration: still read, for its findings
+    ]})
+    assert list(sheets["Log"].frame.index) == [2, 7]
+
+
 def test_dates_typed_as_serial_numbers_in_a_1904_workbook_count_from_1904(tmp_path):
     path = tmp_path / "mac.xlsx"
     workbook = xlsxwriter.Workbook(str(path), {"date_1904": True})
