@@ -105,6 +105,7 @@ class Finding:
     fix: str = ""
     actor: str = ""
     program: str = ""  # the pair's program; blank for findings about files, sheets and cells
+    topic: str = ""  # what it is about, where a pair has several of one rule (a reason, a role, a month)
 
     def as_dict(self) -> dict[str, str]:
         return {k: str(v) for k, v in asdict(self).items()}

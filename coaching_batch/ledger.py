@@ -38,7 +38,7 @@ from filelock import FileLock, Timeout
 from .errors import StateLocked, UsageError
 from .findings import Finding, Severity, finding
 from .model import RunResult
-from .reports.exceptions import OPEN, finding_key
+from .reports.exceptions import OPEN, finding_key, topic_of_key
 
 LEDGER_FILENAME = "ledger.sqlite"
 LOCK_FILENAME = "ledger.lock"
@@ -370,7 +370,7 @@ class Ledger:
             "FROM findings WHERE program = ? AND is_open = 1", (program,)).fetchall()
         return {
             key: (finding(rule, message, severity=Severity(severity), file=file, sheet=sheet, cell=cell,
-                          candidate_id=candidate_id, coach_id=coach_id, program=pair_program),
+                          candidate_id=candidate_id, coach_id=coach_id, program=pair_program, topic=topic_of_key(key)),
                   date.fromisoformat(first_seen))
             for key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, pair_program, first_seen in rows
         }

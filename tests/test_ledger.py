@@ -289,6 +289,28 @@ def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_pat
     assert again.returncode == 0 and out_folder(again) == tmp_path / "out" / WEEK2  # nothing delivered there: replaced
 
 
+def test_several_findings_of_one_rule_about_a_pair_each_keep_their_own_status(tmp_path):
+    """A pair may have several findings of one rule with no cell of their own (one per failed reason,
+    per missing role, per month): fixing one resolves that one, and a new one is New, not Open since
+    the first. The demo's coach 111206 is not qualified for two reasons; one is fixed in week 2."""
+    inbox = demo_inbox(tmp_path)
+    week1 = exception_rows(out_folder(run_week(inbox, WEEK1)))
+    reasons = find(week1, "COACH-NOT-QUALIFIED", **{"Candidate ID": "116590"})
+    assert len(reasons) == 2 and {r["Status"] for r in reasons} == {"New"}
+    roster = openpyxl.load_workbook(inbox / "Roster 2026.xlsx")
+    sheet = roster["Employees"]
+    [row] = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "111206"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row, header.index("Coach Training Date") + 1).value = dt.datetime(2026, 6, 1)
+    roster.save(inbox / "Roster 2026.xlsx")
+    week2 = exception_rows(out_folder(run_week(inbox, WEEK2)))
+    statuses = {("training" if "training" in r["Message"] else "recommendations", r["Status"])
+                for r in find(week2, "COACH-NOT-QUALIFIED", **{"Candidate ID": "116590"})}
+    assert statuses == {("training", "Resolved"), ("recommendations", "Open")}
+    week3 = exception_rows(out_folder(run_week(inbox, WEEK3)))
+    assert [r["Status"] for r in find(week3, "COACH-NOT-QUALIFIED", **{"Candidate ID": "116590"})] == ["Open"]
+
+
 def test_a_dry_run_writes_outputs_but_records_nothing(tmp_path):
     inbox = small_inbox(tmp_path)
     dry = run_week(inbox, WEEK1, "--dry-run")

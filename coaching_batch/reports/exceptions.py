@@ -51,13 +51,33 @@ REPORT_COLUMNS = [
 
 
 def finding_key(f: Finding) -> str:
-    """The finding's identity from run to run: rule|file|sheet|cell|candidate_id|coach_id.
+    """The finding's identity from run to run: rule|file|sheet|cell|candidate_id|coach_id, and its
+    topic when it has one (several findings of one rule about a pair: a reason, a role, a month).
 
     The message is left out on purpose (it quotes hours and dates that change every week). A ``|``
     or ``\\`` inside a part is escaped with a backslash so two different findings never share a key.
     """
-    parts = (f.rule, f.file, f.sheet, f.cell, f.candidate_id, f.coach_id)
+    parts = (f.rule, f.file, f.sheet, f.cell, f.candidate_id, f.coach_id) + ((f.topic,) if f.topic else ())
     return "|".join(str(p or "").replace("\\", "\\\\").replace("|", "\\|") for p in parts)
+
+
+def topic_of_key(key: str) -> str:
+    """The topic a :func:`finding_key` holds ('' when it has none): a finding read back from the
+    ledger gets it again, so its key is the one stored."""
+    parts, part, escaped = [], [], False
+    for char in key:
+        if escaped:
+            part.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "|":
+            parts.append("".join(part))
+            part = []
+        else:
+            part.append(char)
+    parts.append("".join(part))
+    return parts[6] if len(parts) > 6 else ""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from ..findings import Finding
 from ..policy import Coach
 from .dates import add_months, day_text
 from .judgement import Context, Judgement
-from .pairs import pair_finding
+from .pairs import pair_finding, reason_topic
 
 
 def recommendation_counts(recommendations: pd.DataFrame) -> pd.DataFrame:
@@ -32,7 +32,8 @@ def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgemen
     for i, pair_reasons in reasons.items():
         for reason in pair_reasons:
             judgement.blocks(i, f"coach not qualified: {reason}", coach=True)
-            judgement.findings.append(pair_finding("COACH-NOT-QUALIFIED", records[i], f"Coach {records[i]['coach_id']} is not qualified: {reason}"))
+            judgement.findings.append(pair_finding("COACH-NOT-QUALIFIED", records[i], f"Coach {records[i]['coach_id']} is not qualified: {reason}",
+                                                   topic=reason_topic(reason)))
     if coach.max_concurrent_candidates:
         flagged = concurrent_pairs(pairs, coach.max_concurrent_candidates)
         for i in flagged:

@@ -9,7 +9,7 @@ from ..findings import finding
 from ..policy import MenteeEligibility, MentorEligibility, MonthlyMeetings, Relationship
 from .dates import add_months, day_text, hours_text
 from .judgement import Context, Judgement
-from .pairs import pair_finding
+from .pairs import pair_finding, reason_topic
 
 
 def judge_relationship(pairs: pd.DataFrame, relationship: Relationship, context: Context) -> Judgement:
@@ -67,7 +67,8 @@ def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context
             reasons.append("the mentor is the mentee's supervisor")
         for reason in reasons:
             judgement.blocks(i, f"mentor not eligible: {reason}", coach=True)
-            judgement.findings.append(pair_finding("MENTOR-NOT-ELIGIBLE", pair, f"Mentor {pair['coach_id']} is not eligible: {reason}"))
+            judgement.findings.append(pair_finding("MENTOR-NOT-ELIGIBLE", pair, f"Mentor {pair['coach_id']} is not eligible: {reason}",
+                                                   topic=reason_topic(reason)))
     return judgement
 
 
@@ -91,7 +92,8 @@ def judge_mentee(pairs: pd.DataFrame, rules: MenteeEligibility, context: Context
             reasons.append(f"evaluation status is {evaluation}")
         for reason in reasons:
             judgement.blocks(i, f"mentee not eligible: {reason}")
-            judgement.findings.append(pair_finding("MENTEE-NOT-ELIGIBLE", pair, f"Mentee {pair['candidate_id']} is not eligible: {reason}"))
+            judgement.findings.append(pair_finding("MENTEE-NOT-ELIGIBLE", pair, f"Mentee {pair['candidate_id']} is not eligible: {reason}",
+                                                   topic=reason_topic(reason)))
     return judgement
 
 
@@ -138,5 +140,5 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
             if (i, month) not in logged:
                 judgement.findings.append(pair_finding("LOG-MONTH-MISSING", pair,
                     f"No meeting logged in {_month_text(month)}, a full month of the relationship "
-                    f"(from the agreement of {day_text(start)})"))
+                    f"(from the agreement of {day_text(start)})", topic=_month_text(month)))
     return judgement

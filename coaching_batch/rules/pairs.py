@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pandas as pd
 
@@ -11,10 +12,18 @@ from ..policy import Programs
 from ..validate import Tables
 
 
-def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | None = None, actor: str | None = None) -> Finding:
-    """A finding about a pair, placed at its assignment row's file and sheet (``pair`` is a row or record)."""
+def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | None = None, actor: str | None = None,
+                 topic: str = "") -> Finding:
+    """A finding about a pair, placed at its assignment row's file and sheet (``pair`` is a row or record);
+    ``topic`` tells apart several of one rule about the pair, week after week (see ``finding_key``)."""
     return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"], cell=cell, fix=fix, actor=actor,
-                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"])
+                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], topic=topic)
+
+
+def reason_topic(reason: str) -> str:
+    """A reason as the same topic from week to week: its numbers and dates left out ("grade # is
+    below the candidate's target grade #")."""
+    return re.sub(r"\d[\d.,:/-]*", "#", reason)
 
 
 def payment_id(program: str, candidate_id: str, coach_id: str, band: str | None = None) -> str:

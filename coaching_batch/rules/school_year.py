@@ -125,11 +125,11 @@ def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) ->
     for row in long_gaps.to_dict("records"):
         judgement.findings.append(pair_finding("MEETING-GAP", active.loc[row["pair"]],
             f"No meeting between {day_text(row['previous'])} and {day_text(row['date'])}: {int(row['days'])} days, "
-            f"more than {gap.max_days}"))
+            f"more than {gap.max_days}", topic=f"after {day_text(row['previous'])}"))
     latest = context.latest_meetings(active)  # in this school year or before it
     for i, last in latest.items():
         if (as_of - last).days > gap.max_days:
             judgement.findings.append(pair_finding("MEETING-GAP", active.loc[i],
                 f"Latest meeting on {day_text(last)}, {(as_of - last).days} days before {day_text(as_of)}: "
-                f"more than {gap.max_days} days"))
+                f"more than {gap.max_days} days", topic="since the latest meeting"))
     return judgement
