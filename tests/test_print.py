@@ -113,6 +113,16 @@ def test_progress_sheet_charts_hours_against_minimums_and_days_left(several):
     assert any("Not charted" in n and "District Tiered Coaching" in n for n in notes)  # its pair is not active
 
 
+def test_every_chart_ends_a_column_before_the_progress_print_area_does(several):
+    """LibreOffice draws columns narrower than Excel: a chart that reaches the print area's last
+    column spilled its right edge onto pages of their own. A column to spare prints it whole."""
+    parts = chart_parts(several / "results.xlsx")
+    chart_ends = [int(col) for col in re.findall(r"<xdr:to><xdr:col>(\d+)</xdr:col>", parts["xl/drawings/drawing1.xml"])]
+    area = openpyxl.load_workbook(several / "results.xlsx")["Progress"].print_area
+    last = openpyxl.utils.column_index_from_string(re.search(r":\$?([A-Z]+)\$?\d+", str(area))[1]) - 1  # 0-based
+    assert chart_ends and max(chart_ends) < last
+
+
 def test_many_active_pairs_are_charted_a_page_at_a_time_up_to_a_limit(policy):
     many = CHART_PAIRS * MAX_CHART_PAGES + 7
     pairs = pd.DataFrame([

@@ -230,7 +230,7 @@ MAX_CHART_PAGES = 4
 CHART_WIDTH = 700  # pixels: 11 default-width columns
 HOURS_CHART_HEIGHT, HOURS_CHART_ROWS = 340, 17
 DAYS_CHART_HEIGHT, DAYS_CHART_ROWS = 280, 14
-PROGRESS_COLUMN_COUNT, PROGRESS_COLUMN_WIDTH = 11, 9.14  # 69 px each: the print area, wider than the charts
+PROGRESS_COLUMN_COUNT, PROGRESS_COLUMN_WIDTH = 12, 9.14  # 69 px each: the print area, a column wider than the charts (LibreOffice draws columns narrower than Excel)
 LABEL_LENGTH = 24
 CANDIDATE_COLOUR, COACH_COLOUR, DAYS_COLOUR, OVERDUE_COLOUR = "#4472C4", "#ED7D31", "#70AD47", "#C00000"
 
