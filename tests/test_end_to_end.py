@@ -341,6 +341,19 @@ def test_a_coach_whose_pgs_status_is_blank_is_not_qualified(tmp_path):
     assert any(f["rule"] == "COACH-NOT-QUALIFIED" and "PGS status not recorded" in f["message"] for f in result["exceptions"])
 
 
+def test_an_unknown_coach_id_in_a_log_is_reported_at_its_own_cell(tmp_path):
+    """SPEC §4: a finding's cell is the offending cell: the Coach ID's, not the row's first (the
+    candidate's, which is right)."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "999", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2}])})
+    assert run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")).returncode == 0
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    header = [c.value for c in openpyxl.load_workbook(inbox / "log.xlsx")["Log"][1]]
+    column = openpyxl.utils.get_column_letter(header.index("Coach ID") + 1)
+    assert [(f["file"], f["cell"]) for f in result["exceptions"] if f["rule"] == "ID-UNKNOWN"] == [("log.xlsx", f"{column}2")]
+
+
 def test_a_copy_of_a_workbook_is_read_once_and_reported_as_a_duplicate(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "a log.xlsx", {"Log": coach_log_rows([

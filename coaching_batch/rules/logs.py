@@ -37,7 +37,8 @@ def log_entries(tables: Tables) -> pd.DataFrame:
         if column not in entries:
             entries[column] = None
     # Each entry's sheet column letters; a finding joins letter and row (A1) only for its own entry.
-    for name, column in (("date_col", "date"), ("duration_col", "duration"), ("id_col", "candidate_id"), ("row_col", "")):
+    for name, column in (("date_col", "date"), ("duration_col", "duration"), ("id_col", "candidate_id"),
+                         ("coach_col", "coach_id"), ("row_col", "")):
         entries[name] = _letters(tables, entries, column)
     for role in ("candidate", "coach"):  # the label's own cell, for an ID named above the table
         entries[f"{role}_label_cell"] = ""
@@ -143,6 +144,8 @@ def _where(row: dict, letter_column: str, role: str | None = None) -> dict:
     """
     cell = f"{row[letter_column]}{row['_row']}"
     if letter_column == "id_col":
+        if role == "coach" and row.get("coach_col"):  # the Coach ID column's cell
+            cell = f"{row['coach_col']}{row['_row']}"
         labelled = [row.get(f"{who}_label_cell") for who in ((role,) if role else ("candidate", "coach"))]
         cell = next((label for label in labelled if label), cell)
     return {
