@@ -14,6 +14,7 @@ import textwrap
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -401,3 +402,17 @@ def test_run_with_send_notices_writes_records_and_sends_in_one_step(capsys, tmp_
     status, _, stderr = command(capsys, "notices", "send", tmp_path / "out", "--smtp-config", smtp_config(tmp_path, free_port()))
     assert status == 0  # everything was sent already: nothing to send, nothing fails
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()} == before
+
+
+def test_a_coachee_who_keeps_no_log_of_their_own_is_shown_the_hours_with_the_coach():
+    """A reps coachee (no candidate minimum, no candidate log) was told "Your hours so far: 0" while
+    the coach's notice showed 19.5: the meetings logged with the coach are the coachee's hours."""
+    from coaching_batch.notices import build
+
+    pairs = pd.DataFrame([{"program": "reps-coaching", "status": "Active", "candidate_id": "200", "candidate_name": "Amara",
+                           "coach_id": "100", "coach_name": "Pedro", "candidate_hours": 0.0, "candidate_hours_needed": None,
+                           "coach_contact_hours": 19.5, "coach_contact_hours_needed": None, "deadline": pd.NaT}])
+    coachee = build.Notice("200", "Amara", "200-amara.eml", roles={"candidate"})
+    [progress] = build._progress(coachee, build._pairs_by_person(pairs), {}, {"reps-coaching": "Reps Coaching"})
+    assert progress.with_coach and progress.hours == 19.5
+    assert "  Hours logged with your coach so far: 19.5" in eml._progress_lines(progress)

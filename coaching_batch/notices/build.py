@@ -45,6 +45,7 @@ class Progress:
     candidate_hours: float | None = None  # shown to the coach too
     candidate_hours_needed: float | None = None
     deadline: date | None = None
+    with_coach: bool = False  # hours are the meetings logged with the coach (the candidate keeps no log)
 
 
 @dataclass
@@ -156,6 +157,11 @@ def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], peop
             other_id = ids[0] if role == "coach" else ids[1]
             other_name = _text(pair.get("candidate_name" if role == "coach" else "coach_name")) or people.get(other_id, {}).get("name", "")
             own, needed = ("coach_contact_hours", "coach_contact_hours_needed") if role == "coach" else ("candidate_hours", "candidate_hours_needed")
+            # a candidate of a program without a candidate minimum (reps, mentoring) who keeps no log
+            # of their own: the meetings logged with the coach, not "0"
+            with_coach = role == "candidate" and _number(pair.get(needed)) is None and not _number(pair.get(own))
+            if with_coach:
+                own = "coach_contact_hours"
             rows.append(Progress(
                 program=titles.get(_text(pair.get("program")), _text(pair.get("program"))),
                 role=role,
@@ -165,6 +171,7 @@ def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], peop
                 candidate_hours=_number(pair.get("candidate_hours")) if role == "coach" else None,
                 candidate_hours_needed=_number(pair.get("candidate_hours_needed")) if role == "coach" else None,
                 deadline=_day(pair.get("deadline")),
+                with_coach=with_coach,
             ))
     return rows
 

@@ -185,8 +185,9 @@ def _progress_lines(progress: Progress) -> list[str]:
             lines.append(f"  The candidate's hours so far: {_hours(progress.candidate_hours)}"
                          f"{_needed(progress.candidate_hours_needed)}")
     else:
+        so_far = "Hours logged with your coach so far" if progress.with_coach else "Your hours so far"
         lines = [f"{progress.program}: your coach is {progress.other}",
-                 f"  Your hours so far: {_hours(progress.hours)}{_needed(progress.hours_needed)}"]
+                 f"  {so_far}: {_hours(progress.hours)}{_needed(progress.hours_needed)}"]
     if progress.deadline is not None:
         lines.append(f"  Deadline: {_day(progress.deadline)}")
     return lines
