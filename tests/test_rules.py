@@ -350,6 +350,8 @@ def test_completion_before_two_months_is_too_short(policy):
     [short] = rules(result, "PAIR-TOO-SHORT")
     assert short.message.startswith("Completed on 2026-03-09")
     assert rules(run(policy, assignments=[assignment(completion_date="2026-03-10")]), "PAIR-TOO-SHORT") == []
+    before = run(policy, assignments=[assignment(completion_date="2026-01-05")])  # a typo, most likely
+    assert [f.message for f in rules(before, "PAIR-TOO-SHORT")] == ["Completed on 2026-01-05, before the planning meeting on 2026-01-10"]
     withdrawn = run(policy, assignments=[assignment(completion_date="2026-03-09", status="Withdrawn")])
     assert [f.message[:25] for f in rules(withdrawn, "PAIR-TOO-SHORT")] == ["Withdrawn on 2026-03-09, "]
 

@@ -59,6 +59,7 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
                 judgement.findings.append(pair_finding("PAIR-OVERDUE", pair,
                     f"{ended} on {day_text(completion)}, after the deadline {day_text(deadline)}"))
             if completion < minimum_end:
+                when = "before" if completion < planning else f"less than {window.months_minimum} months after"
                 judgement.findings.append(pair_finding("PAIR-TOO-SHORT", pair,
-                    f"{ended} on {day_text(completion)}, less than {window.months_minimum} months after the planning meeting on {day_text(planning)}"))
+                    f"{ended} on {day_text(completion)}, {when} the planning meeting on {day_text(planning)}"))
     return judgement
