@@ -277,6 +277,15 @@ def test_overlapping_pairs_of_one_coach_are_both_flagged(policy):
     assert sorted(f.candidate_id for f in rules(result, "COACH-CONCURRENT")) == ["200", "201"]
 
 
+def test_an_assignment_entered_twice_is_a_repeat_not_the_coach_coaching_two_candidates(policy):
+    """The same row pasted twice: the coach still has one candidate, so no COACH-CONCURRENT (which
+    blocked the real assignment's stipend too); the copy is CANDIDATE-REPEAT, and the first is paid."""
+    result = run(policy, assignments=[assignment(), assignment()])
+    assert rules(result, "COACH-CONCURRENT") == []
+    assert len(rules(result, "CANDIDATE-REPEAT")) == 1
+    assert result.pairs["payment_eligible"].tolist() == [True, False]
+
+
 def test_a_pair_starting_on_the_day_the_previous_one_ends_is_not_an_overlap(policy):
     pairs = [assignment(), assignment(candidate="201", planning="2026-05-01", completion_date="2026-09-01")]
     result = run(policy, assignments=pairs, requests=[request(), request(candidate="201")])

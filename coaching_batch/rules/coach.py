@@ -88,12 +88,13 @@ def concurrent_pairs(pairs: pd.DataFrame, limit: int) -> dict[int, list[int]]:
 
     Each pair is active over [start, period_end) (see :mod:`coaching_batch.rules.periods`).
     """
-    periods = pd.DataFrame({"coach_id": pairs["coach_id"], "start": pairs["start"], "end": pairs["period_end"]},
-                           index=pairs.index).dropna()
+    periods = pd.DataFrame({"coach_id": pairs["coach_id"], "candidate_id": pairs["candidate_id"], "start": pairs["start"],
+                            "end": pairs["period_end"]}, index=pairs.index).dropna()
     periods = periods.assign(_at=np.arange(len(periods)), _pair=periods.index)
-    # Every two periods of the same coach, compared at once: a coach has only a few pairs.
+    # Every two periods of the same coach, compared at once: a coach has only a few pairs. The same
+    # candidate twice is no other candidate: an assignment entered twice is CANDIDATE-REPEAT's.
     both = periods.merge(periods, on="coach_id", suffixes=("", "_other"))
-    overlap = both[(both["_at"] != both["_at_other"])
+    overlap = both[(both["_at"] != both["_at_other"]) & (both["candidate_id"] != both["candidate_id_other"])
                    & (both["start"] < both["end_other"]) & (both["start_other"] < both["end"])]
     overlap = overlap.sort_values(["coach_id", "_at", "_at_other"], kind="stable")
     flagged: dict[int, list[int]] = {}
