@@ -27,6 +27,9 @@ class ExitStatus(IntEnum):
     CANNOT_RUN = 2  # no such inbox, unusable options, locked state
 
 
+FIRST_AS_OF, LAST_AS_OF = date(1900, 1, 1), date(2199, 12, 31)  # the dates a run may be as of
+
+
 def _as_of(ctx, param, value: str | None) -> date:
     if value is None:
         return date.today()
@@ -37,9 +40,6 @@ def _as_of(ctx, param, value: str | None) -> date:
     if not FIRST_AS_OF <= as_of <= LAST_AS_OF:  # the rules count days and months on from it
         raise click.BadParameter(f"{value} is not a date a run can be as of ({FIRST_AS_OF} to {LAST_AS_OF})")
     return as_of
-
-
-FIRST_AS_OF, LAST_AS_OF = date(1900, 1, 1), date(2199, 12, 31)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
