@@ -110,7 +110,6 @@ def _fill_from_labels(entries: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     if not resolved or entries.empty:
         return entries
     src = entries["_src"].to_numpy(dtype=np.int64)
-    from_label = np.zeros(len(entries), dtype=bool)
     for role in ("candidate", "coach"):
         key = f"{role}_id"
         per_source = {s: r for (s, who), r in resolved.items() if who == role}
