@@ -452,7 +452,7 @@ def delivered_in(folder: Path) -> str:
     if not sheet.path.is_file() or sheet.dry_run:
         return ""
     paid = len(read_sheet(sheet.path).ids)
-    certified = sum(1 for pdf in (Path(folder) / "certificates").glob("*.pdf") if _CERTIFICATE_FILE.search(pdf.name))
+    certified = len(delivered_certificates([Path(folder)]))
     parts = [f"{n} {what}{'s' if n != 1 else ''} {done}" for n, what, done in
              ((paid, "stipend", "paid"), (certified, "certificate", "issued")) if n]
     return " and ".join(parts)
