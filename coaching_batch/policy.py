@@ -204,6 +204,14 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class Words:
+    """[words]: what the program calls its two people and their work, in its paperwork and notices."""
+    coach: str = "coach"  # mentor, coach …: "you coach Kim Lee", "with Ana Ruiz as coach"
+    candidate: str = "candidate"  # mentee, coachee …
+    activity: str = "coaching"  # mentoring …: "has completed the coaching experience"
+
+
+@dataclass(frozen=True)
 class Reading:
     """[reading]: how dates typed as text are read."""
     day_first: bool = False
@@ -216,9 +224,10 @@ SECTIONS: dict[str, type] = {
     "mentee_eligibility": MenteeEligibility, "monthly_meetings": MonthlyMeetings, "capacity": Capacity,
     "coach_activity": CoachActivity, "feedback": Feedback, "partnership_agreement": PartnershipAgreement,
     "phases": Phases, "meeting_gap": MeetingGap, "completion": Completion, "payment": Payment, "reading": Reading,
+    "words": Words,
 }
 WINDOW_SECTIONS = ("window", "relationship", "commitment", "school_year")
-ALWAYS = ("hours", "completion", "reading")  # sections every policy has (their defaults when left out)
+ALWAYS = ("hours", "completion", "reading", "words")  # sections every policy has (their defaults when left out)
 
 
 @dataclass(frozen=True)
@@ -253,6 +262,10 @@ class Policy:
     @property
     def window_section(self) -> str:
         return next(name for name in WINDOW_SECTIONS if name in self.sections)
+
+    @property
+    def words(self) -> Words:
+        return self.sections["words"]
 
     @property
     def day_first(self) -> bool:
@@ -358,6 +371,10 @@ def _check_values(sections: dict[str, object]) -> None:
         if section in sections:
             sections[section] = dataclasses.replace(sections[section], **{key: _choices(
                 getattr(sections[section], key), table, column, section, key)})
+    for key, word in dataclasses.asdict(sections["words"]).items():
+        if not word.strip():
+            raise _Problem(f"[words] {key} must not be blank: it is printed on the program's paperwork", "words", key)
+    sections["words"] = Words(**{key: " ".join(word.split()) for key, word in dataclasses.asdict(sections["words"]).items()})
     payment = sections.get("payment")
     if payment is not None:
         if payment.hours not in ("coach contact", "candidate"):

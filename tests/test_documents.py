@@ -27,6 +27,7 @@ SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 AS_OF = dt.date(2026, 11, 20)
 RYAN_PATEL = ("115230", "102264")  # completed and payable but for the coach's Request for Payment
 CALVIN_REESE = "124250"  # job-embedded, completed; his supervisor is not in the roster
+KEVIN_TRAN = "206995"  # support-mentoring, completed with Gloria Alvarado as his mentor
 
 
 def pdf_text(path: Path) -> str:
@@ -96,6 +97,19 @@ def test_a_certificate_is_addressed_to_the_supervisor_with_copies_and_names_prog
     assert "46.50 hours of learning experiences and 14.25 hours of coach contact" in text
     assert "Configure and troubleshoot switch ports and VLANs" in text  # her goals
     assert alicia["certificate_id"] in text
+
+
+def test_a_mentoring_certificate_speaks_of_mentor_and_mentee_not_coach_and_candidate(weeks):
+    """The wording is the program's own ([words] of its policy): the mentoring preset's mentor,
+    mentee and mentoring, where the ITSS certificate above says coach, candidate and coaching."""
+    result, out = weeks["first"], weeks["out"]
+    kevin = result.certificates.set_index("candidate_id").loc[KEVIN_TRAN]
+    assert kevin["program"] == "support-mentoring"
+    text = " ".join(pdf_text(out / kevin["file"]).split())
+    assert "has completed the mentoring experience with Gloria Alvarado as mentor" in text
+    assert "14.25 hours of mentor contact" in text
+    assert "Copies: Kevin Tran (mentee), Gloria Alvarado (mentor)" in text
+    assert "coach" not in text.replace("Coaching Coordinator", "")
 
 
 def test_a_missing_supervisor_is_addressed_plainly_and_listed_for_the_coordinator(weeks):

@@ -196,7 +196,7 @@ def test_a_coach_gets_their_findings_with_what_to_do_and_their_progress(week):
     text = body(email.message_from_bytes((out / "notices" / f"{CORA}-cora-coach.eml").read_bytes(), policy=email.policy.default))
     assert "after the as-of date" in text and "cell" in text  # LOG-DATE-FUTURE, the coach's to fix
     assert "What to do: Correct the date" in text
-    assert "you coach Cal Candidate (200)" in text
+    assert "you are the coach of Cal Candidate (200)" in " ".join(text.split())  # folded at 72 characters
     assert "Your contact hours so far: 2.5; still needed: 9.5" in text  # ITSS: 12 contact hours
     assert "The candidate's hours so far: 6; still needed: 34" in text
     assert "Deadline: 8 March 2027" in text
@@ -413,6 +413,28 @@ def test_a_coachee_who_keeps_no_log_of_their_own_is_shown_the_hours_with_the_coa
                            "coach_id": "100", "coach_name": "Pedro", "candidate_hours": 0.0, "candidate_hours_needed": None,
                            "coach_contact_hours": 19.5, "coach_contact_hours_needed": None, "deadline": pd.NaT}])
     coachee = build.Notice("200", "Amara", "200-amara.eml", roles={"candidate"})
-    [progress] = build._progress(coachee, build._pairs_by_person(pairs), {}, {"reps-coaching": "Reps Coaching"})
+    [progress] = build._progress(coachee, build._pairs_by_person(pairs), {}, {"reps-coaching": "Reps Coaching"}, {})
     assert progress.with_coach and progress.hours == 19.5
     assert "  Hours logged with your coach so far: 19.5" in eml._progress_lines(progress)
+
+
+def test_a_mentor_is_written_to_as_mentor_of_a_mentee():
+    """The notice speaks the pair's program's words ([words] in its policy): a mentor of the mentoring
+    preset is "the mentor of" a mentee, and a finding is "About: mentee …, mentor …"."""
+    from coaching_batch.notices import build
+    from coaching_batch.policy import load_policy
+
+    words = {"support-mentoring": load_policy("support-mentoring").words}
+    pairs = pd.DataFrame([{"program": "support-mentoring", "status": "Active", "candidate_id": "200", "candidate_name": "Nora",
+                           "coach_id": "100", "coach_name": "Irene", "candidate_hours": 0.0, "candidate_hours_needed": None,
+                           "coach_contact_hours": 8.5, "coach_contact_hours_needed": None, "deadline": pd.NaT}])
+    by_person = build._pairs_by_person(pairs)
+    mentor = build.Notice("100", "Irene", "100-irene.eml", roles={"coach"}, words=words)
+    mentee = build.Notice("200", "Nora", "200-nora.eml", roles={"candidate"}, words=words)
+    [as_mentor] = build._progress(mentor, by_person, {}, {"support-mentoring": "Mentoring"}, words)
+    [as_mentee] = build._progress(mentee, by_person, {}, {"support-mentoring": "Mentoring"}, words)
+    assert eml._progress_lines(as_mentor)[0] == "Mentoring: you are the mentor of Nora (200)"
+    assert eml._progress_lines(as_mentee)[:2] == ["Mentoring: your mentor is Irene (100)", "  Hours logged with your mentor so far: 8.5"]
+    mentor.findings = [(finding("LOG-MONTH-MISSING", "No meeting logged in 2026-08", candidate_id="200", coach_id="100",
+                                program="support-mentoring"), "")]
+    assert "About: mentee 200, mentor 100, support-mentoring" in eml.notice_text(mentor, AS_OF)

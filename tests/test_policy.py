@@ -14,6 +14,7 @@ import pytest
 
 from workbooks import assignment_rows, coach_log_rows, roster_rows, write_workbook
 
+from coaching_batch.errors import UsageError
 from coaching_batch.policy import policy_from_toml, preset_text
 
 COMMAND = Path(sys.executable).parent / "coaching-batch"
@@ -119,3 +120,14 @@ def test_a_policy_file_that_is_not_utf8_is_one_error_line(tmp_path):
     completed = run("run", str(inbox), "--program", str(policy), "--out", str(tmp_path / "out"))
     assert completed.returncode == 2
     assert completed.stderr.strip().splitlines() == [f"Error: policy file {policy} is not UTF-8 text: save it again as UTF-8"]
+
+
+def test_a_program_names_its_people_in_words_and_a_blank_word_is_refused():
+    itss = preset_text("itss-coaching")
+    assert policy_from_toml(itss, "itss.toml").words.candidate == "candidate"
+    mentoring = policy_from_toml(preset_text("support-mentoring"), "m.toml").words
+    assert (mentoring.coach, mentoring.candidate, mentoring.activity) == ("mentor", "mentee", "mentoring")
+    without = policy_from_toml(itss.split("[words]")[0], "old.toml").words  # a copy made before [words]
+    assert (without.coach, without.candidate, without.activity) == ("coach", "candidate", "coaching")
+    with pytest.raises(UsageError, match=r"\[words\] coach must not be blank"):
+        policy_from_toml(itss.replace('coach = "coach"', 'coach = "  "'), "blank.toml")

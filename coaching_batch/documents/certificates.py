@@ -16,6 +16,7 @@ from fpdf.enums import XPos, YPos
 
 from ..forked import collection_paused
 from ..model import RunResult
+from ..policy import Words
 from .names import CERTIFICATES_FOLDER, NOTES_FILE, combined_certificates_name, text_of
 from .pdf import Document, day
 from .template import fill, parse_template, read_template_text
@@ -73,6 +74,7 @@ def _values(result: RunResult, certificate: dict, people: dict[str, dict], pairs
     else:
         start_event, start = "the start", pair.get("start", pair.get("assigned_date"))
     goals = [text_of(pair.get(f"goal_{n}")).strip() for n in (1, 2, 3)]
+    words = policy.words if policy is not None else Words()
     return {
         "candidate_name": certificate["candidate_name"], "candidate_id": certificate["candidate_id"],
         "coach_name": certificate["coach_name"], "coach_id": certificate["coach_id"],
@@ -86,9 +88,10 @@ def _values(result: RunResult, certificate: dict, people: dict[str, dict], pairs
         "coach_contact_hours": _hours(pair.get("coach_contact_hours")),
         "hours_documented": " and ".join(
             f"{hours} hours of {what}" for hours, what in ((_hours(pair.get("candidate_hours")), "learning experiences"),
-                                                           (_hours(pair.get("coach_contact_hours")), "coach contact")) if hours),
+                                                           (_hours(pair.get("coach_contact_hours")), f"{words.coach} contact")) if hours),
         "goals": "; ".join(goal.rstrip(".;") for goal in goals if goal),
         "certificate_id": certificate["certificate_id"],
+        "coach_role": words.coach, "candidate_role": words.candidate, "activity": words.activity,
     }
 
 

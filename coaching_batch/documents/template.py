@@ -24,6 +24,7 @@ PLACEHOLDERS = (
     "candidate_name", "candidate_id", "coach_name", "coach_id", "supervisor_name", "supervisor_id",
     "program_title", "program", "start_event", "start_date", "completion_date", "issued_date",
     "candidate_hours", "coach_contact_hours", "hours_documented", "goals", "certificate_id",
+    "coach_role", "candidate_role", "activity",
 )
 _STYLE = re.compile(r"^\s*\[\s*([A-Za-z]+)\s*\]\s?")
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..findings import Finding, Severity
 from ..model import RunResult
+from ..policy import Words
 from .address import email_address
 
 COORDINATOR = "coordinator"  # the coordinator's notice: its key, its file's stem, its role
@@ -46,6 +47,7 @@ class Progress:
     candidate_hours_needed: float | None = None
     deadline: date | None = None
     with_coach: bool = False  # hours are the meetings logged with the coach (the candidate keeps no log)
+    words: Words = Words()  # what the program calls coach and candidate (mentor and mentee …)
 
 
 @dataclass
@@ -61,6 +63,10 @@ class Notice:
     findings: list[tuple[Finding, str]] = field(default_factory=list)  # with a note for the reader
     progress: list[Progress] = field(default_factory=list)
     pass_on: list[Notice] = field(default_factory=list)  # coordinator only: notices without an address
+    words: dict[str, Words] = field(default_factory=dict)  # each program's words, by its name
+
+    def words_of(self, program: str) -> Words:
+        return self.words.get(program) or Words()
 
     @property
     def for_coordinator(self) -> bool:
@@ -93,9 +99,12 @@ def build_notices(result: RunResult) -> list[Notice]:
             notice_for(person_id, item.actor).findings.append((item, note))
 
     titles = {name: policy.title for name, policy in result.programs.items()}
+    words = {name: policy.words for name, policy in result.programs.items()}
     by_person = _pairs_by_person(pairs) if any(n.roles & {"coach", "candidate"} for n in notices.values()) else {}
     for notice in notices.values():
-        notice.progress = _progress(notice, by_person, people, titles)
+        notice.progress = _progress(notice, by_person, people, titles, words)
+        notice.words = words
+    coordinator.words = words
 
     ordered = sorted(notices.values(), key=lambda n: (n.name.casefold(), n.key))
     _name_files(ordered)
@@ -143,7 +152,7 @@ def _pairs_by_person(pairs: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
 
 
 def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], people: dict[str, dict],
-              titles: dict[str, str]) -> list[Progress]:
+              titles: dict[str, str], words: dict[str, Words]) -> list[Progress]:
     """The recipient's pairs as coach or candidate that are in progress or that a finding of theirs is about."""
     if not notice.roles & {"coach", "candidate"}:
         return []
@@ -172,6 +181,7 @@ def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], peop
                 candidate_hours_needed=_number(pair.get("candidate_hours_needed")) if role == "coach" else None,
                 deadline=_day(pair.get("deadline")),
                 with_coach=with_coach,
+                words=words.get(_text(pair.get("program"))) or Words(),
             ))
     return rows
 

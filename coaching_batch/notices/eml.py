@@ -91,9 +91,10 @@ def notice_text(notice: Notice, as_of: date) -> str:
                 item.file, f"sheet {item.sheet!r}" if item.sheet else "", f"cell {item.cell}" if item.cell else "") if part)
             if where:
                 lines.append(f"   Where: {where}")
+            words = notice.words_of(item.program)
             pair = ", ".join(part for part in (
-                f"candidate {item.candidate_id}" if item.candidate_id else "",
-                f"coach {item.coach_id}" if item.coach_id else "", item.program) if part)
+                f"{words.candidate} {item.candidate_id}" if item.candidate_id else "",
+                f"{words.coach} {item.coach_id}" if item.coach_id else "", item.program) if part)
             if pair:
                 lines.append(f"   About: {pair}")
             if note:
@@ -178,15 +179,16 @@ def _subject(notice: Notice, as_of: date) -> str:
 
 
 def _progress_lines(progress: Progress) -> list[str]:
+    words = progress.words
     if progress.role == "coach":
-        lines = [f"{progress.program}: you coach {progress.other}",
+        lines = [f"{progress.program}: you are the {words.coach} of {progress.other}",
                  f"  Your contact hours so far: {_hours(progress.hours)}{_needed(progress.hours_needed)}"]
         if progress.candidate_hours_needed is not None:  # the program sets the candidate a minimum
-            lines.append(f"  The candidate's hours so far: {_hours(progress.candidate_hours)}"
+            lines.append(f"  The {words.candidate}'s hours so far: {_hours(progress.candidate_hours)}"
                          f"{_needed(progress.candidate_hours_needed)}")
     else:
-        so_far = "Hours logged with your coach so far" if progress.with_coach else "Your hours so far"
-        lines = [f"{progress.program}: your coach is {progress.other}",
+        so_far = f"Hours logged with your {words.coach} so far" if progress.with_coach else "Your hours so far"
+        lines = [f"{progress.program}: your {words.coach} is {progress.other}",
                  f"  {so_far}: {_hours(progress.hours)}{_needed(progress.hours_needed)}"]
     if progress.deadline is not None:
         lines.append(f"  Deadline: {_day(progress.deadline)}")
