@@ -1097,6 +1097,12 @@ def test_a_coachs_capacity_is_a_policy_value(tmp_path):
     assert found(reps(pairs=four_pairs(), program=roomier), "COACH-OVER-CAPACITY") == []
 
 
+def test_a_capacity_of_one_speaks_of_one_coachee(tmp_path):
+    single = preset_copy(tmp_path, REPS, "max_active_coachees = 3", "max_active_coachees = 1")
+    [finding] = found(reps(pairs=four_pairs()[:2], program=single), "COACH-OVER-CAPACITY")
+    assert "already has 1 active coachee when" in finding.message
+
+
 def test_the_longest_gap_between_meetings_is_a_policy_value(tmp_path):
     log = [coach_entry(d) for d in ("2026-10-01", "2026-10-23", "2026-11-05", "2026-11-19")]
     assert len(found(job(log=log), "MEETING-GAP")) == 1

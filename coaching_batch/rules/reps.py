@@ -59,9 +59,10 @@ def judge_capacity(pairs: pd.DataFrame, capacity: Capacity, context: Context) ->
             active = [p for p in earlier if p["start"] <= pair["start"] < p["period_end"]]
             if len(active) >= capacity.max_active_coachees:
                 others = ", ".join(f"{p['candidate_id']} (from {day_text(p['start'])})" for p in active)
-                judgement.blocks(i, f"coach over capacity ({len(active)} other coachees active at the start)")
+                plural = "" if len(active) == 1 else "s"  # a capacity of 1 is a policy's choice
+                judgement.blocks(i, f"coach over capacity ({len(active)} other coachee{plural} active at the start)")
                 judgement.findings.append(pair_finding("COACH-OVER-CAPACITY", pair,
-                    f"Coach {pair['coach_id']} already has {len(active)} active coachees when candidate {pair['candidate_id']} "
+                    f"Coach {pair['coach_id']} already has {len(active)} active coachee{plural} when candidate {pair['candidate_id']} "
                     f"starts on {day_text(pair['start'])}: {others}; at most {capacity.max_active_coachees} at a time"))
             earlier.append(pair)
     return judgement
