@@ -302,6 +302,17 @@ def test_exception_report_groups_by_who_acts_then_severity(written):
     assert sheet.page_setup.fitToWidth in (None, 1) and int(sheet.page_setup.fitToHeight) == 0  # 1 page wide, any tall
 
 
+def test_exception_summary_lists_each_program_on_its_own_line(tmp_path, policy):
+    """Four titles side by side in one cell ran off the printed page."""
+    names = ("itss-coaching", "support-mentoring", "reps-coaching", "job-embedded")
+    programs = {name: load_policy(name) for name in names}
+    write_outputs(make_result(policy, programs=programs), tmp_path)
+    summary = openpyxl.load_workbook(tmp_path / "exceptions.xlsx")["Summary"]
+    assert summary["A3"].value == "Programs"
+    assert [summary.cell(row, 2).value for row in range(3, 7)] == [p.title for p in programs.values()]
+    assert summary["A8"].value == "Open findings (New and Open) by who acts"
+
+
 def test_exception_status_and_age_come_from_the_history(tmp_path, policy):
     base = make_result(policy)
     old = base.findings[2]  # CELL-TYPE

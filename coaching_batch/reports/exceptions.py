@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..findings import SEVERITY_ORDER, Finding, Severity, sort_key
 from ..model import RunResult
-from .programs import programs_title
+from .programs import programs_title, run_programs
 from .xlsx import (
     COUNT, DATE, INTEGER, LONG_TEXT, Column, Formats, make_printable, open_workbook, write_cell, write_header,
     write_table,
@@ -147,10 +147,12 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
     sheet.write_string(0, 0, "Weekly exception report", formats.title)
     write_cell(sheet, formats, 1, 0, "As of", cell_format=formats.label)
     write_cell(sheet, formats, 1, 1, result.as_of, DATE)
-    write_cell(sheet, formats, 2, 0, "Programs" if len(result.programs) > 1 else "Program", cell_format=formats.label)
-    write_cell(sheet, formats, 2, 1, programs_title(result))
+    titles = [policy.title or name for name, policy in run_programs(result).items()]
+    write_cell(sheet, formats, 2, 0, "Programs" if len(titles) > 1 else "Program", cell_format=formats.label)
+    for row, title in enumerate(titles, start=2):  # one a line: side by side they ran off the printed page
+        write_cell(sheet, formats, row, 1, title)
 
-    row = 4
+    row = 3 + len(titles)
     sheet.write_string(row, 0, "Open findings (New and Open) by who acts", formats.section)
     grid = Counter((t.finding.actor, t.finding.severity) for t in tracked if t.status != RESOLVED)
     actors = list(ACTOR_ORDER) + sorted({a for a, _ in grid if a not in ACTOR_ORDER})
