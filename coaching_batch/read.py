@@ -46,6 +46,8 @@ _LABELS = {
     "coach id": ("coach", "id"),
 }
 _INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*:\s*(.*?)\s*$", re.IGNORECASE | re.DOTALL)
+_NUMERIC_TYPES = ("date", "duration", "id")  # a value of these has a digit in it, however it is typed
+_DIGIT = re.compile(r"\d")
 _FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______"
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 EXCEL_1904_OFFSET_DAYS = 1462  # serial n of the 1904 date system is serial n + 1462 of the 1900 one
@@ -209,12 +211,15 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         if footer is not None:
             sheet.footers.append(footer)
             keep[i] = False
-    # Rows whose only content is a note such as "Continued on next page".
+    # Rows whose only content is a note such as "Continued on next page", or, on a log, words alone
+    # where a date, a duration or an ID goes ("--- end of log ---", "Notes: see the binder").
+    numeric = [contract.log and contract.column(column).type in _NUMERIC_TYPES for column in recognition.columns]
     for i in np.flatnonzero(keep & (filled.sum(axis=1) == 1)):
-        cell = table[i, filled[i].argmax()]
+        at = int(filled[i].argmax())
+        cell = table[i, at]
         if isinstance(cell, str):
             text = _WHITESPACE_RUN.sub(" ", cell).strip()
-            if _NOTE.search(text):
+            if _NOTE.search(text) or (numeric[at] and not _DIGIT.search(text)):
                 keep[i] = False
                 sheet.continued = sheet.continued or bool(_CONTINUED.search(text))
     # Rows of the form's own words across several cells ("Coach Signature: ____" … "Date: ____", or

@@ -84,6 +84,25 @@ def test_blank_rows_notes_and_total_footers_are_not_entries(tmp_path):
     assert [(f.row, f.col, f.value) for f in sheet.footers] == [(6, 4, 2.0)]
 
 
+def test_words_alone_where_a_date_or_an_id_goes_are_a_note_not_an_entry(tmp_path):
+    """A coordinator's "--- end of log ---" in the first column is a note (SPEC: "rows whose only
+    content is a note … are skipped"); a lone date that cannot be read, or a lone description, is
+    still an incomplete entry, reported as such."""
+    rows = [
+        COACH_HEADER,
+        ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
+        ["--- end of log ---"],
+        [None, None, "Notes: winter break, no meetings"],
+        [None, None, "3/35/2026"],
+        [None, None, None, None, None, "met in the library"],
+    ]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert list(sheet.frame.index) == [2, 5, 6]
+    roster = [["Employee ID", "Name", "Grade", "Hire Date"], ["100", "Kim Lee", 23, dt.date(2020, 1, 6)], [None, "Ana Ruiz"]]
+    people = read_workbook(str(write_workbook(tmp_path / "roster.xlsx", {"Staff": roster})), "roster.xlsx").sheets[0]
+    assert list(people.frame.index) == [2, 3]  # a roster row with a name alone is a person missing an ID
+
+
 def test_a_file_that_is_not_a_workbook_is_an_error_not_a_crash(tmp_path):
     bad = tmp_path / "notes.xlsx"
     bad.write_text("this is not a spreadsheet")
