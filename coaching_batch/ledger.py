@@ -579,11 +579,14 @@ def list_backups(state_dir: Path) -> list[Path]:
 
 def _settle_run(db: sqlite3.Connection, run_id: int, out_dir: str) -> list[str]:
     """One unfinished run settled: its pending payments issued if its payment sheet lists them, else
-    dropped; its pending certificates issued if their PDF is there, else dropped; the run interrupted."""
+    dropped; its pending certificates issued if their PDF is there beside the delivered payment sheet
+    (the last output to appear: without it the run delivered nothing, and a folder left half written
+    may be replaced), else dropped for the next run to issue again; the run interrupted."""
     issued = []
+    sheet = Path(out_dir) / "payments.xlsx"
     pending = [r[0] for r in db.execute(
         "SELECT payment_id FROM payments WHERE run_id = ? AND status = ?", (run_id, PENDING))]
-    on_sheet = delivered_payment_ids(Path(out_dir) / "payments.xlsx") if pending else set()
+    on_sheet = delivered_payment_ids(sheet) if pending else set()
     for payment in pending:
         if payment in on_sheet:
             db.execute("UPDATE payments SET status = ? WHERE run_id = ? AND payment_id = ? AND status = ?",
@@ -594,7 +597,7 @@ def _settle_run(db: sqlite3.Connection, run_id: int, out_dir: str) -> list[str]:
                        (run_id, payment, PENDING))
     for certificate, file in db.execute(
             "SELECT certificate_id, file FROM certificates WHERE run_id = ? AND status = ?", (run_id, PENDING)).fetchall():
-        if Path(file).is_file():  # delivered: the PDF is there
+        if sheet.is_file() and Path(file).is_file():  # delivered: the PDF is there, and the run's outputs
             db.execute("UPDATE certificates SET status = ? WHERE certificate_id = ?", (ISSUED, certificate))
         else:
             db.execute("DELETE FROM certificates WHERE certificate_id = ? AND status = ?", (certificate, PENDING))

@@ -466,6 +466,27 @@ def test_a_run_killed_at_any_point_never_pays_twice_or_loses_a_payment(tmp_path,
     assert killed_row.split()[3] == "interrupted" and next_row.split()[3:5] == ["completed", "0"]
 
 
+def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_is_issued_again(tmp_path):
+    """The folders of documents are put in place before the payment sheet, the last output to appear:
+    a run killed in between delivered nothing, so its certificate is drawn again by the next run (it
+    was once taken as issued, and lost for good when the half-written folder was replaced)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"})
+    assert killed.returncode == -signal.SIGKILL
+    first = tmp_path / "out" / WEEK1
+    drawn = [p.name for p in (first / "certificates").glob("*CERT-*.pdf")]
+    assert drawn
+    for name in ("payments.xlsx", "run.json"):  # as if killed before these two were renamed into place
+        (first / name).unlink()
+
+    after = run_week(inbox, WEEK1, "--out", str(first), "--overwrite")
+    assert after.returncode == 0, after.stderr
+    assert sorted(p.name for p in (first / "certificates").glob("*CERT-*.pdf")) == drawn
+    assert set(ledger_rows(state, "SELECT run_id, status FROM certificates")) == {(2, "issued")}
+    assert paid_ids(first) == [ALICIA_BROOKS]
+
+
 def test_runs_killed_at_random_moments_still_pay_each_stipend_exactly_once(tmp_path):
     inbox = small_inbox(tmp_path)
     for delay in (0.4, 1.2, 2.0, 2.6):
