@@ -1111,6 +1111,22 @@ def test_the_school_year_start_is_a_policy_value(tmp_path):
     assert found(job(milestones=rows, program=september), "AGREEMENT-LATE") == []
 
 
+def test_a_school_year_starting_on_29_february_starts_on_the_28th_in_a_common_year(tmp_path):
+    leap_day = preset_copy(tmp_path, JOB, 'starts = "08-01"', 'starts = "02-29"')
+    on_time = job(milestones=[milestone("Agreement", "2027-03-30")], log=[], as_of="2027-04-10", program=leap_day)
+    assert found(on_time, "AGREEMENT-LATE") == []
+    [late] = found(job(milestones=[milestone("Agreement", "2027-03-31")], log=[], as_of="2027-04-10", program=leap_day), "AGREEMENT-LATE")
+    assert "after the start of the school year 2027-02-28" in late.message
+
+
+def test_a_review_due_on_29_february_is_due_on_the_28th_in_a_common_year(tmp_path):
+    leap_day = preset_copy(tmp_path, JOB, 'review_due = ["12-15", "04-15"]', 'review_due = ["12-15", "02-29"]')
+    rows = ON_TIME + [milestone("Agreement Review", "2026-12-10")]
+    assert found(job(milestones=rows, log=[], as_of="2027-02-27", program=leap_day), "AGREEMENT-REVIEWS-SHORT") == []
+    [short] = found(job(milestones=rows, log=[], as_of="2027-02-28", program=leap_day), "AGREEMENT-REVIEWS-SHORT")
+    assert "1 of 2" in short.message and "2027-02-28" in short.message
+
+
 def test_the_first_policy_file_is_the_default_and_one_with_a_presets_name_replaces_it(tmp_path):
     text = (PRESETS / "support-mentoring.toml").read_text(encoding="utf-8").replace("max_hours = 4", "max_hours = 6")
     own = tmp_path / "mentoring.toml"

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..findings import finding
 from ..policy import MeetingGap, PartnershipAgreement, Phases, SchoolYear, month_day
-from .dates import day_text
+from .dates import day_text, month_day_in
 from .judgement import Context, Judgement
 from .pairs import pair_finding
 from .periods import school_year_start
@@ -36,8 +36,8 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
     review_dates = []
     for text in agreement.review_due:
         month, day = month_day(text, "partnership_agreement", "review_due")
-        year = year_start.year if (month, day) >= (year_start.month, year_start.day) else year_start.year + 1
-        review_dates.append(pd.Timestamp(year, month, day))
+        due = month_day_in(year_start.year, month, day)
+        review_dates.append(due if due >= year_start else month_day_in(year_start.year + 1, month, day))
     for i, pair in zip(pairs[pairs["judged"]].index, pairs[pairs["judged"]].to_dict("records")):
         start = pair["start"]
         due_from = year_start if pd.isna(start) or start < year_start else start
