@@ -932,6 +932,18 @@ def test_a_phase_dated_before_an_earlier_phase_is_out_of_order_naming_both():
     assert all(text in message for text in ("Orientation", "Relationship", "2026-09-10", "2026-09-05"))
 
 
+def test_the_fix_for_phases_out_of_order_names_the_policys_order(tmp_path):
+    rows = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-09-10"), milestone("Relationship", "2026-09-05")]
+    [preset] = found(job(milestones=rows), "PHASE-OUT-OF-ORDER")
+    assert preset.fix == "Check the phase dates: Orientation, Relationship, Goals and Ongoing Support come in that order."
+    goals_first = preset_copy(tmp_path, JOB, 'order = ["Orientation", "Relationship", "Goals", "Ongoing Support"]',
+                              'order = ["Goals", "Orientation", "Relationship", "Ongoing Support"]')
+    rows = [milestone("Agreement", "2026-08-20"), milestone("Goals", "2026-09-10"), milestone("Orientation", "2026-09-05")]
+    [own] = found(job(milestones=rows, program=goals_first), "PHASE-OUT-OF-ORDER")
+    assert own.message == "Orientation dated 2026-09-05, before Goals dated 2026-09-10"
+    assert own.fix == "Check the phase dates: Goals, Orientation, Relationship and Ongoing Support come in that order."
+
+
 def test_phase_order_uses_each_phases_earliest_date():
     rows = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-09-10"), milestone("Orientation", "2026-09-01"),
             milestone("Relationship", "2026-09-05")]

@@ -68,6 +68,7 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
     """PHASE-OUT-OF-ORDER and PHASE-MISSING (warnings); every phase dated in order is needed for completion."""
     judgement = Judgement()
     order = phases.order
+    in_order = f"Check the phase dates: {_listed(order)} come in that order."  # the policy's order, not the preset's
     milestones = _milestones(pairs, context)
     milestones = milestones[milestones["phase"].isin(order)]
     first = milestones.drop_duplicates(["pair", "phase"], keep="first")  # sorted by date: each phase's earliest
@@ -85,7 +86,8 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
                 if earlier in dated and here["date"] < dated[earlier]["date"]:
                     out_of_order = True
                     judgement.findings.append(_at_milestone("PHASE-OUT-OF-ORDER", here, pair, context,
-                        f"{phase} dated {day_text(here['date'])}, before {earlier} dated {day_text(dated[earlier]['date'])}"))
+                        f"{phase} dated {day_text(here['date'])}, before {earlier} dated {day_text(dated[earlier]['date'])}",
+                        fix=in_order))
         reached = [k for k, phase in enumerate(order) if phase in dated]
         if reached:
             latest = order[max(reached)]
@@ -101,11 +103,16 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
     return judgement
 
 
-def _at_milestone(rule: str, milestone: dict, pair: dict, context: Context, message: str):
-    """A finding at a milestone row's Date cell."""
+def _listed(phases: list[str]) -> str:
+    """Phases as a sentence lists them: 'Orientation, Relationship, Goals and Ongoing Support'."""
+    return " and ".join([", ".join(phases[:-1]), phases[-1]]) if len(phases) > 1 else "".join(phases)
+
+
+def _at_milestone(rule: str, milestone: dict, pair: dict, context: Context, message: str, *, fix: str | None = None):
+    """A finding at a milestone row's Date cell (with the catalogue's fix unless ``fix`` is given)."""
     source = context.tables.sources[int(milestone["_src"])]
     return finding(rule, message, file=source.file, sheet=source.sheet, cell=context.tables.cell(milestone["_src"], milestone["_row"], "date"),
-                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"])
+                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], fix=fix)
 
 
 def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) -> Judgement:
