@@ -970,6 +970,45 @@ def test_a_phase_dated_after_as_of_is_not_yet_reached():
     assert found(result, "PHASE-MISSING") == [] and found(result, "PHASE-OUT-OF-ORDER") == []
 
 
+def test_a_pair_coached_again_the_next_school_year_is_judged_on_this_years_phases_only():
+    """The same principal and coach, 2025-26 and again 2026-27: last year's phases, all dated in
+    order, do not make this year's pair (Goals before Relationship, no Ongoing Support) complete."""
+    last_year = [milestone("Agreement", "2025-09-15"), milestone("Orientation", "2025-09-20"), milestone("Relationship", "2025-09-21"),
+                 milestone("Goals", "2025-09-22"), milestone("Ongoing Support", "2025-09-23")]
+    this_year = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-09-01"), milestone("Goals", "2026-09-03"),
+                 milestone("Relationship", "2026-09-10")]
+    pairs = [job_pair(start="2025-09-08", status="Completed", completion="2026-05-29"),
+             job_pair(start="2026-08-10", status="Completed", completion="2026-11-13")]
+    result = job(pairs=pairs, milestones=last_year + this_year, log=fortnightly(first="2026-08-12", last="2026-11-13"))
+    [out_of_order] = found(result, "PHASE-OUT-OF-ORDER")
+    assert out_of_order.message == "Goals dated 2026-09-03, before Relationship dated 2026-09-10"
+    now = result.pairs[result.pairs["completion_date"] == pd.Timestamp("2026-11-13")].iloc[0]
+    assert not now["completion_eligible"] and "phase not dated: Ongoing Support" in reasons(now)
+    assert result.certificates.empty
+
+
+def test_the_agreement_and_a_phase_dated_a_little_before_the_planning_meeting_are_the_pairs():
+    rows = [milestone("Agreement", "2026-09-05"), milestone("Orientation", "2026-09-05"), milestone("Relationship", "2026-09-20"),
+            milestone("Goals", "2026-10-01"), milestone("Ongoing Support", "2026-10-20")]
+    result = job(pairs=[job_pair(start="2026-09-10", status="Completed", completion="2026-11-10")], milestones=rows,
+                 log=fortnightly(first="2026-09-10", last="2026-11-10"))
+    assert found(result) == [] and pair_of(result)["completion_eligible"]
+
+
+def test_a_pair_started_last_school_year_keeps_the_phases_it_reached_then():
+    rows = [milestone("Orientation", "2026-06-05"), milestone("Relationship", "2026-06-20"), milestone("Agreement", "2026-08-20"),
+            milestone("Goals", "2026-10-01"), milestone("Ongoing Support", "2026-10-20")]
+    result = job(pairs=[job_pair(start="2026-06-01", status="Completed", completion="2026-11-10")], milestones=rows,
+                 log=fortnightly(last="2026-11-10"))
+    assert found(result) == [] and pair_of(result)["completion_eligible"]
+
+
+def test_a_phase_dated_after_the_completion_date_is_not_the_pairs():
+    rows = ALL_PHASES[:-1] + [milestone("Ongoing Support", "2026-11-12")]
+    result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")], milestones=rows, log=fortnightly(last="2026-11-10"))
+    assert not pair_of(result)["completion_eligible"] and "phase not dated: Ongoing Support" in reasons(pair_of(result))
+
+
 def test_a_milestone_of_a_pair_without_an_assignment_is_a_finding_at_its_candidate_cell():
     result = job(milestones=ON_TIME + [milestone("Orientation", "2026-09-01", candidate="203")])
     findings = found(result, "LOG-NO-ASSIGNMENT")

@@ -13,24 +13,31 @@ from .pairs import pair_finding
 from .periods import school_year_start
 
 
+def _school_year(context: Context) -> SchoolYear:
+    return context.policy.section("school_year") or SchoolYear()
+
+
 def _year_start(context: Context) -> pd.Timestamp:
-    return school_year_start(context.policy.section("school_year") or SchoolYear(), context.as_of)
+    return school_year_start(_school_year(context), context.as_of)
 
 
-def _milestones(pairs: pd.DataFrame, context: Context) -> pd.DataFrame:
-    """The milestones of these pairs dated on or before as-of, each with its pair number."""
-    milestones = context.tables["milestones"]
-    milestones = milestones[milestones["date"] <= context.as_of]
-    keyed = pairs[["candidate_id", "coach_id", "pair"]]
-    return milestones.merge(keyed, on=["candidate_id", "coach_id"]).sort_values(["pair", "date", "_row"], kind="stable")
+def _milestones(pairs: pd.DataFrame, context: Context, since: pd.Series) -> pd.DataFrame:
+    """The milestones of these pairs, each with its pair number: those of its two people dated from
+    ``since`` (by pair) up to its completion date and as-of. The same two people coached again in a
+    later school year are another pair, with milestones of its own."""
+    as_of = context.as_of
+    until = pairs["completion_date"].where(pairs["completion_date"] < as_of, as_of)
+    keyed = pairs[["candidate_id", "coach_id", "pair"]].assign(_since=since, _until=until)
+    milestones = context.tables["milestones"].merge(keyed, on=["candidate_id", "coach_id"])
+    within = (milestones["date"] >= milestones["_since"]) & (milestones["date"] <= milestones["_until"])
+    return milestones[within].sort_values(["pair", "date", "_row"], kind="stable")
 
 
 def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgreement, context: Context) -> Judgement:
     """AGREEMENT-LATE (blocks completion) and AGREEMENT-REVIEWS-SHORT, for the current school year."""
     judgement = Judgement()
     as_of, year_start = context.as_of, _year_start(context)
-    milestones = _milestones(pairs, context)
-    this_year = milestones[milestones["date"] >= year_start]
+    this_year = _milestones(pairs, context, since=pd.Series(year_start, index=pairs.index))
     signed = this_year[this_year["phase"] == "Agreement"].groupby("pair")["date"].min()
     reviews = this_year[this_year["phase"] == "Agreement Review"].groupby("pair").size()
     review_dates = []
@@ -65,11 +72,15 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
 
 
 def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judgement:
-    """PHASE-OUT-OF-ORDER and PHASE-MISSING (warnings); every phase dated in order is needed for completion."""
+    """PHASE-OUT-OF-ORDER and PHASE-MISSING (warnings); every phase dated in order is needed for completion.
+    A pair's phases are those dated from the start of the school year it started in (a phase may be
+    reached a little before its planning meeting) up to its completion date and as-of."""
     judgement = Judgement()
     order = phases.order
     in_order = f"Check the phase dates: {_listed(order)} come in that order."  # the policy's order, not the preset's
-    milestones = _milestones(pairs, context)
+    school_year, year_start = _school_year(context), _year_start(context)
+    pair_year_start = pairs["start"].map(lambda start: school_year_start(school_year, start), na_action="ignore")
+    milestones = _milestones(pairs, context, since=pair_year_start.fillna(year_start))  # the pair's own cycle
     milestones = milestones[milestones["phase"].isin(order)]
     first = milestones.drop_duplicates(["pair", "phase"], keep="first")  # sorted by date: each phase's earliest
     by_pair: dict[int, dict[str, dict]] = {}
