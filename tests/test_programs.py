@@ -932,6 +932,18 @@ def test_a_phase_dated_before_an_earlier_phase_is_out_of_order_naming_both():
     assert all(text in message for text in ("Orientation", "Relationship", "2026-09-10", "2026-09-05"))
 
 
+def test_the_fix_for_phases_out_of_order_names_the_policys_order(tmp_path):
+    rows = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-09-10"), milestone("Relationship", "2026-09-05")]
+    [preset] = found(job(milestones=rows), "PHASE-OUT-OF-ORDER")
+    assert preset.fix == "Check the phase dates: Orientation, Relationship, Goals and Ongoing Support come in that order."
+    goals_first = preset_copy(tmp_path, JOB, 'order = ["Orientation", "Relationship", "Goals", "Ongoing Support"]',
+                              'order = ["Goals", "Orientation", "Relationship", "Ongoing Support"]')
+    rows = [milestone("Agreement", "2026-08-20"), milestone("Goals", "2026-09-10"), milestone("Orientation", "2026-09-05")]
+    [own] = found(job(milestones=rows, program=goals_first), "PHASE-OUT-OF-ORDER")
+    assert own.message == "Orientation dated 2026-09-05, before Goals dated 2026-09-10"
+    assert own.fix == "Check the phase dates: Goals, Orientation, Relationship and Ongoing Support come in that order."
+
+
 def test_phase_order_uses_each_phases_earliest_date():
     rows = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-09-10"), milestone("Orientation", "2026-09-01"),
             milestone("Relationship", "2026-09-05")]
@@ -956,6 +968,45 @@ def test_a_phase_dated_after_as_of_is_not_yet_reached():
     rows = ON_TIME + [milestone("Goals", day(AS_OF, 3))]
     result = job(milestones=rows)
     assert found(result, "PHASE-MISSING") == [] and found(result, "PHASE-OUT-OF-ORDER") == []
+
+
+def test_a_pair_coached_again_the_next_school_year_is_judged_on_this_years_phases_only():
+    """The same principal and coach, 2025-26 and again 2026-27: last year's phases, all dated in
+    order, do not make this year's pair (Goals before Relationship, no Ongoing Support) complete."""
+    last_year = [milestone("Agreement", "2025-09-15"), milestone("Orientation", "2025-09-20"), milestone("Relationship", "2025-09-21"),
+                 milestone("Goals", "2025-09-22"), milestone("Ongoing Support", "2025-09-23")]
+    this_year = [milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-09-01"), milestone("Goals", "2026-09-03"),
+                 milestone("Relationship", "2026-09-10")]
+    pairs = [job_pair(start="2025-09-08", status="Completed", completion="2026-05-29"),
+             job_pair(start="2026-08-10", status="Completed", completion="2026-11-13")]
+    result = job(pairs=pairs, milestones=last_year + this_year, log=fortnightly(first="2026-08-12", last="2026-11-13"))
+    [out_of_order] = found(result, "PHASE-OUT-OF-ORDER")
+    assert out_of_order.message == "Goals dated 2026-09-03, before Relationship dated 2026-09-10"
+    now = result.pairs[result.pairs["completion_date"] == pd.Timestamp("2026-11-13")].iloc[0]
+    assert not now["completion_eligible"] and "phase not dated: Ongoing Support" in reasons(now)
+    assert result.certificates.empty
+
+
+def test_the_agreement_and_a_phase_dated_a_little_before_the_planning_meeting_are_the_pairs():
+    rows = [milestone("Agreement", "2026-09-05"), milestone("Orientation", "2026-09-05"), milestone("Relationship", "2026-09-20"),
+            milestone("Goals", "2026-10-01"), milestone("Ongoing Support", "2026-10-20")]
+    result = job(pairs=[job_pair(start="2026-09-10", status="Completed", completion="2026-11-10")], milestones=rows,
+                 log=fortnightly(first="2026-09-10", last="2026-11-10"))
+    assert found(result) == [] and pair_of(result)["completion_eligible"]
+
+
+def test_a_pair_started_last_school_year_keeps_the_phases_it_reached_then():
+    rows = [milestone("Orientation", "2026-06-05"), milestone("Relationship", "2026-06-20"), milestone("Agreement", "2026-08-20"),
+            milestone("Goals", "2026-10-01"), milestone("Ongoing Support", "2026-10-20")]
+    result = job(pairs=[job_pair(start="2026-06-01", status="Completed", completion="2026-11-10")], milestones=rows,
+                 log=fortnightly(last="2026-11-10"))
+    assert found(result) == [] and pair_of(result)["completion_eligible"]
+
+
+def test_a_phase_dated_after_the_completion_date_is_not_the_pairs():
+    rows = ALL_PHASES[:-1] + [milestone("Ongoing Support", "2026-11-12")]
+    result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")], milestones=rows, log=fortnightly(last="2026-11-10"))
+    assert not pair_of(result)["completion_eligible"] and "phase not dated: Ongoing Support" in reasons(pair_of(result))
 
 
 def test_a_milestone_of_a_pair_without_an_assignment_is_a_finding_at_its_candidate_cell():
@@ -1115,6 +1166,22 @@ def test_the_school_year_start_is_a_policy_value(tmp_path):
     assert len(found(job(milestones=rows), "AGREEMENT-LATE")) == 1
     september = preset_copy(tmp_path, JOB, 'starts = "08-01"', 'starts = "09-01"')
     assert found(job(milestones=rows, program=september), "AGREEMENT-LATE") == []
+
+
+def test_a_school_year_starting_on_29_february_starts_on_the_28th_in_a_common_year(tmp_path):
+    leap_day = preset_copy(tmp_path, JOB, 'starts = "08-01"', 'starts = "02-29"')
+    on_time = job(milestones=[milestone("Agreement", "2027-03-30")], log=[], as_of="2027-04-10", program=leap_day)
+    assert found(on_time, "AGREEMENT-LATE") == []
+    [late] = found(job(milestones=[milestone("Agreement", "2027-03-31")], log=[], as_of="2027-04-10", program=leap_day), "AGREEMENT-LATE")
+    assert "after the start of the school year 2027-02-28" in late.message
+
+
+def test_a_review_due_on_29_february_is_due_on_the_28th_in_a_common_year(tmp_path):
+    leap_day = preset_copy(tmp_path, JOB, 'review_due = ["12-15", "04-15"]', 'review_due = ["12-15", "02-29"]')
+    rows = ON_TIME + [milestone("Agreement Review", "2026-12-10")]
+    assert found(job(milestones=rows, log=[], as_of="2027-02-27", program=leap_day), "AGREEMENT-REVIEWS-SHORT") == []
+    [short] = found(job(milestones=rows, log=[], as_of="2027-02-28", program=leap_day), "AGREEMENT-REVIEWS-SHORT")
+    assert "1 of 2" in short.message and "2027-02-28" in short.message
 
 
 def test_the_first_policy_file_is_the_default_and_one_with_a_presets_name_replaces_it(tmp_path):

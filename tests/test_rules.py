@@ -353,6 +353,21 @@ def test_active_pair_past_its_deadline_is_overdue(policy):
     assert rules(run(policy, assignments=[on_deadline]), "PAIR-OVERDUE") == []
 
 
+def test_an_active_pair_past_its_deadline_is_not_complete_or_paid_whatever_its_completion_date(policy):
+    """The status was never set to Completed: the pair is overdue, and PAIR-OVERDUE blocks completion
+    and payment (SPEC §4) even though the completion date it carries is before the deadline."""
+    cand, coach_rows = full_logs(start="2026-03-05")
+    active = assignment(planning="2026-03-02", status="Active", completion_date="2026-07-24", payment_request_date="2026-07-31")
+    result = run(policy, assignments=[active], candidate_log=cand, coach_log=coach_rows)
+    assert [(f.severity, f.message) for f in rules(result, "PAIR-OVERDUE")] == [
+        ("error", "Still Active but the deadline 2026-09-02 (6 months from the planning meeting) has passed")]
+    pair = only_pair(result)
+    assert not pair["completion_eligible"] and not pair["payment_eligible"] and result.payable.empty
+    too_short = run(policy, assignments=[dict(active, completion_date="2026-04-01")], candidate_log=cand, coach_log=coach_rows)
+    assert [f.message for f in rules(too_short, "PAIR-TOO-SHORT")] == [
+        "Still Active, with a completion date of 2026-04-01, less than 2 months after the planning meeting on 2026-03-02"]
+
+
 def test_completion_before_two_months_is_too_short(policy):
     cand, coach_rows = full_logs()
     result = run(policy, assignments=[assignment(completion_date="2026-03-09")], candidate_log=cand, coach_log=coach_rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+
 import pandas as pd
 
 
@@ -13,6 +15,12 @@ def add_months(dates: pd.Series, months: int) -> pd.Series:
     and to the calendar's last day (a placeholder planning meeting of 12/31/9999 has that deadline)."""
     later = dates + pd.DateOffset(months=months)
     return later.where(~(later > LAST_DAY), LAST_DAY)
+
+
+def month_day_in(year: int, month: int, day: int) -> pd.Timestamp:
+    """A policy's month and day (a school year's start, a review due) in ``year``, clamped to the
+    month's last day: 29 February is 28 February in a common year."""
+    return pd.Timestamp(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 def hours_text(minutes) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..policy import Commitment, Relationship, SchoolYear, Window, month_day
-from .dates import add_months
+from .dates import add_months, month_day_in
 
 PERIOD_COLUMNS = (
     "start", "qualify_on", "window_start", "window_end", "deadline", "period_end", "reached_end", "judged",
@@ -102,8 +102,8 @@ def commitment_window(pairs: pd.DataFrame, commitment: Commitment, as_of: pd.Tim
 def school_year_start(school_year: SchoolYear, as_of: pd.Timestamp) -> pd.Timestamp:
     """The first day of the school year holding ``as_of``."""
     month, day = month_day(school_year.starts, "school_year", "starts")
-    start = pd.Timestamp(as_of.year, month, day)
-    return start if start <= as_of else pd.Timestamp(as_of.year - 1, month, day)
+    start = month_day_in(as_of.year, month, day)
+    return start if start <= as_of else month_day_in(as_of.year - 1, month, day)
 
 
 def school_year_window(pairs: pd.DataFrame, school_year: SchoolYear, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -10,6 +10,10 @@ from .judgement import Context, Judgement
 from .pairs import pair_finding
 
 
+# How a message introduces a pair's completion date, by its status (the date a withdrawal ended it, too).
+ENDED = {"Completed": "Completed on", "Withdrawn": "Withdrawn on", "Active": "Still Active, with a completion date of"}
+
+
 def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judgement:
     """Timing findings; an overdue pair and one with no planning meeting are not complete."""
     as_of, policy = context.as_of, context.policy
@@ -29,7 +33,7 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
                     f"Assigned on {day_text(pair['assigned_date'])} ({days} days ago) and no planning meeting date yet"))
             continue
         end = pair["completion_date"] if pd.notna(pair["completion_date"]) else as_of
-        if end > deadline:
+        if end > deadline or (active and as_of > deadline):  # still Active past it: overdue, whatever its completion date
             judgement.blocks(i, f"past the deadline {day_text(deadline)}")
         if active:
             quiet_since = as_of - pd.Timedelta(days=window.inactive_days)
@@ -54,12 +58,12 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
                         f"Deadline {day_text(deadline)} is {(deadline - as_of).days} days away and {' and '.join(needed)} are still needed"))
         completion = pair["completion_date"]
         if pd.notna(completion):
-            ended = "Withdrawn" if pair["status"] == "Withdrawn" else "Completed"  # the date a withdrawal ended it
+            ended = ENDED[pair["status"]]
             if completion > deadline:
                 judgement.findings.append(pair_finding("PAIR-OVERDUE", pair,
-                    f"{ended} on {day_text(completion)}, after the deadline {day_text(deadline)}"))
+                    f"{ended} {day_text(completion)}, after the deadline {day_text(deadline)}"))
             if completion < minimum_end:
                 when = "before" if completion < planning else f"less than {window.months_minimum} months after"
                 judgement.findings.append(pair_finding("PAIR-TOO-SHORT", pair,
-                    f"{ended} on {day_text(completion)}, {when} the planning meeting on {day_text(planning)}"))
+                    f"{ended} {day_text(completion)}, {when} the planning meeting on {day_text(planning)}"))
     return judgement

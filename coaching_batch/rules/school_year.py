@@ -7,37 +7,44 @@ import pandas as pd
 
 from ..findings import finding
 from ..policy import MeetingGap, PartnershipAgreement, Phases, SchoolYear, month_day
-from .dates import day_text
+from .dates import day_text, month_day_in
 from .judgement import Context, Judgement
 from .pairs import pair_finding
 from .periods import school_year_start
 
 
+def _school_year(context: Context) -> SchoolYear:
+    return context.policy.section("school_year") or SchoolYear()
+
+
 def _year_start(context: Context) -> pd.Timestamp:
-    return school_year_start(context.policy.section("school_year") or SchoolYear(), context.as_of)
+    return school_year_start(_school_year(context), context.as_of)
 
 
-def _milestones(pairs: pd.DataFrame, context: Context) -> pd.DataFrame:
-    """The milestones of these pairs dated on or before as-of, each with its pair number."""
-    milestones = context.tables["milestones"]
-    milestones = milestones[milestones["date"] <= context.as_of]
-    keyed = pairs[["candidate_id", "coach_id", "pair"]]
-    return milestones.merge(keyed, on=["candidate_id", "coach_id"]).sort_values(["pair", "date", "_row"], kind="stable")
+def _milestones(pairs: pd.DataFrame, context: Context, since: pd.Series) -> pd.DataFrame:
+    """The milestones of these pairs, each with its pair number: those of its two people dated from
+    ``since`` (by pair) up to its completion date and as-of. The same two people coached again in a
+    later school year are another pair, with milestones of its own."""
+    as_of = context.as_of
+    until = pairs["completion_date"].where(pairs["completion_date"] < as_of, as_of)
+    keyed = pairs[["candidate_id", "coach_id", "pair"]].assign(_since=since, _until=until)
+    milestones = context.tables["milestones"].merge(keyed, on=["candidate_id", "coach_id"])
+    within = (milestones["date"] >= milestones["_since"]) & (milestones["date"] <= milestones["_until"])
+    return milestones[within].sort_values(["pair", "date", "_row"], kind="stable")
 
 
 def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgreement, context: Context) -> Judgement:
     """AGREEMENT-LATE (blocks completion) and AGREEMENT-REVIEWS-SHORT, for the current school year."""
     judgement = Judgement()
     as_of, year_start = context.as_of, _year_start(context)
-    milestones = _milestones(pairs, context)
-    this_year = milestones[milestones["date"] >= year_start]
+    this_year = _milestones(pairs, context, since=pd.Series(year_start, index=pairs.index))
     signed = this_year[this_year["phase"] == "Agreement"].groupby("pair")["date"].min()
     reviews = this_year[this_year["phase"] == "Agreement Review"].groupby("pair").size()
     review_dates = []
     for text in agreement.review_due:
         month, day = month_day(text, "partnership_agreement", "review_due")
-        year = year_start.year if (month, day) >= (year_start.month, year_start.day) else year_start.year + 1
-        review_dates.append(pd.Timestamp(year, month, day))
+        due = month_day_in(year_start.year, month, day)
+        review_dates.append(due if due >= year_start else month_day_in(year_start.year + 1, month, day))
     for i, pair in zip(pairs[pairs["judged"]].index, pairs[pairs["judged"]].to_dict("records")):
         start = pair["start"]
         due_from = year_start if pd.isna(start) or start < year_start else start
@@ -65,10 +72,15 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
 
 
 def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judgement:
-    """PHASE-OUT-OF-ORDER and PHASE-MISSING (warnings); every phase dated in order is needed for completion."""
+    """PHASE-OUT-OF-ORDER and PHASE-MISSING (warnings); every phase dated in order is needed for completion.
+    A pair's phases are those dated from the start of the school year it started in (a phase may be
+    reached a little before its planning meeting) up to its completion date and as-of."""
     judgement = Judgement()
     order = phases.order
-    milestones = _milestones(pairs, context)
+    in_order = f"Check the phase dates: {_listed(order)} come in that order."  # the policy's order, not the preset's
+    school_year, year_start = _school_year(context), _year_start(context)
+    pair_year_start = pairs["start"].map(lambda start: school_year_start(school_year, start), na_action="ignore")
+    milestones = _milestones(pairs, context, since=pair_year_start.fillna(year_start))  # the pair's own cycle
     milestones = milestones[milestones["phase"].isin(order)]
     first = milestones.drop_duplicates(["pair", "phase"], keep="first")  # sorted by date: each phase's earliest
     by_pair: dict[int, dict[str, dict]] = {}
@@ -85,7 +97,8 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
                 if earlier in dated and here["date"] < dated[earlier]["date"]:
                     out_of_order = True
                     judgement.findings.append(_at_milestone("PHASE-OUT-OF-ORDER", here, pair, context,
-                        f"{phase} dated {day_text(here['date'])}, before {earlier} dated {day_text(dated[earlier]['date'])}"))
+                        f"{phase} dated {day_text(here['date'])}, before {earlier} dated {day_text(dated[earlier]['date'])}",
+                        fix=in_order))
         reached = [k for k, phase in enumerate(order) if phase in dated]
         if reached:
             latest = order[max(reached)]
@@ -101,11 +114,16 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
     return judgement
 
 
-def _at_milestone(rule: str, milestone: dict, pair: dict, context: Context, message: str):
-    """A finding at a milestone row's Date cell."""
+def _listed(phases: list[str]) -> str:
+    """Phases as a sentence lists them: 'Orientation, Relationship, Goals and Ongoing Support'."""
+    return " and ".join([", ".join(phases[:-1]), phases[-1]]) if len(phases) > 1 else "".join(phases)
+
+
+def _at_milestone(rule: str, milestone: dict, pair: dict, context: Context, message: str, *, fix: str | None = None):
+    """A finding at a milestone row's Date cell (with the catalogue's fix unless ``fix`` is given)."""
     source = context.tables.sources[int(milestone["_src"])]
     return finding(rule, message, file=source.file, sheet=source.sheet, cell=context.tables.cell(milestone["_src"], milestone["_row"], "date"),
-                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"])
+                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], fix=fix)
 
 
 def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) -> Judgement:
