@@ -20,6 +20,7 @@ from coaching_batch.cli import main
 from coaching_batch.contracts import tables as contracts
 from coaching_batch.errors import UsageError
 from coaching_batch.policy import Programs, load_policy, policy_from_toml
+from coaching_batch.reports.exceptions import finding_key
 from coaching_batch.rules.evaluate import evaluate
 from workbooks import write_workbook
 
@@ -956,6 +957,8 @@ def test_a_phase_dated_while_earlier_phases_have_no_date_is_one_finding_per_miss
     assert len(findings) == 2 and all(f.severity == "warning" for f in findings)
     assert sorted("Orientation" in f.message for f in findings) == [False, True]
     assert sorted("Relationship" in f.message for f in findings) == [False, True]
+    # each its own finding from week to week: the one fixed is Resolved, the other still Open
+    assert len({finding_key(f) for f in findings}) == 2
 
 
 def test_phases_dated_in_order_with_none_skipped_are_not_missing():

@@ -98,14 +98,14 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
                     out_of_order = True
                     judgement.findings.append(_at_milestone("PHASE-OUT-OF-ORDER", here, pair, context,
                         f"{phase} dated {day_text(here['date'])}, before {earlier} dated {day_text(dated[earlier]['date'])}",
-                        fix=in_order))
+                        fix=in_order, topic=earlier))
         reached = [k for k, phase in enumerate(order) if phase in dated]
         if reached:
             latest = order[max(reached)]
             for earlier in order[: max(reached)]:
                 if earlier not in dated:
                     judgement.findings.append(_at_milestone("PHASE-MISSING", dated[latest], pair, context,
-                        f"{earlier} has no date, but {latest} is dated {day_text(dated[latest]['date'])}"))
+                        f"{earlier} has no date, but {latest} is dated {day_text(dated[latest]['date'])}", topic=earlier))
         missing = [phase for phase in order if phase not in dated]
         if missing:
             judgement.blocks(i, f"phase{'s' if len(missing) > 1 else ''} not dated: {', '.join(missing)}")
@@ -119,11 +119,13 @@ def _listed(phases: list[str]) -> str:
     return " and ".join([", ".join(phases[:-1]), phases[-1]]) if len(phases) > 1 else "".join(phases)
 
 
-def _at_milestone(rule: str, milestone: dict, pair: dict, context: Context, message: str, *, fix: str | None = None):
-    """A finding at a milestone row's Date cell (with the catalogue's fix unless ``fix`` is given)."""
+def _at_milestone(rule: str, milestone: dict, pair: dict, context: Context, message: str, *, fix: str | None = None,
+                  topic: str = ""):
+    """A finding at a milestone row's Date cell (with the catalogue's fix unless ``fix`` is given);
+    ``topic`` tells apart several of one rule at that cell (the earlier phase each is about)."""
     source = context.tables.sources[int(milestone["_src"])]
     return finding(rule, message, file=source.file, sheet=source.sheet, cell=context.tables.cell(milestone["_src"], milestone["_row"], "date"),
-                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], fix=fix)
+                   candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], fix=fix, topic=topic)
 
 
 def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) -> Judgement:
