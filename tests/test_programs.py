@@ -1256,6 +1256,20 @@ def test_a_pairs_payment_id_does_not_change_when_pairs_of_another_program_are_ad
     assert pair_of(alone, "200")["payment_id"] == pair_of(together, "200")["payment_id"]
 
 
+def test_an_entry_of_a_pair_in_two_programs_counts_for_the_one_coaching_on_its_date_whatever_the_row_order():
+    """ITSS completed on 1 May (its window runs to the 10 July deadline), then reps coaching from 1 June
+    with the same candidate and coach: the June and July meetings are the reps pair's, and the ITSS
+    hours and stipend do not depend on which assignment row comes first."""
+    candidate_log, coach_log = itss_logs()
+    reps_meetings = [coach_entry(f"2026-{month:02d}-01", 60) for month in range(6, 12)]
+    pairs = [itss_pair(), dict(reps_pair(), program="reps-coaching")]
+    for assignments in (pairs, pairs[::-1]):
+        result = mixed(assignments, coach_log=coach_log + reps_meetings, candidate_log=candidate_log)
+        hours = dict(zip(result.pairs["program"], result.pairs["coach_contact_hours"]))
+        assert hours == {"itss-coaching": 12.00, "reps-coaching": 6.00}
+        assert list(result.payable["program"]) == ["itss-coaching"]
+
+
 def test_one_coach_log_serves_every_program_each_entry_read_once():
     candidate_log, coach_log = itss_logs()
     mentoring_log = [coach_entry("2026-01-14", 30, "210", "110"), coach_entry("2026-01-20", 60, "210", "110"),
