@@ -262,10 +262,25 @@ def test_a_meeting_on_the_agreement_date_counts():
     assert pair_of(result)["coach_contact_hours"] == 10.50
 
 
-def test_a_meeting_of_a_pair_without_an_agreement_date_is_not_counted():
-    result = mentoring(pairs=[mentoring_pair(agreement=None)], log=[coach_entry("2026-03-20", 60)])
-    at_entry = [f for f in found(result, "AGREEMENT-MISSING") if f.file == "coach_log.xlsx"]
-    assert [f.cell for f in at_entry] == [cell("coach_log", "date", 1)]
+def test_meetings_of_a_pair_without_an_agreement_date_are_not_counted_and_the_one_error_is_the_pairs():
+    """SPEC §2a: the missing date is one pair-level error; with no agreement there is no "before the
+    agreement", so each meeting is only not counted, a warning at its date that says why."""
+    log = [coach_entry("2026-03-20", 60), coach_entry("2026-04-20", 60)]
+    result = mentoring(pairs=[mentoring_pair(agreement=None)], log=log)
+    assert [f.cell for f in found(result, "AGREEMENT-MISSING")] == [cell("assignments", "agreement_date", 1)]
+    outside = found(result, "LOG-OUTSIDE-WINDOW")
+    assert [(f.cell, f.severity) for f in outside] == [(cell("coach_log", "date", 1), "warning"), (cell("coach_log", "date", 2), "warning")]
+    assert all("no Agreement Date" in f.message for f in outside)
+    assert outside[0].fix == "Only entries from the agreement on count: see that its date is recorded on the assignment."
+    assert pair_of(result)["coach_contact_hours"] == 0
+
+
+def test_a_withdrawn_pair_without_an_agreement_date_gets_no_errors_for_its_meetings():
+    log = [coach_entry("2026-03-02", 60), coach_entry("2026-03-16", 30)]
+    result = mentoring(pairs=[mentoring_pair(agreement=None, status="Withdrawn", completion="2026-04-01")], log=log)
+    assert found(result, "AGREEMENT-MISSING") == []
+    assert [f for f in result.findings if f.severity == "error"] == []
+    assert len(found(result, "LOG-OUTSIDE-WINDOW")) == 2
     assert pair_of(result)["coach_contact_hours"] == 0
 
 

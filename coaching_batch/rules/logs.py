@@ -431,8 +431,11 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding
             else:
                 text = f"{kind} entry dated {date} is after {words['end_label']} {day_text(row['window_end'])}; not counted"
             fix = None  # the catalogue's
-            if row["reason"] == "LOG-OUTSIDE-WINDOW" and pd.notna(row["window_start"]):  # in the words of the pair's program
-                fix = f"Check the date: only entries from {words['start_label']} to {words['end_label']} count."
+            if row["reason"] == "LOG-OUTSIDE-WINDOW":  # in the words of the pair's program
+                if pd.isna(row["window_start"]):
+                    fix = f"Only entries from {words['start_label']} on count: see that its date is recorded on the assignment."
+                else:
+                    fix = f"Check the date: only entries from {words['start_label']} to {words['end_label']} count."
             return finding(row["reason"], text, program=program, fix=fix, **_where(row, "date_col"))
         case _:
             return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({hours_text(row['duration'])} h) repeats an entry already read; counted once", program=program, **_where(row, "row_col"))
