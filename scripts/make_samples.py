@@ -1155,8 +1155,8 @@ insert(DLOGS["M7"], meeting("M7", D(2026, 7, 22), 120, "In Person", "Prepared fo
 DLOGS["M8"] = monthly("M8", D(2026, 6, 1), D(2026, 11, 12), offset=7)
 DLOGS["M9"] = monthly("M9", D(2026, 3, 16), D(2026, 9, 28), offset=0)
 DLOGS["M10"] = [meeting("M10", D(2026, 9, 14), 60, "In Person", "First meeting: mentoring objectives",
-                        plant="AGREEMENT-MISSING"),
-                meeting("M10", D(2026, 10, 19), 60, "Phone", "Goals check-in", plant="AGREEMENT-MISSING")]
+                        plant="LOG-OUTSIDE-WINDOW"),
+                meeting("M10", D(2026, 10, 19), 60, "Phone", "Goals check-in", plant="LOG-OUTSIDE-WINDOW")]
 DLOGS["M12"] = [e for e in monthly("M12", D(2026, 2, 2), D(2026, 11, 16), offset=1) if e.day.month != 6]
 insert(DLOGS["M12"], meeting("M12", D(2026, 1, 26), 60, "In Person", "Met to talk about the program",
                              plant="AGREEMENT-MISSING"))
@@ -1805,7 +1805,10 @@ def compute() -> dict:
                 continue
             if minutes > IMPLAUSIBLE:
                 row_finding("LOG-DURATION-IMPLAUSIBLE", e, "duration", f"{minutes / 60:.2f} h in one entry (counted)")
-            if dp.program == "support-mentoring" and (dp.agreement is None or day < dp.agreement):
+            if dp.program == "support-mentoring" and dp.agreement is None:
+                row_finding("LOG-OUTSIDE-WINDOW", e, "date", f"meeting on {day} with no Agreement Date recorded (not counted)")
+                continue
+            if dp.program == "support-mentoring" and day < dp.agreement:
                 row_finding("AGREEMENT-MISSING", e, "date", f"meeting on {day} before any signed agreement (not counted)")
                 continue
             lo, hi = counting_window(dp, as_of)

@@ -263,10 +263,25 @@ def test_a_meeting_on_the_agreement_date_counts():
     assert pair_of(result)["coach_contact_hours"] == 10.50
 
 
-def test_a_meeting_of_a_pair_without_an_agreement_date_is_not_counted():
-    result = mentoring(pairs=[mentoring_pair(agreement=None)], log=[coach_entry("2026-03-20", 60)])
-    at_entry = [f for f in found(result, "AGREEMENT-MISSING") if f.file == "coach_log.xlsx"]
-    assert [f.cell for f in at_entry] == [cell("coach_log", "date", 1)]
+def test_meetings_of_a_pair_without_an_agreement_date_are_not_counted_and_the_one_error_is_the_pairs():
+    """SPEC §2a: the missing date is one pair-level error; with no agreement there is no "before the
+    agreement", so each meeting is only not counted, a warning at its date that says why."""
+    log = [coach_entry("2026-03-20", 60), coach_entry("2026-04-20", 60)]
+    result = mentoring(pairs=[mentoring_pair(agreement=None)], log=log)
+    assert [f.cell for f in found(result, "AGREEMENT-MISSING")] == [cell("assignments", "agreement_date", 1)]
+    outside = found(result, "LOG-OUTSIDE-WINDOW")
+    assert [(f.cell, f.severity) for f in outside] == [(cell("coach_log", "date", 1), "warning"), (cell("coach_log", "date", 2), "warning")]
+    assert all("no Agreement Date" in f.message for f in outside)
+    assert outside[0].fix == "Only entries from the agreement on count: see that its date is recorded on the assignment."
+    assert pair_of(result)["coach_contact_hours"] == 0
+
+
+def test_a_withdrawn_pair_without_an_agreement_date_gets_no_errors_for_its_meetings():
+    log = [coach_entry("2026-03-02", 60), coach_entry("2026-03-16", 30)]
+    result = mentoring(pairs=[mentoring_pair(agreement=None, status="Withdrawn", completion="2026-04-01")], log=log)
+    assert found(result, "AGREEMENT-MISSING") == []
+    assert [f for f in result.findings if f.severity == "error"] == []
+    assert len(found(result, "LOG-OUTSIDE-WINDOW")) == 2
     assert pair_of(result)["coach_contact_hours"] == 0
 
 
@@ -1330,6 +1345,20 @@ def test_a_pairs_payment_id_does_not_change_when_pairs_of_another_program_are_ad
     assert list(alone.payable["payment_id"]) == list(together.payable["payment_id"])
     assert len(together.payable) == 1 and together.payable.iloc[0]["program"] == "itss-coaching"
     assert pair_of(alone, "200")["payment_id"] == pair_of(together, "200")["payment_id"]
+
+
+def test_an_entry_of_a_pair_in_two_programs_counts_for_the_one_coaching_on_its_date_whatever_the_row_order():
+    """ITSS completed on 1 May (its window runs to the 10 July deadline), then reps coaching from 1 June
+    with the same candidate and coach: the June and July meetings are the reps pair's, and the ITSS
+    hours and stipend do not depend on which assignment row comes first."""
+    candidate_log, coach_log = itss_logs()
+    reps_meetings = [coach_entry(f"2026-{month:02d}-01", 60) for month in range(6, 12)]
+    pairs = [itss_pair(), dict(reps_pair(), program="reps-coaching")]
+    for assignments in (pairs, pairs[::-1]):
+        result = mixed(assignments, coach_log=coach_log + reps_meetings, candidate_log=candidate_log)
+        hours = dict(zip(result.pairs["program"], result.pairs["coach_contact_hours"]))
+        assert hours == {"itss-coaching": 12.00, "reps-coaching": 6.00}
+        assert list(result.payable["program"]) == ["itss-coaching"]
 
 
 def test_one_coach_log_serves_every_program_each_entry_read_once():

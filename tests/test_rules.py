@@ -411,3 +411,24 @@ def test_a_pair_coached_for_two_bands_is_paid_and_certified_for_each(policy):
     assert pairs.at[25, "payment_id"] == payment_id("itss-coaching", "200", "100", "grade 25")
     assert sorted(result.payable["payment_id"]) == sorted(pairs["payment_id"])
     assert sorted(result.certificates["certificate_id"]) == sorted(pairs["certificate_id"]) and pairs["certificate_id"].nunique() == 2
+
+
+def test_entries_inside_two_bands_windows_count_for_the_band_being_coached_on_their_date(policy):
+    """The same coach again for the next band: the first band completed on 2 March but its window runs
+    to its deadline, 3 May; what is logged from the second band's planning meeting on 1 April is the
+    second band's (SPEC §4: a pair counts the entries from its planning meeting), whichever row comes first."""
+    first_cand, first_coach = full_logs(start="2025-11-03")
+    second_cand, second_coach = full_logs(start="2026-04-01")
+    first = assignment(planning="2025-11-03", assigned_date="2025-10-20", target_grade=23,
+                       completion_date="2026-03-02", payment_request_date="2026-03-05")
+    second = assignment(planning="2026-04-01", assigned_date="2026-03-25", target_grade=25,
+                        completion_date="2026-08-15", payment_request_date="2026-08-20")
+    requests = [request(request_date="2025-10-01", enrollment="2025-09-15", target=23),
+                request(request_date="2026-03-20", enrollment="2026-03-15", target=25)]
+    for assignments in ([first, second], [second, first]):
+        result = run(policy, requests=requests, assignments=assignments,
+                     candidate_log=first_cand + second_cand, coach_log=first_coach + second_coach)
+        pairs = result.pairs.set_index("target_grade")
+        assert pairs.loc[[23, 25], "candidate_hours"].tolist() == [40.00, 40.00]
+        assert pairs.loc[[23, 25], "coach_contact_hours"].tolist() == [12.00, 12.00]
+        assert pairs["payment_eligible"].all()

@@ -240,12 +240,11 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     missing_ids = ~label_failed & (entries["candidate_id"].isna() | entries["coach_id"].isna())
     unknown = ~label_failed & ~missing_ids & ~(entries["candidate_id"].isin(known_ids) & entries["coach_id"].isin(known_ids))
 
-    # Each entry belongs to the pair with its IDs whose window holds its date, else the pair's first row.
+    # Each entry belongs to an assignment of its candidate and coach; of several, the one its date picks.
     keyed = pairs[["candidate_id", "coach_id", "pair", "window_start", "window_end"]]
     matched = entries[["candidate_id", "coach_id", "date"]].reset_index().merge(keyed, on=["candidate_id", "coach_id"], how="left")
-    if keyed.duplicated(["candidate_id", "coach_id"]).any():  # a pair assigned twice: choose by window
-        matched["in_window"] = (matched["date"] >= matched["window_start"]) & ~(matched["date"] > matched["window_end"])
-        matched = matched.sort_values(["index", "in_window", "pair"], ascending=[True, False, True]).drop_duplicates("index")
+    if keyed.duplicated(["candidate_id", "coach_id"]).any():  # a pair assigned twice: choose by date
+        matched = _one_pair_by_date(matched, pairs)
     matched = matched.set_index("index").reindex(entries.index)
     entries["pair"] = matched["pair"].fillna(-1).astype(int)
     entries["window_start"] = matched["window_start"]
@@ -310,6 +309,34 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
             program=about.program(row), **_where(row, "duration_col"),
         ))
     return entries, findings
+
+
+def _one_pair_by_date(matched: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """One row of ``matched`` (entries joined to every assignment of their candidate and coach) per
+    entry, chosen by the entry's date, never by row order alone.
+
+    A candidate and coach assigned more than once (the next band, another program) have an
+    assignment per period, and a window may outlast its period (an ITSS pair completed before its
+    deadline). An entry goes to a row whose window holds its date; of those, to one whose own period
+    holds it (started on or before it, not completed or withdrawn before it); then to the latest
+    start; then to the window that ends first; only then to the first row. Only the entries with
+    several rows are sorted.
+    """
+    several = matched["index"].duplicated(keep=False).to_numpy()
+    if not several.any():
+        return matched
+    options = matched[several]
+    rows = pairs.loc[options["pair"].to_numpy(dtype=np.int64)]
+    date = options["date"].to_numpy()
+    start, ended = rows["start"].to_numpy(), rows["completion_date"].to_numpy()
+    options = options.assign(
+        in_window=((options["date"] >= options["window_start"]) & ~(options["date"] > options["window_end"])).to_numpy(),
+        in_period=(start <= date) & ~(ended < date),
+        start=start,
+    )
+    chosen = options.sort_values(["index", "in_window", "in_period", "start", "window_end", "pair"],
+                                 ascending=[True, False, False, False, True, True], na_position="last").drop_duplicates("index")
+    return pd.concat([matched[~several], chosen[matched.columns]])
 
 
 class _PairWords:
@@ -404,8 +431,11 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding
             else:
                 text = f"{kind} entry dated {date} is after {words['end_label']} {day_text(row['window_end'])}; not counted"
             fix = None  # the catalogue's
-            if row["reason"] == "LOG-OUTSIDE-WINDOW" and pd.notna(row["window_start"]):  # in the words of the pair's program
-                fix = f"Check the date: only entries from {words['start_label']} to {words['end_label']} count."
+            if row["reason"] == "LOG-OUTSIDE-WINDOW":  # in the words of the pair's program
+                if pd.isna(row["window_start"]):
+                    fix = f"Only entries from {words['start_label']} on count: see that its date is recorded on the assignment."
+                else:
+                    fix = f"Check the date: only entries from {words['start_label']} to {words['end_label']} count."
             return finding(row["reason"], text, program=program, fix=fix, **_where(row, "date_col"))
         case _:
             return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({hours_text(row['duration'])} h) repeats an entry already read; counted once", program=program, **_where(row, "row_col"))

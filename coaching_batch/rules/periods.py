@@ -11,8 +11,8 @@ of all programs are judged in one pass (:func:`coaching_batch.rules.logs.judge_e
 * ``period_end`` — the end of the pair's active period [start, period_end) for overlaps;
 * ``reached_end`` — the period has come to its end by as-of;
 * ``judged`` / ``not_judged`` — whether the program judges the pair this run, else why not;
-* ``before_rule`` — the code of an entry dated before the window starts; and the wording of
-  messages (``start_label``, ``end_label``, ``no_start``).
+* ``before_rule`` — the code of an entry dated before the window starts (of every entry, when it
+  has no start); and the wording of messages (``start_label``, ``end_label``, ``no_start``).
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ def relationship_window(pairs: pd.DataFrame, relationship: Relationship, as_of: 
     return _period(
         pairs, start=agreement, qualify_on=agreement.fillna(as_of), window_start=agreement, window_end=window_end,
         deadline=end, period_end=_ends(pairs, end), reached_end=(end <= as_of).fillna(False),
-        before_rule=pd.Series("AGREEMENT-MISSING", index=pairs.index, dtype=object),
+        # Before a recorded agreement, AGREEMENT-MISSING; with none, no entry counts, as outside the window.
+        before_rule=pd.Series(np.where(agreement.notna(), "AGREEMENT-MISSING", "LOG-OUTSIDE-WINDOW"), index=pairs.index, dtype=object),
         start_label="the agreement",
         end_label=pd.Series(np.where(completed_first, "the completion date", "the end of the relationship"), index=pairs.index, dtype=object),
         no_start="no Agreement Date is recorded for the pair",
