@@ -1355,6 +1355,21 @@ def test_tiered_stipend_pays_by_hour_below_12_and_by_the_coachs_roster_column_at
     assert all(row["program"] == "itss-tiered" for row in paid.values())
 
 
+def test_an_hourly_amount_is_the_hours_as_printed_times_the_rate(tmp_path):
+    payment = """
+[payment]
+
+[[payment.tiers]]
+per_hour = 25.5
+"""
+    policy = policy_file(tmp_path, without_payment(itss_text()) + payment)
+    from coaching_batch.rules.payment import stipend
+
+    amount, basis = stipend(policy.payment, 12 * 60 + 20, {})  # 12.333… h, printed 12.33
+    assert basis == "12.33 coach contact h × $25.50/h"
+    assert amount == 314.42  # 12.33 × 25.50 = 314.415, half a cent up; not 12.333… × 25.50 = 314.50
+
+
 def test_flat_itss_stipend_stays_300_with_its_basis():
     result = tiered_run(load_policy("itss-coaching"), minutes=(12 * 60, 12 * 60, 13 * 60))
     assert list(result.payable["amount"]) == [300.0, 300.0, 300.0]
