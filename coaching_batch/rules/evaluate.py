@@ -101,6 +101,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     coach_entries = entries.loc[(entries["kind"] == "coach_log") & (entries["pair"] >= 0), ["pair", "date"]]
     pairs["coach_log_entries"] = pairs["pair"].map(coach_entries.groupby("pair").size()).fillna(0).astype(int)
     pairs = _with_feedback_dates(pairs, reps.given_feedback(tables), as_of)
+    pairs = _with_coaching_period(pairs, counted)
 
     dated = coach_entries[coach_entries["date"] <= as_of]
     last_contact = dated.groupby("pair")["date"].max().reindex(pairs.index)
@@ -120,7 +121,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
         used[name] = programs[name]
     pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement)
     payable = pairs[pairs["payment_eligible"]]
-    payments, coaches, certificates = _payments(payable, counted), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables)
+    payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables)
     footer_findings, unpaired_findings, hours_by_month = aside.result()
     return Evaluation(
         pairs=pairs,
@@ -322,16 +323,26 @@ def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[
     return pay_why, np.nan, ""
 
 
-def _payments(payable: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
+def _with_coaching_period(pairs: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
+    """The period the stipend's paperwork states, worked out once: the payment sheet's Start and End
+    Date, the payment documentation's Period and the Request for Payment's "from … to …". It runs from
+    the planning meeting (else the period's start) to the completion date (else the last counted
+    entry of either log)."""
     last_entry = counted.groupby("pair")["date"].max()
+    pairs["coaching_from"] = pairs["planning_meeting_date"].fillna(pairs["start"])
+    pairs["coaching_to"] = pairs["completion_date"].fillna(_by_pair(pairs, last_entry))
+    return pairs
+
+
+def _payments(payable: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame({
         "payment_id": payable["payment_id"],
         "coach_id": payable["coach_id"],
         "coach_name": payable["coach_name"],
         "candidate_id": payable["candidate_id"],
         "candidate_name": payable["candidate_name"],
-        "start_date": payable["planning_meeting_date"].fillna(payable["start"]),
-        "end_date": payable["completion_date"].fillna(_by_pair(payable, last_entry)),
+        "start_date": payable["coaching_from"],
+        "end_date": payable["coaching_to"],
         "coach_contact_hours": payable["coach_contact_hours"],
         "candidate_hours": payable["candidate_hours"],
         "amount": payable["amount"],
