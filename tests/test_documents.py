@@ -101,6 +101,19 @@ def test_a_certificate_is_addressed_to_the_supervisor_with_copies_and_names_prog
     assert alicia["certificate_id"] in text
 
 
+@pytest.mark.parametrize("attained", [True, False])
+def test_a_certificate_names_the_goals_only_when_they_were_attained(weeks, tmp_path, attained):
+    """Goals Attained is Yes or No (blank = No): a program that certifies without it (reps: status
+    Completed is enough) leaves the "Goals attained:" line out rather than claim the goals."""
+    result = weeks["first"]
+    certificates = result.certificates[result.certificates["candidate_id"] == "113402"].assign(file="certificates/alicia.pdf")
+    pairs = result.pairs.assign(goals_attained=attained)
+    write_certificates(dataclasses_replace(result, certificates=certificates, pairs=pairs), tmp_path)
+    text = " ".join(pdf_text(tmp_path / "alicia.pdf").split())
+    assert ("Goals attained: Configure and troubleshoot switch ports and VLANs" in text) == attained
+    assert ("Configure and troubleshoot" in text) == attained
+
+
 def test_a_mentoring_certificate_speaks_of_mentor_and_mentee_not_coach_and_candidate(weeks):
     """The wording is the program's own ([words] of its policy): the mentoring preset's mentor,
     mentee and mentoring, where the ITSS certificate above says coach, candidate and coaching."""
