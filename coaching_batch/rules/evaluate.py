@@ -23,7 +23,7 @@ from ..policy import Policy, Programs
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .judgement import Context, Judgement
-from .pairs import bands, build_pairs, certificate_id, pair_finding, payment_id
+from .pairs import bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -174,6 +174,7 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
     """A feedback or milestone row must belong to an assigned pair of people in the roster."""
     findings = []
     assigned = set(zip(pairs["candidate_id"], pairs["coach_id"]))
+    program_of = programs_by_pair(pairs)  # a row of an assigned pair's: its program
     for table, what in (("feedback", "feedback"), ("milestones", "milestone")):
         rows = tables[table]
         if rows.empty:
@@ -182,7 +183,8 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
         givers = tables.cells(rows, "employee_id") if "employee_id" in rows else None  # feedback: who gave it
         for i, row in zip(rows.index, rows.to_dict("records")):
             where = dict(file=row["_file"], sheet=row["_sheet"], cell=cells[i],
-                         candidate_id=row["candidate_id"], coach_id=row["coach_id"])
+                         candidate_id=row["candidate_id"], coach_id=row["coach_id"],
+                         program=program_of.get((row["candidate_id"], row["coach_id"]), ""))
             unknown = [f"{role} ID {row[key]}" for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id"))
                        if row[key] not in known]
             if unknown:
