@@ -27,6 +27,10 @@ class ExitStatus(IntEnum):
     CANNOT_RUN = 2  # no such inbox, unusable options, locked state
 
 
+# A bare command group (`coaching-batch`, `coaching-batch ledger`) is a request for its help, not a
+# usage error; Click 8.2+ raises this for it (earlier versions print the help and exit 0 themselves).
+NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
 FIRST_AS_OF, LAST_AS_OF = date(1900, 1, 1), date(2199, 12, 31)  # the dates a run may be as of
 
 
@@ -49,13 +53,17 @@ def app() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the command with its error handling: a usage problem is one `Error:` line and exit 2."""
+    """Run the command with its error handling: a usage problem is one `Error:` line and exit 2; a
+    bare command group prints its help and exits 0."""
     _freeze_at_exit()
     try:
         app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Error: interrupted", err=True)
         sys.exit(ExitStatus.CANNOT_RUN)
+    except NO_ARGS_IS_HELP as exc:  # the group's help on stdout, as git and pip print theirs
+        click.echo(exc.ctx.get_help())
+        sys.exit(ExitStatus.OK)
     except click.ClickException as exc:
         click.echo(f"Error: {exc.format_message()}", err=True)
         sys.exit(ExitStatus.CANNOT_RUN)

@@ -104,7 +104,7 @@ class Finding:
     coach_id: str = ""
     fix: str = ""
     actor: str = ""
-    program: str = ""  # the pair's program; blank for findings about files, sheets and cells
+    program: str = ""  # the pair's program; blank for findings about files and sheets, or rows of no one program's pair
     topic: str = ""  # what it is about, where a pair has several of one rule (a reason, a role, a month)
 
     def as_dict(self) -> dict[str, str]:

@@ -169,6 +169,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         progress("Reading workbooks", 0, len(to_read))
     reads = read_all(to_read, on_done=tick, meanwhile=_load_later_stages)
     from .rules.evaluate import evaluate  # loaded while the workers read (see _load_later_stages)
+    from .rules.pairs import with_pair_programs
     from .validate import validate
     sheets_by_table: dict[str, list[tuple[str, RawSheet]]] = {}
     footers = []
@@ -215,6 +216,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         footers=[(file, sheet, f, None if pd.isna(m) else int(m)) for (file, sheet, f), m in zip(footers, footer_minutes)],
     )
     findings += evaluation.findings
+    findings = with_pair_programs(findings, evaluation.pairs)  # the cells of a pair's rows: the pair's program
     findings.sort(key=sort_key)
 
     result = RunResult(

@@ -22,6 +22,8 @@ from coaching_batch.documents.pdf import REPLACEMENT
 from coaching_batch.documents.payments import waiting_for_request
 from coaching_batch.pipeline import RunOptions, run_batch
 from coaching_batch.read import read_workbook
+from workbooks import (assignment_rows, candidate_log_rows, coach_log_rows, recommendation_rows, request_rows,
+                       roster_rows, write_workbook)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 AS_OF = dt.date(2026, 11, 20)
@@ -97,6 +99,19 @@ def test_a_certificate_is_addressed_to_the_supervisor_with_copies_and_names_prog
     assert "46.50 hours of learning experiences and 14.25 hours of coach contact" in text
     assert "Configure and troubleshoot switch ports and VLANs" in text  # her goals
     assert alicia["certificate_id"] in text
+
+
+@pytest.mark.parametrize("attained", [True, False])
+def test_a_certificate_names_the_goals_only_when_they_were_attained(weeks, tmp_path, attained):
+    """Goals Attained is Yes or No (blank = No): a program that certifies without it (reps: status
+    Completed is enough) leaves the "Goals attained:" line out rather than claim the goals."""
+    result = weeks["first"]
+    certificates = result.certificates[result.certificates["candidate_id"] == "113402"].assign(file="certificates/alicia.pdf")
+    pairs = result.pairs.assign(goals_attained=attained)
+    write_certificates(dataclasses_replace(result, certificates=certificates, pairs=pairs), tmp_path)
+    text = " ".join(pdf_text(tmp_path / "alicia.pdf").split())
+    assert ("Goals attained: Configure and troubleshoot switch ports and VLANs" in text) == attained
+    assert ("Configure and troubleshoot" in text) == attained
 
 
 def test_a_mentoring_certificate_speaks_of_mentor_and_mentee_not_coach_and_candidate(weeks):
@@ -270,6 +285,51 @@ def test_each_payment_has_its_log_summary_for_finance(weeks):
         text = pdf_text(out / "payment-documentation" / f"{payment['payment_id']}.pdf")
         assert payment["payment_id"] in text and payment["coach_name"] in text and payment["candidate_name"] in text
         assert f"{payment['coach_contact_hours']:.2f}" in text and "$300.00" in text
+
+
+def open_pairs_inbox(root: Path) -> Path:
+    """Two Active ITSS pairs with goals attained and no completion date, whose candidate logs run a
+    month past the coach's last contact: 200 with coach 100 has requested payment, 201 with coach 101 not yet."""
+    inbox = root / "inbox"
+    inbox.mkdir()
+    coaches, candidates = ("100", "101"), ("200", "201")
+    people = [{"employee_id": c, "name": f"Coach {c}", "grade": 25, "hire_date": dt.date(2015, 1, 5), "pgs_status": "Meeting",
+               "coach_training_date": dt.date(2020, 1, 1)} for c in coaches]
+    people += [{"employee_id": c, "name": f"Candidate {c}", "grade": 20} for c in candidates]
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(people)})
+    write_workbook(inbox / "recommendations.xlsx", {"Recommendations": recommendation_rows(
+        [{"prospective_coach_id": c, "reference_name": f"Ref {n}", "relationship": relationship, "overall": "Recommended"}
+         for c in coaches for n, relationship in enumerate(("Supervisor", "Colleague", "Colleague"))])})
+    write_workbook(inbox / "requests.xlsx", {"Requests": request_rows(
+        [{"employee_id": c, "request_date": dt.date(2026, 5, 1), "target_grade": 23, "enrollment_form_date": dt.date(2026, 4, 1)}
+         for c in candidates])})
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows(
+        [{"candidate_id": candidate, "coach_id": coach, "assigned_date": dt.date(2026, 5, 20),
+          "planning_meeting_date": dt.date(2026, 6, 1), "goals_attained": "Yes", "status": "Active",
+          "payment_request_date": requested}
+         for candidate, coach, requested in (("200", "100", dt.date(2026, 10, 1)), ("201", "101", None))])})
+    first = dt.date(2026, 6, 1)
+    write_workbook(inbox / "coach log.xlsx", {"Coach Log": coach_log_rows(
+        [{"candidate_id": candidate, "coach_id": coach, "date": first + dt.timedelta(weeks=i), "contact_type": "In Person",
+          "duration": 1, "description": "met"} for candidate, coach in zip(candidates, coaches) for i in range(12)])})
+    write_workbook(inbox / "candidate log.xlsx", {"Candidate Log": candidate_log_rows(
+        [{"candidate_id": candidate, "coach_id": coach, "date": first + dt.timedelta(days=12 * i), "duration": 4,
+          "description": "study"} for candidate, coach in zip(candidates, coaches) for i in range(10)])})
+    return inbox
+
+
+def test_the_payment_paperwork_states_the_period_the_payment_sheet_does(tmp_path):
+    """Without a completion date the period ends on the last counted entry of either log (here the
+    candidate's, 2026-09-17, a month after the coach's last contact of 2026-08-17): the payment
+    sheet, the payment documentation and the Request for Payment all say so."""
+    result, out = run_batch(RunOptions(inbox=open_pairs_inbox(tmp_path), as_of=AS_OF, program=("itss-coaching",), dry_run=True))
+    payment = result.payments.iloc[0]
+    assert (payment["candidate_id"], payment["start_date"], payment["end_date"]) == ("200", pd.Timestamp("2026-06-01"), pd.Timestamp("2026-09-17"))
+    documentation = " ".join(pdf_text(out / "payment-documentation" / f"{payment['payment_id']}.pdf").split())
+    assert "Period June 1, 2026 to September 17, 2026" in documentation
+    form = " ".join(pdf_text(next((out / "payment-requests").glob("*.pdf"))).split())
+    assert "coaching Candidate 201, from June 1, 2026 to September 17, 2026." in form
+    assert "Period June 1, 2026 to September 17, 2026" in form
 
 
 # ----------------------------------------------------------------------------------- bad input
@@ -698,7 +758,7 @@ def test_each_pairs_log_lists_its_coach_log_entries_in_date_order_with_their_tot
     assert sorted(logs) == [3, 7]
     assert logs[7].days == ["2026-02-09", "2026-02-09", "2026-03-02"]  # same day: in the order logged
     assert logs[7].contact_types == ["", "Email", "In Person"] and logs[7].minutes == [45, 15, 60]
-    assert (len(logs[7]), logs[7].total, logs[7].last_date) == (3, 120, pd.Timestamp("2026-03-02"))
+    assert (len(logs[7]), logs[7].total) == (3, 120)
     assert logs[3].days == ["2026-01-05"] and logs[3].total == 90  # its candidate-log entry is not listed
 
 

@@ -392,6 +392,24 @@ def test_no_such_inbox_is_one_error_line_and_exit_2(tmp_path):
     assert "Traceback" not in completed.stderr
 
 
+@pytest.mark.parametrize("group", [[], ["ledger"], ["notices"]], ids=["coaching-batch", "ledger", "notices"])
+def test_a_bare_command_group_prints_its_help_and_exits_0(group, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(group)
+    assert exit_.value.code == 0
+    shown = capsys.readouterr()
+    assert shown.out.startswith("Usage: coaching-batch") and "Commands:" in shown.out
+    assert shown.err == ""
+
+
+def test_a_usage_error_in_a_group_is_one_error_line(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["ledger", "no-such-command"])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: ") and error.count("\n") == 1
+
+
 @pytest.mark.parametrize("option", [["--as-of", "2026-02-30"], ["--as-of", "2300-01-01"], ["--as-of", "0001-01-01"],
                                     ["--program", "no-such-program"], ["--bogus"]])
 def test_unusable_options_exit_2(tmp_path, option, capsys):

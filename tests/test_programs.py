@@ -3,6 +3,7 @@ and tiered stipends: a passing and a failing case per rule, at the boundary the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -19,10 +20,11 @@ from coaching_batch import values
 from coaching_batch.cli import main
 from coaching_batch.contracts import tables as contracts
 from coaching_batch.errors import UsageError
+from coaching_batch.pipeline import RunOptions, run_batch
 from coaching_batch.policy import Programs, load_policy, policy_from_toml
 from coaching_batch.reports.exceptions import finding_key
 from coaching_batch.rules.evaluate import evaluate
-from workbooks import write_workbook
+from workbooks import assignment_rows, roster_rows, table_rows, write_workbook
 
 AS_OF = pd.Timestamp("2026-11-20")
 COMMAND = Path(sys.executable).parent / "coaching-batch"
@@ -755,6 +757,44 @@ def test_feedback_given_by_someone_not_in_the_roster_is_id_unknown_at_its_cell_a
     assert ["the coach" in f.message for f in found(result, "FEEDBACK-MISSING")] == [True]
 
 
+def test_findings_on_the_feedback_rows_of_a_pair_carry_its_program():
+    rows = [{**feedback("Coach", "2026-05-01"), "employee_id": "999"}, feedback("Coach", "2026-05-01", candidate="205")]
+    result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)
+    assert [f.program for f in found(result, "ID-UNKNOWN")] == [REPS]  # who gave it: not in the roster
+    assert [f.program for f in found(result, "LOG-NO-ASSIGNMENT")] == [""]  # 205 and 100 have no pair
+
+
+def test_a_cell_finding_on_a_pairs_row_gets_the_pairs_program_when_the_two_have_pairs_of_one_program_only():
+    from coaching_batch.findings import finding
+    from coaching_batch.rules.pairs import with_pair_programs
+
+    pairs = pd.DataFrame({"candidate_id": ["200", "200", "201", "201", "202"], "coach_id": ["100", "100", "101", "101", "102"],
+                          "program": [REPS, REPS, REPS, "job-embedded", "peer circle"],
+                          "known_program": [True, True, True, True, False]})
+    cells = [finding("CELL-ENUM", "Role 'Observer' is not one of: Coach, Coachee", file="feedback.xlsx", sheet="Feedback",
+                     cell="B2", candidate_id=candidate, coach_id=coach) for candidate, coach in (("200", "100"), ("201", "101"), ("202", "102"), ("203", "103"))]
+    about_a_file = finding("FILE-DUPLICATE", "same bytes", file="copy.xlsx")
+    already = finding("LOG-DATE-FUTURE", "after as-of", candidate_id="200", coach_id="100", program="job-embedded")
+    tagged = with_pair_programs([*cells, about_a_file, already], pairs)
+    assert [f.program for f in tagged] == [REPS, "", "", "", "", "job-embedded"]  # two programs, not known, no pair
+    assert tagged[0] == dataclasses.replace(cells[0], program=REPS)
+
+
+def test_a_bad_cell_on_a_feedback_row_is_reported_under_the_pairs_program(tmp_path):
+    """Validation knows no pairs: the run gives a finding on a row of a pair's the pair's program, so
+    the results workbook sums it under that program (SPEC §2a)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(reps_roster())})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([{**reps_pair(start=dt.date(2025, 6, 1)), "program": REPS}])})
+    write_workbook(inbox / "feedback.xlsx", {"Feedback": table_rows("feedback", 
+        [{**feedback("Observer", dt.date(2026, 5, 1)), "comments": None}, {**feedback("Coachee", dt.date(2026, 5, 1)), "rating": 9}])})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    bad = [f for f in result.findings if f.sheet == "Feedback"]
+    assert sorted(f.rule for f in bad) == ["CELL-ENUM", "CELL-TYPE"]
+    assert {f.program for f in bad} == {REPS}
+
+
 def test_feedback_comments_and_ratings_are_not_copied_into_the_evaluation():
     rows = [feedback("Coach", "2026-05-01"), feedback("Coachee", "2026-05-02")]
     result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)
@@ -1458,6 +1498,21 @@ def test_tiered_stipend_pays_by_hour_below_12_and_by_the_coachs_roster_column_at
     assert "300" in paid["101"]["amount_basis"]
     assert "10.50" in paid["102"]["amount_basis"] and "25" in paid["102"]["amount_basis"]
     assert all(row["program"] == "itss-tiered" for row in paid.values())
+
+
+def test_an_hourly_amount_is_the_hours_as_printed_times_the_rate(tmp_path):
+    payment = """
+[payment]
+
+[[payment.tiers]]
+per_hour = 25.5
+"""
+    policy = policy_file(tmp_path, without_payment(itss_text()) + payment)
+    from coaching_batch.rules.payment import stipend
+
+    amount, basis = stipend(policy.payment, 12 * 60 + 20, {})  # 12.333… h, printed 12.33
+    assert basis == "12.33 coach contact h × $25.50/h"
+    assert amount == 314.42  # 12.33 × 25.50 = 314.415, half a cent up; not 12.333… × 25.50 = 314.50
 
 
 def test_flat_itss_stipend_stays_300_with_its_basis():

@@ -89,7 +89,8 @@ def _values(result: RunResult, certificate: dict, people: dict[str, dict], pairs
         "hours_documented": " and ".join(
             f"{hours} hours of {what}" for hours, what in ((_hours(pair.get("candidate_hours")), "learning experiences"),
                                                            (_hours(pair.get("coach_contact_hours")), f"{words.coach} contact")) if hours),
-        "goals": "; ".join(goal.rstrip(".;") for goal in goals if goal),
+        # only goals attained are certified ("Goals attained: …"): blank otherwise, so that line is left out
+        "goals": "; ".join(goal.rstrip(".;") for goal in goals if goal) if pair.get("goals_attained", False) else "",
         "certificate_id": certificate["certificate_id"],
         "coach_role": words.coach, "candidate_role": words.candidate, "activity": words.activity,
     }

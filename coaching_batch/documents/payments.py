@@ -77,7 +77,7 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
         known = [index for index in indexes if index is not None]
         pairs = dict(zip(known, result.pairs.loc[known].to_dict("records")))  # the pairs' rows taken at once
         for payment, index in zip(payments, indexes):
-            pair = pairs[index] if index is not None else {**payment, "planning_meeting_date": payment["start_date"]}
+            pair = pairs[index] if index is not None else payment
             pdf.begin(documentation_name(payment["payment_id"]), f"Payment documentation {payment['payment_id']}")
             _summary_page(pdf, result, pair, entries.get(index, NO_ENTRIES),
                           heading="Coaching Log summary", subheading=f"Documentation for payment {payment['payment_id']}.", payment=payment)
@@ -96,7 +96,7 @@ def _request_page(pdf: Document, result: RunResult, pair: dict, log: Log) -> Non
     minimum = policy.hours.coach_contact_minimum if policy is not None else None
     coach = pdf.name(pair["coach_name"], "the coach's name")
     candidate = pdf.name(pair["candidate_name"], "the candidate's name")
-    start, end = _period(pair, log)
+    start, end = day(pair["coaching_from"]), day(pair["coaching_to"])  # the period the payment sheet will state
     pdf.add_page()
     pdf.paragraph(pdf.printable(title, what="the program title"), 12, bold=True, align="C")
     pdf.paragraph("Coaching Request for Payment", 20, bold=True, align="C")
@@ -123,7 +123,9 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, hea
                   payment: dict | None = None) -> None:
     """The coach's counted log entries (date, type of contact, duration) and their total."""
     policy = result.programs.get(pair["program"])
-    start, end = _period(pair, log)
+    # The period as the payment sheet states it (rules/evaluate.py works it out once for both).
+    start, end = ((day(pair["coaching_from"]), day(pair["coaching_to"])) if payment is None
+                  else (day(payment["start_date"]), day(payment["end_date"])))
     pdf.add_page()
     pdf.paragraph(heading, 15, bold=True)
     pdf.paragraph(subheading, 10, grey=True)
@@ -250,17 +252,6 @@ def _signature_lines(pdf: Document, labels: list[str]) -> None:
     pdf.set_xy(pdf.l_margin, top + 7)
 
 
-def _period(pair: dict, log: Log) -> tuple[str, str]:
-    """Start (planning meeting, else the period's start) and end (completion, else the last entry)."""
-    start = pair.get("planning_meeting_date")
-    if start is None or pd.isna(start):
-        start = pair.get("start")
-    end = pair.get("completion_date")
-    if (end is None or pd.isna(end)) and len(log):
-        end = log.last_date
-    return day(start), day(end)
-
-
 @dataclass(frozen=True)
 class Log:
     """A pair's counted coach-log entries in date order, as its documents print them."""
@@ -268,7 +259,6 @@ class Log:
     days: list[str] = field(default_factory=list)  # each entry's date, YYYY-MM-DD
     contact_types: list[str] = field(default_factory=list)  # blank when not recorded
     minutes: list[int] = field(default_factory=list)
-    last_date: pd.Timestamp | None = None
 
     def __len__(self) -> int:
         return len(self.minutes)
@@ -291,12 +281,10 @@ def _entries_by_pair(result: RunResult) -> dict[int, Log]:
     days = pd.to_datetime(coach_log["date"]).dt.strftime("%Y-%m-%d").tolist()
     contact_types = coach_log["contact_type"].fillna("").tolist()
     minutes = coach_log["duration"].astype(int).tolist()
-    pairs = coach_log.groupby("pair", sort=False)
-    last_dates = pairs["date"].max()
     logs = {}
-    for pair, rows in pairs.indices.items():  # each pair's rows, together: sorted by pair
+    for pair, rows in coach_log.groupby("pair", sort=False).indices.items():  # each pair's rows, together: sorted by pair
         start, end = rows[0], rows[-1] + 1
-        logs[pair] = Log(days[start:end], contact_types[start:end], minutes[start:end], last_dates[pair])
+        logs[pair] = Log(days[start:end], contact_types[start:end], minutes[start:end])
     return logs
 
 

@@ -23,7 +23,7 @@ from ..policy import Policy, Programs
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .judgement import Context, Judgement
-from .pairs import bands, build_pairs, certificate_id, pair_finding, payment_id
+from .pairs import bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -101,6 +101,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     coach_entries = entries.loc[(entries["kind"] == "coach_log") & (entries["pair"] >= 0), ["pair", "date"]]
     pairs["coach_log_entries"] = pairs["pair"].map(coach_entries.groupby("pair").size()).fillna(0).astype(int)
     pairs = _with_feedback_dates(pairs, reps.given_feedback(tables), as_of)
+    pairs = _with_coaching_period(pairs, counted)
 
     dated = coach_entries[coach_entries["date"] <= as_of]
     last_contact = dated.groupby("pair")["date"].max().reindex(pairs.index)
@@ -120,7 +121,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
         used[name] = programs[name]
     pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement)
     payable = pairs[pairs["payment_eligible"]]
-    payments, coaches, certificates = _payments(payable, counted), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables)
+    payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables)
     footer_findings, unpaired_findings, hours_by_month = aside.result()
     return Evaluation(
         pairs=pairs,
@@ -173,6 +174,7 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
     """A feedback or milestone row must belong to an assigned pair of people in the roster."""
     findings = []
     assigned = set(zip(pairs["candidate_id"], pairs["coach_id"]))
+    program_of = programs_by_pair(pairs)  # a row of an assigned pair's: its program
     for table, what in (("feedback", "feedback"), ("milestones", "milestone")):
         rows = tables[table]
         if rows.empty:
@@ -181,7 +183,8 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
         givers = tables.cells(rows, "employee_id") if "employee_id" in rows else None  # feedback: who gave it
         for i, row in zip(rows.index, rows.to_dict("records")):
             where = dict(file=row["_file"], sheet=row["_sheet"], cell=cells[i],
-                         candidate_id=row["candidate_id"], coach_id=row["coach_id"])
+                         candidate_id=row["candidate_id"], coach_id=row["coach_id"],
+                         program=program_of.get((row["candidate_id"], row["coach_id"]), ""))
             unknown = [f"{role} ID {row[key]}" for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id"))
                        if row[key] not in known]
             if unknown:
@@ -322,16 +325,26 @@ def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[
     return pay_why, np.nan, ""
 
 
-def _payments(payable: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
+def _with_coaching_period(pairs: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
+    """The period the stipend's paperwork states, worked out once: the payment sheet's Start and End
+    Date, the payment documentation's Period and the Request for Payment's "from … to …". It runs from
+    the planning meeting (else the period's start) to the completion date (else the last counted
+    entry of either log)."""
     last_entry = counted.groupby("pair")["date"].max()
+    pairs["coaching_from"] = pairs["planning_meeting_date"].fillna(pairs["start"])
+    pairs["coaching_to"] = pairs["completion_date"].fillna(_by_pair(pairs, last_entry))
+    return pairs
+
+
+def _payments(payable: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame({
         "payment_id": payable["payment_id"],
         "coach_id": payable["coach_id"],
         "coach_name": payable["coach_name"],
         "candidate_id": payable["candidate_id"],
         "candidate_name": payable["candidate_name"],
-        "start_date": payable["planning_meeting_date"].fillna(payable["start"]),
-        "end_date": payable["completion_date"].fillna(_by_pair(payable, last_entry)),
+        "start_date": payable["coaching_from"],
+        "end_date": payable["coaching_to"],
         "coach_contact_hours": payable["coach_contact_hours"],
         "candidate_hours": payable["candidate_hours"],
         "amount": payable["amount"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 
 import pandas as pd
 
@@ -18,6 +19,28 @@ def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | No
     ``topic`` tells apart several of one rule about the pair, week after week (see ``finding_key``)."""
     return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"], cell=cell, fix=fix, actor=actor,
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], topic=topic)
+
+
+def programs_by_pair(pairs: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(candidate_id, coach_id) → program, for two people whose pairs are all of one known program
+    (assigned in two programs, a row naming them could be either's: they are left out)."""
+    programs = pairs[["candidate_id", "coach_id", "program", "known_program"]].drop_duplicates(["candidate_id", "coach_id", "program"])
+    single = programs.drop_duplicates(["candidate_id", "coach_id"], keep=False)
+    single = single[single["known_program"]]
+    return dict(zip(zip(single["candidate_id"], single["coach_id"]), single["program"]))
+
+
+def with_pair_programs(findings: list[Finding], pairs: pd.DataFrame) -> list[Finding]:
+    """The findings about a row of a pair's (a cell of its log, feedback or milestone row: validation
+    knows no pairs) given the pair's program (:func:`programs_by_pair`); one look-up per finding."""
+    program_of = programs_by_pair(pairs)
+    if not program_of:
+        return findings
+    tagged = []
+    for f in findings:
+        program = "" if f.program else program_of.get((f.candidate_id, f.coach_id), "")
+        tagged.append(replace(f, program=program) if program else f)
+    return tagged
 
 
 def reason_topic(reason: str) -> str:

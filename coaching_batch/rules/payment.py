@@ -7,6 +7,8 @@ coach. The first tier that matches decides.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pandas as pd
 
 from ..policy import Condition, Payment, Tier
@@ -40,6 +42,21 @@ def _tier_matches(tier: Tier, minutes: int, coach: dict) -> bool:
     return tier.when is None or _holds(tier.when, coach.get(tier.when.column))
 
 
+CENT = Decimal("0.01")
+
+
+def _rate_text(per_hour: float) -> str:
+    """A rate as the Amount Basis prints it: in cents, or to the fraction of a cent the policy gives."""
+    rate = Decimal(str(per_hour))
+    return f"${rate:,.2f}" if rate == rate.quantize(CENT) else f"${rate:,}"
+
+
+def hourly_amount(minutes: int, per_hour: float) -> float:
+    """The hours as printed (2 decimals, like the payment sheet's hours columns) times the rate, to the
+    cent (half a cent up): the Amount Basis finance reads multiplies out to the Amount."""
+    return float((Decimal(hours_text(minutes)) * Decimal(str(per_hour))).quantize(CENT, ROUND_HALF_UP))
+
+
 def _tier_text(tier: Tier) -> str:
     """The tier's conditions in words: "12 h or more, coach_training_date on or after 2025-01-01"."""
     parts = []
@@ -60,8 +77,8 @@ def stipend(payment: Payment, minutes: int, coach: dict) -> tuple[float, str]:
         if _tier_matches(tier, minutes, coach):
             condition = _tier_text(tier)
             if tier.per_hour is not None:
-                amount = round(minutes * tier.per_hour * 100 / 60) / 100  # whole cents
-                how = f"{hours_text(minutes)} {measured} h × ${tier.per_hour:,.2f}/h"
+                amount = hourly_amount(minutes, tier.per_hour)
+                how = f"{hours_text(minutes)} {measured} h × {_rate_text(tier.per_hour)}/h"
             else:
                 amount = float(tier.amount)
                 how = f"${tier.amount:,.2f} for {hours_text(minutes)} {measured} h"
