@@ -396,3 +396,35 @@ def test_a_pair_coached_for_two_bands_is_paid_and_certified_for_each(policy):
     assert pairs.at[25, "payment_id"] == payment_id("itss-coaching", "200", "100", "grade 25")
     assert sorted(result.payable["payment_id"]) == sorted(pairs["payment_id"])
     assert sorted(result.certificates["certificate_id"]) == sorted(pairs["certificate_id"]) and pairs["certificate_id"].nunique() == 2
+
+
+def test_a_blank_target_grade_comes_from_the_request_each_assignment_followed(policy):
+    """A candidate enrolled again for the next band has a request for each: the 2025 coaching goes
+    with the request for 23, the 2026 one with the request for 25 (not both with the latest, which
+    made the second a CANDIDATE-REPEAT and judged the first against grade 25)."""
+    first_cand, first_coach = full_logs(start="2025-06-05")
+    second_cand, second_coach = full_logs(start="2026-01-12")
+    result = run(policy,
+                 employees=roster(grade=23),  # a coach at grade 23 qualifies for the first band only
+                 recs=recommendations() + recommendations(coach="101"),
+                 requests=[request(request_date="2025-05-01", enrollment="2025-04-20", target=23),
+                           request(request_date="2025-12-01", enrollment="2025-11-15", target=25)],
+                 assignments=[assignment(planning="2025-06-02", assigned_date="2025-05-20", completion_date="2025-11-01",
+                                         payment_request_date="2025-11-02"),
+                              assignment(coach="101")],
+                 candidate_log=first_cand + [dict(e, coach_id="101") for e in second_cand],
+                 coach_log=first_coach + [dict(e, coach_id="101") for e in second_coach])
+    assert list(result.pairs["target_grade"]) == [23, 25]
+    assert result.pairs["payment_eligible"].all()
+    assert rules(result, "CANDIDATE-REPEAT") == [] and rules(result, "COACH-NOT-QUALIFIED") == []
+
+
+def test_enrollment_is_checked_on_the_request_the_assignment_followed(policy):
+    """The enrollment form of the 2025 request came late; the 2026 request's did not. The 2025
+    coaching (target grade blank) followed the 2025 request, so its candidate was not enrolled."""
+    requests = [request(request_date="2025-05-01", enrollment="2025-05-20", target=23),
+                request(request_date="2025-12-01", enrollment="2025-11-15", target=25)]
+    result = run(policy, requests=requests,
+                 assignments=[assignment(planning="2025-06-02", assigned_date="2025-05-25", completion_date="2025-11-01")])
+    found = rules(result, "CANDIDATE-NOT-ENROLLED")
+    assert len(found) == 1 and "after the request of" in found[0].message and "2025-05-01" in found[0].message

@@ -67,6 +67,28 @@ def bands(pairs: pd.DataFrame) -> pd.Series:
     return band
 
 
+def followed_requests(pairs: pd.DataFrame, requests: pd.DataFrame, *, same_grade: bool = False) -> pd.Series:
+    """The Coaching Request each assignment followed, as its label in ``requests`` (NaN: none): the
+    candidate's latest request dated on or before the assignment (its assigned date, else its planning
+    meeting), else the candidate's latest. A candidate enrolled again for the next band has a request
+    for each, and each coaching goes with its own. ``same_grade``: only the requests for the
+    assignment's target grade."""
+    keys = ["candidate_id", "target_grade"] if same_grade else ["candidate_id"]
+    made = pd.DataFrame({"request": requests.index, "on": requests["request_date"].astype("datetime64[ns]"),
+                         "candidate_id": requests["employee_id"].astype(object),
+                         "target_grade": requests["target_grade"].astype(float)}).astype({"candidate_id": object})
+    made = made.dropna(subset=["on", *keys]).sort_values("on", kind="stable")
+    assigned = pd.DataFrame({"pair": pairs.index,
+                             "on": pairs["assigned_date"].fillna(pairs["planning_meeting_date"]).astype("datetime64[ns]"),
+                             "candidate_id": pairs["candidate_id"].astype(object).to_numpy(),
+                             "target_grade": pairs["target_grade"].astype(float).to_numpy()}).astype({"candidate_id": object})
+    dated = assigned.dropna(subset=["on", *keys]).sort_values("on", kind="stable")
+    before = pd.merge_asof(dated, made[["on", *keys, "request"]], on="on", by=keys, direction="backward")
+    followed = pd.Series(before["request"].to_numpy(), index=before["pair"].to_numpy(), dtype=float).reindex(pairs.index)
+    latest = assigned[keys].merge(made.drop_duplicates(keys, keep="last")[[*keys, "request"]], on=keys, how="left")
+    return followed.fillna(pd.Series(latest["request"].to_numpy(), index=pairs.index, dtype=float))
+
+
 def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[Finding]]:
     """One row per assignment, numbered in reading order (`pair`, also the index), with its program
     (`program`; `known_program` False when the Program cell names none), names and target grade."""
@@ -84,10 +106,11 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
     pairs["candidate_name"] = pairs["candidate_id"].map(names)
     pairs["coach_name"] = pairs["coach_id"].map(names)
 
-    # Target grade: the assignment's, else the candidate's request (the latest one).
-    requests = tables["requests"].sort_values("request_date").drop_duplicates("employee_id", keep="last")
-    requested = requests.set_index("employee_id")["target_grade"]
-    pairs["target_grade"] = pairs["target_grade"].fillna(pairs["candidate_id"].map(requested))
+    # Target grade: the assignment's, else that of the candidate's request it followed.
+    requests = tables["requests"]
+    followed = followed_requests(pairs, requests)
+    requested = requests["target_grade"].reindex(followed.to_numpy()).set_axis(pairs.index)
+    pairs["target_grade"] = pairs["target_grade"].fillna(requested)
 
     findings = []
     known_names = ", ".join(f"{p.name} ({p.title})" if p.title else p.name for p in programs)
