@@ -282,7 +282,9 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
         need = pairs["program"].map({p.name: getattr(p, minimum) for p in programs}).astype(float)
         pairs[column] = (need - pairs[done]).clip(lower=0).map(lambda m: np.nan if pd.isna(m) else hours(m))
     who = list(zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"], bands(pairs)))
-    pairs["payment_id"] = [payment_id(*key) for key in who]
+    # a Payment ID only where a stipend may be paid: on a program that pays none it reads as one to finance
+    pays = pairs["program"].map({p.name: p.payment is not None for p in programs}).fillna(False).astype(bool)
+    pairs["payment_id"] = [payment_id(*key) if paying else None for key, paying in zip(who, pays)]
     pairs["certificate_id"] = [certificate_id(*key) for key in who]
     pairs["paid_on"] = pd.NaT
     return pairs, findings
