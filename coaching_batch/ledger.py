@@ -341,6 +341,12 @@ class Ledger:
             paid[payment] = date.fromisoformat(issued_on)
         return paid
 
+    def payment_starts(self) -> pd.DataFrame:
+        """Every Payment ID recorded (issued, pending or voided, in the order recorded) with its program,
+        pair and start date: the coaching each was issued for, should the pair be coached again."""
+        return pd.read_sql_query(
+            "SELECT payment_id, program, candidate_id, coach_id, start_date FROM payments ORDER BY id", self.db)
+
     def issued_certificates(self, certificate_ids: list[str]) -> dict[str, date]:
         """Certificate ID → the as-of date it was issued on, for the certificates already issued
         (a pending one counts when its PDF was delivered: a dry run cannot reconcile)."""

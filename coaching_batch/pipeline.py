@@ -113,7 +113,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
         ledger = Ledger.open_existing(options.state_dir)
         with closing(ledger) if ledger else nullcontext():
             out_dir = options.out_dir()
-            result = _evaluate(options, programs, progress)
+            result = _evaluate(options, programs, progress, ledger.payment_starts() if ledger else None)
             result.certificate_template = wording
             result.dry_run = True  # run.json says so; its payment sheet is never taken as delivered
             settle(result, ledger)
@@ -127,7 +127,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     with state_lock(options.state_dir, options.lock_wait), closing(recovery.open_for_run(options.state_dir, out_root)) as ledger:
         ledger.reconcile()
         out_dir = options.out_dir()
-        result = _evaluate(options, programs, progress)
+        result = _evaluate(options, programs, progress, ledger.payment_starts())
         result.certificate_template = wording
         recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir)
         settle(result, ledger)
@@ -143,8 +143,10 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     return result, out_dir
 
 
-def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None) -> RunResult:
-    """Discover, read, validate and apply the rules: everything a run decides, nothing written."""
+def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None,
+              issued: pd.DataFrame | None = None) -> RunResult:
+    """Discover, read, validate and apply the rules: everything a run decides, nothing written.
+    ``issued``: the ledger's payments, so that each Payment ID stays with the coaching it was issued for."""
     as_of = pd.Timestamp(options.as_of)
     findings: list[Finding] = []
 
@@ -214,6 +216,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     evaluation = evaluate(
         validated, programs, as_of,
         footers=[(file, sheet, f, None if pd.isna(m) else int(m)) for (file, sheet, f), m in zip(footers, footer_minutes)],
+        issued=issued,
     )
     findings += evaluation.findings
     findings = with_pair_programs(findings, evaluation.pairs)  # the cells of a pair's rows: the pair's program

@@ -15,14 +15,16 @@ import time
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from coaching_batch.ledger import MIGRATIONS, SCHEMA_VERSION, Ledger, state_lock
+from coaching_batch.pipeline import RunOptions, run_batch
 from coaching_batch.reports.exceptions import finding_key
 from coaching_batch.reports.ledger_export import write_ledger_payments
 from coaching_batch.rules.pairs import payment_id
 from test_reports import MENTORING, TIERED, programs_result
-from workbooks import coach_log_rows, output_texts, write_workbook
+from workbooks import coach_log_rows, output_texts, table_rows, write_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
@@ -309,6 +311,40 @@ def test_several_findings_of_one_rule_about_a_pair_each_keep_their_own_status(tm
     assert statuses == {("training", "Resolved"), ("recommendations", "Open")}
     week3 = exception_rows(out_folder(run_week(inbox, WEEK3)))
     assert [r["Status"] for r in find(week3, "COACH-NOT-QUALIFIED", **{"Candidate ID": "116590"})] == ["Open"]
+
+
+def test_a_paid_coaching_keeps_its_payment_id_when_an_earlier_band_is_entered_later(tmp_path):
+    """Week 1 pays Alicia Brooks's coaching for grade 23. Week 2 the coordinator enters her earlier
+    coaching by the same coach (for grade 21, completed and requested): only that one is paid, under
+    an ID of its own, and certified; the 23 coaching keeps its ID and certificate and is not paid again
+    (the earlier band took the pair's ID, so the 23 coaching got a new one and was paid twice)."""
+    inbox = small_inbox(tmp_path)
+    candidate, coach = "113402", "104233"
+    first, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK1)))
+    assert list(first.payments["payment_id"]) == [ALICIA_BROOKS]
+    days = [dt.date(2025, 11, 13) + dt.timedelta(days=7 * i) for i in range(10)]
+    write_workbook(inbox / "Earlier band.xlsx", {
+        "Assignments": table_rows("assignments", [{
+            "candidate_id": candidate, "coach_id": coach, "assigned_date": dt.date(2025, 11, 10),
+            "planning_meeting_date": dt.date(2025, 11, 12), "target_grade": 21, "goals_attained": "Yes",
+            "status": "Completed", "completion_date": dt.date(2026, 2, 13), "payment_request_date": dt.date(2026, 2, 16)}]),
+        "Coach Log": coach_log_rows([{"candidate_id": candidate, "coach_id": coach, "date": day, "contact_type": "In Person",
+                                      "duration": 4.0, "description": f"earlier band {i}"} for i, day in enumerate(days[:3])]),
+        "Candidate Log": table_rows("candidate_log", [{"candidate_id": candidate, "coach_id": coach, "date": day, "duration": 4.0,
+                                                       "description": f"earlier band {i}"} for i, day in enumerate(days)]),
+    })
+    second, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK2)))
+
+    bands = second.pairs[second.pairs["candidate_id"] == candidate].set_index("target_grade")
+    assert bands.at[23, "payment_id"] == ALICIA_BROOKS and pd.notna(bands.at[23, "paid_on"])
+    assert [(p["payment_id"], p["start_date"].date()) for p in second.payments.to_dict("records")] == [
+        (bands.at[21, "payment_id"], dt.date(2025, 11, 12))]
+    assert bands.at[21, "payment_id"] != ALICIA_BROOKS
+    new = second.certificates[second.certificates["issued_on"].isna()]
+    assert list(new["certificate_id"]) == [bands.at[21, "certificate_id"]]
+    assert bands.at[23, "certificate_id"] in set(first.certificates["certificate_id"])
+    assert sorted(p for (p,) in ledger_rows(tmp_path / "state", "SELECT payment_id FROM payments")) == sorted(
+        [ALICIA_BROOKS, bands.at[21, "payment_id"]])
 
 
 def test_a_dry_run_writes_outputs_but_records_nothing(tmp_path):

@@ -1401,6 +1401,21 @@ def test_an_entry_of_a_pair_in_two_programs_counts_for_the_one_coaching_on_its_d
         assert list(result.payable["program"]) == ["itss-coaching"]
 
 
+def test_only_pairs_of_a_program_that_pays_a_stipend_have_a_payment_id():
+    """A Payment ID on a volunteer mentoring or reps pair reads as a stipend reference to finance
+    (SPEC §2a: a program without a stipend never reaches the payment sheet); its certificate keeps one."""
+    candidate_log, coach_log = itss_logs()
+    pairs = [itss_pair(), dict(completed_mentoring_pair(candidate="210", coach="110"), program="support-mentoring"),
+             dict(reps_pair(candidate="212", coach="111"), program="reps-coaching"),
+             dict(job_pair(candidate="213", coach="111"), program="job-embedded"),
+             dict(mentoring_pair(candidate="211", coach="110"), program="Chess Club")]
+    result = mixed(pairs, coach_log=coach_log, candidate_log=candidate_log)
+    ids = dict(zip(result.pairs["candidate_id"], result.pairs["payment_id"]))
+    assert ids["200"].startswith("PAY-") and list(result.payable["payment_id"]) == [ids["200"]]
+    assert all(pd.isna(ids[c]) for c in ("210", "211", "212", "213"))
+    assert pair_of(result, "210")["certificate_id"].startswith("CERT-")
+
+
 def test_one_coach_log_serves_every_program_each_entry_read_once():
     candidate_log, coach_log = itss_logs()
     mentoring_log = [coach_entry("2026-01-14", 30, "210", "110"), coach_entry("2026-01-20", 60, "210", "110"),

@@ -74,7 +74,8 @@ def _split(total, chunk=240):
     return parts
 
 
-def run(policy, *, employees=None, recs=None, requests=None, assignments=None, candidate_log=None, coach_log=None, as_of=AS_OF):
+def run(policy, *, employees=None, recs=None, requests=None, assignments=None, candidate_log=None, coach_log=None, as_of=AS_OF,
+        issued=None):
     cand, coach_rows = full_logs()
     tables = typed_tables(
         employees=roster() if employees is None else employees,
@@ -84,7 +85,7 @@ def run(policy, *, employees=None, recs=None, requests=None, assignments=None, c
         candidate_log=cand if candidate_log is None else candidate_log,
         coach_log=coach_rows if coach_log is None else coach_log,
     )
-    return evaluate(tables, policy, as_of)
+    return evaluate(tables, policy, as_of, issued=issued)
 
 
 def rules(evaluation, rule=None):
@@ -432,3 +433,57 @@ def test_entries_inside_two_bands_windows_count_for_the_band_being_coached_on_th
         assert pairs.loc[[23, 25], "candidate_hours"].tolist() == [40.00, 40.00]
         assert pairs.loc[[23, 25], "coach_contact_hours"].tolist() == [12.00, 12.00]
         assert pairs["payment_eligible"].all()
+
+
+def test_a_payment_id_issued_before_stays_with_the_coaching_it_was_issued_for(policy):
+    """The 25 coaching was paid under the pair's own ID while it was the only one; its earlier 23
+    coaching, entered since, gets an ID of its own (by the bands alone it would take the paid one)."""
+    first_cand, first_coach = full_logs(start="2025-06-05")
+    second_cand, second_coach = full_logs(start="2026-01-12")
+    paid = payment_id("itss-coaching", "200", "100")
+    issued = pd.DataFrame([{"payment_id": paid, "program": "itss-coaching", "candidate_id": "200", "coach_id": "100",
+                            "start_date": "2026-01-10"}])
+    both = dict(requests=[request(request_date="2025-05-01", enrollment="2025-04-20", target=23),
+                          request(request_date="2025-12-01", enrollment="2025-11-15", target=25)],
+                assignments=[assignment(planning="2026-01-10", target_grade=25),
+                             assignment(planning="2025-06-02", target_grade=23, assigned_date="2025-05-20",
+                                        completion_date="2025-11-01", payment_request_date="2025-11-02")],
+                candidate_log=first_cand + second_cand, coach_log=first_coach + second_coach)
+    by_bands = run(policy, **both).pairs.set_index("target_grade")
+    kept = run(policy, **both, issued=issued).pairs.set_index("target_grade")
+    assert by_bands.at[23, "payment_id"] == paid  # what an ID-less evaluation does, as ever
+    assert kept.at[25, "payment_id"] == paid and kept.at[25, "certificate_id"] == by_bands.at[23, "certificate_id"]
+    assert kept.at[23, "payment_id"] == payment_id("itss-coaching", "200", "100", "grade 23")
+    assert kept["certificate_id"].nunique() == 2
+
+
+def test_a_blank_target_grade_comes_from_the_request_each_assignment_followed(policy):
+    """A candidate enrolled again for the next band has a request for each: the 2025 coaching goes
+    with the request for 23, the 2026 one with the request for 25 (not both with the latest, which
+    made the second a CANDIDATE-REPEAT and judged the first against grade 25)."""
+    first_cand, first_coach = full_logs(start="2025-06-05")
+    second_cand, second_coach = full_logs(start="2026-01-12")
+    result = run(policy,
+                 employees=roster(grade=23),  # a coach at grade 23 qualifies for the first band only
+                 recs=recommendations() + recommendations(coach="101"),
+                 requests=[request(request_date="2025-05-01", enrollment="2025-04-20", target=23),
+                           request(request_date="2025-12-01", enrollment="2025-11-15", target=25)],
+                 assignments=[assignment(planning="2025-06-02", assigned_date="2025-05-20", completion_date="2025-11-01",
+                                         payment_request_date="2025-11-02"),
+                              assignment(coach="101")],
+                 candidate_log=first_cand + [dict(e, coach_id="101") for e in second_cand],
+                 coach_log=first_coach + [dict(e, coach_id="101") for e in second_coach])
+    assert list(result.pairs["target_grade"]) == [23, 25]
+    assert result.pairs["payment_eligible"].all()
+    assert rules(result, "CANDIDATE-REPEAT") == [] and rules(result, "COACH-NOT-QUALIFIED") == []
+
+
+def test_enrollment_is_checked_on_the_request_the_assignment_followed(policy):
+    """The enrollment form of the 2025 request came late; the 2026 request's did not. The 2025
+    coaching (target grade blank) followed the 2025 request, so its candidate was not enrolled."""
+    requests = [request(request_date="2025-05-01", enrollment="2025-05-20", target=23),
+                request(request_date="2025-12-01", enrollment="2025-11-15", target=25)]
+    result = run(policy, requests=requests,
+                 assignments=[assignment(planning="2025-06-02", assigned_date="2025-05-25", completion_date="2025-11-01")])
+    found = rules(result, "CANDIDATE-NOT-ENROLLED")
+    assert len(found) == 1 and "after the request of" in found[0].message and "2025-05-01" in found[0].message

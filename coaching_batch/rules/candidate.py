@@ -3,14 +3,13 @@ enrollment (CANDIDATE-REPEAT)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..findings import Finding
 from ..policy import Candidate
 from .dates import day_text
 from .judgement import Context, Judgement
-from .pairs import pair_finding
+from .pairs import followed_requests, pair_finding
 
 
 def judge_candidate(pairs: pd.DataFrame, candidate: Candidate, context: Context) -> Judgement:
@@ -28,31 +27,18 @@ def judge_candidate(pairs: pd.DataFrame, candidate: Candidate, context: Context)
 
 def enrollment_problems(pairs: pd.DataFrame, requests: pd.DataFrame, policy: Candidate) -> dict[int, str]:
     """Pair → why its candidate is not enrolled. The request used is the one for the pair's target
-    grade if there is one, else the candidate's latest."""
+    grade that the assignment followed if there is one, else the request it followed (see
+    :func:`.pairs.followed_requests`, which gave a blank target grade its value)."""
     if not policy.require_enrollment:
         return {}
-    # The latest request of each candidate, and of each candidate and target grade (undated last).
-    ordered = requests[requests["employee_id"].notna()].sort_values("request_date", kind="stable", na_position="last")
-    ordered = ordered.assign(_request=np.arange(len(ordered)))
-    latest = ordered.drop_duplicates("employee_id", keep="last").set_index("employee_id")["_request"]
-    graded = ordered[ordered["target_grade"].notna()].drop_duplicates(["employee_id", "target_grade"], keep="last")
-    by_grade = pd.Series(graded["_request"].to_numpy(), index=pd.MultiIndex.from_arrays(
-        [graded["employee_id"].astype(object), graded["target_grade"].astype(object)]))
-
-    candidate_ids = pairs["candidate_id"].astype(object).to_numpy()
-    grades = pairs["target_grade"].astype(object).to_numpy()
-    chosen = by_grade.reindex(pd.MultiIndex.from_arrays([candidate_ids, grades])).to_numpy() if len(by_grade) else np.full(len(pairs), np.nan)
-    chosen = np.where(pd.isna(chosen), latest.reindex(candidate_ids).to_numpy(), chosen)
-
-    request_dates = ordered["request_date"].to_numpy()
-    form_dates = ordered["enrollment_form_date"].to_numpy()
+    chosen = followed_requests(pairs, requests, same_grade=True).fillna(followed_requests(pairs, requests))
+    request_dates = requests["request_date"].reindex(chosen.to_numpy()).to_numpy()
+    form_dates = requests["enrollment_form_date"].reindex(chosen.to_numpy()).to_numpy()
     problems = {}
-    for i, request in zip(pairs.index, chosen):
+    for i, request, request_date, form_date in zip(pairs.index, chosen, request_dates, form_dates):
         if pd.isna(request):
             problems[i] = "no Coaching Request from the candidate"
-            continue
-        request_date, form_date = request_dates[int(request)], form_dates[int(request)]
-        if pd.isna(form_date):
+        elif pd.isna(form_date):
             problems[i] = f"the request of {day_text(request_date)} has no enrollment form (336-84) date"
         elif form_date > request_date:
             problems[i] = (f"enrollment form dated {day_text(form_date)}, "

@@ -74,9 +74,11 @@ def hours(minutes) -> float:
 COUNTED_COLUMNS = ["pair", "kind", "date", "duration", "candidate_id", "coach_id", "_file", "_sheet", "_row", "duration_col"]
 
 
-def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, footers: list | None = None) -> Evaluation:
+def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, footers: list | None = None,
+             issued: pd.DataFrame | None = None) -> Evaluation:
     """Judge every pair by its own program. ``programs`` is a run's known programs, or one policy
-    (then the presets are known too, and that policy is the default)."""
+    (then the presets are known too, and that policy is the default). ``issued``: the ledger's
+    payments, which keep each Payment ID with the coaching it was issued for (see :func:`.pairs.bands`)."""
     if isinstance(programs, Policy):
         programs = Programs.of(programs)
     findings: list[Finding] = []
@@ -119,7 +121,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
                 judgement.merge(judge(group, section_settings, context))
     for name in pairs.loc[pairs["known_program"], "program"].unique():
         used[name] = programs[name]
-    pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement)
+    pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement, issued)
     payable = pairs[pairs["payment_eligible"]]
     payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables)
     footer_findings, unpaired_findings, hours_by_month = aside.result()
@@ -219,7 +221,8 @@ VERDICT_COLUMNS = [
 ]
 
 
-def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: set[str], judgement: Judgement):
+def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: set[str], judgement: Judgement,
+              issued: pd.DataFrame | None = None):
     findings = []
     completion_eligible, payment_eligible, reasons, amounts, bases = [], [], [], [], []
     roster: dict | None = None  # coach → roster row, read only when a stipend is worked out
@@ -284,8 +287,10 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
                                   ("coach_contact_hours_needed", "coach_contact_minimum_minutes", "coach_contact_minutes")):
         need = pairs["program"].map({p.name: getattr(p, minimum) for p in programs}).astype(float)
         pairs[column] = (need - pairs[done]).clip(lower=0).map(lambda m: np.nan if pd.isna(m) else hours(m))
-    who = list(zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"], bands(pairs)))
-    pairs["payment_id"] = [payment_id(*key) for key in who]
+    who = list(zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"], bands(pairs, issued)))
+    # a Payment ID only where a stipend may be paid: on a program that pays none it reads as one to finance
+    pays = pairs["program"].map({p.name: p.payment is not None for p in programs}).fillna(False).astype(bool)
+    pairs["payment_id"] = [payment_id(*key) if paying else None for key, paying in zip(who, pays)]
     pairs["certificate_id"] = [certificate_id(*key) for key in who]
     pairs["paid_on"] = pd.NaT
     return pairs, findings

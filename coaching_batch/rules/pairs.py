@@ -64,7 +64,10 @@ def certificate_id(program: str, candidate_id: str, coach_id: str, band: str | N
     return f"CERT-{digest[:12].upper()}"
 
 
-def bands(pairs: pd.DataFrame) -> pd.Series:
+PAIR_KEYS = ["program", "candidate_id", "coach_id"]  # one coach and candidate in one program: a pair's own IDs
+
+
+def bands(pairs: pd.DataFrame, issued: pd.DataFrame | None = None) -> pd.Series:
     """What tells apart the assignments of one coach and candidate in one program, for their IDs.
 
     A candidate may be coached again for the next band (ITSS: "from a 20 to a 23 and then again …
@@ -72,22 +75,89 @@ def bands(pairs: pd.DataFrame) -> pd.Series:
     lowest target grade, then the earliest start) keeps the pair's own IDs (None), so one coaching
     per pair has the IDs it always had; a later one is told apart by its target grade, or by its
     place when that grade is blank or taken.
+
+    ``issued`` is the ledger's payments (``payment_id``, the pair's keys, ``start_date``): a Payment ID
+    issued before stays with the coaching it was issued for, the row of the same start date, and that
+    row's certificate with it; the other rows are banded as above around it. So an earlier band
+    entered weeks later takes no ID already paid (it paid the later coaching twice).
     """
     band = pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
-    keys = ["program", "candidate_id", "coach_id"]
-    repeated = pairs[pairs.duplicated(keys, keep=False)]
+    repeated = pairs[pairs.duplicated(PAIR_KEYS, keep=False)]
     if repeated.empty:
         return band
-    ordered = repeated.assign(_order=range(len(repeated))).sort_values(
+    ordered = repeated.assign(_order=range(len(repeated)), _start=_start_dates(repeated)).sort_values(
         ["target_grade", "start", "_order"], na_position="last", kind="stable")
-    for _, group in ordered.groupby(keys, sort=False, dropna=False):
-        seen = set()
+    recorded = _recorded_starts(issued, repeated)
+    for key, group in ordered.groupby(PAIR_KEYS, sort=False, dropna=False):
+        kept = _kept_bands(group, key, recorded.get(key, []))
+        taken, seen, numbered = set(kept.values()), set(), 1
         for place, (index, grade) in enumerate(zip(group.index, group["target_grade"]), start=1):
-            if place > 1:
-                band[index] = f"grade {int(grade)}" if pd.notna(grade) and grade not in seen else f"#{place}"
+            if index in kept:
+                band[index] = kept[index]
+            elif place > 1 or None in taken:
+                label = f"grade {int(grade)}" if pd.notna(grade) and grade not in seen else None
+                if label is None or label in taken:
+                    numbered = max(numbered, place)
+                    while (label := f"#{numbered}") in taken:
+                        numbered += 1
+                band[index] = label
+            taken.add(band[index])
             if pd.notna(grade):
                 seen.add(grade)
     return band
+
+
+def _start_dates(pairs: pd.DataFrame) -> pd.Series:
+    """A pair's start as its payment records it (the planning meeting, else the period's start), as text."""
+    return pd.to_datetime(pairs["planning_meeting_date"].fillna(pairs["start"])).dt.strftime("%Y-%m-%d")
+
+
+def _recorded_starts(issued: pd.DataFrame | None, repeated: pd.DataFrame) -> dict[tuple, list[tuple[str, str]]]:
+    """Pair keys → the (Payment ID, start date) issued to that pair before, the latest first."""
+    if issued is None or issued.empty:
+        return {}
+    mine = issued.iloc[::-1].merge(repeated[PAIR_KEYS].drop_duplicates(), on=PAIR_KEYS)
+    mine = mine[mine["start_date"].notna()]
+    return {key: list(zip(group["payment_id"], group["start_date"])) for key, group in mine.groupby(PAIR_KEYS, sort=False)}
+
+
+def _kept_bands(group: pd.DataFrame, key: tuple, recorded: list[tuple[str, str]]) -> dict:
+    """Row → the band of the Payment ID issued before for its start date (each band and row once)."""
+    if not recorded:
+        return {}
+    grades = {f"grade {int(g)}" for g in group["target_grade"].dropna()}
+    numbers = {f"#{n}" for n in range(2, len(group) + len(recorded) + 1)}
+    band_of = {payment_id(*key, label): label for label in [None, *grades, *numbers]}
+    kept: dict = {}
+    for payment, start in recorded:
+        if payment not in band_of or band_of[payment] in kept.values():
+            continue
+        free = group.index[(group["_start"] == start) & ~group.index.isin(list(kept))]
+        if len(free):
+            kept[free[0]] = band_of[payment]
+    return kept
+
+
+def followed_requests(pairs: pd.DataFrame, requests: pd.DataFrame, *, same_grade: bool = False) -> pd.Series:
+    """The Coaching Request each assignment followed, as its label in ``requests`` (NaN: none): the
+    candidate's latest request dated on or before the assignment (its assigned date, else its planning
+    meeting), else the candidate's latest. A candidate enrolled again for the next band has a request
+    for each, and each coaching goes with its own. ``same_grade``: only the requests for the
+    assignment's target grade."""
+    keys = ["candidate_id", "target_grade"] if same_grade else ["candidate_id"]
+    made = pd.DataFrame({"request": requests.index, "on": requests["request_date"].astype("datetime64[ns]"),
+                         "candidate_id": requests["employee_id"].astype(object),
+                         "target_grade": requests["target_grade"].astype(float)}).astype({"candidate_id": object})
+    made = made.dropna(subset=["on", *keys]).sort_values("on", kind="stable")
+    assigned = pd.DataFrame({"pair": pairs.index,
+                             "on": pairs["assigned_date"].fillna(pairs["planning_meeting_date"]).astype("datetime64[ns]"),
+                             "candidate_id": pairs["candidate_id"].astype(object).to_numpy(),
+                             "target_grade": pairs["target_grade"].astype(float).to_numpy()}).astype({"candidate_id": object})
+    dated = assigned.dropna(subset=["on", *keys]).sort_values("on", kind="stable")
+    before = pd.merge_asof(dated, made[["on", *keys, "request"]], on="on", by=keys, direction="backward")
+    followed = pd.Series(before["request"].to_numpy(), index=before["pair"].to_numpy(), dtype=float).reindex(pairs.index)
+    latest = assigned[keys].merge(made.drop_duplicates(keys, keep="last")[[*keys, "request"]], on=keys, how="left")
+    return followed.fillna(pd.Series(latest["request"].to_numpy(), index=pairs.index, dtype=float))
 
 
 def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[Finding]]:
@@ -107,10 +177,11 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
     pairs["candidate_name"] = pairs["candidate_id"].map(names)
     pairs["coach_name"] = pairs["coach_id"].map(names)
 
-    # Target grade: the assignment's, else the candidate's request (the latest one).
-    requests = tables["requests"].sort_values("request_date").drop_duplicates("employee_id", keep="last")
-    requested = requests.set_index("employee_id")["target_grade"]
-    pairs["target_grade"] = pairs["target_grade"].fillna(pairs["candidate_id"].map(requested))
+    # Target grade: the assignment's, else that of the candidate's request it followed.
+    requests = tables["requests"]
+    followed = followed_requests(pairs, requests)
+    requested = requests["target_grade"].reindex(followed.to_numpy()).set_axis(pairs.index)
+    pairs["target_grade"] = pairs["target_grade"].fillna(requested)
 
     findings = []
     known_names = ", ".join(f"{p.name} ({p.title})" if p.title else p.name for p in programs)
