@@ -451,6 +451,10 @@ DEFAULT_ROW_POINTS = 15.0
 PAGE_INCHES = {"landscape": (11.0, 8.5), "portrait": (8.5, 11.0)}  # US Letter, Excel's default paper
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.8, "bottom": 0.7}  # inches; header and footer sit at 0.3
 PAGE_NUMBERS = "Page &P of &N"
+# A fixed scale is worked out from xlsxwriter's pixel widths of the columns; LibreOffice lays the same
+# columns out a few per cent wider (Excel a little too, with other fonts), so the page is filled to this
+# share of its width only: at 100 % of it the last column of a wide sheet prints on pages of its own.
+PRINT_WIDTH_MARGIN = 0.9
 
 
 def make_printable(sheet: Worksheet, title: str, *, as_of: Any = None, repeat_header: bool = True,
@@ -495,13 +499,14 @@ def page_header(title: str, as_of: Any = None) -> str:
 
 
 def print_scale(sheet: Worksheet, last_col: int, landscape: bool, rows_per_page: int | None = None) -> int:
-    """The largest scale (10-100 %) at which columns 0..last_col fit one page wide and, with
-    ``rows_per_page``, that many default-height rows (plus the repeated header) fit one page tall."""
+    """The largest scale (10-100 %) at which columns 0..last_col fit one page wide (with
+    PRINT_WIDTH_MARGIN to spare) and, with ``rows_per_page``, that many default-height rows (plus the
+    repeated header) fit one page tall."""
     page_width, page_height = PAGE_INCHES["landscape" if landscape else "portrait"]
     printable_width = (page_width - MARGINS["left"] - MARGINS["right"]) * 72
     printable_height = (page_height - MARGINS["top"] - MARGINS["bottom"]) * 72
     widths = [_column_points(sheet, col) for col in range(last_col + 1)]
-    scale = printable_width / max(sum(widths), 1)
+    scale = printable_width * PRINT_WIDTH_MARGIN / max(sum(widths), 1)
     if rows_per_page:
         header_points = 2 * DEFAULT_ROW_POINTS  # a wrapped header row
         scale = min(scale, printable_height / (rows_per_page * DEFAULT_ROW_POINTS + header_points))
