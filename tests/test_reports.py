@@ -264,6 +264,26 @@ def test_payment_sheet_has_finance_columns_then_a_numeric_total(written):
     assert sheet["K2"].value == "itss-coaching" and sheet["L2"].value == "flat stipend $300.00"
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_dry_runs_payment_sheet_says_not_for_payment_around_an_unmoved_table(tmp_path, policy, dry_run):
+    write_outputs(make_result(policy, dry_run=dry_run), tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "payments.xlsx")
+    sheet = book["Payments"]
+    # the table a finance import reads is where it always is: header in row 1, the payment, the total last
+    assert book.sheetnames == ["Payments"] and header(sheet)[:2] == ["Payment ID", "Coach ID"]
+    assert sheet.max_row == 3 and sheet["A3"].value == "Total" and sheet["J3"].value == 300
+    with zipfile.ZipFile(tmp_path / "payments.xlsx") as archive:
+        drawn = " ".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/drawings/"))
+    banner = "DRY RUN — NOT FOR PAYMENT (nothing recorded in the ledger)"
+    if dry_run:
+        assert banner in sheet.oddHeader.center.text  # on every printed page
+        assert banner in drawn and sheet.sheet_properties.tabColor.rgb.endswith("9C0006")  # and on screen
+    else:
+        assert sheet.oddHeader.center.text is None and not drawn and sheet.sheet_properties.tabColor is None
+    run = dict(r[:2] for r in summary_section(summary_cells(tmp_path), "Run"))
+    assert run["Dry run"].startswith("Yes: nothing was recorded in the ledger") if dry_run else run["Dry run"] == "No"
+
+
 def test_payment_total_is_the_sum_of_the_amounts(tmp_path, policy):
     payments = pd.DataFrame([
         {"payment_id": f"P-{i}", "coach_id": f"C{i}", "candidate_id": f"K{i}", "amount": amount}

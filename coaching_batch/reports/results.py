@@ -109,6 +109,7 @@ INPUT_SHEET = [
 ]
 NOT_RECOGNISED = "(none)"
 
+DRY_RUN_SUMMARY = "Yes: nothing was recorded in the ledger, and the payment sheet is not for payment"
 COUNT_LABELS = {
     "files": "Files read",
     "files_skipped": "Files not read (skipped, duplicate or unreadable)",
@@ -453,6 +454,7 @@ def summary_rows(result: RunResult) -> list[tuple[str, list[tuple[str, object, s
     pairs = result.pairs
     run = [
         ("As-of date", result.as_of, DATE),
+        ("Dry run", DRY_RUN_SUMMARY if result.dry_run else "No", TEXT),
         ("Default program", policy.name, TEXT),
         ("Default program title", policy.title, TEXT),
         ("Programs in this run", len(run_programs(result)), COUNT),
