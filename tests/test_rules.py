@@ -257,6 +257,24 @@ def test_coach_not_qualified_for_each_reason(policy, extra, expected):
     assert not only_pair(result)["completion_eligible"]
 
 
+def test_a_coach_qualified_for_one_pair_but_not_another_is_qualified_for_some_pairs_naming_the_candidate(policy):
+    later = assignment(candidate="201", planning="2026-06-01", status="Active", completion_date=None, payment_request_date=None)
+    result = run(policy, employees=roster(grade=23), assignments=[assignment(), later],
+                 requests=[request(target=23), request(candidate="201", target=25)])
+    assert result.pairs["payment_eligible"].tolist() == [True, False]  # the coach is paid for candidate 200
+    coach = result.coaches.iloc[0]
+    assert coach["qualified"] == "For some pairs"
+    assert coach["reasons"] == "for candidate 201: grade 23 is below the candidate's target grade 25"
+
+
+def test_a_coach_not_qualified_for_any_pair_is_not_qualified_for_a_reason_of_their_own(policy):
+    later = assignment(candidate="201", planning="2026-06-01", status="Active", completion_date=None, payment_request_date=None)
+    result = run(policy, employees=roster(coach_training_date=None), assignments=[assignment(), later],
+                 requests=[request(), request(candidate="201")])
+    coach = result.coaches.iloc[0]
+    assert (coach["qualified"], coach["reasons"]) == ("No", "no coach training date")
+
+
 def test_coach_at_the_target_grade_employed_exactly_2_years_and_trained_that_day_qualifies(policy):
     result = run(policy, employees=roster(grade=23, hire_date="2024-01-10", coach_training_date="2026-01-10"))
     assert rules(result, "COACH-NOT-QUALIFIED") == []

@@ -341,8 +341,13 @@ def _payments(payable: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
     return frame[PAYMENT_COLUMNS].sort_values(["program", "coach_id", "candidate_id"]).reset_index(drop=True)
 
 
+# A coach's Qualified: for every pair the rules judged, for none, or for some of them only.
+QUALIFIED, NOT_QUALIFIED, QUALIFIED_FOR_SOME = "Yes", "No", "For some pairs"
+
+
 def _coaches(pairs: pd.DataFrame, tables: Tables, judgement: Judgement, programs: Programs) -> pd.DataFrame:
-    """One row per program and coach: the roster facts, and why the coach does not qualify, if so."""
+    """One row per program and coach: the roster facts, whether the coach qualifies for their pairs
+    (QUALIFIED, NOT_QUALIFIED or QUALIFIED_FOR_SOME) and why not (see :func:`coach_reasons`)."""
     roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id")
     recs = coach.recommendation_counts(tables["recommendations"])
     judged = pairs[pairs["known_program"]]
@@ -353,7 +358,8 @@ def _coaches(pairs: pd.DataFrame, tables: Tables, judgement: Judgement, programs
     for (program, coach_id), positions in sorted(judged.groupby(["program", "coach_id"], sort=True).indices.items()):
         policy = programs[program]
         indexes = judged.index[sorted(positions)]
-        reasons = list(dict.fromkeys(r.split(": ", 1)[-1] for i in indexes for r in judgement.coach.get(i, [])))
+        by_pair = {i: [r.split(": ", 1)[-1] for r in judgement.coach.get(i, [])] for i in indexes if judged.at[i, "judged"]}
+        unqualified = sum(1 for reasons in by_pair.values() if reasons)
         person = people.get(coach_id)
         rules = policy.section("coach")
         complete = None
@@ -369,10 +375,30 @@ def _coaches(pairs: pd.DataFrame, tables: Tables, judgement: Judgement, programs
             "pgs_status": None if person is None else person["pgs_status"],
             "coach_training_date": None if person is None else person["coach_training_date"],
             "recommendations_complete": complete,
-            "qualified": person is not None and not reasons,
-            "reasons": "; ".join(reasons) if person is not None else "not in the roster",
+            "qualified": (NOT_QUALIFIED if person is None or (by_pair and unqualified == len(by_pair))
+                          else QUALIFIED_FOR_SOME if unqualified else QUALIFIED),
+            "reasons": (coach_reasons(by_pair, judged["candidate_id"], policy.words.candidate) if person is not None
+                        else "not in the roster"),
         })
     return pd.DataFrame(rows, columns=COACH_COLUMNS)
+
+
+def coach_reasons(by_pair: dict[int, list[str]], candidate_of: pd.Series, candidate_word: str) -> str:
+    """A coach's reasons (``by_pair``: each judged pair's reasons against the coach), each once: one
+    that holds for every pair as it is, one that holds for some pairs only naming their candidates
+    ("for candidate 1002: grade 23 is below the candidate's target grade 25")."""
+    holds_for: dict[str, list[str]] = {}
+    for i, reasons in by_pair.items():
+        for reason in reasons:
+            holds_for.setdefault(reason, []).append(str(candidate_of[i]))
+    texts = []
+    for reason, candidates in holds_for.items():
+        if len(candidates) == len(by_pair):
+            texts.append(reason)
+        else:
+            who = list(dict.fromkeys(candidates))
+            texts.append(f"for {candidate_word}{'s' if len(who) > 1 else ''} {', '.join(who)}: {reason}")
+    return "; ".join(texts)
 
 
 def _hours_by_month(counted: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
