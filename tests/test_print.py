@@ -48,7 +48,7 @@ def test_every_sheet_of_every_output_is_set_up_for_printing(several):
 
 def test_print_areas_cover_the_tables(several):
     results = openpyxl.load_workbook(several / "results.xlsx")
-    assert results["Pairs"].print_area.endswith("$A$1:$Y$7")  # 25 columns, 6 pairs
+    assert results["Pairs"].print_area.endswith("$A$1:$Z$7")  # 26 columns, 6 pairs
     payments = openpyxl.load_workbook(several / "payments.xlsx")["Payments"]
     assert payments.print_area.endswith("$A$1:$L$4")  # the header, two payments and the total
     assert payments.oddHeader.left.text.startswith("Payments — ITSS Technical Advancement Skills Coaching; "
@@ -158,13 +158,15 @@ def test_pairs_sheet_colours_eligible_at_risk_and_blocked_rows(several):
     book = openpyxl.load_workbook(several / "results.xlsx")
     sheet = book["Pairs"]
     ranges = list(sheet.conditional_formatting)
-    assert [str(r.sqref) for r in ranges] == ["A2:Y7"]  # one range over the whole table, nothing per row
+    assert [str(r.sqref) for r in ranges] == ["A2:Z7"]  # one range over the whole table, nothing per row
     rules = ranges[0].rules
     assert [r.type for r in rules] == ["expression"] * 3 and all(r.stopIfTrue for r in rules)
     blocked, at_risk, eligible = (r.formula[0] for r in rules)
-    assert 'Exceptions!$A$2:$A$6,"Error"' in blocked and "Exceptions!$G$2:$G$6,$B2" in blocked
+    assert sheet["W1"].value == "Blocking Errors" and '$W2<>""' in blocked  # the errors on the pair itself
+    assert "Exceptions" not in blocked  # not any error with the pair's IDs (one on a log entry blocks nothing)
     assert '$U2<>"Yes"' in blocked  # a completion-eligible pair is never shown blocked
     assert '"PAIR-AT-RISK"' in at_risk and '"PAIR-INACTIVE"' in at_risk and "Exceptions!$H$2:$H$6,$D2" in at_risk
+    assert "Exceptions!$I$2:$I$6,$A2" in at_risk  # the pair's own program, not another's pair of the same two people
     assert eligible == '$U2="Yes"'
     fills = [r.dxf.fill.bgColor.rgb[-6:] for r in rules]
     assert fills == ["FFC7CE", "FFD966", "C6EFCE"]  # red, amber, green

@@ -68,7 +68,7 @@ def make_result(policy, *, with_payment: bool = True, **changes) -> RunResult:
         pair("1001", "2001", PHONE_LIKE, "Grace Kim", candidate_minutes=2430, coach_minutes=760, complete=True,
              paid=True, completion="2026-10-30"),
         pair("1002", "2002", "Oscar Diaz", "Helen Wu", candidate_minutes=1201, coach_minutes=300, complete=False,
-             paid=False, reasons="candidate hours 20.02 < 40; goals not attained"),
+             paid=False, reasons="candidate hours 20.02 < 40; goals not attained", blocking_errors="PAIR-OVERDUE"),
         pair("1003", "2003", "@foo", "Chris Dunn", candidate_minutes=0, coach_minutes=0, complete=False, paid=False,
              planning="2026-10-01"),
     ], columns=PAIR_COLUMNS)
@@ -600,7 +600,7 @@ def programs_result(policy, **changes) -> RunResult:
         pair("1001", "2001", "Ann Lee", "Grace Kim", candidate_minutes=2430, coach_minutes=760, complete=True,
              paid=True, completion="2026-10-30"),
         pair("1002", "2002", "Oscar Diaz", "Helen Wu", candidate_minutes=1201, coach_minutes=300, complete=False,
-             paid=False),
+             paid=False, blocking_errors="PAIR-OVERDUE"),
         pair("3001", "4001", "Mia Ford", "Sam Osei", candidate_minutes=0, coach_minutes=600, complete=True, paid=False,
              program=MENTORING, minimums=None, agreement_date="2025-11-03", start="2025-11-03",
              deadline="2026-11-03", completion="2026-11-03"),
@@ -611,7 +611,7 @@ def programs_result(policy, **changes) -> RunResult:
         pair("5001", "6001", "Lou Park", "Eve Stone", candidate_minutes=600, coach_minutes=900, complete=True, paid=True,
              program=TIERED, completion="2026-11-02"),
         pair("7001", "8001", "Kim Roy", "Ben Ash", candidate_minutes=0, coach_minutes=0, complete=False, paid=False,
-             program=TYPO, minimums=None, reasons=f"program '{TYPO}' is not a known program"),
+             program=TYPO, minimums=None, reasons=f"program '{TYPO}' is not a known program", blocking_errors="CELL-ENUM"),
     ], columns=PAIR_COLUMNS)
     payments = pd.DataFrame([
         {"payment_id": "P-1001-2001", "coach_id": "2001", "coach_name": "Grace Kim", "candidate_id": "1001",
@@ -661,7 +661,7 @@ def test_pairs_sheet_shows_every_pair_column_but_minutes_with_feedback_as_dates_
         "Planning Meeting Date", "Agreement Date", "Start", "Deadline", "Extended Until", "Status", "Completion Date",
         "Payment Request Date", "Candidate Hours", "Coach Contact Hours", "Hours Still Needed (Candidate)",
         "Hours Still Needed (Coach Contact)", "Coach Feedback Received", "Coachee Feedback Received",
-        "Completion Eligible", "Payment Eligible", "Payment ID", "Paid On", "Reasons",
+        "Completion Eligible", "Payment Eligible", "Blocking Errors", "Payment ID", "Paid On", "Reasons",
     ]
     table = {r["Candidate ID"]: r for r in rows(sheet)}
     ray = table["3002"]

@@ -179,6 +179,17 @@ def test_entries_after_the_as_of_date_are_not_counted(policy):
     assert len(future) == 1 and future[0].cell.startswith("C")
 
 
+def test_an_error_on_one_log_entry_does_not_block_the_pair_but_an_error_on_the_pair_does(policy):
+    cand, coach_rows = full_logs()
+    cand.append(candidate_entry("2026-11-21", 120))  # LOG-DATE-FUTURE: that entry is not counted, nothing more
+    active = assignment(planning="2026-06-01", completion_date=None, status="Active", payment_request_date=None,
+                        goals_attained=False)
+    result = run(policy, candidate_log=cand, assignments=[active])
+    assert rules(result, "LOG-DATE-FUTURE") and only_pair(result)["blocking_errors"] == ""
+    untrained = run(policy, candidate_log=cand, assignments=[active], employees=roster(coach_training_date=None))
+    assert only_pair(untrained)["blocking_errors"] == "COACH-NOT-QUALIFIED"
+
+
 # --- log entries -----------------------------------------------------------------------------
 
 def test_a_repeated_entry_is_counted_once(policy):

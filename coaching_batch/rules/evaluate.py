@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from ..findings import Finding, finding
+from ..findings import Finding, Severity, finding
 from ..forked import Forked
 from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAYMENT_COLUMNS
 from ..policy import Policy, Programs
@@ -122,6 +122,8 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     payable = pairs[pairs["payment_eligible"]]
     payments, coaches, certificates = _payments(payable, counted), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables)
     footer_findings, unpaired_findings, hours_by_month = aside.result()
+    findings = findings + footer_findings + unpaired_findings + judgement.findings + verdict_findings
+    pairs["blocking_errors"] = blocking_errors(pairs, findings)
     return Evaluation(
         pairs=pairs,
         entries=entries,
@@ -129,9 +131,22 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
         coaches=coaches,
         hours_by_month=hours_by_month,
         certificates=certificates,
-        findings=findings + footer_findings + unpaired_findings + judgement.findings + verdict_findings,
+        findings=findings,
         programs=used,
     )
+
+
+def blocking_errors(pairs: pd.DataFrame, findings: list[Finding]) -> pd.Series:
+    """Each pair's error rules that hold back its verdicts ("COACH-NOT-QUALIFIED; PAIR-OVERDUE", or ""):
+    the errors on the pair itself, which sit at its assignment row (SPEC §4: an error on a pair blocks
+    what its rule is about). An error on a log entry, feedback or milestone row excludes that row only,
+    so it is not one of them; nor is an error on a pair of the same two people in another program."""
+    rules: dict[tuple, list[str]] = {}
+    for f in findings:
+        if f.severity == Severity.ERROR:
+            rules.setdefault((f.program, f.candidate_id, f.coach_id, f.file, f.sheet), []).append(f.rule)
+    keys = zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"], pairs["_file"], pairs["_sheet"])
+    return pd.Series(["; ".join(dict.fromkeys(rules.get(key, ()))) for key in keys], index=pairs.index, dtype=object)
 
 
 def _beside_the_rules(tables: Tables, entries: pd.DataFrame, counted: pd.DataFrame, pairs: pd.DataFrame,
