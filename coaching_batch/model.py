@@ -41,7 +41,7 @@ PAIR_COLUMNS = [
     "completion_date", "payment_request_date", "candidate_minutes", "coach_contact_minutes",
     "candidate_hours", "coach_contact_hours", "candidate_hours_needed", "coach_contact_hours_needed",
     "feedback_coach_date", "feedback_coachee_date", "completion_eligible", "payment_eligible",
-    "payment_id", "paid_on", "reasons",
+    "blocking_errors", "payment_id", "paid_on", "reasons",
 ]
 PAYMENT_COLUMNS = [
     "payment_id", "coach_id", "coach_name", "candidate_id", "candidate_name", "start_date",

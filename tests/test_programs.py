@@ -1347,6 +1347,14 @@ def test_the_coaches_are_listed_once_per_program():
         ("itss-coaching", "100"), ("reps-coaching", "100"), ("reps-coaching", "111"), ("support-mentoring", "110")]
 
 
+def test_an_error_on_a_pair_does_not_block_the_same_two_people_in_another_program():
+    candidate_log, coach_log = itss_logs()
+    pairs = [itss_pair(), dict(mentoring_pair(candidate="200", coach="100", agreement=None), program="support-mentoring")]
+    result = mixed(pairs, coach_log=coach_log, candidate_log=candidate_log)
+    blocking = dict(zip(result.pairs["program"], result.pairs["blocking_errors"]))
+    assert blocking["itss-coaching"] == "" and "AGREEMENT-MISSING" in blocking["support-mentoring"]
+
+
 def test_a_blank_program_is_the_runs_default():
     result = mixed([mentoring_pair(candidate="210", coach="110")], programs=("support-mentoring", "itss-coaching"))
     assert list(result.pairs["program"]) == ["support-mentoring"]

@@ -68,7 +68,7 @@ def make_result(policy, *, with_payment: bool = True, **changes) -> RunResult:
         pair("1001", "2001", PHONE_LIKE, "Grace Kim", candidate_minutes=2430, coach_minutes=760, complete=True,
              paid=True, completion="2026-10-30"),
         pair("1002", "2002", "Oscar Diaz", "Helen Wu", candidate_minutes=1201, coach_minutes=300, complete=False,
-             paid=False, reasons="candidate hours 20.02 < 40; goals not attained"),
+             paid=False, reasons="candidate hours 20.02 < 40; goals not attained", blocking_errors="PAIR-OVERDUE"),
         pair("1003", "2003", "@foo", "Chris Dunn", candidate_minutes=0, coach_minutes=0, complete=False, paid=False,
              planning="2026-10-01"),
     ], columns=PAIR_COLUMNS)
@@ -262,6 +262,26 @@ def test_payment_sheet_has_finance_columns_then_a_numeric_total(written):
     assert sheet["J3"].value == 300 and sheet["J3"].data_type == "n"
     assert all(sheet.cell(3, col).value is None for col in (*range(2, 10), 11, 12))
     assert sheet["K2"].value == "itss-coaching" and sheet["L2"].value == "flat stipend $300.00"
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_dry_runs_payment_sheet_says_not_for_payment_around_an_unmoved_table(tmp_path, policy, dry_run):
+    write_outputs(make_result(policy, dry_run=dry_run), tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "payments.xlsx")
+    sheet = book["Payments"]
+    # the table a finance import reads is where it always is: header in row 1, the payment, the total last
+    assert book.sheetnames == ["Payments"] and header(sheet)[:2] == ["Payment ID", "Coach ID"]
+    assert sheet.max_row == 3 and sheet["A3"].value == "Total" and sheet["J3"].value == 300
+    with zipfile.ZipFile(tmp_path / "payments.xlsx") as archive:
+        drawn = " ".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/drawings/"))
+    banner = "DRY RUN — NOT FOR PAYMENT (nothing recorded in the ledger)"
+    if dry_run:
+        assert banner in sheet.oddHeader.center.text  # on every printed page
+        assert banner in drawn and sheet.sheet_properties.tabColor.rgb.endswith("9C0006")  # and on screen
+    else:
+        assert sheet.oddHeader.center.text is None and not drawn and sheet.sheet_properties.tabColor is None
+    run = dict(r[:2] for r in summary_section(summary_cells(tmp_path), "Run"))
+    assert run["Dry run"].startswith("Yes: nothing was recorded in the ledger") if dry_run else run["Dry run"] == "No"
 
 
 def test_payment_total_is_the_sum_of_the_amounts(tmp_path, policy):
@@ -591,7 +611,7 @@ def programs_result(policy, **changes) -> RunResult:
         pair("1001", "2001", "Ann Lee", "Grace Kim", candidate_minutes=2430, coach_minutes=760, complete=True,
              paid=True, completion="2026-10-30"),
         pair("1002", "2002", "Oscar Diaz", "Helen Wu", candidate_minutes=1201, coach_minutes=300, complete=False,
-             paid=False),
+             paid=False, blocking_errors="PAIR-OVERDUE"),
         pair("3001", "4001", "Mia Ford", "Sam Osei", candidate_minutes=0, coach_minutes=600, complete=True, paid=False,
              program=MENTORING, minimums=None, agreement_date="2025-11-03", start="2025-11-03",
              deadline="2026-11-03", completion="2026-11-03"),
@@ -602,7 +622,7 @@ def programs_result(policy, **changes) -> RunResult:
         pair("5001", "6001", "Lou Park", "Eve Stone", candidate_minutes=600, coach_minutes=900, complete=True, paid=True,
              program=TIERED, completion="2026-11-02"),
         pair("7001", "8001", "Kim Roy", "Ben Ash", candidate_minutes=0, coach_minutes=0, complete=False, paid=False,
-             program=TYPO, minimums=None, reasons=f"program '{TYPO}' is not a known program"),
+             program=TYPO, minimums=None, reasons=f"program '{TYPO}' is not a known program", blocking_errors="CELL-ENUM"),
     ], columns=PAIR_COLUMNS)
     payments = pd.DataFrame([
         {"payment_id": "P-1001-2001", "coach_id": "2001", "coach_name": "Grace Kim", "candidate_id": "1001",
@@ -652,7 +672,7 @@ def test_pairs_sheet_shows_every_pair_column_but_minutes_with_feedback_as_dates_
         "Planning Meeting Date", "Agreement Date", "Start", "Deadline", "Extended Until", "Status", "Completion Date",
         "Payment Request Date", "Candidate Hours", "Coach Contact Hours", "Hours Still Needed (Candidate)",
         "Hours Still Needed (Coach Contact)", "Coach Feedback Received", "Coachee Feedback Received",
-        "Completion Eligible", "Payment Eligible", "Payment ID", "Paid On", "Reasons",
+        "Completion Eligible", "Payment Eligible", "Blocking Errors", "Payment ID", "Paid On", "Reasons",
     ]
     table = {r["Candidate ID"]: r for r in rows(sheet)}
     ray = table["3002"]

@@ -180,6 +180,17 @@ def test_entries_after_the_as_of_date_are_not_counted(policy):
     assert len(future) == 1 and future[0].cell.startswith("C")
 
 
+def test_an_error_on_one_log_entry_does_not_block_the_pair_but_an_error_on_the_pair_does(policy):
+    cand, coach_rows = full_logs()
+    cand.append(candidate_entry("2026-11-21", 120))  # LOG-DATE-FUTURE: that entry is not counted, nothing more
+    active = assignment(planning="2026-06-01", completion_date=None, status="Active", payment_request_date=None,
+                        goals_attained=False)
+    result = run(policy, candidate_log=cand, assignments=[active])
+    assert rules(result, "LOG-DATE-FUTURE") and only_pair(result)["blocking_errors"] == ""
+    untrained = run(policy, candidate_log=cand, assignments=[active], employees=roster(coach_training_date=None))
+    assert only_pair(untrained)["blocking_errors"] == "COACH-NOT-QUALIFIED"
+
+
 # --- log entries -----------------------------------------------------------------------------
 
 def test_a_repeated_entry_is_counted_once(policy):
@@ -256,6 +267,24 @@ def test_coach_not_qualified_for_each_reason(policy, extra, expected):
     found = rules(result, "COACH-NOT-QUALIFIED")
     assert len(found) == 1 and expected in found[0].message
     assert not only_pair(result)["completion_eligible"]
+
+
+def test_a_coach_qualified_for_one_pair_but_not_another_is_qualified_for_some_pairs_naming_the_candidate(policy):
+    later = assignment(candidate="201", planning="2026-06-01", status="Active", completion_date=None, payment_request_date=None)
+    result = run(policy, employees=roster(grade=23), assignments=[assignment(), later],
+                 requests=[request(target=23), request(candidate="201", target=25)])
+    assert result.pairs["payment_eligible"].tolist() == [True, False]  # the coach is paid for candidate 200
+    coach = result.coaches.iloc[0]
+    assert coach["qualified"] == "For some pairs"
+    assert coach["reasons"] == "for candidate 201: grade 23 is below the candidate's target grade 25"
+
+
+def test_a_coach_not_qualified_for_any_pair_is_not_qualified_for_a_reason_of_their_own(policy):
+    later = assignment(candidate="201", planning="2026-06-01", status="Active", completion_date=None, payment_request_date=None)
+    result = run(policy, employees=roster(coach_training_date=None), assignments=[assignment(), later],
+                 requests=[request(), request(candidate="201")])
+    coach = result.coaches.iloc[0]
+    assert (coach["qualified"], coach["reasons"]) == ("No", "no coach training date")
 
 
 def test_coach_at_the_target_grade_employed_exactly_2_years_and_trained_that_day_qualifies(policy):

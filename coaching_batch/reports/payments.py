@@ -3,7 +3,8 @@
 Finance imports it, so the header is row 1, there are only the columns below (nothing
 confidential: no ratings, references or exception text), and the total under the rows is a plain
 number that every importer reads. Each row names its program and how its amount was reached (the
-policy's flat stipend, hourly rate or tier); only programs that pay a stipend ever have rows.
+policy's flat stipend, hourly rate or tier); only programs that pay a stipend ever have rows. A dry
+run's sheet is laid out the same and marked "not for payment" around the table (DRY_RUN_BANNER).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 from ..model import PAYMENT_COLUMNS, RunResult
 from .programs import programs_title, run_programs
 from .xlsx import (
-    DATE, HOURS, MONEY, TEXT, Column, Formats, as_number, cell_writer, column_values, column_width, make_printable,
+    DATE, ERROR_FILL, ERROR_FONT, HOURS, MONEY, TEXT, Column, Formats, as_number, cell_writer, column_values, column_width, make_printable,
     open_workbook, set_header_height, write_header,
 )
 
@@ -38,6 +39,16 @@ PAYMENT_HEADERS = {
 PAYMENT_SHEET = [Column(key, *PAYMENT_HEADERS[key]) for key in PAYMENT_COLUMNS]
 
 TOTAL_LABEL = "Total"
+# A dry run's sheet says so where a clerk looks: in the middle of every printed page's header, on a
+# red header row and sheet tab, and in a red note under the total (a drawing, not a cell: an import
+# of the table, header in row 1 and total last, reads it as it reads a real sheet).
+DRY_RUN_BANNER = "DRY RUN — NOT FOR PAYMENT (nothing recorded in the ledger)"
+DRY_RUN_NOTE = (f"{DRY_RUN_BANNER}\nThis sheet was written by a dry run: pay nothing from it. The next run that is "
+                "not a dry run lists these stipends again, on the sheet to pay from.")
+DRY_RUN_NOTE_BOX = {
+    "width": 720, "height": 64, "font": {"bold": True, "size": 12, "color": ERROR_FONT},
+    "fill": {"color": ERROR_FILL}, "line": {"color": ERROR_FONT, "width": 1.5},
+}
 PAYMENTS_PER_PAGE = 40  # printed: a page break after every 40 payments; the total prints with the last ones
 
 
@@ -56,7 +67,12 @@ def write_payments(result: RunResult, path: Path) -> None:
     workbook = open_workbook(path)
     formats = Formats(workbook)
     sheet = workbook.add_worksheet("Payments")
-    write_header(sheet, formats, PAYMENT_SHEET)
+    header_format = None
+    if result.dry_run:
+        header_format = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1,
+                                             "bg_color": ERROR_FILL, "font_color": ERROR_FONT})
+        sheet.set_tab_color(ERROR_FONT)
+    write_header(sheet, formats, PAYMENT_SHEET, cell_format=header_format)
     for col, column in enumerate(PAYMENT_SHEET):
         values = column_values(payments, column)
         write, cell_format = cell_writer(sheet, column.kind), formats.by_kind[column.kind]
@@ -76,9 +92,11 @@ def write_payments(result: RunResult, path: Path) -> None:
 
     sheet.autofilter(0, 0, max(total_row - 1, 0), last_col)  # the rows, not the total
     sheet.freeze_panes(1, 0)
+    if result.dry_run:
+        sheet.insert_textbox(total_row + 2, 0, DRY_RUN_NOTE, DRY_RUN_NOTE_BOX)
     make_printable(sheet, f"Payments — {paying_programs_title(result)}", as_of=result.as_of, last_row=total_row,
                    last_col=last_col, page_breaks=payment_page_breaks(len(payments)),
-                   rows_per_page=PAYMENTS_PER_PAGE + 1)
+                   rows_per_page=PAYMENTS_PER_PAGE + 1, banner=DRY_RUN_BANNER if result.dry_run else None)
     workbook.close()
 
 

@@ -51,6 +51,7 @@ PAIR_HEADERS = {
     "feedback_coachee_date": ("Coachee Feedback Received", DATE),
     "completion_eligible": ("Completion Eligible", YES_NO),
     "payment_eligible": ("Payment Eligible", YES_NO),
+    "blocking_errors": ("Blocking Errors", TEXT),  # the rules of the errors on the pair itself: it is red
     "payment_id": ("Payment ID", TEXT),
     "paid_on": ("Paid On", DATE),
     "reasons": ("Reasons", LONG_TEXT),
@@ -109,6 +110,7 @@ INPUT_SHEET = [
 ]
 NOT_RECOGNISED = "(none)"
 
+DRY_RUN_SUMMARY = "Yes: nothing was recorded in the ledger, and the payment sheet is not for payment"
 COUNT_LABELS = {
     "files": "Files read",
     "files_skipped": "Files not read (skipped, duplicate or unreadable)",
@@ -152,23 +154,26 @@ def write_results(result: RunResult, path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # The Pairs sheet's colours: conditional formats over the whole table (nothing per row), so they
-# follow the rows when the coordinator sorts or filters. A pair's findings are looked up on the
-# Exceptions sheet by its candidate and coach IDs.
+# follow the rows when the coordinator sorts or filters. Red is the pair's own Blocking Errors column
+# (worked out by the rules); amber looks up the pair's warnings on the Exceptions sheet by its program,
+# candidate and coach IDs.
 
 PAIR_COLOURS = (
     ("eligible", "Green", "Completion-eligible: the pair has completed the program."),
     ("at_risk", "Amber", "At risk: a PAIR-AT-RISK (deadline near, hours short) or PAIR-INACTIVE (no recent "
                          "contact) warning on the pair."),
-    ("blocked", "Red", "Blocked: an error on the pair (see the Exceptions sheet and the Reasons column)."),
+    ("blocked", "Red", "Blocked: an error on the pair itself holds back its verdict (the Blocking Errors column; "
+                       "see the Exceptions sheet and the Reasons column). An error on one log entry or feedback "
+                       "row only leaves that row out: it does not make the pair red."),
 )
 PAIR_COLOURS_NOTE = ("Rows: green = completion-eligible; amber = at risk (PAIR-AT-RISK or PAIR-INACTIVE); "
-                     "red = blocked (an error on the pair)")
+                     "red = blocked (an error on the pair itself: Blocking Errors)")
 AT_RISK_RULES = ("PAIR-AT-RISK", "PAIR-INACTIVE")
 
 
 def pair_colour_rules(pair_count: int, finding_count: int) -> list[tuple[str, str]]:
     """(colour key, Excel formula for the Pairs sheet's first data row), in the order they apply:
-    red (an error on a pair that is not completion-eligible), amber, green."""
+    red (blocking errors on a pair that is not completion-eligible), amber, green."""
     def pair_col(key: str) -> str:
         return "$" + xl_col_to_name(next(i for i, c in enumerate(PAIR_SHEET) if c.key == key)) + "2"
 
@@ -180,11 +185,13 @@ def pair_colour_rules(pair_count: int, finding_count: int) -> list[tuple[str, st
         return f"{sheet}!${letter}$2:${letter}${last}"
 
     candidate, coach, eligible = pair_col("candidate_id"), pair_col("coach_id"), pair_col("completion_eligible")
+    program, blocking = pair_col("program"), pair_col("blocking_errors")
     # COUNTIFS, not SUMPRODUCT: both Excel and LibreOffice evaluate it fast over thousands of findings.
-    on_pair = f"{finding_col('candidate_id')},{candidate},{finding_col('coach_id')},{coach}"
+    on_pair = (f"{finding_col('program')},{program},{finding_col('candidate_id')},{candidate},"
+               f"{finding_col('coach_id')},{coach}")
     at_risk = "+".join(f'COUNTIFS({on_pair},{finding_col("rule")},"{rule}")' for rule in AT_RISK_RULES)
     return [
-        ("blocked", f'=AND({candidate}<>"",{eligible}<>"Yes",COUNTIFS({on_pair},{finding_col("severity")},"Error")>0)'),
+        ("blocked", f'=AND({candidate}<>"",{eligible}<>"Yes",{blocking}<>"")'),
         ("at_risk", f'=AND({candidate}<>"",{at_risk}>0)'),
         ("eligible", f'={eligible}="Yes"'),
     ]
@@ -453,6 +460,7 @@ def summary_rows(result: RunResult) -> list[tuple[str, list[tuple[str, object, s
     pairs = result.pairs
     run = [
         ("As-of date", result.as_of, DATE),
+        ("Dry run", DRY_RUN_SUMMARY if result.dry_run else "No", TEXT),
         ("Default program", policy.name, TEXT),
         ("Default program title", policy.title, TEXT),
         ("Programs in this run", len(run_programs(result)), COUNT),

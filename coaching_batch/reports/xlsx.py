@@ -374,10 +374,11 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
     return sheet
 
 
-def write_header(sheet: Worksheet, formats: Formats, columns: Sequence[Column], row: int = 0) -> None:
-    """A plain (non-table) header row."""
+def write_header(sheet: Worksheet, formats: Formats, columns: Sequence[Column], row: int = 0,
+                 cell_format: Format | None = None) -> None:
+    """A plain (non-table) header row (in ``cell_format`` when given)."""
     for col, column in enumerate(columns):
-        sheet.write_string(row, col, column.header, formats.plain_header)
+        sheet.write_string(row, col, column.header, cell_format or formats.plain_header)
 
 
 def set_header_height(sheet: Worksheet, row: int, columns: Sequence[Column]) -> None:
@@ -451,16 +452,22 @@ DEFAULT_ROW_POINTS = 15.0
 PAGE_INCHES = {"landscape": (11.0, 8.5), "portrait": (8.5, 11.0)}  # US Letter, Excel's default paper
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.8, "bottom": 0.7}  # inches; header and footer sit at 0.3
 PAGE_NUMBERS = "Page &P of &N"
+BANNER_POINTS = 14  # the size of a page header's banner (a dry run's "not for payment")
+# A fixed scale is worked out from xlsxwriter's pixel widths of the columns; LibreOffice lays the same
+# columns out a few per cent wider (Excel a little too, with other fonts), so the page is filled to this
+# share of its width only: at 100 % of it the last column of a wide sheet prints on pages of its own.
+PRINT_WIDTH_MARGIN = 0.9
 
 
 def make_printable(sheet: Worksheet, title: str, *, as_of: Any = None, repeat_header: bool = True,
                    last_row: int | None = None, last_col: int | None = None, footer_note: str | None = None,
                    page_breaks: Sequence[int] | None = None, rows_per_page: int | None = None,
-                   landscape: bool | None = None) -> None:
+                   landscape: bool | None = None, banner: str | None = None) -> None:
     """Set ``sheet`` up for printing (see above). ``last_row``/``last_col`` end the print area (the
     cells written when not given); ``page_breaks`` are rows (0-based) that start a new page, and
     ``rows_per_page`` the most rows between two of them, used to choose a scale that fits them;
-    ``landscape`` overrides the orientation chosen by the number of columns (a sheet of charts)."""
+    ``landscape`` overrides the orientation chosen by the number of columns (a sheet of charts);
+    ``banner`` is printed large, bold and red in the middle of every page's header."""
     last_row = sheet.dim_rowmax if last_row is None else last_row
     last_col = sheet.dim_colmax if last_col is None else last_col
     last_row, last_col = max(last_row or 0, 0), max(last_col or 0, 0)
@@ -480,28 +487,32 @@ def make_printable(sheet: Worksheet, title: str, *, as_of: Any = None, repeat_he
         sheet.set_print_scale(print_scale(sheet, last_col, landscape, rows_per_page))
     else:
         sheet.fit_to_pages(1, 0)
-    sheet.set_header(page_header(title, as_of), {"margin": 0.25})
+    sheet.set_header(page_header(title, as_of, banner), {"margin": 0.25})
     footer = "&C" + PAGE_NUMBERS
     if footer_note:
         footer = "&L" + header_footer_text(footer_note, MAX_HEADER_FOOTER - len(footer)) + footer
     sheet.set_footer(footer)
 
 
-def page_header(title: str, as_of: Any = None) -> str:
-    """The page header: the title (program(s)) on the left, the as-of date and sheet name on the right."""
+def page_header(title: str, as_of: Any = None, banner: str | None = None) -> str:
+    """The page header: the title (program(s)) on the left, the as-of date and sheet name under it;
+    a ``banner``, when given, in the middle."""
     stamp = as_datetime(as_of)
     second = (f"As of {stamp:%Y-%m-%d} · " if stamp is not None else "") + "&A"
-    return "&L&9" + header_footer_text(title, MAX_HEADER_FOOTER - len(second) - 6) + "\n" + second
+    middle = "" if banner is None else f"&C&B&{BANNER_POINTS}&K{ERROR_FONT[1:]}" + header_footer_text(banner, MAX_HEADER_FOOTER // 2)
+    title_room = MAX_HEADER_FOOTER - len(second) - len(middle) - 6
+    return "&L&9" + header_footer_text(title, title_room) + "\n" + second + middle
 
 
 def print_scale(sheet: Worksheet, last_col: int, landscape: bool, rows_per_page: int | None = None) -> int:
-    """The largest scale (10-100 %) at which columns 0..last_col fit one page wide and, with
-    ``rows_per_page``, that many default-height rows (plus the repeated header) fit one page tall."""
+    """The largest scale (10-100 %) at which columns 0..last_col fit one page wide (with
+    PRINT_WIDTH_MARGIN to spare) and, with ``rows_per_page``, that many default-height rows (plus the
+    repeated header) fit one page tall."""
     page_width, page_height = PAGE_INCHES["landscape" if landscape else "portrait"]
     printable_width = (page_width - MARGINS["left"] - MARGINS["right"]) * 72
     printable_height = (page_height - MARGINS["top"] - MARGINS["bottom"]) * 72
     widths = [_column_points(sheet, col) for col in range(last_col + 1)]
-    scale = printable_width / max(sum(widths), 1)
+    scale = printable_width * PRINT_WIDTH_MARGIN / max(sum(widths), 1)
     if rows_per_page:
         header_points = 2 * DEFAULT_ROW_POINTS  # a wrapped header row
         scale = min(scale, printable_height / (rows_per_page * DEFAULT_ROW_POINTS + header_points))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from ..findings import Finding, finding
+from ..findings import Finding, Severity, finding
 from ..forked import Forked
 from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAYMENT_COLUMNS
 from ..policy import Policy, Programs
@@ -125,6 +125,8 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     payable = pairs[pairs["payment_eligible"]]
     payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables)
     footer_findings, unpaired_findings, hours_by_month = aside.result()
+    findings = findings + footer_findings + unpaired_findings + judgement.findings + verdict_findings
+    pairs["blocking_errors"] = blocking_errors(pairs, findings)
     return Evaluation(
         pairs=pairs,
         entries=entries,
@@ -132,9 +134,22 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
         coaches=coaches,
         hours_by_month=hours_by_month,
         certificates=certificates,
-        findings=findings + footer_findings + unpaired_findings + judgement.findings + verdict_findings,
+        findings=findings,
         programs=used,
     )
+
+
+def blocking_errors(pairs: pd.DataFrame, findings: list[Finding]) -> pd.Series:
+    """Each pair's error rules that hold back its verdicts ("COACH-NOT-QUALIFIED; PAIR-OVERDUE", or ""):
+    the errors on the pair itself, which sit at its assignment row (SPEC §4: an error on a pair blocks
+    what its rule is about). An error on a log entry, feedback or milestone row excludes that row only,
+    so it is not one of them; nor is an error on a pair of the same two people in another program."""
+    rules: dict[tuple, list[str]] = {}
+    for f in findings:
+        if f.severity == Severity.ERROR:
+            rules.setdefault((f.program, f.candidate_id, f.coach_id, f.file, f.sheet), []).append(f.rule)
+    keys = zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"], pairs["_file"], pairs["_sheet"])
+    return pd.Series(["; ".join(dict.fromkeys(rules.get(key, ()))) for key in keys], index=pairs.index, dtype=object)
 
 
 def _beside_the_rules(tables: Tables, entries: pd.DataFrame, counted: pd.DataFrame, pairs: pd.DataFrame,
@@ -359,8 +374,13 @@ def _payments(payable: pd.DataFrame) -> pd.DataFrame:
     return frame[PAYMENT_COLUMNS].sort_values(["program", "coach_id", "candidate_id"]).reset_index(drop=True)
 
 
+# A coach's Qualified: for every pair the rules judged, for none, or for some of them only.
+QUALIFIED, NOT_QUALIFIED, QUALIFIED_FOR_SOME = "Yes", "No", "For some pairs"
+
+
 def _coaches(pairs: pd.DataFrame, tables: Tables, judgement: Judgement, programs: Programs) -> pd.DataFrame:
-    """One row per program and coach: the roster facts, and why the coach does not qualify, if so."""
+    """One row per program and coach: the roster facts, whether the coach qualifies for their pairs
+    (QUALIFIED, NOT_QUALIFIED or QUALIFIED_FOR_SOME) and why not (see :func:`coach_reasons`)."""
     roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id")
     recs = coach.recommendation_counts(tables["recommendations"])
     judged = pairs[pairs["known_program"]]
@@ -371,7 +391,8 @@ def _coaches(pairs: pd.DataFrame, tables: Tables, judgement: Judgement, programs
     for (program, coach_id), positions in sorted(judged.groupby(["program", "coach_id"], sort=True).indices.items()):
         policy = programs[program]
         indexes = judged.index[sorted(positions)]
-        reasons = list(dict.fromkeys(r.split(": ", 1)[-1] for i in indexes for r in judgement.coach.get(i, [])))
+        by_pair = {i: [r.split(": ", 1)[-1] for r in judgement.coach.get(i, [])] for i in indexes if judged.at[i, "judged"]}
+        unqualified = sum(1 for reasons in by_pair.values() if reasons)
         person = people.get(coach_id)
         rules = policy.section("coach")
         complete = None
@@ -387,10 +408,30 @@ def _coaches(pairs: pd.DataFrame, tables: Tables, judgement: Judgement, programs
             "pgs_status": None if person is None else person["pgs_status"],
             "coach_training_date": None if person is None else person["coach_training_date"],
             "recommendations_complete": complete,
-            "qualified": person is not None and not reasons,
-            "reasons": "; ".join(reasons) if person is not None else "not in the roster",
+            "qualified": (NOT_QUALIFIED if person is None or (by_pair and unqualified == len(by_pair))
+                          else QUALIFIED_FOR_SOME if unqualified else QUALIFIED),
+            "reasons": (coach_reasons(by_pair, judged["candidate_id"], policy.words.candidate) if person is not None
+                        else "not in the roster"),
         })
     return pd.DataFrame(rows, columns=COACH_COLUMNS)
+
+
+def coach_reasons(by_pair: dict[int, list[str]], candidate_of: pd.Series, candidate_word: str) -> str:
+    """A coach's reasons (``by_pair``: each judged pair's reasons against the coach), each once: one
+    that holds for every pair as it is, one that holds for some pairs only naming their candidates
+    ("for candidate 1002: grade 23 is below the candidate's target grade 25")."""
+    holds_for: dict[str, list[str]] = {}
+    for i, reasons in by_pair.items():
+        for reason in reasons:
+            holds_for.setdefault(reason, []).append(str(candidate_of[i]))
+    texts = []
+    for reason, candidates in holds_for.items():
+        if len(candidates) == len(by_pair):
+            texts.append(reason)
+        else:
+            who = list(dict.fromkeys(candidates))
+            texts.append(f"for {candidate_word}{'s' if len(who) > 1 else ''} {', '.join(who)}: {reason}")
+    return "; ".join(texts)
 
 
 def _hours_by_month(counted: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
