@@ -391,6 +391,23 @@ def test_a_copy_of_a_workbook_is_read_once_and_reported_as_a_duplicate(tmp_path)
     assert pair["coach_contact_hours"] == 2
 
 
+def test_each_copy_of_an_unreadable_file_is_unreadable_not_a_duplicate_read_once(tmp_path):
+    """Two coaches each send an empty attachment: nothing was read from either, so neither is a
+    copy "read once" (SPEC §4: FILE-DUPLICATE is a copy of a file that was read)."""
+    inbox = small_inbox(tmp_path)
+    (inbox / "Coach Log - Jordan Reyes.xlsx").write_bytes(b"")
+    (inbox / "Coach Log - Linda Marsh.xlsx").write_bytes(b"")
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run"])
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    inputs = {i["path"]: i for i in result["inputs"]}
+    files = [f for f in result["exceptions"] if f["rule"].startswith("FILE-")]
+    assert [(f["rule"], f["file"]) for f in files] == [
+        ("FILE-UNREADABLE", "Coach Log - Jordan Reyes.xlsx"), ("FILE-UNREADABLE", "Coach Log - Linda Marsh.xlsx")]
+    assert inputs["Coach Log - Jordan Reyes.xlsx"]["note"] == inputs["Coach Log - Linda Marsh.xlsx"]["note"]
+    assert {inputs[f["file"]]["status"] for f in files} == {"unreadable"}
+
+
 def test_formula_looking_text_from_an_input_stays_text_in_every_output(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([
