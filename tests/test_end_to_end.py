@@ -405,6 +405,7 @@ def test_each_copy_of_an_unreadable_file_is_unreadable_not_a_duplicate_read_once
     assert [(f["rule"], f["file"]) for f in files] == [
         ("FILE-UNREADABLE", "Coach Log - Jordan Reyes.xlsx"), ("FILE-UNREADABLE", "Coach Log - Linda Marsh.xlsx")]
     assert inputs["Coach Log - Jordan Reyes.xlsx"]["note"] == inputs["Coach Log - Linda Marsh.xlsx"]["note"]
+    assert files[0]["message"].startswith("Coach Log - Jordan Reyes.xlsx cannot be read: the file is empty (0 bytes) [")
     assert {inputs[f["file"]]["status"] for f in files} == {"unreadable"}
 
 

@@ -112,6 +112,39 @@ def test_a_file_that_is_not_a_workbook_is_an_error_not_a_crash(tmp_path):
     assert result.error and result.sheets == []
 
 
+def _cut(path: Path) -> bytes:
+    data = path.read_bytes()
+    return data[: len(data) // 2 + 100]
+
+
+@pytest.mark.parametrize(
+    "name, content, cause",
+    [
+        ("log.xlsx", lambda _: b"", "the file is empty (0 bytes)"),
+        ("log.xls", lambda _: b"", "the file is empty (0 bytes)"),
+        ("log.xlsx", lambda _: b"Candidate ID,Coach ID,Date\r\n200,100,2026-03-05\r\n", "not a workbook: it looks like a CSV or text file"),
+        ("log.xlsx", lambda _: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not a workbook: it looks like a PDF"),
+        ("log.xls", lambda _: b"<html><body><table><tr><td>200</td></tr></table></body></html>", "not a workbook: it looks like a web page (HTML)"),
+        ("log.xlsx", lambda tmp: _cut(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})), "the file is cut short (an incomplete download or copy?)"),
+        ("log.xls", lambda _: _cut(FIXTURES / "binder.xls"), "the file is cut short (an incomplete download or copy?)"),
+        ("log.xlsx", lambda _: (FIXTURES / "binder.xls").read_bytes(), "it is an old .xls workbook named .xlsx"),
+    ],
+)
+def test_an_unreadable_file_says_what_it_most_likely_is_and_keeps_the_readers_words_for_it(tmp_path, name, content, cause):
+    """A coordinator cannot act on "invalid Zip archive: Could not find EOCD": the likely cause comes
+    first, in plain words, and the reader's own text follows in brackets for IT."""
+    path = tmp_path / name
+    path.write_bytes(content(tmp_path))
+    error = read_workbook(str(path), name).error
+    assert error.startswith(f"{cause} [") and error.endswith("]")
+
+
+def test_an_xlsx_kept_encrypted_by_excel_is_said_to_be_password_protected(tmp_path):
+    path = tmp_path / "log.xlsx"  # Excel keeps an .xlsx with a password in a compound file
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(992))
+    assert read_workbook(str(path), "log.xlsx").error == "it is password-protected or encrypted"
+
+
 def test_a_workbook_is_hashed_as_it_is_read_and_a_vanished_one_is_said_to_be_unreadable(tmp_path, monkeypatch):
     path = write_workbook(tmp_path / "log.xlsx", {"Log": [COACH_HEADER, ["200", "100", "2026-02-02", "Phone", 1, ""]]})
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
