@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
 from . import settings
 from .errors import UsageError
@@ -109,6 +111,11 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
             reason = _dimension_reason(head, info.filename)
             if reason:
                 return reason
+        elif info.filename == "content.xml":  # an .ods: its sheets' extent is known only by reading them
+            with archive.open(info) as stream:
+                reason = _ods_extent_reason(stream)
+            if reason:
+                return reason
     return ""
 
 
@@ -119,10 +126,108 @@ def _dimension_reason(head: bytes, member: str) -> str:
     last_col, last_row = match.group(3) or match.group(1), match.group(4) or match.group(2)
     if not last_col or not last_row:
         return ""
-    rows, cols = int(last_row), _column_number(last_col)
-    sheet = member.rsplit("/", 1)[-1]
+    return _extent_reason(member.rsplit("/", 1)[-1], int(last_row), _column_number(last_col))
+
+
+def _extent_reason(sheet: str, rows: int, cols: int) -> str:
+    """Why a sheet of ``rows`` × ``cols`` cells must not be opened, or ''."""
     if rows > settings.MAX_SHEET_ROWS or cols > settings.MAX_SHEET_COLUMNS:
         return f"{sheet} declares {rows:,} rows × {cols:,} columns, more than Excel allows"
     if rows * cols > settings.MAX_DECLARED_CELLS:
         return f"{sheet} declares {rows:,} rows × {cols:,} columns ({rows * cols:,} cells; limit {settings.MAX_DECLARED_CELLS:,})"
+    return ""
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODS_CELLS = {f"{_ODS_TABLE} table-cell", f"{_ODS_TABLE} covered-table-cell"}
+_ODS_VALUES = {f"{_ODS_OFFICE} {name}" for name in ("value", "date-value", "time-value", "boolean-value", "string-value")}
+_ODS_FORMULA = f"{_ODS_TABLE} formula"
+_ODS_CHUNK = 1 << 16  # content.xml is read this much at a time: its size never matters
+
+
+class _Refused(Exception):
+    """A sheet of an .ods is found too large while its content is still being read."""
+
+
+class _OdsExtent:
+    """The extent of each sheet of an .ods content.xml, counted as it streams past.
+
+    A sheet's rows and cells may carry `number-rows-repeated` / `number-columns-repeated`: a tiny
+    file can declare millions of cells, which the reader would then build. Only rows and cells that
+    hold something (text, a value or a formula) extend a sheet, so LibreOffice's own trailing blank
+    rows and columns, repeated to the edge of the grid, never count.
+    """
+
+    def __init__(self) -> None:
+        self.sheet = "a sheet"
+        self.rows = self.last_column = 0  # of the current sheet: rows so far, its last column that holds something
+        self.row_repeat = 1
+        self.column = 0  # columns so far in the current row
+        self.row_last_column = 0  # the last column of the current row that holds something
+        self.cell_repeat = 0  # of the open cell (0: no cell open)
+        self.cell_filled = False
+        self.inside_cell = 0  # depth of the elements open inside the cell
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if self.cell_repeat:  # anything inside a cell (a paragraph of text, a note) fills it
+            self.cell_filled = True
+            self.inside_cell += 1
+        elif tag in _ODS_CELLS:
+            self.cell_repeat = _repeat(attrs.get(f"{_ODS_TABLE} number-columns-repeated"))
+            self.cell_filled = _ODS_FORMULA in attrs or not _ODS_VALUES.isdisjoint(attrs)
+        elif tag == f"{_ODS_TABLE} table-row":
+            self.row_repeat = _repeat(attrs.get(f"{_ODS_TABLE} number-rows-repeated"))
+            self.column = self.row_last_column = 0
+        elif tag == f"{_ODS_TABLE} table":
+            self.sheet = attrs.get(f"{_ODS_TABLE} name", "a sheet")
+            self.rows = self.last_column = 0
+
+    def end(self, tag: str) -> None:
+        if self.inside_cell:
+            self.inside_cell -= 1
+        elif self.cell_repeat:  # the cell itself ends
+            self.column += self.cell_repeat
+            self.cell_repeat = 0
+            if self.cell_filled:
+                self.row_last_column = self.column
+                reason = _extent_reason(f"sheet {self.sheet}", self.rows + self.row_repeat, max(self.last_column, self.column))
+                if reason:
+                    raise _Refused(reason)
+        elif tag == f"{_ODS_TABLE} table-row":
+            self.rows += self.row_repeat
+            self.last_column = max(self.last_column, self.row_last_column)
+
+
+def _repeat(value: str | None) -> int:
+    """A `number-…-repeated` count; one when it is not a plain number, and capped far past any limit."""
+    if not value or not (value.isascii() and value.isdigit()):
+        return 1
+    digits = value.lstrip("0")
+    return max(1, int(digits)) if len(digits) <= 15 else 10**15
+
+
+def _forbid(*_: object) -> None:
+    raise _Refused("its content declares XML entities")
+
+
+def _ods_extent_reason(stream) -> str:
+    """Why an .ods must not be opened because a sheet holds more than Excel allows, or ''.
+
+    content.xml is streamed through an XML parser that keeps no tree, so memory stays small
+    whatever the file declares; entities are refused, never expanded. XML that cannot be parsed is
+    left to the reader to report.
+    """
+    extent = _OdsExtent()
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler, parser.EndElementHandler = extent.start, extent.end
+    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = parser.ExternalEntityRefHandler = _forbid
+    try:
+        for chunk in iter(lambda: stream.read(_ODS_CHUNK), b""):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Refused as refused:
+        return str(refused)
+    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError):  # malformed: the reader says what it is
+        return ""
     return ""

@@ -182,14 +182,14 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         if workbook.unopened:
             info.status, info.note = "skipped", workbook.unopened
             continue
+        if workbook.error:  # each copy of an unreadable file too: none of them was read once
+            info.status, info.note = "unreadable", workbook.error
+            findings.append(finding("FILE-UNREADABLE", f"{workbook.relpath} cannot be read: {workbook.error}", file=workbook.relpath))
+            continue
         original = first_by_hash.setdefault(workbook.sha256, workbook.relpath) if workbook.sha256 else workbook.relpath
         if original != workbook.relpath:
             info.status, info.note = "duplicate", f"same bytes as {original}; read once"
             findings.append(finding("FILE-DUPLICATE", f"{workbook.relpath} has the same bytes as {original}; read once", file=workbook.relpath))
-            continue
-        if workbook.error:
-            info.status, info.note = "unreadable", workbook.error
-            findings.append(finding("FILE-UNREADABLE", f"{workbook.relpath} cannot be read: {workbook.error}", file=workbook.relpath))
             continue
         for sheet in workbook.sheets:
             rows = 0 if sheet.cells is None else len(sheet.cells)

@@ -408,7 +408,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             for sheet, columns in serials:
                 _shift_1904_serials(sheet.cells, columns)
     except Exception as exc:  # calamine raises many kinds for corrupt, encrypted or foreign files
-        result.error = _explain(exc)
+        result.error = _explain(exc, _likely_cause(path, data))
         result.sheets = []
     return result
 
@@ -424,11 +424,73 @@ def _open(path: str) -> python_calamine.CalamineWorkbook:
     return python_calamine.CalamineWorkbook.from_path(path)
 
 
-def _explain(exc: Exception) -> str:
+def _explain(exc: Exception, cause: str = "") -> str:
+    """Why a file could not be read, in words a coordinator can act on; the reader's own text is
+    kept at the end, in brackets, for IT."""
     text = str(exc).strip() or type(exc).__name__
-    if isinstance(exc, python_calamine.PasswordError) or "password" in text.lower() or "encrypt" in text.lower():
-        return "it is password-protected or encrypted"
-    return f"it is not a readable workbook ({text[:200]})"
+    said_encrypted = "password" in text.lower() or "encrypt" in text.lower()
+    if isinstance(exc, python_calamine.PasswordError) or said_encrypted or cause == _ENCRYPTED:
+        return _ENCRYPTED
+    return f"{cause or 'it is not a readable workbook'} [{text[:200]}]"
+
+
+_ENCRYPTED = "it is password-protected or encrypted"
+_CUT_SHORT = "the file is cut short (an incomplete download or copy?)"
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how .xlsx/.ods and .xls files begin
+_OLE_SECTOR = 512  # an .xls is made of whole sectors of this size
+_LOOKS_LIKE = {  # how other files begin → what they are
+    b"%PDF": "a PDF",
+    b"\x89PNG": "a picture",
+    b"\xff\xd8\xff": "a picture",
+    b"GIF8": "a picture",
+    b"{\\rtf": "a Word document (RTF)",
+}
+_ZIPPED = {"word/": "a Word document", "ppt/": "a PowerPoint presentation"}  # other Office files are zips too
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")  # never in a text file
+_HEAD_BYTES = 4096
+
+
+def _likely_cause(path: str, data: bytes | None) -> str:
+    """What an unreadable file most likely is, told cheaply from its first bytes ('' if nothing
+    plain can be said): empty, cut short, encrypted, or another kind of file saved as a workbook.
+    ``data`` is the file's bytes when they were read whole (see :func:`_fingerprint`)."""
+    try:
+        size = len(data) if data is not None else os.path.getsize(path)
+        if data is None:
+            with open(path, "rb") as handle:
+                data = handle.read(_HEAD_BYTES)
+    except OSError:
+        return ""
+    head, suffix = data[:_HEAD_BYTES], Path(path).suffix.lower()
+    if size == 0:
+        return "the file is empty (0 bytes)"
+    if not head.strip(b"\0"):
+        return "the file holds only zero bytes (a damaged copy?)"
+    if head.startswith(_ZIP):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data) if len(data) == size else path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return _CUT_SHORT  # a zip's table of contents is at its very end
+        kind = next((kind for folder, kind in _ZIPPED.items() if any(name.startswith(folder) for name in names)), "")
+        if kind:
+            return f"not a workbook: it looks like {kind}"
+        return "it is an .xlsx workbook named .xls" if suffix == ".xls" and "xl/workbook.xml" in names else ""
+    if head.startswith(_OLE):
+        if "EncryptedPackage".encode("utf-16-le") in data:  # how Excel keeps an .xlsx with a password
+            return _ENCRYPTED
+        if size % _OLE_SECTOR:
+            return _CUT_SHORT
+        return f"it is an old .xls workbook named {suffix}" if suffix != ".xls" else ""
+    kind = next((kind for magic, kind in _LOOKS_LIKE.items() if head.startswith(magic)), "")
+    if kind:
+        return f"not a workbook: it looks like {kind}"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<html", b"<!doctype html")):
+        return "not a workbook: it looks like a web page (HTML)"
+    if not _CONTROL.search(head):
+        return "not a workbook: it looks like a CSV or text file"
+    return ""
 
 
 def _worker_count(files: int) -> int:

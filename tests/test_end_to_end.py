@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from coaching_batch.cli import main
-from workbooks import assignment_rows, candidate_log_rows, coach_log_rows, roster_rows, write_workbook
+from workbooks import assignment_rows, candidate_log_rows, coach_log_rows, roster_rows, write_ods, write_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
@@ -255,6 +255,25 @@ def test_unreadable_file_missing_column_and_bad_date_are_findings_and_outputs_ar
     assert (tmp_path / "out" / "payments.xlsx").exists() and (tmp_path / "out" / "results.xlsx").exists()
 
 
+def test_an_ods_declaring_millions_of_rows_is_unreadable_and_the_run_goes_on(tmp_path):
+    """An .ods of under a kilobyte whose one filled row is repeated two million times is refused
+    before the reader builds it (SPEC §3); the other files are still read and judged."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2}])})
+    write_ods(inbox / "huge.ods", ["Candidate ID", "Coach ID", "Date", "Duration"],
+              '<table:table-row table:number-rows-repeated="2000000"><table:table-cell office:value-type="string">'
+              '<text:p>x</text:p></table:table-cell></table:table-row>')
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run"])
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    [refused] = [f for f in result["exceptions"] if f["file"] == "huge.ods"]
+    assert refused["rule"] == "FILE-UNREADABLE"
+    assert refused["message"] == ("huge.ods cannot be read: refused before opening: sheet Log declares 2,000,001 rows × 4 columns, "
+                                  "more than Excel allows")
+    assert result["pairs"][0]["coach_contact_hours"] == 2.0
+
+
 def test_an_inbox_without_roster_or_assignments_reports_table_missing(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -370,6 +389,24 @@ def test_a_copy_of_a_workbook_is_read_once_and_reported_as_a_duplicate(tmp_path)
     assert not [f for f in result["exceptions"] if f["rule"] == "LOG-DUPLICATE"]  # the entry counted once
     [pair] = result["pairs"]
     assert pair["coach_contact_hours"] == 2
+
+
+def test_each_copy_of_an_unreadable_file_is_unreadable_not_a_duplicate_read_once(tmp_path):
+    """Two coaches each send an empty attachment: nothing was read from either, so neither is a
+    copy "read once" (SPEC §4: FILE-DUPLICATE is a copy of a file that was read)."""
+    inbox = small_inbox(tmp_path)
+    (inbox / "Coach Log - Jordan Reyes.xlsx").write_bytes(b"")
+    (inbox / "Coach Log - Linda Marsh.xlsx").write_bytes(b"")
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run"])
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    inputs = {i["path"]: i for i in result["inputs"]}
+    files = [f for f in result["exceptions"] if f["rule"].startswith("FILE-")]
+    assert [(f["rule"], f["file"]) for f in files] == [
+        ("FILE-UNREADABLE", "Coach Log - Jordan Reyes.xlsx"), ("FILE-UNREADABLE", "Coach Log - Linda Marsh.xlsx")]
+    assert inputs["Coach Log - Jordan Reyes.xlsx"]["note"] == inputs["Coach Log - Linda Marsh.xlsx"]["note"]
+    assert files[0]["message"].startswith("Coach Log - Jordan Reyes.xlsx cannot be read: the file is empty (0 bytes) [")
+    assert {inputs[f["file"]]["status"] for f in files} == {"unreadable"}
 
 
 def test_formula_looking_text_from_an_input_stays_text_in_every_output(tmp_path):

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from pathlib import Path
 
 import pytest
 
 from coaching_batch import read
 from coaching_batch.read import read_all, read_workbook
 from coaching_batch.recognise import normalise_header, recognise
-from workbooks import write_workbook
+from workbooks import write_ods, write_workbook
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 COACH_HEADER = ["Candidate ID", "Coach ID", "Date", "Type of Contact (In Person, Phone, Email)", "Duration", "Brief Description of Contact"]
 
 
@@ -110,6 +112,39 @@ def test_a_file_that_is_not_a_workbook_is_an_error_not_a_crash(tmp_path):
     assert result.error and result.sheets == []
 
 
+def _cut(path: Path) -> bytes:
+    data = path.read_bytes()
+    return data[: len(data) // 2 + 100]
+
+
+@pytest.mark.parametrize(
+    "name, content, cause",
+    [
+        ("log.xlsx", lambda _: b"", "the file is empty (0 bytes)"),
+        ("log.xls", lambda _: b"", "the file is empty (0 bytes)"),
+        ("log.xlsx", lambda _: b"Candidate ID,Coach ID,Date\r\n200,100,2026-03-05\r\n", "not a workbook: it looks like a CSV or text file"),
+        ("log.xlsx", lambda _: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not a workbook: it looks like a PDF"),
+        ("log.xls", lambda _: b"<html><body><table><tr><td>200</td></tr></table></body></html>", "not a workbook: it looks like a web page (HTML)"),
+        ("log.xlsx", lambda tmp: _cut(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})), "the file is cut short (an incomplete download or copy?)"),
+        ("log.xls", lambda _: _cut(FIXTURES / "binder.xls"), "the file is cut short (an incomplete download or copy?)"),
+        ("log.xlsx", lambda _: (FIXTURES / "binder.xls").read_bytes(), "it is an old .xls workbook named .xlsx"),
+    ],
+)
+def test_an_unreadable_file_says_what_it_most_likely_is_and_keeps_the_readers_words_for_it(tmp_path, name, content, cause):
+    """A coordinator cannot act on "invalid Zip archive: Could not find EOCD": the likely cause comes
+    first, in plain words, and the reader's own text follows in brackets for IT."""
+    path = tmp_path / name
+    path.write_bytes(content(tmp_path))
+    error = read_workbook(str(path), name).error
+    assert error.startswith(f"{cause} [") and error.endswith("]")
+
+
+def test_an_xlsx_kept_encrypted_by_excel_is_said_to_be_password_protected(tmp_path):
+    path = tmp_path / "log.xlsx"  # Excel keeps an .xlsx with a password in a compound file
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(992))
+    assert read_workbook(str(path), "log.xlsx").error == "it is password-protected or encrypted"
+
+
 def test_a_workbook_is_hashed_as_it_is_read_and_a_vanished_one_is_said_to_be_unreadable(tmp_path, monkeypatch):
     path = write_workbook(tmp_path / "log.xlsx", {"Log": [COACH_HEADER, ["200", "100", "2026-02-02", "Phone", 1, ""]]})
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -136,6 +171,45 @@ def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
             dst.writestr(item, data)
     result = read_workbook(str(patched), "patched.xlsx")
     assert "refused" in result.error and "1,048,576" in result.error
+
+
+_NOTE_CELL = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+
+
+@pytest.mark.parametrize(
+    "rows, reason",
+    [
+        (f'<table:table-row table:number-rows-repeated="2000000">{_NOTE_CELL}</table:table-row>', "2,000,001 rows × 6 columns, more than Excel allows"),
+        (f'<table:table-row><table:table-cell table:number-columns-repeated="20000" office:value-type="float" office:value="1"/></table:table-row>',
+         "2 rows × 20,000 columns, more than Excel allows"),
+        (f'<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="21" table:formula="of:=1"/></table:table-row>',
+         "1,000,001 rows × 21 columns (21,000,021 cells; limit 20,000,000)"),
+        ('<table:table-row table:number-rows-repeated="3000000"><table:table-cell/></table:table-row>'  # blank rows, then a note
+         f'<table:table-row>{_NOTE_CELL}</table:table-row>', "3,000,002 rows"),
+    ],
+)
+def test_an_ods_repeating_its_rows_or_cells_past_excels_grid_is_refused_before_opening(tmp_path, rows, reason):
+    """A file of a few hundred bytes that declares millions of cells (SPEC §3) is refused without
+    building them: its content is streamed, never held."""
+    result = read_workbook(str(write_ods(tmp_path / "log.ods", COACH_HEADER, rows)), "log.ods")
+    assert result.error.startswith("refused before opening: sheet Log declares ") and reason in result.error
+    assert result.sheets == []
+
+
+def test_an_ods_with_libreoffices_blank_rows_and_columns_to_the_grids_edge_is_read(tmp_path):
+    """LibreOffice writes the blank rest of every sheet as rows repeated to row 1,048,576 and cells
+    repeated to column 16,384: only cells that hold something count."""
+    blank_rest = ('<table:table-row><table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+                  '<table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>')
+    result = read_workbook(str(write_ods(tmp_path / "log.ods", COACH_HEADER, blank_rest)), "log.ods")
+    assert not result.error and result.sheets[0].table == "coach_log"
+    assert read._inspect(str(FIXTURES / "binder.ods")) == ""  # converted by LibreOffice 7.4
+
+
+def test_an_ods_declaring_xml_entities_is_refused_and_they_are_never_expanded(tmp_path):
+    laughs = '<!DOCTYPE office:document-content [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    result = read_workbook(str(write_ods(tmp_path / "log.ods", COACH_HEADER, "", prolog=laughs)), "log.ods")
+    assert result.error == "refused before opening: its content declares XML entities"
 
 
 def _crash_on_poison(path, relpath):

@@ -1,4 +1,4 @@
-"""Build real .xlsx files for tests, with xlsxwriter.
+"""Build real .xlsx files for tests, with xlsxwriter (and a hand-made .ods: write_ods).
 
     write_workbook(tmp_path / "roster.xlsx", {"Roster": roster_rows([{"employee_id": "100", ...}])})
 
@@ -14,6 +14,7 @@ loudly.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -231,6 +232,32 @@ def coach_log_rows(entries: Iterable[Mapping], columns: Iterable[str] | None = N
 
 def candidate_log_rows(entries: Iterable[Mapping], columns: Iterable[str] | None = None) -> Rows:
     return table_rows("candidate_log", entries, columns)
+
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def write_ods(path: Path, header: list[str], rows_xml: str, prolog: str = "") -> Path:
+    """A hand-made .ods: one sheet `Log` with ``header`` as its first row, then ``rows_xml``
+    (table:table-row elements as written, so a test can repeat rows and cells as it likes)."""
+    cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>' for h in header)
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Log"><table:table-row>{cells}</table:table-row>'
+        f'{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
+    return path
 
 
 def output_texts(folder: Path) -> dict[str, str]:
