@@ -343,9 +343,9 @@ class Ledger:
 
     def payment_starts(self) -> pd.DataFrame:
         """Every Payment ID recorded (issued, pending or voided, in the order recorded) with its program,
-        pair and start date: the coaching each was issued for, should the pair be coached again."""
+        pair, start and end date: the coaching each was issued for, should the pair be coached again."""
         return pd.read_sql_query(
-            "SELECT payment_id, program, candidate_id, coach_id, start_date FROM payments ORDER BY id", self.db)
+            "SELECT payment_id, program, candidate_id, coach_id, start_date, end_date FROM payments ORDER BY id", self.db)
 
     def issued_certificates(self, certificate_ids: list[str]) -> dict[str, date]:
         """Certificate ID → the as-of date it was issued on, for the certificates already issued

@@ -347,6 +347,65 @@ def test_a_paid_coaching_keeps_its_payment_id_when_an_earlier_band_is_entered_la
         [ALICIA_BROOKS, bands.at[21, "payment_id"]])
 
 
+def _without_alicias_assignment(inbox: Path, planning: dt.date | None = None) -> None:
+    """Her row taken out of the demo's assignments, and that of Jordan Reyes's candidate since August
+    (``planning``: her row kept, with that planning meeting date)."""
+    book = openpyxl.load_workbook(inbox / "Assignments and Planning.xlsx")
+    sheet = book["Assignments"]
+    row = next(r for r in range(2, sheet.max_row + 1) if str(sheet.cell(r, 1).value) == "113402")
+    if planning is not None:
+        sheet.cell(row, 6).value = planning
+    else:
+        for gone in sorted((r for r in range(2, sheet.max_row + 1) if str(sheet.cell(r, 1).value) in ("113402", "116021")), reverse=True):
+            sheet.delete_rows(gone)
+    book.save(inbox / "Assignments and Planning.xlsx")
+
+
+def test_the_next_band_entered_alone_after_the_paid_one_left_the_inbox_is_paid_and_certified(tmp_path):
+    """Week 1 pays Alicia Brooks's coaching for grade 23. By week 2 its row has left the inbox (archived)
+    and only her coaching for 25 by the same coach, begun after the 23 one ended, is entered: another
+    coaching, paid and certified under IDs of its own (it took the pair's paid IDs and was never paid)."""
+    inbox = small_inbox(tmp_path)
+    candidate, coach = "113402", "104233"
+    first, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK1)))
+    assert list(first.payments["payment_id"]) == [ALICIA_BROOKS]
+    _without_alicias_assignment(inbox)
+    days = [dt.date(2026, 8, 4) + dt.timedelta(days=7 * i) for i in range(10)]
+    write_workbook(inbox / "Next band.xlsx", {
+        "Requests": table_rows("requests", [{"employee_id": candidate, "request_date": dt.date(2026, 7, 27),
+                                             "target_grade": 25, "enrollment_form_date": dt.date(2026, 7, 25)}]),
+        "Assignments": table_rows("assignments", [{
+            "candidate_id": candidate, "coach_id": coach, "assigned_date": dt.date(2026, 7, 30),
+            "planning_meeting_date": dt.date(2026, 8, 3), "target_grade": 25, "goals_attained": "Yes",
+            "status": "Completed", "completion_date": dt.date(2026, 11, 20), "payment_request_date": dt.date(2026, 11, 23)}]),
+        "Coach Log": coach_log_rows([{"candidate_id": candidate, "coach_id": coach, "date": day, "contact_type": "In Person",
+                                      "duration": 4.0, "description": f"next band {i}"} for i, day in enumerate(days[:3])]),
+        "Candidate Log": table_rows("candidate_log", [{"candidate_id": candidate, "coach_id": coach, "date": day, "duration": 4.0,
+                                                       "description": f"next band {i}"} for i, day in enumerate(days)]),
+    })
+    second, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK2)))
+
+    [pair] = second.pairs[second.pairs["candidate_id"] == candidate].to_dict("records")
+    assert pair["payment_id"] == payment_id("itss-coaching", candidate, coach, "grade 25"), pair["reasons"]
+    assert pair["payment_eligible"], pair["reasons"]
+    assert [(p["payment_id"], p["start_date"].date()) for p in second.payments.to_dict("records")] == [
+        (pair["payment_id"], dt.date(2026, 8, 3))]
+    new = second.certificates[second.certificates["issued_on"].isna()]
+    assert list(new["certificate_id"]) == [pair["certificate_id"]]
+    assert pair["certificate_id"] not in set(first.certificates["certificate_id"])
+
+
+def test_a_paid_coaching_whose_planning_date_is_corrected_keeps_its_payment_id(tmp_path):
+    """A lone row starting before its paid coaching ended is that coaching, its date corrected: not paid again."""
+    inbox = small_inbox(tmp_path)
+    run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK1)))
+    _without_alicias_assignment(inbox, planning=dt.date(2026, 3, 3))  # was 2 March
+    second, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK2)))
+    [pair] = second.pairs[second.pairs["candidate_id"] == "113402"].to_dict("records")
+    assert pair["payment_id"] == ALICIA_BROOKS and pd.notna(pair["paid_on"])
+    assert second.payments.empty
+
+
 def test_a_dry_run_writes_outputs_but_records_nothing(tmp_path):
     inbox = small_inbox(tmp_path)
     dry = run_week(inbox, WEEK1, "--dry-run")

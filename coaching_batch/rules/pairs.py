@@ -82,6 +82,7 @@ def bands(pairs: pd.DataFrame, issued: pd.DataFrame | None = None) -> pd.Series:
     entered weeks later takes no ID already paid (it paid the later coaching twice).
     """
     band = pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
+    band.update(_after_the_paid_coaching(pairs, issued))
     repeated = pairs[pairs.duplicated(PAIR_KEYS, keep=False)]
     if repeated.empty:
         return band
@@ -105,6 +106,27 @@ def bands(pairs: pd.DataFrame, issued: pd.DataFrame | None = None) -> pd.Series:
             if pd.notna(grade):
                 seen.add(grade)
     return band
+
+
+def _after_the_paid_coaching(pairs: pd.DataFrame, issued: pd.DataFrame | None) -> pd.Series:
+    """The bands of lone assignments that start after the coaching their pair's own Payment ID paid
+    had ended: the next band, its earlier row gone from the inbox (archived, or a new workbook), is
+    another coaching, not the one paid. Each takes its target grade's band, else the first number
+    free; an ID the ledger holds for the pair is never taken. (A lone row starting before that end
+    is the paid coaching with its date corrected: it keeps the pair's own IDs.)"""
+    if issued is None or issued.empty or "end_date" not in issued:
+        return pd.Series(dtype=object)
+    lone = pairs[~pairs.duplicated(PAIR_KEYS, keep=False)]
+    own = {(program, candidate, coach): end for program, candidate, coach, payment, end in
+           zip(issued["program"], issued["candidate_id"], issued["coach_id"], issued["payment_id"], issued["end_date"])
+           if payment == payment_id(program, candidate, coach) and isinstance(end, str)}
+    recorded = set(issued["payment_id"])
+    bands = {}
+    for index, key, start, grade in zip(lone.index, zip(*(lone[k] for k in PAIR_KEYS)), _start_dates(lone), lone["target_grade"]):
+        if key in own and isinstance(start, str) and start > own[key]:
+            labels = ([f"grade {int(grade)}"] if pd.notna(grade) else []) + [f"#{n}" for n in range(2, len(recorded) + 3)]
+            bands[index] = next(label for label in labels if payment_id(*key, label) not in recorded)
+    return pd.Series(bands, dtype=object)
 
 
 def _start_dates(pairs: pd.DataFrame) -> pd.Series:
