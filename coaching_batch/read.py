@@ -32,19 +32,13 @@ from . import settings
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import archive_refuse_reason
-from .recognise import is_blank, normalise_header, recognise
+from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$", re.IGNORECASE)
 _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
 _FOOTER = re.compile(r"^\s*total(?:\s+(?:hours|duration))?\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
 _WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
-_LABELS = {
-    "candidate name": ("candidate", "name"),
-    "coach name": ("coach", "name"),
-    "candidate id": ("candidate", "id"),
-    "coach id": ("coach", "id"),
-}
 _INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*:\s*(.*?)\s*$", re.IGNORECASE | re.DOTALL)
 _NUMERIC_TYPES = ("date", "duration", "id")  # a value of these has a digit in it, however it is typed
 _DIGIT = re.compile(r"\d")
@@ -149,10 +143,10 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
         for c, cell in enumerate(row):
             if not isinstance(cell, str):
                 continue
-            key = _LABELS.get(normalise_header(cell))
+            key = PAIR_LABELS.get(normalise_header(cell))
             if key:
                 at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])), None)
-                if at is None or (isinstance(row[at], str) and (normalise_header(row[at]) in _LABELS or _FILL_IN.match(row[at]))):
+                if at is None or (isinstance(row[at], str) and (normalise_header(row[at]) in PAIR_LABELS or _FILL_IN.match(row[at]))):
                     continue
                 value, col = row[at], at
             else:

@@ -39,6 +39,13 @@ def test_a_row_of_id_labels_above_a_short_header_is_not_taken_for_the_header():
     assert found.table == "candidate_log" and found.header_row == 2
 
 
+def test_a_row_of_id_labels_left_unfilled_is_still_the_labelled_block_not_a_header():
+    title, header = ["ITSS Coaching Candidate Log"], ["Date", "Duration"]
+    for block in (["Candidate ID:", "200", "Coach ID:", "100"], ["Candidate ID:", None, "Coach ID:"], ["Candidate ID:", "", "Coach ID:", ""]):
+        found = recognise([title, block, [], header])
+        assert (found.table, found.header_row) == ("candidate_log", 3), block
+
+
 def test_a_header_cell_ending_in_a_colon_is_still_a_header():
     assert recognise([["Candidate ID:", "Coach ID:", "Date:", "Duration:"]]).columns["duration"] == 3
 
