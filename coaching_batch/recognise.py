@@ -1,6 +1,7 @@
 """Which table a sheet holds, decided by its header row (SPEC §3).
 
-Headers match after normalisation: case-folded, whitespace runs made one space, a trailing ``:``
+Headers match after normalisation: case-folded, whitespace runs made one space, typographic quotes
+made plain (``’`` is ``'``), a trailing ``:``
 and a trailing parenthesised hint dropped. A sheet is the table whose required headers are all in
 one row and which matches the most headers of that row.
 
@@ -22,6 +23,7 @@ from .settings import HEADER_SEARCH_ROWS, PARTIAL_MATCH_MIN_HEADERS
 
 _WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _HINT = re.compile(r"\s*\([^()]*\)\s*$")
+_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")  # Excel's autocorrected quotes: `Today’s Date`
 
 
 def normalise_header(value: object) -> str:
@@ -33,7 +35,7 @@ def normalise_header(value: object) -> str:
 
 @lru_cache(maxsize=8192)  # a workbook repeats its headers, labels and phrases; a worker reads thousands
 def _normalise_text(value: str) -> str:
-    text = _WHITESPACE.sub(" ", value).strip().casefold()
+    text = _WHITESPACE.sub(" ", value).strip().casefold().translate(_QUOTES)
     for _ in range(2):  # "Hours (h:mm):" has both a hint and a colon
         text = text.rstrip(" :*").strip()
         text = _HINT.sub("", text).strip()

@@ -23,6 +23,8 @@ COACH_HEADER = ["Candidate ID", "Coach ID", "Date", "Type of Contact (In Person,
         ("Candidate Name:", "candidate name"),
         ("  EMPLOYEE\nID\u00a0 Number ", "employee id number"),
         ("Duration (h:mm):", "duration"),
+        ("Today\u2019s Date", "today's date"),
+        ("\u201cSupervisor\u2019s Name\u201d", '"supervisor\'s name"'),
         (12, ""),
     ],
 )
@@ -33,6 +35,10 @@ def test_headers_are_normalised_before_matching(raw, expected):
 def test_a_log_with_type_of_contact_is_a_coach_log_and_without_it_a_candidate_log():
     assert recognise([COACH_HEADER]).table == "coach_log"
     assert recognise([["Candidate ID", "Coach ID", "Date", "Duration"]]).table == "candidate_log"
+
+
+def test_a_header_with_excels_curly_apostrophe_matches_the_plain_one():
+    assert recognise([["Employee ID", "Today\u2019s Date", "Target Grade"]]).columns["request_date"] == 1
 
 
 def test_a_roster_is_not_a_requests_table_and_an_assignment_sheet_is_not_a_log():
