@@ -45,7 +45,12 @@ _DIGIT = re.compile(r"\d")
 _FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______"
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 EXCEL_1904_OFFSET_DAYS = 1462  # serial n of the 1904 date system is serial n + 1462 of the 1900 one
-_EXAMPLE_MARKERS = [settings.EXAMPLE_ROW_MARKER.upper(), settings.EXAMPLE_ROW_MARKER.title(), settings.EXAMPLE_ROW_MARKER.lower()]
+_EXAMPLE_MARKER = settings.EXAMPLE_ROW_MARKER.casefold()
+
+
+def _is_example(cell: str) -> bool:
+    """The templates' EXAMPLE marker, in any case and with any spaces around it."""
+    return cell.strip().casefold() == _EXAMPLE_MARKER
 
 
 @dataclass
@@ -195,10 +200,10 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     first = present.argmax(axis=1)
     firsts = grid[np.arange(len(grid)), first].tolist()
     distinct_firsts = set(firsts)
-    special = {cell for cell in distinct_firsts if isinstance(cell, str) and (cell in _EXAMPLE_MARKERS or _TOTAL.match(cell))}
+    special = {cell for cell in distinct_firsts if isinstance(cell, str) and (_is_example(cell) or _TOTAL.match(cell))}
     duration = recognition.columns.get("duration", -1)
     for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
-        if firsts[i] in _EXAMPLE_MARKERS:
+        if _is_example(firsts[i]):
             keep[i] = False
             continue
         footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col)

@@ -90,6 +90,17 @@ def test_blank_rows_notes_and_total_footers_are_not_entries(tmp_path):
     assert [(f.row, f.col, f.value) for f in sheet.footers] == [(6, 4, 2.0)]
 
 
+def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marker(tmp_path):
+    rows = [
+        COACH_HEADER,
+        ["  EXAMPLE  ", "100", dt.date(2026, 3, 2), "Phone", 1.5, "example"],
+        ["example", "100", dt.date(2026, 3, 2), "Phone", 1.5, "example"],
+        ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
+    ]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert list(sheet.frame.index) == [4]
+
+
 def test_words_alone_where_a_date_or_an_id_goes_are_a_note_not_an_entry(tmp_path):
     """A coordinator's "--- end of log ---" in the first column is a note (SPEC: "rows whose only
     content is a note … are skipped"); a lone date that cannot be read, or a lone description, is
