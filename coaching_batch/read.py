@@ -195,15 +195,19 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 
     keep = filled.any(axis=1)
     # A row whose first filled cell is a `Total Hours` label (a footer) or the templates' EXAMPLE
-    # marker is not data. Each distinct first cell is looked at once.
+    # marker is not data, nor is the header row repeated (after a page break). Each distinct first
+    # cell is looked at once.
     any_filled = present.any(axis=1)
     first = present.argmax(axis=1)
     firsts = grid[np.arange(len(grid)), first].tolist()
     distinct_firsts = set(firsts)
-    special = {cell for cell in distinct_firsts if isinstance(cell, str) and (_is_example(cell) or _TOTAL.match(cell))}
+    header = rows[recognition.header_row]
+    headings = {normalise_header(cell) for cell in header} - {""}
+    special = {cell for cell in distinct_firsts if isinstance(cell, str)
+               and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
     duration = recognition.columns.get("duration", -1)
     for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
-        if _is_example(firsts[i]):
+        if _is_example(firsts[i]) or _repeats_header(table[i], header, positions):
             keep[i] = False
             continue
         footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col)
@@ -232,6 +236,13 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet
+
+
+def _repeats_header(cells: np.ndarray, header: list, positions: list[int]) -> bool:
+    """Whether a row's table cells read, each of them, as the header of its column: the header row
+    typed again (a page break in a printed log)."""
+    filled = [(cell, header[at]) for cell, at in zip(cells.tolist(), positions) if cell is not None]
+    return bool(filled) and all(normalise_header(cell) == normalise_header(heading) for cell, heading in filled)
 
 
 _LABEL_ON_FORM = re.compile(r"^\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,4}\s*:?[\s_.\u00a0]*$")  # "Date:", "Date: ____"

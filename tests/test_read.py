@@ -101,6 +101,18 @@ def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marke
     assert list(sheet.frame.index) == [4]
 
 
+def test_the_header_row_repeated_after_a_page_break_is_not_an_entry(tmp_path):
+    rows = [
+        COACH_HEADER,
+        ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
+        ["Candidate ID", "Coach ID", "Date", "Type of Contact", "DURATION", "Brief Description of Contact"],
+        ["200", "100", dt.date(2026, 3, 6), "Email", 0.5, "mail"],
+        ["Candidate ID", "Coach ID", "Date"],
+    ]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert list(sheet.frame.index) == [2, 4]
+
+
 def test_words_alone_where_a_date_or_an_id_goes_are_a_note_not_an_entry(tmp_path):
     """A coordinator's "--- end of log ---" in the first column is a note (SPEC: "rows whose only
     content is a note … are skipped"); a lone date that cannot be read, or a lone description, is
