@@ -165,11 +165,13 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
     return found
 
 
-def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int) -> RawSheet:
+def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
+                 merges: list[Merge] | None = None) -> RawSheet:
     """Recognise one sheet's table and cut its data rows out of the raw cells.
 
     A sheet holds a hundred rows or so: plain lists and one small array cost less here than
-    building pandas objects per sheet, which is what made reading slow.
+    building pandas objects per sheet, which is what made reading slow. ``merges`` are the sheet's
+    merged ranges (0-based sheet positions), when the reader gives them.
     """
     recognition = recognise(rows)
     sheet = RawSheet(name=name, hidden=hidden, table=recognition.table)
@@ -233,9 +235,32 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         if all(_form_text(cell) for cell in texts) and any(_FILL_IN.match(cell) or _NOTE.search(cell)
                                                                             or ":" in cell for cell in texts):
             keep[i] = False
+    if merges:
+        _fill_merged_down(table, merges, first_row + recognition.header_row + 1, [first_col + at for at in positions])
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet
+
+
+Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
+
+
+def _fill_merged_down(table: np.ndarray, merges: list[Merge], top: int, columns: list[int]) -> None:
+    """A cell merged down over rows of a table's body (a Candidate ID typed once for the whole log, a
+    Date over two entries of a day) gives its value to every row it covers, as Excel shows it.
+
+    ``table`` holds the body's rows from sheet row ``top`` (0-based) in the sheet ``columns``. Only
+    the merge's first column is filled: text merged across a row stays in its first cell (a note is
+    still a note). Which rows are entries was decided before: a row the merge alone fills is none.
+    """
+    column_of = {column: k for k, column in enumerate(columns)}
+    for (first, column), (last, _) in merges:
+        k = column_of.get(column)
+        start, stop = first - top, min(last - top + 1, len(table))
+        if k is None or start < 0 or stop - start < 2 or table[start, k] is None:
+            continue
+        covered = table[start + 1 : stop, k]
+        covered[np.equal(covered, None)] = table[start, k]
 
 
 def _repeats_header(cells: np.ndarray, header: list, positions: list[int]) -> bool:
@@ -410,7 +435,8 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python()
             first_row, first_col = sheet.start or (0, 0)
-            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col))
+            # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened
+            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges))
         _carry_labels(result.sheets)
         # a date typed as a serial number counts from the workbook's date system: asked only then
         serials = [(sheet, columns) for sheet in result.sheets if sheet.table and (columns := _serial_date_columns(sheet))]

@@ -7,6 +7,7 @@ import hashlib
 import os
 
 import pytest
+import xlsxwriter
 
 from coaching_batch import read
 from coaching_batch.read import read_all, read_workbook
@@ -111,6 +112,30 @@ def test_the_header_row_repeated_after_a_page_break_is_not_an_entry(tmp_path):
     ]
     sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
     assert list(sheet.frame.index) == [2, 4]
+
+
+def test_a_cell_merged_down_over_entries_gives_its_value_to_each_of_them(tmp_path):
+    """Candidate and Coach ID typed once and merged down the log, a Date merged over two entries of a
+    day: each entry has them, as Excel shows it; a blank row the merge runs into stays no entry, and a
+    note merged across a row stays a note."""
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Log")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, COACH_HEADER)
+    for row, (when, hours) in enumerate([(dt.datetime(2026, 3, 5), 1), (None, 0.5), (dt.datetime(2026, 3, 9), 2)], start=1):
+        if when:
+            sheet.write_datetime(row, 2, when, day)
+        sheet.write_row(row, 3, ["Phone", hours, f"call {row}"])
+    sheet.merge_range("A2:A6", "200")
+    sheet.merge_range("B2:B6", "100")
+    sheet.merge_range("C2:C3", dt.datetime(2026, 3, 5), day)
+    sheet.merge_range("C6:F6", "Continued on next page")
+    book.close()
+    log = read_workbook(str(path), "log.xlsx").sheets[0]
+    assert list(log.frame.index) == [2, 3, 4]
+    assert log.frame[["candidate_id", "coach_id"]].drop_duplicates().values.tolist() == [["200", "100"]]
+    assert list(log.frame["date"]) == [dt.date(2026, 3, 5), dt.date(2026, 3, 5), dt.date(2026, 3, 9)]
 
 
 def test_words_alone_where_a_date_or_an_id_goes_are_a_note_not_an_entry(tmp_path):
