@@ -208,6 +208,27 @@ def test_a_name_not_in_the_roster_is_id_unknown_and_no_entry_counts(policy):
     assert result.pairs.loc[0, "coach_contact_minutes"] == 0
 
 
+def test_a_blank_id_in_the_logs_own_id_column_is_reported_at_that_empty_cell(policy):
+    entries = _coach_entries(1, candidate_id="200", coach_id="100") + [
+        {**_coach_entries(1)[0], "date": "2026-02-05", "candidate_id": "200", "coach_id": None},
+        {**_coach_entries(1)[0], "date": "2026-02-06", "candidate_id": None, "coach_id": None},
+    ]
+    result = evaluate(_assigned(coach_log=entries), policy, pd.Timestamp("2026-03-01"))
+    required = [(f.cell, f.message, f.candidate_id) for f in result.findings if f.rule == "CELL-REQUIRED"]
+    assert required == [
+        ("B3", "Coach Log: Coach ID is empty, so the entry names no coach; not counted", "200"),
+        ("A4", "Coach Log: Candidate ID and Coach ID are empty, so the entry names no candidate and no coach; not counted", ""),
+    ]
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 90
+
+
+def test_a_log_with_neither_id_columns_nor_labels_is_told_once_how_to_name_its_pair(policy):
+    for n, words in ((1, "1 coach log entry names"), (3, "3 coach log entries name")):
+        result = evaluate(_label_the_coach_log(_assigned(coach_log=_coach_entries(n)), {}), policy, pd.Timestamp("2026-03-01"))
+        [required] = [f for f in result.findings if f.rule == "CELL-REQUIRED"]
+        assert required.message.startswith(f"{words} no candidate and coach (add Candidate ID and Coach ID columns")
+
+
 def test_an_unknown_coach_id_above_the_log_is_reported_at_the_coach_label(policy):
     """Each label has its own cell: the candidate's name on row 3, the coach's ID on row 4. The
     unknown coach ID is reported at its own value (C4), not at the candidate's (C3)."""
