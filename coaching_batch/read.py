@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -51,6 +53,20 @@ _EXAMPLE_MARKER = settings.EXAMPLE_ROW_MARKER.casefold()
 def _is_example(cell: str) -> bool:
     """The templates' EXAMPLE marker, in any case and with any spaces around it."""
     return cell.strip().casefold() == _EXAMPLE_MARKER
+
+
+@dataclass(frozen=True)
+class FormulaError:
+    """A formula cell whose last result is an Excel error (`#DIV/0!`, `#N/A`, `#VALUE!` …).
+
+    The reader gives such a cell as empty; it is looked up in the sheet's XML where a value is
+    needed (see :func:`_restore_formula_errors`), so the cell is reported as the error it shows.
+    """
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 @dataclass
@@ -392,6 +408,88 @@ def _uses_1904_dates(archive: zipfile.ZipFile) -> bool:
         return False
 
 
+@cache
+def _needed_columns(table: str) -> frozenset[str]:
+    """A table's columns that an entry cannot do without: its required ones, and a log's IDs."""
+    contract = tables()[table]
+    return frozenset(c.name for c in contract.columns if c.required or (contract.log and c.name in ("candidate_id", "coach_id")))
+
+
+def _blank_where_needed(sheet: RawSheet) -> bool:
+    """Whether a data row of the sheet has a blank cell in a column of :func:`_needed_columns`."""
+    if sheet.cells is None or not len(sheet.cells):
+        return False
+    needed = _needed_columns(sheet.table)
+    at = [j for j, column in enumerate(sheet.columns) if column in needed]
+    return bool(at) and bool(np.equal(sheet.cells[:, at], None).any())
+
+
+_ERROR_CELL = re.compile(rb"<c\b([^>]*?\bt=\"e\"[^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
+_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
+def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:
+    """Error results of formula cells (`#DIV/0!`) put back where the reader gave an empty cell.
+
+    Asked only of an .xlsx/.xlsm sheet with a needed cell blank (rare): its XML is searched for
+    cells of type ``e``. The .xls and .ods readers give no way to tell an error from a blank.
+    """
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    try:
+        with _zip(path, data) as archive:
+            parts = _sheet_parts(archive)
+            for sheet in sheets:
+                part = parts.get(sheet.name)
+                if part is not None:
+                    _put_errors(sheet, _error_cells(archive.read(part)))
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+        return
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the zip member holding its XML."""
+    workbook, rels = (ElementTree.fromstring(archive.read(name)) for name in _WORKBOOK_PARTS)
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels if rel.tag.endswith("Relationship")}
+    parts = {}
+    for element in workbook.iter():
+        if element.tag.endswith("}sheet"):
+            rid = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+            target = targets.get(rid, "")
+            if target:
+                parts[element.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """(1-based row, 0-based column) → error code, for every cell of type ``e`` in a sheet's XML."""
+    found = {}
+    if b't="e"' not in xml:
+        return found
+    for match in _ERROR_CELL.finditer(xml):
+        ref, value = _CELL_REF.search(match[1]), _CELL_VALUE.search(match[2])
+        if ref and value:
+            column = 0
+            for letter in ref[1]:
+                column = column * 26 + letter - 64
+            found[int(ref[2]), column - 1] = value[1].decode("utf-8", "replace")
+    return found
+
+
+def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], str]) -> None:
+    """The sheet's blank table cells that hold an error in the workbook, given that error."""
+    if not errors:
+        return
+    row_of = {row: i for i, row in enumerate(sheet.rows.tolist())}
+    column_of = {column: k for k, column in enumerate(sheet.columns.values())}
+    for (row, column), code in errors.items():
+        i, k = row_of.get(row), column_of.get(column)
+        if i is not None and k is not None and sheet.cells[i, k] is None:
+            sheet.cells[i, k] = FormulaError(code)
+
+
 def _carry_labels(sheets: list[RawSheet]) -> None:
     """A continuation page without its own labelled block names the pair of the page it continues.
 
@@ -438,6 +536,9 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened
             result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges))
         _carry_labels(result.sheets)
+        gaps = [sheet for sheet in result.sheets if sheet.table and _blank_where_needed(sheet)]
+        if gaps:  # an empty-looking cell may be a formula's error: asked only then
+            _restore_formula_errors(path, data, gaps)
         # a date typed as a serial number counts from the workbook's date system: asked only then
         serials = [(sheet, columns) for sheet in result.sheets if sheet.table and (columns := _serial_date_columns(sheet))]
         if serials and _counts_from_1904(path, data):
