@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from xml.etree import ElementTree
@@ -103,6 +103,7 @@ class RawSheet:
     footers: list[Footer] = field(default_factory=list)
     labels: dict[str, Label] = field(default_factory=dict)  # role → label above a log's table
     continued: bool = False  # a log page that says it continues another, or is continued
+    gaps: bool = False  # a data row has a blank cell where a value is needed (it may show a formula's error)
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -220,7 +221,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     firsts = grid[np.arange(len(grid)), first].tolist()
     distinct_firsts = set(firsts)
     header = rows[recognition.header_row]
-    headings = {normalise_header(cell) for cell in header} - {""}
+    headings = _headings(tuple(header))
     special = {cell for cell in distinct_firsts if isinstance(cell, str)
                and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
     duration = recognition.columns.get("duration", -1)
@@ -251,8 +252,11 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         if all(_form_text(cell) for cell in texts) and any(_FILL_IN.match(cell) or _NOTE.search(cell)
                                                                             or ":" in cell for cell in texts):
             keep[i] = False
+    needed = _needed_at(recognition.table, tuple(recognition.columns))
     if merges:
         _fill_merged_down(table, merges, first_row + recognition.header_row + 1, [first_col + at for at in positions])
+        filled = np.not_equal(table, None)
+    sheet.gaps = bool(needed) and not filled[:, needed].all(axis=1)[keep].all()
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet
@@ -408,20 +412,19 @@ def _uses_1904_dates(archive: zipfile.ZipFile) -> bool:
         return False
 
 
-@cache
-def _needed_columns(table: str) -> frozenset[str]:
-    """A table's columns that an entry cannot do without: its required ones, and a log's IDs."""
+@lru_cache(maxsize=256)
+def _needed_at(table: str, columns: tuple[str, ...]) -> list[int]:
+    """Where, among a sheet's ``columns``, are those an entry cannot do without: the table's
+    required columns, and a log's IDs."""
     contract = tables()[table]
-    return frozenset(c.name for c in contract.columns if c.required or (contract.log and c.name in ("candidate_id", "coach_id")))
+    return [k for k, name in enumerate(columns)
+            if contract.column(name).required or (contract.log and name in ("candidate_id", "coach_id"))]
 
 
-def _blank_where_needed(sheet: RawSheet) -> bool:
-    """Whether a data row of the sheet has a blank cell in a column of :func:`_needed_columns`."""
-    if sheet.cells is None or not len(sheet.cells):
-        return False
-    needed = _needed_columns(sheet.table)
-    at = [j for j, column in enumerate(sheet.columns) if column in needed]
-    return bool(at) and bool(np.equal(sheet.cells[:, at], None).any())
+@lru_cache(maxsize=1024)  # the workbooks of one template repeat their header rows
+def _headings(header: tuple) -> frozenset[str]:
+    """A header row's texts, normalised."""
+    return frozenset(normalise_header(cell) for cell in header) - {""}
 
 
 _ERROR_CELL = re.compile(rb"<c\b([^>]*?\bt=\"e\"[^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
@@ -433,7 +436,7 @@ _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:
     """Error results of formula cells (`#DIV/0!`) put back where the reader gave an empty cell.
 
-    Asked only of an .xlsx/.xlsm sheet with a needed cell blank (rare): its XML is searched for
+    Asked only of an .xlsx/.xlsm sheet with a needed cell blank (``gaps``, rare): its XML is searched for
     cells of type ``e``. The .xls and .ods readers give no way to tell an error from a blank.
     """
     if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
@@ -536,7 +539,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened
             result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges))
         _carry_labels(result.sheets)
-        gaps = [sheet for sheet in result.sheets if sheet.table and _blank_where_needed(sheet)]
+        gaps = [sheet for sheet in result.sheets if sheet.gaps]
         if gaps:  # an empty-looking cell may be a formula's error: asked only then
             _restore_formula_errors(path, data, gaps)
         # a date typed as a serial number counts from the workbook's date system: asked only then
