@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -32,26 +34,39 @@ from . import settings
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import archive_refuse_reason
-from .recognise import is_blank, normalise_header, recognise
+from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$", re.IGNORECASE)
 _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
 _FOOTER = re.compile(r"^\s*total(?:\s+(?:hours|duration))?\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
 _WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
-_LABELS = {
-    "candidate name": ("candidate", "name"),
-    "coach name": ("coach", "name"),
-    "candidate id": ("candidate", "id"),
-    "coach id": ("coach", "id"),
-}
 _INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*:\s*(.*?)\s*$", re.IGNORECASE | re.DOTALL)
 _NUMERIC_TYPES = ("date", "duration", "id")  # a value of these has a digit in it, however it is typed
 _DIGIT = re.compile(r"\d")
 _FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______"
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 EXCEL_1904_OFFSET_DAYS = 1462  # serial n of the 1904 date system is serial n + 1462 of the 1900 one
-_EXAMPLE_MARKERS = [settings.EXAMPLE_ROW_MARKER.upper(), settings.EXAMPLE_ROW_MARKER.title(), settings.EXAMPLE_ROW_MARKER.lower()]
+_EXAMPLE_MARKER = settings.EXAMPLE_ROW_MARKER.casefold()
+
+
+def _is_example(cell: str) -> bool:
+    """The templates' EXAMPLE marker, in any case and with any spaces around it."""
+    return cell.strip().casefold() == _EXAMPLE_MARKER
+
+
+@dataclass(frozen=True)
+class FormulaError:
+    """A formula cell whose last result is an Excel error (`#DIV/0!`, `#N/A`, `#VALUE!` …).
+
+    The reader gives such a cell as empty; it is looked up in the sheet's XML where a value is
+    needed (see :func:`_restore_formula_errors`), so the cell is reported as the error it shows.
+    """
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 @dataclass
@@ -88,6 +103,7 @@ class RawSheet:
     footers: list[Footer] = field(default_factory=list)
     labels: dict[str, Label] = field(default_factory=dict)  # role → label above a log's table
     continued: bool = False  # a log page that says it continues another, or is continued
+    gaps: bool = False  # a data row has a blank cell where a value is needed (it may show a formula's error)
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -149,10 +165,10 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
         for c, cell in enumerate(row):
             if not isinstance(cell, str):
                 continue
-            key = _LABELS.get(normalise_header(cell))
+            key = PAIR_LABELS.get(normalise_header(cell))
             if key:
                 at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])), None)
-                if at is None or (isinstance(row[at], str) and (normalise_header(row[at]) in _LABELS or _FILL_IN.match(row[at]))):
+                if at is None or (isinstance(row[at], str) and (normalise_header(row[at]) in PAIR_LABELS or _FILL_IN.match(row[at]))):
                     continue
                 value, col = row[at], at
             else:
@@ -166,11 +182,13 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
     return found
 
 
-def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int) -> RawSheet:
+def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
+                 merges: list[Merge] | None = None) -> RawSheet:
     """Recognise one sheet's table and cut its data rows out of the raw cells.
 
     A sheet holds a hundred rows or so: plain lists and one small array cost less here than
-    building pandas objects per sheet, which is what made reading slow.
+    building pandas objects per sheet, which is what made reading slow. ``merges`` are the sheet's
+    merged ranges (0-based sheet positions), when the reader gives them.
     """
     recognition = recognise(rows)
     sheet = RawSheet(name=name, hidden=hidden, table=recognition.table)
@@ -196,15 +214,19 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 
     keep = filled.any(axis=1)
     # A row whose first filled cell is a `Total Hours` label (a footer) or the templates' EXAMPLE
-    # marker is not data. Each distinct first cell is looked at once.
+    # marker is not data, nor is the header row repeated (after a page break). Each distinct first
+    # cell is looked at once.
     any_filled = present.any(axis=1)
     first = present.argmax(axis=1)
     firsts = grid[np.arange(len(grid)), first].tolist()
     distinct_firsts = set(firsts)
-    special = {cell for cell in distinct_firsts if isinstance(cell, str) and (cell in _EXAMPLE_MARKERS or _TOTAL.match(cell))}
+    header = rows[recognition.header_row]
+    headings = _headings(tuple(header))
+    special = {cell for cell in distinct_firsts if isinstance(cell, str)
+               and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
     duration = recognition.columns.get("duration", -1)
     for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
-        if firsts[i] in _EXAMPLE_MARKERS:
+        if _is_example(firsts[i]) or _repeats_header(table[i], header, positions):
             keep[i] = False
             continue
         footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col)
@@ -230,9 +252,42 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         if all(_form_text(cell) for cell in texts) and any(_FILL_IN.match(cell) or _NOTE.search(cell)
                                                                             or ":" in cell for cell in texts):
             keep[i] = False
+    needed = _needed_at(recognition.table, tuple(recognition.columns))
+    if merges:
+        _fill_merged_down(table, merges, first_row + recognition.header_row + 1, [first_col + at for at in positions])
+        filled = np.not_equal(table, None)
+    sheet.gaps = bool(needed) and not filled[:, needed].all(axis=1)[keep].all()
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet
+
+
+Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
+
+
+def _fill_merged_down(table: np.ndarray, merges: list[Merge], top: int, columns: list[int]) -> None:
+    """A cell merged down over rows of a table's body (a Candidate ID typed once for the whole log, a
+    Date over two entries of a day) gives its value to every row it covers, as Excel shows it.
+
+    ``table`` holds the body's rows from sheet row ``top`` (0-based) in the sheet ``columns``. Only
+    the merge's first column is filled: text merged across a row stays in its first cell (a note is
+    still a note). Which rows are entries was decided before: a row the merge alone fills is none.
+    """
+    column_of = {column: k for k, column in enumerate(columns)}
+    for (first, column), (last, _) in merges:
+        k = column_of.get(column)
+        start, stop = first - top, min(last - top + 1, len(table))
+        if k is None or start < 0 or stop - start < 2 or table[start, k] is None:
+            continue
+        covered = table[start + 1 : stop, k]
+        covered[np.equal(covered, None)] = table[start, k]
+
+
+def _repeats_header(cells: np.ndarray, header: list, positions: list[int]) -> bool:
+    """Whether a row's table cells read, each of them, as the header of its column: the header row
+    typed again (a page break in a printed log)."""
+    filled = [(cell, header[at]) for cell, at in zip(cells.tolist(), positions) if cell is not None]
+    return bool(filled) and all(normalise_header(cell) == normalise_header(heading) for cell, heading in filled)
 
 
 _LABEL_ON_FORM = re.compile(r"^\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,4}\s*:?[\s_.\u00a0]*$")  # "Date:", "Date: ____"
@@ -357,6 +412,87 @@ def _uses_1904_dates(archive: zipfile.ZipFile) -> bool:
         return False
 
 
+@lru_cache(maxsize=256)
+def _needed_at(table: str, columns: tuple[str, ...]) -> list[int]:
+    """Where, among a sheet's ``columns``, are those an entry cannot do without: the table's
+    required columns, and a log's IDs."""
+    contract = tables()[table]
+    return [k for k, name in enumerate(columns)
+            if contract.column(name).required or (contract.log and name in ("candidate_id", "coach_id"))]
+
+
+@lru_cache(maxsize=1024)  # the workbooks of one template repeat their header rows
+def _headings(header: tuple) -> frozenset[str]:
+    """A header row's texts, normalised."""
+    return frozenset(normalise_header(cell) for cell in header) - {""}
+
+
+_ERROR_CELL = re.compile(rb"<c\b([^>]*?\bt=\"e\"[^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
+_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
+def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:
+    """Error results of formula cells (`#DIV/0!`) put back where the reader gave an empty cell.
+
+    Asked only of an .xlsx/.xlsm sheet with a needed cell blank (``gaps``, rare): its XML is searched for
+    cells of type ``e``. The .xls and .ods readers give no way to tell an error from a blank.
+    """
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    try:
+        with _zip(path, data) as archive:
+            parts = _sheet_parts(archive)
+            for sheet in sheets:
+                part = parts.get(sheet.name)
+                if part is not None:
+                    _put_errors(sheet, _error_cells(archive.read(part)))
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+        return
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the zip member holding its XML."""
+    workbook, rels = (ElementTree.fromstring(archive.read(name)) for name in _WORKBOOK_PARTS)
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels if rel.tag.endswith("Relationship")}
+    parts = {}
+    for element in workbook.iter():
+        if element.tag.endswith("}sheet"):
+            rid = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+            target = targets.get(rid, "")
+            if target:
+                parts[element.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """(1-based row, 0-based column) → error code, for every cell of type ``e`` in a sheet's XML."""
+    found = {}
+    if b't="e"' not in xml:
+        return found
+    for match in _ERROR_CELL.finditer(xml):
+        ref, value = _CELL_REF.search(match[1]), _CELL_VALUE.search(match[2])
+        if ref and value:
+            column = 0
+            for letter in ref[1]:
+                column = column * 26 + letter - 64
+            found[int(ref[2]), column - 1] = value[1].decode("utf-8", "replace")
+    return found
+
+
+def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], str]) -> None:
+    """The sheet's blank table cells that hold an error in the workbook, given that error."""
+    if not errors:
+        return
+    row_of = {row: i for i, row in enumerate(sheet.rows.tolist())}
+    column_of = {column: k for k, column in enumerate(sheet.columns.values())}
+    for (row, column), code in errors.items():
+        i, k = row_of.get(row), column_of.get(column)
+        if i is not None and k is not None and sheet.cells[i, k] is None:
+            sheet.cells[i, k] = FormulaError(code)
+
+
 def _carry_labels(sheets: list[RawSheet]) -> None:
     """A continuation page without its own labelled block names the pair of the page it continues.
 
@@ -400,8 +536,12 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python()
             first_row, first_col = sheet.start or (0, 0)
-            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col))
+            # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened
+            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges))
         _carry_labels(result.sheets)
+        gaps = [sheet for sheet in result.sheets if sheet.gaps]
+        if gaps:  # an empty-looking cell may be a formula's error: asked only then
+            _restore_formula_errors(path, data, gaps)
         # a date typed as a serial number counts from the workbook's date system: asked only then
         serials = [(sheet, columns) for sheet in result.sheets if sheet.table and (columns := _serial_date_columns(sheet))]
         if serials and _counts_from_1904(path, data):

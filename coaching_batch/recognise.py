@@ -1,6 +1,7 @@
 """Which table a sheet holds, decided by its header row (SPEC §3).
 
-Headers match after normalisation: case-folded, whitespace runs made one space, a trailing ``:``
+Headers match after normalisation: case-folded, whitespace runs made one space, typographic quotes
+made plain (``’`` is ``'``), a trailing ``:``
 and a trailing parenthesised hint dropped. A sheet is the table whose required headers are all in
 one row and which matches the most headers of that row.
 
@@ -22,6 +23,7 @@ from .settings import HEADER_SEARCH_ROWS, PARTIAL_MATCH_MIN_HEADERS
 
 _WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _HINT = re.compile(r"\s*\([^()]*\)\s*$")
+_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")  # Excel's autocorrected quotes: `Today’s Date`
 
 
 def normalise_header(value: object) -> str:
@@ -33,7 +35,7 @@ def normalise_header(value: object) -> str:
 
 @lru_cache(maxsize=8192)  # a workbook repeats its headers, labels and phrases; a worker reads thousands
 def _normalise_text(value: str) -> str:
-    text = _WHITESPACE.sub(" ", value).strip().casefold()
+    text = _WHITESPACE.sub(" ", value).strip().casefold().translate(_QUOTES)
     for _ in range(2):  # "Hours (h:mm):" has both a hint and a colon
         text = text.rstrip(" :*").strip()
         text = _HINT.sub("", text).strip()
@@ -50,6 +52,14 @@ def _header_index() -> dict[str, list[tuple[str, str]]]:
                 index.setdefault(normalise_header(header), []).append((table.name, column.name))
     return index
 
+
+# The labels naming a log's pair above its table (the paper form, SPEC §3): text → (role, kind).
+PAIR_LABELS = {
+    "candidate name": ("candidate", "name"),
+    "coach name": ("coach", "name"),
+    "candidate id": ("candidate", "id"),
+    "coach id": ("coach", "id"),
+}
 
 _WEAK_WEIGHT = 0.5  # an optional free-text header: weak evidence for a table lacking a required one
 
@@ -80,15 +90,23 @@ def _match_row(row: list) -> dict[str, dict[str, int]]:
     """For one row: table → {column: position} of the headers it contains (first occurrence wins).
 
     A cell ending in ``:`` whose next filled cell is not a header is a label with its value
-    (`Candidate ID: | 200`, the paper log's block above its table), not a header.
+    (`Candidate ID: | 200`, the paper log's block above its table), not a header. So is every
+    `Candidate ID:` / `Coach ID:` / `… Name:` of a row where one such label has a blank cell beside
+    it: the block left unfilled (`Candidate ID: | | Coach ID: |`); a header row has no such gap.
     """
     found: dict[str, dict[str, int]] = {}
+    unfilled_block = None  # judged once, only for a row with a matched cell ending in ":"
     for position, cell in enumerate(row):
         if not isinstance(cell, str):  # dates and numbers are never headers
             continue
         matches = _matches(cell)
         if not matches or _is_label(row, position):
             continue
+        if _is_pair_label(cell):
+            if unfilled_block is None:
+                unfilled_block = _has_unfilled_pair_label(row)
+            if unfilled_block:
+                continue
         for table, column in matches:
             found.setdefault(table, {}).setdefault(column, position)
     return found
@@ -98,6 +116,17 @@ def _match_row(row: list) -> dict[str, dict[str, int]]:
 def _matches(cell: str) -> tuple[tuple[str, str], ...]:
     """The (table, column) pairs whose accepted headers a cell's text is."""
     return tuple(_header_index().get(_normalise_text(cell), ()))
+
+
+def _is_pair_label(cell: object) -> bool:
+    """`Candidate ID:`, `Coach Name:` …: a cell naming a log's candidate or coach, ending in a colon."""
+    return isinstance(cell, str) and cell.rstrip().endswith(":") and _normalise_text(cell) in PAIR_LABELS
+
+
+def _has_unfilled_pair_label(row: list) -> bool:
+    """Whether a pair label of the row has a blank cell beside it, where its value was to be written."""
+    return any(_is_pair_label(cell) and position + 1 < len(row) and is_blank(row[position + 1])
+               for position, cell in enumerate(row))
 
 
 def _is_label(row: list, position: int) -> bool:

@@ -21,7 +21,7 @@ from . import settings, values
 from .contracts import Column, Table, tables
 from .findings import Finding, finding
 from .forked import Forked
-from .read import Label, RawSheet
+from .read import FormulaError, Label, RawSheet
 
 META = ["_file", "_sheet", "_row", "_src"]  # where each row came from
 
@@ -178,6 +178,8 @@ _DESCRIBE = {
 
 def _message(rule: str, table: Table, column: Column, value: object) -> str:
     header = column.headers[0]
+    if isinstance(value, FormulaError):
+        return f"{header} {value} is a formula error: fix the formula"
     shown = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
     if column.confidential:
         # A confidential form's answers never leave it, not even quoted in a finding.
@@ -228,6 +230,8 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
             else:
                 rule = "CELL-TYPE"
             raw = frame.at[row, column.name]
+            if rule == "CELL-ENUM" and isinstance(raw, FormulaError):
+                rule = "CELL-TYPE"  # not a wrong choice: the cell shows an error, not a value
             source = sources_view.sources[int(frame.at[row, "_src"])]
             findings.append(
                 finding(

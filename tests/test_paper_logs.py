@@ -39,6 +39,13 @@ def test_a_row_of_id_labels_above_a_short_header_is_not_taken_for_the_header():
     assert found.table == "candidate_log" and found.header_row == 2
 
 
+def test_a_row_of_id_labels_left_unfilled_is_still_the_labelled_block_not_a_header():
+    title, header = ["ITSS Coaching Candidate Log"], ["Date", "Duration"]
+    for block in (["Candidate ID:", "200", "Coach ID:", "100"], ["Candidate ID:", None, "Coach ID:"], ["Candidate ID:", "", "Coach ID:", ""]):
+        found = recognise([title, block, [], header])
+        assert (found.table, found.header_row) == ("candidate_log", 3), block
+
+
 def test_a_header_cell_ending_in_a_colon_is_still_a_header():
     assert recognise([["Candidate ID:", "Coach ID:", "Date:", "Duration:"]]).columns["duration"] == 3
 
@@ -199,6 +206,27 @@ def test_a_name_not_in_the_roster_is_id_unknown_and_no_entry_counts(policy):
     result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
     assert [f.rule for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")] == ["ID-UNKNOWN"]
     assert result.pairs.loc[0, "coach_contact_minutes"] == 0
+
+
+def test_a_blank_id_in_the_logs_own_id_column_is_reported_at_that_empty_cell(policy):
+    entries = _coach_entries(1, candidate_id="200", coach_id="100") + [
+        {**_coach_entries(1)[0], "date": "2026-02-05", "candidate_id": "200", "coach_id": None},
+        {**_coach_entries(1)[0], "date": "2026-02-06", "candidate_id": None, "coach_id": None},
+    ]
+    result = evaluate(_assigned(coach_log=entries), policy, pd.Timestamp("2026-03-01"))
+    required = [(f.cell, f.message, f.candidate_id) for f in result.findings if f.rule == "CELL-REQUIRED"]
+    assert required == [
+        ("B3", "Coach Log: Coach ID is empty, so the entry names no coach; not counted", "200"),
+        ("A4", "Coach Log: Candidate ID and Coach ID are empty, so the entry names no candidate and no coach; not counted", ""),
+    ]
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 90
+
+
+def test_a_log_with_neither_id_columns_nor_labels_is_told_once_how_to_name_its_pair(policy):
+    for n, words in ((1, "1 coach log entry names"), (3, "3 coach log entries name")):
+        result = evaluate(_label_the_coach_log(_assigned(coach_log=_coach_entries(n)), {}), policy, pd.Timestamp("2026-03-01"))
+        [required] = [f for f in result.findings if f.rule == "CELL-REQUIRED"]
+        assert required.message.startswith(f"{words} no candidate and coach (add Candidate ID and Coach ID columns")
 
 
 def test_an_unknown_coach_id_above_the_log_is_reported_at_the_coach_label(policy):

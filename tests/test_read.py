@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 
 from coaching_batch import read
 from coaching_batch.read import read_all, read_workbook
@@ -25,6 +26,8 @@ COACH_HEADER = ["Candidate ID", "Coach ID", "Date", "Type of Contact (In Person,
         ("Candidate Name:", "candidate name"),
         ("  EMPLOYEE\nID\u00a0 Number ", "employee id number"),
         ("Duration (h:mm):", "duration"),
+        ("Today\u2019s Date", "today's date"),
+        ("\u201cSupervisor\u2019s Name\u201d", '"supervisor\'s name"'),
         (12, ""),
     ],
 )
@@ -35,6 +38,10 @@ def test_headers_are_normalised_before_matching(raw, expected):
 def test_a_log_with_type_of_contact_is_a_coach_log_and_without_it_a_candidate_log():
     assert recognise([COACH_HEADER]).table == "coach_log"
     assert recognise([["Candidate ID", "Coach ID", "Date", "Duration"]]).table == "candidate_log"
+
+
+def test_a_header_with_excels_curly_apostrophe_matches_the_plain_one():
+    assert recognise([["Employee ID", "Today\u2019s Date", "Target Grade"]]).columns["request_date"] == 1
 
 
 def test_a_roster_is_not_a_requests_table_and_an_assignment_sheet_is_not_a_log():
@@ -84,6 +91,53 @@ def test_blank_rows_notes_and_total_footers_are_not_entries(tmp_path):
     sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
     assert list(sheet.frame.index) == [2, 5]
     assert [(f.row, f.col, f.value) for f in sheet.footers] == [(6, 4, 2.0)]
+
+
+def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marker(tmp_path):
+    rows = [
+        COACH_HEADER,
+        ["  EXAMPLE  ", "100", dt.date(2026, 3, 2), "Phone", 1.5, "example"],
+        ["example", "100", dt.date(2026, 3, 2), "Phone", 1.5, "example"],
+        ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
+    ]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert list(sheet.frame.index) == [4]
+
+
+def test_the_header_row_repeated_after_a_page_break_is_not_an_entry(tmp_path):
+    rows = [
+        COACH_HEADER,
+        ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
+        ["Candidate ID", "Coach ID", "Date", "Type of Contact", "DURATION", "Brief Description of Contact"],
+        ["200", "100", dt.date(2026, 3, 6), "Email", 0.5, "mail"],
+        ["Candidate ID", "Coach ID", "Date"],
+    ]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert list(sheet.frame.index) == [2, 4]
+
+
+def test_a_cell_merged_down_over_entries_gives_its_value_to_each_of_them(tmp_path):
+    """Candidate and Coach ID typed once and merged down the log, a Date merged over two entries of a
+    day: each entry has them, as Excel shows it; a blank row the merge runs into stays no entry, and a
+    note merged across a row stays a note."""
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Log")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, COACH_HEADER)
+    for row, (when, hours) in enumerate([(dt.datetime(2026, 3, 5), 1), (None, 0.5), (dt.datetime(2026, 3, 9), 2)], start=1):
+        if when:
+            sheet.write_datetime(row, 2, when, day)
+        sheet.write_row(row, 3, ["Phone", hours, f"call {row}"])
+    sheet.merge_range("A2:A6", "200")
+    sheet.merge_range("B2:B6", "100")
+    sheet.merge_range("C2:C3", dt.datetime(2026, 3, 5), day)
+    sheet.merge_range("C6:F6", "Continued on next page")
+    book.close()
+    log = read_workbook(str(path), "log.xlsx").sheets[0]
+    assert list(log.frame.index) == [2, 3, 4]
+    assert log.frame[["candidate_id", "coach_id"]].drop_duplicates().values.tolist() == [["200", "100"]]
+    assert list(log.frame["date"]) == [dt.date(2026, 3, 5), dt.date(2026, 3, 5), dt.date(2026, 3, 9)]
 
 
 def test_words_alone_where_a_date_or_an_id_goes_are_a_note_not_an_entry(tmp_path):

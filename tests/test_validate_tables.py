@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import xlsxwriter
 
 from coaching_batch.findings import sort_key
 from coaching_batch.read import read_workbook
@@ -39,6 +40,41 @@ def read_and_validate(tmp_path: Path, files: dict[str, dict[str, list[list]]], *
 
 def where(findings) -> list[tuple[str, str, str, str]]:
     return sorted((f.rule, f.file, f.sheet, f.cell) for f in findings)
+
+
+# ------------------------------------------------------------------------------ formula errors
+
+def test_a_formula_showing_an_excel_error_is_cell_type_quoting_the_error_not_an_empty_cell(tmp_path):
+    """The reader gives #DIV/0!, #N/A and #VALUE! as empty cells; where a value is needed the run
+    says what the cell shows (SPEC §4: CELL-TYPE with the value seen)."""
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Log")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"])
+    sheet.write_row(1, 0, [COACHEE, COACH])
+    sheet.write_datetime(1, 2, dt.datetime(2026, 3, 3), day)
+    sheet.write_row(1, 3, ["Phone", 1, "fine"])
+    sheet.write_row(2, 0, [COACHEE, COACH])
+    sheet.write_datetime(2, 2, dt.datetime(2026, 3, 4), day)
+    sheet.write_string(2, 3, "Phone")
+    sheet.write_formula(2, 4, "=1/0", None, "#DIV/0!")
+    sheet.write_formula(2, 5, "=NA()", None, "#N/A")  # a description: any text, not a finding
+    sheet.write(3, 0, COACHEE)
+    sheet.write_formula(3, 1, "=VLOOKUP(A4,Z:Z,1,0)", None, "#N/A")
+    sheet.write_formula(3, 2, '=DATEVALUE("x")', None, "#VALUE!")
+    sheet.write_formula(3, 3, "=NA()", None, "#N/A")
+    sheet.write(3, 4, 1)
+    book.close()
+    workbook = read_workbook(str(path), "log.xlsx")
+    typed, findings = validate({"coach_log": [("log.xlsx", workbook.sheets[0])]})
+    assert sorted((f.rule, f.cell, f.message) for f in findings) == [
+        ("CELL-TYPE", "B4", "Coach ID #N/A is a formula error: fix the formula"),
+        ("CELL-TYPE", "C4", "Date #VALUE! is a formula error: fix the formula"),
+        ("CELL-TYPE", "D4", "Type of Contact #N/A is a formula error: fix the formula"),
+        ("CELL-TYPE", "E3", "Duration #DIV/0! is a formula error: fix the formula"),
+    ]
+    assert typed["coach_log"]["_row"].tolist() == [2]
 
 
 # ------------------------------------------------------------------------------------ milestones

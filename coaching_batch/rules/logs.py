@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import values
+from ..contracts import tables as table_contracts
 from ..findings import Finding, finding
 from ..forked import Forked
 from ..policy import Programs
@@ -42,6 +43,9 @@ def log_entries(tables: Tables) -> pd.DataFrame:
         entries[name] = _letters(tables, entries, column)
     for role in ("candidate", "coach"):  # the label's own cell, for an ID named above the table
         entries[f"{role}_label_cell"] = ""
+    for role in ("candidate", "coach"):  # whether the entry's sheet has the role's ID column
+        present = np.array([f"{role}_id" in source.columns for source in tables.sources] or [False])
+        entries[f"{role}_column"] = present[entries["_src"].to_numpy(dtype=np.int64)]
     return _fill_from_labels(entries, tables)
 
 
@@ -285,9 +289,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     entries["reason"] = pd.Series(reason, index=entries.index, dtype="str")
     entries["counted"] = entries["reason"] == ""
 
-    findings += _grouped_findings(entries, missing_ids, "CELL-REQUIRED", lambda r, n: (
-        f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} name no candidate and coach "
-        "(add Candidate ID and Coach ID columns, or Candidate Name and Coach Name above the table); not counted"))
+    findings += _missing_id_findings(entries, missing_ids)
     findings += _label_findings(entries[label_failed])
     findings += _grouped_findings(entries, unknown & (entries["reason"] == "ID-UNKNOWN"), "ID-UNKNOWN", lambda r, n: (
         f"{_unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
@@ -337,6 +339,36 @@ def _one_pair_by_date(matched: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFram
     chosen = options.sort_values(["index", "in_window", "in_period", "start", "window_end", "pair"],
                                  ascending=[True, False, False, False, True, True], na_position="last").drop_duplicates("index")
     return pd.concat([matched[~several], chosen[matched.columns]])
+
+
+_ROLE_WORDS = {"candidate": "Candidate ID", "coach": "Coach ID"}
+
+
+def _missing_id_findings(entries: pd.DataFrame, missing: pd.Series) -> list[Finding]:
+    """CELL-REQUIRED for entries that name no candidate or no coach.
+
+    An ID left blank in its sheet's own ID column is that empty cell, one finding each. A sheet
+    with no column and no label for it is told, once per sheet, how to name the pair.
+    """
+    blank = {role: entries[f"{role}_id"].isna() for role in _ROLE_WORDS}
+    unnamed = missing & pd.concat([blank[role] & ~entries[f"{role}_column"] for role in _ROLE_WORDS], axis=1).any(axis=1)
+    findings = _grouped_findings(entries, unnamed, "CELL-REQUIRED", lambda r, n: (
+        f"{n} {LOG_KINDS[r['kind']]} {'entry names' if n == 1 else 'entries name'} no candidate and coach "
+        "(add Candidate ID and Coach ID columns, or Candidate Name and Coach Name above the table); not counted"))
+    columns = ["kind", "_file", "_sheet", "_row", "candidate_id", "coach_id", "id_col", "coach_col",
+               "candidate_label_cell", "coach_label_cell"]
+    for row in entries.loc[missing & ~unnamed, columns].to_dict("records"):
+        roles = [role for role in _ROLE_WORDS if pd.isna(row[f"{role}_id"])]
+        for role in roles:
+            row[f"{role}_id"] = None
+        headers = " and ".join(_ROLE_WORDS[role] for role in roles)
+        findings.append(finding(
+            "CELL-REQUIRED",
+            f"{table_contracts()[row['kind']].title}: {headers} {'is' if len(roles) == 1 else 'are'} empty, "
+            f"so the entry names no {' and no '.join(roles)}; not counted",
+            **_where(row, "id_col", roles[0]),
+        ))
+    return findings
 
 
 class _PairWords:
