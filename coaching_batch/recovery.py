@@ -1,8 +1,8 @@
 """Pay once even when the ledger is lost, restored from an old copy, damaged, or kept on a share.
 
 The payment sheets already delivered to finance are a second record of what was paid. Before a real
-run pays, it reads every ``payments.xlsx`` under the default ``out/`` folder and under every output
-folder the ledger remembers, and checks each Payment ID on them against the ledger:
+run pays, it reads every ``payments.xlsx`` at any depth under the default ``out/`` folder and under
+every output folder the ledger remembers, and checks each Payment ID on them against the ledger:
 
 * an ID the ledger has no record of (not issued, pending or voided — a ledger behind its sheets)
   that belongs to a pair of the inbox is recorded as issued on the as-of date of the run that wrote
@@ -184,14 +184,24 @@ def _key(path: Path | str) -> str:
 
 
 def sheet_paths(roots: list[Path]) -> list[Path]:
-    """Every payment sheet in the folders ``roots`` and one level below them (``out/<as-of>/``), each once."""
-    found: dict[str, Path] = {}
+    """Every payment sheet in the folders ``roots`` and at any depth below them (``out/<as-of>/``,
+    ``out/2026/2026-11-20/`` …), each once.
+
+    Only names are compared, so a year of outputs (thousands of PDFs) is listed, never opened; a
+    root inside another root (an output folder the ledger remembers, under ``out/``) is not walked again.
+    """
+    folders: dict[str, Path] = {}
     for root in roots:
-        root = Path(root)
-        if not root.is_dir():
-            continue
-        for path in [root / SHEET_NAME, *sorted(root.glob(f"*/{SHEET_NAME}"))]:
-            if path.is_file():
+        if Path(root).is_dir():
+            folders.setdefault(_key(root), Path(root))
+    found: dict[str, Path] = {}
+    for key, root in folders.items():
+        if any(str(parent) in folders for parent in Path(key).parents):
+            continue  # walked with the folder it is in
+        for folder, subfolders, files in os.walk(root):
+            subfolders.sort()
+            if SHEET_NAME in files and (Path(folder) / SHEET_NAME).is_file():
+                path = Path(folder) / SHEET_NAME
                 found.setdefault(_key(path), path)
     return list(found.values())
 
@@ -530,7 +540,7 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
                          + ": nothing was rebuilt (repair it, or move it out of the folder if it is not a payment sheet)")
     if not sheets:
         raise UsageError(f"no delivered payment sheet (payments.xlsx) in {', '.join(str(s) for s in sources)} "
-                         "or the folders in it: nothing to rebuild from (give the folders of the outputs with --from DIR)")
+                         "or any folder inside: nothing to rebuild from (give the folders of the outputs with --from DIR)")
 
     lines = []
     if damaged:

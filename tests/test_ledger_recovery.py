@@ -135,6 +135,38 @@ def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
     assert ledger_command("verify", state=state).returncode == 0
 
 
+def test_payment_sheets_in_a_folder_a_year_inside_out_protect_a_lost_ledger(tmp_path):
+    """--out out/2026/<as-of>: two folders inside out/, read like out/<as-of>/ (no warning, the run refused)."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    week1 = run_week(inbox, WEEK1, "--out", str(tmp_path / "out" / "2026" / WEEK1))
+    assert paid_ids(out_folder(week1)) == [ALICIA_BROOKS]
+    assert not find(exception_rows(out_folder(week1)), "PAYMENT-SHEET-ELSEWHERE")
+    remove_ledger(state)
+    request_ryan(inbox)
+
+    error = one_error_line(run_week(inbox, WEEK2, "--out", str(tmp_path / "out" / "2026" / WEEK2)))
+    assert "found 1 delivered payment sheet" in error and "is missing" in error
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0 and f"{ALICIA_BROOKS}  issued {WEEK1}" in rebuilt.stdout
+    week2 = run_week(inbox, WEEK2, "--out", str(tmp_path / "out" / "2026" / WEEK2))
+    assert paid_ids(out_folder(week2)) == [RYAN]
+    assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
+
+
+def test_sheet_paths_finds_each_payment_sheet_at_any_depth_once(tmp_path):
+    out = tmp_path / "out"
+    sheets = [out / WEEK1 / "payments.xlsx", out / "2026" / WEEK2 / "payments.xlsx",
+              out / "old" / "2026" / WEEK3 / "payments.xlsx"]
+    for sheet in sheets:
+        (sheet.parent / "certificates").mkdir(parents=True)
+        (sheet.parent / "certificates" / "payments.pdf").touch()
+        sheet.touch()
+    (out / "payments.xlsx").mkdir()  # a folder of that name is not a sheet
+    remembered = [out / "2026" / WEEK2, tmp_path / "elsewhere"]  # an output folder inside out/ is walked once
+    assert sorted(recovery.sheet_paths([out, *remembered])) == sorted(sheets)
+
+
 def test_an_empty_ledger_file_beside_delivered_sheets_stops_the_run_until_rebuilt(tmp_path):
     inbox = small_inbox(tmp_path)
     state = tmp_path / "state"
