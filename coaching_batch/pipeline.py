@@ -109,21 +109,23 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
 
 def _run(options: RunOptions, programs: Programs, wording: str, progress: Progress | None,
          writers: list) -> tuple[RunResult, Path]:
-    if options.dry_run:
+    # a lost or empty ledger beside delivered payment sheets stops the run, dry or not (nothing written)
+    out_root = recovery.default_out_root(options.inbox)
+    recovery.refuse_new_ledger(options.state_dir, out_root)
+    if options.dry_run:  # what the real run would write: the delivered sheets checked, nothing recorded
         ledger = Ledger.open_existing(options.state_dir)
         with closing(ledger) if ledger else nullcontext():
             out_dir = options.out_dir()
             result = _evaluate(options, programs, progress, ledger.payment_starts() if ledger else None)
             result.certificate_template = wording
             result.dry_run = True  # run.json says so; its payment sheet is never taken as delivered
-            settle(result, ledger)
+            recovered = recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root,
+                                                 out_dir=out_dir, dry_run=True)
+            settle(result, ledger, recovered)
             _write(result, out_dir, progress, writers)
         return result, out_dir
 
-    # a lost, empty or damaged ledger beside delivered payment sheets stops the run
-    # (nothing written); otherwise the ledger is backed up first, and the delivered sheets checked
-    out_root = recovery.default_out_root(options.inbox)
-    recovery.refuse_new_ledger(options.state_dir, out_root)
+    # a damaged ledger stops the run too; otherwise it is backed up first, and the delivered sheets checked
     with state_lock(options.state_dir, options.lock_wait), closing(recovery.open_for_run(options.state_dir, out_root)) as ledger:
         ledger.reconcile()
         out_dir = options.out_dir()
@@ -273,9 +275,12 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None, writers:
         raise UsageError(f"cannot write the outputs to {out_dir}: {getattr(cause, 'strerror', None) or cause}") from None
 
 
-def settle(result: RunResult, ledger: Ledger | None) -> None:
+def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] | None = None) -> None:
     """Compare the run with the ledger: stipends paid before are not paid again (PAYMENT-ALREADY-PAID),
-    and each finding is New or Open, with the ones gone since the last run listed as Resolved."""
+    and each finding is New or Open, with the ones gone since the last run listed as Resolved.
+
+    ``delivered``: payments on delivered sheets that the ledger lacks and a dry run did not record
+    (Payment ID → the sheet's as-of date), paid all the same (recovery.check_delivered)."""
     # a certificate issued by an earlier run keeps that date and gets no new PDF; the others
     # are named (certificates/<name>.pdf) here, before the ledger records them as pending
     if ledger is not None and len(result.certificates):
@@ -287,7 +292,7 @@ def settle(result: RunResult, ledger: Ledger | None) -> None:
     if ledger is None:
         return
     pairs = result.pairs
-    paid = ledger.paid(pairs["payment_id"].tolist()) if len(pairs) else {}
+    paid = (delivered or {}) | (ledger.paid(pairs["payment_id"].tolist()) if len(pairs) else {})
     if paid:
         pairs["paid_on"] = pd.to_datetime(pairs["payment_id"].map(lambda p: paid.get(p)))
         already = pairs["payment_id"].isin(list(paid))

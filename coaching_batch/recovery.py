@@ -1,8 +1,9 @@
 """Pay once even when the ledger is lost, restored from an old copy, damaged, or kept on a share.
 
-The payment sheets already delivered to finance are a second record of what was paid. Before a real
-run pays, it reads every ``payments.xlsx`` at any depth under the default ``out/`` folder and under
-every output folder the ledger remembers, and checks each Payment ID on them against the ledger:
+The payment sheets already delivered to finance are a second record of what was paid. Before a run
+pays (a dry run too, recording nothing), it reads every ``payments.xlsx`` at any depth under the
+default ``out/`` folder and under every output folder the ledger remembers, and checks each Payment
+ID on them against the ledger:
 
 * an ID the ledger has no record of (not issued, pending or voided — a ledger behind its sheets)
   that belongs to a pair of the inbox is recorded as issued on the as-of date of the run that wrote
@@ -365,16 +366,18 @@ def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
     return Ledger.open(state_dir)
 
 
-def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, out_dir: Path) -> None:
-    """Before a real run pays: the delivered sheets against the ledger (payments the ledger lost are
-    recorded as issued, so settle() does not pay them again), the state folder's file system, and an
-    output folder outside ``out_root``. Adds the findings to ``result``."""
+def check_delivered(result, ledger: Ledger | None, *, state_dir: Path, out_root: Path, out_dir: Path,
+                    dry_run: bool = False) -> dict[str, date]:
+    """Before a run pays: the delivered sheets against the ledger, the state folder's file system, and
+    an output folder outside ``out_root``. Adds the findings to ``result``; returns the payments the
+    ledger lost (Payment ID → the as-of date of the sheet that lists it), which a real run records as
+    issued and a ``dry_run`` records nothing of (settle() is given them: neither pays them again)."""
     findings: list[Finding] = []
     problem = state_location_problem(state_dir)
     if problem:
         findings.append(finding("LEDGER-UNSAFE-LOCATION", f"{problem}; {SAFER_LAYOUT}", file=str(state_dir)))
     out_root, out_dir = Path(out_root).resolve(), Path(out_dir).resolve()
-    if out_dir != out_root and out_root not in out_dir.parents:
+    if not dry_run and out_dir != out_root and out_root not in out_dir.parents:  # a dry run's sheet is never delivered
         findings.append(finding(
             "PAYMENT-SHEET-ELSEWHERE",
             f"The outputs go to {out_dir}, outside {out_root}: while the ledger remembers this run its payment sheet "
@@ -382,8 +385,9 @@ def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, 
             f"sheet protects it only through `coaching-batch ledger rebuild --from {out_dir.parent}`"))
 
     base = Path(result.inbox).resolve().parent
-    sheets = read_sheets([out_root, *ledger.output_folders()])
-    comparison = compare(sheets, ledger.payment_records())
+    folders = ledger.output_folders() if ledger is not None else []
+    sheets = read_sheets([out_root, *folders])
+    comparison = compare(sheets, ledger.payment_records() if ledger is not None else [])
     pairs = result.pairs
     by_payment = ({} if not len(pairs) or "payment_id" not in pairs else
                   {p["payment_id"]: p for p in pairs.to_dict("records") if isinstance(p.get("payment_id"), str)})
@@ -410,15 +414,17 @@ def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, 
         findings.append(finding(
             "PAYMENT-RECOVERED",
             f"Payment {payment} is on the delivered payment sheet {shown} of the run as of {sheet.as_of}, but the "
-            f"ledger had no record of it (lost, replaced or restored from an older copy?): it is now recorded as "
-            f"issued on {sheet.as_of} and is not paid again"
+            f"ledger had no record of it (lost, replaced or restored from an older copy?): "
+            + (f"a real run records it as issued on {sheet.as_of}, and it is not paid again" if dry_run else
+               f"it is now recorded as issued on {sheet.as_of} and is not paid again")
             + (f"; it is also on {', '.join(also)}: check with finance whether it was paid more than once" if also else ""),
             file=shown, sheet="Payments", cell=f"A{row.row}", candidate_id=pair.get("candidate_id"),
             coach_id=pair.get("coach_id"), program=pair.get("program")))
     for key, payments in recover.items():
-        sheet = sheet_of[key]
-        ledger.record_delivered(sheet.path, sheet.as_of, sheet.run.get("program") or result.policy.name, payments,
-                                "recovered")
+        if not dry_run:  # a dry run records nothing
+            sheet = sheet_of[key]
+            ledger.record_delivered(sheet.path, sheet.as_of, sheet.run.get("program") or result.policy.name, payments,
+                                    "recovered")
     for record, sheet in comparison.missing:
         shown = _shown(sheet.path, base)
         findings.append(finding(
@@ -432,10 +438,11 @@ def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, 
             "PAYMENT-SHEET-UNREADABLE",
             f"The payment sheet {_shown(sheet.path, base)} cannot be read ({sheet.error}): its payments could not be "
             "checked against the ledger", file=_shown(sheet.path, base)))
-    _certificates_delivered(result, [out_root, *ledger.output_folders()])
+    _certificates_delivered(result, [out_root, *folders])
     if findings:
         result.findings.extend(findings)
         result.findings.sort(key=sort_key)
+    return {payment["payment_id"]: sheet_of[key].as_of for key, payments in recover.items() for payment in payments}
 
 
 _CERTIFICATE_FILE = re.compile(r"(CERT-[0-9A-F]{12})\.pdf$")

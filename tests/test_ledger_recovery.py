@@ -135,6 +135,33 @@ def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
     assert ledger_command("verify", state=state).returncode == 0
 
 
+def test_a_dry_run_checks_the_delivered_sheets_as_the_real_run_does_and_records_nothing(tmp_path):
+    """A dry run shows what the real run would write: after an old copy is restored, a stipend on a
+    delivered sheet is recovered, not listed as payable; with the ledger gone it stops as the real run does."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    old_copy = tmp_path / "last month.sqlite"
+    assert ledger_command("backup", str(old_copy), state=state).returncode == 0
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    assert ledger_command("restore", str(old_copy), state=state).returncode == 0
+    ledger, backups = (state / "ledger.sqlite").read_bytes(), list_backups(state)
+
+    dry = run_week(inbox, WEEK3, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert paid_ids(out_folder(dry)) == []
+    [recovered] = find(exception_rows(out_folder(dry)), "PAYMENT-RECOVERED")
+    assert RYAN in recovered["Message"] and "a real run records it as issued" in recovered["Message"]
+    assert (state / "ledger.sqlite").read_bytes() == ledger and list_backups(state) == backups  # nothing recorded
+    assert issued(state) == [ALICIA_BROOKS]
+
+    remove_ledger(state)
+    error = one_error_line(run_week(inbox, WEEK3, "--dry-run"))
+    assert "found 2 delivered payment sheets" in error and "ledger rebuild" in error
+    assert not (state / "ledger.sqlite").exists()
+
+
 def test_payment_sheets_in_a_folder_a_year_inside_out_protect_a_lost_ledger(tmp_path):
     """--out out/2026/<as-of>: two folders inside out/, read like out/<as-of>/ (no warning, the run refused)."""
     inbox = two_stipend_inbox(tmp_path)
