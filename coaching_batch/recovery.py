@@ -208,7 +208,8 @@ def sheet_paths(roots: list[Path]) -> list[Path]:
 
 
 def read_sheet(path: Path) -> DeliveredSheet:
-    """A delivered payment sheet: its rows (sheet Payments, header in row 1, up to the Total row)."""
+    """A delivered payment sheet: its rows (sheet Payments, header in row 1). The Total row and blank
+    rows are skipped wherever they are: finance may have sorted the sheet, Total row and all."""
     import python_calamine
 
     from .reports.payments import PAYMENT_HEADERS, TOTAL_LABEL
@@ -227,10 +228,8 @@ def read_sheet(path: Path) -> DeliveredSheet:
     id_col = header.index("payment_id")
     for number, row in enumerate(rows[1:], start=2):
         value = str(row[id_col]).strip() if id_col < len(row) and row[id_col] not in (None, "") else ""
-        if not value:
+        if not value or value == TOTAL_LABEL:
             continue
-        if value == TOTAL_LABEL:
-            break
         if value.endswith(".0") and value[:-2].isdigit():
             value = value[:-2]
         values = {key: (row[i] if i < len(row) and row[i] != "" else None) for i, key in enumerate(header) if key}

@@ -277,6 +277,23 @@ def test_a_payment_sheet_edited_by_hand_is_reported_and_never_makes_a_payment(tm
     assert verify.returncode == 1 and removed in verify.stdout and MADE_UP in verify.stdout
 
 
+def test_a_payment_sheet_sorted_with_its_total_row_on_top_still_lists_every_payment(tmp_path):
+    """Finance sorted the sheet by Amount, largest first: the Total row comes first, a blank row between."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Payments"
+    sheet.append(["Payment ID", "Coach ID", "Coach Name", "Candidate ID", "Candidate Name", "Amount"])
+    sheet.append(["Total", None, None, None, None, 900])
+    sheet.append([ALICIA_BROOKS, "104233", "Linda Marsh", "113402", "Alicia Brooks", 300])
+    sheet.append([])
+    sheet.append([RYAN, RYAN_PATEL[1], "", RYAN_PATEL[0], "Ryan Patel", 300])
+    sheet.append([MADE_UP, "1", "", "2", "", 300])
+    workbook.save(tmp_path / "payments.xlsx")
+    read = recovery.read_sheet(tmp_path / "payments.xlsx")
+    assert not read.error and [(r.payment_id, r.row) for r in read.rows] == [(ALICIA_BROOKS, 3), (RYAN, 5), (MADE_UP, 6)]
+    assert read.rows[1].values["candidate_id"] == RYAN_PATEL[0] and read.rows[1].values["amount"] == 300
+
+
 # --- a full disk, a folder turned read-only --------------------------------------------------------
 
 
