@@ -54,15 +54,17 @@ class RunOptions:
         return self.inbox.resolve().parent / settings.DEFAULT_STATE_DIRNAME
 
     def out_dir(self) -> Path:
-        """The output folder: ``--out``, else ``out/<as-of>/`` beside the inbox.
+        """The output folder: ``--out``, else ``out/<as-of>/`` beside the inbox, or for a dry run
+        ``out/<as-of>-dry-run/`` (never the folder finance takes the week's payment sheet from).
 
         An earlier run's outputs are never replaced unless ``overwrite``: the dated default folder
         moves on to ``<as-of>-2``, ``<as-of>-3`` …; an explicit ``--out`` that holds outputs stops
         the run. What a real run delivered (stipends on its payment sheet, certificates) is never
-        replaced: the ledger has them issued, so no later run would write them again.
+        replaced: the ledger has them issued, so no later run would write them again. A dry run's
+        outputs are only a preview: a real run replaces them.
         """
         if self.out is not None:
-            if _holds_outputs(self.out):
+            if _holds_outputs(self.out) and not self._replaces_a_preview(self.out):
                 if not self.overwrite:
                     raise UsageError(f"{self.out} already holds the outputs of an earlier run; "
                                      "choose another --out or add --overwrite")
@@ -70,12 +72,18 @@ class RunOptions:
                     raise UsageError(f"{self.out} holds what a real run delivered ({delivered}); it is never "
                                      "replaced, even with --overwrite: choose another --out")
             return self.out
-        dated = self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / self.as_of.isoformat()
+        name = self.as_of.isoformat() + (settings.DRY_RUN_SUFFIX if self.dry_run else "")
+        dated = self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / name
         candidate, number = dated, 1
-        while _holds_outputs(candidate) and (not self.overwrite or recovery.delivered_in(candidate)):
+        while (_holds_outputs(candidate) and not self._replaces_a_preview(candidate)
+               and (not self.overwrite or recovery.delivered_in(candidate))):
             number += 1
             candidate = dated.with_name(f"{dated.name}-{number}")
         return candidate
+
+    def _replaces_a_preview(self, folder: Path) -> bool:
+        """A real run takes a folder that holds only a dry run's outputs (they were never delivered)."""
+        return not self.dry_run and recovery.holds_dry_run(folder)
 
     def exit_status(self, result: RunResult) -> int:
         return 1 if self.strict and result.counts["errors"] else 0

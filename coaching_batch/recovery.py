@@ -461,6 +461,11 @@ def delivered_certificates(roots: list[Path]) -> dict[str, date]:
     return found
 
 
+def holds_dry_run(folder: Path) -> bool:
+    """The outputs in ``folder`` are a dry run's (its run.json says so): nothing there was delivered."""
+    return DeliveredSheet(Path(folder) / SHEET_NAME).dry_run
+
+
 def delivered_in(folder: Path) -> str:
     """What a real run delivered in ``folder`` (stipends on its payment sheet, certificates), in words;
     '' when nothing (no outputs, a dry run's, or a run that paid and certified nothing)."""
