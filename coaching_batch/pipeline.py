@@ -134,7 +134,8 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
         return result, out_dir
 
     # a damaged ledger stops the run too; otherwise it is backed up first, and the delivered sheets checked
-    with state_lock(options.state_dir, options.lock_wait), closing(recovery.open_for_run(options.state_dir, out_root)) as ledger:
+    with (state_lock(options.state_dir, options.lock_wait),
+          closing(recovery.open_for_run(options.state_dir, out_root, options.as_of)) as ledger):
         ledger.reconcile()
         out_dir = options.out_dir()
         result = _evaluate(options, programs, progress, ledger.payment_starts())
@@ -319,7 +320,9 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
         result.payments = result.payments[~result.payments["payment_id"].isin(list(paid))].reset_index(drop=True)
         result.findings.sort(key=sort_key)
 
-    previous = ledger.previous_findings(result.policy.name)
+    # a dry run may look back before the last run: a finding first seen after its date was not there yet
+    previous = {key: (f, first_seen) for key, (f, first_seen) in ledger.previous_findings(result.policy.name).items()
+                if first_seen <= result.as_of}
     current = {finding_key(f) for f in result.findings}
     result.finding_history = {key: (OPEN, first_seen) for key, (_, first_seen) in previous.items() if key in current}
     result.resolved = [f for key, (f, _) in previous.items() if key not in current]

@@ -333,9 +333,10 @@ def refuse_new_ledger(state_dir: Path, out_root: Path) -> None:
         raise _new_ledger_error(state_dir, out_root, sheets, state)
 
 
-def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
-    """The real run's ledger, with the state lock held: refused when new beside delivered sheets or
-    damaged (nothing written), else copied to ``state/backups/`` first, then opened (and migrated)."""
+def open_for_run(state_dir: Path, out_root: Path, as_of: date) -> Ledger:
+    """The real run's ledger, with the state lock held: refused when new beside delivered sheets,
+    damaged, or when the run is ``as_of`` a date before its last run's (nothing written), else copied
+    to ``state/backups/`` first, then opened (and migrated)."""
     path = ledger_path(state_dir)
     refuse_new_ledger(state_dir, out_root)
     unwritable = [p for p in (Path(state_dir), path) if p.exists() and not os.access(p, os.W_OK)]
@@ -353,6 +354,11 @@ def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
                 raise UsageError(f"the ledger {path} was written by a newer version of coaching-batch "
                                  f"(schema {version}, this one knows {SCHEMA_VERSION})")
             empty = version == 0 or ledger.run_count() == 0
+            last = None if empty else ledger.last_run_as_of()
+        if last is not None and as_of < last:  # its report would show what was first seen after its date
+            raise UsageError(f"the ledger's last run was as of {last}: a run as of {as_of} cannot be recorded after "
+                             f"it (its findings' history and payments are later); run as of {last} or later, or "
+                             f"look back with --dry-run, which records nothing")
         if empty:
             sheets = read_sheets([out_root])
             if sheets:

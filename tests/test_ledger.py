@@ -381,6 +381,25 @@ def test_a_real_run_replaces_a_folder_that_holds_only_a_dry_runs_outputs(tmp_pat
     assert paid_ids(tmp_path / "report") == [ALICIA_BROOKS] and paid_ids(tmp_path / "out" / WEEK1) == []  # paid once
 
 
+def test_a_run_as_of_a_date_before_the_last_run_is_refused_but_a_dry_run_may_look_back(tmp_path):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    run_week(inbox, WEEK2)
+    ledger, earlier = (state / "ledger.sqlite").read_bytes(), "2026-11-13"
+    back = run_week(inbox, earlier)
+    assert back.returncode == 2 and back.stderr.count("\n") == 1 and back.stderr.startswith("Error: ")
+    assert f"last run was as of {WEEK2}" in back.stderr and "--dry-run" in back.stderr
+    assert not (tmp_path / "out" / earlier).exists() and (state / "ledger.sqlite").read_bytes() == ledger
+
+    dry = run_week(inbox, earlier, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    rows = exception_rows(out_folder(dry))
+    assert rows and all(r["First Seen"].date() <= dt.date(2026, 11, 13) for r in rows)
+    assert {r["Status"] for r in rows} == {"New"}  # nothing was seen yet as of that date
+    assert run_week(inbox, WEEK2).returncode == 0  # the last run's own date again is not before it
+
+
 def test_a_voided_payment_is_paid_again_by_the_next_run_and_only_then(tmp_path):
     inbox = small_inbox(tmp_path)
     state = tmp_path / "state"

@@ -240,7 +240,7 @@ def test_garbled_pages_behind_an_intact_header_are_found_before_anything_is_writ
     data[8192:40960] = b"\xff" * (40960 - 8192)  # pages 3-10 overwritten, the header page untouched
     (state / "ledger.sqlite").write_bytes(bytes(data))
     with pytest.raises(LedgerDamaged, match="ledger restore"):
-        recovery.open_for_run(state, tmp_path / "out")
+        recovery.open_for_run(state, tmp_path / "out", date.fromisoformat(WEEK1))
     assert not (state / "backups").exists()  # a damaged ledger is not backed up over the good copies
 
 
