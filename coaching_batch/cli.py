@@ -84,7 +84,8 @@ def _freeze_at_exit() -> None:
 
 @app.command()
 @click.argument("inbox", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), help="Output folder [default: out/<as-of> beside the inbox].")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Output folder [default: out/<as-of> beside the inbox; out/<as-of>-dry-run for a dry run].")
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Date the run is as of [default: today].")
 @click.option("--program", "program", multiple=True, metavar="NAME|FILE.toml",
               help=f"Program preset name or a policy TOML file; repeat it to add programs of your own "

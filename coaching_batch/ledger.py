@@ -453,6 +453,11 @@ class Ledger:
     def run_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM runs").fetchone()[0]
 
+    def last_run_as_of(self) -> date | None:
+        """The latest as-of date of a completed run (not the record of a sheet recovered or rebuilt)."""
+        row = self.db.execute("SELECT max(as_of) FROM runs WHERE status = ? AND inbox != ''", (COMPLETED,)).fetchone()
+        return date.fromisoformat(row[0]) if row[0] else None
+
     def record_delivered(self, sheet: Path, as_of: date, program: str, payments: list[dict], how: str) -> int:
         """Payments found on a delivered payment sheet that the ledger had no record of, recorded as
         issued on ``as_of`` (the date of the run that wrote the sheet) under a run of their own whose

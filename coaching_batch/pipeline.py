@@ -54,15 +54,17 @@ class RunOptions:
         return self.inbox.resolve().parent / settings.DEFAULT_STATE_DIRNAME
 
     def out_dir(self) -> Path:
-        """The output folder: ``--out``, else ``out/<as-of>/`` beside the inbox.
+        """The output folder: ``--out``, else ``out/<as-of>/`` beside the inbox, or for a dry run
+        ``out/<as-of>-dry-run/`` (never the folder finance takes the week's payment sheet from).
 
         An earlier run's outputs are never replaced unless ``overwrite``: the dated default folder
         moves on to ``<as-of>-2``, ``<as-of>-3`` …; an explicit ``--out`` that holds outputs stops
         the run. What a real run delivered (stipends on its payment sheet, certificates) is never
-        replaced: the ledger has them issued, so no later run would write them again.
+        replaced: the ledger has them issued, so no later run would write them again. A dry run's
+        outputs are only a preview: a real run replaces them.
         """
         if self.out is not None:
-            if _holds_outputs(self.out):
+            if _holds_outputs(self.out) and not self._replaces_a_preview(self.out):
                 if not self.overwrite:
                     raise UsageError(f"{self.out} already holds the outputs of an earlier run; "
                                      "choose another --out or add --overwrite")
@@ -70,12 +72,18 @@ class RunOptions:
                     raise UsageError(f"{self.out} holds what a real run delivered ({delivered}); it is never "
                                      "replaced, even with --overwrite: choose another --out")
             return self.out
-        dated = self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / self.as_of.isoformat()
+        name = self.as_of.isoformat() + (settings.DRY_RUN_SUFFIX if self.dry_run else "")
+        dated = self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / name
         candidate, number = dated, 1
-        while _holds_outputs(candidate) and (not self.overwrite or recovery.delivered_in(candidate)):
+        while (_holds_outputs(candidate) and not self._replaces_a_preview(candidate)
+               and (not self.overwrite or recovery.delivered_in(candidate))):
             number += 1
             candidate = dated.with_name(f"{dated.name}-{number}")
         return candidate
+
+    def _replaces_a_preview(self, folder: Path) -> bool:
+        """A real run takes a folder that holds only a dry run's outputs (they were never delivered)."""
+        return not self.dry_run and recovery.holds_dry_run(folder)
 
     def exit_status(self, result: RunResult) -> int:
         return 1 if self.strict and result.counts["errors"] else 0
@@ -109,22 +117,25 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
 
 def _run(options: RunOptions, programs: Programs, wording: str, progress: Progress | None,
          writers: list) -> tuple[RunResult, Path]:
-    if options.dry_run:
+    # a lost or empty ledger beside delivered payment sheets stops the run, dry or not (nothing written)
+    out_root = recovery.default_out_root(options.inbox)
+    recovery.refuse_new_ledger(options.state_dir, out_root)
+    if options.dry_run:  # what the real run would write: the delivered sheets checked, nothing recorded
         ledger = Ledger.open_existing(options.state_dir)
         with closing(ledger) if ledger else nullcontext():
             out_dir = options.out_dir()
             result = _evaluate(options, programs, progress, ledger.payment_starts() if ledger else None)
             result.certificate_template = wording
             result.dry_run = True  # run.json says so; its payment sheet is never taken as delivered
-            settle(result, ledger)
+            recovered = recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root,
+                                                 out_dir=out_dir, dry_run=True)
+            settle(result, ledger, recovered)
             _write(result, out_dir, progress, writers)
         return result, out_dir
 
-    # a lost, empty or damaged ledger beside delivered payment sheets stops the run
-    # (nothing written); otherwise the ledger is backed up first, and the delivered sheets checked
-    out_root = recovery.default_out_root(options.inbox)
-    recovery.refuse_new_ledger(options.state_dir, out_root)
-    with state_lock(options.state_dir, options.lock_wait), closing(recovery.open_for_run(options.state_dir, out_root)) as ledger:
+    # a damaged ledger stops the run too; otherwise it is backed up first, and the delivered sheets checked
+    with (state_lock(options.state_dir, options.lock_wait),
+          closing(recovery.open_for_run(options.state_dir, out_root, options.as_of)) as ledger):
         ledger.reconcile()
         out_dir = options.out_dir()
         result = _evaluate(options, programs, progress, ledger.payment_starts())
@@ -273,9 +284,12 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None, writers:
         raise UsageError(f"cannot write the outputs to {out_dir}: {getattr(cause, 'strerror', None) or cause}") from None
 
 
-def settle(result: RunResult, ledger: Ledger | None) -> None:
+def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] | None = None) -> None:
     """Compare the run with the ledger: stipends paid before are not paid again (PAYMENT-ALREADY-PAID),
-    and each finding is New or Open, with the ones gone since the last run listed as Resolved."""
+    and each finding is New or Open, with the ones gone since the last run listed as Resolved.
+
+    ``delivered``: payments on delivered sheets that the ledger lacks and a dry run did not record
+    (Payment ID → the sheet's as-of date), paid all the same (recovery.check_delivered)."""
     # a certificate issued by an earlier run keeps that date and gets no new PDF; the others
     # are named (certificates/<name>.pdf) here, before the ledger records them as pending
     if ledger is not None and len(result.certificates):
@@ -287,7 +301,7 @@ def settle(result: RunResult, ledger: Ledger | None) -> None:
     if ledger is None:
         return
     pairs = result.pairs
-    paid = ledger.paid(pairs["payment_id"].tolist()) if len(pairs) else {}
+    paid = (delivered or {}) | (ledger.paid(pairs["payment_id"].tolist()) if len(pairs) else {})
     if paid:
         pairs["paid_on"] = pd.to_datetime(pairs["payment_id"].map(lambda p: paid.get(p)))
         already = pairs["payment_id"].isin(list(paid))
@@ -306,7 +320,9 @@ def settle(result: RunResult, ledger: Ledger | None) -> None:
         result.payments = result.payments[~result.payments["payment_id"].isin(list(paid))].reset_index(drop=True)
         result.findings.sort(key=sort_key)
 
-    previous = ledger.previous_findings(result.policy.name)
+    # a dry run may look back before the last run: a finding first seen after its date was not there yet
+    previous = {key: (f, first_seen) for key, (f, first_seen) in ledger.previous_findings(result.policy.name).items()
+                if first_seen <= result.as_of}
     current = {finding_key(f) for f in result.findings}
     result.finding_history = {key: (OPEN, first_seen) for key, (_, first_seen) in previous.items() if key in current}
     result.resolved = [f for key, (f, _) in previous.items() if key not in current]

@@ -1,8 +1,9 @@
 """Pay once even when the ledger is lost, restored from an old copy, damaged, or kept on a share.
 
-The payment sheets already delivered to finance are a second record of what was paid. Before a real
-run pays, it reads every ``payments.xlsx`` under the default ``out/`` folder and under every output
-folder the ledger remembers, and checks each Payment ID on them against the ledger:
+The payment sheets already delivered to finance are a second record of what was paid. Before a run
+pays (a dry run too, recording nothing), it reads every ``payments.xlsx`` at any depth under the
+default ``out/`` folder and under every output folder the ledger remembers, and checks each Payment
+ID on them against the ledger:
 
 * an ID the ledger has no record of (not issued, pending or voided — a ledger behind its sheets)
   that belongs to a pair of the inbox is recorded as issued on the as-of date of the run that wrote
@@ -184,20 +185,31 @@ def _key(path: Path | str) -> str:
 
 
 def sheet_paths(roots: list[Path]) -> list[Path]:
-    """Every payment sheet in the folders ``roots`` and one level below them (``out/<as-of>/``), each once."""
-    found: dict[str, Path] = {}
+    """Every payment sheet in the folders ``roots`` and at any depth below them (``out/<as-of>/``,
+    ``out/2026/2026-11-20/`` …), each once.
+
+    Only names are compared, so a year of outputs (thousands of PDFs) is listed, never opened; a
+    root inside another root (an output folder the ledger remembers, under ``out/``) is not walked again.
+    """
+    folders: dict[str, Path] = {}
     for root in roots:
-        root = Path(root)
-        if not root.is_dir():
-            continue
-        for path in [root / SHEET_NAME, *sorted(root.glob(f"*/{SHEET_NAME}"))]:
-            if path.is_file():
+        if Path(root).is_dir():
+            folders.setdefault(_key(root), Path(root))
+    found: dict[str, Path] = {}
+    for key, root in folders.items():
+        if any(str(parent) in folders for parent in Path(key).parents):
+            continue  # walked with the folder it is in
+        for folder, subfolders, files in os.walk(root):
+            subfolders.sort()
+            if SHEET_NAME in files and (Path(folder) / SHEET_NAME).is_file():
+                path = Path(folder) / SHEET_NAME
                 found.setdefault(_key(path), path)
     return list(found.values())
 
 
 def read_sheet(path: Path) -> DeliveredSheet:
-    """A delivered payment sheet: its rows (sheet Payments, header in row 1, up to the Total row)."""
+    """A delivered payment sheet: its rows (sheet Payments, header in row 1). The Total row and blank
+    rows are skipped wherever they are: finance may have sorted the sheet, Total row and all."""
     import python_calamine
 
     from .reports.payments import PAYMENT_HEADERS, TOTAL_LABEL
@@ -216,10 +228,8 @@ def read_sheet(path: Path) -> DeliveredSheet:
     id_col = header.index("payment_id")
     for number, row in enumerate(rows[1:], start=2):
         value = str(row[id_col]).strip() if id_col < len(row) and row[id_col] not in (None, "") else ""
-        if not value:
+        if not value or value == TOTAL_LABEL:
             continue
-        if value == TOTAL_LABEL:
-            break
         if value.endswith(".0") and value[:-2].isdigit():
             value = value[:-2]
         values = {key: (row[i] if i < len(row) and row[i] != "" else None) for i, key in enumerate(header) if key}
@@ -323,9 +333,10 @@ def refuse_new_ledger(state_dir: Path, out_root: Path) -> None:
         raise _new_ledger_error(state_dir, out_root, sheets, state)
 
 
-def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
-    """The real run's ledger, with the state lock held: refused when new beside delivered sheets or
-    damaged (nothing written), else copied to ``state/backups/`` first, then opened (and migrated)."""
+def open_for_run(state_dir: Path, out_root: Path, as_of: date) -> Ledger:
+    """The real run's ledger, with the state lock held: refused when new beside delivered sheets,
+    damaged, or when the run is ``as_of`` a date before its last run's (nothing written), else copied
+    to ``state/backups/`` first, then opened (and migrated)."""
     path = ledger_path(state_dir)
     refuse_new_ledger(state_dir, out_root)
     unwritable = [p for p in (Path(state_dir), path) if p.exists() and not os.access(p, os.W_OK)]
@@ -343,6 +354,11 @@ def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
                 raise UsageError(f"the ledger {path} was written by a newer version of coaching-batch "
                                  f"(schema {version}, this one knows {SCHEMA_VERSION})")
             empty = version == 0 or ledger.run_count() == 0
+            last = None if empty else ledger.last_run_as_of()
+        if last is not None and as_of < last:  # its report would show what was first seen after its date
+            raise UsageError(f"the ledger's last run was as of {last}: a run as of {as_of} cannot be recorded after "
+                             f"it (its findings' history and payments are later); run as of {last} or later, or "
+                             f"look back with --dry-run, which records nothing")
         if empty:
             sheets = read_sheets([out_root])
             if sheets:
@@ -355,16 +371,18 @@ def open_for_run(state_dir: Path, out_root: Path) -> Ledger:
     return Ledger.open(state_dir)
 
 
-def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, out_dir: Path) -> None:
-    """Before a real run pays: the delivered sheets against the ledger (payments the ledger lost are
-    recorded as issued, so settle() does not pay them again), the state folder's file system, and an
-    output folder outside ``out_root``. Adds the findings to ``result``."""
+def check_delivered(result, ledger: Ledger | None, *, state_dir: Path, out_root: Path, out_dir: Path,
+                    dry_run: bool = False) -> dict[str, date]:
+    """Before a run pays: the delivered sheets against the ledger, the state folder's file system, and
+    an output folder outside ``out_root``. Adds the findings to ``result``; returns the payments the
+    ledger lost (Payment ID → the as-of date of the sheet that lists it), which a real run records as
+    issued and a ``dry_run`` records nothing of (settle() is given them: neither pays them again)."""
     findings: list[Finding] = []
     problem = state_location_problem(state_dir)
     if problem:
         findings.append(finding("LEDGER-UNSAFE-LOCATION", f"{problem}; {SAFER_LAYOUT}", file=str(state_dir)))
     out_root, out_dir = Path(out_root).resolve(), Path(out_dir).resolve()
-    if out_dir != out_root and out_root not in out_dir.parents:
+    if not dry_run and out_dir != out_root and out_root not in out_dir.parents:  # a dry run's sheet is never delivered
         findings.append(finding(
             "PAYMENT-SHEET-ELSEWHERE",
             f"The outputs go to {out_dir}, outside {out_root}: while the ledger remembers this run its payment sheet "
@@ -372,8 +390,9 @@ def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, 
             f"sheet protects it only through `coaching-batch ledger rebuild --from {out_dir.parent}`"))
 
     base = Path(result.inbox).resolve().parent
-    sheets = read_sheets([out_root, *ledger.output_folders()])
-    comparison = compare(sheets, ledger.payment_records())
+    folders = ledger.output_folders() if ledger is not None else []
+    sheets = read_sheets([out_root, *folders])
+    comparison = compare(sheets, ledger.payment_records() if ledger is not None else [])
     pairs = result.pairs
     by_payment = ({} if not len(pairs) or "payment_id" not in pairs else
                   {p["payment_id"]: p for p in pairs.to_dict("records") if isinstance(p.get("payment_id"), str)})
@@ -400,15 +419,17 @@ def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, 
         findings.append(finding(
             "PAYMENT-RECOVERED",
             f"Payment {payment} is on the delivered payment sheet {shown} of the run as of {sheet.as_of}, but the "
-            f"ledger had no record of it (lost, replaced or restored from an older copy?): it is now recorded as "
-            f"issued on {sheet.as_of} and is not paid again"
+            f"ledger had no record of it (lost, replaced or restored from an older copy?): "
+            + (f"a real run records it as issued on {sheet.as_of}, and it is not paid again" if dry_run else
+               f"it is now recorded as issued on {sheet.as_of} and is not paid again")
             + (f"; it is also on {', '.join(also)}: check with finance whether it was paid more than once" if also else ""),
             file=shown, sheet="Payments", cell=f"A{row.row}", candidate_id=pair.get("candidate_id"),
             coach_id=pair.get("coach_id"), program=pair.get("program")))
     for key, payments in recover.items():
-        sheet = sheet_of[key]
-        ledger.record_delivered(sheet.path, sheet.as_of, sheet.run.get("program") or result.policy.name, payments,
-                                "recovered")
+        if not dry_run:  # a dry run records nothing
+            sheet = sheet_of[key]
+            ledger.record_delivered(sheet.path, sheet.as_of, sheet.run.get("program") or result.policy.name, payments,
+                                    "recovered")
     for record, sheet in comparison.missing:
         shown = _shown(sheet.path, base)
         findings.append(finding(
@@ -422,10 +443,11 @@ def check_delivered(result, ledger: Ledger, *, state_dir: Path, out_root: Path, 
             "PAYMENT-SHEET-UNREADABLE",
             f"The payment sheet {_shown(sheet.path, base)} cannot be read ({sheet.error}): its payments could not be "
             "checked against the ledger", file=_shown(sheet.path, base)))
-    _certificates_delivered(result, [out_root, *ledger.output_folders()])
+    _certificates_delivered(result, [out_root, *folders])
     if findings:
         result.findings.extend(findings)
         result.findings.sort(key=sort_key)
+    return {payment["payment_id"]: sheet_of[key].as_of for key, payments in recover.items() for payment in payments}
 
 
 _CERTIFICATE_FILE = re.compile(r"(CERT-[0-9A-F]{12})\.pdf$")
@@ -443,6 +465,11 @@ def delivered_certificates(roots: list[Path]) -> dict[str, date]:
             if match := _CERTIFICATE_FILE.search(pdf.name):
                 found[match[1]] = min(found.get(match[1], sheet.as_of), sheet.as_of)
     return found
+
+
+def holds_dry_run(folder: Path) -> bool:
+    """The outputs in ``folder`` are a dry run's (its run.json says so): nothing there was delivered."""
+    return DeliveredSheet(Path(folder) / SHEET_NAME).dry_run
 
 
 def delivered_in(folder: Path) -> str:
@@ -530,7 +557,7 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
                          + ": nothing was rebuilt (repair it, or move it out of the folder if it is not a payment sheet)")
     if not sheets:
         raise UsageError(f"no delivered payment sheet (payments.xlsx) in {', '.join(str(s) for s in sources)} "
-                         "or the folders in it: nothing to rebuild from (give the folders of the outputs with --from DIR)")
+                         "or any folder inside: nothing to rebuild from (give the folders of the outputs with --from DIR)")
 
     lines = []
     if damaged:

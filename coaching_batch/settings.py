@@ -21,6 +21,7 @@ MAX_READ_WORKERS = 8
 PARALLEL_ROWS = 100_000
 
 DEFAULT_OUT_DIRNAME = "out"  # outputs go to <inbox>/../out/<as-of>/ unless --out is given
+DRY_RUN_SUFFIX = "-dry-run"  # a dry run's to out/<as-of>-dry-run/: never the folder finance takes
 DEFAULT_STATE_DIRNAME = "state"  # the ledger: <inbox>/../state/ledger.sqlite unless --state is given
 ARCHIVE_DIRNAME = "archive"  # --archive moves the files read to <inbox>/../archive/<as-of>/
 LOCK_WAIT_SECONDS = 10.0  # a second run on the same state waits this long for the first, then stops

@@ -419,6 +419,46 @@ def test_a_dry_run_writes_outputs_but_records_nothing(tmp_path):
     assert (tmp_path / "state" / "ledger.sqlite").read_bytes() == ledger
 
 
+def test_a_dry_run_never_takes_the_dated_folder_finance_takes_the_payment_sheet_from(tmp_path):
+    inbox = small_inbox(tmp_path)
+    dry = run_week(inbox, WEEK1, "--dry-run")
+    assert out_folder(dry) == tmp_path / "out" / f"{WEEK1}-dry-run" and paid_ids(out_folder(dry)) == [ALICIA_BROOKS]
+    real = run_week(inbox, WEEK1)
+    assert out_folder(real) == tmp_path / "out" / WEEK1 and paid_ids(out_folder(real)) == [ALICIA_BROOKS]
+    again = run_week(inbox, WEEK1, "--dry-run")  # the earlier preview is kept
+    assert out_folder(again) == tmp_path / "out" / f"{WEEK1}-dry-run-2" and paid_ids(out_folder(again)) == []
+
+
+def test_a_real_run_replaces_a_folder_that_holds_only_a_dry_runs_outputs(tmp_path):
+    """A dry run's outputs were never delivered: the real run takes their folder, --out or the dated one."""
+    inbox = small_inbox(tmp_path)
+    for folder, extra in ((tmp_path / "report", ("--out", str(tmp_path / "report"))), (tmp_path / "out" / WEEK1, ())):
+        assert run_week(inbox, WEEK1, "--out", str(folder), "--dry-run").returncode == 0
+        real = run_week(inbox, WEEK1, *extra)
+        assert real.returncode == 0 and out_folder(real) == folder, real.stderr
+        assert json.loads((folder / "run.json").read_text())["dry_run"] is False
+    assert paid_ids(tmp_path / "report") == [ALICIA_BROOKS] and paid_ids(tmp_path / "out" / WEEK1) == []  # paid once
+
+
+def test_a_run_as_of_a_date_before_the_last_run_is_refused_but_a_dry_run_may_look_back(tmp_path):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    run_week(inbox, WEEK2)
+    ledger, earlier = (state / "ledger.sqlite").read_bytes(), "2026-11-13"
+    back = run_week(inbox, earlier)
+    assert back.returncode == 2 and back.stderr.count("\n") == 1 and back.stderr.startswith("Error: ")
+    assert f"last run was as of {WEEK2}" in back.stderr and "--dry-run" in back.stderr
+    assert not (tmp_path / "out" / earlier).exists() and (state / "ledger.sqlite").read_bytes() == ledger
+
+    dry = run_week(inbox, earlier, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    rows = exception_rows(out_folder(dry))
+    assert rows and all(r["First Seen"].date() <= dt.date(2026, 11, 13) for r in rows)
+    assert {r["Status"] for r in rows} == {"New"}  # nothing was seen yet as of that date
+    assert run_week(inbox, WEEK2).returncode == 0  # the last run's own date again is not before it
+
+
 def test_a_voided_payment_is_paid_again_by_the_next_run_and_only_then(tmp_path):
     inbox = small_inbox(tmp_path)
     state = tmp_path / "state"

@@ -135,6 +135,65 @@ def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
     assert ledger_command("verify", state=state).returncode == 0
 
 
+def test_a_dry_run_checks_the_delivered_sheets_as_the_real_run_does_and_records_nothing(tmp_path):
+    """A dry run shows what the real run would write: after an old copy is restored, a stipend on a
+    delivered sheet is recovered, not listed as payable; with the ledger gone it stops as the real run does."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    old_copy = tmp_path / "last month.sqlite"
+    assert ledger_command("backup", str(old_copy), state=state).returncode == 0
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    assert ledger_command("restore", str(old_copy), state=state).returncode == 0
+    ledger, backups = (state / "ledger.sqlite").read_bytes(), list_backups(state)
+
+    dry = run_week(inbox, WEEK3, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert paid_ids(out_folder(dry)) == []
+    [recovered] = find(exception_rows(out_folder(dry)), "PAYMENT-RECOVERED")
+    assert RYAN in recovered["Message"] and "a real run records it as issued" in recovered["Message"]
+    assert (state / "ledger.sqlite").read_bytes() == ledger and list_backups(state) == backups  # nothing recorded
+    assert issued(state) == [ALICIA_BROOKS]
+
+    remove_ledger(state)
+    error = one_error_line(run_week(inbox, WEEK3, "--dry-run"))
+    assert "found 2 delivered payment sheets" in error and "ledger rebuild" in error
+    assert not (state / "ledger.sqlite").exists()
+
+
+def test_payment_sheets_in_a_folder_a_year_inside_out_protect_a_lost_ledger(tmp_path):
+    """--out out/2026/<as-of>: two folders inside out/, read like out/<as-of>/ (no warning, the run refused)."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    week1 = run_week(inbox, WEEK1, "--out", str(tmp_path / "out" / "2026" / WEEK1))
+    assert paid_ids(out_folder(week1)) == [ALICIA_BROOKS]
+    assert not find(exception_rows(out_folder(week1)), "PAYMENT-SHEET-ELSEWHERE")
+    remove_ledger(state)
+    request_ryan(inbox)
+
+    error = one_error_line(run_week(inbox, WEEK2, "--out", str(tmp_path / "out" / "2026" / WEEK2)))
+    assert "found 1 delivered payment sheet" in error and "is missing" in error
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0 and f"{ALICIA_BROOKS}  issued {WEEK1}" in rebuilt.stdout
+    week2 = run_week(inbox, WEEK2, "--out", str(tmp_path / "out" / "2026" / WEEK2))
+    assert paid_ids(out_folder(week2)) == [RYAN]
+    assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
+
+
+def test_sheet_paths_finds_each_payment_sheet_at_any_depth_once(tmp_path):
+    out = tmp_path / "out"
+    sheets = [out / WEEK1 / "payments.xlsx", out / "2026" / WEEK2 / "payments.xlsx",
+              out / "old" / "2026" / WEEK3 / "payments.xlsx"]
+    for sheet in sheets:
+        (sheet.parent / "certificates").mkdir(parents=True)
+        (sheet.parent / "certificates" / "payments.pdf").touch()
+        sheet.touch()
+    (out / "payments.xlsx").mkdir()  # a folder of that name is not a sheet
+    remembered = [out / "2026" / WEEK2, tmp_path / "elsewhere"]  # an output folder inside out/ is walked once
+    assert sorted(recovery.sheet_paths([out, *remembered])) == sorted(sheets)
+
+
 def test_an_empty_ledger_file_beside_delivered_sheets_stops_the_run_until_rebuilt(tmp_path):
     inbox = small_inbox(tmp_path)
     state = tmp_path / "state"
@@ -181,7 +240,7 @@ def test_garbled_pages_behind_an_intact_header_are_found_before_anything_is_writ
     data[8192:40960] = b"\xff" * (40960 - 8192)  # pages 3-10 overwritten, the header page untouched
     (state / "ledger.sqlite").write_bytes(bytes(data))
     with pytest.raises(LedgerDamaged, match="ledger restore"):
-        recovery.open_for_run(state, tmp_path / "out")
+        recovery.open_for_run(state, tmp_path / "out", date.fromisoformat(WEEK1))
     assert not (state / "backups").exists()  # a damaged ledger is not backed up over the good copies
 
 
@@ -216,6 +275,23 @@ def test_a_payment_sheet_edited_by_hand_is_reported_and_never_makes_a_payment(tm
     assert delivered(tmp_path) == sorted([p for p in (ALICIA_BROOKS, RYAN) if p != removed] + [MADE_UP])
     verify = ledger_command("verify", state=state)
     assert verify.returncode == 1 and removed in verify.stdout and MADE_UP in verify.stdout
+
+
+def test_a_payment_sheet_sorted_with_its_total_row_on_top_still_lists_every_payment(tmp_path):
+    """Finance sorted the sheet by Amount, largest first: the Total row comes first, a blank row between."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Payments"
+    sheet.append(["Payment ID", "Coach ID", "Coach Name", "Candidate ID", "Candidate Name", "Amount"])
+    sheet.append(["Total", None, None, None, None, 900])
+    sheet.append([ALICIA_BROOKS, "104233", "Linda Marsh", "113402", "Alicia Brooks", 300])
+    sheet.append([])
+    sheet.append([RYAN, RYAN_PATEL[1], "", RYAN_PATEL[0], "Ryan Patel", 300])
+    sheet.append([MADE_UP, "1", "", "2", "", 300])
+    workbook.save(tmp_path / "payments.xlsx")
+    read = recovery.read_sheet(tmp_path / "payments.xlsx")
+    assert not read.error and [(r.payment_id, r.row) for r in read.rows] == [(ALICIA_BROOKS, 3), (RYAN, 5), (MADE_UP, 6)]
+    assert read.rows[1].values["candidate_id"] == RYAN_PATEL[0] and read.rows[1].values["amount"] == 300
 
 
 # --- a full disk, a folder turned read-only --------------------------------------------------------
