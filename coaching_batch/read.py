@@ -42,6 +42,8 @@ _FOOTER = re.compile(r"^\s*total(?:\s+(?:hours|duration))?\s*(?:\([^()]*\))?\s*[
 _WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
 _INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*:\s*(.*?)\s*$", re.IGNORECASE | re.DOTALL)
+# "Coach Signature:", "Signature of Coach: …", "Candidate's Signature" alone: a signature line's label
+_SIGNED = re.compile(r"^\s*(?:[\w'’]+\s+){0,3}signature(?:\b[^:\n]{0,20}:|(?:\s+of\s+[\w'’]+)?\s*$)", re.IGNORECASE)
 _NUMERIC_TYPES = ("date", "duration", "id")  # a value of these has a digit in it, however it is typed
 _DIGIT = re.compile(r"\d")
 _FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______"
@@ -252,6 +254,10 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         if all(_form_text(cell) for cell in texts) and any(_FILL_IN.match(cell) or _NOTE.search(cell)
                                                                             or ":" in cell for cell in texts):
             keep[i] = False
+    # A signature line the form asked to fill in ("Coach Signature: Jordan Reyes" … "Date: 7/30/2026").
+    signed = {cell for cell in distinct_firsts if isinstance(cell, str) and _SIGNED.match(cell)}
+    for i in (i for i, cell in enumerate(firsts) if cell in signed and keep[i]) if signed else ():
+        keep[i] = False
     needed = _needed_at(recognition.table, tuple(recognition.columns))
     if merges:
         _fill_merged_down(table, merges, first_row + recognition.header_row + 1, [first_col + at for at in positions])

@@ -124,6 +124,19 @@ def test_signature_and_fill_in_lines_across_cells_are_not_entries(tmp_path):
     assert list(sheets["Log"].frame.index) == [2, 7]
 
 
+def test_a_signature_line_once_signed_and_dated_is_not_an_entry(tmp_path):
+    """Filling in the form's signature line is what the form asks for: it gave three errors a row
+    (the signature read as a date, the date as a duration)."""
+    sheets = read_sheets(tmp_path, {"Log": [
+        PAPER_HEADER, ENTRY,
+        ["Coach Signature: Jordan Reyes", None, "Date: 7/30/2026"],
+        ["Signature of Coach:", "Jordan Reyes", "Date:", dt.date(2026, 7, 30)],
+        ["Candidate's Signature", "Alicia Brooks"],
+        ["Reviewed the signature pad", None, 1.0],  # words about a signature are not its line
+    ]})
+    assert list(sheets["Log"].frame.index) == [2, 6]
+
+
 def test_dates_typed_as_serial_numbers_in_a_1904_workbook_count_from_1904(tmp_path):
     path = tmp_path / "mac.xlsx"
     workbook = xlsxwriter.Workbook(str(path), {"date_1904": True})
