@@ -347,6 +347,12 @@ class Ledger:
         return pd.read_sql_query(
             "SELECT payment_id, program, candidate_id, coach_id, start_date, end_date FROM payments ORDER BY id", self.db)
 
+    def certificate_records(self) -> pd.DataFrame:
+        """Every certificate recorded (issued or pending) with its program, pair and the as-of date
+        it was issued on: which coaching of a pair coached again holds which certificate ID."""
+        return pd.read_sql_query(
+            "SELECT certificate_id, program, candidate_id, coach_id, issued_on FROM certificates ORDER BY rowid", self.db)
+
     def issued_certificates(self, certificate_ids: list[str]) -> dict[str, date]:
         """Certificate ID → the as-of date it was issued on, for the certificates already issued
         (a pending one counts when its PDF was delivered: a dry run cannot reconcile)."""

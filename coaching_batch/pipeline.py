@@ -124,7 +124,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
         ledger = Ledger.open_existing(options.state_dir)
         with closing(ledger) if ledger else nullcontext():
             out_dir = options.out_dir()
-            result = _evaluate(options, programs, progress, ledger.payment_starts() if ledger else None)
+            result = _evaluate(options, programs, progress, ledger)
             result.certificate_template = wording
             result.dry_run = True  # run.json says so; its payment sheet is never taken as delivered
             recovered = recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root,
@@ -138,7 +138,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
           closing(recovery.open_for_run(options.state_dir, out_root, options.as_of)) as ledger):
         ledger.reconcile()
         out_dir = options.out_dir()
-        result = _evaluate(options, programs, progress, ledger.payment_starts())
+        result = _evaluate(options, programs, progress, ledger)
         result.certificate_template = wording
         recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir)
         settle(result, ledger)
@@ -155,9 +155,10 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
 
 
 def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None,
-              issued: pd.DataFrame | None = None) -> RunResult:
+              ledger: Ledger | None = None) -> RunResult:
     """Discover, read, validate and apply the rules: everything a run decides, nothing written.
-    ``issued``: the ledger's payments, so that each Payment ID stays with the coaching it was issued for."""
+    ``ledger``: read only for the payments and certificates it holds, so that each ID stays with the
+    coaching it was issued for."""
     as_of = pd.Timestamp(options.as_of)
     findings: list[Finding] = []
 
@@ -227,7 +228,8 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     evaluation = evaluate(
         validated, programs, as_of,
         footers=[(file, sheet, f, None if pd.isna(m) else int(m)) for (file, sheet, f), m in zip(footers, footer_minutes)],
-        issued=issued,
+        issued=ledger.payment_starts() if ledger is not None else None,
+        certified=ledger.certificate_records() if ledger is not None else None,
     )
     findings += evaluation.findings
     findings = with_pair_programs(findings, evaluation.pairs)  # the cells of a pair's rows: the pair's program

@@ -393,6 +393,10 @@ def test_the_next_band_entered_alone_after_the_paid_one_left_the_inbox_is_paid_a
     new = second.certificates[second.certificates["issued_on"].isna()]
     assert list(new["certificate_id"]) == [pair["certificate_id"]]
     assert pair["certificate_id"] not in set(first.certificates["certificate_id"])
+    third, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK3)))  # and only that week
+    [again] = third.pairs[third.pairs["candidate_id"] == candidate].to_dict("records")
+    assert (again["payment_id"], again["certificate_id"]) == (pair["payment_id"], pair["certificate_id"])
+    assert third.payments.empty and third.certificates["issued_on"].notna().all()
 
 
 def test_a_paid_coaching_whose_planning_date_is_corrected_keeps_its_payment_id(tmp_path):

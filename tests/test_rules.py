@@ -7,7 +7,7 @@ import pytest
 
 from conftest import typed_tables
 from coaching_batch.rules.evaluate import evaluate
-from coaching_batch.rules.pairs import payment_id
+from coaching_batch.rules.pairs import certificate_id, payment_id
 
 AS_OF = pd.Timestamp("2026-11-20")
 
@@ -75,7 +75,7 @@ def _split(total, chunk=240):
 
 
 def run(policy, *, employees=None, recs=None, requests=None, assignments=None, candidate_log=None, coach_log=None, as_of=AS_OF,
-        issued=None):
+        issued=None, certified=None):
     cand, coach_rows = full_logs()
     tables = typed_tables(
         employees=roster() if employees is None else employees,
@@ -85,7 +85,7 @@ def run(policy, *, employees=None, recs=None, requests=None, assignments=None, c
         candidate_log=cand if candidate_log is None else candidate_log,
         coach_log=coach_rows if coach_log is None else coach_log,
     )
-    return evaluate(tables, policy, as_of, issued=issued)
+    return evaluate(tables, policy, as_of, issued=issued, certified=certified)
 
 
 def rules(evaluation, rule=None):
@@ -484,6 +484,29 @@ def test_a_payment_id_issued_before_stays_with_the_coaching_it_was_issued_for(po
     assert kept.at[25, "payment_id"] == paid and kept.at[25, "certificate_id"] == by_bands.at[23, "certificate_id"]
     assert kept.at[23, "payment_id"] == payment_id("itss-coaching", "200", "100", "grade 23")
     assert kept["certificate_id"].nunique() == 2
+
+
+def test_a_certificate_issued_before_stays_with_the_coaching_it_was_issued_for(policy):
+    """The 25 coaching was certified (not yet paid) under the pair's own certificate ID while it was the
+    only one; its earlier 23 coaching, entered since, gets a certificate of its own, and the 25 one is
+    not certified again. Alone in the inbox later, each keeps its own certificate week after week."""
+    first_cand, first_coach = full_logs(start="2025-06-05")
+    second_cand, second_coach = full_logs(start="2026-01-12")
+    own = certificate_id("itss-coaching", "200", "100")
+    certified = pd.DataFrame([{"certificate_id": own, "program": "itss-coaching", "candidate_id": "200",
+                               "coach_id": "100", "issued_on": "2026-07-20"}])
+    later = assignment(planning="2026-01-10", target_grade=25, completion_date="2026-07-10")
+    earlier = assignment(planning="2025-06-02", target_grade=23, assigned_date="2025-05-20", completion_date="2025-11-01")
+    both = dict(requests=[request(request_date="2025-05-01", enrollment="2025-04-20", target=23),
+                          request(request_date="2025-12-01", enrollment="2025-11-15", target=25)],
+                assignments=[later, earlier], candidate_log=first_cand + second_cand, coach_log=first_coach + second_coach)
+    kept = run(policy, **both, certified=certified).pairs.set_index("target_grade")
+    assert kept.at[25, "certificate_id"] == own and kept.at[23, "certificate_id"] != own
+    alone = run(policy, **{**both, "assignments": [later]}, certified=certified).pairs.set_index("target_grade")
+    assert alone.at[25, "certificate_id"] == own
+    second = pd.concat([certified, certified.assign(certificate_id=kept.at[23, "certificate_id"], issued_on="2026-07-27")])
+    earlier_alone = run(policy, **{**both, "assignments": [earlier]}, certified=second).pairs.set_index("target_grade")
+    assert earlier_alone.at[23, "certificate_id"] == kept.at[23, "certificate_id"]
 
 
 def test_a_blank_target_grade_comes_from_the_request_each_assignment_followed(policy):

@@ -75,10 +75,11 @@ COUNTED_COLUMNS = ["pair", "kind", "date", "duration", "candidate_id", "coach_id
 
 
 def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, footers: list | None = None,
-             issued: pd.DataFrame | None = None) -> Evaluation:
+             issued: pd.DataFrame | None = None, certified: pd.DataFrame | None = None) -> Evaluation:
     """Judge every pair by its own program. ``programs`` is a run's known programs, or one policy
-    (then the presets are known too, and that policy is the default). ``issued``: the ledger's
-    payments, which keep each Payment ID with the coaching it was issued for (see :func:`.pairs.bands`)."""
+    (then the presets are known too, and that policy is the default). ``issued`` and ``certified``:
+    the ledger's payments and certificates, which keep each ID with the coaching it was issued for
+    (see :func:`.pairs.bands`)."""
     if isinstance(programs, Policy):
         programs = Programs.of(programs)
     findings: list[Finding] = []
@@ -121,7 +122,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
                 judgement.merge(judge(group, section_settings, context))
     for name in pairs.loc[pairs["known_program"], "program"].unique():
         used[name] = programs[name]
-    pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement, issued)
+    pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement, issued, certified)
     payable = pairs[pairs["payment_eligible"]]
     payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables)
     footer_findings, unpaired_findings, hours_by_month = aside.result()
@@ -237,7 +238,7 @@ VERDICT_COLUMNS = [
 
 
 def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: set[str], judgement: Judgement,
-              issued: pd.DataFrame | None = None):
+              issued: pd.DataFrame | None = None, certified: pd.DataFrame | None = None):
     findings = []
     completion_eligible, payment_eligible, reasons, amounts, bases = [], [], [], [], []
     roster: dict | None = None  # coach → roster row, read only when a stipend is worked out
@@ -302,7 +303,7 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
                                   ("coach_contact_hours_needed", "coach_contact_minimum_minutes", "coach_contact_minutes")):
         need = pairs["program"].map({p.name: getattr(p, minimum) for p in programs}).astype(float)
         pairs[column] = (need - pairs[done]).clip(lower=0).map(lambda m: np.nan if pd.isna(m) else hours(m))
-    who = list(zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"], bands(pairs, issued)))
+    who = list(zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"], bands(pairs, issued, certified)))
     # a Payment ID only where a stipend may be paid: on a program that pays none it reads as one to finance
     pays = pairs["program"].map({p.name: p.payment is not None for p in programs}).fillna(False).astype(bool)
     pairs["payment_id"] = [payment_id(*key) if paying else None for key, paying in zip(who, pays)]

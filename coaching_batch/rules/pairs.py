@@ -67,7 +67,7 @@ def certificate_id(program: str, candidate_id: str, coach_id: str, band: str | N
 PAIR_KEYS = ["program", "candidate_id", "coach_id"]  # one coach and candidate in one program: a pair's own IDs
 
 
-def bands(pairs: pd.DataFrame, issued: pd.DataFrame | None = None) -> pd.Series:
+def bands(pairs: pd.DataFrame, issued: pd.DataFrame | None = None, certified: pd.DataFrame | None = None) -> pd.Series:
     """What tells apart the assignments of one coach and candidate in one program, for their IDs.
 
     A candidate may be coached again for the next band (ITSS: "from a 20 to a 23 and then again …
@@ -79,18 +79,22 @@ def bands(pairs: pd.DataFrame, issued: pd.DataFrame | None = None) -> pd.Series:
     ``issued`` is the ledger's payments (``payment_id``, the pair's keys, ``start_date``): a Payment ID
     issued before stays with the coaching it was issued for, the row of the same start date, and that
     row's certificate with it; the other rows are banded as above around it. So an earlier band
-    entered weeks later takes no ID already paid (it paid the later coaching twice).
+    entered weeks later takes no ID already paid (it paid the later coaching twice). ``certified`` is
+    the ledger's certificates (``certificate_id``, the pair's keys, ``issued_on``): with ``issued``, it
+    keeps a lone row's IDs with its own coaching (see :func:`_lone_bands`).
     """
     band = pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
-    band.update(_after_the_paid_coaching(pairs, issued))
+    band.update(_lone_bands(pairs, issued, certified))
     repeated = pairs[pairs.duplicated(PAIR_KEYS, keep=False)]
     if repeated.empty:
         return band
     ordered = repeated.assign(_order=range(len(repeated)), _start=_start_dates(repeated)).sort_values(
         ["target_grade", "start", "_order"], na_position="last", kind="stable")
     recorded = _recorded_starts(issued, repeated)
+    certificates = _by_pair(certified, ["certificate_id", "issued_on"])
     for key, group in ordered.groupby(PAIR_KEYS, sort=False, dropna=False):
         kept = _kept_bands(group, key, recorded.get(key, []))
+        kept |= _kept_certified(group, key, certificates.get(key, []), kept)
         taken, seen, numbered = set(kept.values()), set(), 1
         for place, (index, grade) in enumerate(zip(group.index, group["target_grade"]), start=1):
             if index in kept:
@@ -108,25 +112,59 @@ def bands(pairs: pd.DataFrame, issued: pd.DataFrame | None = None) -> pd.Series:
     return band
 
 
-def _after_the_paid_coaching(pairs: pd.DataFrame, issued: pd.DataFrame | None) -> pd.Series:
-    """The bands of lone assignments that start after the coaching their pair's own Payment ID paid
-    had ended: the next band, its earlier row gone from the inbox (archived, or a new workbook), is
-    another coaching, not the one paid. Each takes its target grade's band, else the first number
-    free; an ID the ledger holds for the pair is never taken. (A lone row starting before that end
-    is the paid coaching with its date corrected: it keeps the pair's own IDs.)"""
-    if issued is None or issued.empty or "end_date" not in issued:
-        return pd.Series(dtype=object)
+def _lone_bands(pairs: pd.DataFrame, issued: pd.DataFrame | None, certified: pd.DataFrame | None) -> pd.Series:
+    """The bands of lone assignments (one row for their pair) that the ledger knows the pair of.
+
+    The pair's other coachings may have left the inbox (archived, a new workbook), so the row is not
+    simply the pair's own IDs. Of the bands the ledger holds for the pair it takes, in turn: the one
+    paid for a coaching of its start (or whose paid period holds its start: its date corrected since);
+    the one certified for its target grade; one certified on or after its start (not another grade's);
+    the pair's own, unless that paid or certified a coaching that was over before this one began (the
+    next band); else the first band nothing was issued to.
+    """
+    bands: dict = {}
+    if (issued is None or issued.empty) and (certified is None or certified.empty):
+        return pd.Series(bands, dtype=object)
     lone = pairs[~pairs.duplicated(PAIR_KEYS, keep=False)]
-    own = {(program, candidate, coach): end for program, candidate, coach, payment, end in
-           zip(issued["program"], issued["candidate_id"], issued["coach_id"], issued["payment_id"], issued["end_date"])
-           if payment == payment_id(program, candidate, coach) and isinstance(end, str)}
-    recorded = set(issued["payment_id"])
-    bands = {}
+    paid = _by_pair(issued, ["payment_id", "start_date", "end_date"])
+    certificates = _by_pair(certified, ["certificate_id", "issued_on"])
     for index, key, start, grade in zip(lone.index, zip(*(lone[k] for k in PAIR_KEYS)), _start_dates(lone), lone["target_grade"]):
-        if key in own and isinstance(start, str) and start > own[key]:
-            labels = ([f"grade {int(grade)}"] if pd.notna(grade) else []) + [f"#{n}" for n in range(2, len(recorded) + 3)]
-            bands[index] = next(label for label in labels if payment_id(*key, label) not in recorded)
+        if (key not in paid and key not in certificates) or not isinstance(start, str):
+            continue
+        labels = [None] + ([f"grade {int(grade)}"] if pd.notna(grade) else []) + [
+            f"#{n}" for n in range(2, len(paid.get(key, [])) + len(certificates.get(key, [])) + 3)]
+        pays = {payment_id(*key, label): label for label in labels}
+        certs = {certificate_id(*key, label): label for label in labels}
+        periods = {pays[p]: (first, last) for p, first, last in paid.get(key, []) if p in pays}
+        issued_on = {certs[c]: on for c, on in certificates.get(key, []) if c in certs}
+        band = next((label for label, (first, last) in periods.items()
+                     if first == start or (isinstance(last, str) and first <= start <= last)), _NO_BAND)
+        grade_band = labels[1] if pd.notna(grade) else _NO_BAND
+        if band is _NO_BAND and grade_band in issued_on and grade_band not in periods:
+            band = grade_band  # certified for its own target grade
+        if band is _NO_BAND:
+            band = next((label for label, on in issued_on.items() if on >= start and label not in periods
+                         and not (isinstance(label, str) and label.startswith("grade "))), _NO_BAND)
+        if band is _NO_BAND:
+            own_paid, own_certified = periods.get(None, (None, None))[1], issued_on.get(None)
+            over = (isinstance(own_paid, str) and own_paid < start) or (isinstance(own_certified, str) and own_certified < start)
+            band = next(label for label in labels[1:] if label not in periods and label not in issued_on) if over else None
+        bands[index] = band
     return pd.Series(bands, dtype=object)
+
+
+_NO_BAND = object()  # no band found yet (None is the pair's own)
+
+
+def _by_pair(records: pd.DataFrame | None, columns: list[str]) -> dict[tuple, list[tuple]]:
+    """The ledger's records by pair (program, candidate, coach): each as the values of ``columns``."""
+    if records is None or records.empty:
+        return {}
+    found: dict[tuple, list[tuple]] = {}
+    absent = [None] * len(records)  # a column an older caller leaves out
+    for key, values in zip(zip(*(records[k] for k in PAIR_KEYS)), zip(*(records.get(c, absent) for c in columns))):
+        found.setdefault(key, []).append(values)
+    return found
 
 
 def _start_dates(pairs: pd.DataFrame) -> pd.Series:
@@ -158,6 +196,25 @@ def _kept_bands(group: pd.DataFrame, key: tuple, recorded: list[tuple[str, str]]
         if len(free):
             kept[free[0]] = band_of[payment]
     return kept
+
+
+def _kept_certified(group: pd.DataFrame, key: tuple, certified: list[tuple], kept: dict) -> dict:
+    """Row → the band of a certificate issued before, for a band no payment placed: it stays with the
+    coaching that had begun by the day it was issued (the latest begun, of the rows still free)."""
+    if not certified:
+        return {}
+    labels = [None, *{f"grade {int(g)}" for g in group["target_grade"].dropna()},
+              *(f"#{n}" for n in range(2, len(group) + len(certified) + 1))]
+    band_of = {certificate_id(*key, label): label for label in labels}
+    placed: dict = {}
+    for certificate, issued_on in certified:
+        label = band_of.get(certificate, _NO_BAND)
+        if label is _NO_BAND or label in kept.values() or label in placed.values() or not isinstance(issued_on, str):
+            continue
+        free = group[~group.index.isin([*kept, *placed]) & group["_start"].le(issued_on)]
+        if len(free):
+            placed[free.sort_values("_start", kind="stable").index[-1]] = label
+    return placed
 
 
 def followed_requests(pairs: pd.DataFrame, requests: pd.DataFrame, *, same_grade: bool = False) -> pd.Series:
