@@ -1409,6 +1409,19 @@ def test_an_entry_of_a_pair_in_two_programs_counts_for_the_one_coaching_on_its_d
         assert list(result.payable["program"]) == ["itss-coaching"]
 
 
+def test_a_candidate_log_stays_with_the_itss_pair_when_the_two_also_begin_mentoring():
+    """A mentoring relationship begun during the ITSS coaching does not take the candidate's log: the
+    mentoring program counts no candidate hours, so its entries are the ITSS pair's (which was left
+    20 hours short and unpaid), whichever row comes first."""
+    candidate_log, coach_log = itss_logs()
+    pairs = [itss_pair(), dict(mentoring_pair(agreement="2026-01-15"), program="support-mentoring")]
+    for assignments in (pairs, pairs[::-1]):
+        result = mixed(assignments, coach_log=coach_log, candidate_log=candidate_log)
+        hours = dict(zip(result.pairs["program"], result.pairs["candidate_hours"]))
+        assert hours["itss-coaching"] == 40.00
+        assert list(result.payable["program"]) == ["itss-coaching"]
+
+
 def test_only_pairs_of_a_program_that_pays_a_stipend_have_a_payment_id():
     """A Payment ID on a volunteer mentoring or reps pair reads as a stipend reference to finance
     (SPEC §2a: a program without a stipend never reaches the payment sheet); its certificate keeps one."""

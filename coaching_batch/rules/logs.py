@@ -248,7 +248,10 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     keyed = pairs[["candidate_id", "coach_id", "pair", "window_start", "window_end"]]
     matched = entries[["candidate_id", "coach_id", "date"]].reset_index().merge(keyed, on=["candidate_id", "coach_id"], how="left")
     if keyed.duplicated(["candidate_id", "coach_id"]).any():  # a pair assigned twice: choose by date
-        matched = _one_pair_by_date(matched, pairs)
+        # a candidate log is only of use to a program that counts candidate hours (ITSS, not mentoring)
+        reads = {policy.name: policy.candidate_minimum_minutes is not None for policy in programs}
+        matched = _one_pair_by_date(matched, pairs, entries["kind"] != "candidate_log",
+                                    pairs["program"].map(reads).fillna(False).astype(bool))
     matched = matched.set_index("index").reindex(entries.index)
     entries["pair"] = matched["pair"].fillna(-1).astype(int)
     entries["window_start"] = matched["window_start"]
@@ -313,13 +316,16 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     return entries, findings
 
 
-def _one_pair_by_date(matched: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+def _one_pair_by_date(matched: pd.DataFrame, pairs: pd.DataFrame, any_program: pd.Series,
+                      reads_candidate_log: pd.Series) -> pd.DataFrame:
     """One row of ``matched`` (entries joined to every assignment of their candidate and coach) per
     entry, chosen by the entry's date, never by row order alone.
 
     A candidate and coach assigned more than once (the next band, another program) have an
     assignment per period, and a window may outlast its period (an ITSS pair completed before its
-    deadline). An entry goes to a row whose window holds its date; of those, to one whose own period
+    deadline). A candidate-log entry (``any_program`` False, by entry) goes first to a row whose
+    program counts candidate hours (``reads_candidate_log``, by pair): ITSS's, not a mentoring
+    relationship begun meanwhile. An entry goes to a row whose window holds its date; of those, to one whose own period
     holds it (started on or before it, not completed or withdrawn before it); then to the latest
     start; then to the window that ends first; only then to the first row. Only the entries with
     several rows are sorted.
@@ -332,12 +338,14 @@ def _one_pair_by_date(matched: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFram
     date = options["date"].to_numpy()
     start, ended = rows["start"].to_numpy(), rows["completion_date"].to_numpy()
     options = options.assign(
+        of_use=(options["index"].map(any_program).to_numpy(dtype=bool)
+                | reads_candidate_log.loc[options["pair"].to_numpy(dtype=np.int64)].to_numpy(dtype=bool)),
         in_window=((options["date"] >= options["window_start"]) & ~(options["date"] > options["window_end"])).to_numpy(),
         in_period=(start <= date) & ~(ended < date),
         start=start,
     )
-    chosen = options.sort_values(["index", "in_window", "in_period", "start", "window_end", "pair"],
-                                 ascending=[True, False, False, False, True, True], na_position="last").drop_duplicates("index")
+    chosen = options.sort_values(["index", "of_use", "in_window", "in_period", "start", "window_end", "pair"],
+                                 ascending=[True, False, False, False, False, True, True], na_position="last").drop_duplicates("index")
     return pd.concat([matched[~several], chosen[matched.columns]])
 
 
