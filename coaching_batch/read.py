@@ -36,12 +36,15 @@ from .forked import end_with_parent, frozen_heap
 from .inbox import archive_refuse_reason
 from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise
 
-_NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$", re.IGNORECASE)
+_NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
+                   re.IGNORECASE)
 _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
 _FOOTER = re.compile(r"^\s*total(?:\s+(?:hours|duration))?\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
 _WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
 _INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*:\s*(.*?)\s*$", re.IGNORECASE | re.DOTALL)
+# a signature line's label anywhere in a cell: "Coach Signature: …", "Signature of Coach:", "Signed: …"
+_SIGNATURE_IN = re.compile(r"\bsignature(?:\s+of\s+[\w'’]+)?\s*:|^\s*signed\s*:", re.IGNORECASE)
 # "Coach Signature:", "Signature of Coach: …", "Candidate's Signature" alone: a signature line's label
 _SIGNED = re.compile(r"^\s*(?:[\w'’]+\s+){0,3}signature(?:\b[^:\n]{0,20}:|(?:\s+of\s+[\w'’]+)?\s*$)", re.IGNORECASE)
 _NUMERIC_TYPES = ("date", "duration", "id")  # a value of these has a digit in it, however it is typed
@@ -133,9 +136,11 @@ class WorkbookRead:
     unopened: str = ""  # why the file's bytes could not be read at all (then nothing else is set)
 
 
-def _blank_mask(cells: np.ndarray) -> np.ndarray:
-    """Where cells are empty or only whitespace; each distinct value is judged once (logs repeat a lot)."""
+def _blank_mask(cells: np.ndarray) -> tuple[np.ndarray, set]:
+    """Where cells are empty or only whitespace, and the distinct values; each distinct value is
+    judged once (logs repeat a lot)."""
     blank = cells == ""
+    distinct: set = set()
     if cells.size:
         distinct = set(cells.ravel().tolist())
         odd = {value for value in distinct if isinstance(value, str) and value.isspace()}  # spaces only
@@ -143,7 +148,7 @@ def _blank_mask(cells: np.ndarray) -> np.ndarray:
             odd.add(None)
         if odd:  # rare
             blank |= np.frompyfunc(odd.__contains__, 1, 1)(cells).astype(bool)
-    return blank
+    return blank, distinct
 
 
 def _grid(body: list[list], width: int) -> np.ndarray:
@@ -209,7 +214,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 
     body = rows[recognition.header_row + 1 :]
     grid = _grid(body, max(recognition.columns.values()) + 1)
-    present = ~_blank_mask(grid)
+    blank, distinct = _blank_mask(grid)
+    present = ~blank
     positions = list(recognition.columns.values())
     table, filled = grid[:, positions], present[:, positions]
     table[~filled] = None
@@ -223,12 +229,12 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     firsts = grid[np.arange(len(grid)), first].tolist()
     distinct_firsts = set(firsts)
     header = rows[recognition.header_row]
-    headings = _headings(tuple(header))
+    headings = _headings(tuple(header), recognition.table, tuple(recognition.columns))
     special = {cell for cell in distinct_firsts if isinstance(cell, str)
                and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
     duration = recognition.columns.get("duration", -1)
     for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
-        if _is_example(firsts[i]) or _repeats_header(table[i], header, positions):
+        if _is_example(firsts[i]) or _repeats_header(table[i], header, positions, _accepted(recognition.table, tuple(recognition.columns))):
             keep[i] = False
             continue
         footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col)
@@ -254,13 +260,23 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         if all(_form_text(cell) for cell in texts) and any(_FILL_IN.match(cell) or _NOTE.search(cell)
                                                                             or ":" in cell for cell in texts):
             keep[i] = False
-    # A signature line the form asked to fill in ("Coach Signature: Jordan Reyes" … "Date: 7/30/2026").
+    # A signature line the form asked to fill in ("Coach Signature: Jordan Reyes" … "Date: 7/30/2026"),
+    # its label first or after the date ("Date: 8/21/2026 | Signed: Kay Coach"), with no hours on it.
     signed = {cell for cell in distinct_firsts if isinstance(cell, str) and _SIGNED.match(cell)}
     for i in (i for i, cell in enumerate(firsts) if cell in signed and keep[i]) if signed else ():
         keep[i] = False
+    signatures = [cell for cell in distinct if isinstance(cell, str) and _SIGNATURE_IN.search(cell)]
+    if signatures:
+        hours_at = list(recognition.columns).index("duration") if "duration" in recognition.columns else None
+        for i in np.flatnonzero(keep & np.logical_or.reduce([table == text for text in signatures]).any(axis=1)):
+            if hours_at is None or table[i, hours_at] is None or isinstance(table[i, hours_at], str):
+                keep[i] = False
     needed = _needed_at(recognition.table, tuple(recognition.columns))
     if merges:
-        _fill_merged_down(table, merges, first_row + recognition.header_row + 1, [first_col + at for at in positions])
+        hours_at = list(recognition.columns).index("duration") if "duration" in recognition.columns else None
+        one_entry = _fill_merged_down(table, merges, first_row + recognition.header_row + 1,
+                                      [first_col + at for at in positions], hours_at)
+        keep[one_entry] = False
         filled = np.not_equal(table, None)
     sheet.gaps = bool(needed) and not filled[:, needed].all(axis=1)[keep].all()
     sheet.cells = table[keep]
@@ -271,29 +287,45 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
 
 
-def _fill_merged_down(table: np.ndarray, merges: list[Merge], top: int, columns: list[int]) -> None:
+def _fill_merged_down(table: np.ndarray, merges: list[Merge], top: int, columns: list[int],
+                      hours_at: int | None = None) -> list[int]:
     """A cell merged down over rows of a table's body (a Candidate ID typed once for the whole log, a
     Date over two entries of a day) gives its value to every row it covers, as Excel shows it.
 
     ``table`` holds the body's rows from sheet row ``top`` (0-based) in the sheet ``columns``. Only
     the merge's first column is filled: text merged across a row stays in its first cell (a note is
     still a note). Which rows are entries was decided before: a row the merge alone fills is none.
+    A duration (column ``hours_at``) merged down is one entry written over several rows (its
+    description running on): its hours count once, and the rows below its first are returned, to
+    be left out.
     """
     column_of = {column: k for k, column in enumerate(columns)}
+    one_entry: list[int] = []
     for (first, column), (last, _) in merges:
         k = column_of.get(column)
         start, stop = first - top, min(last - top + 1, len(table))
         if k is None or start < 0 or stop - start < 2 or table[start, k] is None:
             continue
+        if k == hours_at:
+            one_entry += range(start + 1, stop)
+            continue
         covered = table[start + 1 : stop, k]
         covered[np.equal(covered, None)] = table[start, k]
+    return one_entry
 
 
-def _repeats_header(cells: np.ndarray, header: list, positions: list[int]) -> bool:
-    """Whether a row's table cells read, each of them, as the header of its column: the header row
-    typed again (a page break in a printed log)."""
-    filled = [(cell, header[at]) for cell, at in zip(cells.tolist(), positions) if cell is not None]
-    return bool(filled) and all(normalise_header(cell) == normalise_header(heading) for cell, heading in filled)
+def _repeats_header(cells: np.ndarray, header: list, positions: list[int], accepted: tuple[frozenset[str], ...]) -> bool:
+    """Whether a row's table cells read, each of them, as a header of its column (its own, or another
+    wording the table accepts for it): the header row typed again (a page break in a printed log)."""
+    filled = [(cell, header[at], names) for cell, at, names in zip(cells.tolist(), positions, accepted) if cell is not None]
+    return bool(filled) and all(normalise_header(cell) in names | {normalise_header(heading)} for cell, heading, names in filled)
+
+
+@lru_cache(maxsize=256)
+def _accepted(table: str, columns: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """The accepted headers of each of a sheet's columns, normalised."""
+    contract = tables()[table]
+    return tuple(frozenset(normalise_header(h) for h in contract.column(name).headers) for name in columns)
 
 
 _LABEL_ON_FORM = re.compile(r"^\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,4}\s*:?[\s_.\u00a0]*$")  # "Date:", "Date: ____"
@@ -428,9 +460,9 @@ def _needed_at(table: str, columns: tuple[str, ...]) -> list[int]:
 
 
 @lru_cache(maxsize=1024)  # the workbooks of one template repeat their header rows
-def _headings(header: tuple) -> frozenset[str]:
-    """A header row's texts, normalised."""
-    return frozenset(normalise_header(cell) for cell in header) - {""}
+def _headings(header: tuple, table: str, columns: tuple[str, ...]) -> frozenset[str]:
+    """A header row's texts, and every wording its table accepts for its columns, normalised."""
+    return frozenset(normalise_header(cell) for cell in header).union(*_accepted(table, columns)) - {""}
 
 
 _ERROR_CELL = re.compile(rb"<c\b([^>]*?\bt=\"e\"[^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)

@@ -132,9 +132,16 @@ def test_a_signature_line_once_signed_and_dated_is_not_an_entry(tmp_path):
         ["Coach Signature: Jordan Reyes", None, "Date: 7/30/2026"],
         ["Signature of Coach:", "Jordan Reyes", "Date:", dt.date(2026, 7, 30)],
         ["Candidate's Signature", "Alicia Brooks"],
+        ["Date: 8/21/2026", "Coach Signature: Kay Coach"],  # the date first
+        ["Date:", dt.date(2026, 8, 21), "Signed: Kay Coach"],
         ["Reviewed the signature pad", None, 1.0],  # words about a signature are not its line
     ]})
-    assert list(sheets["Log"].frame.index) == [2, 6]
+    assert list(sheets["Log"].frame.index) == [2, 8]
+
+
+def test_the_header_row_repeated_in_another_accepted_wording_is_not_an_entry(tmp_path):
+    sheets = read_sheets(tmp_path, {"Log": [PAPER_HEADER, ENTRY, ["Date", "Type of Contact", "Hours", "Description"], ENTRY]})
+    assert list(sheets["Log"].frame.index) == [2, 4]
 
 
 def test_dates_typed_as_serial_numbers_in_a_1904_workbook_count_from_1904(tmp_path):

@@ -140,6 +140,30 @@ def test_a_cell_merged_down_over_entries_gives_its_value_to_each_of_them(tmp_pat
     assert list(log.frame["date"]) == [dt.date(2026, 3, 5), dt.date(2026, 3, 5), dt.date(2026, 3, 9)]
 
 
+def test_an_entry_written_over_two_rows_with_its_duration_merged_counts_once(tmp_path):
+    """Its description runs onto a second row and every other cell, the Duration too, is merged over
+    both: one entry of 1.5 h, as Excel's SUM sees it (it was counted twice, and paid on)."""
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Log")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, COACH_HEADER)
+    sheet.write_row(1, 0, ["200", "100"])
+    sheet.write_datetime(1, 2, dt.datetime(2026, 3, 2), day)
+    sheet.write_row(1, 3, ["Phone", 1, "call"])
+    for column, value in enumerate(["200", "100", None, "In Person", 1.5]):
+        if value is None:
+            sheet.merge_range(2, column, 3, column, dt.datetime(2026, 3, 5), day)
+        else:
+            sheet.merge_range(2, column, 3, column, value)
+    sheet.write_string(2, 5, "reviewed the lab plan and")
+    sheet.write_string(3, 5, "set the next steps")
+    book.close()
+    log = read_workbook(str(path), "log.xlsx").sheets[0]
+    assert list(log.frame.index) == [2, 3]
+    assert list(log.frame["duration"]) == [1, 1.5]
+
+
 def test_words_alone_where_a_date_or_an_id_goes_are_a_note_not_an_entry(tmp_path):
     """A coordinator's "--- end of log ---" in the first column is a note (SPEC: "rows whose only
     content is a note … are skipped"); a lone date that cannot be read, or a lone description, is
@@ -148,12 +172,14 @@ def test_words_alone_where_a_date_or_an_id_goes_are_a_note_not_an_entry(tmp_path
         COACH_HEADER,
         ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
         ["--- end of log ---"],
+        ["--- end of log (12 entries) ---"],
+        [None, None, None, None, None, "Notes: no meetings 12/21 - 1/4 (winter break)"],
         [None, None, "Notes: winter break, no meetings"],
         [None, None, "3/35/2026"],
         [None, None, None, None, None, "met in the library"],
     ]
     sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
-    assert list(sheet.frame.index) == [2, 5, 6]
+    assert list(sheet.frame.index) == [2, 7, 8]
     roster = [["Employee ID", "Name", "Grade", "Hire Date"], ["100", "Kim Lee", 23, dt.date(2020, 1, 6)], [None, "Ana Ruiz"]]
     people = read_workbook(str(write_workbook(tmp_path / "roster.xlsx", {"Staff": roster})), "roster.xlsx").sheets[0]
     assert list(people.frame.index) == [2, 3]  # a roster row with a name alone is a person missing an ID
