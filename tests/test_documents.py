@@ -123,6 +123,7 @@ def test_a_mentoring_certificate_speaks_of_mentor_and_mentee_not_coach_and_candi
     text = " ".join(pdf_text(out / kevin["file"]).split())
     assert "has completed the mentoring experience with Gloria Alvarado as mentor" in text
     assert "14.25 hours of mentor contact" in text
+    assert "from the agreement on December 1, 2025" in text  # the relationship starts with the agreement
     assert "Copies: Kevin Tran (mentee), Gloria Alvarado (mentor)" in text
     assert "coach" not in text.replace("Coaching Coordinator", "")
 
@@ -131,9 +132,12 @@ def test_a_missing_supervisor_is_addressed_plainly_and_listed_for_the_coordinato
     result, out = weeks["first"], weeks["out"]
     calvin = result.certificates.set_index("candidate_id").loc[CALVIN_REESE]
     text = " ".join(pdf_text(out / calvin["file"]).split())
-    assert "To: the candidate's supervisor (not recorded in the roster)" in text
+    assert "To: the coachee's supervisor (not recorded in the roster)" in text  # job-embedded's word for him
     notes = (out / "certificates" / "Check before sending.txt").read_text(encoding="utf-8-sig")
-    assert Path(calvin["file"]).name in notes and "supervisor is not recorded" in notes
+    assert Path(calvin["file"]).name in notes and "the coachee's supervisor is not recorded" in notes
+    # and the results workbook's Certificates sheet says what the PDF says
+    assert calvin["send_to"] == "the coachee's supervisor (not recorded in the roster)"
+    assert calvin["copies_to"] == "Calvin Reese (coachee); Renee Holloway (coach)"
 
 
 def test_a_supervisor_id_that_is_no_employees_is_named_in_the_note(weeks, tmp_path):

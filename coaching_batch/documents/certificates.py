@@ -21,7 +21,7 @@ from .names import CERTIFICATES_FOLDER, NOTES_FILE, combined_certificates_name, 
 from .pdf import Document, day
 from .template import fill, parse_template, read_template_text
 
-NO_SUPERVISOR = "the candidate's supervisor (not recorded in the roster)"
+NO_SUPERVISOR = "the {candidate}'s supervisor (not recorded in the roster)"  # in the program's word
 SMALLEST_SCALE = 0.5  # text is set down to half its size to fit one page, no smaller
 WRITE_IN = "_" * 14  # a line to write a missing date on by hand
 WORDING_LIMIT = 10_000  # characters of one line of the wording, its values filled in (each already shortened)
@@ -66,8 +66,10 @@ def _values(result: RunResult, certificate: dict, people: dict[str, dict], pairs
     supervisor_id = text_of(people["supervisor_id"].get(certificate["candidate_id"]))
     supervisor_name = text_of(people["name"].get(supervisor_id)) if supervisor_id else ""
     policy = result.programs.get(certificate["program"])
-    planning = pair.get("planning_meeting_date")
-    if pd.notna(planning):
+    planning, agreement = pair.get("planning_meeting_date"), pair.get("agreement_date")
+    if pd.notna(agreement) and pd.notna(pair.get("start")) and pair["start"] == agreement:  # a mentoring relationship
+        start_event, start = "the agreement", agreement
+    elif pd.notna(planning):
         start_event, start = "the planning meeting", planning
     elif pd.notna(pair.get("agreement_date")) and pd.notna(pair.get("start")):
         start_event, start = "the agreement", pair.get("start")
@@ -122,12 +124,12 @@ def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float]
     lines once per run, only the filled-in ones per certificate."""
     values = {key: _printable(pdf, key, value) for key, value in raw.items()}
     if not values["supervisor_name"]:
-        values["supervisor_name"] = NO_SUPERVISOR
+        values["supervisor_name"] = NO_SUPERVISOR.format(candidate=values["candidate_role"])
         given = values.pop("supervisor_on_file")  # a Supervisor ID no employee of the roster has
         fix = (f"the roster's Supervisor ID {given} is no employee's: correct it or add that employee" if given
                else "add the Supervisor ID to the roster")
-        pdf.note(f"the candidate's supervisor is not recorded in the roster: the certificate is addressed to "
-                 f"\"{NO_SUPERVISOR}\"; write in the supervisor's name, or {fix}")
+        pdf.note(f"the {values['candidate_role']}'s supervisor is not recorded in the roster: the certificate is "
+                 f"addressed to \"{values['supervisor_name']}\"; write in the supervisor's name, or {fix}")
     values.pop("supervisor_on_file", None)
     for key, what in (("start_date", "start"), ("completion_date", "completion")):
         if not values[key] and any(key in line.placeholders for line in lines):

@@ -105,7 +105,7 @@ def _request_page(pdf: Document, result: RunResult, pair: dict, log: Log) -> Non
     pdf.labelled("Employee ID Number", pdf.printable(pair["coach_id"], limit=40, what="the coach ID"), label_width=55)
     pdf.labelled("Candidate", f"{candidate} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})", label_width=55)
     pdf.ln(6)
-    hours = (f"a minimum of {minimum:g} contact hours" if minimum is not None
+    hours = (f"a minimum of {minimum:g} contact hours" if minimum  # none, or 0 under an hourly schedule: the hours logged
              else f"{hours_text(log.total)} contact hours")
     pdf.paragraph(f"I, {coach}, certify that I have completed {hours} while coaching {candidate}, "
                   f"from {start or '________________'} to {end or '________________'}.", 12, line=1.6)
@@ -146,7 +146,7 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, hea
     total = log.total
     minimum = policy.hours.coach_contact_minimum if policy is not None else None
     pdf.paragraph(f"{len(log)} counted coach-log entr{'y' if len(log) == 1 else 'ies'}, {hours_text(total)} contact hours"
-                  + (f" (the program requires {minimum:g})" if minimum is not None else "") + ".", 10)
+                  + (f" (the program requires {minimum:g})" if minimum else "") + ".", 10)
     pdf.ln(2)
     durations = {duration: (clock_text(duration), hours_text(duration)) for duration in set(log.minutes)}  # a few values, repeated
     printed = {value: pdf.printable(value, limit=60, what="a type of contact") for value in dict.fromkeys(log.contact_types)}  # in order: its notes too

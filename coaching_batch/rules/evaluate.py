@@ -19,7 +19,7 @@ from .. import settings
 from ..findings import Finding, Severity, finding
 from ..forked import Forked
 from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAYMENT_COLUMNS
-from ..policy import Policy, Programs
+from ..policy import Policy, Programs, Words
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .judgement import Context, Judgement
@@ -124,7 +124,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
         used[name] = programs[name]
     pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement, issued, certified)
     payable = pairs[pairs["payment_eligible"]]
-    payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables)
+    payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables, programs)
     footer_findings, unpaired_findings, hours_by_month = aside.result()
     findings = findings + footer_findings + unpaired_findings + judgement.findings + verdict_findings
     pairs["blocking_errors"] = blocking_errors(pairs, findings)
@@ -456,22 +456,25 @@ def _hours_by_month(counted: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     return table[HOURS_BY_MONTH_COLUMNS].sort_values(["candidate_id", "coach_id", "month"]).reset_index(drop=True)
 
 
-def _certificates(pairs: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+def _certificates(pairs: pd.DataFrame, tables: Tables, programs: Programs) -> pd.DataFrame:
     done = pairs[(pairs["status"] == "Completed") & pairs["completion_eligible"]]
     roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id")
     supervisor_of = roster["supervisor_id"]
     names = roster["name"]
     rows = []
+    words = {policy.name: policy.words for policy in programs}
     for pair in done.to_dict("records"):
         supervisor = supervisor_of.get(pair["candidate_id"])
         supervisor_name = names.get(supervisor) if isinstance(supervisor, str) else None
+        said = words.get(pair["program"]) or Words()  # mentee and mentor, coachee and coach …
         rows.append({
             "program": pair["program"],
             "candidate_id": pair["candidate_id"], "candidate_name": pair["candidate_name"],
             "coach_id": pair["coach_id"], "coach_name": pair["coach_name"],
             "completion_date": pair["completion_date"],
-            "send_to": f"{supervisor_name} (supervisor, {supervisor})" if supervisor_name else "the candidate's supervisor (not in the roster)",
-            "copies_to": f"{pair['candidate_name']} (candidate); {pair['coach_name']} (coach)",
+            "send_to": (f"{supervisor_name} (supervisor, {supervisor})" if supervisor_name
+                        else f"the {said.candidate}'s supervisor (not recorded in the roster)"),
+            "copies_to": f"{pair['candidate_name']} ({said.candidate}); {pair['coach_name']} ({said.coach})",
             "certificate_id": pair["certificate_id"],
             "issued_on": pd.NaT,  # the ledger fills in an earlier issue
             "file": None,  # the PDF a run writes for a certificate it issues
