@@ -612,6 +612,7 @@ def test_an_extended_until_before_the_start_is_a_cell_error_and_ignored():
     bad = found(result, "CELL-TYPE")
     assert [(f.file, f.cell, f.severity) for f in bad] == [("assignments.xlsx", cell("assignments", "extended_until", 1), "error")]
     assert pd.Timestamp(pair_of(result)["deadline"]) == pd.Timestamp("2027-06-01")
+    assert pair_of(result)["blocking_errors"] == ""  # the value set aside holds nothing back: not painted red
 
 
 def test_a_completed_pair_has_no_commitment_due():

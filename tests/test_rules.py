@@ -191,6 +191,24 @@ def test_an_error_on_one_log_entry_does_not_block_the_pair_but_an_error_on_the_p
     assert only_pair(untrained)["blocking_errors"] == "COACH-NOT-QUALIFIED"
 
 
+def test_an_error_of_one_assignment_neither_blocks_nor_shares_history_with_the_other(policy):
+    """The same coach and candidate for two bands: band 1 completed after its deadline (PAIR-OVERDUE)
+    is band 1's alone; band 2 has no blocking error, and its own findings are told apart from band
+    1's week to week (a fixed one of band 1 shows Resolved, a new one of band 2 shows New)."""
+    first_cand, first_coach = full_logs(start="2025-11-03")
+    second_cand, second_coach = full_logs(start="2026-06-01")
+    first = assignment(planning="2025-11-03", target_grade=23, completion_date="2026-05-10")  # deadline 3 May
+    second = assignment(planning="2026-06-01", target_grade=25, completion_date="2026-11-13")
+    result = run(policy, requests=[request(target=23), request(request_date="2026-05-20", enrollment="2026-05-15", target=25)],
+                 assignments=[first, second], candidate_log=first_cand + second_cand, coach_log=first_coach + second_coach)
+    blocking = dict(zip(result.pairs["target_grade"], result.pairs["blocking_errors"]))
+    assert "PAIR-OVERDUE" in blocking[23] and blocking[25] == ""
+    [overdue] = rules(result, "PAIR-OVERDUE")
+    assert overdue.topic == "assignment of 2025-11-03"  # part of its identity in the ledger (finding_key)
+    lone = run(policy, assignments=[first], candidate_log=first_cand, coach_log=first_coach)
+    assert rules(lone, "PAIR-OVERDUE")[0].topic == ""  # one assignment: its findings keep the keys they always had
+
+
 # --- log entries -----------------------------------------------------------------------------
 
 def test_a_repeated_entry_is_counted_once(policy):

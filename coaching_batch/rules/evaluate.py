@@ -23,7 +23,7 @@ from ..policy import Policy, Programs, Words
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .judgement import Context, Judgement
-from .pairs import bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair
+from .pairs import band_of_topic, bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -146,10 +146,11 @@ def blocking_errors(pairs: pd.DataFrame, findings: list[Finding]) -> pd.Series:
     what its rule is about). An error on a log entry, feedback or milestone row excludes that row only,
     so it is not one of them; nor is an error on a pair of the same two people in another program."""
     rules: dict[tuple, list[str]] = {}
-    for f in findings:
-        if f.severity == Severity.ERROR:
-            rules.setdefault((f.program, f.candidate_id, f.coach_id, f.file, f.sheet), []).append(f.rule)
-    keys = zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"], pairs["_file"], pairs["_sheet"])
+    for f in findings:  # a cell's error on the pair's row sets that value aside only
+        if f.severity == Severity.ERROR and not f.rule.startswith("CELL-"):
+            key = (f.program, f.candidate_id, f.coach_id, f.file, f.sheet, band_of_topic(f.topic))
+            rules.setdefault(key, []).append(f.rule)
+    keys = zip(pairs["program"], pairs["candidate_id"], pairs["coach_id"], pairs["_file"], pairs["_sheet"], pairs["_band"])
     return pd.Series(["; ".join(dict.fromkeys(rules.get(key, ()))) for key in keys], index=pairs.index, dtype=object)
 
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from ..findings import Finding, finding
@@ -16,9 +17,20 @@ from ..validate import Tables
 def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | None = None, actor: str | None = None,
                  topic: str = "") -> Finding:
     """A finding about a pair, placed at its assignment row's file and sheet (``pair`` is a row or record);
-    ``topic`` tells apart several of one rule about the pair, week after week (see ``finding_key``)."""
+    ``topic`` tells apart several of one rule about the pair, week after week (see ``finding_key``), and
+    the pair's assignment, where the two people have several in the program (``_band``)."""
+    band = pair.get("_band", "") if hasattr(pair, "get") else ""
+    topic = "; ".join(part for part in (band, topic) if part)
     return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"], cell=cell, fix=fix, actor=actor,
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], topic=topic)
+
+
+BAND_TOPIC = "assignment of "  # a pair-level finding's topic starts so where the two have several assignments
+
+
+def band_of_topic(topic: str) -> str:
+    """The assignment a finding's topic names ('' when none): see :func:`pair_finding`."""
+    return topic.split("; ", 1)[0] if topic.startswith(BAND_TOPIC) else ""
 
 
 def programs_by_pair(pairs: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -250,6 +262,10 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
     pairs["status"] = pairs["status"].fillna("Active")
     pairs["goals_attained"] = pairs["goals_attained"].fillna(False).astype(bool)
     pairs["pair"] = range(len(pairs))
+    # two people assigned more than once in one program: their pair-level findings name the assignment
+    repeated = pairs.duplicated(PAIR_KEYS, keep=False).to_numpy()
+    began = pd.to_datetime(pairs["planning_meeting_date"].fillna(pairs["assigned_date"])).dt.strftime("%Y-%m-%d").fillna("no date")
+    pairs["_band"] = np.where(repeated, BAND_TOPIC + began.astype(object), "")
 
     employees = tables["employees"].set_index("employee_id")
     names = employees["name"]
