@@ -29,6 +29,7 @@ import json
 import os
 import re
 import sys
+import zipfile
 from collections import defaultdict
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -151,9 +152,20 @@ class DeliveredSheet:
             run["dry_run"] = m.group(1) == "true"
         return run
 
-    @property
+    @cached_property
     def dry_run(self) -> bool:
-        return bool(self.run.get("dry_run"))
+        """A dry run's sheet, never delivered: its run.json says so, or the workbook's own mark (a
+        copy taken away from its folder)."""
+        if self.run.get("dry_run"):
+            return True
+        from .reports.payments import DRY_RUN_PROPERTY
+
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                custom = archive.read("docProps/custom.xml") if "docProps/custom.xml" in archive.namelist() else b""
+        except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+            return False
+        return f'name="{DRY_RUN_PROPERTY}"'.encode() in custom
 
     @cached_property
     def as_of(self) -> date:

@@ -410,6 +410,19 @@ def test_a_paid_coaching_whose_planning_date_is_corrected_keeps_its_payment_id(t
     assert second.payments.empty
 
 
+def test_a_dry_runs_payment_sheet_copied_away_from_its_folder_is_still_no_delivered_sheet(tmp_path):
+    """Its run.json left behind, the sheet itself says it is a preview: the first real run pays (it
+    stopped, the sheet taken for a delivered one, and a rebuild then kept the stipend from ever being paid)."""
+    inbox = small_inbox(tmp_path)
+    dry = run_week(inbox, WEEK1, "--dry-run")
+    preview = tmp_path / "out" / "preview for finance"
+    preview.mkdir()
+    shutil.copy2(out_folder(dry) / "payments.xlsx", preview / "payments.xlsx")
+    real = run_week(inbox, WEEK1)
+    assert real.returncode == 0, real.stderr
+    assert paid_ids(out_folder(real)) == [ALICIA_BROOKS]
+
+
 def test_a_dry_run_writes_outputs_but_records_nothing(tmp_path):
     inbox = small_inbox(tmp_path)
     dry = run_week(inbox, WEEK1, "--dry-run")

@@ -61,6 +61,9 @@ def payment_total(payments: pd.DataFrame) -> float:
     return cents / 100
 
 
+DRY_RUN_PROPERTY = "coaching-batch dry run"  # a document property of a dry run's payment sheet
+
+
 def write_payments(result: RunResult, path: Path) -> None:
     """Write ``payments.xlsx``: sheet ``Payments``, header in row 1, one row per payment, then Total."""
     payments = result.payments
@@ -94,6 +97,8 @@ def write_payments(result: RunResult, path: Path) -> None:
     sheet.freeze_panes(1, 0)
     if result.dry_run:
         sheet.insert_textbox(total_row + 2, 0, DRY_RUN_NOTE, DRY_RUN_NOTE_BOX)
+        # in the file itself too: a copy taken away from its run.json is still known for a preview
+        workbook.set_custom_property(DRY_RUN_PROPERTY, True)
     make_printable(sheet, f"Payments — {paying_programs_title(result)}", as_of=result.as_of, last_row=total_row,
                    last_col=last_col, page_breaks=payment_page_breaks(len(payments)),
                    rows_per_page=PAYMENTS_PER_PAGE + 1, banner=DRY_RUN_BANNER if result.dry_run else None)
