@@ -1046,6 +1046,20 @@ def test_a_pair_coached_again_the_next_school_year_is_judged_on_this_years_phase
     assert result.certificates.empty
 
 
+def test_a_pair_begun_again_in_july_is_not_judged_on_the_phases_of_the_pair_completed_before_it():
+    """Begun on 27 July, before the school year's 1 August start, the new pair reached back into last
+    school year and was certified on the phases of the pair completed in June."""
+    last_year = [milestone("Agreement", "2025-09-15"), milestone("Orientation", "2025-09-20"), milestone("Relationship", "2025-09-21"),
+                 milestone("Goals", "2025-09-22"), milestone("Ongoing Support", "2025-09-23")]
+    pairs = [job_pair(start="2025-09-08", status="Completed", completion="2026-06-10"),
+             job_pair(start="2026-07-27", status="Completed", completion="2026-11-13")]
+    result = job(pairs=pairs, milestones=last_year + [milestone("Agreement", "2026-08-05")],
+                 log=fortnightly(first="2026-07-29", last="2026-11-13"))
+    now = result.pairs[result.pairs["completion_date"] == pd.Timestamp("2026-11-13")].iloc[0]
+    assert not now["completion_eligible"] and "phases not dated: Orientation, Relationship, Goals, Ongoing Support" in reasons(now)
+    assert result.certificates.empty
+
+
 def test_the_agreement_and_a_phase_dated_a_little_before_the_planning_meeting_are_the_pairs():
     rows = [milestone("Agreement", "2026-09-05"), milestone("Orientation", "2026-09-05"), milestone("Relationship", "2026-09-20"),
             milestone("Goals", "2026-10-01"), milestone("Ongoing Support", "2026-10-20")]

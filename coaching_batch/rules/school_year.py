@@ -80,7 +80,8 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
     in_order = f"Check the phase dates: {_listed(order)} come in that order."  # the policy's order, not the preset's
     school_year, year_start = _school_year(context), _year_start(context)
     pair_year_start = pairs["start"].map(lambda start: school_year_start(school_year, start), na_action="ignore")
-    milestones = _milestones(pairs, context, since=pair_year_start.fillna(year_start))  # the pair's own cycle
+    since = pair_year_start.fillna(year_start).combine(_after_the_previous(pairs, context), max)
+    milestones = _milestones(pairs, context, since=since)  # the pair's own cycle
     milestones = milestones[milestones["phase"].isin(order)]
     first = milestones.drop_duplicates(["pair", "phase"], keep="first")  # sorted by date: each phase's earliest
     by_pair: dict[int, dict[str, dict]] = {}
@@ -112,6 +113,19 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
         if out_of_order:
             judgement.blocks(i, "phases out of order")
     return judgement
+
+
+def _after_the_previous(pairs: pd.DataFrame, context: Context) -> pd.Series:
+    """The day after the same two people's latest assignment completed before this pair began (NaT for
+    none), from every assignment, judged this year or not: the milestones (kept by the two people, not
+    by pair) of a coaching completed are its own, never the next one's (begun in July, or twice in one
+    school year)."""
+    assignments = context.tables["assignments"][["candidate_id", "coach_id", "completion_date"]].dropna()
+    began = pairs[["candidate_id", "coach_id", "start"]].reset_index(names="_pair")
+    both = began.merge(assignments, on=["candidate_id", "coach_id"])
+    before = both[both["completion_date"] < both["start"]]
+    latest = before.groupby("_pair")["completion_date"].max()
+    return (latest + pd.Timedelta(days=1)).reindex(pairs.index)
 
 
 def _listed(phases: list[str]) -> str:
