@@ -243,7 +243,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             keep[i] = False
     # Rows whose only content is a note such as "Continued on next page", or, on a log, words alone
     # where a date, a duration or an ID goes ("--- end of log ---", "Notes: see the binder").
-    numeric = [contract.log and contract.column(column).type in _NUMERIC_TYPES for column in recognition.columns]
+    numeric = _numeric_at(recognition.table, tuple(recognition.columns))
     for i in np.flatnonzero(keep & (filled.sum(axis=1) == 1)):
         at = int(filled[i].argmax())
         cell = table[i, at]
@@ -265,15 +265,17 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     signed = {cell for cell in distinct_firsts if isinstance(cell, str) and _SIGNED.match(cell)}
     for i in (i for i, cell in enumerate(firsts) if cell in signed and keep[i]) if signed else ():
         keep[i] = False
-    signatures = [cell for cell in distinct if isinstance(cell, str) and _SIGNATURE_IN.search(cell)]
+    hours_at = list(recognition.columns).index("duration") if "duration" in recognition.columns else None
+    # the sheet's distinct texts, each looked at once: "ign" in it first (signature, signed), a plain
+    # substring test, so that a sheet without one (nearly all) is done quickly
+    signatures = [cell for cell in distinct if cell.__class__ is str and ("ign" in cell or "IGN" in cell)
+                  and _SIGNATURE_IN.search(cell)] if hours_at is not None else []
     if signatures:
-        hours_at = list(recognition.columns).index("duration") if "duration" in recognition.columns else None
         for i in np.flatnonzero(keep & np.logical_or.reduce([table == text for text in signatures]).any(axis=1)):
-            if hours_at is None or table[i, hours_at] is None or isinstance(table[i, hours_at], str):
+            if table[i, hours_at] is None or isinstance(table[i, hours_at], str):  # no hours on it: not an entry
                 keep[i] = False
     needed = _needed_at(recognition.table, tuple(recognition.columns))
     if merges:
-        hours_at = list(recognition.columns).index("duration") if "duration" in recognition.columns else None
         one_entry = _fill_merged_down(table, merges, first_row + recognition.header_row + 1,
                                       [first_col + at for at in positions], hours_at)
         keep[one_entry] = False
@@ -448,6 +450,13 @@ def _uses_1904_dates(archive: zipfile.ZipFile) -> bool:
             return bool(_DATE1904.search(stream.read(1 << 16)))
     except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
         return False
+
+
+@lru_cache(maxsize=256)
+def _numeric_at(table: str, columns: tuple[str, ...]) -> list[bool]:
+    """Which of a log's ``columns`` hold a date, a duration or an ID (all False for another table)."""
+    contract = tables()[table]
+    return [contract.log and contract.column(name).type in _NUMERIC_TYPES for name in columns]
 
 
 @lru_cache(maxsize=256)

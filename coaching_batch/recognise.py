@@ -24,6 +24,7 @@ from .settings import HEADER_SEARCH_ROWS, PARTIAL_MATCH_MIN_HEADERS
 _WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _HINT = re.compile(r"\s*\([^()]*\)\s*$")
 _QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")  # Excel's autocorrected quotes: `Today’s Date`
+_CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
 
 
 def normalise_header(value: object) -> str:
@@ -35,7 +36,9 @@ def normalise_header(value: object) -> str:
 
 @lru_cache(maxsize=8192)  # a workbook repeats its headers, labels and phrases; a worker reads thousands
 def _normalise_text(value: str) -> str:
-    text = _WHITESPACE.sub(" ", value).strip().casefold().translate(_QUOTES)
+    text = _WHITESPACE.sub(" ", value).strip().casefold()
+    if _CURLY.search(text):  # rare: translate() on every text of a sheet's first rows costs more than the look
+        text = text.translate(_QUOTES)
     for _ in range(2):  # "Hours (h:mm):" has both a hint and a colon
         text = text.rstrip(" :*").strip()
         text = _HINT.sub("", text).strip()
