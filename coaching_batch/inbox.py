@@ -104,13 +104,17 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
         return f"it would inflate to {inflated / 2**20:,.0f} MB (limit {settings.MAX_INFLATED_BYTES / 2**20:,.0f} MB)"
     if inflated > 1_000_000 and inflated / compressed > settings.MAX_INFLATE_RATIO:
         return f"it would inflate {inflated / compressed:,.0f} times (limit {settings.MAX_INFLATE_RATIO}×)"
+    declared = 0  # the cells of the sheets before: the limit is the workbook's
     for info in infos:
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
             with archive.open(info) as stream:
                 head = stream.read(4096)
-            reason = _dimension_reason(head, info.filename)
-            if reason:
-                return reason
+            extent = _dimension(head)
+            if extent:
+                reason = _extent_reason(info.filename.rsplit("/", 1)[-1], *extent, before=declared)
+                if reason:
+                    return reason
+                declared += extent[0] * extent[1]
         elif info.filename == "content.xml":  # an .ods: its sheets' extent is known only by reading them
             with archive.open(info) as stream:
                 reason = _ods_extent_reason(stream)
@@ -119,22 +123,26 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
     return ""
 
 
-def _dimension_reason(head: bytes, member: str) -> str:
+def _dimension(head: bytes) -> tuple[int, int] | None:
+    """(rows, columns) a worksheet's `<dimension>` declares, or None."""
     match = _DIMENSION.search(head)
     if not match:
-        return ""
+        return None
     last_col, last_row = match.group(3) or match.group(1), match.group(4) or match.group(2)
     if not last_col or not last_row:
-        return ""
-    return _extent_reason(member.rsplit("/", 1)[-1], int(last_row), _column_number(last_col))
+        return None
+    return int(last_row), _column_number(last_col)
 
 
-def _extent_reason(sheet: str, rows: int, cols: int) -> str:
-    """Why a sheet of ``rows`` × ``cols`` cells must not be opened, or ''."""
+def _extent_reason(sheet: str, rows: int, cols: int, before: int = 0) -> str:
+    """Why a sheet of ``rows`` × ``cols`` cells must not be opened, or ''; ``before``: the cells the
+    workbook's sheets before it declare (the limit is on all of them)."""
     if rows > settings.MAX_SHEET_ROWS or cols > settings.MAX_SHEET_COLUMNS:
         return f"{sheet} declares {rows:,} rows × {cols:,} columns, more than Excel allows"
-    if rows * cols > settings.MAX_DECLARED_CELLS:
-        return f"{sheet} declares {rows:,} rows × {cols:,} columns ({rows * cols:,} cells; limit {settings.MAX_DECLARED_CELLS:,})"
+    if before + rows * cols > settings.MAX_DECLARED_CELLS:
+        others = f", the workbook's other sheets {before:,} more" if before else ""
+        return (f"{sheet} declares {rows:,} rows × {cols:,} columns ({rows * cols:,} cells{others}; "
+                f"limit {settings.MAX_DECLARED_CELLS:,} a workbook)")
     return ""
 
 
@@ -168,6 +176,8 @@ class _OdsExtent:
         self.cell_repeat = 0  # of the open cell (0: no cell open)
         self.cell_filled = False
         self.inside_cell = 0  # depth of the elements open inside the cell
+        self.last_row = 0  # of the current sheet: its last row that holds something
+        self.before = 0  # the cells of the sheets before it (the limit is the workbook's)
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if self.cell_repeat:  # anything inside a cell (a paragraph of text, a note) fills it
@@ -181,7 +191,7 @@ class _OdsExtent:
             self.column = self.row_last_column = 0
         elif tag == f"{_ODS_TABLE} table":
             self.sheet = attrs.get(f"{_ODS_TABLE} name", "a sheet")
-            self.rows = self.last_column = 0
+            self.rows = self.last_column = self.last_row = 0
 
     def end(self, tag: str) -> None:
         if self.inside_cell:
@@ -191,12 +201,15 @@ class _OdsExtent:
             self.cell_repeat = 0
             if self.cell_filled:
                 self.row_last_column = self.column
-                reason = _extent_reason(f"sheet {self.sheet}", self.rows + self.row_repeat, max(self.last_column, self.column))
+                self.last_row = self.rows + self.row_repeat
+                reason = _extent_reason(f"sheet {self.sheet}", self.last_row, max(self.last_column, self.column), self.before)
                 if reason:
                     raise _Refused(reason)
         elif tag == f"{_ODS_TABLE} table-row":
             self.rows += self.row_repeat
             self.last_column = max(self.last_column, self.row_last_column)
+        elif tag == f"{_ODS_TABLE} table":
+            self.before += self.last_row * self.last_column
 
 
 def _repeat(value: str | None) -> int:

@@ -13,7 +13,9 @@ MAX_INFLATE_RATIO = 100
 MAX_INFLATED_BYTES = 256 * 1024 * 1024
 MAX_SHEET_ROWS = 1_048_576  # Excel's own limits
 MAX_SHEET_COLUMNS = 16_384
-MAX_DECLARED_CELLS = 20_000_000  # a sheet claiming more cells than this would exhaust memory
+# the cells a workbook's sheets may declare, all together: the reader holds a sheet as a grid of Python
+# objects (about 100 bytes a cell) and two workers read at once, so this keeps a run within 1 GiB
+MAX_DECLARED_CELLS = 5_000_000
 
 # Parallel reading: files are read in worker processes (speed, and a reader crash stays isolated).
 MAX_READ_WORKERS = 8
