@@ -527,6 +527,23 @@ def test_a_certificate_issued_before_stays_with_the_coaching_it_was_issued_for(p
     assert earlier_alone.at[23, "certificate_id"] == kept.at[23, "certificate_id"]
 
 
+def test_a_certificate_stays_with_the_coaching_completed_by_its_issue_not_the_next_begun_before_it(policy):
+    """The next coaching begun before the last one's certificate went out, but entered only later (late
+    paperwork), and not completed: the certificate stays with the completed coaching, which is not
+    certified again; alone in the inbox, the next one is a coaching of its own."""
+    first_cand, first_coach = full_logs(start="2026-03-16")
+    own = certificate_id("itss-coaching", "200", "100")
+    certified = pd.DataFrame([{"certificate_id": own, "program": "itss-coaching", "candidate_id": "200",
+                               "coach_id": "100", "issued_on": "2026-11-13"}])
+    done = assignment(planning="2026-03-16", target_grade=None, completion_date="2026-08-28")
+    begun = assignment(planning="2026-11-02", target_grade=None, completion_date=None, status="Active")
+    both = run(policy, assignments=[begun, done], candidate_log=first_cand, coach_log=first_coach, certified=certified)
+    ids = dict(zip(both.pairs["status"], both.pairs["certificate_id"]))
+    assert ids["Completed"] == own and ids["Active"] != own
+    alone = run(policy, assignments=[begun], candidate_log=first_cand, coach_log=first_coach, certified=certified)
+    assert alone.pairs["certificate_id"].iloc[0] != own
+
+
 def test_a_blank_target_grade_comes_from_the_request_each_assignment_followed(policy):
     """A candidate enrolled again for the next band has a request for each: the 2025 coaching goes
     with the request for 23, the 2026 one with the request for 25 (not both with the latest, which

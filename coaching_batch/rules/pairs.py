@@ -100,7 +100,7 @@ def bands(pairs: pd.DataFrame, issued: pd.DataFrame | None = None, certified: pd
     repeated = pairs[pairs.duplicated(PAIR_KEYS, keep=False)]
     if repeated.empty:
         return band
-    ordered = repeated.assign(_order=range(len(repeated)), _start=_start_dates(repeated)).sort_values(
+    ordered = repeated.assign(_order=range(len(repeated)), _start=_start_dates(repeated), _done=_done_dates(repeated)).sort_values(
         ["target_grade", "start", "_order"], na_position="last", kind="stable")
     recorded = _recorded_starts(issued, repeated)
     certificates = _by_pair(certified, ["certificate_id", "issued_on"])
@@ -130,9 +130,10 @@ def _lone_bands(pairs: pd.DataFrame, issued: pd.DataFrame | None, certified: pd.
     The pair's other coachings may have left the inbox (archived, a new workbook), so the row is not
     simply the pair's own IDs. Of the bands the ledger holds for the pair it takes, in turn: the one
     paid for a coaching of its start (or whose paid period holds its start: its date corrected since);
-    the one certified for its target grade; one certified on or after its start (not another grade's);
-    the pair's own, unless that paid or certified a coaching that was over before this one began (the
-    next band); else the first band nothing was issued to.
+    the one certified for its target grade; one certified after it began and was completed (not another
+    grade's); the pair's own, unless that paid a coaching over before this one began, or certified
+    another (the next band, or a year begun before the last one's certificate went out); else the
+    first band nothing was issued to.
     """
     bands: dict = {}
     if (issued is None or issued.empty) and (certified is None or certified.empty):
@@ -140,7 +141,8 @@ def _lone_bands(pairs: pd.DataFrame, issued: pd.DataFrame | None, certified: pd.
     lone = pairs[~pairs.duplicated(PAIR_KEYS, keep=False)]
     paid = _by_pair(issued, ["payment_id", "start_date", "end_date"])
     certificates = _by_pair(certified, ["certificate_id", "issued_on"])
-    for index, key, start, grade in zip(lone.index, zip(*(lone[k] for k in PAIR_KEYS)), _start_dates(lone), lone["target_grade"]):
+    for index, key, start, done, grade in zip(lone.index, zip(*(lone[k] for k in PAIR_KEYS)), _start_dates(lone),
+                                               _done_dates(lone), lone["target_grade"]):
         if (key not in paid and key not in certificates) or not isinstance(start, str):
             continue
         labels = [None] + ([f"grade {int(grade)}"] if pd.notna(grade) else []) + [
@@ -154,12 +156,13 @@ def _lone_bands(pairs: pd.DataFrame, issued: pd.DataFrame | None, certified: pd.
         grade_band = labels[1] if pd.notna(grade) else _NO_BAND
         if band is _NO_BAND and grade_band in issued_on and grade_band not in periods:
             band = grade_band  # certified for its own target grade
-        if band is _NO_BAND:
-            band = next((label for label, on in issued_on.items() if on >= start and label not in periods
+        fits = {label for label, on in issued_on.items() if isinstance(on, str) and start <= on and done <= on}
+        if band is _NO_BAND:  # certified after it began and was completed: its own certificate
+            band = next((label for label in issued_on if label in fits and label not in periods
                          and not (isinstance(label, str) and label.startswith("grade "))), _NO_BAND)
         if band is _NO_BAND:
-            own_paid, own_certified = periods.get(None, (None, None))[1], issued_on.get(None)
-            over = (isinstance(own_paid, str) and own_paid < start) or (isinstance(own_certified, str) and own_certified < start)
+            own_paid = periods.get(None, (None, None))[1]
+            over = (isinstance(own_paid, str) and own_paid < start) or (None in issued_on and None not in fits)
             band = next(label for label in labels[1:] if label not in periods and label not in issued_on) if over else None
         bands[index] = band
     return pd.Series(bands, dtype=object)
@@ -177,6 +180,11 @@ def _by_pair(records: pd.DataFrame | None, columns: list[str]) -> dict[tuple, li
     for key, values in zip(zip(*(records[k] for k in PAIR_KEYS)), zip(*(records.get(c, absent) for c in columns))):
         found.setdefault(key, []).append(values)
     return found
+
+
+def _done_dates(pairs: pd.DataFrame) -> pd.Series:
+    """A pair's completion date as text ("~" when none: after every date, so never "done by" one)."""
+    return pd.to_datetime(pairs["completion_date"]).dt.strftime("%Y-%m-%d").fillna("~")
 
 
 def _start_dates(pairs: pd.DataFrame) -> pd.Series:
@@ -224,8 +232,9 @@ def _kept_certified(group: pd.DataFrame, key: tuple, certified: list[tuple], kep
         if label is _NO_BAND or label in kept.values() or label in placed.values() or not isinstance(issued_on, str):
             continue
         free = group[~group.index.isin([*kept, *placed]) & group["_start"].le(issued_on)]
-        if len(free):
-            placed[free.sort_values("_start", kind="stable").index[-1]] = label
+        done = free[free["_done"].le(issued_on)]  # completed by then: a certificate is for a coaching completed
+        if len(done) or len(free):
+            placed[(done if len(done) else free).sort_values("_start", kind="stable").index[-1]] = label
     return placed
 
 
