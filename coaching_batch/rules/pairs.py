@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 import numpy as np
@@ -243,21 +244,32 @@ def followed_requests(pairs: pd.DataFrame, requests: pd.DataFrame, *, same_grade
     candidate's latest request dated on or before the assignment (its assigned date, else its planning
     meeting), else the candidate's latest. A candidate enrolled again for the next band has a request
     for each, and each coaching goes with its own. ``same_grade``: only the requests for the
-    assignment's target grade."""
-    keys = ["candidate_id", "target_grade"] if same_grade else ["candidate_id"]
-    made = pd.DataFrame({"request": requests.index, "on": requests["request_date"].astype("datetime64[ns]"),
-                         "candidate_id": requests["employee_id"].astype(object),
-                         "target_grade": requests["target_grade"].astype(float)}).astype({"candidate_id": object})
-    made = made.dropna(subset=["on", *keys]).sort_values("on", kind="stable")
-    assigned = pd.DataFrame({"pair": pairs.index,
-                             "on": pairs["assigned_date"].fillna(pairs["planning_meeting_date"]).astype("datetime64[ns]"),
-                             "candidate_id": pairs["candidate_id"].astype(object).to_numpy(),
-                             "target_grade": pairs["target_grade"].astype(float).to_numpy()}).astype({"candidate_id": object})
-    dated = assigned.dropna(subset=["on", *keys]).sort_values("on", kind="stable")
-    before = pd.merge_asof(dated, made[["on", *keys, "request"]], on="on", by=keys, direction="backward")
-    followed = pd.Series(before["request"].to_numpy(), index=before["pair"].to_numpy(), dtype=float).reindex(pairs.index)
-    latest = assigned[keys].merge(made.drop_duplicates(keys, keep="last")[[*keys, "request"]], on=keys, how="left")
-    return followed.fillna(pd.Series(latest["request"].to_numpy(), index=pairs.index, dtype=float))
+    assignment's target grade.
+
+    Requests are few (one or two a candidate): a sorted list per candidate and a bisection cost far
+    less here than a pandas as-of merge.
+    """
+    def key(candidate, grade):
+        return (candidate, grade) if same_grade else candidate
+
+    made: dict = {}  # key → [(date, order, label)], sorted: the latest last
+    dates = requests["request_date"].astype("datetime64[ns]")
+    for order, (label, on, candidate, grade) in enumerate(zip(requests.index, dates, requests["employee_id"],
+                                                           requests["target_grade"].astype(float))):
+        if pd.notna(on) and pd.notna(candidate) and not (same_grade and pd.isna(grade)):
+            made.setdefault(key(candidate, grade), []).append((on.value, order, label))
+    for listed in made.values():
+        listed.sort()
+    on = pairs["assigned_date"].fillna(pairs["planning_meeting_date"]).astype("datetime64[ns]")
+    followed = []
+    for when, candidate, grade in zip(on, pairs["candidate_id"], pairs["target_grade"].astype(float)):
+        listed = made.get(key(candidate, grade)) if not (same_grade and pd.isna(grade)) else None
+        if not listed:
+            followed.append(np.nan)
+            continue
+        at = bisect_right(listed, (when.value, len(requests))) - 1 if pd.notna(when) else -1
+        followed.append(listed[at if at >= 0 else -1][2])
+    return pd.Series(followed, index=pairs.index, dtype=float)
 
 
 def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[Finding]]:

@@ -120,7 +120,10 @@ def _after_the_previous(pairs: pd.DataFrame, context: Context) -> pd.Series:
     none), from every assignment, judged this year or not: the milestones (kept by the two people, not
     by pair) of a coaching completed are its own, never the next one's (begun in July, or twice in one
     school year)."""
-    assignments = context.tables["assignments"][["candidate_id", "coach_id", "completion_date"]].dropna()
+    every = context.tables["assignments"]
+    if not every.duplicated(["candidate_id", "coach_id"]).any():  # nobody coached twice: nothing to look back at
+        return pd.Series(pd.NaT, index=pairs.index, dtype="datetime64[ns]")
+    assignments = every[["candidate_id", "coach_id", "completion_date"]].dropna()
     began = pairs[["candidate_id", "coach_id", "start"]].reset_index(names="_pair")
     both = began.merge(assignments, on=["candidate_id", "coach_id"])
     before = both[both["completion_date"] < both["start"]]
