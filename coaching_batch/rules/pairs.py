@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from bisect import bisect_right
 from dataclasses import replace
@@ -252,22 +253,23 @@ def followed_requests(pairs: pd.DataFrame, requests: pd.DataFrame, *, same_grade
     def key(candidate, grade):
         return (candidate, grade) if same_grade else candidate
 
+    missing = np.iinfo(np.int64).min  # NaT, as a number
     made: dict = {}  # key → [(date, order, label)], sorted: the latest last
-    dates = requests["request_date"].astype("datetime64[ns]")
-    for order, (label, on, candidate, grade) in enumerate(zip(requests.index, dates, requests["employee_id"],
-                                                           requests["target_grade"].astype(float))):
-        if pd.notna(on) and pd.notna(candidate) and not (same_grade and pd.isna(grade)):
-            made.setdefault(key(candidate, grade), []).append((on.value, order, label))
+    dates = requests["request_date"].astype("datetime64[ns]").to_numpy().view(np.int64).tolist()
+    grades = requests["target_grade"].astype(float).tolist()
+    for order, (label, on, candidate, grade) in enumerate(zip(requests.index, dates, requests["employee_id"].tolist(), grades)):
+        if on != missing and isinstance(candidate, str) and not (same_grade and math.isnan(grade)):
+            made.setdefault(key(candidate, grade), []).append((on, order, label))
     for listed in made.values():
         listed.sort()
-    on = pairs["assigned_date"].fillna(pairs["planning_meeting_date"]).astype("datetime64[ns]")
+    on = pairs["assigned_date"].fillna(pairs["planning_meeting_date"]).astype("datetime64[ns]").to_numpy().view(np.int64).tolist()
     followed = []
-    for when, candidate, grade in zip(on, pairs["candidate_id"], pairs["target_grade"].astype(float)):
-        listed = made.get(key(candidate, grade)) if not (same_grade and pd.isna(grade)) else None
+    for when, candidate, grade in zip(on, pairs["candidate_id"].tolist(), pairs["target_grade"].astype(float).tolist()):
+        listed = None if same_grade and math.isnan(grade) else made.get(key(candidate, grade))
         if not listed:
             followed.append(np.nan)
             continue
-        at = bisect_right(listed, (when.value, len(requests))) - 1 if pd.notna(when) else -1
+        at = bisect_right(listed, (when, len(requests))) - 1 if when != missing else -1
         followed.append(listed[at if at >= 0 else -1][2])
     return pd.Series(followed, index=pairs.index, dtype=float)
 
