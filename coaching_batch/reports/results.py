@@ -162,9 +162,7 @@ PAIR_COLOURS = (
     ("eligible", "Green", "Completion-eligible: the pair has completed the program."),
     ("at_risk", "Amber", "At risk: a PAIR-AT-RISK (deadline near, hours short) or PAIR-INACTIVE (no recent "
                          "contact) warning on the pair."),
-    ("blocked", "Red", "Blocked: an error on the pair itself holds back its verdict (the Blocking Errors column; "
-                       "see the Exceptions sheet and the Reasons column). An error on one log entry or feedback "
-                       "row only leaves that row out: it does not make the pair red."),
+    ("blocked", "Red", "Blocked: an error on the pair itself holds back its verdict (see Blocking Errors)."),
 )
 PAIR_COLOURS_NOTE = ("Rows: green = completion-eligible; amber = at risk (PAIR-AT-RISK or PAIR-INACTIVE); "
                      "red = blocked (an error on the pair itself: Blocking Errors)")
