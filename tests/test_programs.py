@@ -1161,6 +1161,18 @@ def test_pair_completed_last_school_year_is_listed_with_verdicts_no_and_not_judg
     assert found(result) == []
 
 
+@pytest.mark.parametrize("status, completion", [("Withdrawn", "2026-10-01"), ("Withdrawn", None), ("Completed", "2027-09-15")],
+                         ids=["withdrawn-this-year", "withdrawn-undated", "completed-next-school-year"])
+def test_only_active_pairs_and_those_completed_in_the_current_school_year_are_judged(status, completion):
+    """SPEC §2a: "Pairs judged: Active ones, and those completed in the current school year"; a pair
+    withdrawn (it was judged, and got AGREEMENT-LATE) or completed in a later school year is listed."""
+    pairs = [job_pair(candidate="201", start="2026-08-10", status=status, completion=completion), job_pair()]
+    result = job(pairs=pairs, log=fortnightly())
+    other = pair_of(result, "201")
+    assert not other["completion_eligible"] and "not in the current school year" in reasons(other)
+    assert [f.rule for f in result.findings if f.candidate_id == "201"] == []
+
+
 def test_a_completed_pair_without_a_completion_date_is_judged_not_set_aside():
     result = job(pairs=[job_pair(status="Completed")], milestones=ALL_PHASES, log=fortnightly(last="2026-11-10"))
     pair = pair_of(result)

@@ -114,7 +114,9 @@ def school_year_window(pairs: pd.DataFrame, school_year: SchoolYear, as_of: pd.T
     start = pairs["planning_meeting_date"].fillna(pairs["assigned_date"])
     completion = pairs["completion_date"]
     active = pairs["status"].eq("Active")
-    this_year = completion.ge(year_start) | (completion.isna() & pairs["status"].eq("Completed"))  # undated: judged
+    next_year = school_year_start(school_year, year_start + pd.DateOffset(years=1, days=1))
+    # completed in the current school year (undated: judged); a Withdrawn pair is neither (SPEC §2a)
+    this_year = pairs["status"].eq("Completed") & ((completion.ge(year_start) & completion.lt(next_year)) | completion.isna())
     judged = active | this_year
     no_end = completion.where(pd.Series(False, index=pairs.index))
     return _period(
