@@ -456,6 +456,16 @@ class Ledger:
         """Every output folder a run recorded (``--out`` folders included)."""
         return [Path(row[0]) for row in self.db.execute("SELECT DISTINCT out_dir FROM runs WHERE out_dir != ''")]
 
+    def interrupted_folders(self) -> set[str]:
+        """The output folders of runs killed before they delivered (their payment sheet never appeared),
+        where no later run delivered: what they left there is half written, and may be replaced."""
+        rows = self.db.execute("SELECT out_dir, status FROM runs WHERE out_dir != '' ORDER BY run_id").fetchall()
+        last = {}
+        for folder, status in rows:
+            last[folder] = status
+        return {folder for folder, status in last.items()
+                if status == INTERRUPTED and not (Path(folder) / "payments.xlsx").exists()}
+
     def run_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM runs").fetchone()[0]
 

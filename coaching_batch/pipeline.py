@@ -53,7 +53,7 @@ class RunOptions:
             return self.state
         return self.inbox.resolve().parent / settings.DEFAULT_STATE_DIRNAME
 
-    def out_dir(self) -> Path:
+    def out_dir(self, half_written: set[str] = frozenset()) -> Path:
         """The output folder: ``--out``, else ``out/<as-of>/`` beside the inbox, or for a dry run
         ``out/<as-of>-dry-run/`` (never the folder finance takes the week's payment sheet from).
 
@@ -61,10 +61,12 @@ class RunOptions:
         moves on to ``<as-of>-2``, ``<as-of>-3`` …; an explicit ``--out`` that holds outputs stops
         the run. What a real run delivered (stipends on its payment sheet, certificates) is never
         replaced: the ledger has them issued, so no later run would write them again. A dry run's
-        outputs are only a preview: a real run replaces them.
+        outputs are only a preview: a real run replaces them; so are the outputs a killed run left
+        half written (``half_written``, from the ledger: it delivered nothing there).
         """
+        half_written = {_folder_key(folder) for folder in half_written}
         if self.out is not None:
-            if _holds_outputs(self.out) and not self._replaces_a_preview(self.out):
+            if _holds_outputs(self.out) and not self._replaceable(self.out, half_written):
                 if not self.overwrite:
                     raise UsageError(f"{self.out} already holds the outputs of an earlier run; "
                                      "choose another --out or add --overwrite")
@@ -75,18 +77,23 @@ class RunOptions:
         name = self.as_of.isoformat() + (settings.DRY_RUN_SUFFIX if self.dry_run else "")
         dated = self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / name
         candidate, number = dated, 1
-        while (_holds_outputs(candidate) and not self._replaces_a_preview(candidate)
+        while (_holds_outputs(candidate) and not self._replaceable(candidate, half_written)
                and (not self.overwrite or recovery.delivered_in(candidate))):
             number += 1
             candidate = dated.with_name(f"{dated.name}-{number}")
         return candidate
 
-    def _replaces_a_preview(self, folder: Path) -> bool:
-        """A real run takes a folder that holds only a dry run's outputs (they were never delivered)."""
-        return not self.dry_run and recovery.holds_dry_run(folder)
+    def _replaceable(self, folder: Path, half_written: set[str]) -> bool:
+        """A real run takes a folder that holds only a dry run's outputs, or what a killed run left half
+        written (neither was delivered)."""
+        return not self.dry_run and (recovery.holds_dry_run(folder) or _folder_key(folder) in half_written)
 
     def exit_status(self, result: RunResult) -> int:
         return 1 if self.strict and result.counts["errors"] else 0
+
+
+def _folder_key(folder: Path | str) -> str:
+    return str(Path(folder).resolve())
 
 
 def _holds_outputs(folder: Path) -> bool:
@@ -137,7 +144,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     with (state_lock(options.state_dir, options.lock_wait),
           closing(recovery.open_for_run(options.state_dir, out_root, options.as_of)) as ledger):
         ledger.reconcile()
-        out_dir = options.out_dir()
+        out_dir = options.out_dir(half_written=ledger.interrupted_folders())
         result = _evaluate(options, programs, progress, ledger)
         result.certificate_template = wording
         recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir)

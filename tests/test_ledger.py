@@ -632,8 +632,9 @@ def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_i
     for name in ("payments.xlsx", "run.json"):  # as if killed before these two were renamed into place
         (first / name).unlink()
 
-    after = run_week(inbox, WEEK1, "--out", str(first), "--overwrite")
+    after = run_week(inbox, WEEK1)  # the dated folder again: what the killed run left there is replaced
     assert after.returncode == 0, after.stderr
+    assert out_folder(after) == first
     assert sorted(p.name for p in (first / "certificates").glob("*CERT-*.pdf")) == drawn
     assert set(ledger_rows(state, "SELECT run_id, status FROM certificates")) == {(2, "issued")}
     assert paid_ids(first) == [ALICIA_BROOKS]
