@@ -459,12 +459,17 @@ class Ledger:
     def interrupted_folders(self) -> set[str]:
         """The output folders of runs killed before they delivered (their payment sheet never appeared),
         where no later run delivered: what they left there is half written, and may be replaced."""
-        rows = self.db.execute("SELECT out_dir, status FROM runs WHERE out_dir != '' ORDER BY run_id").fetchall()
+        rows = self.db.execute(
+            "SELECT out_dir, status, "
+            "  (SELECT count(*) FROM payments p WHERE p.run_id = r.run_id AND p.status = ?) "
+            "+ (SELECT count(*) FROM certificates c WHERE c.run_id = r.run_id AND c.status = ?) "
+            "FROM runs r WHERE out_dir != '' ORDER BY run_id", (ISSUED, ISSUED)).fetchall()
         last = {}
-        for folder, status in rows:
-            last[folder] = status
-        return {folder for folder, status in last.items()
-                if status == INTERRUPTED and not (Path(folder) / "payments.xlsx").exists()}
+        for folder, status, delivered in rows:
+            last[folder] = (status, delivered)
+        # delivered: its payment sheet was there when it was settled (it may have been taken away since)
+        return {folder for folder, (status, delivered) in last.items()
+                if status == INTERRUPTED and not delivered and not (Path(folder) / "payments.xlsx").exists()}
 
     def run_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM runs").fetchone()[0]

@@ -640,6 +640,22 @@ def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_i
     assert paid_ids(first) == [ALICIA_BROOKS]
 
 
+def test_a_killed_runs_folder_that_delivered_is_never_taken_back_even_once_its_sheet_is_moved(tmp_path):
+    """Killed after its payment sheet appeared, the run delivered: the next run settles it and writes
+    elsewhere; once finance moves the sheet away, no later run may replace that folder's certificates."""
+    inbox = small_inbox(tmp_path)
+    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"})
+    assert killed.returncode == -signal.SIGKILL
+    first = tmp_path / "out" / WEEK1
+    drawn = sorted(p.name for p in (first / "certificates").glob("*.pdf"))
+    assert out_folder(run_week(inbox, WEEK1)) != first
+    (first / "payments.xlsx").rename(tmp_path / "taken by finance.xlsx")
+    third = run_week(inbox, WEEK1)
+    assert third.returncode == 0, third.stderr
+    assert out_folder(third) != first
+    assert sorted(p.name for p in (first / "certificates").glob("*.pdf")) == drawn
+
+
 def test_runs_killed_at_random_moments_still_pay_each_stipend_exactly_once(tmp_path):
     inbox = small_inbox(tmp_path)
     for delay in (0.4, 1.2, 2.0, 2.6):
