@@ -111,7 +111,7 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
                 head = stream.read(4096)
             extent = _dimension(head)
             if extent:
-                reason = _extent_reason(info.filename.rsplit("/", 1)[-1], *extent, before=declared)
+                reason = extent_reason(info.filename.rsplit("/", 1)[-1], *extent, before=declared)
                 if reason:
                     return reason
                 declared += extent[0] * extent[1]
@@ -134,7 +134,7 @@ def _dimension(head: bytes) -> tuple[int, int] | None:
     return int(last_row), _column_number(last_col)
 
 
-def _extent_reason(sheet: str, rows: int, cols: int, before: int = 0) -> str:
+def extent_reason(sheet: str, rows: int, cols: int, before: int = 0) -> str:
     """Why a sheet of ``rows`` × ``cols`` cells must not be opened, or ''; ``before``: the cells the
     workbook's sheets before it declare (the limit is on all of them)."""
     if rows > settings.MAX_SHEET_ROWS or cols > settings.MAX_SHEET_COLUMNS:
@@ -202,7 +202,7 @@ class _OdsExtent:
             if self.cell_filled:
                 self.row_last_column = self.column
                 self.last_row = self.rows + self.row_repeat
-                reason = _extent_reason(f"sheet {self.sheet}", self.last_row, max(self.last_column, self.column), self.before)
+                reason = extent_reason(f"sheet {self.sheet}", self.last_row, max(self.last_column, self.column), self.before)
                 if reason:
                     raise _Refused(reason)
         elif tag == f"{_ODS_TABLE} table-row":

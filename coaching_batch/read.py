@@ -33,7 +33,7 @@ import python_calamine
 from . import settings
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
-from .inbox import archive_refuse_reason
+from .inbox import archive_refuse_reason, extent_reason
 from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
@@ -576,11 +576,19 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
         return result
     try:
         workbook = _open(path)
+        cells = 0  # the workbook's, as the reader lays its sheets out
         for meta in workbook.sheets_metadata:
             hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
             if str(meta.typ).rsplit(".", 1)[-1].lower() != "worksheet":
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
+            # what no declaration told before opening (an .xls, a sheet without its dimension): the
+            # same limit, before each cell becomes a Python object
+            reason = extent_reason(f"sheet {meta.name}", sheet.height, sheet.width, before=cells)
+            if reason:
+                result.error, result.sheets = f"refused: {reason}", []
+                return result
+            cells += sheet.height * sheet.width
             rows = sheet.to_python()
             first_row, first_col = sheet.start or (0, 0)
             # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened

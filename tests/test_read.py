@@ -280,6 +280,25 @@ def test_an_ods_repeating_its_rows_or_cells_past_excels_grid_is_refused_before_o
     assert result.sheets == []
 
 
+def test_a_sheet_that_declares_no_dimension_is_held_to_the_cell_limit_before_its_cells_are_made(tmp_path):
+    """`<dimension>` is optional: without it nothing is known before opening, so the extent the reader
+    finds is checked before each cell becomes a Python object (one cell at Z250000: 6.5 million)."""
+    import re
+    import zipfile
+
+    path = write_workbook(tmp_path / "far.xlsx", {"Log": [COACH_HEADER]})
+    far = tmp_path / "no-dimension.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(far, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<dimension[^>]*/>", b"", data)
+                data = data.replace(b"</sheetData>", b'<row r="250000"><c r="Z250000"><v>1</v></c></row></sheetData>')
+            target.writestr(info, data)
+    result = read_workbook(str(far), "no-dimension.xlsx")
+    assert result.error.startswith("refused: sheet Log declares 250,000 rows × 26 columns") and result.sheets == []
+
+
 def test_an_ods_with_libreoffices_blank_rows_and_columns_to_the_grids_edge_is_read(tmp_path):
     """LibreOffice writes the blank rest of every sheet as rows repeated to row 1,048,576 and cells
     repeated to column 16,384: only cells that hold something count."""
