@@ -21,8 +21,7 @@ def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | No
     """A finding about a pair, placed at its assignment row's file and sheet (``pair`` is a row or record);
     ``topic`` tells apart several of one rule about the pair, week after week (see ``finding_key``), and
     the pair's assignment, where the two people have several in the program (``_band``)."""
-    band = pair.get("_band", "") if hasattr(pair, "get") else ""
-    topic = "; ".join(part for part in (band, topic) if part)
+    topic = "; ".join(part for part in (pair.get("_band", ""), topic) if part)
     return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"], cell=cell, fix=fix, actor=actor,
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], topic=topic)
 
@@ -104,10 +103,10 @@ def bands(pairs: pd.DataFrame, issued: pd.DataFrame | None = None, certified: pd
         return band
     ordered = repeated.assign(_order=range(len(repeated)), _start=_start_dates(repeated), _done=_done_dates(repeated)).sort_values(
         ["target_grade", "start", "_order"], na_position="last", kind="stable")
-    recorded = _recorded_starts(issued, repeated)
-    certificates = _by_pair(certified, ["certificate_id", "issued_on"])
+    recorded = _ledger_records(issued, ["payment_id", "start_date"])
+    certificates = _ledger_records(certified, ["certificate_id", "issued_on"])
     for key, group in ordered.groupby(PAIR_KEYS, sort=False, dropna=False):
-        kept = _kept_bands(group, key, recorded.get(key, []))
+        kept = _kept_bands(group, key, recorded.get(key, [])[::-1])  # the latest payment first
         kept |= _kept_certified(group, key, certificates.get(key, []), kept)
         taken, seen, numbered = set(kept.values()), set(), 1
         for place, (index, grade) in enumerate(zip(group.index, group["target_grade"]), start=1):
@@ -141,16 +140,14 @@ def _lone_bands(pairs: pd.DataFrame, issued: pd.DataFrame | None, certified: pd.
     if (issued is None or issued.empty) and (certified is None or certified.empty):
         return pd.Series(bands, dtype=object)
     lone = pairs[~pairs.duplicated(PAIR_KEYS, keep=False)]
-    paid = _by_pair(issued, ["payment_id", "start_date", "end_date"])
-    certificates = _by_pair(certified, ["certificate_id", "issued_on"])
+    paid = _ledger_records(issued, ["payment_id", "start_date", "end_date"])
+    certificates = _ledger_records(certified, ["certificate_id", "issued_on"])
     for index, key, start, done, grade in zip(lone.index, zip(*(lone[k] for k in PAIR_KEYS)), _start_dates(lone),
                                                _done_dates(lone), lone["target_grade"]):
         if (key not in paid and key not in certificates) or not isinstance(start, str):
             continue
-        labels = [None] + ([f"grade {int(grade)}"] if pd.notna(grade) else []) + [
-            f"#{n}" for n in range(2, len(paid.get(key, [])) + len(certificates.get(key, [])) + 3)]
-        pays = {payment_id(*key, label): label for label in labels}
-        certs = {certificate_id(*key, label): label for label in labels}
+        labels = _labels([grade], len(paid.get(key, [])) + len(certificates.get(key, [])) + 2)
+        pays, certs = _bands_of(payment_id, key, labels), _bands_of(certificate_id, key, labels)
         periods = {pays[p]: (first, last) for p, first, last in paid.get(key, []) if p in pays}
         issued_on = {certs[c]: on for c, on in certificates.get(key, []) if c in certs}
         band = next((label for label, (first, last) in periods.items()
@@ -173,8 +170,19 @@ def _lone_bands(pairs: pd.DataFrame, issued: pd.DataFrame | None, certified: pd.
 _NO_BAND = object()  # no band found yet (None is the pair's own)
 
 
-def _by_pair(records: pd.DataFrame | None, columns: list[str]) -> dict[tuple, list[tuple]]:
-    """The ledger's records by pair (program, candidate, coach): each as the values of ``columns``."""
+def _labels(grades, count: int) -> list:
+    """The bands a pair's IDs may carry: its own (None), each target grade's, then numbers up to ``count``."""
+    return [None, *dict.fromkeys(f"grade {int(g)}" for g in grades if pd.notna(g)), *(f"#{n}" for n in range(2, count + 1))]
+
+
+def _bands_of(make_id, key: tuple, labels: list) -> dict[str, object]:
+    """ID → the band it was made for (``make_id``: payment_id or certificate_id): an ID read back."""
+    return {make_id(*key, label): label for label in labels}
+
+
+def _ledger_records(records: pd.DataFrame | None, columns: list[str]) -> dict[tuple, list[tuple]]:
+    """The ledger's records by pair (program, candidate, coach), in the order recorded: each as the
+    values of ``columns``."""
     if records is None or records.empty:
         return {}
     found: dict[tuple, list[tuple]] = {}
@@ -194,22 +202,11 @@ def _start_dates(pairs: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(pairs["planning_meeting_date"].fillna(pairs["start"])).dt.strftime("%Y-%m-%d")
 
 
-def _recorded_starts(issued: pd.DataFrame | None, repeated: pd.DataFrame) -> dict[tuple, list[tuple[str, str]]]:
-    """Pair keys → the (Payment ID, start date) issued to that pair before, the latest first."""
-    if issued is None or issued.empty:
-        return {}
-    mine = issued.iloc[::-1].merge(repeated[PAIR_KEYS].drop_duplicates(), on=PAIR_KEYS)
-    mine = mine[mine["start_date"].notna()]
-    return {key: list(zip(group["payment_id"], group["start_date"])) for key, group in mine.groupby(PAIR_KEYS, sort=False)}
-
-
-def _kept_bands(group: pd.DataFrame, key: tuple, recorded: list[tuple[str, str]]) -> dict:
+def _kept_bands(group: pd.DataFrame, key: tuple, recorded: list[tuple]) -> dict:
     """Row → the band of the Payment ID issued before for its start date (each band and row once)."""
     if not recorded:
         return {}
-    grades = {f"grade {int(g)}" for g in group["target_grade"].dropna()}
-    numbers = {f"#{n}" for n in range(2, len(group) + len(recorded) + 1)}
-    band_of = {payment_id(*key, label): label for label in [None, *grades, *numbers]}
+    band_of = _bands_of(payment_id, key, _labels(group["target_grade"], len(group) + len(recorded)))
     kept: dict = {}
     for payment, start in recorded:
         if payment not in band_of or band_of[payment] in kept.values():
@@ -225,9 +222,7 @@ def _kept_certified(group: pd.DataFrame, key: tuple, certified: list[tuple], kep
     coaching that had begun by the day it was issued (the latest begun, of the rows still free)."""
     if not certified:
         return {}
-    labels = [None, *{f"grade {int(g)}" for g in group["target_grade"].dropna()},
-              *(f"#{n}" for n in range(2, len(group) + len(certified) + 1))]
-    band_of = {certificate_id(*key, label): label for label in labels}
+    band_of = _bands_of(certificate_id, key, _labels(group["target_grade"], len(group) + len(certified)))
     placed: dict = {}
     for certificate, issued_on in certified:
         label = band_of.get(certificate, _NO_BAND)
