@@ -313,6 +313,29 @@ def test_several_findings_of_one_rule_about_a_pair_each_keep_their_own_status(tm
     assert [r["Status"] for r in find(week3, "COACH-NOT-QUALIFIED", **{"Candidate ID": "116590"})] == ["Open"]
 
 
+def _another_coaching(path: Path, *, assigned: dt.date, planning: dt.date, target_grade: int, completion: dt.date,
+                      request_for_payment: dt.date, request: tuple[dt.date, dt.date] | None = None) -> None:
+    """A workbook of one more completed coaching of Alicia Brooks by Jordan Reyes, weekly from the day
+    after its planning meeting: 40 hours of her log, 12 of his (``request``: her Coaching Request for
+    it, its date and its enrollment form's)."""
+    candidate, coach = "113402", "104233"
+    days = [planning + dt.timedelta(days=1 + 7 * i) for i in range(10)]
+    name = path.stem.lower()
+    sheets = {} if request is None else {"Requests": table_rows("requests", [{
+        "employee_id": candidate, "request_date": request[0], "target_grade": target_grade, "enrollment_form_date": request[1]}])}
+    sheets |= {
+        "Assignments": table_rows("assignments", [{
+            "candidate_id": candidate, "coach_id": coach, "assigned_date": assigned, "planning_meeting_date": planning,
+            "target_grade": target_grade, "goals_attained": "Yes", "status": "Completed", "completion_date": completion,
+            "payment_request_date": request_for_payment}]),
+        "Coach Log": coach_log_rows([{"candidate_id": candidate, "coach_id": coach, "date": day, "contact_type": "In Person",
+                                      "duration": 4.0, "description": f"{name} {i}"} for i, day in enumerate(days[:3])]),
+        "Candidate Log": table_rows("candidate_log", [{"candidate_id": candidate, "coach_id": coach, "date": day, "duration": 4.0,
+                                                       "description": f"{name} {i}"} for i, day in enumerate(days)]),
+    }
+    write_workbook(path, sheets)
+
+
 def test_a_paid_coaching_keeps_its_payment_id_when_an_earlier_band_is_entered_later(tmp_path):
     """Week 1 pays Alicia Brooks's coaching for grade 23. Week 2 the coordinator enters her earlier
     coaching by the same coach (for grade 21, completed and requested): only that one is paid, under
@@ -322,17 +345,8 @@ def test_a_paid_coaching_keeps_its_payment_id_when_an_earlier_band_is_entered_la
     candidate, coach = "113402", "104233"
     first, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK1)))
     assert list(first.payments["payment_id"]) == [ALICIA_BROOKS]
-    days = [dt.date(2025, 11, 13) + dt.timedelta(days=7 * i) for i in range(10)]
-    write_workbook(inbox / "Earlier band.xlsx", {
-        "Assignments": table_rows("assignments", [{
-            "candidate_id": candidate, "coach_id": coach, "assigned_date": dt.date(2025, 11, 10),
-            "planning_meeting_date": dt.date(2025, 11, 12), "target_grade": 21, "goals_attained": "Yes",
-            "status": "Completed", "completion_date": dt.date(2026, 2, 13), "payment_request_date": dt.date(2026, 2, 16)}]),
-        "Coach Log": coach_log_rows([{"candidate_id": candidate, "coach_id": coach, "date": day, "contact_type": "In Person",
-                                      "duration": 4.0, "description": f"earlier band {i}"} for i, day in enumerate(days[:3])]),
-        "Candidate Log": table_rows("candidate_log", [{"candidate_id": candidate, "coach_id": coach, "date": day, "duration": 4.0,
-                                                       "description": f"earlier band {i}"} for i, day in enumerate(days)]),
-    })
+    _another_coaching(inbox / "Earlier band.xlsx", assigned=dt.date(2025, 11, 10), planning=dt.date(2025, 11, 12),
+                      target_grade=21, completion=dt.date(2026, 2, 13), request_for_payment=dt.date(2026, 2, 16))
     second, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK2)))
 
     bands = second.pairs[second.pairs["candidate_id"] == candidate].set_index("target_grade")
@@ -370,19 +384,9 @@ def test_the_next_band_entered_alone_after_the_paid_one_left_the_inbox_is_paid_a
     first, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK1)))
     assert list(first.payments["payment_id"]) == [ALICIA_BROOKS]
     _without_alicias_assignment(inbox)
-    days = [dt.date(2026, 8, 4) + dt.timedelta(days=7 * i) for i in range(10)]
-    write_workbook(inbox / "Next band.xlsx", {
-        "Requests": table_rows("requests", [{"employee_id": candidate, "request_date": dt.date(2026, 7, 27),
-                                             "target_grade": 25, "enrollment_form_date": dt.date(2026, 7, 25)}]),
-        "Assignments": table_rows("assignments", [{
-            "candidate_id": candidate, "coach_id": coach, "assigned_date": dt.date(2026, 7, 30),
-            "planning_meeting_date": dt.date(2026, 8, 3), "target_grade": 25, "goals_attained": "Yes",
-            "status": "Completed", "completion_date": dt.date(2026, 11, 20), "payment_request_date": dt.date(2026, 11, 23)}]),
-        "Coach Log": coach_log_rows([{"candidate_id": candidate, "coach_id": coach, "date": day, "contact_type": "In Person",
-                                      "duration": 4.0, "description": f"next band {i}"} for i, day in enumerate(days[:3])]),
-        "Candidate Log": table_rows("candidate_log", [{"candidate_id": candidate, "coach_id": coach, "date": day, "duration": 4.0,
-                                                       "description": f"next band {i}"} for i, day in enumerate(days)]),
-    })
+    _another_coaching(inbox / "Next band.xlsx", assigned=dt.date(2026, 7, 30), planning=dt.date(2026, 8, 3),
+                      target_grade=25, completion=dt.date(2026, 11, 20), request_for_payment=dt.date(2026, 11, 23),
+                      request=(dt.date(2026, 7, 27), dt.date(2026, 7, 25)))
     second, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK2)))
 
     [pair] = second.pairs[second.pairs["candidate_id"] == candidate].to_dict("records")

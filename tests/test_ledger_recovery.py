@@ -107,7 +107,9 @@ def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_
     assert week1_certificates and not week1_certificates & week2_certificates
 
 
-def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
+def _paid_then_restored_to_before(tmp_path) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    """Alicia Brooks paid in week 1 and Ryan Patel in week 2, then the ledger restored from a copy made
+    between them (it knows nothing of Ryan's payment): the inbox, the state folder, the restore."""
     inbox = two_stipend_inbox(tmp_path)
     state = tmp_path / "state"
     run_week(inbox, WEEK1)
@@ -116,9 +118,13 @@ def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
     request_ryan(inbox)
     assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
     assert len(list_backups(state)) == 1  # the run copied the ledger first
-
     restored = ledger_command("restore", str(old_copy), state=state)
     assert restored.returncode == 0, restored.stderr
+    return inbox, state, restored
+
+
+def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
+    inbox, state, restored = _paid_then_restored_to_before(tmp_path)
     assert "restored from" in restored.stdout and "kept as" in restored.stdout
     assert issued(state) == [ALICIA_BROOKS]  # the old copy knows nothing of Ryan Patel's payment
     behind = ledger_command("verify", state=state)
@@ -138,14 +144,7 @@ def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
 def test_a_dry_run_checks_the_delivered_sheets_as_the_real_run_does_and_records_nothing(tmp_path):
     """A dry run shows what the real run would write: after an old copy is restored, a stipend on a
     delivered sheet is recovered, not listed as payable; with the ledger gone it stops as the real run does."""
-    inbox = two_stipend_inbox(tmp_path)
-    state = tmp_path / "state"
-    run_week(inbox, WEEK1)
-    old_copy = tmp_path / "last month.sqlite"
-    assert ledger_command("backup", str(old_copy), state=state).returncode == 0
-    request_ryan(inbox)
-    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
-    assert ledger_command("restore", str(old_copy), state=state).returncode == 0
+    inbox, state, _ = _paid_then_restored_to_before(tmp_path)
     ledger, backups = (state / "ledger.sqlite").read_bytes(), list_backups(state)
 
     dry = run_week(inbox, WEEK3, "--dry-run")

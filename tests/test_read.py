@@ -237,18 +237,25 @@ def test_a_workbook_is_hashed_as_it_is_read_and_a_vanished_one_is_said_to_be_unr
     assert gone.unopened == "cannot be read: No such file or directory" and not gone.sheets
 
 
-def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
+def _log_with_sheet_xml(path: Path, edit) -> Path:
+    """A one-sheet log (its header only) written to ``path`` with its sheet's XML changed by ``edit``."""
     import zipfile
 
-    path = write_workbook(tmp_path / "huge.xlsx", {"Log": [COACH_HEADER]})
-    patched = tmp_path / "patched.xlsx"
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<dimension ref="A1:F1"/>', b'<dimension ref="A1:XFD1048576"/>')
-                assert b"XFD1048576" in data
-            dst.writestr(item, data)
+    plain = write_workbook(path.with_name("plain-" + path.name), {"Log": [COACH_HEADER]})
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                edited = edit(data)
+                assert edited != data  # the edit found what it changes
+                data = edited
+            target.writestr(info, data)
+    return path
+
+
+def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
+    patched = _log_with_sheet_xml(tmp_path / "patched.xlsx",
+                                  lambda xml: xml.replace(b'<dimension ref="A1:F1"/>', b'<dimension ref="A1:XFD1048576"/>'))
     result = read_workbook(str(patched), "patched.xlsx")
     assert "refused" in result.error and "1,048,576" in result.error
 
@@ -284,17 +291,9 @@ def test_a_sheet_that_declares_no_dimension_is_held_to_the_cell_limit_before_its
     """`<dimension>` is optional: without it nothing is known before opening, so the extent the reader
     finds is checked before each cell becomes a Python object (one cell at Z250000: 6.5 million)."""
     import re
-    import zipfile
 
-    path = write_workbook(tmp_path / "far.xlsx", {"Log": [COACH_HEADER]})
-    far = tmp_path / "no-dimension.xlsx"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(far, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb"<dimension[^>]*/>", b"", data)
-                data = data.replace(b"</sheetData>", b'<row r="250000"><c r="Z250000"><v>1</v></c></row></sheetData>')
-            target.writestr(info, data)
+    far = _log_with_sheet_xml(tmp_path / "no-dimension.xlsx", lambda xml: re.sub(rb"<dimension[^>]*/>", b"", xml).replace(
+        b"</sheetData>", b'<row r="250000"><c r="Z250000"><v>1</v></c></row></sheetData>'))
     result = read_workbook(str(far), "no-dimension.xlsx")
     assert result.error.startswith("refused: sheet Log declares 250,000 rows × 26 columns") and result.sheets == []
 
