@@ -229,12 +229,13 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     firsts = grid[np.arange(len(grid)), first].tolist()
     distinct_firsts = set(firsts)
     header = rows[recognition.header_row]
-    headings = _headings(tuple(header), recognition.table, tuple(recognition.columns))
+    facts = _column_facts(recognition.table, tuple(recognition.columns))
+    headings = _headings(tuple(header), facts.accepted)
     special = {cell for cell in distinct_firsts if isinstance(cell, str)
                and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
     duration = recognition.columns.get("duration", -1)
     for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
-        if _is_example(firsts[i]) or _repeats_header(table[i], header, positions, _accepted(recognition.table, tuple(recognition.columns))):
+        if _is_example(firsts[i]) or _repeats_header(table[i], header, positions, facts.accepted):
             keep[i] = False
             continue
         footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col)
@@ -243,7 +244,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             keep[i] = False
     # Rows whose only content is a note such as "Continued on next page", or, on a log, words alone
     # where a date, a duration or an ID goes ("--- end of log ---", "Notes: see the binder").
-    numeric = _numeric_at(recognition.table, tuple(recognition.columns))
+    numeric = facts.numeric
     for i in np.flatnonzero(keep & (filled.sum(axis=1) == 1)):
         at = int(filled[i].argmax())
         cell = table[i, at]
@@ -274,7 +275,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         for i in np.flatnonzero(keep & np.logical_or.reduce([table == text for text in signatures]).any(axis=1)):
             if table[i, hours_at] is None or isinstance(table[i, hours_at], str):  # no hours on it: not an entry
                 keep[i] = False
-    needed = _needed_at(recognition.table, tuple(recognition.columns))
+    needed = facts.needed
     if merges:
         one_entry = _fill_merged_down(table, merges, first_row + recognition.header_row + 1,
                                       [first_col + at for at in positions], hours_at)
@@ -321,13 +322,6 @@ def _repeats_header(cells: np.ndarray, header: list, positions: list[int], accep
     wording the table accepts for it): the header row typed again (a page break in a printed log)."""
     filled = [(cell, header[at], names) for cell, at, names in zip(cells.tolist(), positions, accepted) if cell is not None]
     return bool(filled) and all(normalise_header(cell) in names | {normalise_header(heading)} for cell, heading, names in filled)
-
-
-@lru_cache(maxsize=256)
-def _accepted(table: str, columns: tuple[str, ...]) -> tuple[frozenset[str], ...]:
-    """The accepted headers of each of a sheet's columns, normalised."""
-    contract = tables()[table]
-    return tuple(frozenset(normalise_header(h) for h in contract.column(name).headers) for name in columns)
 
 
 _LABEL_ON_FORM = re.compile(r"^\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,4}\s*:?[\s_.\u00a0]*$")  # "Date:", "Date: ____"
@@ -452,26 +446,31 @@ def _uses_1904_dates(archive: zipfile.ZipFile) -> bool:
         return False
 
 
-@lru_cache(maxsize=256)
-def _numeric_at(table: str, columns: tuple[str, ...]) -> list[bool]:
-    """Which of a log's ``columns`` hold a date, a duration or an ID (all False for another table)."""
-    contract = tables()[table]
-    return [contract.log and contract.column(name).type in _NUMERIC_TYPES for name in columns]
+@dataclass(frozen=True)
+class _ColumnFacts:
+    """What cutting a sheet needs to know of its recognised columns, from the table's contract."""
+
+    accepted: tuple[frozenset[str], ...]  # each column's accepted headers, normalised
+    numeric: list[bool]  # on a log: the column holds a date, a duration or an ID (all False elsewhere)
+    needed: list[int]  # where the columns an entry cannot do without are: required ones, and a log's IDs
 
 
-@lru_cache(maxsize=256)
-def _needed_at(table: str, columns: tuple[str, ...]) -> list[int]:
-    """Where, among a sheet's ``columns``, are those an entry cannot do without: the table's
-    required columns, and a log's IDs."""
+@lru_cache(maxsize=256)  # a handful of tables and column layouts, thousands of sheets
+def _column_facts(table: str, columns: tuple[str, ...]) -> _ColumnFacts:
     contract = tables()[table]
-    return [k for k, name in enumerate(columns)
-            if contract.column(name).required or (contract.log and name in ("candidate_id", "coach_id"))]
+    described = [contract.column(name) for name in columns]
+    return _ColumnFacts(
+        accepted=tuple(frozenset(normalise_header(h) for h in column.headers) for column in described),
+        numeric=[contract.log and column.type in _NUMERIC_TYPES for column in described],
+        needed=[k for k, column in enumerate(described)
+                if column.required or (contract.log and column.name in ("candidate_id", "coach_id"))],
+    )
 
 
 @lru_cache(maxsize=1024)  # the workbooks of one template repeat their header rows
-def _headings(header: tuple, table: str, columns: tuple[str, ...]) -> frozenset[str]:
+def _headings(header: tuple, accepted: tuple[frozenset[str], ...]) -> frozenset[str]:
     """A header row's texts, and every wording its table accepts for its columns, normalised."""
-    return frozenset(normalise_header(cell) for cell in header).union(*_accepted(table, columns)) - {""}
+    return frozenset(normalise_header(cell) for cell in header).union(*accepted) - {""}
 
 
 _ERROR_CELL = re.compile(rb"<c\b([^>]*?\bt=\"e\"[^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
