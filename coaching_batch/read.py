@@ -53,6 +53,16 @@ _FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 EXCEL_1904_OFFSET_DAYS = 1462  # serial n of the 1904 date system is serial n + 1462 of the 1900 one
 _EXAMPLE_MARKER = settings.EXAMPLE_ROW_MARKER.casefold()
+# what a template writes under its headers to say how to fill a column in
+_HINT = re.compile(
+    r"(?<![a-z])(?:yyyy|yy|mm|dd|m|d)\s*[/.-]\s*(?:yyyy|yy|mm|dd|m|d)\s*[/.-]\s*(?:yyyy|yy|mm|dd|m|d)(?![a-z])"  # MM/DD/YYYY
+    r"|(?<![a-z])h{1,2}\s*:\s*mm(?![a-z])"  # h:mm
+    r"|^\W*(?:in\s+|decimal\s+|number\s+of\s+)?(?:hours?|hrs?|minutes?|mins?)\W*$"  # "(hours)"
+    r"|(?<![a-z])e\.\s?g\.?(?![a-z])|\beg\s*:|\bfor example\b|\bexample\s*:"  # "e.g. 1.5"
+    r"|\b(?:optional|required|select|choose|pick)\b|\bdrop[\s-]?down\b|\bfrom (?:the )?list\b|\byes\s*/\s*no\b"
+    r"|^\W*\d+\s*(?:-|\u2013|to)\s*\d+\W*$",  # a rating's range: "1-5", "(1 to 5)"
+    re.IGNORECASE)
+_HINTED_TYPES = ("date", "duration", "integer", "rating", "yesno")  # a hint there is never a value
 
 
 def _is_example(cell: str) -> bool:
@@ -253,6 +263,10 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             if _NOTE.search(text) or (numeric[at] and not _DIGIT.search(text)):
                 keep[i] = False
                 sheet.continued = sheet.continued or bool(_CONTINUED.search(text))
+    # A template's hints under its header ("MM/DD/YYYY", "(hours)", "e.g. 1.5"): the header's second
+    # line, not an entry.
+    if len(keep) and keep[0] and _is_hint_row(table[0].tolist(), facts.hinted):
+        keep[0] = False
     # Rows of the form's own words across several cells ("Coach Signature: ____" … "Date: ____", or
     # only fill-in lines): each distinct first cell is looked at once, the rest only for such rows.
     form_first = {cell for cell in distinct_firsts if isinstance(cell, str) and (_LABEL_ON_FORM.match(cell) or _FILL_IN.match(cell))}
@@ -315,6 +329,20 @@ def _fill_merged_down(table: np.ndarray, merges: list[Merge], top: int, columns:
         covered = table[start + 1 : stop, k]
         covered[np.equal(covered, None)] = table[start, k]
     return one_entry
+
+
+def _is_hint_row(cells: list, hinted: list[bool]) -> bool:
+    """Whether the row under a header holds, as text, how to fill its columns in rather than an entry:
+    every cell of a date, duration, number or yes/no column in it a hint such as "MM/DD/YYYY" or
+    "hours" (at least one), or every cell a hint. A real entry has its date or hours as a value."""
+    filled = [(cell, typed) for cell, typed in zip(cells, hinted) if cell is not None]
+    if not all(isinstance(cell, str) for cell, _ in filled):
+        return False
+    hints = [(bool(_HINT.search(cell)), typed) for cell, typed in filled]
+    typed_hints = [hint for hint, typed in hints if typed]
+    if typed_hints:
+        return all(typed_hints)
+    return len(hints) > 1 and all(hint for hint, _ in hints)
 
 
 def _repeats_header(cells: np.ndarray, header: list, positions: list[int], accepted: tuple[frozenset[str], ...]) -> bool:
@@ -452,6 +480,7 @@ class _ColumnFacts:
 
     accepted: tuple[frozenset[str], ...]  # each column's accepted headers, normalised
     numeric: list[bool]  # on a log: the column holds a date, a duration or an ID (all False elsewhere)
+    hinted: list[bool]  # the column holds a date, a duration, a number or yes/no: text there can be a hint
     needed: list[int]  # where the columns an entry cannot do without are: required ones, and a log's IDs
 
 
@@ -462,6 +491,7 @@ def _column_facts(table: str, columns: tuple[str, ...]) -> _ColumnFacts:
     return _ColumnFacts(
         accepted=tuple(frozenset(normalise_header(h) for h in column.headers) for column in described),
         numeric=[contract.log and column.type in _NUMERIC_TYPES for column in described],
+        hinted=[column.type in _HINTED_TYPES for column in described],
         needed=[k for k, column in enumerate(described)
                 if column.required or (contract.log and column.name in ("candidate_id", "coach_id"))],
     )

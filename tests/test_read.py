@@ -104,6 +104,35 @@ def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marke
     assert list(sheet.frame.index) == [4]
 
 
+@pytest.mark.parametrize("hints", [
+    ["Employee ID", "Employee ID", "MM/DD/YYYY", "In Person / Phone / Email", "hours (e.g. 1.5)", "optional"],
+    [None, None, "(yyyy-mm-dd)", None, "h:mm", None],
+    [None, None, "e.g. 9/1/2026", "select from the list", "Hours", "What you worked on"],
+])
+def test_a_templates_hints_under_the_header_are_not_an_entry(tmp_path, hints):
+    rows = [COACH_HEADER, hints, ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"]]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert list(sheet.frame.index) == [3]
+
+
+@pytest.mark.parametrize("first", [
+    ["200", "100", "TBD", "Phone", "1.5", "call"],  # words where the date goes: an entry with a bad date
+    ["200", "100", "MM/DD/YYYY", "Phone", 1.5, "call"],  # its hours are a number: an entry
+    ["200", "100", "9/1/2026", "Phone", "hours", "call"],  # a date typed as text: an entry
+])
+def test_a_first_entry_typed_as_text_is_still_an_entry(tmp_path, first):
+    rows = [COACH_HEADER, first, ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"]]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert list(sheet.frame.index) == [2, 3]
+
+
+def test_a_rosters_hint_row_is_not_an_employee(tmp_path):
+    rows = [["Employee ID", "Name", "Grade", "Hire Date"], ["6 digits", "First Last", "(1-25)", "mm/dd/yyyy"],
+            ["100", "Ann Lee", 20, dt.date(2020, 1, 6)]]
+    sheet = read_workbook(str(write_workbook(tmp_path / "roster.xlsx", {"Roster": rows})), "roster.xlsx").sheets[0]
+    assert sheet.table == "employees" and list(sheet.frame.index) == [3]
+
+
 def test_the_header_row_repeated_after_a_page_break_is_not_an_entry(tmp_path):
     rows = [
         COACH_HEADER,
