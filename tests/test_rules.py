@@ -385,6 +385,14 @@ def test_active_pair_without_recent_coach_contact_is_inactive(policy):
     assert rules(recent, "PAIR-INACTIVE") == []
 
 
+def test_a_zero_hour_coach_log_row_is_no_recent_contact(policy):
+    """SPEC §4: an error on a row (LOG-DURATION-INVALID) excludes that row, from the inactivity check too."""
+    active = assignment(planning="2026-08-01", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    zero = run(policy, assignments=[active], coach_log=[coach_entry("2026-10-21", 60), coach_entry("2026-11-18", 0)], candidate_log=[])
+    found = rules(zero, "PAIR-INACTIVE")
+    assert len(found) == 1 and "last coach-log entry 2026-10-21" in found[0].message
+
+
 def test_active_pair_near_its_deadline_with_hours_short_is_at_risk(policy):
     active = assignment(planning="2026-06-15", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
     found = rules(run(policy, assignments=[active], candidate_log=[candidate_entry("2026-11-19", 600)],

@@ -106,7 +106,9 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     pairs = _with_feedback_dates(pairs, reps.given_feedback(tables), as_of)
     pairs = _with_coaching_period(pairs, counted)
 
-    dated = coach_entries[coach_entries["date"] <= as_of]
+    # a contact: a coach-log row without an error (zero hours is one: SPEC §4 excludes the row)
+    contacts = entries.loc[coach_entries.index, "reason"] != "LOG-DURATION-INVALID"
+    dated = coach_entries[contacts & (coach_entries["date"] <= as_of)]
     last_contact = dated.groupby("pair")["date"].max().reindex(pairs.index)
 
     judgement = Judgement()
