@@ -51,7 +51,7 @@ COACH_COLUMNS = [
     "program", "coach_id", "coach_name", "grade", "hire_date", "pgs_status", "coach_training_date",
     "recommendations_complete", "qualified", "reasons",
 ]
-HOURS_BY_MONTH_COLUMNS = ["candidate_id", "coach_id", "month", "candidate_hours", "coach_contact_hours"]
+HOURS_BY_MONTH_COLUMNS = ["program", "candidate_id", "coach_id", "month", "candidate_hours", "coach_contact_hours"]
 CERTIFICATE_COLUMNS = [
     "program", "candidate_id", "candidate_name", "coach_id", "coach_name", "completion_date", "send_to", "copies_to",
     "certificate_id", "issued_on", "file",

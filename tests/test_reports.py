@@ -100,7 +100,7 @@ def make_result(policy, *, with_payment: bool = True, **changes) -> RunResult:
             "pgs_status": "Meeting", "coach_training_date": pd.NaT, "recommendations_complete": True,
             "qualified": False, "reasons": "no coach training date",
         }], columns=COACH_COLUMNS),
-        hours_by_month=pd.DataFrame([{"candidate_id": "1001", "coach_id": "2001", "month": "2026-05",
+        hours_by_month=pd.DataFrame([{"program": "itss-coaching", "candidate_id": "1001", "coach_id": "2001", "month": "2026-05",
                                       "candidate_hours": 10.5, "coach_contact_hours": float("nan")}],
                                     columns=HOURS_BY_MONTH_COLUMNS),
         certificates=pd.DataFrame(columns=CERTIFICATE_COLUMNS),
@@ -246,7 +246,7 @@ def test_empty_frame_gives_a_sheet_with_its_header(written):
 
 def test_missing_number_is_a_blank_cell(written):
     sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Hours by Month"]
-    assert rows(sheet) == [{"Candidate ID": "1001", "Coach ID": "2001", "Month": "2026-05", "Candidate Hours": 10.5,
+    assert rows(sheet) == [{"Program": "itss-coaching", "Candidate ID": "1001", "Coach ID": "2001", "Month": "2026-05", "Candidate Hours": 10.5,
                             "Coach Contact Hours": None}]
 
 

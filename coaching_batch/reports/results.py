@@ -73,6 +73,7 @@ COACH_HEADERS = {
 COACH_SHEET = [Column(key, *COACH_HEADERS[key]) for key in COACH_COLUMNS]
 
 HOURS_BY_MONTH_HEADERS = {
+    "program": ("Program", TEXT),
     "candidate_id": ("Candidate ID", TEXT),
     "coach_id": ("Coach ID", TEXT),
     "month": ("Month", TEXT),  # "2026-03": text sorts and filters as people expect

@@ -444,19 +444,19 @@ def _hours_by_month(counted: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     # Each distinct month is written as text once, not once per entry.
     codes, months = pd.factorize(counted["date"].to_numpy().astype("datetime64[M]"))
     month = pd.Categorical.from_codes(codes, categories=np.datetime_as_string(months, unit="M"))
-    # Summed by pair number first (a million entries grouped on integers), then by the pair's IDs
-    # (a pair assigned twice is one candidate and coach).
+    # Summed by pair number first (a million entries grouped on integers), then by the pair's program
+    # and IDs (a pair assigned twice in one program is one candidate and coach; in two, two rows).
     by_pair = counted.assign(month=month).groupby(["pair", "month", "kind"], observed=True)["duration"].sum().reset_index()
     table = (
-        by_pair.merge(pairs[["pair", "candidate_id", "coach_id"]], on="pair")
-        .groupby(["candidate_id", "coach_id", "month", "kind"], observed=True)["duration"].sum()
+        by_pair.merge(pairs[["pair", "program", "candidate_id", "coach_id"]], on="pair")
+        .groupby(["program", "candidate_id", "coach_id", "month", "kind"], observed=True)["duration"].sum()
         .unstack("kind", fill_value=0)
     )
     table = table.reindex(columns=["candidate_log", "coach_log"], fill_value=0).reset_index()
     table["month"] = table["month"].astype(str)
     table["candidate_hours"] = table["candidate_log"].map(hours)
     table["coach_contact_hours"] = table["coach_log"].map(hours)
-    return table[HOURS_BY_MONTH_COLUMNS].sort_values(["candidate_id", "coach_id", "month"]).reset_index(drop=True)
+    return table[HOURS_BY_MONTH_COLUMNS].sort_values(["candidate_id", "coach_id", "program", "month"]).reset_index(drop=True)
 
 
 def _certificates(pairs: pd.DataFrame, tables: Tables, programs: Programs) -> pd.DataFrame:
