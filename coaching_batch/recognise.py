@@ -22,7 +22,7 @@ from .contracts import TABLE_ORDER, tables
 from .settings import HEADER_SEARCH_ROWS, PARTIAL_MATCH_MIN_HEADERS
 
 _WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
-_HINT = re.compile(r"\s*\([^()]*\)\s*$")
+_HINT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # "(In Person, Phone (incl. Teams), Email)"
 _QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")  # Excel's autocorrected quotes: `Today’s Date`
 _CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
 
@@ -133,10 +133,22 @@ def _has_unfilled_pair_label(row: list) -> bool:
 
 
 def _is_label(row: list, position: int) -> bool:
-    if not str(row[position]).rstrip().endswith(":"):
+    """Whether a cell ending in ``:`` is a label with its value in the next filled cell: a date or a
+    number (`Date: | 9/1/2026`), or, after a pair's label (`Candidate Name: | Kim Lee`), words that
+    are neither a header nor another label. Any other header with a colon is a header, whatever
+    column follows it (`Employee Name: | Phone`)."""
+    cell = row[position]
+    if not cell.rstrip().endswith(":"):
         return False
     after = next((cell for cell in row[position + 1 :] if not is_blank(cell)), None)
-    return after is not None and normalise_header(after) not in _header_index()
+    if after is None:
+        return False
+    if not isinstance(after, str):
+        return True
+    text = _normalise_text(after)
+    if text in _header_index() or text in PAIR_LABELS or after.rstrip().endswith(":"):
+        return False
+    return _normalise_text(cell) in PAIR_LABELS
 
 
 def recognise(rows: list[list]) -> Recognition:

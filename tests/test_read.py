@@ -26,6 +26,7 @@ COACH_HEADER = ["Candidate ID", "Coach ID", "Date", "Type of Contact (In Person,
         ("Candidate Name:", "candidate name"),
         ("  EMPLOYEE\nID\u00a0 Number ", "employee id number"),
         ("Duration (h:mm):", "duration"),
+        ("Type of Contact (In Person, Phone (incl. Teams), Email)", "type of contact"),
         ("Today\u2019s Date", "today's date"),
         ("\u201cSupervisor\u2019s Name\u201d", '"supervisor\'s name"'),
         (12, ""),
@@ -33,6 +34,25 @@ COACH_HEADER = ["Candidate ID", "Coach ID", "Date", "Type of Contact (In Person,
 )
 def test_headers_are_normalised_before_matching(raw, expected):
     assert normalise_header(raw) == expected
+
+
+@pytest.mark.parametrize("header, expected", [
+    (["Band (grade)", "Employee ID Number", "Employee Name:", "Phone", "Hire Date:", "Phone:"],
+     ("employees", {"grade": 0, "employee_id": 1, "name": 2, "hire_date": 4})),
+    (["Employee ID:", "Phone", "Name:", "Grade:"], ("employees", {"employee_id": 0, "name": 2, "grade": 3})),
+    (["Candidate ID:", "Candidate Name:", "Coach ID:", "Coach Name:", "Planning Meeting Date:"],
+     ("assignments", {"candidate_id": 0, "coach_id": 2, "planning_meeting_date": 4})),
+    (["Date:", "Type of Contact:", "Duration:", "Candidate Name"], ("coach_log", {"date": 0, "contact_type": 1, "duration": 2})),
+])
+def test_a_header_with_a_colon_before_a_column_no_table_knows_is_still_a_header(header, expected):
+    found = recognise([header])
+    assert (found.table, found.columns) == expected and found.missing == []
+
+
+def test_a_paper_logs_labels_with_their_values_are_still_not_a_header():
+    for block in (["Candidate Name:", "Kim Lee", "Coach Name:", "Cory Coach"], ["Candidate ID:", 200, "Coach ID:", 100]):
+        found = recognise([block, [], ["Date", "Duration"]])
+        assert (found.table, found.header_row) == ("candidate_log", 2), block
 
 
 def test_a_log_with_type_of_contact_is_a_coach_log_and_without_it_a_candidate_log():
