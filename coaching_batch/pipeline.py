@@ -30,7 +30,7 @@ from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, read_all
 from .reports import OUTPUT_NAMES, write_outputs, writers_started
 from .reports.exceptions import OPEN, RESOLVED, finding_key
-from .values import parse_durations
+from .values import a1, parse_durations
 
 
 @dataclass
@@ -372,5 +372,5 @@ def _sheet_findings(relpath: str, sheet: RawSheet) -> list[Finding]:
         wanted = ", ".join(repr(table.column(c).headers[0]) for c in sheet.missing)
         return [finding("SHEET-MISSING-COLUMN",
                         f"Sheet {sheet.name!r} looks like the {table.title} table (header row {sheet.header_row}) but has no {wanted} column; sheet skipped",
-                        file=relpath, sheet=sheet.name, cell=f"A{sheet.header_row}")]
+                        file=relpath, sheet=sheet.name, cell=a1(sheet.header_row, min(sheet.columns.values(), default=0)))]
     return []

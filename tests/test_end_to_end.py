@@ -239,7 +239,8 @@ def small_inbox(root: Path) -> Path:
 def test_unreadable_file_missing_column_and_bad_date_are_findings_and_outputs_are_still_written(tmp_path):
     inbox = small_inbox(tmp_path)
     (inbox / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
-    write_workbook(inbox / "nodur.xlsx", {"Log": [["Candidate ID", "Coach ID", "Date", "Description"], ["200", "100", dt.date(2026, 2, 1), "x"]]})
+    write_workbook(inbox / "nodur.xlsx", {"Log": [["Candidate ID", "Coach ID", "Date", "Description"], ["200", "100", dt.date(2026, 2, 1), "x"]]},
+                   start_row=3, start_col=2)
     write_workbook(inbox / "log.xlsx", {"Log": coach_log_rows([
         {"candidate_id": "200", "coach_id": "100", "date": "31/31/2026", "contact_type": "Phone", "duration": 1},
         {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2},
@@ -249,7 +250,7 @@ def test_unreadable_file_missing_column_and_bad_date_are_findings_and_outputs_ar
     result = json.loads((tmp_path / "out" / "run.json").read_text())
     where = {(f["rule"], f["file"], f["sheet"], f["cell"]) for f in result["exceptions"]}
     assert ("FILE-UNREADABLE", "broken.xlsx", "", "") in where
-    assert ("SHEET-MISSING-COLUMN", "nodur.xlsx", "Log", "A1") in where
+    assert ("SHEET-MISSING-COLUMN", "nodur.xlsx", "Log", "C4") in where  # the header row's first cell
     assert ("CELL-TYPE", "log.xlsx", "Log", "C2") in where
     assert result["pairs"][0]["coach_contact_hours"] == 2.0  # the bad row is left out, the good one counts
     assert (tmp_path / "out" / "payments.xlsx").exists() and (tmp_path / "out" / "results.xlsx").exists()
