@@ -119,6 +119,19 @@ def test_one_minute_short_of_40_hours_blocks_completion(policy):
     assert "PAYMENT-NOT-COMPLETE" in rules(result)
 
 
+def test_a_completion_or_payment_request_dated_after_the_run_has_not_happened_yet(policy):
+    """Dates typed ahead: a run as of 2026-05-03 neither completes a coaching completed on 2026-05-04
+    nor pays on a Request for Payment signed after it."""
+    ahead = only_pair(run(policy, as_of=pd.Timestamp("2026-04-30"), assignments=[assignment(payment_request_date="2026-04-28")]))
+    assert not ahead["completion_eligible"] and not ahead["payment_eligible"]
+    assert "completion date 2026-05-01 is after the as-of date 2026-04-30" in ahead["reasons"]
+    signed_later = only_pair(run(policy, as_of=pd.Timestamp("2026-05-03")))
+    assert signed_later["completion_eligible"] and not signed_later["payment_eligible"]
+    assert "the Request for Payment is dated 2026-05-05, after the as-of date 2026-05-03" in signed_later["reasons"]
+    on_the_day = only_pair(run(policy, as_of=pd.Timestamp("2026-05-05")))
+    assert on_the_day["completion_eligible"] and on_the_day["payment_eligible"]
+
+
 def test_contact_hours_short_blocks_payment_but_not_completion(policy):
     cand, coach_rows = full_logs(coach_minutes=12 * 60 - 30)
     result = run(policy, candidate_log=cand, coach_log=coach_rows)

@@ -22,6 +22,7 @@ from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, 
 from ..policy import Policy, Programs, Words
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
+from .dates import day_text
 from .judgement import Context, Judgement
 from .pairs import band_of_topic, bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair
 from .payment import stipend
@@ -124,7 +125,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
                 judgement.merge(judge(group, section_settings, context))
     for name in pairs.loc[pairs["known_program"], "program"].unique():
         used[name] = programs[name]
-    pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement, issued, certified)
+    pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement, as_of, issued, certified)
     payable = pairs[pairs["payment_eligible"]]
     payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables, programs)
     footer_findings, unpaired_findings, hours_by_month = aside.result()
@@ -241,7 +242,7 @@ VERDICT_COLUMNS = [
 
 
 def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: set[str], judgement: Judgement,
-              issued: pd.DataFrame | None = None, certified: pd.DataFrame | None = None):
+              as_of: pd.Timestamp, issued: pd.DataFrame | None = None, certified: pd.DataFrame | None = None):
     findings = []
     completion_eligible, payment_eligible, reasons, amounts, bases = [], [], [], [], []
     roster: dict | None = None  # coach → roster row, read only when a stipend is worked out
@@ -267,6 +268,8 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
         elif pair["status"] != "Completed" and not (pair["reached_end"] and _completes_at_end(policy)):
             why.append(f"status is {pair['status']}, not Completed")
         why += judgement.completion.get(i, [])
+        if pd.notna(pair["completion_date"]) and pair["completion_date"] > as_of:  # typed ahead: not done yet
+            why.append(f"completion date {day_text(pair['completion_date'])} is after the as-of date {day_text(as_of)}")
         if pair["status"] == "Withdrawn":
             why.append("withdrawn")
         complete = not why
@@ -276,7 +279,7 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
                 f"Marked {'Completed' if pair['status'] == 'Completed' else 'goals attained'} but the candidate log counts "
                 f"{hours(pair['candidate_minutes']):.2f} h of the {policy.hours.candidate_minimum:g} h needed"))
 
-        pay_why, amount, basis = _payment_problems(pair, policy, complete, judgement.payment.get(i, []), findings)
+        pay_why, amount, basis = _payment_problems(pair, policy, complete, judgement.payment.get(i, []), findings, as_of)
         pays = policy.payment is not None
         if pays and not pay_why and complete:
             coach_row = {}
@@ -324,7 +327,8 @@ def _paid_minutes(pair: dict, policy: Policy) -> int:
     return pair["candidate_minutes"] if policy.payment.hours == "candidate" else pair["coach_contact_minutes"]
 
 
-def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[str], findings: list[Finding]):
+def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[str], findings: list[Finding],
+                      as_of: pd.Timestamp):
     """Why a pair is not payable (besides completion), with the PAYMENT-* findings. A program that pays
     no stipend has nothing to say here: its pairs are simply never payable."""
     payment = policy.payment
@@ -332,7 +336,8 @@ def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[
         return [], np.nan, ""
     pay_why = list(blocked)
     need_coach = policy.coach_contact_minimum_minutes
-    requested = pd.notna(pair["payment_request_date"])
+    request = pair["payment_request_date"]
+    requested = pd.notna(request) and request <= as_of  # one dated after the run's date is not in yet
     if need_coach is not None and pair["coach_contact_minutes"] < need_coach:
         pay_why.append(f"coach contact hours {hours(pair['coach_contact_minutes']):.2f} < {policy.hours.coach_contact_minimum:g}")
         if requested:
@@ -342,7 +347,8 @@ def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[
     if payment.requires_coach_log and pair["coach_log_entries"] == 0:
         pay_why.append("no coach log received")
     if payment.requires_payment_request and not requested:
-        pay_why.append("no Request for Payment")
+        pay_why.append("no Request for Payment" if pd.isna(request) else
+                       f"the Request for Payment is dated {day_text(request)}, after the as-of date {day_text(as_of)}")
     if requested and not complete:
         findings.append(pair_finding("PAYMENT-NOT-COMPLETE", pair,
             f"Payment requested on {pair['payment_request_date']:%Y-%m-%d} but the pair is not eligible for completion"))
