@@ -4,7 +4,7 @@ The same binder (tests/paper_forms.py: paper-form logs, a hidden sheet, an Excel
 titles, formulas, stray spaces, line breaks in headers) is written as .xlsx, as a 1904-dated .xlsx,
 as a macro-enabled .xlsm, and read from the committed .xls, 1904-dated .xls and .ods conversions.
 Every variant must give the same hours, verdicts and findings. A small 1904-dated log, as .xlsx and
-as the committed .xls and .ods, must give the same dates.
+as the committed .xls and .ods, must give the same dates and durations.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from coaching_batch.cli import main
 from coaching_batch.read import RawSheet, read_workbook
-from coaching_batch.values import parse_dates
+from coaching_batch.values import parse_dates, parse_durations
 from paper_forms import AS_OF, EXPECTED, LOG_1904, write_binder, write_log_1904
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -88,3 +89,10 @@ def log_1904(request, tmp_path) -> RawSheet:
 
 def test_a_date_typed_as_a_serial_number_in_a_1904_workbook_counts_from_1904_in_every_format(log_1904):
     assert list(parse_dates(log_1904.frame["date"]).values.dt.date) == LOG_1904["dates"]
+
+
+def test_a_time_cell_of_24_hours_or_more_is_a_duration_and_a_total_in_every_format(log_1904):
+    # an .ods gives such a cell as the text "PT25H00M00S"
+    assert parse_durations(log_1904.frame["duration"]).values.tolist() == LOG_1904["minutes"]
+    [footer] = log_1904.footers
+    assert parse_durations(pd.Series([footer.value], dtype=object)).values.tolist() == [LOG_1904["footer_minutes"]]
