@@ -154,8 +154,8 @@ _ODS_FORMULA = f"{_ODS_TABLE} formula"
 _ODS_CHUNK = 1 << 16  # content.xml is read this much at a time: its size never matters
 
 
-class _Refused(Exception):
-    """A sheet of an .ods is found too large while its content is still being read."""
+class Refused(Exception):
+    """An .ods's XML declares entities, or one of its sheets is found too large as it is read."""
 
 
 class _OdsExtent:
@@ -204,7 +204,7 @@ class _OdsExtent:
                 self.last_row = self.rows + self.row_repeat
                 reason = extent_reason(f"sheet {self.sheet}", self.last_row, max(self.last_column, self.column), self.before)
                 if reason:
-                    raise _Refused(reason)
+                    raise Refused(reason)
         elif tag == f"{_ODS_TABLE} table-row":
             self.rows += self.row_repeat
             self.last_column = max(self.last_column, self.row_last_column)
@@ -221,7 +221,15 @@ def _repeat(value: str | None) -> int:
 
 
 def _forbid(*_: object) -> None:
-    raise _Refused("its content declares XML entities")
+    raise Refused("its content declares XML entities")
+
+
+def xml_parser() -> expat.XMLParserType:
+    """A streaming XML parser (it keeps no tree) that refuses entities: a declaration raises
+    :class:`Refused` and is never expanded. Names come as ``namespace local-name``."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = parser.ExternalEntityRefHandler = _forbid
+    return parser
 
 
 def _ods_extent_reason(stream) -> str:
@@ -232,14 +240,13 @@ def _ods_extent_reason(stream) -> str:
     left to the reader to report.
     """
     extent = _OdsExtent()
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = xml_parser()
     parser.StartElementHandler, parser.EndElementHandler = extent.start, extent.end
-    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = parser.ExternalEntityRefHandler = _forbid
     try:
         for chunk in iter(lambda: stream.read(_ODS_CHUNK), b""):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
-    except _Refused as refused:
+    except Refused as refused:
         return str(refused)
     except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError):  # malformed: the reader says what it is
         return ""

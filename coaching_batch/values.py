@@ -395,6 +395,7 @@ _DURATION_TEXT = re.compile(
       | (?P<clock_h>\d+):(?P<clock_m>\d{{2}})(?::(?P<clock_s>\d{{2}}))?(?:\s?{_HOUR_UNIT})?
       | (?P<unit_h>{_NUMBER})\s?{_HOUR_UNIT}(?:\s?(?:,\s?|and\s)?(?P<unit_hm>\d{{1,2}})\s?(?:{_MINUTE_UNIT})?)?
       | (?P<unit_m>{_NUMBER})\s?{_MINUTE_UNIT}
+      | PT(?=\d)(?:(?P<iso_h>\d+)H)?(?:(?P<iso_m>\d+)M)?(?:(?P<iso_s>\d+(?:[.,]\d+)?)S)?
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -421,6 +422,11 @@ def _text_minutes(texts: np.ndarray) -> np.ndarray:
     minutes = np.where(np.isnan(minutes), hours_minutes, minutes)
     minutes = np.where(np.isnan(minutes), _numbers(parts["unit_m"]), minutes)
 
+    # ISO 8601 ("PT42H00M00S"): how python-calamine gives an .ods time cell of 24 h or more
+    iso = [np.nan_to_num(_numbers(parts[g])) for g in ("iso_h", "iso_m", "iso_s")]
+    is_iso = parts[["iso_h", "iso_m", "iso_s"]].notna().any(axis=1).to_numpy(dtype=bool)
+    minutes = np.where(is_iso, iso[0] * 60 + iso[1] + iso[2] / 60, minutes)
+
     negative = (parts["sign"] == "-").to_numpy(dtype=bool)
     return np.where(negative, -minutes, minutes)
 
@@ -436,8 +442,9 @@ def parse_durations(s: pd.Series | Cells) -> Parsed:
     Numbers are decimal hours (zero and negatives are read; a rule judges them); time-of-day cells,
     timedeltas and datetimes on Excel's day zero (1899-12-30/31) give their time; text may be hours
     (``1.5``, ``1,5``), a clock (``1:30``, ``1:30:00``, ``1:30 hrs``; minutes 0–59) or carry units
-    (``90 min``, ``1.5 h``, ``1h30``, ``1 hr 30 min``, ``2 hours``, ``45m``). Text that is not
-    one of these (``2:75``, ``TBD``) is invalid.
+    (``90 min``, ``1.5 h``, ``1h30``, ``1 hr 30 min``, ``2 hours``, ``45m``), or be ISO 8601
+    (``PT42H00M00S``, ``PT1H30M``, ``PT45M``: what the reader gives for an .ods time cell of 24 h
+    or more). Text that is not one of these (``2:75``, ``TBD``) is invalid.
     """
     cells = Cells.of(s)
     minutes = np.full(len(cells), np.nan)

@@ -6,7 +6,7 @@
 
 The same content, converted once with LibreOffice, is committed as tests/fixtures/binder.xls and
 binder.ods (see tests/fixtures/README.md), so every format is checked against the same oracle,
-``EXPECTED`` below.
+``EXPECTED`` below. So is a small log of a 1904 workbook (``write_log_1904``, ``LOG_1904``).
 
 What the binder holds, sheet by sheet:
 
@@ -203,3 +203,31 @@ def _robin(workbook, f: _Formats) -> None:
     _write_row(sheet, 1, ["Candidate Name:", "Robin Nobody", "Coach Name:", "Casey Coach"], f)
     _write_row(sheet, 3, ["Date", "Type of Contact", "Hours", "Description"], f)
     _write_row(sheet, 4, [dt.date(2026, 2, 3), "Phone", 1, "Intro call"], f)
+
+
+# A candidate log saved on the 1904 date system, as LibreOffice keeps it in .xls and .ods: one date
+# typed as a plain serial number (44624 is 2026-03-05 counted from 1904, 2022-03-04 from 1900),
+# durations and a `Total Hours` footer in [h]:mm, one of them 24 h or more.
+LOG_1904 = {
+    "dates": [dt.date(2026, 3, 5), dt.date(2026, 3, 12), dt.date(2026, 3, 19)],
+    "minutes": [90, 75, 1500],
+    "footer_minutes": 1665,
+}
+
+
+def write_log_1904(path: str | Path) -> Path:
+    """Write the 1904 candidate log (``LOG_1904``) to ``path`` (.xlsx) and return the path."""
+    path = Path(path)
+    workbook = xlsxwriter.Workbook(str(path), {"date_1904": True})
+    date, hours = workbook.add_format({"num_format": "m/d/yyyy"}), workbook.add_format({"num_format": "[h]:mm"})
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Duration"])
+    sheet.write_row(1, 0, [CANDIDATE, COACH, 44624, 1.5])  # the date typed as a number, hours as a number
+    for row, (day, minutes) in enumerate(zip(LOG_1904["dates"][1:], LOG_1904["minutes"][1:]), start=2):
+        sheet.write_row(row, 0, [CANDIDATE, COACH])
+        sheet.write_datetime(row, 2, dt.datetime.combine(day, dt.time()), date)
+        sheet.write_number(row, 3, minutes / 1440, hours)
+    sheet.write_string(4, 0, "Total Hours")
+    sheet.write_number(4, 3, LOG_1904["footer_minutes"] / 1440, hours)
+    workbook.close()
+    return path

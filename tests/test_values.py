@@ -293,6 +293,15 @@ def test_the_same_date_text_on_many_rows_gives_the_same_date_on_each():
         ("2H", 120),
         ("1 hour", 60),
         ("  1:30\n", 90),
+        ("PT1H30M00S", 90),  # ISO 8601: how the reader gives an .ods time cell of 24 h or more
+        ("PT42H00M00S", 2520),
+        ("PT1H30M", 90),
+        ("PT2H", 120),
+        ("PT45M", 45),
+        ("PT90M", 90),
+        ("PT1H29M40S", 90),
+        ("PT1H29M59.5S", 90),
+        ("PT5400S", 90),
     ],
 )
 def test_durations_read_as_whole_minutes(cell, minutes):
@@ -311,6 +320,10 @@ def test_durations_read_as_whole_minutes(cell, minutes):
         "abc",
         "TBD",
         "1 1/2 hours",
+        "PT",  # ISO 8601 with no hours, minutes or seconds
+        "PT1H30",
+        "PT30M1H",
+        "P1H",
         True,
         dt.date(2024, 3, 5),
         dt.datetime(2024, 3, 5, 1, 30),  # a date, not a duration
@@ -339,7 +352,7 @@ def test_zero_and_negative_durations_are_read_for_the_log_rule_to_judge(cell, mi
     assert one(parse_durations, cell) == minutes
 
 
-@pytest.mark.parametrize("cell, minutes", [(25, 1500), ("25:00", 1500), ("30 h", 1800), ("600 min", 600)])
+@pytest.mark.parametrize("cell, minutes", [(25, 1500), ("25:00", 1500), ("30 h", 1800), ("600 min", 600), ("PT25H00M00S", 1500)])
 def test_long_durations_are_read_for_the_implausible_warning_to_judge(cell, minutes):
     # SPEC §4: more than 8 h in one entry is a warning and still counted, so the parser keeps it.
     assert one(parse_durations, cell) == minutes

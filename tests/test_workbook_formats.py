@@ -3,7 +3,8 @@
 The same binder (tests/paper_forms.py: paper-form logs, a hidden sheet, an Excel table, merged
 titles, formulas, stray spaces, line breaks in headers) is written as .xlsx, as a 1904-dated .xlsx,
 as a macro-enabled .xlsm, and read from the committed .xls, 1904-dated .xls and .ods conversions.
-Every variant must give the same hours, verdicts and findings.
+Every variant must give the same hours, verdicts and findings. A small 1904-dated log, as .xlsx and
+as the committed .xls and .ods, must give the same dates and durations.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from coaching_batch.cli import main
-from paper_forms import AS_OF, EXPECTED, write_binder
+from coaching_batch.read import RawSheet, read_workbook
+from coaching_batch.values import parse_dates, parse_durations
+from paper_forms import AS_OF, EXPECTED, LOG_1904, write_binder, write_log_1904
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -64,3 +68,31 @@ def test_a_name_two_employees_share_and_a_name_not_in_the_roster_say_who_and_cou
     assert "301, 302" in by_rule["NAME-AMBIGUOUS"]["message"] and "2 entries not counted" in by_rule["NAME-AMBIGUOUS"]["message"]
     assert "Robin Nobody" in by_rule["ID-UNKNOWN"]["message"]
     assert by_rule["ID-UNKNOWN"]["coach_id"] == "100"  # the coach's name did resolve
+
+
+LOG_1904_VARIANTS = {
+    "xlsx": lambda folder: write_log_1904(folder / "log-1904.xlsx"),
+    "xls": lambda folder: FIXTURES / "log-1904.xls",
+    "ods": lambda folder: FIXTURES / "log-1904.ods",
+}
+
+
+@pytest.fixture(params=list(LOG_1904_VARIANTS))
+def log_1904(request, tmp_path) -> RawSheet:
+    """The log sheet of the 1904 workbook, read from one format."""
+    path = LOG_1904_VARIANTS[request.param](tmp_path)
+    workbook = read_workbook(str(path), path.name)
+    assert not workbook.error
+    [sheet] = workbook.sheets
+    return sheet
+
+
+def test_a_date_typed_as_a_serial_number_in_a_1904_workbook_counts_from_1904_in_every_format(log_1904):
+    assert list(parse_dates(log_1904.frame["date"]).values.dt.date) == LOG_1904["dates"]
+
+
+def test_a_time_cell_of_24_hours_or_more_is_a_duration_and_a_total_in_every_format(log_1904):
+    # an .ods gives such a cell as the text "PT25H00M00S"
+    assert parse_durations(log_1904.frame["duration"]).values.tolist() == LOG_1904["minutes"]
+    [footer] = log_1904.footers
+    assert parse_durations(pd.Series([footer.value], dtype=object)).values.tolist() == [LOG_1904["footer_minutes"]]
