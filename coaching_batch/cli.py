@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 import sys
 import traceback
+from contextlib import contextmanager
 from datetime import date
 from enum import IntEnum
 from functools import cache
@@ -127,19 +129,31 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     except Exception as exc:  # a bug, not bad input: still one line unless --verbose
         _fail(f"the run failed unexpectedly: {_shortened(repr(exc))}", verbose)
     counts = result.counts
-    click.echo(
-        f"{counts['pairs']} pairs: {counts['completion_eligible']} completion-eligible, "
-        f"{counts['payments']} newly payable (${result.payments['amount'].sum():,.2f}); "
-        f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
-    )
-    _echo_programs(result)
-    for line in recovery_warnings(result):  # a state folder on a network or sync file system
-        click.echo(line, err=True)
-    click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
+    with _reader_may_leave():
+        click.echo(
+            f"{counts['pairs']} pairs: {counts['completion_eligible']} completion-eligible, "
+            f"{counts['payments']} newly payable (${result.payments['amount'].sum():,.2f}); "
+            f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
+        )
+        _echo_programs(result)
+        for line in recovery_warnings(result):  # a state folder on a network or sync file system
+            click.echo(line, err=True)
+        click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
     if smtp is not None:  # sent once the outputs are written and the run recorded; a failure changes neither
         sys.exit(max(options.exit_status(result), send_and_echo(out_dir, smtp, state_dir=options.state_dir, dry_run=dry_run,
                                                                 lock_wait=lock_wait)))
     sys.exit(options.exit_status(result))
+
+
+@contextmanager
+def _reader_may_leave():
+    """The run's report, printed once the run is done and recorded. A reader that leaves early
+    (`coaching-batch run … | head -1`) changes nothing: the rest is not printed, and the exit status
+    is still the run's (it was 1, click's for a broken pipe)."""
+    try:
+        yield
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter's last flush goes nowhere
 
 
 def _echo_programs(result) -> None:

@@ -256,6 +256,19 @@ def test_unreadable_file_missing_column_and_bad_date_are_findings_and_outputs_ar
     assert (tmp_path / "out" / "payments.xlsx").exists() and (tmp_path / "out" / "results.xlsx").exists()
 
 
+def test_a_reader_that_leaves_early_does_not_change_the_exit_status(tmp_path):
+    """`coaching-batch run … | head -1`: the run is done and recorded; its exit status is still 0."""
+    inbox = small_inbox(tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the run prints its report
+    with subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")],
+                          stdout=write_end, stderr=subprocess.PIPE, text=True) as process:
+        os.close(write_end)
+        _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    assert stderr == "" and (tmp_path / "out" / "payments.xlsx").exists()
+
+
 def test_an_ods_declaring_millions_of_rows_is_unreadable_and_the_run_goes_on(tmp_path):
     """An .ods of under a kilobyte whose one filled row is repeated two million times is refused
     before the reader builds it (SPEC §3); the other files are still read and judged."""
