@@ -16,7 +16,8 @@ dropped, and this run pays it if it is still payable.
 
 Findings are remembered by :func:`~coaching_batch.reports.exceptions.finding_key`, so next week's
 run can tell New (not open last time), Open (still there, with the date first seen) and Resolved
-(open last time, gone now).
+(open last time, gone now). A finding whose row moved is recorded under its new key with its first
+seen date, and its old key closed.
 
 Only one run may use a state folder at a time: :func:`state_lock` holds a lock file beside the
 database for the whole run.
@@ -434,8 +435,9 @@ class Ledger:
                   _iso(first_seen.get(key, result.as_of)), as_of, f.program or "")
                  for key, f in {finding_key(f): f for f in result.findings}.items()],
             )
+            # the resolved ones, and those found again at another row (recorded above under their new key)
             db.executemany("UPDATE findings SET is_open = 0, resolved_on = ? WHERE program = ? AND key = ?",
-                           [(as_of, program, finding_key(f)) for f in result.resolved])
+                           [(as_of, program, key) for key in [finding_key(f) for f in result.resolved] + result.moved])
             db.execute("UPDATE runs SET status = ?, finished_at = ?, exit_status = ?, counts = ? WHERE run_id = ?",
                        (COMPLETED, _now(), exit_status, json.dumps(result.counts), run_id))
             crash_point("completing")

@@ -77,6 +77,8 @@ class RunResult:
     # set by the ledger (issue 3); until then every finding is New, first seen today
     finding_history: dict[str, tuple[str, date]] = field(default_factory=dict)
     resolved: list[Finding] = field(default_factory=list)
+    # last run's keys of findings found again at another row (a row deleted or inserted above): closed, not Resolved
+    moved: list[str] = field(default_factory=list)
     programs: dict[str, Policy] = field(default_factory=dict)  # every program a pair belongs to, by name
     # The roster's people (PEOPLE_COLUMNS), for the documents and notices addressed to them.
     people: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PEOPLE_COLUMNS))

@@ -29,7 +29,7 @@ from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, 
 from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, read_all
 from .reports import OUTPUT_NAMES, write_outputs, writers_started
-from .reports.exceptions import OPEN, RESOLVED, finding_key
+from .reports.exceptions import OPEN, RESOLVED, finding_key, moved_findings
 from .values import a1, parse_durations
 
 
@@ -295,7 +295,8 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None, writers:
 
 def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] | None = None) -> None:
     """Compare the run with the ledger: stipends paid before are not paid again (PAYMENT-ALREADY-PAID),
-    and each finding is New or Open, with the ones gone since the last run listed as Resolved.
+    and each finding is New or Open, with the ones gone since the last run listed as Resolved
+    (not those whose row moved: :func:`~coaching_batch.reports.exceptions.moved_findings`).
 
     ``delivered``: payments on delivered sheets that the ledger lacks and a dry run did not record
     (Payment ID → the sheet's as-of date), paid all the same (recovery.check_delivered)."""
@@ -332,10 +333,17 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
     # a dry run may look back before the last run: a finding first seen after its date was not there yet
     previous = {key: (f, first_seen) for key, (f, first_seen) in ledger.previous_findings(result.policy.name).items()
                 if first_seen <= result.as_of}
-    current = {finding_key(f) for f in result.findings}
+    current = {finding_key(f): f for f in result.findings}
+    gone = {key: f for key, (f, _) in previous.items() if key not in current}
+    # a row deleted or inserted above a finding moved its cell: still Open, since it was first seen
+    moved = moved_findings([f for key, f in current.items() if key not in previous], gone.values())
+    result.moved = list(moved.values())
+    for old_key in result.moved:
+        del gone[old_key]
     result.finding_history = {key: (OPEN, first_seen) for key, (_, first_seen) in previous.items() if key in current}
-    result.resolved = [f for key, (f, _) in previous.items() if key not in current]
-    result.finding_history |= {key: (RESOLVED, first_seen) for key, (_, first_seen) in previous.items() if key not in current}
+    result.finding_history |= {key: (OPEN, previous[old_key][1]) for key, old_key in moved.items()}
+    result.resolved = list(gone.values())
+    result.finding_history |= {key: (RESOLVED, previous[key][1]) for key in gone}
 
 
 def archive_inputs(inbox: Path, result: RunResult, archive: Path) -> list[Path]:

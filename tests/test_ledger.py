@@ -313,6 +313,36 @@ def test_several_findings_of_one_rule_about_a_pair_each_keep_their_own_status(tm
     assert [r["Status"] for r in find(week3, "COACH-NOT-QUALIFIED", **{"Candidate ID": "116590"})] == ["Open"]
 
 
+def test_a_row_deleted_above_findings_leaves_them_open_since_they_were_first_seen(tmp_path):
+    """A coordinator deletes one entry of a log: the problems on the rows below it move up a row
+    (D4 -> D3) but are the same problems, so they stay Open with their age; the one fixed that week
+    is Resolved, and nothing comes back as Resolved the week after."""
+    inbox = small_inbox(tmp_path)
+    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
+    pair = {"candidate_id": "113402", "coach_id": "104233"}
+    write_workbook(log, {"Alicia Brooks": coach_log_rows([
+        {**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a wrong entry"},
+        {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Carrier pigeon", "duration": 1.0, "description": "a"},
+        {**pair, "date": dt.date(2026, 5, 18), "contact_type": "Phone", "duration": 9.5, "description": "b"},
+        {**pair, "date": dt.date(2026, 5, 25), "contact_type": "Phnoe", "duration": 1.0, "description": "c"}])})
+    week1 = exception_rows(out_folder(run_week(inbox, WEEK1)))
+    assert sorted((r["Rule"], r["Cell"], r["Status"]) for r in week1 if r["File"] == log.name) == [
+        ("CELL-ENUM", "D3", "New"), ("CELL-ENUM", "D5", "New"), ("LOG-DURATION-IMPLAUSIBLE", "E4", "New")]
+    workbook = openpyxl.load_workbook(log)
+    workbook["Alicia Brooks"].delete_rows(2)  # the wrong entry
+    workbook.save(log)
+    set_cell(log, "Alicia Brooks", "Phnoe", "Phone")  # and one fixed
+
+    week2 = [r for r in exception_rows(out_folder(run_week(inbox, WEEK2))) if r["File"] == log.name]
+    assert sorted((r["Rule"], r["Cell"], r["Status"], r["First Seen"], r["Age (days)"]) for r in week2) == [
+        ("CELL-ENUM", "D2", "Open", dt.datetime(2026, 11, 20), 7),
+        ("CELL-ENUM", "D5", "Resolved", dt.datetime(2026, 11, 20), 7),  # the fixed one, at its cell of last week
+        ("LOG-DURATION-IMPLAUSIBLE", "E3", "Open", dt.datetime(2026, 11, 20), 7)]
+    week3 = [r for r in exception_rows(out_folder(run_week(inbox, WEEK3))) if r["File"] == log.name]
+    assert sorted((r["Rule"], r["Cell"], r["Status"], r["Age (days)"]) for r in week3) == [
+        ("CELL-ENUM", "D2", "Open", 14), ("LOG-DURATION-IMPLAUSIBLE", "E3", "Open", 14)]
+
+
 def _another_coaching(path: Path, *, assigned: dt.date, planning: dt.date, target_grade: int, completion: dt.date,
                       request_for_payment: dt.date, request: tuple[dt.date, dt.date] | None = None) -> None:
     """A workbook of one more completed coaching of Alicia Brooks by Jordan Reyes, weekly from the day

@@ -2,12 +2,13 @@
 
 Each finding carries a status compared with the previous run — New, Open (seen before) or Resolved
 (seen before, gone now) — from ``RunResult.finding_history``, which the ledger fills, keyed by
-:func:`finding_key`.
+:func:`finding_key`; a finding whose row moved stays Open (:func:`moved_findings`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ ACTOR_ORDER = ("coordinator", "coach", "candidate", "supervisor")
 NEW, OPEN, RESOLVED = "New", "Open", "Resolved"
 STATUSES = (NEW, OPEN, RESOLVED)
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+_CELL = re.compile(r"([A-Z]+)([0-9]+)")  # an A1 reference: its column letters, its row
 
 # The finding's own columns, shared with the Exceptions sheet of results.xlsx.
 FINDING_COLUMNS = [
@@ -56,9 +58,31 @@ def finding_key(f: Finding) -> str:
 
     The message is left out on purpose (it quotes hours and dates that change every week). A ``|``
     or ``\\`` inside a part is escaped with a backslash so two different findings never share a key.
+    A finding whose row moved (a row deleted or inserted above it) is found by :func:`moved_findings`.
     """
     parts = (f.rule, f.file, f.sheet, f.cell, f.candidate_id, f.coach_id) + ((f.topic,) if f.topic else ())
     return "|".join(str(p or "").replace("\\", "\\\\").replace("|", "\\|") for p in parts)
+
+
+def moved_findings(new: Iterable[Finding], gone: Iterable[Finding]) -> dict[str, str]:
+    """The findings of this run that last run had at another row: this run's key → last run's key.
+
+    A row deleted or inserted above a finding moves its cell (E4 → E3), and so its key. A ``new``
+    finding (its key not seen last run) is a ``gone`` one (last run's key not seen now) when all
+    but the row is the same: rule, file, sheet, pair, topic, the cell's column letters and the
+    message, which quotes the cell's value. Several alike are paired in row order.
+    """
+    def by_likeness(findings: Iterable[Finding]) -> dict[tuple, list[tuple[int, str]]]:
+        alike = defaultdict(list)
+        for f in findings:
+            if cell := _CELL.fullmatch(f.cell):
+                alike[f.rule, f.file, f.sheet, f.candidate_id, f.coach_id, f.topic, cell[1], f.message].append(
+                    (int(cell[2]), finding_key(f)))
+        return alike
+
+    before = by_likeness(gone)
+    return {key: old_key for likeness, found in by_likeness(new).items()
+            for (_, key), (_, old_key) in zip(sorted(found), sorted(before.get(likeness, [])))}
 
 
 def topic_of_key(key: str) -> str:
