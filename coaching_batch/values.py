@@ -251,6 +251,13 @@ def normalise_text(s: pd.Series | Cells) -> pd.Series:
     return pd.Series(pd.array(text, dtype="string"), index=cells.index, name=cells.name, copy=False)
 
 
+def name_keys(s: pd.Series | Cells) -> pd.Series:
+    """Names as they are compared (SPEC §3), NA for blank: text by the whitespace rule, in one Unicode
+    form (NFKC: an accent typed as its own character, as macOS and PDFs give it, is the accented
+    letter), case-folded."""
+    return normalise_text(s).str.normalize("NFKC").str.casefold()
+
+
 def parse_ids(s: pd.Series | Cells) -> Parsed:
     """IDs as text: ``12345.0`` → "12345", text kept (leading zeros too); 12.5 and booleans invalid.
 

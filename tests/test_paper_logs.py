@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pandas as pd
 import xlsxwriter
@@ -200,6 +201,23 @@ def test_names_above_a_log_give_every_row_its_pair_and_its_hours_count(policy):
     result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
     assert result.pairs.loc[0, "coach_contact_minutes"] == 180
     assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS", "CELL-REQUIRED", "LOG-NO-ASSIGNMENT")]
+
+
+def _renamed(tables, employee_id: str, name: str):
+    """The roster with one employee's name changed."""
+    employees = tables.frames["employees"]
+    employees.loc[employees["employee_id"] == employee_id, "name"] = name
+    return tables
+
+
+def test_a_name_typed_with_its_accents_as_separate_characters_matches_the_roster(policy):
+    """macOS and a PDF's copy-paste give "é" as "e" and a combining accent: on screen the same name."""
+    tables = _renamed(_assigned(coach_log=_coach_entries()), "200", "José Álvarez")
+    typed = unicodedata.normalize("NFD", "JOSÉ  álvarez")
+    tables = _label_the_coach_log(tables, {"candidate": ("name", typed), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 180
+    assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
 
 
 def test_an_id_column_keeps_its_values_and_only_its_blank_cells_take_the_label(policy):

@@ -64,15 +64,15 @@ _LABEL_COLUMNS = ("label_rule", "label_message", "label_sheet", "label_cell")
 def resolve_labels(tables: Tables) -> dict[tuple[int, str], tuple[str | None, str, str]]:
     """(source, role) → (employee ID or None, rule, message) for every log labelled above its table.
 
-    An ID label is read as an ID; a name label is matched against the roster's names after
-    case-folding and the whitespace rule. A name no employee has is `ID-UNKNOWN`, one that two
+    An ID label is read as an ID; a name label is matched against the roster's names as
+    :func:`values.name_keys` compares them. A name no employee has is `ID-UNKNOWN`, one that two
     employees share is `NAME-AMBIGUOUS`; the rule and message are empty when the ID was found.
     """
     labelled = [(src, role, label) for src, source in enumerate(tables.sources) for role, label in source.labels.items()]
     if not labelled:
         return {}
     roster = tables["employees"]
-    names = values.normalise_text(roster["name"]).str.casefold()
+    names = values.name_keys(roster["name"])
     by_name = pd.DataFrame({"name": names, "id": roster["employee_id"]}).dropna().drop_duplicates()
     shared = by_name["name"].duplicated(keep=False).to_numpy()
     ids_of = {name: [employee_id] for name, employee_id in zip(by_name["name"][~shared], by_name["id"][~shared])}
@@ -82,7 +82,7 @@ def resolve_labels(tables: Tables) -> dict[tuple[int, str], tuple[str | None, st
     typed = pd.Series([label.value for _, _, label in labelled], dtype=object)
     is_id = pd.Series([label.kind == "id" for _, _, label in labelled])
     as_ids = values.parse_ids(typed.where(is_id, None)).values.astype(object)
-    as_names = values.normalise_text(typed.where(~is_id, None)).str.casefold().astype(object)
+    as_names = values.name_keys(typed.where(~is_id, None)).astype(object)
     resolved = {}
     for (src, role, label), employee_id, name in zip(labelled, as_ids, as_names):
         shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {str(label.value).strip()!r} above the {{log}}"
