@@ -98,6 +98,25 @@ def test_a_continuation_page_without_labels_carries_its_first_pages_labels(tmp_p
     assert sheets["Notes"].labels == {}
 
 
+def test_a_continuation_page_named_after_its_first_page_carries_that_pages_labels_wherever_it_is(tmp_path):
+    """Another pair's log between the two pages does not take the continuation: its name says whose it is."""
+    first = [["Candidate Name:", "Kim Candidate"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY, ["Continued on next page"]]
+    other = [["Candidate Name:", "Kai Candidate"], ["Coach Name:", "Cory Coach"], PAPER_HEADER, ENTRY]
+    sheets = read_sheets(tmp_path, {
+        "Page 1": first,
+        "Kai": other,
+        "Page 1 continued": [PAPER_HEADER, ENTRY],
+        "page 1 (cont.)": [PAPER_HEADER, ENTRY],
+        "Page 1 - Continued": [PAPER_HEADER, ENTRY],
+        "Kai continued": [PAPER_HEADER, ENTRY],
+        "Log continued": [PAPER_HEADER, ENTRY],  # names no sheet: the page before it
+    })
+    for name in ("Page 1 continued", "page 1 (cont.)", "Page 1 - Continued"):
+        assert labels_of(sheets[name])["candidate"] == ("name", "Kim Candidate", "B1", "Page 1"), name
+    assert labels_of(sheets["Kai continued"])["candidate"] == ("name", "Kai Candidate", "B1", "Kai")
+    assert labels_of(sheets["Log continued"])["candidate"] == ("name", "Kai Candidate", "B1", "Kai")
+
+
 def test_a_footer_takes_its_value_from_the_duration_column_and_is_not_an_entry(tmp_path):
     sheets = read_sheets(tmp_path, {
         "Signed": [PAPER_HEADER, ENTRY, ["Total Hours", None, 1.5, "Signature of Coach: ______"]],
