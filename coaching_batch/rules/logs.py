@@ -7,6 +7,8 @@ dated after the as-of date, outside the pair's window, a repeat of an entry alre
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -61,14 +63,16 @@ def _letters(tables: Tables, entries: pd.DataFrame, column: str) -> pd.Categoric
 _LABEL_COLUMNS = ("label_rule", "label_message", "label_sheet", "label_cell")
 
 
-def resolve_labels(tables: Tables) -> dict[tuple[int, str], tuple[str | None, str, str]]:
-    """(source, role) → (employee ID or None, rule, message) for every log labelled above its table.
+def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> dict[tuple[int, str], tuple[str | None, str, str]]:
+    """(source, role) → (employee ID or None, rule, message) for every log labelled above its table
+    (of ``sources`` only, when given).
 
     An ID label is read as an ID; a name label is matched against the roster's names as
     :func:`values.name_keys` compares them. A name no employee has is `ID-UNKNOWN`, one that two
     employees share is `NAME-AMBIGUOUS`; the rule and message are empty when the ID was found.
     """
-    labelled = [(src, role, label) for src, source in enumerate(tables.sources) for role, label in source.labels.items()]
+    labelled = [(src, role, label) for src, source in enumerate(tables.sources) for role, label in source.labels.items()
+                if sources is None or src in sources]
     if not labelled:
         return {}
     roster = tables["employees"]
@@ -100,6 +104,28 @@ def resolve_labels(tables: Tables) -> dict[tuple[int, str], tuple[str | None, st
             resolved[src, role] = (None, "NAME-AMBIGUOUS",
                                    f"{shown} is the name of {len(found)} employees in the roster ({', '.join(map(str, found))})")
     return resolved
+
+
+def with_label_ids(findings: list[Finding], tables: Tables) -> list[Finding]:
+    """Findings on the cells of a log that names its pair above its table (validation knows no
+    roster) given the IDs its labels resolve to, as the log's other findings have them.
+
+    Only the sheets with such a finding have their labels resolved: a few, among thousands of logs.
+    """
+    labelled = {(source.file, source.sheet): src for src, source in enumerate(tables.sources) if source.labels}
+    wanted = {labelled[f.file, f.sheet] for f in findings
+              if (f.file, f.sheet) in labelled and not (f.candidate_id and f.coach_id)}
+    if not wanted:
+        return findings
+    resolved = resolve_labels(tables, wanted)
+    given = []
+    for f in findings:
+        src = labelled.get((f.file, f.sheet))
+        ids = {} if src not in wanted else {
+            f"{role}_id": resolved[src, role][0] for role in ("candidate", "coach")
+            if not getattr(f, f"{role}_id") and resolved.get((src, role), (None,))[0] is not None}
+        given.append(replace(f, **ids) if ids else f)
+    return given
 
 
 def _fill_from_labels(entries: pd.DataFrame, tables: Tables) -> pd.DataFrame:
