@@ -309,6 +309,26 @@ def test_an_unknown_coach_id_above_the_log_is_reported_at_the_coach_label(policy
     assert "Coach ID 999" in unknown.message and unknown.cell == "C4"
 
 
+def test_both_names_above_a_log_unknown_are_each_reported_at_their_own_cell_in_the_same_run(policy):
+    """Neither name is in the roster: the coordinator learns of both at once, not of the coach's only
+    once the candidate's is fixed. The log goes on over a second page that carries the same labels."""
+    tables = _assigned(coach_log=_coach_entries(4))
+    labels = {"candidate": _Label("candidate", "name", "Kim Candidat", "Paper log", 3, 2),
+              "coach": _Label("coach", "name", "Casey Coache", "Paper log", 4, 2)}
+    columns = {"date": 0, "contact_type": 1, "duration": 2}
+    first = len(tables.sources)
+    tables.sources += [SheetSource("paper.xlsx", "Paper log", columns, labels), SheetSource("paper.xlsx", "Paper log (2)", columns, labels)]
+    frame = tables.frames["coach_log"]
+    frame["_src"], frame["_file"], frame["_sheet"] = [first, first, first + 1, first + 1], "paper.xlsx", ["Paper log"] * 2 + ["Paper log (2)"] * 2
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    unknown = sorted((f.sheet, f.cell, f.message) for f in result.findings if f.rule == "ID-UNKNOWN")
+    assert unknown == [
+        ("Paper log", "C3", "Candidate name 'Kim Candidat' above the coach log is not a name in the roster; 4 entries on 2 sheets not counted"),
+        ("Paper log", "C4", "Coach name 'Casey Coache' above the coach log is not a name in the roster; 4 entries on 2 sheets not counted"),
+    ]
+    assert not result.entries["counted"].any()
+
+
 # --- Total Hours footers ---------------------------------------------------------------------------
 
 def _entries(rows):
