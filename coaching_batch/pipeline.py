@@ -190,6 +190,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         progress("Reading workbooks", 0, len(to_read))
     reads = read_all(to_read, on_done=tick, meanwhile=_load_later_stages)
     from .rules.evaluate import evaluate  # loaded while the workers read (see _load_later_stages)
+    from .rules.logs import with_label_ids
     from .rules.pairs import with_pair_programs
     from .validate import validate
     sheets_by_table: dict[str, list[tuple[str, RawSheet]]] = {}
@@ -225,7 +226,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     if progress:
         progress("Validating", 0, 1)
     validated, cell_findings = validate(sheets_by_table, day_first=programs.default.day_first, release=True)
-    findings += cell_findings
+    findings += with_label_ids(cell_findings, validated)  # a bad cell of a paper log: the pair its labels name
     reads = sheets_by_table = workbook = sheet = None  # the raw sheets are not needed past validation
 
     # 4. Rules, totals and verdicts.

@@ -43,6 +43,7 @@ _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.
                    re.IGNORECASE)
 _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
 _FOOTER = re.compile(r"^\s*total(?:\s+(?:hours|duration))?\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
+_NOT_WORDS = re.compile(r"[\W_]+")
 _WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
 _INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*:\s*(.*?)\s*$", re.IGNORECASE | re.DOTALL)
@@ -695,20 +696,32 @@ def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], str]) -> None:
 def _carry_labels(sheets: list[RawSheet]) -> None:
     """A continuation page without its own labelled block names the pair of the page it continues.
 
-    The page continues the nearest earlier log sheet of the same kind in the workbook that has
-    labels, when either page says so (`… continued`, `Continued on next page`).
+    The page continues the log sheet of the same kind that its name names (`Page 1 continued`,
+    `Page 1 (cont.)` continue `Page 1`), wherever that sheet is in the workbook. Else it continues
+    the nearest earlier log sheet of the same kind that has labels, when either page says so
+    (`… continued`, `Continued on next page`).
     """
+    logs = [sheet for sheet in sheets if sheet.table is not None and tables()[sheet.table].log]
+    by_name: dict[tuple[str, str], RawSheet] = {}
+    for sheet in logs:
+        by_name.setdefault((sheet.table, _page_name(sheet.name)), sheet)
     last: dict[str, RawSheet] = {}
-    for sheet in sheets:
-        if sheet.table is None or not tables()[sheet.table].log:
-            continue
+    for sheet in logs:
         if sheet.labels:
             last[sheet.table] = sheet
             continue
-        previous = last.get(sheet.table)
-        has_ids = "candidate_id" in sheet.columns and "coach_id" in sheet.columns
-        if previous is not None and not has_ids and (sheet.continued or previous.continued):
+        if "candidate_id" in sheet.columns and "coach_id" in sheet.columns:
+            continue
+        named = by_name.get((sheet.table, _page_name(_CONTINUED.sub(" ", sheet.name)))) if sheet.continued else None
+        previous = named if named is not None and named is not sheet else last.get(sheet.table)
+        if previous is not None and (sheet.continued or previous.continued):
             sheet.labels = dict(previous.labels)
+
+
+def _page_name(name: str) -> str:
+    """A sheet's name as another sheet's name gives it: its words and numbers in any case, without
+    the punctuation around them (`Page 1 - `, `page 1` and `Page 1 ()` all name `Page 1`)."""
+    return _NOT_WORDS.sub(" ", name).strip().casefold()
 
 
 def read_workbook(path: str, relpath: str) -> WorkbookRead:

@@ -20,10 +20,10 @@ from itertools import repeat
 
 from .contracts import TABLE_ORDER, tables
 from .settings import HEADER_SEARCH_ROWS, PARTIAL_MATCH_MIN_HEADERS
+from .values import PLAIN_QUOTES
 
 _WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _HINT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # "(In Person, Phone (incl. Teams), Email)"
-_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")  # Excel's autocorrected quotes: `Today’s Date`
 _CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
 
 
@@ -38,7 +38,7 @@ def normalise_header(value: object) -> str:
 def _normalise_text(value: str) -> str:
     text = _WHITESPACE.sub(" ", value).strip().casefold()
     if _CURLY.search(text):  # rare: translate() on every text of a sheet's first rows costs more than the look
-        text = text.translate(_QUOTES)
+        text = text.translate(PLAIN_QUOTES)
     for _ in range(2):  # "Hours (h:mm):" has both a hint and a colon
         text = text.rstrip(" :*").strip()
         text = _HINT.sub("", text).strip()

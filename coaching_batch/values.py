@@ -201,6 +201,7 @@ def _int_array(numbers: np.ndarray, readable: np.ndarray) -> pd.arrays.IntegerAr
 # ------------------------------------------------------------------------------------------ text
 
 
+PLAIN_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")  # Excel's autocorrected quotes: `Today’s Date`
 _WHOLE_NUMBER_TEXT = re.compile(r"^(?P<digits>\d+)\.0+$")
 
 
@@ -249,6 +250,13 @@ def normalise_text(s: pd.Series | Cells) -> pd.Series:
     cells = Cells.of(s)
     text, _ = _as_text(cells, ids=False)
     return pd.Series(pd.array(text, dtype="string"), index=cells.index, name=cells.name, copy=False)
+
+
+def name_keys(s: pd.Series | Cells) -> pd.Series:
+    """Names as they are compared (SPEC §3), NA for blank: text by the whitespace rule, in one Unicode
+    form (NFKC: an accent typed as its own character, as macOS and PDFs give it, is the accented
+    letter), case-folded, typographic quotes made plain (`O’Kim` is `O'Kim`)."""
+    return normalise_text(s).str.normalize("NFKC").str.casefold().str.translate(PLAIN_QUOTES)
 
 
 def parse_ids(s: pd.Series | Cells) -> Parsed:

@@ -520,3 +520,20 @@ def test_an_id_with_an_invisible_zero_width_space_still_matches_the_roster(tmp_p
     result = json.loads((tmp_path / "out" / "run.json").read_text())
     assert result["pairs"][0]["candidate_hours"] == 1.5
     assert not [f for f in result["exceptions"] if f["rule"] in ("ID-UNKNOWN", "LOG-NO-ASSIGNMENT")]
+
+
+def test_a_bad_cell_of_a_paper_log_carries_the_pair_its_labels_name(tmp_path):
+    """SPEC §4: every finding names its pair. A log naming its pair above the table (and its
+    continued page) reports a bad cell with that pair and program, as a log with ID columns does."""
+    inbox = small_inbox(tmp_path)
+    header = ["Date", "Type of Contact", "Duration", "Description"]
+    write_workbook(inbox / "paper log.xlsx", {
+        "Page 1": [["Candidate Name:", "kim candidate"], ["Coach Name:", "Casey Coach"], header,
+                   [dt.date(2026, 2, 2), "Phone", "TBD", "call"], ["Continued on next page"]],
+        "Page 1 continued": [header, [dt.date(2026, 2, 9), "Phone", "1,5h?", "call"]],
+    })
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")])
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    bad = [(f["sheet"], f["cell"], f["candidate_id"], f["coach_id"], f["program"]) for f in result["exceptions"] if f["rule"] == "CELL-TYPE"]
+    assert sorted(bad) == [("Page 1", "C4", "200", "100", ITSS), ("Page 1 continued", "C2", "200", "100", ITSS)]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pandas as pd
 import xlsxwriter
@@ -95,6 +96,25 @@ def test_a_continuation_page_without_labels_carries_its_first_pages_labels(tmp_p
     })
     assert labels_of(sheets["Page 2"])["candidate"] == ("name", "Kim Candidate", "B1", "Page 1")
     assert sheets["Notes"].labels == {}
+
+
+def test_a_continuation_page_named_after_its_first_page_carries_that_pages_labels_wherever_it_is(tmp_path):
+    """Another pair's log between the two pages does not take the continuation: its name says whose it is."""
+    first = [["Candidate Name:", "Kim Candidate"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY, ["Continued on next page"]]
+    other = [["Candidate Name:", "Kai Candidate"], ["Coach Name:", "Cory Coach"], PAPER_HEADER, ENTRY]
+    sheets = read_sheets(tmp_path, {
+        "Page 1": first,
+        "Kai": other,
+        "Page 1 continued": [PAPER_HEADER, ENTRY],
+        "page 1 (cont.)": [PAPER_HEADER, ENTRY],
+        "Page 1 - Continued": [PAPER_HEADER, ENTRY],
+        "Kai continued": [PAPER_HEADER, ENTRY],
+        "Log continued": [PAPER_HEADER, ENTRY],  # names no sheet: the page before it
+    })
+    for name in ("Page 1 continued", "page 1 (cont.)", "Page 1 - Continued"):
+        assert labels_of(sheets[name])["candidate"] == ("name", "Kim Candidate", "B1", "Page 1"), name
+    assert labels_of(sheets["Kai continued"])["candidate"] == ("name", "Kai Candidate", "B1", "Kai")
+    assert labels_of(sheets["Log continued"])["candidate"] == ("name", "Kai Candidate", "B1", "Kai")
 
 
 def test_a_footer_takes_its_value_from_the_duration_column_and_is_not_an_entry(tmp_path):
@@ -202,6 +222,32 @@ def test_names_above_a_log_give_every_row_its_pair_and_its_hours_count(policy):
     assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS", "CELL-REQUIRED", "LOG-NO-ASSIGNMENT")]
 
 
+def _renamed(tables, employee_id: str, name: str):
+    """The roster with one employee's name changed."""
+    employees = tables.frames["employees"]
+    employees.loc[employees["employee_id"] == employee_id, "name"] = name
+    return tables
+
+
+def test_a_name_typed_with_its_accents_as_separate_characters_matches_the_roster(policy):
+    """macOS and a PDF's copy-paste give "é" as "e" and a combining accent: on screen the same name."""
+    tables = _renamed(_assigned(coach_log=_coach_entries()), "200", "José Álvarez")
+    typed = unicodedata.normalize("NFD", "JOSÉ  álvarez")
+    tables = _label_the_coach_log(tables, {"candidate": ("name", typed), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 180
+    assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
+
+
+def test_a_name_typed_with_a_curly_apostrophe_matches_the_roster_s_straight_one(policy):
+    """Excel and Word turn `'` into `’` as it is typed: on screen the same name."""
+    tables = _renamed(_assigned(coach_log=_coach_entries()), "100", "Casey O'Coach")
+    tables = _label_the_coach_log(tables, {"candidate": ("name", "Kim Candidate"), "coach": ("name", "casey o\u2019coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 180
+    assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
+
+
 def test_an_id_column_keeps_its_values_and_only_its_blank_cells_take_the_label(policy):
     entries = _coach_entries(1, candidate_id="200") + _coach_entries(1, candidate_id=None)
     tables = _label_the_coach_log(_assigned(coach_log=entries), {"candidate": ("id", "999"), "coach": ("id", 100.0)})
@@ -261,6 +307,26 @@ def test_an_unknown_coach_id_above_the_log_is_reported_at_the_coach_label(policy
     result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
     [unknown] = [f for f in result.findings if f.rule == "ID-UNKNOWN"]
     assert "Coach ID 999" in unknown.message and unknown.cell == "C4"
+
+
+def test_both_names_above_a_log_unknown_are_each_reported_at_their_own_cell_in_the_same_run(policy):
+    """Neither name is in the roster: the coordinator learns of both at once, not of the coach's only
+    once the candidate's is fixed. The log goes on over a second page that carries the same labels."""
+    tables = _assigned(coach_log=_coach_entries(4))
+    labels = {"candidate": _Label("candidate", "name", "Kim Candidat", "Paper log", 3, 2),
+              "coach": _Label("coach", "name", "Casey Coache", "Paper log", 4, 2)}
+    columns = {"date": 0, "contact_type": 1, "duration": 2}
+    first = len(tables.sources)
+    tables.sources += [SheetSource("paper.xlsx", "Paper log", columns, labels), SheetSource("paper.xlsx", "Paper log (2)", columns, labels)]
+    frame = tables.frames["coach_log"]
+    frame["_src"], frame["_file"], frame["_sheet"] = [first, first, first + 1, first + 1], "paper.xlsx", ["Paper log"] * 2 + ["Paper log (2)"] * 2
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    unknown = sorted((f.sheet, f.cell, f.message) for f in result.findings if f.rule == "ID-UNKNOWN")
+    assert unknown == [
+        ("Paper log", "C3", "Candidate name 'Kim Candidat' above the coach log is not a name in the roster; 4 entries on 2 sheets not counted"),
+        ("Paper log", "C4", "Coach name 'Casey Coache' above the coach log is not a name in the roster; 4 entries on 2 sheets not counted"),
+    ]
+    assert not result.entries["counted"].any()
 
 
 # --- Total Hours footers ---------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     large = len(entries) >= settings.PARALLEL_ROWS  # then part of the work below is done by forked copies
     # For a large inbox, the two logs may be judged side by side, one by a forked process.
     entries, entry_findings = logs.judge_both_logs(entries, pairs, known, programs, as_of, may_fork=large)
-    findings += entry_findings
+    findings += entry_findings + logs.label_findings(entries, tables)
     counted = entries.loc[entries["counted"].to_numpy(), COUNTED_COLUMNS]
     # What needs only the entries and the pairs' IDs is worked out by a forked process meanwhile, for a large inbox.
     aside = Forked(partial(_beside_the_rules, tables, entries, counted, pairs, known, footers or []),

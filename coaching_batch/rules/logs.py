@@ -7,6 +7,8 @@ dated after the as-of date, outside the pair's window, a repeat of an entry alre
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -58,21 +60,20 @@ def _letters(tables: Tables, entries: pd.DataFrame, column: str) -> pd.Categoric
     return pd.Categorical.from_codes(codes[entries["_src"].to_numpy(dtype=np.int64)], categories=distinct)
 
 
-_LABEL_COLUMNS = ("label_rule", "label_message", "label_sheet", "label_cell")
+def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> dict[tuple[int, str], tuple[str | None, str, str]]:
+    """(source, role) → (employee ID or None, rule, message) for every log labelled above its table
+    (of ``sources`` only, when given).
 
-
-def resolve_labels(tables: Tables) -> dict[tuple[int, str], tuple[str | None, str, str]]:
-    """(source, role) → (employee ID or None, rule, message) for every log labelled above its table.
-
-    An ID label is read as an ID; a name label is matched against the roster's names after
-    case-folding and the whitespace rule. A name no employee has is `ID-UNKNOWN`, one that two
+    An ID label is read as an ID; a name label is matched against the roster's names as
+    :func:`values.name_keys` compares them. A name no employee has is `ID-UNKNOWN`, one that two
     employees share is `NAME-AMBIGUOUS`; the rule and message are empty when the ID was found.
     """
-    labelled = [(src, role, label) for src, source in enumerate(tables.sources) for role, label in source.labels.items()]
+    labelled = [(src, role, label) for src, source in enumerate(tables.sources) for role, label in source.labels.items()
+                if sources is None or src in sources]
     if not labelled:
         return {}
     roster = tables["employees"]
-    names = values.normalise_text(roster["name"]).str.casefold()
+    names = values.name_keys(roster["name"])
     by_name = pd.DataFrame({"name": names, "id": roster["employee_id"]}).dropna().drop_duplicates()
     shared = by_name["name"].duplicated(keep=False).to_numpy()
     ids_of = {name: [employee_id] for name, employee_id in zip(by_name["name"][~shared], by_name["id"][~shared])}
@@ -82,7 +83,7 @@ def resolve_labels(tables: Tables) -> dict[tuple[int, str], tuple[str | None, st
     typed = pd.Series([label.value for _, _, label in labelled], dtype=object)
     is_id = pd.Series([label.kind == "id" for _, _, label in labelled])
     as_ids = values.parse_ids(typed.where(is_id, None)).values.astype(object)
-    as_names = values.normalise_text(typed.where(~is_id, None)).str.casefold().astype(object)
+    as_names = values.name_keys(typed.where(~is_id, None)).astype(object)
     resolved = {}
     for (src, role, label), employee_id, name in zip(labelled, as_ids, as_names):
         shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {str(label.value).strip()!r} above the {{log}}"
@@ -102,14 +103,37 @@ def resolve_labels(tables: Tables) -> dict[tuple[int, str], tuple[str | None, st
     return resolved
 
 
+def with_label_ids(findings: list[Finding], tables: Tables) -> list[Finding]:
+    """Findings on the cells of a log that names its pair above its table (validation knows no
+    roster) given the IDs its labels resolve to, as the log's other findings have them.
+
+    Only the sheets with such a finding have their labels resolved: a few, among thousands of logs.
+    """
+    labelled = {(source.file, source.sheet): src for src, source in enumerate(tables.sources) if source.labels}
+    wanted = {labelled[f.file, f.sheet] for f in findings
+              if (f.file, f.sheet) in labelled and not (f.candidate_id and f.coach_id)}
+    if not wanted:
+        return findings
+    resolved = resolve_labels(tables, wanted)
+    given = []
+    for f in findings:
+        src = labelled.get((f.file, f.sheet))
+        ids = {} if src not in wanted else {
+            f"{role}_id": resolved[src, role][0] for role in ("candidate", "coach")
+            if not getattr(f, f"{role}_id") and resolved.get((src, role), (None,))[0] is not None}
+        given.append(replace(f, **ids) if ids else f)
+    return given
+
+
 def _fill_from_labels(entries: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     """IDs named above a log's table fill that sheet's rows that have none.
 
     Everything known per sheet (ID, problem, label cell) is an array indexed by source number, and
-    each entry takes its sheet's value by position: no loop over entries.
+    each entry takes its sheet's value by position: no loop over entries. An entry a label leaves
+    without its pair has that label's rule in `label_rule` (the first, if both fail): its reason not
+    to count. The labels' own findings are :func:`label_findings`.
     """
-    for column in _LABEL_COLUMNS:
-        entries[column] = ""
+    entries["label_rule"] = ""
     resolved = resolve_labels(tables)
     if not resolved or entries.empty:
         return entries
@@ -121,21 +145,19 @@ def _fill_from_labels(entries: pd.DataFrame, tables: Tables) -> pd.DataFrame:
             continue
         n = len(tables.sources)
         labelled, found = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-        ids, rules, messages, sheets, cells, cells_here = (np.full(n, "", dtype=object) for _ in range(6))
-        for s, (employee_id, rule, message) in per_source.items():
+        ids, rules, cells_here = (np.full(n, "", dtype=object) for _ in range(3))
+        for s, (employee_id, rule, _) in per_source.items():
             label = tables.sources[s].labels[role]
             labelled[s], found[s] = True, employee_id is not None
-            ids[s], rules[s], messages[s] = employee_id or "", rule, message
-            sheets[s], cells[s] = label.sheet, values.a1(label.row, label.col)
-            cells_here[s] = cells[s] if label.sheet == tables.sources[s].sheet else ""
+            ids[s], rules[s] = employee_id or "", rule
+            cells_here[s] = values.a1(label.row, label.col) if label.sheet == tables.sources[s].sheet else ""
         blank = entries[key].isna().to_numpy(dtype=bool) & labelled[src]
         filled = np.flatnonzero(blank & found[src])
         if len(filled):
             entries.iloc[filled, entries.columns.get_loc(key)] = ids[src[filled]]  # only these cells are checked as text
             entries.iloc[filled, entries.columns.get_loc(f"{role}_label_cell")] = cells_here[src[filled]]
         failed = np.flatnonzero(blank & ~found[src] & (entries["label_rule"].to_numpy() == ""))
-        for column, per in zip(_LABEL_COLUMNS, (rules, messages, sheets, cells)):
-            entries.iloc[failed, entries.columns.get_loc(column)] = per[src[failed]]
+        entries.iloc[failed, entries.columns.get_loc("label_rule")] = rules[src[failed]]
     return entries
 
 
@@ -293,7 +315,6 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     entries["counted"] = entries["reason"] == ""
 
     findings += _missing_id_findings(entries, missing_ids)
-    findings += _label_findings(entries[label_failed])
     findings += _grouped_findings(entries, unknown & (entries["reason"] == "ID-UNKNOWN"), "ID-UNKNOWN", lambda r, n: (
         f"{_unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
         f"{n} entr{'y' if n == 1 else 'ies'} not counted"), known=known_ids)
@@ -407,16 +428,31 @@ def _rows(entries: pd.DataFrame, mask: pd.Series) -> list[dict]:
     return entries.loc[mask, columns].to_dict("records")
 
 
-def _label_findings(failed: pd.DataFrame) -> list[Finding]:
-    """One finding per candidate or coach named above a log that the roster cannot resolve."""
-    findings = []
+def label_findings(entries: pd.DataFrame, tables: Tables) -> list[Finding]:
+    """One finding per candidate or coach named above a log that the roster cannot resolve, at the
+    label's cell: each of the two, when both are wrong. It counts the entries the label leaves
+    without their pair, on every sheet that carries it (a continued page).
+
+    Only the sheets with such entries (`label_rule`, see :func:`log_entries`) have their labels
+    resolved again: a few, among thousands of logs.
+    """
+    failed = entries.loc[entries["label_rule"] != "", ["_file", "_src", "kind", "candidate_id", "coach_id"]]
     if failed.empty:
-        return findings
-    keys = ["_file", "label_sheet", "label_cell", "label_rule", "label_message", "kind"]
-    for (file, sheet, cell, rule, message, kind), group in failed.groupby(keys, sort=False):
-        n, pages = len(group), group["_sheet"].nunique()
-        where = f" on {pages} sheets" if pages > 1 else ""
-        first = group.iloc[0]
+        return []
+    resolved = resolve_labels(tables, set(failed["_src"].unique().tolist()))
+    by_label: dict[tuple, list] = {}  # (file, sheet, cell, rule, message, kind) → its entries on each sheet
+    for src, group in failed.groupby("_src", sort=False):
+        for role in ("candidate", "coach"):
+            _, rule, message = resolved.get((src, role), (None, "", ""))
+            left = group[group[f"{role}_id"].isna()]
+            if rule and not left.empty:
+                label = tables.sources[src].labels[role]
+                key = (left["_file"].iat[0], label.sheet, values.a1(label.row, label.col), rule, message, left["kind"].iat[0])
+                by_label.setdefault(key, []).append(left)
+    findings = []
+    for (file, sheet, cell, rule, message, kind), pages in by_label.items():
+        n, first = sum(map(len, pages)), pages[0].iloc[0]
+        where = f" on {len(pages)} sheets" if len(pages) > 1 else ""
         findings.append(finding(
             rule, f"{message.replace('{log}', LOG_KINDS[kind])}; {n} entr{'y' if n == 1 else 'ies'}{where} not counted",
             file=file, sheet=sheet, cell=cell,
