@@ -326,7 +326,9 @@ def _policy(data: dict, origin: str) -> Policy:
     for key in ("name", "title", "source"):
         if key in data and not isinstance(data[key], str):
             raise _Problem(f"{key} must be text in quotes, not {data[key]!r}", None, key)
-    if "name" in data and not data["name"].strip():
+    if "name" not in data:  # named after the file, it would not replace the preset it was copied from
+        raise _Problem('name is missing: add name = "..." at the top (pairs name their program by it)', None, "name")
+    if not data["name"].strip():
         raise _Problem("name must not be blank: pairs name their program by it", None, "name")
     sections: dict[str, object] = {}
     for name, values in data.items():
@@ -347,7 +349,7 @@ def _policy(data: dict, origin: str) -> Policy:
         sections.setdefault(name, SECTIONS[name]())
     _check_values(sections)
     return Policy(
-        name=data.get("name", Path(origin).stem),
+        name=data["name"],
         title=data.get("title", ""),
         source=data.get("source", origin),
         sections=sections,

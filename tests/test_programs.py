@@ -1802,6 +1802,17 @@ def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path,
     assert "Traceback" not in completed.stderr
 
 
+def test_a_policy_file_without_a_name_is_refused_not_named_after_the_file(tmp_path):
+    """Named after its file, a copy of a preset would not replace the preset: pairs whose Program cell
+    names the preset would be judged by the unedited one."""
+    text = (PRESETS / "job-embedded.toml").read_text(encoding="utf-8")
+    path = tmp_path / "our-job-embedded.toml"
+    path.write_text(text.replace('name = "job-embedded"\n', "").replace("max_days = 21", "max_days = 5"), encoding="utf-8")
+    completed, lines = run_with_policy(tmp_path, path)
+    assert lines == [f'Error: {path}: name is missing: add name = "..." at the top (pairs name their program by it)']
+    assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
+
+
 def test_two_programs_of_one_name_are_one_error_line_and_exit_2(tmp_path):
     """Which of them a pair's Program cell (or a blank one) means could not be told; the first given
     is the default, so a second of its name is refused rather than silently winning."""
