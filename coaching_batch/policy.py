@@ -366,9 +366,9 @@ def _check_values(sections: dict[str, object]) -> None:
     if school_year is not None:
         month_day(school_year.starts, "school_year", "starts")
     agreement = sections.get("partnership_agreement")
-    if agreement is not None:
-        for text in agreement.review_due:
-            month_day(text, "partnership_agreement", "review_due")
+    if agreement is not None:  # "4-15" and "04-15" are one date
+        _once(agreement.review_due, lambda text: month_day(text, "partnership_agreement", "review_due"),
+              "[partnership_agreement] review_due", "partnership_agreement", "review_due")
     for (section, key), (table, column) in _CHOICE_SETTINGS.items():
         if section in sections:
             sections[section] = dataclasses.replace(sections[section], **{key: _choices(
@@ -381,7 +381,10 @@ def _check_values(sections: dict[str, object]) -> None:
     if payment is not None:
         if payment.hours not in ("coach contact", "candidate"):
             raise _Problem(f"[payment] hours must be 'coach contact' or 'candidate', not {payment.hours!r}", "payment", "hours")
-        for tier in payment.tiers:
+        for number, tier in enumerate(payment.tiers, start=1):
+            if payment.tiers.index(tier) < number - 1:  # the first that matches decides: a copy is never reached
+                raise _Problem(f"[[payment.tiers]] tier {number} is the same as tier {payment.tiers.index(tier) + 1}: "
+                               "give each tier once", "payment.tiers", None)
             if (tier.amount is None) == (tier.per_hour is None):
                 raise _Problem("each [[payment.tiers]] needs exactly one of amount or per_hour", "payment.tiers", None)
             if tier.when is not None:
@@ -422,6 +425,16 @@ def _check_condition(condition: Condition) -> None:
     if len(given) != 1:
         raise _Problem("[[payment.tiers]] when needs exactly one of present, equals, one_of, on_or_after, "
                        f"on_or_before, at_least, below (found {', '.join(given) or 'none'})", "payment.tiers", "when")
+
+
+def _once(values: list[str], same, label: str, section: str, key: str) -> None:
+    """A list setting naming one value twice (``same`` says when two are one) is a slip, such as a phase
+    pasted over another: judged as it stands it would drop a value or count one twice."""
+    seen = set()
+    for value in values:
+        if same(value) in seen:
+            raise _Problem(f"{label} lists {value!r} twice: give each value once", section, key)
+        seen.add(same(value))
 
 
 def month_day(text: str, section: str, key: str) -> tuple[int, int]:
@@ -498,6 +511,7 @@ def _typed(hint, value, label: str, section: str, key: str):
         (item,) = typing.get_args(hint)
         if isinstance(value, list):
             if item is str and all(isinstance(v, str) for v in value):
+                _once(value, _key, label, section, key)
                 return list(value)
             if dataclasses.is_dataclass(item) and all(isinstance(v, dict) for v in value):
                 return [_settings(item, v, label, section) for v in value]

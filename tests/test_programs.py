@@ -1788,10 +1788,11 @@ def run_with_policy(tmp_path: Path, policy: Path) -> tuple[subprocess.CompletedP
         ("max_hours = 4", "max_hours = 1e308", "max_hours"),
         ("months = 12", "months = 100000", "months"),
         ('employment_status = ["Permanent"]', 'employment_status = ["Contractor"]', "employment_status"),
+        ('employment_status = ["Permanent"]', 'employment_status = ["Permanent", "permanent"]', "employment_status"),
         ('name = "support-mentoring"', 'name = " "', "name"),
     ],
     ids=["wrong-type", "unknown-key", "misspelt-section", "boolean-for-a-number", "infinite", "not-a-number",
-         "past-any-sense", "months-past-the-calendar", "not-a-status-the-roster-has", "blank-name"],
+         "past-any-sense", "months-past-the-calendar", "not-a-status-the-roster-has", "a-status-twice", "blank-name"],
 )
 def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path, old, new, named):
     path, line = broken_copy(tmp_path, old, new)
@@ -1836,6 +1837,41 @@ def test_a_phase_order_in_any_spelling_is_read_and_an_unknown_phase_is_refused(t
     assert spelled.section("phases").order[-1] == "Ongoing Support"
     with pytest.raises(UsageError, match="'Lunch' is not one of"):
         policy_from_toml(text.replace('"Ongoing Support"', '"Lunch"'), "lunch.toml")
+
+
+@pytest.mark.parametrize(
+    "program, old, new, named",
+    [
+        ("job-embedded", '"Orientation", "Relationship"', '"Orientation", "Orientation"', "[phases] order lists 'Orientation'"),
+        ("job-embedded", '"Orientation", "Relationship"', '"Orientation", "orientation"', "[phases] order lists 'orientation'"),
+        ("job-embedded", 'review_due = ["12-15", "04-15"]', 'review_due = ["12-15", "12-15"]',
+         "[partnership_agreement] review_due lists '12-15'"),
+        ("job-embedded", 'review_due = ["12-15", "04-15"]', 'review_due = ["4-15", "04-15"]',
+         "[partnership_agreement] review_due lists '04-15'"),
+        ("support-mentoring", '["PAR", "Special Evaluation"]', '["PAR", "PAR"]', "[mentee_eligibility] excluded_evaluation lists 'PAR'"),
+        ("support-mentoring", '["Permanent"]', '["Permanent", "Permanent"]', "[mentee_eligibility] employment_status lists 'Permanent'"),
+    ],
+    ids=["phase-twice", "phase-twice-in-another-case", "review-twice", "review-twice-in-another-spelling",
+         "evaluation-twice", "status-twice"],
+)
+def test_a_policy_list_naming_a_value_twice_is_refused_naming_the_key_and_the_value(program, old, new, named):
+    """A phase pasted over another would drop it (and double the others' findings); a review date
+    copied would count two reviews due on one day."""
+    text = (PRESETS / f"{program}.toml").read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(UsageError) as refused:
+        policy_from_toml(text.replace(old, new, 1), "ours.toml")
+    line = text.replace(old, new, 1)[: text.index(old)].count("\n") + 1
+    assert str(refused.value) == f"ours.toml line {line}: {named} twice: give each value once"
+
+
+def test_a_stipend_tier_given_twice_is_refused():
+    tier = "\n[[payment.tiers]]\namount = 400\nwhen = { column = \"location\", one_of = [\"North\", \"East\"] }\n"
+    text = without_payment(itss_text()) + "\n[payment]\n" + tier + "\n[[payment.tiers]]\namount = 300\n" + tier
+    with pytest.raises(UsageError, match=r"\[\[payment.tiers\]\] tier 3 is the same as tier 1"):
+        policy_from_toml(text, "tiers.toml")
+    with pytest.raises(UsageError, match=r"one_of lists 'north' twice"):
+        policy_from_toml(text.replace('["North", "East"]', '["North", "north"]'), "tiers.toml")
 
 
 def test_a_policy_file_that_is_not_toml_names_the_line(tmp_path):
