@@ -568,6 +568,8 @@ def load_policy(name_or_file: str = DEFAULT_PROGRAM) -> Policy:
     """A preset by name, or a policy TOML file by path."""
     path = Path(name_or_file)
     if path.suffix.lower() == ".toml":
+        if path.is_dir():
+            raise UsageError(f"{name_or_file} is a folder, not a policy file")
         if not path.is_file():
             raise UsageError(f"policy file {name_or_file} does not exist")
         try:
