@@ -564,8 +564,13 @@ def preset_text(name: str) -> str:
     return (resources.files("coaching_batch.programs") / f"{name}.toml").read_text(encoding="utf-8")
 
 
+def _preset(name: str) -> Policy:
+    """The preset of exactly this name."""
+    return policy_from_toml(preset_text(name), name)
+
+
 def load_policy(name_or_file: str = DEFAULT_PROGRAM) -> Policy:
-    """A preset by name, or a policy TOML file by path."""
+    """A preset by name or title in any case (as the Program column names it), or a policy TOML file by path."""
     path = Path(name_or_file)
     if path.suffix.lower() == ".toml":
         if path.is_dir():
@@ -579,7 +584,10 @@ def load_policy(name_or_file: str = DEFAULT_PROGRAM) -> Policy:
         except OSError as exc:
             raise UsageError(f"cannot read the policy file {name_or_file}: {exc.strerror or exc}") from None
         return policy_from_toml(text, str(path))
-    return policy_from_toml(preset_text(name_or_file), name_or_file)
+    if name_or_file in preset_names():
+        return _preset(name_or_file)
+    found = Programs.of(_preset(DEFAULT_PROGRAM)).named(name_or_file)  # a title, or the name in another case
+    return found if found is not None else _preset(name_or_file)  # no preset by that name: preset_text lists them
 
 
 def _key(text: str) -> str:
@@ -620,14 +628,18 @@ class Programs:
     def of(cls, default: Policy, *others: Policy) -> Programs:
         """The presets, with ``default`` and ``others`` replacing presets of the same name."""
         given = {policy.name: policy for policy in (default, *others)}
-        presets = [load_policy(name) for name in preset_names() if name not in given]
+        presets = [_preset(name) for name in preset_names() if name not in given]
         return cls([*presets, *given.values()], default.name)
 
     def find(self, text: str | None) -> Policy | None:
         """The program named by ``text`` (name or title, any case and spacing); blank = the default."""
         if text is None or not str(text).strip():
             return self.default
-        return self._lookup.get(_key(str(text)))
+        return self.named(str(text))
+
+    def named(self, text: str) -> Policy | None:
+        """The program whose name or title is ``text`` (any case and spacing)."""
+        return self._lookup.get(_key(text))
 
     def __getitem__(self, name: str) -> Policy:
         return self._by_name[name]

@@ -1755,6 +1755,27 @@ def test_a_copy_of_a_preset_with_a_changed_number_changes_the_outcome(tmp_path, 
     assert month_over_limit(tmp_path / "custom") == []
 
 
+@pytest.mark.parametrize("given", ["support-mentoring", "Supporting Services Mentoring", "SUPPORT_MENTORING"])
+def test_run_takes_a_preset_by_name_or_title_in_any_case_as_programs_show_does(tmp_path, given):
+    assert run_command("programs", "show", given).returncode == 0
+    with pytest.raises(SystemExit) as ran:
+        main(["run", str(mentoring_inbox(tmp_path)), "--as-of", "2026-04-10", "--program", given,
+              "--out", str(tmp_path / "out"), "--dry-run"])
+    assert ran.value.code == 0
+    (pair,) = json.loads((tmp_path / "out" / "run.json").read_text())["pairs"]
+    assert pair["program"] == "support-mentoring"
+    assert len(month_over_limit(tmp_path / "out")) == 1
+
+
+def test_run_and_programs_show_refuse_a_name_no_preset_has_alike(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for command in (["programs", "show"], ["run", str(inbox), "--out", str(tmp_path / "out"), "--program"]):
+        completed = run_command(*command, "Job Embedded Coachin")
+        assert completed.returncode == 2
+        assert completed.stderr.startswith("Error: no program preset named 'Job Embedded Coachin' (presets: ")
+
+
 def broken_copy(tmp_path, old: str, new: str) -> tuple[Path, int]:
     """support-mentoring.toml with ``old`` replaced by ``new``; returns the file and the changed line's number."""
     text = (PRESETS / "support-mentoring.toml").read_text(encoding="utf-8")
