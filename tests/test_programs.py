@@ -1584,6 +1584,20 @@ def test_flat_itss_stipend_stays_300_with_its_basis():
     assert all("300" in basis for basis in result.payable["amount_basis"])
 
 
+def test_a_stipend_with_a_fraction_of_a_cent_is_paid_to_the_cent_half_a_cent_up_in_every_output(tmp_path):
+    """run.json lists the amount as worked out, the payment sheet and the ledger round it: worked out
+    to the cent, they all say $300.56."""
+    path = tmp_path / "odd-cents.toml"
+    path.write_text(itss_text().replace("stipend = 300", "stipend = 300.555"), encoding="utf-8")
+    result = tiered_run(load_policy(str(path)), minutes=(12 * 60, 12 * 60, 12 * 60))
+    assert list(result.payable["amount"]) == [300.56, 300.56, 300.56]
+    assert set(result.payable["amount_basis"]) == {"flat stipend $300.56"}
+    tier = "\n[payment]\n\n[[payment.tiers]]\namount = 400.005\n"
+    result = tiered_run(policy_file(tmp_path, without_payment(itss_text()) + tier), minutes=(12 * 60, 12 * 60, 12 * 60))
+    assert list(result.payable["amount"]) == [400.01, 400.01, 400.01]
+    assert set(result.payable["amount_basis"]) == {"$400.01 for 12.00 coach contact h"}
+
+
 def test_a_program_without_a_payment_section_never_pays(tmp_path):
     path = tmp_path / "unpaid.toml"
     path.write_text(without_payment(itss_text()).replace('name = "itss-coaching"', 'name = "itss-unpaid"'), encoding="utf-8")
