@@ -90,7 +90,7 @@ def _freeze_at_exit() -> None:
               help="Output folder [default: out/<as-of> beside the inbox; out/<as-of>-dry-run for a dry run].")
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Date the run is as of [default: today].")
 @click.option("--program", "program", multiple=True, metavar="NAME|FILE.toml",
-              help=f"Program preset name or a policy TOML file; repeat it to add programs of your own "
+              help=f"Program preset (name or title, any case) or a policy TOML file; repeat it to add programs of your own "
                    f"(the first is used where a pair's Program is blank) [default: {DEFAULT_PROGRAM}].")
 @click.option("--state", type=click.Path(path_type=Path), metavar="DIR",
               help="Folder of the ledger [default: state/ beside the inbox].")
@@ -205,10 +205,7 @@ def programs_show(name: str) -> None:
             policy = load_policy(name)  # checked: a problem is one Error: line
             click.echo(Path(name).read_text(encoding="utf-8"), nl=False)
             return
-        from .policy import Programs
-
-        found = Programs.of(load_policy()).find(name)
-        click.echo(preset_text(found.name if found is not None else name), nl=False)
+        click.echo(preset_text(load_policy(name).name), nl=False)  # by name or title, as --program takes it
     except CoachingBatchError as exc:
         _fail(str(exc), False)
 

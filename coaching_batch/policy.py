@@ -326,7 +326,9 @@ def _policy(data: dict, origin: str) -> Policy:
     for key in ("name", "title", "source"):
         if key in data and not isinstance(data[key], str):
             raise _Problem(f"{key} must be text in quotes, not {data[key]!r}", None, key)
-    if "name" in data and not data["name"].strip():
+    if "name" not in data:  # named after the file, it would not replace the preset it was copied from
+        raise _Problem('name is missing: add name = "..." at the top (pairs name their program by it)', None, "name")
+    if not data["name"].strip():
         raise _Problem("name must not be blank: pairs name their program by it", None, "name")
     sections: dict[str, object] = {}
     for name, values in data.items():
@@ -347,7 +349,7 @@ def _policy(data: dict, origin: str) -> Policy:
         sections.setdefault(name, SECTIONS[name]())
     _check_values(sections)
     return Policy(
-        name=data.get("name", Path(origin).stem),
+        name=data["name"],
         title=data.get("title", ""),
         source=data.get("source", origin),
         sections=sections,
@@ -364,9 +366,9 @@ def _check_values(sections: dict[str, object]) -> None:
     if school_year is not None:
         month_day(school_year.starts, "school_year", "starts")
     agreement = sections.get("partnership_agreement")
-    if agreement is not None:
-        for text in agreement.review_due:
-            month_day(text, "partnership_agreement", "review_due")
+    if agreement is not None:  # "4-15" and "04-15" are one date
+        _once(agreement.review_due, lambda text: month_day(text, "partnership_agreement", "review_due"),
+              "[partnership_agreement] review_due", "partnership_agreement", "review_due")
     for (section, key), (table, column) in _CHOICE_SETTINGS.items():
         if section in sections:
             sections[section] = dataclasses.replace(sections[section], **{key: _choices(
@@ -379,7 +381,10 @@ def _check_values(sections: dict[str, object]) -> None:
     if payment is not None:
         if payment.hours not in ("coach contact", "candidate"):
             raise _Problem(f"[payment] hours must be 'coach contact' or 'candidate', not {payment.hours!r}", "payment", "hours")
-        for tier in payment.tiers:
+        for number, tier in enumerate(payment.tiers, start=1):
+            if payment.tiers.index(tier) < number - 1:  # the first that matches decides: a copy is never reached
+                raise _Problem(f"[[payment.tiers]] tier {number} is the same as tier {payment.tiers.index(tier) + 1}: "
+                               "give each tier once", "payment.tiers", None)
             if (tier.amount is None) == (tier.per_hour is None):
                 raise _Problem("each [[payment.tiers]] needs exactly one of amount or per_hour", "payment.tiers", None)
             if tier.when is not None:
@@ -420,6 +425,16 @@ def _check_condition(condition: Condition) -> None:
     if len(given) != 1:
         raise _Problem("[[payment.tiers]] when needs exactly one of present, equals, one_of, on_or_after, "
                        f"on_or_before, at_least, below (found {', '.join(given) or 'none'})", "payment.tiers", "when")
+
+
+def _once(values: list[str], same, label: str, section: str, key: str) -> None:
+    """A list setting naming one value twice (``same`` says when two are one) is a slip, such as a phase
+    pasted over another: judged as it stands it would drop a value or count one twice."""
+    seen = set()
+    for value in values:
+        if same(value) in seen:
+            raise _Problem(f"{label} lists {value!r} twice: give each value once", section, key)
+        seen.add(same(value))
 
 
 def month_day(text: str, section: str, key: str) -> tuple[int, int]:
@@ -496,6 +511,7 @@ def _typed(hint, value, label: str, section: str, key: str):
         (item,) = typing.get_args(hint)
         if isinstance(value, list):
             if item is str and all(isinstance(v, str) for v in value):
+                _once(value, _key, label, section, key)
                 return list(value)
             if dataclasses.is_dataclass(item) and all(isinstance(v, dict) for v in value):
                 return [_settings(item, v, label, section) for v in value]
@@ -548,10 +564,17 @@ def preset_text(name: str) -> str:
     return (resources.files("coaching_batch.programs") / f"{name}.toml").read_text(encoding="utf-8")
 
 
+def _preset(name: str) -> Policy:
+    """The preset of exactly this name."""
+    return policy_from_toml(preset_text(name), name)
+
+
 def load_policy(name_or_file: str = DEFAULT_PROGRAM) -> Policy:
-    """A preset by name, or a policy TOML file by path."""
+    """A preset by name or title in any case (as the Program column names it), or a policy TOML file by path."""
     path = Path(name_or_file)
     if path.suffix.lower() == ".toml":
+        if path.is_dir():
+            raise UsageError(f"{name_or_file} is a folder, not a policy file")
         if not path.is_file():
             raise UsageError(f"policy file {name_or_file} does not exist")
         try:
@@ -561,7 +584,10 @@ def load_policy(name_or_file: str = DEFAULT_PROGRAM) -> Policy:
         except OSError as exc:
             raise UsageError(f"cannot read the policy file {name_or_file}: {exc.strerror or exc}") from None
         return policy_from_toml(text, str(path))
-    return policy_from_toml(preset_text(name_or_file), name_or_file)
+    if name_or_file in preset_names():
+        return _preset(name_or_file)
+    found = Programs.of(_preset(DEFAULT_PROGRAM)).named(name_or_file)  # a title, or the name in another case
+    return found if found is not None else _preset(name_or_file)  # no preset by that name: preset_text lists them
 
 
 def _key(text: str) -> str:
@@ -602,14 +628,18 @@ class Programs:
     def of(cls, default: Policy, *others: Policy) -> Programs:
         """The presets, with ``default`` and ``others`` replacing presets of the same name."""
         given = {policy.name: policy for policy in (default, *others)}
-        presets = [load_policy(name) for name in preset_names() if name not in given]
+        presets = [_preset(name) for name in preset_names() if name not in given]
         return cls([*presets, *given.values()], default.name)
 
     def find(self, text: str | None) -> Policy | None:
         """The program named by ``text`` (name or title, any case and spacing); blank = the default."""
         if text is None or not str(text).strip():
             return self.default
-        return self._lookup.get(_key(str(text)))
+        return self.named(str(text))
+
+    def named(self, text: str) -> Policy | None:
+        """The program whose name or title is ``text`` (any case and spacing)."""
+        return self._lookup.get(_key(text))
 
     def __getitem__(self, name: str) -> Policy:
         return self._by_name[name]

@@ -122,6 +122,16 @@ def test_a_policy_file_that_is_not_utf8_is_one_error_line(tmp_path):
     assert completed.stderr.strip().splitlines() == [f"Error: policy file {policy} is not UTF-8 text: save it again as UTF-8"]
 
 
+def test_a_folder_given_as_the_policy_file_is_called_a_folder(tmp_path):
+    folder = tmp_path / "ours.toml"
+    folder.mkdir()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    completed = run("run", str(inbox), "--program", str(folder), "--out", str(tmp_path / "out"))
+    assert completed.returncode == 2
+    assert completed.stderr.strip().splitlines() == [f"Error: {folder} is a folder, not a policy file"]
+
+
 def test_a_program_names_its_people_in_words_and_a_blank_word_is_refused():
     itss = preset_text("itss-coaching")
     assert policy_from_toml(itss, "itss.toml").words.candidate == "candidate"

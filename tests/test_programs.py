@@ -1584,6 +1584,20 @@ def test_flat_itss_stipend_stays_300_with_its_basis():
     assert all("300" in basis for basis in result.payable["amount_basis"])
 
 
+def test_a_stipend_with_a_fraction_of_a_cent_is_paid_to_the_cent_half_a_cent_up_in_every_output(tmp_path):
+    """run.json lists the amount as worked out, the payment sheet and the ledger round it: worked out
+    to the cent, they all say $300.56."""
+    path = tmp_path / "odd-cents.toml"
+    path.write_text(itss_text().replace("stipend = 300", "stipend = 300.555"), encoding="utf-8")
+    result = tiered_run(load_policy(str(path)), minutes=(12 * 60, 12 * 60, 12 * 60))
+    assert list(result.payable["amount"]) == [300.56, 300.56, 300.56]
+    assert set(result.payable["amount_basis"]) == {"flat stipend $300.56"}
+    tier = "\n[payment]\n\n[[payment.tiers]]\namount = 400.005\n"
+    result = tiered_run(policy_file(tmp_path, without_payment(itss_text()) + tier), minutes=(12 * 60, 12 * 60, 12 * 60))
+    assert list(result.payable["amount"]) == [400.01, 400.01, 400.01]
+    assert set(result.payable["amount_basis"]) == {"$400.01 for 12.00 coach contact h"}
+
+
 def test_a_program_without_a_payment_section_never_pays(tmp_path):
     path = tmp_path / "unpaid.toml"
     path.write_text(without_payment(itss_text()).replace('name = "itss-coaching"', 'name = "itss-unpaid"'), encoding="utf-8")
@@ -1755,6 +1769,27 @@ def test_a_copy_of_a_preset_with_a_changed_number_changes_the_outcome(tmp_path, 
     assert month_over_limit(tmp_path / "custom") == []
 
 
+@pytest.mark.parametrize("given", ["support-mentoring", "Supporting Services Mentoring", "SUPPORT_MENTORING"])
+def test_run_takes_a_preset_by_name_or_title_in_any_case_as_programs_show_does(tmp_path, given):
+    assert run_command("programs", "show", given).returncode == 0
+    with pytest.raises(SystemExit) as ran:
+        main(["run", str(mentoring_inbox(tmp_path)), "--as-of", "2026-04-10", "--program", given,
+              "--out", str(tmp_path / "out"), "--dry-run"])
+    assert ran.value.code == 0
+    (pair,) = json.loads((tmp_path / "out" / "run.json").read_text())["pairs"]
+    assert pair["program"] == "support-mentoring"
+    assert len(month_over_limit(tmp_path / "out")) == 1
+
+
+def test_run_and_programs_show_refuse_a_name_no_preset_has_alike(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for command in (["programs", "show"], ["run", str(inbox), "--out", str(tmp_path / "out"), "--program"]):
+        completed = run_command(*command, "Job Embedded Coachin")
+        assert completed.returncode == 2
+        assert completed.stderr.startswith("Error: no program preset named 'Job Embedded Coachin' (presets: ")
+
+
 def broken_copy(tmp_path, old: str, new: str) -> tuple[Path, int]:
     """support-mentoring.toml with ``old`` replaced by ``new``; returns the file and the changed line's number."""
     text = (PRESETS / "support-mentoring.toml").read_text(encoding="utf-8")
@@ -1788,10 +1823,11 @@ def run_with_policy(tmp_path: Path, policy: Path) -> tuple[subprocess.CompletedP
         ("max_hours = 4", "max_hours = 1e308", "max_hours"),
         ("months = 12", "months = 100000", "months"),
         ('employment_status = ["Permanent"]', 'employment_status = ["Contractor"]', "employment_status"),
+        ('employment_status = ["Permanent"]', 'employment_status = ["Permanent", "permanent"]', "employment_status"),
         ('name = "support-mentoring"', 'name = " "', "name"),
     ],
     ids=["wrong-type", "unknown-key", "misspelt-section", "boolean-for-a-number", "infinite", "not-a-number",
-         "past-any-sense", "months-past-the-calendar", "not-a-status-the-roster-has", "blank-name"],
+         "past-any-sense", "months-past-the-calendar", "not-a-status-the-roster-has", "a-status-twice", "blank-name"],
 )
 def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path, old, new, named):
     path, line = broken_copy(tmp_path, old, new)
@@ -1800,6 +1836,17 @@ def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path,
     assert re.search(rf"\b{named}\b", lines[0]), lines[0]
     assert f"line {line}" in lines[0]
     assert "Traceback" not in completed.stderr
+
+
+def test_a_policy_file_without_a_name_is_refused_not_named_after_the_file(tmp_path):
+    """Named after its file, a copy of a preset would not replace the preset: pairs whose Program cell
+    names the preset would be judged by the unedited one."""
+    text = (PRESETS / "job-embedded.toml").read_text(encoding="utf-8")
+    path = tmp_path / "our-job-embedded.toml"
+    path.write_text(text.replace('name = "job-embedded"\n', "").replace("max_days = 21", "max_days = 5"), encoding="utf-8")
+    completed, lines = run_with_policy(tmp_path, path)
+    assert lines == [f'Error: {path}: name is missing: add name = "..." at the top (pairs name their program by it)']
+    assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
 
 
 def test_two_programs_of_one_name_are_one_error_line_and_exit_2(tmp_path):
@@ -1825,6 +1872,41 @@ def test_a_phase_order_in_any_spelling_is_read_and_an_unknown_phase_is_refused(t
     assert spelled.section("phases").order[-1] == "Ongoing Support"
     with pytest.raises(UsageError, match="'Lunch' is not one of"):
         policy_from_toml(text.replace('"Ongoing Support"', '"Lunch"'), "lunch.toml")
+
+
+@pytest.mark.parametrize(
+    "program, old, new, named",
+    [
+        ("job-embedded", '"Orientation", "Relationship"', '"Orientation", "Orientation"', "[phases] order lists 'Orientation'"),
+        ("job-embedded", '"Orientation", "Relationship"', '"Orientation", "orientation"', "[phases] order lists 'orientation'"),
+        ("job-embedded", 'review_due = ["12-15", "04-15"]', 'review_due = ["12-15", "12-15"]',
+         "[partnership_agreement] review_due lists '12-15'"),
+        ("job-embedded", 'review_due = ["12-15", "04-15"]', 'review_due = ["4-15", "04-15"]',
+         "[partnership_agreement] review_due lists '04-15'"),
+        ("support-mentoring", '["PAR", "Special Evaluation"]', '["PAR", "PAR"]', "[mentee_eligibility] excluded_evaluation lists 'PAR'"),
+        ("support-mentoring", '["Permanent"]', '["Permanent", "Permanent"]', "[mentee_eligibility] employment_status lists 'Permanent'"),
+    ],
+    ids=["phase-twice", "phase-twice-in-another-case", "review-twice", "review-twice-in-another-spelling",
+         "evaluation-twice", "status-twice"],
+)
+def test_a_policy_list_naming_a_value_twice_is_refused_naming_the_key_and_the_value(program, old, new, named):
+    """A phase pasted over another would drop it (and double the others' findings); a review date
+    copied would count two reviews due on one day."""
+    text = (PRESETS / f"{program}.toml").read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(UsageError) as refused:
+        policy_from_toml(text.replace(old, new, 1), "ours.toml")
+    line = text.replace(old, new, 1)[: text.index(old)].count("\n") + 1
+    assert str(refused.value) == f"ours.toml line {line}: {named} twice: give each value once"
+
+
+def test_a_stipend_tier_given_twice_is_refused():
+    tier = "\n[[payment.tiers]]\namount = 400\nwhen = { column = \"location\", one_of = [\"North\", \"East\"] }\n"
+    text = without_payment(itss_text()) + "\n[payment]\n" + tier + "\n[[payment.tiers]]\namount = 300\n" + tier
+    with pytest.raises(UsageError, match=r"\[\[payment.tiers\]\] tier 3 is the same as tier 1"):
+        policy_from_toml(text, "tiers.toml")
+    with pytest.raises(UsageError, match=r"one_of lists 'north' twice"):
+        policy_from_toml(text.replace('["North", "East"]', '["North", "north"]'), "tiers.toml")
 
 
 def test_a_policy_file_that_is_not_toml_names_the_line(tmp_path):

@@ -51,10 +51,16 @@ def _rate_text(per_hour: float) -> str:
     return f"${rate:,.2f}" if rate == rate.quantize(CENT) else f"${rate:,}"
 
 
+def _to_cent(amount: float | Decimal) -> float:
+    """An amount to the cent, half a cent up, once, where it is worked out: a policy may give a fraction
+    of a cent (``stipend = 300.555``), and every output then shows the same $300.56."""
+    return float(Decimal(str(amount)).quantize(CENT, ROUND_HALF_UP))
+
+
 def hourly_amount(minutes: int, per_hour: float) -> float:
     """The hours as printed (2 decimals, like the payment sheet's hours columns) times the rate, to the
-    cent (half a cent up): the Amount Basis finance reads multiplies out to the Amount."""
-    return float((Decimal(hours_text(minutes)) * Decimal(str(per_hour))).quantize(CENT, ROUND_HALF_UP))
+    cent: the Amount Basis finance reads multiplies out to the Amount."""
+    return _to_cent(Decimal(hours_text(minutes)) * Decimal(str(per_hour)))
 
 
 def _tier_text(tier: Tier) -> str:
@@ -80,9 +86,10 @@ def stipend(payment: Payment, minutes: int, coach: dict) -> tuple[float, str]:
                 amount = hourly_amount(minutes, tier.per_hour)
                 how = f"{hours_text(minutes)} {measured} h × {_rate_text(tier.per_hour)}/h"
             else:
-                amount = float(tier.amount)
-                how = f"${tier.amount:,.2f} for {hours_text(minutes)} {measured} h"
+                amount = _to_cent(tier.amount)
+                how = f"${amount:,.2f} for {hours_text(minutes)} {measured} h"
             return amount, f"{how} (tier: {condition})" if condition else how
     if payment.stipend > 0:
-        return float(payment.stipend), f"flat stipend ${payment.stipend:,.2f}" if not payment.tiers else f"${payment.stipend:,.2f} (no tier applies)"
+        amount = _to_cent(payment.stipend)
+        return amount, f"flat stipend ${amount:,.2f}" if not payment.tiers else f"${amount:,.2f} (no tier applies)"
     return 0.0, "no tier of the stipend schedule applies"
