@@ -59,7 +59,7 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
         completion = pair["completion_date"]
         if pd.notna(completion):
             ended = ENDED[pair["status"]]
-            if completion > deadline:
+            if completion > deadline and pair["status"] != "Withdrawn":  # a withdrawal ends it, late or not
                 judgement.findings.append(pair_finding("PAIR-OVERDUE", pair,
                     f"{ended} {day_text(completion)}, after the deadline {day_text(deadline)}"))
             if completion < minimum_end:
