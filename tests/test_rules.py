@@ -180,6 +180,17 @@ def test_entries_before_the_planning_meeting_or_after_the_deadline_are_not_count
     assert {f.fix for f in rules(result, "LOG-OUTSIDE-WINDOW")} == {"Check the date: only entries from the planning meeting to the deadline count."}
 
 
+def test_an_entry_before_every_coaching_of_the_two_is_told_of_the_first_planning_meeting(policy):
+    """Coached for two bands: an entry dated before both planning meetings is before the first one,
+    and its message names that meeting, not the later band's."""
+    first = assignment(planning="2025-11-03", target_grade=23, completion_date="2026-05-01")
+    second = assignment(planning="2026-06-01", target_grade=25, status="Active", completion_date=None, payment_request_date=None)
+    result = run(policy, requests=[request(target=23), request(request_date="2026-05-20", enrollment="2026-05-15", target=25)],
+                 assignments=[first, second], candidate_log=[candidate_entry("2025-10-20", 60)], coach_log=[])
+    [early] = rules(result, "LOG-OUTSIDE-WINDOW")
+    assert "2025-11-03" in early.message and "2026-06-01" not in early.message
+
+
 def test_deadline_is_clamped_to_the_end_of_a_shorter_month(policy):
     result = run(policy, assignments=[assignment(planning="2026-08-31", completion_date=None, status="Active")], as_of=pd.Timestamp("2026-09-30"))
     assert only_pair(result)["deadline"] == pd.Timestamp("2027-02-28")
@@ -420,6 +431,16 @@ def test_active_pair_past_its_deadline_is_overdue(policy):
     assert not only_pair(result)["completion_eligible"]
     on_deadline = assignment(planning="2026-05-20", status="Active", completion_date=None, payment_request_date=None)
     assert rules(run(policy, assignments=[on_deadline]), "PAIR-OVERDUE") == []
+
+
+def test_a_pair_withdrawn_after_its_deadline_is_not_overdue(policy):
+    """Withdrawing an overdue pair is what PAIR-OVERDUE asks for: the error goes, whatever the date."""
+    withdrawn = assignment(planning="2026-05-19", status="Withdrawn", completion_date="2026-11-25", payment_request_date=None)
+    result = run(policy, assignments=[withdrawn], as_of=pd.Timestamp("2026-12-01"))
+    assert rules(result, "PAIR-OVERDUE") == []
+    assert not only_pair(result)["completion_eligible"]
+    completed_late = dict(withdrawn, status="Completed")
+    assert len(rules(run(policy, assignments=[completed_late], as_of=pd.Timestamp("2026-12-01")), "PAIR-OVERDUE")) == 1
 
 
 def test_an_active_pair_past_its_deadline_is_not_complete_or_paid_whatever_its_completion_date(policy):

@@ -348,8 +348,9 @@ def _one_pair_by_date(matched: pd.DataFrame, pairs: pd.DataFrame, any_program: p
     program counts candidate hours (``reads_candidate_log``, by pair): ITSS's, not a mentoring
     relationship begun meanwhile. An entry goes to a row whose window holds its date; of those, to one whose own period
     holds it (started on or before it, not completed or withdrawn before it); then to the latest
-    start; then to the window that ends first; only then to the first row. Only the entries with
-    several rows are sorted.
+    start on or before it (an entry before every start: to the first to start after it, so it is
+    told of that planning meeting); then to the window that ends first; only then to the first row.
+    Only the entries with several rows are sorted.
     """
     several = matched["index"].duplicated(keep=False).to_numpy()
     if not several.any():
@@ -363,10 +364,11 @@ def _one_pair_by_date(matched: pd.DataFrame, pairs: pd.DataFrame, any_program: p
                 | reads_candidate_log.loc[options["pair"].to_numpy(dtype=np.int64)].to_numpy(dtype=bool)),
         in_window=((options["date"] >= options["window_start"]) & ~(options["date"] > options["window_end"])).to_numpy(),
         in_period=(start <= date) & ~(ended < date),
-        start=start,
+        started=start <= date,
+        apart=np.abs(date - start),  # from the start: the latest before the date, or the first after it
     )
-    chosen = options.sort_values(["index", "of_use", "in_window", "in_period", "start", "window_end", "pair"],
-                                 ascending=[True, False, False, False, False, True, True], na_position="last").drop_duplicates("index")
+    chosen = options.sort_values(["index", "of_use", "in_window", "in_period", "started", "apart", "window_end", "pair"],
+                                 ascending=[True, False, False, False, False, True, True, True], na_position="last").drop_duplicates("index")
     return pd.concat([matched[~several], chosen[matched.columns]])
 
 
