@@ -316,6 +316,8 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
     if paid:
         pairs["paid_on"] = pd.to_datetime(pairs["payment_id"].map(lambda p: paid.get(p)))
         already = pairs["payment_id"].isin(list(paid))
+        from .rules.pairs import band_topics  # the rules are loaded by now
+        bands = pd.Series(band_topics(pairs), index=pairs.index)
         for index in pairs.index[already]:
             pair = pairs.loc[index]
             paid_on = paid[pair["payment_id"]]
@@ -324,7 +326,8 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
                     "PAYMENT-ALREADY-PAID",
                     f"The stipend for this pair (Payment ID {pair['payment_id']}) was paid by the run of "
                     f"{paid_on:%Y-%m-%d}; it is not paid again",
-                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"]))
+                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"],
+                    topic=bands[index]))  # the next band's is its own, week after week
             reason = f"paid on {paid_on:%Y-%m-%d}"
             pairs.loc[index, "reasons"] = "; ".join(r for r in (pair["reasons"], reason) if r)
         pairs.loc[already, "payment_eligible"] = False

@@ -389,6 +389,11 @@ def test_a_paid_coaching_keeps_its_payment_id_when_an_earlier_band_is_entered_la
     assert bands.at[23, "certificate_id"] in set(first.certificates["certificate_id"])
     assert sorted(p for (p,) in ledger_rows(tmp_path / "state", "SELECT payment_id FROM payments")) == sorted(
         [ALICIA_BROOKS, bands.at[21, "payment_id"]])
+    # week 3: each coaching's "already paid" is its own finding: grade 23's Open since week 2, grade 21's New
+    third, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK3)))
+    already = [finding_key(f) for f in third.findings if f.rule == "PAYMENT-ALREADY-PAID" and f.candidate_id == candidate]
+    assert len(set(already)) == 2
+    assert sorted(third.finding_history.get(key, ("New",))[0] for key in already) == ["New", "Open"]
 
 
 def _without_alicias_assignment(inbox: Path, planning: dt.date | None = None) -> None:

@@ -29,6 +29,15 @@ def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | No
 BAND_TOPIC = "assignment of "  # a pair-level finding's topic starts so where the two have several assignments
 
 
+def band_topics(pairs: pd.DataFrame) -> np.ndarray:
+    """Each pair's assignment as its findings' topics name it ("assignment of 2026-06-01", by its
+    planning meeting, else assigned date), where the two people are assigned more than once in one
+    program; "" for the others, whose findings keep the keys they always had."""
+    repeated = pairs.duplicated(PAIR_KEYS, keep=False).to_numpy()
+    began = pd.to_datetime(pairs["planning_meeting_date"].fillna(pairs["assigned_date"])).dt.strftime("%Y-%m-%d").fillna("no date")
+    return np.where(repeated, BAND_TOPIC + began.astype(object), "")
+
+
 def band_of_topic(topic: str) -> str:
     """The assignment a finding's topic names ('' when none): see :func:`pair_finding`."""
     return topic.split("; ", 1)[0] if topic.startswith(BAND_TOPIC) else ""
@@ -280,10 +289,7 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
     pairs["status"] = pairs["status"].fillna("Active")
     pairs["goals_attained"] = pairs["goals_attained"].fillna(False).astype(bool)
     pairs["pair"] = range(len(pairs))
-    # two people assigned more than once in one program: their pair-level findings name the assignment
-    repeated = pairs.duplicated(PAIR_KEYS, keep=False).to_numpy()
-    began = pd.to_datetime(pairs["planning_meeting_date"].fillna(pairs["assigned_date"])).dt.strftime("%Y-%m-%d").fillna("no date")
-    pairs["_band"] = np.where(repeated, BAND_TOPIC + began.astype(object), "")
+    pairs["_band"] = band_topics(pairs)
 
     employees = tables["employees"].set_index("employee_id")
     names = employees["name"]
