@@ -855,3 +855,17 @@ def test_writing_a_text_column_leaves_the_frame_as_it_was_even_after_unpickling(
     for frame in (names, pickle.loads(pickle.dumps(names, protocol=pickle.HIGHEST_PROTOCOL))):
         assert column_values(frame, Column("coach_name", "Coach Name", TEXT)) == ["Ann Lee", None, None]
         assert frame["coach_name"].astype("string").tolist() == ["Ann Lee", pd.NA, ""]
+
+
+def test_a_finding_of_a_workbook_saved_in_another_format_is_the_same_finding():
+    """Log.xlsx saved again as Log.ods (or .xls): its problems are the ones seen last week, at any row;
+    another workbook's, or another column's, are not."""
+    from coaching_batch.reports.exceptions import finding_key, moved_findings
+
+    def bad_type(file, cell, sheet="Log"):
+        return finding("CELL-ENUM", "Type of Contact 'Carrier pigeon' is not one of: In Person, Phone, Email",
+                       file=file, sheet=sheet, cell=cell, candidate_id="200", coach_id="100")
+
+    last_week = [bad_type("logs/Log.xlsx", "D5"), bad_type("Other.xlsx", "D5")]
+    this_week = [bad_type("logs/Log.ods", "D4"), bad_type("Other.xls", "E5"), bad_type("Else.ods", "D5")]
+    assert moved_findings(this_week, last_week) == {finding_key(this_week[0]): finding_key(last_week[0])}

@@ -29,6 +29,7 @@ NEW, OPEN, RESOLVED = "New", "Open", "Resolved"
 STATUSES = (NEW, OPEN, RESOLVED)
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")  # an A1 reference: its column letters, its row
+_WORKBOOK_SUFFIX = re.compile(r"\.(?:xlsx|xlsm|xls|ods)$", re.IGNORECASE)  # a workbook saved in another format
 
 # The finding's own columns, shared with the Exceptions sheet of results.xlsx.
 FINDING_COLUMNS = [
@@ -65,19 +66,22 @@ def finding_key(f: Finding) -> str:
 
 
 def moved_findings(new: Iterable[Finding], gone: Iterable[Finding]) -> dict[str, str]:
-    """The findings of this run that last run had at another row: this run's key → last run's key.
+    """The findings of this run that last run had at another row, or in the same workbook saved in
+    another format: this run's key → last run's key.
 
-    A row deleted or inserted above a finding moves its cell (E4 → E3), and so its key. A ``new``
-    finding (its key not seen last run) is a ``gone`` one (last run's key not seen now) when all
-    but the row is the same: rule, file, sheet, pair, topic, the cell's column letters and the
+    A row deleted or inserted above a finding moves its cell (E4 → E3), and so its key; so does the
+    workbook saved again as .xls or .ods (Log.xlsx → Log.ods). A ``new`` finding (its key not seen
+    last run) is a ``gone`` one (last run's key not seen now) when all but the row and the file's
+    extension is the same: rule, file, sheet, pair, topic, the cell's column letters and the
     message, which quotes the cell's value. Several alike are paired in row order.
     """
     def by_likeness(findings: Iterable[Finding]) -> dict[tuple, list[tuple[int, str]]]:
         alike = defaultdict(list)
         for f in findings:
-            if cell := _CELL.fullmatch(f.cell):
-                alike[f.rule, f.file, f.sheet, f.candidate_id, f.coach_id, f.topic, cell[1], f.message].append(
-                    (int(cell[2]), finding_key(f)))
+            cell = _CELL.fullmatch(f.cell)
+            column, row = (cell[1], int(cell[2])) if cell else ("", 0)
+            workbook = _WORKBOOK_SUFFIX.sub("", f.file)
+            alike[f.rule, workbook, f.sheet, f.candidate_id, f.coach_id, f.topic, column, f.message].append((row, finding_key(f)))
         return alike
 
     before = by_likeness(gone)
