@@ -28,7 +28,7 @@ from .ledger import Ledger, crash_point, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, read_all
-from .reports import OUTPUT_NAMES, write_outputs, writers_started
+from .reports import OUTPUT_NAMES, remove_left_behind, write_outputs, writers_started
 from .reports.exceptions import OPEN, RESOLVED, finding_key
 from .values import a1, parse_durations
 
@@ -153,6 +153,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
         settle(result, ledger)
         run_id = ledger.record_pending(result, out_dir)
         crash_point("pending-recorded")
+        remove_left_behind(out_dir)  # a killed run's temporary files, in a folder taken back
         try:
             _write(result, out_dir, progress, writers, delivering=lambda sheet: ledger.record_delivering(run_id, sheet))
         except BaseException:

@@ -643,6 +643,24 @@ def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_i
     assert paid_ids(first) == [ALICIA_BROOKS]
 
 
+def test_a_folder_taken_back_from_a_killed_run_keeps_none_of_its_temporary_files(tmp_path):
+    """The killed run's hidden, unfinished outputs (a whole payment sheet among them) are removed when
+    the next run writes the week's folder again; nothing else in the folder is touched."""
+    inbox = small_inbox(tmp_path)
+    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "sheet-delivering"})
+    assert killed.returncode == -signal.SIGKILL
+    first = tmp_path / "out" / WEEK1
+    assert [p.name for p in first.glob(".payments.xlsx.tmp-*")]
+    (first / "notes.txt").write_text("the coordinator's own file")
+    (first / ".payments.xlsx.tmp-copy for finance.xlsx").write_text("a name like ours, not ours")
+
+    after = run_week(inbox, WEEK1)
+    assert after.returncode == 0, after.stderr
+    assert out_folder(after) == first and paid_ids(first) == [ALICIA_BROOKS]
+    assert sorted(p.name for p in first.iterdir() if p.name.startswith(".") or p.suffix == ".txt") == [
+        ".payments.xlsx.tmp-copy for finance.xlsx", "notes.txt"]
+
+
 def test_a_killed_runs_folder_that_delivered_is_never_taken_back_even_once_its_sheet_is_moved(tmp_path):
     """Killed after its payment sheet appeared, the run delivered: the next run settles it and writes
     elsewhere; once finance moves the sheet away, no later run may replace that folder's certificates."""

@@ -27,7 +27,7 @@ from ..forked import end_with_parent, frozen_heap
 from ..model import RunResult
 from ..documents import FOLDER_WRITERS as DOCUMENT_WRITERS  # the PDFs
 from ..notices.eml import NOTICES_DIRNAME, write_notices
-from .atomic import atomic_folder, atomic_path, flush_folder
+from .atomic import atomic_folder, atomic_path, flush_folder, remove_temporaries
 from .exceptions import finding_key, write_exceptions
 from .payments import write_payments
 from .results import write_results
@@ -140,6 +140,12 @@ def _then(action: Callable[[Path], None], path: Path) -> Iterator[None]:
     """``action(path)`` when the block ends cleanly; an exception passes through without it."""
     yield
     action(path)
+
+
+def remove_left_behind(out_dir: Path) -> list[Path]:
+    """The hidden temporary files and folders of the outputs (``.payments.xlsx.tmp-…``) that a run
+    killed while writing left in ``out_dir``, removed (nothing else is touched)."""
+    return remove_temporaries(Path(out_dir), [*WRITERS, *FOLDER_WRITERS])
 
 
 def _worth_forking(result: RunResult) -> bool:
