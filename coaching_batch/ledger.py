@@ -165,10 +165,8 @@ def state_lock(state_dir: Path, wait_seconds: float) -> Iterator[None]:
         state_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except Timeout:
-        raise StateLocked(
-            f"another run is using the ledger in {state_dir} (waited {wait_seconds:g} s); "
-            "try again when it has finished"
-        ) from None
+        waited = f" (waited {wait_seconds:g} s)" if wait_seconds else ""
+        raise StateLocked(f"another run is using the ledger in {state_dir}{waited}; try again when it has finished") from None
     except OSError as exc:
         raise UsageError(f"cannot use the state folder {state_dir}: {exc.strerror or exc}") from None
     try:
