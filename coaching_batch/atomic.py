@@ -8,6 +8,7 @@ Any failure before the rename removes the temporary file and leaves the old file
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -21,6 +22,23 @@ TEMP_MARKER = ".tmp-"  # every temporary name contains it: ".results.xlsx.tmp-<p
 def temp_path_for(final: Path) -> Path:
     """A fresh, hidden temporary name beside ``final``."""
     return final.with_name(f".{final.name}{TEMP_MARKER}{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def remove_temporaries(folder: Path, names: list[str]) -> list[Path]:
+    """The temporary files and folders of ``names`` in ``folder`` (:func:`temp_path_for`'s names only,
+    ``.results.xlsx.tmp-<pid>-<token>``), removed: what a process killed while writing left behind.
+    Returns what was removed; anything else in the folder is never touched."""
+    pattern = re.compile(rf"\.(?:{'|'.join(map(re.escape, names))}){re.escape(TEMP_MARKER)}\d+-[0-9a-f]{{8}}")
+    try:
+        entries = [Path(entry.path) for entry in os.scandir(folder) if pattern.fullmatch(entry.name)]
+    except OSError:  # no folder yet: nothing left behind
+        return []
+    for path in entries:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            _remove_quietly(path)
+    return entries
 
 
 @contextmanager

@@ -85,6 +85,7 @@ CATALOGUE: dict[str, Code] = {
     # the ledger and the delivered payment sheets (coaching_batch/recovery.py)
     "PAYMENT-RECOVERED": Code(W, "coordinator", "Nothing is paid twice; find out why the ledger was behind its payment sheets (lost, replaced or restored from an old copy) and keep state/ backed up."),
     "PAYMENT-SHEET-UNKNOWN-ID": Code(W, "coordinator", "Check the row with finance: a Payment ID this program never issued (typed by hand?) is never recorded or paid."),
+    "PAYMENT-DELIVERY-UNCERTAIN": Code(E, "coordinator", "Ask finance whether they received the payment sheet listing this Payment ID; if they did not, void it (`coaching-batch ledger void ID --reason ...`) and the next run pays it."),
     "PAYMENT-SHEET-ROW-MISSING": Code(W, "coordinator", "Ask finance whether the stipend was paid; if it was not, void it (`coaching-batch ledger void ID --reason ...`) and the next run pays it."),
     "PAYMENT-SHEET-UNREADABLE": Code(W, "coordinator", "Close the sheet if it is open in Excel, or put the delivered copy back, so the run can check it."),
     "PAYMENT-SHEET-ELSEWHERE": Code(I, "coordinator", "Keep the output folders; if the ledger is ever lost, rebuild it with `coaching-batch ledger rebuild --from DIR` for each of them."),

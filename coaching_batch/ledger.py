@@ -7,12 +7,18 @@ neither loses nor doubles one:
 
 1. before the outputs are written, the run and its payments are recorded as *pending* (one
    transaction);
-2. the outputs are written, each atomically (the payment sheet appears whole or not at all);
+2. the outputs are written, each atomically (the payment sheet appears whole or not at all, and
+   last); right before the payment sheet is renamed into place, the run records that it is
+   delivering it (one transaction of its own);
 3. the payments are marked *issued* and the run *completed*, with its findings (one transaction).
 
 A run that finds pending payments left by a killed run reconciles them first: a payment whose
 sheet was delivered (the file exists and lists its ID) is issued; one whose sheet never appeared is
-dropped, and this run pays it if it is still payable.
+dropped, and this run pays it if it is still payable. A payment of a run killed while delivering
+its sheet, whose sheet is not there (taken away by finance, or deleted) and whose temporary sheet is
+not left either (which would prove the rename never happened), may have been delivered: it is
+*held* — recorded as issued, never paid again automatically, and reported, so that the
+coordinator voids it (``ledger void``) if finance never received that sheet.
 
 Findings are remembered by :func:`~coaching_batch.reports.exceptions.finding_key`, so next week's
 run can tell New (not open last time), Open (still there, with the date first seen) and Resolved
@@ -138,6 +144,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (recipient, as_of)
     );
     """,
+    # 4: the temporary payment sheet a run was renaming into place (payments.xlsx), recorded just
+    # before the rename: once that file is gone, the sheet may have been delivered
+    """
+    ALTER TABLE runs ADD COLUMN delivering TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -155,10 +166,8 @@ def state_lock(state_dir: Path, wait_seconds: float) -> Iterator[None]:
         state_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except Timeout:
-        raise StateLocked(
-            f"another run is using the ledger in {state_dir} (waited {wait_seconds:g} s); "
-            "try again when it has finished"
-        ) from None
+        waited = f" (waited {wait_seconds:g} s)" if wait_seconds else ""
+        raise StateLocked(f"another run is using the ledger in {state_dir}{waited}; try again when it has finished") from None
     except OSError as exc:
         raise UsageError(f"cannot use the state folder {state_dir}: {exc.strerror or exc}") from None
     try:
@@ -300,23 +309,42 @@ class Ledger:
 
     # -- the weekly run -------------------------------------------------------------------------
 
-    def reconcile(self) -> list[str]:
-        """Settle what a killed run left behind; returns the Payment IDs found delivered and issued."""
-        issued: list[str] = []
+    def reconcile(self) -> list[dict]:
+        """Settle what a killed run left behind; returns the payments held (recorded as issued though
+        their sheet may never have reached finance: see :func:`_unfinished`), for the run to report."""
+        held: list[dict] = []
         with self.transaction() as db:
-            for run_id, out_dir in db.execute("SELECT run_id, out_dir FROM runs WHERE status = ?", (WRITING,)).fetchall():
-                issued += _settle_run(db, run_id, out_dir)
-        return issued
+            for run_id, out_dir, delivering in db.execute(
+                    "SELECT run_id, out_dir, delivering FROM runs WHERE status = ?", (WRITING,)).fetchall():
+                held += _settle_run(db, run_id, out_dir, delivering)
+        return held
+
+    def held_payments(self) -> list[dict]:
+        """The pending payments the next run's :meth:`reconcile` will hold (nothing changed: for a dry
+        run and ``ledger verify``)."""
+        if "delivering" not in {column[1] for column in self.db.execute("PRAGMA table_info(runs)")}:
+            return []  # an older schema, read by `ledger verify`: no run recorded a delivery
+        return [payment for run in self.db.execute(
+                    "SELECT run_id, out_dir, delivering FROM runs WHERE status = ?", (WRITING,)).fetchall()
+                for payment in _unfinished(self.db, *run)[1]]
+
+    def record_delivering(self, run_id: int, temp_sheet: Path) -> None:
+        """Step 2, just before the payment sheet ``temp_sheet`` is renamed into place: from now on the
+        sheet may be delivered (the rename has not happened while ``temp_sheet`` is still there)."""
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET delivering = ? WHERE run_id = ?", (str(Path(temp_sheet).resolve()), run_id))
+        crash_point("sheet-delivering")
 
     def abandon(self, run_id: int) -> None:
         """The run could not write its outputs (a full disk, a folder turned read-only): settle it now,
         so the ledger holds no pending payment — one whose sheet was somehow delivered is issued, the
-        rest are forgotten and the next run pays them. If even that cannot be written, the next run's
-        :meth:`reconcile` does the same."""
+        rest are forgotten and the next run pays them (the run knows its sheet was not put in place,
+        even if it had begun to). If even that cannot be written, the next run's :meth:`reconcile`
+        does the same."""
         try:
             with self.transaction() as db:
                 out_dir = db.execute("SELECT out_dir FROM runs WHERE run_id = ?", (run_id,)).fetchone()[0]
-                _settle_run(db, run_id, out_dir)
+                _settle_run(db, run_id, out_dir, None)
                 db.execute("UPDATE runs SET exit_status = 2 WHERE run_id = ?", (run_id,))
         except (UsageError, sqlite3.Error):
             pass  # never hide the error that stopped the run
@@ -324,23 +352,15 @@ class Ledger:
     def paid(self, payment_ids: list[str]) -> dict[str, date]:
         """Payment ID → the as-of date it was issued on, for the IDs already paid (and not voided).
 
-        A pending payment whose sheet was delivered counts as paid too (a dry run cannot reconcile).
+        A pending payment whose sheet was delivered, or that the next run will hold, counts as paid
+        too (a dry run cannot reconcile).
         """
-        paid: dict[str, date] = {}
         wanted = set(payment_ids)
-        rows = self.db.execute(
-            "SELECT p.payment_id, p.status, p.issued_on, r.out_dir FROM payments p JOIN runs r USING (run_id) "
-            "WHERE p.status IN (?, ?)", (ISSUED, PENDING)).fetchall()
-        delivered: dict[str, set[str]] = {}
-        for payment, status, issued_on, out_dir in rows:
-            if payment not in wanted:
-                continue
-            if status == PENDING:
-                sheet = Path(out_dir) / "payments.xlsx"
-                if payment not in delivered.setdefault(out_dir, delivered_payment_ids(sheet)):
-                    continue
-            paid[payment] = date.fromisoformat(issued_on)
-        return paid
+        rows = self.db.execute("SELECT payment_id, issued_on FROM payments WHERE status = ?", (ISSUED,)).fetchall()
+        for run in self.db.execute("SELECT run_id, out_dir, delivering FROM runs WHERE status = ?", (WRITING,)).fetchall():
+            delivered, held, _ = _unfinished(self.db, *run)
+            rows += [(p["payment_id"], p["issued_on"]) for p in delivered + held]
+        return {payment: date.fromisoformat(issued_on) for payment, issued_on in rows if payment in wanted}
 
     def payment_starts(self) -> pd.DataFrame:
         """Every Payment ID recorded (issued, pending or voided, in the order recorded) with its program,
@@ -611,24 +631,37 @@ def list_backups(state_dir: Path) -> list[Path]:
     return sorted(backups_dir(state_dir).glob(f"{BACKUP_PREFIX}*.sqlite"))
 
 
-def _settle_run(db: sqlite3.Connection, run_id: int, out_dir: str) -> list[str]:
-    """One unfinished run settled: its pending payments issued if its payment sheet lists them, else
-    dropped; its pending certificates issued if their PDF is there beside the delivered payment sheet
-    (the last output to appear: without it the run delivered nothing, and a folder left half written
-    may be replaced), else dropped for the next run to issue again; the run interrupted."""
-    issued = []
+_PENDING_COLUMNS = ("payment_id", "issued_on", "program", "coach_id", "candidate_id", "amount", "sheet")
+
+
+def _unfinished(db: sqlite3.Connection, run_id: int, out_dir: str, delivering: str | None
+                ) -> tuple[list[dict], list[dict], list[dict]]:
+    """The pending payments of an unfinished run, as (delivered, held, undelivered): delivered when its
+    payment sheet lists them; held when the run had begun renaming its sheet into place (``delivering``,
+    the temporary sheet) and that temporary file is gone, so the sheet may have been delivered and then
+    taken away (a temporary sheet still there proves the rename never happened); else undelivered."""
+    pending = [dict(zip(_PENDING_COLUMNS, row)) for row in db.execute(
+        f"SELECT {', '.join(_PENDING_COLUMNS)} FROM payments WHERE run_id = ? AND status = ?", (run_id, PENDING))]
+    on_sheet = delivered_payment_ids(Path(out_dir) / "payments.xlsx") if pending else set()
+    may_be_delivered = bool(delivering) and not Path(delivering).exists()
+    delivered = [p for p in pending if p["payment_id"] in on_sheet]
+    held = [p for p in pending if p["payment_id"] not in on_sheet and may_be_delivered]
+    undelivered = [p for p in pending if p["payment_id"] not in on_sheet and not may_be_delivered]
+    return delivered, held, undelivered
+
+
+def _settle_run(db: sqlite3.Connection, run_id: int, out_dir: str, delivering: str | None) -> list[dict]:
+    """One unfinished run settled: its pending payments issued if delivered or held (see
+    :func:`_unfinished`), else dropped; its pending certificates issued if their PDF is there beside
+    the delivered payment sheet (the last output to appear: without it the run delivered nothing, and
+    a folder left half written may be replaced), else dropped for the next run to issue again; the
+    run interrupted. Returns the payments held."""
     sheet = Path(out_dir) / "payments.xlsx"
-    pending = [r[0] for r in db.execute(
-        "SELECT payment_id FROM payments WHERE run_id = ? AND status = ?", (run_id, PENDING))]
-    on_sheet = delivered_payment_ids(sheet) if pending else set()
-    for payment in pending:
-        if payment in on_sheet:
-            db.execute("UPDATE payments SET status = ? WHERE run_id = ? AND payment_id = ? AND status = ?",
-                       (ISSUED, run_id, payment, PENDING))
-            issued.append(payment)
-        else:
-            db.execute("DELETE FROM payments WHERE run_id = ? AND payment_id = ? AND status = ?",
-                       (run_id, payment, PENDING))
+    delivered, held, undelivered = _unfinished(db, run_id, out_dir, delivering)
+    db.executemany("UPDATE payments SET status = ? WHERE run_id = ? AND payment_id = ? AND status = ?",
+                   [(ISSUED, run_id, p["payment_id"], PENDING) for p in delivered + held])
+    db.executemany("DELETE FROM payments WHERE run_id = ? AND payment_id = ? AND status = ?",
+                   [(run_id, p["payment_id"], PENDING) for p in undelivered])
     for certificate, file in db.execute(
             "SELECT certificate_id, file FROM certificates WHERE run_id = ? AND status = ?", (run_id, PENDING)).fetchall():
         if sheet.is_file() and Path(file).is_file():  # delivered: the PDF is there, and the run's outputs
@@ -636,7 +669,7 @@ def _settle_run(db: sqlite3.Connection, run_id: int, out_dir: str) -> list[str]:
         else:
             db.execute("DELETE FROM certificates WHERE certificate_id = ? AND status = ?", (certificate, PENDING))
     db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", (INTERRUPTED, _now(), run_id))
-    return issued
+    return held
 
 
 def _database_error(path: Path, exc: sqlite3.DatabaseError) -> UsageError:
@@ -733,9 +766,10 @@ def _number(value: object) -> float | None:
 def crash_point(name: str) -> None:
     """For the kill tests: die abruptly (SIGKILL) here when COACHING_BATCH_CRASH_AT names this point.
 
-    The points: ``pending-recorded`` (before any output is written), ``outputs-written`` (after the
-    payment sheet is delivered, before the payments are marked issued) and ``completing`` (inside
-    the final transaction, before its commit).
+    The points: ``pending-recorded`` (before any output is written), ``sheet-delivering`` (every
+    other output in place, the delivery of the payment sheet recorded, its rename not done),
+    ``outputs-written`` (after the payment sheet is delivered, before the payments are marked
+    issued) and ``completing`` (inside the final transaction, before its commit).
     """
     if os.environ.get("COACHING_BATCH_CRASH_AT") == name:
         os.kill(os.getpid(), 9)

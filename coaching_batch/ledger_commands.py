@@ -52,18 +52,22 @@ def ledger_backup(file: Path, state: Path) -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @STATE
 def ledger_restore(file: Path, state: Path) -> None:
-    """Put the backup FILE back as the ledger, after checking it (the replaced one is kept in state/backups/)."""
+    """Put the backup FILE back as the ledger, after checking it (the replaced one is kept in state/backups/).
+
+    Refused at once while a run is using the ledger: restored after it, the copy would silently drop
+    that run, which the coordinator has not seen yet."""
     from .recovery import restore
 
-    _locked(state, lambda: restore(state, file), f"cannot restore into {state}")
+    _locked(state, lambda: restore(state, file), f"cannot restore into {state}", wait=0)
 
 
-def _locked(state: Path, change, cannot: str) -> None:
-    """``change()`` of the ledger under the state lock; its lines printed, a failure one Error: line."""
+def _locked(state: Path, change, cannot: str, wait: float = LOCK_WAIT_SECONDS) -> None:
+    """``change()`` of the ledger under the state lock (waiting ``wait`` seconds for a run that holds
+    it, as a second run does); its lines printed, a failure one Error: line."""
     from .ledger import state_lock
 
     try:
-        with state_lock(state, LOCK_WAIT_SECONDS):
+        with state_lock(state, wait):
             lines = change()
     except CoachingBatchError as exc:
         _fail(str(exc))

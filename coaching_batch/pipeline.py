@@ -28,7 +28,7 @@ from .ledger import Ledger, crash_point, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, read_all
-from .reports import OUTPUT_NAMES, write_outputs, writers_started
+from .reports import OUTPUT_NAMES, remove_left_behind, write_outputs, writers_started
 from .reports.exceptions import OPEN, RESOLVED, finding_key, moved_findings
 from .values import a1, parse_durations
 
@@ -135,7 +135,8 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
             result.certificate_template = wording
             result.dry_run = True  # run.json says so; its payment sheet is never taken as delivered
             recovered = recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root,
-                                                 out_dir=out_dir, dry_run=True)
+                                                 out_dir=out_dir, dry_run=True,
+                                                 held=ledger.held_payments() if ledger else [])
             settle(result, ledger, recovered)
             _write(result, out_dir, progress, writers)
         return result, out_dir
@@ -143,16 +144,18 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     # a damaged ledger stops the run too; otherwise it is backed up first, and the delivered sheets checked
     with (state_lock(options.state_dir, options.lock_wait),
           closing(recovery.open_for_run(options.state_dir, out_root, options.as_of)) as ledger):
-        ledger.reconcile()
+        held = ledger.reconcile()
         out_dir = options.out_dir(half_written=ledger.interrupted_folders())
         result = _evaluate(options, programs, progress, ledger)
         result.certificate_template = wording
-        recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir)
+        recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir,
+                                 held=held)
         settle(result, ledger)
         run_id = ledger.record_pending(result, out_dir)
         crash_point("pending-recorded")
+        remove_left_behind(out_dir)  # a killed run's temporary files, in a folder taken back
         try:
-            _write(result, out_dir, progress, writers)
+            _write(result, out_dir, progress, writers, delivering=lambda sheet: ledger.record_delivering(run_id, sheet))
         except BaseException:
             ledger.abandon(run_id)  # no output delivered, so no payment left pending
             raise
@@ -281,12 +284,14 @@ def _paid_pairs_logs(evaluation) -> pd.DataFrame:
     return entries.loc[chosen, COUNTED_ENTRY_COLUMNS].reset_index(drop=True)
 
 
-def _write(result: RunResult, out_dir: Path, progress: Progress | None, writers: list) -> None:
-    """The outputs, each written atomically (shares of them by ``writers``)."""
+def _write(result: RunResult, out_dir: Path, progress: Progress | None, writers: list,
+           delivering: Callable[[Path], None] | None = None) -> None:
+    """The outputs, each written atomically (shares of them by ``writers``); ``delivering``: told
+    just before the payment sheet is renamed into place (write_outputs)."""
     if progress:
         progress("Writing outputs", 0, 1)
     try:
-        write_outputs(result, out_dir, writers=writers)
+        write_outputs(result, out_dir, writers=writers, delivering=delivering)
     except OSError as exc:  # a full disk, a read-only or missing share: nothing was delivered
         raise UsageError(f"cannot write the outputs to {out_dir}: {exc.strerror or exc}") from None
     except XlsxFileCreateError as exc:  # xlsxwriter's wrapping of the same OSError (a full disk)

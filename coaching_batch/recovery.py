@@ -12,7 +12,10 @@ ID on them against the ledger:
 * a payment the ledger issued on a sheet that no longer lists it is reported
   (``PAYMENT-SHEET-ROW-MISSING``) and not paid again;
 * a voided payment stays voided (a sheet of a later run listing it again was a re-payment the
-  ledger lost, and is recovered like any other).
+  ledger lost, and is recovered like any other);
+* a payment held by the ledger (its run was killed while putting its payment sheet in place, and
+  that sheet is gone) that no sheet lists is reported (``PAYMENT-DELIVERY-UNCERTAIN``): finance may
+  have the sheet, so it is not paid again unless the coordinator voids it.
 
 The sheets only ever stop a payment, never make one. Sheets written by a dry run (``run.json`` says
 ``"dry_run": true``) were never delivered and are not read.
@@ -384,11 +387,13 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date) -> Ledger:
 
 
 def check_delivered(result, ledger: Ledger | None, *, state_dir: Path, out_root: Path, out_dir: Path,
-                    dry_run: bool = False) -> dict[str, date]:
+                    dry_run: bool = False, held: list[dict] = ()) -> dict[str, date]:
     """Before a run pays: the delivered sheets against the ledger, the state folder's file system, and
     an output folder outside ``out_root``. Adds the findings to ``result``; returns the payments the
     ledger lost (Payment ID → the as-of date of the sheet that lists it), which a real run records as
-    issued and a ``dry_run`` records nothing of (settle() is given them: neither pays them again)."""
+    issued and a ``dry_run`` records nothing of (settle() is given them: neither pays them again).
+    ``held``: the payments the ledger holds (Ledger.reconcile, or Ledger.held_payments for a dry run),
+    reported unless a sheet here lists them."""
     findings: list[Finding] = []
     problem = state_location_problem(state_dir)
     if problem:
@@ -450,6 +455,20 @@ def check_delivered(result, ledger: Ledger | None, *, state_dir: Path, out_root:
             "sheet no longer lists it (a row removed by hand?): it is not paid again",
             file=shown, sheet="Payments", candidate_id=record["candidate_id"], coach_id=record["coach_id"],
             program=record["program"]))
+    listed = {payment for sheet in sheets for payment in sheet.ids}
+    for payment in held:
+        if payment["payment_id"] in listed:
+            continue  # its sheet was moved, not taken: it is here
+        folder = _shown(Path(payment["sheet"]).parent, base)
+        findings.append(finding(
+            "PAYMENT-DELIVERY-UNCERTAIN",
+            f"Payment {payment['payment_id']} (${payment['amount'] or 0:,.2f}) was on the payment sheet of the run as of "
+            f"{payment['issued_on']}, which was stopped while putting that sheet in {folder}; the sheet is not there or "
+            "in any other output folder (taken by finance, moved or deleted?), so it may have been delivered: "
+            + ("a real run records the payment as issued" if dry_run else "the payment is recorded as issued")
+            + " and it is not paid again. If finance never received that sheet, void the payment (`coaching-batch "
+            f"ledger void {payment['payment_id']} --reason \"sheet never delivered\"`) and the next run pays it",
+            file=folder, candidate_id=payment["candidate_id"], coach_id=payment["coach_id"], program=payment["program"]))
     for sheet in comparison.unreadable:
         findings.append(finding(
             "PAYMENT-SHEET-UNREADABLE",
@@ -656,6 +675,7 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
             runs = ledger.runs()
             records = ledger.payment_records()
             folders = ledger.output_folders()
+            held = {p["payment_id"] for p in ledger.held_payments()}
             pending_runs = {r["run_id"]: r for r in runs.to_dict("records") if r["status"] == "writing"}
     except LedgerDamaged as exc:
         return lines + [f"  ! {exc}"], False
@@ -673,6 +693,10 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
             why = "being written by the run in progress now"
         elif sheet_lists:
             why = "its run stopped after delivering the payment sheet, which lists it: the next run records it as issued"
+        elif record["payment_id"] in held:
+            why = ("its run stopped while putting its payment sheet in place, and that sheet is not there (taken by "
+                   "finance, moved or deleted?): the next run records it as issued, never pays it again and reports "
+                   "it; void it then if finance never received the sheet")
         else:
             why = "its run stopped before delivering a payment sheet listing it: the next run drops it and pays it if still payable"
             if run is None:

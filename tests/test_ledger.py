@@ -628,6 +628,7 @@ def test_a_first_run_killed_while_making_the_ledger_does_not_block_the_next(tmp_
 
 @pytest.mark.parametrize("point, delivered", [
     ("pending-recorded", False),  # killed before any output was written
+    ("sheet-delivering", False),  # killed as it was about to put the payment sheet in place
     ("outputs-written", True),  # killed after the payment sheet was delivered
     ("completing", True),  # killed inside the final transaction
 ])
@@ -663,13 +664,11 @@ def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_i
     was once taken as issued, and lost for good when the half-written folder was replaced)."""
     inbox = small_inbox(tmp_path)
     state = tmp_path / "state"
-    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"})
+    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "sheet-delivering"})
     assert killed.returncode == -signal.SIGKILL
     first = tmp_path / "out" / WEEK1
     drawn = [p.name for p in (first / "certificates").glob("*CERT-*.pdf")]
-    assert drawn
-    for name in ("payments.xlsx", "run.json"):  # as if killed before these two were renamed into place
-        (first / name).unlink()
+    assert drawn and not (first / "payments.xlsx").exists()
 
     after = run_week(inbox, WEEK1)  # the dated folder again: what the killed run left there is replaced
     assert after.returncode == 0, after.stderr
@@ -677,6 +676,24 @@ def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_i
     assert sorted(p.name for p in (first / "certificates").glob("*CERT-*.pdf")) == drawn
     assert set(ledger_rows(state, "SELECT run_id, status FROM certificates")) == {(2, "issued")}
     assert paid_ids(first) == [ALICIA_BROOKS]
+
+
+def test_a_folder_taken_back_from_a_killed_run_keeps_none_of_its_temporary_files(tmp_path):
+    """The killed run's hidden, unfinished outputs (a whole payment sheet among them) are removed when
+    the next run writes the week's folder again; nothing else in the folder is touched."""
+    inbox = small_inbox(tmp_path)
+    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "sheet-delivering"})
+    assert killed.returncode == -signal.SIGKILL
+    first = tmp_path / "out" / WEEK1
+    assert [p.name for p in first.glob(".payments.xlsx.tmp-*")]
+    (first / "notes.txt").write_text("the coordinator's own file")
+    (first / ".payments.xlsx.tmp-copy for finance.xlsx").write_text("a name like ours, not ours")
+
+    after = run_week(inbox, WEEK1)
+    assert after.returncode == 0, after.stderr
+    assert out_folder(after) == first and paid_ids(first) == [ALICIA_BROOKS]
+    assert sorted(p.name for p in first.iterdir() if p.name.startswith(".") or p.suffix == ".txt") == [
+        ".payments.xlsx.tmp-copy for finance.xlsx", "notes.txt"]
 
 
 def test_a_killed_runs_folder_that_delivered_is_never_taken_back_even_once_its_sheet_is_moved(tmp_path):
@@ -693,6 +710,43 @@ def test_a_killed_runs_folder_that_delivered_is_never_taken_back_even_once_its_s
     assert third.returncode == 0, third.stderr
     assert out_folder(third) != first
     assert sorted(p.name for p in (first / "certificates").glob("*.pdf")) == drawn
+
+
+@pytest.mark.parametrize("taken", ["moved", "deleted"])
+def test_a_payment_sheet_taken_away_after_its_run_was_killed_is_never_paid_again_unless_voided(tmp_path, taken):
+    """Killed just after its payment sheet appeared, the run left its payment pending; finance then took
+    the folder (or it was deleted as a failed run's). The next run cannot see the sheet, but the ledger
+    knows the run had put it in place: the payment is held as issued and reported, never paid again
+    until the coordinator voids it."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"})
+    assert killed.returncode == -signal.SIGKILL
+    first = tmp_path / "out" / WEEK1
+    assert paid_ids(first) == [ALICIA_BROOKS]
+    if taken == "moved":
+        first.rename(tmp_path / "finance")
+    else:
+        shutil.rmtree(first)
+
+    dry = run_week(inbox, WEEK1, "--dry-run")  # the same as the real run, recording nothing
+    assert dry.returncode == 0, dry.stderr
+    [previewed] = find(exception_rows(out_folder(dry)), "PAYMENT-DELIVERY-UNCERTAIN")
+    assert "a real run records the payment as issued" in previewed["Message"] and paid_ids(out_folder(dry)) == []
+
+    after = run_week(inbox, WEEK1)
+    assert after.returncode == 0, after.stderr
+    assert paid_ids(out_folder(after)) == []
+    [held] = find(exception_rows(out_folder(after)), "PAYMENT-DELIVERY-UNCERTAIN", Severity="Error")
+    assert ALICIA_BROOKS in held["Message"] and f"ledger void {ALICIA_BROOKS}" in held["Message"]
+    assert ledger_rows(state, "SELECT payment_id, status, issued_on FROM payments") == [(ALICIA_BROOKS, "issued", WEEK1)]
+
+    voided = command("ledger", "void", ALICIA_BROOKS, "--reason", "finance never received the sheet", "--state", str(state))
+    assert voided.returncode == 0, voided.stderr
+    again = run_week(inbox, WEEK2)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == [ALICIA_BROOKS]
+    assert not find(exception_rows(out_folder(again)), "PAYMENT-DELIVERY-UNCERTAIN", Status="New")
 
 
 def test_runs_killed_at_random_moments_still_pay_each_stipend_exactly_once(tmp_path):

@@ -10,6 +10,8 @@ import os
 import sqlite3
 import shutil
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import openpyxl
@@ -17,7 +19,7 @@ import pytest
 
 from coaching_batch import recovery
 from coaching_batch.errors import UsageError
-from coaching_batch.ledger import KEEP_BACKUPS, Ledger, LedgerDamaged, backup_ledger, list_backups
+from coaching_batch.ledger import KEEP_BACKUPS, Ledger, LedgerDamaged, backup_ledger, list_backups, state_lock
 from coaching_batch.pipeline import RunOptions, run_batch
 from test_ledger import (
     ALICIA_BROOKS, RYAN_PATEL, SAMPLES, WEEK1, WEEK2, WEEK3, command, exception_rows, find, ledger_rows,
@@ -372,6 +374,30 @@ def test_restore_refuses_a_damaged_copy_or_one_from_a_newer_version_and_changes_
         refused = ledger_command("restore", str(copy), state=state)
         assert why in one_error_line(refused)
     assert (state / "ledger.sqlite").read_bytes() == before
+
+
+def test_restore_is_refused_at_once_while_a_run_is_using_the_ledger(tmp_path):
+    """Restored once the run had finished, the copy would drop that run without a word: the
+    coordinator is told a run is going, and nothing is replaced."""
+    state = tmp_path / "state"
+    Ledger.open(state).close()
+    copy = tmp_path / "copy.sqlite"
+    assert ledger_command("backup", str(copy), state=state).returncode == 0
+    before = (state / "ledger.sqlite").read_bytes()
+    running = threading.Event()
+
+    def a_run() -> None:  # holds the state lock for a few seconds, as a run does
+        with state_lock(state, 0):
+            running.set()
+            time.sleep(4)
+
+    run = threading.Thread(target=a_run)
+    run.start()
+    running.wait()
+    refused = ledger_command("restore", str(copy), state=state)
+    run.join()
+    assert one_error_line(refused) == f"Error: another run is using the ledger in {state}; try again when it has finished"
+    assert (state / "ledger.sqlite").read_bytes() == before and not (state / "backups").exists()
 
 
 def test_verify_without_a_ledger_exits_1(tmp_path):

@@ -27,7 +27,7 @@ from ..forked import end_with_parent, frozen_heap
 from ..model import RunResult
 from ..documents import FOLDER_WRITERS as DOCUMENT_WRITERS  # the PDFs
 from ..notices.eml import NOTICES_DIRNAME, write_notices
-from .atomic import atomic_folder, atomic_path, flush_folder
+from .atomic import atomic_folder, atomic_path, flush_folder, remove_temporaries
 from .exceptions import finding_key, write_exceptions
 from .payments import write_payments
 from .results import write_results
@@ -77,9 +77,14 @@ class WriterStopped(RuntimeError):
 
 
 def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = None,
-                  writers: Sequence[OutputWriter] | None = None) -> list[Path]:
+                  writers: Sequence[OutputWriter] | None = None,
+                  delivering: Callable[[Path], None] | None = None) -> list[Path]:
     """Write the four outputs and the folders of documents into ``out_dir`` (created with its
     parents); returns the four outputs' paths.
+
+    ``delivering`` is called with the payment sheet's temporary file when everything else is in
+    place, just before that file is renamed to ``payments.xlsx``; if it raises, the sheet is not put
+    in place.
 
     ``writers`` (from :func:`writers_started`) write their :data:`SHARES` meanwhile. Without them,
     ``parallel`` starts writers here; None (the default) does so for a large run where the
@@ -94,7 +99,10 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
             writers = stack.enter_context(writers_started()) if parallel else []
         # payments.xlsx is entered first so it is renamed into place last (the stack
         # exits in reverse), after run.json: a delivered payment sheet always has the rest beside it
-        temps = {name: stack.enter_context(atomic_path(out_dir / name)) for name in sorted(WRITERS, key=lambda n: n != PAYMENTS)}
+        temps = {PAYMENTS: stack.enter_context(atomic_path(out_dir / PAYMENTS))}
+        if delivering is not None:
+            stack.enter_context(_then(delivering, temps[PAYMENTS]))
+        temps |= {name: stack.enter_context(atomic_path(out_dir / name)) for name in WRITERS if name != PAYMENTS}
         temps |= {name: stack.enter_context(atomic_folder(out_dir / name, flush=False)) for name in FOLDER_WRITERS}
         # Each folder is flushed to disk as soon as it is written, while the rest is still being
         # written (flushing waits on the disk); the stack waits for the flushes before any rename.
@@ -125,6 +133,19 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
                 writer.stop()
             raise
     return [out_dir / name for name in (RESULTS, PAYMENTS, EXCEPTIONS, RUN_JSON)]
+
+
+@contextmanager
+def _then(action: Callable[[Path], None], path: Path) -> Iterator[None]:
+    """``action(path)`` when the block ends cleanly; an exception passes through without it."""
+    yield
+    action(path)
+
+
+def remove_left_behind(out_dir: Path) -> list[Path]:
+    """The hidden temporary files and folders of the outputs (``.payments.xlsx.tmp-…``) that a run
+    killed while writing left in ``out_dir``, removed (nothing else is touched)."""
+    return remove_temporaries(Path(out_dir), [*WRITERS, *FOLDER_WRITERS])
 
 
 def _worth_forking(result: RunResult) -> bool:

@@ -478,7 +478,7 @@ def summary_rows(result: RunResult) -> list[tuple[str, list[tuple[str, object, s
 
 
 LEDGER_SUMMARY_RULES = ("LEDGER-UNSAFE-LOCATION", "PAYMENT-SHEET-ELSEWHERE", "PAYMENT-RECOVERED", "PAYMENT-SHEET-UNKNOWN-ID",
-                        "PAYMENT-SHEET-ROW-MISSING", "PAYMENT-SHEET-UNREADABLE")
+                        "PAYMENT-DELIVERY-UNCERTAIN", "PAYMENT-SHEET-ROW-MISSING", "PAYMENT-SHEET-UNREADABLE")
 
 
 def policy_sections(result: RunResult) -> list[tuple[str, list[tuple[str, object, str]]]]:
