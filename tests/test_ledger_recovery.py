@@ -41,12 +41,13 @@ def two_stipend_inbox(root: Path, ryan_requested: bool = False) -> Path:
     for name in TWO_STIPENDS:
         shutil.copy2(SAMPLES / name, inbox / name)
     if ryan_requested:
-        request_ryan(inbox)
+        request_ryan(inbox, WEEK1)
     return inbox
 
 
-def request_ryan(inbox: Path) -> None:
-    request_payment(inbox / "Assignments and Planning.xlsx", RYAN_PATEL[0], date.fromisoformat(WEEK2))
+def request_ryan(inbox: Path, signed: str = WEEK2) -> None:
+    """His coach's Request for Payment, signed on ``signed`` (a run before that date does not have it yet)."""
+    request_payment(inbox / "Assignments and Planning.xlsx", RYAN_PATEL[0], date.fromisoformat(signed))
 
 
 def delivered(root: Path) -> list[str]:
