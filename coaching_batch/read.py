@@ -30,6 +30,7 @@ from xml.etree import ElementTree
 from xml.parsers import expat
 
 import numpy as np
+import olefile
 import pandas as pd
 import python_calamine
 
@@ -515,17 +516,18 @@ def _ods_uses_1904_dates(archive: zipfile.ZipFile) -> bool:
 
 
 _BIFF_BOF, _BIFF_EOF, _BIFF_DATEMODE = 0x09, 0x000A, 0x0022  # record types (a BOF's low byte: 0x0809, 0x0409 …)
-_OLE_NO_SECTOR = 0xFFFFFFFA  # sector numbers from here on end a chain or mark a free sector
 
 
 def _xls_uses_1904_dates(data: bytes) -> bool:
     """Whether an .xls counts its dates from 1904: the DATEMODE record of its workbook globals is 1.
 
-    An .xls is an OLE compound file: the records are in its Workbook stream (Book in Excel 95),
-    found in the file's directory and read sector by sector along its allocation tables.
+    An .xls is an OLE compound file (read with olefile): the records are in its Workbook stream
+    (Book in Excel 95), the workbook globals first.
     """
     try:
-        stream = _ole_stream(data, ("workbook", "book"))
+        with olefile.OleFileIO(data) as compound:
+            name = next((name for name in ("Workbook", "Book") if compound.exists(name)), None)
+            stream = compound.openstream(name).read() if name else b""
         kind, length = struct.unpack_from("<HH", stream, 0)
         if kind & 0xFF != _BIFF_BOF:
             return False
@@ -537,65 +539,9 @@ def _xls_uses_1904_dates(data: bytes) -> bool:
             if kind == _BIFF_EOF:  # the end of the workbook globals
                 return False
             at += 4 + length
-    except (struct.error, ValueError, UnicodeDecodeError):  # not a sound compound file
+    except (OSError, ValueError, OverflowError, IndexError, KeyError, struct.error):  # not a sound compound file
         pass
     return False
-
-
-def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes:
-    """The first stream of an OLE compound file named (in any case) one of ``names``, or b''.
-
-    Raises struct.error or ValueError on a file that is not sound.
-    """
-    if not data.startswith(_OLE):
-        return b""
-    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
-    if shift not in (9, 12):  # sectors of 512 or 4096 bytes: nothing else exists
-        raise ValueError(f"sector shift {shift}")
-    fat_sectors, directory_start = struct.unpack_from("<II", data, 0x2C)
-    mini_cutoff, mini_fat_start, _, difat_start, difat_sectors = struct.unpack_from("<5I", data, 0x38)
-
-    def sector(number: int) -> bytes:
-        return data[(number + 1) << shift : (number + 2) << shift]
-
-    def numbers(start: int, table: np.ndarray) -> Iterable[int]:
-        """A chain of sectors along an allocation table, each sector once (a hostile file's loop ends)."""
-        seen = set()
-        while start < min(len(table), _OLE_NO_SECTOR) and start not in seen:
-            seen.add(start)
-            yield start
-            start = int(table[start])
-
-    # the allocation table's own sectors: 109 listed in the header, the rest in a chain of DIFAT
-    # sectors; never more than the file has (what a hostile file declares is not believed)
-    in_file = len(data) >> shift
-    listed = list(struct.unpack_from("<109I", data, 0x4C))
-    for _ in range(min(difat_sectors, in_file)):
-        if difat_start >= _OLE_NO_SECTOR:
-            break
-        *more, difat_start = struct.unpack_from(f"<{(1 << shift) // 4}I", sector(difat_start))
-        listed += more
-    fat_sectors = [n for n in listed[: min(fat_sectors, in_file)] if n < _OLE_NO_SECTOR]
-    fat = np.frombuffer(b"".join(map(sector, fat_sectors)), dtype="<u4")
-
-    def stream(start: int, length: int) -> bytes:
-        return b"".join(sector(n) for n in numbers(start, fat))[:length]
-
-    directory = stream(directory_start, len(data))
-    entries = [directory[at : at + 128] for at in range(0, len(directory) - 127, 128)]  # entry 0: the root
-    for entry in entries:
-        name_length, kind = struct.unpack_from("<HB", entry, 0x40)
-        start, length = struct.unpack_from("<II", entry, 0x74)
-        if kind != 2 or entry[: max(0, name_length - 2)].decode("utf-16-le").casefold() not in names:  # 2: a stream
-            continue
-        if length >= mini_cutoff:
-            return stream(start, length)
-        # a small stream is kept in the root's mini stream, in sectors of 64 bytes
-        mini_stream = stream(*struct.unpack_from("<II", entries[0], 0x74))
-        mini_fat = np.frombuffer(stream(mini_fat_start, len(data)), dtype="<u4")
-        size = 1 << mini_shift
-        return b"".join(mini_stream[n * size : (n + 1) * size] for n in numbers(start, mini_fat))[:length]
-    return b""
 
 
 @dataclass(frozen=True)
