@@ -658,16 +658,22 @@ def _carry_labels(sheets: list[RawSheet]) -> None:
             continue
         if "candidate_id" in sheet.columns and "coach_id" in sheet.columns:
             continue
-        named = by_name.get((sheet.table, _page_name(_CONTINUED.sub(" ", sheet.name)))) if sheet.continued else None
+        named = by_name.get((sheet.table, _page_name(_CONTINUES.sub(" ", sheet.name)))) if sheet.continued else None
         previous = named if named is not None and named is not sheet else last.get(sheet.table)
         if previous is not None and (sheet.continued or previous.continued):
             sheet.labels = dict(previous.labels)
 
 
+# what a continuation page's name adds to the name of the page it continues: `continued`, `cont.`,
+# `cont'd`, a page number after it (`continued 2`), Excel's copy number (`(2)`)
+_CONTINUES = re.compile(r"\b(?:continued|cont['\u2019]?d|cont)\b\.?(?:\s*\(?\d+\)?)?|\(\d+\)\s*$", re.IGNORECASE)
+
+
 def _page_name(name: str) -> str:
-    """A sheet's name as another sheet's name gives it: its words and numbers in any case, without
-    the punctuation around them (`Page 1 - `, `page 1` and `Page 1 ()` all name `Page 1`)."""
-    return _NOT_WORDS.sub(" ", name).strip().casefold()
+    """A sheet's name as another sheet's name gives it: its letters and numbers in any case, without
+    the spaces and punctuation between them (`Page 1 - `, `page 1`, `Page1` and `Page 1 ()` all name
+    `Page 1`)."""
+    return _NOT_WORDS.sub("", name).casefold()
 
 
 def read_workbook(path: str, relpath: str) -> WorkbookRead:

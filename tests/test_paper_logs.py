@@ -108,10 +108,13 @@ def test_a_continuation_page_named_after_its_first_page_carries_that_pages_label
         "Page 1 continued": [PAPER_HEADER, ENTRY],
         "page 1 (cont.)": [PAPER_HEADER, ENTRY],
         "Page 1 - Continued": [PAPER_HEADER, ENTRY],
+        "Page 1 cont'd": [PAPER_HEADER, ENTRY],
+        "Page 1 continued (2)": [PAPER_HEADER, ENTRY],  # Excel's name for a copy of the sheet
+        "Page1 continued 2": [PAPER_HEADER, ENTRY],
         "Kai continued": [PAPER_HEADER, ENTRY],
         "Log continued": [PAPER_HEADER, ENTRY],  # names no sheet: the page before it
     })
-    for name in ("Page 1 continued", "page 1 (cont.)", "Page 1 - Continued"):
+    for name in ("Page 1 continued", "page 1 (cont.)", "Page 1 - Continued", "Page 1 cont'd", "Page 1 continued (2)", "Page1 continued 2"):
         assert labels_of(sheets[name])["candidate"] == ("name", "Kim Candidate", "B1", "Page 1"), name
     assert labels_of(sheets["Kai continued"])["candidate"] == ("name", "Kai Candidate", "B1", "Kai")
     assert labels_of(sheets["Log continued"])["candidate"] == ("name", "Kai Candidate", "B1", "Kai")
