@@ -7,10 +7,11 @@ import hashlib
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import xlsxwriter
 
-from coaching_batch import read
+from coaching_batch import read, values
 from coaching_batch.read import read_all, read_workbook
 from coaching_batch.recognise import normalise_header, recognise
 from workbooks import write_ods, write_workbook
@@ -151,6 +152,18 @@ def test_a_rosters_hint_row_is_not_an_employee(tmp_path):
             ["100", "Ann Lee", 20, dt.date(2020, 1, 6)]]
     sheet = read_workbook(str(write_workbook(tmp_path / "roster.xlsx", {"Roster": rows})), "roster.xlsx").sheets[0]
     assert sheet.table == "employees" and list(sheet.frame.index) == [3]
+
+
+@pytest.mark.parametrize("heading", ["Duration (minutes)", "Duration (mins)", "Hours (in minutes)", "Duration (Min.)"])
+def test_a_duration_column_headed_in_minutes_counts_its_plain_numbers_as_minutes(tmp_path, heading):
+    """45 under `Duration (minutes)` is 45 minutes, not 45 hours (paid on hours never worked); a time
+    or a value with its unit is what it says; the page's Total is in minutes too."""
+    rows = [["Candidate ID", "Coach ID", "Date", heading, "Description"],
+            ["200", "100", dt.date(2026, 3, 5), 45, "a"], ["200", "100", dt.date(2026, 3, 6), "90", "b"],
+            ["200", "100", dt.date(2026, 3, 7), "1 hr", "c"], ["Total Hours", None, None, 195]]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert values.parse_durations(sheet.frame["duration"]).values.tolist() == [45, 90, 60]
+    assert [values.parse_durations(pd.Series([f.value])).values[0] for f in sheet.footers] == [195]
 
 
 def test_the_header_row_repeated_after_a_page_break_is_not_an_entry(tmp_path):
