@@ -273,6 +273,19 @@ def test_an_explicit_out_folder_with_outputs_is_replaced_only_when_asked(tmp_pat
     assert run_week(inbox, WEEK1, "--out", str(out), "--dry-run", "--overwrite").returncode == 0
 
 
+def test_the_inbox_itself_is_refused_as_the_output_folder(tmp_path):
+    """Outputs written into the inbox would be read back next week as its tables (their Pairs sheet as
+    assignments, a stipend due then left unpaid): the run stops before reading or recording anything."""
+    inbox = small_inbox(tmp_path)
+    before = sorted(p.name for p in inbox.iterdir())
+    for out in (str(inbox), str(inbox / "." / ".." / inbox.name)):
+        refused = run_week(inbox, WEEK1, "--out", out)
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+        assert refused.stderr.startswith(f"Error: --out {out} is the inbox itself")
+    assert sorted(p.name for p in inbox.iterdir()) == before and not (tmp_path / "state").exists()
+    assert run_week(inbox, WEEK1, "--out", str(inbox / "week 1")).returncode == 0  # a folder inside it is not read
+
+
 def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_path):
     """A re-run after a typo must not wipe last run's payment sheet: the ledger has those stipends paid,
     so no later run would list them again. An explicit --out stops the run; the dated default folder
