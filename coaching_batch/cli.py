@@ -273,13 +273,24 @@ def ledger_payments(since: date | None, until: date | None, coach_id: str | None
 @_payment_filters
 def ledger_export(file: Path, since: date | None, until: date | None, coach_id: str | None, state: Path) -> None:
     """Write the ledger's payments to the workbook FILE (.xlsx)."""
+    from xlsxwriter.exceptions import FileCreateError  # xlsxwriter's wrapping of an OSError (a full disk)
     from .reports.ledger_export import write_ledger_payments
 
     if file.suffix.lower() != ".xlsx":
         raise click.UsageError(f"{file} should end in .xlsx")
     with _open_ledger(state) as book:
         payments = book.payments(since=since, until=until, coach_id=coach_id)
-    write_ledger_payments(payments, file)
+    try:
+        write_ledger_payments(payments, file)
+    except (OSError, FileCreateError) as exc:  # no such folder, a file where the folder should be, no room
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        if not file.parent.exists():
+            reason = f"there is no folder {file.parent}"
+        elif not file.parent.is_dir():
+            reason = f"{file.parent} is a file, not a folder"
+        else:
+            reason = getattr(cause, "strerror", None) or str(cause)
+        _fail(f"cannot write {file}: {reason}", False)
     click.echo(f"{len(payments)} payments written to {file}")
 
 

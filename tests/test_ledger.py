@@ -250,6 +250,15 @@ def test_ledger_export_writes_a_workbook_of_the_payments(weeks, tmp_path):
     assert {r[1] for r in rows[1:]} == {"Issued"}
 
 
+def test_ledger_export_into_a_folder_that_is_not_there_is_one_error_line(weeks, tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    for target, reason in ((tmp_path / "nosuch" / "payments.xlsx", f"there is no folder {tmp_path / 'nosuch'}"),
+                           (tmp_path / "afile" / "payments.xlsx", f"{tmp_path / 'afile'} is a file, not a folder")):
+        refused = command("ledger", "export", str(target), "--state", str(weeks["state"]))
+        assert refused.returncode == 2 and refused.stderr == f"Error: cannot write {target}: {reason}\n"
+    assert not (tmp_path / "nosuch").exists()
+
+
 # --- pay once, dry runs, folders ---------------------------------------------------------------
 
 
