@@ -58,18 +58,61 @@ def main(argv: list[str] | None = None) -> None:
     """Run the command with its error handling: a usage problem is one `Error:` line and exit 2; a
     bare command group prints its help and exits 0."""
     _freeze_at_exit()
-    try:
-        app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Error: interrupted", err=True)
-        sys.exit(ExitStatus.CANNOT_RUN)
-    except NO_ARGS_IS_HELP as exc:  # the group's help on stdout, as git and pip print theirs
-        click.echo(exc.ctx.get_help())
+    with _reader_may_leave():
+        try:
+            app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
+        except click.exceptions.Abort:
+            click.echo("Error: interrupted", err=True)
+            sys.exit(ExitStatus.CANNOT_RUN)
+        except NO_ARGS_IS_HELP as exc:  # the group's help on stdout, as git and pip print theirs
+            click.echo(exc.ctx.get_help())
+            sys.exit(ExitStatus.OK)
+        except click.ClickException as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(ExitStatus.CANNOT_RUN)
         sys.exit(ExitStatus.OK)
-    except click.ClickException as exc:
-        click.echo(f"Error: {exc.format_message()}", err=True)
-        sys.exit(ExitStatus.CANNOT_RUN)
-    sys.exit(ExitStatus.OK)
+
+
+@contextmanager
+def _reader_may_leave():
+    """Every command's output, for a reader that may leave early (`coaching-batch … | head -1`): once
+    it has, the rest goes nowhere, and the command still finishes its work (a run recorded, its
+    notices sent, the lines on stderr) with its own exit status. A broken pipe used to stop the
+    command at its next line, with click's exit status 1."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _ReaderMayLeave(sys.stdout), _ReaderMayLeave(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()  # what is still buffered, while a reader gone is still noticed
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = streams
+
+
+class _ReaderMayLeave:
+    """A standard stream that, once its reader has left, writes to nowhere instead of raising
+    BrokenPipeError (the interpreter's last flush too)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._to_whoever_reads(self._stream.write, text)
+
+    def flush(self) -> None:
+        self._to_whoever_reads(self._stream.flush)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+    def _to_whoever_reads(self, call, *args):
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, self._stream.fileno())
+            os.close(nowhere)
+            return call(*args)  # what was buffered goes nowhere too
 
 
 @cache  # registered once, however often main() runs in one process
@@ -129,31 +172,19 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     except Exception as exc:  # a bug, not bad input: still one line unless --verbose
         _fail(f"the run failed unexpectedly: {_shortened(repr(exc))}", verbose)
     counts = result.counts
-    with _reader_may_leave():
-        click.echo(
-            f"{counts['pairs']} pairs: {counts['completion_eligible']} completion-eligible, "
-            f"{counts['payments']} newly payable (${result.payments['amount'].sum():,.2f}); "
-            f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
-        )
-        _echo_programs(result)
-        for line in recovery_warnings(result):  # a state folder on a network or sync file system
-            click.echo(line, err=True)
-        click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
+    click.echo(
+        f"{counts['pairs']} pairs: {counts['completion_eligible']} completion-eligible, "
+        f"{counts['payments']} newly payable (${result.payments['amount'].sum():,.2f}); "
+        f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
+    )
+    _echo_programs(result)
+    for line in recovery_warnings(result):  # a state folder on a network or sync file system
+        click.echo(line, err=True)
+    click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
     if smtp is not None:  # sent once the outputs are written and the run recorded; a failure changes neither
         sys.exit(max(options.exit_status(result), send_and_echo(out_dir, smtp, state_dir=options.state_dir, dry_run=dry_run,
                                                                 lock_wait=lock_wait)))
     sys.exit(options.exit_status(result))
-
-
-@contextmanager
-def _reader_may_leave():
-    """The run's report, printed once the run is done and recorded. A reader that leaves early
-    (`coaching-batch run … | head -1`) changes nothing: the rest is not printed, and the exit status
-    is still the run's (it was 1, click's for a broken pipe)."""
-    try:
-        yield
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter's last flush goes nowhere
 
 
 def _echo_programs(result) -> None:

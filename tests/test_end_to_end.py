@@ -256,17 +256,28 @@ def test_unreadable_file_missing_column_and_bad_date_are_findings_and_outputs_ar
     assert (tmp_path / "out" / "payments.xlsx").exists() and (tmp_path / "out" / "results.xlsx").exists()
 
 
-def test_a_reader_that_leaves_early_does_not_change_the_exit_status(tmp_path):
-    """`coaching-batch run … | head -1`: the run is done and recorded; its exit status is still 0."""
-    inbox = small_inbox(tmp_path)
+def with_reader_gone(*args: str | Path) -> subprocess.CompletedProcess:
+    """The command with its output piped to a reader that has left before it prints (`… | head -n 0`)."""
     read_end, write_end = os.pipe()
-    os.close(read_end)  # the reader has gone before the run prints its report
-    with subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")],
-                          stdout=write_end, stderr=subprocess.PIPE, text=True) as process:
+    os.close(read_end)
+    with subprocess.Popen([str(COMMAND), *map(str, args)], stdout=write_end, stderr=subprocess.PIPE, text=True) as process:
         os.close(write_end)
         _, stderr = process.communicate(timeout=300)
-    assert process.returncode == 0, stderr
-    assert stderr == "" and (tmp_path / "out" / "payments.xlsx").exists()
+    return subprocess.CompletedProcess(process.args, process.returncode, None, stderr)
+
+
+def test_a_reader_that_leaves_early_does_not_change_the_exit_status(tmp_path):
+    """`coaching-batch … | head -1`: the command's work is done (the run recorded) and the exit status
+    is its own, for every command (it was 1, click's for a broken pipe)."""
+    inbox, out, state = small_inbox(tmp_path), tmp_path / "out", tmp_path / "state"
+    run = with_reader_gone("run", inbox, "--as-of", "2026-03-01", "--out", out)
+    assert (run.returncode, run.stderr) == (0, "") and (out / "payments.xlsx").exists()
+    for command in (["programs"], ["programs", "show", "itss-coaching"], ["ledger", "runs", "--state", state],
+                    ["ledger", "payments", "--state", state], ["ledger", "verify", "--state", state, "--from", out]):
+        left = with_reader_gone(*command)
+        assert (left.returncode, left.stderr) == (0, ""), command
+    strict = with_reader_gone("run", inbox, "--as-of", "2026-03-01", "--out", tmp_path / "strict", "--strict", "--dry-run")
+    assert (strict.returncode, strict.stderr) == (1, "")  # the coach has no recommendations: COACH-NOT-QUALIFIED
 
 
 def test_an_ods_declaring_millions_of_rows_is_unreadable_and_the_run_goes_on(tmp_path):

@@ -27,6 +27,7 @@ from coaching_batch.notices.config import PASSWORD_VARIABLE
 from coaching_batch.notices import eml
 from coaching_batch.notices.eml import notice_text
 from coaching_batch.pipeline import RunOptions, run_batch
+from test_end_to_end import with_reader_gone
 from workbooks import (assignment_rows, candidate_log_rows, coach_log_rows, recommendation_rows, roster_rows,
                        table_rows, write_workbook)
 
@@ -402,6 +403,23 @@ def test_run_with_send_notices_writes_records_and_sends_in_one_step(capsys, tmp_
     status, _, stderr = command(capsys, "notices", "send", tmp_path / "out", "--smtp-config", smtp_config(tmp_path, free_port()))
     assert status == 0  # everything was sent already: nothing to send, nothing fails
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()} == before
+
+
+def test_a_reader_that_leaves_early_leaves_every_notice_sent_and_the_exit_status_the_sends(outputs, smtp, tmp_path):
+    """`run --send-notices … | head -1`, `notices send … | head -1`: the reader gone, the notices are
+    still sent, a notice not sent is still its line on stderr, and the exit status is the send's."""
+    recorder, port = smtp
+    config = smtp_config(tmp_path, port)
+    root = tmp_path / "weekly"  # a folder of its own: no delivered payment sheet beside it
+    root.mkdir()
+    run = with_reader_gone("run", small_inbox(root), "--as-of", AS_OF.isoformat(), "--send-notices", "--smtp-config", config)
+    assert (run.returncode, run.stderr) == (0, ""), run.stderr
+    assert recorder.to() == ["cal@example.org", COORDINATOR, "cora@example.org"]
+    state = ("--state", outputs.parent / "state")
+    dry = with_reader_gone("notices", "send", outputs, "--smtp-config", config, "--dry-run", *state)
+    assert (dry.returncode, dry.stderr) == (0, "")
+    down = with_reader_gone("notices", "send", outputs, "--smtp-config", smtp_config(tmp_path, free_port()), *state)
+    assert down.returncode == 2 and down.stderr.count("Not sent: ") == 3
 
 
 def test_a_coachee_who_keeps_no_log_of_their_own_is_shown_the_hours_with_the_coach():
