@@ -182,8 +182,9 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         click.echo(line, err=True)
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
     if smtp is not None:  # sent once the outputs are written and the run recorded; a failure changes neither
-        sys.exit(max(options.exit_status(result), send_and_echo(out_dir, smtp, state_dir=options.state_dir, dry_run=dry_run,
-                                                                lock_wait=lock_wait)))
+        # recorded in the ledger its run.json names (a dry run's preview of the first week may have none yet)
+        sent = send_and_echo(out_dir, smtp, state_dir=None, dry_run=dry_run, lock_wait=lock_wait)
+        sys.exit(max(options.exit_status(result), sent))
     sys.exit(options.exit_status(result))
 
 

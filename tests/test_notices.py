@@ -87,12 +87,14 @@ def week(tmp_path_factory):
     root = tmp_path_factory.mktemp("notices")
     result, out = run_batch(RunOptions(inbox=small_inbox(root), as_of=AS_OF, out=root / "out", state=root / "state",
                                        program=("itss-coaching", "reps-coaching")))
+    shutil.copytree(root / "state", root / "state as run", ignore=shutil.ignore_patterns("*.lock"))  # no notice sent yet
     return result, out
 
 
 @pytest.fixture
 def outputs(week, tmp_path):
-    """A copy of the run's outputs for one test to send from."""
+    """A copy of the run's outputs, and beside it of its ledger (``state``), for one test to send from."""
+    shutil.copytree(week[1].parent / "state as run", tmp_path / "state")
     return Path(shutil.copytree(week[1], tmp_path / "out"))
 
 
@@ -388,6 +390,21 @@ def test_send_finds_the_ledger_from_the_run_recorded_in_the_output_folder(capsys
     assert status == 0, stderr
     assert (out.parent / "state" / "ledger.sqlite").is_file()
     assert "already sent this week" in command(capsys, "notices", "send", out, "--smtp-config", config)[1]
+
+
+def test_a_folder_without_a_ledger_is_refused_not_taken_for_a_week_with_nothing_sent(capsys, outputs, smtp, tmp_path):
+    """`--state` mistyped: a new ledger there would remember nothing, and every notice would go out again."""
+    recorder, port = smtp
+    config = smtp_config(tmp_path, port)
+    assert send(capsys, outputs, config)[0] == 0
+    delivered = len(recorder.received)
+    for dry_run in ((), ("--dry-run",)):
+        status, stdout, stderr = command(capsys, "notices", "send", outputs, "--smtp-config", config,
+                                         "--state", tmp_path / "stat", *dry_run)
+        assert status == 2 and stdout == ""
+        assert stderr == (f"Error: no ledger at {tmp_path / 'stat' / 'ledger.sqlite'} (a run records one; use --state "
+                          "to point at its folder): nothing was sent\n")
+    assert len(recorder.received) == delivered and not (tmp_path / "stat").exists()
 
 
 def test_run_with_send_notices_writes_records_and_sends_in_one_step(capsys, tmp_path, smtp):
