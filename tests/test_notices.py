@@ -407,6 +407,25 @@ def test_a_folder_without_a_ledger_is_refused_not_taken_for_a_week_with_nothing_
     assert len(recorder.received) == delivered and not (tmp_path / "stat").exists()
 
 
+def test_a_dry_runs_notices_are_never_sent_so_the_real_runs_of_that_date_go_out(capsys, smtp, tmp_path):
+    """Sent and recorded as the week's, a preview's notices stopped the real run's (fixed inbox, other
+    findings) as "already sent this week"."""
+    recorder, port = smtp
+    config = smtp_config(tmp_path, port)
+    inbox, programs = small_inbox(tmp_path), ("itss-coaching", "reps-coaching")
+    run_batch(RunOptions(inbox=inbox, as_of=AS_OF - dt.timedelta(days=7), program=programs))  # the ledger is there
+    _, preview = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, dry_run=True, program=programs))
+    status, stdout, stderr = command(capsys, "notices", "send", preview, "--smtp-config", config)
+    assert status == 2 and stdout == "" and recorder.received == []
+    assert stderr == (f"Error: {preview} holds a dry run's outputs: its notices are a preview and are never sent; "
+                      "send the notices of the week's real run\n")
+    status, stdout, _ = command(capsys, "notices", "send", preview, "--smtp-config", config, "--dry-run")
+    assert status == 0 and "Would send: cora@example.org" in stdout  # what the real run's would be, listed
+    _, real = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=programs))
+    assert command(capsys, "notices", "send", real, "--smtp-config", config)[0] == 0
+    assert recorder.to() == ["cal@example.org", COORDINATOR, "cora@example.org"]
+
+
 def test_run_with_send_notices_writes_records_and_sends_in_one_step(capsys, tmp_path, smtp):
     recorder, port = smtp
     inbox = small_inbox(tmp_path)

@@ -83,7 +83,10 @@ def send_notices(out_dir: Path, config: SmtpConfig, *, state_dir: Path | None = 
     ledger, but for a dry run's look at its own run's ledger (a first week's preview has none yet):
     a new one would remember nothing sent, and the week's notices would all go out again."""
     out_dir = Path(out_dir)
-    as_of, recorded_state = _run_recorded(out_dir)
+    as_of, recorded_state, preview = _run_recorded(out_dir)
+    if preview and not dry_run:  # recorded as the week's, they would stop the real run's notices of that date
+        raise UsageError(f"{out_dir} holds a dry run's outputs: its notices are a preview and are never sent; "
+                         "send the notices of the week's real run")
     given = state_dir is not None
     state_dir = Path(state_dir) if given else recorded_state
     if state_dir is None:
@@ -118,8 +121,9 @@ def _sort(notice: Outgoing, sent: set[str], report: SendReport) -> list[Outgoing
     return report.already_sent if notice.key in sent else report.sent
 
 
-def _run_recorded(out_dir: Path) -> tuple[date, Path | None]:
-    """The run's as-of date and the state folder it recorded itself in (None if run.json does not say)."""
+def _run_recorded(out_dir: Path) -> tuple[date, Path | None, bool]:
+    """The run's as-of date, the state folder it recorded itself in (None if run.json does not say),
+    and whether it was a dry run."""
     path = out_dir / RUN_JSON
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
@@ -131,7 +135,7 @@ def _run_recorded(out_dir: Path) -> tuple[date, Path | None]:
     if not (out_dir / NOTICES_DIRNAME).is_dir():
         raise UsageError(f"{out_dir} has no {NOTICES_DIRNAME}/ folder (a run of an older version, or not a run's outputs)")
     state = summary.get("state_dir")
-    return as_of, Path(state) if isinstance(state, str) and state else None
+    return as_of, Path(state) if isinstance(state, str) and state else None, summary.get("dry_run") is True
 
 
 def _outgoing(folder: Path, as_of: date, config: SmtpConfig) -> list[Outgoing]:
