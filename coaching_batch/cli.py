@@ -20,7 +20,7 @@ from .policy import DEFAULT_PROGRAM, load_policy, preset_names, preset_text
 from .settings import LOCK_WAIT_SECONDS
 from .templates import templates_command
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
-from .notices.command import load_config_or_exit, notices_command, send_and_echo  # sending them
+from .notices.command import Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
 
 
 class ExitStatus(IntEnum):
@@ -141,7 +141,7 @@ def _freeze_at_exit() -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any error finding exists.")
 @click.option("--overwrite", is_flag=True, help="Replace an earlier run's outputs in the output folder.")
 @click.option("--archive", is_flag=True, help="After a successful run, move the files read to archive/<as-of>/ beside the inbox.")
-@click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=LOCK_WAIT_SECONDS, show_default=True,
+@click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS, show_default=True,
               metavar="SECONDS", help="How long to wait for another run using the same ledger.")
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
 @click.option("--certificate-template", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",

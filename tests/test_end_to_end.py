@@ -472,6 +472,19 @@ def test_a_usage_error_in_a_group_is_one_error_line(capsys):
     assert error.startswith("Error: ") and error.count("\n") == 1
 
 
+@pytest.mark.parametrize("seconds", ["nan", "inf", "1e400", "-1"])
+def test_a_wait_that_is_not_a_number_of_seconds_is_refused_before_anything_is_done(tmp_path, seconds, capsys):
+    """`--wait nan` got past the option check and stopped the run later, as a bug, when the ledger was busy."""
+    inbox, out = small_inbox(tmp_path), tmp_path / "out"
+    for command in (["run", inbox, "--out", out], ["notices", "send", out, "--smtp-config", tmp_path / "smtp.toml"]):
+        with pytest.raises(SystemExit) as exit_:
+            main([*map(str, command), "--wait", seconds])
+        assert exit_.value.code == 2
+        error = capsys.readouterr().err
+        assert error.startswith("Error: Invalid value for '--wait': ") and error.count("\n") == 1
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("option", [["--as-of", "2026-02-30"], ["--as-of", "2300-01-01"], ["--as-of", "0001-01-01"],
                                     ["--program", "no-such-program"], ["--bogus"]])
 def test_unusable_options_exit_2(tmp_path, option, capsys):
