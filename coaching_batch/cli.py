@@ -160,6 +160,8 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     # the SMTP config is checked before the run, so a bad one stops it before anything is done
     if send_notices and smtp_config is None:
         raise click.UsageError("--send-notices needs --smtp-config FILE")
+    if smtp_config is not None and not send_notices:  # else the notices the user meant to send are not sent
+        raise click.UsageError("--smtp-config is used only with --send-notices: add --send-notices to send the notices")
     smtp = load_config_or_exit(smtp_config) if send_notices else None
     options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program or (DEFAULT_PROGRAM,), state=state, dry_run=dry_run,
                          strict=strict, overwrite=overwrite, archive=archive, lock_wait=lock_wait,
