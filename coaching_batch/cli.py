@@ -175,9 +175,9 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         _fail(f"the run failed unexpectedly: {_shortened(repr(exc))}", verbose)
     counts = result.counts
     click.echo(
-        f"{counts['pairs']} pairs: {counts['completion_eligible']} completion-eligible, "
+        f"{_count(counts['pairs'], 'pair')}: {counts['completion_eligible']} completion-eligible, "
         f"{counts['payments']} newly payable (${result.payments['amount'].sum():,.2f}); "
-        f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
+        f"{_count(counts['errors'], 'error')}, {_count(counts['warnings'], 'warning')}, {counts['info']} info"
     )
     _echo_programs(result)
     for line in recovery_warnings(result):  # a state folder on a network or sync file system
@@ -199,7 +199,7 @@ def _echo_programs(result) -> None:
     for program, group in pairs.groupby("program", sort=True):
         paid = result.payments[result.payments["program"] == program] if "program" in result.payments else result.payments.iloc[0:0]
         known = program in result.programs
-        line = f"  {str(program).ljust(width)}  {len(group)} pair{'' if len(group) == 1 else 's'}"
+        line = f"  {str(program).ljust(width)}  {_count(len(group), 'pair')}"
         if not known:
             line += " (not a known program: not judged)"
         else:
@@ -207,6 +207,11 @@ def _echo_programs(result) -> None:
             if result.programs[program].payment is not None:
                 line += f", {len(paid)} newly payable (${paid['amount'].sum():,.2f})"
         click.echo(line)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 pair``, ``2 pairs``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 app.add_command(templates_command)

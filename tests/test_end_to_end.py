@@ -522,6 +522,13 @@ def test_strict_exits_1_when_an_error_finding_exists_and_0_without(tmp_path, cap
     assert strict.value.code == 1  # the coach has no recommendations: COACH-NOT-QUALIFIED
 
 
+def test_the_run_summary_counts_one_of_a_kind_in_the_singular(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["run", str(small_inbox(tmp_path)), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")])
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "1 pair: 0 completion-eligible, 0 newly payable ($0.00); 2 errors, 1 warning, 0 info")  # PAIR-INACTIVE
+
+
 def test_a_policy_file_changes_the_numbers(tmp_path, capsys):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([
