@@ -20,7 +20,7 @@ from .policy import DEFAULT_PROGRAM, load_policy, preset_names, preset_text
 from .settings import LOCK_WAIT_SECONDS
 from .templates import templates_command
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
-from .notices.command import load_config_or_exit, notices_command, send_and_echo  # sending them
+from .notices.command import Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
 
 
 class ExitStatus(IntEnum):
@@ -58,18 +58,61 @@ def main(argv: list[str] | None = None) -> None:
     """Run the command with its error handling: a usage problem is one `Error:` line and exit 2; a
     bare command group prints its help and exits 0."""
     _freeze_at_exit()
-    try:
-        app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Error: interrupted", err=True)
-        sys.exit(ExitStatus.CANNOT_RUN)
-    except NO_ARGS_IS_HELP as exc:  # the group's help on stdout, as git and pip print theirs
-        click.echo(exc.ctx.get_help())
+    with _reader_may_leave():
+        try:
+            app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
+        except click.exceptions.Abort:
+            click.echo("Error: interrupted", err=True)
+            sys.exit(ExitStatus.CANNOT_RUN)
+        except NO_ARGS_IS_HELP as exc:  # the group's help on stdout, as git and pip print theirs
+            click.echo(exc.ctx.get_help())
+            sys.exit(ExitStatus.OK)
+        except click.ClickException as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(ExitStatus.CANNOT_RUN)
         sys.exit(ExitStatus.OK)
-    except click.ClickException as exc:
-        click.echo(f"Error: {exc.format_message()}", err=True)
-        sys.exit(ExitStatus.CANNOT_RUN)
-    sys.exit(ExitStatus.OK)
+
+
+@contextmanager
+def _reader_may_leave():
+    """Every command's output, for a reader that may leave early (`coaching-batch … | head -1`): once
+    it has, the rest goes nowhere, and the command still finishes its work (a run recorded, its
+    notices sent, the lines on stderr) with its own exit status. A broken pipe used to stop the
+    command at its next line, with click's exit status 1."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _ReaderMayLeave(sys.stdout), _ReaderMayLeave(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()  # what is still buffered, while a reader gone is still noticed
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = streams
+
+
+class _ReaderMayLeave:
+    """A standard stream that, once its reader has left, writes to nowhere instead of raising
+    BrokenPipeError (the interpreter's last flush too)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._to_whoever_reads(self._stream.write, text)
+
+    def flush(self) -> None:
+        self._to_whoever_reads(self._stream.flush)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+    def _to_whoever_reads(self, call, *args):
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, self._stream.fileno())
+            os.close(nowhere)
+            return call(*args)  # what was buffered goes nowhere too
 
 
 @cache  # registered once, however often main() runs in one process
@@ -98,7 +141,7 @@ def _freeze_at_exit() -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any error finding exists.")
 @click.option("--overwrite", is_flag=True, help="Replace an earlier run's outputs in the output folder.")
 @click.option("--archive", is_flag=True, help="After a successful run, move the files read to archive/<as-of>/ beside the inbox.")
-@click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=LOCK_WAIT_SECONDS, show_default=True,
+@click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS, show_default=True,
               metavar="SECONDS", help="How long to wait for another run using the same ledger.")
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
 @click.option("--certificate-template", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
@@ -117,6 +160,8 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     # the SMTP config is checked before the run, so a bad one stops it before anything is done
     if send_notices and smtp_config is None:
         raise click.UsageError("--send-notices needs --smtp-config FILE")
+    if smtp_config is not None and not send_notices:  # else the notices the user meant to send are not sent
+        raise click.UsageError("--smtp-config is used only with --send-notices: add --send-notices to send the notices")
     smtp = load_config_or_exit(smtp_config) if send_notices else None
     options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program or (DEFAULT_PROGRAM,), state=state, dry_run=dry_run,
                          strict=strict, overwrite=overwrite, archive=archive, lock_wait=lock_wait,
@@ -129,31 +174,20 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     except Exception as exc:  # a bug, not bad input: still one line unless --verbose
         _fail(f"the run failed unexpectedly: {_shortened(repr(exc))}", verbose)
     counts = result.counts
-    with _reader_may_leave():
-        click.echo(
-            f"{counts['pairs']} pairs: {counts['completion_eligible']} completion-eligible, "
-            f"{counts['payments']} newly payable (${result.payments['amount'].sum():,.2f}); "
-            f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['info']} info"
-        )
-        _echo_programs(result)
-        for line in recovery_warnings(result):  # a state folder on a network or sync file system
-            click.echo(line, err=True)
-        click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
+    click.echo(
+        f"{_count(counts['pairs'], 'pair')}: {counts['completion_eligible']} completion-eligible, "
+        f"{counts['payments']} newly payable (${result.payments['amount'].sum():,.2f}); "
+        f"{_count(counts['errors'], 'error')}, {_count(counts['warnings'], 'warning')}, {counts['info']} info"
+    )
+    _echo_programs(result)
+    for line in recovery_warnings(result):  # a state folder on a network or sync file system
+        click.echo(line, err=True)
+    click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
     if smtp is not None:  # sent once the outputs are written and the run recorded; a failure changes neither
-        sys.exit(max(options.exit_status(result), send_and_echo(out_dir, smtp, state_dir=options.state_dir, dry_run=dry_run,
-                                                                lock_wait=lock_wait)))
+        # recorded in the ledger its run.json names (a dry run's preview of the first week may have none yet)
+        sent = send_and_echo(out_dir, smtp, state_dir=None, dry_run=dry_run, lock_wait=lock_wait)
+        sys.exit(max(options.exit_status(result), sent))
     sys.exit(options.exit_status(result))
-
-
-@contextmanager
-def _reader_may_leave():
-    """The run's report, printed once the run is done and recorded. A reader that leaves early
-    (`coaching-batch run … | head -1`) changes nothing: the rest is not printed, and the exit status
-    is still the run's (it was 1, click's for a broken pipe)."""
-    try:
-        yield
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter's last flush goes nowhere
 
 
 def _echo_programs(result) -> None:
@@ -165,7 +199,7 @@ def _echo_programs(result) -> None:
     for program, group in pairs.groupby("program", sort=True):
         paid = result.payments[result.payments["program"] == program] if "program" in result.payments else result.payments.iloc[0:0]
         known = program in result.programs
-        line = f"  {str(program).ljust(width)}  {len(group)} pair{'' if len(group) == 1 else 's'}"
+        line = f"  {str(program).ljust(width)}  {_count(len(group), 'pair')}"
         if not known:
             line += " (not a known program: not judged)"
         else:
@@ -173,6 +207,11 @@ def _echo_programs(result) -> None:
             if result.programs[program].payment is not None:
                 line += f", {len(paid)} newly payable (${paid['amount'].sum():,.2f})"
         click.echo(line)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 pair``, ``2 pairs``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 app.add_command(templates_command)
@@ -273,13 +312,24 @@ def ledger_payments(since: date | None, until: date | None, coach_id: str | None
 @_payment_filters
 def ledger_export(file: Path, since: date | None, until: date | None, coach_id: str | None, state: Path) -> None:
     """Write the ledger's payments to the workbook FILE (.xlsx)."""
+    from xlsxwriter.exceptions import FileCreateError  # xlsxwriter's wrapping of an OSError (a full disk)
     from .reports.ledger_export import write_ledger_payments
 
     if file.suffix.lower() != ".xlsx":
         raise click.UsageError(f"{file} should end in .xlsx")
     with _open_ledger(state) as book:
         payments = book.payments(since=since, until=until, coach_id=coach_id)
-    write_ledger_payments(payments, file)
+    try:
+        write_ledger_payments(payments, file)
+    except (OSError, FileCreateError) as exc:  # no such folder, a file where the folder should be, no room
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        if not file.parent.exists():
+            reason = f"there is no folder {file.parent}"
+        elif not file.parent.is_dir():
+            reason = f"{file.parent} is a file, not a folder"
+        else:
+            reason = getattr(cause, "strerror", None) or str(cause)
+        _fail(f"cannot write {file}: {reason}", False)
     click.echo(f"{len(payments)} payments written to {file}")
 
 

@@ -114,6 +114,10 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     wording = read_template_text(options.certificate_template)  # a bad template stops the run before anything is read
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
+    if options.out is not None and options.out.is_dir() and options.out.samefile(options.inbox):
+        # the next run would read this one's results, payments and exceptions as the inbox's tables
+        raise UsageError(f"--out {options.out} is the inbox itself: the next run would read these outputs as its "
+                         "workbooks; choose another folder (without --out: out/<as-of> beside the inbox)")
     # the processes that will write the outputs, started before the run holds any data or lock
     with writers_started() as writers:
         result, out_dir = _run(options, programs, wording, progress, writers)

@@ -242,6 +242,19 @@ def test_a_bad_template_is_one_error_line_and_exit_2_before_anything_is_read(tmp
     assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_template_saved_as_unicode_utf16_is_refused_with_how_to_save_it(tmp_path, capsys, encoding):
+    """Notepad's "Unicode" was reported as "'$\\x00' is not a placeholder" on some line."""
+    inbox, template = tmp_path / "inbox", tmp_path / "certificate.txt"
+    inbox.mkdir()
+    template.write_text(default_template_text(), encoding=encoding)
+    assert cli("run", str(inbox), "--certificate-template", str(template)) == 2
+    assert capsys.readouterr().err == (f"Error: the certificate template {template} is not UTF-8 text (it was saved as "
+                                       '"Unicode", UTF-16): save it as UTF-8 (in Notepad: File, Save As, Encoding UTF-8)\n')
+    template.write_text(default_template_text().replace("\n", "\r\n"), encoding="utf-8-sig")  # UTF-8 with BOM: read
+    assert cli("run", str(inbox), "--certificate-template", str(template), "--dry-run") == 0
+
+
 def test_a_missing_template_file_is_a_usage_error(tmp_path, capsys):
     assert cli("run", str(tmp_path), "--certificate-template", str(tmp_path / "nope.txt")) == 2
     assert "cannot read the certificate template" in capsys.readouterr().err

@@ -256,17 +256,28 @@ def test_unreadable_file_missing_column_and_bad_date_are_findings_and_outputs_ar
     assert (tmp_path / "out" / "payments.xlsx").exists() and (tmp_path / "out" / "results.xlsx").exists()
 
 
-def test_a_reader_that_leaves_early_does_not_change_the_exit_status(tmp_path):
-    """`coaching-batch run … | head -1`: the run is done and recorded; its exit status is still 0."""
-    inbox = small_inbox(tmp_path)
+def with_reader_gone(*args: str | Path) -> subprocess.CompletedProcess:
+    """The command with its output piped to a reader that has left before it prints (`… | head -n 0`)."""
     read_end, write_end = os.pipe()
-    os.close(read_end)  # the reader has gone before the run prints its report
-    with subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")],
-                          stdout=write_end, stderr=subprocess.PIPE, text=True) as process:
+    os.close(read_end)
+    with subprocess.Popen([str(COMMAND), *map(str, args)], stdout=write_end, stderr=subprocess.PIPE, text=True) as process:
         os.close(write_end)
         _, stderr = process.communicate(timeout=300)
-    assert process.returncode == 0, stderr
-    assert stderr == "" and (tmp_path / "out" / "payments.xlsx").exists()
+    return subprocess.CompletedProcess(process.args, process.returncode, None, stderr)
+
+
+def test_a_reader_that_leaves_early_does_not_change_the_exit_status(tmp_path):
+    """`coaching-batch … | head -1`: the command's work is done (the run recorded) and the exit status
+    is its own, for every command (it was 1, click's for a broken pipe)."""
+    inbox, out, state = small_inbox(tmp_path), tmp_path / "out", tmp_path / "state"
+    run = with_reader_gone("run", inbox, "--as-of", "2026-03-01", "--out", out)
+    assert (run.returncode, run.stderr) == (0, "") and (out / "payments.xlsx").exists()
+    for command in (["programs"], ["programs", "show", "itss-coaching"], ["ledger", "runs", "--state", state],
+                    ["ledger", "payments", "--state", state], ["ledger", "verify", "--state", state, "--from", out]):
+        left = with_reader_gone(*command)
+        assert (left.returncode, left.stderr) == (0, ""), command
+    strict = with_reader_gone("run", inbox, "--as-of", "2026-03-01", "--out", tmp_path / "strict", "--strict", "--dry-run")
+    assert (strict.returncode, strict.stderr) == (1, "")  # the coach has no recommendations: COACH-NOT-QUALIFIED
 
 
 def test_an_ods_declaring_millions_of_rows_is_unreadable_and_the_run_goes_on(tmp_path):
@@ -461,8 +472,21 @@ def test_a_usage_error_in_a_group_is_one_error_line(capsys):
     assert error.startswith("Error: ") and error.count("\n") == 1
 
 
+@pytest.mark.parametrize("seconds", ["nan", "inf", "1e400", "-1"])
+def test_a_wait_that_is_not_a_number_of_seconds_is_refused_before_anything_is_done(tmp_path, seconds, capsys):
+    """`--wait nan` got past the option check and stopped the run later, as a bug, when the ledger was busy."""
+    inbox, out = small_inbox(tmp_path), tmp_path / "out"
+    for command in (["run", inbox, "--out", out], ["notices", "send", out, "--smtp-config", tmp_path / "smtp.toml"]):
+        with pytest.raises(SystemExit) as exit_:
+            main([*map(str, command), "--wait", seconds])
+        assert exit_.value.code == 2
+        error = capsys.readouterr().err
+        assert error.startswith("Error: Invalid value for '--wait': ") and error.count("\n") == 1
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("option", [["--as-of", "2026-02-30"], ["--as-of", "2300-01-01"], ["--as-of", "0001-01-01"],
-                                    ["--program", "no-such-program"], ["--bogus"]])
+                                    ["--program", "no-such-program"], ["--bogus"], ["--smtp-config", "smtp.toml"]])
 def test_unusable_options_exit_2(tmp_path, option, capsys):
     inbox = small_inbox(tmp_path)
     with pytest.raises(SystemExit) as exit_:
@@ -496,6 +520,13 @@ def test_strict_exits_1_when_an_error_finding_exists_and_0_without(tmp_path, cap
     with pytest.raises(SystemExit) as strict:
         main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "b"), "--strict"])
     assert strict.value.code == 1  # the coach has no recommendations: COACH-NOT-QUALIFIED
+
+
+def test_the_run_summary_counts_one_of_a_kind_in_the_singular(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["run", str(small_inbox(tmp_path)), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")])
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "1 pair: 0 completion-eligible, 0 newly payable ($0.00); 2 errors, 1 warning, 0 info")  # PAIR-INACTIVE
 
 
 def test_a_policy_file_changes_the_numbers(tmp_path, capsys):

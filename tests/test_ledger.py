@@ -250,6 +250,15 @@ def test_ledger_export_writes_a_workbook_of_the_payments(weeks, tmp_path):
     assert {r[1] for r in rows[1:]} == {"Issued"}
 
 
+def test_ledger_export_into_a_folder_that_is_not_there_is_one_error_line(weeks, tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    for target, reason in ((tmp_path / "nosuch" / "payments.xlsx", f"there is no folder {tmp_path / 'nosuch'}"),
+                           (tmp_path / "afile" / "payments.xlsx", f"{tmp_path / 'afile'} is a file, not a folder")):
+        refused = command("ledger", "export", str(target), "--state", str(weeks["state"]))
+        assert refused.returncode == 2 and refused.stderr == f"Error: cannot write {target}: {reason}\n"
+    assert not (tmp_path / "nosuch").exists()
+
+
 # --- pay once, dry runs, folders ---------------------------------------------------------------
 
 
@@ -271,6 +280,19 @@ def test_an_explicit_out_folder_with_outputs_is_replaced_only_when_asked(tmp_pat
     refused = run_week(inbox, WEEK1, "--out", str(out), "--dry-run")
     assert refused.returncode == 2 and refused.stderr.startswith("Error: ") and "--overwrite" in refused.stderr
     assert run_week(inbox, WEEK1, "--out", str(out), "--dry-run", "--overwrite").returncode == 0
+
+
+def test_the_inbox_itself_is_refused_as_the_output_folder(tmp_path):
+    """Outputs written into the inbox would be read back next week as its tables (their Pairs sheet as
+    assignments, a stipend due then left unpaid): the run stops before reading or recording anything."""
+    inbox = small_inbox(tmp_path)
+    before = sorted(p.name for p in inbox.iterdir())
+    for out in (str(inbox), str(inbox / "." / ".." / inbox.name)):
+        refused = run_week(inbox, WEEK1, "--out", out)
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+        assert refused.stderr.startswith(f"Error: --out {out} is the inbox itself")
+    assert sorted(p.name for p in inbox.iterdir()) == before and not (tmp_path / "state").exists()
+    assert run_week(inbox, WEEK1, "--out", str(inbox / "week 1")).returncode == 0  # a folder inside it is not read
 
 
 def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_path):

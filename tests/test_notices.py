@@ -27,6 +27,7 @@ from coaching_batch.notices.config import PASSWORD_VARIABLE
 from coaching_batch.notices import eml
 from coaching_batch.notices.eml import notice_text
 from coaching_batch.pipeline import RunOptions, run_batch
+from test_end_to_end import with_reader_gone
 from workbooks import (assignment_rows, candidate_log_rows, coach_log_rows, recommendation_rows, roster_rows,
                        table_rows, write_workbook)
 
@@ -86,12 +87,14 @@ def week(tmp_path_factory):
     root = tmp_path_factory.mktemp("notices")
     result, out = run_batch(RunOptions(inbox=small_inbox(root), as_of=AS_OF, out=root / "out", state=root / "state",
                                        program=("itss-coaching", "reps-coaching")))
+    shutil.copytree(root / "state", root / "state as run", ignore=shutil.ignore_patterns("*.lock"))  # no notice sent yet
     return result, out
 
 
 @pytest.fixture
 def outputs(week, tmp_path):
-    """A copy of the run's outputs for one test to send from."""
+    """A copy of the run's outputs, and beside it of its ledger (``state``), for one test to send from."""
+    shutil.copytree(week[1].parent / "state as run", tmp_path / "state")
     return Path(shutil.copytree(week[1], tmp_path / "out"))
 
 
@@ -389,6 +392,40 @@ def test_send_finds_the_ledger_from_the_run_recorded_in_the_output_folder(capsys
     assert "already sent this week" in command(capsys, "notices", "send", out, "--smtp-config", config)[1]
 
 
+def test_a_folder_without_a_ledger_is_refused_not_taken_for_a_week_with_nothing_sent(capsys, outputs, smtp, tmp_path):
+    """`--state` mistyped: a new ledger there would remember nothing, and every notice would go out again."""
+    recorder, port = smtp
+    config = smtp_config(tmp_path, port)
+    assert send(capsys, outputs, config)[0] == 0
+    delivered = len(recorder.received)
+    for dry_run in ((), ("--dry-run",)):
+        status, stdout, stderr = command(capsys, "notices", "send", outputs, "--smtp-config", config,
+                                         "--state", tmp_path / "stat", *dry_run)
+        assert status == 2 and stdout == ""
+        assert stderr == (f"Error: no ledger at {tmp_path / 'stat' / 'ledger.sqlite'} (a run records one; use --state "
+                          "to point at its folder): nothing was sent\n")
+    assert len(recorder.received) == delivered and not (tmp_path / "stat").exists()
+
+
+def test_a_dry_runs_notices_are_never_sent_so_the_real_runs_of_that_date_go_out(capsys, smtp, tmp_path):
+    """Sent and recorded as the week's, a preview's notices stopped the real run's (fixed inbox, other
+    findings) as "already sent this week"."""
+    recorder, port = smtp
+    config = smtp_config(tmp_path, port)
+    inbox, programs = small_inbox(tmp_path), ("itss-coaching", "reps-coaching")
+    run_batch(RunOptions(inbox=inbox, as_of=AS_OF - dt.timedelta(days=7), program=programs))  # the ledger is there
+    _, preview = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, dry_run=True, program=programs))
+    status, stdout, stderr = command(capsys, "notices", "send", preview, "--smtp-config", config)
+    assert status == 2 and stdout == "" and recorder.received == []
+    assert stderr == (f"Error: {preview} holds a dry run's outputs: its notices are a preview and are never sent; "
+                      "send the notices of the week's real run\n")
+    status, stdout, _ = command(capsys, "notices", "send", preview, "--smtp-config", config, "--dry-run")
+    assert status == 0 and "Would send: cora@example.org" in stdout  # what the real run's would be, listed
+    _, real = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=programs))
+    assert command(capsys, "notices", "send", real, "--smtp-config", config)[0] == 0
+    assert recorder.to() == ["cal@example.org", COORDINATOR, "cora@example.org"]
+
+
 def test_run_with_send_notices_writes_records_and_sends_in_one_step(capsys, tmp_path, smtp):
     recorder, port = smtp
     inbox = small_inbox(tmp_path)
@@ -402,6 +439,23 @@ def test_run_with_send_notices_writes_records_and_sends_in_one_step(capsys, tmp_
     status, _, stderr = command(capsys, "notices", "send", tmp_path / "out", "--smtp-config", smtp_config(tmp_path, free_port()))
     assert status == 0  # everything was sent already: nothing to send, nothing fails
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()} == before
+
+
+def test_a_reader_that_leaves_early_leaves_every_notice_sent_and_the_exit_status_the_sends(outputs, smtp, tmp_path):
+    """`run --send-notices … | head -1`, `notices send … | head -1`: the reader gone, the notices are
+    still sent, a notice not sent is still its line on stderr, and the exit status is the send's."""
+    recorder, port = smtp
+    config = smtp_config(tmp_path, port)
+    root = tmp_path / "weekly"  # a folder of its own: no delivered payment sheet beside it
+    root.mkdir()
+    run = with_reader_gone("run", small_inbox(root), "--as-of", AS_OF.isoformat(), "--send-notices", "--smtp-config", config)
+    assert (run.returncode, run.stderr) == (0, ""), run.stderr
+    assert recorder.to() == ["cal@example.org", COORDINATOR, "cora@example.org"]
+    state = ("--state", outputs.parent / "state")
+    dry = with_reader_gone("notices", "send", outputs, "--smtp-config", config, "--dry-run", *state)
+    assert (dry.returncode, dry.stderr) == (0, "")
+    down = with_reader_gone("notices", "send", outputs, "--smtp-config", smtp_config(tmp_path, free_port()), *state)
+    assert down.returncode == 2 and down.stderr.count("Not sent: ") == 3
 
 
 def test_a_coachee_who_keeps_no_log_of_their_own_is_shown_the_hours_with_the_coach():

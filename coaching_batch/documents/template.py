@@ -9,6 +9,7 @@ certificates.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from importlib.resources import files
@@ -43,7 +44,7 @@ def default_template_text() -> str:
 def read_template_text(path: Path | None) -> str:
     """The template's text (the shipped default when ``path`` is None), checked; a bad file is a
     :class:`UsageError` naming the problem. Notepad's UTF-8 (with or without BOM) and its older
-    "ANSI" (Windows-1252) are both read."""
+    "ANSI" (Windows-1252) are both read; its "Unicode" (UTF-16) is refused with the way to save it."""
     if path is None:
         text = default_template_text()
         parse_template(text, "the default certificate template")
@@ -52,6 +53,9 @@ def read_template_text(path: Path | None) -> str:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read the certificate template {path}: {exc.strerror or exc}") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:  # no text holds a zero byte
+        raise UsageError(f"the certificate template {path} is not UTF-8 text (it was saved as \"Unicode\", UTF-16): "
+                         "save it as UTF-8 (in Notepad: File, Save As, Encoding UTF-8)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -3,6 +3,7 @@ to :func:`~coaching_batch.notices.send.send_notices`, its report out, an exit st
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -13,6 +14,20 @@ from ..settings import LOCK_WAIT_SECONDS
 from .config import SmtpConfig, load_smtp_config
 
 CANNOT_SEND = 2  # as a run that cannot be done
+
+
+class Seconds(click.FloatRange):
+    """How long to wait for the ledger (``--wait`` of ``run`` and ``notices send``): 0 or more, and a
+    number (``nan`` or ``inf`` got past a plain range and stopped the run later, as a bug)."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0)
+
+    def convert(self, value, param, ctx) -> float:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
 
 
 def load_config_or_exit(path: Path) -> SmtpConfig:
@@ -62,7 +77,7 @@ def notices_command() -> None:
 @click.option("--state", type=click.Path(path_type=Path), metavar="DIR",
               help="Folder of the ledger [default: the one the run in OUTDIR used].")
 @click.option("--dry-run", is_flag=True, help="List what would be sent; send and record nothing.")
-@click.option("--wait", "lock_wait", type=click.FloatRange(min=0), default=LOCK_WAIT_SECONDS, show_default=True,
+@click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS, show_default=True,
               metavar="SECONDS", help="How long to wait for a run using the same ledger.")
 def notices_send(out_dir: Path, smtp_config: Path, state: Path | None, dry_run: bool, lock_wait: float) -> None:
     """Send the notices of the run in OUTDIR not sent before for its week.

@@ -25,7 +25,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from ..errors import CoachingBatchError, UsageError
-from ..ledger import Ledger, state_lock
+from ..ledger import Ledger, ledger_path, state_lock
 from ..settings import LOCK_WAIT_SECONDS
 from .build import COORDINATOR
 from .config import SmtpConfig
@@ -77,12 +77,23 @@ class SendReport:
 
 def send_notices(out_dir: Path, config: SmtpConfig, *, state_dir: Path | None = None, dry_run: bool = False,
                  lock_wait: float = LOCK_WAIT_SECONDS, smtp_factory=smtplib.SMTP) -> SendReport:
-    """Send the notices of the run in ``out_dir`` not sent before for its week; a dry run sends and records nothing."""
+    """Send the notices of the run in ``out_dir`` not sent before for its week; a dry run sends and records nothing.
+
+    ``state_dir``: the ledger's folder (None: the one the run recorded itself in). It must hold a
+    ledger, but for a dry run's look at its own run's ledger (a first week's preview has none yet):
+    a new one would remember nothing sent, and the week's notices would all go out again."""
     out_dir = Path(out_dir)
-    as_of, recorded_state = _run_recorded(out_dir)
-    state_dir = Path(state_dir) if state_dir is not None else recorded_state
+    as_of, recorded_state, preview = _run_recorded(out_dir)
+    if preview and not dry_run:  # recorded as the week's, they would stop the real run's notices of that date
+        raise UsageError(f"{out_dir} holds a dry run's outputs: its notices are a preview and are never sent; "
+                         "send the notices of the week's real run")
+    given = state_dir is not None
+    state_dir = Path(state_dir) if given else recorded_state
     if state_dir is None:
         raise UsageError(f"{out_dir / RUN_JSON} does not say which ledger the run used: pass --state DIR")
+    if (given or not dry_run) and not ledger_path(state_dir).is_file():
+        raise UsageError(f"no ledger at {ledger_path(state_dir)} (a run records one; use --state to point at its "
+                         "folder): nothing was sent")
     outgoing = _outgoing(out_dir / NOTICES_DIRNAME, as_of, config)
     report = SendReport(as_of)
     if dry_run:
@@ -110,8 +121,9 @@ def _sort(notice: Outgoing, sent: set[str], report: SendReport) -> list[Outgoing
     return report.already_sent if notice.key in sent else report.sent
 
 
-def _run_recorded(out_dir: Path) -> tuple[date, Path | None]:
-    """The run's as-of date and the state folder it recorded itself in (None if run.json does not say)."""
+def _run_recorded(out_dir: Path) -> tuple[date, Path | None, bool]:
+    """The run's as-of date, the state folder it recorded itself in (None if run.json does not say),
+    and whether it was a dry run."""
     path = out_dir / RUN_JSON
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
@@ -123,7 +135,7 @@ def _run_recorded(out_dir: Path) -> tuple[date, Path | None]:
     if not (out_dir / NOTICES_DIRNAME).is_dir():
         raise UsageError(f"{out_dir} has no {NOTICES_DIRNAME}/ folder (a run of an older version, or not a run's outputs)")
     state = summary.get("state_dir")
-    return as_of, Path(state) if isinstance(state, str) and state else None
+    return as_of, Path(state) if isinstance(state, str) and state else None, summary.get("dry_run") is True
 
 
 def _outgoing(folder: Path, as_of: date, config: SmtpConfig) -> list[Outgoing]:
