@@ -14,6 +14,7 @@ and Notes columns stays a candidate log rather than a milestones table lacking i
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import repeat
@@ -37,6 +38,8 @@ def normalise_header(value: object) -> str:
 @lru_cache(maxsize=8192)  # a workbook repeats its headers, labels and phrases; a worker reads thousands
 def _normalise_text(value: str) -> str:
     text = _WHITESPACE.sub(" ", value).strip().casefold()
+    if not text.isascii():  # full-width `Name：` or `（hours）`, as East Asian keyboards type them
+        text = unicodedata.normalize("NFKC", text)
     if _CURLY.search(text):  # rare: translate() on every text of a sheet's first rows costs more than the look
         text = text.translate(PLAIN_QUOTES)
     for _ in range(2):  # "Hours (h:mm):" has both a hint and a colon

@@ -201,7 +201,8 @@ def _int_array(numbers: np.ndarray, readable: np.ndarray) -> pd.arrays.IntegerAr
 # ------------------------------------------------------------------------------------------ text
 
 
-PLAIN_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")  # Excel's autocorrected quotes: `Today’s Date`
+# Excel's autocorrected quotes (`Today’s Date`), and what else is typed for an apostrophe: ʼ ´ `
+PLAIN_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d\u02bc\u00b4`", "''\"\"'''")
 _WHOLE_NUMBER_TEXT = re.compile(r"^(?P<digits>\d+)\.0+$")
 
 
@@ -255,8 +256,9 @@ def normalise_text(s: pd.Series | Cells) -> pd.Series:
 def name_keys(s: pd.Series | Cells) -> pd.Series:
     """Names as they are compared (SPEC §3), NA for blank: text by the whitespace rule, in one Unicode
     form (NFKC: an accent typed as its own character, as macOS and PDFs give it, is the accented
-    letter), case-folded, typographic quotes made plain (`O’Kim` is `O'Kim`)."""
-    return normalise_text(s).str.normalize("NFKC").str.casefold().str.translate(PLAIN_QUOTES)
+    letter), case-folded, typographic quotes and apostrophes made plain (`O’Kim`, `OʼKim`, `O´Kim` are
+    `O'Kim`)."""
+    return normalise_text(s).str.translate(PLAIN_QUOTES).str.normalize("NFKC").str.casefold()
 
 
 def parse_ids(s: pd.Series | Cells) -> Parsed:

@@ -7,6 +7,7 @@ import datetime as dt
 import unicodedata
 
 import pandas as pd
+import pytest
 import xlsxwriter
 
 from coaching_batch import values
@@ -242,10 +243,11 @@ def test_a_name_typed_with_its_accents_as_separate_characters_matches_the_roster
     assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
 
 
-def test_a_name_typed_with_a_curly_apostrophe_matches_the_roster_s_straight_one(policy):
-    """Excel and Word turn `'` into `’` as it is typed: on screen the same name."""
+@pytest.mark.parametrize("apostrophe", ["\u2019", "\u02bc", "\u00b4", "`"])
+def test_a_name_typed_with_a_curly_apostrophe_matches_the_roster_s_straight_one(policy, apostrophe):
+    """Excel and Word turn `'` into `’` as it is typed (others type ʼ, ´ or a backtick): on screen the same name."""
     tables = _renamed(_assigned(coach_log=_coach_entries()), "100", "Casey O'Coach")
-    tables = _label_the_coach_log(tables, {"candidate": ("name", "Kim Candidate"), "coach": ("name", "casey o\u2019coach")})
+    tables = _label_the_coach_log(tables, {"candidate": ("name", "Kim Candidate"), "coach": ("name", f"casey o{apostrophe}coach")})
     result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
     assert result.pairs.loc[0, "coach_contact_minutes"] == 180
     assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]

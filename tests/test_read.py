@@ -28,6 +28,8 @@ COACH_HEADER = ["Candidate ID", "Coach ID", "Date", "Type of Contact (In Person,
         ("  EMPLOYEE\nID\u00a0 Number ", "employee id number"),
         ("Duration (h:mm):", "duration"),
         ("Type of Contact (In Person, Phone (incl. Teams), Email)", "type of contact"),
+        ("Employee Name\uff1a", "employee name"),  # a full-width colon, as East Asian keyboards type it
+        ("Duration\uff08hours\uff09", "duration"),
         ("Today\u2019s Date", "today's date"),
         ("\u201cSupervisor\u2019s Name\u201d", '"supervisor\'s name"'),
         (12, ""),
