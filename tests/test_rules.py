@@ -291,6 +291,16 @@ def test_log_with_an_id_not_in_the_roster_is_id_unknown(policy):
     assert len(found) == 1 and "999" in found[0].message
 
 
+def test_an_id_that_lost_its_leading_zeros_is_unknown_and_its_finding_says_why(policy):
+    """The roster has 000200 as text; a log typed it as the number 200: SPEC §3 keeps them apart, and
+    the finding says where the zeros went, on the log and on the assignment."""
+    employees = [dict(e, employee_id="000200") if e["employee_id"] == "200" else e for e in roster()]
+    cand, coach_rows = full_logs()
+    result = run(policy, employees=employees, candidate_log=cand, coach_log=coach_rows)
+    found = rules(result, "ID-UNKNOWN")
+    assert found and all("the roster has 000200: typed as a number, it lost its leading zeros" in f.message for f in found)
+
+
 # --- coach qualification ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from ..policy import Programs
 from ..read import Footer
 from ..validate import Tables
 from .dates import day_text, hours_text
+from .pairs import unknown_id
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -468,7 +469,7 @@ def _text_or_blank(value) -> str:
 
 
 def _unknown_ids(row: dict, known: set[str]) -> str:
-    parts = [f"{role} ID {row[key]}" for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id")) if row[key] not in known]
+    parts = [unknown_id(role, row[key], known) for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id")) if row[key] not in known]
     return " and ".join(parts)
 
 

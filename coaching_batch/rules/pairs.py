@@ -26,6 +26,20 @@ def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | No
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], topic=topic)
 
 
+_LOST_ZEROS = tuple("0" * n for n in range(1, 10))
+
+
+def unknown_id(role: str, employee_id: str, known) -> str:
+    """`Coach ID 1001` for an ID ``known`` (the roster's IDs) lacks; where the roster has it with
+    leading zeros (001001), the message says so: typed as a number, the ID lost them."""
+    text = f"{role} ID {employee_id}"
+    if isinstance(employee_id, str) and employee_id.isdigit():
+        padded = next((zeros + employee_id for zeros in _LOST_ZEROS if zeros + employee_id in known), None)
+        if padded is not None:
+            text += f" (the roster has {padded}: typed as a number, it lost its leading zeros)"
+    return text
+
+
 BAND_TOPIC = "assignment of "  # a pair-level finding's topic starts so where the two have several assignments
 
 
@@ -319,7 +333,7 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
         for role, key, cell in (("Candidate", "candidate_id", cells.iloc[i]), ("Coach", "coach_id", coach_cells.iloc[i])):
             if row[key] not in employees.index:
                 findings.append(finding(
-                    "ID-UNKNOWN", f"{role} ID {row[key]} on the assignment is not in the roster",
+                    "ID-UNKNOWN", f"{unknown_id(role, row[key], employees.index)} on the assignment is not in the roster",
                     file=row["_file"], sheet=row["_sheet"], cell=cell,
                     candidate_id=row["candidate_id"], coach_id=row["coach_id"],
                     program=row["program"] if row["known_program"] else "",
