@@ -24,7 +24,7 @@ from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
 from .judgement import Context, Judgement
-from .pairs import band_of_topic, bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair, unknown_id
+from .pairs import band_of_topic, bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair, unknown_ids
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -207,10 +207,8 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
             where = dict(file=row["_file"], sheet=row["_sheet"], cell=cells[i],
                          candidate_id=row["candidate_id"], coach_id=row["coach_id"],
                          program=program_of.get((row["candidate_id"], row["coach_id"]), ""))
-            unknown = [unknown_id(role, row[key], known) for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id"))
-                       if row[key] not in known]
-            if unknown:
-                findings.append(finding("ID-UNKNOWN", f"{' and '.join(unknown)} on the {what} row, not in the roster", **where))
+            if unknown := unknown_ids(row, known):
+                findings.append(finding("ID-UNKNOWN", f"{unknown} on the {what} row, not in the roster", **where))
             elif (row["candidate_id"], row["coach_id"]) not in assigned:
                 findings.append(finding("LOG-NO-ASSIGNMENT",
                     f"Candidate {row['candidate_id']} and coach {row['coach_id']} have no assignment; the {what} row is not used",

@@ -22,7 +22,7 @@ from ..policy import Programs
 from ..read import Footer
 from ..validate import Tables
 from .dates import day_text, hours_text
-from .pairs import unknown_id
+from .pairs import unknown_ids
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -317,7 +317,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
 
     findings += _missing_id_findings(entries, missing_ids)
     findings += _grouped_findings(entries, unknown & (entries["reason"] == "ID-UNKNOWN"), "ID-UNKNOWN", lambda r, n: (
-        f"{_unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
+        f"{unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
         f"{n} entr{'y' if n == 1 else 'ies'} not counted"), known=known_ids)
     findings += _grouped_findings(entries, entries["reason"] == "LOG-NO-ASSIGNMENT", "LOG-NO-ASSIGNMENT", lambda r, n: (
         f"Candidate {r['candidate_id']} and coach {r['coach_id']} have no assignment; "
@@ -466,11 +466,6 @@ def label_findings(entries: pd.DataFrame, tables: Tables) -> list[Finding]:
 
 def _text_or_blank(value) -> str:
     return "" if value is None or pd.isna(value) else str(value)
-
-
-def _unknown_ids(row: dict, known: set[str]) -> str:
-    parts = [unknown_id(role, row[key], known) for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id")) if row[key] not in known]
-    return " and ".join(parts)
 
 
 def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message,

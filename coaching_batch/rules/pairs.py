@@ -40,6 +40,12 @@ def unknown_id(role: str, employee_id: str, known) -> str:
     return text
 
 
+def unknown_ids(row: dict, known) -> str:
+    """`Candidate ID 7 and Coach ID 9`: those of a row's two IDs that ``known`` lacks (see :func:`unknown_id`)."""
+    return " and ".join(unknown_id(role, row[key], known) for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id"))
+                        if row[key] not in known)
+
+
 BAND_TOPIC = "assignment of "  # a pair-level finding's topic starts so where the two have several assignments
 
 
