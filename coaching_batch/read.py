@@ -287,11 +287,11 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         keep[i] = False
     hours_at = list(recognition.columns).index("duration") if "duration" in recognition.columns else None
     if hours_at is not None and _IN_MINUTES.search(str(header[recognition.columns["duration"]])):
-        _count_in_minutes(table[:, hours_at])
+        table[:, hours_at] = [_in_minutes(cell) for cell in table[:, hours_at].tolist()]
         at = first_col + recognition.columns["duration"]
         for footer in sheet.footers:
             if footer.col == at:
-                footer.value = _count_in_minutes(np.array([footer.value], dtype=object))[0]
+                footer.value = _in_minutes(footer.value)
     # the sheet's distinct texts, each looked at once: "ign" in it first (signature, signed), a plain
     # substring test, so that a sheet without one (nearly all) is done quickly
     signatures = [cell for cell in distinct if cell.__class__ is str and ("ign" in cell or "IGN" in cell)
@@ -360,16 +360,14 @@ _IN_MINUTES = re.compile(r"\((?:in\s+)?min(?:ute)?s?\.?\)", re.IGNORECASE)  # "D
 _PLAIN_NUMBER = re.compile(r"\s*\d+(?:\.\d*)?\s*")
 
 
-def _count_in_minutes(cells: np.ndarray) -> np.ndarray:
-    """A Duration column headed in minutes: its plain numbers (45, "45") are minutes, not hours, so
-    each is written as such ("45 min") for the parser; time cells and text with units are left as
-    they are. Changes ``cells`` in place, and returns it."""
-    for i, cell in enumerate(cells.tolist()):
-        if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-            cells[i] = f"{cell:g} min"
-        elif isinstance(cell, str) and _PLAIN_NUMBER.fullmatch(cell):
-            cells[i] = f"{cell.strip()} min"
-    return cells
+def _in_minutes(cell: object) -> object:
+    """A cell of a Duration column headed in minutes: a plain number (45, "45") is minutes, not hours,
+    so it is written as such ("45 min") for the parser; a time cell or text with units is left as it is."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return f"{cell:g} min"
+    if isinstance(cell, str) and _PLAIN_NUMBER.fullmatch(cell):
+        return f"{cell.strip()} min"
+    return cell
 
 
 def _repeats_header(cells: np.ndarray, header: list, positions: list[int], accepted: tuple[frozenset[str], ...]) -> bool:
