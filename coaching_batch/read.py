@@ -357,7 +357,7 @@ def _is_hint_row(cells: list, hinted: list[bool]) -> bool:
 
 
 _IN_MINUTES = re.compile(r"\((?:in\s+)?min(?:ute)?s?\.?\)", re.IGNORECASE)  # "Duration (minutes)", "(in mins)"
-_PLAIN_NUMBER = re.compile(r"\s*\d+(?:\.\d*)?\s*")
+_PLAIN_NUMBER = re.compile(r"\s*(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:,\d{3})*\s*")  # 45, 45.5, 45,5, .5, 1,500
 
 
 def _in_minutes(cell: object) -> object:

@@ -176,7 +176,7 @@ _DESCRIBE = {
 }
 
 
-def _message(rule: str, table: Table, column: Column, value: object) -> str:
+def _message(rule: str, table: Table, column: Column, value: object, *, day_first: bool) -> str:
     header = column.headers[0]
     if isinstance(value, FormulaError):
         return f"{header} {value} is a formula error: fix the formula"
@@ -195,7 +195,8 @@ def _message(rule: str, table: Table, column: Column, value: object) -> str:
     if rule == "CELL-ENUM":
         allowed = ", ".join(column.values) if column.type == "enum" else "Yes, No"
         return f"{header} {shown!r} is not one of: {allowed}"
-    return f"{header} {shown!r} is not {_DESCRIBE.get(column.type, 'valid')}"
+    why = values.why_unreadable(column.type, value, day_first=day_first)
+    return f"{header} {shown!r} is not {_DESCRIBE.get(column.type, 'valid')}" + (f" ({why})" if why else "")
 
 
 def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, day_first: bool) -> tuple[pd.DataFrame, list[Finding]]:
@@ -236,7 +237,8 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
             findings.append(
                 finding(
                     rule,
-                    _message(rule, table, column, raw if rule != "ID-DUPLICATE" else text.at[row, column.name]),
+                    _message(rule, table, column, raw if rule != "ID-DUPLICATE" else text.at[row, column.name],
+                             day_first=day_first),
                     file=source.file,
                     sheet=source.sheet,
                     cell=f"{_letter(source, column.name)}{int(frame.at[row, '_row'])}",

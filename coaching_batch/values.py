@@ -204,6 +204,7 @@ def _int_array(numbers: np.ndarray, readable: np.ndarray) -> pd.arrays.IntegerAr
 # Excel's autocorrected quotes (`Today’s Date`), and what else is typed for an apostrophe: ʼ ´ `
 PLAIN_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d\u02bc\u00b4`", "''\"\"'''")
 _WHOLE_NUMBER_TEXT = re.compile(r"^(?P<digits>\d+)\.0+$")
+_GROUPED_ID_TEXT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.0+)?$")  # "12,345": a number shown with separators
 
 
 def _as_text(cells: Cells, *, ids: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -215,8 +216,13 @@ def _as_text(cells: Cells, *, ids: bool) -> tuple[np.ndarray, np.ndarray]:
     readable = np.zeros(len(cells), dtype=bool)
     unique = cells.text_unique
     if ids and len(unique):
-        # A number that reached a text cell as "12345.0" (pasted from an export) is the ID 12345.
-        unique = pd.Series(unique, dtype=object).str.replace(_WHOLE_NUMBER_TEXT, r"\g<digits>", regex=True).to_numpy()
+        # A number that reached a text cell as "12345.0" or "12,345" (pasted from an export or a
+        # report that shows thousands separators) is the ID 12345.
+        texts = pd.Series(unique, dtype=object)
+        grouped = texts.str.match(_GROUPED_ID_TEXT).to_numpy(dtype=bool)
+        if grouped.any():
+            texts[grouped] = texts[grouped].str.replace(",", "", regex=False)
+        unique = texts.str.replace(_WHOLE_NUMBER_TEXT, r"\g<digits>", regex=True).to_numpy()
     text[cells.text_where] = unique[cells.text_codes]
     readable[cells.text_where] = True
 
@@ -264,8 +270,8 @@ def name_keys(s: pd.Series | Cells) -> pd.Series:
 def parse_ids(s: pd.Series | Cells) -> Parsed:
     """IDs as text: ``12345.0`` → "12345", text kept (leading zeros too); 12.5 and booleans invalid.
 
-    Text follows the whitespace rule, with zero-width characters removed; a text "12345.0" is
-    "12345" too.
+    Text follows the whitespace rule, with zero-width characters removed; a text "12345.0" or
+    "12,345" is "12345" too.
     """
     cells = Cells.of(s)
     text, readable = _as_text(cells, ids=True)
@@ -282,8 +288,10 @@ _MONTH_NAME = (
 _MONTH_NUMBER = {name: str(number) for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _TIME_OF_DAY = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\s?[ap]\.?m\.?)?"
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # numpy's weekday 0 is a Monday
+_WEEKDAY_NAME = r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?"
 _DATE_TEXT = re.compile(
-    rf"""^(?:
+    rf"""^(?:(?P<weekday>{_WEEKDAY_NAME}),?\s)?(?:
         (?P<iso_y>\d{{4}})(?P<iso_sep>[-/.])(?P<iso_m>\d{{1,2}})(?P=iso_sep)(?P<iso_d>\d{{1,2}})
             (?:[t\s]{_TIME_OF_DAY}(?:z|[+-]\d{{2}}:?\d{{2}})?)?
       | (?P<num_a>\d{{1,2}})(?P<num_sep>[-/.])(?P<num_b>\d{{1,2}})(?P=num_sep)(?P<num_y>\d{{4}}|\d{{2}})
@@ -321,7 +329,14 @@ def _text_dates(texts: np.ndarray, *, day_first: bool) -> np.ndarray:
     year = _numbers(year_text)
     two_digit = (year_text.str.len() == 2).to_numpy(dtype=bool)
     year = np.where(two_digit, np.where(year < TWO_DIGIT_YEAR_PIVOT, 2000 + year, 1900 + year), year)
-    return _calendar_days(year, _numbers(month), _numbers(day))
+    days = _calendar_days(year, _numbers(month), _numbers(day))
+
+    # "Mon 4/6/2026": a weekday typed before the date must be that date's; "Tue 4/6/2026" is not read.
+    typed = parts["weekday"].str[:3].str.lower().map({name: n for n, name in enumerate(_WEEKDAYS)})
+    named = np.flatnonzero(typed.notna().to_numpy(dtype=bool) & ~np.isnat(days))
+    weekday = (days[named].astype("datetime64[D]").view(np.int64) - 4) % 7  # 1970-01-01 was a Thursday
+    days[named[weekday != typed.to_numpy(dtype=np.float64)[named]]] = np.datetime64("NaT")
+    return days
 
 
 def _datetimes(values: np.ndarray) -> np.ndarray:
@@ -370,8 +385,9 @@ def parse_dates(s: pd.Series | Cells, *, day_first: bool = False, date1904: bool
 
     Text is ISO (``2024-03-05``, a time may follow), numeric month first (``3/5/2024``, ``3/5/24``,
     ``03-05-2024``, ``3.5.2024``; day first with ``day_first``) or with a month name
-    (``March 5, 2024``, ``5 March 2024``, ``5-Mar-2024``, ``Mar 5 2024``). A date that does not
-    exist is invalid, never swapped. A number is an Excel serial: 1 is 1900-01-01 and 45356 is
+    (``March 5, 2024``, ``5 March 2024``, ``5-Mar-2024``, ``Mar 5 2024``), any of them after a
+    weekday name that must be the date's (``Tue 3/5/2024``, ``Tuesday, March 5, 2024``). A date that
+    does not exist is invalid, never swapped. A number is an Excel serial: 1 is 1900-01-01 and 45356 is
     2024-03-05 (with ``date1904``, 0 is 1904-01-01); its fraction, a time, is dropped. Excel's
     phantom 1900-02-29 (serial 60) is invalid. Every date must fall in 1900-01-01..9999-12-31.
     A time without a date, a duration or a boolean is invalid.
@@ -394,6 +410,22 @@ def parse_dates(s: pd.Series | Cells, *, day_first: bool = False, date1904: bool
     return cells.parsed(days.astype(DATE_DTYPE), readable)
 
 
+def why_unreadable(kind: str, value: object, *, day_first: bool = False) -> str:
+    """What a coordinator needs to know about an unreadable date or duration beyond "not a date":
+    a weekday that is not the date's, or a comma that may be a thousands separator; "" otherwise."""
+    if not isinstance(value, str):
+        return ""
+    text = " ".join(value.split())
+    if kind == "duration" and _GROUPED_NUMBER.search(text):
+        return "the comma could be a thousands separator or a decimal point: type 1500 or 1.5"
+    match = _DATE_TEXT.match(text) if kind == "date" else None
+    if match and match["weekday"]:
+        date = _text_dates(np.array([text[match.end("weekday"):].lstrip(", ")], dtype=object), day_first=day_first)[0]
+        if not np.isnat(date):
+            return pd.Timestamp(date).strftime("%Y-%m-%d is a %A")
+    return ""
+
+
 # -------------------------------------------------------------------------------------- durations
 
 _NUMBER = r"\d+(?:[.,]\d+)?|[.,]\d+"
@@ -409,6 +441,8 @@ _DURATION_TEXT = re.compile(
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )
+
+_GROUPED_NUMBER = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?![\d.,])")
 
 
 @np.errstate(over="ignore")  # hours too many for minutes (1e308) are inf: no duration, without a warning
@@ -437,6 +471,10 @@ def _text_minutes(texts: np.ndarray) -> np.ndarray:
     is_iso = parts[["iso_h", "iso_m", "iso_s"]].notna().any(axis=1).to_numpy(dtype=bool)
     minutes = np.where(is_iso, iso[0] * 60 + iso[1] + iso[2] / 60, minutes)
 
+    # "1,500 min": a thousands separator or a decimal comma? Reported, never guessed ("1,5" is 1.5).
+    grouped = pd.Series(texts, dtype=object).str.contains(_GROUPED_NUMBER).to_numpy(dtype=bool)
+    minutes = np.where(grouped, np.nan, minutes)
+
     negative = (parts["sign"] == "-").to_numpy(dtype=bool)
     return np.where(negative, -minutes, minutes)
 
@@ -454,7 +492,8 @@ def parse_durations(s: pd.Series | Cells) -> Parsed:
     (``1.5``, ``1,5``), a clock (``1:30``, ``1:30:00``, ``1:30 hrs``; minutes 0–59) or carry units
     (``90 min``, ``1.5 h``, ``1h30``, ``1 hr 30 min``, ``2 hours``, ``45m``), or be ISO 8601
     (``PT42H00M00S``, ``PT1H30M``, ``PT45M``: what the reader gives for an .ods time cell of 24 h
-    or more). Text that is not one of these (``2:75``, ``TBD``) is invalid.
+    or more). Text that is not one of these (``2:75``, ``TBD``) is invalid, and so is a number whose
+    comma may be a thousands separator or a decimal comma (``1,500 min``, ``2,250``).
     """
     cells = Cells.of(s)
     minutes = np.full(len(cells), np.nan)

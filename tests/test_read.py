@@ -162,10 +162,11 @@ def test_a_duration_column_headed_in_minutes_counts_its_plain_numbers_as_minutes
     or a value with its unit is what it says; the page's Total is in minutes too."""
     rows = [["Candidate ID", "Coach ID", "Date", heading, "Description"],
             ["200", "100", dt.date(2026, 3, 5), 45, "a"], ["200", "100", dt.date(2026, 3, 6), "90", "b"],
-            ["200", "100", dt.date(2026, 3, 7), "1 hr", "c"], ["Total Hours", None, None, 195]]
+            ["200", "100", dt.date(2026, 3, 7), "1 hr", "c"], ["200", "100", dt.date(2026, 3, 8), "22,5", "d"],
+            ["Total Hours", None, None, 217.5]]
     sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
-    assert values.parse_durations(sheet.frame["duration"]).values.tolist() == [45, 90, 60]
-    assert [values.parse_durations(pd.Series([f.value])).values[0] for f in sheet.footers] == [195]
+    assert values.parse_durations(sheet.frame["duration"]).values.tolist() == [45, 90, 60, 23]  # "22,5": 22.5 min
+    assert [values.parse_durations(pd.Series([f.value])).values[0] for f in sheet.footers] == [218]
 
 
 def test_the_header_row_repeated_after_a_page_break_is_not_an_entry(tmp_path):

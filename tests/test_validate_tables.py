@@ -202,6 +202,22 @@ def test_a_bad_value_in_each_new_roster_column_is_a_finding_at_its_cell(tmp_path
     assert typed["employees"]["employee_id"].tolist() == ["100"]  # the rows with a bad cell are left out
 
 
+def test_a_weekday_that_is_not_the_dates_or_a_comma_that_may_group_thousands_is_explained(tmp_path):
+    """Neither is guessed: the finding says what to look at, so the coordinator can fix the cell."""
+    rows = [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"],
+            [COACHEE, COACH, "Mon 4/6/2026", "Phone", "1,5", "weekday right, decimal comma"],
+            [COACHEE, COACH, "Tue 4/6/2026", "Phone", 1, "weekday wrong"],
+            [COACHEE, COACH, "4/8/2026", "Phone", "1,500 min", "thousands or decimal?"]]
+
+    typed, findings = read_and_validate(tmp_path, {"log.xlsx": {"Log": rows}})
+
+    assert where(findings) == [("CELL-TYPE", "log.xlsx", "Log", "C3"), ("CELL-TYPE", "log.xlsx", "Log", "E4")]
+    messages = sorted(f.message for f in findings)
+    assert messages[0] == "Date 'Tue 4/6/2026' is not a date (2026-04-06 is a Monday)"
+    assert "'1,500 min'" in messages[1] and "thousands separator or a decimal point" in messages[1]
+    assert typed["coach_log"]["duration"].tolist() == [90]
+
+
 # ---------------------------------------------------------------- the assignments' new columns
 
 

@@ -71,6 +71,10 @@ def day(text: str) -> pd.Timestamp:
         (f"{ZERO_WIDTH_SPACE}12345", "12345"),
         ("\ufeff12345", "12345"),
         ("12345.0", "12345"),  # a number pasted into a text cell
+        ("12,345", "12345"),  # a number shown with a thousands separator, exported as text
+        ("1,234,567", "1234567"),
+        ("012,345", "012,345"),  # not how a number is shown: text as typed
+        ("12,34", "12,34"),
         ("E-1042", "E-1042"),
         (123456789012.0, "123456789012"),
     ],
@@ -141,6 +145,10 @@ def test_ids_are_text_with_nullable_missing_values():
         ("Mar 5 2024", "2024-03-05"),
         ("5 March 2024", "2024-03-05"),
         ("5-Mar-24", "2024-03-05"),
+        ("Tue 3/5/2024", "2024-03-05"),  # a weekday before the date, as some calendars copy it
+        ("Tuesday, March 5, 2024", "2024-03-05"),
+        ("tues. 2024-03-05", "2024-03-05"),
+        ("Thurs 3/7/24", "2024-03-07"),
     ],
 )
 def test_dates_read_as_typed(cell, expected):
@@ -204,6 +212,8 @@ def test_numeric_dates_are_month_first_unless_day_first_is_configured(text, mont
         2958466,  # past 9999-12-31
         float("inf"),
         "1899-12-31",
+        "Mon 3/5/2024",  # 3/5/2024 is a Tuesday: which of the two was meant is not guessed
+        "Tue3/5/2024",
     ],
 )
 def test_a_date_that_cannot_be_read_or_does_not_exist_is_invalid_never_guessed(cell):
@@ -250,6 +260,8 @@ def test_the_same_date_text_on_many_rows_gives_the_same_date_on_each():
         (1 / 3, 20),
         ("1.5", 90),
         ("1,5", 90),
+        ("0,500", 30),  # a decimal comma: no thousands separator after a 0
+        ("1,50 h", 90),
         (".5", 30),
         ("1.25", 75),
         (dt.time(1, 30), 90),  # a time-formatted cell, as python-calamine returns it
@@ -330,6 +342,9 @@ def test_durations_read_as_whole_minutes(cell, minutes):
         float("inf"),
         "nan",
         1e300,
+        "1,500 min",  # 1500 minutes or 1.5: a thousands separator and a decimal comma look alike
+        "1,500",
+        "12,000 minutes",
     ],
 )
 def test_a_duration_that_cannot_be_read_is_invalid(cell):
