@@ -34,6 +34,7 @@ CATALOGUE: dict[str, Code] = {
     "FILE-DUPLICATE": Code(W, "coordinator", "Remove the extra copy from the inbox; it was read only once."),
     "SHEET-UNRECOGNIZED": Code(I, "coordinator", "Nothing to do if the sheet is not program data; otherwise give it the template's header row."),
     "SHEET-MISSING-COLUMN": Code(E, "coordinator", "Add the missing column to the header row (see the templates), then re-run."),
+    "SHEET-TABLE-BESIDE": Code(W, "coordinator", "Move the second table to a sheet of its own: a sheet is read as one table."),
     "TABLE-MISSING": Code(E, "coordinator", "Put a workbook with this table in the inbox."),
     # cells and rows
     "CELL-REQUIRED": Code(E, "coordinator", "Fill in the cell."),

@@ -383,6 +383,17 @@ def archive_inputs(inbox: Path, result: RunResult, archive: Path) -> list[Path]:
 
 
 def _sheet_findings(relpath: str, sheet: RawSheet) -> list[Finding]:
+    beside = []
+    if sheet.beside:
+        other, col = sheet.beside
+        beside = [finding("SHEET-TABLE-BESIDE",
+                          f"Sheet {sheet.name!r} holds a second table beside its {tables()[sheet.table].title} table: "
+                          f"the {tables()[other].title} table at {a1(sheet.header_row, col)} was not read",
+                          file=relpath, sheet=sheet.name, cell=a1(sheet.header_row, col))]
+    return beside + _sheet_problems(relpath, sheet)
+
+
+def _sheet_problems(relpath: str, sheet: RawSheet) -> list[Finding]:
     if sheet.table is None:
         if sheet.name.strip().casefold() == settings.INSTRUCTIONS_SHEET.casefold():
             return []  # the templates' instructions sheet holds no table by design

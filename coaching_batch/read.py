@@ -38,7 +38,7 @@ from . import settings
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import Refused, archive_refuse_reason, extent_reason, xml_parser
-from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise
+from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise, table_beside
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -124,6 +124,7 @@ class RawSheet:
     labels: dict[str, Label] = field(default_factory=dict)  # role → label above a log's table
     continued: bool = False  # a log page that says it continues another, or is continued
     gaps: bool = False  # a data row has a blank cell where a value is needed (it may show a formula's error)
+    beside: tuple[str, int] | None = None  # a second table on the header row, not read: (table, 0-based sheet column)
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -212,7 +213,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     building pandas objects per sheet, which is what made reading slow. ``merges`` are the sheet's
     merged ranges (0-based sheet positions), when the reader gives them.
     """
-    recognition = recognise(rows)
+    top = _merged_headers_filled(rows, merges, first_row, first_col) if merges else rows
+    recognition = recognise(top)
     sheet = RawSheet(name=name, hidden=hidden, table=recognition.table)
     if recognition.table is None:
         return sheet
@@ -220,6 +222,10 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     sheet.header_row = first_row + recognition.header_row + 1
     sheet.columns = {column: first_col + position for column, position in recognition.columns.items()}
     sheet.missing = recognition.missing
+    header = top[recognition.header_row]
+    beside = table_beside(header, recognition)
+    if beside:
+        sheet.beside = (beside[0], first_col + beside[1])
     if contract.log:
         sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name)
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
@@ -243,7 +249,6 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     first = present.argmax(axis=1)
     firsts = grid[np.arange(len(grid)), first].tolist()
     distinct_firsts = set(firsts)
-    header = rows[recognition.header_row]
     facts = _column_facts(recognition.table, tuple(recognition.columns))
     headings = _headings(tuple(header), facts.accepted)
     special = {cell for cell in distinct_firsts if isinstance(cell, str)
@@ -313,6 +318,29 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 
 
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
+
+
+def _merged_headers_filled(rows: list[list], merges: list[Merge], first_row: int, first_col: int) -> list[list]:
+    """The rows where a header is looked for, with a header merged down over two rows (`Candidate
+    ID` over the row whose other cells are `Date`, `Duration` … under a group heading) written into
+    each row it covers, as Excel shows it. Only text, only in the merge's first column, only where the
+    cell is blank; ``rows`` themselves are left as they are."""
+    top = rows[: settings.HEADER_SEARCH_ROWS]
+    copied: set[int] = set()
+    for (first, column), (last, _) in merges:
+        i, j = first - first_row, column - first_col
+        if last == first or not 0 <= i < len(top) or j < 0 or j >= len(top[i]) or not isinstance(top[i][j], str):
+            continue
+        for k in range(i + 1, min(last - first_row + 1, len(top))):
+            if k not in copied:
+                top[k] = list(top[k])
+                copied.add(k)
+            row = top[k]
+            if j < len(row) and is_blank(row[j]):
+                row[j] = top[i][j]
+            elif j >= len(row):
+                row.extend([None] * (j - len(row)) + [top[i][j]])
+    return top
 
 
 def _fill_merged_down(table: np.ndarray, merges: list[Merge], top: int, columns: list[int],

@@ -171,6 +171,24 @@ def recognise(rows: list[list]) -> Recognition:
     return best_recognition
 
 
+def table_beside(row: list, recognition: Recognition) -> tuple[str, int] | None:
+    """A second whole table on the header row, beside the one recognised and apart from it by a
+    blank column (a roster and its assignments typed side by side): its name and its first header's
+    0-based position. None when there is none."""
+    first, last = min(recognition.columns.values()), max(recognition.columns.values())
+    while first > 0 and not is_blank(row[first - 1]):
+        first -= 1
+    while last + 1 < len(row) and not is_blank(row[last + 1]):
+        last += 1
+    rest = [None] * (last + 1) + list(row[last + 1 :])
+    rest[:first] = row[:first]
+    complete = [candidate for candidate in _row_candidates(rest) if candidate[1]]
+    if not complete:
+        return None
+    *_, table_name, columns, _ = max(complete)
+    return table_name, min(columns.values())
+
+
 def _row_candidates(row: list) -> tuple[tuple, ...]:
     """The tables one row could be the header of: (score, complete, table order, table, columns, missing)."""
     try:

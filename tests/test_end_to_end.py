@@ -256,6 +256,30 @@ def test_unreadable_file_missing_column_and_bad_date_are_findings_and_outputs_ar
     assert (tmp_path / "out" / "payments.xlsx").exists() and (tmp_path / "out" / "results.xlsx").exists()
 
 
+def test_a_second_table_typed_beside_the_first_on_one_sheet_is_a_warning_not_lost_silently(tmp_path):
+    """A roster with the assignments typed to its right, a blank column between: one table is read
+    (the one with more known headers, here the assignments), and the run says the other was not, at
+    its first header's cell."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    roster = roster_rows(EMPLOYEES)
+    pairs = assignment_rows([{"candidate_id": "200", "coach_id": "100", "assigned_date": dt.date(2026, 1, 2),
+                              "planning_meeting_date": dt.date(2026, 1, 10)}])
+    rows = [left + [None] + (pairs[i] if i < len(pairs) else []) for i, left in enumerate(roster)]
+    write_workbook(inbox / "everything.xlsx", {"Program": rows})
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    beside = [f for f in result["exceptions"] if f["rule"] == "SHEET-TABLE-BESIDE"]
+    assert [(f["severity"], f["file"], f["sheet"], f["cell"]) for f in beside] == [("warning", "everything.xlsx", "Program", "A1")]
+    assert beside[0]["message"] == ("Sheet 'Program' holds a second table beside its Assignments table: "
+                                    "the Employees table at A1 was not read")
+    assert [sheet["table"] for sheet in result["inputs"][0]["sheets"]] == ["assignments"]
+    assert "TABLE-MISSING" in {f["rule"] for f in result["exceptions"]}  # the roster was not read
+
+
 def with_reader_gone(*args: str | Path) -> subprocess.CompletedProcess:
     """The command with its output piped to a reader that has left before it prints (`… | head -n 0`)."""
     read_end, write_end = os.pipe()

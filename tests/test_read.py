@@ -205,6 +205,24 @@ def test_a_cell_merged_down_over_entries_gives_its_value_to_each_of_them(tmp_pat
     assert list(log.frame["date"]) == [dt.date(2026, 3, 5), dt.date(2026, 3, 5), dt.date(2026, 3, 9)]
 
 
+def test_a_header_merged_down_over_two_rows_is_read_with_the_headers_of_its_lower_row(tmp_path):
+    """`Candidate ID` and `Coach ID` merged over two header rows, the other headers on the second row
+    under a group heading (`Contact`): the table keeps its ID columns, as Excel shows them."""
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Log")
+    sheet.merge_range("A1:A2", "Candidate ID")
+    sheet.merge_range("B1:B2", "Coach ID")
+    sheet.merge_range("C1:F1", "Contact")
+    sheet.write_row(1, 2, ["Date", "Type of Contact", "Duration", "Description"])
+    sheet.write_row(2, 0, ["200", "100", "3/5/2026", "Phone", 1.5, "call"])
+    book.close()
+    log = read_workbook(str(path), "log.xlsx").sheets[0]
+    assert log.table == "coach_log" and log.header_row == 2 and not log.missing
+    assert log.columns["candidate_id"] == 0 and log.columns["coach_id"] == 1
+    assert log.frame[["candidate_id", "coach_id", "duration"]].values.tolist() == [["200", "100", 1.5]]
+
+
 def test_an_entry_written_over_two_rows_with_its_duration_merged_counts_once(tmp_path):
     """Its description runs onto a second row and every other cell, the Duration too, is merged over
     both: one entry of 1.5 h, as Excel's SUM sees it (it was counted twice, and paid on)."""
