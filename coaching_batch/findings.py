@@ -57,7 +57,7 @@ CATALOGUE: dict[str, Code] = {
     "CANDIDATE-NOT-ENROLLED": Code(E, "candidate", "The candidate must enroll (form 336-84) before requesting a coach."),
     "CANDIDATE-REPEAT": Code(E, "coordinator", "A candidate may be coached once per band enrollment: check the target grade."),
     "PAIR-NOT-STARTED": Code(W, "coach", "Hold the planning meeting and send in the Planning and Goals sheet."),
-    "PAIR-INACTIVE": Code(W, "coach", "Ask the coach about recent contact and to send in the coaching log."),
+    "PAIR-INACTIVE": Code(W, "coach", "Send in the coaching log with the recent contacts; if there were none, get in touch with the candidate."),
     "PAIR-AT-RISK": Code(W, "coach", "The deadline is near: plan the remaining hours with coach and candidate."),
     "PAIR-OVERDUE": Code(E, "coordinator", "The coaching window is over: record completion or withdrawal."),
     "PAIR-TOO-SHORT": Code(W, "coordinator", "Check the completion date: the experience should last at least the minimum."),

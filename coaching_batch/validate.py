@@ -40,6 +40,9 @@ class Tables:
 
     frames: dict[str, pd.DataFrame]
     sources: list[SheetSource] = field(default_factory=list)
+    # the roster's IDs whose every row was left out for a bad cell → that cell ("Roster.xlsx, Staff, F5"),
+    # so that an "unknown" ID can say it is there but set aside
+    set_aside: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -199,10 +202,11 @@ def _message(rule: str, table: Table, column: Column, value: object, *, day_firs
     return f"{header} {shown!r} is not {_DESCRIBE.get(column.type, 'valid')}" + (f" ({why})" if why else "")
 
 
-def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, day_first: bool) -> tuple[pd.DataFrame, list[Finding]]:
-    """Validate one combined raw table; return its typed good rows and the findings."""
+def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, day_first: bool) -> ValidatedTable:
+    """Validate one combined raw table; return its typed good rows, the findings, and for a table
+    with a unique column (the roster) each value of it on a row left out → the first bad cell there."""
     findings: list[Finding] = []
-    bad_rows: set[int] = set()
+    bad_rows: dict[int, str] = {}  # row → where its first bad cell is
     # Each column is analysed once (its texts cleaned by the whitespace rule, each distinct one once)
     # and each typed column parsed once: its invalid cells feed the pandera check, its values the typed table.
     cells = {column.name: values.Cells(frame[column.name]) for column in table.columns}
@@ -234,6 +238,7 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
             if rule == "CELL-ENUM" and isinstance(raw, FormulaError):
                 rule = "CELL-TYPE"  # not a wrong choice: the cell shows an error, not a value
             source = sources_view.sources[int(frame.at[row, "_src"])]
+            cell = f"{_letter(source, column.name)}{int(frame.at[row, '_row'])}"
             findings.append(
                 finding(
                     rule,
@@ -241,14 +246,21 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
                              day_first=day_first),
                     file=source.file,
                     sheet=source.sheet,
-                    cell=f"{_letter(source, column.name)}{int(frame.at[row, '_row'])}",
+                    cell=cell,
                     **_ids(table, text, row),
                 )
             )
-            bad_rows.add(row)
+            bad_rows.setdefault(row, f"{source.file}, {source.sheet}, {cell}")
     keep = np.ones(len(frame), dtype=bool)
     if bad_rows:
         keep[frame.index.get_indexer(sorted(bad_rows))] = False
+    key = next((column.name for column in table.columns if column.unique), None)
+    set_aside = {}
+    if key and bad_rows:
+        for row, where in sorted(bad_rows.items()):
+            value = parsed[key].values.at[row] if key in parsed else text.at[row, key]
+            if pd.notna(value):
+                set_aside.setdefault(str(value), where)
     index = frame.index[keep]
     typed = {}
     for column in table.columns:
@@ -258,7 +270,10 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
             typed[column.name] = values.normalise_text(cells[column.name])[keep]
     for meta in META:
         typed[meta] = frame[meta][keep]
-    return pd.DataFrame(typed, index=index), findings
+    typed = pd.DataFrame(typed, index=index)
+    if set_aside:  # an ID kept on another row (a repeat, ID-DUPLICATE) is in the roster
+        set_aside = {value: where for value, where in set_aside.items() if value not in set(typed[key])}
+    return typed, findings, set_aside
 
 
 def _ids(table: Table, text: pd.DataFrame, row: int) -> dict[str, str]:
@@ -293,13 +308,14 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
                 sheet.cells = sheet.rows = None
     findings: list[Finding] = []
     for name in tables():  # in the contracts' order, however they were validated
-        typed, table_findings = validated[name]
+        typed, table_findings, set_aside = validated[name]
         result.frames[name] = typed.reset_index(drop=True)
         findings += table_findings
+        result.set_aside |= set_aside
     return result, findings
 
 
-ValidatedTable = tuple[pd.DataFrame, list[Finding]]
+ValidatedTable = tuple[pd.DataFrame, list[Finding], dict[str, str]]
 Group = tuple[list[tuple[str, RawSheet]], int]  # a table's sheets, and the source number of its first
 Part = tuple[str, int, int]  # a table's rows [start, stop)
 
@@ -322,7 +338,8 @@ def _validate_all(groups: dict[str, Group], view: Tables, *, day_first: bool, pa
         parts = sorted(part for part in done if part[0] == name)
         frames = [done[part][0] for part in parts]
         validated[name] = (frames[0] if len(frames) == 1 else pd.concat(frames),
-                           [item for part in parts for item in done[part][1]])
+                           [item for part in parts for item in done[part][1]],
+                           {value: where for part in parts for value, where in done[part][2].items()})
     return validated
 
 

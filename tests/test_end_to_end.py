@@ -280,6 +280,30 @@ def test_a_second_table_typed_beside_the_first_on_one_sheet_is_a_warning_not_los
     assert "TABLE-MISSING" in {f["rule"] for f in result["exceptions"]}  # the roster was not read
 
 
+def test_an_employee_whose_roster_row_is_left_out_for_a_bad_cell_is_not_called_missing_from_the_roster(tmp_path):
+    """The coach's Hire Date typed 'soon': the roster row is left out (SPEC §4), and every finding and
+    reason about the coach's ID points at that cell instead of saying the roster lacks the coach."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows([{**EMPLOYEES[0], "hire_date": "soon"}, EMPLOYEES[1]])})
+    write_workbook(inbox / "log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2}])})
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    bad = [f for f in result["exceptions"] if f["rule"] == "CELL-TYPE"]
+    assert [(f["file"], f["sheet"]) for f in bad] == [("roster.xlsx", "Roster")]
+    where = f"roster.xlsx, Roster, {bad[0]['cell']}"
+    unknown = [f["message"] for f in result["exceptions"] if f["rule"] == "ID-UNKNOWN"]
+    assert len(unknown) == 2  # on the assignment and on the log
+    assert all(f"Coach ID 100 (its roster row is left out for the error at {where}: fix that cell)" in m for m in unknown)
+    workbook = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx", read_only=True)
+    rows = list(workbook["Pairs"].values)
+    reasons = rows[1][rows[0].index("Reasons")]
+    assert f"coach ID 100: its roster row has an error ({where})" in reasons
+
+
 def with_reader_gone(*args: str | Path) -> subprocess.CompletedProcess:
     """The command with its output piped to a reader that has left before it prints (`… | head -n 0`)."""
     read_end, write_end = os.pipe()

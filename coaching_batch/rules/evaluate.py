@@ -24,7 +24,8 @@ from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
 from .judgement import Context, Judgement
-from .pairs import band_of_topic, bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair, unknown_ids
+from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair,
+                    unknown_ids)
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -87,7 +88,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     pairs, pair_findings = build_pairs(tables, programs)
     findings += pair_findings
     pairs = _with_periods(pairs, programs, as_of)
-    known = set(tables["employees"]["employee_id"])
+    known = RosterIds(tables["employees"]["employee_id"], tables.set_aside)
 
     entries = logs.log_entries(tables)
     large = len(entries) >= settings.PARALLEL_ROWS  # then part of the work below is done by forked copies
@@ -256,7 +257,9 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
         need_candidate = policy.candidate_minimum_minutes
         why: list[str] = []
         for role, key in (("candidate", "candidate_id"), ("coach", "coach_id")):
-            if pair[key] not in known:
+            if pair[key] in known.set_aside:
+                why.append(f"{role} ID {pair[key]}: its roster row has an error ({known.set_aside[pair[key]]})")
+            elif pair[key] not in known:
                 why.append(f"{role} ID {pair[key]} not in the roster")
         if need_candidate is not None and pair["candidate_minutes"] < need_candidate:
             why.append(f"candidate hours {hours(pair['candidate_minutes']):.2f} < {policy.hours.candidate_minimum:g}")

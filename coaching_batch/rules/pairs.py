@@ -29,10 +29,25 @@ def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | No
 _LOST_ZEROS = tuple("0" * n for n in range(1, 10))
 
 
+class RosterIds(frozenset):
+    """The roster's employee IDs, and ``set_aside``: those whose roster row was left out for a bad
+    cell → where that cell is (see :class:`..validate.Tables`)."""
+
+    set_aside: dict[str, str]
+
+    def __new__(cls, ids, set_aside: dict[str, str] | None = None):
+        known = super().__new__(cls, ids)
+        known.set_aside = set_aside or {}
+        return known
+
+
 def unknown_id(role: str, employee_id: str, known) -> str:
-    """`Coach ID 1001` for an ID ``known`` (the roster's IDs) lacks; where the roster has it with
-    leading zeros (001001), the message says so: typed as a number, the ID lost them."""
+    """`Coach ID 1001` for an ID ``known`` (the roster's IDs) lacks; where the roster has it on a row
+    left out for a bad cell, or with leading zeros (001001: typed as a number, the ID lost them), the
+    message says so."""
     text = f"{role} ID {employee_id}"
+    if employee_id in getattr(known, "set_aside", {}):
+        return text + f" (its roster row is left out for the error at {known.set_aside[employee_id]}: fix that cell)"
     if isinstance(employee_id, str) and employee_id.isdigit():
         padded = next((zeros + employee_id for zeros in _LOST_ZEROS if zeros + employee_id in known), None)
         if padded is not None:
@@ -335,11 +350,12 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
             candidate_id=row["candidate_id"], coach_id=row["coach_id"], program=row["program"]))
     cells = tables.cells(pairs, "candidate_id")
     coach_cells = tables.cells(pairs, "coach_id")
+    known = RosterIds(employees.index, tables.set_aside)
     for i, row in enumerate(pairs.to_dict("records")):
         for role, key, cell in (("Candidate", "candidate_id", cells.iloc[i]), ("Coach", "coach_id", coach_cells.iloc[i])):
-            if row[key] not in employees.index:
+            if row[key] not in known:
                 findings.append(finding(
-                    "ID-UNKNOWN", f"{unknown_id(role, row[key], employees.index)} on the assignment is not in the roster",
+                    "ID-UNKNOWN", f"{unknown_id(role, row[key], known)} on the assignment is not in the roster",
                     file=row["_file"], sheet=row["_sheet"], cell=cell,
                     candidate_id=row["candidate_id"], coach_id=row["coach_id"],
                     program=row["program"] if row["known_program"] else "",
