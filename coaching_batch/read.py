@@ -255,6 +255,10 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
                and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
     duration = recognition.columns.get("duration", -1)
     for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
+        marker = positions.index(int(first[i])) if int(first[i]) in positions else None
+        if _is_example(firsts[i]) and _typed_over(table[i], marker, facts.ids):
+            table[i, marker] = None  # the marker is no value: a blank Program is the run's program
+            continue
         if _is_example(firsts[i]) or _repeats_header(table[i], header, positions, facts.accepted):
             keep[i] = False
             continue
@@ -600,6 +604,7 @@ class _ColumnFacts:
     numeric: list[bool]  # on a log: the column holds a date, a duration or an ID (all False elsewhere)
     hinted: list[bool]  # the column holds a date, a duration, a number or yes/no: text there can be a hint
     needed: list[int]  # where the columns an entry cannot do without are: required ones, and a log's IDs
+    ids: list[int]  # where the ID columns are
 
 
 @lru_cache(maxsize=256)  # a handful of tables and column layouts, thousands of sheets
@@ -612,7 +617,16 @@ def _column_facts(table: str, columns: tuple[str, ...]) -> _ColumnFacts:
         hinted=[column.type in _HINTED_TYPES for column in described],
         needed=[k for k, column in enumerate(described)
                 if column.required or (contract.log and column.name in ("candidate_id", "coach_id"))],
+        ids=[k for k, column in enumerate(described) if column.type == "id"],
     )
+
+
+def _typed_over(cells: np.ndarray, marker: int | None, ids: list[int]) -> bool:
+    """Whether a row whose cell ``marker`` reads EXAMPLE is the templates' example row typed over:
+    the marker left in a column that is not an ID (the assignments' `Program`), real IDs beside it.
+    Such a row is an entry to read, not the example."""
+    return marker is not None and marker not in ids and any(
+        cells[k] is not None and str(cells[k]).strip().removesuffix(".0") != settings.EXAMPLE_ID for k in ids)
 
 
 @lru_cache(maxsize=1024)  # the workbooks of one template repeat their header rows

@@ -6,6 +6,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 HEADER_SEARCH_ROWS = 30  # a table's header row is found within the sheet's first 30 rows
 PARTIAL_MATCH_MIN_HEADERS = 3  # a row matching this many headers but lacking a required one is a broken table
 EXAMPLE_ROW_MARKER = "EXAMPLE"  # a row whose first cell reads this is the templates' example row: skipped
+EXAMPLE_ID = "100234"  # the example row's IDs (one with other IDs has been typed over: it is read)
 INSTRUCTIONS_SHEET = "Instructions"  # the templates' instructions sheet: holds no table, reported as nothing
 
 # Refuse a file before decompressing it (FILE-UNREADABLE) past these limits.

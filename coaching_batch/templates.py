@@ -33,7 +33,8 @@ TEMPLATE_ROWS = 10_000  # rows below the header that carry the dropdowns and inp
 HEADER_ROW = 0  # 0-based: the header is row 1, the example row 2, data from row 3
 EXAMPLE_ROW = 1
 DATE_FORMAT = "yyyy-mm-dd"
-HOURS_FORMAT = "0.00"  # durations are typed as decimal hours
+# Durations keep Excel's General format: 1.5 shows as typed, and a typed 1:30 becomes a time cell
+# (a number format such as 0.00 would keep it as 0.0625 of a day, shown "0.06", read as 0.06 h).
 ID_FORMAT = "@"  # text, so 012345 keeps its leading zero
 EXAMPLE_DATE = dt.datetime(2026, 3, 2)
 
@@ -52,7 +53,7 @@ _WHAT_TO_TYPE = {
     "duration": "Hours as a number: 1.5 is an hour and a half (1:30 and 90 min are read too).",
     "yesno": "Yes or No (pick from the list).",
 }
-_EXAMPLE_VALUE = {"id": "100234", "text": "any text", "integer": 23, "rating": 4, "duration": 1.5, "yesno": "Yes"}
+_EXAMPLE_VALUE = {"id": settings.EXAMPLE_ID, "text": "any text", "integer": 23, "rating": 4, "duration": 1.5, "yesno": "Yes"}
 _YES_NO = ("Yes", "No")
 
 
@@ -102,11 +103,9 @@ def _write_template(table: Table, path: Path) -> None:
         "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
         "required": workbook.add_format({"bold": True, "bg_color": "#9BC2E6", "border": 1, "text_wrap": True, "valign": "top"}),
         "date": workbook.add_format({"num_format": DATE_FORMAT}),
-        "duration": workbook.add_format({"num_format": HOURS_FORMAT}),
         "id": workbook.add_format({"num_format": ID_FORMAT}),
         "example": workbook.add_format({"italic": True, "font_color": "#808080"}),
         "example_date": workbook.add_format({"italic": True, "font_color": "#808080", "num_format": DATE_FORMAT}),
-        "example_hours": workbook.add_format({"italic": True, "font_color": "#808080", "num_format": HOURS_FORMAT}),
         "example_id": workbook.add_format({"italic": True, "font_color": "#808080", "num_format": ID_FORMAT}),
         "title": workbook.add_format({"bold": True, "font_size": 14}),
         "bold": workbook.add_format({"bold": True}),
@@ -135,7 +134,7 @@ def _write_table_sheet(sheet: Worksheet, table: Table, formats: dict) -> None:
         if isinstance(value, dt.datetime):
             sheet.write_datetime(EXAMPLE_ROW, col, value, formats["example_date"])
         elif isinstance(value, (int, float)):
-            sheet.write_number(EXAMPLE_ROW, col, value, formats["example_hours" if column.type == "duration" else "example"])
+            sheet.write_number(EXAMPLE_ROW, col, value, formats["example"])
         else:
             sheet.write_string(EXAMPLE_ROW, col, value, formats["example_id" if column.type == "id" else "example"])
     sheet.write_comment(

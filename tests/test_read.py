@@ -127,6 +127,20 @@ def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marke
     assert list(sheet.frame.index) == [4]
 
 
+def test_the_example_row_typed_over_with_a_real_pair_is_read_though_its_program_still_says_example(tmp_path):
+    """The assignments template's marker sits in the optional Program column: a coordinator who types
+    a pair over the example row leaves it there. Real IDs make it the pair's row (program blank: the
+    run's); the example row itself, its IDs the template's, is still skipped."""
+    header = ["Program", "Candidate ID", "Coach ID", "Assigned Date", "Planning Meeting Date"]
+    rows = [header,
+            ["EXAMPLE", "100234", "100234", dt.date(2026, 3, 2), dt.date(2026, 3, 2)],
+            ["EXAMPLE", "300001", "200001", dt.date(2026, 1, 5), dt.date(2026, 1, 12)],
+            [None, "300002", "200002", dt.date(2026, 1, 6), None]]
+    sheet = read_workbook(str(write_workbook(tmp_path / "pairs.xlsx", {"Pairs": rows})), "pairs.xlsx").sheets[0]
+    assert list(sheet.frame.index) == [3, 4]
+    assert sheet.frame["program"].isna().all() and sheet.frame["candidate_id"].tolist() == ["300001", "300002"]
+
+
 @pytest.mark.parametrize("hints", [
     ["Employee ID", "Employee ID", "MM/DD/YYYY", "In Person / Phone / Email", "hours (e.g. 1.5)", "optional"],
     [None, None, "(yyyy-mm-dd)", None, "h:mm", None],

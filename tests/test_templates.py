@@ -176,7 +176,9 @@ def test_feedback_like_recommendations_is_marked_confidential(template_dir, name
 @pytest.mark.parametrize("name", list(tables()))
 def test_dates_durations_and_ids_have_their_formats(template_dir, name):
     _, sheet, table = table_sheet(template_dir, name)
-    expected = {"date": "yyyy-mm-dd", "duration": "0.00", "id": "@"}  # durations in decimal hours; IDs as text
+    # IDs as text; durations General, so that a typed 1:30 stays a time (0.00 would show it as 0.06 and
+    # keep 0.0625 of a day, read as 0.06 hours)
+    expected = {"date": "yyyy-mm-dd", "duration": "General", "id": "@"}
     for position, column in enumerate(table.columns):
         letter = get_column_letter(position + 1)
         if column.type in expected:
