@@ -255,11 +255,14 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
                and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
     duration = recognition.columns.get("duration", -1)
     for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
-        marker = positions.index(int(first[i])) if int(first[i]) in positions else None
-        if _is_example(firsts[i]) and _typed_over(table[i], marker, facts.ids):
-            table[i, marker] = None  # the marker is no value: a blank Program is the run's program
+        if _is_example(firsts[i]):
+            marker = positions.index(int(first[i])) if int(first[i]) in positions else None
+            if _typed_over(table[i], marker, facts.ids):
+                table[i, marker] = None  # the marker is no value: a blank Program is the run's program
+            else:
+                keep[i] = False
             continue
-        if _is_example(firsts[i]) or _repeats_header(table[i], header, positions, facts.accepted):
+        if _repeats_header(table[i], header, positions, facts.accepted):
             keep[i] = False
             continue
         footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col)
