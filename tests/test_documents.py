@@ -304,6 +304,26 @@ def test_each_payment_has_its_log_summary_for_finance(weeks):
         assert f"{payment['coach_contact_hours']:.2f}" in text and "$300.00" in text
 
 
+def test_the_rows_of_a_log_summary_add_up_to_its_printed_total(weeks, tmp_path):
+    """Entries of 1:02 each: a row rounded to 1.03 h on its own would not add up to the total of
+    10.33 h the stipend is paid on. Each row shows its h:mm only; the total its h:mm and hours."""
+    from coaching_batch.documents.payments import write_payment_documentation
+
+    result = weeks["first"]
+    payment = result.payments.iloc[0]
+    pair = result.pairs.index[result.pairs["payment_id"] == payment["payment_id"]][0]
+    entries = result.counted_entries.copy()
+    logged = (entries["pair"] == pair) & (entries["kind"] == "coach_log")
+    entries.loc[logged, "duration"] = 62
+    write_payment_documentation(dataclasses_replace(result, counted_entries=entries), tmp_path)
+    lines = pdf_text(tmp_path / f"{payment['payment_id']}.pdf").splitlines()
+    rows = [line.split()[-1] for line in lines if line[:4].isdigit() and line[4:5] == "-"]
+    assert len(rows) == logged.sum() and all(row == "1:02" for row in rows)  # no row of its own decimal hours
+    minutes = sum(int(row.split(":")[0]) * 60 + int(row.split(":")[1]) for row in rows)
+    total = f"{minutes // 60}:{minutes % 60:02d} = {minutes / 60:.2f} h"
+    assert [line for line in lines if line.startswith("Total ")] == [f"Total {len(rows)} entries {total}"]
+
+
 def open_pairs_inbox(root: Path) -> Path:
     """Two Active ITSS pairs with goals attained and no completion date, whose candidate logs run a
     month past the coach's last contact: 200 with coach 100 has requested payment, 201 with coach 101 not yet."""

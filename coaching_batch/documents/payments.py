@@ -8,7 +8,8 @@ finance files with each payment.
 * ``payment-documentation/``: for each stipend on this run's payment sheet, the same summary,
   named by its Payment ID.
 
-The summary lists each counted coach-log entry (date, type of contact, duration) and the total;
+The summary lists each counted coach-log entry (date, type of contact, duration as h:mm) and the
+total (h:mm and hours with 2 decimals, of the minutes added up, so the printed rows add up to it);
 never the entries' descriptions, ratings or anything else from the forms.
 """
 
@@ -148,17 +149,19 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, hea
     pdf.paragraph(f"{len(log)} counted coach-log entr{'y' if len(log) == 1 else 'ies'}, {hours_text(total)} contact hours"
                   + (f" (the program requires {minimum:g})" if minimum else "") + ".", 10)
     pdf.ln(2)
-    durations = {duration: (clock_text(duration), hours_text(duration)) for duration in set(log.minutes)}  # a few values, repeated
+    # Each entry as h:mm only, and decimal hours only for the total of the minutes: entries rounded to
+    # 2 decimals one by one would not add up to it (10 × 1:02 is 10.33 h, not 10 × 1.03)
+    durations = {duration: clock_text(duration) for duration in set(log.minutes)}  # a few values, repeated
     printed = {value: pdf.printable(value, limit=60, what="a type of contact") for value in dict.fromkeys(log.contact_types)}  # in order: its notes too
-    rows = [[date, printed[contact_type], *durations[duration]] for date, contact_type, duration in zip(log.days, log.contact_types, log.minutes)]
-    rows.append(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", clock_text(total), hours_text(total)])
+    rows = [[date, printed[contact_type], durations[duration]] for date, contact_type, duration in zip(log.days, log.contact_types, log.minutes)]
+    rows.append(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", f"{clock_text(total)} = {hours_text(total)} h"])
     _table(pdf, rows)
     pdf.style(10)
 
 
-_COLUMNS = ("Date", "Type of Contact", "Duration", "Hours")
-_COLUMN_SHARES = (30, 40, 22, 22)  # of the page's width
-_ALIGN = ("L", "L", "R", "R")
+_COLUMNS = ("Date", "Type of Contact", "Duration (h:mm)")
+_COLUMN_SHARES = (30, 48, 36)  # of the page's width
+_ALIGN = ("L", "L", "R")
 _ROW = 6  # mm: one line of 10 pt
 _HEADING_FILL = (221, 235, 247)
 
@@ -193,7 +196,7 @@ def _table(pdf: Document, rows: list[list[str]]) -> None:
 
 def _lines(pdf: Document, rows: list[list[str]], widths: list[float]) -> list[int]:
     """The lines each row takes in the current font: the most its date or type of contact wraps to
-    (durations and hours are short)."""
+    (durations are short)."""
     dates = pdf.line_counts([row[0] for row in rows], widths[0])
     contact_types = pdf.line_counts([row[1] for row in rows], widths[1])
     return [max(dates[date], contact_types[contact_type]) for date, contact_type, *_ in rows]
