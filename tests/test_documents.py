@@ -369,6 +369,18 @@ def test_the_payment_paperwork_states_the_period_the_payment_sheet_does(tmp_path
     assert "Period June 1, 2026 to September 17, 2026" in form
 
 
+def test_a_dry_runs_payment_paperwork_says_not_for_payment_on_every_page_and_a_real_runs_does_not(tmp_path):
+    inbox = open_pairs_inbox(tmp_path)
+    _, dry = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",), dry_run=True))
+    _, real = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",)))
+    for out, marked in ((dry, True), (real, False)):
+        files = [*(out / "payment-documentation").glob("*.pdf"), *(out / "payment-requests").glob("*.pdf")]
+        assert len(files) == 2
+        for path in files:
+            for page in PdfReader(path).pages:
+                assert ("DRY RUN — NOT FOR PAYMENT" in page.extract_text()) is marked
+
+
 # ----------------------------------------------------------------------------------- bad input
 
 HARD_NAME = "Zoë Ångström-Nguyễn Thị 王芳 🙂"

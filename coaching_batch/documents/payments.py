@@ -8,6 +8,8 @@ finance files with each payment.
 * ``payment-documentation/``: for each stipend on this run's payment sheet, the same summary,
   named by its Payment ID.
 
+A dry run's are marked as its payment sheet is, atop every page: "DRY RUN — NOT FOR PAYMENT".
+
 The summary lists each counted coach-log entry (date, type of contact, duration as h:mm) and the
 total (h:mm and hours with 2 decimals, of the minutes added up, so the printed rows add up to it);
 never the entries' descriptions, ratings or anything else from the forms.
@@ -23,6 +25,7 @@ import pandas as pd
 
 from ..forked import collection_paused
 from ..model import RunResult
+from ..reports.payments import DRY_RUN_BANNER
 from .names import NOTES_FILE, documentation_name, request_name, text_of
 from .parallel import in_forks
 from ..rules.dates import hours_text
@@ -52,7 +55,7 @@ def write_payment_requests(result: RunResult, folder: Path) -> None:
     if waiting.empty:
         return
     entries = _entries_by_pair(result)
-    pdf = Document.new(title="Coaching Requests for Payment", page_numbers=True)  # all drawn at once, saved one file each
+    pdf = Document.new(title="Coaching Requests for Payment", page_numbers=True, banner=_banner(result))  # all drawn at once, saved one file each
     for pair_index, pair in waiting.iterrows():
         pair = pair.to_dict()
         pdf.begin(request_name(pair), f"Coaching Request for Payment: {text_of(pair['coach_name'])}")
@@ -73,7 +76,7 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
     pair_of = {payment: index for index, payment in result.pairs["payment_id"].items()}
 
     def draw(payments: list[dict]) -> list:
-        pdf = Document.new(title="Payment documentation", page_numbers=True)  # all drawn at once, saved one file each
+        pdf = Document.new(title="Payment documentation", page_numbers=True, banner=_banner(result))  # all drawn at once, saved one file each
         indexes = [pair_of.get(payment["payment_id"]) for payment in payments]
         known = [index for index in indexes if index is not None]
         pairs = dict(zip(known, result.pairs.loc[known].to_dict("records")))  # the pairs' rows taken at once
@@ -85,6 +88,11 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
         return pdf.save(folder)
 
     _write_notes(folder, result, in_forks(draw, result.payments.to_dict("records")))
+
+
+def _banner(result: RunResult) -> str | None:
+    """A dry run's paperwork says on every page what its payment sheet says: not for payment."""
+    return DRY_RUN_BANNER if result.dry_run else None
 
 
 # ------------------------------------------------------------------------------------- pages
