@@ -295,6 +295,33 @@ def test_the_contact_hours_on_the_form_come_from_the_programs_policy(weeks, tmp_
     assert "a minimum of 10 contact hours" in form
 
 
+def test_a_paying_programs_payment_forms_speak_its_words_as_its_certificates_do(weeks, tmp_path):
+    """A stipend-paying program that speaks of mentor and mentee: its Request for Payment, log
+    summary and file name say mentor, mentee and mentoring, not coach, candidate and coaching."""
+    from coaching_batch.documents.payments import write_payment_documentation
+    from coaching_batch.policy import Words
+
+    result = weeks["first"]
+    policy = result.programs["itss-coaching"]
+    words = Words(coach="mentor", candidate="mentee", activity="mentoring")
+    result = dataclasses_replace(result, programs={**result.programs, "itss-coaching": dataclasses_replace(
+        policy, sections={**policy.sections, "words": words})})
+    for folder in ("requests", "documentation"):
+        (tmp_path / folder).mkdir()
+    write_payment_requests(result, tmp_path / "requests")
+    form = next((tmp_path / "requests").glob("*.pdf"))
+    assert form.name.startswith("Linda Marsh mentoring Ryan Patel - itss-coaching - ")
+    request, summary = (" ".join(page.extract_text().split()) for page in PdfReader(form).pages)
+    assert "Mentoring Request for Payment" in request and "Mentor Name Linda Marsh" in request and "Mentee Ryan Patel" in request
+    assert "while mentoring Ryan Patel" in request and "Mentor Signature" in request
+    write_payment_documentation(result, tmp_path / "documentation")
+    documentation = " ".join(pdf_text(next((tmp_path / "documentation").glob("*.pdf"))).split())
+    for page in (summary, documentation):
+        assert page.startswith("Mentoring Log summary") and "Mentor " in page and "Mentee " in page and "mentor-log entries" in page
+    assert not [text for text in (request, summary, documentation) if "oach" in text.replace("coaching batch run", "")
+                .replace("ITSS Technical Advancement Skills Coaching", "")]
+
+
 def test_each_payment_has_its_log_summary_for_finance(weeks):
     result, out = weeks["first"], weeks["out"]
     assert sorted(p.stem for p in (out / "payment-documentation").glob("*.pdf")) == sorted(result.payments["payment_id"])
