@@ -460,6 +460,22 @@ def test_names_a_font_lacks_and_very_long_goals_and_names_never_break_a_certific
     assert "shortened" in notes  # the goal of thousands of characters
 
 
+@pytest.mark.parametrize(("lines", "cut_off"), [(40, False), (80, True)])
+def test_only_a_template_whose_text_runs_past_the_frame_is_noted_as_too_long(weeks, tmp_path, lines, cut_off):
+    """40 lines print whole inside the frame in small print (the frame's padding taken too): no note.
+    80 do not: the note says the end is cut off."""
+    template = "[title]Certificate\n" + "".join(f"[center]Line {n} for $candidate_name\n" for n in range(1, lines + 1))
+    write_certificates(dataclasses_replace(weeks["first"], certificate_template=template + "[signature]Coordinator\nTo: $supervisor_name\n"), tmp_path)
+    first = next(tmp_path.glob("[!A]*.pdf"))
+    inside = [text for x, y, text in text_positions(first) if 19.05 * 72 / 25.4 <= y <= 612 - 19.05 * 72 / 25.4]  # within the frame
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")  # a supervisor missing, in any case
+    assert ("too long" in notes) is cut_off
+    if cut_off:
+        assert "is cut off; shorten it" in notes
+    else:
+        assert sum(text.startswith("Line ") for text in inside) == lines and any(text.startswith("To: ") for text in inside)
+
+
 def test_without_any_supervisor_in_the_roster_every_certificate_says_so(weeks, tmp_path):
     write_certificates(with_hard_names(weeks["first"], supervisor=False), tmp_path)
     for path in tmp_path.glob("[0-9]*.pdf"):
