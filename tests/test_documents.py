@@ -510,6 +510,17 @@ def test_a_request_for_payment_with_hard_names_and_no_log_keeps_its_layout(weeks
     assert "Nguyễn Thị Minh Khai" in pdf_text(form) and "0 entries" in pdf_text(form)
 
 
+def test_a_long_name_printed_on_both_pages_of_a_request_for_payment_is_listed_once(weeks, tmp_path):
+    result = weeks["first"]
+    pairs = result.pairs.copy()
+    pairs["candidate_name"] = "Maximiliana " * 11 + "Featherstone"  # 144 characters
+    pairs["coach_id"] = "7" * 50
+    write_payment_requests(dataclasses_replace(result, pairs=pairs), tmp_path)
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig").splitlines()
+    shortened = [note for note in notes if "shortened" in note]
+    assert len(shortened) == 2 and "name of 144 characters" in shortened[0] and "ID of 50 characters" in shortened[1]
+
+
 def test_documents_drawn_together_are_numbered_and_noted_each_on_its_own(weeks, tmp_path):
     """A folder's documents are drawn as one PDF and saved one file each: every file's pages say
     "Page X of N" counted in that file, and each file's notes are its own."""

@@ -118,8 +118,8 @@ def _request_page(pdf: Document, result: RunResult, pair: dict, log: Log) -> Non
     words = _words(result, pair["program"])
     title = policy.title if policy is not None else pair["program"]
     minimum = policy.hours.coach_contact_minimum if policy is not None else None
-    coach = pdf.name(pair["coach_name"], "the coach's name")
-    candidate = pdf.name(pair["candidate_name"], "the candidate's name")
+    coach = pdf.name(pair["coach_name"], "the coach name")  # named as on the summary page: one note for both
+    candidate = pdf.name(pair["candidate_name"], "the candidate name")
     start, end = day(pair["coaching_from"]), day(pair["coaching_to"])  # the period the payment sheet will state
     pdf.add_page()
     pdf.paragraph(pdf.printable(title, what="the program title"), 12, bold=True, align="C")
@@ -158,8 +158,8 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, sub
     pdf.ln(3)
     facts = [
         ("Program", pdf.printable(policy.title if policy is not None else pair["program"], what="the program title")),
-        (_capital(words.coach), f"{pdf.name(pair['coach_name'], 'the coach name')} (ID {pdf.printable(pair['coach_id'], limit=40)})"),
-        (_capital(words.candidate), f"{pdf.name(pair['candidate_name'], 'the candidate name')} (ID {pdf.printable(pair['candidate_id'], limit=40)})"),
+        (_capital(words.coach), f"{pdf.name(pair['coach_name'], 'the coach name')} (ID {pdf.printable(pair['coach_id'], limit=40, what='the coach ID')})"),
+        (_capital(words.candidate), f"{pdf.name(pair['candidate_name'], 'the candidate name')} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})"),
         ("Period", f"{start or 'not recorded'} to {end or 'not recorded'}"),
     ]
     if payment is not None:
