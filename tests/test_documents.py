@@ -295,6 +295,33 @@ def test_the_contact_hours_on_the_form_come_from_the_programs_policy(weeks, tmp_
     assert "a minimum of 10 contact hours" in form
 
 
+def test_a_paying_programs_payment_forms_speak_its_words_as_its_certificates_do(weeks, tmp_path):
+    """A stipend-paying program that speaks of mentor and mentee: its Request for Payment, log
+    summary and file name say mentor, mentee and mentoring, not coach, candidate and coaching."""
+    from coaching_batch.documents.payments import write_payment_documentation
+    from coaching_batch.policy import Words
+
+    result = weeks["first"]
+    policy = result.programs["itss-coaching"]
+    words = Words(coach="mentor", candidate="mentee", activity="mentoring")
+    result = dataclasses_replace(result, programs={**result.programs, "itss-coaching": dataclasses_replace(
+        policy, sections={**policy.sections, "words": words})})
+    for folder in ("requests", "documentation"):
+        (tmp_path / folder).mkdir()
+    write_payment_requests(result, tmp_path / "requests")
+    form = next((tmp_path / "requests").glob("*.pdf"))
+    assert form.name.startswith("Linda Marsh mentoring Ryan Patel - itss-coaching - ")
+    request, summary = (" ".join(page.extract_text().split()) for page in PdfReader(form).pages)
+    assert "Mentoring Request for Payment" in request and "Mentor Name Linda Marsh" in request and "Mentee Ryan Patel" in request
+    assert "while mentoring Ryan Patel" in request and "Mentor Signature" in request
+    write_payment_documentation(result, tmp_path / "documentation")
+    documentation = " ".join(pdf_text(next((tmp_path / "documentation").glob("*.pdf"))).split())
+    for page in (summary, documentation):
+        assert page.startswith("Mentoring Log summary") and "Mentor " in page and "Mentee " in page and "mentor-log entries" in page
+    assert not [text for text in (request, summary, documentation) if "oach" in text.replace("coaching batch run", "")
+                .replace("ITSS Technical Advancement Skills Coaching", "")]
+
+
 def test_each_payment_has_its_log_summary_for_finance(weeks):
     result, out = weeks["first"], weeks["out"]
     assert sorted(p.stem for p in (out / "payment-documentation").glob("*.pdf")) == sorted(result.payments["payment_id"])
@@ -302,6 +329,26 @@ def test_each_payment_has_its_log_summary_for_finance(weeks):
         text = pdf_text(out / "payment-documentation" / f"{payment['payment_id']}.pdf")
         assert payment["payment_id"] in text and payment["coach_name"] in text and payment["candidate_name"] in text
         assert f"{payment['coach_contact_hours']:.2f}" in text and "$300.00" in text
+
+
+def test_the_rows_of_a_log_summary_add_up_to_its_printed_total(weeks, tmp_path):
+    """Entries of 1:02 each: a row rounded to 1.03 h on its own would not add up to the total of
+    10.33 h the stipend is paid on. Each row shows its h:mm only; the total its h:mm and hours."""
+    from coaching_batch.documents.payments import write_payment_documentation
+
+    result = weeks["first"]
+    payment = result.payments.iloc[0]
+    pair = result.pairs.index[result.pairs["payment_id"] == payment["payment_id"]][0]
+    entries = result.counted_entries.copy()
+    logged = (entries["pair"] == pair) & (entries["kind"] == "coach_log")
+    entries.loc[logged, "duration"] = 62
+    write_payment_documentation(dataclasses_replace(result, counted_entries=entries), tmp_path)
+    lines = pdf_text(tmp_path / f"{payment['payment_id']}.pdf").splitlines()
+    rows = [line.split()[-1] for line in lines if line[:4].isdigit() and line[4:5] == "-"]
+    assert len(rows) == logged.sum() and all(row == "1:02" for row in rows)  # no row of its own decimal hours
+    minutes = sum(int(row.split(":")[0]) * 60 + int(row.split(":")[1]) for row in rows)
+    total = f"{minutes // 60}:{minutes % 60:02d} = {minutes / 60:.2f} h"
+    assert [line for line in lines if line.startswith("Total ")] == [f"Total {len(rows)} entries {total}"]
 
 
 def open_pairs_inbox(root: Path) -> Path:
@@ -347,6 +394,18 @@ def test_the_payment_paperwork_states_the_period_the_payment_sheet_does(tmp_path
     form = " ".join(pdf_text(next((out / "payment-requests").glob("*.pdf"))).split())
     assert "coaching Candidate 201, from June 1, 2026 to September 17, 2026." in form
     assert "Period June 1, 2026 to September 17, 2026" in form
+
+
+def test_a_dry_runs_payment_paperwork_says_not_for_payment_on_every_page_and_a_real_runs_does_not(tmp_path):
+    inbox = open_pairs_inbox(tmp_path)
+    _, dry = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",), dry_run=True))
+    _, real = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",)))
+    for out, marked in ((dry, True), (real, False)):
+        files = [*(out / "payment-documentation").glob("*.pdf"), *(out / "payment-requests").glob("*.pdf")]
+        assert len(files) == 2
+        for path in files:
+            for page in PdfReader(path).pages:
+                assert ("DRY RUN — NOT FOR PAYMENT" in page.extract_text()) is marked
 
 
 # ----------------------------------------------------------------------------------- bad input
@@ -401,6 +460,22 @@ def test_names_a_font_lacks_and_very_long_goals_and_names_never_break_a_certific
     assert "shortened" in notes  # the goal of thousands of characters
 
 
+@pytest.mark.parametrize(("lines", "cut_off"), [(40, False), (80, True)])
+def test_only_a_template_whose_text_runs_past_the_frame_is_noted_as_too_long(weeks, tmp_path, lines, cut_off):
+    """40 lines print whole inside the frame in small print (the frame's padding taken too): no note.
+    80 do not: the note says the end is cut off."""
+    template = "[title]Certificate\n" + "".join(f"[center]Line {n} for $candidate_name\n" for n in range(1, lines + 1))
+    write_certificates(dataclasses_replace(weeks["first"], certificate_template=template + "[signature]Coordinator\nTo: $supervisor_name\n"), tmp_path)
+    first = next(tmp_path.glob("[!A]*.pdf"))
+    inside = [text for x, y, text in text_positions(first) if 19.05 * 72 / 25.4 <= y <= 612 - 19.05 * 72 / 25.4]  # within the frame
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")  # a supervisor missing, in any case
+    assert ("too long" in notes) is cut_off
+    if cut_off:
+        assert "is cut off; shorten it" in notes
+    else:
+        assert sum(text.startswith("Line ") for text in inside) == lines and any(text.startswith("To: ") for text in inside)
+
+
 def test_without_any_supervisor_in_the_roster_every_certificate_says_so(weeks, tmp_path):
     write_certificates(with_hard_names(weeks["first"], supervisor=False), tmp_path)
     for path in tmp_path.glob("[0-9]*.pdf"):
@@ -433,6 +508,17 @@ def test_a_request_for_payment_with_hard_names_and_no_log_keeps_its_layout(weeks
     for x, y, _ in text_positions(form):
         assert 0 <= x <= 612 and 0 <= y <= 792
     assert "Nguyễn Thị Minh Khai" in pdf_text(form) and "0 entries" in pdf_text(form)
+
+
+def test_a_long_name_printed_on_both_pages_of_a_request_for_payment_is_listed_once(weeks, tmp_path):
+    result = weeks["first"]
+    pairs = result.pairs.copy()
+    pairs["candidate_name"] = "Maximiliana " * 11 + "Featherstone"  # 144 characters
+    pairs["coach_id"] = "7" * 50
+    write_payment_requests(dataclasses_replace(result, pairs=pairs), tmp_path)
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig").splitlines()
+    shortened = [note for note in notes if "shortened" in note]
+    assert len(shortened) == 2 and "name of 144 characters" in shortened[0] and "ID of 50 characters" in shortened[1]
 
 
 def test_documents_drawn_together_are_numbered_and_noted_each_on_its_own(weeks, tmp_path):

@@ -120,6 +120,8 @@ def _hours(value: object) -> str:
 def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float] | None = None) -> tuple[float, float]:
     """One certificate page: the template's lines, vertically centred inside a double frame and set
     smaller, if need be, until they fit; returns (scale, height) for drawing the same page again.
+    Lines too many for the frame's padding even in the smallest print use the padding too, centred
+    in the frame; only a text that runs past the frame is noted as too long (its end is cut off).
     Each distinct line's height is measured once per document (``pdf.measured``): a template's fixed
     lines once per run, only the filled-in ones per certificate."""
     values = {key: _printable(pdf, key, value) for key, value in raw.items()}
@@ -150,9 +152,10 @@ def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float]
             height = _height(pdf, blocks, scale)
     else:
         scale, height = fit
-    if height > inner_height:
-        pdf.note("the certificate template's text is too long for one page even in small print: shorten it")
-    pdf.set_y(inner_top + max(0.0, (inner_height - height) / 2))
+    if height > pdf.eph:
+        pdf.note("the certificate template's text is too long for one page even in small print: its end "
+                 "runs past the frame and is cut off; shorten it")
+    pdf.set_y(max(pdf.t_margin, inner_top + (inner_height - height) / 2))
     for style, texts in blocks:
         _draw_block(pdf, style, texts, scale)
     return scale, height

@@ -53,9 +53,10 @@ def name_certificates(result: RunResult) -> None:
     ]
 
 
-def request_name(pair: dict) -> str:
-    """The file of a pair's pre-filled Request for Payment."""
-    who = f"{text_of(pair['coach_name']) or pair['coach_id']} coaching {text_of(pair['candidate_name']) or pair['candidate_id']} - {pair['program']}"
+def request_name(pair: dict, activity: str = "coaching") -> str:
+    """The file of a pair's pre-filled Request for Payment, in its program's word for the work
+    ("<coach> coaching <candidate>", "<mentor> mentoring <mentee>")."""
+    who = f"{text_of(pair['coach_name']) or pair['coach_id']} {activity} {text_of(pair['candidate_name']) or pair['candidate_id']} - {pair['program']}"
     return f"{safe_filename(who)} - {pair['payment_id']}.pdf"
 
 

@@ -8,7 +8,10 @@ finance files with each payment.
 * ``payment-documentation/``: for each stipend on this run's payment sheet, the same summary,
   named by its Payment ID.
 
-The summary lists each counted coach-log entry (date, type of contact, duration) and the total;
+A dry run's are marked as its payment sheet is, atop every page: "DRY RUN — NOT FOR PAYMENT".
+
+The summary lists each counted coach-log entry (date, type of contact, duration as h:mm) and the
+total (h:mm and hours with 2 decimals, of the minutes added up, so the printed rows add up to it);
 never the entries' descriptions, ratings or anything else from the forms.
 """
 
@@ -22,6 +25,8 @@ import pandas as pd
 
 from ..forked import collection_paused
 from ..model import RunResult
+from ..policy import Words
+from ..reports.payments import DRY_RUN_BANNER
 from .names import NOTES_FILE, documentation_name, request_name, text_of
 from .parallel import in_forks
 from ..rules.dates import hours_text
@@ -51,13 +56,14 @@ def write_payment_requests(result: RunResult, folder: Path) -> None:
     if waiting.empty:
         return
     entries = _entries_by_pair(result)
-    pdf = Document.new(title="Coaching Requests for Payment", page_numbers=True)  # all drawn at once, saved one file each
+    pdf = Document.new(title="Requests for Payment", page_numbers=True, banner=_banner(result))  # all drawn at once, saved one file each
     for pair_index, pair in waiting.iterrows():
         pair = pair.to_dict()
-        pdf.begin(request_name(pair), f"Coaching Request for Payment: {text_of(pair['coach_name'])}")
+        words = _words(result, pair["program"])
+        pdf.begin(request_name(pair, words.activity), f"{_capital(words.activity)} Request for Payment: {text_of(pair['coach_name'])}")
         log = entries.get(pair_index, NO_ENTRIES)
         _request_page(pdf, result, pair, log)
-        _summary_page(pdf, result, pair, log, heading="Coaching Log summary", subheading="Attach to the signed Request for Payment.")
+        _summary_page(pdf, result, pair, log, subheading="Attach to the signed Request for Payment.")
     _write_notes(folder, result, pdf.save(folder))
 
 
@@ -72,7 +78,7 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
     pair_of = {payment: index for index, payment in result.pairs["payment_id"].items()}
 
     def draw(payments: list[dict]) -> list:
-        pdf = Document.new(title="Payment documentation", page_numbers=True)  # all drawn at once, saved one file each
+        pdf = Document.new(title="Payment documentation", page_numbers=True, banner=_banner(result))  # all drawn at once, saved one file each
         indexes = [pair_of.get(payment["payment_id"]) for payment in payments]
         known = [index for index in indexes if index is not None]
         pairs = dict(zip(known, result.pairs.loc[known].to_dict("records")))  # the pairs' rows taken at once
@@ -80,60 +86,80 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
             pair = pairs[index] if index is not None else payment
             pdf.begin(documentation_name(payment["payment_id"]), f"Payment documentation {payment['payment_id']}")
             _summary_page(pdf, result, pair, entries.get(index, NO_ENTRIES),
-                          heading="Coaching Log summary", subheading=f"Documentation for payment {payment['payment_id']}.", payment=payment)
+                          subheading=f"Documentation for payment {payment['payment_id']}.", payment=payment)
         return pdf.save(folder)
 
     _write_notes(folder, result, in_forks(draw, result.payments.to_dict("records")))
+
+
+def _words(result: RunResult, program: str) -> Words:
+    """What the pair's program calls its two people and their work (coach, candidate, coaching by default)."""
+    policy = result.programs.get(program)
+    return policy.words if policy is not None else Words()
+
+
+def _capital(word: str) -> str:
+    """``word`` with a capital first letter, the rest as written ("mentoring" → "Mentoring")."""
+    return word[:1].upper() + word[1:]
+
+
+def _banner(result: RunResult) -> str | None:
+    """A dry run's paperwork says on every page what its payment sheet says: not for payment."""
+    return DRY_RUN_BANNER if result.dry_run else None
 
 
 # ------------------------------------------------------------------------------------- pages
 
 
 def _request_page(pdf: Document, result: RunResult, pair: dict, log: Log) -> None:
-    """The seed's Coaching Request for Payment, filled in."""
+    """The seed's Coaching Request for Payment, filled in, in the program's words (a mentoring
+    program's reads "Mentoring Request for Payment", "Mentor Name", "while mentoring …")."""
     policy = result.programs.get(pair["program"])
+    words = _words(result, pair["program"])
     title = policy.title if policy is not None else pair["program"]
     minimum = policy.hours.coach_contact_minimum if policy is not None else None
-    coach = pdf.name(pair["coach_name"], "the coach's name")
-    candidate = pdf.name(pair["candidate_name"], "the candidate's name")
+    coach = pdf.name(pair["coach_name"], "the coach name")  # named as on the summary page: one note for both
+    candidate = pdf.name(pair["candidate_name"], "the candidate name")
     start, end = day(pair["coaching_from"]), day(pair["coaching_to"])  # the period the payment sheet will state
     pdf.add_page()
     pdf.paragraph(pdf.printable(title, what="the program title"), 12, bold=True, align="C")
-    pdf.paragraph("Coaching Request for Payment", 20, bold=True, align="C")
+    pdf.paragraph(f"{_capital(words.activity)} Request for Payment", 20, bold=True, align="C")
     pdf.ln(8)
-    pdf.labelled("Coach Name", coach, label_width=55)
+    pdf.labelled(f"{_capital(words.coach)} Name", coach, label_width=55)
     pdf.labelled("Employee ID Number", pdf.printable(pair["coach_id"], limit=40, what="the coach ID"), label_width=55)
-    pdf.labelled("Candidate", f"{candidate} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})", label_width=55)
+    pdf.labelled(_capital(words.candidate), f"{candidate} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})", label_width=55)
     pdf.ln(6)
     hours = (f"a minimum of {minimum:g} contact hours" if minimum  # none, or 0 under an hourly schedule: the hours logged
              else f"{hours_text(log.total)} contact hours")
-    pdf.paragraph(f"I, {coach}, certify that I have completed {hours} while coaching {candidate}, "
+    pdf.paragraph(f"I, {coach}, certify that I have completed {hours} while {words.activity} {candidate}, "
                   f"from {start or '________________'} to {end or '________________'}.", 12, line=1.6)
     pdf.ln(4)
-    pdf.paragraph(f"The Coaching Log attached (next page) documents {hours_text(log.total)} contact hours "
+    pdf.paragraph(f"The {_capital(words.activity)} Log attached (next page) documents {hours_text(log.total)} contact hours "
                   f"in {len(log)} entr{'y' if len(log) == 1 else 'ies'}.", 10, grey=True)
     pdf.ln(22)
-    _signature_lines(pdf, ["Coach Signature", "Date"])
+    _signature_lines(pdf, [f"{_capital(words.coach)} Signature", "Date"])
     pdf.ln(14)
-    pdf.paragraph("Return the signed form, with the Coaching Log, to the Coaching Coordinator.", 10)
+    pdf.paragraph(f"Return the signed form, with the {_capital(words.activity)} Log, to the {_capital(words.activity)} Coordinator.", 10)
     pdf.paragraph(f"Prepared by the coaching batch run of {day(result.as_of)}; Payment ID {pair['payment_id']}.", 8, grey=True)
 
 
-def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, heading: str, subheading: str,
+def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, subheading: str,
                   payment: dict | None = None) -> None:
-    """The coach's counted log entries (date, type of contact, duration) and their total."""
+    """The coach's counted log entries (date, type of contact, duration) and their total, in the
+    program's words ("Mentoring Log summary", "Mentor", "Mentee")."""
     policy = result.programs.get(pair["program"])
+    words = _words(result, pair["program"])
     # The period as the payment sheet states it (rules/evaluate.py works it out once for both).
     start, end = ((day(pair["coaching_from"]), day(pair["coaching_to"])) if payment is None
                   else (day(payment["start_date"]), day(payment["end_date"])))
     pdf.add_page()
-    pdf.paragraph(heading, 15, bold=True)
+    pdf.paragraph(f"{_capital(words.activity)} Log summary", 15, bold=True)
     pdf.paragraph(subheading, 10, grey=True)
     pdf.ln(3)
     facts = [
         ("Program", pdf.printable(policy.title if policy is not None else pair["program"], what="the program title")),
-        ("Coach", f"{pdf.name(pair['coach_name'], 'the coach name')} (ID {pdf.printable(pair['coach_id'], limit=40)})"),
-        ("Candidate", f"{pdf.name(pair['candidate_name'], 'the candidate name')} (ID {pdf.printable(pair['candidate_id'], limit=40)})"),
+        (_capital(words.coach), f"{pdf.name(pair['coach_name'], 'the coach name')} (ID {pdf.printable(pair['coach_id'], limit=40, what='the coach ID')})"),
+        (_capital(words.candidate), f"{pdf.name(pair['candidate_name'], 'the candidate name')} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})"),
         ("Period", f"{start or 'not recorded'} to {end or 'not recorded'}"),
     ]
     if payment is not None:
@@ -145,20 +171,22 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, hea
     pdf.ln(3)
     total = log.total
     minimum = policy.hours.coach_contact_minimum if policy is not None else None
-    pdf.paragraph(f"{len(log)} counted coach-log entr{'y' if len(log) == 1 else 'ies'}, {hours_text(total)} contact hours"
+    pdf.paragraph(f"{len(log)} counted {words.coach}-log entr{'y' if len(log) == 1 else 'ies'}, {hours_text(total)} contact hours"
                   + (f" (the program requires {minimum:g})" if minimum else "") + ".", 10)
     pdf.ln(2)
-    durations = {duration: (clock_text(duration), hours_text(duration)) for duration in set(log.minutes)}  # a few values, repeated
+    # Each entry as h:mm only, and decimal hours only for the total of the minutes: entries rounded to
+    # 2 decimals one by one would not add up to it (10 × 1:02 is 10.33 h, not 10 × 1.03)
+    durations = {duration: clock_text(duration) for duration in set(log.minutes)}  # a few values, repeated
     printed = {value: pdf.printable(value, limit=60, what="a type of contact") for value in dict.fromkeys(log.contact_types)}  # in order: its notes too
-    rows = [[date, printed[contact_type], *durations[duration]] for date, contact_type, duration in zip(log.days, log.contact_types, log.minutes)]
-    rows.append(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", clock_text(total), hours_text(total)])
+    rows = [[date, printed[contact_type], durations[duration]] for date, contact_type, duration in zip(log.days, log.contact_types, log.minutes)]
+    rows.append(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", f"{clock_text(total)} = {hours_text(total)} h"])
     _table(pdf, rows)
     pdf.style(10)
 
 
-_COLUMNS = ("Date", "Type of Contact", "Duration", "Hours")
-_COLUMN_SHARES = (30, 40, 22, 22)  # of the page's width
-_ALIGN = ("L", "L", "R", "R")
+_COLUMNS = ("Date", "Type of Contact", "Duration (h:mm)")
+_COLUMN_SHARES = (30, 48, 36)  # of the page's width
+_ALIGN = ("L", "L", "R")
 _ROW = 6  # mm: one line of 10 pt
 _HEADING_FILL = (221, 235, 247)
 
@@ -193,7 +221,7 @@ def _table(pdf: Document, rows: list[list[str]]) -> None:
 
 def _lines(pdf: Document, rows: list[list[str]], widths: list[float]) -> list[int]:
     """The lines each row takes in the current font: the most its date or type of contact wraps to
-    (durations and hours are short)."""
+    (durations are short)."""
     dates = pdf.line_counts([row[0] for row in rows], widths[0])
     contact_types = pdf.line_counts([row[1] for row in rows], widths[1])
     return [max(dates[date], contact_types[contact_type]) for date, contact_type, *_ in rows]

@@ -29,6 +29,7 @@ from fpdf.line_break import BREAKING_SPACE_SYMBOLS_STR, FORM_FEED, NBSP, NEWLINE
 from fpdf.syntax import PDFContentStream
 from fpdf.util import FloatTolerance
 
+from ..reports.xlsx import ERROR_FONT
 from .names import text_of
 
 FONT_DIR = Path(__file__).with_name("fonts")
@@ -41,6 +42,8 @@ GREY = (90, 90, 90)
 LONGEST_NAME = 120  # characters of a name or ID printed; the rest is shortened with a note
 LONGEST_TEXT = 600  # characters of a free-text value (a goal) printed
 COMPRESSION_LEVEL = 4  # zlib's, for the PDF's streams: a quarter less time than its default (6), files 0.3% larger
+BANNER_POINTS = 12  # a banner atop every page (a dry run's "not for payment"), bold, in the payment sheet's red
+BANNER_COLOUR = tuple(int(ERROR_FONT[n:n + 2], 16) for n in (1, 3, 5))
 
 @lru_cache(maxsize=1)
 def printable_codepoints() -> frozenset[int]:
@@ -121,7 +124,8 @@ class Document(FPDF):
     the whole PDF, if wanted, and each document's pages as its own file.
     """
 
-    def __init__(self, orientation: str = "portrait", *, title: str = "", page_numbers: bool = False) -> None:
+    def __init__(self, orientation: str = "portrait", *, title: str = "", page_numbers: bool = False,
+                 banner: str | None = None) -> None:
         super().__init__(orientation=orientation, unit="mm", format=PAGE_FORMAT)
         for style, name in FONT_FILES.items():
             self.add_font(FONT_FAMILY, style, FONT_DIR / name)
@@ -132,7 +136,7 @@ class Document(FPDF):
         # fewer objects to write. Each document's file holds both faces in any case.
         self.single_resources_object = True
         self.notes: list[str] = []
-        self._describe(title, page_numbers)
+        self._describe(title, page_numbers, banner)
         self.parts: list[Part] = []
         self._starting: Part | None = None  # begun, its first page not added yet
         self._lines: dict[tuple, list[str] | None] = {}  # by font, size, width and text: see lines()
@@ -142,20 +146,22 @@ class Document(FPDF):
         self._widths: dict[tuple[str, float, str], float] = {}  # by font, size and text: see text_width()
         self.set_font(FONT_FAMILY, "", 11)
 
-    def _describe(self, title: str, page_numbers: bool) -> None:
+    def _describe(self, title: str, page_numbers: bool, banner: str | None) -> None:
         if title:  # the file's properties: any Unicode text, no glyphs needed
             self.set_title(re.sub(r"\s+", " ", unicodedata.normalize("NFC", title)).strip()[:200])
         self.page_numbers = page_numbers
+        self.banner = banner
 
     @classmethod
-    def new(cls, orientation: str = "portrait", *, title: str = "", page_numbers: bool = False) -> Document:
+    def new(cls, orientation: str = "portrait", *, title: str = "", page_numbers: bool = False,
+            banner: str | None = None) -> Document:
         """A document as ``Document(…)`` makes it, one of those :func:`make_ahead` made when there is one."""
         made = _MADE_AHEAD.get((os.getpid(), orientation))
         if not made:
-            return cls(orientation, title=title, page_numbers=page_numbers)
+            return cls(orientation, title=title, page_numbers=page_numbers, banner=banner)
         pdf = made.pop()
         pdf.set_creation_date(datetime.now(timezone.utc))  # made now, as far as its readers know
-        pdf._describe(title, page_numbers)
+        pdf._describe(title, page_numbers, banner)
         return pdf
 
     # ------------------------------------------------------------------------ many documents
@@ -189,6 +195,8 @@ class Document(FPDF):
             part.last = following.first - 1 if following is not None else self.page
         if self.page_numbers:
             self._number_pages(parts)
+        if self.banner:
+            self._banner_pages()
         default, PDFContentStream._COMPRESSION_LEVEL = PDFContentStream._COMPRESSION_LEVEL, COMPRESSION_LEVEL
         try:  # fpdf2 has no setting for it: its class's level, for this PDF only
             data = bytes(self.output())
@@ -409,6 +417,21 @@ class Document(FPDF):
                 # font and colour set here: which were last set on the page is not known at this point
                 self._out(f"{self._set_font_for_page(font, self.font_size_pt)} "
                           f"q {colour} BT {left * k:.2f} {baseline:.2f} Td {font.encode_text(text + str(total))} ET Q")
+        self.page = drawing
+
+    def _banner_pages(self) -> None:
+        """The :attr:`banner` centred in every page's top margin, bold and red, written once every
+        page is drawn (as :meth:`_number_pages`, whose notes on fonts hold here too)."""
+        drawing = self.page
+        self.style(BANNER_POINTS, bold=True)
+        self.set_text_color(*BANNER_COLOUR)
+        font, colour, k = self.current_font, self.text_color.serialize().lower(), self.k
+        left = self.l_margin + (self.epw - self.text_width(self.banner)) / 2
+        baseline = (self.h - self.t_margin / 2 - 0.3 * self.font_size) * k  # half-way down the top margin
+        shown = f"BT {left * k:.2f} {baseline:.2f} Td {font.encode_text(self.banner)} ET"
+        for number in range(1, self.page + 1):
+            self.page = number
+            self._out(f"{self._set_font_for_page(font, self.font_size_pt)} q {colour} {shown} Q")
         self.page = drawing
 
 
