@@ -65,6 +65,7 @@ CATALOGUE: dict[str, Code] = {
     "PAYMENT-CONTACT-SHORT": Code(E, "coach", "The coach log must document the minimum contact hours before payment."),
     "PAYMENT-NOT-COMPLETE": Code(E, "coordinator", "Payment can be made only once the pair is eligible for completion."),
     "PAYMENT-ALREADY-PAID": Code(I, "coordinator", "Nothing to do: the stipend was paid by an earlier run."),
+    "PAYMENT-PAID-UNDER-OTHER-NAME": Code(E, "coordinator", "Keep the program's name in the policy file (Payment IDs come from it), and this is the stipend already paid; only if it truly is a new stipend, void the earlier payment (`coaching-batch ledger void ID --reason ...`) and the next run pays it."),
     # support-mentoring
     "MENTOR-NOT-ELIGIBLE": Code(E, "coordinator", "Choose a mentor who meets the program's requirements (years employed, years in the position, not the mentee's supervisor), or correct the roster."),
     "MENTEE-NOT-ELIGIBLE": Code(E, "coordinator", "Mentees must be permanent employees who are not on PAR or special evaluation: check the roster, or end the pairing."),

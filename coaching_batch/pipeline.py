@@ -305,27 +305,40 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None, writers:
 
 def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] | None = None) -> None:
     """Compare the run with the ledger: stipends paid before are not paid again (PAYMENT-ALREADY-PAID),
-    and each finding is New or Open, with the ones gone since the last run listed as Resolved
-    (not those whose row moved: :func:`~coaching_batch.reports.exceptions.moved_findings`).
+    nor those paid for the same coaching under a program name no pair of the run has, a policy file
+    renamed (PAYMENT-PAID-UNDER-OTHER-NAME: held); and each finding is New or Open, with the ones gone
+    since the last run listed as Resolved (not those whose row moved:
+    :func:`~coaching_batch.reports.exceptions.moved_findings`).
 
     ``delivered``: payments on delivered sheets that the ledger lacks and a dry run did not record
     (Payment ID → the sheet's as-of date), paid all the same (recovery.check_delivered)."""
-    # a certificate issued by an earlier run keeps that date and gets no new PDF; the others
-    # are named (certificates/<name>.pdf) here, before the ledger records them as pending
+    from .rules.pairs import FORMER_ID_COLUMNS, band_topics, ids_under_former_names  # the rules are loaded by now
+
+    pairs = result.pairs
+    # each coaching's IDs under a program name the ledger knows and this run does not use
+    former = (ids_under_former_names(pairs, ledger.payment_starts(), ledger.certificate_records())
+              if ledger is not None and len(pairs) else pd.DataFrame(columns=FORMER_ID_COLUMNS))
+    # a certificate issued by an earlier run keeps that date and gets no new PDF (one issued under another
+    # program name keeps its ID too); the others are named (certificates/<name>.pdf) here, before the
+    # ledger records them as pending
     if ledger is not None and len(result.certificates):
-        issued = ledger.issued_certificates(result.certificates["certificate_id"].tolist())
-        known = pd.to_datetime(result.certificates["certificate_id"].map(issued))
+        certificates = result.certificates
+        issued = ledger.issued_certificates(certificates["certificate_id"].tolist() + former["certificate_id"].tolist())
+        kept = {own: earlier for own, earlier in zip(pairs.loc[former.index, "certificate_id"], former["certificate_id"])
+                if earlier in issued and own not in issued}
+        if kept:
+            certificates["certificate_id"] = certificates["certificate_id"].replace(kept)
+            pairs["certificate_id"] = pairs["certificate_id"].replace(kept)
+        known = pd.to_datetime(certificates["certificate_id"].map(issued))
         # and those whose PDFs earlier runs delivered (recovery.check_delivered), should the ledger have lost them
-        result.certificates["issued_on"] = known.fillna(pd.to_datetime(result.certificates["issued_on"]))
+        certificates["issued_on"] = known.fillna(pd.to_datetime(certificates["issued_on"]))
     name_certificates(result)
     if ledger is None:
         return
-    pairs = result.pairs
-    paid = (delivered or {}) | (ledger.paid(pairs["payment_id"].tolist()) if len(pairs) else {})
+    paid = (delivered or {}) | (ledger.paid(pairs["payment_id"].tolist() + former["payment_id"].tolist()) if len(pairs) else {})
     if paid:
         pairs["paid_on"] = pd.to_datetime(pairs["payment_id"].map(lambda p: paid.get(p)))
         already = pairs["payment_id"].isin(list(paid))
-        from .rules.pairs import band_topics  # the rules are loaded by now
         bands = pd.Series(band_topics(pairs), index=pairs.index)
         for index in pairs.index[already]:
             pair = pairs.loc[index]
@@ -339,8 +352,27 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
                     topic=bands[index]))  # the next band's is its own, week after week
             reason = f"paid on {paid_on:%Y-%m-%d}"
             pairs.loc[index, "reasons"] = "; ".join(r for r in (pair["reasons"], reason) if r)
-        pairs.loc[already, "payment_eligible"] = False
-        result.payments = result.payments[~result.payments["payment_id"].isin(list(paid))].reset_index(drop=True)
+        held = former[former["payment_id"].isin(list(paid)) & ~former.index.isin(pairs.index[already])]
+        held = held[~held.index.duplicated()]
+        for index, program, earlier in zip(held.index, held["program"], held["payment_id"]):
+            pair = pairs.loc[index]
+            paid_on = paid[earlier]
+            if pair["payment_eligible"]:
+                result.findings.append(finding(
+                    "PAYMENT-PAID-UNDER-OTHER-NAME",
+                    f"The stipend for this coaching was paid by the run of {paid_on:%Y-%m-%d} as Payment ID {earlier}, "
+                    f"under the program name '{program}', which no pair of this run has (was the policy file's name "
+                    f"changed?): it is held, not paid again as {pair['payment_id']} under '{pair['program']}'",
+                    fix=f"Keep the program's name: with name = \"{program}\" in the policy file this is the stipend "
+                        f"already paid (Payment IDs come from the name). Only if it truly is a new stipend, void the "
+                        f"earlier payment (`coaching-batch ledger void {earlier} --reason ...`) and the next run pays it.",
+                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"],
+                    topic=bands[index]))
+            reason = f"held: paid on {paid_on:%Y-%m-%d} as {earlier} under '{program}'"
+            pairs.loc[index, "reasons"] = "; ".join(r for r in (pair["reasons"], reason) if r)
+        pairs.loc[already | pairs.index.isin(held.index), "payment_eligible"] = False
+        stopped = [*paid, *pairs.loc[held.index, "payment_id"]]
+        result.payments = result.payments[~result.payments["payment_id"].isin(stopped)].reset_index(drop=True)
         result.findings.sort(key=sort_key)
 
     # a dry run may look back before the last run: a finding first seen after its date was not there yet

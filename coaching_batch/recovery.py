@@ -560,6 +560,8 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
 
     Only a missing, empty or damaged ledger is rebuilt (a damaged one is moved to state/backups/ first);
     the caller holds the state lock. Nothing is written when a sheet cannot be read or none is found.
+    A Payment ID on two sheets was voided by finance and paid again by the later run: the later
+    payment is recorded as the one in force, the earlier as voided (as ``ledger void`` left it).
     """
     from .reports.atomic import temp_path_for
 
@@ -603,18 +605,26 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
         path.unlink()  # empty: nothing in it
     temp = temp_path_for(path)
     recorded: list[tuple[DeliveredSheet, SheetRow]] = []
+    in_force: dict[str, tuple[DeliveredSheet, SheetRow]] = {}  # Payment ID → the latest sheet's payment
     twice: list[str] = []
     try:
         with Ledger.open_path(temp) as ledger:
-            seen: dict[str, DeliveredSheet] = {}
             for sheet in sorted(sheets, key=lambda s: (s.as_of, str(s.path))):
                 rows = []
                 for row in sheet.rows:
-                    if row.payment_id in seen:
-                        twice.append(f"  {row.payment_id} is on {seen[row.payment_id].path} and again on {sheet.path}: "
-                                     "recorded once; check with finance whether it was paid twice")
+                    earlier, paid = in_force.get(row.payment_id, (None, None))
+                    if earlier is sheet:
+                        twice.append(f"  {row.payment_id} is listed twice on {sheet.path}: recorded once")
                         continue
-                    seen[row.payment_id] = sheet
+                    if earlier is not None:  # only finance's void pays a stipend again: the later payment is in force
+                        ledger.void(row.payment_id, f"paid again by the run as of {sheet.as_of} (ledger rebuild: the "
+                                    "void's own date and reason are not on the payment sheets)", sheet.as_of)
+                        twice.append(f"  {row.payment_id} is on {earlier.path} (as of {earlier.as_of}, "
+                                     f"${_money(paid.values.get('amount')):,.2f}) and again on {sheet.path} (as of "
+                                     f"{sheet.as_of}, ${_money(row.values.get('amount')):,.2f}): a stipend is paid again only "
+                                     "once finance voided it, so the later payment is recorded as the one in force and the "
+                                     "earlier one as voided; check with finance that it was voided")
+                    in_force[row.payment_id] = (sheet, row)
                     rows.append(row.values)
                     recorded.append((sheet, row))
                 ledger.record_delivered(sheet.path, sheet.as_of, sheet.run.get("program") or "", rows, "rebuilt")
@@ -628,14 +638,18 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     for sheet in dry:
         lines.append(f"  {sheet.path}  dry run: never delivered, not read")
     lines += twice
-    total = sum(_money(row.values.get("amount")) for _, row in recorded)
-    lines.append(f"{len(recorded)} payment{'s' if len(recorded) != 1 else ''} recorded as issued (${total:,.2f}), each on its "
-                 "run's as-of date. Voids cannot be known from the sheets: if finance voided any of these, void it "
-                 "again with `coaching-batch ledger void PAYMENT_ID --reason TEXT` and the next run pays it if still payable.")
+    total = sum(_money(row.values.get("amount")) for _, row in in_force.values())
+    voided = len(recorded) - len(in_force)
+    lines.append(f"{len(in_force)} payment{'s' if len(in_force) != 1 else ''} recorded as issued (${total:,.2f}), each on its "
+                 "run's as-of date" + (f", and {voided} paid again later recorded as voided" if voided else "") + ". "
+                 "Voids cannot be known from the sheets" + (" otherwise" if voided else "") + ": if finance voided any of "
+                 "these, void it again with `coaching-batch ledger void PAYMENT_ID --reason TEXT` and the next run pays it "
+                 "if still payable.")
     for sheet, row in recorded:
         v = row.values
+        status = "(void unknown)" if in_force[row.payment_id][1] is row else f"voided: paid again as of {in_force[row.payment_id][0].as_of}"
         lines.append(f"  {row.payment_id}  issued {sheet.as_of}  coach {v.get('coach_id') or ''}  candidate "
-                     f"{v.get('candidate_id') or ''}  ${_money(v.get('amount')):,.2f}  (void unknown)")
+                     f"{v.get('candidate_id') or ''}  ${_money(v.get('amount')):,.2f}  {status}")
     lines.append("The findings' history (New / Open / Resolved) starts again with the next run.")
     return lines
 

@@ -366,10 +366,11 @@ def test_a_row_deleted_above_findings_leaves_them_open_since_they_were_first_see
 
 
 def _another_coaching(path: Path, *, assigned: dt.date, planning: dt.date, target_grade: int, completion: dt.date,
-                      request_for_payment: dt.date, request: tuple[dt.date, dt.date] | None = None) -> None:
+                      request_for_payment: dt.date, request: tuple[dt.date, dt.date] | None = None,
+                      program: str | None = None) -> None:
     """A workbook of one more completed coaching of Alicia Brooks by Jordan Reyes, weekly from the day
     after its planning meeting: 40 hours of her log, 12 of his (``request``: her Coaching Request for
-    it, its date and its enrollment form's)."""
+    it, its date and its enrollment form's; ``program``: its Program cell)."""
     candidate, coach = "113402", "104233"
     days = [planning + dt.timedelta(days=1 + 7 * i) for i in range(10)]
     name = path.stem.lower()
@@ -379,7 +380,7 @@ def _another_coaching(path: Path, *, assigned: dt.date, planning: dt.date, targe
         "Assignments": table_rows("assignments", [{
             "candidate_id": candidate, "coach_id": coach, "assigned_date": assigned, "planning_meeting_date": planning,
             "target_grade": target_grade, "goals_attained": "Yes", "status": "Completed", "completion_date": completion,
-            "payment_request_date": request_for_payment}]),
+            "payment_request_date": request_for_payment, "program": program}]),
         "Coach Log": coach_log_rows([{"candidate_id": candidate, "coach_id": coach, "date": day, "contact_type": "In Person",
                                       "duration": 4.0, "description": f"{name} {i}"} for i, day in enumerate(days[:3])]),
         "Candidate Log": table_rows("candidate_log", [{"candidate_id": candidate, "coach_id": coach, "date": day, "duration": 4.0,
@@ -469,6 +470,68 @@ def test_a_paid_coaching_whose_planning_date_is_corrected_keeps_its_payment_id(t
     [pair] = second.pairs[second.pairs["candidate_id"] == "113402"].to_dict("records")
     assert pair["payment_id"] == ALICIA_BROOKS and pd.notna(pair["paid_on"])
     assert second.payments.empty
+
+
+def _itss_copy(tmp_path: Path, name: str, stipend: int) -> Path:
+    """The ITSS preset copied to a policy file, with another name and stipend."""
+    text = (Path(__file__).resolve().parent.parent / "coaching_batch" / "programs" / "itss-coaching.toml").read_text(encoding="utf-8")
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text.replace('name = "itss-coaching"', f'name = "{name}"').replace("stipend = 300", f"stipend = {stipend}")
+                    .replace('title = "ITSS Technical Advancement Skills Coaching"', f'title = "{name}"'), encoding="utf-8")
+    return path
+
+
+def test_a_stipend_paid_before_the_policy_file_was_renamed_is_held_not_paid_again(tmp_path):
+    """Week 1 pays Alicia Brooks's stipend under the preset. Week 2 the coordinator passes a copy of it
+    at $350 that she also gave a new name: the same coaching was paid under the old name, so it is held
+    with an error naming the Payment ID paid, and her certificate is not issued again (the new name
+    gave new IDs, and both were issued a second time). Once finance voids the first payment, the next
+    run pays it under the new name."""
+    inbox = small_inbox(tmp_path)
+    first, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK1)))
+    renamed = str(_itss_copy(tmp_path, "itss-coaching-2026", 350))
+    second, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK2), program=renamed))
+
+    assert second.payments.empty
+    [held] = [f for f in second.findings if f.rule == "PAYMENT-PAID-UNDER-OTHER-NAME"]
+    assert (held.severity, held.candidate_id, held.program) == ("error", "113402", "itss-coaching-2026")
+    assert f"paid by the run of {WEEK1} as Payment ID {ALICIA_BROOKS}, under the program name 'itss-coaching'" in held.message
+    assert 'name = "itss-coaching"' in held.fix and f"ledger void {ALICIA_BROOKS}" in held.fix
+    [pair] = second.pairs[second.pairs["candidate_id"] == "113402"].to_dict("records")
+    assert not pair["payment_eligible"] and f"as {ALICIA_BROOKS} under 'itss-coaching'" in pair["reasons"]
+    assert second.certificates["issued_on"].notna().all()  # none issued again
+    assert set(second.certificates["certificate_id"]) == set(first.certificates["certificate_id"])
+    assert ledger_rows(tmp_path / "state", "SELECT payment_id, amount FROM payments") == [(ALICIA_BROOKS, 300.0)]
+    assert ledger_rows(tmp_path / "state", "SELECT count(*) FROM certificates") == [(len(first.certificates),)]
+
+    assert command("ledger", "void", ALICIA_BROOKS, "--reason", "returned by the bank", "--state",
+                   str(tmp_path / "state")).returncode == 0
+    third, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK3), program=renamed))
+    assert [(p["payment_id"], p["amount"]) for p in third.payments.to_dict("records")] == [
+        (payment_id("itss-coaching-2026", "113402", "104233"), 350.0)]
+    assert not [f for f in third.findings if f.rule == "PAYMENT-PAID-UNDER-OTHER-NAME"]
+
+
+def test_two_programs_in_one_inbox_each_pay_their_own_stipend_to_the_same_two_people(tmp_path):
+    """Alicia Brooks and Jordan Reyes are in ITSS and in a district program of the coordinator's, both
+    run from the inbox: week 1 pays the ITSS stipend; week 2, when the district coaching is requested
+    for payment, pays it under its own Payment ID, and nothing is held or paid again."""
+    inbox = small_inbox(tmp_path)
+    district = str(_itss_copy(tmp_path, "district-coaching", 200))
+    _another_coaching(inbox / "District coaching.xlsx", assigned=dt.date(2026, 7, 30), planning=dt.date(2026, 8, 3),
+                      target_grade=25, completion=dt.date(2026, 11, 20), request_for_payment=dt.date(2026, 11, 23),
+                      request=(dt.date(2026, 7, 27), dt.date(2026, 7, 25)), program="district-coaching")
+    programs = ["itss-coaching", district]
+    first, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK1), program=programs))
+    assert list(first.payments["payment_id"]) == [ALICIA_BROOKS]
+    second, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK2), program=programs))
+    district_id = payment_id("district-coaching", "113402", "104233")
+    assert [(p["payment_id"], p["amount"]) for p in second.payments.to_dict("records")] == [(district_id, 200.0)]
+    assert not [f for f in second.findings if f.rule == "PAYMENT-PAID-UNDER-OTHER-NAME"]
+    third, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK3), program=programs))
+    assert third.payments.empty
+    assert sorted(f.program for f in third.findings if f.rule == "PAYMENT-ALREADY-PAID" and f.candidate_id == "113402") == [
+        "district-coaching", "itss-coaching"]
 
 
 def test_a_dry_runs_payment_sheet_copied_away_from_its_folder_is_still_no_delivered_sheet(tmp_path):

@@ -22,7 +22,7 @@ from coaching_batch.errors import UsageError
 from coaching_batch.ledger import KEEP_BACKUPS, Ledger, LedgerDamaged, backup_ledger, list_backups, state_lock
 from coaching_batch.pipeline import RunOptions, run_batch
 from test_ledger import (
-    ALICIA_BROOKS, RYAN_PATEL, SAMPLES, WEEK1, WEEK2, WEEK3, command, exception_rows, find, ledger_rows,
+    ALICIA_BROOKS, RYAN_PATEL, SAMPLES, WEEK1, WEEK2, WEEK3, _itss_copy, command, exception_rows, find, ledger_rows,
     out_folder, paid_ids, request_payment, run_week, small_inbox,
 )
 from coaching_batch.rules.pairs import payment_id
@@ -108,6 +108,34 @@ def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_
     week1_certificates = {p.name for p in (tmp_path / "out" / WEEK1 / "certificates").glob("*CERT-*.pdf")}
     week2_certificates = {p.name for p in (out_folder(week2) / "certificates").glob("*CERT-*.pdf")}
     assert week1_certificates and not week1_certificates & week2_certificates
+
+
+def test_a_rebuilt_ledger_keeps_a_payment_voided_and_paid_again_as_voided_then_in_force(tmp_path):
+    """Alicia Brooks's $300 is voided by finance and paid again at $350 the next week; the ledger is lost.
+    The rebuilt ledger records the $350 payment as the one in force and the $300 one as voided, as the
+    lost ledger had them (it recorded the voided $300 and dropped the $350 one, and verify agreed)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    assert ledger_command("void", ALICIA_BROOKS, "--reason", "returned by the bank", state=state).returncode == 0
+    raised = str(_itss_copy(tmp_path, "itss-coaching", 350))
+    assert paid_ids(out_folder(run_week(inbox, WEEK2, "--program", raised))) == [ALICIA_BROOKS]
+    history = "SELECT payment_id, status, issued_on, amount FROM payments ORDER BY id"
+    before = ledger_rows(state, history)
+    assert before == [(ALICIA_BROOKS, "voided", WEEK1, 300.0), (ALICIA_BROOKS, "issued", WEEK2, 350.0)]
+    remove_ledger(state)
+
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert ledger_rows(state, history) == before
+    assert ledger_rows(state, "SELECT voided_on FROM payments WHERE status = 'voided'") == [(WEEK2,)]  # voided by then
+    assert "1 payment recorded as issued ($350.00)" in rebuilt.stdout and "1 paid again later recorded as voided" in rebuilt.stdout
+    assert f"{ALICIA_BROOKS}  issued {WEEK1}  coach 104233  candidate 113402  $300.00  voided: paid again as of {WEEK2}" in rebuilt.stdout
+    assert "the later payment is recorded as the one in force and the earlier one as voided" in rebuilt.stdout
+    payments = ledger_command("payments", state=state).stdout
+    assert "1 issued, total $350.00; 1 voided" in payments
+    assert ledger_command("verify", state=state).returncode == 0
+    assert paid_ids(out_folder(run_week(inbox, WEEK3, "--program", raised))) == []
 
 
 def _paid_then_restored_to_before(tmp_path) -> tuple[Path, Path, subprocess.CompletedProcess]:
