@@ -365,6 +365,25 @@ def test_a_row_deleted_above_findings_leaves_them_open_since_they_were_first_see
         ("CELL-ENUM", "D2", "Open", 14), ("LOG-DURATION-IMPLAUSIBLE", "E3", "Open", 14)]
 
 
+def test_a_renamed_assignments_workbook_leaves_its_pairs_findings_open_since_they_were_first_seen(tmp_path):
+    """A new term's name for the assignments workbook: an overdue or inactive pair is still the same
+    problem about the same pair, Open with its age, not Resolved under the old name and New under the new."""
+    inbox = small_inbox(tmp_path)
+    week1 = exception_rows(out_folder(run_week(inbox, WEEK1)))
+    (inbox / "Assignments and Planning.xlsx").rename(inbox / "Assignments 2026-27.xlsx")
+    week2 = exception_rows(out_folder(run_week(inbox, "2026-11-21")))  # a day on: none is over by date
+
+    def pairs(rows, file):  # the findings about a pair, with no cell of their own
+        return sorted((r["Rule"], r["Candidate ID"], r["Coach ID"], r["Status"], r["First Seen"], r["Age (days)"])
+                      for r in rows if r["File"] == file and r["Cell"] is None)
+
+    before = pairs(week1, "Assignments and Planning.xlsx")
+    assert {rule for rule, *_ in before} >= {"PAIR-OVERDUE", "PAIR-INACTIVE", "PAIR-AT-RISK", "PAIR-NOT-STARTED"}
+    assert pairs(week2, "Assignments 2026-27.xlsx") == [
+        (rule, candidate, coach, "Open", dt.datetime(2026, 11, 20), 1) for rule, candidate, coach, *_ in before]
+    assert not [r for r in week2 if r["File"] == "Assignments and Planning.xlsx"]  # nothing Resolved under the old name
+
+
 def _another_coaching(path: Path, *, assigned: dt.date, planning: dt.date, target_grade: int, completion: dt.date,
                       request_for_payment: dt.date, request: tuple[dt.date, dt.date] | None = None) -> None:
     """A workbook of one more completed coaching of Alicia Brooks by Jordan Reyes, weekly from the day

@@ -2,7 +2,8 @@
 
 Each finding carries a status compared with the previous run — New, Open (seen before) or Resolved
 (seen before, gone now) — from ``RunResult.finding_history``, which the ledger fills, keyed by
-:func:`finding_key`; a finding whose row moved stays Open (:func:`moved_findings`).
+:func:`finding_key`; a finding whose row moved, or whose workbook was renamed, stays Open
+(:func:`moved_findings`).
 """
 
 from __future__ import annotations
@@ -66,27 +67,61 @@ def finding_key(f: Finding) -> str:
 
 
 def moved_findings(new: Iterable[Finding], gone: Iterable[Finding]) -> dict[str, str]:
-    """The findings of this run that last run had at another row, or in the same workbook saved in
-    another format: this run's key → last run's key.
+    """The findings of this run that last run had at another row, in the same workbook saved in
+    another format, or in a workbook of another name: this run's key → last run's key.
 
     A row deleted or inserted above a finding moves its cell (E4 → E3), and so its key; so does the
     workbook saved again as .xls or .ods (Log.xlsx → Log.ods). A ``new`` finding (its key not seen
     last run) is a ``gone`` one (last run's key not seen now) when all but the row and the file's
     extension is the same: rule, file, sheet, pair, topic, the cell's column letters and the
     message, which quotes the cell's value. Several alike are paired in row order.
+
+    Renaming a workbook changes every key of its findings too. Of those left, one is the other when
+    they are the only two alike apart from their file (:func:`_likeness_in_any_file`).
     """
-    def by_likeness(findings: Iterable[Finding]) -> dict[tuple, list[tuple[int, str]]]:
+    new, gone = list(new), list(gone)
+    moved = _paired(new, gone, _likeness_in_workbook, one_for_one=False)
+    matched = set(moved.values())
+    moved |= _paired([f for f in new if finding_key(f) not in moved],
+                     [f for f in gone if finding_key(f) not in matched], _likeness_in_any_file, one_for_one=True)
+    return moved
+
+
+def _paired(new: list[Finding], gone: list[Finding], likeness, *, one_for_one: bool) -> dict[str, str]:
+    """This run's key → last run's key of the findings alike by ``likeness`` (None: never alike), in
+    row order; ``one_for_one``: only where one is alike one, never guessing among several."""
+    def by_likeness(findings: list[Finding]) -> dict[tuple, list[tuple[int, str]]]:
         alike = defaultdict(list)
         for f in findings:
-            cell = _CELL.fullmatch(f.cell)
-            column, row = (cell[1], int(cell[2])) if cell else ("", 0)
-            workbook = _WORKBOOK_SUFFIX.sub("", f.file)
-            alike[f.rule, workbook, f.sheet, f.candidate_id, f.coach_id, f.topic, column, f.message].append((row, finding_key(f)))
+            if (like := likeness(f)) is not None:
+                alike[like].append((_row(f), finding_key(f)))
         return alike
 
     before = by_likeness(gone)
-    return {key: old_key for likeness, found in by_likeness(new).items()
-            for (_, key), (_, old_key) in zip(sorted(found), sorted(before.get(likeness, [])))}
+    return {key: old_key for like, found in by_likeness(new).items()
+            if not one_for_one or len(found) == len(before.get(like, ())) == 1
+            for (_, key), (_, old_key) in zip(sorted(found), sorted(before.get(like, [])))}
+
+
+def _likeness_in_workbook(f: Finding) -> tuple:
+    """All of a finding but its row and its file's extension."""
+    cell = _CELL.fullmatch(f.cell)
+    return (f.rule, _WORKBOOK_SUFFIX.sub("", f.file), f.sheet, f.candidate_id, f.coach_id, f.topic,
+            cell[1] if cell else "", f.message)
+
+
+def _likeness_in_any_file(f: Finding) -> tuple | None:
+    """What a finding is, whatever its workbook is called: a finding about a pair with no cell of its
+    own is about the pair (its rule and topic), not about the assignments workbook it names, and its
+    message changes week by week. None for the others."""
+    if not f.cell and (f.candidate_id or f.coach_id):
+        return (f.rule, f.candidate_id, f.coach_id, f.topic)
+    return None
+
+
+def _row(f: Finding) -> int:
+    cell = _CELL.fullmatch(f.cell)
+    return int(cell[2]) if cell else 0
 
 
 def topic_of_key(key: str) -> str:
