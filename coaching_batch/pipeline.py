@@ -348,8 +348,8 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
                 if first_seen <= result.as_of}
     current = {finding_key(f): f for f in result.findings}
     gone = {key: f for key, (f, _) in previous.items() if key not in current}
-    # a row deleted or inserted above a finding moved its cell, a renamed workbook its file: still Open, since first seen
-    moved = moved_findings([f for key, f in current.items() if key not in previous], gone.values())
+    # a row deleted or inserted above a finding moved its cell, a renamed workbook or moved sheet its file: still Open
+    moved = moved_findings([f for key, f in current.items() if key not in previous], gone.values(), current.values())
     result.moved = list(moved.values())
     for old_key in result.moved:
         del gone[old_key]

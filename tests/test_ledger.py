@@ -384,6 +384,16 @@ def test_a_renamed_assignments_workbook_leaves_its_pairs_findings_open_since_the
     assert not [r for r in week2 if r["File"] == "Assignments and Planning.xlsx"]  # nothing Resolved under the old name
 
 
+def test_a_renamed_log_workbook_leaves_its_cells_findings_open_since_they_were_first_seen(tmp_path):
+    """The same bad cell in the same sheet of a workbook of another name is the same problem."""
+    inbox = small_inbox(tmp_path)
+    run_week(inbox, WEEK1)
+    (inbox / "Coach Log - Jordan Reyes.xlsx").rename(inbox / "Jordan Reyes coaching log 2026.xlsx")
+    week2 = exception_rows(out_folder(run_week(inbox, WEEK2)))
+    assert [(r["File"], r["Cell"], r["Status"], r["First Seen"], r["Age (days)"]) for r in find(week2, "CELL-ENUM")] == [
+        ("Jordan Reyes coaching log 2026.xlsx", "D11", "Open", dt.datetime(2026, 11, 20), 7)]
+
+
 def _another_coaching(path: Path, *, assigned: dt.date, planning: dt.date, target_grade: int, completion: dt.date,
                       request_for_payment: dt.date, request: tuple[dt.date, dt.date] | None = None) -> None:
     """A workbook of one more completed coaching of Alicia Brooks by Jordan Reyes, weekly from the day

@@ -2,8 +2,8 @@
 
 Each finding carries a status compared with the previous run — New, Open (seen before) or Resolved
 (seen before, gone now) — from ``RunResult.finding_history``, which the ledger fills, keyed by
-:func:`finding_key`; a finding whose row moved, or whose workbook was renamed, stays Open
-(:func:`moved_findings`).
+:func:`finding_key`; a finding whose row moved, whose workbook was renamed or whose sheet was moved
+into another workbook stays Open (:func:`moved_findings`).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def finding_key(f: Finding) -> str:
     return "|".join(str(p or "").replace("\\", "\\\\").replace("|", "\\|") for p in parts)
 
 
-def moved_findings(new: Iterable[Finding], gone: Iterable[Finding]) -> dict[str, str]:
+def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Iterable[Finding] | None = None) -> dict[str, str]:
     """The findings of this run that last run had at another row, in the same workbook saved in
     another format, or in a workbook of another name: this run's key → last run's key.
 
@@ -76,14 +76,19 @@ def moved_findings(new: Iterable[Finding], gone: Iterable[Finding]) -> dict[str,
     extension is the same: rule, file, sheet, pair, topic, the cell's column letters and the
     message, which quotes the cell's value. Several alike are paired in row order.
 
-    Renaming a workbook changes every key of its findings too. Of those left, one is the other when
-    they are the only two alike apart from their file (:func:`_likeness_in_any_file`).
+    Renaming a workbook, or moving a sheet into another one, changes the keys of its findings too.
+    Of those left, one is the other when they are the only two alike apart from their file (at the
+    same sheet and cell, with the same message: :func:`_likeness_in_any_file`) and, for a cell's,
+    when no finding of ``found`` (this run's, all of them; ``new`` if not given) is left on the
+    sheet where it was: the sheet is no longer there.
     """
     new, gone = list(new), list(gone)
     moved = _paired(new, gone, _likeness_in_workbook, one_for_one=False)
     matched = set(moved.values())
+    still = {_sheet_of(f) for f in (new if found is None else found)}
     moved |= _paired([f for f in new if finding_key(f) not in moved],
-                     [f for f in gone if finding_key(f) not in matched], _likeness_in_any_file, one_for_one=True)
+                     [f for f in gone if finding_key(f) not in matched and not (f.cell and _sheet_of(f) in still)],
+                     _likeness_in_any_file, one_for_one=True)
     return moved
 
 
@@ -106,15 +111,22 @@ def _paired(new: list[Finding], gone: list[Finding], likeness, *, one_for_one: b
 def _likeness_in_workbook(f: Finding) -> tuple:
     """All of a finding but its row and its file's extension."""
     cell = _CELL.fullmatch(f.cell)
-    return (f.rule, _WORKBOOK_SUFFIX.sub("", f.file), f.sheet, f.candidate_id, f.coach_id, f.topic,
-            cell[1] if cell else "", f.message)
+    return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id, f.topic, cell[1] if cell else "", f.message)
+
+
+def _sheet_of(f: Finding) -> tuple[str, str]:
+    """The workbook (whatever its format) and sheet of a finding."""
+    return _WORKBOOK_SUFFIX.sub("", f.file), f.sheet
 
 
 def _likeness_in_any_file(f: Finding) -> tuple | None:
-    """What a finding is, whatever its workbook is called: a finding about a pair with no cell of its
+    """What a finding is, whatever its workbook is called: a cell's is all but the file (the sheet is
+    in a renamed workbook, or was moved into another one); a finding about a pair with no cell of its
     own is about the pair (its rule and topic), not about the assignments workbook it names, and its
-    message changes week by week. None for the others."""
-    if not f.cell and (f.candidate_id or f.coach_id):
+    message changes week by week. None for a file's or sheet's own finding: its file is what it is about."""
+    if f.cell:
+        return (f.rule, f.sheet, f.cell, f.candidate_id, f.coach_id, f.topic, f.message)
+    if f.candidate_id or f.coach_id:
         return (f.rule, f.candidate_id, f.coach_id, f.topic)
     return None
 
