@@ -566,6 +566,30 @@ def test_a_run_as_of_a_date_before_the_last_run_is_refused_but_a_dry_run_may_loo
     assert run_week(inbox, WEEK2).returncode == 0  # the last run's own date again is not before it
 
 
+def test_a_dry_run_looking_back_past_a_later_run_gives_the_same_report_as_before_it(tmp_path):
+    """The same inbox and as-of date give the same exception report whether or not a later week was
+    recorded since: compared with the run before that date, what it fixed is Resolved, and a problem
+    whose row moved is listed once, Open."""
+    inbox = small_inbox(tmp_path)
+    run_week(inbox, WEEK1)
+    set_cell(inbox / "Coach Log - Jordan Reyes.xlsx", "Alicia Brooks", "Phnoe", "Phone")  # CELL-ENUM D11 fixed
+    logs = openpyxl.load_workbook(inbox / "Candidate Logs - Spring 2026.xlsx")
+    logs["Fatima Rahman"].delete_rows(2)  # LOG-DURATION-IMPLAUSIBLE D14 now at D13
+    logs.save(inbox / "Candidate Logs - Spring 2026.xlsx")
+
+    def look(as_of):
+        rows = exception_rows(out_folder(run_week(inbox, as_of, "--dry-run")))
+        return sorted((r["Status"], r["Rule"], r["File"] or "", r["Cell"] or "", r["Candidate ID"] or "", r["First Seen"])
+                      for r in rows)
+
+    before = look("2026-11-24")
+    assert ("Resolved", "CELL-ENUM", "Coach Log - Jordan Reyes.xlsx", "D11", "113402", dt.datetime(2026, 11, 20)) in before
+    assert [row for row in before if row[1] == "LOG-DURATION-IMPLAUSIBLE"] == [
+        ("Open", "LOG-DURATION-IMPLAUSIBLE", "Candidate Logs - Spring 2026.xlsx", "D13", "113977", dt.datetime(2026, 11, 20))]
+    assert run_week(inbox, WEEK2).returncode == 0
+    assert look("2026-11-24") == before
+
+
 def test_a_voided_payment_is_paid_again_by_the_next_run_and_only_then(tmp_path):
     inbox = small_inbox(tmp_path)
     state = tmp_path / "state"
