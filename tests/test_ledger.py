@@ -365,6 +365,23 @@ def test_a_row_deleted_above_findings_leaves_them_open_since_they_were_first_see
         ("CELL-ENUM", "D2", "Open", 14), ("LOG-DURATION-IMPLAUSIBLE", "E3", "Open", 14)]
 
 
+def test_the_row_of_the_older_of_two_alike_problems_deleted_resolves_that_one_and_moves_the_other(tmp_path):
+    """Week 1 a misspelt contact type at D3, week 2 the same at D7; week 3 row 3 is deleted: D3 is
+    Resolved and the week-2 problem, now at D6, stays Open since week 2 (not D7 Resolved, D6 since week 1)."""
+    inbox = small_inbox(tmp_path)
+    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
+    pair = {"candidate_id": "113402", "coach_id": "104233"}
+    entries = [{**pair, "date": dt.date(2026, 5, day), "contact_type": "Phone", "duration": 1.0, "description": str(day)}
+               for day in range(4, 10)]
+    for week, misspelt in ((WEEK1, [1]), (WEEK2, [1, 5]), (WEEK3, [4])):
+        rows = [{**entry, "contact_type": "Phnoe"} if i in misspelt else entry
+                for i, entry in enumerate(entries if week != WEEK3 else entries[:1] + entries[2:])]
+        write_workbook(log, {"Alicia Brooks": coach_log_rows(rows)})
+        found = exception_rows(out_folder(run_week(inbox, week)))
+    assert sorted((r["Cell"], r["Status"], r["First Seen"]) for r in found if r["File"] == log.name) == [
+        ("D3", "Resolved", dt.datetime(2026, 11, 20)), ("D6", "Open", dt.datetime(2026, 11, 27))]
+
+
 def test_a_renamed_assignments_workbook_leaves_its_pairs_findings_open_since_they_were_first_seen(tmp_path):
     """A new term's name for the assignments workbook: an overdue or inactive pair is still the same
     problem about the same pair, Open with its age, not Resolved under the old name and New under the new."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..findings import SEVERITY_ORDER, Finding, Severity, sort_key
@@ -74,7 +75,7 @@ def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Itera
     workbook saved again as .xls or .ods (Log.xlsx → Log.ods). A ``new`` finding (its key not seen
     last run) is a ``gone`` one (last run's key not seen now) when all but the row and the file's
     extension is the same: rule, file, sheet, pair, topic, the cell's column letters and the
-    message, which quotes the cell's value. Several alike are paired in row order.
+    message, which quotes the cell's value. Several alike are paired in row order, nearest first.
 
     Renaming a workbook, or moving a sheet into another one, changes the keys of its findings too.
     Of those left, one is the other when they are the only two alike apart from their file (at the
@@ -105,7 +106,19 @@ def _paired(new: list[Finding], gone: list[Finding], likeness, *, one_for_one: b
     before = by_likeness(gone)
     return {key: old_key for like, found in by_likeness(new).items()
             if not one_for_one or len(found) == len(before.get(like, ())) == 1
-            for (_, key), (_, old_key) in zip(sorted(found), sorted(before.get(like, [])))}
+            for (_, key), (_, old_key) in _in_row_order(sorted(found), sorted(before.get(like, [])))}
+
+
+def _in_row_order(found: list[tuple[int, str]], was: list[tuple[int, str]]) -> Iterable[tuple]:
+    """``found`` and ``was`` (row, key), each sorted by row, paired in row order. Where one side has
+    more (a row with the problem deleted, or one added), the fewer are paired with the consecutive
+    ones of the other side nearest their rows: E5 and E9 last run, row 5 deleted, E8 is E9."""
+    fewer, more = sorted((found, was), key=len)
+    start = 0
+    if fewer and len(more) > len(fewer):  # one numpy sum per start: a column may hold thousands alike
+        rows, others = np.array([row for row, _ in fewer]), np.array([row for row, _ in more])
+        start = min(range(len(more) - len(fewer) + 1), key=lambda first: np.abs(others[first:first + len(rows)] - rows).sum())
+    return zip(found[start:], was) if more is found else zip(found, was[start:])
 
 
 def _likeness_in_workbook(f: Finding) -> tuple:
