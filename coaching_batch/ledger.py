@@ -23,7 +23,8 @@ coordinator voids it (``ledger void``) if finance never received that sheet.
 Findings are remembered by :func:`~coaching_batch.reports.exceptions.finding_key`, so next week's
 run can tell New (not open last time), Open (still there, with the date first seen) and Resolved
 (open last time, gone now). A finding whose row moved is recorded under its new key with its first
-seen date, and its old key closed.
+seen date, and its old key dropped. A finding is remembered as open from its first seen date until
+the run that resolved it, so a dry run that looks back is compared with the run before its date.
 
 Only one run may use a state folder at a time: :func:`state_lock` holds a lock file beside the
 database for the whole run.
@@ -395,12 +396,14 @@ class Ledger:
             db.execute("INSERT OR IGNORE INTO notices (recipient, as_of, file, sent_at) VALUES (?, ?, ?, ?)",
                        (recipient, as_of.isoformat(), str(file), _now()))
 
-    def previous_findings(self, program: str) -> dict[str, tuple[Finding, date]]:
-        """The findings open after the last completed run of ``program`` (the run's default program):
-        key → (finding, first seen); each finding with the program of the pair it is about."""
+    def previous_findings(self, program: str, as_of: date = date.max) -> dict[str, tuple[Finding, date]]:
+        """The findings open after the last completed run of ``program`` (the run's default program) as
+        of ``as_of`` or before — a dry run may look back past later runs: first seen by then and not
+        resolved by then. Key → (finding, first seen); each finding with the program of the pair it is about."""
         rows = self.db.execute(
             "SELECT key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, pair_program, first_seen "
-            "FROM findings WHERE program = ? AND is_open = 1", (program,)).fetchall()
+            "FROM findings WHERE program = ? AND first_seen <= ? AND (is_open = 1 OR resolved_on > ?)",
+            (program, as_of.isoformat(), as_of.isoformat())).fetchall()
         return {
             key: (finding(rule, message, severity=Severity(severity), file=file, sheet=sheet, cell=cell,
                           candidate_id=candidate_id, coach_id=coach_id, program=pair_program, topic=topic_of_key(key)),
@@ -455,9 +458,11 @@ class Ledger:
                   _iso(first_seen.get(key, result.as_of)), as_of, f.program or "")
                  for key, f in {finding_key(f): f for f in result.findings}.items()],
             )
-            # the resolved ones, and those found again at another row (recorded above under their new key)
             db.executemany("UPDATE findings SET is_open = 0, resolved_on = ? WHERE program = ? AND key = ?",
-                           [(as_of, program, key) for key in [finding_key(f) for f in result.resolved] + result.moved])
+                           [(as_of, program, finding_key(f)) for f in result.resolved])
+            # those found again at another row or in another file: recorded above under their new key, which
+            # holds their history now (a dry run looking back before this run finds them once, not twice)
+            db.executemany("DELETE FROM findings WHERE program = ? AND key = ?", [(program, key) for key in result.moved])
             db.execute("UPDATE runs SET status = ?, finished_at = ?, exit_status = ?, counts = ? WHERE run_id = ?",
                        (COMPLETED, _now(), exit_status, json.dumps(result.counts), run_id))
             crash_point("completing")

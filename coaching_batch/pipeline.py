@@ -375,13 +375,12 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
         result.payments = result.payments[~result.payments["payment_id"].isin(stopped)].reset_index(drop=True)
         result.findings.sort(key=sort_key)
 
-    # a dry run may look back before the last run: a finding first seen after its date was not there yet
-    previous = {key: (f, first_seen) for key, (f, first_seen) in ledger.previous_findings(result.policy.name).items()
-                if first_seen <= result.as_of}
+    # a dry run may look back before the last run: it is compared with the last run before its date
+    previous = ledger.previous_findings(result.policy.name, result.as_of)
     current = {finding_key(f): f for f in result.findings}
     gone = {key: f for key, (f, _) in previous.items() if key not in current}
-    # a row deleted or inserted above a finding moved its cell: still Open, since it was first seen
-    moved = moved_findings([f for key, f in current.items() if key not in previous], gone.values())
+    # a row deleted or inserted above a finding moved its cell, a renamed workbook or moved sheet its file: still Open
+    moved = moved_findings([f for key, f in current.items() if key not in previous], gone.values(), current.values())
     result.moved = list(moved.values())
     for old_key in result.moved:
         del gone[old_key]

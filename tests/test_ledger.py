@@ -365,6 +365,52 @@ def test_a_row_deleted_above_findings_leaves_them_open_since_they_were_first_see
         ("CELL-ENUM", "D2", "Open", 14), ("LOG-DURATION-IMPLAUSIBLE", "E3", "Open", 14)]
 
 
+def test_the_row_of_the_older_of_two_alike_problems_deleted_resolves_that_one_and_moves_the_other(tmp_path):
+    """Week 1 a misspelt contact type at D3, week 2 the same at D7; week 3 row 3 is deleted: D3 is
+    Resolved and the week-2 problem, now at D6, stays Open since week 2 (not D7 Resolved, D6 since week 1)."""
+    inbox = small_inbox(tmp_path)
+    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
+    pair = {"candidate_id": "113402", "coach_id": "104233"}
+    entries = [{**pair, "date": dt.date(2026, 5, day), "contact_type": "Phone", "duration": 1.0, "description": str(day)}
+               for day in range(4, 10)]
+    for week, misspelt in ((WEEK1, [1]), (WEEK2, [1, 5]), (WEEK3, [4])):
+        rows = [{**entry, "contact_type": "Phnoe"} if i in misspelt else entry
+                for i, entry in enumerate(entries if week != WEEK3 else entries[:1] + entries[2:])]
+        write_workbook(log, {"Alicia Brooks": coach_log_rows(rows)})
+        found = exception_rows(out_folder(run_week(inbox, week)))
+    assert sorted((r["Cell"], r["Status"], r["First Seen"]) for r in found if r["File"] == log.name) == [
+        ("D3", "Resolved", dt.datetime(2026, 11, 20)), ("D6", "Open", dt.datetime(2026, 11, 27))]
+
+
+def test_a_renamed_assignments_workbook_leaves_its_pairs_findings_open_since_they_were_first_seen(tmp_path):
+    """A new term's name for the assignments workbook: an overdue or inactive pair is still the same
+    problem about the same pair, Open with its age, not Resolved under the old name and New under the new."""
+    inbox = small_inbox(tmp_path)
+    week1 = exception_rows(out_folder(run_week(inbox, WEEK1)))
+    (inbox / "Assignments and Planning.xlsx").rename(inbox / "Assignments 2026-27.xlsx")
+    week2 = exception_rows(out_folder(run_week(inbox, "2026-11-21")))  # a day on: none is over by date
+
+    def pairs(rows, file):  # the findings about a pair, with no cell of their own
+        return sorted((r["Rule"], r["Candidate ID"], r["Coach ID"], r["Status"], r["First Seen"], r["Age (days)"])
+                      for r in rows if r["File"] == file and r["Cell"] is None)
+
+    before = pairs(week1, "Assignments and Planning.xlsx")
+    assert {rule for rule, *_ in before} >= {"PAIR-OVERDUE", "PAIR-INACTIVE", "PAIR-AT-RISK", "PAIR-NOT-STARTED"}
+    assert pairs(week2, "Assignments 2026-27.xlsx") == [
+        (rule, candidate, coach, "Open", dt.datetime(2026, 11, 20), 1) for rule, candidate, coach, *_ in before]
+    assert not [r for r in week2 if r["File"] == "Assignments and Planning.xlsx"]  # nothing Resolved under the old name
+
+
+def test_a_renamed_log_workbook_leaves_its_cells_findings_open_since_they_were_first_seen(tmp_path):
+    """The same bad cell in the same sheet of a workbook of another name is the same problem."""
+    inbox = small_inbox(tmp_path)
+    run_week(inbox, WEEK1)
+    (inbox / "Coach Log - Jordan Reyes.xlsx").rename(inbox / "Jordan Reyes coaching log 2026.xlsx")
+    week2 = exception_rows(out_folder(run_week(inbox, WEEK2)))
+    assert [(r["File"], r["Cell"], r["Status"], r["First Seen"], r["Age (days)"]) for r in find(week2, "CELL-ENUM")] == [
+        ("Jordan Reyes coaching log 2026.xlsx", "D11", "Open", dt.datetime(2026, 11, 20), 7)]
+
+
 def _another_coaching(path: Path, *, assigned: dt.date, planning: dt.date, target_grade: int, completion: dt.date,
                       request_for_payment: dt.date, request: tuple[dt.date, dt.date] | None = None,
                       program: str | None = None) -> None:
@@ -598,6 +644,30 @@ def test_a_run_as_of_a_date_before_the_last_run_is_refused_but_a_dry_run_may_loo
     assert rows and all(r["First Seen"].date() <= dt.date(2026, 11, 13) for r in rows)
     assert {r["Status"] for r in rows} == {"New"}  # nothing was seen yet as of that date
     assert run_week(inbox, WEEK2).returncode == 0  # the last run's own date again is not before it
+
+
+def test_a_dry_run_looking_back_past_a_later_run_gives_the_same_report_as_before_it(tmp_path):
+    """The same inbox and as-of date give the same exception report whether or not a later week was
+    recorded since: compared with the run before that date, what it fixed is Resolved, and a problem
+    whose row moved is listed once, Open."""
+    inbox = small_inbox(tmp_path)
+    run_week(inbox, WEEK1)
+    set_cell(inbox / "Coach Log - Jordan Reyes.xlsx", "Alicia Brooks", "Phnoe", "Phone")  # CELL-ENUM D11 fixed
+    logs = openpyxl.load_workbook(inbox / "Candidate Logs - Spring 2026.xlsx")
+    logs["Fatima Rahman"].delete_rows(2)  # LOG-DURATION-IMPLAUSIBLE D14 now at D13
+    logs.save(inbox / "Candidate Logs - Spring 2026.xlsx")
+
+    def look(as_of):
+        rows = exception_rows(out_folder(run_week(inbox, as_of, "--dry-run")))
+        return sorted((r["Status"], r["Rule"], r["File"] or "", r["Cell"] or "", r["Candidate ID"] or "", r["First Seen"])
+                      for r in rows)
+
+    before = look("2026-11-24")
+    assert ("Resolved", "CELL-ENUM", "Coach Log - Jordan Reyes.xlsx", "D11", "113402", dt.datetime(2026, 11, 20)) in before
+    assert [row for row in before if row[1] == "LOG-DURATION-IMPLAUSIBLE"] == [
+        ("Open", "LOG-DURATION-IMPLAUSIBLE", "Candidate Logs - Spring 2026.xlsx", "D13", "113977", dt.datetime(2026, 11, 20))]
+    assert run_week(inbox, WEEK2).returncode == 0
+    assert look("2026-11-24") == before
 
 
 def test_a_voided_payment_is_paid_again_by_the_next_run_and_only_then(tmp_path):

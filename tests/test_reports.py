@@ -869,3 +869,23 @@ def test_a_finding_of_a_workbook_saved_in_another_format_is_the_same_finding():
     last_week = [bad_type("logs/Log.xlsx", "D5"), bad_type("Other.xlsx", "D5")]
     this_week = [bad_type("logs/Log.ods", "D4"), bad_type("Other.xls", "E5"), bad_type("Else.ods", "D5")]
     assert moved_findings(this_week, last_week) == {finding_key(this_week[0]): finding_key(last_week[0])}
+
+
+def test_a_cells_finding_in_a_renamed_workbook_or_a_sheet_moved_to_another_is_the_same_finding_if_alone():
+    """Log.xlsx renamed, or its sheet moved into another workbook: the same sheet, cell and message is
+    the same finding; not where two workbooks had it and one now (which one is it?), nor where the
+    sheet is still in its workbook (fixed there, and typed again elsewhere)."""
+    from coaching_batch.reports.exceptions import finding_key, moved_findings
+
+    def bad_type(file, cell="D5", sheet="Ann Lee"):
+        return finding("CELL-ENUM", "Type of Contact 'Zoom' is not one of: In Person, Phone, Email",
+                       file=file, sheet=sheet, cell=cell, candidate_id="200", coach_id="100")
+
+    renamed = [bad_type("Coach Log - Ann Lee.xlsx"), bad_type("Fall Logs.xlsx", sheet="Bo Chan")]
+    now = [bad_type("Ann Lee log 2026.xlsx"), bad_type("Coach Log - Bo Chan.xlsx", sheet="Bo Chan"), bad_type("New.xlsx", "D6")]
+    assert moved_findings(now, renamed) == {finding_key(now[0]): finding_key(renamed[0]),
+                                            finding_key(now[1]): finding_key(renamed[1])}
+    two = [bad_type("A.xlsx"), bad_type("B.xlsx")]
+    assert moved_findings([bad_type("C.xlsx")], two) == {}
+    still_there = finding("CELL-TYPE", "Duration 'TBD' is not a number", file="A.xlsx", sheet="Ann Lee", cell="E9")
+    assert moved_findings([bad_type("C.xlsx")], [bad_type("A.xlsx")], [bad_type("C.xlsx"), still_there]) == {}

@@ -2,7 +2,8 @@
 
 Each finding carries a status compared with the previous run — New, Open (seen before) or Resolved
 (seen before, gone now) — from ``RunResult.finding_history``, which the ledger fills, keyed by
-:func:`finding_key`; a finding whose row moved stays Open (:func:`moved_findings`).
+:func:`finding_key`; a finding whose row moved, whose workbook was renamed or whose sheet was moved
+into another workbook stays Open (:func:`moved_findings`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..findings import SEVERITY_ORDER, Finding, Severity, sort_key
@@ -65,28 +67,86 @@ def finding_key(f: Finding) -> str:
     return "|".join(str(p or "").replace("\\", "\\\\").replace("|", "\\|") for p in parts)
 
 
-def moved_findings(new: Iterable[Finding], gone: Iterable[Finding]) -> dict[str, str]:
-    """The findings of this run that last run had at another row, or in the same workbook saved in
-    another format: this run's key → last run's key.
+def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Iterable[Finding] | None = None) -> dict[str, str]:
+    """The findings of this run that last run had at another row, in the same workbook saved in
+    another format, or in a workbook of another name: this run's key → last run's key.
 
     A row deleted or inserted above a finding moves its cell (E4 → E3), and so its key; so does the
     workbook saved again as .xls or .ods (Log.xlsx → Log.ods). A ``new`` finding (its key not seen
     last run) is a ``gone`` one (last run's key not seen now) when all but the row and the file's
     extension is the same: rule, file, sheet, pair, topic, the cell's column letters and the
-    message, which quotes the cell's value. Several alike are paired in row order.
+    message, which quotes the cell's value. Several alike are paired in row order, nearest first.
+
+    Renaming a workbook, or moving a sheet into another one, changes the keys of its findings too.
+    Of those left, one is the other when they are the only two alike apart from their file (at the
+    same sheet and cell, with the same message: :func:`_likeness_in_any_file`) and, for a cell's,
+    when no finding of ``found`` (this run's, all of them; ``new`` if not given) is left on the
+    sheet where it was: the sheet is no longer there.
     """
-    def by_likeness(findings: Iterable[Finding]) -> dict[tuple, list[tuple[int, str]]]:
+    new, gone = list(new), list(gone)
+    moved = _paired(new, gone, _likeness_in_workbook, one_for_one=False)
+    matched = set(moved.values())
+    still = {_sheet_of(f) for f in (new if found is None else found)}
+    moved |= _paired([f for f in new if finding_key(f) not in moved],
+                     [f for f in gone if finding_key(f) not in matched and not (f.cell and _sheet_of(f) in still)],
+                     _likeness_in_any_file, one_for_one=True)
+    return moved
+
+
+def _paired(new: list[Finding], gone: list[Finding], likeness, *, one_for_one: bool) -> dict[str, str]:
+    """This run's key → last run's key of the findings alike by ``likeness`` (None: never alike), in
+    row order; ``one_for_one``: only where one is alike one, never guessing among several."""
+    def by_likeness(findings: list[Finding]) -> dict[tuple, list[tuple[int, str]]]:
         alike = defaultdict(list)
         for f in findings:
-            cell = _CELL.fullmatch(f.cell)
-            column, row = (cell[1], int(cell[2])) if cell else ("", 0)
-            workbook = _WORKBOOK_SUFFIX.sub("", f.file)
-            alike[f.rule, workbook, f.sheet, f.candidate_id, f.coach_id, f.topic, column, f.message].append((row, finding_key(f)))
+            if (like := likeness(f)) is not None:
+                alike[like].append((_row(f), finding_key(f)))
         return alike
 
     before = by_likeness(gone)
-    return {key: old_key for likeness, found in by_likeness(new).items()
-            for (_, key), (_, old_key) in zip(sorted(found), sorted(before.get(likeness, [])))}
+    return {key: old_key for like, found in by_likeness(new).items()
+            if not one_for_one or len(found) == len(before.get(like, ())) == 1
+            for (_, key), (_, old_key) in _in_row_order(sorted(found), sorted(before.get(like, [])))}
+
+
+def _in_row_order(found: list[tuple[int, str]], was: list[tuple[int, str]]) -> Iterable[tuple]:
+    """``found`` and ``was`` (row, key), each sorted by row, paired in row order. Where one side has
+    more (a row with the problem deleted, or one added), the fewer are paired with the consecutive
+    ones of the other side nearest their rows: E5 and E9 last run, row 5 deleted, E8 is E9."""
+    fewer, more = sorted((found, was), key=len)
+    start = 0
+    if fewer and len(more) > len(fewer):  # one numpy sum per start: a column may hold thousands alike
+        rows, others = np.array([row for row, _ in fewer]), np.array([row for row, _ in more])
+        start = min(range(len(more) - len(fewer) + 1), key=lambda first: np.abs(others[first:first + len(rows)] - rows).sum())
+    return zip(found[start:], was) if more is found else zip(found, was[start:])
+
+
+def _likeness_in_workbook(f: Finding) -> tuple:
+    """All of a finding but its row and its file's extension."""
+    cell = _CELL.fullmatch(f.cell)
+    return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id, f.topic, cell[1] if cell else "", f.message)
+
+
+def _sheet_of(f: Finding) -> tuple[str, str]:
+    """The workbook (whatever its format) and sheet of a finding."""
+    return _WORKBOOK_SUFFIX.sub("", f.file), f.sheet
+
+
+def _likeness_in_any_file(f: Finding) -> tuple | None:
+    """What a finding is, whatever its workbook is called: a cell's is all but the file (the sheet is
+    in a renamed workbook, or was moved into another one); a finding about a pair with no cell of its
+    own is about the pair (its rule and topic), not about the assignments workbook it names, and its
+    message changes week by week. None for a file's or sheet's own finding: its file is what it is about."""
+    if f.cell:
+        return (f.rule, f.sheet, f.cell, f.candidate_id, f.coach_id, f.topic, f.message)
+    if f.candidate_id or f.coach_id:
+        return (f.rule, f.candidate_id, f.coach_id, f.topic)
+    return None
+
+
+def _row(f: Finding) -> int:
+    cell = _CELL.fullmatch(f.cell)
+    return int(cell[2]) if cell else 0
 
 
 def topic_of_key(key: str) -> str:
