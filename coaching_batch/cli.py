@@ -180,6 +180,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         f"{_count(counts['errors'], 'error')}, {_count(counts['warnings'], 'warning')}, {counts['info']} info"
     )
     _echo_programs(result)
+    _echo_default_program(result, options.program[0])
     for line in recovery_warnings(result):  # a state folder on a network or sync file system
         click.echo(line, err=True)
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
@@ -207,6 +208,13 @@ def _echo_programs(result) -> None:
             if result.programs[program].payment is not None:
                 line += f", {len(paid)} newly payable (${paid['amount'].sum():,.2f})"
         click.echo(line)
+
+
+def _echo_default_program(result, given: str) -> None:
+    """The program a blank Program cell means: the first --program, which a policy file given alone
+    becomes (its pairs and everyone else's judged by it), so it is said every run."""
+    origin = f", from {given}" if given.lower().endswith(".toml") else ""
+    click.echo(f"Default program (for a blank Program cell): {result.policy.name}{origin}")
 
 
 def _count(number: int, noun: str) -> str:

@@ -591,6 +591,21 @@ def test_a_policy_file_changes_the_numbers(tmp_path, capsys):
     assert not any("candidate hours" in r for r in pair["reasons"])
 
 
+def test_the_run_says_which_program_a_blank_program_cell_means(tmp_path, capsys):
+    """A policy file given alone is the default: the ITSS pair of this inbox (its Program cell blank)
+    is judged as mentoring, and the coordinator is told so on the console."""
+    inbox = small_inbox(tmp_path)
+    ours = tmp_path / "our-mentoring.toml"
+    ours.write_text(subprocess.run([str(COMMAND), "programs", "show", "support-mentoring"], capture_output=True,
+                                   text=True).stdout)
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "a")])
+    assert "Default program (for a blank Program cell): itss-coaching" in capsys.readouterr().out.splitlines()
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "b"), "--program", str(ours)])
+    assert f"Default program (for a blank Program cell): support-mentoring, from {ours}" in capsys.readouterr().out.splitlines()
+
+
 def test_an_id_with_an_invisible_zero_width_space_still_matches_the_roster(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([
