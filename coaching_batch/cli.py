@@ -147,7 +147,8 @@ def _freeze_at_exit() -> None:
 @click.option("--certificate-template", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="The certificates' wording: a copy of certificate-template.txt (from `templates DIR`), edited.")
 # send the week's notices after the run (see `notices send`)
-@click.option("--send-notices", is_flag=True, help="Then send the notices not sent before this week (needs --smtp-config).")
+@click.option("--send-notices", is_flag=True, help="Then send the notices not sent before this week (needs --smtp-config); one not sent is a "
+                   "`Not sent:` line on stderr, and the exit status stays the run's.")
 @click.option("--smtp-config", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="SMTP config for --send-notices.")
 def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
         overwrite: bool, archive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None, send_notices: bool, smtp_config: Path | None) -> None:
@@ -186,8 +187,10 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
     if smtp is not None:  # sent once the outputs are written and the run recorded; a failure changes neither
         # recorded in the ledger its run.json names (a dry run's preview of the first week may have none yet)
-        sent = send_and_echo(out_dir, smtp, state_dir=None, dry_run=dry_run, lock_wait=lock_wait)
-        sys.exit(max(options.exit_status(result), sent))
+        sent = send_and_echo(out_dir, smtp, state_dir=None, dry_run=dry_run, lock_wait=lock_wait, cannot="Not sent")
+        if sent != ExitStatus.OK and not dry_run:  # the run completed all the same: its exit status is the run's
+            click.echo(f"Not sent: some of this run's notices (the run itself completed); send them with "
+                       f"`coaching-batch notices send {out_dir} --smtp-config {smtp_config}`", err=True)
     sys.exit(options.exit_status(result))
 
 
