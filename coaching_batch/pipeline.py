@@ -145,9 +145,10 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
             _write(result, out_dir, progress, writers)
         return result, out_dir
 
-    # a damaged ledger stops the run too; otherwise it is backed up first, and the delivered sheets checked
+    # a damaged ledger or an --out already holding outputs stops the run too; otherwise the ledger is
+    # backed up first, and the delivered sheets checked
     with (state_lock(options.state_dir, options.lock_wait),
-          closing(recovery.open_for_run(options.state_dir, out_root, options.as_of)) as ledger):
+          closing(recovery.open_for_run(options.state_dir, out_root, options.as_of, check_out=options.out_dir)) as ledger):
         held = ledger.reconcile()
         out_dir = options.out_dir(half_written=ledger.interrupted_folders())
         result = _evaluate(options, programs, progress, ledger)
