@@ -268,9 +268,14 @@ def _since(ctx, param, value: str | None) -> date | None:
     return None if value is None else _as_of(ctx, param, value)
 
 
-@app.group()
+@app.group(short_help="Runs, payments, void; backup, restore, rebuild, verify.")
 def ledger() -> None:
-    """Look into the ledger: runs, payments issued; export payments; void a payment."""
+    """The ledger: runs and payments; export, void; backup, restore, rebuild, verify.
+
+    List the runs and the payments issued, export the payments to a workbook, void a payment; back
+    the ledger up, restore a backup, rebuild a lost ledger from the delivered payment sheets, verify
+    it against them.
+    """
 
 
 @ledger.command("runs")
