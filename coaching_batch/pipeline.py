@@ -67,12 +67,12 @@ class RunOptions:
         half_written = {_folder_key(folder) for folder in half_written}
         if self.out is not None:
             if _holds_outputs(self.out) and not self._replaceable(self.out, half_written):
+                if delivered := recovery.delivered_in(self.out):  # said first: --overwrite would not help
+                    raise UsageError(f"{self.out} holds what a real run delivered ({delivered}); it is never "
+                                     "replaced, even with --overwrite: choose another --out")
                 if not self.overwrite:
                     raise UsageError(f"{self.out} already holds the outputs of an earlier run; "
                                      "choose another --out or add --overwrite")
-                if delivered := recovery.delivered_in(self.out):
-                    raise UsageError(f"{self.out} holds what a real run delivered ({delivered}); it is never "
-                                     "replaced, even with --overwrite: choose another --out")
             return self.out
         name = self.as_of.isoformat() + (settings.DRY_RUN_SUFFIX if self.dry_run else "")
         dated = self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / name
