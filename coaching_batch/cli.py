@@ -147,7 +147,8 @@ def _freeze_at_exit() -> None:
 @click.option("--certificate-template", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="The certificates' wording: a copy of certificate-template.txt (from `templates DIR`), edited.")
 # send the week's notices after the run (see `notices send`)
-@click.option("--send-notices", is_flag=True, help="Then send the notices not sent before this week (needs --smtp-config).")
+@click.option("--send-notices", is_flag=True, help="Then send the notices not sent before this week (needs --smtp-config); one not sent is a "
+                   "`Not sent:` line on stderr, and the exit status stays the run's.")
 @click.option("--smtp-config", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="SMTP config for --send-notices.")
 def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
         overwrite: bool, archive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None, send_notices: bool, smtp_config: Path | None) -> None:
@@ -180,13 +181,16 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         f"{_count(counts['errors'], 'error')}, {_count(counts['warnings'], 'warning')}, {counts['info']} info"
     )
     _echo_programs(result)
+    _echo_default_program(result, options.program[0])
     for line in recovery_warnings(result):  # a state folder on a network or sync file system
         click.echo(line, err=True)
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
     if smtp is not None:  # sent once the outputs are written and the run recorded; a failure changes neither
         # recorded in the ledger its run.json names (a dry run's preview of the first week may have none yet)
-        sent = send_and_echo(out_dir, smtp, state_dir=None, dry_run=dry_run, lock_wait=lock_wait)
-        sys.exit(max(options.exit_status(result), sent))
+        sent = send_and_echo(out_dir, smtp, state_dir=None, dry_run=dry_run, lock_wait=lock_wait, cannot="Not sent")
+        if sent != ExitStatus.OK and not dry_run:  # the run completed all the same: its exit status is the run's
+            click.echo(f"Not sent: some of this run's notices (the run itself completed); send them with "
+                       f"`coaching-batch notices send {out_dir} --smtp-config {smtp_config}`", err=True)
     sys.exit(options.exit_status(result))
 
 
@@ -207,6 +211,13 @@ def _echo_programs(result) -> None:
             if result.programs[program].payment is not None:
                 line += f", {len(paid)} newly payable (${paid['amount'].sum():,.2f})"
         click.echo(line)
+
+
+def _echo_default_program(result, given: str) -> None:
+    """The program a blank Program cell means: the first --program, which a policy file given alone
+    becomes (its pairs and everyone else's judged by it), so it is said every run."""
+    origin = f", from {given}" if given.lower().endswith(".toml") else ""
+    click.echo(f"Default program (for a blank Program cell): {result.policy.name}{origin}")
 
 
 def _count(number: int, noun: str) -> str:
@@ -257,9 +268,14 @@ def _since(ctx, param, value: str | None) -> date | None:
     return None if value is None else _as_of(ctx, param, value)
 
 
-@app.group()
+@app.group(short_help="Runs, payments, void; backup, restore, rebuild, verify.")
 def ledger() -> None:
-    """Look into the ledger: runs, payments issued; export payments; void a payment."""
+    """The ledger: runs and payments; export, void; backup, restore, rebuild, verify.
+
+    List the runs and the payments issued, export the payments to a workbook, void a payment; back
+    the ledger up, restore a backup, rebuild a lost ledger from the delivered payment sheets, verify
+    it against them.
+    """
 
 
 @ledger.command("runs")

@@ -498,6 +498,16 @@ class Ledger:
         return {folder for folder, (status, delivered) in last.items()
                 if status == INTERRUPTED and not delivered and not (Path(folder) / "payments.xlsx").exists()}
 
+    def unfinished_folders(self) -> set[str]:
+        """The output folders whose last run did not complete (killed, or still recorded as writing)
+        and that hold no payment sheet: before :meth:`reconcile` settles a killed run, every folder
+        :meth:`interrupted_folders` may name after it (read from a ledger of any schema version)."""
+        last = {}
+        for folder, status in self.db.execute("SELECT out_dir, status FROM runs WHERE out_dir != '' ORDER BY run_id"):
+            last[folder] = status
+        return {folder for folder, status in last.items()
+                if status != COMPLETED and not (Path(folder) / "payments.xlsx").exists()}
+
     def run_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM runs").fetchone()[0]
 

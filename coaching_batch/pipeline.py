@@ -67,12 +67,12 @@ class RunOptions:
         half_written = {_folder_key(folder) for folder in half_written}
         if self.out is not None:
             if _holds_outputs(self.out) and not self._replaceable(self.out, half_written):
+                if delivered := recovery.delivered_in(self.out):  # said first: --overwrite would not help
+                    raise UsageError(f"{self.out} holds what a real run delivered ({delivered}); it is never "
+                                     "replaced, even with --overwrite: choose another --out")
                 if not self.overwrite:
                     raise UsageError(f"{self.out} already holds the outputs of an earlier run; "
                                      "choose another --out or add --overwrite")
-                if delivered := recovery.delivered_in(self.out):
-                    raise UsageError(f"{self.out} holds what a real run delivered ({delivered}); it is never "
-                                     "replaced, even with --overwrite: choose another --out")
             return self.out
         name = self.as_of.isoformat() + (settings.DRY_RUN_SUFFIX if self.dry_run else "")
         dated = self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / name
@@ -145,9 +145,10 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
             _write(result, out_dir, progress, writers)
         return result, out_dir
 
-    # a damaged ledger stops the run too; otherwise it is backed up first, and the delivered sheets checked
+    # a damaged ledger or an --out already holding outputs stops the run too; otherwise the ledger is
+    # backed up first, and the delivered sheets checked
     with (state_lock(options.state_dir, options.lock_wait),
-          closing(recovery.open_for_run(options.state_dir, out_root, options.as_of)) as ledger):
+          closing(recovery.open_for_run(options.state_dir, out_root, options.as_of, check_out=options.out_dir)) as ledger):
         held = ledger.reconcile()
         out_dir = options.out_dir(half_written=ledger.interrupted_folders())
         result = _evaluate(options, programs, progress, ledger)

@@ -34,6 +34,7 @@ import re
 import sys
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -348,10 +349,15 @@ def refuse_new_ledger(state_dir: Path, out_root: Path) -> None:
         raise _new_ledger_error(state_dir, out_root, sheets, state)
 
 
-def open_for_run(state_dir: Path, out_root: Path, as_of: date) -> Ledger:
+def open_for_run(state_dir: Path, out_root: Path, as_of: date,
+                 check_out: Callable[[set[str]], object] = lambda half_written: None) -> Ledger:
     """The real run's ledger, with the state lock held: refused when new beside delivered sheets,
     damaged, or when the run is ``as_of`` a date before its last run's (nothing written), else copied
-    to ``state/backups/`` first, then opened (and migrated)."""
+    to ``state/backups/`` first, then opened (and migrated).
+
+    ``check_out``: the output folder's check (RunOptions.out_dir), given the folders a killed run may
+    have left half written; a refusal it raises comes before the backup, so that refused runs never
+    rotate the real backups out of ``state/backups/``."""
     path = ledger_path(state_dir)
     refuse_new_ledger(state_dir, out_root)
     unwritable = [p for p in (Path(state_dir), path) if p.exists() and not os.access(p, os.W_OK)]
@@ -370,6 +376,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date) -> Ledger:
                                  f"(schema {version}, this one knows {SCHEMA_VERSION})")
             empty = version == 0 or ledger.run_count() == 0
             last = None if empty else ledger.last_run_as_of()
+            half_written = set() if version == 0 else ledger.unfinished_folders()
         if last is not None and as_of < last:  # its report would show what was first seen after its date
             raise UsageError(f"the ledger's last run was as of {last}: a run as of {as_of} cannot be recorded after "
                              f"it (its findings' history and payments are later); run as of {last} or later, or "
@@ -378,6 +385,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date) -> Ledger:
             sheets = read_sheets([out_root])
             if sheets:
                 raise _new_ledger_error(state_dir, out_root, sheets, "empty")
+        check_out(half_written)
         try:
             backup_ledger(state_dir)
         except OSError as exc:

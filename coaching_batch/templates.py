@@ -61,11 +61,13 @@ def template_filename(table: Table) -> str:
     return f"{table.name}.xlsx"
 
 
-def write_templates(directory: Path, *, force: bool = False) -> list[Path]:
-    """Write one blank workbook per table into ``directory`` (created if missing); return the paths.
+def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path], list[Path]]:
+    """Write one blank workbook per table and the certificate template into ``directory`` (created if
+    missing); return the paths written and the paths kept.
 
     An existing workbook of the same name is a coordinator's file: nothing is written unless
-    ``force`` is given, so a refusal never leaves half the set replaced.
+    ``force`` is given, so a refusal never leaves half the set replaced. ``force`` replaces the
+    workbooks only: a certificate template already there holds the coordinator's wording, and is kept.
     """
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} exists and is not a folder")
@@ -77,8 +79,10 @@ def write_templates(directory: Path, *, force: bool = False) -> list[Path]:
     if existing and not force:
         raise UsageError(
             f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''} in {directory}; "
-            "nothing was written (use --force to replace them, or choose another folder)"
+            "nothing was written (use --force to replace the workbooks, or choose another folder)"
         )
+    kept = [path for table, path in targets if table is None and path.exists()]
+    targets = [(table, path) for table, path in targets if path not in kept]
     import xlsxwriter.exceptions  # here, not at the top: the command line's help does not need it
 
     try:
@@ -91,7 +95,7 @@ def write_templates(directory: Path, *, force: bool = False) -> list[Path]:
                     _write_template(table, temp)
     except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
         raise UsageError(f"cannot write the templates in {directory}: {getattr(exc, 'strerror', None) or exc}") from None
-    return [path for _, path in targets]
+    return [path for _, path in targets], kept
 
 
 def _write_template(table: Table, path: Path) -> None:
@@ -265,16 +269,19 @@ def _write_instructions(sheet: Worksheet, table: Table, formats: dict) -> None:
 
 @click.command("templates")
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Replace template workbooks already in DIR.")
+@click.option("--force", is_flag=True, help="Replace template workbooks already in DIR (a certificate-template.txt there is kept).")
 def templates_command(directory: Path, force: bool) -> None:
     """Write blank input workbooks, one per table, and the certificate template into DIR (created if missing).
 
     A workbook already in DIR with a template's name is left alone and nothing is written,
-    unless --force is given.
+    unless --force is given; even then an edited certificate-template.txt is kept.
     """
     try:
-        written = write_templates(directory, force=force)
+        written, kept = write_templates(directory, force=force)
     except CoachingBatchError as exc:
         raise click.UsageError(str(exc)) from None
     for path in written:
         click.echo(f"Wrote {path}")
+    for path in kept:
+        click.echo(f"Kept {path}: the certificates' wording already there is not replaced "
+                   "(delete it and run templates again for the default wording)")

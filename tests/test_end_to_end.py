@@ -512,6 +512,17 @@ def test_a_bare_command_group_prints_its_help_and_exits_0(group, capsys):
     assert shown.err == ""
 
 
+def test_the_ledger_groups_help_names_every_thing_it_does(capsys):
+    """Listed with the other commands, and atop its own help: backup, restore, rebuild and verify too."""
+    for args in (["--help"], ["ledger", "--help"]):
+        with pytest.raises(SystemExit):
+            main(args)
+        shown = capsys.readouterr().out
+        described = next(line for line in shown.splitlines() if line.startswith("  ledger ")) if args == ["--help"] \
+            else " ".join(shown.split("Options:")[0].split())
+        assert all(word in described.lower() for word in ("runs", "payments", "void", "backup", "restore", "rebuild", "verify"))
+
+
 def test_a_usage_error_in_a_group_is_one_error_line(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["ledger", "no-such-command"])
@@ -589,6 +600,21 @@ def test_a_policy_file_changes_the_numbers(tmp_path, capsys):
     pair = json.loads((tmp_path / "out" / "run.json").read_text())["pairs"][0]
     assert pair["candidate_hours"] == 5.0
     assert not any("candidate hours" in r for r in pair["reasons"])
+
+
+def test_the_run_says_which_program_a_blank_program_cell_means(tmp_path, capsys):
+    """A policy file given alone is the default: the ITSS pair of this inbox (its Program cell blank)
+    is judged as mentoring, and the coordinator is told so on the console."""
+    inbox = small_inbox(tmp_path)
+    ours = tmp_path / "our-mentoring.toml"
+    ours.write_text(subprocess.run([str(COMMAND), "programs", "show", "support-mentoring"], capture_output=True,
+                                   text=True).stdout)
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "a")])
+    assert "Default program (for a blank Program cell): itss-coaching" in capsys.readouterr().out.splitlines()
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "b"), "--program", str(ours)])
+    assert f"Default program (for a blank Program cell): support-mentoring, from {ours}" in capsys.readouterr().out.splitlines()
 
 
 def test_an_id_with_an_invisible_zero_width_space_still_matches_the_roster(tmp_path):

@@ -303,6 +303,8 @@ def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_pat
     out = tmp_path / "report"
     assert paid_ids(out_folder(run_week(inbox, WEEK1, "--out", str(out)))) == [ALICIA_BROOKS]
     sheet = (out / "payments.xlsx").read_bytes()
+    first = run_week(inbox, WEEK1, "--out", str(out))  # the first message gives only advice that works
+    assert first.returncode == 2 and "never replaced" in first.stderr and "add --overwrite" not in first.stderr
     refused = run_week(inbox, WEEK1, "--out", str(out), "--overwrite")
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1
     assert "1 stipend paid" in refused.stderr and "never replaced" in refused.stderr

@@ -389,6 +389,29 @@ def test_the_runs_keep_the_last_twelve_backups_oldest_removed(tmp_path):
         assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
+def test_a_run_refused_for_its_out_folder_makes_no_backup_so_the_real_ones_are_kept(tmp_path):
+    """Twelve refusals used to rotate every real backup out of state/backups/, leaving only copies of
+    the ledger as it is: a refused run is stopped before its backup."""
+    inbox, state = small_inbox(tmp_path), tmp_path / "state"
+    week1 = out_folder(run_week(inbox, WEEK1))
+    run_week(inbox, WEEK2)
+    kept = list_backups(state)
+    assert len(kept) == 1  # the copy the second week made of the first week's ledger
+    for overwrite in ((), ("--overwrite",)):
+        assert "--out" in one_error_line(run_week(inbox, WEEK3, "--out", str(week1), *overwrite))
+    assert list_backups(state) == kept
+
+
+def test_a_run_killed_before_its_payment_sheet_is_run_again_into_the_same_out_folder_after_a_backup(tmp_path):
+    inbox, state, out = small_inbox(tmp_path), tmp_path / "state", tmp_path / "weekly"
+    run_week(inbox, WEEK1)
+    killed = run_week(inbox, WEEK2, "--out", str(out), env={"COACHING_BATCH_CRASH_AT": "sheet-delivering"})
+    assert killed.returncode != 0 and (out / "results.xlsx").exists() and not (out / "payments.xlsx").exists()
+    again = run_week(inbox, WEEK2, "--out", str(out))  # what the killed run left half written is replaced
+    assert again.returncode == 0, again.stderr
+    assert (out / "payments.xlsx").exists() and len(list_backups(state)) == 2
+
+
 def test_restore_refuses_a_damaged_copy_or_one_from_a_newer_version_and_changes_nothing(tmp_path):
     state = tmp_path / "state"
     Ledger.open(state).close()

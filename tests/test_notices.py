@@ -441,6 +441,31 @@ def test_run_with_send_notices_writes_records_and_sends_in_one_step(capsys, tmp_
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()} == before
 
 
+def test_a_run_whose_notices_are_not_all_sent_exits_as_the_run_completed_and_says_how_to_send_them(capsys, tmp_path, smtp):
+    """SPEC §7: the run completed (outputs written, stipends recorded), so it exits 0 (1 with --strict and
+    an error finding), not 2 as a run that could not be done; each notice not sent is a line on stderr."""
+    recorder, port = smtp
+    inbox, out, down = small_inbox(tmp_path), tmp_path / "out", smtp_config(tmp_path, free_port())
+    status, stdout, stderr = command(capsys, "run", inbox, "--as-of", AS_OF.isoformat(), "--out", out,
+                                     "--send-notices", "--smtp-config", down)
+    assert status == 0 and "Outputs written to" in stdout and (out / "payments.xlsx").is_file()
+    lines = stderr.splitlines()
+    assert len(lines) == 4 and all(line.startswith("Not sent: ") for line in lines)
+    assert lines[-1].endswith(f"send them with `coaching-batch notices send {out} --smtp-config {down}`")
+    status, _, _ = command(capsys, "notices", "send", out, "--smtp-config", smtp_config(tmp_path, port))
+    assert status == 0 and recorder.to() == ["cal@example.org", COORDINATOR, "cora@example.org"]
+
+    recorder.received.clear()
+    recorder.refuse.add("cora@example.org")
+    status, _, stderr = command(capsys, "run", inbox, "--as-of", (AS_OF + dt.timedelta(days=7)).isoformat(),
+                                "--out", tmp_path / "next", "--send-notices", "--smtp-config", smtp_config(tmp_path, port))
+    assert status == 0 and "Not sent: the notice to cora@example.org" in stderr
+    assert json.loads((tmp_path / "next" / "run.json").read_text())["counts"]["errors"] > 0
+    status, _, _ = command(capsys, "run", inbox, "--as-of", (AS_OF + dt.timedelta(days=14)).isoformat(), "--strict",
+                           "--out", tmp_path / "after", "--send-notices", "--smtp-config", smtp_config(tmp_path, port))
+    assert status == 1  # --strict and error findings: 1, as without --send-notices
+
+
 def test_a_reader_that_leaves_early_leaves_every_notice_sent_and_the_exit_status_the_sends(outputs, smtp, tmp_path):
     """`run --send-notices … | head -1`, `notices send … | head -1`: the reader gone, the notices are
     still sent, a notice not sent is still its line on stderr, and the exit status is the send's."""

@@ -255,6 +255,20 @@ def test_force_replaces_existing_workbooks(tmp_path):
     assert not [p for p in directory.iterdir() if p.name.startswith(".")]  # no temporary files left
 
 
+def test_force_keeps_the_coordinators_edited_certificate_template_and_says_so(tmp_path, capsys):
+    directory = tmp_path / "forms"
+    assert cli("templates", str(directory)) == 0
+    wording = directory / "certificate-template.txt"
+    edited = wording.read_bytes().replace(b"Certificate of Completion", b"Certificate of Achievement")
+    wording.write_bytes(edited)
+    capsys.readouterr()
+    assert cli("templates", str(directory), "--force") == 0
+    assert wording.read_bytes() == edited
+    out = capsys.readouterr().out
+    assert f"Kept {wording}: the certificates' wording already there is not replaced" in out
+    assert f"Wrote {wording}" not in out and f"Wrote {directory / 'employees.xlsx'}" in out
+
+
 def test_a_file_in_place_of_the_folder_is_a_usage_error(tmp_path, capsys):
     not_a_folder = tmp_path / "templates"
     not_a_folder.write_text("x")

@@ -40,14 +40,15 @@ def load_config_or_exit(path: Path) -> SmtpConfig:
 
 
 def send_and_echo(out_dir: Path, config: SmtpConfig, *, state_dir: Path | None, dry_run: bool,
-                  lock_wait: float = LOCK_WAIT_SECONDS) -> int:
-    """Send the notices in ``out_dir``, print what happened, return the exit status (0, 1 or 2)."""
+                  lock_wait: float = LOCK_WAIT_SECONDS, cannot: str = "Error") -> int:
+    """Send the notices in ``out_dir``, print what happened, return the exit status (0, 1 or 2).
+    ``cannot``: how a line saying none could be sent begins (after a run that completed: ``Not sent``)."""
     from .send import send_notices  # the ledger and smtplib only when sending
 
     try:
         report = send_notices(out_dir, config, state_dir=state_dir, dry_run=dry_run, lock_wait=lock_wait)
     except CoachingBatchError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"{cannot}: {exc}", err=True)
         return CANNOT_SEND
     verb = "Would send" if dry_run else "Sent"
     for notice in report.sent:
