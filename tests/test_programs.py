@@ -1201,6 +1201,22 @@ def test_only_active_pairs_and_those_completed_in_the_current_school_year_are_ju
     assert [f.rule for f in result.findings if f.candidate_id == "201"] == []
 
 
+def test_an_entry_dated_after_as_of_of_a_pair_not_judged_is_log_date_future_unless_its_program_is_unknown():
+    """SPEC §2a: the LOG-* rules apply to every preset, so a pair its program does not judge this
+    school year is told of a future-dated entry as any pair is; a pair of no known program is not judged."""
+    pairs = [job_pair(candidate="201", start="2025-09-01", status="Completed", completion="2026-05-01"),
+             job_pair(candidate="202", start="2026-08-10", status="Withdrawn", completion="2026-09-01"),
+             job_pair(candidate="203", program="Leadership Mentoring"), job_pair()]
+    ahead = day(AS_OF, 5)
+    log = fortnightly() + [coach_entry(ahead, candidate=who) for who in ("201", "202", "203")]
+    result = job(pairs=pairs, log=log)
+    future = found(result, "LOG-DATE-FUTURE")
+    assert sorted((f.candidate_id, f.program) for f in future) == [("201", JOB), ("202", JOB)]
+    assert all(f"entry dated {ahead}, after the as-of date {day(AS_OF)}; not counted" in f.message for f in future)
+    assert [f.rule for f in result.findings if f.candidate_id == "203"] == ["CELL-ENUM"]
+    assert "not in the current school year" in reasons(pair_of(result, "201"))
+
+
 def test_a_completed_pair_without_a_completion_date_is_judged_not_set_aside():
     result = job(pairs=[job_pair(status="Completed")], milestones=ALL_PHASES, log=fortnightly(last="2026-11-10"))
     pair = pair_of(result)
