@@ -920,9 +920,12 @@ def test_an_agreement_of_last_school_year_does_not_count():
     assert len(found(result, "AGREEMENT-LATE")) == 1
 
 
-def test_a_milestone_dated_after_as_of_does_not_count():
+def test_a_milestone_dated_after_as_of_does_not_count_and_the_message_names_it():
     result = job(milestones=[milestone("Agreement", day(AS_OF, 1))])
-    assert len(found(result, "AGREEMENT-LATE")) == 1
+    [late] = found(result, "AGREEMENT-LATE")
+    assert late.message.startswith(f"No partnership agreement dated by the as-of date {day(AS_OF)}: "
+                                   f"the one recorded is dated {day(AS_OF, 1)}, after it;")
+    assert "recorded this school year" not in reasons(pair_of(result))
 
 
 def test_the_current_school_year_is_the_one_holding_as_of():
@@ -1076,10 +1079,35 @@ def test_a_pair_started_last_school_year_keeps_the_phases_it_reached_then():
     assert found(result) == [] and pair_of(result)["completion_eligible"]
 
 
-def test_a_phase_dated_after_the_completion_date_is_not_the_pairs():
-    rows = ALL_PHASES[:-1] + [milestone("Ongoing Support", "2026-11-12")]
-    result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")], milestones=rows, log=fortnightly(last="2026-11-10"))
-    assert not pair_of(result)["completion_eligible"] and "phase not dated: Ongoing Support" in reasons(pair_of(result))
+def test_the_agreement_and_a_phase_dated_after_the_completion_date_are_the_pairs():
+    """SPEC §2a stops the counted hours at the completion date, not the milestones: an agreement on
+    time and the last phase, both recorded a few days after the last meeting, are the pair's."""
+    rows = [milestone("Orientation", "2026-08-06"), milestone("Relationship", "2026-08-10"), milestone("Goals", "2026-08-20"),
+            milestone("Ongoing Support", "2026-08-28"), milestone("Agreement", "2026-08-30")]
+    pairs = [job_pair(start="2026-08-05", status="Completed", completion="2026-08-25")]
+    result = job(pairs=pairs, milestones=rows, log=[coach_entry("2026-08-05"), coach_entry("2026-08-20"), coach_entry("2026-08-24")],
+                 as_of="2026-10-30")
+    assert found(result) == []
+    assert pair_of(result)["completion_eligible"] and len(result.certificates) == 1
+
+
+def test_milestones_after_the_completion_date_are_the_next_coachings_when_the_two_people_began_again():
+    """Coached again in the same school year: what is dated after the first coaching was completed is
+    the second one's; the first is told that the agreement recorded is the next coaching's, not that
+    none is recorded."""
+    rows = [milestone("Orientation", "2026-08-12"), milestone("Relationship", "2026-08-20"), milestone("Goals", "2026-09-01"),
+            milestone("Ongoing Support", "2026-09-20"), milestone("Agreement", "2026-09-25")]
+    pairs = [job_pair(start="2026-08-05", status="Completed", completion="2026-09-15"), job_pair(start="2026-10-01")]
+    result = job(pairs=pairs, milestones=rows, log=fortnightly(first="2026-10-01"))
+    first, again = result.pairs.iloc[0], result.pairs.iloc[1]
+    assert not first["completion_eligible"] and "phase not dated: Ongoing Support" in reasons(first)
+    [late] = [f for f in found(result, "AGREEMENT-LATE") if "2026-09-04" in f.message]
+    assert "No partnership agreement recorded" not in late.message
+    assert late.message.startswith("No partnership agreement dated by 2026-09-15: the one recorded is dated 2026-09-25, "
+                                   "the same two people's next coaching's")
+    assert [f.message for f in found(result, "PHASE-MISSING")] == [
+        f"{phase} has no date, but Ongoing Support is dated 2026-09-20" for phase in ("Orientation", "Relationship", "Goals")]
+    assert not again["completion_eligible"]
 
 
 def test_a_milestone_of_a_pair_without_an_assignment_is_a_finding_at_its_candidate_cell():
@@ -1171,6 +1199,22 @@ def test_only_active_pairs_and_those_completed_in_the_current_school_year_are_ju
     other = pair_of(result, "201")
     assert not other["completion_eligible"] and "not in the current school year" in reasons(other)
     assert [f.rule for f in result.findings if f.candidate_id == "201"] == []
+
+
+def test_an_entry_dated_after_as_of_of_a_pair_not_judged_is_log_date_future_unless_its_program_is_unknown():
+    """SPEC §2a: the LOG-* rules apply to every preset, so a pair its program does not judge this
+    school year is told of a future-dated entry as any pair is; a pair of no known program is not judged."""
+    pairs = [job_pair(candidate="201", start="2025-09-01", status="Completed", completion="2026-05-01"),
+             job_pair(candidate="202", start="2026-08-10", status="Withdrawn", completion="2026-09-01"),
+             job_pair(candidate="203", program="Leadership Mentoring"), job_pair()]
+    ahead = day(AS_OF, 5)
+    log = fortnightly() + [coach_entry(ahead, candidate=who) for who in ("201", "202", "203")]
+    result = job(pairs=pairs, log=log)
+    future = found(result, "LOG-DATE-FUTURE")
+    assert sorted((f.candidate_id, f.program) for f in future) == [("201", JOB), ("202", JOB)]
+    assert all(f"entry dated {ahead}, after the as-of date {day(AS_OF)}; not counted" in f.message for f in future)
+    assert [f.rule for f in result.findings if f.candidate_id == "203"] == ["CELL-ENUM"]
+    assert "not in the current school year" in reasons(pair_of(result, "201"))
 
 
 def test_a_completed_pair_without_a_completion_date_is_judged_not_set_aside():

@@ -287,10 +287,14 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     before_rule = np.append(pairs["before_rule"].to_numpy(dtype=object), "LOG-OUTSIDE-WINDOW")[at]
     implausible_minutes = np.append(pairs["implausible_minutes"].to_numpy(dtype=np.int64),
                                     round(programs.default.hours.implausible_entry_hours * 60))[at]
-    not_judged = ~label_failed & ~missing_ids & ~unknown & ~no_assignment & ~judged
-
+    known_program = np.append(pairs["known_program"].to_numpy(dtype=bool), True)[at]
     invalid = entries["duration"] <= 0
     future = entries["date"] > as_of
+    # A pair its program does not judge this run (completed another school year, withdrawn) has its
+    # entries set aside without a word, but one dated after as-of is told as for every program (SPEC
+    # §2a: the LOG-* rules apply to every preset); a pair of an unknown program is not judged at all.
+    told_anyway = future.fillna(False).to_numpy(dtype=bool) & known_program
+    not_judged = ~label_failed & ~missing_ids & ~unknown & ~no_assignment & ~judged & ~told_anyway
     window_end = entries["window_end"].where(entries["window_end"] < as_of, as_of)
     assigned = entries["pair"] >= 0
     before = assigned & ~(entries["date"] >= entries["window_start"]).fillna(False).astype(bool)

@@ -23,14 +23,34 @@ def _year_start(context: Context) -> pd.Timestamp:
 
 def _milestones(pairs: pd.DataFrame, context: Context, since: pd.Series) -> pd.DataFrame:
     """The milestones of these pairs, each with its pair number: those of its two people dated from
-    ``since`` (by pair) up to its completion date and as-of. The same two people coached again in a
-    later school year are another pair, with milestones of its own."""
-    as_of = context.as_of
-    until = pairs["completion_date"].where(pairs["completion_date"] < as_of, as_of)
-    keyed = pairs[["candidate_id", "coach_id", "pair"]].assign(_since=since, _until=until)
+    ``since`` (by pair) on, each with the last day of the pair's own (`_until`, see :func:`_own`): a
+    later one is told of, not used. The same two people coached again in a later school year are
+    another pair, with milestones of its own."""
+    keyed = pairs[["candidate_id", "coach_id", "pair"]].assign(_since=since, _until=_until(pairs, context))
     milestones = context.tables["milestones"].merge(keyed, on=["candidate_id", "coach_id"])
-    within = (milestones["date"] >= milestones["_since"]) & (milestones["date"] <= milestones["_until"])
-    return milestones[within].sort_values(["pair", "date", "_row"], kind="stable")
+    return milestones[milestones["date"] >= milestones["_since"]].sort_values(["pair", "date", "_row"], kind="stable")
+
+
+def _own(milestones: pd.DataFrame) -> pd.DataFrame:
+    """Of :func:`_milestones`, each pair's own: those dated up to its `_until`."""
+    return milestones[milestones["date"] <= milestones["_until"]]
+
+
+def _until(pairs: pd.DataFrame, context: Context) -> pd.Series:
+    """The last day of each pair's milestones: as-of, not the completion date (an agreement signed
+    or a phase dated after the last meeting is the pair's, SPEC §2a) — unless the same two people
+    began again after it was completed: then the day before the next coaching's milestones begin
+    (the start of the school year it started in, and never before this one's completion)."""
+    as_of = context.as_of
+    others = _same_two_people(pairs, context)
+    if others is None:
+        return pd.Series(as_of, index=pairs.index, dtype="datetime64[ns]")
+    again = others[others["_start"] > others["completion_date"]]
+    first_again = again.groupby("_pair").agg(next_start=("_start", "min"), completed=("completion_date", "first"))
+    school_year = _school_year(context)
+    next_from = first_again["next_start"].map(lambda start: school_year_start(school_year, start))
+    until = (next_from - pd.Timedelta(days=1)).combine(first_again["completed"], max).reindex(pairs.index)
+    return until.where(until < as_of, as_of)
 
 
 def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgreement, context: Context) -> Judgement:
@@ -38,8 +58,13 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
     judgement = Judgement()
     as_of, year_start = context.as_of, _year_start(context)
     this_year = _milestones(pairs, context, since=pd.Series(year_start, index=pairs.index))
-    signed = this_year[this_year["phase"] == "Agreement"].groupby("pair")["date"].min()
-    reviews = this_year[this_year["phase"] == "Agreement Review"].groupby("pair").size()
+    own = _own(this_year)
+    signed = own[own["phase"] == "Agreement"].groupby("pair")["date"].min()
+    reviews = own[own["phase"] == "Agreement Review"].groupby("pair").size()
+    agreements = this_year[this_year["phase"] == "Agreement"]
+    # an Agreement dated after as-of, or the same two people's next coaching's: recorded, not this pair's
+    later = (agreements[agreements["date"] > agreements["_until"]]
+             .groupby("pair").agg(date=("date", "min"), until=("_until", "first")))
     review_dates = []
     for text in agreement.review_due:
         month, day = month_day(text, "partnership_agreement", "review_due")
@@ -57,10 +82,19 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
                 f"Partnership agreement dated {day_text(dated)}, {(dated - due_from).days} days after {what} "
                 f"{day_text(due_from)}; due within {agreement.due_days} days (by {day_text(due)})"))
         elif pd.isna(dated) and as_of > due:
-            judgement.blocks(i, f"no partnership agreement this school year (due by {day_text(due)})")
+            if i not in later.index:
+                none = "No partnership agreement recorded this school year"
+                judgement.blocks(i, f"no partnership agreement this school year (due by {day_text(due)})")
+            else:  # recorded, but not this pair's: say so, not that there is none
+                recorded, ends = later.at[i, "date"], later.at[i, "until"]
+                by = f"the as-of date {day_text(as_of)}" if ends == as_of else day_text(ends)
+                whose = ("after it" if ends == as_of else "the same two people's next coaching's (its milestones "
+                         f"count from {day_text(ends + pd.Timedelta(days=1))})")
+                none = f"No partnership agreement dated by {by}: the one recorded is dated {day_text(recorded)}, {whose}"
+                judgement.blocks(i, f"no partnership agreement by {by} (due by {day_text(due)}; "
+                                    f"the one recorded is dated {day_text(recorded)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
-                f"No partnership agreement recorded this school year; it was due within {agreement.due_days} days "
-                f"of {what} {day_text(due_from)} (by {day_text(due)})"))
+                f"{none}; it was due within {agreement.due_days} days of {what} {day_text(due_from)} (by {day_text(due)})"))
         until = as_of if pd.isna(pair["completion_date"]) else min(as_of, pair["completion_date"])
         passed = [d for d in review_dates if d <= until]
         held = int(reviews.get(i, 0))
@@ -74,14 +108,15 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
 def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judgement:
     """PHASE-OUT-OF-ORDER and PHASE-MISSING (warnings); every phase dated in order is needed for completion.
     A pair's phases are those dated from the start of the school year it started in (a phase may be
-    reached a little before its planning meeting) up to its completion date and as-of."""
+    reached a little before its planning meeting) up to as-of, its completion date no end to them
+    (see :func:`_until`)."""
     judgement = Judgement()
     order = phases.order
     in_order = f"Check the phase dates: {_listed(order)} come in that order."  # the policy's order, not the preset's
     school_year, year_start = _school_year(context), _year_start(context)
     pair_year_start = pairs["start"].map(lambda start: school_year_start(school_year, start), na_action="ignore")
     since = pair_year_start.fillna(year_start).combine(_after_the_previous(pairs, context), max)
-    milestones = _milestones(pairs, context, since=since)  # the pair's own cycle
+    milestones = _own(_milestones(pairs, context, since=since))  # the pair's own cycle
     milestones = milestones[milestones["phase"].isin(order)]
     first = milestones.drop_duplicates(["pair", "phase"], keep="first")  # sorted by date: each phase's earliest
     by_pair: dict[int, dict[str, dict]] = {}
@@ -120,15 +155,25 @@ def _after_the_previous(pairs: pd.DataFrame, context: Context) -> pd.Series:
     none), from every assignment, judged this year or not: the milestones (kept by the two people, not
     by pair) of a coaching completed are its own, never the next one's (begun in July, or twice in one
     school year)."""
-    every = context.tables["assignments"]
-    if not every.duplicated(["candidate_id", "coach_id"]).any():  # nobody coached twice: nothing to look back at
+    others = _same_two_people(pairs, context)
+    if others is None:
         return pd.Series(pd.NaT, index=pairs.index, dtype="datetime64[ns]")
-    assignments = every[["candidate_id", "coach_id", "completion_date"]].dropna()
-    began = pairs[["candidate_id", "coach_id", "start"]].reset_index(names="_pair")
-    both = began.merge(assignments, on=["candidate_id", "coach_id"])
-    before = both[both["completion_date"] < both["start"]]
-    latest = before.groupby("_pair")["completion_date"].max()
+    before = others[others["_completed"] < others["start"]]
+    latest = before.groupby("_pair")["_completed"].max()
     return (latest + pd.Timedelta(days=1)).reindex(pairs.index)
+
+
+def _same_two_people(pairs: pd.DataFrame, context: Context) -> pd.DataFrame | None:
+    """Each pair (`_pair`, with its `start` and `completion_date`) beside every assignment of its two
+    people, judged this year or not (its `_start`, planning meeting else assigned date, and
+    `_completed`); None when nobody is coached twice (nothing to look at)."""
+    every = context.tables["assignments"]
+    if not every.duplicated(["candidate_id", "coach_id"]).any():
+        return None
+    assignments = every[["candidate_id", "coach_id"]].assign(
+        _start=every["planning_meeting_date"].fillna(every["assigned_date"]), _completed=every["completion_date"])
+    these = pairs[["candidate_id", "coach_id", "start", "completion_date"]].reset_index(names="_pair")
+    return these.merge(assignments, on=["candidate_id", "coach_id"])
 
 
 def _listed(phases: list[str]) -> str:
