@@ -172,21 +172,16 @@ def recognise(rows: list[list]) -> Recognition:
 
 
 def table_beside(row: list, recognition: Recognition) -> tuple[str, int] | None:
-    """A second whole table on the header row, beside the one recognised and apart from it by a
-    blank column (a roster and its assignments typed side by side): its name and its first header's
-    0-based position. None when there is none."""
+    """A second whole table on the header row, all of it to the right or all to the left of the one
+    recognised (a roster and its assignments typed side by side, a second log pasted beside the
+    first): its name and its first header's 0-based position. None when there is none."""
     first, last = min(recognition.columns.values()), max(recognition.columns.values())
-    while first > 0 and not is_blank(row[first - 1]):
-        first -= 1
-    while last + 1 < len(row) and not is_blank(row[last + 1]):
-        last += 1
-    rest = [None] * (last + 1) + list(row[last + 1 :])
-    rest[:first] = row[:first]
-    complete = [candidate for candidate in _row_candidates(rest) if candidate[1]]
-    if not complete:
-        return None
-    *_, table_name, columns, _ = max(complete)
-    return table_name, min(columns.values())
+    for rest in ([None] * (last + 1) + list(row[last + 1 :]), list(row[:first])):
+        complete = [candidate for candidate in _row_candidates(rest) if candidate[1]]
+        if complete:
+            *_, table_name, columns, _ = max(complete)
+            return table_name, min(columns.values())
+    return None
 
 
 def _row_candidates(row: list) -> tuple[tuple, ...]:

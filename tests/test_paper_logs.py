@@ -361,6 +361,17 @@ def test_a_footer_matching_neither_is_a_mismatch_at_its_cell_with_both_sums():
     assert "1.00 h on this page, 4.00 h in the whole log" in mismatch.message
 
 
+def test_a_footer_whose_value_is_not_a_duration_is_reported_and_a_blank_one_is_not():
+    """`TBD` or `9,000` (a thousands separator or a decimal comma?) beside Total Hours cannot agree
+    with the entries: it is said so at its cell; a blank one is the form's empty line."""
+    footers = [("log.xlsx", "Page 2", Footer(5, 2, "TBD"), None), ("log.xlsx", "Page 1", Footer(10, 2, "9,000"), None),
+               ("log.xlsx", "Page 1", Footer(11, 2, None), None), ("log.xlsx", "Page 1", Footer(12, 2, "  "), None)]
+    found = check_footers(PAGES, footers)
+    assert [(f.rule, f.cell) for f in found] == [("LOG-TOTAL-MISMATCH", "C5"), ("LOG-TOTAL-MISMATCH", "C10")]
+    assert found[0].message == "Total Hours 'TBD' is not a number of hours but the entries add up to 1.00 h on this page, 4.00 h in the whole log"
+    assert found[1].message.startswith("Total Hours '9,000' is not a number of hours (the comma could be a thousands separator")
+
+
 def test_a_footer_counts_only_the_entries_above_it_and_a_sheet_of_two_pairs_only_its_page():
     assert check_footers(PAGES, [("log.xlsx", "Page 1", Footer(9, 2, 1.5), 90)]) == []
     [mismatch] = check_footers(PAGES, [("mixed.xlsx", "Both", Footer(4, 2, 4), 240)])

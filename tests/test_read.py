@@ -237,6 +237,22 @@ def test_a_header_merged_down_over_two_rows_is_read_with_the_headers_of_its_lowe
     assert log.frame[["candidate_id", "coach_id", "duration"]].values.tolist() == [["200", "100", 1.5]]
 
 
+@pytest.mark.parametrize("gap", [0, 1])
+def test_a_second_log_pasted_beside_the_first_is_noticed_with_or_without_a_blank_column_between(tmp_path, gap):
+    """Its headers are the first log's again: the first log is read, the second is named at its first header."""
+    rows = [COACH_HEADER + [None] * gap + COACH_HEADER,
+            ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"] + [None] * gap + ["201", "101", dt.date(2026, 3, 6), "Email", 1, "mail"]]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert sheet.table == "coach_log" and sheet.frame["candidate_id"].tolist() == ["200"]
+    assert sheet.beside == ("coach_log", len(COACH_HEADER) + gap)
+
+
+def test_columns_of_its_own_beside_a_table_are_no_second_table(tmp_path):
+    rows = [COACH_HEADER + ["Notes", None, "Checked by"], ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call", "ok", None, "KL"]]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert sheet.table == "coach_log" and sheet.beside is None
+
+
 def test_an_entry_written_over_two_rows_with_its_duration_merged_counts_once(tmp_path):
     """Its description runs onto a second row and every other cell, the Duration too, is merged over
     both: one entry of 1.5 h, as Excel's SUM sees it (it was counted twice, and paid on)."""

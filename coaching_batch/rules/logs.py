@@ -20,6 +20,7 @@ from ..findings import Finding, finding
 from ..forked import Forked
 from ..policy import Programs
 from ..read import Footer
+from ..recognise import is_blank
 from ..validate import Tables
 from .dates import day_text, hours_text
 from .pairs import unknown_ids
@@ -522,13 +523,16 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding
 def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, int | None]]) -> list[Finding]:
     """LOG-TOTAL-MISMATCH: a `Total Hours` footer that matches neither its sheet's entries nor its whole log.
 
-    ``footers`` holds (file, sheet, footer, minutes) with the footer's value read as a duration.
-    The page sum is every entry read above the footer on its sheet; the whole log is every entry of
-    the same kind and pair in the same file (its pages), when the sheet holds one pair only.
+    ``footers`` holds (file, sheet, footer, minutes) with the footer's value read as a duration (None
+    where it cannot be). The page sum is every entry read above the footer on its sheet; the whole log
+    is every entry of the same kind and pair in the same file (its pages), when the sheet holds one
+    pair only. A value that is not a duration (`TBD`, `9,000`) matches neither; a blank one is a
+    form's empty line, not a total.
     """
     given = pd.DataFrame(
-        [(file, sheet, f.row, f.col, minutes) for file, sheet, f, minutes in footers if minutes is not None],
-        columns=["_file", "_sheet", "footer_row", "footer_col", "minutes"],
+        [(file, sheet, f.row, f.col, np.nan if minutes is None else minutes, f.value) for file, sheet, f, minutes in footers
+         if minutes is not None or not is_blank(f.value)],
+        columns=["_file", "_sheet", "footer_row", "footer_col", "minutes", "typed"],
     )
     if given.empty:
         return []
@@ -559,14 +563,18 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
     given.loc[known, "candidate_id"] = logged["candidate_id"].to_numpy(dtype=object, na_value=None)[rows] if len(rows) else []
     given.loc[known, "coach_id"] = logged["coach_id"].to_numpy(dtype=object, na_value=None)[rows] if len(rows) else []
     given["page"] = given["page_sum"]
-    wrong = given[((given["minutes"] - given["page"]).abs() > 1) & ((given["minutes"] - given["whole"]).abs() > 1)]
+    unreadable = given["minutes"].isna()
+    wrong = given[unreadable | (((given["minutes"] - given["page"]).abs() > 1) & ((given["minutes"] - given["whole"]).abs() > 1))]
 
     findings = []
     for row in wrong.to_dict("records"):
         expected = f"{row['page'] / 60:.2f} h on this page" + (f", {row['whole'] / 60:.2f} h in the whole log" if row["whole"] != row["page"] else "")
+        why = values.why_unreadable("duration", row["typed"])
+        says = (f"Total Hours {str(row['typed']).strip()!r} is not a number of hours{f' ({why})' if why else ''}"
+                if pd.isna(row["minutes"]) else f"Total Hours says {row['minutes'] / 60:.2f} h")
         findings.append(finding(
             "LOG-TOTAL-MISMATCH",
-            f"Total Hours says {row['minutes'] / 60:.2f} h but the entries add up to {expected}",
+            f"{says} but the entries add up to {expected}",
             file=row["_file"], sheet=row["_sheet"], cell=values.a1(int(row["footer_row"]), int(row["footer_col"])),
             candidate_id=_text_or_blank(row.get("candidate_id")), coach_id=_text_or_blank(row.get("coach_id")),
         ))
