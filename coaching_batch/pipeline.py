@@ -306,8 +306,8 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None, writers:
 
 def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] | None = None) -> None:
     """Compare the run with the ledger: stipends paid before are not paid again (PAYMENT-ALREADY-PAID),
-    nor those paid for the same coaching under a program name no pair of the run has, a policy file
-    renamed (PAYMENT-PAID-UNDER-OTHER-NAME: held); and each finding is New or Open, with the ones gone
+    nor those paid for the same coaching under a program name its two people have no pair of in this
+    run, a policy file renamed (PAYMENT-PAID-UNDER-OTHER-NAME: held); and each finding is New or Open, with the ones gone
     since the last run listed as Resolved (not those whose row moved:
     :func:`~coaching_batch.reports.exceptions.moved_findings`).
 
@@ -362,8 +362,9 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
                 result.findings.append(finding(
                     "PAYMENT-PAID-UNDER-OTHER-NAME",
                     f"The stipend for this coaching was paid by the run of {paid_on:%Y-%m-%d} as Payment ID {earlier}, "
-                    f"under the program name '{program}', which no pair of this run has (was the policy file's name "
-                    f"changed?): it is held, not paid again as {pair['payment_id']} under '{pair['program']}'",
+                    f"under the program name '{program}', which these two people have no coaching of in this run (was "
+                    f"the policy file's name changed, or the Program cell?): it is held, not paid again as "
+                    f"{pair['payment_id']} under '{pair['program']}'",
                     fix=f"Keep the program's name: with name = \"{program}\" in the policy file this is the stipend "
                         f"already paid (Payment IDs come from the name). Only if it truly is a new stipend, void the "
                         f"earlier payment (`coaching-batch ledger void {earlier} --reason ...`) and the next run pays it.",

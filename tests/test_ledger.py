@@ -560,6 +560,31 @@ def test_a_stipend_paid_before_the_policy_file_was_renamed_is_held_not_paid_agai
     assert not [f for f in third.findings if f.rule == "PAYMENT-PAID-UNDER-OTHER-NAME"]
 
 
+def test_a_paid_pair_moved_to_a_renamed_copy_while_the_old_name_runs_the_others_is_held_not_paid_again(tmp_path):
+    """Week 2 gives Alicia Brooks's assignment the Program `itss-coaching-2026` (a copy of the preset at
+    $350) while the preset still judges every other pair: her coaching was paid under `itss-coaching`,
+    which she and her coach no longer have a pair of, so it is held, as for a renamed policy file."""
+    inbox = small_inbox(tmp_path)
+    run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK1)))
+    book = openpyxl.load_workbook(inbox / "Assignments and Planning.xlsx")
+    sheet = book["Assignments"]
+    column = sheet.max_column + 1
+    sheet.cell(1, column, "Program")
+    header = [cell.value for cell in sheet[1]]
+    [row] = [row for row in sheet.iter_rows(min_row=2) if str(row[header.index("Candidate ID")].value) == "113402"]
+    sheet.cell(row[0].row, column, "itss-coaching-2026")
+    book.save(inbox / "Assignments and Planning.xlsx")
+    programs = ["itss-coaching", str(_itss_copy(tmp_path, "itss-coaching-2026", 350))]
+
+    second, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK2), program=programs))
+
+    assert second.payments.empty
+    [held] = [f for f in second.findings if f.rule == "PAYMENT-PAID-UNDER-OTHER-NAME"]
+    assert (held.candidate_id, held.program) == ("113402", "itss-coaching-2026")
+    assert f"as Payment ID {ALICIA_BROOKS}, under the program name 'itss-coaching'" in held.message
+    assert ledger_rows(tmp_path / "state", "SELECT payment_id, amount FROM payments") == [(ALICIA_BROOKS, 300.0)]
+
+
 def test_two_programs_in_one_inbox_each_pay_their_own_stipend_to_the_same_two_people(tmp_path):
     """Alicia Brooks and Jordan Reyes are in ITSS and in a district program of the coordinator's, both
     run from the inbox: week 1 pays the ITSS stipend; week 2, when the district coaching is requested

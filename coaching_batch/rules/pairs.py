@@ -175,20 +175,22 @@ FORMER_ID_COLUMNS = ["program", "payment_id", "certificate_id"]
 def ids_under_former_names(pairs: pd.DataFrame, issued: pd.DataFrame | None,
                            certified: pd.DataFrame | None) -> pd.DataFrame:
     """The IDs each pair's coaching has under a former name of its program: a program the ledger paid
-    stipends under (``issued``, as :func:`bands` takes it) that no pair of the run is in, as a copy of
-    a policy given a new ``name`` leaves behind. One row per pair (its index) and such program, with
-    the ``program``, ``payment_id`` and ``certificate_id`` the pair's row would have had, had its
-    program kept that name (banded by :func:`bands` against the ledger's records of that name).
+    stipends under (``issued``, as :func:`bands` takes it) that the pair's two people have no pair of
+    in this run, as a copy of a policy given a new ``name`` leaves behind (or a paid pair's Program
+    cell moved to such a copy). One row per pair (its index) and such program, with the ``program``,
+    ``payment_id`` and ``certificate_id`` the pair's row would have had, had its program kept that
+    name (banded by :func:`bands` against the ledger's records of that name).
 
     Only pairs whose program pays a stipend (they have a Payment ID) are compared, for the two people
     that former program paid or certified: a volunteer mentoring of the same two people is another
-    coaching, and so is a pair of a program still in the inbox (two programs paying the same two
-    people each pay their own stipend)."""
+    coaching, and so is a coaching of theirs still under that name in the inbox (two programs paying
+    the same two people each pay their own stipend)."""
     if issued is None or issued.empty or pairs.empty:
         return pd.DataFrame(columns=FORMER_ID_COLUMNS)
-    former = set(issued["program"]) - set(pairs.loc[pairs["known_program"], "program"])
     records = pd.concat([r[PAIR_KEYS] for r in (issued, certified) if r is not None and not r.empty])
-    records = records[records["program"].isin(former)].drop_duplicates()
+    records = records[records["program"].isin(set(issued["program"]))].drop_duplicates()
+    still = pd.MultiIndex.from_frame(pairs.loc[pairs["known_program"], PAIR_KEYS])
+    records = records[~pd.MultiIndex.from_frame(records[PAIR_KEYS]).isin(still)]
     paying = pairs[pairs["payment_id"].notna()]
     people = pd.MultiIndex.from_frame(paying[["candidate_id", "coach_id"]])
     found = []
