@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from .errors import CoachingBatchError
-from .policy import DEFAULT_PROGRAM, load_policy, preset_names, preset_text
+from .policy import DEFAULT_PROGRAM, is_policy_file, load_policy, preset_names, preset_text
 from .settings import LOCK_WAIT_SECONDS
 from .templates import templates_command
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
@@ -216,7 +216,7 @@ def _echo_programs(result) -> None:
 def _echo_default_program(result, given: str) -> None:
     """The program a blank Program cell means: the first --program, which a policy file given alone
     becomes (its pairs and everyone else's judged by it), so it is said every run."""
-    origin = f", from {given}" if given.lower().endswith(".toml") else ""
+    origin = f", from {given}" if is_policy_file(given) else ""
     click.echo(f"Default program (for a blank Program cell): {result.policy.name}{origin}")
 
 
@@ -251,7 +251,7 @@ def programs_show(name: str) -> None:
     NAME is a preset's name or title (any case), or a policy file to check and print.
     """
     try:
-        if name.lower().endswith(".toml"):
+        if is_policy_file(name):
             policy = load_policy(name)  # checked: a problem is one Error: line
             click.echo(Path(name).read_text(encoding="utf-8"), nl=False)
             return

@@ -569,10 +569,15 @@ def _preset(name: str) -> Policy:
     return policy_from_toml(preset_text(name), name)
 
 
+def is_policy_file(name_or_file: str) -> bool:
+    """Whether a --program value names a policy file (ends in .toml, any case) rather than a preset."""
+    return Path(name_or_file).suffix.lower() == ".toml"
+
+
 def load_policy(name_or_file: str = DEFAULT_PROGRAM) -> Policy:
     """A preset by name or title in any case (as the Program column names it), or a policy TOML file by path."""
     path = Path(name_or_file)
-    if path.suffix.lower() == ".toml":
+    if is_policy_file(name_or_file):
         if path.is_dir():
             raise UsageError(f"{name_or_file} is a folder, not a policy file")
         if not path.is_file():
