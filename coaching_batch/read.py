@@ -342,11 +342,8 @@ def _merged_headers_filled(rows: list[list], merges: list[Merge], first_row: int
             if k not in copied:
                 top[k] = list(top[k])
                 copied.add(k)
-            row = top[k]
-            if j < len(row) and is_blank(row[j]):
-                row[j] = top[i][j]
-            elif j >= len(row):
-                row.extend([None] * (j - len(row)) + [top[i][j]])
+            if j < len(top[k]) and is_blank(top[k][j]):  # the reader's rows are all as wide as the sheet
+                top[k][j] = top[i][j]
     return top
 
 
