@@ -16,9 +16,7 @@ from pathlib import Path
 import click
 
 from .errors import CoachingBatchError
-from .policy import DEFAULT_PROGRAM, is_policy_file, load_policy, preset_names, preset_text
-from .settings import LOCK_WAIT_SECONDS
-from .templates import templates_command
+from .settings import DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
 from .notices.command import Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
 
@@ -216,6 +214,8 @@ def _echo_programs(result) -> None:
 def _echo_default_program(result, given: str) -> None:
     """The program a blank Program cell means: the first --program, which a policy file given alone
     becomes (its pairs and everyone else's judged by it), so it is said every run."""
+    from .policy import is_policy_file
+
     origin = f", from {given}" if is_policy_file(given) else ""
     click.echo(f"Default program (for a blank Program cell): {result.policy.name}{origin}")
 
@@ -225,7 +225,28 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-app.add_command(templates_command)
+@app.command("templates")
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace template workbooks already in DIR (a certificate-template.txt there is kept).")
+def templates_command(directory: Path, force: bool) -> None:
+    """Write blank input workbooks, one per table, and the certificate template into DIR (created if missing).
+
+    A workbook already in DIR with a template's name is left alone and nothing is written,
+    unless --force is given; even then an edited certificate-template.txt is kept.
+    """
+    from .templates import write_templates
+
+    try:
+        written, kept = write_templates(directory, force=force)
+    except CoachingBatchError as exc:
+        raise click.UsageError(str(exc)) from None
+    for path in written:
+        click.echo(f"Wrote {path}")
+    for path in kept:
+        click.echo(f"Kept {path}: the certificates' wording already there is not replaced "
+                   "(delete it and run templates again for the default wording)")
+
+
 app.add_command(notices_command)  # `notices send OUTDIR`
 
 
@@ -234,6 +255,8 @@ app.add_command(notices_command)  # `notices send OUTDIR`
 def programs(ctx: click.Context) -> None:
     """List the program presets with their titles (`programs show NAME` prints one)."""
     if ctx.invoked_subcommand is None:
+        from .policy import load_policy, preset_names
+
         try:
             presets = [load_policy(name) for name in preset_names()]
         except CoachingBatchError as exc:
@@ -250,6 +273,8 @@ def programs_show(name: str) -> None:
 
     NAME is a preset's name or title (any case), or a policy file to check and print.
     """
+    from .policy import is_policy_file, load_policy, preset_text
+
     try:
         if is_policy_file(name):
             policy = load_policy(name)  # checked: a problem is one Error: line

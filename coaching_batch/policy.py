@@ -28,8 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import UsageError
-
-DEFAULT_PROGRAM = "itss-coaching"
+from .settings import DEFAULT_PROGRAM
 
 
 # --- the settings of each section ------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+DEFAULT_PROGRAM = "itss-coaching"  # the preset a run uses when --program is not given
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 HEADER_SEARCH_ROWS = 30  # a table's header row is found within the sheet's first 30 rows
 PARTIAL_MATCH_MIN_HEADERS = 3  # a row matching this many headers but lacking a required one is a broken table

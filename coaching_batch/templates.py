@@ -18,11 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
 from . import settings
 from .contracts import Column, Table, tables
-from .errors import CoachingBatchError, UsageError
+from .errors import UsageError
 from .policy import preset_names
 from .atomic import atomic_path
 
@@ -266,22 +264,3 @@ def _write_instructions(sheet: Worksheet, table: Table, formats: dict) -> None:
             description += f" (A header reading {also} is read too.)"
         sheet.write_string(row, 2, description, formats["wrap"])
 
-
-@click.command("templates")
-@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Replace template workbooks already in DIR (a certificate-template.txt there is kept).")
-def templates_command(directory: Path, force: bool) -> None:
-    """Write blank input workbooks, one per table, and the certificate template into DIR (created if missing).
-
-    A workbook already in DIR with a template's name is left alone and nothing is written,
-    unless --force is given; even then an edited certificate-template.txt is kept.
-    """
-    try:
-        written, kept = write_templates(directory, force=force)
-    except CoachingBatchError as exc:
-        raise click.UsageError(str(exc)) from None
-    for path in written:
-        click.echo(f"Wrote {path}")
-    for path in kept:
-        click.echo(f"Kept {path}: the certificates' wording already there is not replaced "
-                   "(delete it and run templates again for the default wording)")

@@ -26,6 +26,18 @@ def test_help_imports_no_data_library():
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
 
 
+# What only a command's own work needs: the policies and their TOML (about 40 ms), the templates and the
+# atomic writes, the email package for the notices. `--help` loads none of them.
+COMMANDS_OWN = ("coaching_batch.policy", "tomllib", "coaching_batch.templates", "coaching_batch.atomic",
+                "coaching_batch.notices.config", "email.utils")
+
+
+def test_help_imports_only_the_command_line():
+    for argv in (["--help"], ["run", "--help"], ["templates", "--help"], ["notices", "send", "--help"]):
+        loaded = modules_after(f"from coaching_batch import cli\ntry:\n    cli.main({argv!r})\nexcept SystemExit:\n    pass")
+        assert not loaded & set(COMMANDS_OWN), (argv, sorted(loaded & set(COMMANDS_OWN)))
+
+
 def test_listing_the_programs_imports_no_data_library():
     loaded = modules_after("from coaching_batch import cli\ntry:\n    cli.main(['programs'])\nexcept SystemExit:\n    pass")
     assert "coaching_batch.policy" in loaded

@@ -6,12 +6,15 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import CoachingBatchError
 from ..settings import LOCK_WAIT_SECONDS
-from .config import SmtpConfig, load_smtp_config
+
+if TYPE_CHECKING:
+    from .config import SmtpConfig
 
 CANNOT_SEND = 2  # as a run that cannot be done
 
@@ -32,6 +35,8 @@ class Seconds(click.FloatRange):
 
 def load_config_or_exit(path: Path) -> SmtpConfig:
     """The SMTP config, or one ``Error:`` line and exit status 2."""
+    from .config import load_smtp_config  # the email package: loaded only when notices are sent
+
     try:
         return load_smtp_config(path)
     except CoachingBatchError as exc:
