@@ -254,6 +254,20 @@ def test_entries_alike_but_for_their_description_or_contact_all_count(policy):
     assert only_pair(result)["coach_contact_hours"] == pytest.approx(12 + 2 * first["duration"] / 60)
     assert len(rules(result, "LOG-DUPLICATE")) == 1
 
+def test_hours_by_month_add_up_to_the_pairs_hours_when_each_month_rounds_down(policy):
+    # 20 minutes a month is 0.33 h each, but the 40 minutes of the two months are 0.67 h: the months
+    # are rounded so that, added up, they print the pair's total, each within 0.01 h of its own.
+    cand, _ = full_logs()
+    coach_rows = [coach_entry("2026-02-10", 20), coach_entry("2026-03-10", 20), coach_entry("2026-04-10", 20),
+                  coach_entry("2026-04-20", 700)]
+    result = run(policy, candidate_log=cand, coach_log=coach_rows)
+    months = result.hours_by_month
+    assert only_pair(result)["coach_contact_hours"] == 12.67
+    assert round(months["coach_contact_hours"].sum(), 2) == 12.67
+    assert round(months["candidate_hours"].sum(), 2) == only_pair(result)["candidate_hours"] == 40.00
+    assert list(months.loc[months["month"] >= "2026-02", "coach_contact_hours"]) == [0.33, 0.34, 12.0]
+
+
 def test_zero_duration_is_invalid_and_not_counted(policy):
     cand, _ = full_logs()
     cand.append(candidate_entry("2026-03-01", 0))

@@ -448,22 +448,33 @@ def coach_reasons(by_pair: dict[int, list[str]], candidate_of: pd.Series, candid
 def _hours_by_month(counted: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     if counted.empty:
         return pd.DataFrame(columns=HOURS_BY_MONTH_COLUMNS)
-    # Each distinct month is written as text once, not once per entry.
-    codes, months = pd.factorize(counted["date"].to_numpy().astype("datetime64[M]"))
+    # Each distinct month is written as text once, not once per entry (in date order: sort=True).
+    codes, months = pd.factorize(counted["date"].to_numpy().astype("datetime64[M]"), sort=True)
     month = pd.Categorical.from_codes(codes, categories=np.datetime_as_string(months, unit="M"))
     # Summed by pair number first (a million entries grouped on integers), then by the pair's program
     # and IDs (a pair assigned twice in one program is one candidate and coach; in two, two rows).
-    by_pair = counted.assign(month=month).groupby(["pair", "month", "kind"], observed=True)["duration"].sum().reset_index()
+    by_pair = counted.assign(month=month).groupby(["pair", "kind", "month"], observed=True)["duration"].sum().reset_index()
+    by_pair["hundredths"] = _month_hundredths(by_pair)
     table = (
         by_pair.merge(pairs[["pair", "program", "candidate_id", "coach_id"]], on="pair")
-        .groupby(["program", "candidate_id", "coach_id", "month", "kind"], observed=True)["duration"].sum()
+        .groupby(["program", "candidate_id", "coach_id", "month", "kind"], observed=True)["hundredths"].sum()
         .unstack("kind", fill_value=0)
     )
     table = table.reindex(columns=["candidate_log", "coach_log"], fill_value=0).reset_index()
     table["month"] = table["month"].astype(str)
-    table["candidate_hours"] = table["candidate_log"].map(hours)
-    table["coach_contact_hours"] = table["coach_log"].map(hours)
+    table["candidate_hours"] = table["candidate_log"] / 100
+    table["coach_contact_hours"] = table["coach_log"] / 100
     return table[HOURS_BY_MONTH_COLUMNS].sort_values(["candidate_id", "coach_id", "program", "month"]).reset_index(drop=True)
+
+
+def _month_hundredths(by_pair: pd.DataFrame) -> pd.Series:
+    """Each month's minutes of a pair and log (rows in month order) as hundredths of an hour that add up
+    to the pair's total as the Pairs sheet prints it: each month is the rounded running total less the
+    one before, so it is within 0.01 h of its own hours, and the months of a pair never add up to 0.01
+    more or less than its total (20 minutes in each of two months are 0.33 and 0.34, the 0.67 of 40)."""
+    running = by_pair.groupby(["pair", "kind"], observed=True)["duration"].cumsum().astype("int64")
+    shown = (running * 10 + 3) // 6  # round(minutes / 60, 2) in hundredths, as hours() rounds (never a tie)
+    return shown - shown.groupby([by_pair["pair"], by_pair["kind"]], observed=True).shift(fill_value=0)
 
 
 def _certificates(pairs: pd.DataFrame, tables: Tables, programs: Programs) -> pd.DataFrame:
