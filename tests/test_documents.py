@@ -159,6 +159,17 @@ def test_the_ledger_records_each_certificate_issued_with_its_pdf(weeks):
     assert all(Path(file).is_file() and issued_on == AS_OF.isoformat() for _, _, issued_on, file in rows)
 
 
+def issued_on_sheet(out: Path) -> list:
+    """The Issued On column of results.xlsx's Certificates sheet, as the coordinator reads it."""
+    frame = pd.read_excel(out / "results.xlsx", sheet_name="Certificates", engine="calamine")
+    return [None if pd.isna(value) else pd.Timestamp(value).date() for value in frame["Issued On"]]
+
+
+def test_the_certificates_sheet_dates_each_certificate_with_the_run_that_issued_it(weeks):
+    assert issued_on_sheet(weeks["out"]) == [AS_OF] * 11  # issued by this run: its date, as on the PDF
+    assert issued_on_sheet(weeks["second_out"]) == [AS_OF] * 11  # issued the week before: that date
+
+
 def test_a_second_real_run_issues_no_certificate_again(weeks):
     second, out = weeks["second"], weeks["second_out"]
     assert out != weeks["out"]
@@ -174,6 +185,7 @@ def test_a_dry_run_writes_the_certificates_but_records_nothing(tmp_path):
     assert not (tmp_path / "state").exists()  # no ledger at all: the next real run issues them
     again, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",), dry_run=True, out=tmp_path / "out2"))
     assert again.certificates["issued_on"].isna().all()
+    assert issued_on_sheet(out) == [None] * len(result.certificates)  # a dry run issued none
 
 
 def test_nothing_confidential_appears_in_any_document(weeks):

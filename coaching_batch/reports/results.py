@@ -92,7 +92,7 @@ CERTIFICATE_HEADERS = {
     "send_to": ("Send To", TEXT),
     "copies_to": ("Copies To", TEXT),
     "certificate_id": ("Certificate ID", TEXT),
-    "issued_on": ("Issued On", DATE),  # blank: issued by this run
+    "issued_on": ("Issued On", DATE),  # this run's as-of date for one it issues; blank for a dry run's
     "file": ("PDF", TEXT),
 }
 CERTIFICATE_SHEET = [Column(key, *CERTIFICATE_HEADERS[key]) for key in CERTIFICATE_COLUMNS]
@@ -125,6 +125,15 @@ COUNT_LABELS = {
 }
 
 
+def certificates_frame(result: RunResult) -> pd.DataFrame:
+    """The Certificates sheet's rows: a certificate this run issues is dated with its as-of date, as
+    its PDF is; a dry run issues none, so its new ones stay undated."""
+    certificates = result.certificates
+    if result.dry_run or certificates.empty:
+        return certificates
+    return certificates.assign(issued_on=certificates["issued_on"].fillna(pd.Timestamp(result.as_of)))
+
+
 def write_results(result: RunResult, path: Path) -> None:
     """Write ``results.xlsx`` with the sheets of :data:`SHEETS`, in that order, each printable."""
     workbook = open_workbook(path)
@@ -141,7 +150,7 @@ def write_results(result: RunResult, path: Path) -> None:
         ("Coaches", result.coaches, COACH_SHEET, None),
         ("Hours by Month", result.hours_by_month, HOURS_BY_MONTH_SHEET, None),
         ("Exceptions", findings, FINDING_COLUMNS, "severity"),
-        ("Certificates", result.certificates, CERTIFICATE_SHEET, None),
+        ("Certificates", certificates_frame(result), CERTIFICATE_SHEET, None),
         ("Inputs", inputs_frame(result), INPUT_SHEET, None),
     ):
         sheet = write_table(workbook, formats, name, frame, columns, severity_key=severity)
