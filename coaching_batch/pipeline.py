@@ -426,6 +426,13 @@ def _sheet_findings(relpath: str, sheet: RawSheet) -> list[Finding]:
     return beside + _sheet_problems(relpath, sheet)
 
 
+def _not_read(rows: int) -> str:
+    """What a skipped table held: ': its 12 filled rows below the header were not read'."""
+    if not rows:
+        return ""
+    return f": its {rows} filled rows below the header were not read" if rows > 1 else ": its one filled row below the header was not read"
+
+
 def _sheet_problems(relpath: str, sheet: RawSheet) -> list[Finding]:
     if sheet.table is None:
         if sheet.name.strip().casefold() == settings.INSTRUCTIONS_SHEET.casefold():
@@ -436,6 +443,7 @@ def _sheet_problems(relpath: str, sheet: RawSheet) -> list[Finding]:
         table = tables()[sheet.table]
         wanted = ", ".join(repr(table.column(c).headers[0]) for c in sheet.missing)
         return [finding("SHEET-MISSING-COLUMN",
-                        f"Sheet {sheet.name!r} looks like the {table.title} table (header row {sheet.header_row}) but has no {wanted} column; sheet skipped",
+                        f"Sheet {sheet.name!r} looks like the {table.title} table (header row {sheet.header_row}) but has no {wanted} column; "
+                        f"sheet skipped{_not_read(sheet.unread_rows)}",
                         file=relpath, sheet=sheet.name, cell=a1(sheet.header_row, min(sheet.columns.values(), default=0)))]
     return []

@@ -125,6 +125,7 @@ class RawSheet:
     continued: bool = False  # a log page that says it continues another, or is continued
     gaps: bool = False  # a data row has a blank cell where a value is needed (it may show a formula's error)
     beside: tuple[str, int] | None = None  # a second table on the header row, not read: (table, 0-based sheet column)
+    unread_rows: int = 0  # a table lacking a required column: its filled rows below the header, none read
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -230,10 +231,11 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name)
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
         sheet.continued = bool(_CONTINUED.search(name)) or any(_CONTINUED.search(cell) for cell in above)
-    if sheet.missing:
+    body = rows[recognition.header_row + 1 :]
+    if sheet.missing:  # skipped whole: how much was not read is said (rare, so cell by cell)
+        sheet.unread_rows = sum(1 for row in body if not all(map(is_blank, row)))
         return sheet
 
-    body = rows[recognition.header_row + 1 :]
     grid = _grid(body, max(recognition.columns.values()) + 1)
     blank, distinct = _blank_mask(grid)
     present = ~blank

@@ -251,6 +251,8 @@ def test_unreadable_file_missing_column_and_bad_date_are_findings_and_outputs_ar
     where = {(f["rule"], f["file"], f["sheet"], f["cell"]) for f in result["exceptions"]}
     assert ("FILE-UNREADABLE", "broken.xlsx", "", "") in where
     assert ("SHEET-MISSING-COLUMN", "nodur.xlsx", "Log", "C4") in where  # the header row's first cell
+    skipped = next(f["message"] for f in result["exceptions"] if f["rule"] == "SHEET-MISSING-COLUMN")
+    assert skipped.endswith("column; sheet skipped: its one filled row below the header was not read")
     assert ("CELL-TYPE", "log.xlsx", "Log", "C2") in where
     assert result["pairs"][0]["coach_contact_hours"] == 2.0  # the bad row is left out, the good one counts
     assert (tmp_path / "out" / "payments.xlsx").exists() and (tmp_path / "out" / "results.xlsx").exists()
