@@ -1016,3 +1016,14 @@ def test_writing_documents_leaves_the_garbage_collector_as_it_found_it(weeks, tm
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+@pytest.mark.parametrize("text, file", [("CON", "CON_"), ("Aux. Smith - itss-coaching", "Aux_. Smith - itss-coaching"),
+                                        ("nul .x", "nul_ .x"), ("CON - itss-coaching", "CON - itss-coaching"),
+                                        ("Constance. Ng", "Constance. Ng")])
+def test_a_document_is_never_named_as_a_windows_device(text, file):
+    """Windows keeps CON, AUX, NUL, COM1 … for its devices, alone or before a dot (``Aux. Smith - ….pdf``
+    is AUX): such a first word gets ``_`` after it, so the folder can be copied to Windows."""
+    from coaching_batch.documents.names import safe_filename
+
+    assert safe_filename(text) == file

@@ -517,3 +517,15 @@ def test_a_mentor_is_written_to_as_mentor_of_a_mentee():
     mentor.findings = [(finding("LOG-MONTH-MISSING", "No meeting logged in 2026-08", candidate_id="200", coach_id="100",
                                 program="support-mentoring"), "")]
     assert "About: mentee 200, mentor 100, support-mentoring" in eml.notice_text(mentor, AS_OF)
+
+
+def test_a_notice_file_is_never_named_as_a_windows_device():
+    """The notices folder is copied to the coordinator's Windows machine, where ``nul.eml`` or
+    ``AUX.eml`` cannot be made: an employee ID such as NUL whose name leaves no ASCII letters gets
+    ``-person`` after it."""
+    from coaching_batch.notices import build
+
+    notices = [build.Notice("NUL", "王伟", ""), build.Notice("aux", "🙂", ""), build.Notice("COM1", "Ann", ""),
+               build.Notice("lpt9", "", "")]
+    build._name_files(notices)
+    assert [n.file for n in notices] == ["nul-person.eml", "aux-person.eml", "com1-ann.eml", "lpt9-person.eml"]

@@ -9,6 +9,7 @@ import unicodedata
 import pandas as pd
 
 from ..model import RunResult
+from ..settings import WINDOWS_DEVICE_NAMES
 
 CERTIFICATES_FOLDER = "certificates"
 REQUESTS_FOLDER = "payment-requests"
@@ -36,7 +37,13 @@ def safe_filename(text: str, *, longest: int = 80) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
     name = re.sub(r"\s+", " ", name).strip(" .")
     name = name[:longest].encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
-    return name.rstrip(" .") or "document"
+    return _not_a_device(name.rstrip(" .") or "document")
+
+
+def _not_a_device(name: str) -> str:
+    """``name`` with ``_`` after a first word Windows keeps for a device (``CON_ - itss-coaching``)."""
+    device = name.split(".", 1)[0].rstrip(" ")
+    return f"{device}_{name[len(device):]}" if device.upper() in WINDOWS_DEVICE_NAMES else name
 
 
 def combined_certificates_name(result: RunResult) -> str:
