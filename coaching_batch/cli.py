@@ -17,7 +17,7 @@ import click
 
 from .errors import CoachingBatchError
 from .policy import DEFAULT_PROGRAM, is_policy_file, load_policy, preset_names, preset_text
-from .settings import LOCK_WAIT_SECONDS
+from .settings import CONSOLE_PROGRAM_CHARS, LOCK_WAIT_SECONDS
 from .templates import templates_command
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
 from .notices.command import Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
@@ -199,11 +199,11 @@ def _echo_programs(result) -> None:
     pairs = result.pairs
     if len(pairs) == 0 or pairs["program"].nunique() < 2:
         return
-    width = max(len(str(p)) for p in pairs["program"].unique())
+    width = max(len(_program_label(p)) for p in pairs["program"].unique())
     for program, group in pairs.groupby("program", sort=True):
         paid = result.payments[result.payments["program"] == program] if "program" in result.payments else result.payments.iloc[0:0]
         known = program in result.programs
-        line = f"  {str(program).ljust(width)}  {_count(len(group), 'pair')}"
+        line = f"  {_program_label(program).ljust(width)}  {_count(len(group), 'pair')}"
         if not known:
             line += " (not a known program: not judged)"
         else:
@@ -211,6 +211,13 @@ def _echo_programs(result) -> None:
             if result.programs[program].payment is not None:
                 line += f", {len(paid)} newly payable (${paid['amount'].sum():,.2f})"
         click.echo(line)
+
+
+def _program_label(program: object) -> str:
+    """A Program cell's value as one short line of plain text: one holding a control character
+    (an escape sequence would act on the terminal) is shown quoted, as its finding quotes it."""
+    text = str(program)
+    return _shortened(text if text.isprintable() else repr(text), CONSOLE_PROGRAM_CHARS)
 
 
 def _echo_default_program(result, given: str) -> None:
