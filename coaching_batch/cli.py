@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from .errors import CoachingBatchError
-from .settings import DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
+from .settings import CONSOLE_TEXT_CHARS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
 from .notices.command import Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
 
@@ -197,11 +197,11 @@ def _echo_programs(result) -> None:
     pairs = result.pairs
     if len(pairs) == 0 or pairs["program"].nunique() < 2:
         return
-    width = max(len(str(p)) for p in pairs["program"].unique())
+    width = max(len(_program_label(p)) for p in pairs["program"].unique())
     for program, group in pairs.groupby("program", sort=True):
         paid = result.payments[result.payments["program"] == program] if "program" in result.payments else result.payments.iloc[0:0]
         known = program in result.programs
-        line = f"  {str(program).ljust(width)}  {_count(len(group), 'pair')}"
+        line = f"  {_program_label(program).ljust(width)}  {_count(len(group), 'pair')}"
         if not known:
             line += " (not a known program: not judged)"
         else:
@@ -209,6 +209,10 @@ def _echo_programs(result) -> None:
             if result.programs[program].payment is not None:
                 line += f", {len(paid)} newly payable (${paid['amount'].sum():,.2f})"
         click.echo(line)
+
+
+def _program_label(program: object) -> str:
+    return _one_line(program, CONSOLE_TEXT_CHARS)
 
 
 def _echo_default_program(result, given: str) -> None:
@@ -339,8 +343,9 @@ def ledger_payments(since: date | None, until: date | None, coach_id: str | None
     """List the payments issued (and voided), by the date of the run that issued them."""
     with _open_ledger(state) as book:
         payments = book.payments(since=since, until=until, coach_id=coach_id)
-    rows = [[p["payment_id"], p["status"], p["issued_on"], p["coach_id"], _text(p["coach_name"]), p["candidate_id"],
-             _text(p["candidate_name"]), f"{p['amount']:,.2f}", _text(p["void_reason"])]
+    rows = [[p["payment_id"], p["status"], p["issued_on"], p["coach_id"], _one_line(_text(p["coach_name"]), CONSOLE_TEXT_CHARS),
+             p["candidate_id"], _one_line(_text(p["candidate_name"]), CONSOLE_TEXT_CHARS), f"{p['amount']:,.2f}",
+             _text(p["void_reason"])]
             for p in payments.to_dict("records")]
     _print_rows(["Payment ID", "Status", "Issued On", "Coach ID", "Coach", "Candidate ID", "Candidate", "Amount",
                  "Void Reason"], rows)
@@ -414,11 +419,21 @@ def _text(value: object) -> str:
     return "" if value is None or value != value else str(value)  # None and NaN print as blank
 
 
+def _one_line(value: object, limit: int | None = None) -> str:
+    """Text from a workbook as plain text on the console: one holding a control or formatting
+    character (an escape sequence would act on the terminal, a right-to-left override turn the rest
+    of the line around) is shown quoted, as its finding quotes it; cut to ``limit`` characters."""
+    text = str(value)
+    text = text if text.isprintable() else repr(text)
+    return _shortened(text, limit) if limit else text
+
+
 def _print_rows(header: list[str], rows: list[list[str]]) -> None:
     """A plain, aligned table on stdout (readable in a terminal, easy to grep)."""
     if not rows:
         click.echo("(none)")
         return
+    rows = [[_one_line(value) for value in row] for row in rows]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())

@@ -22,6 +22,7 @@ import re
 import tomllib
 import types
 import typing
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -329,6 +330,9 @@ def _policy(data: dict, origin: str) -> Policy:
         raise _Problem('name is missing: add name = "..." at the top (pairs name their program by it)', None, "name")
     if not data["name"].strip():
         raise _Problem("name must not be blank: pairs name their program by it", None, "name")
+    for key in ("name", "title"):  # printed on the console, in file names, notices and workbooks
+        if any(unicodedata.category(ch) == "Cc" for ch in data.get(key, "")):
+            raise _Problem(f"{key} must be one line of text, without line breaks or control characters: {data[key]!r}", None, key)
     sections: dict[str, object] = {}
     for name, values in data.items():
         if name in ("name", "title", "source"):

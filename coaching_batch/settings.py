@@ -28,4 +28,8 @@ DEFAULT_OUT_DIRNAME = "out"  # outputs go to <inbox>/../out/<as-of>/ unless --ou
 DRY_RUN_SUFFIX = "-dry-run"  # a dry run's to out/<as-of>-dry-run/: never the folder finance takes
 DEFAULT_STATE_DIRNAME = "state"  # the ledger: <inbox>/../state/ledger.sqlite unless --state is given
 ARCHIVE_DIRNAME = "archive"  # --archive moves the files read to <inbox>/../archive/<as-of>/
+# Names Windows keeps for its devices, in any case, alone or before a dot ("NUL.eml", "Con. Smith.pdf"):
+# no file of the outputs may be called so, or the output folder cannot be copied to a Windows machine.
+WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³")})
+CONSOLE_TEXT_CHARS = 40  # a Program cell's value or a name from a workbook is cut to this many characters on the console
 LOCK_WAIT_SECONDS = 10.0  # a second run on the same state waits this long for the first, then stops

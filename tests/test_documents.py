@@ -420,6 +420,36 @@ def test_a_dry_runs_payment_paperwork_says_not_for_payment_on_every_page_and_a_r
                 assert ("DRY RUN — NOT FOR PAYMENT" in page.extract_text()) is marked
 
 
+
+def completed_pairs_inbox(root: Path, names: dict[str, str]) -> Path:
+    """:func:`open_pairs_inbox` with both pairs Completed on 2026-10-01 (each gets a certificate; 200
+    with coach 100 is paid, 201 with coach 101 waits for its Request for Payment) and the people
+    named ``names`` (employee ID → name)."""
+    inbox = open_pairs_inbox(root)
+    people = [{"employee_id": c, "name": names.get(c, f"Coach {c}"), "grade": 25, "hire_date": dt.date(2015, 1, 5),
+               "pgs_status": "Meeting", "coach_training_date": dt.date(2020, 1, 1)} for c in ("100", "101")]
+    people += [{"employee_id": c, "name": names.get(c, f"Candidate {c}"), "grade": 20} for c in ("200", "201")]
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(people)})
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows(
+        [{"candidate_id": candidate, "coach_id": coach, "assigned_date": dt.date(2026, 5, 20),
+          "planning_meeting_date": dt.date(2026, 6, 1), "goals_attained": "Yes", "status": "Completed",
+          "completion_date": dt.date(2026, 10, 1), "payment_request_date": requested}
+         for candidate, coach, requested in (("200", "100", dt.date(2026, 10, 1)), ("201", "101", None))])})
+    return inbox
+
+
+def test_names_of_many_wide_letters_make_document_files_every_system_can_hold(tmp_path):
+    """A file name holds 255 bytes: a name of 100 Chinese letters (3 bytes each) or emoji (4 bytes)
+    is cut to fit, and every person still gets their own documents."""
+    names = {"100": "王" * 100, "200": "芳" * 100, "101": "🙂" * 100, "201": "🌟" * 100}
+    result, out = run_batch(RunOptions(inbox=completed_pairs_inbox(tmp_path, names), as_of=AS_OF, program=("itss-coaching",), dry_run=True))
+    files = [p for folder in ("certificates", "payment-requests", "payment-documentation") for p in (out / folder).glob("*.pdf")]
+    assert len(files) == 2 + 1 + 1 + 1  # two certificates and the combined one, a request form, a payment's documentation
+    assert all(len(p.name.encode("utf-8")) <= 200 for p in files)
+    assert {p.name for p in files} >= {Path(f).name for f in result.certificates["file"]}
+    assert any(p.name.startswith("芳" * 10) for p in files) and any(p.name.startswith("🙂" * 10) for p in files)
+
+
 # ----------------------------------------------------------------------------------- bad input
 
 HARD_NAME = "Zoë Ångström-Nguyễn Thị 王芳 🙂"
@@ -998,3 +1028,14 @@ def test_writing_documents_leaves_the_garbage_collector_as_it_found_it(weeks, tm
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+@pytest.mark.parametrize("text, file", [("CON", "CON_"), ("Aux. Smith - itss-coaching", "Aux_. Smith - itss-coaching"),
+                                        ("nul .x", "nul_ .x"), ("CON - itss-coaching", "CON - itss-coaching"),
+                                        ("Constance. Ng", "Constance. Ng")])
+def test_a_document_is_never_named_as_a_windows_device(text, file):
+    """Windows keeps CON, AUX, NUL, COM1 … for its devices, alone or before a dot (``Aux. Smith - ….pdf``
+    is AUX): such a first word gets ``_`` after it, so the folder can be copied to Windows."""
+    from coaching_batch.documents.names import safe_filename
+
+    assert safe_filename(text) == file

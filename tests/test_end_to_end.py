@@ -619,6 +619,23 @@ def test_the_run_says_which_program_a_blank_program_cell_means(tmp_path, capsys)
     assert f"Default program (for a blank Program cell): support-mentoring, from {ours}" in capsys.readouterr().out.splitlines()
 
 
+
+def test_an_unknown_program_is_one_short_printable_console_line(tmp_path, capsys):
+    """A Program cell is printed on the console's per-program lines: one of 5,000 characters padded
+    every line to its width, and its control characters (BEL, NUL, a terminal's escape sequences)
+    went to the terminal as they were. It is cut to a short label, quoted as its finding quotes it."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([
+        {"program": program, "candidate_id": "200", "coach_id": "100", "assigned_date": dt.date(2026, 1, 2)}
+        for program in ("Bell\x07\x00Nul", "P" * 5000, "itss-coaching")])})
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")])
+    lines = capsys.readouterr().out.splitlines()
+    programs = [line for line in lines if line.startswith("  ")]
+    assert len(programs) == 3 and all(len(line) < 120 and line.isprintable() for line in lines)
+    assert any(line.startswith("  'Bell\\x07\\x00Nul'  ") for line in programs)
+    assert any(line.startswith("  " + "P" * 30) and "…" in line for line in programs)
+
 def test_an_id_with_an_invisible_zero_width_space_still_matches_the_roster(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([

@@ -517,3 +517,30 @@ def test_a_mentor_is_written_to_as_mentor_of_a_mentee():
     mentor.findings = [(finding("LOG-MONTH-MISSING", "No meeting logged in 2026-08", candidate_id="200", coach_id="100",
                                 program="support-mentoring"), "")]
     assert "About: mentee 200, mentor 100, support-mentoring" in eml.notice_text(mentor, AS_OF)
+
+
+def test_a_notice_file_is_never_named_as_a_windows_device():
+    """The notices folder is copied to the coordinator's Windows machine, where ``nul.eml`` or
+    ``AUX.eml`` cannot be made: an employee ID such as NUL whose name leaves no ASCII letters gets
+    ``-person`` after it."""
+    from coaching_batch.notices import build
+
+    notices = [build.Notice("NUL", "王伟", ""), build.Notice("aux", "🙂", ""), build.Notice("COM1", "Ann", ""),
+               build.Notice("lpt9", "", "")]
+    build._name_files(notices)
+    assert [n.file for n in notices] == ["nul-person.eml", "aux-person.eml", "com1-ann.eml", "lpt9-person.eml"]
+
+
+def test_control_characters_of_a_roster_cell_reach_no_header_or_line_of_a_notice():
+    """A name pasted with a NUL or an escape character in it (Excel keeps them) is written without
+    them: a NUL in a header or body is refused by mail servers, an ESC acts on a terminal."""
+    from coaching_batch.notices import build
+
+    notice = build.Notice("1\x0700", "Nul\x00Char Esc\x1b[31m", "100-nul-char.eml", address="nc@example.org", roles={"coach"})
+    notice.findings = [(finding("PAIR-INACTIVE", "No coach-log entry about Be\x07ll", candidate_id="200", coach_id="100",
+                                program="itss-coaching"), "")]
+    raw = eml.notice_message(notice, AS_OF).as_bytes(policy=eml.FILE_POLICY)
+    assert not any(byte < 0x20 and byte not in b"\t\r\n" or byte == 0x7F for byte in raw)
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["To"].addresses[0].display_name == "NulChar Esc[31m" and message[eml.NOTICE_HEADER] == "employee 100"
+    assert "Dear NulChar Esc[31m," in body(message) and "about Bell" in body(message)

@@ -141,3 +141,13 @@ def test_a_program_names_its_people_in_words_and_a_blank_word_is_refused():
     assert (without.coach, without.candidate, without.activity) == ("coach", "candidate", "coaching")
     with pytest.raises(UsageError, match=r"\[words\] coach must not be blank"):
         policy_from_toml(itss.replace('coach = "coach"', 'coach = "  "'), "blank.toml")
+
+
+@pytest.mark.parametrize("key, value", [("name", "ours\\r\\nBcc: x@example.org"), ("name", "ours\\u0000"), ("title", "Our \\u001b[31mProgram")])
+def test_a_program_name_or_title_with_a_line_break_or_control_character_is_refused(key, value):
+    """A program's name and title are printed on the console, in notices, file names and workbooks:
+    one with a line break, a NUL or an escape sequence is refused at its line, as a blank name is."""
+    itss = preset_text("itss-coaching")
+    line = next(line for line in itss.splitlines() if line.startswith(f"{key} = "))
+    with pytest.raises(UsageError, match=rf"ours.toml line \d+: {key} must be one line of text, without line breaks or control characters"):
+        policy_from_toml(itss.replace(line, f'{key} = "{value}"'), "ours.toml")

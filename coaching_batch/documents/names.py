@@ -9,6 +9,7 @@ import unicodedata
 import pandas as pd
 
 from ..model import RunResult
+from ..settings import WINDOWS_DEVICE_NAMES
 
 CERTIFICATES_FOLDER = "certificates"
 REQUESTS_FOLDER = "payment-requests"
@@ -16,6 +17,10 @@ DOCUMENTATION_FOLDER = "payment-documentation"
 NOTES_FILE = "Check before sending.txt"  # in a folder whose documents need a look before they go out
 
 _UNSAFE_IN_FILENAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+# A file name may hold 255 bytes (Linux, macOS) or 255 UTF-16 units (Windows); a name of emoji or CJK
+# letters takes 3 or 4 bytes a letter, so the readable part is cut to this many bytes too, leaving
+# room for the " - <ID>.pdf" after it.
+MAX_NAME_BYTES = 160
 
 
 def text_of(value: object) -> str:
@@ -31,7 +36,14 @@ def safe_filename(text: str, *, longest: int = 80) -> str:
     name = _UNSAFE_IN_FILENAME.sub(" ", name)
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
     name = re.sub(r"\s+", " ", name).strip(" .")
-    return name[:longest].rstrip(" .") or "document"
+    name = name[:longest].encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
+    return _not_a_device(name.rstrip(" .") or "document")
+
+
+def _not_a_device(name: str) -> str:
+    """``name`` with ``_`` after a first word Windows keeps for a device (``CON_ - itss-coaching``)."""
+    device = name.split(".", 1)[0].rstrip(" ")
+    return f"{device}_{name[len(device):]}" if device.upper() in WINDOWS_DEVICE_NAMES else name
 
 
 def combined_certificates_name(result: RunResult) -> str:

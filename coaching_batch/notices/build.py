@@ -26,6 +26,7 @@ import pandas as pd
 from ..findings import Finding, Severity
 from ..model import RunResult
 from ..policy import Words
+from ..settings import WINDOWS_DEVICE_NAMES
 from .address import email_address
 
 COORDINATOR = "coordinator"  # the coordinator's notice: its key, its file's stem, its role
@@ -188,10 +189,13 @@ def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], peop
 
 def _name_files(notices: list[Notice]) -> None:
     """``<employee-id>-<name>.eml`` in lower-case ASCII letters, digits and dashes (safe on Windows
-    too); a clash after that folding gets ``-2``, ``-3`` …"""
+    too: a stem Windows keeps for a device, ``nul``, gets ``-person``); a clash after that folding
+    gets ``-2``, ``-3`` …"""
     taken = {COORDINATOR_FILE}
     for notice in notices:
         stem = "-".join(part for part in (_slug(notice.key), _slug(notice.name)[:MAX_NAME_CHARS].strip("-")) if part) or "person"
+        if stem.upper() in WINDOWS_DEVICE_NAMES:  # "nul.eml" cannot be copied to Windows
+            stem = f"{stem}-person"
         name, number = f"{stem}.eml", 1
         while name in taken:
             number += 1

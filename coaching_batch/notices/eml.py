@@ -28,6 +28,9 @@ AS_OF_HEADER = "X-Coaching-Batch-As-Of"  # the run's as-of date: the week the no
 UNSENT_HEADER = "X-Unsent"  # "1": a draft (Outlook and others); removed when it is sent
 FILE_POLICY = email.policy.SMTP  # CRLF line ends, as .eml files have them
 LINE_WIDTH = 76  # a plain-text body's lines are folded to this width
+# Control characters a roster or log cell may hold (NUL, BEL, ESC …): no header or body may carry NUL,
+# and the others are invisible or act on a terminal, so none reaches a notice (tab and line break do).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class _HeaderClasses(HeaderRegistry):
@@ -58,9 +61,9 @@ def write_notices(result: RunResult, folder: Path) -> None:
 def notice_message(notice: Notice, as_of: date) -> EmailMessage:
     message = EmailMessage(policy=MESSAGE_POLICY)
     if notice.address:
-        message["To"] = Address(display_name=notice.name, addr_spec=notice.address)
+        message["To"] = Address(display_name=_printable(notice.name), addr_spec=notice.address)
     message["Subject"] = _subject(notice, as_of)
-    message[NOTICE_HEADER] = COORDINATOR if notice.for_coordinator else f"employee {notice.key}"
+    message[NOTICE_HEADER] = COORDINATOR if notice.for_coordinator else _printable(f"employee {notice.key}")
     message[AS_OF_HEADER] = as_of.isoformat()
     message[UNSENT_HEADER] = "1"
     message.set_content(notice_text(notice, as_of))
@@ -117,7 +120,11 @@ def notice_text(notice: Notice, as_of: date) -> str:
         lines.append("Every finding of the run, with its status, is in exceptions.xlsx.")
     else:
         lines.append("If something here looks wrong, please tell the program coordinator.")
-    return "\n".join(_wrap(line) for line in lines) + "\n"
+    return _printable("\n".join(_wrap(line) for line in lines) + "\n")
+
+
+def _printable(text: str) -> str:
+    return _CONTROL_CHARACTERS.sub("", text)
 
 
 class _Quoted(str):
