@@ -96,7 +96,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
                 f"{none}; it was due within {agreement.due_days} days of {what} {day_text(due_from)} (by {day_text(due)})"))
         until = as_of if pd.isna(pair["completion_date"]) else min(as_of, pair["completion_date"])
-        passed = [d for d in review_dates if d <= until]
+        passed = [d for d in review_dates if due < d <= until]  # no review is owed of an agreement not yet due
         held = int(reviews.get(i, 0))
         if held < len(passed):
             judgement.findings.append(pair_finding("AGREEMENT-REVIEWS-SHORT", pair,
