@@ -581,6 +581,11 @@ def test_commitment_ending_30_days_after_as_of_is_due():
     assert "2026-12-20" in findings[0].message
 
 
+def test_commitment_ending_the_day_after_as_of_is_1_day_after():
+    [due] = found(reps(pairs=[reps_pair(start="2025-11-21")]), "COMMITMENT-DUE")
+    assert "ends on 2026-11-21, 1 day after 2026-11-20" in due.message
+
+
 def test_commitment_ending_31_days_after_as_of_is_not_yet_due():
     assert found(reps(pairs=[reps_pair(start="2025-12-21")]), "COMMITMENT-DUE") == []
 

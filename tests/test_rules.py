@@ -434,6 +434,14 @@ def test_active_pair_near_its_deadline_with_hours_short_is_at_risk(policy):
     assert len(found) == 1 and "30.00 candidate hours" in found[0].message and "2026-12-15" in found[0].message
 
 
+def test_at_risk_on_the_deadline_day_says_today_and_a_day_before_says_1_day(policy):
+    active = assignment(planning="2026-05-20", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    [today] = rules(run(policy, assignments=[active]), "PAIR-AT-RISK")
+    assert today.message.startswith("Deadline 2026-11-20 is today and ")
+    [tomorrow] = rules(run(policy, assignments=[dict(active, planning_meeting_date="2026-05-21")]), "PAIR-AT-RISK")
+    assert tomorrow.message.startswith("Deadline 2026-11-21 is 1 day away and ")
+
+
 def test_active_pair_past_its_deadline_is_overdue(policy):
     active = assignment(planning="2026-05-19", status="Active", completion_date=None, payment_request_date=None)
     result = run(policy, assignments=[active])
