@@ -266,7 +266,18 @@ def test_an_entry_over_8_hours_is_a_warning_but_counts(policy):
     cand.append(candidate_entry("2026-03-01", 10 * 60))
     result = run(policy, candidate_log=cand)
     assert only_pair(result)["candidate_hours"] == 40.00
-    assert len(rules(result, "LOG-DURATION-IMPLAUSIBLE")) == 1
+    [long] = rules(result, "LOG-DURATION-IMPLAUSIBLE")
+    assert long.message.endswith("in one entry; counted")
+
+
+def test_an_entry_over_8_hours_dated_after_as_of_does_not_say_it_is_counted(policy):
+    cand, _ = full_logs()
+    cand.append(candidate_entry("2026-11-21", 10 * 60))
+    result = run(policy, candidate_log=cand)
+    [future] = rules(result, "LOG-DATE-FUTURE")
+    [long] = rules(result, "LOG-DURATION-IMPLAUSIBLE")
+    assert long.message.endswith("in one entry; not counted (see the entry's other finding)")
+    assert (long.file, long.sheet, long.cell[1:]) == (future.file, future.sheet, future.cell[1:])  # the same row
 
 
 def test_exactly_8_hours_in_one_entry_is_plausible(policy):
