@@ -184,6 +184,8 @@ def _message(rule: str, table: Table, column: Column, value: object, *, day_firs
     if isinstance(value, FormulaError):
         return f"{header} {value} is a formula error: fix the formula"
     shown = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    if isinstance(value, float) and value.is_integer():
+        shown = str(int(value))  # a number cell 60 is shown as 60, as Excel shows it, not 60.0
     if column.confidential:
         # A confidential form's answers never leave it, not even quoted in a finding.
         if rule == "CELL-ENUM":

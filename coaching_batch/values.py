@@ -412,7 +412,10 @@ def parse_dates(s: pd.Series | Cells, *, day_first: bool = False, date1904: bool
 
 def why_unreadable(kind: str, value: object, *, day_first: bool = False) -> str:
     """What a coordinator needs to know about an unreadable date or duration beyond "not a date":
-    a weekday that is not the date's, or a comma that may be a thousands separator; "" otherwise."""
+    a weekday that is not the date's, a comma that may be a thousands separator, or Excel's serial 60
+    (its phantom 29 February 1900); "" otherwise."""
+    if kind == "date" and isinstance(value, (int, float)) and not isinstance(value, bool) and value == EXCEL_PHANTOM_LEAP_DAY:
+        return "Excel's 29 February 1900, a day that never was: type the date meant"
     if not isinstance(value, str):
         return ""
     text = " ".join(value.split())

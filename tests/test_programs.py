@@ -581,6 +581,11 @@ def test_commitment_ending_30_days_after_as_of_is_due():
     assert "2026-12-20" in findings[0].message
 
 
+def test_commitment_ending_the_day_after_as_of_is_1_day_after():
+    [due] = found(reps(pairs=[reps_pair(start="2025-11-21")]), "COMMITMENT-DUE")
+    assert "ends on 2026-11-21, 1 day after 2026-11-20" in due.message
+
+
 def test_commitment_ending_31_days_after_as_of_is_not_yet_due():
     assert found(reps(pairs=[reps_pair(start="2025-12-21")]), "COMMITMENT-DUE") == []
 
@@ -969,6 +974,16 @@ def test_one_review_by_15_april_is_1_of_2():
     result = job(milestones=ON_TIME + [milestone("Agreement Review", "2026-12-10")], as_of="2027-04-15")
     findings = found(result, "AGREEMENT-REVIEWS-SHORT")
     assert len(findings) == 1 and "1 of 2" in findings[0].message
+
+
+def test_a_review_due_before_the_pairs_agreement_was_due_is_not_owed():
+    started_in_december = [job_pair(start="2026-12-01")]  # its agreement is due by 2026-12-31
+    agreed = [milestone("Agreement", "2026-12-20")]
+    assert found(job(pairs=started_in_december, milestones=agreed, log=[], as_of="2026-12-15"), "AGREEMENT-REVIEWS-SHORT") == []
+    [short] = found(job(pairs=started_in_december, milestones=agreed, log=[], as_of="2027-04-15"), "AGREEMENT-REVIEWS-SHORT")
+    assert "0 of 1" in short.message and "2026-12-15" not in short.message
+    starting_in_may = [job_pair(start="2027-05-01")]
+    assert found(job(pairs=starting_in_may, milestones=[], log=[], as_of="2027-04-15"), "AGREEMENT-REVIEWS-SHORT") == []
 
 
 def test_a_review_of_last_school_year_does_not_count():

@@ -280,7 +280,18 @@ def test_an_entry_over_8_hours_is_a_warning_but_counts(policy):
     cand.append(candidate_entry("2026-03-01", 10 * 60))
     result = run(policy, candidate_log=cand)
     assert only_pair(result)["candidate_hours"] == 40.00
-    assert len(rules(result, "LOG-DURATION-IMPLAUSIBLE")) == 1
+    [long] = rules(result, "LOG-DURATION-IMPLAUSIBLE")
+    assert long.message.endswith("in one entry; counted")
+
+
+def test_an_entry_over_8_hours_dated_after_as_of_does_not_say_it_is_counted(policy):
+    cand, _ = full_logs()
+    cand.append(candidate_entry("2026-11-21", 10 * 60))
+    result = run(policy, candidate_log=cand)
+    [future] = rules(result, "LOG-DATE-FUTURE")
+    [long] = rules(result, "LOG-DURATION-IMPLAUSIBLE")
+    assert long.message.endswith("in one entry; not counted (see the entry's other finding)")
+    assert (long.file, long.sheet, long.cell[1:]) == (future.file, future.sheet, future.cell[1:])  # the same row
 
 
 def test_exactly_8_hours_in_one_entry_is_plausible(policy):
@@ -446,6 +457,14 @@ def test_active_pair_near_its_deadline_with_hours_short_is_at_risk(policy):
     found = rules(run(policy, assignments=[active], candidate_log=[candidate_entry("2026-11-19", 600)],
                       coach_log=[coach_entry("2026-11-19", 60)]), "PAIR-AT-RISK")
     assert len(found) == 1 and "30.00 candidate hours" in found[0].message and "2026-12-15" in found[0].message
+
+
+def test_at_risk_on_the_deadline_day_says_today_and_a_day_before_says_1_day(policy):
+    active = assignment(planning="2026-05-20", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    [today] = rules(run(policy, assignments=[active]), "PAIR-AT-RISK")
+    assert today.message.startswith("Deadline 2026-11-20 is today and ")
+    [tomorrow] = rules(run(policy, assignments=[dict(active, planning_meeting_date="2026-05-21")]), "PAIR-AT-RISK")
+    assert tomorrow.message.startswith("Deadline 2026-11-21 is 1 day away and ")
 
 
 def test_active_pair_past_its_deadline_is_overdue(policy):

@@ -218,6 +218,21 @@ def test_a_weekday_that_is_not_the_dates_or_a_comma_that_may_group_thousands_is_
     assert typed["coach_log"]["duration"].tolist() == [90]
 
 
+def test_a_date_typed_as_serial_60_is_named_as_excels_phantom_leap_day(tmp_path):
+    rows = [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"],
+            [COACHEE, COACH, 60, "Phone", 1, "Excel's 1900-02-29"],
+            [COACHEE, COACH, 0, "Phone", 1, "serial 0"],
+            [COACHEE, COACH, 61, "Phone", 1, "1900-03-01"]]
+
+    typed, findings = read_and_validate(tmp_path, {"log.xlsx": {"Log": rows}})
+
+    assert where(findings) == [("CELL-TYPE", "log.xlsx", "Log", "C2"), ("CELL-TYPE", "log.xlsx", "Log", "C3")]
+    messages = [f.message for f in sorted(findings, key=lambda f: f.cell)]
+    assert messages == ["Date '60' is not a date (Excel's 29 February 1900, a day that never was: type the date meant)",
+                        "Date '0' is not a date"]
+    assert typed["coach_log"]["date"].tolist() == [pd.Timestamp("1900-03-01")]
+
+
 # ---------------------------------------------------------------- the assignments' new columns
 
 

@@ -28,6 +28,11 @@ def hours_text(minutes) -> str:
     return f"{minutes / 60:.2f}"
 
 
+def days_text(days: int) -> str:
+    """A number of days as messages print it: ``1 day``, ``2 days``."""
+    return "1 day" if days == 1 else f"{days} days"
+
+
 def day_text(value) -> str:
     """A date as messages print it (YYYY-MM-DD); blank for a missing date."""
     return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")

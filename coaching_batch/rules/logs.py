@@ -335,9 +335,10 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     implausible = (entries["duration"] > implausible_minutes).fillna(False).astype(bool) & judged
     limits = pd.Series(implausible_minutes, index=entries.index)
     for row, limit in zip(_rows(entries, implausible), limits[implausible]):
+        counted = "counted" if row["reason"] == "" else "not counted (see the entry's other finding)"
         findings.append(finding(
             "LOG-DURATION-IMPLAUSIBLE",
-            f"{hours_text(row['duration'])} h logged on {day_text(row['date'])}, more than {limit / 60:g} h in one entry; counted",
+            f"{hours_text(row['duration'])} h logged on {day_text(row['date'])}, more than {limit / 60:g} h in one entry; {counted}",
             program=about.program(row), **_where(row, "duration_col"),
         ))
     return entries, findings

@@ -8,7 +8,7 @@ import pandas as pd
 from ..findings import finding
 from ..policy import Capacity, CoachActivity, Commitment, Feedback
 from ..validate import Tables
-from .dates import add_months, day_text
+from .dates import add_months, day_text, days_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding
 
@@ -40,7 +40,7 @@ def judge_commitment(pairs: pd.DataFrame, commitment: Commitment, context: Conte
                 f"The commitment from {day_text(start)} ended on {day_text(end)} without extension"))
         elif end <= soon:
             judgement.findings.append(pair_finding("COMMITMENT-DUE", pair,
-                f"The commitment ends on {day_text(end)}, {(end - as_of).days} days after {day_text(as_of)}: "
+                f"The commitment ends on {day_text(end)}, {days_text((end - as_of).days)} after {day_text(as_of)}: "
                 f"extend it or change coach"))
     return judgement
 
@@ -84,7 +84,7 @@ def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: 
         if pd.notna(last):
             if last >= quiet_since:
                 continue
-            seen = f"latest coach-log entry {day_text(last)}, {(as_of - last).days} days before {day_text(as_of)}"
+            seen = f"latest coach-log entry {day_text(last)}, {days_text((as_of - last).days)} before {day_text(as_of)}"
         else:
             first = group["start"].min()
             if pd.isna(first) or first >= quiet_since:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..policy import Window
-from .dates import add_months, day_text
+from .dates import add_months, day_text, days_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding
 
@@ -54,8 +54,10 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
                         needed.append(f"{short_candidate / 60:.2f} candidate hours")
                     if short_coach:
                         needed.append(f"{short_coach / 60:.2f} coach contact hours")
+                    left = (deadline - as_of).days
+                    when = "today" if left == 0 else f"{days_text(left)} away"
                     judgement.findings.append(pair_finding("PAIR-AT-RISK", pair,
-                        f"Deadline {day_text(deadline)} is {(deadline - as_of).days} days away and {' and '.join(needed)} are still needed"))
+                        f"Deadline {day_text(deadline)} is {when} and {' and '.join(needed)} are still needed"))
         completion = pair["completion_date"]
         if pd.notna(completion):
             ended = ENDED[pair["status"]]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..findings import finding
 from ..policy import MeetingGap, PartnershipAgreement, Phases, SchoolYear, month_day
-from .dates import day_text, month_day_in
+from .dates import day_text, days_text, month_day_in
 from .judgement import Context, Judgement
 from .pairs import pair_finding
 from .periods import school_year_start
@@ -79,7 +79,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
         if pd.notna(dated) and dated > due:
             judgement.blocks(i, f"partnership agreement late ({day_text(dated)}, due by {day_text(due)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
-                f"Partnership agreement dated {day_text(dated)}, {(dated - due_from).days} days after {what} "
+                f"Partnership agreement dated {day_text(dated)}, {days_text((dated - due_from).days)} after {what} "
                 f"{day_text(due_from)}; due within {agreement.due_days} days (by {day_text(due)})"))
         elif pd.isna(dated) and as_of > due:
             if i not in later.index:
@@ -96,7 +96,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
                 f"{none}; it was due within {agreement.due_days} days of {what} {day_text(due_from)} (by {day_text(due)})"))
         until = as_of if pd.isna(pair["completion_date"]) else min(as_of, pair["completion_date"])
-        passed = [d for d in review_dates if d <= until]
+        passed = [d for d in review_dates if due < d <= until]  # no review is owed of an agreement not yet due
         held = int(reviews.get(i, 0))
         if held < len(passed):
             judgement.findings.append(pair_finding("AGREEMENT-REVIEWS-SHORT", pair,
@@ -206,12 +206,12 @@ def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) ->
     long_gaps = spaced[spaced["days"] > gap.max_days]
     for row in long_gaps.to_dict("records"):
         judgement.findings.append(pair_finding("MEETING-GAP", active.loc[row["pair"]],
-            f"No meeting between {day_text(row['previous'])} and {day_text(row['date'])}: {int(row['days'])} days, "
+            f"No meeting between {day_text(row['previous'])} and {day_text(row['date'])}: {days_text(int(row['days']))}, "
             f"more than {gap.max_days}", topic=f"after {day_text(row['previous'])}"))
     latest = context.latest_meetings(active)  # in this school year or before it
     for i, last in latest.items():
         if (as_of - last).days > gap.max_days:
             judgement.findings.append(pair_finding("MEETING-GAP", active.loc[i],
-                f"Latest meeting on {day_text(last)}, {(as_of - last).days} days before {day_text(as_of)}: "
+                f"Latest meeting on {day_text(last)}, {days_text((as_of - last).days)} before {day_text(as_of)}: "
                 f"more than {gap.max_days} days", topic="since the latest meeting"))
     return judgement
