@@ -281,7 +281,7 @@ def programs_show(name: str) -> None:
 
     try:
         if is_policy_file(name):
-            policy = load_policy(name)  # checked: a problem is one Error: line
+            load_policy(name)  # checked: a problem is one Error: line
             click.echo(Path(name).read_text(encoding="utf-8"), nl=False)
             return
         click.echo(preset_text(load_policy(name).name), nl=False)  # by name or title, as --program takes it

@@ -28,10 +28,8 @@ network or sync file system (:func:`unsafe_mount`). ``ledger rebuild`` and ``led
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import sys
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -44,7 +42,7 @@ from pathlib import Path
 from .errors import UsageError
 from .findings import Finding, finding, sort_key
 from .ledger import (
-    BACKUPS_DIRNAME, ISSUED, PENDING, SCHEMA_VERSION, VOIDED, Ledger, LedgerDamaged, backup_ledger, backups_dir,
+    ISSUED, PENDING, SCHEMA_VERSION, VOIDED, Ledger, LedgerDamaged, backup_ledger, backups_dir,
     damaged_message, ledger_path, settle_hot_journal,
 )
 
