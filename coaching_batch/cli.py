@@ -37,7 +37,9 @@ FIRST_AS_OF, LAST_AS_OF = date(1900, 1, 1), date(2199, 12, 31)  # the dates a ru
 def _as_of(ctx, param, value: str | None) -> date:
     if value is None:
         return date.today()
-    try:
+    try:  # the form the help names, only: fromisoformat alone also takes 20260105 and 2026-W02-1
+        if not (len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isdigit()):
+            raise ValueError
         as_of = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None

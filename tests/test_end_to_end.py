@@ -547,6 +547,7 @@ def test_a_wait_that_is_not_a_number_of_seconds_is_refused_before_anything_is_do
 
 
 @pytest.mark.parametrize("option", [["--as-of", "2026-02-30"], ["--as-of", "2300-01-01"], ["--as-of", "0001-01-01"],
+                                    ["--as-of", "20260105"], ["--as-of", "2026-W02-1"], ["--as-of", "2026-1-5"],
                                     ["--program", "no-such-program"], ["--bogus"], ["--smtp-config", "smtp.toml"]])
 def test_unusable_options_exit_2(tmp_path, option, capsys):
     inbox = small_inbox(tmp_path)
