@@ -606,6 +606,13 @@ def test_extended_until_moves_the_commitment_end():
     assert len(due) == 1 and "2026-12-10" in due[0].message and "without extension" not in due[0].message
 
 
+def test_a_commitment_that_ended_on_its_extended_until_does_not_say_it_was_not_extended():
+    [due] = found(reps(pairs=[reps_pair(start="2025-06-01", extended_until="2026-11-20")]), "COMMITMENT-DUE")
+    assert due.message.endswith("ended on 2026-11-20, the date it was extended until")
+    [due] = found(reps(pairs=[reps_pair(start="2025-06-01", extended_until="2026-03-01")]), "COMMITMENT-DUE")
+    assert due.message.endswith("ended on 2026-06-01 (its Extended Until 2026-03-01 is earlier than the 12 months, so it extended nothing)")
+
+
 def test_an_extended_until_earlier_than_12_months_does_not_shorten_the_commitment():
     result = reps(pairs=[reps_pair(start="2026-06-01", extended_until="2026-12-01")])
     assert pd.Timestamp(pair_of(result)["deadline"]) == pd.Timestamp("2027-06-01")

@@ -37,12 +37,21 @@ def judge_commitment(pairs: pd.DataFrame, commitment: Commitment, context: Conte
             continue
         if end <= as_of:
             judgement.findings.append(pair_finding("COMMITMENT-DUE", pair,
-                f"The commitment from {day_text(start)} ended on {day_text(end)} without extension"))
+                f"The commitment from {day_text(start)} ended on {day_text(end)}{_extension_text(extended, start, end, commitment.months)}"))
         elif end <= soon:
             judgement.findings.append(pair_finding("COMMITMENT-DUE", pair,
                 f"The commitment ends on {day_text(end)}, {days_text((end - as_of).days)} after {day_text(as_of)}: "
                 f"extend it or change coach"))
     return judgement
+
+
+def _extension_text(extended, start, end, months: int) -> str:
+    """How an ended commitment's Extended Until bore on its end (one before the start is ignored)."""
+    if pd.isna(extended) or pd.isna(start) or extended < start:
+        return " without extension"
+    if extended >= end:
+        return ", the date it was extended until"
+    return f" (its Extended Until {day_text(extended)} is earlier than the {months} months, so it extended nothing)"
 
 
 def judge_capacity(pairs: pd.DataFrame, capacity: Capacity, context: Context) -> Judgement:
