@@ -185,6 +185,8 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     for line in recovery_warnings(result):  # a state folder on a network or sync file system
         click.echo(line, err=True)
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
+    if result.not_archived:  # the run completed all the same: its exit status is the run's
+        click.echo(result.not_archived, err=True)
     if smtp is not None:  # sent once the outputs are written and the run recorded; a failure changes neither
         # recorded in the ledger its run.json names (a dry run's preview of the first week may have none yet)
         sent = send_and_echo(out_dir, smtp, state_dir=None, dry_run=dry_run, lock_wait=lock_wait, cannot="Not sent")

@@ -726,6 +726,37 @@ def test_archive_moves_the_files_read_and_never_deletes(tmp_path):
     assert refused.returncode == 2
 
 
+
+def test_a_workbook_that_cannot_be_archived_stays_in_the_inbox_and_the_run_still_completed(tmp_path, monkeypatch, capsys):
+    """A read-only inbox, or a roster open in Excel: the run is complete and recorded before the
+    files are moved, so it is not reported as failed (exit 2 would have a scheduler run it again);
+    one `Not archived:` line says which stay, and no copy of them is left in the archive (as a move
+    to another drive leaves when the original cannot be removed)."""
+    import coaching_batch.pipeline as pipeline
+    from coaching_batch.cli import main
+
+    inbox = small_inbox(tmp_path)
+    real_move = shutil.move
+
+    def move(source, target):
+        if Path(source).name == "Roster 2026.xlsx":
+            shutil.copy2(source, target)
+            raise PermissionError(13, "Permission denied")
+        return real_move(source, target)
+
+    monkeypatch.setattr(pipeline.shutil, "move", move)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(inbox), "--as-of", WEEK1, "--archive"])
+    assert exit_.value.code == 0
+    output = capsys.readouterr()
+    archive = tmp_path / "archive" / WEEK1
+    assert output.err.splitlines() == [f"Not archived: Roster 2026.xlsx could not be moved into {archive} "
+                                       "(Permission denied) and stays in the inbox (5 moved); the run itself completed"]
+    assert [p.name for p in inbox.iterdir()] == ["Roster 2026.xlsx"]
+    assert "Roster 2026.xlsx" not in [p.name for p in archive.iterdir()] and len(list(archive.iterdir())) == 5
+    assert paid_ids(out_folder(subprocess.CompletedProcess([], 0, output.out))) == [ALICIA_BROOKS]
+    assert ledger_rows(tmp_path / "state", "SELECT status FROM runs") == [("completed",)]
+
 # --- two runs at once, killed runs, the schema -------------------------------------------------
 
 
