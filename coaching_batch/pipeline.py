@@ -96,6 +96,12 @@ def _folder_key(folder: Path | str) -> str:
     return str(Path(folder).resolve())
 
 
+def _is_inbox(out: Path, inbox: Path) -> bool:
+    """``--out`` names the inbox: the same folder, or the inbox by a path through a folder that does
+    not exist yet (``inbox/new/..``), which writing the outputs would create."""
+    return _folder_key(out) == _folder_key(inbox) or (out.is_dir() and out.samefile(inbox))
+
+
 def _holds_outputs(folder: Path) -> bool:
     return any((Path(folder) / name).exists() for name in OUTPUT_NAMES)
 
@@ -114,7 +120,7 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     wording = read_template_text(options.certificate_template)  # a bad template stops the run before anything is read
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
-    if options.out is not None and options.out.is_dir() and options.out.samefile(options.inbox):
+    if options.out is not None and _is_inbox(options.out, options.inbox):
         # the next run would read this one's results, payments and exceptions as the inbox's tables
         raise UsageError(f"--out {options.out} is the inbox itself: the next run would read these outputs as its "
                          "workbooks; choose another folder (without --out: out/<as-of> beside the inbox)")

@@ -287,7 +287,7 @@ def test_the_inbox_itself_is_refused_as_the_output_folder(tmp_path):
     assignments, a stipend due then left unpaid): the run stops before reading or recording anything."""
     inbox = small_inbox(tmp_path)
     before = sorted(p.name for p in inbox.iterdir())
-    for out in (str(inbox), str(inbox / "." / ".." / inbox.name)):
+    for out in (str(inbox), str(inbox / "." / ".." / inbox.name), str(inbox / "no such folder" / "..")):
         refused = run_week(inbox, WEEK1, "--out", out)
         assert refused.returncode == 2 and refused.stderr.count("\n") == 1
         assert refused.stderr.startswith(f"Error: --out {out} is the inbox itself")
