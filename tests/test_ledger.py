@@ -803,6 +803,31 @@ def test_a_ledger_that_cannot_be_written_is_said_so_and_nothing_is_written(tmp_p
     assert not (tmp_path / "out" / WEEK2).exists()
 
 
+
+def _on_a_read_only_mount(folder: Path, *args: str, program: str = str(COMMAND)) -> subprocess.CompletedProcess:
+    """The command (or ``program``) run with ``folder`` mounted read-only (in a mount namespace of its own: a read-only
+    share, or an account that may only read; as root a folder's permissions would not stop a write)."""
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    return subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", str(folder), program, *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_ledger_in_a_read_only_folder_can_still_be_listed_and_previewed(tmp_path):
+    """The ledger keeps a shared-memory file beside it while it is read; where none can be made, the
+    dry run and the listing commands read it all the same (they said "unable to open database file")."""
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK1).returncode == 0
+    state = tmp_path / "state"
+    if shutil.which("unshare") is None or _on_a_read_only_mount(state, program="true").returncode != 0:
+        pytest.skip("needs a mount namespace (unshare -m) to make a read-only folder")
+    listed = _on_a_read_only_mount(state, "ledger", "payments", "--state", str(state))
+    assert listed.returncode == 0 and listed.stderr == "" and ALICIA_BROOKS in listed.stdout
+    preview = _on_a_read_only_mount(state, "run", str(inbox), "--as-of", WEEK2, "--dry-run")
+    assert preview.returncode == 0, preview.stderr
+    assert paid_ids(out_folder(preview)) == []  # the ledger was read: what was paid stays paid
+    refused = _on_a_read_only_mount(state, "run", str(inbox), "--as-of", WEEK2)
+    assert refused.returncode == 2 and refused.stderr.startswith("Error: cannot use the state folder")
+
 def _killed_mid_transaction(database: Path) -> None:
     """What a process killed inside a transaction of SQLite's rollback journal leaves (as a run killed
     while it first makes the ledger): part of the transaction in the file, the journal to undo it."""
