@@ -772,6 +772,23 @@ def test_a_second_run_on_locked_state_waits_then_stops_with_exit_2(tmp_path):
     assert run_week(inbox, WEEK1).returncode == 0
 
 
+
+def test_a_run_stopped_by_sigterm_says_so_in_its_log_and_the_next_run_pays_once(tmp_path):
+    """A scheduler's stop or time limit: one `Error:` line on stderr, where the job's log keeps it (the
+    run ended without a word), no traceback, and the signal's own exit status."""
+    inbox = small_inbox(tmp_path)
+    with state_lock(tmp_path / "state", wait_seconds=0):  # the run is surely still going when stopped
+        process = subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", WEEK1, "--wait", "60"],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGTERM
+    assert err == "Error: stopped by SIGTERM before it finished\n" and out == ""
+    again = run_week(inbox, WEEK1)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == [ALICIA_BROOKS]
+
 def test_two_runs_started_together_pay_each_stipend_once(tmp_path):
     inbox = small_inbox(tmp_path)
     starts = [subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", WEEK1, "--wait", "120"],
