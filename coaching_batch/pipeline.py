@@ -120,6 +120,8 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     wording = read_template_text(options.certificate_template)  # a bad template stops the run before anything is read
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
+    if options.out is not None and options.out.exists() and not options.out.is_dir():  # said before the run, not after it
+        raise UsageError(f"--out {options.out} is a file, not a folder: choose a folder for the outputs")
     if options.out is not None and _is_inbox(options.out, options.inbox):
         # the next run would read this one's results, payments and exceptions as the inbox's tables
         raise UsageError(f"--out {options.out} is the inbox itself: the next run would read these outputs as its "

@@ -295,6 +295,18 @@ def test_the_inbox_itself_is_refused_as_the_output_folder(tmp_path):
     assert run_week(inbox, WEEK1, "--out", str(inbox / "week 1")).returncode == 0  # a folder inside it is not read
 
 
+
+def test_an_out_that_is_a_file_is_refused_before_the_run(tmp_path):
+    """A mistyped --out naming a file: one line saying so, before anything is read or recorded (it
+    said "File exists" once the whole run was done, and the ledger listed an interrupted run)."""
+    inbox = small_inbox(tmp_path)
+    out = tmp_path / "results.xlsx"
+    out.write_bytes(b"not a folder")
+    refused = run_week(inbox, WEEK1, "--out", str(out))
+    assert refused.returncode == 2
+    assert refused.stderr == f"Error: --out {out} is a file, not a folder: choose a folder for the outputs\n"
+    assert not (tmp_path / "state").exists() and out.read_bytes() == b"not a folder"
+
 def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_path):
     """A re-run after a typo must not wipe last run's payment sheet: the ledger has those stipends paid,
     so no later run would list them again. An explicit --out stops the run; the dated default folder
