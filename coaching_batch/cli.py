@@ -5,7 +5,9 @@ from __future__ import annotations
 import atexit
 import gc
 import os
+import signal
 import sys
+import threading
 import traceback
 from contextlib import contextmanager
 from datetime import date
@@ -58,6 +60,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the command with its error handling: a usage problem is one `Error:` line and exit 2; a
     bare command group prints its help and exits 0."""
     _freeze_at_exit()
+    _say_when_stopped()
     with _reader_may_leave():
         try:
             app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
@@ -113,6 +116,28 @@ class _ReaderMayLeave:
             os.dup2(nowhere, self._stream.fileno())
             os.close(nowhere)
             return call(*args)  # what was buffered goes nowhere too
+
+
+@cache  # installed once, however often main() runs in one process
+def _say_when_stopped() -> None:
+    """A command stopped by SIGTERM (a scheduler's stop or time limit, `kill`) says so on stderr, one
+    `Error:` line in the job's log, then ends as the signal ends it (exit status 143, as before: the
+    ledger is safe at any point). It ended without a word, so a week's log simply stopped. The
+    processes it forks keep the default, and end with it (see forked.end_with_parent)."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set it
+        return
+    signal.signal(signal.SIGTERM, _stopped)
+    os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
+
+
+def _stopped(signum: int, frame) -> None:
+    signal.signal(signum, signal.SIG_DFL)
+    try:
+        sys.stderr.write(f"Error: stopped by {signal.Signals(signum).name} before it finished\n")
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - nowhere to say it: end all the same
+        pass
+    os.kill(os.getpid(), signum)
 
 
 @cache  # registered once, however often main() runs in one process
@@ -185,6 +210,8 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     for line in recovery_warnings(result):  # a state folder on a network or sync file system
         click.echo(line, err=True)
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
+    if result.not_archived:  # the run completed all the same: its exit status is the run's
+        click.echo(result.not_archived, err=True)
     if smtp is not None:  # sent once the outputs are written and the run recorded; a failure changes neither
         # recorded in the ledger its run.json names (a dry run's preview of the first week may have none yet)
         sent = send_and_echo(out_dir, smtp, state_dir=None, dry_run=dry_run, lock_wait=lock_wait, cannot="Not sent")

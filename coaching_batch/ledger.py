@@ -739,12 +739,29 @@ def settle_hot_journal(path: Path) -> None:
 
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     if read_only:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        connection = _connect_read_only(path)
     else:
         connection = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
         connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA busy_timeout = 10000")
     connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that only reads. A ledger in write-ahead mode is read through its ``-shm`` file,
+    which SQLite creates beside it: in a folder that cannot be written (a read-only share or
+    snapshot, an account allowed only to read) it is then read as an unchanging file instead, since
+    no run can be writing it there (it said "unable to open database file")."""
+    uri = path.resolve().as_uri()
+    connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        if os.access(path.parent, os.W_OK) or not os.access(path, os.R_OK):
+            return connection  # the caller's first read says what is wrong
+        connection.close()
+        connection = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
     return connection
 
 

@@ -90,6 +90,8 @@ class RunResult:
     certificate_template: str | None = None
     # The folder of the ledger the run used (run.json's state_dir): where `notices send` records what it sent.
     state_dir: str = ""
+    # --archive: the line saying which workbooks could not be moved ("" when all were, or not asked)
+    not_archived: str = ""
 
     @property
     def counts(self) -> dict[str, int]:

@@ -7,7 +7,7 @@ exit code. Every stage below is a call into one module, in the order the data fl
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import import_module
 from pathlib import Path
@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 import shutil
-from contextlib import closing, nullcontext
+from contextlib import closing, nullcontext, suppress
 
 from . import recovery, settings  # the ledger checked against the delivered payment sheets
 from xlsxwriter.exceptions import FileCreateError as XlsxFileCreateError  # a full disk
@@ -96,6 +96,12 @@ def _folder_key(folder: Path | str) -> str:
     return str(Path(folder).resolve())
 
 
+def _is_inbox(out: Path, inbox: Path) -> bool:
+    """``--out`` names the inbox: the same folder, or the inbox by a path through a folder that does
+    not exist yet (``inbox/new/..``), which writing the outputs would create."""
+    return _folder_key(out) == _folder_key(inbox) or (out.is_dir() and out.samefile(inbox))
+
+
 def _holds_outputs(folder: Path) -> bool:
     return any((Path(folder) / name).exists() for name in OUTPUT_NAMES)
 
@@ -114,15 +120,18 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     wording = read_template_text(options.certificate_template)  # a bad template stops the run before anything is read
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
-    if options.out is not None and options.out.is_dir() and options.out.samefile(options.inbox):
+    if options.out is not None and options.out.exists() and not options.out.is_dir():  # said before the run, not after it
+        raise UsageError(f"--out {options.out} is a file, not a folder: choose a folder for the outputs")
+    if options.out is not None and _is_inbox(options.out, options.inbox):
         # the next run would read this one's results, payments and exceptions as the inbox's tables
         raise UsageError(f"--out {options.out} is the inbox itself: the next run would read these outputs as its "
                          "workbooks; choose another folder (without --out: out/<as-of> beside the inbox)")
     # the processes that will write the outputs, started before the run holds any data or lock
     with writers_started() as writers:
         result, out_dir = _run(options, programs, wording, progress, writers)
-    if options.archive:
-        archive_inputs(options.inbox, result, options.inbox.resolve().parent / settings.ARCHIVE_DIRNAME / options.as_of.isoformat())
+    if options.archive:  # the run is complete and recorded: a file that cannot be moved is said, not fatal
+        archive = options.inbox.resolve().parent / settings.ARCHIVE_DIRNAME / options.as_of.isoformat()
+        result.not_archived = not_archived_line(archive_inputs(options.inbox, result, archive), archive)
     return result, out_dir
 
 
@@ -392,12 +401,14 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
     result.finding_history |= {key: (RESOLVED, previous[key][1]) for key in gone}
 
 
-def archive_inputs(inbox: Path, result: RunResult, archive: Path) -> list[Path]:
+def archive_inputs(inbox: Path, result: RunResult, archive: Path) -> Archived:
     """Move the files this run read (and their duplicates) into ``archive``; never overwrite or delete.
 
-    A name already in the archive gets ``(2)``, ``(3)`` … before its extension.
+    A name already in the archive gets ``(2)``, ``(3)`` … before its extension. A file that cannot be
+    moved (a read-only inbox, a file open in another program) stays in the inbox, and no copy of it
+    is left in the archive; the others are moved all the same.
     """
-    moved = []
+    archived = Archived()
     paths = {entry.relpath: entry.path for entry in discover(inbox)}  # a name shown escaped is found by its own
     for info in result.inputs:
         if info.status not in ("read", "duplicate"):
@@ -405,14 +416,44 @@ def archive_inputs(inbox: Path, result: RunResult, archive: Path) -> list[Path]:
         source = paths.get(info.path, inbox / info.path)
         if not source.is_file():
             continue
-        archive.mkdir(parents=True, exist_ok=True)
-        target, number = archive / source.name, 1
-        while target.exists():
-            number += 1
-            target = archive / f"{source.stem} ({number}){source.suffix}"
+        try:
+            archived.moved.append(_move_into(source, archive))
+        except OSError as exc:
+            archived.kept.append((info.path, exc.strerror or str(exc)))
+    return archived
+
+
+@dataclass
+class Archived:
+    moved: list[Path] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)  # (file, why it could not be moved)
+
+
+def _move_into(source: Path, archive: Path) -> Path:
+    archive.mkdir(parents=True, exist_ok=True)
+    target, number = archive / source.name, 1
+    while target.exists():
+        number += 1
+        target = archive / f"{source.stem} ({number}){source.suffix}"
+    try:
         shutil.move(source, target)
-        moved.append(target)
-    return moved
+    except OSError:
+        if source.exists():  # copied to another drive, but the original could not be removed: one place only
+            with suppress(OSError):
+                target.unlink()
+        raise
+    return target
+
+
+def not_archived_line(archived: Archived, archive: Path) -> str:
+    """The ``Not archived:`` line for workbooks left in the inbox, or "" when every one was moved."""
+    if not archived.kept:
+        return ""
+    first, why = archived.kept[0]
+    others = len(archived.kept) - 1
+    which = first + (f" and {others} other workbook{'s' if others > 1 else ''}" if others else "")
+    return (f"Not archived: {which} could not be moved into {archive} ({why}) and "
+            f"{'stay' if others else 'stays'} in the inbox ({len(archived.moved)} moved); the run itself completed")
 
 
 def _sheet_findings(relpath: str, sheet: RawSheet) -> list[Finding]:

@@ -287,13 +287,25 @@ def test_the_inbox_itself_is_refused_as_the_output_folder(tmp_path):
     assignments, a stipend due then left unpaid): the run stops before reading or recording anything."""
     inbox = small_inbox(tmp_path)
     before = sorted(p.name for p in inbox.iterdir())
-    for out in (str(inbox), str(inbox / "." / ".." / inbox.name)):
+    for out in (str(inbox), str(inbox / "." / ".." / inbox.name), str(inbox / "no such folder" / "..")):
         refused = run_week(inbox, WEEK1, "--out", out)
         assert refused.returncode == 2 and refused.stderr.count("\n") == 1
         assert refused.stderr.startswith(f"Error: --out {out} is the inbox itself")
     assert sorted(p.name for p in inbox.iterdir()) == before and not (tmp_path / "state").exists()
     assert run_week(inbox, WEEK1, "--out", str(inbox / "week 1")).returncode == 0  # a folder inside it is not read
 
+
+
+def test_an_out_that_is_a_file_is_refused_before_the_run(tmp_path):
+    """A mistyped --out naming a file: one line saying so, before anything is read or recorded (it
+    said "File exists" once the whole run was done, and the ledger listed an interrupted run)."""
+    inbox = small_inbox(tmp_path)
+    out = tmp_path / "results.xlsx"
+    out.write_bytes(b"not a folder")
+    refused = run_week(inbox, WEEK1, "--out", str(out))
+    assert refused.returncode == 2
+    assert refused.stderr == f"Error: --out {out} is a file, not a folder: choose a folder for the outputs\n"
+    assert not (tmp_path / "state").exists() and out.read_bytes() == b"not a folder"
 
 def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_path):
     """A re-run after a typo must not wipe last run's payment sheet: the ledger has those stipends paid,
@@ -726,6 +738,37 @@ def test_archive_moves_the_files_read_and_never_deletes(tmp_path):
     assert refused.returncode == 2
 
 
+
+def test_a_workbook_that_cannot_be_archived_stays_in_the_inbox_and_the_run_still_completed(tmp_path, monkeypatch, capsys):
+    """A read-only inbox, or a roster open in Excel: the run is complete and recorded before the
+    files are moved, so it is not reported as failed (exit 2 would have a scheduler run it again);
+    one `Not archived:` line says which stay, and no copy of them is left in the archive (as a move
+    to another drive leaves when the original cannot be removed)."""
+    import coaching_batch.pipeline as pipeline
+    from coaching_batch.cli import main
+
+    inbox = small_inbox(tmp_path)
+    real_move = shutil.move
+
+    def move(source, target):
+        if Path(source).name == "Roster 2026.xlsx":
+            shutil.copy2(source, target)
+            raise PermissionError(13, "Permission denied")
+        return real_move(source, target)
+
+    monkeypatch.setattr(pipeline.shutil, "move", move)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(inbox), "--as-of", WEEK1, "--archive"])
+    assert exit_.value.code == 0
+    output = capsys.readouterr()
+    archive = tmp_path / "archive" / WEEK1
+    assert output.err.splitlines() == [f"Not archived: Roster 2026.xlsx could not be moved into {archive} "
+                                       "(Permission denied) and stays in the inbox (5 moved); the run itself completed"]
+    assert [p.name for p in inbox.iterdir()] == ["Roster 2026.xlsx"]
+    assert "Roster 2026.xlsx" not in [p.name for p in archive.iterdir()] and len(list(archive.iterdir())) == 5
+    assert paid_ids(out_folder(subprocess.CompletedProcess([], 0, output.out))) == [ALICIA_BROOKS]
+    assert ledger_rows(tmp_path / "state", "SELECT status FROM runs") == [("completed",)]
+
 # --- two runs at once, killed runs, the schema -------------------------------------------------
 
 
@@ -740,6 +783,23 @@ def test_a_second_run_on_locked_state_waits_then_stops_with_exit_2(tmp_path):
     assert waited >= 1
     assert run_week(inbox, WEEK1).returncode == 0
 
+
+
+def test_a_run_stopped_by_sigterm_says_so_in_its_log_and_the_next_run_pays_once(tmp_path):
+    """A scheduler's stop or time limit: one `Error:` line on stderr, where the job's log keeps it (the
+    run ended without a word), no traceback, and the signal's own exit status."""
+    inbox = small_inbox(tmp_path)
+    with state_lock(tmp_path / "state", wait_seconds=0):  # the run is surely still going when stopped
+        process = subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", WEEK1, "--wait", "60"],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGTERM
+    assert err == "Error: stopped by SIGTERM before it finished\n" and out == ""
+    again = run_week(inbox, WEEK1)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == [ALICIA_BROOKS]
 
 def test_two_runs_started_together_pay_each_stipend_once(tmp_path):
     inbox = small_inbox(tmp_path)
@@ -771,6 +831,31 @@ def test_a_ledger_that_cannot_be_written_is_said_so_and_nothing_is_written(tmp_p
     assert sorted(p.name for p in (tmp_path / "state").rglob("*")) == before
     assert not (tmp_path / "out" / WEEK2).exists()
 
+
+
+def _on_a_read_only_mount(folder: Path, *args: str, program: str = str(COMMAND)) -> subprocess.CompletedProcess:
+    """The command (or ``program``) run with ``folder`` mounted read-only (in a mount namespace of its own: a read-only
+    share, or an account that may only read; as root a folder's permissions would not stop a write)."""
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    return subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", str(folder), program, *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_ledger_in_a_read_only_folder_can_still_be_listed_and_previewed(tmp_path):
+    """The ledger keeps a shared-memory file beside it while it is read; where none can be made, the
+    dry run and the listing commands read it all the same (they said "unable to open database file")."""
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK1).returncode == 0
+    state = tmp_path / "state"
+    if shutil.which("unshare") is None or _on_a_read_only_mount(state, program="true").returncode != 0:
+        pytest.skip("needs a mount namespace (unshare -m) to make a read-only folder")
+    listed = _on_a_read_only_mount(state, "ledger", "payments", "--state", str(state))
+    assert listed.returncode == 0 and listed.stderr == "" and ALICIA_BROOKS in listed.stdout
+    preview = _on_a_read_only_mount(state, "run", str(inbox), "--as-of", WEEK2, "--dry-run")
+    assert preview.returncode == 0, preview.stderr
+    assert paid_ids(out_folder(preview)) == []  # the ledger was read: what was paid stays paid
+    refused = _on_a_read_only_mount(state, "run", str(inbox), "--as-of", WEEK2)
+    assert refused.returncode == 2 and refused.stderr.startswith("Error: cannot use the state folder")
 
 def _killed_mid_transaction(database: Path) -> None:
     """What a process killed inside a transaction of SQLite's rollback journal leaves (as a run killed
