@@ -269,7 +269,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             continue
         footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col)
         if footer is not None:
-            sheet.footers.append(footer)
+            if contract.log:  # elsewhere a `Total` row (an Excel table's totals row) is no data and no hours
+                sheet.footers.append(footer)
             keep[i] = False
     # Rows whose only content is a note such as "Continued on next page", or, on a log, words alone
     # where a date, a duration or an ID goes ("--- end of log ---", "Notes: see the binder").

@@ -116,6 +116,21 @@ def test_blank_rows_notes_and_total_footers_are_not_entries(tmp_path):
     assert [(f.row, f.col, f.value) for f in sheet.footers] == [(6, 4, 2.0)]
 
 
+def test_an_excel_tables_totals_row_under_a_roster_is_no_employee_and_no_log_total(tmp_path):
+    """Excel's Total Row on a roster table (`Total`, a SUBTOTAL of the grades): not an employee, and
+    no `Total Hours` to check against log entries (it said LOG-TOTAL-MISMATCH: 37.00 h, 0.00 h)."""
+    path = tmp_path / "roster.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Roster")
+    sheet.add_table(0, 0, 3, 2, {"data": [["100", "Ann Lee", 20], ["101", "Bo Kim", 17]], "total_row": True, "columns": [
+        {"header": "Employee ID", "total_string": "Total"}, {"header": "Name"},
+        {"header": "Grade", "total_function": "sum", "total_value": 37}]})
+    workbook.close()
+    [roster] = read_workbook(str(path), path.name).sheets
+    assert roster.table == "employees" and list(roster.frame.index) == [2, 3]
+    assert roster.footers == []
+
+
 def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marker(tmp_path):
     rows = [
         COACH_HEADER,
