@@ -267,7 +267,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         if _repeats_header(table[i], header, positions, facts.accepted):
             keep[i] = False
             continue
-        footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col)
+        footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col,
+                         frozenset(positions) - {duration})
         if footer is not None:
             if contract.log:  # elsewhere a `Total` row (an Excel table's totals row) is no data and no hours
                 sheet.footers.append(footer)
@@ -421,11 +422,14 @@ def _form_text(cell: object) -> bool:
     return isinstance(cell, str) and bool(_FILL_IN.match(cell) or _NOTE.search(cell) or _LABEL_ON_FORM.match(cell))
 
 
-def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int) -> Footer | None:
+def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int,
+            others: frozenset[int] = frozenset()) -> Footer | None:
     """A `Total Hours` row (its first filled cell is the label) and its value, or None.
 
-    The value is the row's cell in the duration column, else the next filled cell after the label,
-    else what follows the label in its own cell (`Total Hours: 14.5`).
+    The value is the row's cell in the duration column, else the next filled cell after the label
+    that is under none of the table's ``others`` columns (an Excel table's Total Row counts the
+    descriptions in its last column: a count, not hours), else what follows the label in its own
+    cell (`Total Hours: 14.5`).
     """
     match = _FOOTER.match(_WHITESPACE_RUN.sub(" ", row[first]).strip())
     if not match:
@@ -433,7 +437,7 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     if 0 <= duration < len(row) and duration != first and not is_blank(row[duration]):
         col, value = duration, row[duration]
     else:
-        later = next((j for j in range(first + 1, len(row)) if not is_blank(row[j])), None)
+        later = next((j for j in range(first + 1, len(row)) if not is_blank(row[j]) and j not in others), None)
         if match[1]:
             col, value = first, match[1]
         elif later is not None:

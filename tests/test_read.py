@@ -131,6 +131,28 @@ def test_an_excel_tables_totals_row_under_a_roster_is_no_employee_and_no_log_tot
     assert roster.footers == []
 
 
+@pytest.mark.parametrize("totals, footer", [
+    ({"description": ("count", 2)}, None),  # Excel's default for a last column of text: a count, not hours
+    ({"duration": ("sum", 2.5), "description": ("count", 2)}, 2.5),
+])
+def test_an_excel_tables_totals_row_on_a_log_is_checked_on_its_hours_only(tmp_path, totals, footer):
+    """A log kept as an Excel table with its Total Row: the row is no entry, and only a total under
+    Duration is its hours (the count of descriptions was read as 2.00 h: LOG-TOTAL-MISMATCH)."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    columns = [{"header": header} for header in COACH_HEADER]
+    columns[0]["total_string"] = "Total"
+    for name, (function, value) in totals.items():
+        columns[{"duration": 4, "description": 5}[name]].update(total_function=function, total_value=value)
+    sheet.add_table(0, 0, 3, 5, {"columns": columns, "total_row": True, "data": [
+        ["200", "100", "3/5/2026", "Phone", 1.5, "call"], ["200", "100", "3/6/2026", "Email", 1, "mail"]]})
+    workbook.close()
+    [log] = read_workbook(str(path), path.name).sheets
+    assert list(log.frame.index) == [2, 3]
+    assert [(f.row, f.value) for f in log.footers] == [(4, footer)]
+
+
 def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marker(tmp_path):
     rows = [
         COACH_HEADER,
