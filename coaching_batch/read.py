@@ -11,6 +11,7 @@ name the exact cell.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import multiprocessing
 import os
@@ -87,6 +88,16 @@ class FormulaError:
 
     def __str__(self) -> str:
         return self.code
+
+
+@dataclass(frozen=True)
+class UncalculatedFormula(FormulaError):
+    """A formula cell saved without a result (``code`` is its formula, `=E2-D2`, or '' for the
+    follower of a shared formula): the workbook was written by a program that does not calculate
+    (a script, with openpyxl) and never opened and saved in Excel. The reader gives it as empty."""
+
+    def __str__(self) -> str:
+        return self.code or "(a formula)"
 
 
 @dataclass
@@ -645,6 +656,8 @@ def _headings(header: tuple, accepted: tuple[frozenset[str], ...]) -> frozenset[
 _ERROR_CELL = re.compile(rb"<c\b([^>]*?\bt=\"e\"[^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
 _CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_FORMULA_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>((?:(?!</c>).)*?<f\b.*?)</c>", re.DOTALL)
+_FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 
 
@@ -681,31 +694,47 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
-    """(1-based row, 0-based column) → error code, for every cell of type ``e`` in a sheet's XML."""
-    found = {}
-    if b't="e"' not in xml:
-        return found
-    for match in _ERROR_CELL.finditer(xml):
-        ref, value = _CELL_REF.search(match[1]), _CELL_VALUE.search(match[2])
-        if ref and value:
-            column = 0
-            for letter in ref[1]:
-                column = column * 26 + letter - 64
-            found[int(ref[2]), column - 1] = value[1].decode("utf-8", "replace")
+def _position(attributes: bytes) -> tuple[int, int] | None:
+    """(1-based row, 0-based column) of a cell from its ``r="AB12"`` attribute."""
+    ref = _CELL_REF.search(attributes)
+    if not ref:
+        return None
+    column = 0
+    for letter in ref[1]:
+        column = column * 26 + letter - 64
+    return int(ref[2]), column - 1
+
+
+def _error_cells(xml: bytes) -> dict[tuple[int, int], FormulaError]:
+    """(1-based row, 0-based column) → what the cell shows instead of a value: every cell of type
+    ``e`` in a sheet's XML (its error code), and every formula saved without a result (its formula)."""
+    found: dict[tuple[int, int], FormulaError] = {}
+    if b't="e"' in xml:
+        for match in _ERROR_CELL.finditer(xml):
+            at, value = _position(match[1]), _CELL_VALUE.search(match[2])
+            if at and value:
+                found[at] = FormulaError(value[1].decode("utf-8", "replace"))
+    if b"<f" in xml:
+        for match in _FORMULA_CELL.finditer(xml):
+            at = _position(match[1])
+            if at and not _CELL_VALUE.search(match[2]):
+                formula = _FORMULA_TEXT.search(match[2])
+                text = html.unescape(formula[1].decode("utf-8", "replace")).strip() if formula else ""
+                found.setdefault(at, UncalculatedFormula(f"={text}" if text else ""))
     return found
 
 
-def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], str]) -> None:
-    """The sheet's blank table cells that hold an error in the workbook, given that error."""
+def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaError]) -> None:
+    """The sheet's blank table cells that hold an error or an uncalculated formula in the workbook,
+    given that error or formula."""
     if not errors:
         return
     row_of = {row: i for i, row in enumerate(sheet.rows.tolist())}
     column_of = {column: k for k, column in enumerate(sheet.columns.values())}
-    for (row, column), code in errors.items():
+    for (row, column), shown in errors.items():
         i, k = row_of.get(row), column_of.get(column)
         if i is not None and k is not None and sheet.cells[i, k] is None:
-            sheet.cells[i, k] = FormulaError(code)
+            sheet.cells[i, k] = shown
 
 
 def _carry_labels(sheets: list[RawSheet]) -> None:

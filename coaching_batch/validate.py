@@ -21,7 +21,7 @@ from . import settings, values
 from .contracts import Column, Table, tables
 from .findings import Finding, finding
 from .forked import Forked
-from .read import FormulaError, Label, RawSheet
+from .read import FormulaError, Label, RawSheet, UncalculatedFormula
 
 META = ["_file", "_sheet", "_row", "_src"]  # where each row came from
 
@@ -181,6 +181,9 @@ _DESCRIBE = {
 
 def _message(rule: str, table: Table, column: Column, value: object, *, day_first: bool) -> str:
     header = column.headers[0]
+    if isinstance(value, UncalculatedFormula):
+        return (f"{header} {value} is a formula with no result saved (the workbook was made by a program that does "
+                "not calculate formulas): open it in Excel or LibreOffice and save it")
     if isinstance(value, FormulaError):
         return f"{header} {value} is a formula error: fix the formula"
     shown = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)

@@ -77,6 +77,32 @@ def test_a_formula_showing_an_excel_error_is_cell_type_quoting_the_error_not_an_
     assert typed["coach_log"]["_row"].tolist() == [2]
 
 
+def test_a_formula_saved_without_its_result_is_cell_type_quoting_the_formula_not_an_empty_cell(tmp_path):
+    """A log written by a script (openpyxl) and never opened in Excel holds formulas with no result:
+    the reader gives them as empty, and "Duration is required but the cell is empty" sent the
+    coordinator to a cell that is not empty. The finding quotes the formula and says to save it in Excel."""
+    import openpyxl
+
+    path = tmp_path / "log.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Log"
+    sheet.append(["Candidate ID", "Coach ID", "Date", "Start", "End", "Type of Contact", "Duration", "Description"])
+    sheet.append([COACHEE, COACH, dt.date(2026, 3, 3), dt.time(9), dt.time(10), "Phone", 1, "typed"])
+    sheet.append([COACHEE, COACH, dt.date(2026, 3, 4), dt.time(9), dt.time(10, 30), "Phone", "=E3-D3", "a formula"])
+    sheet.append([COACHEE, '=VLOOKUP("Kay Coach",Roster!A:B,1,FALSE)', dt.date(2026, 3, 5), None, None, "Phone", 1, "x"])
+    book.save(path)
+    workbook = read_workbook(str(path), "log.xlsx")
+    typed, findings = validate({"coach_log": [("log.xlsx", workbook.sheets[0])]})
+    saved = ("is a formula with no result saved (the workbook was made by a program that does not calculate "
+             "formulas): open it in Excel or LibreOffice and save it")
+    assert sorted((f.rule, f.cell, f.message) for f in findings) == [
+        ("CELL-TYPE", "B4", f'Coach ID =VLOOKUP("Kay Coach",Roster!A:B,1,FALSE) {saved}'),
+        ("CELL-TYPE", "G3", f"Duration =E3-D3 {saved}"),
+    ]
+    assert typed["coach_log"]["_row"].tolist() == [2]
+
+
 # ------------------------------------------------------------------------------------ milestones
 
 
