@@ -12,6 +12,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 from . import settings
@@ -113,7 +114,7 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
             if extent:
                 reason = extent_reason(info.filename.rsplit("/", 1)[-1], *extent, before=declared)
                 if reason:
-                    return reason
+                    return _named(archive, info.filename, reason, _DIMENSION.search(head)[0])
                 declared += extent[0] * extent[1]
         elif info.filename == "content.xml":  # an .ods: its sheets' extent is known only by reading them
             with archive.open(info) as stream:
@@ -121,6 +122,42 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
             if reason:
                 return reason
     return ""
+
+
+_WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the zip member holding its XML."""
+    workbook, rels = (ElementTree.fromstring(archive.read(name)) for name in _WORKBOOK_PARTS)
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels if rel.tag.endswith("Relationship")}
+    parts = {}
+    for element in workbook.iter():
+        if element.tag.endswith("}sheet"):
+            rid = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+            target = targets.get(rid, "")
+            if target:
+                parts[element.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def _named(archive: zipfile.ZipFile, member: str, reason: str, dimension: bytes) -> str:
+    """A refused worksheet's reason with the sheet named as Excel shows it (`sheet Log`, not
+    `sheet1.xml`) and the range it declares (`A1:XFD401`: a cell typed far beyond the table?)."""
+    try:
+        name = next((name for name, part in sheet_parts(archive).items() if part == member), None)
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+        name = None
+    where = _REF.search(dimension)
+    said = f"sheet {name}" if name else member.rsplit("/", 1)[-1]
+    reason = reason.replace(member.rsplit("/", 1)[-1], said, 1)
+    if where and "more than Excel allows" not in reason:
+        reason += (f"; it reaches cell {where[1].decode()}: if its table ends well before, delete the columns and"
+                   " rows beyond the table and save")
+    return reason
+
+
+_REF = re.compile(rb'\bref="[A-Z]*\d*:?([A-Z]+\d+)"')
 
 
 def _dimension(head: bytes) -> tuple[int, int] | None:

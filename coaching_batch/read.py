@@ -38,7 +38,7 @@ import python_calamine
 from . import settings
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
-from .inbox import Refused, archive_refuse_reason, extent_reason, xml_parser
+from .inbox import Refused, archive_refuse_reason, extent_reason, sheet_parts, xml_parser
 from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise, table_beside
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
@@ -658,7 +658,6 @@ _CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _FORMULA_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>((?:(?!</c>).)*?<f\b.*?)</c>", re.DOTALL)
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
-_WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 
 
 def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:
@@ -671,27 +670,13 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
         return
     try:
         with _zip(path, data) as archive:
-            parts = _sheet_parts(archive)
+            parts = sheet_parts(archive)
             for sheet in sheets:
                 part = parts.get(sheet.name)
                 if part is not None:
                     _put_errors(sheet, _error_cells(archive.read(part)))
     except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
         return
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → the zip member holding its XML."""
-    workbook, rels = (ElementTree.fromstring(archive.read(name)) for name in _WORKBOOK_PARTS)
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels if rel.tag.endswith("Relationship")}
-    parts = {}
-    for element in workbook.iter():
-        if element.tag.endswith("}sheet"):
-            rid = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
-            target = targets.get(rid, "")
-            if target:
-                parts[element.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return parts
 
 
 def _position(attributes: bytes) -> tuple[int, int] | None:

@@ -410,6 +410,24 @@ def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
     assert "refused" in result.error and "1,048,576" in result.error
 
 
+def test_a_log_refused_for_a_stray_cell_far_right_names_its_sheet_and_how_far_it_reaches(tmp_path):
+    """400 entries and a note typed in column XFD declare 6.5 million cells: refused, in words the
+    coordinator can act on (it named the zip part `sheet1.xml`, which Excel never shows)."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Notes")
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, COACH_HEADER)
+    for row in range(1, 401):
+        sheet.write_row(row, 0, ["200", "100", "3/5/2026", "Phone", 1, "call"])
+    sheet.write_string(0, 16383, "see the binder")
+    workbook.close()
+    result = read_workbook(str(path), path.name)
+    assert result.error.startswith("refused before opening: sheet Log declares 401 rows × 16,384 columns (6,569,984 cells")
+    assert result.error.endswith("; it reaches cell XFD401: if its table ends well before, delete the columns and rows "
+                                 "beyond the table and save")
+
+
 _NOTE_CELL = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
 
 
