@@ -170,6 +170,8 @@ def state_lock(state_dir: Path, wait_seconds: float) -> Iterator[None]:
         waited = f" (waited {wait_seconds:g} s)" if wait_seconds else ""
         raise StateLocked(f"another run is using the ledger in {state_dir}{waited}; try again when it has finished") from None
     except OSError as exc:
+        if state_dir.is_file():  # a mistyped --state naming a file: mkdir says only "File exists"
+            raise UsageError(f"cannot use the state folder {state_dir}: it is a file, not a folder; choose a folder with --state") from None
         raise UsageError(f"cannot use the state folder {state_dir}: {exc.strerror or exc}") from None
     try:
         yield

@@ -118,6 +118,8 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     """
     programs = Programs.load([options.program] if isinstance(options.program, str) else list(options.program))
     wording = read_template_text(options.certificate_template)  # a bad template stops the run before anything is read
+    if options.inbox.is_file():  # a workbook named instead of its folder
+        raise UsageError(f"the inbox {options.inbox} is a file, not a folder: name the folder that holds the workbooks")
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
     if options.out is not None and options.out.exists() and not options.out.is_dir():  # said before the run, not after it

@@ -504,6 +504,17 @@ def test_no_such_inbox_is_one_error_line_and_exit_2(tmp_path):
     assert "Traceback" not in completed.stderr
 
 
+def test_an_inbox_that_is_a_workbook_says_it_is_a_file_not_a_folder(tmp_path):
+    """Naming a workbook instead of its folder: one line saying so (it said 'no such inbox folder'
+    of a file that is there)."""
+    workbook = write_workbook(tmp_path / "roster.xlsx", {"Roster": roster_rows(EMPLOYEES)})
+    completed = run_command("run", str(workbook), "--out", str(tmp_path / "out"))
+    assert completed.returncode == 2
+    assert completed.stderr == (f"Error: the inbox {workbook} is a file, not a folder: "
+                                "name the folder that holds the workbooks\n")
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("group", [[], ["ledger"], ["notices"]], ids=["coaching-batch", "ledger", "notices"])
 def test_a_bare_command_group_prints_its_help_and_exits_0(group, capsys):
     with pytest.raises(SystemExit) as exit_:

@@ -1060,11 +1060,14 @@ def test_the_state_folder_can_be_moved(tmp_path):
 
 
 def test_a_state_folder_that_cannot_be_used_stops_the_run_with_one_line(tmp_path):
+    """A mistyped --state naming a file says so (it said only "File exists"); nothing is written."""
     inbox = small_inbox(tmp_path)
     (tmp_path / "not-a-folder").write_text("")
-    refused = run_week(inbox, WEEK1, "--state", str(tmp_path / "not-a-folder"))
+    refused = run_week(inbox, WEEK1, "--state", str(tmp_path / "not-a-folder"), "--out", str(tmp_path / "out"))
     assert refused.returncode == 2
-    assert refused.stderr.startswith("Error: cannot use the state folder") and len(refused.stderr.splitlines()) == 1
+    assert refused.stderr == (f"Error: cannot use the state folder {tmp_path / 'not-a-folder'}: it is a file, not a folder; "
+                              "choose a folder with --state\n")
+    assert not (tmp_path / "out").exists() and (tmp_path / "not-a-folder").read_text() == ""
 
 
 def test_outputs_that_cannot_be_written_stop_the_run_and_pay_nothing(tmp_path):
