@@ -166,6 +166,8 @@ def _freeze_at_exit() -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any error finding exists.")
 @click.option("--overwrite", is_flag=True, help="Replace an earlier run's outputs in the output folder.")
 @click.option("--archive", is_flag=True, help="After a successful run, move the files read to archive/<as-of>/ beside the inbox.")
+@click.option("--recursive", is_flag=True, help="Read the workbooks in INBOX's sub-folders too (not hidden folders, nor an earlier "
+                                                "run's output folder or the ledger's folder kept there).")
 @click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS, show_default=True,
               metavar="SECONDS", help="How long to wait for another run using the same ledger.")
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
@@ -176,7 +178,8 @@ def _freeze_at_exit() -> None:
                    "`Not sent:` line on stderr, and the exit status stays the run's.")
 @click.option("--smtp-config", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="SMTP config for --send-notices.")
 def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
-        overwrite: bool, archive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None, send_notices: bool, smtp_config: Path | None) -> None:
+        overwrite: bool, archive: bool, recursive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None,
+        send_notices: bool, smtp_config: Path | None) -> None:
     """Read every workbook in INBOX, apply the program's rules and write the outputs."""
     from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
     from .recovery import stderr_warnings as recovery_warnings
@@ -190,7 +193,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         raise click.UsageError("--smtp-config is used only with --send-notices: add --send-notices to send the notices")
     smtp = load_config_or_exit(smtp_config) if send_notices else None
     options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program or (DEFAULT_PROGRAM,), state=state, dry_run=dry_run,
-                         strict=strict, overwrite=overwrite, archive=archive, lock_wait=lock_wait,
+                         strict=strict, overwrite=overwrite, archive=archive, recursive=recursive, lock_wait=lock_wait,
                          certificate_template=certificate_template)
     try:
         with _progress() as progress:

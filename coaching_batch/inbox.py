@@ -57,18 +57,32 @@ def shown_path(parts: tuple[str, ...]) -> str:
     return joined
 
 
+# A folder of the run's own, inside an inbox read with its sub-folders, is left out whole, known by the
+# file it holds (the names reports.RUN_JSON and ledger.LEDGER_FILENAME): what a run wrote is never read
+# back as the inbox's tables.
+RUN_FOLDERS = {"run.json": "an earlier run's outputs", "ledger.sqlite": "the ledger"}
+
+
 def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
-    """Every entry of the inbox, sorted by path, with its size; the ones not to read say why."""
+    """Every entry of the inbox, sorted by path, with its size; the ones not to read say why.
+
+    ``recursive``: the sub-folders' entries too, but for hidden folders and the run's own folders
+    (:data:`RUN_FOLDERS`), each of which is one skipped entry.
+    """
     if not inbox.is_dir():
         raise UsageError(f"inbox {inbox} does not exist or is not a folder")
     # sorted by the parts of each path below the inbox, as paths sort: comparing 10,000 Path
     # objects costs more than listing them
     start = len(inbox.parts)
     entries = sorted((path.parts[start:], path) for path in (inbox.rglob("*") if recursive else inbox.iterdir()))
+    left_out = {parts[:-1]: why for parts, _ in entries if len(parts) > 1 and (why := RUN_FOLDERS.get(parts[-1]))} if recursive else {}
     found: list[Candidate] = []
     for parts, path in entries:
         relpath = shown_path(parts)
-        if recursive and any(part.startswith(".") for part in parts[:-1]):
+        if recursive and any(part.startswith(".") or parts[:depth] in left_out for depth, part in enumerate(parts[:-1], 1)):
+            continue
+        if parts in left_out:
+            found.append(Candidate(path=path, relpath=relpath, skip_reason=f"folder of {left_out[parts]} (not read)"))
             continue
         if recursive and path.is_dir() and not path.is_symlink():
             continue

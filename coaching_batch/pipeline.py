@@ -44,6 +44,7 @@ class RunOptions:
     strict: bool = False  # exit status 1 when any error finding exists
     overwrite: bool = False  # replace the outputs of an earlier run in the output folder
     archive: bool = False  # move the files read to archive/<as-of>/ after a successful run
+    recursive: bool = False  # read the inbox's sub-folders too
     lock_wait: float = settings.LOCK_WAIT_SECONDS
     certificate_template: Path | None = None  # the certificates' wording file (None: the default shipped)
 
@@ -133,7 +134,7 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         result, out_dir = _run(options, programs, wording, progress, writers)
     if options.archive:  # the run is complete and recorded: a file that cannot be moved is said, not fatal
         archive = options.inbox.resolve().parent / settings.ARCHIVE_DIRNAME / options.as_of.isoformat()
-        result.not_archived = not_archived_line(archive_inputs(options.inbox, result, archive), archive)
+        result.not_archived = not_archived_line(archive_inputs(options.inbox, result, archive, recursive=options.recursive), archive)
     return result, out_dir
 
 
@@ -191,7 +192,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     # 1. Discover: every workbook in the inbox; the rest listed as skipped.
     inputs: dict[str, InputFile] = {}
     to_read = []
-    for entry in discover(options.inbox):
+    for entry in discover(options.inbox, recursive=options.recursive):
         inputs[entry.relpath] = InputFile(entry.relpath, "", entry.size, "skipped" if entry.skip_reason else "read", entry.skip_reason)
         if not entry.skip_reason:
             to_read.append((str(entry.path), entry.relpath))
@@ -403,15 +404,17 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
     result.finding_history |= {key: (RESOLVED, previous[key][1]) for key in gone}
 
 
-def archive_inputs(inbox: Path, result: RunResult, archive: Path) -> Archived:
+def archive_inputs(inbox: Path, result: RunResult, archive: Path, *, recursive: bool = False) -> Archived:
     """Move the files this run read (and their duplicates) into ``archive``; never overwrite or delete.
 
-    A name already in the archive gets ``(2)``, ``(3)`` … before its extension. A file that cannot be
+    A file of a sub-folder goes into the same sub-folder of ``archive``. A name already in the
+    archive gets ``(2)``, ``(3)`` … before its extension. A file that cannot be
     moved (a read-only inbox, a file open in another program) stays in the inbox, and no copy of it
     is left in the archive; the others are moved all the same.
     """
     archived = Archived()
-    paths = {entry.relpath: entry.path for entry in discover(inbox)}  # a name shown escaped is found by its own
+    # a name shown escaped is found by its own
+    paths = {entry.relpath: entry.path for entry in discover(inbox, recursive=recursive)}
     for info in result.inputs:
         if info.status not in ("read", "duplicate"):
             continue
@@ -419,7 +422,7 @@ def archive_inputs(inbox: Path, result: RunResult, archive: Path) -> Archived:
         if not source.is_file():
             continue
         try:
-            archived.moved.append(_move_into(source, archive))
+            archived.moved.append(_move_into(source, archive.joinpath(*source.relative_to(inbox).parts[:-1])))
         except OSError as exc:
             archived.kept.append((info.path, exc.strerror or str(exc)))
     return archived

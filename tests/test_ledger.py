@@ -739,6 +739,34 @@ def test_archive_moves_the_files_read_and_never_deletes(tmp_path):
 
 
 
+def test_a_recursive_run_reads_the_sub_folders_but_never_its_own_outputs_or_ledger(tmp_path):
+    """Logs kept in a folder per coach are read with --recursive, and only then; the weeks' outputs
+    and the ledger kept inside the inbox are never read back as its tables, and --archive keeps each
+    file's sub-folder."""
+    inbox = small_inbox(tmp_path)
+    (inbox / "coaches").mkdir()
+    log = "Coach Log - Jordan Reyes.xlsx"
+    shutil.move(inbox / log, inbox / "coaches" / log)
+    state, week1, week2 = inbox / "state", inbox / "week 1", inbox / "week 2"
+    flat = run_week(inbox, WEEK1, "--dry-run", "--state", str(state), "--out", str(inbox / "preview"))
+    assert flat.returncode == 0, flat.stderr
+    assert paid_ids(inbox / "preview") == []  # the coach log is not read: no contact hours
+    assert run_week(inbox, WEEK1, "--recursive", "--state", str(state), "--out", str(week1)).returncode == 0
+    assert paid_ids(week1) == [ALICIA_BROOKS]
+    first = json.loads((week1 / "run.json").read_text())
+    assert {i["path"]: i["status"] for i in first["inputs"]}[f"coaches/{log}"] == "read"
+
+    completed = run_week(inbox, WEEK2, "--recursive", "--state", str(state), "--out", str(week2), "--archive")
+    assert completed.returncode == 0, completed.stderr
+    second = json.loads((week2 / "run.json").read_text())
+    notes = {i["path"]: i["note"] for i in second["inputs"] if i["status"] == "skipped"}
+    assert notes["week 1"] == notes["preview"] == "folder of an earlier run's outputs (not read)"
+    assert notes["state"] == "folder of the ledger (not read)"
+    assert not [path for path in notes if path.startswith(("week 1/", "preview/", "state/"))]
+    assert len(second["pairs"]) == len(first["pairs"])  # no pair read from an output workbook
+    assert (tmp_path / "archive" / WEEK2 / "coaches" / log).is_file() and not (inbox / "coaches" / log).exists()
+
+
 def test_a_workbook_that_cannot_be_archived_stays_in_the_inbox_and_the_run_still_completed(tmp_path, monkeypatch, capsys):
     """A read-only inbox, or a roster open in Excel: the run is complete and recorded before the
     files are moved, so it is not reported as failed (exit 2 would have a scheduler run it again);
