@@ -640,6 +640,15 @@ def test_coach_whose_latest_entry_is_61_days_before_as_of_is_one_finding_naming_
     assert day(AS_OF, -61) in inactive.message
 
 
+def test_coach_inactive_names_the_coachees_in_order_of_start_whatever_the_order_of_the_rows():
+    """The same pairs typed in another order on the assignments sheet give the same finding."""
+    pairs = [reps_pair(candidate="202", start="2026-03-01"), reps_pair(candidate="201", start="2026-02-01"),
+             reps_pair(candidate="200", start="2026-03-01")]
+    messages = {found(reps(pairs=order, log=[]), "COACH-INACTIVE")[0].message for order in (pairs, pairs[::-1])}
+    assert len(messages) == 1
+    assert messages.pop().endswith("active coachees: 201, 200, 202")
+
+
 def test_coach_with_no_entries_is_inactive_when_the_earliest_active_start_is_61_days_ago():
     pairs = [reps_pair(start=day(AS_OF, -61)), reps_pair(candidate="201", start=day(AS_OF, -10))]
     assert len(found(reps(pairs=pairs, log=[]), "COACH-INACTIVE")) == 1
