@@ -1918,6 +1918,25 @@ def test_two_programs_of_one_name_are_one_error_line_and_exit_2(tmp_path):
     assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
 
 
+def test_programs_reading_dates_differently_are_one_error_line_and_exit_2(tmp_path):
+    """The inbox's dates are read one way for the whole run: a second program's day_first = true would
+    be ignored without a word (its 13/10/2026 a bad date, 5/10/2026 read as May 10), so it is refused."""
+    text = (PRESETS / "support-mentoring.toml").read_text(encoding="utf-8")
+    assert "day_first = false" in text
+    ours = tmp_path / "our-mentoring.toml"
+    ours.write_text(text.replace("day_first = false", "day_first = true"), encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    completed = run_command("run", str(inbox), "--program", "itss-coaching", "--program", str(ours),
+                            "--out", str(tmp_path / "out"), "--state", str(tmp_path / "state"))
+    assert completed.returncode == 2 and completed.stderr.count("\n") == 1
+    assert completed.stderr.startswith(f"Error: --program {ours} reads dates day first")
+    assert "give every --program the same day_first" in completed.stderr
+    assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
+    alone = run_command("run", str(inbox), "--program", str(ours), "--out", str(tmp_path / "out"), "--dry-run")
+    assert "day_first" not in alone.stderr  # the default program's way, for the whole inbox
+
+
 def test_a_phase_order_in_any_spelling_is_read_and_an_unknown_phase_is_refused(tmp_path):
     text = (PRESETS / "job-embedded.toml").read_text(encoding="utf-8")
     assert '"Ongoing Support"' in text
