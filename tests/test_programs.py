@@ -1465,6 +1465,14 @@ def test_an_unknown_program_is_a_cell_enum_and_the_pair_is_not_judged():
     assert [f.rule for f in result.findings if f.candidate_id == "210" and f.rule != "CELL-ENUM"] == []
 
 
+def test_an_unknown_programs_finding_lists_the_known_ones_alike_whichever_programs_are_passed():
+    pairs = [itss_pair(), dict(mentoring_pair(candidate="210", coach="110", agreement=None), program="Chess Club")]
+    messages = {found(mixed(pairs, programs=given), "CELL-ENUM")[0].message
+                for given in (["itss-coaching"], ["itss-coaching", "reps-coaching"], ["job-embedded", "itss-coaching"])}
+    assert len(messages) == 1
+    assert "(itss-coaching (ITSS Technical Advancement Skills Coaching), job-embedded (" in messages.pop()
+
+
 def test_a_pairs_payment_id_does_not_change_when_pairs_of_another_program_are_added():
     candidate_log, coach_log = itss_logs()
     alone = mixed([itss_pair()], coach_log=coach_log, candidate_log=candidate_log)
