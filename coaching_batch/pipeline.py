@@ -29,7 +29,7 @@ from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, 
 from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, read_all
 from .reports import OUTPUT_NAMES, remove_left_behind, write_outputs, writers_started
-from .reports.exceptions import OPEN, RESOLVED, finding_key, moved_findings
+from .reports.exceptions import OPEN, RESOLVED, finding_key, match_history
 from .values import a1, parse_durations
 
 
@@ -392,15 +392,11 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
     # a dry run may look back before the last run: it is compared with the last run before its date
     previous = ledger.previous_findings(result.policy.name, result.as_of)
     current = {finding_key(f): f for f in result.findings}
-    gone = {key: f for key, (f, _) in previous.items() if key not in current}
     # a row deleted or inserted above a finding moved its cell, a renamed workbook or moved sheet its file: still Open
-    moved = moved_findings([f for key, f in current.items() if key not in previous], gone.values(), current.values())
-    result.moved = list(moved.values())
-    for old_key in result.moved:
-        del gone[old_key]
-    result.finding_history = {key: (OPEN, first_seen) for key, (_, first_seen) in previous.items() if key in current}
-    result.finding_history |= {key: (OPEN, previous[old_key][1]) for key, old_key in moved.items()}
-    result.resolved = list(gone.values())
+    matched, gone = match_history(current, {key: f for key, (f, _) in previous.items()})
+    result.moved = [old_key for old_key in matched.values() if old_key not in current]
+    result.finding_history = {key: (OPEN, previous[old_key][1]) for key, old_key in matched.items()}
+    result.resolved = [previous[key][0] for key in gone]
     result.finding_history |= {key: (RESOLVED, previous[key][1]) for key in gone}
 
 

@@ -603,6 +603,20 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[-_]", " ", text).split()).casefold()
 
 
+def _read_dates_alike(specs: Sequence[str], chosen: Sequence[Policy]) -> None:
+    """The inbox's dates are read before any is known to be a pair's, so one way for the whole run:
+    a `[reading] day_first` that another --program does not share would be ignored without a word
+    (13/10/2026 a bad date, 5/10/2026 the 10th of May), so it is refused."""
+    def way(policy: Policy) -> str:
+        return "day first" if policy.day_first else "month first"
+
+    for spec, policy in zip(specs[1:], chosen[1:]):
+        if policy.day_first != chosen[0].day_first:
+            raise UsageError(f"--program {spec} reads dates {way(policy)} ([reading] day_first = "
+                             f"{str(policy.day_first).lower()}) but --program {specs[0]} {way(chosen[0])}: the dates "
+                             f"of the whole inbox are read one way, so give every --program the same day_first")
+
+
 class Programs:
     """The programs a run knows: every preset, and the coordinator's own policy files.
 
@@ -630,6 +644,7 @@ class Programs:
                 if _key(chosen[earlier].name) == _key(policy.name):
                     raise UsageError(f"--program {specs[earlier]} and --program {specs[later]} are both named "
                                      f"{policy.name!r}: give each policy file a name of its own")
+        _read_dates_alike(specs, chosen)
         return cls.of(*chosen)
 
     @classmethod

@@ -151,7 +151,21 @@ def _is_label(row: list, position: int) -> bool:
     text = _normalise_text(after)
     if text in _header_index() or text in PAIR_LABELS or after.rstrip().endswith(":"):
         return False
-    return _normalise_text(cell) in PAIR_LABELS
+    return _normalise_text(cell) in PAIR_LABELS and not _has_other_header(row, position)
+
+
+def _has_other_header(row: list, position: int) -> bool:
+    """Whether the row holds a header besides its pair labels: then it is a header row, and its
+    `Candidate ID:` a header whatever column follows it (`Candidate ID: | Candidate | Status`). A
+    paper log's block holds only labels with their values (`Date: | 9/1/2026` is one too)."""
+    for k, cell in enumerate(row):
+        if k == position or not isinstance(cell, str) or _is_pair_label(cell) or not _matches(cell):
+            continue
+        after = next((other for other in row[k + 1 :] if not is_blank(other)), None)
+        if cell.rstrip().endswith(":") and after is not None and not isinstance(after, str):
+            continue
+        return True
+    return False
 
 
 def recognise(rows: list[list]) -> Recognition:

@@ -222,6 +222,9 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
         if parser is not None:
             parsed[column.name] = parser(cells[column.name])
     readable = {name: ~result.invalid for name, result in parsed.items()}
+    for column in table.columns:
+        if column.unique and column.name in parsed:
+            text[column.name] = _as_read(text[column.name], parsed[column.name])
     try:
         schema_for(table, day_first=day_first, readable=readable).validate(text, lazy=True)
     except SchemaErrors as errors:
@@ -279,6 +282,14 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
     if set_aside:  # an ID kept on another row (a repeat, ID-DUPLICATE) is in the roster
         set_aside = {value: where for value, where in set_aside.items() if value not in set(typed[key])}
     return typed, findings, set_aside
+
+
+def _as_read(text: pd.Series, parsed: values.Parsed) -> pd.Series:
+    """A unique column as the run reads it (the ID 117044 typed as a number, as text or as
+    "117044.0" is one ID), so a repeat is found however it was typed; a cell that cannot be read
+    stays as typed, for its own finding."""
+    read = parsed.values.astype(object)
+    return read.where(read.notna(), text)
 
 
 def _ids(table: Table, text: pd.DataFrame, row: int) -> dict[str, str]:

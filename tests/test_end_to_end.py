@@ -306,6 +306,22 @@ def test_an_employee_whose_roster_row_is_left_out_for_a_bad_cell_is_not_called_m
     assert f"coach ID 100: its roster row has an error ({where})" in reasons
 
 
+def test_an_employee_id_typed_once_as_text_and_once_as_a_number_is_id_duplicate_not_a_failed_run(tmp_path):
+    """The same roster row pasted twice, its Employee ID once a text cell and once a number: one ID
+    (SPEC §3: IDs typed as numbers are read as text), so the repeat is ID-DUPLICATE quoting the ID as
+    typed, and the run goes on with the first row."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows([*EMPLOYEES, {**EMPLOYEES[1], "employee_id": 200}])})
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    repeats = [(f["file"], f["cell"], f["message"]) for f in result["exceptions"] if f["rule"] == "ID-DUPLICATE"]
+    assert repeats == [("roster.xlsx", "A4", "Employee ID 200 appears more than once in the roster; only its first row is used")]
+    assert [(p["candidate_id"], p["coach_id"]) for p in result["pairs"]] == [("200", "100")]
+
+
 def with_reader_gone(*args: str | Path) -> subprocess.CompletedProcess:
     """The command with its output piped to a reader that has left before it prints (`… | head -n 0`)."""
     read_end, write_end = os.pipe()

@@ -379,6 +379,28 @@ def test_a_row_deleted_above_findings_leaves_them_open_since_they_were_first_see
         ("CELL-ENUM", "D2", "Open", 14), ("LOG-DURATION-IMPLAUSIBLE", "E3", "Open", 14)]
 
 
+def test_a_row_inserted_above_two_different_problems_leaves_both_open_not_one_resolved_and_one_new(tmp_path):
+    """Two bad cells one above the other (D3, D4); a coordinator inserts an entry above them, so each
+    moves down a row and the lower one's cell of last week now holds the upper one. Both are the
+    problems of last week: Open since then, not the upper one Resolved and the lower one New."""
+    inbox = small_inbox(tmp_path)
+    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
+    pair = {"candidate_id": "113402", "coach_id": "104233"}
+    entries = [{**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a"},
+               {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Carrier pigeon", "duration": 1.0, "description": "b"},
+               {**pair, "date": dt.date(2026, 5, 18), "contact_type": "Phnoe", "duration": 1.0, "description": "c"}]
+    write_workbook(log, {"Alicia Brooks": coach_log_rows(entries)})
+    run_week(inbox, WEEK1)
+    inserted = {**pair, "date": dt.date(2026, 4, 27), "contact_type": "Phone", "duration": 1.0, "description": "z"}
+    write_workbook(log, {"Alicia Brooks": coach_log_rows([inserted, *entries])})
+
+    week2 = [r for r in exception_rows(out_folder(run_week(inbox, WEEK2))) if r["File"] == log.name]
+    assert sorted((r["Cell"], r["Message"].split("'")[1], r["Status"], r["First Seen"]) for r in week2) == [
+        ("D4", "Carrier pigeon", "Open", dt.datetime(2026, 11, 20)), ("D5", "Phnoe", "Open", dt.datetime(2026, 11, 20))]
+    week3 = [r for r in exception_rows(out_folder(run_week(inbox, WEEK3))) if r["File"] == log.name]
+    assert sorted((r["Cell"], r["Status"], r["Age (days)"]) for r in week3) == [("D4", "Open", 14), ("D5", "Open", 14)]
+
+
 def test_the_row_of_the_older_of_two_alike_problems_deleted_resolves_that_one_and_moves_the_other(tmp_path):
     """Week 1 a misspelt contact type at D3, week 2 the same at D7; week 3 row 3 is deleted: D3 is
     Resolved and the week-2 problem, now at D6, stays Open since week 2 (not D7 Resolved, D6 since week 1)."""

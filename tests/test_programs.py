@@ -652,6 +652,15 @@ def test_coach_whose_latest_entry_is_61_days_before_as_of_is_one_finding_naming_
     assert day(AS_OF, -61) in inactive.message
 
 
+def test_coach_inactive_names_the_coachees_in_order_of_start_whatever_the_order_of_the_rows():
+    """The same pairs typed in another order on the assignments sheet give the same finding."""
+    pairs = [reps_pair(candidate="202", start="2026-03-01"), reps_pair(candidate="201", start="2026-02-01"),
+             reps_pair(candidate="200", start="2026-03-01")]
+    messages = {found(reps(pairs=order, log=[]), "COACH-INACTIVE")[0].message for order in (pairs, pairs[::-1])}
+    assert len(messages) == 1
+    assert messages.pop().endswith("active coachees: 201, 200, 202")
+
+
 def test_coach_with_no_entries_is_inactive_when_the_earliest_active_start_is_61_days_ago():
     pairs = [reps_pair(start=day(AS_OF, -61)), reps_pair(candidate="201", start=day(AS_OF, -10))]
     assert len(found(reps(pairs=pairs, log=[]), "COACH-INACTIVE")) == 1
@@ -1478,6 +1487,14 @@ def test_an_unknown_program_is_a_cell_enum_and_the_pair_is_not_judged():
     assert [f.rule for f in result.findings if f.candidate_id == "210" and f.rule != "CELL-ENUM"] == []
 
 
+def test_an_unknown_programs_finding_lists_the_known_ones_alike_whichever_programs_are_passed():
+    pairs = [itss_pair(), dict(mentoring_pair(candidate="210", coach="110", agreement=None), program="Chess Club")]
+    messages = {found(mixed(pairs, programs=given), "CELL-ENUM")[0].message
+                for given in (["itss-coaching"], ["itss-coaching", "reps-coaching"], ["job-embedded", "itss-coaching"])}
+    assert len(messages) == 1
+    assert "(itss-coaching (ITSS Technical Advancement Skills Coaching), job-embedded (" in messages.pop()
+
+
 def test_a_pairs_payment_id_does_not_change_when_pairs_of_another_program_are_added():
     candidate_log, coach_log = itss_logs()
     alone = mixed([itss_pair()], coach_log=coach_log, candidate_log=candidate_log)
@@ -1929,6 +1946,25 @@ def test_two_programs_of_one_name_are_one_error_line_and_exit_2(tmp_path):
         assert completed.returncode == 2 and completed.stderr.count("\n") == 1
         assert "both named" in completed.stderr and second in completed.stderr
     assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
+
+
+def test_programs_reading_dates_differently_are_one_error_line_and_exit_2(tmp_path):
+    """The inbox's dates are read one way for the whole run: a second program's day_first = true would
+    be ignored without a word (its 13/10/2026 a bad date, 5/10/2026 read as May 10), so it is refused."""
+    text = (PRESETS / "support-mentoring.toml").read_text(encoding="utf-8")
+    assert "day_first = false" in text
+    ours = tmp_path / "our-mentoring.toml"
+    ours.write_text(text.replace("day_first = false", "day_first = true"), encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    completed = run_command("run", str(inbox), "--program", "itss-coaching", "--program", str(ours),
+                            "--out", str(tmp_path / "out"), "--state", str(tmp_path / "state"))
+    assert completed.returncode == 2 and completed.stderr.count("\n") == 1
+    assert completed.stderr.startswith(f"Error: --program {ours} reads dates day first")
+    assert "give every --program the same day_first" in completed.stderr
+    assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
+    alone = run_command("run", str(inbox), "--program", str(ours), "--out", str(tmp_path / "out"), "--dry-run")
+    assert "day_first" not in alone.stderr  # the default program's way, for the whole inbox
 
 
 def test_a_phase_order_in_any_spelling_is_read_and_an_unknown_phase_is_refused(tmp_path):

@@ -46,6 +46,9 @@ def test_headers_are_normalised_before_matching(raw, expected):
     (["Candidate ID:", "Candidate Name:", "Coach ID:", "Coach Name:", "Planning Meeting Date:"],
      ("assignments", {"candidate_id": 0, "coach_id": 2, "planning_meeting_date": 4})),
     (["Date:", "Type of Contact:", "Duration:", "Candidate Name"], ("coach_log", {"date": 0, "contact_type": 1, "duration": 2})),
+    # the ID headers typed as on the paper form, beside name columns no table knows: still the assignments
+    (["Candidate ID:", "Candidate", "Coach ID:", "Coach", "Planning Meeting Date", "Status"],
+     ("assignments", {"candidate_id": 0, "coach_id": 2, "planning_meeting_date": 4, "status": 5})),
 ])
 def test_a_header_with_a_colon_before_a_column_no_table_knows_is_still_a_header(header, expected):
     found = recognise([header])
@@ -53,7 +56,8 @@ def test_a_header_with_a_colon_before_a_column_no_table_knows_is_still_a_header(
 
 
 def test_a_paper_logs_labels_with_their_values_are_still_not_a_header():
-    for block in (["Candidate Name:", "Kim Lee", "Coach Name:", "Cory Coach"], ["Candidate ID:", 200, "Coach ID:", 100]):
+    for block in (["Candidate Name:", "Kim Lee", "Coach Name:", "Cory Coach"], ["Candidate ID:", 200, "Coach ID:", 100],
+                  ["Candidate ID:", "A-200", "Coach ID:", "A-100", "Date:", dt.date(2026, 9, 1)]):
         found = recognise([block, [], ["Date", "Duration"]])
         assert (found.table, found.header_row) == ("candidate_log", 2), block
 

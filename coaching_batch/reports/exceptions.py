@@ -93,6 +93,28 @@ def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Itera
     return moved
 
 
+def match_history(current: dict[str, Finding], previous: dict[str, Finding]) -> tuple[dict[str, str], list[str]]:
+    """This run's findings matched with last run's, both by :func:`finding_key`: this run's key →
+    last run's key of each finding seen before, and last run's keys of those not seen now.
+
+    A key seen both weeks is the same finding, unless it is a cell's whose message changed while
+    another row's problem moved onto that cell (an entry inserted above two bad cells: the lower
+    one's cell of last week now holds the upper one); then each is matched by
+    :func:`moved_findings` to where it was. A finding gone from a cell that another holds now is
+    not listed as gone: its key is the other's now.
+    """
+    doubtful = {key for key, f in current.items()
+                if f.cell and key in previous and previous[key].message != f.message}
+    moved = moved_findings([f for key, f in current.items() if key not in previous or key in doubtful],
+                           [f for key, f in previous.items() if key not in current or key in doubtful],
+                           current.values())
+    claimed = set(moved.values())
+    matched = {key: key for key in current if key in previous and key not in moved and key not in claimed}
+    matched |= moved
+    gone = [key for key in previous if key not in current and key not in claimed]
+    return matched, gone
+
+
 def _paired(new: list[Finding], gone: list[Finding], likeness, *, one_for_one: bool) -> dict[str, str]:
     """This run's key → last run's key of the findings alike by ``likeness`` (None: never alike), in
     row order; ``one_for_one``: only where one is alike one, never guessing among several."""

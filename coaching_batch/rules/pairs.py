@@ -371,7 +371,7 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
     pairs["target_grade"] = pairs["target_grade"].fillna(requested)
 
     findings = []
-    known_names = ", ".join(f"{p.name} ({p.title})" if p.title else p.name for p in programs)
+    known_names = ", ".join(f"{p.name} ({p.title})" if p.title else p.name for p in sorted(programs, key=lambda p: p.name))
     program_cells = tables.cells(pairs, "program")
     for i in pairs.index[~pairs["known_program"]]:
         row = pairs.loc[i]

@@ -88,6 +88,7 @@ def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: 
     last_of = last_of_pair.groupby(pairs["coach_id"].reindex(last_of_pair.index)).max()
     active = pairs[pairs["status"].eq("Active") & pairs["judged"]]
     for coach_id, group in active.groupby("coach_id", sort=True):
+        group = group.sort_values(["start", "candidate_id"], kind="stable")  # not the order of the rows
         last = last_of.get(coach_id, pd.NaT)
         coachees = ", ".join(group["candidate_id"].astype(str))
         if pd.notna(last):
