@@ -745,6 +745,13 @@ def test_feedback_dated_the_day_after_12_months_before_as_of_counts():
     assert found(result, "FEEDBACK-MISSING") == []
 
 
+def test_feedback_dated_after_as_of_is_not_counted_yet_and_the_finding_says_so():
+    result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")],
+                  feedback=[feedback("Coach", "2026-11-21"), feedback("Coachee", "2026-05-02")])
+    [missing] = found(result, "FEEDBACK-MISSING")
+    assert missing.message.endswith("; the form dated 2026-11-21, after 2026-11-20, counts from that date")
+
+
 def test_a_completed_pair_needs_no_feedback_round():
     result = reps(pairs=[reps_pair(start="2025-01-01", status="Completed", completion="2026-01-01")])
     assert found(result, "FEEDBACK-MISSING") == []

@@ -113,15 +113,20 @@ def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) ->
     judgement = Judgement()
     as_of = context.as_of
     since = add_months(pd.Series([as_of]), -feedback.every_months).iloc[0]
-    rows = given_feedback(context.tables)
-    rows = rows[(rows["feedback_date"] > since) & (rows["feedback_date"] <= as_of)]
+    given = given_feedback(context.tables)
+    rows = given[(given["feedback_date"] > since) & (given["feedback_date"] <= as_of)]
     received = set(zip(rows["candidate_id"], rows["coach_id"], rows["role"]))
+    later = given[given["feedback_date"] > as_of]  # not counted yet, and said so: the form is in the inbox
+    dated_later = dict(zip(zip(later["candidate_id"], later["coach_id"], later["role"]), later["feedback_date"]))
     due = pairs["status"].eq("Active") & (add_months(pairs["start"], feedback.every_months) <= as_of).fillna(False)
     for pair in pairs[due].to_dict("records"):
         for role, actor, who in (("Coach", "coach", "the coach"), ("Coachee", "candidate", "the coachee")):
-            if (pair["candidate_id"], pair["coach_id"], role) not in received:
+            key = (pair["candidate_id"], pair["coach_id"], role)
+            if key not in received:
+                after = (f"; the form dated {day_text(dated_later[key])}, after {day_text(as_of)}, counts from that date"
+                         if key in dated_later else "")
                 judgement.findings.append(pair_finding("FEEDBACK-MISSING", pair,
                     f"No feedback from {who} dated in the {feedback.every_months} months up to {day_text(as_of)} "
-                    f"(the pair started on {day_text(pair['start'])})",
+                    f"(the pair started on {day_text(pair['start'])}){after}",
                     fix=f"Ask {who} to send in this year's feedback form.", actor=actor, topic=role))
     return judgement
