@@ -131,7 +131,7 @@ def certificates_frame(result: RunResult) -> pd.DataFrame:
     certificates = result.certificates
     if result.dry_run or certificates.empty:
         return certificates
-    return certificates.assign(issued_on=certificates["issued_on"].fillna(pd.Timestamp(result.as_of)))
+    return certificates.assign(issued_on=pd.to_datetime(certificates["issued_on"]).fillna(pd.Timestamp(result.as_of)))
 
 
 def write_results(result: RunResult, path: Path) -> None:
