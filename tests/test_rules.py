@@ -384,6 +384,26 @@ def test_overlapping_pairs_of_one_coach_are_both_flagged(policy):
     assert sorted(f.candidate_id for f in rules(result, "COACH-CONCURRENT")) == ["200", "201"]
 
 
+def test_a_coach_with_many_pairs_at_once_names_each_pair_once_not_once_per_other_pair(policy, monkeypatch):
+    """Each COACH-CONCURRENT finding names every other pair of the coach; a pair's words are made
+    once, not again in each of the others' findings (a coach holding 2,000 pairs took 2 million
+    dates written out, seconds of the run)."""
+    import coaching_batch.rules.coach as coach_rules
+
+    written = []
+    monkeypatch.setattr(coach_rules, "day_text", lambda value: written.append(value) or str(value.date()))
+    many = [f"{300 + i}" for i in range(40)]
+    result = run(policy, employees=roster() + [employee(c, f"Candidate {c}", 20) for c in many],
+                 assignments=[assignment(candidate=c, planning=f"2026-01-{10 + i % 20}") for i, c in enumerate(many)],
+                 requests=[request(candidate=c) for c in many])
+    found = rules(result, "COACH-CONCURRENT")
+    assert len(found) == 40
+    first = found[0].message
+    assert first.startswith("Coach 100 coaches candidate 300 (from 2026-01-10) at the same time as candidate 301 (from 2026-01-11), ")
+    assert first.count("candidate ") == 40 and first.endswith("candidate 339 (from 2026-01-29); at most 1 at a time")
+    assert len(written) <= 2 * 40
+
+
 def test_an_assignment_entered_twice_is_a_repeat_not_the_coach_coaching_two_candidates(policy):
     """The same row pasted twice: the coach still has one candidate, so no COACH-CONCURRENT (which
     blocked the real assignment's stipend too); the copy is CANDIDATE-REPEAT, and the first is paid."""
