@@ -567,6 +567,29 @@ def test_a_pair_past_its_commitment_end_no_longer_counts_toward_capacity():
     assert [f.candidate_id for f in found(reps(pairs=pairs), "COACH-OVER-CAPACITY")] == ["203"]
 
 
+def test_a_coach_with_many_coachees_names_the_active_ones_and_writes_each_ones_words_once(monkeypatch):
+    """Each flagged pair names the coachees still active at its start, in start order; each
+    coachee's words are made once, not again in every later pair's finding (a reps coach with 2,000
+    coachees had 1.7 million dates written out, 12 s of the run)."""
+    import coaching_batch.rules.reps as reps_rules
+
+    written = []
+    monkeypatch.setattr(reps_rules, "day_text", lambda value: written.append(value) or str(value.date()))
+    starts = pd.date_range("2026-01-01", periods=40).strftime("%Y-%m-%d")
+    pairs = [reps_pair(candidate=str(300 + i), start=start) for i, start in enumerate(starts)]
+    for i in range(10):  # the first ten have ended by the 20th start
+        pairs[i] = reps_pair(candidate=str(300 + i), start=starts[i], status="Completed", completion="2026-01-20")
+    roster = reps_roster() + [{"employee_id": str(300 + i), "name": f"Coachee {i}", "grade": 10} for i in range(40)]
+    findings = found(reps(pairs=pairs, roster=roster), "COACH-OVER-CAPACITY")
+    assert [f.candidate_id for f in findings] == [str(300 + i) for i in range(3, 40)]
+    twentieth = findings[19 - 3].message
+    assert twentieth.startswith("Coach 100 already has 9 active coachees when candidate 319 starts on 2026-01-20: "
+                                "310 (from 2026-01-11), 311 (from 2026-01-12), ")
+    assert twentieth.endswith("318 (from 2026-01-19); at most 3 at a time")
+    assert findings[-1].message.count("(from ") == 29  # 310 to 338
+    assert len(written) <= 2 * 40
+
+
 def test_capacity_is_per_coach():
     pairs = four_pairs()[:3] + [reps_pair(candidate="203", coach="101", start="2026-03-04")]
     assert found(reps(pairs=pairs), "COACH-OVER-CAPACITY") == []

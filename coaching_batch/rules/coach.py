@@ -105,11 +105,16 @@ def concurrent_pairs(pairs: pd.DataFrame, limit: int) -> dict[int, list[int]]:
 
 
 def concurrency_findings(records: dict[int, dict], flagged: dict[int, list[int]], limit: int) -> list[Finding]:
-    """COACH-CONCURRENT on each flagged pair (``records``: pair number → its row), naming the others."""
+    """COACH-CONCURRENT on each flagged pair (``records``: pair number → its row), naming the others.
+
+    Each pair's words are made once: a coach with hundreds of pairs at once names each of them in
+    every other one's finding."""
     findings = []
+    named = {j: f"candidate {records[j]['candidate_id']} (from {day_text(records[j]['start'])})"
+             for j in set().union(*flagged.values())}
     for i, others in flagged.items():
         pair = records[i]
-        with_ = ", ".join(f"candidate {records[j]['candidate_id']} (from {day_text(records[j]['start'])})" for j in others)
+        with_ = ", ".join(named[j] for j in others)
         findings.append(pair_finding(
             "COACH-CONCURRENT", pair,
             f"Coach {pair['coach_id']} coaches candidate {pair['candidate_id']} (from {day_text(pair['start'])}) at the same time as {with_}; "

@@ -474,21 +474,31 @@ def _text_or_blank(value) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
+# The columns a whole log's finding reads (its message and _where).
+GROUPED_FINDING_COLUMNS = ("kind", "_file", "_sheet", "_row", "candidate_id", "coach_id", "id_col", "coach_col",
+                           "candidate_label_cell", "coach_label_cell")
+
+
 def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message,
                       known: set[str] | None = None) -> list[Finding]:
     """One finding per sheet and pair, at the first entry, for problems that affect a whole log; with
-    ``known`` (the roster's IDs), at the label of the first ID it lacks when the IDs are named above."""
+    ``known`` (the roster's IDs), at the label of the first ID it lacks when the IDs are named above.
+
+    The first entries and the counts are taken for all groups at once: a pasted log can hold tens of
+    thousands of IDs the roster lacks, a group each."""
     findings = []
     chosen = entries[mask]
     if chosen.empty:
         return findings
-    groups = chosen.fillna({"candidate_id": "", "coach_id": ""}).groupby(["_file", "_sheet", "kind", "candidate_id", "coach_id"], sort=False)
-    for _, group in groups:
-        first = group.iloc[0].to_dict()
+    chosen = chosen.fillna({"candidate_id": "", "coach_id": ""})
+    keys = ["_file", "_sheet", "kind", "candidate_id", "coach_id"]
+    sizes = chosen.groupby(keys, sort=False, dropna=False, observed=True).size().to_numpy()  # in order of first entry
+    columns = [c for c in GROUPED_FINDING_COLUMNS if c in chosen.columns]
+    for first, size in zip(chosen.loc[~chosen.duplicated(keys), columns].to_dict("records"), sizes):
         first["candidate_id"] = first["candidate_id"] or None
         first["coach_id"] = first["coach_id"] or None
         role = None if known is None else "candidate" if first["candidate_id"] not in known else "coach"
-        findings.append(finding(rule, message(first, len(group)), **_where(first, "id_col", role)))
+        findings.append(finding(rule, message(first, int(size)), **_where(first, "id_col", role)))
     return findings
 
 

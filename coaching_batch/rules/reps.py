@@ -63,17 +63,19 @@ def judge_capacity(pairs: pd.DataFrame, capacity: Capacity, context: Context) ->
     for _, group in periods.groupby("coach_id", sort=False):
         if len(group) <= capacity.max_active_coachees:
             continue
-        earlier: list[dict] = []
+        # The earlier pairs still active, each with its words: taken by start date, an earlier pair
+        # started on or before this one, and once ended it stays ended for the pairs after it.
+        active: list[tuple[dict, str]] = []
         for i, pair in zip(group.index, group.to_dict("records")):
-            active = [p for p in earlier if p["start"] <= pair["start"] < p["period_end"]]
+            active = [(p, words) for p, words in active if pair["start"] < p["period_end"]]
             if len(active) >= capacity.max_active_coachees:
-                others = ", ".join(f"{p['candidate_id']} (from {day_text(p['start'])})" for p in active)
+                others = ", ".join(words for _, words in active)
                 plural = "" if len(active) == 1 else "s"  # a capacity of 1 is a policy's choice
                 judgement.blocks(i, f"coach over capacity ({len(active)} other coachee{plural} active at the start)")
                 judgement.findings.append(pair_finding("COACH-OVER-CAPACITY", pair,
                     f"Coach {pair['coach_id']} already has {len(active)} active coachee{plural} when candidate {pair['candidate_id']} "
                     f"starts on {day_text(pair['start'])}: {others}; at most {capacity.max_active_coachees} at a time"))
-            earlier.append(pair)
+            active.append((pair, f"{pair['candidate_id']} (from {day_text(pair['start'])})"))
     return judgement
 
 
