@@ -316,26 +316,19 @@ def test_log_with_an_id_not_in_the_roster_is_id_unknown(policy):
     assert len(found) == 1 and "999" in found[0].message
 
 
-def test_a_pasted_log_naming_thousands_of_unknown_ids_is_judged_about_as_fast_as_one_naming_one(policy):
+def test_a_pasted_log_naming_thousands_of_unknown_ids_has_one_id_unknown_per_id_at_its_first_entry(policy):
     """A log pasted with something else in its Candidate ID column has an ID-UNKNOWN per distinct
-    value, each at its first entry; the groups are taken at once, not one at a time (3,000 of them
-    took 8 times as long as one group of the same 3,000 entries; 40,000 took 20 s of a run)."""
-    import time
-
-    def judged(rows):
-        started = time.perf_counter()
-        found = rules(run(policy, coach_log=rows), "ID-UNKNOWN")
-        return found, time.perf_counter() - started
-
+    value, each at its first entry, the same as one group of the same entries has one (the groups are
+    taken at once: one at a time, 40,000 of them took 20 s of a run; the speed is the benchmark's to
+    measure, not this test's)."""
     pasted = [coach_entry("2026-02-01", 60, candidate=f"X{i}", description=f"c{i}") for i in range(3000)]
     one = [dict(row, candidate_id="X") for row in pasted]
-    judged(one)  # warmed up
-    (found, distinct), (single, alike) = judged(pasted), judged(one)
+    found, single = rules(run(policy, coach_log=pasted), "ID-UNKNOWN"), rules(run(policy, coach_log=one), "ID-UNKNOWN")
     assert len(found) == 3000 and len(single) == 1
     assert (found[5].message, found[5].cell, found[5].candidate_id) == (
         "Candidate ID X5 on the coach log, not in the roster; 1 entry not counted", "A7", "X5")
+    assert [f.cell for f in found] == [f"A{i + 2}" for i in range(3000)]
     assert single[0].message == "Candidate ID X on the coach log, not in the roster; 3000 entries not counted"
-    assert distinct < 4 * alike
 
 
 def test_an_id_that_lost_its_leading_zeros_is_unknown_and_its_finding_says_why(policy):
