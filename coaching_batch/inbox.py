@@ -116,7 +116,8 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
     inflated = sum(i.file_size for i in infos)
     compressed = sum(i.compress_size for i in infos) or 1
     if inflated > settings.MAX_INFLATED_BYTES:
-        return f"it would inflate to {inflated / 2**20:,.0f} MB (limit {settings.MAX_INFLATED_BYTES / 2**20:,.0f} MB)"
+        return (f"it would inflate to {inflated / 2**20:,.0f} MB (limit {settings.MAX_INFLATED_BYTES / 2**20:,.0f} MB): "
+                "if it truly holds that much, split it into smaller workbooks (a log per coach, or per term)")
     if inflated > 1_000_000 and inflated / compressed > settings.MAX_INFLATE_RATIO:
         return f"it would inflate {inflated / compressed:,.0f} times (limit {settings.MAX_INFLATE_RATIO}×)"
     declared = 0  # the cells of the sheets before: the limit is the workbook's

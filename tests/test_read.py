@@ -17,6 +17,7 @@ from coaching_batch.recognise import normalise_header, recognise
 from workbooks import write_ods, write_workbook
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 COACH_HEADER = ["Candidate ID", "Coach ID", "Date", "Type of Contact (In Person, Phone, Email)", "Duration", "Brief Description of Contact"]
 
 
@@ -457,6 +458,18 @@ def test_an_ods_repeating_its_rows_or_cells_past_excels_grid_is_refused_before_o
     result = read_workbook(str(write_ods(tmp_path / "log.ods", COACH_HEADER, rows)), "log.ods")
     assert result.error.startswith("refused before opening: sheet ") and reason in result.error
     assert result.sheets == []
+
+
+def test_a_workbook_too_large_to_open_is_refused_with_the_advice_to_split_it(monkeypatch):
+    """A log of a million rows inflates past the limit: saving it again (the finding's general fix)
+    cannot help, so the reason says what does."""
+    from coaching_batch import settings
+
+    monkeypatch.setattr(settings, "MAX_INFLATED_BYTES", 10_000)
+    name = "Coach Log - Jordan Reyes.xlsx"
+    result = read_workbook(str(SAMPLES / name), name)
+    assert result.error.startswith("refused before opening: it would inflate to ")
+    assert result.error.endswith("if it truly holds that much, split it into smaller workbooks (a log per coach, or per term)")
 
 
 def test_a_sheet_that_declares_no_dimension_is_held_to_the_cell_limit_before_its_cells_are_made(tmp_path):
