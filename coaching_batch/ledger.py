@@ -52,6 +52,7 @@ LEDGER_FILENAME = "ledger.sqlite"
 LOCK_FILENAME = "ledger.lock"
 BACKUPS_DIRNAME = "backups"  # state/backups/: the copy each real run makes first (the last KEEP_BACKUPS kept)
 KEEP_BACKUPS = 12
+READ_COPY_ATTEMPTS = 3  # a ledger read by copying it (a read-only folder): copies taken while a run writes it
 BACKUP_PREFIX = "ledger-"  # backups/ledger-20261120-060000-123456.sqlite (names sort by time)
 
 PENDING, ISSUED, VOIDED = "pending", "issued", "voided"
@@ -753,8 +754,9 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that only reads. A ledger in write-ahead mode is read through its ``-shm`` file,
     which SQLite creates beside it: in a folder that cannot be written (a read-only share or
-    snapshot, an account allowed only to read) it is then read as an unchanging file instead, since
-    no run can be writing it there (it said "unable to open database file")."""
+    snapshot, an account allowed only to read) a copy is read instead (it said "unable to open
+    database file"). The copy takes the ledger's ``-wal`` or ``-journal`` with it, so what the last run
+    committed there is read and what a killed one left half-written is undone, as on the ledger itself."""
     uri = path.resolve().as_uri()
     connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
     try:
@@ -763,8 +765,46 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         if os.access(path.parent, os.W_OK) or not os.access(path, os.R_OK):
             return connection  # the caller's first read says what is wrong
         connection.close()
-        connection = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        connection = _read_copy(path)
     return connection
+
+
+_COPIED_BESIDE = ("-wal", "-journal")  # what SQLite reads with the ledger (not -shm: the copy makes its own)
+
+
+def _read_copy(path: Path) -> sqlite3.Connection:
+    """The ledger at ``path``, with its -wal or -journal, copied and read into memory: a run writing it
+    meanwhile (as an account that may write) changes the files, and the copy is taken again."""
+    import shutil
+    import tempfile
+
+    files = [path, *(path.with_name(path.name + suffix) for suffix in _COPIED_BESIDE)]
+    for _ in range(READ_COPY_ATTEMPTS):
+        before = [_stamp(file) for file in files]
+        with tempfile.TemporaryDirectory(prefix="coaching-batch-ledger-") as folder:
+            copy = Path(folder) / path.name
+            for file, stamp in zip(files, before):
+                if stamp is not None:
+                    shutil.copyfile(file, copy.with_name(file.name))
+            if [_stamp(file) for file in files] != before:
+                continue
+            source = sqlite3.connect(copy, isolation_level=None)  # may write the copy: replays -wal, undoes -journal
+            try:
+                memory = sqlite3.connect(":memory:", isolation_level=None)
+                source.backup(memory)
+            finally:
+                source.close()
+        memory.execute("PRAGMA query_only = ON")
+        return memory
+    raise sqlite3.OperationalError("database is locked: a run kept writing it while it was read; try again when it has finished")
+
+
+def _stamp(file: Path) -> tuple[int, int] | None:
+    try:
+        status = file.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 def _statements(script: str) -> list[str]:

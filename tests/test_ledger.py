@@ -907,6 +907,29 @@ def test_a_ledger_in_a_read_only_folder_can_still_be_listed_and_previewed(tmp_pa
     refused = _on_a_read_only_mount(state, "run", str(inbox), "--as-of", WEEK2)
     assert refused.returncode == 2 and refused.stderr.startswith("Error: cannot use the state folder")
 
+
+def test_a_ledger_in_a_read_only_folder_is_read_with_what_its_last_run_left_beside_it(tmp_path):
+    """A run killed after recording its payments leaves them in ledger.sqlite-wal; a read-only copy
+    of the state folder without the shared-memory file (a backup tool leaves it out) still lists that
+    run, and a half-made ledger's rollback journal is undone, as on the ledger itself (both were read
+    from the main file alone: the run missing, the killed transaction half there)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    if shutil.which("unshare") is None or _on_a_read_only_mount(tmp_path, program="true").returncode != 0:
+        pytest.skip("needs a mount namespace (unshare -m) to make a read-only folder")
+    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    assert (state / "ledger.sqlite-wal").stat().st_size > 0
+    (state / "ledger.sqlite-shm").unlink()
+    listed = _on_a_read_only_mount(state, "ledger", "runs", "--state", str(state))
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split()[:4] for line in listed.stdout.splitlines()[1:]] == [["1", WEEK1, "itss-coaching", "writing"]]
+    half_made = tmp_path / "half" / "ledger.sqlite"
+    _killed_mid_transaction(half_made)
+    script = ("import sys; from coaching_batch.ledger import Ledger\n"
+              "print(Ledger.open_read_only(sys.argv[1]).db.execute('SELECT count(*) FROM half_made').fetchone()[0])")
+    counted = _on_a_read_only_mount(half_made.parent, "-c", script, str(half_made), program=sys.executable)
+    assert (counted.returncode, counted.stdout) == (0, "0\n"), counted.stderr
+
 def _killed_mid_transaction(database: Path) -> None:
     """What a process killed inside a transaction of SQLite's rollback journal leaves (as a run killed
     while it first makes the ledger): part of the transaction in the file, the journal to undo it."""
