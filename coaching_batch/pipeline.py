@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import os
 import shutil
 from contextlib import closing, nullcontext, suppress
 
@@ -431,19 +432,30 @@ class Archived:
 
 
 def _move_into(source: Path, archive: Path) -> Path:
-    archive.mkdir(parents=True, exist_ok=True)
-    target, number = archive / source.name, 1
-    while target.exists():
-        number += 1
-        target = archive / f"{source.stem} ({number}){source.suffix}"
+    target = _reserved(archive, source)
     try:
-        shutil.move(source, target)
+        shutil.move(source, target)  # onto the name reserved: an empty file of this run's own
     except OSError:
         if source.exists():  # copied to another drive, but the original could not be removed: one place only
             with suppress(OSError):
                 target.unlink()
         raise
     return target
+
+
+def _reserved(archive: Path, source: Path) -> Path:
+    """A name in ``archive`` for ``source``, taken by creating it empty, so that another run archiving
+    into the same folder at the same moment (a second inbox beside this one) takes another name
+    instead of replacing this one's file: ``roster.xlsx``, then ``roster (2).xlsx`` …"""
+    archive.mkdir(parents=True, exist_ok=True)
+    target, number = archive / source.name, 1
+    while True:
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            return target
+        except FileExistsError:
+            number += 1
+            target = archive / f"{source.stem} ({number}){source.suffix}"
 
 
 def not_archived_line(archived: Archived, archive: Path) -> str:

@@ -789,6 +789,29 @@ def test_a_recursive_run_reads_the_sub_folders_but_never_its_own_outputs_or_ledg
     assert (tmp_path / "archive" / WEEK2 / "coaches" / log).is_file() and not (inbox / "coaches" / log).exists()
 
 
+def test_two_runs_archiving_a_workbook_of_one_name_at_once_keep_both(tmp_path, monkeypatch):
+    """Two inboxes side by side archive into one archive/<as-of>/ folder: when the other run moves its
+    roster.xlsx there just as this one does, neither replaces the other's file."""
+    import coaching_batch.pipeline as pipeline
+
+    archive = tmp_path / "archive" / WEEK1
+    ours, theirs = tmp_path / "a" / "roster.xlsx", tmp_path / "b" / "roster.xlsx"
+    for path, text in ((ours, b"ours"), (theirs, b"theirs")):
+        path.parent.mkdir()
+        path.write_bytes(text)
+    real_move = shutil.move
+
+    def move(source, target):  # the other run archives its own roster.xlsx first
+        if Path(source) == ours:
+            real_move(theirs, pipeline._reserved(archive, theirs))
+        return real_move(source, target)
+
+    monkeypatch.setattr(pipeline.shutil, "move", move)
+    moved = pipeline._move_into(ours, archive)
+    assert sorted((p.name, p.read_bytes()) for p in archive.iterdir()) == [("roster (2).xlsx", b"theirs"), ("roster.xlsx", b"ours")]
+    assert moved == archive / "roster.xlsx" and not ours.exists() and not theirs.exists()
+
+
 def test_a_workbook_that_cannot_be_archived_stays_in_the_inbox_and_the_run_still_completed(tmp_path, monkeypatch, capsys):
     """A read-only inbox, or a roster open in Excel: the run is complete and recorded before the
     files are moved, so it is not reported as failed (exit 2 would have a scheduler run it again);
