@@ -50,7 +50,18 @@ def _as_of(ctx, param, value: str | None) -> date:
     return as_of
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: Ctrl-C is said in one `Error: interrupted` line, with nothing before it in a
+    job's log (Click writes an empty line first, which only a terminal needs: see :func:`main`)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise click.exceptions.Abort() from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="coaching-batch")
 def app() -> None:
     """Run a staff coaching program from the Excel workbooks the coordinator keeps."""
@@ -65,6 +76,8 @@ def main(argv: list[str] | None = None) -> None:
         try:
             app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
         except click.exceptions.Abort:
+            if sys.stderr.isatty():  # off the line the terminal echoed ^C on
+                click.echo(err=True)
             click.echo("Error: interrupted", err=True)
             sys.exit(ExitStatus.CANNOT_RUN)
         except NO_ARGS_IS_HELP as exc:  # the group's help on stdout, as git and pip print theirs

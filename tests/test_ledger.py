@@ -874,6 +874,20 @@ def test_a_run_stopped_by_sigterm_says_so_in_its_log_and_the_next_run_pays_once(
     assert again.returncode == 0, again.stderr
     assert paid_ids(out_folder(again)) == [ALICIA_BROOKS]
 
+def test_a_run_stopped_by_ctrl_c_writes_one_error_line_in_its_log(tmp_path):
+    """Ctrl-C (SIGINT) with the output going to a log file: one `Error: interrupted` line, not an
+    empty line before it, and exit status 2."""
+    inbox = small_inbox(tmp_path)
+    with state_lock(tmp_path / "state", wait_seconds=0):  # the run is surely still going when stopped
+        process = subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", WEEK1, "--wait", "60"],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a background job ignores it
+        time.sleep(3)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert (process.returncode, err, out) == (2, "Error: interrupted\n", "")
+
+
 def test_two_runs_started_together_pay_each_stipend_once(tmp_path):
     inbox = small_inbox(tmp_path)
     starts = [subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", WEEK1, "--wait", "120"],
