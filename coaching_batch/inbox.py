@@ -57,17 +57,31 @@ def shown_path(parts: tuple[str, ...]) -> str:
     return joined
 
 
-# A folder of the run's own, inside an inbox read with its sub-folders, is left out whole, known by the
-# file it holds (the names reports.RUN_JSON and ledger.LEDGER_FILENAME): what a run wrote is never read
-# back as the inbox's tables.
-RUN_FOLDERS = {"run.json": "an earlier run's outputs", "ledger.sqlite": "the ledger"}
+# A folder of the run's own, inside an inbox read with its sub-folders, is left out whole, so that what a
+# run wrote is never read back as the inbox's tables: the ledger's folder, known by its ledger file
+# (ledger.LEDGER_FILENAME), and an earlier run's output folder, known by two or more of its outputs
+# (reports.OUTPUT_NAMES): its run.json beside its workbooks, or the workbooks without it (deleted, or a run
+# stopped while putting its outputs in place). A sub-folder merely named like one, or one file of that
+# name among a coach's workbooks, leaves nothing out.
+LEDGER_FILE = "ledger.sqlite"
+OUTPUT_FILES = frozenset({"results.xlsx", "payments.xlsx", "exceptions.xlsx", "run.json"})
+
+
+def _run_folders(entries: list[tuple[tuple[str, ...], Path]]) -> dict[tuple[str, ...], str]:
+    """The run's own folders among ``entries`` (path parts below the inbox → what the folder is)."""
+    held: dict[tuple[str, ...], set[str]] = {}
+    for parts, path in entries:
+        if len(parts) > 1 and (parts[-1] == LEDGER_FILE or parts[-1] in OUTPUT_FILES) and path.is_file():
+            held.setdefault(parts[:-1], set()).add(parts[-1])
+    return {folder: "the ledger" if LEDGER_FILE in names else "an earlier run's outputs"
+            for folder, names in held.items() if LEDGER_FILE in names or len(names) > 1}
 
 
 def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
     """Every entry of the inbox, sorted by path, with its size; the ones not to read say why.
 
     ``recursive``: the sub-folders' entries too, but for hidden folders and the run's own folders
-    (:data:`RUN_FOLDERS`), each of which is one skipped entry.
+    (:func:`_run_folders`), each of which is one skipped entry.
     """
     if not inbox.is_dir():
         raise UsageError(f"inbox {inbox} does not exist or is not a folder")
@@ -75,7 +89,7 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
     # objects costs more than listing them
     start = len(inbox.parts)
     entries = sorted((path.parts[start:], path) for path in (inbox.rglob("*") if recursive else inbox.iterdir()))
-    left_out = {parts[:-1]: why for parts, _ in entries if len(parts) > 1 and (why := RUN_FOLDERS.get(parts[-1]))} if recursive else {}
+    left_out = _run_folders(entries) if recursive else {}
     found: list[Candidate] = []
     for parts, path in entries:
         relpath = shown_path(parts)

@@ -789,6 +789,29 @@ def test_a_recursive_run_reads_the_sub_folders_but_never_its_own_outputs_or_ledg
     assert (tmp_path / "archive" / WEEK2 / "coaches" / log).is_file() and not (inbox / "coaches" / log).exists()
 
 
+def test_a_recursive_run_knows_its_output_folder_without_run_json_and_a_folder_named_run_json_is_read(tmp_path):
+    """An output folder inside the inbox whose run.json was deleted (or never put in place: the run was
+    stopped) is still left out, its results and exceptions never read as the inbox's assignments; a
+    coach's folder holding a sub-folder named run.json is read like any other."""
+    inbox = small_inbox(tmp_path)
+    log = "Coach Log - Jordan Reyes.xlsx"
+    (inbox / "coaches" / "run.json").mkdir(parents=True)
+    shutil.move(inbox / log, inbox / "coaches" / log)
+    state, week1 = inbox / "state", inbox / "week 1"
+    assert run_week(inbox, WEEK1, "--recursive", "--state", str(state), "--out", str(week1)).returncode == 0
+    first = json.loads((week1 / "run.json").read_text())
+    (week1 / "run.json").unlink()
+
+    completed = run_week(inbox, WEEK2, "--recursive", "--dry-run", "--state", str(state), "--out", str(tmp_path / "preview"))
+    assert completed.returncode == 0, completed.stderr
+    second = json.loads((tmp_path / "preview" / "run.json").read_text())
+    statuses = {i["path"]: (i["status"], i["note"]) for i in second["inputs"]}
+    assert statuses["week 1"] == ("skipped", "folder of an earlier run's outputs (not read)")
+    assert statuses[f"coaches/{log}"] == ("read", "")
+    assert not [path for path in statuses if path.startswith("week 1/")]
+    assert len(second["pairs"]) == len(first["pairs"])
+
+
 def test_a_workbook_that_cannot_be_archived_stays_in_the_inbox_and_the_run_still_completed(tmp_path, monkeypatch, capsys):
     """A read-only inbox, or a roster open in Excel: the run is complete and recorded before the
     files are moved, so it is not reported as failed (exit 2 would have a scheduler run it again);
