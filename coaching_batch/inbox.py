@@ -6,6 +6,7 @@ worker that reads it (:mod:`coaching_batch.read`), so the bytes are read once, i
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import zipfile
@@ -99,6 +100,9 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
             found.append(Candidate(path=path, relpath=relpath, skip_reason=f"folder of {left_out[parts]} (not read)"))
             continue
         if recursive and path.is_dir() and not path.is_symlink():
+            if why := _unlisted(path):  # its workbooks, unseen, would be missing without a word
+                found.append(Candidate(path=path, relpath=relpath, skip_reason=f"folder that cannot be read: {why}; "
+                                       "its workbooks were not read (give the account that runs the job read access)"))
             continue
         try:
             info = path.lstat()  # one look at the entry itself: a link is never followed
@@ -108,6 +112,18 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
         reason = _skip_reason(path, info.st_mode)
         found.append(Candidate(path=path, relpath=relpath, size=0 if reason else info.st_size, skip_reason=reason))
     return found
+
+
+def _unlisted(folder: Path) -> str:
+    """Why the entries of a sub-folder cannot be listed (a folder of its own account's, permission
+    denied), or '': the recursive listing passes over such a folder without a word."""
+    if folder.name.startswith("."):
+        return ""  # hidden: left out whatever it holds
+    try:
+        with os.scandir(folder):
+            return ""
+    except OSError as exc:
+        return exc.strerror or str(exc)
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')

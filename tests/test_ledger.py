@@ -812,6 +812,30 @@ def test_a_recursive_run_knows_its_output_folder_without_run_json_and_a_folder_n
     assert len(second["pairs"]) == len(first["pairs"])
 
 
+def test_a_sub_folder_that_cannot_be_read_is_listed_as_not_read(tmp_path):
+    """A coach's folder the job's account may not open (its own permissions): a recursive run lists it
+    as a folder that cannot be read, instead of passing over it and its workbooks without a word."""
+    inbox = small_inbox(tmp_path)
+    locked = inbox / "coaches" / "Jordan"
+    locked.mkdir(parents=True)
+    shutil.move(inbox / "Coach Log - Jordan Reyes.xlsx", locked / "Coach Log - Jordan Reyes.xlsx")
+    prefix = []
+    if os.geteuid() == 0:  # root reads any folder: run as root without that power
+        if shutil.which("setpriv") is None:
+            pytest.skip("needs setpriv to run without the power to read any folder")
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    locked.chmod(0)
+    try:
+        completed = subprocess.run([*prefix, str(COMMAND), "run", str(inbox), "--as-of", WEEK1, "--recursive", "--dry-run"],
+                                   capture_output=True, text=True, timeout=300)
+    finally:
+        locked.chmod(0o755)
+    assert completed.returncode == 0, completed.stderr
+    inputs = {i["path"]: i for i in json.loads((out_folder(completed) / "run.json").read_text())["inputs"]}
+    assert inputs["coaches/Jordan"]["status"] == "skipped"
+    assert inputs["coaches/Jordan"]["note"].startswith("folder that cannot be read: Permission denied")
+
+
 def test_a_workbook_that_cannot_be_archived_stays_in_the_inbox_and_the_run_still_completed(tmp_path, monkeypatch, capsys):
     """A read-only inbox, or a roster open in Excel: the run is complete and recorded before the
     files are moved, so it is not reported as failed (exit 2 would have a scheduler run it again);
