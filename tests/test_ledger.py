@@ -306,6 +306,11 @@ def test_an_out_that_is_a_file_is_refused_before_the_run(tmp_path):
     assert refused.returncode == 2
     assert refused.stderr == f"Error: --out {out} is a file, not a folder: choose a folder for the outputs\n"
     assert not (tmp_path / "state").exists() and out.read_bytes() == b"not a folder"
+    inside = out / "week 1"  # a folder typed under the file: refused alike, not after the run
+    refused = run_week(inbox, WEEK1, "--out", str(inside))
+    assert refused.returncode == 2
+    assert refused.stderr == f"Error: --out {inside} lies inside {out}, a file, not a folder: choose a folder for the outputs\n"
+    assert not (tmp_path / "state").exists() and out.read_bytes() == b"not a folder"
 
 def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_path):
     """A re-run after a typo must not wipe last run's payment sheet: the ledger has those stipends paid,
