@@ -6,6 +6,7 @@ worker that reads it (:mod:`coaching_batch.read`), so the bytes are read once, i
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import zipfile
@@ -57,17 +58,31 @@ def shown_path(parts: tuple[str, ...]) -> str:
     return joined
 
 
-# A folder of the run's own, inside an inbox read with its sub-folders, is left out whole, known by the
-# file it holds (the names reports.RUN_JSON and ledger.LEDGER_FILENAME): what a run wrote is never read
-# back as the inbox's tables.
-RUN_FOLDERS = {"run.json": "an earlier run's outputs", "ledger.sqlite": "the ledger"}
+# A folder of the run's own, inside an inbox read with its sub-folders, is left out whole, so that what a
+# run wrote is never read back as the inbox's tables: the ledger's folder, known by its ledger file
+# (ledger.LEDGER_FILENAME), and an earlier run's output folder, known by two or more of its outputs
+# (reports.OUTPUT_NAMES): its run.json beside its workbooks, or the workbooks without it (deleted, or a run
+# stopped while putting its outputs in place). A sub-folder merely named like one, or one file of that
+# name among a coach's workbooks, leaves nothing out.
+LEDGER_FILE = "ledger.sqlite"
+OUTPUT_FILES = frozenset({"results.xlsx", "payments.xlsx", "exceptions.xlsx", "run.json"})
+
+
+def _run_folders(entries: list[tuple[tuple[str, ...], Path]]) -> dict[tuple[str, ...], str]:
+    """The run's own folders among ``entries`` (path parts below the inbox → what the folder is)."""
+    held: dict[tuple[str, ...], set[str]] = {}
+    for parts, path in entries:
+        if len(parts) > 1 and (parts[-1] == LEDGER_FILE or parts[-1] in OUTPUT_FILES) and path.is_file():
+            held.setdefault(parts[:-1], set()).add(parts[-1])
+    return {folder: "the ledger" if LEDGER_FILE in names else "an earlier run's outputs"
+            for folder, names in held.items() if LEDGER_FILE in names or len(names) > 1}
 
 
 def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
     """Every entry of the inbox, sorted by path, with its size; the ones not to read say why.
 
     ``recursive``: the sub-folders' entries too, but for hidden folders and the run's own folders
-    (:data:`RUN_FOLDERS`), each of which is one skipped entry.
+    (:func:`_run_folders`), each of which is one skipped entry.
     """
     if not inbox.is_dir():
         raise UsageError(f"inbox {inbox} does not exist or is not a folder")
@@ -75,7 +90,7 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
     # objects costs more than listing them
     start = len(inbox.parts)
     entries = sorted((path.parts[start:], path) for path in (inbox.rglob("*") if recursive else inbox.iterdir()))
-    left_out = {parts[:-1]: why for parts, _ in entries if len(parts) > 1 and (why := RUN_FOLDERS.get(parts[-1]))} if recursive else {}
+    left_out = _run_folders(entries) if recursive else {}
     found: list[Candidate] = []
     for parts, path in entries:
         relpath = shown_path(parts)
@@ -85,6 +100,9 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
             found.append(Candidate(path=path, relpath=relpath, skip_reason=f"folder of {left_out[parts]} (not read)"))
             continue
         if recursive and path.is_dir() and not path.is_symlink():
+            if why := _unlisted(path):  # its workbooks, unseen, would be missing without a word
+                found.append(Candidate(path=path, relpath=relpath, skip_reason=f"folder that cannot be read: {why}; "
+                                       "its workbooks were not read (give the account that runs the job read access)"))
             continue
         try:
             info = path.lstat()  # one look at the entry itself: a link is never followed
@@ -94,6 +112,18 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
         reason = _skip_reason(path, info.st_mode)
         found.append(Candidate(path=path, relpath=relpath, size=0 if reason else info.st_size, skip_reason=reason))
     return found
+
+
+def _unlisted(folder: Path) -> str:
+    """Why the entries of a sub-folder cannot be listed (a folder of its own account's, permission
+    denied), or '': the recursive listing passes over such a folder without a word."""
+    if folder.name.startswith("."):
+        return ""  # hidden: left out whatever it holds
+    try:
+        with os.scandir(folder):
+            return ""
+    except OSError as exc:
+        return exc.strerror or str(exc)
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')

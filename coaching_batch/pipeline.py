@@ -104,6 +104,12 @@ def _is_inbox(out: Path, inbox: Path) -> bool:
     return _folder_key(out) == _folder_key(inbox) or (out.is_dir() and out.samefile(inbox))
 
 
+def _file_in_the_way(out: Path) -> Path | None:
+    """``out``, or the nearest of its parents that exists, when it is a file: no output can be written."""
+    existing = next((path for path in (out, *out.parents) if path.exists()), None)
+    return existing if existing is not None and not existing.is_dir() else None
+
+
 def _holds_outputs(folder: Path) -> bool:
     return any((Path(folder) / name).exists() for name in OUTPUT_NAMES)
 
@@ -124,8 +130,9 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         raise UsageError(f"the inbox {options.inbox} is a file, not a folder: name the folder that holds the workbooks")
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
-    if options.out is not None and options.out.exists() and not options.out.is_dir():  # said before the run, not after it
-        raise UsageError(f"--out {options.out} is a file, not a folder: choose a folder for the outputs")
+    if options.out is not None and (file := _file_in_the_way(options.out)):  # said before the run, not after it
+        where = "is a file" if file == options.out else f"lies inside {file}, a file"
+        raise UsageError(f"--out {options.out} {where}, not a folder: choose a folder for the outputs")
     if options.out is not None and _is_inbox(options.out, options.inbox):
         # the next run would read this one's results, payments and exceptions as the inbox's tables
         raise UsageError(f"--out {options.out} is the inbox itself: the next run would read these outputs as its "

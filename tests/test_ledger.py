@@ -306,6 +306,11 @@ def test_an_out_that_is_a_file_is_refused_before_the_run(tmp_path):
     assert refused.returncode == 2
     assert refused.stderr == f"Error: --out {out} is a file, not a folder: choose a folder for the outputs\n"
     assert not (tmp_path / "state").exists() and out.read_bytes() == b"not a folder"
+    inside = out / "week 1"  # a folder typed under the file: refused alike, not after the run
+    refused = run_week(inbox, WEEK1, "--out", str(inside))
+    assert refused.returncode == 2
+    assert refused.stderr == f"Error: --out {inside} lies inside {out}, a file, not a folder: choose a folder for the outputs\n"
+    assert not (tmp_path / "state").exists() and out.read_bytes() == b"not a folder"
 
 def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_path):
     """A re-run after a typo must not wipe last run's payment sheet: the ledger has those stipends paid,
@@ -810,6 +815,53 @@ def test_two_runs_archiving_a_workbook_of_one_name_at_once_keep_both(tmp_path, m
     moved = pipeline._move_into(ours, archive)
     assert sorted((p.name, p.read_bytes()) for p in archive.iterdir()) == [("roster (2).xlsx", b"theirs"), ("roster.xlsx", b"ours")]
     assert moved == archive / "roster.xlsx" and not ours.exists() and not theirs.exists()
+
+
+def test_a_recursive_run_knows_its_output_folder_without_run_json_and_a_folder_named_run_json_is_read(tmp_path):
+    """An output folder inside the inbox whose run.json was deleted (or never put in place: the run was
+    stopped) is still left out, its results and exceptions never read as the inbox's assignments; a
+    coach's folder holding a sub-folder named run.json is read like any other."""
+    inbox = small_inbox(tmp_path)
+    log = "Coach Log - Jordan Reyes.xlsx"
+    (inbox / "coaches" / "run.json").mkdir(parents=True)
+    shutil.move(inbox / log, inbox / "coaches" / log)
+    state, week1 = inbox / "state", inbox / "week 1"
+    assert run_week(inbox, WEEK1, "--recursive", "--state", str(state), "--out", str(week1)).returncode == 0
+    first = json.loads((week1 / "run.json").read_text())
+    (week1 / "run.json").unlink()
+
+    completed = run_week(inbox, WEEK2, "--recursive", "--dry-run", "--state", str(state), "--out", str(tmp_path / "preview"))
+    assert completed.returncode == 0, completed.stderr
+    second = json.loads((tmp_path / "preview" / "run.json").read_text())
+    statuses = {i["path"]: (i["status"], i["note"]) for i in second["inputs"]}
+    assert statuses["week 1"] == ("skipped", "folder of an earlier run's outputs (not read)")
+    assert statuses[f"coaches/{log}"] == ("read", "")
+    assert not [path for path in statuses if path.startswith("week 1/")]
+    assert len(second["pairs"]) == len(first["pairs"])
+
+
+def test_a_sub_folder_that_cannot_be_read_is_listed_as_not_read(tmp_path):
+    """A coach's folder the job's account may not open (its own permissions): a recursive run lists it
+    as a folder that cannot be read, instead of passing over it and its workbooks without a word."""
+    inbox = small_inbox(tmp_path)
+    locked = inbox / "coaches" / "Jordan"
+    locked.mkdir(parents=True)
+    shutil.move(inbox / "Coach Log - Jordan Reyes.xlsx", locked / "Coach Log - Jordan Reyes.xlsx")
+    prefix = []
+    if os.geteuid() == 0:  # root reads any folder: run as root without that power
+        if shutil.which("setpriv") is None:
+            pytest.skip("needs setpriv to run without the power to read any folder")
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    locked.chmod(0)
+    try:
+        completed = subprocess.run([*prefix, str(COMMAND), "run", str(inbox), "--as-of", WEEK1, "--recursive", "--dry-run"],
+                                   capture_output=True, text=True, timeout=300)
+    finally:
+        locked.chmod(0o755)
+    assert completed.returncode == 0, completed.stderr
+    inputs = {i["path"]: i for i in json.loads((out_folder(completed) / "run.json").read_text())["inputs"]}
+    assert inputs["coaches/Jordan"]["status"] == "skipped"
+    assert inputs["coaches/Jordan"]["note"].startswith("folder that cannot be read: Permission denied")
 
 
 def test_a_workbook_that_cannot_be_archived_stays_in_the_inbox_and_the_run_still_completed(tmp_path, monkeypatch, capsys):
