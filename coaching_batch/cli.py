@@ -194,6 +194,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         overwrite: bool, archive: bool, recursive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None,
         send_notices: bool, smtp_config: Path | None) -> None:
     """Read every workbook in INBOX, apply the program's rules and write the outputs."""
+    from .ledger import LEDGER_FILENAME
     from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
     from .recovery import stderr_warnings as recovery_warnings
 
@@ -225,6 +226,9 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     _echo_default_program(result, options.program[0])
     for line in recovery_warnings(result):  # a state folder on a network or sync file system
         click.echo(line, err=True)
+    if dry_run and not (ledger := options.state_dir / LEDGER_FILENAME).exists():  # a first week, or a mistyped --state
+        click.echo(f"No ledger at {ledger}: the preview counts nothing as paid before (as a first week); "
+                   "if the ledger is elsewhere, give its folder with --state")
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
     if result.not_archived:  # the run completed all the same: its exit status is the run's
         click.echo(result.not_archived, err=True)

@@ -664,11 +664,13 @@ def test_a_dry_run_writes_outputs_but_records_nothing(tmp_path):
     dry = run_week(inbox, WEEK1, "--dry-run")
     assert dry.returncode == 0 and paid_ids(out_folder(dry)) == [ALICIA_BROOKS]
     assert not (tmp_path / "state").exists()
+    assert f"No ledger at {tmp_path / 'state' / 'ledger.sqlite'}: the preview counts nothing as paid before" in dry.stdout
     real = run_week(inbox, WEEK1)
     assert paid_ids(out_folder(real)) == [ALICIA_BROOKS]  # the dry run paid nothing
     ledger = (tmp_path / "state" / "ledger.sqlite").read_bytes()
     dry_again = run_week(inbox, WEEK2, "--dry-run")
     assert paid_ids(out_folder(dry_again)) == []  # it reads the ledger: nothing new to pay
+    assert "No ledger" not in dry_again.stdout
     assert (tmp_path / "state" / "ledger.sqlite").read_bytes() == ledger
 
 
