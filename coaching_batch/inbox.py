@@ -100,7 +100,9 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
             found.append(Candidate(path=path, relpath=relpath, skip_reason=f"folder of {left_out[parts]} (not read)"))
             continue
         if recursive and path.is_dir() and not path.is_symlink():
-            if why := _unlisted(path):  # its workbooks, unseen, would be missing without a word
+            if parts[-1].startswith("."):  # listed, as a hidden file is, so that its workbooks are not missed unsaid
+                found.append(Candidate(path=path, relpath=relpath, skip_reason="hidden folder (not read)"))
+            elif why := _unlisted(path):  # its workbooks, unseen, would be missing without a word
                 found.append(Candidate(path=path, relpath=relpath, skip_reason=f"folder that cannot be read: {why}; "
                                        "its workbooks were not read (give the account that runs the job read access)"))
             continue

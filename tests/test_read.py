@@ -624,7 +624,7 @@ def test_a_log_with_a_misspelt_type_of_contact_is_still_a_coach_log_lacking_it()
 def test_the_inbox_is_listed_in_path_order_and_a_recursive_listing_sorts_as_paths_do(tmp_path):
     """Of two files with the same bytes the first in path order is read: discovery lists the inbox
     sorted as paths sort (capitals first; a subfolder's files before a name that extends the
-    folder's with `-`), and a recursive listing leaves out hidden folders and folders themselves."""
+    folder's with `-`), and a recursive listing lists a hidden folder as one entry not read, and other folders not at all."""
     from coaching_batch.inbox import discover
 
     for name in ("b.xlsx", "B.xlsx", "a-c.xlsx", "a/x.xlsx", "a/.y.xlsx", ".h/z.xlsx", "notes.txt"):
@@ -634,5 +634,5 @@ def test_the_inbox_is_listed_in_path_order_and_a_recursive_listing_sorts_as_path
     assert [relpath for relpath, _ in flat] == [".h", "B.xlsx", "a", "a-c.xlsx", "b.xlsx", "notes.txt"]
     assert dict(flat)["a"] == "folder" and dict(flat)["b.xlsx"] == ""
     nested = [(c.relpath, c.skip_reason) for c in discover(tmp_path, recursive=True)]
-    assert [relpath for relpath, _ in nested] == ["B.xlsx", "a/.y.xlsx", "a/x.xlsx", "a-c.xlsx", "b.xlsx", "notes.txt"]
-    assert dict(nested)["a/.y.xlsx"] == "hidden file"
+    assert [relpath for relpath, _ in nested] == [".h", "B.xlsx", "a/.y.xlsx", "a/x.xlsx", "a-c.xlsx", "b.xlsx", "notes.txt"]
+    assert dict(nested)["a/.y.xlsx"] == "hidden file" and dict(nested)[".h"] == "hidden folder (not read)"
