@@ -406,6 +406,25 @@ def test_a_row_inserted_above_two_different_problems_leaves_both_open_not_one_re
     assert sorted((r["Cell"], r["Status"], r["Age (days)"]) for r in week3) == [("D4", "Open", 14), ("D5", "Open", 14)]
 
 
+def test_a_bad_cell_typed_wrong_another_way_stays_open_and_a_new_row_with_its_old_value_is_new(tmp_path):
+    """No row moved: a coordinator retypes a misspelt contact type at D3, still wrongly, and the coach
+    adds an entry below with the old misspelling. D3 is the same bad cell, Open since week 1; the new
+    entry's problem is New, not Open with the age of the cell above it."""
+    inbox = small_inbox(tmp_path)
+    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
+    pair = {"candidate_id": "113402", "coach_id": "104233"}
+    entries = [{**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a"},
+               {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Phnoe", "duration": 1.0, "description": "b"}]
+    write_workbook(log, {"Alicia Brooks": coach_log_rows(entries)})
+    run_week(inbox, WEEK1)
+    added = {**pair, "date": dt.date(2026, 5, 18), "contact_type": "Phnoe", "duration": 1.0, "description": "c"}
+    write_workbook(log, {"Alicia Brooks": coach_log_rows([entries[0], {**entries[1], "contact_type": "Phne"}, added])})
+
+    week2 = [r for r in exception_rows(out_folder(run_week(inbox, WEEK2))) if r["File"] == log.name]
+    assert sorted((r["Cell"], r["Message"].split("'")[1], r["Status"], r["First Seen"]) for r in week2) == [
+        ("D3", "Phne", "Open", dt.datetime(2026, 11, 20)), ("D4", "Phnoe", "New", dt.datetime(2026, 11, 27))]
+
+
 def test_the_row_of_the_older_of_two_alike_problems_deleted_resolves_that_one_and_moves_the_other(tmp_path):
     """Week 1 a misspelt contact type at D3, week 2 the same at D7; week 3 row 3 is deleted: D3 is
     Resolved and the week-2 problem, now at D6, stays Open since week 2 (not D7 Resolved, D6 since week 1)."""

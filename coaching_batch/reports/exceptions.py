@@ -99,12 +99,16 @@ def match_history(current: dict[str, Finding], previous: dict[str, Finding]) -> 
 
     A key seen both weeks is the same finding, unless it is a cell's whose message changed while
     another row's problem moved onto that cell (an entry inserted above two bad cells: the lower
-    one's cell of last week now holds the upper one); then each is matched by
-    :func:`moved_findings` to where it was. A finding gone from a cell that another holds now is
-    not listed as gone: its key is the other's now.
+    one's cell of last week now holds the upper one, alike a problem last week had at another row);
+    then each is matched by :func:`moved_findings` to where it was. A cell typed wrong in another
+    way, like no problem of last week, is the same bad cell still. A finding gone from a cell that
+    another holds now is not listed as gone: its key is the other's now.
     """
+    # last week's problems no longer found where they were: the ones a changed cell may have moved from
+    before = {_likeness_in_workbook(f) for key, f in previous.items()
+              if f.cell and (key not in current or current[key].message != f.message)}
     doubtful = {key for key, f in current.items()
-                if f.cell and key in previous and previous[key].message != f.message}
+                if f.cell and key in previous and previous[key].message != f.message and _likeness_in_workbook(f) in before}
     moved = moved_findings([f for key, f in current.items() if key not in previous or key in doubtful],
                            [f for key, f in previous.items() if key not in current or key in doubtful],
                            current.values())
