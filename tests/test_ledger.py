@@ -1256,8 +1256,9 @@ def test_a_state_folder_that_cannot_be_used_stops_the_run_with_one_line(tmp_path
 def test_outputs_that_cannot_be_written_stop_the_run_and_pay_nothing(tmp_path):
     inbox = small_inbox(tmp_path)
     (tmp_path / "blocked").write_text("a file where the output folder should be")
-    failed = run_week(inbox, WEEK1, "--out", str(tmp_path / "blocked" / "out"))
-    assert failed.returncode == 2 and failed.stderr.startswith("Error: cannot write the outputs")
+    failed = run_week(inbox, WEEK1, "--out", str(tmp_path / "blocked" / "out"))  # refused before the run (a full disk: test_ledger_recovery)
+    assert failed.returncode == 2 and failed.stderr.startswith(f"Error: --out {tmp_path / 'blocked' / 'out'} lies inside ")
+    assert not (tmp_path / "state").exists()  # nothing recorded
     again = run_week(inbox, WEEK1)
     assert again.returncode == 0 and paid_ids(out_folder(again)) == [ALICIA_BROOKS]
 
