@@ -336,28 +336,44 @@ def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredShe
         f"`coaching-batch ledger restore FILE --state {state_dir}`), then run again")
 
 
-def refuse_new_ledger(state_dir: Path, out_root: Path) -> None:
+def refuse_new_ledger(state_dir: Path, out_root: Path, out: Path | None = None) -> None:
     """Before anything is written: stop a run that would start a new ledger (none, or an empty file)
-    beside payment sheets already delivered under ``out_root``."""
+    beside payment sheets already delivered under ``out_root``, or, for a run given ``--out`` (``out``)
+    elsewhere, in the folders beside that one (the earlier weeks' ``--out``: a mistyped ``--state``
+    must not pay them again)."""
     state = _is_new(ledger_path(state_dir))
     if state is None:
         return
-    sheets = read_sheets([out_root])
+    sheets, where = read_sheets([out_root]), out_root
+    if not sheets and out is not None:
+        where = Path(out).resolve().parent
+        sheets = [s for s in map(read_sheet, _sheets_beside(where)) if not s.dry_run]
     if sheets:
-        raise _new_ledger_error(state_dir, out_root, sheets, state)
+        raise _new_ledger_error(state_dir, where, sheets, state)
+
+
+def _sheets_beside(folder: Path) -> list[Path]:
+    """The payment sheets in the folders directly inside ``folder``: one level only, however large
+    the folder an ``--out`` was made in (a home folder is listed, never walked)."""
+    try:
+        children = sorted(child for child in folder.iterdir() if not child.name.startswith("."))
+    except OSError:
+        return []
+    return [child / SHEET_NAME for child in children if (child / SHEET_NAME).is_file()]
 
 
 def open_for_run(state_dir: Path, out_root: Path, as_of: date,
-                 check_out: Callable[[set[str]], object] = lambda half_written: None) -> Ledger:
+                 check_out: Callable[[set[str]], object] = lambda half_written: None, out: Path | None = None) -> Ledger:
     """The real run's ledger, with the state lock held: refused when new beside delivered sheets,
     damaged, or when the run is ``as_of`` a date before its last run's (nothing written), else copied
     to ``state/backups/`` first, then opened (and migrated).
 
     ``check_out``: the output folder's check (RunOptions.out_dir), given the folders a killed run may
     have left half written; a refusal it raises comes before the backup, so that refused runs never
-    rotate the real backups out of ``state/backups/``."""
+    rotate the real backups out of ``state/backups/``. ``out``: the run's ``--out``, if given (see
+    :func:`refuse_new_ledger`)."""
     path = ledger_path(state_dir)
-    refuse_new_ledger(state_dir, out_root)
+    refuse_new_ledger(state_dir, out_root, out)
     unwritable = [p for p in (Path(state_dir), path) if p.exists() and not os.access(p, os.W_OK)]
     if unwritable:  # said plainly, before a backup is written: the ledger is not damaged
         raise UsageError(f"{unwritable[0]} is read-only: a run records what it pays in the ledger there; "

@@ -110,6 +110,23 @@ def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_
     assert week1_certificates and not week1_certificates & week2_certificates
 
 
+def test_a_mistyped_state_beside_weeks_written_with_out_elsewhere_pays_nothing_again(tmp_path):
+    """The weeks go to reports/<date>/ with --out, not to out/: a --state typed wrong one week (a new,
+    empty ledger) is refused all the same, dry run or not, since the sheets beside the week's folder
+    were delivered; `ledger rebuild --from` that folder is what the line says to do."""
+    inbox = small_inbox(tmp_path)
+    reports, state = tmp_path / "reports", tmp_path / "state"
+    week1 = run_week(inbox, WEEK1, "--state", str(state), "--out", str(reports / WEEK1))
+    assert paid_ids(reports / WEEK1) == [ALICIA_BROOKS], week1.stderr
+    for dry in ([], ["--dry-run"]):
+        error = one_error_line(run_week(inbox, WEEK2, "--state", str(tmp_path / "stat"), "--out", str(reports / WEEK2), *dry))
+        assert f"found 1 delivered payment sheet under {reports}" in error and "is missing" in error
+        assert f"--from {reports}" in error
+        assert not (reports / WEEK2).exists() and not (tmp_path / "stat" / "ledger.sqlite").exists()
+    again = run_week(inbox, WEEK2, "--state", str(state), "--out", str(reports / WEEK2))
+    assert again.returncode == 0 and paid_ids(reports / WEEK2) == []
+
+
 def test_a_rebuilt_ledger_keeps_a_payment_voided_and_paid_again_as_voided_then_in_force(tmp_path):
     """Alicia Brooks's $300 is voided by finance and paid again at $350 the next week; the ledger is lost.
     The rebuilt ledger records the $350 payment as the one in force and the $300 one as voided, as the
