@@ -150,7 +150,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
          writers: list) -> tuple[RunResult, Path]:
     # a lost or empty ledger beside delivered payment sheets stops the run, dry or not (nothing written)
     out_root = recovery.default_out_root(options.inbox)
-    recovery.refuse_new_ledger(options.state_dir, out_root, options.out)
+    recovery.refuse_new_ledger(options.state_dir, out_root, options.out, options.inbox)
     if options.dry_run:  # what the real run would write: the delivered sheets checked, nothing recorded
         ledger = Ledger.open_existing(options.state_dir)
         with closing(ledger) if ledger else nullcontext():
@@ -169,7 +169,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     # backed up first, and the delivered sheets checked
     with (state_lock(options.state_dir, options.lock_wait),
           closing(recovery.open_for_run(options.state_dir, out_root, options.as_of, check_out=options.out_dir,
-                                        out=options.out)) as ledger):
+                                        out=options.out, inbox=options.inbox)) as ledger):
         held = ledger.reconcile()
         out_dir = options.out_dir(half_written=ledger.interrupted_folders())
         result = _evaluate(options, programs, progress, ledger)

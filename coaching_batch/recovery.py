@@ -28,6 +28,7 @@ network or sync file system (:func:`unsafe_mount`). ``ledger rebuild`` and ``led
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import zipfile
@@ -152,6 +153,8 @@ class DeliveredSheet:
             run["program"] = m.group(1)
         if m := re.search(r'"dry_run"\s*:\s*(true|false)', head):
             run["dry_run"] = m.group(1) == "true"
+        if m := re.search(r'"inbox"\s*:\s*("(?:[^"\\]|\\.)*")', head):
+            run["inbox"] = json.loads(m.group(1))
         return run
 
     @cached_property
@@ -336,20 +339,32 @@ def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredShe
         f"`coaching-batch ledger restore FILE --state {state_dir}`), then run again")
 
 
-def refuse_new_ledger(state_dir: Path, out_root: Path, out: Path | None = None) -> None:
+def refuse_new_ledger(state_dir: Path, out_root: Path, out: Path | None = None, inbox: Path | None = None) -> None:
     """Before anything is written: stop a run that would start a new ledger (none, or an empty file)
-    beside payment sheets already delivered under ``out_root``, or, for a run given ``--out`` (``out``)
-    elsewhere, in the folders beside that one (the earlier weeks' ``--out``: a mistyped ``--state``
-    must not pay them again)."""
+    beside payment sheets already delivered under ``out_root``, or, for a run of ``inbox`` given
+    ``--out`` (``out``) elsewhere, in the folders beside that one (the earlier weeks' ``--out``: a
+    mistyped ``--state`` must not pay them again)."""
     state = _is_new(ledger_path(state_dir))
     if state is None:
         return
     sheets, where = read_sheets([out_root]), out_root
     if not sheets and out is not None:
         where = Path(out).resolve().parent
-        sheets = [s for s in map(read_sheet, _sheets_beside(where)) if not s.dry_run]
+        # only the weeks of this inbox that paid something: another inbox's weeks kept beside (a second
+        # school with a ledger of its own), or a program that pays nothing, hold nothing to pay twice
+        sheets = [s for s in map(read_sheet, _sheets_beside(where))
+                  if not s.dry_run and (s.rows or s.error) and _of_inbox(s, inbox)]
     if sheets:
         raise _new_ledger_error(state_dir, where, sheets, state)
+
+
+def _of_inbox(sheet: DeliveredSheet, inbox: Path | None) -> bool:
+    """Whether a delivered sheet was written by a run of ``inbox`` (so its run.json says; a sheet
+    without one is taken to be)."""
+    written_for = sheet.run.get("inbox")
+    if inbox is None or not written_for:
+        return True
+    return Path(written_for).resolve() == Path(inbox).resolve()
 
 
 def _sheets_beside(folder: Path) -> list[Path]:
@@ -363,17 +378,18 @@ def _sheets_beside(folder: Path) -> list[Path]:
 
 
 def open_for_run(state_dir: Path, out_root: Path, as_of: date,
-                 check_out: Callable[[set[str]], object] = lambda half_written: None, out: Path | None = None) -> Ledger:
+                 check_out: Callable[[set[str]], object] = lambda half_written: None, out: Path | None = None,
+                 inbox: Path | None = None) -> Ledger:
     """The real run's ledger, with the state lock held: refused when new beside delivered sheets,
     damaged, or when the run is ``as_of`` a date before its last run's (nothing written), else copied
     to ``state/backups/`` first, then opened (and migrated).
 
     ``check_out``: the output folder's check (RunOptions.out_dir), given the folders a killed run may
     have left half written; a refusal it raises comes before the backup, so that refused runs never
-    rotate the real backups out of ``state/backups/``. ``out``: the run's ``--out``, if given (see
-    :func:`refuse_new_ledger`)."""
+    rotate the real backups out of ``state/backups/``. ``out`` and ``inbox``: the run's ``--out``, if
+    given, and its inbox (see :func:`refuse_new_ledger`)."""
     path = ledger_path(state_dir)
-    refuse_new_ledger(state_dir, out_root, out)
+    refuse_new_ledger(state_dir, out_root, out, inbox)
     unwritable = [p for p in (Path(state_dir), path) if p.exists() and not os.access(p, os.W_OK)]
     if unwritable:  # said plainly, before a backup is written: the ledger is not damaged
         raise UsageError(f"{unwritable[0]} is read-only: a run records what it pays in the ledger there; "

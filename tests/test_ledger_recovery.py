@@ -125,6 +125,12 @@ def test_a_mistyped_state_beside_weeks_written_with_out_elsewhere_pays_nothing_a
         assert not (reports / WEEK2).exists() and not (tmp_path / "stat" / "ledger.sqlite").exists()
     again = run_week(inbox, WEEK2, "--state", str(state), "--out", str(reports / WEEK2))
     assert again.returncode == 0 and paid_ids(reports / WEEK2) == []
+    # a second school's inbox, with a ledger of its own, may keep its first week beside them
+    (tmp_path / "school b").mkdir()
+    other = small_inbox(tmp_path / "school b")
+    first = run_week(other, WEEK2, "--state", str(tmp_path / "school b" / "state"), "--out", str(reports / f"b {WEEK2}"))
+    assert first.returncode == 0, first.stderr
+    assert paid_ids(reports / f"b {WEEK2}") == [ALICIA_BROOKS]
 
 
 def test_a_rebuilt_ledger_keeps_a_payment_voided_and_paid_again_as_voided_then_in_force(tmp_path):
