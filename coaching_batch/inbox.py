@@ -119,8 +119,6 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
 def _unlisted(folder: Path) -> str:
     """Why the entries of a sub-folder cannot be listed (a folder of its own account's, permission
     denied), or '': the recursive listing passes over such a folder without a word."""
-    if folder.name.startswith("."):
-        return ""  # hidden: left out whatever it holds
     try:
         with os.scandir(folder):
             return ""
@@ -131,7 +129,8 @@ def _unlisted(folder: Path) -> str:
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
+    """The 1-based column of a cell reference's letters (``b"AB"`` → 28)."""
     number = 0
     for char in letters:
         number = number * 26 + (char - 64)
@@ -215,7 +214,7 @@ def _dimension(head: bytes) -> tuple[int, int] | None:
     last_col, last_row = match.group(3) or match.group(1), match.group(4) or match.group(2)
     if not last_col or not last_row:
         return None
-    return int(last_row), _column_number(last_col)
+    return int(last_row), column_number(last_col)
 
 
 def extent_reason(sheet: str, rows: int, cols: int, before: int = 0) -> str:

@@ -38,7 +38,7 @@ import python_calamine
 from . import settings
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
-from .inbox import Refused, archive_refuse_reason, extent_reason, sheet_parts, xml_parser
+from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
 from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise, table_beside
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
@@ -684,10 +684,7 @@ def _position(attributes: bytes) -> tuple[int, int] | None:
     ref = _CELL_REF.search(attributes)
     if not ref:
         return None
-    column = 0
-    for letter in ref[1]:
-        column = column * 26 + letter - 64
-    return int(ref[2]), column - 1
+    return int(ref[2]), column_number(ref[1]) - 1
 
 
 def _error_cells(xml: bytes) -> dict[tuple[int, int], FormulaError]:
