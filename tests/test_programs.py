@@ -944,6 +944,12 @@ def test_agreement_31_days_after_the_school_year_start_is_late():
     findings = found(result, "AGREEMENT-LATE")
     assert len(findings) == 1 and findings[0].severity == "error"
     assert "2026-09-01" in findings[0].message
+    assert "held late" in findings[0].fix and "Hold the" not in findings[0].fix  # it was held: nothing to hold
+
+
+def test_no_agreement_tells_the_coordinator_to_hold_it():
+    findings = found(job(milestones=[], log=[], as_of="2026-09-01"), "AGREEMENT-LATE")
+    assert findings[0].fix.startswith("Hold the partnership agreement meeting")
 
 
 def test_agreement_of_a_pair_starting_after_the_school_year_start_is_measured_from_its_start():

@@ -53,6 +53,11 @@ def _until(pairs: pd.DataFrame, context: Context) -> pd.Series:
     return until.where(until < as_of, as_of)
 
 
+# the meeting was held: the finding's usual fix (hold it and record it) does not apply
+_HELD_LATE = ("Check the date of the pair's Agreement milestone; if it is right, the agreement meeting was held late: "
+              "record why with the pair's paperwork.")
+
+
 def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgreement, context: Context) -> Judgement:
     """AGREEMENT-LATE (blocks completion) and AGREEMENT-REVIEWS-SHORT, for the current school year."""
     judgement = Judgement()
@@ -80,7 +85,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
             judgement.blocks(i, f"partnership agreement late ({day_text(dated)}, due by {day_text(due)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
                 f"Partnership agreement dated {day_text(dated)}, {days_text((dated - due_from).days)} after {what} "
-                f"{day_text(due_from)}; due within {agreement.due_days} days (by {day_text(due)})"))
+                f"{day_text(due_from)}; due within {agreement.due_days} days (by {day_text(due)})", fix=_HELD_LATE))
         elif pd.isna(dated) and as_of > due:
             if i not in later.index:
                 none = "No partnership agreement recorded this school year"
