@@ -15,6 +15,7 @@ import html
 import io
 import multiprocessing
 import os
+import posixpath
 import re
 import struct
 import zipfile
@@ -218,12 +219,13 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
 
 
 def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
-                 merges: list[Merge] | None = None) -> RawSheet:
+                 merges: list[Merge] | None = None, totals: frozenset[int] = frozenset()) -> RawSheet:
     """Recognise one sheet's table and cut its data rows out of the raw cells.
 
     A sheet holds a hundred rows or so: plain lists and one small array cost less here than
     building pandas objects per sheet, which is what made reading slow. ``merges`` are the sheet's
-    merged ranges (0-based sheet positions), when the reader gives them.
+    merged ranges (0-based sheet positions), when the reader gives them; ``totals`` the 1-based
+    sheet rows that are an Excel table's Total Row (see :func:`_table_total_rows`).
     """
     top = _merged_headers_filled(rows, merges, first_row, first_col) if merges else rows
     recognition = recognise(top)
@@ -284,6 +286,13 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             if contract.log:  # elsewhere a `Total` row (an Excel table's totals row) is no data and no hours
                 sheet.footers.append(footer)
             keep[i] = False
+    # An Excel table's Total Row, whatever its first cell holds (a count of the IDs, or nothing but
+    # the sum under Duration): no data; on a log, its value under Duration is a footer's total.
+    below = first_row + recognition.header_row + 2  # the 1-based sheet row of the grid's first row
+    for i in (row - below for row in totals if 0 <= row - below < len(grid) and keep[row - below]):
+        if contract.log and duration >= 0 and present[i, duration]:
+            sheet.footers.append(Footer(below + i, first_col + duration, grid[i, duration]))
+        keep[i] = False
     # Rows whose only content is a note such as "Continued on next page", or, on a log, words alone
     # where a date, a duration or an ID goes ("--- end of log ---", "Notes: see the binder").
     numeric = facts.numeric
@@ -508,8 +517,9 @@ def _sha256(path: str) -> str:
 _HELD_BYTES = 32 << 20  # a larger file is hashed in blocks and its zip inspected from the disk
 
 
-def _inspect(path: str, data: bytes | None = None) -> str:
+def _inspect(path: str, data: bytes | None = None, totals: dict[str, frozenset[int]] | None = None) -> str:
     """Why a workbook must not be opened ('' if it may); ``data`` is the file's bytes, when read.
+    ``totals``, when given, receives the rows of its Excel tables' Total Rows (the archive is open).
 
     .xls is not a zip: nothing to look at.
     """
@@ -517,11 +527,52 @@ def _inspect(path: str, data: bytes | None = None) -> str:
         return ""
     try:
         with _zip(path, data) as archive:
-            return archive_refuse_reason(archive)
+            reason = archive_refuse_reason(archive)
+            if not reason and totals is not None:
+                totals.update(_table_total_rows(archive))
+            return reason
     except zipfile.BadZipFile:
         return ""  # not a zip: let the reader say what it is
     except (OSError, RuntimeError, NotImplementedError) as exc:
         return f"its archive cannot be read ({exc})"
+
+
+def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, frozenset[int]]:
+    """Sheet name → the 1-based rows that are an Excel table's Total Row in an .xlsx/.xlsm (the
+    tables' own definitions say so: its first cell may hold a count, or nothing, instead of `Total`).
+
+    Looked for only when the archive holds tables; a part that cannot be read gives no rows.
+    """
+    members = set(archive.namelist())
+    if not any(member.startswith("xl/tables/") for member in members):
+        return {}
+    found: dict[str, frozenset[int]] = {}
+    try:
+        for sheet, part in sheet_parts(archive).items():
+            folder, base = posixpath.split(part)
+            rels = f"{folder}/_rels/{base}.rels"
+            if rels not in members:
+                continue
+            rows: set[int] = set()
+            for rel in ElementTree.fromstring(archive.read(rels)):
+                target = rel.get("Target", "")
+                if not rel.get("Type", "").endswith("/table"):
+                    continue
+                member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                if member not in members:
+                    continue
+                definition = ElementTree.fromstring(archive.read(member))
+                count, end = int(definition.get("totalsRowCount") or 0), _TABLE_END.search(definition.get("ref", ""))
+                if count > 0 and end:
+                    rows.update(range(int(end[1]) - count + 1, int(end[1]) + 1))
+            if rows:
+                found[sheet] = frozenset(rows)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+        return found
+    return found
+
+
+_TABLE_END = re.compile(r":[A-Z]{1,3}(\d+)$")  # the last row of a table's range `A4:H13`
 
 
 def _zip(path: str, data: bytes | None) -> zipfile.ZipFile:
@@ -767,7 +818,8 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     except OSError as exc:
         result.unopened = f"cannot be read: {exc.strerror or exc}"
         return result
-    reason = _inspect(path, data)
+    totals: dict[str, frozenset[int]] = {}
+    reason = _inspect(path, data, totals)
     if reason:
         result.error = f"refused before opening: {reason}"
         return result
@@ -789,7 +841,8 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             rows = sheet.to_python()
             first_row, first_col = sheet.start or (0, 0)
             # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened
-            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges))
+            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges,
+                                              totals.get(meta.name, frozenset())))
         _carry_labels(result.sheets)
         gaps = [sheet for sheet in result.sheets if sheet.gaps]
         if gaps:  # an empty-looking cell may be a formula's error: asked only then

@@ -158,6 +158,29 @@ def test_an_excel_tables_totals_row_on_a_log_is_checked_on_its_hours_only(tmp_pa
     assert [(f.row, f.value) for f in log.footers] == [(4, footer)]
 
 
+def test_an_excel_tables_totals_row_without_its_total_label_is_still_no_row_of_the_table(tmp_path):
+    """A coordinator's Total Row that counts the IDs in the first column (no `Total` label), or shows
+    only the sum under Duration, is the table's Total Row all the same: not an employee (it was one,
+    Name required, Grade 18.5 not a whole number) and not a log entry (Date and Type of Contact
+    required); a log's sum is its footer, checked as a `Total Hours` line is."""
+    path = tmp_path / "program.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    roster = workbook.add_worksheet("Roster")
+    roster.add_table(0, 0, 3, 2, {"data": [["100", "Ann Lee", 20], ["101", "Bo Kim", 17]], "total_row": True, "columns": [
+        {"header": "Employee ID", "total_function": "count", "total_value": 2}, {"header": "Name"},
+        {"header": "Grade", "total_function": "average", "total_value": 18.5}]})
+    log = workbook.add_worksheet("Log")
+    columns = [{"header": header} for header in COACH_HEADER]
+    columns[4].update(total_function="sum", total_value=3)
+    log.add_table(2, 0, 5, 5, {"columns": columns, "total_row": True, "data": [
+        ["200", "100", "3/5/2026", "Phone", 1.5, "call"], ["200", "100", "3/6/2026", "Email", 1, "mail"]]})
+    workbook.close()
+    employees, entries = read_workbook(str(path), path.name).sheets
+    assert employees.table == "employees" and list(employees.frame.index) == [2, 3]
+    assert entries.table == "coach_log" and list(entries.frame.index) == [4, 5]
+    assert [(f.row, f.col, f.value) for f in entries.footers] == [(6, 4, 3)]
+
+
 def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marker(tmp_path):
     rows = [
         COACH_HEADER,
