@@ -40,7 +40,8 @@ from . import settings
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
-from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise, table_beside
+from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, table_below,
+                        table_beside)
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -137,6 +138,9 @@ class RawSheet:
     continued: bool = False  # a log page that says it continues another, or is continued
     gaps: bool = False  # a data row has a blank cell where a value is needed (it may show a formula's error)
     beside: tuple[str, int] | None = None  # a second table on the header row, not read: (table, 0-based sheet column)
+    below: tuple[str, int, int, int] | None = None  # a second table under it, not read: (table, 1-based sheet row
+    #   and 0-based sheet column of its header, its filled rows below that header)
+    above: tuple[str, int, int, int] | None = None  # a second table over it, not read: the same
     unread_rows: int = 0  # a table lacking a required column: its filled rows below the header, none read
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
@@ -240,6 +244,9 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     beside = table_beside(header, recognition)
     if beside:
         sheet.beside = (beside[0], first_col + beside[1])
+    above = _table_above(top, recognition)
+    if above:
+        sheet.above = (above[0], first_row + above[1] + 1, first_col + above[2], above[3])
     if contract.log:
         sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name)
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
@@ -293,6 +300,18 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         if contract.log and duration >= 0 and present[i, duration]:
             sheet.footers.append(Footer(below + i, first_col + duration, grid[i, duration]))
         keep[i] = False
+    # A second table typed below this one (the requests under the recommendations): its header row,
+    # and the title rows right above it, end this table. It is not read, and the run says so.
+    headed = {cell for cell in distinct_firsts if is_header_text(cell)}
+    for i in (i for i, cell in enumerate(firsts) if cell in headed and keep[i]) if headed else ():
+        other = table_below(body[i], recognition.table)
+        if other is not None:
+            start = i
+            while start > 0 and present[start - 1].sum() == 1 and isinstance(grid[start - 1, first[start - 1]], str):
+                start -= 1  # its title ("Requests")
+            sheet.below = (other[0], below + i, first_col + other[1], int(any_filled[i + 1 :].sum()))
+            keep[start:] = False
+            break
     # Rows whose only content is a note such as "Continued on next page", or, on a log, words alone
     # where a date, a duration or an ID goes ("--- end of log ---", "Notes: see the binder").
     numeric = facts.numeric
@@ -349,6 +368,29 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 
 
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
+
+
+def _table_above(rows: list[list], recognition: Recognition) -> tuple[str, int, int, int] | None:
+    """A whole table of another kind typed over the recognised one (the roster above the assignments,
+    whose header matched more): its table, its header's 0-based row and column in ``rows``, and its
+    filled rows down to the recognised table's header and the title rows right above it. A header
+    with no row under it is none: the upper row of a header over two rows (`Candidate ID`, `Coach ID`
+    beside a `Contact` heading whose `Date`, `Duration` are on the row below)."""
+    for at, row in enumerate(rows[: recognition.header_row]):
+        other = table_below(row, recognition.table) if any(map(is_header_text, row)) else None
+        if other is not None:
+            filled = [not all(map(is_blank, rows[r])) for r in range(at + 1, recognition.header_row)]
+            while filled and filled[-1] and _is_title(rows[at + len(filled)]):
+                filled.pop()  # the recognised table's own title ("Assignments")
+            if any(filled):
+                return other[0], at, other[1], sum(filled)
+    return None
+
+
+def _is_title(row: list) -> bool:
+    """Whether a row holds one text cell and nothing else (a table's title)."""
+    cells = [cell for cell in row if not is_blank(cell)]
+    return len(cells) == 1 and isinstance(cells[0], str)
 
 
 def _merged_headers_filled(rows: list[list], merges: list[Merge], first_row: int, first_col: int) -> list[list]:

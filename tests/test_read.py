@@ -181,6 +181,23 @@ def test_an_excel_tables_totals_row_without_its_total_label_is_still_no_row_of_t
     assert [(f.row, f.col, f.value) for f in entries.footers] == [(6, 4, 3)]
 
 
+def test_a_second_table_typed_below_the_first_ends_it_and_is_named_not_read_as_its_rows(tmp_path):
+    """The requests typed under the recommendations, their title between: the recommendations end
+    there (the title, the requests' header and their rows were read as recommendations: Reference
+    Name required, Relationship 'Target Grade' not one of ...), and the requests are named as not read."""
+    rows = [["Prospective Coach ID", "Reference Name", "Relationship", "Overall Recommendation"],
+            ["100", "Sam Boss", "Supervisor", "Recommended"],
+            ["100", "Col A", "Colleague", "Recommended"],
+            [],
+            ["Requests"],
+            ["Employee ID", "Request Date", "Target Grade", "Enrollment Form Date"],
+            ["200", dt.date(2025, 12, 1), 6, dt.date(2025, 11, 1)],
+            ["201", dt.date(2025, 12, 2), 6, dt.date(2025, 11, 2)]]
+    [sheet] = read_workbook(str(write_workbook(tmp_path / "forms.xlsx", {"Forms": rows}, start_col=1)), "forms.xlsx").sheets
+    assert sheet.table == "recommendations" and list(sheet.frame.index) == [2, 3]
+    assert sheet.below == ("requests", 6, 1, 2) and sheet.above is None
+
+
 def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marker(tmp_path):
     rows = [
         COACH_HEADER,
@@ -300,6 +317,7 @@ def test_a_header_merged_down_over_two_rows_is_read_with_the_headers_of_its_lowe
     assert log.table == "coach_log" and log.header_row == 2 and not log.missing
     assert log.columns["candidate_id"] == 0 and log.columns["coach_id"] == 1
     assert log.frame[["candidate_id", "coach_id", "duration"]].values.tolist() == [["200", "100", 1.5]]
+    assert log.above is None  # its upper row, the IDs alone, is no assignments table above the log
 
 
 @pytest.mark.parametrize("gap", [0, 1])
