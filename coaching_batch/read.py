@@ -20,7 +20,7 @@ import re
 import struct
 import zipfile
 import zlib
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -42,6 +42,7 @@ from .forked import end_with_parent, frozen_heap
 from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
 from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, table_below,
                         table_beside)
+from .values import a1
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -772,6 +773,39 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
         return
 
 
+def _late_times(sheet: RawSheet) -> list[tuple[int, int]]:
+    """(row, column) in ``sheet.cells`` of each Duration read as a time of day of
+    ``settings.LATE_TIME_OF_DAY_HOURS`` or later: a negative time in an h:mm cell is read so (-1:00 as 23:00)."""
+    if sheet.cells is None or "duration" not in sheet.columns:
+        return []
+    k = list(sheet.columns).index("duration")
+    return [(i, k) for i, cell in enumerate(sheet.cells[:, k].tolist())
+            if isinstance(cell, time) and cell.hour >= settings.LATE_TIME_OF_DAY_HOURS]
+
+
+def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:
+    """A Duration whose saved value is a negative time (End before Start) given as that negative
+    duration, where the reader showed it as a time of day (-1:00 as 23:00, counted as 23 hours).
+
+    .xlsx/.xlsm only: the .xls and .ods readers give no other value to look up.
+    """
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    try:
+        with _zip(path, data) as archive:
+            parts = sheet_parts(archive)
+            for sheet in sheets:
+                part = parts.get(sheet.name)
+                xml = archive.read(part) if part is not None else b""
+                for i, k in _late_times(sheet):
+                    ref = a1(int(sheet.rows[i]), list(sheet.columns.values())[k]).encode()
+                    saved = re.search(rb'<c\b[^>]*\br="' + ref + rb'"[^>]*?(?<!/)>(?:(?!</c>).)*?<v>([^<]*)</v>', xml, re.DOTALL)
+                    if saved and float(saved[1]) < 0:
+                        sheet.cells[i, k] = timedelta(days=float(saved[1]))
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+        return
+
+
 def _position(attributes: bytes) -> tuple[int, int] | None:
     """(1-based row, 0-based column) of a cell from its ``r="AB12"`` attribute."""
     ref = _CELL_REF.search(attributes)
@@ -889,6 +923,9 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
         gaps = [sheet for sheet in result.sheets if sheet.gaps]
         if gaps:  # an empty-looking cell may be a formula's error: asked only then
             _restore_formula_errors(path, data, gaps)
+        late = [sheet for sheet in result.sheets if _late_times(sheet)]
+        if late:  # a late time of day may be a negative time: asked only then
+            _restore_negative_times(path, data, late)
         # a date typed as a serial number counts from the workbook's date system: asked only then
         serials = [(sheet, columns) for sheet in result.sheets if sheet.table and (columns := _serial_date_columns(sheet))]
         if serials and _counts_from_1904(path, data):

@@ -198,6 +198,26 @@ def test_a_second_table_typed_below_the_first_ends_it_and_is_named_not_read_as_i
     assert sheet.below == ("requests", 6, 1, 2) and sheet.above is None
 
 
+def test_a_negative_duration_in_an_h_mm_cell_is_read_negative_not_as_a_late_time_of_day(tmp_path):
+    """`=F3-E3` with the End before the Start, in an h:mm cell: the reader shows -1:00 as 23:00, which
+    counted as 23 hours (a warning only). Its saved value is negative: LOG-DURATION-INVALID, not counted.
+    A real 9:30 session stays 9:30."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    hours = workbook.add_format({"num_format": "h:mm"})
+    sheet.write_row(0, 0, COACH_HEADER[:5] + ["Start", "End"])
+    for row, (duration, start, end) in enumerate([(1 / 24, 9, 10), (-1 / 24, 11, 10), (9.5 / 24, 8, 17.5)], start=1):
+        sheet.write_row(row, 0, ["200", "100", f"3/{row}/2026", "Phone"])
+        sheet.write_formula(row, 4, f"=G{row + 1}-F{row + 1}", hours, duration)
+        sheet.write_number(row, 5, start / 24, hours)
+        sheet.write_number(row, 6, end / 24, hours)
+    workbook.close()
+    [log] = read_workbook(str(path), path.name).sheets
+    assert log.frame["duration"].tolist() == [dt.time(1, 0), dt.timedelta(hours=-1), dt.time(9, 30)]
+    assert values.parse_durations(log.frame["duration"]).values.tolist() == [60, -60, 570]
+
+
 def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marker(tmp_path):
     rows = [
         COACH_HEADER,
