@@ -485,7 +485,19 @@ def _sheet_findings(relpath: str, sheet: RawSheet) -> list[Finding]:
                           f"Sheet {sheet.name!r} holds a second table beside its {tables()[sheet.table].title} table: "
                           f"the {tables()[other].title} table at {a1(sheet.header_row, col)} was not read",
                           file=relpath, sheet=sheet.name, cell=a1(sheet.header_row, col))]
+    for where, stacked in (("above", sheet.above), ("below", sheet.below)):
+        if stacked:
+            other, row, col, rows = stacked
+            beside.append(finding("SHEET-TABLE-BESIDE",
+                                  f"Sheet {sheet.name!r} holds a second table {where} its {tables()[sheet.table].title} table: "
+                                  f"the {tables()[other].title} table at {a1(row, col)}{_rows_under(rows)} was not read",
+                                  file=relpath, sheet=sheet.name, cell=a1(row, col)))
     return beside + _sheet_problems(relpath, sheet)
+
+
+def _rows_under(rows: int) -> str:
+    """How many filled rows a table not read holds under its header: ' (3 filled rows under its header)'."""
+    return f" ({rows} filled row{'s' if rows != 1 else ''} under its header)" if rows else ""
 
 
 def _not_read(rows: int) -> str:

@@ -15,11 +15,12 @@ import html
 import io
 import multiprocessing
 import os
+import posixpath
 import re
 import struct
 import zipfile
 import zlib
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -39,7 +40,9 @@ from . import settings
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
-from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise, table_beside
+from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, table_below,
+                        table_beside)
+from .values import a1
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -136,6 +139,9 @@ class RawSheet:
     continued: bool = False  # a log page that says it continues another, or is continued
     gaps: bool = False  # a data row has a blank cell where a value is needed (it may show a formula's error)
     beside: tuple[str, int] | None = None  # a second table on the header row, not read: (table, 0-based sheet column)
+    below: tuple[str, int, int, int] | None = None  # a second table under it, not read: (table, 1-based sheet row
+    #   and 0-based sheet column of its header, its filled rows below that header)
+    above: tuple[str, int, int, int] | None = None  # a second table over it, not read: the same
     unread_rows: int = 0  # a table lacking a required column: its filled rows below the header, none read
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
@@ -218,12 +224,13 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
 
 
 def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
-                 merges: list[Merge] | None = None) -> RawSheet:
+                 merges: list[Merge] | None = None, totals: frozenset[int] = frozenset()) -> RawSheet:
     """Recognise one sheet's table and cut its data rows out of the raw cells.
 
     A sheet holds a hundred rows or so: plain lists and one small array cost less here than
     building pandas objects per sheet, which is what made reading slow. ``merges`` are the sheet's
-    merged ranges (0-based sheet positions), when the reader gives them.
+    merged ranges (0-based sheet positions), when the reader gives them; ``totals`` the 1-based
+    sheet rows that are an Excel table's Total Row (see :func:`_table_total_rows`).
     """
     top = _merged_headers_filled(rows, merges, first_row, first_col) if merges else rows
     recognition = recognise(top)
@@ -238,6 +245,9 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     beside = table_beside(header, recognition)
     if beside:
         sheet.beside = (beside[0], first_col + beside[1])
+    above = _table_above(top, recognition)
+    if above:
+        sheet.above = (above[0], first_row + above[1] + 1, first_col + above[2], above[3])
     if contract.log:
         sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name)
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
@@ -284,6 +294,25 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             if contract.log:  # elsewhere a `Total` row (an Excel table's totals row) is no data and no hours
                 sheet.footers.append(footer)
             keep[i] = False
+    # An Excel table's Total Row, whatever its first cell holds (a count of the IDs, or nothing but
+    # the sum under Duration): no data; on a log, its value under Duration is a footer's total.
+    below = first_row + recognition.header_row + 2  # the 1-based sheet row of the grid's first row
+    for i in (row - below for row in totals if 0 <= row - below < len(grid) and keep[row - below]):
+        if contract.log and duration >= 0 and present[i, duration]:
+            sheet.footers.append(Footer(below + i, first_col + duration, grid[i, duration]))
+        keep[i] = False
+    # A second table typed below this one (the requests under the recommendations): its header row,
+    # and the title rows right above it, end this table. It is not read, and the run says so.
+    headed = {cell for cell in distinct_firsts if is_header_text(cell)}
+    for i in (i for i, cell in enumerate(firsts) if cell in headed and keep[i]) if headed else ():
+        other = table_below(body[i], recognition.table)
+        if other is not None:
+            start = i
+            while start > 0 and present[start - 1].sum() == 1 and isinstance(grid[start - 1, first[start - 1]], str):
+                start -= 1  # its title ("Requests")
+            sheet.below = (other[0], below + i, first_col + other[1], int(any_filled[i + 1 :].sum()))
+            keep[start:] = False
+            break
     # Rows whose only content is a note such as "Continued on next page", or, on a log, words alone
     # where a date, a duration or an ID goes ("--- end of log ---", "Notes: see the binder").
     numeric = facts.numeric
@@ -340,6 +369,29 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 
 
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
+
+
+def _table_above(rows: list[list], recognition: Recognition) -> tuple[str, int, int, int] | None:
+    """A whole table of another kind typed over the recognised one (the roster above the assignments,
+    whose header matched more): its table, its header's 0-based row and column in ``rows``, and its
+    filled rows down to the recognised table's header and the title rows right above it. A header
+    with no row under it is none: the upper row of a header over two rows (`Candidate ID`, `Coach ID`
+    beside a `Contact` heading whose `Date`, `Duration` are on the row below)."""
+    for at, row in enumerate(rows[: recognition.header_row]):
+        other = table_below(row, recognition.table) if any(map(is_header_text, row)) else None
+        if other is not None:
+            filled = [not all(map(is_blank, rows[r])) for r in range(at + 1, recognition.header_row)]
+            while filled and filled[-1] and _is_title(rows[at + len(filled)]):
+                filled.pop()  # the recognised table's own title ("Assignments")
+            if any(filled):
+                return other[0], at, other[1], sum(filled)
+    return None
+
+
+def _is_title(row: list) -> bool:
+    """Whether a row holds one text cell and nothing else (a table's title)."""
+    cells = [cell for cell in row if not is_blank(cell)]
+    return len(cells) == 1 and isinstance(cells[0], str)
 
 
 def _merged_headers_filled(rows: list[list], merges: list[Merge], first_row: int, first_col: int) -> list[list]:
@@ -508,8 +560,9 @@ def _sha256(path: str) -> str:
 _HELD_BYTES = 32 << 20  # a larger file is hashed in blocks and its zip inspected from the disk
 
 
-def _inspect(path: str, data: bytes | None = None) -> str:
+def _inspect(path: str, data: bytes | None = None, totals: dict[str, frozenset[int]] | None = None) -> str:
     """Why a workbook must not be opened ('' if it may); ``data`` is the file's bytes, when read.
+    ``totals``, when given, receives the rows of its Excel tables' Total Rows (the archive is open).
 
     .xls is not a zip: nothing to look at.
     """
@@ -517,11 +570,52 @@ def _inspect(path: str, data: bytes | None = None) -> str:
         return ""
     try:
         with _zip(path, data) as archive:
-            return archive_refuse_reason(archive)
+            reason = archive_refuse_reason(archive)
+            if not reason and totals is not None:
+                totals.update(_table_total_rows(archive))
+            return reason
     except zipfile.BadZipFile:
         return ""  # not a zip: let the reader say what it is
     except (OSError, RuntimeError, NotImplementedError) as exc:
         return f"its archive cannot be read ({exc})"
+
+
+def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, frozenset[int]]:
+    """Sheet name → the 1-based rows that are an Excel table's Total Row in an .xlsx/.xlsm (the
+    tables' own definitions say so: its first cell may hold a count, or nothing, instead of `Total`).
+
+    Looked for only when the archive holds tables; a part that cannot be read gives no rows.
+    """
+    members = set(archive.namelist())
+    if not any(member.startswith("xl/tables/") for member in members):
+        return {}
+    found: dict[str, frozenset[int]] = {}
+    try:
+        for sheet, part in sheet_parts(archive).items():
+            folder, base = posixpath.split(part)
+            rels = f"{folder}/_rels/{base}.rels"
+            if rels not in members:
+                continue
+            rows: set[int] = set()
+            for rel in ElementTree.fromstring(archive.read(rels)):
+                target = rel.get("Target", "")
+                if not rel.get("Type", "").endswith("/table"):
+                    continue
+                member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                if member not in members:
+                    continue
+                definition = ElementTree.fromstring(archive.read(member))
+                count, end = int(definition.get("totalsRowCount") or 0), _TABLE_END.search(definition.get("ref", ""))
+                if count > 0 and end:
+                    rows.update(range(int(end[1]) - count + 1, int(end[1]) + 1))
+            if rows:
+                found[sheet] = frozenset(rows)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+        return found
+    return found
+
+
+_TABLE_END = re.compile(r":[A-Z]{1,3}(\d+)$")  # the last row of a table's range `A4:H13`
 
 
 def _zip(path: str, data: bytes | None) -> zipfile.ZipFile:
@@ -679,6 +773,39 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
         return
 
 
+def _late_times(sheet: RawSheet) -> list[tuple[int, int]]:
+    """(row, column) in ``sheet.cells`` of each Duration read as a time of day of
+    ``settings.LATE_TIME_OF_DAY_HOURS`` or later: a negative time in an h:mm cell is read so (-1:00 as 23:00)."""
+    if sheet.cells is None or "duration" not in sheet.columns:
+        return []
+    k = list(sheet.columns).index("duration")
+    return [(i, k) for i, cell in enumerate(sheet.cells[:, k].tolist())
+            if isinstance(cell, time) and cell.hour >= settings.LATE_TIME_OF_DAY_HOURS]
+
+
+def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:
+    """A Duration whose saved value is a negative time (End before Start) given as that negative
+    duration, where the reader showed it as a time of day (-1:00 as 23:00, counted as 23 hours).
+
+    .xlsx/.xlsm only: the .xls and .ods readers give no other value to look up.
+    """
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    try:
+        with _zip(path, data) as archive:
+            parts = sheet_parts(archive)
+            for sheet in sheets:
+                part = parts.get(sheet.name)
+                xml = archive.read(part) if part is not None else b""
+                for i, k in _late_times(sheet):
+                    ref = a1(int(sheet.rows[i]), list(sheet.columns.values())[k]).encode()
+                    saved = re.search(rb'<c\b[^>]*\br="' + ref + rb'"[^>]*?(?<!/)>(?:(?!</c>).)*?<v>([^<]*)</v>', xml, re.DOTALL)
+                    if saved and float(saved[1]) < 0:
+                        sheet.cells[i, k] = timedelta(days=float(saved[1]))
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+        return
+
+
 def _position(attributes: bytes) -> tuple[int, int] | None:
     """(1-based row, 0-based column) of a cell from its ``r="AB12"`` attribute."""
     ref = _CELL_REF.search(attributes)
@@ -767,7 +894,8 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     except OSError as exc:
         result.unopened = f"cannot be read: {exc.strerror or exc}"
         return result
-    reason = _inspect(path, data)
+    totals: dict[str, frozenset[int]] = {}
+    reason = _inspect(path, data, totals)
     if reason:
         result.error = f"refused before opening: {reason}"
         return result
@@ -789,11 +917,15 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             rows = sheet.to_python()
             first_row, first_col = sheet.start or (0, 0)
             # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened
-            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges))
+            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges,
+                                              totals.get(meta.name, frozenset())))
         _carry_labels(result.sheets)
         gaps = [sheet for sheet in result.sheets if sheet.gaps]
         if gaps:  # an empty-looking cell may be a formula's error: asked only then
             _restore_formula_errors(path, data, gaps)
+        late = [sheet for sheet in result.sheets if _late_times(sheet)]
+        if late:  # a late time of day may be a negative time: asked only then
+            _restore_negative_times(path, data, late)
         # a date typed as a serial number counts from the workbook's date system: asked only then
         serials = [(sheet, columns) for sheet in result.sheets if sheet.table and (columns := _serial_date_columns(sheet))]
         if serials and _counts_from_1904(path, data):

@@ -198,6 +198,22 @@ def table_beside(row: list, recognition: Recognition) -> tuple[str, int] | None:
     return None
 
 
+def table_below(row: list, table: str) -> tuple[str, int] | None:
+    """A row under a sheet's ``table`` that is the whole header row of another table (a second table
+    typed below the first: the requests under the recommendations): its name and its first header's
+    0-based position. None when it is not (a row of data, or ``table``'s header typed again)."""
+    complete = [candidate for candidate in _row_candidates(row) if candidate[1]]
+    if not complete:
+        return None
+    *_, table_name, columns, _ = max(complete)
+    return None if table_name == table else (table_name, min(columns.values()))
+
+
+def is_header_text(cell: object) -> bool:
+    """Whether a cell's text is one of the headers some table accepts."""
+    return isinstance(cell, str) and bool(_matches(cell))
+
+
 def _row_candidates(row: list) -> tuple[tuple, ...]:
     """The tables one row could be the header of: (score, complete, table order, table, columns, missing)."""
     try:

@@ -19,6 +19,10 @@ MAX_SHEET_COLUMNS = 16_384
 # objects (about 100 bytes a cell) and two workers read at once, so this keeps a run within 1 GiB
 MAX_DECLARED_CELLS = 5_000_000
 
+# A Duration shown as a time of day this late may be a negative time (End before Start, `=F2-E2` in an
+# h:mm cell: -1:00 is shown as 23:00 by the reader): such a cell's saved value is looked up.
+LATE_TIME_OF_DAY_HOURS = 8
+
 # Parallel reading: files are read in worker processes (speed, and a reader crash stays isolated).
 MAX_READ_WORKERS = 8
 # Below this many rows in all tables, validating them (or applying the rules) in two processes costs more than it saves.

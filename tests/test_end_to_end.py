@@ -282,6 +282,27 @@ def test_a_second_table_typed_beside_the_first_on_one_sheet_is_a_warning_not_los
     assert "TABLE-MISSING" in {f["rule"] for f in result["exceptions"]}  # the roster was not read
 
 
+def test_a_second_table_typed_above_the_first_on_one_sheet_is_a_warning_not_lost_silently(tmp_path):
+    """The roster typed over the assignments, a blank row and their title between: the assignments'
+    header matches more, so they are read, and the run says the roster at its header's cell was not
+    (it was passed over unsaid, as title rows: only TABLE-MISSING told of it)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    pairs = assignment_rows([{"candidate_id": "200", "coach_id": "100", "assigned_date": dt.date(2026, 1, 2),
+                              "planning_meeting_date": dt.date(2026, 1, 10)}])
+    write_workbook(inbox / "everything.xlsx", {"Program": roster_rows(EMPLOYEES) + [[], ["Assignments"]] + pairs})
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert [(sheet["table"], sheet["rows"]) for sheet in result["inputs"][0]["sheets"]] == [("assignments", 1)]
+    stacked = [f for f in result["exceptions"] if f["rule"] == "SHEET-TABLE-BESIDE"]
+    assert [(f["severity"], f["file"], f["sheet"], f["cell"]) for f in stacked] == [("warning", "everything.xlsx", "Program", "A1")]
+    assert stacked[0]["message"] == ("Sheet 'Program' holds a second table above its Assignments table: "
+                                     "the Employees table at A1 (2 filled rows under its header) was not read")
+
+
 def test_an_employee_whose_roster_row_is_left_out_for_a_bad_cell_is_not_called_missing_from_the_roster(tmp_path):
     """The coach's Hire Date typed 'soon': the roster row is left out (SPEC §4), and every finding and
     reason about the coach's ID points at that cell instead of saying the roster lacks the coach."""

@@ -158,6 +158,66 @@ def test_an_excel_tables_totals_row_on_a_log_is_checked_on_its_hours_only(tmp_pa
     assert [(f.row, f.value) for f in log.footers] == [(4, footer)]
 
 
+def test_an_excel_tables_totals_row_without_its_total_label_is_still_no_row_of_the_table(tmp_path):
+    """A coordinator's Total Row that counts the IDs in the first column (no `Total` label), or shows
+    only the sum under Duration, is the table's Total Row all the same: not an employee (it was one,
+    Name required, Grade 18.5 not a whole number) and not a log entry (Date and Type of Contact
+    required); a log's sum is its footer, checked as a `Total Hours` line is."""
+    path = tmp_path / "program.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    roster = workbook.add_worksheet("Roster")
+    roster.add_table(0, 0, 3, 2, {"data": [["100", "Ann Lee", 20], ["101", "Bo Kim", 17]], "total_row": True, "columns": [
+        {"header": "Employee ID", "total_function": "count", "total_value": 2}, {"header": "Name"},
+        {"header": "Grade", "total_function": "average", "total_value": 18.5}]})
+    log = workbook.add_worksheet("Log")
+    columns = [{"header": header} for header in COACH_HEADER]
+    columns[4].update(total_function="sum", total_value=3)
+    log.add_table(2, 0, 5, 5, {"columns": columns, "total_row": True, "data": [
+        ["200", "100", "3/5/2026", "Phone", 1.5, "call"], ["200", "100", "3/6/2026", "Email", 1, "mail"]]})
+    workbook.close()
+    employees, entries = read_workbook(str(path), path.name).sheets
+    assert employees.table == "employees" and list(employees.frame.index) == [2, 3]
+    assert entries.table == "coach_log" and list(entries.frame.index) == [4, 5]
+    assert [(f.row, f.col, f.value) for f in entries.footers] == [(6, 4, 3)]
+
+
+def test_a_second_table_typed_below_the_first_ends_it_and_is_named_not_read_as_its_rows(tmp_path):
+    """The requests typed under the recommendations, their title between: the recommendations end
+    there (the title, the requests' header and their rows were read as recommendations: Reference
+    Name required, Relationship 'Target Grade' not one of ...), and the requests are named as not read."""
+    rows = [["Prospective Coach ID", "Reference Name", "Relationship", "Overall Recommendation"],
+            ["100", "Sam Boss", "Supervisor", "Recommended"],
+            ["100", "Col A", "Colleague", "Recommended"],
+            [],
+            ["Requests"],
+            ["Employee ID", "Request Date", "Target Grade", "Enrollment Form Date"],
+            ["200", dt.date(2025, 12, 1), 6, dt.date(2025, 11, 1)],
+            ["201", dt.date(2025, 12, 2), 6, dt.date(2025, 11, 2)]]
+    [sheet] = read_workbook(str(write_workbook(tmp_path / "forms.xlsx", {"Forms": rows}, start_col=1)), "forms.xlsx").sheets
+    assert sheet.table == "recommendations" and list(sheet.frame.index) == [2, 3]
+    assert sheet.below == ("requests", 6, 1, 2) and sheet.above is None
+
+
+def test_a_negative_duration_in_an_h_mm_cell_is_read_negative_not_as_a_late_time_of_day(tmp_path):
+    """`=F3-E3` with the End before the Start, in an h:mm cell: the reader shows -1:00 as 23:00, which
+    counted as 23 hours (a warning only). Its saved value is negative: LOG-DURATION-INVALID, not counted.
+    A real 9:30 session stays 9:30."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    hours = workbook.add_format({"num_format": "h:mm"})
+    sheet.write_row(0, 0, COACH_HEADER[:5] + ["Start", "End"])
+    for row, (duration, start, end) in enumerate([(1 / 24, 9, 10), (-1 / 24, 11, 10), (9.5 / 24, 8, 17.5)], start=1):
+        sheet.write_row(row, 0, ["200", "100", f"3/{row}/2026", "Phone"])
+        sheet.write_formula(row, 4, f"=G{row + 1}-F{row + 1}", hours, duration)
+        sheet.write_number(row, 5, start / 24, hours)
+        sheet.write_number(row, 6, end / 24, hours)
+    workbook.close()
+    [log] = read_workbook(str(path), path.name).sheets
+    assert log.frame["duration"].tolist() == [dt.time(1, 0), dt.timedelta(hours=-1), dt.time(9, 30)]
+    assert values.parse_durations(log.frame["duration"]).values.tolist() == [60, -60, 570]
+
+
 def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marker(tmp_path):
     rows = [
         COACH_HEADER,
@@ -277,6 +337,7 @@ def test_a_header_merged_down_over_two_rows_is_read_with_the_headers_of_its_lowe
     assert log.table == "coach_log" and log.header_row == 2 and not log.missing
     assert log.columns["candidate_id"] == 0 and log.columns["coach_id"] == 1
     assert log.frame[["candidate_id", "coach_id", "duration"]].values.tolist() == [["200", "100", 1.5]]
+    assert log.above is None  # its upper row, the IDs alone, is no assignments table above the log
 
 
 @pytest.mark.parametrize("gap", [0, 1])
