@@ -502,6 +502,24 @@ def test_names_a_font_lacks_and_very_long_goals_and_names_never_break_a_certific
     assert "shortened" in notes  # the goal of thousands of characters
 
 
+def test_a_right_to_left_name_is_not_printed_backwards_but_marked_and_noted(weeks, tmp_path):
+    """DejaVu Sans has Arabic and Hebrew letters, but the documents lay text out left to right and
+    unjoined: "محمد العلي" would print as "يلعلا دمحم" without a word. Its letters show as the
+    replacement mark, the Latin ones around them as typed, and the note says to write them in."""
+    result = with_hard_names(weeks["first"])
+    certificates = result.certificates.copy()
+    certificates["coach_name"] = "Dr. محمد العلي"
+    certificates["candidate_name"] = "Zoë שרה"
+    write_certificates(dataclasses_replace(result, certificates=certificates), tmp_path)
+    text = pdf_text(tmp_path / "0.pdf")
+    assert f"with Dr. {REPLACEMENT * 4} {REPLACEMENT * 5} as coach" in text and f"Zoë {REPLACEMENT * 3}" in text
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    rtl = f"cannot be printed in this font (letters written right to left would print backwards) and show as {REPLACEMENT}"
+    assert (f"0.pdf: 7 characters of the coach name (U+0627, U+062D, U+062F, U+0639, U+0644, U+0645, U+064A) {rtl}: "
+            "write them in by hand") in notes
+    assert f"0.pdf: 3 characters of the candidate name (U+05D4, U+05E8, U+05E9) {rtl}: write them in by hand" in notes
+
+
 @pytest.mark.parametrize(("lines", "cut_off"), [(40, False), (80, True)])
 def test_only_a_template_whose_text_runs_past_the_frame_is_noted_as_too_long(weeks, tmp_path, lines, cut_off):
     """40 lines print whole inside the frame in small print (the frame's padding taken too): no note.
