@@ -334,6 +334,33 @@ def test_a_paying_programs_payment_forms_speak_its_words_as_its_certificates_do(
                 .replace("ITSS Technical Advancement Skills Coaching", "")]
 
 
+def test_a_programs_long_word_on_a_form_wraps_within_its_label_clear_of_the_value(weeks, tmp_path):
+    """ "Instructional coach Name" is wider than the form's label column: it wraps there, and
+    neither it nor "Participating teacher" runs into the name typed beside it."""
+    from coaching_batch.documents.pdf import Document, LABEL_GAP
+    from coaching_batch.policy import Words
+
+    result = weeks["first"]
+    policy = result.programs["itss-coaching"]
+    words = Words(coach="instructional coach", candidate="participating teacher", activity="instructional coaching")
+    write_payment_requests(dataclasses_replace(result, programs={**result.programs, "itss-coaching": dataclasses_replace(
+        policy, sections={**policy.sections, "words": words})}), tmp_path)
+    request = PdfReader(next(tmp_path.glob("*.pdf"))).pages[0]
+    runs = []
+    request.extract_text(visitor_text=lambda text, _cm, tm, _font, size: runs.append((tm[4], tm[5], text.strip())) if text.strip() else None)
+    value_x = next(x for x, _, text in runs if text == "Linda Marsh")
+    measure = Document()
+    measure.style(11, bold=True)
+    heading, paragraph = (next(y for _, y, text in runs if text.startswith(start)) for start in ("Instructional coaching Request", "I, "))
+    labels = [(x, y, text) for x, y, text in runs if x < value_x and paragraph < y < heading]
+    assert [text for _, _, text in labels] == ["Instructional coach", "Name", "Employee ID Number", "Participating teacher"]
+    for x, _, text in labels:  # points: each label ends before the value's column, with the gap to spare
+        assert x + measure.text_width(text) * measure.k <= value_x - LABEL_GAP * measure.k
+    first, second, employee_id = (y for _, y, _ in labels[:3])
+    assert first - second == pytest.approx(11 * 0.5 * measure.k, abs=0.1)  # a line of the label, under the first
+    assert second - employee_id > 11 * 0.5 * measure.k  # the next row starts below the wrapped label
+
+
 def test_each_payment_has_its_log_summary_for_finance(weeks):
     result, out = weeks["first"], weeks["out"]
     assert sorted(p.stem for p in (out / "payment-documentation").glob("*.pdf")) == sorted(result.payments["payment_id"])

@@ -42,6 +42,7 @@ PAGE_FORMAT = "letter"
 MARGIN = 19.05  # mm: three quarters of an inch
 GREY = (90, 90, 90)
 LONGEST_NAME = 120  # characters of a name or ID printed; the rest is shortened with a note
+LABEL_GAP = 2  # mm between a form's label column and its value
 LONGEST_TEXT = 600  # characters of a free-text value (a goal) printed
 COMPRESSION_LEVEL = 4  # zlib's, for the PDF's streams: a quarter less time than its default (6), files 0.3% larger
 BANNER_POINTS = 12  # a banner atop every page (a dry run's "not for payment"), bold, in the payment sheet's red
@@ -325,14 +326,20 @@ class Document(FPDF):
         return counted
 
     def labelled(self, label: str, value: str, *, label_width: float = 45, size: float = 11) -> None:
-        """``label`` in bold on the left, the (filled-in) ``value`` wrapped beside it, underlined."""
-        top = self.get_y()
+        """``label`` in bold on the left, the (filled-in) ``value`` wrapped beside it, underlined. A
+        label wider than its column (a program's own word: "Instructional coach Name") wraps within
+        it, clear of the value, and the rule goes under the taller of the two."""
+        top, page = self.get_y(), self.page
         self.style(size, bold=True)
-        self.plain_cell(label_width, size * 0.5, label)
+        self.set_x(self.l_margin)
+        self.wrapped(label_width - LABEL_GAP, size * 0.5, label, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        below_label = self.get_y()
         self.style(size)
         left = self.l_margin + label_width
         self.set_xy(left, top)
         self.wrapped(self.epw - label_width, size * 0.5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if self.page == page:  # (a value run onto the next page is below its label anyway)
+            self.set_y(max(self.get_y(), below_label))
         self.set_draw_color(*GREY)
         self.line(left, self.get_y(), self.l_margin + self.epw, self.get_y())
         self.ln(3)
