@@ -361,6 +361,25 @@ def test_a_programs_long_word_on_a_form_wraps_within_its_label_clear_of_the_valu
     assert second - employee_id > 11 * 0.5 * measure.k  # the next row starts below the wrapped label
 
 
+def test_a_programs_word_the_font_lacks_shows_as_the_replacement_mark_on_the_forms_and_is_noted(weeks, tmp_path, capfd):
+    """A program calling its coach 导师: the Request for Payment and its log summary print the mark
+    where the word goes (they printed nothing: "Name", "certify … while coaching") and the note
+    names the policy's word to write in."""
+    from coaching_batch.policy import Words
+
+    result = weeks["first"]
+    policy = result.programs["itss-coaching"]
+    words = Words(coach="导师", candidate="candidate", activity="coaching")
+    write_payment_requests(dataclasses_replace(result, programs={**result.programs, "itss-coaching": dataclasses_replace(
+        policy, sections={**policy.sections, "words": words})}), tmp_path)
+    request, summary = (" ".join(page.extract_text().split()) for page in PdfReader(next(tmp_path.glob("*.pdf"))).pages)
+    assert f"{REPLACEMENT * 2} Name Linda Marsh" in request and f"{REPLACEMENT * 2} Signature" in request
+    assert f"{REPLACEMENT * 2} Linda Marsh" in summary and f"counted {REPLACEMENT * 2}-log entries" in summary
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    assert notes.count("2 characters of the program's [words] coach (U+5BFC, U+5E08) cannot be printed") == 1
+    assert "missing the following glyphs" not in capfd.readouterr().err
+
+
 def test_each_payment_has_its_log_summary_for_finance(weeks):
     result, out = weeks["first"], weeks["out"]
     assert sorted(p.stem for p in (out / "payment-documentation").glob("*.pdf")) == sorted(result.payments["payment_id"])
