@@ -334,6 +334,52 @@ def test_a_paying_programs_payment_forms_speak_its_words_as_its_certificates_do(
                 .replace("ITSS Technical Advancement Skills Coaching", "")]
 
 
+def test_a_programs_long_word_on_a_form_wraps_within_its_label_clear_of_the_value(weeks, tmp_path):
+    """ "Instructional coach Name" is wider than the form's label column: it wraps there, and
+    neither it nor "Participating teacher" runs into the name typed beside it."""
+    from coaching_batch.documents.pdf import Document, LABEL_GAP
+    from coaching_batch.policy import Words
+
+    result = weeks["first"]
+    policy = result.programs["itss-coaching"]
+    words = Words(coach="instructional coach", candidate="participating teacher", activity="instructional coaching")
+    write_payment_requests(dataclasses_replace(result, programs={**result.programs, "itss-coaching": dataclasses_replace(
+        policy, sections={**policy.sections, "words": words})}), tmp_path)
+    request = PdfReader(next(tmp_path.glob("*.pdf"))).pages[0]
+    runs = []
+    request.extract_text(visitor_text=lambda text, _cm, tm, _font, size: runs.append((tm[4], tm[5], text.strip())) if text.strip() else None)
+    value_x = next(x for x, _, text in runs if text == "Linda Marsh")
+    measure = Document()
+    measure.style(11, bold=True)
+    heading, paragraph = (next(y for _, y, text in runs if text.startswith(start)) for start in ("Instructional coaching Request", "I, "))
+    labels = [(x, y, text) for x, y, text in runs if x < value_x and paragraph < y < heading]
+    assert [text for _, _, text in labels] == ["Instructional coach", "Name", "Employee ID Number", "Participating teacher"]
+    for x, _, text in labels:  # points: each label ends before the value's column, with the gap to spare
+        assert x + measure.text_width(text) * measure.k <= value_x - LABEL_GAP * measure.k
+    first, second, employee_id = (y for _, y, _ in labels[:3])
+    assert first - second == pytest.approx(11 * 0.5 * measure.k, abs=0.1)  # a line of the label, under the first
+    assert second - employee_id > 11 * 0.5 * measure.k  # the next row starts below the wrapped label
+
+
+def test_a_programs_word_the_font_lacks_shows_as_the_replacement_mark_on_the_forms_and_is_noted(weeks, tmp_path, capfd):
+    """A program calling its coach 导师: the Request for Payment and its log summary print the mark
+    where the word goes (they printed nothing: "Name", "certify … while coaching") and the note
+    names the policy's word to write in."""
+    from coaching_batch.policy import Words
+
+    result = weeks["first"]
+    policy = result.programs["itss-coaching"]
+    words = Words(coach="导师", candidate="candidate", activity="coaching")
+    write_payment_requests(dataclasses_replace(result, programs={**result.programs, "itss-coaching": dataclasses_replace(
+        policy, sections={**policy.sections, "words": words})}), tmp_path)
+    request, summary = (" ".join(page.extract_text().split()) for page in PdfReader(next(tmp_path.glob("*.pdf"))).pages)
+    assert f"{REPLACEMENT * 2} Name Linda Marsh" in request and f"{REPLACEMENT * 2} Signature" in request
+    assert f"{REPLACEMENT * 2} Linda Marsh" in summary and f"counted {REPLACEMENT * 2}-log entries" in summary
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    assert notes.count("2 characters of the program's [words] coach (U+5BFC, U+5E08) cannot be printed") == 1
+    assert "missing the following glyphs" not in capfd.readouterr().err
+
+
 def test_each_payment_has_its_log_summary_for_finance(weeks):
     result, out = weeks["first"], weeks["out"]
     assert sorted(p.stem for p in (out / "payment-documentation").glob("*.pdf")) == sorted(result.payments["payment_id"])
@@ -500,6 +546,24 @@ def test_names_a_font_lacks_and_very_long_goals_and_names_never_break_a_certific
     notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
     assert "U+738B, U+82B3, U+1F642" in notes and "write them in by hand" in notes
     assert "shortened" in notes  # the goal of thousands of characters
+
+
+def test_a_right_to_left_name_is_not_printed_backwards_but_marked_and_noted(weeks, tmp_path):
+    """DejaVu Sans has Arabic and Hebrew letters, but the documents lay text out left to right and
+    unjoined: "محمد العلي" would print as "يلعلا دمحم" without a word. Its letters show as the
+    replacement mark, the Latin ones around them as typed, and the note says to write them in."""
+    result = with_hard_names(weeks["first"])
+    certificates = result.certificates.copy()
+    certificates["coach_name"] = "Dr. محمد العلي"
+    certificates["candidate_name"] = "Zoë שרה"
+    write_certificates(dataclasses_replace(result, certificates=certificates), tmp_path)
+    text = pdf_text(tmp_path / "0.pdf")
+    assert f"with Dr. {REPLACEMENT * 4} {REPLACEMENT * 5} as coach" in text and f"Zoë {REPLACEMENT * 3}" in text
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    rtl = f"cannot be printed in this font (letters written right to left would print backwards) and show as {REPLACEMENT}"
+    assert (f"0.pdf: 7 characters of the coach name (U+0627, U+062D, U+062F, U+0639, U+0644, U+0645, U+064A) {rtl}: "
+            "write them in by hand") in notes
+    assert f"0.pdf: 3 characters of the candidate name (U+05D4, U+05E8, U+05E9) {rtl}: write them in by hand" in notes
 
 
 @pytest.mark.parametrize(("lines", "cut_off"), [(40, False), (80, True)])

@@ -740,6 +740,15 @@ def test_pair_started_exactly_12_months_before_as_of_needs_feedback_from_both_si
     assert all(f.severity == "warning" and f.candidate_id == "200" and f.coach_id == "100" for f in findings)
 
 
+def test_missing_feedback_tells_the_one_it_goes_to_to_send_it_not_to_ask_themselves():
+    """The finding goes to the coach's or the coachee's own notice: its fix is theirs to do."""
+    findings = found(reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")]), "FEEDBACK-MISSING")
+    assert sorted((f.actor, f.fix) for f in findings) == [
+        ("candidate", "Send in this year's feedback form as the coachee."),
+        ("coach", "Send in this year's feedback form as the coach."),
+    ]
+
+
 def test_pair_started_one_day_less_than_12_months_before_as_of_needs_no_feedback_yet():
     assert found(reps(pairs=[reps_pair(start="2025-11-21")]), "FEEDBACK-MISSING") == []
 

@@ -17,6 +17,7 @@ never the entries' descriptions, ratings or anything else from the forms.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -98,6 +99,14 @@ def _words(result: RunResult, program: str) -> Words:
     return policy.words if policy is not None else Words()
 
 
+def _printed_words(pdf: Document, result: RunResult, program: str) -> Words:
+    """:func:`_words` as a page prints them: a letter the font lacks shows as the replacement mark,
+    with a note naming the policy's word (drawn as it is, it printed as nothing, without a word)."""
+    words = _words(result, program)
+    return Words(**{key: pdf.printable(word, what=f"the program's [words] {key}")
+                    for key, word in dataclasses.asdict(words).items()})
+
+
 def _capital(word: str) -> str:
     """``word`` with a capital first letter, the rest as written ("mentoring" → "Mentoring")."""
     return word[:1].upper() + word[1:]
@@ -115,7 +124,7 @@ def _request_page(pdf: Document, result: RunResult, pair: dict, log: Log) -> Non
     """The seed's Coaching Request for Payment, filled in, in the program's words (a mentoring
     program's reads "Mentoring Request for Payment", "Mentor Name", "while mentoring …")."""
     policy = result.programs.get(pair["program"])
-    words = _words(result, pair["program"])
+    words = _printed_words(pdf, result, pair["program"])
     title = policy.title if policy is not None else pair["program"]
     minimum = policy.hours.coach_contact_minimum if policy is not None else None
     coach = pdf.name(pair["coach_name"], "the coach name")  # named as on the summary page: one note for both
@@ -148,7 +157,7 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, sub
     """The coach's counted log entries (date, type of contact, duration) and their total, in the
     program's words ("Mentoring Log summary", "Mentor", "Mentee")."""
     policy = result.programs.get(pair["program"])
-    words = _words(result, pair["program"])
+    words = _printed_words(pdf, result, pair["program"])
     # The period as the payment sheet states it (rules/evaluate.py works it out once for both).
     start, end = ((day(pair["coaching_from"]), day(pair["coaching_to"])) if payment is None
                   else (day(payment["start_date"]), day(payment["end_date"])))

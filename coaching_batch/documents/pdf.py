@@ -3,7 +3,9 @@
 Every document embeds DejaVu Sans (``fonts/``, free to redistribute: ``fonts/LICENSE-DejaVu.txt``)
 so names such as "Zoë Ångström" or "Nguyễn Thị" print as typed. A character the font has no glyph
 for (Chinese, for instance) is printed as the replacement mark and the document records a note,
-which the coordinator sees, instead of a blank or a broken line. Text longer than any sensible
+which the coordinator sees, instead of a blank or a broken line; so is a letter of a right-to-left
+script (Arabic, Hebrew): the font has its glyphs, but the documents lay text out left to right and
+unjoined: a name would print backwards, its letters apart. Text longer than any sensible
 value is shortened, with a note, so a pasted essay cannot push a form off its page.
 """
 
@@ -40,14 +42,19 @@ PAGE_FORMAT = "letter"
 MARGIN = 19.05  # mm: three quarters of an inch
 GREY = (90, 90, 90)
 LONGEST_NAME = 120  # characters of a name or ID printed; the rest is shortened with a note
+LABEL_GAP = 2  # mm between a form's label column and its value
 LONGEST_TEXT = 600  # characters of a free-text value (a goal) printed
 COMPRESSION_LEVEL = 4  # zlib's, for the PDF's streams: a quarter less time than its default (6), files 0.3% larger
 BANNER_POINTS = 12  # a banner atop every page (a dry run's "not for payment"), bold, in the payment sheet's red
 BANNER_COLOUR = tuple(int(ERROR_FONT[n:n + 2], 16) for n in (1, 3, 5))
 
+RIGHT_TO_LEFT = ("R", "AL")  # bidirectional classes of letters written right to left (Hebrew; Arabic, joined)
+
+
 @lru_cache(maxsize=1)
 def printable_codepoints() -> frozenset[int]:
-    """The characters both faces of the shipped font can draw."""
+    """The characters both faces of the shipped font can draw as they are written: not the letters
+    of a right-to-left script, which the documents would print backwards (no bidi or shaping)."""
     faces = [TTFont(FONT_DIR / name, lazy=True) for name in FONT_FILES.values()]
     try:
         covered = set(faces[0].getBestCmap())
@@ -56,7 +63,7 @@ def printable_codepoints() -> frozenset[int]:
     finally:
         for face in faces:
             face.close()
-    return frozenset(covered)
+    return frozenset(code for code in covered if unicodedata.bidirectional(chr(code)) not in RIGHT_TO_LEFT)
 
 
 @lru_cache(maxsize=50_000)
@@ -217,8 +224,11 @@ class Document(FPDF):
             self.note(f"{what} of {length:,} characters is shortened to its first {limit:,} here")
         if missing:
             codes = ", ".join(f"U+{code:04X}" for code in missing)
-            self.note(f"{len(missing)} character{'s' if len(missing) > 1 else ''} of {what} ({codes}) "
-                      f"cannot be printed in this font and show as {REPLACEMENT}: write them in by hand")
+            many = len(missing) > 1
+            backwards = any(unicodedata.bidirectional(chr(code)) in RIGHT_TO_LEFT for code in missing)
+            self.note(f"{len(missing)} character{'s' if many else ''} of {what} ({codes}) cannot be printed in this font"
+                      + (" (letters written right to left would print backwards)" if backwards else "")
+                      + f" and show{'' if many else 's'} as {REPLACEMENT}: write {'them' if many else 'it'} in by hand")
         return text
 
     def name(self, value: object, what: str = "a name") -> str:
@@ -316,14 +326,20 @@ class Document(FPDF):
         return counted
 
     def labelled(self, label: str, value: str, *, label_width: float = 45, size: float = 11) -> None:
-        """``label`` in bold on the left, the (filled-in) ``value`` wrapped beside it, underlined."""
-        top = self.get_y()
+        """``label`` in bold on the left, the (filled-in) ``value`` wrapped beside it, underlined. A
+        label wider than its column (a program's own word: "Instructional coach Name") wraps within
+        it, clear of the value, and the rule goes under the taller of the two."""
+        top, page = self.get_y(), self.page
         self.style(size, bold=True)
-        self.plain_cell(label_width, size * 0.5, label)
+        self.set_x(self.l_margin)
+        self.wrapped(label_width - LABEL_GAP, size * 0.5, label, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        below_label = self.get_y()
         self.style(size)
         left = self.l_margin + label_width
         self.set_xy(left, top)
         self.wrapped(self.epw - label_width, size * 0.5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if self.page == page:  # (a value run onto the next page is below its label anyway)
+            self.set_y(max(self.get_y(), below_label))
         self.set_draw_color(*GREY)
         self.line(left, self.get_y(), self.l_margin + self.epw, self.get_y())
         self.ln(3)

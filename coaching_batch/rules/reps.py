@@ -130,5 +130,5 @@ def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) ->
                 judgement.findings.append(pair_finding("FEEDBACK-MISSING", pair,
                     f"No feedback from {who} dated in the {feedback.every_months} months up to {day_text(as_of)} "
                     f"(the pair started on {day_text(pair['start'])}){after}",
-                    fix=f"Ask {who} to send in this year's feedback form.", actor=actor, topic=role))
+                    fix=f"Send in this year's feedback form as {who}.", actor=actor, topic=role))
     return judgement
