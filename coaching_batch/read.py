@@ -42,7 +42,6 @@ from .forked import end_with_parent, frozen_heap
 from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
 from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, table_below,
                         table_beside)
-from .values import a1
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -796,14 +795,31 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
             parts = sheet_parts(archive)
             for sheet in sheets:
                 part = parts.get(sheet.name)
-                xml = archive.read(part) if part is not None else b""
+                negative = _negative_cells(archive.read(part)) if part is not None else {}
+                if not negative:
+                    continue
+                columns = list(sheet.columns.values())
                 for i, k in _late_times(sheet):
-                    ref = a1(int(sheet.rows[i]), list(sheet.columns.values())[k]).encode()
-                    saved = re.search(rb'<c\b[^>]*\br="' + ref + rb'"[^>]*?(?<!/)>(?:(?!</c>).)*?<v>([^<]*)</v>', xml, re.DOTALL)
-                    if saved and float(saved[1]) < 0:
-                        sheet.cells[i, k] = timedelta(days=float(saved[1]))
+                    saved = negative.get((int(sheet.rows[i]), columns[k]))
+                    if saved is not None:
+                        sheet.cells[i, k] = timedelta(days=saved)
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
         return
+
+
+_NEGATIVE_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>(-[^<]*)</v>")
+
+
+def _negative_cells(xml: bytes) -> dict[tuple[int, int], float]:
+    """(1-based row, 0-based column) → value of every cell of a sheet's XML whose saved number is
+    negative, in one pass over the XML (a sheet may hold many late times)."""
+    found: dict[tuple[int, int], float] = {}
+    if b"<v>-" in xml:
+        for match in _NEGATIVE_CELL.finditer(xml):
+            at = _position(match[1])
+            if at:
+                found[at] = float(match[2])
+    return found
 
 
 def _position(attributes: bytes) -> tuple[int, int] | None:
