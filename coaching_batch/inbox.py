@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
+from defusedxml import ElementTree  # entities refused, never expanded (SPEC §3)
 from xml.parsers import expat
 
 from . import settings
@@ -192,7 +192,7 @@ def _named(archive: zipfile.ZipFile, member: str, reason: str, dimension: bytes)
     `sheet1.xml`) and the range it declares (`A1:XFD401`: a cell typed far beyond the table?)."""
     try:
         name = next((name for name, part in sheet_parts(archive).items() if part == member), None)
-    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
         name = None
     where = _REF.search(dimension)
     said = f"sheet {name}" if name else member.rsplit("/", 1)[-1]

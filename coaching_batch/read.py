@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from xml.etree import ElementTree
+from defusedxml import ElementTree  # entities refused, never expanded (SPEC §3)
 from xml.parsers import expat
 
 import numpy as np
@@ -768,7 +768,7 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
                 part = parts.get(sheet.name)
                 if part is not None:
                     _put_errors(sheet, _error_cells(archive.read(part)))
-    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
         return
 
 

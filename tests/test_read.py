@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -179,6 +180,29 @@ def test_an_excel_tables_totals_row_without_its_total_label_is_still_no_row_of_t
     assert employees.table == "employees" and list(employees.frame.index) == [2, 3]
     assert entries.table == "coach_log" and list(entries.frame.index) == [4, 5]
     assert [(f.row, f.col, f.value) for f in entries.footers] == [(6, 4, 3)]
+
+
+def test_a_table_definition_declaring_entities_is_not_used_its_entities_never_expanded(tmp_path):
+    """SPEC §3: entities are never resolved. A table definition whose Total Row count comes from an
+    entity is refused (the row is then read as data, as any unlabelled row is), and the workbook is
+    still read."""
+    path = tmp_path / "roster.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Roster").add_table(0, 0, 3, 2, {"data": [["100", "Ann Lee", 20], ["101", "Bo Kim", 17]],
+                                                            "total_row": True, "columns": [
+        {"header": "Employee ID", "total_function": "count", "total_value": 2}, {"header": "Name"}, {"header": "Grade"}]})
+    workbook.close()
+    hostile = tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(hostile, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/tables/table1.xml":
+                data = data.replace(b'totalsRowCount="1"', b'totalsRowCount="&one;"').replace(
+                    b"?>", b'?><!DOCTYPE table [<!ENTITY one "1">]>', 1)
+                assert b"&one;" in data and b"<!ENTITY" in data
+            target.writestr(info, data)
+    [employees] = read_workbook(str(hostile), hostile.name).sheets
+    assert employees.table == "employees" and list(employees.frame.index) == [2, 3, 4]
 
 
 def test_a_second_table_typed_below_the_first_ends_it_and_is_named_not_read_as_its_rows(tmp_path):
