@@ -48,7 +48,9 @@ _FOOTER = re.compile(r"^\s*total(?:\s+(?:hours|duration))?\s*(?:\([^()]*\))?\s*[
 _NOT_WORDS = re.compile(r"[\W_]+")
 _WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
-_INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*:\s*(.*?)\s*$", re.IGNORECASE | re.DOTALL)
+# "Candidate Name: Kim Lee", or typed over the form's line: "Candidate Name ____Kim Lee____"
+_INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*(?::|_{2,})[\s_]*(.*?)[\s_]*$", re.IGNORECASE | re.DOTALL)
+_LINE_AROUND = re.compile(r"^[\s_\u00a0]+|[\s_\u00a0]+$")  # the form's fill-in line around a label or its value
 # a signature line's label anywhere in a cell: "Coach Signature: …", "Signature of Coach:", "Signed: …"
 _SIGNATURE_IN = re.compile(r"\bsignature(?:\s+of\s+[\w'’]+)?\s*:|^\s*signed\s*:", re.IGNORECASE)
 # "Coach Signature:", "Signature of Coach: …", "Candidate's Signature" alone: a signature line's label
@@ -200,12 +202,15 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
         for c, cell in enumerate(row):
             if not isinstance(cell, str):
                 continue
-            key = PAIR_LABELS.get(normalise_header(cell))
+            key = PAIR_LABELS.get(normalise_header(_LINE_AROUND.sub("", cell)))  # the form's "Candidate Name ____"
             if key:
-                at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])), None)
-                if at is None or (isinstance(row[at], str) and (normalise_header(row[at]) in PAIR_LABELS or _FILL_IN.match(row[at]))):
+                at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])
+                           and not (isinstance(row[j], str) and _FILL_IN.match(row[j]))), None)
+                if at is None or (isinstance(row[at], str) and normalise_header(_LINE_AROUND.sub("", row[at])) in PAIR_LABELS):
                     continue
                 value, col = row[at], at
+                if isinstance(value, str):
+                    value = _LINE_AROUND.sub("", value)
             else:
                 inline = _INLINE_LABEL.match(cell)
                 if not inline or _FILL_IN.match(inline[3]):

@@ -66,6 +66,25 @@ def test_labels_take_the_next_filled_cell_or_the_text_after_the_colon(tmp_path):
     }
 
 
+def test_labels_printed_with_the_forms_fill_in_line_take_the_name_beside_or_typed_over_it(tmp_path):
+    """The form prints `Candidate Name _____` (no colon): the name typed in the next cell, past a
+    cell of the line, or over the line itself is the label's value (none was: no entry counted)."""
+    sheets = read_sheets(tmp_path, {
+        "Beside": [["Candidate Name _____", "Kim Candidate"], ["Coach Name", "________", "Casey Coach"], PAPER_HEADER, ENTRY],
+        "Over": [["Candidate Name ____Kim Candidate____"], ["Coach Name: Casey Coach ____"], PAPER_HEADER, ENTRY],
+        "Unfilled": [["Candidate Name _____"], ["Coach Name _____", "________"], PAPER_HEADER, ENTRY],
+    })
+    assert labels_of(sheets["Beside"]) == {
+        "candidate": ("name", "Kim Candidate", "B1", "Beside"),
+        "coach": ("name", "Casey Coach", "C2", "Beside"),
+    }
+    assert labels_of(sheets["Over"]) == {
+        "candidate": ("name", "Kim Candidate", "A1", "Over"),
+        "coach": ("name", "Casey Coach", "A2", "Over"),
+    }
+    assert sheets["Unfilled"].labels == {}
+
+
 def test_a_blank_fill_in_line_or_another_label_is_not_a_value(tmp_path):
     sheets = read_sheets(tmp_path, {"Log": [
         ["Candidate Name:", "Coach Name:", "Casey Coach"],
