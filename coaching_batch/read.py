@@ -444,7 +444,8 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
 
     The value is the row's cell in the duration column, else the next filled cell after the label
     that is under none of the table's ``others`` columns (an Excel table's Total Row counts the
-    descriptions in its last column: a count, not hours), else what follows the label in its own
+    descriptions in its last column: a count, not hours) or is hours typed right beside the label
+    (`Total Hours: | 14.5` in the Type of Contact column), else what follows the label in its own
     cell (`Total Hours: 14.5`).
     """
     match = _FOOTER.match(_WHITESPACE_RUN.sub(" ", row[first]).strip())
@@ -453,7 +454,8 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     if 0 <= duration < len(row) and duration != first and not is_blank(row[duration]):
         col, value = duration, row[duration]
     else:
-        later = next((j for j in range(first + 1, len(row)) if not is_blank(row[j]) and j not in others), None)
+        later = next((j for j in range(first + 1, len(row)) if not is_blank(row[j])
+                      and (j not in others or (j == first + 1 and _hours_like(row[j])))), None)
         if match[1]:
             col, value = first, match[1]
         elif later is not None:
@@ -461,6 +463,11 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
         else:
             col, value = first, None
     return Footer(sheet_row, first_col + col, value)
+
+
+def _hours_like(value: object) -> bool:
+    """A number, a time or a text with a digit: not a signature line or other words."""
+    return not isinstance(value, str) or bool(_DIGIT.search(value))
 
 
 def _is_serial(value: object) -> bool:

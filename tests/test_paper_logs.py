@@ -153,6 +153,21 @@ def test_a_footer_takes_its_value_from_the_duration_column_and_is_not_an_entry(t
     assert values.parse_durations(pd.Series([sheets["Blank"].footers[0].value], dtype=object)).values.isna().all()
 
 
+def test_a_footers_hours_typed_right_beside_its_label_are_checked_whatever_column_they_are_in(tmp_path):
+    """`Total Hours: | 7` with the 7 under Type of Contact, not Duration: it was never checked, so a
+    total the entries do not add up to went unreported. A signature line beside the label is no total."""
+    sheets = read_sheets(tmp_path, {
+        "Beside": [PAPER_HEADER, ENTRY, ["Total Hours:", 7]],
+        "Signed": [PAPER_HEADER, ENTRY, ["Total Hours", "Signature of Coach: ______"]],
+    })
+    assert [(f.row, f.col, f.value) for f in sheets["Beside"].footers] == [(3, 1, 7)]
+    assert [(f.row, f.value) for f in sheets["Signed"].footers] == [(3, None)]
+    assert list(sheets["Beside"].frame.index) == list(sheets["Signed"].frame.index) == [2]
+    [mismatch] = check_footers(_entries([("log.xlsx", "Beside", 2, "coach_log", "200", "100", 90)]),
+                               [("log.xlsx", "Beside", sheets["Beside"].footers[0], 420)])
+    assert (mismatch.rule, mismatch.cell) == ("LOG-TOTAL-MISMATCH", "B3")
+
+
 def test_signature_and_fill_in_lines_across_cells_are_not_entries(tmp_path):
     """Below the table a paper form has lines to sign and date, often in two cells, and blank fill-in
     lines: none is an entry (each was read as one, with three errors). A partly typed entry still is."""
