@@ -334,6 +334,15 @@ def test_a_log_with_neither_id_columns_nor_labels_is_told_once_how_to_name_its_p
         assert required.message.startswith(f"{words} no candidate and coach (add Candidate ID and Coach ID columns")
 
 
+def test_a_log_naming_its_candidate_but_no_coach_is_told_to_name_the_coach_only(policy):
+    """It said the entries named "no candidate and coach" beside a candidate named above them."""
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries(2)), {"candidate": ("name", "Kim Candidate")})
+    [required] = [f for f in evaluate(tables, policy, pd.Timestamp("2026-03-01")).findings if f.rule == "CELL-REQUIRED"]
+    assert required.candidate_id == "200"
+    assert required.message == ("2 coach log entries name no coach (add a Coach ID column, or Coach Name above the table); "
+                                "not counted")
+
+
 def test_an_unknown_coach_id_above_the_log_is_reported_at_the_coach_label(policy):
     """Each label has its own cell: the candidate's name on row 3, the coach's ID on row 4. The
     unknown coach ID is reported at its own value (C4), not at the candidate's (C3)."""
