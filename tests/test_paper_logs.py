@@ -168,6 +168,20 @@ def test_a_footers_hours_typed_right_beside_its_label_are_checked_whatever_colum
     assert (mismatch.rule, mismatch.cell) == ("LOG-TOTAL-MISMATCH", "B3")
 
 
+@pytest.mark.parametrize("label", ["Total hrs", "Total Contact Hours", "Total Hours This Page", "TOTAL HOURS TO DATE:",
+                                   "Page Total", "Grand Total", "Subtotal"])
+def test_a_footer_worded_as_forms_word_it_is_a_footer_not_an_entry(tmp_path, label):
+    """Each was read as an entry: two errors (its label not a date, no Type of Contact) and its total unchecked."""
+    sheets = read_sheets(tmp_path, {"Log": [PAPER_HEADER, ENTRY, [label, None, 4]]})
+    assert [(f.row, f.col, f.value) for f in sheets["Log"].footers] == [(3, 2, 4)]
+    assert list(sheets["Log"].frame.index) == [2]
+
+
+def test_total_minutes_is_no_footer_in_hours(tmp_path):
+    sheets = read_sheets(tmp_path, {"Log": [PAPER_HEADER, ENTRY, ["Total minutes", None, 90]]})
+    assert sheets["Log"].footers == []
+
+
 def test_signature_and_fill_in_lines_across_cells_are_not_entries(tmp_path):
     """Below the table a paper form has lines to sign and date, often in two cells, and blank fill-in
     lines: none is an entry (each was read as one, with three errors). A partly typed entry still is."""
