@@ -54,6 +54,9 @@ _WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*(?:(?:page|grand)\s+|sub[\s-]?)?total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
 # "Candidate Name: Kim Lee", or typed over the form's line: "Candidate Name ____Kim Lee____"
 _INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*(?::|_{2,})[\s_]*(.*?)[\s_]*$", re.IGNORECASE | re.DOTALL)
+# "Candidate Name Kim Lee": the name typed after the printed label, in its cell (read only when the
+# sheet labels that role no other way; never a colon after it, which is another label's)
+_BARE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s+([^:\s][^:]*?)\s*$", re.IGNORECASE | re.DOTALL)
 _LINE_AROUND = re.compile(r"^[\s_\u00a0]+|[\s_\u00a0]+$")  # the form's fill-in line around a label or its value
 # a signature line's label anywhere in a cell: "Coach Signature: …", "Signature of Coach:", "Signed: …"
 _SIGNATURE_IN = re.compile(r"\bsignature(?:\s+of\s+[\w'’]+)?\s*:|^\s*signed\s*:", re.IGNORECASE)
@@ -199,9 +202,12 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
     """`Candidate Name:` / `Coach Name:` (or `… ID:`) in the rows above a log's header, with their values.
 
     The value is the next filled cell to the label's right (merged cells hold it in their first
-    cell), or follows the colon in the label's own cell. An ID label wins over a name label.
+    cell), or follows the colon (or the form's fill-in line) in the label's own cell. An ID label
+    wins over a name label; a name typed right after the label's words, with nothing between
+    (`Candidate Name Kim Lee`), is taken only for a role the sheet labels no other way.
     """
     found: dict[str, Label] = {}
+    bare: dict[str, Label] = {}
     for r, row in enumerate(rows[:upto]):
         for c, cell in enumerate(row):
             if not isinstance(cell, str):
@@ -217,13 +223,19 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                     value = _LINE_AROUND.sub("", value)
             else:
                 inline = _INLINE_LABEL.match(cell)
-                if not inline or _FILL_IN.match(inline[3]):
+                if not inline:
+                    typed = _BARE_LABEL.match(cell)
+                    if typed and typed[1].lower() not in bare:
+                        bare[typed[1].lower()] = Label(typed[1].lower(), typed[2].lower(), typed[3], sheet_name,
+                                                       first_row + r + 1, first_col + c)
+                    continue
+                if _FILL_IN.match(inline[3]):
                     continue
                 key, value, col = (inline[1].lower(), inline[2].lower()), inline[3], c
             role, kind = key
             if role not in found or (found[role].kind == "name" and kind == "id"):
                 found[role] = Label(role, kind, value, sheet_name, first_row + r + 1, first_col + col)
-    return found
+    return {**bare, **found}
 
 
 def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,

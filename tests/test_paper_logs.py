@@ -85,6 +85,20 @@ def test_labels_printed_with_the_forms_fill_in_line_take_the_name_beside_or_type
     assert sheets["Unfilled"].labels == {}
 
 
+def test_a_name_typed_after_the_printed_label_in_its_cell_is_read_when_nothing_else_labels_it(tmp_path):
+    """The form's `Candidate Name _____` with its line typed over: `Candidate Name Kim Candidate`."""
+    sheets = read_sheets(tmp_path, {
+        "Typed": [["Candidate Name Kim Candidate"], ["COACH NAME  Casey Coach"], PAPER_HEADER, ENTRY],
+        "Both": [["Candidate name must match the roster"], ["Candidate Name:", "Kim Candidate"],
+                 ["Coach ID Number: 100"], PAPER_HEADER, ENTRY],
+    })
+    assert labels_of(sheets["Typed"]) == {
+        "candidate": ("name", "Kim Candidate", "A1", "Typed"),
+        "coach": ("name", "Casey Coach", "A2", "Typed"),
+    }
+    assert labels_of(sheets["Both"]) == {"candidate": ("name", "Kim Candidate", "B2", "Both")}
+
+
 def test_a_blank_fill_in_line_or_another_label_is_not_a_value(tmp_path):
     sheets = read_sheets(tmp_path, {"Log": [
         ["Candidate Name:", "Coach Name:", "Casey Coach"],
