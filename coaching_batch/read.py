@@ -46,11 +46,20 @@ from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, norm
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
 _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
-_FOOTER = re.compile(r"^\s*total(?:\s+(?:hours|duration))?\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
+# "Total Hours", and as forms word it: "Total hrs", "Total Contact Hours", "Total Hours This Page",
+# "Total Hours to Date", "Page Total", "Grand Total", "Subtotal" (not minutes: a plain number there is not hours)
+_TOTAL_WORDING = (r"(?:(?:page|grand)\s+|sub[\s-]?)?total"
+                  r"(?:\s+(?:hours?|hrs?|duration|contact|coaching|mentoring|time|this|on|for|of|all|to|date|the|pages?|log))*")
+_FOOTER = re.compile(r"^\s*" + _TOTAL_WORDING + r"\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
 _NOT_WORDS = re.compile(r"[\W_]+")
 _WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
-_TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
-_INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*:\s*(.*?)\s*$", re.IGNORECASE | re.DOTALL)
+_TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*(?:(?:page|grand)\s+|sub[\s-]?)?total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
+# "Candidate Name: Kim Lee", or typed over the form's line: "Candidate Name ____Kim Lee____"
+_INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*(?::|_{2,})[\s_]*(.*?)[\s_]*$", re.IGNORECASE | re.DOTALL)
+# "Candidate Name Kim Lee": the name typed after the printed label, in its cell (read only when the
+# sheet labels that role no other way; never a colon after it, which is another label's)
+_BARE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s+([^:\s][^:]*?)\s*$", re.IGNORECASE | re.DOTALL)
+_LINE_AROUND = re.compile(r"^[\s_\u00a0]+|[\s_\u00a0]+$")  # the form's fill-in line around a label or its value
 # a signature line's label anywhere in a cell: "Coach Signature: …", "Signature of Coach:", "Signed: …"
 _SIGNATURE_IN = re.compile(r"\bsignature(?:\s+of\s+[\w'’]+)?\s*:|^\s*signed\s*:", re.IGNORECASE)
 # "Coach Signature:", "Signature of Coach: …", "Candidate's Signature" alone: a signature line's label
@@ -198,28 +207,40 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
     """`Candidate Name:` / `Coach Name:` (or `… ID:`) in the rows above a log's header, with their values.
 
     The value is the next filled cell to the label's right (merged cells hold it in their first
-    cell), or follows the colon in the label's own cell. An ID label wins over a name label.
+    cell), or follows the colon (or the form's fill-in line) in the label's own cell. An ID label
+    wins over a name label; a name typed right after the label's words, with nothing between
+    (`Candidate Name Kim Lee`), is taken only for a role the sheet labels no other way.
     """
     found: dict[str, Label] = {}
+    bare: dict[str, Label] = {}
     for r, row in enumerate(rows[:upto]):
         for c, cell in enumerate(row):
             if not isinstance(cell, str):
                 continue
-            key = PAIR_LABELS.get(normalise_header(cell))
+            key = PAIR_LABELS.get(normalise_header(_LINE_AROUND.sub("", cell)))  # the form's "Candidate Name ____"
             if key:
-                at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])), None)
-                if at is None or (isinstance(row[at], str) and (normalise_header(row[at]) in PAIR_LABELS or _FILL_IN.match(row[at]))):
+                at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])
+                           and not (isinstance(row[j], str) and _FILL_IN.match(row[j]))), None)
+                if at is None or (isinstance(row[at], str) and normalise_header(_LINE_AROUND.sub("", row[at])) in PAIR_LABELS):
                     continue
                 value, col = row[at], at
+                if isinstance(value, str):
+                    value = _LINE_AROUND.sub("", value)
             else:
                 inline = _INLINE_LABEL.match(cell)
-                if not inline or _FILL_IN.match(inline[3]):
+                if not inline:
+                    typed = _BARE_LABEL.match(cell)
+                    if typed and typed[1].lower() not in bare:
+                        bare[typed[1].lower()] = Label(typed[1].lower(), typed[2].lower(), typed[3], sheet_name,
+                                                       first_row + r + 1, first_col + c)
+                    continue
+                if _FILL_IN.match(inline[3]):
                     continue
                 key, value, col = (inline[1].lower(), inline[2].lower()), inline[3], c
             role, kind = key
             if role not in found or (found[role].kind == "name" and kind == "id"):
                 found[role] = Label(role, kind, value, sheet_name, first_row + r + 1, first_col + col)
-    return found
+    return {**bare, **found}
 
 
 def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
@@ -490,7 +511,8 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
 
     The value is the row's cell in the duration column, else the next filled cell after the label
     that is under none of the table's ``others`` columns (an Excel table's Total Row counts the
-    descriptions in its last column: a count, not hours), else what follows the label in its own
+    descriptions in its last column: a count, not hours) or is hours typed right beside the label
+    (`Total Hours: | 14.5` in the Type of Contact column), else what follows the label in its own
     cell (`Total Hours: 14.5`).
     """
     match = _FOOTER.match(_WHITESPACE_RUN.sub(" ", row[first]).strip())
@@ -499,7 +521,8 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     if 0 <= duration < len(row) and duration != first and not is_blank(row[duration]):
         col, value = duration, row[duration]
     else:
-        later = next((j for j in range(first + 1, len(row)) if not is_blank(row[j]) and j not in others), None)
+        later = next((j for j in range(first + 1, len(row)) if not is_blank(row[j])
+                      and (j not in others or (j == first + 1 and _hours_like(row[j])))), None)
         if match[1]:
             col, value = first, match[1]
         elif later is not None:
@@ -507,6 +530,11 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
         else:
             col, value = first, None
     return Footer(sheet_row, first_col + col, value)
+
+
+def _hours_like(value: object) -> bool:
+    """A number, a time or a text with a digit: not a signature line or other words."""
+    return not isinstance(value, str) or bool(_DIGIT.search(value))
 
 
 def _is_serial(value: object) -> bool:

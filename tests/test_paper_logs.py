@@ -66,6 +66,39 @@ def test_labels_take_the_next_filled_cell_or_the_text_after_the_colon(tmp_path):
     }
 
 
+def test_labels_printed_with_the_forms_fill_in_line_take_the_name_beside_or_typed_over_it(tmp_path):
+    """The form prints `Candidate Name _____` (no colon): the name typed in the next cell, past a
+    cell of the line, or over the line itself is the label's value (none was: no entry counted)."""
+    sheets = read_sheets(tmp_path, {
+        "Beside": [["Candidate Name _____", "Kim Candidate"], ["Coach Name", "________", "Casey Coach"], PAPER_HEADER, ENTRY],
+        "Over": [["Candidate Name ____Kim Candidate____"], ["Coach Name: Casey Coach ____"], PAPER_HEADER, ENTRY],
+        "Unfilled": [["Candidate Name _____"], ["Coach Name _____", "________"], PAPER_HEADER, ENTRY],
+    })
+    assert labels_of(sheets["Beside"]) == {
+        "candidate": ("name", "Kim Candidate", "B1", "Beside"),
+        "coach": ("name", "Casey Coach", "C2", "Beside"),
+    }
+    assert labels_of(sheets["Over"]) == {
+        "candidate": ("name", "Kim Candidate", "A1", "Over"),
+        "coach": ("name", "Casey Coach", "A2", "Over"),
+    }
+    assert sheets["Unfilled"].labels == {}
+
+
+def test_a_name_typed_after_the_printed_label_in_its_cell_is_read_when_nothing_else_labels_it(tmp_path):
+    """The form's `Candidate Name _____` with its line typed over: `Candidate Name Kim Candidate`."""
+    sheets = read_sheets(tmp_path, {
+        "Typed": [["Candidate Name Kim Candidate"], ["COACH NAME  Casey Coach"], PAPER_HEADER, ENTRY],
+        "Both": [["Candidate name must match the roster"], ["Candidate Name:", "Kim Candidate"],
+                 ["Coach ID Number: 100"], PAPER_HEADER, ENTRY],
+    })
+    assert labels_of(sheets["Typed"]) == {
+        "candidate": ("name", "Kim Candidate", "A1", "Typed"),
+        "coach": ("name", "Casey Coach", "A2", "Typed"),
+    }
+    assert labels_of(sheets["Both"]) == {"candidate": ("name", "Kim Candidate", "B2", "Both")}
+
+
 def test_a_blank_fill_in_line_or_another_label_is_not_a_value(tmp_path):
     sheets = read_sheets(tmp_path, {"Log": [
         ["Candidate Name:", "Coach Name:", "Casey Coach"],
@@ -132,6 +165,35 @@ def test_a_footer_takes_its_value_from_the_duration_column_and_is_not_an_entry(t
     assert list(sheets["Signed"].frame.index) == list(sheets["Inline"].frame.index) == list(sheets["Blank"].frame.index) == [2]
     # a footer left blank beside a signature gives a value that is no duration: nothing to check
     assert values.parse_durations(pd.Series([sheets["Blank"].footers[0].value], dtype=object)).values.isna().all()
+
+
+def test_a_footers_hours_typed_right_beside_its_label_are_checked_whatever_column_they_are_in(tmp_path):
+    """`Total Hours: | 7` with the 7 under Type of Contact, not Duration: it was never checked, so a
+    total the entries do not add up to went unreported. A signature line beside the label is no total."""
+    sheets = read_sheets(tmp_path, {
+        "Beside": [PAPER_HEADER, ENTRY, ["Total Hours:", 7]],
+        "Signed": [PAPER_HEADER, ENTRY, ["Total Hours", "Signature of Coach: ______"]],
+    })
+    assert [(f.row, f.col, f.value) for f in sheets["Beside"].footers] == [(3, 1, 7)]
+    assert [(f.row, f.value) for f in sheets["Signed"].footers] == [(3, None)]
+    assert list(sheets["Beside"].frame.index) == list(sheets["Signed"].frame.index) == [2]
+    [mismatch] = check_footers(_entries([("log.xlsx", "Beside", 2, "coach_log", "200", "100", 90)]),
+                               [("log.xlsx", "Beside", sheets["Beside"].footers[0], 420)])
+    assert (mismatch.rule, mismatch.cell) == ("LOG-TOTAL-MISMATCH", "B3")
+
+
+@pytest.mark.parametrize("label", ["Total hrs", "Total Contact Hours", "Total Hours This Page", "TOTAL HOURS TO DATE:",
+                                   "Page Total", "Grand Total", "Subtotal"])
+def test_a_footer_worded_as_forms_word_it_is_a_footer_not_an_entry(tmp_path, label):
+    """Each was read as an entry: two errors (its label not a date, no Type of Contact) and its total unchecked."""
+    sheets = read_sheets(tmp_path, {"Log": [PAPER_HEADER, ENTRY, [label, None, 4]]})
+    assert [(f.row, f.col, f.value) for f in sheets["Log"].footers] == [(3, 2, 4)]
+    assert list(sheets["Log"].frame.index) == [2]
+
+
+def test_total_minutes_is_no_footer_in_hours(tmp_path):
+    sheets = read_sheets(tmp_path, {"Log": [PAPER_HEADER, ENTRY, ["Total minutes", None, 90]]})
+    assert sheets["Log"].footers == []
 
 
 def test_signature_and_fill_in_lines_across_cells_are_not_entries(tmp_path):
@@ -298,6 +360,15 @@ def test_a_log_with_neither_id_columns_nor_labels_is_told_once_how_to_name_its_p
         result = evaluate(_label_the_coach_log(_assigned(coach_log=_coach_entries(n)), {}), policy, pd.Timestamp("2026-03-01"))
         [required] = [f for f in result.findings if f.rule == "CELL-REQUIRED"]
         assert required.message.startswith(f"{words} no candidate and coach (add Candidate ID and Coach ID columns")
+
+
+def test_a_log_naming_its_candidate_but_no_coach_is_told_to_name_the_coach_only(policy):
+    """It said the entries named "no candidate and coach" beside a candidate named above them."""
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries(2)), {"candidate": ("name", "Kim Candidate")})
+    [required] = [f for f in evaluate(tables, policy, pd.Timestamp("2026-03-01")).findings if f.rule == "CELL-REQUIRED"]
+    assert required.candidate_id == "200"
+    assert required.message == ("2 coach log entries name no coach (add a Coach ID column, or Coach Name above the table); "
+                                "not counted")
 
 
 def test_an_unknown_coach_id_above_the_log_is_reported_at_the_coach_label(policy):

@@ -390,9 +390,7 @@ def _missing_id_findings(entries: pd.DataFrame, missing: pd.Series) -> list[Find
     """
     blank = {role: entries[f"{role}_id"].isna() for role in _ROLE_WORDS}
     unnamed = missing & pd.concat([blank[role] & ~entries[f"{role}_column"] for role in _ROLE_WORDS], axis=1).any(axis=1)
-    findings = _grouped_findings(entries, unnamed, "CELL-REQUIRED", lambda r, n: (
-        f"{n} {LOG_KINDS[r['kind']]} {'entry names' if n == 1 else 'entries name'} no candidate and coach "
-        "(add Candidate ID and Coach ID columns, or Candidate Name and Coach Name above the table); not counted"))
+    findings = _grouped_findings(entries, unnamed, "CELL-REQUIRED", lambda r, n: _unnamed_message(r, n))
     columns = ["kind", "_file", "_sheet", "_row", "candidate_id", "coach_id", "id_col", "coach_col",
                "candidate_label_cell", "coach_label_cell"]
     for row in entries.loc[missing & ~unnamed, columns].to_dict("records"):
@@ -407,6 +405,17 @@ def _missing_id_findings(entries: pd.DataFrame, missing: pd.Series) -> list[Find
             **_where(row, "id_col", roles[0]),
         ))
     return findings
+
+
+def _unnamed_message(row: dict, n: int) -> str:
+    """How a sheet's entries that name no candidate, no coach or neither are to name them."""
+    roles = [role for role in _ROLE_WORDS if row[f"{role}_id"] is None] or list(_ROLE_WORDS)
+    what = " and ".join(roles)
+    columns = " and ".join(_ROLE_WORDS[role] for role in roles)
+    labels = " and ".join(f"{role.title()} Name" for role in roles)
+    return (f"{n} {LOG_KINDS[row['kind']]} {'entry names' if n == 1 else 'entries name'} no {what} "
+            f"(add {'a ' if len(roles) == 1 else ''}{columns} column{'s' if len(roles) > 1 else ''}, "
+            f"or {labels} above the table); not counted")
 
 
 class _PairWords:
