@@ -66,6 +66,7 @@ _SIGNATURE_IN = re.compile(r"\bsignature(?:\s+of\s+[\w'’]+)?\s*:|^\s*signed\s*
 _SIGNED = re.compile(r"^\s*(?:[\w'’]+\s+){0,3}signature(?:\b[^:\n]{0,20}:|(?:\s+of\s+[\w'’]+)?\s*$)", re.IGNORECASE)
 _NUMERIC_TYPES = ("date", "duration", "id")  # a value of these has a digit in it, however it is typed
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more together
 _FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______"
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 EXCEL_1904_OFFSET_DAYS = 1462  # serial n of the 1904 date system is serial n + 1462 of the 1900 one
@@ -335,13 +336,17 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             break
     # Rows whose only content is a note such as "Continued on next page", or, on a log, words alone
     # where a date, a duration or an ID goes ("--- end of log ---", "Notes: see the binder").
+    # Under a log's `Total Hours` line the paper form ends: there, one cell of words is the form's
+    # closing text ("Gaither Road, Suite 102", where to send it), even with a digit in it.
     numeric = facts.numeric
+    closed = min((footer.row for footer in sheet.footers), default=None)
     for i in np.flatnonzero(keep & (filled.sum(axis=1) == 1)):
         at = int(filled[i].argmax())
         cell = table[i, at]
         if isinstance(cell, str):
             text = _WHITESPACE_RUN.sub(" ", cell).strip()
-            if _NOTE.search(text) or (numeric[at] and not _DIGIT.search(text)):
+            if (_NOTE.search(text) or (numeric[at] and not _DIGIT.search(text))
+                    or (closed is not None and below + i > closed and _WORD.search(text))):
                 keep[i] = False
                 sheet.continued = sheet.continued or bool(_CONTINUED.search(text))
     # A template's hints under its header ("MM/DD/YYYY", "(hours)", "e.g. 1.5"): the header's second

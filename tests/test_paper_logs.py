@@ -191,6 +191,21 @@ def test_a_footer_worded_as_forms_word_it_is_a_footer_not_an_entry(tmp_path, lab
     assert list(sheets["Log"].frame.index) == [2]
 
 
+def test_the_forms_closing_words_under_its_total_are_not_entries(tmp_path):
+    """The ITSS log ends with where to send it, under `Total Hours`: "Gaither Road, Suite 102" (a digit
+    in it) was read as an entry, with three errors. Above the total, a lone unreadable date is still an
+    incomplete entry, reported."""
+    sheets = read_sheets(tmp_path, {"Log": [
+        PAPER_HEADER, ENTRY, ["3/45/2026 room 12"],
+        ["Total Hours", None, 1.5, "Signature of Coach: ______"],
+        ["Duplicate page 1 of this log to document additional contact experiences."],
+        ["Upon completion of mentoring experience, submit a copy of this form to:"],
+        ["Coaching Coordinator"],
+        ["Gaither Road, Suite 102"],
+    ]})
+    assert list(sheets["Log"].frame.index) == [2, 3]
+
+
 def test_total_minutes_is_no_footer_in_hours(tmp_path):
     sheets = read_sheets(tmp_path, {"Log": [PAPER_HEADER, ENTRY, ["Total minutes", None, 90]]})
     assert sheets["Log"].footers == []
