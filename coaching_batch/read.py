@@ -909,15 +909,26 @@ def _carry_labels(sheets: list[RawSheet]) -> None:
         by_name.setdefault((sheet.table, _page_name(sheet.name)), sheet)
     last: dict[str, RawSheet] = {}
     for sheet in logs:
-        if sheet.labels:
-            last[sheet.table] = sheet
-            continue
-        if "candidate_id" in sheet.columns and "coach_id" in sheet.columns:
+        if len(sheet.labels) == 2 or ("candidate_id" in sheet.columns and "coach_id" in sheet.columns):
+            if sheet.labels:
+                last[sheet.table] = sheet
             continue
         named = by_name.get((sheet.table, _page_name(_CONTINUES.sub(" ", sheet.name)))) if sheet.continued else None
         previous = named if named is not None and named is not sheet else last.get(sheet.table)
-        if previous is not None and (sheet.continued or previous.continued):
-            sheet.labels = dict(previous.labels)
+        if previous is not None and (sheet.continued or previous.continued) and _agree(sheet.labels, previous.labels):
+            # the block left unfilled, or filled in part (the candidate named again, the coach's line
+            # left blank): the page it continues names the rest
+            sheet.labels = {**previous.labels, **sheet.labels}
+        if sheet.labels:
+            last[sheet.table] = sheet
+
+
+def _agree(labels: dict[str, Label], earlier: dict[str, Label]) -> bool:
+    """Whether every label of a page names what the page it continues names (same kind, same text)."""
+    def text(label: Label) -> str:
+        return normalise_header(str(label.value))
+    return all(role in earlier and earlier[role].kind == label.kind and text(earlier[role]) == text(label)
+               for role, label in labels.items())
 
 
 # what a continuation page's name adds to the name of the page it continues: `continued`, `cont.`,

@@ -132,6 +132,20 @@ def test_a_continuation_page_without_labels_carries_its_first_pages_labels(tmp_p
     assert sheets["Notes"].labels == {}
 
 
+def test_a_continuation_page_naming_only_the_candidate_again_takes_the_coach_from_its_first_page(tmp_path):
+    """Page 2 names the candidate again and leaves the coach's line blank: its entries were not
+    counted (no coach named). A page naming another candidate takes nothing from the page before."""
+    first = [["Candidate Name:", "Kim Candidate"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY, ["Continued on next page"]]
+    sheets = read_sheets(tmp_path, {
+        "Page 1": first,
+        "Page 2": [["Coaching Log - continued"], ["Candidate Name:", "kim  candidate"], ["Coach Name:", "______"], PAPER_HEADER, ENTRY],
+        "Page 3": [["Coaching Log - continued"], ["Candidate Name:", "Kai Candidate"], ["Coach Name:", "______"], PAPER_HEADER, ENTRY],
+    })
+    assert labels_of(sheets["Page 2"]) == {"candidate": ("name", "kim  candidate", "B2", "Page 2"),
+                                           "coach": ("name", "Casey Coach", "B2", "Page 1")}
+    assert labels_of(sheets["Page 3"]) == {"candidate": ("name", "Kai Candidate", "B2", "Page 3")}
+
+
 def test_a_continuation_page_named_after_its_first_page_carries_that_pages_labels_wherever_it_is(tmp_path):
     """Another pair's log between the two pages does not take the continuation: its name says whose it is."""
     first = [["Candidate Name:", "Kim Candidate"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY, ["Continued on next page"]]
