@@ -40,6 +40,7 @@ from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
 from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise, table_beside
+from .values import SERIAL_MAX
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -478,10 +479,12 @@ def _shift_1904_serials(table: np.ndarray, columns: list[int]) -> None:
     """Dates typed as plain serial numbers in a 1904 workbook, made serials of the 1900 system.
 
     Date cells need nothing: the reader already turns them into dates with the workbook's system.
+    A number that is no serial of either system (negative, or past the last: `20240305` typed as
+    a date) is left as typed, not a date, so its finding quotes what was typed.
     """
     for j in columns:
         for i, value in enumerate(table[:, j]):
-            if _is_serial(value):
+            if _is_serial(value) and 0 <= value <= SERIAL_MAX:
                 table[i, j] = float(value) + EXCEL_1904_OFFSET_DAYS
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import xlsxwriter
 
 from coaching_batch.cli import main
 from coaching_batch.read import RawSheet, read_workbook
@@ -124,3 +125,21 @@ def test_a_duration_cell_formatted_as_a_date_and_time_in_an_ods_is_its_time_on_e
     assert parse_durations(sheet.frame["duration"]).values.tolist() == [90, 45]
     [footer] = sheet.footers
     assert parse_durations(pd.Series([footer.value], dtype=object)).values.tolist() == [135]
+
+
+def test_a_number_that_is_no_date_in_a_1904_workbook_is_reported_as_typed(tmp_path):
+    # 20240305 typed as a number in a Date column, and a negative number: neither is a date in
+    # either date system; the finding quotes what was typed, not that plus the 1904 offset.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    workbook = xlsxwriter.Workbook(str(inbox / "log.xlsx"), {"date_1904": True})
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration"])
+    for row, typed in enumerate([20240305, -5, 44624], start=1):  # 44624: 2026-03-05 in the 1904 system
+        sheet.write_row(row, 0, ["200", "100", typed, "Phone", 1.5])
+    workbook.close()
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", AS_OF, "--out", str(tmp_path / "out"), "--dry-run"])
+    findings = json.loads((tmp_path / "out" / "run.json").read_text())["exceptions"]
+    not_dates = {f["cell"]: f["message"] for f in findings if f["rule"] == "CELL-TYPE"}
+    assert not_dates == {"C2": "Date '20240305' is not a date", "C3": "Date '-5' is not a date"}
