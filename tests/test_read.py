@@ -56,6 +56,13 @@ def test_a_header_with_a_colon_before_a_column_no_table_knows_is_still_a_header(
     assert (found.table, found.columns) == expected and found.missing == []
 
 
+@pytest.mark.parametrize("asked", ["Goals Attained?", "Goals attained? (Y/N)", "GOALS ATTAINED?:"])
+def test_goals_attained_asked_as_a_question_is_the_goals_attained_column(asked):
+    # not read, every pair's goals would be No: none completion-eligible, without a word why
+    found = recognise([["Candidate ID", "Coach ID", asked, "Status"]])
+    assert (found.table, found.columns.get("goals_attained")) == ("assignments", 2)
+
+
 def test_a_paper_logs_labels_with_their_values_are_still_not_a_header():
     for block in (["Candidate Name:", "Kim Lee", "Coach Name:", "Cory Coach"], ["Candidate ID:", 200, "Coach ID:", 100],
                   ["Candidate ID:", "A-200", "Coach ID:", "A-100", "Date:", dt.date(2026, 9, 1)]):
