@@ -32,6 +32,8 @@ COACH_HEADER = ["Candidate ID", "Coach ID", "Date", "Type of Contact (In Person,
         ("Employee Name\uff1a", "employee name"),  # a full-width colon, as East Asian keyboards type it
         ("Duration\uff08hours\uff09", "duration"),
         ("Today\u2019s Date", "today's date"),
+        ("Form 336\u201184 Date", "form 336-84 date"),  # a non-breaking hyphen, as a PDF or Word may give it
+        ("Form 336\u201384 Date:", "form 336-84 date"),  # an en dash
         ("\u201cSupervisor\u2019s Name\u201d", '"supervisor\'s name"'),
         (12, ""),
     ],
