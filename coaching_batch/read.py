@@ -501,6 +501,8 @@ def _has_1904_times(sheet: RawSheet) -> bool:
     """Whether an .ods sheet's durations hold a time dated 1904-01-01: a Duration cell formatted as
     a date and time, in a workbook of the 1904 date system (or a date typed there by mistake)."""
     columns = [] if sheet.cells is None else [sheet.cells[:, j].tolist() for j in _duration_columns(sheet)]
+    # a time cell is a time: only a column holding a datetime (few do) is looked at cell by cell
+    columns = [column for column in columns if datetime in set(map(type, column))]
     return any(map(_is_1904_time, chain(*columns, (footer.value for footer in sheet.footers))))
 
 
