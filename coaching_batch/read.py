@@ -19,7 +19,7 @@ import re
 import struct
 import zipfile
 import zlib
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -35,12 +35,11 @@ import olefile
 import pandas as pd
 import python_calamine
 
-from . import settings
+from . import settings, values
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
 from .recognise import PAIR_LABELS, is_blank, normalise_header, recognise, table_beside
-from .values import SERIAL_MAX
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -484,7 +483,7 @@ def _shift_1904_serials(table: np.ndarray, columns: list[int]) -> None:
     """
     for j in columns:
         for i, value in enumerate(table[:, j]):
-            if _is_serial(value) and 0 <= value <= SERIAL_MAX:
+            if _is_serial(value) and 0 <= value <= values.SERIAL_MAX:
                 table[i, j] = float(value) + EXCEL_1904_OFFSET_DAYS
 
 
@@ -509,7 +508,7 @@ def _has_1904_times(sheet: RawSheet) -> bool:
 def _times_from_1904(sheet: RawSheet) -> None:
     """Times dated on the 1904 system's day zero, dated on the 1900 system's, as the .xlsx and .xls
     readers give them: the durations they are (a `Total Hours` footer's too)."""
-    shift = timedelta(days=EXCEL_1904_OFFSET_DAYS)
+    shift = _DAY_ZERO_1904 - date(1899, 12, 30)  # from serial 0 of the 1904 system to that of 1900
     for j in _duration_columns(sheet) if sheet.cells is not None else ():
         for i, value in enumerate(sheet.cells[:, j].tolist()):
             if _is_1904_time(value):
