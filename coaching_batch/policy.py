@@ -599,8 +599,9 @@ def load_policy(name_or_file: str = DEFAULT_PROGRAM) -> Policy:
 
 
 def _key(text: str) -> str:
-    """A program's name or title as compared: any case, `-`, `_` and runs of spaces alike."""
-    return " ".join(re.sub(r"[-_]", " ", text).split()).casefold()
+    """A program's name or title as compared: any case, `-` (or a dash: `Job–Embedded`), `_` and
+    runs of spaces alike."""
+    return " ".join(re.sub(r"[-_\u2010-\u2015\u2212]", " ", text).split()).casefold()
 
 
 def _read_dates_alike(specs: Sequence[str], chosen: Sequence[Policy]) -> None:

@@ -36,7 +36,7 @@ import olefile
 import pandas as pd
 import python_calamine
 
-from . import settings
+from . import settings, values
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
@@ -70,6 +70,8 @@ _WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more together
 _FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______"
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 EXCEL_1904_OFFSET_DAYS = 1462  # serial n of the 1904 date system is serial n + 1462 of the 1900 one
+# An .ods of the 1904 system gives a time typed in a date-formatted cell dated on its day zero
+_DAY_ZERO_1904 = date(1904, 1, 1)
 _EXAMPLE_MARKER = settings.EXAMPLE_ROW_MARKER.casefold()
 # what a template writes under its headers to say how to fill a column in
 _HINT = re.compile(
@@ -560,11 +562,44 @@ def _shift_1904_serials(table: np.ndarray, columns: list[int]) -> None:
     """Dates typed as plain serial numbers in a 1904 workbook, made serials of the 1900 system.
 
     Date cells need nothing: the reader already turns them into dates with the workbook's system.
+    A number that is no serial of either system (negative, or past the last: `20240305` typed as
+    a date) is left as typed, not a date, so its finding quotes what was typed.
     """
     for j in columns:
         for i, value in enumerate(table[:, j]):
-            if _is_serial(value):
+            if _is_serial(value) and 0 <= value <= values.SERIAL_MAX:
                 table[i, j] = float(value) + EXCEL_1904_OFFSET_DAYS
+
+
+def _is_1904_time(value: object) -> bool:
+    return isinstance(value, datetime) and value.date() == _DAY_ZERO_1904
+
+
+def _duration_columns(sheet: RawSheet) -> list[int]:
+    contract = tables()[sheet.table]
+    return [j for j, column in enumerate(sheet.columns) if contract.column(column).type == "duration"]
+
+
+def _has_1904_times(sheet: RawSheet) -> bool:
+    """Whether an .ods sheet's durations hold a time dated 1904-01-01: a Duration cell formatted as
+    a date and time, in a workbook of the 1904 date system (or a date typed there by mistake)."""
+    columns = [] if sheet.cells is None else [sheet.cells[:, j].tolist() for j in _duration_columns(sheet)]
+    # a time cell is a time: only a column holding a datetime (few do) is looked at cell by cell
+    columns = [column for column in columns if datetime in set(map(type, column))]
+    return any(map(_is_1904_time, chain(*columns, (footer.value for footer in sheet.footers))))
+
+
+def _times_from_1904(sheet: RawSheet) -> None:
+    """Times dated on the 1904 system's day zero, dated on the 1900 system's, as the .xlsx and .xls
+    readers give them: the durations they are (a `Total Hours` footer's too)."""
+    shift = _DAY_ZERO_1904 - date(1899, 12, 30)  # from serial 0 of the 1904 system to that of 1900
+    for j in _duration_columns(sheet) if sheet.cells is not None else ():
+        for i, value in enumerate(sheet.cells[:, j].tolist()):
+            if _is_1904_time(value):
+                sheet.cells[i, j] = value - shift
+    for footer in sheet.footers:
+        if _is_1904_time(footer.value):
+            footer.value -= shift
 
 
 def _fingerprint(path: str) -> tuple[str, bytes | None]:
@@ -988,9 +1023,14 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             _restore_negative_times(path, data, late)
         # a date typed as a serial number counts from the workbook's date system: asked only then
         serials = [(sheet, columns) for sheet in result.sheets if sheet.table and (columns := _serial_date_columns(sheet))]
-        if serials and _counts_from_1904(path, data):
+        # and a time in a date-formatted Duration cell of an .ods is dated on the system's day zero
+        times = [sheet for sheet in result.sheets if sheet.table and Path(path).suffix.lower() == ".ods"
+                 and _has_1904_times(sheet)]
+        if (serials or times) and _counts_from_1904(path, data):
             for sheet, columns in serials:
                 _shift_1904_serials(sheet.cells, columns)
+            for sheet in times:
+                _times_from_1904(sheet)
     except Exception as exc:  # calamine raises many kinds for corrupt, encrypted or foreign files
         result.error = _explain(exc, _likely_cause(path, data))
         result.sheets = []

@@ -557,9 +557,15 @@ def parse_rating(s: pd.Series | Cells) -> Parsed:
 # --------------------------------------------------------------------------------- enumerations
 
 
+# "-" as Word, Outlook or a web page may give it (hyphens, dashes, the minus sign), and "_": a space
+# in a choice, so "In–person" pasted from an e-mail is "In Person" as "in-person" is.
+_HYPHENS = "-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_HYPHENS_AS_SPACES = str.maketrans(dict.fromkeys(_HYPHENS, " "))
+
+
 def _enum_key(text: str) -> str:
-    """How spellings are compared: case-folded, and ``-``, ``_`` and whitespace runs alike."""
-    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+    """How spellings are compared: case-folded, and hyphens or dashes, ``_`` and whitespace runs alike."""
+    return " ".join(text.casefold().translate(_HYPHENS_AS_SPACES).split())
 
 
 def _lookup(cells: Cells, spellings: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
@@ -578,9 +584,9 @@ def parse_enum(
 ) -> Parsed:
     """An allowed value, in its canonical spelling from ``values``.
 
-    Matching ignores case and treats ``-``, ``_`` and runs of whitespace alike (``in-person``,
-    ``IN PERSON`` and ``In_Person`` are all "In Person"); ``variants`` adds further spellings of a
-    canonical value, matched the same way.
+    Matching ignores case and treats ``-`` (or a dash: ``In–person``), ``_`` and runs of whitespace
+    alike (``in-person``, ``IN PERSON`` and ``In_Person`` are all "In Person"); ``variants`` adds
+    further spellings of a canonical value, matched the same way.
     """
     spellings: dict[str, str] = {}
     for canonical in values:

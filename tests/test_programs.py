@@ -1468,6 +1468,8 @@ def test_programs_know_the_four_presets_by_name_or_title_in_any_case():
     assert programs.find("SUPPORT-MENTORING").name == "support-mentoring"
     assert programs.find("supporting services mentoring").name == "support-mentoring"
     assert programs.find("Job-Embedded Coaching").name == "job-embedded"
+    assert programs.find("Job\u2013Embedded Coaching").name == "job-embedded"  # its hyphen pasted as an en dash
+    assert programs.find("reps\u2011coaching").name == "reps-coaching"  # a non-breaking hyphen
 
 
 def test_the_program_column_picks_each_pairs_program_by_name_or_title_in_any_case():

@@ -33,6 +33,8 @@ COACH_HEADER = ["Candidate ID", "Coach ID", "Date", "Type of Contact (In Person,
         ("Employee Name\uff1a", "employee name"),  # a full-width colon, as East Asian keyboards type it
         ("Duration\uff08hours\uff09", "duration"),
         ("Today\u2019s Date", "today's date"),
+        ("Form 336\u201184 Date", "form 336-84 date"),  # a non-breaking hyphen, as a PDF or Word may give it
+        ("Form 336\u201384 Date:", "form 336-84 date"),  # an en dash
         ("\u201cSupervisor\u2019s Name\u201d", '"supervisor\'s name"'),
         (12, ""),
     ],
@@ -55,6 +57,13 @@ def test_headers_are_normalised_before_matching(raw, expected):
 def test_a_header_with_a_colon_before_a_column_no_table_knows_is_still_a_header(header, expected):
     found = recognise([header])
     assert (found.table, found.columns) == expected and found.missing == []
+
+
+@pytest.mark.parametrize("asked", ["Goals Attained?", "Goals attained? (Y/N)", "GOALS ATTAINED?:"])
+def test_goals_attained_asked_as_a_question_is_the_goals_attained_column(asked):
+    # not read, every pair's goals would be No: none completion-eligible, without a word why
+    found = recognise([["Candidate ID", "Coach ID", asked, "Status"]])
+    assert (found.table, found.columns.get("goals_attained")) == ("assignments", 2)
 
 
 def test_a_paper_logs_labels_with_their_values_are_still_not_a_header():

@@ -480,6 +480,20 @@ def test_every_enumeration_accepts_its_variants_from_the_table_contract(table, n
     assert one(parse_enum, cell, **_enum(table, name)) == expected
 
 
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("In\u2013person", "In Person"),  # an en dash, as Word or Outlook gives a pasted "-"
+        ("IN\u2011PERSON", "In Person"),  # a non-breaking hyphen
+        ("Face\u2010to\u2010face", "In Person"),
+        ("E\u2013mail", "Email"),
+        ("phone\u2014call", "Phone"),
+    ],
+)
+def test_a_choice_pasted_with_a_dash_for_its_hyphen_is_read(cell, expected):
+    assert one(parse_enum, cell, **_enum("coach_log", "contact_type")) == expected
+
+
 @pytest.mark.parametrize("cell", ["fax", "zoom", "in persons", 3, True])
 def test_a_value_outside_the_enumeration_is_invalid(cell):
     assert one(parse_enum, cell, **_enum("coach_log", "contact_type")) == "invalid"

@@ -9,17 +9,20 @@ as the committed .xls and .ods, must give the same dates and durations.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import xlsxwriter
 
 from coaching_batch.cli import main
 from coaching_batch.read import RawSheet, read_workbook
 from coaching_batch.values import parse_dates, parse_durations
 from paper_forms import AS_OF, EXPECTED, LOG_1904, write_binder, write_log_1904
+from workbooks import write_ods
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -96,3 +99,47 @@ def test_a_time_cell_of_24_hours_or_more_is_a_duration_and_a_total_in_every_form
     assert parse_durations(log_1904.frame["duration"]).values.tolist() == LOG_1904["minutes"]
     [footer] = log_1904.footers
     assert parse_durations(pd.Series([footer.value], dtype=object)).values.tolist() == [LOG_1904["footer_minutes"]]
+
+
+NULL_DATE_1904 = ('<table:calculation-settings><table:null-date table:date-value="1904-01-01"/>'
+                  "</table:calculation-settings>")
+
+
+def _ods_cell(value) -> str:
+    if isinstance(value, dt.datetime):  # a date-and-time cell, as an .ods holds it
+        return f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}"/>'
+    return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+
+
+@pytest.mark.parametrize("null_date, day_zero", [(NULL_DATE_1904, dt.datetime(1904, 1, 1)), ("", dt.datetime(1899, 12, 30))])
+def test_a_duration_cell_formatted_as_a_date_and_time_in_an_ods_is_its_time_on_either_date_system(tmp_path, null_date, day_zero):
+    # Old Mac Excel's workbook saved as .ods keeps the 1904 system: a Duration cell formatted
+    # "m/d/yy h:mm" showing 1:30 is dated 1904-01-01 there; in .xlsx and .xls it is a time of 1:30.
+    rows = [["200", "100", "3/5/2026", day_zero + dt.timedelta(hours=1, minutes=30)],
+            ["200", "100", "3/12/2026", day_zero + dt.timedelta(minutes=45)],
+            ["Total Hours", "", "", day_zero + dt.timedelta(hours=2, minutes=15)]]
+    rows_xml = "".join(f"<table:table-row>{''.join(map(_ods_cell, row))}</table:table-row>" for row in rows)
+    path = write_ods(tmp_path / "log.ods", ["Candidate ID", "Coach ID", "Date", "Duration"], rows_xml, settings=null_date)
+    workbook = read_workbook(str(path), path.name)
+    [sheet] = workbook.sheets
+    assert parse_durations(sheet.frame["duration"]).values.tolist() == [90, 45]
+    [footer] = sheet.footers
+    assert parse_durations(pd.Series([footer.value], dtype=object)).values.tolist() == [135]
+
+
+def test_a_number_that_is_no_date_in_a_1904_workbook_is_reported_as_typed(tmp_path):
+    # 20240305 typed as a number in a Date column, and a negative number: neither is a date in
+    # either date system; the finding quotes what was typed, not that plus the 1904 offset.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    workbook = xlsxwriter.Workbook(str(inbox / "log.xlsx"), {"date_1904": True})
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration"])
+    for row, typed in enumerate([20240305, -5, 44624], start=1):  # 44624: 2026-03-05 in the 1904 system
+        sheet.write_row(row, 0, ["200", "100", typed, "Phone", 1.5])
+    workbook.close()
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", AS_OF, "--out", str(tmp_path / "out"), "--dry-run"])
+    findings = json.loads((tmp_path / "out" / "run.json").read_text())["exceptions"]
+    not_dates = {f["cell"]: f["message"] for f in findings if f["rule"] == "CELL-TYPE"}
+    assert not_dates == {"C2": "Date '20240305' is not a date", "C3": "Date '-5' is not a date"}

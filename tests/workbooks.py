@@ -241,16 +241,17 @@ _ODS_MANIFEST = (
 )
 
 
-def write_ods(path: Path, header: list[str], rows_xml: str, prolog: str = "") -> Path:
+def write_ods(path: Path, header: list[str], rows_xml: str, prolog: str = "", settings: str = "") -> Path:
     """A hand-made .ods: one sheet `Log` with ``header`` as its first row, then ``rows_xml``
-    (table:table-row elements as written, so a test can repeat rows and cells as it likes)."""
+    (table:table-row elements as written, so a test can repeat rows and cells as it likes).
+    ``settings`` goes before the sheet (``table:calculation-settings``, e.g. a 1904 null date)."""
     cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>' for h in header)
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="Log"><table:table-row>{cells}</table:table-row>'
+        f'<office:body><office:spreadsheet>{settings}<table:table table:name="Log"><table:table-row>{cells}</table:table-row>'
         f'{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>'
     )
     with zipfile.ZipFile(path, "w") as archive:
