@@ -259,12 +259,15 @@ def normalise_text(s: pd.Series | Cells) -> pd.Series:
     return pd.Series(pd.array(text, dtype="string"), index=cells.index, name=cells.name, copy=False)
 
 
+_PLAIN_NAME_MARKS = PLAIN_QUOTES | str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+
 def name_keys(s: pd.Series | Cells) -> pd.Series:
     """Names as they are compared (SPEC §3), NA for blank: text by the whitespace rule, in one Unicode
     form (NFKC: an accent typed as its own character, as macOS and PDFs give it, is the accented
     letter), case-folded, typographic quotes and apostrophes made plain (`O’Kim`, `OʼKim`, `O´Kim` are
-    `O'Kim`)."""
-    return normalise_text(s).str.translate(PLAIN_QUOTES).str.normalize("NFKC").str.casefold()
+    `O'Kim`), and a hyphen or dash as Word or Outlook give it a plain `-` (`Anne‑Marie`, `Anne–Marie`)."""
+    return normalise_text(s).str.translate(_PLAIN_NAME_MARKS).str.normalize("NFKC").str.casefold()
 
 
 def parse_ids(s: pd.Series | Cells) -> Parsed:

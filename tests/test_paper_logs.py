@@ -344,6 +344,16 @@ def test_a_name_typed_with_a_curly_apostrophe_matches_the_roster_s_straight_one(
     assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
 
 
+@pytest.mark.parametrize("hyphen", ["\u2011", "\u2010", "\u2013"])
+def test_a_name_typed_with_a_non_breaking_hyphen_or_a_dash_matches_the_roster_s_hyphen(policy, hyphen):
+    """Word and Outlook give `Anne-Marie` with a non-breaking hyphen or an en dash: on screen the same name."""
+    tables = _renamed(_assigned(coach_log=_coach_entries()), "100", "Anne-Marie Coach")
+    tables = _label_the_coach_log(tables, {"candidate": ("name", "Kim Candidate"), "coach": ("name", f"Anne{hyphen}Marie Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 180
+    assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
+
+
 def test_an_id_column_keeps_its_values_and_only_its_blank_cells_take_the_label(policy):
     entries = _coach_entries(1, candidate_id="200") + _coach_entries(1, candidate_id=None)
     tables = _label_the_coach_log(_assigned(coach_log=entries), {"candidate": ("id", "999"), "coach": ("id", 100.0)})
