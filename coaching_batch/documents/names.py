@@ -1,5 +1,6 @@
-"""Where the documents go and what their files are called (no PDF library needed here: the run
-names its certificates before the ledger records them, whether or not any PDF is written)."""
+"""Where the documents go, what their files are called and which pairs get a Request for Payment (no
+PDF library needed here: the run names its certificates before the ledger records them, whether or
+not any PDF is written, and the notices name the forms they ask coaches to sign)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import unicodedata
 
 import pandas as pd
 
-from ..model import RunResult
+from ..model import NO_REQUEST, RunResult
 from ..settings import WINDOWS_DEVICE_NAMES
 
 CERTIFICATES_FOLDER = "certificates"
@@ -63,6 +64,20 @@ def name_certificates(result: RunResult) -> None:
         if is_new else None
         for row, is_new in zip(certificates.itertuples(index=False), new)
     ]
+
+
+def waiting_for_request(result: RunResult) -> pd.DataFrame:
+    """The pairs that would be payable but for the coach's signed Request for Payment: completion
+    eligible, of a program that pays, no request date, not paid, and no other reason against paying."""
+    pairs = result.pairs
+    if pairs.empty:
+        return pairs
+    paying = {name for name, policy in result.programs.items() if policy.payment is not None}
+    pays = pairs["program"].isin(paying)
+    only_reason = pairs["reasons"].fillna("").map(lambda reasons: [r for r in reasons.split("; ") if r] == [NO_REQUEST])
+    chosen = (pairs["completion_eligible"] & ~pairs["payment_eligible"] & pays
+              & pairs["payment_request_date"].isna() & pairs["paid_on"].isna() & only_reason)
+    return pairs[chosen].sort_values(["program", "coach_name", "candidate_name"], na_position="last")
 
 
 def request_name(pair: dict, activity: str = "coaching") -> str:
