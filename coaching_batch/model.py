@@ -43,6 +43,9 @@ PAIR_COLUMNS = [
     "feedback_coach_date", "feedback_coachee_date", "completion_eligible", "payment_eligible",
     "blocking_errors", "payment_id", "paid_on", "reasons",
 ]
+# The reason a pair gives when its stipend waits only for the coach's signed Request for Payment: the
+# rules write it, the documents pre-fill that form for such a pair and the notices ask the coach to sign it.
+NO_REQUEST = "no Request for Payment"
 PAYMENT_COLUMNS = [
     "payment_id", "coach_id", "coach_name", "candidate_id", "candidate_name", "start_date",
     "end_date", "coach_contact_hours", "candidate_hours", "amount", "program", "amount_basis",

@@ -496,6 +496,24 @@ def test_names_of_many_wide_letters_make_document_files_every_system_can_hold(tm
     assert any(p.name.startswith("芳" * 10) for p in files) and any(p.name.startswith("🙂" * 10) for p in files)
 
 
+
+def test_no_document_or_notice_file_starts_with_a_dash_a_dot_or_a_space_and_a_name_of_no_letters_gives_the_id(tmp_path):
+    """A file name starting with "-" is read as an option by command-line tools (``rm``, ``lpr``), one
+    starting with "." is hidden: a coach named "-Marta- @home" is "Marta- @home" there (it gave
+    "-Marta- @home coaching …"), and a candidate named ".." or "???", nothing readable, is their
+    employee ID (".." gave "certificates/- itss-coaching - CERT-….pdf")."""
+    names = {"200": "..", "101": "-Marta- @home", "201": "???", "100": " .-"}
+    result, out = run_batch(RunOptions(inbox=completed_pairs_inbox(tmp_path, names), as_of=AS_OF, program=("itss-coaching",),
+                                       dry_run=True))
+    folders = ("certificates", "payment-requests", "payment-documentation", "notices")
+    files = [p.name for folder in folders for p in (out / folder).iterdir()]
+    assert len(files) >= 2 + 1 + 1 + 1 + 1
+    assert not [name for name in files if name[0] in "-. "]
+    certificates = sorted(Path(f).name for f in result.certificates["file"])
+    assert [name.split(" - CERT-")[0] for name in certificates] == ["200 - itss-coaching", "201 - itss-coaching"]
+    [form] = (out / "payment-requests").glob("*.pdf")
+    assert form.name.startswith("Marta- @home coaching 201 - itss-coaching - PAY-")
+
 # ----------------------------------------------------------------------------------- bad input
 
 HARD_NAME = "Zoë Ångström-Nguyễn Thị 王芳 🙂"

@@ -270,6 +270,54 @@ def test_a_long_line_folds_at_spaces_as_textwrap_folds_it_under_its_text(line):
     assert eml._folded(line) == "\n".join(textwrap.wrap(text, eml.LINE_WIDTH, initial_indent=indent, subsequent_indent=hang,
                                                         break_long_words=False, break_on_hyphens=False))
 
+def notice_texts(out: Path) -> dict[str, str]:
+    """Each notice's body, by file name, its folded lines joined (a file name folds at its spaces)."""
+    return {path.name: " ".join(body(eml.read_notice(path)).split()) for path in (out / "notices").glob("*.eml")}
+
+
+def test_a_coach_whose_stipend_waits_only_for_their_signed_request_for_payment_is_asked_to_sign_it(tmp_path):
+    """The run pre-fills the coach's Request for Payment in payment-requests/; the coach's notice and
+    the coordinator's say so, with the pair, the amount and the form's file (they said nothing: the
+    pair has no finding). The paid pair's coach is not asked, nor is anyone once the date is in."""
+    from test_documents import completed_pairs_inbox  # 200 with coach 100 paid, 201 with coach 101 waiting
+
+    inbox = completed_pairs_inbox(tmp_path, {"101": "Linda Marsh", "201": "Ryan Patel"})
+    _, out = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",), out=tmp_path / "week 1",
+                                  state=tmp_path / "state"))
+    [form] = (out / "payment-requests").glob("*.pdf")
+    texts = notice_texts(out)
+    linda = texts["101-linda-marsh.eml"]
+    assert ("ITSS Technical Advancement Skills Coaching: your stipend of $300.00 for coaching Ryan Patel (201) waits only "
+            "for your signed Coaching Request for Payment.") in linda
+    assert f"Form, filled in for you: payment-requests/{form.name}" in linda
+    assert "What to do: Sign and date the Coaching Request for Payment and return it, with the Coaching Log" in linda
+    assert eml.read_notice(out / "notices" / "101-linda-marsh.eml")["Subject"].startswith("Coaching program: 1 thing to do")
+    coordinator = texts["coordinator.eml"]
+    assert "REQUESTS FOR PAYMENT WAITING FOR THE COACH'S SIGNATURE (1)" in coordinator
+    assert "$300.00 for Linda Marsh (101), coach of Ryan Patel (201)" in coordinator
+    assert f"Form: payment-requests/{form.name}" in coordinator
+    assert not any("Request for Payment" in text for name, text in texts.items() if name.startswith("100-"))  # paid
+
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows(
+        [{"candidate_id": candidate, "coach_id": coach, "assigned_date": dt.date(2026, 5, 20),
+          "planning_meeting_date": dt.date(2026, 6, 1), "goals_attained": "Yes", "status": "Completed",
+          "completion_date": dt.date(2026, 10, 1), "payment_request_date": dt.date(2026, 10, 1)}
+         for candidate, coach in (("200", "100"), ("201", "101"))])})
+    result, out = run_batch(RunOptions(inbox=inbox, as_of=AS_OF + dt.timedelta(days=7), program=("itss-coaching",),
+                                       out=tmp_path / "week 2", state=tmp_path / "state"))
+    assert list(result.payments["candidate_id"]) == ["201"]  # the signed form came in: paid
+    assert not any("Request for Payment" in text for text in notice_texts(out).values())
+
+
+def test_a_program_that_pays_nothing_asks_nobody_to_sign_a_request_for_payment(tmp_path):
+    from test_documents import completed_pairs_inbox
+
+    _, out = run_batch(RunOptions(inbox=completed_pairs_inbox(tmp_path, {}), as_of=AS_OF, program=("reps-coaching",),
+                                  dry_run=True))
+    assert not list((out / "payment-requests").glob("*.pdf"))
+    assert not any("Request for Payment" in text for text in notice_texts(out).values())
+
+
 def test_nothing_confidential_is_in_any_notice(week):
     _, out = week
     for path in (out / "notices").iterdir():

@@ -1737,8 +1737,9 @@ def test_a_program_without_a_payment_section_never_pays(tmp_path):
     assert not any(f.rule.startswith("PAYMENT-") for f in result.findings)
 
 
-def tier_run(policy, coach_100=None, coach_101=None, minutes=12 * 60):
-    """Two payable ITSS pairs: coach 100 with candidate 200, coach 101 with candidate 201 (roster values changed as given)."""
+def tier_run(policy, coach_100=None, coach_101=None, minutes=12 * 60, requested=True):
+    """Two payable ITSS pairs: coach 100 with candidate 200, coach 101 with candidate 201 (roster values
+    changed as given; ``requested`` False: neither coach's Request for Payment is in yet)."""
     people = itss_people()
     people[0].update(coach_100 or {})
     people[1].update(coach_101 or {})
@@ -1747,7 +1748,7 @@ def tier_run(policy, coach_100=None, coach_101=None, minutes=12 * 60):
         cand, logged = itss_logs(candidate, coach, minutes)
         candidate_rows += cand
         coach_rows += logged
-        pairs.append(itss_pair(candidate, coach))
+        pairs.append(itss_pair(candidate, coach) | ({} if requested else {"payment_request_date": None}))
     tables = typed_tables(employees=people, recommendations=itss_recommendations(),
                           requests=[itss_request("200"), itss_request("201")], assignments=pairs,
                           candidate_log=candidate_rows, coach_log=coach_rows)
@@ -1826,6 +1827,24 @@ when = { column = "grade", at_least = 26 }
     assert unpaid["completion_eligible"] and not unpaid["payment_eligible"]
     assert "tier" in reasons(unpaid)
 
+
+
+def test_a_pair_waiting_only_for_its_request_for_payment_is_owed_its_tier_and_one_no_tier_pays_says_why(tmp_path):
+    """The coach's notice states what their signed Request for Payment will bring: the tier's amount,
+    worked out before the form is in. A pair no tier pays is not waiting for the form alone (it got
+    a form to sign for nothing): its reasons say no tier applies."""
+    payment = """
+[payment]
+
+[[payment.tiers]]
+amount = 400
+when = { column = "grade", at_least = 26 }
+"""
+    result = tier_run(policy_file(tmp_path, without_payment(itss_text()) + payment), coach_100={"grade": 26}, requested=False)
+    assert result.payable.empty
+    waiting, unpaid = pair_of(result, "200"), pair_of(result, "201")
+    assert (reasons(waiting), waiting["amount"]) == ("no Request for Payment", 400.0)
+    assert reasons(unpaid) == "no Request for Payment; no tier of the stipend schedule applies"
 
 # --- policy files on the command line ------------------------------------------------------------
 

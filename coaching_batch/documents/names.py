@@ -1,5 +1,6 @@
-"""Where the documents go and what their files are called (no PDF library needed here: the run
-names its certificates before the ledger records them, whether or not any PDF is written)."""
+"""Where the documents go, what their files are called and which pairs get a Request for Payment (no
+PDF library needed here: the run names its certificates before the ledger records them, whether or
+not any PDF is written, and the notices name the forms they ask coaches to sign)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import unicodedata
 
 import pandas as pd
 
-from ..model import RunResult
+from ..model import NO_REQUEST, RunResult
 from ..settings import WINDOWS_DEVICE_NAMES
 
 CERTIFICATES_FOLDER = "certificates"
@@ -21,6 +22,9 @@ _UNSAFE_IN_FILENAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 # letters takes 3 or 4 bytes a letter, so the readable part is cut to this many bytes too, leaving
 # room for the " - <ID>.pdf" after it.
 MAX_NAME_BYTES = 160
+_NOT_FIRST = " .-"  # a file name starts with none of these: "-" reads as an option, "." hides the file
+# What makes a name readable in a file name: a letter or a digit of any script, or a pictograph (🙂).
+_READABLE = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "So"})
 
 
 def text_of(value: object) -> str:
@@ -31,13 +35,27 @@ def text_of(value: object) -> str:
 
 
 def safe_filename(text: str, *, longest: int = 80) -> str:
-    """``text`` as a file name that works on Windows, macOS and Linux (letters of any script kept)."""
+    """``text`` as a file name that works on Windows, macOS and Linux (letters of any script kept),
+    never starting with ``-`` (a command-line tool reads it as an option), ``.`` (hidden) or a space."""
+    name = _cleaned(text).lstrip(_NOT_FIRST).rstrip(" .")
+    name = name[:longest].encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
+    return _not_a_device(name.rstrip(" .") or "document")
+
+
+def person_in_filename(name: object, employee_id: object) -> str:
+    """A person as a document's file name names them: their name, or their employee ID when the name
+    leaves nothing readable there (``..``, ``-``, ``???``: no letter, digit or pictograph once the
+    characters a file name cannot hold are gone)."""
+    text = text_of(name)
+    return text if any(unicodedata.category(ch) in _READABLE for ch in _cleaned(text)) else text_of(employee_id)
+
+
+def _cleaned(text: str) -> str:
+    """``text`` without what no file system takes (``<>:"/\\|?*``, control characters), its spaces one."""
     name = unicodedata.normalize("NFC", text)
     name = _UNSAFE_IN_FILENAME.sub(" ", name)
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
-    name = re.sub(r"\s+", " ", name).strip(" .")
-    name = name[:longest].encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
-    return _not_a_device(name.rstrip(" .") or "document")
+    return re.sub(r"\s+", " ", name)
 
 
 def _not_a_device(name: str) -> str:
@@ -59,16 +77,31 @@ def name_certificates(result: RunResult) -> None:
         return
     new = certificates["issued_on"].isna()
     certificates["file"] = [
-        f"{CERTIFICATES_FOLDER}/{safe_filename(f'{text_of(row.candidate_name) or row.candidate_id} - {row.program}')} - {row.certificate_id}.pdf"
+        f"{CERTIFICATES_FOLDER}/{safe_filename(f'{person_in_filename(row.candidate_name, row.candidate_id)} - {row.program}')} - {row.certificate_id}.pdf"
         if is_new else None
         for row, is_new in zip(certificates.itertuples(index=False), new)
     ]
 
 
+def waiting_for_request(result: RunResult) -> pd.DataFrame:
+    """The pairs that would be payable but for the coach's signed Request for Payment: completion
+    eligible, of a program that pays, no request date, not paid, and no other reason against paying."""
+    pairs = result.pairs
+    if pairs.empty:
+        return pairs
+    paying = {name for name, policy in result.programs.items() if policy.payment is not None}
+    pays = pairs["program"].isin(paying)
+    only_reason = pairs["reasons"].fillna("").map(lambda reasons: [r for r in reasons.split("; ") if r] == [NO_REQUEST])
+    chosen = (pairs["completion_eligible"] & ~pairs["payment_eligible"] & pays
+              & pairs["payment_request_date"].isna() & pairs["paid_on"].isna() & only_reason)
+    return pairs[chosen].sort_values(["program", "coach_name", "candidate_name"], na_position="last")
+
+
 def request_name(pair: dict, activity: str = "coaching") -> str:
     """The file of a pair's pre-filled Request for Payment, in its program's word for the work
     ("<coach> coaching <candidate>", "<mentor> mentoring <mentee>")."""
-    who = f"{text_of(pair['coach_name']) or pair['coach_id']} {activity} {text_of(pair['candidate_name']) or pair['candidate_id']} - {pair['program']}"
+    who = (f"{person_in_filename(pair['coach_name'], pair['coach_id'])} {activity} "
+           f"{person_in_filename(pair['candidate_name'], pair['candidate_id'])} - {pair['program']}")
     return f"{safe_filename(who)} - {pair['payment_id']}.pdf"
 
 

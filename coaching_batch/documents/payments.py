@@ -28,26 +28,10 @@ from ..forked import collection_paused
 from ..model import RunResult
 from ..policy import Words
 from ..reports.payments import DRY_RUN_BANNER
-from .names import NOTES_FILE, documentation_name, request_name, text_of
+from .names import NOTES_FILE, documentation_name, request_name, text_of, waiting_for_request
 from .parallel import in_forks
 from ..rules.dates import hours_text
 from .pdf import Document, clock_text, day
-
-NO_REQUEST = "no Request for Payment"  # the only reason left on a pair waiting for the coach's form (rules/evaluate.py)
-
-
-def waiting_for_request(result: RunResult) -> pd.DataFrame:
-    """The pairs that would be payable but for the coach's signed Request for Payment: completion
-    eligible, of a program that pays, no request date, not paid, and no other reason against paying."""
-    pairs = result.pairs
-    if pairs.empty:
-        return pairs
-    paying = {name for name, policy in result.programs.items() if policy.payment is not None}
-    pays = pairs["program"].isin(paying)
-    only_reason = pairs["reasons"].fillna("").map(lambda reasons: [r for r in reasons.split("; ") if r] == [NO_REQUEST])
-    chosen = (pairs["completion_eligible"] & ~pairs["payment_eligible"] & pays
-              & pairs["payment_request_date"].isna() & pairs["paid_on"].isna() & only_reason)
-    return pairs[chosen].sort_values(["program", "coach_name", "candidate_name"], na_position="last")
 
 
 @collection_paused()  # as write_payment_documentation()

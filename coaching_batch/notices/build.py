@@ -3,7 +3,9 @@
 Pure: a function of the run's result only (no file, clock or mail server). Each error or warning
 goes to the person its ``actor`` names — the pair's coach, its candidate, or the candidate's
 supervisor from the roster — and everything else (files, sheets, cells, assignments, people not on
-the roster) to the coordinator. Info findings ask nobody to act and are left out.
+the roster) to the coordinator. Info findings ask nobody to act and are left out. A pair whose stipend waits only
+for the coach's signed Request for Payment (its form pre-filled in ``payment-requests/``) is no
+finding: it is a :class:`RequestToSign` in the coach's notice, and in the coordinator's.
 
 A person whose roster Email is blank or is not an email address gets a notice all the same (it is
 written for the coordinator to forward), and the coordinator's notice lists them with its text.
@@ -23,6 +25,7 @@ from datetime import date
 
 import pandas as pd
 
+from ..documents.names import REQUESTS_FOLDER, request_name, waiting_for_request
 from ..findings import Finding, Severity
 from ..model import RunResult
 from ..policy import Words
@@ -52,6 +55,19 @@ class Progress:
 
 
 @dataclass
+class RequestToSign:
+    """A pair whose stipend waits only for the coach's signed Request for Payment, pre-filled by the run."""
+
+    program: str  # the program's title
+    coach_id: str
+    coach: str  # "Linda Marsh (102264)"
+    candidate: str  # "Ryan Patel (115230)"
+    amount: float | None  # the stipend once the signed form is in
+    file: str  # the form, relative to the run's folder: "payment-requests/<coach> coaching <candidate> - … .pdf"
+    words: Words = Words()
+
+
+@dataclass
 class Notice:
     """One message: to a person on the roster, or to the coordinator."""
 
@@ -63,6 +79,7 @@ class Notice:
     roles: set[str] = field(default_factory=set)  # coach, candidate, supervisor
     findings: list[tuple[Finding, str]] = field(default_factory=list)  # with a note for the reader
     progress: list[Progress] = field(default_factory=list)
+    requests: list[RequestToSign] = field(default_factory=list)  # Requests for Payment to sign (coach), or to send (coordinator)
     pass_on: list[Notice] = field(default_factory=list)  # coordinator only: notices without an address
     words: dict[str, Words] = field(default_factory=dict)  # each program's words, by its name
 
@@ -101,6 +118,10 @@ def build_notices(result: RunResult) -> list[Notice]:
 
     titles = {name: policy.title for name, policy in result.programs.items()}
     words = {name: policy.words for name, policy in result.programs.items()}
+    coordinator.requests = _requests_to_sign(result, titles, words)
+    for request in coordinator.requests:
+        if request.coach_id in people:
+            notice_for(request.coach_id, "coach").requests.append(request)
     by_person = _pairs_by_person(pairs) if any(n.roles & {"coach", "candidate"} for n in notices.values()) else {}
     for notice in notices.values():
         notice.progress = _progress(notice, by_person, people, titles, words)
@@ -110,7 +131,7 @@ def build_notices(result: RunResult) -> list[Notice]:
     ordered = sorted(notices.values(), key=lambda n: (n.name.casefold(), n.key))
     _name_files(ordered)
     coordinator.pass_on = [n for n in ordered if n.address is None]
-    if coordinator.findings or coordinator.pass_on:
+    if coordinator.findings or coordinator.requests or coordinator.pass_on:
         ordered.append(coordinator)
     return ordered
 
@@ -135,6 +156,27 @@ def _addressee(item: Finding, people: dict[str, dict]) -> tuple[str | None, str]
     if person_id not in people:
         return None, f"for the {actor} {person_id}: not on the roster"
     return person_id, ""
+
+
+def _requests_to_sign(result: RunResult, titles: dict[str, str], words: dict[str, Words]) -> list[RequestToSign]:
+    """The pairs whose Request for Payment the run pre-filled (the same pairs, and file names, as
+    ``payment-requests/``): paid, ineligible and requested pairs, and programs paying nothing, have none."""
+    requests = []
+    for pair in waiting_for_request(result).to_dict("records"):
+        program = _text(pair.get("program"))
+        own_words = words.get(program) or Words()
+        coach_id, candidate_id = _text(pair.get("coach_id")), _text(pair.get("candidate_id"))
+        coach_name, candidate_name = _text(pair.get("coach_name")), _text(pair.get("candidate_name"))
+        requests.append(RequestToSign(
+            program=titles.get(program, program),
+            coach_id=coach_id,
+            coach=f"{coach_name} ({coach_id})" if coach_name else coach_id,
+            candidate=f"{candidate_name} ({candidate_id})" if candidate_name else candidate_id,
+            amount=_number(pair.get("amount")),
+            file=f"{REQUESTS_FOLDER}/{request_name(pair, own_words.activity)}",
+            words=own_words,
+        ))
+    return requests
 
 
 PAIR_FIELDS = ("program", "status", "candidate_id", "candidate_name", "coach_id", "coach_name", "candidate_hours",

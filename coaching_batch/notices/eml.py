@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from ..model import RunResult
-from .build import COORDINATOR, Notice, Progress, build_notices
+from .build import COORDINATOR, Notice, Progress, RequestToSign, build_notices
 
 NOTICES_DIRNAME = "notices"  # the folder in the run's outputs
 NOTICE_HEADER = "X-Coaching-Batch-Notice"  # the employee ID, or "coordinator"
@@ -86,6 +86,11 @@ def notice_text(notice: Notice, as_of: date) -> str:
         lines += ["YOUR PROGRESS", ""]
         for progress in notice.progress:
             lines += _progress_lines(progress) + [""]
+    if notice.requests:
+        heading = "REQUESTS FOR PAYMENT WAITING FOR THE COACH'S SIGNATURE" if notice.for_coordinator else "REQUESTS FOR PAYMENT TO SIGN"
+        lines += [f"{heading} ({len(notice.requests)})", ""]
+        for number, request in enumerate(notice.requests, start=1):
+            lines += _request_lines(number, request, for_coordinator=notice.for_coordinator) + [""]
     if notice.findings:
         lines += [f"WHAT NEEDS YOUR ATTENTION ({len(notice.findings)})", ""]
         for number, (item, note) in enumerate(notice.findings, start=1):
@@ -105,7 +110,7 @@ def notice_text(notice: Notice, as_of: date) -> str:
             if item.fix:
                 lines.append(f"   What to do: {item.fix}")
             lines.append("")
-    elif not notice.for_coordinator:
+    elif not notice.for_coordinator and not notice.requests:
         lines += ["Nothing needs your attention this week.", ""]
     if notice.pass_on:
         lines += [f"NOTICES TO PASS ON ({len(notice.pass_on)})", ""]
@@ -177,7 +182,7 @@ def _wrapped_at_spaces(text: str, indent: str, hang: str) -> list[str]:
 
 
 def _subject(notice: Notice, as_of: date) -> str:
-    things = len(notice.findings)
+    things = len(notice.findings) + len(notice.requests)
     todo = f"{things} thing{'' if things == 1 else 's'} to do"
     if notice.for_coordinator:
         passing = f", {len(notice.pass_on)} notice{'' if len(notice.pass_on) == 1 else 's'} to pass on" if notice.pass_on else ""
@@ -200,6 +205,27 @@ def _progress_lines(progress: Progress) -> list[str]:
     if progress.deadline is not None:
         lines.append(f"  Deadline: {_day(progress.deadline)}")
     return lines
+
+
+def _request_lines(number: int, request: RequestToSign, *, for_coordinator: bool) -> list[str]:
+    """A Request for Payment the run pre-filled: the pair, the stipend, the form's file and what to do."""
+    words = request.words
+    form, log = f"{_capital(words.activity)} Request for Payment", f"{_capital(words.activity)} Log"
+    stipend = f"${request.amount:,.2f}" if request.amount is not None else "the stipend"
+    if for_coordinator:
+        return [f"{number}. {request.program}: {stipend} for {request.coach}, {words.coach} of {request.candidate}, "
+                f"once their signed {form} is in.",
+                f"   Form: {request.file}",
+                f"   What to do: Send the form to the {words.coach} to sign; when it is back, enter its date as the "
+                "Payment Request Date on the assignment."]
+    return [f"{number}. {request.program}: your stipend of {stipend} for {words.activity} {request.candidate} "
+            f"waits only for your signed {form}.",
+            f"   Form, filled in for you: {request.file}",
+            f"   What to do: Sign and date the {form} and return it, with the {log}, to the coordinator."]
+
+
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:]
 
 
 def _hours(value: float | None) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 from .. import settings
 from ..findings import Finding, Severity, finding
 from ..forked import Forked
-from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAYMENT_COLUMNS
+from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, NO_REQUEST, PAYMENT_COLUMNS
 from ..policy import Policy, Programs, Words
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
@@ -282,7 +282,8 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
 
         pay_why, amount, basis = _payment_problems(pair, policy, complete, judgement.payment.get(i, []), findings, as_of)
         pays = policy.payment is not None
-        if pays and not pay_why and complete:
+        # payable now, or once the coach's signed form is in (the notice tells the coach the amount)
+        if pays and complete and (not pay_why or pay_why == [NO_REQUEST]):
             coach_row = {}
             if any(tier.when is not None for tier in policy.payment.tiers):  # a condition on the coach's roster row
                 if roster is None:
@@ -348,7 +349,7 @@ def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[
     if payment.requires_coach_log and pair["coach_log_entries"] == 0:
         pay_why.append("no coach log received")
     if payment.requires_payment_request and not requested:
-        pay_why.append("no Request for Payment" if pd.isna(request) else
+        pay_why.append(NO_REQUEST if pd.isna(request) else
                        f"the Request for Payment is dated {day_text(request)}, after the as-of date {day_text(as_of)}")
     if requested and not complete:
         findings.append(pair_finding("PAYMENT-NOT-COMPLETE", pair,
