@@ -29,6 +29,7 @@ from .ledger import Ledger, crash_point, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, read_all
+from .recognise import normalise_header
 from .reports import OUTPUT_NAMES, remove_left_behind, write_outputs, writers_started
 from .reports.exceptions import OPEN, RESOLVED, finding_key, match_history
 from .values import a1, parse_durations
@@ -492,7 +493,23 @@ def _sheet_findings(relpath: str, sheet: RawSheet) -> list[Finding]:
                                   f"Sheet {sheet.name!r} holds a second table {where} its {tables()[sheet.table].title} table: "
                                   f"the {tables()[other].title} table at {a1(row, col)}{_rows_under(rows)} was not read",
                                   file=relpath, sheet=sheet.name, cell=a1(row, col)))
-    return beside + _sheet_problems(relpath, sheet)
+    return beside + [_repeated_column(relpath, sheet, *repeat) for repeat in sheet.repeated] + _sheet_problems(relpath, sheet)
+
+
+def _repeated_column(relpath: str, sheet: RawSheet, read: str, read_col: int, unread: str, unread_col: int) -> Finding:
+    """A column headed twice on a sheet (SHEET-TABLE-BESIDE: part of the sheet beside the table read
+    was not read): the second heading's column is named, and the first, which was read."""
+    row = sheet.header_row
+    if normalise_header(read) == normalise_header(unread):
+        message = (f"has the column {unread!r} twice: the one at {a1(row, unread_col)} was not read "
+                   f"(the one at {a1(row, read_col)} was)")
+    else:
+        message = (f"has {read!r} and {unread!r}, two headings of one column: {unread!r} at {a1(row, unread_col)} "
+                   f"was not read ({read!r} at {a1(row, read_col)} was)")
+    return finding("SHEET-TABLE-BESIDE", f"Sheet {sheet.name!r} {message}",
+                   fix="Delete one of the two columns, or rename the one that holds something else, then re-run: "
+                       "a column is read once, from its first heading.",
+                   file=relpath, sheet=sheet.name, cell=a1(row, unread_col))
 
 
 def _rows_under(rows: int) -> str:

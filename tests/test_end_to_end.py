@@ -303,6 +303,33 @@ def test_a_second_table_typed_above_the_first_on_one_sheet_is_a_warning_not_lost
                                      "the Employees table at A1 (2 filled rows under its header) was not read")
 
 
+def test_a_column_headed_twice_on_a_sheet_is_a_warning_at_the_heading_not_read(tmp_path):
+    """An old Coach ID column (hidden, say) left before the one in use, and a log headed both Duration
+    and Hours: the first of each is read, and the run says, at the second heading, that its column
+    was not (the pair was judged with the old coach and the log's entries were the other coach's,
+    without a word about why)."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": [
+        ["Candidate ID", "Coach ID", "Planning Meeting Date", "Status", "Coach ID", "Assigned Date"],
+        ["200", "109", dt.date(2026, 1, 10), "Active", "100", dt.date(2026, 1, 2)]]})
+    write_workbook(inbox / "log.xlsx", {"Log": [
+        ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Hours"],
+        ["200", "100", dt.date(2026, 2, 1), "Phone", 1.5, 2]]})
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    twice = {f["file"]: f for f in result["exceptions"] if f["rule"] == "SHEET-TABLE-BESIDE"}
+    assert {(f["severity"], f["sheet"], f["cell"]) for f in twice.values()} == {("warning", "Pairs", "E1"), ("warning", "Log", "F1")}
+    assert twice["pairs.xlsx"]["message"] == ("Sheet 'Pairs' has the column 'Coach ID' twice: "
+                                              "the one at E1 was not read (the one at B1 was)")
+    assert twice["log.xlsx"]["message"] == ("Sheet 'Log' has 'Duration' and 'Hours', two headings of one column: "
+                                            "'Hours' at F1 was not read ('Duration' at E1 was)")
+    assert twice["pairs.xlsx"]["fix"].startswith("Delete one of the two columns, or rename")
+    assert [(p["coach_id"], p["coach_contact_hours"]) for p in result["pairs"]] == [("109", 0.0)]  # the first is read
+
+
 def test_an_employee_whose_roster_row_is_left_out_for_a_bad_cell_is_not_called_missing_from_the_roster(tmp_path):
     """The coach's Hire Date typed 'soon': the roster row is left out (SPEC §4), and every finding and
     reason about the coach's ID points at that cell instead of saying the roster lacks the coach."""
