@@ -6,6 +6,7 @@ exit code. Every stage below is a call into one module, in the order the data fl
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ import pandas as pd
 import os
 import shutil
 from contextlib import closing, nullcontext, suppress
+from string import ascii_uppercase
 
 from . import recovery, settings  # the ledger checked against the delivered payment sheets
 from xlsxwriter.exceptions import FileCreateError as XlsxFileCreateError  # a full disk
@@ -256,7 +258,9 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     if progress:
         progress("Validating", 0, 1)
     validated, cell_findings = validate(sheets_by_table, day_first=programs.default.day_first, release=True)
-    findings += with_label_ids(cell_findings, validated)  # a bad cell of a paper log: the pair its labels name
+    cell_findings = with_label_ids(cell_findings, validated)  # a bad cell of a paper log: the pair its labels name
+    findings += cell_findings
+    left_out = _rows_left_out(cell_findings, sheets_by_table.get("coach_log", []))
     reads = sheets_by_table = workbook = sheet = None  # the raw sheets are not needed past validation
 
     # 4. Rules, totals and verdicts.
@@ -268,6 +272,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         footers=[(file, sheet, f, None if pd.isna(m) else int(m)) for (file, sheet, f), m in zip(footers, footer_minutes)],
         issued=ledger.payment_starts() if ledger is not None else None,
         certified=ledger.certificate_records() if ledger is not None else None,
+        left_out=left_out,
     )
     findings += evaluation.findings
     findings = with_pair_programs(findings, evaluation.pairs)  # the cells of a pair's rows: the pair's program
@@ -291,6 +296,15 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     )
 
     return result
+
+
+def _rows_left_out(cell_findings: list[Finding], sheets: list[tuple[str, RawSheet]]) -> Counter:
+    """(candidate ID, coach ID) → how many rows of the pair's logs among ``sheets`` a bad cell left
+    out (a row with two bad cells once): received, though no entry of the log."""
+    on_sheets = {(relpath, sheet.name) for relpath, sheet in sheets}
+    rows = {(f.candidate_id, f.coach_id, f.file, f.sheet, f.cell.lstrip(ascii_uppercase)) for f in cell_findings
+            if (f.file, f.sheet) in on_sheets and f.candidate_id and f.coach_id}
+    return Counter((candidate_id, coach_id) for candidate_id, coach_id, *_ in rows)
 
 
 def _load_later_stages() -> None:

@@ -330,6 +330,37 @@ def test_a_column_headed_twice_on_a_sheet_is_a_warning_at_the_heading_not_read(t
     assert [(p["coach_id"], p["coach_contact_hours"]) for p in result["pairs"]] == [("109", 0.0)]  # the first is read
 
 
+def test_a_pairs_reason_says_no_counted_coach_log_entry_when_its_log_came_but_none_of_it_counts(tmp_path):
+    """Pair 200 has no coach log; pair 201's one entry is a Duration formula saved without a result
+    (CELL-TYPE, left out); pair 202's one entry is before the planning meeting (LOG-OUTSIDE-WINDOW).
+    Only for the first was nothing received ("no coach log received" sent the coordinator looking
+    for a log that had come in, or no reason named the log at all)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    people = EMPLOYEES + [{"employee_id": str(n), "name": f"Candidate {n}", "grade": 20} for n in (201, 202)]
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(people)})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([
+        {"candidate_id": str(n), "coach_id": "100", "assigned_date": dt.date(2026, 1, 2),
+         "planning_meeting_date": dt.date(2026, 1, 10)} for n in (200, 201, 202)])})
+    book = openpyxl.Workbook()  # written by a script, never opened in Excel: the formula has no result
+    book.active.append(["Candidate ID", "Coach ID", "Date", "Type of Contact", "Start", "End", "Duration"])
+    book.active.append(["201", "100", dt.date(2026, 2, 1), "Phone", dt.time(9), dt.time(10), "=F2-E2"])
+    book.save(inbox / "log 201.xlsx")
+    write_workbook(inbox / "log 202.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "202", "coach_id": "100", "date": dt.date(2025, 12, 1), "contact_type": "Phone", "duration": 1.5}])})
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    about_the_log = {p["candidate_id"]: [r for r in p["reasons"] if "coach log" in r or "coach-log" in r] for p in result["pairs"]}
+    assert about_the_log == {
+        "200": ["no coach log received"],
+        "201": ["no counted coach-log entry (1 read, none counted: see the Exceptions)"],
+        "202": ["no counted coach-log entry (1 read, none counted: see the Exceptions)"],
+    }
+
+
 def test_an_employee_whose_roster_row_is_left_out_for_a_bad_cell_is_not_called_missing_from_the_roster(tmp_path):
     """The coach's Hire Date typed 'soon': the roster row is left out (SPEC §4), and every finding and
     reason about the coach's ID points at that cell instead of saying the roster lacks the coach."""
