@@ -30,7 +30,7 @@ from .inbox import discover
 from .ledger import Ledger, crash_point, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
-from .read import RawSheet, WorkbookRead, read_all
+from .read import RawSheet, WorkbookRead, hidden_rows, read_all
 from .recognise import normalise_header
 from .reports import OUTPUT_NAMES, remove_left_behind, write_outputs, writers_started
 from .reports.exceptions import OPEN, RESOLVED, finding_key, match_history
@@ -222,7 +222,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         progress("Reading workbooks", 0, len(to_read))
     reads = read_all(to_read, on_done=tick, meanwhile=_load_later_stages)
     from .rules.evaluate import evaluate  # loaded while the workers read (see _load_later_stages)
-    from .rules.logs import with_label_ids
+    from .rules.logs import with_hidden_entries, with_label_ids
     from .rules.pairs import with_pair_programs
     from .validate import validate
     sheets_by_table: dict[str, list[tuple[str, RawSheet]]] = {}
@@ -274,7 +274,8 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         certified=ledger.certificate_records() if ledger is not None else None,
         left_out=left_out,
     )
-    findings += evaluation.findings
+    findings += with_hidden_entries(evaluation.findings, evaluation.entries,
+                                    lambda file, sheet: hidden_rows(str(options.inbox / file), sheet))
     findings = with_pair_programs(findings, evaluation.pairs)  # the cells of a pair's rows: the pair's program
     findings.sort(key=sort_key)
 

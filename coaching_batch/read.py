@@ -777,6 +777,28 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
         return
 
 
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def hidden_rows(path: str, sheet: str) -> frozenset[int]:
+    """The 1-based rows an .xlsx/.xlsm sheet hides: hidden, filtered out or collapsed (Excel marks
+    each so). Asked only of a log sheet whose Total Hours matches neither its entries nor its log;
+    none for the other formats, a sheet not found or a workbook that can no longer be read."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return frozenset()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = sheet_parts(archive).get(sheet)
+            if part is None or archive_refuse_reason(archive):
+                return frozenset()
+            xml = archive.read(part)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+        return frozenset()
+    rows = (_ROW_NUMBER.search(match[0]) for match in _HIDDEN_ROW.finditer(xml))
+    return frozenset(int(row[1]) for row in rows if row)
+
+
 def _late_times(sheet: RawSheet) -> list[tuple[int, int]]:
     """(row, column) in ``sheet.cells`` of each Duration read as a time of day of
     ``settings.LATE_TIME_OF_DAY_HOURS`` or later: a negative time in an h:mm cell is read so (-1:00 as 23:00)."""

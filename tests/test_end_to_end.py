@@ -361,6 +361,39 @@ def test_a_pairs_reason_says_no_counted_coach_log_entry_when_its_log_came_but_no
     }
 
 
+@pytest.mark.parametrize("hidden", [(), (2, 3)])
+def test_a_log_total_mismatch_names_the_hidden_rows_among_its_entries_and_their_hours(tmp_path, hidden):
+    """A log kept as an Excel table, two rows hidden, its Total Row a SUBTOTAL that leaves them out
+    (3.00 h): the run counts hidden rows (5.50 h), and its LOG-TOTAL-MISMATCH now says the difference
+    may be those rows and what they hold. A sheet hiding nothing is told nothing of the kind."""
+    import xlsxwriter
+
+    inbox = small_inbox(tmp_path)
+    book = xlsxwriter.Workbook(str(inbox / "log.xlsx"))
+    sheet = book.add_worksheet("Log")
+    columns = [{"header": h} for h in ("Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description")]
+    columns[0]["total_string"] = "Total"
+    columns[4].update(total_function="sum", total_value=3)
+    sheet.add_table(0, 0, 5, 5, {"columns": columns, "total_row": True, "data": [
+        ["200", "100", f"2/{day}/2026", "Phone", 1 if day == 3 else 1.5, "call"] for day in (1, 2, 3, 4)]})
+    for row in hidden:
+        sheet.set_row(row, None, None, {"hidden": True})
+    book.close()
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    [mismatch] = [f for f in result["exceptions"] if f["rule"] == "LOG-TOTAL-MISMATCH"]
+    said = "Total Hours says 3.00 h but the entries add up to 5.50 h on this page"
+    if hidden:
+        said += ("; rows 3 and 4 above it are hidden and hold 2.50 h, which the run counts: a SUBTOTAL total (as in "
+                 "an Excel table's Total Row) leaves hidden and filtered-out rows out, so the difference may be those rows")
+    assert (mismatch["cell"], mismatch["message"]) == ("E6", said)
+    assert mismatch["fix"].startswith("Unhide the rows") == bool(hidden)
+    assert result["pairs"][0]["coach_contact_hours"] == 5.5
+
+
 def test_an_employee_whose_roster_row_is_left_out_for_a_bad_cell_is_not_called_missing_from_the_roster(tmp_path):
     """The coach's Hire Date typed 'soon': the roster row is left out (SPEC §4), and every finding and
     reason about the coach's ID points at that cell instead of saying the roster lacks the coach."""
