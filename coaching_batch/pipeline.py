@@ -6,6 +6,7 @@ exit code. Every stage below is a call into one module, in the order the data fl
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ import pandas as pd
 import os
 import shutil
 from contextlib import closing, nullcontext, suppress
+from string import ascii_uppercase
 
 from . import recovery, settings  # the ledger checked against the delivered payment sheets
 from xlsxwriter.exceptions import FileCreateError as XlsxFileCreateError  # a full disk
@@ -28,7 +30,8 @@ from .inbox import discover
 from .ledger import Ledger, crash_point, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
-from .read import RawSheet, WorkbookRead, read_all
+from .read import RawSheet, WorkbookRead, hidden_rows, read_all
+from .recognise import normalise_header
 from .reports import OUTPUT_NAMES, remove_left_behind, write_outputs, writers_started
 from .reports.exceptions import OPEN, RESOLVED, finding_key, match_history
 from .values import a1, parse_durations
@@ -219,7 +222,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         progress("Reading workbooks", 0, len(to_read))
     reads = read_all(to_read, on_done=tick, meanwhile=_load_later_stages)
     from .rules.evaluate import evaluate  # loaded while the workers read (see _load_later_stages)
-    from .rules.logs import with_label_ids
+    from .rules.logs import with_hidden_entries, with_label_ids
     from .rules.pairs import with_pair_programs
     from .validate import validate
     sheets_by_table: dict[str, list[tuple[str, RawSheet]]] = {}
@@ -255,7 +258,9 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     if progress:
         progress("Validating", 0, 1)
     validated, cell_findings = validate(sheets_by_table, day_first=programs.default.day_first, release=True)
-    findings += with_label_ids(cell_findings, validated)  # a bad cell of a paper log: the pair its labels name
+    cell_findings = with_label_ids(cell_findings, validated)  # a bad cell of a paper log: the pair its labels name
+    findings += cell_findings
+    left_out = _rows_left_out(cell_findings, sheets_by_table.get("coach_log", []))
     reads = sheets_by_table = workbook = sheet = None  # the raw sheets are not needed past validation
 
     # 4. Rules, totals and verdicts.
@@ -267,8 +272,10 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         footers=[(file, sheet, f, None if pd.isna(m) else int(m)) for (file, sheet, f), m in zip(footers, footer_minutes)],
         issued=ledger.payment_starts() if ledger is not None else None,
         certified=ledger.certificate_records() if ledger is not None else None,
+        left_out=left_out,
     )
-    findings += evaluation.findings
+    findings += with_hidden_entries(evaluation.findings, evaluation.entries,
+                                    lambda file, sheet: hidden_rows(str(options.inbox / file), sheet))
     findings = with_pair_programs(findings, evaluation.pairs)  # the cells of a pair's rows: the pair's program
     findings.sort(key=sort_key)
 
@@ -290,6 +297,15 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     )
 
     return result
+
+
+def _rows_left_out(cell_findings: list[Finding], sheets: list[tuple[str, RawSheet]]) -> Counter:
+    """(candidate ID, coach ID) → how many rows of the pair's logs among ``sheets`` a bad cell left
+    out (a row with two bad cells once): received, though no entry of the log."""
+    on_sheets = {(relpath, sheet.name) for relpath, sheet in sheets}
+    rows = {(f.candidate_id, f.coach_id, f.file, f.sheet, f.cell.lstrip(ascii_uppercase)) for f in cell_findings
+            if (f.file, f.sheet) in on_sheets and f.candidate_id and f.coach_id}
+    return Counter((candidate_id, coach_id) for candidate_id, coach_id, *_ in rows)
 
 
 def _load_later_stages() -> None:
@@ -492,7 +508,23 @@ def _sheet_findings(relpath: str, sheet: RawSheet) -> list[Finding]:
                                   f"Sheet {sheet.name!r} holds a second table {where} its {tables()[sheet.table].title} table: "
                                   f"the {tables()[other].title} table at {a1(row, col)}{_rows_under(rows)} was not read",
                                   file=relpath, sheet=sheet.name, cell=a1(row, col)))
-    return beside + _sheet_problems(relpath, sheet)
+    return beside + [_repeated_column(relpath, sheet, *repeat) for repeat in sheet.repeated] + _sheet_problems(relpath, sheet)
+
+
+def _repeated_column(relpath: str, sheet: RawSheet, read: str, read_col: int, unread: str, unread_col: int) -> Finding:
+    """A column headed twice on a sheet (SHEET-TABLE-BESIDE: part of the sheet beside the table read
+    was not read): the second heading's column is named, and the first, which was read."""
+    row = sheet.header_row
+    if normalise_header(read) == normalise_header(unread):
+        message = (f"has the column {unread!r} twice: the one at {a1(row, unread_col)} was not read "
+                   f"(the one at {a1(row, read_col)} was)")
+    else:
+        message = (f"has {read!r} and {unread!r}, two headings of one column: {unread!r} at {a1(row, unread_col)} "
+                   f"was not read ({read!r} at {a1(row, read_col)} was)")
+    return finding("SHEET-TABLE-BESIDE", f"Sheet {sheet.name!r} {message}",
+                   fix="Delete one of the two columns, or rename the one that holds something else, then re-run: "
+                       "a column is read once, from its first heading.",
+                   file=relpath, sheet=sheet.name, cell=a1(row, unread_col))
 
 
 def _rows_under(rows: int) -> str:

@@ -40,8 +40,8 @@ from . import settings, values
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
-from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, table_below,
-                        table_beside)
+from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
+                        table_below, table_beside)
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -153,6 +153,8 @@ class RawSheet:
     below: tuple[str, int, int, int] | None = None  # a second table under it, not read: (table, 1-based sheet row
     #   and 0-based sheet column of its header, its filled rows below that header)
     above: tuple[str, int, int, int] | None = None  # a second table over it, not read: the same
+    repeated: list[tuple[str, int, str, int]] = field(default_factory=list)  # a column headed twice: (the heading
+    #   read, its 0-based sheet column, the heading not read, its column), for each second heading
     unread_rows: int = 0  # a table lacking a required column: its filled rows below the header, none read
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
@@ -279,6 +281,9 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     if sheet.missing:  # skipped whole: how much was not read is said (rare, so cell by cell)
         sheet.unread_rows = sum(1 for row in body if not all(map(is_blank, row)))
         return sheet
+
+    sheet.repeated = [(" ".join(header[read].split()), first_col + read, " ".join(header[unread].split()), first_col + unread)
+                      for read, unread in repeated_headers(header, recognition, beside and beside[1])]
 
     grid = _grid(body, max(recognition.columns.values()) + 1)
     blank, distinct = _blank_mask(grid)
@@ -838,6 +843,28 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
                     _put_errors(sheet, _error_cells(archive.read(part)))
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
         return
+
+
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def hidden_rows(path: str, sheet: str) -> frozenset[int]:
+    """The 1-based rows an .xlsx/.xlsm sheet hides: hidden, filtered out or collapsed (Excel marks
+    each so). Asked only of a log sheet whose Total Hours matches neither its entries nor its log;
+    none for the other formats, a sheet not found or a workbook that can no longer be read."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return frozenset()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = sheet_parts(archive).get(sheet)
+            if part is None or archive_refuse_reason(archive):
+                return frozenset()
+            xml = archive.read(part)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+        return frozenset()
+    rows = (_ROW_NUMBER.search(match[0]) for match in _HIDDEN_ROW.finditer(xml))
+    return frozenset(int(row[1]) for row in rows if row)
 
 
 def _late_times(sheet: RawSheet) -> list[tuple[int, int]]:

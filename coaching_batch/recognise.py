@@ -103,6 +103,14 @@ def _match_row(row: list) -> dict[str, dict[str, int]]:
     it: the block left unfilled (`Candidate ID: | | Coach ID: |`); a header row has no such gap.
     """
     found: dict[str, dict[str, int]] = {}
+    for position, matches in _header_cells(row):
+        for table, column in matches:
+            found.setdefault(table, {}).setdefault(column, position)
+    return found
+
+
+def _header_cells(row: list):
+    """The row's cells that are headers, as (position, the (table, column) pairs they match)."""
     unfilled_block = None  # judged once, only for a row with a matched cell ending in ":"
     for position, cell in enumerate(row):
         if not isinstance(cell, str):  # dates and numbers are never headers
@@ -115,9 +123,7 @@ def _match_row(row: list) -> dict[str, dict[str, int]]:
                 unfilled_block = _has_unfilled_pair_label(row)
             if unfilled_block:
                 continue
-        for table, column in matches:
-            found.setdefault(table, {}).setdefault(column, position)
-    return found
+        yield position, matches
 
 
 @lru_cache(maxsize=8192)
@@ -209,6 +215,23 @@ def table_below(row: list, table: str) -> tuple[str, int] | None:
         return None
     *_, table_name, columns, _ = max(complete)
     return None if table_name == table else (table_name, min(columns.values()))
+
+
+def repeated_headers(row: list, recognition: Recognition, beside: int | None = None) -> list[tuple[int, int]]:
+    """The recognised table's columns headed twice on its header row (`Coach ID` typed again, or
+    `Duration` beside `Hours`, two headings of one column): (0-based position of the column read,
+    of the one not read), for each second heading. The first is read; the headers of a second table
+    ``beside`` (its first header's position, see :func:`table_beside`) are that table's own."""
+    first, last = min(recognition.columns.values()), max(recognition.columns.values())
+    repeats = []
+    for position, matches in _header_cells(row):
+        if beside is not None and (position >= beside if beside > last else position < first):
+            continue
+        for table, column in matches:
+            read = recognition.columns.get(column) if table == recognition.table else None
+            if read is not None and read != position:
+                repeats.append((read, position))
+    return repeats
 
 
 def is_header_text(cell: object) -> bool:

@@ -303,6 +303,97 @@ def test_a_second_table_typed_above_the_first_on_one_sheet_is_a_warning_not_lost
                                      "the Employees table at A1 (2 filled rows under its header) was not read")
 
 
+def test_a_column_headed_twice_on_a_sheet_is_a_warning_at_the_heading_not_read(tmp_path):
+    """An old Coach ID column (hidden, say) left before the one in use, and a log headed both Duration
+    and Hours: the first of each is read, and the run says, at the second heading, that its column
+    was not (the pair was judged with the old coach and the log's entries were the other coach's,
+    without a word about why)."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": [
+        ["Candidate ID", "Coach ID", "Planning Meeting Date", "Status", "Coach ID", "Assigned Date"],
+        ["200", "109", dt.date(2026, 1, 10), "Active", "100", dt.date(2026, 1, 2)]]})
+    write_workbook(inbox / "log.xlsx", {"Log": [
+        ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Hours"],
+        ["200", "100", dt.date(2026, 2, 1), "Phone", 1.5, 2]]})
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    twice = {f["file"]: f for f in result["exceptions"] if f["rule"] == "SHEET-TABLE-BESIDE"}
+    assert {(f["severity"], f["sheet"], f["cell"]) for f in twice.values()} == {("warning", "Pairs", "E1"), ("warning", "Log", "F1")}
+    assert twice["pairs.xlsx"]["message"] == ("Sheet 'Pairs' has the column 'Coach ID' twice: "
+                                              "the one at E1 was not read (the one at B1 was)")
+    assert twice["log.xlsx"]["message"] == ("Sheet 'Log' has 'Duration' and 'Hours', two headings of one column: "
+                                            "'Hours' at F1 was not read ('Duration' at E1 was)")
+    assert twice["pairs.xlsx"]["fix"].startswith("Delete one of the two columns, or rename")
+    assert [(p["coach_id"], p["coach_contact_hours"]) for p in result["pairs"]] == [("109", 0.0)]  # the first is read
+
+
+def test_a_pairs_reason_says_no_counted_coach_log_entry_when_its_log_came_but_none_of_it_counts(tmp_path):
+    """Pair 200 has no coach log; pair 201's one entry is a Duration formula saved without a result
+    (CELL-TYPE, left out); pair 202's one entry is before the planning meeting (LOG-OUTSIDE-WINDOW).
+    Only for the first was nothing received ("no coach log received" sent the coordinator looking
+    for a log that had come in, or no reason named the log at all)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    people = EMPLOYEES + [{"employee_id": str(n), "name": f"Candidate {n}", "grade": 20} for n in (201, 202)]
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(people)})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([
+        {"candidate_id": str(n), "coach_id": "100", "assigned_date": dt.date(2026, 1, 2),
+         "planning_meeting_date": dt.date(2026, 1, 10)} for n in (200, 201, 202)])})
+    book = openpyxl.Workbook()  # written by a script, never opened in Excel: the formula has no result
+    book.active.append(["Candidate ID", "Coach ID", "Date", "Type of Contact", "Start", "End", "Duration"])
+    book.active.append(["201", "100", dt.date(2026, 2, 1), "Phone", dt.time(9), dt.time(10), "=F2-E2"])
+    book.save(inbox / "log 201.xlsx")
+    write_workbook(inbox / "log 202.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "202", "coach_id": "100", "date": dt.date(2025, 12, 1), "contact_type": "Phone", "duration": 1.5}])})
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    about_the_log = {p["candidate_id"]: [r for r in p["reasons"] if "coach log" in r or "coach-log" in r] for p in result["pairs"]}
+    assert about_the_log == {
+        "200": ["no coach log received"],
+        "201": ["no counted coach-log entry (1 read, none counted: see the Exceptions)"],
+        "202": ["no counted coach-log entry (1 read, none counted: see the Exceptions)"],
+    }
+
+
+@pytest.mark.parametrize("hidden", [(), (2, 3)])
+def test_a_log_total_mismatch_names_the_hidden_rows_among_its_entries_and_their_hours(tmp_path, hidden):
+    """A log kept as an Excel table, two rows hidden, its Total Row a SUBTOTAL that leaves them out
+    (3.00 h): the run counts hidden rows (5.50 h), and its LOG-TOTAL-MISMATCH now says the difference
+    may be those rows and what they hold. A sheet hiding nothing is told nothing of the kind."""
+    import xlsxwriter
+
+    inbox = small_inbox(tmp_path)
+    book = xlsxwriter.Workbook(str(inbox / "log.xlsx"))
+    sheet = book.add_worksheet("Log")
+    columns = [{"header": h} for h in ("Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description")]
+    columns[0]["total_string"] = "Total"
+    columns[4].update(total_function="sum", total_value=3)
+    sheet.add_table(0, 0, 5, 5, {"columns": columns, "total_row": True, "data": [
+        ["200", "100", f"2/{day}/2026", "Phone", 1 if day == 3 else 1.5, "call"] for day in (1, 2, 3, 4)]})
+    for row in hidden:
+        sheet.set_row(row, None, None, {"hidden": True})
+    book.close()
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    [mismatch] = [f for f in result["exceptions"] if f["rule"] == "LOG-TOTAL-MISMATCH"]
+    said = "Total Hours says 3.00 h but the entries add up to 5.50 h on this page"
+    if hidden:
+        said += ("; rows 3 and 4 above it are hidden and hold 2.50 h, which the run counts: a SUBTOTAL total (as in "
+                 "an Excel table's Total Row) leaves hidden and filtered-out rows out, so the difference may be those rows")
+    assert (mismatch["cell"], mismatch["message"]) == ("E6", said)
+    assert mismatch["fix"].startswith("Unhide the rows") == bool(hidden)
+    assert result["pairs"][0]["coach_contact_hours"] == 5.5
+
+
 def test_an_employee_whose_roster_row_is_left_out_for_a_bad_cell_is_not_called_missing_from_the_roster(tmp_path):
     """The coach's Hire Date typed 'soon': the roster row is left out (SPEC §4), and every finding and
     reason about the coach's ID points at that cell instead of saying the roster lacks the coach."""

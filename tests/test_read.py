@@ -328,6 +328,20 @@ def test_the_header_row_repeated_after_a_page_break_is_not_an_entry(tmp_path):
     ]
     sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
     assert list(sheet.frame.index) == [2, 4]
+    assert sheet.repeated == []  # a header row typed again is no column headed twice
+
+
+@pytest.mark.parametrize("header, repeated", [
+    (COACH_HEADER + ["Coach ID"], [("Coach ID", 1, "Coach ID", 6)]),
+    (["Coach ID", "Candidate ID", "Date", "Duration", "Type of Contact", "Hours", "HOURS"],
+     [("Duration", 3, "Hours", 5), ("Duration", 3, "HOURS", 6)]),
+    (COACH_HEADER + [None] + COACH_HEADER, []),  # a second log beside: its headers are its own
+    (["Employee ID", "Name", "Grade", None] + COACH_HEADER, []),  # a roster beside, on the left
+])
+def test_a_column_headed_twice_is_known_and_a_second_tables_headers_are_not(tmp_path, header, repeated):
+    rows = [header, ["1"] * len(header)]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert sheet.table == "coach_log" and sheet.repeated == repeated
 
 
 def test_a_cell_merged_down_over_entries_gives_its_value_to_each_of_them(tmp_path):

@@ -9,6 +9,7 @@ what completes a pair, and its stipend.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -77,11 +78,13 @@ COUNTED_COLUMNS = ["pair", "kind", "date", "duration", "candidate_id", "coach_id
 
 
 def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, footers: list | None = None,
-             issued: pd.DataFrame | None = None, certified: pd.DataFrame | None = None) -> Evaluation:
+             issued: pd.DataFrame | None = None, certified: pd.DataFrame | None = None,
+             left_out: Mapping[tuple[str, str], int] | None = None) -> Evaluation:
     """Judge every pair by its own program. ``programs`` is a run's known programs, or one policy
     (then the presets are known too, and that policy is the default). ``issued`` and ``certified``:
     the ledger's payments and certificates, which keep each ID with the coaching it was issued for
-    (see :func:`.pairs.bands`)."""
+    (see :func:`.pairs.bands`). ``left_out``: (candidate ID, coach ID) → the coach-log rows of that
+    pair that validation left out for a bad cell (read, though not entries)."""
     if isinstance(programs, Policy):
         programs = Programs.of(programs)
     findings: list[Finding] = []
@@ -104,7 +107,9 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     pairs["candidate_minutes"] = pairs["pair"].map(minutes.get("candidate_log", pd.Series(dtype=int))).fillna(0).astype(int)
     pairs["coach_contact_minutes"] = pairs["pair"].map(minutes.get("coach_log", pd.Series(dtype=int))).fillna(0).astype(int)
     coach_entries = entries.loc[(entries["kind"] == "coach_log") & (entries["pair"] >= 0), ["pair", "date"]]
-    pairs["coach_log_entries"] = pairs["pair"].map(coach_entries.groupby("pair").size()).fillna(0).astype(int)
+    pairs["coach_log_counted"] = pairs["pair"].map(counted.loc[counted["kind"] == "coach_log", "pair"].value_counts()).fillna(0).astype(int)
+    pairs["coach_log_read"] = (pairs["pair"].map(coach_entries.groupby("pair").size()).fillna(0).astype(int)
+                               + [(left_out or {}).get(key, 0) for key in zip(pairs["candidate_id"], pairs["coach_id"])])
     pairs = _with_feedback_dates(pairs, reps.given_feedback(tables), as_of)
     pairs = _with_coaching_period(pairs, counted)
 
@@ -236,7 +241,7 @@ def _with_feedback_dates(pairs: pd.DataFrame, feedback: pd.DataFrame, as_of: pd.
 VERDICT_COLUMNS = [
     "program", "known_program", "judged", "not_judged", "candidate_id", "candidate_name", "coach_id", "coach_name",
     "status", "goals_attained", "reached_end", "completion_date", "payment_request_date", "candidate_minutes",
-    "coach_contact_minutes", "coach_log_entries", "_file", "_sheet",
+    "coach_contact_minutes", "coach_log_counted", "coach_log_read", "_file", "_sheet",
 ]
 
 
@@ -346,8 +351,10 @@ def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[
             findings.append(pair_finding("PAYMENT-CONTACT-SHORT", pair,
                 f"Payment requested but the coach log counts {hours(pair['coach_contact_minutes']):.2f} contact hours "
                 f"of the {policy.hours.coach_contact_minimum:g} needed"))
-    if payment.requires_coach_log and pair["coach_log_entries"] == 0:
-        pay_why.append("no coach log received")
+    if payment.requires_coach_log and pair["coach_log_counted"] == 0:
+        read = pair["coach_log_read"]
+        pay_why.append("no coach log received" if not read else
+                       f"no counted coach-log entry ({read} read, none counted: see the Exceptions)")
     if payment.requires_payment_request and not requested:
         pay_why.append(NO_REQUEST if pd.isna(request) else
                        f"the Request for Payment is dated {day_text(request)}, after the as-of date {day_text(as_of)}")

@@ -7,9 +7,10 @@ dated after the as-of date, outside the pair's window, a repeat of an entry alre
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from functools import partial
+from string import ascii_uppercase
 
 import numpy as np
 import pandas as pd
@@ -599,3 +600,43 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
             candidate_id=_text_or_blank(row.get("candidate_id")), coach_id=_text_or_blank(row.get("coach_id")),
         ))
     return findings
+
+
+def with_hidden_entries(findings: list[Finding], entries: pd.DataFrame,
+                        hidden_rows: Callable[[str, str], frozenset[int]]) -> list[Finding]:
+    """Each LOG-TOTAL-MISMATCH on a sheet that hides some of the entries above its footer says so,
+    with the hours they hold: an Excel table's total (`=SUBTOTAL(109,…)`) leaves hidden and
+    filtered-out rows out, while the run counts them. ``hidden_rows(file, sheet)`` gives a sheet's
+    hidden rows; it is asked only of the sheets with such a finding (a few)."""
+    sheets = {(f.file, f.sheet) for f in findings if f.rule == "LOG-TOTAL-MISMATCH"}
+    hidden = {sheet: rows for sheet in sorted(sheets) if (rows := hidden_rows(*sheet))}
+    if not hidden:
+        return findings
+    on_sheets = entries.loc[entries["_file"].isin({file for file, _ in hidden}), ["_file", "_sheet", "_row", "duration"]]
+    said = []
+    for f in findings:
+        rows = hidden.get((f.file, f.sheet)) if f.rule == "LOG-TOTAL-MISMATCH" else None
+        if rows:
+            footer_row = int(f.cell.lstrip(ascii_uppercase) or 0)
+            above = on_sheets[(on_sheets["_sheet"] == f.sheet) & (on_sheets["_file"] == f.file)
+                              & (on_sheets["_row"] < footer_row) & on_sheets["_row"].isin(rows)]
+            if len(above):
+                f = replace(f, message=f"{f.message}; {_hidden_rows_text(above)}",
+                            fix="Unhide the rows: delete those that are no entry, or give the total a SUM, "
+                                "which counts hidden rows (a SUBTOTAL leaves them out), then re-run.")
+        said.append(f)
+    return said
+
+
+def _hidden_rows_text(hidden: pd.DataFrame) -> str:
+    """'rows 3 and 4 above it are hidden and hold 2.50 h, which the run counts: …' for the hidden entries."""
+    rows = sorted(int(row) for row in hidden["_row"])
+    held = f"{int(hidden['duration'].fillna(0).sum()) / 60:.2f} h"
+    if len(rows) == 1:
+        which, them = f"row {rows[0]} above it is hidden and holds {held}", "that row"
+    else:
+        listed = (f"{', '.join(map(str, rows[:-1]))} and {rows[-1]}" if len(rows) <= 5
+                  else f"{', '.join(map(str, rows[:4]))} and {len(rows) - 4} more")
+        which, them = f"rows {listed} above it are hidden and hold {held}", "those rows"
+    return (f"{which}, which the run counts: a SUBTOTAL total (as in an Excel table's Total Row) leaves hidden "
+            f"and filtered-out rows out, so the difference may be {them}")
