@@ -483,9 +483,11 @@ def test_second_assignment_for_the_same_target_grade_flags_the_later_one(policy)
 # --- timing ----------------------------------------------------------------------------------
 
 def test_no_planning_meeting_30_days_after_assignment_is_not_started(policy):
-    late = assignment(planning=None, assigned_date="2026-10-20", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
-    assert rules(run(policy, assignments=[late], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED") != []
-    on_time = dict(late, assigned_date="2026-10-21")
+    """Due 30 days after the assignment: on the 30th day (as-of 2026-11-20) it has passed."""
+    late = assignment(planning=None, assigned_date="2026-10-21", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    [found] = rules(run(policy, assignments=[late], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED")
+    assert "30 days ago" in found.message
+    on_time = dict(late, assigned_date="2026-10-22")
     assert rules(run(policy, assignments=[on_time], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED") == []
 
 

@@ -27,7 +27,8 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
         active = pair["status"] == "Active"
         if pd.isna(planning):
             judgement.blocks(i, "no planning meeting date")
-            if active and pd.notna(pair["assigned_date"]) and as_of > pair["assigned_date"] + pd.Timedelta(days=window.not_started_days):
+            # the meeting was due 30 days after the assignment; a due date equal to as-of has passed (SPEC §2a)
+            if active and pd.notna(pair["assigned_date"]) and as_of >= pair["assigned_date"] + pd.Timedelta(days=window.not_started_days):
                 days = (as_of - pair["assigned_date"]).days
                 judgement.findings.append(pair_finding("PAIR-NOT-STARTED", pair,
                     f"Assigned on {day_text(pair['assigned_date'])} ({days} days ago) and no planning meeting date yet"))
