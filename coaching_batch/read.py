@@ -331,7 +331,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         keep[i] = False
     # A second table typed below this one (the requests under the recommendations): its header row,
     # and the title rows right above it, end this table. It is not read, and the run says so.
-    headed = {cell for cell in distinct_firsts if is_header_text(cell)}
+    headed = {cell for cell in distinct_firsts if cell.__class__ is str and is_header_text(cell)}
     for i in (i for i, cell in enumerate(firsts) if cell in headed and keep[i]) if headed else ():
         other = table_below(body[i], recognition.table)
         if other is not None:
@@ -873,8 +873,10 @@ def _late_times(sheet: RawSheet) -> list[tuple[int, int]]:
     if sheet.cells is None or "duration" not in sheet.columns:
         return []
     k = list(sheet.columns).index("duration")
-    return [(i, k) for i, cell in enumerate(sheet.cells[:, k].tolist())
-            if isinstance(cell, time) and cell.hour >= settings.LATE_TIME_OF_DAY_HOURS]
+    cells = sheet.cells[:, k].tolist()
+    if time not in set(map(type, cells)):  # nearly every sheet: its durations are numbers or text
+        return []
+    return [(i, k) for i, cell in enumerate(cells) if isinstance(cell, time) and cell.hour >= settings.LATE_TIME_OF_DAY_HOURS]
 
 
 def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:

@@ -222,16 +222,26 @@ def repeated_headers(row: list, recognition: Recognition, beside: int | None = N
     `Duration` beside `Hours`, two headings of one column): (0-based position of the column read,
     of the one not read), for each second heading. The first is read; the headers of a second table
     ``beside`` (its first header's position, see :func:`table_beside`) are that table's own."""
-    first, last = min(recognition.columns.values()), max(recognition.columns.values())
+    try:
+        return list(_repeated_in(tuple(row), recognition.table, tuple(recognition.columns.items()), beside))
+    except TypeError:  # a cell that cannot be hashed (never from a workbook reader): judged uncached
+        return list(_repeated_in.__wrapped__(tuple(row), recognition.table, tuple(recognition.columns.items()), beside))
+
+
+@lru_cache(maxsize=1024)  # the workbooks of one template repeat their header rows
+def _repeated_in(row: tuple, table_read: str, read_columns: tuple[tuple[str, int], ...],
+                 beside: int | None) -> tuple[tuple[int, int], ...]:
+    columns = dict(read_columns)
+    first, last = min(columns.values()), max(columns.values())
     repeats = []
     for position, matches in _header_cells(row):
         if beside is not None and (position >= beside if beside > last else position < first):
             continue
         for table, column in matches:
-            read = recognition.columns.get(column) if table == recognition.table else None
+            read = columns.get(column) if table == table_read else None
             if read is not None and read != position:
                 repeats.append((read, position))
-    return repeats
+    return tuple(repeats)
 
 
 def is_header_text(cell: object) -> bool:
