@@ -560,7 +560,12 @@ def _serial_date_columns(sheet: RawSheet) -> list[int]:
         return []
     contract = tables()[sheet.table]
     return [j for j, column in enumerate(sheet.columns)
-            if contract.column(column).type == "date" and any(map(_is_serial, sheet.cells[:, j].tolist()))]
+            if contract.column(column).type == "date" and _holds_numbers(sheet.cells[:, j].tolist())]
+
+
+def _holds_numbers(cells: list) -> bool:
+    """Whether any cell is a number (not a boolean): told from the cells' few types."""
+    return any(kind is not bool and issubclass(kind, (int, float)) for kind in set(map(type, cells)))
 
 
 def _shift_1904_serials(table: np.ndarray, columns: list[int]) -> None:
