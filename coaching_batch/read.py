@@ -249,13 +249,13 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
 
 
 def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
-                 merges: list[Merge] | None = None, totals: frozenset[int] = frozenset()) -> RawSheet:
+                 merges: list[Merge] | None = None, totals: tuple[TotalRows, ...] = ()) -> RawSheet:
     """Recognise one sheet's table and cut its data rows out of the raw cells.
 
     A sheet holds a hundred rows or so: plain lists and one small array cost less here than
     building pandas objects per sheet, which is what made reading slow. ``merges`` are the sheet's
-    merged ranges (0-based sheet positions), when the reader gives them; ``totals`` the 1-based
-    sheet rows that are an Excel table's Total Row (see :func:`_table_total_rows`).
+    merged ranges (0-based sheet positions), when the reader gives them; ``totals`` the sheet's
+    Excel tables' Total Rows (see :func:`_table_total_rows`).
     """
     top = _merged_headers_filled(rows, merges, first_row, first_col) if merges else rows
     recognition = recognise(top)
@@ -325,7 +325,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     # An Excel table's Total Row, whatever its first cell holds (a count of the IDs, or nothing but
     # the sum under Duration): no data; on a log, its value under Duration is a footer's total.
     below = first_row + recognition.header_row + 2  # the 1-based sheet row of the grid's first row
-    for i in (row - below for row in totals if 0 <= row - below < len(grid) and keep[row - below]):
+    for i in (i for i in _total_rows(totals, below, len(grid), first_col + min(positions), first_col + max(positions)) if keep[i]):
         if contract.log and duration >= 0 and present[i, duration]:
             sheet.footers.append(Footer(below + i, first_col + duration, grid[i, duration]))
         keep[i] = False
@@ -401,6 +401,14 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 
 
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
+
+
+def _total_rows(totals: tuple[TotalRows, ...], below: int, rows: int, left: int, right: int) -> list[int]:
+    """The rows of a sheet's grid (the ``rows`` from sheet row ``below`` on) that are the Total Row
+    of an Excel table over the columns ``left`` to ``right`` (0-based sheet columns) of the table
+    read: another table's beside it (a summary to the right) is none of its rows."""
+    return [row - below for first, last, start, end in totals if start <= right and end >= left
+            for row in range(max(first, below), min(last, below + rows - 1) + 1)]
 
 
 def _table_above(rows: list[list], recognition: Recognition) -> tuple[str, int, int, int] | None:
@@ -632,7 +640,7 @@ def _sha256(path: str) -> str:
 _HELD_BYTES = 32 << 20  # a larger file is hashed in blocks and its zip inspected from the disk
 
 
-def _inspect(path: str, data: bytes | None = None, totals: dict[str, frozenset[int]] | None = None) -> str:
+def _inspect(path: str, data: bytes | None = None, totals: dict[str, tuple[TotalRows, ...]] | None = None) -> str:
     """Why a workbook must not be opened ('' if it may); ``data`` is the file's bytes, when read.
     ``totals``, when given, receives the rows of its Excel tables' Total Rows (the archive is open).
 
@@ -652,23 +660,24 @@ def _inspect(path: str, data: bytes | None = None, totals: dict[str, frozenset[i
         return f"its archive cannot be read ({exc})"
 
 
-def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, frozenset[int]]:
-    """Sheet name → the 1-based rows that are an Excel table's Total Row in an .xlsx/.xlsm (the
-    tables' own definitions say so: its first cell may hold a count, or nothing, instead of `Total`).
+def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, tuple[TotalRows, ...]]:
+    """Sheet name → the Total Rows of its Excel tables in an .xlsx/.xlsm (the tables' own definitions
+    say so: its first cell may hold a count, or nothing, instead of `Total`), each with its table's columns.
 
-    Looked for only when the archive holds tables; a part that cannot be read gives no rows.
+    Looked for only when the archive holds tables; a part that cannot be read gives no rows, nor does
+    a count of more rows than its table has under its header (a hostile one of a billion).
     """
     members = set(archive.namelist())
     if not any(member.startswith("xl/tables/") for member in members):
         return {}
-    found: dict[str, frozenset[int]] = {}
+    found: dict[str, tuple[TotalRows, ...]] = {}
     try:
         for sheet, part in sheet_parts(archive).items():
             folder, base = posixpath.split(part)
             rels = f"{folder}/_rels/{base}.rels"
             if rels not in members:
                 continue
-            rows: set[int] = set()
+            rows: list[TotalRows] = []
             for rel in ElementTree.fromstring(archive.read(rels)):
                 target = rel.get("Target", "")
                 if not rel.get("Type", "").endswith("/table"):
@@ -677,17 +686,20 @@ def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, frozenset[int]]:
                 if member not in members:
                     continue
                 definition = ElementTree.fromstring(archive.read(member))
-                count, end = int(definition.get("totalsRowCount") or 0), _TABLE_END.search(definition.get("ref", ""))
-                if count > 0 and end:
-                    rows.update(range(int(end[1]) - count + 1, int(end[1]) + 1))
+                count, ref = int(definition.get("totalsRowCount") or 0), _TABLE_RANGE.match(definition.get("ref", ""))
+                if count > 0 and ref and count <= int(ref[4]) - int(ref[2]):  # rows under its header row
+                    left, right = column_number(ref[1].encode()) - 1, column_number(ref[3].encode()) - 1
+                    rows.append((int(ref[4]) - count + 1, int(ref[4]), left, right))
             if rows:
-                found[sheet] = frozenset(rows)
+                found[sheet] = tuple(rows)
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
         return found
     return found
 
 
-_TABLE_END = re.compile(r":[A-Z]{1,3}(\d+)$")  # the last row of a table's range `A4:H13`
+# an Excel table's Total Rows: (first and last 1-based sheet row, first and last 0-based column of its table)
+TotalRows = tuple[int, int, int, int]
+_TABLE_RANGE = re.compile(r"^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$")  # a table's range `A4:H13`
 
 
 def _zip(path: str, data: bytes | None) -> zipfile.ZipFile:
@@ -1016,7 +1028,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     except OSError as exc:
         result.unopened = f"cannot be read: {exc.strerror or exc}"
         return result
-    totals: dict[str, frozenset[int]] = {}
+    totals: dict[str, tuple[TotalRows, ...]] = {}
     reason = _inspect(path, data, totals)
     if reason:
         result.error = f"refused before opening: {reason}"
@@ -1040,7 +1052,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             first_row, first_col = sheet.start or (0, 0)
             # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened
             result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges,
-                                              totals.get(meta.name, frozenset())))
+                                              totals.get(meta.name, ())))
         _carry_labels(result.sheets)
         gaps = [sheet for sheet in result.sheets if sheet.gaps]
         if gaps:  # an empty-looking cell may be a formula's error: asked only then

@@ -191,6 +191,43 @@ def test_an_excel_tables_totals_row_without_its_total_label_is_still_no_row_of_t
     assert [(f.row, f.col, f.value) for f in entries.footers] == [(6, 4, 3)]
 
 
+def test_the_total_row_of_another_excel_table_beside_a_log_is_no_row_of_the_log(tmp_path):
+    """A coordinator's small summary table to the right of the log (Month, Sum, with its Total Row on
+    the log's fourth row): the log's entry on that row is an entry (it was dropped, its hours taken
+    for the log's total: a false LOG-TOTAL-MISMATCH and 1.5 hours lost)."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, COACH_HEADER)
+    for row in range(1, 6):
+        sheet.write_row(row, 0, ["200", "100", f"3/{row}/2026", "Phone", 1.5, f"call {row}"])
+    sheet.add_table(0, 7, 3, 8, {"data": [["March", 3], ["April", 3]], "total_row": True, "columns": [
+        {"header": "Month", "total_string": "Total"}, {"header": "Sum", "total_function": "sum", "total_value": 6}]})
+    workbook.close()
+    [log] = read_workbook(str(path), path.name).sheets
+    assert list(log.frame.index) == [2, 3, 4, 5, 6] and log.footers == []
+
+
+def test_a_table_definition_claiming_a_billion_total_rows_is_not_used(tmp_path):
+    """A hostile definition's totalsRowCount of a billion: the rows were listed one by one (memory
+    without end); such a count, more rows than the table has, is no Total Row and the rows are read."""
+    path = tmp_path / "roster.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Roster").add_table(0, 0, 3, 2, {"data": [["100", "Ann Lee", 20], ["101", "Bo Kim", 17]],
+                                                            "total_row": True, "columns": [
+        {"header": "Employee ID", "total_string": "Total"}, {"header": "Name"}, {"header": "Grade"}]})
+    workbook.close()
+    hostile = tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(hostile, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/tables/table1.xml":
+                data = data.replace(b'totalsRowCount="1"', b'totalsRowCount="1000000000"')
+            target.writestr(info, data)
+    [employees] = read_workbook(str(hostile), hostile.name).sheets
+    assert employees.table == "employees" and list(employees.frame.index) == [2, 3]
+
+
 def test_a_table_definition_declaring_entities_is_not_used_its_entities_never_expanded(tmp_path):
     """SPEC §3: entities are never resolved. A table definition whose Total Row count comes from an
     entity is refused (the row is then read as data, as any unlabelled row is), and the workbook is
