@@ -270,13 +270,14 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     beside = table_beside(header, recognition)
     if beside:
         sheet.beside = (beside[0], first_col + beside[1])
-    above = _table_above(top, recognition)
-    if above:
-        sheet.above = (above[0], first_row + above[1] + 1, first_col + above[2], above[3])
     if contract.log:
         sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name)
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
         sheet.continued = bool(_CONTINUED.search(name)) or any(_CONTINUED.search(cell) for cell in above)
+    # a paper log's `Candidate ID | 200 | Coach ID | 100` is its pair, not an assignments table over it
+    above = _table_above(top, recognition, {label.row - first_row - 1 for label in sheet.labels.values()})
+    if above:
+        sheet.above = (above[0], first_row + above[1] + 1, first_col + above[2], above[3])
     body = rows[recognition.header_row + 1 :]
     if sheet.missing:  # skipped whole: how much was not read is said (rare, so cell by cell)
         sheet.unread_rows = sum(1 for row in body if not all(map(is_blank, row)))
@@ -411,14 +412,15 @@ def _total_rows(totals: tuple[TotalRows, ...], below: int, rows: int, left: int,
             for row in range(max(first, below), min(last, below + rows - 1) + 1)]
 
 
-def _table_above(rows: list[list], recognition: Recognition) -> tuple[str, int, int, int] | None:
+def _table_above(rows: list[list], recognition: Recognition, labelled: set[int]) -> tuple[str, int, int, int] | None:
     """A whole table of another kind typed over the recognised one (the roster above the assignments,
     whose header matched more): its table, its header's 0-based row and column in ``rows``, and its
     filled rows down to the recognised table's header and the title rows right above it. A header
     with no row under it is none: the upper row of a header over two rows (`Candidate ID`, `Coach ID`
-    beside a `Contact` heading whose `Date`, `Duration` are on the row below)."""
+    beside a `Contact` heading whose `Date`, `Duration` are on the row below), and so is a row of
+    ``labelled``, 0-based rows of ``rows`` holding a log's pair labels."""
     for at, row in enumerate(rows[: recognition.header_row]):
-        other = table_below(row, recognition.table) if any(map(is_header_text, row)) else None
+        other = table_below(row, recognition.table) if at not in labelled and any(map(is_header_text, row)) else None
         if other is not None:
             filled = [not all(map(is_blank, rows[r])) for r in range(at + 1, recognition.header_row)]
             while filled and filled[-1] and _is_title(rows[at + len(filled)]):

@@ -251,6 +251,17 @@ def test_a_table_definition_declaring_entities_is_not_used_its_entities_never_ex
     assert employees.table == "employees" and list(employees.frame.index) == [2, 3, 4]
 
 
+def test_a_paper_logs_pair_labelled_without_colons_is_no_assignments_table_above_it(tmp_path):
+    """`Candidate ID | 200 | Coach ID | 100` over a paper log, a campus line under it: the log's pair,
+    read as its labels; it was also a second table, "the Assignments table at A1 was not read"."""
+    rows = [["Candidate ID", "200", "Coach ID", "100"], ["Campus", "Lincoln High"],
+            ["Date", "Type of Contact", "Duration", "Description"], ["3/5/2026", "Phone", 1.5, "call"]]
+    [log] = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows}, start_row=2)), "log.xlsx").sheets
+    assert log.table == "coach_log" and {role: label.value for role, label in log.labels.items()} == {
+        "candidate": "200", "coach": "100"}
+    assert log.above is None
+
+
 def test_a_second_table_typed_below_the_first_ends_it_and_is_named_not_read_as_its_rows(tmp_path):
     """The requests typed under the recommendations, their title between: the recommendations end
     there (the title, the requests' header and their rows were read as recommendations: Reference
