@@ -21,7 +21,7 @@ import struct
 import zipfile
 import zlib
 from datetime import date, datetime, time, timedelta
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -208,13 +208,16 @@ def _grid(body: list[list], width: int) -> np.ndarray:
     return np.fromiter(chain.from_iterable(body), dtype=object, count=len(body) * longest).reshape(len(body), longest)
 
 
-def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, sheet_name: str) -> dict[str, Label]:
+def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, sheet_name: str,
+                  columns: Collection[str] = ()) -> dict[str, Label]:
     """`Candidate Name:` / `Coach Name:` (or `… ID:`) in the rows above a log's header, with their values.
 
     The value is the next filled cell to the label's right (merged cells hold it in their first
     cell), or follows the colon (or the form's fill-in line) in the label's own cell. An ID label
     wins over a name label; a name typed right after the label's words, with nothing between
-    (`Candidate Name Kim Lee`), is taken only for a role the sheet labels no other way.
+    (`Candidate Name Kim Lee`), is taken only for a role the sheet labels no other way, neither so
+    nor by its ID column among ``columns`` (the table's), and only when it starts as a name or an ID
+    does, not in lower case (`Coach ID numbers are on the roster` is the form's instructions).
     """
     found: dict[str, Label] = {}
     bare: dict[str, Label] = {}
@@ -235,7 +238,8 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                 inline = _INLINE_LABEL.match(cell)
                 if not inline:
                     typed = _BARE_LABEL.match(cell)
-                    if typed and typed[1].lower() not in bare:
+                    if (typed and typed[1].lower() not in bare and f"{typed[1].lower()}_id" not in columns
+                            and not typed[3][0].islower()):
                         bare[typed[1].lower()] = Label(typed[1].lower(), typed[2].lower(), typed[3], sheet_name,
                                                        first_row + r + 1, first_col + c)
                     continue
@@ -271,7 +275,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     if beside:
         sheet.beside = (beside[0], first_col + beside[1])
     if contract.log:
-        sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name)
+        sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name, recognition.columns)
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
         sheet.continued = bool(_CONTINUED.search(name)) or any(_CONTINUED.search(cell) for cell in above)
     # a paper log's `Candidate ID | 200 | Coach ID | 100` is its pair, not an assignments table over it

@@ -99,6 +99,21 @@ def test_a_name_typed_after_the_printed_label_in_its_cell_is_read_when_nothing_e
     assert labels_of(sheets["Both"]) == {"candidate": ("name", "Kim Candidate", "B2", "Both")}
 
 
+def test_the_forms_instructions_starting_with_a_labels_words_name_no_one(tmp_path):
+    """`Coach name and signature required on every page` over a continuation page: no coach named
+    "and signature required …" (the page took it for its coach, and so not its first page's names: its
+    entries were not counted); `Coach ID numbers are on the staff roster` over a log with a Coach ID
+    column: no label (a blank Coach ID was ID-UNKNOWN at the instructions, not CELL-REQUIRED at its cell)."""
+    sheets = read_sheets(tmp_path, {
+        "Log": [["Candidate Name:", "Kim Candidate"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY],
+        "Log continued": [["Coach name and signature required on every page"], PAPER_HEADER, ENTRY],
+        "IDs": [["Coach ID numbers are on the staff roster"], ["Candidate ID", "Coach ID"] + PAPER_HEADER, ["200", None] + ENTRY],
+    })
+    assert labels_of(sheets["Log continued"]) == {"candidate": ("name", "Kim Candidate", "B1", "Log"),
+                                                  "coach": ("name", "Casey Coach", "B2", "Log")}
+    assert labels_of(sheets["IDs"]) == {}
+
+
 def test_a_blank_fill_in_line_or_another_label_is_not_a_value(tmp_path):
     sheets = read_sheets(tmp_path, {"Log": [
         ["Candidate Name:", "Coach Name:", "Casey Coach"],
