@@ -920,7 +920,8 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
         return
 
 
-_NEGATIVE_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>(-[^<]*)</v>")
+# a negative number saved (a formula's text result "-" is none: it made the sheet's XML unreadable here)
+_NEGATIVE_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>(-\d*\.?\d+(?:[Ee][-+]?\d+)?)</v>")
 
 
 def _negative_cells(xml: bytes) -> dict[tuple[int, int], float]:

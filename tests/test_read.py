@@ -299,6 +299,25 @@ def test_a_negative_duration_in_an_h_mm_cell_is_read_negative_not_as_a_late_time
     assert values.parse_durations(log.frame["duration"]).values.tolist() == [60, -60, 570]
 
 
+def test_a_negative_duration_is_read_negative_beside_a_formula_whose_text_is_a_dash(tmp_path):
+    """A Note column worked out as `=IF(G3<F3,"-","ok")` saves the text "-": the negative Duration
+    beside it was read as 23:00 all the same (that text stopped the look-up of the sheet's saved values)."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    hours = workbook.add_format({"num_format": "h:mm"})
+    sheet.write_row(0, 0, COACH_HEADER[:5] + ["Start", "End", "Note"])
+    for row, (duration, start, end) in enumerate([(1 / 24, 9, 10), (-1 / 24, 11, 10)], start=1):
+        sheet.write_row(row, 0, ["200", "100", f"3/{row}/2026", "Phone"])
+        sheet.write_formula(row, 4, f"=G{row + 1}-F{row + 1}", hours, duration)
+        sheet.write_number(row, 5, start / 24, hours)
+        sheet.write_number(row, 6, end / 24, hours)
+        sheet.write_formula(row, 7, f'=IF(G{row + 1}<F{row + 1},"-","ok")', None, "-" if duration < 0 else "ok")
+    workbook.close()
+    [log] = read_workbook(str(path), path.name).sheets
+    assert values.parse_durations(log.frame["duration"]).values.tolist() == [60, -60]
+
+
 def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marker(tmp_path):
     rows = [
         COACH_HEADER,
