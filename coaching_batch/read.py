@@ -348,10 +348,11 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             break
     # Rows whose only content is a note such as "Continued on next page", or, on a log, words alone
     # where a date, a duration or an ID goes ("--- end of log ---", "Notes: see the binder").
-    # Under a log's `Total Hours` line the paper form ends: there, one cell of words is the form's
-    # closing text ("Gaither Road, Suite 102", where to send it), even with a digit in it.
+    # Under a log's (last) `Total Hours` line the paper form ends: there, one cell of words is the form's
+    # closing text ("Gaither Road, Suite 102", where to send it), even with a digit in it. Under a page's
+    # total with another page below it, a lone description is an entry (incomplete, and reported).
     numeric = facts.numeric
-    closed = min((footer.row for footer in sheet.footers), default=None)
+    closed = max((footer.row for footer in sheet.footers), default=None)
     for i in np.flatnonzero(keep & (filled.sum(axis=1) == 1)):
         at = int(filled[i].argmax())
         cell = table[i, at]

@@ -235,6 +235,18 @@ def test_the_forms_closing_words_under_its_total_are_not_entries(tmp_path):
     assert list(sheets["Log"].frame.index) == [2, 3]
 
 
+def test_a_lone_description_under_a_pages_total_with_another_page_below_is_an_entry(tmp_path):
+    """Two pages typed on one sheet, each with its `Total Hours This Page`: the form has not ended
+    under the first, so a lone description on the second page is an incomplete entry, reported (it was
+    dropped as the form's closing words, without a word); under the last total the closing words are none."""
+    sheets = read_sheets(tmp_path, {"Log": [
+        PAPER_HEADER, ENTRY, ["Total Hours This Page", None, 1.5],
+        ENTRY, [None, None, None, "Observed a lesson, time not noted"], ["Total Hours This Page", None, 1.5],
+        ["Gaither Road, Suite 102"],
+    ]})
+    assert list(sheets["Log"].frame.index) == [2, 4, 5]
+
+
 def test_total_minutes_is_no_footer_in_hours(tmp_path):
     sheets = read_sheets(tmp_path, {"Log": [PAPER_HEADER, ENTRY, ["Total minutes", None, 90]]})
     assert sheets["Log"].footers == []
