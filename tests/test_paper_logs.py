@@ -492,6 +492,15 @@ def test_a_footer_may_total_its_page_or_the_whole_log_across_pages():
     assert check_footers(PAGES, footers) == []
 
 
+def test_each_page_total_of_a_sheet_holding_two_pages_may_total_its_own_page():
+    """Two pages typed on one sheet, each ending `Total Hours This Page`: the second page's 1.00 h is
+    its own entries' (it was a mismatch: the sheet's 2.50 h above it, or the log's); a wrong one still is."""
+    entries = _entries([("log.xlsx", "Log", 2, "coach_log", "200", "100", 90), ("log.xlsx", "Log", 4, "coach_log", "200", "100", 60)])
+    assert check_footers(entries, [("log.xlsx", "Log", Footer(3, 2, 1.5), 90), ("log.xlsx", "Log", Footer(5, 2, 1), 60)]) == []
+    [mismatch] = check_footers(entries, [("log.xlsx", "Log", Footer(3, 2, 1.5), 90), ("log.xlsx", "Log", Footer(5, 2, 2), 120)])
+    assert mismatch.cell == "C5"
+
+
 def test_a_footer_matching_neither_is_a_mismatch_at_its_cell_with_both_sums():
     [mismatch] = check_footers(PAGES, [("log.xlsx", "Page 2", Footer(5, 2, 5), 300)])
     assert (mismatch.rule, mismatch.cell, mismatch.candidate_id, mismatch.coach_id) == ("LOG-TOTAL-MISMATCH", "C5", "200", "100")
