@@ -21,7 +21,7 @@ import struct
 import zipfile
 import zlib
 from datetime import date, datetime, time, timedelta
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -208,13 +208,16 @@ def _grid(body: list[list], width: int) -> np.ndarray:
     return np.fromiter(chain.from_iterable(body), dtype=object, count=len(body) * longest).reshape(len(body), longest)
 
 
-def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, sheet_name: str) -> dict[str, Label]:
+def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, sheet_name: str,
+                  columns: Collection[str] = ()) -> dict[str, Label]:
     """`Candidate Name:` / `Coach Name:` (or `… ID:`) in the rows above a log's header, with their values.
 
     The value is the next filled cell to the label's right (merged cells hold it in their first
     cell), or follows the colon (or the form's fill-in line) in the label's own cell. An ID label
     wins over a name label; a name typed right after the label's words, with nothing between
-    (`Candidate Name Kim Lee`), is taken only for a role the sheet labels no other way.
+    (`Candidate Name Kim Lee`), is taken only for a role the sheet labels no other way, neither so
+    nor by its ID column among ``columns`` (the table's), and only when it starts as a name or an ID
+    does, not in lower case (`Coach ID numbers are on the roster` is the form's instructions).
     """
     found: dict[str, Label] = {}
     bare: dict[str, Label] = {}
@@ -235,7 +238,8 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                 inline = _INLINE_LABEL.match(cell)
                 if not inline:
                     typed = _BARE_LABEL.match(cell)
-                    if typed and typed[1].lower() not in bare:
+                    if (typed and typed[1].lower() not in bare and f"{typed[1].lower()}_id" not in columns
+                            and not typed[3][0].islower()):
                         bare[typed[1].lower()] = Label(typed[1].lower(), typed[2].lower(), typed[3], sheet_name,
                                                        first_row + r + 1, first_col + c)
                     continue
@@ -249,13 +253,13 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
 
 
 def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
-                 merges: list[Merge] | None = None, totals: frozenset[int] = frozenset()) -> RawSheet:
+                 merges: list[Merge] | None = None, totals: tuple[TotalRows, ...] = ()) -> RawSheet:
     """Recognise one sheet's table and cut its data rows out of the raw cells.
 
     A sheet holds a hundred rows or so: plain lists and one small array cost less here than
     building pandas objects per sheet, which is what made reading slow. ``merges`` are the sheet's
-    merged ranges (0-based sheet positions), when the reader gives them; ``totals`` the 1-based
-    sheet rows that are an Excel table's Total Row (see :func:`_table_total_rows`).
+    merged ranges (0-based sheet positions), when the reader gives them; ``totals`` the sheet's
+    Excel tables' Total Rows (see :func:`_table_total_rows`).
     """
     top = _merged_headers_filled(rows, merges, first_row, first_col) if merges else rows
     recognition = recognise(top)
@@ -270,13 +274,14 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     beside = table_beside(header, recognition)
     if beside:
         sheet.beside = (beside[0], first_col + beside[1])
-    above = _table_above(top, recognition)
-    if above:
-        sheet.above = (above[0], first_row + above[1] + 1, first_col + above[2], above[3])
     if contract.log:
-        sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name)
+        sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name, recognition.columns)
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
         sheet.continued = bool(_CONTINUED.search(name)) or any(_CONTINUED.search(cell) for cell in above)
+    # a paper log's `Candidate ID | 200 | Coach ID | 100` is its pair, not an assignments table over it
+    above = _table_above(top, recognition, {label.row - first_row - 1 for label in sheet.labels.values()})
+    if above:
+        sheet.above = (above[0], first_row + above[1] + 1, first_col + above[2], above[3])
     body = rows[recognition.header_row + 1 :]
     if sheet.missing:  # skipped whole: how much was not read is said (rare, so cell by cell)
         sheet.unread_rows = sum(1 for row in body if not all(map(is_blank, row)))
@@ -325,7 +330,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     # An Excel table's Total Row, whatever its first cell holds (a count of the IDs, or nothing but
     # the sum under Duration): no data; on a log, its value under Duration is a footer's total.
     below = first_row + recognition.header_row + 2  # the 1-based sheet row of the grid's first row
-    for i in (row - below for row in totals if 0 <= row - below < len(grid) and keep[row - below]):
+    for i in (i for i in _total_rows(totals, below, len(grid), first_col + min(positions), first_col + max(positions)) if keep[i]):
         if contract.log and duration >= 0 and present[i, duration]:
             sheet.footers.append(Footer(below + i, first_col + duration, grid[i, duration]))
         keep[i] = False
@@ -343,10 +348,11 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             break
     # Rows whose only content is a note such as "Continued on next page", or, on a log, words alone
     # where a date, a duration or an ID goes ("--- end of log ---", "Notes: see the binder").
-    # Under a log's `Total Hours` line the paper form ends: there, one cell of words is the form's
-    # closing text ("Gaither Road, Suite 102", where to send it), even with a digit in it.
+    # Under a log's (last) `Total Hours` line the paper form ends: there, one cell of words is the form's
+    # closing text ("Gaither Road, Suite 102", where to send it), even with a digit in it. Under a page's
+    # total with another page below it, a lone description is an entry (incomplete, and reported).
     numeric = facts.numeric
-    closed = min((footer.row for footer in sheet.footers), default=None)
+    closed = max((footer.row for footer in sheet.footers), default=None)
     for i in np.flatnonzero(keep & (filled.sum(axis=1) == 1)):
         at = int(filled[i].argmax())
         cell = table[i, at]
@@ -403,14 +409,23 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
 
 
-def _table_above(rows: list[list], recognition: Recognition) -> tuple[str, int, int, int] | None:
+def _total_rows(totals: tuple[TotalRows, ...], below: int, rows: int, left: int, right: int) -> list[int]:
+    """The rows of a sheet's grid (the ``rows`` from sheet row ``below`` on) that are the Total Row
+    of an Excel table over the columns ``left`` to ``right`` (0-based sheet columns) of the table
+    read: another table's beside it (a summary to the right) is none of its rows."""
+    return [row - below for first, last, start, end in totals if start <= right and end >= left
+            for row in range(max(first, below), min(last, below + rows - 1) + 1)]
+
+
+def _table_above(rows: list[list], recognition: Recognition, labelled: set[int]) -> tuple[str, int, int, int] | None:
     """A whole table of another kind typed over the recognised one (the roster above the assignments,
     whose header matched more): its table, its header's 0-based row and column in ``rows``, and its
     filled rows down to the recognised table's header and the title rows right above it. A header
     with no row under it is none: the upper row of a header over two rows (`Candidate ID`, `Coach ID`
-    beside a `Contact` heading whose `Date`, `Duration` are on the row below)."""
+    beside a `Contact` heading whose `Date`, `Duration` are on the row below), and so is a row of
+    ``labelled``, 0-based rows of ``rows`` holding a log's pair labels."""
     for at, row in enumerate(rows[: recognition.header_row]):
-        other = table_below(row, recognition.table) if any(map(is_header_text, row)) else None
+        other = table_below(row, recognition.table) if at not in labelled and any(map(is_header_text, row)) else None
         if other is not None:
             filled = [not all(map(is_blank, rows[r])) for r in range(at + 1, recognition.header_row)]
             while filled and filled[-1] and _is_title(rows[at + len(filled)]):
@@ -637,7 +652,7 @@ def _sha256(path: str) -> str:
 _HELD_BYTES = 32 << 20  # a larger file is hashed in blocks and its zip inspected from the disk
 
 
-def _inspect(path: str, data: bytes | None = None, totals: dict[str, frozenset[int]] | None = None) -> str:
+def _inspect(path: str, data: bytes | None = None, totals: dict[str, tuple[TotalRows, ...]] | None = None) -> str:
     """Why a workbook must not be opened ('' if it may); ``data`` is the file's bytes, when read.
     ``totals``, when given, receives the rows of its Excel tables' Total Rows (the archive is open).
 
@@ -657,23 +672,24 @@ def _inspect(path: str, data: bytes | None = None, totals: dict[str, frozenset[i
         return f"its archive cannot be read ({exc})"
 
 
-def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, frozenset[int]]:
-    """Sheet name → the 1-based rows that are an Excel table's Total Row in an .xlsx/.xlsm (the
-    tables' own definitions say so: its first cell may hold a count, or nothing, instead of `Total`).
+def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, tuple[TotalRows, ...]]:
+    """Sheet name → the Total Rows of its Excel tables in an .xlsx/.xlsm (the tables' own definitions
+    say so: its first cell may hold a count, or nothing, instead of `Total`), each with its table's columns.
 
-    Looked for only when the archive holds tables; a part that cannot be read gives no rows.
+    Looked for only when the archive holds tables; a part that cannot be read gives no rows, nor does
+    a count of more rows than its table has under its header (a hostile one of a billion).
     """
     members = set(archive.namelist())
     if not any(member.startswith("xl/tables/") for member in members):
         return {}
-    found: dict[str, frozenset[int]] = {}
+    found: dict[str, tuple[TotalRows, ...]] = {}
     try:
         for sheet, part in sheet_parts(archive).items():
             folder, base = posixpath.split(part)
             rels = f"{folder}/_rels/{base}.rels"
             if rels not in members:
                 continue
-            rows: set[int] = set()
+            rows: list[TotalRows] = []
             for rel in ElementTree.fromstring(archive.read(rels)):
                 target = rel.get("Target", "")
                 if not rel.get("Type", "").endswith("/table"):
@@ -682,17 +698,20 @@ def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, frozenset[int]]:
                 if member not in members:
                     continue
                 definition = ElementTree.fromstring(archive.read(member))
-                count, end = int(definition.get("totalsRowCount") or 0), _TABLE_END.search(definition.get("ref", ""))
-                if count > 0 and end:
-                    rows.update(range(int(end[1]) - count + 1, int(end[1]) + 1))
+                count, ref = int(definition.get("totalsRowCount") or 0), _TABLE_RANGE.match(definition.get("ref", ""))
+                if count > 0 and ref and count <= int(ref[4]) - int(ref[2]):  # rows under its header row
+                    left, right = column_number(ref[1].encode()) - 1, column_number(ref[3].encode()) - 1
+                    rows.append((int(ref[4]) - count + 1, int(ref[4]), left, right))
             if rows:
-                found[sheet] = frozenset(rows)
+                found[sheet] = tuple(rows)
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
         return found
     return found
 
 
-_TABLE_END = re.compile(r":[A-Z]{1,3}(\d+)$")  # the last row of a table's range `A4:H13`
+# an Excel table's Total Rows: (first and last 1-based sheet row, first and last 0-based column of its table)
+TotalRows = tuple[int, int, int, int]
+_TABLE_RANGE = re.compile(r"^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$")  # a table's range `A4:H13`
 
 
 def _zip(path: str, data: bytes | None) -> zipfile.ZipFile:
@@ -909,7 +928,8 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
         return
 
 
-_NEGATIVE_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>(-[^<]*)</v>")
+# a negative number saved (a formula's text result "-" is none: it made the sheet's XML unreadable here)
+_NEGATIVE_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>(-\d*\.?\d+(?:[Ee][-+]?\d+)?)</v>")
 
 
 def _negative_cells(xml: bytes) -> dict[tuple[int, int], float]:
@@ -1023,7 +1043,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     except OSError as exc:
         result.unopened = f"cannot be read: {exc.strerror or exc}"
         return result
-    totals: dict[str, frozenset[int]] = {}
+    totals: dict[str, tuple[TotalRows, ...]] = {}
     reason = _inspect(path, data, totals)
     if reason:
         result.error = f"refused before opening: {reason}"
@@ -1047,7 +1067,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             first_row, first_col = sheet.start or (0, 0)
             # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened
             result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges,
-                                              totals.get(meta.name, frozenset())))
+                                              totals.get(meta.name, ())))
         _carry_labels(result.sheets)
         gaps = [sheet for sheet in result.sheets if sheet.gaps]
         if gaps:  # an empty-looking cell may be a formula's error: asked only then

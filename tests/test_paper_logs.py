@@ -99,6 +99,21 @@ def test_a_name_typed_after_the_printed_label_in_its_cell_is_read_when_nothing_e
     assert labels_of(sheets["Both"]) == {"candidate": ("name", "Kim Candidate", "B2", "Both")}
 
 
+def test_the_forms_instructions_starting_with_a_labels_words_name_no_one(tmp_path):
+    """`Coach name and signature required on every page` over a continuation page: no coach named
+    "and signature required …" (the page took it for its coach, and so not its first page's names: its
+    entries were not counted); `Coach ID numbers are on the staff roster` over a log with a Coach ID
+    column: no label (a blank Coach ID was ID-UNKNOWN at the instructions, not CELL-REQUIRED at its cell)."""
+    sheets = read_sheets(tmp_path, {
+        "Log": [["Candidate Name:", "Kim Candidate"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY],
+        "Log continued": [["Coach name and signature required on every page"], PAPER_HEADER, ENTRY],
+        "IDs": [["Coach ID numbers are on the staff roster"], ["Candidate ID", "Coach ID"] + PAPER_HEADER, ["200", None] + ENTRY],
+    })
+    assert labels_of(sheets["Log continued"]) == {"candidate": ("name", "Kim Candidate", "B1", "Log"),
+                                                  "coach": ("name", "Casey Coach", "B2", "Log")}
+    assert labels_of(sheets["IDs"]) == {}
+
+
 def test_a_blank_fill_in_line_or_another_label_is_not_a_value(tmp_path):
     sheets = read_sheets(tmp_path, {"Log": [
         ["Candidate Name:", "Coach Name:", "Casey Coach"],
@@ -218,6 +233,18 @@ def test_the_forms_closing_words_under_its_total_are_not_entries(tmp_path):
         ["Gaither Road, Suite 102"],
     ]})
     assert list(sheets["Log"].frame.index) == [2, 3]
+
+
+def test_a_lone_description_under_a_pages_total_with_another_page_below_is_an_entry(tmp_path):
+    """Two pages typed on one sheet, each with its `Total Hours This Page`: the form has not ended
+    under the first, so a lone description on the second page is an incomplete entry, reported (it was
+    dropped as the form's closing words, without a word); under the last total the closing words are none."""
+    sheets = read_sheets(tmp_path, {"Log": [
+        PAPER_HEADER, ENTRY, ["Total Hours This Page", None, 1.5],
+        ENTRY, [None, None, None, "Observed a lesson, time not noted"], ["Total Hours This Page", None, 1.5],
+        ["Gaither Road, Suite 102"],
+    ]})
+    assert list(sheets["Log"].frame.index) == [2, 4, 5]
 
 
 def test_total_minutes_is_no_footer_in_hours(tmp_path):
@@ -463,6 +490,15 @@ PAGES = _entries([
 def test_a_footer_may_total_its_page_or_the_whole_log_across_pages():
     footers = [("log.xlsx", "Page 1", Footer(10, 2, 3), 180), ("log.xlsx", "Page 2", Footer(5, 2, 4), 240)]
     assert check_footers(PAGES, footers) == []
+
+
+def test_each_page_total_of_a_sheet_holding_two_pages_may_total_its_own_page():
+    """Two pages typed on one sheet, each ending `Total Hours This Page`: the second page's 1.00 h is
+    its own entries' (it was a mismatch: the sheet's 2.50 h above it, or the log's); a wrong one still is."""
+    entries = _entries([("log.xlsx", "Log", 2, "coach_log", "200", "100", 90), ("log.xlsx", "Log", 4, "coach_log", "200", "100", 60)])
+    assert check_footers(entries, [("log.xlsx", "Log", Footer(3, 2, 1.5), 90), ("log.xlsx", "Log", Footer(5, 2, 1), 60)]) == []
+    [mismatch] = check_footers(entries, [("log.xlsx", "Log", Footer(3, 2, 1.5), 90), ("log.xlsx", "Log", Footer(5, 2, 2), 120)])
+    assert mismatch.cell == "C5"
 
 
 def test_a_footer_matching_neither_is_a_mismatch_at_its_cell_with_both_sums():

@@ -191,6 +191,43 @@ def test_an_excel_tables_totals_row_without_its_total_label_is_still_no_row_of_t
     assert [(f.row, f.col, f.value) for f in entries.footers] == [(6, 4, 3)]
 
 
+def test_the_total_row_of_another_excel_table_beside_a_log_is_no_row_of_the_log(tmp_path):
+    """A coordinator's small summary table to the right of the log (Month, Sum, with its Total Row on
+    the log's fourth row): the log's entry on that row is an entry (it was dropped, its hours taken
+    for the log's total: a false LOG-TOTAL-MISMATCH and 1.5 hours lost)."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, COACH_HEADER)
+    for row in range(1, 6):
+        sheet.write_row(row, 0, ["200", "100", f"3/{row}/2026", "Phone", 1.5, f"call {row}"])
+    sheet.add_table(0, 7, 3, 8, {"data": [["March", 3], ["April", 3]], "total_row": True, "columns": [
+        {"header": "Month", "total_string": "Total"}, {"header": "Sum", "total_function": "sum", "total_value": 6}]})
+    workbook.close()
+    [log] = read_workbook(str(path), path.name).sheets
+    assert list(log.frame.index) == [2, 3, 4, 5, 6] and log.footers == []
+
+
+def test_a_table_definition_claiming_a_billion_total_rows_is_not_used(tmp_path):
+    """A hostile definition's totalsRowCount of a billion: the rows were listed one by one (memory
+    without end); such a count, more rows than the table has, is no Total Row and the rows are read."""
+    path = tmp_path / "roster.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Roster").add_table(0, 0, 3, 2, {"data": [["100", "Ann Lee", 20], ["101", "Bo Kim", 17]],
+                                                            "total_row": True, "columns": [
+        {"header": "Employee ID", "total_string": "Total"}, {"header": "Name"}, {"header": "Grade"}]})
+    workbook.close()
+    hostile = tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(hostile, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/tables/table1.xml":
+                data = data.replace(b'totalsRowCount="1"', b'totalsRowCount="1000000000"')
+            target.writestr(info, data)
+    [employees] = read_workbook(str(hostile), hostile.name).sheets
+    assert employees.table == "employees" and list(employees.frame.index) == [2, 3]
+
+
 def test_a_table_definition_declaring_entities_is_not_used_its_entities_never_expanded(tmp_path):
     """SPEC §3: entities are never resolved. A table definition whose Total Row count comes from an
     entity is refused (the row is then read as data, as any unlabelled row is), and the workbook is
@@ -212,6 +249,17 @@ def test_a_table_definition_declaring_entities_is_not_used_its_entities_never_ex
             target.writestr(info, data)
     [employees] = read_workbook(str(hostile), hostile.name).sheets
     assert employees.table == "employees" and list(employees.frame.index) == [2, 3, 4]
+
+
+def test_a_paper_logs_pair_labelled_without_colons_is_no_assignments_table_above_it(tmp_path):
+    """`Candidate ID | 200 | Coach ID | 100` over a paper log, a campus line under it: the log's pair,
+    read as its labels; it was also a second table, "the Assignments table at A1 was not read"."""
+    rows = [["Candidate ID", "200", "Coach ID", "100"], ["Campus", "Lincoln High"],
+            ["Date", "Type of Contact", "Duration", "Description"], ["3/5/2026", "Phone", 1.5, "call"]]
+    [log] = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows}, start_row=2)), "log.xlsx").sheets
+    assert log.table == "coach_log" and {role: label.value for role, label in log.labels.items()} == {
+        "candidate": "200", "coach": "100"}
+    assert log.above is None
 
 
 def test_a_second_table_typed_below_the_first_ends_it_and_is_named_not_read_as_its_rows(tmp_path):
@@ -249,6 +297,25 @@ def test_a_negative_duration_in_an_h_mm_cell_is_read_negative_not_as_a_late_time
     [log] = read_workbook(str(path), path.name).sheets
     assert log.frame["duration"].tolist() == [dt.time(1, 0), dt.timedelta(hours=-1), dt.time(9, 30)]
     assert values.parse_durations(log.frame["duration"]).values.tolist() == [60, -60, 570]
+
+
+def test_a_negative_duration_is_read_negative_beside_a_formula_whose_text_is_a_dash(tmp_path):
+    """A Note column worked out as `=IF(G3<F3,"-","ok")` saves the text "-": the negative Duration
+    beside it was read as 23:00 all the same (that text stopped the look-up of the sheet's saved values)."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    hours = workbook.add_format({"num_format": "h:mm"})
+    sheet.write_row(0, 0, COACH_HEADER[:5] + ["Start", "End", "Note"])
+    for row, (duration, start, end) in enumerate([(1 / 24, 9, 10), (-1 / 24, 11, 10)], start=1):
+        sheet.write_row(row, 0, ["200", "100", f"3/{row}/2026", "Phone"])
+        sheet.write_formula(row, 4, f"=G{row + 1}-F{row + 1}", hours, duration)
+        sheet.write_number(row, 5, start / 24, hours)
+        sheet.write_number(row, 6, end / 24, hours)
+        sheet.write_formula(row, 7, f'=IF(G{row + 1}<F{row + 1},"-","ok")', None, "-" if duration < 0 else "ok")
+    workbook.close()
+    [log] = read_workbook(str(path), path.name).sheets
+    assert values.parse_durations(log.frame["duration"]).values.tolist() == [60, -60]
 
 
 def test_the_example_row_is_skipped_in_any_case_and_with_spaces_around_its_marker(tmp_path):

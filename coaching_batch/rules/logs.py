@@ -547,8 +547,9 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
     ``footers`` holds (file, sheet, footer, minutes) with the footer's value read as a duration (None
     where it cannot be). The page sum is every entry read above the footer on its sheet; the whole log
     is every entry of the same kind and pair in the same file (its pages), when the sheet holds one
-    pair only. A value that is not a duration (`TBD`, `9,000`) matches neither; a blank one is a
-    form's empty line, not a total.
+    pair only. A sheet holding several pages, each with its total (`Total Hours This Page`), has each
+    total matched also against the entries since the total before it. A value that is not a duration
+    (`TBD`, `9,000`) matches none; a blank one is a form's empty line, not a total.
     """
     given = pd.DataFrame(
         [(file, sheet, f.row, f.col, np.nan if minutes is None else minutes, f.value) for file, sheet, f, minutes in footers
@@ -574,6 +575,11 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
         given[["footer", "page", "footer_row"]].dropna(), on="page")
     page_sum = on_page[on_page["_row"] < on_page["footer_row"]].groupby("footer")["duration"].sum()
     given["page_sum"] = given["footer"].map(page_sum).fillna(0).astype("int64")
+    # the total of a page typed below another page's on the sheet: the entries since that total
+    after = given.sort_values(["_file", "_sheet", "footer_row"]).groupby(["_file", "_sheet"], sort=False)["footer_row"].shift()
+    on_page["after"] = on_page["footer"].map(after.reindex(given.index).set_axis(given["footer"])).fillna(0)
+    since = on_page[(on_page["_row"] < on_page["footer_row"]) & (on_page["_row"] > on_page["after"])]
+    given["since"] = given["footer"].map(since.groupby("footer")["duration"].sum()).fillna(0).astype("int64")
     given["log"] = given["page"].map(single)
     known = given["log"].notna()
     given["whole"] = given["page_sum"]
@@ -585,7 +591,8 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
     given.loc[known, "coach_id"] = logged["coach_id"].to_numpy(dtype=object, na_value=None)[rows] if len(rows) else []
     given["page"] = given["page_sum"]
     unreadable = given["minutes"].isna()
-    wrong = given[unreadable | (((given["minutes"] - given["page"]).abs() > 1) & ((given["minutes"] - given["whole"]).abs() > 1))]
+    wrong = given[unreadable | (((given["minutes"] - given["page"]).abs() > 1) & ((given["minutes"] - given["whole"]).abs() > 1)
+                                & ((given["minutes"] - given["since"]).abs() > 1))]
 
     findings = []
     for row in wrong.to_dict("records"):
