@@ -1013,9 +1013,13 @@ def _carry_labels(sheets: list[RawSheet]) -> None:
 
 
 def _agree(labels: dict[str, Label], earlier: dict[str, Label]) -> bool:
-    """Whether every label of a page names what the page it continues names (same kind, same text)."""
+    """Whether every label of a page names what the page it continues names (same kind, same text;
+    an ID typed as the number 200 is the text `200`)."""
     def text(label: Label) -> str:
-        return normalise_header(str(label.value))
+        value = label.value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return normalise_header(str(value))
     return all(role in earlier and earlier[role].kind == label.kind and text(earlier[role]) == text(label)
                for role, label in labels.items())
 

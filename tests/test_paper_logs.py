@@ -161,6 +161,15 @@ def test_a_continuation_page_naming_only_the_candidate_again_takes_the_coach_fro
     assert labels_of(sheets["Page 3"]) == {"candidate": ("name", "Kai Candidate", "B2", "Page 3")}
 
 
+def test_a_continuation_page_naming_the_candidate_id_as_text_agrees_with_the_number_on_its_first_page(tmp_path):
+    first = [["Candidate ID:", 200], ["Coach ID:", 100], PAPER_HEADER, ENTRY, ["Continued on next page"]]
+    sheets = read_sheets(tmp_path, {
+        "Page 1": first,
+        "Page 2": [["Coaching Log - continued"], ["Candidate ID:", "200"], ["Coach ID:", "______"], PAPER_HEADER, ENTRY],
+    })
+    assert labels_of(sheets["Page 2"])["coach"] == ("id", 100, "B2", "Page 1")
+
+
 def test_a_continuation_page_named_after_its_first_page_carries_that_pages_labels_wherever_it_is(tmp_path):
     """Another pair's log between the two pages does not take the continuation: its name says whose it is."""
     first = [["Candidate Name:", "Kim Candidate"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY, ["Continued on next page"]]
