@@ -251,7 +251,10 @@ class Ledger:
         except sqlite3.DatabaseError as exc:
             raise _database_error(path, exc) from None
         if version != SCHEMA_VERSION:
+            foreign = ledger.not_a_ledger()
             connection.close()
+            if foreign:
+                raise LedgerDamaged(damaged_message(path, foreign))
             if version > SCHEMA_VERSION:
                 raise UsageError(f"the ledger {path} was written by a newer version of coaching-batch "
                                  f"(schema {version}, this one knows {SCHEMA_VERSION})")
@@ -277,6 +280,17 @@ class Ledger:
             return 0
         row = self.db.execute("SELECT max(version) FROM schema_version").fetchone()
         return row[0] or 0
+
+    def not_a_ledger(self) -> str | None:
+        """What is wrong with a database that is not a ledger at all (another program's: tables, but no
+        schema version), else None. A ledger's first migration writes its schema version with its tables."""
+        if self.version():
+            return None
+        tables = [name for (name,) in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        if not tables:
+            return None
+        return f"not a coaching-batch ledger: another program's database, with the tables {', '.join(tables[:5])}"
 
     def migrate(self) -> None:
         """Bring the schema up to SCHEMA_VERSION, each step in its own transaction."""

@@ -397,7 +397,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
     if _is_new(path) is None:
         settle_hot_journal(path)  # what a run killed while making the ledger left: undone first
         with closing(Ledger.open_read_only(path)) as ledger:
-            problems = [p for p in ledger.integrity(quick=True) if p != "ok"]
+            problems = [p for p in ledger.integrity(quick=True) if p != "ok"] or list(filter(None, [ledger.not_a_ledger()]))
             if problems:
                 raise LedgerDamaged(damaged_message(path, "; ".join(problems[:3])))
             version = ledger.version()
@@ -609,7 +609,7 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     if _is_new(path) is None:
         try:
             with closing(Ledger.open_read_only(path)) as existing:
-                problems = [p for p in existing.integrity() if p != "ok"]
+                problems = [p for p in existing.integrity() if p != "ok"] or list(filter(None, [existing.not_a_ledger()]))
                 runs = existing.run_count() if not problems else 0
         except LedgerDamaged as exc:
             problems, runs = [str(exc)], 0
@@ -715,6 +715,9 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
                 lines.append(f"    {damaged_message(path, 'integrity check failed')}")
                 return lines, False
             lines.append("  integrity check: ok")
+            foreign = ledger.not_a_ledger()
+            if foreign:
+                return lines + [f"  ! {foreign}", f"    {damaged_message(path, 'not a coaching-batch ledger')}"], False
             version = ledger.version()
             if version > SCHEMA_VERSION:
                 lines.append(f"  ! schema version {version}: written by a newer coaching-batch (this one knows {SCHEMA_VERSION})")
