@@ -572,10 +572,14 @@ class Ledger:
     # -- the ledger commands --------------------------------------------------------------------
 
     def runs(self) -> pd.DataFrame:
+        """Every run, oldest first; ``paid``: the payments its sheet carried (issued, or voided since),
+        counted from the payments themselves, so a run killed after delivering its sheet shows them."""
         return pd.read_sql_query(
             "SELECT run_id, as_of, program, status, exit_status, started_at, finished_at, counts, out_dir, "
-            "(SELECT count(*) FROM run_inputs i WHERE i.run_id = r.run_id) AS files FROM runs r ORDER BY run_id",
-            self.db)
+            "(SELECT count(*) FROM run_inputs i WHERE i.run_id = r.run_id) AS files, "
+            "(SELECT count(*) FROM payments p WHERE p.run_id = r.run_id AND p.status != ?) AS paid "
+            "FROM runs r ORDER BY run_id",
+            self.db, params=(PENDING,))
 
     def payments(self, *, since: date | None = None, until: date | None = None, coach_id: str | None = None,
                  include_voided: bool = True) -> pd.DataFrame:

@@ -1110,6 +1110,20 @@ def test_a_run_killed_at_any_point_never_pays_twice_or_loses_a_payment(tmp_path,
     assert killed_row.split()[3] == "interrupted" and next_row.split()[3:5] == ["completed", "0"]
 
 
+def test_ledger_runs_shows_the_payments_of_a_run_killed_after_delivering_its_sheet(tmp_path):
+    """The stipends on a killed run's delivered sheet were paid by that run: `ledger runs` shows them on
+    its line (it showed none on any line, the next run paying nothing)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == []
+    listed = command("ledger", "runs", "--state", str(state))
+    header, killed_row, next_row = listed.stdout.splitlines()
+    paid = slice(header.index("Paid"), header.index("Errors"))
+    assert killed_row.split()[3] == "interrupted" and killed_row[paid].strip() == "1"
+    assert next_row[paid].strip() == "0"
+
+
 def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_is_issued_again(tmp_path):
     """The folders of documents are put in place before the payment sheet, the last output to appear:
     a run killed in between delivered nothing, so its certificate is drawn again by the next run (it
