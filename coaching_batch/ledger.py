@@ -180,8 +180,15 @@ def state_lock(state_dir: Path, wait_seconds: float) -> Iterator[None]:
         lock.release()
 
 
+FOLDER_NOT_FILE = "a folder of that name, not the ledger's file"
+
+
 class LedgerDamaged(UsageError):
-    """The ledger file is not a database, or fails SQLite's integrity check."""
+    """The ledger file is not a database, or fails SQLite's integrity check; ``detail`` says how."""
+
+    def __init__(self, path: Path, detail: str):
+        super().__init__(damaged_message(path, detail))
+        self.detail = detail
 
 
 def damaged_message(path: Path, detail: str) -> str:
@@ -228,17 +235,21 @@ class Ledger:
     def open_read_only(cls, path: Path) -> Ledger:
         """The ledger database at ``path``, read-only and as it is (any schema version): for checking
         a ledger or a backup. A file SQLite cannot open is :class:`LedgerDamaged`."""
+        if Path(path).is_dir():
+            raise LedgerDamaged(path, FOLDER_NOT_FILE)
         try:
             ledger = cls(_connect(Path(path), read_only=True), Path(path), writable=False)
             ledger.version()
         except sqlite3.DatabaseError as exc:
-            raise LedgerDamaged(damaged_message(path, str(exc))) from None
+            raise LedgerDamaged(path, str(exc)) from None
         return ledger
 
     @classmethod
     def open_existing(cls, state_dir: Path, *, writable: bool = False) -> Ledger | None:
         """The ledger if the state folder has one (read-only unless asked), else None."""
         path = ledger_path(state_dir)
+        if path.is_dir():  # not a missing ledger: a dry run would count nothing as paid
+            raise LedgerDamaged(path, FOLDER_NOT_FILE)
         if not path.is_file():
             return None
         if writable:
@@ -254,7 +265,7 @@ class Ledger:
             foreign = ledger.not_a_ledger()
             connection.close()
             if foreign:
-                raise LedgerDamaged(damaged_message(path, foreign))
+                raise LedgerDamaged(path, foreign)
             if version > SCHEMA_VERSION:
                 raise UsageError(f"the ledger {path} was written by a newer version of coaching-batch "
                                  f"(schema {version}, this one knows {SCHEMA_VERSION})")
@@ -714,7 +725,7 @@ def _database_error(path: Path, exc: sqlite3.DatabaseError) -> UsageError:
     text = str(exc)
     damaged = ("not a database", "malformed", "corrupt", "disk image")
     if isinstance(exc, sqlite3.DatabaseError) and any(word in text.lower() for word in damaged):
-        return LedgerDamaged(damaged_message(path, text))
+        return LedgerDamaged(path, text)
     return UsageError(f"cannot use the ledger {path}: {text}")
 
 

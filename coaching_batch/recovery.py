@@ -399,7 +399,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
         with closing(Ledger.open_read_only(path)) as ledger:
             problems = [p for p in ledger.integrity(quick=True) if p != "ok"] or list(filter(None, [ledger.not_a_ledger()]))
             if problems:
-                raise LedgerDamaged(damaged_message(path, "; ".join(problems[:3])))
+                raise LedgerDamaged(path, "; ".join(problems[:3]))
             version = ledger.version()
             if version > SCHEMA_VERSION:  # refused untouched (not even backed up)
                 raise UsageError(f"the ledger {path} was written by a newer version of coaching-batch "
@@ -612,7 +612,7 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
                 problems = [p for p in existing.integrity() if p != "ok"] or list(filter(None, [existing.not_a_ledger()]))
                 runs = existing.run_count() if not problems else 0
         except LedgerDamaged as exc:
-            problems, runs = [str(exc)], 0
+            problems, runs = [exc.detail], 0
         if problems:
             damaged = "; ".join(problems[:3])
         elif runs:

@@ -310,6 +310,27 @@ def test_another_programs_database_in_place_of_the_ledger_is_refused_and_rebuild
     assert delivered(tmp_path) == [ALICIA_BROOKS] == issued(state)
 
 
+def test_a_folder_named_like_the_ledger_stops_a_dry_run_too_and_rebuild_says_plainly_what_it_moved(tmp_path):
+    """A folder in the ledger file's place is not a missing ledger: a dry run counted nothing as paid
+    and previewed every stipend again. `ledger rebuild` names what was wrong with what it moved aside,
+    not the whole error of a run (which told to rebuild)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    remove_ledger(state)
+    (state / "ledger.sqlite").mkdir()
+    for args in (("--dry-run",), ()):
+        error = one_error_line(run_week(inbox, WEEK2, *args))
+        assert "a folder of that name" in error and "ledger rebuild" in error
+    assert not list((tmp_path / "out").glob(f"{WEEK2}*"))
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    moved = rebuilt.stdout.splitlines()[0]
+    assert moved.startswith("The damaged ledger (a folder of that name, not the ledger's file) was moved to ")
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == []
+    assert delivered(tmp_path) == [ALICIA_BROOKS] == issued(state)
+
+
 def test_garbled_pages_behind_an_intact_header_are_found_before_anything_is_written(tmp_path):
     state = tmp_path / "state"
     with Ledger.open(state) as ledger:
