@@ -526,6 +526,13 @@ class Ledger:
         return {folder for folder, (status, delivered) in last.items()
                 if status == INTERRUPTED and not delivered and not (Path(folder) / "payments.xlsx").exists()}
 
+    def paid_folders(self) -> set[str]:
+        """The folders of every payment sheet that carried a payment (issued, or voided since), whether
+        or not the sheet is still there: a later run writing its own sheet there would make the ledger's
+        payments look removed from theirs."""
+        return {str(Path(sheet).parent) for (sheet,) in self.db.execute(
+            "SELECT DISTINCT sheet FROM payments WHERE status != ? AND sheet != ''", (PENDING,))}
+
     def unfinished_folders(self) -> set[str]:
         """The output folders whose last run did not complete (killed, or still recorded as writing)
         and that hold no payment sheet: before :meth:`reconcile` settles a killed run, every folder

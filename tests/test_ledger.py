@@ -1215,6 +1215,26 @@ def test_a_payment_sheet_taken_away_after_its_run_was_killed_is_never_paid_again
     assert not find(exception_rows(out_folder(again)), "PAYMENT-DELIVERY-UNCERTAIN", Status="New")
 
 
+def test_the_folder_of_a_sheet_that_paid_is_not_taken_again_once_deleted(tmp_path):
+    """A killed run's delivered folder deleted (the README's "cleared the failed run"), the next run of
+    that date writes beside it, not into a folder of that name: its own empty sheet there made every
+    later week report the held payments as rows removed by hand, and `ledger verify` fail."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    first = tmp_path / "out" / WEEK1
+    shutil.rmtree(first)
+    again = run_week(inbox, WEEK1)
+    assert again.returncode == 0, again.stderr
+    assert out_folder(again) == tmp_path / "out" / f"{WEEK1}-2" and not first.exists()
+    assert find(exception_rows(out_folder(again)), "PAYMENT-DELIVERY-UNCERTAIN")
+    week2 = run_week(inbox, WEEK2)
+    assert paid_ids(out_folder(week2)) == []
+    assert not find(exception_rows(out_folder(week2)), "PAYMENT-SHEET-ROW-MISSING")
+    verify = command("ledger", "verify", "--state", str(state))
+    assert verify.returncode == 0, verify.stdout
+
+
 def test_runs_killed_at_random_moments_still_pay_each_stipend_exactly_once(tmp_path):
     inbox = small_inbox(tmp_path)
     for delay in (0.4, 1.2, 2.0, 2.6):
