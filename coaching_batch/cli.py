@@ -370,7 +370,8 @@ def ledger_runs(state: Path) -> None:
         exit_status = run["exit_status"]  # none for a run killed or rebuilt: NaN once a column mixes them
         rows.append([str(run["run_id"]), run["as_of"], run["program"], run["status"],
                      "" if exit_status is None or exit_status != exit_status else str(int(exit_status)), str(run["files"]),
-                     str(counts.get("pairs", "")), str(counts.get("payments", "")), str(counts.get("errors", "")),
+                     str(counts.get("pairs", "")), "" if run["status"] == "writing" else str(run["paid"]),
+                     str(counts.get("errors", "")),
                      run["out_dir"] or ""])
     _print_rows(["Run", "As of", "Program", "Status", "Exit", "Inputs", "Pairs", "Paid", "Errors", "Outputs"], rows)
 

@@ -180,8 +180,15 @@ def state_lock(state_dir: Path, wait_seconds: float) -> Iterator[None]:
         lock.release()
 
 
+FOLDER_NOT_FILE = "a folder of that name, not the ledger's file"
+
+
 class LedgerDamaged(UsageError):
-    """The ledger file is not a database, or fails SQLite's integrity check."""
+    """The ledger file is not a database, or fails SQLite's integrity check; ``detail`` says how."""
+
+    def __init__(self, path: Path, detail: str):
+        super().__init__(damaged_message(path, detail))
+        self.detail = detail
 
 
 def damaged_message(path: Path, detail: str) -> str:
@@ -228,17 +235,21 @@ class Ledger:
     def open_read_only(cls, path: Path) -> Ledger:
         """The ledger database at ``path``, read-only and as it is (any schema version): for checking
         a ledger or a backup. A file SQLite cannot open is :class:`LedgerDamaged`."""
+        if Path(path).is_dir():
+            raise LedgerDamaged(path, FOLDER_NOT_FILE)
         try:
             ledger = cls(_connect(Path(path), read_only=True), Path(path), writable=False)
             ledger.version()
         except sqlite3.DatabaseError as exc:
-            raise LedgerDamaged(damaged_message(path, str(exc))) from None
+            raise LedgerDamaged(path, str(exc)) from None
         return ledger
 
     @classmethod
     def open_existing(cls, state_dir: Path, *, writable: bool = False) -> Ledger | None:
         """The ledger if the state folder has one (read-only unless asked), else None."""
         path = ledger_path(state_dir)
+        if path.is_dir():  # not a missing ledger: a dry run would count nothing as paid
+            raise LedgerDamaged(path, FOLDER_NOT_FILE)
         if not path.is_file():
             return None
         if writable:
@@ -251,7 +262,10 @@ class Ledger:
         except sqlite3.DatabaseError as exc:
             raise _database_error(path, exc) from None
         if version != SCHEMA_VERSION:
+            foreign = ledger.not_a_ledger()
             connection.close()
+            if foreign:
+                raise LedgerDamaged(path, foreign)
             if version > SCHEMA_VERSION:
                 raise UsageError(f"the ledger {path} was written by a newer version of coaching-batch "
                                  f"(schema {version}, this one knows {SCHEMA_VERSION})")
@@ -277,6 +291,17 @@ class Ledger:
             return 0
         row = self.db.execute("SELECT max(version) FROM schema_version").fetchone()
         return row[0] or 0
+
+    def not_a_ledger(self) -> str | None:
+        """What is wrong with a database that is not a ledger at all (another program's: tables, but no
+        schema version), else None. A ledger's first migration writes its schema version with its tables."""
+        if self.version():
+            return None
+        tables = [name for (name,) in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        if not tables:
+            return None
+        return f"not a coaching-batch ledger: another program's database, with the tables {', '.join(tables[:5])}"
 
     def migrate(self) -> None:
         """Bring the schema up to SCHEMA_VERSION, each step in its own transaction."""
@@ -501,6 +526,13 @@ class Ledger:
         return {folder for folder, (status, delivered) in last.items()
                 if status == INTERRUPTED and not delivered and not (Path(folder) / "payments.xlsx").exists()}
 
+    def paid_folders(self) -> set[str]:
+        """The folders of every payment sheet that carried a payment (issued, or voided since), whether
+        or not the sheet is still there: a later run writing its own sheet there would make the ledger's
+        payments look removed from theirs."""
+        return {str(Path(sheet).parent) for (sheet,) in self.db.execute(
+            "SELECT DISTINCT sheet FROM payments WHERE status != ? AND sheet != ''", (PENDING,))}
+
     def unfinished_folders(self) -> set[str]:
         """The output folders whose last run did not complete (killed, or still recorded as writing)
         and that hold no payment sheet: before :meth:`reconcile` settles a killed run, every folder
@@ -558,10 +590,14 @@ class Ledger:
     # -- the ledger commands --------------------------------------------------------------------
 
     def runs(self) -> pd.DataFrame:
+        """Every run, oldest first; ``paid``: the payments its sheet carried (issued, or voided since),
+        counted from the payments themselves, so a run killed after delivering its sheet shows them."""
         return pd.read_sql_query(
             "SELECT run_id, as_of, program, status, exit_status, started_at, finished_at, counts, out_dir, "
-            "(SELECT count(*) FROM run_inputs i WHERE i.run_id = r.run_id) AS files FROM runs r ORDER BY run_id",
-            self.db)
+            "(SELECT count(*) FROM run_inputs i WHERE i.run_id = r.run_id) AS files, "
+            "(SELECT count(*) FROM payments p WHERE p.run_id = r.run_id AND p.status != ?) AS paid "
+            "FROM runs r ORDER BY run_id",
+            self.db, params=(PENDING,))
 
     def payments(self, *, since: date | None = None, until: date | None = None, coach_id: str | None = None,
                  include_voided: bool = True) -> pd.DataFrame:
@@ -696,7 +732,7 @@ def _database_error(path: Path, exc: sqlite3.DatabaseError) -> UsageError:
     text = str(exc)
     damaged = ("not a database", "malformed", "corrupt", "disk image")
     if isinstance(exc, sqlite3.DatabaseError) and any(word in text.lower() for word in damaged):
-        return LedgerDamaged(damaged_message(path, text))
+        return LedgerDamaged(path, text)
     return UsageError(f"cannot use the ledger {path}: {text}")
 
 

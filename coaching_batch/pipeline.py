@@ -58,19 +58,24 @@ class RunOptions:
             return self.state
         return self.inbox.resolve().parent / settings.DEFAULT_STATE_DIRNAME
 
-    def out_dir(self, half_written: set[str] = frozenset()) -> Path:
+    def out_dir(self, half_written: set[str] = frozenset(), paid: set[str] = frozenset()) -> Path:
         """The output folder: ``--out``, else ``out/<as-of>/`` beside the inbox, or for a dry run
         ``out/<as-of>-dry-run/`` (never the folder finance takes the week's payment sheet from).
 
         An earlier run's outputs are never replaced unless ``overwrite``: the dated default folder
         moves on to ``<as-of>-2``, ``<as-of>-3`` …; an explicit ``--out`` that holds outputs stops
         the run. What a real run delivered (stipends on its payment sheet, certificates) is never
-        replaced: the ledger has them issued, so no later run would write them again. A dry run's
+        replaced: the ledger has them issued, so no later run would write them again; nor is the dated
+        folder of a sheet that carried payments taken again once it is gone (``paid``). A dry run's
         outputs are only a preview: a real run replaces them; so are the outputs a killed run left
         half written (``half_written``, from the ledger: it delivered nothing there).
         """
         half_written = {_folder_key(folder) for folder in half_written}
+        paid = {_folder_key(folder) for folder in paid}
         if self.out is not None:
+            if _folder_key(self.out) in paid and not (self.out / "payments.xlsx").exists():
+                raise UsageError(f"{self.out} is the folder of an earlier run's payment sheet, which is no longer "
+                                 "there: a new one there would make its payments look removed by hand; choose another --out")
             if _holds_outputs(self.out) and not self._replaceable(self.out, half_written):
                 if delivered := recovery.delivered_in(self.out):  # said first: --overwrite would not help
                     raise UsageError(f"{self.out} holds what a real run delivered ({delivered}); it is never "
@@ -82,8 +87,8 @@ class RunOptions:
         name = self.as_of.isoformat() + (settings.DRY_RUN_SUFFIX if self.dry_run else "")
         dated = self.inbox.resolve().parent / settings.DEFAULT_OUT_DIRNAME / name
         candidate, number = dated, 1
-        while (_holds_outputs(candidate) and not self._replaceable(candidate, half_written)
-               and (not self.overwrite or recovery.delivered_in(candidate))):
+        while ((_holds_outputs(candidate) and not self._replaceable(candidate, half_written)
+                and (not self.overwrite or recovery.delivered_in(candidate))) or _folder_key(candidate) in paid):
             number += 1
             candidate = dated.with_name(f"{dated.name}-{number}")
         return candidate
@@ -174,7 +179,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
           closing(recovery.open_for_run(options.state_dir, out_root, options.as_of, check_out=options.out_dir,
                                         out=options.out, inbox=options.inbox)) as ledger):
         held = ledger.reconcile()
-        out_dir = options.out_dir(half_written=ledger.interrupted_folders())
+        out_dir = options.out_dir(half_written=ledger.interrupted_folders(), paid=ledger.paid_folders())
         result = _evaluate(options, programs, progress, ledger)
         result.certificate_template = wording
         recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir,

@@ -378,14 +378,14 @@ def _sheets_beside(folder: Path) -> list[Path]:
 
 
 def open_for_run(state_dir: Path, out_root: Path, as_of: date,
-                 check_out: Callable[[set[str]], object] = lambda half_written: None, out: Path | None = None,
+                 check_out: Callable[[set[str], set[str]], object] = lambda half_written, paid: None, out: Path | None = None,
                  inbox: Path | None = None) -> Ledger:
     """The real run's ledger, with the state lock held: refused when new beside delivered sheets,
     damaged, or when the run is ``as_of`` a date before its last run's (nothing written), else copied
     to ``state/backups/`` first, then opened (and migrated).
 
     ``check_out``: the output folder's check (RunOptions.out_dir), given the folders a killed run may
-    have left half written; a refusal it raises comes before the backup, so that refused runs never
+    have left half written and those of the sheets that paid; a refusal it raises comes before the backup, so that refused runs never
     rotate the real backups out of ``state/backups/``. ``out`` and ``inbox``: the run's ``--out``, if
     given, and its inbox (see :func:`refuse_new_ledger`)."""
     path = ledger_path(state_dir)
@@ -397,9 +397,9 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
     if _is_new(path) is None:
         settle_hot_journal(path)  # what a run killed while making the ledger left: undone first
         with closing(Ledger.open_read_only(path)) as ledger:
-            problems = [p for p in ledger.integrity(quick=True) if p != "ok"]
+            problems = [p for p in ledger.integrity(quick=True) if p != "ok"] or list(filter(None, [ledger.not_a_ledger()]))
             if problems:
-                raise LedgerDamaged(damaged_message(path, "; ".join(problems[:3])))
+                raise LedgerDamaged(path, "; ".join(problems[:3]))
             version = ledger.version()
             if version > SCHEMA_VERSION:  # refused untouched (not even backed up)
                 raise UsageError(f"the ledger {path} was written by a newer version of coaching-batch "
@@ -407,6 +407,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
             empty = version == 0 or ledger.run_count() == 0
             last = None if empty else ledger.last_run_as_of()
             half_written = set() if version == 0 else ledger.unfinished_folders()
+            paid = set() if version == 0 else ledger.paid_folders()
         if last is not None and as_of < last:  # its report would show what was first seen after its date
             raise UsageError(f"the ledger's last run was as of {last}: a run as of {as_of} cannot be recorded after "
                              f"it (its findings' history and payments are later); run as of {last} or later, or "
@@ -415,7 +416,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
             sheets = read_sheets([out_root])
             if sheets:
                 raise _new_ledger_error(state_dir, out_root, sheets, "empty")
-        check_out(half_written)
+        check_out(half_written, paid)
         try:
             backup_ledger(state_dir)
         except OSError as exc:
@@ -609,10 +610,10 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     if _is_new(path) is None:
         try:
             with closing(Ledger.open_read_only(path)) as existing:
-                problems = [p for p in existing.integrity() if p != "ok"]
+                problems = [p for p in existing.integrity() if p != "ok"] or list(filter(None, [existing.not_a_ledger()]))
                 runs = existing.run_count() if not problems else 0
         except LedgerDamaged as exc:
-            problems, runs = [str(exc)], 0
+            problems, runs = [exc.detail], 0
         if problems:
             damaged = "; ".join(problems[:3])
         elif runs:
@@ -715,6 +716,9 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
                 lines.append(f"    {damaged_message(path, 'integrity check failed')}")
                 return lines, False
             lines.append("  integrity check: ok")
+            foreign = ledger.not_a_ledger()
+            if foreign:
+                return lines + [f"  ! {foreign}", f"    {damaged_message(path, 'not a coaching-batch ledger')}"], False
             version = ledger.version()
             if version > SCHEMA_VERSION:
                 lines.append(f"  ! schema version {version}: written by a newer coaching-batch (this one knows {SCHEMA_VERSION})")

@@ -1040,15 +1040,17 @@ def test_a_ledger_in_a_read_only_folder_is_read_with_what_its_last_run_left_besi
     counted = _on_a_read_only_mount(half_made.parent, "-c", script, str(half_made), program=sys.executable)
     assert (counted.returncode, counted.stdout) == (0, "0\n"), counted.stderr
 
-def _killed_mid_transaction(database: Path) -> None:
+def _killed_mid_transaction(database: Path, *, table_too: bool = False) -> None:
     """What a process killed inside a transaction of SQLite's rollback journal leaves (as a run killed
-    while it first makes the ledger): part of the transaction in the file, the journal to undo it."""
+    while it first makes the ledger): part of the transaction in the file, the journal to undo it.
+    ``table_too``: the table made inside the transaction too, as a run makes the ledger's tables (undone,
+    the file holds no table; else it holds an empty one, as another program's database would)."""
+    create, begin = "db.execute('CREATE TABLE half_made (x)')\n", "db.execute('BEGIN')\n"
     script = (
         "import os, sqlite3, sys\n"
         "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
         "db.execute('PRAGMA cache_size = 1')\n"  # pages spill into the file before the commit
-        "db.execute('CREATE TABLE half_made (x)')\n"
-        "db.execute('BEGIN')\n"
+        + (begin + create if table_too else create + begin) +
         "for _ in range(500): db.execute('INSERT INTO half_made VALUES (?)', ('x' * 1000,))\n"
         "os._exit(0)\n"
     )
@@ -1063,7 +1065,7 @@ def test_a_first_run_killed_while_making_the_ledger_does_not_block_the_next(tmp_
     ledger damaged for ever (a read-only look cannot undo it)."""
     inbox = small_inbox(tmp_path)
     state = tmp_path / "state"
-    _killed_mid_transaction(state / "ledger.sqlite")
+    _killed_mid_transaction(state / "ledger.sqlite", table_too=True)
     journal = state / "ledger.sqlite-journal"
     assert journal.is_file() and journal.stat().st_size > 0
     if dry_run_first:
@@ -1073,7 +1075,7 @@ def test_a_first_run_killed_while_making_the_ledger_does_not_block_the_next(tmp_
     assert after.returncode == 0, after.stderr
     assert paid_ids(out_folder(after)) == [ALICIA_BROOKS]
     assert ledger_rows(state, "SELECT status FROM runs") == [("completed",)]
-    assert ledger_rows(state, "SELECT count(*) FROM half_made") == [(0,)]  # the killed transaction undone
+    assert ledger_rows(state, "SELECT count(*) FROM sqlite_master WHERE name = 'half_made'") == [(0,)]  # undone
 
 
 @pytest.mark.parametrize("point, delivered", [
@@ -1106,6 +1108,20 @@ def test_a_run_killed_at_any_point_never_pays_twice_or_loses_a_payment(tmp_path,
     assert listed.returncode == 0, listed.stderr
     killed_row, next_row = listed.stdout.splitlines()[-2:]
     assert killed_row.split()[3] == "interrupted" and next_row.split()[3:5] == ["completed", "0"]
+
+
+def test_ledger_runs_shows_the_payments_of_a_run_killed_after_delivering_its_sheet(tmp_path):
+    """The stipends on a killed run's delivered sheet were paid by that run: `ledger runs` shows them on
+    its line (it showed none on any line, the next run paying nothing)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == []
+    listed = command("ledger", "runs", "--state", str(state))
+    header, killed_row, next_row = listed.stdout.splitlines()
+    paid = slice(header.index("Paid"), header.index("Errors"))
+    assert killed_row.split()[3] == "interrupted" and killed_row[paid].strip() == "1"
+    assert next_row[paid].strip() == "0"
 
 
 def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_is_issued_again(tmp_path):
@@ -1197,6 +1213,40 @@ def test_a_payment_sheet_taken_away_after_its_run_was_killed_is_never_paid_again
     assert again.returncode == 0, again.stderr
     assert paid_ids(out_folder(again)) == [ALICIA_BROOKS]
     assert not find(exception_rows(out_folder(again)), "PAYMENT-DELIVERY-UNCERTAIN", Status="New")
+
+
+def test_the_folder_of_a_sheet_that_paid_is_not_taken_again_once_deleted(tmp_path):
+    """A killed run's delivered folder deleted (the README's "cleared the failed run"), the next run of
+    that date writes beside it, not into a folder of that name: its own empty sheet there made every
+    later week report the held payments as rows removed by hand, and `ledger verify` fail."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    first = tmp_path / "out" / WEEK1
+    shutil.rmtree(first)
+    again = run_week(inbox, WEEK1)
+    assert again.returncode == 0, again.stderr
+    assert out_folder(again) == tmp_path / "out" / f"{WEEK1}-2" and not first.exists()
+    assert find(exception_rows(out_folder(again)), "PAYMENT-DELIVERY-UNCERTAIN")
+    week2 = run_week(inbox, WEEK2)
+    assert paid_ids(out_folder(week2)) == []
+    assert not find(exception_rows(out_folder(week2)), "PAYMENT-SHEET-ROW-MISSING")
+    verify = command("ledger", "verify", "--state", str(state))
+    assert verify.returncode == 0, verify.stdout
+
+
+def test_an_out_folder_whose_sheet_paid_and_was_deleted_is_refused(tmp_path):
+    """The same with --out: the folder of a sheet that paid, deleted, is refused (exit 2, before any
+    backup), not filled with a sheet the ledger would read as the old one with its rows removed."""
+    inbox = small_inbox(tmp_path)
+    week1 = tmp_path / "week 1"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1, "--out", str(week1)))) == [ALICIA_BROOKS]
+    shutil.rmtree(week1)
+    again = run_week(inbox, WEEK1, "--out", str(week1))
+    assert again.returncode == 2 and again.stderr.count("\n") == 1, again.stderr
+    assert again.stderr.startswith(f"Error: {week1} is the folder of an earlier run's payment sheet") and "--out" in again.stderr
+    assert not week1.exists() and not (tmp_path / "state" / "backups").exists()
+    assert paid_ids(out_folder(run_week(inbox, WEEK2, "--out", str(tmp_path / "week 2")))) == []
 
 
 def test_runs_killed_at_random_moments_still_pay_each_stipend_exactly_once(tmp_path):

@@ -283,6 +283,54 @@ def test_a_corrupt_ledger_stops_the_run_naming_restore_and_rebuild_and_a_backup_
     assert list((state / "backups").glob("damaged-*.sqlite"))  # the damaged file is kept, not deleted
 
 
+def test_another_programs_database_in_place_of_the_ledger_is_refused_and_rebuild_keeps_it(tmp_path):
+    """A ledger.sqlite that is another program's database (tables, no schema version) is not an empty
+    ledger: the run says what it is, and `ledger rebuild` moves it aside whole rather than deleting it."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    remove_ledger(state)
+    with sqlite3.connect(state / "ledger.sqlite") as other:
+        other.execute("CREATE TABLE notes (body TEXT)")
+        other.execute("INSERT INTO notes VALUES ('the other program keeps this')")
+    other.close()
+    for args in ((), ("--dry-run",)):
+        error = one_error_line(run_week(inbox, WEEK2, *args))
+        assert "not a coaching-batch ledger" in error and "notes" in error and "ledger rebuild" in error
+    verify = ledger_command("verify", state=state)
+    assert verify.returncode == 1 and "not a coaching-batch ledger" in verify.stdout and "schema version" not in verify.stdout
+
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0 and not rebuilt.stderr, rebuilt.stderr
+    [kept] = (state / "backups").glob("damaged-*.sqlite")
+    with sqlite3.connect(kept) as other:
+        assert other.execute("SELECT body FROM notes").fetchall() == [("the other program keeps this",)]
+    other.close()
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == []
+    assert delivered(tmp_path) == [ALICIA_BROOKS] == issued(state)
+
+
+def test_a_folder_named_like_the_ledger_stops_a_dry_run_too_and_rebuild_says_plainly_what_it_moved(tmp_path):
+    """A folder in the ledger file's place is not a missing ledger: a dry run counted nothing as paid
+    and previewed every stipend again. `ledger rebuild` names what was wrong with what it moved aside,
+    not the whole error of a run (which told to rebuild)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    remove_ledger(state)
+    (state / "ledger.sqlite").mkdir()
+    for args in (("--dry-run",), ()):
+        error = one_error_line(run_week(inbox, WEEK2, *args))
+        assert "a folder of that name" in error and "ledger rebuild" in error
+    assert not list((tmp_path / "out").glob(f"{WEEK2}*"))
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    moved = rebuilt.stdout.splitlines()[0]
+    assert moved.startswith("The damaged ledger (a folder of that name, not the ledger's file) was moved to ")
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == []
+    assert delivered(tmp_path) == [ALICIA_BROOKS] == issued(state)
+
+
 def test_garbled_pages_behind_an_intact_header_are_found_before_anything_is_written(tmp_path):
     state = tmp_path / "state"
     with Ledger.open(state) as ledger:
