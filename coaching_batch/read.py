@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import lzma
 import multiprocessing
 import os
 import posixpath
@@ -39,7 +40,7 @@ import python_calamine
 from . import settings, values
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
-from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
+from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
 from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 
@@ -647,8 +648,10 @@ def _inspect(path: str, data: bytes | None = None, totals: dict[str, frozenset[i
                 totals.update(_table_total_rows(archive))
             return reason
     except zipfile.BadZipFile:
-        return ""  # not a zip: let the reader say what it is
-    except (OSError, RuntimeError, NotImplementedError) as exc:
+        return ""  # not a zip, or a part of it fails its checksum: let the reader say what it is
+    except (zlib.error, EOFError, lzma.LZMAError) as exc:
+        return f"it is damaged: a part of it cannot be unpacked ({exc})"
+    except ARCHIVE_ERRORS as exc:
         return f"its archive cannot be read ({exc})"
 
 
@@ -682,7 +685,7 @@ def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, frozenset[int]]:
                     rows.update(range(int(end[1]) - count + 1, int(end[1]) + 1))
             if rows:
                 found[sheet] = frozenset(rows)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return found
     return found
 
@@ -704,7 +707,7 @@ def _counts_from_1904(path: str, data: bytes | None = None) -> bool:
             return _xls_uses_1904_dates(Path(path).read_bytes() if data is None else data)
         with _zip(path, data) as archive:
             return _ods_uses_1904_dates(archive) if suffix == ".ods" else _uses_1904_dates(archive)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+    except ARCHIVE_ERRORS:
         return False
 
 
@@ -713,7 +716,7 @@ def _uses_1904_dates(archive: zipfile.ZipFile) -> bool:
     try:
         with archive.open("xl/workbook.xml") as stream:
             return bool(_DATE1904.search(stream.read(1 << 16)))
-    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+    except (KeyError, *ARCHIVE_ERRORS):
         return False
 
 
@@ -841,7 +844,7 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
                 part = parts.get(sheet.name)
                 if part is not None:
                     _put_errors(sheet, _error_cells(archive.read(part)))
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return
 
 
@@ -861,7 +864,7 @@ def hidden_rows(path: str, sheet: str) -> frozenset[int]:
             if part is None or archive_refuse_reason(archive):
                 return frozenset()
             xml = archive.read(part)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return frozenset()
     rows = (_ROW_NUMBER.search(match[0]) for match in _HIDDEN_ROW.finditer(xml))
     return frozenset(int(row[1]) for row in rows if row)
@@ -898,7 +901,7 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
                     saved = negative.get((int(sheet.rows[i]), columns[k]))
                     if saved is not None:
                         sheet.cells[i, k] = timedelta(days=saved)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return
 
 

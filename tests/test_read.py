@@ -516,6 +516,45 @@ def _log_with_sheet_xml(path: Path, edit) -> Path:
     return path
 
 
+def _damaged(path: Path, member: str) -> Path:
+    """``path`` with the compressed data of its zip ``member`` garbled (a bad sector, a broken copy),
+    its sizes and the zip's table of contents left as they were."""
+    import struct
+    import zipfile
+
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo(member)
+    name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_length + extra_length
+    for at in range(start + 2, start + info.compress_size - 2, 7):
+        data[at] ^= 0x5A
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("member, unreadable", [("xl/worksheets/sheet1.xml", True), ("xl/tables/table1.xml", False),
+                                                ("xl/worksheets/_rels/sheet1.xml.rels", False)])
+def test_a_workbook_with_a_damaged_part_is_reported_and_the_other_files_are_still_read(tmp_path, member, unreadable):
+    """A part whose compressed data is garbled stopped the whole run ('the run failed unexpectedly:
+    error('Error -3 while decompressing data')'). Its sheet damaged, the file is FILE-UNREADABLE, saying
+    so; a damaged table definition only leaves its Total Row unknown."""
+    path = tmp_path / "damaged.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Log").add_table(0, 0, 3, 5, {"columns": [{"header": h} for h in COACH_HEADER], "total_row": True,
+                                                         "data": [["200", "100", "3/5/2026", "Phone", 1.5, "call"],
+                                                                  ["200", "100", "3/6/2026", "Email", 1, "mail"]]})
+    workbook.close()
+    _damaged(path, member)
+    good = write_workbook(tmp_path / "good.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", 1, "x"]]})
+    results = {r.relpath: r for r in read_all([(str(path), path.name), (str(good), good.name)])}
+    assert not results["good.xlsx"].error and results["good.xlsx"].sheets[0].table == "coach_log"
+    damaged = results["damaged.xlsx"]
+    if unreadable:
+        assert "damaged" in damaged.error and not damaged.sheets
+    else:
+        assert not damaged.error and list(damaged.sheets[0].frame.index) == [2, 3]
+
+
 def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
     patched = _log_with_sheet_xml(tmp_path / "patched.xlsx",
                                   lambda xml: xml.replace(b'<dimension ref="A1:F1"/>', b'<dimension ref="A1:XFD1048576"/>'))
