@@ -664,33 +664,53 @@ def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, frozenset[int]]:
     members = set(archive.namelist())
     if not any(member.startswith("xl/tables/") for member in members):
         return {}
-    found: dict[str, frozenset[int]] = {}
     try:
-        for sheet, part in sheet_parts(archive).items():
-            folder, base = posixpath.split(part)
-            rels = f"{folder}/_rels/{base}.rels"
-            if rels not in members:
-                continue
-            rows: set[int] = set()
-            for rel in ElementTree.fromstring(archive.read(rels)):
-                target = rel.get("Target", "")
-                if not rel.get("Type", "").endswith("/table"):
-                    continue
-                member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-                if member not in members:
-                    continue
-                definition = ElementTree.fromstring(archive.read(member))
-                count, end = int(definition.get("totalsRowCount") or 0), _TABLE_END.search(definition.get("ref", ""))
-                if count > 0 and end:
-                    rows.update(range(int(end[1]) - count + 1, int(end[1]) + 1))
-            if rows:
-                found[sheet] = frozenset(rows)
-    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
-        return found
+        parts = sheet_parts(archive)
+    except _PART_ERRORS:
+        return {}
+    found: dict[str, frozenset[int]] = {}
+    for sheet, part in parts.items():
+        rows = {row for member in _table_members(archive, part, members) if (row := _total_row(archive, member))}
+        if rows:
+            found[sheet] = frozenset(rows)
     return found
 
 
-_TABLE_END = re.compile(r":[A-Z]{1,3}(\d+)$")  # the last row of a table's range `A4:H13`
+_PART_ERRORS = (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS)  # a part missing, damaged or not XML
+
+
+def _table_members(archive: zipfile.ZipFile, part: str, members: set[str]) -> list[str]:
+    """The zip members of the table definitions a sheet's relationships name (none found in the
+    archive, or none readable: no tables)."""
+    folder, base = posixpath.split(part)
+    rels = f"{folder}/_rels/{base}.rels"
+    if rels not in members:
+        return []
+    try:
+        related = ElementTree.fromstring(archive.read(rels))
+    except _PART_ERRORS:
+        return []
+    targets = (rel.get("Target", "") for rel in related if rel.get("Type", "").endswith("/table"))
+    found = (target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+             for target in targets)
+    return [member for member in found if member in members]
+
+
+def _total_row(archive: zipfile.ZipFile, member: str) -> int | None:
+    """The 1-based sheet row of a table's Total Row, from its definition; None when it shows none, or
+    the definition cannot be read or is not Excel's. An Excel table has one Total Row at most, the
+    last of its range (a larger `totalsRowCount` is taken as one: a count of millions made every row of
+    the sheet a Total Row, and filled the memory), and no range reaches past Excel's last row."""
+    try:
+        definition = ElementTree.fromstring(archive.read(member))
+        shown = int(definition.get("totalsRowCount") or 0) > 0
+    except _PART_ERRORS:
+        return None
+    end = _TABLE_END.search(definition.get("ref", ""))
+    return int(end[1]) if shown and end and 0 < int(end[1]) <= settings.MAX_SHEET_ROWS else None
+
+
+_TABLE_END = re.compile(r":[A-Z]{1,3}(\d{1,7})$")  # the last row of a table's range `A4:H13`
 
 
 def _zip(path: str, data: bytes | None) -> zipfile.ZipFile:

@@ -191,6 +191,28 @@ def test_an_excel_tables_totals_row_without_its_total_label_is_still_no_row_of_t
     assert [(f.row, f.col, f.value) for f in entries.footers] == [(6, 4, 3)]
 
 
+@pytest.mark.parametrize("ref, count", [("A1:F1048576", "1048576"), ("A1:F4", "999999999999"), ("A1:F4", "1e9"),
+                                        ("A1:F4", "-5"), ("A1:F99999999999", "1")])
+def test_a_table_definition_declaring_more_total_rows_than_excel_has_leaves_the_entries_read(tmp_path, ref, count):
+    """An Excel table has one Total Row at most. A definition claiming a million (or a billion: the
+    run stopped for want of memory) made every row of the sheet a Total Row: no entry was read."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Log").add_table(0, 0, 3, 5, {"columns": [{"header": h} for h in COACH_HEADER], "total_row": True,
+                                                         "data": [["200", "100", "3/5/2026", "Phone", 1.5, "call"],
+                                                                  ["200", "100", "3/6/2026", "Email", 1, "mail"]]})
+    workbook.close()
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["xl/tables/table1.xml"] = parts["xl/tables/table1.xml"].replace(b'ref="A1:F4"', f'ref="{ref}"'.encode()).replace(
+        b'totalsRowCount="1"', f'totalsRowCount="{count}"'.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    result = read_workbook(str(path), path.name)
+    assert not result.error and list(result.sheets[0].frame.index) == [2, 3]
+
+
 def test_a_table_definition_declaring_entities_is_not_used_its_entities_never_expanded(tmp_path):
     """SPEC §3: entities are never resolved. A table definition whose Total Row count comes from an
     entity is refused (the row is then read as data, as any unlabelled row is), and the workbook is
