@@ -843,7 +843,7 @@ def _headings(header: tuple, accepted: tuple[frozenset[str], ...]) -> frozenset[
 
 
 _ERROR_CELL = re.compile(rb"<c\b([^>]*?\bt=\"e\"[^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
-_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
+_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})0*(\d{1,7})\"")  # no row of Excel has more digits (a hostile one of thousands cannot be an int)
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _FORMULA_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>((?:(?!</c>).)*?<f\b.*?)</c>", re.DOTALL)
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
@@ -869,7 +869,7 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
 
 
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_ROW_NUMBER = re.compile(rb'\br="0*(\d{1,7})"')  # as in _CELL_REF
 
 
 def hidden_rows(path: str, sheet: str) -> frozenset[int]:

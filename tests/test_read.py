@@ -577,6 +577,27 @@ def test_a_workbook_with_a_damaged_part_is_reported_and_the_other_files_are_stil
         assert not damaged.error and list(damaged.sheets[0].frame.index) == [2, 3]
 
 
+def test_a_row_or_cell_numbered_with_thousands_of_digits_is_looked_up_as_excel_reads_it(tmp_path):
+    """A hidden row numbered `000…03` (5,000 digits, as the reader reads it: row 3) stopped the whole
+    run when its sheet's Total Hours did not match ('Exceeds the limit (4300 digits) for integer
+    string conversion'); a formula error's cell so numbered lost every error of its sheet."""
+    padded = b'r="' + b"0" * 5000
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    for row, values in enumerate([COACH_HEADER, ["200", "100", "3/5/2026", "Phone", 1.5, "call"],
+                                  ["200", "100", "3/6/2026", "Email", 1, "mail"]]):
+        sheet.write_row(row, 0, values)
+        if row:
+            sheet.set_row(row, None, None, {"hidden": True})
+    workbook.close()
+    edited = _log_with_sheet_xml(tmp_path / "edited.xlsx", lambda _: zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+                                 .replace(b'<row r="3"', b"<row " + padded + b'3"'))
+    assert read.hidden_rows(str(edited), "Log") == frozenset({2, 3})
+    errors = read._error_cells(b'<c r="E2" t="e"><v>#DIV/0!</v></c><c r="E' + b"0" * 5000 + b'3" t="e"><v>#N/A</v></c>')
+    assert {at: error.code for at, error in errors.items()} == {(2, 4): "#DIV/0!", (3, 4): "#N/A"}
+
+
 def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
     patched = _log_with_sheet_xml(tmp_path / "patched.xlsx",
                                   lambda xml: xml.replace(b'<dimension ref="A1:F1"/>', b'<dimension ref="A1:XFD1048576"/>'))
