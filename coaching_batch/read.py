@@ -1084,7 +1084,21 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     except Exception as exc:  # calamine raises many kinds for corrupt, encrypted or foreign files
         result.error = _explain(exc, _likely_cause(path, data))
         result.sheets = []
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        result.error, result.sheets = f"{_CRASHED} [{str(exc).strip()[:200]}]", []
     return result
+
+
+_CRASHED = "the reader crashed on it (the file is malformed or hostile)"
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """Whether ``exc`` is the reader's own failure (a Rust panic, such as a duration cell of -1e300
+    days: pyo3's PanicException, which is no Exception). Not caught, it ended the worker's chunk of
+    files and, unable to be sent back, stopped the whole run."""
+    return type(exc).__name__ == "PanicException"
 
 
 def _open(path: str) -> python_calamine.CalamineWorkbook:
@@ -1262,7 +1276,7 @@ def read_all(
         if alone:
             path, rel = suspects.pop(0)
             if rel not in results:
-                record(WorkbookRead(rel, error="the reader crashed on it (the file is malformed or hostile)", sha256=_sha256(path)))
+                record(WorkbookRead(rel, error=_CRASHED, sha256=_sha256(path)))
             continue
         if crashed:
             unrecorded = [i for i, (_, r) in enumerate(batch) if progress[i] and r not in results]

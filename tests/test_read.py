@@ -725,6 +725,27 @@ def _abort_loudly_on_poison(path, relpath):
     return read_workbook(path, relpath)
 
 
+def test_a_cell_the_reader_panics_on_marks_only_its_file_unreadable(tmp_path):
+    """A Duration of -1e300 days in an h:mm cell makes the reader panic (a Rust panic is no Python
+    Exception): that stopped the whole run ('the run failed unexpectedly: PicklingError(...)')."""
+    path = tmp_path / "panic.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Log").write_row(0, 0, COACH_HEADER)
+    workbook.worksheets()[0].write_row(1, 0, ["200", "100", "3/5/2026", "Phone"])
+    workbook.worksheets()[0].write_number(1, 4, 0.123456, workbook.add_format({"num_format": "[h]:mm"}))
+    workbook.close()
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"<v>0.123456</v>", b"<v>-1e300</v>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    good = write_workbook(tmp_path / "good.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", 1, "x"]]})
+    results = {r.relpath: r for r in read_all([(str(path), path.name), (str(good), good.name)])}
+    assert results["panic.xlsx"].error.startswith("the reader crashed on it") and not results["panic.xlsx"].sheets
+    assert not results["good.xlsx"].error and results["good.xlsx"].sheets[0].table == "coach_log"
+
+
 def test_what_a_crashing_reader_prints_stays_off_the_console(tmp_path, monkeypatch, capfd):
     """The file is reported as unreadable; the reader's own message and backtrace are not shown."""
     good = write_workbook(tmp_path / "log.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", 1, "x"]]})
