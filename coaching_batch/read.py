@@ -1205,10 +1205,20 @@ def _read_tracked(chunk: list[tuple[int, str, str]]) -> list[WorkbookRead]:
     results = []
     for index, path, relpath in chunk:
         _progress[index] = _STARTED
-        results.append(read_workbook(path, relpath))
+        results.append(_read_safely(path, relpath))
         _progress[index] = _FINISHED
     _share_equal_values(results)
     return results
+
+
+def _read_safely(path: str, relpath: str) -> WorkbookRead:
+    """:func:`read_workbook`, whose reading of one hostile file may still fail in a way no check
+    foresaw: that file alone is then unreadable (an exception escaping it lost the worker's whole
+    chunk of files and stopped the run)."""
+    try:
+        return read_workbook(path, relpath)
+    except Exception as exc:
+        return WorkbookRead(relpath, error=f"{_CRASHED} [{type(exc).__name__}: {str(exc)[:200]}]", sha256=_sha256(path))
 
 
 _SHAREABLE = {str, date, datetime}  # each equal only to its own kind: sharing never changes a value's type

@@ -746,6 +746,23 @@ def test_a_cell_the_reader_panics_on_marks_only_its_file_unreadable(tmp_path):
     assert not results["good.xlsx"].error and results["good.xlsx"].sheets[0].table == "coach_log"
 
 
+def _fail_on_poison(path, data=None, totals=None):
+    if "poison" in path:
+        raise ValueError("a check no one foresaw")
+    return ""
+
+
+def test_an_error_no_check_foresaw_in_reading_one_file_marks_only_that_file_unreadable(tmp_path, monkeypatch):
+    """SPEC §8: one unreadable file never stops the run, whatever fails in reading it."""
+    good = [write_workbook(tmp_path / f"log{i}.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, i + 1), "Phone", 1, "x"]]})
+            for i in range(3)]
+    poison = write_workbook(tmp_path / "poison.xlsx", {"Log": [COACH_HEADER]})
+    monkeypatch.setattr(read, "_inspect", _fail_on_poison)
+    results = {r.relpath: r for r in read_all([(str(p), p.name) for p in [good[0], poison, *good[1:]]])}
+    assert results["poison.xlsx"].error.startswith("the reader crashed on it") and results["poison.xlsx"].sha256
+    assert all(not results[p.name].error and results[p.name].sheets[0].table == "coach_log" for p in good)
+
+
 def test_what_a_crashing_reader_prints_stays_off_the_console(tmp_path, monkeypatch, capfd):
     """The file is reported as unreadable; the reader's own message and backtrace are not shown."""
     good = write_workbook(tmp_path / "log.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", 1, "x"]]})
