@@ -842,10 +842,14 @@ def _headings(header: tuple, accepted: tuple[frozenset[str], ...]) -> frozenset[
     return frozenset(normalise_header(cell) for cell in header).union(*accepted) - {""}
 
 
-_ERROR_CELL = re.compile(rb"<c\b([^>]*?\bt=\"e\"[^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
+# A cell's content, up to its `</c>`, never past the next cell's start: each pattern below then reads
+# the XML once, in time linear in its size, whatever it holds (a comment of thousands of unclosed `<c
+# t="e">`, a tag of thousands of attributes, made a search of a 200 KB sheet last minutes).
+_IN_CELL = rb"[^<]*(?:<(?!/c>|c[\s>/])[^<]*)*"
+_ERROR_CELL = re.compile(rb'<c\b(?=[^<>]*?\bt="e")([^<>]*)(?<!/)>(' + _IN_CELL + rb")</c>")
 _CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})0*(\d{1,7})\"")  # no row of Excel has more digits (a hostile one of thousands cannot be an int)
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_FORMULA_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>((?:(?!</c>).)*?<f\b.*?)</c>", re.DOTALL)
+_FORMULA_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>([^<]*(?:<(?!/c>|c[\s>/]|f\b)[^<]*)*<f\b" + _IN_CELL + rb")</c>")
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
 
 
@@ -868,7 +872,7 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
         return
 
 
-_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_HIDDEN_ROW = re.compile(rb'<row\b(?=[^<>]*?\bhidden="(?:1|true)")[^<>]*>')  # linear, as _IN_CELL
 _ROW_NUMBER = re.compile(rb'\br="0*(\d{1,7})"')  # as in _CELL_REF
 
 
@@ -925,7 +929,7 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
         return
 
 
-_NEGATIVE_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>(-[^<]*)</v>")
+_NEGATIVE_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>(?:<f\b[^<>]*>(?:[^<]*</f>)?)?<v>(-[^<]*)</v>")  # linear, as _IN_CELL
 
 
 def _negative_cells(xml: bytes) -> dict[tuple[int, int], float]:

@@ -538,6 +538,16 @@ def _log_with_sheet_xml(path: Path, edit) -> Path:
     return path
 
 
+def _edit_part(path: Path, member: str, edit) -> None:
+    """The workbook at ``path`` with its zip ``member`` changed by ``edit``."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts[member] = edit(parts[member])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
 def _damaged(path: Path, member: str) -> Path:
     """``path`` with the compressed data of its zip ``member`` garbled (a bad sector, a broken copy),
     its sizes and the zip's table of contents left as they were."""
@@ -596,6 +606,26 @@ def test_a_row_or_cell_numbered_with_thousands_of_digits_is_looked_up_as_excel_r
     assert read.hidden_rows(str(edited), "Log") == frozenset({2, 3})
     errors = read._error_cells(b'<c r="E2" t="e"><v>#DIV/0!</v></c><c r="E' + b"0" * 5000 + b'3" t="e"><v>#N/A</v></c>')
     assert {at: error.code for at, error in errors.items()} == {(2, 4): "#DIV/0!", (3, 4): "#N/A"}
+
+
+def test_a_sheet_whose_xml_hides_thousands_of_unclosed_cells_is_looked_through_in_a_moment(tmp_path):
+    """A comment holding 10,000 `<c t="e">` (no XML reader looks inside it) made the search for a
+    blank Duration's formula error take minutes per sheet: the run hung on a 100 KB file."""
+    import time
+
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, COACH_HEADER)
+    sheet.write_row(1, 0, ["200", "100", "3/5/2026", "Phone"])
+    sheet.write_formula(1, 4, "=1/0", None, "#DIV/0!")
+    workbook.close()
+    _edit_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</worksheet>", b"<!-- " + b'<c t="e">x' * 10_000 + b" --></worksheet>"))
+    started = time.monotonic()
+    result = read_workbook(str(path), "log.xlsx")
+    assert time.monotonic() - started < 3
+    assert [str(value) for value in result.sheets[0].frame["duration"]] == ["#DIV/0!"]
 
 
 def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
