@@ -22,7 +22,7 @@ import struct
 import zipfile
 import zlib
 from datetime import date, datetime, time, timedelta
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -867,7 +867,7 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
             for sheet in sheets:
                 part = parts.get(sheet.name)
                 if part is not None:
-                    _put_errors(sheet, _error_cells(archive.read(part)))
+                    _put_errors(sheet, _error_cells(_sheet_xml(archive, part)))
     except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return
 
@@ -887,11 +887,35 @@ def hidden_rows(path: str, sheet: str) -> frozenset[int]:
             part = sheet_parts(archive).get(sheet)
             if part is None or archive_refuse_reason(archive):
                 return frozenset()
-            xml = archive.read(part)
+            tags = [match[0] for xml in _sheet_xml(archive, part) for match in _HIDDEN_ROW.finditer(xml)]
     except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return frozenset()
-    rows = (_ROW_NUMBER.search(match[0]) for match in _HIDDEN_ROW.finditer(xml))
+    rows = (_ROW_NUMBER.search(tag) for tag in tags)
     return frozenset(int(row[1]) for row in rows if row)
+
+
+_PIECE = 1 << 20  # a sheet's XML is searched this much at a time, never held whole
+_LONGEST_CELL = 8 << 20  # far past Excel's 32,767 characters a cell: a longer one is not looked into
+
+
+def _sheet_xml(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """A sheet's XML in pieces of about a megabyte, each cut just before a cell or a row starts, so
+    that no cell (as :data:`_IN_CELL` reads it) or row tag is split. A sheet of hundreds of MB read
+    whole took twice its size in memory, in each worker, and again in the run itself."""
+    carry = b""
+    with archive.open(part) as stream:
+        for block in iter(lambda: stream.read(_PIECE), b""):
+            xml = carry + block
+            cut = max(xml.rfind(b"<c"), xml.rfind(b"<row"))
+            if cut > 0:
+                yield xml[:cut]
+                carry = xml[cut:]
+            elif cut < 0 or len(xml) > _LONGEST_CELL:  # no cell starts here, or no cell so long is Excel's
+                yield xml[:-4]
+                carry = xml[-4:]  # the start of a tag, maybe
+            else:
+                carry = xml
+    yield carry
 
 
 def _late_times(sheet: RawSheet) -> list[tuple[int, int]]:
@@ -917,7 +941,7 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
             parts = sheet_parts(archive)
             for sheet in sheets:
                 part = parts.get(sheet.name)
-                negative = _negative_cells(archive.read(part)) if part is not None else {}
+                negative = _negative_cells(_sheet_xml(archive, part)) if part is not None else {}
                 if not negative:
                     continue
                 columns = list(sheet.columns.values())
@@ -932,11 +956,13 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
 _NEGATIVE_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>(?:<f\b[^<>]*>(?:[^<]*</f>)?)?<v>(-[^<]*)</v>")  # linear, as _IN_CELL
 
 
-def _negative_cells(xml: bytes) -> dict[tuple[int, int], float]:
-    """(1-based row, 0-based column) → value of every cell of a sheet's XML whose saved number is
-    negative, in one pass over the XML (a sheet may hold many late times)."""
+def _negative_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], float]:
+    """(1-based row, 0-based column) → value of every cell of a sheet's XML (in ``pieces``, see
+    :func:`_sheet_xml`) whose saved number is negative, in one pass (a sheet may hold many late times)."""
     found: dict[tuple[int, int], float] = {}
-    if b"<v>-" in xml:
+    for xml in pieces:
+        if b"<v>-" not in xml:
+            continue
         for match in _NEGATIVE_CELL.finditer(xml):
             at = _position(match[1])
             if at:
@@ -952,22 +978,24 @@ def _position(attributes: bytes) -> tuple[int, int] | None:
     return int(ref[2]), column_number(ref[1]) - 1
 
 
-def _error_cells(xml: bytes) -> dict[tuple[int, int], FormulaError]:
+def _error_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], FormulaError]:
     """(1-based row, 0-based column) → what the cell shows instead of a value: every cell of type
-    ``e`` in a sheet's XML (its error code), and every formula saved without a result (its formula)."""
+    ``e`` in a sheet's XML (in ``pieces``, see :func:`_sheet_xml`: its error code), and every formula
+    saved without a result (its formula)."""
     found: dict[tuple[int, int], FormulaError] = {}
-    if b't="e"' in xml:
-        for match in _ERROR_CELL.finditer(xml):
-            at, value = _position(match[1]), _CELL_VALUE.search(match[2])
-            if at and value:
-                found[at] = FormulaError(value[1].decode("utf-8", "replace"))
-    if b"<f" in xml:
-        for match in _FORMULA_CELL.finditer(xml):
-            at = _position(match[1])
-            if at and not _CELL_VALUE.search(match[2]):
-                formula = _FORMULA_TEXT.search(match[2])
-                text = html.unescape(formula[1].decode("utf-8", "replace")).strip() if formula else ""
-                found.setdefault(at, UncalculatedFormula(f"={text}" if text else ""))
+    for xml in pieces:
+        if b't="e"' in xml:
+            for match in _ERROR_CELL.finditer(xml):
+                at, value = _position(match[1]), _CELL_VALUE.search(match[2])
+                if at and value:
+                    found[at] = FormulaError(value[1].decode("utf-8", "replace"))
+        if b"<f" in xml:
+            for match in _FORMULA_CELL.finditer(xml):
+                at = _position(match[1])
+                if at and not _CELL_VALUE.search(match[2]):
+                    formula = _FORMULA_TEXT.search(match[2])
+                    text = html.unescape(formula[1].decode("utf-8", "replace")).strip() if formula else ""
+                    found.setdefault(at, UncalculatedFormula(f"={text}" if text else ""))
     return found
 
 

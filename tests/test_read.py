@@ -604,7 +604,7 @@ def test_a_row_or_cell_numbered_with_thousands_of_digits_is_looked_up_as_excel_r
     edited = _log_with_sheet_xml(tmp_path / "edited.xlsx", lambda _: zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
                                  .replace(b'<row r="3"', b"<row " + padded + b'3"'))
     assert read.hidden_rows(str(edited), "Log") == frozenset({2, 3})
-    errors = read._error_cells(b'<c r="E2" t="e"><v>#DIV/0!</v></c><c r="E' + b"0" * 5000 + b'3" t="e"><v>#N/A</v></c>')
+    errors = read._error_cells([b'<c r="E2" t="e"><v>#DIV/0!</v></c><c r="E' + b"0" * 5000 + b'3" t="e"><v>#N/A</v></c>'])
     assert {at: error.code for at, error in errors.items()} == {(2, 4): "#DIV/0!", (3, 4): "#N/A"}
 
 
@@ -626,6 +626,38 @@ def test_a_sheet_whose_xml_hides_thousands_of_unclosed_cells_is_looked_through_i
     result = read_workbook(str(path), "log.xlsx")
     assert time.monotonic() - started < 3
     assert [str(value) for value in result.sheets[0].frame["duration"]] == ["#DIV/0!"]
+
+
+def test_a_sheet_of_tens_of_megabytes_is_looked_through_in_pieces_not_held_whole(tmp_path, monkeypatch):
+    """Its hidden rows (asked by the run itself when a Total Hours does not match), negative times and
+    formula errors are looked up a piece at a time: a sheet XML of 250 MB, within the zip limits, took
+    600 MB in each worker reading it and in the run. Cut into pieces of any size, nothing is missed."""
+    import os
+    import tracemalloc
+
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, COACH_HEADER)
+    for row in range(1, 41):
+        sheet.write_row(row, 0, ["200", "100", "3/5/2026", "Phone"])
+        sheet.write_formula(row, 4, "=1/0", None, "#DIV/0!") if row % 2 else sheet.write_number(row, 4, -0.5)
+        sheet.set_row(row, None, None, {"hidden": row % 3 == 0})
+    workbook.close()
+    for piece in (read._PIECE, 100, 7):
+        monkeypatch.setattr(read, "_PIECE", piece)
+        with zipfile.ZipFile(path) as archive:
+            assert set(read._negative_cells(read._sheet_xml(archive, "xl/worksheets/sheet1.xml"))) == {(r, 4) for r in range(3, 42, 2)}
+            assert set(read._error_cells(read._sheet_xml(archive, "xl/worksheets/sheet1.xml"))) == {(r, 4) for r in range(2, 42, 2)}
+        assert read.hidden_rows(str(path), "Log") == frozenset(range(4, 42, 3))
+    monkeypatch.undo()
+    padding = b"".join(b"y" * 560 + os.urandom(4).hex().encode() for _ in range(36_000))  # 20 MB, 70 times smaller zipped
+    _edit_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<sheetData>", b"<sheetData><!-- " + padding + b" -->"))
+    tracemalloc.start()
+    assert read.hidden_rows(str(path), "Log") == frozenset(range(4, 42, 3))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 10 << 20
 
 
 def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
