@@ -6,6 +6,7 @@ worker that reads it (:mod:`coaching_batch.read`), so the bytes are read once, i
 
 from __future__ import annotations
 
+import lzma
 import os
 import re
 import stat
@@ -126,6 +127,10 @@ def _unlisted(folder: Path) -> str:
         return exc.strerror or str(exc)
 
 
+# What reading a zip member raises when the member is damaged (its compressed data corrupt or cut
+# short, a compression method not supported), beside a missing member's KeyError: never a crash.
+ARCHIVE_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, RuntimeError, NotImplementedError)
+
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
 
 
@@ -141,7 +146,7 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
     """Why a zip-based workbook must not be opened (zip bomb, absurd sheet size), or ''; the reader
     asks it of each workbook already open as a zip (``read._inspect``), so each file is opened once.
 
-    May raise what reading the archive raises (OSError, RuntimeError, NotImplementedError).
+    May raise what reading a damaged archive raises (:data:`ARCHIVE_ERRORS`).
     """
     infos = archive.infolist()
     inflated = sum(i.file_size for i in infos)
@@ -192,7 +197,7 @@ def _named(archive: zipfile.ZipFile, member: str, reason: str, dimension: bytes)
     `sheet1.xml`) and the range it declares (`A1:XFD401`: a cell typed far beyond the table?)."""
     try:
         name = next((name for name, part in sheet_parts(archive).items() if part == member), None)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         name = None
     where = _REF.search(dimension)
     said = f"sheet {name}" if name else member.rsplit("/", 1)[-1]

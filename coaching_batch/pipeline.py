@@ -279,8 +279,9 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         certified=ledger.certificate_records() if ledger is not None else None,
         left_out=left_out,
     )
+    paths = {relpath: path for path, relpath in to_read}  # a name that is not UTF-8 is shown escaped: not a path
     findings += with_hidden_entries(evaluation.findings, evaluation.entries,
-                                    lambda file, sheet: hidden_rows(str(options.inbox / file), sheet))
+                                    lambda file, sheet: hidden_rows(paths.get(file, str(options.inbox / file)), sheet))
     findings = with_pair_programs(findings, evaluation.pairs)  # the cells of a pair's rows: the pair's program
     findings.sort(key=sort_key)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import lzma
 import multiprocessing
 import os
 import posixpath
@@ -21,7 +22,7 @@ import struct
 import zipfile
 import zlib
 from datetime import date, datetime, time, timedelta
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ import python_calamine
 from . import settings, values
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
-from .inbox import Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
+from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
 from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 
@@ -667,8 +668,10 @@ def _inspect(path: str, data: bytes | None = None, totals: dict[str, tuple[Total
                 totals.update(_table_total_rows(archive))
             return reason
     except zipfile.BadZipFile:
-        return ""  # not a zip: let the reader say what it is
-    except (OSError, RuntimeError, NotImplementedError) as exc:
+        return ""  # not a zip, or a part of it fails its checksum: let the reader say what it is
+    except (zlib.error, EOFError, lzma.LZMAError) as exc:
+        return f"it is damaged: a part of it cannot be unpacked ({exc})"
+    except ARCHIVE_ERRORS as exc:
         return f"its archive cannot be read ({exc})"
 
 
@@ -682,36 +685,59 @@ def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, tuple[TotalRows, ..
     members = set(archive.namelist())
     if not any(member.startswith("xl/tables/") for member in members):
         return {}
-    found: dict[str, tuple[TotalRows, ...]] = {}
     try:
-        for sheet, part in sheet_parts(archive).items():
-            folder, base = posixpath.split(part)
-            rels = f"{folder}/_rels/{base}.rels"
-            if rels not in members:
-                continue
-            rows: list[TotalRows] = []
-            for rel in ElementTree.fromstring(archive.read(rels)):
-                target = rel.get("Target", "")
-                if not rel.get("Type", "").endswith("/table"):
-                    continue
-                member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-                if member not in members:
-                    continue
-                definition = ElementTree.fromstring(archive.read(member))
-                count, ref = int(definition.get("totalsRowCount") or 0), _TABLE_RANGE.match(definition.get("ref", ""))
-                if count > 0 and ref and count <= int(ref[4]) - int(ref[2]):  # rows under its header row
-                    left, right = column_number(ref[1].encode()) - 1, column_number(ref[3].encode()) - 1
-                    rows.append((int(ref[4]) - count + 1, int(ref[4]), left, right))
-            if rows:
-                found[sheet] = tuple(rows)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
-        return found
+        parts = sheet_parts(archive)
+    except _PART_ERRORS:
+        return {}
+    found: dict[str, tuple[TotalRows, ...]] = {}
+    for sheet, part in parts.items():
+        rows = tuple(row for member in _table_members(archive, part, members) if (row := _total_row(archive, member)))
+        if rows:
+            found[sheet] = rows
     return found
 
 
 # an Excel table's Total Rows: (first and last 1-based sheet row, first and last 0-based column of its table)
 TotalRows = tuple[int, int, int, int]
-_TABLE_RANGE = re.compile(r"^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$")  # a table's range `A4:H13`
+_PART_ERRORS = (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS)  # a part missing, damaged or not XML
+
+
+def _table_members(archive: zipfile.ZipFile, part: str, members: set[str]) -> list[str]:
+    """The zip members of the table definitions a sheet's relationships name (none found in the
+    archive, or none readable: no tables)."""
+    folder, base = posixpath.split(part)
+    rels = f"{folder}/_rels/{base}.rels"
+    if rels not in members:
+        return []
+    try:
+        related = ElementTree.fromstring(archive.read(rels))
+    except _PART_ERRORS:
+        return []
+    targets = (rel.get("Target", "") for rel in related if rel.get("Type", "").endswith("/table"))
+    found = (target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+             for target in targets)
+    return [member for member in found if member in members]
+
+
+def _total_row(archive: zipfile.ZipFile, member: str) -> TotalRows | None:
+    """A table's Total Row with its table's columns, from its definition; None when it shows none, or
+    the definition cannot be read or is not Excel's. An Excel table has one Total Row at most, the
+    last row of its range under its header (a larger `totalsRowCount` is taken as one: a count of
+    millions made every row of the sheet a Total Row, and filled the memory), and no range reaches
+    past Excel's last row."""
+    try:
+        definition = ElementTree.fromstring(archive.read(member))
+        shown = int(definition.get("totalsRowCount") or 0) > 0
+    except _PART_ERRORS:
+        return None
+    ref = _TABLE_RANGE.match(definition.get("ref", ""))
+    if not (shown and ref and 0 < int(ref[2]) < int(ref[4]) <= settings.MAX_SHEET_ROWS):
+        return None
+    last = int(ref[4])
+    return last, last, column_number(ref[1].encode()) - 1, column_number(ref[3].encode()) - 1
+
+
+_TABLE_RANGE = re.compile(r"^([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})$")  # a table's range `A4:H13`
 
 
 def _zip(path: str, data: bytes | None) -> zipfile.ZipFile:
@@ -728,7 +754,7 @@ def _counts_from_1904(path: str, data: bytes | None = None) -> bool:
             return _xls_uses_1904_dates(Path(path).read_bytes() if data is None else data)
         with _zip(path, data) as archive:
             return _ods_uses_1904_dates(archive) if suffix == ".ods" else _uses_1904_dates(archive)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+    except ARCHIVE_ERRORS:
         return False
 
 
@@ -737,7 +763,7 @@ def _uses_1904_dates(archive: zipfile.ZipFile) -> bool:
     try:
         with archive.open("xl/workbook.xml") as stream:
             return bool(_DATE1904.search(stream.read(1 << 16)))
-    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+    except (KeyError, *ARCHIVE_ERRORS):
         return False
 
 
@@ -843,10 +869,14 @@ def _headings(header: tuple, accepted: tuple[frozenset[str], ...]) -> frozenset[
     return frozenset(normalise_header(cell) for cell in header).union(*accepted) - {""}
 
 
-_ERROR_CELL = re.compile(rb"<c\b([^>]*?\bt=\"e\"[^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
-_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
+# A cell's content, up to its `</c>`, never past the next cell's start: each pattern below then reads
+# the XML once, in time linear in its size, whatever it holds (a comment of thousands of unclosed `<c
+# t="e">`, a tag of thousands of attributes, made a search of a 200 KB sheet last minutes).
+_IN_CELL = rb"[^<]*(?:<(?!/c>|c[\s>/])[^<]*)*"
+_ERROR_CELL = re.compile(rb'<c\b(?=[^<>]*?\bt="e")([^<>]*)(?<!/)>(' + _IN_CELL + rb")</c>")
+_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})0*(\d{1,7})\"")  # no row of Excel has more digits (a hostile one of thousands cannot be an int)
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_FORMULA_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>((?:(?!</c>).)*?<f\b.*?)</c>", re.DOTALL)
+_FORMULA_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>([^<]*(?:<(?!/c>|c[\s>/]|f\b)[^<]*)*<f\b" + _IN_CELL + rb")</c>")
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
 
 
@@ -864,13 +894,13 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
             for sheet in sheets:
                 part = parts.get(sheet.name)
                 if part is not None:
-                    _put_errors(sheet, _error_cells(archive.read(part)))
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+                    _put_errors(sheet, _error_cells(_sheet_xml(archive, part)))
+    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return
 
 
-_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_HIDDEN_ROW = re.compile(rb'<row\b(?=[^<>]*?\bhidden="(?:1|true)")[^<>]*>')  # linear, as _IN_CELL
+_ROW_NUMBER = re.compile(rb'\br="0*(\d{1,7})"')  # as in _CELL_REF
 
 
 def hidden_rows(path: str, sheet: str) -> frozenset[int]:
@@ -884,11 +914,35 @@ def hidden_rows(path: str, sheet: str) -> frozenset[int]:
             part = sheet_parts(archive).get(sheet)
             if part is None or archive_refuse_reason(archive):
                 return frozenset()
-            xml = archive.read(part)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+            tags = [match[0] for xml in _sheet_xml(archive, part) for match in _HIDDEN_ROW.finditer(xml)]
+    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return frozenset()
-    rows = (_ROW_NUMBER.search(match[0]) for match in _HIDDEN_ROW.finditer(xml))
+    rows = (_ROW_NUMBER.search(tag) for tag in tags)
     return frozenset(int(row[1]) for row in rows if row)
+
+
+_PIECE = 1 << 20  # a sheet's XML is searched this much at a time, never held whole
+_LONGEST_CELL = 8 << 20  # far past Excel's 32,767 characters a cell: a longer one is not looked into
+
+
+def _sheet_xml(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """A sheet's XML in pieces of about a megabyte, each cut just before a cell or a row starts, so
+    that no cell (as :data:`_IN_CELL` reads it) or row tag is split. A sheet of hundreds of MB read
+    whole took twice its size in memory, in each worker, and again in the run itself."""
+    carry = b""
+    with archive.open(part) as stream:
+        for block in iter(lambda: stream.read(_PIECE), b""):
+            xml = carry + block
+            cut = max(xml.rfind(b"<c"), xml.rfind(b"<row"))
+            if cut > 0:
+                yield xml[:cut]
+                carry = xml[cut:]
+            elif cut < 0 or len(xml) > _LONGEST_CELL:  # no cell starts here, or no cell so long is Excel's
+                yield xml[:-4]
+                carry = xml[-4:]  # the start of a tag, maybe
+            else:
+                carry = xml
+    yield carry
 
 
 def _late_times(sheet: RawSheet) -> list[tuple[int, int]]:
@@ -916,7 +970,7 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
             parts = sheet_parts(archive)
             for sheet in sheets:
                 part = parts.get(sheet.name)
-                negative = _negative_cells(archive.read(part)) if part is not None else {}
+                negative = _negative_cells(_sheet_xml(archive, part)) if part is not None else {}
                 if not negative:
                     continue
                 columns = list(sheet.columns.values())
@@ -924,19 +978,22 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
                     saved = negative.get((int(sheet.rows[i]), columns[k]))
                     if saved is not None:
                         sheet.cells[i, k] = timedelta(days=saved)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ElementTree.ParseError):
+    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return
 
 
-# a negative number saved (a formula's text result "-" is none: it made the sheet's XML unreadable here)
-_NEGATIVE_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>(-\d*\.?\d+(?:[Ee][-+]?\d+)?)</v>")
+# a negative number saved (a formula's text result "-" is none: it made the sheet's XML unreadable here);
+# linear, as _IN_CELL
+_NEGATIVE_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>(?:<f\b[^<>]*>(?:[^<]*</f>)?)?<v>(-\d*\.?\d+(?:[Ee][-+]?\d+)?)</v>")
 
 
-def _negative_cells(xml: bytes) -> dict[tuple[int, int], float]:
-    """(1-based row, 0-based column) → value of every cell of a sheet's XML whose saved number is
-    negative, in one pass over the XML (a sheet may hold many late times)."""
+def _negative_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], float]:
+    """(1-based row, 0-based column) → value of every cell of a sheet's XML (in ``pieces``, see
+    :func:`_sheet_xml`) whose saved number is negative, in one pass (a sheet may hold many late times)."""
     found: dict[tuple[int, int], float] = {}
-    if b"<v>-" in xml:
+    for xml in pieces:
+        if b"<v>-" not in xml:
+            continue
         for match in _NEGATIVE_CELL.finditer(xml):
             at = _position(match[1])
             if at:
@@ -952,22 +1009,24 @@ def _position(attributes: bytes) -> tuple[int, int] | None:
     return int(ref[2]), column_number(ref[1]) - 1
 
 
-def _error_cells(xml: bytes) -> dict[tuple[int, int], FormulaError]:
+def _error_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], FormulaError]:
     """(1-based row, 0-based column) → what the cell shows instead of a value: every cell of type
-    ``e`` in a sheet's XML (its error code), and every formula saved without a result (its formula)."""
+    ``e`` in a sheet's XML (in ``pieces``, see :func:`_sheet_xml`: its error code), and every formula
+    saved without a result (its formula)."""
     found: dict[tuple[int, int], FormulaError] = {}
-    if b't="e"' in xml:
-        for match in _ERROR_CELL.finditer(xml):
-            at, value = _position(match[1]), _CELL_VALUE.search(match[2])
-            if at and value:
-                found[at] = FormulaError(value[1].decode("utf-8", "replace"))
-    if b"<f" in xml:
-        for match in _FORMULA_CELL.finditer(xml):
-            at = _position(match[1])
-            if at and not _CELL_VALUE.search(match[2]):
-                formula = _FORMULA_TEXT.search(match[2])
-                text = html.unescape(formula[1].decode("utf-8", "replace")).strip() if formula else ""
-                found.setdefault(at, UncalculatedFormula(f"={text}" if text else ""))
+    for xml in pieces:
+        if b't="e"' in xml:
+            for match in _ERROR_CELL.finditer(xml):
+                at, value = _position(match[1]), _CELL_VALUE.search(match[2])
+                if at and value:
+                    found[at] = FormulaError(value[1].decode("utf-8", "replace"))
+        if b"<f" in xml:
+            for match in _FORMULA_CELL.finditer(xml):
+                at = _position(match[1])
+                if at and not _CELL_VALUE.search(match[2]):
+                    formula = _FORMULA_TEXT.search(match[2])
+                    text = html.unescape(formula[1].decode("utf-8", "replace")).strip() if formula else ""
+                    found.setdefault(at, UncalculatedFormula(f"={text}" if text else ""))
     return found
 
 
@@ -1092,7 +1151,21 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     except Exception as exc:  # calamine raises many kinds for corrupt, encrypted or foreign files
         result.error = _explain(exc, _likely_cause(path, data))
         result.sheets = []
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        result.error, result.sheets = f"{_CRASHED} [{str(exc).strip()[:200]}]", []
     return result
+
+
+_CRASHED = "the reader crashed on it (the file is malformed or hostile)"
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """Whether ``exc`` is the reader's own failure (a Rust panic, such as a duration cell of -1e300
+    days: pyo3's PanicException, which is no Exception). Not caught, it ended the worker's chunk of
+    files and, unable to be sent back, stopped the whole run."""
+    return type(exc).__name__ == "PanicException"
 
 
 def _open(path: str) -> python_calamine.CalamineWorkbook:
@@ -1199,10 +1272,20 @@ def _read_tracked(chunk: list[tuple[int, str, str]]) -> list[WorkbookRead]:
     results = []
     for index, path, relpath in chunk:
         _progress[index] = _STARTED
-        results.append(read_workbook(path, relpath))
+        results.append(_read_safely(path, relpath))
         _progress[index] = _FINISHED
     _share_equal_values(results)
     return results
+
+
+def _read_safely(path: str, relpath: str) -> WorkbookRead:
+    """:func:`read_workbook`, whose reading of one hostile file may still fail in a way no check
+    foresaw: that file alone is then unreadable (an exception escaping it lost the worker's whole
+    chunk of files and stopped the run)."""
+    try:
+        return read_workbook(path, relpath)
+    except Exception as exc:
+        return WorkbookRead(relpath, error=f"{_CRASHED} [{type(exc).__name__}: {str(exc)[:200]}]", sha256=_sha256(path))
 
 
 _SHAREABLE = {str, date, datetime}  # each equal only to its own kind: sharing never changes a value's type
@@ -1270,7 +1353,7 @@ def read_all(
         if alone:
             path, rel = suspects.pop(0)
             if rel not in results:
-                record(WorkbookRead(rel, error="the reader crashed on it (the file is malformed or hostile)", sha256=_sha256(path)))
+                record(WorkbookRead(rel, error=_CRASHED, sha256=_sha256(path)))
             continue
         if crashed:
             unrecorded = [i for i, (_, r) in enumerate(batch) if progress[i] and r not in results]

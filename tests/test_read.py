@@ -228,6 +228,28 @@ def test_a_table_definition_claiming_a_billion_total_rows_is_not_used(tmp_path):
     assert employees.table == "employees" and list(employees.frame.index) == [2, 3]
 
 
+@pytest.mark.parametrize("ref, count", [("A1:F1048576", "1048576"), ("A1:F4", "999999999999"), ("A1:F4", "1e9"),
+                                        ("A1:F4", "-5"), ("A1:F99999999999", "1")])
+def test_a_table_definition_declaring_more_total_rows_than_excel_has_leaves_the_entries_read(tmp_path, ref, count):
+    """An Excel table has one Total Row at most. A definition claiming a million (or a billion: the
+    run stopped for want of memory) made every row of the sheet a Total Row: no entry was read."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Log").add_table(0, 0, 3, 5, {"columns": [{"header": h} for h in COACH_HEADER], "total_row": True,
+                                                         "data": [["200", "100", "3/5/2026", "Phone", 1.5, "call"],
+                                                                  ["200", "100", "3/6/2026", "Email", 1, "mail"]]})
+    workbook.close()
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["xl/tables/table1.xml"] = parts["xl/tables/table1.xml"].replace(b'ref="A1:F4"', f'ref="{ref}"'.encode()).replace(
+        b'totalsRowCount="1"', f'totalsRowCount="{count}"'.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    result = read_workbook(str(path), path.name)
+    assert not result.error and list(result.sheets[0].frame.index) == [2, 3]
+
+
 def test_a_table_definition_declaring_entities_is_not_used_its_entities_never_expanded(tmp_path):
     """SPEC §3: entities are never resolved. A table definition whose Total Row count comes from an
     entity is refused (the row is then read as data, as any unlabelled row is), and the workbook is
@@ -583,6 +605,125 @@ def _log_with_sheet_xml(path: Path, edit) -> Path:
     return path
 
 
+def _edit_part(path: Path, member: str, edit) -> None:
+    """The workbook at ``path`` with its zip ``member`` changed by ``edit``."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts[member] = edit(parts[member])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def _damaged(path: Path, member: str) -> Path:
+    """``path`` with the compressed data of its zip ``member`` garbled (a bad sector, a broken copy),
+    its sizes and the zip's table of contents left as they were."""
+    import struct
+    import zipfile
+
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo(member)
+    name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_length + extra_length
+    for at in range(start + 2, start + info.compress_size - 2, 7):
+        data[at] ^= 0x5A
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("member, unreadable", [("xl/worksheets/sheet1.xml", True), ("xl/tables/table1.xml", False),
+                                                ("xl/worksheets/_rels/sheet1.xml.rels", False)])
+def test_a_workbook_with_a_damaged_part_is_reported_and_the_other_files_are_still_read(tmp_path, member, unreadable):
+    """A part whose compressed data is garbled stopped the whole run ('the run failed unexpectedly:
+    error('Error -3 while decompressing data')'). Its sheet damaged, the file is FILE-UNREADABLE, saying
+    so; a damaged table definition only leaves its Total Row unknown."""
+    path = tmp_path / "damaged.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Log").add_table(0, 0, 3, 5, {"columns": [{"header": h} for h in COACH_HEADER], "total_row": True,
+                                                         "data": [["200", "100", "3/5/2026", "Phone", 1.5, "call"],
+                                                                  ["200", "100", "3/6/2026", "Email", 1, "mail"]]})
+    workbook.close()
+    _damaged(path, member)
+    good = write_workbook(tmp_path / "good.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", 1, "x"]]})
+    results = {r.relpath: r for r in read_all([(str(path), path.name), (str(good), good.name)])}
+    assert not results["good.xlsx"].error and results["good.xlsx"].sheets[0].table == "coach_log"
+    damaged = results["damaged.xlsx"]
+    if unreadable:
+        assert "damaged" in damaged.error and not damaged.sheets
+    else:
+        assert not damaged.error and list(damaged.sheets[0].frame.index) == [2, 3]
+
+
+def test_a_row_or_cell_numbered_with_thousands_of_digits_is_looked_up_as_excel_reads_it(tmp_path):
+    """A hidden row numbered `000…03` (5,000 digits, as the reader reads it: row 3) stopped the whole
+    run when its sheet's Total Hours did not match ('Exceeds the limit (4300 digits) for integer
+    string conversion'); a formula error's cell so numbered lost every error of its sheet."""
+    padded = b'r="' + b"0" * 5000
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    for row, cells in enumerate([COACH_HEADER, ["200", "100", "3/5/2026", "Phone", 1.5, "call"],
+                                  ["200", "100", "3/6/2026", "Email", 1, "mail"]]):
+        sheet.write_row(row, 0, cells)
+        if row:
+            sheet.set_row(row, None, None, {"hidden": True})
+    workbook.close()
+    edited = _log_with_sheet_xml(tmp_path / "edited.xlsx", lambda _: zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+                                 .replace(b'<row r="3"', b"<row " + padded + b'3"'))
+    assert read.hidden_rows(str(edited), "Log") == frozenset({2, 3})
+    errors = read._error_cells([b'<c r="E2" t="e"><v>#DIV/0!</v></c><c r="E' + b"0" * 5000 + b'3" t="e"><v>#N/A</v></c>'])
+    assert {at: error.code for at, error in errors.items()} == {(2, 4): "#DIV/0!", (3, 4): "#N/A"}
+
+
+def test_a_sheet_whose_xml_hides_thousands_of_unclosed_cells_still_gives_its_formula_error(tmp_path):
+    """A comment holding 10,000 `<c t="e">` (no XML reader looks inside it) made the search for a
+    blank Duration's formula error take minutes per sheet: the run hung on a 100 KB file. (No time
+    is asserted here; the patterns read the XML once, see `read._IN_CELL`.)"""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, COACH_HEADER)
+    sheet.write_row(1, 0, ["200", "100", "3/5/2026", "Phone"])
+    sheet.write_formula(1, 4, "=1/0", None, "#DIV/0!")
+    workbook.close()
+    _edit_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        b"</worksheet>", b"<!-- " + b'<c t="e">x' * 10_000 + b" --></worksheet>"))
+    result = read_workbook(str(path), "log.xlsx")
+    assert [str(value) for value in result.sheets[0].frame["duration"]] == ["#DIV/0!"]
+
+
+def test_a_sheet_of_tens_of_megabytes_is_looked_through_in_pieces_not_held_whole(tmp_path, monkeypatch):
+    """Its hidden rows (asked by the run itself when a Total Hours does not match), negative times and
+    formula errors are looked up a piece at a time: a sheet XML of 250 MB, within the zip limits, took
+    600 MB in each worker reading it and in the run. Cut into pieces of any size, nothing is missed."""
+    import os
+    import tracemalloc
+
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, COACH_HEADER)
+    for row in range(1, 41):
+        sheet.write_row(row, 0, ["200", "100", "3/5/2026", "Phone"])
+        sheet.write_formula(row, 4, "=1/0", None, "#DIV/0!") if row % 2 else sheet.write_number(row, 4, -0.5)
+        sheet.set_row(row, None, None, {"hidden": row % 3 == 0})
+    workbook.close()
+    for piece in (read._PIECE, 100, 7):
+        monkeypatch.setattr(read, "_PIECE", piece)
+        with zipfile.ZipFile(path) as archive:
+            assert set(read._negative_cells(read._sheet_xml(archive, "xl/worksheets/sheet1.xml"))) == {(r, 4) for r in range(3, 42, 2)}
+            assert set(read._error_cells(read._sheet_xml(archive, "xl/worksheets/sheet1.xml"))) == {(r, 4) for r in range(2, 42, 2)}
+        assert read.hidden_rows(str(path), "Log") == frozenset(range(4, 42, 3))
+    monkeypatch.undo()
+    padding = b"".join(b"y" * 560 + os.urandom(4).hex().encode() for _ in range(36_000))  # 20 MB, 70 times smaller zipped
+    _edit_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<sheetData>", b"<sheetData><!-- " + padding + b" -->"))
+    tracemalloc.start()
+    assert read.hidden_rows(str(path), "Log") == frozenset(range(4, 42, 3))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 10 << 20
+
+
 def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
     patched = _log_with_sheet_xml(tmp_path / "patched.xlsx",
                                   lambda xml: xml.replace(b'<dimension ref="A1:F1"/>', b'<dimension ref="A1:XFD1048576"/>'))
@@ -708,6 +849,44 @@ def _abort_loudly_on_poison(path, relpath):
         os.write(2, b"memory allocation of 549755813888 bytes failed\n")  # python-calamine's last words
         os._exit(134)
     return read_workbook(path, relpath)
+
+
+def test_a_cell_the_reader_panics_on_marks_only_its_file_unreadable(tmp_path):
+    """A Duration of -1e300 days in an h:mm cell makes the reader panic (a Rust panic is no Python
+    Exception): that stopped the whole run ('the run failed unexpectedly: PicklingError(...)')."""
+    path = tmp_path / "panic.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Log").write_row(0, 0, COACH_HEADER)
+    workbook.worksheets()[0].write_row(1, 0, ["200", "100", "3/5/2026", "Phone"])
+    workbook.worksheets()[0].write_number(1, 4, 0.123456, workbook.add_format({"num_format": "[h]:mm"}))
+    workbook.close()
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"<v>0.123456</v>", b"<v>-1e300</v>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    good = write_workbook(tmp_path / "good.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", 1, "x"]]})
+    results = {r.relpath: r for r in read_all([(str(path), path.name), (str(good), good.name)])}
+    assert results["panic.xlsx"].error.startswith("the reader crashed on it") and not results["panic.xlsx"].sheets
+    assert not results["good.xlsx"].error and results["good.xlsx"].sheets[0].table == "coach_log"
+
+
+def _fail_on_poison(path, data=None, totals=None):
+    if "poison" in path:
+        raise ValueError("a check no one foresaw")
+    return ""
+
+
+def test_an_error_no_check_foresaw_in_reading_one_file_marks_only_that_file_unreadable(tmp_path, monkeypatch):
+    """SPEC §8: one unreadable file never stops the run, whatever fails in reading it."""
+    good = [write_workbook(tmp_path / f"log{i}.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, i + 1), "Phone", 1, "x"]]})
+            for i in range(3)]
+    poison = write_workbook(tmp_path / "poison.xlsx", {"Log": [COACH_HEADER]})
+    monkeypatch.setattr(read, "_inspect", _fail_on_poison)
+    results = {r.relpath: r for r in read_all([(str(p), p.name) for p in [good[0], poison, *good[1:]]])}
+    assert results["poison.xlsx"].error.startswith("the reader crashed on it") and results["poison.xlsx"].sha256
+    assert all(not results[p.name].error and results[p.name].sheets[0].table == "coach_log" for p in good)
 
 
 def test_what_a_crashing_reader_prints_stays_off_the_console(tmp_path, monkeypatch, capfd):
