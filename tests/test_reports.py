@@ -889,3 +889,17 @@ def test_a_cells_finding_in_a_renamed_workbook_or_a_sheet_moved_to_another_is_th
     assert moved_findings([bad_type("C.xlsx")], two) == {}
     still_there = finding("CELL-TYPE", "Duration 'TBD' is not a number", file="A.xlsx", sheet="Ann Lee", cell="E9")
     assert moved_findings([bad_type("C.xlsx")], [bad_type("A.xlsx")], [bad_type("C.xlsx"), still_there]) == {}
+
+
+def test_findings_of_one_sheet_are_listed_in_row_order_not_as_text(tmp_path, policy):
+    cells = ["D1002", "D102", "C10", "D10", "D9"]
+    findings = [finding("CELL-ENUM", f"Type of Contact 'Phnoe' at {cell}", file="Big Log.xlsx", sheet="Log", cell=cell,
+                        candidate_id="1002", coach_id="2002") for cell in cells]
+    write_outputs(make_result(policy, findings=findings), tmp_path)
+    in_row_order = ["D9", "C10", "D10", "D102", "D1002"]
+    results = openpyxl.load_workbook(tmp_path / "results.xlsx")["Exceptions"]
+    assert [r["Cell"] for r in rows(results)] == in_row_order
+    report = openpyxl.load_workbook(tmp_path / "exceptions.xlsx")["Exceptions"]
+    assert [r["Cell"] for r in rows(report)] == in_row_order
+    summary = json.loads((tmp_path / "run.json").read_text())
+    assert [e["cell"] for e in summary["exceptions"]] == in_row_order
