@@ -903,3 +903,11 @@ def test_findings_of_one_sheet_are_listed_in_row_order_not_as_text(tmp_path, pol
     assert [r["Cell"] for r in rows(report)] == in_row_order
     summary = json.loads((tmp_path / "run.json").read_text())
     assert [e["cell"] for e in summary["exceptions"]] == in_row_order
+
+
+def test_the_by_program_header_row_is_tall_enough_for_its_wrapped_headers(written):
+    """Completion Eligible and Payments This Run wrap onto two lines: LibreOffice does not fit the row by itself."""
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Summary"]
+    header_row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "By program") + 1
+    assert sheet.cell(header_row, 4).value == "Completion Eligible"
+    assert sheet.row_dimensions[header_row].height == 30
