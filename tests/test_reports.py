@@ -911,3 +911,22 @@ def test_the_by_program_header_row_is_tall_enough_for_its_wrapped_headers(writte
     header_row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "By program") + 1
     assert sheet.cell(header_row, 4).value == "Completion Eligible"
     assert sheet.row_dimensions[header_row].height == 30
+
+
+def test_rows_of_long_messages_are_tall_enough_for_their_wrapped_lines(tmp_path, policy):
+    """Excel fits a wrapped row by itself, LibreOffice does not: a long message printed over the rows below."""
+    long_message = "Coach 105512 coaches candidate 115388 (from 2026-06-22) at the same time as candidate 116915 " * 2
+    findings = [
+        finding("COACH-CONCURRENT", long_message.strip(), file="Assignments.xlsx", sheet="Pairs", cell="A2",
+                candidate_id="115388", coach_id="105512"),
+        finding("CELL-ENUM", "Short", file="Assignments.xlsx", sheet="Pairs", cell="A3"),
+        finding("CELL-ENUM", "Two\nlines", file="Assignments.xlsx", sheet="Pairs", cell="A4"),
+    ]
+    write_outputs(make_result(policy, findings=findings), tmp_path)
+    for name, column in (("results.xlsx", "C"), ("exceptions.xlsx", "D")):
+        sheet = openpyxl.load_workbook(tmp_path / name)["Exceptions"]
+        heights = {sheet[f"{column}{r}"].value: sheet.row_dimensions[r].height for r in range(2, 5)}
+        width = sheet.column_dimensions[column].width
+        assert heights[long_message.strip()] >= 15 * math.ceil(len(long_message.strip()) / width)
+        assert heights["Two\nlines"] == 30
+        assert heights["Short"] is None  # the default height
