@@ -6,6 +6,7 @@ the coordinator is told to make. Rules create findings with :func:`finding`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -129,4 +130,16 @@ def finding(rule: str, message: str, *, severity: Severity | None = None, fix: s
 
 
 def sort_key(f: Finding) -> tuple:
-    return (SEVERITY_ORDER[f.severity], f.rule, f.file, f.sheet, f.candidate_id, f.coach_id, f.cell)
+    return (SEVERITY_ORDER[f.severity], f.rule, f.file, f.sheet, f.candidate_id, f.coach_id, cell_order(f.cell))
+
+
+_A1 = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+
+
+def cell_order(cell: str) -> tuple[int, int, str]:
+    """An A1 reference in reading order, row by row (D9 before D10, C10 before D10), not as text
+    (D1002 before D102); a blank or other cell text first, as text."""
+    a1 = _A1.fullmatch(cell)
+    if a1 is None:
+        return (0, 0, cell)
+    return (int(a1[2]), len(a1[1]), a1[1])

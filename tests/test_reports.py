@@ -889,3 +889,44 @@ def test_a_cells_finding_in_a_renamed_workbook_or_a_sheet_moved_to_another_is_th
     assert moved_findings([bad_type("C.xlsx")], two) == {}
     still_there = finding("CELL-TYPE", "Duration 'TBD' is not a number", file="A.xlsx", sheet="Ann Lee", cell="E9")
     assert moved_findings([bad_type("C.xlsx")], [bad_type("A.xlsx")], [bad_type("C.xlsx"), still_there]) == {}
+
+
+def test_findings_of_one_sheet_are_listed_in_row_order_not_as_text(tmp_path, policy):
+    cells = ["D1002", "D102", "C10", "D10", "D9"]
+    findings = [finding("CELL-ENUM", f"Type of Contact 'Phnoe' at {cell}", file="Big Log.xlsx", sheet="Log", cell=cell,
+                        candidate_id="1002", coach_id="2002") for cell in cells]
+    write_outputs(make_result(policy, findings=findings), tmp_path)
+    in_row_order = ["D9", "C10", "D10", "D102", "D1002"]
+    results = openpyxl.load_workbook(tmp_path / "results.xlsx")["Exceptions"]
+    assert [r["Cell"] for r in rows(results)] == in_row_order
+    report = openpyxl.load_workbook(tmp_path / "exceptions.xlsx")["Exceptions"]
+    assert [r["Cell"] for r in rows(report)] == in_row_order
+    summary = json.loads((tmp_path / "run.json").read_text())
+    assert [e["cell"] for e in summary["exceptions"]] == in_row_order
+
+
+def test_the_by_program_header_row_is_tall_enough_for_its_wrapped_headers(written):
+    """Completion Eligible and Payments This Run wrap onto two lines: LibreOffice does not fit the row by itself."""
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Summary"]
+    header_row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "By program") + 1
+    assert sheet.cell(header_row, 4).value == "Completion Eligible"
+    assert sheet.row_dimensions[header_row].height == 30
+
+
+def test_rows_of_long_messages_are_tall_enough_for_their_wrapped_lines(tmp_path, policy):
+    """Excel fits a wrapped row by itself, LibreOffice does not: a long message printed over the rows below."""
+    long_message = "Coach 105512 coaches candidate 115388 (from 2026-06-22) at the same time as candidate 116915 " * 2
+    findings = [
+        finding("COACH-CONCURRENT", long_message.strip(), file="Assignments.xlsx", sheet="Pairs", cell="A2",
+                candidate_id="115388", coach_id="105512"),
+        finding("CELL-ENUM", "Short", file="Assignments.xlsx", sheet="Pairs", cell="A3"),
+        finding("CELL-ENUM", "Two\nlines", file="Assignments.xlsx", sheet="Pairs", cell="A4"),
+    ]
+    write_outputs(make_result(policy, findings=findings), tmp_path)
+    for name, column in (("results.xlsx", "C"), ("exceptions.xlsx", "D")):
+        sheet = openpyxl.load_workbook(tmp_path / name)["Exceptions"]
+        heights = {sheet[f"{column}{r}"].value: sheet.row_dimensions[r].height for r in range(2, 5)}
+        width = sheet.column_dimensions[column].width
+        assert heights[long_message.strip()] >= 15 * math.ceil(len(long_message.strip()) / width)
+        assert heights["Two\nlines"] == 30
+        assert heights["Short"] is None  # the default height

@@ -17,7 +17,7 @@ from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
     COUNT, DATE, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, make_printable, open_workbook,
-    write_cell, write_header, write_table,
+    set_header_height, write_cell, write_header, write_table,
 )
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
@@ -565,7 +565,8 @@ def _write_summary(workbook, formats: Formats, result: RunResult):
     row += 2
 
     sheet.write_string(row, 0, "By program", formats.section)
-    write_header(sheet, formats, BY_PROGRAM_COLUMNS, row + 1)
+    by_program_header = row + 1
+    write_header(sheet, formats, BY_PROGRAM_COLUMNS, by_program_header)
     row += 2
     for record in program_summary(result).to_dict("records"):
         for col, column in enumerate(BY_PROGRAM_COLUMNS):
@@ -577,6 +578,7 @@ def _write_summary(workbook, formats: Formats, result: RunResult):
     sheet.set_column(0, 0, 48)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, 13)
+    set_header_height(sheet, by_program_header, BY_PROGRAM_COLUMNS)
     return sheet
 
 

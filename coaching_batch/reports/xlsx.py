@@ -355,6 +355,7 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
     })
     if status != 0:  # xlsxwriter only warns; a sheet without its table is a bug, not a finding
         raise ValueError(f"cannot make an Excel table of sheet {sheet_name!r} (xlsxwriter status {status})")
+    wrapped = []
     for col, column in enumerate(columns):
         values = column_values(frame, column)
         cell_format = formats.by_kind[column.kind]
@@ -366,7 +367,10 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
                 if value is not None:
                     write(row, col, value, cell_format)
         sheet.set_column(col, col, column_width(column, values))
+        if column.kind == LONG_TEXT:
+            wrapped.append((col, values))
     set_header_height(sheet, 0, columns)
+    set_wrapped_heights(sheet, wrapped)
     sheet.freeze_panes(1, 0)
     if severity_key is not None:
         severity_col = next(i for i, c in enumerate(columns) if c.key == severity_key)
@@ -386,6 +390,22 @@ def set_header_height(sheet: Worksheet, row: int, columns: Sequence[Column]) -> 
     lines = max((wrapped_lines(c.header, sheet._size_col(col) / 7 - 1) for col, c in enumerate(columns)), default=1)
     if lines > 1:
         sheet.set_row(row, DEFAULT_ROW_POINTS * lines)
+
+
+def set_wrapped_heights(sheet: Worksheet, wrapped: Sequence[tuple[int, Sequence[Any]]]) -> None:
+    """Rows 1, 2, ... as tall as the most lines their wrapped texts take (``wrapped``: each wrapped
+    column's index and cells, None blank). Excel would fit them by itself, LibreOffice does not: a
+    long message printed over the rows below it. Lines are counted from each text's length (a line
+    holds about as many characters as the column is wide), for the whole column at once."""
+    lines = np.ones(0)
+    for col, values in wrapped:
+        texts = pd.Series(values, dtype=object)
+        per_line = max(sheet._size_col(col) / 7 - 1, 1)
+        column_lines = (np.ceil(texts.str.len().fillna(0).to_numpy(dtype=float) / per_line)
+                        + texts.str.count("\n").fillna(0).to_numpy(dtype=float))
+        lines = column_lines if not len(lines) else np.maximum(lines, column_lines)
+    for row in np.flatnonzero(lines > 1):
+        sheet.set_row(int(row) + 1, min(DEFAULT_ROW_POINTS * float(lines[row]), MAX_ROW_POINTS))
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -449,6 +469,7 @@ def table_name_for(sheet_name: str) -> str:
 
 PORTRAIT_MAX_COLUMNS = 8
 DEFAULT_ROW_POINTS = 15.0
+MAX_ROW_POINTS = 409.0  # the tallest row Excel allows
 PAGE_INCHES = {"landscape": (11.0, 8.5), "portrait": (8.5, 11.0)}  # US Letter, Excel's default paper
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.8, "bottom": 0.7}  # inches; header and footer sit at 0.3
 PAGE_NUMBERS = "Page &P of &N"
