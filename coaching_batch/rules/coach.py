@@ -7,7 +7,6 @@ import pandas as pd
 
 from ..findings import Finding
 from ..policy import Coach
-from ..values import name_keys
 from .dates import add_months, day_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding, reason_topic
@@ -16,13 +15,12 @@ from .pairs import pair_finding, reason_topic
 def recommendation_counts(recommendations: pd.DataFrame) -> pd.DataFrame:
     """Per prospective coach: supervisors, colleagues, and `Not recommended` forms received.
 
-    References are counted as people, by name as names are compared (any case, `Anne‑Marie` typed
-    with Word's hyphen is `Anne-Marie`): a form typed twice (in two workbooks, or
+    References are counted as people, by name in any case: a form typed twice (in two workbooks, or
     twice on one sheet) is one recommendation, and a supervisor is not also one of the colleagues."""
     columns = ["supervisors", "colleagues", "not_recommended"]
     if recommendations.empty:
         return pd.DataFrame(columns=columns, dtype=int)
-    recs = recommendations.assign(reference=name_keys(recommendations["reference_name"]))
+    recs = recommendations.assign(reference=recommendations["reference_name"].str.casefold())
     supervisor = recs["relationship"].eq("Supervisor")
     supervisors = recs[supervisor].drop_duplicates(["prospective_coach_id", "reference"])
     colleague = recs["relationship"].eq("Colleague") & ~pd.MultiIndex.from_frame(recs[["prospective_coach_id", "reference"]]).isin(
