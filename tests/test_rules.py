@@ -391,24 +391,6 @@ def test_recommendations_must_be_a_supervisor_and_two_colleagues_none_negative(p
     assert result.coaches.iloc[0]["recommendations_complete"] is False or not result.coaches.iloc[0]["recommendations_complete"]
 
 
-def _again(rec, **changes):
-    return dict(rec, **changes)
-
-
-@pytest.mark.parametrize("recs", [
-    # one colleague's form typed twice (two workbooks, or twice on one sheet), in another case and spacing
-    recommendations(colleagues=1) + [_again(recommendations(colleagues=1)[1], reference_name="c0")],
-    # the supervisor's form entered again as a colleague's
-    recommendations(colleagues=1) + [_again(recommendations()[0], relationship="Colleague")],
-])
-def test_a_reference_counts_once_however_often_the_form_is_entered(policy, recs):
-    result = run(policy, recs=recs)
-    found = rules(result, "COACH-NOT-QUALIFIED")
-    assert [f.message for f in found] == ["Coach 100 is not qualified: recommendations incomplete: 1 supervisor and 1 colleague (needs 1 and 2)"]
-    assert not only_pair(result)["completion_eligible"] and result.payable.empty
-    assert not result.coaches.iloc[0]["recommendations_complete"]
-
-
 # --- concurrency, enrollment, repeats --------------------------------------------------------
 
 def test_overlapping_pairs_of_one_coach_are_both_flagged(policy):

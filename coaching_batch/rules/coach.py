@@ -13,24 +13,15 @@ from .pairs import pair_finding, reason_topic
 
 
 def recommendation_counts(recommendations: pd.DataFrame) -> pd.DataFrame:
-    """Per prospective coach: supervisors, colleagues, and `Not recommended` forms received.
-
-    References are counted as people, by name in any case: a form typed twice (in two workbooks, or
-    twice on one sheet) is one recommendation, and a supervisor is not also one of the colleagues."""
-    columns = ["supervisors", "colleagues", "not_recommended"]
+    """Per prospective coach: supervisors, colleagues, and `Not recommended` forms received."""
     if recommendations.empty:
-        return pd.DataFrame(columns=columns, dtype=int)
-    recs = recommendations.assign(reference=recommendations["reference_name"].str.casefold())
-    supervisor = recs["relationship"].eq("Supervisor")
-    supervisors = recs[supervisor].drop_duplicates(["prospective_coach_id", "reference"])
-    colleague = recs["relationship"].eq("Colleague") & ~pd.MultiIndex.from_frame(recs[["prospective_coach_id", "reference"]]).isin(
-        pd.MultiIndex.from_frame(supervisors[["prospective_coach_id", "reference"]]))
-    colleagues = recs[colleague].drop_duplicates(["prospective_coach_id", "reference"])
-    return pd.DataFrame({
-        "supervisors": supervisors.groupby("prospective_coach_id").size(),
-        "colleagues": colleagues.groupby("prospective_coach_id").size(),
-        "not_recommended": recs["overall"].eq("Not recommended").groupby(recs["prospective_coach_id"]).sum(),
-    })[columns].fillna(0).astype(int)
+        return pd.DataFrame(columns=["supervisors", "colleagues", "not_recommended"], dtype=int)
+    recs = recommendations.assign(
+        supervisors=recommendations["relationship"].eq("Supervisor"),
+        colleagues=recommendations["relationship"].eq("Colleague"),
+        not_recommended=recommendations["overall"].eq("Not recommended"),
+    )
+    return recs.groupby("prospective_coach_id")[["supervisors", "colleagues", "not_recommended"]].sum().astype(int)
 
 
 def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgement:
