@@ -73,9 +73,6 @@ class RunOptions:
         half_written = {_folder_key(folder) for folder in half_written}
         paid = {_folder_key(folder) for folder in paid}
         if self.out is not None:
-            if _folder_key(self.out) in paid and not (self.out / "payments.xlsx").exists():
-                raise UsageError(f"{self.out} is the folder of an earlier run's payment sheet, which is no longer "
-                                 "there: a new one there would make its payments look removed by hand; choose another --out")
             if _holds_outputs(self.out) and not self._replaceable(self.out, half_written):
                 if delivered := recovery.delivered_in(self.out):  # said first: --overwrite would not help
                     raise UsageError(f"{self.out} holds what a real run delivered ({delivered}); it is never "

@@ -378,14 +378,14 @@ def _sheets_beside(folder: Path) -> list[Path]:
 
 
 def open_for_run(state_dir: Path, out_root: Path, as_of: date,
-                 check_out: Callable[[set[str], set[str]], object] = lambda half_written, paid: None, out: Path | None = None,
+                 check_out: Callable[[set[str]], object] = lambda half_written: None, out: Path | None = None,
                  inbox: Path | None = None) -> Ledger:
     """The real run's ledger, with the state lock held: refused when new beside delivered sheets,
     damaged, or when the run is ``as_of`` a date before its last run's (nothing written), else copied
     to ``state/backups/`` first, then opened (and migrated).
 
     ``check_out``: the output folder's check (RunOptions.out_dir), given the folders a killed run may
-    have left half written and those of the sheets that paid; a refusal it raises comes before the backup, so that refused runs never
+    have left half written; a refusal it raises comes before the backup, so that refused runs never
     rotate the real backups out of ``state/backups/``. ``out`` and ``inbox``: the run's ``--out``, if
     given, and its inbox (see :func:`refuse_new_ledger`)."""
     path = ledger_path(state_dir)
@@ -407,7 +407,6 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
             empty = version == 0 or ledger.run_count() == 0
             last = None if empty else ledger.last_run_as_of()
             half_written = set() if version == 0 else ledger.unfinished_folders()
-            paid = set() if version == 0 else ledger.paid_folders()
         if last is not None and as_of < last:  # its report would show what was first seen after its date
             raise UsageError(f"the ledger's last run was as of {last}: a run as of {as_of} cannot be recorded after "
                              f"it (its findings' history and payments are later); run as of {last} or later, or "
@@ -416,7 +415,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
             sheets = read_sheets([out_root])
             if sheets:
                 raise _new_ledger_error(state_dir, out_root, sheets, "empty")
-        check_out(half_written, paid)
+        check_out(half_written)
         try:
             backup_ledger(state_dir)
         except OSError as exc:

@@ -1235,20 +1235,6 @@ def test_the_folder_of_a_sheet_that_paid_is_not_taken_again_once_deleted(tmp_pat
     assert verify.returncode == 0, verify.stdout
 
 
-def test_an_out_folder_whose_sheet_paid_and_was_deleted_is_refused(tmp_path):
-    """The same with --out: the folder of a sheet that paid, deleted, is refused (exit 2, before any
-    backup), not filled with a sheet the ledger would read as the old one with its rows removed."""
-    inbox = small_inbox(tmp_path)
-    week1 = tmp_path / "week 1"
-    assert paid_ids(out_folder(run_week(inbox, WEEK1, "--out", str(week1)))) == [ALICIA_BROOKS]
-    shutil.rmtree(week1)
-    again = run_week(inbox, WEEK1, "--out", str(week1))
-    assert again.returncode == 2 and again.stderr.count("\n") == 1, again.stderr
-    assert again.stderr.startswith(f"Error: {week1} is the folder of an earlier run's payment sheet") and "--out" in again.stderr
-    assert not week1.exists() and not (tmp_path / "state" / "backups").exists()
-    assert paid_ids(out_folder(run_week(inbox, WEEK2, "--out", str(tmp_path / "week 2")))) == []
-
-
 def test_runs_killed_at_random_moments_still_pay_each_stipend_exactly_once(tmp_path):
     inbox = small_inbox(tmp_path)
     for delay in (0.4, 1.2, 2.0, 2.6):
