@@ -713,6 +713,25 @@ def test_a_failure_that_is_a_bug_is_still_one_short_error_line(tmp_path, capsys,
     assert len(error) < 400 and "Traceback" not in error
 
 
+@pytest.mark.parametrize("where", ["inbox", "out"])
+def test_a_folder_whose_name_is_not_utf8_is_refused_before_the_run(tmp_path, where, capsys):
+    """A folder made under another encoding (its name's bytes are not UTF-8) cannot be recorded in
+    run.json, the workbooks or the ledger: the run says so at once, one Error: line and exit 2, and
+    writes nothing (it read every workbook, then failed unexpectedly, leaving a ledger behind)."""
+    not_utf8 = tmp_path / os.fsdecode(b"Coaching \xeb")
+    not_utf8.mkdir()
+    inbox = small_inbox(not_utf8 if where == "inbox" else tmp_path)
+    out = not_utf8 / "out" if where == "out" else tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(out)])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: cannot use the folder ") and "Coaching \\xeb" in error
+    assert "its name is not UTF-8 text" in error and error.endswith("; rename it\n")
+    assert error.count("\n") == 1
+    assert not out.exists() and not (inbox.parent / "state").exists()
+
+
 def test_strict_exits_1_when_an_error_finding_exists_and_0_without(tmp_path, capsys):
     inbox = small_inbox(tmp_path)
     with pytest.raises(SystemExit) as plain:
