@@ -425,6 +425,38 @@ def test_a_disk_that_fills_up_mid_run_loses_nothing_and_the_next_run_pays_once(t
     assert paid_ids(out_folder(again)) == [ALICIA_BROOKS] == delivered(tmp_path) == issued(state)
 
 
+@pytest.fixture
+def state_disk(tmp_path):
+    """A real 256 KiB file system (tmpfs) for the state folder, where the machine allows mounting one."""
+    folder = tmp_path / "state-disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (not root?)")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_full_disk_under_the_ledger_is_said_to_be_full_not_the_ledger_damaged(tmp_path, state_disk):
+    """SQLite says "disk I/O error" when the disk holding the ledger has no room left for its
+    shared-memory file: the run said the ledger was damaged and sent the coordinator to restore or
+    rebuild a ledger that was fine."""
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK1).returncode == 0
+    state = state_disk / "state"
+    state.mkdir()
+    shutil.copy2(tmp_path / "state" / "ledger.sqlite", state / "ledger.sqlite")
+    filler = state_disk / "filler"
+    filler.write_bytes(b"\0" * (shutil.disk_usage(state_disk).free - 8 * 1024))
+    error = one_error_line(run_week(inbox, WEEK2, "--state", str(state)))
+    assert "disk I/O error (the disk holding it is full" in error and "is not damaged" in error
+    assert "ledger restore" not in error and "ledger rebuild" not in error
+    filler.unlink()
+    again = run_week(inbox, WEEK2, "--state", str(state))
+    assert again.returncode == 0, again.stderr
+    assert issued(state) == [ALICIA_BROOKS]
+
+
 def test_a_folder_turning_read_only_as_the_payment_sheet_is_put_in_place_leaves_no_payment(tmp_path, monkeypatch):
     inbox = small_inbox(tmp_path)
     state = tmp_path / "state"
