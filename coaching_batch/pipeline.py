@@ -164,6 +164,9 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         raise UsageError(f"no such inbox folder: {options.inbox}")
     if folder := _name_not_text(options):  # said before the run: the outputs and the ledger record these names
         raise UsageError(_not_text_reason(folder))
+    if options.state is not None and (file := _file_in_the_way(options.state)):  # not "the ledger is missing"
+        where = "it is a file" if file == options.state else f"it lies inside {file}, a file"
+        raise UsageError(f"cannot use the state folder {options.state}: {where}, not a folder; choose a folder with --state")
     if options.out is not None and (file := _file_in_the_way(options.out)):  # said before the run, not after it
         where = "is a file" if file == options.out else f"lies inside {file}, a file"
         raise UsageError(f"--out {options.out} {where}, not a folder: choose a folder for the outputs")
