@@ -16,7 +16,8 @@ from .settings import LOCK_WAIT_SECONDS
 
 STATE = click.option("--state", type=click.Path(path_type=Path), default=Path("state"), show_default=True,
                      metavar="DIR", help="Folder of the ledger (the run's default is state/ beside the inbox).")
-FROM = click.option("--from", "sources", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
+# a mistyped folder is refused: its sheets left out, verify would agree and rebuild leave their payments unknown
+FROM = click.option("--from", "sources", multiple=True, type=click.Path(path_type=Path, exists=True, file_okay=False), metavar="DIR",
                     help="A folder of outputs (a run's folder, or the folder of the dated folders); repeatable "
                          "[default: out/ beside the state folder].")
 

@@ -83,6 +83,21 @@ def ledger_command(*args: str, state: Path) -> subprocess.CompletedProcess:
 # --- the ledger lost, emptied, damaged or restored from an old copy -----------------------------
 
 
+def test_a_mistyped_from_folder_is_refused_by_rebuild_and_verify(tmp_path):
+    """`--from` naming no folder was passed over: `ledger verify` said the ledger and the sheets agree
+    (exit 0) without the sheets meant, and `ledger rebuild` rebuilt from the other folders only, leaving
+    the payments on the sheets meant unknown to the ledger."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1).returncode == 0
+    typo = tmp_path / "S-Coaching-ot"
+    assert "'--from'" in one_error_line(ledger_command("verify", "--from", str(typo), state=state))
+    remove_ledger(state)
+    refused = ledger_command("rebuild", "--from", str(tmp_path / "out"), "--from", str(typo), state=state)
+    assert f"Directory '{typo}' does not exist" in one_error_line(refused)
+    assert not (state / "ledger.sqlite").exists()
+
+
 def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_only_what_was_never_paid(tmp_path):
     inbox = two_stipend_inbox(tmp_path)
     state = tmp_path / "state"
