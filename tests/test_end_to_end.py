@@ -76,6 +76,24 @@ def pair_level(run: dict, expected: dict) -> list[dict]:
             or (f["rule"] in PAIR_LEVEL_AT_A_CELL and (f["file"], f["sheet"]) == place)]
 
 
+def test_the_readme_shows_what_make_demo_prints(tmp_path):
+    """The Quick start's console block is the demo's output line for line (its paths aside): the
+    dry run's `No ledger at …` line was missing from it."""
+    import re
+
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ make demo\n", 1)[1].split("```", 1)[0].splitlines()
+    inbox = demo_inbox(tmp_path)
+    completed = run_command("run", str(inbox), "--as-of", EXPECTED["as_of"], "--out", str(tmp_path / "out" / "demo"),
+                            "--dry-run", "--overwrite")
+    assert completed.returncode == 0, completed.stderr
+
+    def paths_out(lines: list[str]) -> list[str]:
+        return [re.sub(r"^(No ledger at|Outputs written to) \S+", r"\1 PATH", line) for line in lines]
+
+    assert paths_out(completed.stdout.splitlines()) == paths_out(shown)
+
+
 def test_demo_writes_every_output(demo):
     assert sorted(p.name for p in demo["out"].iterdir() if p.is_file()) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
     assert f"{len(EXPECTED['pairs'])} pairs" in demo["stdout"]
