@@ -223,7 +223,12 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
             ledger.abandon(run_id)  # no output delivered, so no payment left pending
             raise
         crash_point("outputs-written")
-        ledger.record_completed(run_id, result, options.exit_status(result))
+        try:
+            ledger.record_completed(run_id, result, options.exit_status(result))
+        except UsageError as exc:  # the outputs are delivered: said, so that no one clears them away as a failed run's
+            raise UsageError(f"the outputs were written to {out_dir}, payment sheet included, but the ledger could not "
+                             f"record the run as finished ({exc}); leave that folder as it is: the next run records "
+                             "its payments as paid") from exc
     return result, out_dir
 
 

@@ -472,6 +472,30 @@ def test_a_full_disk_under_the_ledger_is_said_to_be_full_not_the_ledger_damaged(
     assert issued(state) == [ALICIA_BROOKS]
 
 
+def test_a_ledger_that_cannot_record_the_run_finished_says_its_outputs_were_delivered(tmp_path, monkeypatch):
+    """The disk under the ledger filling as the run records itself finished, after its payment sheet was
+    put in place: the one Error: line said only that the ledger could not be used, and a folder holding
+    a payment sheet finance may take looked like a failed run's, to be cleared away."""
+    from coaching_batch import ledger as ledger_module
+
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+
+    def disk_full(self, *args, **kwargs):
+        raise ledger_module._database_error(self.path, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(Ledger, "record_completed", disk_full)
+    first = tmp_path / "out" / WEEK1
+    with pytest.raises(UsageError, match=f"the outputs were written to {first}, payment sheet included, .*database or "
+                                         "disk is full.*leave that folder as it is"):
+        run_batch(RunOptions(inbox=inbox, as_of=date.fromisoformat(WEEK1)))
+    monkeypatch.undo()
+    assert paid_ids(first) == [ALICIA_BROOKS]
+    again = run_week(inbox, WEEK1)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == [] and issued(state) == [ALICIA_BROOKS]
+
+
 def test_a_folder_turning_read_only_as_the_payment_sheet_is_put_in_place_leaves_no_payment(tmp_path, monkeypatch):
     inbox = small_inbox(tmp_path)
     state = tmp_path / "state"
