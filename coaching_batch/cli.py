@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from enum import IntEnum
 from functools import cache
@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     bare command group prints its help and exits 0."""
     _freeze_at_exit()
     _say_when_stopped()
+    _unprintable_shown_escaped()
     with _reader_may_leave():
         try:
             app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
@@ -87,6 +88,15 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(f"Error: {exc.format_message()}", err=True)
             sys.exit(ExitStatus.CANNOT_RUN)
         sys.exit(ExitStatus.OK)
+
+
+def _unprintable_shown_escaped() -> None:
+    """A character the console's encoding lacks (a program named with 🎉 on a Latin-1 or cp1252 console,
+    Nguyễn in `ledger payments`) is printed escaped, ``\\U0001f389``, as Python's stderr prints it: it
+    stopped the command with a traceback and exit status 1, after the run was recorded."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(AttributeError, ValueError):  # not a text file, or closed
+            stream.reconfigure(errors="backslashreplace")
 
 
 @contextmanager
