@@ -6,6 +6,7 @@ The commands are added to the ``ledger`` group by :mod:`coaching_batch.cli`; the
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def ledger_backup(file: Path, state: Path) -> None:
         _fail(str(exc))
     except OSError as exc:
         _fail(f"cannot write {file}: {exc.strerror or exc}")
+    except sqlite3.Error as exc:  # the copy's disk full: SQLite says so, not the OS
+        _fail(f"cannot write {file}: {exc}")
     click.echo(f"Ledger {ledger_path(state)} backed up to {file}")
 
 
@@ -74,6 +77,8 @@ def _locked(state: Path, change, cannot: str, wait: float = LOCK_WAIT_SECONDS) -
         _fail(str(exc))
     except OSError as exc:
         _fail(f"{cannot}: {exc.strerror or exc}")
+    except sqlite3.Error as exc:  # the disk full as the new ledger is written: SQLite says so, not the OS
+        _fail(f"{cannot}: {exc}")
     for line in lines:
         click.echo(line)
 

@@ -472,6 +472,19 @@ def test_a_full_disk_under_the_ledger_is_said_to_be_full_not_the_ledger_damaged(
     assert issued(state) == [ALICIA_BROOKS]
 
 
+def test_a_backup_onto_a_full_disk_is_one_error_line(tmp_path, state_disk):
+    """`ledger backup FILE` onto a disk without room for the copy: SQLite, not the OS, says the disk is
+    full, and the command stopped with a traceback (exit status 1)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1).returncode == 0
+    (state_disk / "filler").write_bytes(b"\0" * (shutil.disk_usage(state_disk).free - 8 * 1024))
+    copy = state_disk / "ledger copy.sqlite"
+    assert one_error_line(ledger_command("backup", str(copy), state=state)) == (
+        f"Error: cannot write {copy}: database or disk is full")
+    assert sorted(p.name for p in state_disk.iterdir()) == ["filler"]
+
+
 def test_a_ledger_that_cannot_record_the_run_finished_says_its_outputs_were_delivered(tmp_path, monkeypatch):
     """The disk under the ledger filling as the run records itself finished, after its payment sheet was
     put in place: the one Error: line said only that the ledger could not be used, and a folder holding
