@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from .errors import CoachingBatchError
+from .errors import CoachingBatchError, as_typed
 from .settings import CONSOLE_TEXT_CHARS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
 from .notices.command import Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
@@ -247,7 +247,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         sent = send_and_echo(out_dir, smtp, state_dir=None, dry_run=dry_run, lock_wait=lock_wait, cannot="Not sent")
         if sent != ExitStatus.OK and not dry_run:  # the run completed all the same: its exit status is the run's
             click.echo(f"Not sent: some of this run's notices (the run itself completed); send them with "
-                       f"`coaching-batch notices send {out_dir} --smtp-config {smtp_config}`", err=True)
+                       f"`coaching-batch notices send {as_typed(out_dir)} --smtp-config {as_typed(smtp_config)}`", err=True)
     sys.exit(options.exit_status(result))
 
 

@@ -98,6 +98,21 @@ def test_a_mistyped_from_folder_is_refused_by_rebuild_and_verify(tmp_path):
     assert not (state / "ledger.sqlite").exists()
 
 
+def test_the_rebuild_command_a_lost_ledger_names_can_be_pasted_with_spaces_in_its_folders(tmp_path):
+    """A state folder "Coaching State" on its own, its outputs under "Coaching Out": the commands the
+    Error: line gives, pasted into a shell, named folders that do not exist."""
+    import shlex
+
+    inbox = small_inbox(tmp_path)
+    state, out = tmp_path / "Coaching State", tmp_path / "Coaching Out"
+    assert run_week(inbox, WEEK1, "--state", str(state), "--out", str(out / WEEK1)).returncode == 0
+    remove_ledger(state)
+    error = one_error_line(run_week(inbox, WEEK2, "--state", str(state), "--out", str(out / WEEK2)))
+    rebuild, restore = (part.split("`", 1)[0] for part in error.split("`coaching-batch ")[1:])
+    assert shlex.split(rebuild) == ["ledger", "rebuild", "--state", str(state), "--from", str(out)]
+    assert shlex.split(restore) == ["ledger", "restore", "FILE", "--state", str(state)]
+
+
 def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_only_what_was_never_paid(tmp_path):
     inbox = two_stipend_inbox(tmp_path)
     state = tmp_path / "state"
