@@ -105,6 +105,7 @@ def _reader_may_leave():
     it has, the rest goes nowhere, and the command still finishes its work (a run recorded, its
     notices sent, the lines on stderr) with its own exit status. A broken pipe used to stop the
     command at its next line, with click's exit status 1."""
+    _closed_streams_to_nowhere()
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _ReaderMayLeave(sys.stdout), _ReaderMayLeave(sys.stderr)
     try:
@@ -115,9 +116,25 @@ def _reader_may_leave():
         sys.stdout, sys.stderr = streams
 
 
+def _closed_streams_to_nowhere() -> None:
+    """A job started with a standard stream closed (`>&-`, `2>&-`): it goes to the null device, so that
+    the command's lines go nowhere instead of ending it with a traceback, and no file the run opens
+    takes the stream's place (a stray line would be written into it)."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:  # closed
+            nowhere = os.open(os.devnull, os.O_RDWR)
+            if nowhere != fd:
+                os.dup2(nowhere, fd)
+                os.close(nowhere)
+        if getattr(sys, name) is None:  # Python found it closed at start-up
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", closefd=False))
+
+
 class _ReaderMayLeave:
-    """A standard stream that, once its reader has left, writes to nowhere instead of raising
-    BrokenPipeError (the interpreter's last flush too)."""
+    """A standard stream that, once its reader has left or its file is full, writes to nowhere instead
+    of raising BrokenPipeError or OSError (the interpreter's last flush too)."""
 
     def __init__(self, stream) -> None:
         self._stream = stream
@@ -134,7 +151,7 @@ class _ReaderMayLeave:
     def _to_whoever_reads(self, call, *args):
         try:
             return call(*args)
-        except BrokenPipeError:
+        except OSError:  # the reader gone (a broken pipe), or a job's log that takes no more (its disk full)
             nowhere = os.open(os.devnull, os.O_WRONLY)
             os.dup2(nowhere, self._stream.fileno())
             os.close(nowhere)

@@ -476,6 +476,22 @@ def test_a_reader_that_leaves_early_does_not_change_the_exit_status(tmp_path):
     assert (strict.returncode, strict.stderr) == (1, "")  # the coach has no recommendations: COACH-NOT-QUALIFIED
 
 
+@pytest.mark.parametrize("log", ["full", "closed"])
+def test_a_log_that_takes_no_output_does_not_change_the_exit_status(tmp_path, log):
+    """A job's log on a full disk (`>> run.log`, /dev/full here), or its output closed (`>&-`): the run
+    was recorded, then its summary line ended the command with a traceback and exit status 1 (120)."""
+    if log == "full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    inbox, out = small_inbox(tmp_path), tmp_path / "out"
+    args = [str(COMMAND), "run", str(inbox), "--as-of", "2026-03-01", "--out", str(out), "--state", str(tmp_path / "state")]
+    with open("/dev/full" if log == "full" else os.devnull, "w") as stdout:
+        completed = subprocess.run(args, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=300,
+                                   preexec_fn=(lambda: os.close(1)) if log == "closed" else None)
+    assert (completed.returncode, completed.stderr) == (0, "")
+    assert (out / "payments.xlsx").exists()
+    assert "completed  0" in run_command("ledger", "runs", "--state", str(tmp_path / "state")).stdout
+
+
 def test_an_ods_declaring_millions_of_rows_is_unreadable_and_the_run_goes_on(tmp_path):
     """An .ods of under a kilobyte whose one filled row is repeated two million times is refused
     before the reader builds it (SPEC §3); the other files are still read and judged."""
