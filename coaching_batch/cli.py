@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from .click_types import GivenPath
 from .errors import CoachingBatchError, as_typed
 from .settings import CONSOLE_TEXT_CHARS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
@@ -193,14 +194,14 @@ def _freeze_at_exit() -> None:
 
 
 @app.command()
-@click.argument("inbox", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path),
+@click.argument("inbox", type=GivenPath(path_type=Path))
+@click.option("--out", type=GivenPath(path_type=Path),
               help="Output folder [default: out/<as-of> beside the inbox; out/<as-of>-dry-run for a dry run].")
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Date the run is as of [default: today].")
 @click.option("--program", "program", multiple=True, metavar="NAME|FILE.toml",
               help=f"Program preset (name or title, any case) or a policy TOML file; repeat it to add programs of your own "
                    f"(the first is used where a pair's Program is blank) [default: {DEFAULT_PROGRAM}].")
-@click.option("--state", type=click.Path(path_type=Path), metavar="DIR",
+@click.option("--state", type=GivenPath(path_type=Path), metavar="DIR",
               help="Folder of the ledger [default: state/ beside the inbox].")
 @click.option("--dry-run", is_flag=True, help="Write the outputs but record nothing in the ledger.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any error finding exists.")
@@ -211,12 +212,12 @@ def _freeze_at_exit() -> None:
 @click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS, show_default=True,
               metavar="SECONDS", help="How long to wait for another run using the same ledger.")
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
-@click.option("--certificate-template", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+@click.option("--certificate-template", type=GivenPath(path_type=Path, dir_okay=False), metavar="FILE",
               help="The certificates' wording: a copy of certificate-template.txt (from `templates DIR`), edited.")
 # send the week's notices after the run (see `notices send`)
 @click.option("--send-notices", is_flag=True, help="Then send the notices not sent before this week (needs --smtp-config); one not sent is a "
                    "`Not sent:` line on stderr, and the exit status stays the run's.")
-@click.option("--smtp-config", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="SMTP config for --send-notices.")
+@click.option("--smtp-config", type=GivenPath(path_type=Path, dir_okay=False), metavar="FILE", help="SMTP config for --send-notices.")
 def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
         overwrite: bool, archive: bool, recursive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None,
         send_notices: bool, smtp_config: Path | None) -> None:
@@ -306,7 +307,7 @@ def _count(number: int, noun: str) -> str:
 
 
 @app.command("templates")
-@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.argument("directory", metavar="DIR", type=GivenPath(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace template workbooks already in DIR (a certificate-template.txt there is kept).")
 def templates_command(directory: Path, force: bool) -> None:
     """Write blank input workbooks, one per table, and the certificate template into DIR (created if missing).
@@ -365,7 +366,7 @@ def programs_show(name: str) -> None:
         _fail(str(exc), False)
 
 
-STATE_OPTION = click.option("--state", type=click.Path(path_type=Path), default=Path("state"), show_default=True,
+STATE_OPTION = click.option("--state", type=GivenPath(path_type=Path), default=Path("state"), show_default=True,
                             metavar="DIR", help="Folder of the ledger (the run's default is state/ beside the inbox).")
 
 
@@ -431,7 +432,7 @@ def ledger_payments(since: date | None, until: date | None, coach_id: str | None
 
 
 @ledger.command("export")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=GivenPath(path_type=Path, dir_okay=False))
 @_payment_filters
 def ledger_export(file: Path, since: date | None, until: date | None, coach_id: str | None, state: Path) -> None:
     """Write the ledger's payments to the workbook FILE (.xlsx)."""

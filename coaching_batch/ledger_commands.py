@@ -12,13 +12,14 @@ from pathlib import Path
 
 import click
 
+from .click_types import GivenPath
 from .errors import CoachingBatchError
 from .settings import LOCK_WAIT_SECONDS
 
-STATE = click.option("--state", type=click.Path(path_type=Path), default=Path("state"), show_default=True,
+STATE = click.option("--state", type=GivenPath(path_type=Path), default=Path("state"), show_default=True,
                      metavar="DIR", help="Folder of the ledger (the run's default is state/ beside the inbox).")
 # a mistyped folder is refused: its sheets left out, verify would agree and rebuild leave their payments unknown
-FROM = click.option("--from", "sources", multiple=True, type=click.Path(path_type=Path, exists=True, file_okay=False), metavar="DIR",
+FROM = click.option("--from", "sources", multiple=True, type=GivenPath(path_type=Path, exists=True, file_okay=False), metavar="DIR",
                     help="A folder of outputs (a run's folder, or the folder of the dated folders); repeatable "
                          "[default: out/ beside the state folder].")
 
@@ -29,7 +30,7 @@ def _fail(message: str) -> None:
 
 
 @click.command("backup")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=GivenPath(path_type=Path, dir_okay=False))
 @STATE
 def ledger_backup(file: Path, state: Path) -> None:
     """Copy the ledger to FILE (SQLite's online backup: safe while a run is going)."""
@@ -53,7 +54,7 @@ def ledger_backup(file: Path, state: Path) -> None:
 
 
 @click.command("restore")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=GivenPath(path_type=Path, dir_okay=False))
 @STATE
 def ledger_restore(file: Path, state: Path) -> None:
     """Put the backup FILE back as the ledger, after checking it (the replaced one is kept in state/backups/).

@@ -730,6 +730,22 @@ def test_unusable_options_exit_2(tmp_path, option, capsys):
     assert capsys.readouterr().err.startswith("Error: ")
 
 
+@pytest.mark.parametrize("given", [["run", ""], ["run", "inbox", "--out", ""], ["run", "inbox", "--state", ""],
+                                   ["templates", ""], ["ledger", "runs", "--state", ""]])
+def test_an_empty_path_is_refused_not_taken_for_the_current_folder(tmp_path, given, capsys, monkeypatch):
+    """`run "$INBOX"` with the variable unset in the job read the job's working folder as the inbox;
+    `--out ""` wrote the outputs into it, `templates ""` its workbooks."""
+    small_inbox(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(SystemExit) as exit_:
+        main([*given, "--as-of", "2026-03-01"] if given[0] == "run" else given)
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: Invalid value for ") and "'' is empty" in error and error.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
 def test_a_failure_that_is_a_bug_is_still_one_short_error_line(tmp_path, capsys, monkeypatch):
     """An exception may quote all it was working on (an encoding error quotes a whole run.json): the
     coordinator still sees one readable line and exit 2, the traceback only with --verbose."""
