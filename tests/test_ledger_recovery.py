@@ -487,6 +487,18 @@ def test_a_full_disk_under_the_ledger_is_said_to_be_full_not_the_ledger_damaged(
     assert issued(state) == [ALICIA_BROOKS]
 
 
+def test_an_io_error_on_a_disk_with_room_is_not_said_to_be_a_full_disk(tmp_path):
+    """SQLite's "disk I/O error" with room left on the disk is a disk failing: the message says to check
+    it, not that the ledger is undamaged and only the disk full."""
+    from coaching_batch.ledger import _database_error
+
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorcode = 266  # SQLITE_IOERR_READ
+    message = str(_database_error(tmp_path / "ledger.sqlite", error))
+    assert message.endswith("disk I/O error (its disk could not be read or written: check it, then try again)")
+    assert "not damaged" not in message and "is full" not in message
+
+
 def test_a_backup_onto_a_full_disk_is_one_error_line(tmp_path, state_disk):
     """`ledger backup FILE` onto a disk without room for the copy: SQLite, not the OS, says the disk is
     full, and the command stopped with a traceback (exit status 1)."""
