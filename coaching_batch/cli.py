@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from enum import IntEnum
 from functools import cache
@@ -17,7 +17,8 @@ from pathlib import Path
 
 import click
 
-from .errors import CoachingBatchError
+from .click_types import GivenPath
+from .errors import CoachingBatchError, as_typed
 from .settings import CONSOLE_TEXT_CHARS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
 from .notices.command import Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     bare command group prints its help and exits 0."""
     _freeze_at_exit()
     _say_when_stopped()
+    _unprintable_shown_escaped()
     with _reader_may_leave():
         try:
             app.main(args=argv, prog_name="coaching-batch", standalone_mode=False)
@@ -89,12 +91,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ExitStatus.OK)
 
 
+def _unprintable_shown_escaped() -> None:
+    """A character the console's encoding lacks (a program named with 🎉 on a Latin-1 or cp1252 console,
+    Nguyễn in `ledger payments`) is printed escaped, ``\\U0001f389``, as Python's stderr prints it: it
+    stopped the command with a traceback and exit status 1, after the run was recorded."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(AttributeError, ValueError):  # not a text file, or closed
+            stream.reconfigure(errors="backslashreplace")
+
+
 @contextmanager
 def _reader_may_leave():
     """Every command's output, for a reader that may leave early (`coaching-batch … | head -1`): once
     it has, the rest goes nowhere, and the command still finishes its work (a run recorded, its
     notices sent, the lines on stderr) with its own exit status. A broken pipe used to stop the
     command at its next line, with click's exit status 1."""
+    _closed_streams_to_nowhere()
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _ReaderMayLeave(sys.stdout), _ReaderMayLeave(sys.stderr)
     try:
@@ -105,9 +117,25 @@ def _reader_may_leave():
         sys.stdout, sys.stderr = streams
 
 
+def _closed_streams_to_nowhere() -> None:
+    """A job started with a standard stream closed (`>&-`, `2>&-`): it goes to the null device, so that
+    the command's lines go nowhere instead of ending it with a traceback, and no file the run opens
+    takes the stream's place (a stray line would be written into it)."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:  # closed
+            nowhere = os.open(os.devnull, os.O_RDWR)
+            if nowhere != fd:
+                os.dup2(nowhere, fd)
+                os.close(nowhere)
+        if getattr(sys, name) is None:  # Python found it closed at start-up
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", closefd=False))
+
+
 class _ReaderMayLeave:
-    """A standard stream that, once its reader has left, writes to nowhere instead of raising
-    BrokenPipeError (the interpreter's last flush too)."""
+    """A standard stream that, once its reader has left or its file is full, writes to nowhere instead
+    of raising BrokenPipeError or OSError (the interpreter's last flush too)."""
 
     def __init__(self, stream) -> None:
         self._stream = stream
@@ -124,7 +152,7 @@ class _ReaderMayLeave:
     def _to_whoever_reads(self, call, *args):
         try:
             return call(*args)
-        except BrokenPipeError:
+        except OSError:  # the reader gone (a broken pipe), or a job's log that takes no more (its disk full)
             nowhere = os.open(os.devnull, os.O_WRONLY)
             os.dup2(nowhere, self._stream.fileno())
             os.close(nowhere)
@@ -166,14 +194,14 @@ def _freeze_at_exit() -> None:
 
 
 @app.command()
-@click.argument("inbox", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path),
+@click.argument("inbox", type=GivenPath(path_type=Path))
+@click.option("--out", type=GivenPath(path_type=Path),
               help="Output folder [default: out/<as-of> beside the inbox; out/<as-of>-dry-run for a dry run].")
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Date the run is as of [default: today].")
 @click.option("--program", "program", multiple=True, metavar="NAME|FILE.toml",
               help=f"Program preset (name or title, any case) or a policy TOML file; repeat it to add programs of your own "
                    f"(the first is used where a pair's Program is blank) [default: {DEFAULT_PROGRAM}].")
-@click.option("--state", type=click.Path(path_type=Path), metavar="DIR",
+@click.option("--state", type=GivenPath(path_type=Path), metavar="DIR",
               help="Folder of the ledger [default: state/ beside the inbox].")
 @click.option("--dry-run", is_flag=True, help="Write the outputs but record nothing in the ledger.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any error finding exists.")
@@ -184,12 +212,12 @@ def _freeze_at_exit() -> None:
 @click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS, show_default=True,
               metavar="SECONDS", help="How long to wait for another run using the same ledger.")
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
-@click.option("--certificate-template", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+@click.option("--certificate-template", type=GivenPath(path_type=Path, dir_okay=False), metavar="FILE",
               help="The certificates' wording: a copy of certificate-template.txt (from `templates DIR`), edited.")
 # send the week's notices after the run (see `notices send`)
 @click.option("--send-notices", is_flag=True, help="Then send the notices not sent before this week (needs --smtp-config); one not sent is a "
                    "`Not sent:` line on stderr, and the exit status stays the run's.")
-@click.option("--smtp-config", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="SMTP config for --send-notices.")
+@click.option("--smtp-config", type=GivenPath(path_type=Path, dir_okay=False), metavar="FILE", help="SMTP config for --send-notices.")
 def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
         overwrite: bool, archive: bool, recursive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None,
         send_notices: bool, smtp_config: Path | None) -> None:
@@ -237,7 +265,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         sent = send_and_echo(out_dir, smtp, state_dir=None, dry_run=dry_run, lock_wait=lock_wait, cannot="Not sent")
         if sent != ExitStatus.OK and not dry_run:  # the run completed all the same: its exit status is the run's
             click.echo(f"Not sent: some of this run's notices (the run itself completed); send them with "
-                       f"`coaching-batch notices send {out_dir} --smtp-config {smtp_config}`", err=True)
+                       f"`coaching-batch notices send {as_typed(out_dir)} --smtp-config {as_typed(smtp_config)}`", err=True)
     sys.exit(options.exit_status(result))
 
 
@@ -279,7 +307,7 @@ def _count(number: int, noun: str) -> str:
 
 
 @app.command("templates")
-@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.argument("directory", metavar="DIR", type=GivenPath(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace template workbooks already in DIR (a certificate-template.txt there is kept).")
 def templates_command(directory: Path, force: bool) -> None:
     """Write blank input workbooks, one per table, and the certificate template into DIR (created if missing).
@@ -338,7 +366,7 @@ def programs_show(name: str) -> None:
         _fail(str(exc), False)
 
 
-STATE_OPTION = click.option("--state", type=click.Path(path_type=Path), default=Path("state"), show_default=True,
+STATE_OPTION = click.option("--state", type=GivenPath(path_type=Path), default=Path("state"), show_default=True,
                             metavar="DIR", help="Folder of the ledger (the run's default is state/ beside the inbox).")
 
 
@@ -404,7 +432,7 @@ def ledger_payments(since: date | None, until: date | None, coach_id: str | None
 
 
 @ledger.command("export")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=GivenPath(path_type=Path, dir_okay=False))
 @_payment_filters
 def ledger_export(file: Path, since: date | None, until: date | None, coach_id: str | None, state: Path) -> None:
     """Write the ledger's payments to the workbook FILE (.xlsx)."""

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +54,9 @@ LOCK_FILENAME = "ledger.lock"
 BACKUPS_DIRNAME = "backups"  # state/backups/: the copy each real run makes first (the last KEEP_BACKUPS kept)
 KEEP_BACKUPS = 12
 READ_COPY_ATTEMPTS = 3  # a ledger read by copying it (a read-only folder): copies taken while a run writes it
+SQLITE_IOERR, SQLITE_FULL = 10, 13
+SQLITE_DISK_ERRORS = (SQLITE_IOERR, SQLITE_FULL)  # the disk, not the ledger
+DISK_NEARLY_FULL_BYTES = 1024 * 1024  # less free beside the ledger: an I/O error is said to be a full disk
 BACKUP_PREFIX = "ledger-"  # backups/ledger-20261120-060000-123456.sqlite (names sort by time)
 
 PENDING, ISSUED, VOIDED = "pending", "issued", "voided"
@@ -241,6 +245,8 @@ class Ledger:
             ledger = cls(_connect(Path(path), read_only=True), Path(path), writable=False)
             ledger.version()
         except sqlite3.DatabaseError as exc:
+            if _is_disk_error(exc):  # a full disk, not a damaged file: nothing to restore or rebuild
+                raise _database_error(path, exc) from None
             raise LedgerDamaged(path, str(exc)) from None
         return ledger
 
@@ -730,10 +736,34 @@ def _database_error(path: Path, exc: sqlite3.DatabaseError) -> UsageError:
     """A plain message for an SQLite error: a damaged file names the way back; anything else (a full disk,
     a read-only folder, a locked file) says what SQLite said."""
     text = str(exc)
+    if _is_disk_error(exc):
+        if full := _disk_full(path, exc):
+            return UsageError(f"cannot use the ledger {path}: {text} ({full}); the ledger itself is not damaged: "
+                              "try again once the disk has room")
+        return UsageError(f"cannot use the ledger {path}: {text} (its disk could not be read or written: check it, "
+                          "then try again)")
     damaged = ("not a database", "malformed", "corrupt", "disk image")
     if isinstance(exc, sqlite3.DatabaseError) and any(word in text.lower() for word in damaged):
         return LedgerDamaged(path, text)
     return UsageError(f"cannot use the ledger {path}: {text}")
+
+
+def _is_disk_error(exc: sqlite3.DatabaseError) -> bool:
+    """SQLite could not read or write the disk (full, or failing): SQLITE_IOERR or SQLITE_FULL and their
+    extended codes (a read-only connection's shared-memory file that cannot grow is SQLITE_IOERR_SHMSIZE)."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in SQLITE_DISK_ERRORS
+
+
+def _disk_full(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """``the disk holding it is full: 16 KiB free`` when SQLite said so or the disk is nearly full, else
+    nothing (a disk failing)."""
+    try:
+        free = shutil.disk_usage(Path(path).parent).free
+    except OSError:
+        free = None
+    if free is not None and free < DISK_NEARLY_FULL_BYTES:
+        return f"the disk holding it is full: {free // 1024:,} KiB free"
+    return "the disk holding it is full" if exc.sqlite_errorcode & 0xFF == SQLITE_FULL else ""
 
 
 def delivered_payment_ids(sheet: Path) -> set[str]:

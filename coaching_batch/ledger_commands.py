@@ -6,17 +6,20 @@ The commands are added to the ``ledger`` group by :mod:`coaching_batch.cli`; the
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
+from .click_types import GivenPath
 from .errors import CoachingBatchError
 from .settings import LOCK_WAIT_SECONDS
 
-STATE = click.option("--state", type=click.Path(path_type=Path), default=Path("state"), show_default=True,
+STATE = click.option("--state", type=GivenPath(path_type=Path), default=Path("state"), show_default=True,
                      metavar="DIR", help="Folder of the ledger (the run's default is state/ beside the inbox).")
-FROM = click.option("--from", "sources", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
+# a mistyped folder is refused: its sheets left out, verify would agree and rebuild leave their payments unknown
+FROM = click.option("--from", "sources", multiple=True, type=GivenPath(path_type=Path, exists=True, file_okay=False), metavar="DIR",
                     help="A folder of outputs (a run's folder, or the folder of the dated folders); repeatable "
                          "[default: out/ beside the state folder].")
 
@@ -27,7 +30,7 @@ def _fail(message: str) -> None:
 
 
 @click.command("backup")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=GivenPath(path_type=Path, dir_okay=False))
 @STATE
 def ledger_backup(file: Path, state: Path) -> None:
     """Copy the ledger to FILE (SQLite's online backup: safe while a run is going)."""
@@ -45,11 +48,13 @@ def ledger_backup(file: Path, state: Path) -> None:
         _fail(str(exc))
     except OSError as exc:
         _fail(f"cannot write {file}: {exc.strerror or exc}")
+    except sqlite3.Error as exc:  # the copy's disk full: SQLite says so, not the OS
+        _fail(f"cannot write {file}: {exc}")
     click.echo(f"Ledger {ledger_path(state)} backed up to {file}")
 
 
 @click.command("restore")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=GivenPath(path_type=Path, dir_okay=False))
 @STATE
 def ledger_restore(file: Path, state: Path) -> None:
     """Put the backup FILE back as the ledger, after checking it (the replaced one is kept in state/backups/).
@@ -73,6 +78,8 @@ def _locked(state: Path, change, cannot: str, wait: float = LOCK_WAIT_SECONDS) -
         _fail(str(exc))
     except OSError as exc:
         _fail(f"{cannot}: {exc.strerror or exc}")
+    except sqlite3.Error as exc:  # the disk full as the new ledger is written: SQLite says so, not the OS
+        _fail(f"{cannot}: {exc}")
     for line in lines:
         click.echo(line)
 

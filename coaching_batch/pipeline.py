@@ -115,6 +115,30 @@ def _file_in_the_way(out: Path) -> Path | None:
     return existing if existing is not None and not existing.is_dir() else None
 
 
+def _name_not_text(options: RunOptions) -> Path | None:
+    """The inbox, state or output folder whose full name is not text: bytes that are not UTF-8 (a folder
+    made under another encoding, or a UTF-8 name read in a locale that is not UTF-8), kept by Python as
+    lone surrogates, which run.json, the workbooks and the ledger cannot hold."""
+    folders = [options.inbox, options.state_dir, *([options.out] if options.out is not None else [])]
+    for folder in (path.absolute() for path in folders):
+        try:
+            str(folder).encode("utf-8")
+        except UnicodeEncodeError:
+            return folder
+    return None
+
+
+def _not_text_reason(folder: Path) -> str:
+    name = os.fsencode(folder)
+    try:
+        shown = name.decode("utf-8")
+    except UnicodeDecodeError:  # made under another encoding: its bytes shown as \xeb
+        return (f"cannot use the folder {name.decode('utf-8', 'backslashreplace')}: its name is not UTF-8 text, and "
+                "the outputs and the ledger record it; rename it")
+    return (f"cannot use the folder {shown}: this computer's locale is not UTF-8, so its name cannot be read as "
+            "text; run with LANG=C.UTF-8 (for cron, a line LANG=C.UTF-8 in the crontab)")
+
+
 def _holds_outputs(folder: Path) -> bool:
     return any((Path(folder) / name).exists() for name in OUTPUT_NAMES)
 
@@ -135,6 +159,11 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         raise UsageError(f"the inbox {options.inbox} is a file, not a folder: name the folder that holds the workbooks")
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
+    if folder := _name_not_text(options):  # said before the run: the outputs and the ledger record these names
+        raise UsageError(_not_text_reason(folder))
+    if options.state is not None and (file := _file_in_the_way(options.state)):  # not "the ledger is missing"
+        where = "it is a file" if file == options.state else f"it lies inside {file}, a file"
+        raise UsageError(f"cannot use the state folder {options.state}: {where}, not a folder; choose a folder with --state")
     if options.out is not None and (file := _file_in_the_way(options.out)):  # said before the run, not after it
         where = "is a file" if file == options.out else f"lies inside {file}, a file"
         raise UsageError(f"--out {options.out} {where}, not a folder: choose a folder for the outputs")
@@ -191,7 +220,12 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
             ledger.abandon(run_id)  # no output delivered, so no payment left pending
             raise
         crash_point("outputs-written")
-        ledger.record_completed(run_id, result, options.exit_status(result))
+        try:
+            ledger.record_completed(run_id, result, options.exit_status(result))
+        except UsageError as exc:  # the outputs are delivered: said, so that no one clears them away as a failed run's
+            raise UsageError(f"the outputs were written to {out_dir}, payment sheet included, but the ledger could not "
+                             f"record the run as finished ({exc}); leave that folder as it is: the next run records "
+                             "its payments as paid") from exc
     return result, out_dir
 
 

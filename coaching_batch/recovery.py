@@ -40,7 +40,7 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import UsageError, as_typed
 from .findings import Finding, finding, sort_key
 from .ledger import (
     ISSUED, PENDING, SCHEMA_VERSION, VOIDED, Ledger, LedgerDamaged, backup_ledger, backups_dir,
@@ -330,13 +330,13 @@ def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredShe
     latest = max(s.as_of for s in sheets)
     payments = sum(len(s.rows) for s in sheets)
     default_root = Path(state_dir).resolve().parent / DEFAULT_OUT_DIRNAME
-    source = "" if default_root == Path(out_root).resolve() else f" --from {out_root}"
+    source = "" if default_root == Path(out_root).resolve() else f" --from {as_typed(out_root)}"
     return UsageError(
         f"found {len(sheets)} delivered payment sheet{'s' if len(sheets) != 1 else ''} under {out_root} "
         f"({payments} payment{'s' if payments != 1 else ''}, the latest run as of {latest}) but the ledger "
         f"{ledger_path(state_dir)} is {state}: a run now could pay those stipends again. Rebuild the ledger from "
-        f"the sheets with `coaching-batch ledger rebuild --state {state_dir}{source}` (or put back a copy with "
-        f"`coaching-batch ledger restore FILE --state {state_dir}`), then run again")
+        f"the sheets with `coaching-batch ledger rebuild --state {as_typed(state_dir)}{source}` (or put back a copy "
+        f"with `coaching-batch ledger restore FILE --state {as_typed(state_dir)}`), then run again")
 
 
 def refuse_new_ledger(state_dir: Path, out_root: Path, out: Path | None = None, inbox: Path | None = None) -> None:

@@ -14,6 +14,7 @@ column or a header alias to ``schemas/`` changes the templates too.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,6 +84,7 @@ def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path]
     targets = [(table, path) for table, path in targets if path not in kept]
     import xlsxwriter.exceptions  # here, not at the top: the command line's help does not need it
 
+    new = [path for _, path in targets if not path.exists()]
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for table, path in targets:
@@ -90,16 +92,27 @@ def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path]
                 if table is None:  # the certificate template, with Windows line ends for Notepad
                     temp.write_bytes(default_template_text().replace("\n", "\r\n").encode("utf-8"))
                 else:
-                    _write_template(table, temp)
+                    temp.write_bytes(_template_bytes(table))
     except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
-        raise UsageError(f"cannot write the templates in {directory}: {getattr(exc, 'strerror', None) or exc}") from None
+        for path in new:  # a full disk leaves no part of the set: the next try is not refused as "already there"
+            path.unlink(missing_ok=True)
+        cause = exc.args[0] if isinstance(exc, xlsxwriter.exceptions.FileCreateError) and exc.args else exc
+        raise UsageError(f"cannot write the templates in {directory}: {getattr(cause, 'strerror', None) or cause}") from None
     return [path for _, path in targets], kept
 
 
-def _write_template(table: Table, path: Path) -> None:
+def _template_bytes(table: Table) -> bytes:
+    """The table's template workbook, made in memory: a disk that fills as it is saved fails on one
+    plain write (xlsxwriter's zip, failing half-way, printed a traceback as it was collected)."""
+    buffer = io.BytesIO()
+    _write_template(table, buffer)
+    return buffer.getvalue()
+
+
+def _write_template(table: Table, target: io.BytesIO) -> None:
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(target, {"in_memory": True})
     workbook.set_properties({"title": f"{table.title} template", "created": _CREATED})
     formats = {
         "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),

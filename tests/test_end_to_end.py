@@ -76,6 +76,24 @@ def pair_level(run: dict, expected: dict) -> list[dict]:
             or (f["rule"] in PAIR_LEVEL_AT_A_CELL and (f["file"], f["sheet"]) == place)]
 
 
+def test_the_readme_shows_what_make_demo_prints(tmp_path):
+    """The Quick start's console block is the demo's output line for line (its paths aside): the
+    dry run's `No ledger at …` line was missing from it."""
+    import re
+
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ make demo\n", 1)[1].split("```", 1)[0].splitlines()
+    inbox = demo_inbox(tmp_path)
+    completed = run_command("run", str(inbox), "--as-of", EXPECTED["as_of"], "--out", str(tmp_path / "out" / "demo"),
+                            "--dry-run", "--overwrite")
+    assert completed.returncode == 0, completed.stderr
+
+    def paths_out(lines: list[str]) -> list[str]:
+        return [re.sub(r"^(No ledger at|Outputs written to) \S+", r"\1 PATH", line) for line in lines]
+
+    assert paths_out(completed.stdout.splitlines()) == paths_out(shown)
+
+
 def test_demo_writes_every_output(demo):
     assert sorted(p.name for p in demo["out"].iterdir() if p.is_file()) == ["exceptions.xlsx", "payments.xlsx", "results.xlsx", "run.json"]
     assert f"{len(EXPECTED['pairs'])} pairs" in demo["stdout"]
@@ -460,6 +478,22 @@ def test_a_reader_that_leaves_early_does_not_change_the_exit_status(tmp_path):
     assert (strict.returncode, strict.stderr) == (1, "")  # the coach has no recommendations: COACH-NOT-QUALIFIED
 
 
+@pytest.mark.parametrize("log", ["full", "closed"])
+def test_a_log_that_takes_no_output_does_not_change_the_exit_status(tmp_path, log):
+    """A job's log on a full disk (`>> run.log`, /dev/full here), or its output closed (`>&-`): the run
+    was recorded, then its summary line ended the command with a traceback and exit status 1 (120)."""
+    if log == "full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    inbox, out = small_inbox(tmp_path), tmp_path / "out"
+    args = [str(COMMAND), "run", str(inbox), "--as-of", "2026-03-01", "--out", str(out), "--state", str(tmp_path / "state")]
+    with open("/dev/full" if log == "full" else os.devnull, "w") as stdout:
+        completed = subprocess.run(args, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=300,
+                                   preexec_fn=(lambda: os.close(1)) if log == "closed" else None)
+    assert (completed.returncode, completed.stderr) == (0, "")
+    assert (out / "payments.xlsx").exists()
+    assert "completed  0" in run_command("ledger", "runs", "--state", str(tmp_path / "state")).stdout
+
+
 def test_an_ods_declaring_millions_of_rows_is_unreadable_and_the_run_goes_on(tmp_path):
     """An .ods of under a kilobyte whose one filled row is repeated two million times is refused
     before the reader builds it (SPEC §3); the other files are still read and judged."""
@@ -698,6 +732,22 @@ def test_unusable_options_exit_2(tmp_path, option, capsys):
     assert capsys.readouterr().err.startswith("Error: ")
 
 
+@pytest.mark.parametrize("given", [["run", ""], ["run", "inbox", "--out", ""], ["run", "inbox", "--state", ""],
+                                   ["templates", ""], ["ledger", "runs", "--state", ""]])
+def test_an_empty_path_is_refused_not_taken_for_the_current_folder(tmp_path, given, capsys, monkeypatch):
+    """`run "$INBOX"` with the variable unset in the job read the job's working folder as the inbox;
+    `--out ""` wrote the outputs into it, `templates ""` its workbooks."""
+    small_inbox(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(SystemExit) as exit_:
+        main([*given, "--as-of", "2026-03-01"] if given[0] == "run" else given)
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: Invalid value for ") and "'' is empty" in error and error.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
 def test_a_failure_that_is_a_bug_is_still_one_short_error_line(tmp_path, capsys, monkeypatch):
     """An exception may quote all it was working on (an encoding error quotes a whole run.json): the
     coordinator still sees one readable line and exit 2, the traceback only with --verbose."""
@@ -713,6 +763,25 @@ def test_a_failure_that_is_a_bug_is_still_one_short_error_line(tmp_path, capsys,
     error = capsys.readouterr().err
     assert error.startswith("Error: the run failed unexpectedly: UnicodeEncodeError(") and error.count("\n") == 1
     assert len(error) < 400 and "Traceback" not in error
+
+
+@pytest.mark.parametrize("where", ["inbox", "out"])
+def test_a_folder_whose_name_is_not_utf8_is_refused_before_the_run(tmp_path, where, capsys):
+    """A folder made under another encoding (its name's bytes are not UTF-8) cannot be recorded in
+    run.json, the workbooks or the ledger: the run says so at once, one Error: line and exit 2, and
+    writes nothing (it read every workbook, then failed unexpectedly, leaving a ledger behind)."""
+    not_utf8 = tmp_path / os.fsdecode(b"Coaching \xeb")
+    not_utf8.mkdir()
+    inbox = small_inbox(not_utf8 if where == "inbox" else tmp_path)
+    out = not_utf8 / "out" if where == "out" else tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(out)])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: cannot use the folder ") and "Coaching \\xeb" in error
+    assert "its name is not UTF-8 text" in error and error.endswith("; rename it\n")
+    assert error.count("\n") == 1
+    assert not out.exists() and not (inbox.parent / "state").exists()
 
 
 def test_strict_exits_1_when_an_error_finding_exists_and_0_without(tmp_path, capsys):

@@ -1289,6 +1289,19 @@ def test_a_state_folder_that_cannot_be_used_stops_the_run_with_one_line(tmp_path
     assert not (tmp_path / "out").exists() and (tmp_path / "not-a-folder").read_text() == ""
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_state_naming_a_file_beside_delivered_sheets_says_it_is_a_file_not_that_the_ledger_is_lost(tmp_path, dry_run):
+    """Beside the delivered payment sheets, a --state naming a file (a typo, the ledger's own file) was
+    taken for a lost ledger: the run told to rebuild one "in" the file."""
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK1).returncode == 0
+    state_file = tmp_path / "state" / "ledger.sqlite"
+    refused = run_week(inbox, WEEK2, "--state", str(state_file), *(["--dry-run"] if dry_run else []))
+    assert refused.returncode == 2
+    assert refused.stderr == (f"Error: cannot use the state folder {state_file}: it is a file, not a folder; "
+                              "choose a folder with --state\n")
+
+
 def test_outputs_that_cannot_be_written_stop_the_run_and_pay_nothing(tmp_path):
     inbox = small_inbox(tmp_path)
     (tmp_path / "blocked").write_text("a file where the output folder should be")

@@ -83,6 +83,36 @@ def ledger_command(*args: str, state: Path) -> subprocess.CompletedProcess:
 # --- the ledger lost, emptied, damaged or restored from an old copy -----------------------------
 
 
+def test_a_mistyped_from_folder_is_refused_by_rebuild_and_verify(tmp_path):
+    """`--from` naming no folder was passed over: `ledger verify` said the ledger and the sheets agree
+    (exit 0) without the sheets meant, and `ledger rebuild` rebuilt from the other folders only, leaving
+    the payments on the sheets meant unknown to the ledger."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1).returncode == 0
+    typo = tmp_path / "S-Coaching-ot"
+    assert "'--from'" in one_error_line(ledger_command("verify", "--from", str(typo), state=state))
+    remove_ledger(state)
+    refused = ledger_command("rebuild", "--from", str(tmp_path / "out"), "--from", str(typo), state=state)
+    assert f"Directory '{typo}' does not exist" in one_error_line(refused)
+    assert not (state / "ledger.sqlite").exists()
+
+
+def test_the_rebuild_command_a_lost_ledger_names_can_be_pasted_with_spaces_in_its_folders(tmp_path):
+    """A state folder "Coaching State" on its own, its outputs under "Coaching Out": the commands the
+    Error: line gives, pasted into a shell, named folders that do not exist."""
+    import shlex
+
+    inbox = small_inbox(tmp_path)
+    state, out = tmp_path / "Coaching State", tmp_path / "Coaching Out"
+    assert run_week(inbox, WEEK1, "--state", str(state), "--out", str(out / WEEK1)).returncode == 0
+    remove_ledger(state)
+    error = one_error_line(run_week(inbox, WEEK2, "--state", str(state), "--out", str(out / WEEK2)))
+    rebuild, restore = (part.split("`", 1)[0] for part in error.split("`coaching-batch ")[1:])
+    assert shlex.split(rebuild) == ["ledger", "rebuild", "--state", str(state), "--from", str(out)]
+    assert shlex.split(restore) == ["ledger", "restore", "FILE", "--state", str(state)]
+
+
 def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_only_what_was_never_paid(tmp_path):
     inbox = two_stipend_inbox(tmp_path)
     state = tmp_path / "state"
@@ -423,6 +453,87 @@ def test_a_disk_that_fills_up_mid_run_loses_nothing_and_the_next_run_pays_once(t
     again = run_week(inbox, WEEK1)
     assert again.returncode == 0, again.stderr
     assert paid_ids(out_folder(again)) == [ALICIA_BROOKS] == delivered(tmp_path) == issued(state)
+
+
+@pytest.fixture
+def state_disk(tmp_path):
+    """A real 256 KiB file system (tmpfs) for the state folder, where the machine allows mounting one."""
+    folder = tmp_path / "state-disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (not root?)")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_full_disk_under_the_ledger_is_said_to_be_full_not_the_ledger_damaged(tmp_path, state_disk):
+    """SQLite says "disk I/O error" when the disk holding the ledger has no room left for its
+    shared-memory file: the run said the ledger was damaged and sent the coordinator to restore or
+    rebuild a ledger that was fine."""
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK1).returncode == 0
+    state = state_disk / "state"
+    state.mkdir()
+    shutil.copy2(tmp_path / "state" / "ledger.sqlite", state / "ledger.sqlite")
+    filler = state_disk / "filler"
+    filler.write_bytes(b"\0" * (shutil.disk_usage(state_disk).free - 8 * 1024))
+    error = one_error_line(run_week(inbox, WEEK2, "--state", str(state)))
+    assert "disk I/O error (the disk holding it is full" in error and "is not damaged" in error
+    assert "ledger restore" not in error and "ledger rebuild" not in error
+    filler.unlink()
+    again = run_week(inbox, WEEK2, "--state", str(state))
+    assert again.returncode == 0, again.stderr
+    assert issued(state) == [ALICIA_BROOKS]
+
+
+def test_an_io_error_on_a_disk_with_room_is_not_said_to_be_a_full_disk(tmp_path):
+    """SQLite's "disk I/O error" with room left on the disk is a disk failing: the message says to check
+    it, not that the ledger is undamaged and only the disk full."""
+    from coaching_batch.ledger import _database_error
+
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorcode = 266  # SQLITE_IOERR_READ
+    message = str(_database_error(tmp_path / "ledger.sqlite", error))
+    assert message.endswith("disk I/O error (its disk could not be read or written: check it, then try again)")
+    assert "not damaged" not in message and "is full" not in message
+
+
+def test_a_backup_onto_a_full_disk_is_one_error_line(tmp_path, state_disk):
+    """`ledger backup FILE` onto a disk without room for the copy: SQLite, not the OS, says the disk is
+    full, and the command stopped with a traceback (exit status 1)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1).returncode == 0
+    (state_disk / "filler").write_bytes(b"\0" * (shutil.disk_usage(state_disk).free - 8 * 1024))
+    copy = state_disk / "ledger copy.sqlite"
+    assert one_error_line(ledger_command("backup", str(copy), state=state)) == (
+        f"Error: cannot write {copy}: database or disk is full")
+    assert sorted(p.name for p in state_disk.iterdir()) == ["filler"]
+
+
+def test_a_ledger_that_cannot_record_the_run_finished_says_its_outputs_were_delivered(tmp_path, monkeypatch):
+    """The disk under the ledger filling as the run records itself finished, after its payment sheet was
+    put in place: the one Error: line said only that the ledger could not be used, and a folder holding
+    a payment sheet finance may take looked like a failed run's, to be cleared away."""
+    from coaching_batch import ledger as ledger_module
+
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+
+    def disk_full(self, *args, **kwargs):
+        raise ledger_module._database_error(self.path, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(Ledger, "record_completed", disk_full)
+    first = tmp_path / "out" / WEEK1
+    with pytest.raises(UsageError, match=f"the outputs were written to {first}, payment sheet included, .*database or "
+                                         "disk is full.*leave that folder as it is"):
+        run_batch(RunOptions(inbox=inbox, as_of=date.fromisoformat(WEEK1)))
+    monkeypatch.undo()
+    assert paid_ids(first) == [ALICIA_BROOKS]
+    again = run_week(inbox, WEEK1)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == [] and issued(state) == [ALICIA_BROOKS]
 
 
 def test_a_folder_turning_read_only_as_the_payment_sheet_is_put_in_place_leaves_no_payment(tmp_path, monkeypatch):

@@ -489,6 +489,20 @@ def test_run_with_send_notices_writes_records_and_sends_in_one_step(capsys, tmp_
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()} == before
 
 
+def test_the_command_that_sends_what_was_not_sent_can_be_pasted_with_spaces_in_its_paths(capsys, tmp_path):
+    """An output folder under "Coaching 2026" (or C:\\Coaching Out): the command on the last `Not sent:`
+    line, pasted into a shell, named two folders that do not exist."""
+    import shlex
+
+    inbox, out = small_inbox(tmp_path), tmp_path / "Coaching 2026" / "week out"
+    down = smtp_config(tmp_path, free_port())
+    status, _, stderr = command(capsys, "run", inbox, "--as-of", AS_OF.isoformat(), "--out", out,
+                                "--send-notices", "--smtp-config", down)
+    assert status == 0
+    pasted = stderr.splitlines()[-1].split("send them with `", 1)[1].rstrip("`")
+    assert shlex.split(pasted) == ["coaching-batch", "notices", "send", str(out), "--smtp-config", str(down)]
+
+
 def test_a_run_whose_notices_are_not_all_sent_exits_as_the_run_completed_and_says_how_to_send_them(capsys, tmp_path, smtp):
     """SPEC §7: the run completed (outputs written, stipends recorded), so it exits 0 (1 with --strict and
     an error finding), not 2 as a run that could not be done; each notice not sent is a line on stderr."""

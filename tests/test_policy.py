@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import sys
@@ -57,6 +58,19 @@ def test_a_mentee_with_a_blank_roster_column_is_judged_without_a_crash(tmp_path,
     rules = [f["rule"] for f in report["exceptions"]]
     # A blank employment status is "not recorded" (not eligible); a blank supervisor or evaluation is fine.
     assert rules == (["MENTEE-NOT-ELIGIBLE"] if blank == "employment_status" else [])
+
+
+def test_a_program_name_the_console_cannot_print_is_shown_escaped_not_a_traceback(tmp_path):
+    """A console in Latin-1 or cp1252 (a scheduler's log on a server not set to UTF-8, Windows) and a
+    Program cell with an emoji: the run was recorded, then its summary line stopped the command with a
+    traceback and exit status 1."""
+    inbox = mentoring_inbox(tmp_path, {"supervisor_id": "9000"})
+    write_workbook(inbox / "more pairs.xlsx", {"Pairs": assignment_rows([
+        {"program": "Peer Reading Circle \U0001f4da", "candidate_id": "200", "coach_id": "100"}])})
+    completed = subprocess.run([str(COMMAND), "run", str(inbox), "--as-of", AS_OF, "--out", str(tmp_path / "out")],
+                               capture_output=True, timeout=300, env={**os.environ, "PYTHONIOENCODING": "latin-1"})
+    assert (completed.returncode, completed.stderr) == (0, b"")
+    assert b"  Peer Reading Circle \\U0001f4da  1 pair (not a known program: not judged)" in completed.stdout
 
 
 def test_a_run_over_several_programs_prints_one_line_per_program(tmp_path):

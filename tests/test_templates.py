@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -244,6 +246,24 @@ def test_existing_workbooks_are_refused_and_left_untouched_without_force(tmp_pat
     assert error.startswith("Error: coach_log.xlsx already exists") and "--force" in error
     assert coordinators.read_bytes() == b"the coordinator's own log"
     assert [p.name for p in directory.iterdir()] == ["coach_log.xlsx"]  # nothing half-written
+
+
+def test_a_disk_that_fills_leaves_no_template_and_one_error_line(tmp_path):
+    """On a disk with room for a few templates only: one Error: line (a traceback from the half-saved
+    workbook's zip followed it), and none of the set is left, so trying again once there is room is
+    not refused as "already exists"."""
+    directory = tmp_path / "disk"
+    directory.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40k", "tmpfs", str(directory)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (not root?)")
+    try:
+        failed = subprocess.run([sys.executable, "-m", "coaching_batch", "templates", str(directory / "templates")],
+                                capture_output=True, text=True, timeout=120)
+        assert (failed.returncode, failed.stderr) == (
+            2, f"Error: cannot write the templates in {directory / 'templates'}: No space left on device\n")
+        assert list((directory / "templates").iterdir()) == []
+    finally:
+        subprocess.run(["umount", "-l", str(directory)], check=False)
 
 
 def test_force_replaces_existing_workbooks(tmp_path):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..click_types import GivenPath
 from ..errors import CoachingBatchError
 from ..settings import LOCK_WAIT_SECONDS
 
@@ -76,11 +77,11 @@ def notices_command() -> None:
 
 
 @notices_command.command("send")
-@click.argument("out_dir", metavar="OUTDIR", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--smtp-config", "smtp_config", required=True, type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+@click.argument("out_dir", metavar="OUTDIR", type=GivenPath(path_type=Path, file_okay=False))
+@click.option("--smtp-config", "smtp_config", required=True, type=GivenPath(path_type=Path, dir_okay=False), metavar="FILE",
               help="TOML file: host, port, from, starttls, username (optional), coordinator. "
                    "The password comes from COACHING_BATCH_SMTP_PASSWORD.")
-@click.option("--state", type=click.Path(path_type=Path), metavar="DIR",
+@click.option("--state", type=GivenPath(path_type=Path), metavar="DIR",
               help="Folder of the ledger [default: the one the run in OUTDIR used].")
 @click.option("--dry-run", is_flag=True, help="List what would be sent; send and record nothing.")
 @click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS, show_default=True,
