@@ -886,6 +886,14 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
     Asked only of an .xlsx/.xlsm sheet with a needed cell blank (``gaps``, rare): its XML is searched for
     cells of type ``e``. The .xls and .ods readers give no way to tell an error from a blank.
     """
+    _with_sheet_xml(path, data, sheets, lambda sheet, pieces: _put_errors(sheet, _error_cells(pieces)))
+
+
+def _with_sheet_xml(path: str, data: bytes | None, sheets: list[RawSheet],
+                    use: Callable[[RawSheet, Iterator[bytes]], None]) -> None:
+    """``use`` each of an .xlsx/.xlsm workbook's ``sheets`` with its XML in pieces (see :func:`_sheet_xml`),
+    to look at what the reader does not give; other formats are left as they are, and so is the rest
+    once a part cannot be read (the cells stay as the reader gave them)."""
     if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
         return
     try:
@@ -894,7 +902,7 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
             for sheet in sheets:
                 part = parts.get(sheet.name)
                 if part is not None:
-                    _put_errors(sheet, _error_cells(_sheet_xml(archive, part)))
+                    use(sheet, _sheet_xml(archive, part))
     except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return
 
@@ -963,23 +971,16 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
 
     .xlsx/.xlsm only: the .xls and .ods readers give no other value to look up.
     """
-    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
-        return
-    try:
-        with _zip(path, data) as archive:
-            parts = sheet_parts(archive)
-            for sheet in sheets:
-                part = parts.get(sheet.name)
-                negative = _negative_cells(_sheet_xml(archive, part)) if part is not None else {}
-                if not negative:
-                    continue
-                columns = list(sheet.columns.values())
-                for i, k in _late_times(sheet):
-                    saved = negative.get((int(sheet.rows[i]), columns[k]))
-                    if saved is not None:
-                        sheet.cells[i, k] = timedelta(days=saved)
-    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
-        return
+    _with_sheet_xml(path, data, sheets, _put_negative_times)
+
+
+def _put_negative_times(sheet: RawSheet, pieces: Iterator[bytes]) -> None:
+    negative = _negative_cells(pieces)
+    columns = list(sheet.columns.values())
+    for i, k in _late_times(sheet) if negative else ():
+        saved = negative.get((int(sheet.rows[i]), columns[k]))
+        if saved is not None:
+            sheet.cells[i, k] = timedelta(days=saved)
 
 
 # a negative number saved (a formula's text result "-" is none: it made the sheet's XML unreadable here);
