@@ -25,6 +25,7 @@ from xlsxwriter.exceptions import FileCreateError as XlsxFileCreateError  # a fu
 from .contracts import tables
 from .documents import name_certificates, read_template_text  # certificates' files and wording
 from .findings import Finding, finding, sort_key
+from .forked import heap_kept
 from .errors import UsageError
 from .inbox import discover
 from .ledger import Ledger, crash_point, state_lock
@@ -172,8 +173,8 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         raise UsageError(f"--out {options.out} is the inbox itself: the next run would read these outputs as its "
                          "workbooks; choose another folder (without --out: out/<as-of> beside the inbox)")
     # the processes that will write the outputs, started before the run holds any data or lock
-    with writers_started() as writers:
-        result, out_dir = _run(options, programs, wording, progress, writers)
+    with writers_started() as writers, heap_kept() as keep:
+        result, out_dir = _run(options, programs, wording, progress, writers, keep)
     if options.archive:  # the run is complete and recorded: a file that cannot be moved is said, not fatal
         archive = options.inbox.resolve().parent / settings.ARCHIVE_DIRNAME / options.as_of.isoformat()
         result.not_archived = not_archived_line(archive_inputs(options.inbox, result, archive, recursive=options.recursive), archive)
@@ -181,7 +182,7 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
 
 
 def _run(options: RunOptions, programs: Programs, wording: str, progress: Progress | None,
-         writers: list) -> tuple[RunResult, Path]:
+         writers: list, keep: Callable[[], None]) -> tuple[RunResult, Path]:
     # a lost or empty ledger beside delivered payment sheets stops the run, dry or not (nothing written)
     out_root = recovery.default_out_root(options.inbox)
     recovery.refuse_new_ledger(options.state_dir, out_root, options.out, options.inbox)
@@ -189,7 +190,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
         ledger = Ledger.open_existing(options.state_dir)
         with closing(ledger) if ledger else nullcontext():
             out_dir = options.out_dir()
-            result = _evaluate(options, programs, progress, ledger)
+            result = _evaluate(options, programs, progress, ledger, keep)
             result.certificate_template = wording
             result.dry_run = True  # run.json says so; its payment sheet is never taken as delivered
             recovered = recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root,
@@ -206,7 +207,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
                                         out=options.out, inbox=options.inbox)) as ledger):
         held = ledger.reconcile()
         out_dir = options.out_dir(half_written=ledger.interrupted_folders(), paid=ledger.paid_folders())
-        result = _evaluate(options, programs, progress, ledger)
+        result = _evaluate(options, programs, progress, ledger, keep)
         result.certificate_template = wording
         recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir,
                                  held=held)
@@ -230,10 +231,10 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
 
 
 def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None,
-              ledger: Ledger | None = None) -> RunResult:
+              ledger: Ledger | None = None, keep: Callable[[], None] | None = None) -> RunResult:
     """Discover, read, validate and apply the rules: everything a run decides, nothing written.
     ``ledger``: read only for the payments and certificates it holds, so that each ID stays with the
-    coaching it was issued for."""
+    coaching it was issued for. ``keep``: called once the workbooks are read (see :func:`heap_kept`)."""
     as_of = pd.Timestamp(options.as_of)
     findings: list[Finding] = []
 
@@ -257,6 +258,8 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     if progress:
         progress("Reading workbooks", 0, len(to_read))
     reads = read_all(to_read, on_done=tick, meanwhile=_load_later_stages)
+    if keep is not None:  # the cells read are kept to the end of the run: no collection walks them again
+        keep()
     from .rules.evaluate import evaluate  # loaded while the workers read (see _load_later_stages)
     from .rules.logs import with_hidden_entries, with_label_ids
     from .rules.pairs import with_pair_programs

@@ -150,6 +150,28 @@ def test_objects_are_frozen_only_around_the_fork_and_stay_frozen_in_the_copy():
     assert os.read(reading, 1) == b"1" and gc.get_freeze_count() == 0
 
 
+def test_a_run_keeps_what_it_has_read_out_of_collection_and_gives_it_back_at_its_end(monkeypatch, tmp_path):
+    import gc
+
+    from coaching_batch import pipeline, validate as validating
+
+    kept_while_validating = []
+    real = validating.validate
+
+    def watched(*args, **kwargs):
+        kept_while_validating.append(gc.get_freeze_count())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validating, "validate", watched)
+    options = RunOptions(inbox=SAMPLES, as_of=pd.Timestamp("2026-11-20").date(), out=tmp_path / "out",
+                         state=tmp_path / "state", dry_run=True)
+    assert gc.get_freeze_count() == 0
+    pipeline.run_batch(options)
+    # the cells read were out of collection while the run used them; the process collects as before after it
+    assert kept_while_validating and kept_while_validating[0] > 0
+    assert gc.get_freeze_count() == 0
+
+
 # --- a run killed outright ------------------------------------------------------------------------
 
 def _stand_in_for_a_run(report) -> None:
