@@ -807,6 +807,16 @@ def test_feedback_from_an_id_not_in_the_roster_is_id_unknown():
     assert [f.file for f in found(result, "ID-UNKNOWN")] == ["feedback.xlsx"]
 
 
+def test_a_feedback_or_milestone_row_naming_a_coach_not_in_the_roster_is_id_unknown_at_the_coach_id_cell():
+    """The candidate is in the roster, the coach is not: the finding points at the Coach ID the
+    coordinator must correct (it pointed at the Candidate ID, which is right)."""
+    result = reps(feedback=[feedback("Coachee", "2026-05-01", coach="999")])
+    assert [f.cell for f in found(result, "ID-UNKNOWN")] == [cell("feedback", "coach_id", 1)]
+    result = evaluate_with(JOB, employees=job_roster(), assignments=[job_pair()],
+                           milestones=[milestone("Agreement", "2026-08-20", coach="999")])
+    assert [f.cell for f in found(result, "ID-UNKNOWN")] == [cell("milestones", "coach_id", 1)]
+
+
 def test_feedback_given_by_someone_not_in_the_roster_is_id_unknown_at_its_cell_and_not_used():
     """The pair and role are right but the Employee ID of who gave the feedback is no employee's: an
     error on the row, which then does not count as that side's feedback."""

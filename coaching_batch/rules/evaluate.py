@@ -208,13 +208,17 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
         if rows.empty:
             continue
         cells = tables.cells(rows, "candidate_id")
+        coach_cells = tables.cells(rows, "coach_id")
         givers = tables.cells(rows, "employee_id") if "employee_id" in rows else None  # feedback: who gave it
         for i, row in zip(rows.index, rows.to_dict("records")):
             where = dict(file=row["_file"], sheet=row["_sheet"], cell=cells[i],
                          candidate_id=row["candidate_id"], coach_id=row["coach_id"],
                          program=program_of.get((row["candidate_id"], row["coach_id"]), ""))
             if unknown := unknown_ids(row, known):
-                findings.append(finding("ID-UNKNOWN", f"{unknown} on the {what} row, not in the roster", **where))
+                # at the cell of the ID not in the roster: the coach's when the candidate is known
+                cell = cells[i] if row["candidate_id"] not in known else coach_cells[i]
+                findings.append(finding("ID-UNKNOWN", f"{unknown} on the {what} row, not in the roster",
+                                        **{**where, "cell": cell}))
             elif (row["candidate_id"], row["coach_id"]) not in assigned:
                 findings.append(finding("LOG-NO-ASSIGNMENT",
                     f"Candidate {row['candidate_id']} and coach {row['coach_id']} have no assignment; the {what} row is not used",
