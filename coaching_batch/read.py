@@ -73,6 +73,8 @@ _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 EXCEL_1904_OFFSET_DAYS = 1462  # serial n of the 1904 date system is serial n + 1462 of the 1900 one
 # An .ods of the 1904 system gives a time typed in a date-formatted cell dated on its day zero
 _DAY_ZERO_1904 = date(1904, 1, 1)
+_DAY_ONE = datetime(1900, 1, 1)  # serial 1: a time cell of 24 h or more is dated from it
+_DAYS_OF_HOURS = timedelta(days=58)  # up to Excel's 28 February 1900, where serials and dates part
 _EXAMPLE_MARKER = settings.EXAMPLE_ROW_MARKER.casefold()
 # what a template writes under its headers to say how to fill a column in
 _HINT = re.compile(
@@ -333,7 +335,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     below = first_row + recognition.header_row + 2  # the 1-based sheet row of the grid's first row
     for i in (i for i in _total_rows(totals, below, len(grid), first_col + min(positions), first_col + max(positions)) if keep[i]):
         if contract.log and duration >= 0 and present[i, duration]:
-            sheet.footers.append(Footer(below + i, first_col + duration, grid[i, duration]))
+            sheet.footers.append(Footer(below + i, first_col + duration, _hours_of_days(grid[i, duration])))
         keep[i] = False
     # A second table typed below this one (the requests under the recommendations): its header row,
     # and the title rows right above it, end this table. It is not read, and the run says so.
@@ -557,7 +559,16 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
             col, value = later, row[later]
         else:
             col, value = first, None
-    return Footer(sheet_row, first_col + col, value)
+    return Footer(sheet_row, first_col + col, _hours_of_days(value))
+
+
+def _hours_of_days(value: object) -> object:
+    """A total of a day or more in an h:mm cell (=SUM() under durations typed 3:00 takes their format),
+    which the reader gives as a time on one of Excel's first days of 1900 (45 h: 1900-01-01 21:00),
+    as the hours it holds; any other value as it is."""
+    if isinstance(value, datetime) and _DAY_ONE <= value < _DAY_ONE + _DAYS_OF_HOURS:
+        return value - (_DAY_ONE - timedelta(days=1))
+    return value
 
 
 def _hours_like(value: object) -> bool:

@@ -143,3 +143,26 @@ def test_a_number_that_is_no_date_in_a_1904_workbook_is_reported_as_typed(tmp_pa
     findings = json.loads((tmp_path / "out" / "run.json").read_text())["exceptions"]
     not_dates = {f["cell"]: f["message"] for f in findings if f["rule"] == "CELL-TYPE"}
     assert not_dates == {"C2": "Date '20240305' is not a date", "C3": "Date '-5' is not a date"}
+
+
+@pytest.mark.parametrize("total, says", [(45, None), (44, "Total Hours says 44.00 h but the entries add up to 45.00 h on this page")])
+def test_a_sum_of_hmm_durations_of_a_day_or_more_is_a_total_of_its_hours(tmp_path, total, says):
+    # Durations typed 3:00 get Excel's and LibreOffice's h:mm format, and so does =SUM() below them:
+    # 45 hours show as 21:00 there, but the cell holds 45 hours (1.875 days), which the reader gives
+    # as a date and time on the first day of 1900. It is the hours it holds, not "not a number".
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    workbook = xlsxwriter.Workbook(str(inbox / "log.xlsx"))
+    sheet = workbook.add_worksheet("Log")
+    hmm = workbook.add_format({"num_format": "h:mm"})
+    sheet.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration"])
+    for row in range(1, 16):
+        sheet.write_row(row, 0, ["200", "100", dt.datetime(2026, 3, row), "Phone"])
+        sheet.write_number(row, 4, 3 / 24, hmm)
+    sheet.write(16, 0, "Total Hours")
+    sheet.write_formula(16, 4, "=SUM(E2:E16)", hmm, total / 24)
+    workbook.close()
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", AS_OF, "--out", str(tmp_path / "out"), "--dry-run"])
+    findings = json.loads((tmp_path / "out" / "run.json").read_text())["exceptions"]
+    assert [(f["cell"], f["message"]) for f in findings if f["rule"] == "LOG-TOTAL-MISMATCH"] == ([("E17", says)] if says else [])
