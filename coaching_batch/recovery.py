@@ -42,12 +42,15 @@ from pathlib import Path
 
 from .errors import UsageError, as_typed
 from .findings import Finding, finding, sort_key
+from .settings import HEADER_SEARCH_ROWS
+from .values import a1
 from .ledger import (
     ISSUED, PENDING, SCHEMA_VERSION, VOIDED, Ledger, LedgerDamaged, backup_ledger, backups_dir,
     damaged_message, ledger_path, settle_hot_journal,
 )
 
 SHEET_NAME = "payments.xlsx"
+PAYMENTS_SHEET = "Payments"  # the sheet the run writes the payments on
 RUN_JSON = "run.json"
 DEFAULT_OUT_DIRNAME = "out"
 
@@ -129,6 +132,7 @@ class SheetRow:
     payment_id: str
     row: int  # the Excel row number
     values: dict  # payment column key → value (model.PAYMENT_COLUMNS keys the header names)
+    cell: str = ""  # the A1 reference of its Payment ID
 
 
 @dataclass
@@ -136,6 +140,7 @@ class DeliveredSheet:
     path: Path
     rows: list[SheetRow] = field(default_factory=list)
     error: str = ""
+    sheet_name: str = PAYMENTS_SHEET  # the sheet the payments were read from (renamed by finance, it may be another)
 
     @cached_property
     def run(self) -> dict:
@@ -225,25 +230,24 @@ def sheet_paths(roots: list[Path]) -> list[Path]:
 
 
 def read_sheet(path: Path) -> DeliveredSheet:
-    """A delivered payment sheet: its rows (sheet Payments, header in row 1). The Total row and blank
-    rows are skipped wherever they are: finance may have sorted the sheet, Total row and all."""
-    import python_calamine
-
-    from .reports.payments import PAYMENT_HEADERS, TOTAL_LABEL
+    """A delivered payment sheet: its rows (sheet Payments, header in row 1, as the run wrote it; else
+    the first sheet with a Payment ID header in its first rows: finance may have renamed the sheet or
+    put a title above the table). The Total row and blank rows are skipped wherever they are: finance
+    may have sorted the sheet, Total row and all."""
+    from .reports.payments import TOTAL_LABEL
 
     sheet = DeliveredSheet(Path(path))
     try:
-        rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Payments").to_python()
+        table = _payment_table(path)
     except Exception as exc:  # noqa: BLE001 - any reason a sheet cannot be read is reported, not raised
         sheet.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return sheet
-    by_header = {header.casefold(): key for key, (header, _) in PAYMENT_HEADERS.items()}
-    header = [by_header.get(str(v).strip().casefold()) for v in (rows[0] if rows else [])]
-    if "payment_id" not in header:
-        sheet.error = "no Payment ID column in sheet Payments"
+    if table is None:
+        sheet.error = "no sheet of it has a Payment ID column"
         return sheet
+    sheet.sheet_name, header, rows, first_number, first_col = table
     id_col = header.index("payment_id")
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows, start=first_number):
         value = str(row[id_col]).strip() if id_col < len(row) and row[id_col] not in (None, "") else ""
         if not value or value == TOTAL_LABEL:
             continue
@@ -256,8 +260,31 @@ def read_sheet(path: Path) -> DeliveredSheet:
             elif values.get(key) is not None:
                 values[key] = str(values[key]).strip()
         values["payment_id"] = value
-        sheet.rows.append(SheetRow(value, number, values))
+        sheet.rows.append(SheetRow(value, number, values, a1(number, first_col + id_col)))
     return sheet
+
+
+def _payment_table(path: Path) -> tuple[str, list, list, int, int] | None:
+    """(the sheet's name, the header as payment column keys, the rows below it, the Excel row number
+    of the first of them, the 0-based column of their first cell) of the workbook's payment table:
+    sheet Payments first, then the others in order, each with its header found in its first rows;
+    None when no sheet has a Payment ID header."""
+    import python_calamine
+
+    from .reports.payments import PAYMENT_HEADERS
+
+    by_header = {header.casefold(): key for key, (header, _) in PAYMENT_HEADERS.items()}
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    names = sorted(workbook.sheet_names, key=lambda name: name != PAYMENTS_SHEET)
+    for name in names:
+        sheet = workbook.get_sheet_by_name(name)
+        rows = sheet.to_python()
+        first_row, first_col = sheet.start or (0, 0)
+        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            header = [by_header.get(" ".join(str(v).split()).casefold()) for v in row]
+            if "payment_id" in header:
+                return name, header, rows[index + 1:], first_row + index + 2, first_col
+    return None
 
 
 def read_sheets(roots: list[Path]) -> list[DeliveredSheet]:
@@ -463,7 +490,7 @@ def check_delivered(result, ledger: Ledger | None, *, state_dir: Path, out_root:
                     "PAYMENT-SHEET-UNKNOWN-ID",
                     f"The delivered payment sheet {_shown(s.path, base)} lists Payment ID {payment} (row {r.row}), which "
                     "matches no pair of the inbox and no payment in the ledger: it is not recorded, and nothing is "
-                    "paid for it", file=_shown(s.path, base), sheet="Payments", cell=f"A{r.row}"))
+                    "paid for it", file=_shown(s.path, base), sheet=s.sheet_name, cell=r.cell))
             continue
         values = {**row.values, "program": row.values.get("program") or pair.get("program") or sheet.run.get("program"),
                   "coach_id": row.values.get("coach_id") or pair.get("coach_id"),
@@ -478,7 +505,7 @@ def check_delivered(result, ledger: Ledger | None, *, state_dir: Path, out_root:
             + (f"a real run records it as issued on {sheet.as_of}, and it is not paid again" if dry_run else
                f"it is now recorded as issued on {sheet.as_of} and is not paid again")
             + (f"; it is also on {', '.join(also)}: check with finance whether it was paid more than once" if also else ""),
-            file=shown, sheet="Payments", cell=f"A{row.row}", candidate_id=pair.get("candidate_id"),
+            file=shown, sheet=sheet.sheet_name, cell=row.cell, candidate_id=pair.get("candidate_id"),
             coach_id=pair.get("coach_id"), program=pair.get("program")))
     for key, payments in recover.items():
         if not dry_run:  # a dry run records nothing
@@ -491,7 +518,7 @@ def check_delivered(result, ledger: Ledger | None, *, state_dir: Path, out_root:
             "PAYMENT-SHEET-ROW-MISSING",
             f"Payment {record['payment_id']} was issued by the run as of {record['issued_on']} on {shown}, but that "
             "sheet no longer lists it (a row removed by hand?): it is not paid again",
-            file=shown, sheet="Payments", candidate_id=record["candidate_id"], coach_id=record["coach_id"],
+            file=shown, sheet=sheet.sheet_name, candidate_id=record["candidate_id"], coach_id=record["coach_id"],
             program=record["program"]))
     listed = {payment for sheet in sheets for payment in sheet.ids}
     for payment in held:

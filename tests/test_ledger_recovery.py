@@ -225,6 +225,25 @@ def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
     assert ledger_command("verify", state=state).returncode == 0
 
 
+def test_a_sheet_finance_renamed_and_titled_still_keeps_an_old_ledger_from_paying_again(tmp_path):
+    """Finance renamed the sheet tab and put a title above the table: the sheet was "unreadable", so a
+    ledger restored from an older copy paid its stipend a second time."""
+    inbox, state, _ = _paid_then_restored_to_before(tmp_path)
+    sheet_file = tmp_path / "out" / WEEK2 / "payments.xlsx"
+    workbook = openpyxl.load_workbook(sheet_file)
+    workbook["Payments"].title = "Paid Oct"
+    workbook["Paid Oct"].insert_rows(1, 2)
+    workbook["Paid Oct"]["A1"] = "Approved for payment"
+    workbook.save(sheet_file)
+
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    [recovered] = find(exception_rows(out_folder(week3)), "PAYMENT-RECOVERED")
+    assert (recovered["Sheet"], recovered["Cell"]) == ("Paid Oct", "A4") and RYAN in recovered["Message"]
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
 def test_a_dry_run_checks_the_delivered_sheets_as_the_real_run_does_and_records_nothing(tmp_path):
     """A dry run shows what the real run would write: after an old copy is restored, a stipend on a
     delivered sheet is recovered, not listed as payable; with the ledger gone it stops as the real run does."""
