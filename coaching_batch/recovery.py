@@ -46,7 +46,7 @@ from .settings import HEADER_SEARCH_ROWS
 from .values import a1
 from .ledger import (
     ISSUED, PENDING, SCHEMA_VERSION, VOIDED, Ledger, LedgerDamaged, backup_ledger, backups_dir,
-    damaged_message, ledger_path, settle_hot_journal,
+    damaged_message, ledger_path, list_backups, settle_hot_journal,
 )
 
 SHEET_NAME = "payments.xlsx"
@@ -358,12 +358,19 @@ def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredShe
     payments = sum(len(s.rows) for s in sheets)
     default_root = Path(state_dir).resolve().parent / DEFAULT_OUT_DIRNAME
     source = "" if default_root == Path(out_root).resolve() else f" --from {as_typed(out_root)}"
+    rebuild = f"`coaching-batch ledger rebuild --state {as_typed(state_dir)}{source}`"
+    found = f"found {len(sheets)} delivered payment sheet{'s' if len(sheets) != 1 else ''} under {out_root} " \
+            f"({payments} payment{'s' if payments != 1 else ''}, the latest run as of {latest}) but the ledger " \
+            f"{ledger_path(state_dir)} is {state}: a run now could pay those stipends again. "
+    backups = list_backups(state_dir)
+    if backups:  # a copy of the ledger itself keeps what the sheets cannot tell (voids, the findings' history)
+        return UsageError(
+            found + f"Put back the newest of its backups with `coaching-batch ledger restore {as_typed(backups[-1])} "
+            f"--state {as_typed(state_dir)}` (the next run records what the later sheets paid), or rebuild the ledger "
+            f"from the sheets with {rebuild}, then run again")
     return UsageError(
-        f"found {len(sheets)} delivered payment sheet{'s' if len(sheets) != 1 else ''} under {out_root} "
-        f"({payments} payment{'s' if payments != 1 else ''}, the latest run as of {latest}) but the ledger "
-        f"{ledger_path(state_dir)} is {state}: a run now could pay those stipends again. Rebuild the ledger from "
-        f"the sheets with `coaching-batch ledger rebuild --state {as_typed(state_dir)}{source}` (or put back a copy "
-        f"with `coaching-batch ledger restore FILE --state {as_typed(state_dir)}`), then run again")
+        found + f"Rebuild the ledger from the sheets with {rebuild} (or put back a copy with `coaching-batch ledger "
+        f"restore FILE --state {as_typed(state_dir)}`), then run again")
 
 
 def refuse_new_ledger(state_dir: Path, out_root: Path, out: Path | None = None, inbox: Path | None = None) -> None:

@@ -140,6 +140,30 @@ def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_
     assert week1_certificates and not week1_certificates & week2_certificates
 
 
+def test_a_deleted_ledger_with_backups_left_names_the_newest_to_restore_and_restoring_it_pays_once(tmp_path):
+    """The ledger deleted, its backups still in state/backups/: the Error: line said only `restore FILE`,
+    so the clerk rebuilt from the sheets and lost the voids and the findings' history the backups keep."""
+    import shlex
+
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]  # its first step backed up week 1's ledger
+    [newest] = list_backups(state)
+    remove_ledger(state)
+
+    error = one_error_line(run_week(inbox, WEEK3))
+    restore = error.split("`coaching-batch ")[1].split("`", 1)[0]
+    assert shlex.split(restore) == ["ledger", "restore", str(newest), "--state", str(state)]
+    assert "ledger rebuild" in error
+    assert ledger_command(*shlex.split(restore)[1:-2], state=state).returncode == 0
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []  # Ryan Patel's, which the backup lacks, is recovered from week 2's sheet
+    assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
+
+
 def test_a_mistyped_state_beside_weeks_written_with_out_elsewhere_pays_nothing_again(tmp_path):
     """The weeks go to reports/<date>/ with --out, not to out/: a --state typed wrong one week (a new,
     empty ledger) is refused all the same, dry run or not, since the sheets beside the week's folder
