@@ -208,16 +208,24 @@ def _key(path: Path | str) -> str:
 
 def sheet_paths(roots: list[Path]) -> list[Path]:
     """Every payment sheet in the folders ``roots`` and at any depth below them (``out/<as-of>/``,
-    ``out/2026/2026-11-20/`` …), each once.
+    ``out/2026/2026-11-20/`` …), each once."""
+    return output_files(roots)[0]
 
-    Only names are compared, so a year of outputs (thousands of PDFs) is listed, never opened; a
-    root inside another root (an output folder the ledger remembers, under ``out/``) is not walked again.
+
+def output_files(roots: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(every payment sheet, every zip archive holding one not unzipped beside it — a week's folder
+    zipped away) in the folders ``roots`` and at any depth below them, each once.
+
+    Only names are compared, so a year of outputs (thousands of PDFs) is listed, never opened (a zip
+    archive's list of names is read); a root inside another root (an output folder the ledger
+    remembers, under ``out/``) is not walked again.
     """
     folders: dict[str, Path] = {}
     for root in roots:
         if Path(root).is_dir():
             folders.setdefault(_key(root), Path(root))
     found: dict[str, Path] = {}
+    zipped: dict[str, Path] = {}
     for key, root in folders.items():
         if any(str(parent) in folders for parent in Path(key).parents):
             continue  # walked with the folder it is in
@@ -226,7 +234,29 @@ def sheet_paths(roots: list[Path]) -> list[Path]:
             if SHEET_NAME in files and (Path(folder) / SHEET_NAME).is_file():
                 path = Path(folder) / SHEET_NAME
                 found.setdefault(_key(path), path)
-    return list(found.values())
+            for name in sorted(files):
+                if name.lower().endswith(".zip") and _holds_sheet(Path(folder) / name):
+                    zipped.setdefault(_key(Path(folder) / name), Path(folder) / name)
+    return list(found.values()), list(zipped.values())
+
+
+def _holds_sheet(archive: Path) -> bool:
+    """Whether the zip archive holds a payment sheet (at any depth inside it) that is not also there
+    unzipped beside it."""
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            names = opened.namelist()
+    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+        return False
+    return any(name.rsplit("/", 1)[-1] == SHEET_NAME and not (archive.parent / name).is_file() for name in names)
+
+
+def _zipped_error(zipped: list[Path], what: str) -> UsageError:
+    return UsageError(
+        f"{', '.join(str(z) for z in zipped[:3])}{' …' if len(zipped) > 3 else ''} hold{'s' if len(zipped) == 1 else ''} "
+        f"payment sheets ({SHEET_NAME}) zipped away, which cannot be read there: {what}. Unzip "
+        f"{'it' if len(zipped) == 1 else 'them'} where {'it is' if len(zipped) == 1 else 'they are'} (keeping the "
+        "folders inside), then run the command again")
 
 
 def read_sheet(path: Path) -> DeliveredSheet:
@@ -381,7 +411,11 @@ def refuse_new_ledger(state_dir: Path, out_root: Path, out: Path | None = None, 
     state = _is_new(ledger_path(state_dir))
     if state is None:
         return
-    sheets, where = read_sheets([out_root]), out_root
+    paths, zipped = output_files([out_root])
+    sheets, where = [s for s in map(read_sheet, paths) if not s.dry_run], out_root
+    if not sheets and zipped:
+        raise _zipped_error(zipped, f"the ledger {ledger_path(state_dir)} is {state}, and a run now could pay their "
+                                    "stipends again")
     if not sheets and out is not None:
         where = Path(out).resolve().parent
         # only the weeks of this inbox that paid something: another inbox's weeks kept beside (a second
@@ -653,7 +687,11 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
             raise UsageError(f"the ledger {path} exists and holds {runs} run{'s' if runs != 1 else ''}: `ledger rebuild` "
                              "only creates a missing, empty or damaged ledger (check it with `coaching-batch ledger "
                              "verify`; move it aside first if you really mean to replace it)")
-    all_sheets = [read_sheet(p) for p in sheet_paths(sources)]
+    paths, zipped = output_files(sources)
+    if zipped:
+        raise _zipped_error(zipped, "nothing was rebuilt, since their payments would be left out of the ledger and "
+                                    "paid again")
+    all_sheets = [read_sheet(p) for p in paths]
     dry = [s for s in all_sheets if s.dry_run]
     sheets = [s for s in all_sheets if not s.dry_run]
     bad = [s for s in sheets if s.error]
@@ -793,7 +831,8 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
         lines.append(f"  {'  ' if run_in_progress else '! '}pending {record['payment_id']} (run {record['run_id']}, "
                      f"as of {record['issued_on']}): {why}")
         problems += 0 if run_in_progress else 1
-    sheets = [read_sheet(p) for p in sheet_paths([*sources, *folders])]
+    paths, zipped = output_files([*sources, *folders])
+    sheets = [read_sheet(p) for p in paths]
     dry = [s for s in sheets if s.dry_run]
     sheets = [s for s in sheets if not s.dry_run]
     comparison = compare(sheets, records)
@@ -826,6 +865,9 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
         lines.append(f"  note: {len(gone)} sheet{'s' if len(gone) != 1 else ''} the ledger issued payments on "
                      f"{'are' if len(gone) != 1 else 'is'} not here (moved or deleted): " + ", ".join(gone[:5])
                      + (" …" if len(gone) > 5 else ""))
+    for archive in zipped:
+        lines.append(f"  note: {archive} holds payment sheets ({SHEET_NAME}) zipped away, not checked: should the "
+                     "ledger be lost, unzip it where it is before `ledger rebuild`")
     problem = state_location_problem(state_dir)
     if problem:
         lines.append(f"  note: {problem}; {SAFER_LAYOUT}")

@@ -164,6 +164,36 @@ def test_a_deleted_ledger_with_backups_left_names_the_newest_to_restore_and_rest
     assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
 
 
+def test_a_week_zipped_away_stops_a_lost_ledger_and_its_rebuild_until_unzipped(tmp_path):
+    """IT zipped an old week's folder (out/<week>.zip) and the ledger was then lost: the rebuild read the
+    other weeks only and the next run paid the zipped week's stipends again; with every week zipped, the
+    run did not even stop."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    out = tmp_path / "out"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    shutil.make_archive(str(out / WEEK1), "zip", out, WEEK1)
+    shutil.rmtree(out / WEEK1)
+    remove_ledger(state)
+
+    refused = one_error_line(ledger_command("rebuild", state=state))
+    assert f"{out / WEEK1}.zip holds payment sheets (payments.xlsx) zipped away" in refused and "Unzip it" in refused
+    assert not (state / "ledger.sqlite").exists()
+    shutil.make_archive(str(out / WEEK2), "zip", out, WEEK2)
+    shutil.rmtree(out / WEEK2)
+    assert "zipped away" in one_error_line(run_week(inbox, WEEK3))  # nothing but zips: the run stops too
+
+    for week in (WEEK1, WEEK2):  # unzipped where they are, the zips kept
+        shutil.unpack_archive(out / f"{week}.zip", out)
+    assert ledger_command("rebuild", state=state).returncode == 0
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
 def test_a_mistyped_state_beside_weeks_written_with_out_elsewhere_pays_nothing_again(tmp_path):
     """The weeks go to reports/<date>/ with --out, not to out/: a --state typed wrong one week (a new,
     empty ledger) is refused all the same, dry run or not, since the sheets beside the week's folder
