@@ -386,6 +386,24 @@ def test_a_corrupt_ledger_stops_the_run_naming_restore_and_rebuild_and_a_backup_
     assert list((state / "backups").glob("damaged-*.sqlite"))  # the damaged file is kept, not deleted
 
 
+def test_a_corrupt_ledgers_commands_name_its_state_folder_and_newest_backup(tmp_path):
+    """The Error: line gave `ledger restore FILE` and `ledger rebuild` without --state: pasted in any
+    folder but the one holding state/, they restored into or rebuilt another ledger (the ledger
+    commands' default is the current folder's state/), and the backup to put back was left to find."""
+    import shlex
+
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    run_week(inbox, WEEK2)
+    [backup] = list_backups(state)
+    (state / "ledger.sqlite").write_bytes(b"this is not a database, a sync client wrote over it " * 100)
+    error = one_error_line(run_week(inbox, WEEK3))
+    restore, rebuild = (shlex.split(part.split("`", 1)[0]) for part in error.split("`coaching-batch ")[1:])
+    assert restore == ["ledger", "restore", str(backup), "--state", str(state)]
+    assert rebuild == ["ledger", "rebuild", "--state", str(state)]
+
+
 def test_another_programs_database_in_place_of_the_ledger_is_refused_and_rebuild_keeps_it(tmp_path):
     """A ledger.sqlite that is another program's database (tables, no schema version) is not an empty
     ledger: the run says what it is, and `ledger rebuild` moves it aside whole rather than deleting it."""
