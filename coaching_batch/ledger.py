@@ -44,7 +44,7 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from .errors import StateLocked, UsageError
+from .errors import StateLocked, UsageError, as_typed
 from .findings import Finding, Severity, finding
 from .model import RunResult
 from .reports.exceptions import OPEN, finding_key, topic_of_key
@@ -196,10 +196,15 @@ class LedgerDamaged(UsageError):
 
 
 def damaged_message(path: Path, detail: str) -> str:
-    backups = Path(path).parent / BACKUPS_DIRNAME
-    return (f"the ledger {path} is damaged ({detail}); nothing was paid. Put back a good copy with "
-            f"`coaching-batch ledger restore FILE` (each run keeps one in {backups}), or rebuild it from the "
-            f"delivered payment sheets with `coaching-batch ledger rebuild`")
+    """The ledger at ``path`` damaged: what to do, in commands that work when pasted from any folder
+    (the ledger commands' own default is the current folder's state/), the newest backup named."""
+    state = as_typed(Path(path).parent)
+    backups = list_backups(Path(path).parent)
+    copy = (f"its newest backup with `coaching-batch ledger restore {as_typed(backups[-1])} --state {state}` (each "
+            f"run keeps one in {backups_dir(Path(path).parent)})" if backups else
+            f"a good copy with `coaching-batch ledger restore FILE --state {state}`")
+    return (f"the ledger {path} is damaged ({detail}); nothing was paid. Put back {copy}, or rebuild it from the "
+            f"delivered payment sheets with `coaching-batch ledger rebuild --state {state}`")
 
 
 class Ledger:

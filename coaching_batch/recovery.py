@@ -42,12 +42,15 @@ from pathlib import Path
 
 from .errors import UsageError, as_typed
 from .findings import Finding, finding, sort_key
+from .settings import HEADER_SEARCH_ROWS
+from .values import a1
 from .ledger import (
     ISSUED, PENDING, SCHEMA_VERSION, VOIDED, Ledger, LedgerDamaged, backup_ledger, backups_dir,
-    damaged_message, ledger_path, settle_hot_journal,
+    damaged_message, ledger_path, list_backups, settle_hot_journal,
 )
 
 SHEET_NAME = "payments.xlsx"
+PAYMENTS_SHEET = "Payments"  # the sheet the run writes the payments on
 RUN_JSON = "run.json"
 DEFAULT_OUT_DIRNAME = "out"
 
@@ -129,6 +132,7 @@ class SheetRow:
     payment_id: str
     row: int  # the Excel row number
     values: dict  # payment column key → value (model.PAYMENT_COLUMNS keys the header names)
+    cell: str = ""  # the A1 reference of its Payment ID
 
 
 @dataclass
@@ -136,6 +140,7 @@ class DeliveredSheet:
     path: Path
     rows: list[SheetRow] = field(default_factory=list)
     error: str = ""
+    sheet_name: str = PAYMENTS_SHEET  # the sheet the payments were read from (renamed by finance, it may be another)
 
     @cached_property
     def run(self) -> dict:
@@ -203,16 +208,24 @@ def _key(path: Path | str) -> str:
 
 def sheet_paths(roots: list[Path]) -> list[Path]:
     """Every payment sheet in the folders ``roots`` and at any depth below them (``out/<as-of>/``,
-    ``out/2026/2026-11-20/`` …), each once.
+    ``out/2026/2026-11-20/`` …), each once."""
+    return output_files(roots)[0]
 
-    Only names are compared, so a year of outputs (thousands of PDFs) is listed, never opened; a
-    root inside another root (an output folder the ledger remembers, under ``out/``) is not walked again.
+
+def output_files(roots: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(every payment sheet, every zip archive holding one not unzipped beside it — a week's folder
+    zipped away) in the folders ``roots`` and at any depth below them, each once.
+
+    Only names are compared, so a year of outputs (thousands of PDFs) is listed, never opened (a zip
+    archive's list of names is read); a root inside another root (an output folder the ledger
+    remembers, under ``out/``) is not walked again.
     """
     folders: dict[str, Path] = {}
     for root in roots:
         if Path(root).is_dir():
             folders.setdefault(_key(root), Path(root))
     found: dict[str, Path] = {}
+    zipped: dict[str, Path] = {}
     for key, root in folders.items():
         if any(str(parent) in folders for parent in Path(key).parents):
             continue  # walked with the folder it is in
@@ -221,29 +234,50 @@ def sheet_paths(roots: list[Path]) -> list[Path]:
             if SHEET_NAME in files and (Path(folder) / SHEET_NAME).is_file():
                 path = Path(folder) / SHEET_NAME
                 found.setdefault(_key(path), path)
-    return list(found.values())
+            for name in sorted(files):
+                if name.lower().endswith(".zip") and _holds_sheet(Path(folder) / name):
+                    zipped.setdefault(_key(Path(folder) / name), Path(folder) / name)
+    return list(found.values()), list(zipped.values())
+
+
+def _holds_sheet(archive: Path) -> bool:
+    """Whether the zip archive holds a payment sheet (at any depth inside it) that is not also there
+    unzipped beside it."""
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            names = opened.namelist()
+    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+        return False
+    return any(name.rsplit("/", 1)[-1] == SHEET_NAME and not (archive.parent / name).is_file() for name in names)
+
+
+def _zipped_error(zipped: list[Path], what: str) -> UsageError:
+    return UsageError(
+        f"{', '.join(str(z) for z in zipped[:3])}{' …' if len(zipped) > 3 else ''} hold{'s' if len(zipped) == 1 else ''} "
+        f"payment sheets ({SHEET_NAME}) zipped away, which cannot be read there: {what}. Unzip "
+        f"{'it' if len(zipped) == 1 else 'them'} where {'it is' if len(zipped) == 1 else 'they are'} (keeping the "
+        "folders inside), then run the command again")
 
 
 def read_sheet(path: Path) -> DeliveredSheet:
-    """A delivered payment sheet: its rows (sheet Payments, header in row 1). The Total row and blank
-    rows are skipped wherever they are: finance may have sorted the sheet, Total row and all."""
-    import python_calamine
-
-    from .reports.payments import PAYMENT_HEADERS, TOTAL_LABEL
+    """A delivered payment sheet: its rows (sheet Payments, header in row 1, as the run wrote it; else
+    the first sheet with a Payment ID header in its first rows: finance may have renamed the sheet or
+    put a title above the table). The Total row and blank rows are skipped wherever they are: finance
+    may have sorted the sheet, Total row and all."""
+    from .reports.payments import TOTAL_LABEL
 
     sheet = DeliveredSheet(Path(path))
     try:
-        rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Payments").to_python()
+        table = _payment_table(path)
     except Exception as exc:  # noqa: BLE001 - any reason a sheet cannot be read is reported, not raised
         sheet.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return sheet
-    by_header = {header.casefold(): key for key, (header, _) in PAYMENT_HEADERS.items()}
-    header = [by_header.get(str(v).strip().casefold()) for v in (rows[0] if rows else [])]
-    if "payment_id" not in header:
-        sheet.error = "no Payment ID column in sheet Payments"
+    if table is None:
+        sheet.error = "no sheet of it has a Payment ID column"
         return sheet
+    sheet.sheet_name, header, rows, first_number, first_col = table
     id_col = header.index("payment_id")
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows, start=first_number):
         value = str(row[id_col]).strip() if id_col < len(row) and row[id_col] not in (None, "") else ""
         if not value or value == TOTAL_LABEL:
             continue
@@ -256,8 +290,31 @@ def read_sheet(path: Path) -> DeliveredSheet:
             elif values.get(key) is not None:
                 values[key] = str(values[key]).strip()
         values["payment_id"] = value
-        sheet.rows.append(SheetRow(value, number, values))
+        sheet.rows.append(SheetRow(value, number, values, a1(number, first_col + id_col)))
     return sheet
+
+
+def _payment_table(path: Path) -> tuple[str, list, list, int, int] | None:
+    """(the sheet's name, the header as payment column keys, the rows below it, the Excel row number
+    of the first of them, the 0-based column of their first cell) of the workbook's payment table:
+    sheet Payments first, then the others in order, each with its header found in its first rows;
+    None when no sheet has a Payment ID header."""
+    import python_calamine
+
+    from .reports.payments import PAYMENT_HEADERS
+
+    by_header = {header.casefold(): key for key, (header, _) in PAYMENT_HEADERS.items()}
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    names = sorted(workbook.sheet_names, key=lambda name: name != PAYMENTS_SHEET)
+    for name in names:
+        sheet = workbook.get_sheet_by_name(name)
+        rows = sheet.to_python()
+        first_row, first_col = sheet.start or (0, 0)
+        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            header = [by_header.get(" ".join(str(v).split()).casefold()) for v in row]
+            if "payment_id" in header:
+                return name, header, rows[index + 1:], first_row + index + 2, first_col
+    return None
 
 
 def read_sheets(roots: list[Path]) -> list[DeliveredSheet]:
@@ -331,12 +388,19 @@ def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredShe
     payments = sum(len(s.rows) for s in sheets)
     default_root = Path(state_dir).resolve().parent / DEFAULT_OUT_DIRNAME
     source = "" if default_root == Path(out_root).resolve() else f" --from {as_typed(out_root)}"
+    rebuild = f"`coaching-batch ledger rebuild --state {as_typed(state_dir)}{source}`"
+    found = f"found {len(sheets)} delivered payment sheet{'s' if len(sheets) != 1 else ''} under {out_root} " \
+            f"({payments} payment{'s' if payments != 1 else ''}, the latest run as of {latest}) but the ledger " \
+            f"{ledger_path(state_dir)} is {state}: a run now could pay those stipends again. "
+    backups = list_backups(state_dir)
+    if backups:  # a copy of the ledger itself keeps what the sheets cannot tell (voids, the findings' history)
+        return UsageError(
+            found + f"Put back the newest of its backups with `coaching-batch ledger restore {as_typed(backups[-1])} "
+            f"--state {as_typed(state_dir)}` (the next run records what the later sheets paid), or rebuild the ledger "
+            f"from the sheets with {rebuild}, then run again")
     return UsageError(
-        f"found {len(sheets)} delivered payment sheet{'s' if len(sheets) != 1 else ''} under {out_root} "
-        f"({payments} payment{'s' if payments != 1 else ''}, the latest run as of {latest}) but the ledger "
-        f"{ledger_path(state_dir)} is {state}: a run now could pay those stipends again. Rebuild the ledger from "
-        f"the sheets with `coaching-batch ledger rebuild --state {as_typed(state_dir)}{source}` (or put back a copy "
-        f"with `coaching-batch ledger restore FILE --state {as_typed(state_dir)}`), then run again")
+        found + f"Rebuild the ledger from the sheets with {rebuild} (or put back a copy with `coaching-batch ledger "
+        f"restore FILE --state {as_typed(state_dir)}`), then run again")
 
 
 def refuse_new_ledger(state_dir: Path, out_root: Path, out: Path | None = None, inbox: Path | None = None) -> None:
@@ -347,7 +411,11 @@ def refuse_new_ledger(state_dir: Path, out_root: Path, out: Path | None = None, 
     state = _is_new(ledger_path(state_dir))
     if state is None:
         return
-    sheets, where = read_sheets([out_root]), out_root
+    paths, zipped = output_files([out_root])
+    sheets, where = [s for s in map(read_sheet, paths) if not s.dry_run], out_root
+    if not sheets and zipped:
+        raise _zipped_error(zipped, f"the ledger {ledger_path(state_dir)} is {state}, and a run now could pay their "
+                                    "stipends again")
     if not sheets and out is not None:
         where = Path(out).resolve().parent
         # only the weeks of this inbox that paid something: another inbox's weeks kept beside (a second
@@ -463,7 +531,7 @@ def check_delivered(result, ledger: Ledger | None, *, state_dir: Path, out_root:
                     "PAYMENT-SHEET-UNKNOWN-ID",
                     f"The delivered payment sheet {_shown(s.path, base)} lists Payment ID {payment} (row {r.row}), which "
                     "matches no pair of the inbox and no payment in the ledger: it is not recorded, and nothing is "
-                    "paid for it", file=_shown(s.path, base), sheet="Payments", cell=f"A{r.row}"))
+                    "paid for it", file=_shown(s.path, base), sheet=s.sheet_name, cell=r.cell))
             continue
         values = {**row.values, "program": row.values.get("program") or pair.get("program") or sheet.run.get("program"),
                   "coach_id": row.values.get("coach_id") or pair.get("coach_id"),
@@ -478,7 +546,7 @@ def check_delivered(result, ledger: Ledger | None, *, state_dir: Path, out_root:
             + (f"a real run records it as issued on {sheet.as_of}, and it is not paid again" if dry_run else
                f"it is now recorded as issued on {sheet.as_of} and is not paid again")
             + (f"; it is also on {', '.join(also)}: check with finance whether it was paid more than once" if also else ""),
-            file=shown, sheet="Payments", cell=f"A{row.row}", candidate_id=pair.get("candidate_id"),
+            file=shown, sheet=sheet.sheet_name, cell=row.cell, candidate_id=pair.get("candidate_id"),
             coach_id=pair.get("coach_id"), program=pair.get("program")))
     for key, payments in recover.items():
         if not dry_run:  # a dry run records nothing
@@ -491,7 +559,7 @@ def check_delivered(result, ledger: Ledger | None, *, state_dir: Path, out_root:
             "PAYMENT-SHEET-ROW-MISSING",
             f"Payment {record['payment_id']} was issued by the run as of {record['issued_on']} on {shown}, but that "
             "sheet no longer lists it (a row removed by hand?): it is not paid again",
-            file=shown, sheet="Payments", candidate_id=record["candidate_id"], coach_id=record["coach_id"],
+            file=shown, sheet=sheet.sheet_name, candidate_id=record["candidate_id"], coach_id=record["coach_id"],
             program=record["program"]))
     listed = {payment for sheet in sheets for payment in sheet.ids}
     for payment in held:
@@ -619,7 +687,11 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
             raise UsageError(f"the ledger {path} exists and holds {runs} run{'s' if runs != 1 else ''}: `ledger rebuild` "
                              "only creates a missing, empty or damaged ledger (check it with `coaching-batch ledger "
                              "verify`; move it aside first if you really mean to replace it)")
-    all_sheets = [read_sheet(p) for p in sheet_paths(sources)]
+    paths, zipped = output_files(sources)
+    if zipped:
+        raise _zipped_error(zipped, "nothing was rebuilt, since their payments would be left out of the ledger and "
+                                    "paid again")
+    all_sheets = [read_sheet(p) for p in paths]
     dry = [s for s in all_sheets if s.dry_run]
     sheets = [s for s in all_sheets if not s.dry_run]
     bad = [s for s in sheets if s.error]
@@ -759,7 +831,8 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
         lines.append(f"  {'  ' if run_in_progress else '! '}pending {record['payment_id']} (run {record['run_id']}, "
                      f"as of {record['issued_on']}): {why}")
         problems += 0 if run_in_progress else 1
-    sheets = [read_sheet(p) for p in sheet_paths([*sources, *folders])]
+    paths, zipped = output_files([*sources, *folders])
+    sheets = [read_sheet(p) for p in paths]
     dry = [s for s in sheets if s.dry_run]
     sheets = [s for s in sheets if not s.dry_run]
     comparison = compare(sheets, records)
@@ -792,6 +865,9 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
         lines.append(f"  note: {len(gone)} sheet{'s' if len(gone) != 1 else ''} the ledger issued payments on "
                      f"{'are' if len(gone) != 1 else 'is'} not here (moved or deleted): " + ", ".join(gone[:5])
                      + (" …" if len(gone) > 5 else ""))
+    for archive in zipped:
+        lines.append(f"  note: {archive} holds payment sheets ({SHEET_NAME}) zipped away, not checked: should the "
+                     "ledger be lost, unzip it where it is before `ledger rebuild`")
     problem = state_location_problem(state_dir)
     if problem:
         lines.append(f"  note: {problem}; {SAFER_LAYOUT}")

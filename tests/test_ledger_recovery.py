@@ -140,6 +140,60 @@ def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_
     assert week1_certificates and not week1_certificates & week2_certificates
 
 
+def test_a_deleted_ledger_with_backups_left_names_the_newest_to_restore_and_restoring_it_pays_once(tmp_path):
+    """The ledger deleted, its backups still in state/backups/: the Error: line said only `restore FILE`,
+    so the clerk rebuilt from the sheets and lost the voids and the findings' history the backups keep."""
+    import shlex
+
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]  # its first step backed up week 1's ledger
+    [newest] = list_backups(state)
+    remove_ledger(state)
+
+    error = one_error_line(run_week(inbox, WEEK3))
+    restore = error.split("`coaching-batch ")[1].split("`", 1)[0]
+    assert shlex.split(restore) == ["ledger", "restore", str(newest), "--state", str(state)]
+    assert "ledger rebuild" in error
+    assert ledger_command(*shlex.split(restore)[1:-2], state=state).returncode == 0
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []  # Ryan Patel's, which the backup lacks, is recovered from week 2's sheet
+    assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
+
+
+def test_a_week_zipped_away_stops_a_lost_ledger_and_its_rebuild_until_unzipped(tmp_path):
+    """IT zipped an old week's folder (out/<week>.zip) and the ledger was then lost: the rebuild read the
+    other weeks only and the next run paid the zipped week's stipends again; with every week zipped, the
+    run did not even stop."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    out = tmp_path / "out"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    shutil.make_archive(str(out / WEEK1), "zip", out, WEEK1)
+    shutil.rmtree(out / WEEK1)
+    remove_ledger(state)
+
+    refused = one_error_line(ledger_command("rebuild", state=state))
+    assert f"{out / WEEK1}.zip holds payment sheets (payments.xlsx) zipped away" in refused and "Unzip it" in refused
+    assert not (state / "ledger.sqlite").exists()
+    shutil.make_archive(str(out / WEEK2), "zip", out, WEEK2)
+    shutil.rmtree(out / WEEK2)
+    assert "zipped away" in one_error_line(run_week(inbox, WEEK3))  # nothing but zips: the run stops too
+
+    for week in (WEEK1, WEEK2):  # unzipped where they are, the zips kept
+        shutil.unpack_archive(out / f"{week}.zip", out)
+    assert ledger_command("rebuild", state=state).returncode == 0
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
 def test_a_mistyped_state_beside_weeks_written_with_out_elsewhere_pays_nothing_again(tmp_path):
     """The weeks go to reports/<date>/ with --out, not to out/: a --state typed wrong one week (a new,
     empty ledger) is refused all the same, dry run or not, since the sheets beside the week's folder
@@ -223,6 +277,25 @@ def test_a_ledger_replaced_by_last_months_backup_never_pays_again(tmp_path):
     assert ledger_rows(state, f"SELECT status, issued_on FROM payments WHERE payment_id = '{RYAN}'") == [("issued", WEEK2)]
     assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
     assert ledger_command("verify", state=state).returncode == 0
+
+
+def test_a_sheet_finance_renamed_and_titled_still_keeps_an_old_ledger_from_paying_again(tmp_path):
+    """Finance renamed the sheet tab and put a title above the table: the sheet was "unreadable", so a
+    ledger restored from an older copy paid its stipend a second time."""
+    inbox, state, _ = _paid_then_restored_to_before(tmp_path)
+    sheet_file = tmp_path / "out" / WEEK2 / "payments.xlsx"
+    workbook = openpyxl.load_workbook(sheet_file)
+    workbook["Payments"].title = "Paid Oct"
+    workbook["Paid Oct"].insert_rows(1, 2)
+    workbook["Paid Oct"]["A1"] = "Approved for payment"
+    workbook.save(sheet_file)
+
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    [recovered] = find(exception_rows(out_folder(week3)), "PAYMENT-RECOVERED")
+    assert (recovered["Sheet"], recovered["Cell"]) == ("Paid Oct", "A4") and RYAN in recovered["Message"]
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
 
 
 def test_a_dry_run_checks_the_delivered_sheets_as_the_real_run_does_and_records_nothing(tmp_path):
@@ -311,6 +384,24 @@ def test_a_corrupt_ledger_stops_the_run_naming_restore_and_rebuild_and_a_backup_
     assert paid_ids(out_folder(week3)) == []
     assert delivered(tmp_path) == [ALICIA_BROOKS] == issued(state)
     assert list((state / "backups").glob("damaged-*.sqlite"))  # the damaged file is kept, not deleted
+
+
+def test_a_corrupt_ledgers_commands_name_its_state_folder_and_newest_backup(tmp_path):
+    """The Error: line gave `ledger restore FILE` and `ledger rebuild` without --state: pasted in any
+    folder but the one holding state/, they restored into or rebuilt another ledger (the ledger
+    commands' default is the current folder's state/), and the backup to put back was left to find."""
+    import shlex
+
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    run_week(inbox, WEEK2)
+    [backup] = list_backups(state)
+    (state / "ledger.sqlite").write_bytes(b"this is not a database, a sync client wrote over it " * 100)
+    error = one_error_line(run_week(inbox, WEEK3))
+    restore, rebuild = (shlex.split(part.split("`", 1)[0]) for part in error.split("`coaching-batch ")[1:])
+    assert restore == ["ledger", "restore", str(backup), "--state", str(state)]
+    assert rebuild == ["ledger", "rebuild", "--state", str(state)]
 
 
 def test_another_programs_database_in_place_of_the_ledger_is_refused_and_rebuild_keeps_it(tmp_path):
