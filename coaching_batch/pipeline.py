@@ -266,8 +266,8 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     from .validate import validate
     sheets_by_table: dict[str, list[tuple[str, RawSheet]]] = {}
     footers = []
-    first_by_hash: dict[str, str] = {}
-    for workbook in reads:  # in order of path: of files with the same bytes, the first is used
+    first_by_hash = _originals(reads)
+    for workbook in reads:
         info = inputs[workbook.relpath]
         info.sha256 = workbook.sha256
         if workbook.unopened:
@@ -277,7 +277,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
             info.status, info.note = "unreadable", workbook.error
             findings.append(finding("FILE-UNREADABLE", f"{workbook.relpath} cannot be read: {workbook.error}", file=workbook.relpath))
             continue
-        original = first_by_hash.setdefault(workbook.sha256, workbook.relpath) if workbook.sha256 else workbook.relpath
+        original = first_by_hash.get(workbook.sha256, workbook.relpath) if workbook.sha256 else workbook.relpath
         if original != workbook.relpath:
             info.status, info.note = "duplicate", f"same bytes as {original}; read once"
             findings.append(finding("FILE-DUPLICATE", f"{workbook.relpath} has the same bytes as {original}; read once", file=workbook.relpath))
@@ -337,6 +337,19 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     )
 
     return result
+
+
+def _originals(reads: Sequence[WorkbookRead]) -> dict[str, str]:
+    """Of the workbooks with the same bytes, the one read (sha256 → relpath): the shortest file name,
+    then the first in path order. A copy's name adds to its original's (`Copy of Log.xlsx`,
+    `Log (1).xlsx`, `Log - Copy.xlsx`, which sorts first), and the copy is the one reported."""
+    originals: dict[str, str] = {}
+    for workbook in reads:  # in path order
+        if workbook.sha256 and not workbook.unopened and not workbook.error:
+            kept = originals.setdefault(workbook.sha256, workbook.relpath)
+            if len(Path(workbook.relpath).name) < len(Path(kept).name):
+                originals[workbook.sha256] = workbook.relpath
+    return originals
 
 
 def _rows_left_out(cell_findings: list[Finding], sheets: list[tuple[str, RawSheet]]) -> Counter:

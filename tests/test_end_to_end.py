@@ -630,6 +630,25 @@ def test_a_copy_of_a_workbook_is_read_once_and_reported_as_a_duplicate(tmp_path)
     assert pair["coach_contact_hours"] == 2
 
 
+def test_of_a_log_and_its_copies_the_copies_are_reported_whatever_their_names_sort_as(tmp_path):
+    """A copy made by Windows Explorer (`… - Copy.xlsx`) or a second download (`… (1).xlsx`) sorts
+    before its original: the report asked the coordinator to remove the original, the one the coach
+    keeps sending."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "Coach Log - Lee.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2}])})
+    for copy in ("Coach Log - Lee - Copy.xlsx", "Coach Log - Lee (1).xlsx"):
+        shutil.copy2(inbox / "Coach Log - Lee.xlsx", inbox / copy)
+    assert run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")).returncode == 0
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    inputs = {i["path"]: i for i in result["inputs"]}
+    assert inputs["Coach Log - Lee.xlsx"]["status"] == "read"
+    assert inputs["Coach Log - Lee (1).xlsx"]["note"] == "same bytes as Coach Log - Lee.xlsx; read once"
+    assert sorted(f["file"] for f in result["exceptions"] if f["rule"] == "FILE-DUPLICATE") == [
+        "Coach Log - Lee (1).xlsx", "Coach Log - Lee - Copy.xlsx"]
+    assert result["pairs"][0]["coach_contact_hours"] == 2
+
+
 def test_each_copy_of_an_unreadable_file_is_unreadable_not_a_duplicate_read_once(tmp_path):
     """Two coaches each send an empty attachment: nothing was read from either, so neither is a
     copy "read once" (SPEC §4: FILE-DUPLICATE is a copy of a file that was read)."""

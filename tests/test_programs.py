@@ -2116,3 +2116,22 @@ def test_a_policy_with_two_window_sections_is_one_error_line_and_exit_2(tmp_path
     completed, lines = run_with_policy(tmp_path, path)
     assert len(lines) == 1 and lines[0].startswith("Error: ")
     assert "commitment" in lines[0] and "relationship" in lines[0]
+
+
+def test_a_month_over_the_limit_stays_open_with_its_age_when_an_earlier_meeting_is_added_above_it(tmp_path):
+    """March is over 4 h in week 1; in week 2 the mentor logs a forgotten March meeting on a row
+    inserted above: the month's total (in the message) and the entry crossing the limit (its cell)
+    both change, yet it is the same problem, Open since week 1, not Resolved and New."""
+    inbox = mentoring_inbox(tmp_path)
+    state = ["--program", "support-mentoring", "--state", str(tmp_path / "state")]
+    assert run_command("run", str(inbox), "--as-of", "2026-04-10", "--out", str(tmp_path / "week1"), *state).returncode == 0
+    log = [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"],
+           ["200", "100", dt.date(2026, 3, 2), "Phone", 1, "forgotten call"],
+           ["200", "100", dt.date(2026, 3, 5), "In Person", 2.5, "first half"],
+           ["200", "100", dt.date(2026, 3, 19), "Phone", 2.5, "second half"]]
+    write_workbook(inbox / "mentor-log.xlsx", {"Mentor Log": log})
+    assert run_command("run", str(inbox), "--as-of", "2026-04-17", "--out", str(tmp_path / "week2"), *state).returncode == 0
+    [before] = month_over_limit(tmp_path / "week1")
+    after = month_over_limit(tmp_path / "week2")
+    assert before["cell"] != after[0]["cell"] and "6.00 h" in after[0]["message"]
+    assert [(f["status"], f["first_seen"], f["age_days"]) for f in after] == [("Open", "2026-04-10", 7)]

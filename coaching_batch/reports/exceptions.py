@@ -148,9 +148,11 @@ def _in_row_order(found: list[tuple[int, str]], was: list[tuple[int, str]]) -> I
 
 
 def _likeness_in_workbook(f: Finding) -> tuple:
-    """All of a finding but its row and its file's extension."""
+    """All of a finding but its row and its file's extension; and but its message where it has a
+    topic: the pair has one such finding (a month over the limit), whose message quotes a total
+    that changes as entries are added, and its row may move with them."""
     cell = _CELL.fullmatch(f.cell)
-    return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id, f.topic, cell[1] if cell else "", f.message)
+    return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id, f.topic, cell[1] if cell else "", "" if f.topic else f.message)
 
 
 def _sheet_of(f: Finding) -> tuple[str, str]:

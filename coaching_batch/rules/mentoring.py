@@ -124,7 +124,8 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
             f"Meetings in {_month_text(entry['month'])} total {hours_text(total)} h, more than the {rules.max_hours:g} h a month "
             f"(this entry of {day_text(entry['date'])} passes the limit); still counted",
             file=entry["_file"], sheet=entry["_sheet"], cell=f"{entry['duration_col']}{entry['_row']}",
-            candidate_id=entry["candidate_id"], coach_id=entry["coach_id"], program=context.policy.name))
+            candidate_id=entry["candidate_id"], coach_id=entry["coach_id"], program=context.policy.name,
+            topic=_month_text(entry["month"])))
     if not rules.require_monthly_log:
         return judgement
     logged = set(zip(meetings["pair"], meetings["month"]))
