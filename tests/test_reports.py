@@ -930,3 +930,27 @@ def test_rows_of_long_messages_are_tall_enough_for_their_wrapped_lines(tmp_path,
         assert heights[long_message.strip()] >= 15 * math.ceil(len(long_message.strip()) / width)
         assert heights["Two\nlines"] == 30
         assert heights["Short"] is None  # the default height
+
+
+def test_a_name_too_long_for_its_column_wraps_on_a_row_tall_enough_instead_of_being_cut_off(tmp_path, policy):
+    """A text wider than the widest fitted column printed cut off (LibreOffice's PDF too): it wraps."""
+    long_name = "Maximiliana Concepción Ñúñez-O'Sullivan de la Torre y Gómez-Bermúdez Villanueva"
+    result = make_result(policy)
+    result.pairs.loc[0, "candidate_name"] = long_name
+    result.payments.loc[0, "candidate_name"] = long_name
+    write_outputs(result, tmp_path)
+    for name, sheet_name in (("payments.xlsx", "Payments"), ("results.xlsx", "Pairs")):
+        sheet = openpyxl.load_workbook(tmp_path / name)[sheet_name]
+        column = header(sheet).index("Candidate Name") + 1
+        cell = sheet.cell(2, column)
+        assert cell.value == long_name
+        assert cell.alignment.wrap_text
+        assert sheet.row_dimensions[2].height == 30
+
+
+def test_inputs_sheet_shows_a_whole_sha256_on_one_line(written):
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Inputs"]
+    column = header(sheet).index("SHA-256") + 1
+    letter = openpyxl.utils.get_column_letter(column)
+    assert len(sheet.cell(2, column).value) == 64
+    assert sheet.column_dimensions[letter].width >= 64 + 1

@@ -97,11 +97,12 @@ CERTIFICATE_HEADERS = {
 }
 CERTIFICATE_SHEET = [Column(key, *CERTIFICATE_HEADERS[key]) for key in CERTIFICATE_COLUMNS]
 
+SHA256_WIDTH = 66  # a SHA-256's 64 hex digits on one line (wider than a fitted column grows)
 INPUT_SHEET = [
     Column("file", "File"),
     Column("status", "Status"),
     Column("note", "Note"),
-    Column("sha256", "SHA-256"),
+    Column("sha256", "SHA-256", width=SHA256_WIDTH),
     Column("size", "Size", COUNT),
     Column("sheet", "Sheet"),
     Column("hidden", "Hidden", YES_NO),

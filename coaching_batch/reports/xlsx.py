@@ -358,7 +358,9 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
     wrapped = []
     for col, column in enumerate(columns):
         values = column_values(frame, column)
-        cell_format = formats.by_kind[column.kind]
+        width = column_width(column, values)
+        wraps = column.kind == LONG_TEXT or overflows(column, values, width)
+        cell_format = formats.by_kind[LONG_TEXT if wraps else column.kind]
         if isinstance(sheet, FastCellWorksheet):
             sheet.write_column(col, values, column.kind, cell_format)
         else:
@@ -366,8 +368,8 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
             for row, value in enumerate(values, start=1):
                 if value is not None:
                     write(row, col, value, cell_format)
-        sheet.set_column(col, col, column_width(column, values))
-        if column.kind == LONG_TEXT:
+        sheet.set_column(col, col, width)
+        if wraps:
             wrapped.append((col, values))
     set_header_height(sheet, 0, columns)
     set_wrapped_heights(sheet, wrapped)
@@ -445,6 +447,15 @@ def column_width(column: Column, values: Sequence[Any]) -> float:
     else:
         content = max((len(v) for v in present), default=0)
     return min(max(header, content, 4) + 2, MAX_COLUMN_WIDTH)
+
+
+def overflows(column: Column, values: Sequence[Any], width: float) -> bool:
+    """Whether a text column fitted to ``width`` holds a value too long to show in it (a name, a file
+    name or a SHA-256 past MAX_COLUMN_WIDTH): such a column wraps, its rows as tall as their lines,
+    since a cut-off text prints cut off (and on screen too, beside a filled cell)."""
+    if column.kind != TEXT or width < MAX_COLUMN_WIDTH:
+        return False
+    return any(len(v) > width - 2 for v in values if v is not None)
 
 
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
