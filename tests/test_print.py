@@ -174,3 +174,11 @@ def test_pairs_sheet_colours_eligible_at_risk_and_blocked_rows(several):
     assert "green = completion-eligible" in sheet.oddFooter.left.text
     legend = [r[:2] for r in book["Summary"].iter_rows(values_only=True) if r[0] in ("Green", "Amber", "Red")]
     assert [r[0] for r in legend] == ["Green", "Amber", "Red"] and "PAIR-AT-RISK" in legend[1][1]
+
+
+def test_the_payment_total_fits_its_column_when_it_is_wider_than_every_amount(tmp_path, policy):
+    """40 stipends of $300.00 total $12,000.00: a column fitted to $300.00 showed the total as ###."""
+    write_payments(make_result(policy, payments=payments_of(40)), tmp_path / "payments.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    assert sheet.cell(42, 1).value == "Total" and sheet.cell(42, 10).value == 12_000
+    assert sheet.column_dimensions["J"].width >= len("$12,000.00") + 1

@@ -76,10 +76,12 @@ def write_payments(result: RunResult, path: Path) -> None:
                                              "bg_color": ERROR_FILL, "font_color": ERROR_FONT})
         sheet.set_tab_color(ERROR_FONT)
     write_header(sheet, formats, PAYMENT_SHEET, cell_format=header_format)
-    wrapped = []
+    wrapped, total = [], payment_total(payments)
     for col, column in enumerate(PAYMENT_SHEET):
         values = column_values(payments, column)
         width = column_width(column, values)
+        if column.key == "amount":  # as wide as the total too, printed bold: a larger total showed ####
+            width = column_width(column, [*values, total]) + 1
         wraps = overflows(column, values, width)  # a name too long for the widest column
         write, cell_format = cell_writer(sheet, column.kind), formats.by_kind[LONG_TEXT if wraps else column.kind]
         for row, value in enumerate(values, start=1):
@@ -97,7 +99,7 @@ def write_payments(result: RunResult, path: Path) -> None:
     for col in range(1, last_col + 1):
         if col != amount_col:
             sheet.write_blank(total_row, col, None, formats.total_blank)
-    sheet.write_number(total_row, amount_col, payment_total(payments), formats.total_money)
+    sheet.write_number(total_row, amount_col, total, formats.total_money)
 
     sheet.autofilter(0, 0, max(total_row - 1, 0), last_col)  # the rows, not the total
     sheet.freeze_panes(1, 0)
