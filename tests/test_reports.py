@@ -954,3 +954,15 @@ def test_inputs_sheet_shows_a_whole_sha256_on_one_line(written):
     letter = openpyxl.utils.get_column_letter(column)
     assert len(sheet.cell(2, column).value) == 64
     assert sheet.column_dimensions[letter].width >= 64 + 1
+
+
+def test_a_right_to_left_name_is_left_aligned_like_every_text_not_run_into_the_next_column(tmp_path, policy):
+    """Under General alignment a name in Arabic or Hebrew is right-aligned, against the next column's ID."""
+    result = make_result(policy)
+    result.payments.loc[0, "coach_name"] = "محمد عبد الله"
+    write_outputs(result, tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    cell = sheet.cell(2, header(sheet).index("Coach Name") + 1)
+    assert cell.value == "محمد عبد الله" and cell.alignment.horizontal == "left"
+    pairs = openpyxl.load_workbook(tmp_path / "results.xlsx")["Pairs"]
+    assert pairs.cell(2, header(pairs).index("Candidate Name") + 1).alignment.horizontal == "left"

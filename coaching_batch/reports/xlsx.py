@@ -174,8 +174,10 @@ class Formats:
         self.total_money = add({"bold": True, "top": 1, "num_format": MONEY_FORMAT})
         self.total_blank = add({"top": 1})
         self.by_kind: dict[str, Format] = {
-            TEXT: add(top),
-            LONG_TEXT: add({**top, "text_wrap": True}),
+            # left-aligned: under General alignment a name in Arabic or Hebrew is right-aligned,
+            # against the next column's ID
+            TEXT: add({**top, "align": "left"}),
+            LONG_TEXT: add({**top, "align": "left", "text_wrap": True}),
             YES_NO: add(top),
             DATE: add({**top, "num_format": DATE_FORMAT}),
             HOURS: add({**top, "num_format": HOURS_FORMAT}),
