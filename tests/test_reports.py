@@ -966,3 +966,18 @@ def test_a_right_to_left_name_is_left_aligned_like_every_text_not_run_into_the_n
     assert cell.value == "محمد عبد الله" and cell.alignment.horizontal == "left"
     pairs = openpyxl.load_workbook(tmp_path / "results.xlsx")["Pairs"]
     assert pairs.cell(2, header(pairs).index("Candidate Name") + 1).alignment.horizontal == "left"
+
+
+def test_a_long_ledger_message_on_the_summary_wraps_in_its_column_instead_of_running_off_the_page(tmp_path, policy):
+    """PAYMENT-SHEET-ELSEWHERE's message ran on past the Summary's print area, its end (the command) cut off."""
+    message = ("The outputs go to /srv/coaching/outputs/2026-11-20, outside /srv/coaching/out: while the ledger "
+               "remembers this run its payment sheet is checked like the others, but if the ledger is ever lost "
+               "or restored from an older copy, this sheet protects it only through `coaching-batch ledger rebuild "
+               "--from /srv/coaching/outputs`")
+    findings = [finding("PAYMENT-SHEET-ELSEWHERE", message)]
+    write_outputs(make_result(policy, findings=findings), tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "results.xlsx")["Summary"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "PAYMENT-SHEET-ELSEWHERE")
+    cell = sheet.cell(row, 2)
+    assert cell.value == message and cell.alignment.wrap_text
+    assert sheet.row_dimensions[row].height >= 15 * math.ceil(len(message) / sheet.column_dimensions["B"].width)

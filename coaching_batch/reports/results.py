@@ -16,8 +16,8 @@ from .exceptions import FINDING_COLUMNS, findings_frame
 from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
-    COUNT, DATE, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, make_printable, open_workbook,
-    set_header_height, write_cell, write_header, write_table,
+    COUNT, DATE, DEFAULT_ROW_POINTS, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, make_printable,
+    open_workbook, set_header_height, write_cell, write_header, write_table, wrapped_lines,
 )
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
@@ -483,7 +483,7 @@ def summary_rows(result: RunResult) -> list[tuple[str, list[tuple[str, object, s
     ]
     # the ledger's safety on the Summary — a state folder on a share, outputs outside
     # out/, payments recovered from or disagreeing with the delivered sheets (coaching_batch/recovery.py)
-    ledger = [(f.rule, f.message, TEXT) for f in result.findings if f.rule in LEDGER_SUMMARY_RULES]
+    ledger = [(f.rule, f.message, LONG_TEXT) for f in result.findings if f.rule in LEDGER_SUMMARY_RULES]
     return [("Run", run), ("Counts", counts), ("Totals", totals)] + ([("Ledger", ledger)] if ledger else [])
 
 
@@ -553,6 +553,9 @@ def _true_count(frame: pd.DataFrame, column: str, rows) -> int:
     return int(frame[column][rows].eq(True).sum())  # a missing verdict is not a Yes
 
 
+SUMMARY_VALUE_WIDTH = 50  # the Summary's value column (B)
+
+
 def _write_summary(workbook, formats: Formats, result: RunResult):
     sheet = workbook.add_worksheet("Summary")
     sheet.write_string(0, 0, f"Coaching batch run — {programs_title(result)}", formats.title)
@@ -577,20 +580,26 @@ def _write_summary(workbook, formats: Formats, result: RunResult):
 
     _write_sections(sheet, formats, row, policy_sections(result))
     sheet.set_column(0, 0, 48)
-    sheet.set_column(1, 1, 50)
+    sheet.set_column(1, 1, SUMMARY_VALUE_WIDTH)
     sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, 13)
     set_header_height(sheet, by_program_header, BY_PROGRAM_COLUMNS)
     return sheet
 
 
 def _write_sections(sheet, formats: Formats, row: int, sections) -> int:
-    """Each section's title, then one (label, value) row per item; returns the next free row."""
+    """Each section's title, then one (label, value) row per item; returns the next free row. A
+    LONG_TEXT value (a ledger message) wraps in the value column on a row as tall as its lines: it ran
+    on past the print area's edge, its end cut off."""
     for section, items in sections:
         sheet.write_string(row, 0, section, formats.section)
         row += 1
         for label, value, kind in items:
             write_cell(sheet, formats, row, 0, label, cell_format=formats.label)
             write_cell(sheet, formats, row, 1, value, kind)
+            if kind == LONG_TEXT and isinstance(value, str):
+                lines = wrapped_lines(value, SUMMARY_VALUE_WIDTH - 1)
+                if lines > 1:
+                    sheet.set_row(row, DEFAULT_ROW_POINTS * lines)
             row += 1
         row += 1
     return row
