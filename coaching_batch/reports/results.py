@@ -57,6 +57,8 @@ PAIR_HEADERS = {
     "reasons": ("Reasons", LONG_TEXT),
 }
 PAIR_SHEET = [Column(key, *PAIR_HEADERS[key]) for key in PAIR_COLUMNS if not key.endswith("_minutes")]
+# printed on each page of the Pairs sheet (it is several pages wide): the program and the two people
+PAIR_KEY_COLUMNS = 5
 
 COACH_HEADERS = {
     "program": ("Program", TEXT),
@@ -145,7 +147,7 @@ def write_results(result: RunResult, path: Path) -> None:
     progress_sheet = workbook.add_worksheet("Progress")
     pairs = write_table(workbook, formats, "Pairs", result.pairs, PAIR_SHEET)
     highlight_pairs(pairs, formats, len(result.pairs), len(result.findings))
-    make_printable(pairs, title, as_of=result.as_of, footer_note=PAIR_COLOURS_NOTE)
+    make_printable(pairs, title, as_of=result.as_of, footer_note=PAIR_COLOURS_NOTE, key_columns=PAIR_KEY_COLUMNS)
     findings = findings_frame(sorted(result.findings, key=sort_key))
     for name, frame, columns, severity in (
         ("Coaches", result.coaches, COACH_SHEET, None),
