@@ -43,7 +43,8 @@ def test_every_sheet_of_every_output_is_set_up_for_printing(several):
             header = sheet.oddHeader.left.text
             assert "As of 2026-11-20" in header and "&A" in header, where
             assert "Supporting Services Mentoring" in header or name == "payments.xlsx", where
-            assert sheet.oddFooter.center.text == "Page &P of &N", where
+            footer = sheet.oddFooter
+            assert (footer.right.text if footer.left.text else footer.center.text) == "Page &P of &N", where
             if sheet.title not in ("Summary", "Progress"):
                 assert sheet.print_title_rows == "$1:$1", where
 
@@ -198,3 +199,12 @@ def test_the_pairs_sheet_prints_several_pages_wide_at_a_readable_size_with_the_p
     assert [sheet.cell(1, col).value for col in range(1, 6)] == [
         "Program", "Candidate ID", "Candidate Name", "Coach ID", "Coach Name"]
     assert sheet.page_setup.pageOrder == "overThenDown"  # a row's pages one after the other
+
+
+def test_the_pairs_colour_note_prints_in_short_lines_clear_of_the_page_numbers(several):
+    """The note ran on under "Page 1 of 28" in the footer's middle, the two printed over each other."""
+    footer = openpyxl.load_workbook(several / "results.xlsx")["Pairs"].oddFooter
+    assert footer.center.text is None and footer.right.text == "Page &P of &N"
+    lines = footer.left.text.split("\n")
+    assert len(lines) == 2 and all(len(line) <= 90 for line in lines)
+    assert footer.left.size == 8 and "green = completion-eligible" in footer.left.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -486,6 +487,7 @@ MAX_ROW_POINTS = 409.0  # the tallest row Excel allows
 PAGE_INCHES = {"landscape": (11.0, 8.5), "portrait": (8.5, 11.0)}  # US Letter, Excel's default paper
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.8, "bottom": 0.7}  # inches; header and footer sit at 0.3
 PAGE_NUMBERS = "Page &P of &N"
+FOOTER_NOTE_LINE = 90  # characters: a footer note's line in 8-point type ends before the page numbers
 BANNER_POINTS = 14  # the size of a page header's banner (a dry run's "not for payment")
 # A fixed scale is worked out from xlsxwriter's pixel widths of the columns; LibreOffice lays the same
 # columns out a few per cent wider (Excel a little too, with other fonts), so the page is filled to this
@@ -534,8 +536,10 @@ def make_printable(sheet: Worksheet, title: str, *, as_of: Any = None, repeat_he
             sheet.print_across()
     sheet.set_header(page_header(title, as_of, banner), {"margin": 0.25})
     footer = "&C" + PAGE_NUMBERS
-    if footer_note:
-        footer = "&L" + header_footer_text(footer_note, MAX_HEADER_FOOTER - len(footer)) + footer
+    if footer_note:  # small, in lines that end before the page numbers, now at the right: in the middle,
+        # the note printed over them
+        note = textwrap.fill(footer_note, FOOTER_NOTE_LINE)
+        footer = "&L&8" + header_footer_text(note, MAX_HEADER_FOOTER - 20) + "&R" + PAGE_NUMBERS
     sheet.set_footer(footer)
 
 
