@@ -37,11 +37,14 @@ def test_every_sheet_of_every_output_is_set_up_for_printing(several):
                 assert 10 <= int(sheet.page_setup.scale) <= 100, where
             else:
                 assert sheet.sheet_properties.pageSetUpPr.fitToPage, where
-                assert sheet.page_setup.fitToWidth in (None, 1) and int(sheet.page_setup.fitToHeight) == 0, where
+                one_page_wide = sheet.title != "Pairs"  # too wide to read on one page: see below
+                assert (sheet.page_setup.fitToWidth in (None, 1)) == one_page_wide, where
+                assert int(sheet.page_setup.fitToHeight) == 0, where
             header = sheet.oddHeader.left.text
             assert "As of 2026-11-20" in header and "&A" in header, where
             assert "Supporting Services Mentoring" in header or name == "payments.xlsx", where
-            assert sheet.oddFooter.center.text == "Page &P of &N", where
+            footer = sheet.oddFooter
+            assert (footer.right.text if footer.left.text else footer.center.text) == "Page &P of &N", where
             if sheet.title not in ("Summary", "Progress"):
                 assert sheet.print_title_rows == "$1:$1", where
 
@@ -174,3 +177,34 @@ def test_pairs_sheet_colours_eligible_at_risk_and_blocked_rows(several):
     assert "green = completion-eligible" in sheet.oddFooter.left.text
     legend = [r[:2] for r in book["Summary"].iter_rows(values_only=True) if r[0] in ("Green", "Amber", "Red")]
     assert [r[0] for r in legend] == ["Green", "Amber", "Red"] and "PAIR-AT-RISK" in legend[1][1]
+
+
+def test_the_payment_total_fits_its_column_when_it_is_wider_than_every_amount(tmp_path, policy):
+    """40 stipends of $300.00 total $12,000.00: a column fitted to $300.00 showed the total as ###."""
+    write_payments(make_result(policy, payments=payments_of(40)), tmp_path / "payments.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    assert sheet.cell(42, 1).value == "Total" and sheet.cell(42, 10).value == 12_000
+    assert sheet.column_dimensions["J"].width >= len("$12,000.00") + 1
+
+
+def test_the_pairs_sheet_prints_several_pages_wide_at_a_readable_size_with_the_pair_on_each_page(several):
+    """One page wide, its 26 columns printed 11-point text at about 3 points."""
+    sheet = openpyxl.load_workbook(several / "results.xlsx")["Pairs"]
+    pages = int(sheet.page_setup.fitToWidth)
+    widths = {column: dimension.width for column, dimension in sheet.column_dimensions.items()}
+    total = sum(widths.get(openpyxl.utils.get_column_letter(col), 8.43) for col in range(1, sheet.max_column + 1))
+    keys = sum(widths.get(letter, 8.43) for letter in "ABCDE")
+    assert pages >= 2 and (total + (pages - 1) * keys) / pages <= 2 * 130  # 130 characters fill a page at 100 %
+    assert sheet.print_title_cols == "$A:$E"  # program, candidate and coach on every page
+    assert [sheet.cell(1, col).value for col in range(1, 6)] == [
+        "Program", "Candidate ID", "Candidate Name", "Coach ID", "Coach Name"]
+    assert sheet.page_setup.pageOrder == "overThenDown"  # a row's pages one after the other
+
+
+def test_the_pairs_colour_note_prints_in_short_lines_clear_of_the_page_numbers(several):
+    """The note ran on under "Page 1 of 28" in the footer's middle, the two printed over each other."""
+    footer = openpyxl.load_workbook(several / "results.xlsx")["Pairs"].oddFooter
+    assert footer.center.text is None and footer.right.text == "Page &P of &N"
+    lines = footer.left.text.split("\n")
+    assert len(lines) == 2 and all(len(line) <= 90 for line in lines)
+    assert footer.left.size == 8 and "green = completion-eligible" in footer.left.text

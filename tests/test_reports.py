@@ -930,3 +930,54 @@ def test_rows_of_long_messages_are_tall_enough_for_their_wrapped_lines(tmp_path,
         assert heights[long_message.strip()] >= 15 * math.ceil(len(long_message.strip()) / width)
         assert heights["Two\nlines"] == 30
         assert heights["Short"] is None  # the default height
+
+
+def test_a_name_too_long_for_its_column_wraps_on_a_row_tall_enough_instead_of_being_cut_off(tmp_path, policy):
+    """A text wider than the widest fitted column printed cut off (LibreOffice's PDF too): it wraps."""
+    long_name = "Maximiliana Concepción Ñúñez-O'Sullivan de la Torre y Gómez-Bermúdez Villanueva"
+    result = make_result(policy)
+    result.pairs.loc[0, "candidate_name"] = long_name
+    result.payments.loc[0, "candidate_name"] = long_name
+    write_outputs(result, tmp_path)
+    for name, sheet_name in (("payments.xlsx", "Payments"), ("results.xlsx", "Pairs")):
+        sheet = openpyxl.load_workbook(tmp_path / name)[sheet_name]
+        column = header(sheet).index("Candidate Name") + 1
+        cell = sheet.cell(2, column)
+        assert cell.value == long_name
+        assert cell.alignment.wrap_text
+        assert sheet.row_dimensions[2].height == 30
+
+
+def test_inputs_sheet_shows_a_whole_sha256_on_one_line(written):
+    sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Inputs"]
+    column = header(sheet).index("SHA-256") + 1
+    letter = openpyxl.utils.get_column_letter(column)
+    assert len(sheet.cell(2, column).value) == 64
+    assert sheet.column_dimensions[letter].width >= 64 + 1
+
+
+def test_a_right_to_left_name_is_left_aligned_like_every_text_not_run_into_the_next_column(tmp_path, policy):
+    """Under General alignment a name in Arabic or Hebrew is right-aligned, against the next column's ID."""
+    result = make_result(policy)
+    result.payments.loc[0, "coach_name"] = "محمد عبد الله"
+    write_outputs(result, tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    cell = sheet.cell(2, header(sheet).index("Coach Name") + 1)
+    assert cell.value == "محمد عبد الله" and cell.alignment.horizontal == "left"
+    pairs = openpyxl.load_workbook(tmp_path / "results.xlsx")["Pairs"]
+    assert pairs.cell(2, header(pairs).index("Candidate Name") + 1).alignment.horizontal == "left"
+
+
+def test_a_long_ledger_message_on_the_summary_wraps_in_its_column_instead_of_running_off_the_page(tmp_path, policy):
+    """PAYMENT-SHEET-ELSEWHERE's message ran on past the Summary's print area, its end (the command) cut off."""
+    message = ("The outputs go to /srv/coaching/outputs/2026-11-20, outside /srv/coaching/out: while the ledger "
+               "remembers this run its payment sheet is checked like the others, but if the ledger is ever lost "
+               "or restored from an older copy, this sheet protects it only through `coaching-batch ledger rebuild "
+               "--from /srv/coaching/outputs`")
+    findings = [finding("PAYMENT-SHEET-ELSEWHERE", message)]
+    write_outputs(make_result(policy, findings=findings), tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "results.xlsx")["Summary"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "PAYMENT-SHEET-ELSEWHERE")
+    cell = sheet.cell(row, 2)
+    assert cell.value == message and cell.alignment.wrap_text
+    assert sheet.row_dimensions[row].height >= 15 * math.ceil(len(message) / sheet.column_dimensions["B"].width)

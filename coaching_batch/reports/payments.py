@@ -17,8 +17,8 @@ import pandas as pd
 from ..model import PAYMENT_COLUMNS, RunResult
 from .programs import programs_title, run_programs
 from .xlsx import (
-    DATE, ERROR_FILL, ERROR_FONT, HOURS, MONEY, TEXT, Column, Formats, as_number, cell_writer, column_values, column_width, make_printable,
-    open_workbook, set_header_height, write_header,
+    DATE, ERROR_FILL, ERROR_FONT, HOURS, LONG_TEXT, MONEY, TEXT, Column, Formats, as_number, cell_writer, column_values, column_width,
+    make_printable, open_workbook, overflows, set_header_height, set_wrapped_heights, write_header,
 )
 
 # Header and kind of each payment column, in model.PAYMENT_COLUMNS order (a new column must be named here).
@@ -76,14 +76,22 @@ def write_payments(result: RunResult, path: Path) -> None:
                                              "bg_color": ERROR_FILL, "font_color": ERROR_FONT})
         sheet.set_tab_color(ERROR_FONT)
     write_header(sheet, formats, PAYMENT_SHEET, cell_format=header_format)
+    wrapped, total = [], payment_total(payments)
     for col, column in enumerate(PAYMENT_SHEET):
         values = column_values(payments, column)
-        write, cell_format = cell_writer(sheet, column.kind), formats.by_kind[column.kind]
+        width = column_width(column, values)
+        if column.key == "amount":  # as wide as the total too, printed bold: a larger total showed ####
+            width = column_width(column, [*values, total]) + 1
+        wraps = overflows(column, values, width)  # a name too long for the widest column
+        write, cell_format = cell_writer(sheet, column.kind), formats.by_kind[LONG_TEXT if wraps else column.kind]
         for row, value in enumerate(values, start=1):
             if value is not None:
                 write(row, col, value, cell_format)
-        sheet.set_column(col, col, column_width(column, values))
+        sheet.set_column(col, col, width)
+        if wraps:
+            wrapped.append((col, values))
     set_header_height(sheet, 0, PAYMENT_SHEET)
+    set_wrapped_heights(sheet, wrapped)
 
     total_row, last_col = len(payments) + 1, len(PAYMENT_SHEET) - 1
     amount_col = PAYMENT_COLUMNS.index("amount")
@@ -91,7 +99,7 @@ def write_payments(result: RunResult, path: Path) -> None:
     for col in range(1, last_col + 1):
         if col != amount_col:
             sheet.write_blank(total_row, col, None, formats.total_blank)
-    sheet.write_number(total_row, amount_col, payment_total(payments), formats.total_money)
+    sheet.write_number(total_row, amount_col, total, formats.total_money)
 
     sheet.autofilter(0, 0, max(total_row - 1, 0), last_col)  # the rows, not the total
     sheet.freeze_panes(1, 0)

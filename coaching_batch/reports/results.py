@@ -16,8 +16,8 @@ from .exceptions import FINDING_COLUMNS, findings_frame
 from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
-    COUNT, DATE, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, make_printable, open_workbook,
-    set_header_height, write_cell, write_header, write_table,
+    COUNT, DATE, DEFAULT_ROW_POINTS, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, make_printable,
+    open_workbook, set_header_height, write_cell, write_header, write_table, wrapped_lines,
 )
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
@@ -57,6 +57,8 @@ PAIR_HEADERS = {
     "reasons": ("Reasons", LONG_TEXT),
 }
 PAIR_SHEET = [Column(key, *PAIR_HEADERS[key]) for key in PAIR_COLUMNS if not key.endswith("_minutes")]
+# printed on each page of the Pairs sheet (it is several pages wide): the program and the two people
+PAIR_KEY_COLUMNS = 5
 
 COACH_HEADERS = {
     "program": ("Program", TEXT),
@@ -97,11 +99,12 @@ CERTIFICATE_HEADERS = {
 }
 CERTIFICATE_SHEET = [Column(key, *CERTIFICATE_HEADERS[key]) for key in CERTIFICATE_COLUMNS]
 
+SHA256_WIDTH = 66  # a SHA-256's 64 hex digits on one line (wider than a fitted column grows)
 INPUT_SHEET = [
     Column("file", "File"),
     Column("status", "Status"),
     Column("note", "Note"),
-    Column("sha256", "SHA-256"),
+    Column("sha256", "SHA-256", width=SHA256_WIDTH),
     Column("size", "Size", COUNT),
     Column("sheet", "Sheet"),
     Column("hidden", "Hidden", YES_NO),
@@ -144,7 +147,7 @@ def write_results(result: RunResult, path: Path) -> None:
     progress_sheet = workbook.add_worksheet("Progress")
     pairs = write_table(workbook, formats, "Pairs", result.pairs, PAIR_SHEET)
     highlight_pairs(pairs, formats, len(result.pairs), len(result.findings))
-    make_printable(pairs, title, as_of=result.as_of, footer_note=PAIR_COLOURS_NOTE)
+    make_printable(pairs, title, as_of=result.as_of, footer_note=PAIR_COLOURS_NOTE, key_columns=PAIR_KEY_COLUMNS)
     findings = findings_frame(sorted(result.findings, key=sort_key))
     for name, frame, columns, severity in (
         ("Coaches", result.coaches, COACH_SHEET, None),
@@ -482,7 +485,7 @@ def summary_rows(result: RunResult) -> list[tuple[str, list[tuple[str, object, s
     ]
     # the ledger's safety on the Summary — a state folder on a share, outputs outside
     # out/, payments recovered from or disagreeing with the delivered sheets (coaching_batch/recovery.py)
-    ledger = [(f.rule, f.message, TEXT) for f in result.findings if f.rule in LEDGER_SUMMARY_RULES]
+    ledger = [(f.rule, f.message, LONG_TEXT) for f in result.findings if f.rule in LEDGER_SUMMARY_RULES]
     return [("Run", run), ("Counts", counts), ("Totals", totals)] + ([("Ledger", ledger)] if ledger else [])
 
 
@@ -552,6 +555,9 @@ def _true_count(frame: pd.DataFrame, column: str, rows) -> int:
     return int(frame[column][rows].eq(True).sum())  # a missing verdict is not a Yes
 
 
+SUMMARY_VALUE_WIDTH = 50  # the Summary's value column (B)
+
+
 def _write_summary(workbook, formats: Formats, result: RunResult):
     sheet = workbook.add_worksheet("Summary")
     sheet.write_string(0, 0, f"Coaching batch run — {programs_title(result)}", formats.title)
@@ -576,20 +582,26 @@ def _write_summary(workbook, formats: Formats, result: RunResult):
 
     _write_sections(sheet, formats, row, policy_sections(result))
     sheet.set_column(0, 0, 48)
-    sheet.set_column(1, 1, 50)
+    sheet.set_column(1, 1, SUMMARY_VALUE_WIDTH)
     sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, 13)
     set_header_height(sheet, by_program_header, BY_PROGRAM_COLUMNS)
     return sheet
 
 
 def _write_sections(sheet, formats: Formats, row: int, sections) -> int:
-    """Each section's title, then one (label, value) row per item; returns the next free row."""
+    """Each section's title, then one (label, value) row per item; returns the next free row. A
+    LONG_TEXT value (a ledger message) wraps in the value column on a row as tall as its lines: it ran
+    on past the print area's edge, its end cut off."""
     for section, items in sections:
         sheet.write_string(row, 0, section, formats.section)
         row += 1
         for label, value, kind in items:
             write_cell(sheet, formats, row, 0, label, cell_format=formats.label)
             write_cell(sheet, formats, row, 1, value, kind)
+            if kind == LONG_TEXT and isinstance(value, str):
+                lines = wrapped_lines(value, SUMMARY_VALUE_WIDTH - 1)
+                if lines > 1:
+                    sheet.set_row(row, DEFAULT_ROW_POINTS * lines)
             row += 1
         row += 1
     return row

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -174,8 +175,10 @@ class Formats:
         self.total_money = add({"bold": True, "top": 1, "num_format": MONEY_FORMAT})
         self.total_blank = add({"top": 1})
         self.by_kind: dict[str, Format] = {
-            TEXT: add(top),
-            LONG_TEXT: add({**top, "text_wrap": True}),
+            # left-aligned: under General alignment a name in Arabic or Hebrew is right-aligned,
+            # against the next column's ID
+            TEXT: add({**top, "align": "left"}),
+            LONG_TEXT: add({**top, "align": "left", "text_wrap": True}),
             YES_NO: add(top),
             DATE: add({**top, "num_format": DATE_FORMAT}),
             HOURS: add({**top, "num_format": HOURS_FORMAT}),
@@ -358,7 +361,9 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
     wrapped = []
     for col, column in enumerate(columns):
         values = column_values(frame, column)
-        cell_format = formats.by_kind[column.kind]
+        width = column_width(column, values)
+        wraps = column.kind == LONG_TEXT or overflows(column, values, width)
+        cell_format = formats.by_kind[LONG_TEXT if wraps else column.kind]
         if isinstance(sheet, FastCellWorksheet):
             sheet.write_column(col, values, column.kind, cell_format)
         else:
@@ -366,8 +371,8 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
             for row, value in enumerate(values, start=1):
                 if value is not None:
                     write(row, col, value, cell_format)
-        sheet.set_column(col, col, column_width(column, values))
-        if column.kind == LONG_TEXT:
+        sheet.set_column(col, col, width)
+        if wraps:
             wrapped.append((col, values))
     set_header_height(sheet, 0, columns)
     set_wrapped_heights(sheet, wrapped)
@@ -447,6 +452,15 @@ def column_width(column: Column, values: Sequence[Any]) -> float:
     return min(max(header, content, 4) + 2, MAX_COLUMN_WIDTH)
 
 
+def overflows(column: Column, values: Sequence[Any], width: float) -> bool:
+    """Whether a text column fitted to ``width`` holds a value too long to show in it (a name, a file
+    name or a SHA-256 past MAX_COLUMN_WIDTH): such a column wraps, its rows as tall as their lines,
+    since a cut-off text prints cut off (and on screen too, beside a filled cell)."""
+    if column.kind != TEXT or width < MAX_COLUMN_WIDTH:
+        return False
+    return any(len(v) > width - 2 for v in values if v is not None)
+
+
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -473,22 +487,30 @@ MAX_ROW_POINTS = 409.0  # the tallest row Excel allows
 PAGE_INCHES = {"landscape": (11.0, 8.5), "portrait": (8.5, 11.0)}  # US Letter, Excel's default paper
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.8, "bottom": 0.7}  # inches; header and footer sit at 0.3
 PAGE_NUMBERS = "Page &P of &N"
+FOOTER_NOTE_LINE = 90  # characters: a footer note's line in 8-point type ends before the page numbers
 BANNER_POINTS = 14  # the size of a page header's banner (a dry run's "not for payment")
 # A fixed scale is worked out from xlsxwriter's pixel widths of the columns; LibreOffice lays the same
 # columns out a few per cent wider (Excel a little too, with other fonts), so the page is filled to this
 # share of its width only: at 100 % of it the last column of a wide sheet prints on pages of its own.
 PRINT_WIDTH_MARGIN = 0.9
+# A sheet that names its key columns (the Pairs sheet: who the pair is) and would print smaller than
+# this one page wide prints several pages wide at this scale or larger, its key columns repeated at the
+# left of each page and the pages of a row printed one after the other: one page of 26 columns
+# printed its 11-point text at about 3 points.
+MIN_PRINT_SCALE = 0.5
 
 
 def make_printable(sheet: Worksheet, title: str, *, as_of: Any = None, repeat_header: bool = True,
                    last_row: int | None = None, last_col: int | None = None, footer_note: str | None = None,
                    page_breaks: Sequence[int] | None = None, rows_per_page: int | None = None,
-                   landscape: bool | None = None, banner: str | None = None) -> None:
+                   landscape: bool | None = None, banner: str | None = None, key_columns: int = 0) -> None:
     """Set ``sheet`` up for printing (see above). ``last_row``/``last_col`` end the print area (the
     cells written when not given); ``page_breaks`` are rows (0-based) that start a new page, and
     ``rows_per_page`` the most rows between two of them, used to choose a scale that fits them;
     ``landscape`` overrides the orientation chosen by the number of columns (a sheet of charts);
-    ``banner`` is printed large, bold and red in the middle of every page's header."""
+    ``banner`` is printed large, bold and red in the middle of every page's header; ``key_columns``, the
+    first columns that say whose row it is, are repeated on each page of a sheet too wide for one (see
+    MIN_PRINT_SCALE)."""
     last_row = sheet.dim_rowmax if last_row is None else last_row
     last_col = sheet.dim_colmax if last_col is None else last_col
     last_row, last_col = max(last_row or 0, 0), max(last_col or 0, 0)
@@ -507,11 +529,17 @@ def make_printable(sheet: Worksheet, title: str, *, as_of: Any = None, repeat_he
         sheet.set_h_pagebreaks(sorted(set(page_breaks)))
         sheet.set_print_scale(print_scale(sheet, last_col, landscape, rows_per_page))
     else:
-        sheet.fit_to_pages(1, 0)
+        wide = pages_wide(sheet, last_col, landscape, key_columns)
+        sheet.fit_to_pages(wide, 0)
+        if wide > 1:
+            sheet.repeat_columns(0, key_columns - 1)
+            sheet.print_across()
     sheet.set_header(page_header(title, as_of, banner), {"margin": 0.25})
     footer = "&C" + PAGE_NUMBERS
-    if footer_note:
-        footer = "&L" + header_footer_text(footer_note, MAX_HEADER_FOOTER - len(footer)) + footer
+    if footer_note:  # small, in lines that end before the page numbers, now at the right: in the middle,
+        # the note printed over them
+        note = textwrap.fill(footer_note, FOOTER_NOTE_LINE)
+        footer = "&L&8" + header_footer_text(note, MAX_HEADER_FOOTER - 20) + "&R" + PAGE_NUMBERS
     sheet.set_footer(footer)
 
 
@@ -538,6 +566,21 @@ def print_scale(sheet: Worksheet, last_col: int, landscape: bool, rows_per_page:
         header_points = 2 * DEFAULT_ROW_POINTS  # a wrapped header row
         scale = min(scale, printable_height / (rows_per_page * DEFAULT_ROW_POINTS + header_points))
     return max(10, min(100, math.floor(scale * 100)))
+
+
+def pages_wide(sheet: Worksheet, last_col: int, landscape: bool, key_columns: int = 0) -> int:
+    """How many pages wide columns 0..last_col print: one, unless the sheet has ``key_columns`` and
+    does not fit one page at MIN_PRINT_SCALE; then as many as it takes at that scale, each page after
+    the first holding the key columns again (with PRINT_WIDTH_MARGIN to spare on each)."""
+    if key_columns <= 0:
+        return 1
+    page_width = PAGE_INCHES["landscape" if landscape else "portrait"][0]
+    page = (page_width - MARGINS["left"] - MARGINS["right"]) * 72 * PRINT_WIDTH_MARGIN / MIN_PRINT_SCALE
+    widths = [_column_points(sheet, col) for col in range(last_col + 1)]
+    total, keys = sum(widths), sum(widths[:key_columns])
+    if total <= page or keys >= page / 2:
+        return 1
+    return 1 + math.ceil((total - page) / (page - keys))
 
 
 def _column_points(sheet: Worksheet, col: int) -> float:
