@@ -74,6 +74,7 @@ EXCEL_1904_OFFSET_DAYS = 1462  # serial n of the 1904 date system is serial n + 
 # An .ods of the 1904 system gives a time typed in a date-formatted cell dated on its day zero
 _DAY_ZERO_1904 = date(1904, 1, 1)
 _DAY_ONE = datetime(1900, 1, 1)  # serial 1: a time cell of 24 h or more is dated from it
+_DAY_ONE_1904 = datetime(1904, 1, 2)  # and serial 1 of the 1904 system
 _DAYS_OF_HOURS = timedelta(days=58)  # up to Excel's 28 February 1900, where serials and dates part
 _EXAMPLE_MARKER = settings.EXAMPLE_ROW_MARKER.casefold()
 # what a template writes under its headers to say how to fill a column in
@@ -562,13 +563,18 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     return Footer(sheet_row, first_col + col, _hours_of_days(value))
 
 
-def _hours_of_days(value: object) -> object:
+def _hours_of_days(value: object, day_one: datetime = _DAY_ONE) -> object:
     """A total of a day or more in an h:mm cell (=SUM() under durations typed 3:00 takes their format),
-    which the reader gives as a time on one of Excel's first days of 1900 (45 h: 1900-01-01 21:00),
-    as the hours it holds; any other value as it is."""
-    if isinstance(value, datetime) and _DAY_ONE <= value < _DAY_ONE + _DAYS_OF_HOURS:
-        return value - (_DAY_ONE - timedelta(days=1))
+    which the reader gives as a time on one of the first days of the workbook's date system (45 h:
+    1900-01-01 21:00, or 1904-01-02 21:00; ``day_one`` is its serial 1), as the hours it holds; any
+    other value as it is."""
+    if _is_days(value, day_one):
+        return value - (day_one - timedelta(days=1))
     return value
+
+
+def _is_days(value: object, day_one: datetime) -> bool:
+    return isinstance(value, datetime) and day_one <= value < day_one + _DAYS_OF_HOURS
 
 
 def _hours_like(value: object) -> bool:
@@ -1155,11 +1161,16 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
         # and a time in a date-formatted Duration cell of an .ods is dated on the system's day zero
         times = [sheet for sheet in result.sheets if sheet.table and Path(path).suffix.lower() == ".ods"
                  and _has_1904_times(sheet)]
-        if (serials or times) and _counts_from_1904(path, data):
+        # and a footer's total of a day or more in an h:mm cell is dated from the system's serial 1
+        days = [sheet for sheet in result.sheets if any(_is_days(f.value, _DAY_ONE_1904) for f in sheet.footers)]
+        if (serials or times or days) and _counts_from_1904(path, data):
             for sheet, columns in serials:
                 _shift_1904_serials(sheet.cells, columns)
             for sheet in times:
                 _times_from_1904(sheet)
+            for sheet in days:
+                for footer in sheet.footers:
+                    footer.value = _hours_of_days(footer.value, _DAY_ONE_1904)
     except Exception as exc:  # calamine raises many kinds for corrupt, encrypted or foreign files
         result.error = _explain(exc, _likely_cause(path, data))
         result.sheets = []

@@ -145,14 +145,16 @@ def test_a_number_that_is_no_date_in_a_1904_workbook_is_reported_as_typed(tmp_pa
     assert not_dates == {"C2": "Date '20240305' is not a date", "C3": "Date '-5' is not a date"}
 
 
+@pytest.mark.parametrize("date_1904", [False, True], ids=["1900", "1904"])
 @pytest.mark.parametrize("total, says", [(45, None), (44, "Total Hours says 44.00 h but the entries add up to 45.00 h on this page")])
-def test_a_sum_of_hmm_durations_of_a_day_or_more_is_a_total_of_its_hours(tmp_path, total, says):
+def test_a_sum_of_hmm_durations_of_a_day_or_more_is_a_total_of_its_hours(tmp_path, total, says, date_1904):
     # Durations typed 3:00 get Excel's and LibreOffice's h:mm format, and so does =SUM() below them:
     # 45 hours show as 21:00 there, but the cell holds 45 hours (1.875 days), which the reader gives
-    # as a date and time on the first day of 1900. It is the hours it holds, not "not a number".
+    # as a date and time on the first day of the workbook's date system (1900-01-01, or 1904-01-02 in
+    # a workbook of older Mac Excel). It is the hours it holds, not "not a number".
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    workbook = xlsxwriter.Workbook(str(inbox / "log.xlsx"))
+    workbook = xlsxwriter.Workbook(str(inbox / "log.xlsx"), {"date_1904": date_1904})
     sheet = workbook.add_worksheet("Log")
     hmm = workbook.add_format({"num_format": "h:mm"})
     sheet.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration"])
