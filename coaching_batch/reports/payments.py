@@ -17,8 +17,8 @@ import pandas as pd
 from ..model import PAYMENT_COLUMNS, RunResult
 from .programs import programs_title, run_programs
 from .xlsx import (
-    DATE, ERROR_FILL, ERROR_FONT, HOURS, LONG_TEXT, MONEY, TEXT, Column, Formats, as_number, cell_writer, column_values, column_width,
-    make_printable, open_workbook, overflows, set_header_height, set_wrapped_heights, write_header,
+    DATE, ERROR_FILL, ERROR_FONT, HOURS, MONEY, TEXT, Column, Formats, as_number, column_values, column_width, make_printable,
+    open_workbook, set_header_height, set_wrapped_heights, write_fitted_column, write_header,
 )
 
 # Header and kind of each payment column, in model.PAYMENT_COLUMNS order (a new column must be named here).
@@ -82,13 +82,7 @@ def write_payments(result: RunResult, path: Path) -> None:
         width = column_width(column, values)
         if column.key == "amount":  # as wide as the total too, printed bold: a larger total showed ####
             width = column_width(column, [*values, total]) + 1
-        wraps = overflows(column, values, width)  # a name too long for the widest column
-        write, cell_format = cell_writer(sheet, column.kind), formats.by_kind[LONG_TEXT if wraps else column.kind]
-        for row, value in enumerate(values, start=1):
-            if value is not None:
-                write(row, col, value, cell_format)
-        sheet.set_column(col, col, width)
-        if wraps:
+        if write_fitted_column(sheet, formats, col, column, values, width):  # a name too long for the widest column
             wrapped.append((col, values))
     set_header_height(sheet, 0, PAYMENT_SHEET)
     set_wrapped_heights(sheet, wrapped)

@@ -361,18 +361,7 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
     wrapped = []
     for col, column in enumerate(columns):
         values = column_values(frame, column)
-        width = column_width(column, values)
-        wraps = column.kind == LONG_TEXT or overflows(column, values, width)
-        cell_format = formats.by_kind[LONG_TEXT if wraps else column.kind]
-        if isinstance(sheet, FastCellWorksheet):
-            sheet.write_column(col, values, column.kind, cell_format)
-        else:
-            write = cell_writer(sheet, column.kind)
-            for row, value in enumerate(values, start=1):
-                if value is not None:
-                    write(row, col, value, cell_format)
-        sheet.set_column(col, col, width)
-        if wraps:
+        if write_fitted_column(sheet, formats, col, column, values, column_width(column, values)):
             wrapped.append((col, values))
     set_header_height(sheet, 0, columns)
     set_wrapped_heights(sheet, wrapped)
@@ -431,6 +420,25 @@ def highlight_severity(sheet: Worksheet, formats: Formats, severity_col: int, la
         sheet.conditional_format(1, 0, last_row, last_col, {
             "type": "formula", "criteria": f'=${letter}2="{severity}"', "format": row_format,
         })
+
+
+def write_fitted_column(sheet: Worksheet, formats: Formats, col: int, column: Column, values: Sequence[Any],
+                        width: float) -> bool:
+    """Rows 1, 2, ... of column ``col``: its ``values`` (from :func:`column_values`, None blank) in the
+    format of its kind, the column ``width`` wide. Returns whether its texts wrap (a LONG_TEXT column,
+    or one holding a value too long for it): their rows are then made tall enough by the caller
+    (:func:`set_wrapped_heights`, once for all the sheet's wrapped columns)."""
+    wraps = column.kind == LONG_TEXT or overflows(column, values, width)
+    cell_format = formats.by_kind[LONG_TEXT if wraps else column.kind]
+    if isinstance(sheet, FastCellWorksheet):
+        sheet.write_column(col, values, column.kind, cell_format)
+    else:
+        write = cell_writer(sheet, column.kind)
+        for row, value in enumerate(values, start=1):
+            if value is not None:
+                write(row, col, value, cell_format)
+    sheet.set_column(col, col, width)
+    return wraps
 
 
 def column_width(column: Column, values: Sequence[Any]) -> float:
