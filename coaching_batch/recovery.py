@@ -383,7 +383,11 @@ def _is_new(path: Path) -> str | None:
     return None
 
 
-def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredSheet], state: str) -> UsageError:
+def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredSheet], state: str,
+                      restorable: bool = True) -> UsageError:
+    """The Error: line of a run refused a new ledger beside the delivered ``sheets`` (found under ``out_root``).
+    ``restorable``: every run reads them there, so a backup put back learns what they paid; the folders
+    beside an ``--out`` elsewhere are read only through the ledger, and a backup does not know the newest."""
     latest = max(s.as_of for s in sheets)
     payments = sum(len(s.rows) for s in sheets)
     default_root = Path(state_dir).resolve().parent / DEFAULT_OUT_DIRNAME
@@ -393,7 +397,7 @@ def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredShe
             f"({payments} payment{'s' if payments != 1 else ''}, the latest run as of {latest}) but the ledger " \
             f"{ledger_path(state_dir)} is {state}: a run now could pay those stipends again. "
     backups = list_backups(state_dir)
-    if backups:  # a copy of the ledger itself keeps what the sheets cannot tell (voids, the findings' history)
+    if backups and restorable:  # a copy of the ledger itself keeps what the sheets cannot tell (voids, the findings' history)
         return UsageError(
             found + f"Put back the newest of its backups with `coaching-batch ledger restore {as_typed(backups[-1])} "
             f"--state {as_typed(state_dir)}` (the next run records what the later sheets paid), or rebuild the ledger "
@@ -423,7 +427,7 @@ def refuse_new_ledger(state_dir: Path, out_root: Path, out: Path | None = None, 
         sheets = [s for s in map(read_sheet, _sheets_beside(where))
                   if not s.dry_run and (s.rows or s.error) and _of_inbox(s, inbox)]
     if sheets:
-        raise _new_ledger_error(state_dir, where, sheets, state)
+        raise _new_ledger_error(state_dir, where, sheets, state, restorable=where == out_root)
 
 
 def _of_inbox(sheet: DeliveredSheet, inbox: Path | None) -> bool:

@@ -164,6 +164,35 @@ def test_a_deleted_ledger_with_backups_left_names_the_newest_to_restore_and_rest
     assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
 
 
+def test_a_deleted_ledger_of_weeks_written_with_out_elsewhere_is_rebuilt_not_restored_and_pays_once(tmp_path):
+    """The weeks go to reports/<date>/ with --out: a backup knows the folders of the runs before it,
+    not the latest one, which only the ledger points a run to. The Error: line offered to restore the
+    newest backup, and the run after it paid week 2's stipend a second time."""
+    import shlex
+
+    inbox = two_stipend_inbox(tmp_path)
+    reports, state = tmp_path / "reports", tmp_path / "state"
+
+    def week(as_of: str):
+        return run_week(inbox, as_of, "--state", str(state), "--out", str(reports / as_of))
+
+    assert paid_ids(out_folder(week(WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    assert paid_ids(out_folder(week(WEEK2))) == [RYAN]
+    assert list_backups(state)  # week 1's ledger
+    remove_ledger(state)
+
+    error = one_error_line(week(WEEK3))
+    assert "ledger restore" not in error.split("(or")[0]
+    first = shlex.split(error.split("`coaching-batch ")[1].split("`", 1)[0])
+    assert first == ["ledger", "rebuild", "--state", str(state), "--from", str(reports)]
+    assert command(*first).returncode == 0
+    week3 = week(WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(reports / WEEK3) == []
+    assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
+
+
 def test_a_week_zipped_away_stops_a_lost_ledger_and_its_rebuild_until_unzipped(tmp_path):
     """IT zipped an old week's folder (out/<week>.zip) and the ledger was then lost: the rebuild read the
     other weeks only and the next run paid the zipped week's stipends again; with every week zipped, the
