@@ -20,7 +20,8 @@ ID on them against the ledger:
 The sheets only ever stop a payment, never make one. Sheets written by a dry run (``run.json`` says
 ``"dry_run": true``) were never delivered and are not read.
 
-A run refuses to start a new ledger beside delivered sheets (:func:`refuse_new_ledger`), refuses a
+A run refuses to start a new ledger beside delivered sheets (:func:`refuse_new_ledger`), or to go on
+beside an unreadable sheet of a run its ledger does not know (:func:`refuse_unchecked_sheets`), refuses a
 damaged one, backs the ledger up first (:func:`open_for_run`), and names a state folder on a
 network or sync file system (:func:`unsafe_mount`). ``ledger rebuild`` and ``ledger verify`` are
 :func:`rebuild` and :func:`verify`.
@@ -31,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -445,6 +447,41 @@ def _sheets_beside(folder: Path) -> list[Path]:
     return [child / SHEET_NAME for child in children if (child / SHEET_NAME).is_file()]
 
 
+def refuse_unchecked_sheets(state_dir: Path, out_root: Path, folders: list[Path]) -> None:
+    """Before anything is written: stop a run when a delivered payment sheet under ``out_root`` (or
+    the ledger's output ``folders``) cannot be read and the ledger knows no run of its folder (it was
+    restored from a copy older than that sheet): its stipends would be paid again unseen. A sheet of
+    a run the ledger knows holds nothing the ledger lacks, and is only reported (check_delivered)."""
+    known = {_key(folder) for folder in folders}
+    paths = [p for p in output_files([out_root, *folders])[0] if _key(p.parent) not in known]
+    unreadable = [s for s in map(read_sheet, paths) if s.error and not s.dry_run]
+    if not unreadable:
+        return
+    named = "; ".join(f"{s.path} ({s.error})" for s in unreadable[:3]) + (" …" if len(unreadable) > 3 else "")
+    one = len(unreadable) == 1
+    backup = _backup_knowing(state_dir, {_key(s.path.parent) for s in unreadable})
+    restore = (f", or put back the ledger's backup that records {'that run' if one else 'those runs'} with "
+               f"`coaching-batch ledger restore {as_typed(backup)} --state {as_typed(state_dir)}`" if backup else "")
+    raise UsageError(
+        f"cannot read the delivered payment sheet{'' if one else 's'} {named}, and the ledger {ledger_path(state_dir)} "
+        f"has no record of the run{'' if one else 's'} that wrote {'it' if one else 'them'} (restored from an older "
+        f"copy?): a run now could pay {'its' if one else 'their'} stipends again, so nothing was paid. Put the "
+        f"delivered copy of {'that sheet' if one else 'those sheets'} back in place (close {'it' if one else 'them'} "
+        f"if open in Excel; finance has a copy){restore}, then run again")
+
+
+def _backup_knowing(state_dir: Path, folders: set[str]) -> Path | None:
+    """The newest backup in state/backups/ whose runs wrote into every one of ``folders``, if any."""
+    for backup in reversed(list_backups(state_dir)):
+        try:
+            with closing(Ledger.open_read_only(backup)) as copy:
+                if copy.version() >= 1 and folders <= {_key(f) for f in copy.output_folders()}:
+                    return backup
+        except (LedgerDamaged, OSError, sqlite3.DatabaseError):
+            continue
+    return None
+
+
 def open_for_run(state_dir: Path, out_root: Path, as_of: date,
                  check_out: Callable[[set[str]], object] = lambda half_written: None, out: Path | None = None,
                  inbox: Path | None = None) -> Ledger:
@@ -475,6 +512,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
             empty = version == 0 or ledger.run_count() == 0
             last = None if empty else ledger.last_run_as_of()
             half_written = set() if version == 0 else ledger.unfinished_folders()
+            folders = [] if empty else ledger.output_folders()
         if last is not None and as_of < last:  # its report would show what was first seen after its date
             raise UsageError(f"the ledger's last run was as of {last}: a run as of {as_of} cannot be recorded after "
                              f"it (its findings' history and payments are later); run as of {last} or later, or "
@@ -483,6 +521,8 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
             sheets = read_sheets([out_root])
             if sheets:
                 raise _new_ledger_error(state_dir, out_root, sheets, "empty")
+        else:
+            refuse_unchecked_sheets(state_dir, out_root, folders)
         check_out(half_written)
         try:
             backup_ledger(state_dir)

@@ -298,6 +298,47 @@ def test_a_sheet_finance_renamed_and_titled_still_keeps_an_old_ledger_from_payin
     assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
 
 
+def test_a_damaged_sheet_an_old_ledger_never_knew_stops_the_run_until_put_back_and_pays_nothing_twice(tmp_path):
+    """A ledger restored from a copy older than a delivered sheet that can no longer be read: the
+    run paid that sheet's stipend again with only a warning. It stops, naming the sheet and the
+    backup that knows its run, and once the sheet is back it pays nothing twice."""
+    inbox, state, _ = _paid_then_restored_to_before(tmp_path)
+    sheet_file = tmp_path / "out" / WEEK2 / "payments.xlsx"
+    delivered_copy = sheet_file.read_bytes()
+    sheet_file.write_bytes(delivered_copy[:3000])  # cut short by a sync client
+    backups = list_backups(state)
+
+    for extra in ((), ("--dry-run",)):
+        error = one_error_line(run_week(inbox, WEEK3, *extra))
+        assert f"cannot read the delivered payment sheet {sheet_file}" in error
+        assert "has no record of the run that wrote it" in error and "nothing was paid" in error
+        assert f"ledger restore {backups[-1]} --state {state}" in error  # the ledger `restore` replaced knows it
+    assert not (tmp_path / "out" / WEEK3).exists() and list_backups(state) == backups  # nothing written
+
+    sheet_file.write_bytes(delivered_copy)
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    [recovered] = find(exception_rows(out_folder(week3)), "PAYMENT-RECOVERED")
+    assert RYAN in recovered["Message"]
+    assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
+
+
+def test_a_damaged_sheet_of_a_run_the_ledger_knows_is_a_warning_and_the_run_goes_on(tmp_path):
+    inbox = two_stipend_inbox(tmp_path)
+    run_week(inbox, WEEK1)
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    sheet_file = tmp_path / "out" / WEEK2 / "payments.xlsx"
+    sheet_file.write_bytes(sheet_file.read_bytes()[:3000])
+
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    [unreadable] = find(exception_rows(out_folder(week3)), "PAYMENT-SHEET-UNREADABLE")
+    assert unreadable["Severity"] == "Warning" and unreadable["File"] == f"out/{WEEK2}/payments.xlsx"
+
+
 def test_a_dry_run_checks_the_delivered_sheets_as_the_real_run_does_and_records_nothing(tmp_path):
     """A dry run shows what the real run would write: after an old copy is restored, a stipend on a
     delivered sheet is recovered, not listed as payable; with the ledger gone it stops as the real run does."""
