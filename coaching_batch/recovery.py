@@ -52,6 +52,8 @@ from .ledger import (
 )
 
 SHEET_NAME = "payments.xlsx"
+# the same sheet as finance may save it again (Excel, LibreOffice): read as it is, except a CSV copy
+SHEET_SAVED_AS = (".xlsm", ".xls", ".ods", ".csv")
 PAYMENTS_SHEET = "Payments"  # the sheet the run writes the payments on
 RUN_JSON = "run.json"
 DEFAULT_OUT_DIRNAME = "out"
@@ -233,13 +235,24 @@ def output_files(roots: list[Path]) -> tuple[list[Path], list[Path]]:
             continue  # walked with the folder it is in
         for folder, subfolders, files in os.walk(root):
             subfolders.sort()
-            if SHEET_NAME in files and (Path(folder) / SHEET_NAME).is_file():
-                path = Path(folder) / SHEET_NAME
+            if path := sheet_among(Path(folder), files):
                 found.setdefault(_key(path), path)
             for name in sorted(files):
                 if name.lower().endswith(".zip") and _holds_sheet(Path(folder) / name):
                     zipped.setdefault(_key(Path(folder) / name), Path(folder) / name)
     return list(found.values()), list(zipped.values())
+
+
+def sheet_among(folder: Path, names: list[str]) -> Path | None:
+    """The payment sheet of ``folder``, whose files are ``names``: ``payments.xlsx``, else the same
+    sheet saved again in another format or case (``payments.ods``, ``Payments.xls``, ``payments.csv``),
+    which must not be passed over as if no sheet were there."""
+    stem = SHEET_NAME.rsplit(".", 1)[0]
+    ranks = {f"{stem}{suffix}": rank for rank, suffix in enumerate((".xlsx", *SHEET_SAVED_AS))}
+    for name in sorted((n for n in names if n.casefold() in ranks), key=lambda n: (n != SHEET_NAME, ranks[n.casefold()], n)):
+        if (folder / name).is_file():
+            return folder / name
+    return None
 
 
 def _holds_sheet(archive: Path) -> bool:
@@ -269,6 +282,10 @@ def read_sheet(path: Path) -> DeliveredSheet:
     from .reports.payments import TOTAL_LABEL
 
     sheet = DeliveredSheet(Path(path))
+    if sheet.path.suffix.casefold() == ".csv":  # its amounts and dates are text as displayed, in any format
+        sheet.error = (f"a CSV copy of the payment sheet, which is not read: open it and save it as {SHEET_NAME} "
+                       "(Excel Workbook) in the same folder")
+        return sheet
     try:
         table = _payment_table(path)
     except Exception as exc:  # noqa: BLE001 - any reason a sheet cannot be read is reported, not raised
@@ -444,7 +461,9 @@ def _sheets_beside(folder: Path) -> list[Path]:
         children = sorted(child for child in folder.iterdir() if not child.name.startswith("."))
     except OSError:
         return []
-    return [child / SHEET_NAME for child in children if (child / SHEET_NAME).is_file()]
+    stem = SHEET_NAME.rsplit(".", 1)[0]
+    names = [SHEET_NAME, *(stem + suffix for suffix in SHEET_SAVED_AS)]  # not listed: a few names looked up
+    return [sheet for sheet in (sheet_among(child, names) for child in children) if sheet]
 
 
 def refuse_unchecked_sheets(state_dir: Path, out_root: Path, folders: list[Path]) -> None:
