@@ -189,6 +189,8 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     if options.dry_run:  # what the real run would write: the delivered sheets checked, nothing recorded
         ledger = Ledger.open_existing(options.state_dir)
         with closing(ledger) if ledger else nullcontext():
+            if ledger is not None and ledger.run_count():
+                recovery.refuse_unchecked_sheets(options.state_dir, out_root, ledger.output_folders())
             out_dir = options.out_dir()
             result = _evaluate(options, programs, progress, ledger, keep)
             result.certificate_template = wording

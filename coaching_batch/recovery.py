@@ -20,7 +20,8 @@ ID on them against the ledger:
 The sheets only ever stop a payment, never make one. Sheets written by a dry run (``run.json`` says
 ``"dry_run": true``) were never delivered and are not read.
 
-A run refuses to start a new ledger beside delivered sheets (:func:`refuse_new_ledger`), refuses a
+A run refuses to start a new ledger beside delivered sheets (:func:`refuse_new_ledger`), or to go on
+beside an unreadable sheet of a run its ledger does not know (:func:`refuse_unchecked_sheets`), refuses a
 damaged one, backs the ledger up first (:func:`open_for_run`), and names a state folder on a
 network or sync file system (:func:`unsafe_mount`). ``ledger rebuild`` and ``ledger verify`` are
 :func:`rebuild` and :func:`verify`.
@@ -31,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -50,6 +52,8 @@ from .ledger import (
 )
 
 SHEET_NAME = "payments.xlsx"
+# the same sheet as finance may save it again (Excel, LibreOffice): read as it is, except a CSV copy
+SHEET_SAVED_AS = (".xlsm", ".xls", ".ods", ".csv")
 PAYMENTS_SHEET = "Payments"  # the sheet the run writes the payments on
 RUN_JSON = "run.json"
 DEFAULT_OUT_DIRNAME = "out"
@@ -231,13 +235,24 @@ def output_files(roots: list[Path]) -> tuple[list[Path], list[Path]]:
             continue  # walked with the folder it is in
         for folder, subfolders, files in os.walk(root):
             subfolders.sort()
-            if SHEET_NAME in files and (Path(folder) / SHEET_NAME).is_file():
-                path = Path(folder) / SHEET_NAME
+            if path := sheet_among(Path(folder), files):
                 found.setdefault(_key(path), path)
             for name in sorted(files):
                 if name.lower().endswith(".zip") and _holds_sheet(Path(folder) / name):
                     zipped.setdefault(_key(Path(folder) / name), Path(folder) / name)
     return list(found.values()), list(zipped.values())
+
+
+def sheet_among(folder: Path, names: list[str]) -> Path | None:
+    """The payment sheet of ``folder``, whose files are ``names``: ``payments.xlsx``, else the same
+    sheet saved again in another format or case (``payments.ods``, ``Payments.xls``, ``payments.csv``),
+    which must not be passed over as if no sheet were there."""
+    stem = SHEET_NAME.rsplit(".", 1)[0]
+    ranks = {f"{stem}{suffix}": rank for rank, suffix in enumerate((".xlsx", *SHEET_SAVED_AS))}
+    for name in sorted((n for n in names if n.casefold() in ranks), key=lambda n: (n != SHEET_NAME, ranks[n.casefold()], n)):
+        if (folder / name).is_file():
+            return folder / name
+    return None
 
 
 def _holds_sheet(archive: Path) -> bool:
@@ -267,6 +282,10 @@ def read_sheet(path: Path) -> DeliveredSheet:
     from .reports.payments import TOTAL_LABEL
 
     sheet = DeliveredSheet(Path(path))
+    if sheet.path.suffix.casefold() == ".csv":  # its amounts and dates are text as displayed, in any format
+        sheet.error = (f"a CSV copy of the payment sheet, which is not read: open it and save it as {SHEET_NAME} "
+                       "(Excel Workbook) in the same folder")
+        return sheet
     try:
         table = _payment_table(path)
     except Exception as exc:  # noqa: BLE001 - any reason a sheet cannot be read is reported, not raised
@@ -446,7 +465,44 @@ def _sheets_beside(folder: Path) -> list[Path]:
         children = sorted(child for child in folder.iterdir() if not child.name.startswith("."))
     except OSError:
         return []
-    return [child / SHEET_NAME for child in children if (child / SHEET_NAME).is_file()]
+    stem = SHEET_NAME.rsplit(".", 1)[0]
+    names = [SHEET_NAME, *(stem + suffix for suffix in SHEET_SAVED_AS)]  # not listed: a few names looked up
+    return [sheet for sheet in (sheet_among(child, names) for child in children) if sheet]
+
+
+def refuse_unchecked_sheets(state_dir: Path, out_root: Path, folders: list[Path]) -> None:
+    """Before anything is written: stop a run when a delivered payment sheet under ``out_root`` (or
+    the ledger's output ``folders``) cannot be read and the ledger knows no run of its folder (it was
+    restored from a copy older than that sheet): its stipends would be paid again unseen. A sheet of
+    a run the ledger knows holds nothing the ledger lacks, and is only reported (check_delivered)."""
+    known = {_key(folder) for folder in folders}
+    paths = [p for p in output_files([out_root, *folders])[0] if _key(p.parent) not in known]
+    unreadable = [s for s in map(read_sheet, paths) if s.error and not s.dry_run]
+    if not unreadable:
+        return
+    named = "; ".join(f"{s.path} ({s.error})" for s in unreadable[:3]) + (" …" if len(unreadable) > 3 else "")
+    one = len(unreadable) == 1
+    backup = _backup_knowing(state_dir, {_key(s.path.parent) for s in unreadable})
+    restore = (f", or put back the ledger's backup that records {'that run' if one else 'those runs'} with "
+               f"`coaching-batch ledger restore {as_typed(backup)} --state {as_typed(state_dir)}`" if backup else "")
+    raise UsageError(
+        f"cannot read the delivered payment sheet{'' if one else 's'} {named}, and the ledger {ledger_path(state_dir)} "
+        f"has no record of the run{'' if one else 's'} that wrote {'it' if one else 'them'} (restored from an older "
+        f"copy?): a run now could pay {'its' if one else 'their'} stipends again, so nothing was paid. Put the "
+        f"delivered copy of {'that sheet' if one else 'those sheets'} back in place (close {'it' if one else 'them'} "
+        f"if open in Excel; finance has a copy){restore}, then run again")
+
+
+def _backup_knowing(state_dir: Path, folders: set[str]) -> Path | None:
+    """The newest backup in state/backups/ whose runs wrote into every one of ``folders``, if any."""
+    for backup in reversed(list_backups(state_dir)):
+        try:
+            with closing(Ledger.open_read_only(backup)) as copy:
+                if copy.version() >= 1 and folders <= {_key(f) for f in copy.output_folders()}:
+                    return backup
+        except (LedgerDamaged, OSError, sqlite3.DatabaseError):
+            continue
+    return None
 
 
 def open_for_run(state_dir: Path, out_root: Path, as_of: date,
@@ -479,6 +535,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
             empty = version == 0 or ledger.run_count() == 0
             last = None if empty else ledger.last_run_as_of()
             half_written = set() if version == 0 else ledger.unfinished_folders()
+            folders = [] if empty else ledger.output_folders()
         if last is not None and as_of < last:  # its report would show what was first seen after its date
             raise UsageError(f"the ledger's last run was as of {last}: a run as of {as_of} cannot be recorded after "
                              f"it (its findings' history and payments are later); run as of {last} or later, or "
@@ -487,6 +544,8 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
             sheets = read_sheets([out_root])
             if sheets:
                 raise _new_ledger_error(state_dir, out_root, sheets, "empty")
+        else:
+            refuse_unchecked_sheets(state_dir, out_root, folders)
         check_out(half_written)
         try:
             backup_ledger(state_dir)

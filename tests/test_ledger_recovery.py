@@ -3,6 +3,7 @@ a share (issue 10): the real command on a small inbox, each story ending with ev
 
 from __future__ import annotations
 
+import csv
 import errno
 from datetime import date
 import json
@@ -23,8 +24,9 @@ from coaching_batch.ledger import KEEP_BACKUPS, Ledger, LedgerDamaged, backup_le
 from coaching_batch.pipeline import RunOptions, run_batch
 from test_ledger import (
     ALICIA_BROOKS, RYAN_PATEL, SAMPLES, WEEK1, WEEK2, WEEK3, _itss_copy, command, exception_rows, find, ledger_rows,
-    out_folder, paid_ids, request_payment, run_week, small_inbox,
+    out_folder, paid_ids, payment_sheet, request_payment, run_week, small_inbox,
 )
+from workbooks import write_ods
 from coaching_batch.rules.pairs import payment_id
 
 RYAN = payment_id("itss-coaching", *RYAN_PATEL)
@@ -325,6 +327,74 @@ def test_a_sheet_finance_renamed_and_titled_still_keeps_an_old_ledger_from_payin
     [recovered] = find(exception_rows(out_folder(week3)), "PAYMENT-RECOVERED")
     assert (recovered["Sheet"], recovered["Cell"]) == ("Paid Oct", "A4") and RYAN in recovered["Message"]
     assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
+def test_a_damaged_sheet_an_old_ledger_never_knew_stops_the_run_until_put_back_and_pays_nothing_twice(tmp_path):
+    """A ledger restored from a copy older than a delivered sheet that can no longer be read: the
+    run paid that sheet's stipend again with only a warning. It stops, naming the sheet and the
+    backup that knows its run, and once the sheet is back it pays nothing twice."""
+    inbox, state, _ = _paid_then_restored_to_before(tmp_path)
+    sheet_file = tmp_path / "out" / WEEK2 / "payments.xlsx"
+    delivered_copy = sheet_file.read_bytes()
+    sheet_file.write_bytes(delivered_copy[:3000])  # cut short by a sync client
+    backups = list_backups(state)
+
+    for extra in ((), ("--dry-run",)):
+        error = one_error_line(run_week(inbox, WEEK3, *extra))
+        assert f"cannot read the delivered payment sheet {sheet_file}" in error
+        assert "has no record of the run that wrote it" in error and "nothing was paid" in error
+        assert f"ledger restore {backups[-1]} --state {state}" in error  # the ledger `restore` replaced knows it
+    assert not (tmp_path / "out" / WEEK3).exists() and list_backups(state) == backups  # nothing written
+
+    sheet_file.write_bytes(delivered_copy)
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    [recovered] = find(exception_rows(out_folder(week3)), "PAYMENT-RECOVERED")
+    assert RYAN in recovered["Message"]
+    assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
+
+
+def test_a_sheet_finance_saved_again_as_csv_or_ods_still_keeps_an_old_ledger_from_paying_again(tmp_path):
+    """Only files named exactly payments.xlsx were looked for: the same sheet saved by LibreOffice as
+    .ods (or .xls, .csv) in its place was passed over, and a ledger restored from an older copy paid
+    its stipend again. A CSV copy stops the run, saying to save it back; an .ods is read as it is."""
+    inbox, state, _ = _paid_then_restored_to_before(tmp_path)
+    week2 = tmp_path / "out" / WEEK2
+    rows = payment_sheet(week2)
+    (week2 / "payments.xlsx").unlink()
+    with open(week2 / "payments.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+    error = one_error_line(run_week(inbox, WEEK3))
+    assert f"{week2 / 'payments.csv'} (a CSV copy" in error and "save it as payments.xlsx" in error
+    assert not (tmp_path / "out" / WEEK3).exists()
+
+    (week2 / "payments.csv").unlink()
+    cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+                    for v in (RYAN, *RYAN_PATEL[::-1]))
+    write_ods(week2 / "Payments.ods", ["Payment ID", "Coach ID", "Candidate ID"], f"<table:table-row>{cells}</table:table-row>")
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    [recovered] = find(exception_rows(out_folder(week3)), "PAYMENT-RECOVERED")
+    assert recovered["File"] == f"out/{WEEK2}/Payments.ods" and RYAN in recovered["Message"]
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
+def test_a_damaged_sheet_of_a_run_the_ledger_knows_is_a_warning_and_the_run_goes_on(tmp_path):
+    inbox = two_stipend_inbox(tmp_path)
+    run_week(inbox, WEEK1)
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    sheet_file = tmp_path / "out" / WEEK2 / "payments.xlsx"
+    sheet_file.write_bytes(sheet_file.read_bytes()[:3000])
+
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    [unreadable] = find(exception_rows(out_folder(week3)), "PAYMENT-SHEET-UNREADABLE")
+    assert unreadable["Severity"] == "Warning" and unreadable["File"] == f"out/{WEEK2}/payments.xlsx"
 
 
 def test_a_dry_run_checks_the_delivered_sheets_as_the_real_run_does_and_records_nothing(tmp_path):

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 import tomllib
@@ -2134,4 +2135,19 @@ def test_a_month_over_the_limit_stays_open_with_its_age_when_an_earlier_meeting_
     [before] = month_over_limit(tmp_path / "week1")
     after = month_over_limit(tmp_path / "week2")
     assert before["cell"] != after[0]["cell"] and "6.00 h" in after[0]["message"]
+    assert [(f["status"], f["first_seen"], f["age_days"]) for f in after] == [("Open", "2026-04-10", 7)]
+
+
+def test_a_month_over_the_limit_stored_without_its_month_by_an_earlier_version_stays_open_with_its_age(tmp_path):
+    """Earlier versions stored MONTH-OVER-LIMIT without its month: on the first run after the upgrade
+    the open month showed once as Resolved and once as New, its first-seen date lost."""
+    inbox = mentoring_inbox(tmp_path)
+    state = ["--program", "support-mentoring", "--state", str(tmp_path / "state")]
+    assert run_command("run", str(inbox), "--as-of", "2026-04-10", "--out", str(tmp_path / "week1"), *state).returncode == 0
+    with sqlite3.connect(tmp_path / "state" / "ledger.sqlite") as db:  # as an earlier version keyed it
+        changed = db.execute("UPDATE findings SET key = substr(key, 1, length(key) - length('|2026-03')) "
+                             "WHERE rule = 'MONTH-OVER-LIMIT' AND key LIKE '%|2026-03'").rowcount
+    assert changed == 1
+    assert run_command("run", str(inbox), "--as-of", "2026-04-17", "--out", str(tmp_path / "week2"), *state).returncode == 0
+    after = month_over_limit(tmp_path / "week2")
     assert [(f["status"], f["first_seen"], f["age_days"]) for f in after] == [("Open", "2026-04-10", 7)]

@@ -115,8 +115,34 @@ def match_history(current: dict[str, Finding], previous: dict[str, Finding]) -> 
     claimed = set(moved.values())
     matched = {key: key for key in current if key in previous and key not in moved and key not in claimed}
     matched |= moved
+    upgraded = _topic_named({key: f for key, f in current.items() if key not in matched},
+                            {key: f for key, f in previous.items() if key not in current and key not in claimed})
+    matched |= upgraded
+    claimed |= set(upgraded.values())
     gone = [key for key in previous if key not in current and key not in claimed]
     return matched, gone
+
+
+def _topic_named(new: dict[str, Finding], gone: dict[str, Finding]) -> dict[str, str]:
+    """This run's key → last run's key of a finding stored without a topic by an earlier version (a
+    month over its limit, before months were told apart) and the one finding now of the same rule,
+    workbook, sheet and pair whose topic that stored message names: it is the same problem, seen
+    since then, not Resolved and New on the first run after the upgrade."""
+    def place(f: Finding) -> tuple:
+        return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id)
+
+    with_topic = defaultdict(list)
+    for key, f in new.items():
+        if f.topic:
+            with_topic[place(f)].append((key, f.topic))
+    found: dict[str, str] = {}
+    for old_key, f in gone.items():
+        if f.topic:
+            continue
+        named = [key for key, topic in with_topic.get(place(f), ()) if topic in f.message]
+        if len(named) == 1 and named[0] not in found:
+            found[named[0]] = old_key
+    return found
 
 
 def _paired(new: list[Finding], gone: list[Finding], likeness, *, one_for_one: bool) -> dict[str, str]:
