@@ -800,6 +800,15 @@ def test_missing_feedback_tells_the_one_it_goes_to_to_send_it_not_to_ask_themsel
     ]
 
 
+def test_a_half_yearly_feedback_round_asks_for_the_form_of_its_six_months_not_this_years():
+    ours = policy_from_toml((PRESETS / "reps-coaching.toml").read_text(encoding="utf-8")
+                            .replace("every_months = 12", "every_months = 6"), "ours.toml")
+    findings = found(reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], program=ours), "FEEDBACK-MISSING")
+    assert [f.message.startswith("No feedback from the coach dated in the 6 months up to 2026-11-20") for f in findings] == [True, False]
+    assert sorted(f.fix for f in findings) == ["Send in a feedback form (one is due every 6 months) as the coach.",
+                                               "Send in a feedback form (one is due every 6 months) as the coachee."]
+
+
 def test_pair_started_one_day_less_than_12_months_before_as_of_needs_no_feedback_yet():
     assert found(reps(pairs=[reps_pair(start="2025-11-21")]), "FEEDBACK-MISSING") == []
 

@@ -130,6 +130,8 @@ def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) ->
     dated_later = dict(zip(zip(later["candidate_id"], later["coach_id"], later["role"]), later["feedback_date"]))
     due = pairs["status"].eq("Active") & (add_months(pairs["start"], feedback.every_months) <= as_of).fillna(False)
     words = context.policy.words
+    period = "1 month" if feedback.every_months == 1 else f"{feedback.every_months} months"
+    form = "this year's feedback form" if feedback.every_months == 12 else f"a feedback form (one is due every {period})"
     for pair in pairs[due].to_dict("records"):
         for role, actor, who in (("Coach", "coach", f"the {words.coach}"), ("Coachee", "candidate", f"the {words.candidate}")):
             key = (pair["candidate_id"], pair["coach_id"], role)
@@ -137,7 +139,7 @@ def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) ->
                 after = (f"; the form dated {day_text(dated_later[key])}, after {day_text(as_of)}, counts from that date"
                          if key in dated_later else "")
                 judgement.findings.append(pair_finding("FEEDBACK-MISSING", pair,
-                    f"No feedback from {who} dated in the {feedback.every_months} months up to {day_text(as_of)} "
+                    f"No feedback from {who} dated in the {period} up to {day_text(as_of)} "
                     f"(the pair started on {day_text(pair['start'])}){after}",
-                    fix=f"Send in this year's feedback form as {who}.", actor=actor, topic=role))
+                    fix=f"Send in {form} as {who}.", actor=actor, topic=role))
     return judgement
