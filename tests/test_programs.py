@@ -593,6 +593,7 @@ def test_a_coach_with_many_coachees_names_the_active_ones_and_writes_each_ones_w
 def renamed(program: str, **words: str):
     """A copy of preset ``program`` whose [words] call its two people and their work ``words``."""
     text = (PRESETS / f"{program}.toml").read_text(encoding="utf-8").replace(f'name = "{program}"', f'name = "{program}-ours"')
+    text = re.sub(r'(?m)^title = .*$', 'title = "Our Program"', text)
     text = text[: text.index("[words]")] + "[words]\n" + "".join(f'{key} = "{word}"\n' for key, word in words.items())
     return policy_from_toml(text, "ours.toml")
 
@@ -614,7 +615,7 @@ def test_a_reps_copy_with_its_own_words_says_them_in_every_message_and_fix():
     text = said_in(f for f in result.findings if f.rule in rules - {"CELL-TYPE"})
     assert not re.search(r"coach(?! training)|candidate", text, re.IGNORECASE), text  # Coach Training Date: the roster's column
     assert "Rep 100 already has 3 active members when member 203 starts on 2026-03-04" in text
-    assert "Rep 100 looks inactive: no rep-log entry since the first active pair started on 2026-03-01" in text
+    assert "Rep 100 looks inactive: no Our Program rep-log entry since the first active pair started on 2026-03-01" in text
     assert "active members: 200, 201, 202, 203" in text
     assert "Assign the member to a rep with room" in text
     assert "No feedback from the member dated" in text
@@ -733,6 +734,15 @@ def test_coach_inactive_names_the_coachees_in_order_of_start_whatever_the_order_
     messages = {found(reps(pairs=order, log=[]), "COACH-INACTIVE")[0].message for order in (pairs, pairs[::-1])}
     assert len(messages) == 1
     assert messages.pop().endswith("active coachees: 201, 200, 202")
+
+
+def test_coach_inactive_says_it_is_the_programs_log_that_has_no_entry():
+    """The coach may meet candidates of another program: the message says whose log is quiet."""
+    result = reps(pairs=[reps_pair(start="2026-03-01")], log=[coach_entry(day(AS_OF, -61))])
+    [inactive] = found(result, "COACH-INACTIVE")
+    assert inactive.message.startswith(f"Coach 100 looks inactive: latest Reps Coaching coach-log entry {day(AS_OF, -61)}, ")
+    [never] = found(reps(pairs=[reps_pair(start="2026-03-01")], log=[]), "COACH-INACTIVE")
+    assert "no Reps Coaching coach-log entry since the first active pair started on 2026-03-01" in never.message
 
 
 def test_coach_with_no_entries_is_inactive_when_the_earliest_active_start_is_61_days_ago():

@@ -84,11 +84,12 @@ def judge_capacity(pairs: pd.DataFrame, capacity: Capacity, context: Context) ->
 
 def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: Context) -> Judgement:
     """COACH-INACTIVE, once per coach with an Active pair and no coach-log entry with any coachee in
-    the last days (or none at all, when the coach's first active pair started that long ago)."""
+    the last days (or none at all, when the coach's first active pair started that long ago). Only
+    this program's log is looked at, and the message says so: the coach may log in another."""
     judgement = Judgement()
     as_of = context.as_of
     words = context.policy.words
-    log = f"{words.coach}-log entry"
+    log = f"{context.policy.title or context.policy.name} {words.coach}-log entry"
     fix = (f"Contact the {words.coach}; if they are no longer active, change the {words.candidates}' {words.coach} "
            f"through the Reps Council.")
     quiet_since = as_of - pd.Timedelta(days=activity.inactive_days)
