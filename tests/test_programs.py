@@ -245,6 +245,22 @@ def test_withdrawn_mentoring_pair_without_an_agreement_date_is_fine():
     assert found(result, "AGREEMENT-MISSING") == []
 
 
+def test_an_agreement_date_after_as_of_is_an_error_at_that_cell_and_blocks_completion():
+    """A signed agreement dated after the run's as-of date: not signed yet, or mistyped (2027 for 2026?)."""
+    result = mentoring(pairs=[completed_mentoring_pair(agreement=day(AS_OF, 1))], log=[coach_entry("2026-10-20")])
+    at_pair = [f for f in found(result, "AGREEMENT-MISSING") if f.file == "assignments.xlsx"]
+    assert [(f.cell, f.severity) for f in at_pair] == [(cell("assignments", "agreement_date", 1), "error")]
+    assert at_pair[0].message.startswith(f"Agreement Date {day(AS_OF, 1)} is after the as-of date {day(AS_OF)}")
+    pair = pair_of(result)
+    assert not pair["completion_eligible"]
+    assert "is after the as-of date" in reasons(pair)
+
+
+def test_an_agreement_dated_on_as_of_is_signed():
+    result = mentoring(pairs=[mentoring_pair(agreement=day(AS_OF))], log=[])
+    assert found(result, "AGREEMENT-MISSING") == []
+
+
 def test_a_meeting_the_day_before_the_agreement_is_not_counted_and_does_not_block_the_verdict():
     log = [coach_entry("2026-01-14", 90)] + monthly_meetings()
     result = mentoring(pairs=[completed_mentoring_pair()], log=log)

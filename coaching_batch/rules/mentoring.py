@@ -19,8 +19,8 @@ def agreement_fix(words: Words) -> str:
 
 
 def judge_relationship(pairs: pd.DataFrame, relationship: Relationship, context: Context) -> Judgement:
-    """AGREEMENT-MISSING on a pair with no Agreement Date (blocks completion); RELATIONSHIP-EXPIRED
-    on an Active pair whose months ended before as-of."""
+    """AGREEMENT-MISSING on a pair with no Agreement Date, or one after as-of: not signed yet, or
+    mistyped (blocks completion); RELATIONSHIP-EXPIRED on an Active pair whose months ended before as-of."""
     judgement = Judgement()
     words = context.policy.words
     cells = context.tables.cells(pairs, "agreement_date")
@@ -31,6 +31,14 @@ def judge_relationship(pairs: pd.DataFrame, relationship: Relationship, context:
                 judgement.findings.append(pair_finding("AGREEMENT-MISSING", pair,
                     f"No Agreement Date: the relationship starts with the signed {words.coach}–{words.candidate} agreement, "
                     "and no meeting counts until it is recorded", cell=cells[i], fix=agreement_fix(words)))
+        elif pair["agreement_date"] > context.as_of:
+            if pair["status"] != "Withdrawn":
+                signed = day_text(pair["agreement_date"])
+                judgement.blocks(i, f"Agreement Date {signed} is after the as-of date")
+                judgement.findings.append(pair_finding("AGREEMENT-MISSING", pair,
+                    f"Agreement Date {signed} is after the as-of date {day_text(context.as_of)}: the {words.activity} "
+                    f"agreement is not signed yet, or the date is mistyped; no meeting counts before it", cell=cells[i],
+                    fix="Correct the Agreement Date if it is mistyped; otherwise record it once the agreement is signed."))
         elif pair["status"] == "Active" and pair["deadline"] < context.as_of:
             judgement.findings.append(pair_finding("RELATIONSHIP-EXPIRED", pair,
                 f"Still Active but the {relationship.months}-month relationship from the agreement of "
