@@ -10,6 +10,7 @@ run's sheet is laid out the same and marked "not for payment" around the table (
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -91,7 +92,7 @@ def write_payments(result: RunResult, path: Path) -> None:
         if wraps:
             wrapped.append((col, values))
     set_header_height(sheet, 0, PAYMENT_SHEET)
-    set_wrapped_heights(sheet, wrapped)
+    heights = set_wrapped_heights(sheet, wrapped)
 
     total_row, last_col = len(payments) + 1, len(PAYMENT_SHEET) - 1
     amount_col = PAYMENT_COLUMNS.index("amount")
@@ -108,7 +109,7 @@ def write_payments(result: RunResult, path: Path) -> None:
         # in the file itself too: a copy taken away from its run.json is still known for a preview
         workbook.set_custom_property(DRY_RUN_PROPERTY, True)
     make_printable(sheet, f"Payments — {paying_programs_title(result)}", as_of=result.as_of, last_row=total_row,
-                   last_col=last_col, page_breaks=payment_page_breaks(len(payments)),
+                   last_col=last_col, page_breaks=payment_page_breaks(len(payments), heights),
                    rows_per_page=PAYMENTS_PER_PAGE + 1, banner=DRY_RUN_BANNER if result.dry_run else None)
     workbook.close()
 
@@ -119,7 +120,20 @@ def paying_programs_title(result: RunResult) -> str:
     return "; ".join(paying) or programs_title(result)
 
 
-def payment_page_breaks(count: int) -> list[int]:
+def payment_page_breaks(count: int, heights: Sequence[float] = ()) -> list[int]:
     """The rows (0-based; row 0 is the header) that start a printed page: one every
-    PAYMENTS_PER_PAGE payments, none that would leave the total alone on a page."""
-    return list(range(1 + PAYMENTS_PER_PAGE, count + 1, PAYMENTS_PER_PAGE))
+    PAYMENTS_PER_PAGE payments, none that would leave the total alone on a page. ``heights``: each
+    payment's row in rows of the default height, when a long name wraps onto a taller one: a page
+    then holds no more than its scale is sized for (PAYMENTS_PER_PAGE rows and the total's)."""
+    if not len(heights):
+        return list(range(1 + PAYMENTS_PER_PAGE, count + 1, PAYMENTS_PER_PAGE))
+    room = PAYMENTS_PER_PAGE + 1
+    breaks, first, used = [], 1, 0.0
+    for row, height in enumerate(heights, start=1):
+        if row > first and (used + height > room or row - first == PAYMENTS_PER_PAGE):
+            breaks.append(row)
+            first, used = row, 0.0
+        used += height
+    if used + 1 > room and count > first:  # the last page has no room left for the total: its last payment goes with it
+        breaks.append(count)
+    return breaks

@@ -397,11 +397,12 @@ def set_header_height(sheet: Worksheet, row: int, columns: Sequence[Column]) -> 
         sheet.set_row(row, DEFAULT_ROW_POINTS * lines)
 
 
-def set_wrapped_heights(sheet: Worksheet, wrapped: Sequence[tuple[int, Sequence[Any]]]) -> None:
+def set_wrapped_heights(sheet: Worksheet, wrapped: Sequence[tuple[int, Sequence[Any]]]) -> np.ndarray:
     """Rows 1, 2, ... as tall as the most lines their wrapped texts take (``wrapped``: each wrapped
     column's index and cells, None blank). Excel would fit them by itself, LibreOffice does not: a
     long message printed over the rows below it. Lines are counted from each text's length (a line
-    holds about as many characters as the column is wide), for the whole column at once."""
+    holds about as many characters as the column is wide), for the whole column at once. Returns
+    each row's height in rows of the default height (empty when nothing wraps)."""
     lines = np.ones(0)
     for col, values in wrapped:
         texts = pd.Series(values, dtype=object)
@@ -409,8 +410,10 @@ def set_wrapped_heights(sheet: Worksheet, wrapped: Sequence[tuple[int, Sequence[
         column_lines = (np.ceil(texts.str.len().fillna(0).to_numpy(dtype=float) / per_line)
                         + texts.str.count("\n").fillna(0).to_numpy(dtype=float))
         lines = column_lines if not len(lines) else np.maximum(lines, column_lines)
+    lines = np.minimum(np.maximum(lines, 1), MAX_ROW_POINTS / DEFAULT_ROW_POINTS)
     for row in np.flatnonzero(lines > 1):
-        sheet.set_row(int(row) + 1, min(DEFAULT_ROW_POINTS * float(lines[row]), MAX_ROW_POINTS))
+        sheet.set_row(int(row) + 1, DEFAULT_ROW_POINTS * float(lines[row]))
+    return lines
 
 
 def wrapped_lines(text: str, width: float) -> int:
