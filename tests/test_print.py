@@ -79,6 +79,19 @@ def test_the_payment_sheet_prints_40_payments_a_page_with_the_total_on_the_last(
         assert not sheet.sheet_properties.pageSetUpPr.fitToPage and 10 <= int(sheet.page_setup.scale) < 100
 
 
+def test_the_text_after_the_amount_is_indented_clear_of_it(tmp_path, policy):
+    """The Amount is right-aligned and the Program after it left-aligned: without an indent they
+    printed as one word ("$300.00itss-coaching"). Values and columns stay as they are."""
+    write_payments(make_result(policy, payments=payments_of(3)), tmp_path / "payments.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    header = [c.value for c in sheet[1]]
+    amount, program = header.index("Amount") + 1, header.index("Program") + 1
+    assert program == amount + 1
+    assert [sheet.cell(row, program).value for row in (2, 3, 4)] == ["itss-coaching"] * 3
+    assert all(sheet.cell(row, program).alignment.indent >= 1 for row in (2, 3, 4))
+    assert sheet.cell(2, amount).alignment.indent == 0  # only the text is moved
+
+
 LONG_NAME = "Maximiliana Alexandrina Konstantinopoulou-Vanderbilt de la Cruz y Montenegro Smith"[:80]
 
 

@@ -50,6 +50,8 @@ DRY_RUN_NOTE_BOX = {
     "width": 720, "height": 64, "font": {"bold": True, "size": 12, "color": ERROR_FONT},
     "fill": {"color": ERROR_FILL}, "line": {"color": ERROR_FONT, "width": 1.5},
 }
+RIGHT_ALIGNED = (DATE, HOURS, MONEY)  # the kinds a cell shows at its right edge
+INDENT_WIDTH = 2  # characters: a text column indented clear of the number before it is that much wider
 PAYMENTS_PER_PAGE = 40  # printed: a page break after every 40 payments; the total prints with the last ones
 
 
@@ -85,6 +87,8 @@ def write_payments(result: RunResult, path: Path) -> None:
             width = column_width(column, [*values, total]) + 1
         wraps = overflows(column, values, width)  # a name too long for the widest column
         write, cell_format = cell_writer(sheet, column.kind), formats.by_kind[LONG_TEXT if wraps else column.kind]
+        if column.kind == TEXT and not wraps and col and PAYMENT_SHEET[col - 1].kind in RIGHT_ALIGNED:
+            cell_format, width = formats.indented_text, width + INDENT_WIDTH
         for row, value in enumerate(values, start=1):
             if value is not None:
                 write(row, col, value, cell_format)

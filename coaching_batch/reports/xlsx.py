@@ -186,6 +186,8 @@ class Formats:
             INTEGER: add({**top, "num_format": INTEGER_FORMAT}),
             COUNT: add({**top, "num_format": COUNT_FORMAT}),
         }
+        # text after a right-aligned number, one indent clear of it ("$300.00itss-coaching" printed as one)
+        self.indented_text = add({**top, "align": "left", "indent": 1})
         self.error_row = add({"bg_color": ERROR_FILL, "font_color": ERROR_FONT})
         self.warning_row = add({"bg_color": WARNING_FILL, "font_color": WARNING_FONT})
         # The Pairs sheet's rows (and the legend that explains them).
