@@ -210,6 +210,16 @@ class Words:
     candidate: str = "candidate"  # mentee, coachee …
     activity: str = "coaching"  # mentoring …: "has completed the coaching experience"
 
+    @property
+    def candidates(self) -> str:
+        """The plural, as a message counts them: coachees, mentees, candidates."""
+        return self.candidate + ("es" if self.candidate.endswith(("s", "x", "z", "ch", "sh")) else "s")
+
+
+def capital(word: str) -> str:
+    """``word`` with a capital first letter, the rest as written ("coachee" → "Coachee")."""
+    return word[:1].upper() + word[1:]
+
 
 @dataclass(frozen=True)
 class Reading:

@@ -79,6 +79,37 @@ def test_the_payment_sheet_prints_40_payments_a_page_with_the_total_on_the_last(
         assert not sheet.sheet_properties.pageSetUpPr.fitToPage and 10 <= int(sheet.page_setup.scale) < 100
 
 
+def test_the_text_after_the_amount_is_indented_clear_of_it(tmp_path, policy):
+    """The Amount is right-aligned and the Program after it left-aligned: without an indent they
+    printed as one word ("$300.00itss-coaching"). Values and columns stay as they are."""
+    write_payments(make_result(policy, payments=payments_of(3)), tmp_path / "payments.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    header = [c.value for c in sheet[1]]
+    amount, program = header.index("Amount") + 1, header.index("Program") + 1
+    assert program == amount + 1
+    assert [sheet.cell(row, program).value for row in (2, 3, 4)] == ["itss-coaching"] * 3
+    assert all(sheet.cell(row, program).alignment.indent >= 1 for row in (2, 3, 4))
+    assert sheet.cell(2, amount).alignment.indent == 0  # only the text is moved
+
+
+LONG_NAME = "Maximiliana Alexandrina Konstantinopoulou-Vanderbilt de la Cruz y Montenegro Smith"[:80]
+
+
+@pytest.mark.parametrize("long_names, breaks", [(1, [41]), (10, [32, 72]), (40, [21, 42])])
+def test_payments_with_long_wrapped_names_are_paged_by_the_rows_their_lines_take(tmp_path, policy, long_names, breaks):
+    """The scale prints 40 payments of one line and the total on a page: a name wrapping onto a taller
+    row takes the room of its lines (40 two-line rows ran over onto pages of their own, in LibreOffice)."""
+    payments = payments_of(80)
+    payments.loc[: long_names - 1, "candidate_name"] = LONG_NAME
+    write_payments(make_result(policy, payments=payments), tmp_path / "payments.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    assert [b.id for b in sheet.row_breaks.brk] == breaks
+    starts = [2, *(b + 1 for b in breaks), 80 + 3]  # 1-based rows: the first payment of each page; the row after the total
+    for first, end in zip(starts, starts[1:]):
+        lines = sum((sheet.row_dimensions[row].height or 15) / 15 for row in range(first, end))
+        assert end - first <= 41 and lines <= 41  # 40 payments and the total, in rows of one line
+
+
 # LibreOffice lays columns out about 5 % wider than xlsxwriter's pixel widths (measured: 41 payments that
 # xlsxwriter fits at 75 % spill a column onto pages of their own in LibreOffice at 72 %, fit at 71 %).
 LIBREOFFICE_WIDER = 1.05

@@ -246,6 +246,22 @@ def test_withdrawn_mentoring_pair_without_an_agreement_date_is_fine():
     assert found(result, "AGREEMENT-MISSING") == []
 
 
+def test_an_agreement_date_after_as_of_is_an_error_at_that_cell_and_blocks_completion():
+    """A signed agreement dated after the run's as-of date: not signed yet, or mistyped (2027 for 2026?)."""
+    result = mentoring(pairs=[completed_mentoring_pair(agreement=day(AS_OF, 1))], log=[coach_entry("2026-10-20")])
+    at_pair = [f for f in found(result, "AGREEMENT-MISSING") if f.file == "assignments.xlsx"]
+    assert [(f.cell, f.severity) for f in at_pair] == [(cell("assignments", "agreement_date", 1), "error")]
+    assert at_pair[0].message.startswith(f"Agreement Date {day(AS_OF, 1)} is after the as-of date {day(AS_OF)}")
+    pair = pair_of(result)
+    assert not pair["completion_eligible"]
+    assert "is after the as-of date" in reasons(pair)
+
+
+def test_an_agreement_dated_on_as_of_is_signed():
+    result = mentoring(pairs=[mentoring_pair(agreement=day(AS_OF))], log=[])
+    assert found(result, "AGREEMENT-MISSING") == []
+
+
 def test_a_meeting_the_day_before_the_agreement_is_not_counted_and_does_not_block_the_verdict():
     log = [coach_entry("2026-01-14", 90)] + monthly_meetings()
     result = mentoring(pairs=[completed_mentoring_pair()], log=log)
@@ -584,11 +600,63 @@ def test_a_coach_with_many_coachees_names_the_active_ones_and_writes_each_ones_w
     findings = found(reps(pairs=pairs, roster=roster), "COACH-OVER-CAPACITY")
     assert [f.candidate_id for f in findings] == [str(300 + i) for i in range(3, 40)]
     twentieth = findings[19 - 3].message
-    assert twentieth.startswith("Coach 100 already has 9 active coachees when candidate 319 starts on 2026-01-20: "
+    assert twentieth.startswith("Coach 100 already has 9 active coachees when coachee 319 starts on 2026-01-20: "
                                 "310 (from 2026-01-11), 311 (from 2026-01-12), ")
     assert twentieth.endswith("318 (from 2026-01-19); at most 3 at a time")
     assert findings[-1].message.count("(from ") == 29  # 310 to 338
     assert len(written) <= 2 * 40
+
+
+def renamed(program: str, **words: str):
+    """A copy of preset ``program`` whose [words] call its two people and their work ``words``."""
+    text = (PRESETS / f"{program}.toml").read_text(encoding="utf-8").replace(f'name = "{program}"', f'name = "{program}-ours"')
+    text = re.sub(r'(?m)^title = .*$', 'title = "Our Program"', text)
+    text = text[: text.index("[words]")] + "[words]\n" + "".join(f'{key} = "{word}"\n' for key, word in words.items())
+    return policy_from_toml(text, "ours.toml")
+
+
+def said_in(findings) -> str:
+    """Every word a coordinator reads of ``findings``: the messages and the fixes."""
+    return "\n".join(f"{f.message}\n{f.fix}" for f in findings)
+
+
+def test_a_reps_copy_with_its_own_words_says_them_in_every_message_and_fix():
+    """A copied reps policy calls its people rep and member: no message or fix says coach, coachee
+    or candidate (COACH-OVER-CAPACITY said "when candidate 203 starts", among "coachees")."""
+    ours = renamed(REPS, coach="rep", candidate="member", activity="support")
+    pairs = four_pairs() + [reps_pair(candidate="204", coach="101", start="2025-06-01", extended_until="2027-06-01")]
+    roster = reps_roster(coach={"coach_training_date": None})
+    result = reps(pairs=pairs, log=[], roster=roster, program=ours)
+    rules = {f.rule for f in result.findings}
+    assert {"COACH-OVER-CAPACITY", "COACH-INACTIVE", "FEEDBACK-MISSING", "COACH-NOT-QUALIFIED"} <= rules
+    text = said_in(f for f in result.findings if f.rule in rules - {"CELL-TYPE"})
+    assert not re.search(r"coach(?! training)|candidate", text, re.IGNORECASE), text  # Coach Training Date: the roster's column
+    assert "Rep 100 already has 3 active members when member 203 starts on 2026-03-04" in text
+    assert "Rep 100 looks inactive: no Our Program rep-log entry since the first active pair started on 2026-03-01" in text
+    assert "active members: 200, 201, 202, 203" in text
+    assert "Assign the member to a rep with room" in text
+    assert "No feedback from the member dated" in text
+    assert "rep over capacity (3 other members active at the start)" in reasons(pair_of(result, "203"))
+
+
+def test_a_mentoring_copy_with_its_own_words_says_them_in_every_message_and_fix():
+    """Mentor, mentee and mentoring are support-mentoring's words, not the rules': a copy that calls its
+    people buddy and newcomer reads them in every message, fix and reason."""
+    ours = renamed(MENTORING, coach="buddy", candidate="newcomer", activity="buddying")
+    roster = mentoring_roster(mentor={"hire_date": "2024-01-01", "employee_id": "100"},
+                              mentee={"employment_status": "Temporary", "supervisor_id": "100"})
+    pairs = [mentoring_pair(), mentoring_pair(candidate="9000", agreement=None)]
+    log = ([coach_entry("2026-01-14")] + monthly_meetings(skip=("2026-05",))
+           + [coach_entry("2026-03-05", 240)])
+    result = mentoring(roster=roster, pairs=pairs, log=log, program=ours)
+    assert {"MENTOR-NOT-ELIGIBLE", "MENTEE-NOT-ELIGIBLE", "AGREEMENT-MISSING", "MONTH-OVER-LIMIT",
+            "LOG-MONTH-MISSING"} <= set(found(result))
+    text = said_in(result.findings)
+    assert not re.search(r"mentor|mentee", text, re.IGNORECASE), text
+    assert "Buddy 100 is not eligible: the buddy is the newcomer's supervisor" in text
+    assert "Newcomer 200 is not eligible: employment status is Temporary" in text
+    assert text.count("Have buddy and newcomer sign the buddying agreement") == 2  # the pair's, and a meeting's before it
+    assert "buddy not eligible" in reasons(pair_of(result)) and "newcomer not eligible" in reasons(pair_of(result))
 
 
 def test_capacity_is_per_coach():
@@ -685,6 +753,15 @@ def test_coach_inactive_names_the_coachees_in_order_of_start_whatever_the_order_
     assert messages.pop().endswith("active coachees: 201, 200, 202")
 
 
+def test_coach_inactive_says_it_is_the_programs_log_that_has_no_entry():
+    """The coach may meet candidates of another program: the message says whose log is quiet."""
+    result = reps(pairs=[reps_pair(start="2026-03-01")], log=[coach_entry(day(AS_OF, -61))])
+    [inactive] = found(result, "COACH-INACTIVE")
+    assert inactive.message.startswith(f"Coach 100 looks inactive: latest Reps Coaching coach-log entry {day(AS_OF, -61)}, ")
+    [never] = found(reps(pairs=[reps_pair(start="2026-03-01")], log=[]), "COACH-INACTIVE")
+    assert "no Reps Coaching coach-log entry since the first active pair started on 2026-03-01" in never.message
+
+
 def test_coach_with_no_entries_is_inactive_when_the_earliest_active_start_is_61_days_ago():
     pairs = [reps_pair(start=day(AS_OF, -61)), reps_pair(candidate="201", start=day(AS_OF, -10))]
     assert len(found(reps(pairs=pairs, log=[]), "COACH-INACTIVE")) == 1
@@ -748,6 +825,15 @@ def test_missing_feedback_tells_the_one_it_goes_to_to_send_it_not_to_ask_themsel
         ("candidate", "Send in this year's feedback form as the coachee."),
         ("coach", "Send in this year's feedback form as the coach."),
     ]
+
+
+def test_a_half_yearly_feedback_round_asks_for_the_form_of_its_six_months_not_this_years():
+    ours = policy_from_toml((PRESETS / "reps-coaching.toml").read_text(encoding="utf-8")
+                            .replace("every_months = 12", "every_months = 6"), "ours.toml")
+    findings = found(reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], program=ours), "FEEDBACK-MISSING")
+    assert [f.message.startswith("No feedback from the coach dated in the 6 months up to 2026-11-20") for f in findings] == [True, False]
+    assert sorted(f.fix for f in findings) == ["Send in a feedback form (one is due every 6 months) as the coach.",
+                                               "Send in a feedback form (one is due every 6 months) as the coachee."]
 
 
 def test_pair_started_one_day_less_than_12_months_before_as_of_needs_no_feedback_yet():
@@ -1215,6 +1301,17 @@ def test_meetings_22_days_apart_are_a_gap_stating_both_dates_and_the_days():
     findings = found(job(log=log), "MEETING-GAP")
     assert len(findings) == 1 and findings[0].severity == "warning"
     assert all(text in findings[0].message for text in ("2026-10-01", "2026-10-23", "22"))
+
+
+def test_a_job_embedded_copy_with_its_own_words_says_them_in_the_fixes():
+    ours = renamed(JOB, coach="partner", candidate="teacher", activity="partnering")
+    log = [coach_entry(d) for d in ("2026-10-01", "2026-10-23", "2026-11-05", "2026-11-19")]
+    result = job(log=log, as_of="2026-12-15", program=ours)
+    assert {"MEETING-GAP", "AGREEMENT-REVIEWS-SHORT"} <= set(found(result))
+    text = said_in(result.findings)
+    assert not re.search(r"coach", text, re.IGNORECASE), text
+    assert "Review the partnership agreement with the teacher" in text
+    assert "schedule the next partnering meeting" in text
 
 
 def test_latest_meeting_21_days_before_as_of_is_not_a_gap():

@@ -10,6 +10,7 @@ run's sheet is laid out the same and marked "not for payment" around the table (
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ from ..model import PAYMENT_COLUMNS, RunResult
 from .programs import programs_title, run_programs
 from .xlsx import (
     DATE, ERROR_FILL, ERROR_FONT, HOURS, MONEY, TEXT, Column, Formats, as_number, column_values, column_width, make_printable,
-    open_workbook, set_header_height, set_wrapped_heights, write_fitted_column, write_header,
+    open_workbook, overflows, set_header_height, set_wrapped_heights, write_fitted_column, write_header,
 )
 
 # Header and kind of each payment column, in model.PAYMENT_COLUMNS order (a new column must be named here).
@@ -49,6 +50,8 @@ DRY_RUN_NOTE_BOX = {
     "width": 720, "height": 64, "font": {"bold": True, "size": 12, "color": ERROR_FONT},
     "fill": {"color": ERROR_FILL}, "line": {"color": ERROR_FONT, "width": 1.5},
 }
+RIGHT_ALIGNED = (DATE, HOURS, MONEY)  # the kinds a cell shows at its right edge
+INDENT_WIDTH = 2  # characters: a text column indented clear of the number before it is that much wider
 PAYMENTS_PER_PAGE = 40  # printed: a page break after every 40 payments; the total prints with the last ones
 
 
@@ -82,10 +85,16 @@ def write_payments(result: RunResult, path: Path) -> None:
         width = column_width(column, values)
         if column.key == "amount":  # as wide as the total too, printed bold: a larger total showed ####
             width = column_width(column, [*values, total]) + 1
-        if write_fitted_column(sheet, formats, col, column, values, width):  # a name too long for the widest column
+        # text right of a right-aligned amount, indented clear of it (it printed as "$300.00itss-coaching")
+        indented = (column.kind == TEXT and col and PAYMENT_SHEET[col - 1].kind in RIGHT_ALIGNED
+                    and not overflows(column, values, width))
+        if indented:
+            width += INDENT_WIDTH
+        if write_fitted_column(sheet, formats, col, column, values, width,
+                               cell_format=formats.indented_text if indented else None):  # a name too long for the widest column
             wrapped.append((col, values))
     set_header_height(sheet, 0, PAYMENT_SHEET)
-    set_wrapped_heights(sheet, wrapped)
+    heights = set_wrapped_heights(sheet, wrapped)
 
     total_row, last_col = len(payments) + 1, len(PAYMENT_SHEET) - 1
     amount_col = PAYMENT_COLUMNS.index("amount")
@@ -102,7 +111,7 @@ def write_payments(result: RunResult, path: Path) -> None:
         # in the file itself too: a copy taken away from its run.json is still known for a preview
         workbook.set_custom_property(DRY_RUN_PROPERTY, True)
     make_printable(sheet, f"Payments — {paying_programs_title(result)}", as_of=result.as_of, last_row=total_row,
-                   last_col=last_col, page_breaks=payment_page_breaks(len(payments)),
+                   last_col=last_col, page_breaks=payment_page_breaks(len(payments), heights),
                    rows_per_page=PAYMENTS_PER_PAGE + 1, banner=DRY_RUN_BANNER if result.dry_run else None)
     workbook.close()
 
@@ -113,7 +122,20 @@ def paying_programs_title(result: RunResult) -> str:
     return "; ".join(paying) or programs_title(result)
 
 
-def payment_page_breaks(count: int) -> list[int]:
+def payment_page_breaks(count: int, heights: Sequence[float] = ()) -> list[int]:
     """The rows (0-based; row 0 is the header) that start a printed page: one every
-    PAYMENTS_PER_PAGE payments, none that would leave the total alone on a page."""
-    return list(range(1 + PAYMENTS_PER_PAGE, count + 1, PAYMENTS_PER_PAGE))
+    PAYMENTS_PER_PAGE payments, none that would leave the total alone on a page. ``heights``: each
+    payment's row in rows of the default height, when a long name wraps onto a taller one: a page
+    then holds no more than its scale is sized for (PAYMENTS_PER_PAGE rows and the total's)."""
+    if not len(heights):
+        return list(range(1 + PAYMENTS_PER_PAGE, count + 1, PAYMENTS_PER_PAGE))
+    room = PAYMENTS_PER_PAGE + 1
+    breaks, first, used = [], 1, 0.0
+    for row, height in enumerate(heights, start=1):
+        if row > first and (used + height > room or row - first == PAYMENTS_PER_PAGE):
+            breaks.append(row)
+            first, used = row, 0.0
+        used += height
+    if used + 1 > room and count > first:  # the last page has no room left for the total: its last payment goes with it
+        breaks.append(count)
+    return breaks

@@ -186,6 +186,8 @@ class Formats:
             INTEGER: add({**top, "num_format": INTEGER_FORMAT}),
             COUNT: add({**top, "num_format": COUNT_FORMAT}),
         }
+        # text after a right-aligned number, one indent clear of it ("$300.00itss-coaching" printed as one)
+        self.indented_text = add({**top, "align": "left", "indent": 1})
         self.error_row = add({"bg_color": ERROR_FILL, "font_color": ERROR_FONT})
         self.warning_row = add({"bg_color": WARNING_FILL, "font_color": WARNING_FONT})
         # The Pairs sheet's rows (and the legend that explains them).
@@ -386,11 +388,12 @@ def set_header_height(sheet: Worksheet, row: int, columns: Sequence[Column]) -> 
         sheet.set_row(row, DEFAULT_ROW_POINTS * lines)
 
 
-def set_wrapped_heights(sheet: Worksheet, wrapped: Sequence[tuple[int, Sequence[Any]]]) -> None:
+def set_wrapped_heights(sheet: Worksheet, wrapped: Sequence[tuple[int, Sequence[Any]]]) -> np.ndarray:
     """Rows 1, 2, ... as tall as the most lines their wrapped texts take (``wrapped``: each wrapped
     column's index and cells, None blank). Excel would fit them by itself, LibreOffice does not: a
     long message printed over the rows below it. Lines are counted from each text's length (a line
-    holds about as many characters as the column is wide), for the whole column at once."""
+    holds about as many characters as the column is wide), for the whole column at once. Returns
+    each row's height in rows of the default height (empty when nothing wraps)."""
     lines = np.ones(0)
     for col, values in wrapped:
         texts = pd.Series(values, dtype=object)
@@ -398,8 +401,10 @@ def set_wrapped_heights(sheet: Worksheet, wrapped: Sequence[tuple[int, Sequence[
         column_lines = (np.ceil(texts.str.len().fillna(0).to_numpy(dtype=float) / per_line)
                         + texts.str.count("\n").fillna(0).to_numpy(dtype=float))
         lines = column_lines if not len(lines) else np.maximum(lines, column_lines)
+    lines = np.minimum(np.maximum(lines, 1), MAX_ROW_POINTS / DEFAULT_ROW_POINTS)
     for row in np.flatnonzero(lines > 1):
-        sheet.set_row(int(row) + 1, min(DEFAULT_ROW_POINTS * float(lines[row]), MAX_ROW_POINTS))
+        sheet.set_row(int(row) + 1, DEFAULT_ROW_POINTS * float(lines[row]))
+    return lines
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -423,13 +428,14 @@ def highlight_severity(sheet: Worksheet, formats: Formats, severity_col: int, la
 
 
 def write_fitted_column(sheet: Worksheet, formats: Formats, col: int, column: Column, values: Sequence[Any],
-                        width: float) -> bool:
+                        width: float, cell_format: Format | None = None) -> bool:
     """Rows 1, 2, ... of column ``col``: its ``values`` (from :func:`column_values`, None blank) in the
     format of its kind, the column ``width`` wide. Returns whether its texts wrap (a LONG_TEXT column,
     or one holding a value too long for it): their rows are then made tall enough by the caller
-    (:func:`set_wrapped_heights`, once for all the sheet's wrapped columns)."""
+    (:func:`set_wrapped_heights`, once for all the sheet's wrapped columns). ``cell_format``, when given,
+    replaces the kind's format of a column that does not wrap."""
     wraps = column.kind == LONG_TEXT or overflows(column, values, width)
-    cell_format = formats.by_kind[LONG_TEXT if wraps else column.kind]
+    cell_format = formats.by_kind[LONG_TEXT if wraps else column.kind] if wraps or cell_format is None else cell_format
     if isinstance(sheet, FastCellWorksheet):
         sheet.write_column(col, values, column.kind, cell_format)
     else:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Finding
-from ..policy import Coach
+from ..policy import Coach, capital
 from .dates import add_months, day_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding, reason_topic
@@ -27,13 +27,16 @@ def recommendation_counts(recommendations: pd.DataFrame) -> pd.DataFrame:
 def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgement:
     """COACH-NOT-QUALIFIED (one finding per reason) and, with a limit, COACH-CONCURRENT."""
     judgement = Judgement()
+    said = context.policy.words.coach
+    fix = f"Assign a qualified {said}, or complete the {said}'s missing qualification."
     reasons = qualification_reasons(pairs, context.tables["employees"], context.tables["recommendations"], coach)
     records = pairs[["candidate_id", "coach_id", "program", "start", "_file", "_sheet"]].to_dict("index")
     for i, pair_reasons in reasons.items():
         for reason in pair_reasons:
-            judgement.blocks(i, f"coach not qualified: {reason}", coach=True)
-            judgement.findings.append(pair_finding("COACH-NOT-QUALIFIED", records[i], f"Coach {records[i]['coach_id']} is not qualified: {reason}",
-                                                   topic=reason_topic(reason)))
+            judgement.blocks(i, f"{said} not qualified: {reason}", coach=True)
+            judgement.findings.append(pair_finding("COACH-NOT-QUALIFIED", records[i],
+                                                   f"{capital(said)} {records[i]['coach_id']} is not qualified: {reason}",
+                                                   fix=fix, topic=reason_topic(reason)))
     if coach.max_concurrent_candidates:
         flagged = concurrent_pairs(pairs, coach.max_concurrent_candidates)
         for i in flagged:

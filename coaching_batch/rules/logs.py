@@ -19,11 +19,12 @@ from .. import values
 from ..contracts import tables as table_contracts
 from ..findings import Finding, finding
 from ..forked import Forked
-from ..policy import Programs
+from ..policy import Programs, Words
 from ..read import Footer
 from ..recognise import is_blank
 from ..validate import Tables
 from .dates import day_text, hours_text
+from .mentoring import agreement_fix
 from .pairs import unknown_ids
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
@@ -329,7 +330,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         f"Candidate {r['candidate_id']} and coach {r['coach_id']} have no assignment; "
         f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} not counted"))
 
-    about = _PairWords(pairs)
+    about = _PairWords(pairs, programs)
     flagged = entries["reason"].isin(["LOG-DURATION-INVALID", "LOG-DATE-FUTURE", "LOG-OUTSIDE-WINDOW", "AGREEMENT-MISSING", "LOG-DUPLICATE"])
     for row in _rows(entries, flagged):
         findings.append(_entry_finding(row, as_of, about))
@@ -420,11 +421,16 @@ def _unnamed_message(row: dict, n: int) -> str:
 
 
 class _PairWords:
-    """What an entry's message says about its pair: its program and the words for its window."""
+    """What an entry's message says about its pair: its program, the words for its window and the
+    program's own words for its people."""
 
-    def __init__(self, pairs: pd.DataFrame) -> None:
+    def __init__(self, pairs: pd.DataFrame, programs: Programs) -> None:
         columns = ["program", "known_program", "start_label", "end_label", "no_start"]
         self._of = pairs[columns].to_dict("index")
+        self._words = {policy.name: policy.words for policy in programs}
+
+    def people(self, row: dict) -> Words:
+        return self._words.get(self.program(row)) or Words()
 
     def program(self, row: dict) -> str:
         pair = self._of.get(row.get("pair", -1))
@@ -530,7 +536,7 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding
                 text = f"{kind} entry dated {date} is before {words['start_label']} on {day_text(row['window_start'])}; not counted"
             else:
                 text = f"{kind} entry dated {date} is after {words['end_label']} {day_text(row['window_end'])}; not counted"
-            fix = None  # the catalogue's
+            fix = agreement_fix(about.people(row))
             if row["reason"] == "LOG-OUTSIDE-WINDOW":  # in the words of the pair's program
                 if pd.isna(row["window_start"]):
                     fix = f"Only entries from {words['start_label']} on count: see that its date is recorded on the assignment."

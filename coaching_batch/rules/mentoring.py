@@ -6,24 +6,39 @@ from __future__ import annotations
 import pandas as pd
 
 from ..findings import finding
-from ..policy import MenteeEligibility, MentorEligibility, MonthlyMeetings, Relationship
+from ..policy import MenteeEligibility, MentorEligibility, MonthlyMeetings, Relationship, Words, capital
 from .dates import add_months, day_text, hours_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding, reason_topic
 
 
+def agreement_fix(words: Words) -> str:
+    """AGREEMENT-MISSING's fix, for the pair and for a meeting before the agreement, in the program's words."""
+    return (f"Have {words.coach} and {words.candidate} sign the {words.activity} agreement before they meet, "
+            f"and record its date in Agreement Date.")
+
+
 def judge_relationship(pairs: pd.DataFrame, relationship: Relationship, context: Context) -> Judgement:
-    """AGREEMENT-MISSING on a pair with no Agreement Date (blocks completion); RELATIONSHIP-EXPIRED
-    on an Active pair whose months ended before as-of."""
+    """AGREEMENT-MISSING on a pair with no Agreement Date, or one after as-of: not signed yet, or
+    mistyped (blocks completion); RELATIONSHIP-EXPIRED on an Active pair whose months ended before as-of."""
     judgement = Judgement()
+    words = context.policy.words
     cells = context.tables.cells(pairs, "agreement_date")
     for i, pair in zip(pairs.index, pairs.to_dict("records")):
         if pd.isna(pair["agreement_date"]):
             if pair["status"] != "Withdrawn":
-                judgement.blocks(i, "no Agreement Date (the signed mentoring agreement)")
+                judgement.blocks(i, f"no Agreement Date (the signed {words.activity} agreement)")
                 judgement.findings.append(pair_finding("AGREEMENT-MISSING", pair,
-                    "No Agreement Date: the relationship starts with the signed mentor–mentee agreement, "
-                    "and no meeting counts until it is recorded", cell=cells[i]))
+                    f"No Agreement Date: the relationship starts with the signed {words.coach}–{words.candidate} agreement, "
+                    "and no meeting counts until it is recorded", cell=cells[i], fix=agreement_fix(words)))
+        elif pair["agreement_date"] > context.as_of:
+            if pair["status"] != "Withdrawn":
+                signed = day_text(pair["agreement_date"])
+                judgement.blocks(i, f"Agreement Date {signed} is after the as-of date")
+                judgement.findings.append(pair_finding("AGREEMENT-MISSING", pair,
+                    f"Agreement Date {signed} is after the as-of date {day_text(context.as_of)}: the {words.activity} "
+                    f"agreement is not signed yet, or the date is mistyped; no meeting counts before it", cell=cells[i],
+                    fix="Correct the Agreement Date if it is mistyped; otherwise record it once the agreement is signed."))
         elif pair["status"] == "Active" and pair["deadline"] < context.as_of:
             judgement.findings.append(pair_finding("RELATIONSHIP-EXPIRED", pair,
                 f"Still Active but the {relationship.months}-month relationship from the agreement of "
@@ -38,6 +53,9 @@ def _roster(context: Context) -> pd.DataFrame:
 def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context) -> Judgement:
     """MENTOR-NOT-ELIGIBLE, one finding per reason, judged on the agreement date (else as-of)."""
     judgement = Judgement()
+    words = context.policy.words
+    fix = (f"Choose a {words.coach} who meets the program's requirements (years employed, years in the position, "
+           f"not the {words.candidate}'s supervisor), or correct the roster.")
     roster = _roster(context)
     mentor = roster.reindex(pairs["coach_id"].to_numpy())
     mentor.index = pairs.index
@@ -64,17 +82,21 @@ def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context
                                f"{rules.min_years_in_position:g} {years} before {day_text(when)}")
         supervisor = supervisor_of.get(pair["candidate_id"])
         if rules.not_supervisor and pd.notna(supervisor) and supervisor == pair["coach_id"]:  # blank: not recorded
-            reasons.append("the mentor is the mentee's supervisor")
+            reasons.append(f"the {words.coach} is the {words.candidate}'s supervisor")
         for reason in reasons:
-            judgement.blocks(i, f"mentor not eligible: {reason}", coach=True)
-            judgement.findings.append(pair_finding("MENTOR-NOT-ELIGIBLE", pair, f"Mentor {pair['coach_id']} is not eligible: {reason}",
-                                                   topic=reason_topic(reason)))
+            judgement.blocks(i, f"{words.coach} not eligible: {reason}", coach=True)
+            judgement.findings.append(pair_finding("MENTOR-NOT-ELIGIBLE", pair,
+                                                   f"{capital(words.coach)} {pair['coach_id']} is not eligible: {reason}",
+                                                   fix=fix, topic=reason_topic(reason)))
     return judgement
 
 
 def judge_mentee(pairs: pd.DataFrame, rules: MenteeEligibility, context: Context) -> Judgement:
     """MENTEE-NOT-ELIGIBLE, one finding per reason: not permanent; on PAR or special evaluation."""
     judgement = Judgement()
+    words = context.policy.words
+    fix = (f"{capital(words.candidates)} must be permanent employees who are not on PAR or special evaluation: "
+           f"check the roster, or end the pairing.")
     roster = _roster(context)
     mentee_of = roster.reindex(pairs["candidate_id"].to_numpy()).to_dict("records")
     allowed = {s.casefold() for s in rules.employment_status}
@@ -91,9 +113,10 @@ def judge_mentee(pairs: pd.DataFrame, rules: MenteeEligibility, context: Context
         if pd.notna(evaluation) and str(evaluation).casefold() in excluded:
             reasons.append(f"evaluation status is {evaluation}")
         for reason in reasons:
-            judgement.blocks(i, f"mentee not eligible: {reason}")
-            judgement.findings.append(pair_finding("MENTEE-NOT-ELIGIBLE", pair, f"Mentee {pair['candidate_id']} is not eligible: {reason}",
-                                                   topic=reason_topic(reason)))
+            judgement.blocks(i, f"{words.candidate} not eligible: {reason}")
+            judgement.findings.append(pair_finding("MENTEE-NOT-ELIGIBLE", pair,
+                                                   f"{capital(words.candidate)} {pair['candidate_id']} is not eligible: {reason}",
+                                                   fix=fix, topic=reason_topic(reason)))
     return judgement
 
 
@@ -109,6 +132,7 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
     """MONTH-OVER-LIMIT at the entry that takes a month past the limit; LOG-MONTH-MISSING for each
     full calendar month of the relationship (up to as-of) with no meeting logged."""
     judgement = Judgement()
+    log = f"{context.policy.words.coach} log"
     counted = context.counted
     meetings = counted.loc[(counted["kind"] == "coach_log") & counted["pair"].isin(pairs.index),
                            ["pair", "date", "duration", "_row", "_file", "_sheet", "duration_col", "candidate_id", "coach_id"]]
@@ -125,7 +149,8 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
             f"(this entry of {day_text(entry['date'])} passes the limit); still counted",
             file=entry["_file"], sheet=entry["_sheet"], cell=f"{entry['duration_col']}{entry['_row']}",
             candidate_id=entry["candidate_id"], coach_id=entry["coach_id"], program=context.policy.name,
-            topic=_month_text(entry["month"])))
+            topic=_month_text(entry["month"]),
+            fix=f"Keep the month's meetings within the program's limit, or correct the durations in the {log}."))
     if not rules.require_monthly_log:
         return judgement
     logged = set(zip(meetings["pair"], meetings["month"]))
@@ -141,5 +166,6 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
             if (i, month) not in logged:
                 judgement.findings.append(pair_finding("LOG-MONTH-MISSING", pair,
                     f"No meeting logged in {_month_text(month)}, a full month of the relationship "
-                    f"(from the agreement of {day_text(start)})", topic=_month_text(month)))
+                    f"(from the agreement of {day_text(start)})", topic=_month_text(month),
+                    fix=f"Send in the {log} for that month: every month of the relationship needs a logged meeting."))
     return judgement

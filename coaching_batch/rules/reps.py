@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..findings import finding
-from ..policy import Capacity, CoachActivity, Commitment, Feedback
+from ..policy import Capacity, CoachActivity, Commitment, Feedback, capital
 from ..validate import Tables
 from .dates import add_months, day_text, days_text
 from .judgement import Context, Judgement
@@ -58,6 +58,8 @@ def judge_capacity(pairs: pd.DataFrame, capacity: Capacity, context: Context) ->
     """COACH-OVER-CAPACITY: taking a coach's pairs by start date (then row order), a pair that starts
     while the coach already has the maximum active is flagged; it still counts for later pairs."""
     judgement = Judgement()
+    said = context.policy.words
+    fix = f"Assign the {said.candidate} to a {said.coach} with room, or end one of the {said.coach}'s other pairs."
     periods = pairs[pairs["start"].notna() & pairs["period_end"].notna()]
     periods = periods.sort_values(["coach_id", "start", "pair"], kind="stable")
     for _, group in periods.groupby("coach_id", sort=False):
@@ -70,20 +72,26 @@ def judge_capacity(pairs: pd.DataFrame, capacity: Capacity, context: Context) ->
             active = [(p, words) for p, words in active if pair["start"] < p["period_end"]]
             if len(active) >= capacity.max_active_coachees:
                 others = ", ".join(words for _, words in active)
-                plural = "" if len(active) == 1 else "s"  # a capacity of 1 is a policy's choice
-                judgement.blocks(i, f"coach over capacity ({len(active)} other coachee{plural} active at the start)")
+                coachees = said.candidate if len(active) == 1 else said.candidates  # a capacity of 1 is a policy's choice
+                judgement.blocks(i, f"{said.coach} over capacity ({len(active)} other {coachees} active at the start)")
                 judgement.findings.append(pair_finding("COACH-OVER-CAPACITY", pair,
-                    f"Coach {pair['coach_id']} already has {len(active)} active coachee{plural} when candidate {pair['candidate_id']} "
-                    f"starts on {day_text(pair['start'])}: {others}; at most {capacity.max_active_coachees} at a time"))
+                    f"{capital(said.coach)} {pair['coach_id']} already has {len(active)} active {coachees} when "
+                    f"{said.candidate} {pair['candidate_id']} starts on {day_text(pair['start'])}: {others}; "
+                    f"at most {capacity.max_active_coachees} at a time", fix=fix))
             active.append((pair, f"{pair['candidate_id']} (from {day_text(pair['start'])})"))
     return judgement
 
 
 def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: Context) -> Judgement:
     """COACH-INACTIVE, once per coach with an Active pair and no coach-log entry with any coachee in
-    the last days (or none at all, when the coach's first active pair started that long ago)."""
+    the last days (or none at all, when the coach's first active pair started that long ago). Only
+    this program's log is looked at, and the message says so: the coach may log in another."""
     judgement = Judgement()
     as_of = context.as_of
+    words = context.policy.words
+    log = f"{context.policy.title or context.policy.name} {words.coach}-log entry"
+    fix = (f"Contact the {words.coach}; if they are no longer active, change the {words.candidates}' {words.coach} "
+           f"through the Reps Council.")
     quiet_since = as_of - pd.Timedelta(days=activity.inactive_days)
     # Each pair's latest meeting (one after the pair's end is still the coach at work), then each coach's.
     last_of_pair = context.latest_meetings(pairs)
@@ -96,16 +104,17 @@ def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: 
         if pd.notna(last):
             if last >= quiet_since:
                 continue
-            seen = f"latest coach-log entry {day_text(last)}, {days_text((as_of - last).days)} before {day_text(as_of)}"
+            seen = f"latest {log} {day_text(last)}, {days_text((as_of - last).days)} before {day_text(as_of)}"
         else:
             first = group["start"].min()
             if pd.isna(first) or first >= quiet_since:
                 continue
-            seen = f"no coach-log entry since the first active pair started on {day_text(first)}"
+            seen = f"no {log} since the first active pair started on {day_text(first)}"
         pair = group.iloc[0]
         judgement.findings.append(finding("COACH-INACTIVE",
-            f"Coach {coach_id} looks inactive: {seen} (more than {activity.inactive_days} days); active coachees: {coachees}",
-            file=pair["_file"], sheet=pair["_sheet"], coach_id=coach_id, program=pair["program"]))
+            f"{capital(words.coach)} {coach_id} looks inactive: {seen} (more than {activity.inactive_days} days); "
+            f"active {words.candidates}: {coachees}",
+            file=pair["_file"], sheet=pair["_sheet"], coach_id=coach_id, program=pair["program"], fix=fix))
     return judgement
 
 
@@ -121,14 +130,17 @@ def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) ->
     later = given[given["feedback_date"] > as_of]  # not counted yet, and said so: the form is in the inbox
     dated_later = dict(zip(zip(later["candidate_id"], later["coach_id"], later["role"]), later["feedback_date"]))
     due = pairs["status"].eq("Active") & (add_months(pairs["start"], feedback.every_months) <= as_of).fillna(False)
+    words = context.policy.words
+    period = "1 month" if feedback.every_months == 1 else f"{feedback.every_months} months"
+    form = "this year's feedback form" if feedback.every_months == 12 else f"a feedback form (one is due every {period})"
     for pair in pairs[due].to_dict("records"):
-        for role, actor, who in (("Coach", "coach", "the coach"), ("Coachee", "candidate", "the coachee")):
+        for role, actor, who in (("Coach", "coach", f"the {words.coach}"), ("Coachee", "candidate", f"the {words.candidate}")):
             key = (pair["candidate_id"], pair["coach_id"], role)
             if key not in received:
                 after = (f"; the form dated {day_text(dated_later[key])}, after {day_text(as_of)}, counts from that date"
                          if key in dated_later else "")
                 judgement.findings.append(pair_finding("FEEDBACK-MISSING", pair,
-                    f"No feedback from {who} dated in the {feedback.every_months} months up to {day_text(as_of)} "
+                    f"No feedback from {who} dated in the {period} up to {day_text(as_of)} "
                     f"(the pair started on {day_text(pair['start'])}){after}",
-                    fix=f"Send in this year's feedback form as {who}.", actor=actor, topic=role))
+                    fix=f"Send in {form} as {who}.", actor=actor, topic=role))
     return judgement

@@ -106,7 +106,9 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
         if held < len(passed):
             judgement.findings.append(pair_finding("AGREEMENT-REVIEWS-SHORT", pair,
                 f"{held} of {len(passed)} reviews of the partnership agreement recorded this school year "
-                f"(due {', '.join(day_text(d) for d in passed)})"))
+                f"(due {', '.join(day_text(d) for d in passed)})",
+                fix=f"Review the partnership agreement with the {context.policy.words.candidate} and record it in the "
+                    f"milestones (Phase Agreement Review)."))
     return judgement
 
 
@@ -201,6 +203,8 @@ def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) ->
     meeting: a pair that has never met has no gap)."""
     judgement = Judgement()
     as_of = context.as_of
+    fix = (f"Meet regularly: schedule the next {context.policy.words.activity} meeting and keep the collaborative log "
+           f"up to date.")
     active = pairs[pairs["status"].eq("Active") & pairs["judged"]]
     counted = context.counted
     meetings = counted.loc[(counted["kind"] == "coach_log") & counted["pair"].isin(active.index), ["pair", "date"]]
@@ -212,11 +216,11 @@ def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) ->
     for row in long_gaps.to_dict("records"):
         judgement.findings.append(pair_finding("MEETING-GAP", active.loc[row["pair"]],
             f"No meeting between {day_text(row['previous'])} and {day_text(row['date'])}: {days_text(int(row['days']))}, "
-            f"more than {gap.max_days}", topic=f"after {day_text(row['previous'])}"))
+            f"more than {gap.max_days}", topic=f"after {day_text(row['previous'])}", fix=fix))
     latest = context.latest_meetings(active)  # in this school year or before it
     for i, last in latest.items():
         if (as_of - last).days > gap.max_days:
             judgement.findings.append(pair_finding("MEETING-GAP", active.loc[i],
                 f"Latest meeting on {day_text(last)}, {days_text((as_of - last).days)} before {day_text(as_of)}: "
-                f"more than {gap.max_days} days", topic="since the latest meeting"))
+                f"more than {gap.max_days} days", topic="since the latest meeting", fix=fix))
     return judgement
