@@ -35,7 +35,7 @@ import re
 import sqlite3
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -54,6 +54,7 @@ from .ledger import (
 SHEET_NAME = "payments.xlsx"
 # the same sheet as finance may save it again (Excel, LibreOffice): read as it is, except a CSV copy
 SHEET_SAVED_AS = (".xlsm", ".xls", ".ods", ".csv")
+SHEET_NAMES = (SHEET_NAME, *(SHEET_NAME.rsplit(".", 1)[0] + suffix for suffix in SHEET_SAVED_AS))  # in the order taken
 PAYMENTS_SHEET = "Payments"  # the sheet the run writes the payments on
 RUN_JSON = "run.json"
 DEFAULT_OUT_DIRNAME = "out"
@@ -213,16 +214,17 @@ def _key(path: Path | str) -> str:
 def sheet_paths(roots: list[Path]) -> list[Path]:
     """Every payment sheet in the folders ``roots`` and at any depth below them (``out/<as-of>/``,
     ``out/2026/2026-11-20/`` …), each once."""
-    return output_files(roots)[0]
+    return output_files(roots, zips=False)[0]
 
 
-def output_files(roots: list[Path]) -> tuple[list[Path], list[Path]]:
+def output_files(roots: list[Path], *, zips: bool = True) -> tuple[list[Path], list[Path]]:
     """(every payment sheet, every zip archive holding one not unzipped beside it — a week's folder
-    zipped away) in the folders ``roots`` and at any depth below them, each once.
+    zipped away; none looked for unless ``zips``) in the folders ``roots`` and at any depth below
+    them, each once.
 
     Only names are compared, so a year of outputs (thousands of PDFs) is listed, never opened (a zip
-    archive's list of names is read); a root inside another root (an output folder the ledger
-    remembers, under ``out/``) is not walked again.
+    archive's list of names is read, when asked); a root inside another root (an output folder the
+    ledger remembers, under ``out/``) is not walked again.
     """
     folders: dict[str, Path] = {}
     for root in roots:
@@ -237,18 +239,17 @@ def output_files(roots: list[Path]) -> tuple[list[Path], list[Path]]:
             subfolders.sort()
             if path := sheet_among(Path(folder), files):
                 found.setdefault(_key(path), path)
-            for name in sorted(files):
+            for name in sorted(files) if zips else ():
                 if name.lower().endswith(".zip") and _holds_sheet(Path(folder) / name):
                     zipped.setdefault(_key(Path(folder) / name), Path(folder) / name)
     return list(found.values()), list(zipped.values())
 
 
-def sheet_among(folder: Path, names: list[str]) -> Path | None:
+def sheet_among(folder: Path, names: Iterable[str]) -> Path | None:
     """The payment sheet of ``folder``, whose files are ``names``: ``payments.xlsx``, else the same
     sheet saved again in another format or case (``payments.ods``, ``Payments.xls``, ``payments.csv``),
     which must not be passed over as if no sheet were there."""
-    stem = SHEET_NAME.rsplit(".", 1)[0]
-    ranks = {f"{stem}{suffix}": rank for rank, suffix in enumerate((".xlsx", *SHEET_SAVED_AS))}
+    ranks = {name: rank for rank, name in enumerate(SHEET_NAMES)}
     for name in sorted((n for n in names if n.casefold() in ranks), key=lambda n: (n != SHEET_NAME, ranks[n.casefold()], n)):
         if (folder / name).is_file():
             return folder / name
@@ -465,9 +466,7 @@ def _sheets_beside(folder: Path) -> list[Path]:
         children = sorted(child for child in folder.iterdir() if not child.name.startswith("."))
     except OSError:
         return []
-    stem = SHEET_NAME.rsplit(".", 1)[0]
-    names = [SHEET_NAME, *(stem + suffix for suffix in SHEET_SAVED_AS)]  # not listed: a few names looked up
-    return [sheet for sheet in (sheet_among(child, names) for child in children) if sheet]
+    return [sheet for sheet in (sheet_among(child, SHEET_NAMES) for child in children) if sheet]  # not listed: a few names looked up
 
 
 def refuse_unchecked_sheets(state_dir: Path, out_root: Path, folders: list[Path]) -> None:
@@ -476,7 +475,7 @@ def refuse_unchecked_sheets(state_dir: Path, out_root: Path, folders: list[Path]
     restored from a copy older than that sheet): its stipends would be paid again unseen. A sheet of
     a run the ledger knows holds nothing the ledger lacks, and is only reported (check_delivered)."""
     known = {_key(folder) for folder in folders}
-    paths = [p for p in output_files([out_root, *folders])[0] if _key(p.parent) not in known]
+    paths = [p for p in sheet_paths([out_root, *folders]) if _key(p.parent) not in known]
     unreadable = [s for s in map(read_sheet, paths) if s.error and not s.dry_run]
     if not unreadable:
         return
