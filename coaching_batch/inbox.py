@@ -19,6 +19,7 @@ from xml.parsers import expat
 
 from . import settings
 from .errors import UsageError
+from .sheet_xml import column_letters, column_number, filled_extent
 
 
 @dataclass
@@ -134,14 +135,6 @@ ARCHIVE_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipF
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
 
 
-def column_number(letters: bytes) -> int:
-    """The 1-based column of a cell reference's letters (``b"AB"`` → 28)."""
-    number = 0
-    for char in letters:
-        number = number * 26 + (char - 64)
-    return number
-
-
 def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
     """Why a zip-based workbook must not be opened (zip bomb, absurd sheet size), or ''; the reader
     asks it of each workbook already open as a zip (``read._inspect``), so each file is opened once.
@@ -159,20 +152,37 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
     declared = 0  # the cells of the sheets before: the limit is the workbook's
     for info in infos:
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            with archive.open(info) as stream:
-                head = stream.read(4096)
-            extent = _dimension(head)
-            if extent:
-                reason = extent_reason(info.filename.rsplit("/", 1)[-1], *extent, before=declared)
-                if reason:
-                    return _named(archive, info.filename, reason, _DIMENSION.search(head)[0])
-                declared += extent[0] * extent[1]
+            reason, cells = _worksheet_extent(archive, info, before=declared)
+            if reason:
+                return reason
+            declared += cells
         elif info.filename == "content.xml":  # an .ods: its sheets' extent is known only by reading them
             with archive.open(info) as stream:
                 reason = _ods_extent_reason(stream)
             if reason:
                 return reason
     return ""
+
+
+def _worksheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: int) -> tuple[str, int]:
+    """Why a worksheet must not be opened ('' if it may), and the cells it counts for: those of its
+    `<dimension>`, or, where that is past the cell limit though within Excel's grid, those up to its
+    last filled cell (cells only formatted hold nothing the reader builds: a border drawn down a
+    column to row 1,048,576 makes the dimension reach that row while the table ends at row 40)."""
+    with archive.open(info) as stream:
+        head = stream.read(4096)
+    extent = _dimension(head)
+    if not extent:
+        return "", 0
+    name, where = info.filename.rsplit("/", 1)[-1], _REF.search(_DIMENSION.search(head)[0])
+    reach = where[1].decode() if where else ""
+    reason = extent_reason(name, *extent, before=before)
+    if reason and not _past_excel(*extent):
+        filled = filled_extent(archive, info.filename)
+        if filled and filled != extent:
+            extent, reach = filled, f"{column_letters(filled[1])}{filled[0]}"
+            reason = extent_reason(name, *extent, before=before).replace("declares", "is filled to", 1)
+    return (_named(archive, info.filename, reason, reach) if reason else ""), extent[0] * extent[1]
 
 
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
@@ -192,18 +202,17 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _named(archive: zipfile.ZipFile, member: str, reason: str, dimension: bytes) -> str:
+def _named(archive: zipfile.ZipFile, member: str, reason: str, reach: str) -> str:
     """A refused worksheet's reason with the sheet named as Excel shows it (`sheet Log`, not
     `sheet1.xml`) and the range it declares (`A1:XFD401`: a cell typed far beyond the table?)."""
     try:
         name = next((name for name, part in sheet_parts(archive).items() if part == member), None)
     except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         name = None
-    where = _REF.search(dimension)
     said = f"sheet {name}" if name else member.rsplit("/", 1)[-1]
     reason = reason.replace(member.rsplit("/", 1)[-1], said, 1)
-    if where and "more than Excel allows" not in reason:
-        reason += (f"; it reaches cell {where[1].decode()}: if its table ends well before, delete the columns and"
+    if reach and "more than Excel allows" not in reason:
+        reason += (f"; it reaches cell {reach}: if its table ends well before, delete the columns and"
                    " rows beyond the table and save")
     return reason
 
@@ -222,10 +231,14 @@ def _dimension(head: bytes) -> tuple[int, int] | None:
     return int(last_row), column_number(last_col)
 
 
+def _past_excel(rows: int, cols: int) -> bool:
+    return rows > settings.MAX_SHEET_ROWS or cols > settings.MAX_SHEET_COLUMNS
+
+
 def extent_reason(sheet: str, rows: int, cols: int, before: int = 0) -> str:
     """Why a sheet of ``rows`` × ``cols`` cells must not be opened, or ''; ``before``: the cells the
     workbook's sheets before it declare (the limit is on all of them)."""
-    if rows > settings.MAX_SHEET_ROWS or cols > settings.MAX_SHEET_COLUMNS:
+    if _past_excel(rows, cols):
         return f"{sheet} declares {rows:,} rows × {cols:,} columns, more than Excel allows"
     if before + rows * cols > settings.MAX_DECLARED_CELLS:
         others = f", the workbook's other sheets {before:,} more" if before else ""

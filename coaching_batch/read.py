@@ -39,8 +39,9 @@ import python_calamine
 
 from . import settings, values
 from .contracts import tables
+from .sheet_xml import IN_CELL, column_number, pieces, position
 from .forked import end_with_parent, frozen_heap
-from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, column_number, extent_reason, sheet_parts, xml_parser
+from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, extent_reason, sheet_parts, xml_parser
 from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 
@@ -886,14 +887,10 @@ def _headings(header: tuple, accepted: tuple[frozenset[str], ...]) -> frozenset[
     return frozenset(normalise_header(cell) for cell in header).union(*accepted) - {""}
 
 
-# A cell's content, up to its `</c>`, never past the next cell's start: each pattern below then reads
-# the XML once, in time linear in its size, whatever it holds (a comment of thousands of unclosed `<c
-# t="e">`, a tag of thousands of attributes, made a search of a 200 KB sheet last minutes).
-_IN_CELL = rb"[^<]*(?:<(?!/c>|c[\s>/])[^<]*)*"
-_ERROR_CELL = re.compile(rb'<c\b(?=[^<>]*?\bt="e")([^<>]*)(?<!/)>(' + _IN_CELL + rb")</c>")
-_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})0*(\d{1,7})\"")  # no row of Excel has more digits (a hostile one of thousands cannot be an int)
+# each pattern reads the XML once, in time linear in its size (see sheet_xml.IN_CELL)
+_ERROR_CELL = re.compile(rb'<c\b(?=[^<>]*?\bt="e")([^<>]*)(?<!/)>(' + IN_CELL + rb")</c>")
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_FORMULA_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>([^<]*(?:<(?!/c>|c[\s>/]|f\b)[^<]*)*<f\b" + _IN_CELL + rb")</c>")
+_FORMULA_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>([^<]*(?:<(?!/c>|c[\s>/]|f\b)[^<]*)*<f\b" + IN_CELL + rb")</c>")
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
 
 
@@ -903,12 +900,12 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
     Asked only of an .xlsx/.xlsm sheet with a needed cell blank (``gaps``, rare): its XML is searched for
     cells of type ``e``. The .xls and .ods readers give no way to tell an error from a blank.
     """
-    _with_sheet_xml(path, data, sheets, lambda sheet, pieces: _put_errors(sheet, _error_cells(pieces)))
+    _with_sheet_xml(path, data, sheets, lambda sheet, xml: _put_errors(sheet, _error_cells(xml)))
 
 
 def _with_sheet_xml(path: str, data: bytes | None, sheets: list[RawSheet],
                     use: Callable[[RawSheet, Iterator[bytes]], None]) -> None:
-    """``use`` each of an .xlsx/.xlsm workbook's ``sheets`` with its XML in pieces (see :func:`_sheet_xml`),
+    """``use`` each of an .xlsx/.xlsm workbook's ``sheets`` with its XML in pieces (see :func:`.sheet_xml.pieces`),
     to look at what the reader does not give; other formats are left as they are, and so is the rest
     once a part cannot be read (the cells stay as the reader gave them)."""
     if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
@@ -919,13 +916,13 @@ def _with_sheet_xml(path: str, data: bytes | None, sheets: list[RawSheet],
             for sheet in sheets:
                 part = parts.get(sheet.name)
                 if part is not None:
-                    use(sheet, _sheet_xml(archive, part))
+                    use(sheet, pieces(archive, part))
     except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return
 
 
-_HIDDEN_ROW = re.compile(rb'<row\b(?=[^<>]*?\bhidden="(?:1|true)")[^<>]*>')  # linear, as _IN_CELL
-_ROW_NUMBER = re.compile(rb'\br="0*(\d{1,7})"')  # as in _CELL_REF
+_HIDDEN_ROW = re.compile(rb'<row\b(?=[^<>]*?\bhidden="(?:1|true)")[^<>]*>')  # linear, as IN_CELL
+_ROW_NUMBER = re.compile(rb'\br="0*(\d{1,7})"')  # as in sheet_xml.CELL_REF
 
 
 def hidden_rows(path: str, sheet: str) -> frozenset[int]:
@@ -939,35 +936,11 @@ def hidden_rows(path: str, sheet: str) -> frozenset[int]:
             part = sheet_parts(archive).get(sheet)
             if part is None or archive_refuse_reason(archive):
                 return frozenset()
-            tags = [match[0] for xml in _sheet_xml(archive, part) for match in _HIDDEN_ROW.finditer(xml)]
+            tags = [match[0] for xml in pieces(archive, part) for match in _HIDDEN_ROW.finditer(xml)]
     except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return frozenset()
     rows = (_ROW_NUMBER.search(tag) for tag in tags)
     return frozenset(int(row[1]) for row in rows if row)
-
-
-_PIECE = 1 << 20  # a sheet's XML is searched this much at a time, never held whole
-_LONGEST_CELL = 8 << 20  # far past Excel's 32,767 characters a cell: a longer one is not looked into
-
-
-def _sheet_xml(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
-    """A sheet's XML in pieces of about a megabyte, each cut just before a cell or a row starts, so
-    that no cell (as :data:`_IN_CELL` reads it) or row tag is split. A sheet of hundreds of MB read
-    whole took twice its size in memory, in each worker, and again in the run itself."""
-    carry = b""
-    with archive.open(part) as stream:
-        for block in iter(lambda: stream.read(_PIECE), b""):
-            xml = carry + block
-            cut = max(xml.rfind(b"<c"), xml.rfind(b"<row"))
-            if cut > 0:
-                yield xml[:cut]
-                carry = xml[cut:]
-            elif cut < 0 or len(xml) > _LONGEST_CELL:  # no cell starts here, or no cell so long is Excel's
-                yield xml[:-4]
-                carry = xml[-4:]  # the start of a tag, maybe
-            else:
-                carry = xml
-    yield carry
 
 
 def _late_times(sheet: RawSheet) -> list[tuple[int, int]]:
@@ -1001,46 +974,38 @@ def _put_negative_times(sheet: RawSheet, pieces: Iterator[bytes]) -> None:
 
 
 # a negative number saved (a formula's text result "-" is none: it made the sheet's XML unreadable here);
-# linear, as _IN_CELL
+# linear, as IN_CELL
 _NEGATIVE_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>(?:<f\b[^<>]*>(?:[^<]*</f>)?)?<v>(-\d*\.?\d+(?:[Ee][-+]?\d+)?)</v>")
 
 
 def _negative_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], float]:
     """(1-based row, 0-based column) → value of every cell of a sheet's XML (in ``pieces``, see
-    :func:`_sheet_xml`) whose saved number is negative, in one pass (a sheet may hold many late times)."""
+    :func:`.sheet_xml.pieces`) whose saved number is negative, in one pass (a sheet may hold many late times)."""
     found: dict[tuple[int, int], float] = {}
     for xml in pieces:
         if b"<v>-" not in xml:
             continue
         for match in _NEGATIVE_CELL.finditer(xml):
-            at = _position(match[1])
+            at = position(match[1])
             if at:
                 found[at] = float(match[2])
     return found
 
 
-def _position(attributes: bytes) -> tuple[int, int] | None:
-    """(1-based row, 0-based column) of a cell from its ``r="AB12"`` attribute."""
-    ref = _CELL_REF.search(attributes)
-    if not ref:
-        return None
-    return int(ref[2]), column_number(ref[1]) - 1
-
-
 def _error_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], FormulaError]:
     """(1-based row, 0-based column) → what the cell shows instead of a value: every cell of type
-    ``e`` in a sheet's XML (in ``pieces``, see :func:`_sheet_xml`: its error code), and every formula
+    ``e`` in a sheet's XML (in ``pieces``, see :func:`.sheet_xml.pieces`: its error code), and every formula
     saved without a result (its formula)."""
     found: dict[tuple[int, int], FormulaError] = {}
     for xml in pieces:
         if b't="e"' in xml:
             for match in _ERROR_CELL.finditer(xml):
-                at, value = _position(match[1]), _CELL_VALUE.search(match[2])
+                at, value = position(match[1]), _CELL_VALUE.search(match[2])
                 if at and value:
                     found[at] = FormulaError(value[1].decode("utf-8", "replace"))
         if b"<f" in xml:
             for match in _FORMULA_CELL.finditer(xml):
-                at = _position(match[1])
+                at = position(match[1])
                 if at and not _CELL_VALUE.search(match[2]):
                     formula = _FORMULA_TEXT.search(match[2])
                     text = html.unescape(formula[1].decode("utf-8", "replace")).strip() if formula else ""

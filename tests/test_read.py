@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from coaching_batch import read, values
+from coaching_batch import read, sheet_xml, values
 from coaching_batch.read import read_all, read_workbook
 from coaching_batch.recognise import normalise_header, recognise
 from workbooks import write_ods, write_workbook
@@ -708,11 +708,12 @@ def test_a_sheet_of_tens_of_megabytes_is_looked_through_in_pieces_not_held_whole
         sheet.write_formula(row, 4, "=1/0", None, "#DIV/0!") if row % 2 else sheet.write_number(row, 4, -0.5)
         sheet.set_row(row, None, None, {"hidden": row % 3 == 0})
     workbook.close()
-    for piece in (read._PIECE, 100, 7):
-        monkeypatch.setattr(read, "_PIECE", piece)
+    for piece in (sheet_xml.PIECE, 100, 7):
+        monkeypatch.setattr(sheet_xml, "PIECE", piece)
         with zipfile.ZipFile(path) as archive:
-            assert set(read._negative_cells(read._sheet_xml(archive, "xl/worksheets/sheet1.xml"))) == {(r, 4) for r in range(3, 42, 2)}
-            assert set(read._error_cells(read._sheet_xml(archive, "xl/worksheets/sheet1.xml"))) == {(r, 4) for r in range(2, 42, 2)}
+            assert set(read._negative_cells(sheet_xml.pieces(archive, "xl/worksheets/sheet1.xml"))) == {(r, 4) for r in range(3, 42, 2)}
+            assert set(read._error_cells(sheet_xml.pieces(archive, "xl/worksheets/sheet1.xml"))) == {(r, 4) for r in range(2, 42, 2)}
+            assert sheet_xml.filled_extent(archive, "xl/worksheets/sheet1.xml") == (41, len(COACH_HEADER))
         assert read.hidden_rows(str(path), "Log") == frozenset(range(4, 42, 3))
     monkeypatch.undo()
     padding = b"".join(b"y" * 560 + os.urandom(4).hex().encode() for _ in range(36_000))  # 20 MB, 70 times smaller zipped
@@ -724,11 +725,16 @@ def test_a_sheet_of_tens_of_megabytes_is_looked_through_in_pieces_not_held_whole
     assert peak < 10 << 20
 
 
-def test_a_sheet_declaring_the_whole_grid_is_refused_before_opening(tmp_path):
-    patched = _log_with_sheet_xml(tmp_path / "patched.xlsx",
-                                  lambda xml: xml.replace(b'<dimension ref="A1:F1"/>', b'<dimension ref="A1:XFD1048576"/>'))
-    result = read_workbook(str(patched), "patched.xlsx")
-    assert "refused" in result.error and "1,048,576" in result.error
+def test_a_sheet_filled_to_the_end_of_the_grid_is_refused_before_opening(tmp_path):
+    """The reader would build every cell up to the last one (17 billion): refused unopened. A sheet
+    that only declares the whole grid, its cells filled no further than its table, is read."""
+    whole_grid = b'<dimension ref="A1:XFD1048576"/>'
+    declared = _log_with_sheet_xml(tmp_path / "declared.xlsx", lambda xml: xml.replace(b'<dimension ref="A1:F1"/>', whole_grid))
+    assert read_workbook(str(declared), "declared.xlsx").sheets[0].table == "coach_log"
+    filled = _log_with_sheet_xml(tmp_path / "filled.xlsx", lambda xml: xml.replace(b'<dimension ref="A1:F1"/>', whole_grid).replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))
+    result = read_workbook(str(filled), "filled.xlsx")
+    assert result.error.startswith("refused before opening: sheet Log declares 1,048,576 rows × 16,384 columns")
 
 
 def test_a_log_refused_for_a_stray_cell_far_right_names_its_sheet_and_how_far_it_reaches(tmp_path):
@@ -747,6 +753,42 @@ def test_a_log_refused_for_a_stray_cell_far_right_names_its_sheet_and_how_far_it
     assert result.error.startswith("refused before opening: sheet Log declares 401 rows × 16,384 columns (6,569,984 cells")
     assert result.error.endswith("; it reaches cell XFD401: if its table ends well before, delete the columns and rows "
                                  "beyond the table and save")
+
+
+def _log_with_borders_to_the_last_row(path, value_at=None):
+    """A 40-entry coach log whose columns carry a border down to Excel's last row, as a coordinator
+    formats a column: the sheet's `<dimension>` then reaches row 1,048,576."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, COACH_HEADER)
+    for row in range(1, 41):
+        sheet.write_row(row, 0, ["200", "100", "3/5/2026", "Phone", 1, "call"])
+    border = workbook.add_format({"left": 1})
+    for row in (*range(41, 400), 1_048_575):
+        for col in range(6):
+            sheet.write_blank(row, col, None, border)
+    if value_at:
+        sheet.write_string(*value_at, "see the binder")
+    workbook.close()
+    return path
+
+
+def test_a_sheet_formatted_down_to_excels_last_row_is_read_as_far_as_its_cells_are_filled(tmp_path):
+    """Cells only formatted hold nothing: the sheet counts to its last filled cell, not to the
+    6.3 million cells its `<dimension>` declares (the whole log was FILE-UNREADABLE)."""
+    path = _log_with_borders_to_the_last_row(tmp_path / "log.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        assert b'<dimension ref="A1:F1048576"/>' in archive.read("xl/worksheets/sheet1.xml")
+    result = read_workbook(str(path), path.name)
+    assert not result.error and result.sheets[0].table == "coach_log" and len(result.sheets[0].frame) == 40
+
+
+def test_a_formatted_sheet_filled_past_the_cell_limit_is_refused_at_its_last_filled_cell(tmp_path):
+    path = _log_with_borders_to_the_last_row(tmp_path / "log.xlsx", value_at=(249_999, 25))
+    result = read_workbook(str(path), path.name)
+    assert result.error == ("refused before opening: sheet Log is filled to 250,000 rows × 26 columns (6,500,000 cells; "
+                            "limit 5,000,000 a workbook); it reaches cell Z250000: if its table ends well before, delete "
+                            "the columns and rows beyond the table and save")
 
 
 _NOTE_CELL = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
