@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -417,6 +419,24 @@ def test_a_coach_with_many_pairs_at_once_names_each_pair_once_not_once_per_other
     assert first.startswith("Coach 100 coaches candidate 300 (from 2026-01-10) at the same time as candidate 301 (from 2026-01-11), ")
     assert first.count("candidate ") == 40 and first.endswith("candidate 339 (from 2026-01-29); at most 1 at a time")
     assert len(written) <= 2 * 40
+
+
+def test_a_copy_allowing_two_candidates_at_once_says_so_in_the_fix_and_the_reasons(policy):
+    """A policy file's max_concurrent_candidates = 2: the fix and the pair's reason give its number,
+    not the preset's "one candidate at a time" (which told the coordinator to end a pair too many)."""
+    coach = dataclasses.replace(policy.section("coach"), max_concurrent_candidates=2)
+    two = dataclasses.replace(policy, sections={**policy.sections, "coach": coach})
+    people = ["200", "201", "202"]
+    result = run(two, employees=roster() + [employee("202", "Kay Candidate", 20)],
+                 assignments=[assignment(candidate=c) for c in people], requests=[request(candidate=c) for c in people])
+    found = rules(result, "COACH-CONCURRENT")
+    assert len(found) == 3
+    assert {f.fix for f in found} == {"A coach may coach at most 2 candidates at a time: end or reassign one pair."}
+    assert all("coach has 2 other candidates at the same time (at most 2 at a time)" in str(r) for r in result.pairs["reasons"])
+    assert rules(run(policy), "COACH-CONCURRENT") == []
+    [preset] = [f.fix for f in rules(run(policy, assignments=[assignment(), assignment(candidate="201")],
+                                         requests=[request(), request(candidate="201")]), "COACH-CONCURRENT")][:1]
+    assert preset == "A coach may coach one candidate at a time: end or reassign one pair."
 
 
 def test_an_assignment_entered_twice_is_a_repeat_not_the_coach_coaching_two_candidates(policy):
