@@ -1455,6 +1455,23 @@ def test_the_years_a_mentor_must_be_employed_are_a_policy_value(tmp_path):
     assert len(found(mentoring(roster=roster, program=stricter), "MENTOR-NOT-ELIGIBLE")) == 1
 
 
+def test_the_mentees_who_may_be_mentored_are_a_policy_value_and_the_fix_says_which(tmp_path):
+    """A copy admitting probationary mentees and excluding only PAR: a Temporary mentee on PAR is told
+    the copy's lists, not the preset's "permanent employees who are not on PAR or special evaluation"."""
+    text = (PRESETS / f"{MENTORING}.toml").read_text(encoding="utf-8")
+    text = text.replace('["Permanent"]', '["Permanent", "Probationary"]').replace('["PAR", "Special Evaluation"]', '["PAR"]')
+    admitted = policy_file(tmp_path, text, "our-mentoring.toml")
+    on_special = mentoring_roster(mentee={"employment_status": "Probationary", "evaluation_status": "Special Evaluation"})
+    assert found(mentoring(roster=on_special, program=admitted), "MENTEE-NOT-ELIGIBLE") == []
+    on_par = mentoring_roster(mentee={"employment_status": "Temporary", "evaluation_status": "PAR"})
+    refused = found(mentoring(roster=on_par, program=admitted), "MENTEE-NOT-ELIGIBLE")
+    assert len(refused) == 2
+    assert {f.fix for f in refused} == {"Mentees must be permanent or probationary employees who are not on PAR: "
+                                        "check the roster, or end the pairing."}
+    [preset] = {f.fix for f in found(mentoring(roster=on_par), "MENTEE-NOT-ELIGIBLE")}
+    assert preset == "Mentees must be permanent employees who are not on PAR or special evaluation: check the roster, or end the pairing."
+
+
 def test_a_coachs_capacity_is_a_policy_value(tmp_path):
     assert len(found(reps(pairs=four_pairs()), "COACH-OVER-CAPACITY")) == 1
     roomier = preset_copy(tmp_path, REPS, "max_active_coachees = 3", "max_active_coachees = 4")
