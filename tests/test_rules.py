@@ -493,6 +493,19 @@ def test_no_planning_meeting_30_days_after_assignment_is_not_started(policy):
     assert rules(run(policy, assignments=[on_time], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED") == []
 
 
+def test_not_started_states_the_policys_days_a_planning_meeting_is_due_within(policy):
+    """A copy with not_started_days = 10: the warning comes on the 10th day and says the 10 days (the
+    coordinator saw "10 days ago" and nothing of the rule it broke)."""
+    window = dataclasses.replace(policy.section("window"), not_started_days=10)
+    sooner = dataclasses.replace(policy, sections={**policy.sections, "window": window})
+    late = assignment(planning=None, assigned_date="2026-11-10", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    [found] = rules(run(sooner, assignments=[late], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED")
+    assert found.message == ("Assigned on 2026-11-10 (10 days ago) and no planning meeting date yet; "
+                             "it is due within 10 days of the assignment")
+    on_time = dict(late, assigned_date="2026-11-11")
+    assert rules(run(sooner, assignments=[on_time], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED") == []
+
+
 def test_active_pair_without_recent_coach_contact_is_inactive(policy):
     active = assignment(planning="2026-08-01", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
     quiet = run(policy, assignments=[active], coach_log=[coach_entry("2026-10-21", 60)], candidate_log=[])
