@@ -2112,6 +2112,19 @@ def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path,
     assert "Traceback" not in completed.stderr
 
 
+@pytest.mark.parametrize("old, new", [("max_active_coachees = 3", "max_active_coachees = 0"),
+                                      ("every_months = 12", "every_months = 0")])
+def test_a_reps_copy_with_no_room_or_a_feedback_round_of_0_months_is_refused(old, new):
+    """0 coachees flagged every pair ("already has 0 active coachees ...: ; at most 0"), and a round of
+    0 months found no feedback even one dated on the as-of date: each is one error naming the key and line."""
+    text = (PRESETS / "reps-coaching.toml").read_text(encoding="utf-8")
+    line = text[:text.index(old)].count("\n") + 1
+    with pytest.raises(UsageError) as refused:
+        policy_from_toml(text.replace(old, new), "our-reps.toml")
+    key = old.split(" = ")[0]
+    assert str(refused.value).startswith(f"our-reps.toml line {line}: ") and f"{key} must be at least 1, not 0" in str(refused.value)
+
+
 def test_a_policy_file_without_a_name_is_refused_not_named_after_the_file(tmp_path):
     """Named after its file, a copy of a preset would not replace the preset: pairs whose Program cell
     names the preset would be judged by the unedited one."""
