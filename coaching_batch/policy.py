@@ -382,6 +382,9 @@ def _check_values(sections: dict[str, object]) -> None:
     if agreement is not None:  # "4-15" and "04-15" are one date
         _once(agreement.review_due, lambda text: month_day(text, "partnership_agreement", "review_due"),
               "[partnership_agreement] review_due", "partnership_agreement", "review_due")
+    for (section, key), why in _AT_LEAST_ONE.items():
+        if section in sections and getattr(sections[section], key) < 1:
+            raise _Problem(f"[{section}] {key} must be at least 1, not 0: {why}", section, key)
     for (section, key), (table, column) in _CHOICE_SETTINGS.items():
         if section in sections:
             sections[section] = dataclasses.replace(sections[section], **{key: _choices(
@@ -402,6 +405,14 @@ def _check_values(sections: dict[str, object]) -> None:
                 raise _Problem("each [[payment.tiers]] needs exactly one of amount or per_hour", "payment.tiers", None)
             if tier.when is not None:
                 _check_condition(tier.when)
+
+
+# Settings of which 0 makes every pair fail their rule: refused, with what to do instead.
+_AT_LEAST_ONE = {
+    ("capacity", "max_active_coachees"): "with no room, every pair would be over capacity (leave out [capacity] for no limit)",
+    ("feedback", "every_months"): "feedback dated in the 0 months up to the as-of date would be none, however recent "
+                                  "(leave out [feedback] for no feedback round)",
+}
 
 
 # Settings that list values of a table's enumeration: each must be one of them (any case and spacing).

@@ -1455,6 +1455,23 @@ def test_the_years_a_mentor_must_be_employed_are_a_policy_value(tmp_path):
     assert len(found(mentoring(roster=roster, program=stricter), "MENTOR-NOT-ELIGIBLE")) == 1
 
 
+def test_the_mentees_who_may_be_mentored_are_a_policy_value_and_the_fix_says_which(tmp_path):
+    """A copy admitting probationary mentees and excluding only PAR: a Temporary mentee on PAR is told
+    the copy's lists, not the preset's "permanent employees who are not on PAR or special evaluation"."""
+    text = (PRESETS / f"{MENTORING}.toml").read_text(encoding="utf-8")
+    text = text.replace('["Permanent"]', '["Permanent", "Probationary"]').replace('["PAR", "Special Evaluation"]', '["PAR"]')
+    admitted = policy_file(tmp_path, text, "our-mentoring.toml")
+    on_special = mentoring_roster(mentee={"employment_status": "Probationary", "evaluation_status": "Special Evaluation"})
+    assert found(mentoring(roster=on_special, program=admitted), "MENTEE-NOT-ELIGIBLE") == []
+    on_par = mentoring_roster(mentee={"employment_status": "Temporary", "evaluation_status": "PAR"})
+    refused = found(mentoring(roster=on_par, program=admitted), "MENTEE-NOT-ELIGIBLE")
+    assert len(refused) == 2
+    assert {f.fix for f in refused} == {"Mentees must be permanent or probationary employees who are not on PAR: "
+                                        "check the roster, or end the pairing."}
+    [preset] = {f.fix for f in found(mentoring(roster=on_par), "MENTEE-NOT-ELIGIBLE")}
+    assert preset == "Mentees must be permanent employees who are not on PAR or special evaluation: check the roster, or end the pairing."
+
+
 def test_a_coachs_capacity_is_a_policy_value(tmp_path):
     assert len(found(reps(pairs=four_pairs()), "COACH-OVER-CAPACITY")) == 1
     roomier = preset_copy(tmp_path, REPS, "max_active_coachees = 3", "max_active_coachees = 4")
@@ -2093,6 +2110,19 @@ def test_a_bad_policy_file_is_one_error_line_naming_the_key_and_exit_2(tmp_path,
     assert re.search(rf"\b{named}\b", lines[0]), lines[0]
     assert f"line {line}" in lines[0]
     assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize("old, new", [("max_active_coachees = 3", "max_active_coachees = 0"),
+                                      ("every_months = 12", "every_months = 0")])
+def test_a_reps_copy_with_no_room_or_a_feedback_round_of_0_months_is_refused(old, new):
+    """0 coachees flagged every pair ("already has 0 active coachees ...: ; at most 0"), and a round of
+    0 months found no feedback even one dated on the as-of date: each is one error naming the key and line."""
+    text = (PRESETS / "reps-coaching.toml").read_text(encoding="utf-8")
+    line = text[:text.index(old)].count("\n") + 1
+    with pytest.raises(UsageError) as refused:
+        policy_from_toml(text.replace(old, new), "our-reps.toml")
+    key = old.split(" = ")[0]
+    assert str(refused.value).startswith(f"our-reps.toml line {line}: ") and f"{key} must be at least 1, not 0" in str(refused.value)
 
 
 def test_a_policy_file_without_a_name_is_refused_not_named_after_the_file(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -419,6 +421,24 @@ def test_a_coach_with_many_pairs_at_once_names_each_pair_once_not_once_per_other
     assert len(written) <= 2 * 40
 
 
+def test_a_copy_allowing_two_candidates_at_once_says_so_in_the_fix_and_the_reasons(policy):
+    """A policy file's max_concurrent_candidates = 2: the fix and the pair's reason give its number,
+    not the preset's "one candidate at a time" (which told the coordinator to end a pair too many)."""
+    coach = dataclasses.replace(policy.section("coach"), max_concurrent_candidates=2)
+    two = dataclasses.replace(policy, sections={**policy.sections, "coach": coach})
+    people = ["200", "201", "202"]
+    result = run(two, employees=roster() + [employee("202", "Kay Candidate", 20)],
+                 assignments=[assignment(candidate=c) for c in people], requests=[request(candidate=c) for c in people])
+    found = rules(result, "COACH-CONCURRENT")
+    assert len(found) == 3
+    assert {f.fix for f in found} == {"A coach may coach at most 2 candidates at a time: end or reassign one pair."}
+    assert all("coach has 2 other candidates at the same time (at most 2 at a time)" in str(r) for r in result.pairs["reasons"])
+    assert rules(run(policy), "COACH-CONCURRENT") == []
+    [preset] = [f.fix for f in rules(run(policy, assignments=[assignment(), assignment(candidate="201")],
+                                         requests=[request(), request(candidate="201")]), "COACH-CONCURRENT")][:1]
+    assert preset == "A coach may coach one candidate at a time: end or reassign one pair."
+
+
 def test_an_assignment_entered_twice_is_a_repeat_not_the_coach_coaching_two_candidates(policy):
     """The same row pasted twice: the coach still has one candidate, so no COACH-CONCURRENT (which
     blocked the real assignment's stipend too); the copy is CANDIDATE-REPEAT, and the first is paid."""
@@ -471,6 +491,19 @@ def test_no_planning_meeting_30_days_after_assignment_is_not_started(policy):
     assert "30 days ago" in found.message
     on_time = dict(late, assigned_date="2026-10-22")
     assert rules(run(policy, assignments=[on_time], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED") == []
+
+
+def test_not_started_states_the_policys_days_a_planning_meeting_is_due_within(policy):
+    """A copy with not_started_days = 10: the warning comes on the 10th day and says the 10 days (the
+    coordinator saw "10 days ago" and nothing of the rule it broke)."""
+    window = dataclasses.replace(policy.section("window"), not_started_days=10)
+    sooner = dataclasses.replace(policy, sections={**policy.sections, "window": window})
+    late = assignment(planning=None, assigned_date="2026-11-10", status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    [found] = rules(run(sooner, assignments=[late], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED")
+    assert found.message == ("Assigned on 2026-11-10 (10 days ago) and no planning meeting date yet; "
+                             "it is due within 10 days of the assignment")
+    on_time = dict(late, assigned_date="2026-11-11")
+    assert rules(run(sooner, assignments=[on_time], candidate_log=[], coach_log=[]), "PAIR-NOT-STARTED") == []
 
 
 def test_active_pair_without_recent_coach_contact_is_inactive(policy):

@@ -38,11 +38,19 @@ def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgemen
                                                    f"{capital(said)} {records[i]['coach_id']} is not qualified: {reason}",
                                                    fix=fix, topic=reason_topic(reason)))
     if coach.max_concurrent_candidates:
-        flagged = concurrent_pairs(pairs, coach.max_concurrent_candidates)
-        for i in flagged:
-            judgement.blocks(i, "coach has another candidate at the same time")
-        judgement.findings += concurrency_findings(records, flagged, coach.max_concurrent_candidates)
+        limit = coach.max_concurrent_candidates
+        flagged = concurrent_pairs(pairs, limit)
+        for i, others in flagged.items():
+            judgement.blocks(i, "coach has another candidate at the same time" if limit == 1
+                             else f"coach has {len(others)} other candidates at the same time (at most {limit} at a time)")
+        judgement.findings += concurrency_findings(records, flagged, limit)
     return judgement
+
+
+def concurrency_fix(limit: int) -> str:
+    """COACH-CONCURRENT's fix, with the policy's limit (a copy may allow a coach two candidates at once)."""
+    at_once = "one candidate" if limit == 1 else f"at most {limit} candidates"
+    return f"A coach may coach {at_once} at a time: end or reassign one pair."
 
 
 def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommendations: pd.DataFrame, policy: Coach) -> pd.Series:
@@ -121,6 +129,6 @@ def concurrency_findings(records: dict[int, dict], flagged: dict[int, list[int]]
         findings.append(pair_finding(
             "COACH-CONCURRENT", pair,
             f"Coach {pair['coach_id']} coaches candidate {pair['candidate_id']} (from {day_text(pair['start'])}) at the same time as {with_}; "
-            f"at most {limit} at a time",
+            f"at most {limit} at a time", fix=concurrency_fix(limit),
         ))
     return findings

@@ -95,8 +95,7 @@ def judge_mentee(pairs: pd.DataFrame, rules: MenteeEligibility, context: Context
     """MENTEE-NOT-ELIGIBLE, one finding per reason: not permanent; on PAR or special evaluation."""
     judgement = Judgement()
     words = context.policy.words
-    fix = (f"{capital(words.candidates)} must be permanent employees who are not on PAR or special evaluation: "
-           f"check the roster, or end the pairing.")
+    fix = mentee_fix(rules, words)
     roster = _roster(context)
     mentee_of = roster.reindex(pairs["candidate_id"].to_numpy()).to_dict("records")
     allowed = {s.casefold() for s in rules.employment_status}
@@ -118,6 +117,18 @@ def judge_mentee(pairs: pd.DataFrame, rules: MenteeEligibility, context: Context
                                                    f"{capital(words.candidate)} {pair['candidate_id']} is not eligible: {reason}",
                                                    fix=fix, topic=reason_topic(reason)))
     return judgement
+
+
+def mentee_fix(rules: MenteeEligibility, words: Words) -> str:
+    """MENTEE-NOT-ELIGIBLE's fix, from the policy's lists ("Mentees must be permanent employees who are
+    not on PAR or special evaluation", in the preset)."""
+    statuses = " or ".join(status.lower() for status in rules.employment_status)
+    excluded = " or ".join(e if e.isupper() else e.lower() for e in rules.excluded_evaluation)  # PAR stays PAR
+    if statuses:
+        must = f"be {statuses} employees" + (f" who are not on {excluded}" if excluded else "")
+    else:
+        must = f"not be on {excluded}"
+    return f"{capital(words.candidates)} must {must}: check the roster, or end the pairing."
 
 
 def _month_number(day: pd.Timestamp) -> int:

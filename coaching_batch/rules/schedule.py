@@ -31,7 +31,8 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
             if active and pd.notna(pair["assigned_date"]) and as_of >= pair["assigned_date"] + pd.Timedelta(days=window.not_started_days):
                 days = (as_of - pair["assigned_date"]).days
                 judgement.findings.append(pair_finding("PAIR-NOT-STARTED", pair,
-                    f"Assigned on {day_text(pair['assigned_date'])} ({days} days ago) and no planning meeting date yet"))
+                    f"Assigned on {day_text(pair['assigned_date'])} ({days_text(days)} ago) and no planning meeting date yet; "
+                    f"it is due within {days_text(window.not_started_days)} of the assignment"))
             continue
         end = pair["completion_date"] if pd.notna(pair["completion_date"]) else as_of
         if end > deadline or (active and as_of > deadline):  # still Active past it: overdue, whatever its completion date
