@@ -462,6 +462,14 @@ def test_second_assignment_for_the_same_target_grade_flags_the_later_one(policy)
     assert [f.coach_id for f in found] == ["101"]
 
 
+def test_of_two_repeats_with_one_planning_meeting_date_the_one_assigned_later_is_flagged(policy):
+    """SPEC §4: the later one by planning meeting date, then assigned date, then row order."""
+    later, earlier = (assignment(coach=coach, assigned_date=assigned, completion_date=None, status="Active", payment_request_date=None)
+                      for coach, assigned in (("100", "2026-01-05"), ("101", "2026-01-02")))
+    found = rules(run(policy, assignments=[later, earlier], recs=recommendations() + recommendations(coach="101")), "CANDIDATE-REPEAT")
+    assert [f.coach_id for f in found] == ["100"]
+
+
 # --- timing ----------------------------------------------------------------------------------
 
 def test_no_planning_meeting_30_days_after_assignment_is_not_started(policy):

@@ -55,8 +55,9 @@ def repeat_pairs(pairs: pd.DataFrame, policy: Candidate) -> dict[int, int]:
     if not policy.once_per_target_grade:
         return {}
     live = pairs[(pairs["status"] != "Withdrawn") & pairs["target_grade"].notna()]
+    # by planning meeting (else assigned date), then, on the same day, by assigned date, then row order
     order = live.assign(_order=live["planning_meeting_date"].fillna(live["assigned_date"]))
-    order = order.sort_values(["_order", "pair"], na_position="last")
+    order = order.sort_values(["_order", "assigned_date", "pair"], na_position="last", kind="stable")
     order = order[order["candidate_id"].notna()]
     # Group by group (in order of first appearance), each later pair pointing at its group's first.
     labels = pd.Series(order.index, index=order.index)
