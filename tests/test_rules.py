@@ -119,6 +119,14 @@ def test_one_minute_short_of_40_hours_blocks_completion(policy):
     assert "PAYMENT-NOT-COMPLETE" in rules(result)
 
 
+def test_a_payment_requested_for_a_pair_not_complete_says_why_it_is_not(policy):
+    """The finding states what was seen against what is needed, as the Pairs sheet's Reasons do."""
+    result = run(policy, assignments=[assignment(completion_date="2026-07-11")])
+    [found] = rules(result, "PAYMENT-NOT-COMPLETE")
+    assert found.message == ("Payment requested on 2026-05-05 but the pair is not eligible for completion: "
+                             "past the deadline 2026-07-10")
+
+
 def test_a_completion_or_payment_request_dated_after_the_run_has_not_happened_yet(policy):
     """Dates typed ahead: a run as of 2026-05-03 neither completes a coaching completed on 2026-05-04
     nor pays on a Request for Payment signed after it."""
