@@ -539,6 +539,30 @@ def test_a_pair_withdrawn_after_its_deadline_is_not_overdue(policy):
     assert len(rules(run(policy, assignments=[completed_late], as_of=pd.Timestamp("2026-12-01")), "PAIR-OVERDUE")) == 1
 
 
+def test_a_pair_completed_after_its_deadline_is_told_to_check_its_dates_not_to_record_its_completion(policy):
+    """Its completion is recorded already: the fix says what is left to do, and what it means."""
+    [late] = rules(run(policy, assignments=[assignment(completion_date="2026-07-11")]), "PAIR-OVERDUE")
+    assert late.message == "Completed on 2026-07-11, after the deadline 2026-07-10"
+    assert "record completion" not in late.fix and "Completion Date" in late.fix and "paid" in late.fix
+    active = assignment(planning="2026-05-19", status="Active", completion_date=None, payment_request_date=None)
+    [still] = rules(run(policy, assignments=[active]), "PAIR-OVERDUE")
+    assert still.fix == "The coaching window is over: record completion or withdrawal."
+
+
+def test_a_pair_completed_without_a_completion_date_after_its_deadline_is_told_to_record_the_date(policy):
+    """SPEC §4: completion_date, or as-of where there is none, must be on or before the deadline. A
+    Completed pair with no date, judged on an as-of after its deadline, is held back by PAIR-OVERDUE,
+    which asks for the date (it was held back with no finding at all)."""
+    undated = assignment(completion_date=None)  # deadline 2026-07-10
+    [overdue] = rules(run(policy, assignments=[undated]), "PAIR-OVERDUE")
+    assert overdue.severity == "error"
+    assert overdue.message == ("Completed with no completion date: judged on the as-of date 2026-11-20, "
+                               "after the deadline 2026-07-10")
+    assert "Completion Date" in overdue.fix
+    assert rules(run(policy, assignments=[undated], as_of=pd.Timestamp("2026-07-10")), "PAIR-OVERDUE") == []
+    assert only_pair(run(policy, assignments=[undated], as_of=pd.Timestamp("2026-07-10")))["completion_eligible"]
+
+
 def test_an_active_pair_past_its_deadline_is_not_complete_or_paid_whatever_its_completion_date(policy):
     """The status was never set to Completed: the pair is overdue, and PAIR-OVERDUE blocks completion
     and payment (SPEC §4) even though the completion date it carries is before the deadline."""
