@@ -369,6 +369,14 @@ def test_coach_not_qualified_for_each_reason(policy, extra, expected):
     assert not only_pair(result)["completion_eligible"]
 
 
+def test_a_coach_trained_after_the_as_of_date_of_a_pair_not_started_is_not_told_of_a_planning_meeting(policy):
+    """With no planning meeting, the coach is judged on the as-of date: the message names it as such."""
+    unstarted = assignment(planning=None, status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    result = run(policy, employees=roster(coach_training_date="2026-12-01"), assignments=[unstarted], candidate_log=[], coach_log=[])
+    [found] = rules(result, "COACH-NOT-QUALIFIED")
+    assert found.message == "Coach 100 is not qualified: coach training on 2026-12-01, after the as-of date 2026-11-20"
+
+
 def test_a_coach_qualified_for_one_pair_but_not_another_is_qualified_for_some_pairs_naming_the_candidate(policy):
     later = assignment(candidate="201", planning="2026-06-01", status="Active", completion_date=None, payment_request_date=None)
     result = run(policy, employees=roster(grade=23), assignments=[assignment(), later],
