@@ -468,6 +468,17 @@ def test_candidate_not_enrolled(policy, requests, expected):
     assert not only_pair(result)["completion_eligible"]
 
 
+@pytest.mark.parametrize(
+    "requests, fix",
+    [([], "Put the candidate's Coaching Request in the inbox"), ([request(enrollment=None)], "Record the enrollment form (336-84) date"),
+     ([request(enrollment="2025-12-02")], "The candidate must enroll (form 336-84) before requesting a coach.")],
+)
+def test_candidate_not_enrolled_tells_the_coordinator_what_is_missing(policy, requests, fix):
+    """A request missing from the inbox, or its form's date left blank, is for the coordinator to put in."""
+    [found] = rules(run(policy, requests=requests), "CANDIDATE-NOT-ENROLLED")
+    assert found.fix.startswith(fix)
+
+
 def test_enrollment_on_the_request_date_is_in_time(policy):
     assert rules(run(policy, requests=[request(enrollment="2025-12-01")]), "CANDIDATE-NOT-ENROLLED") == []
 
