@@ -121,6 +121,14 @@ def test_one_minute_short_of_40_hours_blocks_completion(policy):
     assert "PAYMENT-NOT-COMPLETE" in rules(result)
 
 
+def test_a_payment_requested_for_a_pair_not_complete_says_why_it_is_not(policy):
+    """The finding states what was seen against what is needed, as the Pairs sheet's Reasons do."""
+    result = run(policy, assignments=[assignment(completion_date="2026-07-11")])
+    [found] = rules(result, "PAYMENT-NOT-COMPLETE")
+    assert found.message == ("Payment requested on 2026-05-05 but the pair is not eligible for completion: "
+                             "past the deadline 2026-07-10")
+
+
 def test_a_completion_or_payment_request_dated_after_the_run_has_not_happened_yet(policy):
     """Dates typed ahead: a run as of 2026-05-03 neither completes a coaching completed on 2026-05-04
     nor pays on a Request for Payment signed after it."""
@@ -363,6 +371,14 @@ def test_coach_not_qualified_for_each_reason(policy, extra, expected):
     assert not only_pair(result)["completion_eligible"]
 
 
+def test_a_coach_trained_after_the_as_of_date_of_a_pair_not_started_is_not_told_of_a_planning_meeting(policy):
+    """With no planning meeting, the coach is judged on the as-of date: the message names it as such."""
+    unstarted = assignment(planning=None, status="Active", completion_date=None, payment_request_date=None, goals_attained=False)
+    result = run(policy, employees=roster(coach_training_date="2026-12-01"), assignments=[unstarted], candidate_log=[], coach_log=[])
+    [found] = rules(result, "COACH-NOT-QUALIFIED")
+    assert found.message == "Coach 100 is not qualified: coach training on 2026-12-01, after the as-of date 2026-11-20"
+
+
 def test_a_coach_qualified_for_one_pair_but_not_another_is_qualified_for_some_pairs_naming_the_candidate(policy):
     later = assignment(candidate="201", planning="2026-06-01", status="Active", completion_date=None, payment_request_date=None)
     result = run(policy, employees=roster(grade=23), assignments=[assignment(), later],
@@ -472,6 +488,17 @@ def test_candidate_not_enrolled(policy, requests, expected):
     assert not only_pair(result)["completion_eligible"]
 
 
+@pytest.mark.parametrize(
+    "requests, fix",
+    [([], "Put the candidate's Coaching Request in the inbox"), ([request(enrollment=None)], "Record the enrollment form (336-84) date"),
+     ([request(enrollment="2025-12-02")], "The candidate must enroll (form 336-84) before requesting a coach.")],
+)
+def test_candidate_not_enrolled_tells_the_coordinator_what_is_missing(policy, requests, fix):
+    """A request missing from the inbox, or its form's date left blank, is for the coordinator to put in."""
+    [found] = rules(run(policy, requests=requests), "CANDIDATE-NOT-ENROLLED")
+    assert found.fix.startswith(fix)
+
+
 def test_enrollment_on_the_request_date_is_in_time(policy):
     assert rules(run(policy, requests=[request(enrollment="2025-12-01")]), "CANDIDATE-NOT-ENROLLED") == []
 
@@ -480,6 +507,14 @@ def test_second_assignment_for_the_same_target_grade_flags_the_later_one(policy)
     pairs = [assignment(coach="101", planning="2026-06-01", completion_date=None, status="Active", payment_request_date=None), assignment()]
     found = rules(run(policy, assignments=pairs, recs=recommendations() + recommendations(coach="101")), "CANDIDATE-REPEAT")
     assert [f.coach_id for f in found] == ["101"]
+
+
+def test_of_two_repeats_with_one_planning_meeting_date_the_one_assigned_later_is_flagged(policy):
+    """SPEC §4: the later one by planning meeting date, then assigned date, then row order."""
+    later, earlier = (assignment(coach=coach, assigned_date=assigned, completion_date=None, status="Active", payment_request_date=None)
+                      for coach, assigned in (("100", "2026-01-05"), ("101", "2026-01-02")))
+    found = rules(run(policy, assignments=[later, earlier], recs=recommendations() + recommendations(coach="101")), "CANDIDATE-REPEAT")
+    assert [f.coach_id for f in found] == ["100"]
 
 
 # --- timing ----------------------------------------------------------------------------------
@@ -554,6 +589,30 @@ def test_a_pair_withdrawn_after_its_deadline_is_not_overdue(policy):
     assert not only_pair(result)["completion_eligible"]
     completed_late = dict(withdrawn, status="Completed")
     assert len(rules(run(policy, assignments=[completed_late], as_of=pd.Timestamp("2026-12-01")), "PAIR-OVERDUE")) == 1
+
+
+def test_a_pair_completed_after_its_deadline_is_told_to_check_its_dates_not_to_record_its_completion(policy):
+    """Its completion is recorded already: the fix says what is left to do, and what it means."""
+    [late] = rules(run(policy, assignments=[assignment(completion_date="2026-07-11")]), "PAIR-OVERDUE")
+    assert late.message == "Completed on 2026-07-11, after the deadline 2026-07-10"
+    assert "record completion" not in late.fix and "Completion Date" in late.fix and "paid" in late.fix
+    active = assignment(planning="2026-05-19", status="Active", completion_date=None, payment_request_date=None)
+    [still] = rules(run(policy, assignments=[active]), "PAIR-OVERDUE")
+    assert still.fix == "The coaching window is over: record completion or withdrawal."
+
+
+def test_a_pair_completed_without_a_completion_date_after_its_deadline_is_told_to_record_the_date(policy):
+    """SPEC §4: completion_date, or as-of where there is none, must be on or before the deadline. A
+    Completed pair with no date, judged on an as-of after its deadline, is held back by PAIR-OVERDUE,
+    which asks for the date (it was held back with no finding at all)."""
+    undated = assignment(completion_date=None)  # deadline 2026-07-10
+    [overdue] = rules(run(policy, assignments=[undated]), "PAIR-OVERDUE")
+    assert overdue.severity == "error"
+    assert overdue.message == ("Completed with no completion date: judged on the as-of date 2026-11-20, "
+                               "after the deadline 2026-07-10")
+    assert "Completion Date" in overdue.fix
+    assert rules(run(policy, assignments=[undated], as_of=pd.Timestamp("2026-07-10")), "PAIR-OVERDUE") == []
+    assert only_pair(run(policy, assignments=[undated], as_of=pd.Timestamp("2026-07-10")))["completion_eligible"]
 
 
 def test_an_active_pair_past_its_deadline_is_not_complete_or_paid_whatever_its_completion_date(policy):

@@ -17,7 +17,7 @@ def judge_candidate(pairs: pd.DataFrame, candidate: Candidate, context: Context)
     judgement = Judgement()
     enrollment = enrollment_problems(pairs, context.tables["requests"], candidate)
     repeats = repeat_pairs(pairs, candidate)
-    for i, problem in enrollment.items():
+    for i, (problem, _) in enrollment.items():
         judgement.blocks(i, f"candidate not enrolled: {problem}")
     for i in repeats:
         judgement.blocks(i, "candidate already coached for this target grade")
@@ -25,9 +25,17 @@ def judge_candidate(pairs: pd.DataFrame, candidate: Candidate, context: Context)
     return judgement
 
 
-def enrollment_problems(pairs: pd.DataFrame, requests: pd.DataFrame, policy: Candidate) -> dict[int, str]:
-    """Pair → why its candidate is not enrolled. The request used is the one for the pair's target
-    grade that the assignment followed if there is one, else the request it followed (see
+# CANDIDATE-NOT-ENROLLED's fix where the request itself, or its form's date, is not in the inbox (the
+# catalogue's fix is for a form dated after the request).
+NO_REQUEST_FIX = ("Put the candidate's Coaching Request in the inbox (a requests sheet), with the date of the "
+                  "enrollment form 336-84, which must be on or before the request.")
+NO_FORM_DATE_FIX = ("Record the enrollment form (336-84) date on the candidate's Coaching Request; a candidate not "
+                    "enrolled must enroll before requesting a coach.")
+
+
+def enrollment_problems(pairs: pd.DataFrame, requests: pd.DataFrame, policy: Candidate) -> dict[int, tuple[str, str | None]]:
+    """Pair → (why its candidate is not enrolled, the fix to tell: None for the catalogue's). The request
+    used is the one for the pair's target grade that the assignment followed if there is one, else the request it followed (see
     :func:`.pairs.followed_requests`, which gave a blank target grade its value)."""
     if not policy.require_enrollment:
         return {}
@@ -37,12 +45,12 @@ def enrollment_problems(pairs: pd.DataFrame, requests: pd.DataFrame, policy: Can
     problems = {}
     for i, request, request_date, form_date in zip(pairs.index, chosen, request_dates, form_dates):
         if pd.isna(request):
-            problems[i] = "no Coaching Request from the candidate"
+            problems[i] = "no Coaching Request from the candidate", NO_REQUEST_FIX
         elif pd.isna(form_date):
-            problems[i] = f"the request of {day_text(request_date)} has no enrollment form (336-84) date"
+            problems[i] = f"the request of {day_text(request_date)} has no enrollment form (336-84) date", NO_FORM_DATE_FIX
         elif form_date > request_date:
             problems[i] = (f"enrollment form dated {day_text(form_date)}, "
-                           f"after the request of {day_text(request_date)}")
+                           f"after the request of {day_text(request_date)}"), None
     return problems
 
 
@@ -55,8 +63,9 @@ def repeat_pairs(pairs: pd.DataFrame, policy: Candidate) -> dict[int, int]:
     if not policy.once_per_target_grade:
         return {}
     live = pairs[(pairs["status"] != "Withdrawn") & pairs["target_grade"].notna()]
+    # by planning meeting (else assigned date), then, on the same day, by assigned date, then row order
     order = live.assign(_order=live["planning_meeting_date"].fillna(live["assigned_date"]))
-    order = order.sort_values(["_order", "pair"], na_position="last")
+    order = order.sort_values(["_order", "assigned_date", "pair"], na_position="last", kind="stable")
     order = order[order["candidate_id"].notna()]
     # Group by group (in order of first appearance), each later pair pointing at its group's first.
     labels = pd.Series(order.index, index=order.index)
@@ -67,13 +76,13 @@ def repeat_pairs(pairs: pd.DataFrame, policy: Candidate) -> dict[int, int]:
     return {int(i): int(first) for i, first in zip(later.index, later["_first"])}
 
 
-def candidate_findings(pairs: pd.DataFrame, enrollment: dict[int, str], repeats: dict[int, int]) -> list[Finding]:
+def candidate_findings(pairs: pd.DataFrame, enrollment: dict[int, tuple[str, str | None]], repeats: dict[int, int]) -> list[Finding]:
     findings = []
-    for i, problem in enrollment.items():
+    for i, (problem, fix) in enrollment.items():
         pair = pairs.loc[i]
         findings.append(pair_finding(
             "CANDIDATE-NOT-ENROLLED", pair,
-            f"Candidate {pair['candidate_id']} is not enrolled: {problem}",
+            f"Candidate {pair['candidate_id']} is not enrolled: {problem}", fix=fix,
         ))
     for i, first in repeats.items():
         pair, earlier = pairs.loc[i], pairs.loc[first]

@@ -81,9 +81,11 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
         add(~coach["pgs_status"].eq("Meeting").fillna(False),  # a blank is not Meeting either
             lambda i: "PGS status not recorded" if pd.isna(coach.at[i, "pgs_status"]) else f"PGS status is {coach.at[i, 'pgs_status']}, not Meeting")
     if policy.require_training:
+        # judged on the pair's start, else (none recorded yet) on the as-of date
+        on = pairs["start_label"].where(pairs["window_start"].notna(), "the as-of date")
         add(coach["coach_training_date"].isna(), lambda i: "no coach training date")
         add(coach["coach_training_date"] > when,
-            lambda i: f"coach training on {day_text(coach.at[i, 'coach_training_date'])}, after {pairs.at[i, 'start_label']} {day_text(when[i])}")
+            lambda i: f"coach training on {day_text(coach.at[i, 'coach_training_date'])}, after {on[i]} {day_text(when[i])}")
     if policy.supervisor_recommendations or policy.colleague_recommendations:
         short = (recs["supervisors"] < policy.supervisor_recommendations) | (recs["colleagues"] < policy.colleague_recommendations)
         add(short, lambda i: (

@@ -289,7 +289,7 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
                 f"Marked {'Completed' if pair['status'] == 'Completed' else 'goals attained'} but the candidate log counts "
                 f"{hours(pair['candidate_minutes']):.2f} h of the {policy.hours.candidate_minimum:g} h needed"))
 
-        pay_why, amount, basis = _payment_problems(pair, policy, complete, judgement.payment.get(i, []), findings, as_of)
+        pay_why, amount, basis = _payment_problems(pair, policy, why, judgement.payment.get(i, []), findings, as_of)
         pays = policy.payment is not None
         # payable now, or once the coach's signed form is in (the notice tells the coach the amount)
         if pays and complete and (not pay_why or pay_why == [NO_REQUEST]):
@@ -338,10 +338,10 @@ def _paid_minutes(pair: dict, policy: Policy) -> int:
     return pair["candidate_minutes"] if policy.payment.hours == "candidate" else pair["coach_contact_minutes"]
 
 
-def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[str], findings: list[Finding],
+def _payment_problems(pair: dict, policy: Policy, not_complete: list[str], blocked: list[str], findings: list[Finding],
                       as_of: pd.Timestamp):
-    """Why a pair is not payable (besides completion), with the PAYMENT-* findings. A program that pays
-    no stipend has nothing to say here: its pairs are simply never payable."""
+    """Why a pair is not payable (besides completion: ``not_complete``, why it is not complete), with the
+    PAYMENT-* findings. A program that pays no stipend has nothing to say here: its pairs are simply never payable."""
     payment = policy.payment
     if payment is None:
         return [], np.nan, ""
@@ -362,9 +362,10 @@ def _payment_problems(pair: dict, policy: Policy, complete: bool, blocked: list[
     if payment.requires_payment_request and not requested:
         pay_why.append(NO_REQUEST if pd.isna(request) else
                        f"the Request for Payment is dated {day_text(request)}, after the as-of date {day_text(as_of)}")
-    if requested and not complete:
+    if requested and not_complete:
         findings.append(pair_finding("PAYMENT-NOT-COMPLETE", pair,
-            f"Payment requested on {pair['payment_request_date']:%Y-%m-%d} but the pair is not eligible for completion"))
+            f"Payment requested on {pair['payment_request_date']:%Y-%m-%d} but the pair is not eligible for completion: "
+            + "; ".join(not_complete)))
     return pay_why, np.nan, ""
 
 

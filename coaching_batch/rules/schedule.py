@@ -13,6 +13,12 @@ from .pairs import pair_finding
 # How a message introduces a pair's completion date, by its status (the date a withdrawal ended it, too).
 ENDED = {"Completed": "Completed on", "Withdrawn": "Withdrawn on", "Active": "Still Active, with a completion date of"}
 
+# PAIR-OVERDUE of a pair whose completion is recorded (the catalogue's fix asks for it to be recorded).
+COMPLETED_LATE_FIX = ("Check the Completion Date and the Planning Meeting Date: if they are right, the pair was "
+                      "completed after its deadline and is neither certified nor paid.")
+UNDATED_FIX = ("Record the Completion Date on the assignment: without it the pair is judged on the as-of date, "
+               "which is past the deadline.")
+
 
 def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judgement:
     """Timing findings; an overdue pair and one with no planning meeting are not complete."""
@@ -61,11 +67,15 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
                     judgement.findings.append(pair_finding("PAIR-AT-RISK", pair,
                         f"Deadline {day_text(deadline)} is {when} and {' and '.join(needed)} are still needed"))
         completion = pair["completion_date"]
+        if pd.isna(completion) and pair["status"] == "Completed" and as_of > deadline:  # judged on as-of (SPEC §4)
+            judgement.findings.append(pair_finding("PAIR-OVERDUE", pair,
+                f"Completed with no completion date: judged on the as-of date {day_text(as_of)}, after the deadline {day_text(deadline)}",
+                fix=UNDATED_FIX))
         if pd.notna(completion):
             ended = ENDED[pair["status"]]
             if completion > deadline and pair["status"] != "Withdrawn":  # a withdrawal ends it, late or not
                 judgement.findings.append(pair_finding("PAIR-OVERDUE", pair,
-                    f"{ended} {day_text(completion)}, after the deadline {day_text(deadline)}"))
+                    f"{ended} {day_text(completion)}, after the deadline {day_text(deadline)}", fix=COMPLETED_LATE_FIX))
             if completion < minimum_end:
                 when = "before" if completion < planning else f"less than {window.months_minimum} months after"
                 judgement.findings.append(pair_finding("PAIR-TOO-SHORT", pair,
