@@ -567,8 +567,9 @@ _HYPHENS_AS_SPACES = str.maketrans(dict.fromkeys(_HYPHENS, " "))
 
 
 def _enum_key(text: str) -> str:
-    """How spellings are compared: case-folded, and hyphens or dashes, ``_`` and whitespace runs alike."""
-    return " ".join(text.casefold().translate(_HYPHENS_AS_SPACES).split())
+    """How spellings are compared: case-folded, without hyphens or dashes, ``_`` and whitespace (the
+    spacing variants of SPEC §3: `OngoingSupport`, `On-going Support` and `Ongoing support` are one)."""
+    return "".join(text.casefold().translate(_HYPHENS_AS_SPACES).split())
 
 
 def _lookup(cells: Cells, spellings: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
@@ -587,8 +588,8 @@ def parse_enum(
 ) -> Parsed:
     """An allowed value, in its canonical spelling from ``values``.
 
-    Matching ignores case and treats ``-`` (or a dash: ``In–person``), ``_`` and runs of whitespace
-    alike (``in-person``, ``IN PERSON`` and ``In_Person`` are all "In Person"); ``variants`` adds
+    Matching ignores case, ``-`` (or a dash: ``In–person``), ``_`` and whitespace (``in-person``,
+    ``IN PERSON``, ``In_Person`` and ``InPerson`` are all "In Person"); ``variants`` adds
     further spellings of a canonical value, matched the same way.
     """
     spellings: dict[str, str] = {}
