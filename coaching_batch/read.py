@@ -267,7 +267,9 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     Excel tables' Total Rows (see :func:`_table_total_rows`).
     """
     top = _merged_headers_filled(rows, merges, first_row, first_col) if merges else rows
-    recognition = recognise(top)
+    # the reader's rows start at the sheet's first used row: the header is looked for in the sheet's
+    # first 30 rows however many blank rows come before it
+    recognition = recognise(top[: max(0, settings.HEADER_SEARCH_ROWS - first_row)])
     sheet = RawSheet(name=name, hidden=hidden, table=recognition.table)
     if recognition.table is None:
         return sheet

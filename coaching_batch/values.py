@@ -415,8 +415,9 @@ def parse_dates(s: pd.Series | Cells, *, day_first: bool = False, date1904: bool
 
 def why_unreadable(kind: str, value: object, *, day_first: bool = False) -> str:
     """What a coordinator needs to know about an unreadable date or duration beyond "not a date":
-    a weekday that is not the date's, a comma that may be a thousands separator, or Excel's serial 60
-    (its phantom 29 February 1900); "" otherwise."""
+    a weekday that is not the date's, a date read month first that is one only day first (or the
+    other way round), a comma that may be a thousands separator, or Excel's serial 60 (its phantom
+    29 February 1900); "" otherwise."""
     if kind == "date" and isinstance(value, (int, float)) and not isinstance(value, bool) and value == EXCEL_PHANTOM_LEAP_DAY:
         return "Excel's 29 February 1900, a day that never was: type the date meant"
     if not isinstance(value, str):
@@ -429,6 +430,12 @@ def why_unreadable(kind: str, value: object, *, day_first: bool = False) -> str:
         date = _text_dates(np.array([text[match.end("weekday"):].lstrip(", ")], dtype=object), day_first=day_first)[0]
         if not np.isnat(date):
             return pd.Timestamp(date).strftime("%Y-%m-%d is a %A")
+    if match and match["num_a"]:  # "13/2/2026", read month first: a date only the other way round
+        date = _text_dates(np.array([text], dtype=object), day_first=not day_first)[0]
+        if not np.isnat(date):
+            ways = ("month first", "day first") if not day_first else ("day first", "month first")
+            return (f"dates are read {ways[0]}; {ways[1]} it is {pd.Timestamp(date):%Y-%m-%d}: if the inbox's dates are "
+                    f"{ways[1]}, set day_first = {str(not day_first).lower()} under [reading] in the program's policy file")
     return ""
 
 
@@ -567,8 +574,9 @@ _HYPHENS_AS_SPACES = str.maketrans(dict.fromkeys(_HYPHENS, " "))
 
 
 def _enum_key(text: str) -> str:
-    """How spellings are compared: case-folded, and hyphens or dashes, ``_`` and whitespace runs alike."""
-    return " ".join(text.casefold().translate(_HYPHENS_AS_SPACES).split())
+    """How spellings are compared: case-folded, without hyphens or dashes, ``_`` and whitespace (the
+    spacing variants of SPEC §3: `OngoingSupport`, `On-going Support` and `Ongoing support` are one)."""
+    return "".join(text.casefold().translate(_HYPHENS_AS_SPACES).split())
 
 
 def _lookup(cells: Cells, spellings: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
@@ -587,8 +595,8 @@ def parse_enum(
 ) -> Parsed:
     """An allowed value, in its canonical spelling from ``values``.
 
-    Matching ignores case and treats ``-`` (or a dash: ``In–person``), ``_`` and runs of whitespace
-    alike (``in-person``, ``IN PERSON`` and ``In_Person`` are all "In Person"); ``variants`` adds
+    Matching ignores case, ``-`` (or a dash: ``In–person``), ``_`` and whitespace (``in-person``,
+    ``IN PERSON``, ``In_Person`` and ``InPerson`` are all "In Person"); ``variants`` adds
     further spellings of a canonical value, matched the same way.
     """
     spellings: dict[str, str] = {}

@@ -1032,3 +1032,13 @@ def test_the_inbox_is_listed_in_path_order_and_a_recursive_listing_sorts_as_path
     nested = [(c.relpath, c.skip_reason) for c in discover(tmp_path, recursive=True)]
     assert [relpath for relpath, _ in nested] == [".h", "B.xlsx", "a/.y.xlsx", "a/x.xlsx", "a-c.xlsx", "b.xlsx", "notes.txt"]
     assert dict(nested)["a/.y.xlsx"] == "hidden file" and dict(nested)[".h"] == "hidden folder (not read)"
+
+
+@pytest.mark.parametrize("blank_rows, table", [(29, "coach_log"), (30, None)])
+def test_a_header_row_is_looked_for_in_the_sheets_first_30_rows_even_below_blank_rows(tmp_path, blank_rows, table):
+    """Blank rows above the header count as rows of the sheet, as a title row does: a header in row 30
+    is read, one in row 31 is not (the reader's rows start at the first used row)."""
+    path = write_workbook(tmp_path / "log.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"]]},
+                          start_row=blank_rows)
+    sheet = read_workbook(str(path), "log.xlsx").sheets[0]
+    assert sheet.table == table

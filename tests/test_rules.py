@@ -351,6 +351,18 @@ def test_an_id_that_lost_its_leading_zeros_is_unknown_and_its_finding_says_why(p
     assert found and all("the roster has 000200: typed as a number, it lost its leading zeros" in f.message for f in found)
 
 
+def test_an_id_the_roster_holds_as_a_number_without_its_leading_zeros_is_unknown_and_its_finding_says_why(policy):
+    """The roster's 200 is a number (a "000000" format may show it as 000200); the assignment and the
+    logs have the text 000200: SPEC §3 keeps them apart, and the finding says the roster lost the zeros
+    (it said only "not in the roster", where the coordinator sees 000200 in both)."""
+    cand, coach_rows = full_logs(candidate="000200")
+    result = run(policy, requests=[request(candidate="000200")], assignments=[assignment(candidate="000200")],
+                 candidate_log=cand, coach_log=coach_rows)
+    found = rules(result, "ID-UNKNOWN")
+    assert found and all("Candidate ID 000200 (the roster has 200: typed there as a number, without the leading zeros"
+                         in f.message for f in found)
+
+
 # --- coach qualification ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(

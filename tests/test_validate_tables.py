@@ -244,6 +244,22 @@ def test_a_weekday_that_is_not_the_dates_or_a_comma_that_may_group_thousands_is_
     assert typed["coach_log"]["duration"].tolist() == [90]
 
 
+def test_a_date_that_is_one_only_day_first_says_how_dates_are_read_and_where_to_change_it(tmp_path):
+    """13/2/2026 in an inbox read month first: not guessed, but the finding says what it would be and
+    how a day-first inbox is read (it said only "is not a date" of what the coordinator sees as one)."""
+    rows = [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"],
+            [COACHEE, COACH, "13/2/2026", "Phone", 1, "day first"],
+            [COACHEE, COACH, "13/13/2026", "Phone", 1, "no date either way"]]
+
+    typed, findings = read_and_validate(tmp_path, {"log.xlsx": {"Log": rows}})
+
+    messages = [f.message for f in sorted(findings, key=lambda f: f.cell)]
+    assert messages == ["Date '13/2/2026' is not a date (dates are read month first; day first it is 2026-02-13: if the "
+                        "inbox's dates are day first, set day_first = true under [reading] in the program's policy file)",
+                        "Date '13/13/2026' is not a date"]
+    assert typed["coach_log"].empty
+
+
 def test_a_date_typed_as_serial_60_is_named_as_excels_phantom_leap_day(tmp_path):
     rows = [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"],
             [COACHEE, COACH, 60, "Phone", 1, "Excel's 1900-02-29"],

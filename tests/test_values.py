@@ -494,6 +494,23 @@ def test_a_choice_pasted_with_a_dash_for_its_hyphen_is_read(cell, expected):
     assert one(parse_enum, cell, **_enum("coach_log", "contact_type")) == expected
 
 
+@pytest.mark.parametrize(
+    "table, name, cell, expected",
+    [
+        ("milestones", "phase", "OngoingSupport", "Ongoing Support"),
+        ("milestones", "phase", "On-going Support", "Ongoing Support"),
+        ("milestones", "phase", "On going support", "Ongoing Support"),
+        ("milestones", "phase", "AgreementReview", "Agreement Review"),
+        ("feedback", "role", "Coach ee", "Coachee"),
+        ("employees", "pgs_status", "NotMeeting", "Not Meeting"),
+        ("coach_log", "contact_type", "E mail", "Email"),
+    ],
+)
+def test_a_choice_typed_with_its_spaces_left_out_or_added_is_read(table, name, cell, expected):
+    """SPEC §3: Phase (and every choice) matches "with the usual case and spacing variants"."""
+    assert one(parse_enum, cell, **_enum(table, name)) == expected
+
+
 @pytest.mark.parametrize("cell", ["fax", "zoom", "in persons", 3, True])
 def test_a_value_outside_the_enumeration_is_invalid(cell):
     assert one(parse_enum, cell, **_enum("coach_log", "contact_type")) == "invalid"

@@ -43,8 +43,8 @@ class RosterIds(frozenset):
 
 def unknown_id(role: str, employee_id: str, known) -> str:
     """`Coach ID 1001` for an ID ``known`` (the roster's IDs) lacks; where the roster has it on a row
-    left out for a bad cell, or with leading zeros (001001: typed as a number, the ID lost them), the
-    message says so."""
+    left out for a bad cell, or with leading zeros (001001: typed as a number, the ID lost them), or
+    without them (1001: the roster's number, whose cell may show 001001), the message says so."""
     text = f"{role} ID {employee_id}"
     if employee_id in getattr(known, "set_aside", {}):
         return text + f" (its roster row is left out for the error at {known.set_aside[employee_id]}: fix that cell)"
@@ -52,6 +52,9 @@ def unknown_id(role: str, employee_id: str, known) -> str:
         padded = next((zeros + employee_id for zeros in _LOST_ZEROS if zeros + employee_id in known), None)
         if padded is not None:
             text += f" (the roster has {padded}: typed as a number, it lost its leading zeros)"
+        elif employee_id.startswith("0") and employee_id.lstrip("0") in known:
+            # the roster's number, shown with its zeros by a number format ("000000"), is read as the number
+            text += f" (the roster has {employee_id.lstrip('0')}: typed there as a number, without the leading zeros its cell may show)"
     return text
 
 
