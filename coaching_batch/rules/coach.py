@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..findings import Finding
 from ..policy import Coach, capital
-from .dates import add_months, day_text
+from .dates import add_months, day_text, whole_months, years_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding, reason_topic
 
@@ -73,10 +73,9 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
         add(coach["grade"] < pairs["target_grade"],
             lambda i: f"grade {coach.at[i, 'grade']} is below the candidate's target grade {pairs.at[i, 'target_grade']}")
     if policy.min_years_employed:
-        months = round(policy.min_years_employed * 12)
         add(coach["hire_date"].isna(), lambda i: "hire date not recorded in the roster")
-        add(add_months(coach["hire_date"], months) > when,
-            lambda i: f"employed since {day_text(coach.at[i, 'hire_date'])}, less than {policy.min_years_employed:g} years before {day_text(when[i])}")
+        add(add_months(coach["hire_date"], whole_months(policy.min_years_employed)) > when,
+            lambda i: f"employed since {day_text(coach.at[i, 'hire_date'])}, less than {years_text(policy.min_years_employed)} before {day_text(when[i])}")
     if policy.require_pgs_meeting:
         add(~coach["pgs_status"].eq("Meeting").fillna(False),  # a blank is not Meeting either
             lambda i: "PGS status not recorded" if pd.isna(coach.at[i, "pgs_status"]) else f"PGS status is {coach.at[i, 'pgs_status']}, not Meeting")
