@@ -2335,6 +2335,16 @@ def test_a_mentoring_copy_of_1_year_employed_says_1_year():
                         "Mentor 100 is not eligible: in the current position since 2025-12-01, less than 0.5 years before 2026-01-15"]
 
 
+def test_commitment_due_says_the_policys_warning_window():
+    """A copy warning 45 days ahead: the message says the commitment is due within 45 days, so a
+    coordinator sees why a commitment ending in 40 days is flagged."""
+    ours = copy_of(REPS, due_days=45)
+    [due] = found(reps(pairs=[reps_pair(start="2025-12-30")], program=ours), "COMMITMENT-DUE")
+    assert due.message == "The commitment ends on 2026-12-30, 40 days after 2026-11-20 (it is due within 45 days): extend it or change coach"
+    [preset] = found(reps(pairs=[reps_pair(start="2025-11-21")]), "COMMITMENT-DUE")
+    assert preset.message == "The commitment ends on 2026-11-21, 1 day after 2026-11-20 (it is due within 30 days): extend it or change coach"
+
+
 def test_a_reps_copy_with_numbers_of_1_says_1_day_and_1_month():
     ours = copy_of(REPS, inactive_days=1, months=1)
     pairs = [reps_pair(start="2026-06-01", extended_until="2026-06-15")]
