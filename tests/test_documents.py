@@ -307,6 +307,16 @@ def test_the_contact_hours_on_the_form_come_from_the_programs_policy(weeks, tmp_
     assert "a minimum of 10 contact hours" in form
 
 
+def test_a_copy_requiring_1_contact_hour_says_1_contact_hour_on_the_form(weeks, tmp_path):
+    result = weeks["first"]
+    policy = result.programs["itss-coaching"]
+    hours = dataclasses_replace(policy.hours, coach_contact_minimum=1)
+    programs = {**result.programs, "itss-coaching": dataclasses_replace(policy, sections={**policy.sections, "hours": hours})}
+    write_payment_requests(dataclasses_replace(result, programs=programs), tmp_path)
+    form = " ".join(PdfReader(next(tmp_path.glob("*.pdf"))).pages[0].extract_text().split())
+    assert "a minimum of 1 contact hour while" in form
+
+
 def test_a_paying_programs_payment_forms_speak_its_words_as_its_certificates_do(weeks, tmp_path):
     """A stipend-paying program that speaks of mentor and mentee: its Request for Payment, log
     summary and file name say mentor, mentee and mentoring, not coach, candidate and coaching."""

@@ -2278,3 +2278,87 @@ def test_a_month_over_the_limit_stored_without_its_month_by_an_earlier_version_s
     assert run_command("run", str(inbox), "--as-of", "2026-04-17", "--out", str(tmp_path / "week2"), *state).returncode == 0
     after = month_over_limit(tmp_path / "week2")
     assert [(f["status"], f["first_seen"], f["age_days"]) for f in after] == [("Open", "2026-04-10", 7)]
+
+
+# --- a coordinator's copy with numbers of 1 or fractions --------------------------------------
+
+def copy_of(program: str, **settings) -> object:
+    """Preset ``program`` as `programs show` prints it, with ``settings`` changed (the first line of each key)."""
+    text = (PRESETS / f"{program}.toml").read_text(encoding="utf-8").replace(f'name = "{program}"', f'name = "{program}-copy"')
+    for key, value in settings.items():
+        text, changed = re.subn(rf"(?m)^{key} = [^#\n]*", f"{key} = {value} ", text, count=1)
+        assert changed, key
+    return policy_from_toml(text, "copy.toml")
+
+
+def test_an_itss_copy_with_numbers_of_1_says_1_month_1_day_1_year():
+    """months_minimum, months_maximum, inactive_days and min_years_employed of 1: "less than 1 month",
+    not "less than 1 months" (and so on for each)."""
+    ours = copy_of("itss-coaching", months_minimum=1, months_maximum=1, inactive_days=1, min_years_employed=1)
+    roster = [{"employee_id": "100", "name": "Casey Coach", "grade": 25, "hire_date": "2025-06-01", "pgs_status": "Meeting",
+               "coach_training_date": "2020-02-01"},
+              {"employee_id": "200", "name": "Kim Candidate", "grade": 20}, {"employee_id": "201", "name": "Kai Candidate", "grade": 20}]
+    pairs = [{"candidate_id": "200", "coach_id": "100", "assigned_date": "2026-01-02", "planning_meeting_date": "2026-01-10",
+              "status": "Completed", "completion_date": "2026-01-20", "goals_attained": True},
+             {"candidate_id": "201", "coach_id": "100", "assigned_date": "2026-01-02", "planning_meeting_date": "2026-10-01",
+              "status": "Active"}]
+    result = evaluate_with(ours, employees=roster, assignments=pairs, coach_log=[coach_entry("2026-10-05", candidate="201")])
+    text = "\n".join(f.message for f in result.findings)
+    assert "Completed on 2026-01-20, less than 1 month after the planning meeting on 2026-01-10" in text
+    assert "No coach-log entry in the 1 day up to 2026-11-20" in text
+    assert "(1 month from the planning meeting) has passed" in text
+    assert "employed since 2025-06-01, less than 1 year before 2026-01-10" in text
+    assert not re.search(r"\b1 (months|days|years)\b", text), text
+
+
+@pytest.mark.parametrize("years, hired, said", [(1.1, "2025-01-11", "less than 13 months before 2026-01-10"),
+                                                (1.5, "2024-07-11", "less than 1.5 years before 2026-01-10")])
+def test_a_fractional_number_of_years_is_checked_and_said_in_the_same_whole_months(years, hired, said):
+    """1.1 years is checked as 13 calendar months (to the day, like every period), and the message says
+    13 months, not "1.1 years"; 1.5 years is 18 months exactly, and said in years."""
+    ours = copy_of("itss-coaching", min_years_employed=years)
+    months = round(years * 12)
+    for hire, short in ((hired, True), (day(pd.Timestamp("2026-01-10") - pd.DateOffset(months=months)), False)):
+        roster = [{"employee_id": "100", "name": "Casey Coach", "grade": 25, "hire_date": hire, "pgs_status": "Meeting",
+                   "coach_training_date": "2020-02-01"}, {"employee_id": "200", "name": "Kim Candidate", "grade": 20}]
+        pairs = [{"candidate_id": "200", "coach_id": "100", "assigned_date": "2026-01-02", "planning_meeting_date": "2026-01-10"}]
+        reasons_ = [f.message for f in found(evaluate_with(ours, employees=roster, assignments=pairs), "COACH-NOT-QUALIFIED")
+                    if "employed since" in f.message]
+        assert (reasons_ == [f"Coach 100 is not qualified: employed since {hire}, {said}"]) if short else reasons_ == []
+
+
+def test_a_mentoring_copy_of_1_year_employed_says_1_year():
+    ours = copy_of(MENTORING, min_years_employed=1, min_years_in_position=0.5)
+    roster = mentoring_roster(mentor={"hire_date": "2025-06-01", "position_start_date": "2025-12-01"})
+    messages = [f.message for f in found(mentoring(roster=roster, program=ours), "MENTOR-NOT-ELIGIBLE")]
+    assert messages == ["Mentor 100 is not eligible: employed since 2025-06-01, less than 1 year before 2026-01-15",
+                        "Mentor 100 is not eligible: in the current position since 2025-12-01, less than 0.5 years before 2026-01-15"]
+
+
+def test_commitment_due_says_the_policys_warning_window():
+    """A copy warning 45 days ahead: the message says the commitment is due within 45 days, so a
+    coordinator sees why a commitment ending in 40 days is flagged."""
+    ours = copy_of(REPS, due_days=45)
+    [due] = found(reps(pairs=[reps_pair(start="2025-12-30")], program=ours), "COMMITMENT-DUE")
+    assert due.message == "The commitment ends on 2026-12-30, 40 days after 2026-11-20 (it is due within 45 days): extend it or change coach"
+    [preset] = found(reps(pairs=[reps_pair(start="2025-11-21")]), "COMMITMENT-DUE")
+    assert preset.message == "The commitment ends on 2026-11-21, 1 day after 2026-11-20 (it is due within 30 days): extend it or change coach"
+
+
+def test_a_reps_copy_with_numbers_of_1_says_1_day_and_1_month():
+    ours = copy_of(REPS, inactive_days=1, months=1)
+    pairs = [reps_pair(start="2026-06-01", extended_until="2026-06-15")]
+    text = "\n".join(f.message for f in reps(pairs=pairs, program=ours).findings)
+    assert "(more than 1 day)" in text
+    assert "is earlier than the 1 month, so it extended nothing" in text
+    assert not re.search(r"\b1 (months|days)\b", text), text
+
+
+def test_a_job_embedded_copy_with_numbers_of_1_says_1_day():
+    ours = copy_of(JOB, due_days=1, max_days=1)
+    result = job(milestones=[milestone("Agreement", "2026-08-20")], log=[coach_entry("2026-08-06"), coach_entry("2026-08-20")],
+                 program=ours)
+    text = "\n".join(f.message for f in result.findings)
+    assert "due within 1 day (by 2026-08-02)" in text
+    assert "14 days, more than 1\n" in text and "before 2026-11-20: more than 1 day" in text
+    assert not re.search(r"\b1 days\b", text), text

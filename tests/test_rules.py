@@ -467,6 +467,64 @@ def test_a_copy_allowing_two_candidates_at_once_says_so_in_the_fix_and_the_reaso
     assert preset == "A coach may coach one candidate at a time: end or reassign one pair."
 
 
+def allowing(policy, at_once):
+    """A copy of the preset allowing a coach ``at_once`` candidates at a time."""
+    coach = dataclasses.replace(policy.section("coach"), max_concurrent_candidates=at_once)
+    return dataclasses.replace(policy, sections={**policy.sections, "coach": coach})
+
+
+def test_a_copy_allowing_two_at_once_does_not_flag_a_coach_who_never_had_three_at_once(policy):
+    """Three pairs in a chain, each overlapping the next but the first and the last never together:
+    the coach never had more than 2 candidates at once (the middle pair was flagged for overlapping
+    two others, and its completion and stipend blocked)."""
+    people = ["200", "201", "202"]
+    pairs = [assignment(candidate="200", planning="2026-01-10", completion_date="2026-03-05"),
+             assignment(candidate="201", planning="2026-03-01", completion_date="2026-06-01"),
+             assignment(candidate="202", planning="2026-05-01", completion_date="2026-08-01")]
+    result = run(allowing(policy, 2), employees=roster() + [employee("202", "Kay Candidate", 20)], assignments=pairs,
+                 requests=[request(candidate=c) for c in people])
+    assert rules(result, "COACH-CONCURRENT") == []
+    assert not any("at the same time" in str(r) for r in result.pairs["reasons"])
+
+
+def test_a_copy_allowing_two_at_once_names_only_the_pairs_active_when_there_were_three(policy):
+    """200 runs all year; 201 and 202 overlap it and each other in March; 203 overlaps only 200 in
+    the summer. Three at once in March only: 200, 201 and 202 are flagged, and 203 is neither flagged
+    nor named."""
+    people = ["200", "201", "202", "203"]
+    pairs = [assignment(candidate="200", planning="2026-01-10", completion_date="2026-07-09"),
+             assignment(candidate="201", planning="2026-02-01", completion_date="2026-04-01"),
+             assignment(candidate="202", planning="2026-03-01", completion_date="2026-05-01"),
+             assignment(candidate="203", planning="2026-06-01", completion_date="2026-08-01")]
+    result = run(allowing(policy, 2), employees=roster() + [employee(c, f"Candidate {c}", 20) for c in ("202", "203")],
+                 assignments=pairs, requests=[request(candidate=c) for c in people])
+    found = {f.candidate_id: f.message for f in rules(result, "COACH-CONCURRENT")}
+    assert sorted(found) == ["200", "201", "202"]
+    assert found["200"] == ("Coach 100 coaches candidate 200 (from 2026-01-10) at the same time as candidate 201 (from 2026-02-01), "
+                            "candidate 202 (from 2026-03-01); at most 2 at a time")
+    assert "203" not in " ".join(found.values())
+
+
+def test_one_candidate_at_a_time_still_flags_every_overlap_of_a_chain(policy):
+    """The preset's limit of 1: each pair of a chain is flagged with every pair it overlaps."""
+    people = ["200", "201", "202"]
+    pairs = [assignment(candidate="200", planning="2026-01-10", completion_date="2026-03-05"),
+             assignment(candidate="201", planning="2026-03-01", completion_date="2026-06-01"),
+             assignment(candidate="202", planning="2026-05-01", completion_date="2026-08-01")]
+    result = run(policy, employees=roster() + [employee("202", "Kay Candidate", 20)], assignments=pairs,
+                 requests=[request(candidate=c) for c in people])
+    found = {f.candidate_id: f.message for f in rules(result, "COACH-CONCURRENT")}
+    assert sorted(found) == people
+    assert found["201"].endswith("at the same time as candidate 200 (from 2026-01-10), candidate 202 (from 2026-05-01); at most 1 at a time")
+
+
+def test_the_same_candidate_entered_twice_is_one_candidate_when_counting_two_at_once(policy):
+    """Candidate 200's row pasted twice beside candidate 201: two candidates at once, within a limit of 2."""
+    pairs = [assignment(), assignment(), assignment(candidate="201")]
+    result = run(allowing(policy, 2), assignments=pairs, requests=[request(), request(candidate="201")])
+    assert rules(result, "COACH-CONCURRENT") == []
+
+
 def test_an_assignment_entered_twice_is_a_repeat_not_the_coach_coaching_two_candidates(policy):
     """The same row pasted twice: the coach still has one candidate, so no COACH-CONCURRENT (which
     blocked the real assignment's stipend too); the copy is CANDIDATE-REPEAT, and the first is paid."""

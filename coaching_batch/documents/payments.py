@@ -30,7 +30,7 @@ from ..policy import Words
 from ..reports.payments import DRY_RUN_BANNER
 from .names import NOTES_FILE, documentation_name, request_name, text_of, waiting_for_request
 from .parallel import in_forks
-from ..rules.dates import hours_text
+from ..rules.dates import count_text, hours_text
 from .pdf import Document, clock_text, day
 
 
@@ -122,7 +122,7 @@ def _request_page(pdf: Document, result: RunResult, pair: dict, log: Log) -> Non
     pdf.labelled("Employee ID Number", pdf.printable(pair["coach_id"], limit=40, what="the coach ID"), label_width=55)
     pdf.labelled(_capital(words.candidate), f"{candidate} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})", label_width=55)
     pdf.ln(6)
-    hours = (f"a minimum of {minimum:g} contact hours" if minimum  # none, or 0 under an hourly schedule: the hours logged
+    hours = (f"a minimum of {count_text(minimum, 'contact hour')}" if minimum  # none, or 0 under an hourly schedule: the hours logged
              else f"{hours_text(log.total)} contact hours")
     pdf.paragraph(f"I, {coach}, certify that I have completed {hours} while {words.activity} {candidate}, "
                   f"from {start or '________________'} to {end or '________________'}.", 12, line=1.6)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..findings import Finding
 from ..policy import Coach, capital
-from .dates import add_months, day_text
+from .dates import add_months, day_text, whole_months, years_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding, reason_topic
 
@@ -73,10 +73,9 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
         add(coach["grade"] < pairs["target_grade"],
             lambda i: f"grade {coach.at[i, 'grade']} is below the candidate's target grade {pairs.at[i, 'target_grade']}")
     if policy.min_years_employed:
-        months = round(policy.min_years_employed * 12)
         add(coach["hire_date"].isna(), lambda i: "hire date not recorded in the roster")
-        add(add_months(coach["hire_date"], months) > when,
-            lambda i: f"employed since {day_text(coach.at[i, 'hire_date'])}, less than {policy.min_years_employed:g} years before {day_text(when[i])}")
+        add(add_months(coach["hire_date"], whole_months(policy.min_years_employed)) > when,
+            lambda i: f"employed since {day_text(coach.at[i, 'hire_date'])}, less than {years_text(policy.min_years_employed)} before {day_text(when[i])}")
     if policy.require_pgs_meeting:
         add(~coach["pgs_status"].eq("Meeting").fillna(False),  # a blank is not Meeting either
             lambda i: "PGS status not recorded" if pd.isna(coach.at[i, "pgs_status"]) else f"PGS status is {coach.at[i, 'pgs_status']}, not Meeting")
@@ -97,9 +96,12 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
 
 
 def concurrent_pairs(pairs: pd.DataFrame, limit: int) -> dict[int, list[int]]:
-    """Pairs whose coach had more candidates at once than ``limit`` → the overlapping pairs.
+    """Pairs whose coach had more candidates at once than ``limit`` → the pairs active with them then.
 
-    Each pair is active over [start, period_end) (see :mod:`coaching_batch.rules.periods`).
+    Each pair is active over [start, period_end) (see :mod:`coaching_batch.rules.periods`). A pair is
+    flagged when, at some moment of its period, more than ``limit`` of its coach's candidates were
+    active; it names the other pairs active with it at such a moment (not every pair it overlaps:
+    with a limit of 2, a chain of pairs each overlapping the next never has three at once).
     """
     periods = pd.DataFrame({"coach_id": pairs["coach_id"], "candidate_id": pairs["candidate_id"], "start": pairs["start"],
                             "end": pairs["period_end"]}, index=pairs.index).dropna()
@@ -109,12 +111,45 @@ def concurrent_pairs(pairs: pd.DataFrame, limit: int) -> dict[int, list[int]]:
     both = periods.merge(periods, on="coach_id", suffixes=("", "_other"))
     overlap = both[(both["_at"] != both["_at_other"]) & (both["candidate_id"] != both["candidate_id_other"])
                    & (both["start"] < both["end_other"]) & (both["start_other"] < both["end"])]
+    if limit > 1:  # with a limit of 1, two candidates overlapping are already one too many
+        overlap = overlap[while_crowded(overlap, crowded_spells(periods, limit))]
     overlap = overlap.sort_values(["coach_id", "_at", "_at_other"], kind="stable")
-    flagged: dict[int, list[int]] = {}
-    for i, others in overlap.groupby("_pair", sort=False)["_pair_other"]:
-        if len(others) >= limit:
-            flagged[int(i)] = others.tolist()
-    return flagged
+    return {int(i): others.tolist() for i, others in overlap.groupby("_pair", sort=False)["_pair_other"]}
+
+
+def crowded_spells(periods: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """Each coach's spells [lo, hi) with more than ``limit`` candidates active at once, in order.
+
+    A sweep over the coach's start and end dates; one candidate's overlapping pairs (a row entered
+    twice) are joined first, so they count as one candidate."""
+    ordered = periods.sort_values(["coach_id", "candidate_id", "start"], kind="stable")
+    same = [ordered["coach_id"], ordered["candidate_id"]]
+    reach = ordered.groupby(same, sort=False)["end"].cummax().groupby(same, sort=False).shift()
+    joined = ordered.groupby((~(ordered["start"] < reach)).cumsum(), sort=False).agg(
+        coach_id=("coach_id", "first"), start=("start", "min"), end=("end", "max"))
+    events = pd.concat([
+        pd.DataFrame({"coach_id": joined["coach_id"], "at": joined["start"], "step": 1}),
+        pd.DataFrame({"coach_id": joined["coach_id"], "at": joined["end"], "step": -1}),
+    ], ignore_index=True).sort_values(["coach_id", "at", "step"], kind="stable")  # an end before a start of the same day
+    events["until"] = events["at"].shift(-1)
+    crowded = events["step"].cumsum() > limit  # each coach's steps add up to 0, and its last one leaves none active
+    spell = (crowded & ~crowded.shift(fill_value=False)).cumsum()
+    spells = events[crowded].groupby(spell[crowded], sort=False).agg(
+        coach_id=("coach_id", "first"), lo=("at", "min"), hi=("until", "max"))
+    return spells[spells["lo"] < spells["hi"]].sort_values("hi", kind="stable")
+
+
+def while_crowded(overlap: pd.DataFrame, spells: pd.DataFrame) -> pd.Series:
+    """For each overlap of two pairs: whether the time they share meets one of their coach's crowded spells."""
+    shared = pd.DataFrame({"coach_id": overlap["coach_id"], "_row": np.arange(len(overlap)),
+                           "lo": overlap["start"].where(overlap["start"] > overlap["start_other"], overlap["start_other"]),
+                           "hi": overlap["end"].where(overlap["end"] < overlap["end_other"], overlap["end_other"])})
+    # The coach's first spell ending after the shared time begins; it meets that time if it begins before its end.
+    first = pd.merge_asof(shared.sort_values("lo", kind="stable"), spells.rename(columns={"lo": "spell_lo", "hi": "spell_hi"}),
+                          left_on="lo", right_on="spell_hi", by="coach_id", direction="forward", allow_exact_matches=False)
+    meets = np.zeros(len(overlap), dtype=bool)
+    meets[first["_row"].to_numpy()] = (first["spell_lo"] < first["hi"]).to_numpy()
+    return pd.Series(meets, index=overlap.index)
 
 
 def concurrency_findings(records: dict[int, dict], flagged: dict[int, list[int]], limit: int) -> list[Finding]:

@@ -28,9 +28,32 @@ def hours_text(minutes) -> str:
     return f"{minutes / 60:.2f}"
 
 
+def count_text(number: float, unit: str) -> str:
+    """A number and its unit as messages print it: ``1 day``, ``2 days``, ``1.5 years`` (a policy's
+    number may be 1, or a fraction)."""
+    shown = f"{number:g}" if isinstance(number, float) else str(number)
+    return f"{shown} {unit}" if number == 1 else f"{shown} {unit}s"
+
+
 def days_text(days: int) -> str:
     """A number of days as messages print it: ``1 day``, ``2 days``."""
-    return "1 day" if days == 1 else f"{days} days"
+    return count_text(days, "day")
+
+
+def months_text(months: int) -> str:
+    return count_text(months, "month")
+
+
+def whole_months(years: float) -> int:
+    """A policy's number of years as the calendar months it is checked in (1.5 → 18, 1.1 → 13)."""
+    return round(years * 12)
+
+
+def years_text(years: float) -> str:
+    """A policy's number of years as it is checked: ``1 year``, ``1.5 years``; in months when they
+    are not whole months (1.1 years is checked, and said, as ``13 months``)."""
+    months = whole_months(years)
+    return count_text(years, "year") if months == years * 12 else months_text(months)
 
 
 def day_text(value) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..findings import finding
 from ..policy import MenteeEligibility, MentorEligibility, MonthlyMeetings, Relationship, Words, capital
-from .dates import add_months, day_text, hours_text
+from .dates import add_months, day_text, hours_text, whole_months, years_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding, reason_topic
 
@@ -60,10 +60,9 @@ def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context
     mentor = roster.reindex(pairs["coach_id"].to_numpy())
     mentor.index = pairs.index
     # The dates a mentor has been employed, and in the position, long enough (blank: not recorded).
-    employed_from = add_months(mentor["hire_date"], round(rules.min_years_employed * 12))
-    in_position_from = add_months(mentor["position_start_date"], round(rules.min_years_in_position * 12))
+    employed_from = add_months(mentor["hire_date"], whole_months(rules.min_years_employed))
+    in_position_from = add_months(mentor["position_start_date"], whole_months(rules.min_years_in_position))
     supervisor_of = roster["supervisor_id"]
-    years = "year" if rules.min_years_in_position == 1 else "years"
     for i, pair in zip(pairs.index, pairs[["candidate_id", "coach_id", "program", "qualify_on", "_file", "_sheet"]].to_dict("records")):
         if pair["coach_id"] not in roster.index:
             continue  # ID-UNKNOWN says so
@@ -73,13 +72,13 @@ def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context
             if pd.isna(hired):
                 reasons.append("hire date not recorded in the roster")
             elif employed_from[i] > when:
-                reasons.append(f"employed since {day_text(hired)}, less than {rules.min_years_employed:g} years before {day_text(when)}")
+                reasons.append(f"employed since {day_text(hired)}, less than {years_text(rules.min_years_employed)} before {day_text(when)}")
         if rules.min_years_in_position:
             if pd.isna(since):
                 reasons.append("position start date not recorded in the roster")
             elif in_position_from[i] > when:
                 reasons.append(f"in the current position since {day_text(since)}, less than "
-                               f"{rules.min_years_in_position:g} {years} before {day_text(when)}")
+                               f"{years_text(rules.min_years_in_position)} before {day_text(when)}")
         supervisor = supervisor_of.get(pair["candidate_id"])
         if rules.not_supervisor and pd.notna(supervisor) and supervisor == pair["coach_id"]:  # blank: not recorded
             reasons.append(f"the {words.coach} is the {words.candidate}'s supervisor")

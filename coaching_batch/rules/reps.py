@@ -8,7 +8,7 @@ import pandas as pd
 from ..findings import finding
 from ..policy import Capacity, CoachActivity, Commitment, Feedback, capital
 from ..validate import Tables
-from .dates import add_months, day_text, days_text
+from .dates import add_months, day_text, days_text, months_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding
 
@@ -40,7 +40,8 @@ def judge_commitment(pairs: pd.DataFrame, commitment: Commitment, context: Conte
                 f"The commitment from {day_text(start)} ended on {day_text(end)}{_extension_text(extended, start, end, commitment.months)}"))
         elif end <= soon:
             judgement.findings.append(pair_finding("COMMITMENT-DUE", pair,
-                f"The commitment ends on {day_text(end)}, {days_text((end - as_of).days)} after {day_text(as_of)}: "
+                f"The commitment ends on {day_text(end)}, {days_text((end - as_of).days)} after {day_text(as_of)} "
+                f"(it is due within {days_text(commitment.due_days)}): "
                 f"extend it or change coach"))
     return judgement
 
@@ -51,7 +52,7 @@ def _extension_text(extended, start, end, months: int) -> str:
         return " without extension"
     if extended >= end:
         return ", the date it was extended until"
-    return f" (its Extended Until {day_text(extended)} is earlier than the {months} months, so it extended nothing)"
+    return f" (its Extended Until {day_text(extended)} is earlier than the {months_text(months)}, so it extended nothing)"
 
 
 def judge_capacity(pairs: pd.DataFrame, capacity: Capacity, context: Context) -> Judgement:
@@ -112,7 +113,7 @@ def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: 
             seen = f"no {log} since the first active pair started on {day_text(first)}"
         pair = group.iloc[0]
         judgement.findings.append(finding("COACH-INACTIVE",
-            f"{capital(words.coach)} {coach_id} looks inactive: {seen} (more than {activity.inactive_days} days); "
+            f"{capital(words.coach)} {coach_id} looks inactive: {seen} (more than {days_text(activity.inactive_days)}); "
             f"active {words.candidates}: {coachees}",
             file=pair["_file"], sheet=pair["_sheet"], coach_id=coach_id, program=pair["program"], fix=fix))
     return judgement
@@ -131,7 +132,7 @@ def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) ->
     dated_later = dict(zip(zip(later["candidate_id"], later["coach_id"], later["role"]), later["feedback_date"]))
     due = pairs["status"].eq("Active") & (add_months(pairs["start"], feedback.every_months) <= as_of).fillna(False)
     words = context.policy.words
-    period = "1 month" if feedback.every_months == 1 else f"{feedback.every_months} months"
+    period = months_text(feedback.every_months)
     form = "this year's feedback form" if feedback.every_months == 12 else f"a feedback form (one is due every {period})"
     for pair in pairs[due].to_dict("records"):
         for role, actor, who in (("Coach", "coach", f"the {words.coach}"), ("Coachee", "candidate", f"the {words.candidate}")):

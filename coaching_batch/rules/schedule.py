@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..policy import Window
-from .dates import add_months, day_text, days_text
+from .dates import add_months, day_text, days_text, months_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding
 
@@ -49,10 +49,10 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
             if planning < quiet_since and (pd.isna(last) or last <= quiet_since):
                 seen = f"last coach-log entry {day_text(last)}" if pd.notna(last) else "no coach-log entry yet"
                 judgement.findings.append(pair_finding("PAIR-INACTIVE", pair,
-                    f"No coach-log entry in the {window.inactive_days} days up to {day_text(as_of)} ({seen})"))
+                    f"No coach-log entry in the {days_text(window.inactive_days)} up to {day_text(as_of)} ({seen})"))
             if deadline < as_of:
                 judgement.findings.append(pair_finding("PAIR-OVERDUE", pair,
-                    f"Still Active but the deadline {day_text(deadline)} ({window.months_maximum} months from the planning meeting) has passed"))
+                    f"Still Active but the deadline {day_text(deadline)} ({months_text(window.months_maximum)} from the planning meeting) has passed"))
             elif deadline <= as_of + pd.Timedelta(days=window.at_risk_days):
                 short_candidate = max(0, need_candidate - pair["candidate_minutes"])
                 short_coach = max(0, need_coach - pair["coach_contact_minutes"])
@@ -77,7 +77,7 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
                 judgement.findings.append(pair_finding("PAIR-OVERDUE", pair,
                     f"{ended} {day_text(completion)}, after the deadline {day_text(deadline)}", fix=COMPLETED_LATE_FIX))
             if completion < minimum_end:
-                when = "before" if completion < planning else f"less than {window.months_minimum} months after"
+                when = "before" if completion < planning else f"less than {months_text(window.months_minimum)} after"
                 judgement.findings.append(pair_finding("PAIR-TOO-SHORT", pair,
                     f"{ended} {day_text(completion)}, {when} the planning meeting on {day_text(planning)}"))
     return judgement

@@ -85,7 +85,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
             judgement.blocks(i, f"partnership agreement late ({day_text(dated)}, due by {day_text(due)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
                 f"Partnership agreement dated {day_text(dated)}, {days_text((dated - due_from).days)} after {what} "
-                f"{day_text(due_from)}; due within {agreement.due_days} days (by {day_text(due)})", fix=_HELD_LATE))
+                f"{day_text(due_from)}; due within {days_text(agreement.due_days)} (by {day_text(due)})", fix=_HELD_LATE))
         elif pd.isna(dated) and as_of > due:
             if i not in later.index:
                 none = "No partnership agreement recorded this school year"
@@ -99,7 +99,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
                 judgement.blocks(i, f"no partnership agreement by {by} (due by {day_text(due)}; "
                                     f"the one recorded is dated {day_text(recorded)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
-                f"{none}; it was due within {agreement.due_days} days of {what} {day_text(due_from)} (by {day_text(due)})"))
+                f"{none}; it was due within {days_text(agreement.due_days)} of {what} {day_text(due_from)} (by {day_text(due)})"))
         until = as_of if pd.isna(pair["completion_date"]) else min(as_of, pair["completion_date"])
         passed = [d for d in review_dates if due < d <= until]  # no review is owed of an agreement not yet due
         held = int(reviews.get(i, 0))
@@ -222,5 +222,5 @@ def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) ->
         if (as_of - last).days > gap.max_days:
             judgement.findings.append(pair_finding("MEETING-GAP", active.loc[i],
                 f"Latest meeting on {day_text(last)}, {days_text((as_of - last).days)} before {day_text(as_of)}: "
-                f"more than {gap.max_days} days", topic="since the latest meeting", fix=fix))
+                f"more than {days_text(gap.max_days)}", topic="since the latest meeting", fix=fix))
     return judgement
