@@ -32,6 +32,12 @@ class Candidate:
     skip_reason: str = ""  # set when the entry is not read at all
 
 
+def workbook_suffix(path: str | Path) -> str:
+    """A file's extension as its format is told by: `.xlsx` also for `Log.XLSX` and for `Log.xlsx `,
+    a name a Mac keeps with its trailing space (python-calamine reads the file all the same)."""
+    return Path(path).suffix.lower().rstrip()
+
+
 def _skip_reason(path: Path, mode: int) -> str:
     """Why the entry is not read ('' if it is a workbook to read); ``mode`` is its own (not followed)."""
     if stat.S_ISLNK(mode):
@@ -42,7 +48,7 @@ def _skip_reason(path: Path, mode: int) -> str:
         return "Excel lock file"
     if path.name.startswith("."):
         return "hidden file"
-    if path.suffix.lower() not in settings.WORKBOOK_SUFFIXES:
+    if workbook_suffix(path) not in settings.WORKBOOK_SUFFIXES:
         return "not a workbook (.xlsx, .xlsm, .xls, .ods)"
     if not stat.S_ISREG(mode):
         return "not a regular file"

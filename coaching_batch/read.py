@@ -41,7 +41,7 @@ from . import settings, values
 from .contracts import tables
 from .sheet_xml import IN_CELL, column_number, pieces, position
 from .forked import end_with_parent, frozen_heap
-from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, extent_reason, sheet_parts, xml_parser
+from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, extent_reason, sheet_parts, workbook_suffix, xml_parser
 from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 
@@ -679,7 +679,7 @@ def _inspect(path: str, data: bytes | None = None, totals: dict[str, tuple[Total
 
     .xls is not a zip: nothing to look at.
     """
-    if Path(path).suffix.lower() == ".xls":
+    if workbook_suffix(path) == ".xls":
         return ""
     try:
         with _zip(path, data) as archive:
@@ -768,7 +768,7 @@ def _zip(path: str, data: bytes | None) -> zipfile.ZipFile:
 def _counts_from_1904(path: str, data: bytes | None = None) -> bool:
     """Whether a workbook counts its dates from 1904 (older Mac Excel; LibreOffice keeps it in the
     .xls and .ods it saves). The reader already gives date cells with the right system."""
-    suffix = Path(path).suffix.lower()
+    suffix = workbook_suffix(path)
     try:
         if suffix == ".xls":
             return _xls_uses_1904_dates(Path(path).read_bytes() if data is None else data)
@@ -910,7 +910,7 @@ def _with_sheet_xml(path: str, data: bytes | None, sheets: list[RawSheet],
     """``use`` each of an .xlsx/.xlsm workbook's ``sheets`` with its XML in pieces (see :func:`.sheet_xml.pieces`),
     to look at what the reader does not give; other formats are left as they are, and so is the rest
     once a part cannot be read (the cells stay as the reader gave them)."""
-    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+    if workbook_suffix(path) not in (".xlsx", ".xlsm"):
         return
     try:
         with _zip(path, data) as archive:
@@ -931,7 +931,7 @@ def hidden_rows(path: str, sheet: str) -> frozenset[int]:
     """The 1-based rows an .xlsx/.xlsm sheet hides: hidden, filtered out or collapsed (Excel marks
     each so). Asked only of a log sheet whose Total Hours matches neither its entries nor its log;
     none for the other formats, a sheet not found or a workbook that can no longer be read."""
-    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+    if workbook_suffix(path) not in (".xlsx", ".xlsm"):
         return frozenset()
     try:
         with zipfile.ZipFile(path) as archive:
@@ -1126,7 +1126,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
         # a date typed as a serial number counts from the workbook's date system: asked only then
         serials = [(sheet, columns) for sheet in result.sheets if sheet.table and (columns := _serial_date_columns(sheet))]
         # and a time in a date-formatted Duration cell of an .ods is dated on the system's day zero
-        times = [sheet for sheet in result.sheets if sheet.table and Path(path).suffix.lower() == ".ods"
+        times = [sheet for sheet in result.sheets if sheet.table and workbook_suffix(path) == ".ods"
                  and _has_1904_times(sheet)]
         # and a footer's total of a day or more in an h:mm cell is dated from the system's serial 1
         days = [sheet for sheet in result.sheets if any(_is_days(f.value, _DAY_ONE_1904) for f in sheet.footers)]
@@ -1206,7 +1206,7 @@ def _likely_cause(path: str, data: bytes | None) -> str:
                 data = handle.read(_HEAD_BYTES)
     except OSError:
         return ""
-    head, suffix = data[:_HEAD_BYTES], Path(path).suffix.lower()
+    head, suffix = data[:_HEAD_BYTES], workbook_suffix(path)
     if size == 0:
         return "the file is empty (0 bytes)"
     if not head.strip(b"\0"):

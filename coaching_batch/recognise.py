@@ -28,6 +28,7 @@ _HINT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # "(In Person, Phone (i
 _CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
 # a hyphen as a PDF, Word or Outlook may give it (`Form 336‑84 Date`): a plain `-`
 _PLAIN_HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+_INVISIBLE = str.maketrans(dict.fromkeys("\u2060\ufeff", None))  # a word joiner, a byte-order mark (a header pasted from a CSV)
 
 
 def normalise_header(value: object) -> str:
@@ -41,7 +42,7 @@ def normalise_header(value: object) -> str:
 def _normalise_text(value: str) -> str:
     text = _WHITESPACE.sub(" ", value).strip().casefold()
     if not text.isascii():  # full-width `Name：` or `（hours）`, as East Asian keyboards type them
-        text = unicodedata.normalize("NFKC", text).translate(_PLAIN_HYPHENS)
+        text = unicodedata.normalize("NFKC", text).translate(_PLAIN_HYPHENS).translate(_INVISIBLE).strip()
     if _CURLY.search(text):  # rare: translate() on every text of a sheet's first rows costs more than the look
         text = text.translate(PLAIN_QUOTES)
     for _ in range(2):  # "Hours (h:mm):" has both a hint and a colon

@@ -536,6 +536,18 @@ def test_lock_files_hidden_files_and_folders_are_skipped_not_read(tmp_path):
                       "pairs.xlsx": "read", "roster.xlsx": "read"}
 
 
+def test_a_workbook_whose_name_ends_in_a_space_after_its_extension_is_read(tmp_path):
+    """`roster.xlsx ` (a Mac keeps the space a name was typed with): a workbook like any other, not
+    skipped as "not a workbook" with the roster lost."""
+    inbox = small_inbox(tmp_path)
+    (inbox / "roster.xlsx").rename(inbox / "roster.xlsx ")
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"))
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert {i["path"]: i["status"] for i in result["inputs"]} == {"pairs.xlsx": "read", "roster.xlsx ": "read"}
+    assert "TABLE-MISSING" not in {f["rule"] for f in result["exceptions"]}
+
+
 def test_an_active_pair_whose_coach_is_not_in_the_roster_is_a_finding_not_a_failed_run(tmp_path):
     """The pair's coach has no name to show: every output is still written (results.xlsx, drawn by a
     writer process, once failed on the missing name), with the pair listed and ID-UNKNOWN reported."""

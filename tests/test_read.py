@@ -36,6 +36,8 @@ COACH_HEADER = ["Candidate ID", "Coach ID", "Date", "Type of Contact (In Person,
         ("Form 336\u201184 Date", "form 336-84 date"),  # a non-breaking hyphen, as a PDF or Word may give it
         ("Form 336\u201384 Date:", "form 336-84 date"),  # an en dash
         ("\u201cSupervisor\u2019s Name\u201d", '"supervisor\'s name"'),
+        ("\ufeffEmployee ID", "employee id"),  # a byte-order mark, as a header pasted from a CSV keeps it
+        ("Employee\u2060 ID", "employee id"),  # a word joiner
         (12, ""),
     ],
 )
