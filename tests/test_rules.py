@@ -444,8 +444,9 @@ def test_a_coach_with_many_pairs_at_once_names_each_pair_once_not_once_per_other
     found = rules(result, "COACH-CONCURRENT")
     assert len(found) == 40
     first = found[0].message
-    assert first.startswith("Coach 100 coaches candidate 300 (from 2026-01-10) at the same time as candidate 301 (from 2026-01-11), ")
-    assert first.count("candidate ") == 40 and first.endswith("candidate 339 (from 2026-01-29); at most 1 at a time")
+    assert first.startswith("Coach 100 coaches candidate 300 (2026-01-10 to 2026-05-01) at the same time as candidate 301 "
+                            "(2026-01-11 to 2026-05-01), ")
+    assert first.count("candidate ") == 40 and first.endswith("candidate 339 (2026-01-29 to 2026-05-01); at most 1 at a time")
     assert len(written) <= 2 * 40
 
 
@@ -460,7 +461,7 @@ def test_a_copy_allowing_two_candidates_at_once_says_so_in_the_fix_and_the_reaso
     found = rules(result, "COACH-CONCURRENT")
     assert len(found) == 3
     assert {f.fix for f in found} == {"A coach may coach at most 2 candidates at a time: end or reassign one pair."}
-    assert all("coach has 2 other candidates at the same time (at most 2 at a time)" in str(r) for r in result.pairs["reasons"])
+    assert all("coach has more than 2 candidates at once (at most 2 at a time)" in str(r) for r in result.pairs["reasons"])
     assert rules(run(policy), "COACH-CONCURRENT") == []
     [preset] = [f.fix for f in rules(run(policy, assignments=[assignment(), assignment(candidate="201")],
                                          requests=[request(), request(candidate="201")]), "COACH-CONCURRENT")][:1]
@@ -500,8 +501,8 @@ def test_a_copy_allowing_two_at_once_names_only_the_pairs_active_when_there_were
                  assignments=pairs, requests=[request(candidate=c) for c in people])
     found = {f.candidate_id: f.message for f in rules(result, "COACH-CONCURRENT")}
     assert sorted(found) == ["200", "201", "202"]
-    assert found["200"] == ("Coach 100 coaches candidate 200 (from 2026-01-10) at the same time as candidate 201 (from 2026-02-01), "
-                            "candidate 202 (from 2026-03-01); at most 2 at a time")
+    assert found["200"] == ("Coach 100 coaches candidate 200 (2026-01-10 to 2026-07-09) at the same time as candidate 201 "
+                            "(2026-02-01 to 2026-04-01), candidate 202 (2026-03-01 to 2026-05-01); at most 2 at a time")
     assert "203" not in " ".join(found.values())
 
 
@@ -515,7 +516,19 @@ def test_one_candidate_at_a_time_still_flags_every_overlap_of_a_chain(policy):
                  requests=[request(candidate=c) for c in people])
     found = {f.candidate_id: f.message for f in rules(result, "COACH-CONCURRENT")}
     assert sorted(found) == people
-    assert found["201"].endswith("at the same time as candidate 200 (from 2026-01-10), candidate 202 (from 2026-05-01); at most 1 at a time")
+    assert found["201"].endswith("at the same time as candidate 200 (2026-01-10 to 2026-03-05), candidate 202 "
+                                 "(2026-05-01 to 2026-08-01); at most 1 at a time")
+
+
+def test_concurrent_pairs_are_named_with_their_ends_so_a_one_day_overlap_shows(policy):
+    """Candidate 200 completed on 2026-05-01 and 201 started on 2026-04-30: the message shows both
+    periods (it gave start dates only, so the day they share could not be seen)."""
+    pairs = [assignment(candidate="200", planning="2026-01-10", completion_date="2026-05-01"),
+             assignment(candidate="201", planning="2026-04-30", status="Active", completion_date=None, payment_request_date=None)]
+    result = run(policy, assignments=pairs, requests=[request(), request(candidate="201")])
+    found = {f.candidate_id: f.message for f in rules(result, "COACH-CONCURRENT")}
+    assert found["201"] == ("Coach 100 coaches candidate 201 (2026-04-30 to 2026-10-30) at the same time as candidate 200 "
+                            "(2026-01-10 to 2026-05-01); at most 1 at a time")
 
 
 def test_the_same_candidate_entered_twice_is_one_candidate_when_counting_two_at_once(policy):
@@ -669,6 +682,14 @@ def test_a_pair_completed_after_its_deadline_is_told_to_check_its_dates_not_to_r
     active = assignment(planning="2026-05-19", status="Active", completion_date=None, payment_request_date=None)
     [still] = rules(run(policy, assignments=[active]), "PAIR-OVERDUE")
     assert still.fix == "The coaching window is over: record completion or withdrawal."
+
+
+def test_an_active_pair_past_its_deadline_with_a_later_completion_date_is_overdue_once(policy):
+    """Still Active after the deadline, and its completion date after it too: one PAIR-OVERDUE, the
+    Active one (it had a second, about the completion date, for the same pair and the same deadline)."""
+    late = assignment(status="Active", completion_date="2026-08-01", payment_request_date=None)  # deadline 2026-07-10
+    [overdue] = rules(run(policy, assignments=[late]), "PAIR-OVERDUE")
+    assert overdue.message.startswith("Still Active but the deadline 2026-07-10")
 
 
 def test_a_pair_completed_without_a_completion_date_after_its_deadline_is_told_to_record_the_date(policy):

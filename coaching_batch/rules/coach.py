@@ -30,7 +30,7 @@ def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgemen
     said = context.policy.words.coach
     fix = f"Assign a qualified {said}, or complete the {said}'s missing qualification."
     reasons = qualification_reasons(pairs, context.tables["employees"], context.tables["recommendations"], coach)
-    records = pairs[["candidate_id", "coach_id", "program", "start", "_file", "_sheet"]].to_dict("index")
+    records = pairs[["candidate_id", "coach_id", "program", "start", "period_end", "_file", "_sheet"]].to_dict("index")
     for i, pair_reasons in reasons.items():
         for reason in pair_reasons:
             judgement.blocks(i, f"{said} not qualified: {reason}", coach=True)
@@ -42,7 +42,7 @@ def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgemen
         flagged = concurrent_pairs(pairs, limit)
         for i, others in flagged.items():
             judgement.blocks(i, "coach has another candidate at the same time" if limit == 1
-                             else f"coach has {len(others)} other candidates at the same time (at most {limit} at a time)")
+                             else f"coach has more than {limit} candidates at once (at most {limit} at a time)")
         judgement.findings += concurrency_findings(records, flagged, limit)
     return judgement
 
@@ -152,20 +152,25 @@ def while_crowded(overlap: pd.DataFrame, spells: pd.DataFrame) -> pd.Series:
     return pd.Series(meets, index=overlap.index)
 
 
+def _span(pair: dict) -> str:
+    """A pair's active period as the message shows it: `2026-01-10 to 2026-05-01` (it ends as the day
+    begins: a pair starting on 2026-05-01 does not overlap it)."""
+    return f"{day_text(pair['start'])} to {day_text(pair['period_end'])}"
+
+
 def concurrency_findings(records: dict[int, dict], flagged: dict[int, list[int]], limit: int) -> list[Finding]:
     """COACH-CONCURRENT on each flagged pair (``records``: pair number → its row), naming the others.
 
     Each pair's words are made once: a coach with hundreds of pairs at once names each of them in
     every other one's finding."""
     findings = []
-    named = {j: f"candidate {records[j]['candidate_id']} (from {day_text(records[j]['start'])})"
-             for j in set().union(*flagged.values())}
+    named = {j: f"candidate {records[j]['candidate_id']} ({_span(records[j])})" for j in set(flagged).union(*flagged.values())}
     for i, others in flagged.items():
         pair = records[i]
         with_ = ", ".join(named[j] for j in others)
         findings.append(pair_finding(
             "COACH-CONCURRENT", pair,
-            f"Coach {pair['coach_id']} coaches candidate {pair['candidate_id']} (from {day_text(pair['start'])}) at the same time as {with_}; "
+            f"Coach {pair['coach_id']} coaches {named[i]} at the same time as {with_}; "
             f"at most {limit} at a time", fix=concurrency_fix(limit),
         ))
     return findings

@@ -73,7 +73,8 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
                 fix=UNDATED_FIX))
         if pd.notna(completion):
             ended = ENDED[pair["status"]]
-            if completion > deadline and pair["status"] != "Withdrawn":  # a withdrawal ends it, late or not
+            # a withdrawal ends it, late or not; a pair still Active past its deadline is overdue once, above
+            if completion > deadline and pair["status"] != "Withdrawn" and not (active and deadline < as_of):
                 judgement.findings.append(pair_finding("PAIR-OVERDUE", pair,
                     f"{ended} {day_text(completion)}, after the deadline {day_text(deadline)}", fix=COMPLETED_LATE_FIX))
             if completion < minimum_end:
