@@ -1438,6 +1438,20 @@ def test_completed_job_embedded_pair_needs_the_agreement_on_time_and_four_phases
     assert not pair_of(result)["completion_eligible"]
 
 
+def test_completed_job_embedded_pair_without_an_agreement_not_yet_due_is_not_completion_eligible():
+    # begun 2026-10-25, completed 2026-11-15: its agreement is due by 2026-11-24, after the as-of date,
+    # so it is not late; but there is none, and the program completes a pair with its agreement on time
+    phases = [milestone(phase, day) for phase, day in (("Orientation", "2026-10-27"), ("Relationship", "2026-10-29"),
+                                                         ("Goals", "2026-11-02"), ("Ongoing Support", "2026-11-05"))]
+    result = job(pairs=[job_pair(start="2026-10-25", status="Completed", completion="2026-11-15")], milestones=phases,
+                 log=[coach_entry(day) for day in ("2026-10-27", "2026-11-05", "2026-11-15")])
+    pair = pair_of(result)
+    assert found(result, "AGREEMENT-LATE") == []
+    assert not pair["completion_eligible"]
+    assert "no partnership agreement recorded yet (due by 2026-11-24)" in reasons(pair)
+    assert result.certificates.empty
+
+
 def test_active_job_embedded_pair_is_not_completion_eligible():
     assert not pair_of(job(milestones=ALL_PHASES))["completion_eligible"]
 

@@ -100,6 +100,8 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
                                     f"the one recorded is dated {day_text(recorded)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
                 f"{none}; it was due within {agreement.due_days} days of {what} {day_text(due_from)} (by {day_text(due)})"))
+        elif pd.isna(dated):  # not late yet, but a pair without one is not complete (SPEC §2a: the agreement on time)
+            judgement.blocks(i, f"no partnership agreement recorded yet (due by {day_text(due)})")
         until = as_of if pd.isna(pair["completion_date"]) else min(as_of, pair["completion_date"])
         passed = [d for d in review_dates if due < d <= until]  # no review is owed of an agreement not yet due
         held = int(reviews.get(i, 0))
