@@ -270,6 +270,10 @@ def test_a_meeting_the_day_before_the_agreement_is_not_counted_and_does_not_bloc
     assert findings[0].severity == "error"
     assert findings[0].file == "coach_log.xlsx" and findings[0].cell == cell("coach_log", "date", 1)
     assert found(result, "LOG-OUTSIDE-WINDOW") == []  # one finding for the entry, not two
+    # the agreement's date is recorded: the fix asks which date is wrong, not to record it
+    assert "2026-01-14" in findings[0].message and AGREEMENT in findings[0].message
+    assert findings[0].fix.startswith("Check the meeting's date in the mentor log and the pair's Agreement Date")
+    assert "record its date in Agreement Date" not in findings[0].fix
     pair = pair_of(result)
     assert pair["coach_contact_hours"] == 9.00
     assert pair["completion_eligible"]
@@ -655,7 +659,8 @@ def test_a_mentoring_copy_with_its_own_words_says_them_in_every_message_and_fix(
     assert not re.search(r"mentor|mentee", text, re.IGNORECASE), text
     assert "Buddy 100 is not eligible: the buddy is the newcomer's supervisor" in text
     assert "Newcomer 200 is not eligible: employment status is Temporary" in text
-    assert text.count("Have buddy and newcomer sign the buddying agreement") == 2  # the pair's, and a meeting's before it
+    assert text.count("Have buddy and newcomer sign the buddying agreement") == 1  # the pair's
+    assert "Check the meeting's date in the buddy log" in text  # a meeting's before it
     assert "buddy not eligible" in reasons(pair_of(result)) and "newcomer not eligible" in reasons(pair_of(result))
 
 

@@ -18,6 +18,13 @@ def agreement_fix(words: Words) -> str:
             f"and record its date in Agreement Date.")
 
 
+def meeting_before_agreement_fix(words: Words) -> str:
+    """AGREEMENT-MISSING's fix for a meeting dated before a recorded agreement: both dates are in, so
+    one of them is mistyped, or the meeting was held before the agreement was signed."""
+    return (f"Check the meeting's date in the {words.coach} log and the pair's Agreement Date, and correct the one "
+            f"mistyped; a meeting held before the {words.activity} agreement was signed does not count.")
+
+
 def judge_relationship(pairs: pd.DataFrame, relationship: Relationship, context: Context) -> Judgement:
     """AGREEMENT-MISSING on a pair with no Agreement Date, or one after as-of: not signed yet, or
     mistyped (blocks completion); RELATIONSHIP-EXPIRED on an Active pair whose months ended before as-of."""
