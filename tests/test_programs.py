@@ -184,6 +184,36 @@ def test_mentor_not_eligible_is_one_finding_per_reason():
     assert len(found(mentoring(roster=roster), "MENTOR-NOT-ELIGIBLE")) == 3
 
 
+@pytest.mark.parametrize(
+    "mentor, mentee, fix",
+    [
+        ({"hire_date": "2021-01-16"}, {}, "Choose a mentor employed at least 5 years on the agreement date, or correct "
+                                          "the mentor's Hire Date in the roster if it is mistyped."),
+        ({"hire_date": None}, {}, "Record the mentor's Hire Date in the roster (a mentor must have been employed at "
+                                  "least 5 years on the agreement date), or choose another mentor."),
+        ({"position_start_date": "2025-01-16"}, {}, "Choose a mentor at least 1 year in the current position on the "
+                                                    "agreement date, or correct the mentor's Position Start Date"),
+        ({}, {"supervisor_id": "100"}, "Choose a mentor who is not the mentee's supervisor, or correct the mentee's "
+                                       "Supervisor ID in the roster if it is wrong."),
+    ],
+    ids=["employed-too-short", "no-hire-date", "in-position-too-short", "supervisor"],
+)
+def test_mentor_not_eligible_tells_what_fits_its_reason(mentor, mentee, fix):
+    """Each reason its own fix, with the policy's number (it was one text naming every requirement)."""
+    findings = found(mentoring(roster=mentoring_roster(mentor=mentor, mentee=mentee)), "MENTOR-NOT-ELIGIBLE")
+    assert len(findings) == 1 and findings[0].fix.startswith(fix)
+
+
+def test_mentor_not_eligible_fix_gives_a_copys_years_and_not_its_dropped_supervisor_rule(tmp_path):
+    text = (PRESETS / f"{MENTORING}.toml").read_text(encoding="utf-8")
+    text = text.replace("min_years_employed = 5", "min_years_employed = 3").replace("not_supervisor = true", "not_supervisor = false")
+    ours = policy_file(tmp_path, text, "ours.toml")
+    roster = mentoring_roster(mentor={"hire_date": "2023-06-01"}, mentee={"supervisor_id": "100"})
+    findings = found(mentoring(roster=roster, program=ours), "MENTOR-NOT-ELIGIBLE")
+    assert len(findings) == 1
+    assert "employed at least 3 years" in findings[0].fix and "supervisor" not in findings[0].fix
+
+
 def test_mentor_without_an_agreement_date_is_judged_on_the_as_of_date():
     on_time = mentoring(roster=mentoring_roster(mentor={"hire_date": "2021-11-20"}), pairs=[mentoring_pair(agreement=None)], log=[])
     assert found(on_time, "MENTOR-NOT-ELIGIBLE") == []
