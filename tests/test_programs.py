@@ -478,6 +478,12 @@ def test_mentoring_warnings_do_not_block_completion():
 def test_withdrawn_mentoring_pair_is_not_completion_eligible():
     result = mentoring(pairs=[mentoring_pair(status="Withdrawn", completion="2026-06-01")])
     assert not pair_of(result)["completion_eligible"]
+    assert reasons(pair_of(result)) == "withdrawn"  # said once (it was "status is Withdrawn, not Completed; withdrawn")
+
+
+def test_withdrawn_reps_pair_says_withdrawn_once():
+    result = reps(pairs=[reps_pair(status="Withdrawn", completion="2026-09-01")])
+    assert reasons(pair_of(result)) == "withdrawn"
 
 
 # --- reps-coaching -----------------------------------------------------------------------------

@@ -275,8 +275,8 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
         if policy.completion.requires == "goals attained":
             if not pair["goals_attained"]:
                 why.append("goals not attained")
-        elif pair["status"] != "Completed" and not (pair["reached_end"] and _completes_at_end(policy)):
-            why.append(f"status is {pair['status']}, not Completed")
+        elif pair["status"] not in ("Completed", "Withdrawn") and not (pair["reached_end"] and _completes_at_end(policy)):
+            why.append(f"status is {pair['status']}, not Completed")  # Withdrawn: "withdrawn" below says it
         why += judgement.completion.get(i, [])
         if pd.notna(pair["completion_date"]) and pair["completion_date"] > as_of:  # typed ahead: not done yet
             why.append(f"completion date {day_text(pair['completion_date'])} is after the as-of date {day_text(as_of)}")
