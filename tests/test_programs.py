@@ -481,6 +481,13 @@ def test_withdrawn_mentoring_pair_is_not_completion_eligible():
     assert reasons(pair_of(result)) == "withdrawn"  # said once (it was "status is Withdrawn, not Completed; withdrawn")
 
 
+def test_a_mentoring_pair_with_ids_not_in_the_roster_says_mentee_and_mentor_in_its_reasons():
+    pairs = [mentoring_pair(candidate="999"), mentoring_pair(candidate="200", coach="555")]
+    result = mentoring(pairs=pairs, log=[])
+    assert "mentee ID 999 not in the roster" in reasons(pair_of(result, "999"))
+    assert "mentor ID 555 not in the roster" in reasons(pair_of(result, "200"))
+
+
 def test_withdrawn_reps_pair_says_withdrawn_once():
     result = reps(pairs=[reps_pair(status="Withdrawn", completion="2026-09-01")])
     assert reasons(pair_of(result)) == "withdrawn"

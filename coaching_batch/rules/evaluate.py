@@ -265,7 +265,7 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
         policy = programs[pair["program"]]
         need_candidate = policy.candidate_minimum_minutes
         why: list[str] = []
-        for role, key in (("candidate", "candidate_id"), ("coach", "coach_id")):
+        for role, key in ((policy.words.candidate, "candidate_id"), (policy.words.coach, "coach_id")):  # mentee, mentor …
             if pair[key] in known.set_aside:
                 why.append(f"{role} ID {pair[key]}: its roster row has an error ({known.set_aside[pair[key]]})")
             elif pair[key] not in known:
