@@ -1500,6 +1500,21 @@ def test_completed_job_embedded_pair_without_an_agreement_not_yet_due_is_not_com
     assert result.certificates.empty
 
 
+def test_a_completed_pair_without_its_agreement_or_reviews_is_told_to_record_those_held_not_to_hold_them():
+    # completed 2026-05-20 with no agreement and no review recorded: the coaching is over, nothing is left to hold
+    phases = [milestone("Orientation", "2025-08-27"), milestone("Relationship", "2025-09-29"), milestone("Goals", "2025-10-02"),
+              milestone("Ongoing Support", "2025-11-05")]
+    result = job(pairs=[job_pair(start="2025-08-05", status="Completed", completion="2026-05-20")], milestones=phases,
+                 log=fortnightly(first="2025-08-10", last="2026-05-20"), as_of="2026-06-20")
+    late, reviews = found(result, "AGREEMENT-LATE"), found(result, "AGREEMENT-REVIEWS-SHORT")
+    assert len(late) == 1 and late[0].fix.startswith("The coaching is completed: if its partnership agreement meeting was held, record it")
+    assert len(reviews) == 1 and "0 of 2 reviews" in reviews[0].message
+    assert reviews[0].fix.startswith("The coaching is completed: record in the milestones (Phase Agreement Review) the reviews")
+    active = job(milestones=[], log=[], as_of="2026-12-20")  # an Active pair is still told to hold them
+    assert found(active, "AGREEMENT-LATE")[0].fix.startswith("Hold the partnership agreement meeting")
+    assert found(active, "AGREEMENT-REVIEWS-SHORT")[0].fix.startswith("Review the partnership agreement with the coachee")
+
+
 def test_active_job_embedded_pair_is_not_completion_eligible():
     assert not pair_of(job(milestones=ALL_PHASES))["completion_eligible"]
 
