@@ -533,14 +533,19 @@ def test_reps_pair_with_a_trained_coach_and_recent_contact_has_no_findings():
 
 # COACH-NOT-QUALIFIED
 
-@pytest.mark.parametrize("training, expected", [(None, "training"), ("2026-06-02", "2026-06-02")],
-                         ids=["no-training-date", "trained-the-day-after-the-start"])
-def test_reps_coach_without_training_before_the_start_is_not_qualified(training, expected):
+@pytest.mark.parametrize("training, expected, fix", [
+    (None, "training", "Record the coach's Coach Training Date in the roster if the coach was trained by the start"),
+    ("2026-06-02", "2026-06-02", "Check the coach's Coach Training Date in the roster and the pair's start; if both are "
+                                 "right, the coach was trained too late for this pair"),
+], ids=["no-training-date", "trained-the-day-after-the-start"])
+def test_reps_coach_without_training_before_the_start_is_not_qualified(training, expected, fix):
     result = reps(roster=reps_roster(coach={"coach_training_date": training}),
                   pairs=[reps_pair(status="Completed", completion="2026-10-01")])
     findings = found(result, "COACH-NOT-QUALIFIED")
     assert len(findings) == 1 and findings[0].severity == "error"
     assert expected in findings[0].message
+    # its own fix: a coach trained after the start cannot "complete the missing qualification" now
+    assert findings[0].fix.startswith(fix)
     assert not pair_of(result)["completion_eligible"]
 
 
