@@ -184,6 +184,36 @@ def test_mentor_not_eligible_is_one_finding_per_reason():
     assert len(found(mentoring(roster=roster), "MENTOR-NOT-ELIGIBLE")) == 3
 
 
+@pytest.mark.parametrize(
+    "mentor, mentee, fix",
+    [
+        ({"hire_date": "2021-01-16"}, {}, "Choose a mentor employed at least 5 years on the agreement date, or correct "
+                                          "the mentor's Hire Date in the roster if it is mistyped."),
+        ({"hire_date": None}, {}, "Record the mentor's Hire Date in the roster (a mentor must have been employed at "
+                                  "least 5 years on the agreement date), or choose another mentor."),
+        ({"position_start_date": "2025-01-16"}, {}, "Choose a mentor at least 1 year in the current position on the "
+                                                    "agreement date, or correct the mentor's Position Start Date"),
+        ({}, {"supervisor_id": "100"}, "Choose a mentor who is not the mentee's supervisor, or correct the mentee's "
+                                       "Supervisor ID in the roster if it is wrong."),
+    ],
+    ids=["employed-too-short", "no-hire-date", "in-position-too-short", "supervisor"],
+)
+def test_mentor_not_eligible_tells_what_fits_its_reason(mentor, mentee, fix):
+    """Each reason its own fix, with the policy's number (it was one text naming every requirement)."""
+    findings = found(mentoring(roster=mentoring_roster(mentor=mentor, mentee=mentee)), "MENTOR-NOT-ELIGIBLE")
+    assert len(findings) == 1 and findings[0].fix.startswith(fix)
+
+
+def test_mentor_not_eligible_fix_gives_a_copys_years_and_not_its_dropped_supervisor_rule(tmp_path):
+    text = (PRESETS / f"{MENTORING}.toml").read_text(encoding="utf-8")
+    text = text.replace("min_years_employed = 5", "min_years_employed = 3").replace("not_supervisor = true", "not_supervisor = false")
+    ours = policy_file(tmp_path, text, "ours.toml")
+    roster = mentoring_roster(mentor={"hire_date": "2023-06-01"}, mentee={"supervisor_id": "100"})
+    findings = found(mentoring(roster=roster, program=ours), "MENTOR-NOT-ELIGIBLE")
+    assert len(findings) == 1
+    assert "employed at least 3 years" in findings[0].fix and "supervisor" not in findings[0].fix
+
+
 def test_mentor_without_an_agreement_date_is_judged_on_the_as_of_date():
     on_time = mentoring(roster=mentoring_roster(mentor={"hire_date": "2021-11-20"}), pairs=[mentoring_pair(agreement=None)], log=[])
     assert found(on_time, "MENTOR-NOT-ELIGIBLE") == []
@@ -270,6 +300,10 @@ def test_a_meeting_the_day_before_the_agreement_is_not_counted_and_does_not_bloc
     assert findings[0].severity == "error"
     assert findings[0].file == "coach_log.xlsx" and findings[0].cell == cell("coach_log", "date", 1)
     assert found(result, "LOG-OUTSIDE-WINDOW") == []  # one finding for the entry, not two
+    # the agreement's date is recorded: the fix asks which date is wrong, not to record it
+    assert "2026-01-14" in findings[0].message and AGREEMENT in findings[0].message
+    assert findings[0].fix.startswith("Check the meeting's date in the mentor log and the pair's Agreement Date")
+    assert "record its date in Agreement Date" not in findings[0].fix
     pair = pair_of(result)
     assert pair["coach_contact_hours"] == 9.00
     assert pair["completion_eligible"]
@@ -444,6 +478,19 @@ def test_mentoring_warnings_do_not_block_completion():
 def test_withdrawn_mentoring_pair_is_not_completion_eligible():
     result = mentoring(pairs=[mentoring_pair(status="Withdrawn", completion="2026-06-01")])
     assert not pair_of(result)["completion_eligible"]
+    assert reasons(pair_of(result)) == "withdrawn"  # said once (it was "status is Withdrawn, not Completed; withdrawn")
+
+
+def test_a_mentoring_pair_with_ids_not_in_the_roster_says_mentee_and_mentor_in_its_reasons():
+    pairs = [mentoring_pair(candidate="999"), mentoring_pair(candidate="200", coach="555")]
+    result = mentoring(pairs=pairs, log=[])
+    assert "mentee ID 999 not in the roster" in reasons(pair_of(result, "999"))
+    assert "mentor ID 555 not in the roster" in reasons(pair_of(result, "200"))
+
+
+def test_withdrawn_reps_pair_says_withdrawn_once():
+    result = reps(pairs=[reps_pair(status="Withdrawn", completion="2026-09-01")])
+    assert reasons(pair_of(result)) == "withdrawn"
 
 
 # --- reps-coaching -----------------------------------------------------------------------------
@@ -486,14 +533,19 @@ def test_reps_pair_with_a_trained_coach_and_recent_contact_has_no_findings():
 
 # COACH-NOT-QUALIFIED
 
-@pytest.mark.parametrize("training, expected", [(None, "training"), ("2026-06-02", "2026-06-02")],
-                         ids=["no-training-date", "trained-the-day-after-the-start"])
-def test_reps_coach_without_training_before_the_start_is_not_qualified(training, expected):
+@pytest.mark.parametrize("training, expected, fix", [
+    (None, "training", "Record the coach's Coach Training Date in the roster if the coach was trained by the start"),
+    ("2026-06-02", "2026-06-02", "Check the coach's Coach Training Date in the roster and the pair's start; if both are "
+                                 "right, the coach was trained too late for this pair"),
+], ids=["no-training-date", "trained-the-day-after-the-start"])
+def test_reps_coach_without_training_before_the_start_is_not_qualified(training, expected, fix):
     result = reps(roster=reps_roster(coach={"coach_training_date": training}),
                   pairs=[reps_pair(status="Completed", completion="2026-10-01")])
     findings = found(result, "COACH-NOT-QUALIFIED")
     assert len(findings) == 1 and findings[0].severity == "error"
     assert expected in findings[0].message
+    # its own fix: a coach trained after the start cannot "complete the missing qualification" now
+    assert findings[0].fix.startswith(fix)
     assert not pair_of(result)["completion_eligible"]
 
 
@@ -655,7 +707,8 @@ def test_a_mentoring_copy_with_its_own_words_says_them_in_every_message_and_fix(
     assert not re.search(r"mentor|mentee", text, re.IGNORECASE), text
     assert "Buddy 100 is not eligible: the buddy is the newcomer's supervisor" in text
     assert "Newcomer 200 is not eligible: employment status is Temporary" in text
-    assert text.count("Have buddy and newcomer sign the buddying agreement") == 2  # the pair's, and a meeting's before it
+    assert text.count("Have buddy and newcomer sign the buddying agreement") == 1  # the pair's
+    assert "Check the meeting's date in the buddy log" in text  # a meeting's before it
     assert "buddy not eligible" in reasons(pair_of(result)) and "newcomer not eligible" in reasons(pair_of(result))
 
 
@@ -1436,6 +1489,35 @@ def test_completed_job_embedded_pair_needs_the_agreement_on_time_and_four_phases
     result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")], milestones=milestones,
                  log=fortnightly(last="2026-11-10"))
     assert not pair_of(result)["completion_eligible"]
+
+
+def test_completed_job_embedded_pair_without_an_agreement_not_yet_due_is_not_completion_eligible():
+    # begun 2026-10-25, completed 2026-11-15: its agreement is due by 2026-11-24, after the as-of date,
+    # so it is not late; but there is none, and the program completes a pair with its agreement on time
+    phases = [milestone(phase, day) for phase, day in (("Orientation", "2026-10-27"), ("Relationship", "2026-10-29"),
+                                                         ("Goals", "2026-11-02"), ("Ongoing Support", "2026-11-05"))]
+    result = job(pairs=[job_pair(start="2026-10-25", status="Completed", completion="2026-11-15")], milestones=phases,
+                 log=[coach_entry(day) for day in ("2026-10-27", "2026-11-05", "2026-11-15")])
+    pair = pair_of(result)
+    assert found(result, "AGREEMENT-LATE") == []
+    assert not pair["completion_eligible"]
+    assert "no partnership agreement recorded yet (due by 2026-11-24)" in reasons(pair)
+    assert result.certificates.empty
+
+
+def test_a_completed_pair_without_its_agreement_or_reviews_is_told_to_record_those_held_not_to_hold_them():
+    # completed 2026-05-20 with no agreement and no review recorded: the coaching is over, nothing is left to hold
+    phases = [milestone("Orientation", "2025-08-27"), milestone("Relationship", "2025-09-29"), milestone("Goals", "2025-10-02"),
+              milestone("Ongoing Support", "2025-11-05")]
+    result = job(pairs=[job_pair(start="2025-08-05", status="Completed", completion="2026-05-20")], milestones=phases,
+                 log=fortnightly(first="2025-08-10", last="2026-05-20"), as_of="2026-06-20")
+    late, reviews = found(result, "AGREEMENT-LATE"), found(result, "AGREEMENT-REVIEWS-SHORT")
+    assert len(late) == 1 and late[0].fix.startswith("The coaching is completed: if its partnership agreement meeting was held, record it")
+    assert len(reviews) == 1 and "0 of 2 reviews" in reviews[0].message
+    assert reviews[0].fix.startswith("The coaching is completed: record in the milestones (Phase Agreement Review) the reviews")
+    active = job(milestones=[], log=[], as_of="2026-12-20")  # an Active pair is still told to hold them
+    assert found(active, "AGREEMENT-LATE")[0].fix.startswith("Hold the partnership agreement meeting")
+    assert found(active, "AGREEMENT-REVIEWS-SHORT")[0].fix.startswith("Review the partnership agreement with the coachee")
 
 
 def test_active_job_embedded_pair_is_not_completion_eligible():

@@ -12,6 +12,9 @@ from .judgement import Context, Judgement
 from .pairs import pair_finding, reason_topic
 
 
+NO_TRAINING, TRAINED_AFTER = "no coach training date", "coach training on "  # the training reasons
+
+
 def recommendation_counts(recommendations: pd.DataFrame) -> pd.DataFrame:
     """Per prospective coach: supervisors, colleagues, and `Not recommended` forms received."""
     if recommendations.empty:
@@ -36,7 +39,7 @@ def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgemen
             judgement.blocks(i, f"{said} not qualified: {reason}", coach=True)
             judgement.findings.append(pair_finding("COACH-NOT-QUALIFIED", records[i],
                                                    f"{capital(said)} {records[i]['coach_id']} is not qualified: {reason}",
-                                                   fix=fix, topic=reason_topic(reason)))
+                                                   fix=training_fix(reason, said) or fix, topic=reason_topic(reason)))
     if coach.max_concurrent_candidates:
         limit = coach.max_concurrent_candidates
         flagged = concurrent_pairs(pairs, limit)
@@ -45,6 +48,18 @@ def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgemen
                              else f"coach has more than {limit} candidates at once (at most {limit} at a time)")
         judgement.findings += concurrency_findings(records, flagged, limit)
     return judgement
+
+
+def training_fix(reason: str, said: str) -> str | None:
+    """COACH-NOT-QUALIFIED's fix for a training reason (None for the others): a coach trained after
+    the pair began cannot complete the qualification now, and one not recorded may have been trained."""
+    if reason == NO_TRAINING:
+        return (f"Record the {said}'s Coach Training Date in the roster if the {said} was trained by the start of this "
+                f"pair; if not, assign a trained {said}.")
+    if reason.startswith(TRAINED_AFTER):
+        return (f"Check the {said}'s Coach Training Date in the roster and the pair's start; if both are right, the "
+                f"{said} was trained too late for this pair: assign a {said} trained by its start.")
+    return None
 
 
 def concurrency_fix(limit: int) -> str:
@@ -82,9 +97,9 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
     if policy.require_training:
         # judged on the pair's start, else (none recorded yet) on the as-of date
         on = pairs["start_label"].where(pairs["window_start"].notna(), "the as-of date")
-        add(coach["coach_training_date"].isna(), lambda i: "no coach training date")
+        add(coach["coach_training_date"].isna(), lambda i: NO_TRAINING)
         add(coach["coach_training_date"] > when,
-            lambda i: f"coach training on {day_text(coach.at[i, 'coach_training_date'])}, after {on[i]} {day_text(when[i])}")
+            lambda i: f"{TRAINED_AFTER}{day_text(coach.at[i, 'coach_training_date'])}, after {on[i]} {day_text(when[i])}")
     if policy.supervisor_recommendations or policy.colleague_recommendations:
         short = (recs["supervisors"] < policy.supervisor_recommendations) | (recs["colleagues"] < policy.colleague_recommendations)
         add(short, lambda i: (

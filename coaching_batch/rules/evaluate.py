@@ -265,7 +265,7 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
         policy = programs[pair["program"]]
         need_candidate = policy.candidate_minimum_minutes
         why: list[str] = []
-        for role, key in (("candidate", "candidate_id"), ("coach", "coach_id")):
+        for role, key in ((policy.words.candidate, "candidate_id"), (policy.words.coach, "coach_id")):  # mentee, mentor …
             if pair[key] in known.set_aside:
                 why.append(f"{role} ID {pair[key]}: its roster row has an error ({known.set_aside[pair[key]]})")
             elif pair[key] not in known:
@@ -275,8 +275,8 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
         if policy.completion.requires == "goals attained":
             if not pair["goals_attained"]:
                 why.append("goals not attained")
-        elif pair["status"] != "Completed" and not (pair["reached_end"] and _completes_at_end(policy)):
-            why.append(f"status is {pair['status']}, not Completed")
+        elif pair["status"] not in ("Completed", "Withdrawn") and not (pair["reached_end"] and _completes_at_end(policy)):
+            why.append(f"status is {pair['status']}, not Completed")  # Withdrawn: "withdrawn" below says it
         why += judgement.completion.get(i, [])
         if pd.notna(pair["completion_date"]) and pair["completion_date"] > as_of:  # typed ahead: not done yet
             why.append(f"completion date {day_text(pair['completion_date'])} is after the as-of date {day_text(as_of)}")

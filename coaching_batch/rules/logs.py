@@ -24,7 +24,7 @@ from ..read import Footer
 from ..recognise import is_blank
 from ..validate import Tables
 from .dates import day_text, hours_text
-from .mentoring import agreement_fix
+from .mentoring import meeting_before_agreement_fix
 from .pairs import unknown_ids
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
@@ -536,7 +536,7 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding
                 text = f"{kind} entry dated {date} is before {words['start_label']} on {day_text(row['window_start'])}; not counted"
             else:
                 text = f"{kind} entry dated {date} is after {words['end_label']} {day_text(row['window_end'])}; not counted"
-            fix = agreement_fix(about.people(row))
+            fix = meeting_before_agreement_fix(about.people(row))  # an AGREEMENT-MISSING entry: before the one recorded
             if row["reason"] == "LOG-OUTSIDE-WINDOW":  # in the words of the pair's program
                 if pd.isna(row["window_start"]):
                     fix = f"Only entries from {words['start_label']} on count: see that its date is recorded on the assignment."

@@ -18,6 +18,13 @@ def agreement_fix(words: Words) -> str:
             f"and record its date in Agreement Date.")
 
 
+def meeting_before_agreement_fix(words: Words) -> str:
+    """AGREEMENT-MISSING's fix for a meeting dated before a recorded agreement: both dates are in, so
+    one of them is mistyped, or the meeting was held before the agreement was signed."""
+    return (f"Check the meeting's date in the {words.coach} log and the pair's Agreement Date, and correct the one "
+            f"mistyped; a meeting held before the {words.activity} agreement was signed does not count.")
+
+
 def judge_relationship(pairs: pd.DataFrame, relationship: Relationship, context: Context) -> Judgement:
     """AGREEMENT-MISSING on a pair with no Agreement Date, or one after as-of: not signed yet, or
     mistyped (blocks completion); RELATIONSHIP-EXPIRED on an Active pair whose months ended before as-of."""
@@ -54,8 +61,6 @@ def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context
     """MENTOR-NOT-ELIGIBLE, one finding per reason, judged on the agreement date (else as-of)."""
     judgement = Judgement()
     words = context.policy.words
-    fix = (f"Choose a {words.coach} who meets the program's requirements (years employed, years in the position, "
-           f"not the {words.candidate}'s supervisor), or correct the roster.")
     roster = _roster(context)
     mentor = roster.reindex(pairs["coach_id"].to_numpy())
     mentor.index = pairs.index
@@ -67,27 +72,46 @@ def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context
         if pair["coach_id"] not in roster.index:
             continue  # ID-UNKNOWN says so
         when, hired, since = pair["qualify_on"], mentor.at[i, "hire_date"], mentor.at[i, "position_start_date"]
-        reasons = []
+        reasons = []  # (reason, fix): each reason's own fix, with the policy's number
+        employed = f"employed at least {years_text(rules.min_years_employed)}"
+        in_position = f"at least {years_text(rules.min_years_in_position)} in the current position"
         if rules.min_years_employed:
             if pd.isna(hired):
-                reasons.append("hire date not recorded in the roster")
+                reasons.append(("hire date not recorded in the roster", _record_fix(words, "Hire Date", employed)))
             elif employed_from[i] > when:
-                reasons.append(f"employed since {day_text(hired)}, less than {years_text(rules.min_years_employed)} before {day_text(when)}")
+                reasons.append((f"employed since {day_text(hired)}, less than {years_text(rules.min_years_employed)} before {day_text(when)}",
+                                _too_soon_fix(words, employed, "Hire Date")))
         if rules.min_years_in_position:
             if pd.isna(since):
-                reasons.append("position start date not recorded in the roster")
+                reasons.append(("position start date not recorded in the roster",
+                                _record_fix(words, "Position Start Date", in_position)))
             elif in_position_from[i] > when:
-                reasons.append(f"in the current position since {day_text(since)}, less than "
-                               f"{years_text(rules.min_years_in_position)} before {day_text(when)}")
+                reasons.append((f"in the current position since {day_text(since)}, less than "
+                                f"{years_text(rules.min_years_in_position)} before {day_text(when)}",
+                                _too_soon_fix(words, in_position, "Position Start Date")))
         supervisor = supervisor_of.get(pair["candidate_id"])
         if rules.not_supervisor and pd.notna(supervisor) and supervisor == pair["coach_id"]:  # blank: not recorded
-            reasons.append(f"the {words.coach} is the {words.candidate}'s supervisor")
-        for reason in reasons:
+            reasons.append((f"the {words.coach} is the {words.candidate}'s supervisor",
+                            f"Choose a {words.coach} who is not the {words.candidate}'s supervisor, or correct the "
+                            f"{words.candidate}'s Supervisor ID in the roster if it is wrong."))
+        for reason, fix in reasons:
             judgement.blocks(i, f"{words.coach} not eligible: {reason}", coach=True)
             judgement.findings.append(pair_finding("MENTOR-NOT-ELIGIBLE", pair,
                                                    f"{capital(words.coach)} {pair['coach_id']} is not eligible: {reason}",
                                                    fix=fix, topic=reason_topic(reason)))
     return judgement
+
+
+def _record_fix(words: Words, column: str, needed: str) -> str:
+    """MENTOR-NOT-ELIGIBLE's fix for a roster date not recorded."""
+    return (f"Record the {words.coach}'s {column} in the roster (a {words.coach} must have been {needed} on the "
+            f"agreement date), or choose another {words.coach}.")
+
+
+def _too_soon_fix(words: Words, needed: str, column: str) -> str:
+    """MENTOR-NOT-ELIGIBLE's fix for a mentor not long enough employed, or in the position."""
+    return (f"Choose a {words.coach} {needed} on the agreement date, or correct the {words.coach}'s {column} "
+            f"in the roster if it is mistyped.")
 
 
 def judge_mentee(pairs: pd.DataFrame, rules: MenteeEligibility, context: Context) -> Judgement:

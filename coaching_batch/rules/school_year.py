@@ -56,6 +56,11 @@ def _until(pairs: pd.DataFrame, context: Context) -> pd.Series:
 # the meeting was held: the finding's usual fix (hold it and record it) does not apply
 _HELD_LATE = ("Check the date of the pair's Agreement milestone; if it is right, the agreement meeting was held late: "
               "record why with the pair's paperwork.")
+# a coaching completed: nothing is left to hold, only what was held to record
+_COMPLETED_WITHOUT_AGREEMENT = ("The coaching is completed: if its partnership agreement meeting was held, record it in the "
+                                "milestones (Phase Agreement) with its date; if not, record why with the pair's paperwork.")
+_COMPLETED_WITHOUT_REVIEWS = ("The coaching is completed: record in the milestones (Phase Agreement Review) the reviews of "
+                              "the partnership agreement that were held.")
 
 
 def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgreement, context: Context) -> Judgement:
@@ -99,7 +104,10 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
                 judgement.blocks(i, f"no partnership agreement by {by} (due by {day_text(due)}; "
                                     f"the one recorded is dated {day_text(recorded)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
-                f"{none}; it was due within {days_text(agreement.due_days)} of {what} {day_text(due_from)} (by {day_text(due)})"))
+                f"{none}; it was due within {days_text(agreement.due_days)} of {what} {day_text(due_from)} (by {day_text(due)})",
+                fix=_COMPLETED_WITHOUT_AGREEMENT if pair["status"] == "Completed" else None))
+        elif pd.isna(dated):  # not late yet, but a pair without one is not complete (SPEC §2a: the agreement on time)
+            judgement.blocks(i, f"no partnership agreement recorded yet (due by {day_text(due)})")
         until = as_of if pd.isna(pair["completion_date"]) else min(as_of, pair["completion_date"])
         passed = [d for d in review_dates if due < d <= until]  # no review is owed of an agreement not yet due
         held = int(reviews.get(i, 0))
@@ -107,7 +115,8 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
             judgement.findings.append(pair_finding("AGREEMENT-REVIEWS-SHORT", pair,
                 f"{held} of {len(passed)} reviews of the partnership agreement recorded this school year "
                 f"(due {', '.join(day_text(d) for d in passed)})",
-                fix=f"Review the partnership agreement with the {context.policy.words.candidate} and record it in the "
+                fix=_COMPLETED_WITHOUT_REVIEWS if pair["status"] == "Completed" else
+                    f"Review the partnership agreement with the {context.policy.words.candidate} and record it in the "
                     f"milestones (Phase Agreement Review)."))
     return judgement
 
