@@ -407,7 +407,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
                                       [first_col + at for at in positions], hours_at)
         keep[one_entry] = False
         filled = np.not_equal(table, None)
-    sheet.gaps = bool(needed) and not filled[:, needed].all(axis=1)[keep].all()
+    sheet.gaps = (bool(needed) and not filled[:, needed].all(axis=1)[keep].all()) or any(f.value is None for f in sheet.footers)
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet
@@ -561,8 +561,8 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
             col, value = first, match[1]
         elif later is not None:
             col, value = later, row[later]
-        else:
-            col, value = first, None
+        else:  # no total, or one the reader shows as empty (a formula's error): looked up under Duration
+            col, value = (duration if 0 <= duration < len(row) and duration != first else first), None
     return Footer(sheet_row, first_col + col, _hours_of_days(value))
 
 
@@ -1016,10 +1016,13 @@ def _error_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], FormulaError]
 
 
 def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaError]) -> None:
-    """The sheet's blank table cells that hold an error or an uncalculated formula in the workbook,
-    given that error or formula."""
+    """The sheet's blank table cells and footer totals that hold an error or an uncalculated formula
+    in the workbook, given that error or formula."""
     if not errors:
         return
+    for footer in sheet.footers:
+        if footer.value is None:
+            footer.value = errors.get((footer.row, footer.col), None)
     row_of = {row: i for i, row in enumerate(sheet.rows.tolist())}
     column_of = {column: k for k, column in enumerate(sheet.columns.values())}
     for (row, column), shown in errors.items():

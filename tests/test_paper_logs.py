@@ -527,6 +527,35 @@ def test_a_footer_whose_value_is_not_a_duration_is_reported_and_a_blank_one_is_n
     assert found[1].message.startswith("Total Hours '9,000' is not a number of hours (the comma could be a thousands separator")
 
 
+def test_a_footer_total_showing_a_formula_error_or_saved_without_its_result_is_said_so_at_its_cell(tmp_path):
+    """`=SUM()` under Total Hours showing #REF! (its rows deleted), or saved by a script without its
+    result: the reader gives the cell as empty, and the total was passed over as the form's empty
+    line, unchecked and unsaid. It is a LOG-TOTAL-MISMATCH at its cell quoting what the cell shows."""
+    import openpyxl
+
+    header, entry = ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration"], ["200", "100", "2026-02-02", "Phone", 1.5]
+    book = xlsxwriter.Workbook(str(tmp_path / "error.xlsx"))
+    sheet = book.add_worksheet("Log")
+    sheet.write_row(0, 0, header)
+    sheet.write_row(1, 0, entry)
+    sheet.write_string(2, 0, "Total Hours")
+    sheet.write_formula(2, 4, "=SUM(#REF!)", None, "#REF!")
+    book.close()
+    book = openpyxl.Workbook()
+    book.active.title = "Log"
+    for row in (header, entry, ["Total Hours", None, None, None, "=SUM(E2:E2)"]):  # openpyxl saves no result
+        book.active.append(row)
+    book.save(tmp_path / "unsaved.xlsx")
+    footers = [(name, sheet.name, footer, None) for name in ("error.xlsx", "unsaved.xlsx")
+               for sheet in read_workbook(str(tmp_path / name), name).sheets for footer in sheet.footers]
+    entries = _entries([("error.xlsx", "Log", 2, "coach_log", "200", "100", 90), ("unsaved.xlsx", "Log", 2, "coach_log", "200", "100", 90)])
+    assert sorted((f.rule, f.file, f.cell, f.message.split(" but ")[0]) for f in check_footers(entries, footers)) == [
+        ("LOG-TOTAL-MISMATCH", "error.xlsx", "E3", "Total Hours #REF! is a formula error (fix the formula)"),
+        ("LOG-TOTAL-MISMATCH", "unsaved.xlsx", "E3", "Total Hours =SUM(E2:E2) is a formula with no result saved "
+                                                   "(open the workbook in Excel or LibreOffice and save it)"),
+    ]
+
+
 def test_a_footer_counts_only_the_entries_above_it_and_a_sheet_of_two_pairs_only_its_page():
     assert check_footers(PAGES, [("log.xlsx", "Page 1", Footer(9, 2, 1.5), 90)]) == []
     [mismatch] = check_footers(PAGES, [("mixed.xlsx", "Both", Footer(4, 2, 4), 240)])

@@ -20,7 +20,7 @@ from ..contracts import tables as table_contracts
 from ..findings import Finding, finding
 from ..forked import Forked
 from ..policy import Programs, Words
-from ..read import Footer
+from ..read import Footer, FormulaError, UncalculatedFormula
 from ..recognise import is_blank
 from ..validate import Tables
 from .dates import day_text, hours_text
@@ -603,9 +603,7 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
     findings = []
     for row in wrong.to_dict("records"):
         expected = f"{row['page'] / 60:.2f} h on this page" + (f", {row['whole'] / 60:.2f} h in the whole log" if row["whole"] != row["page"] else "")
-        why = values.why_unreadable("duration", row["typed"])
-        says = (f"Total Hours {str(row['typed']).strip()!r} is not a number of hours{f' ({why})' if why else ''}"
-                if pd.isna(row["minutes"]) else f"Total Hours says {row['minutes'] / 60:.2f} h")
+        says = _total_says(row["typed"], row["minutes"])
         findings.append(finding(
             "LOG-TOTAL-MISMATCH",
             f"{says} but the entries add up to {expected}",
@@ -613,6 +611,19 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
             candidate_id=_text_or_blank(row.get("candidate_id")), coach_id=_text_or_blank(row.get("coach_id")),
         ))
     return findings
+
+
+def _total_says(typed: object, minutes: float) -> str:
+    """What a `Total Hours` footer says: its hours, or why it gives none (a formula's error, a formula
+    saved without its result, words)."""
+    if isinstance(typed, UncalculatedFormula):
+        return f"Total Hours {typed} is a formula with no result saved (open the workbook in Excel or LibreOffice and save it)"
+    if isinstance(typed, FormulaError):
+        return f"Total Hours {typed} is a formula error (fix the formula)"
+    if pd.isna(minutes):
+        why = values.why_unreadable("duration", typed)
+        return f"Total Hours {str(typed).strip()!r} is not a number of hours{f' ({why})' if why else ''}"
+    return f"Total Hours says {minutes / 60:.2f} h"
 
 
 def with_hidden_entries(findings: list[Finding], entries: pd.DataFrame,
