@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from coaching_batch.cli import main
-from workbooks import assignment_rows, candidate_log_rows, coach_log_rows, roster_rows, write_ods, write_workbook
+from workbooks import assignment_rows, candidate_log_rows, coach_log_rows, roster_rows, run_command, write_ods, write_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
@@ -26,8 +26,6 @@ PAIR_LEVEL_AT_AN_ENTRY = set(EXPECTED["pair_rules_at_entries"])  # e.g. MONTH-OV
 ITSS = "itss-coaching"
 
 
-def run_command(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, timeout=300)
 
 
 def demo_inbox(root: Path) -> Path:

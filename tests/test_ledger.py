@@ -24,7 +24,7 @@ from coaching_batch.reports.exceptions import finding_key
 from coaching_batch.reports.ledger_export import write_ledger_payments
 from coaching_batch.rules.pairs import payment_id
 from test_reports import MENTORING, TIERED, programs_result
-from workbooks import coach_log_rows, output_texts, table_rows, write_workbook
+from workbooks import coach_log_rows, output_texts, run_command, table_rows, write_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
@@ -35,8 +35,7 @@ RYAN_PATEL = ("115230", "102264")  # pair A4: completed, no Request for Payment 
 
 
 def command(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})}, **kwargs)
+    return run_command(*args, env=env, **kwargs)
 
 
 SMALL_INBOX = ["Roster 2026.xlsx", "Coach Recommendations.xlsx", "Coaching Requests.xlsx", "Assignments and Planning.xlsx",

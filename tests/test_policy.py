@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workbooks import assignment_rows, coach_log_rows, roster_rows, write_workbook
+from workbooks import assignment_rows, coach_log_rows, roster_rows, run_command, write_workbook
 
 from coaching_batch.errors import UsageError
 from coaching_batch.policy import policy_from_toml, preset_text
@@ -24,7 +24,7 @@ AS_OF = "2026-11-20"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, timeout=300)
+    return run_command(*args)
 
 
 def person(employee_id: str, name: str, **extra) -> dict:

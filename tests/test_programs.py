@@ -25,7 +25,7 @@ from coaching_batch.pipeline import RunOptions, run_batch
 from coaching_batch.policy import Programs, load_policy, policy_from_toml
 from coaching_batch.reports.exceptions import finding_key
 from coaching_batch.rules.evaluate import evaluate
-from workbooks import assignment_rows, roster_rows, table_rows, write_workbook
+from workbooks import assignment_rows, roster_rows, run_command, table_rows, write_workbook
 
 AS_OF = pd.Timestamp("2026-11-20")
 COMMAND = Path(sys.executable).parent / "coaching-batch"
@@ -2055,8 +2055,6 @@ when = { column = "grade", at_least = 26 }
 
 # --- policy files on the command line ------------------------------------------------------------
 
-def run_command(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(COMMAND), *args], capture_output=True, text=True, timeout=300)
 
 
 TITLES = {"itss-coaching": "ITSS Technical Advancement Skills Coaching", "support-mentoring": "Supporting Services Mentoring",

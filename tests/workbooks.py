@@ -14,8 +14,13 @@ loudly.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterable, Mapping
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import xlsxwriter
@@ -285,3 +290,29 @@ def _pdf_text(path: Path) -> str:
     except ImportError:
         return path.read_bytes().decode("latin-1")
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+COMMAND = Path(sys.executable).parent / "coaching-batch"
+
+
+def run_command(*args: object, env: Mapping[str, str] | None = None, **options) -> subprocess.CompletedProcess:
+    """``coaching-batch ARGS`` as a scheduler runs it: its exit status, standard output and error.
+
+    Run by the command's own ``main`` in this process, as its console script calls it, unless the
+    test needs a process of its own: an environment of its own (a crash injected, a console's
+    encoding) or other process options (``cwd``, ``stdin``). Starting Python and importing pandas,
+    pandera and the PDF library again for each of the suite's hundreds of runs took most of its time.
+    """
+    if env or options:
+        return subprocess.run([str(COMMAND), *map(str, args)], capture_output=True, text=True, timeout=300,
+                              env={**os.environ, **(env or {})}, **options)
+    from coaching_batch.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main([str(arg) for arg in args])
+            status = 0
+        except SystemExit as stop:
+            status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return subprocess.CompletedProcess([str(COMMAND), *map(str, args)], status, out.getvalue(), err.getvalue())
