@@ -429,12 +429,19 @@ def _choices(given: list[str], table: str, column: str, section: str, key: str) 
     from .contracts import tables  # TOML only: no pandas
 
     allowed = tables()[table].column(column).values
-    spelled = {_key(value): value for value in allowed}
-    unknown = [text for text in given if _key(text) not in spelled]
+    spelled = {_choice_key(value): value for value in allowed}
+    unknown = [text for text in given if _choice_key(text) not in spelled]
     if unknown:
         raise _Problem(f"[{section}] {key}: {', '.join(map(repr, unknown))} "
                        f"{'is' if len(unknown) == 1 else 'are'} not one of {', '.join(allowed)}", section, key)
-    return [spelled[_key(text)] for text in given]
+    _once(given, _choice_key, f"[{section}] {key}", section, key)  # `Ongoing Support` and `OngoingSupport` are one
+    return [spelled[_choice_key(text)] for text in given]
+
+
+def _choice_key(text: str) -> str:
+    """A listed choice as compared, the way a table's cell is read: any case, without `-`, `_` and
+    spaces (`OngoingSupport` and `On-going Support` are `Ongoing Support`, SPEC's spacing variants)."""
+    return _key(text).replace(" ", "")
 
 
 def _check_condition(condition: Condition) -> None:

@@ -2256,6 +2256,11 @@ def test_a_phase_order_in_any_spelling_is_read_and_an_unknown_phase_is_refused(t
     assert '"Ongoing Support"' in text
     spelled = policy_from_toml(text.replace('"Ongoing Support"', '"ongoing-support"'), "spelled.toml")
     assert spelled.section("phases").order[-1] == "Ongoing Support"
+    # as a milestone's Phase cell is read (SPEC's spacing variants): a copy listing it so is not refused
+    joined = policy_from_toml(text.replace('"Ongoing Support"', '"OngoingSupport"'), "joined.toml")
+    assert joined.section("phases").order[-1] == "Ongoing Support"
+    with pytest.raises(UsageError, match=r"\[phases\] order lists 'OngoingSupport' twice"):
+        policy_from_toml(text.replace('"Ongoing Support"', '"Ongoing Support", "OngoingSupport"'), "twice.toml")
     with pytest.raises(UsageError, match="'Lunch' is not one of"):
         policy_from_toml(text.replace('"Ongoing Support"', '"Lunch"'), "lunch.toml")
 

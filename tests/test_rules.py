@@ -879,3 +879,15 @@ def test_enrollment_is_checked_on_the_request_the_assignment_followed(policy):
                  assignments=[assignment(planning="2025-06-02", assigned_date="2025-05-25", completion_date="2025-11-01")])
     found = rules(result, "CANDIDATE-NOT-ENROLLED")
     assert len(found) == 1 and "after the request of" in found[0].message and "2025-05-01" in found[0].message
+
+
+def test_a_copy_allowing_two_at_once_still_flags_three_at_once_beside_a_pair_completed_before_it_started(policy):
+    """Three candidates with one coach all spring, and a fourth pair whose Completion Date was typed
+    before its planning meeting: that pair is active at no moment, so it takes nothing off the three
+    at once (its end, counted before its start, hid them: no COACH-CONCURRENT, all three paid)."""
+    people = ["200", "201", "202", "203"]
+    pairs = [assignment(candidate=c, planning="2026-01-10", completion_date="2026-06-01") for c in people[:3]]
+    pairs.append(assignment(candidate="203", planning="2026-08-01", completion_date="2025-12-01"))
+    result = run(allowing(policy, 2), employees=roster() + [employee(c, f"Candidate {c}", 20) for c in ("202", "203")],
+                 assignments=pairs, requests=[request(candidate=c) for c in people])
+    assert sorted(f.candidate_id for f in rules(result, "COACH-CONCURRENT")) == ["200", "201", "202"]

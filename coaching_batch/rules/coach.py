@@ -136,7 +136,10 @@ def crowded_spells(periods: pd.DataFrame, limit: int) -> pd.DataFrame:
     """Each coach's spells [lo, hi) with more than ``limit`` candidates active at once, in order.
 
     A sweep over the coach's start and end dates; one candidate's overlapping pairs (a row entered
-    twice) are joined first, so they count as one candidate."""
+    twice) are joined first, so they count as one candidate. A period ending on or before its start (a
+    Completion Date typed before the planning meeting) is active at no moment: it is left out, as its
+    end counted before its start would take one off the others."""
+    periods = periods[periods["start"] < periods["end"]]
     ordered = periods.sort_values(["coach_id", "candidate_id", "start"], kind="stable")
     same = [ordered["coach_id"], ordered["candidate_id"]]
     reach = ordered.groupby(same, sort=False)["end"].cummax().groupby(same, sort=False).shift()
