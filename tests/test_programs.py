@@ -2425,9 +2425,11 @@ def test_commitment_due_says_the_policys_warning_window():
     coordinator sees why a commitment ending in 40 days is flagged."""
     ours = copy_of(REPS, due_days=45)
     [due] = found(reps(pairs=[reps_pair(start="2025-12-30")], program=ours), "COMMITMENT-DUE")
-    assert due.message == "The commitment ends on 2026-12-30, 40 days after 2026-11-20 (it is due within 45 days): extend it or change coach"
+    assert due.message == ("The commitment ends on 2026-12-30, 40 days after 2026-11-20, within the 45 days in which it falls due: "
+                           "extend it or change coach")
     [preset] = found(reps(pairs=[reps_pair(start="2025-11-21")]), "COMMITMENT-DUE")
-    assert preset.message == "The commitment ends on 2026-11-21, 1 day after 2026-11-20 (it is due within 30 days): extend it or change coach"
+    assert preset.message == ("The commitment ends on 2026-11-21, 1 day after 2026-11-20, within the 30 days in which it falls due: "
+                              "extend it or change coach")
 
 
 def test_a_reps_copy_with_numbers_of_1_says_1_day_and_1_month():

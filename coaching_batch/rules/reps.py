@@ -40,9 +40,8 @@ def judge_commitment(pairs: pd.DataFrame, commitment: Commitment, context: Conte
                 f"The commitment from {day_text(start)} ended on {day_text(end)}{_extension_text(extended, start, end, commitment.months)}"))
         elif end <= soon:
             judgement.findings.append(pair_finding("COMMITMENT-DUE", pair,
-                f"The commitment ends on {day_text(end)}, {days_text((end - as_of).days)} after {day_text(as_of)} "
-                f"(it is due within {days_text(commitment.due_days)}): "
-                f"extend it or change coach"))
+                f"The commitment ends on {day_text(end)}, {days_text((end - as_of).days)} after {day_text(as_of)}, "
+                f"within the {days_text(commitment.due_days)} in which it falls due: extend it or change coach"))
     return judgement
 
 
