@@ -14,8 +14,9 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/coaching-batch run sample_workbooks --as-of $(DEMO_AS_OF) --out out/demo --dry-run --overwrite
 
+# On every core (pytest-xdist), each test to whichever process is free.
 test: $(VENV)/.installed
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist worksteal
 
 samples: $(VENV)/.installed
 	$(BIN)/python scripts/make_samples.py
