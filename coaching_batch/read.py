@@ -39,11 +39,11 @@ import python_calamine
 
 from . import settings, values
 from .contracts import tables
-from .sheet_xml import IN_CELL, column_number, pieces, position
 from .forked import end_with_parent, frozen_heap
 from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, extent_reason, sheet_parts, workbook_suffix, xml_parser
 from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
+from .sheet_xml import IN_CELL, column_number, pieces, position
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
