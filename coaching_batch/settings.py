@@ -35,5 +35,7 @@ ARCHIVE_DIRNAME = "archive"  # --archive moves the files read to <inbox>/../arch
 # Names Windows keeps for its devices, in any case, alone or before a dot ("NUL.eml", "Con. Smith.pdf"):
 # no file of the outputs may be called so, or the output folder cannot be copied to a Windows machine.
 WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³")})
+# a mistyped choice (`Compelted`) this close to an allowed one (difflib's ratio) is named in its fix
+CHOICE_SUGGESTION_CUTOFF = 0.75
 CONSOLE_TEXT_CHARS = 40  # a Program cell's value or a name from a workbook is cut to this many characters on the console
 LOCK_WAIT_SECONDS = 10.0  # a second run on the same state waits this long for the first, then stops

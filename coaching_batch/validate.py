@@ -9,8 +9,9 @@ pass finds every bad cell. A row with a failing cell is excluded; the rest of th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
@@ -207,6 +208,63 @@ def _message(rule: str, table: Table, column: Column, value: object, *, day_firs
     return f"{header} {shown!r} is not {_DESCRIBE.get(column.type, 'valid')}" + (f" ({why})" if why else "")
 
 
+# a note typed beside a value in its cell: "3/5/2026 (make-up)", "1.5?", "~1.5", "1 hr (approx)"
+_NOTE = re.compile(r"\s*\([^()]*\)\s*|[?~]+|\b(?:approx(?:imately)?|about|ca)\b\.?", re.IGNORECASE)
+
+
+def _fix(rule: str, column: Column, value: object, *, day_first: bool) -> str | None:
+    """What to type instead, in plain words (None: the catalogue's fix): the allowed values, the one
+    a mistyped choice looks like, the forms a date or a duration is read in. A suggestion only: the
+    cell stays a finding and is never read as the value suggested."""
+    if isinstance(value, (UncalculatedFormula, FormulaError)):
+        return None
+    shown = value.strip() if isinstance(value, str) else None
+    if rule == "CELL-ENUM":
+        allowed = list(column.values) if column.type == "enum" else ["Yes", "No"]
+        fix = f"Type one of: {', '.join(allowed)}."
+        if column.confidential:  # a confidential answer is not hinted at either
+            return fix
+        close = values.closest_choice(shown, allowed, column.variants if column.type == "enum" else {})
+        return fix + (f" {shown!r} looks like {close}: if that is what was meant, type {close}." if close else "")
+    if rule != "CELL-TYPE":
+        return None
+    meant = None if column.confidential or shown is None else _value_in(column.type, shown, day_first)
+    alone = f" Here: type {meant} alone, if that is what was meant." if meant else ""
+    match column.type:
+        case "date":
+            example = "5/3/2026" if day_first else "3/5/2026"
+            blank = "" if column.required else " Leave the cell blank if there is no date yet."
+            return (f"Type the date alone, such as {example} or 2026-03-05, with no words, notes or question marks "
+                    f"(an Excel comment can hold a note); a month or a week is not enough: type the day.{blank}{alone}")
+        case "duration":
+            return ("Type only the time spent: hours (1.5), hours and minutes (1:30) or minutes (45 min), with no "
+                    "notes, ranges or question marks (an Excel comment can hold a note); add parts up "
+                    f"(30 min + 15 min is 45 min).{alone}")
+        case "integer":
+            return f"Type the number alone, such as 22 (not Grade 22, G22 or a range).{alone}"
+        case "rating":
+            return "Type a whole number from 1 to 5."
+        case "id":
+            return "Type the employee ID alone, as the roster has it."
+    return None
+
+
+@lru_cache(maxsize=4096)  # asked once per distinct value, not per cell
+def _value_in(kind: str, text: str, day_first: bool) -> str | None:
+    """The one value of ``kind`` a cell's text holds once its note is left out ("3/5/2026 (make-up)"
+    → 3/5/2026, "Grade 22" → 22), as typed; None when there is not exactly one."""
+    if kind == "integer":
+        numbers = re.findall(r"\d+", text)
+        return numbers[0] if len(numbers) == 1 and not re.search(r"\d\s*[-–/.,]\s*\d", text) else None
+    if kind not in ("date", "duration"):
+        return None
+    bare = " ".join(_NOTE.sub(" ", text).split())
+    if not bare or bare == text:
+        return None
+    parser = partial(values.parse_dates, day_first=day_first) if kind == "date" else values.parse_durations
+    return bare if not parser(pd.Series([bare], dtype=object)).invalid.iloc[0] else None
+
+
 def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, day_first: bool) -> ValidatedTable:
     """Validate one combined raw table; return its typed good rows, the findings, and for a table
     with a unique column (the roster) each value of it on a row left out → the first bad cell there."""
@@ -255,6 +313,7 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
                     file=source.file,
                     sheet=source.sheet,
                     cell=cell,
+                    fix=_fix(rule, column, raw, day_first=day_first),
                     **_ids(table, text, row),
                 )
             )

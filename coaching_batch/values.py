@@ -15,6 +15,7 @@ texts at most) with the regular expressions applied by pandas' string methods.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -22,6 +23,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from . import settings
 
 # Dates are midnights in microseconds: the unit pandas 3 gives when it parses date text, so typed
 # tables built here and elsewhere agree; unlike nanoseconds it reaches 9999-12-31 (serial 2958465).
@@ -611,6 +614,23 @@ def parse_enum(
     found, readable = _lookup(cells, spellings)
     return cells.parsed(pd.array(found, dtype="string"), readable)
 
+
+
+def closest_choice(text: object, values: Sequence[str],
+                   variants: Mapping[str, Sequence[str]] = MappingProxyType({})) -> str | None:
+    """The allowed value a mistyped choice is most likely meant to be (``Compelted`` → Completed,
+    ``Coachee.`` → Coachee), compared as :func:`parse_enum` compares spellings; None when none is
+    close. A suggestion for the finding only: the cell is never read as it."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    spellings: dict[str, str] = {}
+    for canonical in values:
+        spellings.setdefault(_enum_key(canonical), canonical)
+    for canonical, extra in variants.items():
+        for spelling in extra:
+            spellings.setdefault(_enum_key(spelling), canonical)
+    close = difflib.get_close_matches(_enum_key(text), list(spellings), n=1, cutoff=settings.CHOICE_SUGGESTION_CUTOFF)
+    return spellings[close[0]] if close else None
 
 _YES_NO = {**{spelling: True for spelling in YES_SPELLINGS}, **{spelling: False for spelling in NO_SPELLINGS}}
 

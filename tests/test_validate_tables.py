@@ -368,3 +368,49 @@ def test_tables_validated_in_two_processes_are_the_same_as_in_one(monkeypatch):
     here, elsewhere = halved[0]
     assert {"coach_log", "candidate_log", "assignments"} <= {name for name, _, _ in elsewhere}
     assert "employees" not in {name for name, _, _ in elsewhere}  # its IDs must be unique: never split
+
+
+# ---------------------------------------------------------------- what to type instead
+
+
+def test_a_bad_cells_fix_says_what_to_type_instead_and_names_the_choice_a_typo_looks_like(tmp_path):
+    """A coordinator who reads "Use one of the allowed values" or "Correct the cell so it holds a valid
+    value of the column's kind" still has to guess: the fix lists the choices, names the one a typo is
+    close to, gives the forms a date or duration is read in, and the value a note was typed beside.
+    The cell is not read as the suggestion: it stays a finding."""
+    log = [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"],
+           [COACHEE, COACH, dt.date(2026, 3, 2), "In Peson", 1, "typo in a choice"],
+           [COACHEE, COACH, "3/5/2026 (make-up)", "Phone", 1, "a note beside the date"],
+           [COACHEE, COACH, dt.date(2026, 3, 9), "Phone", "1.5?", "a question mark after the hours"],
+           [COACHEE, COACH, dt.date(2026, 3, 9), "Phone", "lunch", "no duration at all"],
+           [COACHEE, COACH, dt.date(2026, 3, 12), "Carrier pigeon", 1, "no choice close"]]
+    feedback = [FEEDBACK_HEADER, [COACHEE, "Coachee.", COACH, COACHEE, dt.date(2026, 6, 1), "4.5", None]]
+    assignments = [ASSIGNMENTS_HEADER, ["reps-coaching", COACHEE, COACH, "week of 3/2", None, "Compelted", None, None]]
+
+    typed, findings = read_and_validate(tmp_path, {"log.xlsx": {"Log": log}, "feedback.xlsx": {"Feedback": feedback},
+                                                   "pairs.xlsx": {"Pairs": assignments}})
+
+    fixes = {(f.sheet, f.cell): f.fix for f in findings}
+    assert fixes[("Log", "D2")] == ("Type one of: In Person, Phone, Email. 'In Peson' looks like In Person: "
+                                    "if that is what was meant, type In Person.")
+    assert fixes[("Log", "D6")] == "Type one of: In Person, Phone, Email."
+    assert fixes[("Log", "C3")].startswith("Type the date alone, such as 3/5/2026 or 2026-03-05")
+    assert fixes[("Log", "C3")].endswith("Here: type 3/5/2026 alone, if that is what was meant.")
+    assert "Leave the cell blank" not in fixes[("Log", "C3")]  # a log entry's date is required
+    assert fixes[("Log", "E4")].startswith("Type only the time spent: hours (1.5), hours and minutes (1:30) or minutes")
+    assert fixes[("Log", "E4")].endswith("Here: type 1.5 alone, if that is what was meant.")
+    assert "Here:" not in fixes[("Log", "E5")]
+    assert "'Coachee.' looks like Coachee" in fixes[("Feedback", "B2")]
+    assert fixes[("Feedback", "F2")] == "Type a whole number from 1 to 5."  # a confidential rating: nothing quoted
+    assert "'Compelted' looks like Completed" in fixes[("Pairs", "F2")]
+    assert fixes[("Pairs", "D2")].startswith("Type the date alone") and "Leave the cell blank if there is no date yet." in fixes[("Pairs", "D2")]
+    assert typed["coach_log"].empty and typed["feedback"].empty and typed["assignments"].empty  # nothing guessed
+
+
+def test_a_grade_typed_with_its_word_is_told_the_number_to_type(tmp_path):
+    rows = roster_rows([{"employee_id": "100", "name": "Grace Kim", "grade": "Grade 22"},
+                        {"employee_id": "101", "name": "Ann Lee", "grade": "22-23"}], columns=["employee_id", "name", "grade"])
+    _, findings = read_and_validate(tmp_path, {"roster.xlsx": {"Roster": rows}})
+    fixes = {f.cell: f.fix for f in sorted(findings, key=sort_key)}
+    assert fixes == {"C2": "Type the number alone, such as 22 (not Grade 22, G22 or a range). Here: type 22 alone, if that is what was meant.",
+                     "C3": "Type the number alone, such as 22 (not Grade 22, G22 or a range)."}
