@@ -359,8 +359,23 @@ def test_an_id_the_roster_holds_as_a_number_without_its_leading_zeros_is_unknown
     result = run(policy, requests=[request(candidate="000200")], assignments=[assignment(candidate="000200")],
                  candidate_log=cand, coach_log=coach_rows)
     found = rules(result, "ID-UNKNOWN")
-    assert found and all("Candidate ID 000200 (the roster has 200: typed there as a number, without the leading zeros"
+    assert found and all("ID 000200 (the roster has 200: typed there as a number, without the leading zeros"
                          in f.message for f in found)
+    assert any(f.message.startswith("Employee ID 000200") and f.file == "requests.xlsx" for f in found)  # the request too
+
+
+def test_a_recommendation_or_request_naming_an_id_not_in_the_roster_is_id_unknown_at_its_cell(policy):
+    """"104233 (Jordan)" in a form's ID column counted for no one, unsaid: the coach then lacked a
+    recommendation, or the candidate a request, and nothing pointed at the form."""
+    recs = recommendations()
+    recs[1] = dict(recs[1], prospective_coach_id="100 (Kim)")
+    result = run(policy, recs=recs, requests=[request(), request(candidate="200/201")])
+    found = sorted(rules(result, "ID-UNKNOWN"), key=lambda f: f.file)
+    assert [(f.file, f.cell, f.message) for f in found] == [
+        ("recommendations.xlsx", "A3", "Prospective Coach ID 100 (Kim) on the recommendation form is not in the roster; "
+                                       "the recommendation form is not counted"),
+        ("requests.xlsx", "A3", "Employee ID 200/201 on the coaching request is not in the roster; the coaching request is not counted")]
+    assert "COACH-NOT-QUALIFIED" in rules(result)  # the form still does not count
 
 
 # --- coach qualification ---------------------------------------------------------------------

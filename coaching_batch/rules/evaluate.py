@@ -26,7 +26,7 @@ from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
 from .judgement import Context, Judgement
 from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair,
-                    unknown_ids)
+                    unknown_id, unknown_ids)
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -167,7 +167,7 @@ def _beside_the_rules(tables: Tables, entries: pd.DataFrame, counted: pd.DataFra
                       known: set[str], footers: list) -> tuple[list[Finding], list[Finding], pd.DataFrame]:
     """The footers' totals, the feedback and milestone rows without a pair, and the hours by month:
     what needs only the judged entries and the pairs' IDs, not the programs' verdicts."""
-    return logs.check_footers(entries, footers), _rows_without_pair(tables, pairs, known), _hours_by_month(counted, pairs)
+    return logs.check_footers(entries, footers), _rows_without_pair(tables, pairs, known) + _forms_of_unknown_employees(tables, known), _hours_by_month(counted, pairs)
 
 
 def _with_periods(pairs: pd.DataFrame, programs: Programs, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -227,6 +227,32 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
                 findings.append(finding("ID-UNKNOWN",
                     f"Employee ID {row['employee_id']} (who gave the {what}) is not in the roster; the {what} row is not used",
                     **{**where, "cell": givers[i]}))
+    return findings
+
+
+# a form whose employee must be in the roster: table → (its ID column, the ID's words, the form's words)
+_FORMS = {"recommendations": ("prospective_coach_id", "Prospective Coach", "recommendation form"),
+          "requests": ("employee_id", "Employee", "coaching request")}
+
+
+def _forms_of_unknown_employees(tables: Tables, known: RosterIds) -> list[Finding]:
+    """A recommendation form or a coaching request naming an ID not in the roster counts for no one:
+    ID-UNKNOWN at its cell (it was left out unsaid, and the coach then lacked a recommendation, or the
+    candidate a request, with nothing pointing at the form)."""
+    findings = []
+    for table, (column, role, what) in _FORMS.items():
+        rows = tables[table]
+        if rows.empty:
+            continue
+        missing = ~rows[column].isin(known)
+        if not missing.any():
+            continue
+        rows = rows[missing]
+        cells = tables.cells(rows, column)
+        for i, row in zip(rows.index, rows[[column, "_file", "_sheet"]].to_dict("records")):
+            findings.append(finding(
+                "ID-UNKNOWN", f"{unknown_id(role, row[column], known)} on the {what} is not in the roster; the {what} is not counted",
+                file=row["_file"], sheet=row["_sheet"], cell=cells[i]))
     return findings
 
 
