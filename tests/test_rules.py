@@ -372,10 +372,26 @@ def test_a_recommendation_or_request_naming_an_id_not_in_the_roster_is_id_unknow
     result = run(policy, recs=recs, requests=[request(), request(candidate="200/201")])
     found = sorted(rules(result, "ID-UNKNOWN"), key=lambda f: f.file)
     assert [(f.file, f.cell, f.message) for f in found] == [
-        ("recommendations.xlsx", "A3", "Prospective Coach ID 100 (Kim) on the recommendation form is not in the roster; "
+        ("recommendations.xlsx", "A3", "Prospective Coach ID 100 (Kim) (the roster has 100: type the ID alone, with no name or note "
+                                       "beside it) on the recommendation form is not in the roster; "
                                        "the recommendation form is not counted"),
         ("requests.xlsx", "A3", "Employee ID 200/201 on the coaching request is not in the roster; the coaching request is not counted")]
     assert "COACH-NOT-QUALIFIED" in rules(result)  # the form still does not count
+
+
+def test_an_id_typed_with_a_name_or_note_beside_it_is_unknown_and_its_finding_names_the_roster_id(policy):
+    """"200 (Kim)" or "ID 200" is not the ID 200 (SPEC §3 reads no guessed values), but the coordinator
+    is told the roster's ID in it and to type it alone; "200/201" holds two and is told nothing more."""
+    cand, coach_rows = full_logs()
+    cand += [candidate_entry("2026-02-01", 60, candidate="200 (Kim)"), candidate_entry("2026-02-02", 60, candidate="ID 200"),
+             candidate_entry("2026-02-03", 60, candidate="200/201")]
+    messages = sorted(f.message for f in rules(run(policy, candidate_log=cand), "ID-UNKNOWN"))
+    assert messages == [
+        "Candidate ID 200 (Kim) (the roster has 200: type the ID alone, with no name or note beside it) on the candidate log, "
+        "not in the roster; 1 entry not counted",
+        "Candidate ID 200/201 on the candidate log, not in the roster; 1 entry not counted",
+        "Candidate ID ID 200 (the roster has 200: type the ID alone, with no name or note beside it) on the candidate log, "
+        "not in the roster; 1 entry not counted"]
 
 
 # --- coach qualification ---------------------------------------------------------------------

@@ -55,7 +55,13 @@ def unknown_id(role: str, employee_id: str, known) -> str:
         elif employee_id.startswith("0") and employee_id.lstrip("0") in known:
             # the roster's number, shown with its zeros by a number format ("000000"), is read as the number
             text += f" (the roster has {employee_id.lstrip('0')}: typed there as a number, without the leading zeros its cell may show)"
+    elif isinstance(employee_id, str) and len(digits := _DIGITS.findall(employee_id)) == 1 and digits[0] in known:
+        # "115764 (Oscar)", "ID 115764", "#115764": the roster's ID with something typed beside it
+        text += f" (the roster has {digits[0]}: type the ID alone, with no name or note beside it)"
     return text
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def unknown_ids(row: dict, known) -> str:
