@@ -1741,6 +1741,17 @@ def test_an_unknown_program_is_a_cell_enum_and_the_pair_is_not_judged():
     assert [f.rule for f in result.findings if f.candidate_id == "210" and f.rule != "CELL-ENUM"] == []
 
 
+def test_a_mistyped_programs_fix_names_the_program_it_looks_like_and_the_pair_is_still_not_judged():
+    pairs = [itss_pair(), dict(mentoring_pair(candidate="210", coach="110"), program="Suport Mentoring"),
+             dict(mentoring_pair(candidate="211", coach="111"), program="Chess Club")]
+    result = mixed(pairs)
+    fixes = {f.candidate_id: f.fix for f in found(result, "CELL-ENUM")}
+    assert fixes["210"].endswith("'Suport Mentoring' looks like support-mentoring: if that is what was meant, "
+                                 "type support-mentoring.")
+    assert "looks like" not in fixes["211"]
+    assert not pair_of(result, "210")["completion_eligible"]  # a suggestion, not a reading
+
+
 def test_an_unknown_programs_finding_lists_the_known_ones_alike_whichever_programs_are_passed():
     pairs = [itss_pair(), dict(mentoring_pair(candidate="210", coach="110", agreement=None), program="Chess Club")]
     messages = {found(mixed(pairs, programs=given), "CELL-ENUM")[0].message

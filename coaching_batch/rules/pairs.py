@@ -11,6 +11,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from .. import values
 from ..findings import Finding, finding
 from ..policy import Programs
 from ..validate import Tables
@@ -382,12 +383,15 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
     findings = []
     known_names = ", ".join(f"{p.name} ({p.title})" if p.title else p.name for p in sorted(programs, key=lambda p: p.name))
     program_cells = tables.cells(pairs, "program")
+    spellings = [spelling for p in programs for spelling in (p.title, p.name) if spelling]
     for i in pairs.index[~pairs["known_program"]]:
         row = pairs.loc[i]
+        close = values.closest_choice(row["program"], spellings)
         findings.append(finding(
             "CELL-ENUM", f"Program {row['program']!r} is not a known program ({known_names}); the pair is not judged",
             fix="Type one of the programs' names or titles, or leave it blank for the run's program "
-                "(a program of your own is passed with --program FILE.toml).",
+                "(a program of your own is passed with --program FILE.toml)."
+                + (f" {row['program']!r} looks like {close}: if that is what was meant, type {close}." if close else ""),
             file=row["_file"], sheet=row["_sheet"], cell=program_cells[i],
             candidate_id=row["candidate_id"], coach_id=row["coach_id"], program=row["program"]))
     cells = tables.cells(pairs, "candidate_id")
