@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from itertools import chain
 
 PIECE = 1 << 20  # a sheet's XML is searched this much at a time, never held whole
 LONGEST_CELL = 8 << 20  # far past Excel's 32,767 characters a cell: a longer one is not looked into
@@ -24,21 +25,104 @@ _UNPLACED = re.compile(rb"<\w+:(?:c|row)\b|<c(?![^<>]*\br=\")[\s>/]")  # a prefi
 def pieces(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
     """A sheet's XML in pieces of about a megabyte, each cut just before a cell or a row starts, so
     that no cell (as :data:`IN_CELL` reads it) or row tag is split. A sheet of hundreds of MB read
-    whole took twice its size in memory, in each worker, and again in the run itself."""
-    carry = b""
+    whole took twice its size in memory, in each worker, and again in the run itself.
+
+    Written as Excel writes it, whoever wrote it: tags without their namespace prefix (`<x:c>`, as
+    the Open XML SDK writes them, is `<c>`), and each row and cell saying where it is (a writer may
+    leave out `r`: a row then follows the row before, a cell the cell before)."""
+    places = _Places()
     with archive.open(part) as stream:
-        for block in iter(lambda: stream.read(PIECE), b""):
-            xml = carry + block
-            cut = max(xml.rfind(b"<c"), xml.rfind(b"<row"))
-            if cut > 0:
-                yield xml[:cut]
-                carry = xml[cut:]
-            elif cut < 0 or len(xml) > LONGEST_CELL:  # no cell starts here, or no cell so long is Excel's
-                yield xml[:-4]
-                carry = xml[-4:]  # the start of a tag, maybe
-            else:
-                carry = xml
+        for xml in _cut(_unprefixed(iter(lambda: stream.read(PIECE), b""))):
+            yield places.placed(xml)
+
+
+def _cut(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """``blocks`` cut again just before a cell or a row starts (see :func:`pieces`)."""
+    carry = b""
+    for block in blocks:
+        xml = carry + block
+        cut = max(xml.rfind(b"<c"), xml.rfind(b"<row"))
+        if cut > 0:
+            yield xml[:cut]
+            carry = xml[cut:]
+        elif cut < 0 or len(xml) > LONGEST_CELL:  # no cell starts here, or no cell so long is Excel's
+            yield xml[:-4]
+            carry = xml[-4:]  # the start of a tag, maybe
+        else:
+            carry = xml
     yield carry
+
+
+_ROOT = re.compile(rb"<(\w+:)?worksheet\b")
+_ROOT_WITHIN = 1 << 16  # the root tag follows the XML declaration: a sheet's XML starts with it
+_TAG_PREFIX = re.compile(rb"<(/?)\w+:")
+
+
+def _unprefixed(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """``blocks`` with the namespace prefix of every tag dropped, when the sheet's root tag has one
+    (`<x:worksheet>`); as they are otherwise (Excel's own). A tag cut off at a block's end waits for the rest."""
+    head = b""
+    for block in blocks:
+        head += block
+        root = _ROOT.search(head)
+        if root or len(head) > _ROOT_WITHIN:
+            break
+    else:
+        root = None
+    if not (root and root[1]):
+        yield head
+        yield from blocks
+        return
+    held = b""
+    for block in chain([head], blocks):
+        xml = held + block
+        end = xml.rfind(b"<")
+        if end < 0 or len(xml) - end > LONGEST_CELL:  # no tag here, or none so long
+            end = len(xml)
+        yield _TAG_PREFIX.sub(rb"<\1", xml[:end])
+        held = xml[end:]
+    yield _TAG_PREFIX.sub(rb"<\1", held)
+
+
+_ROW_OR_CELL = re.compile(rb"<(row|c)\b([^<>]*?)(/?>)")
+_UNPLACED_TAG = re.compile(rb"<(?:row|c)(?![^<>]*\br=\")[\s>/]")  # a row or a cell that does not say where it is
+ROW_NUMBER = re.compile(rb'\br="0*(\d{1,7})"')  # as in CELL_REF
+
+
+class _Places:
+    """Where the rows and cells of a sheet's XML are, as its pieces go by: `r` written into each row
+    and cell without one (OOXML lets a writer leave it out)."""
+
+    def __init__(self) -> None:
+        self.row = self.column = 0  # the last row's number, the last cell's 1-based column
+
+    def placed(self, xml: bytes) -> bytes:
+        if _UNPLACED_TAG.search(xml):
+            return _ROW_OR_CELL.sub(self._place, xml)
+        self._follow(xml)
+        return xml
+
+    def _place(self, match: re.Match) -> bytes:
+        tag, attributes, end = match[1], match[2], match[3]
+        if tag == b"row":
+            number = ROW_NUMBER.search(attributes)
+            self.row, self.column = (int(number[1]) if number else self.row + 1), 0
+            return match[0] if number else b'<row r="%d"%s%s' % (self.row, attributes, end)
+        ref = CELL_REF.search(attributes)
+        if ref:
+            self.column = column_number(ref[1])
+            return match[0]
+        self.column += 1
+        return b'<c r="%s%d"%s%s' % (column_letters(self.column).encode(), self.row, attributes, end)
+
+    def _follow(self, xml: bytes) -> None:
+        """After a piece whose rows and cells all say where they are: where its last ones are."""
+        row = xml.rfind(b"<row ")
+        if row >= 0 and (number := ROW_NUMBER.search(xml, row, xml.find(b">", row) + 1)):
+            self.row, self.column = int(number[1]), 0
+        cell = xml.rfind(b"<c ")
+        if cell > row and (ref := CELL_REF.search(xml, cell, xml.find(b">", cell) + 1)):
+            self.column = column_number(ref[1])
 
 
 def column_number(letters: bytes) -> int:

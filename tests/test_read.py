@@ -323,6 +323,50 @@ def test_a_negative_duration_in_an_h_mm_cell_is_read_negative_not_as_a_late_time
     assert values.parse_durations(log.frame["duration"]).values.tolist() == [60, -60, 570]
 
 
+def _as_a_script_writes_it(xml: bytes, prefixed: bool, placed: bool) -> bytes:
+    """A sheet's XML as a program other than Excel may write it: every tag with the namespace prefix `x:`
+    (the Open XML SDK), or no row or cell saying where it is (`r` left out, as OOXML allows)."""
+    import re
+
+    if not placed:
+        xml = re.sub(rb'(<(?:row|c)) r="[A-Z]*\d+"', rb"\1", xml)
+    if prefixed:
+        xml = re.sub(rb"<(/?)(?![?!])", rb"<\1x:", xml).replace(b"xmlns=", b"xmlns:x=")
+    return xml
+
+
+@pytest.mark.parametrize("prefixed, placed", [(True, True), (False, False), (True, False)])
+def test_a_sheet_written_with_prefixed_tags_or_without_cell_references_gives_its_formulas_as_excel_does(
+        tmp_path, monkeypatch, prefixed, placed):
+    """A log written by the Open XML SDK (`<x:c>`) or without `r` on its rows and cells: a Duration
+    formula saved without its result and a #DIV/0! were "required but the cell is empty", and a negative
+    time (End before Start, -1:00) was read as 23:00, counted as 23 hours. They are read as in a workbook
+    Excel wrote, the XML looked through in pieces of any size."""
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    hours = workbook.add_format({"num_format": "h:mm"})
+    sheet.write_row(0, 0, COACH_HEADER)
+    for row in range(1, 5):
+        sheet.write_row(row, 0, ["200", "100", f"3/{row}/2026", "Phone"])
+        sheet.write_string(row, 5, "call")
+    sheet.write_number(1, 4, 1 / 24, hours)
+    sheet.write_formula(2, 4, "=1/0", None, "#DIV/0!")
+    sheet.write_formula(3, 4, "=-1/24", hours, -1 / 24)
+    sheet.write_formula(4, 4, "=2*1")
+    workbook.close()
+    _edit_part(path, "xl/worksheets/sheet1.xml",
+               lambda xml: _as_a_script_writes_it(xml.replace(b"<f>2*1</f><v>0</v>", b"<f>2*1</f>"), prefixed, placed))
+    [log] = read_workbook(str(path), path.name).sheets
+    assert [str(value) for value in log.frame["duration"]] == ["01:00:00", "#DIV/0!", "-1 day, 23:00:00", "=2*1"]
+    for piece in (100, 7):
+        monkeypatch.setattr(sheet_xml, "PIECE", piece)
+        with zipfile.ZipFile(path) as archive:
+            assert set(read._negative_cells(sheet_xml.pieces(archive, "xl/worksheets/sheet1.xml"))) == {(4, 4)}
+            assert set(read._error_cells(sheet_xml.pieces(archive, "xl/worksheets/sheet1.xml"))) == {(3, 4), (5, 4)}
+            assert sheet_xml.filled_extent(archive, "xl/worksheets/sheet1.xml") == (5, len(COACH_HEADER))
+
+
 def test_a_negative_duration_is_read_negative_beside_a_formula_whose_text_is_a_dash(tmp_path):
     """A Note column worked out as `=IF(G3<F3,"-","ok")` saves the text "-": the negative Duration
     beside it was read as 23:00 all the same (that text stopped the look-up of the sheet's saved values)."""
