@@ -274,8 +274,8 @@ def _ledger_records(records: pd.DataFrame | None, columns: list[str]) -> dict[tu
         return {}
     found: dict[tuple, list[tuple]] = {}
     absent = [None] * len(records)  # a column an older caller leaves out
-    for key, values in zip(zip(*(records[k] for k in PAIR_KEYS)), zip(*(records.get(c, absent) for c in columns))):
-        found.setdefault(key, []).append(values)
+    for key, record in zip(zip(*(records[k] for k in PAIR_KEYS)), zip(*(records.get(c, absent) for c in columns))):
+        found.setdefault(key, []).append(record)
     return found
 
 
