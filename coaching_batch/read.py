@@ -43,7 +43,7 @@ from .forked import end_with_parent, frozen_heap
 from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, extent_reason, sheet_parts, workbook_suffix, xml_parser
 from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
-from .sheet_xml import IN_CELL, column_number, pieces, position
+from .sheet_xml import IN_CELL, column_number, pieces, position, zero_padded_cells, zero_padded_styles
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -945,6 +945,43 @@ def hidden_rows(path: str, sheet: str) -> frozenset[int]:
     return frozenset(int(row[1]) for row in rows if row)
 
 
+def _numbered_ids(sheet: RawSheet) -> list[int]:
+    """The ID columns of a sheet's cells that hold a number (an ID kept as a number, not as text)."""
+    if sheet.table is None or sheet.cells is None or not len(sheet.cells):
+        return []
+    ids = _column_facts(sheet.table, tuple(sheet.columns)).ids
+    return [k for k in ids if _holds_numbers(sheet.cells[:, k].tolist())]
+
+
+def _restore_leading_zeros(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:
+    """An ID kept as a number under a number format of zeros only (`000000`: Excel shows 88912 as
+    088912) read as the text Excel shows, so it matches the same ID typed as text elsewhere.
+
+    .xlsx/.xlsm only: the .xls and .ods readers give no cell's format to look up."""
+    if workbook_suffix(path) not in (".xlsx", ".xlsm"):
+        return
+    try:
+        with _zip(path, data) as archive:
+            styles = zero_padded_styles(archive)
+    except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
+        return
+    if styles:
+        _with_sheet_xml(path, data, sheets, lambda sheet, xml: _put_shown(sheet, zero_padded_cells(xml, styles)))
+
+
+def _put_shown(sheet: RawSheet, shown: dict[tuple[int, int], str]) -> None:
+    """The sheet's ID cells read as numbers given the text their format shows (see :func:`_restore_leading_zeros`)."""
+    if not shown:
+        return
+    row_of = {row: i for i, row in enumerate(sheet.rows.tolist())}
+    columns = list(sheet.columns.values())
+    column_of = {columns[k]: k for k in _numbered_ids(sheet)}
+    for (row, column), text in shown.items():
+        i, k = row_of.get(row), column_of.get(column)
+        if i is not None and k is not None and sheet.cells[i, k].__class__ in (int, float):
+            sheet.cells[i, k] = text
+
+
 def _late_times(sheet: RawSheet) -> list[tuple[int, int]]:
     """(row, column) in ``sheet.cells`` of each Duration read as a time of day of
     ``settings.LATE_TIME_OF_DAY_HOURS`` or later: a negative time in an h:mm cell is read so (-1:00 as 23:00)."""
@@ -1126,6 +1163,9 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
         late = [sheet for sheet in result.sheets if _late_times(sheet)]
         if late:  # a late time of day may be a negative time: asked only then
             _restore_negative_times(path, data, late)
+        numbered = [sheet for sheet in result.sheets if _numbered_ids(sheet)]
+        if numbered:  # an ID kept as a number may show leading zeros: asked only then
+            _restore_leading_zeros(path, data, numbered)
         # a date typed as a serial number counts from the workbook's date system: asked only then
         serials = [(sheet, columns) for sheet in result.sheets if sheet.table and (columns := _serial_date_columns(sheet))]
         # and a time in a date-formatted Duration cell of an .ods is dated on the system's day zero

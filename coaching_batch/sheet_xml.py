@@ -8,6 +8,8 @@ import zipfile
 from collections.abc import Iterator
 from itertools import chain
 
+from defusedxml import ElementTree  # entities refused, never expanded (SPEC §3)
+
 PIECE = 1 << 20  # a sheet's XML is searched this much at a time, never held whole
 LONGEST_CELL = 8 << 20  # far past Excel's 32,767 characters a cell: a longer one is not looked into
 
@@ -168,3 +170,49 @@ def filled_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int] | None
                     return None
                 rows, columns = max(rows, at[0]), max(columns, at[1] + 1)
     return rows, columns
+
+
+_ZEROS = re.compile(r"0{2,}")  # a number format of zeros only: `000000` shows 88912 as 088912
+
+
+def zero_padded_styles(archive: zipfile.ZipFile) -> dict[int, int]:
+    """Cell style → the digits its number format pads a whole number to, for the styles whose format
+    is zeros only (`000000`: 6). An ID kept as a number shows its leading zeros so in Excel."""
+    try:
+        root = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return {}
+    widths = {element.get("numFmtId"): len(element.get("formatCode", "")) for element in root.iter()
+              if _local(element.tag) == "numFmt" and _ZEROS.fullmatch(element.get("formatCode", ""))}
+    if not widths:
+        return {}
+    formats = next((element for element in root.iter() if _local(element.tag) == "cellXfs"), ())
+    styles = [element for element in formats if _local(element.tag) == "xf"]
+    return {i: widths[xf.get("numFmtId")] for i, xf in enumerate(styles) if xf.get("numFmtId") in widths}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+# a cell holding a whole number (not a text: no t="s" / "str" / "inlineStr"), its formula if any before it
+_WHOLE_NUMBER_CELL = re.compile(rb'<c\b((?![^<>]*\bt="(?:s|str|inlineStr|e|b)")[^<>]*)(?<!/)>'
+                                rb'(?:<f\b[^<>]*(?:/>|>[^<]*</f>))?<v>(\d+)(?:\.0*)?</v>')
+_STYLE = re.compile(rb'\bs="(\d+)"')
+
+
+def zero_padded_cells(pieces: Iterator[bytes], styles: dict[int, int]) -> dict[tuple[int, int], str]:
+    """(1-based row, 0-based column) → the text Excel shows, for each whole-number cell whose style pads
+    it with zeros (``styles``, see :func:`zero_padded_styles`)."""
+    shown: dict[tuple[int, int], str] = {}
+    for xml in pieces:
+        if b" s=" not in xml:
+            continue
+        for match in _WHOLE_NUMBER_CELL.finditer(xml):
+            style = _STYLE.search(match[1])
+            width = styles.get(int(style[1])) if style else None
+            at = position(match[1]) if width else None
+            if at:
+                shown[at] = match[2].decode().zfill(width)
+    return shown
+

@@ -1088,3 +1088,27 @@ def test_a_header_row_is_looked_for_in_the_sheets_first_30_rows_even_below_blank
                           start_row=blank_rows)
     sheet = read_workbook(str(path), "log.xlsx").sheets[0]
     assert sheet.table == table
+
+
+def test_an_id_kept_as_a_number_under_a_format_of_zeros_reads_as_excel_shows_it(tmp_path):
+    """HR's export keeps IDs as numbers shown with their leading zeros (format `000000`: 88912 shows
+    as 088912): read as that text, they match the same IDs typed as text in the logs (they were 88912,
+    not in the roster, and every pair of theirs lost its hours). Other numbers keep their value."""
+    path = tmp_path / "roster.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Roster")
+    zeros, plain = workbook.add_format({"num_format": "000000"}), workbook.add_format({"num_format": "0"})
+    sheet.write_row(0, 0, ["Employee ID", "Name", "Grade", "Supervisor ID"])
+    sheet.write_number(1, 0, 88912, zeros)
+    sheet.write_row(1, 1, ["Kim Lee"])
+    sheet.write_number(1, 2, 22, zeros)  # not an ID: a number all the same
+    sheet.write_number(1, 3, 4512, zeros)
+    sheet.write_number(2, 0, 123456, plain)
+    sheet.write_row(2, 1, ["Pat Kay", 20])
+    sheet.write_string(2, 3, "004512")
+    workbook.close()
+    frame = read_workbook(str(path), path.name).sheets[0].frame
+    assert frame["employee_id"].tolist() == ["088912", 123456]
+    assert frame["supervisor_id"].tolist() == ["004512", "004512"]
+    assert frame["grade"].tolist() == [22, 20]
+
