@@ -602,6 +602,13 @@ def parse_enum(
     ``IN PERSON``, ``In_Person`` and ``InPerson`` are all "In Person"); ``variants`` adds
     further spellings of a canonical value, matched the same way.
     """
+    cells = Cells.of(s)
+    found, readable = _lookup(cells, _spellings(values, variants))
+    return cells.parsed(pd.array(found, dtype="string"), readable)
+
+
+def _spellings(values: Sequence[str], variants: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each spelling of an enumeration, as compared (:func:`_enum_key`) → its canonical value."""
     spellings: dict[str, str] = {}
     for canonical in values:
         spellings.setdefault(_enum_key(canonical), canonical)
@@ -610,10 +617,7 @@ def parse_enum(
             raise ValueError(f"variants given for {canonical!r}, which is not one of {list(values)}")
         for spelling in extra:
             spellings.setdefault(_enum_key(spelling), canonical)
-    cells = Cells.of(s)
-    found, readable = _lookup(cells, spellings)
-    return cells.parsed(pd.array(found, dtype="string"), readable)
-
+    return spellings
 
 
 def closest_choice(text: object, values: Sequence[str],
@@ -623,14 +627,10 @@ def closest_choice(text: object, values: Sequence[str],
     close. A suggestion for the finding only: the cell is never read as it."""
     if not isinstance(text, str) or not text.strip():
         return None
-    spellings: dict[str, str] = {}
-    for canonical in values:
-        spellings.setdefault(_enum_key(canonical), canonical)
-    for canonical, extra in variants.items():
-        for spelling in extra:
-            spellings.setdefault(_enum_key(spelling), canonical)
+    spellings = _spellings(values, variants)
     close = difflib.get_close_matches(_enum_key(text), list(spellings), n=1, cutoff=settings.CHOICE_SUGGESTION_CUTOFF)
     return spellings[close[0]] if close else None
+
 
 _YES_NO = {**{spelling: True for spelling in YES_SPELLINGS}, **{spelling: False for spelling in NO_SPELLINGS}}
 
