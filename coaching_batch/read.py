@@ -43,7 +43,7 @@ from .forked import end_with_parent, frozen_heap
 from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, extent_reason, sheet_parts, workbook_suffix, xml_parser
 from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
-from .sheet_xml import IN_CELL, column_number, pieces, position, zero_padded_cells, zero_padded_styles
+from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, pieces, position, zero_padded_cells, zero_padded_styles
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -924,7 +924,6 @@ def _with_sheet_xml(path: str, data: bytes | None, sheets: list[RawSheet],
 
 
 _HIDDEN_ROW = re.compile(rb'<row\b(?=[^<>]*?\bhidden="(?:1|true)")[^<>]*>')  # linear, as IN_CELL
-_ROW_NUMBER = re.compile(rb'\br="0*(\d{1,7})"')  # as in sheet_xml.CELL_REF
 
 
 def hidden_rows(path: str, sheet: str) -> frozenset[int]:
@@ -941,7 +940,7 @@ def hidden_rows(path: str, sheet: str) -> frozenset[int]:
             tags = [match[0] for xml in pieces(archive, part) for match in _HIDDEN_ROW.finditer(xml)]
     except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return frozenset()
-    rows = (_ROW_NUMBER.search(tag) for tag in tags)
+    rows = (ROW_NUMBER.search(tag) for tag in tags)
     return frozenset(int(row[1]) for row in rows if row)
 
 

@@ -21,7 +21,7 @@ CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})0*(\d{1,7})\"")  # no row of Excel ha
 
 _FILLED_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>(" + IN_CELL + rb")</c>")
 _HOLDS = (b"<v", b"<is", b"<f")  # a value, an inline text or a formula
-_UNPLACED = re.compile(rb"<\w+:(?:c|row)\b|<c(?![^<>]*\br=\")[\s>/]")  # a prefixed tag, or a cell that does not say where it is
+_PREFIXED = re.compile(rb"<\w+:(?:c|row)\b")  # a prefixed cell or row left so (its sheet's root tag has none)
 
 
 def pieces(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
@@ -154,14 +154,15 @@ def position(attributes: bytes) -> tuple[int, int] | None:
 
 def filled_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
     """(rows, columns) of a sheet up to its last cell that holds something (a value, a text or a
-    formula), or None when a cell's place cannot be told from the XML.
+    formula), or None when a cell's place cannot be told from the XML (:func:`pieces` gives every cell
+    its place, but for a prefixed one under a root tag without a prefix).
 
     A cell that is only formatted holds nothing the reader builds: a border drawn down a column to
     row 1,048,576 makes the sheet's `<dimension>` reach that row while its table ends at row 40.
     """
     rows = columns = 0
     for xml in pieces(archive, part):
-        if _UNPLACED.search(xml):
+        if _PREFIXED.search(xml):
             return None
         for match in _FILLED_CELL.finditer(xml):
             if any(mark in match[2] for mark in _HOLDS):
