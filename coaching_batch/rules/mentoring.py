@@ -68,13 +68,13 @@ def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context
     employed_from = add_months(mentor["hire_date"], whole_months(rules.min_years_employed))
     in_position_from = add_months(mentor["position_start_date"], whole_months(rules.min_years_in_position))
     supervisor_of = roster["supervisor_id"]
+    employed = f"employed at least {years_text(rules.min_years_employed)}"
+    in_position = f"at least {years_text(rules.min_years_in_position)} in the current position"
     for i, pair in zip(pairs.index, pairs[["candidate_id", "coach_id", "program", "qualify_on", "_file", "_sheet"]].to_dict("records")):
         if pair["coach_id"] not in roster.index:
             continue  # ID-UNKNOWN says so
         when, hired, since = pair["qualify_on"], mentor.at[i, "hire_date"], mentor.at[i, "position_start_date"]
         reasons = []  # (reason, fix): each reason's own fix, with the policy's number
-        employed = f"employed at least {years_text(rules.min_years_employed)}"
-        in_position = f"at least {years_text(rules.min_years_in_position)} in the current position"
         if rules.min_years_employed:
             if pd.isna(hired):
                 reasons.append(("hire date not recorded in the roster", _record_fix(words, "Hire Date", employed)))
