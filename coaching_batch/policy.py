@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .settings import DEFAULT_PROGRAM
+from .spelling import choice_key, words_key
 
 
 # --- the settings of each section ------------------------------------------------------------------
@@ -429,19 +430,13 @@ def _choices(given: list[str], table: str, column: str, section: str, key: str) 
     from .contracts import tables  # TOML only: no pandas
 
     allowed = tables()[table].column(column).values
-    spelled = {_choice_key(value): value for value in allowed}
-    unknown = [text for text in given if _choice_key(text) not in spelled]
+    spelled = {choice_key(value): value for value in allowed}
+    unknown = [text for text in given if choice_key(text) not in spelled]
     if unknown:
         raise _Problem(f"[{section}] {key}: {', '.join(map(repr, unknown))} "
                        f"{'is' if len(unknown) == 1 else 'are'} not one of {', '.join(allowed)}", section, key)
-    _once(given, _choice_key, f"[{section}] {key}", section, key)  # `Ongoing Support` and `OngoingSupport` are one
-    return [spelled[_choice_key(text)] for text in given]
-
-
-def _choice_key(text: str) -> str:
-    """A listed choice as compared, the way a table's cell is read: any case, without `-`, `_` and
-    spaces (`OngoingSupport` and `On-going Support` are `Ongoing Support`, SPEC's spacing variants)."""
-    return _key(text).replace(" ", "")
+    _once(given, choice_key, f"[{section}] {key}", section, key)  # `Ongoing Support` and `OngoingSupport` are one
+    return [spelled[choice_key(text)] for text in given]
 
 
 def _check_condition(condition: Condition) -> None:
@@ -542,7 +537,7 @@ def _typed(hint, value, label: str, section: str, key: str):
         (item,) = typing.get_args(hint)
         if isinstance(value, list):
             if item is str and all(isinstance(v, str) for v in value):
-                _once(value, _key, label, section, key)
+                _once(value, words_key, label, section, key)
                 return list(value)
             if dataclasses.is_dataclass(item) and all(isinstance(v, dict) for v in value):
                 return [_settings(item, v, label, section) for v in value]
@@ -626,12 +621,6 @@ def load_policy(name_or_file: str = DEFAULT_PROGRAM) -> Policy:
     return found if found is not None else _preset(name_or_file)  # no preset by that name: preset_text lists them
 
 
-def _key(text: str) -> str:
-    """A program's name or title as compared: any case, `-` (or a dash: `Job–Embedded`), `_` and
-    runs of spaces alike."""
-    return " ".join(re.sub(r"[-_\u2010-\u2015\u2212]", " ", text).split()).casefold()
-
-
 def _read_dates_alike(specs: Sequence[str], chosen: Sequence[Policy]) -> None:
     """The inbox's dates are read before any is known to be a pair's, so one way for the whole run:
     a `[reading] day_first` that another --program does not share would be ignored without a word
@@ -661,7 +650,7 @@ class Programs:
         for policy in self._by_name.values():
             for text in (policy.title, policy.name):
                 if text:
-                    self._lookup[_key(text)] = policy
+                    self._lookup[words_key(text)] = policy
 
     @classmethod
     def load(cls, specs: Sequence[str] = (DEFAULT_PROGRAM,)) -> Programs:
@@ -670,7 +659,7 @@ class Programs:
         chosen = [load_policy(spec) for spec in specs]
         for later, policy in enumerate(chosen):  # which one a pair means could not be told
             for earlier in range(later):
-                if _key(chosen[earlier].name) == _key(policy.name):
+                if words_key(chosen[earlier].name) == words_key(policy.name):
                     raise UsageError(f"--program {specs[earlier]} and --program {specs[later]} are both named "
                                      f"{policy.name!r}: give each policy file a name of its own")
         _read_dates_alike(specs, chosen)
@@ -691,7 +680,7 @@ class Programs:
 
     def named(self, text: str) -> Policy | None:
         """The program whose name or title is ``text`` (any case and spacing)."""
-        return self._lookup.get(_key(text))
+        return self._lookup.get(words_key(text))
 
     def __getitem__(self, name: str) -> Policy:
         return self._by_name[name]

@@ -44,6 +44,7 @@ from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, extent_reason
 from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, pieces, position, zero_padded_cells, zero_padded_styles
+from .spelling import WHITESPACE_RUN
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
@@ -54,7 +55,6 @@ _TOTAL_WORDING = (r"(?:(?:page|grand)\s+|sub[\s-]?)?total"
                   r"(?:\s+(?:hours?|hrs?|duration|contact|coaching|mentoring|time|this|on|for|of|all|to|date|the|pages?|log))*")
 _FOOTER = re.compile(r"^\s*" + _TOTAL_WORDING + r"\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
 _NOT_WORDS = re.compile(r"[\W_]+")
-_WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*(?:(?:page|grand)\s+|sub[\s-]?)?total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
 # "Candidate Name: Kim Lee", or typed over the form's line: "Candidate Name ____Kim Lee____"
 _INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*(?::|_{2,})[\s_]*(.*?)[\s_]*$", re.IGNORECASE | re.DOTALL)
@@ -364,7 +364,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         at = int(filled[i].argmax())
         cell = table[i, at]
         if isinstance(cell, str):
-            text = _WHITESPACE_RUN.sub(" ", cell).strip()
+            text = WHITESPACE_RUN.sub(" ", cell).strip()
             if (_NOTE.search(text) or (numeric[at] and not _DIGIT.search(text))
                     or (closed is not None and below + i > closed and _WORD.search(text))):
                 keep[i] = False
@@ -549,7 +549,7 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     (`Total Hours: | 14.5` in the Type of Contact column), else what follows the label in its own
     cell (`Total Hours: 14.5`).
     """
-    match = _FOOTER.match(_WHITESPACE_RUN.sub(" ", row[first]).strip())
+    match = _FOOTER.match(WHITESPACE_RUN.sub(" ", row[first]).strip())
     if not match:
         return None
     if 0 <= duration < len(row) and duration != first and not is_blank(row[duration]):

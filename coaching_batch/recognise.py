@@ -21,13 +21,10 @@ from itertools import repeat
 
 from .contracts import TABLE_ORDER, tables
 from .settings import HEADER_SEARCH_ROWS, PARTIAL_MATCH_MIN_HEADERS
-from .values import PLAIN_QUOTES
+from .spelling import DASHES_AS_HYPHENS, PLAIN_QUOTES, WHITESPACE_RUN
 
-_WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _HINT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # "(In Person, Phone (incl. Teams), Email)"
 _CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
-# a hyphen as a PDF, Word or Outlook may give it (`Form 336‑84 Date`): a plain `-`
-_PLAIN_HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 _INVISIBLE = str.maketrans(dict.fromkeys("\u2060\ufeff", None))  # a word joiner, a byte-order mark (a header pasted from a CSV)
 
 
@@ -40,9 +37,9 @@ def normalise_header(value: object) -> str:
 
 @lru_cache(maxsize=8192)  # a workbook repeats its headers, labels and phrases; a worker reads thousands
 def _normalise_text(value: str) -> str:
-    text = _WHITESPACE.sub(" ", value).strip().casefold()
+    text = WHITESPACE_RUN.sub(" ", value).strip().casefold()
     if not text.isascii():  # full-width `Name：` or `（hours）`, as East Asian keyboards type them
-        text = unicodedata.normalize("NFKC", text).translate(_PLAIN_HYPHENS).translate(_INVISIBLE).strip()
+        text = unicodedata.normalize("NFKC", text).translate(DASHES_AS_HYPHENS).translate(_INVISIBLE).strip()
     if _CURLY.search(text):  # rare: translate() on every text of a sheet's first rows costs more than the look
         text = text.translate(PLAIN_QUOTES)
     for _ in range(2):  # "Hours (h:mm):" has both a hint and a colon

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
+from .spelling import DASHES_AS_HYPHENS, PLAIN_QUOTES, choice_key
 
 # Dates are midnights in microseconds: the unit pandas 3 gives when it parses date text, so typed
 # tables built here and elsewhere agree; unlike nanoseconds it reaches 9999-12-31 (serial 2958465).
@@ -205,7 +206,6 @@ def _int_array(numbers: np.ndarray, readable: np.ndarray) -> pd.arrays.IntegerAr
 
 
 # Excel's autocorrected quotes (`Today’s Date`), and what else is typed for an apostrophe: ʼ ´ `
-PLAIN_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d\u02bc\u00b4`", "''\"\"'''")
 _WHOLE_NUMBER_TEXT = re.compile(r"^(?P<digits>\d+)\.0+$")
 _GROUPED_ID_TEXT = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.0+)?$")  # "12,345": a number shown with separators
 
@@ -262,7 +262,7 @@ def normalise_text(s: pd.Series | Cells) -> pd.Series:
     return pd.Series(pd.array(text, dtype="string"), index=cells.index, name=cells.name, copy=False)
 
 
-_PLAIN_NAME_MARKS = PLAIN_QUOTES | str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+_PLAIN_NAME_MARKS = PLAIN_QUOTES | DASHES_AS_HYPHENS
 
 
 def name_keys(s: pd.Series | Cells) -> pd.Series:
@@ -570,23 +570,11 @@ def parse_rating(s: pd.Series | Cells) -> Parsed:
 # --------------------------------------------------------------------------------- enumerations
 
 
-# "-" as Word, Outlook or a web page may give it (hyphens, dashes, the minus sign), and "_": a space
-# in a choice, so "In–person" pasted from an e-mail is "In Person" as "in-person" is.
-_HYPHENS = "-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_HYPHENS_AS_SPACES = str.maketrans(dict.fromkeys(_HYPHENS, " "))
-
-
-def _enum_key(text: str) -> str:
-    """How spellings are compared: case-folded, without hyphens or dashes, ``_`` and whitespace (the
-    spacing variants of SPEC §3: `OngoingSupport`, `On-going Support` and `Ongoing support` are one)."""
-    return "".join(text.casefold().translate(_HYPHENS_AS_SPACES).split())
-
-
 def _lookup(cells: Cells, spellings: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
-    """Each cell's value in ``spellings`` (keyed by ``_enum_key``), and where one was found."""
+    """Each cell's value in ``spellings`` (keyed by ``choice_key``), and where one was found."""
     text, _ = _as_text(cells, ids=False)
     codes, unique = pd.factorize(text)  # blank cells (None) get code -1: the last, a miss
-    found = [spellings.get(_enum_key(spelling)) for spelling in unique] + [None]
+    found = [spellings.get(choice_key(spelling)) for spelling in unique] + [None]
     readable = np.array([value is not None for value in found])
     return np.array(found, dtype=object)[codes], readable[codes]
 
@@ -608,15 +596,15 @@ def parse_enum(
 
 
 def _spellings(values: Sequence[str], variants: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Each spelling of an enumeration, as compared (:func:`_enum_key`) → its canonical value."""
+    """Each spelling of an enumeration, as compared (:func:`choice_key`) → its canonical value."""
     spellings: dict[str, str] = {}
     for canonical in values:
-        spellings.setdefault(_enum_key(canonical), canonical)
+        spellings.setdefault(choice_key(canonical), canonical)
     for canonical, extra in variants.items():
         if canonical not in values:
             raise ValueError(f"variants given for {canonical!r}, which is not one of {list(values)}")
         for spelling in extra:
-            spellings.setdefault(_enum_key(spelling), canonical)
+            spellings.setdefault(choice_key(spelling), canonical)
     return spellings
 
 
@@ -628,7 +616,7 @@ def closest_choice(text: object, values: Sequence[str],
     if not isinstance(text, str) or not text.strip():
         return None
     spellings = _spellings(values, variants)
-    close = difflib.get_close_matches(_enum_key(text), list(spellings), n=1, cutoff=settings.CHOICE_SUGGESTION_CUTOFF)
+    close = difflib.get_close_matches(choice_key(text), list(spellings), n=1, cutoff=settings.CHOICE_SUGGESTION_CUTOFF)
     return spellings[close[0]] if close else None
 
 

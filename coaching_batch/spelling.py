@@ -1,0 +1,29 @@
+"""How typed text is compared: the characters a coordinator's keyboard, Word, Outlook or a PDF put in
+place of plain ones. Shared by the reader (which has no pandas yet), the values' parsers and the policy
+files, so that a header, a cell and a policy's list of choices read one spelling alike."""
+
+from __future__ import annotations
+
+import re
+
+# hyphens and dashes as Word, Outlook or a PDF give them (`Form 336‑84`, `In–person`), and the minus sign
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+DASHES_AS_HYPHENS = str.maketrans(dict.fromkeys(DASHES, "-"))
+# typographic quotes and apostrophes (`O’Kim`, `OʼKim`, `O´Kim`) made plain
+PLAIN_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d\u02bc\u00b4`", "''\"\"'''")
+# SPEC §3's whitespace rule: every run of whitespace (line breaks, non-breaking and zero-width spaces) is one space
+WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
+
+_SEPARATORS_AS_SPACES = str.maketrans(dict.fromkeys("-_" + DASHES, " "))
+
+
+def words_key(text: str) -> str:
+    """A name as compared: any case, with `-`, a dash, `_` and runs of spaces alike (`Job–Embedded`
+    and `job_embedded` are `job embedded`)."""
+    return " ".join(text.translate(_SEPARATORS_AS_SPACES).split()).casefold()
+
+
+def choice_key(text: str) -> str:
+    """A choice as compared: any case, without `-`, dashes, `_` and whitespace (the spacing variants of
+    SPEC §3: `OngoingSupport`, `On-going Support` and `Ongoing support` are one)."""
+    return "".join(text.casefold().translate(_SEPARATORS_AS_SPACES).split())
