@@ -7,6 +7,7 @@ import gc
 import json
 import math
 import os
+import re
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -349,6 +350,36 @@ def test_exception_status_and_age_come_from_the_history(tmp_path, policy):
     assert summary == {"New": 3, "Open": 1, "Resolved": 1}
     report = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     assert {e["rule"]: e["status"] for e in report["exceptions"]}["ID-UNKNOWN"] == "Resolved"
+
+
+def _row_colours(sheet) -> dict[int, tuple[str | None, str | None]]:
+    """Row → (fill, font colour) that the sheet's conditional formats give it, each formula worked out
+    on the row's cells the way Excel does (text compared in any case); the first rule that holds wins."""
+    colours = {}
+    for row in range(2, sheet.max_row + 1):
+        for ranges in sheet.conditional_formatting:
+            for rule in ranges.rules:
+                def cell(match, row=row):
+                    return repr(str(sheet[f"{match[1]}{row}"].value).casefold() == match[2].casefold())
+                expression = re.sub(r'\$([A-Z]+)2="([^"]*)"', cell, rule.formula[0].lstrip("="))
+                if eval(expression, {"AND": lambda *a: all(a), "NOT": lambda a: not a}) and row not in colours:
+                    fill = rule.dxf.fill.bgColor.rgb if rule.dxf.fill is not None else None
+                    colours[row] = (fill, rule.dxf.font.color.rgb if rule.dxf.font is not None else None)
+    return colours
+
+
+def test_a_resolved_finding_is_grey_not_red_in_the_exception_report(tmp_path, policy):
+    """A week with everything fixed was all red: the colouring looked at the severity alone."""
+    base = make_result(policy)
+    gone = finding("ID-UNKNOWN", "Coach ID 9 is not in the roster", file="Log.xlsx", sheet="Log", cell="B2")
+    history = {finding_key(gone): ("Open", date(2026, 10, 1))}
+    write_outputs(make_result(policy, finding_history=history, resolved=[gone]), tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "exceptions.xlsx")["Exceptions"]
+    colours = _row_colours(sheet)
+    by_status = {(r["Status"], r["Severity"]): colours.get(i) for i, r in enumerate(rows(sheet), start=2)}
+    assert by_status[("Resolved", "Error")] == (None, "FF767676")
+    assert by_status[("New", "Error")][0] == "FFFFC7CE"  # still light red
+    assert by_status[("New", "Warning")][0] == "FFFFEB9C"
 
 
 def test_finding_key_leaves_out_the_message_and_cannot_collide():

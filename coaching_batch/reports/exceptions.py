@@ -280,7 +280,8 @@ def write_exceptions(result: RunResult, path: Path) -> None:
     _write_summary(summary, formats, result, tracked)
     make_printable(summary, title, as_of=result.as_of, repeat_header=False)
 
-    sheet = write_table(workbook, formats, "Exceptions", report_frame(tracked), REPORT_COLUMNS, severity_key="severity")
+    sheet = write_table(workbook, formats, "Exceptions", report_frame(tracked), REPORT_COLUMNS, severity_key="severity",
+                        settled=("status", RESOLVED))
     make_printable(sheet, title, as_of=result.as_of)
     workbook.close()
 

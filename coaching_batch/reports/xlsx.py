@@ -41,6 +41,7 @@ ERROR_FILL, ERROR_FONT = "#FFC7CE", "#9C0006"  # Excel's own "light red fill wit
 WARNING_FILL, WARNING_FONT = "#FFEB9C", "#9C5700"  # and "yellow fill with dark yellow text"
 GOOD_FILL, GOOD_FONT = "#C6EFCE", "#006100"  # and "green fill with dark green text"
 AMBER_FILL, AMBER_FONT = "#FFD966", "#7F4F00"  # a pair at risk: darker than a warning row, still readable
+SETTLED_FONT = "#767676"  # a resolved finding: grey text, still readable (4.5:1 on white)
 
 MAX_CELL_TEXT = 32_767  # Excel's limit; xlsxwriter drops a longer string instead of writing it
 MAX_COLUMN_WIDTH = 50
@@ -190,6 +191,7 @@ class Formats:
         self.indented_text = add({**top, "align": "left", "indent": 1})
         self.error_row = add({"bg_color": ERROR_FILL, "font_color": ERROR_FONT})
         self.warning_row = add({"bg_color": WARNING_FILL, "font_color": WARNING_FONT})
+        self.settled_row = add({"font_color": SETTLED_FONT})
         # The Pairs sheet's rows (and the legend that explains them).
         self.eligible_row = add({"bg_color": GOOD_FILL, "font_color": GOOD_FONT})
         self.at_risk_row = add({"bg_color": AMBER_FILL, "font_color": AMBER_FONT})
@@ -345,10 +347,11 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
 @collection_paused()  # add_table and the cells make hundreds of thousands of objects
 def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd.DataFrame,
                 columns: Sequence[Column], *, severity_key: str | None = None,
-                table_name: str | None = None) -> Worksheet:
+                settled: tuple[str, str] | None = None, table_name: str | None = None) -> Worksheet:
     """A sheet holding ``frame`` as a real Excel table: styled header with filters, frozen header row,
     typed cells and fitted widths. With ``severity_key``, rows whose severity is error or warning are
-    highlighted. An empty frame gives the header and one blank row (the least an Excel table holds).
+    highlighted, except those ``settled`` names (a column's key and the value that settles a row, such
+    as a Resolved status): they are greyed. An empty frame gives the header and one blank row (the least an Excel table holds).
     """
     sheet = workbook.add_worksheet(sheet_name)
     rows = len(frame)
@@ -369,8 +372,9 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
     set_wrapped_heights(sheet, wrapped)
     sheet.freeze_panes(1, 0)
     if severity_key is not None:
-        severity_col = next(i for i, c in enumerate(columns) if c.key == severity_key)
-        highlight_severity(sheet, formats, severity_col, last_row, last_col)
+        position = {c.key: i for i, c in enumerate(columns)}
+        unless = (position[settled[0]], settled[1]) if settled else None
+        highlight_severity(sheet, formats, position[severity_key], last_row, last_col, unless)
     return sheet
 
 
@@ -418,13 +422,23 @@ def wrapped_lines(text: str, width: float) -> int:
     return lines
 
 
-def highlight_severity(sheet: Worksheet, formats: Formats, severity_col: int, last_row: int, last_col: int) -> None:
-    """Light red rows for errors, light yellow for warnings (Excel compares text case-insensitively)."""
+def highlight_severity(sheet: Worksheet, formats: Formats, severity_col: int, last_row: int, last_col: int,
+                       unless: tuple[int, str] | None = None) -> None:
+    """Light red rows for errors, light yellow for warnings (Excel compares text case-insensitively);
+    with ``unless`` (a column and a value), the rows holding that value grey instead: a resolved
+    finding needs nobody's attention. Each condition excludes the others, so Excel and LibreOffice,
+    which resolve overlapping conditions differently, colour a row alike."""
     letter = xl_col_to_name(severity_col)
+    settled = f'${xl_col_to_name(unless[0])}2="{unless[1]}"' if unless else None
     for severity, row_format in (("error", formats.error_row), ("warning", formats.warning_row)):
+        condition = f'${letter}2="{severity}"'
         sheet.conditional_format(1, 0, last_row, last_col, {
-            "type": "formula", "criteria": f'=${letter}2="{severity}"', "format": row_format,
+            "type": "formula", "format": row_format,
+            "criteria": f"=AND({condition},NOT({settled}))" if settled else f"={condition}",
         })
+    if settled:
+        sheet.conditional_format(1, 0, last_row, last_col, {"type": "formula", "criteria": f"={settled}",
+                                                            "format": formats.settled_row})
 
 
 def write_fitted_column(sheet: Worksheet, formats: Formats, col: int, column: Column, values: Sequence[Any],
