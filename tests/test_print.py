@@ -232,6 +232,24 @@ def test_the_pairs_sheet_prints_several_pages_wide_at_a_readable_size_with_the_p
     assert sheet.page_setup.pageOrder == "overThenDown"  # a row's pages one after the other
 
 
+def test_a_pairs_sheet_with_long_names_still_prints_several_pages_wide_with_the_ids_on_each(tmp_path, policy):
+    """Long candidate and coach names (each column 50 characters wide) left the five key columns too wide
+    to repeat, and the sheet fell back to one page wide: 26 columns at about a quarter of their size."""
+    result = programs_result(policy)
+    result.pairs["candidate_name"] = [f"{LONG_NAME} {i}" for i in range(len(result.pairs))]
+    result.pairs["coach_name"] = [f"{LONG_NAME} Coach {i}" for i in range(len(result.pairs))]
+    write_outputs(result, tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "results.xlsx")["Pairs"]
+    pages = int(sheet.page_setup.fitToWidth or 1)
+    widths = {column: dimension.width for column, dimension in sheet.column_dimensions.items()}
+    width = {letter: widths.get(letter, 8.43) for letter in map(openpyxl.utils.get_column_letter, range(1, 27))}
+    repeated = sheet.print_title_cols
+    assert repeated == "$A:$D"  # program, candidate ID and name, coach ID: the coach's name no longer fits too
+    keys = sum(width[letter] for letter in "ABCD")
+    assert pages >= 2 and (sum(width.values()) + (pages - 1) * keys) / pages <= 2 * 130
+    assert sheet.page_setup.pageOrder == "overThenDown"
+
+
 def test_the_pairs_colour_note_prints_in_short_lines_clear_of_the_page_numbers(several):
     """The note ran on under "Page 1 of 28" in the footer's middle, the two printed over each other."""
     footer = openpyxl.load_workbook(several / "results.xlsx")["Pairs"].oddFooter

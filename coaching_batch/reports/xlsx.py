@@ -557,10 +557,11 @@ def make_printable(sheet: Worksheet, title: str, *, as_of: Any = None, repeat_he
         sheet.set_h_pagebreaks(sorted(set(page_breaks)))
         sheet.set_print_scale(print_scale(sheet, last_col, landscape, rows_per_page))
     else:
-        wide = pages_wide(sheet, last_col, landscape, key_columns)
+        wide, repeated = pages_wide(sheet, last_col, landscape, key_columns)
         sheet.fit_to_pages(wide, 0)
         if wide > 1:
-            sheet.repeat_columns(0, key_columns - 1)
+            if repeated:
+                sheet.repeat_columns(0, repeated - 1)
             sheet.print_across()
     sheet.set_header(page_header(title, as_of, banner), {"margin": 0.25})
     footer = "&C" + PAGE_NUMBERS
@@ -596,19 +597,25 @@ def print_scale(sheet: Worksheet, last_col: int, landscape: bool, rows_per_page:
     return max(10, min(100, math.floor(scale * 100)))
 
 
-def pages_wide(sheet: Worksheet, last_col: int, landscape: bool, key_columns: int = 0) -> int:
-    """How many pages wide columns 0..last_col print: one, unless the sheet has ``key_columns`` and
-    does not fit one page at MIN_PRINT_SCALE; then as many as it takes at that scale, each page after
-    the first holding the key columns again (with PRINT_WIDTH_MARGIN to spare on each)."""
+def pages_wide(sheet: Worksheet, last_col: int, landscape: bool, key_columns: int = 0) -> tuple[int, int]:
+    """How many pages wide columns 0..last_col print, and how many of the key columns each page repeats:
+    one page, unless the sheet has ``key_columns`` and does not fit one page at MIN_PRINT_SCALE; then
+    as many as it takes at that scale, each page after the first holding again as many of the key
+    columns as fit in half a page (all of them, but for long names: a name column grows to 50
+    characters), with PRINT_WIDTH_MARGIN to spare on each."""
     if key_columns <= 0:
-        return 1
+        return 1, 0
     page_width = PAGE_INCHES["landscape" if landscape else "portrait"][0]
     page = (page_width - MARGINS["left"] - MARGINS["right"]) * 72 * PRINT_WIDTH_MARGIN / MIN_PRINT_SCALE
     widths = [_column_points(sheet, col) for col in range(last_col + 1)]
-    total, keys = sum(widths), sum(widths[:key_columns])
-    if total <= page or keys >= page / 2:
-        return 1
-    return 1 + math.ceil((total - page) / (page - keys))
+    total = sum(widths)
+    if total <= page:
+        return 1, 0
+    repeated = key_columns
+    while repeated and sum(widths[:repeated]) >= page / 2:
+        repeated -= 1
+    keys = sum(widths[:repeated])
+    return 1 + math.ceil((total - page) / (page - keys)), repeated
 
 
 def _column_points(sheet: Worksheet, col: int) -> float:
