@@ -28,7 +28,7 @@ class Candidate:
 
     path: Path
     relpath: str
-    size: int = 0
+    size: int | None = None  # bytes, of a file (a folder or a link has none)
     skip_reason: str = ""  # set when the entry is not read at all
 
 
@@ -87,7 +87,7 @@ def _run_folders(entries: list[tuple[tuple[str, ...], Path]]) -> dict[tuple[str,
 
 
 def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
-    """Every entry of the inbox, sorted by path, with its size; the ones not to read say why.
+    """Every entry of the inbox, sorted by path, with its size (a file's); the ones not to read say why.
 
     ``recursive``: the sub-folders' entries too, but for hidden folders and the run's own folders
     (:func:`_run_folders`), each of which is one skipped entry.
@@ -120,7 +120,8 @@ def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
             found.append(Candidate(path=path, relpath=relpath, skip_reason=f"cannot be read: {exc.strerror or exc}"))
             continue
         reason = _skip_reason(path, info.st_mode)
-        found.append(Candidate(path=path, relpath=relpath, size=0 if reason else info.st_size, skip_reason=reason))
+        size = info.st_size if stat.S_ISREG(info.st_mode) else None  # a skipped file's own size too
+        found.append(Candidate(path=path, relpath=relpath, size=size, skip_reason=reason))
     return found
 
 

@@ -29,7 +29,7 @@ class SheetInfo:
 class InputFile:
     path: str  # relative to the inbox
     sha256: str
-    size: int
+    size: int | None  # bytes; None for a folder or a link
     status: str  # read | unreadable | duplicate | skipped
     note: str = ""
     sheets: list[SheetInfo] = field(default_factory=list)

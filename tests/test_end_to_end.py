@@ -534,6 +534,22 @@ def test_lock_files_hidden_files_and_folders_are_skipped_not_read(tmp_path):
                       "pairs.xlsx": "read", "roster.xlsx": "read"}
 
 
+def test_a_skipped_file_shows_its_own_size_and_a_folder_or_link_none(tmp_path):
+    """The Inputs sheet said a 20 KB README.md in the inbox was 0 bytes."""
+    inbox = small_inbox(tmp_path)
+    (inbox / "README.md").write_text("x" * 2000)
+    (inbox / "folder.xlsx").mkdir()
+    os.symlink(inbox / "roster.xlsx", inbox / "link.xlsx")
+    run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"))
+    sizes = {i["path"]: i["size"] for i in json.loads((tmp_path / "out" / "run.json").read_text())["inputs"]}
+    assert sizes["README.md"] == 2000 and sizes["roster.xlsx"] == (inbox / "roster.xlsx").stat().st_size
+    assert sizes["folder.xlsx"] is None and sizes["link.xlsx"] is None
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx")["Inputs"]
+    header = [c.value for c in sheet[1]]
+    shown = {row[header.index("File")]: row[header.index("Size")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert shown["README.md"] == 2000 and shown["folder.xlsx"] is None
+
+
 def test_a_workbook_whose_name_ends_in_a_space_after_its_extension_is_read(tmp_path):
     """`roster.xlsx ` (a Mac keeps the space a name was typed with): a workbook like any other, not
     skipped as "not a workbook" with the roster lost."""
