@@ -37,5 +37,7 @@ ARCHIVE_DIRNAME = "archive"  # --archive moves the files read to <inbox>/../arch
 WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³")})
 # a mistyped choice (`Compelted`) this close to an allowed one (difflib's ratio) is named in its fix
 CHOICE_SUGGESTION_CUTOFF = 0.75
+# a cell's value quoted in a finding is cut to this many characters (a pasted paragraph in a Type of Contact cell)
+QUOTED_VALUE_CHARS = 200
 CONSOLE_TEXT_CHARS = 40  # a Program cell's value or a name from a workbook is cut to this many characters on the console
 LOCK_WAIT_SECONDS = 10.0  # a second run on the same state waits this long for the first, then stops

@@ -203,9 +203,16 @@ def _message(rule: str, table: Table, column: Column, value: object, *, day_firs
         return f"Employee ID {shown} appears more than once in the roster; only its first row is used"
     if rule == "CELL-ENUM":
         allowed = ", ".join(column.values) if column.type == "enum" else "Yes, No"
-        return f"{header} {shown!r} is not one of: {allowed}"
+        return f"{header} {_quoted(shown)} is not one of: {allowed}"
     why = values.why_unreadable(column.type, value, day_first=day_first)
-    return f"{header} {shown!r} is not {_DESCRIBE.get(column.type, 'valid')}" + (f" ({why})" if why else "")
+    return f"{header} {_quoted(shown)} is not {_DESCRIBE.get(column.type, 'valid')}" + (f" ({why})" if why else "")
+
+
+def _quoted(text: str) -> str:
+    """A cell's value as a finding quotes it: a long one cut, with its length (a paragraph pasted into a
+    choice cell made a message of thousands of characters, cut off on screen and on paper)."""
+    limit = settings.QUOTED_VALUE_CHARS
+    return repr(text) if len(text) <= limit else f"{text[:limit].rstrip() + '…'!r} ({len(text):,} characters)"
 
 
 # a note typed beside a value in its cell: "3/5/2026 (make-up)", "1.5?", "~1.5", "1 hr (approx)"

@@ -159,6 +159,19 @@ def test_roles_in_any_case_are_read_and_a_role_that_is_not_coach_or_coachee_is_c
     assert feedback["rating"].tolist()[0] == 4 and pd.isna(feedback["rating"].tolist()[1])
 
 
+def test_a_paragraph_typed_in_a_choice_cell_is_quoted_cut_short_with_its_length(tmp_path):
+    """A 4,000-character paste made a message of 4,057 characters, cut off on screen and on paper."""
+    pasted = "Telepathy " * 400
+    rows = [FEEDBACK_HEADER, [COACH, pasted, COACH, COACHEE, dt.date(2026, 6, 1), 4, None]]
+
+    _, findings = read_and_validate(tmp_path, {"feedback.xlsx": {"Round": rows}})
+
+    assert where(findings) == [("CELL-ENUM", "feedback.xlsx", "Round", "B2")]
+    message = findings[0].message
+    assert len(message) < 300 and "(4,000 characters)" in message and "Telepathy Telepathy" in message
+    assert "Coach, Coachee" in message
+
+
 def test_a_blank_feedback_date_is_cell_required_and_a_rating_of_7_is_cell_type(tmp_path):
     rows = [FEEDBACK_HEADER,
             [COACH, "Coach", COACH, COACHEE, None, 5, None],
