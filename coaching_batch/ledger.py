@@ -155,6 +155,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE runs ADD COLUMN delivering TEXT;
     """,
+    # 5: who acts on a finding and what to do, as the run that found it said: a finding resolved since
+    # is listed with them (blank for those recorded before: the catalogue's are used)
+    """
+    ALTER TABLE findings ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+    ALTER TABLE findings ADD COLUMN fix TEXT NOT NULL DEFAULT '';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -440,14 +446,16 @@ class Ledger:
         of ``as_of`` or before — a dry run may look back past later runs: first seen by then and not
         resolved by then. Key → (finding, first seen); each finding with the program of the pair it is about."""
         rows = self.db.execute(
-            "SELECT key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, pair_program, first_seen "
-            "FROM findings WHERE program = ? AND first_seen <= ? AND (is_open = 1 OR resolved_on > ?)",
+            "SELECT key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, pair_program, first_seen, "
+            "actor, fix FROM findings WHERE program = ? AND first_seen <= ? AND (is_open = 1 OR resolved_on > ?)",
             (program, as_of.isoformat(), as_of.isoformat())).fetchall()
         return {
             key: (finding(rule, message, severity=Severity(severity), file=file, sheet=sheet, cell=cell,
-                          candidate_id=candidate_id, coach_id=coach_id, program=pair_program, topic=topic_of_key(key)),
+                          candidate_id=candidate_id, coach_id=coach_id, program=pair_program, topic=topic_of_key(key),
+                          actor=actor or None, fix=fix or None),
                   date.fromisoformat(first_seen))
-            for key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, pair_program, first_seen in rows
+            for key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, pair_program, first_seen, actor, fix
+            in rows
         }
 
     def record_pending(self, result: RunResult, out_dir: Path) -> int:
@@ -488,13 +496,13 @@ class Ledger:
             first_seen = {key: seen for key, (status, seen) in result.finding_history.items() if status == OPEN}
             db.executemany(
                 "INSERT INTO findings (program, key, severity, rule, message, file, sheet, cell, candidate_id, coach_id, "
-                "first_seen, last_seen, is_open, resolved_on, pair_program) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?) "
+                "first_seen, last_seen, is_open, resolved_on, pair_program, actor, fix) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?, ?, ?) "
                 "ON CONFLICT (program, key) DO UPDATE SET severity = excluded.severity, message = excluded.message, "
                 "first_seen = excluded.first_seen, last_seen = excluded.last_seen, is_open = 1, resolved_on = NULL, "
-                "pair_program = excluded.pair_program",
+                "pair_program = excluded.pair_program, actor = excluded.actor, fix = excluded.fix",
                 [(program, key, str(f.severity), f.rule, f.message, f.file, f.sheet, f.cell, f.candidate_id, f.coach_id,
-                  _iso(first_seen.get(key, result.as_of)), as_of, f.program or "")
+                  _iso(first_seen.get(key, result.as_of)), as_of, f.program or "", f.actor, f.fix)
                  for key, f in {finding_key(f): f for f in result.findings}.items()],
             )
             db.executemany("UPDATE findings SET is_open = 0, resolved_on = ? WHERE program = ? AND key = ?",

@@ -1428,6 +1428,22 @@ def test_feedback_and_recommendations_reach_no_output_of_a_real_run(tmp_path):
     assert not any("rating" in str(h).lower() or "comment" in str(h).lower() for h in table[0])
 
 
+def test_a_resolved_problem_is_listed_with_who_acted_on_it_and_its_fix(tmp_path):
+    """The coachee's missing feedback, sent in the next week, is Resolved under the coachee (Candidate)
+    with the fix it had: it was listed with the catalogue's (Coach, "Send in this year's feedback form.")."""
+    coach_feedback = [BETH_SULLIVAN, "Coach", BETH_SULLIVAN, AVA_SINCLAIR, dt.date(2026, 10, 5), 4, None]
+    inbox = confidential_inbox(tmp_path, [coach_feedback], {})
+    assert run_week(inbox, WEEK1).returncode == 0
+    [missing] = find(exception_rows(tmp_path / "out" / WEEK1), "FEEDBACK-MISSING", **{"Candidate ID": AVA_SINCLAIR})
+    assert (missing["Status"], missing["Who Acts"]) == ("New", "Candidate")
+    write_workbook(inbox / "Reps Feedback 2026.xlsx", {"Feedback": [
+        FEEDBACK_HEADER, coach_feedback, [AVA_SINCLAIR, "Coachee", BETH_SULLIVAN, AVA_SINCLAIR, dt.date(2026, 11, 24), 5, None]]})
+    assert run_week(inbox, WEEK2).returncode == 0
+    [resolved] = find(exception_rows(tmp_path / "out" / WEEK2), "FEEDBACK-MISSING", **{"Candidate ID": AVA_SINCLAIR})
+    assert resolved["Status"] == "Resolved"
+    assert (resolved["Who Acts"], resolved["Fix"]) == ("Candidate", missing["Fix"]) == ("Candidate", "Send in this year's feedback form as the coachee.")
+
+
 def test_a_confidential_cell_with_a_wrong_value_is_reported_without_quoting_it(tmp_path):
     """A rating typed as words, or an overall recommendation that is not one of the choices, is a finding
     at its cell; its text is confidential and is not quoted in any output."""
