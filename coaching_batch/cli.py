@@ -415,12 +415,18 @@ def _payment_filters(command):
     return command
 
 
+# a run killed after recording its payments as pending: its payment sheet may have been delivered
+PENDING_NOTE = ("pending: their run has not finished, or was stopped before it finished (`coaching-batch ledger verify` "
+                "says whether its payment sheet was delivered; the next run records them as issued or pays them)")
+
+
 @ledger.command("payments")
 @_payment_filters
 def ledger_payments(since: date | None, until: date | None, coach_id: str | None, state: Path) -> None:
-    """List the payments issued (and voided), by the date of the run that issued them."""
+    """List the payments issued (and voided), by the date of the run that issued them; and those
+    pending, of a run not finished or stopped before it finished."""
     with _open_ledger(state) as book:
-        payments = book.payments(since=since, until=until, coach_id=coach_id)
+        payments = book.payments(since=since, until=until, coach_id=coach_id, include_pending=True)
     rows = [[p["payment_id"], p["status"], p["issued_on"], p["coach_id"], _one_line(_text(p["coach_name"]), CONSOLE_TEXT_CHARS),
              p["candidate_id"], _one_line(_text(p["candidate_name"]), CONSOLE_TEXT_CHARS), f"{p['amount']:,.2f}",
              _text(p["void_reason"])]
@@ -428,7 +434,9 @@ def ledger_payments(since: date | None, until: date | None, coach_id: str | None
     _print_rows(["Payment ID", "Status", "Issued On", "Coach ID", "Coach", "Candidate ID", "Candidate", "Amount",
                  "Void Reason"], rows)
     issued = payments[payments["status"] == "issued"]
-    click.echo(f"{len(issued)} issued, total ${issued['amount'].sum():,.2f}; {len(payments) - len(issued)} voided")
+    pending = payments[payments["status"] == "pending"]
+    click.echo(f"{len(issued)} issued, total ${issued['amount'].sum():,.2f}; "
+               f"{len(payments) - len(issued) - len(pending)} voided" + (f"; {len(pending)} {PENDING_NOTE}" if len(pending) else ""))
 
 
 @ledger.command("export")

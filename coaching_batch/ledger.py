@@ -611,9 +611,10 @@ class Ledger:
             self.db, params=(PENDING,))
 
     def payments(self, *, since: date | None = None, until: date | None = None, coach_id: str | None = None,
-                 include_voided: bool = True) -> pd.DataFrame:
-        """Payments recorded (issued first by date), filtered by issue date and coach."""
-        where, params = ["status != 'pending'"], []
+                 include_voided: bool = True, include_pending: bool = False) -> pd.DataFrame:
+        """Payments recorded (issued first by date), filtered by issue date and coach; ``include_pending``:
+        with those of a run not finished (or stopped before it finished)."""
+        where, params = ([] if include_pending else ["status != 'pending'"]), []
         if since:
             where.append("issued_on >= ?")
             params.append(since.isoformat())
@@ -628,7 +629,7 @@ class Ledger:
         return pd.read_sql_query(
             "SELECT payment_id, status, issued_on, program, coach_id, coach_name, candidate_id, candidate_name, start_date, "
             "end_date, coach_contact_hours, candidate_hours, amount, run_id, voided_on, void_reason FROM payments "
-            f"WHERE {' AND '.join(where)} ORDER BY issued_on, payment_id, id", self.db, params=params)
+            f"WHERE {' AND '.join(where) or 'TRUE'} ORDER BY issued_on, payment_id, id", self.db, params=params)
 
     def void(self, payment_id: str, reason: str, on: date) -> None:
         """Finance voided an issued payment: the stipend becomes payable again on the next run."""

@@ -1123,6 +1123,24 @@ def test_ledger_runs_shows_the_payments_of_a_run_killed_after_delivering_its_she
     assert next_row[paid].strip() == "0"
 
 
+def test_ledger_payments_lists_the_pending_payments_of_a_run_killed_after_delivering_its_sheet(tmp_path):
+    """Until the next run settles them, the payments on a killed run's delivered sheet are pending:
+    `ledger payments` lists them as such and says what to do (it said "(none)", 0 issued, while
+    finance held a sheet paying them)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    assert paid_ids(tmp_path / "out" / WEEK1) == [ALICIA_BROOKS]
+    listed = command("ledger", "payments", "--state", str(state))
+    assert listed.returncode == 0, listed.stderr
+    header, row, total = listed.stdout.splitlines()
+    assert row.split()[:3] == [ALICIA_BROOKS, "pending", WEEK1]
+    assert total.startswith("0 issued, total $0.00; 0 voided; 1 pending: ") and "ledger verify" in total
+    run_week(inbox, WEEK2)
+    header, row, total = command("ledger", "payments", "--state", str(state)).stdout.splitlines()
+    assert row.split()[:3] == [ALICIA_BROOKS, "issued", WEEK1] and total == "1 issued, total $300.00; 0 voided"
+
+
 def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_is_issued_again(tmp_path):
     """The folders of documents are put in place before the payment sheet, the last output to appear:
     a run killed in between delivered nothing, so its certificate is drawn again by the next run (it
