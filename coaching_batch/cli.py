@@ -392,16 +392,29 @@ def ledger_runs(state: Path) -> None:
 
     with _open_ledger(state) as book:
         runs = book.runs()
+    going = _a_run_going(state) if (runs["status"] == "writing").any() else False
     rows = []
     for run in runs.to_dict("records"):
         counts = json.loads(run["counts"] or "{}")
         exit_status = run["exit_status"]  # none for a run killed or rebuilt: NaN once a column mixes them
-        rows.append([str(run["run_id"]), run["as_of"], run["program"], run["status"],
+        status = "interrupted" if run["status"] == "writing" and not going else run["status"]  # as the next run records it
+        rows.append([str(run["run_id"]), run["as_of"], run["program"], status,
                      "" if exit_status is None or exit_status != exit_status else str(int(exit_status)), str(run["files"]),
                      str(counts.get("pairs", "")), "" if run["status"] == "writing" else str(run["paid"]),
                      str(counts.get("errors", "")),
                      run["out_dir"] or ""])
     _print_rows(["Run", "As of", "Program", "Status", "Exit", "Inputs", "Pairs", "Paid", "Errors", "Outputs"], rows)
+
+
+def _a_run_going(state: Path) -> bool:
+    """Whether a run holds the state folder now; when that cannot be told (a read-only folder), True."""
+    from .ledger import state_lock
+
+    try:
+        with state_lock(state, 0):
+            return False
+    except CoachingBatchError:  # StateLocked, or a folder where the lock cannot be made
+        return True
 
 
 def _payment_filters(command):

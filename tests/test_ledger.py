@@ -1141,6 +1141,19 @@ def test_ledger_payments_lists_the_pending_payments_of_a_run_killed_after_delive
     assert row.split()[:3] == [ALICIA_BROOKS, "issued", WEEK1] and total == "1 issued, total $300.00; 0 voided"
 
 
+def test_ledger_runs_and_verify_call_a_killed_run_interrupted_and_a_run_going_writing(tmp_path):
+    """A run killed outright is shown interrupted, as the next run records it (it was shown `writing`
+    until then, as if still going); a run holding the ledger now is `writing`."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "pending-recorded"}).returncode == -signal.SIGKILL
+    assert command("ledger", "runs", "--state", str(state)).stdout.splitlines()[1].split()[3] == "interrupted"
+    assert f"the last as of {WEEK1} (interrupted)" in command("ledger", "verify", "--state", str(state)).stdout
+    with state_lock(state, 0):  # as a run going now holds it
+        assert command("ledger", "runs", "--state", str(state)).stdout.splitlines()[1].split()[3] == "writing"
+        assert f"the last as of {WEEK1} (writing)" in command("ledger", "verify", "--state", str(state)).stdout
+
+
 def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_is_issued_again(tmp_path):
     """The folders of documents are put in place before the payment sheet, the last output to appear:
     a run killed in between delivered nothing, so its certificate is drawn again by the next run (it
