@@ -494,7 +494,7 @@ def ledger_void(payment_id: str, reason: str, on: date, state: Path) -> None:
             book.void(payment_id, reason, on)
     except CoachingBatchError as exc:
         _fail(str(exc), False)
-    click.echo(f"Payment {payment_id} voided: {reason}")
+    click.echo(f"Payment {payment_id.strip().upper()} voided: {reason}")
 
 
 # backup, restore, rebuild, verify (coaching_batch/ledger_commands.py)

@@ -636,9 +636,10 @@ class Ledger:
         reason = reason.strip()
         if not reason:
             raise UsageError("give the reason the payment was voided (--reason)")
+        payment_id = payment_id.strip().upper()  # as finance may type it from the sheet: pay-22e523e7f1e0
         with self.transaction() as db:
             rows = db.execute("SELECT id, status FROM payments WHERE payment_id = ? ORDER BY id DESC",
-                              (payment_id.strip(),)).fetchall()
+                              (payment_id,)).fetchall()
             issued = [row_id for row_id, status in rows if status == ISSUED]
             if not issued:
                 state = "was never paid" if not rows else f"is {rows[0][1]}, not issued"

@@ -771,6 +771,16 @@ def test_a_voided_payment_is_paid_again_by_the_next_run_and_only_then(tmp_path):
     assert statuses == [("voided", "sent to a closed account"), ("issued", None)]
 
 
+def test_a_payment_id_typed_in_small_letters_is_voided_not_called_never_paid(tmp_path):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    done = command("ledger", "void", f" {ALICIA_BROOKS.lower()} ", "--reason", "returned by the bank", "--state", str(state))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Payment {ALICIA_BROOKS} voided: returned by the bank\n"
+    assert ledger_rows(state, f"SELECT status FROM payments WHERE payment_id = '{ALICIA_BROOKS}'") == [("voided",)]
+
+
 def test_archive_moves_the_files_read_and_never_deletes(tmp_path):
     inbox = small_inbox(tmp_path)
     (inbox / "notes.txt").write_text("not a workbook")
