@@ -392,16 +392,29 @@ def ledger_runs(state: Path) -> None:
 
     with _open_ledger(state) as book:
         runs = book.runs()
+    going = _a_run_going(state) if (runs["status"] == "writing").any() else False
     rows = []
     for run in runs.to_dict("records"):
         counts = json.loads(run["counts"] or "{}")
         exit_status = run["exit_status"]  # none for a run killed or rebuilt: NaN once a column mixes them
-        rows.append([str(run["run_id"]), run["as_of"], run["program"], run["status"],
+        status = "interrupted" if run["status"] == "writing" and not going else run["status"]  # as the next run records it
+        rows.append([str(run["run_id"]), run["as_of"], run["program"], status,
                      "" if exit_status is None or exit_status != exit_status else str(int(exit_status)), str(run["files"]),
                      str(counts.get("pairs", "")), "" if run["status"] == "writing" else str(run["paid"]),
                      str(counts.get("errors", "")),
                      run["out_dir"] or ""])
     _print_rows(["Run", "As of", "Program", "Status", "Exit", "Inputs", "Pairs", "Paid", "Errors", "Outputs"], rows)
+
+
+def _a_run_going(state: Path) -> bool:
+    """Whether a run holds the state folder now; when that cannot be told (a read-only folder), True."""
+    from .ledger import state_lock
+
+    try:
+        with state_lock(state, 0):
+            return False
+    except CoachingBatchError:  # StateLocked, or a folder where the lock cannot be made
+        return True
 
 
 def _payment_filters(command):
@@ -415,12 +428,18 @@ def _payment_filters(command):
     return command
 
 
+# a run killed after recording its payments as pending: its payment sheet may have been delivered
+PENDING_NOTE = ("pending: their run has not finished, or was stopped before it finished (`coaching-batch ledger verify` "
+                "says whether its payment sheet was delivered; the next run records them as issued or pays them)")
+
+
 @ledger.command("payments")
 @_payment_filters
 def ledger_payments(since: date | None, until: date | None, coach_id: str | None, state: Path) -> None:
-    """List the payments issued (and voided), by the date of the run that issued them."""
+    """List the payments issued (and voided), by the date of the run that issued them; and those
+    pending, of a run not finished or stopped before it finished."""
     with _open_ledger(state) as book:
-        payments = book.payments(since=since, until=until, coach_id=coach_id)
+        payments = book.payments(since=since, until=until, coach_id=coach_id, include_pending=True)
     rows = [[p["payment_id"], p["status"], p["issued_on"], p["coach_id"], _one_line(_text(p["coach_name"]), CONSOLE_TEXT_CHARS),
              p["candidate_id"], _one_line(_text(p["candidate_name"]), CONSOLE_TEXT_CHARS), f"{p['amount']:,.2f}",
              _text(p["void_reason"])]
@@ -428,7 +447,9 @@ def ledger_payments(since: date | None, until: date | None, coach_id: str | None
     _print_rows(["Payment ID", "Status", "Issued On", "Coach ID", "Coach", "Candidate ID", "Candidate", "Amount",
                  "Void Reason"], rows)
     issued = payments[payments["status"] == "issued"]
-    click.echo(f"{len(issued)} issued, total ${issued['amount'].sum():,.2f}; {len(payments) - len(issued)} voided")
+    pending = payments[payments["status"] == "pending"]
+    click.echo(f"{len(issued)} issued, total ${issued['amount'].sum():,.2f}; "
+               f"{len(payments) - len(issued) - len(pending)} voided" + (f"; {len(pending)} {PENDING_NOTE}" if len(pending) else ""))
 
 
 @ledger.command("export")
@@ -473,7 +494,7 @@ def ledger_void(payment_id: str, reason: str, on: date, state: Path) -> None:
             book.void(payment_id, reason, on)
     except CoachingBatchError as exc:
         _fail(str(exc), False)
-    click.echo(f"Payment {payment_id} voided: {reason}")
+    click.echo(f"Payment {payment_id.strip().upper()} voided: {reason}")
 
 
 # backup, restore, rebuild, verify (coaching_batch/ledger_commands.py)

@@ -619,9 +619,10 @@ class Ledger:
             self.db, params=(PENDING,))
 
     def payments(self, *, since: date | None = None, until: date | None = None, coach_id: str | None = None,
-                 include_voided: bool = True) -> pd.DataFrame:
-        """Payments recorded (issued first by date), filtered by issue date and coach."""
-        where, params = ["status != 'pending'"], []
+                 include_voided: bool = True, include_pending: bool = False) -> pd.DataFrame:
+        """Payments recorded (issued first by date), filtered by issue date and coach; ``include_pending``:
+        with those of a run not finished (or stopped before it finished)."""
+        where, params = ([] if include_pending else ["status != 'pending'"]), []
         if since:
             where.append("issued_on >= ?")
             params.append(since.isoformat())
@@ -636,16 +637,17 @@ class Ledger:
         return pd.read_sql_query(
             "SELECT payment_id, status, issued_on, program, coach_id, coach_name, candidate_id, candidate_name, start_date, "
             "end_date, coach_contact_hours, candidate_hours, amount, run_id, voided_on, void_reason FROM payments "
-            f"WHERE {' AND '.join(where)} ORDER BY issued_on, payment_id, id", self.db, params=params)
+            f"WHERE {' AND '.join(where) or 'TRUE'} ORDER BY issued_on, payment_id, id", self.db, params=params)
 
     def void(self, payment_id: str, reason: str, on: date) -> None:
         """Finance voided an issued payment: the stipend becomes payable again on the next run."""
         reason = reason.strip()
         if not reason:
             raise UsageError("give the reason the payment was voided (--reason)")
+        payment_id = payment_id.strip().upper()  # as finance may type it from the sheet: pay-22e523e7f1e0
         with self.transaction() as db:
             rows = db.execute("SELECT id, status FROM payments WHERE payment_id = ? ORDER BY id DESC",
-                              (payment_id.strip(),)).fetchall()
+                              (payment_id,)).fetchall()
             issued = [row_id for row_id, status in rows if status == ISSUED]
             if not issued:
                 state = "was never paid" if not rows else f"is {rows[0][1]}, not issued"

@@ -869,7 +869,8 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
     except LedgerDamaged as exc:
         return lines + [f"  ! {exc}"], False
     last = runs.iloc[-1] if len(runs) else None
-    lines.append(f"  runs: {len(runs)}" + (f", the last as of {last['as_of']} ({last['status']})" if last is not None else ""))
+    status = last["status"] if last is None or last["status"] != "writing" or run_in_progress else "interrupted"
+    lines.append(f"  runs: {len(runs)}" + (f", the last as of {last['as_of']} ({status})" if last is not None else ""))
     issued = [r for r in records if r["status"] == ISSUED]
     voided = [r for r in records if r["status"] == VOIDED]
     pending = [r for r in records if r["status"] == PENDING]

@@ -771,6 +771,16 @@ def test_a_voided_payment_is_paid_again_by_the_next_run_and_only_then(tmp_path):
     assert statuses == [("voided", "sent to a closed account"), ("issued", None)]
 
 
+def test_a_payment_id_typed_in_small_letters_is_voided_not_called_never_paid(tmp_path):
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    done = command("ledger", "void", f" {ALICIA_BROOKS.lower()} ", "--reason", "returned by the bank", "--state", str(state))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Payment {ALICIA_BROOKS} voided: returned by the bank\n"
+    assert ledger_rows(state, f"SELECT status FROM payments WHERE payment_id = '{ALICIA_BROOKS}'") == [("voided",)]
+
+
 def test_archive_moves_the_files_read_and_never_deletes(tmp_path):
     inbox = small_inbox(tmp_path)
     (inbox / "notes.txt").write_text("not a workbook")
@@ -1121,6 +1131,37 @@ def test_ledger_runs_shows_the_payments_of_a_run_killed_after_delivering_its_she
     paid = slice(header.index("Paid"), header.index("Errors"))
     assert killed_row.split()[3] == "interrupted" and killed_row[paid].strip() == "1"
     assert next_row[paid].strip() == "0"
+
+
+def test_ledger_payments_lists_the_pending_payments_of_a_run_killed_after_delivering_its_sheet(tmp_path):
+    """Until the next run settles them, the payments on a killed run's delivered sheet are pending:
+    `ledger payments` lists them as such and says what to do (it said "(none)", 0 issued, while
+    finance held a sheet paying them)."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    assert paid_ids(tmp_path / "out" / WEEK1) == [ALICIA_BROOKS]
+    listed = command("ledger", "payments", "--state", str(state))
+    assert listed.returncode == 0, listed.stderr
+    header, row, total = listed.stdout.splitlines()
+    assert row.split()[:3] == [ALICIA_BROOKS, "pending", WEEK1]
+    assert total.startswith("0 issued, total $0.00; 0 voided; 1 pending: ") and "ledger verify" in total
+    run_week(inbox, WEEK2)
+    header, row, total = command("ledger", "payments", "--state", str(state)).stdout.splitlines()
+    assert row.split()[:3] == [ALICIA_BROOKS, "issued", WEEK1] and total == "1 issued, total $300.00; 0 voided"
+
+
+def test_ledger_runs_and_verify_call_a_killed_run_interrupted_and_a_run_going_writing(tmp_path):
+    """A run killed outright is shown interrupted, as the next run records it (it was shown `writing`
+    until then, as if still going); a run holding the ledger now is `writing`."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "pending-recorded"}).returncode == -signal.SIGKILL
+    assert command("ledger", "runs", "--state", str(state)).stdout.splitlines()[1].split()[3] == "interrupted"
+    assert f"the last as of {WEEK1} (interrupted)" in command("ledger", "verify", "--state", str(state)).stdout
+    with state_lock(state, 0):  # as a run going now holds it
+        assert command("ledger", "runs", "--state", str(state)).stdout.splitlines()[1].split()[3] == "writing"
+        assert f"the last as of {WEEK1} (writing)" in command("ledger", "verify", "--state", str(state)).stdout
 
 
 def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_is_issued_again(tmp_path):

@@ -1012,3 +1012,20 @@ def test_a_long_ledger_message_on_the_summary_wraps_in_its_column_instead_of_run
     cell = sheet.cell(row, 2)
     assert cell.value == message and cell.alignment.wrap_text
     assert sheet.row_dimensions[row].height >= 15 * math.ceil(len(message) / sheet.column_dimensions["B"].width)
+
+
+def test_a_writer_process_whose_run_is_killed_while_sending_it_the_result_ends_without_a_traceback(capfd):
+    import struct
+
+    writer = reports.OutputWriter()
+    try:
+        writer._tasks.send((("run.json",), {"run.json": Path("never-written.json")}))
+        # the run killed outright (a scheduler's time limit) part way through sending the pickled result
+        os.write(writer._tasks.fileno(), struct.pack("!i", 100_000) + b"x" * 10)
+        writer._tasks.close()
+        writer._process.join(30)
+        assert writer._process.exitcode == 0
+    finally:
+        writer.stop()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "end of file" not in err

@@ -255,8 +255,8 @@ def _serve(tasks, answers, parents_ends, prepare: Callable[[], None] | None) -> 
     try:
         names, temps = tasks.recv()
         result = pickle.loads(tasks.recv_bytes())
-    except EOFError:  # the run ended before its outputs
-        return
+    except (EOFError, OSError):  # the run ended before its outputs, or was killed while sending them
+        return  # (a message cut short is an OSError): no traceback in the job's log
     error: BaseException | None = None
     try:
         for name in names:
