@@ -429,6 +429,23 @@ def test_a_completed_relationship_past_its_12_months_has_not_expired():
     assert found(result, "RELATIONSHIP-EXPIRED") == []
 
 
+@pytest.mark.parametrize("status", ["Completed", "Active"])
+def test_relationship_that_reached_its_12_months_is_complete_whatever_later_completion_date_is_typed(status):
+    # the relationship ended on the as-of date; a completion date typed after it does not hold the verdict back
+    result = mentoring(pairs=[mentoring_pair(agreement="2025-11-20", status=status, completion=day(AS_OF, 15))], log=[])
+    pair = pair_of(result)
+    assert pair["completion_eligible"], reasons(pair)
+    assert not pair["payment_eligible"]
+    assert result.certificates.empty  # a certificate dated ahead waits for a run on or after that date
+
+
+def test_relationship_short_of_its_12_months_with_a_completion_date_typed_ahead_is_not_complete_yet():
+    result = mentoring(pairs=[mentoring_pair(agreement="2025-11-21", status="Completed", completion=day(AS_OF, 15))], log=[])
+    pair = pair_of(result)
+    assert not pair["completion_eligible"]
+    assert f"completion date {day(AS_OF, 15)} is after the as-of date" in reasons(pair)
+
+
 def test_relationship_one_day_short_of_12_months_is_not_yet_completion_eligible():
     result = mentoring(pairs=[mentoring_pair(agreement="2025-11-21")], log=[])
     assert found(result, "RELATIONSHIP-EXPIRED") == []

@@ -133,7 +133,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
         used[name] = programs[name]
     pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement, as_of, issued, certified)
     payable = pairs[pairs["payment_eligible"]]
-    payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables, programs)
+    payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables, programs, as_of)
     footer_findings, unpaired_findings, hours_by_month = aside.result()
     findings = findings + footer_findings + unpaired_findings + judgement.findings + verdict_findings
     pairs["blocking_errors"] = blocking_errors(pairs, findings)
@@ -298,13 +298,15 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
                 why.append(f"{role} ID {pair[key]} not in the roster")
         if need_candidate is not None and pair["candidate_minutes"] < need_candidate:
             why.append(f"candidate hours {hours(pair['candidate_minutes']):.2f} < {policy.hours.candidate_minimum:g}")
+        ended = pair["reached_end"] and _completes_at_end(policy)  # the period's end completes the pair
         if policy.completion.requires == "goals attained":
             if not pair["goals_attained"]:
                 why.append("goals not attained")
-        elif pair["status"] not in ("Completed", "Withdrawn") and not (pair["reached_end"] and _completes_at_end(policy)):
+        elif pair["status"] not in ("Completed", "Withdrawn") and not ended:
             why.append(f"status is {pair['status']}, not Completed")  # Withdrawn: "withdrawn" below says it
         why += judgement.completion.get(i, [])
-        if pd.notna(pair["completion_date"]) and pair["completion_date"] > as_of:  # typed ahead: not done yet
+        # typed ahead: not done yet, unless the period ended first (a mentoring relationship's 12 months)
+        if pd.notna(pair["completion_date"]) and pair["completion_date"] > as_of and not ended:
             why.append(f"completion date {day_text(pair['completion_date'])} is after the as-of date {day_text(as_of)}")
         if pair["status"] == "Withdrawn":
             why.append("withdrawn")
@@ -516,8 +518,10 @@ def _month_hundredths(by_pair: pd.DataFrame) -> pd.Series:
     return shown - shown.groupby([by_pair["pair"], by_pair["kind"]], observed=True).shift(fill_value=0)
 
 
-def _certificates(pairs: pd.DataFrame, tables: Tables, programs: Programs) -> pd.DataFrame:
-    done = pairs[(pairs["status"] == "Completed") & pairs["completion_eligible"]]
+def _certificates(pairs: pd.DataFrame, tables: Tables, programs: Programs, as_of: pd.Timestamp) -> pd.DataFrame:
+    """A certificate for each Completed, completion-eligible pair; one whose completion date is typed ahead
+    (a mentoring relationship complete at its 12 months) waits for a run on or after that date."""
+    done = pairs[(pairs["status"] == "Completed") & pairs["completion_eligible"] & ~(pairs["completion_date"] > as_of)]
     roster = tables["employees"].drop_duplicates("employee_id").set_index("employee_id")
     supervisor_of = roster["supervisor_id"]
     names = roster["name"]
