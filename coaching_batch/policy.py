@@ -314,9 +314,9 @@ def _shown(value: object) -> str:
 class _Problem(Exception):
     """A policy file problem, with the section and key it concerns (to find its line)."""
 
-    def __init__(self, message: str, section: str | None = None, key: str | None = None) -> None:
+    def __init__(self, message: str, section: str | None = None, key: str | None = None, table: int = 1) -> None:
         super().__init__(message)
-        self.section, self.key = section, key
+        self.section, self.key, self.table = section, key, table  # table: which [[section]] of that name
 
 
 def policy_from_toml(text: str, origin: str) -> Policy:
@@ -328,7 +328,7 @@ def policy_from_toml(text: str, origin: str) -> Policy:
     try:
         return _policy(data, origin)
     except _Problem as problem:
-        line = _line_of(text, problem.section, problem.key)
+        line = _line_of(text, problem.section, problem.key, problem.table)
         where = f"{origin} line {line}" if line else origin
         raise UsageError(f"{where}: {problem}") from None
 
@@ -383,9 +383,20 @@ def _check_values(sections: dict[str, object]) -> None:
     if agreement is not None:  # "4-15" and "04-15" are one date
         _once(agreement.review_due, lambda text: month_day(text, "partnership_agreement", "review_due"),
               "[partnership_agreement] review_due", "partnership_agreement", "review_due")
-    for (section, key), why in _AT_LEAST_ONE.items():
-        if section in sections and getattr(sections[section], key) < 1:
-            raise _Problem(f"[{section}] {key} must be at least 1, not 0: {why}", section, key)
+    for (section, key), why in _NOT_ZERO.items():
+        if section in sections and getattr(sections[section], key) == 0:
+            least = "at least 1" if isinstance(getattr(sections[section], key), int) else "more than 0"
+            raise _Problem(f"[{section}] {key} must be {least}, not 0: {why}", section, key)
+    for (section, lower, upper), why in _IN_ORDER.items():
+        settings = sections.get(section)
+        if settings is not None and getattr(settings, lower) > getattr(settings, upper):
+            raise _Problem(f"[{section}] {lower} must be at most {upper} ({getattr(settings, upper):g}), "
+                           f"not {getattr(settings, lower):g}: {why}", section, lower)
+    for (section, key), why in _NOT_EMPTY.items():
+        if section in sections and not getattr(sections[section], key):
+            choices = _CHOICE_SETTINGS.get((section, key))
+            allowed = f": {', '.join(_allowed(*choices))}" if choices else ""
+            raise _Problem(f"[{section}] {key} must list at least one value, not []: {why}{allowed})", section, key)
     for (section, key), (table, column) in _CHOICE_SETTINGS.items():
         if section in sections:
             sections[section] = dataclasses.replace(sections[section], **{key: _choices(
@@ -406,13 +417,41 @@ def _check_values(sections: dict[str, object]) -> None:
                 raise _Problem("each [[payment.tiers]] needs exactly one of amount or per_hour", "payment.tiers", None)
             if tier.when is not None:
                 _check_condition(tier.when)
+            _check_tier_hours(number, tier, payment.hours, sections["hours"])
 
 
-# Settings of which 0 makes every pair fail their rule: refused, with what to do instead.
-_AT_LEAST_ONE = {
+# Settings of which 0 makes every pair fail their rule, or leaves no period to judge: refused, with
+# what to do instead. (A 0 that switches a rule off or asks for it on the day is a real choice and
+# allowed: an hour minimum, [window] months_minimum, not_started_days and at_risk_days,
+# [commitment] due_days, [partnership_agreement] due_days, a tier's amount or per_hour.)
+_NOT_ZERO = {
+    ("hours", "implausible_entry_hours"): "every entry would be longer than 0 hours, so every one a warning "
+                                          "(a number past a day's 24 hours never warns)",
+    ("window", "months_maximum"): "the deadline would be the planning meeting itself, so every pair overdue",
+    ("window", "inactive_days"): "a pair would be inactive on any day without a coach-log entry",
+    ("relationship", "months"): "the relationship would end the day the agreement is signed, before any meeting",
+    ("commitment", "months"): "the commitment would end the day it starts, before any coaching",
+    ("monthly_meetings", "max_hours"): "any meeting would put its month over the limit, while every month needs one "
+                                       "(leave out [monthly_meetings] for no monthly limit)",
     ("capacity", "max_active_coachees"): "with no room, every pair would be over capacity (leave out [capacity] for no limit)",
+    ("coach_activity", "inactive_days"): "a coach would be inactive on any day without a coach-log entry "
+                                         "(leave out [coach_activity] for no inactivity warning)",
     ("feedback", "every_months"): "feedback dated in the 0 months up to the as-of date would be none, however recent "
                                   "(leave out [feedback] for no feedback round)",
+    ("meeting_gap", "max_days"): "two meetings on different days would always be too far apart "
+                                 "(leave out [meeting_gap] for no gap warning)",
+}
+
+# Two settings of one section, the first no larger than the second: (section, lower, upper) → why.
+_IN_ORDER = {
+    ("window", "months_minimum", "months_maximum"): "a completion early enough to meet the deadline would always be "
+                                                    "too soon, and one late enough never on time",
+}
+
+# List settings that must name at least one value: (section, key) → why.
+_NOT_EMPTY = {
+    ("mentee_eligibility", "employment_status"): "no mentee could be eligible (to accept any status, list every one "
+                                                 "the roster allows",
 }
 
 
@@ -424,12 +463,17 @@ _CHOICE_SETTINGS = {
 }
 
 
+def _allowed(table: str, column: str) -> tuple[str, ...]:
+    """The values a table's enumeration column allows, as the contract spells them."""
+    from .contracts import tables  # TOML only: no pandas
+
+    return tables()[table].column(column).values
+
+
 def _choices(given: list[str], table: str, column: str, section: str, key: str) -> list[str]:
     """``given`` as the column's own spellings; a value it does not allow is a problem (a phase no
     milestone can have would make every pair impossible to complete)."""
-    from .contracts import tables  # TOML only: no pandas
-
-    allowed = tables()[table].column(column).values
+    allowed = _allowed(table, column)
     spelled = {choice_key(value): value for value in allowed}
     unknown = [text for text in given if choice_key(text) not in spelled]
     if unknown:
@@ -437,6 +481,23 @@ def _choices(given: list[str], table: str, column: str, section: str, key: str) 
                        f"{'is' if len(unknown) == 1 else 'are'} not one of {', '.join(allowed)}", section, key)
     _once(given, choice_key, f"[{section}] {key}", section, key)  # `Ongoing Support` and `OngoingSupport` are one
     return [spelled[choice_key(text)] for text in given]
+
+
+def _check_tier_hours(number: int, tier: Tier, measured: str, hours: Hours) -> None:
+    """A tier whose hours no paid pair can have is never reached: one from and below the same hours,
+    or one below the hour minimum a pair needs before it is paid at all."""
+    label = f"[[payment.tiers]] tier {number} below_hours"
+    if tier.below_hours is None:
+        return
+    if tier.below_hours <= tier.from_hours:
+        raise _Problem(f"{label} must be more than its from_hours ({tier.from_hours:g}), not {tier.below_hours:g}: "
+                       "no number of hours is from the one and below the other", "payment.tiers", "below_hours", number)
+    key = "candidate_minimum" if measured == "candidate" else "coach_contact_minimum"
+    minimum = getattr(hours, key)
+    if minimum is not None and round(tier.below_hours * 60) <= round(minimum * 60):
+        raise _Problem(f"{label} must be more than [hours] {key} ({minimum:g}), not {tier.below_hours:g}: a pair with "
+                       f"fewer {measured} hours is not paid at all, so the tier is never reached (lower {key}, "
+                       "to 0 for a schedule that pays from the first hour)", "payment.tiers", "below_hours", number)
 
 
 def _check_condition(condition: Condition) -> None:
@@ -559,14 +620,19 @@ def _suggest(word: str, choices) -> str:
 _SECTION_LINE = re.compile(r"^\s*\[\[?\s*([^\]\s]+)\s*\]\]?")
 
 
-def _line_of(text: str, section: str | None, key: str | None) -> int | None:
-    """The 1-based line of ``key`` in ``section`` (or of the section's header), if the text shows it."""
+def _line_of(text: str, section: str | None, key: str | None, table: int = 1) -> int | None:
+    """The 1-based line of ``key`` in ``section`` (or of the section's header), if the text shows it;
+    in the ``table``-th of the sections of that name (``[[payment.tiers]]``)."""
     current = None
     header_line = None
     for number, line in enumerate(text.splitlines(), start=1):
         found = _SECTION_LINE.match(line)
         if found:
             current = found[1]
+            if current == section:
+                table -= 1
+                if table != 0:
+                    current = None  # another [[section]] of that name than the one meant
             if section is not None and current == section and header_line is None:
                 header_line = number
                 if key is None:

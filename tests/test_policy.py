@@ -165,3 +165,107 @@ def test_a_program_name_or_title_with_a_line_break_or_control_character_is_refus
     line = next(line for line in itss.splitlines() if line.startswith(f"{key} = "))
     with pytest.raises(UsageError, match=rf"ours.toml line \d+: {key} must be one line of text, without line breaks or control characters"):
         policy_from_toml(itss.replace(line, f'{key} = "{value}"'), "ours.toml")
+
+
+# A copied policy whose numbers contradict themselves: (preset, line as shipped, as edited, what the one line says).
+SENSELESS = [
+    ("itss-coaching", "months_maximum = 6 ", "months_maximum = 1 ",
+     "[window] months_minimum must be at most months_maximum (1), not 2: "),
+    ("itss-coaching", "months_maximum = 6 ", "months_maximum = 0 ", "[window] months_maximum must be at least 1, not 0: "),
+    ("itss-coaching", "inactive_days = 30 ", "inactive_days = 0 ", "[window] inactive_days must be at least 1, not 0: "),
+    ("itss-coaching", "implausible_entry_hours = 8 ", "implausible_entry_hours = 0.0 ",
+     "[hours] implausible_entry_hours must be more than 0, not 0: "),
+    ("support-mentoring", "\nmonths = 12 ", "\nmonths = 0 ", "[relationship] months must be at least 1, not 0: "),
+    ("support-mentoring", "max_hours = 4 ", "max_hours = 0 ", "[monthly_meetings] max_hours must be more than 0, not 0: "),
+    ("support-mentoring", 'employment_status = ["Permanent"]', "employment_status = []",
+     "[mentee_eligibility] employment_status must list at least one value, not []: no mentee could be eligible "
+     "(to accept any status, list every one the roster allows: Permanent, Temporary, Probationary)"),
+    ("reps-coaching", "\nmonths = 12 ", "\nmonths = 0 ", "[commitment] months must be at least 1, not 0: "),
+    ("reps-coaching", "inactive_days = 60 ", "inactive_days = 0 ", "[coach_activity] inactive_days must be at least 1, not 0: "),
+    ("job-embedded", "max_days = 21 ", "max_days = 0 ", "[meeting_gap] max_days must be at least 1, not 0: "),
+]
+
+
+@pytest.mark.parametrize("preset, old, new, said", SENSELESS, ids=[case[2].split("=")[0].strip() + f"-{case[0]}" for case in SENSELESS])
+def test_a_copied_policy_that_contradicts_itself_is_refused_at_its_line(preset, old, new, said):
+    """A maximum under its minimum, a period or limit of 0, no status a mentee may have: the run would
+    judge every pair by it without a word (a 1-month ITSS deadline under the 2-month minimum made no
+    pair completion-eligible); it is one line naming the file, line, setting, value and what is allowed."""
+    text = preset_text(preset)
+    assert text.count(old) == 1
+    edited = text.replace(old, new)
+    with pytest.raises(UsageError) as refused:
+        policy_from_toml(edited, "ours.toml")
+    key = "months_minimum" if "months_minimum" in said else new.split("=")[0].strip()
+    line = next(n for n, text_line in enumerate(edited.splitlines(), start=1) if text_line.startswith(f"{key} ="))
+    assert str(refused.value).startswith(f"ours.toml line {line}: {said}")
+
+
+def test_a_contradictory_window_stops_the_run_before_anything_is_read(tmp_path):
+    policy = tmp_path / "ours.toml"
+    policy.write_text(preset_text("itss-coaching").replace("months_maximum = 6 ", "months_maximum = 1 "))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for command in (("programs", "show", str(policy)), ("run", str(inbox), "--program", str(policy), "--out", str(tmp_path / "out"))):
+        completed = run(*command)
+        assert completed.returncode == 2 and completed.stdout == ""
+        assert completed.stderr.strip().splitlines() == [
+            f"Error: {policy} line {_line(policy, 'months_minimum')}: [window] months_minimum must be at most "
+            "months_maximum (1), not 2: a completion early enough to meet the deadline would always be too soon, "
+            "and one late enough never on time"]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("preset, old, new", [
+    ("itss-coaching", "candidate_minimum = 40 ", "candidate_minimum = 0 "),
+    ("itss-coaching", "months_minimum = 2 ", "months_minimum = 0 "),
+    ("itss-coaching", "months_minimum = 2 ", "months_minimum = 6 "),
+    ("itss-coaching", "not_started_days = 30 ", "not_started_days = 0 "),
+    ("itss-coaching", "at_risk_days = 30 ", "at_risk_days = 0 "),
+    ("itss-coaching", "implausible_entry_hours = 8 ", "implausible_entry_hours = 0.5 "),
+    ("support-mentoring", 'excluded_evaluation = ["PAR", "Special Evaluation"]', "excluded_evaluation = []"),
+    ("reps-coaching", "due_days = 30 ", "due_days = 0 "),
+    ("job-embedded", "due_days = 30 ", "due_days = 0 "),
+    ("job-embedded", 'review_due = ["12-15", "04-15"]', "review_due = []"),
+])
+def test_an_unusual_but_meaningful_number_is_accepted(preset, old, new):
+    """No hour minimum, no too-soon warning, a fixed length, due on the day itself, no reviews: real choices."""
+    text = preset_text(preset)
+    assert text.count(old) == 1
+    policy_from_toml(text.replace(old, new), "ours.toml")
+
+
+SCHEDULE = """
+[[payment.tiers]]
+from_hours = 12
+amount = 300
+
+[[payment.tiers]]
+below_hours = 12
+per_hour = 25
+"""
+
+
+@pytest.mark.parametrize("minimum, edit, said", [
+    (12, ("", ""),
+     "[[payment.tiers]] tier 2 below_hours must be more than [hours] coach_contact_minimum (12), not 12: a pair with "
+     "fewer coach contact hours is not paid at all, so the tier is never reached (lower coach_contact_minimum, "
+     "to 0 for a schedule that pays from the first hour)"),
+    (0, ("amount = 300", "amount = 300\nbelow_hours = 12"),
+     "[[payment.tiers]] tier 1 below_hours must be more than its from_hours (12), not 12: "
+     "no number of hours is from the one and below the other"),
+])
+def test_a_stipend_tier_no_paid_pair_can_reach_is_refused_at_its_own_line(minimum, edit, said):
+    """A tier below the contact-hour minimum (the README's schedule with the ITSS 12-hour minimum left in)
+    would never pay: a pair short of the minimum is not paid at all. The line is the tier's own."""
+    text = preset_text("itss-coaching").replace("stipend = 300 ", "stipend = 0 ") + SCHEDULE
+    from_first_hour = text.replace("coach_contact_minimum = 12 ", "coach_contact_minimum = 0 ")
+    policy_from_toml(from_first_hour, "ours.toml")  # accepted
+    edited = text.replace("coach_contact_minimum = 12 ", f"coach_contact_minimum = {minimum} ").replace(*edit)
+    with pytest.raises(UsageError) as refused:
+        policy_from_toml(edited, "ours.toml")
+    lines = edited.splitlines()
+    tier = int(said.split("tier ")[1].split()[0])
+    header = [n for n, line in enumerate(lines, start=1) if line == "[[payment.tiers]]"][tier - 1]
+    line = next(n for n, text_line in enumerate(lines, start=1) if n > header and text_line.startswith("below_hours"))
+    assert str(refused.value) == f"ours.toml line {line}: {said}"
