@@ -14,6 +14,7 @@ pass the file instead of a name. Nothing in the rules hard-codes a number that l
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import difflib
@@ -383,6 +384,7 @@ def _check_values(sections: dict[str, object]) -> None:
     if agreement is not None:  # "4-15" and "04-15" are one date
         _once(agreement.review_due, lambda text: month_day(text, "partnership_agreement", "review_due"),
               "[partnership_agreement] review_due", "partnership_agreement", "review_due")
+        _check_reviews_after_agreement(agreement, school_year or SchoolYear())
     for (section, key), why in _NOT_ZERO.items():
         if section in sections and getattr(sections[section], key) == 0:
             least = "at least 1" if isinstance(getattr(sections[section], key), int) else "more than 0"
@@ -481,6 +483,25 @@ def _choices(given: list[str], table: str, column: str, section: str, key: str) 
                        f"{'is' if len(unknown) == 1 else 'are'} not one of {', '.join(allowed)}", section, key)
     _once(given, choice_key, f"[{section}] {key}", section, key)  # `Ongoing Support` and `OngoingSupport` are one
     return [spelled[choice_key(text)] for text in given]
+
+
+def _check_reviews_after_agreement(agreement: PartnershipAgreement, school_year: SchoolYear) -> None:
+    """A review due on or before the day the school year's agreement is due is owed by no pair (no
+    review is owed of an agreement not yet due): it would be dropped without a word."""
+    start = _day_in(2024, *month_day(school_year.starts, "school_year", "starts"))
+    for text in agreement.review_due:
+        month, day = month_day(text, "partnership_agreement", "review_due")
+        due = _day_in(start.year, month, day)
+        days = (due if due >= start else _day_in(start.year + 1, month, day)) - start
+        if days.days <= agreement.due_days:
+            raise _Problem(f"[partnership_agreement] review_due {text!r} must be more than due_days ({agreement.due_days}) "
+                           f"into the school year that starts {school_year.starts!r}, not {days.days} days: no pair owes a review "
+                           "due by the day its agreement is due, so it would never be asked for", "partnership_agreement", "review_due")
+
+
+def _day_in(year: int, month: int, day: int) -> dt.date:
+    """A policy's month and day in ``year``, 29 February the 28th in a common year (as the rules read it)."""
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 def _check_tier_hours(number: int, tier: Tier, measured: str, hours: Hours) -> None:

@@ -269,3 +269,31 @@ def test_a_stipend_tier_no_paid_pair_can_reach_is_refused_at_its_own_line(minimu
     header = [n for n, line in enumerate(lines, start=1) if line == "[[payment.tiers]]"][tier - 1]
     line = next(n for n, text_line in enumerate(lines, start=1) if n > header and text_line.startswith("below_hours"))
     assert str(refused.value) == f"ours.toml line {line}: {said}"
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ('review_due = ["12-15", "04-15"]', 'review_due = ["08-01", "04-15"]',
+     "[partnership_agreement] review_due '08-01' must be more than due_days (30) into the school year that starts "
+     "'08-01', not 0 days: no pair owes a review due by the day its agreement is due, so it would never be asked for"),
+    ('review_due = ["12-15", "04-15"]', 'review_due = ["12-15", "08-31"]', "review_due '08-31' must be more than due_days (30)"),
+    ("due_days = 30 ", "due_days = 200 ", "review_due '12-15' must be more than due_days (200) into the school year "
+     "that starts '08-01', not 136 days"),
+])
+def test_an_agreement_review_due_before_the_agreement_itself_is_refused(old, new, said):
+    """A review due on the school year's first day, or by the day the year's agreement is due, is owed by
+    no pair: the copy would drop it without a word (one of 1 December would count, one of 31 August not)."""
+    text = preset_text("job-embedded")
+    assert text.count(old) == 1
+    edited = text.replace(old, new)
+    with pytest.raises(UsageError) as refused:
+        policy_from_toml(edited, "ours.toml")
+    line = next(n for n, text_line in enumerate(edited.splitlines(), start=1) if text_line.startswith("review_due"))
+    assert str(refused.value).startswith(f"ours.toml line {line}: ") and said in str(refused.value)
+
+
+@pytest.mark.parametrize("old, new", [('starts = "08-01"', 'starts = "12-16"'),
+                                      ('review_due = ["12-15", "04-15"]', 'review_due = ["09-01", "07-31"]')])
+def test_an_agreement_review_due_after_the_agreement_is_accepted(old, new):
+    """Reviews due later in the school year, whenever it starts (a 15 December review 364 days into a
+    year starting on the 16th), are fine."""
+    policy_from_toml(preset_text("job-embedded").replace(old, new), "ours.toml")
