@@ -25,8 +25,8 @@ from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
 from .judgement import Context, Judgement
-from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair,
-                    unknown_id, unknown_ids)
+from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, no_assignment_text, pair_finding, payment_id,
+                    programs_by_pair, unknown_id, unknown_ids)
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -91,7 +91,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     pairs, pair_findings = build_pairs(tables, programs)
     findings += pair_findings
     pairs = _with_periods(pairs, programs, as_of)
-    known = RosterIds(tables["employees"]["employee_id"], tables.set_aside)
+    known = RosterIds(tables["employees"]["employee_id"], tables.set_aside, tables.assignments_aside)
 
     entries = logs.log_entries(tables)
     large = len(entries) >= settings.PARALLEL_ROWS  # then part of the work below is done by forked copies
@@ -220,9 +220,9 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
                 findings.append(finding("ID-UNKNOWN", f"{unknown} on the {what} row, not in the roster",
                                         **{**where, "cell": cell}))
             elif (row["candidate_id"], row["coach_id"]) not in assigned:
-                findings.append(finding("LOG-NO-ASSIGNMENT",
-                    f"Candidate {row['candidate_id']} and coach {row['coach_id']} have no assignment; the {what} row is not used",
-                    fix=f"Record the assignment of this pair, or correct the IDs on the {what} row.", **where))
+                none, fix = no_assignment_text(row["candidate_id"], row["coach_id"], known, f"{what} row")
+                findings.append(finding("LOG-NO-ASSIGNMENT", f"{none}; the {what} row is not used",
+                    fix=fix or f"Record the assignment of this pair, or correct the IDs on the {what} row.", **where))
             elif givers is not None and row["employee_id"] not in known:
                 findings.append(finding("ID-UNKNOWN",
                     f"Employee ID {row['employee_id']} (who gave the {what}) is not in the roster; the {what} row is not used",
