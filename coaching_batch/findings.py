@@ -52,6 +52,8 @@ CATALOGUE: dict[str, Code] = {
     "LOG-DUPLICATE": Code(W, "coordinator", "Remove the repeated entry; it was counted once."),
     "LOG-NO-ASSIGNMENT": Code(E, "coordinator", "Record the assignment of this pair, or correct the IDs on the log."),
     "LOG-TOTAL-MISMATCH": Code(W, "coach", "Correct the Total Hours value or the entries above it."),
+    "LOG-NOT-KEPT": Code(W, "coordinator", "Check the row's Candidate ID and Coach ID (another pair's?) and the Program on "
+                     "the two's assignment; if both are right, nothing to do: that program keeps no such rows."),
     # pairs
     "COACH-NOT-QUALIFIED": Code(E, "coordinator", "Assign a qualified coach, or complete the coach's missing qualification."),
     "COACH-CONCURRENT": Code(E, "coordinator", "A coach may coach one candidate at a time: end or reassign one pair."),

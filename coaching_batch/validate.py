@@ -44,6 +44,9 @@ class Tables:
     # the roster's IDs whose every row was left out for a bad cell → that cell ("Roster.xlsx, Staff, F5"),
     # so that an "unknown" ID can say it is there but set aside
     set_aside: dict[str, str] = field(default_factory=dict)
+    # the pairs (candidate ID, coach ID) of assignment rows left out for a bad cell → that cell, so that
+    # a row of theirs can say its assignment is there but set aside, not that they have none
+    assignments_aside: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -274,7 +277,8 @@ def _value_in(kind: str, text: str, day_first: bool) -> str | None:
 
 def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, day_first: bool) -> ValidatedTable:
     """Validate one combined raw table; return its typed good rows, the findings, and for a table
-    with a unique column (the roster) each value of it on a row left out → the first bad cell there."""
+    with a unique column (the roster) each value of it on a row left out → the first bad cell there, and for
+    the assignments each pair (candidate ID, coach ID) so (see :func:`_aside_keys`)."""
     findings: list[Finding] = []
     bad_rows: dict[int, str] = {}  # row → where its first bad cell is
     # Each column is analysed once (its texts cleaned by the whitespace rule, each distinct one once)
@@ -328,13 +332,13 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
     keep = np.ones(len(frame), dtype=bool)
     if bad_rows:
         keep[frame.index.get_indexer(sorted(bad_rows))] = False
-    key = next((column.name for column in table.columns if column.unique), None)
+    keys = _aside_keys(table)
     set_aside = {}
-    if key and bad_rows:
+    if keys and bad_rows:
         for row, where in sorted(bad_rows.items()):
-            value = parsed[key].values.at[row] if key in parsed else text.at[row, key]
-            if pd.notna(value):
-                set_aside.setdefault(str(value), where)
+            named = [parsed[key].values.at[row] if key in parsed else text.at[row, key] for key in keys]
+            if all(pd.notna(value) for value in named):
+                set_aside.setdefault(str(named[0]) if len(keys) == 1 else tuple(map(str, named)), where)
     index = frame.index[keep]
     typed = {}
     for column in table.columns:
@@ -345,9 +349,20 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
     for meta in META:
         typed[meta] = frame[meta][keep]
     typed = pd.DataFrame(typed, index=index)
-    if set_aside:  # an ID kept on another row (a repeat, ID-DUPLICATE) is in the roster
-        set_aside = {value: where for value, where in set_aside.items() if value not in set(typed[key])}
+    if set_aside:  # an ID kept on another row (a repeat, ID-DUPLICATE) is in the roster; a pair, assigned
+        kept = set(typed[keys[0]]) if len(keys) == 1 else set(zip(*(typed[key] for key in keys)))
+        set_aside = {value: where for value, where in set_aside.items() if value not in kept}
     return typed, findings, set_aside
+
+
+PAIR_TABLES = ("assignments",)  # a row left out is told by the pair it names (Tables.assignments_aside)
+
+
+def _aside_keys(table: Table) -> tuple[str, ...]:
+    """The columns that tell what a row left out for a bad cell was: a table's unique column (the
+    roster's Employee ID), an assignment's two IDs; none for the other tables."""
+    unique = tuple(column.name for column in table.columns if column.unique)[:1]
+    return unique or (("candidate_id", "coach_id") if table.name in PAIR_TABLES else ())
 
 
 def _as_read(text: pd.Series, parsed: values.Parsed) -> pd.Series:
@@ -393,11 +408,14 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
         typed, table_findings, set_aside = validated[name]
         result.frames[name] = typed.reset_index(drop=True)
         findings += table_findings
-        result.set_aside |= set_aside
+        if name in PAIR_TABLES:
+            result.assignments_aside |= set_aside
+        else:
+            result.set_aside |= set_aside
     return result, findings
 
 
-ValidatedTable = tuple[pd.DataFrame, list[Finding], dict[str, str]]
+ValidatedTable = tuple[pd.DataFrame, list[Finding], dict[str | tuple[str, str], str]]
 Group = tuple[list[tuple[str, RawSheet]], int]  # a table's sheets, and the source number of its first
 Part = tuple[str, int, int]  # a table's rows [start, stop)
 
@@ -421,7 +439,7 @@ def _validate_all(groups: dict[str, Group], view: Tables, *, day_first: bool, pa
         frames = [done[part][0] for part in parts]
         validated[name] = (frames[0] if len(frames) == 1 else pd.concat(frames),
                            [item for part in parts for item in done[part][1]],
-                           {value: where for part in parts for value, where in done[part][2].items()})
+                           {value: where for part in parts[::-1] for value, where in done[part][2].items()})  # the first's
     return validated
 
 

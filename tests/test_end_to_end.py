@@ -16,7 +16,8 @@ import openpyxl
 import pytest
 
 from coaching_batch.cli import main
-from workbooks import assignment_rows, candidate_log_rows, coach_log_rows, roster_rows, run_command, write_ods, write_workbook
+from workbooks import (assignment_rows, candidate_log_rows, coach_log_rows, roster_rows, run_command, table_rows, write_ods,
+                       write_workbook)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
@@ -434,6 +435,33 @@ def test_an_employee_whose_roster_row_is_left_out_for_a_bad_cell_is_not_called_m
     rows = list(workbook["Pairs"].values)
     reasons = rows[1][rows[0].index("Reasons")]
     assert f"coach ID 100: its roster row has an error ({where})" in reasons
+
+
+def test_a_pair_whose_assignment_row_is_left_out_for_a_bad_cell_is_not_called_unassigned(tmp_path):
+    """The assignment's Status typed 'Compelted': the row is left out (SPEC §4), and the pair's log
+    entries and milestone row, not used for it, point at that cell instead of saying the two have no
+    assignment (the coordinator went looking for an assignment that is there)."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([
+        {"candidate_id": "200", "coach_id": "100", "assigned_date": dt.date(2026, 1, 2),
+         "planning_meeting_date": dt.date(2026, 1, 10), "status": "Compelted"}])})
+    write_workbook(inbox / "log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, day), "contact_type": "Phone", "duration": 2}
+        for day in (2, 3)])})
+    write_workbook(inbox / "milestones.xlsx", {"Milestones": table_rows("milestones", [
+        {"candidate_id": "200", "coach_id": "100", "phase": "Orientation", "date": dt.date(2026, 2, 2)}])})
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    [bad] = [f for f in result["exceptions"] if f["rule"] == "CELL-ENUM"]
+    where = f"pairs.xlsx, Pairs, {bad['cell']}"
+    said = f"Candidate 200 and coach 100 have no assignment in use (their assignment row is left out for the error at {where}: fix that cell)"
+    unassigned = {f["file"]: f for f in result["exceptions"] if f["rule"] == "LOG-NO-ASSIGNMENT"}
+    assert unassigned["log.xlsx"]["message"] == f"{said}; 2 coach log entries not counted"
+    assert unassigned["milestones.xlsx"]["message"] == f"{said}; the milestone row is not used"
+    assert all(f["fix"].startswith(f"Fix the cell {where}") for f in unassigned.values())
 
 
 def test_an_employee_id_typed_once_as_text_and_once_as_a_number_is_id_duplicate_not_a_failed_run(tmp_path):

@@ -992,6 +992,32 @@ def test_findings_on_the_feedback_rows_of_a_pair_carry_its_program():
     assert [f.program for f in found(result, "LOG-NO-ASSIGNMENT")] == [""]  # 205 and 100 have no pair
 
 
+def test_milestone_and_feedback_rows_of_a_program_keeping_none_are_a_warning_per_sheet_and_pair_not_dropped_unsaid():
+    """An ITSS pair's milestone rows and a job-embedded pair's feedback row are read but no rule of
+    their program uses them: one LOG-NOT-KEPT warning per sheet and pair, at its first row, naming
+    the program and the rows left unused (they were dropped with no finding at all)."""
+    result = evaluate_with(JOB, employees=job_roster(),
+                           assignments=[job_pair(program="ITSS Technical Advancement Skills Coaching"), job_pair(candidate="201")],
+                           milestones=[milestone("Agreement", "2026-08-20"), milestone("Orientation", "2026-08-21")],
+                           feedback=[feedback("Coach", "2026-05-01", candidate="201")])
+    unused = found(result, "LOG-NOT-KEPT")
+    assert [(f.file, f.cell, f.severity, f.program, f.candidate_id, f.message) for f in unused] == [
+        ("feedback.xlsx", cell("feedback", "candidate_id", 1), "warning", JOB, "201",
+         "Candidate 201 and coach 100 are assigned in Job-Embedded Coaching, which keeps no feedback round; 1 feedback row not used"),
+        ("milestones.xlsx", cell("milestones", "candidate_id", 1), "warning", "itss-coaching", "200",
+         "Candidate 200 and coach 100 are assigned in ITSS Technical Advancement Skills Coaching, which keeps no milestones; "
+         "2 milestone rows not used")]
+
+
+def test_rows_of_two_people_assigned_also_in_a_program_keeping_them_are_used_without_a_warning():
+    result = evaluate_with(JOB, employees=job_roster(),
+                           assignments=[job_pair(start="2025-09-01", program="itss-coaching"), job_pair(start="2026-08-01")],
+                           milestones=[milestone("Agreement", "2026-08-20")])
+    assert found(result, "LOG-NOT-KEPT") == [] and found(result, "LOG-NO-ASSIGNMENT") == []
+    result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=[feedback("Coach", "2026-05-01")])
+    assert found(result, "LOG-NOT-KEPT") == []
+
+
 def test_a_cell_finding_on_a_pairs_row_gets_the_pairs_program_when_the_two_have_pairs_of_one_program_only():
     from coaching_batch.findings import finding
     from coaching_batch.rules.pairs import with_pair_programs

@@ -25,8 +25,8 @@ from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
 from .judgement import Context, Judgement
-from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, pair_finding, payment_id, programs_by_pair,
-                    unknown_id, unknown_ids)
+from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, no_assignment_text, pair_finding, payment_id,
+                    programs_by_pair, unknown_id, unknown_ids)
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -91,7 +91,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     pairs, pair_findings = build_pairs(tables, programs)
     findings += pair_findings
     pairs = _with_periods(pairs, programs, as_of)
-    known = RosterIds(tables["employees"]["employee_id"], tables.set_aside)
+    known = RosterIds(tables["employees"]["employee_id"], tables.set_aside, tables.assignments_aside)
 
     entries = logs.log_entries(tables)
     large = len(entries) >= settings.PARALLEL_ROWS  # then part of the work below is done by forked copies
@@ -100,7 +100,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     findings += entry_findings + logs.label_findings(entries, tables)
     counted = entries.loc[entries["counted"].to_numpy(), COUNTED_COLUMNS]
     # What needs only the entries and the pairs' IDs is worked out by a forked process meanwhile, for a large inbox.
-    aside = Forked(partial(_beside_the_rules, tables, entries, counted, pairs, known, footers or []),
+    aside = Forked(partial(_beside_the_rules, tables, entries, counted, pairs, known, footers or [], programs),
                    enabled=large)
 
     minutes = counted.groupby(["pair", "kind"])["duration"].sum().unstack(fill_value=0)
@@ -164,10 +164,13 @@ def blocking_errors(pairs: pd.DataFrame, findings: list[Finding]) -> pd.Series:
 
 
 def _beside_the_rules(tables: Tables, entries: pd.DataFrame, counted: pd.DataFrame, pairs: pd.DataFrame,
-                      known: set[str], footers: list) -> tuple[list[Finding], list[Finding], pd.DataFrame]:
-    """The footers' totals, the feedback and milestone rows without a pair, and the hours by month:
-    what needs only the judged entries and the pairs' IDs, not the programs' verdicts."""
-    return logs.check_footers(entries, footers), _rows_without_pair(tables, pairs, known) + _forms_of_unknown_employees(tables, known), _hours_by_month(counted, pairs)
+                      known: set[str], footers: list, programs: Programs) -> tuple[list[Finding], list[Finding], pd.DataFrame]:
+    """The footers' totals, the feedback and milestone rows without a pair (or of a program keeping
+    none), and the hours by month: what needs only the judged entries and the pairs' IDs, not the
+    programs' verdicts."""
+    unpaired = (_rows_without_pair(tables, pairs, known) + _rows_no_program_keeps(tables, pairs, programs)
+                + _forms_of_unknown_employees(tables, known))
+    return logs.check_footers(entries, footers), unpaired, _hours_by_month(counted, pairs)
 
 
 def _with_periods(pairs: pd.DataFrame, programs: Programs, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -220,13 +223,51 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
                 findings.append(finding("ID-UNKNOWN", f"{unknown} on the {what} row, not in the roster",
                                         **{**where, "cell": cell}))
             elif (row["candidate_id"], row["coach_id"]) not in assigned:
-                findings.append(finding("LOG-NO-ASSIGNMENT",
-                    f"Candidate {row['candidate_id']} and coach {row['coach_id']} have no assignment; the {what} row is not used",
-                    fix=f"Record the assignment of this pair, or correct the IDs on the {what} row.", **where))
+                none, fix = no_assignment_text(row["candidate_id"], row["coach_id"], known, f"{what} row")
+                findings.append(finding("LOG-NO-ASSIGNMENT", f"{none}; the {what} row is not used",
+                    fix=fix or f"Record the assignment of this pair, or correct the IDs on the {what} row.", **where))
             elif givers is not None and row["employee_id"] not in known:
                 findings.append(finding("ID-UNKNOWN",
                     f"Employee ID {row['employee_id']} (who gave the {what}) is not in the roster; the {what} row is not used",
                     **{**where, "cell": givers[i]}))
+    return findings
+
+
+# the rows of a table the rules of these sections read, and what a program without them keeps none of
+KEPT_BY = {"feedback": (("feedback",), "feedback round"), "milestones": (("partnership_agreement", "phases"), "milestones")}
+
+
+def _rows_no_program_keeps(tables: Tables, pairs: pd.DataFrame, programs: Programs) -> list[Finding]:
+    """A feedback or milestone row of two people assigned only in programs that keep no such rows (ITSS
+    keeps no milestones, only reps a feedback round) is not used: one warning per sheet and pair, at
+    the first row's Candidate ID, naming the programs (two people assigned in an unknown program are
+    not judged at all: its CELL-ENUM says so)."""
+    findings = []
+    assigned = pairs.groupby(["candidate_id", "coach_id"], sort=False)["program"].unique()
+    titles = {policy.name: policy.title or policy.name for policy in programs}
+    for table, what in (("feedback", "feedback"), ("milestones", "milestone")):
+        rows = tables[table]
+        if rows.empty:
+            continue
+        sections, kept = KEPT_BY[table]
+        keeping = {policy.name for policy in programs if any(policy.has(section) for section in sections)}
+        none = assigned[[all(name in titles and name not in keeping for name in names) for names in assigned]]
+        unused = rows[pd.MultiIndex.from_frame(rows[["candidate_id", "coach_id"]]).isin(none.index)]
+        if unused.empty:
+            continue
+        keys = ["_file", "_sheet", "candidate_id", "coach_id"]
+        sizes = unused.groupby(keys, sort=False).size().to_numpy()  # in order of first row
+        first = unused[~unused.duplicated(keys)]
+        cells = tables.cells(first, "candidate_id")
+        for cell, row, size in zip(cells, first[keys].to_dict("records"), sizes):
+            names = none[(row["candidate_id"], row["coach_id"])]
+            named = " and ".join(titles[name] for name in names)
+            findings.append(finding(
+                "LOG-NOT-KEPT",
+                f"Candidate {row['candidate_id']} and coach {row['coach_id']} are assigned in {named}, which "
+                f"keep{'s' if len(names) == 1 else ''} no {kept}; {size} {what} row{'' if size == 1 else 's'} not used",
+                file=row["_file"], sheet=row["_sheet"], cell=cell,
+                candidate_id=row["candidate_id"], coach_id=row["coach_id"], program=names[0] if len(names) == 1 else ""))
     return findings
 
 

@@ -25,7 +25,7 @@ from ..recognise import is_blank
 from ..validate import Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
-from .pairs import unknown_ids
+from .pairs import no_assignment_text, unknown_ids
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -327,8 +327,9 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         f"{unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
         f"{n} entr{'y' if n == 1 else 'ies'} not counted"), known=known_ids)
     findings += _grouped_findings(entries, entries["reason"] == "LOG-NO-ASSIGNMENT", "LOG-NO-ASSIGNMENT", lambda r, n: (
-        f"Candidate {r['candidate_id']} and coach {r['coach_id']} have no assignment; "
-        f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} not counted"))
+        f"{no_assignment_text(r['candidate_id'], r['coach_id'], known_ids, 'log entries')[0]}; "
+        f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} not counted"),
+        fix=lambda r: no_assignment_text(r["candidate_id"], r["coach_id"], known_ids, "log entries")[1])
 
     about = _PairWords(pairs, programs)
     flagged = entries["reason"].isin(["LOG-DURATION-INVALID", "LOG-DATE-FUTURE", "LOG-OUTSIDE-WINDOW", "AGREEMENT-MISSING", "LOG-DUPLICATE"])
@@ -496,9 +497,10 @@ GROUPED_FINDING_COLUMNS = ("kind", "_file", "_sheet", "_row", "candidate_id", "c
 
 
 def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message,
-                      known: set[str] | None = None) -> list[Finding]:
+                      known: set[str] | None = None, fix=None) -> list[Finding]:
     """One finding per sheet and pair, at the first entry, for problems that affect a whole log; with
-    ``known`` (the roster's IDs), at the label of the first ID it lacks when the IDs are named above.
+    ``known`` (the roster's IDs), at the label of the first ID it lacks when the IDs are named above;
+    ``fix``, the first entry → its fix (None: the catalogue's).
 
     The first entries and the counts are taken for all groups at once: a pasted log can hold tens of
     thousands of IDs the roster lacks, a group each."""
@@ -514,7 +516,7 @@ def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message
         first["candidate_id"] = first["candidate_id"] or None
         first["coach_id"] = first["coach_id"] or None
         role = None if known is None else "candidate" if first["candidate_id"] not in known else "coach"
-        findings.append(finding(rule, message(first, int(size)), **_where(first, "id_col", role)))
+        findings.append(finding(rule, message(first, int(size)), fix=fix and fix(first), **_where(first, "id_col", role)))
     return findings
 
 

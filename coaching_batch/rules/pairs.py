@@ -32,14 +32,30 @@ _LOST_ZEROS = tuple("0" * n for n in range(1, 10))
 
 class RosterIds(frozenset):
     """The roster's employee IDs, and ``set_aside``: those whose roster row was left out for a bad
-    cell → where that cell is (see :class:`..validate.Tables`)."""
+    cell → where that cell is; ``assignments_aside``: the pairs (candidate ID, coach ID) whose
+    assignment row was left out so (see :class:`..validate.Tables`)."""
 
     set_aside: dict[str, str]
+    assignments_aside: dict[tuple[str, str], str]
 
-    def __new__(cls, ids, set_aside: dict[str, str] | None = None):
+    def __new__(cls, ids, set_aside: dict[str, str] | None = None,
+                assignments_aside: dict[tuple[str, str], str] | None = None):
         known = super().__new__(cls, ids)
         known.set_aside = set_aside or {}
+        known.assignments_aside = assignments_aside or {}
         return known
+
+
+def no_assignment_text(candidate_id: str, coach_id: str, known, what: str) -> tuple[str, str | None]:
+    """`Candidate 200 and coach 100 have no assignment`, and the fix (None: the catalogue's), for a row
+    of theirs (``what``: "log entries", "feedback row" …) not used for it; where their assignment row
+    is left out for a bad cell (``known``: :class:`RosterIds`), the message says so and the fix is that cell."""
+    text = f"Candidate {candidate_id} and coach {coach_id} have no assignment"
+    where = getattr(known, "assignments_aside", {}).get((candidate_id, coach_id))
+    if where is None:
+        return text, None
+    return (text + f" in use (their assignment row is left out for the error at {where}: fix that cell)",
+            f"Fix the cell {where} (its own finding says how): their assignment row is then read, and the {what} with it.")
 
 
 def unknown_id(role: str, employee_id: str, known) -> str:
