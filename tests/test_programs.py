@@ -406,6 +406,22 @@ def test_an_agreement_on_the_first_of_a_month_makes_that_month_full():
     assert len(findings) == 1 and names_month(findings[0].message, 2026, 2)
 
 
+def test_a_withdrawn_pair_is_checked_for_monthly_meetings_up_to_its_completion_date_only():
+    """SPEC §2a: the relationship ends on the completion date, so the full months before a withdrawal
+    need a meeting (they were skipped for every Withdrawn pair); the months after it do not."""
+    log = monthly_meetings("2026-02", "2026-03") + monthly_meetings("2026-05", "2026-06")
+    result = mentoring(pairs=[mentoring_pair(status="Withdrawn", completion="2026-07-10")], log=log)
+    findings = found(result, "LOG-MONTH-MISSING")
+    assert len(findings) == 1 and names_month(findings[0].message, 2026, 4)
+
+
+def test_a_pair_withdrawn_on_a_day_not_recorded_is_not_checked_for_monthly_meetings():
+    """Which months a relationship withdrawn without a Completion Date lasted is not known: no month
+    after the withdrawal is asked for."""
+    result = mentoring(pairs=[mentoring_pair(status="Withdrawn")], log=monthly_meetings("2026-02", "2026-03"))
+    assert found(result, "LOG-MONTH-MISSING") == []
+
+
 # RELATIONSHIP-EXPIRED and the 12 months
 
 def test_relationship_ending_on_the_as_of_date_has_reached_its_end_but_not_expired():
