@@ -526,6 +526,38 @@ def test_withdrawn_reps_pair_says_withdrawn_once():
     assert reasons(pair_of(result)) == "withdrawn"
 
 
+def test_a_reps_pair_withdrawn_with_no_completion_date_counts_no_hours_and_says_why_at_each_entry():
+    """SPEC §2a: a reps pair is active to its completion date, Withdrawn as in COACH-CONCURRENT (ignored
+    when the date is blank), and counts the entries of its active period only: the others are
+    LOG-OUTSIDE-WINDOW (its hours were counted up to the end of the commitment, unsaid)."""
+    dates = ["2025-10-10", "2026-01-09", "2026-08-07"]
+    pair = reps_pair(start="2025-10-03", status="Withdrawn")
+    result = reps(pairs=[pair], log=[coach_entry(d) for d in dates], as_of="2026-08-31")
+    assert pair_of(result)["coach_contact_hours"] == 0
+    outside = found(result, "LOG-OUTSIDE-WINDOW")
+    assert [f.cell for f in outside] == [cell("coach_log", "date", row) for row in (1, 2, 3)]
+    assert all("withdrawn with no Completion Date" in f.message and f.message.endswith("; not counted") for f in outside)
+    assert outside[0].fix == "Record the day the pair was withdrawn in its Completion Date: the entries up to that day then count."
+    assert set(found(result)) == {"LOG-OUTSIDE-WINDOW"}  # no COACH-INACTIVE, COMMITMENT-DUE or FEEDBACK-MISSING: not Active
+    assert reasons(pair_of(result)) == "withdrawn"
+
+
+def test_a_reps_pair_withdrawn_on_a_recorded_day_counts_its_entries_up_to_that_day():
+    pair = reps_pair(start="2025-10-03", status="Withdrawn", completion="2026-02-01")
+    result = reps(pairs=[pair], log=[coach_entry("2026-01-09"), coach_entry("2026-02-01"), coach_entry("2026-03-06")],
+                  as_of="2026-08-31")
+    assert pair_of(result)["coach_contact_hours"] == 2
+    assert [f.message for f in found(result, "LOG-OUTSIDE-WINDOW")] == [
+        "coach log entry dated 2026-03-06 is after the completion date 2026-02-01; not counted"]
+
+
+def test_a_coach_trained_after_the_start_of_a_pair_withdrawn_undated_is_told_of_that_start():
+    pair = reps_pair(start="2025-10-03", status="Withdrawn")
+    result = reps(pairs=[pair], log=[], roster=reps_roster(coach={"coach_training_date": "2025-12-01"}), as_of="2026-08-31")
+    [unqualified] = found(result, "COACH-NOT-QUALIFIED")
+    assert "after the planning meeting 2025-10-03" in unqualified.message
+
+
 # --- reps-coaching -----------------------------------------------------------------------------
 
 REPS = "reps-coaching"
