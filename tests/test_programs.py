@@ -406,6 +406,22 @@ def test_an_agreement_on_the_first_of_a_month_makes_that_month_full():
     assert len(findings) == 1 and names_month(findings[0].message, 2026, 2)
 
 
+def test_a_withdrawn_pair_is_checked_for_monthly_meetings_up_to_its_completion_date_only():
+    """SPEC §2a: the relationship ends on the completion date, so the full months before a withdrawal
+    need a meeting (they were skipped for every Withdrawn pair); the months after it do not."""
+    log = monthly_meetings("2026-02", "2026-03") + monthly_meetings("2026-05", "2026-06")
+    result = mentoring(pairs=[mentoring_pair(status="Withdrawn", completion="2026-07-10")], log=log)
+    findings = found(result, "LOG-MONTH-MISSING")
+    assert len(findings) == 1 and names_month(findings[0].message, 2026, 4)
+
+
+def test_a_pair_withdrawn_on_a_day_not_recorded_is_not_checked_for_monthly_meetings():
+    """Which months a relationship withdrawn without a Completion Date lasted is not known: no month
+    after the withdrawal is asked for."""
+    result = mentoring(pairs=[mentoring_pair(status="Withdrawn")], log=monthly_meetings("2026-02", "2026-03"))
+    assert found(result, "LOG-MONTH-MISSING") == []
+
+
 # RELATIONSHIP-EXPIRED and the 12 months
 
 def test_relationship_ending_on_the_as_of_date_has_reached_its_end_but_not_expired():
@@ -508,6 +524,38 @@ def test_a_mentoring_pair_with_ids_not_in_the_roster_says_mentee_and_mentor_in_i
 def test_withdrawn_reps_pair_says_withdrawn_once():
     result = reps(pairs=[reps_pair(status="Withdrawn", completion="2026-09-01")])
     assert reasons(pair_of(result)) == "withdrawn"
+
+
+def test_a_reps_pair_withdrawn_with_no_completion_date_counts_no_hours_and_says_why_at_each_entry():
+    """SPEC §2a: a reps pair is active to its completion date, Withdrawn as in COACH-CONCURRENT (ignored
+    when the date is blank), and counts the entries of its active period only: the others are
+    LOG-OUTSIDE-WINDOW (its hours were counted up to the end of the commitment, unsaid)."""
+    dates = ["2025-10-10", "2026-01-09", "2026-08-07"]
+    pair = reps_pair(start="2025-10-03", status="Withdrawn")
+    result = reps(pairs=[pair], log=[coach_entry(d) for d in dates], as_of="2026-08-31")
+    assert pair_of(result)["coach_contact_hours"] == 0
+    outside = found(result, "LOG-OUTSIDE-WINDOW")
+    assert [f.cell for f in outside] == [cell("coach_log", "date", row) for row in (1, 2, 3)]
+    assert all("withdrawn with no Completion Date" in f.message and f.message.endswith("; not counted") for f in outside)
+    assert outside[0].fix == "Record the day the pair was withdrawn in its Completion Date: the entries up to that day then count."
+    assert set(found(result)) == {"LOG-OUTSIDE-WINDOW"}  # no COACH-INACTIVE, COMMITMENT-DUE or FEEDBACK-MISSING: not Active
+    assert reasons(pair_of(result)) == "withdrawn"
+
+
+def test_a_reps_pair_withdrawn_on_a_recorded_day_counts_its_entries_up_to_that_day():
+    pair = reps_pair(start="2025-10-03", status="Withdrawn", completion="2026-02-01")
+    result = reps(pairs=[pair], log=[coach_entry("2026-01-09"), coach_entry("2026-02-01"), coach_entry("2026-03-06")],
+                  as_of="2026-08-31")
+    assert pair_of(result)["coach_contact_hours"] == 2
+    assert [f.message for f in found(result, "LOG-OUTSIDE-WINDOW")] == [
+        "coach log entry dated 2026-03-06 is after the completion date 2026-02-01; not counted"]
+
+
+def test_a_coach_trained_after_the_start_of_a_pair_withdrawn_undated_is_told_of_that_start():
+    pair = reps_pair(start="2025-10-03", status="Withdrawn")
+    result = reps(pairs=[pair], log=[], roster=reps_roster(coach={"coach_training_date": "2025-12-01"}), as_of="2026-08-31")
+    [unqualified] = found(result, "COACH-NOT-QUALIFIED")
+    assert "after the planning meeting 2025-10-03" in unqualified.message
 
 
 # --- reps-coaching -----------------------------------------------------------------------------

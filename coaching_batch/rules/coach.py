@@ -32,7 +32,7 @@ def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgemen
     judgement = Judgement()
     said = context.policy.words.coach
     fix = f"Assign a qualified {said}, or complete the {said}'s missing qualification."
-    reasons = qualification_reasons(pairs, context.tables["employees"], context.tables["recommendations"], coach)
+    reasons = qualification_reasons(pairs, context.tables["employees"], context.tables["recommendations"], coach, context.as_of)
     records = pairs[["candidate_id", "coach_id", "program", "start", "period_end", "_file", "_sheet"]].to_dict("index")
     for i, pair_reasons in reasons.items():
         for reason in pair_reasons:
@@ -68,7 +68,8 @@ def concurrency_fix(limit: int) -> str:
     return f"A coach may coach {at_once} at a time: end or reassign one pair."
 
 
-def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommendations: pd.DataFrame, policy: Coach) -> pd.Series:
+def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommendations: pd.DataFrame, policy: Coach,
+                          as_of: pd.Timestamp) -> pd.Series:
     """For each pair: the list of reasons its coach is not qualified on the pair's `qualify_on` date."""
     roster = employees.drop_duplicates("employee_id").set_index("employee_id")
     coach = roster.reindex(pairs["coach_id"].to_numpy())
@@ -95,8 +96,9 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
         add(~coach["pgs_status"].eq("Meeting").fillna(False),  # a blank is not Meeting either
             lambda i: "PGS status not recorded" if pd.isna(coach.at[i, "pgs_status"]) else f"PGS status is {coach.at[i, 'pgs_status']}, not Meeting")
     if policy.require_training:
-        # judged on the pair's start, else (none recorded yet) on the as-of date
-        on = pairs["start_label"].where(pairs["window_start"].notna(), "the as-of date")
+        # judged on the pair's start, else (none recorded yet) on the as-of date; a pair that counts no
+        # entries (withdrawn with no completion date) still has its start
+        on = pairs["start_label"].where(pairs["window_start"].notna() | pairs["qualify_on"].ne(as_of), "the as-of date")
         add(coach["coach_training_date"].isna(), lambda i: NO_TRAINING)
         add(coach["coach_training_date"] > when,
             lambda i: f"{TRAINED_AFTER}{day_text(coach.at[i, 'coach_training_date'])}, after {on[i]} {day_text(when[i])}")

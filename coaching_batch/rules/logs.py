@@ -426,7 +426,7 @@ class _PairWords:
     program's own words for its people."""
 
     def __init__(self, pairs: pd.DataFrame, programs: Programs) -> None:
-        columns = ["program", "known_program", "start_label", "end_label", "no_start"]
+        columns = ["program", "known_program", "start_label", "end_label", "no_start", "no_start_fix"]
         self._of = pairs[columns].to_dict("index")
         self._words = {policy.name: policy.words for policy in programs}
 
@@ -541,7 +541,7 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding
             fix = meeting_before_agreement_fix(about.people(row))  # an AGREEMENT-MISSING entry: before the one recorded
             if row["reason"] == "LOG-OUTSIDE-WINDOW":  # in the words of the pair's program
                 if pd.isna(row["window_start"]):
-                    fix = f"Only entries from {words['start_label']} on count: see that its date is recorded on the assignment."
+                    fix = words["no_start_fix"] or f"Only entries from {words['start_label']} on count: see that its date is recorded on the assignment."
                 else:
                     fix = f"Check the date: only entries from {words['start_label']} to {words['end_label']} count."
             return finding(row["reason"], text, program=program, fix=fix, **_where(row, "date_col"))

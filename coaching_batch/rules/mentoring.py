@@ -164,7 +164,8 @@ def _month_text(number: int) -> str:
 
 def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context: Context) -> Judgement:
     """MONTH-OVER-LIMIT at the entry that takes a month past the limit; LOG-MONTH-MISSING for each
-    full calendar month of the relationship (up to as-of) with no meeting logged."""
+    full calendar month of the relationship (up to as-of) with no meeting logged: a Withdrawn pair's up
+    to its Completion Date, and none of one withdrawn without it."""
     judgement = Judgement()
     log = f"{context.policy.words.coach} log"
     counted = context.counted
@@ -191,8 +192,8 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
     as_of = context.as_of
     for i, pair in zip(pairs.index, pairs.to_dict("records")):
         start, end = pair["window_start"], pair["window_end"]
-        if pd.isna(start) or pair["status"] == "Withdrawn":
-            continue
+        if pd.isna(start) or (pair["status"] == "Withdrawn" and pd.isna(pair["completion_date"])):
+            continue  # withdrawn on a day not recorded: which months it lasted is not known
         end = as_of if pd.isna(end) or end > as_of else end
         first = _month_number(start) + (start.day != 1)
         last = _month_number(end + pd.Timedelta(days=1)) - 1  # the last month that ends by `end`

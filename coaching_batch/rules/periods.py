@@ -12,7 +12,8 @@ of all programs are judged in one pass (:func:`coaching_batch.rules.logs.judge_e
 * ``reached_end`` — the period has come to its end by as-of;
 * ``judged`` / ``not_judged`` — whether the program judges the pair this run, else why not;
 * ``before_rule`` — the code of an entry dated before the window starts (of every entry, when it
-  has no start); and the wording of messages (``start_label``, ``end_label``, ``no_start``).
+  has no start); and the wording of messages (``start_label``, ``end_label``, ``no_start``, and
+  ``no_start_fix`` where an entry's fix is not to record the start).
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ from .dates import add_months, month_day_in
 
 PERIOD_COLUMNS = (
     "start", "qualify_on", "window_start", "window_end", "deadline", "period_end", "reached_end", "judged",
-    "not_judged", "before_rule", "start_label", "end_label", "no_start",
+    "not_judged", "before_rule", "start_label", "end_label", "no_start", "no_start_fix",
 )
 
 
 def _period(pairs: pd.DataFrame, **columns) -> pd.DataFrame:
     """The period frame: Series as given, single values (labels, switches) repeated on every pair."""
-    defaults = {"judged": True, "not_judged": "", "before_rule": "LOG-OUTSIDE-WINDOW", "reached_end": False}
+    defaults = {"judged": True, "not_judged": "", "before_rule": "LOG-OUTSIDE-WINDOW", "reached_end": False, "no_start_fix": ""}
     frame = pd.DataFrame(index=pairs.index)
     for name in PERIOD_COLUMNS:
         value = columns.get(name, defaults.get(name))
@@ -77,6 +78,10 @@ def relationship_window(pairs: pd.DataFrame, relationship: Relationship, as_of: 
     )
 
 
+WITHDRAWN_UNDATED = "the pair was withdrawn with no Completion Date recorded, so it is not known up to when its entries count"
+WITHDRAWN_UNDATED_FIX = "Record the day the pair was withdrawn in its Completion Date: the entries up to that day then count."
+
+
 def commitment_end(pairs: pd.DataFrame, commitment: Commitment) -> tuple[pd.Series, pd.Series]:
     """(start, end of the commitment): so many months from the start, or Extended Until when later.
     An Extended Until before the start is ignored (it is reported by the commitment rules)."""
@@ -87,16 +92,21 @@ def commitment_end(pairs: pd.DataFrame, commitment: Commitment) -> tuple[pd.Seri
 
 
 def commitment_window(pairs: pd.DataFrame, commitment: Commitment, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Reps: from the start for the commitment's months (extendable), or to the completion date."""
+    """Reps: from the start for the commitment's months (extendable), or to the completion date. A
+    pair withdrawn with no completion date has no active period (SPEC §2a: Withdrawn as in
+    COACH-CONCURRENT), so none of its entries count."""
     start, end = commitment_end(pairs, commitment)
     window_end = pairs["completion_date"].fillna(end)
     completed = pairs["completion_date"].notna()
+    undated = pairs["status"].eq("Withdrawn") & ~completed
     return _period(
-        pairs, start=start, qualify_on=start.fillna(as_of), window_start=start, window_end=window_end,
+        pairs, start=start, qualify_on=start.fillna(as_of), window_start=start.where(~undated), window_end=window_end.where(~undated),
         deadline=end, period_end=_ends(pairs, end), reached_end=(end <= as_of).fillna(False),
         start_label=pd.Series(np.where(pairs["planning_meeting_date"].notna(), "the planning meeting", "the assignment"), index=pairs.index, dtype=object),
         end_label=pd.Series(np.where(completed, "the completion date", "the end of the commitment"), index=pairs.index, dtype=object),
-        no_start="the pair has no planning meeting or assigned date",
+        no_start=pd.Series(np.where(undated, WITHDRAWN_UNDATED, "the pair has no planning meeting or assigned date"),
+                           index=pairs.index, dtype=object),
+        no_start_fix=pd.Series(np.where(undated, WITHDRAWN_UNDATED_FIX, ""), index=pairs.index, dtype=object),
     )
 
 
