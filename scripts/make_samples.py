@@ -1590,7 +1590,8 @@ def judge_district(as_of: D, meetings: dict[str, list[tuple[D, int, Entry]]]) ->
                         codes.append("MONTH-OVER-LIMIT")
                         cell_findings.append(entry_place("MONTH-OVER-LIMIT", e, "duration", "date",
                                                          f"{d:%B %Y}: {(before + m) / 60:.2f} h of meetings"))
-                codes += ["LOG-MONTH-MISSING" for month in full_months(lo, hi) if month not in by_month]
+                if not (p.state == "Withdrawn" and p.completion is None):  # withdrawn on a day not known: not checked
+                    codes += ["LOG-MONTH-MISSING" for month in full_months(lo, hi) if month not in by_month]
                 end = period_end(p)
                 if p.state == "Active" and end < as_of:
                     codes.append("RELATIONSHIP-EXPIRED")
@@ -1810,6 +1811,9 @@ def compute() -> dict:
                 continue
             if dp.program == "support-mentoring" and day < dp.agreement:
                 row_finding("AGREEMENT-MISSING", e, "date", f"meeting on {day} before any signed agreement (not counted)")
+                continue
+            if dp.program == "reps-coaching" and dp.state == "Withdrawn" and dp.completion is None:
+                row_finding("LOG-OUTSIDE-WINDOW", e, "date", f"{day}: withdrawn with no Completion Date (not counted)")
                 continue
             lo, hi = counting_window(dp, as_of)
             if day < lo or day > hi:
