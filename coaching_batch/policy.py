@@ -433,8 +433,8 @@ _NOT_ZERO = {
     ("window", "inactive_days"): "a pair would be inactive on any day without a coach-log entry",
     ("relationship", "months"): "the relationship would end the day the agreement is signed, before any meeting",
     ("commitment", "months"): "the commitment would end the day it starts, before any coaching",
-    ("monthly_meetings", "max_hours"): "any meeting would put its month over the limit, while every month needs one "
-                                       "(leave out [monthly_meetings] for no monthly limit)",
+    ("monthly_meetings", "max_hours"): "any meeting would put its month over the limit (for no monthly limit, set "
+                                       "it above any month's meetings: 744, the hours of a month)",
     ("capacity", "max_active_coachees"): "with no room, every pair would be over capacity (leave out [capacity] for no limit)",
     ("coach_activity", "inactive_days"): "a coach would be inactive on any day without a coach-log entry "
                                          "(leave out [coach_activity] for no inactivity warning)",

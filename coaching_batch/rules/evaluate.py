@@ -206,7 +206,7 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
     findings = []
     assigned = set(zip(pairs["candidate_id"], pairs["coach_id"]))
     program_of = programs_by_pair(pairs)  # a row of an assigned pair's: its program
-    for table, what in (("feedback", "feedback"), ("milestones", "milestone")):
+    for table, (what, _, _) in PAIR_ROWS.items():
         rows = tables[table]
         if rows.empty:
             continue
@@ -223,8 +223,8 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
                 findings.append(finding("ID-UNKNOWN", f"{unknown} on the {what} row, not in the roster",
                                         **{**where, "cell": cell}))
             elif (row["candidate_id"], row["coach_id"]) not in assigned:
-                none, fix = no_assignment_text(row["candidate_id"], row["coach_id"], known, f"{what} row")
-                findings.append(finding("LOG-NO-ASSIGNMENT", f"{none}; the {what} row is not used",
+                unassigned, fix = no_assignment_text(row["candidate_id"], row["coach_id"], known, f"{what} row")
+                findings.append(finding("LOG-NO-ASSIGNMENT", f"{unassigned}; the {what} row is not used",
                     fix=fix or f"Record the assignment of this pair, or correct the IDs on the {what} row.", **where))
             elif givers is not None and row["employee_id"] not in known:
                 findings.append(finding("ID-UNKNOWN",
@@ -233,8 +233,10 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
     return findings
 
 
-# the rows of a table the rules of these sections read, and what a program without them keeps none of
-KEPT_BY = {"feedback": (("feedback",), "feedback round"), "milestones": (("partnership_agreement", "phases"), "milestones")}
+# the tables whose rows belong to a pair: a row's words, the policy sections whose rules read them, and
+# what a program without those sections keeps none of
+PAIR_ROWS = {"feedback": ("feedback", ("feedback",), "feedback round"),
+             "milestones": ("milestone", ("partnership_agreement", "phases"), "milestones")}
 
 
 def _rows_no_program_keeps(tables: Tables, pairs: pd.DataFrame, programs: Programs) -> list[Finding]:
@@ -245,14 +247,13 @@ def _rows_no_program_keeps(tables: Tables, pairs: pd.DataFrame, programs: Progra
     findings = []
     assigned = pairs.groupby(["candidate_id", "coach_id"], sort=False)["program"].unique()
     titles = {policy.name: policy.title or policy.name for policy in programs}
-    for table, what in (("feedback", "feedback"), ("milestones", "milestone")):
+    for table, (what, sections, kept) in PAIR_ROWS.items():
         rows = tables[table]
         if rows.empty:
             continue
-        sections, kept = KEPT_BY[table]
         keeping = {policy.name for policy in programs if any(policy.has(section) for section in sections)}
-        none = assigned[[all(name in titles and name not in keeping for name in names) for names in assigned]]
-        unused = rows[pd.MultiIndex.from_frame(rows[["candidate_id", "coach_id"]]).isin(none.index)]
+        keeping_none = assigned[[all(name in titles and name not in keeping for name in names) for names in assigned]]
+        unused = rows[pd.MultiIndex.from_frame(rows[["candidate_id", "coach_id"]]).isin(keeping_none.index)]
         if unused.empty:
             continue
         keys = ["_file", "_sheet", "candidate_id", "coach_id"]
@@ -260,7 +261,7 @@ def _rows_no_program_keeps(tables: Tables, pairs: pd.DataFrame, programs: Progra
         first = unused[~unused.duplicated(keys)]
         cells = tables.cells(first, "candidate_id")
         for cell, row, size in zip(cells, first[keys].to_dict("records"), sizes):
-            names = none[(row["candidate_id"], row["coach_id"])]
+            names = keeping_none[(row["candidate_id"], row["coach_id"])]
             named = " and ".join(titles[name] for name in names)
             findings.append(finding(
                 "LOG-NOT-KEPT",
