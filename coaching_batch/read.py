@@ -1136,7 +1136,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
         result.error = f"refused before opening: {reason}"
         return result
     try:
-        workbook = _open(path)
+        workbook = _open(path, data)
         cells = 0  # the workbook's, as the reader lays its sheets out
         for meta in workbook.sheets_metadata:
             hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
@@ -1200,15 +1200,53 @@ def _is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def _open(path: str) -> python_calamine.CalamineWorkbook:
+def _open(path: str, data: bytes | None = None) -> python_calamine.CalamineWorkbook:
     """The workbook at ``path``. The reader takes a path only as UTF-8: a file named otherwise (an old
-    zip tool's "Jos\xe9.xlsx") is handed to it open, and it reads it whole at once."""
+    zip tool's "Jos\xe9.xlsx") is handed to it open, and it reads it whole at once. An .ods whose text
+    holds a tab or a line break of its own is handed to it with each made a space (see
+    :func:`_ods_breaks_spaced`)."""
+    spaced = _ods_breaks_spaced(path, data) if workbook_suffix(path) == ".ods" else None
+    if spaced is not None:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(spaced))
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
         with open(path, "rb") as handle:
             return python_calamine.CalamineWorkbook.from_filelike(handle)
     return python_calamine.CalamineWorkbook.from_path(path)
+
+
+# LibreOffice keeps a tab typed or pasted inside a cell's text (`Eve<tab>Lee`), and a line break kept
+# within a paragraph, as an element of its own, which the reader drops: `EveLee`, where the same cell
+# of an .xlsx reads `Eve Lee` (any run of whitespace is one space)
+_ODS_BREAK = re.compile(rb"<text:(?:tab|line-break)\s*/>")
+_ODS_BREAK_LONGEST = len(b"<text:line-break />")
+
+
+def _ods_breaks_spaced(path: str, data: bytes | None) -> bytes | None:
+    """The .ods with each tab or line break element of its text made a space (`<text:s/>`), or None
+    when its content.xml holds none (then it is read as it is). content.xml is streamed through once
+    to look; it is rewritten, in memory, only when it holds one."""
+    try:
+        with _zip(path, data) as archive, archive.open("content.xml") as stream:
+            tail, found = b"", False
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                if _ODS_BREAK.search(tail + chunk):
+                    found = True
+                    break
+                tail = chunk[-_ODS_BREAK_LONGEST:]
+            if not found:
+                return None
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as spaced:  # read once, at once: not packed again
+                for info in archive.infolist():
+                    part = archive.read(info)
+                    if info.filename == "content.xml":
+                        part = _ODS_BREAK.sub(b"<text:s/>", part)
+                    spaced.writestr(info.filename, part)
+            return buffer.getvalue()
+    except (KeyError, *ARCHIVE_ERRORS):  # no content.xml, a damaged part: the reader says what it is
+        return None
 
 
 def _explain(exc: Exception, cause: str = "") -> str:

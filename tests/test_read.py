@@ -1112,3 +1112,16 @@ def test_an_id_kept_as_a_number_under_a_format_of_zeros_reads_as_excel_shows_it(
     assert frame["supervisor_id"].tolist() == ["004512", "004512"]
     assert frame["grade"].tolist() == [22, 20]
 
+
+
+def test_an_ods_cell_holding_a_tab_or_a_line_break_reads_it_as_a_space_as_the_xlsx_does(tmp_path):
+    """LibreOffice saves a tab typed or pasted in a cell (`Candidate<tab>ID`, `Eve<tab>Lee`), and a
+    line break within a paragraph, as elements of their own: the reader dropped them, so the header
+    was `CandidateID` (the sheet lacked its Candidate ID column) and the name `EveLee`."""
+    header = ["Candidate<text:tab/>ID", "Coach ID", "Date", "Type of<text:line-break/>Contact", "Duration", "Description"]
+    row = "".join(f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+                  for text in ["200", "100", "2026-03-05", "In Person", "1:30", "Eve<text:tab/>Lee<text:line-break />visit"])
+    result = read_workbook(str(write_ods(tmp_path / "log.ods", header, f"<table:table-row>{row}</table:table-row>")), "log.ods")
+    [sheet] = result.sheets
+    assert not result.error and sheet.table == "coach_log" and sheet.missing == []
+    assert sheet.frame.loc[2, "candidate_id"] == "200" and " ".join(sheet.frame.loc[2, "description"].split()) == "Eve Lee visit"
