@@ -19,9 +19,10 @@ import os
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterable, Mapping
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
+from unittest.mock import patch
 
 import xlsxwriter
 
@@ -295,6 +296,13 @@ def _pdf_text(path: Path) -> str:
 COMMAND = Path(sys.executable).parent / "coaching-batch"
 
 
+@contextmanager
+def _no_writers() -> Iterator[list]:
+    """In place of :func:`coaching_batch.reports.writers_started`: no writer process; the run writes
+    its outputs itself."""
+    yield []
+
+
 def run_command(*args: object, env: Mapping[str, str] | None = None, **options) -> subprocess.CompletedProcess:
     """``coaching-batch ARGS`` as a scheduler runs it: its exit status, standard output and error.
 
@@ -302,14 +310,19 @@ def run_command(*args: object, env: Mapping[str, str] | None = None, **options) 
     test needs a process of its own: an environment of its own (a crash injected, a console's
     encoding) or other process options (``cwd``, ``stdin``). Starting Python and importing pandas,
     pandera and the PDF library again for each of the suite's hundreds of runs took most of its time.
+    Run here, the command also writes its outputs here rather than by its two writer processes: the
+    suite keeps every core busy with its own processes, so the writers' start-up (each prepares the
+    PDF library and a document anew) was a third more CPU for each small run, gaining nothing. The
+    writer processes are tested wherever the command runs as a process of its own.
     """
     if env or options:
         return subprocess.run([str(COMMAND), *map(str, args)], capture_output=True, text=True, timeout=300,
                               env={**os.environ, **(env or {})}, **options)
+    from coaching_batch import pipeline
     from coaching_batch.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
+    with redirect_stdout(out), redirect_stderr(err), patch.object(pipeline, "writers_started", _no_writers):
         try:
             main([str(arg) for arg in args])
             status = 0
