@@ -500,7 +500,7 @@ def test_a_paid_coaching_keeps_its_payment_id_when_an_earlier_band_is_entered_la
     an ID of its own, and certified; the 23 coaching keeps its ID and certificate and is not paid again
     (the earlier band took the pair's ID, so the 23 coaching got a new one and was paid twice)."""
     inbox = small_inbox(tmp_path)
-    candidate, coach = "113402", "104233"
+    candidate = "113402"
     first, _ = run_batch(RunOptions(inbox=inbox, as_of=dt.date.fromisoformat(WEEK1)))
     assert list(first.payments["payment_id"]) == [ALICIA_BROOKS]
     _another_coaching(inbox / "Earlier band.xlsx", assigned=dt.date(2025, 11, 10), planning=dt.date(2025, 11, 12),

@@ -844,13 +844,13 @@ _NOTE_CELL = '<table:table-cell office:value-type="string"><text:p>x</text:p></t
     "rows, reason",
     [
         (f'<table:table-row table:number-rows-repeated="2000000">{_NOTE_CELL}</table:table-row>', "2,000,001 rows × 6 columns, more than Excel allows"),
-        (f'<table:table-row><table:table-cell table:number-columns-repeated="20000" office:value-type="float" office:value="1"/></table:table-row>',
+        ('<table:table-row><table:table-cell table:number-columns-repeated="20000" office:value-type="float" office:value="1"/></table:table-row>',
          "2 rows × 20,000 columns, more than Excel allows"),
-        (f'<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="21" table:formula="of:=1"/></table:table-row>',
+        ('<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="21" table:formula="of:=1"/></table:table-row>',
          "1,000,001 rows × 21 columns (21,000,021 cells; limit 5,000,000 a workbook)"),
-        (f'<table:table-row table:number-rows-repeated="500000"><table:table-cell table:number-columns-repeated="4" table:formula="of:=1"/></table:table-row>'
+        ('<table:table-row table:number-rows-repeated="500000"><table:table-cell table:number-columns-repeated="4" table:formula="of:=1"/></table:table-row>'
          '</table:table><table:table table:name="Second">'
-         f'<table:table-row table:number-rows-repeated="500000"><table:table-cell table:number-columns-repeated="4" table:formula="of:=1"/></table:table-row>',
+         '<table:table-row table:number-rows-repeated="500000"><table:table-cell table:number-columns-repeated="4" table:formula="of:=1"/></table:table-row>',
          "the workbook's other sheets 3,000,006 more"),  # each sheet within the limit, not the two together
         ('<table:table-row table:number-rows-repeated="3000000"><table:table-cell/></table:table-row>'  # blank rows, then a note
          f'<table:table-row>{_NOTE_CELL}</table:table-row>', "3,000,002 rows"),

@@ -370,7 +370,6 @@ def _row_colours(sheet) -> dict[int, tuple[str | None, str | None]]:
 
 def test_a_resolved_finding_is_grey_not_red_in_the_exception_report(tmp_path, policy):
     """A week with everything fixed was all red: the colouring looked at the severity alone."""
-    base = make_result(policy)
     gone = finding("ID-UNKNOWN", "Coach ID 9 is not in the roster", file="Log.xlsx", sheet="Log", cell="B2")
     history = {finding_key(gone): ("Open", date(2026, 10, 1))}
     write_outputs(make_result(policy, finding_history=history, resolved=[gone]), tmp_path)
