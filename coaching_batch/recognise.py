@@ -176,7 +176,10 @@ def _has_other_header(row: list, position: int) -> bool:
 
 def recognise(rows: list[list]) -> Recognition:
     """Find the header row among the first rows and the table it belongs to."""
-    best: tuple | None = None  # (weighted matches, complete, -row, -table order) ranks candidates
+    # (weighted matches, complete, -row, -missing columns, -table order) ranks candidates: of two broken
+    # tables matching as much, the one lacking fewer columns is named (`Candidate ID | Coach ID | Date`
+    # lacks only Duration as a candidate log, two columns as a coach log)
+    best: tuple | None = None
     best_recognition = Recognition(table=None)
     for row_number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         # A row's score is at most its number of text cells (one header each): a row of fewer than
@@ -184,7 +187,7 @@ def recognise(rows: list[list]) -> Recognition:
         if best is not None and sum(map(isinstance, row, repeat(str))) < best[0]:
             continue
         for score, complete, order, table_name, columns, missing in _row_candidates(row):
-            rank = (score, complete, -row_number, -order)
+            rank = (score, complete, -row_number, -len(missing), -order)
             if best is None or rank > best:
                 best = rank
                 best_recognition = Recognition(table_name, row_number, dict(columns), list(missing))

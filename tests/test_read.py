@@ -107,6 +107,12 @@ def test_a_table_lacking_a_required_column_is_recognised_with_the_column_missing
     assert found.table == "candidate_log" and found.missing == ["duration"]
 
 
+def test_a_log_lacking_its_duration_is_named_by_the_table_it_is_closest_to():
+    # a coach log would lack two columns (Type of Contact, Duration): the message must not ask for both
+    found = recognise([["Candidate ID", "Coach ID", "Date"]])
+    assert found.table == "candidate_log" and found.missing == ["duration"]
+
+
 def test_cells_keep_their_true_sheet_positions_after_blank_rows_and_columns(tmp_path):
     path = write_workbook(
         tmp_path / "log.xlsx",
