@@ -598,7 +598,8 @@ def _sheet_problems(relpath: str, sheet: RawSheet) -> list[Finding]:
     if sheet.table is None:
         if sheet.name.strip().casefold() == settings.INSTRUCTIONS_SHEET.casefold():
             return []  # the templates' instructions sheet holds no table by design
-        return [finding("SHEET-UNRECOGNIZED", f"Sheet {sheet.name!r} holds no table this program reads (no known header row in its first {settings.HEADER_SEARCH_ROWS} rows)",
+        return [finding("SHEET-UNRECOGNIZED", (f"Sheet {sheet.name!r} holds no table this program reads (no row among its first "
+                                                 f"{settings.HEADER_SEARCH_ROWS} holds all the required headers of a table)"),
                         file=relpath, sheet=sheet.name)]
     if sheet.missing:
         table = tables()[sheet.table]

@@ -578,6 +578,20 @@ def test_a_skipped_file_shows_its_own_size_and_a_folder_or_link_none(tmp_path):
     assert shown["README.md"] == 2000 and shown["folder.xlsx"] is None
 
 
+def test_a_sheet_naming_too_few_of_a_tables_headers_says_a_table_needs_its_required_ones(tmp_path):
+    """`Employee ID | Name` without Grade: the finding said the sheet had no known header row."""
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "contacts.xlsx", {"Data": [["Employee ID", "Name"], ["1", "Kim"], ["2", "Lee"]]})
+    run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+    found = [f for f in json.loads((tmp_path / "out" / "run.json").read_text())["exceptions"]
+             if f["rule"] == "SHEET-UNRECOGNIZED" and f["file"] == "contacts.xlsx"]
+    assert len(found) == 1
+    report = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx")["Exceptions"]
+    header = [cell.value for cell in report[1]]
+    messages = [row[header.index("Message")] for row in report.iter_rows(min_row=2, values_only=True) if "contacts.xlsx" in row]
+    assert messages and "all the required headers of a table" in messages[0] and "no known header" not in messages[0]
+
+
 def test_a_workbook_whose_name_ends_in_a_space_after_its_extension_is_read(tmp_path):
     """`roster.xlsx ` (a Mac keeps the space a name was typed with): a workbook like any other, not
     skipped as "not a workbook" with the roster lost."""
