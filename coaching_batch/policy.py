@@ -394,11 +394,11 @@ def _check_values(sections: dict[str, object]) -> None:
         if settings is not None and getattr(settings, lower) > getattr(settings, upper):
             raise _Problem(f"[{section}] {lower} must be at most {upper} ({getattr(settings, upper):g}), "
                            f"not {getattr(settings, lower):g}: {why}", section, lower)
-    for (section, key), why in _NOT_EMPTY.items():
+    for (section, key), (why, instead) in _NOT_EMPTY.items():
         if section in sections and not getattr(sections[section], key):
             choices = _CHOICE_SETTINGS.get((section, key))
             allowed = f": {', '.join(_allowed(*choices))}" if choices else ""
-            raise _Problem(f"[{section}] {key} must list at least one value, not []: {why}{allowed})", section, key)
+            raise _Problem(f"[{section}] {key} must list at least one value, not []: {why} ({instead}{allowed})", section, key)
     for (section, key), (table, column) in _CHOICE_SETTINGS.items():
         if section in sections:
             sections[section] = dataclasses.replace(sections[section], **{key: _choices(
@@ -450,10 +450,10 @@ _IN_ORDER = {
                                                     "too soon, and one late enough never on time",
 }
 
-# List settings that must name at least one value: (section, key) → why.
+# List settings that must name at least one value: (section, key) → (why, what to do instead).
 _NOT_EMPTY = {
-    ("mentee_eligibility", "employment_status"): "no mentee could be eligible (to accept any status, list every one "
-                                                 "the roster allows",
+    ("mentee_eligibility", "employment_status"): ("no mentee could be eligible",
+                                                  "to accept any status, list every one the roster allows"),
 }
 
 
@@ -488,19 +488,20 @@ def _choices(given: list[str], table: str, column: str, section: str, key: str) 
 def _check_reviews_after_agreement(agreement: PartnershipAgreement, school_year: SchoolYear) -> None:
     """A review due on or before the day the school year's agreement is due is owed by no pair (no
     review is owed of an agreement not yet due): it would be dropped without a word."""
-    start = _day_in(2024, *month_day(school_year.starts, "school_year", "starts"))
+    start = day_in_year(2024, *month_day(school_year.starts, "school_year", "starts"))
     for text in agreement.review_due:
         month, day = month_day(text, "partnership_agreement", "review_due")
-        due = _day_in(start.year, month, day)
-        days = (due if due >= start else _day_in(start.year + 1, month, day)) - start
+        due = day_in_year(start.year, month, day)
+        days = (due if due >= start else day_in_year(start.year + 1, month, day)) - start
         if days.days <= agreement.due_days:
             raise _Problem(f"[partnership_agreement] review_due {text!r} must be more than due_days ({agreement.due_days}) "
                            f"into the school year that starts {school_year.starts!r}, not {days.days} days: no pair owes a review "
                            "due by the day its agreement is due, so it would never be asked for", "partnership_agreement", "review_due")
 
 
-def _day_in(year: int, month: int, day: int) -> dt.date:
-    """A policy's month and day in ``year``, 29 February the 28th in a common year (as the rules read it)."""
+def day_in_year(year: int, month: int, day: int) -> dt.date:
+    """A policy's month and day (a school year's start, a review due) in ``year``, clamped to the
+    month's last day: 29 February is 28 February in a common year."""
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 

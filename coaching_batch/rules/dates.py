@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
-
 import pandas as pd
+
+from ..policy import day_in_year
 
 
 LAST_DAY = pd.Timestamp("9999-12-31")  # the last date a workbook holds (values.DATE_MAX)
@@ -18,9 +18,8 @@ def add_months(dates: pd.Series, months: int) -> pd.Series:
 
 
 def month_day_in(year: int, month: int, day: int) -> pd.Timestamp:
-    """A policy's month and day (a school year's start, a review due) in ``year``, clamped to the
-    month's last day: 29 February is 28 February in a common year."""
-    return pd.Timestamp(year, month, min(day, calendar.monthrange(year, month)[1]))
+    """:func:`..policy.day_in_year` as a timestamp: the rules read a policy's dates as the policy checks them."""
+    return pd.Timestamp(day_in_year(year, month, day))
 
 
 def hours_text(minutes) -> str:
