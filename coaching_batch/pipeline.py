@@ -272,12 +272,11 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     for workbook in reads:
         info = inputs[workbook.relpath]
         info.sha256 = workbook.sha256
-        if workbook.unopened:
-            info.status, info.note = "skipped", workbook.unopened
-            continue
-        if workbook.error:  # each copy of an unreadable file too: none of them was read once
-            info.status, info.note = "unreadable", workbook.error
-            findings.append(finding("FILE-UNREADABLE", f"{workbook.relpath} cannot be read: {workbook.error}", file=workbook.relpath))
+        why = workbook.unopened or workbook.error
+        if why:  # each copy of an unreadable file too: none of them was read once
+            info.status, info.note = "unreadable", why
+            findings.append(finding("FILE-UNREADABLE", f"{workbook.relpath} cannot be read: {why}", file=workbook.relpath,
+                                    fix=workbook.fix or None))
             continue
         original = first_by_hash.get(workbook.sha256, workbook.relpath) if workbook.sha256 else workbook.relpath
         if original != workbook.relpath:

@@ -186,6 +186,7 @@ class WorkbookRead:
     error: str = ""  # why the file could not be read as a workbook
     sha256: str = ""  # of the file's bytes ('' when they could not be read)
     unopened: str = ""  # why the file's bytes could not be read at all (then nothing else is set)
+    fix: str = ""  # what the coordinator does about it, where the catalogue's fix does not fit
 
 
 def _blank_mask(cells: np.ndarray) -> tuple[np.ndarray, set]:
@@ -1128,7 +1129,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     try:
         result.sha256, data = _fingerprint(path)
     except OSError as exc:
-        result.unopened = f"cannot be read: {exc.strerror or exc}"
+        result.unopened, result.fix = _unopened(exc)
         return result
     totals: dict[str, tuple[TotalRows, ...]] = {}
     reason = _inspect(path, data, totals)
@@ -1191,6 +1192,18 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
 
 
 _CRASHED = "the reader crashed on it (the file is malformed or hostile)"
+
+
+def _unopened(exc: OSError) -> tuple[str, str]:
+    """Why a file's bytes could not be read, in plain words with the system's own in brackets, and
+    what to do about it."""
+    text = f"[{exc.strerror or exc}]"
+    if isinstance(exc, PermissionError):  # saved by an account of its own, or held locked by another program
+        return (f"the account that runs the job may not read it {text}",
+                "Give the account that runs the job read access to the file (or close it where it is open), then re-run.")
+    if isinstance(exc, FileNotFoundError):
+        return f"it was moved or deleted while the run read the inbox {text}", "Put the file back in the inbox, then re-run."
+    return f"its bytes cannot be read {text}", "Copy the file into the inbox again, then re-run."
 
 
 def _is_panic(exc: BaseException) -> bool:

@@ -735,6 +735,36 @@ def test_each_copy_of_an_unreadable_file_is_unreadable_not_a_duplicate_read_once
     assert {inputs[f["file"]]["status"] for f in files} == {"unreadable"}
 
 
+def test_a_workbook_the_jobs_account_may_not_read_is_an_error_naming_it_not_a_quiet_skip(tmp_path, monkeypatch):
+    """A coach's log saved with permissions only its owner may read (the job runs as another
+    account) was listed as skipped with no finding: its hours were missing without a word, and
+    --strict still exited 0."""
+    from coaching_batch import read
+
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "Coach Log - Lee.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2}])})
+    fingerprint = read._fingerprint
+
+    def denied(path):  # the run's tests run as root, whom no file mode stops
+        if path.endswith("Lee.xlsx"):
+            raise PermissionError(13, "Permission denied", path)
+        return fingerprint(path)
+
+    monkeypatch.setattr(read, "_fingerprint", denied)
+    with pytest.raises(SystemExit) as exited:
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run", "--strict"])
+    assert exited.value.code == 1
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    entry = {i["path"]: i for i in result["inputs"]}["Coach Log - Lee.xlsx"]
+    assert entry["status"] == "unreadable"
+    [unreadable] = [f for f in result["exceptions"] if f["rule"] == "FILE-UNREADABLE"]
+    assert unreadable["file"] == "Coach Log - Lee.xlsx" and unreadable["severity"] == "error"
+    assert unreadable["message"] == ("Coach Log - Lee.xlsx cannot be read: the account that runs the job "
+                                     "may not read it [Permission denied]") == f"Coach Log - Lee.xlsx cannot be read: {entry['note']}"
+    assert "read access" in unreadable["fix"]
+
+
 def test_formula_looking_text_from_an_input_stays_text_in_every_output(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([

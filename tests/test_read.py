@@ -638,7 +638,7 @@ def test_a_workbook_is_hashed_as_it_is_read_and_a_vanished_one_is_said_to_be_unr
     assert held.sha256 == streamed.sha256 == digest
     assert len(held.sheets[0].cells) == len(streamed.sheets[0].cells) == 1
     gone = read_workbook(str(tmp_path / "gone.xlsx"), "gone.xlsx")
-    assert gone.unopened == "cannot be read: No such file or directory" and not gone.sheets
+    assert gone.unopened == "it was moved or deleted while the run read the inbox [No such file or directory]" and not gone.sheets
 
 
 def _log_with_sheet_xml(path: Path, edit) -> Path:
