@@ -1138,6 +1138,9 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
         return result
     try:
         workbook = _open(path, data)
+        if not workbook.sheets_metadata:  # a workbook has a sheet at least: its list of them was lost
+            result.error, result.fix = _NO_SHEETS, _ASK_AGAIN
+            return result
         cells = 0  # the workbook's, as the reader lays its sheets out
         for meta in workbook.sheets_metadata:
             hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
@@ -1192,6 +1195,8 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
 
 
 _CRASHED = "the reader crashed on it (the file is malformed or hostile)"
+_NO_SHEETS = "it is damaged: no sheet can be found in it (a bad copy?)"
+_ASK_AGAIN = "Ask the sender for the file again (or copy it from where it is kept) and put it in the inbox, then re-run."
 
 
 def _unopened(exc: OSError) -> tuple[str, str]:

@@ -706,6 +706,20 @@ def test_a_workbook_with_a_damaged_part_is_reported_and_the_other_files_are_stil
         assert not damaged.error and list(damaged.sheets[0].frame.index) == [2, 3]
 
 
+def test_a_workbook_whose_list_of_sheets_is_lost_is_unreadable_not_read_as_holding_nothing(tmp_path):
+    """A log whose xl/workbook.xml was lost in a bad copy (its sheet still inside) was listed as read,
+    with no sheet and no finding: its entries were missing without a word."""
+    whole = write_workbook(tmp_path / "whole.xlsx", {"Log": [COACH_HEADER, ["200", "100", "2026-03-05", "Phone", 1, ""]]})
+    path = tmp_path / "log.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "xl/workbook.xml":
+                target.writestr(info, source.read(info))
+    result = read_workbook(str(path), "log.xlsx")
+    assert result.error == "it is damaged: no sheet can be found in it (a bad copy?)" and not result.sheets
+    assert result.fix.startswith("Ask the sender for the file again")
+
+
 def test_a_row_or_cell_numbered_with_thousands_of_digits_is_looked_up_as_excel_reads_it(tmp_path):
     """A hidden row numbered `000…03` (5,000 digits, as the reader reads it: row 3) stopped the whole
     run when its sheet's Total Hours did not match ('Exceeds the limit (4300 digits) for integer
