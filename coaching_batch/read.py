@@ -691,9 +691,12 @@ def _inspect(path: str, data: bytes | None = None, totals: dict[str, tuple[Total
     except zipfile.BadZipFile:
         return ""  # not a zip, or a part of it fails its checksum: let the reader say what it is
     except (zlib.error, EOFError, lzma.LZMAError) as exc:
-        return f"it is damaged: a part of it cannot be unpacked ({exc})"
+        return f"{_DAMAGED} a part of it cannot be unpacked ({exc})"
     except ARCHIVE_ERRORS as exc:
-        return f"its archive cannot be read ({exc})"
+        return f"{_DAMAGED} its archive cannot be read ({exc})"
+
+
+_DAMAGED = "it is damaged:"
 
 
 def _table_total_rows(archive: zipfile.ZipFile) -> dict[str, tuple[TotalRows, ...]]:
@@ -1135,6 +1138,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     reason = _inspect(path, data, totals)
     if reason:
         result.error = f"refused before opening: {reason}"
+        result.fix = _ASK_AGAIN if reason.startswith(_DAMAGED) else _CUT_DOWN
         return result
     try:
         workbook = _open(path, data)
@@ -1151,7 +1155,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             # same limit, before each cell becomes a Python object
             reason = extent_reason(f"sheet {meta.name}", sheet.height, sheet.width, before=cells)
             if reason:
-                result.error, result.sheets = f"refused: {reason}", []
+                result.error, result.sheets, result.fix = f"refused: {reason}", [], _CUT_DOWN
                 return result
             cells += sheet.height * sheet.width
             rows = sheet.to_python()
@@ -1185,7 +1189,8 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
                 for footer in sheet.footers:
                     footer.value = _hours_of_days(footer.value, _DAY_ONE_1904)
     except Exception as exc:  # calamine raises many kinds for corrupt, encrypted or foreign files
-        result.error = _explain(exc, _likely_cause(path, data))
+        cause = _likely_cause(path, data)
+        result.error, result.fix = _explain(exc, cause), _fix_for(cause)
         result.sheets = []
     except BaseException as exc:
         if not _is_panic(exc):
@@ -1196,7 +1201,12 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
 
 _CRASHED = "the reader crashed on it (the file is malformed or hostile)"
 _NO_SHEETS = "it is damaged: no sheet can be found in it (a bad copy?)"
+# what to do about an unreadable file where opening it in Excel and saving it again (the catalogue's
+# fix) cannot be done: nothing in it to save, or nothing Excel would make smaller
 _ASK_AGAIN = "Ask the sender for the file again (or copy it from where it is kept) and put it in the inbox, then re-run."
+_ASK_WORKBOOK = "Ask the sender for the workbook itself and take this file out of the inbox, then re-run."
+_CUT_DOWN = ("Delete the rows or columns beyond the table (cells typed or pasted far from it), or split the "
+             "workbook into smaller ones, then re-run.")
 
 
 def _unopened(exc: OSError) -> tuple[str, str]:
@@ -1279,6 +1289,9 @@ def _explain(exc: Exception, cause: str = "") -> str:
 
 _ENCRYPTED = "it is password-protected or encrypted"
 _CUT_SHORT = "the file is cut short (an incomplete download or copy?)"
+_EMPTY, _ZEROS = "the file is empty (0 bytes)", "the file holds only zero bytes (a damaged copy?)"
+_NOT_WORKBOOK = "not a workbook: it looks like"
+_TEXT = f"{_NOT_WORKBOOK} a CSV or text file"
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how .xlsx/.ods and .xls files begin
 _OLE_SECTOR = 512  # an .xls is made of whole sectors of this size
 _LOOKS_LIKE = {  # how other files begin → what they are
@@ -1306,9 +1319,9 @@ def _likely_cause(path: str, data: bytes | None) -> str:
         return ""
     head, suffix = data[:_HEAD_BYTES], workbook_suffix(path)
     if size == 0:
-        return "the file is empty (0 bytes)"
+        return _EMPTY
     if not head.strip(b"\0"):
-        return "the file holds only zero bytes (a damaged copy?)"
+        return _ZEROS
     if head.startswith(_ZIP):
         try:
             with zipfile.ZipFile(io.BytesIO(data) if len(data) == size else path) as archive:
@@ -1317,7 +1330,7 @@ def _likely_cause(path: str, data: bytes | None) -> str:
             return _CUT_SHORT  # a zip's table of contents is at its very end
         kind = next((kind for folder, kind in _ZIPPED.items() if any(name.startswith(folder) for name in names)), "")
         if kind:
-            return f"not a workbook: it looks like {kind}"
+            return f"{_NOT_WORKBOOK} {kind}"
         return "it is an .xlsx workbook named .xls" if suffix == ".xls" and "xl/workbook.xml" in names else ""
     if head.startswith(_OLE):
         if "EncryptedPackage".encode("utf-16-le") in data:  # how Excel keeps an .xlsx with a password
@@ -1327,12 +1340,22 @@ def _likely_cause(path: str, data: bytes | None) -> str:
         return f"it is an old .xls workbook named {suffix}" if suffix != ".xls" else ""
     kind = next((kind for magic, kind in _LOOKS_LIKE.items() if head.startswith(magic)), "")
     if kind:
-        return f"not a workbook: it looks like {kind}"
+        return f"{_NOT_WORKBOOK} {kind}"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<html", b"<!doctype html")):
-        return "not a workbook: it looks like a web page (HTML)"
+        return f"{_NOT_WORKBOOK} a web page (HTML)"
     if not _CONTROL.search(head):
-        return "not a workbook: it looks like a CSV or text file"
+        return _TEXT
+    return ""
+
+
+def _fix_for(cause: str) -> str:
+    """What to do about a file unreadable for ``cause`` (see :func:`_likely_cause`); '' where the
+    catalogue's fix, saving it again from Excel, is the one (encrypted, a CSV, an .xls named .xlsx)."""
+    if cause in (_EMPTY, _ZEROS, _CUT_SHORT):
+        return _ASK_AGAIN
+    if cause.startswith(_NOT_WORKBOOK) and cause != _TEXT:
+        return _ASK_WORKBOOK
     return ""
 
 

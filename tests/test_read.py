@@ -623,6 +623,31 @@ def test_an_unreadable_file_says_what_it_most_likely_is_and_keeps_the_readers_wo
     assert error.startswith(f"{cause} [") and error.endswith("]")
 
 
+@pytest.mark.parametrize(
+    "content, fix",
+    [
+        (lambda _: b"", "Ask the sender for the file again"),
+        (lambda tmp: _cut(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})), "Ask the sender for the file again"),
+        (lambda _: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "Ask the sender for the workbook itself"),
+        (lambda _: b"Candidate ID,Coach ID,Date\r\n200,100,2026-03-05\r\n", ""),
+        (lambda _: (FIXTURES / "binder.xls").read_bytes(), ""),
+    ],
+)
+def test_an_unreadable_files_fix_is_one_the_coordinator_can_do(tmp_path, content, fix):
+    """Every unreadable file was to be opened in Excel and saved again: an empty attachment, a
+    download cut short or a PDF cannot be; a CSV or an .xls named .xlsx can (the catalogue's fix, '')."""
+    path = tmp_path / "log.xlsx"
+    path.write_bytes(content(tmp_path))
+    result = read_workbook(str(path), "log.xlsx")
+    assert result.error and result.fix.startswith(fix) and bool(result.fix) == bool(fix)
+
+
+def test_a_workbook_refused_for_its_size_is_told_to_be_cut_down_not_saved_again(tmp_path):
+    path = _log_with_sheet_xml(tmp_path / "log.xlsx", lambda xml: xml.replace(b'<dimension ref="A1:F1"/>', b'<dimension ref="A1:ZZZZ9"/>'))
+    result = read_workbook(str(path), "log.xlsx")
+    assert result.error.startswith("refused before opening") and result.fix.startswith("Delete the rows or columns beyond the table")
+
+
 def test_an_xlsx_kept_encrypted_by_excel_is_said_to_be_password_protected(tmp_path):
     path = tmp_path / "log.xlsx"  # Excel keeps an .xlsx with a password in a compound file
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(992))
