@@ -1189,7 +1189,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
                 for footer in sheet.footers:
                     footer.value = _hours_of_days(footer.value, _DAY_ONE_1904)
     except Exception as exc:  # calamine raises many kinds for corrupt, encrypted or foreign files
-        cause = _likely_cause(path, data)
+        cause = _missing_sheet(exc) or _likely_cause(path, data)
         result.error, result.fix = _explain(exc, cause), _fix_for(cause)
         result.sheets = []
     except BaseException as exc:
@@ -1349,10 +1349,17 @@ def _likely_cause(path: str, data: bytes | None) -> str:
     return ""
 
 
+def _missing_sheet(exc: Exception) -> str:
+    """A workbook listing a sheet whose part was lost (a bad copy): the reader says only its name."""
+    if isinstance(exc, python_calamine.WorksheetNotFound):
+        return f"{_DAMAGED} its sheet '{str(exc).strip()}' is missing (a bad copy?)"
+    return ""
+
+
 def _fix_for(cause: str) -> str:
     """What to do about a file unreadable for ``cause`` (see :func:`_likely_cause`); '' where the
     catalogue's fix, saving it again from Excel, is the one (encrypted, a CSV, an .xls named .xlsx)."""
-    if cause in (_EMPTY, _ZEROS, _CUT_SHORT):
+    if cause in (_EMPTY, _ZEROS, _CUT_SHORT) or cause.startswith(_DAMAGED):
         return _ASK_AGAIN
     if cause.startswith(_NOT_WORKBOOK) and cause != _TEXT:
         return _ASK_WORKBOOK

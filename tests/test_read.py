@@ -745,6 +745,19 @@ def test_a_workbook_whose_list_of_sheets_is_lost_is_unreadable_not_read_as_holdi
     assert result.fix.startswith("Ask the sender for the file again")
 
 
+def test_a_workbook_whose_sheet_is_lost_says_which_sheet_is_missing(tmp_path):
+    """The finding read `it is not a readable workbook [Log]`: the reader names only the sheet."""
+    whole = write_workbook(tmp_path / "whole.xlsx", {"Log": [COACH_HEADER, ["200", "100", "2026-03-05", "Phone", 1, ""]]})
+    path = tmp_path / "log.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, source.read(info))
+    result = read_workbook(str(path), "log.xlsx")
+    assert result.error.startswith("it is damaged: its sheet 'Log' is missing (a bad copy?) [") and not result.sheets
+    assert result.fix.startswith("Ask the sender for the file again")
+
+
 def test_a_row_or_cell_numbered_with_thousands_of_digits_is_looked_up_as_excel_reads_it(tmp_path):
     """A hidden row numbered `000…03` (5,000 digits, as the reader reads it: row 3) stopped the whole
     run when its sheet's Total Hours did not match ('Exceeds the limit (4300 digits) for integer
