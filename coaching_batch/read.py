@@ -271,6 +271,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     # the reader's rows start at the sheet's first used row: the header is looked for in the sheet's
     # first 30 rows however many blank rows come before it
     recognition = recognise(top[: max(0, settings.HEADER_SEARCH_ROWS - first_row)])
+    if recognition.table is not None:
+        top, recognition = _header_split_over_two_rows(top, recognition)
     sheet = RawSheet(name=name, hidden=hidden, table=recognition.table)
     if recognition.table is None:
         return sheet
@@ -467,6 +469,41 @@ def _merged_headers_filled(rows: list[list], merges: list[Merge], first_row: int
             if j < len(top[k]) and is_blank(top[k][j]):  # the reader's rows are all as wide as the sheet
                 top[k][j] = top[i][j]
     return top
+
+
+def _header_split_over_two_rows(top: list[list], recognition: Recognition) -> tuple[list[list], Recognition]:
+    """A header typed over two rows, not merged (`Type of` above `Contact`, `Brief Description` above
+    `of Contact`): the lower row is the header, each split heading read as its two lines joined, and
+    a heading of the upper row alone (`Date`, `Duration` over `(hours)`) standing for its column.
+    Only the row under the recognised header is looked at, only when it holds words alone (a date or
+    hours on it make it an entry), and it is taken only when its joined headings make more of a table
+    than the upper row did (a coach log, not a candidate log short of `Type of Contact`); otherwise
+    ``top`` and ``recognition`` are returned as they are."""
+    at = recognition.header_row
+    if at + 1 >= len(top):
+        return top, recognition
+    upper, lower = top[at], top[at + 1]
+    if not all(isinstance(cell, str) or cell is None for cell in lower):  # a date or hours under it: an entry
+        return top, recognition
+    joined, joins = list(lower), 0
+    for position, cell in enumerate(upper[: len(lower)]):
+        if not isinstance(cell, str) or is_blank(cell):
+            continue
+        below = lower[position]
+        if is_header_text(cell):
+            if not is_header_text(below):
+                joined[position] = cell  # `Duration` over `(hours)`, or over nothing
+        elif isinstance(below, str) and is_header_text(f"{cell} {below}"):
+            joined[position] = f"{cell} {below}"
+            joins += 1
+    if not joins:
+        return top, recognition
+    found = recognise([joined])
+    if found.table is None or len(found.columns) <= len(recognition.columns) or len(found.missing) > len(recognition.missing):
+        return top, recognition
+    top = list(top)
+    top[at + 1] = joined
+    return top, Recognition(found.table, at + 1, found.columns, found.missing)
 
 
 def _fill_merged_down(table: np.ndarray, merges: list[Merge], top: int, columns: list[int],

@@ -528,6 +528,27 @@ def test_a_header_merged_down_over_two_rows_is_read_with_the_headers_of_its_lowe
     assert log.above is None  # its upper row, the IDs alone, is no assignments table above the log
 
 
+def test_a_header_typed_over_two_rows_without_a_merge_is_read_as_one_header(tmp_path):
+    """`Type of` above `Contact`, `Brief Description` above `of Contact`, `Duration` above `(hours)`: a
+    coach log, its contact types read (it was a candidate log of Date and Duration, the coach's hours
+    counted as the candidate's)."""
+    rows = [["Date", "Type of", None, "Duration", "Brief Description"],
+            [None, "Contact", None, "(hours)", "of Contact"],
+            [dt.date(2026, 3, 2), "In Person", None, 1.5, "planning"],
+            [dt.date(2026, 3, 9), "phone", "x", 1, "check in"]]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert sheet.table == "coach_log" and sheet.header_row == 2 and not sheet.missing
+    assert sheet.columns == {"date": 0, "contact_type": 1, "duration": 3, "description": 4}
+    assert sheet.frame[["contact_type", "duration", "description"]].values.tolist() == [
+        ["In Person", 1.5, "planning"], ["phone", 1, "check in"]]
+
+
+def test_a_header_row_with_an_entry_under_it_is_not_joined_with_the_entry(tmp_path):
+    rows = [["Date", "Type of Contact", "Duration", "Brief Description"], [dt.date(2026, 3, 2), "Phone", 1.5, "of Contact"]]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert sheet.table == "coach_log" and sheet.header_row == 1 and len(sheet.frame) == 1
+
+
 @pytest.mark.parametrize("gap", [0, 1])
 def test_a_second_log_pasted_beside_the_first_is_noticed_with_or_without_a_blank_column_between(tmp_path, gap):
     """Its headers are the first log's again: the first log is read, the second is named at its first header."""
