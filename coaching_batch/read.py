@@ -307,15 +307,22 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     table, filled = grid[:, positions], present[:, positions]
     table[~filled] = None
 
-    keep = filled.any(axis=1)
+    facts = _column_facts(recognition.table, tuple(recognition.columns))
+    # On a log, the pair's IDs alone are no entry: a template's ID columns filled down ahead of the
+    # entries (`=$B$1`) leave the rest of each row to say what it is.
+    content = filled.copy()
+    if contract.log:
+        content[:, facts.ids] = False
+    keep = content.any(axis=1)
     # A row whose first filled cell is a `Total Hours` label (a footer) or the templates' EXAMPLE
     # marker is not data, nor is the header row repeated (after a page break). Each distinct first
     # cell is looked at once.
     any_filled = present.any(axis=1)
     first = present.argmax(axis=1)
+    if contract.log and facts.ids:
+        _total_label_after_ids(grid, present, first, [positions[k] for k in facts.ids])
     firsts = grid[np.arange(len(grid)), first].tolist()
     distinct_firsts = set(firsts)
-    facts = _column_facts(recognition.table, tuple(recognition.columns))
     headings = _headings(tuple(header), facts.accepted)
     special = {cell for cell in distinct_firsts if isinstance(cell, str)
                and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
@@ -363,8 +370,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     # total with another page below it, a lone description is an entry (incomplete, and reported).
     numeric = facts.numeric
     closed = max((footer.row for footer in sheet.footers), default=None)
-    for i in np.flatnonzero(keep & (filled.sum(axis=1) == 1)):
-        at = int(filled[i].argmax())
+    for i in np.flatnonzero(keep & (content.sum(axis=1) == 1)):
+        at = int(content[i].argmax())
         cell = table[i, at]
         if isinstance(cell, str):
             text = WHITESPACE_RUN.sub(" ", cell).strip()
@@ -414,6 +421,21 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet
+
+
+def _total_label_after_ids(grid: np.ndarray, present: np.ndarray, first: np.ndarray, ids: list[int]) -> None:
+    """Make a log row's `Total Hours` label its first cell (in ``first``) when only the pair's IDs come
+    before it (`200 | 100 | Total Hours | | 14.5`, the IDs filled down the log): it is the log's footer.
+    ``ids`` are the ID columns' positions in ``grid``; each distinct label is looked at once."""
+    after_ids = present.copy()
+    after_ids[:, ids] = False
+    rows = np.flatnonzero(np.isin(first, ids) & after_ids.any(axis=1))
+    at = after_ids[rows].argmax(axis=1)
+    labels = grid[rows, at]
+    totals = {cell for cell in set(labels.tolist()) if isinstance(cell, str) and _TOTAL.match(cell)}
+    if totals:
+        labelled = np.frompyfunc(totals.__contains__, 1, 1)(labels).astype(bool)
+        first[rows[labelled]] = at[labelled]
 
 
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based

@@ -610,6 +610,39 @@ def test_words_alone_where_a_date_or_an_id_goes_are_a_note_not_an_entry(tmp_path
     assert list(people.frame.index) == [2, 3]  # a roster row with a name alone is a person missing an ID
 
 
+def test_a_log_row_holding_only_the_pairs_ids_is_no_entry(tmp_path):
+    """A log template with its Candidate ID and Coach ID filled down ahead of the entries (typed, or
+    `=$A$2` copied down): each such row was an entry with no date, no type of contact and no hours,
+    three CELL-REQUIRED errors a row. The IDs beside a note are a note too; beside a lone description
+    or a date, still an (incomplete) entry."""
+    rows = [
+        COACH_HEADER,
+        ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
+        ["200", "100"],
+        ["200", "100"],
+        ["200", "100", None, None, None, "Continued on next page"],
+        ["200", "100", None, None, None, "met in the library"],
+        ["200", "100", "3/35/2026"],
+        [None, "100"],
+    ]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert list(sheet.frame.index) == [2, 6, 7]
+
+
+def test_a_total_hours_line_after_the_pairs_ids_is_the_logs_footer_not_an_entry(tmp_path):
+    """`200 | 100 | Total Hours | | 2` (the IDs filled down the log): it was an entry whose Date
+    'Total Hours' is not a date, its total never checked."""
+    rows = [
+        COACH_HEADER,
+        ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
+        ["200", "100", dt.date(2026, 3, 6), "Email", 0.5, "mail"],
+        ["200", "100", "Total Hours", None, 3],
+    ]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert list(sheet.frame.index) == [2, 3]
+    assert [(f.row, f.col, f.value) for f in sheet.footers] == [(4, 4, 3)]
+
+
 def test_a_file_that_is_not_a_workbook_is_an_error_not_a_crash(tmp_path):
     bad = tmp_path / "notes.xlsx"
     bad.write_text("this is not a spreadsheet")
