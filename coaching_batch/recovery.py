@@ -415,15 +415,16 @@ def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredShe
     rebuild = f"`coaching-batch ledger rebuild --state {as_typed(state_dir)}{source}`"
     found = f"found {len(sheets)} delivered payment sheet{'s' if len(sheets) != 1 else ''} under {out_root} " \
             f"({payments} payment{'s' if payments != 1 else ''}, the latest run as of {latest}) but the ledger " \
-            f"{ledger_path(state_dir)} is {state}: a run now could pay those stipends again. "
+            f"{ledger_path(state_dir)} is {state}: a run now could pay those stipends again. " \
+            "If the ledger is in another folder (a mistyped --state), give that folder with --state. Else: "
     backups = list_backups(state_dir)
     if backups and restorable:  # a copy of the ledger itself keeps what the sheets cannot tell (voids, the findings' history)
         return UsageError(
-            found + f"Put back the newest of its backups with `coaching-batch ledger restore {as_typed(backups[-1])} "
+            found + f"put back the newest of its backups with `coaching-batch ledger restore {as_typed(backups[-1])} "
             f"--state {as_typed(state_dir)}` (the next run records what the later sheets paid), or rebuild the ledger "
             f"from the sheets with {rebuild}, then run again")
     return UsageError(
-        found + f"Rebuild the ledger from the sheets with {rebuild} (or put back a copy with `coaching-batch ledger "
+        found + f"rebuild the ledger from the sheets with {rebuild} (or put back a copy with `coaching-batch ledger "
         f"restore FILE --state {as_typed(state_dir)}`), then run again")
 
 

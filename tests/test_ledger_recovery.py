@@ -248,6 +248,19 @@ def test_a_mistyped_state_beside_weeks_written_with_out_elsewhere_pays_nothing_a
     assert paid_ids(reports / f"b {WEEK2}") == [ALICIA_BROOKS]
 
 
+def test_a_mistyped_state_is_told_to_give_the_ledgers_folder_before_rebuilding_a_second_ledger(tmp_path):
+    """A week run with --state typed wrong (`stat` for `state`): the line says first to give the ledger's
+    folder, not only to rebuild a ledger there (a second ledger, without the findings' history, the
+    voids or the notices sent)."""
+    inbox = small_inbox(tmp_path)
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    error = one_error_line(run_week(inbox, WEEK2, "--state", str(tmp_path / "stat")))
+    assert "is missing" in error
+    assert "If the ledger is in another folder (a mistyped --state), give that folder with --state. Else: " \
+           "rebuild the ledger from the sheets" in error
+    assert not (tmp_path / "stat" / "ledger.sqlite").exists()
+
+
 def test_a_rebuilt_ledger_keeps_a_payment_voided_and_paid_again_as_voided_then_in_force(tmp_path):
     """Alicia Brooks's $300 is voided by finance and paid again at $350 the next week; the ledger is lost.
     The rebuilt ledger records the $350 payment as the one in force and the $300 one as voided, as the
