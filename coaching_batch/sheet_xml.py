@@ -174,15 +174,19 @@ def filled_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int] | None
 
 
 _ZEROS = re.compile(r"0{2,}")  # a number format of zeros only: `000000` shows 88912 as 088912
+_ZEROS_FORMAT = re.compile(rb"""\bformatCode\s*=\s*(["'])0{2,}\1""")  # such a format, in styles.xml as saved
 
 
 def zero_padded_styles(archive: zipfile.ZipFile) -> dict[int, int]:
     """Cell style → the digits its number format pads a whole number to, for the styles whose format
     is zeros only (`000000`: 6). An ID kept as a number shows its leading zeros so in Excel."""
     try:
-        root = ElementTree.fromstring(archive.read("xl/styles.xml"))
+        xml = archive.read("xl/styles.xml")
     except KeyError:
         return {}
+    if not _ZEROS_FORMAT.search(xml):  # nearly every workbook: parsed only when a format may be zeros only
+        return {}
+    root = ElementTree.fromstring(xml)
     widths = {element.get("numFmtId"): len(element.get("formatCode", "")) for element in root.iter()
               if _local(element.tag) == "numFmt" and _ZEROS.fullmatch(element.get("formatCode", ""))}
     if not widths:
