@@ -35,7 +35,9 @@ class Candidate:
 def workbook_suffix(path: str | Path) -> str:
     """A file's extension as its format is told by: `.xlsx` also for `Log.XLSX` and for `Log.xlsx `,
     a name a Mac keeps with its trailing space (python-calamine reads the file all the same)."""
-    return Path(path).suffix.lower().rstrip()
+    name = os.path.basename(os.fspath(path).rstrip("/"))
+    dot = name.rfind(".")
+    return name[dot:].lower().rstrip() if 0 < dot < len(name) - 1 else ""  # as Path(path).suffix: `.xlsx` alone is a name
 
 
 def _skip_reason(path: Path, mode: int) -> str:
