@@ -427,14 +427,17 @@ def _total_label_after_ids(grid: np.ndarray, present: np.ndarray, first: np.ndar
     """Make a log row's `Total Hours` label its first cell (in ``first``) when only the pair's IDs come
     before it (`200 | 100 | Total Hours | | 14.5`, the IDs filled down the log): it is the log's footer.
     ``ids`` are the ID columns' positions in ``grid``; each distinct label is looked at once."""
-    after_ids = present.copy()
-    after_ids[:, ids] = False
-    rows = np.flatnonzero(np.isin(first, ids) & after_ids.any(axis=1))
+    is_id = np.zeros(grid.shape[1], dtype=bool)
+    is_id[ids] = True
+    after_ids = present & ~is_id
+    rows = np.flatnonzero(is_id[first] & after_ids.any(axis=1))
+    if not len(rows):
+        return
     at = after_ids[rows].argmax(axis=1)
-    labels = grid[rows, at]
-    totals = {cell for cell in set(labels.tolist()) if isinstance(cell, str) and _TOTAL.match(cell)}
+    labels = grid[rows, at].tolist()
+    totals = {cell for cell in set(labels) if cell.__class__ is str and _TOTAL.match(cell)}
     if totals:
-        labelled = np.frompyfunc(totals.__contains__, 1, 1)(labels).astype(bool)
+        labelled = [i for i, cell in enumerate(labels) if cell in totals]
         first[rows[labelled]] = at[labelled]
 
 
