@@ -41,7 +41,7 @@ from . import settings, values
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, extent_reason, sheet_parts, workbook_suffix, xml_parser
-from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
+from .recognise import (PAIR_LABELS, ROLE_WORDS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, pieces, position, zero_padded_cells, zero_padded_styles
 from .spelling import WHITESPACE_RUN
@@ -57,10 +57,11 @@ _FOOTER = re.compile(r"^\s*" + _TOTAL_WORDING + r"\s*(?:\([^()]*\))?\s*[:=]?\s*(
 _NOT_WORDS = re.compile(r"[\W_]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*(?:(?:page|grand)\s+|sub[\s-]?)?total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
 # "Candidate Name: Kim Lee", or typed over the form's line: "Candidate Name ____Kim Lee____"
-_INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*(?::|_{2,})[\s_]*(.*?)[\s_]*$", re.IGNORECASE | re.DOTALL)
+_ROLE_WORD = "(" + "|".join(ROLE_WORDS) + ")"  # candidate, mentee, coachee, coach, mentor
+_INLINE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s*(?::|_{2,})[\s_]*(.*?)[\s_]*$", re.IGNORECASE | re.DOTALL)
 # "Candidate Name Kim Lee": the name typed after the printed label, in its cell (read only when the
 # sheet labels that role no other way; never a colon after it, which is another label's)
-_BARE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s+([^:\s][^:]*?)\s*$", re.IGNORECASE | re.DOTALL)
+_BARE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s+([^:\s][^:]*?)\s*$", re.IGNORECASE | re.DOTALL)
 _LINE_AROUND = re.compile(r"^[\s_\u00a0]+|[\s_\u00a0]+$")  # the form's fill-in line around a label or its value
 # a signature line's label anywhere in a cell: "Coach Signature: …", "Signature of Coach:", "Signed: …"
 _SIGNATURE_IN = re.compile(r"\bsignature(?:\s+of\s+[\w'’]+)?\s*:|^\s*signed\s*:", re.IGNORECASE)
@@ -244,14 +245,13 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                 inline = _INLINE_LABEL.match(cell)
                 if not inline:
                     typed = _BARE_LABEL.match(cell)
-                    if (typed and typed[1].lower() not in bare and f"{typed[1].lower()}_id" not in columns
-                            and not typed[3][0].islower()):
-                        bare[typed[1].lower()] = Label(typed[1].lower(), typed[2].lower(), typed[3], sheet_name,
-                                                       first_row + r + 1, first_col + c)
+                    role = typed and ROLE_WORDS[typed[1].lower()]
+                    if typed and role not in bare and f"{role}_id" not in columns and not typed[3][0].islower():
+                        bare[role] = Label(role, typed[2].lower(), typed[3], sheet_name, first_row + r + 1, first_col + c)
                     continue
                 if _FILL_IN.match(inline[3]):
                     continue
-                key, value, col = (inline[1].lower(), inline[2].lower()), inline[3], c
+                key, value, col = (ROLE_WORDS[inline[1].lower()], inline[2].lower()), inline[3], c
             role, kind = key
             if role not in found or (found[role].kind == "name" and kind == "id"):
                 found[role] = Label(role, kind, value, sheet_name, first_row + r + 1, first_col + col)
