@@ -249,6 +249,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         f"{_count(counts['pairs'], 'pair')}: {counts['completion_eligible']} completion-eligible, "
         f"{counts['payments']} newly payable (${result.payments['amount'].sum():,.2f}); "
         f"{_count(counts['errors'], 'error')}, {_count(counts['warnings'], 'warning')}, {counts['info']} info"
+        + (f"; {counts['resolved']} resolved since the last run" if counts["resolved"] else "")
     )
     _echo_programs(result)
     _echo_default_program(result, options.program[0])

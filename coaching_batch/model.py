@@ -109,4 +109,5 @@ class RunResult:
             "errors": by_severity["error"],
             "warnings": by_severity["warning"],
             "info": by_severity["info"],
+            "resolved": len(self.resolved),  # listed after this run's findings in run.json and exceptions.xlsx
         }

@@ -473,6 +473,8 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
     current = {finding_key(f): f for f in result.findings}
     # a row deleted or inserted above a finding moved its cell, a renamed workbook or moved sheet its file: still Open
     matched, gone = match_history(current, {key: f for key, (f, _) in previous.items()})
+    if result.dry_run:  # what it does not judge is still as the last run left it, not Resolved
+        gone = [key for key in gone if previous[key][0].rule not in recovery.NOT_JUDGED_IN_DRY_RUN]
     result.moved = [old_key for old_key in matched.values() if old_key not in current]
     result.finding_history = {key: (OPEN, previous[old_key][1]) for key, old_key in matched.items()}
     result.resolved = [previous[key][0] for key in gone]

@@ -41,7 +41,7 @@ from . import settings, values
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, extent_reason, sheet_parts, workbook_suffix, xml_parser
-from .recognise import (PAIR_LABELS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
+from .recognise import (PAIR_LABELS, ROLE_WORDS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, pieces, position, zero_padded_cells, zero_padded_styles
 from .spelling import WHITESPACE_RUN
@@ -57,10 +57,11 @@ _FOOTER = re.compile(r"^\s*" + _TOTAL_WORDING + r"\s*(?:\([^()]*\))?\s*[:=]?\s*(
 _NOT_WORDS = re.compile(r"[\W_]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*(?:(?:page|grand)\s+|sub[\s-]?)?total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
 # "Candidate Name: Kim Lee", or typed over the form's line: "Candidate Name ____Kim Lee____"
-_INLINE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s*(?::|_{2,})[\s_]*(.*?)[\s_]*$", re.IGNORECASE | re.DOTALL)
+_ROLE_WORD = "(" + "|".join(ROLE_WORDS) + ")"  # candidate, mentee, coachee, coach, mentor
+_INLINE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s*(?::|_{2,})[\s_]*(.*?)[\s_]*$", re.IGNORECASE | re.DOTALL)
 # "Candidate Name Kim Lee": the name typed after the printed label, in its cell (read only when the
 # sheet labels that role no other way; never a colon after it, which is another label's)
-_BARE_LABEL = re.compile(r"^\s*(candidate|coach)\s+(name|id)\s+([^:\s][^:]*?)\s*$", re.IGNORECASE | re.DOTALL)
+_BARE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s+([^:\s][^:]*?)\s*$", re.IGNORECASE | re.DOTALL)
 _LINE_AROUND = re.compile(r"^[\s_\u00a0]+|[\s_\u00a0]+$")  # the form's fill-in line around a label or its value
 # a signature line's label anywhere in a cell: "Coach Signature: …", "Signature of Coach:", "Signed: …"
 _SIGNATURE_IN = re.compile(r"\bsignature(?:\s+of\s+[\w'’]+)?\s*:|^\s*signed\s*:", re.IGNORECASE)
@@ -244,14 +245,13 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                 inline = _INLINE_LABEL.match(cell)
                 if not inline:
                     typed = _BARE_LABEL.match(cell)
-                    if (typed and typed[1].lower() not in bare and f"{typed[1].lower()}_id" not in columns
-                            and not typed[3][0].islower()):
-                        bare[typed[1].lower()] = Label(typed[1].lower(), typed[2].lower(), typed[3], sheet_name,
-                                                       first_row + r + 1, first_col + c)
+                    role = typed and ROLE_WORDS[typed[1].lower()]
+                    if typed and role not in bare and f"{role}_id" not in columns and not typed[3][0].islower():
+                        bare[role] = Label(role, typed[2].lower(), typed[3], sheet_name, first_row + r + 1, first_col + c)
                     continue
                 if _FILL_IN.match(inline[3]):
                     continue
-                key, value, col = (inline[1].lower(), inline[2].lower()), inline[3], c
+                key, value, col = (ROLE_WORDS[inline[1].lower()], inline[2].lower()), inline[3], c
             role, kind = key
             if role not in found or (found[role].kind == "name" and kind == "id"):
                 found[role] = Label(role, kind, value, sheet_name, first_row + r + 1, first_col + col)
@@ -1200,7 +1200,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     reason = _inspect(path, data, totals)
     if reason:
         result.error = f"refused before opening: {reason}"
-        result.fix = _ASK_AGAIN if reason.startswith(_DAMAGED) else _CUT_DOWN
+        result.fix = _ASK_AGAIN if reason.startswith(_DAMAGED) else _ENTITIES_FIX if _ENTITIES in reason else _CUT_DOWN
         return result
     try:
         workbook = _open(path, data)
@@ -1388,12 +1388,14 @@ def _likely_cause(path: str, data: bytes | None) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data) if len(data) == size else path) as archive:
                 names = archive.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return _CUT_SHORT  # a zip's table of contents is at its very end
-        kind = next((kind for folder, kind in _ZIPPED.items() if any(name.startswith(folder) for name in names)), "")
-        if kind:
-            return f"{_NOT_WORKBOOK} {kind}"
-        return "it is an .xlsx workbook named .xls" if suffix == ".xls" and "xl/workbook.xml" in names else ""
+                declaring = _part_declaring_entities(archive, names)
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""
+        except (zipfile.BadZipFile, OSError, ValueError, zlib.error, EOFError, lzma.LZMAError):
+            # a zip's table of contents is at its very end: a file whose end record is still there is whole
+            return _DAMAGED_WHOLE if _END_RECORD in _tail(path, data, size) else _CUT_SHORT
+        if declaring:
+            return f"its part {declaring} {_ENTITIES}: refused, never expanded (Excel writes none: a hostile or hand-made file?)"
+        return _zip_kind(names, mimetype, suffix)
     if head.startswith(_OLE):
         if "EncryptedPackage".encode("utf-16-le") in data:  # how Excel keeps an .xlsx with a password
             return _ENCRYPTED
@@ -1411,6 +1413,57 @@ def _likely_cause(path: str, data: bytes | None) -> str:
     return ""
 
 
+_END_RECORD = b"PK\x05\x06"  # a zip's end record: in its last 22 bytes, or before a comment of up to 64 KB
+_END_REACH = 22 + 0xFFFF
+_DAMAGED_WHOLE = f"{_DAMAGED} its content is corrupt, though the file is whole (a bad copy?)"
+_ENTITIES = "declares XML entities"
+_ENTITIES_FIX = ("Ask the sender how the file was made, and for the workbook as Excel or LibreOffice saves it (neither "
+                 "declares XML entities); give this file to IT to look at, then re-run.")
+_ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_OPEN_DOCUMENT = "application/vnd.oasis.opendocument."
+_SAME_KIND = {".xlsx": (".xlsx", ".xlsm"), ".ods": (".ods",)}  # a workbook named with a suffix its reader reads
+_ENTITY_PARTS = 200  # the XML parts of an unreadable zip looked into for a declaration, at most
+
+
+def _tail(path: str, data: bytes, size: int) -> bytes:
+    """The file's last bytes, as far as a zip's end record can be from its end."""
+    if len(data) == size:
+        return data[-_END_REACH:]
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(max(0, size - _END_REACH))
+            return handle.read()
+    except OSError:
+        return b""
+
+
+def _part_declaring_entities(archive: zipfile.ZipFile, names: list[str]) -> str:
+    """The first XML part whose prolog declares a DTD (entities, or an external one), or ''. The
+    reader refuses them, never expanding one, in words only a parser's author reads."""
+    for name in [n for n in names if n.endswith((".xml", ".rels"))][:_ENTITY_PARTS]:
+        with archive.open(name) as part:
+            prolog = part.read(_HEAD_BYTES)
+        if b"<!ENTITY" in prolog or b"<!DOCTYPE" in prolog:
+            return name
+    return ""
+
+
+def _zip_kind(names: list[str], mimetype: str, suffix: str) -> str:
+    """What an unreadable zip is, from its parts' names and its ``mimetype`` part ('' if a workbook
+    named as what it is): another Office file, a workbook of another kind, or no workbook at all."""
+    kind = next((kind for folder, kind in _ZIPPED.items() if any(name.startswith(folder) for name in names)), "")
+    if kind:
+        return f"{_NOT_WORKBOOK} {kind}"
+    if mimetype.startswith(_OPEN_DOCUMENT) and mimetype != _ODS_MIMETYPE:
+        return f"{_NOT_WORKBOOK} an OpenDocument {mimetype.removeprefix(_OPEN_DOCUMENT)} file"
+    actual = ".ods" if mimetype == _ODS_MIMETYPE else ".xlsx" if "xl/workbook.xml" in names else ""
+    if actual:
+        return f"it is an {actual} workbook named {suffix}" if suffix not in _SAME_KIND[actual] else ""
+    if "[Content_Types].xml" not in names and not any(name.startswith("xl/") for name in names):
+        return f"{_NOT_WORKBOOK} a zip archive of other files"
+    return ""
+
+
 def _missing_sheet(exc: Exception) -> str:
     """A workbook listing a sheet whose part was lost (a bad copy): the reader says only its name."""
     if isinstance(exc, python_calamine.WorksheetNotFound):
@@ -1423,6 +1476,8 @@ def _fix_for(cause: str) -> str:
     catalogue's fix, saving it again from Excel, is the one (encrypted, a CSV, an .xls named .xlsx)."""
     if cause in (_EMPTY, _ZEROS, _CUT_SHORT) or cause.startswith(_DAMAGED):
         return _ASK_AGAIN
+    if _ENTITIES in cause:
+        return _ENTITIES_FIX
     if cause.startswith(_NOT_WORKBOOK) and cause != _TEXT:
         return _ASK_WORKBOOK
     return ""

@@ -59,13 +59,11 @@ def _header_index() -> dict[str, list[tuple[str, str]]]:
     return index
 
 
+# The words a program names a pair's two people by (SPEC §2a: a mentee or a coachee is a candidate,
+# a mentor a coach): word → role.
+ROLE_WORDS = {"candidate": "candidate", "mentee": "candidate", "coachee": "candidate", "coach": "coach", "mentor": "coach"}
 # The labels naming a log's pair above its table (the paper form, SPEC §3): text → (role, kind).
-PAIR_LABELS = {
-    "candidate name": ("candidate", "name"),
-    "coach name": ("coach", "name"),
-    "candidate id": ("candidate", "id"),
-    "coach id": ("coach", "id"),
-}
+PAIR_LABELS = {f"{word} {kind}": (role, kind) for word, role in ROLE_WORDS.items() for kind in ("name", "id")}
 
 _WEAK_WEIGHT = 0.5  # an optional free-text header: weak evidence for a table lacking a required one
 

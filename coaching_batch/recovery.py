@@ -63,6 +63,9 @@ DEFAULT_OUT_DIRNAME = "out"
 UNSAFE_FSTYPES = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "smb2", "9p", "afs", "ncpfs", "davfs", "fuse", "vboxsf",
                   "vmhgfs", "prl_fs"}  # and every fuse.* (sshfs, rclone, onedriver, dropbox … clients)
 MOUNT_TABLE_ENV = "COACHING_BATCH_MOUNT_TABLE"  # tests: a mount table file read instead of /proc/self/mountinfo
+# rules a dry run does not judge (its payment sheet is never delivered): one of the last run's is not
+# Resolved by a dry run
+NOT_JUDGED_IN_DRY_RUN = frozenset({"PAYMENT-SHEET-ELSEWHERE"})
 SAFER_LAYOUT = ("keep the state folder on a local disk (--state) and put only the outputs on the share (--out); "
                 "see the README, \"Shared drives\"")
 

@@ -308,6 +308,16 @@ _DATE_TEXT = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
+# a date typed without its year: "5/8", "May 8th", "8-May" (not "5.8": a number as much as a date)
+_NO_YEAR = re.compile(
+    rf"""^(?:\d{{1,2}}(?P<num_sep>[-/])\d{{1,2}}
+      | {_MONTH_NAME}[\s/-]?\d{{1,2}}(?:st|nd|rd|th)?
+      | \d{{1,2}}(?:st|nd|rd|th)?(?P<dmy_sep>[\s/-]?){_MONTH_NAME}
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+EXAMPLE_YEAR = 2026  # the year a message's example shows
+
 
 def _calendar_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Dates from float year, month and day arrays; NaT where the date does not exist."""
@@ -428,6 +438,8 @@ def why_unreadable(kind: str, value: object, *, day_first: bool = False) -> str:
     text = " ".join(value.split())
     if kind == "duration" and _GROUPED_NUMBER.search(text):
         return "the comma could be a thousands separator or a decimal point: type 1500 or 1.5"
+    if kind == "date" and (missing := _NO_YEAR.match(text)):
+        return _no_year(text, missing["num_sep"] or (missing["dmy_sep"] or " ").strip() or " ", day_first=day_first)
     match = _DATE_TEXT.match(text) if kind == "date" else None
     if match and match["weekday"]:
         date = _text_dates(np.array([text[match.end("weekday"):].lstrip(", ")], dtype=object), day_first=day_first)[0]
@@ -440,6 +452,14 @@ def why_unreadable(kind: str, value: object, *, day_first: bool = False) -> str:
             return (f"dates are read {ways[0]}; {ways[1]} it is {pd.Timestamp(date):%Y-%m-%d}: if the inbox's dates are "
                     f"{ways[1]}, set day_first = {str(not day_first).lower()} under [reading] in the program's policy file")
     return ""
+
+
+def _no_year(text: str, separator: str, *, day_first: bool) -> str:
+    """A date typed without its year ("5/8"): said so, with the date to type if the year makes one."""
+    dated = f"{text}{separator}{EXAMPLE_YEAR}"
+    if np.isnat(_text_dates(np.array([dated], dtype=object), day_first=day_first)[0]):
+        return "it has no year"
+    return f"it has no year: type it with its year, such as {dated}"
 
 
 # -------------------------------------------------------------------------------------- durations

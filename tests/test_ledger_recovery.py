@@ -892,3 +892,23 @@ def test_state_on_a_share_is_named_on_stderr_and_in_the_findings_and_outputs_els
     summary = [c for row in openpyxl.load_workbook(tmp_path / "reports" / WEEK1 / "results.xlsx")["Summary"].iter_rows(values_only=True)
                for c in row if isinstance(c, str)]
     assert any("ledger rebuild --from" in c for c in summary) and any("nfs4" in c for c in summary)
+
+
+def test_a_dry_run_after_a_week_with_outputs_elsewhere_counts_what_it_lists(tmp_path):
+    # the real week's outputs went outside out/ (PAYMENT-SHEET-ELSEWHERE); a dry run, whose sheet is
+    # never delivered, does not judge that, so it does not call it Resolved either; every finding it
+    # lists is counted, the resolved ones under their own count
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK1, "--out", str(tmp_path / "reports" / WEEK1)).returncode == 0
+    request_ryan(inbox, WEEK1)  # something resolved: nothing else changes
+    completed = run_week(inbox, WEEK2, "--dry-run", "--out", str(tmp_path / "reports" / "preview"))
+    assert completed.returncode == 0, completed.stderr
+    run = json.loads((tmp_path / "reports" / "preview" / "run.json").read_text())
+    statuses = {(f["rule"], f["status"]) for f in run["exceptions"]}
+    assert ("PAYMENT-SHEET-ELSEWHERE", "Resolved") not in statuses
+    listed = {s: sum(f["severity"] == s and f["status"] != "Resolved" for f in run["exceptions"])
+              for s in ("error", "warning", "info")}
+    counts = run["counts"]
+    assert (counts["errors"], counts["warnings"], counts["info"]) == (listed["error"], listed["warning"], listed["info"])
+    assert counts["resolved"] == sum(f["status"] == "Resolved" for f in run["exceptions"]) > 0
+    assert f"{counts['info']} info; {counts['resolved']} resolved since the last run" in completed.stdout

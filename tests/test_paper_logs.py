@@ -85,6 +85,37 @@ def test_labels_printed_with_the_forms_fill_in_line_take_the_name_beside_or_type
     assert sheets["Unfilled"].labels == {}
 
 
+def test_a_log_labelled_in_its_programs_words_names_its_mentee_or_coachee_and_mentor(tmp_path):
+    """SPEC §2a: a mentee or a coachee is the candidate, a mentor the coach; a mentor log's
+    `Mentee Name:` / `Mentor Name:` name its pair as `Candidate Name:` / `Coach Name:` do (its
+    entries were each CELL-REQUIRED: no candidate and coach)."""
+    sheets = read_sheets(tmp_path, {
+        "Mentor log": [["Mentee Name:", "Kim Candidate"], ["Mentor Name:", "Casey Coach"], PAPER_HEADER, ENTRY],
+        "Reps log": [["Coachee ID: 200"], ["Coach ID:", "100"], PAPER_HEADER, ENTRY],
+        "Typed": [["Mentee Name __Kim Candidate__"], ["MENTOR ID 100"], PAPER_HEADER, ENTRY],
+    })
+    assert labels_of(sheets["Mentor log"]) == {
+        "candidate": ("name", "Kim Candidate", "B1", "Mentor log"),
+        "coach": ("name", "Casey Coach", "B2", "Mentor log"),
+    }
+    assert labels_of(sheets["Reps log"]) == {
+        "candidate": ("id", "200", "A1", "Reps log"),
+        "coach": ("id", "100", "B2", "Reps log"),
+    }
+    assert labels_of(sheets["Typed"]) == {
+        "candidate": ("name", "Kim Candidate", "A1", "Typed"),
+        "coach": ("id", "100", "A2", "Typed"),
+    }
+
+
+def test_a_logs_id_columns_headed_in_its_programs_words_are_its_pairs_columns():
+    """The columns agree with the labels: `Mentee ID` / `Coachee ID` is Candidate ID, `Mentor ID` Coach ID."""
+    mentor_log = recognise([["Mentee ID", "Mentor ID", "Date", "Type of Contact", "Hours"]])
+    assert (mentor_log.table, mentor_log.columns["candidate_id"], mentor_log.columns["coach_id"]) == ("coach_log", 0, 1)
+    coachee_log = recognise([["Coachee ID", "Coach ID", "Date", "Duration"]])
+    assert (coachee_log.table, coachee_log.columns["candidate_id"]) == ("candidate_log", 0)
+
+
 def test_a_name_typed_after_the_printed_label_in_its_cell_is_read_when_nothing_else_labels_it(tmp_path):
     """The form's `Candidate Name _____` with its line typed over: `Candidate Name Kim Candidate`."""
     sheets = read_sheets(tmp_path, {

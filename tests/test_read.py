@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import zipfile
 from pathlib import Path
@@ -655,6 +656,40 @@ def _cut(path: Path) -> bytes:
     return data[: len(data) // 2 + 100]
 
 
+def _zip_of(**parts: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name.replace("__", "/"), data)
+    return buffer.getvalue()
+
+
+def _damaged_in_the_middle(path: Path) -> bytes:
+    """Every 13th byte changed from offset 200, the size intact: the zip's end record still there."""
+    data = bytearray(path.read_bytes())
+    for i in range(200, len(data) - 22, 13):  # the end record (its last 22 bytes) whole
+        data[i] ^= 0x55
+    return bytes(data)
+
+
+_LAUGHS = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+
+
+def _with_entities(tmp: Path, part: str) -> bytes:
+    """A log whose ``part`` declares XML entities (a billion laughs) and uses one in a text cell."""
+    whole = write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER, ["200", "100", "3/5/2026", "Phone", 1, "call"]]})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                data = data.replace(b"?>", b"?>" + _LAUGHS, 1).replace(b"<t>call</t>", b"<t>&lol2;</t>").replace(
+                    b'<c r="F2" t="s"><v>10</v></c>', b'<c r="F2" t="inlineStr"><is><t>&lol2;</t></is></c>')
+                assert b"&lol2;</t>" in data
+            target.writestr(info, data)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     "name, content, cause",
     [
@@ -666,6 +701,16 @@ def _cut(path: Path) -> bytes:
         ("log.xlsx", lambda tmp: _cut(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})), "the file is cut short (an incomplete download or copy?)"),
         ("log.xls", lambda _: _cut(FIXTURES / "binder.xls"), "the file is cut short (an incomplete download or copy?)"),
         ("log.xlsx", lambda _: (FIXTURES / "binder.xls").read_bytes(), "it is an old .xls workbook named .xlsx"),
+        ("log.xlsx", lambda tmp: write_ods(tmp / "log.ods", COACH_HEADER, "").read_bytes(), "it is an .ods workbook named .xlsx"),
+        ("log.xlsx", lambda _: _zip_of(notes__txt=b"hello"), "not a workbook: it looks like a zip archive of other files"),
+        ("log.xlsx", lambda tmp: _damaged_in_the_middle(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})),
+         "it is damaged: its content is corrupt, though the file is whole (a bad copy?)"),
+        ("log.xlsx", lambda tmp: _with_entities(tmp, "xl/sharedStrings.xml"),
+         "its part xl/sharedStrings.xml declares XML entities: refused, never expanded (Excel writes none: a hostile or "
+         "hand-made file?)"),
+        ("log.xlsx", lambda tmp: _with_entities(tmp, "xl/worksheets/sheet1.xml"),
+         "its part xl/worksheets/sheet1.xml declares XML entities: refused, never expanded (Excel writes none: a hostile "
+         "or hand-made file?)"),
     ],
 )
 def test_an_unreadable_file_says_what_it_most_likely_is_and_keeps_the_readers_words_for_it(tmp_path, name, content, cause):
@@ -685,6 +730,10 @@ def test_an_unreadable_file_says_what_it_most_likely_is_and_keeps_the_readers_wo
         (lambda _: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "Ask the sender for the workbook itself"),
         (lambda _: b"Candidate ID,Coach ID,Date\r\n200,100,2026-03-05\r\n", ""),
         (lambda _: (FIXTURES / "binder.xls").read_bytes(), ""),
+        (lambda tmp: _damaged_in_the_middle(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})),
+         "Ask the sender for the file again"),
+        (lambda _: _zip_of(notes__txt=b"hello"), "Ask the sender for the workbook itself"),
+        (lambda tmp: _with_entities(tmp, "xl/sharedStrings.xml"), "Ask the sender how the file was made"),
     ],
 )
 def test_an_unreadable_files_fix_is_one_the_coordinator_can_do(tmp_path, content, fix):
@@ -1013,6 +1062,7 @@ def test_an_ods_declaring_xml_entities_is_refused_and_they_are_never_expanded(tm
     laughs = '<!DOCTYPE office:document-content [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
     result = read_workbook(str(write_ods(tmp_path / "log.ods", COACH_HEADER, "", prolog=laughs)), "log.ods")
     assert result.error == "refused before opening: its content declares XML entities"
+    assert result.fix.startswith("Ask the sender how the file was made")  # not to delete rows beyond the table
 
 
 def _crash_on_poison(path, relpath):

@@ -273,6 +273,23 @@ def test_a_date_that_is_one_only_day_first_says_how_dates_are_read_and_where_to_
     assert typed["coach_log"].empty
 
 
+def test_a_date_typed_without_its_year_says_the_year_is_missing(tmp_path):
+    """`5/8` in a text cell: not a date, and the finding says why (it said only "is not a date")."""
+    rows = [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"],
+            [COACHEE, COACH, "5/8", "Phone", 1, "month and day"],
+            [COACHEE, COACH, "May 8th", "Phone", 1, "month name"],
+            [COACHEE, COACH, "8-May", "Phone", 1, "day first"],
+            [COACHEE, COACH, "5/8/2026", "Phone", 1, "a date"]]
+
+    typed, findings = read_and_validate(tmp_path, {"log.xlsx": {"Log": rows}})
+
+    messages = [f.message for f in sorted(findings, key=lambda f: f.cell)]
+    assert messages == ["Date '5/8' is not a date (it has no year: type it with its year, such as 5/8/2026)",
+                        "Date 'May 8th' is not a date (it has no year: type it with its year, such as May 8th 2026)",
+                        "Date '8-May' is not a date (it has no year: type it with its year, such as 8-May-2026)"]
+    assert typed["coach_log"]["date"].tolist() == [pd.Timestamp("2026-05-08")]
+
+
 def test_a_date_typed_as_serial_60_is_named_as_excels_phantom_leap_day(tmp_path):
     rows = [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"],
             [COACHEE, COACH, 60, "Phone", 1, "Excel's 1900-02-29"],

@@ -125,6 +125,7 @@ COUNT_LABELS = {
     "errors": "Errors",
     "warnings": "Warnings",
     "info": "Notes (info)",
+    "resolved": "Findings resolved since the last run",
 }
 
 
