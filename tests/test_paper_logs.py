@@ -527,6 +527,20 @@ def test_a_footer_whose_value_is_not_a_duration_is_reported_and_a_blank_one_is_n
     assert found[1].message.startswith("Total Hours '9,000' is not a number of hours (the comma could be a thousands separator")
 
 
+def test_a_footer_counts_the_rows_left_out_for_a_bad_cell_and_names_those_whose_hours_cannot_be_read():
+    """Rows left out for a bad cell are on the page the total adds up: 1.50 h read, one row's Duration
+    unreadable. A total of 4.50 h agrees; one of 9 h is not called wrong (the unread hours may make
+    it up); a total that is no number of hours says the sum it quotes lacks that row."""
+    left_out = _entries([("log.xlsx", "Page 2", 2, "coach_log", "200", "100", 90),
+                         ("log.xlsx", "Page 2", 3, "coach_log", "200", "100", None)])
+    assert check_footers(PAGES, [("log.xlsx", "Page 1", Footer(10, 2, 4.5), 270)], left_out) == []  # 3 h + 1.5 h
+    assert check_footers(PAGES, [("log.xlsx", "Page 2", Footer(5, 2, 9), 540)], left_out) == []
+    assert check_footers(PAGES, [("log.xlsx", "Page 2", Footer(5, 2, 9), 540)]) != []
+    [mismatch] = check_footers(PAGES, [("log.xlsx", "Page 2", Footer(5, 2, "TBD"), None)], left_out)
+    assert mismatch.message == ("Total Hours 'TBD' is not a number of hours but the entries add up to 2.50 h on this page, "
+                                "5.50 h in the whole log (not counting a row above it whose Duration cannot be read)")
+
+
 def test_a_footer_total_showing_a_formula_error_or_saved_without_its_result_is_said_so_at_its_cell(tmp_path):
     """`=SUM()` under Total Hours showing #REF! (its rows deleted), or saved by a script without its
     result: the reader gives the cell as empty, and the total was passed over as the form's empty
