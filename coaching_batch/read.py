@@ -54,6 +54,9 @@ _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
 _TOTAL_WORDING = (r"(?:(?:page|grand)\s+|sub[\s-]?)?totals?"
                   r"(?:\s+(?:hours?|hrs?|duration|contact|coaching|mentoring|time|this|on|for|of|all|to|date|the|pages?|log))*")
 _FOOTER = re.compile(r"^\s*" + _TOTAL_WORDING + r"\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
+# and in other words naming the hours: "Total Meeting Hours", "Total hours logged", "Total Hours Spent Mentoring"
+_FOOTER_IN_HOURS = re.compile(r"^\s*(?:(?:page|grand)\s+|sub[\s-]?)?totals?(?=(?:\s+[^\W\d_]+){0,3}?\s+(?:hours?|hrs?)\b)"
+                              r"(?:\s+[^\W\d_]+){1,5}\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
 _NOT_WORDS = re.compile(r"[\W_]+")
 _TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*(?:(?:page|grand)\s+|sub[\s-]?)?totals?\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
 # A count line under a table: "Total employees: 9", "Total pairs = 19", "Total Employees 9", "Totals";
@@ -621,7 +624,8 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     (`Total Hours: | 14.5` in the Type of Contact column), else what follows the label in its own
     cell (`Total Hours: 14.5`).
     """
-    match = _FOOTER.match(WHITESPACE_RUN.sub(" ", row[first]).strip())
+    label = WHITESPACE_RUN.sub(" ", row[first]).strip()
+    match = _FOOTER.match(label) or _FOOTER_IN_HOURS.match(label)
     if not match:
         return None
     if 0 <= duration < len(row) and duration != first and not is_blank(row[duration]):

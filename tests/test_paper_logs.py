@@ -221,7 +221,8 @@ def test_a_footers_hours_typed_right_beside_its_label_are_checked_whatever_colum
 
 
 @pytest.mark.parametrize("label", ["Total hrs", "Total Contact Hours", "Total Hours This Page", "TOTAL HOURS TO DATE:",
-                                   "Page Total", "Grand Total", "Subtotal"])
+                                   "Page Total", "Grand Total", "Subtotal", "Total Meeting Hours", "Total hours logged:",
+                                   "Total Hours Spent Mentoring"])
 def test_a_footer_worded_as_forms_word_it_is_a_footer_not_an_entry(tmp_path, label):
     """Each was read as an entry: two errors (its label not a date, no Type of Contact) and its total unchecked."""
     sheets = read_sheets(tmp_path, {"Log": [PAPER_HEADER, ENTRY, [label, None, 4]]})
