@@ -51,11 +51,24 @@ _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.
 _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
 # "Total Hours", and as forms word it: "Total hrs", "Total Contact Hours", "Total Hours This Page",
 # "Total Hours to Date", "Page Total", "Grand Total", "Subtotal" (not minutes: a plain number there is not hours)
-_TOTAL_WORDING = (r"(?:(?:page|grand)\s+|sub[\s-]?)?total"
+_TOTAL_WORDING = (r"(?:(?:page|grand)\s+|sub[\s-]?)?totals?"
                   r"(?:\s+(?:hours?|hrs?|duration|contact|coaching|mentoring|time|this|on|for|of|all|to|date|the|pages?|log))*")
 _FOOTER = re.compile(r"^\s*" + _TOTAL_WORDING + r"\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
+# and in other words naming the hours: "Total Meeting Hours", "Total hours logged", "Total Hours Spent Mentoring"
+_FOOTER_IN_HOURS = re.compile(r"^\s*(?:(?:page|grand)\s+|sub[\s-]?)?totals?(?=(?:\s+[^\W\d_]+){0,3}?\s+(?:hours?|hrs?)\b)"
+                              r"(?:\s+[^\W\d_]+){1,5}\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
 _NOT_WORDS = re.compile(r"[\W_]+")
-_TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*(?:(?:page|grand)\s+|sub[\s-]?)?total\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
+_TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*(?:(?:page|grand)\s+|sub[\s-]?)?totals?\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
+# A count line under a table: "Total employees: 9", "Total pairs = 19", "Total Employees 9", "Totals";
+# other words after the label than what the tables hold (_COUNTED) only with a colon or a count in the
+# cell (a name "Total Smith" is no such line)
+_COUNT_LINE = re.compile(r"^\s*(?:(?:page|grand)\s+|sub[\s-]?)?totals?\b(?P<words>[^:=\d]{0,40}?)\s*(?P<sep>[:=])?\s*"
+                         r"(?P<count>\d[\d,.]*)?\s*$", re.IGNORECASE)
+_COUNTED = re.compile(r"(?:(?:number|no\.?|count)\s+(?:of\s+)?)?(?:employees|staff|people|pairs|coaches|candidates|mentors|"
+                      r"mentees|coachees|rows|entries|records|requests|assignments|forms|recommendations|references|"
+                      r"milestones|count)", re.IGNORECASE)
+_HOURS_WORD = re.compile(r"\b(?:hours?|hrs?|minutes?|mins?|time|duration)\b", re.IGNORECASE)  # a log's total of hours
+_COUNT = re.compile(r"^\s*\d[\d,.]*\s*$")
 # "Candidate Name: Kim Lee", or typed over the form's line: "Candidate Name ____Kim Lee____"
 _ROLE_WORD = "(" + "|".join(ROLE_WORDS) + ")"  # candidate, mentee, coachee, coach, mentor
 _INLINE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s*(?::|_{2,})[\s_]*(.*?)[\s_]*$", re.IGNORECASE | re.DOTALL)
@@ -344,6 +357,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             if contract.log:  # elsewhere a `Total` row (an Excel table's totals row) is no data and no hours
                 sheet.footers.append(footer)
             keep[i] = False
+        elif _count_line(grid[i].tolist(), int(first[i]), log=contract.log):
+            keep[i] = False
     # An Excel table's Total Row, whatever its first cell holds (a count of the IDs, or nothing but
     # the sum under Duration): no data; on a log, its value under Duration is a footer's total.
     below = first_row + recognition.header_row + 2  # the 1-based sheet row of the grid's first row
@@ -612,7 +627,8 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     (`Total Hours: | 14.5` in the Type of Contact column), else what follows the label in its own
     cell (`Total Hours: 14.5`).
     """
-    match = _FOOTER.match(WHITESPACE_RUN.sub(" ", row[first]).strip())
+    label = WHITESPACE_RUN.sub(" ", row[first]).strip()
+    match = _FOOTER.match(label) or _FOOTER_IN_HOURS.match(label)
     if not match:
         return None
     if 0 <= duration < len(row) and duration != first and not is_blank(row[duration]):
@@ -627,6 +643,22 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
         else:  # no total, or one the reader shows as empty (a formula's error): looked up under Duration
             col, value = (duration if 0 <= duration < len(row) and duration != first else first), None
     return Footer(sheet_row, first_col + col, _hours_of_days(value))
+
+
+def _count_line(row: list, first: int, *, log: bool) -> bool:
+    """Whether a row that is no `Total Hours` footer is a count line under the table (`Total employees: 9`,
+    `Total pairs | 19`, `Totals`): no row of it (SPEC §3). Its first filled cell is a total's label,
+    alone or with a colon or a count after its words, and the rest of the row holds counts only. A
+    name that merely starts with the word (`Total Smith`) is data, and so, on a log, is a total worded
+    in hours that is no footer's wording: its cells' findings point at it."""
+    match = _COUNT_LINE.match(WHITESPACE_RUN.sub(" ", row[first]))
+    words = match and match["words"].strip()
+    if not match or (words and not (match["sep"] or match["count"] or _COUNTED.fullmatch(words))):
+        return False
+    if log and _HOURS_WORD.search(match["words"]):
+        return False
+    return all(is_blank(cell) or (isinstance(cell, (int, float)) and not isinstance(cell, bool))
+               or (isinstance(cell, str) and _COUNT.match(cell)) for cell in row[first + 1 :])
 
 
 def _hours_of_days(value: object, day_one: datetime = _DAY_ONE) -> object:

@@ -47,6 +47,10 @@ class Tables:
     # the pairs (candidate ID, coach ID) of assignment rows left out for a bad cell → that cell, so that
     # a row of theirs can say its assignment is there but set aside, not that they have none
     assignments_aside: dict[tuple[str, str], str] = field(default_factory=dict)
+    # a log (a table with a duration column) → its rows left out for a bad cell: where each came from,
+    # its IDs and its duration as read (missing where blank or unreadable). No entries, but on the page
+    # a `Total Hours` footer adds up (see rules.logs.check_footers)
+    left_out: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -276,9 +280,10 @@ def _value_in(kind: str, text: str, day_first: bool) -> str | None:
 
 
 def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, day_first: bool) -> ValidatedTable:
-    """Validate one combined raw table; return its typed good rows, the findings, and for a table
+    """Validate one combined raw table; return its typed good rows, the findings, for a table
     with a unique column (the roster) each value of it on a row left out → the first bad cell there, and for
-    the assignments each pair (candidate ID, coach ID) so (see :func:`_aside_keys`)."""
+    the assignments each pair (candidate ID, coach ID) so (see :func:`_aside_keys`), and for a log its
+    rows left out (see :func:`_rows_left_out`)."""
     findings: list[Finding] = []
     bad_rows: dict[int, str] = {}  # row → where its first bad cell is
     # Each column is analysed once (its texts cleaned by the whitespace rule, each distinct one once)
@@ -352,7 +357,23 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
     if set_aside:  # an ID kept on another row (a repeat, ID-DUPLICATE) is in the roster; a pair, assigned
         kept = set(typed[keys[0]]) if len(keys) == 1 else set(zip(*(typed[key] for key in keys)))
         set_aside = {value: where for value, where in set_aside.items() if value not in kept}
-    return typed, findings, set_aside
+    return typed, findings, set_aside, _rows_left_out(frame, table, parsed, text, ~keep)
+
+
+def _rows_left_out(frame: pd.DataFrame, table: Table, parsed: dict[str, values.Parsed], text: pd.DataFrame,
+                   out: np.ndarray) -> pd.DataFrame | None:
+    """A log's rows left out for a bad cell (``out``), as far as they can be read: where each came
+    from, its IDs and its duration (missing where blank or unreadable); None for a table with no
+    duration column."""
+    if not any(column.type == "duration" for column in table.columns):
+        return None
+    kept = {}
+    for column in table.columns:
+        if column.type in ("id", "duration"):
+            kept[column.name] = parsed[column.name].values[out] if column.name in parsed else text[column.name][out]
+    for meta in META:
+        kept[meta] = frame[meta][out]
+    return pd.DataFrame(kept, index=frame.index[out])
 
 
 PAIR_TABLES = ("assignments",)  # a row left out is told by the pair it names (Tables.assignments_aside)
@@ -405,8 +426,10 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
                 sheet.cells = sheet.rows = None
     findings: list[Finding] = []
     for name in tables():  # in the contracts' order, however they were validated
-        typed, table_findings, set_aside = validated[name]
+        typed, table_findings, set_aside, left_out = validated[name]
         result.frames[name] = typed.reset_index(drop=True)
+        if left_out is not None:
+            result.left_out[name] = left_out.reset_index(drop=True)
         findings += table_findings
         if name in PAIR_TABLES:
             result.assignments_aside |= set_aside
@@ -415,7 +438,7 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
     return result, findings
 
 
-ValidatedTable = tuple[pd.DataFrame, list[Finding], dict[str | tuple[str, str], str]]
+ValidatedTable = tuple[pd.DataFrame, list[Finding], dict[str | tuple[str, str], str], pd.DataFrame | None]
 Group = tuple[list[tuple[str, RawSheet]], int]  # a table's sheets, and the source number of its first
 Part = tuple[str, int, int]  # a table's rows [start, stop)
 
@@ -436,10 +459,11 @@ def _validate_all(groups: dict[str, Group], view: Tables, *, day_first: bool, pa
     validated = {}
     for name in groups:
         parts = sorted(part for part in done if part[0] == name)
-        frames = [done[part][0] for part in parts]
+        frames, left_out = [done[part][0] for part in parts], [done[part][3] for part in parts]
         validated[name] = (frames[0] if len(frames) == 1 else pd.concat(frames),
                            [item for part in parts for item in done[part][1]],
-                           {value: where for part in parts[::-1] for value, where in done[part][2].items()})  # the first's
+                           {value: where for part in parts[::-1] for value, where in done[part][2].items()},  # the first's
+                           left_out[0] if len(left_out) == 1 or left_out[0] is None else pd.concat(left_out))
     return validated
 
 

@@ -413,6 +413,53 @@ def test_a_log_total_mismatch_names_the_hidden_rows_among_its_entries_and_their_
     assert result["pairs"][0]["coach_contact_hours"] == 5.5
 
 
+PAPER_LOG_HEAD = [["Candidate ID:", "200", "Coach ID:", "100"], [], ["Date", "Type of Contact", "Duration", "Brief Description of Contact"]]
+
+
+def _paper_log_rows(fifth_duration: object = 1) -> list[list]:
+    """A paper coach log of 1, 1.5, 1, 1 and 1 h: its third row typed `fax`, its fourth dated 3/32."""
+    return [["2/2/2026", "Phone", 1, "call"], ["2/9/2026", "Phone", 1.5, "call"], ["2/16/2026", "fax", 1, "call"],
+            ["3/32/2026", "Phone", 1, "call"], ["3/2/2026", "Phone", fifth_duration, "call"]]
+
+
+def _footer_findings(tmp_path, sheets: dict) -> list[dict]:
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "log.xlsx", sheets)
+    completed = run_command("run", str(inbox), "--as-of", "2026-06-30", "--out", str(tmp_path / "out"), "--dry-run")
+    assert completed.returncode == 0, completed.stderr
+    exceptions = json.loads((tmp_path / "out" / "run.json").read_text())["exceptions"]
+    return [(f["rule"], f["cell"], f["message"]) for f in exceptions if f["rule"].startswith(("CELL-", "LOG-TOTAL"))]
+
+
+@pytest.mark.parametrize("total, mismatch", [
+    (5.5, None),
+    (6.5, "Total Hours says 6.50 h but the entries add up to 5.50 h on this page"),
+])
+def test_a_log_row_left_out_for_a_bad_cell_still_counts_toward_its_total_hours(tmp_path, total, mismatch):
+    """A `fax` contact and a date of 3/32 leave two rows out (SPEC §4), but their hours are on the
+    page the coordinator added up: the Total Hours of 5.50 h agrees (it was a mismatch against the
+    3.50 h of the rows left in), and a wrong total is measured against all 5.50 h."""
+    found = _footer_findings(tmp_path, {"Log": [*PAPER_LOG_HEAD, *_paper_log_rows(), ["Total", None, total]]})
+    assert [(rule, cell) for rule, cell, _ in found if rule.startswith("CELL-")] == [("CELL-ENUM", "B6"), ("CELL-TYPE", "A7")]
+    assert [(cell, message) for rule, cell, message in found if rule == "LOG-TOTAL-MISMATCH"] == ([("C9", mismatch)] if mismatch else [])
+
+
+def test_a_continuation_pages_total_of_the_whole_log_counts_the_rows_left_out_on_the_first_page(tmp_path):
+    """Page 1 holds the two rows left out; the continuation page's footer totals the whole log: 6.50 h."""
+    rows = _paper_log_rows()
+    found = _footer_findings(tmp_path, {"Log": [*PAPER_LOG_HEAD, *rows[:4]],
+                                        "Log continued": [*PAPER_LOG_HEAD, rows[4], ["3/9/2026", "Phone", 1, "call"], ["Total", None, 6.5]]})
+    assert [rule for rule, _, _ in found] == ["CELL-ENUM", "CELL-TYPE"]
+
+
+def test_a_row_whose_hours_cannot_be_read_puts_no_blame_on_the_total(tmp_path):
+    """The last row's Duration typed `1 hr?`: its hours cannot be read, so whether the 5.50 h total
+    agrees cannot be told; the Duration's own CELL-TYPE is the one finding to act on, not a mismatch
+    saying the entries add up to 4.50 h."""
+    found = _footer_findings(tmp_path, {"Log": [*PAPER_LOG_HEAD, *_paper_log_rows("1 hr?"), ["Total", None, 5.5]]})
+    assert [(rule, cell) for rule, cell, _ in found] == [("CELL-ENUM", "B6"), ("CELL-TYPE", "A7"), ("CELL-TYPE", "C8")]
+
+
 def test_an_employee_whose_roster_row_is_left_out_for_a_bad_cell_is_not_called_missing_from_the_roster(tmp_path):
     """The coach's Hire Date typed 'soon': the roster row is left out (SPEC §4), and every finding and
     reason about the coach's ID points at that cell instead of saying the roster lacks the coach."""

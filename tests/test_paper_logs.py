@@ -252,7 +252,8 @@ def test_a_footers_hours_typed_right_beside_its_label_are_checked_whatever_colum
 
 
 @pytest.mark.parametrize("label", ["Total hrs", "Total Contact Hours", "Total Hours This Page", "TOTAL HOURS TO DATE:",
-                                   "Page Total", "Grand Total", "Subtotal"])
+                                   "Page Total", "Grand Total", "Subtotal", "Total Meeting Hours", "Total hours logged:",
+                                   "Total Hours Spent Mentoring"])
 def test_a_footer_worded_as_forms_word_it_is_a_footer_not_an_entry(tmp_path, label):
     """Each was read as an entry: two errors (its label not a date, no Type of Contact) and its total unchecked."""
     sheets = read_sheets(tmp_path, {"Log": [PAPER_HEADER, ENTRY, [label, None, 4]]})
@@ -556,6 +557,20 @@ def test_a_footer_whose_value_is_not_a_duration_is_reported_and_a_blank_one_is_n
     assert [(f.rule, f.cell) for f in found] == [("LOG-TOTAL-MISMATCH", "C5"), ("LOG-TOTAL-MISMATCH", "C10")]
     assert found[0].message == "Total Hours 'TBD' is not a number of hours but the entries add up to 1.00 h on this page, 4.00 h in the whole log"
     assert found[1].message.startswith("Total Hours '9,000' is not a number of hours (the comma could be a thousands separator")
+
+
+def test_a_footer_counts_the_rows_left_out_for_a_bad_cell_and_names_those_whose_hours_cannot_be_read():
+    """Rows left out for a bad cell are on the page the total adds up: 1.50 h read, one row's Duration
+    unreadable. A total of 4.50 h agrees; one of 9 h is not called wrong (the unread hours may make
+    it up); a total that is no number of hours says the sum it quotes lacks that row."""
+    left_out = _entries([("log.xlsx", "Page 2", 2, "coach_log", "200", "100", 90),
+                         ("log.xlsx", "Page 2", 3, "coach_log", "200", "100", None)])
+    assert check_footers(PAGES, [("log.xlsx", "Page 1", Footer(10, 2, 4.5), 270)], left_out) == []  # 3 h + 1.5 h
+    assert check_footers(PAGES, [("log.xlsx", "Page 2", Footer(5, 2, 9), 540)], left_out) == []
+    assert check_footers(PAGES, [("log.xlsx", "Page 2", Footer(5, 2, 9), 540)]) != []
+    [mismatch] = check_footers(PAGES, [("log.xlsx", "Page 2", Footer(5, 2, "TBD"), None)], left_out)
+    assert mismatch.message == ("Total Hours 'TBD' is not a number of hours but the entries add up to 2.50 h on this page, "
+                                "5.50 h in the whole log (not counting a row above it whose Duration cannot be read)")
 
 
 def test_a_footer_total_showing_a_formula_error_or_saved_without_its_result_is_said_so_at_its_cell(tmp_path):

@@ -140,6 +140,40 @@ def test_blank_rows_notes_and_total_footers_are_not_entries(tmp_path):
     assert [(f.row, f.col, f.value) for f in sheet.footers] == [(6, 4, 2.0)]
 
 
+@pytest.mark.parametrize("line", [
+    ["Total employees: 3"], ["Total employees:", 3], ["Total Employees", None, 3], ["Totals", None, 57], ["Total: 3"],
+    ["Total number of staff = 3"], [None, "Grand total:", 3],
+])
+def test_a_count_line_under_a_roster_is_no_employee(tmp_path, line):
+    """SPEC §3: a row whose first filled cell is `Total …` is no row of the table. A coordinator's
+    `Total employees: 3` under the roster was an employee (CELL-REQUIRED for Name and Grade)."""
+    rows = [["Employee ID", "Name", "Grade"], ["100", "Ann Lee", 20], ["101", "Bo Kim", 17], ["102", "Cy Ray", 20], [], line]
+    [roster] = read_workbook(str(write_workbook(tmp_path / "roster.xlsx", {"Roster": rows})), "roster.xlsx").sheets
+    assert roster.table == "employees" and list(roster.frame.index) == [2, 3, 4]
+    assert roster.footers == []
+
+
+def test_a_row_whose_first_cell_merely_starts_with_total_is_still_a_row(tmp_path):
+    """A name that starts with the word (`Total Smith`), or words after `Total` with no count on the
+    row, are data: only a total's label, alone or with a colon or a count, ends a table's rows."""
+    rows = [["Name", "Employee ID", "Grade"], ["Total Smith", "100", 20], ["Totally Kim", "101", 17],
+            ["Total Wellness Team", None, 18], ["Ann Lee", "103", 19], ["Total: 4"]]
+    [roster] = read_workbook(str(write_workbook(tmp_path / "roster.xlsx", {"Roster": rows})), "roster.xlsx").sheets
+    assert list(roster.frame.index) == [2, 3, 4, 5]
+
+
+def test_a_count_line_under_the_assignments_or_a_log_is_no_row_and_a_logs_totals_line_is_its_footer(tmp_path):
+    """`Total pairs: 2` under the assignments is no pair; under a log, `Total entries: 2` is no entry
+    and no hours either, while `Totals` with the hours under Duration is the log's footer."""
+    pairs = [["Candidate ID", "Coach ID", "Planning Meeting Date"], ["200", "100", dt.date(2026, 1, 10)],
+             ["201", "101", dt.date(2026, 1, 11)], ["Total pairs: 2"]]
+    log = [COACH_HEADER, ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
+           ["200", "100", dt.date(2026, 3, 6), "Email", 0.5, "mail"], ["Total entries:", None, 2], ["Totals", None, None, None, 2]]
+    sheets = read_workbook(str(write_workbook(tmp_path / "book.xlsx", {"Pairs": pairs, "Log": log})), "book.xlsx").sheets
+    assert [(sheet.table, list(sheet.frame.index)) for sheet in sheets] == [("assignments", [2, 3]), ("coach_log", [2, 3])]
+    assert [(f.row, f.col, f.value) for f in sheets[1].footers] == [(5, 4, 2.0)]
+
+
 def test_an_excel_tables_totals_row_under_a_roster_is_no_employee_and_no_log_total(tmp_path):
     """Excel's Total Row on a roster table (`Total`, a SUBTOTAL of the grades): not an employee, and
     no `Total Hours` to check against log entries (it said LOG-TOTAL-MISMATCH: 37.00 h, 0.00 h)."""

@@ -170,7 +170,7 @@ def _beside_the_rules(tables: Tables, entries: pd.DataFrame, counted: pd.DataFra
     programs' verdicts."""
     unpaired = (_rows_without_pair(tables, pairs, known) + _rows_no_program_keeps(tables, pairs, programs)
                 + _forms_of_unknown_employees(tables, known))
-    return logs.check_footers(entries, footers), unpaired, _hours_by_month(counted, pairs)
+    return logs.check_footers(entries, footers, logs.rows_left_out(tables)), unpaired, _hours_by_month(counted, pairs)
 
 
 def _with_periods(pairs: pd.DataFrame, programs: Programs, as_of: pd.Timestamp) -> pd.DataFrame:

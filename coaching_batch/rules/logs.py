@@ -55,6 +55,20 @@ def log_entries(tables: Tables) -> pd.DataFrame:
     return _fill_from_labels(entries, tables)
 
 
+def rows_left_out(tables: Tables) -> pd.DataFrame:
+    """Both logs' rows that validation left out for a bad cell, as a `Total Hours` footer counts them
+    (see :func:`check_footers`): where each came from, its kind, its pair (named above the table too)
+    and its duration (missing where blank or unreadable)."""
+    parts = [tables.left_out[kind].assign(kind=kind) for kind in LOG_KINDS if kind in tables.left_out]
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"_src": pd.Series(dtype=np.int64)})
+    for column in ("_file", "_sheet", "_row", "kind", "candidate_id", "coach_id", "duration"):
+        if column not in rows:
+            rows[column] = None
+    for role in ("candidate", "coach"):
+        rows[f"{role}_label_cell"] = ""
+    return _fill_from_labels(rows, tables, set(rows["_src"].tolist()))
+
+
 def _letters(tables: Tables, entries: pd.DataFrame, column: str) -> pd.Categorical:
     """The sheet column letter of ``column`` on each row (the sheet's first table column when absent)."""
     positions = [s.columns.get(column, min(s.columns.values(), default=0)) for s in tables.sources]
@@ -129,8 +143,9 @@ def with_label_ids(findings: list[Finding], tables: Tables) -> list[Finding]:
     return given
 
 
-def _fill_from_labels(entries: pd.DataFrame, tables: Tables) -> pd.DataFrame:
-    """IDs named above a log's table fill that sheet's rows that have none.
+def _fill_from_labels(entries: pd.DataFrame, tables: Tables, sources: Collection[int] | None = None) -> pd.DataFrame:
+    """IDs named above a log's table fill that sheet's rows that have none (of the sheets ``sources``
+    only, when given: the sheets of these rows).
 
     Everything known per sheet (ID, problem, label cell) is an array indexed by source number, and
     each entry takes its sheet's value by position: no loop over entries. An entry a label leaves
@@ -138,7 +153,7 @@ def _fill_from_labels(entries: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     to count. The labels' own findings are :func:`label_findings`.
     """
     entries["label_rule"] = ""
-    resolved = resolve_labels(tables)
+    resolved = resolve_labels(tables, sources)
     if not resolved or entries.empty:
         return entries
     src = entries["_src"].to_numpy(dtype=np.int64)
@@ -549,7 +564,8 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding
             return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({hours_text(row['duration'])} h) repeats an entry already read; counted once", program=program, **_where(row, "row_col"))
 
 
-def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, int | None]]) -> list[Finding]:
+def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, int | None]],
+                  left_out: pd.DataFrame | None = None) -> list[Finding]:
     """LOG-TOTAL-MISMATCH: a `Total Hours` footer that matches neither its sheet's entries nor its whole log.
 
     ``footers`` holds (file, sheet, footer, minutes) with the footer's value read as a duration (None
@@ -558,6 +574,11 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
     pair only. A sheet holding several pages, each with its total (`Total Hours This Page`), has each
     total matched also against the entries since the total before it. A value that is not a duration
     (`TBD`, `9,000`) matches none; a blank one is a form's empty line, not a total.
+
+    ``left_out``: the logs' rows left out for a bad cell (:func:`rows_left_out`). Their hours are on
+    the page the coordinator added up, so they count toward these sums too; a sum holding a row whose
+    duration cannot be read (blank, `TBD`) is not known, and a footer is no mismatch against it (the
+    row's own finding comes first).
     """
     given = pd.DataFrame(
         [(file, sheet, f.row, f.col, np.nan if minutes is None else minutes, f.value) for file, sheet, f, minutes in footers
@@ -567,31 +588,40 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
     if given.empty:
         return []
     given["footer"] = range(len(given))
-    logged = entries.loc[entries["_file"].isin(set(given["_file"])), ["_file", "_sheet", "_row", "kind", "candidate_id", "coach_id", "duration"]]
+    columns = ["_file", "_sheet", "_row", "kind", "candidate_id", "coach_id", "duration"]
+    logged = entries.loc[entries["_file"].isin(set(given["_file"])), columns]
+    if left_out is not None and len(left_out):
+        logged = pd.concat([logged, left_out.loc[left_out["_file"].isin(set(given["_file"])), columns]], ignore_index=True)
     # Whole numbers stand for a log (file, kind, pair) and a page (file, sheet): the joins below stay on integers.
     log = logged.groupby(["_file", "kind", "candidate_id", "coach_id"], dropna=False, sort=False).ngroup().to_numpy()
     page = logged.groupby(["_file", "_sheet"], sort=False).ngroup().to_numpy()
     minutes = logged["duration"].fillna(0).to_numpy(dtype=np.int64)
+    unread = logged["duration"].isna().to_numpy(dtype=np.int64)  # rows whose hours cannot be read
     whole_of_log = np.bincount(log, weights=minutes) if len(log) else np.zeros(0)
+    unread_of_log = np.bincount(log, weights=unread) if len(log) else np.zeros(0)
     pages = pd.DataFrame({"page": page, "log": log})
     logs_on_page = pages.drop_duplicates()
     single = logs_on_page[~logs_on_page["page"].duplicated(keep=False)].set_index("page")["log"]
     page_of = pd.DataFrame({"_file": logged["_file"].to_numpy(), "_sheet": logged["_sheet"].to_numpy(), "page": page}).drop_duplicates("page")
 
     given = given.merge(page_of, on=["_file", "_sheet"], how="left")
-    on_page = pd.DataFrame({"page": page, "_row": logged["_row"].to_numpy(), "duration": minutes}).merge(
+    on_page = pd.DataFrame({"page": page, "_row": logged["_row"].to_numpy(), "duration": minutes, "unread": unread}).merge(
         given[["footer", "page", "footer_row"]].dropna(), on="page")
-    page_sum = on_page[on_page["_row"] < on_page["footer_row"]].groupby("footer")["duration"].sum()
-    given["page_sum"] = given["footer"].map(page_sum).fillna(0).astype("int64")
+    page_sum = on_page[on_page["_row"] < on_page["footer_row"]].groupby("footer")[["duration", "unread"]].sum()
+    given["page_sum"] = given["footer"].map(page_sum["duration"]).fillna(0).astype("int64")
+    given["page_unread"] = given["footer"].map(page_sum["unread"]).fillna(0).astype("int64")
     # the total of a page typed below another page's on the sheet: the entries since that total
     after = given.sort_values(["_file", "_sheet", "footer_row"]).groupby(["_file", "_sheet"], sort=False)["footer_row"].shift()
     on_page["after"] = on_page["footer"].map(after.reindex(given.index).set_axis(given["footer"])).fillna(0)
     since = on_page[(on_page["_row"] < on_page["footer_row"]) & (on_page["_row"] > on_page["after"])]
-    given["since"] = given["footer"].map(since.groupby("footer")["duration"].sum()).fillna(0).astype("int64")
+    since = since.groupby("footer")[["duration", "unread"]].sum()
+    given["since"] = given["footer"].map(since["duration"]).fillna(0).astype("int64")
+    given["since_unread"] = given["footer"].map(since["unread"]).fillna(0).astype("int64")
     given["log"] = given["page"].map(single)
     known = given["log"].notna()
-    given["whole"] = given["page_sum"]
+    given["whole"], given["whole_unread"] = given["page_sum"], given["page_unread"]
     given.loc[known, "whole"] = whole_of_log[given.loc[known, "log"].astype(int)].astype("int64")
+    given.loc[known, "whole_unread"] = unread_of_log[given.loc[known, "log"].astype(int)].astype("int64")
     first_of_log = pd.Series(np.arange(len(log))).groupby(log).first() if len(log) else pd.Series(dtype=int)
     given["candidate_id"], given["coach_id"] = "", ""
     rows = first_of_log.reindex(given.loc[known, "log"].astype(int)).to_numpy()
@@ -599,12 +629,17 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
     given.loc[known, "coach_id"] = logged["coach_id"].to_numpy(dtype=object, na_value=None)[rows] if len(rows) else []
     given["page"] = given["page_sum"]
     unreadable = given["minutes"].isna()
-    wrong = given[unreadable | (((given["minutes"] - given["page"]).abs() > 1) & ((given["minutes"] - given["whole"]).abs() > 1)
-                                & ((given["minutes"] - given["since"]).abs() > 1))]
+
+    def differs(total: str) -> pd.Series:  # from a sum that is known (no row's hours missing from it)
+        return ((given["minutes"] - given[total]).abs() > 1) & (given[f"{total.removesuffix('_sum')}_unread"] == 0)
+
+    wrong = given[unreadable | (differs("page_sum") & differs("whole") & differs("since"))]
 
     findings = []
     for row in wrong.to_dict("records"):
         expected = f"{row['page'] / 60:.2f} h on this page" + (f", {row['whole'] / 60:.2f} h in the whole log" if row["whole"] != row["page"] else "")
+        if row["page_unread"]:  # a total that is no number of hours, above it a row whose hours cannot be read either
+            expected += f" (not counting {_rows_text(int(row['page_unread']))} above it whose Duration cannot be read)"
         says = _total_says(row["typed"], row["minutes"])
         findings.append(finding(
             "LOG-TOTAL-MISMATCH",
@@ -613,6 +648,10 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
             candidate_id=_text_or_blank(row.get("candidate_id")), coach_id=_text_or_blank(row.get("coach_id")),
         ))
     return findings
+
+
+def _rows_text(n: int) -> str:
+    return "a row" if n == 1 else f"{n} rows"
 
 
 def _total_says(typed: object, minutes: float) -> str:
