@@ -180,6 +180,8 @@ def _worksheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: i
     column to row 1,048,576 makes the dimension reach that row while the table ends at row 40)."""
     with archive.open(info) as stream:
         head = stream.read(4096)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:  # a DTD comes before the sheet's root: in its head
+        return entities_refused(info.filename), 0
     extent = _dimension(head)
     if not extent:
         return "", 0
@@ -192,6 +194,15 @@ def _worksheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: i
             extent, reach = filled, f"{column_letters(filled[1])}{filled[0]}"
             reason = extent_reason(name, *extent, before=before).replace("declares", "is filled to", 1)
     return (_named(archive, info.filename, reason, reach) if reason else ""), extent[0] * extent[1]
+
+
+ENTITIES_DECLARED = "declares XML entities"
+
+
+def entities_refused(part: str) -> str:
+    """Why a workbook whose XML part declares entities is not read (the reader may drop a cell using
+    one without a word: a number cell's `&a;`)."""
+    return f"its part {part} {ENTITIES_DECLARED}: refused, never expanded (Excel writes none: a hostile or hand-made file?)"
 
 
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")

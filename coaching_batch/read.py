@@ -40,7 +40,8 @@ import python_calamine
 from . import settings, values
 from .contracts import tables
 from .forked import end_with_parent, frozen_heap
-from .inbox import ARCHIVE_ERRORS, Refused, archive_refuse_reason, extent_reason, sheet_parts, workbook_suffix, xml_parser
+from .inbox import (ARCHIVE_ERRORS, ENTITIES_DECLARED, Refused, archive_refuse_reason, entities_refused, extent_reason, sheet_parts,
+                    workbook_suffix, xml_parser)
 from .recognise import (PAIR_LABELS, ROLE_WORDS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, pieces, position, zero_padded_cells, zero_padded_styles
@@ -1426,7 +1427,7 @@ def _likely_cause(path: str, data: bytes | None) -> str:
             # a zip's table of contents is at its very end: a file whose end record is still there is whole
             return _DAMAGED_WHOLE if _END_RECORD in _tail(path, data, size) else _CUT_SHORT
         if declaring:
-            return f"its part {declaring} {_ENTITIES}: refused, never expanded (Excel writes none: a hostile or hand-made file?)"
+            return entities_refused(declaring)
         return _zip_kind(names, mimetype, suffix)
     if head.startswith(_OLE):
         if "EncryptedPackage".encode("utf-16-le") in data:  # how Excel keeps an .xlsx with a password
@@ -1448,7 +1449,7 @@ def _likely_cause(path: str, data: bytes | None) -> str:
 _END_RECORD = b"PK\x05\x06"  # a zip's end record: in its last 22 bytes, or before a comment of up to 64 KB
 _END_REACH = 22 + 0xFFFF
 _DAMAGED_WHOLE = f"{_DAMAGED} its content is corrupt, though the file is whole (a bad copy?)"
-_ENTITIES = "declares XML entities"
+_ENTITIES = ENTITIES_DECLARED
 _ENTITIES_FIX = ("Ask the sender how the file was made, and for the workbook as Excel or LibreOffice saves it (neither "
                  "declares XML entities); give this file to IT to look at, then re-run.")
 _ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
