@@ -1754,6 +1754,7 @@ def compute() -> dict:
     counted: dict[tuple[str, str], int] = {(p.key, k): 0 for p in PAIRS for k in ("coach", "candidate")}
     coach_entries_by_pair: dict[str, list[D]] = {p.key: [] for p in PAIRS}
     counted_coach_rows: dict[str, int] = {p.key: 0 for p in PAIRS}
+    last_counted: dict[str, D] = {}  # the pair's last counted entry of either log: the paid period ends on it if later
     findings = []
     seen = {}
     district_by_ids = {(P[p.cand].id, P[p.coach].id): p for p in DISTRICT}
@@ -1850,6 +1851,7 @@ def compute() -> dict:
             continue
         seen[key] = e
         counted[(pair.key, e.kind)] += minutes
+        last_counted[pair.key] = max(day, last_counted.get(pair.key, day))
         if e.kind == "coach":
             counted_coach_rows[pair.key] += 1
 
@@ -1969,7 +1971,7 @@ def compute() -> dict:
         if payment_eligible:
             payments.append({"pair": p.key, "candidate_id": cand.id, "candidate_name": cand.name, "coach_id": coach.id,
                              "coach_name": coach.name, "start_date": p.pm.isoformat(),
-                             "end_date": p.completion.isoformat(), "coach_contact_hours": round(coach_m / 60, 2),
+                             "end_date": max(p.completion, last_counted.get(p.key, p.completion)).isoformat(), "coach_contact_hours": round(coach_m / 60, 2),
                              "candidate_hours": round(cand_m / 60, 2), "amount": STIPEND})
         if status == "Completed" and completion_eligible:
             sup = P[cand.supervisor]

@@ -486,6 +486,49 @@ def completed_pairs_inbox(root: Path, names: dict[str, str]) -> Path:
     return inbox
 
 
+def test_an_entry_counted_after_the_completion_date_is_in_the_period_every_paper_states(tmp_path):
+    """ITSS counts entries up to the deadline (SPEC §4), so a coach-log entry of 2026-10-05 after the
+    completion on 2026-09-20 is in the hours paid: the payment sheet, the payment documentation and
+    the Request for Payment state a period up to it, the documentation says when the pair completed,
+    and the certificate that its hours were logged up to that date (it stated a period ending at the
+    completion while listing and paying the later entry)."""
+    inbox = completed_pairs_inbox(tmp_path, {})
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows(
+        [{"candidate_id": candidate, "coach_id": coach, "assigned_date": dt.date(2026, 5, 20),
+          "planning_meeting_date": dt.date(2026, 6, 1), "goals_attained": "Yes", "status": "Completed",
+          "completion_date": dt.date(2026, 9, 20), "payment_request_date": requested}
+         for candidate, coach, requested in (("200", "100", dt.date(2026, 10, 6)), ("201", "101", None))])})
+    first = dt.date(2026, 6, 1)
+    write_workbook(inbox / "coach log.xlsx", {"Coach Log": coach_log_rows(
+        [{"candidate_id": candidate, "coach_id": coach, "date": day, "contact_type": "In Person", "duration": 1,
+          "description": "met"} for candidate, coach in (("200", "100"), ("201", "101"))
+         for day in [first + dt.timedelta(weeks=i) for i in range(11)] + [dt.date(2026, 10, 5)]])})
+    result, out = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",), dry_run=True))
+    payment = result.payments.iloc[0]
+    assert (payment["candidate_id"], payment["coach_contact_hours"]) == ("200", 12.0)  # the later entry is counted
+    assert (payment["start_date"], payment["end_date"]) == (pd.Timestamp("2026-06-01"), pd.Timestamp("2026-10-05"))
+    documentation = " ".join(pdf_text(out / "payment-documentation" / f"{payment['payment_id']}.pdf").split())
+    assert "Period June 1, 2026 to October 5, 2026" in documentation
+    assert ("Completed September 20, 2026 (1 entry below is dated after it: the program counts entries "
+            "up to December 1, 2026)") in documentation
+    form = " ".join(pdf_text(next((out / "payment-requests").glob("*.pdf"))).split())
+    assert "coaching Candidate 201, from June 1, 2026 to October 5, 2026." in form
+    assert "Period June 1, 2026 to October 5, 2026" in form
+    certificate = " ".join(pdf_text(next((out / "certificates").glob("Candidate 200*.pdf"))).split())
+    assert ("to its completion on September 20, 2026, documenting 40.00 hours of learning experiences and "
+            "12.00 hours of coach contact, logged up to October 5, 2026.") in certificate
+
+
+def test_a_period_ending_at_the_completion_says_nothing_of_entries_after_it(tmp_path):
+    result, out = run_batch(RunOptions(inbox=completed_pairs_inbox(tmp_path, {}), as_of=AS_OF, program=("itss-coaching",), dry_run=True))
+    payment = result.payments.iloc[0]
+    assert payment["end_date"] == pd.Timestamp("2026-10-01")  # the completion, after every entry
+    documentation = " ".join(pdf_text(out / "payment-documentation" / f"{payment['payment_id']}.pdf").split())
+    assert "Period June 1, 2026 to October 1, 2026" in documentation and "Completed" not in documentation
+    certificate = " ".join(pdf_text(next((out / "certificates").glob("Candidate 200*.pdf"))).split())
+    assert "12.00 hours of coach contact." in certificate and "logged up to" not in certificate
+
+
 def test_names_of_many_wide_letters_make_document_files_every_system_can_hold(tmp_path):
     """A file name holds 255 bytes: a name of 100 Chinese letters (3 bytes each) or emoji (4 bytes)
     is cut to fit, and every person still gets their own documents."""

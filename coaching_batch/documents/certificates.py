@@ -90,7 +90,8 @@ def _values(result: RunResult, certificate: dict, people: dict[str, dict], pairs
         "coach_contact_hours": _hours(pair.get("coach_contact_hours")),
         "hours_documented": " and ".join(
             f"{hours} hours of {what}" for hours, what in ((_hours(pair.get("candidate_hours")), "learning experiences"),
-                                                           (_hours(pair.get("coach_contact_hours")), f"{words.coach} contact")) if hours),
+                                                           (_hours(pair.get("coach_contact_hours")), f"{words.coach} contact")) if hours)
+                            + _logged_after(certificate["completion_date"], pair.get("coaching_to")),
         # only goals attained are certified ("Goals attained: …"): blank otherwise, so that line is left out
         "goals": "; ".join(goal.rstrip(".;") for goal in goals if goal) if pair.get("goals_attained", False) else "",
         "certificate_id": certificate["certificate_id"],
@@ -110,6 +111,13 @@ def _pairs_by_certificate(pairs: pd.DataFrame) -> dict[str, dict]:
             chosen[key] = (bool(done[n]), n)
     records = pairs.iloc[[n for _, n in chosen.values()]].to_dict("records")
     return dict(zip(chosen, records))
+
+
+def _logged_after(completed: object, period_end: object) -> str:
+    """", logged up to <date>" when the hours counted include entries dated after the completion (ITSS
+    counts up to the deadline): the certificate's period ends at the completion, its hours do not."""
+    later = pd.notna(completed) and pd.notna(period_end) and pd.Timestamp(period_end) > pd.Timestamp(completed)
+    return f", logged up to {day(period_end)}" if later else ""
 
 
 def _hours(value: object) -> str:

@@ -145,6 +145,7 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, sub
     # The period as the payment sheet states it (rules/evaluate.py works it out once for both).
     start, end = ((day(pair["coaching_from"]), day(pair["coaching_to"])) if payment is None
                   else (day(payment["start_date"]), day(payment["end_date"])))
+    ends = pair.get("coaching_to") if payment is None else payment["end_date"]
     pdf.add_page()
     pdf.paragraph(f"{_capital(words.activity)} Log summary", 15, bold=True)
     pdf.paragraph(subheading, 10, grey=True)
@@ -155,6 +156,9 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, sub
         (_capital(words.candidate), f"{pdf.name(pair['candidate_name'], 'the candidate name')} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})"),
         ("Period", f"{start or 'not recorded'} to {end or 'not recorded'}"),
     ]
+    completed = pair.get("completion_date")
+    if pd.notna(completed) and pd.notna(ends) and pd.Timestamp(ends) > pd.Timestamp(completed):  # entries counted after it
+        facts.append(("Completed", _completed_before(completed, pair.get("window_end"), log, words)))
     if payment is not None:
         facts.append(("Amount", f"${float(payment['amount']):,.2f}"))
         if pd.notna(pair.get("payment_request_date")):
@@ -175,6 +179,15 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, sub
     rows.append(["Total", f"{len(log)} entr{'y' if len(log) == 1 else 'ies'}", f"{clock_text(total)} = {hours_text(total)} h"])
     _table(pdf, rows)
     pdf.style(10)
+
+
+def _completed_before(completed: pd.Timestamp, counts_until: object, log: Log, words: Words) -> str:
+    """The completion date of a period that runs past it, and why: the program counts entries up to the
+    end of its window (ITSS: the deadline), so entries dated after the completion are in the hours."""
+    later = sum(entry > f"{completed:%Y-%m-%d}" for entry in log.days)
+    which = (f"{later} entr{'y' if later == 1 else 'ies'} below {'is' if later == 1 else 'are'} dated after it" if later
+             else f"the {words.candidate} log has entries dated after it")
+    return f"{day(completed)} ({which}" + (f": the program counts entries up to {day(counts_until)})" if pd.notna(counts_until) else ")")
 
 
 _COLUMNS = ("Date", "Type of Contact", "Duration (h:mm)")

@@ -442,11 +442,12 @@ def _payment_problems(pair: dict, policy: Policy, not_complete: list[str], block
 def _with_coaching_period(pairs: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
     """The period the stipend's paperwork states, worked out once: the payment sheet's Start and End
     Date, the payment documentation's Period and the Request for Payment's "from … to …". It runs from
-    the planning meeting (else the period's start) to the completion date (else the last counted
-    entry of either log)."""
-    last_entry = counted.groupby("pair")["date"].max()
+    the planning meeting (else the period's start) to the completion date or the last counted entry
+    of either log, whichever is later: an entry dated after the completion but within the window
+    (ITSS counts up to the deadline) is in the hours paid, so it is in the period they are paid for."""
+    last_entry = _by_pair(pairs, counted.groupby("pair")["date"].max())
     pairs["coaching_from"] = pairs["planning_meeting_date"].fillna(pairs["start"])
-    pairs["coaching_to"] = pairs["completion_date"].fillna(_by_pair(pairs, last_entry))
+    pairs["coaching_to"] = pairs["completion_date"].where(~(last_entry > pairs["completion_date"]), last_entry).fillna(last_entry)
     return pairs
 
 
