@@ -527,15 +527,15 @@ def _header_split_over_two_rows(top: list[list], recognition: Recognition) -> tu
     if not all(isinstance(cell, str) or cell is None for cell in lower):  # a date or hours under it: an entry
         return top, recognition
     joined, joins = list(lower), 0
-    for position, cell in enumerate(upper[: len(lower)]):
+    for k, cell in enumerate(upper[: len(lower)]):
         if not isinstance(cell, str) or is_blank(cell):
             continue
-        below = lower[position]
+        below = lower[k]
         if is_header_text(cell):
             if not is_header_text(below):
-                joined[position] = cell  # `Duration` over `(hours)`, or over nothing
+                joined[k] = cell  # `Duration` over `(hours)`, or over nothing
         elif isinstance(below, str) and is_header_text(f"{cell} {below}"):
-            joined[position] = f"{cell} {below}"
+            joined[k] = f"{cell} {below}"
             joins += 1
     if not joins:
         return top, recognition

@@ -17,7 +17,7 @@ from fpdf.enums import XPos, YPos
 from ..forked import collection_paused
 from ..model import RunResult
 from ..policy import Words
-from .names import CERTIFICATES_FOLDER, NOTES_FILE, combined_certificates_name, text_of
+from .names import NOTES_FILE, combined_certificates_name, text_of
 from .pdf import Document, day
 from .template import fill, parse_template, read_template_text
 
