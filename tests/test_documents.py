@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import sqlite3
 from io import BytesIO
@@ -112,6 +113,21 @@ def test_a_certificate_names_the_goals_only_when_they_were_attained(weeks, tmp_p
     text = " ".join(pdf_text(tmp_path / "alicia.pdf").split())
     assert ("Goals attained: Configure and troubleshoot switch ports and VLANs" in text) == attained
     assert ("Configure and troubleshoot" in text) == attained
+
+
+def test_a_certificate_without_hours_ends_its_sentence_at_the_completion_date(weeks, tmp_path):
+    """A program without an hour minimum (reps: status Completed is enough) may certify a pair with no
+    hours counted: the "documenting ... hours" line is left out, and the sentence it ended stops at the
+    completion date with a full stop, not a dangling comma."""
+    result = weeks["first"]
+    certificates = result.certificates[result.certificates["candidate_id"] == "113402"].assign(file="certificates/alicia.pdf")
+    pairs = result.pairs.assign(candidate_hours=0.0, coach_contact_hours=0.0)
+    write_certificates(dataclasses_replace(result, certificates=certificates, pairs=pairs), tmp_path)
+    text = " ".join(pdf_text(tmp_path / "alicia.pdf").split())
+    assert "documenting" not in text
+    completion = pd.Timestamp(certificates.iloc[0]["completion_date"])
+    assert f"to its completion on {completion:%B} {completion.day}, {completion.year}. " in text
+    assert "," + " Goals attained" not in text and not re.search(r", \d{4}, (Goals|Coaching Coordinator)", text)
 
 
 def test_a_mentoring_certificate_speaks_of_mentor_and_mentee_not_coach_and_candidate(weeks):

@@ -21,6 +21,7 @@ from ..errors import UsageError
 DEFAULT_TEMPLATE_NAME = "certificate-template.txt"
 STYLES = ("title", "name", "center", "signature", "small")
 PLAIN = "text"
+SENTENCE_ENDS = (".", "!", "?")  # a left-out line ending so ends the sentence of the line before it
 PLACEHOLDERS = (
     "candidate_name", "candidate_id", "coach_name", "coach_id", "supervisor_name", "supervisor_id",
     "program_title", "program", "start_event", "start_date", "completion_date", "issued_date",
@@ -101,13 +102,23 @@ def parse_template(text: str, where: str = "the certificate template") -> list[T
 
 
 def fill(lines: list[TemplateLine], values: dict[str, str]) -> list[tuple[str, str]]:
-    """(style, text) per printed line: a line whose placeholders are all blank is left out."""
+    """(style, text) per printed line: a line whose placeholders are all blank is left out. A line left
+    out that ended a sentence hands its full stop to the line before it when that one ends in a comma
+    or semicolon ("... to its completion on May 1, 2026," without "documenting ... hours.")."""
     filled = []
     for line in lines:
         if line.placeholders and not any(values.get(name, "") for name in line.placeholders):
+            _end_sentence(filled, line.text.template.rstrip()[-1:])
             continue
         filled.append((line.style, line.text.substitute(values)))
     return filled
+
+
+def _end_sentence(filled: list[tuple[str, str]], stop: str) -> None:
+    """The last printed line's trailing comma or semicolon made ``stop`` when that is a sentence's end."""
+    if stop in SENTENCE_ENDS and filled and filled[-1][1].rstrip()[-1:] in (",", ";"):
+        style, text = filled[-1]
+        filled[-1] = (style, text.rstrip()[:-1] + stop)
 
 
 def _invalid_dollar(body: str) -> str:
