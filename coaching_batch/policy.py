@@ -229,6 +229,9 @@ class Reading:
     day_first: bool = False
 
 
+PERIOD_END_LABELS = {"window": "Deadline", "relationship": "Relationship ends", "commitment": "Commitment ends"}
+
+
 # Section name → settings. A window section says how a pair's period is measured: exactly one per program.
 SECTIONS: dict[str, type] = {
     "hours": Hours, "window": Window, "relationship": Relationship, "commitment": Commitment,
@@ -274,6 +277,12 @@ class Policy:
     @property
     def window_section(self) -> str:
         return next(name for name in WINDOW_SECTIONS if name in self.sections)
+
+    @property
+    def period_end_label(self) -> str:
+        """What a pair's end date (its `deadline`) is called in a notice: the ITSS deadline, the end of
+        a mentoring relationship or of a reps commitment."""
+        return PERIOD_END_LABELS.get(self.window_section, "Deadline")
 
     @property
     def words(self) -> Words:

@@ -554,7 +554,7 @@ def test_a_coachee_who_keeps_no_log_of_their_own_is_shown_the_hours_with_the_coa
                            "coach_id": "100", "coach_name": "Pedro", "candidate_hours": 0.0, "candidate_hours_needed": None,
                            "coach_contact_hours": 19.5, "coach_contact_hours_needed": None, "deadline": pd.NaT}])
     coachee = build.Notice("200", "Amara", "200-amara.eml", roles={"candidate"})
-    [progress] = build._progress(coachee, build._pairs_by_person(pairs), {}, {"reps-coaching": "Reps Coaching"}, {})
+    [progress] = build._progress(coachee, build._pairs_by_person(pairs), {}, {"reps-coaching": "Reps Coaching"}, {}, {})
     assert progress.with_coach and progress.hours == 19.5
     assert "  Hours logged with your coach so far: 19.5" in eml._progress_lines(progress)
 
@@ -572,13 +572,29 @@ def test_a_mentor_is_written_to_as_mentor_of_a_mentee():
     by_person = build._pairs_by_person(pairs)
     mentor = build.Notice("100", "Irene", "100-irene.eml", roles={"coach"}, words=words)
     mentee = build.Notice("200", "Nora", "200-nora.eml", roles={"candidate"}, words=words)
-    [as_mentor] = build._progress(mentor, by_person, {}, {"support-mentoring": "Mentoring"}, words)
-    [as_mentee] = build._progress(mentee, by_person, {}, {"support-mentoring": "Mentoring"}, words)
+    [as_mentor] = build._progress(mentor, by_person, {}, {"support-mentoring": "Mentoring"}, words, {})
+    [as_mentee] = build._progress(mentee, by_person, {}, {"support-mentoring": "Mentoring"}, words, {})
     assert eml._progress_lines(as_mentor)[0] == "Mentoring: you are the mentor of Nora (200)"
     assert eml._progress_lines(as_mentee)[:2] == ["Mentoring: your mentor is Irene (100)", "  Hours logged with your mentor so far: 8.5"]
     mentor.findings = [(finding("LOG-MONTH-MISSING", "No meeting logged in 2026-08", candidate_id="200", coach_id="100",
                                 program="support-mentoring"), "")]
     assert "About: mentee 200, mentor 100, support-mentoring" in eml.notice_text(mentor, AS_OF)
+
+
+@pytest.mark.parametrize("program, label", [("itss-coaching", "Deadline"), ("support-mentoring", "Relationship ends"),
+                                            ("reps-coaching", "Commitment ends")])
+def test_a_pairs_end_date_is_called_what_its_program_calls_it(program, label):
+    """A mentoring relationship of up to 12 months has no deadline: its mentor was told "Deadline:"
+    for the day the relationship ends."""
+    from coaching_batch.notices import build
+    from coaching_batch.policy import load_policy
+
+    pairs = pd.DataFrame([{"program": program, "status": "Active", "candidate_id": "200", "candidate_name": "Nora",
+                           "coach_id": "100", "coach_name": "Irene", "candidate_hours": 0.0, "candidate_hours_needed": None,
+                           "coach_contact_hours": 8.5, "coach_contact_hours_needed": None, "deadline": pd.Timestamp("2026-09-15")}])
+    coach = build.Notice("100", "Irene", "100-irene.eml", roles={"coach"})
+    [progress] = build._progress(coach, build._pairs_by_person(pairs), {}, {}, {}, {program: load_policy(program).period_end_label})
+    assert eml._progress_lines(progress)[-1] == f"  {label}: 15 September 2026"
 
 
 def test_a_notice_file_is_never_named_as_a_windows_device():

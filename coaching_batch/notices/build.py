@@ -50,6 +50,7 @@ class Progress:
     candidate_hours: float | None = None  # shown to the coach too
     candidate_hours_needed: float | None = None
     deadline: date | None = None
+    deadline_label: str = "Deadline"  # what the program calls that date ("Relationship ends" …)
     with_coach: bool = False  # hours are the meetings logged with the coach (the candidate keeps no log)
     words: Words = Words()  # what the program calls coach and candidate (mentor and mentee …)
 
@@ -118,13 +119,14 @@ def build_notices(result: RunResult) -> list[Notice]:
 
     titles = {name: policy.title for name, policy in result.programs.items()}
     words = {name: policy.words for name, policy in result.programs.items()}
+    ends = {name: policy.period_end_label for name, policy in result.programs.items()}
     coordinator.requests = _requests_to_sign(result, titles, words)
     for request in coordinator.requests:
         if request.coach_id in people:
             notice_for(request.coach_id, "coach").requests.append(request)
     by_person = _pairs_by_person(pairs) if any(n.roles & {"coach", "candidate"} for n in notices.values()) else {}
     for notice in notices.values():
-        notice.progress = _progress(notice, by_person, people, titles, words)
+        notice.progress = _progress(notice, by_person, people, titles, words, ends)
         notice.words = words
     coordinator.words = words
 
@@ -195,7 +197,7 @@ def _pairs_by_person(pairs: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
 
 
 def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], people: dict[str, dict],
-              titles: dict[str, str], words: dict[str, Words]) -> list[Progress]:
+              titles: dict[str, str], words: dict[str, Words], ends: dict[str, str]) -> list[Progress]:
     """The recipient's pairs as coach or candidate that are in progress or that a finding of theirs is about."""
     if not notice.roles & {"coach", "candidate"}:
         return []
@@ -223,6 +225,7 @@ def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], peop
                 candidate_hours=_number(pair.get("candidate_hours")) if role == "coach" else None,
                 candidate_hours_needed=_number(pair.get("candidate_hours_needed")) if role == "coach" else None,
                 deadline=_day(pair.get("deadline")),
+                deadline_label=ends.get(_text(pair.get("program")), "Deadline"),
                 with_coach=with_coach,
                 words=words.get(_text(pair.get("program"))) or Words(),
             ))

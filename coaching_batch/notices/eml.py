@@ -203,7 +203,7 @@ def _progress_lines(progress: Progress) -> list[str]:
         lines = [f"{progress.program}: your {words.coach} is {progress.other}",
                  f"  {so_far}: {_hours(progress.hours)}{_needed(progress.hours_needed)}"]
     if progress.deadline is not None:
-        lines.append(f"  Deadline: {_day(progress.deadline)}")
+        lines.append(f"  {progress.deadline_label}: {_day(progress.deadline)}")
     return lines
 
 
