@@ -98,6 +98,17 @@ def test_the_readmes_table_of_presets_lists_each_presets_sections_in_order():
         assert re.findall(r"`\[(\w+)\]`", sections) == re.findall(r"^\[(\w+)\]", preset_text(name), flags=re.M), name
 
 
+def test_the_readmes_table_of_rule_codes_holds_every_code():
+    """The table says its codes are those of findings.py: the ledger's and payment sheets' codes
+    (PAYMENT-RECOVERED, PAYMENT-SHEET-*, LEDGER-UNSAFE-LOCATION ...) were missing from it."""
+    from coaching_batch.findings import CATALOGUE
+
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("| group | codes |"):]
+    table = table[:table.index("\n\n")]
+    assert set(re.findall(r"`([A-Z]+(?:-[A-Z]+)+)`", table)) == set(CATALOGUE)
+
+
 def test_the_readmes_stipend_schedule_loads_and_pays_as_it_says():
     block = README.read_text(encoding="utf-8").split("```toml\n", 1)[1].split("```", 1)[0]
     itss = preset_text("itss-coaching")
