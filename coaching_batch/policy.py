@@ -732,6 +732,16 @@ def _read_dates_alike(specs: Sequence[str], chosen: Sequence[Policy]) -> None:
                              f"of the whole inbox are read one way, so give every --program the same day_first")
 
 
+def _one_name_twice(first: str, second: str) -> str:
+    """What to do about two --programs of one name: a preset given twice, a copy beside its preset, two files."""
+    files = [spec for spec in (first, second) if is_policy_file(spec)]
+    if not files:
+        return "give it once"
+    if len(files) == 1:  # renamed, the copy would hold what its preset paid (new Payment IDs)
+        return f"a policy file with a preset's name replaces that preset: give {files[0]} alone, in the preset's place"
+    return "give only one of them (two different programs need names of their own)"
+
+
 class Programs:
     """The programs a run knows: every preset, and the coordinator's own policy files.
 
@@ -758,7 +768,7 @@ class Programs:
             for earlier in range(later):
                 if words_key(chosen[earlier].name) == words_key(policy.name):
                     raise UsageError(f"--program {specs[earlier]} and --program {specs[later]} are both named "
-                                     f"{policy.name!r}: give each policy file a name of its own")
+                                     f"{policy.name!r}: {_one_name_twice(specs[earlier], specs[later])}")
         _read_dates_alike(specs, chosen)
         return cls.of(*chosen)
 

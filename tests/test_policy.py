@@ -88,6 +88,27 @@ def test_a_run_over_several_programs_prints_one_line_per_program(tmp_path):
     assert not any("newly payable" in line for line in lines[1:])  # none of these programs pays
 
 
+def test_the_readmes_table_of_presets_lists_each_presets_sections_in_order():
+    """A coordinator copying a preset compares it with this table: it left out the [reading] section
+    (day_first) that every preset has."""
+    rows = re.findall(r"^\| \[`([a-z-]+)`\]\(coaching_batch/programs/[^)]+\) \| [^|]+ \| (.+) \|$",
+                      README.read_text(encoding="utf-8"), flags=re.M)
+    assert sorted(name for name, _ in rows) == sorted(["itss-coaching", "support-mentoring", "reps-coaching", "job-embedded"])
+    for name, sections in rows:
+        assert re.findall(r"`\[(\w+)\]`", sections) == re.findall(r"^\[(\w+)\]", preset_text(name), flags=re.M), name
+
+
+def test_the_readmes_table_of_rule_codes_holds_every_code():
+    """The table says its codes are those of findings.py: the ledger's and payment sheets' codes
+    (PAYMENT-RECOVERED, PAYMENT-SHEET-*, LEDGER-UNSAFE-LOCATION ...) were missing from it."""
+    from coaching_batch.findings import CATALOGUE
+
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("| group | codes |"):]
+    table = table[:table.index("\n\n")]
+    assert set(re.findall(r"`([A-Z]+(?:-[A-Z]+)+)`", table)) == set(CATALOGUE)
+
+
 def test_the_readmes_stipend_schedule_loads_and_pays_as_it_says():
     block = README.read_text(encoding="utf-8").split("```toml\n", 1)[1].split("```", 1)[0]
     itss = preset_text("itss-coaching")

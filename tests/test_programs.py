@@ -2334,6 +2334,25 @@ def test_two_programs_of_one_name_are_one_error_line_and_exit_2(tmp_path):
     assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
 
 
+def test_two_programs_of_one_name_are_told_what_to_give_instead(tmp_path):
+    """Every case said "give each policy file a name of its own": also a preset typed twice, and a copy
+    given beside its own preset, where renaming the copy (as the README warns) holds what it paid."""
+    copy = tmp_path / "our-itss.toml"
+    copy.write_text((PRESETS / "itss-coaching.toml").read_text(encoding="utf-8").replace("stipend = 300", "stipend = 350"),
+                    encoding="utf-8")
+    other = tmp_path / "their-itss.toml"
+    other.write_text(copy.read_text(encoding="utf-8"), encoding="utf-8")
+    said = {}
+    for specs in (["reps coaching", "REPS-COACHING"], ["itss-coaching", str(copy)], [str(copy), str(other)]):
+        with pytest.raises(UsageError) as refused:
+            Programs.load(specs)
+        said[specs[1]] = str(refused.value)
+    assert said["REPS-COACHING"].endswith("are both named 'reps-coaching': give it once")
+    assert said[str(copy)].endswith(f"a policy file with a preset's name replaces that preset: give {copy} alone, "
+                                    "in the preset's place")
+    assert "name of its own" not in said[str(copy)] and "give only one of them" in said[str(other)]
+
+
 def test_programs_reading_dates_differently_are_one_error_line_and_exit_2(tmp_path):
     """The inbox's dates are read one way for the whole run: a second program's day_first = true would
     be ignored without a word (its 13/10/2026 a bad date, 5/10/2026 read as May 10), so it is refused."""
