@@ -210,6 +210,13 @@ class DeliveredSheet:
         return _key(self.path)
 
 
+def _in_run_order(sheet: "DeliveredSheet") -> tuple:
+    """Delivered sheets in the order their runs were made: by as-of date, then by folder, a rerun's
+    `2026-11-27-2` after `2026-11-27` and `-10` after `-9` (as text, `-2/` sorted before `/`)."""
+    return sheet.as_of, tuple(tuple(int(piece) if piece.isdigit() else piece for piece in re.split(r"(\d+)", part))
+                              for part in sheet.path.parts)
+
+
 def _key(path: Path | str) -> str:
     return os.path.normcase(str(Path(path).resolve()))
 
@@ -370,7 +377,7 @@ def compare(sheets: list[DeliveredSheet], records: list[dict]) -> Comparison:
         by_id[record["payment_id"]].append(record)
     readable = [s for s in sheets if not s.error]
     where: dict[str, list[tuple[DeliveredSheet, SheetRow]]] = defaultdict(list)
-    for sheet in sorted(readable, key=lambda s: (s.as_of, str(s.path))):
+    for sheet in sorted(readable, key=_in_run_order):
         for row in sheet.rows:
             where[row.payment_id].append((sheet, row))
     unrecorded = {}
@@ -785,7 +792,7 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     twice: list[str] = []
     try:
         with Ledger.open_path(temp) as ledger:
-            for sheet in sorted(sheets, key=lambda s: (s.as_of, str(s.path))):
+            for sheet in sorted(sheets, key=_in_run_order):
                 rows = []
                 for row in sheet.rows:
                     earlier, paid = in_force.get(row.payment_id, (None, None))
@@ -809,7 +816,7 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
         for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
             leftover.unlink(missing_ok=True)
     lines.append(f"Ledger {path} rebuilt from {len(sheets)} delivered payment sheet{'s' if len(sheets) != 1 else ''}:")
-    for sheet in sorted(sheets, key=lambda s: (s.as_of, str(s.path))):
+    for sheet in sorted(sheets, key=_in_run_order):
         lines.append(f"  {sheet.path}  as of {sheet.as_of}  {len(sheet.rows)} payment{'s' if len(sheet.rows) != 1 else ''}")
     for sheet in dry:
         lines.append(f"  {sheet.path}  dry run: never delivered, not read")
@@ -911,7 +918,7 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
     missing_on: dict[str, list[str]] = defaultdict(list)
     for record, sheet in comparison.missing:
         missing_on[sheet.key].append(record["payment_id"])
-    for sheet in sorted(sheets, key=lambda s: (s.as_of, str(s.path))):
+    for sheet in sorted(sheets, key=_in_run_order):
         head = f"    {sheet.path} (as of {sheet.as_of}): "
         if sheet.error:
             lines.append(f"  ! {sheet.path}: cannot be read ({sheet.error})")

@@ -912,3 +912,18 @@ def test_a_dry_run_after_a_week_with_outputs_elsewhere_counts_what_it_lists(tmp_
     assert (counts["errors"], counts["warnings"], counts["info"]) == (listed["error"], listed["warning"], listed["info"])
     assert counts["resolved"] == sum(f["status"] == "Resolved" for f in run["exceptions"]) > 0
     assert f"{counts['info']} info; {counts['resolved']} resolved since the last run" in completed.stdout
+
+
+def test_delivered_sheets_are_taken_in_the_order_their_runs_were_made(tmp_path):
+    """A rerun's folder `2026-11-27-2` came before `2026-11-27` (as text, `-` sorts before `/`), and
+    `-10` before `-9`: a rebuild listed the weeks out of order, and the earlier sheet was not the one
+    taken first."""
+    names = ["2026-11-27-10", "2026-11-20", "2026-11-27-2", "2026-11-27", "2026-11-27-9"]
+    sheets = []
+    for name in names:
+        folder = tmp_path / "out" / name
+        folder.mkdir(parents=True)
+        (folder / "run.json").write_text(json.dumps({"as_of": name[:10]}), encoding="utf-8")
+        sheets.append(recovery.DeliveredSheet(folder / "payments.xlsx"))
+    ordered = [sheet.path.parent.name for sheet in sorted(sheets, key=recovery._in_run_order)]
+    assert ordered == ["2026-11-20", "2026-11-27", "2026-11-27-2", "2026-11-27-9", "2026-11-27-10"]
