@@ -13,6 +13,7 @@ column or a header alias to ``schemas/`` changes the templates too.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 from collections.abc import Sequence
@@ -68,23 +69,26 @@ def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path]
     ``force`` is given, so a refusal never leaves half the set replaced. ``force`` replaces the
     workbooks only: a certificate template already there holds the coordinator's wording, and is kept.
     """
-    if directory.exists() and not directory.is_dir():
-        raise UsageError(f"{directory} exists and is not a folder")
     from .documents.template import DEFAULT_TEMPLATE_NAME, default_template_text  # imports pandas: not at start-up
 
     targets = [(table, directory / template_filename(table)) for table in tables().values()]
     targets.append((None, directory / DEFAULT_TEMPLATE_NAME))  # the certificates' wording, to edit in Notepad
-    existing = [path.name for _, path in targets if path.exists()]
-    if existing and not force:
+    try:  # a folder that cannot be looked into (Permission denied) is said so, as one that cannot be written
+        _refuse_a_file_on_the_way(directory)
+        there = {path for _, path in targets if path.exists()}
+    except OSError as exc:
+        raise UsageError(f"cannot write the templates in {directory}: {exc.strerror or exc}") from None
+    if there and not force:
+        existing = [path.name for _, path in targets if path in there]
         raise UsageError(
             f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''} in {directory}; "
             "nothing was written (use --force to replace the workbooks, or choose another folder)"
         )
-    kept = [path for table, path in targets if table is None and path.exists()]
+    kept = [path for table, path in targets if table is None and path in there]
     targets = [(table, path) for table, path in targets if path not in kept]
     import xlsxwriter.exceptions  # here, not at the top: the command line's help does not need it
 
-    new = [path for _, path in targets if not path.exists()]
+    created: list[Path] = []
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for table, path in targets:
@@ -93,12 +97,25 @@ def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path]
                     temp.write_bytes(default_template_text().replace("\n", "\r\n").encode("utf-8"))
                 else:
                     temp.write_bytes(_template_bytes(table))
+            if path not in there:
+                created.append(path)
     except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
-        for path in new:  # a full disk leaves no part of the set: the next try is not refused as "already there"
-            path.unlink(missing_ok=True)
+        for path in created:  # a full disk leaves no part of the set: the next try is not refused as "already there"
+            with contextlib.suppress(OSError):
+                path.unlink()
         cause = exc.args[0] if isinstance(exc, xlsxwriter.exceptions.FileCreateError) and exc.args else exc
         raise UsageError(f"cannot write the templates in {directory}: {getattr(cause, 'strerror', None) or cause}") from None
     return [path for _, path in targets], kept
+
+
+def _refuse_a_file_on_the_way(directory: Path) -> None:
+    """DIR, or the nearest of its parents that exists, must be a folder: a file there is named."""
+    for folder in (directory, *directory.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise UsageError(f"{folder} exists and is not a folder" if folder == directory
+                                 else f"{folder} is a file, not a folder: the templates cannot be written in {directory}")
+            return
 
 
 def _template_bytes(table: Table) -> bytes:

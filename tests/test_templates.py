@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -264,6 +266,55 @@ def test_a_disk_that_fills_leaves_no_template_and_one_error_line(tmp_path):
         assert list((directory / "templates").iterdir()) == []
     finally:
         subprocess.run(["umount", "-l", str(directory)], check=False)
+
+
+def test_a_read_only_folder_is_one_error_line_and_leaves_it_as_it_was(tmp_path):
+    """A folder on a read-only disk (a mounted share, a locked USB stick): one Error: line, status 2
+    (tidying up the set it could not write raised 'Read-only file system' again, with a traceback)."""
+    directory = tmp_path / "share"
+    directory.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=40k", "tmpfs", str(directory)], capture_output=True).returncode:
+        pytest.skip("cannot mount a read-only tmpfs here (not root?)")
+    try:
+        for target in (directory, directory / "templates"):
+            failed = subprocess.run([sys.executable, "-m", "coaching_batch", "templates", str(target)],
+                                    capture_output=True, text=True, timeout=120)
+            assert (failed.returncode, failed.stderr) == (
+                2, f"Error: cannot write the templates in {target}: Read-only file system\n")
+        assert list(directory.iterdir()) == []
+    finally:
+        subprocess.run(["umount", "-l", str(directory)], check=False)
+
+
+def test_a_folder_under_a_file_names_the_file(tmp_path, capsys):
+    """DIR under a file (a typo, a file where the folder was meant): the file is named, nothing is
+    written (it was a NotADirectoryError traceback)."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("the coordinator's notes")
+    assert cli("templates", str(notes / "templates")) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"Error: {notes} is a file, not a folder: the templates cannot be written in {notes / 'templates'}")
+    assert notes.read_text() == "the coordinator's notes" and [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_a_folder_that_cannot_be_looked_into_is_one_error_line(tmp_path):
+    """A folder under one the user may not open (another staff member's, mode 000): one Error: line,
+    status 2 (looking for templates already there was a PermissionError traceback)."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    command = [sys.executable, "-m", "coaching_batch", "templates", str(locked / "templates")]
+    if os.geteuid() == 0:  # root opens any folder: run without that power, as a staff member would
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--inh-caps=-all", *command]
+    try:
+        failed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        locked.chmod(0o755)
+    assert (failed.returncode, failed.stderr) == (
+        2, f"Error: cannot write the templates in {locked / 'templates'}: Permission denied\n")
+    assert list(locked.iterdir()) == []
 
 
 def test_force_replaces_existing_workbooks(tmp_path):
