@@ -61,9 +61,9 @@ def template_filename(table: Table) -> str:
     return f"{table.name}.xlsx"
 
 
-def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path], list[Path]]:
+def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path], list[Path], list[Path]]:
     """Write one blank workbook per table and the certificate template into ``directory`` (created if
-    missing); return the paths written and the paths kept.
+    missing); return the paths written new, the paths replaced (``force``) and the paths kept.
 
     An existing workbook of the same name is a coordinator's file: nothing is written unless
     ``force`` is given, so a refusal never leaves half the set replaced. ``force`` replaces the
@@ -105,7 +105,8 @@ def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path]
                 path.unlink()
         cause = exc.args[0] if isinstance(exc, xlsxwriter.exceptions.FileCreateError) and exc.args else exc
         raise UsageError(f"cannot write the templates in {directory}: {getattr(cause, 'strerror', None) or cause}") from None
-    return [path for _, path in targets], kept
+    written = [path for _, path in targets]
+    return [path for path in written if path not in there], [path for path in written if path in there], kept
 
 
 def _refuse_a_file_on_the_way(directory: Path) -> None:

@@ -317,11 +317,17 @@ def test_a_folder_that_cannot_be_looked_into_is_one_error_line(tmp_path):
     assert list(locked.iterdir()) == []
 
 
-def test_force_replaces_existing_workbooks(tmp_path):
+def test_force_replaces_existing_workbooks_and_says_which(tmp_path, capsys):
+    """A coordinator's filled roster replaced by --force is named as replaced, not as merely written."""
     directory = tmp_path / "inbox"
     assert cli("templates", str(directory)) == 0
     (directory / "employees.xlsx").write_bytes(b"old")
+    (directory / "coach_log.xlsx").unlink()
+    capsys.readouterr()
     assert cli("templates", str(directory), "--force") == 0
+    out = capsys.readouterr().out
+    assert f"Replaced {directory / 'employees.xlsx'} with a blank template (--force)" in out
+    assert f"Wrote {directory / 'coach_log.xlsx'}" in out and f"Wrote {directory / 'employees.xlsx'}" not in out
     assert openpyxl.load_workbook(directory / "employees.xlsx").sheetnames == ["Employees", INSTRUCTIONS_SHEET]
     assert not [p for p in directory.iterdir() if p.name.startswith(".")]  # no temporary files left
 
@@ -337,7 +343,7 @@ def test_force_keeps_the_coordinators_edited_certificate_template_and_says_so(tm
     assert wording.read_bytes() == edited
     out = capsys.readouterr().out
     assert f"Kept {wording}: the certificates' wording already there is not replaced" in out
-    assert f"Wrote {wording}" not in out and f"Wrote {directory / 'employees.xlsx'}" in out
+    assert f"Wrote {wording}" not in out and f"Replaced {directory / 'employees.xlsx'}" in out
 
 
 def test_a_file_in_place_of_the_folder_is_a_usage_error(tmp_path, capsys):
