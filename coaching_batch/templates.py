@@ -160,9 +160,9 @@ def _write_table_sheet(sheet: Worksheet, table: Table, formats: dict) -> None:
     last_row = HEADER_ROW + TEMPLATE_ROWS
     for col, column in enumerate(table.columns):
         header = column.headers[0]
-        sheet.write_string(HEADER_ROW, col, header, formats["required" if column.required else "header"])
+        sheet.write_string(HEADER_ROW, col, header, formats["required" if table.needed_in_rows(column) else "header"])
         sheet.set_column(col, col, _width(column), formats.get(column.type))
-        sheet.data_validation(EXAMPLE_ROW, col, last_row, col, _validation(column))
+        sheet.data_validation(EXAMPLE_ROW, col, last_row, col, _validation(table, column))
         value = settings.EXAMPLE_ROW_MARKER if col == 0 else _example_value(column)
         if isinstance(value, dt.datetime):
             sheet.write_datetime(EXAMPLE_ROW, col, value, formats["example_date"])
@@ -204,10 +204,10 @@ def _dropdown(column: Column, choices: Sequence[str]) -> list[str]:
     return choices
 
 
-def _validation(column: Column) -> dict:
+def _validation(table: Table, column: Column) -> dict:
     """The column's data validation: a dropdown for enumerations, 1–5 for ratings, else a message only."""
     title = column.headers[0][:_TITLE_LIMIT]
-    message = _fit(_describe(column), _MESSAGE_LIMIT)
+    message = _fit(_describe(table, column), _MESSAGE_LIMIT)
     rule: dict = {"input_title": title, "input_message": message}
     if column.type in ("enum", "yesno"):
         choices = _dropdown(column, _choices(column))
@@ -227,7 +227,7 @@ def _validation(column: Column) -> dict:
     return rule
 
 
-def _describe(column: Column) -> str:
+def _describe(table: Table, column: Column) -> str:
     """What to type in the column, in plain English (the input message and the Instructions)."""
     if column.type == "enum":
         what = f"One of: {', '.join(column.values)} (pick from the list)."
@@ -235,7 +235,7 @@ def _describe(column: Column) -> str:
         what = f"Pick from the list ({', '.join(_suggestions(column))}) or type another value."
     else:
         what = _WHAT_TO_TYPE[column.type]
-    parts = ["Required." if column.required else "", what, column.help]
+    parts = ["Required." if table.needed_in_rows(column) else "", what, column.help]
     return " ".join(part for part in parts if part)
 
 
@@ -288,8 +288,8 @@ def _write_instructions(sheet: Worksheet, table: Table, formats: dict) -> None:
     for column in table.columns:
         row += 1
         sheet.write_string(row, 0, column.headers[0], formats["wrap_bold"])
-        sheet.write_string(row, 1, "Yes" if column.required else "", formats["wrap"])
-        description = _describe(column).removeprefix("Required. ")
+        sheet.write_string(row, 1, "Yes" if table.needed_in_rows(column) else "", formats["wrap"])
+        description = _describe(table, column).removeprefix("Required. ")
         also = ", ".join(column.headers[1:])
         if also:
             description += f" (A header reading {also} is read too.)"

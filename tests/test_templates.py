@@ -108,8 +108,35 @@ def test_every_column_has_an_input_message_saying_what_to_type(template_dir, nam
         validation, first, last = validations[get_column_letter(position + 1)]
         assert validation.showInputMessage and validation.promptTitle == column.headers[0][:32]
         assert 0 < len(validation.prompt) <= 255
-        assert validation.prompt.startswith("Required.") == column.required, column.name
+        assert validation.prompt.startswith("Required.") == table.needed_in_rows(column), column.name
         assert last - FIRST_DATA_ROW + 1 >= MIN_VALIDATED_ROWS
+
+
+@pytest.mark.parametrize("name", ["coach_log", "candidate_log"])
+def test_a_logs_candidate_and_coach_id_are_marked_required_as_the_run_treats_them(template_dir, name, tmp_path):
+    """The template names no pair above its table, so an entry without its Candidate ID or Coach ID is
+    CELL-REQUIRED and not counted: the template says so (they were light-blue optional columns)."""
+    workbook, sheet, table = table_sheet(template_dir, name)
+    validations = validations_by_column(sheet)
+    dark = sheet[f"{header_letter(sheet, 'Date')}1"].fill.fgColor.rgb
+    rows = {row[0]: row[1] for row in workbook[INSTRUCTIONS_SHEET].iter_rows(values_only=True) if row[0]}
+    for header in ("Candidate ID", "Coach ID"):
+        letter = header_letter(sheet, header)
+        assert sheet[f"{letter}1"].fill.fgColor.rgb == dark
+        assert validations[letter][0].prompt.startswith("Required.")
+        assert rows[header] == "Yes"
+
+    position = {cell.value: cell.column for cell in sheet[1]}
+    entry = {"Date": dt.datetime(2026, 5, 4), "Duration": 1.5, "Type of Contact": "Phone", "Activity Type": "Independent"}
+    for field, value in entry.items():
+        if field in position:
+            sheet.cell(FIRST_DATA_ROW, position[field], value)
+    sheet.cell(FIRST_DATA_ROW, position["Coach ID"], COACH)  # no Candidate ID
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    workbook.save(inbox / f"{name}.xlsx")
+    findings = [(f["rule"], f["cell"]) for f in run_inbox(inbox, tmp_path)["exceptions"]]
+    assert ("CELL-REQUIRED", f"{header_letter(sheet, 'Candidate ID')}{FIRST_DATA_ROW}") in findings
 
 
 @pytest.mark.parametrize("name", ["recommendations", "feedback"])
