@@ -139,6 +139,17 @@ def test_a_logs_candidate_and_coach_id_are_marked_required_as_the_run_treats_the
     assert ("CELL-REQUIRED", f"{header_letter(sheet, 'Candidate ID')}{FIRST_DATA_ROW}") in findings
 
 
+@pytest.mark.parametrize("name", list(tables()))
+def test_no_note_says_the_same_thing_twice(template_dir, name):
+    """The roster's Employee ID read 'An employee ID number, exactly as in HR records. The employee's ID
+    number, exactly as in HR records.', its Grade 'A whole number, e.g. 23. Current grade (band) as a
+    whole number, e.g. 23.'"""
+    workbook, _, _ = table_sheet(template_dir, name)
+    for (note,) in workbook[INSTRUCTIONS_SHEET].iter_rows(min_col=3, max_col=3, values_only=True):
+        for phrase in ("as in hr records", "whole number", "e.g. 23"):
+            assert str(note or "").casefold().count(phrase) <= 1, note
+
+
 @pytest.mark.parametrize("name", ["recommendations", "feedback"])
 def test_ratings_are_limited_to_whole_numbers_from_1_to_5(template_dir, name):
     _, sheet, table = table_sheet(template_dir, name)
