@@ -319,11 +319,13 @@ def templates_command(directory: Path, force: bool) -> None:
     from .templates import write_templates
 
     try:
-        written, kept = write_templates(directory, force=force)
+        written, replaced, kept = write_templates(directory, force=force)
     except CoachingBatchError as exc:
         raise click.UsageError(str(exc)) from None
     for path in written:
         click.echo(f"Wrote {path}")
+    for path in replaced:
+        click.echo(f"Replaced {path} with a blank template (--force)")
     for path in kept:
         click.echo(f"Kept {path}: the certificates' wording already there is not replaced "
                    "(delete it and run templates again for the default wording)")

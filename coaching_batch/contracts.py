@@ -16,6 +16,7 @@ COLUMN_TYPES = ("id", "text", "integer", "rating", "date", "duration", "enum", "
 # A text column may suggest values in the templates' dropdown without limiting them: "programs" = the
 # program presets' names (the run judges the Program column, which also takes titles and own files).
 SUGGESTION_SOURCES = ("programs",)
+LOG_PAIR_COLUMNS = ("candidate_id", "coach_id")  # a log row's pair, unless labelled cells above the table name it
 _COLUMN_KEYS = {"name", "headers", "type", "required", "unique", "values", "variants", "suggest", "help", "confidential"}
 
 
@@ -45,6 +46,11 @@ class Table:
     @property
     def required(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
+
+    def needed_in_rows(self, column: Column) -> bool:
+        """Whether a row without a value in ``column`` is reported and left out: a required column, or a
+        log's Candidate ID / Coach ID (optional only on a paper log naming its pair above the table)."""
+        return column.required or (self.log and column.name in LOG_PAIR_COLUMNS)
 
     def column(self, name: str) -> Column:
         for column in self.columns:

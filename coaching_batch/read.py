@@ -968,8 +968,7 @@ def _column_facts(table: str, columns: tuple[str, ...]) -> _ColumnFacts:
         accepted=tuple(frozenset(normalise_header(h) for h in column.headers) for column in described),
         numeric=[contract.log and column.type in _NUMERIC_TYPES for column in described],
         hinted=[column.type in _HINTED_TYPES for column in described],
-        needed=[k for k, column in enumerate(described)
-                if column.required or (contract.log and column.name in ("candidate_id", "coach_id"))],
+        needed=[k for k, column in enumerate(described) if contract.needed_in_rows(column)],
         ids=[k for k, column in enumerate(described) if column.type == "id"],
     )
 

@@ -13,6 +13,7 @@ column or a header alias to ``schemas/`` changes the templates too.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 from collections.abc import Sequence
@@ -60,31 +61,34 @@ def template_filename(table: Table) -> str:
     return f"{table.name}.xlsx"
 
 
-def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path], list[Path]]:
+def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path], list[Path], list[Path]]:
     """Write one blank workbook per table and the certificate template into ``directory`` (created if
-    missing); return the paths written and the paths kept.
+    missing); return the paths written new, the paths replaced (``force``) and the paths kept.
 
     An existing workbook of the same name is a coordinator's file: nothing is written unless
     ``force`` is given, so a refusal never leaves half the set replaced. ``force`` replaces the
     workbooks only: a certificate template already there holds the coordinator's wording, and is kept.
     """
-    if directory.exists() and not directory.is_dir():
-        raise UsageError(f"{directory} exists and is not a folder")
     from .documents.template import DEFAULT_TEMPLATE_NAME, default_template_text  # imports pandas: not at start-up
 
     targets = [(table, directory / template_filename(table)) for table in tables().values()]
     targets.append((None, directory / DEFAULT_TEMPLATE_NAME))  # the certificates' wording, to edit in Notepad
-    existing = [path.name for _, path in targets if path.exists()]
-    if existing and not force:
+    try:  # a folder that cannot be looked into (Permission denied) is said so, as one that cannot be written
+        _refuse_a_file_on_the_way(directory)
+        there = {path for _, path in targets if path.exists()}
+    except OSError as exc:
+        raise UsageError(f"cannot write the templates in {directory}: {exc.strerror or exc}") from None
+    if there and not force:
+        existing = [path.name for _, path in targets if path in there]
         raise UsageError(
             f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''} in {directory}; "
             "nothing was written (use --force to replace the workbooks, or choose another folder)"
         )
-    kept = [path for table, path in targets if table is None and path.exists()]
+    kept = [path for table, path in targets if table is None and path in there]
     targets = [(table, path) for table, path in targets if path not in kept]
     import xlsxwriter.exceptions  # here, not at the top: the command line's help does not need it
 
-    new = [path for _, path in targets if not path.exists()]
+    created: list[Path] = []
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for table, path in targets:
@@ -93,12 +97,26 @@ def write_templates(directory: Path, *, force: bool = False) -> tuple[list[Path]
                     temp.write_bytes(default_template_text().replace("\n", "\r\n").encode("utf-8"))
                 else:
                     temp.write_bytes(_template_bytes(table))
+            if path not in there:
+                created.append(path)
     except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
-        for path in new:  # a full disk leaves no part of the set: the next try is not refused as "already there"
-            path.unlink(missing_ok=True)
+        for path in created:  # a full disk leaves no part of the set: the next try is not refused as "already there"
+            with contextlib.suppress(OSError):
+                path.unlink()
         cause = exc.args[0] if isinstance(exc, xlsxwriter.exceptions.FileCreateError) and exc.args else exc
         raise UsageError(f"cannot write the templates in {directory}: {getattr(cause, 'strerror', None) or cause}") from None
-    return [path for _, path in targets], kept
+    written = [path for _, path in targets]
+    return [path for path in written if path not in there], [path for path in written if path in there], kept
+
+
+def _refuse_a_file_on_the_way(directory: Path) -> None:
+    """DIR, or the nearest of its parents that exists, must be a folder: a file there is named."""
+    for folder in (directory, *directory.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise UsageError(f"{folder} exists and is not a folder" if folder == directory
+                                 else f"{folder} is a file, not a folder: the templates cannot be written in {directory}")
+            return
 
 
 def _template_bytes(table: Table) -> bytes:
@@ -142,9 +160,9 @@ def _write_table_sheet(sheet: Worksheet, table: Table, formats: dict) -> None:
     last_row = HEADER_ROW + TEMPLATE_ROWS
     for col, column in enumerate(table.columns):
         header = column.headers[0]
-        sheet.write_string(HEADER_ROW, col, header, formats["required" if column.required else "header"])
+        sheet.write_string(HEADER_ROW, col, header, formats["required" if table.needed_in_rows(column) else "header"])
         sheet.set_column(col, col, _width(column), formats.get(column.type))
-        sheet.data_validation(EXAMPLE_ROW, col, last_row, col, _validation(column))
+        sheet.data_validation(EXAMPLE_ROW, col, last_row, col, _validation(table, column))
         value = settings.EXAMPLE_ROW_MARKER if col == 0 else _example_value(column)
         if isinstance(value, dt.datetime):
             sheet.write_datetime(EXAMPLE_ROW, col, value, formats["example_date"])
@@ -186,10 +204,10 @@ def _dropdown(column: Column, choices: Sequence[str]) -> list[str]:
     return choices
 
 
-def _validation(column: Column) -> dict:
+def _validation(table: Table, column: Column) -> dict:
     """The column's data validation: a dropdown for enumerations, 1–5 for ratings, else a message only."""
     title = column.headers[0][:_TITLE_LIMIT]
-    message = _fit(_describe(column), _MESSAGE_LIMIT)
+    message = _fit(_describe(table, column), _MESSAGE_LIMIT)
     rule: dict = {"input_title": title, "input_message": message}
     if column.type in ("enum", "yesno"):
         choices = _dropdown(column, _choices(column))
@@ -209,7 +227,7 @@ def _validation(column: Column) -> dict:
     return rule
 
 
-def _describe(column: Column) -> str:
+def _describe(table: Table, column: Column) -> str:
     """What to type in the column, in plain English (the input message and the Instructions)."""
     if column.type == "enum":
         what = f"One of: {', '.join(column.values)} (pick from the list)."
@@ -217,7 +235,7 @@ def _describe(column: Column) -> str:
         what = f"Pick from the list ({', '.join(_suggestions(column))}) or type another value."
     else:
         what = _WHAT_TO_TYPE[column.type]
-    parts = ["Required." if column.required else "", what, column.help]
+    parts = ["Required." if table.needed_in_rows(column) else "", what, column.help]
     return " ".join(part for part in parts if part)
 
 
@@ -270,8 +288,8 @@ def _write_instructions(sheet: Worksheet, table: Table, formats: dict) -> None:
     for column in table.columns:
         row += 1
         sheet.write_string(row, 0, column.headers[0], formats["wrap_bold"])
-        sheet.write_string(row, 1, "Yes" if column.required else "", formats["wrap"])
-        description = _describe(column).removeprefix("Required. ")
+        sheet.write_string(row, 1, "Yes" if table.needed_in_rows(column) else "", formats["wrap"])
+        description = _describe(table, column).removeprefix("Required. ")
         also = ", ".join(column.headers[1:])
         if also:
             description += f" (A header reading {also} is read too.)"

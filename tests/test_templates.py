@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -106,8 +108,46 @@ def test_every_column_has_an_input_message_saying_what_to_type(template_dir, nam
         validation, first, last = validations[get_column_letter(position + 1)]
         assert validation.showInputMessage and validation.promptTitle == column.headers[0][:32]
         assert 0 < len(validation.prompt) <= 255
-        assert validation.prompt.startswith("Required.") == column.required, column.name
+        assert validation.prompt.startswith("Required.") == table.needed_in_rows(column), column.name
         assert last - FIRST_DATA_ROW + 1 >= MIN_VALIDATED_ROWS
+
+
+@pytest.mark.parametrize("name", ["coach_log", "candidate_log"])
+def test_a_logs_candidate_and_coach_id_are_marked_required_as_the_run_treats_them(template_dir, name, tmp_path):
+    """The template names no pair above its table, so an entry without its Candidate ID or Coach ID is
+    CELL-REQUIRED and not counted: the template says so (they were light-blue optional columns)."""
+    workbook, sheet, table = table_sheet(template_dir, name)
+    validations = validations_by_column(sheet)
+    dark = sheet[f"{header_letter(sheet, 'Date')}1"].fill.fgColor.rgb
+    rows = {row[0]: row[1] for row in workbook[INSTRUCTIONS_SHEET].iter_rows(values_only=True) if row[0]}
+    for header in ("Candidate ID", "Coach ID"):
+        letter = header_letter(sheet, header)
+        assert sheet[f"{letter}1"].fill.fgColor.rgb == dark
+        assert validations[letter][0].prompt.startswith("Required.")
+        assert rows[header] == "Yes"
+
+    position = {cell.value: cell.column for cell in sheet[1]}
+    entry = {"Date": dt.datetime(2026, 5, 4), "Duration": 1.5, "Type of Contact": "Phone", "Activity Type": "Independent"}
+    for field, value in entry.items():
+        if field in position:
+            sheet.cell(FIRST_DATA_ROW, position[field], value)
+    sheet.cell(FIRST_DATA_ROW, position["Coach ID"], COACH)  # no Candidate ID
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    workbook.save(inbox / f"{name}.xlsx")
+    findings = [(f["rule"], f["cell"]) for f in run_inbox(inbox, tmp_path)["exceptions"]]
+    assert ("CELL-REQUIRED", f"{header_letter(sheet, 'Candidate ID')}{FIRST_DATA_ROW}") in findings
+
+
+@pytest.mark.parametrize("name", list(tables()))
+def test_no_note_says_the_same_thing_twice(template_dir, name):
+    """The roster's Employee ID read 'An employee ID number, exactly as in HR records. The employee's ID
+    number, exactly as in HR records.', its Grade 'A whole number, e.g. 23. Current grade (band) as a
+    whole number, e.g. 23.'"""
+    workbook, _, _ = table_sheet(template_dir, name)
+    for (note,) in workbook[INSTRUCTIONS_SHEET].iter_rows(min_col=3, max_col=3, values_only=True):
+        for phrase in ("as in hr records", "whole number", "e.g. 23"):
+            assert str(note or "").casefold().count(phrase) <= 1, note
 
 
 @pytest.mark.parametrize("name", ["recommendations", "feedback"])
@@ -266,11 +306,66 @@ def test_a_disk_that_fills_leaves_no_template_and_one_error_line(tmp_path):
         subprocess.run(["umount", "-l", str(directory)], check=False)
 
 
-def test_force_replaces_existing_workbooks(tmp_path):
+def test_a_read_only_folder_is_one_error_line_and_leaves_it_as_it_was(tmp_path):
+    """A folder on a read-only disk (a mounted share, a locked USB stick): one Error: line, status 2
+    (tidying up the set it could not write raised 'Read-only file system' again, with a traceback)."""
+    directory = tmp_path / "share"
+    directory.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=40k", "tmpfs", str(directory)], capture_output=True).returncode:
+        pytest.skip("cannot mount a read-only tmpfs here (not root?)")
+    try:
+        for target in (directory, directory / "templates"):
+            failed = subprocess.run([sys.executable, "-m", "coaching_batch", "templates", str(target)],
+                                    capture_output=True, text=True, timeout=120)
+            assert (failed.returncode, failed.stderr) == (
+                2, f"Error: cannot write the templates in {target}: Read-only file system\n")
+        assert list(directory.iterdir()) == []
+    finally:
+        subprocess.run(["umount", "-l", str(directory)], check=False)
+
+
+def test_a_folder_under_a_file_names_the_file(tmp_path, capsys):
+    """DIR under a file (a typo, a file where the folder was meant): the file is named, nothing is
+    written (it was a NotADirectoryError traceback)."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("the coordinator's notes")
+    assert cli("templates", str(notes / "templates")) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"Error: {notes} is a file, not a folder: the templates cannot be written in {notes / 'templates'}")
+    assert notes.read_text() == "the coordinator's notes" and [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_a_folder_that_cannot_be_looked_into_is_one_error_line(tmp_path):
+    """A folder under one the user may not open (another staff member's, mode 000): one Error: line,
+    status 2 (looking for templates already there was a PermissionError traceback)."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    command = [sys.executable, "-m", "coaching_batch", "templates", str(locked / "templates")]
+    if os.geteuid() == 0:  # root opens any folder: run without that power, as a staff member would
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--inh-caps=-all", *command]
+    try:
+        failed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        locked.chmod(0o755)
+    assert (failed.returncode, failed.stderr) == (
+        2, f"Error: cannot write the templates in {locked / 'templates'}: Permission denied\n")
+    assert list(locked.iterdir()) == []
+
+
+def test_force_replaces_existing_workbooks_and_says_which(tmp_path, capsys):
+    """A coordinator's filled roster replaced by --force is named as replaced, not as merely written."""
     directory = tmp_path / "inbox"
     assert cli("templates", str(directory)) == 0
     (directory / "employees.xlsx").write_bytes(b"old")
+    (directory / "coach_log.xlsx").unlink()
+    capsys.readouterr()
     assert cli("templates", str(directory), "--force") == 0
+    out = capsys.readouterr().out
+    assert f"Replaced {directory / 'employees.xlsx'} with a blank template (--force)" in out
+    assert f"Wrote {directory / 'coach_log.xlsx'}" in out and f"Wrote {directory / 'employees.xlsx'}" not in out
     assert openpyxl.load_workbook(directory / "employees.xlsx").sheetnames == ["Employees", INSTRUCTIONS_SHEET]
     assert not [p for p in directory.iterdir() if p.name.startswith(".")]  # no temporary files left
 
@@ -286,7 +381,7 @@ def test_force_keeps_the_coordinators_edited_certificate_template_and_says_so(tm
     assert wording.read_bytes() == edited
     out = capsys.readouterr().out
     assert f"Kept {wording}: the certificates' wording already there is not replaced" in out
-    assert f"Wrote {wording}" not in out and f"Wrote {directory / 'employees.xlsx'}" in out
+    assert f"Wrote {wording}" not in out and f"Replaced {directory / 'employees.xlsx'}" in out
 
 
 def test_a_file_in_place_of_the_folder_is_a_usage_error(tmp_path, capsys):
