@@ -41,6 +41,7 @@ CATALOGUE: dict[str, Code] = {
     "CELL-REQUIRED": Code(E, "coordinator", "Fill in the cell."),
     "CELL-TYPE": Code(E, "coordinator", "Correct the cell so it holds a valid value of the column's kind."),
     "CELL-ENUM": Code(E, "coordinator", "Use one of the allowed values."),
+    "CELL-EXAMPLE": Code(W, "coordinator", "Clear the cell or type the row's own value: the grey example row's values are no data."),
     "ID-DUPLICATE": Code(E, "coordinator", "Keep one roster row per employee ID."),
     "ID-UNKNOWN": Code(E, "coordinator", "Correct the ID or name, or add the employee to the roster."),
     "NAME-AMBIGUOUS": Code(E, "coordinator", "Two employees share this name: use Candidate ID / Coach ID instead."),

@@ -564,7 +564,32 @@ def _sheet_findings(relpath: str, sheet: RawSheet) -> list[Finding]:
                                   f"Sheet {sheet.name!r} holds a second table {where} its {tables()[sheet.table].title} table: "
                                   f"the {tables()[other].title} table at {a1(row, col)}{_rows_under(rows)} was not read",
                                   file=relpath, sheet=sheet.name, cell=a1(row, col)))
-    return beside + [_repeated_column(relpath, sheet, *repeat) for repeat in sheet.repeated] + _sheet_problems(relpath, sheet)
+    return (beside + [_repeated_column(relpath, sheet, *repeat) for repeat in sheet.repeated] + _sheet_problems(relpath, sheet)
+            + _example_left(relpath, sheet))
+
+
+def _example_left(relpath: str, sheet: RawSheet) -> list[Finding]:
+    """CELL-EXAMPLE at each cell of the first row that still holds the templates' example value beside
+    values typed over it: not used (read as blank), or, in a column the row needs, read as typed."""
+    if not sheet.example_left:
+        return []
+    row = sheet.header_row + 1
+    table = tables()[sheet.table]
+    named = [(table.column(column).headers[0], a1(row, col), shown, how) for column, col, shown, how in sheet.example_left]
+    left = {column for column, *_ in sheet.example_left}
+    # the row's pair, as typed (an ID left from the example names no pair)
+    pair = {key: str(sheet.cells[0][k]).strip().removesuffix(".0") for k, key in enumerate(sheet.columns)
+            if key in ("candidate_id", "coach_id") and key not in left and sheet.cells[0][k] is not None}
+    findings = []
+    for header, cell, shown, how in named:
+        others = [other for _, other, _, _ in named if other != cell]
+        taken = "it was not used (read as blank)" if how == "cleared" else "it was read as typed, since the row needs the column: check it"
+        message = (f"Row {row} was typed over the templates' grey example row, and {header} still holds the example's "
+                   f"{shown}: {taken}." + (f" Other cells left from the example: {', '.join(others)}." if others else ""))
+        fix = (f"Clear {cell} or type the row's own {header}. If {shown} is truly the row's own, clear the row's other "
+               "example values instead: the row is then read as typed.")
+        findings.append(finding("CELL-EXAMPLE", message, fix=fix, file=relpath, sheet=sheet.name, cell=cell, **pair))
+    return findings
 
 
 def _repeated_column(relpath: str, sheet: RawSheet, read: str, read_col: int, unread: str, unread_col: int) -> Finding:

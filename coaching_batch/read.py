@@ -38,7 +38,7 @@ import pandas as pd
 import python_calamine
 
 from . import settings, values
-from .contracts import tables
+from .contracts import Column, tables
 from .forked import end_with_parent, frozen_heap
 from .inbox import (ARCHIVE_ERRORS, ENTITIES_DECLARED, Refused, archive_refuse_reason, entities_refused, extent_reason, sheet_parts,
                     workbook_suffix, xml_parser)
@@ -176,6 +176,9 @@ class RawSheet:
     repeated: list[tuple[str, int, str, int]] = field(default_factory=list)  # a column headed twice: (the heading
     #   read, its 0-based sheet column, the heading not read, its column), for each second heading
     unread_rows: int = 0  # a table lacking a required column: its filled rows below the header, none read
+    example_left: list[tuple[str, int, str, str]] = field(default_factory=list)  # the first row typed over the
+    #   templates' example row with some of its values left: (column, 0-based sheet column, the value as shown,
+    #   how it was taken: "cleared", or "kept" in a column the row needs)
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -341,11 +344,13 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     special = {cell for cell in distinct_firsts if isinstance(cell, str)
                and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
     duration = recognition.columns.get("duration", -1)
+    marked = False  # the first row is the example typed over with its EXAMPLE marker left
     for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
         if _is_example(firsts[i]):
             marker = positions.index(int(first[i])) if int(first[i]) in positions else None
             if _typed_over(table[i], marker, facts.ids):
                 table[i, marker] = None  # the marker is no value: a blank Program is the run's program
+                marked = marked or i == 0
             else:
                 keep[i] = False
             continue
@@ -399,6 +404,14 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     # line, not an entry.
     if len(keep) and keep[0] and _is_hint_row(table[0].tolist(), facts.hinted):
         keep[0] = False
+    # The templates' example row typed over, some of its values left beside the typed ones: those are
+    # named, and the distinctive ones not used (a left Payment Request Date is no signed request).
+    if len(keep) and keep[0]:
+        left = _example_left(table[0].tolist(), recognition.table, tuple(recognition.columns), marked)
+        sheet.example_left = [(column, sheet.columns[column], shown, how) for column, _, shown, how in left]
+        for _, k, _, how in left:
+            if how == "cleared":
+                table[0, k] = None
     # Rows of the form's own words across several cells ("Coach Signature: ____" … "Date: ____", or
     # only fill-in lines): each distinct first cell is looked at once, the rest only for such rows.
     form_first = {cell for cell in distinct_firsts if isinstance(cell, str) and (_LABEL_ON_FORM.match(cell) or _FILL_IN.match(cell))}
@@ -979,6 +992,75 @@ def _typed_over(cells: np.ndarray, marker: int | None, ids: list[int]) -> bool:
     Such a row is an entry to read, not the example."""
     return marker is not None and marker not in ids and any(
         cells[k] is not None and str(cells[k]).strip().removesuffix(".0") != settings.EXAMPLE_ID for k in ids)
+
+
+_EXAMPLE_DAY = date(*settings.EXAMPLE_DATE)
+_EXAMPLE_NUMBERS = {"integer": settings.EXAMPLE_INTEGER, "rating": settings.EXAMPLE_RATING, "duration": settings.EXAMPLE_HOURS}
+
+
+@lru_cache(maxsize=256)
+def _example_values(table: str, columns: tuple[str, ...]) -> tuple[tuple[str, object, bool], ...]:
+    """Per column read: its type, the templates' example value in it (None: a column whose example is
+    a suggestion, never compared) and whether a row needs the column."""
+    contract = tables()[table]
+    described = [contract.column(name) for name in columns]
+    return tuple((column.type, None if column.suggest else _example_value(column), contract.needed_in_rows(column))
+                 for column in described)
+
+
+def _example_value(column: Column) -> object:
+    """The value the templates write in ``column``'s example cell, as :func:`_holds_example` compares it."""
+    if column.type == "enum":
+        return column.values[0].casefold()
+    return {"date": _EXAMPLE_DAY, "text": settings.EXAMPLE_TEXT, "id": settings.EXAMPLE_ID, "yesno": "yes"}.get(
+        column.type, _EXAMPLE_NUMBERS.get(column.type))
+
+
+def _holds_example(cell: object, kind: str, example: object) -> bool:
+    """Whether a raw cell holds the templates' example value of its column (as the template wrote it)."""
+    if example is None:
+        return False
+    if kind == "date":
+        return isinstance(cell, date) and (cell.date() if isinstance(cell, datetime) else cell) == example
+    if kind == "id":
+        return str(cell).strip().removesuffix(".0") == example
+    if isinstance(example, str):
+        return isinstance(cell, str) and " ".join(cell.split()).casefold() == example
+    return isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell == example
+
+
+def _example_left(cells: list, table: str, columns: tuple[str, ...], marked: bool) -> list[tuple[str, int, str, str]]:
+    """The first row under the header, when it is the templates' example row typed over with some of
+    its values left: each left cell (see ``RawSheet.example_left``), else nothing.
+
+    Such a row has cells that differ from the example (typed) beside cells equal to it, and what is
+    left is unlikely by chance in real data: the example's text (`any text`), its EXAMPLE marker kept
+    beside its date or ID, its date beside its ID, or its date in three cells. One shared date or a
+    common value (Active, Yes, 1.5) is never enough, but once the row is the example's, such a value
+    left there is no more the row's own than the rest."""
+    described = _example_values(table, columns)
+    left = [k for k, cell in enumerate(cells)
+            if cell is not None and _holds_example(cell, described[k][0], described[k][1])]
+    typed = sum(cell is not None for cell in cells) > len(left)  # some cell differs from the example
+    if not left or not typed:
+        return []
+    kinds = [described[k][0] for k in left]
+    texts, dates, ids = kinds.count("text"), kinds.count("date"), kinds.count("id")
+    if not (texts or (marked and (dates or ids)) or (dates and ids) or dates >= 3):
+        return []
+    found = []
+    for k in left:
+        kind, example, needed = described[k]
+        found.append((columns[k], k, _shown_example(cells[k], kind), "kept" if needed else "cleared"))
+    return found
+
+
+def _shown_example(cell: object, kind: str) -> str:
+    if kind == "date":
+        return _EXAMPLE_DAY.isoformat()
+    if kind in ("id", "integer", "rating", "duration"):
+        return str(cell).strip().removesuffix(".0")
+    return repr(" ".join(str(cell).split()))
 
 
 @lru_cache(maxsize=1024)  # the workbooks of one template repeat their header rows

@@ -8,6 +8,13 @@ HEADER_SEARCH_ROWS = 30  # a table's header row is found within the sheet's firs
 PARTIAL_MATCH_MIN_HEADERS = 3  # a row matching this many headers but lacking a required one is a broken table
 EXAMPLE_ROW_MARKER = "EXAMPLE"  # a row whose first cell reads this is the templates' example row: skipped
 EXAMPLE_ID = "100234"  # the example row's IDs (one with other IDs has been typed over: it is read)
+# the example row's other values, by column type (an enumeration's is its first allowed value); a row
+# typed over the example with some of them left is reported (CELL-EXAMPLE)
+EXAMPLE_DATE = (2026, 3, 2)
+EXAMPLE_TEXT = "any text"
+EXAMPLE_INTEGER = 23
+EXAMPLE_RATING = 4
+EXAMPLE_HOURS = 1.5
 INSTRUCTIONS_SHEET = "Instructions"  # the templates' instructions sheet: holds no table, reported as nothing
 
 # Refuse a file before decompressing it (FILE-UNREADABLE) past these limits.

@@ -36,7 +36,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 # Durations keep Excel's General format: 1.5 shows as typed, and a typed 1:30 becomes a time cell
 # (a number format such as 0.00 would keep it as 0.0625 of a day, shown "0.06", read as 0.06 h).
 ID_FORMAT = "@"  # text, so 012345 keeps its leading zero
-EXAMPLE_DATE = dt.datetime(2026, 3, 2)
+EXAMPLE_DATE = dt.datetime(*settings.EXAMPLE_DATE)
 
 # Excel's own limits: longer titles or messages make Excel reject the whole validation.
 _TITLE_LIMIT = 32
@@ -53,7 +53,8 @@ _WHAT_TO_TYPE = {
     "duration": "Hours as a number: 1.5 is an hour and a half (1:30 and 90 min are read too).",
     "yesno": "Yes or No (pick from the list).",
 }
-_EXAMPLE_VALUE = {"id": settings.EXAMPLE_ID, "text": "any text", "integer": 23, "rating": 4, "duration": 1.5, "yesno": "Yes"}
+_EXAMPLE_VALUE = {"id": settings.EXAMPLE_ID, "text": settings.EXAMPLE_TEXT, "integer": settings.EXAMPLE_INTEGER,
+                  "rating": settings.EXAMPLE_RATING, "duration": settings.EXAMPLE_HOURS, "yesno": "Yes"}
 _YES_NO = ("Yes", "No")
 
 
@@ -260,7 +261,7 @@ def _write_instructions(sheet: Worksheet, table: Table, formats: dict) -> None:
         f"{table.title}: {table.description}",
         f"Type one row per entry on the sheet {name!r}, starting in row {EXAMPLE_ROW + 2}, under the grey example row.",
         f"The example row (its first cell reads {settings.EXAMPLE_ROW_MARKER}) is ignored by the run: keep it, "
-        "overwrite it or delete it.",
+        "overwrite it or delete it. If you overwrite it, type or clear every cell: a cell you skip keeps the example's value.",
         "Keep the header row as it is. You may add your own columns to the right; the run ignores them.",
         "Columns in dark blue are required: a row without them is reported and left out.",
         "Pick values from the dropdown lists. Click any cell under a header to see a note on what to type there.",

@@ -1340,3 +1340,32 @@ def test_an_ods_cell_holding_a_tab_or_a_line_break_reads_it_as_a_space_as_the_xl
     [sheet] = result.sheets
     assert not result.error and sheet.table == "coach_log" and sheet.missing == []
     assert sheet.frame.loc[2, "candidate_id"] == "200" and " ".join(sheet.frame.loc[2, "description"].split()) == "Eve Lee visit"
+
+
+ASSIGNMENT_HEADER = ["Program", "Candidate ID", "Coach ID", "Assigned Date", "Planning Meeting Date", "Target Grade",
+                     "Goal 1", "Goals Attained", "Status", "Completion Date", "Payment Request Date"]
+
+
+@pytest.mark.parametrize("first", [
+    # real pairs that share values with the templates' example row (2026-03-02, 23, Yes, Active)
+    [None, "300001", "200001", dt.date(2026, 3, 2), dt.date(2026, 3, 2), 23, "Lead a review", "Yes", "Active", None, None],
+    [None, "300001", "200001", dt.date(2025, 9, 1), dt.date(2025, 9, 8), 23, "Lead a review", "Yes", "Completed",
+     dt.date(2026, 3, 2), dt.date(2026, 3, 2)],
+])
+def test_a_first_row_sharing_some_values_with_the_example_row_is_read_as_typed(tmp_path, first):
+    rows = [ASSIGNMENT_HEADER, first]
+    sheet = read_workbook(str(write_workbook(tmp_path / "pairs.xlsx", {"Pairs": rows})), "pairs.xlsx").sheets[0]
+    assert sheet.example_left == []
+    assert sheet.frame.iloc[0].tolist()[1:] == first[1:]
+
+
+def test_a_log_entry_typed_over_the_example_row_names_what_is_left_of_it(tmp_path):
+    """The example's description is no data and is not read; its ID and its Type of Contact, in
+    columns the entry needs, are read as typed (and named)."""
+    rows = [COACH_HEADER, ["300001", "100234", dt.date(2026, 4, 7), "In Person", 2, "any text"],
+            ["300001", "200001", dt.date(2026, 4, 14), "Phone", 1, "call"]]
+    sheet = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": rows})), "log.xlsx").sheets[0]
+    assert sheet.example_left == [("coach_id", 1, "100234", "kept"), ("contact_type", 3, "'In Person'", "kept"),
+                                  ("description", 5, "'any text'", "cleared")]
+    assert sheet.frame["description"].tolist() == [None, "call"]
+    assert sheet.frame["coach_id"].tolist() == ["100234", "200001"]

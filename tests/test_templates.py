@@ -510,3 +510,48 @@ def test_templates_filled_in_run_with_no_findings_about_their_format(tmp_path):
     assert (pair["candidate_id"], pair["coach_id"]) == (CANDIDATE, COACH)
     assert (pair["candidate_hours"], pair["coach_contact_hours"]) == (50, 15)
     assert pair["completion_eligible"]  # the templates hold every column the rules need
+
+
+def test_a_pair_typed_over_the_example_row_does_not_keep_its_example_dates(tmp_path):
+    """A coordinator types the pair over the grey example row but not its Completion Date and Payment
+    Request Date: the example's 2026-03-02 left there is no signed Request for Payment. Each left cell
+    is named where it is, and said not to be used."""
+    inbox = tmp_path / "inbox"
+    assert cli("templates", str(inbox)) == 0
+    fill_in(inbox)
+    workbook, sheet, table = table_sheet(inbox, "assignments")
+    position = {cell.value: cell.column for cell in sheet[1]}
+    pair = sheet[FIRST_DATA_ROW]
+    for cell in pair:  # the pair moved up over the example row, two of the example's dates left
+        if cell.column not in (position["Completion Date"], position["Payment Request Date"]):
+            sheet.cell(FIRST_DATA_ROW - 1, cell.column, cell.value)
+        cell.value = None
+    workbook.save(inbox / "assignments.xlsx")
+
+    run = run_inbox(inbox, tmp_path)
+
+    (pair,) = run["pairs"]
+    assert (pair["candidate_id"], pair["completion_date"], pair["payment_eligible"]) == (CANDIDATE, None, False)
+    assert run["payments"] == []
+    left = {(f["severity"], f["sheet"], f["cell"], f["candidate_id"], f["coach_id"])
+            for f in run["exceptions"] if f["rule"] == "CELL-EXAMPLE"}
+    # the two dates, Goal 2 and Goal 3 (blank in the pair typed, so the example's 'any text'), and the
+    # pair's own Goals Attained Yes, as the example's: not taken on trust while the row is the example's
+    assert left == {("warning", table.title, cell, CANDIDATE, COACH) for cell in ("H2", "I2", "J2", "L2", "M2")}
+    results = openpyxl.load_workbook(tmp_path / "out" / "results.xlsx")["Exceptions"]
+    messages = [row for row in results.iter_rows(values_only=True) if "CELL-EXAMPLE" in row]
+    assert "Payment Request Date still holds the example's 2026-03-02: it was not used (read as blank)" in str(messages)
+
+    # the coordinator types the pair's own dates and clears the example's goals: the row is the pair's
+    workbook, sheet, _ = table_sheet(inbox, "assignments")
+    sheet.cell(2, position["Goal 2"]).value = sheet.cell(2, position["Goal 3"]).value = None
+    sheet.cell(2, position["Completion Date"], dt.date(2026, 6, 15))
+    sheet.cell(2, position["Payment Request Date"], dt.date(2026, 6, 20))
+    workbook.save(inbox / "assignments.xlsx")
+    shutil.rmtree(tmp_path / "out")
+
+    run = run_inbox(inbox, tmp_path)
+
+    assert [f["cell"] for f in run["exceptions"] if f["rule"] == "CELL-EXAMPLE"] == []
+    (pair,) = run["pairs"]
+    assert (pair["completion_date"], pair["completion_eligible"], pair["payment_eligible"]) == ("2026-06-15", True, True)
