@@ -1035,8 +1035,8 @@ def _example_left(cells: list, table: str, columns: tuple[str, ...], marked: boo
 
     Such a row has cells that differ from the example (typed) beside cells equal to it, and what is
     left is unlikely by chance in real data: the example's text (`any text`), its EXAMPLE marker kept
-    beside its date or ID, its date beside its ID, or its date in three cells. One shared date or a
-    common value (Active, Yes, 1.5) is never enough, but once the row is the example's, such a value
+    beside its date or ID, or its date beside its ID. Shared dates (a pair assigned, met and enrolled on
+    the example's day) or a common value (Active, Yes, 1.5) are never enough, but once the row is the example's, such a value
     left there is no more the row's own than the rest."""
     described = _example_values(table, columns)
     left = [k for k, cell in enumerate(cells)
@@ -1046,7 +1046,7 @@ def _example_left(cells: list, table: str, columns: tuple[str, ...], marked: boo
         return []
     kinds = [described[k][0] for k in left]
     texts, dates, ids = kinds.count("text"), kinds.count("date"), kinds.count("id")
-    if not (texts or (marked and (dates or ids)) or (dates and ids) or dates >= 3):
+    if not (texts or (marked and (dates or ids)) or (dates and ids)):
         return []
     found = []
     for k in left:

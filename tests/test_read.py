@@ -1351,6 +1351,9 @@ ASSIGNMENT_HEADER = ["Program", "Candidate ID", "Coach ID", "Assigned Date", "Pl
     [None, "300001", "200001", dt.date(2026, 3, 2), dt.date(2026, 3, 2), 23, "Lead a review", "Yes", "Active", None, None],
     [None, "300001", "200001", dt.date(2025, 9, 1), dt.date(2025, 9, 8), 23, "Lead a review", "Yes", "Completed",
      dt.date(2026, 3, 2), dt.date(2026, 3, 2)],
+    # assigned, met, completed and the payment requested on the example's day: real dates all the same
+    [None, "300001", "200001", dt.date(2026, 3, 2), dt.date(2026, 3, 2), 23, "Lead a review", "Yes", "Completed",
+     dt.date(2026, 3, 2), dt.date(2026, 3, 2)],
 ])
 def test_a_first_row_sharing_some_values_with_the_example_row_is_read_as_typed(tmp_path, first):
     rows = [ASSIGNMENT_HEADER, first]
