@@ -60,6 +60,23 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise click.exceptions.Abort() from None
+        except Exception as exc:
+            if _interrupted(exc):
+                raise click.exceptions.Abort() from None
+            raise
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether Ctrl-C is what raised ``exc``: Python 3.11 raises a KeyboardInterrupt that comes while a
+    class is being made (a dataclass, as a module is imported) as the cause of a RuntimeError, which
+    was a traceback and exit status 1 (or, in a run, "the run failed unexpectedly")."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -243,6 +260,8 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     except CoachingBatchError as exc:
         _fail(str(exc), verbose)
     except Exception as exc:  # a bug, not bad input: still one line unless --verbose
+        if _interrupted(exc):
+            raise KeyboardInterrupt from None
         _fail(f"the run failed unexpectedly: {_shortened(repr(exc))}", verbose)
     counts = result.counts
     click.echo(

@@ -8,8 +8,9 @@ exception the work raises in the copy is raised here by :meth:`Forked.result`.
 Beside it, the three ways the run keeps the garbage collector off its large heap: kept out of
 collection once the workbooks are read (:func:`heap_kept`), frozen around a fork
 (:func:`frozen_heap`), paused while many small objects are made (:func:`collection_paused`);
-and :func:`end_with_parent`, which every process a run starts calls, so that none outlives a run
-killed outright.
+:func:`interrupts_held` around a fork, so that Ctrl-C is the run's alone; :func:`stopped_now`, a
+pool's processes ended at once when the run is interrupted; and :func:`end_with_parent`, which every
+process a run starts calls, so that none outlives a run killed outright.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,7 +43,7 @@ class Forked(Generic[Result]):
             _WORK[id(self)] = work
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
                                              initializer=end_with_parent)
-            with frozen_heap():
+            with frozen_heap(), interrupts_held():
                 self._future = self._pool.submit(_run_inherited, id(self))  # the copy is forked here
 
     def result(self) -> Result:
@@ -51,6 +53,9 @@ class Forked(Generic[Result]):
                 return self._future.result()
             except BrokenProcessPool:
                 pass  # the copy died (killed, out of memory): done here below
+            except BaseException:  # Ctrl-C: the copy is not waited for
+                stopped_now(self._pool)
+                raise
             finally:
                 self._pool.shutdown()
                 _WORK.pop(id(self), None)
@@ -121,6 +126,36 @@ def collection_paused() -> Iterator[None]:
         gc.enable()
 
 
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Around a fork: Ctrl-C (SIGINT) held back meanwhile, and ignored by a process forked meanwhile
+    from its first instruction; this one receives it when the block ends, and stops its processes.
+
+    A Ctrl-C that came as Python forked was swallowed by an at-fork handler ("Exception ignored",
+    a traceback in the job's log) and the run went on to the end; one that reached a reader process
+    as it sent its result left the other reader waiting for its lock, and the run hung.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # kept pending meanwhile, not lost
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def stopped_now(pool: ProcessPoolExecutor) -> None:
+    """A pool's work given up and its processes ended at once (the run was interrupted): shutting it
+    down the usual way waits for every file or task already sent to it."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # before shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+
+
 PARENT_CHECK_SECONDS = 1.0
 
 
@@ -132,6 +167,8 @@ def end_with_parent() -> None:
     looks for the parent once a second.
     """
     parent = os.getppid()
+    if hasattr(signal, "pthread_sigmask"):  # forked with Ctrl-C held back (interrupts_held): ignored here
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def watch() -> None:
         while os.getppid() == parent:

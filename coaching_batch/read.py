@@ -39,7 +39,7 @@ import python_calamine
 
 from . import settings, values
 from .contracts import Column, tables
-from .forked import end_with_parent, frozen_heap
+from .forked import end_with_parent, frozen_heap, interrupts_held, stopped_now
 from .inbox import (ARCHIVE_ERRORS, ENTITIES_DECLARED, Refused, archive_refuse_reason, entities_refused, extent_reason, sheet_parts,
                     workbook_suffix, xml_parser)
 from .recognise import (PAIR_LABELS, ROLE_WORDS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
@@ -1688,17 +1688,21 @@ def read_all(
         workers = 1 if alone else _worker_count(len(batch))
         crashed = False
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(progress,)) as pool:
-            with frozen_heap():  # the workers are forked at the first task
+            with frozen_heap(), interrupts_held():  # the workers are forked at the first task
                 futures = [pool.submit(_read_tracked, [(i, *batch[i]) for i in chunk]) for chunk in _chunks(len(batch), workers)]
-            if meanwhile is not None:
-                meanwhile()
-                meanwhile = None
-            for future in _as_completed(futures):
-                try:
-                    for result in future.result():
-                        record(result)
-                except BrokenProcessPool:
-                    crashed = True
+            try:
+                if meanwhile is not None:
+                    meanwhile()
+                    meanwhile = None
+                for future in _as_completed(futures):
+                    try:
+                        for result in future.result():
+                            record(result)
+                    except BrokenProcessPool:
+                        crashed = True
+            except BaseException:  # Ctrl-C: the files not read yet are not waited for
+                stopped_now(pool)
+                raise
         if alone:
             path, rel = suspects.pop(0)
             if rel not in results:

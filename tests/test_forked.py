@@ -6,18 +6,20 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from coaching_batch import settings
+from coaching_batch import read, settings
 from coaching_batch.findings import sort_key
-from coaching_batch.forked import Forked
+from coaching_batch.forked import Forked, interrupts_held
 from coaching_batch.reports import writers_started
 from coaching_batch.pipeline import RunOptions, _evaluate
 from coaching_batch.policy import Programs
+from coaching_batch.read import WorkbookRead
 from coaching_batch.rules import logs
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
@@ -206,3 +208,70 @@ def test_the_processes_a_run_started_end_when_the_run_is_killed_outright():
     for pid in left:  # never leave them to hold the test run's output open
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+# Ctrl-C from a terminal reaches every process of the run at once: it is the run's alone. A reader that
+# took it as its own while sending its result left the other reader waiting for its lock (the run hung
+# until killed, holding the ledger's lock), and one forked just as it came swallowed it in an at-fork
+# handler (a traceback in the log, and the run went on to the end).
+
+def _interrupted_as_it_reads(path: str, relpath: str) -> WorkbookRead:
+    os.kill(os.getpid(), signal.SIGINT)  # a terminal's Ctrl-C reaches the reader processes too
+    time.sleep(0.05)
+    return WorkbookRead(relpath)
+
+
+def test_a_reader_process_leaves_ctrl_c_to_the_run(monkeypatch, capfd):
+    monkeypatch.setattr(read, "read_workbook", _interrupted_as_it_reads)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a run started from a terminal
+    try:
+        reads = read.read_all([(f"{n}.xlsx", f"{n}.xlsx") for n in range(8)])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert [r.relpath for r in reads] == sorted(f"{n}.xlsx" for n in range(8))
+    assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+
+def _slow_read(path: str, relpath: str) -> WorkbookRead:
+    time.sleep(0.4)
+    return WorkbookRead(relpath)
+
+
+def test_ctrl_c_while_the_workbooks_are_read_stops_the_run_without_reading_the_rest(monkeypatch):
+    monkeypatch.setattr(read, "read_workbook", _slow_read)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(0.8, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            read.read_all([(f"{n}.xlsx", f"{n}.xlsx") for n in range(30)])  # 6 s of reading on two workers
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+    assert time.monotonic() - started < 3
+    deadline = time.monotonic() + 5
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []
+
+
+def _ignores_ctrl_c(answer) -> None:
+    answer.send(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+
+
+def test_ctrl_c_that_comes_as_a_process_is_forked_reaches_the_run_once_it_is_forked():
+    context = multiprocessing.get_context("fork")
+    receive, answer = context.Pipe(duplex=False)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with interrupts_held():
+                os.kill(os.getpid(), signal.SIGINT)
+                copy = context.Process(target=_ignores_ctrl_c, args=(answer,))
+                copy.start()
+                forked = True
+        assert forked and receive.recv() is True
+        copy.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)

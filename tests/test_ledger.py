@@ -970,6 +970,26 @@ def test_a_run_stopped_by_ctrl_c_writes_one_error_line_in_its_log(tmp_path):
     assert (process.returncode, err, out) == (2, "Error: interrupted\n", "")
 
 
+@pytest.mark.parametrize("where", ["RunOptions", "run_batch"])
+def test_ctrl_c_that_python_reports_as_another_error_is_still_one_interrupted_line(tmp_path, monkeypatch, capsys, where):
+    """Python 3.11 raises a Ctrl-C that comes while a class is being made (a dataclass of a module being
+    imported, as a run starts) as the cause of a RuntimeError: it was a traceback and exit status 1
+    before the run began, and "the run failed unexpectedly" in it."""
+    from coaching_batch import pipeline
+    from coaching_batch.cli import main
+
+    def interrupted(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__ on '_DataclassParams' instance") from exc
+
+    monkeypatch.setattr(pipeline, where, interrupted)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(small_inbox(tmp_path)), "--as-of", WEEK1])
+    assert (exit_.value.code, capsys.readouterr().err) == (2, "Error: interrupted\n")
+
+
 def test_two_runs_started_together_pay_each_stipend_once(tmp_path):
     inbox = small_inbox(tmp_path)
     starts = [subprocess.Popen([str(COMMAND), "run", str(inbox), "--as-of", WEEK1, "--wait", "120"],

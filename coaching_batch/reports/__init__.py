@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
-import signal
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from ..forked import end_with_parent, frozen_heap
+from ..forked import end_with_parent, frozen_heap, interrupts_held
 from ..model import RunResult
 from ..documents import FOLDER_WRITERS as DOCUMENT_WRITERS  # the PDFs
 from ..notices.eml import NOTICES_DIRNAME, write_notices
@@ -175,7 +173,7 @@ class OutputWriter:
         self._answers, answers = context.Pipe(duplex=False)
         self._process = context.Process(target=_serve, args=(tasks, answers, (self._tasks, self._answers), prepare),
                                         daemon=True)
-        with frozen_heap(), _interrupts_ignored():  # Ctrl-C is for the run, which stops its writers
+        with frozen_heap(), interrupts_held():  # Ctrl-C is for the run, which stops its writers
             self._process.start()
         tasks.close()
         answers.close()
@@ -227,19 +225,6 @@ class OutputWriter:
         self._process.join()
         self._tasks.close()
         self._answers.close()
-
-
-@contextmanager
-def _interrupts_ignored() -> Iterator[None]:
-    """SIGINT (Ctrl-C) ignored meanwhile, and so by a process forked meanwhile, from its first instruction."""
-    if threading.current_thread() is not threading.main_thread():  # only the main thread may set it
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _serve(tasks, answers, parents_ends, prepare: Callable[[], None] | None) -> None:
