@@ -129,7 +129,8 @@ def collection_paused() -> Iterator[None]:
 @contextmanager
 def interrupts_held() -> Iterator[None]:
     """Around a fork: Ctrl-C (SIGINT) held back meanwhile, and ignored by a process forked meanwhile
-    from its first instruction; this one receives it when the block ends, and stops its processes.
+    (held back there until :func:`end_with_parent` ignores it); this one receives it when the block
+    ends, and stops its processes.
 
     A Ctrl-C that came as Python forked was swallowed by an at-fork handler ("Exception ignored",
     a traceback in the job's log) and the run went on to the end; one that reached a reader process
@@ -138,13 +139,16 @@ def interrupts_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # kept pending meanwhile, not lost
+    came: list[int] = []  # one the kernel gave another thread of this process (a pool's): noted, not lost
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # this thread's kept pending meanwhile
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if came:
+            signal.raise_signal(signal.SIGINT)
 
 
 def stopped_now(pool: ProcessPoolExecutor) -> None:
@@ -167,7 +171,9 @@ def end_with_parent() -> None:
     looks for the parent once a second.
     """
     parent = os.getppid()
-    if hasattr(signal, "pthread_sigmask"):  # forked with Ctrl-C held back (interrupts_held): ignored here
+    if threading.current_thread() is threading.main_thread():  # Ctrl-C is the run's: it stops this process
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # forked with Ctrl-C held back (interrupts_held): ignored from here
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def watch() -> None:

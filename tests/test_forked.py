@@ -15,7 +15,7 @@ import pytest
 
 from coaching_batch import read, settings
 from coaching_batch.findings import sort_key
-from coaching_batch.forked import Forked, interrupts_held
+from coaching_batch.forked import Forked, end_with_parent, interrupts_held
 from coaching_batch.reports import writers_started
 from coaching_batch.pipeline import RunOptions, _evaluate
 from coaching_batch.policy import Programs
@@ -257,17 +257,25 @@ def test_ctrl_c_while_the_workbooks_are_read_stops_the_run_without_reading_the_r
 
 
 def _ignores_ctrl_c(answer) -> None:
+    end_with_parent()  # as every process the run starts does first
     answer.send(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
 
 
-def test_ctrl_c_that_comes_as_a_process_is_forked_reaches_the_run_once_it_is_forked():
+@pytest.mark.parametrize("to_thread", ["this", "another"])
+def test_ctrl_c_that_comes_as_a_process_is_forked_reaches_the_run_once_it_is_forked(to_thread):
+    """Given to the thread that forks, or to another thread of the run (the kernel picks any that does
+    not hold it back: under a pool's threads it was lost), the Ctrl-C reaches the run after the fork,
+    and the copy ignores it."""
     context = multiprocessing.get_context("fork")
     receive, answer = context.Pipe(duplex=False)
+    other = threading.Thread(target=time.sleep, args=(1,), daemon=True)
+    other.start()
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with pytest.raises(KeyboardInterrupt):
             with interrupts_held():
-                os.kill(os.getpid(), signal.SIGINT)
+                signal.pthread_kill(threading.get_ident() if to_thread == "this" else other.ident, signal.SIGINT)
+                time.sleep(0.05)  # the other thread's handler has run by now
                 copy = context.Process(target=_ignores_ctrl_c, args=(answer,))
                 copy.start()
                 forked = True
