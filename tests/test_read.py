@@ -887,30 +887,21 @@ def test_a_workbook_with_a_damaged_part_is_reported_and_the_other_files_are_stil
         assert not damaged.error and list(damaged.sheets[0].frame.index) == [2, 3]
 
 
-def test_a_workbook_whose_list_of_sheets_is_lost_is_unreadable_not_read_as_holding_nothing(tmp_path):
-    """A log whose xl/workbook.xml was lost in a bad copy (its sheet still inside) was listed as read,
-    with no sheet and no finding: its entries were missing without a word."""
+@pytest.mark.parametrize("lost, error", [
+    # its list of sheets: it was listed as read, with no sheet and no finding (its entries missing unsaid)
+    ("xl/workbook.xml", "it is damaged: no sheet can be found in it (a bad copy?)"),
+    # its sheet: the finding read `it is not a readable workbook [Log]` (the reader names only the sheet)
+    ("xl/worksheets/sheet1.xml", "it is damaged: its sheet 'Log' is missing (a bad copy?) ["),
+])
+def test_a_workbook_that_lost_a_part_in_a_bad_copy_is_unreadable_saying_what_is_missing(tmp_path, lost, error):
     whole = write_workbook(tmp_path / "whole.xlsx", {"Log": [COACH_HEADER, ["200", "100", "2026-03-05", "Phone", 1, ""]]})
     path = tmp_path / "log.xlsx"
     with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            if info.filename != "xl/workbook.xml":
+            if info.filename != lost:
                 target.writestr(info, source.read(info))
     result = read_workbook(str(path), "log.xlsx")
-    assert result.error == "it is damaged: no sheet can be found in it (a bad copy?)" and not result.sheets
-    assert result.fix.startswith("Ask the sender for the file again")
-
-
-def test_a_workbook_whose_sheet_is_lost_says_which_sheet_is_missing(tmp_path):
-    """The finding read `it is not a readable workbook [Log]`: the reader names only the sheet."""
-    whole = write_workbook(tmp_path / "whole.xlsx", {"Log": [COACH_HEADER, ["200", "100", "2026-03-05", "Phone", 1, ""]]})
-    path = tmp_path / "log.xlsx"
-    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                target.writestr(info, source.read(info))
-    result = read_workbook(str(path), "log.xlsx")
-    assert result.error.startswith("it is damaged: its sheet 'Log' is missing (a bad copy?) [") and not result.sheets
+    assert result.error.startswith(error) and not result.sheets
     assert result.fix.startswith("Ask the sender for the file again")
 
 
