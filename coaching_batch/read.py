@@ -67,7 +67,7 @@ _COUNT_LINE = re.compile(r"^\s*(?:(?:page|grand)\s+|sub[\s-]?)?totals?\b(?P<word
                          r"(?P<count>\d[\d,.]*)?\s*$", re.IGNORECASE)
 _COUNTED = re.compile(r"(?:(?:number|no\.?|count)\s+(?:of\s+)?)?(?:employees|staff|people|pairs|coaches|candidates|mentors|"
                       r"mentees|coachees|rows|entries|records|requests|assignments|forms|recommendations|references|"
-                      r"milestones|count)", re.IGNORECASE)
+                      r"milestones|sessions|meetings|contacts|visits|observations|count)", re.IGNORECASE)
 _HOURS_WORD = re.compile(r"\b(?:hours?|hrs?|minutes?|mins?|time|duration)\b", re.IGNORECASE)  # a log's total of hours
 _COUNT = re.compile(r"^\s*\d[\d,.]*\s*$")
 # "Candidate Name: Kim Lee", or typed over the form's line: "Candidate Name ____Kim Lee____"

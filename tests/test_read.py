@@ -175,6 +175,18 @@ def test_a_count_line_under_the_assignments_or_a_log_is_no_row_and_a_logs_totals
     assert [(f.row, f.col, f.value) for f in sheets[1].footers] == [(5, 4, 2.0)]
 
 
+@pytest.mark.parametrize("line", [["Total sessions", None, 2], ["Total Meetings", None, None, None, 2],
+                                  ["Total contacts", None, 2], ["Total number of visits", None, 2]])
+def test_a_logs_count_of_its_sessions_or_meetings_is_no_entry_and_no_hours(tmp_path, line):
+    """A log counts its entries in its own words (`Total sessions | 2`, `Total Meetings` with 2 under
+    Duration): no entry (it was one, with CELL-REQUIRED for its Date) and no total of hours."""
+    log = [COACH_HEADER, ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
+           ["200", "100", dt.date(2026, 3, 6), "Email", 0.5, "mail"], line]
+    [sheet] = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": log})), "log.xlsx").sheets
+    assert sheet.table == "coach_log" and list(sheet.frame.index) == [2, 3]
+    assert sheet.footers == []
+
+
 def test_an_excel_tables_totals_row_under_a_roster_is_no_employee_and_no_log_total(tmp_path):
     """Excel's Total Row on a roster table (`Total`, a SUBTOTAL of the grades): not an employee, and
     no `Total Hours` to check against log entries (it said LOG-TOTAL-MISMATCH: 37.00 h, 0.00 h)."""
