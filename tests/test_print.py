@@ -257,3 +257,14 @@ def test_the_pairs_colour_note_prints_in_short_lines_clear_of_the_page_numbers(s
     lines = footer.left.text.split("\n")
     assert len(lines) == 2 and all(len(line) <= 90 for line in lines)
     assert footer.left.size == 8 and "green = completion-eligible" in footer.left.text
+
+
+def test_the_summary_prints_each_program_policy_whole_from_a_page_after_the_counts(several):
+    summary = openpyxl.load_workbook(several / "results.xlsx")["Summary"]
+    titles = [cell.row for cell in summary["A"] if str(cell.value or "").startswith("Policy: ")]
+    breaks = [b.id for b in summary.row_breaks.brk]  # the last row of a page (1-based)
+    assert len(titles) == 3 and breaks and breaks[0] == titles[0] - 1  # the policies start a page
+    assert 10 <= int(summary.page_setup.scale) <= 100  # a fixed scale: Excel ignores breaks under "fit to"
+    for title in titles:  # no policy title printed at a page's foot with its settings overleaf
+        end = title + next((n for n, cell in enumerate(summary["A"][title:]) if cell.value is None), summary.max_row)
+        assert not any(title <= b < end for b in breaks), title

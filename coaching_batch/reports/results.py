@@ -17,7 +17,7 @@ from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
     COUNT, DATE, DEFAULT_ROW_POINTS, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, make_printable,
-    open_workbook, set_header_height, write_cell, write_header, write_table, wrapped_lines,
+    open_workbook, rows_per_page, set_header_height, write_cell, write_header, write_table, wrapped_lines,
 )
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
@@ -143,8 +143,9 @@ def write_results(result: RunResult, path: Path) -> None:
     workbook = open_workbook(path)
     formats = Formats(workbook)
     title = f"Results — {programs_title(result)}"
-    summary = _write_summary(workbook, formats, result)
-    make_printable(summary, title, as_of=result.as_of, repeat_header=False)
+    summary, policies = _write_summary(workbook, formats, result)
+    make_printable(summary, title, as_of=result.as_of, repeat_header=False, landscape=True,
+                   page_breaks=policy_page_breaks(policies, rows_per_page(summary, len(BY_PROGRAM_COLUMNS) - 1, True)))
     progress_sheet = workbook.add_worksheet("Progress")
     pairs = write_table(workbook, formats, "Pairs", result.pairs, PAIR_SHEET)
     highlight_pairs(pairs, formats, len(result.pairs), len(result.findings))
@@ -581,12 +582,29 @@ def _write_summary(workbook, formats: Formats, result: RunResult):
         row += 1
     row += 1
 
-    _write_sections(sheet, formats, row, policy_sections(result))
+    policies = []
+    for section in policy_sections(result):
+        policies.append((row, len(section[1]) + 1))
+        row = _write_sections(sheet, formats, row, [section])
     sheet.set_column(0, 0, 48)
     sheet.set_column(1, 1, SUMMARY_VALUE_WIDTH)
     sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, 13)
     set_header_height(sheet, by_program_header, BY_PROGRAM_COLUMNS)
-    return sheet
+    return sheet, policies
+
+
+def policy_page_breaks(policies: list[tuple[int, int]], page_rows: int) -> list[int]:
+    """The rows (0-based) that start a Summary page: the first program's policy starts one (the run's
+    counts and totals on the pages before), and so does each next policy that would not fit whole in
+    what is left of its page: a policy's title never prints alone at a page's foot, its settings
+    overleaf. ``policies`` are the (first row, rows) of each policy section."""
+    breaks, used = [], page_rows
+    for first, rows in policies:
+        if used + rows > page_rows:
+            breaks.append(first)
+            used = 0
+        used += rows + 1  # and the blank row after it
+    return breaks
 
 
 def _write_sections(sheet, formats: Formats, row: int, sections) -> int:

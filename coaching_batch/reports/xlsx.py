@@ -597,6 +597,14 @@ def print_scale(sheet: Worksheet, last_col: int, landscape: bool, rows_per_page:
     return max(10, min(100, math.floor(scale * 100)))
 
 
+def rows_per_page(sheet: Worksheet, last_col: int, landscape: bool) -> int:
+    """How many default-height rows print on one page at :func:`print_scale` (one page wide), with
+    PRINT_WIDTH_MARGIN to spare, as LibreOffice's rows are a little taller too."""
+    printable_height = (PAGE_INCHES["landscape" if landscape else "portrait"][1] - MARGINS["top"] - MARGINS["bottom"]) * 72
+    scale = print_scale(sheet, last_col, landscape) / 100
+    return max(1, math.floor(printable_height * PRINT_WIDTH_MARGIN / (DEFAULT_ROW_POINTS * scale)))
+
+
 def pages_wide(sheet: Worksheet, last_col: int, landscape: bool, key_columns: int = 0) -> tuple[int, int]:
     """How many pages wide columns 0..last_col print, and how many of the key columns each page repeats:
     one page, unless the sheet has ``key_columns`` and does not fit one page at MIN_PRINT_SCALE; then
