@@ -68,6 +68,8 @@ _COUNT_LINE = re.compile(r"^\s*(?:(?:page|grand)\s+|sub[\s-]?)?totals?\b(?P<word
 _COUNTED = re.compile(r"(?:(?:number|no\.?|count)\s+(?:of\s+)?)?(?:employees|staff|people|pairs|coaches|candidates|mentors|"
                       r"mentees|coachees|rows|entries|records|requests|assignments|forms|recommendations|references|"
                       r"milestones|sessions|meetings|contacts|visits|observations|count)", re.IGNORECASE)
+_TARGET_HOURS = re.compile(r"\b(?:required|requirement|needed|remaining|left|goal|target|minimum|expected|due|to go)\b",
+                           re.IGNORECASE)  # a total's label naming the hours to reach (see _hours_to_reach)
 _HOURS_WORD = re.compile(r"\b(?:hours?|hrs?|minutes?|mins?|time|duration)\b", re.IGNORECASE)  # a log's total of hours
 _COUNT = re.compile(r"^\s*\d[\d,.]*\s*$")
 # "Candidate Name: Kim Lee", or typed over the form's line: "Candidate Name ____Kim Lee____"
@@ -363,7 +365,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             if contract.log:  # elsewhere a `Total` row (an Excel table's totals row) is no data and no hours
                 sheet.footers.append(footer)
             keep[i] = False
-        elif _count_line(grid[i].tolist(), int(first[i]), log=contract.log):
+        elif _count_line(grid[i].tolist(), int(first[i]), log=contract.log) or _hours_to_reach(firsts[i]):
             keep[i] = False
     # An Excel table's Total Row, whatever its first cell holds (a count of the IDs, or nothing but
     # the sum under Duration): no data; on a log, its value under Duration is a footer's total.
@@ -643,7 +645,7 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     """
     label = WHITESPACE_RUN.sub(" ", row[first]).strip()
     match = _FOOTER.match(label) or _FOOTER_IN_HOURS.match(label)
-    if not match:
+    if not match or _hours_to_reach(label):
         return None
     if 0 <= duration < len(row) and duration != first and not is_blank(row[duration]):
         col, value = duration, row[duration]
@@ -657,6 +659,13 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
         else:  # no total, or one the reader shows as empty (a formula's error): looked up under Duration
             col, value = (duration if 0 <= duration < len(row) and duration != first else first), None
     return Footer(sheet_row, first_col + col, _hours_of_days(value))
+
+
+def _hours_to_reach(label: str) -> bool:
+    """Whether a total's label names the hours a pair must reach, not those logged (`Total hours
+    required: 40`, `Total Hours Remaining`, `Total hours goal`): the form's own words, no footer to
+    check against the entries and no entry."""
+    return bool(_TOTAL.match(label) and _TARGET_HOURS.search(label))
 
 
 def _count_line(row: list, first: int, *, log: bool) -> bool:

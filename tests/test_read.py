@@ -187,6 +187,18 @@ def test_a_logs_count_of_its_sessions_or_meetings_is_no_entry_and_no_hours(tmp_p
     assert sheet.footers == []
 
 
+@pytest.mark.parametrize("line", [["Total Hours Required", None, None, None, 20], ["Total hours required: 20"],
+                                  ["Total hours remaining", None, None, None, 18], ["Total Hours Goal", None, None, None, 40]])
+def test_a_logs_line_of_the_hours_to_reach_is_no_total_and_no_entry(tmp_path, line):
+    """`Total hours required: 20` under a log is the form's own words: it was read as the log's Total
+    Hours (LOG-TOTAL-MISMATCH against the 2 h logged), while the true total above it still is one."""
+    log = [COACH_HEADER, ["200", "100", dt.date(2026, 3, 5), "Phone", 1.5, "call"],
+           ["200", "100", dt.date(2026, 3, 6), "Email", 0.5, "mail"], ["Total Hours", None, None, None, 2], line]
+    [sheet] = read_workbook(str(write_workbook(tmp_path / "log.xlsx", {"Log": log})), "log.xlsx").sheets
+    assert sheet.table == "coach_log" and list(sheet.frame.index) == [2, 3]
+    assert [(f.row, f.col, f.value) for f in sheet.footers] == [(4, 4, 2)]
+
+
 def test_an_excel_tables_totals_row_under_a_roster_is_no_employee_and_no_log_total(tmp_path):
     """Excel's Total Row on a roster table (`Total`, a SUBTOTAL of the grades): not an employee, and
     no `Total Hours` to check against log entries (it said LOG-TOTAL-MISMATCH: 37.00 h, 0.00 h)."""
