@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from importlib import resources
+
+from . import settings
 
 COLUMN_TYPES = ("id", "text", "integer", "rating", "date", "duration", "enum", "yesno")
 # A text column may suggest values in the templates' dropdown without limiting them: "programs" = the
@@ -32,6 +35,20 @@ class Column:
     suggest: str = ""  # one of SUGGESTION_SOURCES: a dropdown that still allows any other value
     confidential: bool = False  # its values never leave the input, not even quoted in a finding
     help: str = ""
+
+    @property
+    def example(self) -> object:
+        """The value the templates write in this column's cell of their example row (a column that
+        suggests values writes its first suggestion instead: see templates)."""
+        if self.type == "date":
+            return datetime(*settings.EXAMPLE_DATE)
+        if self.type == "enum":
+            return self.values[0]
+        return _EXAMPLE_VALUE[self.type]
+
+
+_EXAMPLE_VALUE = {"id": settings.EXAMPLE_ID, "text": settings.EXAMPLE_TEXT, "integer": settings.EXAMPLE_INTEGER,
+                  "rating": settings.EXAMPLE_RATING, "duration": settings.EXAMPLE_HOURS, "yesno": "Yes"}
 
 
 @dataclass(frozen=True)

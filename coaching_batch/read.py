@@ -1004,7 +1004,6 @@ def _typed_over(cells: np.ndarray, marker: int | None, ids: list[int]) -> bool:
 
 
 _EXAMPLE_DAY = date(*settings.EXAMPLE_DATE)
-_EXAMPLE_NUMBERS = {"integer": settings.EXAMPLE_INTEGER, "rating": settings.EXAMPLE_RATING, "duration": settings.EXAMPLE_HOURS}
 
 
 @lru_cache(maxsize=256)
@@ -1019,10 +1018,10 @@ def _example_values(table: str, columns: tuple[str, ...]) -> tuple[tuple[str, ob
 
 def _example_value(column: Column) -> object:
     """The value the templates write in ``column``'s example cell, as :func:`_holds_example` compares it."""
-    if column.type == "enum":
-        return column.values[0].casefold()
-    return {"date": _EXAMPLE_DAY, "text": settings.EXAMPLE_TEXT, "id": settings.EXAMPLE_ID, "yesno": "yes"}.get(
-        column.type, _EXAMPLE_NUMBERS.get(column.type))
+    value = column.example
+    if isinstance(value, datetime):
+        return value.date()
+    return value.casefold() if isinstance(value, str) else value
 
 
 def _holds_example(cell: object, kind: str, example: object) -> bool:

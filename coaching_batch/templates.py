@@ -36,7 +36,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 # Durations keep Excel's General format: 1.5 shows as typed, and a typed 1:30 becomes a time cell
 # (a number format such as 0.00 would keep it as 0.0625 of a day, shown "0.06", read as 0.06 h).
 ID_FORMAT = "@"  # text, so 012345 keeps its leading zero
-EXAMPLE_DATE = dt.datetime(*settings.EXAMPLE_DATE)
 
 # Excel's own limits: longer titles or messages make Excel reject the whole validation.
 _TITLE_LIMIT = 32
@@ -53,8 +52,6 @@ _WHAT_TO_TYPE = {
     "duration": "Hours as a number: 1.5 is an hour and a half (1:30 and 90 min are read too).",
     "yesno": "Yes or No (pick from the list).",
 }
-_EXAMPLE_VALUE = {"id": settings.EXAMPLE_ID, "text": settings.EXAMPLE_TEXT, "integer": settings.EXAMPLE_INTEGER,
-                  "rating": settings.EXAMPLE_RATING, "duration": settings.EXAMPLE_HOURS, "yesno": "Yes"}
 _YES_NO = ("Yes", "No")
 
 
@@ -245,13 +242,8 @@ def _fit(text: str, limit: int) -> str:
 
 
 def _example_value(column: Column) -> object:
-    if column.type == "date":
-        return EXAMPLE_DATE
-    if column.type == "enum":
-        return column.values[0]
-    if _suggestions(column):
-        return _suggestions(column)[0]
-    return _EXAMPLE_VALUE[column.type]
+    suggestions = _suggestions(column)
+    return suggestions[0] if suggestions else column.example
 
 
 def _write_instructions(sheet: Worksheet, table: Table, formats: dict) -> None:
