@@ -52,18 +52,19 @@ _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.
 _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
 # "Total Hours", and as forms word it: "Total hrs", "Total Contact Hours", "Total Hours This Page",
 # "Total Hours to Date", "Page Total", "Grand Total", "Subtotal" (not minutes: a plain number there is not hours)
-_TOTAL_WORDING = (r"(?:(?:page|grand)\s+|sub[\s-]?)?totals?"
+_TOTAL_LABEL = r"(?:(?:page|grand)\s+|sub[\s-]?)?totals?"  # `Total`, `Totals`, `Page Total`, `Grand Total`, `Subtotal`
+_TOTAL_WORDING = (_TOTAL_LABEL +
                   r"(?:\s+(?:hours?|hrs?|duration|contact|coaching|mentoring|time|this|on|for|of|all|to|date|the|pages?|log))*")
 _FOOTER = re.compile(r"^\s*" + _TOTAL_WORDING + r"\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
 # and in other words naming the hours: "Total Meeting Hours", "Total hours logged", "Total Hours Spent Mentoring"
-_FOOTER_IN_HOURS = re.compile(r"^\s*(?:(?:page|grand)\s+|sub[\s-]?)?totals?(?=(?:\s+[^\W\d_]+){0,3}?\s+(?:hours?|hrs?)\b)"
+_FOOTER_IN_HOURS = re.compile(r"^\s*" + _TOTAL_LABEL + r"(?=(?:\s+[^\W\d_]+){0,3}?\s+(?:hours?|hrs?)\b)"
                               r"(?:\s+[^\W\d_]+){1,5}\s*(?:\([^()]*\))?\s*[:=]?\s*(\d[^\n]*?)?\s*$", re.IGNORECASE)
 _NOT_WORDS = re.compile(r"[\W_]+")
-_TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*(?:(?:page|grand)\s+|sub[\s-]?)?totals?\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
+_TOTAL = re.compile(r"[\s\u00a0\u2007\u202f\u200b]*" + _TOTAL_LABEL + r"\b", re.IGNORECASE)  # a footer candidate: checked in full by _FOOTER
 # A count line under a table: "Total employees: 9", "Total pairs = 19", "Total Employees 9", "Totals";
 # other words after the label than what the tables hold (_COUNTED) only with a colon or a count in the
 # cell (a name "Total Smith" is no such line)
-_COUNT_LINE = re.compile(r"^\s*(?:(?:page|grand)\s+|sub[\s-]?)?totals?\b(?P<words>[^:=\d]{0,40}?)\s*(?P<sep>[:=])?\s*"
+_COUNT_LINE = re.compile(r"^\s*" + _TOTAL_LABEL + r"\b(?P<words>[^:=\d]{0,40}?)\s*(?P<sep>[:=])?\s*"
                          r"(?P<count>\d[\d,.]*)?\s*$", re.IGNORECASE)
 _COUNTED = re.compile(r"(?:(?:number|no\.?|count)\s+(?:of\s+)?)?(?:employees|staff|people|pairs|coaches|candidates|mentors|"
                       r"mentees|coachees|rows|entries|records|requests|assignments|forms|recommendations|references|"
@@ -359,13 +360,16 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         if _repeats_header(table[i], header, positions, facts.accepted):
             keep[i] = False
             continue
+        if _hours_to_reach(firsts[i]):  # the form's words: no total to check, no entry
+            keep[i] = False
+            continue
         footer = _footer(grid[i].tolist(), int(first[i]), duration, first_row + recognition.header_row + 2 + i, first_col,
                          frozenset(positions) - {duration})
         if footer is not None:
             if contract.log:  # elsewhere a `Total` row (an Excel table's totals row) is no data and no hours
                 sheet.footers.append(footer)
             keep[i] = False
-        elif _count_line(grid[i].tolist(), int(first[i]), log=contract.log) or _hours_to_reach(firsts[i]):
+        elif _count_line(grid[i].tolist(), int(first[i]), log=contract.log):
             keep[i] = False
     # An Excel table's Total Row, whatever its first cell holds (a count of the IDs, or nothing but
     # the sum under Duration): no data; on a log, its value under Duration is a footer's total.
@@ -645,7 +649,7 @@ def _footer(row: list, first: int, duration: int, sheet_row: int, first_col: int
     """
     label = WHITESPACE_RUN.sub(" ", row[first]).strip()
     match = _FOOTER.match(label) or _FOOTER_IN_HOURS.match(label)
-    if not match or _hours_to_reach(label):
+    if not match:
         return None
     if 0 <= duration < len(row) and duration != first and not is_blank(row[duration]):
         col, value = duration, row[duration]
