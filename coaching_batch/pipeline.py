@@ -31,7 +31,7 @@ from .inbox import discover
 from .ledger import Ledger, crash_point, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
-from .read import RawSheet, WorkbookRead, hidden_rows, read_all
+from .read import RawSheet, WorkbookRead, hidden_rows, id_text, read_all
 from .recognise import normalise_header
 from .reports import OUTPUT_NAMES, remove_left_behind, write_outputs, writers_started
 from .reports.exceptions import OPEN, RESOLVED, finding_key, match_history
@@ -578,7 +578,7 @@ def _example_left(relpath: str, sheet: RawSheet) -> list[Finding]:
     named = [(table.column(column).headers[0], a1(row, col), shown, how) for column, col, shown, how in sheet.example_left]
     left = {column for column, *_ in sheet.example_left}
     # the row's pair, as typed (an ID left from the example names no pair)
-    pair = {key: str(sheet.cells[0][k]).strip().removesuffix(".0") for k, key in enumerate(sheet.columns)
+    pair = {key: id_text(sheet.cells[0][k]) for k, key in enumerate(sheet.columns)
             if key in ("candidate_id", "coach_id") and key not in left and sheet.cells[0][k] is not None}
     findings = []
     for header, cell, shown, how in named:

@@ -1004,7 +1004,13 @@ def _typed_over(cells: np.ndarray, marker: int | None, ids: list[int]) -> bool:
     the marker left in a column that is not an ID (the assignments' `Program`), real IDs beside it.
     Such a row is an entry to read, not the example."""
     return marker is not None and marker not in ids and any(
-        cells[k] is not None and str(cells[k]).strip().removesuffix(".0") != settings.EXAMPLE_ID for k in ids)
+        cells[k] is not None and id_text(cells[k]) != settings.EXAMPLE_ID for k in ids)
+
+
+def id_text(cell: object) -> str:
+    """An ID cell as the text it was typed as, before validation reads it: `100234` also for the number
+    100234.0 the reader gives."""
+    return str(cell).strip().removesuffix(".0")
 
 
 _EXAMPLE_DAY = date(*settings.EXAMPLE_DATE)
@@ -1035,7 +1041,7 @@ def _holds_example(cell: object, kind: str, example: object) -> bool:
     if kind == "date":
         return isinstance(cell, date) and (cell.date() if isinstance(cell, datetime) else cell) == example
     if kind == "id":
-        return str(cell).strip().removesuffix(".0") == example
+        return id_text(cell) == example
     if isinstance(example, str):
         return isinstance(cell, str) and " ".join(cell.split()).casefold() == example
     return isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell == example
@@ -1071,7 +1077,7 @@ def _shown_example(cell: object, kind: str) -> str:
     if kind == "date":
         return _EXAMPLE_DAY.isoformat()
     if kind in ("id", "integer", "rating", "duration"):
-        return str(cell).strip().removesuffix(".0")
+        return id_text(cell)
     return repr(" ".join(str(cell).split()))
 
 
