@@ -47,7 +47,7 @@ class Tables:
     # the pairs (candidate ID, coach ID) of assignment rows left out for a bad cell → that cell, so that
     # a row of theirs can say its assignment is there but set aside, not that they have none
     assignments_aside: dict[tuple[str, str], str] = field(default_factory=dict)
-    # a log (a table with a duration column) → its rows left out for a bad cell: where each came from,
+    # a log → its rows left out for a bad cell: where each came from,
     # its IDs and its duration as read (missing where blank or unreadable). No entries, but on the page
     # a `Total Hours` footer adds up (see rules.logs.check_footers)
     left_out: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -363,9 +363,9 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
 def _rows_left_out(frame: pd.DataFrame, table: Table, parsed: dict[str, values.Parsed], text: pd.DataFrame,
                    out: np.ndarray) -> pd.DataFrame | None:
     """A log's rows left out for a bad cell (``out``), as far as they can be read: where each came
-    from, its IDs and its duration (missing where blank or unreadable); None for a table with no
-    duration column."""
-    if not any(column.type == "duration" for column in table.columns):
+    from, its IDs and its duration (missing where blank or unreadable); None for a table that is
+    no log."""
+    if not table.log:
         return None
     kept = {}
     for column in table.columns:
