@@ -180,7 +180,7 @@ def _worksheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: i
     column to row 1,048,576 makes the dimension reach that row while the table ends at row 40)."""
     with archive.open(info) as stream:
         head = stream.read(4096)
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:  # a DTD comes before the sheet's root: in its head
+    if declares_entities(head):
         return entities_refused(info.filename), 0
     extent = _dimension(head)
     if not extent:
@@ -197,6 +197,12 @@ def _worksheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: i
 
 
 ENTITIES_DECLARED = "declares XML entities"
+
+
+def declares_entities(head: bytes) -> bool:
+    """Whether an XML part's first bytes declare a DTD (entities, or an external one): it comes before
+    the part's root element, so in its head."""
+    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 
 def entities_refused(part: str) -> str:

@@ -40,8 +40,8 @@ import python_calamine
 from . import settings, values
 from .contracts import Column, tables
 from .forked import end_with_parent, frozen_heap, interrupts_held, stopped_now
-from .inbox import (ARCHIVE_ERRORS, ENTITIES_DECLARED, Refused, archive_refuse_reason, entities_refused, extent_reason, sheet_parts,
-                    workbook_suffix, xml_parser)
+from .inbox import (ARCHIVE_ERRORS, ENTITIES_DECLARED, Refused, archive_refuse_reason, declares_entities, entities_refused,
+                    extent_reason, sheet_parts, workbook_suffix, xml_parser)
 from .recognise import (PAIR_LABELS, ROLE_WORDS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, pieces, position, zero_padded_cells, zero_padded_styles
@@ -1575,7 +1575,7 @@ def _part_declaring_entities(archive: zipfile.ZipFile, names: list[str]) -> str:
     for name in [n for n in names if n.endswith((".xml", ".rels"))][:_ENTITY_PARTS]:
         with archive.open(name) as part:
             prolog = part.read(_HEAD_BYTES)
-        if b"<!ENTITY" in prolog or b"<!DOCTYPE" in prolog:
+        if declares_entities(prolog):
             return name
     return ""
 
