@@ -57,6 +57,10 @@ SHEET_SAVED_AS = (".xlsm", ".xls", ".ods", ".csv")
 SHEET_NAMES = (SHEET_NAME, *(SHEET_NAME.rsplit(".", 1)[0] + suffix for suffix in SHEET_SAVED_AS))  # in the order taken
 PAYMENTS_SHEET = "Payments"  # the sheet the run writes the payments on
 RUN_JSON = "run.json"
+# A run's folder is known by one of its other outputs; there, a workbook holding the payment table under
+# another name is the payment sheet renamed by finance (`Payments week 32.xlsx`) when no payments.* is left.
+RUN_OUTPUTS = (RUN_JSON, "results.xlsx", "exceptions.xlsx")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 DEFAULT_OUT_DIRNAME = "out"
 
 # File systems where SQLite's locking is unreliable: network shares and FUSE-based sync clients.
@@ -247,7 +251,7 @@ def output_files(roots: list[Path], *, zips: bool = True) -> tuple[list[Path], l
             continue  # walked with the folder it is in
         for folder, subfolders, files in os.walk(root):
             subfolders.sort()
-            if path := sheet_among(Path(folder), files):
+            if path := sheet_among(Path(folder), files) or renamed_sheet(Path(folder), files):
                 found.setdefault(_key(path), path)
             for name in sorted(files) if zips else ():
                 if name.lower().endswith(".zip") and _holds_sheet(Path(folder) / name):
@@ -264,6 +268,42 @@ def sheet_among(folder: Path, names: Iterable[str]) -> Path | None:
         if (folder / name).is_file():
             return folder / name
     return None
+
+
+def renamed_sheet(folder: Path, names: Iterable[str]) -> Path | None:
+    """The payment sheet of a run's ``folder`` (whose files are ``names``) renamed by finance
+    (``Payments week 32.xlsx``, ``Copy of payments.xlsx``): the first workbook there, other than the
+    run's own, that holds the payment table. None when the folder is no run's (none of its other
+    outputs is there). Looked for only where no ``payments.*`` is: a run's folder always has one."""
+    folded = {name.casefold() for name in names}
+    if not folded & set(RUN_OUTPUTS):
+        return None
+    for name in sorted(names):
+        if (name.casefold() in RUN_OUTPUTS or name.startswith((".", "~$"))
+                or not name.casefold().endswith(WORKBOOK_SUFFIXES) or not (folder / name).is_file()):
+            continue
+        try:
+            table = _payment_table(folder / name, _void_headers())
+        except Exception:  # noqa: BLE001 - a workbook that cannot be read is not taken for the sheet
+            continue
+        if table is not None and _is_payment_sheet(table[1]):
+            return folder / name
+    return None
+
+
+def _void_headers() -> dict[str, str]:
+    """The ledger export's void columns (case-folded header → key): a workbook holding them is the
+    export, which lists voided payments too, not a payment sheet."""
+    from .reports.ledger_export import LEDGER_PAYMENT_COLUMNS
+
+    return {c.header.casefold(): c.key for c in LEDGER_PAYMENT_COLUMNS if c.key.startswith("void")}
+
+
+def _is_payment_sheet(header: list) -> bool:
+    """Whether a table's header (column keys, None for other headers) is the payment sheet's: its IDs
+    and amount, and none of the ledger export's void columns."""
+    return ({"payment_id", "coach_id", "candidate_id", "amount"} <= set(header)
+            and not set(header) & set(_void_headers().values()))
 
 
 def _holds_sheet(archive: Path) -> bool:
@@ -324,16 +364,16 @@ def read_sheet(path: Path) -> DeliveredSheet:
     return sheet
 
 
-def _payment_table(path: Path) -> tuple[str, list, list, int, int] | None:
+def _payment_table(path: Path, also: dict[str, str] | None = None) -> tuple[str, list, list, int, int] | None:
     """(the sheet's name, the header as payment column keys, the rows below it, the Excel row number
     of the first of them, the 0-based column of their first cell) of the workbook's payment table:
     sheet Payments first, then the others in order, each with its header found in its first rows;
-    None when no sheet has a Payment ID header."""
+    None when no sheet has a Payment ID header. ``also``: more headers known (case-folded → key)."""
     import python_calamine
 
     from .reports.payments import PAYMENT_HEADERS
 
-    by_header = {header.casefold(): key for key, (header, _) in PAYMENT_HEADERS.items()}
+    by_header = {header.casefold(): key for key, (header, _) in PAYMENT_HEADERS.items()} | (also or {})
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     names = sorted(workbook.sheet_names, key=lambda name: name != PAYMENTS_SHEET)
     for name in names:

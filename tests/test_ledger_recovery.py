@@ -342,6 +342,35 @@ def test_a_sheet_finance_renamed_and_titled_still_keeps_an_old_ledger_from_payin
     assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
 
 
+def test_a_sheet_finance_renamed_in_its_folder_still_keeps_a_lost_ledger_from_paying_again(tmp_path):
+    """Finance renamed week 1's payments.xlsx where it was ("Payments week 47 - approved.xlsx"), then the
+    ledger was lost: the run and `ledger rebuild` passed the renamed sheet over, and the rebuilt ledger
+    paid its stipend (and drew its certificate) a second time. The ledger export saved into a week's
+    folder is not taken for its sheet: it lists voided payments too."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    week1 = out_folder(run_week(inbox, WEEK1))
+    assert paid_ids(week1) == [ALICIA_BROOKS]
+    (week1 / "payments.xlsx").rename(week1 / "Payments week 47 - approved.xlsx")
+    assert ledger_command("export", str(week1 / "payments-ledger.xlsx"), state=state).returncode == 0
+    remove_ledger(state)
+    request_ryan(inbox)
+
+    error = one_error_line(run_week(inbox, WEEK2))
+    assert "found 1 delivered payment sheet" in error and "is missing" in error
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "Payments week 47 - approved.xlsx" in rebuilt.stdout and f"{ALICIA_BROOKS}  issued {WEEK1}" in rebuilt.stdout
+
+    week2 = run_week(inbox, WEEK2)
+    assert week2.returncode == 0, week2.stderr
+    assert paid_ids(out_folder(week2)) == [RYAN]
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+    week1_certificates = {p.name for p in (week1 / "certificates").glob("*CERT-*.pdf")}
+    assert week1_certificates and not week1_certificates & {p.name for p in (out_folder(week2) / "certificates").glob("*CERT-*.pdf")}
+    assert recovery.renamed_sheet(week1, ["run.json", "payments-ledger.xlsx"]) is None
+
+
 def test_a_damaged_sheet_an_old_ledger_never_knew_stops_the_run_until_put_back_and_pays_nothing_twice(tmp_path):
     """A ledger restored from a copy older than a delivered sheet that can no longer be read: the
     run paid that sheet's stipend again with only a warning. It stops, naming the sheet and the
