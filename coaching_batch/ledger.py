@@ -646,14 +646,18 @@ class Ledger:
             raise UsageError("give the reason the payment was voided (--reason)")
         payment_id = payment_id.strip().upper()  # as finance may type it from the sheet: pay-22e523e7f1e0
         with self.transaction() as db:
-            rows = db.execute("SELECT id, status FROM payments WHERE payment_id = ? ORDER BY id DESC",
+            rows = db.execute("SELECT id, status, issued_on FROM payments WHERE payment_id = ? ORDER BY id DESC",
                               (payment_id,)).fetchall()
-            issued = [row_id for row_id, status in rows if status == ISSUED]
+            issued = [(row_id, issued_on) for row_id, status, issued_on in rows if status == ISSUED]
             if not issued:
                 state = "was never paid" if not rows else f"is {rows[0][1]}, not issued"
                 raise UsageError(f"payment {payment_id} {state}; only an issued payment can be voided")
+            row_id, issued_on = issued[0]
+            if issued_on and on.isoformat() < issued_on:  # a mistyped --on: voided before it was paid
+                raise UsageError(f"payment {payment_id} was issued on {issued_on}: it cannot have been voided on {on} "
+                                 "(check --on, the date finance voided it; it is left issued)")
             db.execute("UPDATE payments SET status = ?, voided_on = ?, void_reason = ? WHERE id = ?",
-                       (VOIDED, on.isoformat(), reason, issued[0]))
+                       (VOIDED, on.isoformat(), reason, row_id))
 
 
 # -- backups -------------------------------------------------------------------------

@@ -781,6 +781,21 @@ def test_a_payment_id_typed_in_small_letters_is_voided_not_called_never_paid(tmp
     assert ledger_rows(state, f"SELECT status FROM payments WHERE payment_id = '{ALICIA_BROOKS}'") == [("voided",)]
 
 
+def test_a_void_dated_before_the_payment_was_issued_is_refused_and_leaves_it_issued(tmp_path):
+    """`--on` typed with last year's date voided the stipend "before" it was paid, and the ledger kept it."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    run_week(inbox, WEEK1)
+    early = command("ledger", "void", ALICIA_BROOKS, "--reason", "returned by the bank", "--on", "2025-11-20",
+                    "--state", str(state))
+    assert early.returncode == 2
+    assert early.stderr == (f"Error: payment {ALICIA_BROOKS} was issued on {WEEK1}: it cannot have been voided on "
+                            "2025-11-20 (check --on, the date finance voided it; it is left issued)\n")
+    assert ledger_rows(state, f"SELECT status FROM payments WHERE payment_id = '{ALICIA_BROOKS}'") == [("issued",)]
+    same_day = command("ledger", "void", ALICIA_BROOKS, "--reason", "returned by the bank", "--on", WEEK1, "--state", str(state))
+    assert same_day.returncode == 0, same_day.stderr
+
+
 def test_archive_moves_the_files_read_and_never_deletes(tmp_path):
     inbox = small_inbox(tmp_path)
     (inbox / "notes.txt").write_text("not a workbook")
