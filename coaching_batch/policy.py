@@ -24,7 +24,7 @@ import tomllib
 import types
 import typing
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -747,10 +747,11 @@ class Programs:
 
     A pair names its program in the assignments' Program column by name or title, in any case; a
     blank names the default (the first ``--program``). A policy file with a preset's name replaces
-    that preset.
+    that preset, and the preset's title still names it (a copy retitled keeps the workbooks' Program
+    cells in use), unless that title is another program's own name or title.
     """
 
-    def __init__(self, policies: Sequence[Policy], default: str) -> None:
+    def __init__(self, policies: Sequence[Policy], default: str, aliases: Mapping[str, str] | None = None) -> None:
         self._by_name = {policy.name: policy for policy in policies}
         self.default = self._by_name[default]
         self._lookup: dict[str, Policy] = {}
@@ -758,6 +759,8 @@ class Programs:
             for text in (policy.title, policy.name):
                 if text:
                     self._lookup[words_key(text)] = policy
+        for text, name in (aliases or {}).items():  # a replaced preset's title: its replacement
+            self._lookup.setdefault(words_key(text), self._by_name[name])
 
     @classmethod
     def load(cls, specs: Sequence[str] = (DEFAULT_PROGRAM,)) -> Programs:
@@ -777,7 +780,8 @@ class Programs:
         """The presets, with ``default`` and ``others`` replacing presets of the same name."""
         given = {policy.name: policy for policy in (default, *others)}
         presets = [_preset(name) for name in preset_names() if name not in given]
-        return cls([*presets, *given.values()], default.name)
+        replaced = {_preset(name).title: name for name in preset_names() if name in given}
+        return cls([*presets, *given.values()], default.name, replaced)
 
     def find(self, text: str | None) -> Policy | None:
         """The program named by ``text`` (name or title, any case and spacing); blank = the default."""

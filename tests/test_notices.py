@@ -559,6 +559,22 @@ def test_a_coachee_who_keeps_no_log_of_their_own_is_shown_the_hours_with_the_coa
     assert "  Hours logged with your coach so far: 19.5" in eml._progress_lines(progress)
 
 
+def test_a_pair_of_a_mistyped_program_is_shown_as_not_judged_not_with_no_hours():
+    """A coach whose pair's Program cell was mistyped (Reps Coachng) was told "Your contact hours so
+    far: 0" for the meetings they had logged: the run judged none of them, so it says so instead."""
+    from coaching_batch.notices import build
+
+    pairs = pd.DataFrame([{"program": "Reps Coachng", "status": "Active", "candidate_id": "200", "candidate_name": "Ivy",
+                           "coach_id": "100", "coach_name": "Carol", "candidate_hours": 0.0, "candidate_hours_needed": None,
+                           "coach_contact_hours": 0.0, "coach_contact_hours_needed": None, "deadline": pd.NaT,
+                           "not_judged": "program 'Reps Coachng' is not a known program"}])
+    coach = build.Notice("100", "Carol", "100-carol.eml", roles={"coach"})
+    [progress] = build._progress(coach, build._pairs_by_person(pairs), {}, {}, {}, {})
+    assert eml._progress_lines(progress) == [
+        "Reps Coachng: you are the coach of Ivy (200)",
+        "  Not judged this week (program 'Reps Coachng' is not a known program): no hours are counted for it"]
+
+
 def test_a_mentor_is_written_to_as_mentor_of_a_mentee():
     """The notice speaks the pair's program's words ([words] in its policy): a mentor of the mentoring
     preset is "the mentor of" a mentee, and a finding is "About: mentee …, mentor …"."""

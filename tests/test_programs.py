@@ -1699,6 +1699,23 @@ def test_the_first_policy_file_is_the_default_and_one_with_a_presets_name_replac
     assert found(result, "MONTH-OVER-LIMIT") == []
 
 
+def test_a_retitled_copy_of_a_preset_is_still_named_by_the_presets_title_in_the_program_column(tmp_path):
+    """A copy of the mentoring preset given its own title ("Career Pathways Mentoring") left every
+    pair whose Program cell said "Supporting Services Mentoring" unjudged, as CELL-ENUM: the copy
+    replaces the preset, so the preset's title names the copy."""
+    text = (PRESETS / "support-mentoring.toml").read_text(encoding="utf-8")
+    text = text.replace('title = "Supporting Services Mentoring"', 'title = "Career Pathways Mentoring"')
+    own = tmp_path / "mentoring.toml"
+    own.write_text(text.replace("max_hours = 4", "max_hours = 6"), encoding="utf-8")
+    programs = Programs.load(["itss-coaching", str(own)])
+    log = monthly_meetings(skip=("2026-03",)) + [coach_entry("2026-03-05", 300)]
+    for title in ("Supporting Services Mentoring", "Career Pathways Mentoring", "support-mentoring"):
+        named = dict(mentoring_pair(), program=title)
+        result = evaluate(typed_tables(employees=mentoring_roster(), assignments=[named], coach_log=log), programs, AS_OF)
+        assert found(result, "CELL-ENUM") == [] and found(result, "MONTH-OVER-LIMIT") == []
+        assert list(result.pairs["program"]) == ["support-mentoring"]
+
+
 # --- several programs in one inbox --------------------------------------------------------------
 
 ITSS_COACHES = ("100", "101", "102")

@@ -53,6 +53,7 @@ class Progress:
     deadline_label: str = "Deadline"  # what the program calls that date ("Relationship ends" …)
     with_coach: bool = False  # hours are the meetings logged with the coach (the candidate keeps no log)
     words: Words = Words()  # what the program calls coach and candidate (mentor and mentee …)
+    not_judged: str = ""  # why the run did not judge the pair (its Program names no known program): no hours shown
 
 
 @dataclass
@@ -182,7 +183,7 @@ def _requests_to_sign(result: RunResult, titles: dict[str, str], words: dict[str
 
 
 PAIR_FIELDS = ("program", "status", "candidate_id", "candidate_name", "coach_id", "coach_name", "candidate_hours",
-               "candidate_hours_needed", "coach_contact_hours", "coach_contact_hours_needed", "deadline")  # all _progress reads
+               "candidate_hours_needed", "coach_contact_hours", "coach_contact_hours_needed", "deadline", "not_judged")  # all _progress reads
 
 
 def _pairs_by_person(pairs: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
@@ -228,6 +229,7 @@ def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], peop
                 deadline_label=ends.get(_text(pair.get("program")), "Deadline"),
                 with_coach=with_coach,
                 words=words.get(_text(pair.get("program"))) or Words(),
+                not_judged=_text(pair.get("not_judged")),
             ))
     return rows
 

@@ -202,6 +202,8 @@ def _progress_lines(progress: Progress) -> list[str]:
         so_far = f"Hours logged with your {words.coach} so far" if progress.with_coach else "Your hours so far"
         lines = [f"{progress.program}: your {words.coach} is {progress.other}",
                  f"  {so_far}: {_hours(progress.hours)}{_needed(progress.hours_needed)}"]
+    if progress.not_judged:  # no hours were counted for it: "0 so far" would deny the hours logged
+        return [lines[0], f"  Not judged this week ({progress.not_judged}): no hours are counted for it"]
     if progress.deadline is not None:
         lines.append(f"  {progress.deadline_label}: {_day(progress.deadline)}")
     return lines
