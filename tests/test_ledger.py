@@ -470,6 +470,30 @@ def test_a_renamed_log_workbook_leaves_its_cells_findings_open_since_they_were_f
         ("Jordan Reyes coaching log 2026.xlsx", "D11", "Open", dt.datetime(2026, 11, 20), 7)]
 
 
+def test_a_renamed_sheet_leaves_its_cells_findings_open_since_they_were_first_seen(tmp_path):
+    """A log's tab renamed in its workbook (`Alicia Brooks` as `Alicia Brooks 2026`): its bad cell is
+    the same problem, Open with its age, not Resolved under the old name and New under the new."""
+    inbox = small_inbox(tmp_path)
+    run_week(inbox, WEEK1)
+    book = openpyxl.load_workbook(inbox / "Coach Log - Jordan Reyes.xlsx")
+    book["Alicia Brooks"].title = "Alicia Brooks 2026"
+    book.save(inbox / "Coach Log - Jordan Reyes.xlsx")
+    week2 = exception_rows(out_folder(run_week(inbox, WEEK2)))
+    assert [(r["Sheet"], r["Cell"], r["Status"], r["First Seen"], r["Age (days)"]) for r in find(week2, "CELL-ENUM")] == [
+        ("Alicia Brooks 2026", "D11", "Open", dt.datetime(2026, 11, 20), 7)]
+
+
+def test_a_renamed_roster_workbook_leaves_its_notes_sheet_open_since_it_was_first_seen(tmp_path):
+    """Next year's name for the roster workbook: its Notes sheet, which holds no table, is the same
+    sheet as last week, Open with its age, not Resolved under the old name and New under the new."""
+    inbox = small_inbox(tmp_path)
+    run_week(inbox, WEEK1)
+    (inbox / "Roster 2026.xlsx").rename(inbox / "Roster 2026-27.xlsx")
+    week2 = exception_rows(out_folder(run_week(inbox, WEEK2)))
+    assert [(r["File"], r["Sheet"], r["Status"], r["First Seen"], r["Age (days)"]) for r in find(week2, "SHEET-UNRECOGNIZED")] == [
+        ("Roster 2026-27.xlsx", "Notes", "Open", dt.datetime(2026, 11, 20), 7)]
+
+
 def _another_coaching(path: Path, *, assigned: dt.date, planning: dt.date, target_grade: int, completion: dt.date,
                       request_for_payment: dt.date, request: tuple[dt.date, dt.date] | None = None,
                       program: str | None = None) -> None:

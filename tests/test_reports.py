@@ -921,6 +921,20 @@ def test_a_cells_finding_in_a_renamed_workbook_or_a_sheet_moved_to_another_is_th
     assert moved_findings([bad_type("C.xlsx")], [bad_type("A.xlsx")], [bad_type("C.xlsx"), still_there]) == {}
 
 
+def test_a_sheets_own_finding_in_a_renamed_workbook_is_the_same_finding_unless_its_workbook_is_still_there():
+    """Roster.xlsx renamed: its Notes sheet, which holds no table, is last week's; not when Roster.xlsx
+    still has something to report (its Notes sheet deleted there, another workbook given one)."""
+    from coaching_batch.reports.exceptions import finding_key, moved_findings
+
+    def notes(file):
+        return finding("SHEET-UNRECOGNIZED", "Sheet 'Notes' holds no table this program reads", file=file, sheet="Notes")
+
+    assert moved_findings([notes("Roster 2027.xlsx")], [notes("Roster.xlsx")]) == {
+        finding_key(notes("Roster 2027.xlsx")): finding_key(notes("Roster.xlsx"))}
+    still_there = finding("ID-DUPLICATE", "Employee ID 117044 appears more than once", file="Roster.xlsx", sheet="Staff", cell="A9")
+    assert moved_findings([notes("Requests.xlsx")], [notes("Roster.xlsx")], [notes("Requests.xlsx"), still_there]) == {}
+
+
 def test_findings_of_one_sheet_are_listed_in_row_order_not_as_text(tmp_path, policy):
     cells = ["D1002", "D102", "C10", "D10", "D9"]
     findings = [finding("CELL-ENUM", f"Type of Contact 'Phnoe' at {cell}", file="Big Log.xlsx", sheet="Log", cell=cell,

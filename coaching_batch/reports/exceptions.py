@@ -2,8 +2,8 @@
 
 Each finding carries a status compared with the previous run — New, Open (seen before) or Resolved
 (seen before, gone now) — from ``RunResult.finding_history``, which the ledger fills, keyed by
-:func:`finding_key`; a finding whose row moved, whose workbook was renamed or whose sheet was moved
-into another workbook stays Open (:func:`moved_findings`).
+:func:`finding_key`; a finding whose row moved, whose workbook or sheet was renamed or whose sheet
+was moved into another workbook stays Open (:func:`moved_findings`).
 """
 
 from __future__ import annotations
@@ -77,20 +77,34 @@ def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Itera
     extension is the same: rule, file, sheet, pair, topic, the cell's column letters and the
     message, which quotes the cell's value. Several alike are paired in row order, nearest first.
 
-    Renaming a workbook, or moving a sheet into another one, changes the keys of its findings too.
-    Of those left, one is the other when they are the only two alike apart from their file (at the
-    same sheet and cell, with the same message: :func:`_likeness_in_any_file`) and, for a cell's,
-    when no finding of ``found`` (this run's, all of them; ``new`` if not given) is left on the
-    sheet where it was: the sheet is no longer there.
+    Renaming a workbook, or moving a sheet into another one, changes the keys of its findings too,
+    and so does renaming a sheet in its workbook. Of those left, one is the other when they are the
+    only two alike apart from their file (at the same sheet and cell, with the same message:
+    :func:`_likeness_in_any_file`), or else apart from their sheet's name (in the same workbook:
+    :func:`_likeness_in_renamed_sheet`), and, for a cell's, when no finding of ``found`` (this run's,
+    all of them; ``new`` if not given) is left on the sheet where it was: the sheet is no longer there
+    (for a sheet's own finding, none in the workbook where it was: :func:`_left_behind`).
     """
     new, gone = list(new), list(gone)
     moved = _paired(new, gone, _likeness_in_workbook, one_for_one=False)
-    matched = set(moved.values())
     still = {_sheet_of(f) for f in (new if found is None else found)}
-    moved |= _paired([f for f in new if finding_key(f) not in moved],
-                     [f for f in gone if finding_key(f) not in matched and not (f.cell and _sheet_of(f) in still)],
-                     _likeness_in_any_file, one_for_one=True)
+    for likeness in (_likeness_in_any_file, _likeness_in_renamed_sheet):
+        matched = set(moved.values())
+        moved |= _paired([f for f in new if finding_key(f) not in moved],
+                         [f for f in gone if finding_key(f) not in matched and not _left_behind(f, still)],
+                         likeness, one_for_one=True)
     return moved
+
+
+def _left_behind(f: Finding, still: set[tuple[str, str]]) -> bool:
+    """Whether the place a finding of last run was at still has something to report (``still``: this
+    run's (workbook, sheet) of each finding): a cell's sheet, a sheet's own workbook. If so, its
+    finding was fixed there, not carried into a workbook or sheet of another name."""
+    if f.cell:
+        return _sheet_of(f) in still
+    if f.sheet and not (f.candidate_id or f.coach_id):
+        return _sheet_of(f)[0] in {workbook for workbook, _ in still}
+    return False
 
 
 def match_history(current: dict[str, Finding], previous: dict[str, Finding]) -> tuple[dict[str, str], list[str]]:
@@ -190,12 +204,24 @@ def _likeness_in_any_file(f: Finding) -> tuple | None:
     """What a finding is, whatever its workbook is called: a cell's is all but the file (the sheet is
     in a renamed workbook, or was moved into another one); a finding about a pair with no cell of its
     own is about the pair (its rule and topic), not about the assignments workbook it names, and its
-    message changes week by week. None for a file's or sheet's own finding: its file is what it is about."""
+    message changes week by week. A sheet's own finding (a sheet holding no table the run reads) is
+    about the sheet of that name, with that message. None for a file's own finding: its file is what
+    it is about."""
     if f.cell:
         return (f.rule, f.sheet, f.cell, f.candidate_id, f.coach_id, f.topic, f.message)
     if f.candidate_id or f.coach_id:
         return (f.rule, f.candidate_id, f.coach_id, f.topic)
+    if f.sheet:
+        return (f.rule, f.sheet, "", "", "", f.topic, f.message)
     return None
+
+
+def _likeness_in_renamed_sheet(f: Finding) -> tuple | None:
+    """What a cell's finding is, whatever its sheet is called (a log's tab renamed, `Hector Ruiz` as
+    `Hector Ruiz 2026`): all but the sheet's name, in the same workbook. None for any other finding."""
+    if not f.cell:
+        return None
+    return (f.rule, _sheet_of(f)[0], f.cell, f.candidate_id, f.coach_id, f.topic, f.message)
 
 
 def _row(f: Finding) -> int:
