@@ -843,6 +843,19 @@ def test_an_inbox_that_is_a_workbook_says_it_is_a_file_not_a_folder(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_inbox_that_is_an_earlier_runs_output_folder_is_refused(tmp_path):
+    """Naming last week's output folder instead of the inbox read its results, payments and exceptions
+    as the program's tables: hundreds of pairs and errors that are none, and a real run would have
+    started a second ledger beside it."""
+    week = tmp_path / "out" / "2026-03-01"
+    assert run_command("run", str(small_inbox(tmp_path)), "--as-of", "2026-03-01", "--out", str(week)).returncode == 0
+    completed = run_command("run", str(week), "--as-of", "2026-03-08", "--out", str(tmp_path / "again"))
+    assert completed.returncode == 2
+    assert completed.stderr == (f"Error: the inbox {week} is an earlier run's output folder, not the folder of the program's "
+                                "workbooks: name the folder that holds the workbooks\n")
+    assert not (tmp_path / "again").exists() and not (tmp_path / "out" / "state").exists()
+
+
 @pytest.mark.parametrize("group", [[], ["ledger"], ["notices"]], ids=["coaching-batch", "ledger", "notices"])
 def test_a_bare_command_group_prints_its_help_and_exits_0(group, capsys):
     with pytest.raises(SystemExit) as exit_:
