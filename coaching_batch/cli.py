@@ -21,7 +21,7 @@ from .click_types import GivenPath
 from .errors import CoachingBatchError, as_typed
 from .settings import CONSOLE_TEXT_CHARS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
-from .notices.command import Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
+from .notices.command import WAIT_DEFAULT, Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
 
 
 class ExitStatus(IntEnum):
@@ -226,8 +226,8 @@ def _freeze_at_exit() -> None:
 @click.option("--archive", is_flag=True, help="After a successful run, move the files read to archive/<as-of>/ beside the inbox.")
 @click.option("--recursive", is_flag=True, help="Read the workbooks in INBOX's sub-folders too (not hidden folders, nor an earlier "
                                                 "run's output folder or the ledger's folder kept there).")
-@click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS, show_default=True,
-              metavar="SECONDS", help="How long to wait for another run using the same ledger.")
+@click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS,
+              metavar="SECONDS", help="How long to wait for another run using the same ledger." + WAIT_DEFAULT)
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
 @click.option("--certificate-template", type=GivenPath(path_type=Path, dir_okay=False), metavar="FILE",
               help="The certificates' wording: a copy of certificate-template.txt (from `templates DIR`), edited.")

@@ -885,17 +885,28 @@ def test_a_usage_error_in_a_group_is_one_error_line(capsys):
     assert error.startswith("Error: ") and error.count("\n") == 1
 
 
-@pytest.mark.parametrize("seconds", ["nan", "inf", "1e400", "-1"])
+@pytest.mark.parametrize("seconds", ["nan", "inf", "1e400", "-1", "abc", "10s"])
 def test_a_wait_that_is_not_a_number_of_seconds_is_refused_before_anything_is_done(tmp_path, seconds, capsys):
-    """`--wait nan` got past the option check and stopped the run later, as a bug, when the ledger was busy."""
+    """`--wait nan` got past the option check and stopped the run later, as a bug, when the ledger was busy.
+    The line says what to give, in words (it was `'abc' is not a valid float range`, `-1.0 is not in the
+    range x>=0`)."""
     inbox, out = small_inbox(tmp_path), tmp_path / "out"
     for command in (["run", inbox, "--out", out], ["notices", "send", out, "--smtp-config", tmp_path / "smtp.toml"]):
         with pytest.raises(SystemExit) as exit_:
             main([*map(str, command), "--wait", seconds])
         assert exit_.value.code == 2
         error = capsys.readouterr().err
-        assert error.startswith("Error: Invalid value for '--wait': ") and error.count("\n") == 1
+        assert error == (f"Error: Invalid value for '--wait': '{seconds}' is not a number of seconds: "
+                         "give 0 or more (0 does not wait)\n")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", [["run"], ["notices", "send"]])
+def test_the_help_of_wait_gives_its_default_and_range_in_words(command, capsys):
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "[default: 10 seconds; 0 or more]" in shown and "x>=0" not in shown and "10.0" not in shown
 
 
 @pytest.mark.parametrize("option", [["--as-of", "2026-02-30"], ["--as-of", "2300-01-01"], ["--as-of", "0001-01-01"],
