@@ -885,6 +885,30 @@ def test_a_usage_error_in_a_group_is_one_error_line(capsys):
     assert error.startswith("Error: ") and error.count("\n") == 1
 
 
+@pytest.mark.parametrize("given, shown", [
+    (["frobnicate"], "Error: No such command 'frobnicate'. See `coaching-batch --help`.\n"),
+    (["run"], "Error: Missing argument 'INBOX'. See `coaching-batch run --help`.\n"),
+    (["run", "inbox", "extra"], "Error: Got unexpected extra argument (extra). See `coaching-batch run --help`.\n"),
+    (["ledger", "void", "PAY-1"], "Error: Missing option '--reason'. See `coaching-batch ledger void --help`.\n"),
+    (["notices", "send"], "Error: Missing argument 'OUTDIR'. See `coaching-batch notices send --help`.\n"),
+])
+def test_a_command_line_the_command_cannot_take_names_its_help(given, shown, capsys):
+    """Click's one line said what was wrong (`Missing argument 'INBOX'.`) and not where to see what the
+    command takes: the IT person scheduling the run had only that line in the job's log."""
+    with pytest.raises(SystemExit) as exit_:
+        main(given)
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == shown
+
+
+@pytest.mark.parametrize("given", [["run", "inbox", "--archive", "--dry-run"], ["run", "inbox", "--as-of", "2026-1-5"]])
+def test_a_refusal_that_says_what_to_do_names_no_help(given, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(given)
+    assert exit_.value.code == 2
+    assert "--help" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("seconds", ["nan", "inf", "1e400", "-1", "abc", "10s"])
 def test_a_wait_that_is_not_a_number_of_seconds_is_refused_before_anything_is_done(tmp_path, seconds, capsys):
     """`--wait nan` got past the option check and stopped the run later, as a bug, when the ledger was busy.
