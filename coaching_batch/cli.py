@@ -228,7 +228,7 @@ def _freeze_at_exit() -> None:
 
 @app.command()
 @click.argument("inbox", type=GivenPath(path_type=Path))
-@click.option("--out", type=GivenPath(path_type=Path),
+@click.option("--out", type=GivenPath(path_type=Path), metavar="DIR",
               help="Output folder [default: out/<as-of> beside the inbox; out/<as-of>-dry-run for a dry run].")
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Date the run is as of [default: today].")
 @click.option("--program", "program", multiple=True, metavar="NAME|FILE.toml",

@@ -885,6 +885,20 @@ def test_a_usage_error_in_a_group_is_one_error_line(capsys):
     assert error.startswith("Error: ") and error.count("\n") == 1
 
 
+def test_the_runs_help_names_each_option_with_the_readmes_placeholder(capsys):
+    """The README's `run` usage says `[--out DIR]`; the help said `--out PATH`."""
+    import re
+
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    usage = readme.split("coaching-batch run INBOX", 1)[1].split("\ncoaching-batch programs", 1)[0]
+    given = re.findall(r"(--[a-z-]+) ([A-Z][A-Za-z_|.-]*[A-Za-z])", usage)
+    assert ("--out", "DIR") in given and ("--wait", "SECONDS") in given
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    shown = capsys.readouterr().out
+    assert [option for option in given if f"{option[0]} {option[1]} " not in shown] == []
+
+
 @pytest.mark.parametrize("given, shown", [
     (["frobnicate"], "Error: No such command 'frobnicate'. See `coaching-batch --help`.\n"),
     (["run"], "Error: Missing argument 'INBOX'. See `coaching-batch run --help`.\n"),
