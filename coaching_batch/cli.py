@@ -21,7 +21,7 @@ from .click_types import GivenPath
 from .errors import CoachingBatchError, as_typed
 from .settings import CONSOLE_TEXT_CHARS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
-from .notices.command import Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
+from .notices.command import WAIT_DEFAULT, Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
 
 
 class ExitStatus(IntEnum):
@@ -103,9 +103,25 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(exc.ctx.get_help())
             sys.exit(ExitStatus.OK)
         except click.ClickException as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            click.echo(f"Error: {_with_help_hint(exc)}", err=True)
             sys.exit(ExitStatus.CANNOT_RUN)
         sys.exit(ExitStatus.OK)
+
+
+class _Refused(click.UsageError):
+    """Options a command refuses together, in a line that says what to do."""
+
+
+def _with_help_hint(exc: click.ClickException) -> str:
+    """The message, and where to look after click's own word on a command line it cannot take (`Missing
+    argument 'INBOX'.`, `No such command 'frobnicate'.`): its one line said what was wrong and not what
+    the command takes. A value refused (Invalid value for '--as-of': … not a date in the form
+    YYYY-MM-DD) already says it."""
+    message, ctx = exc.format_message(), getattr(exc, "ctx", None)
+    if ctx is None or not isinstance(exc, click.UsageError) or isinstance(exc, _Refused) \
+            or (isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter)):
+        return message
+    return f"{message if message.endswith(('.', '?)')) else message + '.'} See `{ctx.command_path} --help`."
 
 
 def _unprintable_shown_escaped() -> None:
@@ -212,7 +228,7 @@ def _freeze_at_exit() -> None:
 
 @app.command()
 @click.argument("inbox", type=GivenPath(path_type=Path))
-@click.option("--out", type=GivenPath(path_type=Path),
+@click.option("--out", type=GivenPath(path_type=Path), metavar="DIR",
               help="Output folder [default: out/<as-of> beside the inbox; out/<as-of>-dry-run for a dry run].")
 @click.option("--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="Date the run is as of [default: today].")
 @click.option("--program", "program", multiple=True, metavar="NAME|FILE.toml",
@@ -226,8 +242,8 @@ def _freeze_at_exit() -> None:
 @click.option("--archive", is_flag=True, help="After a successful run, move the files read to archive/<as-of>/ beside the inbox.")
 @click.option("--recursive", is_flag=True, help="Read the workbooks in INBOX's sub-folders too (not hidden folders, nor an earlier "
                                                 "run's output folder or the ledger's folder kept there).")
-@click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS, show_default=True,
-              metavar="SECONDS", help="How long to wait for another run using the same ledger.")
+@click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS,
+              metavar="SECONDS", help="How long to wait for another run using the same ledger." + WAIT_DEFAULT)
 @click.option("--verbose", is_flag=True, help="Show a traceback when the run cannot be done.")
 @click.option("--certificate-template", type=GivenPath(path_type=Path, dir_okay=False), metavar="FILE",
               help="The certificates' wording: a copy of certificate-template.txt (from `templates DIR`), edited.")
@@ -244,12 +260,12 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     from .recovery import stderr_warnings as recovery_warnings
 
     if dry_run and archive:
-        raise click.UsageError("--archive cannot be used with --dry-run (a dry run changes nothing)")
+        raise _Refused("--archive cannot be used with --dry-run (a dry run changes nothing)")
     # the SMTP config is checked before the run, so a bad one stops it before anything is done
     if send_notices and smtp_config is None:
-        raise click.UsageError("--send-notices needs --smtp-config FILE")
+        raise _Refused("--send-notices needs --smtp-config FILE")
     if smtp_config is not None and not send_notices:  # else the notices the user meant to send are not sent
-        raise click.UsageError("--smtp-config is used only with --send-notices: add --send-notices to send the notices")
+        raise _Refused("--smtp-config is used only with --send-notices: add --send-notices to send the notices")
     smtp = load_config_or_exit(smtp_config) if send_notices else None
     options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program or (DEFAULT_PROGRAM,), state=state, dry_run=dry_run,
                          strict=strict, overwrite=overwrite, archive=archive, recursive=recursive, lock_wait=lock_wait,
@@ -340,7 +356,7 @@ def templates_command(directory: Path, force: bool) -> None:
     try:
         written, replaced, kept = write_templates(directory, force=force)
     except CoachingBatchError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise _Refused(str(exc)) from None
     for path in written:
         click.echo(f"Wrote {path}")
     for path in replaced:
@@ -483,7 +499,7 @@ def ledger_export(file: Path, since: date | None, until: date | None, coach_id: 
     from .reports.ledger_export import write_ledger_payments
 
     if file.suffix.lower() != ".xlsx":
-        raise click.UsageError(f"{file} should end in .xlsx")
+        raise _Refused(f"{file} should end in .xlsx")
     with _open_ledger(state) as book:
         payments = book.payments(since=since, until=until, coach_id=coach_id)
     try:

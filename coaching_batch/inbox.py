@@ -88,6 +88,12 @@ def _run_folders(entries: list[tuple[tuple[str, ...], Path]]) -> dict[tuple[str,
             for folder, names in held.items() if LEDGER_FILE in names or len(names) > 1}
 
 
+def holds_earlier_outputs(folder: Path) -> bool:
+    """Whether ``folder`` is an earlier run's output folder, as :func:`_run_folders` knows one (a ledger
+    kept in the inbox with ``--state`` is not: the inbox's workbooks are beside it)."""
+    return len({name for name in OUTPUT_FILES if (folder / name).is_file()}) > 1
+
+
 def discover(inbox: Path, *, recursive: bool = False) -> list[Candidate]:
     """Every entry of the inbox, sorted by path, with its size (a file's); the ones not to read say why.
 

@@ -27,7 +27,7 @@ from .documents import name_certificates, read_template_text  # certificates' fi
 from .findings import Finding, finding, sort_key
 from .forked import heap_kept
 from .errors import UsageError
-from .inbox import discover
+from .inbox import discover, holds_earlier_outputs
 from .ledger import Ledger, crash_point, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
@@ -160,6 +160,9 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
         raise UsageError(f"the inbox {options.inbox} is a file, not a folder: name the folder that holds the workbooks")
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
+    if holds_earlier_outputs(options.inbox):  # its results, payments and exceptions would be read as the program's tables
+        raise UsageError(f"the inbox {options.inbox} is an earlier run's output folder, not the folder of the program's "
+                         "workbooks: name the folder that holds the workbooks")
     if folder := _name_not_text(options):  # said before the run: the outputs and the ledger record these names
         raise UsageError(_not_text_reason(folder))
     if options.state is not None and (file := _file_in_the_way(options.state)):  # not "the ledger is missing"

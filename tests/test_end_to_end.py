@@ -843,6 +843,19 @@ def test_an_inbox_that_is_a_workbook_says_it_is_a_file_not_a_folder(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_inbox_that_is_an_earlier_runs_output_folder_is_refused(tmp_path):
+    """Naming last week's output folder instead of the inbox read its results, payments and exceptions
+    as the program's tables: hundreds of pairs and errors that are none, and a real run would have
+    started a second ledger beside it."""
+    week = tmp_path / "out" / "2026-03-01"
+    assert run_command("run", str(small_inbox(tmp_path)), "--as-of", "2026-03-01", "--out", str(week)).returncode == 0
+    completed = run_command("run", str(week), "--as-of", "2026-03-08", "--out", str(tmp_path / "again"))
+    assert completed.returncode == 2
+    assert completed.stderr == (f"Error: the inbox {week} is an earlier run's output folder, not the folder of the program's "
+                                "workbooks: name the folder that holds the workbooks\n")
+    assert not (tmp_path / "again").exists() and not (tmp_path / "out" / "state").exists()
+
+
 @pytest.mark.parametrize("group", [[], ["ledger"], ["notices"]], ids=["coaching-batch", "ledger", "notices"])
 def test_a_bare_command_group_prints_its_help_and_exits_0(group, capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -872,17 +885,66 @@ def test_a_usage_error_in_a_group_is_one_error_line(capsys):
     assert error.startswith("Error: ") and error.count("\n") == 1
 
 
-@pytest.mark.parametrize("seconds", ["nan", "inf", "1e400", "-1"])
+def test_the_runs_help_names_each_option_with_the_readmes_placeholder(capsys):
+    """The README's `run` usage says `[--out DIR]`; the help said `--out PATH`."""
+    import re
+
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    usage = readme.split("coaching-batch run INBOX", 1)[1].split("\ncoaching-batch programs", 1)[0]
+    given = re.findall(r"(--[a-z-]+) ([A-Z][A-Za-z_|.-]*[A-Za-z])", usage)
+    assert ("--out", "DIR") in given and ("--wait", "SECONDS") in given
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    shown = capsys.readouterr().out
+    assert [option for option in given if f"{option[0]} {option[1]} " not in shown] == []
+
+
+@pytest.mark.parametrize("given, shown", [
+    (["frobnicate"], "Error: No such command 'frobnicate'. See `coaching-batch --help`.\n"),
+    (["run"], "Error: Missing argument 'INBOX'. See `coaching-batch run --help`.\n"),
+    (["run", "inbox", "extra"], "Error: Got unexpected extra argument (extra). See `coaching-batch run --help`.\n"),
+    (["ledger", "void", "PAY-1"], "Error: Missing option '--reason'. See `coaching-batch ledger void --help`.\n"),
+    (["notices", "send"], "Error: Missing argument 'OUTDIR'. See `coaching-batch notices send --help`.\n"),
+])
+def test_a_command_line_the_command_cannot_take_names_its_help(given, shown, capsys):
+    """Click's one line said what was wrong (`Missing argument 'INBOX'.`) and not where to see what the
+    command takes: the IT person scheduling the run had only that line in the job's log."""
+    with pytest.raises(SystemExit) as exit_:
+        main(given)
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == shown
+
+
+@pytest.mark.parametrize("given", [["run", "inbox", "--archive", "--dry-run"], ["run", "inbox", "--as-of", "2026-1-5"]])
+def test_a_refusal_that_says_what_to_do_names_no_help(given, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(given)
+    assert exit_.value.code == 2
+    assert "--help" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "1e400", "-1", "abc", "10s"])
 def test_a_wait_that_is_not_a_number_of_seconds_is_refused_before_anything_is_done(tmp_path, seconds, capsys):
-    """`--wait nan` got past the option check and stopped the run later, as a bug, when the ledger was busy."""
+    """`--wait nan` got past the option check and stopped the run later, as a bug, when the ledger was busy.
+    The line says what to give, in words (it was `'abc' is not a valid float range`, `-1.0 is not in the
+    range x>=0`)."""
     inbox, out = small_inbox(tmp_path), tmp_path / "out"
     for command in (["run", inbox, "--out", out], ["notices", "send", out, "--smtp-config", tmp_path / "smtp.toml"]):
         with pytest.raises(SystemExit) as exit_:
             main([*map(str, command), "--wait", seconds])
         assert exit_.value.code == 2
         error = capsys.readouterr().err
-        assert error.startswith("Error: Invalid value for '--wait': ") and error.count("\n") == 1
+        assert error == (f"Error: Invalid value for '--wait': '{seconds}' is not a number of seconds: "
+                         "give 0 or more (0 does not wait)\n")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", [["run"], ["notices", "send"]])
+def test_the_help_of_wait_gives_its_default_and_range_in_words(command, capsys):
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "[default: 10 seconds; 0 or more]" in shown and "x>=0" not in shown and "10.0" not in shown
 
 
 @pytest.mark.parametrize("option", [["--as-of", "2026-02-30"], ["--as-of", "2300-01-01"], ["--as-of", "0001-01-01"],

@@ -20,18 +20,25 @@ if TYPE_CHECKING:
 CANNOT_SEND = 2  # as a run that cannot be done
 
 
-class Seconds(click.FloatRange):
+class Seconds(click.ParamType):
     """How long to wait for the ledger (``--wait`` of ``run`` and ``notices send``): 0 or more, and a
-    number (``nan`` or ``inf`` got past a plain range and stopped the run later, as a bug)."""
+    number (``nan`` or ``inf`` got past a plain range and stopped the run later, as a bug). Said in
+    words, where click's range said `'abc' is not a valid float range` and `-1.0 is not in the range
+    x>=0`, its help `[default: 10.0; x>=0]`."""
 
-    def __init__(self) -> None:
-        super().__init__(min=0)
+    name = "seconds"
 
     def convert(self, value, param, ctx) -> float:
-        seconds = super().convert(value, param, ctx)
-        if not math.isfinite(seconds):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = math.nan
+        if not (math.isfinite(seconds) and seconds >= 0):
+            self.fail(f"{value!r} is not a number of seconds: give 0 or more (0 does not wait)", param, ctx)
         return seconds
+
+
+WAIT_DEFAULT = f" [default: {LOCK_WAIT_SECONDS:g} seconds; 0 or more]"  # the end of a --wait option's help
 
 
 def load_config_or_exit(path: Path) -> SmtpConfig:
@@ -84,8 +91,8 @@ def notices_command() -> None:
 @click.option("--state", type=GivenPath(path_type=Path), metavar="DIR",
               help="Folder of the ledger [default: the one the run in OUTDIR used].")
 @click.option("--dry-run", is_flag=True, help="List what would be sent; send and record nothing.")
-@click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS, show_default=True,
-              metavar="SECONDS", help="How long to wait for a run using the same ledger.")
+@click.option("--wait", "lock_wait", type=Seconds(), default=LOCK_WAIT_SECONDS,
+              metavar="SECONDS", help="How long to wait for a run using the same ledger." + WAIT_DEFAULT)
 def notices_send(out_dir: Path, smtp_config: Path, state: Path | None, dry_run: bool, lock_wait: float) -> None:
     """Send the notices of the run in OUTDIR not sent before for its week.
 
