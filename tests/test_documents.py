@@ -427,6 +427,31 @@ def test_the_rows_of_a_log_summary_add_up_to_its_printed_total(weeks, tmp_path):
     assert [line for line in lines if line.startswith("Total ")] == [f"Total {len(rows)} entries {total}"]
 
 
+def test_a_log_summarys_total_never_stands_alone_on_a_page_of_its_own(weeks, tmp_path):
+    """Whatever the number of entries, the page the total is printed on lists at least one entry
+    above it (a log that filled page 1 exactly printed page 2 with the heading and the total only)."""
+    from coaching_batch.documents.payments import write_payment_documentation
+
+    result = weeks["first"]
+    payment = result.payments.iloc[0]
+    pair = result.pairs.index[result.pairs["payment_id"] == payment["payment_id"]][0]
+    entries = result.counted_entries
+    logged = (entries["pair"] == pair) & (entries["kind"] == "coach_log")
+    first = entries[logged].iloc[[0]]
+    two_pages = 0
+    for count in range(20, 40):
+        log = first.loc[first.index.repeat(count)].reset_index(drop=True)
+        log["date"] = [pd.Timestamp("2026-06-01") + pd.Timedelta(days=day) for day in range(count)]
+        folder = tmp_path / str(count)
+        folder.mkdir()
+        write_payment_documentation(dataclasses_replace(result, counted_entries=pd.concat([entries[~logged], log], ignore_index=True)), folder)
+        last = PdfReader(folder / f"{payment['payment_id']}.pdf").pages[-1].extract_text().splitlines()
+        total = next(n for n, line in enumerate(last) if line.startswith("Total "))
+        assert last[total - 1].startswith("2026-"), (count, last)  # an entry's row right above the total
+        two_pages += pages(folder / f"{payment['payment_id']}.pdf") == 2
+    assert two_pages  # the range of counts runs past one page
+
+
 def open_pairs_inbox(root: Path) -> Path:
     """Two Active ITSS pairs with goals attained and no completion date, whose candidate logs run a
     month past the coach's last contact: 200 with coach 100 has requested payment, 201 with coach 101 not yet."""
