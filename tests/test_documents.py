@@ -583,6 +583,22 @@ def test_names_of_many_wide_letters_make_document_files_every_system_can_hold(tm
 
 
 
+def test_long_names_are_cut_in_a_document_files_name_and_its_program_is_kept(tmp_path):
+    """A coach and candidate of long names: the Request for Payment's file name is cut within the names,
+    not at the end, so it still names the program (it read "… Montenegro- - PAY-….pdf"), and so do
+    the certificates' file names and the coach's notice quoting it."""
+    names = {"101": "D'Arcy O'Neill", "201": "Maximiliana Josefina Villanueva de la Cruz y Montenegro-Ortiz",
+             "200": "Bartholomew Featherstonehaugh-Cholmondeley Montgomery-Fitzwilliam the Third of Ashby"}
+    result, out = run_batch(RunOptions(inbox=completed_pairs_inbox(tmp_path, names), as_of=AS_OF, program=("itss-coaching",), dry_run=True))
+    [form] = (out / "payment-requests").glob("*.pdf")
+    assert re.fullmatch(r"D'Arcy O'Neill coaching Maximiliana Josefina Villanueva( \w+)* - itss-coaching - PAY-[0-9A-F]{12}\.pdf", form.name)
+    certificates = [p.name for p in (out / "certificates").glob("* - CERT-*.pdf")]
+    assert len(certificates) == 2 and all(" - itss-coaching - CERT-" in name for name in certificates)
+    assert all(len(name) <= 80 + len(" - CERT-000000000000.pdf") for name in certificates + [form.name])
+    notice = next((out / "notices").glob("101-*.eml")).read_text(encoding="utf-8")
+    assert "itss-coaching - PAY-" in " ".join(notice.split())
+
+
 def test_no_document_or_notice_file_starts_with_a_dash_a_dot_or_a_space_and_a_name_of_no_letters_gives_the_id(tmp_path):
     """A file name starting with "-" is read as an option by command-line tools (``rm``, ``lpr``), one
     starting with "." is hidden: a coach named "-Marta- @home" is "Marta- @home" there (it gave
