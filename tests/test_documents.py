@@ -427,6 +427,31 @@ def test_the_rows_of_a_log_summary_add_up_to_its_printed_total(weeks, tmp_path):
     assert [line for line in lines if line.startswith("Total ")] == [f"Total {len(rows)} entries {total}"]
 
 
+def test_a_log_summarys_total_never_stands_alone_on_a_page_of_its_own(weeks, tmp_path):
+    """Whatever the number of entries, the page the total is printed on lists at least one entry
+    above it (a log that filled page 1 exactly printed page 2 with the heading and the total only)."""
+    from coaching_batch.documents.payments import write_payment_documentation
+
+    result = weeks["first"]
+    payment = result.payments.iloc[0]
+    pair = result.pairs.index[result.pairs["payment_id"] == payment["payment_id"]][0]
+    entries = result.counted_entries
+    logged = (entries["pair"] == pair) & (entries["kind"] == "coach_log")
+    first = entries[logged].iloc[[0]]
+    two_pages = 0
+    for count in range(20, 40):
+        log = first.loc[first.index.repeat(count)].reset_index(drop=True)
+        log["date"] = [pd.Timestamp("2026-06-01") + pd.Timedelta(days=day) for day in range(count)]
+        folder = tmp_path / str(count)
+        folder.mkdir()
+        write_payment_documentation(dataclasses_replace(result, counted_entries=pd.concat([entries[~logged], log], ignore_index=True)), folder)
+        last = PdfReader(folder / f"{payment['payment_id']}.pdf").pages[-1].extract_text().splitlines()
+        total = next(n for n, line in enumerate(last) if line.startswith("Total "))
+        assert last[total - 1].startswith("2026-"), (count, last)  # an entry's row right above the total
+        two_pages += pages(folder / f"{payment['payment_id']}.pdf") == 2
+    assert two_pages  # the range of counts runs past one page
+
+
 def open_pairs_inbox(root: Path) -> Path:
     """Two Active ITSS pairs with goals attained and no completion date, whose candidate logs run a
     month past the coach's last contact: 200 with coach 100 has requested payment, 201 with coach 101 not yet."""
@@ -556,6 +581,22 @@ def test_names_of_many_wide_letters_make_document_files_every_system_can_hold(tm
     assert {p.name for p in files} >= {Path(f).name for f in result.certificates["file"]}
     assert any(p.name.startswith("芳" * 10) for p in files) and any(p.name.startswith("🙂" * 10) for p in files)
 
+
+
+def test_long_names_are_cut_in_a_document_files_name_and_its_program_is_kept(tmp_path):
+    """A coach and candidate of long names: the Request for Payment's file name is cut within the names,
+    not at the end, so it still names the program (it read "… Montenegro- - PAY-….pdf"), and so do
+    the certificates' file names and the coach's notice quoting it."""
+    names = {"101": "D'Arcy O'Neill", "201": "Maximiliana Josefina Villanueva de la Cruz y Montenegro-Ortiz",
+             "200": "Bartholomew Featherstonehaugh-Cholmondeley Montgomery-Fitzwilliam the Third of Ashby"}
+    result, out = run_batch(RunOptions(inbox=completed_pairs_inbox(tmp_path, names), as_of=AS_OF, program=("itss-coaching",), dry_run=True))
+    [form] = (out / "payment-requests").glob("*.pdf")
+    assert re.fullmatch(r"D'Arcy O'Neill coaching Maximiliana Josefina Villanueva( \w+)* - itss-coaching - PAY-[0-9A-F]{12}\.pdf", form.name)
+    certificates = [p.name for p in (out / "certificates").glob("* - CERT-*.pdf")]
+    assert len(certificates) == 2 and all(" - itss-coaching - CERT-" in name for name in certificates)
+    assert all(len(name) <= 80 + len(" - CERT-000000000000.pdf") for name in certificates + [form.name])
+    notice = next((out / "notices").glob("101-*.eml")).read_text(encoding="utf-8")
+    assert "itss-coaching - PAY-" in " ".join(notice.split())
 
 
 def test_no_document_or_notice_file_starts_with_a_dash_a_dot_or_a_space_and_a_name_of_no_letters_gives_the_id(tmp_path):

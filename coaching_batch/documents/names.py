@@ -34,12 +34,17 @@ def text_of(value: object) -> str:
     return str(value)
 
 
-def safe_filename(text: str, *, longest: int = 80) -> str:
+def safe_filename(text: str, *, longest: int = 80, program: str = "") -> str:
     """``text`` as a file name that works on Windows, macOS and Linux (letters of any script kept),
-    never starting with ``-`` (a command-line tool reads it as an option), ``.`` (hidden) or a space."""
+    never starting with ``-`` (a command-line tool reads it as an option), ``.`` (hidden) or a space.
+    ``program`` follows as `` - <program>``, whole: a name too long is cut in ``text`` (people's names
+    cut at the end lost the program, and left "… Montenegro- - PAY-….pdf")."""
+    tail = f" - {_cleaned(program).strip()}"[:longest // 2] if program else ""
     name = _cleaned(text).lstrip(_NOT_FIRST).rstrip(" .")
-    name = name[:longest].encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
-    return _not_a_device(name.rstrip(" .") or "document")
+    cut = name[:longest - len(tail)].encode("utf-8")[:MAX_NAME_BYTES - len(tail.encode("utf-8"))].decode("utf-8", "ignore")
+    if cut != name:  # cut after a whole word where one ends in the second half, not in the middle of one
+        cut = (cut[:cut.rindex(" ")] if " " in cut[len(cut) // 2:] else cut).rstrip(" .-")
+    return _not_a_device((cut.rstrip(" .") or "document") + tail.rstrip(" ."))
 
 
 def person_in_filename(name: object, employee_id: object) -> str:
@@ -77,7 +82,7 @@ def name_certificates(result: RunResult) -> None:
         return
     new = certificates["issued_on"].isna()
     certificates["file"] = [
-        f"{CERTIFICATES_FOLDER}/{safe_filename(f'{person_in_filename(row.candidate_name, row.candidate_id)} - {row.program}')} - {row.certificate_id}.pdf"
+        f"{CERTIFICATES_FOLDER}/{safe_filename(person_in_filename(row.candidate_name, row.candidate_id), program=row.program)} - {row.certificate_id}.pdf"
         if is_new else None
         for row, is_new in zip(certificates.itertuples(index=False), new)
     ]
@@ -101,8 +106,8 @@ def request_name(pair: dict, activity: str = "coaching") -> str:
     """The file of a pair's pre-filled Request for Payment, in its program's word for the work
     ("<coach> coaching <candidate>", "<mentor> mentoring <mentee>")."""
     who = (f"{person_in_filename(pair['coach_name'], pair['coach_id'])} {activity} "
-           f"{person_in_filename(pair['candidate_name'], pair['candidate_id'])} - {pair['program']}")
-    return f"{safe_filename(who)} - {pair['payment_id']}.pdf"
+           f"{person_in_filename(pair['candidate_name'], pair['candidate_id'])}")
+    return f"{safe_filename(who, program=pair['program'])} - {pair['payment_id']}.pdf"
 
 
 def documentation_name(payment_id: str) -> str:

@@ -199,8 +199,9 @@ _HEADING_FILL = (221, 235, 247)
 
 def _table(pdf: Document, rows: list[list[str]]) -> None:
     """The log as a ruled table across the page, its heading row shaded and repeated on every page,
-    the last row (the total) in bold; a longer type of contact wraps within its cell. The rows are
-    laid out a page at a time and each page's part drawn at once (:func:`_table_part`)."""
+    the last row (the total) in bold, on a page with at least one entry above it; a longer type of
+    contact wraps within its cell. The rows are laid out a page at a time and each page's part drawn
+    at once (:func:`_table_part`)."""
     widths = [pdf.epw * share / sum(_COLUMN_SHARES) for share in _COLUMN_SHARES]
     if pdf.get_y() + 2 * _ROW > pdf.page_break_trigger:  # the heading with at least one row under it
         pdf.add_page()
@@ -216,10 +217,12 @@ def _table(pdf: Document, rows: list[list[str]]) -> None:
         else:
             lines = entry_lines[n]
         if bottom + lines * _ROW > pdf.page_break_trigger:
+            # the total never stands alone under the heading of a page of its own: the last entry goes over with it
+            carried = [part.pop()] if bold and len(part) > 1 else []
             _table_part(pdf, part, widths)
             pdf.add_page()
             pdf.style(10, bold=bold)
-            part, bottom = [], pdf.get_y() + _ROW
+            part, bottom = carried, pdf.get_y() + _ROW + sum(row_lines for _, row_lines, _ in carried) * _ROW
         part.append((cells, lines, bold))
         bottom += lines * _ROW
     _table_part(pdf, part, widths)
