@@ -43,7 +43,8 @@ def test_a_row_of_id_labels_above_a_short_header_is_not_taken_for_the_header():
 
 def test_a_row_of_id_labels_left_unfilled_is_still_the_labelled_block_not_a_header():
     title, header = ["ITSS Coaching Candidate Log"], ["Date", "Duration"]
-    for block in (["Candidate ID:", "200", "Coach ID:", "100"], ["Candidate ID:", None, "Coach ID:"], ["Candidate ID:", "", "Coach ID:", ""]):
+    for block in (["Candidate ID:", "200", "Coach ID:", "100"], ["Candidate ID:", None, "Coach ID:"], ["Candidate ID:", "", "Coach ID:", ""],
+                  ["Candidate ID:", None, "Coach ID:", None, "Date:", None]):
         found = recognise([title, block, [], header])
         assert (found.table, found.header_row) == ("candidate_log", 3), block
 
