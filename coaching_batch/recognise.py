@@ -159,16 +159,22 @@ def _is_label(row: list, position: int) -> bool:
         return False
     if not isinstance(after, str):
         return True
-    text = _normalise_text(after)
-    if text in _header_index() or text in PAIR_LABELS or after.rstrip().endswith(":"):
+    if not _is_words_value(after):
         return False
     return _normalise_text(cell) in PAIR_LABELS and not _has_other_header(row, position)
+
+
+def _is_words_value(cell: str) -> bool:
+    """Whether text after a cell ending in ``:`` is words written as its value: neither a header nor a label."""
+    text = _normalise_text(cell)
+    return not (text in _header_index() or text in PAIR_LABELS or cell.rstrip().endswith(":"))
 
 
 def _has_other_header(row: list, position: int) -> bool:
     """Whether the row holds a header besides its pair labels: then it is a header row, and its
     `Candidate ID:` a header whatever column follows it (`Candidate ID: | Candidate | Status`). A
-    paper log's block holds only labels with their values (`Date: | 9/1/2026` is one too)."""
+    paper log's block holds only labels with their values (`Date: | 9/1/2026`, `Program: | ITSS
+    Coaching` are ones too)."""
     return _other_headers(row) > 0
 
 
@@ -179,7 +185,7 @@ def _other_headers(row: list) -> int:
         if not isinstance(cell, str) or _is_pair_label(cell) or not _matches(cell):
             continue
         after = next((other for other in row[k + 1 :] if not is_blank(other)), None)
-        if cell.rstrip().endswith(":") and after is not None and not isinstance(after, str):
+        if cell.rstrip().endswith(":") and after is not None and (not isinstance(after, str) or _is_words_value(after)):
             continue
         count += 1
     return count
