@@ -65,6 +65,8 @@ ROLE_WORDS = {"candidate": "candidate", "mentee": "candidate", "coachee": "candi
 # The labels naming a log's pair above its table (the paper form, SPEC §3): text → (role, kind).
 PAIR_LABELS = {f"{word} {kind}": (role, kind) for word, role in ROLE_WORDS.items() for kind in ("name", "id")}
 
+# A pair's block above a log may name a date besides the pair (`Date:`); a header row names its table's columns
+_BLOCK_OTHER_HEADERS = 1
 _WEAK_WEIGHT = 0.5  # an optional free-text header: weak evidence for a table lacking a required one
 
 
@@ -96,7 +98,9 @@ def _match_row(row: list) -> dict[str, dict[str, int]]:
     A cell ending in ``:`` whose next filled cell is not a header is a label with its value
     (`Candidate ID: | 200`, the paper log's block above its table), not a header. So is every
     `Candidate ID:` / `Coach ID:` / `… Name:` of a row where one such label has a blank cell beside
-    it: the block left unfilled (`Candidate ID: | | Coach ID: |`); a header row has no such gap.
+    it and no more than one other header: the block left unfilled (`Candidate ID: | | Coach ID: |`).
+    A header row typed with colons may have such a gap (a blank column between its columns, a note
+    typed right of its last one) beside the other headers of its table.
     """
     found: dict[str, dict[str, int]] = {}
     for position, matches in _header_cells(row):
@@ -134,9 +138,12 @@ def _is_pair_label(cell: object) -> bool:
 
 
 def _has_unfilled_pair_label(row: list) -> bool:
-    """Whether a pair label of the row has a blank cell beside it, where its value was to be written."""
-    return any(_is_pair_label(cell) and position + 1 < len(row) and is_blank(row[position + 1])
-               for position, cell in enumerate(row))
+    """Whether the row is a pair's block left unfilled: a pair label of it has a blank cell beside it,
+    where its value was to be written, and the row holds at most one header besides its pair labels
+    (`Candidate ID: | | Coach ID: | | Date:`); a header row holds its table's other headers."""
+    return (any(_is_pair_label(cell) and position + 1 < len(row) and is_blank(row[position + 1])
+                for position, cell in enumerate(row))
+            and _other_headers(row) <= _BLOCK_OTHER_HEADERS)
 
 
 def _is_label(row: list, position: int) -> bool:
@@ -152,24 +159,36 @@ def _is_label(row: list, position: int) -> bool:
         return False
     if not isinstance(after, str):
         return True
-    text = _normalise_text(after)
-    if text in _header_index() or text in PAIR_LABELS or after.rstrip().endswith(":"):
+    if not _is_words_value(after):
         return False
     return _normalise_text(cell) in PAIR_LABELS and not _has_other_header(row, position)
+
+
+def _is_words_value(cell: str) -> bool:
+    """Whether text after a cell ending in ``:`` is words written as its value: neither a header nor a label."""
+    text = _normalise_text(cell)
+    return not (text in _header_index() or text in PAIR_LABELS or cell.rstrip().endswith(":"))
 
 
 def _has_other_header(row: list, position: int) -> bool:
     """Whether the row holds a header besides its pair labels: then it is a header row, and its
     `Candidate ID:` a header whatever column follows it (`Candidate ID: | Candidate | Status`). A
-    paper log's block holds only labels with their values (`Date: | 9/1/2026` is one too)."""
+    paper log's block holds only labels with their values (`Date: | 9/1/2026`, `Program: | ITSS
+    Coaching` are ones too)."""
+    return _other_headers(row) > 0
+
+
+def _other_headers(row: list) -> int:
+    """How many headers the row holds besides its pair labels and labels with a value."""
+    count = 0
     for k, cell in enumerate(row):
-        if k == position or not isinstance(cell, str) or _is_pair_label(cell) or not _matches(cell):
+        if not isinstance(cell, str) or _is_pair_label(cell) or not _matches(cell):
             continue
         after = next((other for other in row[k + 1 :] if not is_blank(other)), None)
-        if cell.rstrip().endswith(":") and after is not None and not isinstance(after, str):
+        if cell.rstrip().endswith(":") and after is not None and (not isinstance(after, str) or _is_words_value(after)):
             continue
-        return True
-    return False
+        count += 1
+    return count
 
 
 def recognise(rows: list[list]) -> Recognition:

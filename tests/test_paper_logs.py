@@ -43,9 +43,20 @@ def test_a_row_of_id_labels_above_a_short_header_is_not_taken_for_the_header():
 
 def test_a_row_of_id_labels_left_unfilled_is_still_the_labelled_block_not_a_header():
     title, header = ["ITSS Coaching Candidate Log"], ["Date", "Duration"]
-    for block in (["Candidate ID:", "200", "Coach ID:", "100"], ["Candidate ID:", None, "Coach ID:"], ["Candidate ID:", "", "Coach ID:", ""]):
+    for block in (["Candidate ID:", "200", "Coach ID:", "100"], ["Candidate ID:", None, "Coach ID:"], ["Candidate ID:", "", "Coach ID:", ""],
+                  ["Candidate ID:", None, "Coach ID:", None, "Date:", None]):
         found = recognise([title, block, [], header])
         assert (found.table, found.header_row) == ("candidate_log", 3), block
+
+
+@pytest.mark.parametrize("other", [["Program:", "ITSS Coaching"], ["Status:", "Active"], ["Campus:", "Rockville HS"]])
+def test_a_block_naming_the_pair_by_ids_typed_as_text_and_another_label_with_words_is_still_the_block(tmp_path, other):
+    """`Candidate ID: | A-200 | Coach ID: | A-100 | Program: | ITSS Coaching` above the log: the IDs are the
+    log's pair, not the headers of an assignments table read from the log's rows (its entries were lost)."""
+    block = ["Candidate ID:", "A-200", "Coach ID:", "A-100", *other]
+    sheet = read_sheets(tmp_path, {"Log": [["ITSS Coaching Candidate Log"], block, [], ["Date", "Duration"], [dt.date(2026, 2, 2), 1.5]]})["Log"]
+    assert (sheet.table, sheet.header_row, len(sheet.frame)) == ("candidate_log", 4, 1)
+    assert {role: value for role, (_, value, *_) in labels_of(sheet).items()} == {"candidate": "A-200", "coach": "A-100"}
 
 
 def test_a_header_cell_ending_in_a_colon_is_still_a_header():

@@ -77,6 +77,25 @@ def test_a_paper_logs_labels_with_their_values_are_still_not_a_header():
         assert (found.table, found.header_row) == ("candidate_log", 2), block
 
 
+@pytest.mark.parametrize("sheet, columns", [
+    # a log's ID headers last, a note typed two columns to their right
+    ([["Date:", "Type of Contact:", "Duration:", "Candidate ID:", "Coach ID:", None, "Notes"],
+      [dt.date(2026, 3, 5), "Phone", 1.5, "200", "100", None, "ask HR about March"]],
+     {"date": 0, "contact_type": 1, "duration": 2, "candidate_id": 3, "coach_id": 4}),
+    # the assignments with a blank column between their columns
+    ([["Candidate ID:", None, "Coach ID:", None, "Planning Meeting Date:", None, "Status:"],
+      ["200", None, "100", None, dt.date(2026, 1, 10), None, "Active"]],
+     {"candidate_id": 0, "coach_id": 2, "planning_meeting_date": 4, "status": 6}),
+])
+def test_id_headers_with_colons_and_a_blank_cell_beside_them_on_a_header_row_are_still_headers(tmp_path, sheet, columns):
+    """Not a paper log's unfilled block (`Candidate ID: | | Coach ID: |`): the row holds its table's other
+    headers. The IDs were lost (the log's entries named no pair; the assignments were no table at all)."""
+    path = write_workbook(tmp_path / "typed.xlsx", {"Sheet1": sheet})
+    read_sheet = read_workbook(str(path), "typed.xlsx").sheets[0]
+    assert (read_sheet.columns, read_sheet.missing) == (columns, [])
+    assert (read_sheet.frame["candidate_id"].tolist(), read_sheet.frame["coach_id"].tolist()) == (["200"], ["100"])
+
+
 def test_a_log_with_type_of_contact_is_a_coach_log_and_without_it_a_candidate_log():
     assert recognise([COACH_HEADER]).table == "coach_log"
     assert recognise([["Candidate ID", "Coach ID", "Date", "Duration"]]).table == "candidate_log"
