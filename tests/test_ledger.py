@@ -1572,3 +1572,24 @@ def test_ledger_payments_prints_names_from_the_roster_as_short_plain_text(tmp_pa
     assert listed.returncode == 0 and "1 issued, total $300.00" in listed.stdout
     assert all(line.isprintable() and len(line) < 200 for line in listed.stdout.splitlines())
     assert "'Nul\\x00Coach \\u202eevil'" in listed.stdout and "W" * 30 in listed.stdout
+
+
+def test_an_entry_inserted_above_a_wrong_total_hours_leaves_its_mismatch_open_since_it_was_first_seen(tmp_path):
+    """A paper log's `Total Hours` says 2.00 h under 3.00 h of entries; the coach adds an entry above
+    the footer, leaving its number as it was. The footer moved down a row and its message now says
+    4.00 h: it is still the same wrong total, Open since week 1, not Resolved at its old cell and New
+    at the next."""
+    inbox = small_inbox(tmp_path)
+    log = inbox / "Coach Log - Jordan Reyes (paper).xlsx"
+    head = [["Candidate ID:", "113402", "Coach ID:", "104233"], [],
+            ["Date", "Type of Contact", "Duration", "Brief Description of Contact"]]
+    entries = [[dt.date(2026, 5, day), "Phone", 1, f"paper call {day}"] for day in (5, 12, 19)]
+    write_workbook(log, {"Alicia Brooks": [*head, *entries, ["Total Hours", None, 2]]})
+    week1 = find(exception_rows(out_folder(run_week(inbox, WEEK1))), "LOG-TOTAL-MISMATCH", File=log.name)
+    assert [(r["Cell"], r["Status"]) for r in week1] == [("C7", "New")]
+    added = [dt.date(2026, 5, 26), "Phone", 1, "paper call 26"]
+    write_workbook(log, {"Alicia Brooks": [*head, *entries, added, ["Total Hours", None, 2]]})
+
+    week2 = find(exception_rows(out_folder(run_week(inbox, WEEK2))), "LOG-TOTAL-MISMATCH", File=log.name)
+    assert [(r["Cell"], r["Message"].split(" on this page")[0], r["Status"], r["First Seen"], r["Age (days)"]) for r in week2] == [
+        ("C8", "Total Hours says 2.00 h but the entries add up to 4.00 h", "Open", dt.datetime(2026, 11, 20), 7)]

@@ -32,6 +32,9 @@ STATUSES = (NEW, OPEN, RESOLVED)
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")  # an A1 reference: its column letters, its row
 _WORKBOOK_SUFFIX = re.compile(r"\.(?:xlsx|xlsm|xls|ods)$", re.IGNORECASE)  # a workbook saved in another format
+# A message that quotes, after what its cell says, sums that change as entries are added above the
+# cell (a `Total Hours` footer's, from rules.logs.check_footers): the cell is told by the part before.
+_SUMS_QUOTED = {"LOG-TOTAL-MISMATCH": " but the entries add up to "}
 
 # The finding's own columns, shared with the Exceptions sheet of results.xlsx.
 FINDING_COLUMNS = [
@@ -75,7 +78,9 @@ def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Itera
     workbook saved again as .xls or .ods (Log.xlsx → Log.ods). A ``new`` finding (its key not seen
     last run) is a ``gone`` one (last run's key not seen now) when all but the row and the file's
     extension is the same: rule, file, sheet, pair, topic, the cell's column letters and the
-    message, which quotes the cell's value. Several alike are paired in row order, nearest first.
+    message, which quotes the cell's value (a footer's mismatch: what the footer says, the sums it
+    quotes changing with the entry added above it, :func:`_what_it_says`). Several alike are paired
+    in row order, nearest first.
 
     Renaming a workbook, or moving a sheet into another one, changes the keys of its findings too,
     and so does renaming a sheet in its workbook. Of those left, one is the other when they are the
@@ -192,7 +197,15 @@ def _likeness_in_workbook(f: Finding) -> tuple:
     topic: the pair has one such finding (a month over the limit), whose message quotes a total
     that changes as entries are added, and its row may move with them."""
     cell = _CELL.fullmatch(f.cell)
-    return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id, f.topic, cell[1] if cell else "", "" if f.topic else f.message)
+    return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id, f.topic, cell[1] if cell else "", "" if f.topic else _what_it_says(f))
+
+
+def _what_it_says(f: Finding) -> str:
+    """A finding's message, or where it also quotes sums that change week by week (a `Total Hours`
+    footer's mismatch), only what its cell says: `Total Hours says 12.00 h`. An entry inserted above
+    a footer moves it down a row and adds to the sums at once; the footer is the same."""
+    after = _SUMS_QUOTED.get(f.rule)
+    return f.message.split(after, 1)[0] if after else f.message
 
 
 def _sheet_of(f: Finding) -> tuple[str, str]:
@@ -208,7 +221,7 @@ def _likeness_in_any_file(f: Finding) -> tuple | None:
     about the sheet of that name, with that message. None for a file's own finding: its file is what
     it is about."""
     if f.cell:
-        return (f.rule, f.sheet, f.cell, f.candidate_id, f.coach_id, f.topic, f.message)
+        return (f.rule, f.sheet, f.cell, f.candidate_id, f.coach_id, f.topic, _what_it_says(f))
     if f.candidate_id or f.coach_id:
         return (f.rule, f.candidate_id, f.coach_id, f.topic)
     if f.sheet:
@@ -221,7 +234,7 @@ def _likeness_in_renamed_sheet(f: Finding) -> tuple | None:
     `Hector Ruiz 2026`): all but the sheet's name, in the same workbook. None for any other finding."""
     if not f.cell:
         return None
-    return (f.rule, _sheet_of(f)[0], f.cell, f.candidate_id, f.coach_id, f.topic, f.message)
+    return (f.rule, _sheet_of(f)[0], f.cell, f.candidate_id, f.coach_id, f.topic, _what_it_says(f))
 
 
 def _row(f: Finding) -> int:
