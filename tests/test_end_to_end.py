@@ -764,6 +764,30 @@ def test_of_a_log_and_its_copies_the_copies_are_reported_whatever_their_names_so
     assert result["pairs"][0]["coach_contact_hours"] == 2
 
 
+def test_a_sync_conflict_copy_saved_again_holds_the_repeated_entries_and_each_names_the_entry_it_repeats(tmp_path):
+    """OneDrive's `Log (1).xlsx` and Dropbox's `Log-DESKTOP-PC.xlsx` sort before the log they copy: the
+    original's entries were the LOG-DUPLICATE ones, each asking the coordinator to remove it from the log
+    the coach keeps sending, without saying where the entry it repeats is."""
+    inbox = small_inbox(tmp_path)
+    entries = [{"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, day), "contact_type": "Phone",
+                "duration": 1, "description": "check-in"} for day in (2, 9)]
+    write_workbook(inbox / "Coach Log - Lee.xlsx", {"Log": coach_log_rows(entries)})
+    write_workbook(inbox / "Coach Log - Lee (1).xlsx", {"Lee": coach_log_rows(entries[:1])})  # other bytes: read
+    write_workbook(inbox / "Coach Log - Lee-DESKTOP-PC.xlsx", {"Sheet1": coach_log_rows(entries)})
+    assert run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")).returncode == 0
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    repeats = sorted((f["file"], f["sheet"], f["cell"], f["message"]) for f in result["exceptions"] if f["rule"] == "LOG-DUPLICATE")
+    assert repeats == [
+        ("Coach Log - Lee (1).xlsx", "Lee", "A2", "coach log entry of 2026-02-02 (1.00 h) repeats the entry at A2 of "
+         "sheet 'Log' in Coach Log - Lee.xlsx; counted once"),
+        ("Coach Log - Lee-DESKTOP-PC.xlsx", "Sheet1", "A2", "coach log entry of 2026-02-02 (1.00 h) repeats the entry at "
+         "A2 of sheet 'Log' in Coach Log - Lee.xlsx; counted once"),
+        ("Coach Log - Lee-DESKTOP-PC.xlsx", "Sheet1", "A3", "coach log entry of 2026-02-09 (1.00 h) repeats the entry at "
+         "A3 of sheet 'Log' in Coach Log - Lee.xlsx; counted once"),
+    ]
+    assert result["pairs"][0]["coach_contact_hours"] == 2
+
+
 def test_each_copy_of_an_unreadable_file_is_unreadable_not_a_duplicate_read_once(tmp_path):
     """Two coaches each send an empty attachment: nothing was read from either, so neither is a
     copy "read once" (SPEC §4: FILE-DUPLICATE is a copy of a file that was read)."""
