@@ -836,6 +836,38 @@ def test_a_workbook_the_jobs_account_may_not_read_is_an_error_naming_it_not_a_qu
     assert "read access" in unreadable["fix"]
 
 
+def test_a_log_saved_again_while_the_run_reads_it_is_unreadable_not_read_as_other_bytes_than_it_hashed(tmp_path, monkeypatch):
+    """A coach saving the log again (or a sync client bringing its new version) between the moment
+    the run hashed it and the moment the reader opened it by its path: the run counted the new
+    entries under the old file's SHA-256, and looked up its formula errors and leading zeros in the
+    old bytes."""
+    from coaching_batch import read
+
+    inbox = small_inbox(tmp_path)
+    log = inbox / "Coach Log - Lee.xlsx"
+    entry = {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2}
+    write_workbook(log, {"Log": coach_log_rows([entry])})
+    opened = read._open
+
+    def saved_meanwhile(path, data=None):
+        if path.endswith("Lee.xlsx"):
+            write_workbook(log, {"Log": coach_log_rows([entry, dict(entry, date=dt.date(2026, 2, 9), duration=5)])})
+            os.utime(log, ns=(log.stat().st_atime_ns, log.stat().st_mtime_ns + 10**9))
+        return opened(path, data)
+
+    monkeypatch.setattr(read, "_open", saved_meanwhile)
+    with pytest.raises(SystemExit) as exited:
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run", "--strict"])
+    assert exited.value.code == 1
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert {i["path"]: i for i in result["inputs"]}["Coach Log - Lee.xlsx"]["status"] == "unreadable"
+    [unreadable] = [f for f in result["exceptions"] if f["rule"] == "FILE-UNREADABLE"]
+    assert unreadable["message"] == ("Coach Log - Lee.xlsx cannot be read: it changed while the run read it (saved "
+                                     "again, or still being copied or synced?): nothing in it was used")
+    assert unreadable["fix"] == "Run again once the file is saved and its copy or sync has finished."
+    assert result["pairs"][0]["coach_contact_hours"] == 0
+
+
 def test_formula_looking_text_from_an_input_stays_text_in_every_output(tmp_path):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([
