@@ -770,18 +770,32 @@ def _times_from_1904(sheet: RawSheet) -> None:
             footer.value -= shift
 
 
-def _fingerprint(path: str) -> tuple[str, bytes | None]:
-    """The file's SHA-256 and, unless it is large, its bytes: the file is read once for both, and
-    the zip is then inspected in memory. Raises OSError when the file cannot be read."""
+def _fingerprint(path: str) -> tuple[str, bytes | None, tuple[int, int]]:
+    """The file's SHA-256, unless it is large its bytes, and its size and time of last change as it
+    was opened (see :func:`_changed`): the file is read once for hash and bytes, and the zip is then
+    inspected in memory. Raises OSError when the file cannot be read."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        if os.fstat(handle.fileno()).st_size <= _HELD_BYTES:
+        info = os.fstat(handle.fileno())
+        signature = (info.st_size, info.st_mtime_ns)
+        if info.st_size <= _HELD_BYTES:
             data = handle.read()
             digest.update(data)
-            return digest.hexdigest(), data
+            return digest.hexdigest(), data, signature
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest(), None
+    return digest.hexdigest(), None, signature
+
+
+def _changed(path: str, signature: tuple[int, int]) -> bool:
+    """Whether the file was saved again (or still being copied or synced) since it was hashed: the
+    reader opens it again by its path, so its sheets may be of other bytes than its SHA-256 and the
+    cells the later passes look up in the bytes hashed."""
+    try:
+        info = os.stat(path)
+    except OSError:  # gone since: nothing to compare with (an open file keeps its bytes)
+        return False
+    return (info.st_size, info.st_mtime_ns) != signature
 
 
 def _sha256(path: str) -> str:
@@ -1324,7 +1338,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
     """
     result = WorkbookRead(relpath=relpath)
     try:
-        result.sha256, data = _fingerprint(path)
+        result.sha256, data, signature = _fingerprint(path)
     except OSError as exc:
         result.unopened, result.fix = _unopened(exc)
         return result
@@ -1390,10 +1404,14 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
         if not _is_panic(exc):
             raise
         result.error, result.sheets = f"{_CRASHED} [{str(exc).strip()[:200]}]", []
+    if not result.error and _changed(path, signature):
+        result.error, result.fix, result.sheets = _CHANGED, _CHANGED_FIX, []
     return result
 
 
 _CRASHED = "the reader crashed on it (the file is malformed or hostile)"
+_CHANGED = "it changed while the run read it (saved again, or still being copied or synced?): nothing in it was used"
+_CHANGED_FIX = "Run again once the file is saved and its copy or sync has finished."
 _NO_SHEETS = "it is damaged: no sheet can be found in it (a bad copy?)"
 # what to do about an unreadable file where opening it in Excel and saving it again (the catalogue's
 # fix) cannot be done: nothing in it to save, or nothing Excel would make smaller

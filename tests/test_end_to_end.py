@@ -764,6 +764,30 @@ def test_of_a_log_and_its_copies_the_copies_are_reported_whatever_their_names_so
     assert result["pairs"][0]["coach_contact_hours"] == 2
 
 
+def test_a_sync_conflict_copy_saved_again_holds_the_repeated_entries_and_each_names_the_entry_it_repeats(tmp_path):
+    """OneDrive's `Log (1).xlsx` and Dropbox's `Log-DESKTOP-PC.xlsx` sort before the log they copy: the
+    original's entries were the LOG-DUPLICATE ones, each asking the coordinator to remove it from the log
+    the coach keeps sending, without saying where the entry it repeats is."""
+    inbox = small_inbox(tmp_path)
+    entries = [{"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, day), "contact_type": "Phone",
+                "duration": 1, "description": "check-in"} for day in (2, 9)]
+    write_workbook(inbox / "Coach Log - Lee.xlsx", {"Log": coach_log_rows(entries)})
+    write_workbook(inbox / "Coach Log - Lee (1).xlsx", {"Lee": coach_log_rows(entries[:1])})  # other bytes: read
+    write_workbook(inbox / "Coach Log - Lee-DESKTOP-PC.xlsx", {"Sheet1": coach_log_rows(entries)})
+    assert run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")).returncode == 0
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    repeats = sorted((f["file"], f["sheet"], f["cell"], f["message"]) for f in result["exceptions"] if f["rule"] == "LOG-DUPLICATE")
+    assert repeats == [
+        ("Coach Log - Lee (1).xlsx", "Lee", "A2", "coach log entry of 2026-02-02 (1.00 h) repeats the entry at A2 of "
+         "sheet 'Log' in Coach Log - Lee.xlsx; counted once"),
+        ("Coach Log - Lee-DESKTOP-PC.xlsx", "Sheet1", "A2", "coach log entry of 2026-02-02 (1.00 h) repeats the entry at "
+         "A2 of sheet 'Log' in Coach Log - Lee.xlsx; counted once"),
+        ("Coach Log - Lee-DESKTOP-PC.xlsx", "Sheet1", "A3", "coach log entry of 2026-02-09 (1.00 h) repeats the entry at "
+         "A3 of sheet 'Log' in Coach Log - Lee.xlsx; counted once"),
+    ]
+    assert result["pairs"][0]["coach_contact_hours"] == 2
+
+
 def test_each_copy_of_an_unreadable_file_is_unreadable_not_a_duplicate_read_once(tmp_path):
     """Two coaches each send an empty attachment: nothing was read from either, so neither is a
     copy "read once" (SPEC §4: FILE-DUPLICATE is a copy of a file that was read)."""
@@ -810,6 +834,38 @@ def test_a_workbook_the_jobs_account_may_not_read_is_an_error_naming_it_not_a_qu
     assert unreadable["message"] == ("Coach Log - Lee.xlsx cannot be read: the account that runs the job "
                                      "may not read it [Permission denied]") == f"Coach Log - Lee.xlsx cannot be read: {entry['note']}"
     assert "read access" in unreadable["fix"]
+
+
+def test_a_log_saved_again_while_the_run_reads_it_is_unreadable_not_read_as_other_bytes_than_it_hashed(tmp_path, monkeypatch):
+    """A coach saving the log again (or a sync client bringing its new version) between the moment
+    the run hashed it and the moment the reader opened it by its path: the run counted the new
+    entries under the old file's SHA-256, and looked up its formula errors and leading zeros in the
+    old bytes."""
+    from coaching_batch import read
+
+    inbox = small_inbox(tmp_path)
+    log = inbox / "Coach Log - Lee.xlsx"
+    entry = {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2}
+    write_workbook(log, {"Log": coach_log_rows([entry])})
+    opened = read._open
+
+    def saved_meanwhile(path, data=None):
+        if path.endswith("Lee.xlsx"):
+            write_workbook(log, {"Log": coach_log_rows([entry, dict(entry, date=dt.date(2026, 2, 9), duration=5)])})
+            os.utime(log, ns=(log.stat().st_atime_ns, log.stat().st_mtime_ns + 10**9))
+        return opened(path, data)
+
+    monkeypatch.setattr(read, "_open", saved_meanwhile)
+    with pytest.raises(SystemExit) as exited:
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run", "--strict"])
+    assert exited.value.code == 1
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert {i["path"]: i for i in result["inputs"]}["Coach Log - Lee.xlsx"]["status"] == "unreadable"
+    [unreadable] = [f for f in result["exceptions"] if f["rule"] == "FILE-UNREADABLE"]
+    assert unreadable["message"] == ("Coach Log - Lee.xlsx cannot be read: it changed while the run read it (saved "
+                                     "again, or still being copied or synced?): nothing in it was used")
+    assert unreadable["fix"] == "Run again once the file is saved and its copy or sync has finished."
+    assert result["pairs"][0]["coach_contact_hours"] == 0
 
 
 def test_formula_looking_text_from_an_input_stays_text_in_every_output(tmp_path):

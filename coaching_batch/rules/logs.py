@@ -202,7 +202,13 @@ DUPLICATE_KEY = ["kind", "candidate_id", "coach_id", "date", "duration", "contac
 
 
 def _repeated_entries(entries: pd.DataFrame) -> np.ndarray:
-    """Where an entry repeats an earlier one in every cell of :data:`DUPLICATE_KEY` (LOG-DUPLICATE).
+    """For each entry, the position of the entry it repeats in every cell of :data:`DUPLICATE_KEY`
+    (LOG-DUPLICATE), or -1.
+
+    Of entries alike, the one counted is in the file with the shortest name, then the first read: as
+    with a workbook's copy (FILE-DUPLICATE), a copy's name adds to its original's, and a sync
+    client's conflict copy saved again (`Log (1).xlsx`, `Log-DESKTOP-PC.xlsx`, which sort first)
+    holds the repeats, not the log the coach keeps sending.
 
     Compared as whole numbers: each column's distinct values numbered (blank is its own number).
     The text columns are numbered only among the entries that share their pair, kind, date and
@@ -212,11 +218,18 @@ def _repeated_entries(entries: pd.DataFrame) -> np.ndarray:
     def numbered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame({column: pd.factorize(frame[column])[0] for column in columns})
 
-    repeated = np.zeros(len(entries), dtype=bool)
+    repeats = np.full(len(entries), -1, dtype=np.int64)
     maybe = np.flatnonzero(numbered(entries, ["pair", "kind", "date", "duration"]).duplicated(keep=False).to_numpy())
     if len(maybe):
-        repeated[maybe] = numbered(entries.iloc[maybe], DUPLICATE_KEY).duplicated(keep="first").to_numpy()
-    return repeated
+        files, names = pd.factorize(entries["_file"].iloc[maybe])
+        name_length = np.array([len(str(name).rsplit("/", 1)[-1]) for name in names], dtype=np.int64)[files]
+        maybe = maybe[np.lexsort((maybe, name_length))]  # the shortest file name first, then reading order
+        alike = numbered(entries.iloc[maybe], DUPLICATE_KEY).groupby(DUPLICATE_KEY, sort=False).ngroup().to_numpy()
+        first = np.zeros(alike.max() + 1, dtype=np.int64)
+        groups, at = np.unique(alike, return_index=True)
+        first[groups] = maybe[at]
+        repeats[maybe] = np.where(first[alike] == maybe, -1, first[alike])
+    return repeats
 
 
 # A forked copy judges the smaller log only when it holds at least this share of the entries (the ITSS
@@ -332,8 +345,8 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     ]
     reason = np.select([np.asarray(mask, dtype=bool) for mask, _ in reasons], [why for _, why in reasons], default="").astype(object)
 
-    repeated = _repeated_entries(entries)
-    reason[repeated & (reason == "")] = "LOG-DUPLICATE"
+    repeats = _repeated_entries(entries)
+    reason[(repeats >= 0) & (reason == "")] = "LOG-DUPLICATE"
     entries["reason"] = pd.Series(reason, index=entries.index, dtype="str")
     entries["counted"] = entries["reason"] == ""
 
@@ -348,8 +361,9 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
 
     about = _PairWords(pairs, programs)
     flagged = entries["reason"].isin(["LOG-DURATION-INVALID", "LOG-DATE-FUTURE", "LOG-OUTSIDE-WINDOW", "AGREEMENT-MISSING", "LOG-DUPLICATE"])
-    for row in _rows(entries, flagged):
-        findings.append(_entry_finding(row, as_of, about))
+    places = _repeated_places(entries, repeats, entries["reason"].to_numpy() == "LOG-DUPLICATE")
+    for position, row in zip(np.flatnonzero(flagged.to_numpy()), _rows(entries, flagged)):
+        findings.append(_entry_finding(row, as_of, about, places.get(position, "")))
     implausible = (entries["duration"] > implausible_minutes).fillna(False).astype(bool) & judged
     limits = pd.Series(implausible_minutes, index=entries.index)
     for row, limit in zip(_rows(entries, implausible), limits[implausible]):
@@ -535,7 +549,27 @@ def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message
     return findings
 
 
-def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding:
+def _repeated_places(entries: pd.DataFrame, repeats: np.ndarray, repeated: np.ndarray) -> dict[int, str]:
+    """Where the entry each repeated one repeats is (position → `A2 of sheet 'Log' in Log.xlsx`), said
+    as seen from the repeat: its file and sheet only when they are another's."""
+    later = np.flatnonzero(repeated)
+    if not len(later):
+        return {}
+    both = np.concatenate([repeats[later], later])  # the entries repeated, then their repeats
+    letter, row, sheet, file = (entries[name].iloc[both].tolist() for name in ("row_col", "_row", "_sheet", "_file"))
+    places = {}
+    for i, position in enumerate(later.tolist()):
+        j = i + len(later)
+        place = f"{letter[i]}{row[i]}"
+        if file[i] != file[j]:
+            place += f" of sheet '{sheet[i]}' in {file[i]}"
+        elif sheet[i] != sheet[j]:
+            place += f" of sheet '{sheet[i]}'"
+        places[position] = place
+    return places
+
+
+def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords, repeats: str = "") -> Finding:
     kind = LOG_KINDS[row["kind"]]
     date = day_text(row["date"])
     program = about.program(row)
@@ -561,7 +595,7 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords) -> Finding
                     fix = f"Check the date: only entries from {words['start_label']} to {words['end_label']} count."
             return finding(row["reason"], text, program=program, fix=fix, **_where(row, "date_col"))
         case _:
-            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({hours_text(row['duration'])} h) repeats an entry already read; counted once", program=program, **_where(row, "row_col"))
+            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({hours_text(row['duration'])} h) repeats the entry at {repeats}; counted once", program=program, **_where(row, "row_col"))
 
 
 def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, int | None]],
