@@ -42,6 +42,7 @@ def _normalise_text(value: str) -> str:
         text = unicodedata.normalize("NFKC", text).translate(DASHES_AS_HYPHENS).translate(_INVISIBLE).strip()
     if _CURLY.search(text):  # rare: translate() on every text of a sheet's first rows costs more than the look
         text = text.translate(PLAIN_QUOTES)
+    text = text.lstrip("* ")  # "*Date": a required column marked, as some forms do, before its name
     for _ in range(2):  # "Hours (h:mm):" has both a hint and a colon
         text = text.rstrip(" :*").strip()
         text = _HINT.sub("", text).strip()

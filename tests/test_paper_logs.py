@@ -617,3 +617,12 @@ def test_a_footer_counts_only_the_entries_above_it_and_a_sheet_of_two_pairs_only
     assert check_footers(PAGES, [("log.xlsx", "Page 1", Footer(9, 2, 1.5), 90)]) == []
     [mismatch] = check_footers(PAGES, [("mixed.xlsx", "Both", Footer(4, 2, 4), 240)])
     assert mismatch.candidate_id == "" and "2.00 h on this page" in mismatch.message and "whole log" not in mismatch.message
+
+
+@pytest.mark.parametrize("contact", ["Contact Type", "CONTACT TYPE:", "*Type of Contact"])
+def test_a_coach_log_headed_contact_type_or_with_a_leading_asterisk_is_a_coach_log(contact):
+    """`Contact Type` for `Type of Contact`, and a required column marked `*Date` as some forms do: the
+    coach's log is still the coach's; taken for a candidate log, its hours would count as the candidate's."""
+    found = recognise([["*Candidate ID", "*Coach ID", "*Date", contact, "*Duration", "Description"]])
+    assert (found.table, found.missing) == ("coach_log", [])
+    assert (found.columns["candidate_id"], found.columns["contact_type"], found.columns["duration"]) == (0, 3, 4)
