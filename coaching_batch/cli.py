@@ -503,7 +503,7 @@ def ledger_export(file: Path, since: date | None, until: date | None, coach_id: 
     with _open_ledger(state) as book:
         payments = book.payments(since=since, until=until, coach_id=coach_id)
     try:
-        write_ledger_payments(payments, file)
+        write_ledger_payments(payments, file, since=since, until=until, coach_id=coach_id, as_of=date.today())
     except (OSError, FileCreateError) as exc:  # no such folder, a file where the folder should be, no room
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
         if not file.parent.exists():
