@@ -434,14 +434,19 @@ def ledger_runs(state: Path) -> None:
     rows = []
     for run in runs.to_dict("records"):
         counts = json.loads(run["counts"] or "{}")
-        exit_status = run["exit_status"]  # none for a run killed or rebuilt: NaN once a column mixes them
         status = "interrupted" if run["status"] == "writing" and not going else run["status"]  # as the next run records it
         rows.append([str(run["run_id"]), run["as_of"], run["program"], status,
-                     "" if exit_status is None or exit_status != exit_status else str(int(exit_status)), str(run["files"]),
+                     _whole(run["exit_status"]), _whole(run["files"]),
                      str(counts.get("pairs", "")), "" if run["status"] == "writing" else str(run["paid"]),
                      str(counts.get("errors", "")),
                      run["out_dir"] or ""])
     _print_rows(["Run", "As of", "Program", "Status", "Exit", "Inputs", "Pairs", "Paid", "Errors", "Outputs"], rows)
+
+
+def _whole(value: object) -> str:
+    """A count or exit status as a whole number; blank when the ledger does not know it (a run killed,
+    or recovered or rebuilt from its payment sheet): None, or NaN once a column mixes them with numbers."""
+    return "" if value is None or value != value else str(int(value))
 
 
 def _a_run_going(state: Path) -> bool:

@@ -610,10 +610,12 @@ class Ledger:
 
     def runs(self) -> pd.DataFrame:
         """Every run, oldest first; ``paid``: the payments its sheet carried (issued, or voided since),
-        counted from the payments themselves, so a run killed after delivering its sheet shows them."""
+        counted from the payments themselves, so a run killed after delivering its sheet shows them;
+        ``files``: the inputs it read, unknown (None) for a run recorded from a payment sheet (recovered or
+        rebuilt: no inbox)."""
         return pd.read_sql_query(
             "SELECT run_id, as_of, program, status, exit_status, started_at, finished_at, counts, out_dir, "
-            "(SELECT count(*) FROM run_inputs i WHERE i.run_id = r.run_id) AS files, "
+            "CASE WHEN r.inbox = '' THEN NULL ELSE (SELECT count(*) FROM run_inputs i WHERE i.run_id = r.run_id) END AS files, "
             "(SELECT count(*) FROM payments p WHERE p.run_id = r.run_id AND p.status != ?) AS paid "
             "FROM runs r ORDER BY run_id",
             self.db, params=(PENDING,))

@@ -82,6 +82,16 @@ def ledger_command(*args: str, state: Path) -> subprocess.CompletedProcess:
     return command("ledger", *args, "--state", str(state))
 
 
+def listed_runs(completed: subprocess.CompletedProcess) -> list[dict[str, str]]:
+    """The rows `ledger runs` printed, each cell under its header (a blank cell is "")."""
+    assert completed.returncode == 0, completed.stderr
+    header, *rows = completed.stdout.splitlines()
+    names = header.split("  ")  # two spaces between the columns, one inside a header ("As of")
+    names = [name.strip() for name in names if name.strip()]
+    starts = [header.index(name) for name in names] + [None]
+    return [{name: row[start:end].strip() for name, start, end in zip(names, starts, starts[1:])} for row in rows]
+
+
 # --- the ledger lost, emptied, damaged or restored from an old copy -----------------------------
 
 
@@ -130,6 +140,10 @@ def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "1 payment recorded as issued ($300.00)" in rebuilt.stdout and "Voids cannot be known" in rebuilt.stdout
     assert f"{ALICIA_BROOKS}  issued {WEEK1}" in rebuilt.stdout
+    # what a payment sheet cannot tell is blank, its inputs too (they showed 0 beside a blank Exit and Pairs)
+    [listed] = listed_runs(ledger_command("runs", state=state))
+    assert listed["As of"] == WEEK1 and listed["Paid"] == "1" and listed["Status"] == "completed"
+    assert listed["Exit"] == listed["Inputs"] == listed["Pairs"] == listed["Errors"] == ""
 
     week2 = run_week(inbox, WEEK2)
     assert week2.returncode == 0, week2.stderr
