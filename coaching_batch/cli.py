@@ -530,10 +530,11 @@ def ledger_void(payment_id: str, reason: str, on: date, state: Path) -> None:
     """Mark an issued payment voided by finance: the next run pays the stipend again if still payable."""
     from .ledger import ledger_path, state_lock
 
+    not_done = f"payment {payment_id.strip().upper()} was not voided"
     if not ledger_path(state).is_file():
         _open_ledger(state)  # says there is no ledger there, exit 2
     try:
-        with state_lock(state, LOCK_WAIT_SECONDS), _open_ledger(state, writable=True) as book:
+        with state_lock(state, LOCK_WAIT_SECONDS), _open_ledger(state, writable=True, not_done=not_done) as book:
             book.void(payment_id, reason, on)
     except CoachingBatchError as exc:
         _fail(str(exc), False)
@@ -545,11 +546,15 @@ for _command in LEDGER_RECOVERY_COMMANDS:
     ledger.add_command(_command)
 
 
-def _open_ledger(state: Path, writable: bool = False):
-    from .ledger import Ledger, ledger_path
+def _open_ledger(state: Path, writable: bool = False, not_done: str = "it cannot be read"):
+    """The state folder's ledger, opened for a ledger command; none there, or damaged (``not_done``: what
+    the command could not do, as it pays nothing), is one Error: line (exit 2)."""
+    from .ledger import Ledger, LedgerDamaged, ledger_path
 
     try:
         book = Ledger.open_existing(state, writable=writable)
+    except LedgerDamaged as exc:
+        _fail(exc.saying(not_done), False)
     except CoachingBatchError as exc:
         _fail(str(exc), False)
     if book is None:

@@ -194,22 +194,32 @@ FOLDER_NOT_FILE = "a folder of that name, not the ledger's file"
 
 
 class LedgerDamaged(UsageError):
-    """The ledger file is not a database, or fails SQLite's integrity check; ``detail`` says how."""
+    """The ledger file is not a database, or fails SQLite's integrity check; ``detail`` says how. Its
+    message is a run's (nothing was paid); :meth:`saying` gives another command's."""
 
     def __init__(self, path: Path, detail: str):
         super().__init__(damaged_message(path, detail))
+        self.path = path
         self.detail = detail
 
+    def saying(self, not_done: str) -> str:
+        """The message for a command that does not pay: ``not_done`` says what it could not do."""
+        return damaged_message(self.path, self.detail, not_done)
 
-def damaged_message(path: Path, detail: str) -> str:
-    """The ledger at ``path`` damaged: what to do, in commands that work when pasted from any folder
-    (the ledger commands' own default is the current folder's state/), the newest backup named."""
+
+RUN_NOT_DONE = "nothing was paid"  # what a run refused for a damaged ledger did not do
+
+
+def damaged_message(path: Path, detail: str, not_done: str = RUN_NOT_DONE) -> str:
+    """The ledger at ``path`` damaged: what could not be done (``not_done``: a run paid nothing), and
+    what to do, in commands that work when pasted from any folder (the ledger commands' own default
+    is the current folder's state/), the newest backup named."""
     state = as_typed(Path(path).parent)
     backups = list_backups(Path(path).parent)
     copy = (f"its newest backup with `coaching-batch ledger restore {as_typed(backups[-1])} --state {state}` (each "
             f"run keeps one in {backups_dir(Path(path).parent)})" if backups else
             f"a good copy with `coaching-batch ledger restore FILE --state {state}`")
-    return (f"the ledger {path} is damaged ({detail}); nothing was paid. Put back {copy}, or rebuild it from the "
+    return (f"the ledger {path} is damaged ({detail}); {not_done}. Put back {copy}, or rebuild it from the "
             f"delivered payment sheets with `coaching-batch ledger rebuild --state {state}`")
 
 

@@ -880,6 +880,31 @@ def test_restore_is_refused_at_once_while_a_run_is_using_the_ledger(tmp_path):
     assert (state / "ledger.sqlite").read_bytes() == before and not (state / "backups").exists()
 
 
+# where a sync client wrote over the ledger: all of it, the page after its header (SQLite cannot open
+# it), a page further on (it opens, and fails the integrity check)
+@pytest.mark.parametrize("offset, opens", [(0, False), (4096, False), (8192, True)])
+def test_the_ledger_commands_on_a_damaged_ledger_say_what_they_could_not_do_not_that_nothing_was_paid(tmp_path, offset,
+                                                                                                     opens):
+    """`ledger verify` (and runs, payments, void) on a damaged ledger said "nothing was paid", the words
+    of a refused run, though they never pay: each says what it could not do, and to restore or rebuild."""
+    state = tmp_path / "state"
+    with Ledger.open(state):
+        pass
+    with (state / "ledger.sqlite").open("r+b") as file:
+        file.seek(offset)
+        file.write(b"\xde\xad\xbe\xef" * 1024)
+    verified = ledger_command("verify", state=state)
+    assert verified.returncode == 1 and "nothing was paid" not in verified.stdout
+    assert "could not be checked against the delivered payment sheets" in verified.stdout
+    assert "ledger restore" in verified.stdout and "ledger rebuild" in verified.stdout
+    if opens:
+        return
+    for args, not_done in ((["runs"], "it cannot be read"), (["payments"], "it cannot be read"),
+                           (["void", MADE_UP, "--reason", "returned"], f"payment {MADE_UP} was not voided")):
+        error = one_error_line(ledger_command(*args, state=state))
+        assert f"; {not_done}. Put back" in error and "ledger rebuild" in error and "nothing was paid" not in error
+
+
 def test_verify_without_a_ledger_exits_1(tmp_path):
     missing = ledger_command("verify", state=tmp_path / "state")
     assert missing.returncode == 1 and "no ledger" in missing.stdout
