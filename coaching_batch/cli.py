@@ -471,6 +471,12 @@ def _payment_filters(command):
     return command
 
 
+def _issued_between(since: date | None, until: date | None) -> None:
+    """Refuse a --from after --to: no payment is issued in it, and "(none)" read as a ledger with none."""
+    if since and until and since > until:
+        raise _Refused(f"--from {since} is after --to {until}: give the earlier date with --from")
+
+
 # a run killed after recording its payments as pending: its payment sheet may have been delivered
 PENDING_NOTE = ("pending: their run has not finished, or was stopped before it finished (`coaching-batch ledger verify` "
                 "says whether its payment sheet was delivered; the next run records them as issued or pays them)")
@@ -481,6 +487,7 @@ PENDING_NOTE = ("pending: their run has not finished, or was stopped before it f
 def ledger_payments(since: date | None, until: date | None, coach_id: str | None, state: Path) -> None:
     """List the payments issued (and voided), by the date of the run that issued them; and those
     pending, of a run not finished or stopped before it finished."""
+    _issued_between(since, until)
     with _open_ledger(state) as book:
         payments = book.payments(since=since, until=until, coach_id=coach_id, include_pending=True)
     rows = [[p["payment_id"], p["status"], p["issued_on"], p["coach_id"], _one_line(_text(p["coach_name"]), CONSOLE_TEXT_CHARS),
@@ -505,6 +512,7 @@ def ledger_export(file: Path, since: date | None, until: date | None, coach_id: 
 
     if file.suffix.lower() != ".xlsx":
         raise _Refused(f"{file} should end in .xlsx")
+    _issued_between(since, until)
     with _open_ledger(state) as book:
         payments = book.payments(since=since, until=until, coach_id=coach_id)
     try:

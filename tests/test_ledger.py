@@ -258,6 +258,19 @@ def test_ledger_export_into_a_folder_that_is_not_there_is_one_error_line(weeks, 
     assert not (tmp_path / "nosuch").exists()
 
 
+def test_a_from_date_after_the_to_date_is_refused_in_one_error_line(weeks, tmp_path):
+    """`ledger payments --from 2026-08-10 --to 2026-07-01` printed "(none)" and exit 0, as for a ledger
+    with no payments then; export wrote an empty workbook."""
+    target = tmp_path / "export.xlsx"
+    for args in (["payments"], ["export", str(target)]):
+        refused = command("ledger", *args, "--from", WEEK2, "--to", WEEK1, "--state", str(weeks["state"]))
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert refused.stderr == f"Error: --from {WEEK2} is after --to {WEEK1}: give the earlier date with --from\n"
+    assert not target.exists()
+    one_day = command("ledger", "payments", "--from", WEEK2, "--to", WEEK2, "--state", str(weeks["state"]))
+    assert one_day.returncode == 0 and "1 issued" in one_day.stdout
+
+
 # --- pay once, dry runs, folders ---------------------------------------------------------------
 
 
