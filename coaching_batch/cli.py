@@ -428,6 +428,8 @@ def ledger_runs(state: Path) -> None:
     """List every run recorded, oldest first."""
     import json
 
+    from .ledger import RUN_PROGRAMS
+
     with _open_ledger(state) as book:
         runs = book.runs()
     going = _a_run_going(state) if (runs["status"] == "writing").any() else False
@@ -435,7 +437,8 @@ def ledger_runs(state: Path) -> None:
     for run in runs.to_dict("records"):
         counts = json.loads(run["counts"] or "{}")
         status = "interrupted" if run["status"] == "writing" and not going else run["status"]  # as the next run records it
-        rows.append([str(run["run_id"]), run["as_of"], run["program"], status,
+        programs = counts.get(RUN_PROGRAMS) or [run["program"]]  # a run recorded before they were kept: its default
+        rows.append([str(run["run_id"]), run["as_of"], ", ".join(programs), status,
                      _whole(run["exit_status"]), _whole(run["files"]),
                      str(counts.get("pairs", "")), "" if run["status"] == "writing" else str(run["paid"]),
                      str(counts.get("errors", "")),

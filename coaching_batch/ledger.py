@@ -48,6 +48,7 @@ from .errors import StateLocked, UsageError, as_typed
 from .findings import Finding, Severity, finding
 from .model import RunResult
 from .reports.exceptions import OPEN, finding_key, topic_of_key
+from .reports.programs import run_programs
 
 LEDGER_FILENAME = "ledger.sqlite"
 LOCK_FILENAME = "ledger.lock"
@@ -60,6 +61,7 @@ DISK_NEARLY_FULL_BYTES = 1024 * 1024  # less free beside the ledger: an I/O erro
 BACKUP_PREFIX = "ledger-"  # backups/ledger-20261120-060000-123456.sqlite (names sort by time)
 
 PENDING, ISSUED, VOIDED = "pending", "issued", "voided"
+RUN_PROGRAMS = "programs"  # the key of a run's programs in its counts (JSON)
 WRITING, COMPLETED, INTERRUPTED = "writing", "completed", "interrupted"
 
 # Each entry upgrades the schema by one version; a new version is a new entry, never an edit.
@@ -473,8 +475,9 @@ class Ledger:
         sheet = str(Path(out_dir).resolve() / "payments.xlsx")
         with self.transaction() as db:
             run_id = db.execute(
-                "INSERT INTO runs (program, as_of, inbox, out_dir, started_at, status) VALUES (?, ?, ?, ?, ?, ?)",
-                (result.policy.name, result.as_of.isoformat(), result.inbox, str(Path(out_dir).resolve()), _now(), WRITING),
+                "INSERT INTO runs (program, as_of, inbox, out_dir, started_at, status, counts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (result.policy.name, result.as_of.isoformat(), result.inbox, str(Path(out_dir).resolve()), _now(), WRITING,
+                 json.dumps(_run_programs(result))),
             ).lastrowid
             db.executemany("INSERT INTO run_inputs VALUES (?, ?, ?, ?)",
                            [(run_id, i.path, i.sha256, i.status) for i in result.inputs])
@@ -521,7 +524,7 @@ class Ledger:
             # holds their history now (a dry run looking back before this run finds them once, not twice)
             db.executemany("DELETE FROM findings WHERE program = ? AND key = ?", [(program, key) for key in result.moved])
             db.execute("UPDATE runs SET status = ?, finished_at = ?, exit_status = ?, counts = ? WHERE run_id = ?",
-                       (COMPLETED, _now(), exit_status, json.dumps(result.counts), run_id))
+                       (COMPLETED, _now(), exit_status, json.dumps({**result.counts, **_run_programs(result)}), run_id))
             crash_point("completing")
 
     # -- the delivered payment sheets ------------------------------------------------
@@ -918,6 +921,12 @@ def _iso(value: object) -> str | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return pd.Timestamp(value).date().isoformat()
+
+
+def _run_programs(result: RunResult) -> dict[str, list[str]]:
+    """The programs a run covered (its default first when it names none), kept with its counts: the
+    runs table has a column for its default program only, under which its findings' history is kept."""
+    return {RUN_PROGRAMS: list(run_programs(result))}
 
 
 def _payment_program(payment: dict, default: str) -> str:

@@ -1442,6 +1442,23 @@ def test_each_payment_is_recorded_under_its_own_program(tmp_path, policy):
     assert [(r[0], r[3]) for r in rows[1:]] == [("P-1001-2001", "itss-coaching"), ("P-5001-6001", TIERED)]
 
 
+def test_ledger_runs_names_every_program_a_run_covered(tmp_path, policy):
+    """The Program column showed the run's default program alone for a run of three; a run recorded
+    before the ledger kept them still shows its default."""
+    result = programs_result(policy)
+    with Ledger.open(tmp_path / "state") as ledger:
+        ledger.record_completed(ledger.record_pending(result, tmp_path / "out"), result, 0)
+        result.payments = result.payments.iloc[0:0]  # paid once
+        ledger.record_pending(result, tmp_path / "out-killed")  # killed before it finished: known from its start
+        ledger.db.execute("UPDATE runs SET counts = '{}' WHERE run_id = 1")  # as an earlier version recorded it
+        ledger.record_completed(ledger.record_pending(result, tmp_path / "out-3"), result, 0)
+    listed = command("ledger", "runs", "--state", str(tmp_path / "state"))
+    assert listed.returncode == 0, listed.stderr
+    every = f"itss-coaching, {MENTORING}, {TIERED}"
+    assert [every in line for line in listed.stdout.splitlines()[1:]] == [False, True, True]
+    assert listed.stdout.splitlines()[1].split()[2] == "itss-coaching"
+
+
 def test_a_payment_frame_without_programs_is_recorded_under_the_runs_program(tmp_path, policy):
     result = programs_result(policy)
     result.payments = result.payments.drop(columns=["program", "amount_basis"])
