@@ -428,20 +428,28 @@ def ledger_runs(state: Path) -> None:
     """List every run recorded, oldest first."""
     import json
 
+    from .ledger import RUN_PROGRAMS
+
     with _open_ledger(state) as book:
         runs = book.runs()
     going = _a_run_going(state) if (runs["status"] == "writing").any() else False
     rows = []
     for run in runs.to_dict("records"):
         counts = json.loads(run["counts"] or "{}")
-        exit_status = run["exit_status"]  # none for a run killed or rebuilt: NaN once a column mixes them
         status = "interrupted" if run["status"] == "writing" and not going else run["status"]  # as the next run records it
-        rows.append([str(run["run_id"]), run["as_of"], run["program"], status,
-                     "" if exit_status is None or exit_status != exit_status else str(int(exit_status)), str(run["files"]),
+        programs = counts.get(RUN_PROGRAMS) or [run["program"]]  # a run recorded before they were kept: its default
+        rows.append([str(run["run_id"]), run["as_of"], ", ".join(programs), status,
+                     _whole(run["exit_status"]), _whole(run["files"]),
                      str(counts.get("pairs", "")), "" if run["status"] == "writing" else str(run["paid"]),
                      str(counts.get("errors", "")),
                      run["out_dir"] or ""])
     _print_rows(["Run", "As of", "Program", "Status", "Exit", "Inputs", "Pairs", "Paid", "Errors", "Outputs"], rows)
+
+
+def _whole(value: object) -> str:
+    """A count or exit status as a whole number; blank when the ledger does not know it (a run killed,
+    or recovered or rebuilt from its payment sheet): None, or NaN once a column mixes them with numbers."""
+    return "" if value is None or value != value else str(int(value))
 
 
 def _a_run_going(state: Path) -> bool:
@@ -466,6 +474,12 @@ def _payment_filters(command):
     return command
 
 
+def _issued_between(since: date | None, until: date | None) -> None:
+    """Refuse a --from after --to: no payment is issued in it, and "(none)" read as a ledger with none."""
+    if since and until and since > until:
+        raise _Refused(f"--from {since} is after --to {until}: give the earlier date with --from")
+
+
 # a run killed after recording its payments as pending: its payment sheet may have been delivered
 PENDING_NOTE = ("pending: their run has not finished, or was stopped before it finished (`coaching-batch ledger verify` "
                 "says whether its payment sheet was delivered; the next run records them as issued or pays them)")
@@ -476,6 +490,7 @@ PENDING_NOTE = ("pending: their run has not finished, or was stopped before it f
 def ledger_payments(since: date | None, until: date | None, coach_id: str | None, state: Path) -> None:
     """List the payments issued (and voided), by the date of the run that issued them; and those
     pending, of a run not finished or stopped before it finished."""
+    _issued_between(since, until)
     with _open_ledger(state) as book:
         payments = book.payments(since=since, until=until, coach_id=coach_id, include_pending=True)
     rows = [[p["payment_id"], p["status"], p["issued_on"], p["coach_id"], _one_line(_text(p["coach_name"]), CONSOLE_TEXT_CHARS),
@@ -500,10 +515,11 @@ def ledger_export(file: Path, since: date | None, until: date | None, coach_id: 
 
     if file.suffix.lower() != ".xlsx":
         raise _Refused(f"{file} should end in .xlsx")
+    _issued_between(since, until)
     with _open_ledger(state) as book:
         payments = book.payments(since=since, until=until, coach_id=coach_id)
     try:
-        write_ledger_payments(payments, file)
+        write_ledger_payments(payments, file, since=since, until=until, coach_id=coach_id, as_of=date.today())
     except (OSError, FileCreateError) as exc:  # no such folder, a file where the folder should be, no room
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
         if not file.parent.exists():
@@ -525,10 +541,11 @@ def ledger_void(payment_id: str, reason: str, on: date, state: Path) -> None:
     """Mark an issued payment voided by finance: the next run pays the stipend again if still payable."""
     from .ledger import ledger_path, state_lock
 
+    not_done = f"payment {payment_id.strip().upper()} was not voided"
     if not ledger_path(state).is_file():
         _open_ledger(state)  # says there is no ledger there, exit 2
     try:
-        with state_lock(state, LOCK_WAIT_SECONDS), _open_ledger(state, writable=True) as book:
+        with state_lock(state, LOCK_WAIT_SECONDS), _open_ledger(state, writable=True, not_done=not_done) as book:
             book.void(payment_id, reason, on)
     except CoachingBatchError as exc:
         _fail(str(exc), False)
@@ -540,11 +557,15 @@ for _command in LEDGER_RECOVERY_COMMANDS:
     ledger.add_command(_command)
 
 
-def _open_ledger(state: Path, writable: bool = False):
-    from .ledger import Ledger, ledger_path
+def _open_ledger(state: Path, writable: bool = False, not_done: str = "it cannot be read"):
+    """The state folder's ledger, opened for a ledger command; none there, or damaged (``not_done``: what
+    the command could not do, as it pays nothing), is one Error: line (exit 2)."""
+    from .ledger import Ledger, LedgerDamaged, ledger_path
 
     try:
         book = Ledger.open_existing(state, writable=writable)
+    except LedgerDamaged as exc:
+        _fail(exc.saying(not_done), False)
     except CoachingBatchError as exc:
         _fail(str(exc), False)
     if book is None:

@@ -48,6 +48,7 @@ from .errors import StateLocked, UsageError, as_typed
 from .findings import Finding, Severity, finding
 from .model import RunResult
 from .reports.exceptions import OPEN, finding_key, topic_of_key
+from .reports.programs import run_programs
 
 LEDGER_FILENAME = "ledger.sqlite"
 LOCK_FILENAME = "ledger.lock"
@@ -60,6 +61,7 @@ DISK_NEARLY_FULL_BYTES = 1024 * 1024  # less free beside the ledger: an I/O erro
 BACKUP_PREFIX = "ledger-"  # backups/ledger-20261120-060000-123456.sqlite (names sort by time)
 
 PENDING, ISSUED, VOIDED = "pending", "issued", "voided"
+RUN_PROGRAMS = "programs"  # the key of a run's programs in its counts (JSON)
 WRITING, COMPLETED, INTERRUPTED = "writing", "completed", "interrupted"
 
 # Each entry upgrades the schema by one version; a new version is a new entry, never an edit.
@@ -194,22 +196,32 @@ FOLDER_NOT_FILE = "a folder of that name, not the ledger's file"
 
 
 class LedgerDamaged(UsageError):
-    """The ledger file is not a database, or fails SQLite's integrity check; ``detail`` says how."""
+    """The ledger file is not a database, or fails SQLite's integrity check; ``detail`` says how. Its
+    message is a run's (nothing was paid); :meth:`saying` gives another command's."""
 
     def __init__(self, path: Path, detail: str):
         super().__init__(damaged_message(path, detail))
+        self.path = path
         self.detail = detail
 
+    def saying(self, not_done: str) -> str:
+        """The message for a command that does not pay: ``not_done`` says what it could not do."""
+        return damaged_message(self.path, self.detail, not_done)
 
-def damaged_message(path: Path, detail: str) -> str:
-    """The ledger at ``path`` damaged: what to do, in commands that work when pasted from any folder
-    (the ledger commands' own default is the current folder's state/), the newest backup named."""
+
+RUN_NOT_DONE = "nothing was paid"  # what a run refused for a damaged ledger did not do
+
+
+def damaged_message(path: Path, detail: str, not_done: str = RUN_NOT_DONE) -> str:
+    """The ledger at ``path`` damaged: what could not be done (``not_done``: a run paid nothing), and
+    what to do, in commands that work when pasted from any folder (the ledger commands' own default
+    is the current folder's state/), the newest backup named."""
     state = as_typed(Path(path).parent)
     backups = list_backups(Path(path).parent)
     copy = (f"its newest backup with `coaching-batch ledger restore {as_typed(backups[-1])} --state {state}` (each "
             f"run keeps one in {backups_dir(Path(path).parent)})" if backups else
             f"a good copy with `coaching-batch ledger restore FILE --state {state}`")
-    return (f"the ledger {path} is damaged ({detail}); nothing was paid. Put back {copy}, or rebuild it from the "
+    return (f"the ledger {path} is damaged ({detail}); {not_done}. Put back {copy}, or rebuild it from the "
             f"delivered payment sheets with `coaching-batch ledger rebuild --state {state}`")
 
 
@@ -463,8 +475,9 @@ class Ledger:
         sheet = str(Path(out_dir).resolve() / "payments.xlsx")
         with self.transaction() as db:
             run_id = db.execute(
-                "INSERT INTO runs (program, as_of, inbox, out_dir, started_at, status) VALUES (?, ?, ?, ?, ?, ?)",
-                (result.policy.name, result.as_of.isoformat(), result.inbox, str(Path(out_dir).resolve()), _now(), WRITING),
+                "INSERT INTO runs (program, as_of, inbox, out_dir, started_at, status, counts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (result.policy.name, result.as_of.isoformat(), result.inbox, str(Path(out_dir).resolve()), _now(), WRITING,
+                 json.dumps(_run_programs(result))),
             ).lastrowid
             db.executemany("INSERT INTO run_inputs VALUES (?, ?, ?, ?)",
                            [(run_id, i.path, i.sha256, i.status) for i in result.inputs])
@@ -511,7 +524,7 @@ class Ledger:
             # holds their history now (a dry run looking back before this run finds them once, not twice)
             db.executemany("DELETE FROM findings WHERE program = ? AND key = ?", [(program, key) for key in result.moved])
             db.execute("UPDATE runs SET status = ?, finished_at = ?, exit_status = ?, counts = ? WHERE run_id = ?",
-                       (COMPLETED, _now(), exit_status, json.dumps(result.counts), run_id))
+                       (COMPLETED, _now(), exit_status, json.dumps({**result.counts, **_run_programs(result)}), run_id))
             crash_point("completing")
 
     # -- the delivered payment sheets ------------------------------------------------
@@ -610,10 +623,12 @@ class Ledger:
 
     def runs(self) -> pd.DataFrame:
         """Every run, oldest first; ``paid``: the payments its sheet carried (issued, or voided since),
-        counted from the payments themselves, so a run killed after delivering its sheet shows them."""
+        counted from the payments themselves, so a run killed after delivering its sheet shows them;
+        ``files``: the inputs it read, unknown (None) for a run recorded from a payment sheet (recovered or
+        rebuilt: no inbox)."""
         return pd.read_sql_query(
             "SELECT run_id, as_of, program, status, exit_status, started_at, finished_at, counts, out_dir, "
-            "(SELECT count(*) FROM run_inputs i WHERE i.run_id = r.run_id) AS files, "
+            "CASE WHEN r.inbox = '' THEN NULL ELSE (SELECT count(*) FROM run_inputs i WHERE i.run_id = r.run_id) END AS files, "
             "(SELECT count(*) FROM payments p WHERE p.run_id = r.run_id AND p.status != ?) AS paid "
             "FROM runs r ORDER BY run_id",
             self.db, params=(PENDING,))
@@ -906,6 +921,12 @@ def _iso(value: object) -> str | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return pd.Timestamp(value).date().isoformat()
+
+
+def _run_programs(result: RunResult) -> dict[str, list[str]]:
+    """The programs a run covered (its default first when it names none), kept with its counts: the
+    runs table has a column for its default program only, under which its findings' history is kept."""
+    return {RUN_PROGRAMS: list(run_programs(result))}
 
 
 def _payment_program(payment: dict, default: str) -> str:

@@ -102,9 +102,9 @@ def ledger_verify(sources: tuple[Path, ...], state: Path) -> None:
 
     Exit status 0 when all agree, 1 when not or when there is no ledger.
     """
-    from .ledger import state_lock
+    from .ledger import LedgerDamaged, state_lock
     from .errors import StateLocked
-    from .recovery import default_sources, verify
+    from .recovery import VERIFY_NOT_DONE, default_sources, verify
 
     in_progress = False
     try:
@@ -113,6 +113,8 @@ def ledger_verify(sources: tuple[Path, ...], state: Path) -> None:
     except StateLocked:
         in_progress = True
         lines, agree = verify(state, list(sources) or default_sources(state), run_in_progress=True)
+    except LedgerDamaged as exc:
+        lines, agree = [f"  ! {exc.saying(VERIFY_NOT_DONE)}"], False
     except CoachingBatchError as exc:
         lines, agree = [f"  ! {exc}"], False
     if in_progress:

@@ -884,6 +884,9 @@ def _money(value) -> float:
         return 0.0
 
 
+VERIFY_NOT_DONE = "it could not be checked against the delivered payment sheets"  # verify pays nothing, ever
+
+
 def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple[list[str], bool]:
     """Check the ledger: integrity, schema version, pending payments, the delivered sheets. Returns the
     lines to print and whether everything agrees."""
@@ -897,12 +900,12 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
             integrity = ledger.integrity()
             if integrity != ["ok"]:
                 lines += ["  ! integrity check failed:", *(f"      {p}" for p in integrity[:10])]
-                lines.append(f"    {damaged_message(path, 'integrity check failed')}")
+                lines.append(f"    {damaged_message(path, 'integrity check failed', VERIFY_NOT_DONE)}")
                 return lines, False
             lines.append("  integrity check: ok")
             foreign = ledger.not_a_ledger()
             if foreign:
-                return lines + [f"  ! {foreign}", f"    {damaged_message(path, 'not a coaching-batch ledger')}"], False
+                return lines + [f"  ! {foreign}", f"    {damaged_message(path, 'not a coaching-batch ledger', VERIFY_NOT_DONE)}"], False
             version = ledger.version()
             if version > SCHEMA_VERSION:
                 lines.append(f"  ! schema version {version}: written by a newer coaching-batch (this one knows {SCHEMA_VERSION})")
@@ -918,7 +921,7 @@ def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple
             held = {p["payment_id"] for p in ledger.held_payments()}
             pending_runs = {r["run_id"]: r for r in runs.to_dict("records") if r["status"] == "writing"}
     except LedgerDamaged as exc:
-        return lines + [f"  ! {exc}"], False
+        return lines + [f"  ! {exc.saying(VERIFY_NOT_DONE)}"], False
     last = runs.iloc[-1] if len(runs) else None
     status = last["status"] if last is None or last["status"] != "writing" or run_in_progress else "interrupted"
     lines.append(f"  runs: {len(runs)}" + (f", the last as of {last['as_of']} ({status})" if last is not None else ""))

@@ -258,6 +258,19 @@ def test_ledger_export_into_a_folder_that_is_not_there_is_one_error_line(weeks, 
     assert not (tmp_path / "nosuch").exists()
 
 
+def test_a_from_date_after_the_to_date_is_refused_in_one_error_line(weeks, tmp_path):
+    """`ledger payments --from 2026-08-10 --to 2026-07-01` printed "(none)" and exit 0, as for a ledger
+    with no payments then; export wrote an empty workbook."""
+    target = tmp_path / "export.xlsx"
+    for args in (["payments"], ["export", str(target)]):
+        refused = command("ledger", *args, "--from", WEEK2, "--to", WEEK1, "--state", str(weeks["state"]))
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert refused.stderr == f"Error: --from {WEEK2} is after --to {WEEK1}: give the earlier date with --from\n"
+    assert not target.exists()
+    one_day = command("ledger", "payments", "--from", WEEK2, "--to", WEEK2, "--state", str(weeks["state"]))
+    assert one_day.returncode == 0 and "1 issued" in one_day.stdout
+
+
 # --- pay once, dry runs, folders ---------------------------------------------------------------
 
 
@@ -1427,6 +1440,23 @@ def test_each_payment_is_recorded_under_its_own_program(tmp_path, policy):
     rows = list(openpyxl.load_workbook(tmp_path / "export.xlsx")["Payments"].iter_rows(values_only=True))
     assert rows[0][:4] == ("Payment ID", "Status", "Issued On", "Program")
     assert [(r[0], r[3]) for r in rows[1:]] == [("P-1001-2001", "itss-coaching"), ("P-5001-6001", TIERED)]
+
+
+def test_ledger_runs_names_every_program_a_run_covered(tmp_path, policy):
+    """The Program column showed the run's default program alone for a run of three; a run recorded
+    before the ledger kept them still shows its default."""
+    result = programs_result(policy)
+    with Ledger.open(tmp_path / "state") as ledger:
+        ledger.record_completed(ledger.record_pending(result, tmp_path / "out"), result, 0)
+        result.payments = result.payments.iloc[0:0]  # paid once
+        ledger.record_pending(result, tmp_path / "out-killed")  # killed before it finished: known from its start
+        ledger.db.execute("UPDATE runs SET counts = '{}' WHERE run_id = 1")  # as an earlier version recorded it
+        ledger.record_completed(ledger.record_pending(result, tmp_path / "out-3"), result, 0)
+    listed = command("ledger", "runs", "--state", str(tmp_path / "state"))
+    assert listed.returncode == 0, listed.stderr
+    every = f"itss-coaching, {MENTORING}, {TIERED}"
+    assert [every in line for line in listed.stdout.splitlines()[1:]] == [False, True, True]
+    assert listed.stdout.splitlines()[1].split()[2] == "itss-coaching"
 
 
 def test_a_payment_frame_without_programs_is_recorded_under_the_runs_program(tmp_path, policy):

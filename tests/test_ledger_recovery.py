@@ -82,6 +82,16 @@ def ledger_command(*args: str, state: Path) -> subprocess.CompletedProcess:
     return command("ledger", *args, "--state", str(state))
 
 
+def listed_runs(completed: subprocess.CompletedProcess) -> list[dict[str, str]]:
+    """The rows `ledger runs` printed, each cell under its header (a blank cell is "")."""
+    assert completed.returncode == 0, completed.stderr
+    header, *rows = completed.stdout.splitlines()
+    names = header.split("  ")  # two spaces between the columns, one inside a header ("As of")
+    names = [name.strip() for name in names if name.strip()]
+    starts = [header.index(name) for name in names] + [None]
+    return [{name: row[start:end].strip() for name, start, end in zip(names, starts, starts[1:])} for row in rows]
+
+
 # --- the ledger lost, emptied, damaged or restored from an old copy -----------------------------
 
 
@@ -130,6 +140,10 @@ def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "1 payment recorded as issued ($300.00)" in rebuilt.stdout and "Voids cannot be known" in rebuilt.stdout
     assert f"{ALICIA_BROOKS}  issued {WEEK1}" in rebuilt.stdout
+    # what a payment sheet cannot tell is blank, its inputs too (they showed 0 beside a blank Exit and Pairs)
+    [listed] = listed_runs(ledger_command("runs", state=state))
+    assert listed["As of"] == WEEK1 and listed["Paid"] == "1" and listed["Status"] == "completed"
+    assert listed["Exit"] == listed["Inputs"] == listed["Pairs"] == listed["Errors"] == ""
 
     week2 = run_week(inbox, WEEK2)
     assert week2.returncode == 0, week2.stderr
@@ -864,6 +878,31 @@ def test_restore_is_refused_at_once_while_a_run_is_using_the_ledger(tmp_path):
     run.join()
     assert one_error_line(refused) == f"Error: another run is using the ledger in {state}; try again when it has finished"
     assert (state / "ledger.sqlite").read_bytes() == before and not (state / "backups").exists()
+
+
+# where a sync client wrote over the ledger: all of it, the page after its header (SQLite cannot open
+# it), a page further on (it opens, and fails the integrity check)
+@pytest.mark.parametrize("offset, opens", [(0, False), (4096, False), (8192, True)])
+def test_the_ledger_commands_on_a_damaged_ledger_say_what_they_could_not_do_not_that_nothing_was_paid(tmp_path, offset,
+                                                                                                     opens):
+    """`ledger verify` (and runs, payments, void) on a damaged ledger said "nothing was paid", the words
+    of a refused run, though they never pay: each says what it could not do, and to restore or rebuild."""
+    state = tmp_path / "state"
+    with Ledger.open(state):
+        pass
+    with (state / "ledger.sqlite").open("r+b") as file:
+        file.seek(offset)
+        file.write(b"\xde\xad\xbe\xef" * 1024)
+    verified = ledger_command("verify", state=state)
+    assert verified.returncode == 1 and "nothing was paid" not in verified.stdout
+    assert "could not be checked against the delivered payment sheets" in verified.stdout
+    assert "ledger restore" in verified.stdout and "ledger rebuild" in verified.stdout
+    if opens:
+        return
+    for args, not_done in ((["runs"], "it cannot be read"), (["payments"], "it cannot be read"),
+                           (["void", MADE_UP, "--reason", "returned"], f"payment {MADE_UP} was not voided")):
+        error = one_error_line(ledger_command(*args, state=state))
+        assert f"; {not_done}. Put back" in error and "ledger rebuild" in error and "nothing was paid" not in error
 
 
 def test_verify_without_a_ledger_exits_1(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 
 from coaching_batch.model import PAIR_COLUMNS, PAYMENT_COLUMNS
 from coaching_batch.reports import write_outputs
+from coaching_batch.reports.ledger_export import write_ledger_payments
 from coaching_batch.reports.payments import write_payments
 from coaching_batch.reports.results import CHART_PAIRS, MAX_CHART_PAGES, progress_frame
 from test_reports import MENTORING, make_result, pair, programs_result
@@ -108,6 +109,33 @@ def test_payments_with_long_wrapped_names_are_paged_by_the_rows_their_lines_take
     for first, end in zip(starts, starts[1:]):
         lines = sum((sheet.row_dimensions[row].height or 15) / 15 for row in range(first, end))
         assert end - first <= 41 and lines <= 41  # 40 payments and the total, in rows of one line
+
+
+def test_the_ledger_export_prints_like_the_payment_sheet(tmp_path):
+    """16 columns printed over four portrait pages with no page header, no page numbers, and the
+    Program touching the Issued On date before it: now one landscape page wide, the header row on
+    every page, what the export holds in the page header."""
+    recorded = pd.DataFrame([{
+        "payment_id": "PAY-22E523E7F1E0", "status": status, "issued_on": "2026-11-20", "program": "itss-coaching",
+        "coach_id": "103518", "coach_name": "Priya Natarajan", "candidate_id": "114518", "candidate_name": "Daniel Cho",
+        "start_date": "2026-04-06", "end_date": "2026-09-25", "coach_contact_hours": 12.0, "candidate_hours": 40.0,
+        "amount": 300.0, "run_id": 1, "voided_on": voided_on, "void_reason": reason,
+    } for status, voided_on, reason in (("issued", None, None), ("voided", "2026-11-25", "returned by the bank"))])
+    write_ledger_payments(recorded, tmp_path / "export.xlsx", since=pd.Timestamp("2026-11-01").date(), coach_id="103518",
+                          as_of=pd.Timestamp("2026-12-03").date())
+    sheet = openpyxl.load_workbook(tmp_path / "export.xlsx")["Payments"]
+    assert sheet.print_area.endswith("$A$1:$P$3") and sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth in (None, 1)
+    assert int(sheet.page_setup.fitToHeight) == 0
+    header = sheet.oddHeader.left.text
+    assert "Payments in the ledger issued from 2026-11-01, coach 103518" in header and "As of 2026-12-03" in header
+    assert sheet.oddFooter.center.text == "Page &P of &N"
+    titles = [c.value for c in sheet[1]]
+    for text, before in (("Program", "Issued On"), ("Void Reason", "Voided On")):  # clear of the date before it
+        assert titles.index(text) == titles.index(before) + 1
+        assert sheet.cell(3, titles.index(text) + 1).alignment.indent >= 1, text
+    assert sheet.cell(2, titles.index("Issued On") + 1).alignment.indent == 0
 
 
 # LibreOffice lays columns out about 5 % wider than xlsxwriter's pixel widths (measured: 41 payments that

@@ -18,8 +18,9 @@ import pandas as pd
 from ..model import PAYMENT_COLUMNS, RunResult
 from .programs import programs_title, run_programs
 from .xlsx import (
-    DATE, ERROR_FILL, ERROR_FONT, HOURS, MONEY, TEXT, Column, Formats, as_number, column_values, column_width, make_printable,
-    open_workbook, overflows, set_header_height, set_wrapped_heights, write_fitted_column, write_header,
+    DATE, ERROR_FILL, ERROR_FONT, HOURS, INDENT_WIDTH, MONEY, TEXT, Column, Formats, as_number, column_values,
+    column_width, indented_after_number, make_printable, open_workbook, set_header_height, set_wrapped_heights,
+    write_fitted_column, write_header,
 )
 
 # Header and kind of each payment column, in model.PAYMENT_COLUMNS order (a new column must be named here).
@@ -50,8 +51,6 @@ DRY_RUN_NOTE_BOX = {
     "width": 720, "height": 64, "font": {"bold": True, "size": 12, "color": ERROR_FONT},
     "fill": {"color": ERROR_FILL}, "line": {"color": ERROR_FONT, "width": 1.5},
 }
-RIGHT_ALIGNED = (DATE, HOURS, MONEY)  # the kinds a cell shows at its right edge
-INDENT_WIDTH = 2  # characters: a text column indented clear of the number before it is that much wider
 PAYMENTS_PER_PAGE = 40  # printed: a page break after every 40 payments; the total prints with the last ones
 
 
@@ -86,12 +85,10 @@ def write_payments(result: RunResult, path: Path) -> None:
         if column.key == "amount":  # as wide as the total too, printed bold: a larger total showed ####
             width = column_width(column, [*values, total]) + 1
         # text right of a right-aligned amount, indented clear of it (it printed as "$300.00itss-coaching")
-        indented = (column.kind == TEXT and col and PAYMENT_SHEET[col - 1].kind in RIGHT_ALIGNED
-                    and not overflows(column, values, width))
+        indented = indented_after_number(PAYMENT_SHEET, col, values, width)
         if indented:
             width += INDENT_WIDTH
-        if write_fitted_column(sheet, formats, col, column, values, width,
-                               cell_format=formats.indented_text if indented else None):  # a name too long for the widest column
+        if write_fitted_column(sheet, formats, col, column, values, width, indent=indented):  # a name too long for the widest column
             wrapped.append((col, values))
     set_header_height(sheet, 0, PAYMENT_SHEET)
     heights = set_wrapped_heights(sheet, wrapped)

@@ -56,6 +56,8 @@ TEXT, LONG_TEXT, DATE, HOURS, MONEY, INTEGER, COUNT, YES_NO = (
     "text", "longtext", "date", "hours", "money", "integer", "count", "yesno",
 )
 NUMBER_KINDS = {HOURS, MONEY, INTEGER, COUNT}
+RIGHT_ALIGNED = (DATE, *NUMBER_KINDS)  # the kinds a cell shows at its right edge
+INDENT_WIDTH = 2  # characters: a text column indented clear of the number before it is that much wider
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,7 @@ class Formats:
         }
         # text after a right-aligned number, one indent clear of it ("$300.00itss-coaching" printed as one)
         self.indented_text = add({**top, "align": "left", "indent": 1})
+        self.indented_long_text = add({**top, "align": "left", "indent": 1, "text_wrap": True})
         self.error_row = add({"bg_color": ERROR_FILL, "font_color": ERROR_FONT})
         self.warning_row = add({"bg_color": WARNING_FILL, "font_color": WARNING_FONT})
         self.settled_row = add({"font_color": SETTLED_FONT})
@@ -347,11 +350,14 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
 @collection_paused()  # add_table and the cells make hundreds of thousands of objects
 def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd.DataFrame,
                 columns: Sequence[Column], *, severity_key: str | None = None,
-                settled: tuple[str, str] | None = None, table_name: str | None = None) -> Worksheet:
+                settled: tuple[str, str] | None = None, table_name: str | None = None,
+                indent_after_numbers: bool = False) -> Worksheet:
     """A sheet holding ``frame`` as a real Excel table: styled header with filters, frozen header row,
     typed cells and fitted widths. With ``severity_key``, rows whose severity is error or warning are
     highlighted, except those ``settled`` names (a column's key and the value that settles a row, such
-    as a Resolved status): they are greyed. An empty frame gives the header and one blank row (the least an Excel table holds).
+    as a Resolved status): they are greyed. With ``indent_after_numbers``, a text column right of a date
+    or number is indented clear of it (:func:`indented_after_number`). An empty frame gives the header
+    and one blank row (the least an Excel table holds).
     """
     sheet = workbook.add_worksheet(sheet_name)
     rows = len(frame)
@@ -366,7 +372,9 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
     wrapped = []
     for col, column in enumerate(columns):
         values = column_values(frame, column)
-        if write_fitted_column(sheet, formats, col, column, values, column_width(column, values)):
+        width = column_width(column, values)
+        indent = indent_after_numbers and indented_after_number(columns, col, values, width)
+        if write_fitted_column(sheet, formats, col, column, values, width + (INDENT_WIDTH if indent else 0), indent=indent):
             wrapped.append((col, values))
     set_header_height(sheet, 0, columns)
     set_wrapped_heights(sheet, wrapped)
@@ -442,14 +450,17 @@ def highlight_severity(sheet: Worksheet, formats: Formats, severity_col: int, la
 
 
 def write_fitted_column(sheet: Worksheet, formats: Formats, col: int, column: Column, values: Sequence[Any],
-                        width: float, cell_format: Format | None = None) -> bool:
+                        width: float, indent: bool = False) -> bool:
     """Rows 1, 2, ... of column ``col``: its ``values`` (from :func:`column_values`, None blank) in the
     format of its kind, the column ``width`` wide. Returns whether its texts wrap (a LONG_TEXT column,
     or one holding a value too long for it): their rows are then made tall enough by the caller
-    (:func:`set_wrapped_heights`, once for all the sheet's wrapped columns). ``cell_format``, when given,
-    replaces the kind's format of a column that does not wrap."""
+    (:func:`set_wrapped_heights`, once for all the sheet's wrapped columns). ``indent``: text indented
+    one step (see :func:`indented_after_number`)."""
     wraps = column.kind == LONG_TEXT or overflows(column, values, width)
-    cell_format = formats.by_kind[LONG_TEXT if wraps else column.kind] if wraps or cell_format is None else cell_format
+    if indent:
+        cell_format = formats.indented_long_text if wraps else formats.indented_text
+    else:
+        cell_format = formats.by_kind[LONG_TEXT if wraps else column.kind]
     if isinstance(sheet, FastCellWorksheet):
         sheet.write_column(col, values, column.kind, cell_format)
     else:
@@ -459,6 +470,16 @@ def write_fitted_column(sheet: Worksheet, formats: Formats, col: int, column: Co
                 write(row, col, value, cell_format)
     sheet.set_column(col, col, width)
     return wraps
+
+
+def indented_after_number(columns: Sequence[Column], col: int, values: Sequence[Any], width: float) -> bool:
+    """Whether text column ``col`` (its ``values`` fitted to ``width``) comes right after a right-aligned
+    date or number and is indented clear of it: the two printed as one word ("$300.00itss-coaching",
+    "2026-11-20itss-coaching"). A long message is indented as it wraps; a short text is not when too
+    long for its column (it wraps at the column's edge instead)."""
+    column = columns[col]
+    return (col > 0 and columns[col - 1].kind in RIGHT_ALIGNED
+            and (column.kind == LONG_TEXT or column.kind == TEXT and not overflows(column, values, width)))
 
 
 def column_width(column: Column, values: Sequence[Any]) -> float:
