@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import json
+import os
 import email.policy
 import shutil
 import socket
@@ -663,3 +664,14 @@ def test_control_characters_of_a_roster_cell_reach_no_header_or_line_of_a_notice
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["To"].addresses[0].display_name == "NulChar Esc[31m" and message[eml.NOTICE_HEADER] == "employee 100"
     assert "Dear NulChar Esc[31m," in body(message) and "about Bell" in body(message)
+
+
+@pytest.mark.parametrize("given", [os.devnull, "missing"], ids=["a device", "nothing there"])
+def test_an_outdir_that_is_no_folder_is_said_so(capsys, tmp_path, given):
+    """`notices send /dev/null` said 'cannot read /dev/null/run.json: [Errno 20] Not a directory', and a
+    folder that is not there that it 'holds no run's outputs'."""
+    out_dir = given if given == os.devnull else str(tmp_path / given)
+    status, _, stderr = command(capsys, "notices", "send", out_dir, "--smtp-config", smtp_config(tmp_path, 25))
+    assert status == 2
+    assert stderr == (f"Error: {out_dir} is not a folder: name the output folder of a run\n" if given == os.devnull
+                      else f"Error: no such folder: {out_dir}; name the output folder of a run\n")
