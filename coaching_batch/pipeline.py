@@ -156,8 +156,9 @@ def run_batch(options: RunOptions, progress: Progress | None = None) -> tuple[Ru
     """
     programs = Programs.load([options.program] if isinstance(options.program, str) else list(options.program))
     wording = read_template_text(options.certificate_template)  # a bad template stops the run before anything is read
-    if options.inbox.is_file():  # a workbook named instead of its folder
-        raise UsageError(f"the inbox {options.inbox} is a file, not a folder: name the folder that holds the workbooks")
+    if options.inbox.exists() and not options.inbox.is_dir():  # a workbook (or a device) named instead of its folder
+        what = "a file, not a folder" if options.inbox.is_file() else "not a folder"
+        raise UsageError(f"the inbox {options.inbox} is {what}: name the folder that holds the workbooks")
     if not options.inbox.is_dir():
         raise UsageError(f"no such inbox folder: {options.inbox}")
     if holds_earlier_outputs(options.inbox):  # its results, payments and exceptions would be read as the program's tables

@@ -112,7 +112,8 @@ def _refuse_a_file_on_the_way(directory: Path) -> None:
     for folder in (directory, *directory.parents):
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():
-                raise UsageError(f"{folder} exists and is not a folder" if folder == directory
+                raise UsageError(f"{folder} exists and is not a folder: name a folder for the templates"
+                                 if folder == directory
                                  else f"{folder} is a file, not a folder: the templates cannot be written in {directory}")
             return
 

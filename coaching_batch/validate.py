@@ -64,6 +64,11 @@ class Tables:
         letters = np.array([_letter(self.sources[s], column) for s in sheets], dtype=object)
         return pd.Series(letters[positions], index=frame.index) + frame["_row"].astype(str)
 
+    def have(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """Whether the sheet each row of ``frame`` comes from has a ``column`` column at all."""
+        present = np.array([column in source.columns for source in self.sources] or [False])
+        return pd.Series(present[frame["_src"].to_numpy(dtype=int)] if len(frame) else [], index=frame.index, dtype=bool)
+
     def cell(self, src: int, row: int, column: str) -> str:
         """A1 reference of ``column`` on one row of sheet ``src`` (the row's first cell if absent)."""
         return f"{_letter(self.sources[int(src)], column)}{int(row)}"

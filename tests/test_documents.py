@@ -527,6 +527,37 @@ def completed_pairs_inbox(root: Path, names: dict[str, str]) -> Path:
     return inbox
 
 
+def footers(path: Path) -> list[str]:
+    """The footer line ("… Page X of N") of each page of the PDF at ``path``."""
+    return [next(line for line in page.extract_text().splitlines() if re.search(r"Page \d+ of \d+$", line))
+            for page in PdfReader(path).pages]
+
+
+@pytest.mark.parametrize("long_names", [False, True], ids=["the pair fits", "names too long for the line"])
+def test_every_page_of_the_payment_paperwork_names_its_payment_in_the_footer(tmp_path, long_names):
+    """A log of 30 entries runs its summary onto a second page, which said only "Page 2 of 2": parted
+    from the first it could not be matched to its payment. Every page of the payment documentation
+    and of the Request for Payment now names the Payment ID in its footer, and the pair when it fits."""
+    names = {"100": "Linda Marsh", "200": "Ryan Patel", "101": "Kevin O'Neill", "201": "Daniel Cho"}
+    if long_names:
+        names = {key: f"{name} {'Featherstonehaugh-Cholmondeley ' * 3}".strip() for key, name in names.items()}
+    inbox = completed_pairs_inbox(tmp_path, names)
+    write_workbook(inbox / "coach log.xlsx", {"Coach Log": coach_log_rows(
+        [{"candidate_id": candidate, "coach_id": coach, "date": dt.date(2026, 6, 1) + dt.timedelta(days=4 * i),
+          "contact_type": "In Person", "duration": 1, "description": "met"}
+         for candidate, coach in (("200", "100"), ("201", "101")) for i in range(30)])})
+    result, out = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, program=("itss-coaching",), dry_run=True))
+    [paid] = result.payments["payment_id"]
+    [waiting] = result.pairs.loc[result.pairs["candidate_id"] == "201", "payment_id"]
+    for path, payment, coach, candidate in ((out / "payment-documentation" / f"{paid}.pdf", paid, "100", "200"),
+                                            (next((out / "payment-requests").glob("*.pdf")), waiting, "101", "201")):
+        lines = footers(path)
+        assert len(lines) >= 2
+        pair = f" · Coach {names[coach]} (ID {coach}) · Candidate {names[candidate]} (ID {candidate})"
+        assert lines == [f"Payment ID {payment}{'' if long_names else pair} · Page {number} of {len(lines)}"
+                         for number in range(1, len(lines) + 1)]
+
+
 def test_an_entry_counted_after_the_completion_date_is_in_the_period_every_paper_states(tmp_path):
     """ITSS counts entries up to the deadline (SPEC §4), so a coach-log entry of 2026-10-05 after the
     completion on 2026-09-20 is in the hours paid: the payment sheet, the payment documentation and

@@ -899,6 +899,16 @@ def test_an_inbox_that_is_a_workbook_says_it_is_a_file_not_a_folder(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_inbox_that_is_a_device_says_it_is_not_a_folder(tmp_path):
+    """A path that is there but is neither a folder nor a workbook (/dev/null): it is not a folder,
+    not missing (it said 'no such inbox folder')."""
+    completed = run_command("run", os.devnull, "--out", str(tmp_path / "out"))
+    assert completed.returncode == 2
+    assert completed.stderr == (f"Error: the inbox {os.devnull} is not a folder: "
+                                "name the folder that holds the workbooks\n")
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_inbox_that_is_an_earlier_runs_output_folder_is_refused(tmp_path):
     """Naming last week's output folder instead of the inbox read its results, payments and exceptions
     as the program's tables: hundreds of pairs and errors that are none, and a real run would have

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import json
+import os
 import email.policy
 import shutil
 import socket
@@ -307,6 +308,31 @@ def test_a_coach_whose_stipend_waits_only_for_their_signed_request_for_payment_i
                                        out=tmp_path / "week 2", state=tmp_path / "state"))
     assert list(result.payments["candidate_id"]) == ["201"]  # the signed form came in: paid
     assert not any("Request for Payment" in text for text in notice_texts(out).values())
+
+
+def test_a_candidate_short_of_hours_past_the_deadline_is_told_what_is_still_possible(tmp_path):
+    """A pair marked Completed in June with 10 h in the candidate log, its deadline (2 August) long past by
+    the November run: the candidate's notice no longer asks to document the minimum hours before
+    completion (it cannot be done); it says the deadline has passed and to check the log with the coordinator."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "Roster.xlsx", {"Roster": roster_rows([
+        {"employee_id": CORA, "name": "Cora Coach", "email": "cora@example.org", "grade": 25, "hire_date": dt.date(2015, 1, 5)},
+        {"employee_id": CAL, "name": "Cal Candidate", "email": "cal@example.org", "grade": 20}])})
+    write_workbook(inbox / "Assignments.xlsx", {"Assignments": assignment_rows([
+        {"candidate_id": CAL, "coach_id": CORA, "assigned_date": dt.date(2026, 1, 20),
+         "planning_meeting_date": dt.date(2026, 2, 2), "target_grade": 23, "goals_attained": "Yes",
+         "status": "Completed", "completion_date": dt.date(2026, 6, 15)}])})
+    write_workbook(inbox / "Candidate Log.xlsx", {"Log": candidate_log_rows([
+        {"candidate_id": CAL, "coach_id": CORA, "date": dt.date(2026, 3, day), "duration": 2.0, "description": f"study {day}"}
+        for day in range(2, 7)])})
+    _, out = run_batch(RunOptions(inbox=inbox, as_of=AS_OF, out=tmp_path / "out", dry_run=True))
+    cal = notice_texts(out)[f"{CAL}-cal-candidate.eml"]
+    assert "Marked Completed but the candidate log counts 10.00 h of the 40 h needed" in cal
+    assert "document the minimum hours before completion" not in cal
+    assert ("What to do: The deadline (2026-08-02) has passed: no hours after it count. Check the candidate log with "
+            "the coordinator for sessions held by then that are not in it; if none is missing, the minimum was not "
+            "met and the pair cannot be completed with these hours.") in cal
 
 
 def test_a_program_that_pays_nothing_asks_nobody_to_sign_a_request_for_payment(tmp_path):
@@ -638,3 +664,14 @@ def test_control_characters_of_a_roster_cell_reach_no_header_or_line_of_a_notice
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["To"].addresses[0].display_name == "NulChar Esc[31m" and message[eml.NOTICE_HEADER] == "employee 100"
     assert "Dear NulChar Esc[31m," in body(message) and "about Bell" in body(message)
+
+
+@pytest.mark.parametrize("given", [os.devnull, "missing"], ids=["a device", "nothing there"])
+def test_an_outdir_that_is_no_folder_is_said_so(capsys, tmp_path, given):
+    """`notices send /dev/null` said 'cannot read /dev/null/run.json: [Errno 20] Not a directory', and a
+    folder that is not there that it 'holds no run's outputs'."""
+    out_dir = given if given == os.devnull else str(tmp_path / given)
+    status, _, stderr = command(capsys, "notices", "send", out_dir, "--smtp-config", smtp_config(tmp_path, 25))
+    assert status == 2
+    assert stderr == (f"Error: {out_dir} is not a folder: name the output folder of a run\n" if given == os.devnull
+                      else f"Error: no such folder: {out_dir}; name the output folder of a run\n")

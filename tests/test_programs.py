@@ -265,6 +265,27 @@ def test_active_mentoring_pair_without_an_agreement_date_is_an_error_at_that_cel
     assert findings[0].file == "assignments.xlsx"
 
 
+def test_a_missing_agreement_date_column_is_to_be_added_to_the_assignments_sheet(tmp_path):
+    """An assignments sheet with a Program column but no Agreement Date column: the fix says to add the
+    column (it said to record the date in a column the sheet does not have); with the column, to fill it."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(mentoring_roster())})
+    pair = {**mentoring_pair(agreement=None), "program": MENTORING}
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows(
+        [pair], ["program", "candidate_id", "coach_id", "assigned_date", "status"])})
+    write_workbook(inbox / "more.xlsx", {"Pairs": assignment_rows(
+        [{**pair, "candidate_id": "201"}], ["program", "candidate_id", "coach_id", "agreement_date", "status"])})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    fixes = {(f.sheet, f.cell): f.fix for f in result.findings if f.rule == "AGREEMENT-MISSING"}
+    assert fixes == {
+        ("Assignments", "A2"): "Add an Agreement Date column to the Assignments sheet; have mentor and mentee sign the "
+                               "mentoring agreement before they meet, and record its date there.",
+        ("Pairs", "D2"): "Have mentor and mentee sign the mentoring agreement before they meet, "
+                         "and record its date in Agreement Date.",
+    }
+
+
 def test_completed_mentoring_pair_without_an_agreement_date_is_not_completion_eligible():
     result = mentoring(pairs=[completed_mentoring_pair(agreement=None)], log=[])
     assert len(found(result, "AGREEMENT-MISSING")) == 1

@@ -121,6 +121,22 @@ def test_one_minute_short_of_40_hours_blocks_completion(policy):
     assert "PAYMENT-NOT-COMPLETE" in rules(result)
 
 
+@pytest.mark.parametrize(("status", "as_of", "fix"), [
+    ("Active", "2026-06-01", "The candidate must document the minimum hours before completion."),
+    ("Completed", "2026-06-01", "The pair is already marked Completed. Check the candidate log with the coordinator "
+                                "for sessions held that are not in it"),
+    ("Active", "2026-07-11", "The deadline (2026-07-10) has passed: no hours after it count. Check the candidate log "
+                             "with the coordinator for sessions held by then that are not in it"),
+], ids=["hours can still be logged", "already completed", "deadline passed"])
+def test_hours_short_asks_to_log_hours_only_while_they_can_still_count(policy, status, as_of, fix):
+    """COMPLETION-HOURS-SHORT asks for the minimum hours only while the pair is open and its deadline ahead."""
+    cand, coach_rows = full_logs(candidate_minutes=10 * 60)
+    result = run(policy, assignments=[assignment(status=status, completion_date="2026-05-01" if status == "Completed" else None)],
+                 candidate_log=cand, coach_log=coach_rows, as_of=pd.Timestamp(as_of))
+    [found] = rules(result, "COMPLETION-HOURS-SHORT")
+    assert found.fix.startswith(fix)
+
+
 def test_a_payment_requested_for_a_pair_not_complete_says_why_it_is_not(policy):
     """The finding states what was seen against what is needed, as the Pairs sheet's Reasons do."""
     result = run(policy, assignments=[assignment(completion_date="2026-07-11")])

@@ -388,7 +388,9 @@ def test_a_file_in_place_of_the_folder_is_a_usage_error(tmp_path, capsys):
     not_a_folder = tmp_path / "templates"
     not_a_folder.write_text("x")
     assert cli("templates", str(not_a_folder)) == 2
-    assert "is not a folder" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip() == (
+        f"Error: {not_a_folder} exists and is not a folder: name a folder for the templates")
+    assert not_a_folder.read_text() == "x"
 
 
 # ---------------------------------------------------------------- filled in, then run for real

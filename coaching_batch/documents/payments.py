@@ -45,10 +45,11 @@ def write_payment_requests(result: RunResult, folder: Path) -> None:
     for pair_index, pair in waiting.iterrows():
         pair = pair.to_dict()
         words = _words(result, pair["program"])
-        pdf.begin(request_name(pair, words.activity), f"{_capital(words.activity)} Request for Payment: {text_of(pair['coach_name'])}")
+        part = pdf.begin(request_name(pair, words.activity), f"{_capital(words.activity)} Request for Payment: {text_of(pair['coach_name'])}")
         log = entries.get(pair_index, NO_ENTRIES)
         _request_page(pdf, result, pair, log)
         _summary_page(pdf, result, pair, log, subheading="Attach to the signed Request for Payment.")
+        part.footer = _footer(pdf, result, pair)
     _write_notes(folder, result, pdf.save(folder))
 
 
@@ -69,9 +70,10 @@ def write_payment_documentation(result: RunResult, folder: Path) -> None:
         pairs = dict(zip(known, result.pairs.loc[known].to_dict("records")))  # the pairs' rows taken at once
         for payment, index in zip(payments, indexes):
             pair = pairs[index] if index is not None else payment
-            pdf.begin(documentation_name(payment["payment_id"]), f"Payment documentation {payment['payment_id']}")
+            part = pdf.begin(documentation_name(payment["payment_id"]), f"Payment documentation {payment['payment_id']}")
             _summary_page(pdf, result, pair, entries.get(index, NO_ENTRIES),
                           subheading=f"Documentation for payment {payment['payment_id']}.", payment=payment)
+            part.footer = _footer(pdf, result, {**pair, "payment_id": payment["payment_id"]})
         return pdf.save(folder)
 
     _write_notes(folder, result, in_forks(draw, result.payments.to_dict("records")))
@@ -94,6 +96,18 @@ def _printed_words(pdf: Document, result: RunResult, program: str) -> Words:
 def _capital(word: str) -> str:
     """``word`` with a capital first letter, the rest as written ("mentoring" → "Mentoring")."""
     return word[:1].upper() + word[1:]
+
+
+def _footer(pdf: Document, result: RunResult, pair: dict) -> tuple[str, ...]:
+    """What every page's footer says before its number, so that a page parted from the first is still
+    matched to its payment: the Payment ID, then the coach and the candidate, as far as they fit.
+    Made once the pages are drawn, so that a name's note keeps its place among the pages' notes."""
+    words = _printed_words(pdf, result, pair["program"])
+    return (f"Payment ID {pdf.printable(pair['payment_id'], limit=40, what='the Payment ID')}",
+            f"{_capital(words.coach)} {pdf.name(pair['coach_name'], 'the coach name')} "
+            f"(ID {pdf.printable(pair['coach_id'], limit=40, what='the coach ID')})",
+            f"{_capital(words.candidate)} {pdf.name(pair['candidate_name'], 'the candidate name')} "
+            f"(ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})")
 
 
 def _banner(result: RunResult) -> str | None:

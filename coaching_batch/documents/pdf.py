@@ -92,6 +92,9 @@ class Part:
     first: int = 0  # its first page, numbered from 1 in the whole PDF
     last: int = 0
     notes: list[str] = field(default_factory=list)
+    # said before "Page X of N" on each of its pages, as many as fit from the first: what ties a page
+    # parted from the others to its document (a Payment ID, the pair)
+    footer: tuple[str, ...] = ()
 
 
 # (process ID, orientation) → blank documents that process made before they were needed
@@ -426,14 +429,24 @@ class Document(FPDF):
         baseline = (self.h - top - 0.5 * 4 - 0.3 * self.font_size) * k
         for part in parts:
             total = part.last - part.first + 1
+            caption = self._footer_caption(part.footer, f"Page {total} of {total}", width)
             for number in range(part.first, part.last + 1):
                 self.page = number  # back to the page, to write on it
-                text = f"Page {number - part.first + 1} of "
+                text = f"{caption}Page {number - part.first + 1} of "
                 left = self.l_margin + (width - (self.text_width(text) + self.text_width("000"))) / 2
                 # font and colour set here: which were last set on the page is not known at this point
                 self._out(f"{self._set_font_for_page(font, self.font_size_pt)} "
                           f"q {colour} BT {left * k:.2f} {baseline:.2f} Td {font.encode_text(text + str(total))} ET Q")
         self.page = drawing
+
+    def _footer_caption(self, footer: Sequence[str], widest: str, width: float) -> str:
+        """As many of ``footer``'s texts, from the first, as fit on one line of ``width`` with the
+        page number ``widest``, each followed by " · " ('' when not even the first fits)."""
+        for count in range(len(footer), 0, -1):
+            caption = "".join(f"{text} · " for text in footer[:count])
+            if self.text_width(caption + widest) <= width:
+                return caption
+        return ""
 
     def _banner_pages(self) -> None:
         """The :attr:`banner` centred in every page's top margin, bold and red, written once every

@@ -125,6 +125,9 @@ def _run_recorded(out_dir: Path) -> tuple[date, Path | None, bool]:
     """The run's as-of date, the state folder it recorded itself in (None if run.json does not say),
     and whether it was a dry run."""
     path = out_dir / RUN_JSON
+    if not out_dir.is_dir():  # not "holds no run's outputs", nor "cannot read …/run.json: Not a directory"
+        raise UsageError(f"{out_dir} is not a folder: name the output folder of a run" if out_dir.exists()
+                         else f"no such folder: {out_dir}; name the output folder of a run")
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
         as_of = date.fromisoformat(summary["as_of"])

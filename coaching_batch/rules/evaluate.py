@@ -20,7 +20,7 @@ from .. import settings
 from ..findings import Finding, Severity, finding
 from ..forked import Forked
 from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, NO_REQUEST, PAYMENT_COLUMNS
-from ..policy import Policy, Programs, Words
+from ..policy import Policy, Programs, Words, capital
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
@@ -313,8 +313,24 @@ def _with_feedback_dates(pairs: pd.DataFrame, feedback: pd.DataFrame, as_of: pd.
 VERDICT_COLUMNS = [
     "program", "known_program", "judged", "not_judged", "candidate_id", "candidate_name", "coach_id", "coach_name",
     "status", "goals_attained", "reached_end", "completion_date", "payment_request_date", "candidate_minutes",
-    "coach_contact_minutes", "coach_log_counted", "coach_log_read", "_file", "_sheet",
+    "coach_contact_minutes", "coach_log_counted", "coach_log_read", "window_end", "end_label", "_file", "_sheet",
 ]
+
+
+def _hours_short_fix(pair: Mapping, as_of: pd.Timestamp) -> str | None:
+    """COMPLETION-HOURS-SHORT's fix: the catalogue's ("document the minimum hours before completion")
+    while hours can still be logged; once the pair's window has closed or it is marked Completed, what
+    is still possible: a session held and not logged."""
+    closed = pd.notna(pair["window_end"]) and pair["window_end"] < as_of
+    if not closed and pair["status"] != "Completed":
+        return None
+    if closed:
+        why = f"{capital(pair['end_label'])} ({day_text(pair['window_end'])}) has passed: no hours after it count"
+    else:
+        why = "The pair is already marked Completed"
+    return (f"{why}. Check the candidate log with the coordinator for sessions held {'by then ' if closed else ''}"
+            "that are not in it; if none is missing, the minimum was not met and the pair cannot be completed with "
+            "these hours.")
 
 
 def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: set[str], judgement: Judgement,
@@ -357,7 +373,8 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
         if need_candidate is not None and (pair["status"] == "Completed" or pair["goals_attained"]) and pair["candidate_minutes"] < need_candidate:
             findings.append(pair_finding("COMPLETION-HOURS-SHORT", pair,
                 f"Marked {'Completed' if pair['status'] == 'Completed' else 'goals attained'} but the candidate log counts "
-                f"{hours(pair['candidate_minutes']):.2f} h of the {policy.hours.candidate_minimum:g} h needed"))
+                f"{hours(pair['candidate_minutes']):.2f} h of the {policy.hours.candidate_minimum:g} h needed",
+                fix=_hours_short_fix(pair, as_of)))
 
         pay_why, amount, basis = _payment_problems(pair, policy, why, judgement.payment.get(i, []), findings, as_of)
         pays = policy.payment is not None

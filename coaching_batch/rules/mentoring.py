@@ -18,6 +18,12 @@ def agreement_fix(words: Words) -> str:
             f"and record its date in Agreement Date.")
 
 
+def agreement_column_fix(words: Words, sheet: str) -> str:
+    """AGREEMENT-MISSING's fix for a pair whose assignments sheet has no Agreement Date column to record it in."""
+    return (f"Add an Agreement Date column to the {sheet} sheet; have {words.coach} and {words.candidate} sign the "
+            f"{words.activity} agreement before they meet, and record its date there.")
+
+
 def meeting_before_agreement_fix(words: Words) -> str:
     """AGREEMENT-MISSING's fix for a meeting dated before a recorded agreement: both dates are in, so
     one of them is mistyped, or the meeting was held before the agreement was signed."""
@@ -31,13 +37,15 @@ def judge_relationship(pairs: pd.DataFrame, relationship: Relationship, context:
     judgement = Judgement()
     words = context.policy.words
     cells = context.tables.cells(pairs, "agreement_date")
+    recorded = context.tables.have(pairs, "agreement_date")  # without the column, the fix says to add it
     for i, pair in zip(pairs.index, pairs.to_dict("records")):
         if pd.isna(pair["agreement_date"]):
             if pair["status"] != "Withdrawn":
                 judgement.blocks(i, f"no Agreement Date (the signed {words.activity} agreement)")
+                fix = agreement_fix(words) if recorded[i] else agreement_column_fix(words, pair["_sheet"])
                 judgement.findings.append(pair_finding("AGREEMENT-MISSING", pair,
                     f"No Agreement Date: the relationship starts with the signed {words.coach}–{words.candidate} agreement, "
-                    "and no meeting counts until it is recorded", cell=cells[i], fix=agreement_fix(words)))
+                    "and no meeting counts until it is recorded", cell=cells[i], fix=fix))
         elif pair["agreement_date"] > context.as_of:
             if pair["status"] != "Withdrawn":
                 signed = day_text(pair["agreement_date"])
