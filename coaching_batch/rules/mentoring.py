@@ -9,7 +9,7 @@ from ..findings import finding
 from ..policy import MenteeEligibility, MentorEligibility, MonthlyMeetings, Relationship, Words, capital
 from .dates import add_months, day_text, hours_text, whole_months, years_text
 from .judgement import Context, Judgement
-from .pairs import pair_finding, reason_topic
+from .pairs import pair_finding, pair_records, reason_topic
 
 
 def agreement_fix(words: Words) -> str:
@@ -38,7 +38,7 @@ def judge_relationship(pairs: pd.DataFrame, relationship: Relationship, context:
     words = context.policy.words
     cells = context.tables.cells(pairs, "agreement_date")
     recorded = context.tables.have(pairs, "agreement_date")  # without the column, the fix says to add it
-    for i, pair in zip(pairs.index, pairs.to_dict("records")):
+    for i, pair in zip(pairs.index, pair_records(pairs, "agreement_date", "status", "deadline")):
         if pd.isna(pair["agreement_date"]):
             if pair["status"] != "Withdrawn":
                 judgement.blocks(i, f"no Agreement Date (the signed {words.activity} agreement)")
@@ -131,7 +131,7 @@ def judge_mentee(pairs: pd.DataFrame, rules: MenteeEligibility, context: Context
     mentee_of = roster.reindex(pairs["candidate_id"].to_numpy()).to_dict("records")
     allowed = {s.casefold() for s in rules.employment_status}
     excluded = {s.casefold() for s in rules.excluded_evaluation}
-    for i, pair, mentee in zip(pairs.index, pairs.to_dict("records"), mentee_of):
+    for i, pair, mentee in zip(pairs.index, pair_records(pairs), mentee_of):
         if pair["candidate_id"] not in roster.index:
             continue
         reasons = []
@@ -198,7 +198,7 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
         return judgement
     logged = set(zip(meetings["pair"], meetings["month"]))
     as_of = context.as_of
-    for i, pair in zip(pairs.index, pairs.to_dict("records")):
+    for i, pair in zip(pairs.index, pair_records(pairs, "window_start", "window_end", "status", "completion_date")):
         start, end = pair["window_start"], pair["window_end"]
         if pd.isna(start) or (pair["status"] == "Withdrawn" and pd.isna(pair["completion_date"])):
             continue  # withdrawn on a day not recorded: which months it lasted is not known

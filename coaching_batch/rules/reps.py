@@ -10,7 +10,7 @@ from ..policy import Capacity, CoachActivity, Commitment, Feedback, capital
 from ..validate import Tables
 from .dates import add_months, day_text, days_text, months_text
 from .judgement import Context, Judgement
-from .pairs import pair_finding
+from .pairs import pair_finding, pair_records
 
 
 def given_feedback(tables: Tables) -> pd.DataFrame:
@@ -26,7 +26,7 @@ def judge_commitment(pairs: pd.DataFrame, commitment: Commitment, context: Conte
     as_of = context.as_of
     soon = as_of + pd.Timedelta(days=commitment.due_days)
     cells = context.tables.cells(pairs, "extended_until")
-    for i, pair in zip(pairs.index, pairs.to_dict("records")):
+    for i, pair in zip(pairs.index, pair_records(pairs, "extended_until", "start", "deadline", "status")):
         extended, start, end = pair["extended_until"], pair["start"], pair["deadline"]
         if pd.notna(extended) and pd.notna(start) and extended < start:
             judgement.findings.append(pair_finding("CELL-TYPE", pair,

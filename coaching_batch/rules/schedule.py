@@ -7,7 +7,7 @@ import pandas as pd
 from ..policy import Window
 from .dates import add_months, day_text, days_text, months_text
 from .judgement import Context, Judgement
-from .pairs import pair_finding
+from .pairs import pair_finding, pair_records
 
 
 # How a message introduces a pair's completion date, by its status (the date a withdrawal ended it, too).
@@ -28,7 +28,9 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
     need_candidate = policy.candidate_minimum_minutes or 0
     need_coach = policy.coach_contact_minimum_minutes or 0
     minimum_ends = add_months(pairs["planning_meeting_date"], window.months_minimum)
-    for i, pair, minimum_end in zip(pairs.index, pairs.to_dict("records"), minimum_ends):
+    records = pair_records(pairs, "planning_meeting_date", "deadline", "status", "assigned_date", "completion_date",
+                           "candidate_minutes", "coach_contact_minutes")
+    for i, pair, minimum_end in zip(pairs.index, records, minimum_ends):
         planning, deadline = pair["planning_meeting_date"], pair["deadline"]
         active = pair["status"] == "Active"
         if pd.isna(planning):
