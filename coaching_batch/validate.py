@@ -47,6 +47,9 @@ class Tables:
     # the pairs (candidate ID, coach ID) of assignment rows left out for a bad cell → that cell, so that
     # a row of theirs can say its assignment is there but set aside, not that they have none
     assignments_aside: dict[tuple[str, str], str] = field(default_factory=dict)
+    # the prospective coaches with a recommendation form left out for a bad cell → the first such cell, so
+    # that a coach short of recommendations can say a form of theirs is there but set aside
+    recommendations_aside: dict[str, str] = field(default_factory=dict)
     # a log → its rows left out for a bad cell: where each came from,
     # its IDs and its duration as read (missing where blank or unreadable). No entries, but on the page
     # a `Total Hours` footer adds up (see rules.logs.check_footers)
@@ -359,7 +362,7 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
     for meta in META:
         typed[meta] = frame[meta][keep]
     typed = pd.DataFrame(typed, index=index)
-    if set_aside:  # an ID kept on another row (a repeat, ID-DUPLICATE) is in the roster; a pair, assigned
+    if set_aside and table.name not in FORM_TABLES:  # an ID kept on another row (a repeat, ID-DUPLICATE) is in the roster; a pair, assigned
         kept = set(typed[keys[0]]) if len(keys) == 1 else set(zip(*(typed[key] for key in keys)))
         set_aside = {value: where for value, where in set_aside.items() if value not in kept}
     return typed, findings, set_aside, _rows_left_out(frame, table, parsed, text, ~keep)
@@ -382,11 +385,15 @@ def _rows_left_out(frame: pd.DataFrame, table: Table, parsed: dict[str, values.P
 
 
 PAIR_TABLES = ("assignments",)  # a row left out is told by the pair it names (Tables.assignments_aside)
+# a form left out is told by the coach it is for, who has others (Tables.recommendations_aside): table → that ID's column
+FORM_TABLES = {"recommendations": "prospective_coach_id"}
 
 
 def _aside_keys(table: Table) -> tuple[str, ...]:
     """The columns that tell what a row left out for a bad cell was: a table's unique column (the
-    roster's Employee ID), an assignment's two IDs; none for the other tables."""
+    roster's Employee ID), an assignment's two IDs, a recommendation form's coach; none for the other tables."""
+    if table.name in FORM_TABLES:
+        return (FORM_TABLES[table.name],)
     unique = tuple(column.name for column in table.columns if column.unique)[:1]
     return unique or (("candidate_id", "coach_id") if table.name in PAIR_TABLES else ())
 
@@ -438,6 +445,8 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
         findings += table_findings
         if name in PAIR_TABLES:
             result.assignments_aside |= set_aside
+        elif name in FORM_TABLES:
+            result.recommendations_aside |= set_aside
         else:
             result.set_aside |= set_aside
     return result, findings

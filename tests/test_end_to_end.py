@@ -484,6 +484,27 @@ def test_an_employee_whose_roster_row_is_left_out_for_a_bad_cell_is_not_called_m
     assert f"coach ID 100: its roster row has an error ({where})" in reasons
 
 
+def test_a_coach_short_of_recommendations_for_a_form_left_out_is_told_which_cell_to_fix(tmp_path):
+    """A colleague's form with its Overall Recommendation typed 'Recomended' is left out (SPEC §4): the
+    coach's COACH-NOT-QUALIFIED said only "1 supervisor and 1 colleague", though three forms were in the
+    inbox, and the form's own CELL-ENUM names no coach; now the reason names that cell."""
+    inbox = small_inbox(tmp_path)
+    forms = [{"prospective_coach_id": "100", "reference_name": name, "relationship": relationship, "overall": overall}
+             for name, relationship, overall in (("Sam", "Supervisor", "Recommended"), ("Lee", "Colleague", "Recommended"),
+                                                 ("Ash", "Colleague", "Recomended"))]
+    write_workbook(inbox / "forms.xlsx", {"Forms": table_rows("recommendations", forms)})
+
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    [bad] = [f for f in result["exceptions"] if f["rule"] == "CELL-ENUM"]
+    where = f"forms.xlsx, Forms, {bad['cell']}"
+    [short] = [f["message"] for f in result["exceptions"] if f["rule"] == "COACH-NOT-QUALIFIED"]
+    assert short == ("Coach 100 is not qualified: recommendations incomplete: 1 supervisor and 1 colleague (needs 1 and 2; "
+                     f"a recommendation form is left out for the error at {where}: fix that cell)")
+
+
 def test_a_pair_whose_assignment_row_is_left_out_for_a_bad_cell_is_not_called_unassigned(tmp_path):
     """The assignment's Status typed 'Compelted': the row is left out (SPEC §4), and the pair's log
     entries and milestone row, not used for it, point at that cell instead of saying the two have no

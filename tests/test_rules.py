@@ -380,6 +380,22 @@ def test_an_id_the_roster_holds_as_a_number_without_its_leading_zeros_is_unknown
     assert any(f.message.startswith("Employee ID 000200") and f.file == "requests.xlsx" for f in found)  # the request too
 
 
+@pytest.mark.parametrize("employees", [
+    [e for e in roster() if e["employee_id"] != "100"],  # the coach missing from the roster
+    [dict(e, employee_id="000100") if e["employee_id"] == "100" else e for e in roster()],  # 100 lost its zeros
+])
+def test_a_pair_with_an_id_not_in_the_roster_is_not_told_to_log_hours_it_logged(policy, employees):
+    """The assignment's Coach ID is not in the roster, so none of the pair's 40 + 12 logged hours count:
+    its ID-UNKNOWN is what to fix. COMPLETION-HOURS-SHORT told the candidate, and PAYMENT-CONTACT-SHORT
+    the coach, to document hours both had logged."""
+    result = run(policy, employees=employees)
+    assert rules(result, "ID-UNKNOWN")
+    assert not rules(result, "COMPLETION-HOURS-SHORT") and not rules(result, "PAYMENT-CONTACT-SHORT")
+    pair = only_pair(result)
+    assert not pair["completion_eligible"] and not pair["payment_eligible"]
+    assert pair["reasons"].startswith("coach ID 100 not in the roster")
+
+
 def test_a_recommendation_or_request_naming_an_id_not_in_the_roster_is_id_unknown_at_its_cell(policy):
     """"104233 (Jordan)" in a form's ID column counted for no one, unsaid: the coach then lacked a
     recommendation, or the candidate a request, and nothing pointed at the form."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -13,6 +15,7 @@ from .pairs import pair_finding, reason_topic
 
 
 NO_TRAINING, TRAINED_AFTER = "no coach training date", "coach training on "  # the training reasons
+FORM_ASIDE = "; a recommendation form is left out for the error at "  # no part of the reason's weekly topic
 
 
 def recommendation_counts(recommendations: pd.DataFrame) -> pd.DataFrame:
@@ -32,14 +35,16 @@ def judge_coach(pairs: pd.DataFrame, coach: Coach, context: Context) -> Judgemen
     judgement = Judgement()
     said = context.policy.words.coach
     fix = f"Assign a qualified {said}, or complete the {said}'s missing qualification."
-    reasons = qualification_reasons(pairs, context.tables["employees"], context.tables["recommendations"], coach, context.as_of)
+    reasons = qualification_reasons(pairs, context.tables["employees"], context.tables["recommendations"], coach, context.as_of,
+                                    context.tables.recommendations_aside)
     records = pairs[["candidate_id", "coach_id", "program", "start", "period_end", "_file", "_sheet"]].to_dict("index")
     for i, pair_reasons in reasons.items():
         for reason in pair_reasons:
             judgement.blocks(i, f"{said} not qualified: {reason}", coach=True)
             judgement.findings.append(pair_finding("COACH-NOT-QUALIFIED", records[i],
                                                    f"{capital(said)} {records[i]['coach_id']} is not qualified: {reason}",
-                                                   fix=training_fix(reason, said) or fix, topic=reason_topic(reason)))
+                                                   fix=training_fix(reason, said) or fix,
+                                                   topic=reason_topic(reason.split(FORM_ASIDE)[0])))
     if coach.max_concurrent_candidates:
         limit = coach.max_concurrent_candidates
         flagged = concurrent_pairs(pairs, limit)
@@ -69,8 +74,10 @@ def concurrency_fix(limit: int) -> str:
 
 
 def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommendations: pd.DataFrame, policy: Coach,
-                          as_of: pd.Timestamp) -> pd.Series:
-    """For each pair: the list of reasons its coach is not qualified on the pair's `qualify_on` date."""
+                          as_of: pd.Timestamp, forms_aside: Mapping[str, str] | None = None) -> pd.Series:
+    """For each pair: the list of reasons its coach is not qualified on the pair's `qualify_on` date.
+    ``forms_aside``: coach → the bad cell of a recommendation form of theirs left out (the reason names it)."""
+    forms_aside = forms_aside or {}
     roster = employees.drop_duplicates("employee_id").set_index("employee_id")
     coach = roster.reindex(pairs["coach_id"].to_numpy())
     coach.index = pairs.index
@@ -106,10 +113,16 @@ def qualification_reasons(pairs: pd.DataFrame, employees: pd.DataFrame, recommen
         short = (recs["supervisors"] < policy.supervisor_recommendations) | (recs["colleagues"] < policy.colleague_recommendations)
         add(short, lambda i: (
             f"recommendations incomplete: {int(recs.at[i, 'supervisors'])} supervisor and {int(recs.at[i, 'colleagues'])} colleague "
-            f"(needs {policy.supervisor_recommendations} and {policy.colleague_recommendations})"))
+            f"(needs {policy.supervisor_recommendations} and {policy.colleague_recommendations}"
+            + _form_aside(forms_aside.get(pairs.at[i, "coach_id"])) + ")"))
     if policy.reject_not_recommended:
         add(recs["not_recommended"] > 0, lambda i: "a reference marked Not recommended")
     return reasons
+
+
+def _form_aside(where: str | None) -> str:
+    """What the recommendations reason adds for a coach's form left out for a bad cell: where to fix it."""
+    return "" if where is None else f"{FORM_ASIDE}{where}: fix that cell"
 
 
 def concurrent_pairs(pairs: pd.DataFrame, limit: int) -> dict[int, list[int]]:

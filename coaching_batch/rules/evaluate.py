@@ -354,6 +354,9 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
                 why.append(f"{role} ID {pair[key]}: its roster row has an error ({known.set_aside[pair[key]]})")
             elif pair[key] not in known:
                 why.append(f"{role} ID {pair[key]} not in the roster")
+        # An ID not in the roster keeps every log entry of the pair from counting: its ID-UNKNOWN is what
+        # to fix, not hours for the candidate or the coach to log (they may have logged them all).
+        hours_known = not why
         if need_candidate is not None and pair["candidate_minutes"] < need_candidate:
             why.append(f"candidate hours {hours(pair['candidate_minutes']):.2f} < {policy.hours.candidate_minimum:g}")
         ended = pair["reached_end"] and _completes_at_end(policy)  # the period's end completes the pair
@@ -370,13 +373,15 @@ def _verdicts(pairs: pd.DataFrame, programs: Programs, tables: Tables, known: se
             why.append("withdrawn")
         complete = not why
 
-        if need_candidate is not None and (pair["status"] == "Completed" or pair["goals_attained"]) and pair["candidate_minutes"] < need_candidate:
+        if (need_candidate is not None and hours_known and (pair["status"] == "Completed" or pair["goals_attained"])
+                and pair["candidate_minutes"] < need_candidate):
             findings.append(pair_finding("COMPLETION-HOURS-SHORT", pair,
                 f"Marked {'Completed' if pair['status'] == 'Completed' else 'goals attained'} but the candidate log counts "
                 f"{hours(pair['candidate_minutes']):.2f} h of the {policy.hours.candidate_minimum:g} h needed",
                 fix=_hours_short_fix(pair, as_of)))
 
-        pay_why, amount, basis = _payment_problems(pair, policy, why, judgement.payment.get(i, []), findings, as_of)
+        pay_why, amount, basis = _payment_problems(pair, policy, why, judgement.payment.get(i, []), findings, as_of,
+                                                   hours_known)
         pays = policy.payment is not None
         # payable now, or once the coach's signed form is in (the notice tells the coach the amount)
         if pays and complete and (not pay_why or pay_why == [NO_REQUEST]):
@@ -426,9 +431,11 @@ def _paid_minutes(pair: dict, policy: Policy) -> int:
 
 
 def _payment_problems(pair: dict, policy: Policy, not_complete: list[str], blocked: list[str], findings: list[Finding],
-                      as_of: pd.Timestamp):
+                      as_of: pd.Timestamp, hours_known: bool = True):
     """Why a pair is not payable (besides completion: ``not_complete``, why it is not complete), with the
-    PAYMENT-* findings. A program that pays no stipend has nothing to say here: its pairs are simply never payable."""
+    PAYMENT-* findings. A program that pays no stipend has nothing to say here: its pairs are simply never payable.
+    ``hours_known`` False: an ID of the pair is not in the roster, so none of its entries count and
+    PAYMENT-CONTACT-SHORT would send the coach to log hours already logged."""
     payment = policy.payment
     if payment is None:
         return [], np.nan, ""
@@ -438,7 +445,7 @@ def _payment_problems(pair: dict, policy: Policy, not_complete: list[str], block
     requested = pd.notna(request) and request <= as_of  # one dated after the run's date is not in yet
     if need_coach is not None and pair["coach_contact_minutes"] < need_coach:
         pay_why.append(f"coach contact hours {hours(pair['coach_contact_minutes']):.2f} < {policy.hours.coach_contact_minimum:g}")
-        if requested:
+        if requested and hours_known:
             findings.append(pair_finding("PAYMENT-CONTACT-SHORT", pair,
                 f"Payment requested but the coach log counts {hours(pair['coach_contact_minutes']):.2f} contact hours "
                 f"of the {policy.hours.coach_contact_minimum:g} needed"))
