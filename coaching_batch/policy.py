@@ -230,6 +230,8 @@ class Reading:
 
 
 PERIOD_END_LABELS = {"window": "Deadline", "relationship": "Relationship ends", "commitment": "Commitment ends"}
+# the same once that day is before the as-of date (a deadline is one, passed or not)
+PERIOD_ENDED_LABELS = {"window": "Deadline", "relationship": "Relationship ended", "commitment": "Commitment ended"}
 
 
 # Section name → settings. A window section says how a pair's period is measured: exactly one per program.
@@ -283,6 +285,11 @@ class Policy:
         """What a pair's end date (its `deadline`) is called in a notice: the ITSS deadline, the end of
         a mentoring relationship or of a reps commitment."""
         return PERIOD_END_LABELS.get(self.window_section, "Deadline")
+
+    @property
+    def period_ended_label(self) -> str:
+        """:attr:`period_end_label` for an end date before the as-of date ("Relationship ended")."""
+        return PERIOD_ENDED_LABELS.get(self.window_section, "Deadline")
 
     @property
     def words(self) -> Words:

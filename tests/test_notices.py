@@ -639,6 +639,25 @@ def test_a_pairs_end_date_is_called_what_its_program_calls_it(program, label):
     assert eml._progress_lines(progress)[-1] == f"  {label}: 15 September 2026"
 
 
+@pytest.mark.parametrize("program, ends_on, label", [
+    ("support-mentoring", "2026-09-14", "Relationship ended"), ("reps-coaching", "2026-09-14", "Commitment ended"),
+    ("itss-coaching", "2026-09-14", "Deadline"), ("support-mentoring", "2026-09-15", "Relationship ends")])
+def test_an_end_date_before_the_as_of_date_is_said_to_have_passed(program, ends_on, label):
+    """A mentor whose relationship ended in January, still Active, was told in March "Relationship
+    ends: 31 January": the end is in the past; on the as-of date itself it is reached, not passed."""
+    from coaching_batch.notices import build
+    from coaching_batch.policy import load_policy
+
+    pairs = pd.DataFrame([{"program": program, "status": "Active", "candidate_id": "200", "candidate_name": "Nora",
+                           "coach_id": "100", "coach_name": "Irene", "candidate_hours": 0.0, "candidate_hours_needed": None,
+                           "coach_contact_hours": 8.5, "coach_contact_hours_needed": None, "deadline": pd.Timestamp(ends_on)}])
+    coach = build.Notice("100", "Irene", "100-irene.eml", roles={"coach"})
+    policy = load_policy(program)
+    [progress] = build._progress(coach, build._pairs_by_person(pairs), {}, {}, {}, {program: policy.period_end_label},
+                                 {program: policy.period_ended_label}, dt.date(2026, 9, 15))
+    assert eml._progress_lines(progress)[-1] == f"  {label}: {pd.Timestamp(ends_on):%-d %B %Y}"
+
+
 def test_a_notice_file_is_never_named_as_a_windows_device():
     """The notices folder is copied to the coordinator's Windows machine, where ``nul.eml`` or
     ``AUX.eml`` cannot be made: an employee ID such as NUL whose name leaves no ASCII letters gets

@@ -1309,6 +1309,15 @@ def test_a_review_due_before_the_pairs_agreement_was_due_is_not_owed():
     assert found(job(pairs=starting_in_may, milestones=[], log=[], as_of="2027-04-15"), "AGREEMENT-REVIEWS-SHORT") == []
 
 
+def test_the_reviews_due_are_named_in_the_order_they_fall_whatever_the_policys_order(tmp_path):
+    """A policy listing its reviews spring first (review_due = ["04-15", "12-15"]) was told "(due
+    2027-04-15, 2026-12-15)": the dates are named as they fall in the school year."""
+    spring_first = preset_copy(tmp_path, JOB, 'review_due = ["12-15", "04-15"]', 'review_due = ["04-15", "12-15"]')
+    [short] = found(job(as_of="2027-04-15", program=spring_first), "AGREEMENT-REVIEWS-SHORT")
+    assert short.message.endswith("0 of 2 reviews of the partnership agreement recorded this school year "
+                                  "(due 2026-12-15, 2027-04-15)")
+
+
 def test_a_review_of_last_school_year_does_not_count():
     result = job(milestones=ON_TIME + [milestone("Agreement Review", "2026-04-10")], as_of="2026-12-15")
     findings = found(result, "AGREEMENT-REVIEWS-SHORT")

@@ -121,13 +121,14 @@ def build_notices(result: RunResult) -> list[Notice]:
     titles = {name: policy.title for name, policy in result.programs.items()}
     words = {name: policy.words for name, policy in result.programs.items()}
     ends = {name: policy.period_end_label for name, policy in result.programs.items()}
+    ended = {name: policy.period_ended_label for name, policy in result.programs.items()}
     coordinator.requests = _requests_to_sign(result, titles, words)
     for request in coordinator.requests:
         if request.coach_id in people:
             notice_for(request.coach_id, "coach").requests.append(request)
     by_person = _pairs_by_person(pairs) if any(n.roles & {"coach", "candidate"} for n in notices.values()) else {}
     for notice in notices.values():
-        notice.progress = _progress(notice, by_person, people, titles, words, ends)
+        notice.progress = _progress(notice, by_person, people, titles, words, ends, ended, result.as_of)
         notice.words = words
     coordinator.words = words
 
@@ -198,8 +199,10 @@ def _pairs_by_person(pairs: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
 
 
 def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], people: dict[str, dict],
-              titles: dict[str, str], words: dict[str, Words], ends: dict[str, str]) -> list[Progress]:
-    """The recipient's pairs as coach or candidate that are in progress or that a finding of theirs is about."""
+              titles: dict[str, str], words: dict[str, Words], ends: dict[str, str],
+              ended: dict[str, str] | None = None, as_of: date | None = None) -> list[Progress]:
+    """The recipient's pairs as coach or candidate that are in progress or that a finding of theirs is
+    about; an end date before ``as_of`` is called what ``ended`` calls it (a relationship that ended)."""
     if not notice.roles & {"coach", "candidate"}:
         return []
     about = {(f.candidate_id, f.coach_id) for f in (item for item, _ in notice.findings)}
@@ -217,16 +220,20 @@ def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], peop
             with_coach = role == "candidate" and _number(pair.get(needed)) is None and not _number(pair.get(own))
             if with_coach:
                 own = "coach_contact_hours"
+            program = _text(pair.get("program"))
+            deadline = _day(pair.get("deadline"))
+            past = deadline is not None and as_of is not None and deadline < as_of
+            label = (ended or {}).get(program) if past else None
             rows.append(Progress(
-                program=titles.get(_text(pair.get("program")), _text(pair.get("program"))),
+                program=titles.get(program, program),
                 role=role,
                 other=f"{other_name} ({other_id})" if other_name else other_id,
                 hours=_number(pair.get(own)),
                 hours_needed=_number(pair.get(needed)),
                 candidate_hours=_number(pair.get("candidate_hours")) if role == "coach" else None,
                 candidate_hours_needed=_number(pair.get("candidate_hours_needed")) if role == "coach" else None,
-                deadline=_day(pair.get("deadline")),
-                deadline_label=ends.get(_text(pair.get("program")), "Deadline"),
+                deadline=deadline,
+                deadline_label=label or ends.get(program, "Deadline"),
                 with_coach=with_coach,
                 words=words.get(_text(pair.get("program"))) or Words(),
                 not_judged=_text(pair.get("not_judged")),

@@ -80,6 +80,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
         month, day = month_day(text, "partnership_agreement", "review_due")
         due = month_day_in(year_start.year, month, day)
         review_dates.append(due if due >= year_start else month_day_in(year_start.year + 1, month, day))
+    review_dates.sort()  # in the order they fall in the school year, whatever the policy's order
     for i, pair in zip(pairs[pairs["judged"]].index, pairs[pairs["judged"]].to_dict("records")):
         start = pair["start"]
         due_from = year_start if pd.isna(start) or start < year_start else start
