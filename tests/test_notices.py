@@ -638,3 +638,33 @@ def test_control_characters_of_a_roster_cell_reach_no_header_or_line_of_a_notice
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["To"].addresses[0].display_name == "NulChar Esc[31m" and message[eml.NOTICE_HEADER] == "employee 100"
     assert "Dear NulChar Esc[31m," in body(message) and "about Bell" in body(message)
+
+
+def test_a_notice_of_thousands_of_findings_lists_the_first_hundred_errors_first_and_counts_the_rest():
+    """5,000 Duration cells typed TBD on one sheet made a notice of 5,000 items (2 MB): a notice lists
+    100, the errors before the warnings, then says how many more and where they all are; its
+    subject and heading still count every one."""
+    from coaching_batch.notices import build
+
+    def items(rule, count):
+        return [(finding(rule, f"{rule} at E{row}", file="Log.xlsx", sheet="Log", cell=f"E{row}", candidate_id="200",
+                         coach_id="100", program="itss-coaching"), "") for row in range(2, 2 + count)]
+
+    warnings, errors = items("LOG-DURATION-IMPLAUSIBLE", 4_950), items("CELL-TYPE", 50)
+    coach = build.Notice("100", "Cora Coach", "100-cora-coach.eml", address="cora@example.org", roles={"coach"})
+    coach.findings = warnings + errors
+    message = eml.notice_message(coach, AS_OF)
+    text = body(message)
+    assert "5000 things to do" in message["Subject"] and "WHAT NEEDS YOUR ATTENTION (5000)" in text
+    numbered = [line for line in text.splitlines() if line.split(". ", 1)[0].isdigit()]
+    assert len(numbered) == 100
+    assert numbered[0] == "1. Error: CELL-TYPE at E2" and numbered[49] == "50. Error: CELL-TYPE at E51"
+    assert numbered[50] == "51. Warning: LOG-DURATION-IMPLAUSIBLE at E2"
+    assert (" ".join(text.split("\n\n")[-2].split()) ==
+            "... and 4,900 more not listed here (4,900 warnings): please ask the program coordinator for the full list.")
+    coordinator = build.Notice(build.COORDINATOR, "Coaching Coordinator", build.COORDINATOR_FILE, roles={build.COORDINATOR})
+    coordinator.findings = errors * 3
+    assert body(eml.notice_message(coordinator, AS_OF)).endswith(
+        "\n\n... and 50 more not listed here (50 errors).\n\nEvery finding of the run, with its status, is in exceptions.xlsx.\n")
+    coach.findings = errors * 2
+    assert "more not listed" not in body(eml.notice_message(coach, AS_OF))
