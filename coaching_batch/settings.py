@@ -46,5 +46,11 @@ WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for
 CHOICE_SUGGESTION_CUTOFF = 0.75
 # a cell's value quoted in a finding is cut to this many characters (a pasted paragraph in a Type of Contact cell)
 QUOTED_VALUE_CHARS = 200
+# a finding naming a coach's other pairs (COACH-CONCURRENT, COACH-OVER-CAPACITY) names this many, then "and N more":
+# a coach with hundreds of pairs at once made each message name every other one (past a cell's 32,767 characters)
+NAMED_PAIRS_IN_MESSAGE = 10
+# a notice lists this many of its findings, then says how many more (5,000 cells of one sheet typed TBD made a
+# notice of 5,000 items); its subject and heading still count them all
+NOTICE_FINDINGS_LISTED = 100
 CONSOLE_TEXT_CHARS = 40  # a Program cell's value or a name from a workbook is cut to this many characters on the console
 LOCK_WAIT_SECONDS = 10.0  # a second run on the same state waits this long for the first, then stops

@@ -694,3 +694,33 @@ def test_an_outdir_that_is_no_folder_is_said_so(capsys, tmp_path, given):
     assert status == 2
     assert stderr == (f"Error: {out_dir} is not a folder: name the output folder of a run\n" if given == os.devnull
                       else f"Error: no such folder: {out_dir}; name the output folder of a run\n")
+
+
+def test_a_notice_of_thousands_of_findings_lists_the_first_hundred_errors_first_and_counts_the_rest():
+    """5,000 Duration cells typed TBD on one sheet made a notice of 5,000 items (2 MB): a notice lists
+    100, the errors before the warnings, then says how many more and where they all are; its
+    subject and heading still count every one."""
+    from coaching_batch.notices import build
+
+    def items(rule, count):
+        return [(finding(rule, f"{rule} at E{row}", file="Log.xlsx", sheet="Log", cell=f"E{row}", candidate_id="200",
+                         coach_id="100", program="itss-coaching"), "") for row in range(2, 2 + count)]
+
+    warnings, errors = items("LOG-DURATION-IMPLAUSIBLE", 4_950), items("CELL-TYPE", 50)
+    coach = build.Notice("100", "Cora Coach", "100-cora-coach.eml", address="cora@example.org", roles={"coach"})
+    coach.findings = warnings + errors
+    message = eml.notice_message(coach, AS_OF)
+    text = body(message)
+    assert "5000 things to do" in message["Subject"] and "WHAT NEEDS YOUR ATTENTION (5000)" in text
+    numbered = [line for line in text.splitlines() if line.split(". ", 1)[0].isdigit()]
+    assert len(numbered) == 100
+    assert numbered[0] == "1. Error: CELL-TYPE at E2" and numbered[49] == "50. Error: CELL-TYPE at E51"
+    assert numbered[50] == "51. Warning: LOG-DURATION-IMPLAUSIBLE at E2"
+    assert (" ".join(text.split("\n\n")[-2].split()) ==
+            "... and 4,900 more not listed here (4,900 warnings): please ask the program coordinator for the full list.")
+    coordinator = build.Notice(build.COORDINATOR, "Coaching Coordinator", build.COORDINATOR_FILE, roles={build.COORDINATOR})
+    coordinator.findings = errors * 3
+    assert body(eml.notice_message(coordinator, AS_OF)).endswith(
+        "\n\n... and 50 more not listed here (50 errors).\n\nEvery finding of the run, with its status, is in exceptions.xlsx.\n")
+    coach.findings = errors * 2
+    assert "more not listed" not in body(eml.notice_message(coach, AS_OF))

@@ -19,6 +19,8 @@ from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from pathlib import Path
 
+from .. import settings
+from ..findings import Severity
 from ..model import RunResult
 from .build import COORDINATOR, Notice, Progress, RequestToSign, build_notices
 
@@ -93,7 +95,8 @@ def notice_text(notice: Notice, as_of: date) -> str:
             lines += _request_lines(number, request, for_coordinator=notice.for_coordinator) + [""]
     if notice.findings:
         lines += [f"WHAT NEEDS YOUR ATTENTION ({len(notice.findings)})", ""]
-        for number, (item, note) in enumerate(notice.findings, start=1):
+        listed, rest = _listed(notice.findings)
+        for number, (item, note) in enumerate(listed, start=1):
             lines.append(f"{number}. {item.severity.value.capitalize()}: {item.message}")
             where = ", ".join(part for part in (
                 item.file, f"sheet {item.sheet!r}" if item.sheet else "", f"cell {item.cell}" if item.cell else "") if part)
@@ -110,6 +113,8 @@ def notice_text(notice: Notice, as_of: date) -> str:
             if item.fix:
                 lines.append(f"   What to do: {item.fix}")
             lines.append("")
+        if rest:
+            lines += [_more_findings(rest, notice.for_coordinator), ""]
     elif not notice.for_coordinator and not notice.requests:
         lines += ["Nothing needs your attention this week.", ""]
     if notice.pass_on:
@@ -126,6 +131,29 @@ def notice_text(notice: Notice, as_of: date) -> str:
     else:
         lines.append("If something here looks wrong, please tell the program coordinator.")
     return _printable("\n".join(_wrap(line) for line in lines) + "\n")
+
+
+def _listed(findings: list) -> tuple[list, list]:
+    """The findings a notice lists, and those it only counts: all of them up to
+    :data:`..settings.NOTICE_FINDINGS_LISTED`; of more, that many, the errors first (each kind in its
+    order), so no error is left unlisted behind thousands of warnings."""
+    if len(findings) <= settings.NOTICE_FINDINGS_LISTED:
+        return findings, []
+    ordered = sorted(findings, key=lambda pair: pair[0].severity != Severity.ERROR)
+    return ordered[:settings.NOTICE_FINDINGS_LISTED], ordered[settings.NOTICE_FINDINGS_LISTED:]
+
+
+def _more_findings(rest: list, for_coordinator: bool) -> str:
+    """The line closing a notice that lists only the first of its findings: how many more, of which kind
+    (the coordinator's notice ends saying that exceptions.xlsx has every finding)."""
+    errors = sum(item.severity == Severity.ERROR for item, _ in rest)
+    kinds = ", ".join(part for part in (_count(errors, "error"), _count(len(rest) - errors, "warning")) if part)
+    where = "" if for_coordinator else ": please ask the program coordinator for the full list"
+    return f"... and {len(rest):,} more not listed here ({kinds}){where}."
+
+
+def _count(number: int, word: str) -> str:
+    return "" if not number else f"{number:,} {word}" + ("" if number == 1 else "s")
 
 
 def _printable(text: str) -> str:

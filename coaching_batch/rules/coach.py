@@ -7,11 +7,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from ..findings import Finding
 from ..policy import Coach, capital
 from .dates import add_months, day_text, whole_months, years_text
 from .judgement import Context, Judgement
-from .pairs import pair_finding, reason_topic
+from .pairs import named_few, pair_finding, reason_topic
 
 
 NO_TRAINING, TRAINED_AFTER = "no coach training date", "coach training on "  # the training reasons
@@ -192,15 +193,18 @@ def _span(pair: dict) -> str:
 
 
 def concurrency_findings(records: dict[int, dict], flagged: dict[int, list[int]], limit: int) -> list[Finding]:
-    """COACH-CONCURRENT on each flagged pair (``records``: pair number → its row), naming the others.
+    """COACH-CONCURRENT on each flagged pair (``records``: pair number → its row), naming the first
+    few others and how many more (:func:`.pairs.named_few`).
 
-    Each pair's words are made once: a coach with hundreds of pairs at once names each of them in
+    Each pair's words are made once: a coach with hundreds of pairs at once names a few of them in
     every other one's finding."""
     findings = []
-    named = {j: f"candidate {records[j]['candidate_id']} ({_span(records[j])})" for j in set(flagged).union(*flagged.values())}
+    shown = settings.NAMED_PAIRS_IN_MESSAGE
+    named = {j: f"candidate {records[j]['candidate_id']} ({_span(records[j])})"
+             for j in set(flagged).union(*(others[:shown] for others in flagged.values()))}
     for i, others in flagged.items():
         pair = records[i]
-        with_ = ", ".join(named[j] for j in others)
+        with_ = named_few(others, named.__getitem__)
         findings.append(pair_finding(
             "COACH-CONCURRENT", pair,
             f"Coach {pair['coach_id']} coaches {named[i]} at the same time as {with_}; "

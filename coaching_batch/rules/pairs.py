@@ -6,12 +6,13 @@ import hashlib
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from .. import values
+from .. import settings, values
 from ..findings import Finding, finding
 from ..policy import Programs
 from ..validate import Tables
@@ -37,6 +38,15 @@ def pair_records(pairs: pd.DataFrame, *columns: str) -> list[dict]:
     tenths of a second on a large inbox."""
     wanted = dict.fromkeys([*columns, *(field for field in FINDING_FIELDS if field in pairs.columns)])
     return pairs[list(wanted)].to_dict("records")
+
+
+def named_few(items: list, words: Callable[[object], str]) -> str:
+    """The first :data:`..settings.NAMED_PAIRS_IN_MESSAGE` of ``items`` in their ``words``, joined, and
+    how many more there are (`candidate 301 (…), candidate 302 (…) and 489 more`): a message naming
+    a coach's other pairs stays a few lines long however many the coach has."""
+    shown = items[:settings.NAMED_PAIRS_IN_MESSAGE]
+    more = len(items) - len(shown)
+    return ", ".join(map(words, shown)) + (f" and {more} more" if more else "")
 
 
 _LOST_ZEROS = tuple("0" * n for n in range(1, 10))

@@ -10,7 +10,7 @@ from ..policy import Capacity, CoachActivity, Commitment, Feedback, capital
 from ..validate import Tables
 from .dates import add_months, day_text, days_text, months_text
 from .judgement import Context, Judgement
-from .pairs import pair_finding, pair_records
+from .pairs import named_few, pair_finding, pair_records
 
 
 def given_feedback(tables: Tables) -> pd.DataFrame:
@@ -71,7 +71,7 @@ def judge_capacity(pairs: pd.DataFrame, capacity: Capacity, context: Context) ->
         for i, pair in zip(group.index, group.to_dict("records")):
             active = [(p, words) for p, words in active if pair["start"] < p["period_end"]]
             if len(active) >= capacity.max_active_coachees:
-                others = ", ".join(words for _, words in active)
+                others = named_few(active, lambda item: item[1])
                 coachees = said.candidate if len(active) == 1 else said.candidates  # a capacity of 1 is a policy's choice
                 judgement.blocks(i, f"{said.coach} over capacity ({len(active)} other {coachees} active at the start)")
                 judgement.findings.append(pair_finding("COACH-OVER-CAPACITY", pair,
