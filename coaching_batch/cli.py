@@ -19,7 +19,7 @@ import click
 
 from .click_types import GivenPath
 from .errors import CoachingBatchError, as_typed
-from .settings import CONSOLE_TEXT_CHARS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
+from .settings import CONSOLE_TEXT_CHARS, CONSOLE_UNKNOWN_PROGRAMS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
 from .notices.command import WAIT_DEFAULT, Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
 
@@ -306,22 +306,30 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
 
 
 def _echo_programs(result) -> None:
-    """One line per program when the inbox holds more than one."""
+    """One line per program when the inbox holds more than one; of the Program values that are no
+    program, the most frequent few, then one line for the rest (each is a CELL-ENUM in the reports)."""
     pairs = result.pairs
     if len(pairs) == 0 or pairs["program"].nunique() < 2:
         return
-    width = max(len(_program_label(p)) for p in pairs["program"].unique())
-    for program, group in pairs.groupby("program", sort=True):
+    counts = pairs["program"].value_counts(sort=False)
+    known = sorted(program for program in counts.index if program in result.programs)
+    unknown = sorted((p for p in counts.index if p not in result.programs), key=lambda p: (-counts[p], str(p)))
+    named = unknown if len(unknown) <= CONSOLE_UNKNOWN_PROGRAMS else unknown[: CONSOLE_UNKNOWN_PROGRAMS - 1]
+    rest = unknown[len(named):]
+    width = max(len(_program_label(p)) for p in (*known, *named))
+    for program in known:
+        group = pairs[pairs["program"] == program]
         paid = result.payments[result.payments["program"] == program] if "program" in result.payments else result.payments.iloc[0:0]
-        known = program in result.programs
         line = f"  {_program_label(program).ljust(width)}  {_count(len(group), 'pair')}"
-        if not known:
-            line += " (not a known program: not judged)"
-        else:
-            line += f", {int(group['completion_eligible'].sum())} completion-eligible"
-            if result.programs[program].payment is not None:
-                line += f", {len(paid)} newly payable (${paid['amount'].sum():,.2f})"
+        line += f", {int(group['completion_eligible'].sum())} completion-eligible"
+        if result.programs[program].payment is not None:
+            line += f", {len(paid)} newly payable (${paid['amount'].sum():,.2f})"
         click.echo(line)
+    for program in named:
+        click.echo(f"  {_program_label(program).ljust(width)}  {_count(int(counts[program]), 'pair')} (not a known program: not judged)")
+    if rest:
+        click.echo(f"  and {len(rest)} other values not a known program  "
+                   f"{_count(int(counts[rest].sum()), 'pair')} (not judged; each is a CELL-ENUM)")
 
 
 def _program_label(program: object) -> str:

@@ -52,5 +52,6 @@ NAMED_PAIRS_IN_MESSAGE = 10
 # a notice lists this many of its findings, then says how many more (5,000 cells of one sheet typed TBD made a
 # notice of 5,000 items); its subject and heading still count them all
 NOTICE_FINDINGS_LISTED = 100
+CONSOLE_UNKNOWN_PROGRAMS = 5  # the console names this many Program values that are no program, then counts the rest
 CONSOLE_TEXT_CHARS = 40  # a Program cell's value or a name from a workbook is cut to this many characters on the console
 LOCK_WAIT_SECONDS = 10.0  # a second run on the same state waits this long for the first, then stops

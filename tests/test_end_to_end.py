@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from coaching_batch import settings
 from coaching_batch.cli import main
 from workbooks import (assignment_rows, candidate_log_rows, coach_log_rows, roster_rows, run_command, table_rows, write_ods,
                        write_workbook)
@@ -1159,6 +1160,25 @@ def test_an_unknown_program_is_one_short_printable_console_line(tmp_path, capsys
     assert len(programs) == 3 and all(len(line) < 120 and line.isprintable() for line in lines)
     assert any(line.startswith("  'Bell\\x07\\x00Nul'  ") for line in programs)
     assert any(line.startswith("  " + "P" * 30) and "…" in line for line in programs)
+
+def test_many_unknown_program_values_are_a_few_console_lines_and_one_for_the_rest(tmp_path, capsys):
+    """800 Program cells of 800 values printed 800 console lines: the most frequent few are named,
+    then one line counts the rest (each is a CELL-ENUM in the reports)."""
+    inbox = small_inbox(tmp_path)
+    programs = ["Peer Circle"] * 3 + [f"Program number {n}" for n in range(40)] + ["itss-coaching"]
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([
+        {"program": program, "candidate_id": "200", "coach_id": "100", "assigned_date": dt.date(2026, 1, 2)}
+        for program in programs])})
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")])
+    programs = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  ")]
+    named = settings.CONSOLE_UNKNOWN_PROGRAMS - 1  # the last line takes the place of the last one named
+    assert len(programs) == 1 + named + 1
+    assert programs[0].startswith("  itss-coaching ") and programs[1].startswith("  Peer Circle ")
+    assert "3 pairs (not a known program: not judged)" in programs[1]
+    rest = 41 - named
+    assert programs[-1] == f"  and {rest} other values not a known program  {rest} pairs (not judged; each is a CELL-ENUM)"
+
 
 def test_an_id_with_an_invisible_zero_width_space_still_matches_the_roster(tmp_path):
     inbox = small_inbox(tmp_path)
