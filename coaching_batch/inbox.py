@@ -50,7 +50,10 @@ def _skip_reason(path: Path, mode: int) -> str:
         return "Excel lock file"
     if path.name.startswith("."):
         return "hidden file"
-    if workbook_suffix(path) not in settings.WORKBOOK_SUFFIXES:
+    suffix = workbook_suffix(path)
+    if suffix in settings.UNREAD_SPREADSHEETS:
+        return settings.UNREAD_SPREADSHEETS[suffix]
+    if suffix not in settings.WORKBOOK_SUFFIXES:
         return "not a workbook (.xlsx, .xlsm, .xls, .ods)"
     if not stat.S_ISREG(mode):
         return "not a regular file"

@@ -7,7 +7,7 @@ exit code. Every stage below is a call into one module, in the order the data fl
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import import_module
@@ -236,6 +236,19 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     return result, out_dir
 
 
+def _unread_spreadsheets(inputs: Iterable[InputFile]) -> str:
+    """What a TABLE-MISSING message adds about the spreadsheets skipped for their kind (an .xlsb, a
+    template, a zip of workbooks), where the missing table may be: '' when there are none."""
+    unread = [info.path for info in inputs if info.status == "skipped" and info.note in settings.UNREAD_SPREADSHEETS.values()]
+    if not unread:
+        return ""
+    shown = ", ".join(unread[:_UNREAD_SHOWN]) + (f" and {len(unread) - _UNREAD_SHOWN} more" if len(unread) > _UNREAD_SHOWN else "")
+    return f"; not read, as spreadsheets of a kind the run does not read (each one's note in Inputs says what to do): {shown}"
+
+
+_UNREAD_SHOWN = 3  # the unread spreadsheets a TABLE-MISSING message names, at most
+
+
 def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None,
               ledger: Ledger | None = None, keep: Callable[[], None] | None = None) -> RunResult:
     """Discover, read, validate and apply the rules: everything a run decides, nothing written.
@@ -294,9 +307,10 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
             if sheet.table and not sheet.missing:
                 sheets_by_table.setdefault(sheet.table, []).append((workbook.relpath, sheet))
                 footers += [(workbook.relpath, sheet.name, footer) for footer in sheet.footers]
+    unread = _unread_spreadsheets(inputs.values())
     for table in ("employees", "assignments"):
         if table not in sheets_by_table:
-            findings.append(finding("TABLE-MISSING", f"No {table} table was found in the inbox"))
+            findings.append(finding("TABLE-MISSING", f"No {table} table was found in the inbox{unread}"))
 
     # 3. Validate with pandera: bad cells become findings, bad rows are left out.
     if progress:

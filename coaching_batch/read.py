@@ -1398,7 +1398,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
                     footer.value = _hours_of_days(footer.value, _DAY_ONE_1904)
     except Exception as exc:  # calamine raises many kinds for corrupt, encrypted or foreign files
         cause = _missing_sheet(exc) or _likely_cause(path, data)
-        result.error, result.fix = _explain(exc, cause), _fix_for(cause)
+        result.error, result.fix = _explain(exc, cause), _fix_for(cause, workbook_suffix(path))
         result.sheets = []
     except BaseException as exc:
         if not _is_panic(exc):
@@ -1504,6 +1504,18 @@ _CUT_SHORT = "the file is cut short (an incomplete download or copy?)"
 _EMPTY, _ZEROS = "the file is empty (0 bytes)", "the file holds only zero bytes (a damaged copy?)"
 _NOT_WORKBOOK = "not a workbook: it looks like"
 _TEXT = f"{_NOT_WORKBOOK} a CSV or text file"
+_TABBED = f"{_NOT_WORKBOOK} a tab-separated text file"
+_WEB_PAGE = f"{_NOT_WORKBOOK} a web page (HTML)"
+_XML_2003 = "it is an Excel 2003 XML spreadsheet (SpreadsheetML), a kind of file the run does not read"
+_XLSB = "it is an Excel binary workbook (.xlsb), a kind of file the run does not read"
+_NUMBERS = f"{_NOT_WORKBOOK} an Apple Numbers spreadsheet"
+_ZIPPED_WORKBOOKS = f"{_NOT_WORKBOOK} a zip archive of workbooks"
+# what a file Excel can open is, as the extension Excel opens it by (a text file named .xlsx Excel refuses)
+_EXCEL_OPENS = {_TEXT: ".csv", _TABBED: ".txt", _WEB_PAGE: ".htm", _XML_2003: ".xml", _XLSB: ".xlsb"}
+_MARKUP = re.compile(rb"<(?:html|table|body|head|meta|title|style|!doctype\s+html)\b")  # how a web page's text begins
+_SPREADSHEET_ML = re.compile(rb"<(?:\w+:)?workbook\b[^>]*urn:schemas-microsoft-com:office:spreadsheet")
+_PROLOG = re.compile(rb"^(?:\s*(?:<\?.*?\?>|<!--.*?-->))*\s*", re.DOTALL)  # an XML declaration, processing instructions, comments
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text", some systems' exports
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how .xlsx/.ods and .xls files begin
 _OLE_SECTOR = 512  # an .xls is made of whole sectors of this size
 _LOOKS_LIKE = {  # how other files begin → what they are
@@ -1514,6 +1526,7 @@ _LOOKS_LIKE = {  # how other files begin → what they are
     b"{\\rtf": "a Word document (RTF)",
 }
 _ZIPPED = {"word/": "a Word document", "ppt/": "a PowerPoint presentation"}  # other Office files are zips too
+_NUMBERS_PARTS = ("Index/", "Index.zip")  # where an Apple Numbers file (a zip since 2013) keeps its tables
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")  # never in a text file
 _HEAD_BYTES = 4096
 
@@ -1549,18 +1562,33 @@ def _likely_cause(path: str, data: bytes | None) -> str:
     if head.startswith(_OLE):
         if "EncryptedPackage".encode("utf-16-le") in data:  # how Excel keeps an .xlsx with a password
             return _ENCRYPTED
+        if "WordDocument".encode("utf-16-le") in data:  # an old .doc is a compound file too
+            return f"{_NOT_WORKBOOK} a Word document"
         if size % _OLE_SECTOR:
             return _CUT_SHORT
         return f"it is an old .xls workbook named {suffix}" if suffix != ".xls" else ""
     kind = next((kind for magic, kind in _LOOKS_LIKE.items() if head.startswith(magic)), "")
     if kind:
         return f"{_NOT_WORKBOOK} {kind}"
+    return _text_kind(head)
+
+
+def _text_kind(head: bytes) -> str:
+    """What a file that is no zip and no compound file is, when its first bytes are text ('' if they
+    are not): a web page, an Excel 2003 XML spreadsheet, a tab-separated or other text file. A text
+    in UTF-16 (its byte order mark first) is looked at as the text it holds."""
+    if head.startswith(_UTF16):
+        head = head.decode("utf-16", "replace").encode("utf-8", "replace")
+    elif _CONTROL.search(head):
+        return ""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<html", b"<!doctype html")):
-        return f"{_NOT_WORKBOOK} a web page (HTML)"
-    if not _CONTROL.search(head):
-        return _TEXT
-    return ""
+    if text.startswith(b"<"):
+        if _SPREADSHEET_ML.search(text):
+            return _XML_2003
+        if _MARKUP.match(text, _PROLOG.match(text).end()):
+            return _WEB_PAGE
+    first_line = text.split(b"\n", 1)[0]
+    return _TABBED if first_line.count(b"\t") > first_line.count(b",") else _TEXT
 
 
 _END_RECORD = b"PK\x05\x06"  # a zip's end record: in its last 22 bytes, or before a comment of up to 64 KB
@@ -1609,7 +1637,13 @@ def _zip_kind(names: list[str], mimetype: str, suffix: str) -> str:
     actual = ".ods" if mimetype == _ODS_MIMETYPE else ".xlsx" if "xl/workbook.xml" in names else ""
     if actual:
         return f"it is an {actual} workbook named {suffix}" if suffix not in _SAME_KIND[actual] else ""
+    if "xl/workbook.bin" in names:
+        return _XLSB
+    if any(name.startswith(_NUMBERS_PARTS) for name in names):
+        return _NUMBERS
     if "[Content_Types].xml" not in names and not any(name.startswith("xl/") for name in names):
+        if any(workbook_suffix(name) in settings.WORKBOOK_SUFFIXES for name in names):
+            return _ZIPPED_WORKBOOKS
         return f"{_NOT_WORKBOOK} a zip archive of other files"
     return ""
 
@@ -1621,16 +1655,47 @@ def _missing_sheet(exc: Exception) -> str:
     return ""
 
 
-def _fix_for(cause: str) -> str:
-    """What to do about a file unreadable for ``cause`` (see :func:`_likely_cause`); '' where the
-    catalogue's fix, saving it again from Excel, is the one (encrypted, a CSV, an .xls named .xlsx)."""
+def _fix_for(cause: str, suffix: str = "") -> str:
+    """What to do about a file named with ``suffix`` and unreadable for ``cause`` (see
+    :func:`_likely_cause`); '' where the catalogue's fix, saving it again from Excel, is the one."""
     if cause in (_EMPTY, _ZEROS, _CUT_SHORT) or cause.startswith(_DAMAGED):
         return _ASK_AGAIN
     if _ENTITIES in cause:
         return _ENTITIES_FIX
-    if cause.startswith(_NOT_WORKBOOK) and cause != _TEXT:
+    if cause == _ENCRYPTED:
+        return _NO_PASSWORD
+    misnamed = _MISNAMED.match(cause)
+    if misnamed:  # a workbook the run reads, under another kind's extension
+        return f"Rename the file to end in {misnamed[1]} in place of {suffix}, then re-run."
+    if cause in _EXCEL_OPENS:
+        return _saved_from_excel(suffix, _EXCEL_OPENS[cause])
+    if cause == _NUMBERS:
+        return _FROM_NUMBERS
+    if cause == _ZIPPED_WORKBOOKS:
+        return _UNZIP
+    if cause.startswith(_NOT_WORKBOOK):
         return _ASK_WORKBOOK
     return ""
+
+
+_MISNAMED = re.compile(r"it is an (?:old )?(\.\w+) workbook named ")
+_NO_PASSWORD = ("Remove its password: open it in Excel with the password, choose File > Info > Protect Workbook > "
+                "Encrypt with Password, clear the password and save (or ask whoever set it to), then re-run.")
+_FROM_NUMBERS = ("Rename the file to end in .numbers, open it in Numbers, choose File > Export To > Excel, put the "
+                 ".xlsx it makes in the inbox and take this file out, then re-run.")
+_UNZIP = ("Rename the file to end in .zip, unzip it, put the workbooks it holds in the inbox and take this file out, "
+          "then re-run.")
+
+
+def _saved_from_excel(suffix: str, opens_as: str) -> str:
+    """The fix for a file Excel opens by its ``opens_as`` extension and can save as a workbook: named
+    .xls, Excel opens it after a warning; named .xlsx (or .xlsm, .ods), Excel refuses it until it is
+    renamed."""
+    if suffix == ".xls":
+        return ("Open it in Excel (answer Yes when Excel warns that its format and extension do not match), save it "
+                "as an Excel Workbook (.xlsx) in the inbox and take this .xls file out, then re-run.")
+    return (f"Rename it to end in {opens_as} in place of {suffix}, open it in Excel, save it as an Excel Workbook "
+            f"(.xlsx) in the inbox and take the {opens_as} file out, then re-run.")
 
 
 def _worker_count(files: int) -> int:

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 DEFAULT_PROGRAM = "itss-coaching"  # the preset a run uses when --program is not given
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# spreadsheets of a kind the run does not read, by extension: skipped, each listed with what to do to have it read
+_SAVE_AS_XLSX = "open it in Excel and save it as an Excel Workbook (.xlsx) to have it read"
+UNREAD_SPREADSHEETS = {
+    ".xlsb": f"an Excel binary workbook (.xlsb), a kind the run does not read: {_SAVE_AS_XLSX}",
+    ".xltx": f"an Excel template (.xltx), a kind the run does not read: {_SAVE_AS_XLSX}",
+    ".xltm": f"an Excel template (.xltm), a kind the run does not read: {_SAVE_AS_XLSX}",
+    ".xlt": f"an old Excel template (.xlt), a kind the run does not read: {_SAVE_AS_XLSX}",
+    ".csv": f"a CSV file, a kind the run does not read: {_SAVE_AS_XLSX}",
+    ".numbers": "an Apple Numbers spreadsheet, a kind the run does not read: in Numbers, choose File > Export To > Excel "
+                "to have it read",
+    ".zip": "a zip archive, not opened: unzip it into the inbox to have the workbooks in it read",
+}
 HEADER_SEARCH_ROWS = 30  # a table's header row is found within the sheet's first 30 rows
 PARTIAL_MATCH_MIN_HEADERS = 3  # a row matching this many headers but lacking a required one is a broken table
 EXAMPLE_ROW_MARKER = "EXAMPLE"  # a row whose first cell reads this is the templates' example row: skipped

@@ -619,6 +619,24 @@ def test_an_inbox_without_roster_or_assignments_reports_table_missing(tmp_path):
     assert [i["status"] for i in result["inputs"]] == ["skipped"]
 
 
+def test_a_roster_saved_as_a_kind_the_run_does_not_read_is_named_where_the_table_is_missing(tmp_path):
+    """The roster saved as an .xlsb (or a template, or zipped) was skipped as "not a workbook", and
+    TABLE-MISSING said to put a roster in the inbox, where one was: the note says what it is and what
+    to do, and the missing table's finding names it."""
+    inbox = small_inbox(tmp_path)
+    (inbox / "roster.xlsx").rename(inbox / "roster.xlsb")
+    (inbox / "logs.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    notes = {i["path"]: (i["status"], i["note"]) for i in result["inputs"]}
+    assert notes["roster.xlsb"] == ("skipped", "an Excel binary workbook (.xlsb), a kind the run does not read: open it in "
+                                    "Excel and save it as an Excel Workbook (.xlsx) to have it read")
+    assert notes["logs.zip"] == ("skipped", "a zip archive, not opened: unzip it into the inbox to have the workbooks in it read")
+    missing = [f["message"] for f in result["exceptions"] if f["rule"] == "TABLE-MISSING"]
+    assert missing == ["No employees table was found in the inbox; not read, as spreadsheets of a kind the run does not "
+                       "read (each one's note in Inputs says what to do): logs.zip, roster.xlsb"]
+
+
 def test_lock_files_hidden_files_and_folders_are_skipped_not_read(tmp_path):
     inbox = small_inbox(tmp_path)
     (inbox / "~$roster.xlsx").write_bytes(b"lock")

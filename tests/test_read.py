@@ -781,6 +781,22 @@ def _with_entities(tmp: Path, part: str) -> bytes:
         ("log.xlsx", lambda _: (FIXTURES / "binder.xls").read_bytes(), "it is an old .xls workbook named .xlsx"),
         ("log.xlsx", lambda tmp: write_ods(tmp / "log.ods", COACH_HEADER, "").read_bytes(), "it is an .ods workbook named .xlsx"),
         ("log.xlsx", lambda _: _zip_of(notes__txt=b"hello"), "not a workbook: it looks like a zip archive of other files"),
+        # what a district's systems export and name .xls: a bare table, a page opening with a comment or its
+        # meta tag, an Excel 2003 XML workbook, tab-separated text in UTF-16 (Excel's "Unicode Text")
+        ("log.xls", lambda _: b'\r\n<table border="1"><tr><td>Candidate ID</td></tr></table>', "not a workbook: it looks like a web page (HTML)"),
+        ("log.xls", lambda _: b"<!-- report --><meta charset=utf-8><table><tr><td>200</td></tr></table>",
+         "not a workbook: it looks like a web page (HTML)"),
+        ("log.xls", lambda _: _SPREADSHEET_ML, "it is an Excel 2003 XML spreadsheet (SpreadsheetML), a kind of file the run does not read"),
+        ("log.xls", lambda _: "\ufeffCandidate ID\tCoach ID\tDate\r\n200\t100\t3/5/2026\r\n".encode("utf-16-le"),
+         "not a workbook: it looks like a tab-separated text file"),
+        ("log.xlsx", lambda _: _zip_of(**{"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00"}),
+         "it is an Excel binary workbook (.xlsb), a kind of file the run does not read"),
+        ("log.xlsx", lambda _: _zip_of(**{"Index/Document.iwa": b"\x00", "Metadata/Properties.plist": b"<plist/>"}),
+         "not a workbook: it looks like an Apple Numbers spreadsheet"),
+        ("log.xls", lambda _: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(1000),
+         "not a workbook: it looks like a Word document"),
+        ("logs.xlsx", lambda tmp: _zip_of(**{"Log - Ann.xlsx": write_workbook(tmp / "a.xlsx", {"Log": [COACH_HEADER]}).read_bytes()}),
+         "not a workbook: it looks like a zip archive of workbooks"),
         ("log.xlsx", lambda tmp: _damaged_in_the_middle(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})),
          "it is damaged: its content is corrupt, though the file is whole (a bad copy?)"),
         ("log.xlsx", lambda tmp: _with_entities(tmp, "xl/sharedStrings.xml"),
@@ -818,27 +834,60 @@ def test_a_sheet_declaring_xml_entities_is_refused_before_it_is_opened(tmp_path,
     assert result.sheets == [] and "how the file was made" in result.fix
 
 
+_SPREADSHEET_ML = (b'<?xml version="1.0"?>\r\n<?mso-application progid="Excel.Sheet"?>\r\n<Workbook '
+                   b'xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+                   b'<Worksheet ss:Name="Log"><Table><Row><Cell><Data ss:Type="String">Candidate ID</Data></Cell></Row></Table>'
+                   b'</Worksheet></Workbook>')
+
+
 @pytest.mark.parametrize(
     "content, fix",
     [
         (lambda _: b"", "Ask the sender for the file again"),
         (lambda tmp: _cut(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})), "Ask the sender for the file again"),
         (lambda _: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "Ask the sender for the workbook itself"),
-        (lambda _: b"Candidate ID,Coach ID,Date\r\n200,100,2026-03-05\r\n", ""),
-        (lambda _: (FIXTURES / "binder.xls").read_bytes(), ""),
+        # Excel refuses a text file named .xlsx ("the file format or file extension is not valid"): renamed, it opens
+        (lambda _: b"Candidate ID,Coach ID,Date\r\n200,100,2026-03-05\r\n",
+         "Rename it to end in .csv in place of .xlsx, open it in Excel, save it as an Excel Workbook (.xlsx) in the inbox"),
+        (lambda _: b"Candidate ID\tCoach ID\tDate\r\n200\t100\t2026-03-05\r\n", "Rename it to end in .txt in place of .xlsx"),
+        (lambda _: b"<html><body><table><tr><td>200</td></tr></table></body></html>", "Rename it to end in .htm in place of .xlsx"),
+        (lambda _: _SPREADSHEET_ML, "Rename it to end in .xml in place of .xlsx"),
+        (lambda _: _zip_of(**{"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83"}), "Rename it to end in .xlsb"),
+        # a workbook the run reads, under another extension: renamed, it is read
+        (lambda _: (FIXTURES / "binder.xls").read_bytes(), "Rename the file to end in .xls in place of .xlsx, then re-run."),
+        (lambda tmp: write_ods(tmp / "log.ods", COACH_HEADER, "").read_bytes(), "Rename the file to end in .ods in place of .xlsx"),
+        (lambda _: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(992),
+         "Remove its password: open it in Excel with the password, choose File > Info > Protect Workbook > Encrypt with Password"),
         (lambda tmp: _damaged_in_the_middle(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})),
          "Ask the sender for the file again"),
         (lambda _: _zip_of(notes__txt=b"hello"), "Ask the sender for the workbook itself"),
+        (lambda tmp: _zip_of(**{"Log - Ann.xlsx": write_workbook(tmp / "a.xlsx", {"Log": [COACH_HEADER]}).read_bytes()}),
+         "Rename the file to end in .zip, unzip it, put the workbooks it holds in the inbox"),
+        (lambda _: _zip_of(**{"Index/Document.iwa": b"\x00"}), "Rename the file to end in .numbers, open it in Numbers, choose File > Export To > Excel"),
         (lambda tmp: _with_entities(tmp, "xl/sharedStrings.xml"), "Ask the sender how the file was made"),
     ],
 )
 def test_an_unreadable_files_fix_is_one_the_coordinator_can_do(tmp_path, content, fix):
     """Every unreadable file was to be opened in Excel and saved again: an empty attachment, a
-    download cut short or a PDF cannot be; a CSV or an .xls named .xlsx can (the catalogue's fix, '')."""
+    download cut short or a PDF cannot be, nor can a CSV, a web page or an .xls named .xlsx, which
+    Excel refuses to open under that name; an encrypted file needs its password removed."""
     path = tmp_path / "log.xlsx"
     path.write_bytes(content(tmp_path))
     result = read_workbook(str(path), "log.xlsx")
-    assert result.error and result.fix.startswith(fix) and bool(result.fix) == bool(fix)
+    assert result.error and result.fix.startswith(fix)
+
+
+@pytest.mark.parametrize("content", [b"<html><body><table><tr><td>200</td></tr></table></body></html>", _SPREADSHEET_ML,
+                                     b"Candidate ID,Coach ID\r\n200,100\r\n"])
+def test_a_systems_export_named_xls_is_to_be_opened_in_excel_and_saved_as_xlsx(tmp_path, content):
+    """An HR or student-information system's "Export to Excel" (a web page, Excel 2003 XML or text named
+    .xls) opens in Excel after a warning: the fix says what to answer and to take the .xls out."""
+    path = tmp_path / "Staff Export.xls"
+    path.write_bytes(content)
+    result = read_workbook(str(path), "Staff Export.xls")
+    assert result.error and not result.sheets
+    assert result.fix == ("Open it in Excel (answer Yes when Excel warns that its format and extension do not match), "
+                          "save it as an Excel Workbook (.xlsx) in the inbox and take this .xls file out, then re-run.")
 
 
 def test_a_workbook_refused_for_its_size_is_told_to_be_cut_down_not_saved_again(tmp_path):
