@@ -392,11 +392,11 @@ def programs_show(name: str) -> None:
 
     NAME is a preset's name or title (any case), or a policy file to check and print.
     """
-    from .policy import is_policy_file, load_policy, preset_text
+    from .policy import Programs, is_policy_file, load_policy, preset_text
 
     try:
         if is_policy_file(name):
-            load_policy(name)  # checked: a problem is one Error: line
+            Programs.load([name])  # checked beside the presets: a problem is one Error: line
             click.echo(Path(name).read_text(encoding="utf-8"), nl=False)
             return
         click.echo(preset_text(load_policy(name).name), nl=False)  # by name or title, as --program takes it

@@ -739,6 +739,43 @@ def _read_dates_alike(specs: Sequence[str], chosen: Sequence[Policy]) -> None:
                              f"of the whole inbox are read one way, so give every --program the same day_first")
 
 
+def _told_apart(specs: Sequence[str], chosen: Sequence[Policy]) -> None:
+    """Every program's name and title must name it alone: a copy renamed but keeping its preset's title
+    (or titled with another program's name) would take the Program cells that say it from the program
+    they meant, without a word. The first policy file to claim a word is told where it clashes."""
+    replaced = {policy.name for policy in chosen}
+    others = [(f"the preset {name}", _preset(name)) for name in preset_names() if name not in replaced]
+    others += [(f"--program {spec}" + ("" if spec == policy.name else f" ({policy.name})"), policy)
+               for spec, policy in zip(specs, chosen)]
+    for spec, policy in zip(specs, chosen):
+        if not is_policy_file(spec):  # the presets clash with no other preset: a policy file is at fault
+            continue
+        for key in ("name", "title"):
+            text = getattr(policy, key)
+            clash = next(((what, other, other_key) for what, other in others if other is not policy
+                          for other_key in ("name", "title")
+                          if text and words_key(getattr(other, other_key)) == words_key(text)), None)
+            if clash is not None:
+                raise UsageError(_where(spec, key) + _clash_said(key, text, *clash))
+
+
+def _clash_said(key: str, text: str, what: str, other: Policy, other_key: str) -> str:
+    instead = f"give your program a {key} of its own"
+    if key == other_key and not what.startswith("--program"):  # a preset's copy, renamed
+        instead += f', or write name = "{other.name}" to replace the preset'
+    return (f"{key} {text!r} is also the {other_key} of {what}, so a Program cell saying it could mean either: "
+            f"{instead}")
+
+
+def _where(spec: str, key: str) -> str:
+    """'FILE line N: ' for the line of a policy file's top-level ``key``."""
+    try:
+        line = _line_of(Path(spec).read_text(encoding="utf-8-sig"), None, key)
+    except (OSError, UnicodeDecodeError):
+        line = None
+    return f"{spec} line {line}: " if line else f"{spec}: "
+
+
 def _one_name_twice(first: str, second: str) -> str:
     """What to do about two --programs of one name: a preset given twice, a copy beside its preset, two files."""
     files = [spec for spec in (first, second) if is_policy_file(spec)]
@@ -780,6 +817,7 @@ class Programs:
                     raise UsageError(f"--program {specs[earlier]} and --program {specs[later]} are both named "
                                      f"{policy.name!r}: {_one_name_twice(specs[earlier], specs[later])}")
         _read_dates_alike(specs, chosen)
+        _told_apart(specs, chosen)
         return cls.of(*chosen)
 
     @classmethod
