@@ -288,6 +288,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     )
     _echo_programs(result)
     _echo_default_program(result, options.program[0])
+    _echo_policy_files_not_given(result, options)
     for line in recovery_warnings(result):  # a state folder on a network or sync file system
         click.echo(line, err=True)
     if dry_run and not (ledger := options.state_dir / LEDGER_FILENAME).exists():  # a first week, or a mistyped --state
@@ -335,6 +336,19 @@ def _echo_default_program(result, given: str) -> None:
 
     origin = f", from {given}" if is_policy_file(given) else ""
     click.echo(f"Default program (for a blank Program cell): {result.policy.name}{origin}")
+
+
+def _echo_policy_files_not_given(result, options) -> None:
+    """A policy file left in the inbox (to be used, its coordinator may think) that no --program names:
+    its numbers apply to no pair, which the Inputs sheet alone would say only to one who looks."""
+    from .inbox import POLICY_FILE_SKIPPED
+    from .policy import is_policy_file
+
+    given = {Path(spec).resolve() for spec in options.program if is_policy_file(spec)}
+    for entry in result.inputs:
+        if entry.note == POLICY_FILE_SKIPPED and (options.inbox / entry.path).resolve() not in given:
+            click.echo(f"Not used: {entry.path} in the inbox is a policy file; a run applies one only when given with "
+                       f"--program (give --program {as_typed(options.inbox / entry.path)} to use it)", err=True)
 
 
 def _count(number: int, noun: str) -> str:

@@ -364,3 +364,22 @@ def test_a_school_years_start_typed_as_a_date_is_told_the_month_and_day_to_write
     with pytest.raises(UsageError, match=r'line \d+: \[school_year\] starts must be text in quotes, not 2026-08-01: '
                                          r'write starts = "08-01"$'):
         policy_from_toml(text, "ours.toml")
+
+
+def test_a_policy_file_left_in_the_inbox_is_said_not_to_be_used_unless_given_with_program(tmp_path):
+    """A coordinator who saved our-mentoring.toml (max_hours = 6) beside the workbooks had it skipped as
+    'not a workbook', the run judging by the preset's 4 hours with no word on the console."""
+    inbox = mentoring_inbox(tmp_path, {"supervisor_id": "9000"})
+    ours = inbox / "our-mentoring.toml"
+    ours.write_text(preset_text("support-mentoring").replace("max_hours = 4 ", "max_hours = 6 "), encoding="utf-8")
+    completed = run("run", str(inbox), "--as-of", AS_OF, "--out", str(tmp_path / "out"), "--dry-run")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr.splitlines() == [
+        "Not used: our-mentoring.toml in the inbox is a policy file; a run applies one only when given with --program "
+        f"(give --program {ours} to use it)"]
+    inputs = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))["inputs"]
+    assert [(i["path"], i["note"]) for i in inputs if i["path"].endswith(".toml")] == [
+        ("our-mentoring.toml", "a policy file: a run applies one only when given with --program FILE.toml")]
+    given = run("run", str(inbox), "--as-of", AS_OF, "--out", str(tmp_path / "out2"), "--dry-run",
+                "--program", "itss-coaching", "--program", str(ours))
+    assert given.returncode == 0 and "Not used" not in given.stderr
