@@ -288,6 +288,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     )
     _echo_programs(result)
     _echo_default_program(result, options.program[0])
+    _echo_policy_files_not_given(result, options)
     for line in recovery_warnings(result):  # a state folder on a network or sync file system
         click.echo(line, err=True)
     if dry_run and not (ledger := options.state_dir / LEDGER_FILENAME).exists():  # a first week, or a mistyped --state
@@ -345,6 +346,19 @@ def _echo_default_program(result, given: str) -> None:
     click.echo(f"Default program (for a blank Program cell): {result.policy.name}{origin}")
 
 
+def _echo_policy_files_not_given(result, options) -> None:
+    """A policy file left in the inbox (to be used, its coordinator may think) that no --program names:
+    its numbers apply to no pair, which the Inputs sheet alone would say only to one who looks."""
+    from .inbox import POLICY_FILE_SKIPPED
+    from .policy import is_policy_file
+
+    given = {Path(spec).resolve() for spec in options.program if is_policy_file(spec)}
+    for entry in result.inputs:
+        if entry.note == POLICY_FILE_SKIPPED and (options.inbox / entry.path).resolve() not in given:
+            click.echo(f"Not used: {entry.path} in the inbox is a policy file; a run applies one only when given with "
+                       f"--program (give --program {as_typed(options.inbox / entry.path)} to use it)", err=True)
+
+
 def _count(number: int, noun: str) -> str:
     """``1 pair``, ``2 pairs``."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
@@ -400,11 +414,11 @@ def programs_show(name: str) -> None:
 
     NAME is a preset's name or title (any case), or a policy file to check and print.
     """
-    from .policy import is_policy_file, load_policy, preset_text
+    from .policy import Programs, is_policy_file, load_policy, preset_text
 
     try:
         if is_policy_file(name):
-            load_policy(name)  # checked: a problem is one Error: line
+            Programs.load([name])  # checked beside the presets: a problem is one Error: line
             click.echo(Path(name).read_text(encoding="utf-8"), nl=False)
             return
         click.echo(preset_text(load_policy(name).name), nl=False)  # by name or title, as --program takes it

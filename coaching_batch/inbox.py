@@ -40,6 +40,9 @@ def workbook_suffix(path: str | Path) -> str:
     return name[dot:].lower().rstrip() if 0 < dot < len(name) - 1 else ""  # as Path(path).suffix: `.xlsx` alone is a name
 
 
+POLICY_FILE_SKIPPED = "a policy file: a run applies one only when given with --program FILE.toml"
+
+
 def _skip_reason(path: Path, mode: int) -> str:
     """Why the entry is not read ('' if it is a workbook to read); ``mode`` is its own (not followed)."""
     if stat.S_ISLNK(mode):
@@ -51,6 +54,8 @@ def _skip_reason(path: Path, mode: int) -> str:
     if path.name.startswith("."):
         return "hidden file"
     suffix = workbook_suffix(path)
+    if suffix == ".toml":  # left beside the workbooks, it would apply to nothing without a word
+        return POLICY_FILE_SKIPPED
     if suffix in settings.UNREAD_SPREADSHEETS:
         return settings.UNREAD_SPREADSHEETS[suffix]
     if suffix not in settings.WORKBOOK_SUFFIXES:

@@ -341,13 +341,97 @@ def policy_from_toml(text: str, origin: str) -> Policy:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{origin} is not valid TOML: {exc}") from None
+        raise UsageError(_not_toml(text, origin, str(exc))) from None
     try:
         return _policy(data, origin)
     except _Problem as problem:
         line = _line_of(text, problem.section, problem.key, problem.table)
         where = f"{origin} line {line}" if line else origin
         raise UsageError(f"{where}: {problem}") from None
+
+
+_TOML_AT = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+_KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+_NUMBER = r"(-?\d[\d,]*(?:\.\d+)?)"
+# What a coordinator types for a value, and how TOML wants it: (pattern of the value, what to write).
+_VALUE_HINTS = (
+    (re.compile(r"(?i)(true|false|yes|no|y|n|on|off)"), "write true or false, in small letters",
+     lambda m: "true" if m[1].lower() in ("true", "yes", "y", "on") else "false"),
+    (re.compile(rf"[$€£]\s*{_NUMBER}|{_NUMBER}\s*[$€£]"), "write the amount as a number alone",
+     lambda m: (m[1] or m[2]).replace(",", "")),
+    (re.compile(rf"{_NUMBER}\s*%"), "write the number alone, without %", lambda m: m[1].replace(",", "")),
+    (re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"), "write the number without commas", lambda m: m[0].replace(",", "")),
+    (re.compile(rf"{_NUMBER}\s*[A-Za-z][A-Za-z. ]*"), "write the number alone, without its unit",
+     lambda m: m[1].replace(",", "")),
+    (re.compile(r"(?=.*[“”‘’„«»])[“”‘’„«»\"'](.*?)[“”‘’„«»\"']?"), "write text between straight quotes \" (not curly ones)",
+     lambda m: f'"{m[1]}"'),
+    (re.compile(r"[\"'](.*)"), "end the text with a quote as it began", lambda m: f'"{m[1].rstrip(QUOTES)}"'),
+    (re.compile(r"\[(.*)\]"), "put each value of the list in straight quotes",
+     lambda m: "[" + ", ".join(f'"{v.strip().strip(QUOTES)}"' for v in m[1].split(",") if v.strip()) + "]"),
+    (re.compile(r"[\w./-]+( [\w./'&()-]+)*"), "put text in straight quotes", lambda m: f'"{m[0]}"'),
+)
+QUOTES = "\"'“”‘’„«»"
+
+
+def _not_toml(text: str, origin: str, message: str) -> str:
+    """A TOML syntax error as one line naming the line, what it says and what to write instead
+    (`require_pgs_meeting = True`, `candidate_minimum = 40%`, `stipend = 1,300`, a setting given twice)."""
+    found = _TOML_AT.search(message)
+    what = message[:found.start()] if found else message
+    lines = text.splitlines()
+    number = int(found[1]) if found and found[1] else None
+    if what.startswith("Cannot overwrite a value"):
+        number, key, section = _repeated_key(lines)
+        if number is not None:
+            return f"{origin} line {number}: {key} is given twice{section}: keep one {key} line"
+    if what.startswith("Cannot declare"):
+        header = lines[number - 1].strip() if number and number <= len(lines) else ""
+        return f"{origin} line {number}: the section {header} is given twice: keep one, with every setting of it"
+    if number is None or number > len(lines):
+        return f"{origin} is not valid TOML: {message}"
+    said, hint = _toml_hint(lines[number - 1].strip())
+    if hint is None:
+        return f"{origin} line {number} is not valid TOML ({said}): {what}, column {found[2]}"
+    return f"{origin} line {number} is not valid TOML ({said}): {hint}"
+
+
+def _toml_hint(line: str) -> tuple[str, str | None]:
+    """The line TOML refuses (without its comment), and what to write instead when its value is
+    typed as a person would."""
+    key, sep, value = line.partition("=")
+    if not value.strip().startswith(tuple(QUOTES)):
+        value = value.split("#", 1)[0]  # a comment after the value
+    key, value = key.strip(), value.strip()
+    if not sep:
+        key, sep, value = key.partition(":")  # stipend: 300
+        key, value = key.strip(), value.strip()
+        if not value.startswith(tuple(QUOTES)):
+            value = value.split("#", 1)[0].strip()
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_-]+", key):
+            return line, None
+        return f"{key}: {value}", f"write {key} = {value}"
+    for pattern, advice, written in _VALUE_HINTS:
+        match = pattern.fullmatch(value)
+        if match:
+            return f"{key} = {value}", f"{advice}: {key} = {written(match)}"
+    return f"{key} = {value}", None
+
+
+def _repeated_key(lines: list[str]) -> tuple[int | None, str | None, str]:
+    """The line and key of a setting given a second time in one section, and ' in [section]' (TOML
+    names no line for it)."""
+    seen, scope, section = set(), 0, ""
+    for number, line in enumerate(lines, start=1):
+        header = _SECTION_LINE.match(line)
+        if header:
+            scope, section = number, f" in [{header[1]}]"
+            continue
+        found = _KEY_LINE.match(line)
+        if found:
+            if (scope, found[1]) in seen:
+                return number, found[1], section
+            seen.add((scope, found[1]))
+    return None, None, ""
 
 
 def _policy(data: dict, origin: str) -> Policy:
@@ -647,7 +731,29 @@ def _typed(hint, value, label: str, section: str, key: str):
         expected = "a table { ... }"
     else:  # pragma: no cover - a settings field of a type this loader does not know
         raise TypeError(hint)
-    raise _Problem(f"{label} must be {expected}, not {value!r}", section, key)
+    raise _Problem(f"{label} must be {expected}, not {_as_written(value)}{_instead(hint, value, key)}", section, key)
+
+
+def _as_written(value) -> str:
+    """A value as the policy file shows it (2026-08-01, true, '300'), not as Python would."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return repr(value)
+
+
+def _instead(hint, value, key: str) -> str:
+    """': write KEY = ...' for a value of the wrong type whose meaning is plain ("300", "$300", "yes")."""
+    if hint in (int, float) and isinstance(value, str):
+        number = re.fullmatch(rf"\s*[$€£]?\s*{_NUMBER}\s*[$€£%]?\s*", value)
+        if number:
+            return f": write {key} = {number[1].replace(',', '')}, without quotes"
+    if hint is bool and isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no", "y", "n"):
+        return f": write {key} = {'true' if value.strip().lower() in ('true', 'yes', 'y') else 'false'}, without quotes"
+    if hint is str and isinstance(value, dt.date) and key == "starts":  # a school year's month and day
+        return f': write {key} = "{value:%m-%d}"'
+    return ""
 
 
 def _suggest(word: str, choices) -> str:
@@ -739,6 +845,43 @@ def _read_dates_alike(specs: Sequence[str], chosen: Sequence[Policy]) -> None:
                              f"of the whole inbox are read one way, so give every --program the same day_first")
 
 
+def _told_apart(specs: Sequence[str], chosen: Sequence[Policy]) -> None:
+    """Every program's name and title must name it alone: a copy renamed but keeping its preset's title
+    (or titled with another program's name) would take the Program cells that say it from the program
+    they meant, without a word. The first policy file to claim a word is told where it clashes."""
+    replaced = {policy.name for policy in chosen}
+    others = [(f"the preset {name}", _preset(name)) for name in preset_names() if name not in replaced]
+    others += [(f"--program {spec}" + ("" if spec == policy.name else f" ({policy.name})"), policy)
+               for spec, policy in zip(specs, chosen)]
+    for spec, policy in zip(specs, chosen):
+        if not is_policy_file(spec):  # the presets clash with no other preset: a policy file is at fault
+            continue
+        for key in ("name", "title"):
+            text = getattr(policy, key)
+            clash = next(((what, other, other_key) for what, other in others if other is not policy
+                          for other_key in ("name", "title")
+                          if text and words_key(getattr(other, other_key)) == words_key(text)), None)
+            if clash is not None:
+                raise UsageError(_where(spec, key) + _clash_said(key, text, *clash))
+
+
+def _clash_said(key: str, text: str, what: str, other: Policy, other_key: str) -> str:
+    instead = f"give your program a {key} of its own"
+    if key == other_key and not what.startswith("--program"):  # a preset's copy, renamed
+        instead += f', or write name = "{other.name}" to replace the preset'
+    return (f"{key} {text!r} is also the {other_key} of {what}, so a Program cell saying it could mean either: "
+            f"{instead}")
+
+
+def _where(spec: str, key: str) -> str:
+    """'FILE line N: ' for the line of a policy file's top-level ``key``."""
+    try:
+        line = _line_of(Path(spec).read_text(encoding="utf-8-sig"), None, key)
+    except (OSError, UnicodeDecodeError):
+        line = None
+    return f"{spec} line {line}: " if line else f"{spec}: "
+
+
 def _one_name_twice(first: str, second: str) -> str:
     """What to do about two --programs of one name: a preset given twice, a copy beside its preset, two files."""
     files = [spec for spec in (first, second) if is_policy_file(spec)]
@@ -780,6 +923,7 @@ class Programs:
                     raise UsageError(f"--program {specs[earlier]} and --program {specs[later]} are both named "
                                      f"{policy.name!r}: {_one_name_twice(specs[earlier], specs[later])}")
         _read_dates_alike(specs, chosen)
+        _told_apart(specs, chosen)
         return cls.of(*chosen)
 
     @classmethod

@@ -318,3 +318,68 @@ def test_an_agreement_review_due_after_the_agreement_is_accepted(old, new):
     """Reviews due later in the school year, whenever it starts (a 15 December review 364 days into a
     year starting on the 16th), are fine."""
     policy_from_toml(preset_text("job-embedded").replace(old, new), "ours.toml")
+
+
+@pytest.mark.parametrize(
+    "old, new, said",
+    [
+        ("require_pgs_meeting = true", "require_pgs_meeting = True",
+         "is not valid TOML (require_pgs_meeting = True): write true or false, in small letters: require_pgs_meeting = true"),
+        ("candidate_minimum = 40", "candidate_minimum = 40%",
+         "is not valid TOML (candidate_minimum = 40%): write the number alone, without %: candidate_minimum = 40"),
+        ("stipend = 300", "stipend = 1,300",
+         "is not valid TOML (stipend = 1,300): write the number without commas: stipend = 1300"),
+        ("stipend = 300", "stipend = $300",
+         "is not valid TOML (stipend = $300): write the amount as a number alone: stipend = 300"),
+        ("months_maximum = 6", "months_maximum = 6 months",
+         "is not valid TOML (months_maximum = 6 months): write the number alone, without its unit: months_maximum = 6"),
+        ('title = "ITSS Technical Advancement Skills Coaching"', "title = ITSS Coaching",
+         'is not valid TOML (title = ITSS Coaching): put text in straight quotes: title = "ITSS Coaching"'),
+        ('title = "ITSS Technical Advancement Skills Coaching"', "title = “ITSS Coaching”",
+         'is not valid TOML (title = “ITSS Coaching”): write text between straight quotes " (not curly ones): '
+         'title = "ITSS Coaching"'),
+        ("stipend = 300", "stipend: 300", "is not valid TOML (stipend: 300): write stipend = 300"),
+        ("stipend = 300", "stipend = 300\nstipend = 450", "stipend is given twice in [payment]: keep one stipend line"),
+        ("stipend = 300", 'stipend = "300"', "[payment] stipend must be a number, not '300': write stipend = 300, without quotes"),
+        ("require_training = true", 'require_training = "yes"',
+         "[coach] require_training must be true or false, not 'yes': write require_training = true, without quotes"),
+    ],
+)
+def test_a_value_typed_as_a_person_would_is_refused_at_its_line_saying_what_to_write(tmp_path, old, new, said):
+    """TOML's own words named no fix ('Invalid value (at line 22, column 23)', 'Expected newline or end of
+    document after a statement') and, for a setting given twice, no line ('at end of document')."""
+    policy = tmp_path / "ours.toml"
+    text = preset_text("itss-coaching")
+    assert old in text
+    policy.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = next(n for n, typed in enumerate(policy.read_text().splitlines(), start=1) if typed.startswith(new.splitlines()[-1]))
+    checked = run("programs", "show", str(policy))
+    assert checked.returncode == 2
+    separator = " " if said.startswith("is not valid TOML") else ": "
+    assert checked.stderr.strip().splitlines() == [f"Error: {policy} line {line}{separator}{said}"]
+
+
+def test_a_school_years_start_typed_as_a_date_is_told_the_month_and_day_to_write():
+    text = preset_text("job-embedded").replace('starts = "08-01"', "starts = 2026-08-01")
+    with pytest.raises(UsageError, match=r'line \d+: \[school_year\] starts must be text in quotes, not 2026-08-01: '
+                                         r'write starts = "08-01"$'):
+        policy_from_toml(text, "ours.toml")
+
+
+def test_a_policy_file_left_in_the_inbox_is_said_not_to_be_used_unless_given_with_program(tmp_path):
+    """A coordinator who saved our-mentoring.toml (max_hours = 6) beside the workbooks had it skipped as
+    'not a workbook', the run judging by the preset's 4 hours with no word on the console."""
+    inbox = mentoring_inbox(tmp_path, {"supervisor_id": "9000"})
+    ours = inbox / "our-mentoring.toml"
+    ours.write_text(preset_text("support-mentoring").replace("max_hours = 4 ", "max_hours = 6 "), encoding="utf-8")
+    completed = run("run", str(inbox), "--as-of", AS_OF, "--out", str(tmp_path / "out"), "--dry-run")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr.splitlines() == [
+        "Not used: our-mentoring.toml in the inbox is a policy file; a run applies one only when given with --program "
+        f"(give --program {ours} to use it)"]
+    inputs = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))["inputs"]
+    assert [(i["path"], i["note"]) for i in inputs if i["path"].endswith(".toml")] == [
+        ("our-mentoring.toml", "a policy file: a run applies one only when given with --program FILE.toml")]
+    given = run("run", str(inbox), "--as-of", AS_OF, "--out", str(tmp_path / "out2"), "--dry-run",
+                "--program", "itss-coaching", "--program", str(ours))
+    assert given.returncode == 0 and "Not used" not in given.stderr

@@ -2405,6 +2405,41 @@ def test_two_programs_of_one_name_are_told_what_to_give_instead(tmp_path):
     assert "name of its own" not in said[str(copy)] and "give only one of them" in said[str(other)]
 
 
+def test_a_copy_renamed_but_keeping_its_presets_title_is_refused_at_its_title_line(tmp_path):
+    """A mentoring copy renamed our-mentoring kept the title "Supporting Services Mentoring": the pairs
+    whose Program cell said the title were judged by the copy, those saying support-mentoring by the
+    preset, without a word; so did a title that is another program's name (a reps copy titled
+    job-embedded took the job-embedded pairs)."""
+    text = (PRESETS / "support-mentoring.toml").read_text(encoding="utf-8")
+    renamed = tmp_path / "our-mentoring.toml"
+    renamed.write_text(text.replace('name = "support-mentoring"', 'name = "our-mentoring"'), encoding="utf-8")
+    completed, lines = run_with_policy(tmp_path, renamed)
+    assert lines == [f"Error: {renamed} line {_line(renamed, 'title')}: title 'Supporting Services Mentoring' is also "
+                     "the title of the preset support-mentoring, so a Program cell saying it could mean either: give "
+                     'your program a title of its own, or write name = "support-mentoring" to replace the preset']
+    assert not (tmp_path / "state").exists() and not (tmp_path / "out").exists()
+    shown = run_command("programs", "show", str(renamed))
+    assert shown.returncode == 2 and shown.stderr.strip().splitlines() == lines
+    reps = tmp_path / "our-reps.toml"
+    reps.write_text((PRESETS / "reps-coaching.toml").read_text(encoding="utf-8").replace(
+        'name = "reps-coaching"', 'name = "our-reps"').replace('title = "Reps Coaching"', 'title = "Job Embedded"'),
+        encoding="utf-8")
+    with pytest.raises(UsageError, match="title 'Job Embedded' is also the name of the preset job-embedded"):
+        Programs.load(["itss-coaching", str(reps)])
+    other = tmp_path / "other.toml"
+    other.write_text(text.replace('name = "support-mentoring"', 'name = "other"').replace(
+        'title = "Supporting Services Mentoring"', 'title = "Our Reps"'), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"other.toml line 5: title 'Our Reps' is also the name of --program .*our-reps.toml \(our-reps\)"):
+        Programs.load(["itss-coaching", str(other), str(reps)])
+    retitled = tmp_path / "retitled.toml"
+    retitled.write_text(text.replace('title = "Supporting Services Mentoring"', 'title = "Career Mentoring"'), encoding="utf-8")
+    assert Programs.load(["itss-coaching", str(retitled)]).named("Supporting Services Mentoring").title == "Career Mentoring"
+
+
+def _line(path: Path, key: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), start=1) if line.startswith(key))
+
+
 def test_programs_reading_dates_differently_are_one_error_line_and_exit_2(tmp_path):
     """The inbox's dates are read one way for the whole run: a second program's day_first = true would
     be ignored without a word (its 13/10/2026 a bad date, 5/10/2026 read as May 10), so it is refused."""
