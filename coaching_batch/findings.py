@@ -18,6 +18,9 @@ class Severity(StrEnum):
 
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+# What LOG-TOTAL-MISMATCH's message puts between what its `Total Hours` footer says and the sums of the
+# entries above it, which change as entries are added (reports.exceptions tells the footer by the part before)
+TOTAL_MISMATCH_SUMS = " but the entries add up to "
 
 
 @dataclass(frozen=True)

@@ -1655,7 +1655,7 @@ def _missing_sheet(exc: Exception) -> str:
     return ""
 
 
-def _fix_for(cause: str, suffix: str = "") -> str:
+def _fix_for(cause: str, suffix: str) -> str:
     """What to do about a file named with ``suffix`` and unreadable for ``cause`` (see
     :func:`_likely_cause`); '' where the catalogue's fix, saving it again from Excel, is the one."""
     if cause in (_EMPTY, _ZEROS, _CUT_SHORT) or cause.startswith(_DAMAGED):

@@ -162,7 +162,7 @@ def _is_label(row: list, position: int) -> bool:
         return True
     if not _is_words_value(after):
         return False
-    return _normalise_text(cell) in PAIR_LABELS and not _has_other_header(row, position)
+    return _normalise_text(cell) in PAIR_LABELS and not _has_other_header(row)
 
 
 def _is_words_value(cell: str) -> bool:
@@ -171,7 +171,7 @@ def _is_words_value(cell: str) -> bool:
     return not (text in _header_index() or text in PAIR_LABELS or cell.rstrip().endswith(":"))
 
 
-def _has_other_header(row: list, position: int) -> bool:
+def _has_other_header(row: list) -> bool:
     """Whether the row holds a header besides its pair labels: then it is a header row, and its
     `Candidate ID:` a header whatever column follows it (`Candidate ID: | Candidate | Status`). A
     paper log's block holds only labels with their values (`Date: | 9/1/2026`, `Program: | ITSS

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from .errors import UsageError, as_typed
 from .findings import Finding, finding, sort_key
-from .settings import HEADER_SEARCH_ROWS
+from .settings import HEADER_SEARCH_ROWS, WORKBOOK_SUFFIXES
 from .values import a1
 from .ledger import (
     ISSUED, PENDING, SCHEMA_VERSION, VOIDED, Ledger, LedgerDamaged, backup_ledger, backups_dir,
@@ -60,7 +60,6 @@ RUN_JSON = "run.json"
 # A run's folder is known by one of its other outputs; there, a workbook holding the payment table under
 # another name is the payment sheet renamed by finance (`Payments week 32.xlsx`) when no payments.* is left.
 RUN_OUTPUTS = (RUN_JSON, "results.xlsx", "exceptions.xlsx")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 DEFAULT_OUT_DIRNAME = "out"
 
 # File systems where SQLite's locking is unreliable: network shares and FUSE-based sync clients.

@@ -103,11 +103,18 @@ def _footer(pdf: Document, result: RunResult, pair: dict) -> tuple[str, ...]:
     matched to its payment: the Payment ID, then the coach and the candidate, as far as they fit.
     Made once the pages are drawn, so that a name's note keeps its place among the pages' notes."""
     words = _printed_words(pdf, result, pair["program"])
-    return (f"Payment ID {pdf.printable(pair['payment_id'], limit=40, what='the Payment ID')}",
-            f"{_capital(words.coach)} {pdf.name(pair['coach_name'], 'the coach name')} "
-            f"(ID {pdf.printable(pair['coach_id'], limit=40, what='the coach ID')})",
-            f"{_capital(words.candidate)} {pdf.name(pair['candidate_name'], 'the candidate name')} "
-            f"(ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})")
+    return (f"Payment ID {pdf.printable(pair['payment_id'], limit=_ID_CHARS, what='the Payment ID')}",
+            f"{_capital(words.coach)} {_named_with_id(pdf, pair, 'coach')}",
+            f"{_capital(words.candidate)} {_named_with_id(pdf, pair, 'candidate')}")
+
+
+_ID_CHARS = 40  # an ID printed in a document is cut to this many characters (with a note)
+
+
+def _named_with_id(pdf: Document, pair: dict, role: str) -> str:
+    """The pair's coach or candidate (``role``) as a document names them: `Kim Lee (ID 200004)`."""
+    return (f"{pdf.name(pair[f'{role}_name'], f'the {role} name')} "
+            f"(ID {pdf.printable(pair[f'{role}_id'], limit=_ID_CHARS, what=f'the {role} ID')})")
 
 
 def _banner(result: RunResult) -> str | None:
@@ -133,8 +140,8 @@ def _request_page(pdf: Document, result: RunResult, pair: dict, log: Log) -> Non
     pdf.paragraph(f"{_capital(words.activity)} Request for Payment", 20, bold=True, align="C")
     pdf.ln(8)
     pdf.labelled(f"{_capital(words.coach)} Name", coach, label_width=55)
-    pdf.labelled("Employee ID Number", pdf.printable(pair["coach_id"], limit=40, what="the coach ID"), label_width=55)
-    pdf.labelled(_capital(words.candidate), f"{candidate} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})", label_width=55)
+    pdf.labelled("Employee ID Number", pdf.printable(pair["coach_id"], limit=_ID_CHARS, what="the coach ID"), label_width=55)
+    pdf.labelled(_capital(words.candidate), f"{candidate} (ID {pdf.printable(pair['candidate_id'], limit=_ID_CHARS, what='the candidate ID')})", label_width=55)
     pdf.ln(6)
     hours = (f"a minimum of {count_text(minimum, 'contact hour')}" if minimum  # none, or 0 under an hourly schedule: the hours logged
              else f"{hours_text(log.total)} contact hours")
@@ -166,8 +173,8 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, sub
     pdf.ln(3)
     facts = [
         ("Program", pdf.printable(policy.title if policy is not None else pair["program"], what="the program title")),
-        (_capital(words.coach), f"{pdf.name(pair['coach_name'], 'the coach name')} (ID {pdf.printable(pair['coach_id'], limit=40, what='the coach ID')})"),
-        (_capital(words.candidate), f"{pdf.name(pair['candidate_name'], 'the candidate name')} (ID {pdf.printable(pair['candidate_id'], limit=40, what='the candidate ID')})"),
+        (_capital(words.coach), _named_with_id(pdf, pair, "coach")),
+        (_capital(words.candidate), _named_with_id(pdf, pair, "candidate")),
         ("Period", f"{start or 'not recorded'} to {end or 'not recorded'}"),
     ]
     completed = pair.get("completion_date")

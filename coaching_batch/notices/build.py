@@ -235,7 +235,7 @@ def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], peop
                 deadline=deadline,
                 deadline_label=label or ends.get(program, "Deadline"),
                 with_coach=with_coach,
-                words=words.get(_text(pair.get("program"))) or Words(),
+                words=words.get(program) or Words(),
                 not_judged=_text(pair.get("not_judged")),
             ))
     return rows

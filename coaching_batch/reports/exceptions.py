@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..findings import SEVERITY_ORDER, Finding, Severity, sort_key
+from ..findings import SEVERITY_ORDER, TOTAL_MISMATCH_SUMS, Finding, Severity, sort_key
 from ..model import RunResult
 from .programs import programs_title, run_programs
 from .xlsx import (
@@ -34,7 +34,7 @@ _CELL = re.compile(r"([A-Z]+)([0-9]+)")  # an A1 reference: its column letters, 
 _WORKBOOK_SUFFIX = re.compile(r"\.(?:xlsx|xlsm|xls|ods)$", re.IGNORECASE)  # a workbook saved in another format
 # A message that quotes, after what its cell says, sums that change as entries are added above the
 # cell (a `Total Hours` footer's, from rules.logs.check_footers): the cell is told by the part before.
-_SUMS_QUOTED = {"LOG-TOTAL-MISMATCH": " but the entries add up to "}
+_SUMS_QUOTED = {"LOG-TOTAL-MISMATCH": TOTAL_MISMATCH_SUMS}
 
 # The finding's own columns, shared with the Exceptions sheet of results.xlsx.
 FINDING_COLUMNS = [

@@ -431,7 +431,7 @@ def _paid_minutes(pair: dict, policy: Policy) -> int:
 
 
 def _payment_problems(pair: dict, policy: Policy, not_complete: list[str], blocked: list[str], findings: list[Finding],
-                      as_of: pd.Timestamp, hours_known: bool = True):
+                      as_of: pd.Timestamp, hours_known: bool):
     """Why a pair is not payable (besides completion: ``not_complete``, why it is not complete), with the
     PAYMENT-* findings. A program that pays no stipend has nothing to say here: its pairs are simply never payable.
     ``hours_known`` False: an ID of the pair is not in the roster, so none of its entries count and

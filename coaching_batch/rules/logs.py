@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import values
 from ..contracts import tables as table_contracts
-from ..findings import Finding, finding
+from ..findings import TOTAL_MISMATCH_SUMS, Finding, finding
 from ..forked import Forked
 from ..policy import Programs, Words
 from ..read import Footer, FormulaError, UncalculatedFormula
@@ -677,7 +677,7 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
         says = _total_says(row["typed"], row["minutes"])
         findings.append(finding(
             "LOG-TOTAL-MISMATCH",
-            f"{says} but the entries add up to {expected}",
+            f"{says}{TOTAL_MISMATCH_SUMS}{expected}",
             file=row["_file"], sheet=row["_sheet"], cell=values.a1(int(row["footer_row"]), int(row["footer_col"])),
             candidate_id=_text_or_blank(row.get("candidate_id")), coach_id=_text_or_blank(row.get("coach_id")),
         ))
