@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from .errors import UsageError, as_typed
@@ -290,6 +290,7 @@ def renamed_sheet(folder: Path, names: Iterable[str]) -> Path | None:
     return None
 
 
+@cache  # built once: every workbook of a run's folder whose sheet finance renamed is looked at with it
 def _void_headers() -> dict[str, str]:
     """The ledger export's void columns (case-folded header → key): a workbook holding them is the
     export, which lists voided payments too, not a payment sheet."""
