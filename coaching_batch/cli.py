@@ -412,16 +412,18 @@ def programs(ctx: click.Context) -> None:
 def programs_show(name: str) -> None:
     """Print a preset's policy TOML (copy it to a file, edit, and pass it with --program).
 
-    NAME is a preset's name or title (any case), or a policy file to check and print.
+    NAME is a preset's name or title (any case), or a policy file to check and print. Every setting
+    in force is shown: those the file leaves out as comment lines marked "# default".
     """
-    from .policy import Programs, is_policy_file, load_policy, preset_text
+    from .policy import Programs, is_policy_file, load_policy, preset_text, with_defaults
 
     try:
         if is_policy_file(name):
-            Programs.load([name])  # checked beside the presets: a problem is one Error: line
-            click.echo(Path(name).read_text(encoding="utf-8"), nl=False)
+            policy = Programs.load([name]).default  # checked beside the presets: a problem is one Error: line
+            click.echo(with_defaults(Path(name).read_text(encoding="utf-8-sig"), policy, name), nl=False)
             return
-        click.echo(preset_text(load_policy(name).name), nl=False)  # by name or title, as --program takes it
+        policy = load_policy(name)  # by name or title, as --program takes it
+        click.echo(with_defaults(preset_text(policy.name), policy, policy.name), nl=False)
     except CoachingBatchError as exc:
         _fail(str(exc), False)
 

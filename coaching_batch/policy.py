@@ -18,6 +18,7 @@ import calendar
 import dataclasses
 import datetime as dt
 import difflib
+import json
 import math
 import re
 import tomllib
@@ -252,8 +253,8 @@ class Policy:
     name: str
     title: str
     source: str
-    sections: dict[str, object]  # section name → its settings, for the sections the file names
-    raw: dict = field(default_factory=dict, compare=False, repr=False)
+    sections: dict[str, object]  # section name → its settings: the sections the file names, then ALWAYS's
+    given: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)  # section → keys the file gives
 
     def section(self, name: str):
         """The settings of section ``name``, or None when the program does not have it."""
@@ -309,21 +310,58 @@ class Policy:
         minimum = self.hours.coach_contact_minimum
         return None if minimum is None else round(minimum * 60)
 
-    def as_rows(self) -> list[tuple[str, str]]:
-        """(setting, value) pairs for the Summary sheet."""
-        rows = [("program", self.name), ("title", self.title), ("source", self.source)]
-        for section, values in self.raw.items():
-            if isinstance(values, dict):
-                rows += [(f"{section}.{k}", _shown(v)) for k, v in values.items()]
-        return rows
+    def settings(self) -> list[Setting]:
+        """Every setting in force, section by section: those the file gives and those it leaves out
+        (their defaults apply all the same), including every setting of a section it leaves out
+        that every program has ([hours], [completion], [reading], [words])."""
+        return [Setting(section, f.name, getattr(values, f.name), f.name in self.given.get(section, ()))
+                for section, values in self.sections.items() for f in dataclasses.fields(values)]
+
+    def as_rows(self) -> list[tuple[str, str, bool]]:
+        """(setting, value, whether the file gives it) for the Summary sheet and run.json: the
+        program's name, title and source, then every setting in force, the defaults included."""
+        rows = [("program", self.name, True), ("title", self.title, True), ("source", self.source, True)]
+        return rows + [(s.label, setting_text(s.key, s.value), s.given) for s in self.settings()]
 
 
-def _shown(value: object) -> str:
+@dataclass(frozen=True)
+class Setting:
+    """One setting of a policy in force: its section, key and value, and whether its file gives it
+    (else it is the section's default)."""
+    section: str
+    key: str
+    value: object
+    given: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.section}.{self.key}"
+
+
+# What a setting left blank (None) means, where it is not simply "none".
+_NONE_MEANS = {"candidate_minimum": "no minimum", "coach_contact_minimum": "no minimum"}
+
+
+def setting_text(key: str, value: object) -> str:
+    """A setting's value as the Summary shows it: numbers as typed (450, not 450.0), lists joined
+    with "; ", a tier by the settings it gives."""
+    if value is None:
+        return _NONE_MEANS.get(key, "none")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, list):
-        return "; ".join(_shown(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_shown(v)}" for k, v in value.items())
+        return "; ".join(setting_text(key, v) for v in value) or "none"
+    if dataclasses.is_dataclass(value):
+        return ", ".join(f"{k} {setting_text(k, v)}" for k, v in _set_fields(value))
     return str(value)
+
+
+def _set_fields(settings) -> list[tuple[str, object]]:
+    """The fields of a tier or condition that differ from their defaults (what a file writes of it)."""
+    return [(f.name, getattr(settings, f.name)) for f in dataclasses.fields(settings)
+            if f.default is dataclasses.MISSING or getattr(settings, f.name) != f.default]
 
 
 # --- loading ---------------------------------------------------------------------------------------
@@ -468,7 +506,7 @@ def _policy(data: dict, origin: str) -> Policy:
         title=data.get("title", ""),
         source=data.get("source", origin),
         sections=sections,
-        raw=data,
+        given={name: frozenset(values) for name, values in data.items() if isinstance(values, dict)},
     )
 
 
@@ -798,6 +836,103 @@ def preset_text(name: str) -> str:
     if name not in preset_names():
         raise UsageError(f"no program preset named {name!r} (presets: {', '.join(preset_names())})")
     return (resources.files("coaching_batch.programs") / f"{name}.toml").read_text(encoding="utf-8")
+
+
+# --- a policy file with the defaults it leaves out --------------------------------------------------
+
+DEFAULTS_HEADING = "# Sections this file leaves out, in force with their defaults:"
+_NOTE_COLUMN = 32  # where the presets' comments start
+
+
+def with_defaults(text: str, policy: Policy, origin: str) -> str:
+    """A policy file's ``text`` with each setting it leaves out shown in its section as a comment
+    line (``# months_minimum = 2            # default``), and each section every program has that it
+    leaves out added with its defaults: every setting in force, still the same policy when saved
+    and given back with --program (what `programs show` prints). A section the file writes without
+    a ``[section]`` line of its own (inline, dotted keys, only ``[[payment.tiers]]``) has its
+    defaults listed below, as comment lines naming it."""
+    lines = text.splitlines()
+    left_out = [s for s in policy.settings() if not s.given]
+    inserts: dict[int, list[str]] = {}
+    added: list[str] = []
+    below: list[Setting] = []
+    for section in policy.sections:
+        defaults = [s for s in left_out if s.section == section]
+        span = _section_span(lines, section)
+        if section not in policy.given:
+            added += ["", f"[{section}]", *map(_default_line, defaults)]
+        elif span is None:
+            below += defaults
+        else:
+            first, end = span
+            shown = {line.strip() for line in lines[first:end]}  # a copy saved from `programs show` has them
+            missing = [line for line in map(_default_line, defaults) if line.strip() not in shown]
+            last = max((n for n in range(first, end) if lines[n].strip() and not lines[n].lstrip().startswith("#")),
+                       default=first - 1)
+            inserts.setdefault(last + 1, []).extend(missing)
+    out = []
+    for number, line in enumerate(lines):
+        out += inserts.get(number, []) + [line]
+    out += inserts.get(len(lines), [])
+    shown = "\n".join(out + _below(below, text) + (["", DEFAULTS_HEADING, *added[1:]] if added else [])) + "\n"
+    try:
+        again = policy_from_toml(shown, origin)
+    except UsageError:  # a comment put inside a multi-line string's lines, say
+        again = None
+    if again != policy:  # as above: every default below instead, the file's own lines as they are
+        return "\n".join(lines + _below(left_out, text)) + "\n"
+    return shown
+
+
+def _section_span(lines: list[str], section: str) -> tuple[int, int] | None:
+    """The lines of ``[section]``'s settings, 0-based: from the one after its header to the next
+    header (or the end); None without one header line (a second is inside a multi-line string)."""
+    header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\](?!\])")
+    found = [n for n, line in enumerate(lines) if header.match(line) and not line.lstrip().startswith("[[")]
+    if len(found) != 1:
+        return None
+    first = found[0]
+    end = next((n for n in range(first + 1, len(lines)) if _SECTION_LINE.match(lines[n])), len(lines))
+    return first + 1, end
+
+
+def _below(settings: list[Setting], text: str) -> list[str]:
+    """Comment lines for ``settings``, each naming its section, not yet in ``text``."""
+    written = {line.strip() for line in text.splitlines()}
+    lines = [line for line in (_default_line(s, f"[{s.section}] ") for s in settings) if line not in written]
+    return ["", "# Settings this file leaves out, in force with their defaults:", *lines] if lines else []
+
+
+def _default_line(setting: Setting, prefix: str = "") -> str:
+    """``# key = value`` then ``# default`` at the presets' comment column; a setting whose default
+    is none (no hour minimum) says so, as TOML has no way to write it."""
+    value = toml_value(setting.value)
+    if value is None:
+        line, note = f"# {prefix}{setting.key}", f"# default: {setting_text(setting.key, None)}"
+    else:
+        line, note = f"# {prefix}{setting.key} = {value}", "# default"
+    return f"{line.ljust(_NOTE_COLUMN - 1 + len(prefix))} {note}"
+
+
+def toml_value(value: object) -> str | None:
+    """``value`` written as TOML (None for a value TOML cannot write: a setting left blank)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string: JSON's escapes less \/, never written
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if dataclasses.is_dataclass(value):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in _set_fields(value) if v is not None) + " }"
+    raise TypeError(value)  # pragma: no cover - a settings field of a type this module does not know
 
 
 def _preset(name: str) -> Policy:

@@ -16,7 +16,7 @@ import pytest
 from workbooks import assignment_rows, coach_log_rows, roster_rows, run_command, write_workbook
 
 from coaching_batch.errors import UsageError
-from coaching_batch.policy import policy_from_toml, preset_text
+from coaching_batch.policy import policy_from_toml, preset_text, with_defaults
 
 COMMAND = Path(sys.executable).parent / "coaching-batch"
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -134,6 +134,46 @@ def test_programs_show_accepts_a_title_and_checks_a_policy_file(tmp_path):
     assert checked.returncode == 2
     assert checked.stderr.strip().splitlines() == [
         f"Error: {broken} line {_line(broken, 'max_active_coachees')}: [capacity] max_active_coachees must be a whole number, not 3.5"]
+
+
+def test_programs_show_prints_every_setting_in_force_the_defaults_as_comment_lines(tmp_path):
+    """A file of three settings printed only them: months_minimum = 2, requires_payment_request = true and
+    the other defaults applied unseen. Each now shows in its section marked '# default' (a section every
+    program has, left out, is added with its defaults), and what is printed, saved, is the same policy."""
+    mini = tmp_path / "mini.toml"
+    mini.write_text('name = "mini"\n\n[window]\nmonths_maximum = 4\n\n[payment]\nstipend = 450\n', encoding="utf-8")
+    shown = run("programs", "show", str(mini))
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    window = lines[lines.index("[window]") + 1:lines.index("[payment]")]
+    assert window[0] == "months_maximum = 4"
+    assert window[1] == "# months_minimum = 2            # default"
+    assert "# requires_payment_request = true # default" in lines[lines.index("[payment]"):]
+    assert "[hours]" in lines and "# candidate_minimum             # default: no minimum" in lines
+    assert "# implausible_entry_hours = 8   # default" in lines
+    policy = policy_from_toml(mini.read_text(encoding="utf-8"), "mini.toml")
+    for setting in policy.settings():
+        assert any(line.startswith((f"{setting.key} =", f"# {setting.key} ", f"# {setting.key}=")) for line in lines), setting
+    saved = tmp_path / "saved.toml"
+    saved.write_text(shown.stdout, encoding="utf-8")
+    assert policy_from_toml(shown.stdout, "saved.toml").sections == policy.sections
+    assert run("programs", "show", str(saved)).stdout == shown.stdout  # shown again, nothing added twice
+    reps = run("programs", "show", "reps-coaching").stdout.splitlines()
+    coach = reps[reps.index("[coach]") + 1:reps.index("[capacity]")]
+    assert coach[0].startswith("require_training = true") and "# min_years_employed = 0        # default" in coach
+
+
+def test_programs_show_lists_below_the_defaults_of_a_section_written_without_its_own_header():
+    """Only [[payment.tiers]] (the README's schedule) or an inline table: no [payment] line to put them under."""
+    text = ('name = "tiers"\nwindow = { months_maximum = 4 }\n\n[[payment.tiers]]\nfrom_hours = 12\namount = 400\n'
+            'when = { column = "coach_training_date", on_or_after = 2025-01-01 }\n')
+    policy = policy_from_toml(text, "tiers.toml")
+    shown = with_defaults(text, policy, "tiers.toml")
+    assert shown.startswith(text) and policy_from_toml(shown, "tiers.toml") == policy
+    lines = shown.splitlines()
+    assert "# [payment] requires_coach_log = true     # default" in lines
+    assert "# [window] months_minimum = 2            # default" in lines
+    assert "[reading]" in lines and "# day_first = false             # default" in lines
 
 
 def _line(path: Path, key: str) -> int:

@@ -24,7 +24,7 @@ from coaching_batch.model import (
     CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAIR_COLUMNS, PAYMENT_COLUMNS, InputFile, RunResult,
     SheetInfo,
 )
-from coaching_batch.policy import load_policy
+from coaching_batch.policy import load_policy, policy_from_toml
 from coaching_batch.reports import atomic, write_outputs
 from coaching_batch.reports import results as results_module
 from coaching_batch.reports import runjson
@@ -797,10 +797,30 @@ def test_summary_lists_each_programs_settings(several):
     cells = summary_cells(several)
     mentoring = dict((r[0], r[1]) for r in summary_section(cells, f"Policy: {MENTORING}"))
     assert mentoring["program"] == MENTORING and mentoring["title"] == "Supporting Services Mentoring"
-    assert mentoring == {k: results_module._setting_text(v) for k, v in load_policy(MENTORING).as_rows()}
+    assert mentoring == {k: results_module._setting_text(v) + ("" if given else " (default)")
+                         for k, v, given in load_policy(MENTORING).as_rows()}
     itss = dict((r[0], r[1]) for r in summary_section(cells, "Policy: itss-coaching"))
     assert itss["hours.candidate_minimum"] == "40"
     assert dict((r[0], r[1]) for r in summary_section(cells, f"Policy: {TIERED}"))["title"] == "District Tiered Coaching"
+
+
+MINI = 'name = "mini"\n\n[window]\nmonths_maximum = 4\n\n[payment]\nstipend = 450\n'
+
+
+def test_summary_shows_every_setting_in_force_the_defaults_a_file_leaves_out_marked(tmp_path):
+    """A policy file of three lines: the Summary listed only them, while months_minimum = 2,
+    requires_payment_request = true and the rest applied unseen."""
+    mini = policy_from_toml(MINI, "mini.toml")
+    write_outputs(make_result(mini), tmp_path)
+    rows = {r[0]: r[1] for r in summary_section(summary_cells(tmp_path), "Policy: mini")}
+    assert rows["window.months_maximum"] == "4" and rows["payment.stipend"] == "450"
+    assert rows["window.months_minimum"] == "2 (default)" and rows["window.not_started_days"] == "30 (default)"
+    assert rows["payment.requires_payment_request"] == "Yes (default)"
+    assert rows["hours.candidate_minimum"] == "no minimum (default)"  # a section every program has, left out
+    assert rows["hours.implausible_entry_hours"] == "8 (default)" and rows["words.coach"] == "coach (default)"
+    assert len(rows) == 3 + sum(len(dataclasses.fields(s)) for s in mini.sections.values())
+    report = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert report["policy"]["window.months_minimum"] == "2" and report["policy"]["window.months_maximum"] == "4"
 
 
 def test_a_run_of_one_program_has_one_by_program_row_and_one_policy(written):

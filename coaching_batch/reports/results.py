@@ -496,9 +496,14 @@ LEDGER_SUMMARY_RULES = ("LEDGER-UNSAFE-LOCATION", "PAYMENT-SHEET-ELSEWHERE", "PA
 
 
 def policy_sections(result: RunResult) -> list[tuple[str, list[tuple[str, object, str]]]]:
-    """One Summary section per program of the run: its settings as (setting, value, kind)."""
-    return [(f"Policy: {name}", [(setting, _setting_text(value), TEXT) for setting, value in policy.as_rows()])
+    """One Summary section per program of the run: every setting in force as (setting, value, kind),
+    one its policy file leaves out marked DEFAULT_MARK (its default applies all the same)."""
+    return [(f"Policy: {name}", [(setting, _setting_text(value) + ("" if given else DEFAULT_MARK), TEXT)
+                                 for setting, value, given in policy.as_rows()])
             for name, policy in run_programs(result).items()]
+
+
+DEFAULT_MARK = " (default)"
 
 
 UNKNOWN_PROGRAM = "(not a known program)"

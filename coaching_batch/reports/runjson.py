@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..forked import collection_paused
 from ..model import RunResult
+from ..policy import Policy
 from .exceptions import tracked_findings
 from .payments import payment_total
 from .programs import run_programs
@@ -83,9 +84,14 @@ def run_summary(result: RunResult) -> dict[str, Any]:
         ],
         "counts": result.counts,
         "totals": {"amount_payable": payment_total(result.payments)},
-        "policy": dict(policy.as_rows()),  # the default program's; every program's under "policies"
-        "policies": {name: dict(program.as_rows()) for name, program in programs.items()},
+        "policy": _settings(policy),  # the default program's; every program's under "policies"
+        "policies": {name: _settings(program) for name, program in programs.items()},
     })
+
+
+def _settings(policy: Policy) -> dict[str, str]:
+    """Every setting of ``policy`` in force (its defaults included) → its value as the Summary shows it."""
+    return {setting: value for setting, value, _given in policy.as_rows()}
 
 
 @collection_paused()  # the summary is tens of thousands of small dicts and lists
