@@ -79,6 +79,7 @@ _INLINE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s*(?::|_{2,})[\
 # "Candidate Name Kim Lee": the name typed after the printed label, in its cell (read only when the
 # sheet labels that role no other way; never a colon after it, which is another label's)
 _BARE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s+([^:\s][^:]*?)\s*$", re.IGNORECASE | re.DOTALL)
+_LABEL_START = re.compile(r"\b" + _ROLE_WORD + r"\s+(?:name|id)\s*(?::|_{2,})", re.IGNORECASE)  # a label within a cell's text
 _LINE_AROUND = re.compile(r"^[\s_\u00a0]+|[\s_\u00a0]+$")  # the form's fill-in line around a label or its value
 # a signature line's label anywhere in a cell: "Coach Signature: …", "Signature of Coach:", "Signed: …"
 _SIGNATURE_IN = re.compile(r"\bsignature(?:\s+of\s+[\w'’]+)?\s*:|^\s*signed\s*:", re.IGNORECASE)
@@ -258,24 +259,36 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                            and not (isinstance(row[j], str) and _FILL_IN.match(row[j]))), None)
                 if at is None or (isinstance(row[at], str) and normalise_header(_LINE_AROUND.sub("", row[at])) in PAIR_LABELS):
                     continue
-                value, col = row[at], at
+                value = row[at]
                 if isinstance(value, str):
                     value = _LINE_AROUND.sub("", value)
-            else:
-                inline = _INLINE_LABEL.match(cell)
+                _keep(found, Label(key[0], key[1], value, sheet_name, first_row + r + 1, first_col + at))
+                continue
+            for piece in _label_pieces(cell):  # "Candidate Name: Kim Lee   Coach Name: Casey Coach", one cell
+                inline = _INLINE_LABEL.match(piece)
                 if not inline:
-                    typed = _BARE_LABEL.match(cell)
+                    typed = _BARE_LABEL.match(piece)
                     role = typed and ROLE_WORDS[typed[1].lower()]
                     if typed and role not in bare and f"{role}_id" not in columns and not typed[3][0].islower():
                         bare[role] = Label(role, typed[2].lower(), typed[3], sheet_name, first_row + r + 1, first_col + c)
                     continue
-                if _FILL_IN.match(inline[3]):
-                    continue
-                key, value, col = (ROLE_WORDS[inline[1].lower()], inline[2].lower()), inline[3], c
-            role, kind = key
-            if role not in found or (found[role].kind == "name" and kind == "id"):
-                found[role] = Label(role, kind, value, sheet_name, first_row + r + 1, first_col + col)
+                if not _FILL_IN.match(inline[3]):
+                    _keep(found, Label(ROLE_WORDS[inline[1].lower()], inline[2].lower(), inline[3], sheet_name,
+                                       first_row + r + 1, first_col + c))
     return {**bare, **found}
+
+
+def _keep(found: dict[str, Label], label: Label) -> None:
+    """Keep a role's first label, or an ID label over a name label."""
+    if label.role not in found or (found[label.role].kind == "name" and label.kind == "id"):
+        found[label.role] = label
+
+
+def _label_pieces(cell: str) -> list[str]:
+    """A cell's text cut before each label in it after the first: both labels typed in one cell (a
+    merged cell, or `Alt+Enter` between them) each name their own person."""
+    starts = [match.start() for match in _LABEL_START.finditer(cell)][1:]
+    return [cell[a:b] for a, b in zip([0, *starts], [*starts, len(cell)])]
 
 
 def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,

@@ -77,6 +77,16 @@ def test_labels_take_the_next_filled_cell_or_the_text_after_the_colon(tmp_path):
     }
 
 
+@pytest.mark.parametrize("between", ["      ", "\n"])
+def test_both_labels_typed_in_one_cell_each_name_their_own_person(tmp_path, between):
+    """`Candidate Name: Kim Candidate      Coach Name: Casey Coach` in one merged cell (or on two lines of
+    it): the candidate's name was read as everything after its colon, 'Kim Candidate Coach Name: Casey
+    Coach', ID-UNKNOWN, and the log's entries were not counted."""
+    sheets = read_sheets(tmp_path, {"Log": [["ITSS Job Banding Coaching Log"], [f"Candidate Name: Kim Candidate{between}Coach ID: 100"],
+                                            PAPER_HEADER, ENTRY]})
+    assert labels_of(sheets["Log"]) == {"candidate": ("name", "Kim Candidate", "A2", "Log"), "coach": ("id", "100", "A2", "Log")}
+
+
 def test_labels_printed_with_the_forms_fill_in_line_take_the_name_beside_or_typed_over_it(tmp_path):
     """The form prints `Candidate Name _____` (no colon): the name typed in the next cell, past a
     cell of the line, or over the line itself is the label's value (none was: no entry counted)."""
