@@ -79,6 +79,7 @@ _INLINE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s*(?::|_{2,})[\
 # "Candidate Name Kim Lee": the name typed after the printed label, in its cell (read only when the
 # sheet labels that role no other way; never a colon after it, which is another label's)
 _BARE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s+([^:\s][^:]*?)\s*$", re.IGNORECASE | re.DOTALL)
+_LABEL_START = re.compile(r"\b" + _ROLE_WORD + r"\s+(?:name|id)\s*(?::|_{2,})", re.IGNORECASE)  # a label within a cell's text
 _LINE_AROUND = re.compile(r"^[\s_\u00a0]+|[\s_\u00a0]+$")  # the form's fill-in line around a label or its value
 # a signature line's label anywhere in a cell: "Coach Signature: …", "Signature of Coach:", "Signed: …"
 _SIGNATURE_IN = re.compile(r"\bsignature(?:\s+of\s+[\w'’]+)?\s*:|^\s*signed\s*:", re.IGNORECASE)
@@ -258,24 +259,36 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                            and not (isinstance(row[j], str) and _FILL_IN.match(row[j]))), None)
                 if at is None or (isinstance(row[at], str) and normalise_header(_LINE_AROUND.sub("", row[at])) in PAIR_LABELS):
                     continue
-                value, col = row[at], at
+                value = row[at]
                 if isinstance(value, str):
                     value = _LINE_AROUND.sub("", value)
-            else:
-                inline = _INLINE_LABEL.match(cell)
+                _keep(found, Label(key[0], key[1], value, sheet_name, first_row + r + 1, first_col + at))
+                continue
+            for piece in _label_pieces(cell):  # "Candidate Name: Kim Lee   Coach Name: Casey Coach", one cell
+                inline = _INLINE_LABEL.match(piece)
                 if not inline:
-                    typed = _BARE_LABEL.match(cell)
+                    typed = _BARE_LABEL.match(piece)
                     role = typed and ROLE_WORDS[typed[1].lower()]
                     if typed and role not in bare and f"{role}_id" not in columns and not typed[3][0].islower():
                         bare[role] = Label(role, typed[2].lower(), typed[3], sheet_name, first_row + r + 1, first_col + c)
                     continue
-                if _FILL_IN.match(inline[3]):
-                    continue
-                key, value, col = (ROLE_WORDS[inline[1].lower()], inline[2].lower()), inline[3], c
-            role, kind = key
-            if role not in found or (found[role].kind == "name" and kind == "id"):
-                found[role] = Label(role, kind, value, sheet_name, first_row + r + 1, first_col + col)
+                if not _FILL_IN.match(inline[3]):
+                    _keep(found, Label(ROLE_WORDS[inline[1].lower()], inline[2].lower(), inline[3], sheet_name,
+                                       first_row + r + 1, first_col + c))
     return {**bare, **found}
+
+
+def _keep(found: dict[str, Label], label: Label) -> None:
+    """Keep a role's first label, or an ID label over a name label."""
+    if label.role not in found or (found[label.role].kind == "name" and label.kind == "id"):
+        found[label.role] = label
+
+
+def _label_pieces(cell: str) -> list[str]:
+    """A cell's text cut before each label in it after the first: both labels typed in one cell (a
+    merged cell, or `Alt+Enter` between them) each name their own person."""
+    starts = [match.start() for match in _LABEL_START.finditer(cell)][1:]
+    return [cell[a:b] for a, b in zip([0, *starts], [*starts, len(cell)])]
 
 
 def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
@@ -432,7 +445,10 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     for i in (i for i, cell in enumerate(firsts) if cell in signed and keep[i]) if signed else ():
         keep[i] = False
     hours_at = list(recognition.columns).index("duration") if "duration" in recognition.columns else None
-    if hours_at is not None and _IN_MINUTES.search(str(header[recognition.columns["duration"]])):
+    split = _minutes_beside(sheet, header, recognition.columns.get("duration"), first_col) if hours_at is not None else None
+    if split is not None:  # `Hours | Minutes`: one duration typed over two columns
+        _join_hours_and_minutes(sheet, table[:, hours_at], body, split, first_col + recognition.columns["duration"], below)
+    elif hours_at is not None and _says_minutes(header[recognition.columns["duration"]]):
         table[:, hours_at] = [_in_minutes(cell) for cell in table[:, hours_at].tolist()]
         at = first_col + recognition.columns["duration"]
         for footer in sheet.footers:
@@ -608,6 +624,58 @@ def _is_hint_row(cells: list, hinted: list[bool]) -> bool:
 
 
 _IN_MINUTES = re.compile(r"\((?:in\s+)?min(?:ute)?s?\.?\)", re.IGNORECASE)  # "Duration (minutes)", "(in mins)"
+_MINUTES_HEADINGS = frozenset({"minutes", "mins", "min"})  # a duration column headed `Minutes` alone
+_PLAIN_HOURS = re.compile(r"\s*(?:\d+(?:\.\d*)?|\.\d+)\s*")  # 1, 1.5, .5: no thousands separator or decimal comma
+
+
+def _says_minutes(heading: object) -> bool:
+    """Whether a Duration column's heading says its plain numbers are minutes: `Duration (minutes)`, `Minutes`."""
+    return isinstance(heading, str) and bool(_IN_MINUTES.search(heading) or normalise_header(heading) in _MINUTES_HEADINGS)
+
+
+def _minutes_beside(sheet: RawSheet, header: list, duration: int | None, first_col: int) -> tuple[int, bool] | None:
+    """A duration typed over two columns, `Hours | Minutes` (either first): the other column's 0-based
+    position in the sheet's rows, and whether it is the minutes, or None. It is taken off the columns
+    headed twice (it is not a second heading of one column, to be left unread)."""
+    for repeat in sheet.repeated:
+        _, read_col, unread, unread_col = repeat
+        if read_col != first_col + duration or _says_minutes(header[duration]) == _says_minutes(unread):
+            continue
+        sheet.repeated.remove(repeat)
+        return unread_col - first_col, _says_minutes(unread)
+    return None
+
+
+def _join_hours_and_minutes(sheet: RawSheet, durations: np.ndarray, body: list[list], split: tuple[int, bool],
+                            duration_col: int, below: int) -> None:
+    """Put the other column's part of each duration (`1 | 30`) into the Duration column read, as one
+    duration (`90 min`); a footer's total too (`Total Hours | 3 | 30`)."""
+    at, minutes_beside = split
+    others = [row[at] if at < len(row) else None for row in body]
+    parts = (lambda read, other: (read, other)) if minutes_beside else (lambda read, other: (other, read))
+    durations[:] = [_hours_and_minutes(*parts(read, other)) for read, other in zip(durations.tolist(), others)]
+    for footer in sheet.footers:
+        if footer.col == duration_col and 0 <= footer.row - below < len(others):
+            footer.value = _hours_and_minutes(*parts(footer.value, others[footer.row - below]))
+
+
+def _hours_and_minutes(hours: object, minutes: object) -> object:
+    """`1 | 30` → `90 min`; a part left blank is the other alone (`| 45` → `45 min`). A part that is not a
+    plain number is left to the reader as typed in the hours' cell, to be reported there if it cannot be read."""
+    if is_blank(minutes) or (isinstance(minutes, str) and _FILL_IN.match(minutes)):
+        return hours
+    if is_blank(hours) or (isinstance(hours, str) and _FILL_IN.match(hours)):
+        return _in_minutes(minutes)
+    numbers = [_plain_number(part) for part in (hours, minutes)]
+    if None in numbers:
+        return hours
+    return f"{numbers[0] * 60 + numbers[1]:g} min"
+
+
+def _plain_number(cell: object) -> float | None:
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return float(cell)
+    return float(cell) if isinstance(cell, str) and _PLAIN_HOURS.fullmatch(cell) else None
 _PLAIN_NUMBER = re.compile(r"\s*(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:,\d{3})*\s*")  # 45, 45.5, 45,5, .5, 1,500
 
 

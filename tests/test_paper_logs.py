@@ -77,6 +77,16 @@ def test_labels_take_the_next_filled_cell_or_the_text_after_the_colon(tmp_path):
     }
 
 
+@pytest.mark.parametrize("between", ["      ", "\n"])
+def test_both_labels_typed_in_one_cell_each_name_their_own_person(tmp_path, between):
+    """`Candidate Name: Kim Candidate      Coach Name: Casey Coach` in one merged cell (or on two lines of
+    it): the candidate's name was read as everything after its colon, 'Kim Candidate Coach Name: Casey
+    Coach', ID-UNKNOWN, and the log's entries were not counted."""
+    sheets = read_sheets(tmp_path, {"Log": [["ITSS Job Banding Coaching Log"], [f"Candidate Name: Kim Candidate{between}Coach ID: 100"],
+                                            PAPER_HEADER, ENTRY]})
+    assert labels_of(sheets["Log"]) == {"candidate": ("name", "Kim Candidate", "A2", "Log"), "coach": ("id", "100", "A2", "Log")}
+
+
 def test_labels_printed_with_the_forms_fill_in_line_take_the_name_beside_or_typed_over_it(tmp_path):
     """The form prints `Candidate Name _____` (no colon): the name typed in the next cell, past a
     cell of the line, or over the line itself is the label's value (none was: no entry counted)."""
@@ -297,6 +307,39 @@ def test_a_lone_description_under_a_pages_total_with_another_page_below_is_an_en
         ["Gaither Road, Suite 102"],
     ]})
     assert list(sheets["Log"].frame.index) == [2, 4, 5]
+
+
+def _minutes_read(sheet) -> list:
+    return values.parse_durations(sheet.frame["duration"]).values.tolist()
+
+
+@pytest.mark.parametrize("heading, typed, minutes", [
+    ("Time Spent (hrs)", [1.5, "2:00"], [90, 120]),
+    ("Time Spent", [1.5, 2], [90, 120]),
+    ("Minutes", [90, "45"], [90, 45]),
+])
+def test_a_duration_column_headed_time_spent_or_minutes_is_the_logs_duration(tmp_path, heading, typed, minutes):
+    """The sheet was skipped whole (SHEET-MISSING-COLUMN: 'no Duration column'), its entries lost,
+    though its duration column was there; under `Minutes` a plain number is minutes."""
+    header = ["Date", "Type of Contact", heading, "Brief Description of Contact"]
+    sheet = read_sheets(tmp_path, {"Log": [header, *[[dt.date(2026, 2, 2 + i), "Phone", t, "call"] for i, t in enumerate(typed)]]})["Log"]
+    assert (sheet.table, sheet.missing, _minutes_read(sheet)) == ("coach_log", [], minutes)
+
+
+def test_hours_and_minutes_typed_in_two_columns_are_one_duration(tmp_path):
+    """`Hours | Minutes` (1 | 30), as a form prints 'Time: __ hrs __ min': the minutes were dropped
+    without a word (1 h counted), and a right Total Hours was called wrong."""
+    header = ["Date", "Type of Contact", "Hours", "Minutes", "Brief Description of Contact"]
+    sheet = read_sheets(tmp_path, {"Log": [
+        header,
+        [dt.date(2026, 2, 2), "Phone", 1, 30, "call"],
+        [dt.date(2026, 2, 9), "In Person", 2, None, "meeting"],
+        [dt.date(2026, 2, 16), "Phone", None, 45, "call"],
+        ["Total Hours", None, 4, 15],
+    ]})["Log"]
+    assert _minutes_read(sheet) == [90, 120, 45]
+    assert [(f.row, f.col, f.value) for f in sheet.footers] == [(5, 2, "255 min")]
+    assert sheet.repeated == []  # not 'two headings of one column, Minutes not read'
 
 
 def test_total_minutes_is_no_footer_in_hours(tmp_path):
