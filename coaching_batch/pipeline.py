@@ -300,6 +300,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
             info.status, info.note = "duplicate", f"same bytes as {original}; read once"
             findings.append(finding("FILE-DUPLICATE", f"{workbook.relpath} has the same bytes as {original}; read once", file=workbook.relpath))
             continue
+        info.note = workbook.note
         for sheet in workbook.sheets:
             rows = 0 if sheet.cells is None else len(sheet.cells)
             info.sheets.append(SheetInfo(sheet.name, sheet.table, rows, sheet.header_row, sheet.hidden))

@@ -209,6 +209,7 @@ class WorkbookRead:
     sha256: str = ""  # of the file's bytes ('' when they could not be read)
     unopened: str = ""  # why the file's bytes could not be read at all (then nothing else is set)
     fix: str = ""  # what the coordinator does about it, where the catalogue's fix does not fit
+    note: str = ""  # what Inputs says of a workbook read whose sheets are none it lists (chart sheets only)
 
 
 def _blank_mask(cells: np.ndarray) -> tuple[np.ndarray, set]:
@@ -1422,9 +1423,12 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             result.error, result.fix = _NO_SHEETS, _ASK_AGAIN
             return result
         cells = 0  # the workbook's, as the reader lays its sheets out
+        others = []  # the kinds of sheet holding no table (a chart sheet, an Excel 4 macro sheet), in order
         for meta in workbook.sheets_metadata:
             hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
-            if str(meta.typ).rsplit(".", 1)[-1].lower() != "worksheet":
+            kind = str(meta.typ).rsplit(".", 1)[-1]
+            if kind.lower() != "worksheet":
+                others.append(_OTHER_SHEETS.get(kind, "sheets of no table"))
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
             # what no declaration told before opening (an .xls, a sheet without its dimension): the
@@ -1439,6 +1443,8 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened
             result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges,
                                               totals.get(meta.name, ())))
+        if not result.sheets:  # listed with no sheet: Inputs says why nothing was read from it
+            result.note = f"holds {' and '.join(dict.fromkeys(others))} only: no table to read"
         _carry_labels(result.sheets)
         gaps = [sheet for sheet in result.sheets if sheet.gaps]
         if gaps:  # an empty-looking cell may be a formula's error: asked only then
@@ -1478,6 +1484,9 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
 
 
 _CRASHED = "the reader crashed on it (the file is malformed or hostile)"
+# a workbook's sheets of another kind than a worksheet, as its Inputs note names them
+_OTHER_SHEETS = {"ChartSheet": "chart sheets", "DialogSheet": "dialog sheets", "MacroSheet": "macro sheets",
+                 "Vba": "VBA modules"}
 _CHANGED = "it changed while the run read it (saved again, or still being copied or synced?): nothing in it was used"
 _CHANGED_FIX = "Run again once the file is saved and its copy or sync has finished."
 _NO_SHEETS = "it is damaged: no sheet can be found in it (a bad copy?)"

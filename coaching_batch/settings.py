@@ -61,6 +61,9 @@ QUOTED_VALUE_CHARS = 200
 # a finding naming a coach's other pairs (COACH-CONCURRENT, COACH-OVER-CAPACITY) names this many, then "and N more":
 # a coach with hundreds of pairs at once made each message name every other one (past a cell's 32,767 characters)
 NAMED_PAIRS_IN_MESSAGE = 10
+# COACH-CONCURRENT compares a coach's pairs two by two this many comparisons at a time: a coach with k pairs
+# makes k² of them (a placeholder Coach ID typed on 2,000 pairs made 4 million rows at once, past 1 GiB)
+PAIRS_COMPARED_AT_ONCE = 200_000
 # a notice lists this many of its findings, then says how many more (5,000 cells of one sheet typed TBD made a
 # notice of 5,000 items); its subject and heading still count them all
 NOTICE_FINDINGS_LISTED = 100

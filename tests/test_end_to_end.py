@@ -785,6 +785,27 @@ def test_a_copy_of_a_workbook_is_read_once_and_reported_as_a_duplicate(tmp_path)
     assert pair["coach_contact_hours"] == 2
 
 
+def test_a_workbook_of_chart_sheets_only_is_listed_in_inputs_with_why_nothing_was_read(tmp_path):
+    """A workbook whose only sheet is a chart sheet (the coordinator's chart of the hours, saved into
+    the inbox) was listed as read with no sheet and no note: nothing said why no table came from it.
+    A chart sheet beside the roster's sheet changes nothing."""
+    inbox = small_inbox(tmp_path)
+    charts = openpyxl.Workbook()
+    charts.create_chartsheet("Hours chart").add_chart(openpyxl.chart.BarChart())
+    charts.remove(charts.active)
+    charts.save(inbox / "hours chart.xlsx")
+    roster = openpyxl.load_workbook(inbox / "roster.xlsx")
+    roster.create_chartsheet("Chart1").add_chart(openpyxl.chart.BarChart())
+    roster.save(inbox / "roster.xlsx")
+    with pytest.raises(SystemExit):
+        main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run"])
+    inputs = {i["path"]: i for i in json.loads((tmp_path / "out" / "run.json").read_text())["inputs"]}
+    chart_only = inputs["hours chart.xlsx"]
+    assert (chart_only["status"], chart_only["note"], chart_only["sheets"]) == (
+        "read", "holds chart sheets only: no table to read", [])
+    assert (inputs["roster.xlsx"]["note"], [sheet["name"] for sheet in inputs["roster.xlsx"]["sheets"]]) == ("", ["Roster"])
+
+
 def test_of_a_log_and_its_copies_the_copies_are_reported_whatever_their_names_sort_as(tmp_path):
     """A copy made by Windows Explorer (`… - Copy.xlsx`) or a second download (`… (1).xlsx`) sorts
     before its original: the report asked the coordinator to remove the original, the one the coach

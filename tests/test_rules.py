@@ -516,6 +516,45 @@ def test_a_coach_with_many_pairs_at_once_names_ten_others_and_counts_the_rest(po
     assert len(written) <= 2 * 40
 
 
+def placeholder_coach(count):
+    """A roster, requests and Pairs rows where one Coach ID, 999999 typed on every unassigned pair of a
+    large district, has ``count`` candidates starting within three weeks and ending together."""
+    people = [f"{3000 + i}" for i in range(count)]
+    return dict(employees=roster() + [employee("999999", "Placeholder Coach")]
+                + [employee(c, f"Candidate {c}", 20) for c in people],
+                assignments=[assignment(candidate=c, coach="999999", planning=f"2026-01-{10 + i % 20}")
+                             for i, c in enumerate(people)],
+                requests=[request(candidate=c) for c in people])
+
+
+def test_a_placeholder_coach_id_on_3000_pairs_flags_each_naming_ten_and_counting_the_rest(policy):
+    """Each of 3,000 pairs at once is flagged, naming the first ten others in row order and how many
+    more: comparing the pairs two by two made 9 million rows at once (several GB) to say it."""
+    found = rules(run(policy, **placeholder_coach(3000)), "COACH-CONCURRENT")
+    assert len(found) == 3000 and len({f.candidate_id for f in found}) == 3000
+    assert all(f.message.endswith(" and 2989 more; at most 1 at a time") for f in found)
+    assert found[0].message.startswith("Coach 999999 coaches candidate 3000 (2026-01-10 to 2026-05-01) at the same "
+                                       "time as candidate 3001 (2026-01-11 to 2026-05-01), ")
+    assert found[-1].message.count("candidate ") == 11 and "candidate 3009 (2026-01-19" in found[-1].message
+
+
+@pytest.mark.parametrize("at_once", [1, 2])
+def test_a_coach_with_1000_pairs_at_once_is_judged_without_holding_every_two_of_them_at_once(policy, at_once):
+    """SPEC §8's 1 GiB: a coach's k pairs are compared k² times, but a slice at a time. Holding them all
+    at once took 240 MB for 1,000 pairs and passed 1 GiB at 2,000."""
+    import tracemalloc
+
+    from coaching_batch.rules.coach import concurrent_pairs
+
+    result = run(allowing(policy, at_once), **placeholder_coach(1000))
+    tracemalloc.start()
+    flagged = concurrent_pairs(result.pairs, at_once)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100 << 20
+    assert len(flagged) == 1000 and {others.count for others in flagged.values()} == {999}
+
+
 def test_a_coach_with_up_to_ten_others_at_once_has_each_named(policy):
     many = [f"{300 + i}" for i in range(11)]
     result = run(policy, employees=roster() + [employee(c, f"Candidate {c}", 20) for c in many],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -126,26 +127,66 @@ def _form_aside(where: str | None) -> str:
     return "" if where is None else f"{FORM_ASIDE}{where}: fix that cell"
 
 
-def concurrent_pairs(pairs: pd.DataFrame, limit: int) -> dict[int, list[int]]:
+class Others(NamedTuple):
+    """The pairs active with a flagged pair when its coach had too many: the first its finding names
+    (:data:`..settings.NAMED_PAIRS_IN_MESSAGE`, in row order) and how many there are in all."""
+
+    first: list[int]
+    count: int
+
+
+def concurrent_pairs(pairs: pd.DataFrame, limit: int) -> dict[int, Others]:
     """Pairs whose coach had more candidates at once than ``limit`` → the pairs active with them then.
 
     Each pair is active over [start, period_end) (see :mod:`coaching_batch.rules.periods`). A pair is
     flagged when, at some moment of its period, more than ``limit`` of its coach's candidates were
     active; it names the other pairs active with it at such a moment (not every pair it overlaps:
     with a limit of 2, a chain of pairs each overlapping the next never has three at once).
+
+    Every two pairs of a coach are compared, but a slice of the pairs at a time: each pair of a slice
+    against all its coach's pairs, about :data:`..settings.PAIRS_COMPARED_AT_ONCE` comparisons a slice.
+    A coach with k pairs makes k² comparisons (a placeholder Coach ID typed on 2,000 pairs: 4 million,
+    past a GiB held at once); a slice's are dropped once each of its pairs keeps the others its
+    finding names and their count.
     """
     periods = pd.DataFrame({"coach_id": pairs["coach_id"], "candidate_id": pairs["candidate_id"], "start": pairs["start"],
                             "end": pairs["period_end"]}, index=pairs.index).dropna()
-    periods = periods.assign(_at=np.arange(len(periods)), _pair=periods.index)
-    # Every two periods of the same coach, compared at once: a coach has only a few pairs. The same
-    # candidate twice is no other candidate: an assignment entered twice is CANDIDATE-REPEAT's.
-    both = periods.merge(periods, on="coach_id", suffixes=("", "_other"))
+    periods = periods.sort_values("coach_id", kind="stable")  # the findings' order: by coach, then row
+    # IDs as numbers and each period's place in that order (`_at`): k² comparisons of numbers, not of text
+    periods = pd.DataFrame({"coach_id": pd.factorize(periods["coach_id"])[0],
+                            "candidate_id": pd.factorize(periods["candidate_id"])[0],
+                            "start": periods["start"], "end": periods["end"], "_at": np.arange(len(periods)),
+                            "_pair": periods.index})
+    spells = crowded_spells(periods, limit) if limit > 1 else None  # with a limit of 1, any two at once are too many
+    flagged: dict[int, Others] = {}
+    for _, part in periods.groupby(comparison_slices(periods), sort=False):
+        flagged.update(_others_at_once(part, periods, spells))
+    return flagged
+
+
+def comparison_slices(periods: pd.DataFrame) -> np.ndarray:
+    """For each period (the periods of a coach one after the other): its slice, consecutive periods whose
+    comparisons with their coach's periods add up to about :data:`..settings.PAIRS_COMPARED_AT_ONCE` (a
+    coach with few pairs shares a slice with others; one with thousands has its pairs cut into several)."""
+    compared = periods.groupby("coach_id", sort=False)["coach_id"].transform("size").to_numpy()
+    return (np.cumsum(compared) - compared) // settings.PAIRS_COMPARED_AT_ONCE
+
+
+def _others_at_once(part: pd.DataFrame, periods: pd.DataFrame, spells: pd.DataFrame | None) -> dict[int, Others]:
+    """:func:`concurrent_pairs` for the periods of ``part``, each compared with every period of its coach."""
+    # The same candidate twice is no other candidate: an assignment entered twice is CANDIDATE-REPEAT's.
+    both = part.merge(periods, on="coach_id", suffixes=("", "_other"))
     overlap = both[(both["_at"] != both["_at_other"]) & (both["candidate_id"] != both["candidate_id_other"])
                    & (both["start"] < both["end_other"]) & (both["start_other"] < both["end"])]
-    if limit > 1:  # with a limit of 1, two candidates overlapping are already one too many
-        overlap = overlap[while_crowded(overlap, crowded_spells(periods, limit))]
-    overlap = overlap.sort_values(["coach_id", "_at", "_at_other"], kind="stable")
-    return {int(i): others.tolist() for i, others in overlap.groupby("_pair", sort=False)["_pair_other"]}
+    if spells is not None:
+        overlap = overlap[while_crowded(overlap, spells)]
+    overlap = overlap.sort_values(["_at", "_at_other"], kind="stable")
+    count = overlap.groupby("_pair", sort=False).size()
+    named = overlap.groupby("_pair", sort=False).head(settings.NAMED_PAIRS_IN_MESSAGE)
+    first: dict[int, list[int]] = {int(i): [] for i in count.index}
+    for i, other in zip(named["_pair"].tolist(), named["_pair_other"].tolist()):
+        first[i].append(other)
+    return {i: Others(others, n) for (i, others), n in zip(first.items(), count.tolist())}
 
 
 def crowded_spells(periods: pd.DataFrame, limit: int) -> pd.DataFrame:
@@ -192,19 +233,18 @@ def _span(pair: dict) -> str:
     return f"{day_text(pair['start'])} to {day_text(pair['period_end'])}"
 
 
-def concurrency_findings(records: dict[int, dict], flagged: dict[int, list[int]], limit: int) -> list[Finding]:
+def concurrency_findings(records: dict[int, dict], flagged: dict[int, Others], limit: int) -> list[Finding]:
     """COACH-CONCURRENT on each flagged pair (``records``: pair number → its row), naming the first
     few others and how many more (:func:`.pairs.named_few`).
 
     Each pair's words are made once: a coach with hundreds of pairs at once names a few of them in
     every other one's finding."""
     findings = []
-    shown = settings.NAMED_PAIRS_IN_MESSAGE
     named = {j: f"candidate {records[j]['candidate_id']} ({_span(records[j])})"
-             for j in set(flagged).union(*(others[:shown] for others in flagged.values()))}
+             for j in set(flagged).union(*(others.first for others in flagged.values()))}
     for i, others in flagged.items():
         pair = records[i]
-        with_ = named_few(others, named.__getitem__)
+        with_ = named_few(others.first, named.__getitem__, others.count)
         findings.append(pair_finding(
             "COACH-CONCURRENT", pair,
             f"Coach {pair['coach_id']} coaches {named[i]} at the same time as {with_}; "
