@@ -292,24 +292,44 @@ def _label_pieces(cell: str) -> list[str]:
     return [cell[a:b] for a, b in zip([0, *starts], [*starts, len(cell)])]
 
 
+def _sheet_tables(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
+                  merges: list[Merge] | None = None, totals: tuple[TotalRows, ...] = ()) -> list[RawSheet]:
+    """A sheet's table; or, for paper forms typed one under another on one sheet (a second pair's
+    `Candidate Name:` / `Coach Name:` block and header under the first form's Total Hours), each
+    form read as a log of its own, of the pair its own block names, its cells where they are."""
+    forms: list[RawSheet] = []
+    search = max(0, settings.HEADER_SEARCH_ROWS - first_row)
+    while True:
+        sheet, form_at = _sheet_table(name, hidden, rows, first_row, first_col, merges, totals, search)
+        if form_at is None:
+            return [*forms, sheet]
+        forms.append(_sheet_table(name, hidden, rows[:form_at], first_row, first_col, merges, totals, search, forms=False)[0])
+        rows, first_row, search = rows[form_at:], first_row + form_at, settings.FORM_HEADER_ROWS
+
+
 def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
-                 merges: list[Merge] | None = None, totals: tuple[TotalRows, ...] = ()) -> RawSheet:
+                 merges: list[Merge] | None = None, totals: tuple[TotalRows, ...] = (), search: int | None = None,
+                 *, forms: bool = True) -> tuple[RawSheet, int | None]:
     """Recognise one sheet's table and cut its data rows out of the raw cells.
 
     A sheet holds a hundred rows or so: plain lists and one small array cost less here than
     building pandas objects per sheet, which is what made reading slow. ``merges`` are the sheet's
     merged ranges (0-based sheet positions), when the reader gives them; ``totals`` the sheet's
-    Excel tables' Total Rows (see :func:`_table_total_rows`).
+    Excel tables' Total Rows (see :func:`_table_total_rows`); ``search`` how many of ``rows`` may
+    hold the header (the sheet's first 30 rows, by default).
+
+    Also returned: with ``forms``, where in ``rows`` a second paper form typed under this log
+    starts (see :func:`_next_form`); the sheet is then to be read again without it.
     """
     top = _merged_headers_filled(rows, merges, first_row, first_col) if merges else rows
     # the reader's rows start at the sheet's first used row: the header is looked for in the sheet's
     # first 30 rows however many blank rows come before it
-    recognition = recognise(top[: max(0, settings.HEADER_SEARCH_ROWS - first_row)])
+    recognition = recognise(top[: max(0, settings.HEADER_SEARCH_ROWS - first_row) if search is None else search])
     if recognition.table is not None:
         top, recognition = _header_split_over_two_rows(top, recognition)
     sheet = RawSheet(name=name, hidden=hidden, table=recognition.table)
     if recognition.table is None:
-        return sheet
+        return sheet, None
     contract = tables()[recognition.table]
     sheet.header_row = first_row + recognition.header_row + 1
     sheet.columns = {column: first_col + position for column, position in recognition.columns.items()}
@@ -329,7 +349,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     body = rows[recognition.header_row + 1 :]
     if sheet.missing:  # skipped whole: how much was not read is said (rare, so cell by cell)
         sheet.unread_rows = sum(1 for row in body if not all(map(is_blank, row)))
-        return sheet
+        return sheet, None
 
     sheet.repeated = [(" ".join(header[read].split()), first_col + read, " ".join(header[unread].split()), first_col + unread)
                       for read, unread in repeated_headers(header, recognition, beside and beside[1])]
@@ -357,6 +377,10 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         _total_label_after_ids(grid, present, first, [positions[k] for k in facts.ids])
     firsts = grid[np.arange(len(grid)), first].tolist()
     distinct_firsts = set(firsts)
+    if forms and contract.log:
+        form_at = _next_form(rows, recognition.header_row + 1, firsts, distinct_firsts, keep)
+        if form_at is not None:
+            return sheet, form_at
     headings = _headings(tuple(header), facts.accepted)
     special = {cell for cell in distinct_firsts if isinstance(cell, str)
                and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
@@ -472,7 +496,38 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     sheet.gaps = (bool(needed) and not filled[:, needed].all(axis=1)[keep].all()) or any(f.value is None for f in sheet.footers)
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
-    return sheet
+    return sheet, None
+
+
+def _next_form(rows: list[list], body_at: int, firsts: list, distinct_firsts: set, keep: np.ndarray) -> int | None:
+    """Where in ``rows`` a second paper form typed under a log starts (its pair's block, `Candidate
+    Name: | Robert Smith`, under the first form's entries and Total Hours, then its own header row):
+    its first row whose first cell is a pair's label, below an entry of the log and with a log's
+    header under it within ``settings.FORM_HEADER_ROWS`` rows. ``body_at`` is the index in ``rows`` of
+    the log's first row below its header, ``firsts`` each of those rows' first filled cell and ``keep``
+    the rows that may be entries. None when there is none: a label under the header above every
+    entry, or a block with no header under it (the form's signature block, `Coach Name: | Casey Coach`
+    under its total), is no form of its own. Each distinct first cell is looked at once."""
+    labels = {cell for cell in distinct_firsts if cell.__class__ is str and _is_pair_label_cell(cell)}
+    if not labels:
+        return None
+    labelled = [i for i, cell in enumerate(firsts) if cell in labels]
+    entries = keep.copy()
+    entries[labelled] = False
+    if not entries.any():
+        return None
+    first_entry = int(entries.argmax())
+    for i in (i for i in labelled if i > first_entry):
+        below = recognise(rows[body_at + i : body_at + i + settings.FORM_HEADER_ROWS])
+        if below.table is not None and tables()[below.table].log and below.header_row > 0:  # not the header typed again
+            return body_at + i
+    return None
+
+
+def _is_pair_label_cell(cell: str) -> bool:
+    """Whether a cell is a pair's label of a paper form (`Candidate Name:`, `Coach ID ____`,
+    `Coach Name: Casey Coach`)."""
+    return normalise_header(_LINE_AROUND.sub("", cell)) in PAIR_LABELS or bool(_INLINE_LABEL.match(cell))
 
 
 def _total_label_after_ids(grid: np.ndarray, present: np.ndarray, first: np.ndarray, ids: list[int]) -> None:
@@ -1358,8 +1413,10 @@ def _carry_labels(sheets: list[RawSheet]) -> None:
     """
     logs = [sheet for sheet in sheets if sheet.table is not None and tables()[sheet.table].log]
     by_name: dict[tuple[str, str], RawSheet] = {}
-    for sheet in logs:
-        by_name.setdefault((sheet.table, _page_name(sheet.name)), sheet)
+    for sheet in logs:  # of paper forms one under another on a sheet, its next page continues the last
+        key = (sheet.table, _page_name(sheet.name))
+        if key not in by_name or by_name[key].name == sheet.name:
+            by_name[key] = sheet
     last: dict[str, RawSheet] = {}
     for sheet in logs:
         if len(sheet.labels) == 2 or ("candidate_id" in sheet.columns and "coach_id" in sheet.columns):
@@ -1441,8 +1498,8 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             rows = sheet.to_python()
             first_row, first_col = sheet.start or (0, 0)
             # merged ranges: .xlsx and .xls only (None for .ods); found as the sheet is opened
-            result.sheets.append(_sheet_table(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges,
-                                              totals.get(meta.name, ())))
+            result.sheets += _sheet_tables(meta.name, hidden, rows, first_row, first_col, sheet.merged_cell_ranges,
+                                           totals.get(meta.name, ()))
         if not result.sheets:  # listed with no sheet: Inputs says why nothing was read from it
             result.note = f"holds {' and '.join(dict.fromkeys(others))} only: no table to read"
         _carry_labels(result.sheets)

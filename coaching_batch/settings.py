@@ -17,6 +17,8 @@ UNREAD_SPREADSHEETS = {
     ".zip": "a zip archive, not opened: unzip it into the inbox to have the workbooks in it read",
 }
 HEADER_SEARCH_ROWS = 30  # a table's header row is found within the sheet's first 30 rows
+# a second paper form typed under a log on the same sheet: its header row within this many rows of its pair's block
+FORM_HEADER_ROWS = 10
 PARTIAL_MATCH_MIN_HEADERS = 3  # a row matching this many headers but lacking a required one is a broken table
 EXAMPLE_ROW_MARKER = "EXAMPLE"  # a row whose first cell reads this is the templates' example row: skipped
 EXAMPLE_ID = "100234"  # the example row's IDs (one with other IDs has been typed over: it is read)

@@ -33,6 +33,7 @@ class SheetSource:
     sheet: str
     columns: dict[str, int]  # canonical column → 0-based sheet column
     labels: dict[str, Label] = field(default_factory=dict)  # a log's candidate / coach named above its table
+    header_row: int = 0  # 1-based sheet row of the header: of paper forms one under another on a sheet, each its own
 
 
 @dataclass
@@ -428,7 +429,8 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
     for name in tables():  # every sheet numbered first, so that both processes number them alike
         sheets = sheets_by_table.get(name, [])
         groups[name] = (sheets, len(result.sources))
-        result.sources += [SheetSource(relpath, sheet.name, sheet.columns, sheet.labels) for relpath, sheet in sheets]
+        result.sources += [SheetSource(relpath, sheet.name, sheet.columns, sheet.labels, sheet.header_row or 0)
+                           for relpath, sheet in sheets]
     if parallel is None:
         parallel = sum(_rows(sheets) for sheets, _ in groups.values()) >= settings.PARALLEL_ROWS
     validated = _validate_all(groups, result, day_first=day_first, parallel=parallel)

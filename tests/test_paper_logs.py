@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 
 import pandas as pd
@@ -17,7 +18,7 @@ from coaching_batch.rules.evaluate import evaluate
 from coaching_batch.rules.logs import check_footers
 from coaching_batch.validate import SheetSource
 from conftest import typed_tables
-from workbooks import write_workbook
+from workbooks import assignment_rows, roster_rows, run_command, write_workbook
 
 PAPER_HEADER = ["Date", "Type of Contact (In Person, Phone, Email)", "Duration", "Brief Description of Contact"]
 ENTRY = [dt.date(2026, 2, 2), "Phone", 1.5, "call"]
@@ -395,6 +396,50 @@ def test_dates_typed_as_serial_numbers_in_a_1904_workbook_count_from_1904(tmp_pa
     frame = read_workbook(str(path), "mac.xlsx").sheets[0].frame
     dates = values.parse_dates(frame["date"]).values
     assert list(dates.dt.date) == [dt.date(1904, 1, 1) + dt.timedelta(days=44621), dt.date(2026, 3, 5)]
+
+
+def _form(candidate: str, coach: str, entries: list[list], total: float) -> list[list]:
+    return [["Candidate Name:", candidate], ["Coach Name:", coach], [], PAPER_HEADER, *entries, ["Total Hours", None, total]]
+
+
+KIM_FORM = _form("Kim Candidate", "Casey Coach", [ENTRY, [dt.date(2026, 2, 9), "In Person", 2, "meeting"]], 3.5)
+ROBERT_FORM = _form("Robert Smith", "Dana R. Mentor", [[dt.date(2026, 2, 3), "Phone", 1, "call"],
+                                                       [dt.date(2026, 2, 10), "Fax", 1, "email"]], 2)
+
+
+def test_a_second_paper_form_typed_under_the_first_counts_for_the_pair_its_own_block_names(tmp_path):
+    """Two paper forms one under another on one sheet, each with its pair's block: the second form's
+    hours are its own pair's, not the first's (Casey Coach had 5.5 h for 3.5), its block is no entry
+    (three bad cells on its `Coach Name:` row), and a bad cell of each form names that form's pair."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Employees": roster_rows([
+        {"employee_id": "100", "name": "Casey Coach", "grade": 25}, {"employee_id": "200", "name": "Kim Candidate", "grade": 20},
+        {"employee_id": "101", "name": "Dana R. Mentor", "grade": 25}, {"employee_id": "201", "name": "Robert Smith", "grade": 20}])})
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows([
+        {"candidate_id": "200", "coach_id": "100", "planning_meeting_date": dt.date(2026, 1, 10), "status": "Active"},
+        {"candidate_id": "201", "coach_id": "101", "planning_meeting_date": dt.date(2026, 1, 12), "status": "Active"}])})
+    kim = [[*row] for row in KIM_FORM]
+    kim[4][2] = "TBD"
+    write_workbook(inbox / "log.xlsx", {"Coach Log": [["ITSS Coaching Log"], *kim, [], *ROBERT_FORM]})
+    assert run_command("run", inbox, "--as-of", "2026-06-01", "--out", tmp_path / "out", "--dry-run").returncode == 0
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    hours = {(pair["candidate_id"], pair["coach_id"]): pair["coach_contact_hours"] for pair in run["pairs"]}
+    assert hours == {("200", "100"): 2.0, ("201", "101"): 1.0}
+    on_log = sorted((f["rule"], f["cell"], f["candidate_id"], f["coach_id"]) for f in run["exceptions"] if f["file"] == "log.xlsx")
+    assert on_log == [("CELL-ENUM", "B15", "201", "101"), ("CELL-TYPE", "C6", "200", "100")]
+
+
+def test_a_block_under_a_forms_total_with_no_header_under_it_is_no_second_form(tmp_path):
+    """The form's own signature block under its total (`Coach Name: | Casey Coach | Signature: …`) ends
+    nothing: the form is one log; and its header typed again after a page break is no second form."""
+    signed = [["Coach Name:", "Casey Coach", "Signature:", "C. Coach", "Date:", dt.date(2026, 2, 20)],
+              ["Candidate Name:", "Kim Candidate"], ["Notes: good progress"]]
+    again = [PAPER_HEADER, [dt.date(2026, 2, 16), "Email", 0.5, "mail"]]
+    path = write_workbook(tmp_path / "log.xlsx", {"Log": [*KIM_FORM[:-1], *again, KIM_FORM[-1], [], *signed]})
+    [sheet] = read_workbook(str(path), "log.xlsx").sheets
+    assert (sheet.header_row, list(sheet.frame.index), [footer.row for footer in sheet.footers]) == (4, [5, 6, 8], [9])
+    assert labels_of(sheet) == {"candidate": ("name", "Kim Candidate", "B1", "Log"), "coach": ("name", "Casey Coach", "B2", "Log")}
 
 
 # --- names and IDs above the table, resolved against the roster -----------------------------------

@@ -125,22 +125,35 @@ def with_label_ids(findings: list[Finding], tables: Tables) -> list[Finding]:
     """Findings on the cells of a log that names its pair above its table (validation knows no
     roster) given the IDs its labels resolve to, as the log's other findings have them.
 
-    Only the sheets with such a finding have their labels resolved: a few, among thousands of logs.
+    Only the sheets with such a finding have their labels resolved: a few, among thousands of logs. Of
+    paper forms typed one under another on a sheet, a cell is the form's whose header is the last above it.
     """
-    labelled = {(source.file, source.sheet): src for src, source in enumerate(tables.sources) if source.labels}
-    wanted = {labelled[f.file, f.sheet] for f in findings
-              if (f.file, f.sheet) in labelled and not (f.candidate_id and f.coach_id)}
+    labelled = {(source.file, source.sheet) for source in tables.sources if source.labels}
+    forms: dict[tuple[str, str], list[tuple[int, int]]] = {}  # (file, sheet) → (header row, source) of each form on it
+    for src, source in enumerate(tables.sources):
+        if (source.file, source.sheet) in labelled:
+            forms.setdefault((source.file, source.sheet), []).append((source.header_row, src))
+    srcs = [_form_of(forms[f.file, f.sheet], f.cell) if (f.file, f.sheet) in labelled and not (f.candidate_id and f.coach_id)
+            else None for f in findings]
+    wanted = {src for src in set(srcs) - {None} if tables.sources[src].labels}
     if not wanted:
         return findings
     resolved = resolve_labels(tables, wanted)
     given = []
-    for f in findings:
-        src = labelled.get((f.file, f.sheet))
+    for f, src in zip(findings, srcs):
         ids = {} if src not in wanted else {
             f"{role}_id": resolved[src, role][0] for role in ("candidate", "coach")
             if not getattr(f, f"{role}_id") and resolved.get((src, role), (None,))[0] is not None}
         given.append(replace(f, **ids) if ids else f)
     return given
+
+
+def _form_of(forms: list[tuple[int, int]], cell: str) -> int:
+    """Of a sheet's labelled forms, (header row, source) each, the source of the one holding ``cell``."""
+    if len(forms) == 1:
+        return forms[0][1]
+    row = int(cell.lstrip(ascii_uppercase) or 0)
+    return max(((header, src) for header, src in forms if header < row), default=min(forms))[1]
 
 
 def _fill_from_labels(entries: pd.DataFrame, tables: Tables, sources: Collection[int] | None = None) -> pd.DataFrame:
