@@ -9,6 +9,8 @@ import re
 # hyphens and dashes as Word, Outlook or a PDF give them (`Form 336‑84`, `In–person`), and the minus sign
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 DASHES_AS_HYPHENS = str.maketrans(dict.fromkeys(DASHES, "-"))
+# full-width letters, digits and signs as East Asian keyboards type them (`１０４２３３`, `１．５`, `３／５`) made plain
+FULL_WIDTH_AS_PLAIN = str.maketrans({chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)})
 # typographic quotes and apostrophes (`O’Kim`, `OʼKim`, `O´Kim`) made plain
 PLAIN_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d\u02bc\u00b4`", "''\"\"'''")
 # SPEC §3's whitespace rule: every run of whitespace (line breaks, non-breaking and zero-width spaces) is one space
@@ -26,4 +28,4 @@ def words_key(text: str) -> str:
 def choice_key(text: str) -> str:
     """A choice as compared: any case, without `-`, dashes, `_` and whitespace (the spacing variants of
     SPEC §3: `OngoingSupport`, `On-going Support` and `Ongoing support` are one)."""
-    return "".join(text.casefold().translate(_SEPARATORS_AS_SPACES).split())
+    return "".join(text.translate(FULL_WIDTH_AS_PLAIN).casefold().translate(_SEPARATORS_AS_SPACES).split())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
-from .spelling import DASHES_AS_HYPHENS, PLAIN_QUOTES, choice_key
+from .spelling import DASHES_AS_HYPHENS, FULL_WIDTH_AS_PLAIN, PLAIN_QUOTES, choice_key
 
 # Dates are midnights in microseconds: the unit pandas 3 gives when it parses date text, so typed
 # tables built here and elsewhere agree; unlike nanoseconds it reaches 9999-12-31 (serial 2958465).
@@ -133,6 +134,14 @@ class Cells:
         self.kinds[self.blank_text] = _BLANK
         self.text_where, self.text_codes, self.text_unique = where[filled], codes[filled], unique
 
+    @functools.cached_property
+    def plain_unique(self) -> np.ndarray:
+        """``text_unique`` with full-width digits, letters and signs made plain, for the typed values
+        (IDs, dates, durations, numbers): `１０４２３３` is the ID 104233, `１．５` is 1.5 hours."""
+        if all(text.isascii() for text in self.text_unique):
+            return self.text_unique
+        return np.array([text.translate(FULL_WIDTH_AS_PLAIN) for text in self.text_unique], dtype=object)
+
     @classmethod
     def of(cls, s: pd.Series | Cells) -> Cells:
         return s if isinstance(s, Cells) else cls(s)
@@ -217,7 +226,7 @@ def _as_text(cells: Cells, *, ids: bool) -> tuple[np.ndarray, np.ndarray]:
     """
     text = np.full(len(cells), None, dtype=object)
     readable = np.zeros(len(cells), dtype=bool)
-    unique = cells.text_unique
+    unique = cells.plain_unique if ids else cells.text_unique
     if ids and len(unique):
         # A number that reached a text cell as "12345.0" or "12,345" (pasted from an export or a
         # report that shows thousands separators) is the ID 12345.
@@ -415,7 +424,7 @@ def parse_dates(s: pd.Series | Cells, *, day_first: bool = False, date1904: bool
     days[where] = _datetimes(cells.raw[where]).astype("datetime64[D]")  # floors: the time is dropped
     days[where[days[where] < TEXT_DATE_MIN]] = np.datetime64("NaT")
 
-    days[cells.text_where] = _text_dates(cells.text_unique, day_first=day_first)[cells.text_codes]
+    days[cells.text_where] = _text_dates(cells.plain_unique, day_first=day_first)[cells.text_codes]
     days[cells.text_where[days[cells.text_where] < TEXT_DATE_MIN]] = np.datetime64("NaT")
 
     where = cells.where(_FLOAT, _INT)
@@ -551,7 +560,7 @@ def parse_durations(s: pd.Series | Cells) -> Parsed:
     time_of_day = (stamps - day).astype("timedelta64[us]").astype(np.int64) / 60e6
     minutes[where[on_day_zero]] = time_of_day[on_day_zero]
 
-    minutes[cells.text_where] = _text_minutes(cells.text_unique)[cells.text_codes]
+    minutes[cells.text_where] = _text_minutes(cells.plain_unique)[cells.text_codes]
 
     whole = _round_half_away(minutes)
     readable = np.isfinite(whole) & (np.abs(whole) < _EXACT_FLOAT_INT)
@@ -572,7 +581,7 @@ def parse_integers(s: pd.Series | Cells) -> Parsed:
     numbers[where] = cells.floats(where)
 
     if len(cells.text_unique):
-        digits = _extract(cells.text_unique, _INTEGER_TEXT)["digits"]
+        digits = _extract(cells.plain_unique, _INTEGER_TEXT)["digits"]
         numbers[cells.text_where] = _numbers(digits)[cells.text_codes]
 
     readable = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < _EXACT_FLOAT_INT)

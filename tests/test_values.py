@@ -110,6 +110,33 @@ def test_ids_are_text_with_nullable_missing_values():
     assert parsed.invalid.tolist() == [False, False, False]
 
 
+@pytest.mark.parametrize(
+    "parser, cell, expected",
+    [
+        (parse_ids, "\uff11\uff10\uff14\uff12\uff13\uff13", "104233"),  # full-width digits, as an East Asian keyboard types them
+        (parse_ids, "\uff25-\uff11\uff10\uff14\uff12", "E-1042"),
+        (parse_durations, "\uff11.\uff15", 90),
+        (parse_durations, "1\uff0e5 h", 90),
+        (parse_durations, "\uff11\uff1a\uff13\uff10", 90),
+        (parse_dates, "\uff13/\uff15/\uff12\uff10\uff12\uff14", day("2024-03-05")),
+        (parse_dates, "\uff13\uff0f\uff15\uff0f\uff12\uff14", day("2024-03-05")),
+        (parse_integers, "\uff12\uff13", 23),
+    ],
+)
+def test_full_width_digits_and_signs_read_as_the_plain_ones(parser, cell, expected):
+    # Shown in a cell they look like 104233 and 1.5: "ID 104233 not in the roster" would be a riddle.
+    assert one(parser, cell) == expected
+
+
+def test_full_width_choices_read_as_the_plain_ones():
+    assert one(parse_enum, "\uff30\uff48\uff4f\uff4e\uff45", **_enum("coach_log", "contact_type")) == "Phone"
+    assert one(parse_yesno, "\uff39") is True
+
+
+def test_free_text_keeps_its_full_width_characters():
+    assert normalise_text(column("\u9762\u8ac7\uff1a\uff11\u56de")).iloc[0] == "\u9762\u8ac7\uff1a\uff11\u56de"
+
+
 # ------------------------------------------------------------------------------------------ dates
 
 
