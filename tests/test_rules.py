@@ -426,6 +426,16 @@ def test_an_id_typed_with_a_name_or_note_beside_it_is_unknown_and_its_finding_na
         "not in the roster; 1 entry not counted"]
 
 
+def test_an_id_typed_with_spaces_in_it_is_unknown_and_its_finding_names_the_roster_id(policy):
+    """"2 00", as an ID is printed in groups on a badge, is not the ID 200 (nor another person's): the
+    coordinator is told the roster's ID and to type it without the spaces."""
+    cand, coach_rows = full_logs()
+    cand += [candidate_entry("2026-02-01", 60, candidate="2 00")]
+    messages = [f.message for f in rules(run(policy, candidate_log=cand), "ID-UNKNOWN")]
+    assert messages == ["Candidate ID 2 00 (the roster has 200: type the ID without the spaces in it) on the candidate log, "
+                        "not in the roster; 1 entry not counted"]
+
+
 # --- coach qualification ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -84,7 +84,8 @@ def no_assignment_text(candidate_id: str, coach_id: str, known, what: str) -> tu
 def unknown_id(role: str, employee_id: str, known) -> str:
     """`Coach ID 1001` for an ID ``known`` (the roster's IDs) lacks; where the roster has it on a row
     left out for a bad cell, or with leading zeros (001001: typed as a number, the ID lost them), or
-    without them (1001: the roster's number, whose cell may show 001001), the message says so."""
+    without them (1001: the roster's number, whose cell may show 001001), or with spaces typed in it
+    (10 01), the message says so."""
     text = f"{role} ID {employee_id}"
     if employee_id in getattr(known, "set_aside", {}):
         return text + f" (its roster row is left out for the error at {known.set_aside[employee_id]}: fix that cell)"
@@ -95,6 +96,9 @@ def unknown_id(role: str, employee_id: str, known) -> str:
         elif employee_id.startswith("0") and employee_id.lstrip("0") in known:
             # the roster's number, shown with its zeros by a number format ("000000"), is read as the number
             text += f" (the roster has {employee_id.lstrip('0')}: typed there as a number, without the leading zeros its cell may show)"
+    elif isinstance(employee_id, str) and " " in employee_id and (joined := employee_id.replace(" ", "")) in known:
+        # "113 402", as the ID is printed in groups on a badge or a form: the roster's ID with spaces typed in it
+        text += f" (the roster has {joined}: type the ID without the spaces in it)"
     elif isinstance(employee_id, str) and len(digits := _DIGITS.findall(employee_id)) == 1 and digits[0] in known:
         # "115764 (Oscar)", "ID 115764", "#115764": the roster's ID with something typed beside it
         text += f" (the roster has {digits[0]}: type the ID alone, with no name or note beside it)"
