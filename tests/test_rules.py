@@ -310,6 +310,16 @@ def test_an_entry_over_8_hours_is_a_warning_but_counts(policy):
     assert long.message.endswith("in one entry; counted")
 
 
+def test_an_entry_of_45_read_as_45_hours_says_to_type_45_min_if_minutes_were_meant(policy):
+    """A Duration typed 45 is 45 hours (SPEC §3: a number is hours), counted with a warning: its fix
+    told only to split a multi-day activity, though 45 minutes is what was most likely meant."""
+    cand, _ = full_logs(candidate_minutes=30 * 60)
+    cand.append(candidate_entry("2026-03-01", 45 * 60))
+    [long] = rules(run(policy, candidate_log=cand), "LOG-DURATION-IMPLAUSIBLE")
+    assert long.fix == ("Check the duration, read as 45 hours: if 45 minutes were meant, type 45 min; "
+                        "split a multi-day activity into one entry per day.")
+
+
 def test_an_entry_over_8_hours_dated_after_as_of_does_not_say_it_is_counted(policy):
     cand, _ = full_logs()
     cand.append(candidate_entry("2026-11-21", 10 * 60))

@@ -384,9 +384,18 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         findings.append(finding(
             "LOG-DURATION-IMPLAUSIBLE",
             f"{hours_text(row['duration'])} h logged on {day_text(row['date'])}, more than {limit / 60:g} h in one entry; {counted}",
-            program=about.program(row), **_where(row, "duration_col"),
+            program=about.program(row), fix=_implausible_fix(row["duration"]), **_where(row, "duration_col"),
         ))
     return entries, findings
+
+
+def _implausible_fix(minutes: int) -> str | None:
+    """The catalogue's fix, and for whole hours (`45`, read as 45 hours) what to type if minutes were meant."""
+    if minutes % 60:
+        return None
+    hours = minutes // 60
+    return (f"Check the duration, read as {hours} hours: if {hours} minutes were meant, type {hours} min; "
+            f"split a multi-day activity into one entry per day.")
 
 
 def _one_pair_by_date(matched: pd.DataFrame, pairs: pd.DataFrame, any_program: pd.Series,
