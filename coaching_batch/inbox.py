@@ -165,6 +165,8 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
     May raise what reading a damaged archive raises (:data:`ARCHIVE_ERRORS`).
     """
     infos = archive.infolist()
+    if twice := _part_twice(infos):
+        return twice
     inflated = sum(i.file_size for i in infos)
     compressed = sum(i.compress_size for i in infos) or 1
     if inflated > settings.MAX_INFLATED_BYTES:
@@ -184,6 +186,18 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
                 reason = _ods_extent_reason(stream)
             if reason:
                 return reason
+    return ""
+
+
+def _part_twice(infos: list[zipfile.ZipInfo]) -> str:
+    """Why a zip holding two parts of one name must not be opened, or '': which of them a reader takes
+    is its own choice (the values read and the cells looked at again could come from different copies),
+    and Excel refuses such a file as damaged."""
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:
+            return f"it is damaged: it holds two parts named {info.filename} (Excel refuses such a file)"
+        seen.add(info.filename)
     return ""
 
 

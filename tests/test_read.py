@@ -997,6 +997,29 @@ def test_a_workbook_that_lost_a_part_in_a_bad_copy_is_unreadable_saying_what_is_
     assert result.fix.startswith("Ask the sender for the file again")
 
 
+def test_a_workbook_holding_two_parts_of_one_name_is_unreadable_and_the_other_files_are_still_read(tmp_path):
+    """A zip holding a second, different copy of its sheet (a hand-made or hostile file: Excel refuses it
+    as damaged) was read from whichever copy the reader took, without a word: here the Coach ID 999 of
+    the second, not the 100 of the first. It is FILE-UNREADABLE, naming the part."""
+    import warnings
+
+    whole = write_workbook(tmp_path / "whole.xlsx", {"Log": [COACH_HEADER, ["200", "100", "2026-03-05", "Phone", 1, ""]]})
+    path = tmp_path / "log.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns of the second copy: the point of the file
+            target.writestr("xl/worksheets/sheet1.xml", re.sub(rb'<c r="B2" t="s"><v>\d+</v></c>', b'<c r="B2" t="inlineStr"><is><t>999</t></is></c>',
+                                                                  source.read("xl/worksheets/sheet1.xml")))
+    good = write_workbook(tmp_path / "good.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", 1, "x"]]})
+    results = {r.relpath: r for r in read_all([(str(path), path.name), (str(good), good.name)])}
+    assert not results["good.xlsx"].error and results["good.xlsx"].sheets[0].table == "coach_log"
+    twice = results["log.xlsx"]
+    assert "it is damaged: it holds two parts named xl/worksheets/sheet1.xml" in twice.error and not twice.sheets
+    assert twice.fix.startswith("Ask the sender for the file again")
+
+
 def test_a_row_or_cell_numbered_with_thousands_of_digits_is_looked_up_as_excel_reads_it(tmp_path):
     """A hidden row numbered `000…03` (5,000 digits, as the reader reads it: row 3) stopped the whole
     run when its sheet's Total Hours did not match ('Exceeds the limit (4300 digits) for integer
