@@ -1698,13 +1698,49 @@ def _likely_cause(path: str, data: bytes | None) -> str:
             return _ENCRYPTED
         if "WordDocument".encode("utf-16-le") in data:  # an old .doc is a compound file too
             return f"{_NOT_WORKBOOK} a Word document"
-        if size % _OLE_SECTOR:
+        if size % _OLE_SECTOR or _ole_ends_early(path, data, size):
             return _CUT_SHORT
         return f"it is an old .xls workbook named {suffix}" if suffix != ".xls" else ""
     kind = next((kind for magic, kind in _LOOKS_LIKE.items() if head.startswith(magic)), "")
     if kind:
         return f"{_NOT_WORKBOOK} {kind}"
     return _text_kind(head)
+
+
+_OLE_LAST_SECTOR = 0xFFFFFFFA  # numbers from here on mark no sector (end of chain, free, the table's own)
+_OLE_FREE = 0xFFFFFFFF
+
+
+def _ole_ends_early(path: str, data: bytes, size: int) -> bool:
+    """Whether a compound file (.xls) ends before the last sector its own table of sectors uses: a copy
+    cut short at a whole sector (a download or sync stopping at a block boundary) passes the size
+    check, and its reader says only that a sector 'points past end of file'."""
+    try:
+        sector = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+        directory = struct.unpack_from("<I", data, 0x30)[0]
+        tables = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < _OLE_LAST_SECTOR]
+    except struct.error:
+        return False
+    if sector not in (512, 4096):
+        return False  # not a header a reader accepts: let the reader say what it is
+    last = max([*tables, directory if directory < _OLE_LAST_SECTOR else 0])
+    for position, table in enumerate(tables):  # each sector of the table holds the next one of sector // 4 sectors
+        entries = _bytes_at(path, data, (table + 1) * sector, sector)
+        used = [n for n, next_one in enumerate(struct.unpack(f"<{len(entries) // 4}I", entries)) if next_one != _OLE_FREE]
+        last = max([last, *(position * sector // 4 + n for n in used)])
+    return (last + 2) * sector > size  # sector n is the (n + 2)th block of the file, after the header
+
+
+def _bytes_at(path: str, data: bytes, offset: int, length: int) -> bytes:
+    """``length`` bytes of the file at ``offset`` (fewer where it ends): from ``data`` if it holds them."""
+    if offset + length <= len(data):
+        return data[offset:offset + length]
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            return handle.read(length)
+    except OSError:
+        return b""
 
 
 def _text_kind(head: bytes) -> str:

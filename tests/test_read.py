@@ -778,6 +778,9 @@ def _with_entities(tmp: Path, part: str) -> bytes:
         ("log.xls", lambda _: b"<html><body><table><tr><td>200</td></tr></table></body></html>", "not a workbook: it looks like a web page (HTML)"),
         ("log.xlsx", lambda tmp: _cut(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})), "the file is cut short (an incomplete download or copy?)"),
         ("log.xls", lambda _: _cut(FIXTURES / "binder.xls"), "the file is cut short (an incomplete download or copy?)"),
+        # cut at a whole sector (a copy stopping at a block boundary): it said "it is not a readable workbook"
+        # and to save it again in Excel, which cannot open it either
+        ("log.xls", lambda _: (FIXTURES / "binder.xls").read_bytes()[:18 * 512], "the file is cut short (an incomplete download or copy?)"),
         ("log.xlsx", lambda _: (FIXTURES / "binder.xls").read_bytes(), "it is an old .xls workbook named .xlsx"),
         ("log.xlsx", lambda tmp: write_ods(tmp / "log.ods", COACH_HEADER, "").read_bytes(), "it is an .ods workbook named .xlsx"),
         ("log.xlsx", lambda _: _zip_of(notes__txt=b"hello"), "not a workbook: it looks like a zip archive of other files"),
