@@ -10,6 +10,7 @@ name the exact cell.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import io
@@ -18,6 +19,7 @@ import multiprocessing
 import os
 import posixpath
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -899,7 +901,7 @@ def _fingerprint(path: str) -> tuple[str, bytes | None, tuple[int, int]]:
     was opened (see :func:`_changed`): the file is read once for hash and bytes, and the zip is then
     inspected in memory. Raises OSError when the file cannot be read."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with _open_regular(path) as handle:
         info = os.fstat(handle.fileno())
         signature = (info.st_size, info.st_mtime_ns)
         if info.st_size <= _HELD_BYTES:
@@ -909,6 +911,30 @@ def _fingerprint(path: str) -> tuple[str, bytes | None, tuple[int, int]]:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest(), None, signature
+
+
+# a link is not followed and a named pipe not waited on: the inbox listed a regular file there
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # none on Windows, which has no named pipes in folders
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | _NONBLOCK
+_REPLACED = "not a regular file: a link or a pipe was put in its place after the inbox was listed"
+
+
+def _open_regular(path: str):
+    """The file at ``path`` open for reading, if it is still the regular file the inbox listed: one put
+    in its place since (a link to /dev/zero, a named pipe) raises OSError, where reading it would never
+    end (a pipe no one writes to, or an endless device read whole into memory)."""
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:  # what O_NOFOLLOW says of a link
+            raise
+        raise OSError(errno.EINVAL, _REPLACED) from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(errno.EINVAL, _REPLACED)
+    if _NONBLOCK:
+        os.set_blocking(descriptor, True)
+    return os.fdopen(descriptor, "rb")
 
 
 def _changed(path: str, signature: tuple[int, int]) -> bool:

@@ -905,6 +905,29 @@ def test_an_xlsx_kept_encrypted_by_excel_is_said_to_be_password_protected(tmp_pa
     assert read_workbook(str(path), "log.xlsx").error == "it is password-protected or encrypted"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and links as POSIX makes them")
+@pytest.mark.parametrize("put", ["pipe", "link to /dev/zero", "link to a workbook"])
+def test_a_workbook_replaced_by_a_pipe_or_a_link_after_the_inbox_was_listed_is_unreadable_at_once(tmp_path, put):
+    """The inbox skips links and pipes when it lists them; one put in a workbook's place after that was
+    opened as the workbook: a pipe no one writes to held the run forever, /dev/zero was read into memory
+    until none was left, and a link was followed out of the inbox. Each is FILE-UNREADABLE, at once."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "log.xlsx"
+    if put == "pipe":
+        os.mkfifo(path)
+    else:
+        target = "/dev/zero" if put == "link to /dev/zero" else write_workbook(tmp_path / "elsewhere.xlsx", {"Log": [COACH_HEADER]})
+        path.symlink_to(target)
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
+            "from coaching_batch.read import read_workbook; print(read_workbook(sys.argv[1], 'log.xlsx').unopened)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=30,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert done.stdout.strip() == ("its bytes cannot be read [not a regular file: a link or a pipe was put in its place "
+                                   "after the inbox was listed]"), done.stderr[-500:]
+
+
 def test_a_workbook_is_hashed_as_it_is_read_and_a_vanished_one_is_said_to_be_unreadable(tmp_path, monkeypatch):
     path = write_workbook(tmp_path / "log.xlsx", {"Log": [COACH_HEADER, ["200", "100", "2026-02-02", "Phone", 1, ""]]})
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
