@@ -816,10 +816,13 @@ def test_an_unreadable_file_says_what_it_most_likely_is_and_keeps_the_readers_wo
     assert error.startswith(f"{cause} [") and error.endswith("]")
 
 
+@pytest.mark.parametrize("padding", [b"", b"<!--" + b"<row>" * 2000 + b"-->"])
 @pytest.mark.parametrize("used", [b'<c r="F2" t="inlineStr"><is><t>&lol2;</t></is></c>', b'<c r="E2"><v>&one;</v></c>'])
-def test_a_sheet_declaring_xml_entities_is_refused_before_it_is_opened(tmp_path, used):
+def test_a_sheet_declaring_xml_entities_is_refused_before_it_is_opened(tmp_path, used, padding):
     """Used in a text cell or a number cell (which the reader dropped without a word: a Duration, or a
-    header, gone), a sheet's entities are never expanded and the file is refused, saying why."""
+    header, gone), a sheet's entities are never expanded and the file is refused, saying why. Also when
+    a comment of kilobytes (looking like markup) comes before the declaration: only the sheet's first
+    bytes were looked at, so the Duration was dropped, read as blank."""
     whole = write_workbook(tmp_path / "whole.xlsx", {"Log": [COACH_HEADER, ["200", "100", "3/5/2026", "Phone", 1, "call"]]})
     buffer = io.BytesIO()
     with zipfile.ZipFile(whole) as source, zipfile.ZipFile(buffer, "w") as target:
@@ -827,7 +830,7 @@ def test_a_sheet_declaring_xml_entities_is_refused_before_it_is_opened(tmp_path,
             data = source.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
                 cell = re.search(rb'<c r="%s"[^>]*>.*?</c>' % used[6:8], data)[0]
-                data = data.replace(b"?>", b"?>" + _LAUGHS.replace(b"]>", b'<!ENTITY one "1">]>'), 1).replace(cell, used)
+                data = data.replace(b"?>", b"?>" + padding + _LAUGHS.replace(b"]>", b'<!ENTITY one "1">]>'), 1).replace(cell, used)
             target.writestr(info, data)
     path = tmp_path / "log.xlsx"
     path.write_bytes(buffer.getvalue())
