@@ -13,6 +13,7 @@ import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from defusedxml import ElementTree  # entities refused, never expanded (SPEC §3)
 from xml.parsers import expat
@@ -165,6 +166,8 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
     May raise what reading a damaged archive raises (:data:`ARCHIVE_ERRORS`).
     """
     infos = archive.infolist()
+    if twice := _part_twice(infos):
+        return twice
     inflated = sum(i.file_size for i in infos)
     compressed = sum(i.compress_size for i in infos) or 1
     if inflated > settings.MAX_INFLATED_BYTES:
@@ -187,6 +190,18 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
     return ""
 
 
+def _part_twice(infos: list[zipfile.ZipInfo]) -> str:
+    """Why a zip holding two parts of one name must not be opened, or '': which of them a reader takes
+    is its own choice (the values read and the cells looked at again could come from different copies),
+    and Excel refuses such a file as damaged."""
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:
+            return f"it is damaged: it holds two parts named {info.filename} (Excel refuses such a file)"
+        seen.add(info.filename)
+    return ""
+
+
 def _worksheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: int) -> tuple[str, int]:
     """Why a worksheet must not be opened ('' if it may), and the cells it counts for: those of its
     `<dimension>`, or, where that is past the cell limit though within Excel's grid, those up to its
@@ -194,7 +209,8 @@ def _worksheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: i
     column to row 1,048,576 makes the dimension reach that row while the table ends at row 40)."""
     with archive.open(info) as stream:
         head = stream.read(4096)
-    if declares_entities(head):
+        declared = declares_entities(head) or _declared_after(head, stream)
+    if declared:
         return entities_refused(info.filename), 0
     extent = _dimension(head)
     if not extent:
@@ -217,6 +233,34 @@ def declares_entities(head: bytes) -> bool:
     """Whether an XML part's first bytes declare a DTD (entities, or an external one): it comes before
     the part's root element, so in its head."""
     return b"<!DOCTYPE" in head or b"<!ENTITY" in head
+
+
+class _PrologEnd(Exception):
+    """The parser reached the root element or a declaration: the prolog is read."""
+
+
+def _declared_after(head: bytes, stream) -> bool:
+    """Whether a part's prolog declares a DTD past its first bytes (a comment of kilobytes before it):
+    the prolog is parsed up to the root element, as the XML parser tells comments from markup."""
+    declared = []
+
+    def doctype(*_: object) -> None:
+        declared.append(True)
+        raise _PrologEnd
+
+    def root(*_: object) -> None:
+        raise _PrologEnd
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler, parser.StartElementHandler = doctype, root
+    try:
+        for chunk in chain((head,), iter(lambda: stream.read(_ODS_CHUNK), b"")):
+            parser.Parse(chunk, False)
+    except _PrologEnd:
+        pass
+    except expat.ExpatError:  # malformed: the reader says what it is
+        return False
+    return bool(declared)
 
 
 def entities_refused(part: str) -> str:

@@ -10,6 +10,7 @@ name the exact cell.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import io
@@ -18,6 +19,7 @@ import multiprocessing
 import os
 import posixpath
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -899,7 +901,7 @@ def _fingerprint(path: str) -> tuple[str, bytes | None, tuple[int, int]]:
     was opened (see :func:`_changed`): the file is read once for hash and bytes, and the zip is then
     inspected in memory. Raises OSError when the file cannot be read."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with _open_regular(path) as handle:
         info = os.fstat(handle.fileno())
         signature = (info.st_size, info.st_mtime_ns)
         if info.st_size <= _HELD_BYTES:
@@ -909,6 +911,30 @@ def _fingerprint(path: str) -> tuple[str, bytes | None, tuple[int, int]]:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest(), None, signature
+
+
+# a link is not followed and a named pipe not waited on: the inbox listed a regular file there
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # none on Windows, which has no named pipes in folders
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | _NONBLOCK
+_REPLACED = "not a regular file: a link or a pipe was put in its place after the inbox was listed"
+
+
+def _open_regular(path: str):
+    """The file at ``path`` open for reading, if it is still the regular file the inbox listed: one put
+    in its place since (a link to /dev/zero, a named pipe) raises OSError, where reading it would never
+    end (a pipe no one writes to, or an endless device read whole into memory)."""
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:  # what O_NOFOLLOW says of a link
+            raise
+        raise OSError(errno.EINVAL, _REPLACED) from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(errno.EINVAL, _REPLACED)
+    if _NONBLOCK:
+        os.set_blocking(descriptor, True)
+    return os.fdopen(descriptor, "rb")
 
 
 def _changed(path: str, signature: tuple[int, int]) -> bool:
@@ -1698,13 +1724,49 @@ def _likely_cause(path: str, data: bytes | None) -> str:
             return _ENCRYPTED
         if "WordDocument".encode("utf-16-le") in data:  # an old .doc is a compound file too
             return f"{_NOT_WORKBOOK} a Word document"
-        if size % _OLE_SECTOR:
+        if size % _OLE_SECTOR or _ole_ends_early(path, data, size):
             return _CUT_SHORT
         return f"it is an old .xls workbook named {suffix}" if suffix != ".xls" else ""
     kind = next((kind for magic, kind in _LOOKS_LIKE.items() if head.startswith(magic)), "")
     if kind:
         return f"{_NOT_WORKBOOK} {kind}"
     return _text_kind(head)
+
+
+_OLE_LAST_SECTOR = 0xFFFFFFFA  # numbers from here on mark no sector (end of chain, free, the table's own)
+_OLE_FREE = 0xFFFFFFFF
+
+
+def _ole_ends_early(path: str, data: bytes, size: int) -> bool:
+    """Whether a compound file (.xls) ends before the last sector its own table of sectors uses: a copy
+    cut short at a whole sector (a download or sync stopping at a block boundary) passes the size
+    check, and its reader says only that a sector 'points past end of file'."""
+    try:
+        sector = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+        directory = struct.unpack_from("<I", data, 0x30)[0]
+        tables = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < _OLE_LAST_SECTOR]
+    except struct.error:
+        return False
+    if sector not in (512, 4096):
+        return False  # not a header a reader accepts: let the reader say what it is
+    last = max([*tables, directory if directory < _OLE_LAST_SECTOR else 0])
+    for position, table in enumerate(tables):  # each sector of the table holds the next one of sector // 4 sectors
+        entries = _bytes_at(path, data, (table + 1) * sector, sector)
+        used = [n for n, next_one in enumerate(struct.unpack(f"<{len(entries) // 4}I", entries)) if next_one != _OLE_FREE]
+        last = max([last, *(position * sector // 4 + n for n in used)])
+    return (last + 2) * sector > size  # sector n is the (n + 2)th block of the file, after the header
+
+
+def _bytes_at(path: str, data: bytes, offset: int, length: int) -> bytes:
+    """``length`` bytes of the file at ``offset`` (fewer where it ends): from ``data`` if it holds them."""
+    if offset + length <= len(data):
+        return data[offset:offset + length]
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            return handle.read(length)
+    except OSError:
+        return b""
 
 
 def _text_kind(head: bytes) -> str:

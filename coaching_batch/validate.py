@@ -231,6 +231,14 @@ def _quoted(text: str) -> str:
     return repr(text) if len(text) <= limit else f"{text[:limit].rstrip() + '…'!r} ({len(text):,} characters)"
 
 
+def clipped(text: str) -> str:
+    """A value a finding names unquoted (an ID) cut as :func:`_quoted` cuts one: a megabyte typed or
+    pasted in an ID cell made a message that a results cell (32,767 characters at most) cut before
+    it said what was wrong."""
+    limit = settings.QUOTED_VALUE_CHARS
+    return text if len(text) <= limit else f"{text[:limit].rstrip()}… ({len(text):,} characters)"
+
+
 # a note typed beside a value in its cell: "3/5/2026 (make-up)", "1.5?", "~1.5", "1 hr (approx)"
 _NOTE = re.compile(r"\s*\([^()]*\)\s*|[?~]+|\b(?:approx(?:imately)?|about|ca)\b\.?", re.IGNORECASE)
 

@@ -778,6 +778,9 @@ def _with_entities(tmp: Path, part: str) -> bytes:
         ("log.xls", lambda _: b"<html><body><table><tr><td>200</td></tr></table></body></html>", "not a workbook: it looks like a web page (HTML)"),
         ("log.xlsx", lambda tmp: _cut(write_workbook(tmp / "whole.xlsx", {"Log": [COACH_HEADER]})), "the file is cut short (an incomplete download or copy?)"),
         ("log.xls", lambda _: _cut(FIXTURES / "binder.xls"), "the file is cut short (an incomplete download or copy?)"),
+        # cut at a whole sector (a copy stopping at a block boundary): it said "it is not a readable workbook"
+        # and to save it again in Excel, which cannot open it either
+        ("log.xls", lambda _: (FIXTURES / "binder.xls").read_bytes()[:18 * 512], "the file is cut short (an incomplete download or copy?)"),
         ("log.xlsx", lambda _: (FIXTURES / "binder.xls").read_bytes(), "it is an old .xls workbook named .xlsx"),
         ("log.xlsx", lambda tmp: write_ods(tmp / "log.ods", COACH_HEADER, "").read_bytes(), "it is an .ods workbook named .xlsx"),
         ("log.xlsx", lambda _: _zip_of(notes__txt=b"hello"), "not a workbook: it looks like a zip archive of other files"),
@@ -813,10 +816,13 @@ def test_an_unreadable_file_says_what_it_most_likely_is_and_keeps_the_readers_wo
     assert error.startswith(f"{cause} [") and error.endswith("]")
 
 
+@pytest.mark.parametrize("padding", [b"", b"<!--" + b"<row>" * 2000 + b"-->"])
 @pytest.mark.parametrize("used", [b'<c r="F2" t="inlineStr"><is><t>&lol2;</t></is></c>', b'<c r="E2"><v>&one;</v></c>'])
-def test_a_sheet_declaring_xml_entities_is_refused_before_it_is_opened(tmp_path, used):
+def test_a_sheet_declaring_xml_entities_is_refused_before_it_is_opened(tmp_path, used, padding):
     """Used in a text cell or a number cell (which the reader dropped without a word: a Duration, or a
-    header, gone), a sheet's entities are never expanded and the file is refused, saying why."""
+    header, gone), a sheet's entities are never expanded and the file is refused, saying why. Also when
+    a comment of kilobytes (looking like markup) comes before the declaration: only the sheet's first
+    bytes were looked at, so the Duration was dropped, read as blank."""
     whole = write_workbook(tmp_path / "whole.xlsx", {"Log": [COACH_HEADER, ["200", "100", "3/5/2026", "Phone", 1, "call"]]})
     buffer = io.BytesIO()
     with zipfile.ZipFile(whole) as source, zipfile.ZipFile(buffer, "w") as target:
@@ -824,7 +830,7 @@ def test_a_sheet_declaring_xml_entities_is_refused_before_it_is_opened(tmp_path,
             data = source.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
                 cell = re.search(rb'<c r="%s"[^>]*>.*?</c>' % used[6:8], data)[0]
-                data = data.replace(b"?>", b"?>" + _LAUGHS.replace(b"]>", b'<!ENTITY one "1">]>'), 1).replace(cell, used)
+                data = data.replace(b"?>", b"?>" + padding + _LAUGHS.replace(b"]>", b'<!ENTITY one "1">]>'), 1).replace(cell, used)
             target.writestr(info, data)
     path = tmp_path / "log.xlsx"
     path.write_bytes(buffer.getvalue())
@@ -900,6 +906,29 @@ def test_an_xlsx_kept_encrypted_by_excel_is_said_to_be_password_protected(tmp_pa
     path = tmp_path / "log.xlsx"  # Excel keeps an .xlsx with a password in a compound file
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(992))
     assert read_workbook(str(path), "log.xlsx").error == "it is password-protected or encrypted"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and links as POSIX makes them")
+@pytest.mark.parametrize("put", ["pipe", "link to /dev/zero", "link to a workbook"])
+def test_a_workbook_replaced_by_a_pipe_or_a_link_after_the_inbox_was_listed_is_unreadable_at_once(tmp_path, put):
+    """The inbox skips links and pipes when it lists them; one put in a workbook's place after that was
+    opened as the workbook: a pipe no one writes to held the run forever, /dev/zero was read into memory
+    until none was left, and a link was followed out of the inbox. Each is FILE-UNREADABLE, at once."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "log.xlsx"
+    if put == "pipe":
+        os.mkfifo(path)
+    else:
+        target = "/dev/zero" if put == "link to /dev/zero" else write_workbook(tmp_path / "elsewhere.xlsx", {"Log": [COACH_HEADER]})
+        path.symlink_to(target)
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
+            "from coaching_batch.read import read_workbook; print(read_workbook(sys.argv[1], 'log.xlsx').unopened)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=30,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert done.stdout.strip() == ("its bytes cannot be read [not a regular file: a link or a pipe was put in its place "
+                                   "after the inbox was listed]"), done.stderr[-500:]
 
 
 def test_a_workbook_is_hashed_as_it_is_read_and_a_vanished_one_is_said_to_be_unreadable(tmp_path, monkeypatch):
@@ -995,6 +1024,29 @@ def test_a_workbook_that_lost_a_part_in_a_bad_copy_is_unreadable_saying_what_is_
     result = read_workbook(str(path), "log.xlsx")
     assert result.error.startswith(error) and not result.sheets
     assert result.fix.startswith("Ask the sender for the file again")
+
+
+def test_a_workbook_holding_two_parts_of_one_name_is_unreadable_and_the_other_files_are_still_read(tmp_path):
+    """A zip holding a second, different copy of its sheet (a hand-made or hostile file: Excel refuses it
+    as damaged) was read from whichever copy the reader took, without a word: here the Coach ID 999 of
+    the second, not the 100 of the first. It is FILE-UNREADABLE, naming the part."""
+    import warnings
+
+    whole = write_workbook(tmp_path / "whole.xlsx", {"Log": [COACH_HEADER, ["200", "100", "2026-03-05", "Phone", 1, ""]]})
+    path = tmp_path / "log.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns of the second copy: the point of the file
+            target.writestr("xl/worksheets/sheet1.xml", re.sub(rb'<c r="B2" t="s"><v>\d+</v></c>', b'<c r="B2" t="inlineStr"><is><t>999</t></is></c>',
+                                                                  source.read("xl/worksheets/sheet1.xml")))
+    good = write_workbook(tmp_path / "good.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", 1, "x"]]})
+    results = {r.relpath: r for r in read_all([(str(path), path.name), (str(good), good.name)])}
+    assert not results["good.xlsx"].error and results["good.xlsx"].sheets[0].table == "coach_log"
+    twice = results["log.xlsx"]
+    assert "it is damaged: it holds two parts named xl/worksheets/sheet1.xml" in twice.error and not twice.sheets
+    assert twice.fix.startswith("Ask the sender for the file again")
 
 
 def test_a_row_or_cell_numbered_with_thousands_of_digits_is_looked_up_as_excel_reads_it(tmp_path):

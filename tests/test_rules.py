@@ -352,6 +352,17 @@ def test_log_with_an_id_not_in_the_roster_is_id_unknown(policy):
     assert len(found) == 1 and "999" in found[0].message
 
 
+def test_an_unknown_id_of_a_megabyte_is_cut_in_its_finding_which_still_says_what_is_wrong(policy):
+    """A cell of a log's Candidate ID column holding a megabyte (a paste gone wrong, a hostile file) made
+    an ID-UNKNOWN message of a megabyte: the results workbook cut it at a cell's 32,767 characters,
+    before it said the ID is not in the roster. The ID is cut as a quoted value is, with its length."""
+    cand, _ = full_logs()
+    cand.append(candidate_entry("2026-02-01", 60, candidate="Q" * 1_000_000))
+    found = rules(run(policy, candidate_log=cand), "ID-UNKNOWN")
+    assert len(found) == 1 and len(found[0].message) < 400
+    assert found[0].message.startswith("Candidate ID " + "Q" * 200 + "… (1,000,000 characters) on the candidate log, not in")
+
+
 def test_a_pasted_log_naming_thousands_of_unknown_ids_has_one_id_unknown_per_id_at_its_first_entry(policy):
     """A log pasted with something else in its Candidate ID column has an ID-UNKNOWN per distinct
     value, each at its first entry, the same as one group of the same entries has one (the groups are

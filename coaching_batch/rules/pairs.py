@@ -15,7 +15,7 @@ import pandas as pd
 from .. import settings, values
 from ..findings import Finding, finding
 from ..policy import Programs
-from ..validate import Tables
+from ..validate import Tables, clipped
 
 
 def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | None = None, actor: str | None = None,
@@ -86,7 +86,7 @@ def unknown_id(role: str, employee_id: str, known) -> str:
     left out for a bad cell, or with leading zeros (001001: typed as a number, the ID lost them), or
     without them (1001: the roster's number, whose cell may show 001001), or with spaces typed in it
     (10 01), the message says so."""
-    text = f"{role} ID {employee_id}"
+    text = f"{role} ID {clipped(employee_id) if isinstance(employee_id, str) else employee_id}"
     if employee_id in getattr(known, "set_aside", {}):
         return text + f" (its roster row is left out for the error at {known.set_aside[employee_id]}: fix that cell)"
     if isinstance(employee_id, str) and employee_id.isdigit():
