@@ -579,9 +579,21 @@ class Ledger:
         return self.db.execute("SELECT count(*) FROM runs").fetchone()[0]
 
     def last_run_as_of(self) -> date | None:
-        """The latest as-of date of a completed run (not the record of a sheet recovered or rebuilt)."""
-        row = self.db.execute("SELECT max(as_of) FROM runs WHERE status = ? AND inbox != ''", (COMPLETED,)).fetchone()
-        return date.fromisoformat(row[0]) if row[0] else None
+        """The latest as-of date of a completed run, or of a killed one that delivered (its payment sheet
+        appeared: its payments and certificates are of that date); not the record of a sheet recovered
+        or rebuilt. Called under the state lock, so a run still ``writing`` is one killed."""
+        certified = ("OR EXISTS (SELECT 1 FROM certificates c WHERE c.run_id = r.run_id AND c.status = ?)"
+                     if self._has_table("certificates") else "OR ? IS NULL")  # an older schema has none
+        rows = self.db.execute(
+            "SELECT as_of, status, out_dir FROM runs r WHERE inbox != '' AND (status IN (?, ?) "
+            f"OR EXISTS (SELECT 1 FROM payments p WHERE p.run_id = r.run_id AND p.status != ?) {certified})",
+            (COMPLETED, WRITING, PENDING, ISSUED)).fetchall()
+        delivered = [as_of for as_of, status, out_dir in rows
+                     if status != WRITING or (Path(out_dir) / "payments.xlsx").is_file()]
+        return date.fromisoformat(max(delivered)) if delivered else None
+
+    def _has_table(self, name: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
     def record_delivered(self, sheet: Path, as_of: date, program: str, payments: list[dict], how: str) -> int:
         """Payments found on a delivered payment sheet that the ledger had no record of, recorded as

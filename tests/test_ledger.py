@@ -769,6 +769,20 @@ def test_a_run_as_of_a_date_before_the_last_run_is_refused_but_a_dry_run_may_loo
     assert run_week(inbox, WEEK2).returncode == 0  # the last run's own date again is not before it
 
 
+def test_a_run_before_a_killed_run_that_delivered_its_sheet_is_refused_like_one_before_a_completed_run(tmp_path):
+    """The clock set back after a run killed once its payment sheet was delivered: its stipends were
+    paid as of its date, so a run as of an earlier date is refused (it was accepted, its report as of
+    that date saying the stipend was 'paid by the run of' the later date). A killed run that delivered
+    nothing does not count."""
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK3, env={"COACHING_BATCH_CRASH_AT": "pending-recorded"}).returncode == -signal.SIGKILL
+    assert run_week(inbox, WEEK2, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    back = run_week(inbox, WEEK1)
+    assert back.returncode == 2 and back.stderr.startswith("Error: ") and f"last run was as of {WEEK2}" in back.stderr
+    assert not (tmp_path / "out" / WEEK1).exists()
+    assert paid_ids(tmp_path / "out" / WEEK2) == [ALICIA_BROOKS]
+
+
 def test_a_dry_run_looking_back_past_a_later_run_gives_the_same_report_as_before_it(tmp_path):
     """The same inbox and as-of date give the same exception report whether or not a later week was
     recorded since: compared with the run before that date, what it fixed is Resolved, and a problem
