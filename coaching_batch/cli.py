@@ -294,6 +294,8 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     if dry_run and not (ledger := options.state_dir / LEDGER_FILENAME).exists():  # a first week, or a mistyped --state
         click.echo(f"No ledger at {ledger}: the preview counts nothing as paid before (as a first week); "
                    "if the ledger is elsewhere, give its folder with --state")
+    for line in result.stopped_runs:  # what this run found a killed run had delivered, and did about it
+        click.echo(line)
     click.echo(f"Outputs written to {out_dir}" + (" (dry run: nothing recorded in the ledger)" if dry_run else ""))
     if result.not_archived:  # the run completed all the same: its exit status is the run's
         click.echo(result.not_archived, err=True)

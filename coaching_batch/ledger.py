@@ -38,6 +38,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -367,15 +368,13 @@ class Ledger:
 
     # -- the weekly run -------------------------------------------------------------------------
 
-    def reconcile(self) -> list[dict]:
-        """Settle what a killed run left behind; returns the payments held (recorded as issued though
-        their sheet may never have reached finance: see :func:`_unfinished`), for the run to report."""
-        held: list[dict] = []
+    def reconcile(self) -> list[SettledRun]:
+        """Settle what a killed run left behind; returns each run settled, with the payments held
+        (recorded as issued though their sheet may never have reached finance: see :func:`_unfinished`),
+        for the run to report."""
         with self.transaction() as db:
-            for run_id, out_dir, delivering in db.execute(
-                    "SELECT run_id, out_dir, delivering FROM runs WHERE status = ?", (WRITING,)).fetchall():
-                held += _settle_run(db, run_id, out_dir, delivering)
-        return held
+            return [_settle_run(db, run_id, as_of, out_dir, delivering) for run_id, as_of, out_dir, delivering in db.execute(
+                    "SELECT run_id, as_of, out_dir, delivering FROM runs WHERE status = ? ORDER BY run_id", (WRITING,)).fetchall()]
 
     def held_payments(self) -> list[dict]:
         """The pending payments the next run's :meth:`reconcile` will hold (nothing changed: for a dry
@@ -401,8 +400,8 @@ class Ledger:
         does the same."""
         try:
             with self.transaction() as db:
-                out_dir = db.execute("SELECT out_dir FROM runs WHERE run_id = ?", (run_id,)).fetchone()[0]
-                _settle_run(db, run_id, out_dir, None)
+                as_of, out_dir = db.execute("SELECT as_of, out_dir FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+                _settle_run(db, run_id, as_of, out_dir, None)
                 db.execute("UPDATE runs SET exit_status = 2 WHERE run_id = ?", (run_id,))
         except (UsageError, sqlite3.Error):
             pass  # never hide the error that stopped the run
@@ -579,9 +578,21 @@ class Ledger:
         return self.db.execute("SELECT count(*) FROM runs").fetchone()[0]
 
     def last_run_as_of(self) -> date | None:
-        """The latest as-of date of a completed run (not the record of a sheet recovered or rebuilt)."""
-        row = self.db.execute("SELECT max(as_of) FROM runs WHERE status = ? AND inbox != ''", (COMPLETED,)).fetchone()
-        return date.fromisoformat(row[0]) if row[0] else None
+        """The latest as-of date of a completed run, or of a killed one that delivered (its payment sheet
+        appeared: its payments and certificates are of that date); not the record of a sheet recovered
+        or rebuilt. Called under the state lock, so a run still ``writing`` is one killed."""
+        certified = ("OR EXISTS (SELECT 1 FROM certificates c WHERE c.run_id = r.run_id AND c.status = ?)"
+                     if self._has_table("certificates") else "OR ? IS NULL")  # an older schema has none
+        rows = self.db.execute(
+            "SELECT as_of, status, out_dir FROM runs r WHERE inbox != '' AND (status IN (?, ?) "
+            f"OR EXISTS (SELECT 1 FROM payments p WHERE p.run_id = r.run_id AND p.status != ?) {certified})",
+            (COMPLETED, WRITING, PENDING, ISSUED)).fetchall()
+        delivered = [as_of for as_of, status, out_dir in rows
+                     if status != WRITING or (Path(out_dir) / "payments.xlsx").is_file()]
+        return date.fromisoformat(max(delivered)) if delivered else None
+
+    def _has_table(self, name: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
     def record_delivered(self, sheet: Path, as_of: date, program: str, payments: list[dict], how: str) -> int:
         """Payments found on a delivered payment sheet that the ledger had no record of, recorded as
@@ -744,26 +755,63 @@ def _unfinished(db: sqlite3.Connection, run_id: int, out_dir: str, delivering: s
     return delivered, held, undelivered
 
 
-def _settle_run(db: sqlite3.Connection, run_id: int, out_dir: str, delivering: str | None) -> list[dict]:
+@dataclass
+class SettledRun:
+    """A run killed before it finished, as the next run settled it (for its console to say)."""
+
+    as_of: str
+    out_dir: str
+    sheet: bool  # its payment sheet is in its folder: the run delivered
+    issued: int  # payments on that sheet, now recorded as issued
+    held: list[dict]  # payments whose sheet may have been delivered and taken away: issued, reported
+    unpaid: int  # payments it never delivered: forgotten, paid by this run if still payable
+    certified: int  # certificates delivered beside the sheet, now issued
+    uncertified: int  # certificates it drew but never delivered: drawn again if still due
+
+    def line(self, out_dir: Path) -> str:
+        """What the next run, writing into ``out_dir``, says about it in one line."""
+        said = f"The run as of {self.as_of} into {self.out_dir} was stopped"
+        if self.sheet:
+            return (f"{said} after its payment sheet was delivered: {_count(self.issued, 'payment')} and "
+                    f"{_count(self.certified, 'certificate')} of that folder recorded as issued, not issued again")
+        if self.held:
+            return (f"{said} while putting its payment sheet in place, and the sheet is not there: "
+                    f"{_count(len(self.held), 'payment')} recorded as issued and not paid again, each a "
+                    "PAYMENT-DELIVERY-UNCERTAIN error (ask finance whether they received that sheet)")
+        left = (f"{_count(self.unpaid, 'payment')} and {_count(self.uncertified, 'certificate')} left unissued, issued by "
+                "this run if still due" if self.unpaid or self.uncertified else "it had nothing to pay or certify")
+        return (f"{said} before its payment sheet appeared: it delivered nothing ({left}; "
+                + ("this run writes that folder again)" if Path(self.out_dir) == Path(out_dir).resolve() else
+                   "what it left in that folder is not a week's outputs)"))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _settle_run(db: sqlite3.Connection, run_id: int, as_of: str, out_dir: str, delivering: str | None) -> SettledRun:
     """One unfinished run settled: its pending payments issued if delivered or held (see
     :func:`_unfinished`), else dropped; its pending certificates issued if their PDF is there beside
     the delivered payment sheet (the last output to appear: without it the run delivered nothing, and
     a folder left half written may be replaced), else dropped for the next run to issue again; the
-    run interrupted. Returns the payments held."""
+    run interrupted."""
     sheet = Path(out_dir) / "payments.xlsx"
     delivered, held, undelivered = _unfinished(db, run_id, out_dir, delivering)
     db.executemany("UPDATE payments SET status = ? WHERE run_id = ? AND payment_id = ? AND status = ?",
                    [(ISSUED, run_id, p["payment_id"], PENDING) for p in delivered + held])
     db.executemany("DELETE FROM payments WHERE run_id = ? AND payment_id = ? AND status = ?",
                    [(run_id, p["payment_id"], PENDING) for p in undelivered])
+    certified = uncertified = 0
     for certificate, file in db.execute(
             "SELECT certificate_id, file FROM certificates WHERE run_id = ? AND status = ?", (run_id, PENDING)).fetchall():
         if sheet.is_file() and Path(file).is_file():  # delivered: the PDF is there, and the run's outputs
             db.execute("UPDATE certificates SET status = ? WHERE certificate_id = ?", (ISSUED, certificate))
+            certified += 1
         else:
             db.execute("DELETE FROM certificates WHERE certificate_id = ? AND status = ?", (certificate, PENDING))
+            uncertified += 1
     db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", (INTERRUPTED, _now(), run_id))
-    return held
+    return SettledRun(as_of, out_dir, sheet.is_file(), len(delivered), held, len(undelivered), certified, uncertified)
 
 
 def _database_error(path: Path, exc: sqlite3.DatabaseError) -> UsageError:

@@ -95,6 +95,8 @@ class RunResult:
     state_dir: str = ""
     # --archive: the line saying which workbooks could not be moved ("" when all were, or not asked)
     not_archived: str = ""
+    # a real run: one line per earlier run killed before it finished, saying what this run found it had delivered
+    stopped_runs: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -211,10 +211,12 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     with (state_lock(options.state_dir, options.lock_wait),
           closing(recovery.open_for_run(options.state_dir, out_root, options.as_of, check_out=options.out_dir,
                                         out=options.out, inbox=options.inbox)) as ledger):
-        held = ledger.reconcile()
+        stopped = ledger.reconcile()
+        held = [payment for run in stopped for payment in run.held]
         out_dir = options.out_dir(half_written=ledger.interrupted_folders(), paid=ledger.paid_folders())
         result = _evaluate(options, programs, progress, ledger, keep)
         result.certificate_template = wording
+        result.stopped_runs = [run.line(out_dir) for run in stopped]
         recovery.check_delivered(result, ledger, state_dir=options.state_dir, out_root=out_root, out_dir=out_dir,
                                  held=held)
         settle(result, ledger)

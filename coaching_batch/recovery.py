@@ -788,6 +788,7 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     path = ledger_path(state_dir)
     damaged = ""
     if _is_new(path) is None:
+        settle_hot_journal(path)  # a command killed mid-transaction left it: undone, not taken for damage
         try:
             with closing(Ledger.open_read_only(path)) as existing:
                 problems = [p for p in existing.integrity() if p != "ok"] or list(filter(None, [existing.not_a_ledger()]))
@@ -1034,6 +1035,7 @@ def restore(state_dir: Path, file: Path) -> list[str]:
     version, content = check_backup(file)
     lines = []
     if _is_new(path) is None:
+        settle_hot_journal(path)  # a command killed mid-transaction left it: undone, not taken for damage
         try:
             kept = backup_ledger(state_dir, keep=0) if _integrity_ok(path) else None
         except (UsageError, OSError):

@@ -769,6 +769,20 @@ def test_a_run_as_of_a_date_before_the_last_run_is_refused_but_a_dry_run_may_loo
     assert run_week(inbox, WEEK2).returncode == 0  # the last run's own date again is not before it
 
 
+def test_a_run_before_a_killed_run_that_delivered_its_sheet_is_refused_like_one_before_a_completed_run(tmp_path):
+    """The clock set back after a run killed once its payment sheet was delivered: its stipends were
+    paid as of its date, so a run as of an earlier date is refused (it was accepted, its report as of
+    that date saying the stipend was 'paid by the run of' the later date). A killed run that delivered
+    nothing does not count."""
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK3, env={"COACHING_BATCH_CRASH_AT": "pending-recorded"}).returncode == -signal.SIGKILL
+    assert run_week(inbox, WEEK2, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    back = run_week(inbox, WEEK1)
+    assert back.returncode == 2 and back.stderr.startswith("Error: ") and f"last run was as of {WEEK2}" in back.stderr
+    assert not (tmp_path / "out" / WEEK1).exists()
+    assert paid_ids(tmp_path / "out" / WEEK2) == [ALICIA_BROOKS]
+
+
 def test_a_dry_run_looking_back_past_a_later_run_gives_the_same_report_as_before_it(tmp_path):
     """The same inbox and as-of date give the same exception report whether or not a later week was
     recorded since: compared with the run before that date, what it fixed is Resolved, and a problem
@@ -1181,6 +1195,10 @@ def test_a_run_killed_at_any_point_never_pays_twice_or_loses_a_payment(tmp_path,
         assert sorted(paid_ids(first)) == [ALICIA_BROOKS] and paid_ids(out_folder(after)) == []
     else:
         assert sorted(paid_ids(out_folder(after))) == [ALICIA_BROOKS]
+    # the next run says what it found the killed run had delivered, and what it did about it
+    [said] = [line for line in after.stdout.splitlines() if line.startswith(f"The run as of {WEEK1} into {first} was stopped ")]
+    assert ("after its payment sheet was delivered: 1 payment and 3 certificates of that folder recorded as issued"
+            if delivered else "it delivered nothing (1 payment and 3 certificates left unissued, issued by this run") in said
     issued = ledger_rows(state, "SELECT payment_id, issued_on FROM payments WHERE status = 'issued' ORDER BY payment_id")
     assert [p for p, _ in issued] == [ALICIA_BROOKS]
     assert {d for _, d in issued} == {WEEK1 if delivered else WEEK2}
@@ -1250,6 +1268,7 @@ def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_i
 
     after = run_week(inbox, WEEK1)  # the dated folder again: what the killed run left there is replaced
     assert after.returncode == 0, after.stderr
+    assert "left unissued, issued by this run if still due; this run writes that folder again)" in after.stdout
     assert out_folder(after) == first
     assert sorted(p.name for p in (first / "certificates").glob("*CERT-*.pdf")) == drawn
     assert set(ledger_rows(state, "SELECT run_id, status FROM certificates")) == {(2, "issued")}
@@ -1315,6 +1334,7 @@ def test_a_payment_sheet_taken_away_after_its_run_was_killed_is_never_paid_again
     after = run_week(inbox, WEEK1)
     assert after.returncode == 0, after.stderr
     assert paid_ids(out_folder(after)) == []
+    assert "while putting its payment sheet in place, and the sheet is not there: 1 payment recorded as issued" in after.stdout
     [held] = find(exception_rows(out_folder(after)), "PAYMENT-DELIVERY-UNCERTAIN", Severity="Error")
     assert ALICIA_BROOKS in held["Message"] and f"ledger void {ALICIA_BROOKS}" in held["Message"]
     assert ledger_rows(state, "SELECT payment_id, status, issued_on FROM payments") == [(ALICIA_BROOKS, "issued", WEEK1)]

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -995,3 +996,40 @@ def test_delivered_sheets_are_taken_in_the_order_their_runs_were_made(tmp_path):
         sheets.append(recovery.DeliveredSheet(folder / "payments.xlsx"))
     ordered = [sheet.path.parent.name for sheet in sorted(sheets, key=recovery._in_run_order)]
     assert ordered == ["2026-11-20", "2026-11-27", "2026-11-27-2", "2026-11-27-9", "2026-11-27-10"]
+
+
+def _killed_mid_void(state: Path) -> None:
+    """What `ledger void` killed inside its transaction leaves on a ledger in rollback-journal mode (as a
+    restored copy is until the next run): part of the change in the file, ledger.sqlite-journal to undo it."""
+    script = ("import os, sqlite3, sys\n"
+              "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+              "db.execute('PRAGMA journal_mode = DELETE'); db.execute('PRAGMA cache_size = 1')\n"
+              "db.execute('BEGIN'); db.execute(\"UPDATE payments SET status = 'voided', void_reason = hex(randomblob(4000))\")\n"
+              "db.execute('CREATE TABLE half_made AS SELECT * FROM payments')\n"
+              "os.kill(os.getpid(), 9)\n")
+    subprocess.run([sys.executable, "-c", script, str(state / "ledger.sqlite")])
+    assert (state / "ledger.sqlite-journal").stat().st_size > 0
+
+
+@pytest.mark.parametrize("then", ["rebuild", "restore"])
+def test_a_ledger_command_killed_mid_change_leaves_a_ledger_that_rebuild_and_restore_take_for_whole(tmp_path, then):
+    """A command killed inside its transaction leaves a journal that undoes it: rebuild and restore
+    undo it first. They took the ledger for damaged: rebuild replaced it (runs, voids and findings'
+    history lost) and restore kept it as damaged-….sqlite, its journal left beside the restored ledger."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1).returncode == 0
+    copy = tmp_path / "copy.sqlite"
+    assert ledger_command("backup", str(copy), state=state).returncode == 0
+    assert ledger_command("restore", str(copy), state=state).returncode == 0  # a copy: rollback-journal mode
+    _killed_mid_void(state)
+    done = ledger_command(then, *([str(copy)] if then == "restore" else []), state=state)
+    if then == "rebuild":
+        assert "exists and holds 1 run" in one_error_line(done)
+    else:
+        assert done.returncode == 0, done.stderr
+        assert "damaged" not in done.stdout
+    assert not (state / "ledger.sqlite-journal").exists()
+    assert ledger_rows(state, "SELECT payment_id, status FROM payments") == [(ALICIA_BROOKS, "issued")]
+    assert ledger_rows(state, "SELECT count(*) FROM sqlite_master WHERE name = 'half_made'") == [(0,)]
+    assert [p.name for p in (state / "backups").iterdir() if p.name.startswith("damaged")] == []
