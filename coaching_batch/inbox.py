@@ -209,7 +209,7 @@ def _worksheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: i
     column to row 1,048,576 makes the dimension reach that row while the table ends at row 40)."""
     with archive.open(info) as stream:
         head = stream.read(4096)
-        declared = declares_entities(head) or _declared_after(head, stream)
+        declared = declares_entities(head) or (not _PLAIN_PROLOG.match(head) and _declared_after(head, stream))
     if declared:
         return entities_refused(info.filename), 0
     extent = _dimension(head)
@@ -237,6 +237,11 @@ def declares_entities(head: bytes) -> bool:
 
 class _PrologEnd(Exception):
     """The parser reached the root element or a declaration: the prolog is read."""
+
+
+# A part opening as Excel and every writer seen write it: the XML declaration, then the root element.
+# Nothing can come after the root's start that declares entities, so the parser is not needed.
+_PLAIN_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml\s[^<>]*\?>)?\s*<[A-Za-z_]")
 
 
 def _declared_after(head: bytes, stream) -> bool:

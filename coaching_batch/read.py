@@ -287,11 +287,12 @@ def _keep(found: dict[str, Label], label: Label) -> None:
         found[label.role] = label
 
 
-def _label_pieces(cell: str) -> list[str]:
+@lru_cache(maxsize=4096)  # the rows above a log's header repeat their titles and labels across thousands of logs
+def _label_pieces(cell: str) -> tuple[str, ...]:
     """A cell's text cut before each label in it after the first: both labels typed in one cell (a
     merged cell, or `Alt+Enter` between them) each name their own person."""
     starts = [match.start() for match in _LABEL_START.finditer(cell)][1:]
-    return [cell[a:b] for a, b in zip([0, *starts], [*starts, len(cell)])]
+    return tuple(cell[a:b] for a, b in zip([0, *starts], [*starts, len(cell)]))
 
 
 def _sheet_tables(name: str, hidden: bool, rows: list[list], first_row: int, first_col: int,
