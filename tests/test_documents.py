@@ -439,7 +439,7 @@ def test_a_log_summarys_total_never_stands_alone_on_a_page_of_its_own(weeks, tmp
     logged = (entries["pair"] == pair) & (entries["kind"] == "coach_log")
     first = entries[logged].iloc[[0]]
     two_pages = 0
-    for count in range(20, 40):
+    for count in range(24, 31):  # page 1 holds 27 entries: the counts around it
         log = first.loc[first.index.repeat(count)].reset_index(drop=True)
         log["date"] = [pd.Timestamp("2026-06-01") + pd.Timedelta(days=day) for day in range(count)]
         folder = tmp_path / str(count)
