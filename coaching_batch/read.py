@@ -1751,10 +1751,10 @@ def _ole_ends_early(path: str, data: bytes, size: int) -> bool:
     if sector not in (512, 4096):
         return False  # not a header a reader accepts: let the reader say what it is
     last = max([*tables, directory if directory < _OLE_LAST_SECTOR else 0])
-    for position, table in enumerate(tables):  # each sector of the table holds the next one of sector // 4 sectors
+    for number, table in enumerate(tables):  # each sector of the table holds the next one of sector // 4 sectors
         entries = _bytes_at(path, data, (table + 1) * sector, sector)
         used = [n for n, next_one in enumerate(struct.unpack(f"<{len(entries) // 4}I", entries)) if next_one != _OLE_FREE]
-        last = max([last, *(position * sector // 4 + n for n in used)])
+        last = max([last, *(number * sector // 4 + n for n in used)])
     return (last + 2) * sector > size  # sector n is the (n + 2)th block of the file, after the header
 
 
