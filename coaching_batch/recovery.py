@@ -44,6 +44,7 @@ from pathlib import Path
 
 from .errors import UsageError, as_typed
 from .findings import Finding, finding, sort_key
+from .inbox import OUTPUT_FILES
 from .settings import HEADER_SEARCH_ROWS, WORKBOOK_SUFFIXES
 from .values import a1
 from .ledger import (
@@ -59,7 +60,7 @@ PAYMENTS_SHEET = "Payments"  # the sheet the run writes the payments on
 RUN_JSON = "run.json"
 # A run's folder is known by one of its other outputs; there, a workbook holding the payment table under
 # another name is the payment sheet renamed by finance (`Payments week 32.xlsx`) when no payments.* is left.
-RUN_OUTPUTS = (RUN_JSON, "results.xlsx", "exceptions.xlsx")
+RUN_OUTPUTS = OUTPUT_FILES - {SHEET_NAME}  # run.json, results.xlsx, exceptions.xlsx
 DEFAULT_OUT_DIRNAME = "out"
 
 # File systems where SQLite's locking is unreliable: network shares and FUSE-based sync clients.
@@ -275,7 +276,7 @@ def renamed_sheet(folder: Path, names: Iterable[str]) -> Path | None:
     run's own, that holds the payment table. None when the folder is no run's (none of its other
     outputs is there). Looked for only where no ``payments.*`` is: a run's folder always has one."""
     folded = {name.casefold() for name in names}
-    if not folded & set(RUN_OUTPUTS):
+    if not folded & RUN_OUTPUTS:
         return None
     for name in sorted(names):
         if (name.casefold() in RUN_OUTPUTS or name.startswith((".", "~$"))
