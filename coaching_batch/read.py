@@ -256,11 +256,11 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
         for c, cell in enumerate(row):
             if not isinstance(cell, str):
                 continue
-            key = PAIR_LABELS.get(normalise_header(_LINE_AROUND.sub("", cell)))  # the form's "Candidate Name ____"
+            key = _pair_label(cell)  # the form's "Candidate Name ____"
             if key:
                 at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])
                            and not (isinstance(row[j], str) and _FILL_IN.match(row[j]))), None)
-                if at is None or (isinstance(row[at], str) and normalise_header(_LINE_AROUND.sub("", row[at])) in PAIR_LABELS):
+                if at is None or (isinstance(row[at], str) and _pair_label(row[at])):
                     continue
                 value = row[at]
                 if isinstance(value, str):
@@ -530,7 +530,12 @@ def _next_form(rows: list[list], body_at: int, firsts: list, distinct_firsts: se
 def _is_pair_label_cell(cell: str) -> bool:
     """Whether a cell is a pair's label of a paper form (`Candidate Name:`, `Coach ID ____`,
     `Coach Name: Casey Coach`)."""
-    return normalise_header(_LINE_AROUND.sub("", cell)) in PAIR_LABELS or bool(_INLINE_LABEL.match(cell))
+    return _pair_label(cell) is not None or bool(_INLINE_LABEL.match(cell))
+
+
+def _pair_label(cell: str) -> tuple[str, str] | None:
+    """(role, kind) of a cell that is a pair's label alone (`Candidate Name:`, `Coach ID ____`), else None."""
+    return PAIR_LABELS.get(normalise_header(_LINE_AROUND.sub("", cell)))
 
 
 def _total_label_after_ids(grid: np.ndarray, present: np.ndarray, first: np.ndarray, ids: list[int]) -> None:
