@@ -580,7 +580,7 @@ def test_a_coachee_who_keeps_no_log_of_their_own_is_shown_the_hours_with_the_coa
                            "coach_id": "100", "coach_name": "Pedro", "candidate_hours": 0.0, "candidate_hours_needed": None,
                            "coach_contact_hours": 19.5, "coach_contact_hours_needed": None, "deadline": pd.NaT}])
     coachee = build.Notice("200", "Amara", "200-amara.eml", roles={"candidate"})
-    [progress] = build._progress(coachee, build._pairs_by_person(pairs), {}, {"reps-coaching": "Reps Coaching"}, {}, {})
+    [progress] = build._progress(coachee, build._pairs_by_person(pairs), {}, {"reps-coaching": "Reps Coaching"}, {}, {}, {}, AS_OF)
     assert progress.with_coach and progress.hours == 19.5
     assert "  Hours logged with your coach so far: 19.5" in eml._progress_lines(progress)
 
@@ -595,7 +595,7 @@ def test_a_pair_of_a_mistyped_program_is_shown_as_not_judged_not_with_no_hours()
                            "coach_contact_hours": 0.0, "coach_contact_hours_needed": None, "deadline": pd.NaT,
                            "not_judged": "program 'Reps Coachng' is not a known program"}])
     coach = build.Notice("100", "Carol", "100-carol.eml", roles={"coach"})
-    [progress] = build._progress(coach, build._pairs_by_person(pairs), {}, {}, {}, {})
+    [progress] = build._progress(coach, build._pairs_by_person(pairs), {}, {}, {}, {}, {}, AS_OF)
     assert eml._progress_lines(progress) == [
         "Reps Coachng: you are the coach of Ivy (200)",
         "  Not judged this week (program 'Reps Coachng' is not a known program): no hours are counted for it"]
@@ -614,8 +614,8 @@ def test_a_mentor_is_written_to_as_mentor_of_a_mentee():
     by_person = build._pairs_by_person(pairs)
     mentor = build.Notice("100", "Irene", "100-irene.eml", roles={"coach"}, words=words)
     mentee = build.Notice("200", "Nora", "200-nora.eml", roles={"candidate"}, words=words)
-    [as_mentor] = build._progress(mentor, by_person, {}, {"support-mentoring": "Mentoring"}, words, {})
-    [as_mentee] = build._progress(mentee, by_person, {}, {"support-mentoring": "Mentoring"}, words, {})
+    [as_mentor] = build._progress(mentor, by_person, {}, {"support-mentoring": "Mentoring"}, words, {}, {}, AS_OF)
+    [as_mentee] = build._progress(mentee, by_person, {}, {"support-mentoring": "Mentoring"}, words, {}, {}, AS_OF)
     assert eml._progress_lines(as_mentor)[0] == "Mentoring: you are the mentor of Nora (200)"
     assert eml._progress_lines(as_mentee)[:2] == ["Mentoring: your mentor is Irene (100)", "  Hours logged with your mentor so far: 8.5"]
     mentor.findings = [(finding("LOG-MONTH-MISSING", "No meeting logged in 2026-08", candidate_id="200", coach_id="100",
@@ -635,7 +635,7 @@ def test_a_pairs_end_date_is_called_what_its_program_calls_it(program, label):
                            "coach_id": "100", "coach_name": "Irene", "candidate_hours": 0.0, "candidate_hours_needed": None,
                            "coach_contact_hours": 8.5, "coach_contact_hours_needed": None, "deadline": pd.Timestamp("2026-09-15")}])
     coach = build.Notice("100", "Irene", "100-irene.eml", roles={"coach"})
-    [progress] = build._progress(coach, build._pairs_by_person(pairs), {}, {}, {}, {program: load_policy(program).period_end_label})
+    [progress] = build._progress(coach, build._pairs_by_person(pairs), {}, {}, {}, {program: load_policy(program).period_end_label}, {}, AS_OF)
     assert eml._progress_lines(progress)[-1] == f"  {label}: 15 September 2026"
 
 

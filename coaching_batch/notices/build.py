@@ -200,7 +200,7 @@ def _pairs_by_person(pairs: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
 
 def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], people: dict[str, dict],
               titles: dict[str, str], words: dict[str, Words], ends: dict[str, str],
-              ended: dict[str, str] | None = None, as_of: date | None = None) -> list[Progress]:
+              ended: dict[str, str], as_of: date) -> list[Progress]:
     """The recipient's pairs as coach or candidate that are in progress or that a finding of theirs is
     about; an end date before ``as_of`` is called what ``ended`` calls it (a relationship that ended)."""
     if not notice.roles & {"coach", "candidate"}:
@@ -222,8 +222,8 @@ def _progress(notice: Notice, by_person: dict[tuple[str, str], list[dict]], peop
                 own = "coach_contact_hours"
             program = _text(pair.get("program"))
             deadline = _day(pair.get("deadline"))
-            past = deadline is not None and as_of is not None and deadline < as_of
-            label = (ended or {}).get(program) if past else None
+            past = deadline is not None and deadline < as_of
+            label = ended.get(program) if past else None
             rows.append(Progress(
                 program=titles.get(program, program),
                 role=role,
