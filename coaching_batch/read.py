@@ -740,6 +740,8 @@ def _plain_number(cell: object) -> float | None:
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         return float(cell)
     return float(cell) if isinstance(cell, str) and _PLAIN_HOURS.fullmatch(cell) else None
+
+
 _PLAIN_NUMBER = re.compile(r"\s*(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:,\d{3})*\s*")  # 45, 45.5, 45,5, .5, 1,500
 
 
