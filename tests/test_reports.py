@@ -195,6 +195,22 @@ def test_writing_the_workbooks_leaves_xlsxwriter_zipping_as_before(written):
         with zipfile.ZipFile(written[0] / name) as book:
             assert book.testzip() is None
 
+def test_a_workbook_too_large_to_put_together_in_memory_has_the_same_cells(tmp_path, policy, monkeypatch):
+    """Small workbooks are assembled in memory, large ones through temporary files: the same workbooks."""
+    from coaching_batch.reports import xlsx
+
+    def cells(folder: Path) -> dict:
+        books = {name: openpyxl.load_workbook(folder / name) for name in ("results.xlsx", "payments.xlsx", "exceptions.xlsx")}
+        return {(name, sheet.title): [[c.value for c in row] for row in sheet.iter_rows()]
+                for name, book in books.items() for sheet in book.worksheets}
+
+    write_outputs(make_result(policy), tmp_path / "memory")
+    monkeypatch.setattr(xlsx, "IN_MEMORY_CELLS", 0)
+    write_outputs(make_result(policy), tmp_path / "files")
+    assert cells(tmp_path / "files") == cells(tmp_path / "memory")
+    assert not list(tmp_path.glob("files/.*"))
+
+
 def test_writing_a_table_leaves_the_garbage_collector_as_it_found_it(tmp_path, policy):
     assert gc.isenabled()
     write_outputs(make_result(policy), tmp_path / "on")
