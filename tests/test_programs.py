@@ -650,6 +650,25 @@ def test_reps_start_is_the_assigned_date_when_there_is_no_planning_meeting():
     assert len(found(trained_later, "COACH-NOT-QUALIFIED")) == 1
 
 
+@pytest.mark.parametrize("status", ["Active", "Completed"])
+def test_a_reps_pair_with_neither_a_planning_meeting_nor_an_assigned_date_is_an_error_at_its_assigned_date_cell(status):
+    # without a start its commitment, capacity and the coach's training go unjudged: it is not complete
+    pair = reps_pair(planning_meeting_date=None, assigned_date=None, status=status,
+                     completion="2026-10-01" if status == "Completed" else None)
+    result = reps(pairs=[pair], log=[])
+    findings = found(result, "CELL-REQUIRED")
+    assert len(findings) == 1 and findings[0].severity == "error"
+    assert findings[0].cell == cell("assignments", "assigned_date", 1)
+    assert "No Planning Meeting Date or Assigned Date" in findings[0].message
+    assert not pair_of(result)["completion_eligible"]
+    assert "no Planning Meeting Date or Assigned Date" in reasons(pair_of(result))
+
+
+def test_a_reps_pair_withdrawn_with_no_dates_is_not_asked_for_its_start():
+    pair = reps_pair(planning_meeting_date=None, assigned_date=None, status="Withdrawn")
+    assert found(reps(pairs=[pair], log=[]), "CELL-REQUIRED") == []
+
+
 def test_reps_coach_needs_no_recommendations_grade_or_pgs_status():
     result = reps(roster=reps_roster(coach={"grade": 1, "hire_date": "2026-01-01", "pgs_status": "Not Meeting"}))
     assert found(result, "COACH-NOT-QUALIFIED") == []

@@ -21,13 +21,19 @@ def given_feedback(tables: Tables) -> pd.DataFrame:
 
 def judge_commitment(pairs: pd.DataFrame, commitment: Commitment, context: Context) -> Judgement:
     """COMMITMENT-DUE on an Active pair whose commitment ends within the warning days or has ended;
-    an Extended Until before the start is reported at its cell and ignored."""
+    an Extended Until before the start is reported at its cell and ignored; a pair with no start
+    (no planning meeting nor assigned date) is an error at its Assigned Date cell and not complete."""
     judgement = Judgement()
     as_of = context.as_of
     soon = as_of + pd.Timedelta(days=commitment.due_days)
     cells = context.tables.cells(pairs, "extended_until")
+    assigned_cells = context.tables.cells(pairs, "assigned_date")
     for i, pair in zip(pairs.index, pair_records(pairs, "extended_until", "start", "deadline", "status")):
         extended, start, end = pair["extended_until"], pair["start"], pair["deadline"]
+        if pd.isna(start) and pair["status"] != "Withdrawn":
+            judgement.blocks(i, "no Planning Meeting Date or Assigned Date (the pair's start)")
+            judgement.findings.append(_no_start_finding(pair, context, assigned_cells[i]))
+            continue
         if pd.notna(extended) and pd.notna(start) and extended < start:
             judgement.findings.append(pair_finding("CELL-TYPE", pair,
                 f"Extended Until {day_text(extended)} is before the pair's start {day_text(start)}; ignored "
@@ -43,6 +49,17 @@ def judge_commitment(pairs: pd.DataFrame, commitment: Commitment, context: Conte
                 f"The commitment ends on {day_text(end)}, {days_text((end - as_of).days)} after {day_text(as_of)}, "
                 f"within the {days_text(commitment.due_days)} in which it falls due: extend it or change coach"))
     return judgement
+
+
+def _no_start_finding(pair: dict, context: Context, cell: str):
+    """CELL-REQUIRED for a pair with neither date its start is taken from: its commitment, its coach's
+    training and capacity and its feedback round are all measured from the start."""
+    said = context.policy.words
+    return pair_finding("CELL-REQUIRED", pair,
+        f"No Planning Meeting Date or Assigned Date: the pair starts at its planning meeting, else its assignment, "
+        f"and without either its commitment, the {said.coach}'s training and capacity cannot be judged, and none "
+        f"of its log entries count", cell=cell,
+        fix="Record the Planning Meeting Date, or at least the Assigned Date, on the assignment.")
 
 
 def _extension_text(extended, start, end, months: int) -> str:
