@@ -341,12 +341,17 @@ class Setting:
 # What a setting left blank (None) means, where it is not simply "none".
 _NONE_MEANS = {"candidate_minimum": "no minimum", "coach_contact_minimum": "no minimum"}
 
+# What a setting of 0 means where it is not a limit of 0 (a coach with 0 candidates at once).
+_ZERO_MEANS = {"max_concurrent_candidates": "no limit"}
+
 
 def setting_text(key: str, value: object) -> str:
     """A setting's value as the Summary shows it: numbers as typed (450, not 450.0), lists joined
     with "; ", a tier by the settings it gives."""
     if value is None:
         return _NONE_MEANS.get(key, "none")
+    if _zero_means(key, value):
+        return f"0 = {_zero_means(key, value)}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.date):
@@ -356,6 +361,11 @@ def setting_text(key: str, value: object) -> str:
     if dataclasses.is_dataclass(value):
         return ", ".join(f"{k} {setting_text(k, v)}" for k, v in _set_fields(value))
     return str(value)
+
+
+def _zero_means(key: str, value: object) -> str | None:
+    """What ``value`` means when it is a 0 that switches its rule off ("no limit"), else None."""
+    return _ZERO_MEANS.get(key) if value == 0 and not isinstance(value, bool) else None
 
 
 def _set_fields(settings) -> list[tuple[str, object]]:
@@ -563,7 +573,8 @@ def _check_values(sections: dict[str, object]) -> None:
 # Settings of which 0 makes every pair fail their rule, or leaves no period to judge: refused, with
 # what to do instead. (A 0 that switches a rule off or asks for it on the day is a real choice and
 # allowed: an hour minimum, [window] months_minimum, not_started_days and at_risk_days,
-# [commitment] due_days, [partnership_agreement] due_days, a tier's amount or per_hour.)
+# [commitment] due_days, [partnership_agreement] due_days, a tier's amount or per_hour; [coach]
+# max_concurrent_candidates, where 0 is no limit: _ZERO_MEANS.)
 _NOT_ZERO = {
     ("hours", "implausible_entry_hours"): "every entry would be longer than 0 hours, so every one a warning "
                                           "(a number past a day's 24 hours never warns)",
@@ -910,7 +921,8 @@ def _default_line(setting: Setting, prefix: str = "") -> str:
     if value is None:
         line, note = f"# {prefix}{setting.key}", f"# default: {setting_text(setting.key, None)}"
     else:
-        line, note = f"# {prefix}{setting.key} = {value}", "# default"
+        means = _zero_means(setting.key, setting.value)
+        line, note = f"# {prefix}{setting.key} = {value}", f"# default: {means}" if means else "# default"
     return f"{line.ljust(_NOTE_COLUMN - 1 + len(prefix))} {note}"
 
 

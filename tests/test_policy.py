@@ -161,6 +161,7 @@ def test_programs_show_prints_every_setting_in_force_the_defaults_as_comment_lin
     reps = run("programs", "show", "reps-coaching").stdout.splitlines()
     coach = reps[reps.index("[coach]") + 1:reps.index("[capacity]")]
     assert coach[0].startswith("require_training = true") and "# min_years_employed = 0        # default" in coach
+    assert "# max_concurrent_candidates = 0 # default: no limit" in coach  # not a limit of 0 candidates
 
 
 def test_programs_show_lists_below_the_defaults_of_a_section_written_without_its_own_header():

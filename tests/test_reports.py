@@ -839,6 +839,17 @@ def test_summary_shows_every_setting_in_force_the_defaults_a_file_leaves_out_mar
     assert report["policy"]["window.months_minimum"] == "2" and report["policy"]["window.months_maximum"] == "4"
 
 
+def test_a_coach_limit_of_0_is_shown_as_no_limit_not_as_0_candidates_at_once(tmp_path):
+    """The reps preset leaves [coach] max_concurrent_candidates out (its limit is [capacity]): its
+    Summary said `0 (default)` beside `max_active_coachees 3`, read as no candidate at all at once."""
+    reps = load_policy("reps-coaching")
+    write_outputs(make_result(reps), tmp_path)
+    rows = {r[0]: r[1] for r in summary_section(summary_cells(tmp_path), "Policy: reps-coaching")}
+    assert rows["coach.max_concurrent_candidates"] == "0 = no limit (default)"
+    assert rows["capacity.max_active_coachees"] == "3"
+    assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["policy"]["coach.max_concurrent_candidates"] == "0 = no limit"
+
+
 def test_a_run_of_one_program_has_one_by_program_row_and_one_policy(written):
     cells = summary_cells(written[0])
     grid = summary_section(cells, "By program")
