@@ -170,6 +170,21 @@ def test_pairs_sheet_types_dates_hours_and_yes_no(written):
     assert rows(sheet)[1]["Completion Date"] is None  # NaT is a blank cell
 
 
+def test_a_date_of_1_january_1900_is_that_date_not_a_time_of_day(tmp_path, policy):
+    # Serial 1 or '1/1/1900' typed in a date cell is read as 1900-01-01; xlsxwriter takes a datetime on
+    # that day for a time of day (serial 0, which Excel shows as 1900-01-00 and an import reads as 00:00).
+    result = make_result(policy)
+    result.pairs.loc[0, "assigned_date"] = pd.Timestamp("1900-01-01")
+    result.pairs.loc[1, "assigned_date"] = pd.Timestamp("1900-01-02")
+    out = tmp_path / "out"
+    write_outputs(dataclasses.replace(result, as_of=date(1900, 1, 1)), out)
+    book = openpyxl.load_workbook(out / "results.xlsx")
+    assigned = [r["Assigned Date"] for r in rows(book["Pairs"])]
+    assert assigned[:2] == [datetime(1900, 1, 1), datetime(1900, 1, 2)]
+    as_of = next(row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0] == "As-of date")
+    assert as_of == datetime(1900, 1, 1)
+
+
 def test_formula_looking_input_text_stays_a_string_cell(written):
     book = openpyxl.load_workbook(written[0] / "results.xlsx")
     messages = [c for c in book["Exceptions"]["C"] if c.value == FORMULA_TEXT]

@@ -43,6 +43,7 @@ GOOD_FILL, GOOD_FONT = "#C6EFCE", "#006100"  # and "green fill with dark green t
 AMBER_FILL, AMBER_FONT = "#FFD966", "#7F4F00"  # a pair at risk: darker than a warning row, still readable
 SETTLED_FONT = "#767676"  # a resolved finding: grey text, still readable (4.5:1 on white)
 
+EXCEL_FIRST_DAY = date(1900, 1, 1)  # serial 1: see as_datetime
 MAX_CELL_TEXT = 32_767  # Excel's limit; xlsxwriter drops a longer string instead of writing it
 MAX_COLUMN_WIDTH = 50
 LONG_TEXT_WIDTH = 60  # messages, fixes, reasons: wrapped at this width
@@ -255,12 +256,15 @@ def as_text(value: Any) -> str | None:
     return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
 
 
-def as_datetime(value: Any) -> datetime | None:
-    """A naive datetime for ``write_datetime``, or None (blank) for a missing or unreadable date."""
+def as_datetime(value: Any) -> datetime | date | None:
+    """A naive datetime for ``write_datetime``, or None (blank) for a missing or unreadable date.
+
+    1 January 1900 at midnight is a ``date``: xlsxwriter takes a datetime on that day for a time of day
+    (serial 0, shown by Excel as 1900-01-00), a date for the day itself (serial 1)."""
     if is_missing(value):
         return None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day)
+        return value if value == EXCEL_FIRST_DAY else datetime(value.year, value.month, value.day)
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
@@ -269,6 +273,8 @@ def as_datetime(value: Any) -> datetime | None:
         return None
     if stamp.tzinfo is not None:
         stamp = stamp.tz_localize(None)
+    if stamp == pd.Timestamp(EXCEL_FIRST_DAY):
+        return EXCEL_FIRST_DAY
     return stamp.to_pydatetime()
 
 
