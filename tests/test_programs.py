@@ -1323,6 +1323,14 @@ def test_the_reviews_due_are_named_in_the_order_they_fall_whatever_the_policys_o
                                   "(due 2026-12-15, 2027-04-15)")
 
 
+def test_one_review_recorded_twice_is_one_review_not_the_next_one_due():
+    """The December review entered on two rows (or in two coaches' files) stood for April's too: by
+    15 April the pair had "2 of 2" and no warning."""
+    december_twice = ON_TIME + [milestone("Agreement Review", "2026-12-10"), milestone("Agreement Review", "2026-12-10")]
+    [short] = found(job(milestones=december_twice, as_of="2027-04-15"), "AGREEMENT-REVIEWS-SHORT")
+    assert "1 of 2 reviews" in short.message
+
+
 def test_a_review_of_last_school_year_does_not_count():
     result = job(milestones=ON_TIME + [milestone("Agreement Review", "2026-04-10")], as_of="2026-12-15")
     findings = found(result, "AGREEMENT-REVIEWS-SHORT")

@@ -70,7 +70,8 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
     this_year = _milestones(pairs, context, since=pd.Series(year_start, index=pairs.index))
     own = _own(this_year)
     signed = own[own["phase"] == "Agreement"].groupby("pair")["date"].min()
-    reviews = own[own["phase"] == "Agreement Review"].groupby("pair").size()
+    # one review a day: a review entered twice (two rows, or two files) does not stand for the next one due
+    reviews = own[own["phase"] == "Agreement Review"].groupby("pair")["date"].nunique()
     agreements = this_year[this_year["phase"] == "Agreement"]
     # an Agreement dated after as-of, or the same two people's next coaching's: recorded, not this pair's
     later = (agreements[agreements["date"] > agreements["_until"]]
