@@ -1261,6 +1261,22 @@ def test_a_milestone_dated_after_as_of_does_not_count_and_the_message_names_it()
     assert "recorded this school year" not in reasons(pair_of(result))
 
 
+def test_the_reason_naming_an_agreement_dated_after_as_of_is_one_reason_in_run_json(tmp_path):
+    """run.json lists a pair's reasons one by one: this one was cut in two at its "; " ("... (due by
+    2026-08-31" and "the one recorded is dated 2026-09-10)")."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(job_roster())})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([{**job_pair(start=dt.date(2026, 6, 1)), "program": JOB}])})
+    write_workbook(inbox / "milestones.xlsx", {"Milestones": table_rows("milestones", [milestone("Agreement", dt.date(2026, 9, 10))])})
+    completed = run_command("run", inbox, "--as-of", "2026-09-05", "--out", tmp_path / "out", "--dry-run")
+    assert completed.returncode == 0, completed.stderr
+    [pair] = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))["pairs"]
+    assert pair["reasons"] == ["status is Active, not Completed",
+                               "no partnership agreement by the as-of date 2026-09-05 (due by 2026-08-31, the one recorded dated 2026-09-10)",
+                               "phases not dated: Orientation, Relationship, Goals, Ongoing Support"]
+
+
 def test_the_current_school_year_is_the_one_holding_as_of():
     last_year = [milestone("Agreement", "2025-08-31"), milestone("Orientation", "2025-08-31"),
                  milestone("Agreement Review", "2025-12-10"), milestone("Agreement Review", "2026-04-10")]

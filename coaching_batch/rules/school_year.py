@@ -103,8 +103,9 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
                 whose = ("after it" if ends == as_of else "the same two people's next coaching's (its milestones "
                          f"count from {day_text(ends + pd.Timedelta(days=1))})")
                 none = f"No partnership agreement dated by {by}: the one recorded is dated {day_text(recorded)}, {whose}"
-                judgement.blocks(i, f"no partnership agreement by {by} (due by {day_text(due)}; "
-                                    f"the one recorded is dated {day_text(recorded)})")
+                # no "; " inside a reason: the reasons are joined with it, and run.json splits them there
+                judgement.blocks(i, f"no partnership agreement by {by} (due by {day_text(due)}, "
+                                    f"the one recorded dated {day_text(recorded)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
                 f"{none}; it was due within {days_text(agreement.due_days)} of {what} {day_text(due_from)} (by {day_text(due)})",
                 fix=_COMPLETED_WITHOUT_AGREEMENT if pair["status"] == "Completed" else None))
