@@ -1408,6 +1408,15 @@ def test_a_phase_dated_after_as_of_is_not_yet_reached():
     assert found(result, "PHASE-MISSING") == [] and found(result, "PHASE-OUT-OF-ORDER") == []
 
 
+def test_a_phase_dated_after_as_of_is_named_not_said_to_have_no_date():
+    """Relationship recorded for 1 December (a slip for 1 October?) with as-of 20 November: the
+    warning said "Relationship has no date" while the sheet shows one."""
+    rows = ON_TIME + [milestone("Relationship", "2026-12-01"), milestone("Goals", "2026-10-01")]
+    [missing] = found(job(milestones=rows), "PHASE-MISSING")
+    assert missing.message == ("Relationship has no date by the as-of date 2026-11-20 (the one recorded is dated 2026-12-01), "
+                               "but Goals is dated 2026-10-01")
+
+
 def test_a_pair_coached_again_the_next_school_year_is_judged_on_this_years_phases_only():
     """The same principal and coach, 2025-26 and again 2026-27: last year's phases, all dated in
     order, do not make this year's pair (Goals before Relationship, no Ongoing Support) complete."""
