@@ -1280,6 +1280,22 @@ def test_a_milestone_dated_after_as_of_does_not_count_and_the_message_names_it()
     assert "recorded this school year" not in reasons(pair_of(result))
 
 
+def test_the_reason_naming_an_agreement_dated_after_as_of_is_one_reason_in_run_json(tmp_path):
+    """run.json lists a pair's reasons one by one: this one was cut in two at its "; " ("... (due by
+    2026-08-31" and "the one recorded is dated 2026-09-10)")."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(job_roster())})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([{**job_pair(start=dt.date(2026, 6, 1)), "program": JOB}])})
+    write_workbook(inbox / "milestones.xlsx", {"Milestones": table_rows("milestones", [milestone("Agreement", dt.date(2026, 9, 10))])})
+    completed = run_command("run", inbox, "--as-of", "2026-09-05", "--out", tmp_path / "out", "--dry-run")
+    assert completed.returncode == 0, completed.stderr
+    [pair] = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))["pairs"]
+    assert pair["reasons"] == ["status is Active, not Completed",
+                               "no partnership agreement by the as-of date 2026-09-05 (due by 2026-08-31, the one recorded dated 2026-09-10)",
+                               "phases not dated: Orientation, Relationship, Goals, Ongoing Support"]
+
+
 def test_the_current_school_year_is_the_one_holding_as_of():
     last_year = [milestone("Agreement", "2025-08-31"), milestone("Orientation", "2025-08-31"),
                  milestone("Agreement Review", "2025-12-10"), milestone("Agreement Review", "2026-04-10")]
@@ -1342,6 +1358,14 @@ def test_the_reviews_due_are_named_in_the_order_they_fall_whatever_the_policys_o
                                   "(due 2026-12-15, 2027-04-15)")
 
 
+def test_one_review_recorded_twice_is_one_review_not_the_next_one_due():
+    """The December review entered on two rows (or in two coaches' files) stood for April's too: by
+    15 April the pair had "2 of 2" and no warning."""
+    december_twice = ON_TIME + [milestone("Agreement Review", "2026-12-10"), milestone("Agreement Review", "2026-12-10")]
+    [short] = found(job(milestones=december_twice, as_of="2027-04-15"), "AGREEMENT-REVIEWS-SHORT")
+    assert "1 of 2 reviews" in short.message
+
+
 def test_a_review_of_last_school_year_does_not_count():
     result = job(milestones=ON_TIME + [milestone("Agreement Review", "2026-04-10")], as_of="2026-12-15")
     findings = found(result, "AGREEMENT-REVIEWS-SHORT")
@@ -1401,6 +1425,15 @@ def test_a_phase_dated_after_as_of_is_not_yet_reached():
     rows = ON_TIME + [milestone("Goals", day(AS_OF, 3))]
     result = job(milestones=rows)
     assert found(result, "PHASE-MISSING") == [] and found(result, "PHASE-OUT-OF-ORDER") == []
+
+
+def test_a_phase_dated_after_as_of_is_named_not_said_to_have_no_date():
+    """Relationship recorded for 1 December (a slip for 1 October?) with as-of 20 November: the
+    warning said "Relationship has no date" while the sheet shows one."""
+    rows = ON_TIME + [milestone("Relationship", "2026-12-01"), milestone("Goals", "2026-10-01")]
+    [missing] = found(job(milestones=rows), "PHASE-MISSING")
+    assert missing.message == ("Relationship has no date by the as-of date 2026-11-20 (the one recorded is dated 2026-12-01), "
+                               "but Goals is dated 2026-10-01")
 
 
 def test_a_pair_coached_again_the_next_school_year_is_judged_on_this_years_phases_only():

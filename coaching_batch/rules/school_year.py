@@ -70,7 +70,8 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
     this_year = _milestones(pairs, context, since=pd.Series(year_start, index=pairs.index))
     own = _own(this_year)
     signed = own[own["phase"] == "Agreement"].groupby("pair")["date"].min()
-    reviews = own[own["phase"] == "Agreement Review"].groupby("pair").size()
+    # one review a day: a review entered twice (two rows, or two files) does not stand for the next one due
+    reviews = own[own["phase"] == "Agreement Review"].groupby("pair")["date"].nunique()
     agreements = this_year[this_year["phase"] == "Agreement"]
     # an Agreement dated after as-of, or the same two people's next coaching's: recorded, not this pair's
     later = (agreements[agreements["date"] > agreements["_until"]]
@@ -102,8 +103,9 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
                 whose = ("after it" if ends == as_of else "the same two people's next coaching's (its milestones "
                          f"count from {day_text(ends + pd.Timedelta(days=1))})")
                 none = f"No partnership agreement dated by {by}: the one recorded is dated {day_text(recorded)}, {whose}"
-                judgement.blocks(i, f"no partnership agreement by {by} (due by {day_text(due)}; "
-                                    f"the one recorded is dated {day_text(recorded)})")
+                # no "; " inside a reason: the reasons are joined with it, and run.json splits them there
+                judgement.blocks(i, f"no partnership agreement by {by} (due by {day_text(due)}, "
+                                    f"the one recorded dated {day_text(recorded)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
                 f"{none}; it was due within {days_text(agreement.due_days)} of {what} {day_text(due_from)} (by {day_text(due)})",
                 fix=_COMPLETED_WITHOUT_AGREEMENT if pair["status"] == "Completed" else None))
@@ -133,8 +135,14 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
     school_year, year_start = _school_year(context), _year_start(context)
     pair_year_start = pairs["start"].map(lambda start: school_year_start(school_year, start), na_action="ignore")
     since = pair_year_start.fillna(year_start).combine(_after_the_previous(pairs, context), max)
-    milestones = _own(_milestones(pairs, context, since=since))  # the pair's own cycle
-    milestones = milestones[milestones["phase"].isin(order)]
+    cycle = _milestones(pairs, context, since=since)
+    cycle = cycle[cycle["phase"].isin(order)]
+    milestones = _own(cycle)  # the pair's own cycle
+    # a phase dated only after as-of (of a pair whose milestones run to as-of, not to a next coaching's):
+    # not reached yet, but recorded, and PHASE-MISSING says so
+    ahead = cycle[(cycle["date"] > context.as_of) & (cycle["_until"] == context.as_of)]
+    ahead = ahead.drop_duplicates(["pair", "phase"], keep="first")
+    dated_ahead = {(row["pair"], row["phase"]): row["date"] for row in ahead[["pair", "phase", "date"]].to_dict("records")}
     first = milestones.drop_duplicates(["pair", "phase"], keep="first")  # sorted by date: each phase's earliest
     by_pair: dict[int, dict[str, dict]] = {}
     for milestone in first[["pair", "phase", "date", "_src", "_row"]].to_dict("records"):
@@ -157,8 +165,11 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
             latest = order[max(reached)]
             for earlier in order[: max(reached)]:
                 if earlier not in dated:
+                    later = dated_ahead.get((i, earlier))
+                    none = (f"{earlier} has no date" if later is None else
+                            f"{earlier} has no date by the as-of date {day_text(context.as_of)} (the one recorded is dated {day_text(later)})")
                     judgement.findings.append(_at_milestone("PHASE-MISSING", dated[latest], pair, context,
-                        f"{earlier} has no date, but {latest} is dated {day_text(dated[latest]['date'])}", topic=earlier))
+                        f"{none}, but {latest} is dated {day_text(dated[latest]['date'])}", topic=earlier))
         missing = [phase for phase in order if phase not in dated]
         if missing:
             judgement.blocks(i, f"phase{'s' if len(missing) > 1 else ''} not dated: {', '.join(missing)}")
