@@ -46,7 +46,7 @@ from .inbox import (ARCHIVE_ERRORS, ENTITIES_DECLARED, Refused, archive_refuse_r
                     extent_reason, sheet_parts, workbook_suffix, xml_parser)
 from .recognise import (PAIR_LABELS, ROLE_WORDS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
-from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, pieces, position, zero_padded_cells, zero_padded_styles
+from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, holds, pieces, position, zero_padded_cells, zero_padded_styles
 from .spelling import WHITESPACE_RUN
 
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
@@ -174,7 +174,7 @@ class RawSheet:
     footers: list[Footer] = field(default_factory=list)
     labels: dict[str, Label] = field(default_factory=dict)  # role → label above a log's table
     continued: bool = False  # a log page that says it continues another, or is continued
-    gaps: bool = False  # a data row has a blank cell where a value is needed (it may show a formula's error)
+    gaps: bool = False  # a data row has a blank cell where a value is looked for (it may show a formula's error)
     beside: tuple[str, int] | None = None  # a second table on the header row, not read: (table, 0-based sheet column)
     below: tuple[str, int, int, int] | None = None  # a second table under it, not read: (table, 1-based sheet row
     #   and 0-based sheet column of its header, its filled rows below that header)
@@ -490,13 +490,13 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         for i in np.flatnonzero(keep & np.logical_or.reduce([table == text for text in signatures]).any(axis=1)):
             if table[i, hours_at] is None or isinstance(table[i, hours_at], str):  # no hours on it: not an entry
                 keep[i] = False
-    needed = facts.needed
+    watched = facts.watched
     if merges:
         one_entry = _fill_merged_down(table, merges, first_row + recognition.header_row + 1,
                                       [first_col + at for at in positions], hours_at)
         keep[one_entry] = False
         filled = np.not_equal(table, None)
-    sheet.gaps = (bool(needed) and not filled[:, needed].all(axis=1)[keep].all()) or any(f.value is None for f in sheet.footers)
+    sheet.gaps = (bool(watched) and not filled[:, watched].all(axis=1)[keep].all()) or any(f.value is None for f in sheet.footers)
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet, None
@@ -1155,6 +1155,7 @@ class _ColumnFacts:
     numeric: list[bool]  # on a log: the column holds a date, a duration or an ID (all False elsewhere)
     hinted: list[bool]  # the column holds a date, a duration, a number or yes/no: text there can be a hint
     needed: list[int]  # where the columns an entry cannot do without are: required ones, and a log's IDs
+    watched: list[int]  # where a blank cell may be a formula's error or one saved without its result, to look up
     ids: list[int]  # where the ID columns are
 
 
@@ -1167,6 +1168,9 @@ def _column_facts(table: str, columns: tuple[str, ...]) -> _ColumnFacts:
         numeric=[contract.log and column.type in _NUMERIC_TYPES for column in described],
         hinted=[column.type in _HINTED_TYPES for column in described],
         needed=[k for k, column in enumerate(described) if contract.needed_in_rows(column)],
+        # a log's needed cells; every cell of the other tables, whose few rows read a blank as a fact
+        # (no planning meeting yet, Active, not enrolled, no Request for Payment)
+        watched=[k for k, column in enumerate(described) if not contract.log or contract.needed_in_rows(column)],
         ids=[k for k, column in enumerate(described) if column.type == "id"],
     )
 
@@ -1264,22 +1268,28 @@ _ERROR_CELL = re.compile(rb'<c\b(?=[^<>]*?\bt="e")([^<>]*)(?<!/)>(' + IN_CELL + 
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _FORMULA_CELL = re.compile(rb"<c\b([^<>]*)(?<!/)>([^<]*(?:<(?!/c>|c[\s>/]|f\b)[^<]*)*<f\b" + IN_CELL + rb")</c>")
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
+# a sheet holding a formula holds `</f>` or `<f>` (a shared formula's cells name its first, which has
+# one), its tag prefixed or not; one holding an error, a cell of type e
+_FORMULA_OR_ERROR = (b"f>", b't="e"')
 
 
 def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:
     """Error results of formula cells (`#DIV/0!`) put back where the reader gave an empty cell.
 
-    Asked only of an .xlsx/.xlsm sheet with a needed cell blank (``gaps``, rare): its XML is searched for
-    cells of type ``e``. The .xls and .ods readers give no way to tell an error from a blank.
+    Asked only of an .xlsx/.xlsm sheet with a blank cell where one is looked for (``gaps``: a needed
+    one of a log, any of the other tables), and of those only the sheets holding a formula: its XML is
+    searched for cells of type ``e`` and formulas saved without a result. The .xls and .ods readers
+    give no way to tell an error from a blank.
     """
-    _with_sheet_xml(path, data, sheets, lambda sheet, xml: _put_errors(sheet, _error_cells(xml)))
+    _with_sheet_xml(path, data, sheets, lambda sheet, xml: _put_errors(sheet, _error_cells(xml)), _FORMULA_OR_ERROR)
 
 
 def _with_sheet_xml(path: str, data: bytes | None, sheets: list[RawSheet],
-                    use: Callable[[RawSheet, Iterator[bytes]], None]) -> None:
+                    use: Callable[[RawSheet, Iterator[bytes]], None], holding: tuple[bytes, ...] = ()) -> None:
     """``use`` each of an .xlsx/.xlsm workbook's ``sheets`` with its XML in pieces (see :func:`.sheet_xml.pieces`),
-    to look at what the reader does not give; other formats are left as they are, and so is the rest
-    once a part cannot be read (the cells stay as the reader gave them)."""
+    to look at what the reader does not give (with ``holding``, only a sheet whose XML holds one of those
+    texts); other formats are left as they are, and so is the rest once a part cannot be read (the cells
+    stay as the reader gave them)."""
     if workbook_suffix(path) not in (".xlsx", ".xlsm"):
         return
     try:
@@ -1287,7 +1297,7 @@ def _with_sheet_xml(path: str, data: bytes | None, sheets: list[RawSheet],
             parts = sheet_parts(archive)
             for sheet in sheets:
                 part = parts.get(sheet.name)
-                if part is not None:
+                if part is not None and (not holding or holds(archive, part, holding)):
                     use(sheet, pieces(archive, part))
     except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return
@@ -1422,15 +1432,17 @@ def _error_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], FormulaError]
 
 
 def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaError]) -> None:
-    """The sheet's blank table cells and footer totals that hold an error or an uncalculated formula
-    in the workbook, given that error or formula."""
+    """The sheet's blank table cells that are looked for (see :class:`_ColumnFacts`: a log's description
+    may show `#N/A`) and footer totals that hold an error or an uncalculated formula in the workbook,
+    given that error or formula."""
     if not errors:
         return
     for footer in sheet.footers:
         if footer.value is None:
             footer.value = errors.get((footer.row, footer.col), None)
     row_of = {row: i for i, row in enumerate(sheet.rows.tolist())}
-    column_of = {column: k for k, column in enumerate(sheet.columns.values())}
+    watched = _column_facts(sheet.table, tuple(sheet.columns)).watched
+    column_of = {column: k for k, column in enumerate(sheet.columns.values()) if k in watched}
     for (row, column), shown in errors.items():
         i, k = row_of.get(row), column_of.get(column)
         if i is not None and k is not None and sheet.cells[i, k] is None:

@@ -38,6 +38,20 @@ def pieces(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
             yield places.placed(xml)
 
 
+def holds(archive: zipfile.ZipFile, part: str, marks: tuple[bytes, ...]) -> bool:
+    """Whether a sheet's XML holds any of ``marks`` (short texts, such as a tag's start), read a piece at
+    a time: a quick look before :func:`pieces`, which places every cell and row."""
+    tail = b""
+    keep = max(map(len, marks)) - 1
+    with archive.open(part) as stream:
+        for block in iter(lambda: stream.read(PIECE), b""):
+            xml = tail + block
+            if any(mark in xml for mark in marks):
+                return True
+            tail = xml[-keep:]
+    return False
+
+
 def _cut(blocks: Iterator[bytes]) -> Iterator[bytes]:
     """``blocks`` cut again just before a cell or a row starts (see :func:`pieces`)."""
     carry = b""

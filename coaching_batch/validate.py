@@ -121,7 +121,7 @@ def schema_for(table: Table, *, day_first: bool = False, readable: dict[str, pd.
     for column in table.columns:
         parser = _parser(column, day_first=day_first)
         checks = []
-        if parser is not None:
+        if parser is not None or (readable is not None and column.name in readable):  # a text column: see validate_table
             code = "CELL-ENUM" if column.type in ("enum", "yesno") else "CELL-TYPE"
             if readable is not None and column.name in readable:
                 check = partial(_readable, readable[column.name])
@@ -313,6 +313,9 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
         if parser is not None:
             parsed[column.name] = parser(cells[column.name])
     readable = {name: ~result.invalid for name, result in parsed.items()}
+    for column in table.columns:  # text is any value, but not a formula's error or a formula with no result
+        if column.name not in parsed and not (shown := cells[column.name].values_shown()).all():
+            readable[column.name] = pd.Series(shown, index=frame.index)
     for column in table.columns:
         if column.unique and column.name in parsed:
             text[column.name] = _as_read(text[column.name], parsed[column.name])

@@ -156,6 +156,11 @@ class Cells:
     def __len__(self) -> int:
         return len(self.raw)
 
+    def values_shown(self) -> np.ndarray:
+        """Whether each cell shows a value or nothing: False where it shows what a formula gives instead
+        of one (an error, a formula saved without its result; see :class:`.read.FormulaError`)."""
+        return self.kinds != _OTHER
+
     def where(self, *kinds: int) -> np.ndarray:
         return np.flatnonzero(np.isin(self.kinds, kinds))
 

@@ -103,6 +103,66 @@ def test_a_formula_saved_without_its_result_is_cell_type_quoting_the_formula_not
     assert typed["coach_log"]["_row"].tolist() == [2]
 
 
+def test_a_formula_with_no_result_or_an_error_in_an_optional_cell_is_cell_type_not_read_as_blank(tmp_path):
+    """On the assignments, the roster and the requests a blank cell is a fact: no planning meeting yet,
+    Active, no Request for Payment, not trained, the run's own program. A formula there saved without
+    its result (a workbook written by a script) or showing an error was read as that blank, without a
+    word: a payable stipend was silently not paid, a trained coach not qualified. Each is CELL-TYPE at
+    its cell now; a log's description showing one is still no finding (any text will do there)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Assignments"
+    sheet.append(["Program", "Candidate ID", "Coach ID", "Assigned Date", "Planning Meeting Date", "Status",
+                  "Goal 1", "Completion Date", "Payment Request Date"])
+    sheet.append([None, COACHEE, COACH, dt.date(2026, 1, 10), "=D2+5", "Completed", "Lead", dt.date(2026, 5, 20), "=H2+1"])
+    sheet.append(['="itss-coaching"', "300002", COACH, dt.date(2026, 1, 10), dt.date(2026, 1, 15),
+                  '=IF(H3="","Active","Completed")', '="Lead "&"team"', None, None])
+    sheet.append([None, "300003", COACH, dt.date(2026, 1, 10), dt.date(2026, 1, 15), None, None, None, None])
+    book.save(tmp_path / "assignments.xlsx")
+    roster = openpyxl.Workbook()
+    sheet = roster.active
+    sheet.title = "Roster"
+    for row in roster_rows([{"employee_id": COACH, "name": "Kay Coach", "grade": 7, "coach_training_date": "=DATE(2020,1,1)"},
+                            {"employee_id": COACHEE, "name": "Lee Candidate", "grade": 5}]):
+        sheet.append(row)
+    roster.save(tmp_path / "roster.xlsx")
+    log = openpyxl.Workbook()
+    sheet = log.active
+    sheet.title = "Log"
+    sheet.append(["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"])
+    sheet.append([COACHEE, COACH, dt.date(2026, 3, 3), "Phone", 1, '="met "&"twice"'])
+    log.save(tmp_path / "log.xlsx")
+    requests = xlsxwriter.Workbook(str(tmp_path / "requests.xlsx"))  # saved with its results, as Excel saves
+    sheet = requests.add_worksheet("Requests")
+    sheet.write_row(0, 0, ["Employee ID", "Request Date", "Enrollment Form Date", "Target Grade"])
+    sheet.write_row(1, 0, [COACHEE, "2026-01-05"])
+    sheet.write_formula(1, 2, "=VLOOKUP(A2,Forms!A:B,2,FALSE)", None, "#N/A")
+    sheet.write(1, 3, 6)
+    requests.close()
+    sheets_by_table: dict[str, list] = {}
+    for name in ("assignments.xlsx", "roster.xlsx", "log.xlsx", "requests.xlsx"):
+        for sheet in read_workbook(str(tmp_path / name), name).sheets:
+            sheets_by_table.setdefault(sheet.table, []).append((name, sheet))
+
+    typed, findings = validate(sheets_by_table)
+
+    saved = "is a formula with no result saved"
+    assert sorted((f.rule, f.file, f.cell, f.message.split(" is a ")[0]) for f in findings) == [
+        ("CELL-TYPE", "assignments.xlsx", "A3", 'Program ="itss-coaching"'),
+        ("CELL-TYPE", "assignments.xlsx", "E2", "Planning Meeting Date =D2+5"),
+        ("CELL-TYPE", "assignments.xlsx", "F3", 'Status =IF(H3="","Active","Completed")'),
+        ("CELL-TYPE", "assignments.xlsx", "G3", 'Goal 1 ="Lead "&"team"'),
+        ("CELL-TYPE", "assignments.xlsx", "I2", "Payment Request Date =H2+1"),
+        ("CELL-TYPE", "requests.xlsx", "C2", "Enrollment Form Date #N/A"),
+        ("CELL-TYPE", "roster.xlsx", "L2", "Coach Training Date =DATE(2020,1,1)"),
+    ]
+    assert all(saved in f.message for f in findings if f.file != "requests.xlsx")
+    assert typed["assignments"]["candidate_id"].tolist() == ["300003"]  # a blank cell is still blank
+    assert typed["coach_log"]["_row"].tolist() == [2]
+
+
 # ------------------------------------------------------------------------------------ milestones
 
 
