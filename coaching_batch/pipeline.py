@@ -425,7 +425,7 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
 
     ``delivered``: payments on delivered sheets that the ledger lacks and a dry run did not record
     (Payment ID → the sheet's as-of date), paid all the same (recovery.check_delivered)."""
-    from .rules.pairs import FORMER_ID_COLUMNS, band_topics, ids_under_former_names  # the rules are loaded by now
+    from .rules.pairs import FORMER_ID_COLUMNS, ids_under_former_names, pair_finding  # the rules are loaded by now
 
     pairs = result.pairs
     # each coaching's IDs under a program name the ledger knows and this run does not use
@@ -452,17 +452,14 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
     if paid:
         pairs["paid_on"] = pd.to_datetime(pairs["payment_id"].map(lambda p: paid.get(p)))
         already = pairs["payment_id"].isin(list(paid))
-        bands = pd.Series(band_topics(pairs), index=pairs.index)
         for index in pairs.index[already]:
             pair = pairs.loc[index]
             paid_on = paid[pair["payment_id"]]
-            if pair["payment_eligible"]:
-                result.findings.append(finding(
-                    "PAYMENT-ALREADY-PAID",
+            if pair["payment_eligible"]:  # at its assignment row; the next band's is its own, week after week
+                result.findings.append(pair_finding(
+                    "PAYMENT-ALREADY-PAID", pair,
                     f"The stipend for this pair (Payment ID {pair['payment_id']}) was paid by the run of "
-                    f"{paid_on:%Y-%m-%d}; it is not paid again",
-                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"],
-                    topic=bands[index]))  # the next band's is its own, week after week
+                    f"{paid_on:%Y-%m-%d}; it is not paid again"))
             reason = f"paid on {paid_on:%Y-%m-%d}"
             pairs.loc[index, "reasons"] = "; ".join(r for r in (pair["reasons"], reason) if r)
         held = former[former["payment_id"].isin(list(paid)) & ~former.index.isin(pairs.index[already])]
@@ -471,17 +468,15 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
             pair = pairs.loc[index]
             paid_on = paid[earlier]
             if pair["payment_eligible"]:
-                result.findings.append(finding(
-                    "PAYMENT-PAID-UNDER-OTHER-NAME",
+                result.findings.append(pair_finding(
+                    "PAYMENT-PAID-UNDER-OTHER-NAME", pair,
                     f"The stipend for this coaching was paid by the run of {paid_on:%Y-%m-%d} as Payment ID {earlier}, "
                     f"under the program name '{program}', which these two people have no coaching of in this run (was "
                     f"the policy file's name changed, or the Program cell?): it is held, not paid again as "
                     f"{pair['payment_id']} under '{pair['program']}'",
                     fix=f"Keep the program's name: with name = \"{program}\" in the policy file this is the stipend "
                         f"already paid (Payment IDs come from the name). Only if it truly is a new stipend, void the "
-                        f"earlier payment (`coaching-batch ledger void {earlier} --reason ...`) and the next run pays it.",
-                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"],
-                    topic=bands[index]))
+                        f"earlier payment (`coaching-batch ledger void {earlier} --reason ...`) and the next run pays it."))
             reason = f"held: paid on {paid_on:%Y-%m-%d} as {earlier} under '{program}'"
             pairs.loc[index, "reasons"] = "; ".join(r for r in (pair["reasons"], reason) if r)
         pairs.loc[already | pairs.index.isin(held.index), "payment_eligible"] = False

@@ -160,6 +160,8 @@ def test_pairs_paid_before_show_already_paid_and_the_date(weeks):
     week3 = exception_rows(weeks["out"][2])
     already = find(week3, "PAYMENT-ALREADY-PAID")
     assert len(already) == 5 and all(r["Severity"] == "Info" for r in already)
+    # at the pair's assignment, as every other finding about a pair is, and Open since the week it was paid
+    assert {(r["File"], r["Sheet"], r["Cell"]) for r in already} == {("Assignments and Planning.xlsx", "Assignments", None)}
     pairs = openpyxl.load_workbook(weeks["out"][2] / "results.xlsx")["Pairs"]
     rows = list(pairs.iter_rows(values_only=True))
     header = rows[0]
@@ -468,7 +470,9 @@ def test_a_renamed_assignments_workbook_leaves_its_pairs_findings_open_since_the
 
     before = pairs(week1, "Assignments and Planning.xlsx")
     assert {rule for rule, *_ in before} >= {"PAIR-OVERDUE", "PAIR-INACTIVE", "PAIR-AT-RISK", "PAIR-NOT-STARTED"}
-    assert pairs(week2, "Assignments 2026-27.xlsx") == [
+    paid = [row for row in pairs(week2, "Assignments 2026-27.xlsx") if row[0] == "PAYMENT-ALREADY-PAID"]
+    assert paid == [("PAYMENT-ALREADY-PAID", "113402", "104233", "New", dt.datetime(2026, 11, 21), 0)]  # paid in week 1
+    assert [row for row in pairs(week2, "Assignments 2026-27.xlsx") if row not in paid] == [
         (rule, candidate, coach, "Open", dt.datetime(2026, 11, 20), 1) for rule, candidate, coach, *_ in before]
     assert not [r for r in week2 if r["File"] == "Assignments and Planning.xlsx"]  # nothing Resolved under the old name
 
