@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from json.encoder import encode_basestring as _encode_text
 from pathlib import PurePath
 from typing import Any
@@ -158,8 +159,23 @@ def dumps_indented(value: Any, indent: str = "  ") -> str:
     return "".join(parts)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+@lru_cache(maxsize=16)
+def _flat_encoder(inner: str) -> Callable[[dict], str]:
+    """The C encoder for a dict of plain values whose items go on lines starting ``inner``: with no
+    indent, the standard library encodes in C, and an item separator holding the line break and the
+    indent gives the indented text (a run's findings and pairs are tens of thousands of such dicts)."""
+    return json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=("," + inner, ": ")).encode
+
+
 def _dump(value: Any, newline: str, indent: str, emit) -> None:
     kind = type(value)
+    if kind is dict and value and all(type(item) in _SCALARS for item in value.values()):
+        inner = newline + indent
+        emit("{" + inner + _flat_encoder(inner)(value)[1:-1] + newline + "}")
+        return
     if kind is str:
         emit(_encode_text(value))
     elif value is None:
