@@ -66,8 +66,13 @@ def finding_key(f: Finding) -> str:
     or ``\\`` inside a part is escaped with a backslash so two different findings never share a key.
     A finding whose row moved (a row deleted or inserted above it) is found by :func:`moved_findings`.
     """
-    parts = (f.rule, f.file, f.sheet, f.cell, f.candidate_id, f.coach_id) + ((f.topic,) if f.topic else ())
-    return "|".join(str(p or "").replace("\\", "\\\\").replace("|", "\\|") for p in parts)
+    parts = [str(p or "") for p in (f.rule, f.file, f.sheet, f.cell, f.candidate_id, f.coach_id)]
+    if f.topic:
+        parts.append(str(f.topic))
+    key = "|".join(parts)
+    if "\\" in key or key.count("|") >= len(parts):  # a part holds one: escape them (rare; a run has many findings)
+        key = "|".join(p.replace("\\", "\\\\").replace("|", "\\|") for p in parts)
+    return key
 
 
 def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Iterable[Finding] | None = None) -> dict[str, str]:
@@ -382,6 +387,8 @@ def _tracked(f: Finding, status: str, first_seen: date, as_of: date) -> TrackedF
 
 
 def _as_date(value: object, default: date) -> date:
+    if type(value) is date:  # as the ledger gives it: the rest is for other values kept by hand
+        return value
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
