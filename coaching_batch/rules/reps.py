@@ -114,20 +114,24 @@ def judge_coach_activity(pairs: pd.DataFrame, activity: CoachActivity, context: 
     last_of_pair = context.latest_meetings(pairs)
     last_of = last_of_pair.groupby(pairs["coach_id"].reindex(last_of_pair.index)).max()
     active = pairs[pairs["status"].eq("Active") & pairs["judged"]]
-    for coach_id, group in active.groupby("coach_id", sort=True):
-        group = group.sort_values(["start", "candidate_id"], kind="stable")  # not the order of the rows
+    # each coach's active pairs by start, not in the order of the rows (a coach with no start last)
+    coaches: dict[str, list[dict]] = {}
+    for pair in pair_records(active.sort_values(["coach_id", "start", "candidate_id"], kind="stable"),
+                             "coach_id", "candidate_id", "start"):
+        coaches.setdefault(pair["coach_id"], []).append(pair)
+    for coach_id, group in coaches.items():
         last = last_of.get(coach_id, pd.NaT)
-        coachees = ", ".join(group["candidate_id"].astype(str))
+        coachees = ", ".join(str(pair["candidate_id"]) for pair in group)
         if pd.notna(last):
             if last >= quiet_since:
                 continue
             seen = f"latest {log} {day_text(last)}, {days_text((as_of - last).days)} before {day_text(as_of)}"
         else:
-            first = group["start"].min()
+            first = group[0]["start"]  # the earliest: the pairs are in order of start
             if pd.isna(first) or first >= quiet_since:
                 continue
             seen = f"no {log} since the first active pair started on {day_text(first)}"
-        pair = group.iloc[0]
+        pair = group[0]
         judgement.findings.append(finding("COACH-INACTIVE",
             f"{capital(words.coach)} {coach_id} looks inactive: {seen} (more than {days_text(activity.inactive_days)}); "
             f"active {words.candidates}: {coachees}",
