@@ -438,7 +438,7 @@ def _since(ctx, param, value: str | None) -> date | None:
     return None if value is None else _as_of(ctx, param, value)
 
 
-@app.group(short_help="Runs, payments, void; backup, restore, rebuild, verify.")
+@app.group(short_help="Runs, payments, export, void; backup, restore, rebuild, verify.")
 def ledger() -> None:
     """The ledger: runs and payments; export, void; backup, restore, rebuild, verify.
 
