@@ -266,7 +266,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         raise _Refused("--send-notices needs --smtp-config FILE")
     if smtp_config is not None and not send_notices:  # else the notices the user meant to send are not sent
         raise _Refused("--smtp-config is used only with --send-notices: add --send-notices to send the notices")
-    smtp = load_config_or_exit(smtp_config) if send_notices else None
+    smtp = load_config_or_exit(smtp_config, dry_run=dry_run) if send_notices else None
     options = RunOptions(inbox=inbox, as_of=as_of, out=out, program=program or (DEFAULT_PROGRAM,), state=state, dry_run=dry_run,
                          strict=strict, overwrite=overwrite, archive=archive, recursive=recursive, lock_wait=lock_wait,
                          certificate_template=certificate_template)
@@ -438,7 +438,7 @@ def _since(ctx, param, value: str | None) -> date | None:
     return None if value is None else _as_of(ctx, param, value)
 
 
-@app.group(short_help="Runs, payments, void; backup, restore, rebuild, verify.")
+@app.group(short_help="Runs, payments, export, void; backup, restore, rebuild, verify.")
 def ledger() -> None:
     """The ledger: runs and payments; export, void; backup, restore, rebuild, verify.
 

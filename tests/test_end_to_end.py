@@ -994,14 +994,14 @@ def test_a_bare_command_group_prints_its_help_and_exits_0(group, capsys):
 
 
 def test_the_ledger_groups_help_names_every_thing_it_does(capsys):
-    """Listed with the other commands, and atop its own help: backup, restore, rebuild and verify too."""
+    """Listed with the other commands, and atop its own help: export, backup, restore, rebuild and verify too."""
     for args in (["--help"], ["ledger", "--help"]):
         with pytest.raises(SystemExit):
             main(args)
         shown = capsys.readouterr().out
         described = next(line for line in shown.splitlines() if line.startswith("  ledger ")) if args == ["--help"] \
             else " ".join(shown.split("Options:")[0].split())
-        assert all(word in described.lower() for word in ("runs", "payments", "void", "backup", "restore", "rebuild", "verify"))
+        assert all(word in described.lower() for word in ("runs", "payments", "export", "void", "backup", "restore", "rebuild", "verify"))
 
 
 def test_a_usage_error_in_a_group_is_one_error_line(capsys):

@@ -438,6 +438,16 @@ def test_a_username_without_the_password_variable_stops_before_sending(capsys, o
     assert recorder.received == []
 
 
+def test_a_dry_run_lists_the_notices_without_the_password_variable(capsys, outputs, smtp, monkeypatch):
+    """The coordinator previews the week's notices at a desk where only the scheduled job has the password."""
+    recorder, port = smtp
+    monkeypatch.delenv(PASSWORD_VARIABLE, raising=False)
+    status, stdout, stderr = send(capsys, outputs, smtp_config(outputs.parent, port, username="coaching"), "--dry-run")
+    assert status == 0 and stderr == ""
+    assert "Would send" in stdout and "dry run: nothing sent or recorded" in stdout
+    assert recorder.received == [] and recorder.logins == []
+
+
 def test_a_password_in_the_config_file_is_refused(capsys, outputs, smtp):
     recorder, port = smtp
     status, _, stderr = send(capsys, outputs, smtp_config(outputs.parent, port, username="coaching", password="hunter2"))

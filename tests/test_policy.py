@@ -109,6 +109,19 @@ def test_the_readmes_table_of_rule_codes_holds_every_code():
     assert set(re.findall(r"`([A-Z]+(?:-[A-Z]+)+)`", table)) == set(CATALOGUE)
 
 
+def test_the_readmes_examples_of_policy_errors_are_what_a_copy_of_the_preset_gives():
+    """Its copy is what `programs show support-mentoring > our-mentoring.toml` saves: the README quoted
+    a misspelt max_hours at line 25 of it, where the file has it at line 27."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    for preset, file, (wrong, right) in (("support-mentoring", "our-mentoring.toml", ("max_hours", "max_hour")),
+                                          ("itss-coaching", "our-itss.toml", ("candidate_minimum = 40", "candidate_minimum = 40%"))):
+        shown_by_programs_show = with_defaults(preset_text(preset), policy_from_toml(preset_text(preset), preset), preset)
+        with pytest.raises(UsageError) as refused:
+            policy_from_toml(shown_by_programs_show.replace(wrong, right, 1), file)
+        shown = str(refused.value)
+        assert f"`Error: {shown}" in text or f"`Error: {shown[:shown.index(')') + 1]}" in text, shown
+
+
 def test_the_readmes_stipend_schedule_loads_and_pays_as_it_says():
     block = README.read_text(encoding="utf-8").split("```toml\n", 1)[1].split("```", 1)[0]
     itss = preset_text("itss-coaching")

@@ -41,12 +41,12 @@ class Seconds(click.ParamType):
 WAIT_DEFAULT = f" [default: {LOCK_WAIT_SECONDS:g} seconds; 0 or more]"  # the end of a --wait option's help
 
 
-def load_config_or_exit(path: Path) -> SmtpConfig:
+def load_config_or_exit(path: Path, *, dry_run: bool = False) -> SmtpConfig:
     """The SMTP config, or one ``Error:`` line and exit status 2."""
     from .config import load_smtp_config  # the email package: loaded only when notices are sent
 
     try:
-        return load_smtp_config(path)
+        return load_smtp_config(path, sending=not dry_run)
     except CoachingBatchError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(CANNOT_SEND)
@@ -99,5 +99,5 @@ def notices_send(out_dir: Path, smtp_config: Path, state: Path | None, dry_run: 
     Exit status: 0 every notice due was sent; 1 some were not (each is one line on stderr and goes
     out on the next send); 2 none could be, or the server or config cannot be used.
     """
-    config = load_config_or_exit(smtp_config)
+    config = load_config_or_exit(smtp_config, dry_run=dry_run)
     sys.exit(send_and_echo(out_dir, config, state_dir=state, dry_run=dry_run, lock_wait=lock_wait))

@@ -44,9 +44,10 @@ class SmtpConfig:
         return f"SmtpConfig(host={self.host!r}, port={self.port}, sender={self.sender!r}, starttls={self.starttls})"
 
 
-def load_smtp_config(path: Path, environ: Mapping[str, str] | None = None) -> SmtpConfig:
+def load_smtp_config(path: Path, environ: Mapping[str, str] | None = None, *, sending: bool = True) -> SmtpConfig:
     """The config in ``path``, with the password from ``environ`` (default: the process's environment);
-    any problem is a UsageError naming the file and the key."""
+    any problem is a UsageError naming the file and the key. A dry run (``sending`` false) logs in to
+    nothing, so it does not need the password."""
     environ = os.environ if environ is None else environ
     path = Path(path)
     try:
@@ -90,7 +91,7 @@ def load_smtp_config(path: Path, environ: Mapping[str, str] | None = None) -> Sm
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
         raise UsageError(f"{path}: 'timeout' should be a number of seconds, not {timeout!r}")
     password = environ.get(PASSWORD_VARIABLE) or None
-    if username and password is None:
+    if username and password is None and sending:
         raise UsageError(f"{path} names a username but the environment variable {PASSWORD_VARIABLE} is not set")
     return SmtpConfig(host=host, port=port, sender=email_address(sender), starttls=starttls,
                       coordinator=email_address(coordinator), username=username.strip() if username else None,
