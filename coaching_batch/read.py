@@ -144,6 +144,11 @@ class UncalculatedFormula(FormulaError):
         return self.code or "(a formula)"
 
 
+# what to do about a formula saved without its result: nothing in its cell is wrong
+SAVE_TO_CALCULATE = ("Open the workbook in Excel or LibreOffice and save it (its formulas' results are then saved "
+                     "with it), then re-run.")
+
+
 @dataclass
 class Footer:
     """A `Total Hours` footer row of a log sheet: the value typed beside the label."""

@@ -159,6 +159,7 @@ def test_a_formula_with_no_result_or_an_error_in_an_optional_cell_is_cell_type_n
         ("CELL-TYPE", "roster.xlsx", "L2", "Coach Training Date =DATE(2020,1,1)"),
     ]
     assert all(saved in f.message for f in findings if f.file != "requests.xlsx")
+    assert {f.fix.split(" (")[0] for f in findings if f.file != "requests.xlsx"} == {"Open the workbook in Excel or LibreOffice and save it"}
     assert typed["assignments"]["candidate_id"].tolist() == ["300003"]  # a blank cell is still blank
     assert typed["coach_log"]["_row"].tolist() == [2]
 
@@ -217,6 +218,8 @@ def test_a_formula_saved_with_0_in_a_workbook_calculated_on_opening_is_cell_type
         ("CELL-TYPE", "Log", "E2", f"Duration =0.5+0.5 {saved}"),
         ("CELL-TYPE", "Pairs", "D2", f"Planning Meeting Date =C2+8 {saved}"),
     ]
+    assert {f.fix for f in findings} == {"Open the workbook in Excel or LibreOffice and save it (its formulas' results "
+                                         "are then saved with it), then re-run."}  # nothing in the cell to correct
     assert typed["coach_log"]["_row"].tolist() == [5, 6]
     assert typed["coach_log"]["duration"].tolist() == [60, 0]  # the told result; the typed 0 (LOG-DURATION-INVALID)
 
