@@ -92,6 +92,10 @@ _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more together
 _FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______"
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
+# a workbook that asks to be calculated when opened: written by a program that does not calculate formulas
+_FULL_CALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
+# what such a program saves as a formula's result in its stead (xlsxwriter: 0), as the reader gives it
+_ZERO_SHOWN = (0, time(0), timedelta(0))
 EXCEL_1904_OFFSET_DAYS = 1462  # serial n of the 1904 date system is serial n + 1462 of the 1900 one
 # An .ods of the 1904 system gives a time typed in a date-formatted cell dated on its day zero
 _DAY_ZERO_1904 = date(1904, 1, 1)
@@ -140,6 +144,11 @@ class UncalculatedFormula(FormulaError):
         return self.code or "(a formula)"
 
 
+# what to do about a formula saved without its result: nothing in its cell is wrong
+SAVE_TO_CALCULATE = ("Open the workbook in Excel or LibreOffice and save it (its formulas' results are then saved "
+                     "with it), then re-run.")
+
+
 @dataclass
 class Footer:
     """A `Total Hours` footer row of a log sheet: the value typed beside the label."""
@@ -175,6 +184,7 @@ class RawSheet:
     labels: dict[str, Label] = field(default_factory=dict)  # role → label above a log's table
     continued: bool = False  # a log page that says it continues another, or is continued
     gaps: bool = False  # a data row has a blank cell where a value is looked for (it may show a formula's error)
+    zeros: bool = False  # a cell under the header reads 0 (it may be a formula never calculated, see _ZERO_SHOWN)
     beside: tuple[str, int] | None = None  # a second table on the header row, not read: (table, 0-based sheet column)
     below: tuple[str, int, int, int] | None = None  # a second table under it, not read: (table, 1-based sheet row
     #   and 0-based sheet column of its header, its filled rows below that header)
@@ -359,6 +369,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 
     grid = _grid(body, max(recognition.columns.values()) + 1)
     blank, distinct = _blank_mask(grid)
+    sheet.zeros = any(zero in distinct for zero in _ZERO_SHOWN)
     present = ~blank
     positions = list(recognition.columns.values())
     table, filled = grid[:, positions], present[:, positions]
@@ -1273,15 +1284,33 @@ _FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]*)</f>")
 _FORMULA_OR_ERROR = (b"f>", b't="e"')
 
 
-def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:
+def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet], uncalculated: bool = False) -> None:
     """Error results of formula cells (`#DIV/0!`) put back where the reader gave an empty cell.
 
     Asked only of an .xlsx/.xlsm sheet with a blank cell where one is looked for (``gaps``: a needed
     one of a log, any of the other tables), and of those only the sheets holding a formula: its XML is
     searched for cells of type ``e`` and formulas saved without a result. The .xls and .ods readers
     give no way to tell an error from a blank.
+
+    With ``uncalculated`` (a workbook marked to be calculated on opening, see :func:`_calculates_on_opening`),
+    a formula whose saved result is 0 is one saved without its result too: the 0 its writer put in its
+    stead is given as that formula where it is looked for (and also asked of the sheets showing a 0).
     """
-    _with_sheet_xml(path, data, sheets, lambda sheet, xml: _put_errors(sheet, _error_cells(xml)), _FORMULA_OR_ERROR)
+    _with_sheet_xml(path, data, sheets, lambda sheet, xml: _put_errors(sheet, _error_cells(xml, uncalculated)),
+                    _FORMULA_OR_ERROR)
+
+
+def _calculates_on_opening(path: str, data: bytes | None) -> bool:
+    """Whether an .xlsx/.xlsm workbook asks to be calculated when it is opened (``fullCalcOnLoad``):
+    written by a program that does not calculate formulas (xlsxwriter, an export of another system),
+    which saves 0 as each formula's result unless told the result. A workbook saved by Excel has its results."""
+    if workbook_suffix(path) not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        with _zip(path, data) as archive, archive.open("xl/workbook.xml") as stream:
+            return bool(_FULL_CALC_ON_LOAD.search(stream.read(1 << 16)))
+    except (KeyError, *ARCHIVE_ERRORS):
+        return False
 
 
 def _with_sheet_xml(path: str, data: bytes | None, sheets: list[RawSheet],
@@ -1410,10 +1439,11 @@ def _negative_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], float]:
     return found
 
 
-def _error_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], FormulaError]:
+def _error_cells(pieces: Iterable[bytes], uncalculated: bool = False) -> dict[tuple[int, int], FormulaError]:
     """(1-based row, 0-based column) → what the cell shows instead of a value: every cell of type
     ``e`` in a sheet's XML (in ``pieces``, see :func:`.sheet_xml.pieces`: its error code), and every formula
-    saved without a result (its formula)."""
+    saved without a result (its formula) — with ``uncalculated``, also every one saved with the result 0
+    (see :func:`_restore_formula_errors`)."""
     found: dict[tuple[int, int], FormulaError] = {}
     for xml in pieces:
         if b't="e"' in xml:
@@ -1424,11 +1454,26 @@ def _error_cells(pieces: Iterable[bytes]) -> dict[tuple[int, int], FormulaError]
         if b"<f" in xml:
             for match in _FORMULA_CELL.finditer(xml):
                 at = position(match[1])
-                if at and not _CELL_VALUE.search(match[2]):
+                if at and _no_result(match[1], match[2], uncalculated):
                     formula = _FORMULA_TEXT.search(match[2])
                     text = html.unescape(formula[1].decode("utf-8", "replace")).strip() if formula else ""
                     found.setdefault(at, UncalculatedFormula(f"={text}" if text else ""))
     return found
+
+
+def _no_result(attributes: bytes, content: bytes, uncalculated: bool) -> bool:
+    """Whether a formula cell's XML saves no result for it: none at all, or, in a workbook marked to be
+    calculated on opening (``uncalculated``), an empty one or a number 0 (a text, a yes/no or an error
+    saved is a result its writer was told)."""
+    value = _CELL_VALUE.search(content)
+    if value is None:
+        return True
+    return uncalculated and (not value[1].strip() or (_ZERO_VALUE.match(value[1]) is not None
+                                                          and _TYPED_NOT_NUMBER.search(attributes) is None))
+
+
+_ZERO_VALUE = re.compile(rb"\s*[-+]?(?:0+\.?0*|\.0+)(?:[Ee][-+]?\d+)?\s*$")  # 0, 0.0, -0, 0E+0
+_TYPED_NOT_NUMBER = re.compile(rb'\bt="(?!n")')
 
 
 def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaError]) -> None:
@@ -1438,15 +1483,20 @@ def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaError]) ->
     if not errors:
         return
     for footer in sheet.footers:
-        if footer.value is None:
-            footer.value = errors.get((footer.row, footer.col), None)
+        if footer.value is None or _is_zero(footer.value):
+            footer.value = errors.get((footer.row, footer.col), footer.value)
     row_of = {row: i for i, row in enumerate(sheet.rows.tolist())}
     watched = _column_facts(sheet.table, tuple(sheet.columns)).watched
     column_of = {column: k for k, column in enumerate(sheet.columns.values()) if k in watched}
     for (row, column), shown in errors.items():
         i, k = row_of.get(row), column_of.get(column)
-        if i is not None and k is not None and sheet.cells[i, k] is None:
+        if i is not None and k is not None and (sheet.cells[i, k] is None or _is_zero(sheet.cells[i, k])):
             sheet.cells[i, k] = shown
+
+
+def _is_zero(cell: object) -> bool:
+    """A cell as the reader gives the result 0 saved for a formula (see :data:`_ZERO_SHOWN`); never yes/no."""
+    return cell.__class__ is not bool and cell in _ZERO_SHOWN
 
 
 def _carry_labels(sheets: list[RawSheet]) -> None:
@@ -1550,8 +1600,13 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             result.note = f"holds {' and '.join(dict.fromkeys(others))} only: no table to read"
         _carry_labels(result.sheets)
         gaps = [sheet for sheet in result.sheets if sheet.gaps]
+        # a 0 may be a formula never calculated, in a workbook asking to be: the workbook is asked only then
+        zeros = [sheet for sheet in result.sheets if sheet.zeros and not sheet.gaps]
+        uncalculated = any(sheet.zeros for sheet in result.sheets) and _calculates_on_opening(path, data)
+        if uncalculated:
+            gaps += zeros
         if gaps:  # an empty-looking cell may be a formula's error: asked only then
-            _restore_formula_errors(path, data, gaps)
+            _restore_formula_errors(path, data, gaps, uncalculated)
         late = [sheet for sheet in result.sheets if _late_times(sheet)]
         if late:  # a late time of day may be a negative time: asked only then
             _restore_negative_times(path, data, late)

@@ -22,7 +22,7 @@ from . import settings, values
 from .contracts import Column, Table, tables
 from .findings import Finding, finding
 from .forked import Forked
-from .read import FormulaError, Label, RawSheet, UncalculatedFormula
+from .read import SAVE_TO_CALCULATE, FormulaError, Label, RawSheet, UncalculatedFormula
 
 META = ["_file", "_sheet", "_row", "_src"]  # where each row came from
 
@@ -247,7 +247,9 @@ def _fix(rule: str, column: Column, value: object, *, day_first: bool) -> str | 
     """What to type instead, in plain words (None: the catalogue's fix): the allowed values, the one
     a mistyped choice looks like, the forms a date or a duration is read in. A suggestion only: the
     cell stays a finding and is never read as the value suggested."""
-    if isinstance(value, (UncalculatedFormula, FormulaError)):
+    if isinstance(value, UncalculatedFormula):
+        return SAVE_TO_CALCULATE
+    if isinstance(value, FormulaError):
         return None
     shown = value.strip() if isinstance(value, str) else None
     if rule == "CELL-ENUM":

@@ -675,7 +675,9 @@ def test_a_footer_counts_the_rows_left_out_for_a_bad_cell_and_names_those_whose_
 def test_a_footer_total_showing_a_formula_error_or_saved_without_its_result_is_said_so_at_its_cell(tmp_path):
     """`=SUM()` under Total Hours showing #REF! (its rows deleted), or saved by a script without its
     result: the reader gives the cell as empty, and the total was passed over as the form's empty
-    line, unchecked and unsaid. It is a LOG-TOTAL-MISMATCH at its cell quoting what the cell shows."""
+    line, unchecked and unsaid. It is a LOG-TOTAL-MISMATCH at its cell quoting what the cell shows.
+    So is one exported with xlsxwriter, which saves 0 as its result for Excel to calculate on opening
+    ("Total Hours says 0.00 h" was a mismatch against a 0 that Excel never shows)."""
     import openpyxl
 
     header, entry = ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration"], ["200", "100", "2026-02-02", "Phone", 1.5]
@@ -691,11 +693,22 @@ def test_a_footer_total_showing_a_formula_error_or_saved_without_its_result_is_s
     for row in (header, entry, ["Total Hours", None, None, None, "=SUM(E2:E2)"]):  # openpyxl saves no result
         book.active.append(row)
     book.save(tmp_path / "unsaved.xlsx")
-    footers = [(name, sheet.name, footer, None) for name in ("error.xlsx", "unsaved.xlsx")
+    book = xlsxwriter.Workbook(str(tmp_path / "exported.xlsx"))
+    sheet = book.add_worksheet("Log")
+    sheet.write_row(0, 0, header)
+    sheet.write_row(1, 0, entry)
+    sheet.write_string(2, 0, "Total Hours")
+    sheet.write_formula(2, 4, "=SUM(E2:E2)")  # saved with the result 0, calculated on opening
+    book.close()
+    footers = [(name, sheet.name, footer, None) for name in ("error.xlsx", "unsaved.xlsx", "exported.xlsx")
                for sheet in read_workbook(str(tmp_path / name), name).sheets for footer in sheet.footers]
-    entries = _entries([("error.xlsx", "Log", 2, "coach_log", "200", "100", 90), ("unsaved.xlsx", "Log", 2, "coach_log", "200", "100", 90)])
-    assert sorted((f.rule, f.file, f.cell, f.message.split(" but ")[0]) for f in check_footers(entries, footers)) == [
+    entries = _entries([(name, "Log", 2, "coach_log", "200", "100", 90) for name in ("error.xlsx", "unsaved.xlsx", "exported.xlsx")])
+    found = check_footers(entries, footers)
+    assert [f.fix.split(" (")[0] for f in found if f.file != "error.xlsx"] == ["Open the workbook in Excel or LibreOffice and save it"] * 2
+    assert sorted((f.rule, f.file, f.cell, f.message.split(" but ")[0]) for f in found) == [
         ("LOG-TOTAL-MISMATCH", "error.xlsx", "E3", "Total Hours #REF! is a formula error (fix the formula)"),
+        ("LOG-TOTAL-MISMATCH", "exported.xlsx", "E3", "Total Hours =SUM(E2:E2) is a formula with no result saved "
+                                                     "(open the workbook in Excel or LibreOffice and save it)"),
         ("LOG-TOTAL-MISMATCH", "unsaved.xlsx", "E3", "Total Hours =SUM(E2:E2) is a formula with no result saved "
                                                    "(open the workbook in Excel or LibreOffice and save it)"),
     ]

@@ -159,8 +159,74 @@ def test_a_formula_with_no_result_or_an_error_in_an_optional_cell_is_cell_type_n
         ("CELL-TYPE", "roster.xlsx", "L2", "Coach Training Date =DATE(2020,1,1)"),
     ]
     assert all(saved in f.message for f in findings if f.file != "requests.xlsx")
+    assert {f.fix.split(" (")[0] for f in findings if f.file != "requests.xlsx"} == {"Open the workbook in Excel or LibreOffice and save it"}
     assert typed["assignments"]["candidate_id"].tolist() == ["300003"]  # a blank cell is still blank
     assert typed["coach_log"]["_row"].tolist() == [2]
+
+
+def _exported(path: Path, calculates_on_opening: bool = True) -> Path:
+    """A log and an assignments sheet as another system exports them with xlsxwriter: formulas given
+    no result are saved with the result 0, the workbook marked to be calculated when opened. Without
+    ``calculates_on_opening``, as Excel saves the same cells: the 0s are the formulas' results."""
+    book = xlsxwriter.Workbook(str(path))
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    log = book.add_worksheet("Log")
+    log.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"])
+    for row, what in enumerate(["duration formula", "date formula", "ID formula", "told its result", "typed 0"], start=1):
+        log.write_row(row, 0, [COACHEE, COACH])
+        log.write_datetime(row, 2, dt.datetime(2026, 3, row), day)
+        log.write_row(row, 3, ["Phone", 1, what])
+    log.write_formula(1, 4, "=0.5+0.5")
+    log.write_formula(2, 2, "=DATE(2026,3,2)", day)
+    log.write_formula(3, 0, f'="{COACHEE[:3]}"&"{COACHEE[3:]}"')
+    log.write_formula(4, 4, "=0.5+0.5", None, 1.0)  # the exporting program worked out the result
+    log.write_number(5, 4, 0)
+    pairs = book.add_worksheet("Pairs")
+    pairs.write_row(0, 0, ["Candidate ID", "Coach ID", "Assigned Date", "Planning Meeting Date", "Payment Request Date"])
+    pairs.write_row(1, 0, [COACHEE, COACH])
+    pairs.write_datetime(1, 2, dt.datetime(2026, 1, 2), day)
+    pairs.write_formula(1, 3, "=C2+8", day)
+    pairs.write_formula(1, 4, "=D2+100", day, 46100)
+    book.close()
+    if not calculates_on_opening:
+        import zipfile
+
+        with zipfile.ZipFile(path) as source:
+            parts = {info.filename: source.read(info) for info in source.infolist()}
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b' fullCalcOnLoad="1"', b"")
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+            for name, data in parts.items():
+                target.writestr(name, data)
+    return path
+
+
+def test_a_formula_saved_with_0_in_a_workbook_calculated_on_opening_is_cell_type_quoting_the_formula(tmp_path):
+    """An export written with xlsxwriter saves 0 as a formula's result and leaves Excel to calculate it on
+    opening: Excel shows a Duration of 1:00, a date, an ID, a planning meeting, while the run read 0 and
+    said "has a duration of 0.00 h", "'00:00:00' is not a date", "Candidate ID 0 … not in the roster", or
+    took the pair as not started. Each such cell is a formula with no result saved, at its cell, quoting it.
+    A result the exporting program worked out and saved (1.0) is read, and so is a 0 typed as a number;
+    in a workbook Excel saved, a formula's 0 is its result."""
+    workbook = read_workbook(str(_exported(tmp_path / "export.xlsx")), "export.xlsx")
+    typed, findings = validate({sheet.table: [("export.xlsx", sheet)] for sheet in workbook.sheets})
+
+    saved = ("is a formula with no result saved (the workbook was made by a program that does not calculate "
+             "formulas): open it in Excel or LibreOffice and save it")
+    assert sorted((f.rule, f.sheet, f.cell, f.message) for f in findings) == [
+        ("CELL-TYPE", "Log", "A4", f'Candidate ID ="300"&"001" {saved}'),
+        ("CELL-TYPE", "Log", "C3", f"Date =DATE(2026,3,2) {saved}"),
+        ("CELL-TYPE", "Log", "E2", f"Duration =0.5+0.5 {saved}"),
+        ("CELL-TYPE", "Pairs", "D2", f"Planning Meeting Date =C2+8 {saved}"),
+    ]
+    assert {f.fix for f in findings} == {"Open the workbook in Excel or LibreOffice and save it (its formulas' results "
+                                         "are then saved with it), then re-run."}  # nothing in the cell to correct
+    assert typed["coach_log"]["_row"].tolist() == [5, 6]
+    assert typed["coach_log"]["duration"].tolist() == [60, 0]  # the told result; the typed 0 (LOG-DURATION-INVALID)
+
+    as_excel_saves = read_workbook(str(_exported(tmp_path / "saved.xlsx", calculates_on_opening=False)), "saved.xlsx")
+    typed, findings = validate({sheet.table: [("saved.xlsx", sheet)] for sheet in as_excel_saves.sheets})
+    assert sorted((f.rule, f.cell) for f in findings) == [("CELL-TYPE", "C3"), ("CELL-TYPE", "D2")]  # 0 is no date
+    assert typed["coach_log"]["duration"].tolist() == [0, 60, 60, 0]
 
 
 # ------------------------------------------------------------------------------------ milestones

@@ -20,7 +20,7 @@ from ..contracts import tables as table_contracts
 from ..findings import TOTAL_MISMATCH_SUMS, Finding, finding
 from ..forked import Forked
 from ..policy import Programs, Words
-from ..read import Footer, FormulaError, UncalculatedFormula
+from ..read import SAVE_TO_CALCULATE, Footer, FormulaError, UncalculatedFormula
 from ..recognise import is_blank
 from ..validate import Tables
 from .dates import day_text, hours_text
@@ -702,6 +702,7 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
             f"{says}{TOTAL_MISMATCH_SUMS}{expected}",
             file=row["_file"], sheet=row["_sheet"], cell=values.a1(int(row["footer_row"]), int(row["footer_col"])),
             candidate_id=_text_or_blank(row.get("candidate_id")), coach_id=_text_or_blank(row.get("coach_id")),
+            fix=SAVE_TO_CALCULATE if isinstance(row["typed"], UncalculatedFormula) else None,
         ))
     return findings
 
