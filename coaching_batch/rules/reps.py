@@ -3,6 +3,8 @@ yearly feedback round."""
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 
 from ..findings import finding
@@ -78,14 +80,14 @@ def judge_capacity(pairs: pd.DataFrame, capacity: Capacity, context: Context) ->
     said = context.policy.words
     fix = f"Assign the {said.candidate} to a {said.coach} with room, or end one of the {said.coach}'s other pairs."
     periods = pairs[pairs["start"].notna() & pairs["period_end"].notna()]
-    periods = periods.sort_values(["coach_id", "start", "pair"], kind="stable")
-    for _, group in periods.groupby("coach_id", sort=False):
-        if len(group) <= capacity.max_active_coachees:
-            continue
+    crowded = periods.groupby("coach_id")["coach_id"].transform("size") > capacity.max_active_coachees
+    periods = periods[crowded].sort_values(["coach_id", "start", "pair"], kind="stable")  # only they can be over
+    records = zip(periods.index, pair_records(periods, "start", "period_end"))
+    for _, group in itertools.groupby(records, key=lambda item: item[1]["coach_id"]):
         # The earlier pairs still active, each with its words: taken by start date, an earlier pair
         # started on or before this one, and once ended it stays ended for the pairs after it.
         active: list[tuple[dict, str]] = []
-        for i, pair in zip(group.index, group.to_dict("records")):
+        for i, pair in group:
             active = [(p, words) for p, words in active if pair["start"] < p["period_end"]]
             if len(active) >= capacity.max_active_coachees:
                 others = named_few(active, lambda item: item[1])
