@@ -9,7 +9,7 @@ from ..findings import finding
 from ..policy import MeetingGap, PartnershipAgreement, Phases, SchoolYear, month_day
 from .dates import day_text, days_text, month_day_in
 from .judgement import Context, Judgement
-from .pairs import pair_finding
+from .pairs import pair_finding, pair_records
 from .periods import school_year_start
 
 
@@ -82,7 +82,8 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
         due = month_day_in(year_start.year, month, day)
         review_dates.append(due if due >= year_start else month_day_in(year_start.year + 1, month, day))
     review_dates.sort()  # in the order they fall in the school year, whatever the policy's order
-    for i, pair in zip(pairs[pairs["judged"]].index, pairs[pairs["judged"]].to_dict("records")):
+    judged = pairs[pairs["judged"]]
+    for i, pair in zip(judged.index, pair_records(judged, "start", "status", "completion_date")):
         start = pair["start"]
         due_from = year_start if pd.isna(start) or start < year_start else start
         due = due_from + pd.Timedelta(days=agreement.due_days)
@@ -147,7 +148,8 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
     by_pair: dict[int, dict[str, dict]] = {}
     for milestone in first[["pair", "phase", "date", "_src", "_row"]].to_dict("records"):
         by_pair.setdefault(milestone["pair"], {})[milestone["phase"]] = milestone
-    for i, pair in zip(pairs[pairs["judged"]].index, pairs[pairs["judged"]].to_dict("records")):
+    judged = pairs[pairs["judged"]]
+    for i, pair in zip(judged.index, pair_records(judged)):
         dated = by_pair.get(i, {})
         out_of_order = False
         for k, phase in enumerate(order):
