@@ -594,7 +594,8 @@ def _certificates(pairs: pd.DataFrame, tables: Tables, programs: Programs, as_of
     names = roster["name"]
     rows = []
     words = {policy.name: policy.words for policy in programs}
-    for pair in done.to_dict("records"):
+    columns = ["program", "candidate_id", "candidate_name", "coach_id", "coach_name", "completion_date", "certificate_id"]
+    for pair in done[columns].to_dict("records"):
         supervisor = supervisor_of.get(pair["candidate_id"])
         supervisor_name = names.get(supervisor) if isinstance(supervisor, str) else None
         said = words.get(pair["program"]) or Words()  # mentee and mentor, coachee and coach …

@@ -440,7 +440,7 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
     cells = tables.cells(pairs, "candidate_id")
     coach_cells = tables.cells(pairs, "coach_id")
     known = RosterIds(employees.index, tables.set_aside)
-    for i, row in enumerate(pairs.to_dict("records")):
+    for i, row in enumerate(pairs[["candidate_id", "coach_id", "program", "known_program", "_file", "_sheet"]].to_dict("records")):
         for role, key, cell in (("Candidate", "candidate_id", cells.iloc[i]), ("Coach", "coach_id", coach_cells.iloc[i])):
             if row[key] not in known:
                 findings.append(finding(
