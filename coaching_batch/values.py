@@ -282,6 +282,17 @@ def name_keys(s: pd.Series | Cells) -> pd.Series:
     return normalise_text(s).str.translate(_PLAIN_NAME_MARKS).str.normalize("NFKC").str.casefold()
 
 
+def name_words(keys: pd.Series) -> pd.Series:
+    """Name keys (:func:`name_keys`) as their words, sorted, without commas, periods, titles and
+    initials: `candidate, kim`, `kim j. candidate` and `dr. kim candidate` are all `candidate kim`. A
+    near match, named in a finding, never a match."""
+    def words(key: str) -> str:
+        kept = [word for word in key.split() if len(word) > 1 and word not in settings.NAME_TITLES]
+        return " ".join(sorted(kept))
+
+    return keys.str.replace(r"[,.]", " ", regex=True).map(words, na_action="ignore")
+
+
 def parse_ids(s: pd.Series | Cells) -> Parsed:
     """IDs as text: ``12345.0`` → "12345", text kept (leading zeros too); 12.5 and booleans invalid.
 

@@ -521,6 +521,34 @@ def test_a_name_typed_with_a_non_breaking_hyphen_or_a_dash_matches_the_roster_s_
     assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
 
 
+@pytest.mark.parametrize("typed, near, fix", [
+    ("Candidate, Kim", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
+    ("Kim J. Candidate", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
+    ("Dr. Kim Candidate", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
+    ("200", "200 is the employee ID of Kim Candidate", "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
+    ("KIM.candidate@school.org", "the roster's email of Kim Candidate, 200",
+     "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
+])
+def test_a_name_typed_otherwise_than_the_roster_is_not_matched_but_its_finding_names_the_employee_it_looks_like(policy, typed, near, fix):
+    """`Reyes, Jordan`, a middle initial or a title on the paper form, or the employee's ID or email under
+    the Name label: never matched (it could be someone else), but the coordinator is told whom it looks like."""
+    tables = _assigned(coach_log=_coach_entries())
+    tables.frames["employees"]["email"] = ["casey.coach@school.org", "kim.candidate@school.org", None, None]
+    tables = _label_the_coach_log(tables, {"candidate": ("name", typed), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    [unknown] = [f for f in result.findings if f.rule == "ID-UNKNOWN"]
+    assert unknown.message == f"Candidate name {typed!r} above the coach log is not a name in the roster ({near}); 2 entries not counted"
+    assert unknown.fix == fix
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 0
+
+
+def test_a_name_whose_words_two_employees_share_names_both_and_asks_for_the_id(policy):
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("name", "Lee, Pat"), "coach": ("name", "Casey Coach")})
+    [unknown] = [f for f in evaluate(tables, policy, pd.Timestamp("2026-03-01")).findings if f.rule == "ID-UNKNOWN"]
+    assert "(the roster has Pat Lee (301), PAT LEE (302))" in unknown.message
+    assert unknown.fix == "Type the ID of the one meant beside Candidate ID:, or the name as the roster has it."
+
+
 def test_an_id_column_keeps_its_values_and_only_its_blank_cells_take_the_label(policy):
     entries = _coach_entries(1, candidate_id="200") + _coach_entries(1, candidate_id=None)
     tables = _label_the_coach_log(_assigned(coach_log=entries), {"candidate": ("id", "999"), "coach": ("id", 100.0)})
