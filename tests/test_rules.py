@@ -457,6 +457,23 @@ def test_an_id_typed_with_spaces_in_it_is_unknown_and_its_finding_names_the_rost
                         "not in the roster; 1 entry not counted"]
 
 
+def test_an_id_typed_without_the_roster_s_letters_or_as_an_email_is_unknown_and_its_finding_names_the_roster_id(policy):
+    """The roster's IDs are `E-0200`; a log typed `0200` (the badge's digits) or the candidate's email:
+    neither is matched (SPEC §3 reads no guessed values), but the coordinator is told the roster's ID."""
+    employees = [dict(e, employee_id="E-0200", email="kim.candidate@school.org") if e["employee_id"] == "200" else e
+                 for e in roster()]
+    cand, coach_rows = full_logs(candidate="E-0200")
+    cand += [candidate_entry("2026-02-01", 60, candidate="0200"), candidate_entry("2026-02-02", 60, candidate="Kim.Candidate@school.org")]
+    result = run(policy, employees=employees, requests=[request(candidate="E-0200")], assignments=[assignment(candidate="E-0200")],
+                 candidate_log=cand, coach_log=coach_rows)
+    messages = sorted(f.message for f in rules(result, "ID-UNKNOWN"))
+    assert messages == [
+        "Candidate ID 0200 (the roster has E-0200: type the ID with its letters, as the roster has it) on the candidate log, "
+        "not in the roster; 1 entry not counted",
+        "Candidate ID Kim.Candidate@school.org (the roster's email of employee E-0200: type the ID E-0200) on the candidate log, "
+        "not in the roster; 1 entry not counted"]
+
+
 # --- coach qualification ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(
