@@ -9,6 +9,7 @@ pass finds every bad cell. A row with a failing cell is excluded; the rest of th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -275,6 +276,9 @@ def _fix(rule: str, column: Column, value: object, *, day_first: bool) -> str | 
             return f"Type the number alone, such as 22 (not Grade 22, G22 or a range).{alone}"
         case "rating":
             return "Type a whole number from 1 to 5."
+        case "id" if isinstance(value, (dt.date, np.datetime64)):
+            return ("Format the column as Text (or Number) so that each cell shows the ID it holds, not a date, "
+                    "and check that it is the ID the roster has.")
         case "id":
             return "Type the employee ID alone, as the roster has it."
     return None

@@ -447,12 +447,14 @@ def parse_dates(s: pd.Series | Cells, *, day_first: bool = False, date1904: bool
 
 
 def why_unreadable(kind: str, value: object, *, day_first: bool = False) -> str:
-    """What a coordinator needs to know about an unreadable date or duration beyond "not a date":
+    """What a coordinator needs to know about an unreadable date, duration or ID beyond "not a date":
     a weekday that is not the date's, a date read month first that is one only day first (or the
-    other way round), a comma that may be a thousands separator, or Excel's serial 60 (its phantom
-    29 February 1900); "" otherwise."""
+    other way round), a comma that may be a thousands separator, Excel's serial 60 (its phantom
+    29 February 1900), or an ID cell formatted as a date; "" otherwise."""
     if kind == "date" and isinstance(value, (int, float)) and not isinstance(value, bool) and value == EXCEL_PHANTOM_LEAP_DAY:
         return "Excel's 29 February 1900, a day that never was: type the date meant"
+    if kind == "id" and isinstance(value, (dt.date, np.datetime64)):
+        return "a date: the cell is formatted as a date, which shows an ID typed as a number as a date"
     if not isinstance(value, str):
         return ""
     text = " ".join(value.split())
