@@ -474,6 +474,16 @@ def test_an_id_typed_without_the_roster_s_letters_or_as_an_email_is_unknown_and_
         "not in the roster; 1 entry not counted"]
 
 
+def test_an_id_in_scientific_notation_is_unknown_and_its_finding_says_to_type_the_whole_id(policy):
+    """`1.23457E+12`: a 13-digit ID as Excel shows it in a General cell, saved as text by a CSV export.
+    Its digits are gone, so it is no one; the finding said only "not in the roster"."""
+    cand, coach_rows = full_logs()
+    cand += [candidate_entry("2026-02-01", 60, candidate="1.23457E+12")]
+    messages = [f.message for f in rules(run(policy, candidate_log=cand), "ID-UNKNOWN")]
+    assert messages == ["Candidate ID 1.23457E+12 (a number as Excel shows a long one, in scientific notation, whose last digits "
+                        "may be lost: type the whole ID as text) on the candidate log, not in the roster; 1 entry not counted"]
+
+
 # --- coach qualification ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(

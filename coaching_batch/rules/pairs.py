@@ -111,7 +111,8 @@ def unknown_id(role: str, employee_id: str, known) -> str:
     """`Coach ID 1001` for an ID ``known`` (the roster's IDs) lacks; where the roster has it on a row
     left out for a bad cell, or with leading zeros (001001: typed as a number, the ID lost them), or
     without them (1001: the roster's number, whose cell may show 001001), or with letters before it
-    (E-1001), or with spaces typed in it (10 01), or where it is an employee's email, the message says so."""
+    (E-1001), or with spaces typed in it (10 01), or where it is an employee's email or a long number in
+    scientific notation (1.23457E+11), the message says so."""
     text = f"{role} ID {clipped(employee_id) if isinstance(employee_id, str) else employee_id}"
     if employee_id in getattr(known, "set_aside", {}):
         return text + f" (its roster row is left out for the error at {known.set_aside[employee_id]}: fix that cell)"
@@ -134,10 +135,14 @@ def unknown_id(role: str, employee_id: str, known) -> str:
     elif isinstance(employee_id, str) and (email := getattr(known, "emails", {}).get(employee_id.casefold())):
         # an employee's email typed for the ID
         text += f" (the roster's email of employee {email}: type the ID {email})"
+    elif isinstance(employee_id, str) and _SCIENTIFIC.fullmatch(employee_id):
+        # "1.23457E+11": a long ID as Excel shows it in a General cell, saved as text (a CSV export): its last digits are gone
+        text += " (a number as Excel shows a long one, in scientific notation, whose last digits may be lost: type the whole ID as text)"
     return text
 
 
 _DIGITS = re.compile(r"\d+")
+_SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?E\+?\d+", re.IGNORECASE)
 
 
 def unknown_ids(row: dict, known) -> str:
