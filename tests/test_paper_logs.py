@@ -568,6 +568,33 @@ def test_a_name_two_employees_share_is_one_finding_at_the_label_and_no_entry_cou
     assert not [f for f in result.findings if f.rule in ("CELL-REQUIRED", "ID-UNKNOWN")]
 
 
+def test_a_name_shared_with_an_employee_whose_roster_row_is_left_out_is_not_taken_for_the_other(tmp_path):
+    """Two employees are named Kim Candidate; the one assigned (201) has a Hire Date typed `soon`, so
+    its roster row is left out. The log's name was taken for the other Kim Candidate (200), who has no
+    assignment with Casey Coach: LOG-NO-ASSIGNMENT named the wrong person (with an assignment, her hours
+    would have counted for the wrong one). It is NAME-AMBIGUOUS, saying where the left-out row is; a
+    name only a left-out row has says so too, not that the roster lacks it."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Employees": roster_rows([
+        {"employee_id": "100", "name": "Casey Coach", "grade": 25}, {"employee_id": "200", "name": "Kim Candidate", "grade": 20},
+        {"employee_id": "201", "name": "Kim Candidate", "grade": 20, "hire_date": "soon"},
+        {"employee_id": "202", "name": "Robert Smith", "grade": 20, "hire_date": "soon"}])})
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows([
+        {"candidate_id": "201", "coach_id": "100", "planning_meeting_date": dt.date(2026, 1, 10), "status": "Active"}])})
+    write_workbook(inbox / "log.xlsx", {"Kim": KIM_FORM, "Robert": _form("Robert Smith", "Casey Coach", [ENTRY], 1.5)})
+    assert run_command("run", inbox, "--as-of", "2026-06-01", "--out", tmp_path / "out", "--dry-run").returncode == 0
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    on_log = sorted((f["rule"], f["sheet"], f["cell"], f["candidate_id"]) for f in run["exceptions"] if f["file"] == "log.xlsx")
+    assert on_log == [("ID-UNKNOWN", "Robert", "B1", ""), ("NAME-AMBIGUOUS", "Kim", "B1", "")]
+    results = pd.read_excel(tmp_path / "out" / "results.xlsx", sheet_name="Exceptions", engine="calamine")
+    messages = set(results["Message"])
+    assert ("Candidate name 'Kim Candidate' above the coach log is the name of 2 employees in the roster (200, 201 (its roster "
+            "row is left out for the error at roster.xlsx, Employees, F4)); 2 entries not counted") in messages
+    assert ("Candidate name 'Robert Smith' above the coach log is the name of employee 202, whose roster row is left out for "
+            "the error at roster.xlsx, Employees, F5; 1 entry not counted") in messages
+
+
 def test_a_name_not_in_the_roster_is_id_unknown_and_no_entry_counts(policy):
     tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("name", "Kim Candidat"), "coach": ("name", "Casey Coach")})
     result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))

@@ -92,8 +92,13 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
     if not labelled:
         return {}
     roster = tables["employees"]
-    names = values.name_keys(roster["name"])
-    by_name = pd.DataFrame({"name": names, "id": roster["employee_id"]}).dropna().drop_duplicates()
+    people = roster[["employee_id", "name"]]
+    aside = tables.left_out.get("employees")
+    if aside is not None and len(aside):  # a roster row left out for a bad cell is still that employee's name
+        aside = aside.loc[aside["employee_id"].isin(list(tables.set_aside)), ["employee_id", "name"]]
+        people = pd.concat([people, aside], ignore_index=True)
+    by_name = pd.DataFrame({"name": values.name_keys(people["name"]).to_numpy(), "id": people["employee_id"].to_numpy()})
+    by_name = by_name.dropna().drop_duplicates()
     shared = by_name["name"].duplicated(keep=False).to_numpy()
     ids_of = {name: [employee_id] for name, employee_id in zip(by_name["name"][~shared], by_name["id"][~shared])}
     for name, employee_id in zip(by_name["name"][shared], by_name["id"][shared]):  # the few shared names
@@ -115,14 +120,20 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
         else:
             found = [] if pd.isna(name) else ids_of.get(name, [])
             missing = f"{shown} is not a name in the roster"
-        if len(found) == 1:
+        aside_at = {employee_id: tables.set_aside[employee_id] for employee_id in found if employee_id in tables.set_aside}
+        if len(found) == 1 and not aside_at:
             resolved[src, role] = (str(found[0]), "", "", None)
         elif not found:
             note, fix = hints.get(i, ("", None))
             resolved[src, role] = (None, "ID-UNKNOWN", missing + note, fix and fix.format(role=role.capitalize()))
+        elif len(found) == 1:
+            where = aside_at[found[0]]
+            resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is the name of employee {found[0]}, whose roster row is left out "
+                                   f"for the error at {where}", f"Fix the cell {where} (its own finding says how): the name is then found.")
         else:
-            resolved[src, role] = (None, "NAME-AMBIGUOUS",
-                                   f"{shown} is the name of {len(found)} employees in the roster ({', '.join(map(str, found))})", None)
+            listed = ", ".join(f"{e} (its roster row is left out for the error at {aside_at[e]})" if e in aside_at else str(e)
+                               for e in found)
+            resolved[src, role] = (None, "NAME-AMBIGUOUS", f"{shown} is the name of {len(found)} employees in the roster ({listed})", None)
     return resolved
 
 
