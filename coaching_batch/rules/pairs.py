@@ -15,6 +15,7 @@ import pandas as pd
 from .. import settings, values
 from ..findings import Finding, finding
 from ..policy import Programs
+from ..spelling import DASHES_AS_HYPHENS
 from ..validate import Tables, clipped
 
 
@@ -69,8 +70,19 @@ class RosterIds(frozenset):
         known.set_aside = set_aside or {}
         known.assignments_aside = assignments_aside or {}
         known.emails = emails or {}
-        known._prefixed = None
+        known._prefixed = known._folded = None
         return known
+
+    def folded(self) -> dict[str, str]:
+        """The roster's IDs with letters in them in any case and with any dash as a hyphen (:func:`id_folded`)
+        → the ID, where one ID only folds so: worked out once, when an unknown ID is first told."""
+        if self._folded is None:
+            found: dict[str, list[str]] = {}
+            for employee_id in self:
+                if isinstance(employee_id, str) and not employee_id.isdigit():
+                    found.setdefault(id_folded(employee_id), []).append(employee_id)
+            self._folded = {key: ids[0] for key, ids in found.items() if len(ids) == 1}
+        return self._folded
 
     def prefixed(self) -> dict[str, str]:
         """The digits of the roster's IDs that are letters then digits (`E-0123`, `EMP0123`) → the ID,
@@ -82,6 +94,11 @@ class RosterIds(frozenset):
                     found.setdefault(prefixed["digits"], []).append(employee_id)
             self._prefixed = {digits: ids[0] for digits, ids in found.items() if len(ids) == 1}
         return self._prefixed
+
+
+def id_folded(employee_id: str) -> str:
+    """An ID in lower case, with a dash as Word gives it (`E–0123`) a hyphen: `e-0123`."""
+    return employee_id.translate(DASHES_AS_HYPHENS).casefold()
 
 
 _PREFIXED_ID = re.compile(r"[^\W\d_]+[-#/ ]?(?P<digits>\d+)")
@@ -111,7 +128,8 @@ def unknown_id(role: str, employee_id: str, known) -> str:
     """`Coach ID 1001` for an ID ``known`` (the roster's IDs) lacks; where the roster has it on a row
     left out for a bad cell, or with leading zeros (001001: typed as a number, the ID lost them), or
     without them (1001: the roster's number, whose cell may show 001001), or with letters before it
-    (E-1001), or with spaces typed in it (10 01), or where it is an employee's email or a long number in
+    (E-1001), or in another case or with a dash for its hyphen (e–1001), or with spaces typed in it (10 01), or
+    where it is an employee's email or a long number in
     scientific notation (1.23457E+11), the message says so."""
     text = f"{role} ID {clipped(employee_id) if isinstance(employee_id, str) else employee_id}"
     if employee_id in getattr(known, "set_aside", {}):
@@ -135,6 +153,9 @@ def unknown_id(role: str, employee_id: str, known) -> str:
     elif isinstance(employee_id, str) and (email := getattr(known, "emails", {}).get(employee_id.casefold())):
         # an employee's email typed for the ID
         text += f" (the roster's email of employee {email}: type the ID {email})"
+    elif isinstance(employee_id, str) and isinstance(known, RosterIds) and (folded := known.folded().get(id_folded(employee_id))):
+        # "e-0123" or "E–0123" (an en dash, as Word gives it) for the roster's "E-0123"
+        text += f" (the roster has {folded}: type the ID as the roster has it)"
     elif isinstance(employee_id, str) and _SCIENTIFIC.fullmatch(employee_id):
         # "1.23457E+11": a long ID as Excel shows it in a General cell, saved as text (a CSV export): its last digits are gone
         text += " (a number as Excel shows a long one, in scientific notation, whose last digits may be lost: type the whole ID as text)"
