@@ -595,6 +595,21 @@ def test_a_name_shared_with_an_employee_whose_roster_row_is_left_out_is_not_take
             "the error at roster.xlsx, Employees, F5; 1 entry not counted") in messages
 
 
+@pytest.mark.parametrize("coach_first", [False, True])
+def test_a_name_two_employees_share_names_in_its_fix_the_one_assigned_with_the_logs_other_person(policy, coach_first):
+    """Pat Lee 301 and Pat Lee 302; only 302 is assigned with Casey Coach, who is named on the same log:
+    still NAME-AMBIGUOUS (no entry counts), but the fix names 302 for the coordinator to confirm."""
+    tables = _assigned(coach_log=_coach_entries())
+    tables.frames["assignments"].loc[0, "candidate_id"] = "302"
+    labels = {"candidate": ("name", "Pat Lee"), "coach": ("name", "Casey Coach")}
+    tables = _label_the_coach_log(tables, dict(reversed(labels.items())) if coach_first else labels)
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    [ambiguous] = [f for f in result.findings if f.rule == "NAME-AMBIGUOUS"]
+    assert ambiguous.fix == ("Two employees share this name; the one assigned with coach 100 is 302: if that is who is meant, "
+                             "label the row Candidate ID: and type 302 for the name.")
+    assert not result.entries["counted"].any()
+
+
 def test_a_name_not_in_the_roster_is_id_unknown_and_no_entry_counts(policy):
     tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("name", "Kim Candidat"), "coach": ("name", "Casey Coach")})
     result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))

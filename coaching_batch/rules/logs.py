@@ -112,6 +112,7 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
                if label[2].kind != "id" and (pd.isna(name) or name not in ids_of)]
     hints = _near_names(typed.iloc[unfound], roster) if unfound else {}
     resolved = {}
+    shared: dict[tuple[int, str], list[str]] = {}  # a name two employees share → their IDs
     for i, ((src, role, label), employee_id, name) in enumerate(zip(labelled, as_ids, as_names)):
         shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {str(label.value).strip()!r} above the {{log}}"
         if label.kind == "id":
@@ -134,7 +135,28 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
             listed = ", ".join(f"{e} (its roster row is left out for the error at {aside_at[e]})" if e in aside_at else str(e)
                                for e in found)
             resolved[src, role] = (None, "NAME-AMBIGUOUS", f"{shown} is the name of {len(found)} employees in the roster ({listed})", None)
+            shared[src, role] = found
+    for (src, role), found in shared.items():  # once the log's other person is known
+        other = resolved.get((src, _OTHER_ROLE[role]), (None,))[0]
+        resolved[src, role] = (*resolved[src, role][:3], _assigned_one(found, role, other, tables))
     return resolved
+
+
+_OTHER_ROLE = {"candidate": "coach", "coach": "candidate"}
+
+
+def _assigned_one(found: list[str], role: str, other: str | None, tables: Tables) -> str | None:
+    """The fix of a name that ``found`` employees share, where exactly one of them is assigned with
+    the log's other person (``other``: that one's ID, None when not found): that one's ID to type
+    (None: the catalogue's fix). A suggestion only: the log is not counted until an ID is typed."""
+    if other is None:
+        return None
+    assignments = tables["assignments"]
+    assigned = sorted(set(assignments.loc[assignments[f"{_OTHER_ROLE[role]}_id"] == other, f"{role}_id"]) & set(found))
+    if len(assigned) != 1:
+        return None
+    return (f"Two employees share this name; the one assigned with {_OTHER_ROLE[role]} {other} is {assigned[0]}: if that is "
+            f"who is meant, label the row {role.capitalize()} ID: and type {assigned[0]} for the name.")
 
 
 def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, str]]:
