@@ -526,6 +526,8 @@ def test_a_name_typed_with_a_non_breaking_hyphen_or_a_dash_matches_the_roster_s_
     ("Kim J. Candidate", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
     ("Dr. Kim Candidate", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
     ("200", "200 is the employee ID of Kim Candidate", "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
+    ("Kim Candidat (200)", "200 is the employee ID of Kim Candidate",
+     "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
     ("KIM.candidate@school.org", "the roster's email of Kim Candidate, 200",
      "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
 ])

@@ -7,6 +7,7 @@ dated after the as-of date, outside the pair's window, a repeat of an entry alre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from functools import partial
@@ -143,6 +144,7 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
 
 
 _OTHER_ROLE = {"candidate": "coach", "coach": "candidate"}
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 def _assigned_one(found: list[str], role: str, other: str | None, tables: Tables) -> str | None:
@@ -178,6 +180,8 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
     hints = {}
     typed_ids = values.parse_ids(typed).values
     for position, value, key, employee_id in zip(typed.index, typed, values.name_words(values.name_keys(typed)), typed_ids):
+        if (pd.isna(employee_id) or employee_id not in name_of) and len(digits := _DIGIT_RUN.findall(str(value))) == 1:
+            employee_id = digits[0]  # "Kim Candidate (200)", "Kim Candidate #200": the ID typed beside the name
         if not pd.isna(employee_id) and employee_id in name_of:
             hints[position] = (f" ({employee_id} is the employee ID of {name_of[employee_id]})",
                                f"Type the name as the roster has it, {name_of[employee_id]}, or label the ID {{role}} ID:.")
