@@ -58,6 +58,9 @@ ARCHIVE_DIRNAME = "archive"  # --archive moves the files read to <inbox>/../arch
 WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³")})
 # a mistyped choice (`Compelted`) this close to an allowed one (difflib's ratio) is named in its fix
 CHOICE_SUGGESTION_CUTOFF = 0.75
+# titles typed before a name on a paper log (`Dr. Casey Coach`): left out when a name not in the roster is
+# compared with the roster's for a near match to name in its finding (never to match it)
+NAME_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "jr", "sr"})
 # a cell's value quoted in a finding is cut to this many characters (a pasted paragraph in a Type of Contact cell)
 QUOTED_VALUE_CHARS = 200
 # a finding naming a coach's other pairs (COACH-CONCURRENT, COACH-OVER-CAPACITY) names this many, then "and N more":

@@ -9,6 +9,7 @@ pass finds every bad cell. A row with a failing cell is excluded; the rest of th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -53,7 +54,8 @@ class Tables:
     recommendations_aside: dict[str, str] = field(default_factory=dict)
     # a log → its rows left out for a bad cell: where each came from,
     # its IDs and its duration as read (missing where blank or unreadable). No entries, but on the page
-    # a `Total Hours` footer adds up (see rules.logs.check_footers)
+    # a `Total Hours` footer adds up (see rules.logs.check_footers). The roster → its rows left out so,
+    # with their IDs and names: a name above a log is looked up among them too (rules.logs.resolve_labels)
     left_out: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -277,6 +279,9 @@ def _fix(rule: str, column: Column, value: object, *, day_first: bool) -> str | 
             return f"Type the number alone, such as 22 (not Grade 22, G22 or a range).{alone}"
         case "rating":
             return "Type a whole number from 1 to 5."
+        case "id" if isinstance(value, (dt.date, np.datetime64)):
+            return ("Format the column as Text (or Number) so that each cell shows the ID it holds, not a date, "
+                    "and check that it is the ID the roster has.")
         case "id":
             return "Type the employee ID alone, as the roster has it."
     return None
@@ -385,19 +390,21 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
 def _rows_left_out(frame: pd.DataFrame, table: Table, parsed: dict[str, values.Parsed], text: pd.DataFrame,
                    out: np.ndarray) -> pd.DataFrame | None:
     """A log's rows left out for a bad cell (``out``), as far as they can be read: where each came
-    from, its IDs and its duration (missing where blank or unreadable); None for a table that is
-    no log."""
-    if not table.log:
+    from, its IDs and its duration (missing where blank or unreadable); the roster's, their IDs and
+    names (:data:`NAMED_TABLES`); None for another table."""
+    if not (table.log or table.name in NAMED_TABLES):
         return None
     kept = {}
     for column in table.columns:
-        if column.type in ("id", "duration"):
+        if column.type in ("id", "duration") or (table.name in NAMED_TABLES and column.name == "name"):
             kept[column.name] = parsed[column.name].values[out] if column.name in parsed else text[column.name][out]
     for meta in META:
         kept[meta] = frame[meta][out]
     return pd.DataFrame(kept, index=frame.index[out])
 
 
+# a row left out keeps its name (Tables.left_out): a name above a log that is this row's is not taken for another employee's
+NAMED_TABLES = ("employees",)
 PAIR_TABLES = ("assignments",)  # a row left out is told by the pair it names (Tables.assignments_aside)
 # a form left out is told by the coach it is for, who has others (Tables.recommendations_aside): table → that ID's column
 FORM_TABLES = {"recommendations": "prospective_coach_id"}

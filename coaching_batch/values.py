@@ -287,6 +287,17 @@ def name_keys(s: pd.Series | Cells) -> pd.Series:
     return normalise_text(s).str.translate(_PLAIN_NAME_MARKS).str.normalize("NFKC").str.casefold()
 
 
+def name_words(keys: pd.Series) -> pd.Series:
+    """Name keys (:func:`name_keys`) as their words, sorted, without commas, periods, titles and
+    initials: `candidate, kim`, `kim j. candidate` and `dr. kim candidate` are all `candidate kim`. A
+    near match, named in a finding, never a match."""
+    def words(key: str) -> str:
+        kept = [word for word in key.split() if len(word) > 1 and word not in settings.NAME_TITLES]
+        return " ".join(sorted(kept))
+
+    return keys.str.replace(r"[,.]", " ", regex=True).map(words, na_action="ignore")
+
+
 def parse_ids(s: pd.Series | Cells) -> Parsed:
     """IDs as text: ``12345.0`` → "12345", text kept (leading zeros too); 12.5 and booleans invalid.
 
@@ -441,12 +452,14 @@ def parse_dates(s: pd.Series | Cells, *, day_first: bool = False, date1904: bool
 
 
 def why_unreadable(kind: str, value: object, *, day_first: bool = False) -> str:
-    """What a coordinator needs to know about an unreadable date or duration beyond "not a date":
+    """What a coordinator needs to know about an unreadable date, duration or ID beyond "not a date":
     a weekday that is not the date's, a date read month first that is one only day first (or the
-    other way round), a comma that may be a thousands separator, or Excel's serial 60 (its phantom
-    29 February 1900); "" otherwise."""
+    other way round), a comma that may be a thousands separator, Excel's serial 60 (its phantom
+    29 February 1900), or an ID cell formatted as a date; "" otherwise."""
     if kind == "date" and isinstance(value, (int, float)) and not isinstance(value, bool) and value == EXCEL_PHANTOM_LEAP_DAY:
         return "Excel's 29 February 1900, a day that never was: type the date meant"
+    if kind == "id" and isinstance(value, (dt.date, np.datetime64)):
+        return "a date: the cell is formatted as a date, which shows an ID typed as a number as a date"
     if not isinstance(value, str):
         return ""
     text = " ".join(value.split())

@@ -521,6 +521,36 @@ def test_a_name_typed_with_a_non_breaking_hyphen_or_a_dash_matches_the_roster_s_
     assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
 
 
+@pytest.mark.parametrize("typed, near, fix", [
+    ("Candidate, Kim", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
+    ("Kim J. Candidate", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
+    ("Dr. Kim Candidate", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
+    ("200", "200 is the employee ID of Kim Candidate", "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
+    ("Kim Candidat (200)", "200 is the employee ID of Kim Candidate",
+     "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
+    ("KIM.candidate@school.org", "the roster's email of Kim Candidate, 200",
+     "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
+])
+def test_a_name_typed_otherwise_than_the_roster_is_not_matched_but_its_finding_names_the_employee_it_looks_like(policy, typed, near, fix):
+    """`Reyes, Jordan`, a middle initial or a title on the paper form, or the employee's ID or email under
+    the Name label: never matched (it could be someone else), but the coordinator is told whom it looks like."""
+    tables = _assigned(coach_log=_coach_entries())
+    tables.frames["employees"]["email"] = ["casey.coach@school.org", "kim.candidate@school.org", None, None]
+    tables = _label_the_coach_log(tables, {"candidate": ("name", typed), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    [unknown] = [f for f in result.findings if f.rule == "ID-UNKNOWN"]
+    assert unknown.message == f"Candidate name {typed!r} above the coach log is not a name in the roster ({near}); 2 entries not counted"
+    assert unknown.fix == fix
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 0
+
+
+def test_a_name_whose_words_two_employees_share_names_both_and_asks_for_the_id(policy):
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("name", "Lee, Pat"), "coach": ("name", "Casey Coach")})
+    [unknown] = [f for f in evaluate(tables, policy, pd.Timestamp("2026-03-01")).findings if f.rule == "ID-UNKNOWN"]
+    assert "(the roster has Pat Lee (301), PAT LEE (302))" in unknown.message
+    assert unknown.fix == "Type the ID of the one meant beside Candidate ID:, or the name as the roster has it."
+
+
 def test_an_id_column_keeps_its_values_and_only_its_blank_cells_take_the_label(policy):
     entries = _coach_entries(1, candidate_id="200") + _coach_entries(1, candidate_id=None)
     tables = _label_the_coach_log(_assigned(coach_log=entries), {"candidate": ("id", "999"), "coach": ("id", 100.0)})
@@ -538,6 +568,48 @@ def test_a_name_two_employees_share_is_one_finding_at_the_label_and_no_entry_cou
     assert "301, 302" in ambiguous.message and "3 entries" in ambiguous.message
     assert not result.entries["counted"].any()
     assert not [f for f in result.findings if f.rule in ("CELL-REQUIRED", "ID-UNKNOWN")]
+
+
+def test_a_name_shared_with_an_employee_whose_roster_row_is_left_out_is_not_taken_for_the_other(tmp_path):
+    """Two employees are named Kim Candidate; the one assigned (201) has a Hire Date typed `soon`, so
+    its roster row is left out. The log's name was taken for the other Kim Candidate (200), who has no
+    assignment with Casey Coach: LOG-NO-ASSIGNMENT named the wrong person (with an assignment, her hours
+    would have counted for the wrong one). It is NAME-AMBIGUOUS, saying where the left-out row is; a
+    name only a left-out row has says so too, not that the roster lacks it."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Employees": roster_rows([
+        {"employee_id": "100", "name": "Casey Coach", "grade": 25}, {"employee_id": "200", "name": "Kim Candidate", "grade": 20},
+        {"employee_id": "201", "name": "Kim Candidate", "grade": 20, "hire_date": "soon"},
+        {"employee_id": "202", "name": "Robert Smith", "grade": 20, "hire_date": "soon"}])})
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows([
+        {"candidate_id": "201", "coach_id": "100", "planning_meeting_date": dt.date(2026, 1, 10), "status": "Active"}])})
+    write_workbook(inbox / "log.xlsx", {"Kim": KIM_FORM, "Robert": _form("Robert Smith", "Casey Coach", [ENTRY], 1.5)})
+    assert run_command("run", inbox, "--as-of", "2026-06-01", "--out", tmp_path / "out", "--dry-run").returncode == 0
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    on_log = sorted((f["rule"], f["sheet"], f["cell"], f["candidate_id"]) for f in run["exceptions"] if f["file"] == "log.xlsx")
+    assert on_log == [("ID-UNKNOWN", "Robert", "B1", ""), ("NAME-AMBIGUOUS", "Kim", "B1", "")]
+    results = pd.read_excel(tmp_path / "out" / "results.xlsx", sheet_name="Exceptions", engine="calamine")
+    messages = set(results["Message"])
+    assert ("Candidate name 'Kim Candidate' above the coach log is the name of 2 employees in the roster (200, 201 (its roster "
+            "row is left out for the error at roster.xlsx, Employees, F4)); 2 entries not counted") in messages
+    assert ("Candidate name 'Robert Smith' above the coach log is the name of employee 202, whose roster row is left out for "
+            "the error at roster.xlsx, Employees, F5; 1 entry not counted") in messages
+
+
+@pytest.mark.parametrize("coach_first", [False, True])
+def test_a_name_two_employees_share_names_in_its_fix_the_one_assigned_with_the_logs_other_person(policy, coach_first):
+    """Pat Lee 301 and Pat Lee 302; only 302 is assigned with Casey Coach, who is named on the same log:
+    still NAME-AMBIGUOUS (no entry counts), but the fix names 302 for the coordinator to confirm."""
+    tables = _assigned(coach_log=_coach_entries())
+    tables.frames["assignments"].loc[0, "candidate_id"] = "302"
+    labels = {"candidate": ("name", "Pat Lee"), "coach": ("name", "Casey Coach")}
+    tables = _label_the_coach_log(tables, dict(reversed(labels.items())) if coach_first else labels)
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    [ambiguous] = [f for f in result.findings if f.rule == "NAME-AMBIGUOUS"]
+    assert ambiguous.fix == ("Two employees share this name; the one assigned with coach 100 is 302: if that is who is meant, "
+                             "label the row Candidate ID: and type 302 for the name.")
+    assert not result.entries["counted"].any()
 
 
 def test_a_name_not_in_the_roster_is_id_unknown_and_no_entry_counts(policy):

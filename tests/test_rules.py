@@ -457,6 +457,49 @@ def test_an_id_typed_with_spaces_in_it_is_unknown_and_its_finding_names_the_rost
                         "not in the roster; 1 entry not counted"]
 
 
+def test_an_id_typed_without_the_roster_s_letters_or_as_an_email_is_unknown_and_its_finding_names_the_roster_id(policy):
+    """The roster's IDs are `E-0200`; a log typed `0200` (the badge's digits) or the candidate's email:
+    neither is matched (SPEC §3 reads no guessed values), but the coordinator is told the roster's ID."""
+    employees = [dict(e, employee_id="E-0200", email="kim.candidate@school.org") if e["employee_id"] == "200" else e
+                 for e in roster()]
+    cand, coach_rows = full_logs(candidate="E-0200")
+    cand += [candidate_entry("2026-02-01", 60, candidate="0200"), candidate_entry("2026-02-02", 60, candidate="Kim.Candidate@school.org")]
+    result = run(policy, employees=employees, requests=[request(candidate="E-0200")], assignments=[assignment(candidate="E-0200")],
+                 candidate_log=cand, coach_log=coach_rows)
+    messages = sorted(f.message for f in rules(result, "ID-UNKNOWN"))
+    assert messages == [
+        "Candidate ID 0200 (the roster has E-0200: type the ID with its letters, as the roster has it) on the candidate log, "
+        "not in the roster; 1 entry not counted",
+        "Candidate ID Kim.Candidate@school.org (the roster's email of employee E-0200: type the ID E-0200) on the candidate log, "
+        "not in the roster; 1 entry not counted"]
+
+
+def test_an_id_typed_in_another_case_or_with_a_dash_is_unknown_and_its_finding_names_the_roster_id(policy):
+    """`e-0200` or `E–0200` (Word's en dash) for the roster's `E-0200`: SPEC §3 compares IDs as text, so
+    it is unknown; the finding said only "not in the roster", where the coordinator sees the same ID."""
+    employees = [dict(e, employee_id="E-0200") if e["employee_id"] == "200" else e for e in roster()]
+    cand, coach_rows = full_logs(candidate="E-0200")
+    cand += [candidate_entry("2026-02-01", 60, candidate="e-0200"), candidate_entry("2026-02-02", 60, candidate="E\u20130200")]
+    result = run(policy, employees=employees, requests=[request(candidate="E-0200")], assignments=[assignment(candidate="E-0200")],
+                 candidate_log=cand, coach_log=coach_rows)
+    messages = sorted(f.message for f in rules(result, "ID-UNKNOWN"))
+    assert messages == [
+        "Candidate ID E\u20130200 (the roster has E-0200: type the ID as the roster has it) on the candidate log, not in the roster; "
+        "1 entry not counted",
+        "Candidate ID e-0200 (the roster has E-0200: type the ID as the roster has it) on the candidate log, not in the roster; "
+        "1 entry not counted"]
+
+
+def test_an_id_in_scientific_notation_is_unknown_and_its_finding_says_to_type_the_whole_id(policy):
+    """`1.23457E+12`: a 13-digit ID as Excel shows it in a General cell, saved as text by a CSV export.
+    Its digits are gone, so it is no one; the finding said only "not in the roster"."""
+    cand, coach_rows = full_logs()
+    cand += [candidate_entry("2026-02-01", 60, candidate="1.23457E+12")]
+    messages = [f.message for f in rules(run(policy, candidate_log=cand), "ID-UNKNOWN")]
+    assert messages == ["Candidate ID 1.23457E+12 (a number as Excel shows a long one, in scientific notation, whose last digits "
+                        "may be lost: type the whole ID as text) on the candidate log, not in the roster; 1 entry not counted"]
+
+
 # --- coach qualification ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -42,6 +42,31 @@ def where(findings) -> list[tuple[str, str, str, str]]:
     return sorted((f.rule, f.file, f.sheet, f.cell) for f in findings)
 
 
+# ------------------------------------------------------------------------------ IDs
+
+def test_an_id_cell_formatted_as_a_date_is_cell_type_saying_so_and_how_to_see_the_id(tmp_path):
+    """An ID column given a date format (a column copied from a dated one) shows the ID 45000 as
+    2023-03-15: the finding said only "is not an ID", and the coordinator, who sees a date, was left
+    to guess why and what to type."""
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Log")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration"])
+    sheet.write_number(1, 0, 45000, day)
+    sheet.write_string(1, 1, COACH)
+    sheet.write_datetime(1, 2, dt.datetime(2026, 3, 3), day)
+    sheet.write_row(1, 3, ["Phone", 1])
+    book.close()
+    _, findings = validate({"coach_log": [("log.xlsx", read_workbook(str(path), "log.xlsx").sheets[0])]})
+    [found] = findings
+    assert (found.rule, found.cell) == ("CELL-TYPE", "A2")
+    assert found.message == ("Candidate ID '2023-03-15' is not an ID (a date: the cell is formatted as a date, which shows an ID "
+                             "typed as a number as a date)")
+    assert found.fix == ("Format the column as Text (or Number) so that each cell shows the ID it holds, not a date, "
+                         "and check that it is the ID the roster has.")
+
+
 # ------------------------------------------------------------------------------ formula errors
 
 def test_a_formula_showing_an_excel_error_is_cell_type_quoting_the_error_not_an_empty_cell(tmp_path):
@@ -521,7 +546,7 @@ def test_tables_validated_in_two_processes_are_the_same_as_in_one(monkeypatch):
     assert [vars(source) for source in one.sources] == [vars(source) for source in two.sources]
     for name, frame in one.frames.items():
         pd.testing.assert_frame_equal(frame, two.frames[name])
-    assert one.left_out.keys() == two.left_out.keys() == {"coach_log", "candidate_log"}
+    assert one.left_out.keys() == two.left_out.keys() == {"employees", "coach_log", "candidate_log"}
     assert sum(len(rows) for rows in one.left_out.values()) >= 2  # the logs' rows left out for a bad cell, a footer counts them
     for name, rows in one.left_out.items():
         pd.testing.assert_frame_equal(rows, two.left_out[name])

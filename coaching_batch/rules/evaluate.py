@@ -26,7 +26,7 @@ from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
 from .judgement import Context, Judgement
 from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, no_assignment_text, pair_finding, payment_id,
-                    programs_by_pair, unknown_id, unknown_ids)
+                    programs_by_pair, roster_emails, unknown_id, unknown_ids)
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, WINDOWS
 
@@ -91,7 +91,8 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     pairs, pair_findings = build_pairs(tables, programs)
     findings += pair_findings
     pairs = _with_periods(pairs, programs, as_of)
-    known = RosterIds(tables["employees"]["employee_id"], tables.set_aside, tables.assignments_aside)
+    known = RosterIds(tables["employees"]["employee_id"], tables.set_aside, tables.assignments_aside,
+                      roster_emails(tables["employees"]))
 
     entries = logs.log_entries(tables)
     large = len(entries) >= settings.PARALLEL_ROWS  # then part of the work below is done by forked copies

@@ -7,6 +7,7 @@ dated after the as-of date, outside the pair's window, a repeat of an entry alre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from functools import partial
@@ -25,7 +26,7 @@ from ..recognise import is_blank
 from ..validate import Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
-from .pairs import no_assignment_text, unknown_ids
+from .pairs import named_few, no_assignment_text, unknown_ids
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -78,21 +79,27 @@ def _letters(tables: Tables, entries: pd.DataFrame, column: str) -> pd.Categoric
     return pd.Categorical.from_codes(codes[entries["_src"].to_numpy(dtype=np.int64)], categories=distinct)
 
 
-def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> dict[tuple[int, str], tuple[str | None, str, str]]:
-    """(source, role) → (employee ID or None, rule, message) for every log labelled above its table
-    (of ``sources`` only, when given).
+def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> dict[tuple[int, str], tuple[str | None, str, str, str | None]]:
+    """(source, role) → (employee ID or None, rule, message, fix or None: the catalogue's) for every
+    log labelled above its table (of ``sources`` only, when given).
 
     An ID label is read as an ID; a name label is matched against the roster's names as
-    :func:`values.name_keys` compares them. A name no employee has is `ID-UNKNOWN`, one that two
-    employees share is `NAME-AMBIGUOUS`; the rule and message are empty when the ID was found.
+    :func:`values.name_keys` compares them. A name no employee has is `ID-UNKNOWN` (naming the roster's
+    employee it looks like, see :func:`_near_names`), one that two employees share is `NAME-AMBIGUOUS`;
+    the rule and message are empty when the ID was found.
     """
     labelled = [(src, role, label) for src, source in enumerate(tables.sources) for role, label in source.labels.items()
                 if sources is None or src in sources]
     if not labelled:
         return {}
     roster = tables["employees"]
-    names = values.name_keys(roster["name"])
-    by_name = pd.DataFrame({"name": names, "id": roster["employee_id"]}).dropna().drop_duplicates()
+    people = roster[["employee_id", "name"]]
+    aside = tables.left_out.get("employees")
+    if aside is not None and len(aside):  # a roster row left out for a bad cell is still that employee's name
+        aside = aside.loc[aside["employee_id"].isin(list(tables.set_aside)), ["employee_id", "name"]]
+        people = pd.concat([people, aside], ignore_index=True)
+    by_name = pd.DataFrame({"name": values.name_keys(people["name"]).to_numpy(), "id": people["employee_id"].to_numpy()})
+    by_name = by_name.dropna().drop_duplicates()
     shared = by_name["name"].duplicated(keep=False).to_numpy()
     ids_of = {name: [employee_id] for name, employee_id in zip(by_name["name"][~shared], by_name["id"][~shared])}
     for name, employee_id in zip(by_name["name"][shared], by_name["id"][shared]):  # the few shared names
@@ -102,8 +109,12 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
     is_id = pd.Series([label.kind == "id" for _, _, label in labelled])
     as_ids = values.parse_ids(typed.where(is_id, None)).values.astype(object)
     as_names = values.name_keys(typed.where(~is_id, None)).astype(object)
+    unfound = [i for i, (label, name) in enumerate(zip(labelled, as_names))
+               if label[2].kind != "id" and (pd.isna(name) or name not in ids_of)]
+    hints = _near_names(typed.iloc[unfound], roster) if unfound else {}
     resolved = {}
-    for (src, role, label), employee_id, name in zip(labelled, as_ids, as_names):
+    shared: dict[tuple[int, str], list[str]] = {}  # a name two employees share → their IDs
+    for i, ((src, role, label), employee_id, name) in enumerate(zip(labelled, as_ids, as_names)):
         shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {str(label.value).strip()!r} above the {{log}}"
         if label.kind == "id":
             found = [] if pd.isna(employee_id) else [employee_id]
@@ -111,14 +122,82 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
         else:
             found = [] if pd.isna(name) else ids_of.get(name, [])
             missing = f"{shown} is not a name in the roster"
-        if len(found) == 1:
-            resolved[src, role] = (str(found[0]), "", "")
+        aside_at = {employee_id: tables.set_aside[employee_id] for employee_id in found if employee_id in tables.set_aside}
+        if len(found) == 1 and not aside_at:
+            resolved[src, role] = (str(found[0]), "", "", None)
         elif not found:
-            resolved[src, role] = (None, "ID-UNKNOWN", missing)
+            note, fix = hints.get(i, ("", None))
+            resolved[src, role] = (None, "ID-UNKNOWN", missing + note, fix and fix.format(role=role.capitalize()))
+        elif len(found) == 1:
+            where = aside_at[found[0]]
+            resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is the name of employee {found[0]}, whose roster row is left out "
+                                   f"for the error at {where}", f"Fix the cell {where} (its own finding says how): the name is then found.")
         else:
-            resolved[src, role] = (None, "NAME-AMBIGUOUS",
-                                   f"{shown} is the name of {len(found)} employees in the roster ({', '.join(map(str, found))})")
+            listed = ", ".join(f"{e} (its roster row is left out for the error at {aside_at[e]})" if e in aside_at else str(e)
+                               for e in found)
+            resolved[src, role] = (None, "NAME-AMBIGUOUS", f"{shown} is the name of {len(found)} employees in the roster ({listed})", None)
+            shared[src, role] = found
+    for (src, role), found in shared.items():  # once the log's other person is known
+        other = resolved.get((src, _OTHER_ROLE[role]), (None,))[0]
+        resolved[src, role] = (*resolved[src, role][:3], _assigned_one(found, role, other, tables))
     return resolved
+
+
+_OTHER_ROLE = {"candidate": "coach", "coach": "candidate"}
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _assigned_one(found: list[str], role: str, other: str | None, tables: Tables) -> str | None:
+    """The fix of a name that ``found`` employees share, where exactly one of them is assigned with
+    the log's other person (``other``: that one's ID, None when not found): that one's ID to type
+    (None: the catalogue's fix). A suggestion only: the log is not counted until an ID is typed."""
+    if other is None:
+        return None
+    assignments = tables["assignments"]
+    assigned = sorted(set(assignments.loc[assignments[f"{_OTHER_ROLE[role]}_id"] == other, f"{role}_id"]) & set(found))
+    if len(assigned) != 1:
+        return None
+    return (f"Two employees share this name; the one assigned with {_OTHER_ROLE[role]} {other} is {assigned[0]}: if that is "
+            f"who is meant, label the row {role.capitalize()} ID: and type {assigned[0]} for the name.")
+
+
+def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, str]]:
+    """For names above a log that are no roster name (position → value typed), what the roster has
+    that each looks like, as the finding's message names it, and its fix: the same words in another
+    order, or without a title or a middle initial (`Reyes, Jordan`, `Dr. Jordan Reyes`, `Jordan M.
+    Reyes` for `Jordan Reyes`); an employee's ID or email typed for the name. Named only, never
+    matched: the coordinator corrects it."""
+    employees = pd.DataFrame({"id": roster["employee_id"], "name": values.normalise_text(roster["name"]),
+                              "email": values.normalise_text(roster["email"]).str.casefold() if "email" in roster else None})
+    employees = employees.dropna(subset=["id", "name"]).astype({"id": object, "name": object})
+    employees["words"] = values.name_words(values.name_keys(employees["name"]))
+    name_of = dict(zip(employees["id"], employees["name"]))
+    by_email = dict(zip(employees["email"], employees["id"]))
+    by_words: dict[str, list[str]] = {}
+    for employee_id, key in zip(employees["id"], employees["words"]):
+        if isinstance(key, str) and key:
+            by_words.setdefault(key, []).append(employee_id)
+    hints = {}
+    typed_ids = values.parse_ids(typed).values
+    for position, value, key, employee_id in zip(typed.index, typed, values.name_words(values.name_keys(typed)), typed_ids):
+        if (pd.isna(employee_id) or employee_id not in name_of) and len(digits := _DIGIT_RUN.findall(str(value))) == 1:
+            employee_id = digits[0]  # "Kim Candidate (200)", "Kim Candidate #200": the ID typed beside the name
+        if not pd.isna(employee_id) and employee_id in name_of:
+            hints[position] = (f" ({employee_id} is the employee ID of {name_of[employee_id]})",
+                               f"Type the name as the roster has it, {name_of[employee_id]}, or label the ID {{role}} ID:.")
+        elif isinstance(value, str) and (email := by_email.get(value.strip().casefold())) is not None:
+            hints[position] = (f" (the roster's email of {name_of[email]}, {email})",
+                               f"Type the name as the roster has it, {name_of[email]}, or the ID {email} beside {{role}} ID:.")
+        elif isinstance(key, str) and key in by_words:
+            near = by_words[key]
+            if len(near) == 1:
+                hints[position] = (f" (the roster has {name_of[near[0]]}, {near[0]})",
+                                   f"Type the name as the roster has it, {name_of[near[0]]}, or the ID {near[0]} beside {{role}} ID:.")
+            else:
+                listed = named_few([f"{name_of[e]} ({e})" for e in near], str)
+                hints[position] = (f" (the roster has {listed})",
+                                   "Type the ID of the one meant beside {role} ID:, or the name as the roster has it.")
+    return hints
 
 
 def with_label_ids(findings: list[Finding], tables: Tables) -> list[Finding]:
@@ -178,7 +257,7 @@ def _fill_from_labels(entries: pd.DataFrame, tables: Tables, sources: Collection
         n = len(tables.sources)
         labelled, found = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
         ids, rules, cells_here = (np.full(n, "", dtype=object) for _ in range(3))
-        for s, (employee_id, rule, _) in per_source.items():
+        for s, (employee_id, rule, *_) in per_source.items():
             label = tables.sources[s].labels[role]
             labelled[s], found[s] = True, employee_id is not None
             ids[s], rules[s] = employee_id or "", rule
@@ -517,22 +596,22 @@ def label_findings(entries: pd.DataFrame, tables: Tables) -> list[Finding]:
     if failed.empty:
         return []
     resolved = resolve_labels(tables, set(failed["_src"].unique().tolist()))
-    by_label: dict[tuple, list] = {}  # (file, sheet, cell, rule, message, kind) → its entries on each sheet
+    by_label: dict[tuple, list] = {}  # (file, sheet, cell, rule, message, fix, kind) → its entries on each sheet
     for src, group in failed.groupby("_src", sort=False):
         for role in ("candidate", "coach"):
-            _, rule, message = resolved.get((src, role), (None, "", ""))
+            _, rule, message, fix = resolved.get((src, role), (None, "", "", None))
             left = group[group[f"{role}_id"].isna()]
             if rule and not left.empty:
                 label = tables.sources[src].labels[role]
-                key = (left["_file"].iat[0], label.sheet, values.a1(label.row, label.col), rule, message, left["kind"].iat[0])
+                key = (left["_file"].iat[0], label.sheet, values.a1(label.row, label.col), rule, message, fix, left["kind"].iat[0])
                 by_label.setdefault(key, []).append(left)
     findings = []
-    for (file, sheet, cell, rule, message, kind), pages in by_label.items():
+    for (file, sheet, cell, rule, message, fix, kind), pages in by_label.items():
         n, first = sum(map(len, pages)), pages[0].iloc[0]
         where = f" on {len(pages)} sheets" if len(pages) > 1 else ""
         findings.append(finding(
             rule, f"{message.replace('{log}', LOG_KINDS[kind])}; {n} entr{'y' if n == 1 else 'ies'}{where} not counted",
-            file=file, sheet=sheet, cell=cell,
+            fix=fix, file=file, sheet=sheet, cell=cell,
             candidate_id=_text_or_blank(first["candidate_id"]), coach_id=_text_or_blank(first["coach_id"]),
         ))
     return findings

@@ -15,6 +15,7 @@ import pandas as pd
 from .. import settings, values
 from ..findings import Finding, finding
 from ..policy import Programs
+from ..spelling import DASHES_AS_HYPHENS
 from ..validate import Tables, clipped
 
 
@@ -56,17 +57,59 @@ _LOST_ZEROS = tuple("0" * n for n in range(1, 10))
 class RosterIds(frozenset):
     """The roster's employee IDs, and ``set_aside``: those whose roster row was left out for a bad
     cell → where that cell is; ``assignments_aside``: the pairs (candidate ID, coach ID) whose
-    assignment row was left out so (see :class:`..validate.Tables`)."""
+    assignment row was left out so (see :class:`..validate.Tables`); ``emails``: the roster's
+    emails (case-folded) → their employee's ID, for an email typed for an ID."""
 
     set_aside: dict[str, str]
     assignments_aside: dict[tuple[str, str], str]
+    emails: dict[str, str]
 
     def __new__(cls, ids, set_aside: dict[str, str] | None = None,
-                assignments_aside: dict[tuple[str, str], str] | None = None):
+                assignments_aside: dict[tuple[str, str], str] | None = None, emails: dict[str, str] | None = None):
         known = super().__new__(cls, ids)
         known.set_aside = set_aside or {}
         known.assignments_aside = assignments_aside or {}
+        known.emails = emails or {}
+        known._prefixed = known._folded = None
         return known
+
+    def folded(self) -> dict[str, str]:
+        """The roster's IDs with letters in them in any case and with any dash as a hyphen (:func:`id_folded`)
+        → the ID, where one ID only folds so: worked out once, when an unknown ID is first told."""
+        if self._folded is None:
+            found: dict[str, list[str]] = {}
+            for employee_id in self:
+                if isinstance(employee_id, str) and not employee_id.isdigit():
+                    found.setdefault(id_folded(employee_id), []).append(employee_id)
+            self._folded = {key: ids[0] for key, ids in found.items() if len(ids) == 1}
+        return self._folded
+
+    def prefixed(self) -> dict[str, str]:
+        """The digits of the roster's IDs that are letters then digits (`E-0123`, `EMP0123`) → the ID,
+        where one ID only has them: worked out once, when an unknown ID is first told."""
+        if self._prefixed is None:
+            found: dict[str, list[str]] = {}
+            for employee_id in self:
+                if isinstance(employee_id, str) and (prefixed := _PREFIXED_ID.fullmatch(employee_id)):
+                    found.setdefault(prefixed["digits"], []).append(employee_id)
+            self._prefixed = {digits: ids[0] for digits, ids in found.items() if len(ids) == 1}
+        return self._prefixed
+
+
+def id_folded(employee_id: str) -> str:
+    """An ID in lower case, with a dash as Word gives it (`E–0123`) a hyphen: `e-0123`."""
+    return employee_id.translate(DASHES_AS_HYPHENS).casefold()
+
+
+_PREFIXED_ID = re.compile(r"[^\W\d_]+[-#/ ]?(?P<digits>\d+)")
+
+
+def roster_emails(employees: pd.DataFrame) -> dict[str, str]:
+    """The roster's emails, case-folded, → their employee's ID (see :class:`RosterIds`)."""
+    if "email" not in employees:
+        return {}
+    emails = employees[["email", "employee_id"]].dropna()
+    return dict(zip(emails["email"].astype(str).str.strip().str.casefold(), emails["employee_id"].astype(str)))
 
 
 def no_assignment_text(candidate_id: str, coach_id: str, known, what: str) -> tuple[str, str | None]:
@@ -84,8 +127,10 @@ def no_assignment_text(candidate_id: str, coach_id: str, known, what: str) -> tu
 def unknown_id(role: str, employee_id: str, known) -> str:
     """`Coach ID 1001` for an ID ``known`` (the roster's IDs) lacks; where the roster has it on a row
     left out for a bad cell, or with leading zeros (001001: typed as a number, the ID lost them), or
-    without them (1001: the roster's number, whose cell may show 001001), or with spaces typed in it
-    (10 01), the message says so."""
+    without them (1001: the roster's number, whose cell may show 001001), or with letters before it
+    (E-1001), or in another case or with a dash for its hyphen (e–1001), or with spaces typed in it (10 01), or
+    where it is an employee's email or a long number in
+    scientific notation (1.23457E+11), the message says so."""
     text = f"{role} ID {clipped(employee_id) if isinstance(employee_id, str) else employee_id}"
     if employee_id in getattr(known, "set_aside", {}):
         return text + f" (its roster row is left out for the error at {known.set_aside[employee_id]}: fix that cell)"
@@ -96,16 +141,29 @@ def unknown_id(role: str, employee_id: str, known) -> str:
         elif employee_id.startswith("0") and employee_id.lstrip("0") in known:
             # the roster's number, shown with its zeros by a number format ("000000"), is read as the number
             text += f" (the roster has {employee_id.lstrip('0')}: typed there as a number, without the leading zeros its cell may show)"
+        elif prefixed := (known.prefixed().get(employee_id) if isinstance(known, RosterIds) else None):
+            # "0123" for the roster's "E-0123": the ID typed without its letters
+            text += f" (the roster has {prefixed}: type the ID with its letters, as the roster has it)"
     elif isinstance(employee_id, str) and " " in employee_id and (joined := employee_id.replace(" ", "")) in known:
         # "113 402", as the ID is printed in groups on a badge or a form: the roster's ID with spaces typed in it
         text += f" (the roster has {joined}: type the ID without the spaces in it)"
     elif isinstance(employee_id, str) and len(digits := _DIGITS.findall(employee_id)) == 1 and digits[0] in known:
         # "115764 (Oscar)", "ID 115764", "#115764": the roster's ID with something typed beside it
         text += f" (the roster has {digits[0]}: type the ID alone, with no name or note beside it)"
+    elif isinstance(employee_id, str) and (email := getattr(known, "emails", {}).get(employee_id.casefold())):
+        # an employee's email typed for the ID
+        text += f" (the roster's email of employee {email}: type the ID {email})"
+    elif isinstance(employee_id, str) and isinstance(known, RosterIds) and (folded := known.folded().get(id_folded(employee_id))):
+        # "e-0123" or "E–0123" (an en dash, as Word gives it) for the roster's "E-0123"
+        text += f" (the roster has {folded}: type the ID as the roster has it)"
+    elif isinstance(employee_id, str) and _SCIENTIFIC.fullmatch(employee_id):
+        # "1.23457E+11": a long ID as Excel shows it in a General cell, saved as text (a CSV export): its last digits are gone
+        text += " (a number as Excel shows a long one, in scientific notation, whose last digits may be lost: type the whole ID as text)"
     return text
 
 
 _DIGITS = re.compile(r"\d+")
+_SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?E\+?\d+", re.IGNORECASE)
 
 
 def unknown_ids(row: dict, known) -> str:
@@ -439,7 +497,7 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
             candidate_id=row["candidate_id"], coach_id=row["coach_id"], program=row["program"]))
     cells = tables.cells(pairs, "candidate_id")
     coach_cells = tables.cells(pairs, "coach_id")
-    known = RosterIds(employees.index, tables.set_aside)
+    known = RosterIds(employees.index, tables.set_aside, emails=roster_emails(tables["employees"]))
     for i, row in enumerate(pairs[["candidate_id", "coach_id", "program", "known_program", "_file", "_sheet"]].to_dict("records")):
         for role, key, cell in (("Candidate", "candidate_id", cells.iloc[i]), ("Coach", "coach_id", coach_cells.iloc[i])):
             if row[key] not in known:
