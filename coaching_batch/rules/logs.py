@@ -20,7 +20,7 @@ from ..contracts import tables as table_contracts
 from ..findings import TOTAL_MISMATCH_SUMS, Finding, finding
 from ..forked import Forked
 from ..policy import Programs, Words
-from ..read import SAVE_TO_CALCULATE, Footer, FormulaError, UncalculatedFormula
+from ..read import SAVE_TO_CALCULATE, Footer, FormulaError, Label, UncalculatedFormula
 from ..recognise import is_blank
 from ..validate import Tables
 from .dates import day_text, hours_text
@@ -84,7 +84,8 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
 
     An ID label is read as an ID; a name label is matched against the roster's names as
     :func:`values.name_keys` compares them. A name no employee has is `ID-UNKNOWN`, one that two
-    employees share is `NAME-AMBIGUOUS`; the rule and message are empty when the ID was found.
+    employees share is `NAME-AMBIGUOUS`, a value showing a formula's error or saved without its
+    result (see :class:`.read.FormulaError`) `CELL-TYPE`; the rule and message are empty when the ID was found.
     """
     labelled = [(src, role, label) for src, source in enumerate(tables.sources) for role, label in source.labels.items()
                 if sources is None or src in sources]
@@ -98,13 +99,16 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
     for name, employee_id in zip(by_name["name"][shared], by_name["id"][shared]):  # the few shared names
         ids_of.setdefault(name, []).append(employee_id)
     # Every label's value read at once: an inbox may hold 10,000 paper logs.
-    typed = pd.Series([label.value for _, _, label in labelled], dtype=object)
+    typed = pd.Series([None if isinstance(label.value, FormulaError) else label.value for _, _, label in labelled], dtype=object)
     is_id = pd.Series([label.kind == "id" for _, _, label in labelled])
     as_ids = values.parse_ids(typed.where(is_id, None)).values.astype(object)
     as_names = values.name_keys(typed.where(~is_id, None)).astype(object)
     resolved = {}
     for (src, role, label), employee_id, name in zip(labelled, as_ids, as_names):
         shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {str(label.value).strip()!r} above the {{log}}"
+        if isinstance(label.value, FormulaError):
+            resolved[src, role] = (None, "CELL-TYPE", _label_formula(role, label))
+            continue
         if label.kind == "id":
             found = [] if pd.isna(employee_id) else [employee_id]
             missing = f"{shown} is not an employee ID"
@@ -119,6 +123,20 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
             resolved[src, role] = (None, "NAME-AMBIGUOUS",
                                    f"{shown} is the name of {len(found)} employees in the roster ({', '.join(map(str, found))})")
     return resolved
+
+
+# what to do about a label's value showing a formula's error (`=VLOOKUP(…)` showing #N/A)
+_LABEL_FORMULA_FIX = "Fix the formula so it shows the employee's name or ID, or type the name or ID in its place."
+
+
+def _label_formula(role: str, label: Label) -> str:
+    """What a label's value shows instead of a name or an ID: a formula's error, or a formula saved
+    without its result (as a table's cell says it)."""
+    shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {label.value} above the {{log}}"
+    if isinstance(label.value, UncalculatedFormula):
+        return (f"{shown} is a formula with no result saved (the workbook was made by a program that does not "
+                "calculate formulas): open it in Excel or LibreOffice and save it")
+    return f"{shown} is a formula error: fix the formula"
 
 
 def with_label_ids(findings: list[Finding], tables: Tables) -> list[Finding]:
@@ -517,23 +535,25 @@ def label_findings(entries: pd.DataFrame, tables: Tables) -> list[Finding]:
     if failed.empty:
         return []
     resolved = resolve_labels(tables, set(failed["_src"].unique().tolist()))
-    by_label: dict[tuple, list] = {}  # (file, sheet, cell, rule, message, kind) → its entries on each sheet
+    by_label: dict[tuple, list] = {}  # (file, sheet, cell, rule, message, kind, fix) → its entries on each sheet
     for src, group in failed.groupby("_src", sort=False):
         for role in ("candidate", "coach"):
             _, rule, message = resolved.get((src, role), (None, "", ""))
             left = group[group[f"{role}_id"].isna()]
             if rule and not left.empty:
                 label = tables.sources[src].labels[role]
-                key = (left["_file"].iat[0], label.sheet, values.a1(label.row, label.col), rule, message, left["kind"].iat[0])
+                fix = _LABEL_FORMULA_FIX if isinstance(label.value, FormulaError) else None
+                fix = SAVE_TO_CALCULATE if isinstance(label.value, UncalculatedFormula) else fix
+                key = (left["_file"].iat[0], label.sheet, values.a1(label.row, label.col), rule, message, left["kind"].iat[0], fix)
                 by_label.setdefault(key, []).append(left)
     findings = []
-    for (file, sheet, cell, rule, message, kind), pages in by_label.items():
+    for (file, sheet, cell, rule, message, kind, fix), pages in by_label.items():
         n, first = sum(map(len, pages)), pages[0].iloc[0]
         where = f" on {len(pages)} sheets" if len(pages) > 1 else ""
         findings.append(finding(
             rule, f"{message.replace('{log}', LOG_KINDS[kind])}; {n} entr{'y' if n == 1 else 'ies'}{where} not counted",
             file=file, sheet=sheet, cell=cell,
-            candidate_id=_text_or_blank(first["candidate_id"]), coach_id=_text_or_blank(first["coach_id"]),
+            candidate_id=_text_or_blank(first["candidate_id"]), coach_id=_text_or_blank(first["coach_id"]), fix=fix,
         ))
     return findings
 
