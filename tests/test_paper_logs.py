@@ -608,6 +608,19 @@ def test_a_label_showing_a_formula_not_calculated_or_its_error_is_cell_type_at_i
         assert result.pairs.loc[0, "coach_contact_minutes"] == 0
 
 
+def test_an_id_label_holding_a_date_is_cell_type_at_its_cell_as_in_an_id_column(policy):
+    """`Candidate ID: | 200` typed in a cell formatted as a date shows 07/18/1900: the label holds no ID.
+    It was ID-UNKNOWN with the fix to add the employee to the roster; it is CELL-TYPE, told to type the
+    ID alone, as the same cell of a Candidate ID column is, and the log's entries are not counted."""
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()),
+                                  {"candidate": ("id", dt.date(1900, 7, 18)), "coach": ("id", "100")})  # as the reader gives it
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    found = [(f.rule, f.cell, f.message, f.fix) for f in result.findings if f.file == "paper.xlsx"]
+    assert found == [("CELL-TYPE", "B3", "Candidate ID '1900-07-18' above the coach log is not an ID; 2 entries not counted",
+                      "Type the employee ID alone, as the roster has it.")]
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 0
+
+
 def test_a_blank_id_in_the_logs_own_id_column_is_reported_at_that_empty_cell(policy):
     entries = _coach_entries(1, candidate_id="200", coach_id="100") + [
         {**_coach_entries(1)[0], "date": "2026-02-05", "candidate_id": "200", "coach_id": None},

@@ -22,7 +22,7 @@ from ..forked import Forked
 from ..policy import Programs, Words
 from ..read import SAVE_TO_CALCULATE, Footer, FormulaError, Label, UncalculatedFormula
 from ..recognise import is_blank
-from ..validate import Tables
+from ..validate import ID_ALONE, Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
 from .pairs import no_assignment_text, unknown_ids
@@ -84,8 +84,10 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
 
     An ID label is read as an ID; a name label is matched against the roster's names as
     :func:`values.name_keys` compares them. A name no employee has is `ID-UNKNOWN`, one that two
-    employees share is `NAME-AMBIGUOUS`, a value showing a formula's error or saved without its
-    result (see :class:`.read.FormulaError`) `CELL-TYPE`; the rule and message are empty when the ID was found.
+    employees share is `NAME-AMBIGUOUS`; an ID label's value that is no ID (a date: an ID typed in a
+    date-formatted cell), or a value showing a formula's error or saved without its result (see
+    :class:`.read.FormulaError`), is `CELL-TYPE`, as in an ID column. The rule and message are empty
+    when the ID was found (an ID the roster lacks is the log's `ID-UNKNOWN`, as for its ID columns).
     """
     labelled = [(src, role, label) for src, source in enumerate(tables.sources) for role, label in source.labels.items()
                 if sources is None or src in sources]
@@ -110,8 +112,10 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
             resolved[src, role] = (None, "CELL-TYPE", _label_formula(role, label))
             continue
         if label.kind == "id":
-            found = [] if pd.isna(employee_id) else [employee_id]
-            missing = f"{shown} is not an employee ID"
+            if pd.isna(employee_id):
+                resolved[src, role] = (None, "CELL-TYPE", f"{shown} is not an ID")
+                continue
+            found, missing = [employee_id], ""
         else:
             found = [] if pd.isna(name) else ids_of.get(name, [])
             missing = f"{shown} is not a name in the roster"
@@ -127,6 +131,15 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
 
 # what to do about a label's value showing a formula's error (`=VLOOKUP(…)` showing #N/A)
 _LABEL_FORMULA_FIX = "Fix the formula so it shows the employee's name or ID, or type the name or ID in its place."
+
+
+def _label_fix(rule: str, value: object) -> str | None:
+    """What to do about a label's value that names no one (None: the catalogue's fix)."""
+    if isinstance(value, UncalculatedFormula):
+        return SAVE_TO_CALCULATE
+    if isinstance(value, FormulaError):
+        return _LABEL_FORMULA_FIX
+    return ID_ALONE if rule == "CELL-TYPE" else None
 
 
 def _label_formula(role: str, label: Label) -> str:
@@ -542,8 +555,7 @@ def label_findings(entries: pd.DataFrame, tables: Tables) -> list[Finding]:
             left = group[group[f"{role}_id"].isna()]
             if rule and not left.empty:
                 label = tables.sources[src].labels[role]
-                fix = _LABEL_FORMULA_FIX if isinstance(label.value, FormulaError) else None
-                fix = SAVE_TO_CALCULATE if isinstance(label.value, UncalculatedFormula) else fix
+                fix = _label_fix(rule, label.value)
                 key = (left["_file"].iat[0], label.sheet, values.a1(label.row, label.col), rule, message, left["kind"].iat[0], fix)
                 by_label.setdefault(key, []).append(left)
     findings = []
