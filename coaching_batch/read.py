@@ -91,6 +91,8 @@ _NUMERIC_TYPES = ("date", "duration", "id")  # a value of these has a digit in i
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more together
 _FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______"
+# what a paper form prints beside a label for its value, without one: its line and a hint ("(Employee ID)")
+_UNFILLED = re.compile(r"^[\s_.\u00a0]*(?:\([^()]*\)[\s_.\u00a0]*)?$")
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 # a workbook that asks to be calculated when opened: written by a program that does not calculate formulas
 _FULL_CALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
@@ -277,7 +279,7 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
             key = _pair_label(cell)  # the form's "Candidate Name ____"
             if key:
                 at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])
-                           and not (isinstance(row[j], str) and _FILL_IN.match(row[j]))), None)
+                           and not (isinstance(row[j], str) and _UNFILLED.match(row[j]))), None)
                 if at is None or (isinstance(row[at], str) and _pair_label(row[at])):
                     unfilled.setdefault(key[0], (key[1], first_row + r + 1, first_col + c + 1,
                                                  first_col + (len(row) if at is None else at)))
@@ -295,7 +297,7 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                     if typed and role not in bare and f"{role}_id" not in columns and not typed[3][0].islower():
                         bare[role] = Label(role, typed[2].lower(), typed[3], sheet_name, first_row + r + 1, first_col + c)
                     continue
-                if not _FILL_IN.match(inline[3]):
+                if not _UNFILLED.match(inline[3]):
                     _keep(found, Label(ROLE_WORDS[inline[1].lower()], inline[2].lower(), inline[3], sheet_name,
                                        first_row + r + 1, first_col + c))
     labels = {**bare, **found}

@@ -177,6 +177,18 @@ def test_a_blank_fill_in_line_or_another_label_is_not_a_value(tmp_path):
     assert labels_of(sheets["Log"]) == {"coach": ("name", "Casey Coach", "C1", "Log")}
 
 
+def test_the_forms_printed_hint_beside_an_unfilled_label_is_not_its_value(tmp_path):
+    """`Candidate ID: | | (Employee ID)` left unfilled was read as the ID '(Employee ID)', "not in the
+    roster"; the form's hint, beside the label or after its line, is no value: the label is unfilled
+    (its log names no candidate). Beside a value typed in, the hint is passed over as before."""
+    sheets = read_sheets(tmp_path, {
+        "Log": [["Candidate ID:", None, "(Employee ID)"], ["Coach ID: ______ (6 digits)"], PAPER_HEADER, ENTRY],
+        "Filled": [["Candidate ID:", "200", "(Employee ID)"], ["Coach ID: 100"], PAPER_HEADER, ENTRY],
+    })
+    assert labels_of(sheets["Log"]) == {}
+    assert labels_of(sheets["Filled"]) == {"candidate": ("id", "200", "B1", "Filled"), "coach": ("id", "100", "A2", "Filled")}
+
+
 def test_an_id_label_wins_over_a_name_label_and_labels_below_the_header_are_ignored(tmp_path):
     sheets = read_sheets(tmp_path, {"Log": [
         ["Candidate Name:", "Kim Candidate"],
