@@ -91,6 +91,8 @@ _NUMERIC_TYPES = ("date", "duration", "id")  # a value of these has a digit in i
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more together
 _FILL_IN = re.compile(r"^[\s_.\u00a0]*$")  # a paper form's empty line: "_______"
+# what a paper form prints beside a label for its value, without one: its line and a hint ("(Employee ID)")
+_UNFILLED = re.compile(r"^[\s_.\u00a0]*(?:\([^()]*\)[\s_.\u00a0]*)?$")
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 # a workbook that asks to be calculated when opened: written by a program that does not calculate formulas
 _FULL_CALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
@@ -182,6 +184,9 @@ class RawSheet:
     rows: np.ndarray | None = None  # 1-based sheet row of each data row
     footers: list[Footer] = field(default_factory=list)
     labels: dict[str, Label] = field(default_factory=dict)  # role → label above a log's table
+    unfilled: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)  # role → a label above a log's
+    #   table with no value beside it (the cells there may show a formula's error): (kind, 1-based sheet row,
+    #   0-based sheet columns from and before which its value was looked for)
     continued: bool = False  # a log page that says it continues another, or is continued
     gaps: bool = False  # a data row has a blank cell where a value is looked for (it may show a formula's error)
     zeros: bool = False  # a cell under the header reads 0 (it may be a formula never calculated, see _ZERO_SHOWN)
@@ -250,7 +255,7 @@ def _grid(body: list[list], width: int) -> np.ndarray:
 
 
 def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, sheet_name: str,
-                  columns: Collection[str] = ()) -> dict[str, Label]:
+                  columns: Collection[str] = ()) -> tuple[dict[str, Label], dict[str, tuple[str, int, int, int]]]:
     """`Candidate Name:` / `Coach Name:` (or `… ID:`) in the rows above a log's header, with their values.
 
     The value is the next filled cell to the label's right (merged cells hold it in their first
@@ -259,9 +264,14 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
     (`Candidate Name Kim Lee`), is taken only for a role the sheet labels no other way, neither so
     nor by its ID column among ``columns`` (the table's), and only when it starts as a name or an ID
     does, not in lower case (`Coach ID numbers are on the roster` is the form's instructions).
+
+    Also returned, for each role labelled with nothing beside it: where its value was looked for
+    (see :attr:`RawSheet.unfilled`), as a formula showing an error, or saved without its result, is
+    an empty cell to the reader.
     """
     found: dict[str, Label] = {}
     bare: dict[str, Label] = {}
+    unfilled: dict[str, tuple[str, int, int, int]] = {}
     for r, row in enumerate(rows[:upto]):
         for c, cell in enumerate(row):
             if not isinstance(cell, str):
@@ -269,8 +279,10 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
             key = _pair_label(cell)  # the form's "Candidate Name ____"
             if key:
                 at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])
-                           and not (isinstance(row[j], str) and _FILL_IN.match(row[j]))), None)
+                           and not (isinstance(row[j], str) and _UNFILLED.match(row[j]))), None)
                 if at is None or (isinstance(row[at], str) and _pair_label(row[at])):
+                    unfilled.setdefault(key[0], (key[1], first_row + r + 1, first_col + c + 1,
+                                                 first_col + (len(row) if at is None else at)))
                     continue
                 value = row[at]
                 if isinstance(value, str):
@@ -285,10 +297,11 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                     if typed and role not in bare and f"{role}_id" not in columns and not typed[3][0].islower():
                         bare[role] = Label(role, typed[2].lower(), typed[3], sheet_name, first_row + r + 1, first_col + c)
                     continue
-                if not _FILL_IN.match(inline[3]):
+                if not _UNFILLED.match(inline[3]):
                     _keep(found, Label(ROLE_WORDS[inline[1].lower()], inline[2].lower(), inline[3], sheet_name,
                                        first_row + r + 1, first_col + c))
-    return {**bare, **found}
+    labels = {**bare, **found}
+    return labels, {role: where for role, where in unfilled.items() if role not in labels}
 
 
 def _keep(found: dict[str, Label], label: Label) -> None:
@@ -352,7 +365,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     if beside:
         sheet.beside = (beside[0], first_col + beside[1])
     if contract.log:
-        sheet.labels = _labels_above(rows, recognition.header_row, first_row, first_col, name, recognition.columns)
+        sheet.labels, sheet.unfilled = _labels_above(rows, recognition.header_row, first_row, first_col, name,
+                                                     recognition.columns)
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
         sheet.continued = bool(_CONTINUED.search(name)) or any(_CONTINUED.search(cell) for cell in above)
     # a paper log's `Candidate ID | 200 | Coach ID | 100` is its pair, not an assignments table over it
@@ -369,7 +383,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
 
     grid = _grid(body, max(recognition.columns.values()) + 1)
     blank, distinct = _blank_mask(grid)
-    sheet.zeros = any(zero in distinct for zero in _ZERO_SHOWN)
+    sheet.zeros = any(zero in distinct for zero in _ZERO_SHOWN) or any(_is_zero(label.value) for label in sheet.labels.values())
     present = ~blank
     positions = list(recognition.columns.values())
     table, filled = grid[:, positions], present[:, positions]
@@ -507,7 +521,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
                                       [first_col + at for at in positions], hours_at)
         keep[one_entry] = False
         filled = np.not_equal(table, None)
-    sheet.gaps = (bool(watched) and not filled[:, watched].all(axis=1)[keep].all()) or any(f.value is None for f in sheet.footers)
+    sheet.gaps = ((bool(watched) and not filled[:, watched].all(axis=1)[keep].all()) or any(f.value is None for f in sheet.footers)
+                  or bool(sheet.unfilled))
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet, None
@@ -1478,13 +1493,14 @@ _TYPED_NOT_NUMBER = re.compile(rb'\bt="(?!n")')
 
 def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaError]) -> None:
     """The sheet's blank table cells that are looked for (see :class:`_ColumnFacts`: a log's description
-    may show `#N/A`) and footer totals that hold an error or an uncalculated formula in the workbook,
-    given that error or formula."""
+    may show `#N/A`), footer totals and the values of a log's pair labels that hold an error or an
+    uncalculated formula in the workbook, given that error or formula."""
     if not errors:
         return
     for footer in sheet.footers:
         if footer.value is None or _is_zero(footer.value):
             footer.value = errors.get((footer.row, footer.col), footer.value)
+    _put_label_errors(sheet, errors)
     row_of = {row: i for i, row in enumerate(sheet.rows.tolist())}
     watched = _column_facts(sheet.table, tuple(sheet.columns)).watched
     column_of = {column: k for k, column in enumerate(sheet.columns.values()) if k in watched}
@@ -1492,6 +1508,19 @@ def _put_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaError]) ->
         i, k = row_of.get(row), column_of.get(column)
         if i is not None and k is not None and (sheet.cells[i, k] is None or _is_zero(sheet.cells[i, k])):
             sheet.cells[i, k] = shown
+
+
+def _put_label_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaError]) -> None:
+    """A log's pair label whose value shows a formula's error or was saved without its result (`Candidate
+    Name: | =VLOOKUP(…)` showing #N/A, an ID formula an exporting program saved as 0) given that error or
+    formula, at its cell: the label names no one until the workbook is calculated or the formula fixed."""
+    for label in sheet.labels.values():
+        if _is_zero(label.value):
+            label.value = errors.get((label.row, label.col), label.value)
+    for role, (kind, row, start, end) in sheet.unfilled.items():
+        at = next((col for col in range(start, end) if (row, col) in errors), None)
+        if at is not None:
+            sheet.labels[role] = Label(role, kind, errors[row, at], sheet.name, row, at)
 
 
 def _is_zero(cell: object) -> bool:
@@ -1598,7 +1627,6 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
                                            totals.get(meta.name, ()))
         if not result.sheets:  # listed with no sheet: Inputs says why nothing was read from it
             result.note = f"holds {' and '.join(dict.fromkeys(others))} only: no table to read"
-        _carry_labels(result.sheets)
         gaps = [sheet for sheet in result.sheets if sheet.gaps]
         # a 0 may be a formula never calculated, in a workbook asking to be: the workbook is asked only then
         zeros = [sheet for sheet in result.sheets if sheet.zeros and not sheet.gaps]
@@ -1607,6 +1635,7 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
             gaps += zeros
         if gaps:  # an empty-looking cell may be a formula's error: asked only then
             _restore_formula_errors(path, data, gaps, uncalculated)
+        _carry_labels(result.sheets)  # a page's label showing a formula's error names no one to carry
         late = [sheet for sheet in result.sheets if _late_times(sheet)]
         if late:  # a late time of day may be a negative time: asked only then
             _restore_negative_times(path, data, late)

@@ -245,6 +245,10 @@ def clipped(text: str) -> str:
 _NOTE = re.compile(r"\s*\([^()]*\)\s*|[?~]+|\b(?:approx(?:imately)?|about|ca)\b\.?", re.IGNORECASE)
 
 
+# what to type in an ID's cell that holds no ID (a date, a fraction, a name with it)
+ID_ALONE = "Type the employee ID alone, as the roster has it."
+
+
 def _fix(rule: str, column: Column, value: object, *, day_first: bool) -> str | None:
     """What to type instead, in plain words (None: the catalogue's fix): the allowed values, the one
     a mistyped choice looks like, the forms a date or a duration is read in. A suggestion only: the
@@ -283,7 +287,7 @@ def _fix(rule: str, column: Column, value: object, *, day_first: bool) -> str | 
             return ("Format the column as Text (or Number) so that each cell shows the ID it holds, not a date, "
                     "and check that it is the ID the roster has.")
         case "id":
-            return "Type the employee ID alone, as the roster has it."
+            return ID_ALONE
     return None
 
 

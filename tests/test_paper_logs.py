@@ -177,6 +177,18 @@ def test_a_blank_fill_in_line_or_another_label_is_not_a_value(tmp_path):
     assert labels_of(sheets["Log"]) == {"coach": ("name", "Casey Coach", "C1", "Log")}
 
 
+def test_the_forms_printed_hint_beside_an_unfilled_label_is_not_its_value(tmp_path):
+    """`Candidate ID: | | (Employee ID)` left unfilled was read as the ID '(Employee ID)', "not in the
+    roster"; the form's hint, beside the label or after its line, is no value: the label is unfilled
+    (its log names no candidate). Beside a value typed in, the hint is passed over as before."""
+    sheets = read_sheets(tmp_path, {
+        "Log": [["Candidate ID:", None, "(Employee ID)"], ["Coach ID: ______ (6 digits)"], PAPER_HEADER, ENTRY],
+        "Filled": [["Candidate ID:", "200", "(Employee ID)"], ["Coach ID: 100"], PAPER_HEADER, ENTRY],
+    })
+    assert labels_of(sheets["Log"]) == {}
+    assert labels_of(sheets["Filled"]) == {"candidate": ("id", "200", "B1", "Filled"), "coach": ("id", "100", "A2", "Filled")}
+
+
 def test_an_id_label_wins_over_a_name_label_and_labels_below_the_header_are_ignored(tmp_path):
     sheets = read_sheets(tmp_path, {"Log": [
         ["Candidate Name:", "Kim Candidate"],
@@ -186,6 +198,48 @@ def test_an_id_label_wins_over_a_name_label_and_labels_below_the_header_are_igno
         ["Coach Name:", "Casey Coach"],
     ]})
     assert labels_of(sheets["Log"]) == {"candidate": ("id", 200.0, "B2", "Log")}
+
+
+def test_a_label_value_showing_a_formulas_error_or_saved_without_its_result_is_read_as_such(tmp_path):
+    """`Candidate ID: | ="2"&"00"` exported with xlsxwriter (saved with the result 0, the workbook to be
+    calculated on opening) was read as the ID 0 ("Candidate ID 0 … not in the roster"); saved by openpyxl
+    (no result) or showing #N/A (`=VLOOKUP(…)` of the name) it was an empty cell, the label unfilled and
+    the log's entries said to name no candidate. The label's value is that formula or error, at its cell;
+    a page continuing the log carries it, and a result its writer saved is read."""
+    import openpyxl
+
+    from coaching_batch.read import FormulaError, UncalculatedFormula
+
+    header, entry = ["Date", "Type of Contact", "Duration"], ["2026-02-02", "Phone", 1.5]
+    book = xlsxwriter.Workbook(str(tmp_path / "exported.xlsx"))
+    for name, (formula, *result) in {"Log": ('="2"&"00"',), "Told": ('="2"&"00"', "200"),  # no result given: 0
+                                     "Error": ("=VLOOKUP(200,Roster!A:B,2,FALSE)", "#N/A")}.items():
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, ["Candidate ID:" if name != "Error" else "Candidate Name:"])
+        sheet.write_formula(0, 1, formula, None, *result)
+        sheet.write_row(0, 2, ["Coach ID:", "100"])  # the error's blank cell is followed by the other label
+        sheet.write_row(2, 0, header)
+        sheet.write_row(3, 0, entry)
+    cont = book.add_worksheet("Error continued")
+    cont.write_row(2, 0, header)
+    cont.write_row(3, 0, entry)
+    book.close()
+    book = openpyxl.Workbook()
+    book.active.title = "Log"
+    for row in (["Candidate ID:", '="2"&"00"'], ["Coach ID:", "100"], [], header, entry):
+        book.active.append(row)
+    book.save(tmp_path / "unsaved.xlsx")
+
+    read = {(name, sheet.name): sheet for name in ("exported.xlsx", "unsaved.xlsx")
+            for sheet in read_workbook(str(tmp_path / name), name).sheets}
+    shown = {key: labels_of(sheet)["candidate"] for key, sheet in read.items()}
+    assert shown == {
+        ("exported.xlsx", "Log"): ("id", UncalculatedFormula('="2"&"00"'), "B1", "Log"),
+        ("exported.xlsx", "Told"): ("id", "200", "B1", "Told"),
+        ("exported.xlsx", "Error"): ("name", FormulaError("#N/A"), "B1", "Error"),
+        ("exported.xlsx", "Error continued"): ("name", FormulaError("#N/A"), "B1", "Error"),
+        ("unsaved.xlsx", "Log"): ("id", UncalculatedFormula('="2"&"00"'), "B1", "Log"),
+    }
 
 
 def test_a_continuation_page_without_labels_carries_its_first_pages_labels(tmp_path):
@@ -616,6 +670,38 @@ def test_a_name_not_in_the_roster_is_id_unknown_and_no_entry_counts(policy):
     tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("name", "Kim Candidat"), "coach": ("name", "Casey Coach")})
     result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
     assert [f.rule for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")] == ["ID-UNKNOWN"]
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 0
+
+
+def test_a_label_showing_a_formula_not_calculated_or_its_error_is_cell_type_at_its_cell_and_no_entry_counts(policy):
+    """Excel shows the ID or name; the run has only the formula (or #N/A): it is a CELL-TYPE at the label's
+    value quoting what the cell holds, with what to do about it, not 'Candidate ID 0 not in the roster'."""
+    from coaching_batch.read import SAVE_TO_CALCULATE, FormulaError, UncalculatedFormula
+
+    for value, message, fix in [
+        (UncalculatedFormula('="2"&"00"'), "Candidate ID =\"2\"&\"00\" above the coach log is a formula with no result saved "
+         "(the workbook was made by a program that does not calculate formulas): open it in Excel or LibreOffice and "
+         "save it; 2 entries not counted", SAVE_TO_CALCULATE),
+        (FormulaError("#N/A"), "Candidate ID #N/A above the coach log is a formula error: fix the formula; 2 entries not counted",
+         "Fix the formula so it shows the employee's name or ID, or type the name or ID in its place."),
+    ]:
+        tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("id", value), "coach": ("id", "100")})
+        result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+        found = [(f.rule, f.sheet, f.cell, f.message, f.fix, f.coach_id) for f in result.findings if f.file == "paper.xlsx"]
+        assert found == [("CELL-TYPE", "Paper log", "B3", message, fix, "100")]
+        assert result.pairs.loc[0, "coach_contact_minutes"] == 0
+
+
+def test_an_id_label_holding_a_date_is_cell_type_at_its_cell_as_in_an_id_column(policy):
+    """`Candidate ID: | 200` typed in a cell formatted as a date shows 07/18/1900: the label holds no ID.
+    It was ID-UNKNOWN with the fix to add the employee to the roster; it is CELL-TYPE, told to type the
+    ID alone, as the same cell of a Candidate ID column is, and the log's entries are not counted."""
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()),
+                                  {"candidate": ("id", dt.date(1900, 7, 18)), "coach": ("id", "100")})  # as the reader gives it
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    found = [(f.rule, f.cell, f.message, f.fix) for f in result.findings if f.file == "paper.xlsx"]
+    assert found == [("CELL-TYPE", "B3", "Candidate ID '1900-07-18' above the coach log is not an ID; 2 entries not counted",
+                      "Type the employee ID alone, as the roster has it.")]
     assert result.pairs.loc[0, "coach_contact_minutes"] == 0
 
 

@@ -21,9 +21,9 @@ from ..contracts import tables as table_contracts
 from ..findings import TOTAL_MISMATCH_SUMS, Finding, finding
 from ..forked import Forked
 from ..policy import Programs, Words
-from ..read import SAVE_TO_CALCULATE, Footer, FormulaError, UncalculatedFormula
+from ..read import SAVE_TO_CALCULATE, Footer, FormulaError, Label, UncalculatedFormula
 from ..recognise import is_blank
-from ..validate import Tables
+from ..validate import ID_ALONE, Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
 from .pairs import named_few, no_assignment_text, unknown_ids
@@ -86,7 +86,10 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
     An ID label is read as an ID; a name label is matched against the roster's names as
     :func:`values.name_keys` compares them. A name no employee has is `ID-UNKNOWN` (naming the roster's
     employee it looks like, see :func:`_near_names`), one that two employees share is `NAME-AMBIGUOUS`;
-    the rule and message are empty when the ID was found.
+    an ID label's value that is no ID (a date: an ID typed in a date-formatted cell), or a value showing
+    a formula's error or saved without its result (see :class:`.read.FormulaError`), is `CELL-TYPE`, as
+    in an ID column. The rule and message are empty when the ID was found (an ID the roster lacks is
+    the log's `ID-UNKNOWN`, as for its ID columns).
     """
     labelled = [(src, role, label) for src, source in enumerate(tables.sources) for role, label in source.labels.items()
                 if sources is None or src in sources]
@@ -105,7 +108,7 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
     for name, employee_id in zip(by_name["name"][shared], by_name["id"][shared]):  # the few shared names
         ids_of.setdefault(name, []).append(employee_id)
     # Every label's value read at once: an inbox may hold 10,000 paper logs.
-    typed = pd.Series([label.value for _, _, label in labelled], dtype=object)
+    typed = pd.Series([None if isinstance(label.value, FormulaError) else label.value for _, _, label in labelled], dtype=object)
     is_id = pd.Series([label.kind == "id" for _, _, label in labelled])
     as_ids = values.parse_ids(typed.where(is_id, None)).values.astype(object)
     as_names = values.name_keys(typed.where(~is_id, None)).astype(object)
@@ -116,9 +119,14 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
     shared: dict[tuple[int, str], list[str]] = {}  # a name two employees share → their IDs
     for i, ((src, role, label), employee_id, name) in enumerate(zip(labelled, as_ids, as_names)):
         shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {str(label.value).strip()!r} above the {{log}}"
+        if isinstance(label.value, FormulaError):
+            resolved[src, role] = (None, "CELL-TYPE", _label_formula(role, label), _label_fix(label.value))
+            continue
         if label.kind == "id":
-            found = [] if pd.isna(employee_id) else [employee_id]
-            missing = f"{shown} is not an employee ID"
+            if pd.isna(employee_id):
+                resolved[src, role] = (None, "CELL-TYPE", f"{shown} is not an ID", ID_ALONE)
+                continue
+            found, missing = [employee_id], ""
         else:
             found = [] if pd.isna(name) else ids_of.get(name, [])
             missing = f"{shown} is not a name in the roster"
@@ -198,6 +206,25 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
                 hints[position] = (f" (the roster has {listed})",
                                    "Type the ID of the one meant beside {role} ID:, or the name as the roster has it.")
     return hints
+
+
+# what to do about a label's value showing a formula's error (`=VLOOKUP(…)` showing #N/A)
+_LABEL_FORMULA_FIX = "Fix the formula so it shows the employee's name or ID, or type the name or ID in its place."
+
+
+def _label_fix(value: FormulaError) -> str:
+    """What to do about a label's value that shows a formula's error or was saved without its result."""
+    return SAVE_TO_CALCULATE if isinstance(value, UncalculatedFormula) else _LABEL_FORMULA_FIX
+
+
+def _label_formula(role: str, label: Label) -> str:
+    """What a label's value shows instead of a name or an ID: a formula's error, or a formula saved
+    without its result (as a table's cell says it)."""
+    shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {label.value} above the {{log}}"
+    if isinstance(label.value, UncalculatedFormula):
+        return (f"{shown} is a formula with no result saved (the workbook was made by a program that does not "
+                "calculate formulas): open it in Excel or LibreOffice and save it")
+    return f"{shown} is a formula error: fix the formula"
 
 
 def with_label_ids(findings: list[Finding], tables: Tables) -> list[Finding]:
