@@ -53,6 +53,8 @@ CATALOGUE: dict[str, Code] = {
     "LOG-DURATION-IMPLAUSIBLE": Code(W, "coach", "Check the duration; split a multi-day activity into one entry per day."),
     "LOG-DATE-FUTURE": Code(E, "coach", "Correct the date; entries after the as-of date are not counted."),
     "LOG-OUTSIDE-WINDOW": Code(W, "coach", "Check the date: only entries from the planning meeting to the deadline count."),
+    "LOG-EARLIER-YEAR": Code(I, "coordinator", "Nothing to do: entries of an earlier school year stay in the log as meetings "
+                         "held; only this school year's entries count towards its hours."),
     "LOG-DUPLICATE": Code(W, "coordinator", "Remove the repeated entry; it was counted once."),
     "LOG-NO-ASSIGNMENT": Code(E, "coordinator", "Record the assignment of this pair, or correct the IDs on the log."),
     "LOG-TOTAL-MISMATCH": Code(W, "coach", "Correct the Total Hours value or the entries above it."),

@@ -1568,21 +1568,56 @@ def test_gaps_are_counted_from_the_first_meeting_not_from_the_school_year_start(
 
 
 def test_a_meeting_of_last_school_year_is_not_counted_and_makes_no_gap():
+    """A meeting of the pair's own, held last school year (after its planning meeting): kept, not
+    counted, and told of once, as information, not as a date to check."""
     log = [coach_entry("2026-07-01", 90)] + fortnightly(first="2026-08-20")
     result = job(log=log)
     assert found(result, "MEETING-GAP") == []
     assert pair_of(result)["coach_contact_minutes"] == 60 * len(fortnightly(first="2026-08-20"))
-    assert [f.cell for f in found(result, "LOG-OUTSIDE-WINDOW")] == [cell("coach_log", "date", 1)]
+    assert found(result, "LOG-OUTSIDE-WINDOW") == []
+    [kept] = found(result, "LOG-EARLIER-YEAR")
+    assert (kept.severity, kept.actor, kept.cell) == ("info", "coordinator", cell("coach_log", "date", 1))
+    assert kept.message == ("1 coach log entry dated 2026-07-01, before the start of the school year on 2026-08-01: "
+                            "a meeting of an earlier school year, kept and not counted")
 
 
 def test_an_active_pair_whose_latest_meeting_was_last_school_year_has_a_gap():
     """No meeting since the summer: the latest meeting, however long ago, is the one the gap runs from
-    (it is not counted for this school year's hours)."""
-    result = job(log=[coach_entry("2026-05-15"), coach_entry("2026-06-01")])
+    (it is not counted for this school year's hours, nor told of entry by entry)."""
+    result = job(log=[coach_entry("2026-06-01"), coach_entry("2026-06-15")])
     [gap] = found(result, "MEETING-GAP")
-    assert "2026-06-01" in gap.message and f"{(pd.Timestamp(AS_OF) - pd.Timestamp('2026-06-01')).days} days" in gap.message
-    outside = found(result, "LOG-OUTSIDE-WINDOW")
-    assert len(outside) == 2 and "is before the start of the school year on 2026-08-01;" in outside[0].message
+    assert "2026-06-15" in gap.message and f"{(pd.Timestamp(AS_OF) - pd.Timestamp('2026-06-15')).days} days" in gap.message
+    assert pair_of(result)["coach_contact_minutes"] == 0
+    assert found(result, "LOG-OUTSIDE-WINDOW") == []
+    [kept] = found(result, "LOG-EARLIER-YEAR")
+    assert kept.message.startswith("2 coach log entries dated 2026-06-01 to 2026-06-15, before the start of the school year")
+
+
+def test_a_new_school_year_keeps_last_years_meetings_of_a_continuing_pair_without_a_warning_each():
+    """The first run of a school year: every meeting of last year of a pair still Active is kept
+    without a word to its coach (one information finding for the log sheet), while this year's hours
+    start from zero and the latest meeting still ends the gap; a meeting dated before the pair's own
+    planning meeting is LOG-OUTSIDE-WINDOW still."""
+    as_of = "2027-08-10"
+    milestones = [milestone("Agreement", "2027-08-05"), milestone("Orientation", "2026-08-20")]
+    log = [coach_entry("2026-05-20")] + fortnightly(first="2026-08-06", last="2027-06-30") + [coach_entry("2027-08-04", 45)]
+    result = job(milestones=milestones, log=log, as_of=as_of)
+    assert pair_of(result)["coach_contact_minutes"] == 45
+    assert found(result, "MEETING-GAP") == []
+    [outside] = found(result, "LOG-OUTSIDE-WINDOW")
+    assert outside.cell == cell("coach_log", "date", 1) and outside.severity == "warning"
+    [kept] = found(result, "LOG-EARLIER-YEAR")
+    last_year = fortnightly(first="2026-08-06", last="2027-06-30")
+    assert kept.cell == cell("coach_log", "date", 2) and kept.severity == "info"
+    assert kept.message.startswith(f"{len(last_year)} coach log entries dated 2026-08-06 to {last_year[-1]['date']}, "
+                                   f"before the start of the school year on 2027-08-01")
+    assert found(result) == ["LOG-OUTSIDE-WINDOW", "LOG-EARLIER-YEAR"]  # nothing else, and the coach asked about one entry
+
+
+def test_a_long_meeting_of_last_school_year_is_said_to_be_not_counted_for_that_reason():
+    """Its LOG-DURATION-IMPLAUSIBLE points at no other finding of the entry: there is none."""
+    [long] = found(job(log=[coach_entry("2026-07-01", 600)] + fortnightly()), "LOG-DURATION-IMPLAUSIBLE")
+    assert long.message.endswith("; not counted (of an earlier school year)")
 
 
 def test_a_completed_pair_has_no_meeting_gap():

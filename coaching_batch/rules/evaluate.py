@@ -28,7 +28,7 @@ from .judgement import Context, Judgement
 from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, no_assignment_text, pair_finding, payment_id,
                     programs_by_pair, roster_emails, unknown_id, unknown_ids)
 from .payment import stipend
-from .periods import PERIOD_COLUMNS, WINDOWS
+from .periods import PERIOD_COLUMNS, PERIOD_DATES, WINDOWS
 
 # Policy section → the family of rules it switches on. The sections not named here are read by the
 # verdicts (hours, completion, payment), by the periods (school_year) or by validation (reading).
@@ -187,7 +187,7 @@ def _with_periods(pairs: pd.DataFrame, programs: Programs, as_of: pd.Timestamp) 
     if len(unknown):
         blank = pd.DataFrame(index=unknown.index)
         for column in PERIOD_COLUMNS:
-            blank[column] = pd.NaT if column in ("start", "qualify_on", "window_start", "window_end", "deadline", "period_end") else ""
+            blank[column] = pd.NaT if column in PERIOD_DATES else ""
         blank["judged"], blank["reached_end"] = False, False
         blank["not_judged"] = [f"program {p!r} is not a known program" for p in unknown["program"]]
         blank["implausible_minutes"] = round(programs.default.hours.implausible_entry_hours * 60)
@@ -195,7 +195,7 @@ def _with_periods(pairs: pd.DataFrame, programs: Programs, as_of: pd.Timestamp) 
     if not parts:
         return pairs.assign(**{c: pd.Series(dtype=object) for c in (*PERIOD_COLUMNS, "implausible_minutes")})
     periods = pd.concat(parts).reindex(pairs.index)
-    for column in ("start", "qualify_on", "window_start", "window_end", "deadline", "period_end"):
+    for column in PERIOD_DATES:
         periods[column] = pd.to_datetime(periods[column])
     periods["judged"] = periods["judged"].astype(bool)
     periods["reached_end"] = periods["reached_end"].astype(bool)

@@ -17,7 +17,8 @@ from ..policy import Policy
 from ..validate import Tables
 
 
-HELD = ["", "LOG-OUTSIDE-WINDOW", "AGREEMENT-MISSING"]  # the reasons of log entries that are meetings held
+# the reasons of log entries that are meetings held (LOG-EARLIER-YEAR: of a job-embedded pair's earlier school year)
+HELD = ["", "LOG-OUTSIDE-WINDOW", "AGREEMENT-MISSING", "LOG-EARLIER-YEAR"]
 
 
 @dataclass

@@ -351,6 +351,10 @@ def _repeated_entries(entries: pd.DataFrame) -> np.ndarray:
     return repeats
 
 
+# The reason of an entry dated before its pair's window but from the pair's own start on (`kept_from`, see
+# periods): a job-embedded meeting of an earlier school year, kept as a meeting held but not counted.
+EARLIER_YEAR = "LOG-EARLIER-YEAR"
+
 # A forked copy judges the smaller log only when it holds at least this share of the entries (the ITSS
 # benchmark's logs: a half each). Beside a larger log, judging it apart saves less than the copy
 # costs: on a million entries, about 0.1 s of wall time saved at 40 %, nothing at 30 %.
@@ -449,6 +453,10 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     assigned = entries["pair"] >= 0
     before = assigned & ~(entries["date"] >= entries["window_start"]).fillna(False).astype(bool)
     after = assigned & (entries["date"] > window_end).fillna(False).astype(bool)
+    # before the window but from the pair's own start on (a job-embedded pair's earlier school year): kept, not told of
+    kept_from = pd.Series(np.append(pairs["kept_from"].to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))[at],
+                          index=entries.index)
+    earlier = before & (entries["date"] >= kept_from).fillna(False).astype(bool)
 
     # The first reason that applies, in this order (np.select takes the first true condition).
     reasons = [
@@ -459,6 +467,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
         (not_judged, "pair not judged"),
         (invalid.fillna(False).astype(bool), "LOG-DURATION-INVALID"),
         (future.fillna(False).astype(bool), "LOG-DATE-FUTURE"),
+        (earlier, EARLIER_YEAR),
         (before, before_rule),
         (after, "LOG-OUTSIDE-WINDOW"),
     ]
@@ -483,16 +492,43 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     places = _repeated_places(entries, repeats, entries["reason"].to_numpy() == "LOG-DUPLICATE")
     for position, row in zip(np.flatnonzero(flagged.to_numpy()), _rows(entries, flagged)):
         findings.append(_entry_finding(row, as_of, about, places.get(position, "")))
+    findings += _earlier_year_findings(entries, about)
     implausible = (entries["duration"] > implausible_minutes).fillna(False).astype(bool) & judged
     limits = pd.Series(implausible_minutes, index=entries.index)
     for row, limit in zip(_rows(entries, implausible), limits[implausible]):
-        counted = "counted" if row["reason"] == "" else "not counted (see the entry's other finding)"
+        counted = ("counted" if row["reason"] == "" else "not counted (of an earlier school year)"
+                   if row["reason"] == EARLIER_YEAR else "not counted (see the entry's other finding)")
         findings.append(finding(
             "LOG-DURATION-IMPLAUSIBLE",
             f"{hours_text(row['duration'])} h logged on {day_text(row['date'])}, more than {limit / 60:g} h in one entry; {counted}",
             program=about.program(row), fix=_implausible_fix(row["duration"]), **_where(row, "duration_col"),
         ))
     return entries, findings
+
+
+def _earlier_year_findings(entries: pd.DataFrame, about: _PairWords) -> list[Finding]:
+    """LOG-EARLIER-YEAR (info): a pair's entries of an earlier school year (:data:`EARLIER_YEAR`), one
+    finding per sheet and pair at the first one's Date cell, saying how many, of which dates. They are
+    right records a coordinator keeps, so no entry is told of, and nobody is asked to act."""
+    kept = entries["reason"] == EARLIER_YEAR
+    if not kept.any():
+        return []
+    keys = ["_file", "_sheet", "kind", "pair"]
+    chosen = entries.loc[kept, [*keys, "date"]]
+    dates = chosen.groupby(keys, sort=False)["date"].agg(["size", "min", "max"])  # in order of first entry
+    findings = []
+    firsts = kept.copy()
+    firsts[kept] = ~chosen[keys].duplicated()
+    for row, (n, first, last) in zip(_rows(entries, firsts), dates.itertuples(index=False)):
+        dated = day_text(first) if first == last else f"{day_text(first)} to {day_text(last)}"
+        what = ("entry", "a meeting") if n == 1 else ("entries", "meetings")
+        findings.append(finding(
+            "LOG-EARLIER-YEAR",
+            f"{n} {LOG_KINDS[row['kind']]} {what[0]} dated {dated}, before {about[row]['start_label']} on "
+            f"{day_text(row['window_start'])}: {what[1]} of an earlier school year, kept and not counted",
+            program=about.program(row), **_where(row, "date_col"),
+        ))
+    return findings
 
 
 def _implausible_fix(minutes: int) -> str | None:

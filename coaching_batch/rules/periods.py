@@ -12,8 +12,12 @@ of all programs are judged in one pass (:func:`coaching_batch.rules.logs.judge_e
 * ``reached_end`` — the period has come to its end by as-of;
 * ``judged`` / ``not_judged`` — whether the program judges the pair this run, else why not;
 * ``before_rule`` — the code of an entry dated before the window starts (of every entry, when it
-  has no start); and the wording of messages (``start_label``, ``end_label``, ``no_start``, and
-  ``no_start_fix`` where an entry's fix is not to record the start).
+  has no start);
+* ``kept_from`` — where an entry dated before the window starts is the pair's own all the same (a
+  meeting of an earlier school year of a job-embedded pair begun then): from this day on it is
+  kept without a finding of its own, though not counted (NaT: no such entries);
+* the wording of messages (``start_label``, ``end_label``, ``no_start``, and ``no_start_fix``
+  where an entry's fix is not to record the start).
 """
 
 from __future__ import annotations
@@ -26,13 +30,15 @@ from .dates import add_months, month_day_in
 
 PERIOD_COLUMNS = (
     "start", "qualify_on", "window_start", "window_end", "deadline", "period_end", "reached_end", "judged",
-    "not_judged", "before_rule", "start_label", "end_label", "no_start", "no_start_fix",
+    "not_judged", "before_rule", "kept_from", "start_label", "end_label", "no_start", "no_start_fix",
 )
+PERIOD_DATES = ("start", "qualify_on", "window_start", "window_end", "deadline", "period_end", "kept_from")  # the dates among them
 
 
 def _period(pairs: pd.DataFrame, **columns) -> pd.DataFrame:
     """The period frame: Series as given, single values (labels, switches) repeated on every pair."""
-    defaults = {"judged": True, "not_judged": "", "before_rule": "LOG-OUTSIDE-WINDOW", "reached_end": False, "no_start_fix": ""}
+    defaults = {"judged": True, "not_judged": "", "before_rule": "LOG-OUTSIDE-WINDOW", "kept_from": pd.NaT,
+                "reached_end": False, "no_start_fix": ""}
     frame = pd.DataFrame(index=pairs.index)
     for name in PERIOD_COLUMNS:
         value = columns.get(name, defaults.get(name))
@@ -119,7 +125,9 @@ def school_year_start(school_year: SchoolYear, as_of: pd.Timestamp) -> pd.Timest
 
 def school_year_window(pairs: pd.DataFrame, school_year: SchoolYear, as_of: pd.Timestamp) -> pd.DataFrame:
     """Job-embedded: the current school year, up to the completion date; pairs neither Active nor
-    completed in it are not judged."""
+    completed in it are not judged. The meetings of a pair begun in an earlier school year, dated
+    from its start (planning meeting, else assigned date) to this school year's, are kept: not
+    counted, but no entry's LOG-OUTSIDE-WINDOW either (see :func:`.logs.judge_entries`)."""
     year_start = school_year_start(school_year, as_of)
     start = pairs["planning_meeting_date"].fillna(pairs["assigned_date"])
     completion = pairs["completion_date"]
@@ -130,7 +138,7 @@ def school_year_window(pairs: pd.DataFrame, school_year: SchoolYear, as_of: pd.T
     judged = active | this_year
     no_end = completion.where(pd.Series(False, index=pairs.index))
     return _period(
-        pairs, start=start, qualify_on=start.fillna(as_of),
+        pairs, start=start, qualify_on=start.fillna(as_of), kept_from=start,
         window_start=pd.Series(year_start, index=pairs.index), window_end=completion.where(completion.notna(), no_end),
         deadline=no_end, period_end=_ends(pairs, no_end),
         judged=judged.astype(bool),
