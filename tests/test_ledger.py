@@ -347,8 +347,9 @@ def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_pat
 def test_several_findings_of_one_rule_about_a_pair_each_keep_their_own_status(tmp_path):
     """A pair may have several findings of one rule with no cell of their own (one per failed reason,
     per missing role, per month): fixing one resolves that one, and a new one is New, not Open since
-    the first. The demo's coach 111206 is not qualified for two reasons; one is fixed in week 2."""
-    inbox = demo_inbox(tmp_path)
+    the first. The demo's coach 111206 is not qualified for two reasons; one is fixed in week 2 (the
+    reasons come from the roster, recommendations and assignments alone: the small inbox has them)."""
+    inbox = small_inbox(tmp_path)
     week1 = exception_rows(out_folder(run_week(inbox, WEEK1)))
     reasons = find(week1, "COACH-NOT-QUALIFIED", **{"Candidate ID": "116590"})
     assert len(reasons) == 2 and {r["Status"] for r in reasons} == {"New"}
