@@ -1158,7 +1158,7 @@ def test_a_policy_file_changes_the_numbers(tmp_path, capsys):
     inbox = small_inbox(tmp_path)
     write_workbook(inbox / "log.xlsx", {"Log": candidate_log_rows([
         {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "duration": 5}])})
-    main_policy = subprocess.run([str(COMMAND), "programs", "show", "itss-coaching"], capture_output=True, text=True).stdout
+    main_policy = run_command("programs", "show", "itss-coaching").stdout
     custom = tmp_path / "short.toml"
     custom.write_text(main_policy.replace("candidate_minimum = 40", "candidate_minimum = 5"))
     with pytest.raises(SystemExit):
@@ -1173,8 +1173,7 @@ def test_the_run_says_which_program_a_blank_program_cell_means(tmp_path, capsys)
     is judged as mentoring, and the coordinator is told so on the console."""
     inbox = small_inbox(tmp_path)
     ours = tmp_path / "our-mentoring.toml"
-    ours.write_text(subprocess.run([str(COMMAND), "programs", "show", "support-mentoring"], capture_output=True,
-                                   text=True).stdout)
+    ours.write_text(run_command("programs", "show", "support-mentoring").stdout)
     with pytest.raises(SystemExit):
         main(["run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "a")])
     assert "Default program (for a blank Program cell): itss-coaching" in capsys.readouterr().out.splitlines()

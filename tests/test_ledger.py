@@ -349,8 +349,9 @@ def test_what_a_real_run_delivered_is_never_replaced_even_with_overwrite(tmp_pat
 def test_several_findings_of_one_rule_about_a_pair_each_keep_their_own_status(tmp_path):
     """A pair may have several findings of one rule with no cell of their own (one per failed reason,
     per missing role, per month): fixing one resolves that one, and a new one is New, not Open since
-    the first. The demo's coach 111206 is not qualified for two reasons; one is fixed in week 2."""
-    inbox = demo_inbox(tmp_path)
+    the first. The demo's coach 111206 is not qualified for two reasons; one is fixed in week 2 (the
+    reasons come from the roster, recommendations and assignments alone: the small inbox has them)."""
+    inbox = small_inbox(tmp_path)
     week1 = exception_rows(out_folder(run_week(inbox, WEEK1)))
     reasons = find(week1, "COACH-NOT-QUALIFIED", **{"Candidate ID": "116590"})
     assert len(reasons) == 2 and {r["Status"] for r in reasons} == {"New"}
@@ -1177,23 +1178,53 @@ def test_a_first_run_killed_while_making_the_ledger_does_not_block_the_next(tmp_
     assert ledger_rows(state, "SELECT count(*) FROM sqlite_master WHERE name = 'half_made'") == [(0,)]  # undone
 
 
+def _killed_then_next(root: Path, point: str) -> dict:
+    """A run as of WEEK1 killed at ``point``; what the ledger and its commands showed then (a run holding
+    the ledger meanwhile, too); the next run, as of WEEK2, and what the commands showed after it."""
+    inbox, state, first = small_inbox(root), root / "state", root / "out" / WEEK1
+    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": point})
+    before = {"integrity": ledger_rows(state, "PRAGMA integrity_check"), "runs": ledger_rows(state, "SELECT status FROM runs"),
+              "sheet delivered": (first / "payments.xlsx").exists(),
+              "paid on the sheet": paid_ids(first) if (first / "payments.xlsx").exists() else None,
+              "ledger runs": command("ledger", "runs", "--state", str(state)),
+              "ledger payments": command("ledger", "payments", "--state", str(state)),
+              "ledger verify": command("ledger", "verify", "--state", str(state))}
+    with state_lock(state, 0):  # as a run going now holds it
+        before["ledger runs, locked"] = command("ledger", "runs", "--state", str(state))
+        before["ledger verify, locked"] = command("ledger", "verify", "--state", str(state))
+    after = run_week(inbox, WEEK2)
+    return {"state": state, "first": first, "killed": killed, "before": before, "after": after,
+            "ledger runs": command("ledger", "runs", "--state", str(state)),
+            "ledger payments": command("ledger", "payments", "--state", str(state))}
+
+
+@pytest.fixture(scope="module")
+def killed_then_next(tmp_path_factory):
+    """:func:`_killed_then_next` of a crash point, made once for the tests of the module that read it
+    (none changes its folders): each killed run starts the command and its writers anew."""
+    made: dict[str, dict] = {}
+
+    def at(point: str) -> dict:
+        if point not in made:
+            made[point] = _killed_then_next(tmp_path_factory.mktemp(point), point)
+        return made[point]
+    return at
+
+
 @pytest.mark.parametrize("point, delivered", [
     ("pending-recorded", False),  # killed before any output was written
     ("sheet-delivering", False),  # killed as it was about to put the payment sheet in place
     ("outputs-written", True),  # killed after the payment sheet was delivered
     ("completing", True),  # killed inside the final transaction
 ])
-def test_a_run_killed_at_any_point_never_pays_twice_or_loses_a_payment(tmp_path, point, delivered):
-    inbox = small_inbox(tmp_path)
-    state = tmp_path / "state"
-    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": point})
-    assert killed.returncode == -signal.SIGKILL
-    assert ledger_rows(state, "PRAGMA integrity_check") == [("ok",)]
-    assert ledger_rows(state, "SELECT status FROM runs") == [("writing",)]
-    first = tmp_path / "out" / WEEK1
-    assert (first / "payments.xlsx").exists() == delivered
+def test_a_run_killed_at_any_point_never_pays_twice_or_loses_a_payment(killed_then_next, point, delivered):
+    runs = killed_then_next(point)
+    state, first, before, after = runs["state"], runs["first"], runs["before"], runs["after"]
+    assert runs["killed"].returncode == -signal.SIGKILL
+    assert before["integrity"] == [("ok",)]
+    assert before["runs"] == [("writing",)]
+    assert before["sheet delivered"] == delivered
 
-    after = run_week(inbox, WEEK2)
     assert after.returncode == 0, after.stderr
     if delivered:
         assert sorted(paid_ids(first)) == [ALICIA_BROOKS] and paid_ids(out_folder(after)) == []
@@ -1207,70 +1238,79 @@ def test_a_run_killed_at_any_point_never_pays_twice_or_loses_a_payment(tmp_path,
     assert [p for p, _ in issued] == [ALICIA_BROOKS]
     assert {d for _, d in issued} == {WEEK1 if delivered else WEEK2}
     assert ledger_rows(state, "SELECT status FROM runs ORDER BY run_id") == [("interrupted",), ("completed",)]
-    listed = command("ledger", "runs", "--state", str(state))  # the killed run has no exit status
+    listed = runs["ledger runs"]  # the killed run has no exit status
     assert listed.returncode == 0, listed.stderr
     killed_row, next_row = listed.stdout.splitlines()[-2:]
     assert killed_row.split()[3] == "interrupted" and next_row.split()[3:5] == ["completed", "0"]
 
 
-def test_ledger_runs_shows_the_payments_of_a_run_killed_after_delivering_its_sheet(tmp_path):
+def test_ledger_runs_shows_the_payments_of_a_run_killed_after_delivering_its_sheet(killed_then_next):
     """The stipends on a killed run's delivered sheet were paid by that run: `ledger runs` shows them on
     its line (it showed none on any line, the next run paying nothing)."""
-    inbox = small_inbox(tmp_path)
-    state = tmp_path / "state"
-    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
-    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == []
-    listed = command("ledger", "runs", "--state", str(state))
-    header, killed_row, next_row = listed.stdout.splitlines()
+    runs = killed_then_next("outputs-written")
+    assert runs["killed"].returncode == -signal.SIGKILL
+    assert paid_ids(out_folder(runs["after"])) == []
+    header, killed_row, next_row = runs["ledger runs"].stdout.splitlines()
     paid = slice(header.index("Paid"), header.index("Errors"))
     assert killed_row.split()[3] == "interrupted" and killed_row[paid].strip() == "1"
     assert next_row[paid].strip() == "0"
 
 
-def test_ledger_payments_lists_the_pending_payments_of_a_run_killed_after_delivering_its_sheet(tmp_path):
+def test_ledger_payments_lists_the_pending_payments_of_a_run_killed_after_delivering_its_sheet(killed_then_next):
     """Until the next run settles them, the payments on a killed run's delivered sheet are pending:
     `ledger payments` lists them as such and says what to do (it said "(none)", 0 issued, while
     finance held a sheet paying them)."""
-    inbox = small_inbox(tmp_path)
-    state = tmp_path / "state"
-    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
-    assert paid_ids(tmp_path / "out" / WEEK1) == [ALICIA_BROOKS]
-    listed = command("ledger", "payments", "--state", str(state))
+    runs = killed_then_next("outputs-written")
+    assert runs["killed"].returncode == -signal.SIGKILL
+    assert runs["before"]["paid on the sheet"] == [ALICIA_BROOKS]
+    listed = runs["before"]["ledger payments"]
     assert listed.returncode == 0, listed.stderr
     header, row, total = listed.stdout.splitlines()
     assert row.split()[:3] == [ALICIA_BROOKS, "pending", WEEK1]
     assert total.startswith("0 issued, total $0.00; 0 voided; 1 pending: ") and "ledger verify" in total
-    run_week(inbox, WEEK2)
-    header, row, total = command("ledger", "payments", "--state", str(state)).stdout.splitlines()
+    header, row, total = runs["ledger payments"].stdout.splitlines()  # after the next run
     assert row.split()[:3] == [ALICIA_BROOKS, "issued", WEEK1] and total == "1 issued, total $300.00; 0 voided"
 
 
-def test_ledger_runs_and_verify_call_a_killed_run_interrupted_and_a_run_going_writing(tmp_path):
+def test_ledger_runs_and_verify_call_a_killed_run_interrupted_and_a_run_going_writing(killed_then_next):
     """A run killed outright is shown interrupted, as the next run records it (it was shown `writing`
     until then, as if still going); a run holding the ledger now is `writing`."""
-    inbox = small_inbox(tmp_path)
-    state = tmp_path / "state"
-    assert run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "pending-recorded"}).returncode == -signal.SIGKILL
-    assert command("ledger", "runs", "--state", str(state)).stdout.splitlines()[1].split()[3] == "interrupted"
-    assert f"the last as of {WEEK1} (interrupted)" in command("ledger", "verify", "--state", str(state)).stdout
-    with state_lock(state, 0):  # as a run going now holds it
-        assert command("ledger", "runs", "--state", str(state)).stdout.splitlines()[1].split()[3] == "writing"
-        assert f"the last as of {WEEK1} (writing)" in command("ledger", "verify", "--state", str(state)).stdout
+    runs = killed_then_next("pending-recorded")
+    before = runs["before"]  # what the commands said before the next run
+    assert runs["killed"].returncode == -signal.SIGKILL
+    assert before["ledger runs"].stdout.splitlines()[1].split()[3] == "interrupted"
+    assert f"the last as of {WEEK1} (interrupted)" in before["ledger verify"].stdout
+    assert before["ledger runs, locked"].stdout.splitlines()[1].split()[3] == "writing"
+    assert f"the last as of {WEEK1} (writing)" in before["ledger verify, locked"].stdout
 
 
-def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_is_issued_again(tmp_path):
+@pytest.fixture(scope="module")
+def killed_before_its_sheet_then_again(tmp_path_factory):
+    """A run as of WEEK1 killed as it was about to put its payment sheet in place, what it left in its
+    folder (and the coordinator's own files put there), then the next run of that date, which takes the
+    folder back. Read, never changed, by the tests of what it left and what the next run did."""
+    root = tmp_path_factory.mktemp("killed before its sheet")
+    inbox, first = small_inbox(root), root / "out" / WEEK1
+    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "sheet-delivering"})
+    left = {"certificates": [p.name for p in (first / "certificates").glob("*CERT-*.pdf")],
+            "sheet delivered": (first / "payments.xlsx").exists(),
+            "temporary sheets": [p.name for p in first.glob(".payments.xlsx.tmp-*")]}
+    (first / "notes.txt").write_text("the coordinator's own file")
+    (first / ".payments.xlsx.tmp-copy for finance.xlsx").write_text("a name like ours, not ours")
+    return {"state": root / "state", "first": first, "killed": killed, "left": left, "after": run_week(inbox, WEEK1)}
+
+
+def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_is_issued_again(killed_before_its_sheet_then_again):
     """The folders of documents are put in place before the payment sheet, the last output to appear:
     a run killed in between delivered nothing, so its certificate is drawn again by the next run (it
     was once taken as issued, and lost for good when the half-written folder was replaced)."""
-    inbox = small_inbox(tmp_path)
-    state = tmp_path / "state"
-    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "sheet-delivering"})
-    assert killed.returncode == -signal.SIGKILL
-    first = tmp_path / "out" / WEEK1
-    drawn = [p.name for p in (first / "certificates").glob("*CERT-*.pdf")]
-    assert drawn and not (first / "payments.xlsx").exists()
+    runs = killed_before_its_sheet_then_again
+    state, first, after = runs["state"], runs["first"], runs["after"]
+    assert runs["killed"].returncode == -signal.SIGKILL
+    drawn = runs["left"]["certificates"]
+    assert drawn and not runs["left"]["sheet delivered"]
 
-    after = run_week(inbox, WEEK1)  # the dated folder again: what the killed run left there is replaced
+    # the next run, into the dated folder again: what the killed run left there is replaced
     assert after.returncode == 0, after.stderr
     assert "left unissued, issued by this run if still due; this run writes that folder again)" in after.stdout
     assert out_folder(after) == first
@@ -1279,18 +1319,14 @@ def test_a_certificate_drawn_by_a_run_killed_before_its_payment_sheet_appeared_i
     assert paid_ids(first) == [ALICIA_BROOKS]
 
 
-def test_a_folder_taken_back_from_a_killed_run_keeps_none_of_its_temporary_files(tmp_path):
+def test_a_folder_taken_back_from_a_killed_run_keeps_none_of_its_temporary_files(killed_before_its_sheet_then_again):
     """The killed run's hidden, unfinished outputs (a whole payment sheet among them) are removed when
     the next run writes the week's folder again; nothing else in the folder is touched."""
-    inbox = small_inbox(tmp_path)
-    killed = run_week(inbox, WEEK1, env={"COACHING_BATCH_CRASH_AT": "sheet-delivering"})
-    assert killed.returncode == -signal.SIGKILL
-    first = tmp_path / "out" / WEEK1
-    assert [p.name for p in first.glob(".payments.xlsx.tmp-*")]
-    (first / "notes.txt").write_text("the coordinator's own file")
-    (first / ".payments.xlsx.tmp-copy for finance.xlsx").write_text("a name like ours, not ours")
+    runs = killed_before_its_sheet_then_again
+    first, after = runs["first"], runs["after"]
+    assert runs["killed"].returncode == -signal.SIGKILL
+    assert runs["left"]["temporary sheets"]
 
-    after = run_week(inbox, WEEK1)
     assert after.returncode == 0, after.stderr
     assert out_folder(after) == first and paid_ids(first) == [ALICIA_BROOKS]
     assert sorted(p.name for p in first.iterdir() if p.name.startswith(".") or p.suffix == ".txt") == [

@@ -944,12 +944,12 @@ def test_the_older_mount_table_format_is_read_too():
     assert recovery.unsafe_mount("", "/home/state") is None
 
 
-def test_state_on_a_share_is_named_on_stderr_and_in_the_findings_and_outputs_elsewhere_are_noted(tmp_path):
+def test_state_on_a_share_is_named_on_stderr_and_in_the_findings_and_outputs_elsewhere_are_noted(tmp_path, monkeypatch):
     inbox = small_inbox(tmp_path)
     table = tmp_path / "mountinfo"
     table.write_text(f"27 1 8:1 / / rw - ext4 /dev/sda1 rw\n40 27 0:45 / {tmp_path} rw - nfs4 server:/x rw\n")
-    completed = run_week(inbox, WEEK1, "--out", str(tmp_path / "reports" / WEEK1),
-                         env={recovery.MOUNT_TABLE_ENV: str(table)})
+    monkeypatch.setenv(recovery.MOUNT_TABLE_ENV, str(table))  # read as the run starts: the run in this process sees it
+    completed = run_week(inbox, WEEK1, "--out", str(tmp_path / "reports" / WEEK1))
     assert completed.returncode == 0, completed.stderr
     [warning] = completed.stderr.splitlines()
     assert warning.startswith("Warning: The state folder") and "nfs4" in warning and "local disk" in warning
