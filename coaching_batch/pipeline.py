@@ -425,7 +425,7 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
 
     ``delivered``: payments on delivered sheets that the ledger lacks and a dry run did not record
     (Payment ID → the sheet's as-of date), paid all the same (recovery.check_delivered)."""
-    from .rules.pairs import FORMER_ID_COLUMNS, ids_under_former_names, pair_finding  # the rules are loaded by now
+    from .rules.pairs import FORMER_ID_COLUMNS, ids_under_former_names, pair_finding, pair_records  # loaded by now
 
     pairs = result.pairs
     # each coaching's IDs under a program name the ledger knows and this run does not use
@@ -452,8 +452,8 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
     if paid:
         pairs["paid_on"] = pd.to_datetime(pairs["payment_id"].map(lambda p: paid.get(p)))
         already = pairs["payment_id"].isin(list(paid))
-        for index in pairs.index[already]:
-            pair = pairs.loc[index]
+        reasons: dict[int, str] = {}  # pair → its reasons with why it is not paid, set at once below
+        for index, pair in zip(pairs.index[already], pair_records(pairs[already], "payment_id", "payment_eligible", "reasons")):
             paid_on = paid[pair["payment_id"]]
             if pair["payment_eligible"]:  # at its assignment row; the next band's is its own, week after week
                 result.findings.append(pair_finding(
@@ -461,7 +461,9 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
                     f"The stipend for this pair (Payment ID {pair['payment_id']}) was paid by the run of "
                     f"{paid_on:%Y-%m-%d}; it is not paid again"))
             reason = f"paid on {paid_on:%Y-%m-%d}"
-            pairs.loc[index, "reasons"] = "; ".join(r for r in (pair["reasons"], reason) if r)
+            reasons[index] = "; ".join(r for r in (pair["reasons"], reason) if r)
+        if reasons:
+            pairs.loc[list(reasons), "reasons"] = list(reasons.values())
         held = former[former["payment_id"].isin(list(paid)) & ~former.index.isin(pairs.index[already])]
         held = held[~held.index.duplicated()]
         for index, program, earlier in zip(held.index, held["program"], held["payment_id"]):
