@@ -57,6 +57,9 @@ class Tables:
     # a `Total Hours` footer adds up (see rules.logs.check_footers). The roster → its rows left out so,
     # with their IDs and names: a name above a log is looked up among them too (rules.logs.resolve_labels)
     left_out: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # the tables of which no sheet was read: a pair whose program needs one of them is judged as having
+    # none of its rows, and the run says so once (rules.evaluate.tables_missing)
+    missing: set[str] = field(default_factory=set)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -455,6 +458,8 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
         groups[name] = (sheets, len(result.sources))
         result.sources += [SheetSource(relpath, sheet.name, sheet.columns, sheet.labels, sheet.header_row or 0)
                            for relpath, sheet in sheets]
+        if not sheets:
+            result.missing.add(name)
     if parallel is None:
         parallel = sum(_rows(sheets) for sheets, _ in groups.values()) >= settings.PARALLEL_ROWS
     validated = _validate_all(groups, result, day_first=day_first, parallel=parallel)

@@ -1149,6 +1149,60 @@ def test_feedback_comments_and_ratings_are_not_copied_into_the_evaluation():
     assert not any("secret comment" in f.message for f in result.findings)
 
 
+# TABLE-MISSING (warning): no sheet of a table the inbox's pairs need
+
+def without_table(table, program, as_of=AS_OF, **rows):
+    """``evaluate_with``, the inbox holding no sheet of ``table``."""
+    tables = typed_tables(**rows)
+    tables.missing.add(table)
+    return evaluate(tables, load_policy(program), pd.Timestamp(as_of))
+
+
+def test_no_milestones_table_is_said_once_naming_the_job_embedded_pairs_that_need_one():
+    """Each pair's AGREEMENT-LATE said only "No partnership agreement recorded this school year": the
+    coordinator hunted pair by pair for agreements never sent in, one workbook for all of them."""
+    pairs = [job_pair(), job_pair(candidate="201")]
+    result = without_table("milestones", JOB, employees=job_roster(), assignments=pairs, coach_log=fortnightly())
+    [missing] = found(result, "TABLE-MISSING")
+    assert (missing.severity, missing.actor, missing.program, missing.file) == ("warning", "coordinator", JOB, "")
+    assert missing.message == ("No milestones table was read from the inbox, though 2 Job-Embedded Coaching pairs need one: "
+                               "each is judged as having no milestone rows (candidate / coach: 200 / 100, 201 / 100)")
+    assert missing.fix.startswith("Put the workbook with the Milestones sheet in the inbox")
+    assert len(found(result, "AGREEMENT-LATE")) == 2  # still each pair's
+
+
+def test_a_milestones_table_empty_of_a_pairs_rows_is_no_missing_table():
+    result = job(milestones=[milestone("Agreement", "2026-08-20", candidate="201")])
+    assert found(result, "TABLE-MISSING") == [] and len(found(result, "AGREEMENT-LATE")) == 1
+
+
+def test_no_feedback_table_is_said_once_naming_the_reps_pairs_due_a_feedback_round():
+    pairs = [reps_pair(start="2025-06-01", extended_until="2027-06-01"), reps_pair(candidate="201", start="2026-06-01")]
+    result = without_table("feedback", REPS, employees=reps_roster(), assignments=pairs, coach_log=[coach_entry("2026-11-01")])
+    [missing] = found(result, "TABLE-MISSING")
+    assert missing.message == ("No feedback table was read from the inbox, though 1 Reps Coaching pair needs one: it is "
+                               "judged as having no feedback rows (candidate / coach: 200 / 100)")  # 201: not due yet
+    assert missing.severity == "warning" and missing.topic == "feedback"
+    assert len(found(result, "FEEDBACK-MISSING")) == 2
+
+
+def test_no_feedback_table_while_no_pair_is_due_a_round_is_no_finding():
+    result = without_table("feedback", REPS, employees=reps_roster(), assignments=[reps_pair()], coach_log=[coach_entry("2026-11-01")])
+    assert found(result) == []
+
+
+def test_an_inbox_without_a_milestones_workbook_says_so_once(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(job_roster())})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([{**job_pair(start=dt.date(2026, 6, 1)), "program": JOB}])})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    assert [(f.severity, f.topic) for f in result.findings if f.rule == "TABLE-MISSING"] == [("warning", "milestones")]
+    write_workbook(inbox / "milestones.xlsx", {"Milestones": table_rows("milestones", [milestone("Agreement", dt.date(2026, 8, 20), candidate="201")])})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out2", dry_run=True))
+    assert "TABLE-MISSING" not in {f.rule for f in result.findings}
+
+
 # reps verdicts and window
 
 def test_completed_reps_pair_with_a_qualified_coach_is_completion_eligible_and_never_paid():

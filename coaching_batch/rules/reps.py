@@ -156,6 +156,7 @@ def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) ->
     words = context.policy.words
     period = months_text(feedback.every_months)
     form = "this year's feedback form" if feedback.every_months == 12 else f"a feedback form (one is due every {period})"
+    judgement.need("feedback", pairs.index[due])
     for pair in pair_records(pairs[due], "start"):
         for role, actor, who in (("Coach", "coach", f"the {words.coach}"), ("Coachee", "candidate", f"the {words.candidate}")):
             key = (pair["candidate_id"], pair["coach_id"], role)

@@ -83,6 +83,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
         review_dates.append(due if due >= year_start else month_day_in(year_start.year + 1, month, day))
     review_dates.sort()  # in the order they fall in the school year, whatever the policy's order
     judged = pairs[pairs["judged"]]
+    judgement.need("milestones", judged.index)
     for i, pair in zip(judged.index, pair_records(judged, "start", "status", "completion_date")):
         start = pair["start"]
         due_from = year_start if pd.isna(start) or start < year_start else start
@@ -149,6 +150,7 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
     for milestone in first[["pair", "phase", "date", "_src", "_row"]].to_dict("records"):
         by_pair.setdefault(milestone["pair"], {})[milestone["phase"]] = milestone
     judged = pairs[pairs["judged"]]
+    judgement.need("milestones", judged.index)
     for i, pair in zip(judged.index, pair_records(judged)):
         dated = by_pair.get(i, {})
         out_of_order = False
