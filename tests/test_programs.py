@@ -1142,6 +1142,40 @@ def test_a_bad_cell_on_a_feedback_row_is_reported_under_the_pairs_program(tmp_pa
     assert {f.program for f in bad} == {REPS}
 
 
+def test_missing_feedback_names_the_cell_its_feedback_row_is_left_out_for(tmp_path):
+    """The coachee's only feedback row, left out for a Rating of 3.5: FEEDBACK-MISSING said "No feedback
+    from the coachee" and asked the coachee to send a form in, with nothing linking it to the CELL-TYPE."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(reps_roster())})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([{**reps_pair(start=dt.date(2025, 6, 1)), "program": REPS}])})
+    write_workbook(inbox / "feedback.xlsx", {"Feedback": table_rows("feedback", [
+        {**feedback("Coach", dt.date(2026, 5, 1)), "rating": 3.5}, {**feedback("Coachee", dt.date(2026, 5, 1)), "rating": "3.5"}])})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    bad = {f.cell for f in result.findings if f.rule == "CELL-TYPE"}
+    assert bad == {"F2", "F3"}
+    missing = {f.topic: f for f in result.findings if f.rule == "FEEDBACK-MISSING"}
+    assert missing["Coachee"].message.endswith("; the coachee's feedback row is left out for the error at feedback.xlsx, "
+                                               "Feedback, F3: fix that cell")
+    assert missing["Coach"].message.endswith("; the coach's feedback row is left out for the error at feedback.xlsx, "
+                                             "Feedback, F2: fix that cell")
+    assert (missing["Coachee"].actor, missing["Coachee"].fix) == (
+        "coordinator", "Correct the cell at feedback.xlsx, Feedback, F3, then re-run; if that row is not this year's "
+                       "feedback form, ask the coachee to send one in.")
+
+
+def test_missing_feedback_names_no_row_left_out_of_another_role_or_pair(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(reps_roster())})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([{**reps_pair(start=dt.date(2025, 6, 1)), "program": REPS}])})
+    write_workbook(inbox / "feedback.xlsx", {"Feedback": table_rows("feedback", [
+        {**feedback("Coach", dt.date(2026, 5, 1)), "rating": 9}, {**feedback("Coachee", dt.date(2026, 5, 1), candidate="201"), "rating": 9}])})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    coachee = [f for f in result.findings if f.rule == "FEEDBACK-MISSING" and f.topic == "Coachee"]
+    assert [("left out" in f.message, f.actor) for f in coachee] == [(False, "candidate")]
+
+
 def test_feedback_comments_and_ratings_are_not_copied_into_the_evaluation():
     rows = [feedback("Coach", "2026-05-01"), feedback("Coachee", "2026-05-02")]
     result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)

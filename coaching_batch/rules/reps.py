@@ -163,8 +163,13 @@ def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) ->
             if key not in received:
                 after = (f"; the form dated {day_text(dated_later[key])}, after {day_text(as_of)}, counts from that date"
                          if key in dated_later else "")
+                fix, aside = f"Send in {form} as {who}.", ""
+                if (where := context.tables.feedback_aside.get(key)) is not None:  # sent in: the coordinator's cell to fix
+                    aside = f"; {who}'s feedback row is left out for the error at {where}: fix that cell"
+                    fix = f"Correct the cell at {where}, then re-run; if that row is not {form}, ask {who} to send one in."
+                    actor = "coordinator"
                 judgement.findings.append(pair_finding("FEEDBACK-MISSING", pair,
                     f"No feedback from {who} dated in the {period} up to {day_text(as_of)} "
-                    f"(the pair started on {day_text(pair['start'])}){after}",
-                    fix=f"Send in {form} as {who}.", actor=actor, topic=role))
+                    f"(the pair started on {day_text(pair['start'])}){after}{aside}",
+                    fix=fix, actor=actor, topic=role))
     return judgement
