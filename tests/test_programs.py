@@ -2779,6 +2779,31 @@ def test_an_itss_copy_with_numbers_of_1_says_1_month_1_day_1_year():
     assert not re.search(r"\b1 (months|days|years)\b", text), text
 
 
+def test_both_meeting_gap_messages_end_with_the_days_allowed():
+    """One ended "31 days, more than 21", the other "more than 21 days"."""
+    result = job(log=[coach_entry("2026-08-06"), coach_entry("2026-09-06"), coach_entry("2026-09-26")])
+    assert sorted(f.message for f in found(result, "MEETING-GAP")) == [
+        "Latest meeting on 2026-09-26, 55 days before 2026-11-20: more than 21 days",
+        "No meeting between 2026-08-06 and 2026-09-06: 31 days, more than 21 days"]
+
+
+def test_a_due_period_of_0_days_reads_on_the_day_of():
+    """`not_started_days = 0`, `[partnership_agreement] due_days = 0`: "due within 0 days of the assignment"."""
+    ours = copy_of("itss-coaching", not_started_days=0)
+    pairs = [{"candidate_id": "200", "coach_id": "100", "assigned_date": "2026-11-01", "status": "Active"}]
+    roster = [{"employee_id": "100", "name": "Casey Coach", "grade": 25}, {"employee_id": "200", "name": "Kim Candidate", "grade": 20}]
+    [late] = found(evaluate_with(ours, employees=roster, assignments=pairs), "PAIR-NOT-STARTED")
+    assert late.message.endswith("; it is due on the day of the assignment")
+    ours = copy_of(JOB, due_days=0)
+    [none] = found(job(milestones=[], program=ours), "AGREEMENT-LATE")
+    assert none.message.endswith("; it was due on the day of the start of the school year 2026-08-01 (by 2026-08-01)")
+    [late] = found(job(milestones=[milestone("Agreement", "2026-08-20")], program=ours), "AGREEMENT-LATE")
+    assert late.message.endswith("19 days after the start of the school year 2026-08-01; due on that day (by 2026-08-01)")
+    texts = [f.message for milestones in ([], [milestone("Agreement", "2026-08-20")])
+             for f in job(milestones=milestones, program=ours).findings]
+    assert not any("0 days" in text for text in texts), texts
+
+
 @pytest.mark.parametrize("years, hired, said", [(1.1, "2025-01-11", "less than 13 months before 2026-01-10"),
                                                 (1.5, "2024-07-11", "less than 1.5 years before 2026-01-10")])
 def test_a_fractional_number_of_years_is_checked_and_said_in_the_same_whole_months(years, hired, said):
@@ -2830,5 +2855,5 @@ def test_a_job_embedded_copy_with_numbers_of_1_says_1_day():
                  program=ours)
     text = "\n".join(f.message for f in result.findings)
     assert "due within 1 day (by 2026-08-02)" in text
-    assert "14 days, more than 1\n" in text and "before 2026-11-20: more than 1 day" in text
+    assert "14 days, more than 1 day\n" in text and "before 2026-11-20: more than 1 day" in text
     assert not re.search(r"\b1 days\b", text), text
