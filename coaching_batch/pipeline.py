@@ -334,6 +334,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
         issued=ledger.payment_starts() if ledger is not None else None,
         certified=ledger.certificate_records() if ledger is not None else None,
         left_out=left_out,
+        unread=unread,
     )
     paths = {relpath: path for path, relpath in to_read}  # a name that is not UTF-8 is shown escaped: not a path
     findings += with_hidden_entries(evaluation.findings, evaluation.entries,

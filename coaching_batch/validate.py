@@ -52,11 +52,17 @@ class Tables:
     # the prospective coaches with a recommendation form left out for a bad cell → the first such cell, so
     # that a coach short of recommendations can say a form of theirs is there but set aside
     recommendations_aside: dict[str, str] = field(default_factory=dict)
+    # the feedback forms (candidate ID, coach ID, role) with a row left out for a bad cell → the first such
+    # cell, so that feedback missing from that side of the pair can say a row of theirs is there but set aside
+    feedback_aside: dict[tuple[str, str, str], str] = field(default_factory=dict)
     # a log → its rows left out for a bad cell: where each came from,
     # its IDs and its duration as read (missing where blank or unreadable). No entries, but on the page
     # a `Total Hours` footer adds up (see rules.logs.check_footers). The roster → its rows left out so,
     # with their IDs and names: a name above a log is looked up among them too (rules.logs.resolve_labels)
     left_out: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # the tables of which no sheet was read: a pair whose program needs one of them is judged as having
+    # none of its rows, and the run says so once (rules.evaluate.tables_missing)
+    missing: set[str] = field(default_factory=set)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -410,15 +416,17 @@ def _rows_left_out(frame: pd.DataFrame, table: Table, parsed: dict[str, values.P
 # a row left out keeps its name (Tables.left_out): a name above a log that is this row's is not taken for another employee's
 NAMED_TABLES = ("employees",)
 PAIR_TABLES = ("assignments",)  # a row left out is told by the pair it names (Tables.assignments_aside)
-# a form left out is told by the coach it is for, who has others (Tables.recommendations_aside): table → that ID's column
-FORM_TABLES = {"recommendations": "prospective_coach_id"}
+# a form left out is told by whom it is for, who may have others (Tables.recommendations_aside, Tables.feedback_aside):
+# table → the columns that say whom
+FORM_TABLES = {"recommendations": ("prospective_coach_id",), "feedback": ("candidate_id", "coach_id", "role")}
 
 
 def _aside_keys(table: Table) -> tuple[str, ...]:
     """The columns that tell what a row left out for a bad cell was: a table's unique column (the
-    roster's Employee ID), an assignment's two IDs, a recommendation form's coach; none for the other tables."""
+    roster's Employee ID), an assignment's two IDs, a recommendation form's coach, a feedback form's pair and
+    role; none for the other tables."""
     if table.name in FORM_TABLES:
-        return (FORM_TABLES[table.name],)
+        return FORM_TABLES[table.name]
     unique = tuple(column.name for column in table.columns if column.unique)[:1]
     return unique or (("candidate_id", "coach_id") if table.name in PAIR_TABLES else ())
 
@@ -455,6 +463,8 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
         groups[name] = (sheets, len(result.sources))
         result.sources += [SheetSource(relpath, sheet.name, sheet.columns, sheet.labels, sheet.header_row or 0)
                            for relpath, sheet in sheets]
+        if not sheets:
+            result.missing.add(name)
     if parallel is None:
         parallel = sum(_rows(sheets) for sheets, _ in groups.values()) >= settings.PARALLEL_ROWS
     validated = _validate_all(groups, result, day_first=day_first, parallel=parallel)
@@ -471,6 +481,8 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
         findings += table_findings
         if name in PAIR_TABLES:
             result.assignments_aside |= set_aside
+        elif name == "feedback":
+            result.feedback_aside |= set_aside
         elif name in FORM_TABLES:
             result.recommendations_aside |= set_aside
         else:

@@ -1142,11 +1142,99 @@ def test_a_bad_cell_on_a_feedback_row_is_reported_under_the_pairs_program(tmp_pa
     assert {f.program for f in bad} == {REPS}
 
 
+def test_missing_feedback_names_the_cell_its_feedback_row_is_left_out_for(tmp_path):
+    """The coachee's only feedback row, left out for a Rating of 3.5: FEEDBACK-MISSING said "No feedback
+    from the coachee" and asked the coachee to send a form in, with nothing linking it to the CELL-TYPE."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(reps_roster())})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([{**reps_pair(start=dt.date(2025, 6, 1)), "program": REPS}])})
+    write_workbook(inbox / "feedback.xlsx", {"Feedback": table_rows("feedback", [
+        {**feedback("Coach", dt.date(2026, 5, 1)), "rating": 3.5}, {**feedback("Coachee", dt.date(2026, 5, 1)), "rating": "3.5"}])})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    bad = {f.cell for f in result.findings if f.rule == "CELL-TYPE"}
+    assert bad == {"F2", "F3"}
+    missing = {f.topic: f for f in result.findings if f.rule == "FEEDBACK-MISSING"}
+    assert missing["Coachee"].message.endswith("; the coachee's feedback row is left out for the error at feedback.xlsx, "
+                                               "Feedback, F3: fix that cell")
+    assert missing["Coach"].message.endswith("; the coach's feedback row is left out for the error at feedback.xlsx, "
+                                             "Feedback, F2: fix that cell")
+    assert (missing["Coachee"].actor, missing["Coachee"].fix) == (
+        "coordinator", "Correct the cell at feedback.xlsx, Feedback, F3, then re-run; if that row is not this year's "
+                       "feedback form, ask the coachee to send one in.")
+
+
+def test_missing_feedback_names_no_row_left_out_of_another_role_or_pair(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(reps_roster())})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([{**reps_pair(start=dt.date(2025, 6, 1)), "program": REPS}])})
+    write_workbook(inbox / "feedback.xlsx", {"Feedback": table_rows("feedback", [
+        {**feedback("Coach", dt.date(2026, 5, 1)), "rating": 9}, {**feedback("Coachee", dt.date(2026, 5, 1), candidate="201"), "rating": 9}])})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    coachee = [f for f in result.findings if f.rule == "FEEDBACK-MISSING" and f.topic == "Coachee"]
+    assert [("left out" in f.message, f.actor) for f in coachee] == [(False, "candidate")]
+
+
 def test_feedback_comments_and_ratings_are_not_copied_into_the_evaluation():
     rows = [feedback("Coach", "2026-05-01"), feedback("Coachee", "2026-05-02")]
     result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)
     assert "comments" not in result.pairs.columns and "rating" not in result.pairs.columns
     assert not any("secret comment" in f.message for f in result.findings)
+
+
+# TABLE-MISSING (warning): no sheet of a table the inbox's pairs need
+
+def without_table(table, program, as_of=AS_OF, **rows):
+    """``evaluate_with``, the inbox holding no sheet of ``table``."""
+    tables = typed_tables(**rows)
+    tables.missing.add(table)
+    return evaluate(tables, load_policy(program), pd.Timestamp(as_of))
+
+
+def test_no_milestones_table_is_said_once_naming_the_job_embedded_pairs_that_need_one():
+    """Each pair's AGREEMENT-LATE said only "No partnership agreement recorded this school year": the
+    coordinator hunted pair by pair for agreements never sent in, one workbook for all of them."""
+    pairs = [job_pair(), job_pair(candidate="201")]
+    result = without_table("milestones", JOB, employees=job_roster(), assignments=pairs, coach_log=fortnightly())
+    [missing] = found(result, "TABLE-MISSING")
+    assert (missing.severity, missing.actor, missing.program, missing.file) == ("warning", "coordinator", JOB, "")
+    assert missing.message == ("No milestones table was read from the inbox, though 2 Job-Embedded Coaching pairs need one: "
+                               "each is judged as having no milestone rows (candidate / coach: 200 / 100, 201 / 100)")
+    assert missing.fix.startswith("Put the workbook with the Milestones sheet in the inbox")
+    assert len(found(result, "AGREEMENT-LATE")) == 2  # still each pair's
+
+
+def test_a_milestones_table_empty_of_a_pairs_rows_is_no_missing_table():
+    result = job(milestones=[milestone("Agreement", "2026-08-20", candidate="201")])
+    assert found(result, "TABLE-MISSING") == [] and len(found(result, "AGREEMENT-LATE")) == 1
+
+
+def test_no_feedback_table_is_said_once_naming_the_reps_pairs_due_a_feedback_round():
+    pairs = [reps_pair(start="2025-06-01", extended_until="2027-06-01"), reps_pair(candidate="201", start="2026-06-01")]
+    result = without_table("feedback", REPS, employees=reps_roster(), assignments=pairs, coach_log=[coach_entry("2026-11-01")])
+    [missing] = found(result, "TABLE-MISSING")
+    assert missing.message == ("No feedback table was read from the inbox, though 1 Reps Coaching pair needs one: it is "
+                               "judged as having no feedback rows (candidate / coach: 200 / 100)")  # 201: not due yet
+    assert missing.severity == "warning" and missing.topic == "feedback"
+    assert len(found(result, "FEEDBACK-MISSING")) == 2
+
+
+def test_no_feedback_table_while_no_pair_is_due_a_round_is_no_finding():
+    result = without_table("feedback", REPS, employees=reps_roster(), assignments=[reps_pair()], coach_log=[coach_entry("2026-11-01")])
+    assert found(result) == []
+
+
+def test_an_inbox_without_a_milestones_workbook_says_so_once(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(job_roster())})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([{**job_pair(start=dt.date(2026, 6, 1)), "program": JOB}])})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    assert [(f.severity, f.topic) for f in result.findings if f.rule == "TABLE-MISSING"] == [("warning", "milestones")]
+    write_workbook(inbox / "milestones.xlsx", {"Milestones": table_rows("milestones", [milestone("Agreement", dt.date(2026, 8, 20), candidate="201")])})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out2", dry_run=True))
+    assert "TABLE-MISSING" not in {f.rule for f in result.findings}
 
 
 # reps verdicts and window
@@ -2691,6 +2779,31 @@ def test_an_itss_copy_with_numbers_of_1_says_1_month_1_day_1_year():
     assert not re.search(r"\b1 (months|days|years)\b", text), text
 
 
+def test_both_meeting_gap_messages_end_with_the_days_allowed():
+    """One ended "31 days, more than 21", the other "more than 21 days"."""
+    result = job(log=[coach_entry("2026-08-06"), coach_entry("2026-09-06"), coach_entry("2026-09-26")])
+    assert sorted(f.message for f in found(result, "MEETING-GAP")) == [
+        "Latest meeting on 2026-09-26, 55 days before 2026-11-20: more than 21 days",
+        "No meeting between 2026-08-06 and 2026-09-06: 31 days, more than 21 days"]
+
+
+def test_a_due_period_of_0_days_reads_on_the_day_of():
+    """`not_started_days = 0`, `[partnership_agreement] due_days = 0`: "due within 0 days of the assignment"."""
+    ours = copy_of("itss-coaching", not_started_days=0)
+    pairs = [{"candidate_id": "200", "coach_id": "100", "assigned_date": "2026-11-01", "status": "Active"}]
+    roster = [{"employee_id": "100", "name": "Casey Coach", "grade": 25}, {"employee_id": "200", "name": "Kim Candidate", "grade": 20}]
+    [late] = found(evaluate_with(ours, employees=roster, assignments=pairs), "PAIR-NOT-STARTED")
+    assert late.message.endswith("; it is due on the day of the assignment")
+    ours = copy_of(JOB, due_days=0)
+    [none] = found(job(milestones=[], program=ours), "AGREEMENT-LATE")
+    assert none.message.endswith("; it was due on the day of the start of the school year 2026-08-01 (by 2026-08-01)")
+    [late] = found(job(milestones=[milestone("Agreement", "2026-08-20")], program=ours), "AGREEMENT-LATE")
+    assert late.message.endswith("19 days after the start of the school year 2026-08-01; due on that day (by 2026-08-01)")
+    texts = [f.message for milestones in ([], [milestone("Agreement", "2026-08-20")])
+             for f in job(milestones=milestones, program=ours).findings]
+    assert not any("0 days" in text for text in texts), texts
+
+
 @pytest.mark.parametrize("years, hired, said", [(1.1, "2025-01-11", "less than 13 months before 2026-01-10"),
                                                 (1.5, "2024-07-11", "less than 1.5 years before 2026-01-10")])
 def test_a_fractional_number_of_years_is_checked_and_said_in_the_same_whole_months(years, hired, said):
@@ -2742,5 +2855,5 @@ def test_a_job_embedded_copy_with_numbers_of_1_says_1_day():
                  program=ours)
     text = "\n".join(f.message for f in result.findings)
     assert "due within 1 day (by 2026-08-02)" in text
-    assert "14 days, more than 1\n" in text and "before 2026-11-20: more than 1 day" in text
+    assert "14 days, more than 1 day\n" in text and "before 2026-11-20: more than 1 day" in text
     assert not re.search(r"\b1 days\b", text), text

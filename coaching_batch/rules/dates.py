@@ -39,6 +39,14 @@ def days_text(days: int) -> str:
     return count_text(days, "day")
 
 
+def due_text(days: int, of: str = "") -> str:
+    """A policy's due period as messages print it: ``within 30 days of the assignment``; a period of 0
+    is ``on the day of the assignment`` (``within 30 days`` and ``on that day`` without ``of``)."""
+    if days == 0:
+        return f"on the day of {of}" if of else "on that day"
+    return f"within {days_text(days)} of {of}" if of else f"within {days_text(days)}"
+
+
 def months_text(months: int) -> str:
     return count_text(months, "month")
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from ..contracts import tables as contracts
 from ..findings import Finding, Severity, finding
 from ..forked import Forked
 from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, NO_REQUEST, PAYMENT_COLUMNS
@@ -25,8 +26,8 @@ from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
 from .judgement import Context, Judgement
-from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, no_assignment_text, pair_finding, payment_id,
-                    programs_by_pair, roster_emails, unknown_id, unknown_ids)
+from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, named_few, no_assignment_text, pair_finding,
+                    payment_id, programs_by_pair, roster_emails, unknown_id, unknown_ids)
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, PERIOD_DATES, WINDOWS
 
@@ -79,12 +80,13 @@ COUNTED_COLUMNS = ["pair", "kind", "date", "duration", "candidate_id", "coach_id
 
 def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, footers: list | None = None,
              issued: pd.DataFrame | None = None, certified: pd.DataFrame | None = None,
-             left_out: Mapping[tuple[str, str], int] | None = None) -> Evaluation:
+             left_out: Mapping[tuple[str, str], int] | None = None, unread: str = "") -> Evaluation:
     """Judge every pair by its own program. ``programs`` is a run's known programs, or one policy
     (then the presets are known too, and that policy is the default). ``issued`` and ``certified``:
     the ledger's payments and certificates, which keep each ID with the coaching it was issued for
     (see :func:`.pairs.bands`). ``left_out``: (candidate ID, coach ID) → the coach-log rows of that
-    pair that validation left out for a bad cell (read, though not entries)."""
+    pair that validation left out for a bad cell (read, though not entries). ``unread``: what a
+    TABLE-MISSING adds about the spreadsheets the run skipped for their kind, where the table may be."""
     if isinstance(programs, Policy):
         programs = Programs.of(programs)
     findings: list[Finding] = []
@@ -132,6 +134,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
                 judgement.merge(judge(group, section_settings, context))
     for name in pairs.loc[pairs["known_program"], "program"].unique():
         used[name] = programs[name]
+    findings += tables_missing(tables, pairs, judgement.needs, programs, unread)
     pairs, verdict_findings = _verdicts(pairs, programs, tables, known, judgement, as_of, issued, certified)
     payable = pairs[pairs["payment_eligible"]]
     payments, coaches, certificates = _payments(payable), _coaches(pairs, tables, judgement, programs), _certificates(pairs, tables, programs, as_of)
@@ -148,6 +151,33 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
         findings=findings,
         programs=used,
     )
+
+
+def tables_missing(tables: Tables, pairs: pd.DataFrame, needs: Mapping[str, list[int]], programs: Programs,
+                   unread: str = "") -> list[Finding]:
+    """TABLE-MISSING (warning, once per table) for a table of which the inbox holds no sheet while some
+    pairs' rules read its rows (a job-embedded pair's milestones, a reps pair's feedback round due):
+    each of those pairs is judged as having none of its rows, and its own finding (AGREEMENT-LATE,
+    FEEDBACK-MISSING) says only that none is recorded. It names the table, the programs and the pairs."""
+    findings = []
+    for table, needing in needs.items():
+        if table not in tables.missing or not needing:
+            continue
+        needing = pairs.loc[list(dict.fromkeys(needing)), ["program", "candidate_id", "coach_id"]]
+        names = " and ".join(programs[name].title or name for name in needing["program"].unique())
+        what = PAIR_ROWS[table][0]
+        shown = named_few(needing.to_dict("records"), lambda pair: f"{pair['candidate_id']} / {pair['coach_id']}")
+        many = len(needing) > 1
+        findings.append(finding("TABLE-MISSING",
+            f"No {table} table was read from the inbox, though {len(needing)} {names} "
+            f"{'pairs need' if many else 'pair needs'} one: {'each' if many else 'it'} is judged as having no {what} "
+            f"rows (candidate / coach: {shown}){unread}",
+            severity=Severity.WARNING, topic=table,
+            program=needing["program"].iloc[0] if needing["program"].nunique() == 1 else "",
+            fix=f"Put the workbook with the {contracts()[table].title} sheet in the inbox (`coaching-batch templates` "
+                f"writes a blank one), then re-run: until then each of these pairs' findings about its {what} rows "
+                f"says only that none is recorded."))
+    return findings
 
 
 def blocking_errors(pairs: pd.DataFrame, findings: list[Finding]) -> pd.Series:

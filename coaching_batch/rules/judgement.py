@@ -8,6 +8,7 @@ returns a :class:`Judgement`: its findings, and what it blocks on which pair.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -45,12 +46,19 @@ class Judgement:
     completion: dict[int, list[str]] = field(default_factory=dict)  # pair → why it is not complete
     payment: dict[int, list[str]] = field(default_factory=dict)  # pair → why it is not payable (only)
     coach: dict[int, list[str]] = field(default_factory=dict)  # pair → why its coach is not qualified
+    # table → the pairs judged on its rows (a milestone, a feedback form): when the inbox holds no such
+    # table, the run says so once, naming them, rather than leave each pair's finding to say none is recorded
+    needs: dict[str, list[int]] = field(default_factory=dict)
 
     def blocks(self, pair: int, reason: str, *, coach: bool = False) -> None:
         """``reason`` keeps ``pair`` from completion (and, with ``coach``, says its coach is not qualified)."""
         self.completion.setdefault(pair, []).append(reason)
         if coach:
             self.coach.setdefault(pair, []).append(reason)
+
+    def need(self, table: str, pairs: Iterable[int]) -> None:
+        """These pairs (pair numbers) were judged on the rows of ``table`` that are theirs."""
+        self.needs.setdefault(table, []).extend(pairs)
 
     def blocks_payment(self, pair: int, reason: str) -> None:
         self.payment.setdefault(pair, []).append(reason)
@@ -60,3 +68,5 @@ class Judgement:
         for mine, theirs in ((self.completion, other.completion), (self.payment, other.payment), (self.coach, other.coach)):
             for pair, reasons in theirs.items():
                 mine.setdefault(pair, []).extend(reasons)
+        for table, pairs in other.needs.items():
+            self.need(table, pairs)

@@ -156,14 +156,20 @@ def judge_feedback(pairs: pd.DataFrame, feedback: Feedback, context: Context) ->
     words = context.policy.words
     period = months_text(feedback.every_months)
     form = "this year's feedback form" if feedback.every_months == 12 else f"a feedback form (one is due every {period})"
+    judgement.need("feedback", pairs.index[due])
     for pair in pair_records(pairs[due], "start"):
         for role, actor, who in (("Coach", "coach", f"the {words.coach}"), ("Coachee", "candidate", f"the {words.candidate}")):
             key = (pair["candidate_id"], pair["coach_id"], role)
             if key not in received:
                 after = (f"; the form dated {day_text(dated_later[key])}, after {day_text(as_of)}, counts from that date"
                          if key in dated_later else "")
+                fix, aside = f"Send in {form} as {who}.", ""
+                if (where := context.tables.feedback_aside.get(key)) is not None:  # sent in: the coordinator's cell to fix
+                    aside = f"; {who}'s feedback row is left out for the error at {where}: fix that cell"
+                    fix = f"Correct the cell at {where}, then re-run; if that row is not {form}, ask {who} to send one in."
+                    actor = "coordinator"
                 judgement.findings.append(pair_finding("FEEDBACK-MISSING", pair,
                     f"No feedback from {who} dated in the {period} up to {day_text(as_of)} "
-                    f"(the pair started on {day_text(pair['start'])}){after}",
-                    fix=f"Send in {form} as {who}.", actor=actor, topic=role))
+                    f"(the pair started on {day_text(pair['start'])}){after}{aside}",
+                    fix=fix, actor=actor, topic=role))
     return judgement

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..policy import Window
-from .dates import add_months, day_text, days_text, months_text
+from .dates import add_months, day_text, days_text, due_text, months_text
 from .judgement import Context, Judgement
 from .pairs import pair_finding, pair_records
 
@@ -40,7 +40,7 @@ def judge_window(pairs: pd.DataFrame, window: Window, context: Context) -> Judge
                 days = (as_of - pair["assigned_date"]).days
                 judgement.findings.append(pair_finding("PAIR-NOT-STARTED", pair,
                     f"Assigned on {day_text(pair['assigned_date'])} ({days_text(days)} ago) and no planning meeting date yet; "
-                    f"it is due within {days_text(window.not_started_days)} of the assignment"))
+                    f"it is due {due_text(window.not_started_days, 'the assignment')}"))
             continue
         end = pair["completion_date"] if pd.notna(pair["completion_date"]) else as_of
         if end > deadline or (active and as_of > deadline):  # still Active past it: overdue, whatever its completion date

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..findings import finding
 from ..policy import MeetingGap, PartnershipAgreement, Phases, SchoolYear, month_day
-from .dates import day_text, days_text, month_day_in
+from .dates import day_text, days_text, due_text, month_day_in
 from .judgement import Context, Judgement
 from .pairs import pair_finding, pair_records
 from .periods import school_year_start
@@ -83,6 +83,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
         review_dates.append(due if due >= year_start else month_day_in(year_start.year + 1, month, day))
     review_dates.sort()  # in the order they fall in the school year, whatever the policy's order
     judged = pairs[pairs["judged"]]
+    judgement.need("milestones", judged.index)
     for i, pair in zip(judged.index, pair_records(judged, "start", "status", "completion_date")):
         start = pair["start"]
         due_from = year_start if pd.isna(start) or start < year_start else start
@@ -93,7 +94,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
             judgement.blocks(i, f"partnership agreement late ({day_text(dated)}, due by {day_text(due)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
                 f"Partnership agreement dated {day_text(dated)}, {days_text((dated - due_from).days)} after {what} "
-                f"{day_text(due_from)}; due within {days_text(agreement.due_days)} (by {day_text(due)})", fix=_HELD_LATE))
+                f"{day_text(due_from)}; due {due_text(agreement.due_days)} (by {day_text(due)})", fix=_HELD_LATE))
         elif pd.isna(dated) and as_of > due:
             if i not in later.index:
                 none = "No partnership agreement recorded this school year"
@@ -108,7 +109,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
                 judgement.blocks(i, f"no partnership agreement by {by} (due by {day_text(due)}, "
                                     f"the one recorded dated {day_text(recorded)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
-                f"{none}; it was due within {days_text(agreement.due_days)} of {what} {day_text(due_from)} (by {day_text(due)})",
+                f"{none}; it was due {due_text(agreement.due_days, f'{what} {day_text(due_from)}')} (by {day_text(due)})",
                 fix=_COMPLETED_WITHOUT_AGREEMENT if pair["status"] == "Completed" else None))
         elif pd.isna(dated):  # not late yet, but a pair without one is not complete (SPEC §2a: the agreement on time)
             judgement.blocks(i, f"no partnership agreement recorded yet (due by {day_text(due)})")
@@ -149,6 +150,7 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
     for milestone in first[["pair", "phase", "date", "_src", "_row"]].to_dict("records"):
         by_pair.setdefault(milestone["pair"], {})[milestone["phase"]] = milestone
     judged = pairs[pairs["judged"]]
+    judgement.need("milestones", judged.index)
     for i, pair in zip(judged.index, pair_records(judged)):
         dated = by_pair.get(i, {})
         out_of_order = False
@@ -239,7 +241,7 @@ def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) ->
     for row in long_gaps.to_dict("records"):
         judgement.findings.append(pair_finding("MEETING-GAP", active.loc[row["pair"]],
             f"No meeting between {day_text(row['previous'])} and {day_text(row['date'])}: {days_text(int(row['days']))}, "
-            f"more than {gap.max_days}", topic=f"after {day_text(row['previous'])}", fix=fix))
+            f"more than {days_text(gap.max_days)}", topic=f"after {day_text(row['previous'])}", fix=fix))
     latest = context.latest_meetings(active)  # in this school year or before it
     for i, last in latest.items():
         if (as_of - last).days > gap.max_days:
