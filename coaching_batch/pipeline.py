@@ -313,7 +313,8 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     unread = _unread_spreadsheets(inputs.values())
     for table in ("employees", "assignments"):
         if table not in sheets_by_table:
-            findings.append(finding("TABLE-MISSING", f"No {table} table was found in the inbox{unread}"))
+            # each its own topic: two findings of one rule at no cell, which the ledger tells apart by it
+            findings.append(finding("TABLE-MISSING", f"No {table} table was found in the inbox{unread}", topic=table))
 
     # 3. Validate with pandera: bad cells become findings, bad rows are left out.
     if progress:

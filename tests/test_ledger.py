@@ -1683,3 +1683,17 @@ def test_an_entry_inserted_above_a_wrong_total_hours_leaves_its_mismatch_open_si
     week2 = find(exception_rows(out_folder(run_week(inbox, WEEK2))), "LOG-TOTAL-MISMATCH", File=log.name)
     assert [(r["Cell"], r["Message"].split(" on this page")[0], r["Status"], r["First Seen"], r["Age (days)"]) for r in week2] == [
         ("C8", "Total Hours says 2.00 h but the entries add up to 4.00 h", "Open", dt.datetime(2026, 11, 20), 7)]
+
+
+def test_a_roster_put_in_the_inbox_resolves_its_missing_table_while_the_assignments_stay_missing(tmp_path):
+    """The two TABLE-MISSING errors (no roster, no assignments) are two findings in the weekly history:
+    the roster added, its finding is Resolved and the other's stays Open (they shared one identity)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy2(SAMPLES / "Coach Log - Jordan Reyes.xlsx", inbox)
+    assert run_week(inbox, WEEK1).returncode == 0
+    shutil.copy2(SAMPLES / "Roster 2026.xlsx", inbox)
+    week2 = run_week(inbox, WEEK2)
+    assert week2.returncode == 0, week2.stderr
+    missing = {row["Message"].split(" table")[0]: row["Status"] for row in find(exception_rows(out_folder(week2)), "TABLE-MISSING")}
+    assert missing == {"No employees": "Resolved", "No assignments": "Open"}
