@@ -26,7 +26,7 @@ from ..recognise import is_blank
 from ..validate import ID_ALONE, Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
-from .pairs import named_few, no_assignment_text, unknown_ids
+from .pairs import named_few, no_assignment_text, unknown_ids, unknown_ids_fix
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -499,7 +499,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     findings += _missing_id_findings(entries, missing_ids)
     findings += _grouped_findings(entries, unknown & (entries["reason"] == "ID-UNKNOWN"), "ID-UNKNOWN", lambda r, n: (
         f"{unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
-        f"{n} entr{'y' if n == 1 else 'ies'} not counted"), known=known_ids)
+        f"{n} entr{'y' if n == 1 else 'ies'} not counted"), known=known_ids, fix=lambda r: unknown_ids_fix(r, known_ids))
     findings += _grouped_findings(entries, entries["reason"] == "LOG-NO-ASSIGNMENT", "LOG-NO-ASSIGNMENT", lambda r, n: (
         f"{no_assignment_text(r['candidate_id'], r['coach_id'], known_ids, 'log entries')[0]}; "
         f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} not counted"),
