@@ -186,7 +186,10 @@ class RawSheet:
     labels: dict[str, Label] = field(default_factory=dict)  # role → label above a log's table
     unfilled: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)  # role → a label above a log's
     #   table with no value beside it (the cells there may show a formula's error): (kind, 1-based sheet row,
-    #   0-based sheet columns from and before which its value was looked for)
+    #   0-based sheet columns from and before which its value was looked for; both the label's own for
+    #   `Candidate ID: ____` in one cell)
+    blanks: dict[str, Label] = field(default_factory=dict)  # role → the empty cell where an unfilled label's value
+    #   belongs (value None): of this sheet, or of the page it continues (see _carry_labels)
     continued: bool = False  # a log page that says it continues another, or is continued
     gaps: bool = False  # a data row has a blank cell where a value is looked for (it may show a formula's error)
     zeros: bool = False  # a cell under the header reads 0 (it may be a formula never calculated, see _ZERO_SHOWN)
@@ -297,9 +300,11 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                     if typed and role not in bare and f"{role}_id" not in columns and not typed[3][0].islower():
                         bare[role] = Label(role, typed[2].lower(), typed[3], sheet_name, first_row + r + 1, first_col + c)
                     continue
+                role, kind = ROLE_WORDS[inline[1].lower()], inline[2].lower()
                 if not _UNFILLED.match(inline[3]):
-                    _keep(found, Label(ROLE_WORDS[inline[1].lower()], inline[2].lower(), inline[3], sheet_name,
-                                       first_row + r + 1, first_col + c))
+                    _keep(found, Label(role, kind, inline[3], sheet_name, first_row + r + 1, first_col + c))
+                else:  # `Candidate ID: ______` in one cell: the value belongs in it
+                    unfilled.setdefault(role, (kind, first_row + r + 1, first_col + c, first_col + c))
     labels = {**bare, **found}
     return labels, {role: where for role, where in unfilled.items() if role not in labels}
 
@@ -367,6 +372,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     if contract.log:
         sheet.labels, sheet.unfilled = _labels_above(rows, recognition.header_row, first_row, first_col, name,
                                                      recognition.columns)
+        sheet.blanks = {role: Label(role, kind, None, name, row, start) for role, (kind, row, start, _) in sheet.unfilled.items()}
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
         sheet.continued = bool(_CONTINUED.search(name)) or any(_CONTINUED.search(cell) for cell in above)
     # a paper log's `Candidate ID | 200 | Coach ID | 100` is its pair, not an assignments table over it
@@ -1554,6 +1560,7 @@ def _carry_labels(sheets: list[RawSheet]) -> None:
             # the block left unfilled, or filled in part (the candidate named again, the coach's line
             # left blank): the page it continues names the rest
             sheet.labels = {**previous.labels, **sheet.labels}
+            sheet.blanks = {**previous.blanks, **sheet.blanks}
         if sheet.labels:
             last[sheet.table] = sheet
 

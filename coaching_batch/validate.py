@@ -33,7 +33,8 @@ class SheetSource:
     file: str
     sheet: str
     columns: dict[str, int]  # canonical column → 0-based sheet column
-    labels: dict[str, Label] = field(default_factory=dict)  # a log's candidate / coach named above its table
+    labels: dict[str, Label] = field(default_factory=dict)  # a log's candidate / coach named above its table; a
+    #   label left unfilled, for a role the table has no ID column of, is the empty cell where its value belongs (value None)
     header_row: int = 0  # 1-based sheet row of the header: of paper forms one under another on a sheet, each its own
 
 
@@ -84,6 +85,16 @@ class Tables:
     def cell(self, src: int, row: int, column: str) -> str:
         """A1 reference of ``column`` on one row of sheet ``src`` (the row's first cell if absent)."""
         return f"{_letter(self.sources[int(src)], column)}{int(row)}"
+
+
+def _named_above(sheet: RawSheet) -> dict[str, Label]:
+    """A log's labels above its table, with the empty cell of each label left unfilled (see
+    :attr:`RawSheet.blanks`) for a role its table has no ID column of: its entries name no one there."""
+    if not sheet.blanks:
+        return sheet.labels
+    blanks = {role: blank for role, blank in sheet.blanks.items()
+              if role not in sheet.labels and f"{role}_id" not in sheet.columns}
+    return {**blanks, **sheet.labels}
 
 
 def _letter(source: SheetSource, column: str) -> str:
@@ -461,7 +472,7 @@ def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_firs
     for name in tables():  # every sheet numbered first, so that both processes number them alike
         sheets = sheets_by_table.get(name, [])
         groups[name] = (sheets, len(result.sources))
-        result.sources += [SheetSource(relpath, sheet.name, sheet.columns, sheet.labels, sheet.header_row or 0)
+        result.sources += [SheetSource(relpath, sheet.name, sheet.columns, _named_above(sheet), sheet.header_row or 0)
                            for relpath, sheet in sheets]
         if not sheets:
             result.missing.add(name)

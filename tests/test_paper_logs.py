@@ -726,6 +726,52 @@ def test_a_log_with_neither_id_columns_nor_labels_is_told_once_how_to_name_its_p
         assert required.message.startswith(f"{words} no candidate and coach (add Candidate ID and Coach ID columns")
 
 
+def test_a_label_left_unfilled_is_reported_at_its_empty_cell(tmp_path):
+    """`Candidate ID: | (blank)` over `Coach ID: | 100`: the entries naming no candidate were reported at
+    the coach's value (B2), told to add a Candidate ID column or label. The finding is at the empty cell
+    where the value belongs (B1), for an ID or a name label, a label and its line in one cell, both
+    labels unfilled (a finding each), labels on one row, and a continuation page (one finding counting
+    both pages, at the first page's cell); a log with no coach named anywhere is told that too."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Employees": roster_rows([
+        {"employee_id": "100", "name": "Casey Coach", "grade": 25}, {"employee_id": "200", "name": "Kim Lee", "grade": 20}])})
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows([
+        {"candidate_id": "200", "coach_id": "100", "planning_meeting_date": dt.date(2026, 1, 10), "status": "Active"}])})
+    entries = [ENTRY, [dt.date(2026, 2, 3), "In Person", 1, "visit"]]
+    write_workbook(inbox / "log.xlsx", {
+        "ID": [["Candidate ID:", None], ["Coach ID:", "100"], [], PAPER_HEADER, *entries],
+        "Name": [["Candidate Name:", None], ["Coach Name:", "Casey Coach"], [], PAPER_HEADER, *entries],
+        "Line": [["Candidate Name: ______   Coach Name: Casey Coach"], [], PAPER_HEADER, *entries],
+        "Both": [["Candidate ID:", None], ["Coach ID:", None], [], PAPER_HEADER, *entries],
+        "Row": [["Candidate ID:", None, "Coach ID:", "100"], [], PAPER_HEADER, *entries],
+        "Page 1": [["Candidate ID:", None], ["Coach ID:", "100"], [], PAPER_HEADER, *entries, ["Continued on next page"]],
+        "Page 1 continued": [["Coaching Log - continued"], [], PAPER_HEADER, *entries],
+    })
+    write_workbook(inbox / "other.xlsx", {"No coach": [["Candidate ID:", None], [], PAPER_HEADER, *entries]})
+    assert run_command("run", inbox, "--as-of", "2026-03-01", "--out", tmp_path / "out", "--dry-run").returncode == 0
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    required = [(f["sheet"], f["cell"], f["message"], f["fix"], f["coach_id"]) for f in run["exceptions"]
+                if f["file"] != "roster.xlsx" and f["rule"] == "CELL-REQUIRED"]
+    by_id = ("Candidate ID above the coach log is empty, so the log names no candidate; 2 entries not counted",
+             "Type the candidate's employee ID in the cell, as the roster has it.")
+    by_name = ("Candidate name above the coach log is empty, so the log names no candidate; 2 entries not counted",
+               "Type the candidate's name in the cell, as the roster has it.")
+    assert sorted(required) == sorted([
+        ("ID", "B1", *by_id, "100"),
+        ("Name", "B1", *by_name, "100"),
+        ("Line", "A1", *by_name, "100"),
+        ("Both", "B1", *by_id, ""),
+        ("Both", "B2", "Coach ID above the coach log is empty, so the log names no coach; 2 entries not counted",
+         "Type the coach's employee ID in the cell, as the roster has it.", ""),
+        ("Row", "B1", *by_id, "100"),
+        ("Page 1", "B1", by_id[0].replace("2 entries", "4 entries on 2 sheets"), by_id[1], "100"),
+        ("No coach", "B1", *by_id, ""),
+        ("No coach", "A4", "The coach log names no coach (add a Coach ID column, or Coach Name above the table); "
+         "2 entries not counted", "Fill in the cell.", ""),
+    ])
+
+
 def test_a_log_naming_its_candidate_but_no_coach_is_told_to_name_the_coach_only(policy):
     """It said the entries named "no candidate and coach" beside a candidate named above them."""
     tables = _label_the_coach_log(_assigned(coach_log=_coach_entries(2)), {"candidate": ("name", "Kim Candidate")})

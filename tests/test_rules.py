@@ -500,6 +500,34 @@ def test_an_id_in_scientific_notation_is_unknown_and_its_finding_says_to_type_th
                         "may be lost: type the whole ID as text) on the candidate log, not in the roster; 1 entry not counted"]
 
 
+def test_an_unknown_ids_fix_says_what_to_type_where_the_roster_has_one_near_it(policy):
+    """The message named the roster's ID near an unknown one, but the fix said only "Correct the ID or
+    name, or add the employee to the roster" (adding 000200 again would be a duplicate): it says what to
+    type, on a log, an assignment and a request, each ID told when both are unknown; an ID near none
+    keeps the catalogue's fix."""
+    employees = [dict(e, employee_id="000200", email="kim.candidate@school.org") if e["employee_id"] == "200" else e
+                 for e in roster()]
+    cand, coach_rows = full_logs(candidate="000200")
+    cand += [candidate_entry("2026-02-01", 60, candidate=typed, description=typed)
+             for typed in ("200", "000 200", "Kim.Candidate@school.org", "999")]
+    cand += [candidate_entry("2026-02-02", 60, candidate="999", coach="1 00")]
+    result = run(policy, employees=employees, requests=[request(candidate="000200"), request(candidate="200")],
+                 assignments=[assignment(candidate="000200"), assignment(candidate="200", coach="101")],
+                 candidate_log=cand, coach_log=coach_rows)
+    fixes = {(f.file, f.candidate_id or f.message.split()[2], f.coach_id): f.fix for f in rules(result, "ID-UNKNOWN")}
+    zeros = "Type 000200, the roster's ID (format the cell as Text first, to keep its zeros)."
+    generic = "Correct the ID or name, or add the employee to the roster."
+    assert {key: fix for key, fix in fixes.items() if key[0] != "requests.xlsx"} == {
+        ("candidate_log.xlsx", "200", "100"): zeros,
+        ("candidate_log.xlsx", "000 200", "100"): "Type 000200, the roster's ID, without spaces.",
+        ("candidate_log.xlsx", "Kim.Candidate@school.org", "100"): "Type 000200, the ID of the employee with this email.",
+        ("candidate_log.xlsx", "999", "100"): generic,
+        ("candidate_log.xlsx", "999", "1 00"): f"Candidate ID: {generic} Coach ID: Type 100, the roster's ID, without spaces.",
+        ("assignments.xlsx", "200", "101"): zeros,
+    }
+    assert list(fixes.values()).count(zeros) == 3  # the request too
+
+
 # --- coach qualification ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(

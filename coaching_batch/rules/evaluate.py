@@ -26,8 +26,8 @@ from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
 from .judgement import Context, Judgement
-from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, named_few, no_assignment_text, pair_finding,
-                    payment_id, programs_by_pair, roster_emails, unknown_id, unknown_ids)
+from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, id_hint, named_few, no_assignment_text,
+                    pair_finding, payment_id, programs_by_pair, roster_emails, unknown_id, unknown_ids, unknown_ids_fix)
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, PERIOD_DATES, WINDOWS
 
@@ -252,7 +252,7 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
                 # at the cell of the ID not in the roster: the coach's when the candidate is known
                 cell = cells[i] if row["candidate_id"] not in known else coach_cells[i]
                 findings.append(finding("ID-UNKNOWN", f"{unknown} on the {what} row, not in the roster",
-                                        **{**where, "cell": cell}))
+                                        fix=unknown_ids_fix(row, known), **{**where, "cell": cell}))
             elif (row["candidate_id"], row["coach_id"]) not in assigned:
                 unassigned, fix = no_assignment_text(row["candidate_id"], row["coach_id"], known, f"{what} row")
                 findings.append(finding("LOG-NO-ASSIGNMENT", f"{unassigned}; the {what} row is not used",
@@ -325,6 +325,7 @@ def _forms_of_unknown_employees(tables: Tables, known: RosterIds) -> list[Findin
         for i, row in zip(rows.index, rows[[column, "_file", "_sheet"]].to_dict("records")):
             findings.append(finding(
                 "ID-UNKNOWN", f"{unknown_id(role, row[column], known)} on the {what} is not in the roster; the {what} is not counted",
+                fix=id_hint(row[column], known)[1],
                 file=row["_file"], sheet=row["_sheet"], cell=cells[i]))
     return findings
 

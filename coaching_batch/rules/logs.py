@@ -26,7 +26,7 @@ from ..recognise import is_blank
 from ..validate import ID_ALONE, Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
-from .pairs import named_few, no_assignment_text, unknown_ids
+from .pairs import named_few, no_assignment_text, unknown_ids, unknown_ids_fix
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -113,11 +113,14 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
     as_ids = values.parse_ids(typed.where(is_id, None)).values.astype(object)
     as_names = values.name_keys(typed.where(~is_id, None)).astype(object)
     unfound = [i for i, (label, name) in enumerate(zip(labelled, as_names))
-               if label[2].kind != "id" and (pd.isna(name) or name not in ids_of)]
+               if label[2].kind != "id" and label[2].value is not None and (pd.isna(name) or name not in ids_of)]
     hints = _near_names(typed.iloc[unfound], roster) if unfound else {}
     resolved = {}
     shared: dict[tuple[int, str], list[str]] = {}  # a name two employees share → their IDs
     for i, ((src, role, label), employee_id, name) in enumerate(zip(labelled, as_ids, as_names)):
+        if label.value is None:  # left unfilled: its empty cell
+            resolved[src, role] = (None, "CELL-REQUIRED", _unfilled_label(role, label), _unfilled_fix(role, label))
+            continue
         shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {str(label.value).strip()!r} above the {{log}}"
         if isinstance(label.value, FormulaError):
             resolved[src, role] = (None, "CELL-TYPE", _label_formula(role, label), _label_fix(label.value))
@@ -152,6 +155,21 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
 
 
 _OTHER_ROLE = {"candidate": "coach", "coach": "candidate"}
+
+
+def _unfilled_label(role: str, label: Label) -> str:
+    """The message of a label above a log left unfilled (``{log}``: the log's kind)."""
+    return f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} above the {{log}} is empty, so the log names no {role}"
+
+
+def _unlabelled(role: str) -> str:
+    """The message of a log naming its other person above it but not this one, in no way (``{log}``: the log's kind)."""
+    return f"The {{log}} names no {role} (add a {_ROLE_WORDS[role]} column, or {role.capitalize()} Name above the table)"
+
+
+def _unfilled_fix(role: str, label: Label) -> str:
+    """What to type in the empty cell of a label above a log."""
+    return f"Type the {role}'s {'employee ID' if label.kind == 'id' else 'name'} in the cell, as the roster has it."
 _DIGIT_RUN = re.compile(r"\d+")
 
 
@@ -481,7 +499,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     findings += _missing_id_findings(entries, missing_ids)
     findings += _grouped_findings(entries, unknown & (entries["reason"] == "ID-UNKNOWN"), "ID-UNKNOWN", lambda r, n: (
         f"{unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
-        f"{n} entr{'y' if n == 1 else 'ies'} not counted"), known=known_ids)
+        f"{n} entr{'y' if n == 1 else 'ies'} not counted"), known=known_ids, fix=lambda r: unknown_ids_fix(r, known_ids))
     findings += _grouped_findings(entries, entries["reason"] == "LOG-NO-ASSIGNMENT", "LOG-NO-ASSIGNMENT", lambda r, n: (
         f"{no_assignment_text(r['candidate_id'], r['coach_id'], known_ids, 'log entries')[0]}; "
         f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} not counted"),
@@ -653,9 +671,10 @@ def label_findings(entries: pd.DataFrame, tables: Tables) -> list[Finding]:
     without their pair, on every sheet that carries it (a continued page).
 
     Only the sheets with such entries (`label_rule`, see :func:`log_entries`) have their labels
-    resolved again: a few, among thousands of logs.
+    resolved again: a few, among thousands of logs. The other person of such a log, named neither
+    above it nor in an ID column, is CELL-REQUIRED at its first entry, told how to name them.
     """
-    failed = entries.loc[entries["label_rule"] != "", ["_file", "_src", "kind", "candidate_id", "coach_id"]]
+    failed = entries.loc[entries["label_rule"] != "", ["_file", "_src", "_row", "kind", "candidate_id", "coach_id"]]
     if failed.empty:
         return []
     resolved = resolve_labels(tables, set(failed["_src"].unique().tolist()))
@@ -664,10 +683,18 @@ def label_findings(entries: pd.DataFrame, tables: Tables) -> list[Finding]:
         for role in ("candidate", "coach"):
             _, rule, message, fix = resolved.get((src, role), (None, "", "", None))
             left = group[group[f"{role}_id"].isna()]
-            if rule and not left.empty:
-                label = tables.sources[src].labels[role]
+            source = tables.sources[src]
+            if left.empty:
+                continue
+            if rule:
+                label = source.labels[role]
                 key = (left["_file"].iat[0], label.sheet, values.a1(label.row, label.col), rule, message, fix, left["kind"].iat[0])
-                by_label.setdefault(key, []).append(left)
+            elif role not in source.labels and f"{role}_id" not in source.columns:
+                key = (left["_file"].iat[0], source.sheet, tables.cell(src, left["_row"].iat[0], ""), "CELL-REQUIRED",
+                       _unlabelled(role), None, left["kind"].iat[0])
+            else:
+                continue
+            by_label.setdefault(key, []).append(left)
     findings = []
     for (file, sheet, cell, rule, message, fix, kind), pages in by_label.items():
         n, first = sum(map(len, pages)), pages[0].iloc[0]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings, values
-from ..findings import Finding, finding
+from ..findings import CATALOGUE, Finding, finding
 from ..policy import Programs
 from ..spelling import DASHES_AS_HYPHENS
 from ..validate import Tables, clipped
@@ -71,6 +71,7 @@ class RosterIds(frozenset):
         known.assignments_aside = assignments_aside or {}
         known.emails = emails or {}
         known._prefixed = known._folded = None
+        known.hints = {}  # an unknown ID → what its finding adds (see id_hint), worked out once per ID
         return known
 
     def folded(self) -> dict[str, str]:
@@ -130,36 +131,64 @@ def unknown_id(role: str, employee_id: str, known) -> str:
     without them (1001: the roster's number, whose cell may show 001001), or with letters before it
     (E-1001), or in another case or with a dash for its hyphen (e–1001), or with spaces typed in it (10 01), or
     where it is an employee's email or a long number in
-    scientific notation (1.23457E+11), the message says so."""
+    scientific notation (1.23457E+11), the message says so (see :func:`id_hint`)."""
     text = f"{role} ID {clipped(employee_id) if isinstance(employee_id, str) else employee_id}"
+    return text + id_hint(employee_id, known)[0]
+
+
+def id_hint(employee_id: str, known) -> tuple[str, str | None]:
+    """What an unknown ID's message adds, saying what the roster has that it looks like (see
+    :func:`unknown_id`), and the fix: what to type (None: nothing near, the catalogue's fix). Worked
+    out once per distinct ID, for ``known`` a :class:`RosterIds`."""
+    hints = getattr(known, "hints", None)
+    if hints is None:
+        return _id_hint(employee_id, known)
+    if employee_id not in hints:
+        hints[employee_id] = _id_hint(employee_id, known)
+    return hints[employee_id]
+
+
+def _id_hint(employee_id: str, known) -> tuple[str, str | None]:
     if employee_id in getattr(known, "set_aside", {}):
-        return text + f" (its roster row is left out for the error at {known.set_aside[employee_id]}: fix that cell)"
-    if isinstance(employee_id, str) and employee_id.isdigit():
+        where = known.set_aside[employee_id]
+        return (f" (its roster row is left out for the error at {where}: fix that cell)",
+                f"Fix the cell {where} (its own finding says how): the ID is then found.")
+    if not isinstance(employee_id, str):
+        return "", None
+    if employee_id.isdigit():
         padded = next((zeros + employee_id for zeros in _LOST_ZEROS if zeros + employee_id in known), None)
         if padded is not None:
-            text += f" (the roster has {padded}: typed as a number, it lost its leading zeros)"
-        elif employee_id.startswith("0") and employee_id.lstrip("0") in known:
+            return (f" (the roster has {padded}: typed as a number, it lost its leading zeros)",
+                    f"Type {padded}, the roster's ID (format the cell as Text first, to keep its zeros).")
+        if employee_id.startswith("0") and employee_id.lstrip("0") in known:
             # the roster's number, shown with its zeros by a number format ("000000"), is read as the number
-            text += f" (the roster has {employee_id.lstrip('0')}: typed there as a number, without the leading zeros its cell may show)"
-        elif prefixed := (known.prefixed().get(employee_id) if isinstance(known, RosterIds) else None):
+            stripped = employee_id.lstrip("0")
+            return (f" (the roster has {stripped}: typed there as a number, without the leading zeros its cell may show)",
+                    f"Type {stripped}, as the roster has it (or type the roster's ID as text, with its zeros).")
+        if prefixed := (known.prefixed().get(employee_id) if isinstance(known, RosterIds) else None):
             # "0123" for the roster's "E-0123": the ID typed without its letters
-            text += f" (the roster has {prefixed}: type the ID with its letters, as the roster has it)"
-    elif isinstance(employee_id, str) and " " in employee_id and (joined := employee_id.replace(" ", "")) in known:
+            return (f" (the roster has {prefixed}: type the ID with its letters, as the roster has it)",
+                    f"Type {prefixed}, the roster's ID, with its letters.")
+        return "", None
+    if " " in employee_id and (joined := employee_id.replace(" ", "")) in known:
         # "113 402", as the ID is printed in groups on a badge or a form: the roster's ID with spaces typed in it
-        text += f" (the roster has {joined}: type the ID without the spaces in it)"
-    elif isinstance(employee_id, str) and len(digits := _DIGITS.findall(employee_id)) == 1 and digits[0] in known:
+        return (f" (the roster has {joined}: type the ID without the spaces in it)",
+                f"Type {joined}, the roster's ID, without spaces.")
+    if len(digits := _DIGITS.findall(employee_id)) == 1 and digits[0] in known:
         # "115764 (Oscar)", "ID 115764", "#115764": the roster's ID with something typed beside it
-        text += f" (the roster has {digits[0]}: type the ID alone, with no name or note beside it)"
-    elif isinstance(employee_id, str) and (email := getattr(known, "emails", {}).get(employee_id.casefold())):
+        return (f" (the roster has {digits[0]}: type the ID alone, with no name or note beside it)",
+                f"Type {digits[0]}, the roster's ID, alone in the cell.")
+    if email := getattr(known, "emails", {}).get(employee_id.casefold()):
         # an employee's email typed for the ID
-        text += f" (the roster's email of employee {email}: type the ID {email})"
-    elif isinstance(employee_id, str) and isinstance(known, RosterIds) and (folded := known.folded().get(id_folded(employee_id))):
+        return f" (the roster's email of employee {email}: type the ID {email})", f"Type {email}, the ID of the employee with this email."
+    if isinstance(known, RosterIds) and (folded := known.folded().get(id_folded(employee_id))):
         # "e-0123" or "E–0123" (an en dash, as Word gives it) for the roster's "E-0123"
-        text += f" (the roster has {folded}: type the ID as the roster has it)"
-    elif isinstance(employee_id, str) and _SCIENTIFIC.fullmatch(employee_id):
+        return f" (the roster has {folded}: type the ID as the roster has it)", f"Type {folded}, the roster's ID, as the roster has it."
+    if _SCIENTIFIC.fullmatch(employee_id):
         # "1.23457E+11": a long ID as Excel shows it in a General cell, saved as text (a CSV export): its last digits are gone
-        text += " (a number as Excel shows a long one, in scientific notation, whose last digits may be lost: type the whole ID as text)"
-    return text
+        return (" (a number as Excel shows a long one, in scientific notation, whose last digits may be lost: type the whole ID as text)",
+                "Type the whole ID as text (format the cell as Text first): the number shown may have lost its last digits.")
+    return "", None
 
 
 _DIGITS = re.compile(r"\d+")
@@ -170,6 +199,18 @@ def unknown_ids(row: dict, known) -> str:
     """`Candidate ID 7 and Coach ID 9`: those of a row's two IDs that ``known`` lacks (see :func:`unknown_id`)."""
     return " and ".join(unknown_id(role, row[key], known) for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id"))
                         if row[key] not in known)
+
+
+def unknown_ids_fix(row: dict, known) -> str | None:
+    """The fix of :func:`unknown_ids`: what to type for each ID the roster has one near (see
+    :func:`id_hint`), each named when both are unknown; None when neither is near one (the catalogue's)."""
+    unknown = [(role, row[key]) for role, key in (("Candidate", "candidate_id"), ("Coach", "coach_id")) if row[key] not in known]
+    fixes = [id_hint(employee_id, known)[1] for _, employee_id in unknown]
+    if not any(fixes):
+        return None
+    if len(fixes) == 1:
+        return fixes[0]
+    return " ".join(f"{role} ID: {fix or CATALOGUE['ID-UNKNOWN'].fix}" for (role, _), fix in zip(unknown, fixes))
 
 
 BAND_TOPIC = "assignment of "  # a pair-level finding's topic starts so where the two have several assignments
@@ -503,6 +544,7 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
             if row[key] not in known:
                 findings.append(finding(
                     "ID-UNKNOWN", f"{unknown_id(role, row[key], known)} on the assignment is not in the roster",
+                    fix=id_hint(row[key], known)[1],
                     file=row["_file"], sheet=row["_sheet"], cell=cell,
                     candidate_id=row["candidate_id"], coach_id=row["coach_id"],
                     program=row["program"] if row["known_program"] else "",
