@@ -52,6 +52,11 @@ from .spelling import WHITESPACE_RUN
 _NOTE = re.compile(r"continued|next page|page \d|signature|see attached|\bcont\.?\)?$|^\W*notes?\s*:|end of (?:the )?log",
                    re.IGNORECASE)
 _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
+# of such words, those saying the log goes on over the next page ("Continued on next page", "(cont. overleaf)"),
+# and those saying a page continues one before it ("Continued from page 1", "… from the previous page")
+_GOES_ON = re.compile(r"next (?:page|sheet|tab)|\b(?:continued|continues|cont)\b\.?\s+(?:on|over)\b|overleaf|to be continued",
+                      re.IGNORECASE)
+_GOES_BACK = re.compile(r"\bfrom\b|\bprevious\b|\bprior\b", re.IGNORECASE)
 # "Total Hours", and as forms word it: "Total hrs", "Total Contact Hours", "Total Hours This Page",
 # "Total Hours to Date", "Page Total", "Grand Total", "Subtotal" (not minutes: a plain number there is not hours)
 _TOTAL_LABEL = r"(?:(?:page|grand)\s+|sub[\s-]?)?totals?"  # `Total`, `Totals`, `Page Total`, `Grand Total`, `Subtotal`
@@ -190,7 +195,8 @@ class RawSheet:
     #   `Candidate ID: ____` in one cell)
     blanks: dict[str, Label] = field(default_factory=dict)  # role → the empty cell where an unfilled label's value
     #   belongs (value None): of this sheet, or of the page it continues (see _carry_labels)
-    continued: bool = False  # a log page that says it continues another, or is continued
+    continues: bool = False  # a log page that says it continues another (its name, a title or note above its entries)
+    goes_on: bool = False  # a log page that says the next page continues it (`Continued on next page` under its entries)
     gaps: bool = False  # a data row has a blank cell where a value is looked for (it may show a formula's error)
     zeros: bool = False  # a cell under the header reads 0 (it may be a formula never calculated, see _ZERO_SHOWN)
     beside: tuple[str, int] | None = None  # a second table on the header row, not read: (table, 0-based sheet column)
@@ -374,7 +380,10 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
                                                      recognition.columns)
         sheet.blanks = {role: Label(role, kind, None, name, row, start) for role, (kind, row, start, _) in sheet.unfilled.items()}
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
-        sheet.continued = bool(_CONTINUED.search(name)) or any(_CONTINUED.search(cell) for cell in above)
+        sheet.continues = bool(_CONTINUED.search(name))  # `Kim continued`, `Page 2 (next page)`
+        for text in above:
+            if _CONTINUED.search(text):
+                _note_continuation(sheet, text, under_entries=False)
     # a paper log's `Candidate ID | 200 | Coach ID | 100` is its pair, not an assignments table over it
     above = _table_above(top, recognition, {label.row - first_row - 1 for label in sheet.labels.values()})
     if above:
@@ -477,7 +486,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             if (_NOTE.search(text) or (numeric[at] and not _DIGIT.search(text))
                     or (closed is not None and below + i > closed and _WORD.search(text))):
                 keep[i] = False
-                sheet.continued = sheet.continued or bool(_CONTINUED.search(text))
+                if _CONTINUED.search(text):
+                    _note_continuation(sheet, text, under_entries=bool((keep[:i] & (content[:i].sum(axis=1) > 1)).any()))
     # A template's hints under its header ("MM/DD/YYYY", "(hours)", "e.g. 1.5"): the header's second
     # line, not an entry.
     if len(keep) and keep[0] and _is_hint_row(table[0].tolist(), facts.hinted):
@@ -1529,6 +1539,16 @@ def _put_label_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaErro
             sheet.labels[role] = Label(role, kind, errors[row, at], sheet.name, row, at)
 
 
+def _note_continuation(sheet: RawSheet, text: str, *, under_entries: bool) -> None:
+    """What a log page's words saying it is continued (:data:`_CONTINUED`) say: that the next page
+    continues it (`Continued on next page`, or a bare `continued` under its entries), or that it
+    continues another (`… continued` in its title, `Continued from page 1`)."""
+    if _GOES_ON.search(text) or (under_entries and not _GOES_BACK.search(text)):
+        sheet.goes_on = True
+    else:
+        sheet.continues = True
+
+
 def _is_zero(cell: object) -> bool:
     """A cell as the reader gives the result 0 saved for a formula (see :data:`_ZERO_SHOWN`); never yes/no."""
     return cell.__class__ is not bool and cell in _ZERO_SHOWN
@@ -1538,9 +1558,11 @@ def _carry_labels(sheets: list[RawSheet]) -> None:
     """A continuation page without its own labelled block names the pair of the page it continues.
 
     The page continues the log sheet of the same kind that its name names (`Page 1 continued`,
-    `Page 1 (cont.)` continue `Page 1`), wherever that sheet is in the workbook. Else it continues
-    the nearest earlier log sheet of the same kind that has labels, when either page says so
-    (`… continued`, `Continued on next page`).
+    `Page 1 (cont.)`, Excel's copy `Page 1 (2)` and `Page 1 - page 2` continue `Page 1`), wherever
+    that sheet is in the workbook. Else it continues the nearest earlier log sheet of the same kind
+    that has labels, when the page says it continues one (`… continued`), or when that sheet is the
+    log page just before it and ends saying the next page continues it (`Continued on next page`).
+    A page continuing another is not itself continued by the next page unless it says so.
     """
     logs = [sheet for sheet in sheets if sheet.table is not None and tables()[sheet.table].log]
     by_name: dict[tuple[str, str], RawSheet] = {}
@@ -1549,14 +1571,17 @@ def _carry_labels(sheets: list[RawSheet]) -> None:
         if key not in by_name or by_name[key].name == sheet.name:
             by_name[key] = sheet
     last: dict[str, RawSheet] = {}
+    before: dict[str, RawSheet] = {}  # the log page just before, of each kind
     for sheet in logs:
+        just_before, before[sheet.table] = before.get(sheet.table), sheet
         if len(sheet.labels) == 2 or ("candidate_id" in sheet.columns and "coach_id" in sheet.columns):
             if sheet.labels:
                 last[sheet.table] = sheet
             continue
-        named = by_name.get((sheet.table, _page_name(_CONTINUES.sub(" ", sheet.name)))) if sheet.continued else None
-        previous = named if named is not None and named is not sheet else last.get(sheet.table)
-        if previous is not None and (sheet.continued or previous.continued) and _agree(sheet.labels, previous.labels):
+        named = _named_page(sheet, by_name)
+        previous = named if named is not None else last.get(sheet.table)
+        says = sheet.continues or named is not None or (previous is just_before and previous is not None and previous.goes_on)
+        if previous is not None and says and _agree(sheet.labels, previous.labels):
             # the block left unfilled, or filled in part (the candidate named again, the coach's line
             # left blank): the page it continues names the rest
             sheet.labels = {**previous.labels, **sheet.labels}
@@ -1577,9 +1602,23 @@ def _agree(labels: dict[str, Label], earlier: dict[str, Label]) -> bool:
                for role, label in labels.items())
 
 
+def _named_page(sheet: RawSheet, by_name: dict[tuple[str, str], RawSheet]) -> RawSheet | None:
+    """The other log sheet a page's name says it continues: `Page 1 continued` (any page saying it
+    continues), `Page 1 (2)` or `Page 1 - page 2` (a name another sheet's name with a copy or page
+    number after it, that sheet's only); None when it names none."""
+    if sheet.continues:
+        named = by_name.get((sheet.table, _page_name(_CONTINUES.sub(" ", sheet.name))))
+    else:
+        base = _page_name(_PAGE_AFTER.sub("", sheet.name))
+        named = by_name.get((sheet.table, base)) if base and base != _page_name(sheet.name) else None
+    return named if named is not sheet else None
+
+
 # what a continuation page's name adds to the name of the page it continues: `continued`, `cont.`,
 # `cont'd`, a page number after it (`continued 2`), Excel's copy number (`(2)`)
 _CONTINUES = re.compile(r"\b(?:continued|cont['\u2019]?d|cont)\b\.?(?:\s*\(?\d+\)?)?|\(\d+\)\s*$", re.IGNORECASE)
+# and what a further page's name adds without saying it continues: Excel's copy number, a page number
+_PAGE_AFTER = re.compile(r"(?:\(\d+\)|\b(?:page|pg|p)\.?\s*\d+)\s*$", re.IGNORECASE)
 
 
 def _page_name(name: str) -> str:

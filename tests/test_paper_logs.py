@@ -299,6 +299,59 @@ def test_a_continuation_page_named_after_its_first_page_carries_that_pages_label
     assert labels_of(sheets["Log continued"])["candidate"] == ("name", "Kai Candidate", "B1", "Kai")
 
 
+def test_a_page_continuing_another_is_not_itself_continued_by_the_next_page_unless_it_says_so(tmp_path):
+    """`Kim continued` continues Kim; `Robert` after it says nothing of continuing (it took Kim's labels, its
+    hours counted for Kim's pair). A page continues another when its name says so (`Kim (2)`,
+    `Kim - page 2`, `Kim cont.`, a chain `Kim continued 2`), or when the page before it ends
+    `Continued on next page`, a page whose name says nothing included."""
+    kim = [["Candidate Name:", "Kim Candidate"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY]
+    sheets = read_sheets(tmp_path, {
+        "Kim": kim,
+        "Kim continued": [PAPER_HEADER, ENTRY],
+        "Robert": [PAPER_HEADER, ENTRY],
+        "Kim (2)": [PAPER_HEADER, ENTRY],
+        "Kim - page 2": [PAPER_HEADER, ENTRY],
+        "Kim cont.": [PAPER_HEADER, ENTRY],
+        "Kim continued 2": [PAPER_HEADER, ENTRY, ["Continued on next page"]],
+        "Sheet8": [PAPER_HEADER, ENTRY],
+        "Robin": [["Candidate Name:", None], PAPER_HEADER, ENTRY],
+    })
+    for name in ("Kim continued", "Kim (2)", "Kim - page 2", "Kim cont.", "Kim continued 2", "Sheet8"):
+        assert labels_of(sheets[name]) == {"candidate": ("name", "Kim Candidate", "B1", "Kim"),
+                                           "coach": ("name", "Casey Coach", "B2", "Kim")}, name
+    assert sheets["Robert"].labels == sheets["Robin"].labels == {}
+    assert {role: (label.sheet, values.a1(label.row, label.col)) for role, label in sheets["Robin"].blanks.items()} == {
+        "candidate": ("Robin", "B1")}
+
+
+@pytest.mark.parametrize("robert", [[], [["Candidate Name:", None]]], ids=["no labels", "candidate left blank"])
+def test_a_log_after_a_continuation_page_that_says_nothing_of_continuing_counts_for_no_one(tmp_path, robert):
+    """Kim's log goes on over `Kim continued`; Robert's sheet after it names no one: its 4 h counted for
+    Kim's pair (7.5 h for 3.5 h), with no finding. Its entries are not counted, and it is told so."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Employees": roster_rows([
+        {"employee_id": "100", "name": "Casey Coach", "grade": 25}, {"employee_id": "200", "name": "Kim Lee", "grade": 20}])})
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows([
+        {"candidate_id": "200", "coach_id": "100", "planning_meeting_date": dt.date(2026, 1, 10), "status": "Active"}])})
+    write_workbook(inbox / "log.xlsx", {
+        "Kim": [["Candidate Name:", "Kim Lee"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY],
+        "Kim continued": [PAPER_HEADER, [dt.date(2026, 2, 3), "Phone", 2, "call"]],
+        "Robert": [*robert, PAPER_HEADER, [dt.date(2026, 2, 4), "In Person", 4, "visit"]],
+    })
+    assert run_command("run", inbox, "--as-of", "2026-03-01", "--out", tmp_path / "out", "--dry-run").returncode == 0
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert {(pair["candidate_id"], pair["coach_id"]): pair["coach_contact_hours"] for pair in run["pairs"]} == {("200", "100"): 3.5}
+    required = sorted((f["sheet"], f["cell"], f["message"]) for f in run["exceptions"] if f["rule"] == "CELL-REQUIRED")
+    if robert:
+        assert required == [
+            ("Robert", "A3", "The coach log names no coach (add a Coach ID column, or Coach Name above the table); 1 entry not counted"),
+            ("Robert", "B1", "Candidate name above the coach log is empty, so the log names no candidate; 1 entry not counted")]
+    else:
+        assert required == [("Robert", "A2", "1 coach log entry names no candidate and coach (add Candidate ID and Coach ID "
+                                             "columns, or Candidate Name and Coach Name above the table); not counted")]
+
+
 def test_a_footer_takes_its_value_from_the_duration_column_and_is_not_an_entry(tmp_path):
     sheets = read_sheets(tmp_path, {
         "Signed": [PAPER_HEADER, ENTRY, ["Total Hours", None, 1.5, "Signature of Coach: ______"]],
