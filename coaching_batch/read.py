@@ -57,6 +57,9 @@ _CONTINUED = re.compile(r"continued|next page|\bcont\b\.?", re.IGNORECASE)
 _GOES_ON = re.compile(r"next (?:page|sheet|tab)|\b(?:continued|continues|cont)\b\.?\s+(?:on|over)\b|overleaf|to be continued",
                       re.IGNORECASE)
 _GOES_BACK = re.compile(r"\bfrom\b|\bprevious\b|\bprior\b", re.IGNORECASE)
+# a page number typed on the form ("Page 1 of 2", "page 2/2"): a page after the first continues one,
+# a page before the last is continued
+_PAGE_OF = re.compile(r"\bpage\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})(?![\d/]|\.\d)", re.IGNORECASE)
 # "Total Hours", and as forms word it: "Total hrs", "Total Contact Hours", "Total Hours This Page",
 # "Total Hours to Date", "Page Total", "Grand Total", "Subtotal" (not minutes: a plain number there is not hours)
 _TOTAL_LABEL = r"(?:(?:page|grand)\s+|sub[\s-]?)?totals?"  # `Total`, `Totals`, `Page Total`, `Grand Total`, `Subtotal`
@@ -382,8 +385,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
         sheet.continues = bool(_CONTINUED.search(name))  # `Kim continued`, `Page 2 (next page)`
         for text in above:
-            if _CONTINUED.search(text):
-                _note_continuation(sheet, text, under_entries=False)
+            _note_continuation(sheet, text, under_entries=False)
     # a paper log's `Candidate ID | 200 | Coach ID | 100` is its pair, not an assignments table over it
     above = _table_above(top, recognition, {label.row - first_row - 1 for label in sheet.labels.values()})
     if above:
@@ -486,7 +488,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             if (_NOTE.search(text) or (numeric[at] and not _DIGIT.search(text))
                     or (closed is not None and below + i > closed and _WORD.search(text))):
                 keep[i] = False
-                if _CONTINUED.search(text):
+                if _CONTINUED.search(text) or _PAGE_OF.search(text):
                     _note_continuation(sheet, text, under_entries=bool((keep[:i] & (content[:i].sum(axis=1) > 1)).any()))
     # A template's hints under its header ("MM/DD/YYYY", "(hours)", "e.g. 1.5"): the header's second
     # line, not an entry.
@@ -1540,10 +1542,17 @@ def _put_label_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaErro
 
 
 def _note_continuation(sheet: RawSheet, text: str, *, under_entries: bool) -> None:
-    """What a log page's words saying it is continued (:data:`_CONTINUED`) say: that the next page
-    continues it (`Continued on next page`, or a bare `continued` under its entries), or that it
-    continues another (`… continued` in its title, `Continued from page 1`)."""
-    if _GOES_ON.search(text) or (under_entries and not _GOES_BACK.search(text)):
+    """What a log page's words say of its being continued (:data:`_CONTINUED`, :data:`_PAGE_OF`): that
+    the next page continues it (`Continued on next page`, a bare `continued` under its entries, `Page 1
+    of 2`), or that it continues another (`… continued` in its title, `Continued from page 1`, `Page 2 of 2`)."""
+    page = _PAGE_OF.search(text)
+    if page:
+        number, pages = int(page[1]), int(page[2])
+        sheet.continues = sheet.continues or 1 < number <= pages
+        sheet.goes_on = sheet.goes_on or number < pages
+    elif not _CONTINUED.search(text):
+        return
+    elif _GOES_ON.search(text) or (under_entries and not _GOES_BACK.search(text)):
         sheet.goes_on = True
     else:
         sheet.continues = True

@@ -324,6 +324,23 @@ def test_a_page_continuing_another_is_not_itself_continued_by_the_next_page_unle
         "candidate": ("Robin", "B1")}
 
 
+def test_a_page_number_typed_on_the_form_says_which_page_continues_which(tmp_path):
+    """`Page 1 of 2` under Kim's entries: the next sheet is its page 2, even named `Sheet2`; a page
+    `Page 2 of 2` (at its top or foot) continues the log and is continued by nothing, nor is a `Page 1 of 1`."""
+    kim = [["Candidate Name:", "Kim Candidate"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY]
+    sheets = read_sheets(tmp_path, {
+        "Kim": [*kim, ["Page 1 of 2"]],
+        "Sheet2": [PAPER_HEADER, ENTRY, ["Page 2 of 2"]],
+        "Robert": [PAPER_HEADER, ENTRY],
+        "Kai": [["Candidate Name:", "Kai Candidate"], ["Coach Name:", "Cory Coach"], PAPER_HEADER, ENTRY, ["Page 1 of 1"]],
+        "Sheet5": [PAPER_HEADER, ENTRY],
+        "Sheet6": [["Coaching Log - page 2/2"], PAPER_HEADER, ENTRY],
+    })
+    assert labels_of(sheets["Sheet2"])["candidate"] == ("name", "Kim Candidate", "B1", "Kim")
+    assert sheets["Robert"].labels == sheets["Sheet5"].labels == {}
+    assert labels_of(sheets["Sheet6"])["candidate"] == ("name", "Kai Candidate", "B1", "Kai")
+
+
 @pytest.mark.parametrize("robert", [[], [["Candidate Name:", None]]], ids=["no labels", "candidate left blank"])
 def test_a_log_after_a_continuation_page_that_says_nothing_of_continuing_counts_for_no_one(tmp_path, robert):
     """Kim's log goes on over `Kim continued`; Robert's sheet after it names no one: its 4 h counted for
