@@ -90,7 +90,9 @@ _INLINE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s*(?::|_{2,})[\
 # sheet labels that role no other way; never a colon after it, which is another label's)
 _BARE_LABEL = re.compile(r"^\s*" + _ROLE_WORD + r"\s+(name|id)\s+([^:\s][^:]*?)\s*$", re.IGNORECASE | re.DOTALL)
 _LABEL_START = re.compile(r"\b" + _ROLE_WORD + r"\s+(?:name|id)\s*(?::|_{2,})", re.IGNORECASE)  # a label within a cell's text
-_LINE_AROUND = re.compile(r"^[\s_\u00a0]+|[\s_\u00a0]+$")  # the form's fill-in line around a label or its value
+# the form's fill-in line around a label or its value; the line at the end is matched only from its
+# first character (a match tried from each character of a long line inside the text took its length squared)
+_LINE_AROUND = re.compile(r"^[\s_\u00a0]+|(?<![\s_\u00a0])[\s_\u00a0]+$")
 # a signature line's label anywhere in a cell: "Coach Signature: …", "Signature of Coach:", "Signed: …"
 _SIGNATURE_IN = re.compile(r"\bsignature(?:\s+of\s+[\w'’]+)?\s*:|^\s*signed\s*:", re.IGNORECASE)
 # "Coach Signature:", "Signature of Coach: …", "Candidate's Signature" alone: a signature line's label

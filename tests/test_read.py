@@ -1087,6 +1087,21 @@ def test_a_sheet_whose_xml_hides_thousands_of_unclosed_cells_still_gives_its_for
     assert [str(value) for value in result.sheets[0].frame["duration"]] == ["#DIV/0!"]
 
 
+def test_a_cell_of_excels_longest_text_with_a_long_fill_in_line_inside_is_read_in_a_moment(tmp_path):
+    """A form's fill-in line (`_ _ _`) of thousands of characters within a cell's text, above the
+    header or under the entries: each such cell was looked through once per character of the line
+    (a cell of Excel's 32,767 characters took 12 s, so a few of them made the run take minutes)."""
+    import time
+
+    line = "Notes" + "_ " * 16_000 + "end"  # within Excel's 32,767 characters a cell
+    rows = [[line], COACH_HEADER, ["200", "100", dt.date(2026, 3, 2), "Phone", 1, "x"], [line]]
+    log = write_workbook(tmp_path / "log.xlsx", {"Log": rows})
+    started = time.perf_counter()
+    result = read_workbook(str(log), "log.xlsx")
+    assert time.perf_counter() - started < 3
+    assert not result.error and result.sheets[0].table == "coach_log"
+
+
 def test_a_sheet_of_tens_of_megabytes_is_looked_through_in_pieces_not_held_whole(tmp_path, monkeypatch):
     """Its hidden rows (asked by the run itself when a Total Hours does not match), negative times and
     formula errors are looked up a piece at a time: a sheet XML of 250 MB, within the zip limits, took
