@@ -34,6 +34,9 @@ INSTRUCTIONS_SHEET = "Instructions"  # the templates' instructions sheet: holds 
 # Refuse a file before decompressing it (FILE-UNREADABLE) past these limits.
 MAX_INFLATE_RATIO = 100
 MAX_INFLATED_BYTES = 256 * 1024 * 1024
+# an .xlsx's list of sheets (xl/workbook.xml) longer than this (a thousand sheets or so) is checked
+# for sheets that are one part listed again
+LONG_SHEET_LIST_BYTES = 64 * 1024
 MAX_SHEET_ROWS = 1_048_576  # Excel's own limits
 MAX_SHEET_COLUMNS = 16_384
 # the cells a workbook's sheets may declare, all together: the reader holds a sheet as a grid of Python
