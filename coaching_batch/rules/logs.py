@@ -125,20 +125,18 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
         if isinstance(label.value, FormulaError):
             resolved[src, role] = (None, "CELL-TYPE", _label_formula(role, label), _label_fix(label.value))
             continue
-        if label.kind == "id":
-            if pd.isna(employee_id):
-                resolved[src, role] = (None, "CELL-TYPE", f"{shown} is not an ID", ID_ALONE)
-                continue
-            found, missing = [employee_id], ""
-        else:
-            found = [] if pd.isna(name) else ids_of.get(name, [])
-            missing = f"{shown} is not a name in the roster"
+        if label.kind == "id":  # an ID the roster lacks, or has on a row left out, is the log's ID-UNKNOWN
+            resolved[src, role] = ((None, "CELL-TYPE", f"{shown} is not an ID", ID_ALONE) if pd.isna(employee_id)
+                                   else (str(employee_id), "", "", None))
+            continue
+        found = [] if pd.isna(name) else ids_of.get(name, [])
         aside_at = {employee_id: tables.set_aside[employee_id] for employee_id in found if employee_id in tables.set_aside}
         if len(found) == 1 and not aside_at:
             resolved[src, role] = (str(found[0]), "", "", None)
         elif not found:
             note, fix = hints.get(i, ("", None))
-            resolved[src, role] = (None, "ID-UNKNOWN", missing + note, fix and fix.format(role=role.capitalize()))
+            resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is not a name in the roster{note}",
+                                   fix and fix.format(role=role.capitalize()))
         elif len(found) == 1:
             where = aside_at[found[0]]
             resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is the name of employee {found[0]}, whose roster row is left out "
