@@ -116,7 +116,7 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
                if label[2].kind != "id" and label[2].value is not None and (pd.isna(name) or name not in ids_of)]
     hints = _near_names(typed.iloc[unfound], roster) if unfound else {}
     resolved = {}
-    shared: dict[tuple[int, str], list[str]] = {}  # a name two employees share → their IDs
+    ambiguous: dict[tuple[int, str], list[str]] = {}  # a label naming a name two employees share → their IDs
     for i, ((src, role, label), employee_id, name) in enumerate(zip(labelled, as_ids, as_names)):
         if label.value is None:  # left unfilled: its empty cell
             resolved[src, role] = (None, "CELL-REQUIRED", _unfilled_label(role, label), _unfilled_fix(role, label))
@@ -145,8 +145,8 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
             listed = ", ".join(f"{e} (its roster row is left out for the error at {aside_at[e]})" if e in aside_at else str(e)
                                for e in found)
             resolved[src, role] = (None, "NAME-AMBIGUOUS", f"{shown} is the name of {len(found)} employees in the roster ({listed})", None)
-            shared[src, role] = found
-    for (src, role), found in shared.items():  # once the log's other person is known
+            ambiguous[src, role] = found
+    for (src, role), found in ambiguous.items():  # once the log's other person is known
         other = resolved.get((src, _OTHER_ROLE[role]), (None,))[0]
         resolved[src, role] = (*resolved[src, role][:3], _assigned_one(found, role, other, tables))
     return resolved
@@ -168,7 +168,6 @@ def _unlabelled(role: str) -> str:
 def _unfilled_fix(role: str, label: Label) -> str:
     """What to type in the empty cell of a label above a log."""
     return f"Type the {role}'s {'employee ID' if label.kind == 'id' else 'name'} in the cell, as the roster has it."
-_DIGIT_RUN = re.compile(r"\d+")
 
 
 def _assigned_one(found: list[str], role: str, other: str | None, tables: Tables) -> str | None:
@@ -223,6 +222,8 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
                                    "Type the ID of the one meant beside {role} ID:, or the name as the roster has it.")
     return hints
 
+
+_DIGIT_RUN = re.compile(r"\d+")
 
 # what to do about a label's value showing a formula's error (`=VLOOKUP(…)` showing #N/A)
 _LABEL_FORMULA_FIX = "Fix the formula so it shows the employee's name or ID, or type the name or ID in its place."
