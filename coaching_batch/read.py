@@ -1200,7 +1200,6 @@ class _ColumnFacts:
     accepted: tuple[frozenset[str], ...]  # each column's accepted headers, normalised
     numeric: list[bool]  # on a log: the column holds a date, a duration or an ID (all False elsewhere)
     hinted: list[bool]  # the column holds a date, a duration, a number or yes/no: text there can be a hint
-    needed: list[int]  # where the columns an entry cannot do without are: required ones, and a log's IDs
     watched: list[int]  # where a blank cell may be a formula's error or one saved without its result, to look up
     ids: list[int]  # where the ID columns are
 
@@ -1213,8 +1212,8 @@ def _column_facts(table: str, columns: tuple[str, ...]) -> _ColumnFacts:
         accepted=tuple(frozenset(normalise_header(h) for h in column.headers) for column in described),
         numeric=[contract.log and column.type in _NUMERIC_TYPES for column in described],
         hinted=[column.type in _HINTED_TYPES for column in described],
-        needed=[k for k, column in enumerate(described) if contract.needed_in_rows(column)],
-        # a log's needed cells; every cell of the other tables, whose few rows read a blank as a fact
+        # a log's cells an entry cannot do without (required ones, its IDs); every cell of the other
+        # tables, whose few rows read a blank as a fact
         # (no planning meeting yet, Active, not enrolled, no Request for Payment)
         watched=[k for k, column in enumerate(described) if not contract.log or contract.needed_in_rows(column)],
         ids=[k for k, column in enumerate(described) if column.type == "id"],

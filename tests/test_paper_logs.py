@@ -721,6 +721,27 @@ def test_a_name_shared_with_an_employee_whose_roster_row_is_left_out_is_not_take
             "the error at roster.xlsx, Employees, F5; 1 entry not counted") in messages
 
 
+def test_an_id_above_a_log_of_an_employee_whose_roster_row_is_left_out_is_told_as_an_id(tmp_path):
+    """`Candidate ID: | 202`, whose roster row is left out for a Hire Date typed `soon`: the label's
+    ID-UNKNOWN said "Candidate ID '202' … is the name of employee 202" and "the name is then found".
+    It is the ID's finding, as for an ID column: where the roster row is, and that the ID is then found."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Employees": roster_rows([
+        {"employee_id": "100", "name": "Casey Coach", "grade": 25},
+        {"employee_id": "202", "name": "Robert Smith", "grade": 20, "hire_date": "soon"}])})
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows([
+        {"candidate_id": "202", "coach_id": "100", "planning_meeting_date": dt.date(2026, 1, 10), "status": "Active"}])})
+    write_workbook(inbox / "log.xlsx", {"Robert": [["Candidate ID:", "202"], ["Coach ID:", "100"], [], PAPER_HEADER, ENTRY]})
+    assert run_command("run", inbox, "--as-of", "2026-06-01", "--out", tmp_path / "out", "--dry-run").returncode == 0
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    [unknown] = [f for f in run["exceptions"] if f["file"] == "log.xlsx"]
+    assert (unknown["rule"], unknown["sheet"], unknown["cell"]) == ("ID-UNKNOWN", "Robert", "B1")
+    assert unknown["message"] == ("Candidate ID 202 (its roster row is left out for the error at roster.xlsx, Employees, F3: "
+                                  "fix that cell) on the coach log, not in the roster; 1 entry not counted")
+    assert unknown["fix"] == "Fix the cell roster.xlsx, Employees, F3 (its own finding says how): the ID is then found."
+
+
 @pytest.mark.parametrize("coach_first", [False, True])
 def test_a_name_two_employees_share_names_in_its_fix_the_one_assigned_with_the_logs_other_person(policy, coach_first):
     """Pat Lee 301 and Pat Lee 302; only 302 is assigned with Casey Coach, who is named on the same log:

@@ -1078,6 +1078,17 @@ def test_feedback_given_by_someone_not_in_the_roster_is_id_unknown_at_its_cell_a
     assert ["the coach" in f.message for f in found(result, "FEEDBACK-MISSING")] == [True]
 
 
+def test_feedback_given_by_an_id_near_the_roster_s_is_id_unknown_naming_the_roster_id():
+    """The giver's ID typed `100 (Riley)`: the roster has 100. Every other ID-UNKNOWN names the roster's
+    ID and says what to type; the giver's said only that 100 (Riley) is not in the roster."""
+    rows = [{**feedback("Coach", "2026-05-01"), "employee_id": "100 (Riley)"}, feedback("Coachee", "2026-05-02")]
+    result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)
+    [unknown] = found(result, "ID-UNKNOWN")
+    assert unknown.message == ("Employee ID 100 (Riley) (the roster has 100: type the ID alone, with no name or note beside it), "
+                               "who gave the feedback, is not in the roster; the feedback row is not used")
+    assert unknown.fix == "Type 100, the roster's ID, alone in the cell."
+
+
 def test_findings_on_the_feedback_rows_of_a_pair_carry_its_program():
     rows = [{**feedback("Coach", "2026-05-01"), "employee_id": "999"}, feedback("Coach", "2026-05-01", candidate="205")]
     result = reps(pairs=[reps_pair(start="2025-06-01", extended_until="2027-06-01")], feedback=rows)

@@ -259,8 +259,8 @@ def _rows_without_pair(tables: Tables, pairs: pd.DataFrame, known: set[str]) -> 
                     fix=fix or f"Record the assignment of this pair, or correct the IDs on the {what} row.", **where))
             elif givers is not None and row["employee_id"] not in known:
                 findings.append(finding("ID-UNKNOWN",
-                    f"Employee ID {row['employee_id']} (who gave the {what}) is not in the roster; the {what} row is not used",
-                    **{**where, "cell": givers[i]}))
+                    f"{unknown_id('Employee', row['employee_id'], known)}, who gave the {what}, is not in the roster; "
+                    f"the {what} row is not used", fix=id_hint(row["employee_id"], known)[1], **{**where, "cell": givers[i]}))
     return findings
 
 

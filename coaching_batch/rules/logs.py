@@ -116,7 +116,7 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
                if label[2].kind != "id" and label[2].value is not None and (pd.isna(name) or name not in ids_of)]
     hints = _near_names(typed.iloc[unfound], roster) if unfound else {}
     resolved = {}
-    shared: dict[tuple[int, str], list[str]] = {}  # a name two employees share → their IDs
+    ambiguous: dict[tuple[int, str], list[str]] = {}  # a label naming a name two employees share → their IDs
     for i, ((src, role, label), employee_id, name) in enumerate(zip(labelled, as_ids, as_names)):
         if label.value is None:  # left unfilled: its empty cell
             resolved[src, role] = (None, "CELL-REQUIRED", _unfilled_label(role, label), _unfilled_fix(role, label))
@@ -125,20 +125,18 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
         if isinstance(label.value, FormulaError):
             resolved[src, role] = (None, "CELL-TYPE", _label_formula(role, label), _label_fix(label.value))
             continue
-        if label.kind == "id":
-            if pd.isna(employee_id):
-                resolved[src, role] = (None, "CELL-TYPE", f"{shown} is not an ID", ID_ALONE)
-                continue
-            found, missing = [employee_id], ""
-        else:
-            found = [] if pd.isna(name) else ids_of.get(name, [])
-            missing = f"{shown} is not a name in the roster"
+        if label.kind == "id":  # an ID the roster lacks, or has on a row left out, is the log's ID-UNKNOWN
+            resolved[src, role] = ((None, "CELL-TYPE", f"{shown} is not an ID", ID_ALONE) if pd.isna(employee_id)
+                                   else (str(employee_id), "", "", None))
+            continue
+        found = [] if pd.isna(name) else ids_of.get(name, [])
         aside_at = {employee_id: tables.set_aside[employee_id] for employee_id in found if employee_id in tables.set_aside}
         if len(found) == 1 and not aside_at:
             resolved[src, role] = (str(found[0]), "", "", None)
         elif not found:
             note, fix = hints.get(i, ("", None))
-            resolved[src, role] = (None, "ID-UNKNOWN", missing + note, fix and fix.format(role=role.capitalize()))
+            resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is not a name in the roster{note}",
+                                   fix and fix.format(role=role.capitalize()))
         elif len(found) == 1:
             where = aside_at[found[0]]
             resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is the name of employee {found[0]}, whose roster row is left out "
@@ -147,8 +145,8 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
             listed = ", ".join(f"{e} (its roster row is left out for the error at {aside_at[e]})" if e in aside_at else str(e)
                                for e in found)
             resolved[src, role] = (None, "NAME-AMBIGUOUS", f"{shown} is the name of {len(found)} employees in the roster ({listed})", None)
-            shared[src, role] = found
-    for (src, role), found in shared.items():  # once the log's other person is known
+            ambiguous[src, role] = found
+    for (src, role), found in ambiguous.items():  # once the log's other person is known
         other = resolved.get((src, _OTHER_ROLE[role]), (None,))[0]
         resolved[src, role] = (*resolved[src, role][:3], _assigned_one(found, role, other, tables))
     return resolved
@@ -170,7 +168,6 @@ def _unlabelled(role: str) -> str:
 def _unfilled_fix(role: str, label: Label) -> str:
     """What to type in the empty cell of a label above a log."""
     return f"Type the {role}'s {'employee ID' if label.kind == 'id' else 'name'} in the cell, as the roster has it."
-_DIGIT_RUN = re.compile(r"\d+")
 
 
 def _assigned_one(found: list[str], role: str, other: str | None, tables: Tables) -> str | None:
@@ -225,6 +222,8 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
                                    "Type the ID of the one meant beside {role} ID:, or the name as the roster has it.")
     return hints
 
+
+_DIGIT_RUN = re.compile(r"\d+")
 
 # what to do about a label's value showing a formula's error (`=VLOOKUP(…)` showing #N/A)
 _LABEL_FORMULA_FIX = "Fix the formula so it shows the employee's name or ID, or type the name or ID in its place."
