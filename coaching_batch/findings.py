@@ -7,7 +7,7 @@ the coordinator is told to make. Rules create findings with :func:`finding`.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -118,9 +118,6 @@ class Finding:
     actor: str = ""
     program: str = ""  # the pair's program; blank for findings about files and sheets, or rows of no one program's pair
     topic: str = ""  # what it is about, where a pair has several of one rule (a reason, a role, a month)
-
-    def as_dict(self) -> dict[str, str]:
-        return {k: str(v) for k, v in asdict(self).items()}
 
 
 def finding(rule: str, message: str, *, severity: Severity | None = None, fix: str | None = None,

@@ -2176,7 +2176,3 @@ def _as_completed(futures):
     # Not a loop of wait(FIRST_COMPLETED): that re-arms every pending future each time, O(files²),
     # and for 10,000 files cost the parent about a minute of CPU that the workers needed.
     yield from as_completed(futures)
-
-
-def table_names() -> list[str]:
-    return list(tables())

@@ -48,7 +48,7 @@ def holds(archive: zipfile.ZipFile, part: str, marks: tuple[bytes, ...]) -> bool
             xml = tail + block
             if any(mark in xml for mark in marks):
                 return True
-            tail = xml[-keep:]
+            tail = xml[max(len(xml) - keep, 0):]  # a mark cut between two pieces is found in the next
     return False
 
 

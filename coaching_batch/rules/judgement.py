@@ -60,9 +60,6 @@ class Judgement:
         """These pairs (pair numbers) were judged on the rows of ``table`` that are theirs."""
         self.needs.setdefault(table, []).extend(pairs)
 
-    def blocks_payment(self, pair: int, reason: str) -> None:
-        self.payment.setdefault(pair, []).append(reason)
-
     def merge(self, other: Judgement) -> None:
         self.findings += other.findings
         for mine, theirs in ((self.completion, other.completion), (self.payment, other.payment), (self.coach, other.coach)):
