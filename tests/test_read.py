@@ -17,7 +17,7 @@ import xlsxwriter
 from coaching_batch import read, sheet_xml, values
 from coaching_batch.read import read_all, read_workbook
 from coaching_batch.recognise import normalise_header, recognise
-from workbooks import write_ods, write_workbook
+from workbooks import edit_part, write_ods, write_workbook
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
@@ -326,13 +326,8 @@ def test_a_table_definition_declaring_more_total_rows_than_excel_has_leaves_the_
                                                          "data": [["200", "100", "3/5/2026", "Phone", 1.5, "call"],
                                                                   ["200", "100", "3/6/2026", "Email", 1, "mail"]]})
     workbook.close()
-    with zipfile.ZipFile(path) as source:
-        parts = {info.filename: source.read(info) for info in source.infolist()}
-    parts["xl/tables/table1.xml"] = parts["xl/tables/table1.xml"].replace(b'ref="A1:F4"', f'ref="{ref}"'.encode()).replace(
-        b'totalsRowCount="1"', f'totalsRowCount="{count}"'.encode())
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
+    edit_part(path, "xl/tables/table1.xml", lambda xml: xml.replace(b'ref="A1:F4"', f'ref="{ref}"'.encode()).replace(
+        b'totalsRowCount="1"', f'totalsRowCount="{count}"'.encode()))
     result = read_workbook(str(path), path.name)
     assert not result.error and list(result.sheets[0].frame.index) == [2, 3]
 
@@ -440,7 +435,7 @@ def test_a_sheet_written_with_prefixed_tags_or_without_cell_references_gives_its
     sheet.write_formula(3, 4, "=-1/24", hours, -1 / 24)
     sheet.write_formula(4, 4, "=2*1")
     workbook.close()
-    _edit_part(path, "xl/worksheets/sheet1.xml",
+    edit_part(path, "xl/worksheets/sheet1.xml",
                lambda xml: _as_a_script_writes_it(xml.replace(b"<f>2*1</f><v>0</v>", b"<f>2*1</f>"), prefixed, placed))
     [log] = read_workbook(str(path), path.name).sheets
     assert [str(value) for value in log.frame["duration"]] == ["01:00:00", "#DIV/0!", "-1 day, 23:00:00", "=2*1"]
@@ -959,16 +954,6 @@ def _log_with_sheet_xml(path: Path, edit) -> Path:
     return path
 
 
-def _edit_part(path: Path, member: str, edit) -> None:
-    """The workbook at ``path`` with its zip ``member`` changed by ``edit``."""
-    with zipfile.ZipFile(path) as source:
-        parts = {info.filename: source.read(info) for info in source.infolist()}
-    parts[member] = edit(parts[member])
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
-
-
 def _damaged(path: Path, member: str) -> Path:
     """``path`` with the compressed data of its zip ``member`` garbled (a bad sector, a broken copy),
     its sizes and the zip's table of contents left as they were."""
@@ -1055,20 +1040,14 @@ def test_a_workbook_listing_thousands_of_sheets_over_one_part_is_unreadable_befo
     it; a workbook of as many sheets, each its own part, is read."""
     rows = [COACH_HEADER, ["200", "100", "2026-03-05", "Phone", 1, ""]]
     shared, own = tmp_path / "shared.xlsx", tmp_path / "own.xlsx"
-    many = [f"Log {n}" for n in range(2_000)]
-    write_workbook(own, {name: rows for name in many})
-    whole = write_workbook(tmp_path / "whole.xlsx", {"Log": rows})
-    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(shared, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/workbook.xml":
-                listed = "".join(f'<sheet name="Log {n}" sheetId="{n + 2}" r:id="rId{n + 100}"/>' for n in range(2_000))
-                data = data.replace(b"</sheets>", listed.encode() + b"</sheets>")
-            elif info.filename == "xl/_rels/workbook.xml.rels":
-                links = "".join(f'<Relationship Id="rId{n + 100}" Type="http://schemas.openxmlformats.org/officeDocument/'
-                                f'2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>' for n in range(2_000))
-                data = data.replace(b"</Relationships>", links.encode() + b"</Relationships>")
-            target.writestr(info, data)
+    many_ids = range(2_000)
+    write_workbook(own, {f"Log {n}": rows for n in many_ids})
+    write_workbook(shared, {"Log": rows})
+    listed = "".join(f'<sheet name="Log {n}" sheetId="{n + 2}" r:id="rId{n + 100}"/>' for n in many_ids)
+    edit_part(shared, "xl/workbook.xml", lambda xml: xml.replace(b"</sheets>", listed.encode() + b"</sheets>"))
+    links = "".join(f'<Relationship Id="rId{n + 100}" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    f'2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>' for n in many_ids)
+    edit_part(shared, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(b"</Relationships>", links.encode() + b"</Relationships>"))
     refused = read_workbook(str(shared), shared.name)
     assert refused.error.startswith("refused before opening: it is damaged: it lists 2,001 sheets but holds 1 sheet parts")
     assert not refused.sheets and refused.fix.startswith("Ask the sender for the file again")
@@ -1108,7 +1087,7 @@ def test_a_sheet_whose_xml_hides_thousands_of_unclosed_cells_still_gives_its_for
     sheet.write_row(1, 0, ["200", "100", "3/5/2026", "Phone"])
     sheet.write_formula(1, 4, "=1/0", None, "#DIV/0!")
     workbook.close()
-    _edit_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+    edit_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
         b"</worksheet>", b"<!-- " + b'<c t="e">x' * 10_000 + b" --></worksheet>"))
     result = read_workbook(str(path), "log.xlsx")
     assert [str(value) for value in result.sheets[0].frame["duration"]] == ["#DIV/0!"]
@@ -1154,7 +1133,7 @@ def test_a_sheet_of_tens_of_megabytes_is_looked_through_in_pieces_not_held_whole
         assert read.hidden_rows(str(path), "Log") == frozenset(range(4, 42, 3))
     monkeypatch.undo()
     padding = b"".join(b"y" * 560 + os.urandom(4).hex().encode() for _ in range(36_000))  # 20 MB, 70 times smaller zipped
-    _edit_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<sheetData>", b"<sheetData><!-- " + padding + b" -->"))
+    edit_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<sheetData>", b"<sheetData><!-- " + padding + b" -->"))
     tracemalloc.start()
     assert read.hidden_rows(str(path), "Log") == frozenset(range(4, 42, 3))
     peak = tracemalloc.get_traced_memory()[1]
@@ -1340,12 +1319,7 @@ def test_a_cell_the_reader_panics_on_marks_only_its_file_unreadable(tmp_path):
     workbook.worksheets()[0].write_row(1, 0, ["200", "100", "3/5/2026", "Phone"])
     workbook.worksheets()[0].write_number(1, 4, 0.123456, workbook.add_format({"num_format": "[h]:mm"}))
     workbook.close()
-    with zipfile.ZipFile(path) as source:
-        parts = {info.filename: source.read(info) for info in source.infolist()}
-    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"<v>0.123456</v>", b"<v>-1e300</v>")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
+    edit_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<v>0.123456</v>", b"<v>-1e300</v>"))
     good = write_workbook(tmp_path / "good.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", 1, "x"]]})
     results = {r.relpath: r for r in read_all([(str(path), path.name), (str(good), good.name)])}
     assert results["panic.xlsx"].error.startswith("the reader crashed on it") and not results["panic.xlsx"].sheets

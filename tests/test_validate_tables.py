@@ -17,7 +17,7 @@ import xlsxwriter
 from coaching_batch.findings import sort_key
 from coaching_batch.read import read_workbook
 from coaching_batch.validate import Tables, validate
-from workbooks import roster_rows, write_workbook
+from workbooks import edit_part, roster_rows, write_workbook
 
 FEEDBACK_HEADER = ["Employee ID", "Role (Coach or Coachee)", "Coach ID", "Candidate ID", "Feedback Date", "Rating (1-5)", "Comments"]
 MILESTONES_HEADER = ["Candidate ID", "Coach ID", "PHASE (Orientation, Relationship, Goals, Ongoing Support)", "Date", "Campus", "Notes"]
@@ -214,14 +214,7 @@ def _exported(path: Path, calculates_on_opening: bool = True) -> Path:
     pairs.write_formula(1, 4, "=D2+100", day, 46100)
     book.close()
     if not calculates_on_opening:
-        import zipfile
-
-        with zipfile.ZipFile(path) as source:
-            parts = {info.filename: source.read(info) for info in source.infolist()}
-        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b' fullCalcOnLoad="1"', b"")
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-            for name, data in parts.items():
-                target.writestr(name, data)
+        edit_part(path, "xl/workbook.xml", lambda xml: xml.replace(b' fullCalcOnLoad="1"', b""))
     return path
 
 

@@ -247,6 +247,18 @@ _ODS_MANIFEST = (
 )
 
 
+def edit_part(path: Path, member: str, edit) -> Path:
+    """The workbook at ``path`` with its zip ``member`` changed by ``edit`` (bytes → bytes), as a
+    hand-made or hostile file would have it."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts[member] = edit(parts[member])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
 def write_ods(path: Path, header: list[str], rows_xml: str, prolog: str = "", settings: str = "") -> Path:
     """A hand-made .ods: one sheet `Log` with ``header`` as its first row, then ``rows_xml``
     (table:table-row elements as written, so a test can repeat rows and cells as it likes).
