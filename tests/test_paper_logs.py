@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -341,16 +342,22 @@ def test_a_page_number_typed_on_the_form_says_which_page_continues_which(tmp_pat
     assert labels_of(sheets["Sheet6"])["candidate"] == ("name", "Kai Candidate", "B1", "Kai")
 
 
-@pytest.mark.parametrize("robert", [[], [["Candidate Name:", None]]], ids=["no labels", "candidate left blank"])
-def test_a_log_after_a_continuation_page_that_says_nothing_of_continuing_counts_for_no_one(tmp_path, robert):
-    """Kim's log goes on over `Kim continued`; Robert's sheet after it names no one: its 4 h counted for
-    Kim's pair (7.5 h for 3.5 h), with no finding. Its entries are not counted, and it is told so."""
+def _kim_and_casey(tmp_path: Path) -> Path:
+    """An inbox holding a roster of coach 100 Casey Coach and candidate 200 Kim Lee, and their assignment."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     write_workbook(inbox / "roster.xlsx", {"Employees": roster_rows([
         {"employee_id": "100", "name": "Casey Coach", "grade": 25}, {"employee_id": "200", "name": "Kim Lee", "grade": 20}])})
     write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows([
         {"candidate_id": "200", "coach_id": "100", "planning_meeting_date": dt.date(2026, 1, 10), "status": "Active"}])})
+    return inbox
+
+
+@pytest.mark.parametrize("robert", [[], [["Candidate Name:", None]]], ids=["no labels", "candidate left blank"])
+def test_a_log_after_a_continuation_page_that_says_nothing_of_continuing_counts_for_no_one(tmp_path, robert):
+    """Kim's log goes on over `Kim continued`; Robert's sheet after it names no one: its 4 h counted for
+    Kim's pair (7.5 h for 3.5 h), with no finding. Its entries are not counted, and it is told so."""
+    inbox = _kim_and_casey(tmp_path)
     write_workbook(inbox / "log.xlsx", {
         "Kim": [["Candidate Name:", "Kim Lee"], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY],
         "Kim continued": [PAPER_HEADER, [dt.date(2026, 2, 3), "Phone", 2, "call"]],
@@ -823,12 +830,7 @@ def test_a_label_left_unfilled_is_reported_at_its_empty_cell(tmp_path):
     where the value belongs (B1), for an ID or a name label, a label and its line in one cell, both
     labels unfilled (a finding each), labels on one row, and a continuation page (one finding counting
     both pages, at the first page's cell); a log with no coach named anywhere is told that too."""
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    write_workbook(inbox / "roster.xlsx", {"Employees": roster_rows([
-        {"employee_id": "100", "name": "Casey Coach", "grade": 25}, {"employee_id": "200", "name": "Kim Lee", "grade": 20}])})
-    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows([
-        {"candidate_id": "200", "coach_id": "100", "planning_meeting_date": dt.date(2026, 1, 10), "status": "Active"}])})
+    inbox = _kim_and_casey(tmp_path)
     entries = [ENTRY, [dt.date(2026, 2, 3), "In Person", 1, "visit"]]
     write_workbook(inbox / "log.xlsx", {
         "ID": [["Candidate ID:", None], ["Coach ID:", "100"], [], PAPER_HEADER, *entries],
