@@ -1104,3 +1104,18 @@ def test_a_writer_process_whose_run_is_killed_while_sending_it_the_result_ends_w
         writer.stop()
     err = capfd.readouterr().err
     assert "Traceback" not in err and "end of file" not in err
+
+
+def test_a_writer_process_whose_run_is_killed_while_it_writes_ends_without_a_traceback(capfd):
+    import pickle
+
+    writer = reports.OutputWriter()
+    try:
+        writer._answers.close()  # the run killed outright while its outputs were written: no one reads the answer
+        assert writer.send((), {}, pickle.dumps(None))
+        writer._process.join(30)
+        assert writer._process.exitcode == 0
+    finally:
+        writer.stop()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Broken pipe" not in err

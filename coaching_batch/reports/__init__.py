@@ -18,7 +18,7 @@ import multiprocessing
 import pickle
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 from ..forked import end_with_parent, frozen_heap, interrupts_held
@@ -251,7 +251,10 @@ def _serve(tasks, answers, parents_ends, prepare: Callable[[], None] | None) -> 
         error = exc
     try:
         answers.send(("finished", error))
+    except BrokenPipeError:  # the run was killed while its outputs were written: no one to answer, no traceback
+        pass
     except Exception:  # an exception that cannot be pickled is reported by its text
-        answers.send(("finished", RuntimeError(f"{type(error).__name__}: {error}")))
+        with suppress(BrokenPipeError):
+            answers.send(("finished", RuntimeError(f"{type(error).__name__}: {error}")))
     finally:
         answers.close()
