@@ -19,7 +19,7 @@ import click
 
 from .click_types import GivenPath
 from .errors import CoachingBatchError, as_typed
-from .settings import CONSOLE_TEXT_CHARS, CONSOLE_UNKNOWN_PROGRAMS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
+from .settings import CONSOLE_TABLE_NAMES, CONSOLE_TEXT_CHARS, CONSOLE_UNKNOWN_PROGRAMS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
 from .notices.command import WAIT_DEFAULT, Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
 
@@ -287,6 +287,7 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
         + (f"; {counts['resolved']} resolved since the last run" if counts["resolved"] else "")
     )
     _echo_programs(result)
+    _echo_tables_missing(result)
     _echo_default_program(result, options.program[0])
     _echo_policy_files_not_given(result, options)
     for line in recovery_warnings(result):  # a state folder on a network or sync file system
@@ -333,6 +334,19 @@ def _echo_programs(result) -> None:
     if rest:
         click.echo(f"  and {len(rest)} other values not a known program  "
                    f"{_count(int(counts[rest].sum()), 'pair')} (not judged; each is a CELL-ENUM)")
+
+
+def _echo_tables_missing(result) -> None:
+    """One line per table of which the inbox held no sheet (each a TABLE-MISSING in the Exceptions): only
+    counted among the errors or warnings, a roster or a Milestones workbook left out of the inbox went unsaid."""
+    for found in result.findings:
+        if found.rule != "TABLE-MISSING":
+            continue
+        line = f"Missing: no {CONSOLE_TABLE_NAMES.get(found.topic, found.topic)} table was found in the inbox"
+        if found.severity == "warning":  # a table some pairs' rules read: they are judged without its rows
+            needing = _program_label(found.program) if found.program else "some"
+            line += f", which {needing} pairs need: each is judged as having none of its rows"
+        click.echo(f"{line}; see TABLE-MISSING in the Exceptions")
 
 
 def _program_label(program: object) -> str:

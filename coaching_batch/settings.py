@@ -77,4 +77,6 @@ PAIRS_COMPARED_AT_ONCE = 200_000
 NOTICE_FINDINGS_LISTED = 100
 CONSOLE_UNKNOWN_PROGRAMS = 5  # the console names this many Program values that are no program, then counts the rest
 CONSOLE_TEXT_CHARS = 40  # a Program cell's value or a name from a workbook is cut to this many characters on the console
+# a table the console's `Missing:` line names as the coordinator knows it (others by their own name)
+CONSOLE_TABLE_NAMES = {"employees": "roster (employees)"}
 LOCK_WAIT_SECONDS = 10.0  # a second run on the same state waits this long for the first, then stops

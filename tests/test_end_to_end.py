@@ -619,6 +619,21 @@ def test_an_inbox_without_roster_or_assignments_reports_table_missing(tmp_path):
     assert [i["status"] for i in result["inputs"]] == ["skipped"]
 
 
+def test_an_inbox_of_only_a_log_says_on_the_console_which_tables_are_missing(tmp_path):
+    """A run given only this week's logs printed "0 pairs: …; 3 errors" and nothing more: the
+    coordinator saw no word of the roster and assignments it never had (each a TABLE-MISSING)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone", "duration": 2}])})
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out"), "--dry-run")
+    lines = completed.stdout.splitlines()
+    assert lines[0].startswith("0 pairs: ")  # the counts first, unchanged
+    assert lines[1:3] == ["Missing: no roster (employees) table was found in the inbox; see TABLE-MISSING in the Exceptions",
+                          "Missing: no assignments table was found in the inbox; see TABLE-MISSING in the Exceptions"]
+    assert lines[3].startswith("Default program (for a blank Program cell): ")
+
+
 def test_a_roster_saved_as_a_kind_the_run_does_not_read_is_named_where_the_table_is_missing(tmp_path):
     """The roster saved as an .xlsb (or a template, or zipped) was skipped as "not a workbook", and
     TABLE-MISSING said to put a roster in the inbox, where one was: the note says what it is and what

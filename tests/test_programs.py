@@ -1236,6 +1236,18 @@ def test_no_feedback_table_while_no_pair_is_due_a_round_is_no_finding():
     assert found(result) == []
 
 
+def test_a_run_without_a_milestones_workbook_says_so_on_the_console(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(job_roster())})
+    pairs = [{**job_pair(candidate=candidate, start=dt.date(2026, 6, 1)), "program": JOB} for candidate in ("200", "201")]
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows(pairs)})
+    completed = run_command("run", inbox, "--as-of", AS_OF.date(), "--out", tmp_path / "out", "--dry-run")
+    assert completed.stdout.splitlines()[1] == ("Missing: no milestones table was found in the inbox, which job-embedded pairs "
+                                                "need: each is judged as having none of its rows; see TABLE-MISSING in the Exceptions")
+    assert "Missing:" not in completed.stderr
+
+
 def test_an_inbox_without_a_milestones_workbook_says_so_once(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
