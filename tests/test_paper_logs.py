@@ -675,6 +675,47 @@ def test_a_name_typed_otherwise_than_the_roster_is_not_matched_but_its_finding_n
     assert result.pairs.loc[0, "coach_contact_minutes"] == 0
 
 
+def _name_with_id_run(tmp_path: Path, typed: str, others: list[dict]) -> dict:
+    """Kim Lee's log, her candidate name typed as ``typed``, under a roster of Casey Coach (100), Kim Lee
+    (200) and ``others``; Kim 200 and Casey are assigned. The run's run.json."""
+    inbox = _kim_and_casey(tmp_path)
+    write_workbook(inbox / "roster.xlsx", {"Employees": roster_rows([
+        {"employee_id": "100", "name": "Casey Coach", "grade": 25}, {"employee_id": "200", "name": "Kim Lee", "grade": 20},
+        *({"grade": 20, **other} for other in others)])})
+    write_workbook(inbox / "log.xlsx", {"Kim": [["Candidate Name:", typed], ["Coach Name:", "Casey Coach"], PAPER_HEADER, ENTRY]})
+    assert run_command("run", inbox, "--as-of", "2026-03-01", "--out", tmp_path / "out", "--dry-run").returncode == 0
+    return json.loads((tmp_path / "out" / "run.json").read_text())
+
+
+@pytest.mark.parametrize("typed", ["Kim Lee (200)", "kim lee #200", "Kim Lee - 200", "200 Kim Lee", "Kim Lee [ID 200]", "Kim Lee, 200"])
+@pytest.mark.parametrize("others", [[], [{"employee_id": "201", "name": "Kim Lee"}]], ids=["one Kim Lee", "two Kim Lees"])
+def test_a_name_typed_with_its_employees_id_beside_it_is_that_employee_when_both_agree(tmp_path, typed, others):
+    """`Candidate Name: | Kim Lee (200)`, the ID in brackets as people write it, was ID-UNKNOWN "not a
+    name in the roster" though the roster's 200 is Kim Lee: the log counted for no one. Name and ID
+    agreeing are that employee, with no finding; where two employees are named Kim Lee, the ID says which."""
+    run = _name_with_id_run(tmp_path, typed, others)
+    assert [f["rule"] for f in run["exceptions"] if f["file"] == "log.xlsx"] == []
+    assert {(pair["candidate_id"], pair["coach_id"]): pair["coach_contact_hours"] for pair in run["pairs"]} == {("200", "100"): 1.5}
+
+
+@pytest.mark.parametrize("typed, others, says, ids", [
+    ("Kim Lee (201)", [{"employee_id": "201", "name": "Pat Smith"}],
+     "the roster's Kim Lee is 200, and 201 is the employee ID of Pat Smith", "200 or 201"),
+    ("Kim Lee (999)", [], "the roster's Kim Lee is 200, and 999 is no employee ID in the roster", "200"),
+    ("Kim Lee (301)", [{"employee_id": "201", "name": "Kim Lee"}, {"employee_id": "301", "name": "Pat Smith"}],
+     "the roster's Kim Lee is 200 and 201, and 301 is the employee ID of Pat Smith", "200, 201 or 301"),
+])
+def test_a_name_typed_with_an_id_that_is_not_that_employees_is_never_taken_for_either(tmp_path, typed, others, says, ids):
+    """The name is one employee's and the ID beside it another's (or no one's): which one is meant
+    cannot be told, so neither is matched (SPEC §3); ID-UNKNOWN at the label says whose each is."""
+    run = _name_with_id_run(tmp_path, typed, others)
+    [unknown] = [f for f in run["exceptions"] if f["file"] == "log.xlsx"]
+    assert (unknown["rule"], unknown["sheet"], unknown["cell"]) == ("ID-UNKNOWN", "Kim", "B1")
+    assert unknown["message"] == f"Candidate name {typed!r} above the coach log is a name and an ID that disagree: {says}; 1 entry not counted"
+    assert unknown["fix"] == f"Type the ID of the one meant ({ids}) beside Candidate ID:, or the name as the roster has it."
+    assert {pair["coach_contact_hours"] for pair in run["pairs"]} == {0}
+
+
 def test_a_name_whose_words_two_employees_share_names_both_and_asks_for_the_id(policy):
     tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("name", "Lee, Pat"), "coach": ("name", "Casey Coach")})
     [unknown] = [f for f in evaluate(tables, policy, pd.Timestamp("2026-03-01")).findings if f.rule == "ID-UNKNOWN"]

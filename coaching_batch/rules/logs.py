@@ -86,6 +86,8 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
     An ID label is read as an ID; a name label is matched against the roster's names as
     :func:`values.name_keys` compares them. A name no employee has is `ID-UNKNOWN` (naming the roster's
     employee it looks like, see :func:`_near_names`), one that two employees share is `NAME-AMBIGUOUS`;
+    a name typed with an ID beside it (`Kim Lee (200)`, see :func:`_name_with_id`) is that employee when
+    the ID is one of the name's employees, and `ID-UNKNOWN` saying whose each is when it is not;
     an ID label's value that is no ID (a date: an ID typed in a date-formatted cell), or a value showing
     a formula's error or saved without its result (see :class:`.read.FormulaError`), is `CELL-TYPE`, as
     in an ID column. The rule and message are empty when the ID was found (an ID the roster lacks is
@@ -114,6 +116,9 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
     as_names = values.name_keys(typed.where(~is_id, None)).astype(object)
     unfound = [i for i, (label, name) in enumerate(zip(labelled, as_names))
                if label[2].kind != "id" and label[2].value is not None and (pd.isna(name) or name not in ids_of)]
+    with_ids = _name_with_id(as_names.iloc[unfound], ids_of) if unfound else {}  # `Kim Lee (200)`
+    name_of = dict(zip(people["employee_id"], values.normalise_text(people["name"]))) if with_ids else {}
+    unfound = [i for i in unfound if i not in with_ids]
     hints = _near_names(typed.iloc[unfound], roster) if unfound else {}
     resolved = {}
     ambiguous: dict[tuple[int, str], list[str]] = {}  # a label naming a name two employees share → their IDs
@@ -130,6 +135,13 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
                                    else (str(employee_id), "", "", None))
             continue
         found = [] if pd.isna(name) else ids_of.get(name, [])
+        if i in with_ids:
+            found, typed_id = with_ids[i]
+            if typed_id not in found:  # the name is one employee's, the ID another's (or no one's): neither is taken
+                resolved[src, role] = (None, "ID-UNKNOWN", f"{shown} is a name and an ID that disagree: "
+                                       f"{_disagreeing(found, typed_id, name_of)}", _disagreeing_fix(found, typed_id, name_of, role))
+                continue
+            found = [typed_id]
         aside_at = {employee_id: tables.set_aside[employee_id] for employee_id in found if employee_id in tables.set_aside}
         if len(found) == 1 and not aside_at:
             resolved[src, role] = (str(found[0]), "", "", None)
@@ -224,6 +236,44 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
 
 
 _DIGIT_RUN = re.compile(r"\d+")
+
+# a name key with an employee ID beside it, as people write it on a paper form: `kim lee (200)`, `kim lee #200`,
+# `kim lee - 200`, `kim lee [id 200]`, `200 kim lee` (the name: no digits, brackets or #)
+_NAME = r"(?P<name>[^\d()\[\]#]*[^\W\d_][^\d()\[\]#]*?)(?![^\W\d_])"  # ends between words
+_ID = r"[(\[]?\s*(?:id\s*:?\s*)?#?\s*(?P<id>\d+)\s*[)\]]?"
+_NAME_WITH_ID = re.compile(rf"^(?:{_NAME}[\s,;:/#-]*{_ID}|{_ID.replace('<id>', '<id_first>')}[\s,;:/-]*"
+                           rf"{_NAME.replace('<name>', '<name_after>')})$")
+
+
+def _name_with_id(keys: pd.Series, ids_of: dict[str, list[str]]) -> dict[int, tuple[list[str], str]]:
+    """For name keys above a log that are no roster name (position → key), those that are a roster name
+    with an ID typed beside it (`Kim Lee (200)`, `Kim Lee #200`, `Kim Lee - 200`, `200 Kim Lee`):
+    position → (the IDs of the employees of that name, the ID typed). The caller takes the employee
+    only when the ID is one of theirs."""
+    parts = keys.astype("string").str.extract(_NAME_WITH_ID)
+    names = parts["name"].fillna(parts["name_after"]).str.strip(" ,;:/-")
+    typed_ids = parts["id"].fillna(parts["id_first"])
+    return {position: (ids_of[name], typed_id) for position, name, typed_id in zip(keys.index, names, typed_ids)
+            if not pd.isna(name) and name in ids_of}
+
+
+def _disagreeing(found: list[str], typed_id: str, name_of: dict[str, str]) -> str:
+    """Whose the name and whose the ID of a name typed with an ID that is none of that name's employees
+    (``name_of``: the roster's employee ID → name)."""
+    whose = f"the employee ID of {name_of[typed_id]}" if typed_id in name_of else "no employee ID in the roster"
+    return f"the roster's {name_of[found[0]]} is {_joined(found, 'and')}, and {typed_id} is {whose}"
+
+
+def _joined(ids: list[str], word: str) -> str:
+    """A few IDs as words: `200`, `200 and 201`, `200, 201 or 301`."""
+    return f"{', '.join(ids[:-1])} {word} {ids[-1]}" if len(ids) > 1 else ids[0]
+
+
+def _disagreeing_fix(found: list[str], typed_id: str, name_of: dict[str, str], role: str) -> str:
+    """What to type for a name typed with an ID that is none of that name's employees."""
+    meant = found + [typed_id] if typed_id in name_of else found
+    return f"Type the ID of the one meant ({_joined(meant, 'or')}) beside {role.capitalize()} ID:, or the name as the roster has it."
+
 
 # what to do about a label's value showing a formula's error (`=VLOOKUP(…)` showing #N/A)
 _LABEL_FORMULA_FIX = "Fix the formula so it shows the employee's name or ID, or type the name or ID in its place."
