@@ -104,6 +104,14 @@ CATALOGUE: dict[str, Code] = {
 }
 
 
+# The rules that judge a pair on the rows of a table (a feedback form, a milestone): when the inbox held
+# no such table (TABLE-MISSING, its topic the table), each says only that none is recorded.
+RULES_ON_TABLE_ROWS: dict[str, tuple[str, ...]] = {
+    "feedback": ("FEEDBACK-MISSING",),
+    "milestones": ("AGREEMENT-LATE", "AGREEMENT-REVIEWS-SHORT", "PHASE-OUT-OF-ORDER", "PHASE-MISSING"),
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     severity: Severity

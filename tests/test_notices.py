@@ -734,3 +734,46 @@ def test_a_notice_of_thousands_of_findings_lists_the_first_hundred_errors_first_
         "\n\n... and 50 more not listed here (50 errors).\n\nEvery finding of the run, with its status, is in exceptions.xlsx.\n")
     coach.findings = errors * 2
     assert "more not listed" not in body(eml.notice_message(coach, AS_OF))
+
+
+def reps_inbox(root: Path, *, feedback: bool) -> Path:
+    """Ron coaches Sue in reps coaching since 2025: a feedback round is due and no form of the pair's
+    is in the inbox (with ``feedback``, a Feedback workbook holding another pair's form only)."""
+    inbox = root / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "Roster.xlsx", {"Roster": roster_rows([
+        {"employee_id": RON, "name": "Ron Reps", "email": "ron@example.org", "grade": 25},
+        {"employee_id": SUE, "name": "Sue Supervisor", "email": "sue@example.org", "grade": 27}])})
+    write_workbook(inbox / "Assignments.xlsx", {"Assignments": assignment_rows([
+        {"program": "Reps Coaching", "candidate_id": SUE, "coach_id": RON, "assigned_date": dt.date(2025, 9, 1),
+         "planning_meeting_date": dt.date(2025, 9, 8)}])})
+    write_workbook(inbox / "Coach Log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": SUE, "coach_id": RON, "date": dt.date(2026, 6, 1), "contact_type": "Phone", "duration": 1}])})
+    if feedback:
+        write_workbook(inbox / "Feedback.xlsx", {"Feedback": table_rows("feedback", [
+            {"employee_id": CORA, "role": "Coach", "coach_id": CORA, "candidate_id": CAL,
+             "feedback_date": dt.date(2026, 10, 5), "rating": 4}])})
+    return inbox
+
+
+def test_a_table_missing_from_the_inbox_asks_no_coach_or_coachee_for_its_rows(tmp_path):
+    """With no feedback workbook in the inbox, the coordinator is told once (TABLE-MISSING) and the
+    pair's FEEDBACK-MISSING stays in the Exceptions, but the coach's and coachee's notices do not ask for
+    forms they may well have sent (they did); with the workbook in and no form of theirs, they are asked."""
+    result, out = run_batch(RunOptions(inbox=reps_inbox(tmp_path, feedback=False), as_of=AS_OF, out=tmp_path / "out",
+                                       program=("reps-coaching",), dry_run=True))
+    rules = [f.rule for f in result.findings]
+    assert rules.count("FEEDBACK-MISSING") == 2 and "TABLE-MISSING" in rules
+    texts = notice_texts(out)
+    assert "No feedback table was read from the inbox" in texts["coordinator.eml"]
+    for name in (f"{RON}-ron-reps.eml", f"{SUE}-sue-supervisor.eml"):
+        assert "No feedback from" not in texts.get(name, ""), name
+
+    with_table = tmp_path / "with the feedback workbook"
+    with_table.mkdir()
+    result, out = run_batch(RunOptions(inbox=reps_inbox(with_table, feedback=True), as_of=AS_OF,
+                                       out=with_table / "out", program=("reps-coaching",), dry_run=True))
+    assert "TABLE-MISSING" not in {f.rule for f in result.findings}
+    texts = notice_texts(out)
+    assert "No feedback from the coach dated in the 12 months" in texts[f"{RON}-ron-reps.eml"]
+    assert "No feedback from the coachee dated in the 12 months" in texts[f"{SUE}-sue-supervisor.eml"]

@@ -3,7 +3,9 @@
 Pure: a function of the run's result only (no file, clock or mail server). Each error or warning
 goes to the person its ``actor`` names — the pair's coach, its candidate, or the candidate's
 supervisor from the roster — and everything else (files, sheets, cells, assignments, people not on
-the roster) to the coordinator. Info findings ask nobody to act and are left out. A pair whose stipend waits only
+the roster) to the coordinator. Info findings ask nobody to act and are left out; so, but for the coordinator, are the
+findings that say no row of a table is recorded when the inbox held no such table (TABLE-MISSING): no
+one is asked for a feedback form or a milestone they may well have sent. A pair whose stipend waits only
 for the coach's signed Request for Payment (its form pre-filled in ``payment-requests/``) is no
 finding: it is a :class:`RequestToSign` in the coach's notice, and in the coordinator's.
 
@@ -26,7 +28,7 @@ from datetime import date
 import pandas as pd
 
 from ..documents.names import REQUESTS_FOLDER, request_name, waiting_for_request
-from ..findings import Finding, Severity
+from ..findings import RULES_ON_TABLE_ROWS, Finding, Severity
 from ..model import RunResult
 from ..policy import Words
 from ..settings import WINDOWS_DEVICE_NAMES
@@ -109,13 +111,14 @@ def build_notices(result: RunResult) -> list[Notice]:
         notices[person_id].roles.add(role)
         return notices[person_id]
 
+    unread = _rules_on_missing_tables(result.findings)
     for item in result.findings:
         if item.severity not in ACTING_SEVERITIES:
             continue
         person_id, note = _addressee(item, people)
         if person_id is None:
             coordinator.findings.append((item, note))
-        else:
+        elif item.rule not in unread:
             notice_for(person_id, item.actor).findings.append((item, note))
 
     titles = {name: policy.title for name, policy in result.programs.items()}
@@ -138,6 +141,13 @@ def build_notices(result: RunResult) -> list[Notice]:
     if coordinator.findings or coordinator.requests or coordinator.pass_on:
         ordered.append(coordinator)
     return ordered
+
+
+def _rules_on_missing_tables(findings: list[Finding]) -> set[str]:
+    """The rules judged on the rows of a table the inbox held none of (a TABLE-MISSING names it in its
+    topic): each of their findings says only that none is recorded, which is the coordinator's to see to."""
+    missing = {f.topic for f in findings if f.rule == "TABLE-MISSING"}
+    return {rule for table in missing for rule in RULES_ON_TABLE_ROWS.get(table, ())}
 
 
 def _addressee(item: Finding, people: dict[str, dict]) -> tuple[str | None, str]:
