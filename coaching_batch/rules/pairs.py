@@ -78,23 +78,23 @@ class RosterIds(frozenset):
         """The roster's IDs with letters in them in any case and with any dash as a hyphen (:func:`id_folded`)
         → the ID, where one ID only folds so: worked out once, when an unknown ID is first told."""
         if self._folded is None:
-            found: dict[str, list[str]] = {}
-            for employee_id in self:
-                if isinstance(employee_id, str) and not employee_id.isdigit():
-                    found.setdefault(id_folded(employee_id), []).append(employee_id)
-            self._folded = {key: ids[0] for key, ids in found.items() if len(ids) == 1}
+            self._folded = self._only_one(lambda employee_id: None if employee_id.isdigit() else id_folded(employee_id))
         return self._folded
 
     def prefixed(self) -> dict[str, str]:
         """The digits of the roster's IDs that are letters then digits (`E-0123`, `EMP0123`) → the ID,
         where one ID only has them: worked out once, when an unknown ID is first told."""
         if self._prefixed is None:
-            found: dict[str, list[str]] = {}
-            for employee_id in self:
-                if isinstance(employee_id, str) and (prefixed := _PREFIXED_ID.fullmatch(employee_id)):
-                    found.setdefault(prefixed["digits"], []).append(employee_id)
-            self._prefixed = {digits: ids[0] for digits, ids in found.items() if len(ids) == 1}
+            self._prefixed = self._only_one(lambda employee_id: (found := _PREFIXED_ID.fullmatch(employee_id)) and found["digits"])
         return self._prefixed
+
+    def _only_one(self, key_of: Callable[[str], str | None]) -> dict[str, str]:
+        """``key_of`` each ID (None: it has none) → the ID, for the keys of one ID only."""
+        found: dict[str, list[str]] = {}
+        for employee_id in self:
+            if isinstance(employee_id, str) and (key := key_of(employee_id)):
+                found.setdefault(key, []).append(employee_id)
+        return {key: ids[0] for key, ids in found.items() if len(ids) == 1}
 
 
 def id_folded(employee_id: str) -> str:
