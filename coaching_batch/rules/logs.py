@@ -26,7 +26,7 @@ from ..recognise import is_blank
 from ..validate import ID_ALONE, Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
-from .pairs import named_few, no_assignment_text, unknown_ids, unknown_ids_fix
+from .pairs import named_few, no_assignment_text, roster_emails, unknown_ids, unknown_ids_fix
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -202,12 +202,11 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
     order, or without a title or a middle initial (`Reyes, Jordan`, `Dr. Jordan Reyes`, `Jordan M.
     Reyes` for `Jordan Reyes`); an employee's ID or email typed for the name. Named only, never
     matched: the coordinator corrects it."""
-    employees = pd.DataFrame({"id": roster["employee_id"], "name": values.normalise_text(roster["name"]),
-                              "email": values.normalise_text(roster["email"]).str.casefold() if "email" in roster else None})
+    employees = pd.DataFrame({"id": roster["employee_id"], "name": values.normalise_text(roster["name"])})
     employees = employees.dropna(subset=["id", "name"]).astype({"id": object, "name": object})
     employees["words"] = values.name_words(values.name_keys(employees["name"]))
     name_of = dict(zip(employees["id"], employees["name"]))
-    by_email = dict(zip(employees["email"], employees["id"]))
+    by_email = {email: employee_id for email, employee_id in roster_emails(roster).items() if employee_id in name_of}
     by_words: dict[str, list[str]] = {}
     for employee_id, key in zip(employees["id"], employees["words"]):
         if isinstance(key, str) and key:
