@@ -1761,13 +1761,15 @@ def _is_panic(exc: BaseException) -> bool:
 
 
 def _open(path: str, data: bytes | None = None) -> python_calamine.CalamineWorkbook:
-    """The workbook at ``path``. The reader takes a path only as UTF-8: a file named otherwise (an old
+    """The workbook at ``path``, from its bytes when they were read for its hash (the sheets are then
+    of the very bytes hashed, and opening them costs two thirds of opening the file again). A large
+    file is opened by its path; the reader takes a path only as UTF-8: a file named otherwise (an old
     zip tool's "Jos\xe9.xlsx") is handed to it open, and it reads it whole at once. An .ods whose text
     holds a tab or a line break of its own is handed to it with each made a space (see
     :func:`_ods_breaks_spaced`)."""
     spaced = _ods_breaks_spaced(path, data) if workbook_suffix(path) == ".ods" else None
-    if spaced is not None:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(spaced))
+    if spaced is not None or data is not None:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data if spaced is None else spaced))
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
