@@ -1174,23 +1174,75 @@ def _xls_uses_1904_dates(data: bytes) -> bool:
     (Book in Excel 95), the workbook globals first.
     """
     try:
-        with olefile.OleFileIO(data) as compound:
-            name = next((name for name in ("Workbook", "Book") if compound.exists(name)), None)
-            stream = compound.openstream(name).read() if name else b""
-        kind, length = struct.unpack_from("<HH", stream, 0)
-        if kind & 0xFF != _BIFF_BOF:
-            return False
-        at = 4 + length
-        while at + 4 <= len(stream):
-            kind, length = struct.unpack_from("<HH", stream, at)
+        for kind, at, length, stream in _biff_records(_xls_stream(data), 0):
             if kind == _BIFF_DATEMODE:
-                return length >= 2 and struct.unpack_from("<H", stream, at + 4)[0] == 1
-            if kind == _BIFF_EOF:  # the end of the workbook globals
-                return False
-            at += 4 + length
-    except (OSError, ValueError, OverflowError, IndexError, KeyError, struct.error):  # not a sound compound file
+                return length >= 2 and struct.unpack_from("<H", stream, at)[0] == 1
+    except _XLS_ERRORS:  # not a sound compound file
         pass
     return False
+
+
+_XLS_ERRORS = (OSError, ValueError, OverflowError, IndexError, KeyError, struct.error)
+
+
+def _xls_stream(data: bytes) -> bytes:
+    """The Workbook stream of an .xls (Book in Excel 95): its records, the workbook globals first."""
+    with olefile.OleFileIO(data) as compound:
+        name = next((name for name in ("Workbook", "Book") if compound.exists(name)), None)
+        return compound.openstream(name).read() if name else b""
+
+
+def _biff_records(stream: bytes, start: int) -> Iterator[tuple[int, int, int, bytes]]:
+    """(type, offset of its data, length, ``stream``) of each record of the substream (the workbook globals
+    or a sheet) whose BOF is at ``start``, up to its EOF; none when no BOF is there."""
+    kind, length = struct.unpack_from("<HH", stream, start)
+    if kind & 0xFF != _BIFF_BOF:
+        return
+    at = start + 4 + length
+    while at + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, at)
+        if kind == _BIFF_EOF:
+            return
+        yield kind, at + 4, length, stream
+        at += 4 + length
+
+
+# BIFF8 records: a sheet's name and where its records start; a cell's number (NUMBER, RK, MULRK) or formula result
+_BIFF_BOUNDSHEET, _BIFF_NUMBER, _BIFF_RK, _BIFF_MULRK, _BIFF_FORMULA = 0x0085, 0x0203, 0x027E, 0x00BD, 0x0006
+
+
+def _xls_sheet_starts(stream: bytes) -> dict[str, int]:
+    """Sheet name → the offset of its BOF in an .xls's Workbook stream (the globals' BOUNDSHEET records)."""
+    starts: dict[str, int] = {}
+    for kind, at, length, _ in _biff_records(stream, 0):
+        if kind == _BIFF_BOUNDSHEET and length >= 8:
+            size, wide = stream[at + 6], stream[at + 7] & 1
+            name = stream[at + 8:at + 8 + size * (1 + wide)]
+            starts[name.decode("utf-16-le" if wide else "latin-1", "replace")] = struct.unpack_from("<I", stream, at)[0]
+    return starts
+
+
+def _rk_number(rk: int) -> float:
+    """An RK value (a number packed in 4 bytes): a 30-bit integer or a double's high 32 bits, perhaps × 100."""
+    number = float(rk >> 2) - (1 << 30 if rk & (1 << 31) else 0) if rk & 2 else \
+        struct.unpack("<d", struct.pack("<Q", (rk & 0xFFFFFFFC) << 32))[0]
+    return number / 100 if rk & 1 else number
+
+
+def _xls_numbers(stream: bytes, start: int) -> Iterator[tuple[int, int, float]]:
+    """(0-based row, column, number) of each number cell and numeric formula result of the sheet at ``start``."""
+    for kind, at, length, _ in _biff_records(stream, start):
+        if kind == _BIFF_NUMBER and length >= 14:
+            yield *struct.unpack_from("<HH", stream, at), struct.unpack_from("<d", stream, at + 6)[0]
+        elif kind == _BIFF_FORMULA and length >= 14 and stream[at + 12:at + 14] != b"\xff\xff":  # else no number
+            yield *struct.unpack_from("<HH", stream, at), struct.unpack_from("<d", stream, at + 6)[0]
+        elif kind == _BIFF_RK and length >= 10:
+            row, column, _, rk = struct.unpack_from("<HHHI", stream, at)
+            yield row, column, _rk_number(rk)
+        elif kind == _BIFF_MULRK and length >= 6:
+            row, first = struct.unpack_from("<HH", stream, at)
+            for k in range((length - 6) // 6):
+                yield row, first + k, _rk_number(struct.unpack_from("<I", stream, at + 6 + 6 * k)[0])
 
 
 @dataclass(frozen=True)
@@ -1440,13 +1492,28 @@ def _restore_negative_times(path: str, data: bytes | None, sheets: list[RawSheet
     """A Duration whose saved value is a negative time (End before Start) given as that negative
     duration, where the reader showed it as a time of day (-1:00 as 23:00, counted as 23 hours).
 
-    .xlsx/.xlsm only: the .xls and .ods readers give no other value to look up.
+    .xlsx/.xlsm and .xls (LibreOffice saves it so): the .ods reader gives the negative duration itself.
     """
-    _with_sheet_xml(path, data, sheets, _put_negative_times)
+    if workbook_suffix(path) == ".xls":
+        _restore_xls_negative_times(Path(path).read_bytes() if data is None else data, sheets)
+    else:
+        _with_sheet_xml(path, data, sheets, lambda sheet, xml: _put_negative_times(sheet, _negative_cells(xml)))
 
 
-def _put_negative_times(sheet: RawSheet, pieces: Iterator[bytes]) -> None:
-    negative = _negative_cells(pieces)
+def _restore_xls_negative_times(data: bytes, sheets: list[RawSheet]) -> None:
+    """:func:`_restore_negative_times` of an .xls: the saved numbers are in its sheets' BIFF records."""
+    try:
+        stream = _xls_stream(data)
+        starts = _xls_sheet_starts(stream)
+        for sheet in sheets:
+            if sheet.name in starts:
+                _put_negative_times(sheet, {(row + 1, column): number for row, column, number
+                                            in _xls_numbers(stream, starts[sheet.name]) if number < 0})
+    except _XLS_ERRORS:  # the cells stay as the reader gave them
+        return
+
+
+def _put_negative_times(sheet: RawSheet, negative: dict[tuple[int, int], float]) -> None:
     columns = list(sheet.columns.values())
     for i, k in _late_times(sheet) if negative else ():
         saved = negative.get((int(sheet.rows[i]), columns[k]))

@@ -231,3 +231,29 @@ def write_log_1904(path: str | Path) -> Path:
     sheet.write_number(4, 3, LOG_1904["footer_minutes"] / 1440, hours)
     workbook.close()
     return path
+
+
+# A coach log whose Duration is worked out as `=End-Start` in h:mm cells, as LibreOffice keeps it in .xls:
+# one End before its Start (-1:00), one negative time typed as a number (-6:00, which an .xls holds packed
+# as an RK number), and a real 9:30 session. The reader shows a negative time as a time of day (23:00, 18:00).
+LOG_NEGATIVE = {"minutes": [60, -60, -360, 570]}
+
+
+def write_log_negative(path: str | Path) -> Path:
+    """Write the coach log of ``LOG_NEGATIVE`` to ``path`` (.xlsx) and return the path."""
+    path = Path(path)
+    workbook = xlsxwriter.Workbook(str(path))
+    hours = workbook.add_format({"num_format": "h:mm"})
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Start", "End"])
+    for row, times in enumerate([(9, 10), (11, 10), None, (8, 17.5)], start=1):
+        sheet.write_row(row, 0, [CANDIDATE, COACH, f"3/{row}/2026", "Phone"])
+        if times is None:
+            sheet.write_number(row, 4, -0.25, hours)
+            continue
+        start, end = times
+        sheet.write_formula(row, 4, f"=G{row + 1}-F{row + 1}", hours, (end - start) / 24)
+        sheet.write_number(row, 5, start / 24, hours)
+        sheet.write_number(row, 6, end / 24, hours)
+    workbook.close()
+    return path

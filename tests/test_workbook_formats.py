@@ -21,7 +21,7 @@ import xlsxwriter
 from coaching_batch.cli import main
 from coaching_batch.read import RawSheet, read_workbook
 from coaching_batch.values import parse_dates, parse_durations
-from paper_forms import AS_OF, EXPECTED, LOG_1904, write_binder, write_log_1904
+from paper_forms import AS_OF, EXPECTED, LOG_1904, LOG_NEGATIVE, write_binder, write_log_1904, write_log_negative
 from workbooks import write_ods
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -99,6 +99,15 @@ def test_a_time_cell_of_24_hours_or_more_is_a_duration_and_a_total_in_every_form
     assert parse_durations(log_1904.frame["duration"]).values.tolist() == LOG_1904["minutes"]
     [footer] = log_1904.footers
     assert parse_durations(pd.Series([footer.value], dtype=object)).values.tolist() == [LOG_1904["footer_minutes"]]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_a_negative_duration_in_an_h_mm_cell_is_negative_in_every_format(tmp_path, kind):
+    # `=End-Start` with the End before the Start (-1:00) and a negative time typed (-6:00): the reader
+    # shows them as 23:00 and 18:00; in the .xls LibreOffice saves they were counted as 23 and 18 hours.
+    path = write_log_negative(tmp_path / "log.xlsx") if kind == "xlsx" else FIXTURES / "log-negative.xls"
+    [log] = read_workbook(str(path), path.name).sheets
+    assert parse_durations(log.frame["duration"]).values.tolist() == LOG_NEGATIVE["minutes"]
 
 
 NULL_DATE_1904 = ('<table:calculation-settings><table:null-date table:date-value="1904-01-01"/>'
