@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from coaching_batch.cli import main
 from coaching_batch.documents import default_template_text, write_certificates, write_payment_requests
 from coaching_batch.documents.pdf import REPLACEMENT
+from coaching_batch.documents.names import safe_filename
 from coaching_batch.documents.payments import waiting_for_request
 from coaching_batch.pipeline import RunOptions, run_batch
 from coaching_batch.read import read_workbook
@@ -628,6 +629,14 @@ def test_long_names_are_cut_in_a_document_files_name_and_its_program_is_kept(tmp
     assert all(len(name) <= 80 + len(" - CERT-000000000000.pdf") for name in certificates + [form.name])
     notice = next((out / "notices").glob("101-*.eml")).read_text(encoding="utf-8")
     assert "itss-coaching - PAY-" in " ".join(notice.split())
+
+
+def test_a_double_name_too_long_for_a_file_name_is_cut_where_one_of_its_words_ends():
+    """A hyphen ends a word too: "…Konstantinopoulou-Wolfeschlegelsteinhausen de la Cruz" was cut to
+    "…Konstantinopoulou-Wolfeschlegelsteinhau", in the middle of a word, as no space was in its second half."""
+    name = "Maximiliana Alexandrovna Konstantinopoulou-Wolfeschlegelsteinhausen de la Cruz-Ñúñez"
+    assert safe_filename(name, program="itss-coaching") == "Maximiliana Alexandrovna Konstantinopoulou - itss-coaching"
+    assert safe_filename("Ann Lee-Smith " + "x" * 90) == "Ann Lee-Smith " + "x" * 66  # no word ends in the second half
 
 
 def test_no_document_or_notice_file_starts_with_a_dash_a_dot_or_a_space_and_a_name_of_no_letters_gives_the_id(tmp_path):

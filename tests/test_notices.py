@@ -217,6 +217,16 @@ def test_a_program_without_a_minimum_shows_no_hours_still_needed(week):
     assert "still needed" not in notice_text(ron, AS_OF) and "Your contact hours so far: 1" in notice_text(ron, AS_OF)
 
 
+def test_a_notices_file_names_latin_letters_that_are_not_accented_ones_by_their_plain_letters(week):
+    """Đ, Æ, Œ, Ø, Ł, Þ and ß have no plain letter inside them, so the folding to ASCII dropped them:
+    Đặng Văn Đức's notice was "…-ang-van-uc.eml", and a Vietnamese name often starts with Đ."""
+    result, _ = week
+    people = result.people.copy()
+    people.loc[people["employee_id"] == CORA, "name"] = "Đặng Ægir Œuvre Łukasz Øst Þór Weiß"
+    cora = next(n for n in build_notices(replace(result, people=people)) if n.key == CORA)
+    assert cora.file == f"{CORA}-dang-aegir-oeuvre-lukasz-ost-thor-weiss.eml"
+
+
 def test_a_supervisor_finding_goes_to_the_candidates_supervisor_and_unknown_people_to_the_coordinator(week):
     result, _ = week
     extra = [

@@ -296,3 +296,27 @@ def test_the_summary_prints_each_program_policy_whole_from_a_page_after_the_coun
     for title in titles:  # no policy title printed at a page's foot with its settings overleaf
         end = title + next((n for n, cell in enumerate(summary["A"][title:]) if cell.value is None), summary.max_row)
         assert not any(title <= b < end for b in breaks), title
+
+
+def test_a_long_program_title_wraps_on_both_summaries_instead_of_running_off_the_printed_page(tmp_path, policy):
+    """A policy file's title of 97 characters: the results Summary's title line, its By program row and the
+    exception report's Programs ran on past the print area, their ends (and the next program's title) cut off."""
+    import dataclasses
+
+    long_title = "Supporting Services Mentoring – Наставничество / Mentorat de carrière pour le personnel de soutien"
+    result = programs_result(policy)
+    programs = {**result.programs, "district-tiered": dataclasses.replace(result.programs["district-tiered"], title=long_title)}
+    write_outputs(dataclasses.replace(result, programs=programs), tmp_path)
+
+    summary = openpyxl.load_workbook(tmp_path / "results.xlsx")["Summary"]
+    last_column = openpyxl.utils.range_boundaries(summary.print_area.split("!")[-1].replace("$", ""))[2]
+    assert summary["A1"].value.endswith(long_title) and summary["A1"].alignment.wrap_text
+    assert f"A1:{openpyxl.utils.get_column_letter(last_column)}1" in {str(r) for r in summary.merged_cells.ranges}
+    assert summary.row_dimensions[1].height >= 2 * 19  # its two lines
+    row = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 2).value == long_title)
+    assert summary.cell(row, 2).alignment.wrap_text and summary.row_dimensions[row].height >= 2 * 15
+
+    report = openpyxl.load_workbook(tmp_path / "exceptions.xlsx")["Summary"]
+    row = next(r for r in range(1, report.max_row + 1) if report.cell(r, 2).value == long_title)
+    assert report.cell(row, 2).alignment.wrap_text and report.row_dimensions[row].height >= 2 * 15
+    assert f"B{row}:E{row}" in {str(r) for r in report.merged_cells.ranges}  # the width of the counts below

@@ -43,7 +43,8 @@ def safe_filename(text: str, *, longest: int = 80, program: str = "") -> str:
     name = _cleaned(text).lstrip(_NOT_FIRST).rstrip(" .")
     cut = name[:longest - len(tail)].encode("utf-8")[:MAX_NAME_BYTES - len(tail.encode("utf-8"))].decode("utf-8", "ignore")
     if cut != name:  # cut after a whole word where one ends in the second half, not in the middle of one
-        cut = (cut[:cut.rindex(" ")] if " " in cut[len(cut) // 2:] else cut).rstrip(" .-")
+        end = max(cut.rfind(" "), cut.rfind("-"))  # a double name's hyphen ends a word too
+        cut = (cut[:end] if end >= len(cut) // 2 else cut).rstrip(" .-")
     return _not_a_device((cut.rstrip(" .") or "document") + tail.rstrip(" ."))
 
 

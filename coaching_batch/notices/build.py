@@ -268,8 +268,15 @@ def _name_files(notices: list[Notice]) -> None:
         notice.file = name
 
 
+# Latin letters that are not a plain letter with accents (so NFKD keeps them whole and the ASCII
+# folding dropped them: Đặng Văn Đức was "ang-van-uc")
+_OWN_LETTERS = str.maketrans({"Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
+                              "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Þ": "Th", "þ": "th", "ß": "ss", "ı": "i",
+                              "Ħ": "H", "ħ": "h"})
+
+
 def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = unicodedata.normalize("NFKD", text.translate(_OWN_LETTERS)).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 

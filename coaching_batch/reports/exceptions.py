@@ -23,7 +23,7 @@ from ..model import RunResult
 from .programs import programs_title, run_programs
 from .xlsx import (
     COUNT, DATE, INTEGER, LONG_TEXT, Column, Formats, make_printable, open_workbook, write_cell, write_header,
-    write_table,
+    write_table, write_wrapped,
 )
 
 ACTOR_ORDER = ("coordinator", "coach", "candidate", "supervisor")
@@ -330,6 +330,9 @@ def write_exceptions(result: RunResult, path: Path) -> None:
     workbook.close()
 
 
+SUMMARY_COUNT_WIDTH = 12  # the Summary's columns of counts (B on), which the program titles span
+
+
 def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[TrackedFinding]) -> None:
     sheet.write_string(0, 0, "Weekly exception report", formats.title)
     write_cell(sheet, formats, 1, 0, "As of", cell_format=formats.label)
@@ -337,7 +340,8 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
     titles = [policy.title or name for name, policy in run_programs(result).items()]
     write_cell(sheet, formats, 2, 0, "Programs" if len(titles) > 1 else "Program", cell_format=formats.label)
     for row, title in enumerate(titles, start=2):  # one a line: side by side they ran off the printed page
-        write_cell(sheet, formats, row, 1, title)
+        write_wrapped(sheet, row, 1, len(SEVERITIES) + 1, title, formats.by_kind[LONG_TEXT],
+                      SUMMARY_COUNT_WIDTH * (len(SEVERITIES) + 1) - 1)  # and a long one wraps in the columns' width
 
     row = 3 + len(titles)
     sheet.write_string(row, 0, "Open findings (New and Open) by who acts", formats.section)
@@ -370,7 +374,7 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
     write_cell(sheet, formats, row, 1, sum(by_status.values()), COUNT, formats.label)
 
     sheet.set_column(0, 0, 42)
-    sheet.set_column(1, len(SEVERITIES) + 1, 12)
+    sheet.set_column(1, len(SEVERITIES) + 1, SUMMARY_COUNT_WIDTH)
 
 
 def _history(history: dict[str, tuple[str, date]], f: Finding, as_of: date) -> tuple[str, date]:

@@ -17,7 +17,7 @@ from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
     COUNT, DATE, DEFAULT_ROW_POINTS, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, make_printable,
-    open_workbook, rows_per_page, set_header_height, write_cell, write_header, write_table, wrapped_lines,
+    open_workbook, rows_per_page, set_header_height, write_cell, write_header, write_table, write_wrapped, wrapped_lines,
 )
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
@@ -562,12 +562,18 @@ def _true_count(frame: pd.DataFrame, column: str, rows) -> int:
     return int(frame[column][rows].eq(True).sum())  # a missing verdict is not a Yes
 
 
-SUMMARY_VALUE_WIDTH = 50  # the Summary's value column (B)
+SUMMARY_LABEL_WIDTH, SUMMARY_VALUE_WIDTH = 48, 50  # the Summary's label and value columns (A, B)
+SUMMARY_COUNT_WIDTH = 13  # the By program table's columns after them
+# The Summary's title across its print area: its characters a line (14-point bold ones are about 1.4 times
+# as wide as the 11-point ones column widths count) and a line's height in points
+SUMMARY_TITLE_WIDTH = (SUMMARY_LABEL_WIDTH + SUMMARY_VALUE_WIDTH + SUMMARY_COUNT_WIDTH * (len(BY_PROGRAM_COLUMNS) - 2)) / 1.4
+SUMMARY_TITLE_POINTS = 19.0
 
 
 def _write_summary(workbook, formats: Formats, result: RunResult):
     sheet = workbook.add_worksheet("Summary")
-    sheet.write_string(0, 0, f"Coaching batch run — {programs_title(result)}", formats.title)
+    write_wrapped(sheet, 0, 0, len(BY_PROGRAM_COLUMNS) - 1, f"Coaching batch run — {programs_title(result)}",
+                  formats.wrapped_title, SUMMARY_TITLE_WIDTH, SUMMARY_TITLE_POINTS)
     row = _write_sections(sheet, formats, 2, summary_rows(result))
 
     sheet.write_string(row, 0, "Colours on the Pairs sheet", formats.section)
@@ -583,7 +589,10 @@ def _write_summary(workbook, formats: Formats, result: RunResult):
     row += 2
     for record in program_summary(result).to_dict("records"):
         for col, column in enumerate(BY_PROGRAM_COLUMNS):
-            write_cell(sheet, formats, row, col, record[column.key], column.kind)
+            if column.key == "title":  # a policy file's title may be long
+                write_wrapped(sheet, row, col, col, record["title"], formats.by_kind[LONG_TEXT], SUMMARY_VALUE_WIDTH - 1)
+            else:
+                write_cell(sheet, formats, row, col, record[column.key], column.kind)
         row += 1
     row += 1
 
@@ -591,9 +600,9 @@ def _write_summary(workbook, formats: Formats, result: RunResult):
     for section in policy_sections(result):
         policies.append((row, len(section[1]) + 1))
         row = _write_sections(sheet, formats, row, [section])
-    sheet.set_column(0, 0, 48)
+    sheet.set_column(0, 0, SUMMARY_LABEL_WIDTH)
     sheet.set_column(1, 1, SUMMARY_VALUE_WIDTH)
-    sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, 13)
+    sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, SUMMARY_COUNT_WIDTH)
     set_header_height(sheet, by_program_header, BY_PROGRAM_COLUMNS)
     return sheet, policies
 

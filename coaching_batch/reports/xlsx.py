@@ -184,6 +184,7 @@ class Formats:
         self.header = add({"bold": True, "text_wrap": True, "valign": "top"})
         self.plain_header = add({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#D9E1F2"})
         self.title = add({"bold": True, "font_size": 14})
+        self.wrapped_title = add({"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"})
         self.section = add({"bold": True, "font_size": 12})
         self.label = add({"bold": True, "valign": "top"})
         self.total_label = add({"bold": True, "top": 1})
@@ -445,6 +446,20 @@ def wrapped_lines(text: str, width: float) -> int:
         else:
             used += len(word) + (1 if used else 0)
     return lines
+
+
+def write_wrapped(sheet: Worksheet, row: int, first_col: int, last_col: int, text: str, cell_format: Format,
+                  width: float, line_points: float | None = None) -> None:
+    """``text`` in columns ``first_col``..``last_col`` (merged when more than one) of a ``cell_format`` that
+    wraps, on a row as tall as its lines (``line_points`` each, a default row's when not given) at ``width``
+    characters a line: a long text, such as the title of a program's policy file, ran on past the print
+    area's edge, its end cut off."""
+    if last_col > first_col:
+        sheet.merge_range(row, first_col, row, last_col, "", cell_format)
+    sheet.write_string(row, first_col, text, cell_format)
+    lines = wrapped_lines(text, width)
+    if lines > 1:
+        sheet.set_row(row, (line_points or DEFAULT_ROW_POINTS) * lines)
 
 
 def highlight_severity(sheet: Worksheet, formats: Formats, severity_col: int, last_row: int, last_col: int,
