@@ -419,6 +419,11 @@ class Ledger:
             rows += [(p["payment_id"], p["issued_on"]) for p in delivered + held]
         return {payment: date.fromisoformat(issued_on) for payment, issued_on in rows if payment in wanted}
 
+    def issued_payments(self) -> dict[str, date]:
+        """Every payment issued (not voided, not pending) → the as-of date of the run that issued it."""
+        rows = self.db.execute("SELECT payment_id, issued_on FROM payments WHERE status = ?", (ISSUED,)).fetchall()
+        return {payment: date.fromisoformat(issued_on) for payment, issued_on in rows}
+
     def payment_starts(self) -> pd.DataFrame:
         """Every Payment ID recorded (issued, pending or voided, in the order recorded) with its program,
         pair, start and end date: the coaching each was issued for, should the pair be coached again."""

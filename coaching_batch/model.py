@@ -97,6 +97,9 @@ class RunResult:
     not_archived: str = ""
     # a real run: one line per earlier run killed before it finished, saying what this run found it had delivered
     stopped_runs: list[str] = field(default_factory=list)
+    # every payment the ledger had issued before this run → its date: run.json keeps it, so a rebuilt ledger
+    # can tell that a payment sheet of an earlier week is missing (moved away, or a row deleted)
+    paid_before: dict[str, date] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -450,6 +450,7 @@ def settle(result: RunResult, ledger: Ledger | None, delivered: dict[str, date] 
     name_certificates(result)
     if ledger is None:
         return
+    result.paid_before = (delivered or {}) | ledger.issued_payments()
     paid = (delivered or {}) | (ledger.paid(pairs["payment_id"].tolist() + former["payment_id"].tolist()) if len(pairs) else {})
     if paid:
         pairs["paid_on"] = pd.to_datetime(pairs["payment_id"].map(lambda p: paid.get(p)))

@@ -817,6 +817,11 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
         raise UsageError(f"no delivered payment sheet (payments.xlsx) in {', '.join(str(s) for s in sources)} "
                          "or any folder inside: nothing to rebuild from (give the folders of the outputs with --from DIR)")
 
+    if unlisted := paid_off_the_sheets(sheets):
+        newest, missing = unlisted
+        raise UsageError(f"{_unlisted_text(newest, missing)}: a ledger rebuilt without them would pay them again, so "
+                         "nothing was rebuilt. Give the folders holding those weeks' payment sheets with --from DIR (or, "
+                         "gone, put finance's copy back in its week's folder), then run the command again")
     lines = []
     if damaged:
         aside = backups_dir(state_dir) / f"damaged-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
@@ -877,6 +882,36 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
                      f"{v.get('candidate_id') or ''}  ${_money(v.get('amount')):,.2f}  {status}")
     lines.append("The findings' history (New / Open / Resolved) starts again with the next run.")
     return lines
+
+
+def paid_off_the_sheets(sheets: list[DeliveredSheet]) -> tuple[DeliveredSheet, dict[str, str]] | None:
+    """(the newest of the readable ``sheets`` whose run.json says what the ledger had paid before that run,
+    those payments that none of the sheets lists → the date of the run that paid each), when there are
+    any: the sheets of earlier weeks moved away or deleted, or rows deleted from them. None when none is
+    missing, or no run.json says (written by an older version)."""
+    readable = [s for s in sheets if not s.error]
+    listed = {payment for sheet in readable for payment in sheet.ids}
+    for sheet in sorted(readable, key=_in_run_order, reverse=True):
+        try:
+            with open(sheet.path.parent / RUN_JSON, encoding="utf-8") as handle:
+                paid = json.load(handle).get("paid_before")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if not isinstance(paid, list):
+            continue
+        missing = {p["payment_id"]: p.get("paid_on") or "?" for p in paid
+                   if isinstance(p, dict) and p.get("payment_id") and p["payment_id"] not in listed}
+        return (sheet, missing) if missing else None
+    return None
+
+
+def _unlisted_text(newest: DeliveredSheet, missing: dict[str, str]) -> str:
+    shown = ", ".join(f"{payment} (paid by the run of {paid_on})" for payment, paid_on in list(missing.items())[:5])
+    dates = sorted(set(missing.values()))
+    return (f"{len(missing)} payment{'s' if len(missing) != 1 else ''} issued before the run as of {newest.as_of} (so its "
+            f"{RUN_JSON} says) {'are' if len(missing) != 1 else 'is'} on no payment sheet read: {shown}"
+            f"{' …' if len(missing) > 5 else ''}; the sheets of the runs as of {', '.join(dates)} were moved away or "
+            "deleted, or those rows deleted from them")
 
 
 def _money(value) -> float:

@@ -157,6 +157,34 @@ def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_
     assert week1_certificates and not week1_certificates & week2_certificates
 
 
+def test_a_lost_ledger_is_not_rebuilt_without_the_sheets_of_earlier_weeks_moved_away(tmp_path):
+    """Finance moved week 1's folder to its own archive; then the ledger was lost. The run stops on week 2's
+    sheet and says to rebuild; `ledger rebuild` took week 2's sheet alone, and the next run paid week 1's
+    stipend again. Week 2's run.json says what the ledger had paid before it: the rebuild names the payment
+    no sheet lists and records nothing until the folder is given with --from."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    archive = tmp_path / "Finance archive"
+    archive.mkdir()
+    shutil.move(tmp_path / "out" / WEEK1, archive / WEEK1)
+    shutil.rmtree(state)
+
+    assert "ledger rebuild" in one_error_line(run_week(inbox, WEEK3))
+    error = one_error_line(ledger_command("rebuild", state=state))
+    assert f"{ALICIA_BROOKS} (paid by the run of {WEEK1})" in error and "--from DIR" in error
+    assert not (state / "ledger.sqlite").exists()  # nothing rebuilt
+
+    rebuilt = ledger_command("rebuild", "--from", str(tmp_path / "out"), "--from", str(archive), state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
 def test_a_deleted_ledger_with_backups_left_names_the_newest_to_restore_and_restoring_it_pays_once(tmp_path):
     """The ledger deleted, its backups still in state/backups/: the Error: line said only `restore FILE`,
     so the clerk rebuilt from the sheets and lost the voids and the findings' history the backups keep."""

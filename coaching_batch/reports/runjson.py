@@ -73,6 +73,8 @@ def run_summary(result: RunResult) -> dict[str, Any]:
             key=lambda p: (_text(p["candidate_id"]), _text(p["coach_id"]), _text(p["program"]), _text(p["planning_meeting_date"])),
         ),
         "payments": sorted(payments, key=lambda p: _text(p["payment_id"])),
+        # what the ledger had paid before this run: a ledger rebuilt from the sheets must hold all of it
+        "paid_before": [{"payment_id": payment, "paid_on": paid_on} for payment, paid_on in sorted(result.paid_before.items())],
         "exceptions": [
             {
                 "severity": t.finding.severity, "rule": t.finding.rule, "message": t.finding.message,
