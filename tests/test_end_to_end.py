@@ -1057,6 +1057,22 @@ def test_a_command_line_the_command_cannot_take_names_its_help(given, shown, cap
     assert capsys.readouterr().err == shown
 
 
+def test_an_inbox_whose_name_begins_with_a_dash_is_told_how_to_be_given(tmp_path, monkeypatch, capsys):
+    """An inbox folder named `-inbox` is read as options: click's line, `No such option '-i'.`, named
+    neither the folder nor what to type, and the job's log held only that line."""
+    (tmp_path / "-inbox").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "-inbox", "--as-of", "2026-11-20"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == (
+        "Error: No such option '-i'. The folder '-inbox' begins with '-', so it was read as options: write it "
+        "./-inbox (or last on the line, after --). See `coaching-batch run --help`.\n")
+    with pytest.raises(SystemExit):
+        main(["run", "-x"])  # an option mistyped, no such folder: click's line alone
+    assert capsys.readouterr().err == "Error: No such option '-x'. See `coaching-batch run --help`.\n"
+
+
 @pytest.mark.parametrize("given", [["run", "inbox", "--archive", "--dry-run"], ["run", "inbox", "--as-of", "2026-1-5"]])
 def test_a_refusal_that_says_what_to_do_names_no_help(given, capsys):
     with pytest.raises(SystemExit) as exit_:
