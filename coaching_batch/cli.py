@@ -267,7 +267,12 @@ def _freeze_at_exit() -> None:
 def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
         overwrite: bool, archive: bool, recursive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None,
         send_notices: bool, smtp_config: Path | None) -> None:
-    """Read every workbook in INBOX, apply the program's rules and write the outputs."""
+    """Read every workbook in INBOX, apply the program's rules and write the outputs.
+
+    Exit status: 0 the run completed (findings or not); 1 with --strict when any error finding exists;
+    2 the run could not be done (no such inbox, an unusable option or policy file, the ledger in use by
+    another run), said in one `Error:` line on stderr; 143 stopped by SIGTERM.
+    """
     from .ledger import LEDGER_FILENAME
     from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
     from .recovery import stderr_warnings as recovery_warnings

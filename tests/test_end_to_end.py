@@ -1041,6 +1041,17 @@ def test_the_runs_help_names_each_option_with_the_readmes_placeholder(capsys):
     assert [option for option in given if f"{option[0]} {option[1]} " not in shown] == []
 
 
+def test_the_runs_help_names_its_exit_statuses(capsys):
+    """The IT person scheduling the run reads `run --help` for what the job's exit status means: it named
+    none (`notices send --help` and `ledger verify --help` name theirs)."""
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "Exit status: 0 the run completed (findings or not); 1 with --strict when any error finding exists; " \
+           "2 the run could not be done" in shown
+    assert "143 stopped by SIGTERM" in shown
+
+
 @pytest.mark.parametrize("given, shown", [
     (["frobnicate"], "Error: No such command 'frobnicate'. See `coaching-batch --help`.\n"),
     (["run"], "Error: Missing argument 'INBOX'. See `coaching-batch run --help`.\n"),
