@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(exc.ctx.get_help())
             sys.exit(ExitStatus.OK)
         except click.ClickException as exc:
-            click.echo(f"Error: {_with_help_hint(exc)}", err=True)
+            click.echo(f"Error: {_with_help_hint(exc, sys.argv[1:] if argv is None else argv)}", err=True)
             sys.exit(ExitStatus.CANNOT_RUN)
         sys.exit(ExitStatus.OK)
 
@@ -112,7 +112,7 @@ class _Refused(click.UsageError):
     """Options a command refuses together, in a line that says what to do."""
 
 
-def _with_help_hint(exc: click.ClickException) -> str:
+def _with_help_hint(exc: click.ClickException, args: list) -> str:
     """The message, and where to look after click's own word on a command line it cannot take (`Missing
     argument 'INBOX'.`, `No such command 'frobnicate'.`): its one line said what was wrong and not what
     the command takes. A value refused (Invalid value for '--as-of': … not a date in the form
@@ -121,7 +121,20 @@ def _with_help_hint(exc: click.ClickException) -> str:
     if ctx is None or not isinstance(exc, click.UsageError) or isinstance(exc, _Refused) \
             or (isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter)):
         return message
-    return f"{message if message.endswith(('.', '?)')) else message + '.'} See `{ctx.command_path} --help`."
+    message = message if message.endswith(('.', '?)')) else message + '.'
+    return f"{message}{_dash_name_hint(exc, args)} See `{ctx.command_path} --help`."
+
+
+def _dash_name_hint(exc: click.UsageError, args: list) -> str:
+    """How to give a folder or file whose name begins with `-` (an inbox named `-inbox`), when click took
+    it for options: its line, `No such option '-i'.`, named neither the folder nor what to type."""
+    if not isinstance(exc, click.NoSuchOption):
+        return ""
+    named = next((str(arg) for arg in args if str(arg).startswith(exc.option_name) and os.path.lexists(str(arg))), None)
+    if named is None:
+        return ""
+    kind = "folder" if os.path.isdir(named) else "file"
+    return f" The {kind} {named!r} begins with '-', so it was read as options: write it ./{named} (or last on the line, after --)."
 
 
 def _unprintable_shown_escaped() -> None:
@@ -254,7 +267,12 @@ def _freeze_at_exit() -> None:
 def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], state: Path | None, dry_run: bool, strict: bool,
         overwrite: bool, archive: bool, recursive: bool, lock_wait: float, verbose: bool, certificate_template: Path | None,
         send_notices: bool, smtp_config: Path | None) -> None:
-    """Read every workbook in INBOX, apply the program's rules and write the outputs."""
+    """Read every workbook in INBOX, apply the program's rules and write the outputs.
+
+    Exit status: 0 the run completed (findings or not); 1 with --strict when any error finding exists;
+    2 the run could not be done (no such inbox, an unusable option or policy file, the ledger in use by
+    another run), said in one `Error:` line on stderr; 143 stopped by SIGTERM.
+    """
     from .ledger import LEDGER_FILENAME
     from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
     from .recovery import stderr_warnings as recovery_warnings

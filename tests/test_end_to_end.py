@@ -1041,6 +1041,17 @@ def test_the_runs_help_names_each_option_with_the_readmes_placeholder(capsys):
     assert [option for option in given if f"{option[0]} {option[1]} " not in shown] == []
 
 
+def test_the_runs_help_names_its_exit_statuses(capsys):
+    """The IT person scheduling the run reads `run --help` for what the job's exit status means: it named
+    none (`notices send --help` and `ledger verify --help` name theirs)."""
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "Exit status: 0 the run completed (findings or not); 1 with --strict when any error finding exists; " \
+           "2 the run could not be done" in shown
+    assert "143 stopped by SIGTERM" in shown
+
+
 @pytest.mark.parametrize("given, shown", [
     (["frobnicate"], "Error: No such command 'frobnicate'. See `coaching-batch --help`.\n"),
     (["run"], "Error: Missing argument 'INBOX'. See `coaching-batch run --help`.\n"),
@@ -1055,6 +1066,22 @@ def test_a_command_line_the_command_cannot_take_names_its_help(given, shown, cap
         main(given)
     assert exit_.value.code == 2
     assert capsys.readouterr().err == shown
+
+
+def test_an_inbox_whose_name_begins_with_a_dash_is_told_how_to_be_given(tmp_path, monkeypatch, capsys):
+    """An inbox folder named `-inbox` is read as options: click's line, `No such option '-i'.`, named
+    neither the folder nor what to type, and the job's log held only that line."""
+    (tmp_path / "-inbox").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "-inbox", "--as-of", "2026-11-20"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == (
+        "Error: No such option '-i'. The folder '-inbox' begins with '-', so it was read as options: write it "
+        "./-inbox (or last on the line, after --). See `coaching-batch run --help`.\n")
+    with pytest.raises(SystemExit):
+        main(["run", "-x"])  # an option mistyped, no such folder: click's line alone
+    assert capsys.readouterr().err == "Error: No such option '-x'. See `coaching-batch run --help`.\n"
 
 
 @pytest.mark.parametrize("given", [["run", "inbox", "--archive", "--dry-run"], ["run", "inbox", "--as-of", "2026-1-5"]])
