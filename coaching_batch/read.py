@@ -1828,15 +1828,21 @@ def _is_panic(exc: BaseException) -> bool:
 
 
 def _open(path: str, data: bytes | None = None) -> python_calamine.CalamineWorkbook:
-    """The workbook at ``path``, from its bytes when they were read for its hash (the sheets are then
-    of the very bytes hashed, and opening them costs two thirds of opening the file again). A large
-    file is opened by its path; the reader takes a path only as UTF-8: a file named otherwise (an old
-    zip tool's "Jos\xe9.xlsx") is handed to it open, and it reads it whole at once. An .ods whose text
-    holds a tab or a line break of its own is handed to it with each made a space (see
-    :func:`_ods_breaks_spaced`)."""
-    spaced = _ods_breaks_spaced(path, data) if workbook_suffix(path) == ".ods" else None
-    if spaced is not None or data is not None:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data if spaced is None else spaced))
+    """The workbook at ``path``. An .xlsx or .xlsm whose bytes were read for its hash is opened from
+    them, not from the disk again (the sheets are then of the very bytes hashed; opening them costs
+    two thirds of opening the file). Opened so, the reader takes a workbook of any kind for what it
+    is, so only one holding an .xlsx's workbook part is: a file of another kind is opened by its
+    path, as its extension says, and refused as the kind it is not (see :func:`_likely_cause`).
+
+    The reader takes a path only as UTF-8: a file named otherwise (an old zip tool's "Jos\xe9.xlsx")
+    is handed to it open, and it reads it whole at once. An .ods whose text holds a tab or a line
+    break of its own is handed to it with each made a space (see :func:`_ods_breaks_spaced`)."""
+    suffix = workbook_suffix(path)
+    if data is not None and suffix in (".xlsx", ".xlsm") and _XLSX_WORKBOOK_PART in data:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    spaced = _ods_breaks_spaced(path, data) if suffix == ".ods" else None
+    if spaced is not None:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(spaced))
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
@@ -1844,6 +1850,8 @@ def _open(path: str, data: bytes | None = None) -> python_calamine.CalamineWorkb
             return python_calamine.CalamineWorkbook.from_filelike(handle)
     return python_calamine.CalamineWorkbook.from_path(path)
 
+
+_XLSX_WORKBOOK_PART = b"xl/workbook.xml"  # named in the zip's directory, uncompressed
 
 # LibreOffice keeps a tab typed or pasted inside a cell's text (`Eve<tab>Lee`), and a line break kept
 # within a paragraph, as an element of its own, which the reader drops: `EveLee`, where the same cell
