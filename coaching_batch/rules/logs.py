@@ -27,7 +27,7 @@ from ..recognise import is_blank
 from ..validate import ID_ALONE, Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
-from .pairs import named_few, no_assignment_text, roster_emails, unknown_ids, unknown_ids_fix
+from .pairs import id_beside, named_few, no_assignment_text, roster_emails, unknown_ids, unknown_ids_fix
 
 if TYPE_CHECKING:
     from pandas.api.typing import DataFrameGroupBy
@@ -218,8 +218,8 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
     hints = {}
     typed_ids = values.parse_ids(typed).values
     for position, value, key, employee_id in zip(typed.index, typed, values.name_words(values.name_keys(typed)), typed_ids):
-        if (pd.isna(employee_id) or employee_id not in name_of) and len(digits := _DIGIT_RUN.findall(str(value))) == 1:
-            employee_id = digits[0]  # "Kim Candidate (200)", "Kim Candidate #200": the ID typed beside the name
+        if (pd.isna(employee_id) or employee_id not in name_of) and (beside := id_beside(str(value))) is not None:
+            employee_id = beside  # "Kim Candidate (200)", "Kim Candidate #200": the ID typed beside the name
         if not pd.isna(employee_id) and employee_id in name_of:
             hints[position] = (f" ({employee_id} is the employee ID of {name_of[employee_id]})",
                                f"Type the name as the roster has it, {name_of[employee_id]}, or label the ID {{role}} ID:.")
@@ -237,8 +237,6 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
                                    "Type the ID of the one meant beside {role} ID:, or the name as the roster has it.")
     return hints
 
-
-_DIGIT_RUN = re.compile(r"\d+")
 
 # a name key with an employee ID beside it, as people write it on a paper form: `kim lee (200)`, `kim lee #200`,
 # `kim lee - 200`, `kim lee [id 200]`, `200 kim lee` (the name: no digits, brackets or #)
