@@ -979,8 +979,7 @@ def _hidden_rows_text(hidden: pd.DataFrame) -> str:
     if len(rows) == 1:
         which, them = f"row {rows[0]} above it is hidden and holds {held}", "that row"
     else:
-        listed = (f"{', '.join(map(str, rows[:-1]))} and {rows[-1]}" if len(rows) <= 5
-                  else f"{', '.join(map(str, rows[:4]))} and {len(rows) - 4} more")
+        listed = _joined([str(row) for row in rows], "and") if len(rows) <= 5 else named_few(rows, str, first=4)
         which, them = f"rows {listed} above it are hidden and hold {held}", "those rows"
     return (f"{which}, which the run counts: a SUBTOTAL total (as in an Excel table's Total Row) leaves hidden "
             f"and filtered-out rows out, so the difference may be {them}")

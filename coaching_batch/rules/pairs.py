@@ -41,12 +41,12 @@ def pair_records(pairs: pd.DataFrame, *columns: str) -> list[dict]:
     return pairs[list(wanted)].to_dict("records")
 
 
-def named_few(items: list, words: Callable[[object], str], count: int | None = None) -> str:
-    """The first :data:`..settings.NAMED_PAIRS_IN_MESSAGE` of ``items`` in their ``words``, joined, and
-    how many more there are (`candidate 301 (…), candidate 302 (…) and 489 more`): a message naming
-    a coach's other pairs stays a few lines long however many the coach has. ``count``: how many
-    there are in all, where ``items`` holds only the first few."""
-    shown = items[:settings.NAMED_PAIRS_IN_MESSAGE]
+def named_few(items: list, words: Callable[[object], str], count: int | None = None, first: int | None = None) -> str:
+    """The ``first`` few of ``items`` (:data:`..settings.NAMED_PAIRS_IN_MESSAGE` unless given) in their
+    ``words``, joined, and how many more there are (`candidate 301 (…), candidate 302 (…) and 489 more`):
+    a message naming a coach's other pairs stays a few lines long however many the coach has.
+    ``count``: how many there are in all, where ``items`` holds only the first few."""
+    shown = items[:settings.NAMED_PAIRS_IN_MESSAGE if first is None else first]
     more = (len(items) if count is None else count) - len(shown)
     return ", ".join(map(words, shown)) + (f" and {more} more" if more else "")
 
