@@ -183,6 +183,15 @@ class Label:
 
 
 @dataclass
+class Unfilled(Label):
+    """A log's pair label with nothing beside it: its value (None) belongs at the empty cell ``row``,
+    ``col``, the first of the columns from ``col`` up to ``end`` where it was looked for (both the
+    label's own for `Candidate ID: ____` in one cell). Those cells may show a formula's error."""
+
+    end: int  # 0-based sheet column before which the value was looked for
+
+
+@dataclass
 class RawSheet:
     name: str
     hidden: bool
@@ -194,12 +203,8 @@ class RawSheet:
     rows: np.ndarray | None = None  # 1-based sheet row of each data row
     footers: list[Footer] = field(default_factory=list)
     labels: dict[str, Label] = field(default_factory=dict)  # role → label above a log's table
-    unfilled: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)  # role → a label above a log's
-    #   table with no value beside it (the cells there may show a formula's error): (kind, 1-based sheet row,
-    #   0-based sheet columns from and before which its value was looked for; both the label's own for
-    #   `Candidate ID: ____` in one cell)
-    blanks: dict[str, Label] = field(default_factory=dict)  # role → the empty cell where an unfilled label's value
-    #   belongs (value None): of this sheet, or of the page it continues (see _carry_labels)
+    unfilled: dict[str, Unfilled] = field(default_factory=dict)  # role → a label above a log's table with no
+    #   value beside it: of this sheet, or of the page it continues (see _carry_labels)
     continues: bool = False  # a log page that says it continues another (its name, a title or note above its entries)
     goes_on: bool = False  # a log page that says the next page continues it (`Continued on next page` under its entries)
     gaps: bool = False  # a data row has a blank cell where a value is looked for (it may show a formula's error)
@@ -269,7 +274,7 @@ def _grid(body: list[list], width: int) -> np.ndarray:
 
 
 def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, sheet_name: str,
-                  columns: Collection[str] = ()) -> tuple[dict[str, Label], dict[str, tuple[str, int, int, int]]]:
+                  columns: Collection[str] = ()) -> tuple[dict[str, Label], dict[str, Unfilled]]:
     """`Candidate Name:` / `Coach Name:` (or `… ID:`) in the rows above a log's header, with their values.
 
     The value is the next filled cell to the label's right (merged cells hold it in their first
@@ -285,7 +290,7 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
     """
     found: dict[str, Label] = {}
     bare: dict[str, Label] = {}
-    unfilled: dict[str, tuple[str, int, int, int]] = {}
+    unfilled: dict[str, Unfilled] = {}
     for r, row in enumerate(rows[:upto]):
         for c, cell in enumerate(row):
             if not isinstance(cell, str):
@@ -295,8 +300,8 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                 at = next((j for j in range(c + 1, len(row)) if not is_blank(row[j])
                            and not (isinstance(row[j], str) and _UNFILLED.match(row[j]))), None)
                 if at is None or (isinstance(row[at], str) and _pair_label(row[at])):
-                    unfilled.setdefault(key[0], (key[1], first_row + r + 1, first_col + c + 1,
-                                                 first_col + (len(row) if at is None else at)))
+                    unfilled.setdefault(key[0], Unfilled(key[0], key[1], None, sheet_name, first_row + r + 1,
+                                                         first_col + c + 1, first_col + (len(row) if at is None else at)))
                     continue
                 value = row[at]
                 if isinstance(value, str):
@@ -315,7 +320,8 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
                 if not _UNFILLED.match(inline[3]):
                     _keep(found, Label(role, kind, inline[3], sheet_name, first_row + r + 1, first_col + c))
                 else:  # `Candidate ID: ______` in one cell: the value belongs in it
-                    unfilled.setdefault(role, (kind, first_row + r + 1, first_col + c, first_col + c))
+                    unfilled.setdefault(role, Unfilled(role, kind, None, sheet_name, first_row + r + 1, first_col + c,
+                                                       first_col + c))
     labels = {**bare, **found}
     return labels, {role: where for role, where in unfilled.items() if role not in labels}
 
@@ -383,7 +389,6 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     if contract.log:
         sheet.labels, sheet.unfilled = _labels_above(rows, recognition.header_row, first_row, first_col, name,
                                                      recognition.columns)
-        sheet.blanks = {role: Label(role, kind, None, name, row, start) for role, (kind, row, start, _) in sheet.unfilled.items()}
         above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
         sheet.continues = bool(_CONTINUED.search(name))  # `Kim continued`, `Page 2 (next page)`
         for text in above:
@@ -1603,10 +1608,10 @@ def _put_label_errors(sheet: RawSheet, errors: dict[tuple[int, int], FormulaErro
     for label in sheet.labels.values():
         if _is_zero(label.value):
             label.value = errors.get((label.row, label.col), label.value)
-    for role, (kind, row, start, end) in sheet.unfilled.items():
-        at = next((col for col in range(start, end) if (row, col) in errors), None)
+    for role, blank in sheet.unfilled.items():
+        at = next((col for col in range(blank.col, blank.end) if (blank.row, col) in errors), None)
         if at is not None:
-            sheet.labels[role] = Label(role, kind, errors[row, at], sheet.name, row, at)
+            sheet.labels[role] = Label(role, blank.kind, errors[blank.row, at], sheet.name, blank.row, at)
 
 
 def _note_continuation(sheet: RawSheet, text: str, *, under_entries: bool) -> None:
@@ -1662,7 +1667,7 @@ def _carry_labels(sheets: list[RawSheet]) -> None:
             # the block left unfilled, or filled in part (the candidate named again, the coach's line
             # left blank): the page it continues names the rest
             sheet.labels = {**previous.labels, **sheet.labels}
-            sheet.blanks = {**previous.blanks, **sheet.blanks}
+            sheet.unfilled = {**previous.unfilled, **sheet.unfilled}
         if sheet.labels:
             last[sheet.table] = sheet
 

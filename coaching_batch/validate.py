@@ -89,10 +89,10 @@ class Tables:
 
 def _named_above(sheet: RawSheet) -> dict[str, Label]:
     """A log's labels above its table, with the empty cell of each label left unfilled (see
-    :attr:`RawSheet.blanks`) for a role its table has no ID column of: its entries name no one there."""
-    if not sheet.blanks:
+    :attr:`RawSheet.unfilled`) for a role its table has no ID column of: its entries name no one there."""
+    if not sheet.unfilled:
         return sheet.labels
-    blanks = {role: blank for role, blank in sheet.blanks.items()
+    blanks = {role: blank for role, blank in sheet.unfilled.items()
               if role not in sheet.labels and f"{role}_id" not in sheet.columns}
     return {**blanks, **sheet.labels}
 

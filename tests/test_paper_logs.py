@@ -321,7 +321,7 @@ def test_a_page_continuing_another_is_not_itself_continued_by_the_next_page_unle
         assert labels_of(sheets[name]) == {"candidate": ("name", "Kim Candidate", "B1", "Kim"),
                                            "coach": ("name", "Casey Coach", "B2", "Kim")}, name
     assert sheets["Robert"].labels == sheets["Robin"].labels == {}
-    assert {role: (label.sheet, values.a1(label.row, label.col)) for role, label in sheets["Robin"].blanks.items()} == {
+    assert {role: (label.sheet, values.a1(label.row, label.col)) for role, label in sheets["Robin"].unfilled.items()} == {
         "candidate": ("Robin", "B1")}
 
 

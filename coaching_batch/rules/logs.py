@@ -8,10 +8,11 @@ dated after the as-of date, outside the pair's window, a repeat of an entry alre
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from functools import partial
 from string import ascii_uppercase
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,10 @@ from ..recognise import is_blank
 from ..validate import ID_ALONE, Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
-from .pairs import named_few, no_assignment_text, roster_emails, unknown_ids, unknown_ids_fix
+from .pairs import id_beside, named_few, no_assignment_text, roster_emails, unknown_ids, unknown_ids_fix
+
+if TYPE_CHECKING:
+    from pandas.api.typing import DataFrameGroupBy
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -214,8 +218,8 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
     hints = {}
     typed_ids = values.parse_ids(typed).values
     for position, value, key, employee_id in zip(typed.index, typed, values.name_words(values.name_keys(typed)), typed_ids):
-        if (pd.isna(employee_id) or employee_id not in name_of) and len(digits := _DIGIT_RUN.findall(str(value))) == 1:
-            employee_id = digits[0]  # "Kim Candidate (200)", "Kim Candidate #200": the ID typed beside the name
+        if (pd.isna(employee_id) or employee_id not in name_of) and (beside := id_beside(str(value))) is not None:
+            employee_id = beside  # "Kim Candidate (200)", "Kim Candidate #200": the ID typed beside the name
         if not pd.isna(employee_id) and employee_id in name_of:
             hints[position] = (f" ({employee_id} is the employee ID of {name_of[employee_id]})",
                                f"Type the name as the roster has it, {name_of[employee_id]}, or label the ID {{role}} ID:.")
@@ -233,8 +237,6 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
                                    "Type the ID of the one meant beside {role} ID:, or the name as the roster has it.")
     return hints
 
-
-_DIGIT_RUN = re.compile(r"\d+")
 
 # a name key with an employee ID beside it, as people write it on a paper form: `kim lee (200)`, `kim lee #200`,
 # `kim lee - 200`, `kim lee [id 200]`, `200 kim lee` (the name: no digits, brackets or #)
@@ -576,16 +578,12 @@ def _earlier_year_findings(entries: pd.DataFrame, about: _PairWords) -> list[Fin
     """LOG-EARLIER-YEAR (info): a pair's entries of an earlier school year (:data:`EARLIER_YEAR`), one
     finding per sheet and pair at the first one's Date cell, saying how many, of which dates. They are
     right records a coordinator keeps, so no entry is told of, and nobody is asked to act."""
-    kept = entries["reason"] == EARLIER_YEAR
-    if not kept.any():
+    chosen = entries[entries["reason"] == EARLIER_YEAR]
+    if chosen.empty:
         return []
-    keys = ["_file", "_sheet", "kind", "pair"]
-    chosen = entries.loc[kept, [*keys, "date"]]
-    dates = chosen.groupby(keys, sort=False)["date"].agg(["size", "min", "max"])  # in order of first entry
+    rows, groups = _first_of_groups(chosen, ["_file", "_sheet", "kind", "pair"], ENTRY_FINDING_COLUMNS)
     findings = []
-    firsts = kept.copy()
-    firsts[kept] = ~chosen[keys].duplicated()
-    for row, (n, first, last) in zip(_rows(entries, firsts), dates.itertuples(index=False)):
+    for row, (n, first, last) in zip(rows, groups["date"].agg(["size", "min", "max"]).itertuples(index=False)):
         dated = day_text(first) if first == last else f"{day_text(first)} to {day_text(last)}"
         what = ("entry", "a meeting") if n == 1 else ("entries", "meetings")
         findings.append(finding(
@@ -777,15 +775,22 @@ def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message
     if chosen.empty:
         return findings
     chosen = chosen.fillna({"candidate_id": "", "coach_id": ""})
-    keys = ["_file", "_sheet", "kind", "candidate_id", "coach_id"]
-    sizes = chosen.groupby(keys, sort=False, dropna=False, observed=True).size().to_numpy()  # in order of first entry
-    columns = [c for c in GROUPED_FINDING_COLUMNS if c in chosen.columns]
-    for first, size in zip(chosen.loc[~chosen.duplicated(keys), columns].to_dict("records"), sizes):
+    firsts, groups = _first_of_groups(chosen, ["_file", "_sheet", "kind", "candidate_id", "coach_id"],
+                                      GROUPED_FINDING_COLUMNS)
+    for first, size in zip(firsts, groups.size().to_numpy()):
         first["candidate_id"] = first["candidate_id"] or None
         first["coach_id"] = first["coach_id"] or None
         role = None if known is None else "candidate" if first["candidate_id"] not in known else "coach"
         findings.append(finding(rule, message(first, int(size)), fix=fix and fix(first), **_where(first, "id_col", role)))
     return findings
+
+
+def _first_of_groups(chosen: pd.DataFrame, keys: list[str],
+                     columns: Sequence[str]) -> tuple[list[dict], DataFrameGroupBy]:
+    """``chosen`` entries grouped by ``keys`` (a sheet and pair): the first entry of each group (a dict
+    of those of ``columns`` the entries have), and the groups, both in order of their first entries."""
+    firsts = chosen.loc[~chosen.duplicated(keys), [c for c in columns if c in chosen.columns]].to_dict("records")
+    return firsts, chosen.groupby(keys, sort=False, dropna=False, observed=True)
 
 
 def _repeated_places(entries: pd.DataFrame, repeats: np.ndarray, repeated: np.ndarray) -> dict[int, str]:
@@ -974,8 +979,7 @@ def _hidden_rows_text(hidden: pd.DataFrame) -> str:
     if len(rows) == 1:
         which, them = f"row {rows[0]} above it is hidden and holds {held}", "that row"
     else:
-        listed = (f"{', '.join(map(str, rows[:-1]))} and {rows[-1]}" if len(rows) <= 5
-                  else f"{', '.join(map(str, rows[:4]))} and {len(rows) - 4} more")
+        listed = _joined([str(row) for row in rows], "and") if len(rows) <= 5 else named_few(rows, str, first=4)
         which, them = f"rows {listed} above it are hidden and hold {held}", "those rows"
     return (f"{which}, which the run counts: a SUBTOTAL total (as in an Excel table's Total Row) leaves hidden "
             f"and filtered-out rows out, so the difference may be {them}")

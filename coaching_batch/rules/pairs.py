@@ -41,12 +41,12 @@ def pair_records(pairs: pd.DataFrame, *columns: str) -> list[dict]:
     return pairs[list(wanted)].to_dict("records")
 
 
-def named_few(items: list, words: Callable[[object], str], count: int | None = None) -> str:
-    """The first :data:`..settings.NAMED_PAIRS_IN_MESSAGE` of ``items`` in their ``words``, joined, and
-    how many more there are (`candidate 301 (…), candidate 302 (…) and 489 more`): a message naming
-    a coach's other pairs stays a few lines long however many the coach has. ``count``: how many
-    there are in all, where ``items`` holds only the first few."""
-    shown = items[:settings.NAMED_PAIRS_IN_MESSAGE]
+def named_few(items: list, words: Callable[[object], str], count: int | None = None, first: int | None = None) -> str:
+    """The ``first`` few of ``items`` (:data:`..settings.NAMED_PAIRS_IN_MESSAGE` unless given) in their
+    ``words``, joined, and how many more there are (`candidate 301 (…), candidate 302 (…) and 489 more`):
+    a message naming a coach's other pairs stays a few lines long however many the coach has.
+    ``count``: how many there are in all, where ``items`` holds only the first few."""
+    shown = items[:settings.NAMED_PAIRS_IN_MESSAGE if first is None else first]
     more = (len(items) if count is None else count) - len(shown)
     return ", ".join(map(words, shown)) + (f" and {more} more" if more else "")
 
@@ -174,10 +174,10 @@ def _id_hint(employee_id: str, known) -> tuple[str, str | None]:
         # "113 402", as the ID is printed in groups on a badge or a form: the roster's ID with spaces typed in it
         return (f" (the roster has {joined}: type the ID without the spaces in it)",
                 f"Type {joined}, the roster's ID, without spaces.")
-    if len(digits := _DIGITS.findall(employee_id)) == 1 and digits[0] in known:
+    if (beside := id_beside(employee_id)) is not None and beside in known:
         # "115764 (Oscar)", "ID 115764", "#115764": the roster's ID with something typed beside it
-        return (f" (the roster has {digits[0]}: type the ID alone, with no name or note beside it)",
-                f"Type {digits[0]}, the roster's ID, alone in the cell.")
+        return (f" (the roster has {beside}: type the ID alone, with no name or note beside it)",
+                f"Type {beside}, the roster's ID, alone in the cell.")
     if email := getattr(known, "emails", {}).get(employee_id.casefold()):
         # an employee's email typed for the ID
         return f" (the roster's email of employee {email}: type the ID {email})", f"Type {email}, the ID of the employee with this email."
@@ -189,6 +189,13 @@ def _id_hint(employee_id: str, known) -> tuple[str, str | None]:
         return (" (a number as Excel shows a long one, in scientific notation, whose last digits may be lost: type the whole ID as text)",
                 "Type the whole ID as text (format the cell as Text first): the number shown may have lost its last digits.")
     return "", None
+
+
+def id_beside(text: str) -> str | None:
+    """The one run of digits in ``text``, as an ID typed beside a name or a note (`115764 (Oscar)`,
+    `Kim Lee #200`); None when it holds none or several."""
+    digits = _DIGITS.findall(text)
+    return digits[0] if len(digits) == 1 else None
 
 
 _DIGITS = re.compile(r"\d+")
