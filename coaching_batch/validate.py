@@ -411,13 +411,14 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
 def _rows_left_out(frame: pd.DataFrame, table: Table, parsed: dict[str, values.Parsed], text: pd.DataFrame,
                    out: np.ndarray) -> pd.DataFrame | None:
     """A log's rows left out for a bad cell (``out``), as far as they can be read: where each came
-    from, its IDs and its duration (missing where blank or unreadable); the roster's, their IDs and
-    names (:data:`NAMED_TABLES`); None for another table."""
+    from, its IDs, its date and its duration (missing where blank or unreadable); the roster's, their
+    IDs and names (:data:`NAMED_TABLES`); None for another table."""
     if not (table.log or table.name in NAMED_TABLES):
         return None
     kept = {}
     for column in table.columns:
-        if column.type in ("id", "duration") or (table.name in NAMED_TABLES and column.name == "name"):
+        if (column.type in ("id", "duration") or (table.log and column.type == "date")
+                or (table.name in NAMED_TABLES and column.name == "name")):
             kept[column.name] = parsed[column.name].values[out] if column.name in parsed else text[column.name][out]
     for meta in META:
         kept[meta] = frame[meta][out]

@@ -421,6 +421,34 @@ def test_a_month_whose_only_entry_is_not_counted_has_no_meeting():
     assert len(findings) == 1 and names_month(findings[0].message, 2026, 5)
 
 
+def test_a_month_whose_meeting_is_left_out_for_a_bad_cell_says_which_entry_to_correct(tmp_path):
+    """The mentor logged May's meeting but left its Type of Contact blank: the row is left out
+    (CELL-REQUIRED), and "No meeting logged in 2026-05 … send in the mentor log" sent the coordinator
+    after a log already in hand. The finding names that entry and says to correct it; a month with
+    nothing logged keeps its wording."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(mentoring_roster())})
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows([{**mentoring_pair(), "program": MENTORING}])})
+    log = [[e["candidate_id"], e["coach_id"], dt.datetime.fromisoformat(e["date"]), e["contact_type"], 1, e["description"]]
+           for e in monthly_meetings(skip=("2026-07",))]
+    log[3][3] = None  # 2026-05-20, on row 5
+    write_workbook(inbox / "mentor log.xlsx", {"Log": [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration",
+                                                       "Description"], *log]})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    assert [(f.cell, f.message) for f in result.findings if f.rule == "CELL-REQUIRED"] == [
+        ("D5", "Coach Log: Type of Contact is required but the cell is empty")]
+    found_months = sorted((f.message, f.fix) for f in result.findings if f.rule == "LOG-MONTH-MISSING")
+    assert found_months == [
+        ("No meeting counted in 2026-05, a full month of the relationship (from the agreement of 2026-01-15): the mentor "
+         "log's entry of 2026-05-20 (row 5 of sheet 'Log' in mentor log.xlsx) is left out for an error of its own",
+         "Correct the mentor log's entry of 2026-05-20 (its own finding says which cell and how): the month's meeting "
+         "then counts."),
+        ("No meeting logged in 2026-07, a full month of the relationship (from the agreement of 2026-01-15)",
+         "Send in the mentor log for that month: every month of the relationship needs a logged meeting."),
+    ]
+
+
 def test_an_agreement_on_the_first_of_a_month_makes_that_month_full():
     result = mentoring(pairs=[mentoring_pair(agreement="2026-02-01")], log=monthly_meetings("2026-03", "2026-10"))
     findings = found(result, "LOG-MONTH-MISSING")

@@ -474,6 +474,27 @@ def test_an_id_typed_without_the_roster_s_letters_or_as_an_email_is_unknown_and_
         "not in the roster; 1 entry not counted"]
 
 
+def test_a_name_typed_for_an_id_is_unknown_and_its_finding_names_the_employee_s_id(policy):
+    """`Casey Coach` typed in a log's or an assignment's Coach ID: the coordinator sees Casey Coach in
+    the roster, so "not in the roster" alone does not tell what to fix; the finding says it is a name
+    and gives the employee's ID to type. A name two employees share gives no ID."""
+    employees = roster() + [employee("300", "Pat Twin", 20), employee("301", "Pat Twin", 20)]
+    cand, coach_rows = full_logs()
+    coach_rows += [coach_entry("2026-02-01", 60, coach="casey COACH"), coach_entry("2026-02-02", 60, coach="Pat Twin")]
+    result = run(policy, employees=employees, coach_log=coach_rows, candidate_log=cand,
+                 assignments=[assignment(), assignment(candidate="201", coach="Cory Coach")])
+    found = sorted((f.message, f.fix) for f in rules(result, "ID-UNKNOWN"))
+    assert found == [
+        ("Coach ID Cory Coach (a name, not an ID: the roster's Cory Coach is employee 101) on the assignment is not in the roster",
+         "Type 101, the employee ID of Cory Coach in the roster, in place of the name."),
+        ("Coach ID Pat Twin on the coach log, not in the roster; 1 entry not counted",
+         "Correct the ID or name, or add the employee to the roster."),
+        ("Coach ID casey COACH (a name, not an ID: the roster's Casey Coach is employee 100) on the coach log, not in the roster; "
+         "1 entry not counted",
+         "Type 100, the employee ID of Casey Coach in the roster, in place of the name."),
+    ]
+
+
 def test_an_id_typed_in_another_case_or_with_a_dash_is_unknown_and_its_finding_names_the_roster_id(policy):
     """`e-0200` or `E–0200` (Word's en dash) for the roster's `E-0200`: SPEC §3 compares IDs as text, so
     it is unknown; the finding said only "not in the roster", where the coordinator sees the same ID."""

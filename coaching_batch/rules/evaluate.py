@@ -94,7 +94,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     findings += pair_findings
     pairs = _with_periods(pairs, programs, as_of)
     known = RosterIds(tables["employees"]["employee_id"], tables.set_aside, tables.assignments_aside,
-                      roster_emails(tables["employees"]))
+                      roster_emails(tables["employees"]), tables["employees"])
 
     entries = logs.log_entries(tables)
     large = len(entries) >= settings.PARALLEL_ROWS  # then part of the work below is done by forked copies

@@ -62,11 +62,11 @@ def log_entries(tables: Tables) -> pd.DataFrame:
 
 def rows_left_out(tables: Tables) -> pd.DataFrame:
     """Both logs' rows that validation left out for a bad cell, as a `Total Hours` footer counts them
-    (see :func:`check_footers`): where each came from, its kind, its pair (named above the table too)
-    and its duration (missing where blank or unreadable)."""
+    (see :func:`check_footers`): where each came from, its kind, its pair (named above the table too),
+    its date and its duration (missing where blank or unreadable)."""
     parts = [tables.left_out[kind].assign(kind=kind) for kind in LOG_KINDS if kind in tables.left_out]
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"_src": pd.Series(dtype=np.int64)})
-    for column in ("_file", "_sheet", "_row", "kind", "candidate_id", "coach_id", "duration"):
+    for column in ("_file", "_sheet", "_row", "kind", "candidate_id", "coach_id", "date", "duration"):
         if column not in rows:
             rows[column] = None
     for role in ("candidate", "coach"):

@@ -197,6 +197,7 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
     if not rules.require_monthly_log:
         return judgement
     logged = set(zip(meetings["pair"], meetings["month"]))
+    aside = _meetings_left_out(pairs, context)
     as_of = context.as_of
     for i, pair in zip(pairs.index, pair_records(pairs, "window_start", "window_end", "status", "completion_date")):
         start, end = pair["window_start"], pair["window_end"]
@@ -207,8 +208,31 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
         last = _month_number(end + pd.Timedelta(days=1)) - 1  # the last month that ends by `end`
         for month in range(first, last + 1):
             if (i, month) not in logged:
-                judgement.findings.append(pair_finding("LOG-MONTH-MISSING", pair,
-                    f"No meeting logged in {_month_text(month)}, a full month of the relationship "
-                    f"(from the agreement of {day_text(start)})", topic=_month_text(month),
-                    fix=f"Send in the {log} for that month: every month of the relationship needs a logged meeting."))
+                message = (f"No meeting logged in {_month_text(month)}, a full month of the relationship "
+                           f"(from the agreement of {day_text(start)})")
+                fix = f"Send in the {log} for that month: every month of the relationship needs a logged meeting."
+                if (left := aside.get((i, month))) is not None:
+                    message = (message.replace("logged", "counted", 1)
+                               + f": the {log}'s entry of {day_text(left['date'])} (row {left['_row']} of sheet "
+                                 f"'{left['_sheet']}' in {left['_file']}) is left out for an error of its own")
+                    fix = (f"Correct the {log}'s entry of {day_text(left['date'])} (its own finding says which cell "
+                           f"and how): the month's meeting then counts.")
+                judgement.findings.append(pair_finding("LOG-MONTH-MISSING", pair, message, topic=_month_text(month), fix=fix))
     return judgement
+
+
+def _meetings_left_out(pairs: pd.DataFrame, context: Context) -> dict[tuple[int, int], dict]:
+    """(pair, month number) → the first of the pair's coach-log rows dated in that month that
+    validation left out for a bad cell (a missing Type of Contact, an unreadable duration): a month
+    with one had a meeting logged, which the coordinator is told to correct rather than send in."""
+    if context.tables.left_out.get("coach_log") is None:
+        return {}
+    from .logs import rows_left_out  # here: the log rules import this module's fixes
+    rows = rows_left_out(context.tables)  # a paper log's rows with the IDs of its labels
+    rows = rows[(rows["kind"] == "coach_log") & rows["date"].notna()]
+    by_ids = {(c, m): i for i, c, m in zip(pairs.index, pairs["candidate_id"], pairs["coach_id"])}
+    found: dict[tuple[int, int], dict] = {}
+    for row in rows[["candidate_id", "coach_id", "date", "_file", "_sheet", "_row"]].to_dict("records"):
+        if (i := by_ids.get((row["candidate_id"], row["coach_id"]))) is not None:
+            found.setdefault((i, _month_number(pd.Timestamp(row["date"]))), row)
+    return found

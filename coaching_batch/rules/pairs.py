@@ -58,19 +58,22 @@ class RosterIds(frozenset):
     """The roster's employee IDs, and ``set_aside``: those whose roster row was left out for a bad
     cell → where that cell is; ``assignments_aside``: the pairs (candidate ID, coach ID) whose
     assignment row was left out so (see :class:`..validate.Tables`); ``emails``: the roster's
-    emails (case-folded) → their employee's ID, for an email typed for an ID."""
+    emails (case-folded) → their employee's ID, for an email typed for an ID; ``employees``: the
+    roster, whose names (see :meth:`names`) tell a name typed for an ID."""
 
     set_aside: dict[str, str]
     assignments_aside: dict[tuple[str, str], str]
     emails: dict[str, str]
 
     def __new__(cls, ids, set_aside: dict[str, str] | None = None,
-                assignments_aside: dict[tuple[str, str], str] | None = None, emails: dict[str, str] | None = None):
+                assignments_aside: dict[tuple[str, str], str] | None = None, emails: dict[str, str] | None = None,
+                employees: pd.DataFrame | None = None):
         known = super().__new__(cls, ids)
         known.set_aside = set_aside or {}
         known.assignments_aside = assignments_aside or {}
         known.emails = emails or {}
-        known._prefixed = known._folded = None
+        known._employees = employees
+        known._prefixed = known._folded = known._names = None
         known.hints = {}  # an unknown ID → what its finding adds (see id_hint), worked out once per ID
         return known
 
@@ -87,6 +90,21 @@ class RosterIds(frozenset):
         if self._prefixed is None:
             self._prefixed = self._only_one(lambda employee_id: (found := _PREFIXED_ID.fullmatch(employee_id)) and found["digits"])
         return self._prefixed
+
+    def names(self) -> dict[str, tuple[str, str]]:
+        """The roster's names as they are compared (:func:`..values.name_keys`) → (the employee's ID,
+        the name as the roster has it), for the names of one employee only: worked out once, when an
+        unknown ID is first told."""
+        if self._names is None:
+            employees = self._employees
+            if employees is None or "name" not in employees:
+                self._names = {}
+            else:
+                named = pd.DataFrame({"key": values.name_keys(employees["name"]), "id": employees["employee_id"].astype(str),
+                                      "name": employees["name"].astype(str)}).dropna()
+                single = named.drop_duplicates("key", keep=False)
+                self._names = dict(zip(single["key"], zip(single["id"], single["name"])))
+        return self._names
 
     def _only_one(self, key_of: Callable[[str], str | None]) -> dict[str, str]:
         """``key_of`` each ID (None: it has none) → the ID, for the keys of one ID only."""
@@ -181,6 +199,11 @@ def _id_hint(employee_id: str, known) -> tuple[str, str | None]:
     if email := getattr(known, "emails", {}).get(employee_id.casefold()):
         # an employee's email typed for the ID
         return f" (the roster's email of employee {email}: type the ID {email})", f"Type {email}, the ID of the employee with this email."
+    if isinstance(known, RosterIds) and (named := known.names().get(values.name_keys(pd.Series([employee_id])).iloc[0])):
+        # "Kim Park" typed where the employee's ID goes
+        employee, name = named
+        return (f" (a name, not an ID: the roster's {name} is employee {employee})",
+                f"Type {employee}, the employee ID of {name} in the roster, in place of the name.")
     if isinstance(known, RosterIds) and (folded := known.folded().get(id_folded(employee_id))):
         # "e-0123" or "E–0123" (an en dash, as Word gives it) for the roster's "E-0123"
         return f" (the roster has {folded}: type the ID as the roster has it)", f"Type {folded}, the roster's ID, as the roster has it."
@@ -545,7 +568,7 @@ def build_pairs(tables: Tables, programs: Programs) -> tuple[pd.DataFrame, list[
             candidate_id=row["candidate_id"], coach_id=row["coach_id"], program=row["program"]))
     cells = tables.cells(pairs, "candidate_id")
     coach_cells = tables.cells(pairs, "coach_id")
-    known = RosterIds(employees.index, tables.set_aside, emails=roster_emails(tables["employees"]))
+    known = RosterIds(employees.index, tables.set_aside, emails=roster_emails(tables["employees"]), employees=tables["employees"])
     for i, row in enumerate(pairs[["candidate_id", "coach_id", "program", "known_program", "_file", "_sheet"]].to_dict("records")):
         for role, key, cell in (("Candidate", "candidate_id", cells.iloc[i]), ("Coach", "coach_id", coach_cells.iloc[i])):
             if row[key] not in known:
