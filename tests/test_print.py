@@ -181,6 +181,10 @@ def test_progress_sheet_charts_hours_against_minimums_and_days_left(several):
     # Mentoring has no hour minimum: a days-left chart only, for its one active pair (row 3)
     mentoring = parts["xl/charts/chart3.xml"]
     assert "<c:lineChart>" not in mentoring and "'Progress Data'!$H$3" in mentoring
+    # each in its program's words: the mentoring relationship has an end, not a deadline
+    assert "days left to the deadline" in parts["xl/charts/chart2.xml"]
+    assert "Supporting Services Mentoring: days left to the end of the relationship" in mentoring
+    assert "Days left to the end of the relationship" in mentoring and "deadline" not in mentoring
     # the charts are drawn on the Progress sheet (the workbook's second)
     assert "drawing1.xml" in parts["xl/worksheets/_rels/sheet2.xml.rels"]
     assert parts["xl/drawings/_rels/drawing1.xml.rels"].count("charts/chart") == 3
