@@ -233,6 +233,9 @@ class Reading:
 PERIOD_END_LABELS = {"window": "Deadline", "relationship": "Relationship ends", "commitment": "Commitment ends"}
 # the same once that day is before the as-of date (a deadline is one, passed or not)
 PERIOD_ENDED_LABELS = {"window": "Deadline", "relationship": "Relationship ended", "commitment": "Commitment ended"}
+# and in a sentence: "days left to the end of the relationship"
+PERIOD_END_NAMES = {"window": "the deadline", "relationship": "the end of the relationship",
+                    "commitment": "the end of the commitment"}
 
 
 # Section name → settings. A window section says how a pair's period is measured: exactly one per program.
@@ -291,6 +294,11 @@ class Policy:
     def period_ended_label(self) -> str:
         """:attr:`period_end_label` for an end date before the as-of date ("Relationship ended")."""
         return PERIOD_ENDED_LABELS.get(self.window_section, "Deadline")
+
+    @property
+    def period_end_name(self) -> str:
+        """:attr:`period_end_label` in a sentence ("days left to the end of the relationship")."""
+        return PERIOD_END_NAMES.get(self.window_section, "the deadline")
 
     @property
     def words(self) -> Words:

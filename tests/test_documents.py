@@ -145,6 +145,20 @@ def test_a_mentoring_certificate_speaks_of_mentor_and_mentee_not_coach_and_candi
     assert "coach" not in text.replace("Coaching Coordinator", "")
 
 
+def test_a_mentoring_certificates_notes_speak_of_mentor_and_mentee_as_it_does(weeks, tmp_path):
+    """The notes to check a certificate name its values as the certificate does: a mentoring
+    certificate's long mentor name and the letters of the mentee's name the font lacks were noted as
+    "the coach name" and "the candidate name"."""
+    result = with_hard_names(weeks["first"])
+    certificates = result.certificates[result.certificates["candidate_id"] == KEVIN_TRAN]
+    write_certificates(dataclasses_replace(result, certificates=certificates), tmp_path)
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    file = Path(certificates.iloc[0]["file"]).name
+    assert f"- {file}: the mentor name of 297 characters: shortened here to the first 120\n" in notes
+    assert f"- {file}: 3 characters of the mentee name (U+738B, U+82B3, U+1F642) cannot be printed" in notes
+    assert "the coach" not in notes and "the candidate" not in notes
+
+
 def test_a_missing_supervisor_is_addressed_plainly_and_listed_for_the_coordinator(weeks):
     result, out = weeks["first"], weeks["out"]
     calvin = result.certificates.set_index("candidate_id").loc[CALVIN_REESE]
@@ -351,6 +365,26 @@ def test_a_paying_programs_payment_forms_speak_its_words_as_its_certificates_do(
         assert page.startswith("Mentoring Log summary") and "Mentor " in page and "Mentee " in page and "mentor-log entries" in page
     assert not [text for text in (request, summary, documentation) if "oach" in text.replace("coaching batch run", "")
                 .replace("ITSS Technical Advancement Skills Coaching", "")]
+
+
+def test_a_paying_programs_payment_form_notes_speak_its_words(weeks, tmp_path):
+    """A stipend-paying program that speaks of mentor and mentee: the notes to check its Request for
+    Payment name a long name or ID as the form does ("the mentor name", "the mentee ID"), not as
+    "the coach name" and "the candidate ID"."""
+    from coaching_batch.policy import Words
+
+    result = weeks["first"]
+    policy = result.programs["itss-coaching"]
+    words = Words(coach="mentor", candidate="mentee", activity="mentoring")
+    pairs = result.pairs.copy()
+    pairs["coach_name"] = "Maximiliana " * 11 + "Featherstone"  # 144 characters
+    pairs["candidate_id"] = "7" * 50
+    write_payment_requests(dataclasses_replace(result, pairs=pairs, programs={**result.programs, "itss-coaching": dataclasses_replace(
+        policy, sections={**policy.sections, "words": words})}), tmp_path)
+    notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
+    assert "the mentor name of 144 characters: shortened here to the first 120" in notes
+    assert "the mentee ID of 50 characters: shortened here to the first 40" in notes
+    assert "the coach" not in notes and "the candidate" not in notes
 
 
 def test_a_programs_long_word_on_a_form_wraps_within_its_label_clear_of_the_value(weeks, tmp_path):
@@ -705,7 +739,8 @@ def test_names_a_font_lacks_and_very_long_goals_and_names_never_break_a_certific
         assert 0 <= x <= 792 and 0 <= y <= 612  # every line of text on the page
     notes = (tmp_path / "Check before sending.txt").read_text(encoding="utf-8-sig")
     assert "U+738B, U+82B3, U+1F642" in notes and "write them in by hand" in notes
-    assert "shortened" in notes  # the goal of thousands of characters
+    # the goal of thousands of characters, in a sentence that reads right whatever the value is called
+    assert re.search(r"\n- 0\.pdf: the goals of \d,\d{3} characters: shortened here to the first 600\n", notes)
 
 
 def test_a_right_to_left_name_is_not_printed_backwards_but_marked_and_noted(weeks, tmp_path):

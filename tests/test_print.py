@@ -4,13 +4,14 @@ Progress charts (read from the xlsx parts: openpyxl reads charts poorly) and the
 from __future__ import annotations
 
 import re
+from datetime import datetime
 import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from coaching_batch.model import PAIR_COLUMNS, PAYMENT_COLUMNS
+from coaching_batch.model import CERTIFICATE_COLUMNS, COACH_COLUMNS, PAIR_COLUMNS, PAYMENT_COLUMNS
 from coaching_batch.reports import write_outputs
 from coaching_batch.reports.ledger_export import write_ledger_payments
 from coaching_batch.reports.payments import write_payments
@@ -180,6 +181,10 @@ def test_progress_sheet_charts_hours_against_minimums_and_days_left(several):
     # Mentoring has no hour minimum: a days-left chart only, for its one active pair (row 3)
     mentoring = parts["xl/charts/chart3.xml"]
     assert "<c:lineChart>" not in mentoring and "'Progress Data'!$H$3" in mentoring
+    # each in its program's words: the mentoring relationship has an end, not a deadline
+    assert "days left to the deadline" in parts["xl/charts/chart2.xml"]
+    assert "Supporting Services Mentoring: days left to the end of the relationship" in mentoring
+    assert "Days left to the end of the relationship" in mentoring and "deadline" not in mentoring
     # the charts are drawn on the Progress sheet (the workbook's second)
     assert "drawing1.xml" in parts["xl/worksheets/_rels/sheet2.xml.rels"]
     assert parts["xl/drawings/_rels/drawing1.xml.rels"].count("charts/chart") == 3
@@ -320,3 +325,36 @@ def test_a_long_program_title_wraps_on_both_summaries_instead_of_running_off_the
     row = next(r for r in range(1, report.max_row + 1) if report.cell(r, 2).value == long_title)
     assert report.cell(row, 2).alignment.wrap_text and report.row_dimensions[row].height >= 2 * 15
     assert f"B{row}:E{row}" in {str(r) for r in report.merged_cells.ranges}  # the width of the counts below
+
+
+def test_a_text_after_a_date_or_number_never_prints_against_it(tmp_path, policy):
+    """A right-aligned date or number and a left-aligned text after it printed as one word
+    ("2026-07-24Alexandros …" on the Certificates sheet, "2009-09-21Meeting" and "2023-10-18Yes" on the
+    Coaches sheet, "2026-11-20certificates/…" beside a PDF name long enough to wrap): every such text is
+    indented clear of it, on every sheet of the three workbooks."""
+    long_file = "certificates/Alexandros Konstantinopoulou - support-mentoring - CERT-0123456789AB.pdf"
+    certificates = pd.DataFrame([
+        {"program": MENTORING, "candidate_id": "3001", "candidate_name": "Mia Ford", "coach_id": "4001",
+         "coach_name": "Sam Osei", "completion_date": pd.Timestamp("2026-11-03"),
+         "send_to": "Αλέξανδρος Παπαδόπουλος (supervisor, 5001)", "copies_to": "Mia Ford (mentee); Sam Osei (mentor)",
+         "certificate_id": "CERT-0123456789AB", "issued_on": pd.Timestamp("2026-11-20"), "file": long_file},
+    ], columns=CERTIFICATE_COLUMNS)
+    coaches = pd.DataFrame([
+        {"program": "itss-coaching", "coach_id": "2001", "coach_name": "Grace Kim", "grade": 25,
+         "hire_date": pd.Timestamp("2009-09-21"), "pgs_status": "Meeting", "coach_training_date": pd.Timestamp("2023-10-18"),
+         "recommendations_complete": True, "qualified": True},
+    ], columns=COACH_COLUMNS)
+    write_outputs(programs_result(policy, certificates=certificates, coaches=coaches), tmp_path)
+    against = []
+    for name in WORKBOOKS:
+        for sheet in openpyxl.load_workbook(tmp_path / name).worksheets:
+            for row in sheet.iter_rows(min_row=2):
+                for before, cell in zip(row, row[1:]):
+                    right_aligned = (isinstance(before.value, (int, float, datetime)) and not isinstance(before.value, bool)
+                                     and before.alignment.horizontal in (None, "general", "right"))
+                    left_aligned = isinstance(cell.value, str) and cell.alignment.horizontal in (None, "general", "left")
+                    if right_aligned and left_aligned and not cell.alignment.indent:
+                        against.append((name, sheet.title, cell.coordinate, before.value, cell.value))
+    assert against == [], "\n".join(map(str, against))
+    certificate = openpyxl.load_workbook(tmp_path / "results.xlsx")["Certificates"]
+    assert [c.value for c in certificate[2]][-1] == long_file and certificate["K2"].alignment.wrap_text  # still wraps

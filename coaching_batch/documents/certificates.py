@@ -132,7 +132,7 @@ def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float]
     in the frame; only a text that runs past the frame is noted as too long (its end is cut off).
     Each distinct line's height is measured once per document (``pdf.measured``): a template's fixed
     lines once per run, only the filled-in ones per certificate."""
-    values = {key: _printable(pdf, key, value) for key, value in raw.items()}
+    values = {key: _printable(pdf, key, value, _what(key, raw)) for key, value in raw.items()}
     if not values["supervisor_name"]:
         values["supervisor_name"] = NO_SUPERVISOR.format(candidate=values["candidate_role"])
         given = values.pop("supervisor_on_file")  # a Supervisor ID no employee of the roster has
@@ -169,10 +169,19 @@ def _draw(pdf: Document, lines, raw: dict[str, object], fit: tuple[float, float]
     return scale, height
 
 
-def _printable(pdf: Document, key: str, value: object) -> str:
+def _printable(pdf: Document, key: str, value: object, what: str) -> str:
     if key.endswith("_name"):
-        return pdf.printable(value, limit=120, what=f"the {key.replace('_', ' ')}") if text_of(value) else ""
-    return pdf.printable(value, what=f"the {key.replace('_', ' ')}")
+        return pdf.printable(value, limit=120, what=what) if text_of(value) else ""
+    return pdf.printable(value, what=what)
+
+
+def _what(key: str, raw: dict[str, object]) -> str:
+    """How a note names the value of placeholder ``key``: in the program's words, as the certificate
+    does ("the mentor name", "the mentee ID"); the role words themselves by their own names."""
+    role, _, rest = key.partition("_")
+    if role in ("coach", "candidate") and rest != "role":
+        return f"the {text_of(raw[f'{role}_role'])} {rest.replace('_', ' ')}"
+    return f"the {key.replace('_', ' ')}"
 
 
 def _blocks(lines: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:

@@ -102,19 +102,20 @@ def _footer(pdf: Document, result: RunResult, pair: dict) -> tuple[str, ...]:
     """What every page's footer says before its number, so that a page parted from the first is still
     matched to its payment: the Payment ID, then the coach and the candidate, as far as they fit.
     Made once the pages are drawn, so that a name's note keeps its place among the pages' notes."""
-    words = _printed_words(pdf, result, pair["program"])
+    words, named = _printed_words(pdf, result, pair["program"]), _words(result, pair["program"])
     return (f"Payment ID {pdf.printable(pair['payment_id'], limit=_ID_CHARS, what='the Payment ID')}",
-            f"{_capital(words.coach)} {_named_with_id(pdf, pair, 'coach')}",
-            f"{_capital(words.candidate)} {_named_with_id(pdf, pair, 'candidate')}")
+            f"{_capital(words.coach)} {_named_with_id(pdf, pair, 'coach', named.coach)}",
+            f"{_capital(words.candidate)} {_named_with_id(pdf, pair, 'candidate', named.candidate)}")
 
 
 _ID_CHARS = 40  # an ID printed in a document is cut to this many characters (with a note)
 
 
-def _named_with_id(pdf: Document, pair: dict, role: str) -> str:
-    """The pair's coach or candidate (``role``) as a document names them: `Kim Lee (ID 200004)`."""
-    return (f"{pdf.name(pair[f'{role}_name'], f'the {role} name')} "
-            f"(ID {pdf.printable(pair[f'{role}_id'], limit=_ID_CHARS, what=f'the {role} ID')})")
+def _named_with_id(pdf: Document, pair: dict, role: str, word: str) -> str:
+    """The pair's coach or candidate (``role``) as a document names them: `Kim Lee (ID 200004)`; a note
+    about either names it by the program's ``word`` for that role ("the mentor name")."""
+    return (f"{pdf.name(pair[f'{role}_name'], f'the {word} name')} "
+            f"(ID {pdf.printable(pair[f'{role}_id'], limit=_ID_CHARS, what=f'the {word} ID')})")
 
 
 def _banner(result: RunResult) -> str | None:
@@ -129,19 +130,19 @@ def _request_page(pdf: Document, result: RunResult, pair: dict, log: Log) -> Non
     """The seed's Coaching Request for Payment, filled in, in the program's words (a mentoring
     program's reads "Mentoring Request for Payment", "Mentor Name", "while mentoring …")."""
     policy = result.programs.get(pair["program"])
-    words = _printed_words(pdf, result, pair["program"])
+    words, named = _printed_words(pdf, result, pair["program"]), _words(result, pair["program"])
     title = policy.title if policy is not None else pair["program"]
     minimum = policy.hours.coach_contact_minimum if policy is not None else None
-    coach = pdf.name(pair["coach_name"], "the coach name")  # named as on the summary page: one note for both
-    candidate = pdf.name(pair["candidate_name"], "the candidate name")
+    coach = pdf.name(pair["coach_name"], f"the {named.coach} name")  # named as on the summary page: one note for both
+    candidate = pdf.name(pair["candidate_name"], f"the {named.candidate} name")
     start, end = day(pair["coaching_from"]), day(pair["coaching_to"])  # the period the payment sheet will state
     pdf.add_page()
     pdf.paragraph(pdf.printable(title, what="the program title"), 12, bold=True, align="C")
     pdf.paragraph(f"{_capital(words.activity)} Request for Payment", 20, bold=True, align="C")
     pdf.ln(8)
     pdf.labelled(f"{_capital(words.coach)} Name", coach, label_width=55)
-    pdf.labelled("Employee ID Number", pdf.printable(pair["coach_id"], limit=_ID_CHARS, what="the coach ID"), label_width=55)
-    pdf.labelled(_capital(words.candidate), f"{candidate} (ID {pdf.printable(pair['candidate_id'], limit=_ID_CHARS, what='the candidate ID')})", label_width=55)
+    pdf.labelled("Employee ID Number", pdf.printable(pair["coach_id"], limit=_ID_CHARS, what=f"the {named.coach} ID"), label_width=55)
+    pdf.labelled(_capital(words.candidate), f"{candidate} (ID {pdf.printable(pair['candidate_id'], limit=_ID_CHARS, what=f'the {named.candidate} ID')})", label_width=55)
     pdf.ln(6)
     hours = (f"a minimum of {count_text(minimum, 'contact hour')}" if minimum  # none, or 0 under an hourly schedule: the hours logged
              else f"{hours_text(log.total)} contact hours")
@@ -162,7 +163,7 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, sub
     """The coach's counted log entries (date, type of contact, duration) and their total, in the
     program's words ("Mentoring Log summary", "Mentor", "Mentee")."""
     policy = result.programs.get(pair["program"])
-    words = _printed_words(pdf, result, pair["program"])
+    words, named = _printed_words(pdf, result, pair["program"]), _words(result, pair["program"])
     # The period as the payment sheet states it (rules/evaluate.py works it out once for both).
     start, end = ((day(pair["coaching_from"]), day(pair["coaching_to"])) if payment is None
                   else (day(payment["start_date"]), day(payment["end_date"])))
@@ -173,8 +174,8 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, sub
     pdf.ln(3)
     facts = [
         ("Program", pdf.printable(policy.title if policy is not None else pair["program"], what="the program title")),
-        (_capital(words.coach), _named_with_id(pdf, pair, "coach")),
-        (_capital(words.candidate), _named_with_id(pdf, pair, "candidate")),
+        (_capital(words.coach), _named_with_id(pdf, pair, "coach", named.coach)),
+        (_capital(words.candidate), _named_with_id(pdf, pair, "candidate", named.candidate)),
         ("Period", f"{start or 'not recorded'} to {end or 'not recorded'}"),
     ]
     completed = pair.get("completion_date")

@@ -224,7 +224,7 @@ class Document(FPDF):
         glyphs replaced by the replacement mark and text past ``limit`` shortened (each with a note)."""
         text, length, missing = _clean(text_of(value), limit)
         if length > limit:
-            self.note(f"{what} of {length:,} characters is shortened to its first {limit:,} here")
+            self.note(f"{what} of {length:,} characters: shortened here to the first {limit:,}")
         if missing:
             codes = ", ".join(f"U+{code:04X}" for code in missing)
             many = len(missing) > 1

@@ -50,8 +50,7 @@ def write_ledger_payments(payments: pd.DataFrame, path: Path, *, since: date | N
     frame["status"] = frame["status"].str.capitalize()
     with atomic_path(path) as temp:
         workbook = open_workbook(temp)
-        sheet = write_table(workbook, Formats(workbook), "Payments", frame, LEDGER_PAYMENT_COLUMNS,
-                            indent_after_numbers=True)  # the Program after Issued On printed as "2026-11-20itss-coaching"
+        sheet = write_table(workbook, Formats(workbook), "Payments", frame, LEDGER_PAYMENT_COLUMNS)
         make_printable(sheet, export_title(since, until, coach_id), as_of=as_of)
         workbook.close()
     return Path(path)

@@ -85,7 +85,7 @@ def write_payments(result: RunResult, path: Path) -> None:
         if column.key == "amount":  # as wide as the total too, printed bold: a larger total showed ####
             width = column_width(column, [*values, total]) + 1
         # text right of a right-aligned amount, indented clear of it (it printed as "$300.00itss-coaching")
-        indented = indented_after_number(PAYMENT_SHEET, col, values, width)
+        indented = indented_after_number(PAYMENT_SHEET, col)
         if indented:
             width += INDENT_WIDTH
         if write_fitted_column(sheet, formats, col, column, values, width, indent=indented):  # a name too long for the widest column

@@ -267,6 +267,7 @@ class ProgressBlock:
     coach_contact_minimum: float | None
     hours_series: tuple[str, ...]  # "candidate_hours", "coach_contact_hours": the ones worth drawing
     deadlines: bool  # some pair has a deadline
+    period_end: str = "the deadline"  # what the program calls it: "the end of the relationship"
 
     @property
     def minimums(self) -> bool:
@@ -324,7 +325,7 @@ def progress_frame(result: RunResult) -> tuple[pd.DataFrame, list[ProgressBlock]
                        if minimum is not None or mine[key].fillna(0).gt(0).any())
         blocks.append(ProgressBlock(name, policy.title or name, first, len(mine), candidate_minimum, coach_minimum,
                                     series if candidate_minimum is not None or coach_minimum is not None else (),
-                                    deadlines))
+                                    deadlines, policy.period_end_name))
         parts.append(mine)
         first += len(mine)
     shown = pd.concat(parts) if parts else frame.iloc[:0]
@@ -443,10 +444,10 @@ def _days_chart(workbook, block: ProgressBlock, frame: pd.DataFrame, first: int,
     days = frame["days_left"].iloc[first - 1: first - 1 + count].tolist()
     points = [{"fill": {"color": OVERDUE_COLOUR}} if day == day and day is not None and day < 0 else None
               for day in days]
-    chart.add_series({"name": "Days left to the deadline", "categories": _data_range("label", first, count),
+    chart.add_series({"name": f"Days left to {block.period_end}", "categories": _data_range("label", first, count),
                       "values": _data_range("days_left", first, count), "fill": {"color": DAYS_COLOUR},
                       "points": points if any(points) else None, "gap": 60})
-    chart.set_title({"name": f"{block.title}: days left to the deadline ({span})", "name_font": {"size": 10}})
+    chart.set_title({"name": f"{block.title}: days left to {block.period_end} ({span})", "name_font": {"size": 10}})
     chart.set_y_axis({"name": "Days", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"num_font": {"rotation": -45, "size": 8}, "label_position": "low"})
     chart.set_legend({"none": True})

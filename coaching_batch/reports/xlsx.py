@@ -61,6 +61,7 @@ TEXT, LONG_TEXT, DATE, HOURS, MONEY, INTEGER, COUNT, YES_NO = (
 )
 NUMBER_KINDS = {HOURS, MONEY, INTEGER, COUNT}
 RIGHT_ALIGNED = (DATE, *NUMBER_KINDS)  # the kinds a cell shows at its right edge
+LEFT_ALIGNED = (TEXT, LONG_TEXT, YES_NO)  # and at its left edge
 INDENT_WIDTH = 2  # characters: a text column indented clear of the number before it is that much wider
 
 
@@ -368,13 +369,12 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
 @collection_paused()  # add_table and the cells make hundreds of thousands of objects
 def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd.DataFrame,
                 columns: Sequence[Column], *, severity_key: str | None = None,
-                settled: tuple[str, str] | None = None, table_name: str | None = None,
-                indent_after_numbers: bool = False) -> Worksheet:
+                settled: tuple[str, str] | None = None, table_name: str | None = None) -> Worksheet:
     """A sheet holding ``frame`` as a real Excel table: styled header with filters, frozen header row,
     typed cells and fitted widths. With ``severity_key``, rows whose severity is error or warning are
     highlighted, except those ``settled`` names (a column's key and the value that settles a row, such
-    as a Resolved status): they are greyed. With ``indent_after_numbers``, a text column right of a date
-    or number is indented clear of it (:func:`indented_after_number`). An empty frame gives the header
+    as a Resolved status): they are greyed. A text column right of a date or number is indented clear
+    of it (:func:`indented_after_number`). An empty frame gives the header
     and one blank row (the least an Excel table holds).
     """
     sheet = workbook.add_worksheet(sheet_name)
@@ -391,7 +391,7 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
     for col, column in enumerate(columns):
         values = column_values(frame, column)
         width = column_width(column, values)
-        indent = indent_after_numbers and indented_after_number(columns, col, values, width)
+        indent = indented_after_number(columns, col)
         if write_fitted_column(sheet, formats, col, column, values, width + (INDENT_WIDTH if indent else 0), indent=indent):
             wrapped.append((col, values))
     set_header_height(sheet, 0, columns)
@@ -504,14 +504,12 @@ def write_fitted_column(sheet: Worksheet, formats: Formats, col: int, column: Co
     return wraps
 
 
-def indented_after_number(columns: Sequence[Column], col: int, values: Sequence[Any], width: float) -> bool:
-    """Whether text column ``col`` (its ``values`` fitted to ``width``) comes right after a right-aligned
-    date or number and is indented clear of it: the two printed as one word ("$300.00itss-coaching",
-    "2026-11-20itss-coaching"). A long message is indented as it wraps; a short text is not when too
-    long for its column (it wraps at the column's edge instead)."""
-    column = columns[col]
-    return (col > 0 and columns[col - 1].kind in RIGHT_ALIGNED
-            and (column.kind == LONG_TEXT or column.kind == TEXT and not overflows(column, values, width)))
+def indented_after_number(columns: Sequence[Column], col: int) -> bool:
+    """Whether column ``col`` is a text (or Yes/No) column right after a right-aligned date or number,
+    indented clear of it: the two printed as one word ("$300.00itss-coaching", "2026-07-24Alexandros",
+    "2023-10-18Yes"). A text too long for its column is indented too, on each line it wraps onto
+    ("2026-11-20certificates/…" printed as one)."""
+    return col > 0 and columns[col - 1].kind in RIGHT_ALIGNED and columns[col].kind in LEFT_ALIGNED
 
 
 def column_width(column: Column, values: Sequence[Any]) -> float:
