@@ -1685,6 +1685,35 @@ def test_an_entry_inserted_above_a_wrong_total_hours_leaves_its_mismatch_open_si
         ("C8", "Total Hours says 2.00 h but the entries add up to 4.00 h", "Open", dt.datetime(2026, 11, 20), 7)]
 
 
+@pytest.mark.parametrize("edit", ["rows inserted", "workbooks renamed"])
+def test_a_duplicate_entry_whose_row_or_workbook_moved_stays_open_since_it_was_first_seen(tmp_path, edit):
+    """A coach log entry typed in two workbooks: LOG-DUPLICATE at the second, its message naming where
+    the first is (`repeats the entry at A2 of sheet 'Alicia Brooks' in …`). A row inserted at the top
+    of each sheet moves both, and next year's names for the workbooks change the name the message
+    quotes: the duplicate is the same, Open since week 1, not Resolved and New."""
+    inbox = small_inbox(tmp_path)
+    first, second = inbox / "Coach Log - Jordan Reyes (extra).xlsx", inbox / "Coach Log - Jordan Reyes (extra) 2.xlsx"
+    pair = {"candidate_id": "113402", "coach_id": "104233"}
+    call = {**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a call"}
+    other = {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Phone", "duration": 1.0, "description": "b"}
+    write_workbook(first, {"Alicia Brooks": coach_log_rows([other, call])})
+    write_workbook(second, {"Alicia Brooks": coach_log_rows([call])})
+    week1 = find(exception_rows(out_folder(run_week(inbox, WEEK1))), "LOG-DUPLICATE")
+    assert [(r["File"], r["Cell"], r["Status"]) for r in week1] == [(second.name, "A2", "New")]
+    assert f"at A3 of sheet 'Alicia Brooks' in {first.name}" in week1[0]["Message"]
+    if edit == "rows inserted":
+        for log in (first, second):
+            workbook = openpyxl.load_workbook(log)
+            workbook["Alicia Brooks"].insert_rows(1)
+            workbook.save(log)
+    else:
+        first, second = first.rename(inbox / "Jordan Reyes 2026-27 a.xlsx"), second.rename(inbox / "Jordan Reyes 2026-27 b.xlsx")
+
+    week2 = find(exception_rows(out_folder(run_week(inbox, WEEK2))), "LOG-DUPLICATE")
+    assert [(r["File"], r["Cell"], r["Status"], r["First Seen"], r["Age (days)"]) for r in week2] == [
+        (second.name, "A3" if edit == "rows inserted" else "A2", "Open", dt.datetime(2026, 11, 20), 7)]
+
+
 def test_a_roster_put_in_the_inbox_resolves_its_missing_table_while_the_assignments_stay_missing(tmp_path):
     """The two TABLE-MISSING errors (no roster, no assignments) are two findings in the weekly history:
     the roster added, its finding is Resolved and the other's stays Open (they shared one identity)."""

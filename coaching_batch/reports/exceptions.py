@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..findings import SEVERITY_ORDER, TOTAL_MISMATCH_SUMS, Finding, Severity, sort_key
+from ..findings import DUPLICATE_REPEATS, SEVERITY_ORDER, TOTAL_MISMATCH_SUMS, Finding, Severity, sort_key
 from ..model import RunResult
 from .programs import programs_title, run_programs
 from .xlsx import (
@@ -32,9 +32,11 @@ STATUSES = (NEW, OPEN, RESOLVED)
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")  # an A1 reference: its column letters, its row
 _WORKBOOK_SUFFIX = re.compile(r"\.(?:xlsx|xlsm|xls|ods)$", re.IGNORECASE)  # a workbook saved in another format
-# A message that quotes, after what its cell says, sums that change as entries are added above the
-# cell (a `Total Hours` footer's, from rules.logs.check_footers): the cell is told by the part before.
-_SUMS_QUOTED = {"LOG-TOTAL-MISMATCH": TOTAL_MISMATCH_SUMS}
+# A message that quotes, after what its cell says, what changes as the sheet is edited: the sums of a
+# `Total Hours` footer's entries, which change as entries are added above it (rules.logs.check_footers),
+# or where the entry a duplicate repeats is, which moves with its row, sheet or workbook: the cell is
+# told by the part before.
+_CHANGING_QUOTE = {"LOG-TOTAL-MISMATCH": TOTAL_MISMATCH_SUMS, "LOG-DUPLICATE": DUPLICATE_REPEATS}
 
 # The finding's own columns, shared with the Exceptions sheet of results.xlsx.
 FINDING_COLUMNS = [
@@ -84,8 +86,8 @@ def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Itera
     last run) is a ``gone`` one (last run's key not seen now) when all but the row and the file's
     extension is the same: rule, file, sheet, pair, topic, the cell's column letters and the
     message, which quotes the cell's value (a footer's mismatch: what the footer says, the sums it
-    quotes changing with the entry added above it, :func:`_what_it_says`). Several alike are paired
-    in row order, nearest first.
+    quotes changing with the entry added above it; a duplicate entry: the entry, not where the one it
+    repeats is: :func:`_what_it_says`). Several alike are paired in row order, nearest first.
 
     Renaming a workbook, or moving a sheet into another one, changes the keys of its findings too,
     and so does renaming a sheet in its workbook. Of those left, one is the other when they are the
@@ -206,10 +208,12 @@ def _likeness_in_workbook(f: Finding) -> tuple:
 
 
 def _what_it_says(f: Finding) -> str:
-    """A finding's message, or where it also quotes sums that change week by week (a `Total Hours`
-    footer's mismatch), only what its cell says: `Total Hours says 12.00 h`. An entry inserted above
-    a footer moves it down a row and adds to the sums at once; the footer is the same."""
-    after = _SUMS_QUOTED.get(f.rule)
+    """A finding's message, or where it also quotes what changes as the sheet is edited, only what its
+    cell says: a `Total Hours` footer's mismatch, `Total Hours says 12.00 h` (an entry inserted above
+    a footer moves it down a row and adds to the sums at once; the footer is the same); a duplicate
+    entry, `candidate log entry of 2026-05-22 (1.75 h)` (the entry it repeats moves with its row,
+    sheet or workbook; the duplicate is the same)."""
+    after = _CHANGING_QUOTE.get(f.rule)
     return f.message.split(after, 1)[0] if after else f.message
 
 
