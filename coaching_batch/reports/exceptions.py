@@ -81,11 +81,11 @@ def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Itera
     """The findings of this run that last run had at another row, in the same workbook saved in
     another format, or in a workbook of another name: this run's key → last run's key.
 
-    A row deleted or inserted above a finding moves its cell (E4 → E3), and so its key; so does the
-    workbook saved again as .xls or .ods (Log.xlsx → Log.ods). A ``new`` finding (its key not seen
-    last run) is a ``gone`` one (last run's key not seen now) when all but the row and the file's
-    extension is the same: rule, file, sheet, pair, topic, the cell's column letters and the
-    message, which quotes the cell's value (a footer's mismatch: what the footer says, the sums it
+    A row deleted or inserted above a finding moves its cell (E4 → E3), and so its key, as does a
+    column deleted or inserted to its left (E4 → F4); so does the workbook saved again as .xls or
+    .ods (Log.xlsx → Log.ods). A ``new`` finding (its key not seen last run) is a ``gone`` one (last
+    run's key not seen now) when all but the cell and the file's extension is the same: rule, file,
+    sheet, pair, topic and the message, which names the cell's column and quotes its value (a footer's mismatch: what the footer says, the sums it
     quotes changing with the entry added above it; a duplicate entry: the entry, not where the one it
     repeats is: :func:`_what_it_says`). Several alike are paired in row order, nearest first.
 
@@ -200,11 +200,12 @@ def _in_row_order(found: list[tuple[int, str]], was: list[tuple[int, str]]) -> I
 
 
 def _likeness_in_workbook(f: Finding) -> tuple:
-    """All of a finding but its row and its file's extension; and but its message where it has a
-    topic: the pair has one such finding (a month over the limit), whose message quotes a total
-    that changes as entries are added, and its row may move with them."""
-    cell = _CELL.fullmatch(f.cell)
-    return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id, f.topic, cell[1] if cell else "", "" if f.topic else _what_it_says(f))
+    """All of a finding but its cell's row and column and its file's extension; and but its message
+    where it has a topic: the pair has one such finding (a month over the limit), whose message
+    quotes a total that changes as entries are added, and its row may move with them. A cell's
+    column is told by the message, which names its header (`Type of Contact 'Phnoe' …`): a column
+    inserted or deleted to its left moves it (D11 → E11), as a row does (D11 → D12)."""
+    return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id, f.topic, bool(f.cell), "" if f.topic else _what_it_says(f))
 
 
 def _what_it_says(f: Finding) -> str:
