@@ -21,6 +21,9 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 # What LOG-TOTAL-MISMATCH's message puts between what its `Total Hours` footer says and the sums of the
 # entries above it, which change as entries are added (reports.exceptions tells the footer by the part before)
 TOTAL_MISMATCH_SUMS = " but the entries add up to "
+# What LOG-DUPLICATE's message puts between the entry and where the entry it repeats is, which moves as
+# rows are inserted, sorted or deleted and as its workbook or sheet is renamed (the entry is the same)
+DUPLICATE_REPEATS = " repeats the entry at "
 
 
 @dataclass(frozen=True)

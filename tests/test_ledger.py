@@ -421,6 +421,35 @@ def test_a_row_inserted_above_two_different_problems_leaves_both_open_not_one_re
     assert sorted((r["Cell"], r["Status"], r["Age (days)"]) for r in week3) == [("D4", "Open", 14), ("D5", "Open", 14)]
 
 
+@pytest.mark.parametrize("rows", [0, 1])
+def test_a_column_inserted_left_of_findings_leaves_them_open_since_they_were_first_seen(tmp_path, rows):
+    """A coordinator inserts a column at the left of a log (a `Week` column), and perhaps a title row
+    above it too: every bad cell moves right (D3 → E3), but they are the same problems, Open with their
+    age, not all Resolved at their old cells and New at the next."""
+    inbox = small_inbox(tmp_path)
+    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
+    pair = {"candidate_id": "113402", "coach_id": "104233"}
+    write_workbook(log, {"Alicia Brooks": coach_log_rows([
+        {**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a"},
+        {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Phnoe", "duration": 1.0, "description": "b"},
+        {**pair, "date": dt.date(2026, 5, 18), "contact_type": "Phone", "duration": 9.5, "description": "c"}])})
+    week1 = exception_rows(out_folder(run_week(inbox, WEEK1)))
+    assert sorted((r["Rule"], r["Cell"]) for r in week1 if r["File"] == log.name) == [
+        ("CELL-ENUM", "D3"), ("LOG-DURATION-IMPLAUSIBLE", "E4")]
+    workbook = openpyxl.load_workbook(log)
+    sheet = workbook["Alicia Brooks"]
+    sheet.insert_cols(1)
+    sheet["A1"] = "Week"
+    if rows:
+        sheet.insert_rows(1, rows)
+    workbook.save(log)
+
+    week2 = [r for r in exception_rows(out_folder(run_week(inbox, WEEK2))) if r["File"] == log.name]
+    assert sorted((r["Rule"], r["Cell"], r["Status"], r["First Seen"], r["Age (days)"]) for r in week2) == [
+        ("CELL-ENUM", f"E{3 + rows}", "Open", dt.datetime(2026, 11, 20), 7),
+        ("LOG-DURATION-IMPLAUSIBLE", f"F{4 + rows}", "Open", dt.datetime(2026, 11, 20), 7)]
+
+
 def test_a_bad_cell_typed_wrong_another_way_stays_open_and_a_new_row_with_its_old_value_is_new(tmp_path):
     """No row moved: a coordinator retypes a misspelt contact type at D3, still wrongly, and the coach
     adds an entry below with the old misspelling. D3 is the same bad cell, Open since week 1; the new
@@ -1683,6 +1712,35 @@ def test_an_entry_inserted_above_a_wrong_total_hours_leaves_its_mismatch_open_si
     week2 = find(exception_rows(out_folder(run_week(inbox, WEEK2))), "LOG-TOTAL-MISMATCH", File=log.name)
     assert [(r["Cell"], r["Message"].split(" on this page")[0], r["Status"], r["First Seen"], r["Age (days)"]) for r in week2] == [
         ("C8", "Total Hours says 2.00 h but the entries add up to 4.00 h", "Open", dt.datetime(2026, 11, 20), 7)]
+
+
+@pytest.mark.parametrize("edit", ["rows inserted", "workbooks renamed"])
+def test_a_duplicate_entry_whose_row_or_workbook_moved_stays_open_since_it_was_first_seen(tmp_path, edit):
+    """A coach log entry typed in two workbooks: LOG-DUPLICATE at the second, its message naming where
+    the first is (`repeats the entry at A2 of sheet 'Alicia Brooks' in …`). A row inserted at the top
+    of each sheet moves both, and next year's names for the workbooks change the name the message
+    quotes: the duplicate is the same, Open since week 1, not Resolved and New."""
+    inbox = small_inbox(tmp_path)
+    first, second = inbox / "Coach Log - Jordan Reyes (extra).xlsx", inbox / "Coach Log - Jordan Reyes (extra) 2.xlsx"
+    pair = {"candidate_id": "113402", "coach_id": "104233"}
+    call = {**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a call"}
+    other = {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Phone", "duration": 1.0, "description": "b"}
+    write_workbook(first, {"Alicia Brooks": coach_log_rows([other, call])})
+    write_workbook(second, {"Alicia Brooks": coach_log_rows([call])})
+    week1 = find(exception_rows(out_folder(run_week(inbox, WEEK1))), "LOG-DUPLICATE")
+    assert [(r["File"], r["Cell"], r["Status"]) for r in week1] == [(second.name, "A2", "New")]
+    assert f"at A3 of sheet 'Alicia Brooks' in {first.name}" in week1[0]["Message"]
+    if edit == "rows inserted":
+        for log in (first, second):
+            workbook = openpyxl.load_workbook(log)
+            workbook["Alicia Brooks"].insert_rows(1)
+            workbook.save(log)
+    else:
+        first, second = first.rename(inbox / "Jordan Reyes 2026-27 a.xlsx"), second.rename(inbox / "Jordan Reyes 2026-27 b.xlsx")
+
+    week2 = find(exception_rows(out_folder(run_week(inbox, WEEK2))), "LOG-DUPLICATE")
+    assert [(r["File"], r["Cell"], r["Status"], r["First Seen"], r["Age (days)"]) for r in week2] == [
+        (second.name, "A3" if edit == "rows inserted" else "A2", "Open", dt.datetime(2026, 11, 20), 7)]
 
 
 def test_a_roster_put_in_the_inbox_resolves_its_missing_table_while_the_assignments_stay_missing(tmp_path):

@@ -950,17 +950,20 @@ def test_writing_a_text_column_leaves_the_frame_as_it_was_even_after_unpickling(
 
 
 def test_a_finding_of_a_workbook_saved_in_another_format_is_the_same_finding():
-    """Log.xlsx saved again as Log.ods (or .xls): its problems are the ones seen last week, at any row;
-    another workbook's, or another column's, are not."""
+    """Log.xlsx saved again as Log.ods (or .xls): its problems are the ones seen last week, at any row
+    or column (a column inserted moves them: the message names the column's header); another
+    workbook's, or another column's of another header, are not."""
     from coaching_batch.reports.exceptions import finding_key, moved_findings
 
-    def bad_type(file, cell, sheet="Log"):
-        return finding("CELL-ENUM", "Type of Contact 'Carrier pigeon' is not one of: In Person, Phone, Email",
+    def bad_type(file, cell, sheet="Log", header="Type of Contact"):
+        return finding("CELL-ENUM", f"{header} 'Carrier pigeon' is not one of: In Person, Phone, Email",
                        file=file, sheet=sheet, cell=cell, candidate_id="200", coach_id="100")
 
     last_week = [bad_type("logs/Log.xlsx", "D5"), bad_type("Other.xlsx", "D5")]
-    this_week = [bad_type("logs/Log.ods", "D4"), bad_type("Other.xls", "E5"), bad_type("Else.ods", "D5")]
+    this_week = [bad_type("logs/Log.ods", "D4"), bad_type("Other.xls", "E5", header="Activity Type"), bad_type("Else.ods", "D5")]
     assert moved_findings(this_week, last_week) == {finding_key(this_week[0]): finding_key(last_week[0])}
+    assert moved_findings([bad_type("Other.xls", "E6")], last_week) == {
+        finding_key(bad_type("Other.xls", "E6")): finding_key(last_week[1])}
 
 
 def test_a_cells_finding_in_a_renamed_workbook_or_a_sheet_moved_to_another_is_the_same_finding_if_alone():

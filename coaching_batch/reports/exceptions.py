@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..findings import SEVERITY_ORDER, TOTAL_MISMATCH_SUMS, Finding, Severity, sort_key
+from ..findings import DUPLICATE_REPEATS, SEVERITY_ORDER, TOTAL_MISMATCH_SUMS, Finding, Severity, sort_key
 from ..model import RunResult
 from .programs import programs_title, run_programs
 from .xlsx import (
@@ -32,9 +32,11 @@ STATUSES = (NEW, OPEN, RESOLVED)
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")  # an A1 reference: its column letters, its row
 _WORKBOOK_SUFFIX = re.compile(r"\.(?:xlsx|xlsm|xls|ods)$", re.IGNORECASE)  # a workbook saved in another format
-# A message that quotes, after what its cell says, sums that change as entries are added above the
-# cell (a `Total Hours` footer's, from rules.logs.check_footers): the cell is told by the part before.
-_SUMS_QUOTED = {"LOG-TOTAL-MISMATCH": TOTAL_MISMATCH_SUMS}
+# A message that quotes, after what its cell says, what changes as the sheet is edited: the sums of a
+# `Total Hours` footer's entries, which change as entries are added above it (rules.logs.check_footers),
+# or where the entry a duplicate repeats is, which moves with its row, sheet or workbook: the cell is
+# told by the part before.
+_CHANGING_QUOTE = {"LOG-TOTAL-MISMATCH": TOTAL_MISMATCH_SUMS, "LOG-DUPLICATE": DUPLICATE_REPEATS}
 
 # The finding's own columns, shared with the Exceptions sheet of results.xlsx.
 FINDING_COLUMNS = [
@@ -79,13 +81,13 @@ def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Itera
     """The findings of this run that last run had at another row, in the same workbook saved in
     another format, or in a workbook of another name: this run's key → last run's key.
 
-    A row deleted or inserted above a finding moves its cell (E4 → E3), and so its key; so does the
-    workbook saved again as .xls or .ods (Log.xlsx → Log.ods). A ``new`` finding (its key not seen
-    last run) is a ``gone`` one (last run's key not seen now) when all but the row and the file's
-    extension is the same: rule, file, sheet, pair, topic, the cell's column letters and the
-    message, which quotes the cell's value (a footer's mismatch: what the footer says, the sums it
-    quotes changing with the entry added above it, :func:`_what_it_says`). Several alike are paired
-    in row order, nearest first.
+    A row deleted or inserted above a finding moves its cell (E4 → E3), and so its key, as does a
+    column deleted or inserted to its left (E4 → F4); so does the workbook saved again as .xls or
+    .ods (Log.xlsx → Log.ods). A ``new`` finding (its key not seen last run) is a ``gone`` one (last
+    run's key not seen now) when all but the cell and the file's extension is the same: rule, file,
+    sheet, pair, topic and the message, which names the cell's column and quotes its value (a footer's mismatch: what the footer says, the sums it
+    quotes changing with the entry added above it; a duplicate entry: the entry, not where the one it
+    repeats is: :func:`_what_it_says`). Several alike are paired in row order, nearest first.
 
     Renaming a workbook, or moving a sheet into another one, changes the keys of its findings too,
     and so does renaming a sheet in its workbook. Of those left, one is the other when they are the
@@ -198,18 +200,21 @@ def _in_row_order(found: list[tuple[int, str]], was: list[tuple[int, str]]) -> I
 
 
 def _likeness_in_workbook(f: Finding) -> tuple:
-    """All of a finding but its row and its file's extension; and but its message where it has a
-    topic: the pair has one such finding (a month over the limit), whose message quotes a total
-    that changes as entries are added, and its row may move with them."""
-    cell = _CELL.fullmatch(f.cell)
-    return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id, f.topic, cell[1] if cell else "", "" if f.topic else _what_it_says(f))
+    """All of a finding but its cell's row and column and its file's extension; and but its message
+    where it has a topic: the pair has one such finding (a month over the limit), whose message
+    quotes a total that changes as entries are added, and its row may move with them. A cell's
+    column is told by the message, which names its header (`Type of Contact 'Phnoe' …`): a column
+    inserted or deleted to its left moves it (D11 → E11), as a row does (D11 → D12)."""
+    return (f.rule, *_sheet_of(f), f.candidate_id, f.coach_id, f.topic, bool(f.cell), "" if f.topic else _what_it_says(f))
 
 
 def _what_it_says(f: Finding) -> str:
-    """A finding's message, or where it also quotes sums that change week by week (a `Total Hours`
-    footer's mismatch), only what its cell says: `Total Hours says 12.00 h`. An entry inserted above
-    a footer moves it down a row and adds to the sums at once; the footer is the same."""
-    after = _SUMS_QUOTED.get(f.rule)
+    """A finding's message, or where it also quotes what changes as the sheet is edited, only what its
+    cell says: a `Total Hours` footer's mismatch, `Total Hours says 12.00 h` (an entry inserted above
+    a footer moves it down a row and adds to the sums at once; the footer is the same); a duplicate
+    entry, `candidate log entry of 2026-05-22 (1.75 h)` (the entry it repeats moves with its row,
+    sheet or workbook; the duplicate is the same)."""
+    after = _CHANGING_QUOTE.get(f.rule)
     return f.message.split(after, 1)[0] if after else f.message
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import values
 from ..contracts import tables as table_contracts
-from ..findings import TOTAL_MISMATCH_SUMS, Finding, finding
+from ..findings import DUPLICATE_REPEATS, TOTAL_MISMATCH_SUMS, Finding, finding
 from ..forked import Forked
 from ..policy import Programs, Words
 from ..read import SAVE_TO_CALCULATE, Footer, FormulaError, Label, UncalculatedFormula
@@ -839,7 +839,7 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords, repeats: s
                     fix = f"Check the date: only entries from {words['start_label']} to {words['end_label']} count."
             return finding(row["reason"], text, program=program, fix=fix, **_where(row, "date_col"))
         case _:
-            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({hours_text(row['duration'])} h) repeats the entry at {repeats}; counted once", program=program, **_where(row, "row_col"))
+            return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({hours_text(row['duration'])} h){DUPLICATE_REPEATS}{repeats}; counted once", program=program, **_where(row, "row_col"))
 
 
 def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, int | None]],
