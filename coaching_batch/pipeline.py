@@ -25,7 +25,7 @@ from xlsxwriter.exceptions import FileCreateError as XlsxFileCreateError  # a fu
 from .contracts import tables
 from .documents import name_certificates, read_template_text  # certificates' files and wording
 from .findings import Finding, finding, sort_key
-from .forked import heap_kept
+from .forked import freed_memory_returned, heap_kept
 from .errors import UsageError
 from .inbox import discover, holds_earlier_outputs
 from .ledger import Ledger, crash_point, state_lock
@@ -324,6 +324,7 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     findings += cell_findings
     left_out = _rows_left_out(cell_findings, sheets_by_table.get("coach_log", []))
     reads = sheets_by_table = workbook = sheet = None  # the raw sheets are not needed past validation
+    freed_memory_returned()
 
     # 4. Rules, totals and verdicts.
     if progress:
@@ -409,6 +410,7 @@ def _write(result: RunResult, out_dir: Path, progress: Progress | None, writers:
     just before the payment sheet is renamed into place (write_outputs)."""
     if progress:
         progress("Writing outputs", 0, 1)
+    freed_memory_returned()  # what reading, validating and judging left, for the writer processes
     try:
         write_outputs(result, out_dir, writers=writers, delivering=delivering)
     except OSError as exc:  # a full disk, a read-only or missing share: nothing was delivered
