@@ -563,9 +563,9 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
     damaged, or when the run is ``as_of`` a date before its last run's (nothing written), else copied
     to ``state/backups/`` first, then opened (and migrated).
 
-    ``check_out``: the output folder's check (RunOptions.out_dir), given the folders a killed run may
-    have left half written; a refusal it raises comes before the backup, so that refused runs never
-    rotate the real backups out of ``state/backups/``. ``out`` and ``inbox``: the run's ``--out``, if
+    ``check_out``: the output folder's check (RunOptions.out_dir, and that a file can be made in it), given
+    the folders a killed run may have left half written; a refusal it raises comes before the backup and
+    before the ledger is made, so that refused runs never rotate the real backups out of ``state/backups/``. ``out`` and ``inbox``: the run's ``--out``, if
     given, and its inbox (see :func:`refuse_new_ledger`)."""
     path = ledger_path(state_dir)
     refuse_new_ledger(state_dir, out_root, out, inbox)
@@ -603,6 +603,8 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
         except OSError as exc:
             raise UsageError(f"cannot back up the ledger to {backups_dir(state_dir)}: {exc.strerror or exc}; "
                              "nothing was paid") from None
+    else:  # nothing to back up, but nothing made either (not even the ledger) for a run refused its output folder
+        check_out(set())
     return Ledger.open(state_dir)
 
 
