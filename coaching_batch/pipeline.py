@@ -28,7 +28,7 @@ from .documents import name_certificates, read_template_text  # certificates' fi
 from .findings import Finding, finding, sort_key
 from .forked import heap_kept
 from .errors import UsageError
-from .inbox import discover, holds_earlier_outputs
+from .inbox import copy_name_length, discover, holds_earlier_outputs
 from .ledger import Ledger, crash_point, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
@@ -365,14 +365,14 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
 
 
 def _originals(reads: Sequence[WorkbookRead]) -> dict[str, str]:
-    """Of the workbooks with the same bytes, the one read (sha256 → relpath): the shortest file name,
-    then the first in path order. A copy's name adds to its original's (`Copy of Log.xlsx`,
-    `Log (1).xlsx`, `Log - Copy.xlsx`, which sorts first), and the copy is the one reported."""
+    """Of the workbooks with the same bytes, the one read (sha256 → relpath): the shortest file name
+    (its extension not counted), then the first in path order. A copy's name adds to its original's
+    (`Copy of Log.xlsx`, `Log (1).xlsx`, `Log - Copy.xlsx`, which sorts first), and the copy is the one reported."""
     originals: dict[str, str] = {}
     for workbook in reads:  # in path order
         if workbook.sha256 and not workbook.unopened and not workbook.error:
             kept = originals.setdefault(workbook.sha256, workbook.relpath)
-            if len(Path(workbook.relpath).name) < len(Path(kept).name):
+            if copy_name_length(workbook.relpath) < copy_name_length(kept):
                 originals[workbook.sha256] = workbook.relpath
     return originals
 
