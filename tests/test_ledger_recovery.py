@@ -126,6 +126,58 @@ def test_the_rebuild_command_a_lost_ledger_names_can_be_pasted_with_spaces_in_it
     assert shlex.split(restore) == ["ledger", "restore", "FILE", "--state", str(state)]
 
 
+def delete_payment_id_column(folder: Path) -> None:
+    """Finance deleted the Payment ID column of a week's sheet (the IDs meant nothing to them)."""
+    workbook = openpyxl.load_workbook(folder / "payments.xlsx")
+    assert workbook["Payments"]["A1"].value == "Payment ID"
+    workbook["Payments"].delete_cols(1)
+    workbook.save(folder / "payments.xlsx")
+
+
+def test_a_lost_ledger_is_rebuilt_from_a_sheet_whose_payment_id_column_finance_deleted_by_its_run_json(tmp_path):
+    """The sheet still lists both payments, and the run.json beside it lists the same two with their IDs:
+    the run said "(0 payments, …)" and rebuild refused it as having no Payment ID column, to be moved out
+    of the folder "if it is not a payment sheet", which would have let both stipends be paid again."""
+    inbox, state = two_stipend_inbox(tmp_path, ryan_requested=True), tmp_path / "state"
+    week1 = out_folder(run_week(inbox, WEEK1))
+    assert paid_ids(week1) == sorted([ALICIA_BROOKS, RYAN])
+    delete_payment_id_column(week1)
+    remove_ledger(state)
+    assert "(2 payments, the latest run as of " in one_error_line(run_week(inbox, WEEK2))
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "2 payments (its Payment ID column is gone: each one's ID taken from its run.json" in rebuilt.stdout
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+    again = run_week(inbox, WEEK2)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == []
+
+
+@pytest.mark.parametrize("run_json", ["deleted", "another payment"])
+def test_a_sheet_whose_payment_id_column_is_gone_is_told_to_be_put_right_never_moved_away(tmp_path, run_json):
+    """Without a run.json listing the sheet's own payments the IDs cannot be known: the run and rebuild
+    say how many payments the sheet lists and to put the column back, not to move the sheet away."""
+    inbox, state = two_stipend_inbox(tmp_path, ryan_requested=True), tmp_path / "state"
+    week1 = out_folder(run_week(inbox, WEEK1))
+    delete_payment_id_column(week1)
+    if run_json == "deleted":
+        (week1 / "run.json").unlink()
+    else:  # the run.json of another week (copied over it), or finance deleted a row of the sheet too
+        run = json.loads((week1 / "run.json").read_text())
+        run["payments"] = run["payments"][:1]
+        (week1 / "run.json").write_text(json.dumps(run))
+    remove_ledger(state)
+    error = one_error_line(run_week(inbox, WEEK2))
+    assert "(2 payments, the latest run as of " in error
+    assert f"the Payment ID column of {week1 / 'payments.xlsx'} is gone (2 payments listed without their IDs)" in error
+    assert "never move a payment sheet out of the folder" in error
+    refused = one_error_line(ledger_command("rebuild", state=state))
+    assert "its Payment ID column is gone: it lists 2 payments without their IDs" in refused
+    assert "put the Payment ID column back: from finance's copy of the sheet, or each payment's payment_id" in refused
+    assert "if it is not a payment sheet" not in refused
+    assert not (state / "ledger.sqlite").exists()
+
+
 def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_only_what_was_never_paid(tmp_path):
     inbox = two_stipend_inbox(tmp_path)
     state = tmp_path / "state"
