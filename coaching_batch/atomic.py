@@ -41,6 +41,18 @@ def remove_temporaries(folder: Path, names: list[str]) -> list[Path]:
     return entries
 
 
+def check_writable(folder: Path | str, name: str) -> None:
+    """Raise the OSError that writing ``name`` atomically into ``folder`` would raise, before anything is
+    written: its temporary file made and removed there, or, while ``folder`` does not exist yet, the
+    temporary sibling of the first missing folder on its path, where that one would be created. A file
+    made, not ``os.access``, which can answer wrongly on a network share."""
+    folder = Path(folder)
+    missing = next((path for path in (folder, *folder.parents) if path.parent.is_dir() or path.parent == path), folder)
+    probe = temp_path_for(folder / name if folder.is_dir() else missing)
+    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    _remove_quietly(probe)
+
+
 @contextmanager
 def atomic_path(final: Path | str) -> Iterator[Path]:
     """Yield a temporary path to write; on a clean exit it replaces ``final`` atomically.

@@ -41,6 +41,14 @@ def workbook_suffix(path: str | Path) -> str:
     return name[dot:].lower().rstrip() if 0 < dot < len(name) - 1 else ""  # as Path(path).suffix: `.xlsx` alone is a name
 
 
+def copy_name_length(path: str | Path) -> int:
+    """The length of a file's name without its extension: a copy's name adds to its original's
+    (`Copy of Log.xlsx`, `Log (1).xlsx`), and the longer is the copy. Without the extension, so that a
+    log saved in another format (`Log - Summer.ods` for `Log - Summer.xlsx`) is not taken for another's original."""
+    name = os.path.basename(os.fspath(path).rstrip("/"))
+    return name.rfind(".") if workbook_suffix(name) else len(name)
+
+
 POLICY_FILE_SKIPPED = "a policy file: a run applies one only when given with --program FILE.toml"
 
 

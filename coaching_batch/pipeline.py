@@ -21,19 +21,20 @@ from contextlib import closing, nullcontext, suppress
 from string import ascii_uppercase
 
 from . import recovery, settings  # the ledger checked against the delivered payment sheets
+from .atomic import check_writable
 from xlsxwriter.exceptions import FileCreateError as XlsxFileCreateError  # a full disk
 from .contracts import tables
 from .documents import name_certificates, read_template_text  # certificates' files and wording
 from .findings import Finding, finding, sort_key
 from .forked import freed_memory_returned, heap_kept
 from .errors import UsageError
-from .inbox import discover, holds_earlier_outputs
+from .inbox import copy_name_length, discover, holds_earlier_outputs
 from .ledger import Ledger, crash_point, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, hidden_rows, id_text, read_all
 from .recognise import normalise_header
-from .reports import OUTPUT_NAMES, remove_left_behind, write_outputs, writers_started
+from .reports import OUTPUT_NAMES, PAYMENTS, remove_left_behind, write_outputs, writers_started
 from .reports.exceptions import OPEN, RESOLVED, finding_key, match_history
 from .values import a1, parse_durations
 
@@ -195,7 +196,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
         with closing(ledger) if ledger else nullcontext():
             if ledger is not None and ledger.run_count():
                 recovery.refuse_unchecked_sheets(options.state_dir, out_root, ledger.output_folders())
-            out_dir = options.out_dir()
+            out_dir = _writable(options.out_dir())
             result = _evaluate(options, programs, progress, ledger, keep)
             result.certificate_template = wording
             result.dry_run = True  # run.json says so; its payment sheet is never taken as delivered
@@ -209,7 +210,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     # a damaged ledger or an --out already holding outputs stops the run too; otherwise the ledger is
     # backed up first, and the delivered sheets checked
     with (state_lock(options.state_dir, options.lock_wait),
-          closing(recovery.open_for_run(options.state_dir, out_root, options.as_of, check_out=options.out_dir,
+          closing(recovery.open_for_run(options.state_dir, out_root, options.as_of, check_out=lambda half_written: _writable(options.out_dir(half_written)),
                                         out=options.out, inbox=options.inbox)) as ledger):
         stopped = ledger.reconcile()
         held = [payment for run in stopped for payment in run.held]
@@ -365,14 +366,14 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
 
 
 def _originals(reads: Sequence[WorkbookRead]) -> dict[str, str]:
-    """Of the workbooks with the same bytes, the one read (sha256 → relpath): the shortest file name,
-    then the first in path order. A copy's name adds to its original's (`Copy of Log.xlsx`,
-    `Log (1).xlsx`, `Log - Copy.xlsx`, which sorts first), and the copy is the one reported."""
+    """Of the workbooks with the same bytes, the one read (sha256 → relpath): the shortest file name
+    (its extension not counted), then the first in path order. A copy's name adds to its original's
+    (`Copy of Log.xlsx`, `Log (1).xlsx`, `Log - Copy.xlsx`, which sorts first), and the copy is the one reported."""
     originals: dict[str, str] = {}
     for workbook in reads:  # in path order
         if workbook.sha256 and not workbook.unopened and not workbook.error:
             kept = originals.setdefault(workbook.sha256, workbook.relpath)
-            if len(Path(workbook.relpath).name) < len(Path(kept).name):
+            if copy_name_length(workbook.relpath) < copy_name_length(kept):
                 originals[workbook.sha256] = workbook.relpath
     return originals
 
@@ -391,6 +392,16 @@ def _load_later_stages() -> None:
     run starts: about 0.15 s that a small run would otherwise wait for."""
     import_module(".validate", __package__)
     import_module(".rules.evaluate", __package__)
+
+
+def _writable(out_dir: Path) -> Path:
+    """``out_dir``, once a file could be made in it (or where it is to be created): a run that cannot write its
+    outputs is refused before it reads the inbox, backs up the ledger or records anything."""
+    try:
+        check_writable(out_dir, PAYMENTS)
+    except OSError as exc:
+        raise UsageError(f"cannot write the outputs to {out_dir}: {exc.strerror or exc}") from None
+    return out_dir
 
 
 def _paid_pairs_logs(evaluation) -> pd.DataFrame:

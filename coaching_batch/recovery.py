@@ -153,6 +153,8 @@ class DeliveredSheet:
     rows: list[SheetRow] = field(default_factory=list)
     error: str = ""
     sheet_name: str = PAYMENTS_SHEET  # the sheet the payments were read from (renamed by finance, it may be another)
+    unidentified: int = 0  # the payments it lists whose Payment ID column is gone (error set)
+    ids_from_run: bool = False  # its Payment ID column is gone, each payment's ID taken from its run.json
 
     @cached_property
     def run(self) -> dict:
@@ -344,8 +346,7 @@ def read_sheet(path: Path) -> DeliveredSheet:
         sheet.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return sheet
     if table is None:
-        sheet.error = "no sheet of it has a Payment ID column"
-        return sheet
+        return _sheet_without_ids(sheet)
     sheet.sheet_name, header, rows, first_number, first_col = table
     id_col = header.index("payment_id")
     for number, row in enumerate(rows, start=first_number):
@@ -354,22 +355,77 @@ def read_sheet(path: Path) -> DeliveredSheet:
             continue
         if value.endswith(".0") and value[:-2].isdigit():
             value = value[:-2]
-        values = {key: (row[i] if i < len(row) and row[i] != "" else None) for i, key in enumerate(header) if key}
-        for key in ("coach_id", "candidate_id"):
-            if isinstance(values.get(key), float) and values[key].is_integer():
-                values[key] = str(int(values[key]))
-            elif values.get(key) is not None:
-                values[key] = str(values[key]).strip()
+        values = _row_values(header, row)
         values["payment_id"] = value
         sheet.rows.append(SheetRow(value, number, values, a1(number, first_col + id_col)))
     return sheet
 
 
-def _payment_table(path: Path, also: dict[str, str] | None = None) -> tuple[str, list, list, int, int] | None:
+def _row_values(header: list, row: list) -> dict:
+    """A sheet row's values by payment column key, blank as None, its IDs as text (`104233`, not 104233.0)."""
+    values = {key: (row[i] if i < len(row) and row[i] != "" else None) for i, key in enumerate(header) if key}
+    for key in ("coach_id", "candidate_id"):
+        if isinstance(values.get(key), float) and values[key].is_integer():
+            values[key] = str(int(values[key]))
+        elif values.get(key) is not None:
+            values[key] = str(values[key]).strip()
+    return values
+
+
+# What to do about a payment sheet whose Payment ID column is gone (DeliveredSheet.unidentified)
+IDS_GONE_FIX = (f"put the Payment ID column back: from finance's copy of the sheet, or each payment's payment_id "
+                f"in the {RUN_JSON} of that week's folder; never move a payment sheet out of the folder: its stipends "
+                "would be paid again")
+
+
+def _sheet_without_ids(sheet: DeliveredSheet) -> DeliveredSheet:
+    """A sheet whose payment table has lost its Payment ID column (deleted by finance): each payment's ID
+    from the run.json beside it when that lists exactly the sheet's payments, one to each coach and
+    candidate (the sheet is then read as it was delivered); else the sheet cannot be read, and says how
+    many payments it lists, so that it is put right, never moved away as if it were no payment sheet."""
+    try:
+        table = _payment_table(sheet.path, required=("coach_id", "candidate_id", "amount"))
+    except Exception:  # noqa: BLE001 - it was opened a moment ago: read as having no payment table
+        table = None
+    if table is None:
+        sheet.error = "no sheet of it has a Payment ID column"
+        return sheet
+    sheet.sheet_name, header, rows, first_number, first_col = table
+    numbered = ((number, _row_values(header, row)) for number, row in enumerate(rows, start=first_number))
+    # not the Total row (its label was in the Payment ID column), nor a blank one
+    listed = [(number, values) for number, values in numbered if values.get("coach_id") or values.get("candidate_id")]
+    ids = _run_payment_ids(sheet.path.parent / RUN_JSON)
+    keys = [(values.get("coach_id"), values.get("candidate_id")) for _, values in listed]
+    if ids is not None and len(set(keys)) == len(keys) and set(keys) == set(ids):
+        sheet.ids_from_run = True
+        sheet.rows = [SheetRow(ids[key], number, values | {"payment_id": ids[key]}, a1(number, first_col))
+                      for key, (number, values) in zip(keys, listed)]
+        return sheet
+    sheet.unidentified = len(listed)
+    sheet.error = (f"its Payment ID column is gone: it lists {len(listed)} payment{'s' if len(listed) != 1 else ''} "
+                   f"without their IDs{'' if ids is None else f', not the payments its {RUN_JSON} lists'}")
+    return sheet
+
+
+def _run_payment_ids(path: Path) -> dict[tuple[str, str], str] | None:
+    """(coach ID, candidate ID) → Payment ID of each payment a run.json lists, when each of the two people's
+    pairs has one payment there; else None (no run.json, another version's, or two payments of a pair)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            payments = json.load(handle).get("payments")
+        ids = {(str(p["coach_id"]), str(p["candidate_id"])): str(p["payment_id"]) for p in payments}
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return None
+    return ids if len(ids) == len(payments) and all(ids.values()) else None
+
+
+def _payment_table(path: Path, also: dict[str, str] | None = None,
+                   required: tuple[str, ...] = ("payment_id",)) -> tuple[str, list, list, int, int] | None:
     """(the sheet's name, the header as payment column keys, the rows below it, the Excel row number
     of the first of them, the 0-based column of their first cell) of the workbook's payment table:
     sheet Payments first, then the others in order, each with its header found in its first rows;
-    None when no sheet has a Payment ID header. ``also``: more headers known (case-folded → key)."""
+    None when no sheet has a Payment ID header (the ``required`` headers). ``also``: more headers known
+    (case-folded → key)."""
     import python_calamine
 
     from .reports.payments import PAYMENT_HEADERS
@@ -383,7 +439,7 @@ def _payment_table(path: Path, also: dict[str, str] | None = None) -> tuple[str,
         first_row, first_col = sheet.start or (0, 0)
         for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             header = [by_header.get(" ".join(str(v).split()).casefold()) for v in row]
-            if "payment_id" in header:
+            if set(required) <= set(header):
                 return name, header, rows[index + 1:], first_row + index + 2, first_col
     return None
 
@@ -460,7 +516,7 @@ def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredShe
     ``restorable``: every run reads them there, so a backup put back learns what they paid; the folders
     beside an ``--out`` elsewhere are read only through the ledger, and a backup does not know the newest."""
     latest = max(s.as_of for s in sheets)
-    payments = sum(len(s.rows) for s in sheets)
+    payments = sum(len(s.rows) + s.unidentified for s in sheets)
     default_root = Path(state_dir).resolve().parent / DEFAULT_OUT_DIRNAME
     source = "" if default_root == Path(out_root).resolve() else f" --from {as_typed(out_root)}"
     rebuild = f"`coaching-batch ledger rebuild --state {as_typed(state_dir)}{source}`"
@@ -468,6 +524,9 @@ def _new_ledger_error(state_dir: Path, out_root: Path, sheets: list[DeliveredShe
             f"({payments} payment{'s' if payments != 1 else ''}, the latest run as of {latest}) but the ledger " \
             f"{ledger_path(state_dir)} is {state}: a run now could pay those stipends again. " \
             "If the ledger is in another folder (a mistyped --state), give that folder with --state. Else: "
+    if gone := [s for s in sheets if s.unidentified]:  # rebuild cannot read them as they are
+        found += (f"the Payment ID column of {', '.join(str(s.path) for s in gone[:3])}{' …' if len(gone) > 3 else ''} "
+                  f"is gone ({sum(s.unidentified for s in gone)} payments listed without their IDs): {IDS_GONE_FIX}; then ")
     backups = list_backups(state_dir)
     if backups and restorable:  # a copy of the ledger itself keeps what the sheets cannot tell (voids, the findings' history)
         return UsageError(
@@ -563,9 +622,9 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
     damaged, or when the run is ``as_of`` a date before its last run's (nothing written), else copied
     to ``state/backups/`` first, then opened (and migrated).
 
-    ``check_out``: the output folder's check (RunOptions.out_dir), given the folders a killed run may
-    have left half written; a refusal it raises comes before the backup, so that refused runs never
-    rotate the real backups out of ``state/backups/``. ``out`` and ``inbox``: the run's ``--out``, if
+    ``check_out``: the output folder's check (RunOptions.out_dir, and that a file can be made in it), given
+    the folders a killed run may have left half written; a refusal it raises comes before the backup and
+    before the ledger is made, so that refused runs never rotate the real backups out of ``state/backups/``. ``out`` and ``inbox``: the run's ``--out``, if
     given, and its inbox (see :func:`refuse_new_ledger`)."""
     path = ledger_path(state_dir)
     refuse_new_ledger(state_dir, out_root, out, inbox)
@@ -603,6 +662,8 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
         except OSError as exc:
             raise UsageError(f"cannot back up the ledger to {backups_dir(state_dir)}: {exc.strerror or exc}; "
                              "nothing was paid") from None
+    else:  # nothing to back up, but nothing made either (not even the ledger) for a run refused its output folder
+        check_out(set())
     return Ledger.open(state_dir)
 
 
@@ -811,8 +872,11 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     sheets = [s for s in all_sheets if not s.dry_run]
     bad = [s for s in sheets if s.error]
     if bad:
+        fix = (IDS_GONE_FIX if all(s.unidentified for s in bad) else
+               "repair it, or move it out of the folder if it is not a payment sheet" if not any(s.unidentified for s in bad)
+               else f"repair each; of one whose Payment ID column is gone, {IDS_GONE_FIX}")
         raise UsageError("cannot read the payment sheet " + "; ".join(f"{s.path} ({s.error})" for s in bad)
-                         + ": nothing was rebuilt (repair it, or move it out of the folder if it is not a payment sheet)")
+                         + f": nothing was rebuilt ({fix})")
     if not sheets:
         raise UsageError(f"no delivered payment sheet (payments.xlsx) in {', '.join(str(s) for s in sources)} "
                          "or any folder inside: nothing to rebuild from (give the folders of the outputs with --from DIR)")
@@ -864,7 +928,9 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
             leftover.unlink(missing_ok=True)
     lines.append(f"Ledger {path} rebuilt from {len(sheets)} delivered payment sheet{'s' if len(sheets) != 1 else ''}:")
     for sheet in sorted(sheets, key=_in_run_order):
-        lines.append(f"  {sheet.path}  as of {sheet.as_of}  {len(sheet.rows)} payment{'s' if len(sheet.rows) != 1 else ''}")
+        lines.append(f"  {sheet.path}  as of {sheet.as_of}  {len(sheet.rows)} payment{'s' if len(sheet.rows) != 1 else ''}"
+                     + (f" (its Payment ID column is gone: each one's ID taken from its {RUN_JSON}, which lists the "
+                        "same payments)" if sheet.ids_from_run else ""))
     for sheet in dry:
         lines.append(f"  {sheet.path}  dry run: never delivered, not read")
     lines += twice

@@ -864,6 +864,32 @@ def test_a_sync_conflict_copy_saved_again_holds_the_repeated_entries_and_each_na
     assert result["pairs"][0]["coach_contact_hours"] == 2
 
 
+@pytest.mark.parametrize("summer", ["Coach Log - Summer 2026.xlsx", "Coach Log - Summer 2026.ods"])
+def test_which_log_holds_the_repeated_entry_does_not_depend_on_its_files_format(tmp_path, summer):
+    """The same entry in `Coach Log - Spring 2026.xlsx` and in `… - Summer 2026`: the file name's extension
+    counted in its length, so Summer's log saved as .ods (a letter shorter) made Spring's entry the repeat."""
+    inbox = small_inbox(tmp_path)
+    entry = {"candidate_id": "200", "coach_id": "100", "date": dt.date(2026, 2, 2), "contact_type": "Phone",
+             "duration": 1, "description": "check-in"}
+    write_workbook(inbox / "Coach Log - Spring 2026.xlsx", {"Log": coach_log_rows([entry])})
+    if summer.endswith(".ods"):
+        cells = ('<table:table-cell office:value-type="string"><text:p>200</text:p></table:table-cell>'
+                 '<table:table-cell office:value-type="string"><text:p>100</text:p></table:table-cell>'
+                 '<table:table-cell office:value-type="date" office:date-value="2026-02-02"><text:p>02/02/2026</text:p>'
+                 '</table:table-cell><table:table-cell office:value-type="string"><text:p>Phone</text:p></table:table-cell>'
+                 '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+                 '<table:table-cell office:value-type="string"><text:p>check-in</text:p></table:table-cell>')
+        write_ods(inbox / summer, coach_log_rows([])[0], f"<table:table-row>{cells}</table:table-row>")
+    else:
+        write_workbook(inbox / summer, {"Summer": coach_log_rows([entry])})  # other bytes: read
+    assert run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(tmp_path / "out")).returncode == 0
+    result = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert [(f["file"], f["cell"], f["message"]) for f in result["exceptions"] if f["rule"] == "LOG-DUPLICATE"] == [
+        (summer, "A2", "coach log entry of 2026-02-02 (1.00 h) repeats the entry at A2 of sheet 'Log' in "
+                       "Coach Log - Spring 2026.xlsx; counted once")]
+    assert result["pairs"][0]["coach_contact_hours"] == 1
+
+
 def test_each_copy_of_an_unreadable_file_is_unreadable_not_a_duplicate_read_once(tmp_path):
     """Two coaches each send an empty attachment: nothing was read from either, so neither is a
     copy "read once" (SPEC §4: FILE-DUPLICATE is a copy of a file that was read)."""

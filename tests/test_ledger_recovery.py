@@ -24,7 +24,7 @@ from coaching_batch.errors import UsageError
 from coaching_batch.ledger import KEEP_BACKUPS, Ledger, LedgerDamaged, backup_ledger, list_backups, state_lock
 from coaching_batch.pipeline import RunOptions, run_batch
 from test_ledger import (
-    ALICIA_BROOKS, RYAN_PATEL, SAMPLES, WEEK1, WEEK2, WEEK3, _itss_copy, command, exception_rows, find, ledger_rows,
+    ALICIA_BROOKS, COMMAND, RYAN_PATEL, SAMPLES, WEEK1, WEEK2, WEEK3, _itss_copy, command, exception_rows, find, ledger_rows,
     out_folder, paid_ids, payment_sheet, request_payment, run_week, small_inbox,
 )
 from workbooks import write_ods
@@ -124,6 +124,58 @@ def test_the_rebuild_command_a_lost_ledger_names_can_be_pasted_with_spaces_in_it
     rebuild, restore = (part.split("`", 1)[0] for part in error.split("`coaching-batch ")[1:])
     assert shlex.split(rebuild) == ["ledger", "rebuild", "--state", str(state), "--from", str(out)]
     assert shlex.split(restore) == ["ledger", "restore", "FILE", "--state", str(state)]
+
+
+def delete_payment_id_column(folder: Path) -> None:
+    """Finance deleted the Payment ID column of a week's sheet (the IDs meant nothing to them)."""
+    workbook = openpyxl.load_workbook(folder / "payments.xlsx")
+    assert workbook["Payments"]["A1"].value == "Payment ID"
+    workbook["Payments"].delete_cols(1)
+    workbook.save(folder / "payments.xlsx")
+
+
+def test_a_lost_ledger_is_rebuilt_from_a_sheet_whose_payment_id_column_finance_deleted_by_its_run_json(tmp_path):
+    """The sheet still lists both payments, and the run.json beside it lists the same two with their IDs:
+    the run said "(0 payments, …)" and rebuild refused it as having no Payment ID column, to be moved out
+    of the folder "if it is not a payment sheet", which would have let both stipends be paid again."""
+    inbox, state = two_stipend_inbox(tmp_path, ryan_requested=True), tmp_path / "state"
+    week1 = out_folder(run_week(inbox, WEEK1))
+    assert paid_ids(week1) == sorted([ALICIA_BROOKS, RYAN])
+    delete_payment_id_column(week1)
+    remove_ledger(state)
+    assert "(2 payments, the latest run as of " in one_error_line(run_week(inbox, WEEK2))
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "2 payments (its Payment ID column is gone: each one's ID taken from its run.json" in rebuilt.stdout
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+    again = run_week(inbox, WEEK2)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == []
+
+
+@pytest.mark.parametrize("run_json", ["deleted", "another payment"])
+def test_a_sheet_whose_payment_id_column_is_gone_is_told_to_be_put_right_never_moved_away(tmp_path, run_json):
+    """Without a run.json listing the sheet's own payments the IDs cannot be known: the run and rebuild
+    say how many payments the sheet lists and to put the column back, not to move the sheet away."""
+    inbox, state = two_stipend_inbox(tmp_path, ryan_requested=True), tmp_path / "state"
+    week1 = out_folder(run_week(inbox, WEEK1))
+    delete_payment_id_column(week1)
+    if run_json == "deleted":
+        (week1 / "run.json").unlink()
+    else:  # the run.json of another week (copied over it), or finance deleted a row of the sheet too
+        run = json.loads((week1 / "run.json").read_text())
+        run["payments"] = run["payments"][:1]
+        (week1 / "run.json").write_text(json.dumps(run))
+    remove_ledger(state)
+    error = one_error_line(run_week(inbox, WEEK2))
+    assert "(2 payments, the latest run as of " in error
+    assert f"the Payment ID column of {week1 / 'payments.xlsx'} is gone (2 payments listed without their IDs)" in error
+    assert "never move a payment sheet out of the folder" in error
+    refused = one_error_line(ledger_command("rebuild", state=state))
+    assert "its Payment ID column is gone: it lists 2 payments without their IDs" in refused
+    assert "put the Payment ID column back: from finance's copy of the sheet, or each payment's payment_id" in refused
+    assert "if it is not a payment sheet" not in refused
+    assert not (state / "ledger.sqlite").exists()
 
 
 def test_a_deleted_ledger_stops_the_run_until_rebuilt_from_the_sheets_then_pays_only_what_was_never_paid(tmp_path):
@@ -857,6 +909,62 @@ def test_a_run_refused_for_its_out_folder_makes_no_backup_so_the_real_ones_are_k
     for overwrite in ((), ("--overwrite",)):
         assert "--out" in one_error_line(run_week(inbox, WEEK3, "--out", str(week1), *overwrite))
     assert list_backups(state) == kept
+
+
+def test_a_run_that_cannot_write_its_output_folder_is_refused_at_once_with_no_backup_nor_run_recorded(
+        tmp_path, monkeypatch):
+    """An --out folder the job's account may not write: the run read the whole inbox, backed the ledger up
+    and recorded an interrupted run before it found out, so refusals pushed the real backups out."""
+    import coaching_batch.pipeline as pipeline
+
+    inbox, state, out = small_inbox(tmp_path), tmp_path / "state", tmp_path / "rout"
+    out.mkdir()
+    open_file = os.open
+
+    def not_in_out(path, flags, *args, **kwargs):
+        if Path(path).parent == out and flags & os.O_CREAT:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return open_file(path, flags, *args, **kwargs)
+
+    def never_read(*args, **kwargs):
+        raise AssertionError("the inbox was read before the output folder was found unwritable")
+
+    monkeypatch.setattr(os, "open", not_in_out)
+    monkeypatch.setattr(pipeline, "_evaluate", never_read)
+    with pytest.raises(UsageError, match=f"^cannot write the outputs to {out}: Permission denied$"):
+        run_batch(RunOptions(inbox=inbox, as_of=date.fromisoformat(WEEK1), out=out))  # the first run: nothing made
+    assert not (state / "ledger.sqlite").exists()
+    monkeypatch.undo()
+    assert run_week(inbox, WEEK1).returncode == 0
+    monkeypatch.setattr(os, "open", not_in_out)
+    monkeypatch.setattr(pipeline, "_evaluate", never_read)
+    for dry_run in (False, True):
+        with pytest.raises(UsageError, match=f"^cannot write the outputs to {out}: Permission denied$"):
+            run_batch(RunOptions(inbox=inbox, as_of=date.fromisoformat(WEEK2), out=out, dry_run=dry_run))
+    monkeypatch.undo()
+    assert list_backups(state) == []
+    assert ledger_rows(state, "SELECT as_of, status FROM runs") == [(WEEK1, "completed")]
+    assert list(out.iterdir()) == []
+
+
+def test_a_dated_output_folder_that_cannot_be_made_refuses_the_run_before_its_backup(tmp_path):
+    """out/ turned read-only (`chmod 555 out`), the job run by an account without the power to write there."""
+    inbox, state = small_inbox(tmp_path), tmp_path / "state"
+    assert run_week(inbox, WEEK1).returncode == 0
+    prefix = []
+    if os.geteuid() == 0:  # root writes any folder: run as root without that power
+        if shutil.which("setpriv") is None:
+            pytest.skip("needs setpriv to run without the power to write any folder")
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--inh-caps=-all", "--"]
+    (tmp_path / "out").chmod(0o555)
+    try:
+        refused = subprocess.run([*prefix, str(COMMAND), "run", str(inbox), "--as-of", WEEK2],
+                                 capture_output=True, text=True, timeout=300)
+    finally:
+        (tmp_path / "out").chmod(0o755)
+    assert one_error_line(refused) == f"Error: cannot write the outputs to {tmp_path / 'out' / WEEK2}: Permission denied"
+    assert list_backups(state) == []
+    assert ledger_rows(state, "SELECT as_of, status FROM runs") == [(WEEK1, "completed")]
 
 
 def test_a_run_killed_before_its_payment_sheet_is_run_again_into_the_same_out_folder_after_a_backup(tmp_path):

@@ -21,6 +21,7 @@ from .. import values
 from ..contracts import tables as table_contracts
 from ..findings import DUPLICATE_REPEATS, TOTAL_MISMATCH_SUMS, Finding, finding
 from ..forked import Forked
+from ..inbox import copy_name_length
 from ..policy import Programs, Words
 from ..read import SAVE_TO_CALCULATE, Footer, FormulaError, Label, UncalculatedFormula
 from ..recognise import is_blank
@@ -392,7 +393,8 @@ def _repeated_entries(entries: pd.DataFrame) -> np.ndarray:
     """For each entry, the position of the entry it repeats in every cell of :data:`DUPLICATE_KEY`
     (LOG-DUPLICATE), or -1.
 
-    Of entries alike, the one counted is in the file with the shortest name, then the first read: as
+    Of entries alike, the one counted is in the file with the shortest name (its extension not counted:
+    a log saved as .ods is no shorter), then the first read: as
     with a workbook's copy (FILE-DUPLICATE), a copy's name adds to its original's, and a sync
     client's conflict copy saved again (`Log (1).xlsx`, `Log-DESKTOP-PC.xlsx`, which sort first)
     holds the repeats, not the log the coach keeps sending.
@@ -409,7 +411,7 @@ def _repeated_entries(entries: pd.DataFrame) -> np.ndarray:
     maybe = np.flatnonzero(numbered(entries, ["pair", "kind", "date", "duration"]).duplicated(keep=False).to_numpy())
     if len(maybe):
         files, names = pd.factorize(entries["_file"].iloc[maybe])
-        name_length = np.array([len(str(name).rsplit("/", 1)[-1]) for name in names], dtype=np.int64)[files]
+        name_length = np.array([copy_name_length(str(name)) for name in names], dtype=np.int64)[files]
         maybe = maybe[np.lexsort((maybe, name_length))]  # the shortest file name first, then reading order
         alike = numbered(entries.iloc[maybe], DUPLICATE_KEY).groupby(DUPLICATE_KEY, sort=False).ngroup().to_numpy()
         first = np.zeros(alike.max() + 1, dtype=np.int64)
