@@ -128,6 +128,7 @@ def frozen_heap() -> Iterator[None]:
     """
     freezer = os.getpid()
     gc.freeze()
+    freed_memory_returned()  # what this process freed is not the copy's to hold too
     try:
         yield
     finally:
