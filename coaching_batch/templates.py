@@ -259,7 +259,9 @@ def _write_instructions(sheet: Worksheet, table: Table, formats: dict) -> None:
         "Columns in dark blue are required: a row without them is reported and left out.",
         "Pick values from the dropdown lists. Click any cell under a header to see a note on what to type there.",
         "Dates: type them as 2026-03-02 or 3/2/2026 (March 2; month first unless your program reads dates day first).",
-        "Put the finished workbook in the inbox folder and run: coaching-batch run INBOX",
+        "Put the finished workbook in the inbox folder and run: coaching-batch run INBOX (installed with "
+        "pip install .); after make demo, in the project's folder: .venv/bin/coaching-batch run INBOX "
+        "(on Windows .venv\\Scripts\\coaching-batch.exe run INBOX).",
         f"Leave this sheet's name as {settings.INSTRUCTIONS_SHEET!r}: the run knows it holds no data.",
     ]
     if table.confidential:

@@ -203,7 +203,7 @@ def test_a_problem_left_alone_stays_open_and_ages(weeks):
 def test_the_report_is_grouped_by_who_acts_with_the_oldest_errors_first(weeks):
     rows = exception_rows(weeks["out"][1])
     actors = [r["Who Acts"] for r in rows]
-    order = ["Coordinator", "Coach", "Candidate", "Supervisor"]
+    order = ["Coordinator", "Coach", "Mentor", "Candidate", "Coachee", "Mentee", "Supervisor"]  # as each program calls them
     assert actors == sorted(actors, key=order.index)
     new_problem = find(rows, "CELL-ENUM", File="Coach Log - Linda Marsh (late pages).xlsx")[0]
     errors = [r for r in rows if r["Who Acts"] == new_problem["Who Acts"] and r["Severity"] == "Error" and r["Status"] != "Resolved"]
@@ -1648,19 +1648,20 @@ def test_feedback_and_recommendations_reach_no_output_of_a_real_run(tmp_path):
 
 
 def test_a_resolved_problem_is_listed_with_who_acted_on_it_and_its_fix(tmp_path):
-    """The coachee's missing feedback, sent in the next week, is Resolved under the coachee (Candidate)
-    with the fix it had: it was listed with the catalogue's (Coach, "Send in this year's feedback form.")."""
+    """The coachee's missing feedback, sent in the next week, is Resolved under the coachee (Coachee,
+    what reps coaching calls its candidate) with the fix it had: it was listed with the catalogue's
+    (Coach, "Send in this year's feedback form.")."""
     coach_feedback = [BETH_SULLIVAN, "Coach", BETH_SULLIVAN, AVA_SINCLAIR, dt.date(2026, 10, 5), 4, None]
     inbox = confidential_inbox(tmp_path, [coach_feedback], {})
     assert run_week(inbox, WEEK1).returncode == 0
     [missing] = find(exception_rows(tmp_path / "out" / WEEK1), "FEEDBACK-MISSING", **{"Candidate ID": AVA_SINCLAIR})
-    assert (missing["Status"], missing["Who Acts"]) == ("New", "Candidate")
+    assert (missing["Status"], missing["Who Acts"]) == ("New", "Coachee")
     write_workbook(inbox / "Reps Feedback 2026.xlsx", {"Feedback": [
         FEEDBACK_HEADER, coach_feedback, [AVA_SINCLAIR, "Coachee", BETH_SULLIVAN, AVA_SINCLAIR, dt.date(2026, 11, 24), 5, None]]})
     assert run_week(inbox, WEEK2).returncode == 0
     [resolved] = find(exception_rows(tmp_path / "out" / WEEK2), "FEEDBACK-MISSING", **{"Candidate ID": AVA_SINCLAIR})
     assert resolved["Status"] == "Resolved"
-    assert (resolved["Who Acts"], resolved["Fix"]) == ("Candidate", missing["Fix"]) == ("Candidate", "Send in this year's feedback form as the coachee.")
+    assert (resolved["Who Acts"], resolved["Fix"]) == ("Coachee", missing["Fix"]) == ("Coachee", "Send in this year's feedback form as the coachee.")
 
 
 def test_a_confidential_cell_with_a_wrong_value_is_reported_without_quoting_it(tmp_path):

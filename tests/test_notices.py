@@ -643,6 +643,31 @@ def test_a_mentor_is_written_to_as_mentor_of_a_mentee():
     assert "About: mentee 200, mentor 100, support-mentoring" in eml.notice_text(mentor, AS_OF)
 
 
+def test_a_mentors_notice_comes_from_the_mentoring_program_and_is_passed_on_as_a_mentors(tmp_path):
+    """A mentor without an email address: the coordinator passes on "(100, mentor)", and the notice
+    comes from "the mentoring program"; they said "coach" and "coaching program"."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows([
+        {"employee_id": "100", "name": "Morgan Mentor", "grade": 20, "hire_date": "2015-03-01",
+         "position_start_date": "2020-03-01", "supervisor_id": "9000", "employment_status": "Permanent"},
+        {"employee_id": "200", "name": "Mia Mentee", "grade": 15, "hire_date": "2024-05-01", "supervisor_id": "9000",
+         "employment_status": "Permanent", "evaluation_status": "Standard", "email": "mia@example.org"},
+        {"employee_id": "9000", "name": "Sam Supervisor", "grade": 30, "hire_date": "2005-01-01"}])})
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows([
+        {"program": "support-mentoring", "candidate_id": "200", "coach_id": "100", "assigned_date": "2026-01-05",
+         "agreement_date": "2026-01-15", "status": "Active"}])})
+    write_workbook(inbox / "log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": f"2026-{month:02d}-20", "contact_type": "In Person",
+         "duration": 1, "description": f"meeting {month}"} for month in range(2, 11) if month != 8])})
+    run_batch(RunOptions(inbox=inbox, as_of=AS_OF, out=tmp_path / "out", dry_run=True))
+    mentor = eml.read_notice(tmp_path / "out" / "notices" / "100-morgan-mentor.eml")
+    assert mentor["Subject"].startswith("Mentoring program: 1 thing to do")
+    assert "This is your weekly notice from the mentoring program" in body(mentor)
+    coordinator = body(eml.read_notice(tmp_path / "out" / "notices" / "coordinator.eml"))
+    assert "No email address on file for Morgan Mentor (100, mentor): please pass this on." in " ".join(coordinator.split())
+
+
 @pytest.mark.parametrize("program, label", [("itss-coaching", "Deadline"), ("support-mentoring", "Relationship ends"),
                                             ("reps-coaching", "Commitment ends")])
 def test_a_pairs_end_date_is_called_what_its_program_calls_it(program, label):

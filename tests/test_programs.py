@@ -322,7 +322,7 @@ def test_a_meeting_the_day_before_the_agreement_is_not_counted_and_does_not_bloc
     assert findings[0].file == "coach_log.xlsx" and findings[0].cell == cell("coach_log", "date", 1)
     assert found(result, "LOG-OUTSIDE-WINDOW") == []  # one finding for the entry, not two
     # the agreement's date is recorded: the fix asks which date is wrong, not to record it
-    assert "2026-01-14" in findings[0].message and AGREEMENT in findings[0].message
+    assert findings[0].message == f"mentor log entry dated 2026-01-14 is before the agreement on {AGREEMENT}; not counted"
     assert findings[0].fix.startswith("Check the meeting's date in the mentor log and the pair's Agreement Date")
     assert "record its date in Agreement Date" not in findings[0].fix
     pair = pair_of(result)
@@ -589,6 +589,14 @@ def test_a_reps_pair_withdrawn_with_no_completion_date_counts_no_hours_and_says_
     assert outside[0].fix == "Record the day the pair was withdrawn in its Completion Date: the entries up to that day then count."
     assert set(found(result)) == {"LOG-OUTSIDE-WINDOW"}  # no COACH-INACTIVE, COMMITMENT-DUE or FEEDBACK-MISSING: not Active
     assert reasons(pair_of(result)) == "withdrawn"
+
+
+def test_a_mentoring_entry_after_the_relationship_is_told_of_as_a_mentor_log_entry():
+    """The message calls the log what the program calls it, as its fix does (it said "coach log")."""
+    result = mentoring(pairs=[mentoring_pair(status="Completed", completion="2026-06-30")],
+                       log=[coach_entry("2026-07-06")], as_of="2026-08-31")
+    assert [f.message for f in found(result, "LOG-OUTSIDE-WINDOW")] == [
+        "mentor log entry dated 2026-07-06 is after the completion date 2026-06-30; not counted"]
 
 
 def test_a_reps_pair_withdrawn_on_a_recorded_day_counts_its_entries_up_to_that_day():

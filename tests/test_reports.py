@@ -365,6 +365,30 @@ def test_exception_summary_lists_each_program_on_its_own_line(tmp_path, policy):
     assert summary["A8"].value == "Open findings (New and Open) by who acts"
 
 
+def test_who_acts_is_called_what_each_program_calls_its_people(tmp_path, policy):
+    """A mentoring pair's finding for its coach goes to the Mentor, a reps pair's for its candidate to
+    the Coachee, on both Exceptions sheets and in the Summary's counts by who acts; ITSS's keep Coach."""
+    names = ("itss-coaching", "support-mentoring", "reps-coaching")
+    programs = {name: load_policy(name) for name in names}
+    base = make_result(policy)
+    month = finding("LOG-MONTH-MISSING", "No meeting logged in 2026-08", file="Mentoring.xlsx", sheet="Pairs",
+                    candidate_id="3001", coach_id="4001", program="support-mentoring", topic="2026-08")
+    feedback = finding("FEEDBACK-MISSING", "No feedback from the coachee", file="Reps.xlsx", sheet="Pairs",
+                       candidate_id="5001", coach_id="6001", program="reps-coaching", actor="candidate", topic="Coachee")
+    write_outputs(make_result(policy, programs=programs, findings=[*base.findings, month, feedback]), tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "exceptions.xlsx")
+    acts = {r["Rule"]: r["Who Acts"] for r in rows(book["Exceptions"])}
+    assert (acts["LOG-MONTH-MISSING"], acts["FEEDBACK-MISSING"], acts["LOG-DURATION-IMPLAUSIBLE"]) == ("Mentor", "Coachee", "Coach")
+    assert [r["Who Acts"] for r in rows(book["Exceptions"])][-3:] == ["Coach", "Mentor", "Coachee"]
+    summary = {r[0]: r[2] for r in book["Summary"].iter_rows(values_only=True) if r[0] and r[2] is not None}
+    listed = [r[0] for r in book["Summary"].iter_rows(values_only=True)]
+    assert listed[listed.index("Who Acts") + 1:listed.index("Total")] == [
+        "Coordinator", "Coach", "Mentor", "Candidate", "Coachee", "Mentee", "Supervisor"]
+    assert (summary["Coach"], summary["Mentor"], summary["Coachee"], summary["Candidate"]) == (1, 1, 1, 0)
+    results = {r["Rule"]: r["Who Acts"] for r in rows(openpyxl.load_workbook(tmp_path / "results.xlsx")["Exceptions"])}
+    assert (results["LOG-MONTH-MISSING"], results["FEEDBACK-MISSING"]) == ("Mentor", "Coachee")
+
+
 def test_exception_status_and_age_come_from_the_history(tmp_path, policy):
     base = make_result(policy)
     old = base.findings[2]  # CELL-TYPE

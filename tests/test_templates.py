@@ -242,6 +242,14 @@ def test_instructions_sheet_explains_every_column_and_the_example_row(template_d
     assert ("CONFIDENTIAL" in text) == table.confidential
 
 
+def test_instructions_give_the_command_for_either_way_of_installing(template_dir):
+    """`make demo` installs no `coaching-batch` on the PATH: its command is .venv/bin/coaching-batch."""
+    text = instructions_text(table_sheet(template_dir, "coach_log")[0])
+    assert "run: coaching-batch run INBOX (installed with pip install .)" in text
+    assert "after make demo, in the project's folder: .venv/bin/coaching-batch run INBOX" in text
+    assert "on Windows .venv\\Scripts\\coaching-batch.exe run INBOX" in text
+
+
 # ------------------------------------------------------------------------------- the example row
 
 

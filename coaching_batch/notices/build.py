@@ -81,6 +81,7 @@ class Notice:
     address: str | None = None  # None: the coordinator's (filled in when sending), or none usable
     email_on_file: str = ""  # the roster's Email when it is not a usable address ("" when blank)
     roles: set[str] = field(default_factory=set)  # coach, candidate, supervisor
+    called: set[str] = field(default_factory=set)  # the roles as their programs call them: mentor, coachee …
     findings: list[tuple[Finding, str]] = field(default_factory=list)  # with a note for the reader
     progress: list[Progress] = field(default_factory=list)
     requests: list[RequestToSign] = field(default_factory=list)  # Requests for Payment to sign (coach), or to send (coordinator)
@@ -89,6 +90,14 @@ class Notice:
 
     def words_of(self, program: str) -> Words:
         return self.words.get(program) or Words()
+
+    @property
+    def activity(self) -> str:
+        """What the recipient's programs call their work, when they all call it one thing (mentoring),
+        else coaching: the notice comes from "the mentoring program"."""
+        said = ({self.words_of(item.program).activity for item, _ in self.findings}
+                | {progress.words.activity for progress in self.progress} | {request.words.activity for request in self.requests})
+        return said.pop() if len(said) == 1 else Words().activity
 
     @property
     def for_coordinator(self) -> bool:
@@ -102,33 +111,36 @@ def build_notices(result: RunResult) -> list[Notice]:
     notices: dict[str, Notice] = {}
     coordinator = Notice(COORDINATOR, "Coaching Coordinator", COORDINATOR_FILE, roles={COORDINATOR})
 
-    def notice_for(person_id: str, role: str) -> Notice:
+    words = {name: policy.words for name, policy in result.programs.items()}
+
+    def notice_for(person_id: str, role: str, said: Words) -> Notice:
         if person_id not in notices:
             person = people[person_id]
             address = email_address(person["email"])
             on_file = "" if address is not None or _missing(person["email"]) else _text(person["email"])
             notices[person_id] = Notice(person_id, person["name"], "", address, on_file)
         notices[person_id].roles.add(role)
+        notices[person_id].called.add(role_word(role, said))
         return notices[person_id]
 
     unread = _rules_on_missing_tables(result.findings)
     for item in result.findings:
         if item.severity not in ACTING_SEVERITIES:
             continue
-        person_id, note = _addressee(item, people)
+        said = words.get(item.program) or Words()
+        person_id, note = _addressee(item, people, said)
         if person_id is None:
             coordinator.findings.append((item, note))
         elif item.rule not in unread:
-            notice_for(person_id, item.actor).findings.append((item, note))
+            notice_for(person_id, item.actor, said).findings.append((item, note))
 
     titles = {name: policy.title for name, policy in result.programs.items()}
-    words = {name: policy.words for name, policy in result.programs.items()}
     ends = {name: policy.period_end_label for name, policy in result.programs.items()}
     ended = {name: policy.period_ended_label for name, policy in result.programs.items()}
     coordinator.requests = _requests_to_sign(result, titles, words)
     for request in coordinator.requests:
         if request.coach_id in people:
-            notice_for(request.coach_id, "coach").requests.append(request)
+            notice_for(request.coach_id, "coach", request.words).requests.append(request)
     by_person = _pairs_by_person(pairs) if any(n.roles & {"coach", "candidate"} for n in notices.values()) else {}
     for notice in notices.values():
         notice.progress = _progress(notice, by_person, people, titles, words, ends, ended, result.as_of)
@@ -150,23 +162,29 @@ def _rules_on_missing_tables(findings: list[Finding]) -> set[str]:
     return {rule for table in missing for rule in RULES_ON_TABLE_ROWS.get(table, ())}
 
 
-def _addressee(item: Finding, people: dict[str, dict]) -> tuple[str | None, str]:
+def role_word(role: str, words: Words) -> str:
+    """A role (coach, candidate, supervisor) as a program's ``words`` call it: mentor, coachee …"""
+    return {"coach": words.coach, "candidate": words.candidate}.get(role, role)
+
+
+def _addressee(item: Finding, people: dict[str, dict], words: Words) -> tuple[str | None, str]:
     """The employee ID of the person who must act on ``item`` (None: the coordinator) and a note
-    for the coordinator when the finding came to them for want of someone to send it to."""
-    actor = item.actor
-    if actor == "coach":
+    for the coordinator when the finding came to them for want of someone to send it to, naming
+    the person as the finding's program (``words``) calls them."""
+    actor = role_word(item.actor, words)
+    if item.actor == "coach":
         person_id = item.coach_id
-    elif actor == "candidate":
+    elif item.actor == "candidate":
         person_id = item.candidate_id
-    elif actor == "supervisor":
+    elif item.actor == "supervisor":
         candidate = people.get(item.candidate_id)
         person_id = candidate["supervisor_id"] if candidate else ""
         if not person_id:
-            return None, f"for the supervisor of candidate {item.candidate_id or '(no ID)'}: no supervisor on file"
+            return None, f"for the supervisor of {words.candidate} {item.candidate_id or '(no ID)'}: no supervisor on file"
     else:
         return None, ""
     if not person_id:
-        return None, f"for the {actor}: no {actor} ID on the finding"
+        return None, f"for the {actor}: no {item.actor} ID on the finding"  # its Coach ID or Candidate ID
     if person_id not in people:
         return None, f"for the {actor} {person_id}: not on the roster"
     return person_id, ""

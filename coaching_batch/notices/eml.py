@@ -83,7 +83,7 @@ def notice_text(notice: Notice, as_of: date) -> str:
         lines += [f"Weekly notice for the coaching coordinator, as of {_day(as_of)}.", ""]
     else:
         lines += [f"Dear {notice.name},", "",
-                  f"This is your weekly notice from the coaching program, as of {_day(as_of)}.", ""]
+                  f"This is your weekly notice from the {notice.activity} program, as of {_day(as_of)}.", ""]
     if notice.progress:
         lines += ["YOUR PROGRESS", ""]
         for progress in notice.progress:
@@ -215,7 +215,7 @@ def _subject(notice: Notice, as_of: date) -> str:
     if notice.for_coordinator:
         passing = f", {len(notice.pass_on)} notice{'' if len(notice.pass_on) == 1 else 's'} to pass on" if notice.pass_on else ""
         return f"Coaching program: coordinator's weekly notice, {todo}{passing} (as of {as_of.isoformat()})"
-    return f"Coaching program: {todo} (as of {as_of.isoformat()})"
+    return f"{_capital(notice.activity)} program: {todo} (as of {as_of.isoformat()})"
 
 
 def _progress_lines(progress: Progress) -> list[str]:
@@ -269,7 +269,7 @@ def _needed(value: float | None) -> str:
 
 
 def _roles(notice: Notice) -> str:
-    return " and ".join(sorted(notice.roles)) or "no role"
+    return " and ".join(sorted(notice.called or notice.roles)) or "no role"
 
 
 def _day(value: date) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..findings import DUPLICATE_REPEATS, SEVERITY_ORDER, TOTAL_MISMATCH_SUMS, Finding, Severity, sort_key
 from ..model import RunResult
+from ..policy import Words, capital
 from .programs import programs_title, run_programs
 from .xlsx import (
     COUNT, DATE, INTEGER, LONG_TEXT, Column, Formats, make_printable, open_workbook, write_cell, write_header,
@@ -294,12 +295,14 @@ def tracked_findings(result: RunResult) -> list[TrackedFinding]:
     return tracked
 
 
-def report_order(tracked: Iterable[TrackedFinding]) -> list[TrackedFinding]:
-    """Grouped by who acts (coordinator, coach, candidate, supervisor); in each group the open
-    findings before the resolved ones, errors before warnings before info, then oldest first."""
+def report_order(tracked: Iterable[TrackedFinding], words: Mapping[str, Words] | None = None) -> list[TrackedFinding]:
+    """Grouped by who acts (coordinator, coach, candidate, supervisor), each role by what the
+    findings' programs call it (``words``: each program's, by name; Coach, then Mentor); in each
+    group the open findings before the resolved ones, errors before warnings before info, then
+    oldest first."""
     return sorted(tracked, key=lambda t: (
-        actor_rank(t.finding.actor), t.status == RESOLVED, SEVERITY_ORDER.get(t.finding.severity, len(SEVERITY_ORDER)),
-        t.first_seen, sort_key(t.finding),
+        actor_rank(t.finding.actor), actor_label(t.finding, words), t.status == RESOLVED,
+        SEVERITY_ORDER.get(t.finding.severity, len(SEVERITY_ORDER)), t.first_seen, sort_key(t.finding),
     ))
 
 
@@ -307,29 +310,49 @@ def actor_rank(actor: str) -> int:
     return ACTOR_ORDER.index(actor) if actor in ACTOR_ORDER else len(ACTOR_ORDER)
 
 
-def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
-    """Findings as rows for a sheet (FINDING_COLUMNS), in the order given, with readable labels."""
-    return pd.DataFrame([_finding_row(f) for f in findings], columns=[c.key for c in FINDING_COLUMNS])
+def actor_label(f: Finding, words: Mapping[str, Words] | None = None) -> str:
+    """Who acts on ``f``, in the words of its program (``words``: each program's, by name): the coach
+    of a mentoring pair is its Mentor, the candidate of a reps pair its Coachee; the coordinator
+    and the supervisor are called so in every program."""
+    return role_label(f.actor, (words or {}).get(f.program) or Words())
 
 
-def report_frame(tracked: Iterable[TrackedFinding]) -> pd.DataFrame:
-    rows = [{"status": t.status, **_finding_row(t.finding), "first_seen": t.first_seen, "age_days": t.age_days}
+def role_label(actor: str, words: Words) -> str:
+    """An actor's role key (coach, candidate, coordinator …) as ``words`` call it, capitalised."""
+    said = {"coach": words.coach, "candidate": words.candidate}.get(actor, actor)
+    return capital(said)
+
+
+def findings_frame(findings: Iterable[Finding], words: Mapping[str, Words] | None = None) -> pd.DataFrame:
+    """Findings as rows for a sheet (FINDING_COLUMNS), in the order given, with readable labels: who
+    acts in the words of the finding's program (``words``: each program's, by name)."""
+    return pd.DataFrame([_finding_row(f, words) for f in findings], columns=[c.key for c in FINDING_COLUMNS])
+
+
+def report_frame(tracked: Iterable[TrackedFinding], words: Mapping[str, Words] | None = None) -> pd.DataFrame:
+    rows = [{"status": t.status, **_finding_row(t.finding, words), "first_seen": t.first_seen, "age_days": t.age_days}
             for t in tracked]
     return pd.DataFrame(rows, columns=[c.key for c in REPORT_COLUMNS])
 
 
+def program_words(result: RunResult) -> dict[str, Words]:
+    """Each of the run's programs' words, by its name: what a finding of it calls coach and candidate."""
+    return {name: policy.words for name, policy in run_programs(result).items()}
+
+
 def write_exceptions(result: RunResult, path: Path) -> None:
     """Write ``exceptions.xlsx``: a Summary sheet and the Exceptions sheet, both printable."""
-    tracked = report_order(tracked_findings(result))
+    words = program_words(result)
+    tracked = report_order(tracked_findings(result), words)
     workbook = open_workbook(path)
     formats = Formats(workbook)
     title = f"Weekly exception report — {programs_title(result)}"
 
     summary = workbook.add_worksheet("Summary")
-    _write_summary(summary, formats, result, tracked)
+    _write_summary(summary, formats, result, tracked, words)
     make_printable(summary, title, as_of=result.as_of, repeat_header=False)
 
-    sheet = write_table(workbook, formats, "Exceptions", report_frame(tracked), REPORT_COLUMNS, severity_key="severity",
+    sheet = write_table(workbook, formats, "Exceptions", report_frame(tracked, words), REPORT_COLUMNS, severity_key="severity",
                         settled=("status", RESOLVED))
     make_printable(sheet, title, as_of=result.as_of)
     workbook.close()
@@ -338,7 +361,8 @@ def write_exceptions(result: RunResult, path: Path) -> None:
 SUMMARY_COUNT_WIDTH = 12  # the Summary's columns of counts (B on), which the program titles span
 
 
-def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[TrackedFinding]) -> None:
+def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[TrackedFinding],
+                   words: Mapping[str, Words]) -> None:
     sheet.write_string(0, 0, "Weekly exception report", formats.title)
     write_cell(sheet, formats, 1, 0, "As of", cell_format=formats.label)
     write_cell(sheet, formats, 1, 1, result.as_of, DATE)
@@ -350,13 +374,13 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
 
     row = 3 + len(titles)
     sheet.write_string(row, 0, "Open findings (New and Open) by who acts", formats.section)
-    grid = Counter((t.finding.actor, t.finding.severity) for t in tracked if t.status != RESOLVED)
-    actors = list(ACTOR_ORDER) + sorted({a for a, _ in grid if a not in ACTOR_ORDER})
+    grid = Counter((actor_label(t.finding, words), t.finding.severity) for t in tracked if t.status != RESOLVED)
+    actors = _summary_actors(words.values(), {t.finding for t in tracked if t.status != RESOLVED}, words)
     header = [Column("actor", "Who Acts")] + [Column(s, s.capitalize()) for s in SEVERITIES] + [Column("total", "Total")]
     write_header(sheet, formats, header, row + 1)
     row += 2
     for actor in actors:
-        write_cell(sheet, formats, row, 0, _actor_label(actor))
+        write_cell(sheet, formats, row, 0, actor)
         for col, severity in enumerate(SEVERITIES, start=1):
             write_cell(sheet, formats, row, col, grid[actor, severity], COUNT)
         write_cell(sheet, formats, row, len(SEVERITIES) + 1, sum(grid[actor, s] for s in SEVERITIES), COUNT)
@@ -382,6 +406,15 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
     sheet.set_column(1, len(SEVERITIES) + 1, SUMMARY_COUNT_WIDTH)
 
 
+def _summary_actors(programs: Iterable[Words], findings: Iterable[Finding], words: Mapping[str, Words]) -> list[str]:
+    """The Summary's rows of who acts: each role as each of the run's programs calls it (Coach and
+    Mentor, Candidate, Coachee and Mentee; one row for a word programs share), and any other a finding
+    names, in the order of :data:`ACTOR_ORDER`, a role's words in alphabetical order."""
+    said = {(actor_rank(actor), role_label(actor, w)) for actor in ACTOR_ORDER for w in (list(programs) or [Words()])}
+    said |= {(actor_rank(f.actor), actor_label(f, words)) for f in findings}
+    return [label for _, label in sorted(said)]
+
+
 def _history(history: dict[str, tuple[str, date]], f: Finding, as_of: date) -> tuple[str, date]:
     """(status, first seen) from the ledger's history; a finding it has never seen is New today."""
     seen = history.get(finding_key(f))
@@ -405,7 +438,7 @@ def _as_date(value: object, default: date) -> date:
     return default if stamp is pd.NaT else stamp.date()
 
 
-def _finding_row(f: Finding) -> dict[str, str]:
+def _finding_row(f: Finding, words: Mapping[str, Words] | None = None) -> dict[str, str]:
     return {
         "severity": str(f.severity).capitalize(),
         "rule": f.rule,
@@ -417,9 +450,5 @@ def _finding_row(f: Finding) -> dict[str, str]:
         "coach_id": f.coach_id,
         "program": f.program,
         "fix": f.fix,
-        "actor": _actor_label(f.actor),
+        "actor": actor_label(f, words) if f.actor else "",
     }
-
-
-def _actor_label(actor: str) -> str:
-    return actor.capitalize() if actor else ""

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..findings import sort_key
 from ..model import CERTIFICATE_COLUMNS, COACH_COLUMNS, HOURS_BY_MONTH_COLUMNS, PAIR_COLUMNS, RunResult
-from .exceptions import FINDING_COLUMNS, findings_frame
+from .exceptions import FINDING_COLUMNS, findings_frame, program_words
 from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
@@ -150,7 +150,7 @@ def write_results(result: RunResult, path: Path) -> None:
     pairs = write_table(workbook, formats, "Pairs", result.pairs, PAIR_SHEET)
     highlight_pairs(pairs, formats, len(result.pairs), len(result.findings))
     make_printable(pairs, title, as_of=result.as_of, footer_note=PAIR_COLOURS_NOTE, key_columns=PAIR_KEY_COLUMNS)
-    findings = findings_frame(sorted(result.findings, key=sort_key))
+    findings = findings_frame(sorted(result.findings, key=sort_key), program_words(result))
     for name, frame, columns, severity in (
         ("Coaches", result.coaches, COACH_SHEET, None),
         ("Hours by Month", result.hours_by_month, HOURS_BY_MONTH_SHEET, None),

@@ -36,6 +36,12 @@ if TYPE_CHECKING:
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
 
+def log_name(kind: str, words: Words) -> str:
+    """A log as the pair's program calls it (``words``): a mentoring pair's coach log is its mentor log,
+    a reps pair's candidate log its coachee log; with the default words, as :data:`LOG_KINDS` says."""
+    return f"{words.coach if kind == 'coach_log' else words.candidate} log"
+
+
 def log_entries(tables: Tables) -> pd.DataFrame:
     """Both logs as one frame with a `kind` column, in reading order, each entry with its cells.
 
@@ -590,7 +596,7 @@ def _earlier_year_findings(entries: pd.DataFrame, about: _PairWords) -> list[Fin
         what = ("entry", "a meeting") if n == 1 else ("entries", "meetings")
         findings.append(finding(
             "LOG-EARLIER-YEAR",
-            f"{n} {LOG_KINDS[row['kind']]} {what[0]} dated {dated}, before {about[row]['start_label']} on "
+            f"{n} {log_name(row['kind'], about.people(row))} {what[0]} dated {dated}, before {about[row]['start_label']} on "
             f"{day_text(row['window_start'])}: {what[1]} of an earlier school year, kept and not counted",
             program=about.program(row), **_where(row, "date_col"),
         ))
@@ -816,7 +822,7 @@ def _repeated_places(entries: pd.DataFrame, repeats: np.ndarray, repeated: np.nd
 
 
 def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords, repeats: str = "") -> Finding:
-    kind = LOG_KINDS[row["kind"]]
+    kind = log_name(row["kind"], about.people(row))  # a mentoring pair's mentor log
     date = day_text(row["date"])
     program = about.program(row)
     match row["reason"]:
