@@ -403,10 +403,10 @@ class _OdsExtent:
             self.cell_filled = True
             self.inside_cell += 1
         elif tag in _ODS_CELLS:
-            self.cell_repeat = _repeat(attrs.get(f"{_ODS_TABLE} number-columns-repeated"))
+            self.cell_repeat = ods_repeat(attrs.get(f"{_ODS_TABLE} number-columns-repeated"))
             self.cell_filled = _ODS_FORMULA in attrs or not _ODS_VALUES.isdisjoint(attrs)
         elif tag == f"{_ODS_TABLE} table-row":
-            self.row_repeat = _repeat(attrs.get(f"{_ODS_TABLE} number-rows-repeated"))
+            self.row_repeat = ods_repeat(attrs.get(f"{_ODS_TABLE} number-rows-repeated"))
             self.column = self.row_last_column = 0
         elif tag == f"{_ODS_TABLE} table":
             self.sheet = attrs.get(f"{_ODS_TABLE} name", "a sheet")
@@ -431,7 +431,7 @@ class _OdsExtent:
             self.before += self.last_row * self.last_column
 
 
-def _repeat(value: str | None) -> int:
+def ods_repeat(value: str | None) -> int:
     """A `number-…-repeated` count; one when it is not a plain number, and capped far past any limit."""
     if not value or not (value.isascii() and value.isdigit()):
         return 1

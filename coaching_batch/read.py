@@ -43,7 +43,7 @@ from . import settings, values
 from .contracts import Column, tables
 from .forked import end_with_parent, frozen_heap, interrupts_held, stopped_now
 from .inbox import (ARCHIVE_ERRORS, ENTITIES_DECLARED, Refused, archive_refuse_reason, declares_entities, entities_refused,
-                    extent_reason, sheet_parts, workbook_suffix, xml_parser)
+                    extent_reason, ods_repeat, sheet_parts, workbook_suffix, xml_parser)
 from .recognise import (PAIR_LABELS, ROLE_WORDS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, holds, pieces, position, zero_padded_cells, zero_padded_styles
@@ -216,6 +216,9 @@ class RawSheet:
     repeated: list[tuple[str, int, str, int]] = field(default_factory=list)  # a column headed twice: (the heading
     #   read, its 0-based sheet column, the heading not read, its column), for each second heading
     unread_rows: int = 0  # a table lacking a required column: its filled rows below the header, none read
+    summed: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)  # rows holding numbers only where the table
+    #   needs a value: (1-based sheet row, 0-based sheet columns of its filled cells); a totals row if each
+    #   holds a total's formula (see _drop_formula_totals)
     example_left: list[tuple[str, int, str, str]] = field(default_factory=list)  # the first row typed over the
     #   templates' example row with some of its values left: (column, 0-based sheet column, the value as shown,
     #   how it was taken: "cleared", or "kept" in a column the row needs)
@@ -546,11 +549,29 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
                                       [first_col + at for at in positions], hours_at)
         keep[one_entry] = False
         filled = np.not_equal(table, None)
-    sheet.gaps = ((bool(watched) and not filled[:, watched].all(axis=1)[keep].all()) or any(f.value is None for f in sheet.footers)
-                  or bool(sheet.unfilled))
+    complete = filled[:, watched].all(axis=1)  # the rows with a value wherever one is looked for
+    lacking = not complete[keep].all()
+    sheet.gaps = lacking or any(f.value is None for f in sheet.footers) or bool(sheet.unfilled)
+    if lacking:  # a totals row of formulas with no `Total` label lacks one (see _drop_formula_totals)
+        sheet.summed = _numbers_only(table, filled, keep & ~complete, facts.ids if contract.log else [], below,
+                                     [first_col + at for at in positions])
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet, None
+
+
+def _numbers_only(table: np.ndarray, filled: np.ndarray, looked_at: np.ndarray, ids: list[int], below: int,
+                  columns: list[int]) -> list[tuple[int, tuple[int, ...]]]:
+    """Of the rows ``looked_at`` (kept, lacking a value their table needs: few, each a finding otherwise),
+    those whose filled cells hold numbers, dates or times only, no text or yes/no, leaving out ``ids``
+    (a log's IDs alone are no entry): each as its 1-based sheet row (``below`` is the first's) and the
+    sheet ``columns`` of those cells. Such a row may be a totals row of formulas (see :func:`_drop_formula_totals`)."""
+    found = []
+    for i in np.flatnonzero(looked_at).tolist():
+        cells = [k for k in np.flatnonzero(filled[i]).tolist() if k not in ids]
+        if cells and not any(isinstance(table[i, k], (str, bool)) for k in cells):
+            found.append((below + i, tuple(columns[k] for k in cells)))
+    return found
 
 
 def _next_form(rows: list[list], body_at: int, firsts: list, distinct_firsts: set, keep: np.ndarray) -> int | None:
@@ -1391,6 +1412,189 @@ def _restore_formula_errors(path: str, data: bytes | None, sheets: list[RawSheet
                     _FORMULA_OR_ERROR)
 
 
+def _drop_formula_totals(path: str, data: bytes | None, sheets: list[RawSheet]) -> None:
+    """Rows of numbers only lacking a needed value (:attr:`RawSheet.summed`) each of whose filled cells
+    holds a total's formula (``settings.TOTAL_FUNCTIONS``: `=SUBTOTAL(109,…)`, `=COUNTA(A2:A11)`) are
+    a totals row, no row of the table; on a log, the value under Duration is a footer's total, checked
+    as a `Total Hours` line is. An Excel table's Total Row is known from the table in an .xlsx, but
+    LibreOffice keeps no table in the .ods or .xls it saves: there the formulas tell it.
+
+    The formulas are looked up in the workbook only for those rows: in an .xlsx/.xlsm sheet's XML, an
+    .ods content.xml or an .xls sheet's FORMULA records. A part that cannot be read leaves the rows read.
+    """
+    wanted: dict[str, set[tuple[int, int]]] = {}
+    for sheet in sheets:
+        wanted.setdefault(sheet.name, set()).update((row, col) for row, columns in sheet.summed for col in columns)
+    suffix = workbook_suffix(path)
+    if suffix == ".xls":
+        totals = _xls_total_cells(Path(path).read_bytes() if data is None else data, wanted)
+    elif suffix == ".ods":
+        totals = _ods_total_cells(path, data, wanted)
+    else:
+        totals = {}
+        _with_sheet_xml(path, data, sheets, lambda sheet, xml: totals.setdefault(sheet.name, set()).update(
+            _total_cells(xml, wanted[sheet.name])), (b"f>",))
+    for sheet in sheets:
+        _drop_totals_rows(sheet, totals.get(sheet.name, set()))
+
+
+def _drop_totals_rows(sheet: RawSheet, totals: set[tuple[int, int]]) -> None:
+    """The sheet's rows each of whose looked-at cells is in ``totals`` left out; on a log, a value
+    under Duration made a footer's total (see :func:`_drop_formula_totals`)."""
+    rows = {row for row, columns in sheet.summed if all((row, col) in totals for col in columns)}
+    if not rows:
+        return
+    duration = sheet.columns.get("duration")
+    k = list(sheet.columns).index("duration") if duration is not None else None
+    dropped = np.isin(sheet.rows, list(rows))
+    if tables()[sheet.table].log and k is not None:
+        for i in np.flatnonzero(dropped).tolist():
+            if sheet.cells[i, k] is not None:
+                sheet.footers.append(Footer(int(sheet.rows[i]), duration, _hours_of_days(sheet.cells[i, k])))
+    sheet.cells, sheet.rows = sheet.cells[~dropped], sheet.rows[~dropped]
+
+
+# a call of a total's function in a formula's text (`SUBTOTAL(109,Table1[Duration])`, `of:=SUM([.E2:.E11])`)
+_TOTAL_CALL = re.compile(rf"\b(?:{'|'.join(sorted(settings.TOTAL_FUNCTIONS))})\s*\(", re.IGNORECASE)
+
+
+def _total_cells(pieces: Iterable[bytes], wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Of the cells ``wanted`` (1-based row, 0-based column), those an .xlsx/.xlsm sheet's XML (in ``pieces``,
+    see :func:`.sheet_xml.pieces`) gives a formula calling a total's function."""
+    found = set()
+    for xml in pieces:
+        if b"<f" not in xml:
+            continue
+        for match in _FORMULA_CELL.finditer(xml):
+            if position(match[1]) in wanted:
+                formula = _FORMULA_TEXT.search(match[2])
+                if formula and _TOTAL_CALL.search(html.unescape(formula[1].decode("utf-8", "replace"))):
+                    found.add(position(match[1]))
+    return found
+
+
+class _OdsSheetsRead(Exception):
+    """The sheets looked for in an .ods content.xml are behind: it need not be read further."""
+
+
+class _OdsTotalCells:
+    """:func:`_total_cells` of an .ods, as its content.xml streams past: rows and cells counted with
+    their repeats, as the reader places them, in the sheets looked for only."""
+
+    def __init__(self, wanted: dict[str, set[tuple[int, int]]]) -> None:
+        self.wanted, self.left = wanted, set(wanted)
+        self.found: dict[str, set[tuple[int, int]]] = {}
+        self.cells: set[tuple[int, int]] = set()  # looked for in the current sheet
+        self.name = ""
+        self.depth = 0  # of the sheets open (a table inside a cell holds none of the sheet's cells)
+        self.row = self.row_repeat = self.column = 0  # the current row (1-based), its repeat, the next cell's column
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == _ODS_SHEET:
+            self.depth += 1
+            if self.depth == 1:
+                self.name = attrs.get(f"{_ODS_TABLE} name", "")
+                self.cells, self.row, self.row_repeat = self.wanted.get(self.name, set()), 0, 1
+                self.left.discard(self.name)
+        elif self.depth != 1 or not self.cells:
+            return
+        elif tag == _ODS_ROW:
+            self.row += self.row_repeat
+            self.row_repeat, self.column = ods_repeat(attrs.get(_ODS_ROWS_REPEATED)), 0
+        elif tag in _ODS_CELLS:
+            if (self.row, self.column) in self.cells and _TOTAL_CALL.search(attrs.get(_ODS_FORMULA, "")):
+                self.found.setdefault(self.name, set()).add((self.row, self.column))
+            self.column += ods_repeat(attrs.get(_ODS_COLUMNS_REPEATED))
+
+    def end(self, tag: str) -> None:
+        if tag == _ODS_SHEET:
+            self.depth -= 1
+            if not self.depth and not self.left:
+                raise _OdsSheetsRead
+
+
+_ODS_ROW, _ODS_FORMULA = f"{_ODS_TABLE} table-row", f"{_ODS_TABLE} formula"
+_ODS_CELLS = frozenset({f"{_ODS_TABLE} table-cell", f"{_ODS_TABLE} covered-table-cell"})
+_ODS_ROWS_REPEATED, _ODS_COLUMNS_REPEATED = f"{_ODS_TABLE} number-rows-repeated", f"{_ODS_TABLE} number-columns-repeated"
+
+
+def _ods_total_cells(path: str, data: bytes | None, wanted: dict[str, set[tuple[int, int]]]) -> dict[str, set[tuple[int, int]]]:
+    """:func:`_total_cells` of an .ods's sheets ``wanted``: its content.xml streamed (no tree kept,
+    entities refused) up to the last of them. Found none when it cannot be read."""
+    totals = _OdsTotalCells(wanted)
+    parser = xml_parser()
+    parser.StartElementHandler, parser.EndElementHandler = totals.start, totals.end
+    try:
+        with _zip(path, data) as archive, archive.open("content.xml") as stream:
+            for chunk in iter(lambda: stream.read(1 << 16), b""):
+                parser.Parse(chunk, False)
+    except _OdsSheetsRead:
+        pass
+    except (KeyError, Refused, expat.ExpatError, zlib.error, EOFError, *ARCHIVE_ERRORS):
+        return {}
+    return totals.found
+
+
+def _xls_total_cells(data: bytes, wanted: dict[str, set[tuple[int, int]]]) -> dict[str, set[tuple[int, int]]]:
+    """:func:`_total_cells` of an .xls's sheets ``wanted``: their FORMULA records at those cells whose
+    tokens call a total's function (see :func:`_biff_total`). Found none when it cannot be read."""
+    found: dict[str, set[tuple[int, int]]] = {}
+    try:
+        stream = _xls_stream(data)
+        for name, start in _xls_sheet_starts(stream).items():
+            cells = wanted.get(name)
+            for kind, at, length, _ in _biff_records(stream, start) if cells else ():
+                if kind == _BIFF_FORMULA and length >= 22:
+                    row, column = struct.unpack_from("<HH", stream, at)
+                    size = min(struct.unpack_from("<H", stream, at + 20)[0], length - 22)
+                    if (row + 1, column) in cells and _biff_total(stream[at + 22:at + 22 + size]):
+                        found.setdefault(name, set()).add((row + 1, column))
+    except _XLS_ERRORS:
+        return {}
+    return found
+
+
+def _biff_total(tokens: bytes) -> bool:
+    """Whether a BIFF8 formula's tokens call a total's function (by its number, ``_BIFF_TOTAL_FUNCTIONS``;
+    `SUM` of one range is a tAttrSum), or are one error constant alone: what LibreOffice saves in an .xls
+    for a formula it cannot write there, an Excel table's `=SUBTOTAL(109,Table1[Duration])` (its result kept).
+    A token not known ends the look: no total."""
+    if len(tokens) == 2 and tokens[0] == _PTG_ERROR:
+        return True
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
+        base = token if token < 0x20 else (token & 0x1F) | 0x20
+        if base == _PTG_ATTR and at + 4 <= len(tokens):
+            if tokens[at + 1] & _ATTR_SUM:
+                return True
+            choices = struct.unpack_from("<H", tokens, at + 2)[0] + 1 if tokens[at + 1] & _ATTR_CHOOSE else 0
+            at += 4 + 2 * choices
+        elif base == _PTG_STRING and at + 3 <= len(tokens):
+            at += 3 + tokens[at + 1] * (2 if tokens[at + 2] & 1 else 1)
+        elif base in (_PTG_FUNC, _PTG_FUNC_VAR) and at + _PTG_SIZES[base] <= len(tokens):
+            if struct.unpack_from("<H", tokens, at + _PTG_SIZES[base] - 2)[0] & 0x7FFF in _BIFF_TOTAL_FUNCTIONS:
+                return True
+            at += _PTG_SIZES[base]
+        elif base in _PTG_SIZES:
+            at += _PTG_SIZES[base]
+        else:
+            return False
+    return False
+
+
+# BIFF8 formula tokens, by their base (the class bits of those from 0x20 on cleared), and their sizes
+_PTG_STRING, _PTG_ATTR, _PTG_ERROR, _PTG_FUNC, _PTG_FUNC_VAR = 0x17, 0x19, 0x1C, 0x21, 0x22
+_ATTR_CHOOSE, _ATTR_SUM = 0x04, 0x10
+_PTG_SIZES = {**dict.fromkeys(range(0x03, 0x17), 1), 0x01: 5, 0x02: 5, 0x1C: 2, 0x1D: 2, 0x1E: 3, 0x1F: 9,
+              0x20: 8, 0x21: 3, 0x22: 4, 0x23: 5, 0x24: 5, 0x25: 9, 0x26: 7, 0x27: 7, 0x28: 7, 0x29: 3, 0x2A: 5,
+              0x2B: 9, 0x2C: 5, 0x2D: 9, 0x39: 7, 0x3A: 7, 0x3B: 11, 0x3C: 7, 0x3D: 11}
+# the total's functions of settings.TOTAL_FUNCTIONS that an .xls numbers (the others are add-ins there)
+_BIFF_FUNCTIONS = {"COUNT": 0, "SUM": 4, "AVERAGE": 5, "MIN": 6, "MAX": 7, "COUNTA": 169, "SUMPRODUCT": 228,
+                   "SUBTOTAL": 344, "SUMIF": 345, "COUNTIF": 346, "COUNTBLANK": 347, "AVERAGEA": 361, "MAXA": 362, "MINA": 363}
+_BIFF_TOTAL_FUNCTIONS = frozenset(number for name, number in _BIFF_FUNCTIONS.items() if name in settings.TOTAL_FUNCTIONS)
+
+
 def _calculates_on_opening(path: str, data: bytes | None) -> bool:
     """Whether an .xlsx/.xlsm workbook asks to be calculated when it is opened (``fullCalcOnLoad``):
     written by a program that does not calculate formulas (xlsxwriter, an export of another system),
@@ -1755,6 +1959,9 @@ def read_workbook(path: str, relpath: str) -> WorkbookRead:
                                            totals.get(meta.name, ()))
         if not result.sheets:  # listed with no sheet: Inputs says why nothing was read from it
             result.note = f"holds {' and '.join(dict.fromkeys(others))} only: no table to read"
+        summed = [sheet for sheet in result.sheets if sheet.summed]
+        if summed:  # a row of numbers only lacking a needed value may be a totals row of formulas: asked only then
+            _drop_formula_totals(path, data, summed)
         gaps = [sheet for sheet in result.sheets if sheet.gaps]
         # a 0 may be a formula never calculated, in a workbook asking to be: the workbook is asked only then
         zeros = [sheet for sheet in result.sheets if sheet.zeros and not sheet.gaps]

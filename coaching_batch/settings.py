@@ -43,6 +43,13 @@ MAX_SHEET_COLUMNS = 16_384
 # objects (about 100 bytes a cell) and two workers read at once, so this keeps a run within 1 GiB
 MAX_DECLARED_CELLS = 5_000_000
 
+# A row under a table holding only the results of these functions' formulas (`=SUBTOTAL(109,…)`, `=COUNTA(A2:A11)`,
+# no `Total` label) is its totals row, not a row of it: an Excel table's Total Row once LibreOffice has saved
+# the table as .ods or .xls (the table itself is then gone), or a sum typed under the table.
+TOTAL_FUNCTIONS = frozenset({"SUBTOTAL", "AGGREGATE", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "COUNT", "COUNTA", "COUNTIF",
+                             "COUNTIFS", "COUNTBLANK", "AVERAGE", "AVERAGEA", "AVERAGEIF", "AVERAGEIFS", "MIN", "MINA",
+                             "MAX", "MAXA"})
+
 # A Duration shown as a time of day this late may be a negative time (End before Start, `=F2-E2` in an
 # h:mm cell: -1:00 is shown as 23:00 by the reader): such a cell's saved value is looked up.
 LATE_TIME_OF_DAY_HOURS = 8

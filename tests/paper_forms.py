@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from pathlib import Path
 
 import xlsxwriter
@@ -256,4 +258,66 @@ def write_log_negative(path: str | Path) -> Path:
         sheet.write_number(row, 5, start / 24, hours)
         sheet.write_number(row, 6, end / 24, hours)
     workbook.close()
+    return path
+
+
+# Totals rows under tables, as a coordinator adds them: the roster's IDs counted (`=COUNTA(A2:A4)`), the
+# assignments' IDs counted, a coach log kept as an Excel table with its Total Row (the IDs counted, the
+# Duration summed: `=SUBTOTAL(109,Table1[Duration])`, as Excel saves it; its 4 h is not the 4.50 h logged)
+# and a log with a `Total` typed by hand beside its `=SUM()`. LibreOffice keeps no Excel table in the .xls and
+# .ods it saves: only the cells and their formulas. The rows and footers every format must read:
+TOTALS = {
+    "Roster": ([2, 3, 4], []),
+    "Assignments": ([2, 3], []),
+    "Log": ([2, 3, 4], [(5, 4, 4.0)]),
+    "Typed": ([2, 3, 4], [(5, 4, 4.5)]),
+}
+
+
+def write_totals(path: str | Path) -> Path:
+    """Write the tables of ``TOTALS`` with their totals rows to ``path`` (.xlsx) and return the path."""
+    path = Path(path)
+    workbook = xlsxwriter.Workbook(str(path))
+    date = workbook.add_format({"num_format": "m/d/yyyy"})
+    roster = workbook.add_worksheet("Roster")
+    roster.write_row(0, 0, ["Employee ID", "Name", "Grade"])
+    for row, (employee, name) in enumerate([(COACH, "Casey Coach"), (CANDIDATE, "Kim Lee"), ("300", "Ann Bell")], start=1):
+        roster.write_row(row, 0, [employee, name, 20])
+    roster.write_formula(4, 0, "=COUNTA(A2:A4)", None, 3)
+    assignments = workbook.add_worksheet("Assignments")
+    assignments.write_row(0, 0, ["Candidate ID", "Coach ID", "Planning Meeting Date"])
+    for row, candidate in enumerate([CANDIDATE, "300"], start=1):
+        assignments.write_row(row, 0, [candidate, COACH])
+        assignments.write_datetime(row, 2, dt.datetime(2026, 3, 1), date)
+    assignments.write_formula(3, 0, "=COUNTA(A2:A3)", None, 2)
+    assignments.write_formula(3, 1, "=COUNTA(B2:B3)", None, 2)
+    entries = [[CANDIDATE, COACH, dt.datetime(2026, 3, day), "Phone", 1.5, f"Call {day}"] for day in (2, 9, 16)]
+    log = workbook.add_worksheet("Log")
+    columns = [{"header": header} for header in ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"]]
+    columns[0].update(total_function="count", total_value=3)
+    columns[2]["format"] = date
+    columns[4].update(total_function="sum", total_value=4)
+    log.add_table(0, 0, 4, 5, {"columns": columns, "total_row": True, "data": entries})
+    typed = workbook.add_worksheet("Typed")
+    typed.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"])
+    for row, entry in enumerate(entries, start=1):
+        typed.write_row(row, 0, entry[:2])
+        typed.write_datetime(row, 2, entry[2], date)
+        typed.write_row(row, 3, entry[3:])
+    typed.write_string(4, 0, "Total")
+    typed.write_formula(4, 4, "=SUM(E2:E4)", None, 4.5)
+    workbook.close()
+    return _name_table_columns(path)
+
+
+def _name_table_columns(path: Path) -> Path:
+    """The Total Row's formulas name their table (`Table1[Duration]`), as Excel saves them: xlsxwriter
+    writes `[Duration]`, which LibreOffice cannot place (its .ods then shows Err:508 there)."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    for name in [name for name in parts if name.startswith("xl/worksheets/sheet")]:
+        parts[name] = re.sub(rb"(SUBTOTAL\(\d+,)\[", rb"\1Table1[", parts[name])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
     return path

@@ -334,8 +334,8 @@ def test_a_table_definition_declaring_more_total_rows_than_excel_has_leaves_the_
 
 def test_a_table_definition_declaring_entities_is_not_used_its_entities_never_expanded(tmp_path):
     """SPEC §3: entities are never resolved. A table definition whose Total Row count comes from an
-    entity is refused (the row is then read as data, as any unlabelled row is), and the workbook is
-    still read."""
+    entity is refused (the row, its count typed over the formula, is then read as data, as any unlabelled
+    row of typed numbers is), and the workbook is still read."""
     path = tmp_path / "roster.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
     workbook.add_worksheet("Roster").add_table(0, 0, 3, 2, {"data": [["100", "Ann Lee", 20], ["101", "Bo Kim", 17]],
@@ -350,6 +350,8 @@ def test_a_table_definition_declaring_entities_is_not_used_its_entities_never_ex
                 data = data.replace(b'totalsRowCount="1"', b'totalsRowCount="&one;"').replace(
                     b"?>", b'?><!DOCTYPE table [<!ENTITY one "1">]>', 1)
                 assert b"&one;" in data and b"<!ENTITY" in data
+            if info.filename == "xl/worksheets/sheet1.xml":  # a formula's row is a totals row with no table
+                data = re.sub(rb"<f>[^<]*</f>", b"", data)
             target.writestr(info, data)
     [employees] = read_workbook(str(hostile), hostile.name).sheets
     assert employees.table == "employees" and list(employees.frame.index) == [2, 3, 4]

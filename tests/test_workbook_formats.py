@@ -21,7 +21,8 @@ import xlsxwriter
 from coaching_batch.cli import main
 from coaching_batch.read import RawSheet, read_workbook
 from coaching_batch.values import parse_dates, parse_durations
-from paper_forms import AS_OF, EXPECTED, LOG_1904, LOG_NEGATIVE, write_binder, write_log_1904, write_log_negative
+from paper_forms import (AS_OF, EXPECTED, LOG_1904, LOG_NEGATIVE, TOTALS, write_binder, write_log_1904, write_log_negative,
+                         write_totals)
 from workbooks import write_ods
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -108,6 +109,18 @@ def test_a_negative_duration_in_an_h_mm_cell_is_negative_in_every_format(tmp_pat
     path = write_log_negative(tmp_path / "log.xlsx") if kind == "xlsx" else FIXTURES / "log-negative.xls"
     [log] = read_workbook(str(path), path.name).sheets
     assert parse_durations(log.frame["duration"]).values.tolist() == LOG_NEGATIVE["minutes"]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls", "ods"])
+def test_a_totals_row_of_formulas_under_a_table_is_no_row_of_it_in_every_format(tmp_path, kind):
+    # An Excel table's Total Row (the IDs counted, `=SUBTOTAL(103,…)` showing 3, Duration summed), once
+    # LibreOffice saved the log as .xls or .ods, was an entry of Candidate ID 3 with CELL-REQUIRED for its
+    # Date and Type of Contact; so were `=COUNTA()` rows under the roster and the assignments, in every format.
+    # Now each is no row; a log's sum is its footer's total, checked as a `Total Hours` line is.
+    path = write_totals(tmp_path / "totals.xlsx") if kind == "xlsx" else FIXTURES / f"totals.{kind}"
+    sheets = read_workbook(str(path), path.name).sheets
+    assert {sheet.name: (list(sheet.frame.index), [(f.row, f.col, f.value) for f in sheet.footers])
+            for sheet in sheets} == TOTALS
 
 
 NULL_DATE_1904 = ('<table:calculation-settings><table:null-date table:date-value="1904-01-01"/>'
