@@ -541,6 +541,25 @@ def test_a_renamed_roster_workbook_leaves_its_notes_sheet_open_since_it_was_firs
         ("Roster 2026-27.xlsx", "Notes", "Open", dt.datetime(2026, 11, 20), 7)]
 
 
+def test_a_sheet_holding_no_table_renamed_in_its_workbook_stays_open_and_apart_from_another(tmp_path):
+    """The roster's Notes tab renamed `Notes 2026`: it holds no table (SHEET-UNRECOGNIZED, whose message
+    quotes the sheet's name) and is the same sheet, Open since week 1, not Resolved and New; a Scratch
+    tab added in week 2 is another sheet, Open since week 2."""
+    inbox = small_inbox(tmp_path)
+    roster = inbox / "Roster 2026.xlsx"
+    run_week(inbox, WEEK1)
+    book = openpyxl.load_workbook(roster)
+    book.create_sheet("Scratch")["A1"] = "to do: new hires"
+    book.save(roster)
+    run_week(inbox, WEEK2)
+    book = openpyxl.load_workbook(roster)
+    book["Notes"].title = "Notes 2026"
+    book.save(roster)
+    week3 = exception_rows(out_folder(run_week(inbox, WEEK3)))
+    assert sorted((r["Sheet"], r["Status"], r["First Seen"], r["Age (days)"]) for r in find(week3, "SHEET-UNRECOGNIZED")) == [
+        ("Notes 2026", "Open", dt.datetime(2026, 11, 20), 14), ("Scratch", "Open", dt.datetime(2026, 11, 27), 7)]
+
+
 def _another_coaching(path: Path, *, assigned: dt.date, planning: dt.date, target_grade: int, completion: dt.date,
                       request_for_payment: dt.date, request: tuple[dt.date, dt.date] | None = None,
                       program: str | None = None) -> None:
