@@ -1762,6 +1762,28 @@ def test_a_duplicate_entry_whose_row_or_workbook_moved_stays_open_since_it_was_f
         (second.name, "A3" if edit == "rows inserted" else "A2", "Open", dt.datetime(2026, 11, 20), 7)]
 
 
+def test_a_duplicate_entry_reported_at_its_other_copy_after_a_log_is_split_stays_open(tmp_path):
+    """Fatima Rahman's 2026-05-22 entry is in the Spring logs (A19) and again in the Summer logs (A2),
+    LOG-DUPLICATE at the Summer copy. Her sheet and Isaac Morgan's are moved from the Spring workbook
+    into a new `… part 2` one, read after the Summer one: the duplicate is reported at the other copy
+    now, the same doubled entry, Open since week 1, not Resolved and New."""
+    inbox = small_inbox(tmp_path)
+    shutil.copy2(SAMPLES / "Candidate Logs - Summer 2026.xlsx", inbox)
+    week1 = find(exception_rows(out_folder(run_week(inbox, WEEK1))), "LOG-DUPLICATE")
+    assert [(r["File"], r["Sheet"], r["Cell"], r["Status"]) for r in week1] == [
+        ("Candidate Logs - Summer 2026.xlsx", "Fatima Rahman (final pages)", "A2", "New")]
+    spring, moved = inbox / "Candidate Logs - Spring 2026.xlsx", ("Fatima Rahman", "Isaac Morgan")
+    kept, split = openpyxl.load_workbook(spring), openpyxl.load_workbook(spring)
+    for name in kept.sheetnames:
+        del (kept if name in moved else split)[name]
+    kept.save(spring)
+    split.save(inbox / "Candidate Logs - Spring 2026 part 2.xlsx")
+
+    week2 = find(exception_rows(out_folder(run_week(inbox, WEEK2))), "LOG-DUPLICATE")
+    assert [(r["File"], r["Sheet"], r["Cell"], r["Status"], r["First Seen"], r["Age (days)"]) for r in week2] == [
+        ("Candidate Logs - Spring 2026 part 2.xlsx", "Fatima Rahman", "A19", "Open", dt.datetime(2026, 11, 20), 7)]
+
+
 def test_a_roster_put_in_the_inbox_resolves_its_missing_table_while_the_assignments_stay_missing(tmp_path):
     """The two TABLE-MISSING errors (no roster, no assignments) are two findings in the weekly history:
     the roster added, its finding is Resolved and the other's stays Open (they shared one identity)."""

@@ -40,6 +40,9 @@ _CHANGING_QUOTE = {"LOG-TOTAL-MISMATCH": TOTAL_MISMATCH_SUMS, "LOG-DUPLICATE": D
 # What stands for a sheet's own name, quoted in its findings' messages (`Sheet 'Notes' holds no table …`),
 # where a sheet renamed in its workbook is compared with last week's
 _THE_SHEET = "<this sheet>"
+# Findings about an entry typed twice, reported at the copy read later: which copy that is changes as
+# log workbooks are renamed, split or merged (they are read in name order); the entry is the same
+_AT_EITHER_COPY = {"LOG-DUPLICATE"}
 
 # The finding's own columns, shared with the Exceptions sheet of results.xlsx.
 FINDING_COLUMNS = [
@@ -100,11 +103,14 @@ def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Itera
     cell's, when no finding of ``found`` (this run's, all of them; ``new`` if not given) is left on the
     sheet where it was: the sheet is no longer there (for a sheet's own finding, none in the workbook
     where it was, :func:`_left_behind`, or, renamed in it, none on the sheet of its old name).
+    Last, a doubled entry reported at its other copy (:func:`_likeness_at_either_copy`) is the one
+    of last run, when it is the only one of that pair's entry on either side.
     """
     new, gone = list(new), list(gone)
     moved = _paired(new, gone, _likeness_in_workbook, one_for_one=False)
     still = {_sheet_of(f) for f in (new if found is None else found)}
-    for likeness, left_behind in ((_likeness_in_any_file, _left_behind), (_likeness_in_renamed_sheet, _sheet_left_behind)):
+    for likeness, left_behind in ((_likeness_in_any_file, _left_behind), (_likeness_in_renamed_sheet, _sheet_left_behind),
+                                  (_likeness_at_either_copy, _copy_left_behind)):
         matched = set(moved.values())
         moved |= _paired([f for f in new if finding_key(f) not in moved],
                          [f for f in gone if finding_key(f) not in matched and not left_behind(f, still)],
@@ -127,6 +133,12 @@ def _sheet_left_behind(f: Finding, still: set[tuple[str, str]]) -> bool:
     """Whether the sheet a finding of last run was on still has something to report: if so, it was
     fixed there, not carried to a sheet of another name."""
     return _sheet_of(f) in still
+
+
+def _copy_left_behind(f: Finding, still: set[tuple[str, str]]) -> bool:
+    """Never: the copy of a doubled entry that was reported last run is still there, the one repeated
+    by the other copy now."""
+    return False
 
 
 def match_history(current: dict[str, Finding], previous: dict[str, Finding]) -> tuple[dict[str, str], list[str]]:
@@ -258,6 +270,15 @@ def _likeness_in_renamed_sheet(f: Finding) -> tuple | None:
         return None
     said = _what_it_says(f).replace(repr(f.sheet), _THE_SHEET) if f.sheet else _what_it_says(f)
     return (f.rule, _sheet_of(f)[0], f.cell, f.candidate_id, f.coach_id, f.topic, said)
+
+
+def _likeness_at_either_copy(f: Finding) -> tuple | None:
+    """What a doubled entry is, whichever of its copies it is reported at (a log workbook split, its
+    sheet now read after the other copy's: `Spring … part 2.xlsx` A19, not `Summer ….xlsx` A2): the
+    pair's entry, its kind, date and hours, wherever either copy is. None for any other finding."""
+    if f.rule not in _AT_EITHER_COPY:
+        return None
+    return (f.rule, f.candidate_id, f.coach_id, f.topic, _what_it_says(f))
 
 
 def _row(f: Finding) -> int:
