@@ -541,6 +541,25 @@ def test_a_renamed_roster_workbook_leaves_its_notes_sheet_open_since_it_was_firs
         ("Roster 2026-27.xlsx", "Notes", "Open", dt.datetime(2026, 11, 20), 7)]
 
 
+def test_a_sheet_holding_no_table_renamed_in_its_workbook_stays_open_and_apart_from_another(tmp_path):
+    """The roster's Notes tab renamed `Notes 2026`: it holds no table (SHEET-UNRECOGNIZED, whose message
+    quotes the sheet's name) and is the same sheet, Open since week 1, not Resolved and New; a Scratch
+    tab added in week 2 is another sheet, Open since week 2."""
+    inbox = small_inbox(tmp_path)
+    roster = inbox / "Roster 2026.xlsx"
+    run_week(inbox, WEEK1)
+    book = openpyxl.load_workbook(roster)
+    book.create_sheet("Scratch")["A1"] = "to do: new hires"
+    book.save(roster)
+    run_week(inbox, WEEK2)
+    book = openpyxl.load_workbook(roster)
+    book["Notes"].title = "Notes 2026"
+    book.save(roster)
+    week3 = exception_rows(out_folder(run_week(inbox, WEEK3)))
+    assert sorted((r["Sheet"], r["Status"], r["First Seen"], r["Age (days)"]) for r in find(week3, "SHEET-UNRECOGNIZED")) == [
+        ("Notes 2026", "Open", dt.datetime(2026, 11, 20), 14), ("Scratch", "Open", dt.datetime(2026, 11, 27), 7)]
+
+
 def _another_coaching(path: Path, *, assigned: dt.date, planning: dt.date, target_grade: int, completion: dt.date,
                       request_for_payment: dt.date, request: tuple[dt.date, dt.date] | None = None,
                       program: str | None = None) -> None:
@@ -1742,6 +1761,28 @@ def test_a_duplicate_entry_whose_row_or_workbook_moved_stays_open_since_it_was_f
     week2 = find(exception_rows(out_folder(run_week(inbox, WEEK2))), "LOG-DUPLICATE")
     assert [(r["File"], r["Cell"], r["Status"], r["First Seen"], r["Age (days)"]) for r in week2] == [
         (second.name, "A3" if edit == "rows inserted" else "A2", "Open", dt.datetime(2026, 11, 20), 7)]
+
+
+def test_a_duplicate_entry_reported_at_its_other_copy_after_a_log_is_split_stays_open(tmp_path):
+    """Fatima Rahman's 2026-05-22 entry is in the Spring logs (A19) and again in the Summer logs (A2),
+    LOG-DUPLICATE at the Summer copy. Her sheet and Isaac Morgan's are moved from the Spring workbook
+    into a new `… part 2` one, read after the Summer one: the duplicate is reported at the other copy
+    now, the same doubled entry, Open since week 1, not Resolved and New."""
+    inbox = small_inbox(tmp_path)
+    shutil.copy2(SAMPLES / "Candidate Logs - Summer 2026.xlsx", inbox)
+    week1 = find(exception_rows(out_folder(run_week(inbox, WEEK1))), "LOG-DUPLICATE")
+    assert [(r["File"], r["Sheet"], r["Cell"], r["Status"]) for r in week1] == [
+        ("Candidate Logs - Summer 2026.xlsx", "Fatima Rahman (final pages)", "A2", "New")]
+    spring, moved = inbox / "Candidate Logs - Spring 2026.xlsx", ("Fatima Rahman", "Isaac Morgan")
+    kept, split = openpyxl.load_workbook(spring), openpyxl.load_workbook(spring)
+    for name in kept.sheetnames:
+        del (kept if name in moved else split)[name]
+    kept.save(spring)
+    split.save(inbox / "Candidate Logs - Spring 2026 part 2.xlsx")
+
+    week2 = find(exception_rows(out_folder(run_week(inbox, WEEK2))), "LOG-DUPLICATE")
+    assert [(r["File"], r["Sheet"], r["Cell"], r["Status"], r["First Seen"], r["Age (days)"]) for r in week2] == [
+        ("Candidate Logs - Spring 2026 part 2.xlsx", "Fatima Rahman", "A19", "Open", dt.datetime(2026, 11, 20), 7)]
 
 
 def test_a_roster_put_in_the_inbox_resolves_its_missing_table_while_the_assignments_stay_missing(tmp_path):

@@ -1024,6 +1024,47 @@ def test_a_sheets_own_finding_in_a_renamed_workbook_is_the_same_finding_unless_i
     assert moved_findings([notes("Requests.xlsx")], [notes("Roster.xlsx")], [notes("Requests.xlsx"), still_there]) == {}
 
 
+def test_a_sheets_own_finding_on_a_sheet_renamed_in_its_workbook_is_the_same_finding_if_alone():
+    """Notes renamed Notes 2026 in Roster.xlsx: its SHEET-UNRECOGNIZED, whose message quotes the sheet's
+    name, is last week's, and another such sheet of the workbook keeps its own; not where two were
+    renamed at once (which is which?), nor where the sheet of the old name still has something to
+    report (given a header row, and another sheet added), nor another workbook's."""
+    from coaching_batch.reports.exceptions import finding_key, moved_findings
+
+    def notes(sheet, file="Roster.xlsx"):
+        return finding("SHEET-UNRECOGNIZED", f"Sheet {sheet!r} holds no table this program reads", file=file, sheet=sheet)
+
+    now = [notes("Notes 2026"), notes("Scratch")]
+    assert moved_findings(now[:1], [notes("Notes")], now) == {finding_key(now[0]): finding_key(notes("Notes"))}
+    assert moved_findings([notes("A 2026"), notes("B 2026")], [notes("A"), notes("B")]) == {}
+    still_there = finding("CELL-TYPE", "Hire Date 'soon' is not a date", file="Roster.xlsx", sheet="Notes", cell="C4")
+    assert moved_findings([notes("Scratch")], [notes("Notes")], [notes("Scratch"), still_there]) == {}
+    assert moved_findings([notes("Notes 2026", "Requests.xlsx")], [notes("Notes")]) == {}
+
+
+def test_an_entry_typed_twice_reported_at_its_other_copy_is_the_same_duplicate():
+    """A log workbook split in two: read in name order, the entry typed twice is now reported at the
+    other copy (the one it repeated last week), whose sheet may still have other problems: it is the
+    same doubled entry. A doubled entry of another date, or of another pair, is not."""
+    from coaching_batch.findings import DUPLICATE_REPEATS
+    from coaching_batch.reports.exceptions import finding_key, moved_findings
+
+    def repeat(file, sheet, cell, other, day="2026-05-22", candidate="113977"):
+        return finding("LOG-DUPLICATE", f"candidate log entry of {day} (1.75 h){DUPLICATE_REPEATS}{other}; counted once",
+                       file=file, sheet=sheet, cell=cell, candidate_id=candidate, coach_id="105927")
+
+    last = repeat("Summer.xlsx", "Fatima Rahman (final pages)", "A2", "A19 of sheet 'Fatima Rahman' in Spring.xlsx")
+    now = repeat("Spring part 2.xlsx", "Fatima Rahman", "A19", "A2 of sheet 'Fatima Rahman (final pages)' in Summer.xlsx")
+    still_there = finding("CELL-ENUM", "Type of Contact 'Zoom' is not one of: In Person, Phone, Email", file="Summer.xlsx",
+                          sheet="Fatima Rahman (final pages)", cell="B5", candidate_id="113977", coach_id="105927")
+    assert moved_findings([now], [last], [now, still_there]) == {finding_key(now): finding_key(last)}
+    other_day = repeat("Spring part 2.xlsx", "Fatima Rahman", "A20", "A3 of sheet 'Fatima Rahman (final pages)' in Summer.xlsx",
+                       day="2026-05-29")
+    other_pair = repeat("Spring part 2.xlsx", "Fatima Rahman", "A19", "A2 of sheet 'Fatima Rahman (final pages)' in Summer.xlsx",
+                        candidate="113402")
+    assert moved_findings([other_day], [last]) == moved_findings([other_pair], [last]) == {}
+
+
 def test_findings_of_one_sheet_are_listed_in_row_order_not_as_text(tmp_path, policy):
     cells = ["D1002", "D102", "C10", "D10", "D9"]
     findings = [finding("CELL-ENUM", f"Type of Contact 'Phnoe' at {cell}", file="Big Log.xlsx", sheet="Log", cell=cell,

@@ -38,6 +38,12 @@ _WORKBOOK_SUFFIX = re.compile(r"\.(?:xlsx|xlsm|xls|ods)$", re.IGNORECASE)  # a w
 # or where the entry a duplicate repeats is, which moves with its row, sheet or workbook: the cell is
 # told by the part before.
 _CHANGING_QUOTE = {"LOG-TOTAL-MISMATCH": TOTAL_MISMATCH_SUMS, "LOG-DUPLICATE": DUPLICATE_REPEATS}
+# What stands for a sheet's own name, quoted in its findings' messages (`Sheet 'Notes' holds no table …`),
+# where a sheet renamed in its workbook is compared with last week's
+_THE_SHEET = "<this sheet>"
+# Findings about an entry typed twice, reported at the copy read later: which copy that is changes as
+# log workbooks are renamed, split or merged (they are read in name order); the entry is the same
+_AT_EITHER_COPY = {"LOG-DUPLICATE"}
 
 # The finding's own columns, shared with the Exceptions sheet of results.xlsx.
 FINDING_COLUMNS = [
@@ -94,17 +100,21 @@ def moved_findings(new: Iterable[Finding], gone: Iterable[Finding], found: Itera
     and so does renaming a sheet in its workbook. Of those left, one is the other when they are the
     only two alike apart from their file (at the same sheet and cell, with the same message:
     :func:`_likeness_in_any_file`), or else apart from their sheet's name (in the same workbook:
-    :func:`_likeness_in_renamed_sheet`), and, for a cell's, when no finding of ``found`` (this run's,
-    all of them; ``new`` if not given) is left on the sheet where it was: the sheet is no longer there
-    (for a sheet's own finding, none in the workbook where it was: :func:`_left_behind`).
+    :func:`_likeness_in_renamed_sheet`, the sheet's name its message quotes left out too), and, for a
+    cell's, when no finding of ``found`` (this run's, all of them; ``new`` if not given) is left on the
+    sheet where it was: the sheet is no longer there (for a sheet's own finding, none in the workbook
+    where it was, :func:`_left_behind`, or, renamed in it, none on the sheet of its old name).
+    Last, a doubled entry reported at its other copy (:func:`_likeness_at_either_copy`) is the one
+    of last run, when it is the only one of that pair's entry on either side.
     """
     new, gone = list(new), list(gone)
     moved = _paired(new, gone, _likeness_in_workbook, one_for_one=False)
     still = {_sheet_of(f) for f in (new if found is None else found)}
-    for likeness in (_likeness_in_any_file, _likeness_in_renamed_sheet):
+    for likeness, left_behind in ((_likeness_in_any_file, _left_behind), (_likeness_in_renamed_sheet, _sheet_left_behind),
+                                  (_likeness_at_either_copy, _copy_left_behind)):
         matched = set(moved.values())
         moved |= _paired([f for f in new if finding_key(f) not in moved],
-                         [f for f in gone if finding_key(f) not in matched and not _left_behind(f, still)],
+                         [f for f in gone if finding_key(f) not in matched and not left_behind(f, still)],
                          likeness, one_for_one=True)
     return moved
 
@@ -114,9 +124,21 @@ def _left_behind(f: Finding, still: set[tuple[str, str]]) -> bool:
     run's (workbook, sheet) of each finding): a cell's sheet, a sheet's own workbook. If so, its
     finding was fixed there, not carried into a workbook or sheet of another name."""
     if f.cell:
-        return _sheet_of(f) in still
+        return _sheet_left_behind(f, still)
     if f.sheet and not (f.candidate_id or f.coach_id):
         return _sheet_of(f)[0] in {workbook for workbook, _ in still}
+    return False
+
+
+def _sheet_left_behind(f: Finding, still: set[tuple[str, str]]) -> bool:
+    """Whether the sheet a finding of last run was on still has something to report: if so, it was
+    fixed there, not carried to a sheet of another name."""
+    return _sheet_of(f) in still
+
+
+def _copy_left_behind(f: Finding, still: set[tuple[str, str]]) -> bool:
+    """Never: the copy of a doubled entry that was reported last run is still there, the one repeated
+    by the other copy now."""
     return False
 
 
@@ -241,11 +263,23 @@ def _likeness_in_any_file(f: Finding) -> tuple | None:
 
 
 def _likeness_in_renamed_sheet(f: Finding) -> tuple | None:
-    """What a cell's finding is, whatever its sheet is called (a log's tab renamed, `Hector Ruiz` as
-    `Hector Ruiz 2026`): all but the sheet's name, in the same workbook. None for any other finding."""
-    if not f.cell:
+    """What a cell's or a sheet's own finding is, whatever its sheet is called (a log's tab renamed,
+    `Hector Ruiz` as `Hector Ruiz 2026`; a roster's `Notes` holding no table as `Notes 2026`): all but
+    the sheet's name, in the same workbook, and its message with the sheet's name it quotes left out.
+    None for any other finding."""
+    if not f.cell and (not f.sheet or f.candidate_id or f.coach_id):
         return None
-    return (f.rule, _sheet_of(f)[0], f.cell, f.candidate_id, f.coach_id, f.topic, _what_it_says(f))
+    said = _what_it_says(f).replace(repr(f.sheet), _THE_SHEET) if f.sheet else _what_it_says(f)
+    return (f.rule, _sheet_of(f)[0], f.cell, f.candidate_id, f.coach_id, f.topic, said)
+
+
+def _likeness_at_either_copy(f: Finding) -> tuple | None:
+    """What a doubled entry is, whichever of its copies it is reported at (a log workbook split, its
+    sheet now read after the other copy's: `Spring … part 2.xlsx` A19, not `Summer ….xlsx` A2): the
+    pair's entry, its kind, date and hours, wherever either copy is. None for any other finding."""
+    if f.rule not in _AT_EITHER_COPY:
+        return None
+    return (f.rule, f.candidate_id, f.coach_id, f.topic, _what_it_says(f))
 
 
 def _row(f: Finding) -> int:
