@@ -31,6 +31,13 @@ EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
 COMMAND = Path(sys.executable).parent / "coaching-batch"
 DEMO_PAYMENTS = sorted(payment_id("itss-coaching", p["candidate_id"], p["coach_id"]) for p in EXPECTED["payments"])
 WEEK1, WEEK2, WEEK3 = "2026-11-20", "2026-11-27", "2026-12-04"
+EXTRA_LOG = "Coach Log - Jordan Reyes (extra).xlsx"  # a log of the small inbox's coach, of the tests' own
+
+
+def _alicia(day: dt.date, contact: str, hours: float, description: str) -> dict:
+    """An entry of Jordan Reyes's coaching of Alicia Brooks (a pair of the small inbox)."""
+    return {"candidate_id": "113402", "coach_id": "104233", "date": day, "contact_type": contact, "duration": hours,
+            "description": description}
 RYAN_PATEL = ("115230", "102264")  # pair A4: completed, no Request for Payment yet in the demo
 
 
@@ -374,13 +381,12 @@ def test_a_row_deleted_above_findings_leaves_them_open_since_they_were_first_see
     (D4 -> D3) but are the same problems, so they stay Open with their age; the one fixed that week
     is Resolved, and nothing comes back as Resolved the week after."""
     inbox = small_inbox(tmp_path)
-    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
-    pair = {"candidate_id": "113402", "coach_id": "104233"}
+    log = inbox / EXTRA_LOG
     write_workbook(log, {"Alicia Brooks": coach_log_rows([
-        {**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a wrong entry"},
-        {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Carrier pigeon", "duration": 1.0, "description": "a"},
-        {**pair, "date": dt.date(2026, 5, 18), "contact_type": "Phone", "duration": 9.5, "description": "b"},
-        {**pair, "date": dt.date(2026, 5, 25), "contact_type": "Phnoe", "duration": 1.0, "description": "c"}])})
+        _alicia(dt.date(2026, 5, 4), "Phone", 1.0, "a wrong entry"),
+        _alicia(dt.date(2026, 5, 11), "Carrier pigeon", 1.0, "a"),
+        _alicia(dt.date(2026, 5, 18), "Phone", 9.5, "b"),
+        _alicia(dt.date(2026, 5, 25), "Phnoe", 1.0, "c")])})
     week1 = exception_rows(out_folder(run_week(inbox, WEEK1)))
     assert sorted((r["Rule"], r["Cell"], r["Status"]) for r in week1 if r["File"] == log.name) == [
         ("CELL-ENUM", "D3", "New"), ("CELL-ENUM", "D5", "New"), ("LOG-DURATION-IMPLAUSIBLE", "E4", "New")]
@@ -404,14 +410,13 @@ def test_a_row_inserted_above_two_different_problems_leaves_both_open_not_one_re
     moves down a row and the lower one's cell of last week now holds the upper one. Both are the
     problems of last week: Open since then, not the upper one Resolved and the lower one New."""
     inbox = small_inbox(tmp_path)
-    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
-    pair = {"candidate_id": "113402", "coach_id": "104233"}
-    entries = [{**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a"},
-               {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Carrier pigeon", "duration": 1.0, "description": "b"},
-               {**pair, "date": dt.date(2026, 5, 18), "contact_type": "Phnoe", "duration": 1.0, "description": "c"}]
+    log = inbox / EXTRA_LOG
+    entries = [_alicia(dt.date(2026, 5, 4), "Phone", 1.0, "a"),
+               _alicia(dt.date(2026, 5, 11), "Carrier pigeon", 1.0, "b"),
+               _alicia(dt.date(2026, 5, 18), "Phnoe", 1.0, "c")]
     write_workbook(log, {"Alicia Brooks": coach_log_rows(entries)})
     run_week(inbox, WEEK1)
-    inserted = {**pair, "date": dt.date(2026, 4, 27), "contact_type": "Phone", "duration": 1.0, "description": "z"}
+    inserted = _alicia(dt.date(2026, 4, 27), "Phone", 1.0, "z")
     write_workbook(log, {"Alicia Brooks": coach_log_rows([inserted, *entries])})
 
     week2 = [r for r in exception_rows(out_folder(run_week(inbox, WEEK2))) if r["File"] == log.name]
@@ -427,12 +432,11 @@ def test_a_column_inserted_left_of_findings_leaves_them_open_since_they_were_fir
     above it too: every bad cell moves right (D3 → E3), but they are the same problems, Open with their
     age, not all Resolved at their old cells and New at the next."""
     inbox = small_inbox(tmp_path)
-    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
-    pair = {"candidate_id": "113402", "coach_id": "104233"}
+    log = inbox / EXTRA_LOG
     write_workbook(log, {"Alicia Brooks": coach_log_rows([
-        {**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a"},
-        {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Phnoe", "duration": 1.0, "description": "b"},
-        {**pair, "date": dt.date(2026, 5, 18), "contact_type": "Phone", "duration": 9.5, "description": "c"}])})
+        _alicia(dt.date(2026, 5, 4), "Phone", 1.0, "a"),
+        _alicia(dt.date(2026, 5, 11), "Phnoe", 1.0, "b"),
+        _alicia(dt.date(2026, 5, 18), "Phone", 9.5, "c")])})
     week1 = exception_rows(out_folder(run_week(inbox, WEEK1)))
     assert sorted((r["Rule"], r["Cell"]) for r in week1 if r["File"] == log.name) == [
         ("CELL-ENUM", "D3"), ("LOG-DURATION-IMPLAUSIBLE", "E4")]
@@ -455,13 +459,12 @@ def test_a_bad_cell_typed_wrong_another_way_stays_open_and_a_new_row_with_its_ol
     adds an entry below with the old misspelling. D3 is the same bad cell, Open since week 1; the new
     entry's problem is New, not Open with the age of the cell above it."""
     inbox = small_inbox(tmp_path)
-    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
-    pair = {"candidate_id": "113402", "coach_id": "104233"}
-    entries = [{**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a"},
-               {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Phnoe", "duration": 1.0, "description": "b"}]
+    log = inbox / EXTRA_LOG
+    entries = [_alicia(dt.date(2026, 5, 4), "Phone", 1.0, "a"),
+               _alicia(dt.date(2026, 5, 11), "Phnoe", 1.0, "b")]
     write_workbook(log, {"Alicia Brooks": coach_log_rows(entries)})
     run_week(inbox, WEEK1)
-    added = {**pair, "date": dt.date(2026, 5, 18), "contact_type": "Phnoe", "duration": 1.0, "description": "c"}
+    added = _alicia(dt.date(2026, 5, 18), "Phnoe", 1.0, "c")
     write_workbook(log, {"Alicia Brooks": coach_log_rows([entries[0], {**entries[1], "contact_type": "Phne"}, added])})
 
     week2 = [r for r in exception_rows(out_folder(run_week(inbox, WEEK2))) if r["File"] == log.name]
@@ -473,10 +476,8 @@ def test_the_row_of_the_older_of_two_alike_problems_deleted_resolves_that_one_an
     """Week 1 a misspelt contact type at D3, week 2 the same at D7; week 3 row 3 is deleted: D3 is
     Resolved and the week-2 problem, now at D6, stays Open since week 2 (not D7 Resolved, D6 since week 1)."""
     inbox = small_inbox(tmp_path)
-    log = inbox / "Coach Log - Jordan Reyes (extra).xlsx"
-    pair = {"candidate_id": "113402", "coach_id": "104233"}
-    entries = [{**pair, "date": dt.date(2026, 5, day), "contact_type": "Phone", "duration": 1.0, "description": str(day)}
-               for day in range(4, 10)]
+    log = inbox / EXTRA_LOG
+    entries = [_alicia(dt.date(2026, 5, day), "Phone", 1.0, str(day)) for day in range(4, 10)]
     for week, misspelt in ((WEEK1, [1]), (WEEK2, [1, 5]), (WEEK3, [4])):
         rows = [{**entry, "contact_type": "Phnoe"} if i in misspelt else entry
                 for i, entry in enumerate(entries if week != WEEK3 else entries[:1] + entries[2:])]
@@ -1741,10 +1742,9 @@ def test_a_duplicate_entry_whose_row_or_workbook_moved_stays_open_since_it_was_f
     of each sheet moves both, and next year's names for the workbooks change the name the message
     quotes: the duplicate is the same, Open since week 1, not Resolved and New."""
     inbox = small_inbox(tmp_path)
-    first, second = inbox / "Coach Log - Jordan Reyes (extra).xlsx", inbox / "Coach Log - Jordan Reyes (extra) 2.xlsx"
-    pair = {"candidate_id": "113402", "coach_id": "104233"}
-    call = {**pair, "date": dt.date(2026, 5, 4), "contact_type": "Phone", "duration": 1.0, "description": "a call"}
-    other = {**pair, "date": dt.date(2026, 5, 11), "contact_type": "Phone", "duration": 1.0, "description": "b"}
+    first, second = inbox / EXTRA_LOG, inbox / "Coach Log - Jordan Reyes (extra) 2.xlsx"
+    call = _alicia(dt.date(2026, 5, 4), "Phone", 1.0, "a call")
+    other = _alicia(dt.date(2026, 5, 11), "Phone", 1.0, "b")
     write_workbook(first, {"Alicia Brooks": coach_log_rows([other, call])})
     write_workbook(second, {"Alicia Brooks": coach_log_rows([call])})
     week1 = find(exception_rows(out_folder(run_week(inbox, WEEK1))), "LOG-DUPLICATE")
