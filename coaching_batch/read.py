@@ -1456,6 +1456,15 @@ def _drop_totals_rows(sheet: RawSheet, totals: set[tuple[int, int]]) -> None:
 
 # a call of a total's function in a formula's text (`SUBTOTAL(109,Table1[Duration])`, `of:=SUM([.E2:.E11])`)
 _TOTAL_CALL = re.compile(rf"\b(?:{'|'.join(sorted(settings.TOTAL_FUNCTIONS))})\s*\(", re.IGNORECASE)
+# a range in it (`E2:E11`, `[.E2:.E11]`, `E:E`, a table's column `Table1[Duration]`, not its row's `Table1[@Duration]`)
+_RANGE = re.compile(r":|\w\[(?!\[?(?:@|#This Row))", re.IGNORECASE)
+
+
+def _is_total_formula(formula: str) -> bool:
+    """Whether a formula's text (an .ods one after its `of:` namespace) totals a range: a row's own
+    `=SUM(H5-G5)*24` or `=MAX(0,H5-G5)` prefilled down a log's Duration is no total of the rows above."""
+    formula = formula.partition("=")[2] if formula.startswith("of:") else formula
+    return bool(_TOTAL_CALL.search(formula) and _RANGE.search(formula))
 
 
 def _total_cells(pieces: Iterable[bytes], wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -1468,7 +1477,7 @@ def _total_cells(pieces: Iterable[bytes], wanted: set[tuple[int, int]]) -> set[t
         for match in _FORMULA_CELL.finditer(xml):
             if position(match[1]) in wanted:
                 formula = _FORMULA_TEXT.search(match[2])
-                if formula and _TOTAL_CALL.search(html.unescape(formula[1].decode("utf-8", "replace"))):
+                if formula and _is_total_formula(html.unescape(formula[1].decode("utf-8", "replace"))):
                     found.add(position(match[1]))
     return found
 
@@ -1502,7 +1511,7 @@ class _OdsTotalCells:
             self.row += self.row_repeat
             self.row_repeat, self.column = ods_repeat(attrs.get(_ODS_ROWS_REPEATED)), 0
         elif tag in _ODS_CELLS:
-            if (self.row, self.column) in self.cells and _TOTAL_CALL.search(attrs.get(_ODS_FORMULA, "")):
+            if (self.row, self.column) in self.cells and _is_total_formula(attrs.get(_ODS_FORMULA, "")):
                 self.found.setdefault(self.name, set()).add((self.row, self.column))
             self.column += ods_repeat(attrs.get(_ODS_COLUMNS_REPEATED))
 
@@ -1556,27 +1565,29 @@ def _xls_total_cells(data: bytes, wanted: dict[str, set[tuple[int, int]]]) -> di
 
 def _biff_total(tokens: bytes) -> bool:
     """Whether a BIFF8 formula's tokens call a total's function (by its number, ``_BIFF_TOTAL_FUNCTIONS``;
-    `SUM` of one range is a tAttrSum), or are one error constant alone: what LibreOffice saves in an .xls
-    for a formula it cannot write there, an Excel table's `=SUBTOTAL(109,Table1[Duration])` (its result kept).
-    A token not known ends the look: no total."""
+    `SUM` of one argument is a tAttrSum) on a range given before it (as :func:`_is_total_formula`), or
+    are one error constant alone: what LibreOffice saves in an .xls for a formula it cannot write there,
+    an Excel table's `=SUBTOTAL(109,Table1[Duration])` (its result kept). A token not known ends the
+    look: no total."""
     if len(tokens) == 2 and tokens[0] == _PTG_ERROR:
         return True
-    at = 0
+    at, ranged = 0, False
     while at < len(tokens):
         token = tokens[at]
         base = token if token < 0x20 else (token & 0x1F) | 0x20
         if base == _PTG_ATTR and at + 4 <= len(tokens):
-            if tokens[at + 1] & _ATTR_SUM:
+            if tokens[at + 1] & _ATTR_SUM and ranged:
                 return True
             choices = struct.unpack_from("<H", tokens, at + 2)[0] + 1 if tokens[at + 1] & _ATTR_CHOOSE else 0
             at += 4 + 2 * choices
         elif base == _PTG_STRING and at + 3 <= len(tokens):
             at += 3 + tokens[at + 1] * (2 if tokens[at + 2] & 1 else 1)
         elif base in (_PTG_FUNC, _PTG_FUNC_VAR) and at + _PTG_SIZES[base] <= len(tokens):
-            if struct.unpack_from("<H", tokens, at + _PTG_SIZES[base] - 2)[0] & 0x7FFF in _BIFF_TOTAL_FUNCTIONS:
+            if ranged and struct.unpack_from("<H", tokens, at + _PTG_SIZES[base] - 2)[0] & 0x7FFF in _BIFF_TOTAL_FUNCTIONS:
                 return True
             at += _PTG_SIZES[base]
         elif base in _PTG_SIZES:
+            ranged = ranged or base in _PTG_AREAS
             at += _PTG_SIZES[base]
         else:
             return False
@@ -1586,6 +1597,7 @@ def _biff_total(tokens: bytes) -> bool:
 # BIFF8 formula tokens, by their base (the class bits of those from 0x20 on cleared), and their sizes
 _PTG_STRING, _PTG_ATTR, _PTG_ERROR, _PTG_FUNC, _PTG_FUNC_VAR = 0x17, 0x19, 0x1C, 0x21, 0x22
 _ATTR_CHOOSE, _ATTR_SUM = 0x04, 0x10
+_PTG_AREAS = frozenset({0x25, 0x2B, 0x2D, 0x3B, 0x3D})  # a range: tArea, tAreaErr, tAreaN, tArea3d, tAreaErr3d
 _PTG_SIZES = {**dict.fromkeys(range(0x03, 0x17), 1), 0x01: 5, 0x02: 5, 0x1C: 2, 0x1D: 2, 0x1E: 3, 0x1F: 9,
               0x20: 8, 0x21: 3, 0x22: 4, 0x23: 5, 0x24: 5, 0x25: 9, 0x26: 7, 0x27: 7, 0x28: 7, 0x29: 3, 0x2A: 5,
               0x2B: 9, 0x2C: 5, 0x2D: 9, 0x39: 7, 0x3A: 7, 0x3B: 11, 0x3C: 7, 0x3D: 11}

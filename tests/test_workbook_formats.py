@@ -23,7 +23,7 @@ from coaching_batch.read import RawSheet, read_workbook
 from coaching_batch.values import parse_dates, parse_durations
 from paper_forms import (AS_OF, EXPECTED, LOG_1904, LOG_NEGATIVE, TOTALS, write_binder, write_log_1904, write_log_negative,
                          write_totals)
-from workbooks import write_ods
+from workbooks import edit_part, write_ods
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -121,6 +121,50 @@ def test_a_totals_row_of_formulas_under_a_table_is_no_row_of_it_in_every_format(
     sheets = read_workbook(str(path), path.name).sheets
     assert {sheet.name: (list(sheet.frame.index), [(f.row, f.col, f.value) for f in sheet.footers])
             for sheet in sheets} == TOTALS
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_a_rows_own_sum_prefilled_down_a_logs_duration_is_no_total(tmp_path, kind):
+    # `=SUM(G5-F5)*24` (End minus Start) filled down the Duration column ahead of the entries shows 0 on the
+    # rows not used yet: each was read as a `Total Hours` footer, LOG-TOTAL-MISMATCH "Total Hours says 0.00 h"
+    # where no total is. Only a sum of a range is a totals row (`=SUM(E2:E6)` under them).
+    header = ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Start", "End"]
+    rows = [["200", "100", dt.datetime(2026, 3, day), "Phone", 1.0, 9 / 24, 10 / 24] for day in (2, 9, 16)]
+    rows += [[None, None, None, None, 0.0, None, None]] * 2 + [[None, None, None, None, 3.0, None, None]]
+    formulas = [f"SUM(G{row}-F{row})*24" for row in range(2, 7)] + ["SUM(E2:E6)"]
+    if kind == "xlsx":
+        path = tmp_path / "log.xlsx"
+        workbook = xlsxwriter.Workbook(str(path))
+        sheet = workbook.add_worksheet("Log")
+        sheet.write_row(0, 0, header)
+        for r, (row, formula) in enumerate(zip(rows, formulas), start=1):
+            for c, value in enumerate(row):
+                if c == 4:
+                    sheet.write_formula(r, c, f"={formula}", None, value)
+                elif isinstance(value, dt.datetime):
+                    sheet.write_datetime(r, c, value, workbook.add_format({"num_format": "yyyy-mm-dd"}))
+                elif value is not None:
+                    sheet.write(r, c, value)
+        workbook.close()
+        edit_part(path, "xl/workbook.xml", lambda xml: xml.replace(b' fullCalcOnLoad="1"', b""))  # results saved, as Excel does
+    else:
+        def cell(value, formula=None):
+            given = f' table:formula="of:={formula}"' if formula else ""
+            if value is None:
+                return "<table:table-cell/>"
+            if isinstance(value, str):
+                return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+            if isinstance(value, dt.datetime):
+                return f'<table:table-cell office:value-type="date" office:date-value="{value:%Y-%m-%d}"/>'
+            return f'<table:table-cell{given} office:value-type="float" office:value="{value}"/>'
+        ods = [(f.replace("SUM(G", "SUM([.G").replace("-F", "]-[.F").replace(")*", "])*").replace("(E2:E6)", "([.E2:.E6])"))
+               for f in formulas]
+        path = write_ods(tmp_path / "log.ods", header, "".join(
+            "<table:table-row>" + "".join(cell(value, ods[i] if c == 4 else None) for c, value in enumerate(row))
+            + "</table:table-row>" for i, row in enumerate(rows)))
+    [log] = read_workbook(str(path), path.name).sheets
+    assert list(log.frame.index) == [2, 3, 4, 5, 6]  # the unused rows are rows, as any row of a value alone
+    assert [(f.row, f.col, f.value) for f in log.footers] == [(7, 4, 3.0)]
 
 
 NULL_DATE_1904 = ('<table:calculation-settings><table:null-date table:date-value="1904-01-01"/>'

@@ -409,7 +409,7 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
     row = 3 + len(titles)
     sheet.write_string(row, 0, "Open findings (New and Open) by who acts", formats.section)
     grid = Counter((actor_label(t.finding, words), t.finding.severity) for t in tracked if t.status != RESOLVED)
-    actors = _summary_actors(words.values(), {t.finding for t in tracked if t.status != RESOLVED}, words)
+    actors = _summary_actors({t.finding for t in tracked if t.status != RESOLVED}, words)
     header = [Column("actor", "Who Acts")] + [Column(s, s.capitalize()) for s in SEVERITIES] + [Column("total", "Total")]
     write_header(sheet, formats, header, row + 1)
     row += 2
@@ -440,11 +440,12 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
     sheet.set_column(1, len(SEVERITIES) + 1, SUMMARY_COUNT_WIDTH)
 
 
-def _summary_actors(programs: Iterable[Words], findings: Iterable[Finding], words: Mapping[str, Words]) -> list[str]:
-    """The Summary's rows of who acts: each role as each of the run's programs calls it (Coach and
-    Mentor, Candidate, Coachee and Mentee; one row for a word programs share), and any other a finding
-    names, in the order of :data:`ACTOR_ORDER`, a role's words in alphabetical order."""
-    said = {(actor_rank(actor), role_label(actor, w)) for actor in ACTOR_ORDER for w in (list(programs) or [Words()])}
+def _summary_actors(findings: Iterable[Finding], words: Mapping[str, Words]) -> list[str]:
+    """The Summary's rows of who acts: each role as each of the run's programs calls it (``words``, by
+    program: Coach and Mentor, Candidate, Coachee and Mentee; one row for a word programs share), and
+    any other a finding names, in the order of :data:`ACTOR_ORDER`, a role's words in alphabetical order."""
+    programs = list(words.values()) or [Words()]
+    said = {(actor_rank(actor), role_label(actor, w)) for actor in ACTOR_ORDER for w in programs}
     said |= {(actor_rank(f.actor), actor_label(f, words)) for f in findings}
     return [label for _, label in sorted(said)]
 
