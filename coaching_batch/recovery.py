@@ -965,10 +965,19 @@ def paid_off_the_sheets(sheets: list[DeliveredSheet]) -> tuple[DeliveredSheet, d
             continue
         if not isinstance(paid, list):
             continue
-        missing = {p["payment_id"]: p.get("paid_on") or "?" for p in paid
-                   if isinstance(p, dict) and p.get("payment_id") and p["payment_id"] not in listed}
+        missing = {payment: paid_on for payment, paid_on in map(_paid_entry, paid) if payment and payment not in listed}
         return (sheet, missing) if missing else None
     return None
+
+
+def _paid_entry(entry) -> tuple[str, str]:
+    """(the Payment ID, the date of the run that paid it) of one ``paid_before`` entry of a run.json; a
+    hand-edited one may hold anything: an ID that is not text is none ("", left out), a date that is not
+    text is unknown ("?")."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("payment_id"), str):
+        return "", "?"
+    paid_on = entry.get("paid_on")
+    return entry["payment_id"], paid_on if isinstance(paid_on, str) and paid_on else "?"
 
 
 def _unlisted_text(newest: DeliveredSheet, missing: dict[str, str]) -> str:

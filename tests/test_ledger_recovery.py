@@ -237,6 +237,26 @@ def test_a_lost_ledger_is_not_rebuilt_without_the_sheets_of_earlier_weeks_moved_
     assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
 
 
+def test_a_hand_edited_run_json_with_odd_payments_stops_rebuild_with_an_error_line_not_a_traceback(tmp_path):
+    """Someone edited week 2's run.json: a Payment ID typed as a list, a date typed as a number. `ledger
+    rebuild` crashed with a traceback; now it still names the payment no sheet lists and rebuilds nothing."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    week2 = out_folder(run_week(inbox, WEEK2))
+    shutil.rmtree(tmp_path / "out" / WEEK1)
+    shutil.rmtree(state)
+    run_json = week2 / "run.json"
+    run = json.loads(run_json.read_text())
+    run["paid_before"] += [{"payment_id": [MADE_UP], "paid_on": WEEK1}, {"payment_id": MADE_UP, "paid_on": 20260105}]
+    run_json.write_text(json.dumps(run))
+
+    error = one_error_line(ledger_command("rebuild", state=state))
+    assert f"{ALICIA_BROOKS} (paid by the run of {WEEK1})" in error and f"{MADE_UP} (paid by the run of ?)" in error
+    assert not (state / "ledger.sqlite").exists()  # nothing rebuilt
+
+
 def test_a_deleted_ledger_with_backups_left_names_the_newest_to_restore_and_restoring_it_pays_once(tmp_path):
     """The ledger deleted, its backups still in state/backups/: the Error: line said only `restore FILE`,
     so the clerk rebuilt from the sheets and lost the voids and the findings' history the backups keep."""
