@@ -529,8 +529,11 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     split = _minutes_beside(sheet, header, recognition.columns.get("duration"), first_col) if hours_at is not None else None
     if split is not None:  # `Hours | Minutes`: one duration typed over two columns
         _join_hours_and_minutes(sheet, table[:, hours_at], body, split, first_col + recognition.columns["duration"], below)
-    elif hours_at is not None and _says_minutes(header[recognition.columns["duration"]]):
-        table[:, hours_at] = [_in_minutes(cell) for cell in table[:, hours_at].tolist()]
+    minutes = set()  # the rows whose Duration, headed in minutes, is a number (written "45 min" for the parser)
+    if split is None and hours_at is not None and _says_minutes(header[recognition.columns["duration"]]):
+        durations = table[:, hours_at].tolist()
+        minutes = {i for i, cell in enumerate(durations) if isinstance(cell, (int, float)) and not isinstance(cell, bool)}
+        table[:, hours_at] = [_in_minutes(cell) for cell in durations]
         at = first_col + recognition.columns["duration"]
         for footer in sheet.footers:
             if footer.col == at:
@@ -554,22 +557,25 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     sheet.gaps = lacking or any(f.value is None for f in sheet.footers) or bool(sheet.unfilled)
     if lacking:  # a totals row of formulas with no `Total` label lacks one (see _drop_formula_totals)
         sheet.summed = _numbers_only(table, filled, keep & ~complete, facts.ids if contract.log else [], below,
-                                     [first_col + at for at in positions])
+                                     [first_col + at for at in positions], (hours_at, minutes))
     sheet.cells = table[keep]
     sheet.rows = np.flatnonzero(keep) + sheet.header_row + 1
     return sheet, None
 
 
 def _numbers_only(table: np.ndarray, filled: np.ndarray, looked_at: np.ndarray, ids: list[int], below: int,
-                  columns: list[int]) -> list[tuple[int, tuple[int, ...]]]:
+                  columns: list[int], minutes: tuple[int | None, set[int]]) -> list[tuple[int, tuple[int, ...]]]:
     """Of the rows ``looked_at`` (kept, lacking a value their table needs: few, each a finding otherwise),
     those whose filled cells hold numbers, dates or times only, no text or yes/no, leaving out ``ids``
     (a log's IDs alone are no entry): each as its 1-based sheet row (``below`` is the first's) and the
-    sheet ``columns`` of those cells. Such a row may be a totals row of formulas (see :func:`_drop_formula_totals`)."""
+    sheet ``columns`` of those cells. Such a row may be a totals row of formulas (see :func:`_drop_formula_totals`).
+    ``minutes`` is the Duration column headed in minutes and the rows where it held a number before it was
+    written as minutes ("180 min"): a number still."""
     found = []
+    minutes_at, numbers = minutes
     for i in np.flatnonzero(looked_at).tolist():
         cells = [k for k in np.flatnonzero(filled[i]).tolist() if k not in ids]
-        if cells and not any(isinstance(table[i, k], (str, bool)) for k in cells):
+        if cells and not any(isinstance(table[i, k], (str, bool)) and not (k == minutes_at and i in numbers) for k in cells):
             found.append((below + i, tuple(columns[k] for k in cells)))
     return found
 

@@ -167,6 +167,27 @@ def test_a_rows_own_sum_prefilled_down_a_logs_duration_is_no_total(tmp_path, kin
     assert [(f.row, f.col, f.value) for f in log.footers] == [(7, 4, 3.0)]
 
 
+def test_an_unlabelled_sum_under_a_duration_in_minutes_is_a_footer_not_an_entry(tmp_path):
+    # `=SUM(E2:E4)` under a `Duration (minutes)` header, no `Total` label beside it: the 180 was read as
+    # "180 min" text first, so the row was an entry with CELL-REQUIRED for its Date and Type of Contact.
+    # Now it is the footer's total in minutes, checked as any footer under a minutes header is.
+    path = tmp_path / "log.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Log")
+    sheet.write_row(0, 0, ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration (minutes)"])
+    for r, day in enumerate((2, 9, 16), start=1):
+        sheet.write_row(r, 0, ["200", "100"])
+        sheet.write_datetime(r, 2, dt.datetime(2026, 3, day), workbook.add_format({"num_format": "yyyy-mm-dd"}))
+        sheet.write_row(r, 3, ["Phone", 60])
+    sheet.write_formula(4, 4, "=SUM(E2:E4)", None, 180)
+    workbook.close()
+    edit_part(path, "xl/workbook.xml", lambda xml: xml.replace(b' fullCalcOnLoad="1"', b""))  # results saved, as Excel does
+    [log] = read_workbook(str(path), path.name).sheets
+    assert list(log.frame.index) == [2, 3, 4]
+    assert [(f.row, f.col, f.value) for f in log.footers] == [(5, 4, "180 min")]
+    assert parse_durations(pd.Series([log.footers[0].value], dtype=object)).values.tolist() == [180]
+
+
 NULL_DATE_1904 = ('<table:calculation-settings><table:null-date table:date-value="1904-01-01"/>'
                   "</table:calculation-settings>")
 
