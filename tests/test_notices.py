@@ -242,6 +242,16 @@ def test_a_supervisor_finding_goes_to_the_candidates_supervisor_and_unknown_peop
     assert "not on the roster" in coordinator["a coach not on the roster"]
 
 
+def test_a_finding_with_no_one_to_send_it_to_names_the_person_in_the_programs_own_word(week):
+    """"for the coachee: no candidate ID on the finding" mixed two words for one person."""
+    result, _ = week
+    orphan = finding("FEEDBACK-MISSING", "no ID to send it to", actor="candidate", candidate_id="", coach_id=RON,
+                     program="reps-coaching")
+    notices = {n.key: n for n in build_notices(replace(result, findings=[*result.findings, orphan]))}
+    coordinator = {item.message: note for item, note in notices["coordinator"].findings}
+    assert coordinator["no ID to send it to"] == "for the coachee: no coachee ID on the finding"
+
+
 def test_a_person_without_a_usable_address_is_passed_on_in_the_coordinators_notice(week):
     _, out = week
     text = body(email.message_from_bytes((out / "notices" / "coordinator.eml").read_bytes(), policy=email.policy.default))

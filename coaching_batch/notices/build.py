@@ -184,7 +184,7 @@ def _addressee(item: Finding, people: dict[str, dict], words: Words) -> tuple[st
     else:
         return None, ""
     if not person_id:
-        return None, f"for the {actor}: no {item.actor} ID on the finding"  # its Coach ID or Candidate ID
+        return None, f"for the {actor}: no {actor} ID on the finding"  # its Coach ID or Candidate ID
     if person_id not in people:
         return None, f"for the {actor} {person_id}: not on the roster"
     return person_id, ""
