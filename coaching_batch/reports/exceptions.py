@@ -392,7 +392,7 @@ def write_exceptions(result: RunResult, path: Path) -> None:
     workbook.close()
 
 
-SUMMARY_COUNT_WIDTH = 12  # the Summary's columns of counts (B on), which the program titles span
+SEVERITY_COUNT_WIDTH = 12  # the Summary's columns of counts by severity (B on), which the program titles span
 
 
 def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[TrackedFinding],
@@ -404,7 +404,7 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
     write_cell(sheet, formats, 2, 0, "Programs" if len(titles) > 1 else "Program", cell_format=formats.label)
     for row, title in enumerate(titles, start=2):  # one a line: side by side they ran off the printed page
         write_wrapped(sheet, row, 1, len(SEVERITIES) + 1, title, formats.by_kind[LONG_TEXT],
-                      SUMMARY_COUNT_WIDTH * (len(SEVERITIES) + 1) - 1)  # and a long one wraps in the columns' width
+                      SEVERITY_COUNT_WIDTH * (len(SEVERITIES) + 1) - 1)  # and a long one wraps in the columns' width
 
     row = 3 + len(titles)
     sheet.write_string(row, 0, "Open findings (New and Open) by who acts", formats.section)
@@ -437,7 +437,7 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
     write_cell(sheet, formats, row, 1, sum(by_status.values()), COUNT, formats.label)
 
     sheet.set_column(0, 0, 42)
-    sheet.set_column(1, len(SEVERITIES) + 1, SUMMARY_COUNT_WIDTH)
+    sheet.set_column(1, len(SEVERITIES) + 1, SEVERITY_COUNT_WIDTH)
 
 
 def _summary_actors(findings: Iterable[Finding], words: Mapping[str, Words]) -> list[str]:

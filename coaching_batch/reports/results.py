@@ -564,10 +564,10 @@ def _true_count(frame: pd.DataFrame, column: str, rows) -> int:
 
 
 SUMMARY_LABEL_WIDTH, SUMMARY_VALUE_WIDTH = 48, 50  # the Summary's label and value columns (A, B)
-SUMMARY_COUNT_WIDTH = 13  # the By program table's columns after them
+BY_PROGRAM_COUNT_WIDTH = 13  # the By program table's columns after them
 # The Summary's title across its print area: its characters a line (14-point bold ones are about 1.4 times
 # as wide as the 11-point ones column widths count) and a line's height in points
-SUMMARY_TITLE_WIDTH = (SUMMARY_LABEL_WIDTH + SUMMARY_VALUE_WIDTH + SUMMARY_COUNT_WIDTH * (len(BY_PROGRAM_COLUMNS) - 2)) / 1.4
+SUMMARY_TITLE_WIDTH = (SUMMARY_LABEL_WIDTH + SUMMARY_VALUE_WIDTH + BY_PROGRAM_COUNT_WIDTH * (len(BY_PROGRAM_COLUMNS) - 2)) / 1.4
 SUMMARY_TITLE_POINTS = 19.0
 
 
@@ -603,7 +603,7 @@ def _write_summary(workbook, formats: Formats, result: RunResult):
         row = _write_sections(sheet, formats, row, [section])
     sheet.set_column(0, 0, SUMMARY_LABEL_WIDTH)
     sheet.set_column(1, 1, SUMMARY_VALUE_WIDTH)
-    sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, SUMMARY_COUNT_WIDTH)
+    sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, BY_PROGRAM_COUNT_WIDTH)
     set_header_height(sheet, by_program_header, BY_PROGRAM_COLUMNS)
     return sheet, policies
 
