@@ -449,6 +449,27 @@ def test_a_month_whose_meeting_is_left_out_for_a_bad_cell_says_which_entry_to_co
     ]
 
 
+def test_a_left_out_meeting_of_the_earlier_of_two_pairs_of_the_same_people_is_named_for_that_pair(tmp_path):
+    """The same mentor and mentee paired twice (withdrawn in May, paired again in June): March's meeting,
+    left out for a blank Type of Contact, was looked for under the later pair only, and the earlier
+    pair's March said "No meeting logged … send in the mentor log" though that log was in hand."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(mentoring_roster())})
+    pairs = [mentoring_pair(status="Withdrawn", completion="2026-05-31"),
+             mentoring_pair(agreement="2026-06-05", assigned_date="2026-06-01")]
+    write_workbook(inbox / "assignments.xlsx", {"Assignments": assignment_rows([{**p, "program": MENTORING} for p in pairs])})
+    log = [[e["candidate_id"], e["coach_id"], dt.datetime.fromisoformat(e["date"]), e["contact_type"], 1, e["description"]]
+           for e in monthly_meetings()]
+    log[1][3] = None  # 2026-03-20, on row 3
+    write_workbook(inbox / "mentor log.xlsx", {"Log": [["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration",
+                                                       "Description"], *log]})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    assert [f.message for f in result.findings if f.rule == "LOG-MONTH-MISSING"] == [
+        "No meeting counted in 2026-03, a full month of the relationship (from the agreement of 2026-01-15): the mentor "
+        "log's entry of 2026-03-20 (row 3 of sheet 'Log' in mentor log.xlsx) is left out for an error of its own"]
+
+
 def test_an_agreement_on_the_first_of_a_month_makes_that_month_full():
     result = mentoring(pairs=[mentoring_pair(agreement="2026-02-01")], log=monthly_meetings("2026-03", "2026-10"))
     findings = found(result, "LOG-MONTH-MISSING")

@@ -208,11 +208,10 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
         last = _month_number(end + pd.Timedelta(days=1)) - 1  # the last month that ends by `end`
         for month in range(first, last + 1):
             if (i, month) not in logged:
-                message = (f"No meeting logged in {_month_text(month)}, a full month of the relationship "
-                           f"(from the agreement of {day_text(start)})")
+                message = _no_meeting(month, start, "logged")
                 fix = f"Send in the {log} for that month: every month of the relationship needs a logged meeting."
                 if (left := aside.get((i, month))) is not None:
-                    message = (message.replace("logged", "counted", 1)
+                    message = (_no_meeting(month, start, "counted")
                                + f": the {log}'s entry of {day_text(left['date'])} (row {left['_row']} of sheet "
                                  f"'{left['_sheet']}' in {left['_file']}) is left out for an error of its own")
                     fix = (f"Correct the {log}'s entry of {day_text(left['date'])} (its own finding says which cell "
@@ -221,18 +220,29 @@ def judge_monthly_meetings(pairs: pd.DataFrame, rules: MonthlyMeetings, context:
     return judgement
 
 
+def _no_meeting(month: int, start: pd.Timestamp, verb: str) -> str:
+    """LOG-MONTH-MISSING's message: no meeting ``verb`` ("logged", or "counted" when one is left out)."""
+    return f"No meeting {verb} in {_month_text(month)}, a full month of the relationship (from the agreement of {day_text(start)})"
+
+
 def _meetings_left_out(pairs: pd.DataFrame, context: Context) -> dict[tuple[int, int], dict]:
     """(pair, month number) → the first of the pair's coach-log rows dated in that month that
     validation left out for a bad cell (a missing Type of Contact, an unreadable duration): a month
-    with one had a meeting logged, which the coordinator is told to correct rather than send in."""
+    with one had a meeting logged, which the coordinator is told to correct rather than send in. The
+    same two people paired twice: a row is each pair's whose agreement it is dated on or after, up to
+    the pair's end."""
     if context.tables.left_out.get("coach_log") is None:
         return {}
     from .logs import rows_left_out  # here: the log rules import this module's fixes
     rows = rows_left_out(context.tables)  # a paper log's rows with the IDs of its labels
     rows = rows[(rows["kind"] == "coach_log") & rows["date"].notna()]
-    by_ids = {(c, m): i for i, c, m in zip(pairs.index, pairs["candidate_id"], pairs["coach_id"])}
+    by_ids: dict[tuple, list[tuple[int, pd.Timestamp, pd.Timestamp]]] = {}
+    for i, c, m, start, end in zip(pairs.index, pairs["candidate_id"], pairs["coach_id"], pairs["window_start"], pairs["window_end"]):
+        by_ids.setdefault((c, m), []).append((i, start, end))
     found: dict[tuple[int, int], dict] = {}
     for row in rows[["candidate_id", "coach_id", "date", "_file", "_sheet", "_row"]].to_dict("records"):
-        if (i := by_ids.get((row["candidate_id"], row["coach_id"]))) is not None:
-            found.setdefault((i, _month_number(pd.Timestamp(row["date"]))), row)
+        day = pd.Timestamp(row["date"])
+        for i, start, end in by_ids.get((row["candidate_id"], row["coach_id"]), ()):
+            if not (day < start or day > end):  # a window not known (NaT) holds every day
+                found.setdefault((i, _month_number(day)), row)
     return found
