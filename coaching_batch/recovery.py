@@ -836,6 +836,7 @@ def default_sources(state_dir: Path) -> list[Path]:
     return [Path(state_dir).resolve().parent / DEFAULT_OUT_DIRNAME]
 
 
+
 def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     """Create the ledger from the delivered payment sheets under ``sources``; the lines to print.
 
@@ -990,14 +991,31 @@ def _money(value) -> float:
 VERIFY_NOT_DONE = "it could not be checked against the delivered payment sheets"  # verify pays nothing, ever
 
 
+def _no_ledger_fix(state_dir: Path, sources: list[Path]) -> list[str]:
+    """What `ledger verify` says to do about a missing or empty ledger beside delivered payment sheets (the
+    next run stops until then): rebuild it from them, or put back a copy. Nothing when there are none."""
+    sheets = [s for s in map(read_sheet, output_files(sources)[0]) if not s.dry_run]
+    if not sheets:
+        return []
+    payments = sum(len(s.rows) + s.unidentified for s in sheets)
+    default = default_sources(state_dir)
+    froms = "".join(f" --from {as_typed(source)}" for source in sources if Path(source).resolve() not in default)
+    backups = list_backups(state_dir)
+    copy = as_typed(backups[-1]) if backups else "FILE"
+    return [f"    {len(sheets)} delivered payment {'sheets list' if len(sheets) != 1 else 'sheet lists'} {payments} "
+            f"payment{'s' if payments != 1 else ''}, and the next run stops until the ledger is back: rebuild it from "
+            f"them with `coaching-batch ledger rebuild --state {as_typed(state_dir)}{froms}`, or put back a copy with "
+            f"`coaching-batch ledger restore {copy} --state {as_typed(state_dir)}`"]
+
+
 def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple[list[str], bool]:
     """Check the ledger: integrity, schema version, pending payments, the delivered sheets. Returns the
     lines to print and whether everything agrees."""
     path = ledger_path(state_dir)
     lines = [f"Ledger {path}"]
     problems = 0
-    if _is_new(path):
-        return lines + [f"  ! no ledger: the file is {_is_new(path)}"], False
+    if state := _is_new(path):
+        return lines + [f"  ! no ledger: the file is {state}", *_no_ledger_fix(state_dir, sources)], False
     try:
         with closing(Ledger.open_read_only(path)) as ledger:
             integrity = ledger.integrity()

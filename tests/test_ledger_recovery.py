@@ -1047,6 +1047,22 @@ def test_verify_without_a_ledger_exits_1(tmp_path):
     assert missing.returncode == 1 and "no ledger" in missing.stdout
 
 
+def test_verify_of_a_lost_ledger_beside_delivered_sheets_says_how_to_rebuild_it(tmp_path):
+    """A scheduled `ledger verify` after the ledger was lost said only "no ledger: the file is missing", not that
+    the next run stops, nor the command that brings the ledger back from the delivered sheets."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    remove_ledger(state)
+    verified = ledger_command("verify", state=state)
+    assert verified.returncode == 1 and "no ledger: the file is missing" in verified.stdout
+    assert "1 delivered payment sheet lists 1 payment, and the next run stops until the ledger is back" in verified.stdout
+    rebuild = verified.stdout.split("`coaching-batch ")[1].split("`")[0]
+    assert rebuild == f"ledger rebuild --state {state}"
+    assert command(*rebuild.split()).returncode == 0
+    assert ledger_command("verify", state=state).returncode == 0
+
+
 # --- unsafe places for the state, outputs outside out/ ---------------------------------------------
 
 
