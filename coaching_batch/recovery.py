@@ -836,6 +836,12 @@ def default_sources(state_dir: Path) -> list[Path]:
     return [Path(state_dir).resolve().parent / DEFAULT_OUT_DIRNAME]
 
 
+def ledger_sources(state_dir: Path, given: Iterable[Path]) -> list[Path]:
+    """The folders `ledger rebuild` and `ledger verify` read: out/ beside the state folder, always, as every run
+    does, and each ``--from`` folder given besides (given alone, the moved week named with it, out/'s sheets
+    were left out: a rebuild recorded none of their payments and skipped the check of what they had paid before)."""
+    return [*default_sources(state_dir), *given]
+
 
 def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     """Create the ledger from the delivered payment sheets under ``sources``; the lines to print.

@@ -237,6 +237,35 @@ def test_a_lost_ledger_is_not_rebuilt_without_the_sheets_of_earlier_weeks_moved_
     assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
 
 
+def test_rebuild_given_a_moved_week_with_from_reads_out_too_and_pays_nothing_twice(tmp_path):
+    """Finance moved weeks 1 and 2 to archives of their own; the ledger was lost. The rebuild, told "give the
+    folders holding those weeks' payment sheets with --from DIR", was given week 1's archive: it read that
+    folder alone, not out/ (whose week-3 run.json says week 2 paid Ryan Patel), rebuilt, and the next run paid
+    Ryan Patel again. out/ beside the state folder is read with every --from, as the README says."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    assert paid_ids(out_folder(run_week(inbox, WEEK3))) == []
+    first, second = tmp_path / "Archive 1", tmp_path / "Archive 2"
+    first.mkdir(), second.mkdir()
+    shutil.move(tmp_path / "out" / WEEK1, first / WEEK1)
+    shutil.move(tmp_path / "out" / WEEK2, second / WEEK2)
+    shutil.rmtree(state)
+
+    error = one_error_line(ledger_command("rebuild", "--from", str(first), state=state))
+    assert f"{RYAN} (paid by the run of {WEEK2})" in error and ALICIA_BROOKS not in error
+    assert not (state / "ledger.sqlite").exists()  # nothing rebuilt
+    rebuilt = ledger_command("rebuild", "--from", str(first), "--from", str(second), state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "3 delivered payment sheets" in rebuilt.stdout  # out/'s week 3 too
+    week4 = run_week(inbox, "2026-12-11")
+    assert week4.returncode == 0, week4.stderr
+    assert paid_ids(out_folder(week4)) == []
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
 def test_a_deleted_ledger_with_backups_left_names_the_newest_to_restore_and_restoring_it_pays_once(tmp_path):
     """The ledger deleted, its backups still in state/backups/: the Error: line said only `restore FILE`,
     so the clerk rebuilt from the sheets and lost the voids and the findings' history the backups keep."""
