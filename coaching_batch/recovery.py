@@ -646,6 +646,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
             last = None if empty else ledger.last_run_as_of()
             half_written = set() if version == 0 else ledger.unfinished_folders()
             folders = [] if empty else ledger.output_folders()
+            unlisted = "" if empty else unrecorded_paid_before(out_root, folders, ledger)
         if last is not None and as_of < last:  # its report would show what was first seen after its date
             raise UsageError(f"the ledger's last run was as of {last}: a run as of {as_of} cannot be recorded after "
                              f"it (its findings' history and payments are later); run as of {last} or later, or "
@@ -656,6 +657,8 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
                 raise _new_ledger_error(state_dir, out_root, sheets, "empty")
         else:
             refuse_unchecked_sheets(state_dir, out_root, folders)
+        if unlisted:
+            raise UsageError(unlisted)
         check_out(half_written)
         try:
             backup_ledger(state_dir)
@@ -976,6 +979,35 @@ def paid_off_the_sheets(sheets: list[DeliveredSheet]) -> tuple[DeliveredSheet, d
                    if isinstance(p, dict) and p.get("payment_id") and p["payment_id"] not in listed}
         return (sheet, missing) if missing else None
     return None
+
+
+def unrecorded_paid_before(out_root: Path, folders: list[Path], ledger: Ledger) -> str:
+    """Why a run must not pay, or '': the newest delivered sheet is of a run the ledger has no record of (restored
+    from an older copy), and its run.json lists payments issued before it that neither the ledger nor any sheet
+    read holds (those weeks' folders moved away meanwhile), so they would be paid again. Only that newest
+    run.json is read, and the sheets only then: a ledger that knows the newest run is not looked at further."""
+    known = {_key(folder) for folder in folders}
+    newest = max((DeliveredSheet(p) for p in sheet_paths([out_root, *folders])), key=_in_run_order, default=None)
+    if newest is None or _key(newest.path.parent) in known or newest.dry_run:
+        return ""
+    try:
+        with open(newest.path.parent / RUN_JSON, encoding="utf-8") as handle:
+            paid = json.load(handle).get("paid_before")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    recorded = {record["payment_id"] for record in ledger.payment_records()}
+    unknown = {p["payment_id"]: p.get("paid_on") or "?" for p in paid if isinstance(p, dict) and p.get("payment_id")
+               and p["payment_id"] not in recorded} if isinstance(paid, list) else {}
+    if not unknown:
+        return ""
+    listed = {payment for sheet in read_sheets([out_root, *folders]) for payment in sheet.ids}
+    missing = {payment: paid_on for payment, paid_on in unknown.items() if payment not in listed}
+    if not missing:
+        return ""
+    return (f"{_unlisted_text(newest, missing)}, and the ledger {ledger.path} has no record of "
+            f"{'them' if len(missing) != 1 else 'it'} (restored from an older copy?): a run now would pay "
+            f"{'them' if len(missing) != 1 else 'it'} again, so nothing was paid. Put those weeks' folders back under "
+            f"{out_root} (or finance's copy of their sheets, each in its week's folder), then run again")
 
 
 def _unlisted_text(newest: DeliveredSheet, missing: dict[str, str]) -> str:

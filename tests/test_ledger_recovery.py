@@ -266,6 +266,36 @@ def test_rebuild_given_a_moved_week_with_from_reads_out_too_and_pays_nothing_twi
     assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
 
 
+def test_a_ledger_restored_from_before_a_week_moved_away_stops_the_run_instead_of_paying_it_again(tmp_path):
+    """The ledger put back from a copy older than week 2, whose folder finance had moved to its own archive: the
+    run read week 3's sheet and week 1's, knew nothing of Ryan Patel's payment and paid it again. Week 3's
+    run.json says week 2 paid it: the run (and a dry run) stops naming it, with no backup made, until the
+    folder is back; then nothing is paid twice."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    assert paid_ids(out_folder(run_week(inbox, WEEK3))) == []
+    older = list_backups(state)[0]  # made before week 2's run: it knows week 1 only
+    assert ledger_command("restore", str(older), state=state).returncode == 0
+    archive = tmp_path / "Finance archive"
+    archive.mkdir()
+    shutil.move(tmp_path / "out" / WEEK2, archive / WEEK2)
+    backups = list_backups(state)
+
+    week4 = "2026-12-11"
+    for extra in (["--dry-run"], []):
+        error = one_error_line(run_week(inbox, week4, *extra))
+        assert f"{RYAN} (paid by the run of {WEEK2})" in error and "would pay it again" in error
+    assert list_backups(state) == backups and not (tmp_path / "out" / week4).exists()
+    shutil.move(archive / WEEK2, tmp_path / "out" / WEEK2)
+    again = run_week(inbox, week4)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == []
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
 def test_a_deleted_ledger_with_backups_left_names_the_newest_to_restore_and_restoring_it_pays_once(tmp_path):
     """The ledger deleted, its backups still in state/backups/: the Error: line said only `restore FILE`,
     so the clerk rebuilt from the sheets and lost the voids and the findings' history the backups keep."""
