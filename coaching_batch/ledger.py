@@ -777,8 +777,9 @@ class SettledRun:
         """What the next run, writing into ``out_dir``, says about it in one line."""
         said = f"The run as of {self.as_of} into {self.out_dir} was stopped"
         if self.sheet:
-            return (f"{said} after its payment sheet was delivered: {_count(self.issued, 'payment')} and "
-                    f"{_count(self.certified, 'certificate')} of that folder recorded as issued, not issued again")
+            return f"{said} after its payment sheet was delivered: " + (
+                f"{_count(self.issued, 'payment')} and {_count(self.certified, 'certificate')} of that folder recorded "
+                "as issued, not issued again" if self.issued or self.certified else "it had nothing to pay or certify")
         if self.held:
             return (f"{said} while putting its payment sheet in place, and the sheet is not there: "
                     f"{_count(len(self.held), 'payment')} recorded as issued and not paid again, each a "

@@ -20,8 +20,8 @@ STATE = click.option("--state", type=GivenPath(path_type=Path), default=Path("st
                      metavar="DIR", help="Folder of the ledger (the run's default is state/ beside the inbox).")
 # a mistyped folder is refused: its sheets left out, verify would agree and rebuild leave their payments unknown
 FROM = click.option("--from", "sources", multiple=True, type=GivenPath(path_type=Path, exists=True, file_okay=False), metavar="DIR",
-                    help="A folder of outputs (a run's folder, or the folder of the dated folders); repeatable "
-                         "[default: out/ beside the state folder].")
+                    help="A folder of outputs besides out/ beside the state folder, which is always read (a run's "
+                         "folder, or the folder of the dated folders); repeatable.")
 
 
 def _fail(message: str) -> None:
@@ -89,9 +89,9 @@ def _locked(state: Path, change, cannot: str, wait: float = LOCK_WAIT_SECONDS) -
 @STATE
 def ledger_rebuild(sources: tuple[Path, ...], state: Path) -> None:
     """Create a lost, empty or damaged ledger from the delivered payment sheets (payments.xlsx)."""
-    from .recovery import default_sources, rebuild
+    from .recovery import ledger_sources, rebuild
 
-    _locked(state, lambda: rebuild(state, list(sources) or default_sources(state)), f"cannot write the ledger in {state}")
+    _locked(state, lambda: rebuild(state, ledger_sources(state, sources)), f"cannot write the ledger in {state}")
 
 
 @click.command("verify")
@@ -104,15 +104,15 @@ def ledger_verify(sources: tuple[Path, ...], state: Path) -> None:
     """
     from .ledger import LedgerDamaged, state_lock
     from .errors import StateLocked
-    from .recovery import VERIFY_NOT_DONE, default_sources, verify
+    from .recovery import VERIFY_NOT_DONE, ledger_sources, verify
 
     in_progress = False
     try:
         with state_lock(state, 0) if state.is_dir() else _nothing():
-            lines, agree = verify(state, list(sources) or default_sources(state), run_in_progress=False)
+            lines, agree = verify(state, ledger_sources(state, sources), run_in_progress=False)
     except StateLocked:
         in_progress = True
-        lines, agree = verify(state, list(sources) or default_sources(state), run_in_progress=True)
+        lines, agree = verify(state, ledger_sources(state, sources), run_in_progress=True)
     except LedgerDamaged as exc:
         lines, agree = [f"  ! {exc.saying(VERIFY_NOT_DONE)}"], False
     except CoachingBatchError as exc:

@@ -196,6 +196,8 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
         with closing(ledger) if ledger else nullcontext():
             if ledger is not None and ledger.run_count():
                 recovery.refuse_unchecked_sheets(options.state_dir, out_root, ledger.output_folders())
+                if unlisted := recovery.unrecorded_paid_before(out_root, ledger.output_folders(), ledger):
+                    raise UsageError(unlisted)
             out_dir = _writable(options.out_dir())
             result = _evaluate(options, programs, progress, ledger, keep)
             result.certificate_template = wording

@@ -646,6 +646,7 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
             last = None if empty else ledger.last_run_as_of()
             half_written = set() if version == 0 else ledger.unfinished_folders()
             folders = [] if empty else ledger.output_folders()
+            unlisted = "" if empty else unrecorded_paid_before(out_root, folders, ledger)
         if last is not None and as_of < last:  # its report would show what was first seen after its date
             raise UsageError(f"the ledger's last run was as of {last}: a run as of {as_of} cannot be recorded after "
                              f"it (its findings' history and payments are later); run as of {last} or later, or "
@@ -656,6 +657,8 @@ def open_for_run(state_dir: Path, out_root: Path, as_of: date,
                 raise _new_ledger_error(state_dir, out_root, sheets, "empty")
         else:
             refuse_unchecked_sheets(state_dir, out_root, folders)
+        if unlisted:
+            raise UsageError(unlisted)
         check_out(half_written)
         try:
             backup_ledger(state_dir)
@@ -836,6 +839,13 @@ def default_sources(state_dir: Path) -> list[Path]:
     return [Path(state_dir).resolve().parent / DEFAULT_OUT_DIRNAME]
 
 
+def ledger_sources(state_dir: Path, given: Iterable[Path]) -> list[Path]:
+    """The folders `ledger rebuild` and `ledger verify` read: out/ beside the state folder, always, as every run
+    does, and each ``--from`` folder given besides (given alone, the moved week named with it, out/'s sheets
+    were left out: a rebuild recorded none of their payments and skipped the check of what they had paid before)."""
+    return [*default_sources(state_dir), *given]
+
+
 def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     """Create the ledger from the delivered payment sheets under ``sources``; the lines to print.
 
@@ -980,6 +990,35 @@ def _paid_entry(entry) -> tuple[str, str]:
     return entry["payment_id"], paid_on if isinstance(paid_on, str) and paid_on else "?"
 
 
+def unrecorded_paid_before(out_root: Path, folders: list[Path], ledger: Ledger) -> str:
+    """Why a run must not pay, or '': the newest delivered sheet is of a run the ledger has no record of (restored
+    from an older copy), and its run.json lists payments issued before it that neither the ledger nor any sheet
+    read holds (those weeks' folders moved away meanwhile), so they would be paid again. Only that newest
+    run.json is read, and the sheets only then: a ledger that knows the newest run is not looked at further."""
+    known = {_key(folder) for folder in folders}
+    newest = max((DeliveredSheet(p) for p in sheet_paths([out_root, *folders])), key=_in_run_order, default=None)
+    if newest is None or _key(newest.path.parent) in known or newest.dry_run:
+        return ""
+    try:
+        with open(newest.path.parent / RUN_JSON, encoding="utf-8") as handle:
+            paid = json.load(handle).get("paid_before")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    recorded = {record["payment_id"] for record in ledger.payment_records()}
+    unknown = {payment: paid_on for payment, paid_on in map(_paid_entry, paid)
+               if payment and payment not in recorded} if isinstance(paid, list) else {}
+    if not unknown:
+        return ""
+    listed = {payment for sheet in read_sheets([out_root, *folders]) for payment in sheet.ids}
+    missing = {payment: paid_on for payment, paid_on in unknown.items() if payment not in listed}
+    if not missing:
+        return ""
+    return (f"{_unlisted_text(newest, missing)}, and the ledger {ledger.path} has no record of "
+            f"{'them' if len(missing) != 1 else 'it'} (restored from an older copy?): a run now would pay "
+            f"{'them' if len(missing) != 1 else 'it'} again, so nothing was paid. Put those weeks' folders back under "
+            f"{out_root} (or finance's copy of their sheets, each in its week's folder), then run again")
+
+
 def _unlisted_text(newest: DeliveredSheet, missing: dict[str, str]) -> str:
     shown = ", ".join(f"{payment} (paid by the run of {paid_on})" for payment, paid_on in list(missing.items())[:5])
     dates = sorted(set(missing.values()))
@@ -999,14 +1038,31 @@ def _money(value) -> float:
 VERIFY_NOT_DONE = "it could not be checked against the delivered payment sheets"  # verify pays nothing, ever
 
 
+def _no_ledger_fix(state_dir: Path, sources: list[Path]) -> list[str]:
+    """What `ledger verify` says to do about a missing or empty ledger beside delivered payment sheets (the
+    next run stops until then): rebuild it from them, or put back a copy. Nothing when there are none."""
+    sheets = [s for s in map(read_sheet, output_files(sources)[0]) if not s.dry_run]
+    if not sheets:
+        return []
+    payments = sum(len(s.rows) + s.unidentified for s in sheets)
+    default = default_sources(state_dir)
+    froms = "".join(f" --from {as_typed(source)}" for source in sources if Path(source).resolve() not in default)
+    backups = list_backups(state_dir)
+    copy = as_typed(backups[-1]) if backups else "FILE"
+    return [f"    {len(sheets)} delivered payment {'sheets list' if len(sheets) != 1 else 'sheet lists'} {payments} "
+            f"payment{'s' if payments != 1 else ''}, and the next run stops until the ledger is back: rebuild it from "
+            f"them with `coaching-batch ledger rebuild --state {as_typed(state_dir)}{froms}`, or put back a copy with "
+            f"`coaching-batch ledger restore {copy} --state {as_typed(state_dir)}`"]
+
+
 def verify(state_dir: Path, sources: list[Path], run_in_progress: bool) -> tuple[list[str], bool]:
     """Check the ledger: integrity, schema version, pending payments, the delivered sheets. Returns the
     lines to print and whether everything agrees."""
     path = ledger_path(state_dir)
     lines = [f"Ledger {path}"]
     problems = 0
-    if _is_new(path):
-        return lines + [f"  ! no ledger: the file is {_is_new(path)}"], False
+    if state := _is_new(path):
+        return lines + [f"  ! no ledger: the file is {state}", *_no_ledger_fix(state_dir, sources)], False
     try:
         with closing(Ledger.open_read_only(path)) as ledger:
             integrity = ledger.integrity()

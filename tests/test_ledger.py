@@ -1293,6 +1293,21 @@ def test_a_run_killed_at_any_point_never_pays_twice_or_loses_a_payment(killed_th
     assert killed_row.split()[3] == "interrupted" and next_row.split()[3:5] == ["completed", "0"]
 
 
+def test_a_run_killed_after_delivering_a_sheet_that_paid_nothing_is_said_to_have_had_nothing_to_pay(tmp_path):
+    """A week that paid nothing new, killed after its (empty) payment sheet appeared: the next run says the
+    killed run had nothing to pay or certify, as for one killed before its sheet (it said '0 payments and 0
+    certificates of that folder recorded as issued, not issued again')."""
+    inbox = small_inbox(tmp_path)
+    assert run_week(inbox, WEEK1).returncode == 0
+    killed = run_week(inbox, WEEK2, env={"COACHING_BATCH_CRASH_AT": "outputs-written"})
+    assert killed.returncode == -signal.SIGKILL
+    after = run_week(inbox, WEEK2)
+    assert after.returncode == 0, after.stderr
+    [said] = [line for line in after.stdout.splitlines() if line.startswith(f"The run as of {WEEK2} into ")]
+    assert said.endswith("was stopped after its payment sheet was delivered: it had nothing to pay or certify"), said
+    assert paid_ids(out_folder(after)) == [] and paid_ids(tmp_path / "out" / WEEK1) == [ALICIA_BROOKS]
+
+
 def test_ledger_runs_shows_the_payments_of_a_run_killed_after_delivering_its_sheet(killed_then_next):
     """The stipends on a killed run's delivered sheet were paid by that run: `ledger runs` shows them on
     its line (it showed none on any line, the next run paying nothing)."""

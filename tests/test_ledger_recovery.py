@@ -257,6 +257,65 @@ def test_a_hand_edited_run_json_with_odd_payments_stops_rebuild_with_an_error_li
     assert not (state / "ledger.sqlite").exists()  # nothing rebuilt
 
 
+def test_rebuild_given_a_moved_week_with_from_reads_out_too_and_pays_nothing_twice(tmp_path):
+    """Finance moved weeks 1 and 2 to archives of their own; the ledger was lost. The rebuild, told "give the
+    folders holding those weeks' payment sheets with --from DIR", was given week 1's archive: it read that
+    folder alone, not out/ (whose week-3 run.json says week 2 paid Ryan Patel), rebuilt, and the next run paid
+    Ryan Patel again. out/ beside the state folder is read with every --from, as the README says."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    assert paid_ids(out_folder(run_week(inbox, WEEK3))) == []
+    first, second = tmp_path / "Archive 1", tmp_path / "Archive 2"
+    first.mkdir(), second.mkdir()
+    shutil.move(tmp_path / "out" / WEEK1, first / WEEK1)
+    shutil.move(tmp_path / "out" / WEEK2, second / WEEK2)
+    shutil.rmtree(state)
+
+    error = one_error_line(ledger_command("rebuild", "--from", str(first), state=state))
+    assert f"{RYAN} (paid by the run of {WEEK2})" in error and ALICIA_BROOKS not in error
+    assert not (state / "ledger.sqlite").exists()  # nothing rebuilt
+    rebuilt = ledger_command("rebuild", "--from", str(first), "--from", str(second), state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "3 delivered payment sheets" in rebuilt.stdout  # out/'s week 3 too
+    week4 = run_week(inbox, "2026-12-11")
+    assert week4.returncode == 0, week4.stderr
+    assert paid_ids(out_folder(week4)) == []
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
+def test_a_ledger_restored_from_before_a_week_moved_away_stops_the_run_instead_of_paying_it_again(tmp_path):
+    """The ledger put back from a copy older than week 2, whose folder finance had moved to its own archive: the
+    run read week 3's sheet and week 1's, knew nothing of Ryan Patel's payment and paid it again. Week 3's
+    run.json says week 2 paid it: the run (and a dry run) stops naming it, with no backup made, until the
+    folder is back; then nothing is paid twice."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox)
+    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
+    assert paid_ids(out_folder(run_week(inbox, WEEK3))) == []
+    older = list_backups(state)[0]  # made before week 2's run: it knows week 1 only
+    assert ledger_command("restore", str(older), state=state).returncode == 0
+    archive = tmp_path / "Finance archive"
+    archive.mkdir()
+    shutil.move(tmp_path / "out" / WEEK2, archive / WEEK2)
+    backups = list_backups(state)
+
+    week4 = "2026-12-11"
+    for extra in (["--dry-run"], []):
+        error = one_error_line(run_week(inbox, week4, *extra))
+        assert f"{RYAN} (paid by the run of {WEEK2})" in error and "would pay it again" in error
+    assert list_backups(state) == backups and not (tmp_path / "out" / week4).exists()
+    shutil.move(archive / WEEK2, tmp_path / "out" / WEEK2)
+    again = run_week(inbox, week4)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == []
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
 def test_a_deleted_ledger_with_backups_left_names_the_newest_to_restore_and_restoring_it_pays_once(tmp_path):
     """The ledger deleted, its backups still in state/backups/: the Error: line said only `restore FILE`,
     so the clerk rebuilt from the sheets and lost the voids and the findings' history the backups keep."""
@@ -1065,6 +1124,22 @@ def test_the_ledger_commands_on_a_damaged_ledger_say_what_they_could_not_do_not_
 def test_verify_without_a_ledger_exits_1(tmp_path):
     missing = ledger_command("verify", state=tmp_path / "state")
     assert missing.returncode == 1 and "no ledger" in missing.stdout
+
+
+def test_verify_of_a_lost_ledger_beside_delivered_sheets_says_how_to_rebuild_it(tmp_path):
+    """A scheduled `ledger verify` after the ledger was lost said only "no ledger: the file is missing", not that
+    the next run stops, nor the command that brings the ledger back from the delivered sheets."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    remove_ledger(state)
+    verified = ledger_command("verify", state=state)
+    assert verified.returncode == 1 and "no ledger: the file is missing" in verified.stdout
+    assert "1 delivered payment sheet lists 1 payment, and the next run stops until the ledger is back" in verified.stdout
+    rebuild = verified.stdout.split("`coaching-batch ")[1].split("`")[0]
+    assert rebuild == f"ledger rebuild --state {state}"
+    assert command(*rebuild.split()).returncode == 0
+    assert ledger_command("verify", state=state).returncode == 0
 
 
 # --- unsafe places for the state, outputs outside out/ ---------------------------------------------
