@@ -985,6 +985,16 @@ def test_a_footer_matching_neither_is_a_mismatch_at_its_cell_with_both_sums():
     assert "1.00 h on this page, 4.00 h in the whole log" in mismatch.message
 
 
+def test_a_sum_of_durations_typed_as_times_saved_by_libreoffice_in_general_format_agrees_with_its_entries():
+    """Durations typed 1:30 are time cells; LibreOffice shows `=SUM()` under them as 50:00:00 but saves
+    it in General format: its value is days (2.0833…, read as 2.08 h). It agrees with the 50 h above it;
+    a whole number typed there is hours and still a mismatch, and so is a fraction of a day that is not the sum."""
+    entries = _entries([("log.xlsx", "Log", row, "candidate_log", "200", "100", 150) for row in range(2, 22)])
+    assert check_footers(entries, [("log.xlsx", "Log", Footer(22, 3, 50 / 24), 125)]) == []
+    assert check_footers(entries, [("log.xlsx", "Log", Footer(22, 3, 2895 / 1440), 121)]) != []  # 48.25 h of days
+    assert check_footers(entries, [("log.xlsx", "Log", Footer(22, 3, 2), 120)]) != []
+
+
 def test_a_footer_whose_value_is_not_a_duration_is_reported_and_a_blank_one_is_not():
     """`TBD` or `9,000` (a thousands separator or a decimal comma?) beside Total Hours cannot agree
     with the entries: it is said so at its cell; a blank one is the form's empty line."""

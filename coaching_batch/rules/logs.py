@@ -7,6 +7,7 @@ dated after the as-of date, outside the pair's window, a repeat of an entry alre
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
@@ -850,6 +851,16 @@ def _entry_finding(row: dict, as_of: pd.Timestamp, about: _PairWords, repeats: s
             return finding("LOG-DUPLICATE", f"{kind} entry of {date} ({hours_text(row['duration'])} h){DUPLICATE_REPEATS}{repeats}; counted once", program=program, **_where(row, "row_col"))
 
 
+_MINUTES_PER_DAY = 24 * 60
+
+
+def _fraction(value: object) -> float | None:
+    """A footer's value when it is a number with a fraction (a formula's result), else None."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and math.isfinite(value) and value != int(value):
+        return float(value)
+    return None
+
+
 def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, int | None]],
                   left_out: pd.DataFrame | None = None) -> list[Finding]:
     """LOG-TOTAL-MISMATCH: a `Total Hours` footer that matches neither its sheet's entries nor its whole log.
@@ -916,8 +927,15 @@ def check_footers(entries: pd.DataFrame, footers: list[tuple[str, str, Footer, i
     given["page"] = given["page_sum"]
     unreadable = given["minutes"].isna()
 
+    # A =SUM() under durations typed 1:30 (time cells) holds days: LibreOffice shows it as 50:00:00 but
+    # saves it in General format (Excel gives it h:mm, read as hours). A number, not whole, that is the
+    # sum to the minute when read as days is that total; a whole number is hours, as it reads.
+    number = pd.to_numeric(given["typed"].map(_fraction), errors="coerce")
+    as_days = number * _MINUTES_PER_DAY
+
     def differs(total: str) -> pd.Series:  # from a sum that is known (no row's hours missing from it)
-        return ((given["minutes"] - given[total]).abs() > 1) & (given[f"{total.removesuffix('_sum')}_unread"] == 0)
+        off = ((given["minutes"] - given[total]).abs() > 1) & ~((as_days - given[total]).abs() <= 1)
+        return off & (given[f"{total.removesuffix('_sum')}_unread"] == 0)
 
     wrong = given[unreadable | (differs("page_sum") & differs("whole") & differs("since"))]
 
