@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
-from .spelling import DASHES_AS_HYPHENS, FULL_WIDTH_AS_PLAIN, PLAIN_QUOTES, choice_key
+from .spelling import DASHES_AS_HYPHENS, FULL_WIDTH_AS_PLAIN, PLAIN_QUOTES, WITHOUT_INVISIBLE, choice_key
 
 # Dates are midnights in microseconds: the unit pandas 3 gives when it parses date text, so typed
 # tables built here and elsewhere agree; unlike nanoseconds it reaches 9999-12-31 (serial 2958465).
@@ -87,17 +87,12 @@ def _kind_of_type(kind: type) -> int:
 NEVER_MISSING = frozenset({str, bool, int, dt.datetime, dt.date, dt.time, dt.timedelta})  # no value of exactly these types is NA
 
 
-# Invisible characters that are not Unicode spaces: zero-width space, word joiner, byte-order mark.
-_ZERO_WIDTH = str.maketrans(dict.fromkeys(("\u200b", "\u2060", "\ufeff"), None))
-
-
 def _squeeze(texts: np.ndarray) -> np.ndarray:
     """The whitespace rule: every run of whitespace becomes one space, trimmed."""
     # str.split() splits on every Unicode space (tabs, line breaks, \u00a0, \u2007, \u202f, ...);
-    # zero-width characters are not spaces: they are removed, as a reader of the cell cannot see them
-    # ("12\u200b345" is "12345").
-    if any("\u200b" in text or "\u2060" in text or "\ufeff" in text for text in texts):
-        texts = [text.translate(_ZERO_WIDTH) for text in texts]
+    # invisible characters are not spaces: they are removed, as a reader of the cell cannot see them
+    # ("12\u200b345" is "12345", see spelling.INVISIBLE). Only a text with an unprintable character can hold one.
+    texts = [text if text.isascii() or text.isprintable() else text.translate(WITHOUT_INVISIBLE) for text in texts]
     return np.array([" ".join(text.split()) for text in texts], dtype=object)
 
 

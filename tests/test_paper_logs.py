@@ -632,6 +632,17 @@ def test_a_name_typed_with_its_accents_as_separate_characters_matches_the_roster
     assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
 
 
+@pytest.mark.parametrize("typed", ["Kim Candidate\u200e", "\u202aKim Candidate\u202c", "\u2067Kim Candidate\u2069", "Kim Can\u00addidate"])
+def test_a_name_pasted_with_invisible_marks_matches_the_roster(policy, typed):
+    """A name pasted from a web form, Outlook or a PDF may carry a left-to-right mark, a direction
+    embedding or isolate, or a soft hyphen: the cell shows `Kim Candidate`. It was ID-UNKNOWN "not a name
+    in the roster", with no hint, and the log counted for no one."""
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("name", typed), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 180
+    assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
+
+
 @pytest.mark.parametrize("apostrophe", ["\u2019", "\u02bc", "\u00b4", "`"])
 def test_a_name_typed_with_a_curly_apostrophe_matches_the_roster_s_straight_one(policy, apostrophe):
     """Excel and Word turn `'` into `’` as it is typed (others type ʼ, ´ or a backtick): on screen the same name."""
