@@ -22,6 +22,13 @@ WITHOUT_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE, None))
 # SPEC §3's whitespace rule: every run of whitespace (line breaks, non-breaking and zero-width spaces) is one space
 WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 
+# Names (SPEC §3: compared after case-folding) as a Turkish keyboard or another one types them: İ folds to `i` and
+# a combining dot (`i̇`), the dotless ı is the lower case of I in Turkish; `İlkay`, `ILKAY` and `ilkay`, `Yılmaz`
+# and `YILMAZ`, are one name.
+TURKISH_I = {"i\u0307": "i", "\u0131": "i"}
+# what may end a typed name without being part of it (`Kim Lee.`, `Kim Lee,`; `Sam Lee Jr` is the roster's `Sam Lee Jr.`)
+NAME_END_MARKS = ".,;"
+
 _SEPARATORS_AS_SPACES = str.maketrans(dict.fromkeys("-_" + DASHES, " "))
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
-from .spelling import DASHES_AS_HYPHENS, FULL_WIDTH_AS_PLAIN, PLAIN_QUOTES, WITHOUT_INVISIBLE, choice_key
+from .spelling import DASHES_AS_HYPHENS, FULL_WIDTH_AS_PLAIN, NAME_END_MARKS, PLAIN_QUOTES, TURKISH_I, WITHOUT_INVISIBLE, choice_key
 
 # Dates are midnights in microseconds: the unit pandas 3 gives when it parses date text, so typed
 # tables built here and elsewhere agree; unlike nanoseconds it reaches 9999-12-31 (serial 2958465).
@@ -277,9 +277,14 @@ _PLAIN_NAME_MARKS = PLAIN_QUOTES | DASHES_AS_HYPHENS
 def name_keys(s: pd.Series | Cells) -> pd.Series:
     """Names as they are compared (SPEC §3), NA for blank: text by the whitespace rule, in one Unicode
     form (NFKC: an accent typed as its own character, as macOS and PDFs give it, is the accented
-    letter), case-folded, typographic quotes and apostrophes made plain (`O’Kim`, `OʼKim`, `O´Kim` are
-    `O'Kim`), and a hyphen or dash as Word or Outlook give it a plain `-` (`Anne‑Marie`, `Anne–Marie`)."""
-    return normalise_text(s).str.translate(_PLAIN_NAME_MARKS).str.normalize("NFKC").str.casefold()
+    letter), case-folded (a Turkish İ or ı too: `İLKAY` is `İlkay`, `YILMAZ` is `Yılmaz`), typographic
+    quotes and apostrophes made plain (`O’Kim`, `OʼKim`, `O´Kim` are `O'Kim`), a hyphen or dash as Word or
+    Outlook give it a plain `-` (`Anne‑Marie`, `Anne–Marie`), and without a period or comma after it (`Kim Lee.`)."""
+    keys = normalise_text(s).str.translate(_PLAIN_NAME_MARKS).str.normalize("NFKC").str.casefold()
+    for letter, plain in TURKISH_I.items():
+        keys = keys.str.replace(letter, plain, regex=False)
+    keys = keys.str.rstrip(NAME_END_MARKS).str.rstrip()
+    return keys.mask(keys == "")
 
 
 def name_words(keys: pd.Series) -> pd.Series:

@@ -643,6 +643,25 @@ def test_a_name_pasted_with_invisible_marks_matches_the_roster(policy, typed):
     assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
 
 
+@pytest.mark.parametrize("roster, typed", [
+    ("İlkay Demir", "İLKAY DEMİR"), ("İlkay Demir", "ilkay demir"), ("ILGAZ YILMAZ", "Ilgaz Yılmaz"), ("Ilgaz Yılmaz", "ILGAZ YILMAZ"),
+    ("Kim Lee", "Kim Lee."), ("Kim Lee", "Kim Lee,"), ("Sam Lee Jr.", "Sam Lee Jr"),
+])
+def test_a_name_in_another_case_of_a_turkish_i_or_with_a_period_after_it_matches_the_roster(policy, roster, typed):
+    """Case-folding that a Turkish name survives (İ folded was `i` and a dot, so `İLKAY` was not `İlkay`;
+    the dotless ı is I's lower case in Turkish), and a name ending in a period or a comma as typed after it:
+    on the form the same name. They were ID-UNKNOWN and the log counted for no one."""
+    tables = _renamed(_assigned(coach_log=_coach_entries()), "200", roster)
+    tables = _label_the_coach_log(tables, {"candidate": ("name", typed), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 180
+    assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
+
+
+def test_a_name_of_punctuation_only_is_no_roster_name_of_punctuation():
+    assert values.name_keys(pd.Series([".", ", ", "Kim Lee."])).tolist() == [pd.NA, pd.NA, "kim lee"]
+
+
 @pytest.mark.parametrize("apostrophe", ["\u2019", "\u02bc", "\u00b4", "`"])
 def test_a_name_typed_with_a_curly_apostrophe_matches_the_roster_s_straight_one(policy, apostrophe):
     """Excel and Word turn `'` into `’` as it is typed (others type ʼ, ´ or a backtick): on screen the same name."""
