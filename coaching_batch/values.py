@@ -18,6 +18,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -288,14 +289,16 @@ def name_keys(s: pd.Series | Cells) -> pd.Series:
 
 
 def name_words(keys: pd.Series) -> pd.Series:
-    """Name keys (:func:`name_keys`) as their words, sorted, without commas, periods, titles and
-    initials: `candidate, kim`, `kim j. candidate` and `dr. kim candidate` are all `candidate kim`. A
-    near match, named in a finding, never a match."""
+    """Name keys (:func:`name_keys`) as their words, sorted, without commas, periods, hyphens, accents,
+    titles and initials: `candidate, kim`, `kim j. candidate` and `dr. kim candidate` are all `candidate
+    kim`, `zoe smith - jones` is `zoë smith-jones`. A near match, named in a finding, never a match."""
     def words(key: str) -> str:
+        if not key.isascii():
+            key = "".join(ch for ch in unicodedata.normalize("NFD", key) if not unicodedata.combining(ch))
         kept = [word for word in key.split() if len(word) > 1 and word not in settings.NAME_TITLES]
         return " ".join(sorted(kept))
 
-    return keys.str.replace(r"[,.]", " ", regex=True).map(words, na_action="ignore")
+    return keys.str.replace(r"[,.-]", " ", regex=True).map(words, na_action="ignore")
 
 
 def parse_ids(s: pd.Series | Cells) -> Parsed:

@@ -689,6 +689,7 @@ def test_a_name_typed_with_a_non_breaking_hyphen_or_a_dash_matches_the_roster_s_
     ("200", "200 is the employee ID of Kim Candidate", "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
     ("Kim Candidat (200)", "200 is the employee ID of Kim Candidate",
      "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
+    ("Kim Cándidate", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
     ("KIM.candidate@school.org", "the roster's email of Kim Candidate, 200",
      "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
 ])
@@ -703,6 +704,19 @@ def test_a_name_typed_otherwise_than_the_roster_is_not_matched_but_its_finding_n
     assert unknown.message == f"Candidate name {typed!r} above the coach log is not a name in the roster ({near}); 2 entries not counted"
     assert unknown.fix == fix
     assert result.pairs.loc[0, "coach_contact_minutes"] == 0
+
+
+@pytest.mark.parametrize("typed", ["Zoe Smith-Jones", "Zoë Smith - Jones", "Zoe Smith Jones"])
+def test_a_name_typed_without_its_accents_or_with_spaces_around_its_hyphen_names_the_employee_it_looks_like(policy, typed):
+    """`Zoe` for the roster's `Zoë`, `Smith - Jones` for `Smith-Jones`: maybe someone else, so not matched,
+    but the finding names the roster's employee; it said only "not a name in the roster"."""
+    tables = _renamed(_assigned(coach_log=_coach_entries()), "200", "Zoë Smith-Jones")
+    tables = _label_the_coach_log(tables, {"candidate": ("name", typed), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    [unknown] = [f for f in result.findings if f.rule == "ID-UNKNOWN"]
+    assert unknown.message == (f"Candidate name {typed!r} above the coach log is not a name in the roster "
+                               "(the roster has Zoë Smith-Jones, 200); 2 entries not counted")
+    assert unknown.fix == "Type the name as the roster has it, Zoë Smith-Jones, or the ID 200 beside Candidate ID:."
 
 
 def _name_with_id_run(tmp_path: Path, typed: str, others: list[dict]) -> dict:
