@@ -21,11 +21,10 @@ from itertools import repeat
 
 from .contracts import TABLE_ORDER, tables
 from .settings import HEADER_SEARCH_ROWS, PARTIAL_MATCH_MIN_HEADERS
-from .spelling import DASHES_AS_HYPHENS, PLAIN_QUOTES, WHITESPACE_RUN
+from .spelling import DASHES_AS_HYPHENS, PLAIN_QUOTES, WHITESPACE_RUN, WITHOUT_INVISIBLE
 
 _HINT = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")  # "(In Person, Phone (incl. Teams), Email)"
 _CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
-_INVISIBLE = str.maketrans(dict.fromkeys("\u2060\ufeff", None))  # a word joiner, a byte-order mark (a header pasted from a CSV)
 
 
 def normalise_header(value: object) -> str:
@@ -39,7 +38,7 @@ def normalise_header(value: object) -> str:
 def _normalise_text(value: str) -> str:
     text = WHITESPACE_RUN.sub(" ", value).strip().casefold()
     if not text.isascii():  # full-width `Name：` or `（hours）`, as East Asian keyboards type them
-        text = unicodedata.normalize("NFKC", text).translate(DASHES_AS_HYPHENS).translate(_INVISIBLE).strip()
+        text = unicodedata.normalize("NFKC", text).translate(DASHES_AS_HYPHENS).translate(WITHOUT_INVISIBLE).strip()
     if _CURLY.search(text):  # rare: translate() on every text of a sheet's first rows costs more than the look
         text = text.translate(PLAIN_QUOTES)
     text = text.lstrip("* ")  # "*Date": a required column marked, as some forms do, before its name

@@ -13,8 +13,21 @@ DASHES_AS_HYPHENS = str.maketrans(dict.fromkeys(DASHES, "-"))
 FULL_WIDTH_AS_PLAIN = str.maketrans({chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)})
 # typographic quotes and apostrophes (`O’Kim`, `OʼKim`, `O´Kim`) made plain
 PLAIN_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d\u02bc\u00b4`", "''\"\"'''")
+# Characters a cell shows nothing of, pasted with text from a web form, a PDF, Outlook or a CSV: a zero-width
+# space, a soft hyphen, the marks and controls of text direction (LRM, RLM, embeddings, isolates), a word
+# joiner and the invisible operators, a byte-order mark. Removed from every text value, as its reader cannot see
+# them (`200\u200e` is the ID 200, `Kim\u00adLee` is Kim Lee); the joiners of a script's letters are kept.
+INVISIBLE = "\u00ad\u180e\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+WITHOUT_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE, None))
 # SPEC §3's whitespace rule: every run of whitespace (line breaks, non-breaking and zero-width spaces) is one space
 WHITESPACE_RUN = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
+
+# Names (SPEC §3: compared after case-folding) as a Turkish keyboard or another one types them: İ folds to `i` and
+# a combining dot (`i̇`), the dotless ı is the lower case of I in Turkish; `İlkay`, `ILKAY` and `ilkay`, `Yılmaz`
+# and `YILMAZ`, are one name.
+TURKISH_I = {"i\u0307": "i", "\u0131": "i"}
+# what may end a typed name without being part of it (`Kim Lee.`, `Kim Lee,`; `Sam Lee Jr` is the roster's `Sam Lee Jr.`)
+NAME_END_MARKS = ".,;"
 
 _SEPARATORS_AS_SPACES = str.maketrans(dict.fromkeys("-_" + DASHES, " "))
 

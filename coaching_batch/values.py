@@ -18,6 +18,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
-from .spelling import DASHES_AS_HYPHENS, FULL_WIDTH_AS_PLAIN, PLAIN_QUOTES, choice_key
+from .spelling import DASHES_AS_HYPHENS, FULL_WIDTH_AS_PLAIN, NAME_END_MARKS, PLAIN_QUOTES, TURKISH_I, WITHOUT_INVISIBLE, choice_key
 
 # Dates are midnights in microseconds: the unit pandas 3 gives when it parses date text, so typed
 # tables built here and elsewhere agree; unlike nanoseconds it reaches 9999-12-31 (serial 2958465).
@@ -87,17 +88,12 @@ def _kind_of_type(kind: type) -> int:
 NEVER_MISSING = frozenset({str, bool, int, dt.datetime, dt.date, dt.time, dt.timedelta})  # no value of exactly these types is NA
 
 
-# Invisible characters that are not Unicode spaces: zero-width space, word joiner, byte-order mark.
-_ZERO_WIDTH = str.maketrans(dict.fromkeys(("\u200b", "\u2060", "\ufeff"), None))
-
-
 def _squeeze(texts: np.ndarray) -> np.ndarray:
     """The whitespace rule: every run of whitespace becomes one space, trimmed."""
     # str.split() splits on every Unicode space (tabs, line breaks, \u00a0, \u2007, \u202f, ...);
-    # zero-width characters are not spaces: they are removed, as a reader of the cell cannot see them
-    # ("12\u200b345" is "12345").
-    if any("\u200b" in text or "\u2060" in text or "\ufeff" in text for text in texts):
-        texts = [text.translate(_ZERO_WIDTH) for text in texts]
+    # invisible characters are not spaces: they are removed, as a reader of the cell cannot see them
+    # ("12\u200b345" is "12345", see spelling.INVISIBLE). Only a text with an unprintable character can hold one.
+    texts = [text if text.isascii() or text.isprintable() else text.translate(WITHOUT_INVISIBLE) for text in texts]
     return np.array([" ".join(text.split()) for text in texts], dtype=object)
 
 
@@ -282,20 +278,27 @@ _PLAIN_NAME_MARKS = PLAIN_QUOTES | DASHES_AS_HYPHENS
 def name_keys(s: pd.Series | Cells) -> pd.Series:
     """Names as they are compared (SPEC §3), NA for blank: text by the whitespace rule, in one Unicode
     form (NFKC: an accent typed as its own character, as macOS and PDFs give it, is the accented
-    letter), case-folded, typographic quotes and apostrophes made plain (`O’Kim`, `OʼKim`, `O´Kim` are
-    `O'Kim`), and a hyphen or dash as Word or Outlook give it a plain `-` (`Anne‑Marie`, `Anne–Marie`)."""
-    return normalise_text(s).str.translate(_PLAIN_NAME_MARKS).str.normalize("NFKC").str.casefold()
+    letter), case-folded (a Turkish İ or ı too: `İLKAY` is `İlkay`, `YILMAZ` is `Yılmaz`), typographic
+    quotes and apostrophes made plain (`O’Kim`, `OʼKim`, `O´Kim` are `O'Kim`), a hyphen or dash as Word or
+    Outlook give it a plain `-` (`Anne‑Marie`, `Anne–Marie`), and without a period or comma after it (`Kim Lee.`)."""
+    keys = normalise_text(s).str.translate(_PLAIN_NAME_MARKS).str.normalize("NFKC").str.casefold()
+    for letter, plain in TURKISH_I.items():
+        keys = keys.str.replace(letter, plain, regex=False)
+    keys = keys.str.rstrip(NAME_END_MARKS).str.rstrip()
+    return keys.mask(keys == "")
 
 
 def name_words(keys: pd.Series) -> pd.Series:
-    """Name keys (:func:`name_keys`) as their words, sorted, without commas, periods, titles and
-    initials: `candidate, kim`, `kim j. candidate` and `dr. kim candidate` are all `candidate kim`. A
-    near match, named in a finding, never a match."""
+    """Name keys (:func:`name_keys`) as their words, sorted, without commas, periods, hyphens, accents,
+    titles and initials: `candidate, kim`, `kim j. candidate` and `dr. kim candidate` are all `candidate
+    kim`, `zoe smith - jones` is `zoë smith-jones`. A near match, named in a finding, never a match."""
     def words(key: str) -> str:
+        if not key.isascii():
+            key = "".join(ch for ch in unicodedata.normalize("NFD", key) if not unicodedata.combining(ch))
         kept = [word for word in key.split() if len(word) > 1 and word not in settings.NAME_TITLES]
         return " ".join(sorted(kept))
 
-    return keys.str.replace(r"[,.]", " ", regex=True).map(words, na_action="ignore")
+    return keys.str.replace(r"[,.-]", " ", regex=True).map(words, na_action="ignore")
 
 
 def parse_ids(s: pd.Series | Cells) -> Parsed:

@@ -632,6 +632,36 @@ def test_a_name_typed_with_its_accents_as_separate_characters_matches_the_roster
     assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
 
 
+@pytest.mark.parametrize("typed", ["Kim Candidate\u200e", "\u202aKim Candidate\u202c", "\u2067Kim Candidate\u2069", "Kim Can\u00addidate"])
+def test_a_name_pasted_with_invisible_marks_matches_the_roster(policy, typed):
+    """A name pasted from a web form, Outlook or a PDF may carry a left-to-right mark, a direction
+    embedding or isolate, or a soft hyphen: the cell shows `Kim Candidate`. It was ID-UNKNOWN "not a name
+    in the roster", with no hint, and the log counted for no one."""
+    tables = _label_the_coach_log(_assigned(coach_log=_coach_entries()), {"candidate": ("name", typed), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 180
+    assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
+
+
+@pytest.mark.parametrize("roster, typed", [
+    ("İlkay Demir", "İLKAY DEMİR"), ("İlkay Demir", "ilkay demir"), ("ILGAZ YILMAZ", "Ilgaz Yılmaz"), ("Ilgaz Yılmaz", "ILGAZ YILMAZ"),
+    ("Kim Lee", "Kim Lee."), ("Kim Lee", "Kim Lee,"), ("Sam Lee Jr.", "Sam Lee Jr"),
+])
+def test_a_name_in_another_case_of_a_turkish_i_or_with_a_period_after_it_matches_the_roster(policy, roster, typed):
+    """Case-folding that a Turkish name survives (İ folded was `i` and a dot, so `İLKAY` was not `İlkay`;
+    the dotless ı is I's lower case in Turkish), and a name ending in a period or a comma as typed after it:
+    on the form the same name. They were ID-UNKNOWN and the log counted for no one."""
+    tables = _renamed(_assigned(coach_log=_coach_entries()), "200", roster)
+    tables = _label_the_coach_log(tables, {"candidate": ("name", typed), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    assert result.pairs.loc[0, "coach_contact_minutes"] == 180
+    assert not [f for f in result.findings if f.rule in ("ID-UNKNOWN", "NAME-AMBIGUOUS")]
+
+
+def test_a_name_of_punctuation_only_is_no_roster_name_of_punctuation():
+    assert values.name_keys(pd.Series([".", ", ", "Kim Lee."])).tolist() == [pd.NA, pd.NA, "kim lee"]
+
+
 @pytest.mark.parametrize("apostrophe", ["\u2019", "\u02bc", "\u00b4", "`"])
 def test_a_name_typed_with_a_curly_apostrophe_matches_the_roster_s_straight_one(policy, apostrophe):
     """Excel and Word turn `'` into `’` as it is typed (others type ʼ, ´ or a backtick): on screen the same name."""
@@ -659,6 +689,7 @@ def test_a_name_typed_with_a_non_breaking_hyphen_or_a_dash_matches_the_roster_s_
     ("200", "200 is the employee ID of Kim Candidate", "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
     ("Kim Candidat (200)", "200 is the employee ID of Kim Candidate",
      "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
+    ("Kim Cándidate", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
     ("KIM.candidate@school.org", "the roster's email of Kim Candidate, 200",
      "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
 ])
@@ -673,6 +704,19 @@ def test_a_name_typed_otherwise_than_the_roster_is_not_matched_but_its_finding_n
     assert unknown.message == f"Candidate name {typed!r} above the coach log is not a name in the roster ({near}); 2 entries not counted"
     assert unknown.fix == fix
     assert result.pairs.loc[0, "coach_contact_minutes"] == 0
+
+
+@pytest.mark.parametrize("typed", ["Zoe Smith-Jones", "Zoë Smith - Jones", "Zoe Smith Jones"])
+def test_a_name_typed_without_its_accents_or_with_spaces_around_its_hyphen_names_the_employee_it_looks_like(policy, typed):
+    """`Zoe` for the roster's `Zoë`, `Smith - Jones` for `Smith-Jones`: maybe someone else, so not matched,
+    but the finding names the roster's employee; it said only "not a name in the roster"."""
+    tables = _renamed(_assigned(coach_log=_coach_entries()), "200", "Zoë Smith-Jones")
+    tables = _label_the_coach_log(tables, {"candidate": ("name", typed), "coach": ("name", "Casey Coach")})
+    result = evaluate(tables, policy, pd.Timestamp("2026-03-01"))
+    [unknown] = [f for f in result.findings if f.rule == "ID-UNKNOWN"]
+    assert unknown.message == (f"Candidate name {typed!r} above the coach log is not a name in the roster "
+                               "(the roster has Zoë Smith-Jones, 200); 2 entries not counted")
+    assert unknown.fix == "Type the name as the roster has it, Zoë Smith-Jones, or the ID 200 beside Candidate ID:."
 
 
 def _name_with_id_run(tmp_path: Path, typed: str, others: list[dict]) -> dict:

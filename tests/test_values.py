@@ -70,6 +70,10 @@ def day(text: str) -> pd.Timestamp:
         (f"12{ZERO_WIDTH_SPACE}345", "12345"),
         (f"{ZERO_WIDTH_SPACE}12345", "12345"),
         ("\ufeff12345", "12345"),
+        ("12345\u200e", "12345"),  # a left-to-right mark, pasted from a web form or Outlook
+        ("\u200f12345", "12345"),  # a right-to-left mark
+        ("\u206612345\u2069", "12345"),  # a direction isolate around it
+        ("12\u00ad345", "12345"),  # a soft hyphen, pasted from a web page
         ("12345.0", "12345"),  # a number pasted into a text cell
         ("12,345", "12345"),  # a number shown with a thousands separator, exported as text
         ("1,234,567", "1234567"),
