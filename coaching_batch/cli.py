@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import calendar
 import gc
 import os
 import signal
@@ -40,15 +41,28 @@ FIRST_AS_OF, LAST_AS_OF = date(1900, 1, 1), date(2199, 12, 31)  # the dates a ru
 def _as_of(ctx, param, value: str | None) -> date:
     if value is None:
         return date.today()
-    try:  # the form the help names, only: fromisoformat alone also takes 20260105 and 2026-W02-1
-        if not (len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isdigit()):
-            raise ValueError
+    # the form the help names, only: fromisoformat alone also takes 20260105 and 2026-W02-1
+    if not (len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isdigit()):
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD")
+    outside = f"{value} is not a date a run can be as of ({FIRST_AS_OF} to {LAST_AS_OF})"  # the rules count days and months on from it
+    if not FIRST_AS_OF.year <= int(value[:4]) <= LAST_AS_OF.year:
+        raise click.BadParameter(outside)
+    try:
         as_of = date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
-    if not FIRST_AS_OF <= as_of <= LAST_AS_OF:  # the rules count days and months on from it
-        raise click.BadParameter(f"{value} is not a date a run can be as of ({FIRST_AS_OF} to {LAST_AS_OF})")
+    except ValueError:  # in the form, but no day of the calendar (a 29 February of a year not a leap year)
+        raise click.BadParameter(f"{value!r} is no day of the calendar: {_days_in(value)}") from None
+    if not FIRST_AS_OF <= as_of <= LAST_AS_OF:
+        raise click.BadParameter(outside)
     return as_of
+
+
+def _days_in(value: str) -> str:
+    """Why a date typed YYYY-MM-DD is no day: how many days its month has (``February 2027 has 28 days``)."""
+    year, month = int(value[:4]), int(value[5:7])
+    if not 1 <= month <= 12:
+        return "a year has 12 months"
+    days = calendar.mdays[month] + (month == 2 and calendar.isleap(year))
+    return f"{calendar.month_name[month]} {year} has {days} days"
 
 
 class _Commands(click.Group):

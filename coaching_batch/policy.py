@@ -645,15 +645,27 @@ def _choices(given: list[str], table: str, column: str, section: str, key: str) 
 def _check_reviews_after_agreement(agreement: PartnershipAgreement, school_year: SchoolYear) -> None:
     """A review due on or before the day the school year's agreement is due is owed by no pair (no
     review is owed of an agreement not yet due): it would be dropped without a word."""
-    start = day_in_year(2024, *month_day(school_year.starts, "school_year", "starts"))
+    starts = month_day(school_year.starts, "school_year", "starts")
     for text in agreement.review_due:
         month, day = month_day(text, "partnership_agreement", "review_due")
-        due = day_in_year(start.year, month, day)
-        days = (due if due >= start else day_in_year(start.year + 1, month, day)) - start
-        if days.days <= agreement.due_days:
+        # the days into the school year, in years whose school year holds a 29 February and in years that do not
+        into = {_days_into(year, starts, (month, day)) for year in _LEAP_AND_COMMON_YEARS}
+        days = min(into)
+        if days <= agreement.due_days:
+            common = " in a year without 29 February" if len(into) > 1 else ""
             raise _Problem(f"[partnership_agreement] review_due {text!r} must be more than due_days ({agreement.due_days}) "
-                           f"into the school year that starts {school_year.starts!r}, not {days.days} days: no pair owes a review "
-                           "due by the day its agreement is due, so it would never be asked for", "partnership_agreement", "review_due")
+                           f"into the school year that starts {school_year.starts!r}, not {days} days{common}: no pair owes a "
+                           "review due by the day its agreement is due, so it would never be asked for", "partnership_agreement", "review_due")
+
+
+_LEAP_AND_COMMON_YEARS = (2023, 2024, 2025)  # a school year starting in each: 29 February 2024 falls in one of the first two
+
+
+def _days_into(year: int, starts: tuple[int, int], due: tuple[int, int]) -> int:
+    """How many days after the start of the school year starting in ``year`` a month and day falls."""
+    start = day_in_year(year, *starts)
+    on = day_in_year(year, *due)
+    return ((on if on >= start else day_in_year(year + 1, *due)) - start).days
 
 
 def day_in_year(year: int, month: int, day: int) -> dt.date:

@@ -1153,6 +1153,19 @@ def test_unusable_options_exit_2(tmp_path, option, capsys):
     assert capsys.readouterr().err.startswith("Error: ")
 
 
+@pytest.mark.parametrize("as_of, days", [("2027-02-29", "February 2027 has 28 days"), ("2026-04-31", "April 2026 has 30 days"),
+                                          ("2026-13-01", "a year has 12 months")])
+def test_an_as_of_typed_in_the_form_but_no_day_of_the_calendar_says_so(tmp_path, as_of, days, capsys):
+    """A 29 February of a year that is not a leap year is typed in the form the help names: the error
+    says why it is no date, not that it is not in the form YYYY-MM-DD."""
+    inbox = small_inbox(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(inbox), "--out", str(tmp_path / "out"), "--as-of", as_of])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert error == f"Error: Invalid value for '--as-of': '{as_of}' is no day of the calendar: {days}\n"
+
+
 @pytest.mark.parametrize("given", [["run", ""], ["run", "inbox", "--out", ""], ["run", "inbox", "--state", ""],
                                    ["templates", ""], ["ledger", "runs", "--state", ""]])
 def test_an_empty_path_is_refused_not_taken_for_the_current_folder(tmp_path, given, capsys, monkeypatch):

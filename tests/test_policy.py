@@ -366,6 +366,19 @@ def test_an_agreement_review_due_before_the_agreement_itself_is_refused(old, new
     assert str(refused.value).startswith(f"ours.toml line {line}: ") and said in str(refused.value)
 
 
+def test_an_agreement_review_due_by_the_agreement_in_a_year_without_29_february_is_refused():
+    """A school year starting on 1 February with its agreement due in 28 days: a review of 1 March is 29
+    days in in a leap year but 28 in the others, the day the agreement is due, so it is owed by no pair
+    three years in four; the check was made in a leap year only and let it through."""
+    edited = (preset_text("job-embedded").replace('starts = "08-01"', 'starts = "02-01"')
+              .replace("due_days = 30 ", "due_days = 28 ").replace('review_due = ["12-15", "04-15"]', 'review_due = ["03-01", "09-15"]'))
+    with pytest.raises(UsageError) as refused:
+        policy_from_toml(edited, "ours.toml")
+    assert ("review_due '03-01' must be more than due_days (28) into the school year that starts '02-01', "
+            "not 28 days in a year without 29 February") in str(refused.value)
+    policy_from_toml(edited.replace('"03-01"', '"03-02"'), "ours.toml")  # 29 days in every year
+
+
 @pytest.mark.parametrize("old, new", [('starts = "08-01"', 'starts = "12-16"'),
                                       ('review_due = ["12-15", "04-15"]', 'review_due = ["09-01", "07-31"]')])
 def test_an_agreement_review_due_after_the_agreement_is_accepted(old, new):
