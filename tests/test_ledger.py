@@ -1718,7 +1718,8 @@ def test_a_confidential_cell_with_a_wrong_value_is_reported_without_quoting_it(t
 def test_ledger_payments_prints_names_from_the_roster_as_short_plain_text(tmp_path):
     """The names a payment was recorded with come from roster cells: a NUL or a right-to-left override
     in one went to the terminal as it was (turning the rest of the row around), and a name of 2,000
-    letters widened the whole table. Such a name is shown quoted and escaped, a long one cut short."""
+    letters widened the whole table. Such a name is shown quoted and escaped, a long one cut short (the
+    override, an invisible mark, is dropped when the roster is read, as from any typed text)."""
     from test_documents import completed_pairs_inbox
 
     inbox = completed_pairs_inbox(tmp_path, {"100": "Nul\x00Coach \u202eevil", "200": "W" * 2000})
@@ -1726,7 +1727,7 @@ def test_ledger_payments_prints_names_from_the_roster_as_short_plain_text(tmp_pa
     listed = command("ledger", "payments", "--state", str(tmp_path / "state"))
     assert listed.returncode == 0 and "1 issued, total $300.00" in listed.stdout
     assert all(line.isprintable() and len(line) < 200 for line in listed.stdout.splitlines())
-    assert "'Nul\\x00Coach \\u202eevil'" in listed.stdout and "W" * 30 in listed.stdout
+    assert "'Nul\\x00Coach evil'" in listed.stdout and "W" * 30 in listed.stdout
 
 
 def test_an_entry_inserted_above_a_wrong_total_hours_leaves_its_mismatch_open_since_it_was_first_seen(tmp_path):
