@@ -599,16 +599,18 @@ class Ledger:
     def _has_table(self, name: str) -> bool:
         return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
-    def record_delivered(self, sheet: Path, as_of: date, program: str, payments: list[dict], how: str) -> int:
+    def record_delivered(self, sheet: Path | None, as_of: date, program: str, payments: list[dict], how: str) -> int:
         """Payments found on a delivered payment sheet that the ledger had no record of, recorded as
         issued on ``as_of`` (the date of the run that wrote the sheet) under a run of their own whose
-        counts say ``how`` (``recovered`` by a run, ``rebuilt`` by ``ledger rebuild``). Returns the run."""
-        sheet = Path(sheet)
+        counts say ``how`` (``recovered`` by a run, ``rebuilt`` by ``ledger rebuild``). Returns the run.
+        ``sheet`` None: payments on no sheet (a run.json says they were paid; ``ledger rebuild
+        --record-unlisted``), their run's folder and sheet blank."""
+        folder, sheet = (str(Path(sheet).parent), str(sheet)) if sheet is not None else ("", "")
         with self.transaction() as db:
             run_id = db.execute(
                 "INSERT INTO runs (program, as_of, inbox, out_dir, started_at, finished_at, status, counts) "
                 "VALUES (?, ?, '', ?, ?, ?, ?, ?)",
-                (program, as_of.isoformat(), str(sheet.parent), _now(), _now(), COMPLETED,
+                (program, as_of.isoformat(), folder, _now(), _now(), COMPLETED,
                  json.dumps({how: len(payments), "payments": len(payments)})),
             ).lastrowid
             db.executemany(
@@ -618,7 +620,7 @@ class Ledger:
                 [(p["payment_id"], run_id, p.get("program") or program, ISSUED, as_of.isoformat(), p.get("coach_id") or "",
                   p.get("coach_name"), p.get("candidate_id") or "", p.get("candidate_name"), _iso(p.get("start_date")),
                   _iso(p.get("end_date")), _number(p.get("coach_contact_hours")), _number(p.get("candidate_hours")),
-                  _number(p.get("amount")) or 0.0, str(sheet))
+                  _number(p.get("amount")) or 0.0, sheet)
                  for p in payments],
             )
         return run_id

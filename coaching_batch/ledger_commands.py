@@ -86,12 +86,21 @@ def _locked(state: Path, change, cannot: str, wait: float = LOCK_WAIT_SECONDS) -
 
 @click.command("rebuild")
 @FROM
+@click.option("--record-unlisted", is_flag=True,
+              help="Also record as issued the payments a run.json lists as paid that are on no payment sheet read "
+                   "(their sheet gone, finance holding no copy), each one named; void any that finance never paid "
+                   "with `ledger void`. Without it, rebuild refuses while there are any.")
 @STATE
-def ledger_rebuild(sources: tuple[Path, ...], state: Path) -> None:
-    """Create a lost, empty or damaged ledger from the delivered payment sheets (payments.xlsx)."""
+def ledger_rebuild(sources: tuple[Path, ...], record_unlisted: bool, state: Path) -> None:
+    """Create a lost, empty or damaged ledger from the delivered payment sheets (payments.xlsx).
+
+    A payment that a run.json lists as paid before that run but that no sheet read holds stops it: give the
+    folder of that week's sheet with --from, or put finance's copy of the sheet back in its week's folder; only
+    if there is no copy, --record-unlisted."""
     from .recovery import ledger_sources, rebuild
 
-    _locked(state, lambda: rebuild(state, ledger_sources(state, sources)), f"cannot write the ledger in {state}")
+    _locked(state, lambda: rebuild(state, ledger_sources(state, sources), record_unlisted),
+            f"cannot write the ledger in {state}")
 
 
 @click.command("verify")

@@ -62,6 +62,10 @@ RUN_JSON = "run.json"
 # another name is the payment sheet renamed by finance (`Payments week 32.xlsx`) when no payments.* is left.
 RUN_OUTPUTS = OUTPUT_FILES - {SHEET_NAME}  # run.json, results.xlsx, exceptions.xlsx
 DEFAULT_OUT_DIRNAME = "out"
+# `ledger rebuild`'s last resort: a payment a run.json lists as paid, on no sheet left anywhere, recorded as issued
+RECORD_UNLISTED = "--record-unlisted"
+# what a run.json's pair gives of such a payment (its ``pairs`` entry's keys, as the ledger's)
+UNLISTED_FROM_PAIR = ("program", "coach_id", "candidate_id", "coach_contact_hours", "candidate_hours")
 
 # File systems where SQLite's locking is unreliable: network shares and FUSE-based sync clients.
 UNSAFE_FSTYPES = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "smb2", "9p", "afs", "ncpfs", "davfs", "fuse", "vboxsf",
@@ -846,11 +850,13 @@ def ledger_sources(state_dir: Path, given: Iterable[Path]) -> list[Path]:
     return [*default_sources(state_dir), *given]
 
 
-def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
+def rebuild(state_dir: Path, sources: list[Path], record_unlisted: bool = False) -> list[str]:
     """Create the ledger from the delivered payment sheets under ``sources``; the lines to print.
 
     Only a missing, empty or damaged ledger is rebuilt (a damaged one is moved to state/backups/ first);
-    the caller holds the state lock. Nothing is written when a sheet cannot be read or none is found.
+    the caller holds the state lock. Nothing is written when a sheet cannot be read or none is found,
+    nor when the newest run.json lists payments as paid before it that no sheet holds, unless
+    ``record_unlisted`` (finance has no copy of their sheet): they are then recorded as issued too.
     A Payment ID on two sheets was voided by finance and paid again by the later run: the later
     payment is recorded as the one in force, the earlier as voided (as ``ledger void`` left it).
     """
@@ -891,11 +897,15 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
         raise UsageError(f"no delivered payment sheet (payments.xlsx) in {', '.join(str(s) for s in sources)} "
                          "or any folder inside: nothing to rebuild from (give the folders of the outputs with --from DIR)")
 
-    if unlisted := paid_off_the_sheets(sheets):
-        newest, missing = unlisted
-        raise UsageError(f"{_unlisted_text(newest, missing)}: a ledger rebuilt without them would pay them again, so "
-                         "nothing was rebuilt. Give the folders holding those weeks' payment sheets with --from DIR (or, "
-                         "gone, put finance's copy back in its week's folder), then run the command again")
+    unlisted: dict[date, list[dict]] = {}  # the date of the run that paid them → payments on no sheet
+    if found := paid_off_the_sheets(sheets):
+        newest, missing = found
+        if not record_unlisted:
+            raise UsageError(f"{_unlisted_text(newest, missing)}: a ledger rebuilt without them would pay them again, "
+                             "so nothing was rebuilt. Give the folders holding those weeks' payment sheets with --from "
+                             "DIR (or, gone, put finance's copy back in its week's folder), then run the command again. "
+                             f"{record_unlisted_last_resort(state_dir, sources)}")
+        unlisted = _unlisted_payments(newest, missing)
     lines = []
     if damaged:
         aside = backups_dir(state_dir) / f"damaged-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
@@ -913,7 +923,10 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
     twice: list[str] = []
     try:
         with Ledger.open_path(temp) as ledger:
+            days = sorted(unlisted)
             for sheet in sorted(sheets, key=_in_run_order):
+                while days and days[0] <= sheet.as_of:  # in the order the runs were made
+                    _record_unlisted(ledger, days.pop(0), unlisted)
                 rows = []
                 for row in sheet.rows:
                     earlier, paid = in_force.get(row.payment_id, (None, None))
@@ -932,6 +945,8 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
                     rows.append(row.values)
                     recorded.append((sheet, row))
                 ledger.record_delivered(sheet.path, sheet.as_of, sheet.run.get("program") or "", rows, "rebuilt")
+            for day in days:
+                _record_unlisted(ledger, day, unlisted)
         os.replace(temp, path)
     finally:
         for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
@@ -956,7 +971,75 @@ def rebuild(state_dir: Path, sources: list[Path]) -> list[str]:
         status = "(void unknown)" if in_force[row.payment_id][1] is row else f"voided: paid again as of {in_force[row.payment_id][0].as_of}"
         lines.append(f"  {row.payment_id}  issued {sheet.as_of}  coach {v.get('coach_id') or ''}  candidate "
                      f"{v.get('candidate_id') or ''}  ${_money(v.get('amount')):,.2f}  {status}")
+    lines += _unlisted_lines(unlisted, state_dir)
     lines.append("The findings' history (New / Open / Resolved) starts again with the next run.")
+    return lines
+
+
+def record_unlisted_last_resort(state_dir: Path, sources: list[Path], aside: Path | None = None) -> str:
+    """The last resort for payments a run.json lists as paid that are on no sheet read, when finance has no
+    copy of their sheet: the `ledger rebuild --record-unlisted` command reading ``sources`` (after moving
+    the ledger ``aside``: rebuild only creates a missing one)."""
+    state_dir = Path(state_dir)
+    read = [Path(s).resolve() for s in [*default_sources(state_dir), *sources]]
+    froms = "".join(f" --from {as_typed(source)}" for i, source in enumerate(read) if i >= 1 and not any(
+        other == source or other in source.parents for other in read[:i]))
+    move = f"move the ledger {aside} out of {as_typed(state_dir)}, then " if aside is not None else ""
+    return (f"Only if finance has no copy of those sheets either: {move}`coaching-batch ledger rebuild --state "
+            f"{as_typed(state_dir)}{froms} {RECORD_UNLISTED}` records those payments as issued, each named; void any that "
+            f"finance never paid with `coaching-batch ledger void PAYMENT_ID --reason TEXT` and the next run pays it once"
+            + (" (the voids this ledger holds are not kept: void again any finance voided)" if aside is not None else ""))
+
+
+def _unlisted_payments(newest: DeliveredSheet, missing: dict[str, str]) -> dict[date, list[dict]]:
+    """The payments ``missing`` from every sheet that ``newest``'s run.json lists as paid before it, as
+    ``ledger rebuild --record-unlisted`` records them: by the date of the run that paid each (unknown: the
+    newest run's own), with the program, people and hours of its pair in that run.json, else blank (like a
+    sheet whose columns were deleted); no run.json has the amount of a payment on no sheet."""
+    try:
+        with open(newest.path.parent / RUN_JSON, encoding="utf-8") as handle:
+            pairs = json.load(handle).get("pairs")
+    except (OSError, ValueError, AttributeError):
+        pairs = None
+    of_payment = {}
+    for pair in pairs if isinstance(pairs, list) else []:
+        if isinstance(pair, dict) and isinstance(pair.get("payment_id"), str):
+            of_payment.setdefault(pair["payment_id"], pair)
+    by_day: dict[date, list[dict]] = defaultdict(list)
+    for payment, paid_on in missing.items():
+        pair = of_payment.get(payment, {})
+        known = {key: pair[key] for key in UNLISTED_FROM_PAIR if isinstance(pair.get(key), (str, int, float))}
+        try:
+            day = date.fromisoformat(paid_on)
+        except ValueError:
+            day = newest.as_of
+        by_day[day].append(known | {"payment_id": payment})
+    return dict(by_day)
+
+
+def _record_unlisted(ledger: Ledger, day: date, unlisted: dict[date, list[dict]]) -> None:
+    """The payments on no sheet paid by the run as of ``day``, recorded as a rebuilt run of no folder."""
+    payments = unlisted[day]
+    program = next((p["program"] for p in payments if isinstance(p.get("program"), str)), "")
+    ledger.record_delivered(None, day, program, payments, "rebuilt")
+
+
+def _unlisted_lines(unlisted: dict[date, list[dict]], state_dir: Path) -> list[str]:
+    """What ``ledger rebuild --record-unlisted`` says of the payments on no sheet it recorded: each one, and
+    how to void one that finance never paid."""
+    payments = [(day, p) for day, listed in sorted(unlisted.items()) for p in listed]
+    if not payments:
+        return []
+    lines = [f"{len(payments)} payment{'s' if len(payments) != 1 else ''} on no payment sheet read, which a "
+             f"{RUN_JSON} lists as paid, recorded as issued ({RECORD_UNLISTED}) on the date of the run that paid "
+             f"{'each' if len(payments) != 1 else 'it'}, amount unknown:"]
+    for day, p in payments:
+        lines.append(f"  {p['payment_id']}  issued {day}  coach {p.get('coach_id') or ''}  candidate "
+                     f"{p.get('candidate_id') or ''}  $?  on no payment sheet: recorded from {RUN_JSON}")
+    example = payments[0][1]["payment_id"]
+    lines.append(f"If finance never paid {'one of these' if len(payments) != 1 else 'it'} (its sheet never reached "
+                 f"them), void it with `coaching-batch ledger void {example} --reason \"sheet never delivered\" --state "
+                 f"{as_typed(state_dir)}` and the next run pays it, once; a payment left issued is never paid again.")
     return lines
 
 
@@ -1016,7 +1099,8 @@ def unrecorded_paid_before(out_root: Path, folders: list[Path], ledger: Ledger) 
     return (f"{_unlisted_text(newest, missing)}, and the ledger {ledger.path} has no record of "
             f"{'them' if len(missing) != 1 else 'it'} (restored from an older copy?): a run now would pay "
             f"{'them' if len(missing) != 1 else 'it'} again, so nothing was paid. Put those weeks' folders back under "
-            f"{out_root} (or finance's copy of their sheets, each in its week's folder), then run again")
+            f"{out_root} (or finance's copy of their sheets, each in its week's folder), then run again. "
+            + record_unlisted_last_resort(ledger.path.parent, [out_root, *folders], aside=ledger.path))
 
 
 def _unlisted_text(newest: DeliveredSheet, missing: dict[str, str]) -> str:

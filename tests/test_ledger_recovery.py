@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -235,6 +236,92 @@ def test_a_lost_ledger_is_not_rebuilt_without_the_sheets_of_earlier_weeks_moved_
     assert week3.returncode == 0, week3.stderr
     assert paid_ids(out_folder(week3)) == []
     assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
+def _sheet_never_delivered_then_state_lost(tmp_path) -> tuple[Path, Path]:
+    """Week 2's run killed as its payment sheet appeared, that folder deleted, week 2 run again (Ryan Patel's
+    payment PAYMENT-DELIVERY-UNCERTAIN, recorded as issued), then state/ deleted before anyone voided it: no
+    sheet lists that payment, and finance has no copy. (The inbox, the state folder.)"""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox, WEEK1)
+    assert run_week(inbox, WEEK2, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    shutil.rmtree(tmp_path / "out" / WEEK2)
+    again = run_week(inbox, WEEK2)
+    assert again.returncode == 0, again.stderr
+    assert paid_ids(out_folder(again)) == [] and "PAYMENT-DELIVERY-UNCERTAIN" in again.stdout
+    shutil.rmtree(state)
+    return inbox, state
+
+
+def test_a_payment_whose_sheet_finance_never_got_is_not_stuck_when_the_ledger_is_lost_before_its_void(tmp_path):
+    """The ledger lost before the payment no sheet lists was voided: `ledger rebuild` refused until finance's copy
+    of its sheet was put back, and finance had none; without a ledger it could not be voided either. Put back
+    nothing, rebuild with --record-unlisted records it as issued, line by line, and says to void it if finance
+    never paid it; voided, the next run pays it once."""
+    inbox, state = _sheet_never_delivered_then_state_lost(tmp_path)
+    error = one_error_line(ledger_command("rebuild", state=state))
+    assert f"{RYAN} (paid by the run of {WEEK2})" in error and "--record-unlisted" in error
+    assert error.index("finance's copy") < error.index("--record-unlisted")  # the last resort
+    assert not (state / "ledger.sqlite").exists()  # nothing rebuilt without the option
+
+    rebuilt = ledger_command("rebuild", "--record-unlisted", state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    [line] = [line for line in rebuilt.stdout.splitlines() if line.startswith(f"  {RYAN}")]
+    assert f"issued {WEEK2}" in line and f"coach {RYAN_PATEL[1]}" in line and f"candidate {RYAN_PATEL[0]}" in line
+    assert "on no payment sheet" in line
+    assert f"ledger void {RYAN}" in rebuilt.stdout
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+    assert ledger_command("verify", state=state).returncode == 0
+
+    voided = command("ledger", "void", RYAN, "--reason", "sheet never delivered", "--on", WEEK3, "--state", str(state))
+    assert voided.returncode == 0, voided.stderr
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == [RYAN]  # paid once, now
+    week4 = run_week(inbox, "2026-12-11")
+    assert week4.returncode == 0, week4.stderr
+    assert paid_ids(out_folder(week4)) == []
+    assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
+def test_a_payment_recorded_with_record_unlisted_and_not_voided_is_never_paid_again(tmp_path):
+    inbox, state = _sheet_never_delivered_then_state_lost(tmp_path)
+    assert ledger_command("rebuild", "--record-unlisted", state=state).returncode == 0
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == []
+    assert delivered(tmp_path) == [ALICIA_BROOKS] and issued(state) == sorted([ALICIA_BROOKS, RYAN])
+
+
+def test_a_run_on_an_older_ledger_stopped_for_a_payment_on_no_sheet_names_the_last_resort_which_pays_once(tmp_path):
+    """As above, but the ledger put back from a copy older than week 2 instead of lost: the run stops naming the
+    payment and told only to put its week's folder back, which is gone. It names the rebuild with
+    --record-unlisted as the last resort; followed, the payment is voided and paid once."""
+    inbox = two_stipend_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
+    request_ryan(inbox, WEEK1)
+    assert run_week(inbox, WEEK2, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
+    shutil.rmtree(tmp_path / "out" / WEEK2)
+    assert run_week(inbox, WEEK2).returncode == 0
+    older = list_backups(state)[0]  # made before week 2's first run: it knows week 1 only
+    assert ledger_command("restore", str(older), state=state).returncode == 0
+
+    error = one_error_line(run_week(inbox, WEEK3))
+    assert f"{RYAN} (paid by the run of {WEEK2})" in error
+    assert error.index("finance's copy") < error.index("--record-unlisted")
+    assert f"--state {state} --record-unlisted" in error and "voids this ledger holds are not kept" in error
+    aside = tmp_path / "ledger restored.sqlite"
+    shutil.move(state / "ledger.sqlite", aside)
+    assert ledger_command("rebuild", "--record-unlisted", state=state).returncode == 0
+    assert command("ledger", "void", RYAN, "--reason", "sheet never delivered", "--on", WEEK3, "--state",
+                   str(state)).returncode == 0
+    week3 = run_week(inbox, WEEK3)
+    assert week3.returncode == 0, week3.stderr
+    assert paid_ids(out_folder(week3)) == [RYAN]
+    assert delivered(tmp_path) == sorted([ALICIA_BROOKS, RYAN]) == issued(state)
 
 
 def test_a_hand_edited_run_json_with_odd_payments_stops_rebuild_with_an_error_line_not_a_traceback(tmp_path):
