@@ -24,11 +24,13 @@ def temp_path_for(final: Path) -> Path:
     return final.with_name(f".{final.name}{TEMP_MARKER}{os.getpid()}-{secrets.token_hex(4)}")
 
 
-def remove_temporaries(folder: Path, names: list[str]) -> list[Path]:
+def remove_temporaries(folder: Path, names: list[str], companions: tuple[str, ...] = ()) -> list[Path]:
     """The temporary files and folders of ``names`` in ``folder`` (:func:`temp_path_for`'s names only,
-    ``.results.xlsx.tmp-<pid>-<token>``), removed: what a process killed while writing left behind.
-    Returns what was removed; anything else in the folder is never touched."""
-    pattern = re.compile(rf"\.(?:{'|'.join(map(re.escape, names))}){re.escape(TEMP_MARKER)}\d+-[0-9a-f]{{8}}")
+    ``.results.xlsx.tmp-<pid>-<token>``), and those names with one of ``companions`` after them (SQLite's
+    ``-wal`` and ``-shm`` beside a temporary ledger), removed: what a process killed while writing left
+    behind. Returns what was removed; anything else in the folder is never touched."""
+    after = f"(?:{'|'.join(map(re.escape, companions))})?" if companions else ""
+    pattern = re.compile(rf"\.(?:{'|'.join(map(re.escape, names))}){re.escape(TEMP_MARKER)}\d+-[0-9a-f]{{8}}{after}")
     try:
         entries = [Path(entry.path) for entry in os.scandir(folder) if pattern.fullmatch(entry.name)]
     except OSError:  # no folder yet: nothing left behind

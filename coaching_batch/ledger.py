@@ -193,6 +193,19 @@ def state_lock(state_dir: Path, wait_seconds: float) -> Iterator[None]:
         lock.release()
 
 
+# the files SQLite keeps beside a database (in WAL mode, or in a transaction in rollback-journal mode)
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def remove_left_behind_ledgers(state_dir: Path) -> list[Path]:
+    """The temporary ledgers (``.ledger.sqlite.tmp-<pid>-<token>``, with their -wal and -shm) that a
+    `ledger rebuild` or `restore` killed while writing left in the state folder, removed; nothing else
+    there is touched. The caller holds the state lock: no other process is writing one."""
+    from .atomic import remove_temporaries
+
+    return remove_temporaries(Path(state_dir), [LEDGER_FILENAME], SQLITE_COMPANIONS)
+
+
 FOLDER_NOT_FILE = "a folder of that name, not the ledger's file"
 
 

@@ -29,7 +29,7 @@ from .findings import Finding, finding, sort_key
 from .forked import freed_memory_returned, heap_kept
 from .errors import UsageError
 from .inbox import copy_name_length, discover, holds_earlier_outputs
-from .ledger import Ledger, crash_point, state_lock
+from .ledger import Ledger, crash_point, remove_left_behind_ledgers, state_lock
 from .model import COUNTED_ENTRY_COLUMNS, PEOPLE_COLUMNS, InputFile, RunResult, SheetInfo
 from .policy import DEFAULT_PROGRAM, Programs
 from .read import RawSheet, WorkbookRead, hidden_rows, id_text, read_all
@@ -214,6 +214,7 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     with (state_lock(options.state_dir, options.lock_wait),
           closing(recovery.open_for_run(options.state_dir, out_root, options.as_of, check_out=lambda half_written: _writable(options.out_dir(half_written)),
                                         out=options.out, inbox=options.inbox)) as ledger):
+        remove_left_behind_ledgers(options.state_dir)  # a killed rebuild's or restore's temporary ledger
         stopped = ledger.reconcile()
         held = [payment for run in stopped for payment in run.held]
         out_dir = options.out_dir(half_written=ledger.interrupted_folders(), paid=ledger.paid_folders())

@@ -49,7 +49,7 @@ from .settings import HEADER_SEARCH_ROWS, WORKBOOK_SUFFIXES
 from .values import a1
 from .ledger import (
     ISSUED, PENDING, SCHEMA_VERSION, VOIDED, Ledger, LedgerDamaged, backup_ledger, backups_dir,
-    damaged_message, ledger_path, list_backups, settle_hot_journal,
+    damaged_message, ledger_path, list_backups, remove_left_behind_ledgers, settle_hot_journal,
 )
 
 SHEET_NAME = "payments.xlsx"
@@ -864,6 +864,7 @@ def rebuild(state_dir: Path, sources: list[Path], record_unlisted: bool = False)
 
     state_dir = Path(state_dir)
     path = ledger_path(state_dir)
+    remove_left_behind_ledgers(state_dir)  # a killed rebuild's or restore's temporary ledger
     damaged = ""
     if _is_new(path) is None:
         settle_hot_journal(path)  # a command killed mid-transaction left it: undone, not taken for damage
@@ -1283,6 +1284,7 @@ def restore(state_dir: Path, file: Path) -> list[str]:
     path = ledger_path(state_dir)
     if Path(file).resolve() == path.resolve():
         raise UsageError(f"{file} is the ledger itself: give the backup to restore")
+    remove_left_behind_ledgers(state_dir)  # a killed rebuild's or restore's temporary ledger
     version, content = check_backup(file)
     lines = []
     if _is_new(path) is None:

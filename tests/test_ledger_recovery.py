@@ -1351,3 +1351,45 @@ def test_a_ledger_command_killed_mid_change_leaves_a_ledger_that_rebuild_and_res
     assert ledger_rows(state, "SELECT payment_id, status FROM payments") == [(ALICIA_BROOKS, "issued")]
     assert ledger_rows(state, "SELECT count(*) FROM sqlite_master WHERE name = 'half_made'") == [(0,)]
     assert [p.name for p in (state / "backups").iterdir() if p.name.startswith("damaged")] == []
+
+
+def _killed_rebuilds_leftovers(state: Path) -> list[Path]:
+    """What a `ledger rebuild` killed (SIGKILL) while writing its new ledger leaves in state/: its temporary
+    database with SQLite's -wal and -shm files beside it."""
+    temp = state / ".ledger.sqlite.tmp-4242-0a1b2c3d"
+    leftovers = [temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")]
+    for path in leftovers:
+        path.write_bytes(b"half a ledger")
+    return leftovers
+
+
+def _files_beside_the_ledger(state: Path) -> dict[str, bytes]:
+    """Every file under state/ but the ledger and its lock, with its content."""
+    return {str(p.relative_to(state)): p.read_bytes() for p in state.rglob("*")
+            if p.is_file() and not p.name.startswith(("ledger.sqlite", "ledger.lock"))}
+
+
+def test_the_temporary_ledger_of_a_killed_rebuild_is_removed_by_the_next_rebuild_and_run_and_nothing_else(tmp_path):
+    """A SIGKILLed `ledger rebuild` left `.ledger.sqlite.tmp-*` (with -wal and -shm) in state/ for good, as
+    a run removes its own outputs' temporaries: the next rebuild or run removes them; the ledger, its
+    backups and any other file in state/ (one merely named like them) are left as they are."""
+    inbox = small_inbox(tmp_path)
+    state = tmp_path / "state"
+    assert run_week(inbox, WEEK1).returncode == 0
+    remove_ledger(state)
+    others = [state / "notes.txt", state / ".ledger.sqlite.tmp-mine", state / ".ledger.sqlite.tmp-4242-0a1b2c3d.bak"]
+    for path in others:
+        path.write_text("keep me")
+    kept = _files_beside_the_ledger(state)
+    leftovers = _killed_rebuilds_leftovers(state)
+    rebuilt = ledger_command("rebuild", state=state)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert [p for p in leftovers if p.exists()] == []
+    assert [p.read_text() for p in others] == ["keep me"] * 3
+    assert _files_beside_the_ledger(state) == kept
+
+    leftovers = _killed_rebuilds_leftovers(state)
+    assert run_week(inbox, WEEK2).returncode == 0
+    assert [p for p in leftovers if p.exists()] == []
+    assert [p.read_text() for p in others] == ["keep me"] * 3
+    assert issued(state) == [ALICIA_BROOKS]

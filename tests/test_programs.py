@@ -1464,6 +1464,34 @@ def test_the_reason_naming_an_agreement_dated_after_as_of_is_one_reason_in_run_j
                                "phases not dated: Orientation, Relationship, Goals, Ongoing Support"]
 
 
+def test_milestones_dated_the_day_before_the_school_year_are_named_as_of_the_earlier_one():
+    """A pair met first on 1 August (the preset's school-year start), its Orientation and Agreement dated
+    31 July: SPEC puts them in the earlier school year, and they are left out, but the reasons said "phases
+    not dated: Orientation, ..." and AGREEMENT-LATE "No partnership agreement recorded this school year",
+    neither naming the rows the coordinator sees dated: both say they are of an earlier school year."""
+    result = job(pairs=[job_pair(start="2026-08-01")], as_of="2026-09-01",
+                 milestones=[milestone("Orientation", "2026-07-31"), milestone("Agreement", "2026-07-31")])
+    [late] = found(result, "AGREEMENT-LATE")
+    assert late.message == ("No partnership agreement recorded this school year, which starts 2026-08-01: the one recorded is "
+                            "dated 2026-07-31, of an earlier school year; it was due within 30 days of the start of the "
+                            "school year 2026-08-01 (by 2026-08-31)")
+    assert late.fix.startswith("Check the date of the Agreement milestone dated 2026-07-31")
+    assert reasons(pair_of(result)).split("; ") == [
+        "status is Active, not Completed",
+        "no partnership agreement this school year (due by 2026-08-31, the one recorded dated 2026-07-31 is of an earlier school year)",
+        "phases not dated: Orientation, Relationship, Goals, Ongoing Support (Orientation dated 2026-07-31: of an earlier school "
+        "year, before 2026-08-01)"]
+
+
+def test_a_phase_missing_names_the_phase_dated_in_an_earlier_school_year():
+    result = job(pairs=[job_pair(start="2026-08-01")], as_of="2026-09-01",
+                 milestones=[milestone("Agreement", "2026-08-10"), milestone("Orientation", "2026-07-31"),
+                             milestone("Relationship", "2026-08-20")])
+    [missing] = found(result, "PHASE-MISSING")
+    assert missing.message == ("Orientation has no date this school year (the one recorded is dated 2026-07-31, before "
+                               "2026-08-01: of an earlier school year), but Relationship is dated 2026-08-20")
+
+
 def test_the_current_school_year_is_the_one_holding_as_of():
     last_year = [milestone("Agreement", "2025-08-31"), milestone("Orientation", "2025-08-31"),
                  milestone("Agreement Review", "2025-12-10"), milestone("Agreement Review", "2026-04-10")]

@@ -505,10 +505,35 @@ def test_an_id_typed_in_another_case_or_with_a_dash_is_unknown_and_its_finding_n
                  candidate_log=cand, coach_log=coach_rows)
     messages = sorted(f.message for f in rules(result, "ID-UNKNOWN"))
     assert messages == [
-        "Candidate ID E\u20130200 (the roster has E-0200: type the ID as the roster has it) on the candidate log, not in the roster; "
+        "Candidate ID E\u20130200 (the roster has E-0200: typed with an en dash (U+2013) where the roster has a plain hyphen -; "
+        "type the ID as the roster has it) on the candidate log, not in the roster; "
         "1 entry not counted",
         "Candidate ID e-0200 (the roster has E-0200: type the ID as the roster has it) on the candidate log, not in the roster; "
         "1 entry not counted"]
+
+
+@pytest.mark.parametrize(("typed", "roster_id", "named"), [
+    ("E\u20110200", "E-0200", "a non-breaking hyphen (U+2011) where the roster has a plain hyphen -"),
+    ("E\u20130200", "E-0200", "an en dash (U+2013) where the roster has a plain hyphen -"),
+    ("E-0200", "E\u20110200", "a plain hyphen - where the roster has a non-breaking hyphen (U+2011)"),
+    ("O\u2019K-0200", "O'K-0200", "a right single quotation mark (U+2019) where the roster has a plain apostrophe '"),
+    ("e\u20130200", "E-0200", "an en dash (U+2013) where the roster has a plain hyphen -, and in another case"),
+])
+def test_an_id_typed_with_a_look_alike_character_names_the_character(policy, typed, roster_id, named):
+    """`E‑0200` (a non-breaking hyphen, as Word or Outlook gives it) and the roster's `E-0200` look the same
+    on screen: the finding said only "the roster has E-0200: type the ID as the roster has it", so the
+    coordinator could not see what to change. IDs are text (SPEC §3) and stay unknown; the finding names
+    the character typed and the one the roster has."""
+    employees = [dict(e, employee_id=roster_id) if e["employee_id"] == "200" else e for e in roster()]
+    cand, coach_rows = full_logs(candidate=roster_id)
+    cand += [candidate_entry("2026-02-01", 60, candidate=typed)]
+    result = run(policy, employees=employees, requests=[request(candidate=roster_id)], assignments=[assignment(candidate=roster_id)],
+                 candidate_log=cand, coach_log=coach_rows)
+    found = [(f.message, f.fix) for f in rules(result, "ID-UNKNOWN")]
+    assert found == [(f"Candidate ID {typed} (the roster has {roster_id}: typed with {named}; type the ID as the roster has it) "
+                      "on the candidate log, not in the roster; 1 entry not counted",
+                      f"Type {roster_id}, the roster's ID, as the roster has it (or copy it from the roster): the ID was "
+                      f"typed with {named}.")]
 
 
 def test_an_id_in_scientific_notation_is_unknown_and_its_finding_says_to_type_the_whole_id(policy):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,7 +16,7 @@ import pandas as pd
 from .. import settings, values
 from ..findings import CATALOGUE, Finding, finding
 from ..policy import Programs
-from ..spelling import DASHES_AS_HYPHENS
+from ..spelling import DASHES_AS_HYPHENS, FULL_WIDTH_AS_PLAIN, PLAIN_QUOTES
 from ..validate import Tables, clipped
 
 
@@ -78,7 +79,7 @@ class RosterIds(frozenset):
         return known
 
     def folded(self) -> dict[str, str]:
-        """The roster's IDs with letters in them in any case and with any dash as a hyphen (:func:`id_folded`)
+        """The roster's IDs with letters in them in any case and with look-alike characters made plain (:func:`id_folded`)
         → the ID, where one ID only folds so: worked out once, when an unknown ID is first told."""
         if self._folded is None:
             self._folded = self._only_one(lambda employee_id: None if employee_id.isdigit() else id_folded(employee_id))
@@ -116,8 +117,39 @@ class RosterIds(frozenset):
 
 
 def id_folded(employee_id: str) -> str:
-    """An ID in lower case, with a dash as Word gives it (`E–0123`) a hyphen: `e-0123`."""
-    return employee_id.translate(DASHES_AS_HYPHENS).casefold()
+    """An ID in lower case, with the characters that look like plain ones made plain: a dash as Word gives
+    it (`E–0123`) a hyphen, a typographic quote (`O’K-1`) a plain one, a full-width letter or digit plain:
+    `e-0123`. (Spaces of any kind are one plain space already, by the whitespace rule.)"""
+    return employee_id.translate(_LOOK_ALIKES_AS_PLAIN).casefold()
+
+
+_LOOK_ALIKES_AS_PLAIN = DASHES_AS_HYPHENS | PLAIN_QUOTES | FULL_WIDTH_AS_PLAIN
+
+
+def look_alikes(typed: str, roster_id: str) -> str:
+    """How ``typed`` differs from ``roster_id``, of which it is a look-alike (:func:`id_folded` alike):
+    `a non-breaking hyphen (U+2011) where the roster has a plain hyphen -`, each character typed for
+    another named once, then `in another case` where letters differ in case; "" where only case differs."""
+    swapped = dict.fromkeys((mine, theirs) for mine, theirs in zip(typed, roster_id)
+                            if mine != theirs and mine.casefold() != theirs.casefold())
+    named = [f"{_character_name(mine)} where the roster has {_character_name(theirs)}" for mine, theirs in swapped]
+    if named and typed.translate(_LOOK_ALIKES_AS_PLAIN) != roster_id.translate(_LOOK_ALIKES_AS_PLAIN):
+        named[-1] += ", and in another case"
+    return " and ".join(named)
+
+
+def _character_name(character: str) -> str:
+    """`a plain hyphen -`, `an en dash (U+2013)`: a character as a message names it, the plain ones shown,
+    the others (which look like them) by their Unicode name and code."""
+    if not character.isascii():
+        name = f"{unicodedata.name(character, 'character').lower()} (U+{ord(character):04X})"
+    else:
+        name = _PLAIN_NAMES.get(character) or f"plain {unicodedata.name(character).lower()}"
+        name += f" {character}" if character != " " else ""
+    return ("an " if name[0] in "aeiou" else "a ") + name
+
+
+_PLAIN_NAMES = {"-": "plain hyphen", "'": "plain apostrophe", '"': "plain quote", " ": "plain space"}
 
 
 _PREFIXED_ID = re.compile(r"[^\W\d_]+[-#/ ]?(?P<digits>\d+)")
@@ -205,8 +237,12 @@ def _id_hint(employee_id: str, known) -> tuple[str, str | None]:
         return (f" (a name, not an ID: the roster's {name} is employee {employee})",
                 f"Type {employee}, the employee ID of {name} in the roster, in place of the name.")
     if isinstance(known, RosterIds) and (folded := known.folded().get(id_folded(employee_id))):
-        # "e-0123" or "E–0123" (an en dash, as Word gives it) for the roster's "E-0123"
-        return f" (the roster has {folded}: type the ID as the roster has it)", f"Type {folded}, the roster's ID, as the roster has it."
+        # "e-0123" or "E–0123" (an en dash, as Word gives it) for the roster's "E-0123": the two look the same
+        # on screen, so the message names the character that differs
+        if not (named := look_alikes(employee_id, folded)):
+            return f" (the roster has {folded}: type the ID as the roster has it)", f"Type {folded}, the roster's ID, as the roster has it."
+        return (f" (the roster has {folded}: typed with {named}; type the ID as the roster has it)",
+                f"Type {folded}, the roster's ID, as the roster has it (or copy it from the roster): the ID was typed with {named}.")
     if _SCIENTIFIC.fullmatch(employee_id):
         # "1.23457E+11": a long ID as Excel shows it in a General cell, saved as text (a CSV export): its last digits are gone
         return (" (a number as Excel shows a long one, in scientific notation, whose last digits may be lost: type the whole ID as text)",

@@ -31,6 +31,19 @@ def _milestones(pairs: pd.DataFrame, context: Context, since: pd.Series) -> pd.D
     return milestones[milestones["date"] >= milestones["_since"]].sort_values(["pair", "date", "_row"], kind="stable")
 
 
+def _of_an_earlier_year(pairs: pd.DataFrame, context: Context, since: pd.Series, phases) -> dict[tuple[int, str], pd.Timestamp]:
+    """(pair number, phase) → the latest milestone of ``phases`` of its two people dated before ``since``
+    (by pair: the start of its school year), and after the same two people's previous coaching completed:
+    recorded, but of an earlier school year (SPEC §2a), so left out; its message names it, as
+    LOG-EARLIER-YEAR names a log's entries of an earlier school year, for the coordinator sees it dated."""
+    keyed = pairs[["candidate_id", "coach_id", "pair"]].assign(
+        _since=since, _from=_after_the_previous(pairs, context).fillna(pd.Timestamp.min))
+    milestones = context.tables["milestones"].merge(keyed, on=["candidate_id", "coach_id"])
+    earlier = milestones[milestones["phase"].isin(phases) & (milestones["date"] < milestones["_since"])
+                         & (milestones["date"] >= milestones["_from"])]
+    return earlier.groupby(["pair", "phase"])["date"].max().to_dict()
+
+
 def _own(milestones: pd.DataFrame) -> pd.DataFrame:
     """Of :func:`_milestones`, each pair's own: those dated up to its `_until`."""
     return milestones[milestones["date"] <= milestones["_until"]]
@@ -73,6 +86,8 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
     # one review a day: a review entered twice (two rows, or two files) does not stand for the next one due
     reviews = own[own["phase"] == "Agreement Review"].groupby("pair")["date"].nunique()
     agreements = this_year[this_year["phase"] == "Agreement"]
+    # an Agreement dated before the school year (31 July for 1 August): recorded, of the earlier school year
+    earlier = _of_an_earlier_year(pairs, context, pd.Series(year_start, index=pairs.index), ["Agreement"])
     # an Agreement dated after as-of, or the same two people's next coaching's: recorded, not this pair's
     later = (agreements[agreements["date"] > agreements["_until"]]
              .groupby("pair").agg(date=("date", "min"), until=("_until", "first")))
@@ -96,7 +111,20 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
                 f"Partnership agreement dated {day_text(dated)}, {days_text((dated - due_from).days)} after {what} "
                 f"{day_text(due_from)}; due {due_text(agreement.due_days)} (by {day_text(due)})", fix=_HELD_LATE))
         elif pd.isna(dated) and as_of > due:
-            if i not in later.index:
+            fix = _COMPLETED_WITHOUT_AGREEMENT if pair["status"] == "Completed" else None
+            if i not in later.index and (i, "Agreement") in earlier:
+                recorded = earlier[i, "Agreement"]
+                none = (f"No partnership agreement recorded this school year, which starts {day_text(year_start)}: the one "
+                        f"recorded is dated {day_text(recorded)}, of an earlier school year")
+                judgement.blocks(i, f"no partnership agreement this school year (due by {day_text(due)}, the one recorded "
+                                    f"dated {day_text(recorded)} is of an earlier school year)")
+                fix = (f"Check the date of the Agreement milestone dated {day_text(recorded)}: if it is this school year's "
+                       f"agreement, correct its date; if it is right, it is the earlier school year's: "
+                       + ("record this school year's agreement meeting, if held, in the milestones (Phase Agreement) "
+                          "with its date, or why there was none with the pair's paperwork." if fix else
+                          "hold this school year's partnership agreement meeting and record it in the milestones "
+                          "(Phase Agreement)."))
+            elif i not in later.index:
                 none = "No partnership agreement recorded this school year"
                 judgement.blocks(i, f"no partnership agreement this school year (due by {day_text(due)})")
             else:  # recorded, but not this pair's: say so, not that there is none
@@ -110,7 +138,7 @@ def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgree
                                     f"the one recorded dated {day_text(recorded)})")
             judgement.findings.append(pair_finding("AGREEMENT-LATE", pair,
                 f"{none}; it was due {due_text(agreement.due_days, f'{what} {day_text(due_from)}')} (by {day_text(due)})",
-                fix=_COMPLETED_WITHOUT_AGREEMENT if pair["status"] == "Completed" else None))
+                fix=fix))
         elif pd.isna(dated):  # not late yet, but a pair without one is not complete (SPEC §2a: the agreement on time)
             judgement.blocks(i, f"no partnership agreement recorded yet (due by {day_text(due)})")
         until = as_of if pd.isna(pair["completion_date"]) else min(as_of, pair["completion_date"])
@@ -144,6 +172,7 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
     # not reached yet, but recorded, and PHASE-MISSING says so
     ahead = cycle[(cycle["date"] > context.as_of) & (cycle["_until"] == context.as_of)]
     ahead = ahead.drop_duplicates(["pair", "phase"], keep="first")
+    earlier_year = _of_an_earlier_year(pairs, context, since, order)
     dated_ahead = {(row["pair"], row["phase"]): row["date"] for row in ahead[["pair", "phase", "date"]].to_dict("records")}
     first = milestones.drop_duplicates(["pair", "phase"], keep="first")  # sorted by date: each phase's earliest
     by_pair: dict[int, dict[str, dict]] = {}
@@ -169,14 +198,18 @@ def judge_phases(pairs: pd.DataFrame, phases: Phases, context: Context) -> Judge
             latest = order[max(reached)]
             for earlier in order[: max(reached)]:
                 if earlier not in dated:
-                    later = dated_ahead.get((i, earlier))
-                    none = (f"{earlier} has no date" if later is None else
-                            f"{earlier} has no date by the as-of date {day_text(context.as_of)} (the one recorded is dated {day_text(later)})")
+                    later, before = dated_ahead.get((i, earlier)), earlier_year.get((i, earlier))
+                    none = (f"{earlier} has no date by the as-of date {day_text(context.as_of)} (the one recorded is dated {day_text(later)})"
+                            if later is not None else
+                            f"{earlier} has no date this school year (the one recorded is dated {day_text(before)}, before "
+                            f"{day_text(since[i])}: of an earlier school year)" if before is not None else f"{earlier} has no date")
                     judgement.findings.append(_at_milestone("PHASE-MISSING", dated[latest], pair, context,
                         f"{none}, but {latest} is dated {day_text(dated[latest]['date'])}", topic=earlier))
         missing = [phase for phase in order if phase not in dated]
         if missing:
-            judgement.blocks(i, f"phase{'s' if len(missing) > 1 else ''} not dated: {', '.join(missing)}")
+            before = [f"{phase} dated {day_text(earlier_year[i, phase])}" for phase in missing if (i, phase) in earlier_year]
+            of_earlier = f" ({', '.join(before)}: of an earlier school year, before {day_text(since[i])})" if before else ""
+            judgement.blocks(i, f"phase{'s' if len(missing) > 1 else ''} not dated: {', '.join(missing)}{of_earlier}")
         if out_of_order:
             judgement.blocks(i, "phases out of order")
     return judgement
