@@ -358,3 +358,23 @@ def test_a_text_after_a_date_or_number_never_prints_against_it(tmp_path, policy)
     assert against == [], "\n".join(map(str, against))
     certificate = openpyxl.load_workbook(tmp_path / "results.xlsx")["Certificates"]
     assert [c.value for c in certificate[2]][-1] == long_file and certificate["K2"].alignment.wrap_text  # still wraps
+
+
+def test_a_program_title_of_emoji_keeps_every_page_header_and_the_dry_run_banner(tmp_path, policy):
+    """Excel counts a page header's 255 characters in UTF-16 units, an emoji two: a title of 70 stars was
+    fitted to the payment sheet's header by its count of characters, and the writer dropped the header
+    whole, the dry run's "not for payment" banner atop its printed pages with it."""
+    import dataclasses
+
+    starred = dataclasses.replace(policy, title="Coaching " + "🌟" * 70)
+    write_outputs(make_result(starred, dry_run=True), tmp_path)
+    for name in WORKBOOKS:
+        with zipfile.ZipFile(tmp_path / name) as archive:
+            sheets = [n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+            for part in sheets:
+                header = re.search(r"<oddHeader>(.*?)</oddHeader>", archive.read(part).decode(), re.S)
+                assert header, f"{name} {part}"
+                text = header[1].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+                assert len(text.encode("utf-16-le")) // 2 <= 255 and "Coaching 🌟" in text, f"{name} {part}"
+    payments = openpyxl.load_workbook(tmp_path / "payments.xlsx")["Payments"]
+    assert "DRY RUN — NOT FOR PAYMENT" in payments.oddHeader.center.text

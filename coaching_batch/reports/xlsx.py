@@ -629,7 +629,7 @@ def page_header(title: str, as_of: Any = None, banner: str | None = None) -> str
     stamp = as_datetime(as_of)
     second = (f"As of {stamp:%Y-%m-%d} · " if stamp is not None else "") + "&A"
     middle = "" if banner is None else f"&C&B&{BANNER_POINTS}&K{ERROR_FONT[1:]}" + header_footer_text(banner, MAX_HEADER_FOOTER // 2)
-    title_room = MAX_HEADER_FOOTER - len(second) - len(middle) - 6
+    title_room = MAX_HEADER_FOOTER - excel_length(second) - excel_length(middle) - 6
     return "&L&9" + header_footer_text(title, title_room) + "\n" + second + middle
 
 
@@ -683,10 +683,16 @@ def _column_points(sheet: Worksheet, col: int) -> float:
 
 
 def header_footer_text(text: str, limit: int = MAX_HEADER_FOOTER) -> str:
-    """Plain text for a print header: '&' starts a control code there, so it is doubled."""
-    if len(text.replace("&", "&&")) <= limit:
+    """Plain text for a print header: '&' starts a control code there, so it is doubled. Its length is
+    Excel's (:func:`excel_length`): a header over Excel's limit is not written at all."""
+    if excel_length(text.replace("&", "&&")) <= limit:
         return text.replace("&", "&&")
     cut = text[:limit]
-    while cut and len(cut.replace("&", "&&")) + 1 > limit:  # whole characters: no '&' left alone
+    while cut and excel_length(cut.replace("&", "&&")) + 1 > limit:  # whole characters: no '&' left alone
         cut = cut[:-1]
     return cut.replace("&", "&&") + "…"
+
+
+def excel_length(text: str) -> int:
+    """The length Excel counts: UTF-16 units, two for a character beyond the first 65,536 (an emoji)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
