@@ -2062,14 +2062,22 @@ def _open(path: str, data: bytes | None = None) -> python_calamine.CalamineWorkb
     them, not from the disk again (the sheets are then of the very bytes hashed; opening them costs
     two thirds of opening the file). Opened so, the reader takes a workbook of any kind for what it
     is, so only one holding an .xlsx's workbook part is: a file of another kind is opened by its
-    path, as its extension says, and refused as the kind it is not (see :func:`_likely_cause`).
+    path, as its extension says, and refused as the kind it is not (see :func:`_likely_cause`); so is
+    one the reader cannot take for any kind from its bytes, so that its refusal says why, as for a
+    workbook too large to hold.
 
     The reader takes a path only as UTF-8: a file named otherwise (an old zip tool's "Jos\xe9.xlsx")
     is handed to it open, and it reads it whole at once. An .ods whose text holds a tab or a line
     break of its own is handed to it with each made a space (see :func:`_ods_breaks_spaced`)."""
     suffix = workbook_suffix(path)
     if data is not None and suffix in (".xlsx", ".xlsm") and _XLSX_WORKBOOK_PART in data:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except python_calamine.CalamineError as exc:
+            if type(exc) is not python_calamine.CalamineError:  # the reader's own words for what is wrong
+                raise
+            # "Cannot detect file format" (a zip cut short, a zip of workbooks): opened by its path below, as a
+            # workbook too large to hold is, the reader says what is wrong with it, whatever its size
     spaced = _ods_breaks_spaced(path, data) if suffix == ".ods" else None
     if spaced is not None:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(spaced))

@@ -889,9 +889,44 @@ def test_a_process_drawing_documents_that_fails_fails_the_writing(tmp_path):
             raise ValueError("no room left on the page")
         return list(part)
 
-    with pytest.raises(DrawingFailed, match="no room left on the page"):
+    with pytest.raises(ValueError, match="no room left on the page"):  # the copy's own exception
         in_forks(draw, list(range(2 * LEAST_PER_PROCESS)))
     assert in_forks(draw, [1, 2, 3]) == [1, 2, 3]  # few items: drawn here, no fork
+
+    def unpicklable(part):
+        class Local(Exception):  # a class pickle cannot find
+            pass
+        if 0 in part:  # the first part: a child's
+            raise Local("the page is on fire")
+        return list(part)
+
+    with pytest.raises(DrawingFailed, match="Local: the page is on fire"):  # told by its text
+        in_forks(unpicklable, list(range(2 * LEAST_PER_PROCESS)))
+
+
+@pytest.mark.parametrize("least", [10_000, 1])  # the payment documentation drawn here, or in two processes
+def test_a_full_disk_while_the_payment_documentation_is_drawn_is_said_as_such(tmp_path, monkeypatch, least):
+    """However many payments there are, a full disk is said as one ("cannot write the outputs …: No
+    space left on device", exit 2), not as the run failing unexpectedly (as a bug)."""
+    import errno
+
+    from coaching_batch.documents import parallel, pdf
+    from workbooks import run_command
+
+    split = pdf._split
+
+    def full(data, parts, folder):
+        if folder.name.startswith(".payment-documentation"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return split(data, parts, folder)
+
+    monkeypatch.setattr(pdf, "_split", full)
+    monkeypatch.setattr(parallel, "LEAST_PER_PROCESS", least)
+    inbox = copy_demo(tmp_path)
+    ran = run_command("run", inbox, "--as-of", AS_OF.isoformat())
+    assert ran.returncode == 2
+    assert "cannot write the outputs to" in ran.stderr and "No space left on device" in ran.stderr
+    assert "unexpectedly" not in ran.stderr and "DrawingFailed" not in ran.stderr
 
 
 # --- drawing: our word wrap and fpdf2's ------------------------------------------------------

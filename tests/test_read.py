@@ -813,6 +813,22 @@ def test_an_unreadable_file_says_what_it_most_likely_is_and_keeps_the_readers_wo
     assert error.startswith(f"{cause} [") and error.endswith("]")
 
 
+@pytest.mark.parametrize("held", [True, False])  # a workbook the run holds in memory, or one too large, read from the disk
+@pytest.mark.parametrize(("cut", "words"), [(lambda data: data[:-300], "invalid Zip archive: Could not find EOCD"),
+                                            (lambda data: _zip_of(**{"Log - Ann.xlsx": data}), "File not found '_rels/.rels'")])
+def test_the_readers_words_for_an_unreadable_workbook_are_the_same_whatever_its_size(tmp_path, monkeypatch, held, cut, words):
+    """The reader's own text, in brackets for IT, says what is wrong with the file (a download cut short,
+    a zip of workbooks) for a workbook of any size: it was "Cannot detect file format" for each one under
+    32 MB, opened from the bytes the run hashed."""
+    whole = write_workbook(tmp_path / "whole.xlsx", {"Log": [COACH_HEADER, ["200", "100", "3/5/2026", "Phone", 1, "call"]]})
+    path = tmp_path / "log.xlsx"
+    path.write_bytes(cut(whole.read_bytes()))
+    if not held:
+        monkeypatch.setattr(read, "_HELD_BYTES", 0)
+    error = read_workbook(str(path), "log.xlsx").error
+    assert error.endswith(f" [{words}]") and "Cannot detect" not in error
+
+
 @pytest.mark.parametrize("padding", [b"", b"<!--" + b"<row>" * 2000 + b"-->"])
 @pytest.mark.parametrize("used", [b'<c r="F2" t="inlineStr"><is><t>&lol2;</t></is></c>', b'<c r="E2"><v>&one;</v></c>'])
 def test_a_sheet_declaring_xml_entities_is_refused_before_it_is_opened(tmp_path, used, padding):

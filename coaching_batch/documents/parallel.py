@@ -33,7 +33,9 @@ def in_forks(draw: Callable[[Sequence[Item]], list[Result]], items: Sequence[Ite
 
     Each part but the last is drawn by a child process that writes its own files and sends back
     ``draw``'s result; the last is drawn here meanwhile (one process fewer holding a copy of what it
-    touches). Any part's failure is raised here once all have ended.
+    touches). Any part's failure is raised here once all have ended: its own exception, as drawing
+    everything here would raise it (a full disk's OSError is said as one, not as a bug), or, when that
+    cannot be sent back, :class:`DrawingFailed` with its text.
     """
     parts = min(processes, len(items) // LEAST_PER_PROCESS)
     if parts < 2 or not hasattr(os, "fork"):
@@ -44,7 +46,7 @@ def in_forks(draw: Callable[[Sequence[Item]], list[Result]], items: Sequence[Ite
     try:
         last = draw(chunks[-1])
     except BaseException as exc:  # noqa: BLE001 - raised below, once the children have ended
-        last, failure = [], f"{type(exc).__name__}: {exc}"
+        last, failure = [], exc
     else:
         failure = None
     results: list[Result] = []
@@ -55,14 +57,22 @@ def in_forks(draw: Callable[[Sequence[Item]], list[Result]], items: Sequence[Ite
         try:
             outcome, value = pickle.loads(data)
         except Exception:  # noqa: BLE001 - a child that died sent nothing whole
-            outcome, value = "error", f"the process ended without finishing (status {status})"
+            outcome, value = "error", (None, f"the process ended without finishing (status {status})")
         if outcome == "ok":
             results += value
-        else:
-            failure = failure or value
-    if failure:
-        raise DrawingFailed(failure)
+        elif failure is None:
+            failure = _raised(*value)
+    if failure is not None:
+        raise failure
     return results + last
+
+
+def _raised(exception: bytes | None, text: str) -> BaseException:
+    """A child's failure: its exception, or where that cannot be had again, :class:`DrawingFailed`."""
+    try:
+        return pickle.loads(exception) if exception is not None else DrawingFailed(text)
+    except Exception:  # noqa: BLE001 - pickled, but it cannot be made again here
+        return DrawingFailed(text)
 
 
 def _start(draw, chunk) -> tuple[int, int]:
@@ -76,7 +86,11 @@ def _start(draw, chunk) -> tuple[int, int]:
             try:
                 message = pickle.dumps(("ok", draw(chunk)))
             except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
-                message, code = pickle.dumps(("error", f"{type(exc).__name__}: {exc}")), 1
+                try:
+                    exception = pickle.dumps(exc)
+                except Exception:  # noqa: BLE001 - told by its text alone
+                    exception = None
+                message, code = pickle.dumps(("error", (exception, f"{type(exc).__name__}: {exc}"))), 1
             with os.fdopen(writing, "wb") as pipe:
                 pipe.write(message)
         finally:
