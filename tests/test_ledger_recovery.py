@@ -238,10 +238,9 @@ def test_a_lost_ledger_is_not_rebuilt_without_the_sheets_of_earlier_weeks_moved_
     assert issued(state) == sorted([ALICIA_BROOKS, RYAN])
 
 
-def _sheet_never_delivered_then_state_lost(tmp_path) -> tuple[Path, Path]:
-    """Week 2's run killed as its payment sheet appeared, that folder deleted, week 2 run again (Ryan Patel's
-    payment PAYMENT-DELIVERY-UNCERTAIN, recorded as issued), then state/ deleted before anyone voided it: no
-    sheet lists that payment, and finance has no copy. (The inbox, the state folder.)"""
+def _sheet_never_delivered(tmp_path) -> tuple[Path, Path]:
+    """Week 2's run killed as its payment sheet appeared, that folder deleted, week 2 run again: Ryan Patel's
+    payment PAYMENT-DELIVERY-UNCERTAIN, recorded as issued, on no sheet. (The inbox, the state folder.)"""
     inbox = two_stipend_inbox(tmp_path)
     state = tmp_path / "state"
     assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
@@ -251,6 +250,13 @@ def _sheet_never_delivered_then_state_lost(tmp_path) -> tuple[Path, Path]:
     again = run_week(inbox, WEEK2)
     assert again.returncode == 0, again.stderr
     assert paid_ids(out_folder(again)) == [] and "PAYMENT-DELIVERY-UNCERTAIN" in again.stdout
+    return inbox, state
+
+
+def _sheet_never_delivered_then_state_lost(tmp_path) -> tuple[Path, Path]:
+    """:func:`_sheet_never_delivered`, then state/ deleted before anyone voided the payment: no sheet lists
+    it, and finance has no copy. (The inbox, the state folder.)"""
+    inbox, state = _sheet_never_delivered(tmp_path)
     shutil.rmtree(state)
     return inbox, state
 
@@ -299,13 +305,7 @@ def test_a_run_on_an_older_ledger_stopped_for_a_payment_on_no_sheet_names_the_la
     """As above, but the ledger put back from a copy older than week 2 instead of lost: the run stops naming the
     payment and told only to put its week's folder back, which is gone. It names the rebuild with
     --record-unlisted as the last resort; followed, the payment is voided and paid once."""
-    inbox = two_stipend_inbox(tmp_path)
-    state = tmp_path / "state"
-    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
-    request_ryan(inbox, WEEK1)
-    assert run_week(inbox, WEEK2, env={"COACHING_BATCH_CRASH_AT": "outputs-written"}).returncode == -signal.SIGKILL
-    shutil.rmtree(tmp_path / "out" / WEEK2)
-    assert run_week(inbox, WEEK2).returncode == 0
+    inbox, state = _sheet_never_delivered(tmp_path)
     older = list_backups(state)[0]  # made before week 2's first run: it knows week 1 only
     assert ledger_command("restore", str(older), state=state).returncode == 0
 
