@@ -447,12 +447,17 @@ def test_an_id_typed_with_a_name_or_note_beside_it_is_unknown_and_its_finding_na
         "not in the roster; 1 entry not counted"]
 
 
+def _unknown_candidate_messages(policy, typed: str) -> list[str]:
+    """The ID-UNKNOWN messages of full logs with one more candidate-log entry, its Candidate ID ``typed``."""
+    cand, _ = full_logs()
+    cand += [candidate_entry("2026-02-01", 60, candidate=typed)]
+    return [f.message for f in rules(run(policy, candidate_log=cand), "ID-UNKNOWN")]
+
+
 def test_an_id_typed_with_spaces_in_it_is_unknown_and_its_finding_names_the_roster_id(policy):
     """"2 00", as an ID is printed in groups on a badge, is not the ID 200 (nor another person's): the
     coordinator is told the roster's ID and to type it without the spaces."""
-    cand, coach_rows = full_logs()
-    cand += [candidate_entry("2026-02-01", 60, candidate="2 00")]
-    messages = [f.message for f in rules(run(policy, candidate_log=cand), "ID-UNKNOWN")]
+    messages = _unknown_candidate_messages(policy, "2 00")
     assert messages == ["Candidate ID 2 00 (the roster has 200: type the ID without the spaces in it) on the candidate log, "
                         "not in the roster; 1 entry not counted"]
 
@@ -539,9 +544,7 @@ def test_an_id_typed_with_a_look_alike_character_names_the_character(policy, typ
 def test_an_id_in_scientific_notation_is_unknown_and_its_finding_says_to_type_the_whole_id(policy):
     """`1.23457E+12`: a 13-digit ID as Excel shows it in a General cell, saved as text by a CSV export.
     Its digits are gone, so it is no one; the finding said only "not in the roster"."""
-    cand, coach_rows = full_logs()
-    cand += [candidate_entry("2026-02-01", 60, candidate="1.23457E+12")]
-    messages = [f.message for f in rules(run(policy, candidate_log=cand), "ID-UNKNOWN")]
+    messages = _unknown_candidate_messages(policy, "1.23457E+12")
     assert messages == ["Candidate ID 1.23457E+12 (a number as Excel shows a long one, in scientific notation, whose last digits "
                         "may be lost: type the whole ID as text) on the candidate log, not in the roster; 1 entry not counted"]
 
