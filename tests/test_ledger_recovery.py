@@ -344,17 +344,23 @@ def test_a_hand_edited_run_json_with_odd_payments_stops_rebuild_with_an_error_li
     assert not (state / "ledger.sqlite").exists()  # nothing rebuilt
 
 
-def test_rebuild_given_a_moved_week_with_from_reads_out_too_and_pays_nothing_twice(tmp_path):
-    """Finance moved weeks 1 and 2 to archives of their own; the ledger was lost. The rebuild, told "give the
-    folders holding those weeks' payment sheets with --from DIR", was given week 1's archive: it read that
-    folder alone, not out/ (whose week-3 run.json says week 2 paid Ryan Patel), rebuilt, and the next run paid
-    Ryan Patel again. out/ beside the state folder is read with every --from, as the README says."""
+def _three_weeks_paid(tmp_path) -> tuple[Path, Path]:
+    """Week 1 pays Alicia Brooks, week 2 Ryan Patel, week 3 no one. (The inbox, the state folder.)"""
     inbox = two_stipend_inbox(tmp_path)
     state = tmp_path / "state"
     assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
     request_ryan(inbox)
     assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
     assert paid_ids(out_folder(run_week(inbox, WEEK3))) == []
+    return inbox, state
+
+
+def test_rebuild_given_a_moved_week_with_from_reads_out_too_and_pays_nothing_twice(tmp_path):
+    """Finance moved weeks 1 and 2 to archives of their own; the ledger was lost. The rebuild, told "give the
+    folders holding those weeks' payment sheets with --from DIR", was given week 1's archive: it read that
+    folder alone, not out/ (whose week-3 run.json says week 2 paid Ryan Patel), rebuilt, and the next run paid
+    Ryan Patel again. out/ beside the state folder is read with every --from, as the README says."""
+    inbox, state = _three_weeks_paid(tmp_path)
     first, second = tmp_path / "Archive 1", tmp_path / "Archive 2"
     first.mkdir(), second.mkdir()
     shutil.move(tmp_path / "out" / WEEK1, first / WEEK1)
@@ -378,12 +384,7 @@ def test_a_ledger_restored_from_before_a_week_moved_away_stops_the_run_instead_o
     run read week 3's sheet and week 1's, knew nothing of Ryan Patel's payment and paid it again. Week 3's
     run.json says week 2 paid it: the run (and a dry run) stops naming it, with no backup made, until the
     folder is back; then nothing is paid twice."""
-    inbox = two_stipend_inbox(tmp_path)
-    state = tmp_path / "state"
-    assert paid_ids(out_folder(run_week(inbox, WEEK1))) == [ALICIA_BROOKS]
-    request_ryan(inbox)
-    assert paid_ids(out_folder(run_week(inbox, WEEK2))) == [RYAN]
-    assert paid_ids(out_folder(run_week(inbox, WEEK3))) == []
+    inbox, state = _three_weeks_paid(tmp_path)
     older = list_backups(state)[0]  # made before week 2's run: it knows week 1 only
     assert ledger_command("restore", str(older), state=state).returncode == 0
     archive = tmp_path / "Finance archive"

@@ -447,6 +447,16 @@ def test_an_id_typed_with_a_name_or_note_beside_it_is_unknown_and_its_finding_na
         "not in the roster; 1 entry not counted"]
 
 
+def _unknown_messages_beside_e0200(policy, employees: list[dict], *typed: str) -> list[str]:
+    """The ID-UNKNOWN messages, sorted, of full logs of the pair whose candidate the roster ``employees`` call
+    E-0200, with one more candidate-log entry for each Candidate ID ``typed`` (from 1 February 2026 on)."""
+    cand, coach_rows = full_logs(candidate="E-0200")
+    cand += [candidate_entry(f"2026-02-{day:02d}", 60, candidate=id_) for day, id_ in enumerate(typed, start=1)]
+    result = run(policy, employees=employees, requests=[request(candidate="E-0200")], assignments=[assignment(candidate="E-0200")],
+                 candidate_log=cand, coach_log=coach_rows)
+    return sorted(f.message for f in rules(result, "ID-UNKNOWN"))
+
+
 def _unknown_candidate_messages(policy, typed: str) -> list[str]:
     """The ID-UNKNOWN messages of full logs with one more candidate-log entry, its Candidate ID ``typed``."""
     cand, _ = full_logs()
@@ -467,11 +477,7 @@ def test_an_id_typed_without_the_roster_s_letters_or_as_an_email_is_unknown_and_
     neither is matched (SPEC §3 reads no guessed values), but the coordinator is told the roster's ID."""
     employees = [dict(e, employee_id="E-0200", email="kim.candidate@school.org") if e["employee_id"] == "200" else e
                  for e in roster()]
-    cand, coach_rows = full_logs(candidate="E-0200")
-    cand += [candidate_entry("2026-02-01", 60, candidate="0200"), candidate_entry("2026-02-02", 60, candidate="Kim.Candidate@school.org")]
-    result = run(policy, employees=employees, requests=[request(candidate="E-0200")], assignments=[assignment(candidate="E-0200")],
-                 candidate_log=cand, coach_log=coach_rows)
-    messages = sorted(f.message for f in rules(result, "ID-UNKNOWN"))
+    messages = _unknown_messages_beside_e0200(policy, employees, "0200", "Kim.Candidate@school.org")
     assert messages == [
         "Candidate ID 0200 (the roster has E-0200: type the ID with its letters, as the roster has it) on the candidate log, "
         "not in the roster; 1 entry not counted",
@@ -504,11 +510,7 @@ def test_an_id_typed_in_another_case_or_with_a_dash_is_unknown_and_its_finding_n
     """`e-0200` or `E–0200` (Word's en dash) for the roster's `E-0200`: SPEC §3 compares IDs as text, so
     it is unknown; the finding said only "not in the roster", where the coordinator sees the same ID."""
     employees = [dict(e, employee_id="E-0200") if e["employee_id"] == "200" else e for e in roster()]
-    cand, coach_rows = full_logs(candidate="E-0200")
-    cand += [candidate_entry("2026-02-01", 60, candidate="e-0200"), candidate_entry("2026-02-02", 60, candidate="E\u20130200")]
-    result = run(policy, employees=employees, requests=[request(candidate="E-0200")], assignments=[assignment(candidate="E-0200")],
-                 candidate_log=cand, coach_log=coach_rows)
-    messages = sorted(f.message for f in rules(result, "ID-UNKNOWN"))
+    messages = _unknown_messages_beside_e0200(policy, employees, "e-0200", "E\u20130200")
     assert messages == [
         "Candidate ID E\u20130200 (the roster has E-0200: typed with an en dash (U+2013) where the roster has a plain hyphen -; "
         "type the ID as the roster has it) on the candidate log, not in the roster; "
