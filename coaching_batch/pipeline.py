@@ -212,7 +212,8 @@ def _run(options: RunOptions, programs: Programs, wording: str, progress: Progre
     # a damaged ledger or an --out already holding outputs stops the run too; otherwise the ledger is
     # backed up first, and the delivered sheets checked
     with (state_lock(options.state_dir, options.lock_wait),
-          closing(recovery.open_for_run(options.state_dir, out_root, options.as_of, check_out=lambda half_written: _writable(options.out_dir(half_written)),
+          closing(recovery.open_for_run(options.state_dir, out_root, options.as_of,
+                                        check_out=lambda half_written: _writable(options.out_dir(half_written)),
                                         out=options.out, inbox=options.inbox)) as ledger):
         remove_left_behind_ledgers(options.state_dir)  # a killed rebuild's or restore's temporary ledger
         stopped = ledger.reconcile()
@@ -328,7 +329,6 @@ def _evaluate(options: RunOptions, programs: Programs, progress: Progress | None
     findings += cell_findings
     left_out = _rows_left_out(cell_findings, sheets_by_table.get("coach_log", []))
     reads = sheets_by_table = workbook = sheet = None  # the raw sheets are not needed past validation
-    freed_memory_returned()
 
     # 4. Rules, totals and verdicts.
     if progress:
