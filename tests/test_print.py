@@ -16,6 +16,7 @@ from coaching_batch.reports import write_outputs
 from coaching_batch.reports.ledger_export import write_ledger_payments
 from coaching_batch.reports.payments import write_payments
 from coaching_batch.reports.results import CHART_PAIRS, MAX_CHART_PAGES, progress_frame
+from coaching_batch.reports.xlsx import new_chart, open_workbook
 from test_reports import MENTORING, make_result, pair, programs_result
 
 WORKBOOKS = ("results.xlsx", "payments.xlsx", "exceptions.xlsx")
@@ -207,6 +208,53 @@ def test_every_chart_ends_a_column_before_the_progress_print_area_does(several):
     area = openpyxl.load_workbook(several / "results.xlsx")["Progress"].print_area
     last = openpyxl.utils.column_index_from_string(re.search(r":\$?([A-Z]+)\$?\d+", str(area))[1]) - 1  # 0-based
     assert chart_ends and max(chart_ends) < last
+
+
+def chart_titles(path) -> list[str]:
+    """The title of each chart of the workbook, as written (text), or None for one written as a reference."""
+    parts = chart_parts(path)
+    charts = [parts[n] for n in sorted(parts) if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+    titles = [re.search(r"<c:title>(.*?)</c:title>", chart, re.S)[1] for chart in charts]
+    return [None if "<c:f>" in title else "".join(re.findall(r"<a:t>([^<]*)</a:t>", title)) for title in titles]
+
+
+@pytest.mark.parametrize("title", ["North!A1 mentoring", "=Sheet 1!$B$2 coaching"])
+def test_a_program_title_that_looks_like_a_cell_reference_titles_its_charts_as_typed(tmp_path, policy, title):
+    """xlsxwriter takes a chart title starting like 'X!A1' for a reference to that cell: a program file
+    titled 'North!A1 mentoring' gave charts with no title, and LibreOffice could not open results.xlsx."""
+    import dataclasses
+
+    write_outputs(make_result(dataclasses.replace(policy, title=title)), tmp_path)
+    assert chart_titles(tmp_path / "results.xlsx") == [f"{title}: hours so far (2 active pairs)",
+                                                       f"{title}: days left to the deadline (2 active pairs)"]
+
+
+def test_a_series_named_like_a_cell_reference_is_named_as_typed(tmp_path):
+    """Every chart's names go the same way: a series' name too is text, never a reference."""
+    workbook = open_workbook(tmp_path / "chart.xlsx")
+    sheet = workbook.add_worksheet("Data")
+    sheet.write_number(0, 0, 1)
+    sheet.write_number(1, 0, 2)
+    chart = new_chart(workbook, "column")
+    chart.add_series({"name": "Data!A1 hours", "values": ["Data", 0, 0, 1, 0]})
+    sheet.insert_chart(3, 0, chart)
+    workbook.close()
+    series = chart_parts(tmp_path / "chart.xlsx")["xl/charts/chart1.xml"]
+    assert "<c:tx><c:v>Data!A1 hours</c:v></c:tx>" in series
+    assert re.findall(r"<c:f>([^<]+)</c:f>", series) == ["Data!$A$1:$A$2"]
+
+
+def test_a_long_program_title_is_cut_in_its_charts_titles_to_what_excel_accepts(tmp_path, policy):
+    """Excel keeps a chart title's length in one byte (255 UTF-16 units, an emoji two): a policy file's
+    title of 200 emoji is cut, and the chart still says what it shows."""
+    import dataclasses
+
+    write_outputs(make_result(dataclasses.replace(policy, title="Coaching " + "🌟" * 200)), tmp_path)
+    titles = chart_titles(tmp_path / "results.xlsx")
+    assert [t.startswith("Coaching 🌟🌟") for t in titles] == [True, True]
+    assert titles[0].endswith("🌟…: hours so far (2 active pairs)")
+    assert titles[1].endswith("🌟…: days left to the deadline (2 active pairs)")
+    assert [len(t.encode("utf-16-le")) // 2 for t in titles] == [255, 254]  # an emoji does not fit the last unit
 
 
 def test_many_active_pairs_are_charted_a_page_at_a_time_up_to_a_limit(policy):

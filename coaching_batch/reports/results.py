@@ -16,8 +16,9 @@ from .exceptions import FINDING_COLUMNS, findings_frame, program_words
 from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
-    COUNT, DATE, DEFAULT_ROW_POINTS, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, make_printable,
-    open_workbook, rows_per_page, set_header_height, write_cell, write_header, write_table, write_wrapped, wrapped_lines,
+    COUNT, DATE, DEFAULT_ROW_POINTS, HOURS, INTEGER, LONG_TEXT, MAX_CHART_TEXT, MONEY, TEXT, YES_NO, Column, Formats,
+    excel_length, fitted_text, make_printable, new_chart, open_workbook, rows_per_page, set_header_height, write_cell,
+    write_header, write_table, write_wrapped, wrapped_lines,
 )
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
@@ -413,7 +414,7 @@ def _data_range(key: str, first: int, count: int) -> list:
 
 
 def _hours_chart(workbook, block: ProgressBlock, first: int, count: int, span: str):
-    chart = workbook.add_chart({"type": "column"})
+    chart = new_chart(workbook, "column")
     categories = _data_range("label", first, count)
     names = {"candidate_hours": ("Candidate hours", CANDIDATE_COLOUR),
              "coach_contact_hours": ("Coach contact hours", COACH_COLOUR)}
@@ -421,7 +422,7 @@ def _hours_chart(workbook, block: ProgressBlock, first: int, count: int, span: s
         name, colour = names[key]
         chart.add_series({"name": name, "categories": categories, "values": _data_range(key, first, count),
                           "fill": {"color": colour}, "gap": 60})
-    lines = workbook.add_chart({"type": "line"})
+    lines = new_chart(workbook, "line")
     for key, minimum, colour in (("candidate_minimum", block.candidate_minimum, CANDIDATE_COLOUR),
                                  ("coach_contact_minimum", block.coach_contact_minimum, COACH_COLOUR)):
         if minimum is not None:
@@ -431,7 +432,7 @@ def _hours_chart(workbook, block: ProgressBlock, first: int, count: int, span: s
                               "line": {"color": colour, "width": 2, "dash_type": "dash"}})
     if lines.series:
         chart.combine(lines)
-    chart.set_title({"name": f"{block.title}: hours so far ({span})", "name_font": {"size": 10}})
+    chart.set_title({"name": _chart_title(block, f": hours so far ({span})"), "name_font": {"size": 10}})
     chart.set_y_axis({"name": "Hours", "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"num_font": {"rotation": -45, "size": 8}})
     chart.set_legend({"position": "top"})
@@ -439,15 +440,21 @@ def _hours_chart(workbook, block: ProgressBlock, first: int, count: int, span: s
     return chart
 
 
+def _chart_title(block: ProgressBlock, what: str) -> str:
+    """The program's title, then what the chart shows; a long title is cut (…) so that the whole fits
+    Excel's limit and still says what is charted."""
+    return fitted_text(block.title, MAX_CHART_TEXT - excel_length(what)) + what
+
+
 def _days_chart(workbook, block: ProgressBlock, frame: pd.DataFrame, first: int, count: int, span: str):
-    chart = workbook.add_chart({"type": "column"})
+    chart = new_chart(workbook, "column")
     days = frame["days_left"].iloc[first - 1: first - 1 + count].tolist()
     points = [{"fill": {"color": OVERDUE_COLOUR}} if day == day and day is not None and day < 0 else None
               for day in days]
     chart.add_series({"name": f"Days left to {block.period_end}", "categories": _data_range("label", first, count),
                       "values": _data_range("days_left", first, count), "fill": {"color": DAYS_COLOUR},
                       "points": points if any(points) else None, "gap": 60})
-    chart.set_title({"name": f"{block.title}: days left to {block.period_end} ({span})", "name_font": {"size": 10}})
+    chart.set_title({"name": _chart_title(block, f": days left to {block.period_end} ({span})"), "name_font": {"size": 10}})
     chart.set_y_axis({"name": "Days", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"num_font": {"rotation": -45, "size": 8}, "label_position": "low"})
     chart.set_legend({"none": True})

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 import xlsxwriter.workbook
+from xlsxwriter.chart import Chart
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Format, Workbook
 from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
@@ -48,6 +49,7 @@ MAX_CELL_TEXT = 32_767  # Excel's limit; xlsxwriter drops a longer string instea
 MAX_COLUMN_WIDTH = 50
 LONG_TEXT_WIDTH = 60  # messages, fixes, reasons: wrapped at this width
 MAX_HEADER_FOOTER = 200  # Excel allows 255 characters, codes included
+MAX_CHART_TEXT = 255  # a chart's title, a series' or an axis' name: Excel keeps its length in one byte
 # zlib's fastest level for a workbook's parts: a third of the time of xlsxwriter's default (6), for
 # files a quarter larger (still a tenth of their XML)
 ZIP_COMPRESSLEVEL = 1
@@ -685,12 +687,40 @@ def _column_points(sheet: Worksheet, col: int) -> float:
 def header_footer_text(text: str, limit: int = MAX_HEADER_FOOTER) -> str:
     """Plain text for a print header: '&' starts a control code there, so it is doubled. Its length is
     Excel's (:func:`excel_length`): a header over Excel's limit is not written at all."""
-    if excel_length(text.replace("&", "&&")) <= limit:
-        return text.replace("&", "&&")
+    return fitted_text(text, limit, _doubled_length).replace("&", "&&")  # cut whole: no '&' left alone
+
+
+def _doubled_length(text: str) -> int:
+    return excel_length(text.replace("&", "&&"))
+
+
+def fitted_text(text: str, limit: int, length: Callable[[str], int] | None = None) -> str:
+    """``text`` as it is when its length (Excel's, :func:`excel_length`, unless ``length`` says how to
+    count) is at most ``limit``; else cut to whole characters that fit with a '…' after them."""
+    length = length or excel_length
+    if length(text) <= limit:
+        return text
     cut = text[:limit]
-    while cut and excel_length(cut.replace("&", "&&")) + 1 > limit:  # whole characters: no '&' left alone
+    while cut and length(cut) + 1 > limit:
         cut = cut[:-1]
-    return cut.replace("&", "&&") + "…"
+    return cut + "…"
+
+
+def new_chart(workbook: Workbook, kind: str) -> Chart:
+    """A chart of ``kind`` whose title, series names and axis names are the text given, fitted to Excel's
+    MAX_CHART_TEXT. xlsxwriter takes a name that starts like a cell reference ('North!A1 mentoring',
+    a program's title) for one, with no way to say it is text: the chart then had no title, and
+    LibreOffice (7.4) crashed converting the workbook. Its name handling (tested on 3.3) is replaced here."""
+    chart = workbook.add_chart({"type": kind})
+    given = chart._process_names
+
+    def names(name: Any, name_formula: Any) -> tuple[Any, Any]:
+        if isinstance(name, str):
+            return fitted_text(name, MAX_CHART_TEXT), name_formula
+        return given(name, name_formula)
+
+    chart._process_names = names
+    return chart
 
 
 def excel_length(text: str) -> int:
