@@ -8,7 +8,6 @@ dated after the as-of date, outside the pair's window, a repeat of an entry alre
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from functools import partial
@@ -227,7 +226,7 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
     typed_ids = values.parse_ids(typed).values
     for position, value, key, employee_id in zip(typed.index, typed, values.name_words(values.name_keys(typed)), typed_ids):
         if (pd.isna(employee_id) or employee_id not in name_of) and (beside := id_beside(str(value))) is not None:
-            employee_id = beside  # "Kim Candidate (200)", "Kim Candidate #200": the ID typed beside the name
+            employee_id = beside.employee_id  # "Kim Candidate (200)", "Kim Candidate #200": the ID typed beside the name
         if not pd.isna(employee_id) and employee_id in name_of:
             hints[position] = (f" ({employee_id} is the employee ID of {name_of[employee_id]})",
                                f"Type the name as the roster has it, {name_of[employee_id]}, or label the ID {{role}} ID:.")
@@ -246,24 +245,14 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
     return hints
 
 
-# a name key with an employee ID beside it, as people write it on a paper form: `kim lee (200)`, `kim lee #200`,
-# `kim lee - 200`, `kim lee [id 200]`, `200 kim lee` (the name: no digits, brackets or #)
-_NAME = r"(?P<name>[^\d()\[\]#]*[^\W\d_][^\d()\[\]#]*?)(?![^\W\d_])"  # ends between words
-_ID = r"[(\[]?\s*(?:id\s*:?\s*)?#?\s*(?P<id>\d+)\s*[)\]]?"
-_NAME_WITH_ID = re.compile(rf"^(?:{_NAME}[\s,;:/#-]*{_ID}|{_ID.replace('<id>', '<id_first>')}[\s,;:/-]*"
-                           rf"{_NAME.replace('<name>', '<name_after>')})$")
-
-
 def _name_with_id(keys: pd.Series, ids_of: dict[str, list[str]]) -> dict[int, tuple[list[str], str]]:
     """For name keys above a log that are no roster name (position → key), those that are a roster name
     with an ID typed beside it (`Kim Lee (200)`, `Kim Lee #200`, `Kim Lee - 200`, `200 Kim Lee`):
     position → (the IDs of the employees of that name, the ID typed). The caller takes the employee
     only when the ID is one of theirs."""
-    parts = keys.astype("string").str.extract(_NAME_WITH_ID)
-    names = parts["name"].fillna(parts["name_after"]).str.strip(" ,;:/-")
-    typed_ids = parts["id"].fillna(parts["id_first"])
-    return {position: (ids_of[name], typed_id) for position, name, typed_id in zip(keys.index, names, typed_ids)
-            if not pd.isna(name) and name in ids_of}
+    typed = {position: id_beside(key, name_alone=True) for position, key in keys.items() if not pd.isna(key)}
+    return {position: (ids_of[beside.name], beside.employee_id) for position, beside in typed.items()
+            if beside is not None and beside.name in ids_of}
 
 
 def _disagreeing(found: list[str], typed_id: str, name_of: dict[str, str]) -> str:
