@@ -137,7 +137,7 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
         if label.value is None:  # left unfilled: its empty cell
             resolved[src, role] = (None, "CELL-REQUIRED", _unfilled_label(role, label), _unfilled_fix(role, label))
             continue
-        shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {str(label.value).strip()!r} above the {{log}}"
+        shown = f"{_label_words(role, label)} {str(label.value).strip()!r} above the {{log}}"
         if isinstance(label.value, FormulaError):
             resolved[src, role] = (None, "CELL-TYPE", _label_formula(role, label), _label_fix(label.value))
             continue
@@ -178,9 +178,14 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
 _OTHER_ROLE = {"candidate": "coach", "coach": "candidate"}
 
 
+def _label_words(role: str, label: Label) -> str:
+    """A label above a log as its findings name it: `Candidate name`, `Coach ID`."""
+    return f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'}"
+
+
 def _unfilled_label(role: str, label: Label) -> str:
     """The message of a label above a log left unfilled (``{log}``: the log's kind)."""
-    return f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} above the {{log}} is empty, so the log names no {role}"
+    return f"{_label_words(role, label)} above the {{log}} is empty, so the log names no {role}"
 
 
 def _unlabelled(role: str) -> str:
@@ -232,17 +237,22 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
                                f"Type the name as the roster has it, {name_of[employee_id]}, or label the ID {{role}} ID:.")
         elif isinstance(value, str) and (email := by_email.get(value.strip().casefold())) is not None:
             hints[position] = (f" (the roster's email of {name_of[email]}, {email})",
-                               f"Type the name as the roster has it, {name_of[email]}, or the ID {email} beside {{role}} ID:.")
+                               _name_or_id_fix(name_of[email], email))
         elif isinstance(key, str) and key in by_words:
             near = by_words[key]
             if len(near) == 1:
                 hints[position] = (f" (the roster has {name_of[near[0]]}, {near[0]})",
-                                   f"Type the name as the roster has it, {name_of[near[0]]}, or the ID {near[0]} beside {{role}} ID:.")
+                                   _name_or_id_fix(name_of[near[0]], near[0]))
             else:
                 listed = named_few([f"{name_of[e]} ({e})" for e in near], str)
                 hints[position] = (f" (the roster has {listed})",
                                    "Type the ID of the one meant beside {role} ID:, or the name as the roster has it.")
     return hints
+
+
+def _name_or_id_fix(name: str, employee_id: str) -> str:
+    """What to type for a name above a log that looks like the roster's ``name`` (``{role}``: the label's role)."""
+    return f"Type the name as the roster has it, {name}, or the ID {employee_id} beside {{role}} ID:."
 
 
 def _name_with_id(keys: pd.Series, ids_of: dict[str, list[str]]) -> dict[int, tuple[list[str], str]]:
@@ -285,7 +295,7 @@ def _label_fix(value: FormulaError) -> str:
 def _label_formula(role: str, label: Label) -> str:
     """What a label's value shows instead of a name or an ID: a formula's error, or a formula saved
     without its result (as a table's cell says it)."""
-    shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {label.value} above the {{log}}"
+    shown = f"{_label_words(role, label)} {label.value} above the {{log}}"
     if isinstance(label.value, UncalculatedFormula):
         return (f"{shown} is a formula with no result saved (the workbook was made by a program that does not "
                 "calculate formulas): open it in Excel or LibreOffice and save it")
