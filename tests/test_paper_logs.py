@@ -689,6 +689,8 @@ def test_a_name_typed_with_a_non_breaking_hyphen_or_a_dash_matches_the_roster_s_
     ("200", "200 is the employee ID of Kim Candidate", "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
     ("Kim Candidat (200)", "200 is the employee ID of Kim Candidate",
      "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
+    ("Kim Candidate (200) and Pat", "200 is the employee ID of Kim Candidate",  # more than a name and its ID
+     "Type the name as the roster has it, Kim Candidate, or label the ID Candidate ID:."),
     ("Kim Cándidate", "the roster has Kim Candidate, 200", "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),
     ("KIM.candidate@school.org", "the roster's email of Kim Candidate, 200",
      "Type the name as the roster has it, Kim Candidate, or the ID 200 beside Candidate ID:."),

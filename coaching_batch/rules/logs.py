@@ -8,7 +8,6 @@ dated after the as-of date, outside the pair's window, a repeat of an entry alre
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from functools import partial
@@ -138,7 +137,7 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
         if label.value is None:  # left unfilled: its empty cell
             resolved[src, role] = (None, "CELL-REQUIRED", _unfilled_label(role, label), _unfilled_fix(role, label))
             continue
-        shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {str(label.value).strip()!r} above the {{log}}"
+        shown = f"{_label_words(role, label)} {str(label.value).strip()!r} above the {{log}}"
         if isinstance(label.value, FormulaError):
             resolved[src, role] = (None, "CELL-TYPE", _label_formula(role, label), _label_fix(label.value))
             continue
@@ -179,9 +178,14 @@ def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> di
 _OTHER_ROLE = {"candidate": "coach", "coach": "candidate"}
 
 
+def _label_words(role: str, label: Label) -> str:
+    """A label above a log as its findings name it: `Candidate name`, `Coach ID`."""
+    return f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'}"
+
+
 def _unfilled_label(role: str, label: Label) -> str:
     """The message of a label above a log left unfilled (``{log}``: the log's kind)."""
-    return f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} above the {{log}} is empty, so the log names no {role}"
+    return f"{_label_words(role, label)} above the {{log}} is empty, so the log names no {role}"
 
 
 def _unlabelled(role: str) -> str:
@@ -227,18 +231,18 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
     typed_ids = values.parse_ids(typed).values
     for position, value, key, employee_id in zip(typed.index, typed, values.name_words(values.name_keys(typed)), typed_ids):
         if (pd.isna(employee_id) or employee_id not in name_of) and (beside := id_beside(str(value))) is not None:
-            employee_id = beside  # "Kim Candidate (200)", "Kim Candidate #200": the ID typed beside the name
+            employee_id = beside.employee_id  # "Kim Candidate (200)", "Kim Candidate #200": the ID typed beside the name
         if not pd.isna(employee_id) and employee_id in name_of:
             hints[position] = (f" ({employee_id} is the employee ID of {name_of[employee_id]})",
                                f"Type the name as the roster has it, {name_of[employee_id]}, or label the ID {{role}} ID:.")
         elif isinstance(value, str) and (email := by_email.get(value.strip().casefold())) is not None:
             hints[position] = (f" (the roster's email of {name_of[email]}, {email})",
-                               f"Type the name as the roster has it, {name_of[email]}, or the ID {email} beside {{role}} ID:.")
+                               _name_or_id_fix(name_of[email], email))
         elif isinstance(key, str) and key in by_words:
             near = by_words[key]
             if len(near) == 1:
                 hints[position] = (f" (the roster has {name_of[near[0]]}, {near[0]})",
-                                   f"Type the name as the roster has it, {name_of[near[0]]}, or the ID {near[0]} beside {{role}} ID:.")
+                                   _name_or_id_fix(name_of[near[0]], near[0]))
             else:
                 listed = named_few([f"{name_of[e]} ({e})" for e in near], str)
                 hints[position] = (f" (the roster has {listed})",
@@ -246,12 +250,9 @@ def _near_names(typed: pd.Series, roster: pd.DataFrame) -> dict[int, tuple[str, 
     return hints
 
 
-# a name key with an employee ID beside it, as people write it on a paper form: `kim lee (200)`, `kim lee #200`,
-# `kim lee - 200`, `kim lee [id 200]`, `200 kim lee` (the name: no digits, brackets or #)
-_NAME = r"(?P<name>[^\d()\[\]#]*[^\W\d_][^\d()\[\]#]*?)(?![^\W\d_])"  # ends between words
-_ID = r"[(\[]?\s*(?:id\s*:?\s*)?#?\s*(?P<id>\d+)\s*[)\]]?"
-_NAME_WITH_ID = re.compile(rf"^(?:{_NAME}[\s,;:/#-]*{_ID}|{_ID.replace('<id>', '<id_first>')}[\s,;:/-]*"
-                           rf"{_NAME.replace('<name>', '<name_after>')})$")
+def _name_or_id_fix(name: str, employee_id: str) -> str:
+    """What to type for a name above a log that looks like the roster's ``name`` (``{role}``: the label's role)."""
+    return f"Type the name as the roster has it, {name}, or the ID {employee_id} beside {{role}} ID:."
 
 
 def _name_with_id(keys: pd.Series, ids_of: dict[str, list[str]]) -> dict[int, tuple[list[str], str]]:
@@ -259,11 +260,9 @@ def _name_with_id(keys: pd.Series, ids_of: dict[str, list[str]]) -> dict[int, tu
     with an ID typed beside it (`Kim Lee (200)`, `Kim Lee #200`, `Kim Lee - 200`, `200 Kim Lee`):
     position → (the IDs of the employees of that name, the ID typed). The caller takes the employee
     only when the ID is one of theirs."""
-    parts = keys.astype("string").str.extract(_NAME_WITH_ID)
-    names = parts["name"].fillna(parts["name_after"]).str.strip(" ,;:/-")
-    typed_ids = parts["id"].fillna(parts["id_first"])
-    return {position: (ids_of[name], typed_id) for position, name, typed_id in zip(keys.index, names, typed_ids)
-            if not pd.isna(name) and name in ids_of}
+    typed = {position: id_beside(key, name_alone=True) for position, key in keys.items() if not pd.isna(key)}
+    return {position: (ids_of[beside.name], beside.employee_id) for position, beside in typed.items()
+            if beside is not None and beside.name in ids_of}
 
 
 def _disagreeing(found: list[str], typed_id: str, name_of: dict[str, str]) -> str:
@@ -296,7 +295,7 @@ def _label_fix(value: FormulaError) -> str:
 def _label_formula(role: str, label: Label) -> str:
     """What a label's value shows instead of a name or an ID: a formula's error, or a formula saved
     without its result (as a table's cell says it)."""
-    shown = f"{role.capitalize()} {'ID' if label.kind == 'id' else 'name'} {label.value} above the {{log}}"
+    shown = f"{_label_words(role, label)} {label.value} above the {{log}}"
     if isinstance(label.value, UncalculatedFormula):
         return (f"{shown} is a formula with no result saved (the workbook was made by a program that does not "
                 "calculate formulas): open it in Excel or LibreOffice and save it")

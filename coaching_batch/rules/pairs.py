@@ -9,6 +9,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -224,10 +225,10 @@ def _id_hint(employee_id: str, known) -> tuple[str, str | None]:
         # "113 402", as the ID is printed in groups on a badge or a form: the roster's ID with spaces typed in it
         return (f" (the roster has {joined}: type the ID without the spaces in it)",
                 f"Type {joined}, the roster's ID, without spaces.")
-    if (beside := id_beside(employee_id)) is not None and beside in known:
+    if (beside := id_beside(employee_id)) is not None and beside.employee_id in known:
         # "115764 (Oscar)", "ID 115764", "#115764": the roster's ID with something typed beside it
-        return (f" (the roster has {beside}: type the ID alone, with no name or note beside it)",
-                f"Type {beside}, the roster's ID, alone in the cell.")
+        return (f" (the roster has {beside.employee_id}: type the ID alone, with no name or note beside it)",
+                f"Type {beside.employee_id}, the roster's ID, alone in the cell.")
     if email := getattr(known, "emails", {}).get(employee_id.casefold()):
         # an employee's email typed for the ID
         return f" (the roster's email of employee {email}: type the ID {email})", f"Type {email}, the ID of the employee with this email."
@@ -250,14 +251,39 @@ def _id_hint(employee_id: str, known) -> tuple[str, str | None]:
     return "", None
 
 
-def id_beside(text: str) -> str | None:
-    """The one run of digits in ``text``, as an ID typed beside a name or a note (`115764 (Oscar)`,
-    `Kim Lee #200`); None when it holds none or several."""
+class IdBeside(NamedTuple):
+    """An ID typed beside a name or a note (see :func:`id_beside`)."""
+
+    employee_id: str
+    name: str | None  # the name beside it, when asked for (``name_alone``)
+
+
+def id_beside(text: str, *, name_alone: bool = False) -> IdBeside | None:
+    """An ID typed beside a name or a note; None when ``text`` holds none.
+
+    The ID is the one run of digits in ``text`` (none when it holds several), whatever is beside it
+    (`115764 (Oscar)`, `ID 115764`, `Kim Lee #200`): enough to name an employee in a hint. With
+    ``name_alone``, as a name typed with an ID is taken for an employee (see :func:`.logs.resolve_labels`),
+    ``text`` (a name key, see :func:`values.name_keys`) must be a name and the ID only, the ID at one
+    end as people write it on a paper form (`kim lee (200)`, `kim lee #200`, `kim lee - 200`, `kim lee
+    [id 200]`, `200 kim lee`), the name holding no digits, brackets or `#`; that name is given too.
+    """
     digits = _DIGITS.findall(text)
-    return digits[0] if len(digits) == 1 else None
+    if len(digits) != 1:
+        return None
+    if not name_alone:
+        return IdBeside(digits[0], None)
+    typed = _NAME_WITH_ID.fullmatch(text)
+    if typed is None:
+        return None
+    return IdBeside(digits[0], (typed["name"] or typed["name_after"]).strip(" ,;:/-"))
 
 
 _DIGITS = re.compile(r"\d+")
+# a name key with an ID beside it, as id_beside takes it with name_alone (the name ends between words)
+_NAME = r"(?P<name>[^\d()\[\]#]*[^\W\d_][^\d()\[\]#]*?)(?![^\W\d_])"
+_ID = rf"[(\[]?\s*(?:id\s*:?\s*)?#?\s*{_DIGITS.pattern}\s*[)\]]?"
+_NAME_WITH_ID = re.compile(rf"{_NAME}[\s,;:/#-]*{_ID}|{_ID}[\s,;:/-]*{_NAME.replace('<name>', '<name_after>')}")
 _SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?E\+?\d+", re.IGNORECASE)
 
 
