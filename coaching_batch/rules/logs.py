@@ -652,9 +652,7 @@ def _missing_id_findings(entries: pd.DataFrame, missing: pd.Series) -> list[Find
     blank = {role: entries[f"{role}_id"].isna() for role in _ROLE_WORDS}
     unnamed = missing & pd.concat([blank[role] & ~entries[f"{role}_column"] for role in _ROLE_WORDS], axis=1).any(axis=1)
     findings = _grouped_findings(entries, unnamed, "CELL-REQUIRED", lambda r, n: _unnamed_message(r, n))
-    columns = ["kind", "_file", "_sheet", "_row", "candidate_id", "coach_id", "id_col", "coach_col",
-               "candidate_label_cell", "coach_label_cell"]
-    for row in entries.loc[missing & ~unnamed, columns].to_dict("records"):
+    for row in entries.loc[missing & ~unnamed, list(GROUPED_FINDING_COLUMNS)].to_dict("records"):
         roles = [role for role in _ROLE_WORDS if pd.isna(row[f"{role}_id"])]
         for role in roles:
             row[f"{role}_id"] = None
@@ -758,7 +756,7 @@ def _text_or_blank(value) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-# The columns a whole log's finding reads (its message and _where).
+# The columns a whole log's finding reads (its message and _where), and an entry's missing ID's.
 GROUPED_FINDING_COLUMNS = ("kind", "_file", "_sheet", "_row", "candidate_id", "coach_id", "id_col", "coach_col",
                            "candidate_label_cell", "coach_label_cell")
 
