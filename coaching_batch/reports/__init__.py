@@ -19,6 +19,7 @@ import pickle
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
+from functools import partial
 from pathlib import Path
 
 from ..forked import end_with_parent, frozen_heap, interrupts_held
@@ -26,7 +27,7 @@ from ..model import RunResult
 from ..documents import FOLDER_WRITERS as DOCUMENT_WRITERS  # the PDFs
 from ..notices.eml import NOTICES_DIRNAME, write_notices
 from .atomic import atomic_folder, atomic_path, flush_folder, remove_temporaries
-from .exceptions import finding_key, write_exceptions
+from .exceptions import finding_key, tracked_findings, write_exceptions
 from .payments import write_payments
 from .results import write_results
 from .runjson import run_summary, write_run_json
@@ -41,6 +42,9 @@ WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
     RESULTS: write_results,
     PAYMENTS: write_payments,
 }
+# The outputs that list the run's findings with their status and age (tracked_findings): written in
+# the run's own process, they are given that list, worked out once for both.
+LISTING_FINDINGS = (RUN_JSON, EXCEPTIONS)
 # Folders of documents (certificates, notices …): each writer fills a fresh temporary folder; when
 # every file and folder is complete, the folders are put in place first, then the files.
 FOLDER_WRITERS: dict[str, Callable[[RunResult, Path], None]] = {
@@ -118,7 +122,7 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
                 sent = [writer for writer, (names, _) in zip(writers, SHARES)
                         if writer.send(names, {name: temps[name] for name in names}, data)]
             elsewhere = {name for writer in sent for name in writer.names}
-            for name, write in (WRITERS | FOLDER_WRITERS).items():
+            for name, write in _writers_here(result, elsewhere).items():
                 if name not in elsewhere:
                     write(result, temps[name])
                     written(name)
@@ -131,6 +135,18 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
                 writer.stop()
             raise
     return [out_dir / name for name in (RESULTS, PAYMENTS, EXCEPTIONS, RUN_JSON)]
+
+
+def _writers_here(result: RunResult, elsewhere: set[str]) -> dict[str, Callable[[RunResult, Path], None]]:
+    """Every output's writer, as this process runs them: those of :data:`LISTING_FINDINGS` given the
+    run's tracked findings, worked out once (after the result is sent to the writer processes, so
+    that it is neither pickled nor in their way)."""
+    here = WRITERS | FOLDER_WRITERS
+    listing = [name for name in LISTING_FINDINGS if name not in elsewhere]
+    if listing:
+        tracked = tracked_findings(result)
+        here |= {name: partial(here[name], tracked=tracked) for name in listing}
+    return here
 
 
 @contextmanager

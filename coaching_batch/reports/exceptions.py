@@ -374,10 +374,11 @@ def program_words(result: RunResult) -> dict[str, Words]:
     return {name: policy.words for name, policy in run_programs(result).items()}
 
 
-def write_exceptions(result: RunResult, path: Path) -> None:
-    """Write ``exceptions.xlsx``: a Summary sheet and the Exceptions sheet, both printable."""
+def write_exceptions(result: RunResult, path: Path, tracked: list[TrackedFinding] | None = None) -> None:
+    """Write ``exceptions.xlsx``: a Summary sheet and the Exceptions sheet, both printable; ``tracked``:
+    the run's :func:`tracked_findings`, when already worked out (run.json lists them too)."""
     words = program_words(result)
-    tracked = report_order(tracked_findings(result), words)
+    tracked = report_order(tracked_findings(result) if tracked is None else tracked, words)
     workbook = open_workbook(path)
     formats = Formats(workbook)
     title = f"Weekly exception report — {programs_title(result)}"

@@ -24,7 +24,7 @@ import pandas as pd
 from ..forked import collection_paused
 from ..model import RunResult
 from ..policy import Policy
-from .exceptions import tracked_findings
+from .exceptions import TrackedFinding, tracked_findings
 from .payments import payment_total
 from .programs import run_programs
 from .xlsx import is_missing
@@ -38,8 +38,9 @@ PAYMENT_FIELDS = ("payment_id", "coach_id", "candidate_id", "start_date", "end_d
 REASON_SEPARATOR = "; "  # how the rules join a pair's reasons into one cell
 
 
-def run_summary(result: RunResult) -> dict[str, Any]:
-    """The content of ``run.json`` as plain Python values (ready for ``json.dumps(allow_nan=False)``)."""
+def run_summary(result: RunResult, tracked: list[TrackedFinding] | None = None) -> dict[str, Any]:
+    """The content of ``run.json`` as plain Python values (ready for ``json.dumps(allow_nan=False)``);
+    ``tracked``: the run's :func:`~.exceptions.tracked_findings`, when already worked out (exceptions.xlsx lists them too)."""
     policy = result.policy
     programs = run_programs(result)
     payments = _records(result.payments, PAYMENT_FIELDS)
@@ -83,7 +84,7 @@ def run_summary(result: RunResult) -> dict[str, Any]:
                 "program": t.finding.program, "fix": t.finding.fix, "actor": t.finding.actor,
                 "status": t.status, "first_seen": t.first_seen, "age_days": t.age_days,
             }
-            for t in tracked_findings(result)
+            for t in (tracked_findings(result) if tracked is None else tracked)
         ],
         "counts": result.counts,
         "totals": {"amount_payable": payment_total(result.payments)},
@@ -98,8 +99,8 @@ def _settings(policy: Policy) -> dict[str, str]:
 
 
 @collection_paused()  # the summary is tens of thousands of small dicts and lists
-def write_run_json(result: RunResult, path: PurePath) -> None:
-    text = dumps_indented(run_summary(result)) + "\n"
+def write_run_json(result: RunResult, path: PurePath, tracked: list[TrackedFinding] | None = None) -> None:
+    text = dumps_indented(run_summary(result, tracked)) + "\n"
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
 

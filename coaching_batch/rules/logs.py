@@ -12,7 +12,6 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from functools import partial
 from string import ascii_uppercase
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -29,9 +28,6 @@ from ..validate import ID_ALONE, Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
 from .pairs import id_beside, named_few, no_assignment_text, roster_emails, unknown_ids, unknown_ids_fix
-
-if TYPE_CHECKING:
-    from pandas.api.typing import DataFrameGroupBy
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -586,12 +582,8 @@ def _earlier_year_findings(entries: pd.DataFrame, about: _PairWords) -> list[Fin
     """LOG-EARLIER-YEAR (info): a pair's entries of an earlier school year (:data:`EARLIER_YEAR`), one
     finding per sheet and pair at the first one's Date cell, saying how many, of which dates. They are
     right records a coordinator keeps, so no entry is told of, and nobody is asked to act."""
-    chosen = entries[entries["reason"] == EARLIER_YEAR]
-    if chosen.empty:
-        return []
-    rows, groups = _first_of_groups(chosen, ["_file", "_sheet", "kind", "pair"], ENTRY_FINDING_COLUMNS)
     findings = []
-    for row, (n, first, last) in zip(rows, groups["date"].agg(["size", "min", "max"]).itertuples(index=False)):
+    for row, n, first, last in _per_sheet_and_pair(entries[entries["reason"] == EARLIER_YEAR], ["pair"], ENTRY_FINDING_COLUMNS):
         dated = day_text(first) if first == last else f"{day_text(first)} to {day_text(last)}"
         what = ("entry", "a meeting") if n == 1 else ("entries", "meetings")
         findings.append(finding(
@@ -659,9 +651,7 @@ def _missing_id_findings(entries: pd.DataFrame, missing: pd.Series) -> list[Find
     blank = {role: entries[f"{role}_id"].isna() for role in _ROLE_WORDS}
     unnamed = missing & pd.concat([blank[role] & ~entries[f"{role}_column"] for role in _ROLE_WORDS], axis=1).any(axis=1)
     findings = _grouped_findings(entries, unnamed, "CELL-REQUIRED", lambda r, n: _unnamed_message(r, n))
-    columns = ["kind", "_file", "_sheet", "_row", "candidate_id", "coach_id", "id_col", "coach_col",
-               "candidate_label_cell", "coach_label_cell"]
-    for row in entries.loc[missing & ~unnamed, columns].to_dict("records"):
+    for row in entries.loc[missing & ~unnamed, list(GROUPED_FINDING_COLUMNS)].to_dict("records"):
         roles = [role for role in _ROLE_WORDS if pd.isna(row[f"{role}_id"])]
         for role in roles:
             row[f"{role}_id"] = None
@@ -765,7 +755,7 @@ def _text_or_blank(value) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-# The columns a whole log's finding reads (its message and _where).
+# The columns a whole log's finding reads (its message and _where), and an entry's missing ID's.
 GROUPED_FINDING_COLUMNS = ("kind", "_file", "_sheet", "_row", "candidate_id", "coach_id", "id_col", "coach_col",
                            "candidate_label_cell", "coach_label_cell")
 
@@ -774,18 +764,10 @@ def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message
                       known: set[str] | None = None, fix=None) -> list[Finding]:
     """One finding per sheet and pair, at the first entry, for problems that affect a whole log; with
     ``known`` (the roster's IDs), at the label of the first ID it lacks when the IDs are named above;
-    ``fix``, the first entry → its fix (None: the catalogue's).
-
-    The first entries and the counts are taken for all groups at once: a pasted log can hold tens of
-    thousands of IDs the roster lacks, a group each."""
+    ``fix``, the first entry → its fix (None: the catalogue's)."""
     findings = []
-    chosen = entries[mask]
-    if chosen.empty:
-        return findings
-    chosen = chosen.fillna({"candidate_id": "", "coach_id": ""})
-    firsts, groups = _first_of_groups(chosen, ["_file", "_sheet", "kind", "candidate_id", "coach_id"],
-                                      GROUPED_FINDING_COLUMNS)
-    for first, size in zip(firsts, groups.size().to_numpy()):
+    chosen = entries[mask].fillna({"candidate_id": "", "coach_id": ""})
+    for first, size, _, _ in _per_sheet_and_pair(chosen, ["candidate_id", "coach_id"], GROUPED_FINDING_COLUMNS):
         first["candidate_id"] = first["candidate_id"] or None
         first["coach_id"] = first["coach_id"] or None
         role = None if known is None else "candidate" if first["candidate_id"] not in known else "coach"
@@ -793,12 +775,20 @@ def _grouped_findings(entries: pd.DataFrame, mask: pd.Series, rule: str, message
     return findings
 
 
-def _first_of_groups(chosen: pd.DataFrame, keys: list[str],
-                     columns: Sequence[str]) -> tuple[list[dict], DataFrameGroupBy]:
-    """``chosen`` entries grouped by ``keys`` (a sheet and pair): the first entry of each group (a dict
-    of those of ``columns`` the entries have), and the groups, both in order of their first entries."""
+def _per_sheet_and_pair(chosen: pd.DataFrame, pair: list[str],
+                        columns: Sequence[str]) -> list[tuple[dict, int, pd.Timestamp, pd.Timestamp]]:
+    """``chosen`` entries, one group per sheet and pair (``pair``: the columns that tell pairs apart),
+    in order of their first entries: each group's first entry (a dict of those of ``columns`` the
+    entries have), how many entries it has, and their first and last dates.
+
+    Taken for all groups at once: a pasted log can hold tens of thousands of IDs the roster lacks, a
+    group each."""
+    if chosen.empty:
+        return []
+    keys = ["_file", "_sheet", "kind", *pair]
     firsts = chosen.loc[~chosen.duplicated(keys), [c for c in columns if c in chosen.columns]].to_dict("records")
-    return firsts, chosen.groupby(keys, sort=False, dropna=False, observed=True)
+    dates = chosen.groupby(keys, sort=False, dropna=False, observed=True)["date"].agg(["size", "min", "max"])
+    return list(zip(firsts, dates["size"].tolist(), dates["min"], dates["max"]))
 
 
 def _repeated_places(entries: pd.DataFrame, repeats: np.ndarray, repeated: np.ndarray) -> dict[int, str]:
