@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ from ..policy import Policy, Programs, Words, capital
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
-from .judgement import Context, Judgement
+from .judgement import Context, Judgement, latest_meetings
 from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, id_hint, named_few, no_assignment_text,
                     pair_finding, payment_id, programs_by_pair, roster_emails, unknown_id, unknown_ids, unknown_ids_fix)
 from .payment import stipend
@@ -124,10 +124,11 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     judgement = Judgement()
     used: dict[str, Policy] = {}
     judged = pairs[pairs["known_program"] & pairs["judged"]]
+    every_latest_meeting = cache(partial(latest_meetings, entries))  # for every program that asks, once
     for name, group in judged.groupby("program", sort=False):
         policy = programs[name]
         context = Context(tables=tables, entries=entries, counted=counted, as_of=as_of, policy=policy,
-                          last_coach_contact=last_contact)
+                          last_coach_contact=last_contact, every_latest_meeting=every_latest_meeting)
         for section, judge in FAMILIES.items():
             section_settings = policy.section(section)
             if section_settings is not None:
