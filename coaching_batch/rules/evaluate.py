@@ -539,11 +539,13 @@ def _coaches(pairs: pd.DataFrame, tables: Tables, judgement: Judgement, programs
     coaches = roster.index.intersection(judged["coach_id"].dropna().unique())  # not the whole roster
     people = roster.loc[coaches, ["name", "grade", "hire_date", "pgs_status", "coach_training_date"]].to_dict("index")
     received = recs.to_dict("index")
+    judged_pair = judged["judged"].to_numpy(dtype=bool)
     rows = []
     for (program, coach_id), positions in sorted(judged.groupby(["program", "coach_id"], sort=True).indices.items()):
         policy = programs[program]
-        indexes = judged.index[sorted(positions)]
-        by_pair = {i: [r.split(": ", 1)[-1] for r in judgement.coach.get(i, [])] for i in indexes if judged.at[i, "judged"]}
+        positions = sorted(positions)
+        by_pair = {i: [r.split(": ", 1)[-1] for r in judgement.coach.get(i, [])]
+                   for i, judged_here in zip(judged.index[positions], judged_pair[positions]) if judged_here}
         unqualified = sum(1 for reasons in by_pair.values() if reasons)
         person = people.get(coach_id)
         rules = policy.section("coach")
