@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ from ..policy import Policy, Programs, Words, capital
 from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
-from .judgement import Context, Judgement
+from .judgement import Context, Judgement, latest_meetings
 from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, id_hint, named_few, no_assignment_text,
                     pair_finding, payment_id, programs_by_pair, roster_emails, unknown_id, unknown_ids, unknown_ids_fix)
 from .payment import stipend
@@ -124,10 +124,11 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     judgement = Judgement()
     used: dict[str, Policy] = {}
     judged = pairs[pairs["known_program"] & pairs["judged"]]
+    every_latest_meeting = cache(partial(latest_meetings, entries))  # for every program that asks, once
     for name, group in judged.groupby("program", sort=False):
         policy = programs[name]
         context = Context(tables=tables, entries=entries, counted=counted, as_of=as_of, policy=policy,
-                          last_coach_contact=last_contact)
+                          last_coach_contact=last_contact, every_latest_meeting=every_latest_meeting)
         for section, judge in FAMILIES.items():
             section_settings = policy.section(section)
             if section_settings is not None:
@@ -538,11 +539,13 @@ def _coaches(pairs: pd.DataFrame, tables: Tables, judgement: Judgement, programs
     coaches = roster.index.intersection(judged["coach_id"].dropna().unique())  # not the whole roster
     people = roster.loc[coaches, ["name", "grade", "hire_date", "pgs_status", "coach_training_date"]].to_dict("index")
     received = recs.to_dict("index")
+    judged_pair = judged["judged"].to_numpy(dtype=bool)
     rows = []
     for (program, coach_id), positions in sorted(judged.groupby(["program", "coach_id"], sort=True).indices.items()):
         policy = programs[program]
-        indexes = judged.index[sorted(positions)]
-        by_pair = {i: [r.split(": ", 1)[-1] for r in judgement.coach.get(i, [])] for i in indexes if judged.at[i, "judged"]}
+        positions = sorted(positions)
+        by_pair = {i: [r.split(": ", 1)[-1] for r in judgement.coach.get(i, [])]
+                   for i, judged_here in zip(judged.index[positions], judged_pair[positions]) if judged_here}
         unqualified = sum(1 for reasons in by_pair.values() if reasons)
         person = people.get(coach_id)
         rules = policy.section("coach")

@@ -8,7 +8,7 @@ returns a :class:`Judgement`: its findings, and what it blocks on which pair.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,14 +30,21 @@ class Context:
     as_of: pd.Timestamp
     policy: Policy
     last_coach_contact: pd.Series  # each pair's latest coach-log entry on or before as-of (by pair number)
+    # every pair's latest meeting (see :func:`latest_meetings`), worked out once a run when a family first asks
+    every_latest_meeting: Callable[[], pd.Series]
 
     def latest_meetings(self, pairs: pd.DataFrame) -> pd.Series:
-        """Each of these pairs' latest coach-log meeting up to as-of (by pair number; none, none listed):
-        counted, or held outside the pair's window (a meeting still, though not for its hours). An
-        entry without a valid duration, a repeat or one dated after as-of is no meeting."""
-        entries = self.entries
-        held = (entries["kind"] == "coach_log") & entries["pair"].isin(pairs.index) & entries["reason"].isin(HELD)
-        return entries.loc[held, ["pair", "date"]].groupby("pair")["date"].max()
+        """Each of these pairs' latest coach-log meeting up to as-of (by pair number; none, none listed)."""
+        latest = self.every_latest_meeting()
+        return latest[latest.index.isin(pairs.index)]
+
+
+def latest_meetings(entries: pd.DataFrame) -> pd.Series:
+    """Each pair's latest coach-log meeting up to as-of (by pair number; a pair with none is not listed):
+    counted, or held outside the pair's window (a meeting still, though not for its hours). An entry
+    without a valid duration, a repeat or one dated after as-of is no meeting."""
+    held = (entries["kind"] == "coach_log") & (entries["pair"] >= 0) & entries["reason"].isin(HELD)
+    return entries.loc[held, ["pair", "date"]].groupby("pair")["date"].max()
 
 
 @dataclass

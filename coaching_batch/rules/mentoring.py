@@ -78,22 +78,25 @@ def judge_mentor(pairs: pd.DataFrame, rules: MentorEligibility, context: Context
     supervisor_of = roster["supervisor_id"]
     employed = f"employed at least {years_text(rules.min_years_employed)}"
     in_position = f"at least {years_text(rules.min_years_in_position)} in the current position"
-    for i, pair in zip(pairs.index, pairs[["candidate_id", "coach_id", "program", "qualify_on", "_file", "_sheet"]].to_dict("records")):
+    records = pairs[["candidate_id", "coach_id", "program", "qualify_on", "_file", "_sheet"]].to_dict("records")
+    # each pair's mentor's dates taken in step with the pairs, not looked up pair by pair
+    dates = zip(mentor["hire_date"], mentor["position_start_date"], employed_from, in_position_from)
+    for i, pair, (hired, since, employed_by, in_position_by) in zip(pairs.index, records, dates):
         if pair["coach_id"] not in roster.index:
             continue  # ID-UNKNOWN says so
-        when, hired, since = pair["qualify_on"], mentor.at[i, "hire_date"], mentor.at[i, "position_start_date"]
+        when = pair["qualify_on"]
         reasons = []  # (reason, fix): each reason's own fix, with the policy's number
         if rules.min_years_employed:
             if pd.isna(hired):
                 reasons.append(("hire date not recorded in the roster", _record_fix(words, "Hire Date", employed)))
-            elif employed_from[i] > when:
+            elif employed_by > when:
                 reasons.append((f"employed since {day_text(hired)}, less than {years_text(rules.min_years_employed)} before {day_text(when)}",
                                 _too_soon_fix(words, employed, "Hire Date")))
         if rules.min_years_in_position:
             if pd.isna(since):
                 reasons.append(("position start date not recorded in the roster",
                                 _record_fix(words, "Position Start Date", in_position)))
-            elif in_position_from[i] > when:
+            elif in_position_by > when:
                 reasons.append((f"in the current position since {day_text(since)}, less than "
                                 f"{years_text(rules.min_years_in_position)} before {day_text(when)}",
                                 _too_soon_fix(words, in_position, "Position Start Date")))
