@@ -350,38 +350,7 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
     try:
         schema_for(table, day_first=day_first, readable=readable).validate(text, lazy=True)
     except SchemaErrors as errors:
-        cases = errors.failure_cases
-        cases = cases[cases["index"].notna() & cases["column"].isin([c.name for c in table.columns])]
-        for case in cases.itertuples(index=False):
-            row = int(case.index)
-            column = table.column(case.column)
-            check = str(case.check)
-            if check == "not_nullable":
-                rule = "CELL-REQUIRED"
-            elif check == "field_uniqueness":
-                rule = "ID-DUPLICATE"
-            elif check in ("CELL-TYPE", "CELL-ENUM"):
-                rule = check
-            else:
-                rule = "CELL-TYPE"
-            raw = frame.at[row, column.name]
-            if rule == "CELL-ENUM" and isinstance(raw, FormulaError):
-                rule = "CELL-TYPE"  # not a wrong choice: the cell shows an error, not a value
-            source = sources_view.sources[int(frame.at[row, "_src"])]
-            cell = f"{_letter(source, column.name)}{int(frame.at[row, '_row'])}"
-            findings.append(
-                finding(
-                    rule,
-                    _message(rule, table, column, raw if rule != "ID-DUPLICATE" else text.at[row, column.name],
-                             day_first=day_first),
-                    file=source.file,
-                    sheet=source.sheet,
-                    cell=cell,
-                    fix=_fix(rule, column, raw, day_first=day_first),
-                    **_ids(table, text, row),
-                )
-            )
-            bad_rows.setdefault(row, f"{source.file}, {source.sheet}, {cell}")
+        findings, bad_rows = _cell_findings(errors.failure_cases, frame, text, table, sources_view, day_first=day_first)
     keep = np.ones(len(frame), dtype=bool)
     if bad_rows:
         keep[frame.index.get_indexer(sorted(bad_rows))] = False
@@ -406,6 +375,58 @@ def validate_table(frame: pd.DataFrame, table: Table, sources_view: Tables, *, d
         kept = set(typed[keys[0]]) if len(keys) == 1 else set(zip(*(typed[key] for key in keys)))
         set_aside = {value: where for value, where in set_aside.items() if value not in kept}
     return typed, findings, set_aside, _rows_left_out(frame, table, parsed, text, ~keep)
+
+
+def _cell_findings(cases: pd.DataFrame, frame: pd.DataFrame, text: pd.DataFrame, table: Table, view: Tables, *,
+                   day_first: bool) -> tuple[list[Finding], dict[int, str]]:
+    """A finding for each failing cell of pandera's ``cases``, and each bad row → where its first bad cell is.
+
+    A message and a fix are worked out once for each distinct value of a column, not once for each
+    cell (a log of 200,000 rows of one unreadable date said the same thing 200,000 times, each time
+    looking again for why), and the cells' values, places and IDs are taken column by column.
+    """
+    cases = cases[cases["index"].notna() & cases["column"].isin([c.name for c in table.columns])]
+    labels = cases["index"].to_numpy().astype(np.int64)
+    positions = frame.index.get_indexer(labels)
+    sources, rows = frame["_src"].to_numpy()[positions], frame["_row"].to_numpy()[positions]
+    ids = {}  # candidate_id / coach_id → the ID on each failing cell's row, None where blank
+    for role in ("candidate_id", "coach_id"):
+        if role in text.columns:
+            named = text[role].to_numpy(dtype=object)[positions]
+            ids[role] = [None if blank else str(value).removesuffix(".0") for value, blank in zip(named, pd.isna(named))]
+    raw = {name: frame[name].to_numpy(dtype=object) for name in set(cases["column"])}
+    described: dict[tuple, tuple[str, str | None]] = {}  # (rule, column, the value and the value shown) → (message, fix)
+    letters: dict[tuple[int, str], str] = {}  # (sheet, column) → its letter
+    findings: list[Finding] = []
+    bad_rows: dict[int, str] = {}
+    for k, (name, check) in enumerate(zip(cases["column"].to_numpy(), cases["check"].astype(str).to_numpy())):
+        column = table.column(name)
+        rule = _CHECK_RULES.get(check, check if check in ("CELL-TYPE", "CELL-ENUM") else "CELL-TYPE")
+        value = raw[name][positions[k]]
+        if rule == "CELL-ENUM" and isinstance(value, FormulaError):
+            rule = "CELL-TYPE"  # not a wrong choice: the cell shows an error, not a value
+        shown = value if rule != "ID-DUPLICATE" else text[name].iat[positions[k]]
+        alike = type(value) in _SAME_WHEN_EQUAL and type(shown) in _SAME_WHEN_EQUAL
+        key = (rule, name, type(value), value, type(shown), shown) if alike else None
+        if key is None or (said := described.get(key)) is None:
+            said = (_message(rule, table, column, shown, day_first=day_first), _fix(rule, column, value, day_first=day_first))
+            if key is not None:
+                described[key] = said
+        src = int(sources[k])
+        source = view.sources[src]
+        if (letter := letters.get((src, name))) is None:
+            letter = letters[src, name] = _letter(source, name)
+        cell = f"{letter}{int(rows[k])}"
+        findings.append(finding(rule, said[0], file=source.file, sheet=source.sheet, cell=cell, fix=said[1],
+                                **{role: found[k] for role, found in ids.items() if found[k] is not None}))
+        bad_rows.setdefault(int(labels[k]), f"{source.file}, {source.sheet}, {cell}")
+    return findings, bad_rows
+
+
+# pandera's check → the rule of a cell failing it (the type and choice checks are named by their rule)
+_CHECK_RULES = {"not_nullable": "CELL-REQUIRED", "field_uniqueness": "ID-DUPLICATE"}
+# the types of cell value two of which, when equal, are said alike: a message or fix once per distinct value
+_SAME_WHEN_EQUAL = (str, int, float, bool)
 
 
 def _rows_left_out(frame: pd.DataFrame, table: Table, parsed: dict[str, values.Parsed], text: pd.DataFrame,
@@ -449,14 +470,6 @@ def _as_read(text: pd.Series, parsed: values.Parsed) -> pd.Series:
     stays as typed, for its own finding."""
     read = parsed.values.astype(object)
     return read.where(read.notna(), text)
-
-
-def _ids(table: Table, text: pd.DataFrame, row: int) -> dict[str, str]:
-    ids = {}
-    for key in ("candidate_id", "coach_id"):
-        if key in text.columns and pd.notna(text.at[row, key]):
-            ids[key] = str(text.at[row, key]).removesuffix(".0")
-    return ids
 
 
 def validate(sheets_by_table: dict[str, list[tuple[str, RawSheet]]], *, day_first: bool = False,

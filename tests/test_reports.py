@@ -675,8 +675,12 @@ def test_run_json_values_give_dates_as_iso_text_and_missing_ones_as_null():
     assert runjson.jsonable(values) == [None, None, "2026-01-02", "2026-01-02T10:30:00", "2026-01-03", "2026-01-04",
                                         "2026-01-05", "error", 3, None, None, {"hours": 1.5, "none": None}]
 
-def test_run_json_text_is_what_the_standard_library_writes(policy):
-    summary = run_summary(make_result(policy))
+def test_run_json_text_is_what_the_standard_library_writes(policy, tmp_path):
+    result = make_result(policy)
+    runjson.write_run_json(result, tmp_path / "run.json")  # written piece by piece
+    assert (tmp_path / "run.json").read_text(encoding="utf-8") == json.dumps(
+        run_summary(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    summary = run_summary(result)
     summary["nested"] = {"empty": {}, "none": [], "mixed": [1, 2.5, True, None, "ü \"q\"\n", {"a": [{}]}]}
     assert runjson.dumps_indented(summary) == json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
     with pytest.raises(ValueError):

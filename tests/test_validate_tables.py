@@ -585,6 +585,29 @@ def test_a_bad_cells_fix_says_what_to_type_instead_and_names_the_choice_a_typo_l
     assert typed["coach_log"].empty and typed["feedback"].empty and typed["assignments"].empty  # nothing guessed
 
 
+def test_many_cells_sharing_a_few_bad_values_are_each_told_what_one_such_cell_alone_is_told(tmp_path):
+    """What a bad cell is told is worked out once per distinct value of its column: each cell still gets
+    its own value's message and suggestion (TRUE and 1 in a choice column are not one value), and its
+    own row's IDs and place."""
+    header = ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"]
+    kinds = [("3/5/2026 (make-up)", "In Peson", 1), ("Friday 3/5/2026", "Emial", "1.5?"),
+             (dt.date(2026, 3, 2), True, 1), (60, 1, "1,500")]
+    rows = [[str(300001 + k), COACH, *kinds[k % len(kinds)], ""] for k in range(12)]
+
+    _, findings = read_and_validate(tmp_path, {"log.xlsx": {"Log": [header, *rows]}})
+
+    said = {(f.cell, f.candidate_id): (f.rule, f.message, f.fix) for f in findings}
+    assert len(said) == len(findings) == 27
+    for k, row in enumerate(rows[: len(kinds)]):
+        _, alone = read_and_validate(tmp_path, {f"alone {k}.xlsx": {"Log": [header, row]}})
+        for f in alone:
+            for repeat in range(k, len(rows), len(kinds)):  # the same values, three rows apart
+                assert said[(f"{f.cell[0]}{repeat + 2}", str(300001 + repeat))] == (f.rule, f.message, f.fix)
+    assert said[("D4", "300003")][1] == "Type of Contact 'True' is not one of: In Person, Phone, Email"
+    assert said[("D5", "300004")][1] == "Type of Contact '1' is not one of: In Person, Phone, Email"
+    assert said[("D7", "300006")][2].endswith("'Emial' looks like Email: if that is what was meant, type Email.")
+
+
 def test_a_grade_typed_with_its_word_is_told_the_number_to_type(tmp_path):
     rows = roster_rows([{"employee_id": "100", "name": "Grace Kim", "grade": "Grade 22"},
                         {"employee_id": "101", "name": "Ann Lee", "grade": "22-23"}], columns=["employee_id", "name", "grade"])

@@ -100,9 +100,12 @@ def _settings(policy: Policy) -> dict[str, str]:
 
 @collection_paused()  # the summary is tens of thousands of small dicts and lists
 def write_run_json(result: RunResult, path: PurePath, tracked: list[TrackedFinding] | None = None) -> None:
-    text = dumps_indented(run_summary(result, tracked)) + "\n"
+    """Write ``run.json`` as :func:`dumps_indented` gives it, piece by piece: the whole text of a run
+    with 200,000 findings is 130 MB, held twice over (its pieces and their join) while written."""
+    summary = run_summary(result, tracked)
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+        _dump(summary, "\n", "  ", handle.write)
+        handle.write("\n")
 
 
 _JSON_AS_IS = frozenset({str, int, bool, type(None)})  # values that jsonable returns as they are
