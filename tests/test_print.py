@@ -218,6 +218,20 @@ def test_progress_sheet_charts_hours_against_minimums_and_days_left(several):
     assert any("Not charted" in n and "District Tiered Coaching" in n for n in notes)  # its pair is not active
 
 
+def test_a_chart_of_pairs_on_a_further_progress_data_sheet_draws_from_that_sheet(tmp_path, policy, monkeypatch):
+    """Progress Data longer than a sheet (lowered here to the header and one pair) goes on on
+    'Progress Data (2)': the mentoring program's chart draws its one pair from there, not from a row
+    past the first sheet's end."""
+    monkeypatch.setattr(settings, "MAX_OUTPUT_SHEET_ROWS", 2)
+    write_outputs(programs_result(policy), tmp_path)
+    parts = chart_parts(tmp_path / "results.xlsx")
+    assert "'Progress Data'!$H$2" in parts["xl/charts/chart2.xml"]  # ITSS's pair, on the first sheet
+    mentoring = parts["xl/charts/chart3.xml"]
+    assert "'Progress Data (2)'!$H$2" in mentoring and "'Progress Data'!" not in mentoring
+    data = openpyxl.load_workbook(tmp_path / "results.xlsx")["Progress Data (2)"]
+    assert [data["A2"].value, data["C2"].value] == [MENTORING, "3002"]
+
+
 def test_every_chart_ends_a_column_before_the_progress_print_area_does(several):
     """LibreOffice draws columns narrower than Excel: a chart that reaches the print area's last
     column spilled its right edge onto pages of their own. A column to spare prints it whole."""

@@ -17,7 +17,7 @@ from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
     COUNT, DATE, DEFAULT_ROW_POINTS, HOURS, INTEGER, LONG_TEXT, MONEY, TEXT, YES_NO, Column, Formats, TableSheet,
-    continued_note, make_printable, open_workbook, rows_per_page, set_header_height, table_sheets,
+    continued_note, make_printable, open_workbook, rows_per_page, set_header_height, table_row, table_sheets,
     write_cell, write_header, write_table, write_wrapped, wrapped_lines,
 )
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
@@ -378,7 +378,8 @@ def _write_progress(workbook, sheet, formats: Formats, result: RunResult, frame:
         for page, start in enumerate(pages):
             if page:
                 breaks.append(row)
-            count = min(CHART_PAIRS, block.count - start)
+            # a chart's rows on one data sheet: a page starting near the end of one charts the pairs up to it
+            count = min(CHART_PAIRS, block.count - start, table_row(PROGRESS_DATA, block.first + start)[2])
             first = block.first + start + 1  # the data sheet's row (0-based; row 0 is its header)
             span = f"pairs {start + 1}–{start + count} of {block.count}" if block.count > count else (
                 f"{block.count} active pair" + ("s" if block.count != 1 else ""))
@@ -413,8 +414,10 @@ def _block_note(block: ProgressBlock) -> list[str]:
 
 
 def _data_range(key: str, first: int, count: int) -> list:
+    """The cells of column ``key`` of the data's rows ``first`` (1-based) on, on the data sheet holding them."""
     col = next(i for i, c in enumerate(PROGRESS_COLUMNS) if c.key == key)
-    return [PROGRESS_DATA, first, col, first + count - 1, col]
+    sheet, row, _ = table_row(PROGRESS_DATA, first - 1)
+    return [sheet, row, col, row + count - 1, col]
 
 
 def _hours_chart(workbook, block: ProgressBlock, first: int, count: int, span: str):

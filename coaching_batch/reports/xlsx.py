@@ -386,6 +386,14 @@ def table_sheets(sheet_name: str, rows: int) -> list[TableSheet]:
             for number, first in enumerate(starts, start=1)]
 
 
+def table_row(sheet_name: str, row: int) -> tuple[str, int, int]:
+    """Where row ``row`` (0-based) of a table written by :func:`write_table` is: the name of its sheet, its
+    row there (0-based, under the header row 0), and how many of the sheet's rows are left from it on."""
+    per_sheet = settings.MAX_OUTPUT_SHEET_ROWS - 1
+    number, offset = divmod(row, per_sheet)
+    return _numbered(sheet_name, number + 1), offset + 1, per_sheet - offset
+
+
 def _numbered(sheet_name: str, number: int) -> str:
     """The name of a table's ``number``th sheet: "Exceptions", "Exceptions (2)", …"""
     return sheet_name if number == 1 else f"{sheet_name} ({number})"
