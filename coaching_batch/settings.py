@@ -39,6 +39,10 @@ MAX_INFLATED_BYTES = 256 * 1024 * 1024
 LONG_SHEET_LIST_BYTES = 64 * 1024
 MAX_SHEET_ROWS = 1_048_576  # Excel's own limits
 MAX_SHEET_COLUMNS = 16_384
+# an output's table (the Exceptions sheet of a run of a million findings) takes at most this many rows of a sheet,
+# its header row included; its further rows continue on sheets of their own, "Exceptions (2)", "Exceptions (3)", …
+# each a table with the same header (a table past Excel's last row could not be written at all)
+MAX_OUTPUT_SHEET_ROWS = MAX_SHEET_ROWS
 # the cells a workbook's sheets may declare, all together: the reader holds a sheet as a grid of Python
 # objects (about 100 bytes a cell) and two workers read at once, so this keeps a run within 1 GiB
 MAX_DECLARED_CELLS = 5_000_000

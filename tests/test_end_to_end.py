@@ -608,6 +608,44 @@ def test_an_ods_declaring_millions_of_rows_is_unreadable_and_the_run_goes_on(tmp
     assert result["pairs"][0]["coach_contact_hours"] == 2.0
 
 
+def test_findings_past_a_sheets_last_row_continue_on_sheets_of_their_own_each_a_printable_table(tmp_path, monkeypatch):
+    """More findings than an Excel sheet holds (a log of a million bad rows): the Exceptions table of
+    results.xlsx and of exceptions.xlsx goes on on sheets 'Exceptions (2)', … right after it, each a table
+    with the same header set up for printing, the Summary saying so; no finding is lost. A sheet is
+    lowered here to 5 rows (the header and 4 findings)."""
+    monkeypatch.setattr(settings, "MAX_OUTPUT_SHEET_ROWS", 5)
+    inbox = small_inbox(tmp_path)
+    write_workbook(inbox / "log.xlsx", {"Log": coach_log_rows([
+        {"candidate_id": "200", "coach_id": "100", "date": f"31/{day}/2026", "contact_type": "Phone", "duration": 1}
+        for day in range(13, 23)])})
+    out = tmp_path / "out"
+    completed = run_command("run", str(inbox), "--as-of", "2026-03-01", "--out", str(out))
+    assert completed.returncode == 0, completed.stderr
+    exceptions = json.loads((out / "run.json").read_text())["exceptions"]
+    sheets = ["Exceptions"] + [f"Exceptions ({n})" for n in range(2, (len(exceptions) + 3) // 4 + 1)]
+    assert len(exceptions) > 8 and len(sheets) >= 3
+    for name, first in (("results.xlsx", "Hours by Month"), ("exceptions.xlsx", "Summary")):
+        book = openpyxl.load_workbook(out / name)
+        assert book.sheetnames[book.sheetnames.index(first) + 1:][:len(sheets)] == sheets, name
+        held = []
+        for number, title in enumerate(sheets, start=1):
+            sheet = book[title]
+            [table] = sheet.tables.values()
+            assert table.name == ("Exceptions" if number == 1 else f"Exceptions{number}")
+            assert [c.value for c in sheet[1]] == [c.value for c in book["Exceptions"][1]]
+            assert sheet.print_title_rows == "$1:$1" and "&A" in sheet.oddHeader.left.text
+            held += [row for row in sheet.iter_rows(min_row=2, values_only=True) if any(row)]
+            assert len(held) == min(4 * number, len(exceptions)), (name, title)
+        rule = [c.value for c in book["Exceptions"][1]].index("Rule")
+        assert sorted(row[rule] for row in held) == sorted(f["rule"] for f in exceptions), name
+        summary = "\n".join(str(c) for row in book["Summary"].iter_rows(values_only=True) for c in row if c)
+        assert (f"{len(exceptions)} rows, more than one Excel sheet holds: the first 4 on sheet 'Exceptions', "
+                f"the rest on 'Exceptions (2)' to '{sheets[-1]}'") in summary, name
+    at_risk = openpyxl.load_workbook(out / "results.xlsx")["Pairs"].conditional_formatting
+    formula = next(r.formula[0] for cf in at_risk for r in cf.rules if "COUNTIFS" in r.formula[0])
+    assert all(f"'{title}'!" in formula or f"{title}!" in formula for title in sheets)  # amber looks up every sheet
+
+
 def test_an_inbox_without_roster_or_assignments_reports_table_missing(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

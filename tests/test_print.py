@@ -11,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from coaching_batch import settings
 from coaching_batch.model import CERTIFICATE_COLUMNS, COACH_COLUMNS, PAIR_COLUMNS, PAYMENT_COLUMNS
 from coaching_batch.reports import write_outputs
 from coaching_batch.reports.ledger_export import write_ledger_payments
@@ -113,18 +114,36 @@ def test_payments_with_long_wrapped_names_are_paged_by_the_rows_their_lines_take
         assert end - first <= 41 and lines <= 41  # 40 payments and the total, in rows of one line
 
 
-def test_the_ledger_export_prints_like_the_payment_sheet(tmp_path):
-    """16 columns printed over four portrait pages with no page header, no page numbers, and the
-    Program touching the Issued On date before it: now one landscape page wide, the header row on
-    every page, what the export holds in the page header."""
+def _exported_payment_and_its_void(path) -> None:
+    """``ledger export`` of one payment issued and one voided, filtered from 2026-11-01 to coach 103518."""
     recorded = pd.DataFrame([{
         "payment_id": "PAY-22E523E7F1E0", "status": status, "issued_on": "2026-11-20", "program": "itss-coaching",
         "coach_id": "103518", "coach_name": "Priya Natarajan", "candidate_id": "114518", "candidate_name": "Daniel Cho",
         "start_date": "2026-04-06", "end_date": "2026-09-25", "coach_contact_hours": 12.0, "candidate_hours": 40.0,
         "amount": 300.0, "run_id": 1, "voided_on": voided_on, "void_reason": reason,
     } for status, voided_on, reason in (("issued", None, None), ("voided", "2026-11-25", "returned by the bank"))])
-    write_ledger_payments(recorded, tmp_path / "export.xlsx", since=pd.Timestamp("2026-11-01").date(), coach_id="103518",
+    write_ledger_payments(recorded, path, since=pd.Timestamp("2026-11-01").date(), coach_id="103518",
                           as_of=pd.Timestamp("2026-12-03").date())
+
+
+def test_a_ledger_export_longer_than_a_sheet_goes_on_on_a_printed_sheet_of_its_own(tmp_path, monkeypatch):
+    """A sheet lowered here to the header and one payment: the voided one goes on on 'Payments (2)'."""
+    monkeypatch.setattr(settings, "MAX_OUTPUT_SHEET_ROWS", 2)
+    _exported_payment_and_its_void(tmp_path / "export.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "export.xlsx")
+    assert book.sheetnames == ["Payments", "Payments (2)"]
+    rows = [row for sheet in book for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [row[1] for row in rows] == ["Issued", "Voided"]
+    second = book["Payments (2)"]
+    assert list(second.tables) == ["Payments2"] and [c.value for c in second[1]] == [c.value for c in book["Payments"][1]]
+    assert second.print_title_rows == "$1:$1" and "coach 103518" in second.oddHeader.left.text
+
+
+def test_the_ledger_export_prints_like_the_payment_sheet(tmp_path):
+    """16 columns printed over four portrait pages with no page header, no page numbers, and the
+    Program touching the Issued On date before it: now one landscape page wide, the header row on
+    every page, what the export holds in the page header."""
+    _exported_payment_and_its_void(tmp_path / "export.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "export.xlsx")["Payments"]
     assert sheet.print_area.endswith("$A$1:$P$3") and sheet.print_title_rows == "$1:$1"
     assert sheet.page_setup.orientation == "landscape"
@@ -198,6 +217,20 @@ def test_progress_sheet_charts_hours_against_minimums_and_days_left(several):
     ]
     notes = [c for row in book["Progress"].iter_rows(values_only=True) for c in row if c]
     assert any("Not charted" in n and "District Tiered Coaching" in n for n in notes)  # its pair is not active
+
+
+def test_a_chart_of_pairs_on_a_further_progress_data_sheet_draws_from_that_sheet(tmp_path, policy, monkeypatch):
+    """Progress Data longer than a sheet (lowered here to the header and one pair) goes on on
+    'Progress Data (2)': the mentoring program's chart draws its one pair from there, not from a row
+    past the first sheet's end."""
+    monkeypatch.setattr(settings, "MAX_OUTPUT_SHEET_ROWS", 2)
+    write_outputs(programs_result(policy), tmp_path)
+    parts = chart_parts(tmp_path / "results.xlsx")
+    assert "'Progress Data'!$H$2" in parts["xl/charts/chart2.xml"]  # ITSS's pair, on the first sheet
+    mentoring = parts["xl/charts/chart3.xml"]
+    assert "'Progress Data (2)'!$H$2" in mentoring and "'Progress Data'!" not in mentoring
+    data = openpyxl.load_workbook(tmp_path / "results.xlsx")["Progress Data (2)"]
+    assert [data["A2"].value, data["C2"].value] == [MENTORING, "3002"]
 
 
 def test_every_chart_ends_a_column_before_the_progress_print_area_does(several):

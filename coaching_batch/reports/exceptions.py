@@ -23,8 +23,8 @@ from ..model import RunResult
 from ..policy import Words, capital
 from .programs import programs_title, run_programs
 from .xlsx import (
-    COUNT, DATE, INTEGER, LONG_TEXT, Column, Formats, make_printable, open_workbook, write_cell, write_header,
-    write_table, write_wrapped,
+    COUNT, DATE, INTEGER, LONG_TEXT, Column, Formats, continued_note, make_printable, open_workbook, write_cell,
+    write_header, write_table, write_wrapped,
 )
 
 ACTOR_ORDER = ("coordinator", "coach", "candidate", "supervisor")
@@ -387,13 +387,14 @@ def write_exceptions(result: RunResult, path: Path, tracked: list[TrackedFinding
     _write_summary(summary, formats, result, tracked, words)
     make_printable(summary, title, as_of=result.as_of, repeat_header=False)
 
-    sheet = write_table(workbook, formats, "Exceptions", report_frame(tracked, words), REPORT_COLUMNS, severity_key="severity",
-                        settled=("status", RESOLVED))
-    make_printable(sheet, title, as_of=result.as_of)
+    for sheet in write_table(workbook, formats, "Exceptions", report_frame(tracked, words), REPORT_COLUMNS,
+                             severity_key="severity", settled=("status", RESOLVED)):
+        make_printable(sheet, title, as_of=result.as_of)
     workbook.close()
 
 
 SEVERITY_COUNT_WIDTH = 12  # the Summary's columns of counts by severity (B on), which the program titles span
+WHO_ACTS_WIDTH = 42  # and its column of who acts (A)
 
 
 def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[TrackedFinding],
@@ -436,8 +437,12 @@ def _write_summary(sheet, formats: Formats, result: RunResult, tracked: list[Tra
         row += 1
     write_cell(sheet, formats, row, 0, "Total", cell_format=formats.label)
     write_cell(sheet, formats, row, 1, sum(by_status.values()), COUNT, formats.label)
+    continued = continued_note("Exceptions", len(tracked))
+    if continued:  # a million findings: the table goes on past its sheet's last row
+        write_wrapped(sheet, row + 2, 0, len(SEVERITIES) + 1, f"The Exceptions table: {continued}.",
+                      formats.by_kind[LONG_TEXT], WHO_ACTS_WIDTH + SEVERITY_COUNT_WIDTH * (len(SEVERITIES) + 1) - 1)
 
-    sheet.set_column(0, 0, 42)
+    sheet.set_column(0, 0, WHO_ACTS_WIDTH)
     sheet.set_column(1, len(SEVERITIES) + 1, SEVERITY_COUNT_WIDTH)
 
 

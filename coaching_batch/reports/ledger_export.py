@@ -50,8 +50,8 @@ def write_ledger_payments(payments: pd.DataFrame, path: Path, *, since: date | N
     frame["status"] = frame["status"].str.capitalize()
     with atomic_path(path) as temp:
         workbook = open_workbook(temp)
-        sheet = write_table(workbook, Formats(workbook), "Payments", frame, LEDGER_PAYMENT_COLUMNS)
-        make_printable(sheet, export_title(since, until, coach_id), as_of=as_of)
+        for sheet in write_table(workbook, Formats(workbook), "Payments", frame, LEDGER_PAYMENT_COLUMNS):
+            make_printable(sheet, export_title(since, until, coach_id), as_of=as_of)
         workbook.close()
     return Path(path)
 

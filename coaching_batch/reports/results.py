@@ -17,8 +17,8 @@ from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
     COUNT, DATE, DEFAULT_ROW_POINTS, HOURS, INTEGER, LONG_TEXT, MAX_CHART_TEXT, MONEY, TEXT, YES_NO, Column, Formats,
-    excel_length, fitted_text, make_printable, new_chart, open_workbook, rows_per_page, set_header_height, write_cell,
-    write_header, write_table, write_wrapped, wrapped_lines,
+    TableSheet, continued_note, excel_length, fitted_text, make_printable, new_chart, open_workbook, rows_per_page,
+    set_header_height, table_row, table_sheets, write_cell, write_header, write_table, write_wrapped, wrapped_lines,
 )
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
@@ -140,30 +140,35 @@ def certificates_frame(result: RunResult) -> pd.DataFrame:
 
 
 def write_results(result: RunResult, path: Path) -> None:
-    """Write ``results.xlsx`` with the sheets of :data:`SHEETS`, in that order, each printable."""
+    """Write ``results.xlsx`` with the sheets of :data:`SHEETS`, in that order, each printable; a table
+    longer than a sheet continues on sheets of its own after it, as the Summary says."""
     workbook = open_workbook(path)
     formats = Formats(workbook)
     title = f"Results — {programs_title(result)}"
-    summary, policies = _write_summary(workbook, formats, result)
-    make_printable(summary, title, as_of=result.as_of, repeat_header=False, landscape=True,
-                   page_breaks=policy_page_breaks(policies, rows_per_page(summary, len(BY_PROGRAM_COLUMNS) - 1, True)))
-    progress_sheet = workbook.add_worksheet("Progress")
-    pairs = write_table(workbook, formats, "Pairs", result.pairs, PAIR_SHEET)
-    highlight_pairs(pairs, formats, len(result.pairs), len(result.findings))
-    make_printable(pairs, title, as_of=result.as_of, footer_note=PAIR_COLOURS_NOTE, key_columns=PAIR_KEY_COLUMNS)
     findings = findings_frame(sorted(result.findings, key=sort_key), program_words(result))
-    for name, frame, columns, severity in (
+    tables = [
         ("Coaches", result.coaches, COACH_SHEET, None),
         ("Hours by Month", result.hours_by_month, HOURS_BY_MONTH_SHEET, None),
         ("Exceptions", findings, FINDING_COLUMNS, "severity"),
         ("Certificates", certificates_frame(result), CERTIFICATE_SHEET, None),
         ("Inputs", inputs_frame(result), INPUT_SHEET, None),
-    ):
-        sheet = write_table(workbook, formats, name, frame, columns, severity_key=severity)
-        make_printable(sheet, title, as_of=result.as_of)
+    ]
     progress, blocks = progress_frame(result)
-    data = write_table(workbook, formats, PROGRESS_DATA, progress, PROGRESS_COLUMNS)
-    make_printable(data, title, as_of=result.as_of)
+    named = [("Pairs", result.pairs), *((name, frame) for name, frame, _, _ in tables), (PROGRESS_DATA, progress)]
+    continued = [(name, note) for name, frame in named if (note := continued_note(name, len(frame)))]
+    summary, policies = _write_summary(workbook, formats, result, continued)
+    make_printable(summary, title, as_of=result.as_of, repeat_header=False, landscape=True,
+                   page_breaks=policy_page_breaks(policies, rows_per_page(summary, len(BY_PROGRAM_COLUMNS) - 1, True)))
+    progress_sheet = workbook.add_worksheet("Progress")
+    pair_sheets = write_table(workbook, formats, "Pairs", result.pairs, PAIR_SHEET)
+    for sheet, part in zip(pair_sheets, table_sheets("Pairs", len(result.pairs))):
+        highlight_pairs(sheet, formats, part.rows, len(findings))
+        make_printable(sheet, title, as_of=result.as_of, footer_note=PAIR_COLOURS_NOTE, key_columns=PAIR_KEY_COLUMNS)
+    for name, frame, columns, severity in tables:
+        for sheet in write_table(workbook, formats, name, frame, columns, severity_key=severity):
+            make_printable(sheet, title, as_of=result.as_of)
+    for sheet in write_table(workbook, formats, PROGRESS_DATA, progress, PROGRESS_COLUMNS):
+        make_printable(sheet, title, as_of=result.as_of)
     _write_progress(workbook, progress_sheet, formats, result, progress, blocks, title)
     workbook.close()
 
@@ -191,19 +196,18 @@ def pair_colour_rules(pair_count: int, finding_count: int) -> list[tuple[str, st
     def pair_col(key: str) -> str:
         return "$" + xl_col_to_name(next(i for i, c in enumerate(PAIR_SHEET) if c.key == key)) + "2"
 
-    last = max(finding_count, 1) + 1
-    sheet = quote_sheetname("Exceptions")
-
-    def finding_col(key: str) -> str:
+    def finding_col(part: TableSheet, key: str) -> str:
         letter = xl_col_to_name(next(i for i, c in enumerate(FINDING_COLUMNS) if c.key == key))
-        return f"{sheet}!${letter}$2:${letter}${last}"
+        return f"{quote_sheetname(part.name)}!${letter}$2:${letter}${max(part.rows, 1) + 1}"
 
     candidate, coach, eligible = pair_col("candidate_id"), pair_col("coach_id"), pair_col("completion_eligible")
     program, blocking = pair_col("program"), pair_col("blocking_errors")
-    # COUNTIFS, not SUMPRODUCT: both Excel and LibreOffice evaluate it fast over thousands of findings.
-    on_pair = (f"{finding_col('program')},{program},{finding_col('candidate_id')},{candidate},"
-               f"{finding_col('coach_id')},{coach}")
-    at_risk = "+".join(f'COUNTIFS({on_pair},{finding_col("rule")},"{rule}")' for rule in AT_RISK_RULES)
+    # COUNTIFS, not SUMPRODUCT: both Excel and LibreOffice evaluate it fast over thousands of findings;
+    # one for each sheet the Exceptions table takes (a sheet's range cannot run on into the next)
+    at_risk = "+".join(
+        f"COUNTIFS({finding_col(part, 'program')},{program},{finding_col(part, 'candidate_id')},{candidate},"
+        f'{finding_col(part, "coach_id")},{coach},{finding_col(part, "rule")},"{rule}")'
+        for part in table_sheets("Exceptions", finding_count) for rule in AT_RISK_RULES)
     return [
         ("blocked", f'=AND({candidate}<>"",{eligible}<>"Yes",{blocking}<>"")'),
         ("at_risk", f'=AND({candidate}<>"",{at_risk}>0)'),
@@ -374,7 +378,8 @@ def _write_progress(workbook, sheet, formats: Formats, result: RunResult, frame:
         for page, start in enumerate(pages):
             if page:
                 breaks.append(row)
-            count = min(CHART_PAIRS, block.count - start)
+            # a chart's rows on one data sheet: a page starting near the end of one charts the pairs up to it
+            count = min(CHART_PAIRS, block.count - start, table_row(PROGRESS_DATA, block.first + start)[2])
             first = block.first + start + 1  # the data sheet's row (0-based; row 0 is its header)
             span = f"pairs {start + 1}–{start + count} of {block.count}" if block.count > count else (
                 f"{block.count} active pair" + ("s" if block.count != 1 else ""))
@@ -409,8 +414,10 @@ def _block_note(block: ProgressBlock) -> list[str]:
 
 
 def _data_range(key: str, first: int, count: int) -> list:
+    """The cells of column ``key`` of the data's rows ``first`` (1-based) on, on the data sheet holding them."""
     col = next(i for i, c in enumerate(PROGRESS_COLUMNS) if c.key == key)
-    return [PROGRESS_DATA, first, col, first + count - 1, col]
+    sheet, row, _ = table_row(PROGRESS_DATA, first - 1)
+    return [sheet, row, col, row + count - 1, col]
 
 
 def _hours_chart(workbook, block: ProgressBlock, first: int, count: int, span: str):
@@ -499,6 +506,7 @@ def summary_rows(result: RunResult) -> list[tuple[str, list[tuple[str, object, s
     return [("Run", run), ("Counts", counts), ("Totals", totals)] + ([("Ledger", ledger)] if ledger else [])
 
 
+CONTINUED_SECTION = "Tables continued on further sheets"
 LEDGER_SUMMARY_RULES = ("LEDGER-UNSAFE-LOCATION", "PAYMENT-SHEET-ELSEWHERE", "PAYMENT-RECOVERED", "PAYMENT-SHEET-UNKNOWN-ID",
                         "PAYMENT-DELIVERY-UNCERTAIN", "PAYMENT-SHEET-ROW-MISSING", "PAYMENT-SHEET-UNREADABLE")
 
@@ -578,11 +586,15 @@ SUMMARY_TITLE_WIDTH = (SUMMARY_LABEL_WIDTH + SUMMARY_VALUE_WIDTH + BY_PROGRAM_CO
 SUMMARY_TITLE_POINTS = 19.0
 
 
-def _write_summary(workbook, formats: Formats, result: RunResult):
+def _write_summary(workbook, formats: Formats, result: RunResult, continued: list[tuple[str, str]]):
+    """The Summary sheet; ``continued``: each table that continues on further sheets, and what to say of it."""
     sheet = workbook.add_worksheet("Summary")
     write_wrapped(sheet, 0, 0, len(BY_PROGRAM_COLUMNS) - 1, f"Coaching batch run — {programs_title(result)}",
                   formats.wrapped_title, SUMMARY_TITLE_WIDTH, SUMMARY_TITLE_POINTS)
-    row = _write_sections(sheet, formats, 2, summary_rows(result))
+    sections = summary_rows(result)
+    if continued:
+        sections.append((CONTINUED_SECTION, [(name, note, LONG_TEXT) for name, note in continued]))
+    row = _write_sections(sheet, formats, 2, sections)
 
     sheet.write_string(row, 0, "Colours on the Pairs sheet", formats.section)
     for key, colour, text in PAIR_COLOURS:

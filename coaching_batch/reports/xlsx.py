@@ -27,6 +27,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Format, Workbook
 from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
 
+from .. import settings
 from ..forked import collection_paused
 from ..values import NEVER_MISSING
 
@@ -368,10 +369,63 @@ def column_values(frame: pd.DataFrame, column: Column) -> list:
     return converted[codes].tolist()
 
 
-@collection_paused()  # add_table and the cells make hundreds of thousands of objects
+@dataclass(frozen=True)
+class TableSheet:
+    """One sheet of a table: its name, and the rows of the table's frame it holds (``first`` 0-based)."""
+
+    name: str
+    first: int
+    rows: int
+
+
+def table_sheets(sheet_name: str, rows: int) -> list[TableSheet]:
+    """The sheets a table of ``rows`` rows is written on: ``sheet_name``, holding as many as a sheet takes
+    under its header (settings.MAX_OUTPUT_SHEET_ROWS, read now), then "<sheet_name> (2)", "(3)", … for the
+    rest. An empty table has its one sheet."""
+    per_sheet = settings.MAX_OUTPUT_SHEET_ROWS - 1
+    starts = range(0, max(rows, 1), per_sheet)
+    return [TableSheet(_numbered(sheet_name, number), first, min(per_sheet, rows - first))
+            for number, first in enumerate(starts, start=1)]
+
+
+def table_row(sheet_name: str, row: int) -> tuple[str, int, int]:
+    """Where row ``row`` (0-based) of a table written by :func:`write_table` is: the name of its sheet, its
+    row there (0-based, under the header row 0), and how many of the sheet's rows are left from it on."""
+    per_sheet = settings.MAX_OUTPUT_SHEET_ROWS - 1
+    number, offset = divmod(row, per_sheet)
+    return _numbered(sheet_name, number + 1), offset + 1, per_sheet - offset
+
+
+def _numbered(sheet_name: str, number: int) -> str:
+    """The name of a table's ``number``th sheet: "Exceptions", "Exceptions (2)", …"""
+    return sheet_name if number == 1 else f"{sheet_name} ({number})"
+
+
+def continued_note(sheet_name: str, rows: int) -> str | None:
+    """What a Summary says of a table that continues on further sheets (None when it fits on one)."""
+    sheets = table_sheets(sheet_name, rows)
+    if len(sheets) == 1:
+        return None
+    more = [f"'{s.name}'" for s in sheets[1:]]
+    return (f"{rows:,} rows, more than one Excel sheet holds: the first {sheets[0].rows:,} on sheet '{sheet_name}', "
+            f"the rest on {' and '.join(more) if len(more) < 3 else f'{more[0]} to {more[-1]}'}")
+
+
 def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd.DataFrame,
                 columns: Sequence[Column], *, severity_key: str | None = None,
-                settled: tuple[str, str] | None = None, table_name: str | None = None) -> Worksheet:
+                settled: tuple[str, str] | None = None) -> list[Worksheet]:
+    """The sheets holding ``frame`` as real Excel tables (:func:`write_table_sheet`): one, unless the frame
+    has more rows than a sheet holds; the rest then go on on sheets of their own (:func:`table_sheets`),
+    each a table with the same header and highlighting, its widths fitted to its rows."""
+    return [write_table_sheet(workbook, formats, part.name, frame.iloc[part.first:part.first + part.rows], columns,
+                              severity_key=severity_key, settled=settled)
+            for part in table_sheets(sheet_name, len(frame))]
+
+
+@collection_paused()  # add_table and the cells make hundreds of thousands of objects
+def write_table_sheet(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd.DataFrame,
+                      columns: Sequence[Column], *, severity_key: str | None = None,
+                      settled: tuple[str, str] | None = None) -> Worksheet:
     """A sheet holding ``frame`` as a real Excel table: styled header with filters, frozen header row,
     typed cells and fitted widths. With ``severity_key``, rows whose severity is error or warning are
     highlighted, except those ``settled`` names (a column's key and the value that settles a row, such
@@ -383,7 +437,7 @@ def write_table(workbook: Workbook, formats: Formats, sheet_name: str, frame: pd
     rows = len(frame)
     last_row, last_col = max(rows, 1), len(columns) - 1
     status = sheet.add_table(0, 0, last_row, last_col, {
-        "name": table_name or table_name_for(sheet_name),
+        "name": table_name_for(sheet_name),
         "style": TABLE_STYLE,
         "columns": [{"header": c.header, "header_format": formats.header} for c in columns],
     })
