@@ -1822,6 +1822,42 @@ def test_a_completed_pair_has_no_meeting_gap():
     assert found(result, "MEETING-GAP") == []
 
 
+def test_a_completion_date_before_the_start_is_an_error_at_its_cell_and_no_certificate(tmp_path):
+    """A Completion Date typed a year early (before the agreement, the planning meeting) is a coaching
+    that ended before it began: each program said nothing and certified it ("from the agreement on
+    January 15, 2026 to its completion on December 1, 2025")."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    people = [{"employee_id": "101", "name": "Riley Rep", "grade": 20, "coach_training_date": "2020-02-01"},
+              {"employee_id": "102", "name": "Jordan Coach", "grade": 30}]
+    people += [{"employee_id": i, "name": f"Taylor {i}", "grade": 10, "supervisor_id": "9000"} for i in ("201", "202")]
+    write_workbook(inbox / "roster.xlsx", {"Roster": roster_rows(mentoring_roster() + people)})
+    pairs = [{"program": MENTORING, **mentoring_pair(status="Completed", completion="2025-12-01")},
+             {"program": REPS, **reps_pair(candidate="201", coach="101", start="2026-03-01", status="Completed",
+                                           completion="2026-02-01")},
+             {"program": JOB, **job_pair(candidate="202", coach="102", start="2026-09-01", status="Completed",
+                                         completion="2026-08-20")}]
+    columns = ["program", "candidate_id", "coach_id", "assigned_date", "planning_meeting_date", "agreement_date",
+               "status", "completion_date"]
+    phases = [milestone(phase, "2026-09-01", "202", "102")
+              for phase in ("Agreement", "Orientation", "Relationship", "Goals", "Ongoing Support")]
+    write_workbook(inbox / "pairs.xlsx", {"Pairs": assignment_rows(pairs, columns),
+                                          "Milestones": table_rows("milestones", phases)})
+    result, _ = run_batch(RunOptions(inbox=inbox, as_of=AS_OF.date(), out=tmp_path / "out", dry_run=True))
+    wrong = [(f.candidate_id, f.cell, f.message) for f in result.findings if f.rule == "CELL-TYPE"]
+    assert wrong == [
+        ("200", "H2", "Completion Date 2025-12-01 is before the agreement on 2026-01-15: "
+                      "the mentoring cannot have ended before it began"),
+        ("201", "H3", "Completion Date 2026-02-01 is before the planning meeting on 2026-03-01: "
+                      "the coaching cannot have ended before it began"),
+        ("202", "H4", "Completion Date 2026-08-20 is before the planning meeting on 2026-09-01: "
+                      "the coaching cannot have ended before it began"),
+    ]
+    assert not result.pairs["completion_eligible"].any()
+    assert "completion date 2026-02-01 is before the planning meeting 2026-03-01" in reasons(pair_of(result, "201"))
+    assert result.certificates.empty
+
+
 # school year and job-embedded verdicts
 
 def test_pair_completed_last_school_year_is_listed_with_verdicts_no_and_not_judged():

@@ -32,11 +32,13 @@ from .payment import stipend
 from .periods import PERIOD_COLUMNS, PERIOD_DATES, WINDOWS
 
 # Policy section → the family of rules it switches on. The sections not named here are read by the
-# verdicts (hours, completion, payment), by the periods (school_year) or by validation (reading).
+# verdicts (hours, completion, payment) or by validation (reading); the window sections are read by
+# the periods too.
 FAMILIES = {
     "window": schedule.judge_window,
     "relationship": mentoring.judge_relationship,
     "commitment": reps.judge_commitment,
+    "school_year": school_year.judge_school_year,
     "coach": coach.judge_coach,
     "candidate": candidate.judge_candidate,
     "mentor_eligibility": mentoring.judge_mentor,

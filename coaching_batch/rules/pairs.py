@@ -19,6 +19,8 @@ from ..findings import CATALOGUE, Finding, finding
 from ..policy import Programs
 from ..spelling import DASHES_AS_HYPHENS, FULL_WIDTH_AS_PLAIN, PLAIN_QUOTES
 from ..validate import Tables, clipped
+from .dates import day_text
+from .judgement import Context, Judgement
 
 
 def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | None = None, actor: str | None = None,
@@ -30,6 +32,26 @@ def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | No
     return finding(rule, message, file=pair["_file"], sheet=pair["_sheet"], cell=cell, fix=fix, actor=actor,
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], topic=topic)
 
+
+
+def completed_before_start(pairs: pd.DataFrame, context: Context, start_label: str | None = None) -> Judgement:
+    """CELL-TYPE at the Completion Date of a pair completed before its start (``start_label``, else
+    its planning meeting or its assignment, as ``start`` was taken): a date mistyped, most often its
+    year, that would certify a coaching ended before it began. It blocks completion. (ITSS tells of it
+    in PAIR-TOO-SHORT.)"""
+    judgement = Judgement()
+    wrong = pairs[pairs["completion_date"] < pairs["start"]]
+    cells = context.tables.cells(wrong, "completion_date")
+    activity = context.policy.words.activity
+    for i, pair in zip(wrong.index, pair_records(wrong, "completion_date", "start", "planning_meeting_date")):
+        label = start_label or ("the planning meeting" if pd.notna(pair["planning_meeting_date"]) else "the assignment")
+        ended, began = day_text(pair["completion_date"]), day_text(pair["start"])
+        judgement.blocks(i, f"completion date {ended} is before {label} {began}")
+        judgement.findings.append(pair_finding("CELL-TYPE", pair,
+            f"Completion Date {ended} is before {label} on {began}: the {activity} cannot have ended before it began",
+            cell=cells[i], fix=f"Correct the Completion Date (most often its year), or the date of {label} if that is "
+                               "the one mistyped."))
+    return judgement
 
 # What :func:`pair_finding` reads from a pair's record (``_band`` where a pair has one).
 FINDING_FIELDS = ("candidate_id", "coach_id", "program", "_file", "_sheet", "_band")
