@@ -37,10 +37,10 @@ def _of_an_earlier_year(pairs: pd.DataFrame, context: Context, since: pd.Series,
     recorded, but of an earlier school year (SPEC §2a), so left out; its message names it, as
     LOG-EARLIER-YEAR names a log's entries of an earlier school year, for the coordinator sees it dated."""
     keyed = pairs[["candidate_id", "coach_id", "pair"]].assign(
-        _since=since, _from=_after_the_previous(pairs, context).fillna(pd.Timestamp.min))
+        _since=since, _from=_after_the_previous(pairs, context))
     milestones = context.tables["milestones"].merge(keyed, on=["candidate_id", "coach_id"])
     earlier = milestones[milestones["phase"].isin(phases) & (milestones["date"] < milestones["_since"])
-                         & (milestones["date"] >= milestones["_from"])]
+                         & ~(milestones["date"] < milestones["_from"])]  # no previous coaching: none left out
     return earlier.groupby(["pair", "phase"])["date"].max().to_dict()
 
 
