@@ -33,7 +33,6 @@ def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | No
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], topic=topic)
 
 
-
 def completed_before_start(pairs: pd.DataFrame, context: Context, start_label: str | None = None) -> Judgement:
     """CELL-TYPE at the Completion Date of a pair completed before its start (``start_label``, else
     its planning meeting or its assignment, as ``start`` was taken): a date mistyped, most often its
@@ -52,6 +51,7 @@ def completed_before_start(pairs: pd.DataFrame, context: Context, start_label: s
             cell=cells[i], fix=f"Correct the Completion Date (most often its year), or the date of {label} if that is "
                                "the one mistyped."))
     return judgement
+
 
 # What :func:`pair_finding` reads from a pair's record (``_band`` where a pair has one).
 FINDING_FIELDS = ("candidate_id", "coach_id", "program", "_file", "_sheet", "_band")
