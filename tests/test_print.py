@@ -408,6 +408,37 @@ def test_a_long_program_title_wraps_on_both_summaries_instead_of_running_off_the
     assert f"B{row}:E{row}" in {str(r) for r in report.merged_cells.ranges}  # the width of the counts below
 
 
+# a district's own program file may give a title of a few hundred characters
+LONG_TITLE = ("ITSS Technical Advancement Skills Coaching for the Office of Information Technology Systems Support, "
+              "Field Support North (Gaithersburg), Field Support South (Rockville) and the Carver Educational Services "
+              "Center, school year 2026-27, as agreed with the Office of Human Resources and Development")
+
+
+def merged_across(sheet, row: int) -> bool:
+    """Whether row ``row`` (1-based) is one cell merged across the sheet's whole print area."""
+    last_column = openpyxl.utils.range_boundaries(sheet.print_area.split("!")[-1].replace("$", ""))[2]
+    return f"A{row}:{openpyxl.utils.get_column_letter(last_column)}{row}" in {str(r) for r in sheet.merged_cells.ranges}
+
+
+def test_a_long_program_title_wraps_on_the_progress_sheet_instead_of_running_off_the_printed_page(tmp_path, policy):
+    """A program's heading above its charts, and the list of programs not charted, were one line each:
+    a title of 280 characters ran on past the print area's edge, its end and program name cut off."""
+    import dataclasses
+
+    result = programs_result(policy)
+    programs = {name: dataclasses.replace(program, title=f"{LONG_TITLE} ({name})")
+                for name, program in result.programs.items()}
+    write_outputs(dataclasses.replace(result, programs=programs), tmp_path)
+    progress = openpyxl.load_workbook(tmp_path / "results.xlsx")["Progress"]
+    column = [str(cell.value or "") for cell in progress["A"]]
+    heading = 1 + next(r for r, text in enumerate(column) if text.startswith(LONG_TITLE) and text.endswith(")"))
+    skipped = 1 + next(r for r, text in enumerate(column) if text.startswith("Not charted"))
+    assert "(district-tiered)" in column[skipped - 1]  # no active pair: not charted
+    for row, lines, points in ((heading, 3, 16), (skipped, 2, 15)):
+        assert progress.cell(row, 1).alignment.wrap_text and merged_across(progress, row), row
+        assert progress.row_dimensions[row].height >= lines * points, row
+
+
 def test_a_text_after_a_date_or_number_never_prints_against_it(tmp_path, policy):
     """A right-aligned date or number and a left-aligned text after it printed as one word
     ("2026-07-24Alexandros …" on the Certificates sheet, "2009-09-21Meeting" and "2023-10-18Yes" on the

@@ -256,6 +256,10 @@ CHART_WIDTH = 700  # pixels: 11 default-width columns
 HOURS_CHART_HEIGHT, HOURS_CHART_ROWS = 340, 17
 DAYS_CHART_HEIGHT, DAYS_CHART_ROWS = 280, 14
 PROGRESS_COLUMN_COUNT, PROGRESS_COLUMN_WIDTH = 12, 9.14  # 69 px each: the print area, a column wider than the charts (LibreOffice draws columns narrower than Excel)
+# A program's heading across the Progress print area: its characters a line (12-point bold ones are about
+# 1.2 times as wide as the 11-point ones column widths count) and a line's height in points
+PROGRESS_LINE_WIDTH = PROGRESS_COLUMN_COUNT * PROGRESS_COLUMN_WIDTH
+PROGRESS_HEADING_WIDTH, PROGRESS_HEADING_POINTS = PROGRESS_LINE_WIDTH / 1.2, 16.0
 LABEL_LENGTH = 24
 CANDIDATE_COLOUR, COACH_COLOUR, DAYS_COLOUR, OVERDUE_COLOUR = "#4472C4", "#ED7D31", "#70AD47", "#C00000"
 
@@ -359,8 +363,8 @@ def _write_progress(workbook, sheet, formats: Formats, result: RunResult, frame:
     skipped = [policy.title or name for name, policy in run_programs(result).items() if name not in charted]
     if skipped:
         intro.append("Not charted (no active pair, or no minimum and no deadline): " + "; ".join(skipped))
-    for row, text in enumerate(intro, start=1):
-        sheet.write_string(row, 0, text, formats.note)
+    for row, text in enumerate(intro, start=1):  # the programs not charted may have long titles
+        write_wrapped(sheet, row, 0, PROGRESS_COLUMN_COUNT - 1, text, formats.wrapped_note, PROGRESS_LINE_WIDTH - 1)
     row = len(intro) + 1
     if not blocks:
         sheet.write_string(row + 1, 0, "No active pair to chart.", formats.section)
@@ -369,7 +373,8 @@ def _write_progress(workbook, sheet, formats: Formats, result: RunResult, frame:
     for number, block in enumerate(blocks):
         if number:
             breaks.append(row)
-        sheet.write_string(row, 0, f"{block.title} ({block.program})", formats.section)
+        write_wrapped(sheet, row, 0, PROGRESS_COLUMN_COUNT - 1, f"{block.title} ({block.program})",
+                      formats.wrapped_section, PROGRESS_HEADING_WIDTH, PROGRESS_HEADING_POINTS)
         row += 1
         for line in _block_note(block):
             sheet.write_string(row, 0, line, formats.note)

@@ -190,6 +190,7 @@ class Formats:
         self.title = add({"bold": True, "font_size": 14})
         self.wrapped_title = add({"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"})
         self.section = add({"bold": True, "font_size": 12})
+        self.wrapped_section = add({"bold": True, "font_size": 12, "text_wrap": True, "valign": "top"})
         self.label = add({"bold": True, "valign": "top"})
         self.total_label = add({"bold": True, "top": 1})
         self.total_money = add({"bold": True, "top": 1, "num_format": MONEY_FORMAT})
@@ -217,6 +218,7 @@ class Formats:
         self.at_risk_row = add({"bg_color": AMBER_FILL, "font_color": AMBER_FONT})
         self.blocked_row = self.error_row
         self.note = add({"italic": True, "font_color": "#595959"})
+        self.wrapped_note = add({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
         self.legend = {
             "eligible": add({"bold": True, "bg_color": GOOD_FILL, "font_color": GOOD_FONT, "border": 1}),
             "at_risk": add({"bold": True, "bg_color": AMBER_FILL, "font_color": AMBER_FONT, "border": 1}),
