@@ -18,7 +18,7 @@ from coaching_batch.reports.ledger_export import write_ledger_payments
 from coaching_batch.reports.payments import write_payments
 from coaching_batch.reports.results import CHART_PAIRS, MAX_CHART_PAGES, progress_frame
 from coaching_batch.reports.xlsx import new_chart, open_workbook
-from test_reports import MENTORING, make_result, pair, programs_result
+from test_reports import MENTORING, TYPO, make_result, pair, programs_result
 
 WORKBOOKS = ("results.xlsx", "payments.xlsx", "exceptions.xlsx")
 
@@ -437,6 +437,31 @@ def test_a_long_program_title_wraps_on_the_progress_sheet_instead_of_running_off
     for row, lines, points in ((heading, 3, 16), (skipped, 2, 15)):
         assert progress.cell(row, 1).alignment.wrap_text and merged_across(progress, row), row
         assert progress.row_dimensions[row].height >= lines * points, row
+
+
+def test_long_titles_names_and_folders_wrap_on_the_summary_instead_of_running_off_the_printed_page(tmp_path, policy):
+    """The default program's title and the inbox in the Run section, each policy's title, and a program
+    named at length in a workbook's Program column (By program) were one line each: they ran on past
+    the print area's edge (a long Program cut off by its title beside it)."""
+    import dataclasses
+
+    result = programs_result(policy)
+    long_name = "Supporting Services Mentoring and Career Pathways Leadership Development for Building Services staff"
+    pairs = result.pairs.assign(program=result.pairs["program"].replace(TYPO, long_name))
+    inbox = "S:/Coaching/" + "Office of Human Resources and Development - coaching programs/" * 2 + "inbox"
+    itss = dataclasses.replace(result.policy, title=LONG_TITLE)
+    write_outputs(dataclasses.replace(result, pairs=pairs, policy=itss, programs={**result.programs, itss.name: itss},
+                                      inbox=inbox), tmp_path)
+    summary = openpyxl.load_workbook(tmp_path / "results.xlsx")["Summary"]
+
+    def row_of(col: int, value: str, after: int = 1) -> int:
+        return next(r for r in range(after, summary.max_row + 1) if summary.cell(r, col).value == value)
+
+    policy_title = row_of(1, "title", after=row_of(1, "Policy: itss-coaching"))
+    for row, col, lines in ((row_of(1, "Default program title"), 2, 5), (row_of(1, "Inbox"), 2, 3),
+                            (policy_title, 2, 5), (row_of(1, long_name), 1, 3)):
+        assert summary.cell(row, col).alignment.wrap_text and summary.row_dimensions[row].height >= lines * 15, row
+    assert summary.cell(policy_title, 2).value == LONG_TITLE
 
 
 def test_a_text_after_a_date_or_number_never_prints_against_it(tmp_path, policy):

@@ -495,9 +495,9 @@ def summary_rows(result: RunResult) -> list[tuple[str, list[tuple[str, object, s
         ("As-of date", result.as_of, DATE),
         ("Dry run", DRY_RUN_SUMMARY if result.dry_run else "No", TEXT),
         ("Default program", policy.name, TEXT),
-        ("Default program title", policy.title, TEXT),
+        ("Default program title", policy.title, LONG_TEXT),  # a policy file's title, an inbox's path may be long
         ("Programs in this run", len(run_programs(result)), COUNT),
-        ("Inbox", result.inbox, TEXT),
+        ("Inbox", result.inbox, LONG_TEXT),
     ]
     counts = [(COUNT_LABELS.get(key, key.replace("_", " ").capitalize()), value, COUNT) for key, value in result.counts.items()]
     totals = [
@@ -518,10 +518,15 @@ LEDGER_SUMMARY_RULES = ("LEDGER-UNSAFE-LOCATION", "PAYMENT-SHEET-ELSEWHERE", "PA
 
 def policy_sections(result: RunResult) -> list[tuple[str, list[tuple[str, object, str]]]]:
     """One Summary section per program of the run: every setting in force as (setting, value, kind),
-    one its policy file leaves out marked DEFAULT_MARK (its default applies all the same)."""
-    return [(f"Policy: {name}", [(setting, _setting_text(value) + ("" if given else DEFAULT_MARK), TEXT)
-                                 for setting, value, given in policy.as_rows()])
-            for name, policy in run_programs(result).items()]
+    one its policy file leaves out marked DEFAULT_MARK (its default applies all the same). A value
+    longer than its column (a policy file's long title, source or list) wraps."""
+    sections = []
+    for name, policy in run_programs(result).items():
+        texts = [(setting, _setting_text(value) + ("" if given else DEFAULT_MARK))
+                 for setting, value, given in policy.as_rows()]
+        sections.append((f"Policy: {name}", [(setting, text, LONG_TEXT if len(text) >= SUMMARY_VALUE_WIDTH else TEXT)
+                                             for setting, text in texts]))
+    return sections
 
 
 DEFAULT_MARK = " (default)"
@@ -530,8 +535,8 @@ DEFAULT_MARK = " (default)"
 UNKNOWN_PROGRAM = "(not a known program)"
 NO_PROGRAM, NO_PROGRAM_TITLE = "(none)", "Findings about files, sheets and cells"
 BY_PROGRAM_COLUMNS = [
-    Column("program", "Program"),
-    Column("title", "Title"),
+    Column("program", "Program", LONG_TEXT),  # as a workbook's Program column types it: may be long
+    Column("title", "Title", LONG_TEXT),
     Column("pairs", "Pairs", COUNT),
     Column("completion_eligible", "Completion Eligible", COUNT),
     Column("payment_eligible", "Payment Eligible", COUNT),
@@ -614,10 +619,11 @@ def _write_summary(workbook, formats: Formats, result: RunResult, continued: lis
     row += 2
     for record in program_summary(result).to_dict("records"):
         for col, column in enumerate(BY_PROGRAM_COLUMNS):
-            if column.key == "title":  # a policy file's title may be long
-                write_wrapped(sheet, row, col, col, record["title"], formats.by_kind[LONG_TEXT], SUMMARY_VALUE_WIDTH - 1)
-            else:
-                write_cell(sheet, formats, row, col, record[column.key], column.kind)
+            write_cell(sheet, formats, row, col, record[column.key], column.kind)
+        lines = max(wrapped_lines(str(record["program"]), SUMMARY_LABEL_WIDTH - 1),
+                    wrapped_lines(record["title"], SUMMARY_VALUE_WIDTH - 1))
+        if lines > 1:  # as tall as the longer of the two
+            sheet.set_row(row, DEFAULT_ROW_POINTS * lines)
         row += 1
     row += 1
 
