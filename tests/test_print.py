@@ -16,7 +16,7 @@ from coaching_batch.model import CERTIFICATE_COLUMNS, COACH_COLUMNS, PAIR_COLUMN
 from coaching_batch.reports import write_outputs
 from coaching_batch.reports.ledger_export import write_ledger_payments
 from coaching_batch.reports.payments import write_payments
-from coaching_batch.reports.results import CHART_PAIRS, MAX_CHART_PAGES, progress_frame
+from coaching_batch.reports.results import CHART_PAIRS, MAX_CHART_PAGES, progress_frame, summary_page_breaks
 from coaching_batch.reports.xlsx import new_chart, open_workbook
 from test_reports import MENTORING, TYPO, make_result, pair, programs_result
 
@@ -462,6 +462,32 @@ def test_long_titles_names_and_folders_wrap_on_the_summary_instead_of_running_of
                             (policy_title, 2, 5), (row_of(1, long_name), 1, 3)):
         assert summary.cell(row, col).alignment.wrap_text and summary.row_dimensions[row].height >= lines * 15, row
     assert summary.cell(policy_title, 2).value == LONG_TITLE
+
+
+def test_summary_sections_are_paged_by_the_heights_their_wrapped_rows_take():
+    """Page breaks counted every row as one of the default height: a long program title wrapped onto
+    rows five lines tall in Run and By program pushed the table's last rows onto a page of their own,
+    without its header. (first row, height in default rows) of the title, Run, Counts, Totals,
+    Colours, By program and a policy, 40 rows a page:"""
+    short = [(0, 1), (2, 7), (10, 11), (22, 4), (27, 4), (32, 8), (41, 33)]
+    assert summary_page_breaks(short, 41, 40) == [41]  # all before the policies on the first page
+    tall = [(0, 3), (2, 11), *short[2:5], (32, 12), (41, 37)]
+    assert summary_page_breaks(tall, 41, 40) == [32, 41]  # By program whole, from a page of its own
+    assert summary_page_breaks([*tall[:-1], (41, 12), (54, 27.5)], 41, 40) == [32, 41, 54]  # a policy's tall rows
+
+
+def test_a_long_default_program_title_keeps_the_by_program_table_on_one_page_with_its_header(tmp_path, policy):
+    import dataclasses
+
+    result = programs_result(policy)
+    itss = dataclasses.replace(result.policy, title=LONG_TITLE)
+    write_outputs(dataclasses.replace(result, policy=itss, programs={**result.programs, itss.name: itss}), tmp_path)
+    summary = openpyxl.load_workbook(tmp_path / "results.xlsx")["Summary"]
+    column = [cell.value for cell in summary["A"]]
+    title = 1 + column.index("By program")
+    last = title + next(n for n, value in enumerate(column[title:]) if value is None)  # the table's last row
+    breaks = [b.id for b in summary.row_breaks.brk]  # the last row of a page (1-based)
+    assert title - 1 in breaks and not any(title <= b < last for b in breaks), breaks
 
 
 def test_a_text_after_a_date_or_number_never_prints_against_it(tmp_path, policy):

@@ -5,6 +5,7 @@ sheet set up for printing."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +18,9 @@ from .payments import payment_total
 from .programs import programs_of, programs_title, run_programs
 from .xlsx import (
     COUNT, DATE, DEFAULT_ROW_POINTS, HOURS, INTEGER, LONG_TEXT, MAX_CHART_TEXT, MONEY, TEXT, YES_NO, Column, Formats,
-    TableSheet, continued_note, excel_length, fitted_text, make_printable, new_chart, open_workbook, rows_per_page,
-    set_header_height, table_row, table_sheets, write_cell, write_header, write_table, write_wrapped, wrapped_lines,
+    TableSheet, continued_note, excel_length, fitted_text, make_printable, new_chart, open_workbook, row_points,
+    rows_per_page, set_header_height, table_row, table_sheets, write_cell, write_header, write_table, write_wrapped,
+    wrapped_lines,
 )
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
@@ -156,9 +158,12 @@ def write_results(result: RunResult, path: Path) -> None:
     progress, blocks = progress_frame(result)
     named = [("Pairs", result.pairs), *((name, frame) for name, frame, _, _ in tables), (PROGRESS_DATA, progress)]
     continued = [(name, note) for name, frame in named if (note := continued_note(name, len(frame)))]
-    summary, policies = _write_summary(workbook, formats, result, continued)
+    summary, sections, first_policy = _write_summary(workbook, formats, result, continued)
+    heights = [(first, sum(row_points(summary, row) for row in range(first, first + rows)) / DEFAULT_ROW_POINTS)
+               for first, rows in sections]
+    page_rows = rows_per_page(summary, len(BY_PROGRAM_COLUMNS) - 1, True)
     make_printable(summary, title, as_of=result.as_of, repeat_header=False, landscape=True,
-                   page_breaks=policy_page_breaks(policies, rows_per_page(summary, len(BY_PROGRAM_COLUMNS) - 1, True)))
+                   page_breaks=summary_page_breaks(heights, first_policy, page_rows))
     progress_sheet = workbook.add_worksheet("Progress")
     pair_sheets = write_table(workbook, formats, "Pairs", result.pairs, PAIR_SHEET)
     for sheet, part in zip(pair_sheets, table_sheets("Pairs", len(result.pairs))):
@@ -597,15 +602,21 @@ SUMMARY_TITLE_POINTS = 19.0
 
 
 def _write_summary(workbook, formats: Formats, result: RunResult, continued: list[tuple[str, str]]):
-    """The Summary sheet; ``continued``: each table that continues on further sheets, and what to say of it."""
+    """The Summary sheet; ``continued``: each table that continues on further sheets, and what to say of it.
+    Returns the sheet, the (first row, rows) of its title and of each section, and the first policy's row."""
     sheet = workbook.add_worksheet("Summary")
     write_wrapped(sheet, 0, 0, len(BY_PROGRAM_COLUMNS) - 1, f"Coaching batch run — {programs_title(result)}",
                   formats.wrapped_title, SUMMARY_TITLE_WIDTH, SUMMARY_TITLE_POINTS)
     sections = summary_rows(result)
     if continued:
         sections.append((CONTINUED_SECTION, [(name, note, LONG_TEXT) for name, note in continued]))
-    row = _write_sections(sheet, formats, 2, sections)
+    written = [(0, 1)]  # (first row, rows) of the title and each section after it, for the page breaks
+    row = 2
+    for section in sections:
+        written.append((row, len(section[1]) + 1))
+        row = _write_sections(sheet, formats, row, [section])
 
+    written.append((row, len(PAIR_COLOURS) + 1))
     sheet.write_string(row, 0, "Colours on the Pairs sheet", formats.section)
     for key, colour, text in PAIR_COLOURS:
         row += 1
@@ -613,11 +624,13 @@ def _write_summary(workbook, formats: Formats, result: RunResult, continued: lis
         sheet.write_string(row, 1, text)
     row += 2
 
+    by_program = program_summary(result)
+    written.append((row, len(by_program) + 2))
     sheet.write_string(row, 0, "By program", formats.section)
     by_program_header = row + 1
     write_header(sheet, formats, BY_PROGRAM_COLUMNS, by_program_header)
     row += 2
-    for record in program_summary(result).to_dict("records"):
+    for record in by_program.to_dict("records"):
         for col, column in enumerate(BY_PROGRAM_COLUMNS):
             write_cell(sheet, formats, row, col, record[column.key], column.kind)
         lines = max(wrapped_lines(str(record["program"]), SUMMARY_LABEL_WIDTH - 1),
@@ -627,28 +640,31 @@ def _write_summary(workbook, formats: Formats, result: RunResult, continued: lis
         row += 1
     row += 1
 
-    policies = []
+    first_policy = row
     for section in policy_sections(result):
-        policies.append((row, len(section[1]) + 1))
+        written.append((row, len(section[1]) + 1))
         row = _write_sections(sheet, formats, row, [section])
     sheet.set_column(0, 0, SUMMARY_LABEL_WIDTH)
     sheet.set_column(1, 1, SUMMARY_VALUE_WIDTH)
     sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, BY_PROGRAM_COUNT_WIDTH)
     set_header_height(sheet, by_program_header, BY_PROGRAM_COLUMNS)
-    return sheet, policies
+    return sheet, written, first_policy
 
 
-def policy_page_breaks(policies: list[tuple[int, int]], page_rows: int) -> list[int]:
+def summary_page_breaks(sections: Sequence[tuple[int, float]], first_policy: int, page_rows: int) -> list[int]:
     """The rows (0-based) that start a Summary page: the first program's policy starts one (the run's
-    counts and totals on the pages before), and so does each next policy that would not fit whole in
-    what is left of its page: a policy's title never prints alone at a page's foot, its settings
-    overleaf. ``policies`` are the (first row, rows) of each policy section."""
-    breaks, used = [], page_rows
-    for first, rows in policies:
-        if used + rows > page_rows:
+    counts, totals and programs on the pages before), and so does each other section that would not
+    fit whole in what is left of its page: the By program table never prints its last rows on a page
+    of their own, without its header, nor a policy's title alone at a page's foot, its settings
+    overleaf. ``sections`` are the (first row, height) of the title and of each section after it, a
+    blank row after each; a height counts rows of the default height, as many as ``page_rows`` fit
+    on a page: a long text wrapped onto a taller row takes as many as its lines."""
+    breaks, used = [], 0.0
+    for first, height in sections:
+        if first == first_policy or (used and used + height > page_rows):
             breaks.append(first)
-            used = 0
-        used += rows + 1  # and the blank row after it
+            used = 0.0
+        used += height + 1  # and the blank row after it
     return breaks
 
 

@@ -740,6 +740,12 @@ def _column_points(sheet: Worksheet, col: int) -> float:
     return sheet._size_col(col) * 0.75
 
 
+def row_points(sheet: Worksheet, row: int) -> float:
+    """A row's printed height in points: the height set for it (a wrapped text's lines), else a default
+    row's (0 when hidden), from xlsxwriter's own pixel size of it."""
+    return sheet._size_row(row) * 0.75
+
+
 def header_footer_text(text: str, limit: int = MAX_HEADER_FOOTER) -> str:
     """Plain text for a print header: '&' starts a control code there, so it is doubled. Its length is
     Excel's (:func:`excel_length`): a header over Excel's limit is not written at all."""
