@@ -104,8 +104,10 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     entries, entry_findings = logs.judge_both_logs(entries, pairs, known, programs, as_of, may_fork=large)
     findings += entry_findings + logs.label_findings(entries, tables)
     counted = entries.loc[entries["counted"].to_numpy(), COUNTED_COLUMNS]
+    # The footers' sums and LOG-MONTH-MISSING both read these, worked out once: a forked copy inherits them.
+    left_out_rows = logs.rows_left_out(tables)
     # What needs only the entries and the pairs' IDs is worked out by a forked process meanwhile, for a large inbox.
-    aside = Forked(partial(_beside_the_rules, tables, entries, counted, pairs, known, footers or [], programs),
+    aside = Forked(partial(_beside_the_rules, tables, entries, counted, left_out_rows, pairs, known, footers or [], programs),
                    enabled=large)
 
     minutes = counted.groupby(["pair", "kind"])["duration"].sum().unstack(fill_value=0)
@@ -129,8 +131,8 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     every_latest_meeting = cache(partial(latest_meetings, entries))  # for every program that asks, once
     for name, group in judged.groupby("program", sort=False):
         policy = programs[name]
-        context = Context(tables=tables, entries=entries, counted=counted, as_of=as_of, policy=policy,
-                          last_coach_contact=last_contact, every_latest_meeting=every_latest_meeting)
+        context = Context(tables=tables, entries=entries, counted=counted, left_out_rows=left_out_rows, as_of=as_of,
+                          policy=policy, last_coach_contact=last_contact, every_latest_meeting=every_latest_meeting)
         for section, judge in FAMILIES.items():
             section_settings = policy.section(section)
             if section_settings is not None:
@@ -197,14 +199,15 @@ def blocking_errors(pairs: pd.DataFrame, findings: list[Finding]) -> pd.Series:
     return pd.Series(["; ".join(dict.fromkeys(rules.get(key, ()))) for key in keys], index=pairs.index, dtype=object)
 
 
-def _beside_the_rules(tables: Tables, entries: pd.DataFrame, counted: pd.DataFrame, pairs: pd.DataFrame,
-                      known: set[str], footers: list, programs: Programs) -> tuple[list[Finding], list[Finding], pd.DataFrame]:
+def _beside_the_rules(tables: Tables, entries: pd.DataFrame, counted: pd.DataFrame, left_out_rows: pd.DataFrame,
+                      pairs: pd.DataFrame, known: set[str], footers: list,
+                      programs: Programs) -> tuple[list[Finding], list[Finding], pd.DataFrame]:
     """The footers' totals, the feedback and milestone rows without a pair (or of a program keeping
-    none), and the hours by month: what needs only the judged entries and the pairs' IDs, not the
-    programs' verdicts."""
+    none), and the hours by month: what needs only the judged entries (and the log rows left out,
+    :func:`.logs.rows_left_out`) and the pairs' IDs, not the programs' verdicts."""
     unpaired = (_rows_without_pair(tables, pairs, known) + _rows_no_program_keeps(tables, pairs, programs)
                 + _forms_of_unknown_employees(tables, known))
-    return logs.check_footers(entries, footers, logs.rows_left_out(tables)), unpaired, _hours_by_month(counted, pairs)
+    return logs.check_footers(entries, footers, left_out_rows), unpaired, _hours_by_month(counted, pairs)
 
 
 def _with_periods(pairs: pd.DataFrame, programs: Programs, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -27,6 +27,7 @@ class Context:
     tables: Tables
     entries: pd.DataFrame  # every log entry, with its `pair` (or -1), `counted` and `reason`
     counted: pd.DataFrame  # the entries that count towards a pair's hours (evaluate.COUNTED_COLUMNS)
+    left_out_rows: pd.DataFrame  # both logs' rows left out for a bad cell, with their labels' IDs (logs.rows_left_out)
     as_of: pd.Timestamp
     policy: Policy
     last_coach_contact: pd.Series  # each pair's latest coach-log entry on or before as-of (by pair number)

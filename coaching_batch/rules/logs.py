@@ -395,7 +395,10 @@ def _where(row: dict, letter_column: str, role: str | None = None) -> dict:
     }
 
 
-DUPLICATE_KEY = ["kind", "candidate_id", "coach_id", "date", "duration", "contact_type", "description"]
+# An entry repeats another when every one of these cells is the same, its kind, IDs and date among them.
+# Their order is the order :func:`_repeated_entries` compares them in: numbers first, then the
+# description, which tells most of the entries left apart.
+DUPLICATE_KEY = ["kind", "date", "duration", "description", "contact_type", "candidate_id", "coach_id"]
 
 
 def _repeated_entries(entries: pd.DataFrame) -> np.ndarray:
@@ -408,25 +411,28 @@ def _repeated_entries(entries: pd.DataFrame) -> np.ndarray:
     client's conflict copy saved again (`Log (1).xlsx`, `Log-DESKTOP-PC.xlsx`, which sort first)
     holds the repeats, not the log the coach keeps sending.
 
-    Compared as whole numbers: each column's distinct values numbered (blank is its own number).
-    The text columns are numbered only among the entries that share their pair, kind, date and
-    duration with another: entries with the same IDs and date always share their pair, so no repeat
-    is missed, and a million entries need not have their descriptions numbered.
+    Compared as whole numbers, column by column: a column's distinct values are numbered (blank is one
+    of them) only among the entries still alike with another in every column before it, so that of a
+    million entries only those sharing a pair, date and duration have their descriptions numbered.
+    The pair comes first: a number already, and entries with the same IDs, kind and date always share it.
     """
-    def numbered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-        return pd.DataFrame({column: pd.factorize(frame[column])[0] for column in columns})
-
+    alike = np.zeros(len(entries), dtype=np.int64)  # entries alike so far have the same number
+    rows = np.arange(len(entries))  # the positions of the entries still alike with another
+    for column in ["pair", *DUPLICATE_KEY]:
+        values, distinct = pd.factorize(entries[column].iloc[rows])
+        alike = pd.factorize(alike * (len(distinct) + 1) + values + 1)[0]  # alike so far and in this column
+        tied = np.bincount(alike)[alike] > 1
+        rows, alike = rows[tied], alike[tied]
     repeats = np.full(len(entries), -1, dtype=np.int64)
-    maybe = np.flatnonzero(numbered(entries, ["pair", "kind", "date", "duration"]).duplicated(keep=False).to_numpy())
-    if len(maybe):
-        files, names = pd.factorize(entries["_file"].iloc[maybe])
+    if len(rows):
+        files, names = pd.factorize(entries["_file"].iloc[rows])
         name_length = np.array([copy_name_length(str(name)) for name in names], dtype=np.int64)[files]
-        maybe = maybe[np.lexsort((maybe, name_length))]  # the shortest file name first, then reading order
-        alike = numbered(entries.iloc[maybe], DUPLICATE_KEY).groupby(DUPLICATE_KEY, sort=False).ngroup().to_numpy()
+        order = np.lexsort((rows, name_length))  # the shortest file name first, then reading order
+        rows, alike = rows[order], alike[order]
         first = np.zeros(alike.max() + 1, dtype=np.int64)
         groups, at = np.unique(alike, return_index=True)
-        first[groups] = maybe[at]
-        repeats[maybe] = np.where(first[alike] == maybe, -1, first[alike])
+        first[groups] = rows[at]
+        repeats[rows] = np.where(first[alike] == rows, -1, first[alike])
     return repeats
 
 

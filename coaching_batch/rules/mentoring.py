@@ -235,10 +235,7 @@ def _meetings_left_out(pairs: pd.DataFrame, context: Context) -> dict[tuple[int,
     with one had a meeting logged, which the coordinator is told to correct rather than send in. The
     same two people paired twice: a row is each pair's whose agreement it is dated on or after, up to
     the pair's end."""
-    if context.tables.left_out.get("coach_log") is None:
-        return {}
-    from .logs import rows_left_out  # here: the log rules import this module's fixes
-    rows = rows_left_out(context.tables)  # a paper log's rows with the IDs of its labels
+    rows = context.left_out_rows  # a paper log's rows with the IDs of its labels
     rows = rows[(rows["kind"] == "coach_log") & rows["date"].notna()]
     by_ids: dict[tuple, list[tuple[int, pd.Timestamp, pd.Timestamp]]] = {}
     for i, c, m, start, end in zip(pairs.index, pairs["candidate_id"], pairs["coach_id"], pairs["window_start"], pairs["window_end"]):
