@@ -237,6 +237,39 @@ def test_writing_a_table_leaves_the_garbage_collector_as_it_found_it(tmp_path, p
     finally:
         gc.enable()
 
+def test_a_table_of_repeated_values_has_each_rows_cells_and_refuses_an_overlapping_range(tmp_path):
+    """A table's cells of one value share one stored cell and its range is kept whole (the memory of a
+    200,000-row Exceptions sheet): every row still has its own cells, and a merge or another table
+    over it is still refused, as xlsxwriter refuses it (Excel would call the file corrupt)."""
+    from xlsxwriter.exceptions import OverlappingRange
+
+    from coaching_batch.reports.xlsx import COUNT, DATE, HOURS, Column, Formats, open_workbook, write_table_sheet
+
+    columns = [Column("severity", "Severity"), Column("hours", "Hours", HOURS), Column("count", "Count", COUNT),
+               Column("day", "Day", DATE)]
+    frame = pd.DataFrame({"severity": ["Error", "Error", "Warning", "Error"], "hours": [1.5, 1.5, 2.0, 1.5],
+                          "count": [1, 1, 1, 2], "day": [date(2026, 5, 1), date(2026, 5, 1), date(1900, 1, 1), None]})
+    workbook = open_workbook(tmp_path / "table.xlsx")
+    formats = Formats(workbook)
+    sheet = write_table_sheet(workbook, formats, "Exceptions", frame, columns)
+    with pytest.raises(OverlappingRange):
+        sheet.merge_range(3, 2, 3, 5, "", formats.label)
+    with pytest.raises(OverlappingRange):
+        sheet.add_table(4, 3, 6, 5)
+    assert sheet.add_table(6, 0, 7, 1) == 0  # beside it: a table of its own
+    workbook.close()
+
+    table = openpyxl.load_workbook(tmp_path / "table.xlsx")["Exceptions"]
+    assert [[c.value for c in row] for row in table.iter_rows(min_row=1, max_row=5)] == [
+        ["Severity", "Hours", "Count", "Day"],
+        ["Error", 1.5, 1, datetime(2026, 5, 1)],
+        ["Error", 1.5, 1, datetime(2026, 5, 1)],
+        ["Warning", 2, 1, datetime(1900, 1, 1)],
+        ["Error", 1.5, 2, None],
+    ]
+    assert sorted(table.tables) == ["Exceptions", "Table2"]
+
+
 def test_results_exceptions_sheet_lists_errors_first_with_its_columns(written):
     sheet = openpyxl.load_workbook(written[0] / "results.xlsx")["Exceptions"]
     assert header(sheet) == ["Severity", "Rule", "Message", "File", "Sheet", "Cell", "Candidate ID", "Coach ID", "Program",
