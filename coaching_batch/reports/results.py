@@ -611,10 +611,7 @@ def _write_summary(workbook, formats: Formats, result: RunResult, continued: lis
     if continued:
         sections.append((CONTINUED_SECTION, [(name, note, LONG_TEXT) for name, note in continued]))
     written = [(0, 1)]  # (first row, rows) of the title and each section after it, for the page breaks
-    row = 2
-    for section in sections:
-        written.append((row, len(section[1]) + 1))
-        row = _write_sections(sheet, formats, row, [section])
+    row = _write_sections(sheet, formats, 2, sections, written)
 
     written.append((row, len(PAIR_COLOURS) + 1))
     sheet.write_string(row, 0, "Colours on the Pairs sheet", formats.section)
@@ -641,9 +638,7 @@ def _write_summary(workbook, formats: Formats, result: RunResult, continued: lis
     row += 1
 
     first_policy = row
-    for section in policy_sections(result):
-        written.append((row, len(section[1]) + 1))
-        row = _write_sections(sheet, formats, row, [section])
+    row = _write_sections(sheet, formats, row, policy_sections(result), written)
     sheet.set_column(0, 0, SUMMARY_LABEL_WIDTH)
     sheet.set_column(1, 1, SUMMARY_VALUE_WIDTH)
     sheet.set_column(2, len(BY_PROGRAM_COLUMNS) - 1, BY_PROGRAM_COUNT_WIDTH)
@@ -668,11 +663,13 @@ def summary_page_breaks(sections: Sequence[tuple[int, float]], first_policy: int
     return breaks
 
 
-def _write_sections(sheet, formats: Formats, row: int, sections) -> int:
-    """Each section's title, then one (label, value) row per item; returns the next free row. A
-    LONG_TEXT value (a ledger message) wraps in the value column on a row as tall as its lines: it ran
-    on past the print area's edge, its end cut off."""
+def _write_sections(sheet, formats: Formats, row: int, sections, written: list[tuple[int, int]]) -> int:
+    """Each section's title, then one (label, value) row per item; returns the next free row, and adds
+    each section's (first row, rows) to ``written`` (for the page breaks). A LONG_TEXT value (a ledger
+    message) wraps in the value column on a row as tall as its lines: it ran on past the print area's
+    edge, its end cut off."""
     for section, items in sections:
+        written.append((row, len(items) + 1))
         sheet.write_string(row, 0, section, formats.section)
         row += 1
         for label, value, kind in items:
