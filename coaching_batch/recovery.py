@@ -211,6 +211,15 @@ class DeliveredSheet:
         except OSError:
             return date.today()
 
+    def run_value(self, key: str) -> object:
+        """The value of ``key`` in the run.json beside the sheet, read whole (:attr:`run` reads its head
+        only); None when it has none, cannot be read, or is not a JSON object (hand-edited)."""
+        try:
+            with open(self.path.parent / RUN_JSON, encoding="utf-8") as handle:
+                return json.load(handle).get(key)
+        except (OSError, ValueError, AttributeError):
+            return None
+
     @property
     def ids(self) -> set[str]:
         return {r.payment_id for r in self.rows}
@@ -398,7 +407,7 @@ def _sheet_without_ids(sheet: DeliveredSheet) -> DeliveredSheet:
     numbered = ((number, _row_values(header, row)) for number, row in enumerate(rows, start=first_number))
     # not the Total row (its label was in the Payment ID column), nor a blank one
     listed = [(number, values) for number, values in numbered if values.get("coach_id") or values.get("candidate_id")]
-    ids = _run_payment_ids(sheet.path.parent / RUN_JSON)
+    ids = _run_payment_ids(sheet.run_value("payments"))
     keys = [(values.get("coach_id"), values.get("candidate_id")) for _, values in listed]
     if ids is not None and len(set(keys)) == len(keys) and set(keys) == set(ids):
         sheet.ids_from_run = True
@@ -411,14 +420,12 @@ def _sheet_without_ids(sheet: DeliveredSheet) -> DeliveredSheet:
     return sheet
 
 
-def _run_payment_ids(path: Path) -> dict[tuple[str, str], str] | None:
-    """(coach ID, candidate ID) → Payment ID of each payment a run.json lists, when each of the two people's
+def _run_payment_ids(payments: object) -> dict[tuple[str, str], str] | None:
+    """(coach ID, candidate ID) → Payment ID of each of a run.json's ``payments``, when each of the two people's
     pairs has one payment there; else None (no run.json, another version's, or two payments of a pair)."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            payments = json.load(handle).get("payments")
         ids = {(str(p["coach_id"]), str(p["candidate_id"])): str(p["payment_id"]) for p in payments}
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+    except (KeyError, TypeError):
         return None
     return ids if len(ids) == len(payments) and all(ids.values()) else None
 
@@ -997,11 +1004,7 @@ def _unlisted_payments(newest: DeliveredSheet, missing: dict[str, str]) -> dict[
     ``ledger rebuild --record-unlisted`` records them: by the date of the run that paid each (unknown: the
     newest run's own), with the program, people and hours of its pair in that run.json, else blank (like a
     sheet whose columns were deleted); no run.json has the amount of a payment on no sheet."""
-    try:
-        with open(newest.path.parent / RUN_JSON, encoding="utf-8") as handle:
-            pairs = json.load(handle).get("pairs")
-    except (OSError, ValueError, AttributeError):
-        pairs = None
+    pairs = newest.run_value("pairs")
     of_payment = {}
     for pair in pairs if isinstance(pairs, list) else []:
         if isinstance(pair, dict) and isinstance(pair.get("payment_id"), str):
@@ -1052,11 +1055,7 @@ def paid_off_the_sheets(sheets: list[DeliveredSheet]) -> tuple[DeliveredSheet, d
     readable = [s for s in sheets if not s.error]
     listed = {payment for sheet in readable for payment in sheet.ids}
     for sheet in sorted(readable, key=_in_run_order, reverse=True):
-        try:
-            with open(sheet.path.parent / RUN_JSON, encoding="utf-8") as handle:
-                paid = json.load(handle).get("paid_before")
-        except (OSError, ValueError, AttributeError):
-            continue
+        paid = sheet.run_value("paid_before")
         if not isinstance(paid, list):
             continue
         missing = {payment: paid_on for payment, paid_on in map(_paid_entry, paid) if payment and payment not in listed}
@@ -1083,14 +1082,11 @@ def unrecorded_paid_before(out_root: Path, folders: list[Path], ledger: Ledger) 
     newest = max((DeliveredSheet(p) for p in sheet_paths([out_root, *folders])), key=_in_run_order, default=None)
     if newest is None or _key(newest.path.parent) in known or newest.dry_run:
         return ""
-    try:
-        with open(newest.path.parent / RUN_JSON, encoding="utf-8") as handle:
-            paid = json.load(handle).get("paid_before")
-    except (OSError, ValueError, AttributeError):
+    paid = newest.run_value("paid_before")
+    if not isinstance(paid, list):  # no run.json, or an older version's
         return ""
     recorded = {record["payment_id"] for record in ledger.payment_records()}
-    unknown = {payment: paid_on for payment, paid_on in map(_paid_entry, paid)
-               if payment and payment not in recorded} if isinstance(paid, list) else {}
+    unknown = {payment: paid_on for payment, paid_on in map(_paid_entry, paid) if payment and payment not in recorded}
     if not unknown:
         return ""
     listed = {payment for sheet in read_sheets([out_root, *folders]) for payment in sheet.ids}
