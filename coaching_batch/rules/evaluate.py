@@ -26,19 +26,19 @@ from ..validate import Tables
 from . import candidate, coach, logs, mentoring, reps, schedule, school_year
 from .dates import day_text
 from .judgement import Context, Judgement, latest_meetings
-from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, id_hint, named_few, no_assignment_text,
-                    pair_finding, payment_id, programs_by_pair, roster_emails, unknown_id, unknown_ids, unknown_ids_fix)
+from .pairs import (RosterIds, band_of_topic, bands, build_pairs, certificate_id, id_hint, judge_completion, named_few,
+                    no_assignment_text, pair_finding, payment_id, programs_by_pair, roster_emails, unknown_id, unknown_ids, unknown_ids_fix)
 from .payment import stipend
 from .periods import PERIOD_COLUMNS, PERIOD_DATES, WINDOWS
 
 # Policy section → the family of rules it switches on. The sections not named here are read by the
-# verdicts (hours, completion, payment) or by validation (reading); the window sections are read by
+# verdicts (hours, payment; completion too) or by validation (reading); the window sections are read by
 # the periods too.
 FAMILIES = {
     "window": schedule.judge_window,
+    "completion": judge_completion,
     "relationship": mentoring.judge_relationship,
     "commitment": reps.judge_commitment,
-    "school_year": school_year.judge_school_year,
     "coach": coach.judge_coach,
     "candidate": candidate.judge_candidate,
     "mentor_eligibility": mentoring.judge_mentor,

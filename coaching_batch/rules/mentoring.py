@@ -9,7 +9,7 @@ from ..findings import finding
 from ..policy import MenteeEligibility, MentorEligibility, MonthlyMeetings, Relationship, Words, capital
 from .dates import add_months, day_text, hours_text, whole_months, years_text
 from .judgement import Context, Judgement
-from .pairs import completed_before_start, pair_finding, pair_records, reason_topic
+from .pairs import pair_finding, pair_records, reason_topic
 
 
 def agreement_fix(words: Words) -> str:
@@ -33,9 +33,8 @@ def meeting_before_agreement_fix(words: Words) -> str:
 
 def judge_relationship(pairs: pd.DataFrame, relationship: Relationship, context: Context) -> Judgement:
     """AGREEMENT-MISSING on a pair with no Agreement Date, or one after as-of: not signed yet, or
-    mistyped (blocks completion); RELATIONSHIP-EXPIRED on an Active pair whose months ended before as-of;
-    a Completion Date before the agreement (see :func:`.pairs.completed_before_start`)."""
-    judgement = completed_before_start(pairs, context, "the agreement")
+    mistyped (blocks completion); RELATIONSHIP-EXPIRED on an Active pair whose months ended before as-of."""
+    judgement = Judgement()
     words = context.policy.words
     cells = context.tables.cells(pairs, "agreement_date")
     recorded = context.tables.have(pairs, "agreement_date")  # without the column, the fix says to add it

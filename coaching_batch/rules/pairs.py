@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import settings, values
 from ..findings import CATALOGUE, Finding, finding
-from ..policy import Programs
+from ..policy import Completion, Programs
 from ..spelling import DASHES_AS_HYPHENS, FULL_WIDTH_AS_PLAIN, PLAIN_QUOTES
 from ..validate import Tables, clipped
 from .dates import day_text
@@ -33,12 +33,16 @@ def pair_finding(rule: str, pair, message: str, *, cell: str = "", fix: str | No
                    candidate_id=pair["candidate_id"], coach_id=pair["coach_id"], program=pair["program"], topic=topic)
 
 
-def completed_before_start(pairs: pd.DataFrame, context: Context, start_label: str | None = None) -> Judgement:
-    """CELL-TYPE at the Completion Date of a pair completed before its start (``start_label``, else
-    its planning meeting or its assignment, as ``start`` was taken): a date mistyped, most often its
-    year, that would certify a coaching ended before it began. It blocks completion. (ITSS tells of it
-    in PAIR-TOO-SHORT.)"""
+def judge_completion(pairs: pd.DataFrame, completion: Completion, context: Context) -> Judgement:
+    """CELL-TYPE at the Completion Date of a pair completed before its start (the agreement, in a program
+    of a relationship; else its planning meeting or its assignment, as ``start`` was taken): a date
+    mistyped, most often its year, that would certify a coaching ended before it began. It blocks
+    completion. Every program is judged so, once, but for one with a window (ITSS): its PAIR-TOO-SHORT
+    tells of a completion before the planning meeting."""
     judgement = Judgement()
+    if context.policy.section("window") is not None:
+        return judgement
+    start_label = "the agreement" if context.policy.section("relationship") is not None else None
     wrong = pairs[pairs["completion_date"] < pairs["start"]]
     cells = context.tables.cells(wrong, "completion_date")
     activity = context.policy.words.activity

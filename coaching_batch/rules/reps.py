@@ -12,7 +12,7 @@ from ..policy import Capacity, CoachActivity, Commitment, Feedback, capital
 from ..validate import Tables
 from .dates import add_months, day_text, days_text, months_text
 from .judgement import Context, Judgement
-from .pairs import completed_before_start, named_few, pair_finding, pair_records
+from .pairs import named_few, pair_finding, pair_records
 
 
 def given_feedback(tables: Tables) -> pd.DataFrame:
@@ -24,9 +24,8 @@ def given_feedback(tables: Tables) -> pd.DataFrame:
 def judge_commitment(pairs: pd.DataFrame, commitment: Commitment, context: Context) -> Judgement:
     """COMMITMENT-DUE on an Active pair whose commitment ends within the warning days or has ended;
     an Extended Until before the start is reported at its cell and ignored; a pair with no start
-    (no planning meeting nor assigned date) is an error at its Assigned Date cell and not complete, and
-    one completed before its start is an error at its Completion Date (:func:`.pairs.completed_before_start`)."""
-    judgement = completed_before_start(pairs, context)
+    (no planning meeting nor assigned date) is an error at its Assigned Date cell and not complete."""
+    judgement = Judgement()
     as_of = context.as_of
     soon = as_of + pd.Timedelta(days=commitment.due_days)
     cells = context.tables.cells(pairs, "extended_until")

@@ -9,7 +9,7 @@ from ..findings import finding
 from ..policy import MeetingGap, PartnershipAgreement, Phases, SchoolYear, month_day
 from .dates import day_text, days_text, due_text, month_day_in
 from .judgement import Context, Judgement
-from .pairs import completed_before_start, pair_finding, pair_records
+from .pairs import pair_finding, pair_records
 from .periods import school_year_start
 
 
@@ -74,12 +74,6 @@ _COMPLETED_WITHOUT_AGREEMENT = ("The coaching is completed: if its partnership a
                                 "milestones (Phase Agreement) with its date; if not, record why with the pair's paperwork.")
 _COMPLETED_WITHOUT_REVIEWS = ("The coaching is completed: record in the milestones (Phase Agreement Review) the reviews of "
                               "the partnership agreement that were held.")
-
-
-def judge_school_year(pairs: pd.DataFrame, school_year: SchoolYear, context: Context) -> Judgement:
-    """The pairs judged this school year: one completed before its start is an error at its Completion
-    Date (:func:`.pairs.completed_before_start`); the year itself is measured by the periods."""
-    return completed_before_start(pairs, context)
 
 
 def judge_partnership_agreement(pairs: pd.DataFrame, agreement: PartnershipAgreement, context: Context) -> Judgement:
