@@ -296,7 +296,7 @@ def _labels_above(rows: list[list], upto: int, first_row: int, first_col: int, s
     unfilled: dict[str, Unfilled] = {}
     for r, row in enumerate(rows[:upto]):
         for c, cell in enumerate(row):
-            if not isinstance(cell, str):
+            if not isinstance(cell, str) or not cell:  # an empty cell (most of them) holds no label
                 continue
             key = _pair_label(cell)  # the form's "Candidate Name ____"
             if key:
@@ -392,7 +392,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     if contract.log:
         sheet.labels, sheet.unfilled = _labels_above(rows, recognition.header_row, first_row, first_col, name,
                                                      recognition.columns)
-        above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str)]
+        above = [cell for row in rows[: recognition.header_row] for cell in row if isinstance(cell, str) and cell]
         sheet.continues = bool(_CONTINUED.search(name))  # `Kim continued`, `Page 2 (next page)`
         for text in above:
             _note_continuation(sheet, text, under_entries=False)
@@ -605,12 +605,14 @@ def _next_form(rows: list[list], body_at: int, firsts: list, distinct_firsts: se
     return None
 
 
+@lru_cache(maxsize=4096)  # the labels and first cells of logs repeat across thousands of workbooks
 def _is_pair_label_cell(cell: str) -> bool:
     """Whether a cell is a pair's label of a paper form (`Candidate Name:`, `Coach ID ____`,
     `Coach Name: Casey Coach`)."""
     return _pair_label(cell) is not None or bool(_INLINE_LABEL.match(cell))
 
 
+@lru_cache(maxsize=4096)
 def _pair_label(cell: str) -> tuple[str, str] | None:
     """(role, kind) of a cell that is a pair's label alone (`Candidate Name:`, `Coach ID ____`), else None."""
     return PAIR_LABELS.get(normalise_header(_LINE_AROUND.sub("", cell)))
