@@ -10,6 +10,7 @@ import lzma
 import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -176,13 +177,8 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
     infos = archive.infolist()
     if twice := _part_twice(infos) or _sheets_sharing_parts(archive, infos):
         return twice
-    inflated = sum(i.file_size for i in infos)
-    compressed = sum(i.compress_size for i in infos) or 1
-    if inflated > settings.MAX_INFLATED_BYTES:
-        return (f"it would inflate to {inflated / 2**20:,.0f} MB (limit {settings.MAX_INFLATED_BYTES / 2**20:,.0f} MB): "
-                "if it truly holds that much, split it into smaller workbooks (a log per coach, or per term)")
-    if inflated > 1_000_000 and inflated / compressed > settings.MAX_INFLATE_RATIO:
-        return f"it would inflate {inflated / compressed:,.0f} times (limit {settings.MAX_INFLATE_RATIO}×)"
+    if too_large := _inflated_reason(sum(i.file_size for i in infos), sum(i.compress_size for i in infos)):
+        return too_large
     declared = 0  # the cells of the sheets before: the limit is the workbook's
     for info in infos:
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
@@ -196,6 +192,96 @@ def archive_refuse_reason(archive: zipfile.ZipFile) -> str:
             if reason:
                 return reason
     return ""
+
+
+def _inflated_reason(inflated: int, compressed: int) -> str:
+    """Why a zip whose members inflate to ``inflated`` bytes from ``compressed`` must not be opened
+    (a zip bomb, or more than a workbook should hold), or ''."""
+    if inflated > settings.MAX_INFLATED_BYTES:
+        return (f"it would inflate to {inflated / 2**20:,.0f} MB (limit {settings.MAX_INFLATED_BYTES / 2**20:,.0f} MB): "
+                "if it truly holds that much, split it into smaller workbooks (a log per coach, or per term)")
+    compressed = compressed or 1
+    if inflated > 1_000_000 and inflated / compressed > settings.MAX_INFLATE_RATIO:
+        return f"it would inflate {inflated / compressed:,.0f} times (limit {settings.MAX_INFLATE_RATIO}×)"
+    return ""
+
+
+def plainly_within_limits(data: bytes) -> bool:
+    """Whether an .xlsx/.xlsm's bytes are an ordinary zip that :func:`archive_refuse_reason` would
+    pass, looked at with `struct` from its table of contents and each sheet's first 4 KB: building a
+    ``zipfile.ZipFile`` was most of a log's zip checks, a tenth of reading it. False means only
+    "look again in full": anything out of the ordinary (a zip64 record, a comment, data before the
+    zip, encryption, a method other than stored or deflated, a name not plain ASCII or given twice,
+    Excel tables, a long sheet list, a sheet whose head or size is anything but plainly fine, a
+    member cut short) is left to the full checks, which alone say why a file is refused."""
+    end = len(data) - _END.size
+    if end < 0 or data[end:end + 4] != b"PK\x05\x06" or data[end - 20:end - 16] == b"PK\x06\x07":
+        return False
+    _, disk, cd_disk, _, count, cd_size, cd_at, comment = _END.unpack_from(data, end)
+    if disk or cd_disk or comment or cd_at + cd_size != end or count == 0xFFFF:
+        return False
+    entries, names, at = [], set(), cd_at
+    while at < end:
+        if end - at < _ENTRY.size or data[at:at + 4] != b"PK\x01\x02":
+            return False
+        (_, _, needs, flags, method, _, _, _, packed, size, name_len, extra_len, note_len, _, _, _,
+         offset) = _ENTRY.unpack_from(data, at)
+        raw = data[at + _ENTRY.size:at + _ENTRY.size + name_len]
+        name = raw.decode("ascii", "replace")
+        if (needs > _PLAIN_ZIP_VERSION or flags & _UNREAD_FLAGS or method not in (0, 8)
+                or 0xFFFFFFFF in (packed, size, offset) or len(raw) != name_len
+                or not name.isprintable() or not name.isascii() or name in names or name.startswith("xl/tables/")
+                or name == "content.xml"):
+            return False
+        names.add(name)
+        entries.append((name, method, packed, size, offset))
+        at += _ENTRY.size + name_len + extra_len + note_len
+    if len(entries) != count:
+        return False
+    if _inflated_reason(sum(size for _, _, _, size, _ in entries), sum(packed for _, _, packed, _, _ in entries)):
+        return False
+    declared = 0
+    for name, method, packed, size, offset in entries:
+        if name == "xl/workbook.xml" and size > settings.LONG_SHEET_LIST_BYTES:
+            return False
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            head = _member_head(data, name, method, packed, size, offset)
+            if head is None or declares_entities(head) or not _PLAIN_PROLOG.match(head):
+                return False
+            extent = _dimension(head)
+            if extent and extent_reason("", *extent, before=declared):
+                return False
+            declared += extent[0] * extent[1] if extent else 0
+    return True
+
+
+_PLAIN_ZIP_VERSION = 20  # the zip version a member stored or deflated needs (zip64 needs 45)
+_UNREAD_FLAGS = 0x01 | 0x20 | 0x40  # encrypted, patched data, strong encryption: zipfile refuses to read them
+_END = struct.Struct("<4s4H2LH")  # a zip's end of central directory record
+_ENTRY = struct.Struct("<4s6H3L5H2L")  # an entry of its central directory, before its name
+
+
+def _member_head(data: bytes, name: str, method: int, packed: int, size: int, offset: int) -> bytes | None:
+    """A zip member's first 4 KB as ``zipfile`` would read them, or None where its local header is
+    not the directory's, its data runs past the file, or it does not inflate whole and plainly."""
+    if data[offset:offset + 4] != b"PK\x03\x04" or offset + _LOCAL.size > len(data):
+        return None
+    name_len, extra_len = _LOCAL.unpack_from(data, offset)
+    start = offset + _LOCAL.size + name_len + extra_len
+    if data[offset + _LOCAL.size:offset + _LOCAL.size + name_len] != name.encode() or start + packed > len(data):
+        return None
+    packed_bytes = data[start:start + packed]
+    if method == 0:
+        return packed_bytes[:4096] if packed == size else None  # as stored: its size is what it holds
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        head = inflater.decompress(packed_bytes, 4096)
+    except zlib.error:
+        return None
+    return head if len(head) == min(size, 4096) and (size >= 4096 or inflater.eof) else None
+
+
+_LOCAL = struct.Struct("<26x2H")  # a member's local header, before its name: its name's and extra field's lengths
 
 
 def _part_twice(infos: list[zipfile.ZipInfo]) -> str:

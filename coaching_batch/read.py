@@ -43,7 +43,7 @@ from . import settings, values
 from .contracts import Column, tables
 from .forked import end_with_parent, frozen_heap, interrupts_held, stopped_now
 from .inbox import (ARCHIVE_ERRORS, ENTITIES_DECLARED, Refused, archive_refuse_reason, declares_entities, entities_refused,
-                    extent_reason, ods_repeat, sheet_parts, workbook_suffix, xml_parser)
+                    extent_reason, ods_repeat, plainly_within_limits, sheet_parts, workbook_suffix, xml_parser)
 from .recognise import (PAIR_LABELS, ROLE_WORDS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, holds, pieces, position, zero_padded_cells, zero_padded_styles
@@ -1051,9 +1051,11 @@ def _inspect(path: str, data: bytes | None = None, totals: dict[str, tuple[Total
     """Why a workbook must not be opened ('' if it may); ``data`` is the file's bytes, when read.
     ``totals``, when given, receives the rows of its Excel tables' Total Rows (the archive is open).
 
-    .xls is not a zip: nothing to look at.
+    .xls is not a zip: nothing to look at. An ordinary .xlsx/.xlsm held in memory is passed after a quick
+    look at its zip (see :func:`.inbox.plainly_within_limits`); any other is looked at in full.
     """
-    if workbook_suffix(path) == ".xls":
+    suffix = workbook_suffix(path)
+    if suffix == ".xls" or (data is not None and suffix in (".xlsx", ".xlsm") and plainly_within_limits(data)):
         return ""
     try:
         with _zip(path, data) as archive:

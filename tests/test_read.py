@@ -1264,6 +1264,57 @@ def test_a_workbook_too_large_to_open_is_refused_with_the_advice_to_split_it(mon
     assert result.error.endswith("if it truly holds that much, split it into smaller workbooks (a log per coach, or per term)")
 
 
+def _full_look(monkeypatch, data: bytes) -> tuple[str, dict]:
+    """What the zip checks say of ``data`` as a log's .xlsx when it is looked at in full (zipfile)."""
+    totals: dict = {}
+    with monkeypatch.context() as full:
+        full.setattr(read, "plainly_within_limits", lambda _: False)
+        return read._inspect("log.xlsx", data, totals), totals
+
+
+def test_the_quick_look_at_a_zip_never_passes_one_the_full_checks_would_refuse(tmp_path, monkeypatch):
+    """An ordinary log's zip is looked at quickly (its table of contents read with struct); whatever
+    it passes, the full checks pass too, with no Excel table's Total Rows missed: for hostile
+    workbooks (entities, a sheet declaring the whole grid, an Excel table) and for 900 copies damaged
+    at random (a byte changed in its table of contents or anywhere, cut short, bytes before or after)."""
+    import random
+
+    from coaching_batch.inbox import plainly_within_limits
+
+    ordinary = write_workbook(tmp_path / "log.xlsx", {"Log": [COACH_HEADER] + [["200", "100", "3/5/2026", "Phone", 1, "call"]] * 40,
+                                                      "Notes": [["see the binder"]]}).read_bytes()
+    sample = (SAMPLES / "Coach Log - Jordan Reyes.xlsx").read_bytes()
+    whole_grid = _log_with_sheet_xml(tmp_path / "grid.xlsx", lambda xml: re.sub(rb'<dimension ref="[^"]*"/>',
+                                                                                 b'<dimension ref="A1:XFD1048576"/>', xml))
+    tabled = tmp_path / "tabled.xlsx"
+    workbook = xlsxwriter.Workbook(str(tabled))
+    workbook.add_worksheet("Log").add_table("A1:F3", {"columns": [{"header": h} for h in COACH_HEADER], "total_row": True})
+    workbook.close()
+    hostile = [_with_entities(tmp_path, "xl/worksheets/sheet1.xml"), whole_grid.read_bytes(), tabled.read_bytes()]
+    assert plainly_within_limits(ordinary) and plainly_within_limits(sample)
+    assert not any(map(plainly_within_limits, hostile))
+    pick = random.Random(20261204)
+    passed = 0
+    for seed in [ordinary, sample, *hostile]:
+        for _ in range(150):
+            data = bytearray(seed)
+            how = pick.randrange(4)
+            if how == 0:  # in the table of contents and end record, where the quick look reads
+                for _ in range(pick.randint(1, 2)):
+                    data[pick.randrange(len(data) * 3 // 4, len(data))] = pick.randrange(256)
+            elif how == 1:
+                data[pick.randrange(len(data))] = pick.randrange(256)
+            elif how == 2:
+                del data[pick.randrange(len(data) // 2, len(data)):]
+            else:
+                data[0:0] = os.urandom(pick.randint(1, 40)) if pick.random() < 0.5 else b""
+                data += b"\0" * pick.randint(0, 40)
+            if plainly_within_limits(bytes(data)):
+                passed += 1
+                assert _full_look(monkeypatch, bytes(data)) == ("", {})
+    assert passed > 100  # the damage often misses what the checks read
+
+
 def test_a_sheet_that_declares_no_dimension_is_held_to_the_cell_limit_before_its_cells_are_made(tmp_path):
     """`<dimension>` is optional: without it nothing is known before opening, so the extent the reader
     finds is checked before each cell becomes a Python object (one cell at Z250000: 6.5 million)."""
