@@ -206,7 +206,8 @@ def _summary_page(pdf: Document, result: RunResult, pair: dict, log: Log, *, sub
 def _completed_before(completed: pd.Timestamp, counts_until: object, log: Log, words: Words) -> str:
     """The completion date of a period that runs past it, and why: the program counts entries up to the
     end of its window (ITSS: the deadline), so entries dated after the completion are in the hours."""
-    later = sum(entry > f"{completed:%Y-%m-%d}" for entry in log.days)
+    completed_day = f"{completed:%Y-%m-%d}"  # as the entries' days are written (formatted once, not per entry)
+    later = sum(entry > completed_day for entry in log.days)
     which = (f"{later} entr{'y' if later == 1 else 'ies'} below {'is' if later == 1 else 'are'} dated after it" if later
              else f"the {words.candidate} log has entries dated after it")
     return f"{day(completed)} ({which}" + (f": the program counts entries up to {day(counts_until)})" if pd.notna(counts_until) else ")")
