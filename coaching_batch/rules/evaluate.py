@@ -113,7 +113,8 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     minutes = counted.groupby(["pair", "kind"])["duration"].sum().unstack(fill_value=0)
     pairs["candidate_minutes"] = pairs["pair"].map(minutes.get("candidate_log", pd.Series(dtype=int))).fillna(0).astype(int)
     pairs["coach_contact_minutes"] = pairs["pair"].map(minutes.get("coach_log", pd.Series(dtype=int))).fillna(0).astype(int)
-    coach_entries = entries.loc[(entries["kind"] == "coach_log") & (entries["pair"] >= 0), ["pair", "date"]]
+    of_coach_log = ((entries["kind"] == "coach_log") & (entries["pair"] >= 0)).to_numpy()
+    coach_entries = entries.loc[of_coach_log, ["pair", "date"]]
     pairs["coach_log_counted"] = pairs["pair"].map(counted.loc[counted["kind"] == "coach_log", "pair"].value_counts()).fillna(0).astype(int)
     pairs["coach_log_read"] = (pairs["pair"].map(coach_entries.groupby("pair").size()).fillna(0).astype(int)
                                + [(left_out or {}).get(key, 0) for key in zip(pairs["candidate_id"], pairs["coach_id"])])
@@ -121,7 +122,7 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     pairs = _with_coaching_period(pairs, counted)
 
     # a contact: a coach-log row without an error (zero hours is one: SPEC §4 excludes the row)
-    contacts = entries.loc[coach_entries.index, "reason"] != "LOG-DURATION-INVALID"
+    contacts = entries["reason"].to_numpy(dtype=object)[of_coach_log] != "LOG-DURATION-INVALID"  # not by label: a million
     dated = coach_entries[contacts & (coach_entries["date"] <= as_of)]
     last_contact = dated.groupby("pair")["date"].max().reindex(pairs.index)
 

@@ -502,14 +502,17 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     entries = entries.copy(deep=False)  # copy-on-write: the columns added below stay on this frame
     findings: list[Finding] = []
 
-    label_failed = entries["label_rule"] != ""
+    label_failed = entries["label_rule"].to_numpy(dtype=object) != ""  # as objects: 4 times quicker than as pandas text
     missing_ids = ~label_failed & (entries["candidate_id"].isna() | entries["coach_id"].isna())
     unknown = ~label_failed & ~missing_ids & ~(entries["candidate_id"].isin(known_ids) & entries["coach_id"].isin(known_ids))
 
     # Each entry belongs to an assignment of its candidate and coach; of several, the one its date picks.
-    keyed = pairs[["candidate_id", "coach_id", "pair", "window_start", "window_end"]]
-    matched = entries[["candidate_id", "coach_id", "date"]].reset_index().merge(keyed, on=["candidate_id", "coach_id"], how="left")
-    if keyed.duplicated(["candidate_id", "coach_id"]).any():  # a pair assigned twice: choose by date
+    # Matched by a number for the two IDs together, not by the two texts: a million entries.
+    ids = pd.Index(pd.unique(pd.concat([pairs["candidate_id"], pairs["coach_id"]])))
+    keyed = pairs[["pair", "window_start", "window_end"]].assign(ids=_id_pairs(pairs, ids))
+    matched = pd.DataFrame({"index": entries.index, "date": entries["date"], "ids": _id_pairs(entries, ids)}).merge(
+        keyed, on="ids", how="left")
+    if keyed["ids"].duplicated().any():  # a pair assigned twice: choose by date
         # a candidate log is only of use to a program that counts candidate hours (ITSS, not mentoring)
         reads = {policy.name: policy.candidate_minimum_minutes is not None for policy in programs}
         matched = _one_pair_by_date(matched, pairs, entries["kind"] != "candidate_log",
@@ -561,20 +564,21 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     repeats = _repeated_entries(entries)
     reason[(repeats >= 0) & (reason == "")] = "LOG-DUPLICATE"
     entries["reason"] = pd.Series(reason, index=entries.index, dtype="str")
-    entries["counted"] = entries["reason"] == ""
+    # compared as objects (`reason`), 4 times quicker than as pandas text
+    entries["counted"] = pd.Series(reason == "", index=entries.index)
 
     findings += _missing_id_findings(entries, missing_ids)
-    findings += _grouped_findings(entries, unknown & (entries["reason"] == "ID-UNKNOWN"), "ID-UNKNOWN", lambda r, n: (
+    findings += _grouped_findings(entries, unknown & (reason == "ID-UNKNOWN"), "ID-UNKNOWN", lambda r, n: (
         f"{unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
         f"{n} entr{'y' if n == 1 else 'ies'} not counted"), known=known_ids, fix=lambda r: unknown_ids_fix(r, known_ids))
-    findings += _grouped_findings(entries, entries["reason"] == "LOG-NO-ASSIGNMENT", "LOG-NO-ASSIGNMENT", lambda r, n: (
+    findings += _grouped_findings(entries, pd.Series(reason == "LOG-NO-ASSIGNMENT", index=entries.index), "LOG-NO-ASSIGNMENT", lambda r, n: (
         f"{no_assignment_text(r['candidate_id'], r['coach_id'], known_ids, 'log entries')[0]}; "
         f"{n} {LOG_KINDS[r['kind']]} entr{'y' if n == 1 else 'ies'} not counted"),
         fix=lambda r: no_assignment_text(r["candidate_id"], r["coach_id"], known_ids, "log entries")[1])
 
     about = _PairWords(pairs, programs)
     flagged = entries["reason"].isin(["LOG-DURATION-INVALID", "LOG-DATE-FUTURE", "LOG-OUTSIDE-WINDOW", "AGREEMENT-MISSING", "LOG-DUPLICATE"])
-    places = _repeated_places(entries, repeats, entries["reason"].to_numpy() == "LOG-DUPLICATE")
+    places = _repeated_places(entries, repeats, reason == "LOG-DUPLICATE")
     for position, row in zip(np.flatnonzero(flagged.to_numpy()), _rows(entries, flagged)):
         findings.append(_entry_finding(row, as_of, about, places.get(position, "")))
     findings += _earlier_year_findings(entries, about)
@@ -615,6 +619,13 @@ def _implausible_fix(minutes: int) -> str | None:
     hours = minutes // 60
     return (f"Check the duration, read as {hours} hours: if {hours} minutes were meant, type {hours} min; "
             f"split a multi-day activity into one entry per day.")
+
+
+def _id_pairs(frame: pd.DataFrame, ids: pd.Index) -> np.ndarray:
+    """Each row's candidate ID and coach ID as one number, from their places among ``ids`` (-1: either
+    not among them)."""
+    candidate, coach = ids.get_indexer(frame["candidate_id"]), ids.get_indexer(frame["coach_id"])
+    return np.where((candidate >= 0) & (coach >= 0), candidate * len(ids) + coach, -1)
 
 
 def _one_pair_by_date(matched: pd.DataFrame, pairs: pd.DataFrame, any_program: pd.Series,
