@@ -1816,6 +1816,18 @@ def test_a_long_meeting_of_last_school_year_is_said_to_be_not_counted_for_that_r
     assert long.message.endswith("; not counted (of an earlier school year)")
 
 
+def test_an_entry_before_the_pairs_start_and_the_school_year_makes_no_gap():
+    """A log entry dated before both the school year and the pair's own planning meeting is not the
+    pair's meeting (LOG-OUTSIDE-WINDOW): a pair begun two days ago, or not begun yet, is not told it has
+    not met since that entry."""
+    for start in ("2026-11-18", "2026-11-25"):
+        result = job(pairs=[job_pair(start=start)], log=[coach_entry("2026-07-10")])
+        assert found(result, "LOG-OUTSIDE-WINDOW") and found(result, "MEETING-GAP") == []
+    # a meeting of this school year before the planning meeting counts, and the gap runs from it
+    result = job(pairs=[job_pair(start="2026-11-18")], log=[coach_entry("2026-09-10")])
+    assert pair_of(result)["coach_contact_minutes"] == 60 and len(found(result, "MEETING-GAP")) == 1
+
+
 def test_a_completed_pair_has_no_meeting_gap():
     result = job(pairs=[job_pair(status="Completed", completion="2026-11-10")], milestones=ALL_PHASES,
                  log=[coach_entry("2026-08-10"), coach_entry("2026-10-10")])

@@ -258,7 +258,8 @@ def _at_milestone(rule: str, milestone: dict, pair: dict, context: Context, mess
 def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) -> Judgement:
     """MEETING-GAP on an Active pair: consecutive meetings this school year more than so many days
     apart, or the latest meeting that long before as-of, however long ago (counted from the first
-    meeting: a pair that has never met has no gap)."""
+    meeting: a pair that has never met has no gap; an entry before its start and the school year is
+    none of its meetings)."""
     judgement = Judgement()
     as_of = context.as_of
     fix = (f"Meet regularly: schedule the next {context.policy.words.activity} meeting and keep the collaborative log "
@@ -276,6 +277,8 @@ def judge_meeting_gap(pairs: pd.DataFrame, gap: MeetingGap, context: Context) ->
             f"No meeting between {day_text(row['previous'])} and {day_text(row['date'])}: {days_text(int(row['days']))}, "
             f"more than {days_text(gap.max_days)}", topic=f"after {day_text(row['previous'])}", fix=fix))
     latest = context.latest_meetings(active)  # in this school year or before it
+    # an entry before both the school year and the pair's own start is no meeting of the pair's to run from
+    latest = latest[~((latest < _year_start(context)) & (latest < active.loc[latest.index, "start"]))]
     for i, last in latest.items():
         if (as_of - last).days > gap.max_days:
             judgement.findings.append(pair_finding("MEETING-GAP", active.loc[i],
