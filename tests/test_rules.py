@@ -709,6 +709,25 @@ def test_a_coach_with_1000_pairs_at_once_is_judged_without_holding_every_two_of_
     assert len(flagged) == 1000 and {others.count for others in flagged.values()} == {999}
 
 
+@pytest.mark.parametrize("compared_at_once", [200_000, 3])
+def test_each_coachs_pairs_are_compared_with_their_own_coachs_only_however_the_comparisons_are_cut(
+        monkeypatch, compared_at_once):
+    """Two coaches' pairs in rows taken turn about, compared all at once or a few comparisons at a time
+    (a coach's pairs cut across slices, a slice holding two coaches): each pair names the other
+    coach's pairs never, its own candidate's other pair never, and its own coach's in row order."""
+    from coaching_batch import settings
+    from coaching_batch.rules.coach import Others, concurrent_pairs
+
+    monkeypatch.setattr(settings, "PAIRS_COMPARED_AT_ONCE", compared_at_once)
+    rows = [("100", "200", "2026-01-01", "2026-03-01"), ("101", "300", "2026-01-01", "2026-06-01"),
+            ("100", "201", "2026-02-01", "2026-04-01"), ("100", "202", "2026-03-15", "2026-05-01"),
+            ("101", "301", "2026-05-01", "2026-07-01"), ("100", "200", "2026-02-15", "2026-02-20")]
+    pairs = pd.DataFrame(rows, columns=["coach_id", "candidate_id", "start", "period_end"])
+    pairs[["start", "period_end"]] = pairs[["start", "period_end"]].apply(pd.to_datetime)
+    assert concurrent_pairs(pairs, 1) == {0: Others([2], 1), 2: Others([0, 3, 5], 3), 3: Others([2], 1),
+                                          5: Others([2], 1), 1: Others([4], 1), 4: Others([1], 1)}
+
+
 def test_a_coach_with_up_to_ten_others_at_once_has_each_named(policy):
     many = [f"{300 + i}" for i in range(11)]
     result = run(policy, employees=roster() + [employee(c, f"Candidate {c}", 20) for c in many],
