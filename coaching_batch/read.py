@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress
 from pathlib import Path
 from defusedxml import ElementTree  # entities refused, never expanded (SPEC §3)
 from xml.parsers import expat
@@ -251,19 +251,21 @@ class WorkbookRead:
     note: str = ""  # what Inputs says of a workbook read whose sheets are none it lists (chart sheets only)
 
 
-def _blank_mask(cells: np.ndarray) -> tuple[np.ndarray, set]:
-    """Where cells are empty or only whitespace, and the distinct values; each distinct value is
-    judged once (logs repeat a lot)."""
+def _blank_mask(cells: np.ndarray) -> tuple[np.ndarray, set, list[str]]:
+    """Where cells are empty or only whitespace, the distinct values, and those of them that are text;
+    each distinct value is judged once (logs repeat a lot)."""
     blank = cells == ""
     distinct: set = set()
+    texts: list[str] = []
     if cells.size:
         distinct = set(cells.ravel().tolist())
-        odd = {value for value in distinct if isinstance(value, str) and value.isspace()}  # spaces only
+        texts = [value for value in distinct if isinstance(value, str)]
+        odd = set(compress(texts, map(str.isspace, texts)))  # spaces only
         if None in distinct:
             odd.add(None)
         if odd:  # rare
             blank |= np.frompyfunc(odd.__contains__, 1, 1)(cells).astype(bool)
-    return blank, distinct
+    return blank, distinct, texts
 
 
 def _grid(body: list[list], width: int) -> np.ndarray:
@@ -409,7 +411,11 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
                       for read, unread in repeated_headers(header, recognition, beside and beside[1])]
 
     grid = _grid(body, max(recognition.columns.values()) + 1)
-    blank, distinct = _blank_mask(grid)
+    blank, distinct, distinct_texts = _blank_mask(grid)
+    # The sheet's distinct texts in lower case, in one string: a word that a rare row cannot do without
+    # (`total`, `sign`) is looked for once in it, and a pass looking for such rows is skipped when the
+    # word is in no cell (nearly every log), as it could find nothing.
+    words = "\n".join(distinct_texts).lower()
     sheet.zeros = any(zero in distinct for zero in _ZERO_SHOWN) or any(_is_zero(label.value) for label in sheet.labels.values())
     present = ~blank
     positions = list(recognition.columns.values())
@@ -428,20 +434,23 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
     # cell is looked at once.
     any_filled = present.any(axis=1)
     first = present.argmax(axis=1)
-    if contract.log and facts.ids:
+    if contract.log and facts.ids and "total" in words:  # a `Total Hours` label reads `total` (see _TOTAL)
         _total_label_after_ids(grid, present, first, [positions[k] for k in facts.ids])
     firsts = grid[np.arange(len(grid)), first].tolist()
-    distinct_firsts = set(firsts)
+    # Every kind of row looked for below by its first cell (a label, a marker, a heading, a form's
+    # words) has text there: the first cells that are text, each once, are all that these passes read,
+    # and there are none on most logs (their rows start with a date or an ID).
+    first_texts = {cell for cell in set(firsts) if isinstance(cell, str)}
     if forms and contract.log:
-        form_at = _next_form(rows, recognition.header_row + 1, firsts, distinct_firsts, keep)
+        form_at = _next_form(rows, recognition.header_row + 1, firsts, first_texts, keep)
         if form_at is not None:
             return sheet, form_at
     headings = _headings(tuple(header), facts.accepted)
-    special = {cell for cell in distinct_firsts if isinstance(cell, str)
-               and (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
+    special = {cell for cell in first_texts
+               if (_is_example(cell) or _TOTAL.match(cell) or normalise_header(cell) in headings)}
     duration = recognition.columns.get("duration", -1)
     marked = False  # the first row is the example typed over with its EXAMPLE marker left
-    for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]):
+    for i in (i for i, cell in enumerate(firsts) if cell in special and any_filled[i]) if special else ():
         if _is_example(firsts[i]):
             marker = positions.index(int(first[i])) if int(first[i]) in positions else None
             if _typed_over(table[i], marker, facts.ids):
@@ -473,7 +482,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
         keep[i] = False
     # A second table typed below this one (the requests under the recommendations): its header row,
     # and the title rows right above it, end this table. It is not read, and the run says so.
-    headed = {cell for cell in distinct_firsts if cell.__class__ is str and is_header_text(cell)}
+    headed = {cell for cell in first_texts if is_header_text(cell)}
     for i in (i for i, cell in enumerate(firsts) if cell in headed and keep[i]) if headed else ():
         other = table_below(body[i], recognition.table)
         if other is not None:
@@ -514,7 +523,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
                 table[0, k] = None
     # Rows of the form's own words across several cells ("Coach Signature: ____" … "Date: ____", or
     # only fill-in lines): each distinct first cell is looked at once, the rest only for such rows.
-    form_first = {cell for cell in distinct_firsts if isinstance(cell, str) and (_LABEL_ON_FORM.match(cell) or _FILL_IN.match(cell))}
+    form_first = {cell for cell in first_texts if _LABEL_ON_FORM.match(cell) or _FILL_IN.match(cell)}
     for i in (i for i, cell in enumerate(firsts) if cell in form_first and keep[i]) if form_first else ():
         texts = [cell for cell in table[i] if cell is not None]
         if all(_form_text(cell) for cell in texts) and any(_FILL_IN.match(cell) or _NOTE.search(cell)
@@ -522,7 +531,7 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
             keep[i] = False
     # A signature line the form asked to fill in ("Coach Signature: Jordan Reyes" … "Date: 7/30/2026"),
     # its label first or after the date ("Date: 8/21/2026 | Signed: Kay Coach"), with no hours on it.
-    signed = {cell for cell in distinct_firsts if isinstance(cell, str) and _SIGNED.match(cell)}
+    signed = {cell for cell in first_texts if _SIGNED.match(cell)}
     for i in (i for i, cell in enumerate(firsts) if cell in signed and keep[i]) if signed else ():
         keep[i] = False
     hours_at = list(recognition.columns).index("duration") if "duration" in recognition.columns else None
@@ -540,8 +549,8 @@ def _sheet_table(name: str, hidden: bool, rows: list[list], first_row: int, firs
                 footer.value = _in_minutes(footer.value)
     # the sheet's distinct texts, each looked at once: "ign" in it first (signature, signed), a plain
     # substring test, so that a sheet without one (nearly all) is done quickly
-    signatures = [cell for cell in distinct if cell.__class__ is str and ("ign" in cell or "IGN" in cell)
-                  and _SIGNATURE_IN.search(cell)] if hours_at is not None else []
+    signatures = [cell for cell in distinct_texts if ("ign" in cell or "IGN" in cell) and _SIGNATURE_IN.search(cell)
+                  ] if hours_at is not None and "ign" in words else []
     if signatures:
         for i in np.flatnonzero(keep & np.logical_or.reduce([table == text for text in signatures]).any(axis=1)):
             if table[i, hours_at] is None or isinstance(table[i, hours_at], str):  # no hours on it: not an entry
@@ -580,16 +589,17 @@ def _numbers_only(table: np.ndarray, filled: np.ndarray, looked_at: np.ndarray, 
     return found
 
 
-def _next_form(rows: list[list], body_at: int, firsts: list, distinct_firsts: set, keep: np.ndarray) -> int | None:
+def _next_form(rows: list[list], body_at: int, firsts: list, first_texts: set[str], keep: np.ndarray) -> int | None:
     """Where in ``rows`` a second paper form typed under a log starts (its pair's block, `Candidate
     Name: | Robert Smith`, under the first form's entries and Total Hours, then its own header row):
     its first row whose first cell is a pair's label, below an entry of the log and with a log's
     header under it within ``settings.FORM_HEADER_ROWS`` rows. ``body_at`` is the index in ``rows`` of
-    the log's first row below its header, ``firsts`` each of those rows' first filled cell and ``keep``
-    the rows that may be entries. None when there is none: a label under the header above every
-    entry, or a block with no header under it (the form's signature block, `Coach Name: | Casey Coach`
-    under its total), is no form of its own. Each distinct first cell is looked at once."""
-    labels = {cell for cell in distinct_firsts if cell.__class__ is str and _is_pair_label_cell(cell)}
+    the log's first row below its header, ``firsts`` each of those rows' first filled cell, ``first_texts``
+    the distinct ones that are text (a label is) and ``keep`` the rows that may be entries. None when
+    there is none: a label under the header above every entry, or a block with no header under it (the
+    form's signature block, `Coach Name: | Casey Coach` under its total), is no form of its own. Each
+    distinct first cell is looked at once."""
+    labels = {cell for cell in first_texts if _is_pair_label_cell(cell)}
     if not labels:
         return None
     labelled = [i for i, cell in enumerate(firsts) if cell in labels]
