@@ -459,6 +459,36 @@ def why_unreadable(kind: str, value: object, *, day_first: bool = False) -> str:
     a weekday that is not the date's, a date read month first that is one only day first (or the
     other way round), a comma that may be a thousands separator, Excel's serial 60 (its phantom
     29 February 1900), or an ID cell formatted as a date; "" otherwise."""
+    return whys_unreadable(kind, [value], day_first=day_first)[0]
+
+
+def whys_unreadable(kind: str, values: Sequence[object], *, day_first: bool = False) -> list[str]:
+    """:func:`why_unreadable` of each of ``values``. The dates it tries (the date after a weekday, the
+    date read the other way round, the date with its year) are parsed in one pass for all the values:
+    parsing them one by one cost milliseconds each, in a column of thousands of different notes."""
+    said = [_why_before_parsing(kind, value, day_first=day_first) for value in values]
+    tries = [tried for answer in said if not isinstance(answer, str) for tried in answer]
+    days: dict[tuple[str, bool], np.datetime64] = {}
+    for flag in (day_first, not day_first):
+        texts = list(dict.fromkeys(tried.text for tried in tries if tried.day_first == flag))
+        parsed = _text_dates(np.array(texts, dtype=object), day_first=flag)
+        days |= {(text, flag): day for text, day in zip(texts, parsed)}
+    return [answer if isinstance(answer, str)
+            else next((why for tried in answer if (why := tried.say(days[tried.text, tried.day_first]))), "")
+            for answer in said]
+
+
+class _DateTried(NamedTuple):
+    """A date text :func:`why_unreadable` parses, and what it says of the day parsed (NaT if none): "" to go on."""
+
+    text: str
+    day_first: bool
+    say: Callable[[np.datetime64], str]
+
+
+def _why_before_parsing(kind: str, value: object, *, day_first: bool) -> str | list[_DateTried]:
+    """:func:`why_unreadable` as far as it goes without parsing a date: the answer, or the dates to
+    try in order (the first that says something is the answer; "" if none does)."""
     if kind == "date" and isinstance(value, (int, float)) and not isinstance(value, bool) and value == EXCEL_PHANTOM_LEAP_DAY:
         return "Excel's 29 February 1900, a day that never was: type the date meant"
     if kind == "id" and isinstance(value, (dt.date, np.datetime64)):
@@ -469,27 +499,35 @@ def why_unreadable(kind: str, value: object, *, day_first: bool = False) -> str:
     if kind == "duration" and _GROUPED_NUMBER.search(text):
         return "the comma could be a thousands separator or a decimal point: type 1500 or 1.5"
     if kind == "date" and (missing := _NO_YEAR.match(text)):
-        return _no_year(text, missing["num_sep"] or (missing["dmy_sep"] or " ").strip() or " ", day_first=day_first)
+        return [_no_year(text, missing["num_sep"] or (missing["dmy_sep"] or " ").strip() or " ", day_first=day_first)]
     match = _DATE_TEXT.match(text) if kind == "date" else None
+    tries = []
     if match and match["weekday"]:
-        date = _text_dates(np.array([text[match.end("weekday"):].lstrip(", ")], dtype=object), day_first=day_first)[0]
-        if not np.isnat(date):
-            return pd.Timestamp(date).strftime("%Y-%m-%d is a %A")
+        tries.append(_DateTried(text[match.end("weekday"):].lstrip(", "), day_first, _weekday_said))
     if match and match["num_a"]:  # "13/2/2026", read month first: a date only the other way round
-        date = _text_dates(np.array([text], dtype=object), day_first=not day_first)[0]
-        if not np.isnat(date):
-            ways = ("month first", "day first") if not day_first else ("day first", "month first")
-            return (f"dates are read {ways[0]}; {ways[1]} it is {pd.Timestamp(date):%Y-%m-%d}: if the inbox's dates are "
-                    f"{ways[1]}, set day_first = {str(not day_first).lower()} under [reading] in the program's policy file")
-    return ""
+        tries.append(_DateTried(text, not day_first, functools.partial(_other_way_said, day_first=day_first)))
+    return tries or ""
 
 
-def _no_year(text: str, separator: str, *, day_first: bool) -> str:
+def _weekday_said(date: np.datetime64) -> str:
+    """A date typed after a weekday that is not its own: the date's weekday."""
+    return "" if np.isnat(date) else pd.Timestamp(date).strftime("%Y-%m-%d is a %A")
+
+
+def _other_way_said(date: np.datetime64, *, day_first: bool) -> str:
+    """A date that is one only read the other way round: which way the inbox's dates are read, and how to change it."""
+    if np.isnat(date):
+        return ""
+    ways = ("month first", "day first") if not day_first else ("day first", "month first")
+    return (f"dates are read {ways[0]}; {ways[1]} it is {pd.Timestamp(date):%Y-%m-%d}: if the inbox's dates are "
+            f"{ways[1]}, set day_first = {str(not day_first).lower()} under [reading] in the program's policy file")
+
+
+def _no_year(text: str, separator: str, *, day_first: bool) -> _DateTried:
     """A date typed without its year ("5/8"): said so, with the date to type if the year makes one."""
     dated = f"{text}{separator}{EXAMPLE_YEAR}"
-    if np.isnat(_text_dates(np.array([dated], dtype=object), day_first=day_first)[0]):
-        return "it has no year"
-    return f"it has no year: type it with its year, such as {dated}"
+    return _DateTried(dated, day_first, lambda date: "it has no year" if np.isnat(date)
+                      else f"it has no year: type it with its year, such as {dated}")
 
 
 # -------------------------------------------------------------------------------------- durations

@@ -506,6 +506,24 @@ def test_a_name_typed_for_an_id_is_unknown_and_its_finding_names_the_employee_s_
     ]
 
 
+def test_many_different_names_typed_for_ids_in_a_log_are_each_told_their_own_employee(policy):
+    """A log whose Coach ID cells hold names, each different: the unknown IDs are read as names all at
+    once, and each finding still names the employee its own name is."""
+    employees = roster() + [employee("300", "Ann One", 20), employee("301", "Bo Two", 20), employee("302", "Cy Three", 20)]
+    cand, coach_rows = full_logs()
+    typed = ["ann one", "BO TWO", "Cy Three.", "Dee Four"]
+    coach_rows += [coach_entry(f"2026-02-0{day}", 60, coach=name) for day, name in enumerate(typed, start=1)]
+    result = run(policy, employees=employees, coach_log=coach_rows, candidate_log=cand)
+    found = sorted(f.message for f in rules(result, "ID-UNKNOWN"))
+    assert found == [
+        "Coach ID BO TWO (a name, not an ID: the roster's Bo Two is employee 301) on the coach log, not in the roster; 1 entry not counted",
+        "Coach ID Cy Three. (a name, not an ID: the roster's Cy Three is employee 302) on the coach log, not in the roster; "
+        "1 entry not counted",
+        "Coach ID Dee Four on the coach log, not in the roster; 1 entry not counted",
+        "Coach ID ann one (a name, not an ID: the roster's Ann One is employee 300) on the coach log, not in the roster; "
+        "1 entry not counted"]
+
+
 def test_an_id_typed_in_another_case_or_with_a_dash_is_unknown_and_its_finding_names_the_roster_id(policy):
     """`e-0200` or `E–0200` (Word's en dash) for the roster's `E-0200`: SPEC §3 compares IDs as text, so
     it is unknown; the finding said only "not in the roster", where the coordinator sees the same ID."""

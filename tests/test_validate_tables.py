@@ -608,6 +608,34 @@ def test_many_cells_sharing_a_few_bad_values_are_each_told_what_one_such_cell_al
     assert said[("D7", "300006")][2].endswith("'Emial' looks like Email: if that is what was meant, type Email.")
 
 
+def test_many_different_bad_texts_in_one_column_are_each_told_what_it_alone_is_told(tmp_path):
+    """A log whose Date and Duration cells hold notes, each different (`3 hrs?`, `TBD - ask Kim`, `see
+    email 4/2`): why each is not a date or a duration, and the value it holds without its note, are
+    worked out for the column's texts together; each cell is still told what its text alone is told."""
+    header = ["Candidate ID", "Coach ID", "Date", "Type of Contact", "Duration", "Description"]
+    dates = ["3/5/2026 (make-up)", "Tue 4/6/2026", "13/2/2026", "Tue 13/2/2026", "5/8", "13/13", "see email 4/2",
+             "TBD - ask Kim", "March 2026", "Monday, April 6, 2026 (held)"]
+    durations = ["3 hrs?", "about 2h with prep", "1,500 min", "~1.5", "90 min (approx)", "TBD", "2-3 hrs", "1:75?",
+                 "PT1H30M?", "1 hr (prep) 30 min"]
+    rows = [[COACHEE, COACH, date, "Phone", duration, ""] for date, duration in zip(dates, durations)]
+
+    _, findings = read_and_validate(tmp_path, {"log.xlsx": {"Log": [header, *rows]}})
+
+    said = {f.cell: (f.rule, f.message, f.fix) for f in findings}
+    assert len(said) == len(findings) == 2 * len(rows)
+    for k, row in enumerate(rows):
+        _, alone = read_and_validate(tmp_path, {f"alone {k}.xlsx": {"Log": [header, row]}})
+        assert {f"{f.cell[0]}{k + 2}": (f.rule, f.message, f.fix) for f in alone} == {
+            cell: told for cell, told in said.items() if cell[1:] == str(k + 2)}
+    assert said["C4"][1].startswith("Date '13/2/2026' is not a date (dates are read month first; day first it is 2026-02-13")
+    assert said["C6"][1] == "Date '5/8' is not a date (it has no year: type it with its year, such as 5/8/2026)"
+    assert said["C3"][1] == "Date 'Tue 4/6/2026' is not a date (2026-04-06 is a Monday)"
+    assert said["C2"][2].endswith("Here: type 3/5/2026 alone, if that is what was meant.")
+    assert said["E2"][2].endswith("Here: type 3 hrs alone, if that is what was meant.")
+    assert said["E6"][2].endswith("Here: type 90 min alone, if that is what was meant.")
+    assert "Here:" not in said["E3"][2] and "Here:" not in said["C9"][2]
+
+
 def test_a_grade_typed_with_its_word_is_told_the_number_to_type(tmp_path):
     rows = roster_rows([{"employee_id": "100", "name": "Grace Kim", "grade": "Grade 22"},
                         {"employee_id": "101", "name": "Ann Lee", "grade": "22-23"}], columns=["employee_id", "name", "grade"])

@@ -27,7 +27,7 @@ from ..recognise import is_blank
 from ..validate import ID_ALONE, Tables
 from .dates import day_text, hours_text
 from .mentoring import meeting_before_agreement_fix
-from .pairs import id_beside, named_few, no_assignment_text, roster_emails, unknown_ids, unknown_ids_fix
+from .pairs import RosterIds, id_beside, named_few, no_assignment_text, roster_emails, unknown_ids, unknown_ids_fix
 
 LOG_KINDS = {"coach_log": "coach log", "candidate_log": "candidate log"}
 
@@ -568,7 +568,11 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     entries["counted"] = pd.Series(reason == "", index=entries.index)
 
     findings += _missing_id_findings(entries, missing_ids)
-    findings += _grouped_findings(entries, unknown & (reason == "ID-UNKNOWN"), "ID-UNKNOWN", lambda r, n: (
+    told_unknown = unknown & (reason == "ID-UNKNOWN")
+    if isinstance(known_ids, RosterIds):  # each ID the roster lacks may be a name typed for it: all read as names at once
+        told = entries.loc[told_unknown, ["candidate_id", "coach_id"]].to_numpy(dtype=object).ravel()
+        known_ids.read_as_names(employee_id for employee_id in told if employee_id not in known_ids)
+    findings += _grouped_findings(entries, told_unknown, "ID-UNKNOWN", lambda r, n: (
         f"{unknown_ids(r, known_ids)} on the {LOG_KINDS[r['kind']]}, not in the roster; "
         f"{n} entr{'y' if n == 1 else 'ies'} not counted"), known=known_ids, fix=lambda r: unknown_ids_fix(r, known_ids))
     findings += _grouped_findings(entries, pd.Series(reason == "LOG-NO-ASSIGNMENT", index=entries.index), "LOG-NO-ASSIGNMENT", lambda r, n: (

@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -103,7 +103,24 @@ class RosterIds(frozenset):
         known._employees = employees
         known._prefixed = known._folded = known._names = None
         known.hints = {}  # an unknown ID → what its finding adds (see id_hint), worked out once per ID
+        known._name_keys = {}  # an unknown ID → it as a name is compared (see name_key)
         return known
+
+    def name_key(self, text: str) -> str | None:
+        """An unknown ID as names are compared (:func:`..values.name_keys`; None if it has no letters
+        or digits left), to tell a name typed for an ID: worked out once per text, those of many
+        unknown IDs at once when :meth:`read_as_names` was given them."""
+        if text not in self._name_keys:
+            self.read_as_names([text])
+        return self._name_keys[text]
+
+    def read_as_names(self, texts: Iterable[object]) -> None:
+        """Work out the name keys of ``texts``, unknown IDs about to be told, in one pass: one by one, a
+        text cost milliseconds, and a pasted log can hold thousands of different ones."""
+        texts = [text for text in dict.fromkeys(texts) if isinstance(text, str) and text not in self._name_keys]
+        if texts:
+            keys = values.name_keys(pd.Series(texts, dtype=object))
+            self._name_keys |= {text: None if pd.isna(key) else key for text, key in zip(texts, keys)}
 
     def folded(self) -> dict[str, str]:
         """The roster's IDs with letters in them in any case and with look-alike characters made plain (:func:`id_folded`)
@@ -258,7 +275,7 @@ def _id_hint(employee_id: str, known) -> tuple[str, str | None]:
     if email := getattr(known, "emails", {}).get(employee_id.casefold()):
         # an employee's email typed for the ID
         return f" (the roster's email of employee {email}: type the ID {email})", f"Type {email}, the ID of the employee with this email."
-    if isinstance(known, RosterIds) and (named := known.names().get(values.name_keys(pd.Series([employee_id])).iloc[0])):
+    if isinstance(known, RosterIds) and (named := known.names().get(known.name_key(employee_id))):
         # "Kim Park" typed where the employee's ID goes
         employee, name = named
         return (f" (a name, not an ID: the roster's {name} is employee {employee})",
