@@ -110,9 +110,11 @@ def evaluate(tables: Tables, programs: Policy | Programs, as_of: pd.Timestamp, f
     aside = Forked(partial(_beside_the_rules, tables, entries, counted, left_out_rows, pairs, known, footers or [], programs),
                    enabled=large)
 
-    minutes = counted.groupby(["pair", "kind"])["duration"].sum().unstack(fill_value=0)
-    pairs["candidate_minutes"] = pairs["pair"].map(minutes.get("candidate_log", pd.Series(dtype=int))).fillna(0).astype(int)
-    pairs["coach_contact_minutes"] = pairs["pair"].map(minutes.get("coach_log", pd.Series(dtype=int))).fillna(0).astype(int)
+    # each pair's counted minutes of each log, summed by its number (its position among the pairs), not grouped by pair and kind
+    counted_pair, counted_minutes = counted["pair"].to_numpy(), counted["duration"].to_numpy(dtype=np.int64, na_value=0)
+    for kind, column in (("candidate_log", "candidate_minutes"), ("coach_log", "coach_contact_minutes")):
+        of_kind = (counted["kind"] == kind).to_numpy()
+        pairs[column] = np.bincount(counted_pair[of_kind], counted_minutes[of_kind], minlength=len(pairs)).astype(int)
     of_coach_log = ((entries["kind"] == "coach_log") & (entries["pair"] >= 0)).to_numpy()
     coach_entries = entries.loc[of_coach_log, ["pair", "date"]]
     pairs["coach_log_counted"] = pairs["pair"].map(counted.loc[counted["kind"] == "coach_log", "pair"].value_counts()).fillna(0).astype(int)

@@ -62,8 +62,6 @@ def log_entries(tables: Tables) -> pd.DataFrame:
     for name, column in (("date_col", "date"), ("duration_col", "duration"), ("id_col", "candidate_id"),
                          ("coach_col", "coach_id"), ("row_col", "")):
         entries[name] = _letters(tables, entries, column)
-    for role in ("candidate", "coach"):  # the label's own cell, for an ID named above the table
-        entries[f"{role}_label_cell"] = ""
     for role in ("candidate", "coach"):  # whether the entry's sheet has the role's ID column
         present = np.array([f"{role}_id" in source.columns for source in tables.sources] or [False])
         entries[f"{role}_column"] = present[entries["_src"].to_numpy(dtype=np.int64)]
@@ -79,8 +77,6 @@ def rows_left_out(tables: Tables) -> pd.DataFrame:
     for column in ("_file", "_sheet", "_row", "kind", "candidate_id", "coach_id", "date", "duration"):
         if column not in rows:
             rows[column] = None
-    for role in ("candidate", "coach"):
-        rows[f"{role}_label_cell"] = ""
     return _fill_from_labels(rows, tables, set(rows["_src"].tolist()))
 
 
@@ -89,8 +85,14 @@ def _letters(tables: Tables, entries: pd.DataFrame, column: str) -> pd.Categoric
     positions = [s.columns.get(column, min(s.columns.values(), default=0)) for s in tables.sources]
     letter_of = {position: values.column_letter(position) for position in set(positions)}
     letters = [letter_of[position] for position in positions] or ["A"]
-    distinct, codes = np.unique(np.array(letters, dtype=object), return_inverse=True)
-    return pd.Categorical.from_codes(codes[entries["_src"].to_numpy(dtype=np.int64)], categories=distinct)
+    return _of_sheet(np.array(letters, dtype=object), entries["_src"].to_numpy(dtype=np.int64))
+
+
+def _of_sheet(per_source: np.ndarray, src: np.ndarray) -> pd.Categorical:
+    """Each row's value of its sheet (``per_source``, by source number ``src``) as a category: a
+    million rows take one of a few values, numbered, not a million texts."""
+    distinct, codes = np.unique(per_source, return_inverse=True)
+    return pd.Categorical.from_codes(codes[src], categories=distinct)
 
 
 def resolve_labels(tables: Tables, sources: Collection[int] | None = None) -> dict[tuple[int, str], tuple[str | None, str, str, str | None]]:
@@ -342,7 +344,8 @@ def _form_of(forms: list[tuple[int, int]], cell: str) -> int:
 
 def _fill_from_labels(entries: pd.DataFrame, tables: Tables, sources: Collection[int] | None = None) -> pd.DataFrame:
     """IDs named above a log's table fill that sheet's rows that have none (of the sheets ``sources``
-    only, when given: the sheets of these rows).
+    only, when given: the sheets of these rows); each row's `candidate_label_cell` and
+    `coach_label_cell` say the label's own cell on its sheet when its ID came from there, else "".
 
     Everything known per sheet (ID, problem, label cell) is an array indexed by source number, and
     each entry takes its sheet's value by position: no loop over entries. An entry a label leaves
@@ -350,30 +353,32 @@ def _fill_from_labels(entries: pd.DataFrame, tables: Tables, sources: Collection
     to count. The labels' own findings are :func:`label_findings`.
     """
     entries["label_rule"] = ""
-    resolved = resolve_labels(tables, sources)
-    if not resolved or entries.empty:
-        return entries
+    resolved = resolve_labels(tables, sources) if len(entries) else {}
     src = entries["_src"].to_numpy(dtype=np.int64)
+    n = len(tables.sources)
+    told = np.zeros(len(entries), dtype=bool)  # an entry given a label's rule already
     for role in ("candidate", "coach"):
         key = f"{role}_id"
         per_source = {s: r for (s, who), r in resolved.items() if who == role}
-        if not per_source:
-            continue
-        n = len(tables.sources)
         labelled, found = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-        ids, rules, cells_here = (np.full(n, "", dtype=object) for _ in range(3))
+        ids, rules = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+        cells_here = np.full(n + 1, "", dtype=object)  # the last for the entries that keep their own IDs
         for s, (employee_id, rule, *_) in per_source.items():
             label = tables.sources[s].labels[role]
             labelled[s], found[s] = True, employee_id is not None
             ids[s], rules[s] = employee_id or "", rule
             cells_here[s] = values.a1(label.row, label.col) if label.sheet == tables.sources[s].sheet else ""
-        blank = entries[key].isna().to_numpy(dtype=bool) & labelled[src]
-        filled = np.flatnonzero(blank & found[src])
+        blank = entries[key].isna().to_numpy(dtype=bool) & labelled[src] if per_source else np.zeros(len(entries), dtype=bool)
+        fill = blank & found[src]
+        filled = np.flatnonzero(fill)
         if len(filled):
             entries.iloc[filled, entries.columns.get_loc(key)] = ids[src[filled]]  # only these cells are checked as text
-            entries.iloc[filled, entries.columns.get_loc(f"{role}_label_cell")] = cells_here[src[filled]]
-        failed = np.flatnonzero(blank & ~found[src] & (entries["label_rule"].to_numpy() == ""))
-        entries.iloc[failed, entries.columns.get_loc("label_rule")] = rules[src[failed]]
+        # the label's cell is its sheet's: numbered by sheet, not written into a million-row text column
+        entries[f"{role}_label_cell"] = _of_sheet(cells_here, np.where(fill, src, n))
+        failed = np.flatnonzero(blank & ~found[src] & ~told)
+        if len(failed):
+            entries.iloc[failed, entries.columns.get_loc("label_rule")] = rules[src[failed]]
+            told[failed] = True
     return entries
 
 
