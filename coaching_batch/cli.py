@@ -20,7 +20,8 @@ import click
 
 from .click_types import GivenPath
 from .errors import CoachingBatchError, as_typed
-from .settings import CONSOLE_TABLE_NAMES, CONSOLE_TEXT_CHARS, CONSOLE_UNKNOWN_PROGRAMS, DEFAULT_PROGRAM, LOCK_WAIT_SECONDS
+from .settings import (BLAS_THREADS, CONSOLE_TABLE_NAMES, CONSOLE_TEXT_CHARS, CONSOLE_UNKNOWN_PROGRAMS, DEFAULT_PROGRAM,
+                       LOCK_WAIT_SECONDS)
 from .ledger_commands import COMMANDS as LEDGER_RECOVERY_COMMANDS  # backup, restore, rebuild, verify
 from .notices.command import WAIT_DEFAULT, Seconds, load_config_or_exit, notices_command, send_and_echo  # sending them
 
@@ -103,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the command with its error handling: a usage problem is one `Error:` line and exit 2; a
     bare command group prints its help and exits 0."""
     _freeze_at_exit()
+    _blas_threads_kept_few()
     _say_when_stopped()
     _unprintable_shown_escaped()
     with _reader_may_leave():
@@ -239,6 +241,13 @@ def _stopped(signum: int, frame) -> None:
     except Exception:  # noqa: BLE001 - nowhere to say it: end all the same
         pass
     os.kill(os.getpid(), signum)
+
+
+def _blas_threads_kept_few() -> None:
+    """numpy's BLAS library starts its own thread for each core when numpy is loaded, which the run
+    never uses (it multiplies no matrices): set before numpy is loaded (a command loads it later, if at
+    all), it starts none. A setting already in the environment is kept."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", BLAS_THREADS)
 
 
 @cache  # registered once, however often main() runs in one process

@@ -60,6 +60,10 @@ LATE_TIME_OF_DAY_HOURS = 8
 
 # Parallel reading: files are read in worker processes (speed, and a reader crash stays isolated).
 MAX_READ_WORKERS = 8
+# The threads numpy's BLAS library (OpenBLAS in numpy's wheels) starts for itself when numpy is loaded, unless
+# the environment says otherwise: the run multiplies no matrices, and a thread per core cost the demo run about
+# 40 ms before it could read (and as much again in the processes it starts).
+BLAS_THREADS = "1"
 # Below this many rows in all tables, validating them (or applying the rules) in two processes costs more than it saves.
 PARALLEL_ROWS = 100_000
 

@@ -5,9 +5,12 @@ the benchmark, not asserted here)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from coaching_batch import pipeline, read
 
@@ -17,8 +20,12 @@ SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 
 def modules_after(code: str) -> set[str]:
     probe = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"
-    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
-    return set(completed.stdout.split())
+    return set(_printed_by(probe).split())
+
+
+def _printed_by(probe: str, env: dict[str, str] | None = None) -> str:
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True,
+                          env=env).stdout
 
 
 def test_help_imports_no_data_library():
@@ -67,3 +74,13 @@ def test_a_run_loads_pandera_and_the_rules_while_its_workers_read(monkeypatch, t
     monkeypatch.setattr(pipeline, "read_all", reading)
     pipeline.run_batch(pipeline.RunOptions(inbox=SAMPLES, as_of=dt.date(2026, 11, 20), out=tmp_path / "out", dry_run=True))
     assert steps == ["the workers have their files", sorted(later), "read"]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts the process's threads in /proc")
+def test_the_command_keeps_numpy_from_starting_threads_of_its_own():
+    """numpy's BLAS library starts a thread per core as it loads, unless told not to: the command,
+    which multiplies no matrices, tells it so before anything loads numpy."""
+    probe = ("import os\nfrom coaching_batch import cli\ntry:\n    cli.main(['programs'])\nexcept SystemExit:\n    pass\n"
+             "import numpy\nprint(len(os.listdir('/proc/self/task')))")
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    assert _printed_by(probe, env).split()[-1] == "1"
