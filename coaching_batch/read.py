@@ -2383,8 +2383,26 @@ def _saved_from_excel(suffix: str, opens_as: str) -> str:
             f"(.xlsx) in the inbox and take the {opens_as} file out, then re-run.")
 
 
-def _worker_count(files: int) -> int:
-    return max(1, min(settings.MAX_READ_WORKERS, os.cpu_count() or 1, files))
+def _worker_count(files: list[tuple[str, str]]) -> int:
+    """A worker per core, as many as there are files; but one for an inbox so small that one reader has
+    read it before the run needs it (while the run imports validation and the rules): a second would
+    only take a core from the run meanwhile, and cost a process."""
+    workers = max(1, min(settings.MAX_READ_WORKERS, os.cpu_count() or 1, len(files)))
+    return 1 if workers > 1 and _smaller_than(files, settings.ONE_READER_BYTES) else workers
+
+
+def _smaller_than(files: list[tuple[str, str]], limit: int) -> bool:
+    """The files' sizes add up to less than ``limit`` bytes (looked at only until they reach it); a file
+    that cannot be looked at counts as empty (reading it says why)."""
+    total = 0
+    for path, _ in files:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue
+        if total >= limit:
+            return False
+    return True
 
 
 _CHUNK_FILES = 32  # files per task at most: one task per file costs the parent more than a read
@@ -2471,7 +2489,7 @@ def read_all(
         alone = bool(suspects)
         batch = suspects[:1] if alone else pending
         progress = context.RawArray("b", len(batch))
-        workers = 1 if alone else _worker_count(len(batch))
+        workers = 1 if alone else _worker_count(batch)
         crashed = False
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(progress,)) as pool:
             with frozen_heap(), interrupts_held():  # the workers are forked at the first task

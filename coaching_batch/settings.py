@@ -60,6 +60,9 @@ LATE_TIME_OF_DAY_HOURS = 8
 
 # Parallel reading: files are read in worker processes (speed, and a reader crash stays isolated).
 MAX_READ_WORKERS = 8
+# Workbooks of fewer bytes than this in all are read by one worker: a worker reads about 7–8 MB of workbooks a
+# second, so it is done before the run has imported validation and the rules (about 0.17 s) and needs them.
+ONE_READER_BYTES = 1_000_000
 # The threads numpy's BLAS library (OpenBLAS in numpy's wheels) starts for itself when numpy is loaded, unless
 # the environment says otherwise: the run multiplies no matrices, and a thread per core cost the demo run about
 # 40 ms before it could read (and as much again in the processes it starts).

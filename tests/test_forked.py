@@ -245,7 +245,7 @@ def test_ctrl_c_while_the_workbooks_are_read_stops_the_run_without_reading_the_r
     try:
         timer.start()
         with pytest.raises(KeyboardInterrupt):
-            read.read_all([(f"{n}.xlsx", f"{n}.xlsx") for n in range(30)])  # 6 s of reading on two workers
+            read.read_all([(f"{n}.xlsx", f"{n}.xlsx") for n in range(30)])  # 12 s of reading (one worker: files too small for two)
     finally:
         timer.cancel()
         signal.signal(signal.SIGINT, previous)

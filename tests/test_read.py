@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from coaching_batch import read, sheet_xml, values
+from coaching_batch import read, settings, sheet_xml, values
 from coaching_batch.read import read_all, read_workbook
 from coaching_batch.recognise import normalise_header, recognise
 from workbooks import edit_part, write_ods, write_workbook
@@ -1360,7 +1360,9 @@ def test_a_reader_crash_marks_only_that_file_unreadable(tmp_path, monkeypatch):
     assert all(not results[p.name].error and results[p.name].sheets[0].table == "coach_log" for p in good)
 
 
-def test_a_reader_crash_inside_a_chunk_of_files_marks_only_that_file_unreadable(tmp_path, monkeypatch):
+@pytest.mark.parametrize("one_reader_bytes", [0, settings.ONE_READER_BYTES], ids=["two readers", "one reader"])
+def test_a_reader_crash_inside_a_chunk_of_files_marks_only_that_file_unreadable(tmp_path, monkeypatch, one_reader_bytes):
+    monkeypatch.setattr(settings, "ONE_READER_BYTES", one_reader_bytes)  # 0: two readers, few and small as the files are
     good = [write_workbook(tmp_path / f"log{i:02}.xlsx", {"Log": [COACH_HEADER, ["200", "100", dt.date(2026, 3, 1), "Phone", i, "x"]]}) for i in range(40)]
     poison = write_workbook(tmp_path / "poison.xlsx", {"Log": [COACH_HEADER]})
     monkeypatch.setattr(read, "read_workbook", _crash_on_poison)
