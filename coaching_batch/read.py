@@ -43,7 +43,7 @@ from . import settings, values
 from .contracts import Column, tables
 from .forked import end_with_parent, frozen_heap, interrupts_held, stopped_now
 from .inbox import (ARCHIVE_ERRORS, ENTITIES_DECLARED, Refused, archive_refuse_reason, declares_entities, entities_refused,
-                    extent_reason, ods_repeat, plainly_within_limits, sheet_parts, workbook_suffix, xml_parser)
+                    extent_reason, ods_repeat, plain_part, plainly_within_limits, sheet_parts, workbook_suffix, xml_parser)
 from .recognise import (PAIR_LABELS, ROLE_WORDS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, holds, pieces, position, zero_padded_cells, zero_padded_styles
@@ -1703,9 +1703,14 @@ def _restore_leading_zeros(path: str, data: bytes | None, sheets: list[RawSheet]
     .xlsx/.xlsm only: the .xls and .ods readers give no cell's format to look up."""
     if workbook_suffix(path) not in (".xlsx", ".xlsm"):
         return
+    # the styles of an ordinary zip held in memory read without opening it as an archive (most have no
+    # such format, and nothing more is read)
+    xml = plain_part(data, "xl/styles.xml") if data is not None else None
     try:
-        with _zip(path, data) as archive:
-            styles = zero_padded_styles(archive)
+        if xml is None:
+            with _zip(path, data) as archive:
+                xml = archive.read("xl/styles.xml")
+        styles = zero_padded_styles(xml)
     except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return
     if styles:
