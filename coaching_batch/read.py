@@ -940,9 +940,8 @@ def _serial_date_columns(sheet: RawSheet) -> list[int]:
     Excel's serial number, not a date cell)."""
     if sheet.cells is None or not len(sheet.cells):
         return []
-    contract = tables()[sheet.table]
-    return [j for j, column in enumerate(sheet.columns)
-            if contract.column(column).type == "date" and _holds_numbers(sheet.cells[:, j].tolist())]
+    dates = _column_facts(sheet.table, tuple(sheet.columns)).dates
+    return [j for j in dates if _holds_numbers(sheet.cells[:, j].tolist())]
 
 
 def _holds_numbers(cells: list) -> bool:
@@ -1308,6 +1307,7 @@ class _ColumnFacts:
     hinted: list[bool]  # the column holds a date, a duration, a number or yes/no: text there can be a hint
     watched: list[int]  # where a blank cell may be a formula's error or one saved without its result, to look up
     ids: list[int]  # where the ID columns are
+    dates: list[int]  # where the date columns are
 
 
 @lru_cache(maxsize=256)  # a handful of tables and column layouts, thousands of sheets
@@ -1323,6 +1323,7 @@ def _column_facts(table: str, columns: tuple[str, ...]) -> _ColumnFacts:
         # (no planning meeting yet, Active, not enrolled, no Request for Payment)
         watched=[k for k, column in enumerate(described) if not contract.log or contract.needed_in_rows(column)],
         ids=[k for k, column in enumerate(described) if column.type == "id"],
+        dates=[k for k, column in enumerate(described) if column.type == "date"],
     )
 
 
