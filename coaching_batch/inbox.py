@@ -214,34 +214,15 @@ def plainly_within_limits(data: bytes) -> bool:
     zip, encryption, a method other than stored or deflated, a name not plain ASCII or given twice,
     Excel tables, a long sheet list, a sheet whose head or size is anything but plainly fine, a
     member cut short) is left to the full checks, which alone say why a file is refused."""
-    end = len(data) - _END.size
-    if end < 0 or data[end:end + 4] != b"PK\x05\x06" or data[end - 20:end - 16] == b"PK\x06\x07":
+    entries = _plain_entries(data)
+    if entries is None:
         return False
-    _, disk, cd_disk, _, count, cd_size, cd_at, comment = _END.unpack_from(data, end)
-    if disk or cd_disk or comment or cd_at + cd_size != end or count == 0xFFFF:
-        return False
-    entries, names, at = [], set(), cd_at
-    while at < end:
-        if end - at < _ENTRY.size or data[at:at + 4] != b"PK\x01\x02":
-            return False
-        (_, _, needs, flags, method, _, _, _, packed, size, name_len, extra_len, note_len, _, _, _,
-         offset) = _ENTRY.unpack_from(data, at)
-        raw = data[at + _ENTRY.size:at + _ENTRY.size + name_len]
-        name = raw.decode("ascii", "replace")
-        if (needs > _PLAIN_ZIP_VERSION or flags & _UNREAD_FLAGS or method not in (0, 8)
-                or 0xFFFFFFFF in (packed, size, offset) or len(raw) != name_len
-                or not name.isprintable() or not name.isascii() or name in names or name.startswith("xl/tables/")
-                or name == "content.xml"):
-            return False
-        names.add(name)
-        entries.append((name, method, packed, size, offset))
-        at += _ENTRY.size + name_len + extra_len + note_len
-    if len(entries) != count:
-        return False
-    if _inflated_reason(sum(size for _, _, _, size, _ in entries), sum(packed for _, _, packed, _, _ in entries)):
+    if _inflated_reason(sum(size for _, _, _, size, _, _ in entries), sum(packed for _, _, packed, _, _, _ in entries)):
         return False
     declared = 0
-    for name, method, packed, size, offset in entries:
+    for name, method, packed, size, offset, _ in entries:
+        if name.startswith("xl/tables/") or name == "content.xml":  # Excel tables, or an .ods named .xlsx
+            return False
         if name == "xl/workbook.xml" and size > settings.LONG_SHEET_LIST_BYTES:
             return False
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
@@ -255,6 +236,61 @@ def plainly_within_limits(data: bytes) -> bool:
     return True
 
 
+def plain_part(data: bytes, name: str) -> bytes | None:
+    """The part ``name`` of an ordinary .xlsx/.xlsm held in memory (one :func:`plainly_within_limits`
+    passes), inflated whole from its table of contents with `struct` and zlib; None where the part is
+    not there or anything is out of the ordinary (it is then read with ``zipfile``, which says what is
+    wrong). Building a ``zipfile.ZipFile`` to read one small part cost more than the part's use."""
+    entries = _plain_entries(data)
+    entry = next((entry for entry in entries or () if entry[0] == name), None)
+    if entry is None or entry[3] > settings.MAX_INFLATED_BYTES:
+        return None
+    _, method, packed, size, offset, crc = entry
+    stored = _member_bytes(data, name, packed, offset)
+    if stored is None:
+        return None
+    if method == 0:
+        whole = stored
+    else:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            whole = inflater.decompress(stored, size + 1)
+        except zlib.error:
+            return None
+        if not inflater.eof:
+            return None
+    return whole if len(whole) == size and zlib.crc32(whole) == crc else None
+
+
+def _plain_entries(data: bytes) -> list[tuple[str, int, int, int, int, int]] | None:
+    """The members of an ordinary zip held in memory, from its table of contents: (name, method, packed
+    size, size, offset of its local header, CRC) each; None where it is anything but plainly a zip
+    ``zipfile`` reads as it is (a zip64 record, a comment, data before the zip, encryption, a method
+    other than stored or deflated, a version past 2.0, a name not plain ASCII or given twice)."""
+    end = len(data) - _END.size
+    if end < 0 or data[end:end + 4] != b"PK\x05\x06" or data[end - 20:end - 16] == b"PK\x06\x07":
+        return None
+    _, disk, cd_disk, _, count, cd_size, cd_at, comment = _END.unpack_from(data, end)
+    if disk or cd_disk or comment or cd_at + cd_size != end or count == 0xFFFF:
+        return None
+    entries, names, at = [], set(), cd_at
+    while at < end:
+        if end - at < _ENTRY.size or data[at:at + 4] != b"PK\x01\x02":
+            return None
+        (_, _, needs, flags, method, _, _, crc, packed, size, name_len, extra_len, note_len, _, _, _,
+         offset) = _ENTRY.unpack_from(data, at)
+        raw = data[at + _ENTRY.size:at + _ENTRY.size + name_len]
+        name = raw.decode("ascii", "replace")
+        if (needs > _PLAIN_ZIP_VERSION or flags & _UNREAD_FLAGS or method not in (0, 8)
+                or 0xFFFFFFFF in (packed, size, offset) or len(raw) != name_len
+                or not name.isprintable() or not name.isascii() or name in names):
+            return None
+        names.add(name)
+        entries.append((name, method, packed, size, offset, crc))
+        at += _ENTRY.size + name_len + extra_len + note_len
+    return entries if len(entries) == count else None
+
+
 _PLAIN_ZIP_VERSION = 20  # the zip version a member stored or deflated needs (zip64 needs 45)
 _UNREAD_FLAGS = 0x01 | 0x20 | 0x40  # encrypted, patched data, strong encryption: zipfile refuses to read them
 _END = struct.Struct("<4s4H2LH")  # a zip's end of central directory record
@@ -264,13 +300,9 @@ _ENTRY = struct.Struct("<4s6H3L5H2L")  # an entry of its central directory, befo
 def _member_head(data: bytes, name: str, method: int, packed: int, size: int, offset: int) -> bytes | None:
     """A zip member's first 4 KB as ``zipfile`` would read them, or None where its local header is
     not the directory's, its data runs past the file, or it does not inflate whole and plainly."""
-    if data[offset:offset + 4] != b"PK\x03\x04" or offset + _LOCAL.size > len(data):
+    packed_bytes = _member_bytes(data, name, packed, offset)
+    if packed_bytes is None:
         return None
-    name_len, extra_len = _LOCAL.unpack_from(data, offset)
-    start = offset + _LOCAL.size + name_len + extra_len
-    if data[offset + _LOCAL.size:offset + _LOCAL.size + name_len] != name.encode() or start + packed > len(data):
-        return None
-    packed_bytes = data[start:start + packed]
     if method == 0:
         return packed_bytes[:4096] if packed == size else None  # as stored: its size is what it holds
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
@@ -279,6 +311,18 @@ def _member_head(data: bytes, name: str, method: int, packed: int, size: int, of
     except zlib.error:
         return None
     return head if len(head) == min(size, 4096) and (size >= 4096 or inflater.eof) else None
+
+
+def _member_bytes(data: bytes, name: str, packed: int, offset: int) -> bytes | None:
+    """A zip member's bytes as stored, or None where its local header is not the directory's or its
+    data runs past the file."""
+    if data[offset:offset + 4] != b"PK\x03\x04" or offset + _LOCAL.size > len(data):
+        return None
+    name_len, extra_len = _LOCAL.unpack_from(data, offset)
+    start = offset + _LOCAL.size + name_len + extra_len
+    if data[offset + _LOCAL.size:offset + _LOCAL.size + name_len] != name.encode() or start + packed > len(data):
+        return None
+    return data[start:start + packed]
 
 
 _LOCAL = struct.Struct("<26x2H")  # a member's local header, before its name: its name's and extra field's lengths

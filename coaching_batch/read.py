@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain, compress
 from pathlib import Path
 from defusedxml import ElementTree  # entities refused, never expanded (SPEC §3)
@@ -43,7 +43,7 @@ from . import settings, values
 from .contracts import Column, tables
 from .forked import end_with_parent, frozen_heap, interrupts_held, stopped_now
 from .inbox import (ARCHIVE_ERRORS, ENTITIES_DECLARED, Refused, archive_refuse_reason, declares_entities, entities_refused,
-                    extent_reason, ods_repeat, plainly_within_limits, sheet_parts, workbook_suffix, xml_parser)
+                    extent_reason, ods_repeat, plain_part, plainly_within_limits, sheet_parts, workbook_suffix, xml_parser)
 from .recognise import (PAIR_LABELS, ROLE_WORDS, Recognition, is_blank, is_header_text, normalise_header, recognise, repeated_headers,
                         table_below, table_beside)
 from .sheet_xml import IN_CELL, ROW_NUMBER, column_number, holds, pieces, position, zero_padded_cells, zero_padded_styles
@@ -940,9 +940,8 @@ def _serial_date_columns(sheet: RawSheet) -> list[int]:
     Excel's serial number, not a date cell)."""
     if sheet.cells is None or not len(sheet.cells):
         return []
-    contract = tables()[sheet.table]
-    return [j for j, column in enumerate(sheet.columns)
-            if contract.column(column).type == "date" and _holds_numbers(sheet.cells[:, j].tolist())]
+    dates = _column_facts(sheet.table, tuple(sheet.columns)).dates
+    return [j for j in dates if _holds_numbers(sheet.cells[:, j].tolist())]
 
 
 def _holds_numbers(cells: list) -> bool:
@@ -997,17 +996,23 @@ def _times_from_1904(sheet: RawSheet) -> None:
 def _fingerprint(path: str) -> tuple[str, bytes | None, tuple[int, int]]:
     """The file's SHA-256, unless it is large its bytes, and its size and time of last change as it
     was opened (see :func:`_changed`): the file is read once for hash and bytes, and the zip is then
-    inspected in memory. Raises OSError when the file cannot be read."""
+    inspected in memory. Raises OSError when the file cannot be read.
+
+    Read from its descriptor to its end: a buffered file object asks the system for the file's status
+    three times more, for its place twice and whether it is a terminal, six calls a file that reading
+    it does not need."""
     digest = hashlib.sha256()
-    with _open_regular(path) as handle:
-        info = os.fstat(handle.fileno())
+    descriptor, info = _open_regular(path)
+    try:
         signature = (info.st_size, info.st_mtime_ns)
-        if info.st_size <= _HELD_BYTES:
-            data = handle.read()
+        if info.st_size <= _HELD_BYTES:  # one read, and one more to find its end (it may have grown since)
+            data = b"".join(iter(partial(os.read, descriptor, info.st_size + 1), b""))
             digest.update(data)
             return digest.hexdigest(), data, signature
-        for block in iter(lambda: handle.read(1 << 20), b""):
+        for block in iter(partial(os.read, descriptor, 1 << 20), b""):
             digest.update(block)
+    finally:
+        os.close(descriptor)
     return digest.hexdigest(), None, signature
 
 
@@ -1017,22 +1022,24 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW
 _REPLACED = "not a regular file: a link or a pipe was put in its place after the inbox was listed"
 
 
-def _open_regular(path: str):
-    """The file at ``path`` open for reading, if it is still the regular file the inbox listed: one put
-    in its place since (a link to /dev/zero, a named pipe) raises OSError, where reading it would never
-    end (a pipe no one writes to, or an endless device read whole into memory)."""
+def _open_regular(path: str) -> tuple[int, os.stat_result]:
+    """The file at ``path`` open for reading (its descriptor, and its status), if it is still the
+    regular file the inbox listed: one put in its place since (a link to /dev/zero, a named pipe)
+    raises OSError, where reading it would never end (a pipe no one writes to, or an endless device
+    read whole into memory)."""
     try:
         descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         if exc.errno != errno.ELOOP:  # what O_NOFOLLOW says of a link
             raise
         raise OSError(errno.EINVAL, _REPLACED) from None
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
         os.close(descriptor)
         raise OSError(errno.EINVAL, _REPLACED)
     if _NONBLOCK:
         os.set_blocking(descriptor, True)
-    return os.fdopen(descriptor, "rb")
+    return descriptor, info
 
 
 def _changed(path: str, signature: tuple[int, int]) -> bool:
@@ -1300,6 +1307,7 @@ class _ColumnFacts:
     hinted: list[bool]  # the column holds a date, a duration, a number or yes/no: text there can be a hint
     watched: list[int]  # where a blank cell may be a formula's error or one saved without its result, to look up
     ids: list[int]  # where the ID columns are
+    dates: list[int]  # where the date columns are
 
 
 @lru_cache(maxsize=256)  # a handful of tables and column layouts, thousands of sheets
@@ -1315,6 +1323,7 @@ def _column_facts(table: str, columns: tuple[str, ...]) -> _ColumnFacts:
         # (no planning meeting yet, Active, not enrolled, no Request for Payment)
         watched=[k for k, column in enumerate(described) if not contract.log or contract.needed_in_rows(column)],
         ids=[k for k, column in enumerate(described) if column.type == "id"],
+        dates=[k for k, column in enumerate(described) if column.type == "date"],
     )
 
 
@@ -1695,9 +1704,14 @@ def _restore_leading_zeros(path: str, data: bytes | None, sheets: list[RawSheet]
     .xlsx/.xlsm only: the .xls and .ods readers give no cell's format to look up."""
     if workbook_suffix(path) not in (".xlsx", ".xlsm"):
         return
+    # the styles of an ordinary zip held in memory read without opening it as an archive (most have no
+    # such format, and nothing more is read)
+    xml = plain_part(data, "xl/styles.xml") if data is not None else None
     try:
-        with _zip(path, data) as archive:
-            styles = zero_padded_styles(archive)
+        if xml is None:
+            with _zip(path, data) as archive:
+                xml = archive.read("xl/styles.xml")
+        styles = zero_padded_styles(xml)
     except (KeyError, ValueError, ElementTree.ParseError, *ARCHIVE_ERRORS):
         return
     if styles:

@@ -191,13 +191,10 @@ _ZEROS = re.compile(r"0{2,}")  # a number format of zeros only: `000000` shows 8
 _ZEROS_FORMAT = re.compile(rb"""\bformatCode\s*=\s*(["'])0{2,}\1""")  # such a format, in styles.xml as saved
 
 
-def zero_padded_styles(archive: zipfile.ZipFile) -> dict[int, int]:
+def zero_padded_styles(xml: bytes) -> dict[int, int]:
     """Cell style → the digits its number format pads a whole number to, for the styles whose format
-    is zeros only (`000000`: 6). An ID kept as a number shows its leading zeros so in Excel."""
-    try:
-        xml = archive.read("xl/styles.xml")
-    except KeyError:
-        return {}
+    is zeros only (`000000`: 6), from a workbook's ``xl/styles.xml``. An ID kept as a number shows
+    its leading zeros so in Excel."""
     if not _ZEROS_FORMAT.search(xml):  # nearly every workbook: parsed only when a format may be zeros only
         return {}
     root = ElementTree.fromstring(xml)

@@ -8,6 +8,7 @@ import io
 import re
 import os
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -1293,10 +1294,19 @@ def test_the_quick_look_at_a_zip_never_passes_one_the_full_checks_would_refuse(t
     hostile = [_with_entities(tmp_path, "xl/worksheets/sheet1.xml"), whole_grid.read_bytes(), tabled.read_bytes()]
     assert plainly_within_limits(ordinary) and plainly_within_limits(sample)
     assert not any(map(plainly_within_limits, hostile))
-    pick = random.Random(20261204)
     passed = 0
-    for seed in [ordinary, sample, *hostile]:
-        for _ in range(150):
+    for data in _damaged_copies([ordinary, sample, *hostile], 150, random.Random(20261204)):
+        if plainly_within_limits(data):
+            passed += 1
+            assert _full_look(monkeypatch, data) == ("", {})
+    assert passed > 100  # the damage often misses what the checks read
+
+
+def _damaged_copies(seeds: list[bytes], copies: int, pick) -> Iterator[bytes]:
+    """``copies`` of each of ``seeds`` damaged at random: a byte changed in its table of contents or
+    anywhere, cut short, bytes before or after."""
+    for seed in seeds:
+        for _ in range(copies):
             data = bytearray(seed)
             how = pick.randrange(4)
             if how == 0:  # in the table of contents and end record, where the quick look reads
@@ -1309,10 +1319,31 @@ def test_the_quick_look_at_a_zip_never_passes_one_the_full_checks_would_refuse(t
             else:
                 data[0:0] = os.urandom(pick.randint(1, 40)) if pick.random() < 0.5 else b""
                 data += b"\0" * pick.randint(0, 40)
-            if plainly_within_limits(bytes(data)):
-                passed += 1
-                assert _full_look(monkeypatch, bytes(data)) == ("", {})
-    assert passed > 100  # the damage often misses what the checks read
+            yield bytes(data)
+
+
+def test_the_quick_read_of_a_workbooks_part_gives_what_zipfile_reads_or_nothing(tmp_path):
+    """A log's styles are read from its table of contents with struct and zlib, not by opening it as
+    an archive: of 600 copies damaged at random, whatever part the quick read gives is the part
+    ``zipfile`` reads, byte for byte; where it gives none, the archive is read as before."""
+    import random
+
+    from coaching_batch.inbox import plain_part
+
+    ordinary = write_workbook(tmp_path / "log.xlsx", {"Log": [COACH_HEADER] + [["200", "100", "3/5/2026", "Phone", 1, "call"]] * 40})
+    ordinary = ordinary.read_bytes()
+    sample = (SAMPLES / "Coach Log - Jordan Reyes.xlsx").read_bytes()
+    assert plain_part(ordinary, "xl/styles.xml") == zipfile.ZipFile(io.BytesIO(ordinary)).read("xl/styles.xml")
+    assert plain_part(ordinary, "xl/no such part.xml") is None
+    given = 0
+    for data in _damaged_copies([ordinary, sample], 300, random.Random(20261205)):
+        for name in ("xl/styles.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+            part = plain_part(data, name)
+            if part is not None:
+                given += 1
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    assert archive.read(name) == part
+    assert given > 600  # the damage often misses the part read
 
 
 def test_a_sheet_that_declares_no_dimension_is_held_to_the_cell_limit_before_its_cells_are_made(tmp_path):
