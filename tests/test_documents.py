@@ -972,6 +972,19 @@ def test_text_exactly_as_wide_as_its_cell_stays_on_one_line_as_in_fpdf2():
     assert pdf.lines(after, exact) == pdf.multi_cell(exact, 5, after, dry_run=True, output="LINES") == [text]
 
 
+@pytest.mark.parametrize("typed, printed", [
+    ("Kim Lee (ID 200), 3 > 2 & 'ok'", "Kim Lee (ID 200), 3 > 2 & 'ok'"),  # printable ASCII, as it is
+    ("  Kim \t Lee\r\n", "Kim Lee"), ("Kim\u00a0\u2003 Lee", "Kim Lee"), ("Kim\x1cLee", "Kim Lee"),  # whitespace: one space
+    ("Ki\x07m\u200b Lee\x7f", "Kim Lee"),  # control and format characters dropped
+    ("Zoe\u0301", "Zo\u00e9"),  # composed (NFC)
+])
+def test_a_value_is_printed_composed_without_control_characters_and_with_single_spaces(typed, printed):
+    from coaching_batch.documents.pdf import Document
+
+    pdf = Document()
+    assert pdf.printable(typed) == printed and pdf.notes == []
+
+
 def test_text_fpdf2_lays_out_itself_is_left_to_multi_cell():
     from coaching_batch.documents.pdf import Document
 

@@ -574,6 +574,9 @@ def test_outputs_written_in_parallel_equal_those_written_in_turn(tmp_path, polic
                 assert list(first[name].values) == list(second[name].values)
         else:
             assert one.read_bytes() == other.read_bytes()
+    # the documents and notices too (the PDFs' writer process is sent the result without its inputs and findings)
+    folders = [{name: text for name, text in output_texts(tmp_path / out).items() if "/" in name} for out in ("in_turn", "parallel")]
+    assert any(name.startswith("payment-documentation/") for name in folders[0]) and folders[0] == folders[1]
 
 
 def test_a_failure_in_the_parallel_writer_leaves_earlier_outputs_untouched(tmp_path, policy, monkeypatch):
@@ -1199,7 +1202,7 @@ def test_a_writer_process_whose_run_is_killed_while_sending_it_the_result_ends_w
 
     writer = reports.OutputWriter()
     try:
-        writer._tasks.send((("run.json",), {"run.json": Path("never-written.json")}))
+        writer._tasks.send((("run.json",), {"run.json": Path("never-written.json")}, 1))
         # the run killed outright (a scheduler's time limit) part way through sending the pickled result
         os.write(writer._tasks.fileno(), struct.pack("!i", 100_000) + b"x" * 10)
         writer._tasks.close()
@@ -1217,7 +1220,7 @@ def test_a_writer_process_whose_run_is_killed_while_it_writes_ends_without_a_tra
     writer = reports.OutputWriter()
     try:
         writer._answers.close()  # the run killed outright while its outputs were written: no one reads the answer
-        assert writer.send((), {}, pickle.dumps(None))
+        assert writer.send((), {}, [pickle.dumps(None)])
         writer._process.join(30)
         assert writer._process.exitcode == 0
     finally:

@@ -70,14 +70,15 @@ def printable_codepoints() -> frozenset[int]:
 def _clean(text: str, limit: int) -> tuple[str, int, tuple[int, ...]]:
     """(printable text, length before shortening, codepoints the font lacks): the same text is
     checked once per run, however many documents print it."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf"))
-    text = re.sub(r"\s+", " ", text).strip()
+    if not (text.isascii() and text.isprintable()):  # printable ASCII (most names and words) is NFC, with no controls
+        text = unicodedata.normalize("NFC", text)
+        text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf"))
+    text = " ".join(text.split())  # each run of whitespace one space, none at either end (as re's \s+)
     length = len(text)
     if length > limit:
         text = text[:limit].rstrip() + "…"
     covered = printable_codepoints()
-    missing = tuple(sorted({ord(ch) for ch in text if ord(ch) not in covered}))
+    missing = tuple(sorted(code for code in map(ord, set(text)) if code not in covered))  # each character once
     if missing:
         text = "".join(REPLACEMENT if ord(ch) not in covered else ch for ch in text)
     return text, length, missing

@@ -14,6 +14,7 @@ of the run's data (they are sent the result, pickled), and so are ready when the
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import pickle
 from collections.abc import Callable, Iterator, Sequence
@@ -21,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from ..forked import end_with_parent, frozen_heap, interrupts_held
 from ..model import RunResult
@@ -63,10 +65,18 @@ def _prepare_documents() -> None:
     make_ahead("landscape", "portrait", "portrait")
 
 
-# What each writer process writes, and what it prepares while it waits for the result.
-SHARES: tuple[tuple[tuple[str, ...], Callable[[], None] | None], ...] = (
-    ((RESULTS,), None),
-    (tuple(DOCUMENT_WRITERS), _prepare_documents),
+class Share(NamedTuple):
+    """What a writer process writes, what it prepares while it waits for the result, and whether
+    those outputs list the run's inputs and findings (see :func:`_pickled`)."""
+
+    names: tuple[str, ...]
+    prepare: Callable[[], None] | None
+    lists: bool
+
+
+SHARES: tuple[Share, ...] = (
+    Share((RESULTS,), None, lists=True),
+    Share(tuple(DOCUMENT_WRITERS), _prepare_documents, lists=False),  # the PDFs name no input or finding
 )
 PARALLEL_MIN_ROWS = 5_000  # without started writers: below this many rows (findings, inputs, pairs) all is written here
 
@@ -118,9 +128,10 @@ def write_outputs(result: RunResult, out_dir: Path, *, parallel: bool | None = N
         try:
             sent = []  # a writer gone before its outputs were due (killed while it waited): they are written here
             if writers:
-                data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)  # once, for every writer
-                sent = [writer for writer, (names, _) in zip(writers, SHARES)
-                        if writer.send(names, {name: temps[name] for name in names}, data)]
+                parts = _pickled(result)  # once, for every writer
+                sent = [writer for writer, share in zip(writers, SHARES)
+                        if writer.send(share.names, {name: temps[name] for name in share.names},
+                                       parts if share.lists else parts[:1])]
             elsewhere = {name for writer in sent for name in writer.names}
             for name, write in _writers_here(result, elsewhere).items():
                 if name not in elsewhere:
@@ -149,6 +160,23 @@ def _writers_here(result: RunResult, elsewhere: set[str]) -> dict[str, Callable[
     return here
 
 
+def _pickled(result: RunResult) -> tuple[bytes, bytes]:
+    """``result`` pickled in two parts: all but its inputs and findings, and those two lists. They are
+    most of what a writer process loads (0.1 s of a large run's); a share whose outputs list neither
+    is sent the first part alone (:func:`_unpickled`)."""
+    rest = dataclasses.replace(result, inputs=[], findings=[])
+    return (pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL),
+            pickle.dumps((result.inputs, result.findings), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _unpickled(parts: Sequence[bytes]) -> RunResult:
+    """The result of :func:`_pickled`'s ``parts``: without inputs and findings when given the first alone."""
+    result = pickle.loads(parts[0])
+    if len(parts) > 1:
+        result.inputs, result.findings = pickle.loads(parts[1])
+    return result
+
+
 @contextmanager
 def _then(action: Callable[[Path], None], path: Path) -> Iterator[None]:
     """``action(path)`` when the block ends cleanly; an exception passes through without it."""
@@ -173,7 +201,7 @@ def writers_started() -> Iterator[list[OutputWriter]]:
     writers: list[OutputWriter] = []
     try:
         if "fork" in multiprocessing.get_all_start_methods():
-            writers = [OutputWriter(prepare) for _, prepare in SHARES]
+            writers = [OutputWriter(share.prepare) for share in SHARES]
         yield writers
     finally:
         for writer in writers:
@@ -199,19 +227,20 @@ class OutputWriter:
     def pid(self) -> int | None:
         return self._process.pid
 
-    def send(self, names: Sequence[str], temps: dict[str, Path], data: bytes) -> bool:
-        """Have the outputs ``names`` written to ``temps`` from the pickled result ``data``; False
-        when the process had already ended (nothing was sent)."""
+    def send(self, names: Sequence[str], temps: dict[str, Path], parts: Sequence[bytes]) -> bool:
+        """Have the outputs ``names`` written to ``temps`` from the result pickled in ``parts``
+        (:func:`_pickled`); False when the process had already ended (nothing was sent)."""
         if not self._process.is_alive():
             return False
         names = tuple(names)
         try:
-            self._tasks.send((names, temps))
+            self._tasks.send((names, temps, len(parts)))
         except OSError:  # it ended just now
             return False
         self.names = names
         try:
-            self._tasks.send_bytes(data)
+            for part in parts:
+                self._tasks.send_bytes(part)
         except OSError:  # it ended while being sent the result: wait() says so
             pass
         return True
@@ -254,8 +283,8 @@ def _serve(tasks, answers, parents_ends, prepare: Callable[[], None] | None) -> 
         except Exception:  # noqa: BLE001 - the writing does the same again and reports why
             pass
     try:
-        names, temps = tasks.recv()
-        result = pickle.loads(tasks.recv_bytes())
+        names, temps, count = tasks.recv()
+        result = _unpickled([tasks.recv_bytes() for _ in range(count)])
     except (EOFError, OSError):  # the run ended before its outputs, or was killed while sending them
         return  # (a message cut short is an OSError): no traceback in the job's log
     error: BaseException | None = None
