@@ -508,7 +508,8 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     findings: list[Finding] = []
 
     label_failed = entries["label_rule"].to_numpy(dtype=object) != ""  # as objects: 4 times quicker than as pandas text
-    missing_ids = ~label_failed & (entries["candidate_id"].isna() | entries["coach_id"].isna())
+    blank = {role: entries[f"{role}_id"].isna().to_numpy() for role in _ROLE_WORDS}  # looked for once: a million IDs
+    missing_ids = ~label_failed & (blank["candidate"] | blank["coach"])
     unknown = ~label_failed & ~missing_ids & ~(entries["candidate_id"].isin(known_ids) & entries["coach_id"].isin(known_ids))
 
     # Each entry belongs to an assignment of its candidate and coach; of several, the one its date picks.
@@ -572,7 +573,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     # compared as objects (`reason`), 4 times quicker than as pandas text
     entries["counted"] = pd.Series(reason == "", index=entries.index)
 
-    findings += _missing_id_findings(entries, missing_ids)
+    findings += _missing_id_findings(entries, missing_ids, blank)
     told_unknown = unknown & (reason == "ID-UNKNOWN")
     if isinstance(known_ids, RosterIds):  # each ID the roster lacks may be a name typed for it: all read as names at once
         told = entries.loc[told_unknown, ["candidate_id", "coach_id"]].to_numpy(dtype=object).ravel()
@@ -590,7 +591,7 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     places = _repeated_places(entries, repeats, reason == "LOG-DUPLICATE")
     for position, row in zip(np.flatnonzero(flagged.to_numpy()), _rows(entries, flagged)):
         findings.append(_entry_finding(row, as_of, about, places.get(position, "")))
-    findings += _earlier_year_findings(entries, about)
+    findings += _earlier_year_findings(entries[reason == EARLIER_YEAR], about)
     implausible = (entries["duration"] > implausible_minutes).fillna(False).astype(bool) & judged
     limits = pd.Series(implausible_minutes, index=entries.index)
     for row, limit in zip(_rows(entries, implausible), limits[implausible]):
@@ -604,12 +605,13 @@ def judge_entries(entries: pd.DataFrame, pairs: pd.DataFrame, known_ids: set[str
     return entries, findings
 
 
-def _earlier_year_findings(entries: pd.DataFrame, about: _PairWords) -> list[Finding]:
-    """LOG-EARLIER-YEAR (info): a pair's entries of an earlier school year (:data:`EARLIER_YEAR`), one
-    finding per sheet and pair at the first one's Date cell, saying how many, of which dates. They are
-    right records a coordinator keeps, so no entry is told of, and nobody is asked to act."""
+def _earlier_year_findings(earlier: pd.DataFrame, about: _PairWords) -> list[Finding]:
+    """LOG-EARLIER-YEAR (info): a pair's entries of an earlier school year (``earlier``, their reason
+    :data:`EARLIER_YEAR`), one finding per sheet and pair at the first one's Date cell, saying how
+    many, of which dates. They are right records a coordinator keeps, so no entry is told of, and
+    nobody is asked to act."""
     findings = []
-    for row, n, first, last in _per_sheet_and_pair(entries[entries["reason"] == EARLIER_YEAR], ["pair"], ENTRY_FINDING_COLUMNS):
+    for row, n, first, last in _per_sheet_and_pair(earlier, ["pair"], ENTRY_FINDING_COLUMNS):
         dated = day_text(first) if first == last else f"{day_text(first)} to {day_text(last)}"
         what = ("entry", "a meeting") if n == 1 else ("entries", "meetings")
         findings.append(finding(
@@ -675,14 +677,14 @@ def _one_pair_by_date(matched: pd.DataFrame, pairs: pd.DataFrame, any_program: p
 _ROLE_WORDS = {"candidate": "Candidate ID", "coach": "Coach ID"}
 
 
-def _missing_id_findings(entries: pd.DataFrame, missing: pd.Series) -> list[Finding]:
-    """CELL-REQUIRED for entries that name no candidate or no coach.
+def _missing_id_findings(entries: pd.DataFrame, missing: np.ndarray, blank: dict[str, np.ndarray]) -> list[Finding]:
+    """CELL-REQUIRED for entries that name no candidate or no coach (``missing``; ``blank``: role →
+    the entries without its ID).
 
     An ID left blank in its sheet's own ID column is that empty cell, one finding each. A sheet
     with no column and no label for it is told, once per sheet, how to name the pair.
     """
-    blank = {role: entries[f"{role}_id"].isna() for role in _ROLE_WORDS}
-    unnamed = missing & pd.concat([blank[role] & ~entries[f"{role}_column"] for role in _ROLE_WORDS], axis=1).any(axis=1)
+    unnamed = missing & np.any([blank[role] & ~entries[f"{role}_column"].to_numpy() for role in _ROLE_WORDS], axis=0)
     findings = _grouped_findings(entries, unnamed, "CELL-REQUIRED", lambda r, n: _unnamed_message(r, n))
     for row in entries.loc[missing & ~unnamed, list(GROUPED_FINDING_COLUMNS)].to_dict("records"):
         roles = [role for role in _ROLE_WORDS if pd.isna(row[f"{role}_id"])]
@@ -754,7 +756,8 @@ def label_findings(entries: pd.DataFrame, tables: Tables) -> list[Finding]:
     resolved again: a few, among thousands of logs. The other person of such a log, named neither
     above it nor in an ID column, is CELL-REQUIRED at its first entry, told how to name them.
     """
-    failed = entries.loc[entries["label_rule"] != "", ["_file", "_src", "_row", "kind", "candidate_id", "coach_id"]]
+    failed = entries.loc[entries["label_rule"].to_numpy(dtype=object) != "",  # as objects: a million texts
+                         ["_file", "_src", "_row", "kind", "candidate_id", "coach_id"]]
     if failed.empty:
         return []
     resolved = resolve_labels(tables, set(failed["_src"].unique().tolist()))
