@@ -1005,11 +1005,11 @@ def _fingerprint(path: str) -> tuple[str, bytes | None, tuple[int, int]]:
     descriptor, info = _open_regular(path)
     try:
         signature = (info.st_size, info.st_mtime_ns)
-        if info.st_size <= _HELD_BYTES:  # one read, and one more to find its end (it may have grown since)
-            data = b"".join(iter(partial(os.read, descriptor, info.st_size + 1), b""))
+        if info.st_size <= _HELD_BYTES:
+            data = b"".join(_read_to_end(descriptor, info.st_size))
             digest.update(data)
             return digest.hexdigest(), data, signature
-        for block in iter(partial(os.read, descriptor, 1 << 20), b""):
+        for block in iter(partial(os.read, descriptor, _BLOCK_BYTES), b""):
             digest.update(block)
     finally:
         os.close(descriptor)
@@ -1018,6 +1018,19 @@ def _fingerprint(path: str) -> tuple[str, bytes | None, tuple[int, int]]:
 
 # a link is not followed and a named pipe not waited on: the inbox listed a regular file there
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # none on Windows, which has no named pipes in folders
+def _read_to_end(descriptor: int, size: int) -> Iterator[bytes]:
+    """A file of ``size`` bytes when it was opened, read from ``descriptor`` to its end: in one read,
+    and one more to find its end. One grown since (a sync client's copy, opened while still empty)
+    is read on in blocks, not ``size + 1`` bytes at a time: a byte a read, it took a system call and a
+    Python object each."""
+    block = size + 1
+    while chunk := os.read(descriptor, block):
+        yield chunk
+        if len(chunk) == block:  # more than it held when opened
+            block = max(block, _BLOCK_BYTES)
+
+
+_BLOCK_BYTES = 1 << 20  # what a read asks for of a large file, or of one that grew while it was read
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | _NONBLOCK
 _REPLACED = "not a regular file: a link or a pipe was put in its place after the inbox was listed"
 

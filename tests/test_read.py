@@ -1346,6 +1346,34 @@ def test_the_quick_read_of_a_workbooks_part_gives_what_zipfile_reads_or_nothing(
     assert given > 600  # the damage often misses the part read
 
 
+def test_a_workbook_still_being_copied_in_when_opened_is_read_whole_without_holding_it_many_times_over(tmp_path, monkeypatch):
+    """A sync client makes the file empty and then writes it: opened while it was empty, it was read
+    a byte at a time (a system call and a Python object each), 40 times its size in memory and a
+    second a megabyte. It is read in blocks, whole, and its size as opened says it changed."""
+    import tracemalloc
+
+    path = tmp_path / "log.xlsx"
+    path.write_bytes(b"")
+    copied = os.urandom(512 << 10)
+    real_read = os.read
+
+    def copy_finishes(descriptor: int, size: int) -> bytes:
+        if path.stat().st_size == 0:
+            path.write_bytes(copied)
+        return real_read(descriptor, size)
+
+    monkeypatch.setattr(os, "read", copy_finishes)
+    tracemalloc.start()
+    try:
+        digest, data, (size, _) = read._fingerprint(str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert data == copied and digest == hashlib.sha256(copied).hexdigest()
+    assert size == 0  # as opened: the run then finds it changed, and uses nothing in it
+    assert peak < 4 * (512 << 10)
+
+
 def test_a_sheet_that_declares_no_dimension_is_held_to_the_cell_limit_before_its_cells_are_made(tmp_path):
     """`<dimension>` is optional: without it nothing is known before opening, so the extent the reader
     finds is checked before each cell becomes a Python object (one cell at Z250000: 6.5 million)."""
