@@ -246,7 +246,11 @@ def plain_part(data: bytes, name: str) -> bytes | None:
     if entry is None or entry[3] > settings.MAX_INFLATED_BYTES:
         return None
     _, method, packed, size, offset, crc = entry
-    stored = _member_bytes(data, name, packed, offset)
+    # its bytes end before the next member's header, or the table of contents: ``zipfile`` refuses a
+    # part whose bytes hold another's (a zip bomb's trick) in the Python versions that look for it
+    directory = _END.unpack_from(data, len(data) - _END.size)[6]
+    until = min((other[4] for other in entries if other is not entry and other[4] >= offset), default=directory)
+    stored = _member_bytes(data, name, packed, offset, until)
     if stored is None:
         return None
     if method == 0:
@@ -313,14 +317,15 @@ def _member_head(data: bytes, name: str, method: int, packed: int, size: int, of
     return head if len(head) == min(size, 4096) and (size >= 4096 or inflater.eof) else None
 
 
-def _member_bytes(data: bytes, name: str, packed: int, offset: int) -> bytes | None:
+def _member_bytes(data: bytes, name: str, packed: int, offset: int, until: int | None = None) -> bytes | None:
     """A zip member's bytes as stored, or None where its local header is not the directory's or its
-    data runs past the file."""
+    data runs past the file (or past ``until``)."""
     if data[offset:offset + 4] != b"PK\x03\x04" or offset + _LOCAL.size > len(data):
         return None
     name_len, extra_len = _LOCAL.unpack_from(data, offset)
     start = offset + _LOCAL.size + name_len + extra_len
-    if data[offset + _LOCAL.size:offset + _LOCAL.size + name_len] != name.encode() or start + packed > len(data):
+    if (data[offset + _LOCAL.size:offset + _LOCAL.size + name_len] != name.encode()
+            or start + packed > (len(data) if until is None else until)):
         return None
     return data[start:start + packed]
 

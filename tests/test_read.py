@@ -6,8 +6,10 @@ import datetime as dt
 import hashlib
 import io
 import re
+import struct
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -1345,6 +1347,31 @@ def test_the_quick_read_of_a_workbooks_part_gives_what_zipfile_reads_or_nothing(
                     assert archive.read(name) == part
     assert given > 600  # the damage often misses the part read
 
+
+def test_the_quick_read_gives_nothing_for_a_part_whose_bytes_hold_another_members(tmp_path):
+    """A zip bomb's trick: a part's bytes run over the next member's header, so two members share
+    them. ``zipfile`` refuses such a part in the Python versions that look for it (3.13, and the
+    security releases of earlier ones) and reads it in the others: the quick read gives nothing, so
+    a workbook reads the same whichever Python runs the job."""
+    from coaching_batch.inbox import plain_part
+
+    def local(name: bytes, stored: bytes) -> bytes:
+        return struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, zlib.crc32(stored), len(stored), len(stored),
+                           len(name), 0) + name + stored
+
+    def central(name: bytes, stored: bytes, offset: int) -> bytes:
+        return struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, zlib.crc32(stored), len(stored), len(stored),
+                           len(name), 0, 0, 0, 0, 0, offset) + name
+
+    inner = b"<workbook/>"
+    head = b"<styleSheet/>"
+    shared = head + local(b"xl/workbook.xml", inner)  # the styles' bytes hold the workbook's member whole
+    members = local(b"xl/styles.xml", shared)
+    directory = (central(b"xl/styles.xml", shared, 0)
+                 + central(b"xl/workbook.xml", inner, members.index(b"PK\x03\x04", 4)))
+    data = members + directory + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 2, 2, len(directory), len(members), 0)
+    assert plain_part(data, "xl/workbook.xml") == inner  # which shares no other's bytes
+    assert plain_part(data, "xl/styles.xml") is None
 
 def test_a_workbook_still_being_copied_in_when_opened_is_read_whole_without_holding_it_many_times_over(tmp_path, monkeypatch):
     """A sync client makes the file empty and then writes it: opened while it was empty, it was read
