@@ -296,9 +296,12 @@ def run(inbox: Path, out: Path | None, as_of: date, program: tuple[str, ...], st
     2 the run could not be done (no such inbox, an unusable option or policy file, the ledger in use by
     another run), said in one `Error:` line on stderr; 143 stopped by SIGTERM.
     """
-    from .ledger import LEDGER_FILENAME
-    from .pipeline import RunOptions, run_batch  # heavy imports only when a run is asked for
-    from .recovery import stderr_warnings as recovery_warnings
+    from .forked import imports_uncollected
+
+    with imports_uncollected():  # heavy imports only when a run is asked for (see imports_uncollected)
+        from .ledger import LEDGER_FILENAME
+        from .pipeline import RunOptions, run_batch
+        from .recovery import stderr_warnings as recovery_warnings
 
     if dry_run and archive:
         raise _Refused("--archive cannot be used with --dry-run (a dry run changes nothing)")

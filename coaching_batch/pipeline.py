@@ -26,7 +26,7 @@ from xlsxwriter.exceptions import FileCreateError as XlsxFileCreateError  # a fu
 from .contracts import tables
 from .documents import name_certificates, read_template_text  # certificates' files and wording
 from .findings import Finding, finding, sort_key
-from .forked import freed_memory_returned, heap_kept
+from .forked import freed_memory_returned, heap_kept, imports_uncollected
 from .errors import UsageError
 from .inbox import copy_name_length, discover, holds_earlier_outputs
 from .ledger import Ledger, crash_point, remove_left_behind_ledgers, state_lock
@@ -393,8 +393,9 @@ def _rows_left_out(cell_findings: list[Finding], sheets: list[tuple[str, RawShee
 def _load_later_stages() -> None:
     """Validation (pandera) and the rules, imported while the workers read rather than before the
     run starts: about 0.15 s that a small run would otherwise wait for."""
-    import_module(".validate", __package__)
-    import_module(".rules.evaluate", __package__)
+    with imports_uncollected():
+        import_module(".validate", __package__)
+        import_module(".rules.evaluate", __package__)
 
 
 def _writable(out_dir: Path) -> Path:

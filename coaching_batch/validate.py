@@ -150,7 +150,8 @@ def schema_for(table: Table, *, day_first: bool = False, readable: dict[str, pd.
             # look for blanks and drop them before the check (ignore_na): one pass less over every column.
             checks.append(pa.Check(check, name=code, ignore_na=False))
         columns[column.name] = pa.Column(
-            object,
+            None,  # no type check: every column validated holds Python objects (Cells.cleaned), a type pandera
+            # looked up at length for each column of each table (about 0.15 ms each: 12 ms of the demo's validation)
             checks=checks,
             nullable=not column.required,
             unique=column.unique,

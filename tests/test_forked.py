@@ -152,6 +152,26 @@ def test_objects_are_frozen_only_around_the_fork_and_stay_frozen_in_the_copy():
     assert os.read(reading, 1) == b"1" and gc.get_freeze_count() == 0
 
 
+def test_what_imports_make_is_left_out_of_collection_which_goes_on_as_before_after_them():
+    import gc
+
+    from coaching_batch.forked import imports_uncollected
+
+    try:
+        with imports_uncollected():
+            assert not gc.isenabled()
+            made = [[] for _ in range(1_000)]  # noqa: F841 - as a module's objects
+        assert gc.isenabled() and gc.get_freeze_count() >= 1_000
+        gc.unfreeze()
+        gc.disable()  # a process that collects nothing keeps it so
+        with imports_uncollected():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def test_a_run_keeps_what_it_has_read_out_of_collection_and_gives_it_back_at_its_end(monkeypatch, tmp_path):
     import gc
 
