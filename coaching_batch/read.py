@@ -1016,8 +1016,6 @@ def _fingerprint(path: str) -> tuple[str, bytes | None, tuple[int, int]]:
     return digest.hexdigest(), None, signature
 
 
-# a link is not followed and a named pipe not waited on: the inbox listed a regular file there
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # none on Windows, which has no named pipes in folders
 def _read_to_end(descriptor: int, size: int) -> Iterator[bytes]:
     """A file of ``size`` bytes when it was opened, read from ``descriptor`` to its end: in one read,
     and one more to find its end. One grown since (a sync client's copy, opened while still empty)
@@ -1031,6 +1029,9 @@ def _read_to_end(descriptor: int, size: int) -> Iterator[bytes]:
 
 
 _BLOCK_BYTES = 1 << 20  # what a read asks for of a large file, or of one that grew while it was read
+
+# a link is not followed and a named pipe not waited on: the inbox listed a regular file there
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # none on Windows, which has no named pipes in folders
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | _NONBLOCK
 _REPLACED = "not a regular file: a link or a pipe was put in its place after the inbox was listed"
 
